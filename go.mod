@@ -1,0 +1,3 @@
+module github.com/gocfg/gocfg
+
+go 1.24

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/registry"
+	"github.com/gocfg/gocfg/gocore/store"
+)
+
+// The handle registry is the library's only global mutable state.
+var handles registry.Registry
+
+const (
+	kindConfig registry.Kind = 1
+)
+
+func init() {
+	registry.RegisterKindName(kindConfig, "config")
+}
+
+func lookupConfig(h uintptr) (*store.Config, error) {
+	obj, err := handles.Get(registry.Handle(h), kindConfig)
+	if err != nil {
+		return nil, err
+	}
+	c, ok := obj.(*store.Config)
+	if !ok {
+		return nil, fmt.Errorf("config handle holds %T: %w", obj, errs.ErrInternal)
+	}
+	return c, nil
+}

@@ -1,0 +1,140 @@
+// Package registry maps opaque handles to Go objects.
+//
+// C code must never hold a Go pointer, so every object that crosses the C ABI
+// is stored here and C receives a Handle: a number that encodes the object's
+// kind, its slot and the slot's generation. A handle that was freed, never
+// issued, or names another kind of object is detected and refused; it can
+// never reach the wrong object, because a slot's generation changes each time
+// it is freed.
+package registry
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/gocfg/gocfg/gocore/errs"
+)
+
+// Kind tells what sort of object a handle names. Zero is never a valid kind.
+type Kind uint8
+
+// Handle is the number C sees. Layout, high to low bits:
+// kind (8) | generation (24) | slot index + 1 (32).
+// Zero is never issued, so a NULL handle is always invalid.
+type Handle uint64
+
+const genMask = 1<<24 - 1
+
+func makeHandle(kind Kind, gen uint32, index uint32) Handle {
+	return Handle(uint64(kind)<<56 | uint64(gen&genMask)<<32 | uint64(index+1))
+}
+
+func (h Handle) kind() Kind    { return Kind(h >> 56) }
+func (h Handle) gen() uint32   { return uint32(h>>32) & genMask }
+func (h Handle) index() uint32 { return uint32(h) - 1 } // wraps to MaxUint32 for 0
+
+type slot struct {
+	gen  uint32
+	kind Kind // 0 while the slot is free
+	obj  any
+}
+
+// Registry is safe for concurrent use. The zero value is ready to use.
+type Registry struct {
+	mu    sync.RWMutex
+	slots []slot
+	free  []uint32 // indexes of free slots, reused last-in first-out
+	live  int
+}
+
+// Add stores obj and returns its new handle.
+func (r *Registry) Add(kind Kind, obj any) Handle {
+	if kind == 0 {
+		panic("registry: kind 0 is reserved")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var i uint32
+	if n := len(r.free); n > 0 {
+		i = r.free[n-1]
+		r.free = r.free[:n-1]
+	} else {
+		r.slots = append(r.slots, slot{gen: 1})
+		i = uint32(len(r.slots) - 1)
+	}
+	s := &r.slots[i]
+	s.kind, s.obj = kind, obj
+	r.live++
+	return makeHandle(kind, s.gen, i)
+}
+
+// lookup returns the slot h names, or an error saying why h is not valid.
+// The caller holds r.mu.
+func (r *Registry) lookup(h Handle, kind Kind) (*slot, error) {
+	if h == 0 {
+		return nil, fmt.Errorf("NULL handle: %w", errs.ErrInvalidHandle)
+	}
+	i := h.index()
+	if int64(i) >= int64(len(r.slots)) || h.gen() == 0 {
+		return nil, fmt.Errorf("unknown handle %#x: %w", uint64(h), errs.ErrInvalidHandle)
+	}
+	s := &r.slots[i]
+	if h.kind() != kind {
+		return nil, fmt.Errorf("handle %#x is not a %s handle: %w", uint64(h), kindName(kind), errs.ErrInvalidHandle)
+	}
+	if s.kind != kind || s.gen&genMask != h.gen() {
+		return nil, fmt.Errorf("stale handle %#x (already freed): %w", uint64(h), errs.ErrInvalidHandle)
+	}
+	return s, nil
+}
+
+// Get returns the object h names if h is a live handle of the given kind.
+func (r *Registry) Get(h Handle, kind Kind) (any, error) {
+	r.mu.RLock()
+	s, err := r.lookup(h, kind)
+	var obj any
+	if err == nil {
+		obj = s.obj
+	}
+	r.mu.RUnlock()
+	return obj, err
+}
+
+// Remove frees h and returns the object it named. ok is false, and nothing
+// happens, when h is not a live handle of that kind: freeing twice is harmless.
+func (r *Registry) Remove(h Handle, kind Kind) (obj any, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, err := r.lookup(h, kind)
+	if err != nil {
+		return nil, false
+	}
+	obj = s.obj
+	s.obj, s.kind = nil, 0
+	s.gen++
+	if s.gen&genMask == 0 { // generation 0 would never match: skip it
+		s.gen++
+	}
+	r.free = append(r.free, h.index())
+	r.live--
+	return obj, true
+}
+
+// Live reports how many handles are issued and not yet freed.
+func (r *Registry) Live() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.live
+}
+
+var kindNames sync.Map // Kind -> string
+
+// RegisterKindName gives a kind a name for error messages.
+func RegisterKindName(k Kind, name string) { kindNames.Store(k, name) }
+
+func kindName(k Kind) string {
+	if n, ok := kindNames.Load(k); ok {
+		return n.(string)
+	}
+	return fmt.Sprintf("kind-%d", k)
+}

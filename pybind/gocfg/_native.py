@@ -1,0 +1,62 @@
+"""Loading the Go library, once and only when first needed.
+
+Importing gocfg must not start the Go runtime (it starts threads and would
+make a later os.fork() unsafe for no benefit), so the cffi extension, which
+links the Go library, is imported on first use. Python caches the extension
+in sys.modules, so importlib.reload(gocfg) never maps a second copy.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+from .errors import ForkedProcessError
+
+_load_lock = threading.Lock()
+
+
+class _NotLoaded:
+    """Stands in for the library until first use, then loads it."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(load(), name)
+
+
+class _Forked:
+    """Stands in for the library in a child process created by os.fork()."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise ForkedProcessError(
+            "gocfg cannot be used in a process created by os.fork() after the "
+            "parent had loaded it (the Go runtime does not survive fork); use "
+            "multiprocessing's 'spawn' or 'forkserver' start method")
+
+
+lib: Any = _NotLoaded()
+ffi: Any = None
+loaded = False
+
+
+def load() -> Any:
+    """Import the extension (and with it the Go runtime) if not done yet."""
+    global lib, ffi, loaded
+    if loaded:
+        return lib
+    with _load_lock:
+        if not loaded:
+            from . import _gocfg_cffi  # links libgocfg.so, found beside it
+
+            ffi = _gocfg_cffi.ffi
+            lib = _gocfg_cffi.lib
+            loaded = True
+    return lib
+
+
+def _after_fork_in_child() -> None:
+    global lib
+    if loaded:
+        lib = _Forked()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

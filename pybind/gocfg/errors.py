@@ -1,0 +1,66 @@
+"""The exception hierarchy.
+
+Every error gocfg raises derives from :class:`gocfg.Error`. Each subclass
+also derives from the built-in exception that ordinary Python code would
+expect in its place, so ``except KeyError`` around ``cfg["missing"]`` works
+exactly as it does for a dict.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+
+class Error(Exception):
+    """Base class of every gocfg error."""
+
+
+class InvalidArgumentError(Error, ValueError):
+    """A key, value or parameter was refused (NUL byte, invalid UTF-8, ...)."""
+
+
+class InvalidHandleError(Error, ValueError):
+    """The library did not recognise an object's handle."""
+
+
+class ClosedError(InvalidHandleError):
+    """The object was closed; it cannot be used any more."""
+
+
+class KeyNotFoundError(Error, KeyError):
+    """No value is stored under the key. ``args[0]`` is the key, as with dict."""
+
+
+class TypeMismatchError(Error, TypeError):
+    """A value has a different type than the operation needs."""
+
+
+class ParseError(Error, ValueError):
+    """A document could not be parsed.
+
+    ``filename``, ``line`` and ``column`` locate the problem when known
+    (line and column are 1-based, None when unknown).
+    """
+
+    def __init__(self, message: str, filename: Optional[str] = None,
+                 line: Optional[int] = None, column: Optional[int] = None) -> None:
+        super().__init__(message)
+        self.filename = filename
+        self.line = line
+        self.column = column
+
+
+class FileError(Error, OSError):
+    """Reading or writing a file failed."""
+
+
+class InternalError(Error, RuntimeError):
+    """A bug inside gocfg (a recovered Go panic). The process carries on."""
+
+
+class ForkedProcessError(Error, RuntimeError):
+    """gocfg was used in a child created by os.fork() after the parent loaded it.
+
+    The Go runtime does not survive fork(): its threads exist only in the
+    parent, so a call from the child would hang. Use the ``spawn`` or
+    ``forkserver`` start method of multiprocessing instead.
+    """
