@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any
+from typing import Any, Dict, List
 
 from .errors import ForkedProcessError
 
@@ -37,6 +37,22 @@ lib: Any = _NotLoaded()
 ffi: Any = None
 loaded = False
 
+# Modules that keep `_lib`, `_ffi` and `_NULL` as their own globals, because a
+# global lookup is the cheapest way to reach the library on hot paths.
+_bound: List[Dict[str, Any]] = []
+
+
+def bind(namespace: Dict[str, Any]) -> None:
+    """Keep namespace's _lib/_ffi/_NULL pointing at the current library."""
+    _bound.append(namespace)
+    _publish(namespace)
+
+
+def _publish(namespace: Dict[str, Any]) -> None:
+    namespace["_lib"] = lib
+    namespace["_ffi"] = ffi
+    namespace["_NULL"] = ffi.NULL if ffi is not None else None
+
 
 def load() -> Any:
     """Import the extension (and with it the Go runtime) if not done yet."""
@@ -50,6 +66,8 @@ def load() -> Any:
             ffi = _gocfg_cffi.ffi
             lib = _gocfg_cffi.lib
             loaded = True
+            for ns in _bound:
+                _publish(ns)
     return lib
 
 
@@ -57,6 +75,8 @@ def _after_fork_in_child() -> None:
     global lib
     if loaded:
         lib = _Forked()
+        for ns in _bound:
+            _publish(ns)
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -18,12 +18,17 @@ from .errors import ClosedError, InvalidArgumentError, KeyNotFoundError
 _SCRATCH_SIZE = 512
 _tls = threading.local()
 
+_lib: Any
+_ffi: Any
+_NULL: Any
+_native.bind(globals())
+
 
 def _scratch() -> Any:
     try:
         return _tls.buf
     except AttributeError:
-        buf = _tls.buf = _native.ffi.new("char[]", _SCRATCH_SIZE)
+        buf = _tls.buf = _ffi.new("char[]", _SCRATCH_SIZE)
         return buf
 
 
@@ -60,7 +65,7 @@ class Config(MutableMapping):  # type: ignore[type-arg]
     def __init__(self, data: Union[Mapping[str, str], None] = None, **kwargs: str) -> None:
         self._h: Any = None
         lib = _native.load()
-        out = _native.ffi.new("gocfg_config **")
+        out = _ffi.new("gocfg_config **")
         err = new_err_cell()
         rc = lib.gocfg_config_new(out, err)
         if rc != 0:
@@ -79,7 +84,7 @@ class Config(MutableMapping):  # type: ignore[type-arg]
         """Release the Go-side configuration. Calling it again does nothing."""
         h, self._h = self._h, None
         if h is not None:
-            _native.lib.gocfg_config_free(h)
+            _lib.gocfg_config_free(h)
 
     @property
     def closed(self) -> bool:
@@ -116,16 +121,27 @@ class Config(MutableMapping):  # type: ignore[type-arg]
     # ------------------------------------------------------ mapping protocol
 
     def __getitem__(self, key: str) -> str:
-        h = self._handle()
-        k = _utf8(key, "key")
-        buf = _scratch()
-        n = _native.lib.gocfg_config_get(h, k, len(k), buf, _SCRATCH_SIZE, _native.ffi.NULL)
+        h = self._h
+        if h is None:
+            raise _closed_error()
+        if type(key) is str:
+            try:
+                k = key.encode()
+            except UnicodeEncodeError:
+                k = _utf8(key, "key")  # raises with a clear message
+        else:
+            k = _utf8(key, "key")
+        try:
+            buf = _tls.buf
+        except AttributeError:
+            buf = _scratch()
+        n = _lib.gocfg_config_get(h, k, len(k), buf, _SCRATCH_SIZE, _NULL)
         while n > _SCRATCH_SIZE:
             # Too long for the scratch buffer: get a buffer of the right size.
             # Loop, because another thread may lengthen the value meanwhile.
             cap = n
-            buf = _native.ffi.new("char[]", cap)
-            n = _native.lib.gocfg_config_get(h, k, len(k), buf, cap, _native.ffi.NULL)
+            buf = _ffi.new("char[]", cap)
+            n = _lib.gocfg_config_get(h, k, len(k), buf, cap, _NULL)
             if n <= cap:
                 break
         if n < 0:
@@ -133,41 +149,60 @@ class Config(MutableMapping):  # type: ignore[type-arg]
                 raise KeyNotFoundError(key)
             # Rare path: repeat the call asking for the error's details.
             err = new_err_cell()
-            n = _native.lib.gocfg_config_get(h, k, len(k), _native.ffi.NULL, 0, err)
+            n = _lib.gocfg_config_get(h, k, len(k), _NULL, 0, err)
             if n < 0:
                 self._fail(n, err)
             return self[key]
-        return _native.ffi.unpack(buf, n).decode("utf-8")
+        return _ffi.unpack(buf, n).decode("utf-8")
 
     def __setitem__(self, key: str, value: str) -> None:
-        h = self._handle()
-        k = _utf8(key, "key")
-        v = _utf8(value, f"value for key {key!r}")
-        err = new_err_cell()
-        rc = _native.lib.gocfg_config_set(h, k, len(k), v, len(v), err)
+        h = self._h
+        if h is None:
+            raise _closed_error()
+        if type(key) is str and type(value) is str:
+            try:
+                k = key.encode()
+                v = value.encode()
+            except UnicodeEncodeError:
+                k = _utf8(key, "key")
+                v = _utf8(value, f"value for key {key!r}")
+        else:
+            k = _utf8(key, "key")
+            v = _utf8(value, f"value for key {key!r}")
+        rc = _lib.gocfg_config_set(h, k, len(k), v, len(v), _NULL)
         if rc != 0:
-            self._fail(rc, err)
+            # Failed sets change nothing, so repeating the call to learn the
+            # details is safe, and spares the common path an allocation.
+            err = new_err_cell()
+            rc = _lib.gocfg_config_set(h, k, len(k), v, len(v), err)
+            if rc != 0:
+                self._fail(rc, err)
 
     def __delitem__(self, key: str) -> None:
         h = self._handle()
         k = _utf8(key, "key")
         err = new_err_cell()
-        rc = _native.lib.gocfg_config_delete(h, k, len(k), err)
+        rc = _lib.gocfg_config_delete(h, k, len(k), err)
         if rc != 0:
             if rc == E_NOT_FOUND:
-                _native.lib.gocfg_error_free(err[0])
+                _lib.gocfg_error_free(err[0])
                 raise KeyNotFoundError(key)
             self._fail(rc, err)
 
     def __contains__(self, key: object) -> bool:
-        h = self._handle()
+        h = self._h
+        if h is None:
+            raise _closed_error()
         if not isinstance(key, str):
             return False  # as a dict of str keys answers
-        k = _utf8(key, "key")
-        rc = _native.lib.gocfg_config_contains(h, k, len(k), _native.ffi.NULL)
+        try:
+            k = key.encode()
+        except UnicodeEncodeError:
+            k = _utf8(key, "key")
+        rc = _lib.gocfg_config_contains(h, k, len(k), _NULL)
         if rc < 0:
             err = new_err_cell()
-            rc = _native.lib.gocfg_config_contains(h, k, len(k), err)
+            rc = _lib.gocfg_config_contains(h, k, len(k), err)
             if rc < 0:
                 self._fail(rc, err)
         return rc == 1
@@ -175,7 +210,7 @@ class Config(MutableMapping):  # type: ignore[type-arg]
     def __len__(self) -> int:
         h = self._handle()
         err = new_err_cell()
-        n = _native.lib.gocfg_config_len(h, err)
+        n = _lib.gocfg_config_len(h, err)
         if n < 0:
             self._fail(n, err)
         return int(n)
@@ -183,18 +218,18 @@ class Config(MutableMapping):  # type: ignore[type-arg]
     def _buffer_call(self, fn: Any) -> bytes:
         """Call fn(handle, gocfg_buffer*, err) and return a copy of the bytes."""
         h = self._handle()
-        buf = _native.ffi.new("gocfg_buffer *")
+        buf = _ffi.new("gocfg_buffer *")
         err = new_err_cell()
         rc = fn(h, buf, err)
         if rc != 0:
             self._fail(rc, err)
         try:
-            return _native.ffi.unpack(buf.data, buf.len)
+            return _ffi.unpack(buf.data, buf.len)
         finally:
-            _native.lib.gocfg_buffer_free(buf)
+            _lib.gocfg_buffer_free(buf)
 
     def _keys(self) -> List[str]:
-        raw = self._buffer_call(_native.lib.gocfg_config_keys)
+        raw = self._buffer_call(_lib.gocfg_config_keys)
         return raw.decode("utf-8").split("\0")[:-1]
 
     def __iter__(self) -> Iterator[str]:
@@ -203,17 +238,17 @@ class Config(MutableMapping):  # type: ignore[type-arg]
     def clear(self) -> None:
         h = self._handle()
         err = new_err_cell()
-        rc = _native.lib.gocfg_config_clear(h, err)
+        rc = _lib.gocfg_config_clear(h, err)
         if rc != 0:
             self._fail(rc, err)
 
     def to_dict(self) -> Dict[str, str]:
         """Return a plain dict copy of the whole Config, in one library call."""
-        return json.loads(self._buffer_call(_native.lib.gocfg_config_to_json))
+        return json.loads(self._buffer_call(_lib.gocfg_config_to_json))
 
     def to_json(self) -> str:
         """Return the whole Config as a JSON object."""
-        return self._buffer_call(_native.lib.gocfg_config_to_json).decode("utf-8")
+        return self._buffer_call(_lib.gocfg_config_to_json).decode("utf-8")
 
     def __repr__(self) -> str:
         if self._h is None:
@@ -237,7 +272,7 @@ def stats() -> Dict[str, int]:
     ``outstanding_errors`` error records not yet released.
     """
     lib = _native.load()
-    out = _native.ffi.new("gocfg_stats *")
+    out = _ffi.new("gocfg_stats *")
     rc = lib.gocfg_stats_get(out)
     if rc != 0:
         raise_error(rc, None)

@@ -1,0 +1,128 @@
+/*
+ * The seed's usage pattern, in C, against the public header:
+ * new / set / get / free, a serialized buffer and its free call, and the
+ * handles that must be refused (NULL, freed, forged, wrong kind).
+ * Prints one line per check and exits non-zero on the first failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gocfg.h"
+
+static int failures = 0;
+
+#define CHECK(cond, ...)                                        \
+    do {                                                        \
+        if (cond) {                                             \
+            printf("ok   %s\n", #cond);                         \
+        } else {                                                \
+            printf("FAIL %s: ", #cond);                         \
+            printf(__VA_ARGS__);                                \
+            printf("\n");                                       \
+            failures++;                                         \
+        }                                                       \
+    } while (0)
+
+static gocfg_stats stats(void) {
+    gocfg_stats s;
+    memset(&s, 0xff, sizeof s);
+    if (gocfg_stats_get(&s) != GOCFG_OK) {
+        printf("FAIL gocfg_stats_get\n");
+        exit(1);
+    }
+    return s;
+}
+
+int main(void) {
+    gocfg_error *err = NULL;
+    gocfg_config *cfg = NULL;
+
+    CHECK(gocfg_abi_version() >= 1, "abi version %d", gocfg_abi_version());
+
+    /* new / set / get / free */
+    int rc = gocfg_config_new(&cfg, &err);
+    CHECK(rc == GOCFG_OK && cfg != NULL && err == NULL, "new rc=%d", rc);
+    rc = gocfg_config_set(cfg, "name", 4, "demo", 4, &err);
+    CHECK(rc == GOCFG_OK && err == NULL, "set rc=%d", rc);
+    rc = gocfg_config_set(cfg, "greeting", 8, "h\xc3\xa9llo", 6, NULL);
+    CHECK(rc == GOCFG_OK, "set rc=%d", rc);
+
+    char buf[64];
+    int64_t n = gocfg_config_get(cfg, "name", 4, buf, sizeof buf, &err);
+    CHECK(n == 4 && memcmp(buf, "demo", 4) == 0, "get n=%lld", (long long)n);
+
+    /* too small a buffer: the length comes back and nothing is written */
+    memset(buf, 'x', sizeof buf);
+    n = gocfg_config_get(cfg, "greeting", 8, buf, 2, NULL);
+    CHECK(n == 6 && buf[0] == 'x', "short get n=%lld", (long long)n);
+    n = gocfg_config_get(cfg, "greeting", 8, NULL, 0, NULL);
+    CHECK(n == 6, "length query n=%lld", (long long)n);
+
+    n = gocfg_config_get(cfg, "missing", 7, buf, sizeof buf, &err);
+    CHECK(n == GOCFG_E_NOT_FOUND && err != NULL && err->code == GOCFG_E_NOT_FOUND &&
+              strstr(err->message, "missing") != NULL,
+          "missing key n=%lld", (long long)n);
+    gocfg_error_free(err);
+    err = NULL;
+
+    CHECK(gocfg_config_contains(cfg, "name", 4, NULL) == 1, "contains");
+    CHECK(gocfg_config_contains(cfg, "nope", 4, NULL) == 0, "not contains");
+    CHECK(gocfg_config_len(cfg, NULL) == 2, "len");
+
+    /* bad input is refused and stores nothing */
+    rc = gocfg_config_set(cfg, "a\0b", 3, "v", 1, &err);
+    CHECK(rc == GOCFG_E_INVALID_ARGUMENT && err != NULL, "NUL key rc=%d", rc);
+    gocfg_error_free(err);
+    rc = gocfg_config_set(cfg, "k", 1, "\xff", 1, NULL);
+    CHECK(rc == GOCFG_E_INVALID_ARGUMENT, "invalid UTF-8 value rc=%d", rc);
+    rc = gocfg_config_set(cfg, NULL, 3, "v", 1, NULL);
+    CHECK(rc == GOCFG_E_INVALID_ARGUMENT, "NULL key rc=%d", rc);
+    CHECK(gocfg_config_len(cfg, NULL) == 2, "nothing stored");
+
+    /* keys: NUL-separated, in insertion order */
+    gocfg_buffer keys = {0};
+    rc = gocfg_config_keys(cfg, &keys, NULL);
+    CHECK(rc == GOCFG_OK && keys.len == 14 && memcmp(keys.data, "name\0greeting\0", 14) == 0,
+          "keys rc=%d len=%zu", rc, keys.len);
+    gocfg_buffer_free(&keys);
+
+    /* the seed's create_data / free_data: a library buffer and its free call */
+    gocfg_buffer doc = {0};
+    rc = gocfg_config_to_json(cfg, &doc, &err);
+    CHECK(rc == GOCFG_OK && doc.data != NULL, "to_json rc=%d", rc);
+    CHECK(strcmp(doc.data, "{\"name\":\"demo\",\"greeting\":\"h\xc3\xa9llo\"}") == 0, "json %s", doc.data);
+    CHECK(stats().outstanding_buffers == 1, "one buffer outstanding");
+    gocfg_buffer_free(&doc);
+    CHECK(doc.data == NULL && doc.len == 0, "buffer zeroed");
+    gocfg_buffer_free(&doc); /* second free: harmless */
+    gocfg_buffer_free(NULL);
+    CHECK(stats().outstanding_buffers == 0, "no buffer outstanding");
+
+    CHECK(gocfg_config_delete(cfg, "name", 4, NULL) == GOCFG_OK, "delete");
+    CHECK(gocfg_config_delete(cfg, "name", 4, NULL) == GOCFG_E_NOT_FOUND, "delete again");
+    CHECK(gocfg_config_clear(cfg, NULL) == GOCFG_OK && gocfg_config_len(cfg, NULL) == 0, "clear");
+
+    gocfg_config_free(cfg);
+
+    /* freed, NULL and forged handles are refused, never crash */
+    rc = gocfg_config_set(cfg, "k", 1, "v", 1, &err);
+    CHECK(rc == GOCFG_E_INVALID_HANDLE && err != NULL && strstr(err->message, "stale") != NULL,
+          "freed handle rc=%d", rc);
+    gocfg_error_free(err);
+    CHECK(gocfg_config_len(NULL, NULL) == GOCFG_E_INVALID_HANDLE, "NULL handle");
+    CHECK(gocfg_config_len((gocfg_config *)(uintptr_t)0xdeadbeef, NULL) == GOCFG_E_INVALID_HANDLE,
+          "forged handle");
+    CHECK(gocfg_config_len((gocfg_config *)(uintptr_t)0x0200000100000001ULL, NULL) == GOCFG_E_INVALID_HANDLE,
+          "wrong-kind handle");
+    gocfg_config_free(cfg);  /* second free: harmless */
+    gocfg_config_free(NULL);
+
+    gocfg_stats s = stats();
+    CHECK(s.live_handles == 0 && s.outstanding_buffers == 0 && s.outstanding_errors == 0,
+          "nothing leaked: handles=%lld buffers=%lld errors=%lld", (long long)s.live_handles,
+          (long long)s.outstanding_buffers, (long long)s.outstanding_errors);
+
+    printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,117 @@
+"""gocfg.Config follows the mapping protocol, with a dict as the oracle."""
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+import gocfg
+
+
+def test_quickstart_shape(no_leaks):
+    with gocfg.Config() as cfg:
+        cfg["name"] = "demo"
+        assert cfg["name"] == "demo"
+        assert len(cfg) == 1
+        assert cfg.to_dict() == {"name": "demo"}
+
+
+def test_random_operations_match_dict(no_leaks):
+    rng = random.Random(20261123)
+    alphabet = string.ascii_letters + "é✓ .-_"
+    keys = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(60)]
+    oracle: dict = {}
+    with gocfg.Config() as cfg:
+        for step in range(10_000):
+            op = rng.randrange(10)
+            key = rng.choice(keys)
+            if op < 4:
+                value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 700)))
+                cfg[key] = value
+                oracle[key] = value
+            elif op < 6:
+                if key in oracle:
+                    del cfg[key]
+                    del oracle[key]
+                else:
+                    with pytest.raises(KeyError):
+                        del cfg[key]
+            elif op < 8:
+                if key in oracle:
+                    assert cfg[key] == oracle[key]
+                else:
+                    with pytest.raises(KeyError):
+                        cfg[key]
+            elif op == 8:
+                assert (key in cfg) == (key in oracle)
+                assert cfg.get(key, "dflt") == oracle.get(key, "dflt")
+            else:
+                if rng.random() < 0.01:
+                    cfg.clear()
+                    oracle.clear()
+                assert len(cfg) == len(oracle)
+                assert list(cfg) == list(oracle), f"step {step}: order differs"
+        assert cfg.to_dict() == oracle
+        assert list(cfg.items()) == list(oracle.items())
+        assert list(cfg.values()) == list(oracle.values())
+        assert cfg == oracle
+
+
+def test_mapping_methods(no_leaks):
+    with gocfg.Config({"a": "1"}, b="2") as cfg:
+        assert dict(cfg) == {"a": "1", "b": "2"}
+        cfg.update({"c": "3"}, d="4")
+        cfg.update([("e", "5")])
+        assert list(cfg.keys()) == ["a", "b", "c", "d", "e"]
+        assert cfg.pop("e") == "5"
+        assert cfg.setdefault("a", "x") == "1"
+        assert cfg.setdefault("z", "26") == "26"
+        assert cfg.get("missing") is None
+        assert "missing" not in cfg and 42 not in cfg
+        cfg["a"] = "one"  # replacing keeps the key's place
+        assert list(cfg)[0] == "a" and cfg["a"] == "one"
+        with gocfg.Config(cfg) as other:
+            assert other == cfg and other is not cfg
+            other["a"] = "changed"
+            assert other != cfg
+        assert cfg != {"a": "one"}
+
+
+def test_missing_key_is_keyerror_with_key(no_leaks):
+    with gocfg.Config() as cfg:
+        with pytest.raises(KeyError) as info:
+            cfg["nope"]
+        assert info.value.args[0] == "nope"
+        assert isinstance(info.value, gocfg.KeyNotFoundError)
+        assert isinstance(info.value, gocfg.Error)
+
+
+def test_long_and_unicode_values(no_leaks):
+    with gocfg.Config() as cfg:
+        for size in (0, 1, 511, 512, 513, 100_000):
+            cfg[f"k{size}"] = "é" * size
+            assert cfg[f"k{size}"] == "é" * size
+        cfg["emoji 🎉"] = "値 ✓"
+        assert cfg["emoji 🎉"] == "値 ✓"
+        assert cfg.to_dict()["emoji 🎉"] == "値 ✓"
+
+
+def test_repr(no_leaks):
+    cfg = gocfg.Config({f"k{i}": str(i) for i in range(20)})
+    text = repr(cfg)
+    assert text.startswith("<gocfg.Config 20 keys {'k0': '0'")
+    assert "(12 more)" in text
+    cfg.close()
+    assert repr(cfg) == "<gocfg.Config (closed)>"
+
+
+def test_to_json(no_leaks):
+    with gocfg.Config({"a": 'quote " and <tag>'}) as cfg:
+        assert cfg.to_json() == '{"a":"quote \\" and <tag>"}'
+
+
+def test_unhashable(no_leaks):
+    with gocfg.Config() as cfg:
+        with pytest.raises(TypeError):
+            hash(cfg)

@@ -1,0 +1,89 @@
+"""Concurrent use of one Config from several Python threads."""
+from __future__ import annotations
+
+import random
+import threading
+
+import gocfg
+
+THREADS = 8
+OPS = 10_000
+
+
+def test_mixed_operations_on_one_config(no_leaks):
+    errors: list = []
+    with gocfg.Config() as cfg:
+
+        def worker(tid: int) -> None:
+            rng = random.Random(tid)
+            own = {}  # keys only this thread writes: their values are known
+            try:
+                for i in range(OPS):
+                    op = rng.randrange(6)
+                    shared = f"shared{rng.randrange(20)}"
+                    mine = f"t{tid}-{rng.randrange(30)}"
+                    if op == 0:
+                        cfg[mine] = own[mine] = f"{tid}:{i}"
+                    elif op == 1:
+                        if mine in own:
+                            assert cfg[mine] == own[mine]
+                    elif op == 2:
+                        cfg[shared] = f"{tid}:{i}"
+                    elif op == 3:
+                        cfg.get(shared)
+                        shared in cfg
+                    elif op == 4:
+                        if mine in own and rng.random() < 0.3:
+                            del cfg[mine]
+                            del own[mine]
+                    else:
+                        if rng.random() < 0.1:
+                            snapshot = cfg.to_dict()
+                            assert all(isinstance(v, str) for v in snapshot.values())
+                        else:
+                            len(cfg)
+                for k, v in own.items():
+                    assert cfg[k] == v
+            except BaseException as e:  # report from the main thread
+                errors.append(e)
+
+        threads = [threading.Thread(target=worker, args=(t,)) for t in range(THREADS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors[:3]
+        final = cfg.to_dict()
+        assert len(final) == len(cfg) == len(list(cfg))
+        assert set(final) <= {f"shared{i}" for i in range(20)} | {
+            f"t{t}-{j}" for t in range(THREADS) for j in range(30)}
+        for key, value in final.items():
+            tid, i = value.split(":")
+            assert 0 <= int(tid) < THREADS and 0 <= int(i) < OPS
+            if key.startswith("t"):
+                assert key.startswith(f"t{tid}-")
+
+
+def test_close_while_other_threads_use_it():
+    """Closing from one thread while others read gives ClosedError, never a crash."""
+    for _ in range(20):
+        cfg = gocfg.Config({"k": "v"})
+        seen: list = []
+
+        def reader() -> None:
+            try:
+                while True:
+                    cfg["k"]
+                    cfg["x"] = "y"
+            except gocfg.ClosedError:
+                seen.append("closed")
+            except BaseException as e:
+                seen.append(e)
+
+        threads = [threading.Thread(target=reader) for _ in range(3)]
+        for t in threads:
+            t.start()
+        cfg.close()
+        for t in threads:
+            t.join()
+        assert seen == ["closed"] * 3
