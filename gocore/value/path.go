@@ -1,0 +1,107 @@
+package value
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gocfg/gocfg/gocore/errs"
+)
+
+// Paths name a value inside the tree: segments joined by dots, as in
+// "servers.0.host". A segment that is all digits indexes a list (and is an
+// ordinary key inside a map). A segment holding a dot, a double quote or
+// nothing at all is written in double quotes, with \" and \\ escaped:
+// `a."b.c".d` has the three segments a, b.c and d. The empty path "" names
+// the root.
+
+// ParsePath splits a path into its segments.
+func ParsePath(p string) ([]string, error) {
+	if p == "" {
+		return nil, nil
+	}
+	var segs []string
+	i := 0
+	for {
+		if i < len(p) && p[i] == '"' {
+			var b strings.Builder
+			i++
+			for {
+				if i >= len(p) {
+					return nil, badPath(p, "unterminated quoted segment")
+				}
+				c := p[i]
+				if c == '\\' {
+					if i+1 >= len(p) || (p[i+1] != '"' && p[i+1] != '\\') {
+						return nil, badPath(p, fmt.Sprintf(`bad escape at offset %d (only \" and \\ are allowed)`, i))
+					}
+					b.WriteByte(p[i+1])
+					i += 2
+					continue
+				}
+				if c == '"' {
+					i++
+					break
+				}
+				b.WriteByte(c)
+				i++
+			}
+			segs = append(segs, b.String())
+		} else {
+			j := strings.IndexByte(p[i:], '.')
+			var seg string
+			if j < 0 {
+				seg = p[i:]
+			} else {
+				seg = p[i : i+j]
+			}
+			if seg == "" {
+				return nil, badPath(p, fmt.Sprintf("empty segment at offset %d (quote it as \"\" to mean an empty key)", i))
+			}
+			if strings.IndexByte(seg, '"') >= 0 {
+				return nil, badPath(p, "a double quote may only open a quoted segment")
+			}
+			segs = append(segs, seg)
+			i += len(seg)
+		}
+		if i == len(p) {
+			return segs, nil
+		}
+		if p[i] != '.' {
+			return nil, badPath(p, fmt.Sprintf("expected '.' after a quoted segment at offset %d", i))
+		}
+		i++
+		if i == len(p) {
+			return nil, badPath(p, "path ends with '.'")
+		}
+	}
+}
+
+func badPath(p, why string) error {
+	return fmt.Errorf("invalid path %q: %s: %w", p, why, errs.ErrInvalidArgument)
+}
+
+// QuoteSegment writes one segment so that ParsePath reads it back unchanged.
+func QuoteSegment(s string) string {
+	if s != "" && !strings.ContainsAny(s, `."\`) {
+		return s
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+	return `"` + r.Replace(s) + `"`
+}
+
+// JoinPath is the inverse of ParsePath.
+func JoinPath(segs ...string) string {
+	q := make([]string, len(segs))
+	for i, s := range segs {
+		q[i] = QuoteSegment(s)
+	}
+	return strings.Join(q, ".")
+}
+
+// AppendPath extends a path by one segment.
+func AppendPath(p, seg string) string {
+	if p == "" {
+		return QuoteSegment(seg)
+	}
+	return p + "." + QuoteSegment(seg)
+}

@@ -1,0 +1,168 @@
+package value
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// A configuration value is one of:
+//
+//	nil            null
+//	bool
+//	int64          every integer (wider integers are refused, never rounded)
+//	float64        including ±Inf and NaN
+//	string         valid UTF-8
+//	time.Time      an offset date-time (TOML's offset datetime)
+//	LocalDateTime  a date-time with no offset
+//	LocalDate
+//	LocalTime
+//	[]any          a list of values
+//	*Map           a map of string keys to values, in insertion order
+//
+// Codecs produce and consume exactly these types; nothing else is stored.
+
+// MaxDepth bounds how deeply maps and lists may nest. Deeper documents are
+// refused by every decoder, so that no recursive walk can exhaust a stack.
+const MaxDepth = 1000
+
+// LocalDate is a calendar date with no time zone.
+type LocalDate struct {
+	Year  int
+	Month int
+	Day   int
+}
+
+// LocalTime is a time of day with no time zone.
+type LocalTime struct {
+	Hour       int
+	Minute     int
+	Second     int
+	Nanosecond int
+}
+
+// LocalDateTime is a date and time of day with no time zone.
+type LocalDateTime struct {
+	Date LocalDate
+	Time LocalTime
+}
+
+func (d LocalDate) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+
+func (t LocalTime) String() string {
+	s := fmt.Sprintf("%02d:%02d:%02d", t.Hour, t.Minute, t.Second)
+	if t.Nanosecond != 0 {
+		s += trimFraction(fmt.Sprintf(".%09d", t.Nanosecond))
+	}
+	return s
+}
+
+func (dt LocalDateTime) String() string { return dt.Date.String() + "T" + dt.Time.String() }
+
+func trimFraction(s string) string {
+	for len(s) > 2 && s[len(s)-1] == '0' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// TypeName names v's type the way error messages speak of it.
+func TypeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "bool"
+	case int64:
+		return "int"
+	case float64:
+		return "float"
+	case string:
+		return "string"
+	case time.Time:
+		return "datetime"
+	case LocalDateTime:
+		return "local datetime"
+	case LocalDate:
+		return "date"
+	case LocalTime:
+		return "time"
+	case []any:
+		return "list"
+	case *Map:
+		return "map"
+	default:
+		return fmt.Sprintf("unsupported %T", v)
+	}
+}
+
+// Clone returns a deep copy of v: maps and lists are copied, scalars shared
+// (they are immutable).
+func Clone(v any) any {
+	switch v := v.(type) {
+	case *Map:
+		return v.Clone()
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = Clone(e)
+		}
+		return out
+	default:
+		return v
+	}
+}
+
+// Clone returns a deep copy of m.
+func (m *Map) Clone() *Map {
+	out := NewMap(m.Len())
+	m.Range(func(k string, v any) bool {
+		out.Set(k, Clone(v))
+		return true
+	})
+	return out
+}
+
+// Equal reports whether a and b are the same value. Maps compare without
+// regard to key order; NaN equals NaN (two configs holding nan are equal);
+// offset datetimes compare as instants with the same offset.
+func Equal(a, b any) bool {
+	switch a := a.(type) {
+	case *Map:
+		bm, ok := b.(*Map)
+		if !ok || a.Len() != bm.Len() {
+			return false
+		}
+		eq := true
+		a.Range(func(k string, av any) bool {
+			bv, ok := bm.Get(k)
+			eq = ok && Equal(av, bv)
+			return eq
+		})
+		return eq
+	case []any:
+		bl, ok := b.([]any)
+		if !ok || len(a) != len(bl) {
+			return false
+		}
+		for i := range a {
+			if !Equal(a[i], bl[i]) {
+				return false
+			}
+		}
+		return true
+	case float64:
+		bf, ok := b.(float64)
+		return ok && (a == bf || math.IsNaN(a) && math.IsNaN(bf))
+	case time.Time:
+		bt, ok := b.(time.Time)
+		if !ok || !a.Equal(bt) {
+			return false
+		}
+		_, ao := a.Zone()
+		_, bo := bt.Zone()
+		return ao == bo
+	default:
+		return a == b
+	}
+}

@@ -1,0 +1,538 @@
+// Package wire moves whole values between Go and Python in one buffer.
+//
+// The format is a subset of CPython's marshal format, version 2: the one
+// serialization that CPython reads and writes in C at full speed, with no
+// text parsing and no per-key calls. Python's marshal.loads turns an encoded
+// tree into dicts and lists directly; marshal.dumps(v, 2) produces what
+// Decode reads. Only these type codes are used:
+//
+//	N T F .        None, True, False, Ellipsis
+//	i l            int32, arbitrary-precision int (15-bit digits)
+//	g              float64, little-endian
+//	u t a A z Z    str in its UTF-8 and ASCII forms
+//	( ) [          tuple, small tuple, list
+//	{ ... 0        dict, closed by the NULL code
+//
+// Date and time values have no marshal form. Decode accepts them as a tuple
+// tagged by Ellipsis: (..., kind, year, month, day, hour, minute, second,
+// microsecond, utcoffset_seconds or None), kind being "D" (offset
+// datetime), "L" (local datetime), "d" (date) or "t" (time). Encode writes
+// them as the same tuple without the Ellipsis and, when the tree holds any,
+// wraps the result as (tree, [path, ...]) listing where they are, so Python
+// converts just those instead of walking the whole tree. A tree never holds
+// a tuple otherwise.
+package wire
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/big"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+// Kinds of date and time values, as written in the tagged tuple.
+const (
+	KindOffsetDateTime = "D"
+	KindLocalDateTime  = "L"
+	KindLocalDate      = "d"
+	KindLocalTime      = "t"
+)
+
+// ---------------------------------------------------------------- encoding
+
+type encoder struct {
+	buf    []byte
+	fixups [][]any // paths (string keys, int indexes) of date/time values
+	path   []any
+}
+
+// Encode writes v in the wire format.
+func Encode(v any) ([]byte, error) {
+	e := encoder{buf: make([]byte, 2, 256)} // two bytes reserved for the (tree, fixups) header
+	if err := e.value(v); err != nil {
+		return nil, err
+	}
+	if len(e.fixups) == 0 {
+		return e.buf[2:], nil
+	}
+	e.buf[0], e.buf[1] = ')', 2
+	e.buf = append(e.buf, '[')
+	e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(len(e.fixups)))
+	for _, p := range e.fixups {
+		e.tupleHeader(len(p))
+		for _, seg := range p {
+			switch s := seg.(type) {
+			case string:
+				e.str(s)
+			case int:
+				e.int(int64(s))
+			}
+		}
+	}
+	return e.buf, nil
+}
+
+func (e *encoder) tupleHeader(n int) {
+	if n < 256 {
+		e.buf = append(e.buf, ')', byte(n))
+	} else {
+		e.buf = append(e.buf, '(')
+		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(n))
+	}
+}
+
+func (e *encoder) str(s string) {
+	ascii := len(s) < 256
+	for i := 0; ascii && i < len(s); i++ {
+		ascii = s[i] < utf8.RuneSelf
+	}
+	if ascii {
+		e.buf = append(e.buf, 'z', byte(len(s)))
+	} else {
+		e.buf = append(e.buf, 'u')
+		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(len(s)))
+	}
+	e.buf = append(e.buf, s...)
+}
+
+func (e *encoder) int(n int64) {
+	if n >= math.MinInt32 && n <= math.MaxInt32 {
+		e.buf = append(e.buf, 'i')
+		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(int32(n)))
+		return
+	}
+	// 'l': a signed count of base-2**15 digits, least significant first.
+	neg := n < 0
+	u := uint64(n)
+	if neg {
+		u = uint64(-(n + 1)) + 1 // magnitude, safe for MinInt64
+	}
+	var digits []uint16
+	for u > 0 {
+		digits = append(digits, uint16(u&0x7fff))
+		u >>= 15
+	}
+	count := int32(len(digits))
+	if neg {
+		count = -count
+	}
+	e.buf = append(e.buf, 'l')
+	e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(count))
+	for _, d := range digits {
+		e.buf = binary.LittleEndian.AppendUint16(e.buf, d)
+	}
+}
+
+func (e *encoder) when(kind string, y, mo, d, h, mi, s, ns int, offset *int) {
+	e.fixups = append(e.fixups, append([]any(nil), e.path...))
+	e.tupleHeader(9)
+	e.str(kind)
+	for _, n := range []int{y, mo, d, h, mi, s, ns / 1000} {
+		e.int(int64(n))
+	}
+	if offset == nil {
+		e.buf = append(e.buf, 'N')
+	} else {
+		e.int(int64(*offset))
+	}
+}
+
+func (e *encoder) value(v any) error {
+	switch v := v.(type) {
+	case nil:
+		e.buf = append(e.buf, 'N')
+	case bool:
+		if v {
+			e.buf = append(e.buf, 'T')
+		} else {
+			e.buf = append(e.buf, 'F')
+		}
+	case int64:
+		e.int(v)
+	case float64:
+		e.buf = append(e.buf, 'g')
+		e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(v))
+	case string:
+		e.str(v)
+	case time.Time:
+		_, off := v.Zone()
+		e.when(KindOffsetDateTime, v.Year(), int(v.Month()), v.Day(), v.Hour(), v.Minute(), v.Second(), v.Nanosecond(), &off)
+	case value.LocalDateTime:
+		d, t := v.Date, v.Time
+		e.when(KindLocalDateTime, d.Year, d.Month, d.Day, t.Hour, t.Minute, t.Second, t.Nanosecond, nil)
+	case value.LocalDate:
+		e.when(KindLocalDate, v.Year, v.Month, v.Day, 0, 0, 0, 0, nil)
+	case value.LocalTime:
+		e.when(KindLocalTime, 0, 0, 0, v.Hour, v.Minute, v.Second, v.Nanosecond, nil)
+	case []any:
+		e.buf = append(e.buf, '[')
+		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(len(v)))
+		for i, item := range v {
+			e.path = append(e.path, i)
+			err := e.value(item)
+			e.path = e.path[:len(e.path)-1]
+			if err != nil {
+				return err
+			}
+		}
+	case *value.Map:
+		e.buf = append(e.buf, '{')
+		var err error
+		v.Range(func(k string, item any) bool {
+			e.str(k)
+			e.path = append(e.path, k)
+			err = e.value(item)
+			e.path = e.path[:len(e.path)-1]
+			return err == nil
+		})
+		if err != nil {
+			return err
+		}
+		e.buf = append(e.buf, '0')
+	default:
+		return fmt.Errorf("wire: cannot encode %T: %w", v, errs.ErrInternal)
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------- decoding
+
+type decoder struct {
+	data  []byte
+	pos   int
+	depth int
+	path  []string
+}
+
+// ellipsis marks a tagged date/time tuple while decoding.
+type ellipsis struct{}
+
+// Decode reads one value. Strings must be valid UTF-8 without NUL (a Python
+// str with a lone surrogate arrives as invalid UTF-8); integers must fit in
+// 64 bits; anything else than the types above is refused, naming its path.
+func Decode(data []byte) (any, error) {
+	d := decoder{data: data}
+	v, err := d.value()
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := v.(ellipsis); ok {
+		return nil, d.typeErr("Ellipsis")
+	}
+	if d.pos != len(d.data) {
+		return nil, d.corrupt(fmt.Sprintf("%d trailing bytes", len(d.data)-d.pos))
+	}
+	return v, nil
+}
+
+func (d *decoder) where() string { return value.JoinPath(d.path...) }
+
+func (d *decoder) corrupt(why string) error {
+	return &errs.Located{Kind: errs.ErrInvalidArgument, Path: d.where(), Msg: "malformed value buffer: " + why}
+}
+
+func (d *decoder) typeErr(typ string) error {
+	return &errs.Located{Kind: errs.ErrTypeMismatch, Path: d.where(), Msg: fmt.Sprintf("unsupported type %s (a config holds None, bool, int, float, str, date/time, list and dict)", typ)}
+}
+
+func (d *decoder) invalid(msg string) error {
+	return &errs.Located{Kind: errs.ErrInvalidArgument, Path: d.where(), Msg: msg}
+}
+
+func (d *decoder) take(n int) ([]byte, error) {
+	if n < 0 || len(d.data)-d.pos < n {
+		return nil, d.corrupt("truncated")
+	}
+	b := d.data[d.pos : d.pos+n]
+	d.pos += n
+	return b, nil
+}
+
+func (d *decoder) u32() (int, error) {
+	b, err := d.take(4)
+	if err != nil {
+		return 0, err
+	}
+	return int(int32(binary.LittleEndian.Uint32(b))), nil
+}
+
+func (d *decoder) text(n int, what string) (string, error) {
+	b, err := d.take(n)
+	if err != nil {
+		return "", err
+	}
+	s := string(b)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return "", d.invalid(fmt.Sprintf("%s is not valid UTF-8 (a lone surrogate?) at byte %d", what, i))
+		}
+		if r == 0 {
+			return "", d.invalid(fmt.Sprintf("%s contains a NUL character at byte %d", what, i))
+		}
+		i += size
+	}
+	return s, nil
+}
+
+func (d *decoder) str(code byte, what string) (string, error) {
+	switch code {
+	case 'u', 't', 'a', 'A':
+		n, err := d.u32()
+		if err != nil {
+			return "", err
+		}
+		return d.text(n, what)
+	case 'z', 'Z':
+		b, err := d.take(1)
+		if err != nil {
+			return "", err
+		}
+		return d.text(int(b[0]), what)
+	}
+	return "", d.corrupt("not a string")
+}
+
+func (d *decoder) value() (any, error) {
+	b, err := d.take(1)
+	if err != nil {
+		return nil, err
+	}
+	code := b[0]
+	if code&0x80 != 0 {
+		return nil, d.corrupt("reference flags are not used (encode with marshal version 2)")
+	}
+	switch code {
+	case 'N':
+		return nil, nil
+	case 'T':
+		return true, nil
+	case 'F':
+		return false, nil
+	case '.':
+		return ellipsis{}, nil
+	case 'i':
+		n, err := d.u32()
+		return int64(n), err
+	case 'l':
+		return d.long()
+	case 'g':
+		b, err := d.take(8)
+		if err != nil {
+			return nil, err
+		}
+		return math.Float64frombits(binary.LittleEndian.Uint64(b)), nil
+	case 'u', 't', 'a', 'A', 'z', 'Z':
+		return d.str(code, "string")
+	case '[', '(', ')':
+		var n int
+		if code == ')' {
+			b, err := d.take(1)
+			if err != nil {
+				return nil, err
+			}
+			n = int(b[0])
+		} else if n, err = d.u32(); err != nil {
+			return nil, err
+		}
+		return d.sequence(n, code != '[')
+	case '{':
+		return d.dict()
+	case 's':
+		return nil, d.typeErr("bytes")
+	case '<', '>':
+		return nil, d.typeErr("set")
+	case 'y', 'x':
+		return nil, d.typeErr("complex")
+	case 'S':
+		return nil, d.typeErr("StopIteration")
+	case 'c':
+		return nil, d.typeErr("code")
+	}
+	return nil, d.corrupt(fmt.Sprintf("unknown type code %q", code))
+}
+
+func (d *decoder) long() (any, error) {
+	count, err := d.u32()
+	if err != nil {
+		return nil, err
+	}
+	neg := count < 0
+	if neg {
+		count = -count
+	}
+	if count > 1<<20 {
+		return nil, d.corrupt("integer too long")
+	}
+	b, err := d.take(2 * count)
+	if err != nil {
+		return nil, err
+	}
+	mag := new(big.Int)
+	for i := count - 1; i >= 0; i-- {
+		mag.Lsh(mag, 15)
+		mag.Or(mag, big.NewInt(int64(binary.LittleEndian.Uint16(b[2*i:]))))
+	}
+	if neg {
+		mag.Neg(mag)
+	}
+	if !mag.IsInt64() {
+		s := mag.String()
+		if len(s) > 40 {
+			s = s[:20] + "..." + s[len(s)-10:]
+		}
+		return nil, d.invalid(fmt.Sprintf("integer %s does not fit in 64 bits (a config holds 64-bit integers; store it as a string)", s))
+	}
+	return mag.Int64(), nil
+}
+
+func (d *decoder) enter() error {
+	d.depth++
+	if d.depth > value.MaxDepth {
+		return d.invalid(fmt.Sprintf("nested more than %d levels deep", value.MaxDepth))
+	}
+	return nil
+}
+
+func (d *decoder) sequence(n int, tuple bool) (any, error) {
+	if n < 0 || n > len(d.data)-d.pos {
+		return nil, d.corrupt("bad sequence length")
+	}
+	if err := d.enter(); err != nil {
+		return nil, err
+	}
+	defer func() { d.depth-- }()
+	items := make([]any, 0, n)
+	for i := 0; i < n; i++ {
+		d.path = append(d.path, fmt.Sprint(i))
+		v, err := d.value()
+		d.path = d.path[:len(d.path)-1]
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, v)
+	}
+	if tuple && n > 0 {
+		if _, ok := items[0].(ellipsis); ok {
+			return d.when(items)
+		}
+	}
+	for i, v := range items {
+		if _, ok := v.(ellipsis); ok {
+			d.path = append(d.path, fmt.Sprint(i))
+			err := d.typeErr("Ellipsis")
+			d.path = d.path[:len(d.path)-1]
+			return nil, err
+		}
+	}
+	return items, nil
+}
+
+func (d *decoder) when(items []any) (any, error) {
+	bad := d.corrupt("malformed date/time tuple")
+	if len(items) != 10 {
+		return nil, bad
+	}
+	kind, ok := items[1].(string)
+	if !ok {
+		return nil, bad
+	}
+	var n [7]int
+	for i := range n {
+		v, ok := items[2+i].(int64)
+		if !ok {
+			return nil, bad
+		}
+		n[i] = int(v)
+	}
+	probe := time.Date(n[0], time.Month(n[1]), n[2], 0, 0, 0, 0, time.UTC)
+	if kind != KindLocalTime && (n[0] < 1 || n[0] > 9999 || probe.Month() != time.Month(n[1]) || probe.Day() != n[2]) {
+		return nil, d.invalid(fmt.Sprintf("invalid date %04d-%02d-%02d", n[0], n[1], n[2]))
+	}
+	if n[3] < 0 || n[3] > 23 || n[4] < 0 || n[4] > 59 || n[5] < 0 || n[5] > 59 || n[6] < 0 || n[6] > 999999 {
+		return nil, d.invalid(fmt.Sprintf("invalid time %02d:%02d:%02d.%06d", n[3], n[4], n[5], n[6]))
+	}
+	date := value.LocalDate{Year: n[0], Month: n[1], Day: n[2]}
+	clock := value.LocalTime{Hour: n[3], Minute: n[4], Second: n[5], Nanosecond: n[6] * 1000}
+	switch kind {
+	case KindLocalDate:
+		return date, nil
+	case KindLocalTime:
+		return clock, nil
+	case KindLocalDateTime:
+		return value.LocalDateTime{Date: date, Time: clock}, nil
+	case KindOffsetDateTime:
+		off, ok := items[9].(int64)
+		if !ok {
+			return nil, bad
+		}
+		return time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], n[5], n[6]*1000, time.FixedZone("", int(off))), nil
+	}
+	return nil, bad
+}
+
+func (d *decoder) dict() (any, error) {
+	if err := d.enter(); err != nil {
+		return nil, err
+	}
+	defer func() { d.depth-- }()
+	m := value.NewMap(0)
+	for {
+		b, err := d.take(1)
+		if err != nil {
+			return nil, err
+		}
+		code := b[0]
+		if code == '0' {
+			return m, nil
+		}
+		var key string
+		switch code {
+		case 'u', 't', 'a', 'A', 'z', 'Z':
+			if key, err = d.str(code, "key"); err != nil {
+				return nil, err
+			}
+		default:
+			d.pos--
+			k, err := d.value()
+			if err != nil {
+				return nil, err
+			}
+			return nil, &errs.Located{Kind: errs.ErrTypeMismatch, Path: d.where(),
+				Msg: fmt.Sprintf("keys must be str, not %s (%v)", goTypeName(k), k)}
+		}
+		d.path = append(d.path, key)
+		v, err := d.value()
+		if err == nil {
+			if _, ok := v.(ellipsis); ok {
+				err = d.typeErr("Ellipsis")
+			}
+		}
+		d.path = d.path[:len(d.path)-1]
+		if err != nil {
+			return nil, err
+		}
+		m.Set(key, v)
+	}
+}
+
+func goTypeName(v any) string {
+	switch v.(type) {
+	case int64:
+		return "int"
+	case float64:
+		return "float"
+	case bool:
+		return "bool"
+	case nil:
+		return "None"
+	case []any:
+		return "tuple"
+	}
+	return fmt.Sprintf("%T", v)
+}

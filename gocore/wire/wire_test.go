@@ -1,0 +1,140 @@
+package wire
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"os/exec"
+	"testing"
+
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+// python runs CPython's marshal on the encoded bytes, so the format is
+// checked against the real reader rather than against this package's idea
+// of it.
+func python(t *testing.T, script string, stdin []byte) []byte {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found")
+	}
+	cmd := exec.Command(py, "-c", script)
+	cmd.Stdin = bytes.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("python: %v\n%s", err, out)
+	}
+	return out
+}
+
+func TestEncodeReadByCPython(t *testing.T) {
+	m := value.NewMap(0)
+	m.Set("s", "hé✓")
+	m.Set("ascii", "plain")
+	m.Set("big", int64(math.MaxInt64))
+	m.Set("small", int64(math.MinInt64))
+	m.Set("mid", int64(-1<<40))
+	m.Set("f", 1.5)
+	m.Set("t", true)
+	m.Set("n", nil)
+	m.Set("list", []any{int64(1), "x", []any{}})
+	m.Set("date", value.LocalDate{Year: 2024, Month: 2, Day: 29})
+	inner := value.NewMap(0)
+	inner.Set("k", "v")
+	m.Set("m", inner)
+	b, err := Encode(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := python(t, "import marshal,sys; print(repr(marshal.loads(sys.stdin.buffer.read())))", b)
+	want := "({'s': 'hé✓', 'ascii': 'plain', 'big': 9223372036854775807, 'small': -9223372036854775808, " +
+		"'mid': -1099511627776, 'f': 1.5, 't': True, 'n': None, 'list': [1, 'x', []], " +
+		"'date': ('d', 2024, 2, 29, 0, 0, 0, 0, None), 'm': {'k': 'v'}}, [('date',)])\n"
+	if string(out) != want {
+		t.Fatalf("CPython read:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+func TestDecodeWhatCPythonWrites(t *testing.T) {
+	b := python(t, `import marshal,sys
+v = {"a": [1, 2.5, None, True, "é", (1, 2)], "big": -2**63, "d": (..., "L", 2024, 1, 2, 3, 4, 5, 6, None)}
+sys.stdout.buffer.write(marshal.dumps(v, 2))`, nil)
+	v, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := v.(*value.Map)
+	a, _ := m.Get("a")
+	want := []any{int64(1), 2.5, nil, true, "é", []any{int64(1), int64(2)}}
+	if !value.Equal(a, want) {
+		t.Fatalf("a = %#v", a)
+	}
+	if big, _ := m.Get("big"); big != int64(math.MinInt64) {
+		t.Fatalf("big = %v", big)
+	}
+	d, _ := m.Get("d")
+	if d != (value.LocalDateTime{Date: value.LocalDate{Year: 2024, Month: 1, Day: 2}, Time: value.LocalTime{Hour: 3, Minute: 4, Second: 5, Nanosecond: 6000}}) {
+		t.Fatalf("d = %#v", d)
+	}
+}
+
+func TestDecodeRefusals(t *testing.T) {
+	cases := map[string]struct {
+		script string
+		kind   error
+		path   string
+	}{
+		"bytes":         {`{"a": {"b": b"x"}}`, errs.ErrTypeMismatch, "a.b"},
+		"set":           {`{"a": {1}}`, errs.ErrTypeMismatch, "a"},
+		"int key":       {`{1: "x"}`, errs.ErrTypeMismatch, ""},
+		"huge int":      {`{"n": 2**64}`, errs.ErrInvalidArgument, "n"},
+		"surrogate":     {`{"s": "\ud800"}`, errs.ErrInvalidArgument, "s"},
+		"NUL in value":  {`{"s": "a\0b"}`, errs.ErrInvalidArgument, "s"},
+		"NUL in key":    {`{"a\0": 1}`, errs.ErrInvalidArgument, ""},
+		"list of bytes": {`{"l": [1, b""]}`, errs.ErrTypeMismatch, "l.1"},
+	}
+	for name, c := range cases {
+		b := python(t, "import marshal,sys; sys.stdout.buffer.write(marshal.dumps("+c.script+", 2))", nil)
+		_, err := Decode(b)
+		var loc *errs.Located
+		if !errors.Is(err, c.kind) || !errors.As(err, &loc) || loc.Path != c.path {
+			t.Errorf("%s: %v (path %q), want kind %v at %q", name, err, pathOf(err), c.kind, c.path)
+		}
+	}
+}
+
+func pathOf(err error) string {
+	var loc *errs.Located
+	if errors.As(err, &loc) {
+		return loc.Path
+	}
+	return ""
+}
+
+func TestDepthLimit(t *testing.T) {
+	var b []byte
+	for i := 0; i < value.MaxDepth+1; i++ {
+		b = append(b, '[', 1, 0, 0, 0)
+	}
+	b = append(b, 'N')
+	if _, err := Decode(b); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Fatalf("deep list: %v", err)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte("{z\x01ai\x01\x00\x00\x000"))
+	f.Add([]byte("[\x02\x00\x00\x00NT"))
+	f.Add([]byte(")\x0a.z\x01Di\x00\x00\x00\x00i\x01\x00\x00\x00i\x01\x00\x00\x00i\x00\x00\x00\x00i\x00\x00\x00\x00i\x00\x00\x00\x00i\x00\x00\x00\x00i\x00\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v, err := Decode(b)
+		if err != nil {
+			return
+		}
+		if _, err := Encode(v); err != nil {
+			t.Fatalf("decoded %#v but cannot encode it: %v", v, err)
+		}
+	})
+}
