@@ -1,0 +1,157 @@
+// Package textpos holds what every codec needs around positions and text
+// checks: byte offsets turned into 1-based line and column, the key and
+// string rules shared by all formats, and the two error shapes codecs
+// return.
+package textpos
+
+import (
+	"bytes"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/gocfg/gocfg/gocore/errs"
+)
+
+// LineCol converts a byte offset in data into a 1-based line and column.
+// Columns count characters (runes), not bytes, so that an editor's cursor
+// lands on the right place; an offset past the end is clamped.
+func LineCol(data []byte, offset int) (line, col int) {
+	if offset < 0 {
+		offset = 0
+	}
+	if offset > len(data) {
+		offset = len(data)
+	}
+	before := data[:offset]
+	line = 1 + bytes.Count(before, []byte{'\n'})
+	start := bytes.LastIndexByte(before, '\n') + 1
+	col = 1 + utf8.RuneCount(before[start:])
+	return line, col
+}
+
+// Lines turns offsets into positions in O(log n) each, after one pass over
+// the data to find the line starts. Use it when many positions are needed.
+type Lines struct {
+	data   []byte
+	starts []int // offset of the first byte of each line
+}
+
+// NewLines indexes the line starts of data.
+func NewLines(data []byte) *Lines {
+	starts := make([]int, 1, 1+len(data)/32)
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		starts = append(starts, i)
+	}
+	return &Lines{data: data, starts: starts}
+}
+
+// Pos returns the 1-based line and column (in runes) of offset.
+func (l *Lines) Pos(offset int) (line, col int) {
+	if offset < 0 {
+		offset = 0
+	}
+	if offset > len(l.data) {
+		offset = len(l.data)
+	}
+	lo, hi := 0, len(l.starts)
+	for hi-lo > 1 {
+		m := int(uint(lo+hi) >> 1)
+		if l.starts[m] <= offset {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return lo + 1, 1 + utf8.RuneCount(l.data[l.starts[lo]:offset])
+}
+
+// ParseError builds the error every Decode returns for a malformed document.
+func ParseError(line, col int, format string, args ...any) error {
+	return &errs.Located{Kind: errs.ErrParse, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ParseErrorAt is ParseError with the position given as a byte offset.
+func ParseErrorAt(data []byte, offset int, format string, args ...any) error {
+	line, col := LineCol(data, offset)
+	return ParseError(line, col, format, args...)
+}
+
+// TypeError builds the error Encode returns for a value the format cannot
+// express; path names the value (value.JoinPath form).
+func TypeError(path string, format string, args ...any) error {
+	return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+// InvalidUTF8 returns the offset of the first byte of data that is not part
+// of valid UTF-8, or -1 when data is valid.
+func InvalidUTF8(data []byte) int {
+	if utf8.Valid(data) {
+		return -1
+	}
+	for i := 0; i < len(data); {
+		if data[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// CheckUTF8 refuses a document that is not valid UTF-8, naming the position
+// of the first bad byte. Every text format here is UTF-8 only.
+func CheckUTF8(data []byte) error {
+	if i := InvalidUTF8(data); i >= 0 {
+		return ParseErrorAt(data, i, "invalid UTF-8 (byte %#x at offset %d)", data[i], i)
+	}
+	return nil
+}
+
+// KeyProblem explains why key cannot be stored, or returns "" when it can.
+// These are the store's rules (store.CheckKey): valid UTF-8 and no NUL
+// byte, because keys cross into C strings and every other format intact.
+func KeyProblem(key string) string {
+	for i := 0; i < len(key); {
+		c := key[i]
+		if c < utf8.RuneSelf {
+			if c == 0 {
+				return fmt.Sprintf("key %q contains a NUL byte at offset %d", Trim(key), i)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(key[i:])
+		if r == utf8.RuneError && size == 1 {
+			return fmt.Sprintf("key is not valid UTF-8 (bad byte %#x at offset %d)", key[i], i)
+		}
+		i += size
+	}
+	return ""
+}
+
+// Trim shortens s for an error message.
+func Trim(s string) string {
+	if len(s) > 60 {
+		cut := 60
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return s[:cut] + "..."
+	}
+	return s
+}
+
+// MaxPositionsSize is the largest document for which decoders record
+// positions. A position costs about as much memory as the value it
+// describes, so past this size a Doc carries no Positions and decoding
+// needs only a few times the document's size.
+const MaxPositionsSize = 32 << 20

@@ -1,0 +1,304 @@
+package jsonfmt
+
+import (
+	"errors"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocfg/gocfg/gocore/codec/internal/codectest"
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+func mustDecode(t *testing.T, s string) *value.Doc {
+	t.Helper()
+	d, err := Decode([]byte(s))
+	if err != nil {
+		t.Fatalf("Decode(%q): %v", s, err)
+	}
+	return d
+}
+
+func TestDecodeValues(t *testing.T) {
+	d := mustDecode(t, `{"z":1,"a":[true,false,null,-0,1.5,1e2,-9223372036854775808,9223372036854775807],"m":{"s":"x\u0000y\n\"\\\/é😀"},"e":{},"l":[]}`)
+	if got := d.Root.Keys(); strings.Join(got, ",") != "z,a,m,e,l" {
+		t.Errorf("key order %v", got)
+	}
+	a, _ := d.Root.Get("a")
+	want := []any{true, false, nil, int64(0), 1.5, 100.0, int64(math.MinInt64), int64(math.MaxInt64)}
+	if !value.Equal(a, want) {
+		t.Errorf("a = %#v", a)
+	}
+	for i, v := range a.([]any) {
+		if _, isF := want[i].(float64); isF {
+			if _, ok := v.(float64); !ok {
+				t.Errorf("a.%d is %T, want float64", i, v)
+			}
+		}
+	}
+	m, _ := d.Root.Get("m")
+	s, _ := m.(*value.Map).Get("s")
+	if s != "x\x00y\n\"\\/é😀" {
+		t.Errorf("s = %q", s)
+	}
+	if l, _ := d.Root.Get("l"); l == nil || len(l.([]any)) != 0 {
+		t.Errorf("l = %#v", l)
+	}
+}
+
+func TestDecodePositions(t *testing.T) {
+	d := mustDecode(t, "{\n  \"a\": 1,\n  \"é\": {\"b\": [10,\n    20]}\n}")
+	want := map[string]value.Pos{"a": {2, 3}, "é": {3, 3}, "é.b": {3, 9}, "é.b.0": {3, 15}, "é.b.1": {4, 5}}
+	for k, p := range want {
+		if d.Positions[k] != p {
+			t.Errorf("position of %s = %v, want %v", k, d.Positions[k], p)
+		}
+	}
+	if len(d.Positions) != len(want) {
+		t.Errorf("positions %v", d.Positions)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	cases := []struct {
+		in        string
+		line, col int
+		msg       string
+	}{
+		{`[1,2]`, 1, 1, "root must be a mapping"},
+		{`"x"`, 1, 1, "root must be a mapping"},
+		{`  null`, 1, 3, "root must be a mapping"},
+		{``, 1, 1, "empty document"},
+		{`{"a":1,"a":2}`, 1, 8, `duplicate key "a"`},
+		{`{"a":{"b":1,"b":1}}`, 1, 13, `duplicate key "b"`},
+		{`{"a\u0000":1}`, 1, 2, "NUL"},
+		{`{"a":12345678901234567890}`, 1, 6, "does not fit in 64 bits"},
+		{`{"a":-9223372036854775809}`, 1, 6, "does not fit in 64 bits"},
+		{`{"a":1e400}`, 1, 6, "beyond the range"},
+		{"{\n\"a\": \"\xff\"}", 2, 7, "invalid UTF-8"},
+		{"{\"é\":\n  \"x\xc3\"}", 2, 5, "invalid UTF-8"},
+		{`{"a":"\ud800x"}`, 1, 7, "lone surrogate"},
+		{`{"a":"\x"}`, 1, 7, "invalid escape"},
+		{"{\"a\":\"\t\"}", 1, 7, "control character"},
+		{`{"a":01}`, 1, 6, "leading zero"},
+		{`{"a":1.}`, 1, 6, "after '.'"},
+		{`{"a":1,}`, 1, 8, "expected a string key"},
+		{`{"a":[1,]}`, 1, 9, "expected a value"},
+		{`{"a":1} x`, 1, 9, "after the top-level value"},
+		{`{"a" 1}`, 1, 6, "expected ':'"},
+		{`{"a":1`, 1, 7, "unexpected end of input"},
+		{`{"a":"b`, 1, 6, "unterminated string"},
+		{`{"a":NaN}`, 1, 6, "expected a value"},
+		{`{"a":tru}`, 1, 6, `expected "true"`},
+	}
+	for _, c := range cases {
+		_, err := Decode([]byte(c.in))
+		var loc *errs.Located
+		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
+			t.Errorf("Decode(%q) = %v, want a located parse error", c.in, err)
+			continue
+		}
+		if loc.Line != c.line || loc.Column != c.col || !strings.Contains(loc.Msg, c.msg) {
+			t.Errorf("Decode(%q) = %d:%d %q, want %d:%d ...%q...", c.in, loc.Line, loc.Column, loc.Msg, c.line, c.col, c.msg)
+		}
+	}
+}
+
+func TestDeepNesting(t *testing.T) {
+	for _, n := range []int{value.MaxDepth - 1, value.MaxDepth, value.MaxDepth + 1, 100000} {
+		s := `{"a":` + strings.Repeat("[", n-1) + strings.Repeat("]", n-1) + `}`
+		_, err := Decode([]byte(s))
+		if n <= value.MaxDepth && err != nil {
+			t.Errorf("depth %d: %v", n, err)
+		}
+		if n > value.MaxDepth && !errors.Is(err, errs.ErrParse) {
+			t.Errorf("depth %d: err = %v, want a parse error", n, err)
+		}
+	}
+	// Unclosed brackets, 1,000,000 deep: refused quickly, no stack growth.
+	if _, err := Decode([]byte(`{"a":` + strings.Repeat(`{"a":`, 1000000))); err == nil {
+		t.Error("deep unclosed document accepted")
+	}
+}
+
+func TestEncode(t *testing.T) {
+	m := value.NewMap(0)
+	m.Set("s", "a\"b\\c\n\x00<&>é")
+	m.Set("i", int64(-3))
+	m.Set("f", 2.0)
+	m.Set("g", 1e-7)
+	m.Set("h", 1e21)
+	m.Set("n", nil)
+	m.Set("t", time.Date(2024, 1, 2, 3, 4, 5, 6000000, time.FixedZone("", 3600)))
+	m.Set("d", value.LocalDate{Year: 2024, Month: 1, Day: 2})
+	m.Set("lt", value.LocalTime{Hour: 1, Minute: 2, Second: 3, Nanosecond: 500000000})
+	m.Set("l", []any{})
+	m.Set("m", value.NewMap(0))
+	b, err := Encode(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+  "s": "a\"b\\c\n\u0000<&>é",
+  "i": -3,
+  "f": 2.0,
+  "g": 1e-7,
+  "h": 1e+21,
+  "n": null,
+  "t": "2024-01-02T03:04:05.006+01:00",
+  "d": "2024-01-02",
+  "lt": "01:02:03.5",
+  "l": [],
+  "m": {}
+}
+`
+	if string(b) != want {
+		t.Errorf("Encode = %s", b)
+	}
+}
+
+func TestEncodeErrors(t *testing.T) {
+	inner := value.NewMap(0)
+	inner.Set("x.y", []any{int64(1), math.Inf(1)})
+	m := value.NewMap(0)
+	m.Set("a", inner)
+	_, err := Encode(m)
+	var loc *errs.Located
+	if !errors.As(err, &loc) || !errors.Is(err, errs.ErrTypeMismatch) || loc.Path != `a."x.y".1` {
+		t.Fatalf("Encode(inf) = %#v", err)
+	}
+	m = value.NewMap(0)
+	m.Set("nan", math.NaN())
+	if _, err := Encode(m); !errors.Is(err, errs.ErrTypeMismatch) {
+		t.Errorf("Encode(nan) = %v", err)
+	}
+	m = value.NewMap(0)
+	m.Set("bad", "\xff")
+	if _, err := Encode(m); !errors.Is(err, errs.ErrTypeMismatch) {
+		t.Errorf("Encode(bad utf8) = %v", err)
+	}
+	m = value.NewMap(0)
+	m.Set("k\x00", "v")
+	if _, err := Encode(m); !errors.Is(err, errs.ErrTypeMismatch) {
+		t.Errorf("Encode(NUL key) = %v", err)
+	}
+}
+
+var jsonKinds = codectest.Kinds{Null: true, Bool: true, Int: true, Float: true, String: true, Lists: true, Maps: true}
+
+func TestRoundTripRandom(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	for i := 0; i < 2000; i++ {
+		tree := jsonKinds.Tree(r)
+		b, err := Encode(tree)
+		if err != nil {
+			t.Fatalf("Encode: %v", err)
+		}
+		d, err := Decode(b)
+		if err != nil {
+			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
+		}
+		if !value.Equal(tree, d.Root) {
+			t.Fatalf("round trip changed the tree:\n%s", b)
+		}
+		if strings.Join(tree.Keys(), "\x00") != strings.Join(d.Root.Keys(), "\x00") {
+			t.Fatalf("round trip changed the key order")
+		}
+	}
+}
+
+// TestJSONTestSuite runs nst/JSONTestSuite: y_ cases must parse (as any
+// value; the root rule is separate), n_ cases must fail, i_ cases must not
+// crash. Known deviations are listed with their reason.
+func TestJSONTestSuite(t *testing.T) {
+	dir := codectest.Conformance()
+	if dir == "" {
+		t.Skip("conformance suites not found")
+	}
+	deviations := map[string]string{
+		"y_object_duplicated_key.json":           "duplicate keys are refused on purpose (a hand-edited config that repeats a key is a mistake)",
+		"y_object_duplicated_key_and_value.json": "duplicate keys are refused on purpose",
+		"y_object_escaped_null_in_key.json":      "keys may not hold NUL (they cross into C strings)",
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "JSONTestSuite", "test_parsing", "*.json"))
+	if len(files) == 0 {
+		t.Skip("JSONTestSuite not found")
+	}
+	var pass, fail int
+	for _, f := range files {
+		name := filepath.Base(f)
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, perr := parseAny(data)
+		_, _ = Decode(data) // must not panic either
+		ok := true
+		switch name[0] {
+		case 'y':
+			ok = perr == nil
+		case 'n':
+			ok = perr != nil
+		}
+		if ok {
+			pass++
+			continue
+		}
+		if why, known := deviations[name]; known {
+			t.Logf("known deviation %s: %s", name, why)
+			continue
+		}
+		fail++
+		t.Errorf("%s: err = %v", name, perr)
+	}
+	t.Logf("JSONTestSuite: %d passed, %d failed", pass, fail)
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range codectest.Seeds("JSONTestSuite/test_parsing/*.json", 40) {
+		f.Add(s)
+	}
+	f.Add([]byte(`{"a":[1,2.5,{"b":null}],"c":"\u00e9"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Decode(data)
+		if err != nil {
+			var loc *errs.Located
+			if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
+				t.Fatalf("error is not a located parse error: %#v", err)
+			}
+			return
+		}
+		if d.Root == nil {
+			t.Fatal("nil root")
+		}
+	})
+}
+
+func FuzzRoundTrip(f *testing.F) {
+	for _, s := range codectest.Seeds("JSONTestSuite/test_parsing/y_*.json", 40) {
+		f.Add(s)
+	}
+	f.Add([]byte(`{"a":[1,2.5,{"b":null}],"c":"\u00e9","d":1e-320}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Decode(data)
+		if err != nil {
+			return
+		}
+		b, err := Encode(d.Root)
+		if err != nil {
+			t.Fatalf("Encode of a decoded tree: %v", err)
+		}
+		d2, err := Decode(b)
+		if err != nil {
+			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
+		}
+		if !value.Equal(d.Root, d2.Root) {
+			t.Fatalf("round trip changed the tree:\n%s", b)
+		}
+	})
+}
