@@ -97,7 +97,7 @@ func (k Kinds) scalar(r *rand.Rand) any {
 				case 2:
 					return float64(r.Intn(100))
 				case 3:
-					return math.Float64frombits(r.Uint64() &^ (0x7FF << 52) | uint64(1+r.Intn(0x7FD))<<52)
+					return math.Float64frombits(r.Uint64()&^(0x7FF<<52) | uint64(1+r.Intn(0x7FD))<<52)
 				case 4:
 					return 1e-300 * r.Float64()
 				}

@@ -1,0 +1,291 @@
+package tomlfmt
+
+import (
+	"errors"
+	"math"
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocfg/gocfg/gocore/codec/internal/codectest"
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+const sample = `# a comment
+title = "T"
+z = 1
+a = 2
+
+[server]
+host = "h" # trailing
+ports = [1, 2, 3]
+dotted.inner = true
+
+[[srv]]
+name = "one"
+[srv.sub]
+x = 1.5
+[[srv]]
+name = "two"
+
+[dates]
+odt = 1979-05-27T07:32:00-08:00
+ldt = 1979-05-27T07:32:00.5
+ld = 1979-05-27
+lt = 07:32:00
+inl = { b = 1, a = [{ c = 2 }] }
+`
+
+func TestDecode(t *testing.T) {
+	d, err := Decode([]byte(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(d.Root.Keys(), ","); got != "title,z,a,server,srv,dates" {
+		t.Errorf("root key order %s", got)
+	}
+	get := func(path string) any {
+		segs, _ := value.ParsePath(path)
+		var v any = d.Root
+		for _, s := range segs {
+			switch c := v.(type) {
+			case *value.Map:
+				v, _ = c.Get(s)
+			case []any:
+				i := 0
+				for _, ch := range s {
+					i = i*10 + int(ch-'0')
+				}
+				v = c[i]
+			}
+		}
+		return v
+	}
+	checks := map[string]any{
+		"server.host":         "h",
+		"server.ports":        []any{int64(1), int64(2), int64(3)},
+		"server.dotted.inner": true,
+		"srv.0.name":          "one",
+		"srv.0.sub.x":         1.5,
+		"srv.1.name":          "two",
+		"dates.odt":           time.Date(1979, 5, 27, 7, 32, 0, 0, time.FixedZone("", -8*3600)),
+		"dates.ldt":           value.LocalDateTime{Date: value.LocalDate{Year: 1979, Month: 5, Day: 27}, Time: value.LocalTime{Hour: 7, Minute: 32, Nanosecond: 5e8}},
+		"dates.ld":            value.LocalDate{Year: 1979, Month: 5, Day: 27},
+		"dates.lt":            value.LocalTime{Hour: 7, Minute: 32},
+		"dates.inl.a.0.c":     int64(2),
+	}
+	for p, want := range checks {
+		if got := get(p); !value.Equal(got, want) {
+			t.Errorf("%s = %#v, want %#v", p, got, want)
+		}
+	}
+	if got := strings.Join(get("dates.inl").(*value.Map).Keys(), ","); got != "b,a" {
+		t.Errorf("inline table order %s", got)
+	}
+	pos := map[string]value.Pos{
+		"title": {2, 1}, "server": {6, 2}, "server.host": {7, 1}, "server.ports.1": {8, 13},
+		"server.dotted": {9, 1}, "server.dotted.inner": {9, 8}, "srv": {11, 3}, "srv.0": {11, 3},
+		"srv.0.sub": {13, 6}, "srv.1": {15, 3}, "srv.1.name": {16, 1}, "dates.inl.a.0.c": {23, 23},
+	}
+	for p, want := range pos {
+		if got := d.Positions[p]; got != want {
+			t.Errorf("position of %s = %v, want %v", p, got, want)
+		}
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	cases := []struct {
+		in        string
+		line, col int
+		msg       string
+	}{
+		{"a = 1\na = 2", 2, 1, "already defined"},
+		{"a = ", 1, 4, "toml:"},
+		{"a = 99999999999999999999", 1, 5, "toml:"},
+		{"x = 1\n\"k\\u0000\" = 1", 2, 1, "NUL"},
+		{"a = \"\xff\"", 1, 6, "invalid UTF-8"},
+		{"a = [" + strings.Repeat("[", 20000) + strings.Repeat("]", 20001), 1, 0, "nested"},
+		{"a = " + strings.Repeat("[", value.MaxDepth) + strings.Repeat("]", value.MaxDepth), 0, 0, "nesting deeper"},
+		{"[" + strings.TrimSuffix(strings.Repeat("a.", value.MaxDepth), ".") + "]", 0, 0, "nesting deeper"},
+		{strings.Repeat("a.", 100000) + "a = 1", 0, 0, "nesting deeper"},
+	}
+	for _, c := range cases {
+		_, err := Decode([]byte(c.in))
+		var loc *errs.Located
+		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
+			t.Errorf("Decode(%.40q) = %v, want a located parse error", c.in, err)
+			continue
+		}
+		if (c.line != 0 && loc.Line != c.line) || (c.col != 0 && loc.Column != c.col) || !strings.Contains(loc.Msg, c.msg) {
+			t.Errorf("Decode(%.40q) = %d:%d %q, want %d:%d ...%q...", c.in, loc.Line, loc.Column, loc.Msg, c.line, c.col, c.msg)
+		}
+	}
+	// MaxDepth itself is fine.
+	if _, err := Decode([]byte("a = " + strings.Repeat("[", value.MaxDepth-1) + strings.Repeat("]", value.MaxDepth-1))); err != nil {
+		t.Errorf("depth MaxDepth refused: %v", err)
+	}
+}
+
+func TestEncode(t *testing.T) {
+	d, err := Decode([]byte(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Encode(d.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `title = "T"
+z = 1
+a = 2
+
+[server]
+host = "h"
+ports = [1, 2, 3]
+
+[server.dotted]
+inner = true
+
+[[srv]]
+name = "one"
+
+[srv.sub]
+x = 1.5
+
+[[srv]]
+name = "two"
+
+[dates]
+odt = 1979-05-27T07:32:00-08:00
+ldt = 1979-05-27T07:32:00.5
+ld = 1979-05-27
+lt = 07:32:00
+
+[dates.inl]
+b = 1
+
+[[dates.inl.a]]
+c = 2
+`
+	if string(b) != want {
+		t.Errorf("Encode =\n%s", b)
+	}
+	m := value.NewMap(0)
+	m.Set("weird key", "q\"\\\x00\x7f\n")
+	m.Set("f", []any{math.NaN(), math.Inf(-1), 1e300, 0.0, -2.5e-9})
+	m.Set("mixed", []any{int64(1), "a", value.NewMap(0), []any{}})
+	b, err = Encode(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = `"weird key" = "q\"\\\u0000\u007F\n"
+f = [nan, -inf, 1e+300, 0.0, -2.5e-09]
+mixed = [1, "a", {}, []]
+`
+	if string(b) != want {
+		t.Errorf("Encode =\n%s", b)
+	}
+}
+
+func TestEncodeErrors(t *testing.T) {
+	inner := value.NewMap(0)
+	inner.Set("l", []any{int64(1), nil})
+	m := value.NewMap(0)
+	m.Set("a.b", inner)
+	for _, c := range []struct {
+		v    any
+		path string
+	}{
+		{nil, "x"},
+		{[]any{int64(1), nil}, "x.1"},
+		{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), "x"},
+		{value.LocalDate{Year: -1, Month: 1, Day: 1}, "x"},
+		{"\xff", "x"},
+	} {
+		m := value.NewMap(0)
+		m.Set("x", c.v)
+		_, err := Encode(m)
+		var loc *errs.Located
+		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrTypeMismatch) || loc.Path != c.path {
+			t.Errorf("Encode(%#v) = %v, want a type mismatch at %s", c.v, err, c.path)
+		}
+	}
+	_, err := Encode(m)
+	var loc *errs.Located
+	if !errors.As(err, &loc) || loc.Path != `"a.b".l.1` || !strings.Contains(loc.Msg, "null") {
+		t.Errorf("Encode = %v", err)
+	}
+}
+
+var tomlKinds = codectest.Kinds{Bool: true, Int: true, Float: true, NaNInf: true, String: true, DateTime: true, Local: true, Lists: true, Maps: true}
+
+func TestRoundTripRandom(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	for i := 0; i < 2000; i++ {
+		tree := tomlKinds.Tree(r)
+		b, err := Encode(tree)
+		if err != nil {
+			t.Fatalf("Encode: %v", err)
+		}
+		d, err := Decode(b)
+		if err != nil {
+			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
+		}
+		if !value.Equal(tree, d.Root) {
+			t.Fatalf("round trip changed the tree:\n%s", b)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range codectest.Seeds("toml-test/tests/valid/*/*.toml", 30) {
+		f.Add(s)
+	}
+	for _, s := range codectest.Seeds("toml-test/tests/invalid/*/*.toml", 20) {
+		f.Add(s)
+	}
+	f.Add([]byte(sample))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Decode(data)
+		if err != nil {
+			var loc *errs.Located
+			if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
+				t.Fatalf("error is not a located parse error: %#v", err)
+			}
+			if strings.Contains(loc.Msg, "internal error") {
+				t.Fatalf("internal error: %v", err)
+			}
+			return
+		}
+		if d.Root == nil {
+			t.Fatal("nil root")
+		}
+	})
+}
+
+func FuzzRoundTrip(f *testing.F) {
+	for _, s := range codectest.Seeds("toml-test/tests/valid/*/*.toml", 40) {
+		f.Add(s)
+	}
+	f.Add([]byte(sample))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Decode(data)
+		if err != nil {
+			return
+		}
+		b, err := Encode(d.Root)
+		if err != nil {
+			t.Fatalf("Encode of a decoded tree: %v", err)
+		}
+		d2, err := Decode(b)
+		if err != nil {
+			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
+		}
+		if !value.Equal(d.Root, d2.Root) {
+			t.Fatalf("round trip changed the tree:\n%s\n%s", data, b)
+		}
+	})
+}
