@@ -1,0 +1,663 @@
+// Package yamlfmt reads and writes configuration trees as YAML.
+package yamlfmt
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	yaml "go.yaml.in/yaml/v4"
+	"go.yaml.in/yaml/v4/plugin/loaderlimits"
+
+	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+// MaxAliasNodes bounds how many values aliases may produce in one document.
+// Each use of an alias copies its anchor's value, so a few lines can stand
+// for billions of values ("billion laughs"); past this many, Decode stops
+// with a parse error instead of exhausting memory.
+const MaxAliasNodes = 1_000_000
+
+// Decode parses a YAML document (YAML 1.2, one document) whose root is a
+// mapping; an empty document, or one whose root is null, is an empty map.
+//
+// Parsing is go.yaml.in/yaml/v4's, into its node tree; the tree is then
+// converted here, which is where YAML's meaning is decided:
+//
+//   - Plain scalars resolve by the YAML 1.2 core schema: null (~, null,
+//     empty), true/false (three spellings each), integers in decimal, 0o
+//     octal and 0x hex, floats (including .inf and .nan). Everything else is
+//     a string: YAML 1.1's yes/no, on/off, 0b..., 1_000 and sexagesimal
+//     numbers are strings, and so are dates. Integers beyond int64 and
+//     floats beyond float64 are refused, never rounded.
+//   - Timestamps: the core schema has none, so 2024-01-02 is a string. A
+//     scalar tagged !!timestamp becomes a time.Time when it has an offset
+//     (or Z), a value.LocalDateTime when it has a time but no offset, and a
+//     value.LocalDate when it is a date alone.
+//   - Tags never run code. The standard tags !!str, !!int, !!float,
+//     !!bool, !!null and !!timestamp convert (a value that does not fit its
+//     tag is a parse error); !!binary keeps its base64 text; any other tag
+//     (!!python/object, !custom, ...) is ignored and the node reads as if
+//     untagged.
+//   - Merge keys (<<: *base), a YAML 1.1 feature still common in
+//     configuration files, are applied: keys written in the mapping win over
+//     merged ones, and earlier merged mappings win over later ones.
+//   - Map keys must be scalars; a scalar key keeps its source text as the
+//     key string (1: x has the key "1", true: y the key "true", ~: z the
+//     key "~"). Mapping and sequence keys, duplicate keys and keys holding
+//     NUL are refused.
+//   - Aliases may produce at most MaxAliasNodes values in all (see above),
+//     and an alias that contains itself is refused.
+//   - Nesting deeper than value.MaxDepth is refused; the library itself
+//     stops at that depth while scanning, before any deep recursion.
+//   - A %YAML 1.1 or 1.2 directive is accepted (other 1.x versions too);
+//     unknown directives are ignored, as YAML says.
+//   - A stream of more than one document is refused: put one document in
+//     each file.
+//
+// Every error is an *errs.Located with Kind errs.ErrParse; line and column
+// are the library's (1-based, columns counted in characters).
+func Decode(data []byte) (doc *value.Doc, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc, err = nil, textpos.ParseError(0, 0, "internal error while parsing YAML: %v", r)
+		}
+	}()
+	root, err := load(data)
+	if err != nil {
+		return nil, err
+	}
+	c := converter{budget: MaxAliasNodes}
+	if len(data) <= textpos.MaxPositionsSize {
+		c.positions = make(map[string]value.Pos)
+	}
+	m := value.NewMap(0)
+	if root != nil && !isNull(root) {
+		n := root
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			n = n.Alias
+		}
+		if n.Kind != yaml.MappingNode {
+			return nil, textpos.ParseError(root.Line, root.Column, "the root must be a mapping, not a %s", kindName(n))
+		}
+		v, err := c.convert(root, "", 1)
+		if err != nil {
+			return nil, err
+		}
+		m = v.(*value.Map)
+	}
+	return &value.Doc{Root: m, Positions: c.positions}, nil
+}
+
+// load parses data into the root node of its only document, or nil when
+// the stream holds no document.
+func load(data []byte) (*yaml.Node, error) {
+	if !hasUTF16BOM(data) {
+		if err := textpos.CheckUTF8(data); err != nil {
+			return nil, err
+		}
+		var err error
+		if data, err = fixDirectives(data); err != nil {
+			return nil, err
+		}
+	}
+	l, err := yaml.NewLoader(bytes.NewReader(data), yaml.WithPlugin(
+		loaderlimits.New(loaderlimits.DepthValue(value.MaxDepth+1), loaderlimits.AliasNone())))
+	if err != nil {
+		return nil, textpos.ParseError(0, 0, "yaml: %v", err)
+	}
+	var doc yaml.Node
+	if err := l.Load(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, loadError(err)
+	}
+	var next yaml.Node
+	switch err := l.Load(&next); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		return nil, loadError(err)
+	default:
+		return nil, textpos.ParseError(next.Line, next.Column, "a second YAML document starts here: a configuration file must hold exactly one document")
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
+}
+
+func loadError(err error) error {
+	var le *yaml.LoadError
+	if errors.As(err, &le) {
+		msg := le.Message
+		if le.ContextMsg != "" {
+			msg = le.ContextMsg + ": " + msg
+		}
+		return textpos.ParseError(le.Mark.Line, le.Mark.Column, "yaml: %s", msg)
+	}
+	return textpos.ParseError(0, 0, "yaml: %v", err)
+}
+
+func hasUTF16BOM(data []byte) bool {
+	return len(data) >= 2 && (data[0] == 0xFE && data[1] == 0xFF || data[0] == 0xFF && data[1] == 0xFE)
+}
+
+// fixDirectives rewrites, in place of a copy and keeping every offset, the
+// directives the library does not take: "%YAML 1.2" (it knows only 1.1,
+// whose syntax 1.2 kept) becomes "%YAML 1.1", and an unknown directive
+// becomes a comment, as YAML says to ignore it. Directives stand only at
+// the start of the stream or after a "..." line.
+func fixDirectives(data []byte) ([]byte, error) {
+	out := data
+	copied := false
+	atDirectives := true
+	start := 0
+	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+		start = 3
+	}
+	for start < len(data) {
+		end := bytes.IndexByte(data[start:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += start
+		}
+		line := data[start:end]
+		if atDirectives && len(line) > 0 && line[0] == '%' {
+			if !copied {
+				out = bytes.Clone(data)
+				copied = true
+			}
+			fields := strings.Fields(string(line))
+			switch fields[0] {
+			case "%YAML":
+				if len(fields) < 2 {
+					break // the library reports it
+				}
+				major, minor, ok := strings.Cut(fields[1], ".")
+				if !ok || major != "1" || minor == "" || strings.Trim(minor, "0123456789") != "" {
+					line, col := textpos.LineCol(data, start)
+					return nil, textpos.ParseError(line, col, "unsupported YAML version %q (1.x is supported)", fields[1])
+				}
+				at := start + bytes.Index(line, []byte(fields[1]))
+				n := copy(out[at:], "1.1")
+				for i := at + n; i < at+len(fields[1]); i++ {
+					out[i] = ' '
+				}
+			case "%TAG":
+			default:
+				out[start] = '#'
+			}
+		} else if atDirectives {
+			t := bytes.TrimSpace(line)
+			if len(t) > 0 && t[0] != '#' {
+				atDirectives = false
+			}
+		}
+		if !atDirectives && isDocEnd(line) {
+			atDirectives = true
+		}
+		start = end + 1
+	}
+	return out, nil
+}
+
+func isDocEnd(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("...")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r')
+}
+
+type converter struct {
+	positions map[string]value.Pos
+	budget    int // values aliases may still produce
+	inAlias   int // > 0 while converting through an alias
+	expanding []*yaml.Node
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "sequence"
+	case yaml.ScalarNode:
+		return "scalar"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	return "node"
+}
+
+func (c *converter) record(path string, n *yaml.Node) {
+	if c.positions != nil && c.inAlias == 0 && n.Line > 0 {
+		c.positions[path] = value.Pos{Line: n.Line, Column: n.Column}
+	}
+}
+
+func errAt(n *yaml.Node, format string, args ...any) error {
+	return textpos.ParseError(n.Line, n.Column, format, args...)
+}
+
+func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
+	if c.inAlias > 0 {
+		c.budget--
+		if c.budget < 0 {
+			return nil, errAt(n, "aliases expand to more than %d values (an alias bomb?)", MaxAliasNodes)
+		}
+	}
+	switch n.Kind {
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return nil, errAt(n, "unknown alias *%s", n.Value)
+		}
+		for _, a := range c.expanding {
+			if a == n.Alias {
+				return nil, errAt(n, "alias *%s refers to a value that contains it", n.Value)
+			}
+		}
+		c.expanding = append(c.expanding, n.Alias)
+		c.inAlias++
+		v, err := c.convert(n.Alias, path, depth)
+		c.inAlias--
+		c.expanding = c.expanding[:len(c.expanding)-1]
+		return v, err
+	case yaml.MappingNode:
+		if depth > value.MaxDepth {
+			return nil, errAt(n, "nesting deeper than %d levels", value.MaxDepth)
+		}
+		return c.mapping(n, path, depth)
+	case yaml.SequenceNode:
+		if depth > value.MaxDepth {
+			return nil, errAt(n, "nesting deeper than %d levels", value.MaxDepth)
+		}
+		out := make([]any, 0, len(n.Content))
+		for i, item := range n.Content {
+			p := value.AppendPath(path, strconv.Itoa(i))
+			c.record(p, item)
+			v, err := c.convert(item, p, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.ScalarNode:
+		return scalar(n)
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return c.convert(n.Content[0], path, depth)
+	}
+	return nil, errAt(n, "unexpected YAML node")
+}
+
+func isMergeKey(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" &&
+		(k.Tag == "!!merge" || (k.Style&yaml.TaggedStyle == 0 && k.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0))
+}
+
+func (c *converter) mapping(n *yaml.Node, path string, depth int) (*value.Map, error) {
+	if len(n.Content)%2 != 0 {
+		return nil, errAt(n, "malformed mapping")
+	}
+	m := value.NewMap(len(n.Content) / 2)
+	var explicit map[string]bool // keys written here, when there is a merge
+	for i := 0; i < len(n.Content); i += 2 {
+		if isMergeKey(n.Content[i]) {
+			explicit = make(map[string]bool, len(n.Content)/2)
+			break
+		}
+	}
+	if explicit != nil {
+		for i := 0; i < len(n.Content); i += 2 {
+			if isMergeKey(n.Content[i]) {
+				continue
+			}
+			k, err := mapKey(n.Content[i])
+			if err != nil {
+				return nil, err
+			}
+			if explicit[k] {
+				return nil, errAt(n.Content[i], "duplicate key %q in one mapping", textpos.Trim(k))
+			}
+			explicit[k] = true
+		}
+	}
+	for i := 0; i < len(n.Content); i += 2 {
+		kn, vn := n.Content[i], n.Content[i+1]
+		if explicit != nil && isMergeKey(kn) {
+			if err := c.merge(m, explicit, vn, path, depth); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		k, err := mapKey(kn)
+		if err != nil {
+			return nil, err
+		}
+		if explicit == nil {
+			if _, dup := m.Get(k); dup {
+				return nil, errAt(kn, "duplicate key %q in one mapping", textpos.Trim(k))
+			}
+		}
+		p := value.AppendPath(path, k)
+		c.record(p, kn)
+		v, err := c.convert(vn, p, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		m.Set(k, v)
+	}
+	return m, nil
+}
+
+// merge applies `<<: src` to m: src is a mapping, an alias of one, or a
+// sequence of those; keys already in m or written in the mapping win.
+func (c *converter) merge(m *value.Map, explicit map[string]bool, src *yaml.Node, path string, depth int) error {
+	var sources []*yaml.Node
+	if src.Kind == yaml.SequenceNode {
+		sources = src.Content
+	} else {
+		sources = []*yaml.Node{src}
+	}
+	for _, s := range sources {
+		target := s
+		if target.Kind == yaml.AliasNode && target.Alias != nil {
+			target = target.Alias
+		}
+		if target.Kind != yaml.MappingNode {
+			return errAt(s, "a merge key (<<) needs a mapping or a list of mappings, not a %s", kindName(target))
+		}
+		v, err := c.convert(s, path, depth)
+		if err != nil {
+			return err
+		}
+		var ferr error
+		v.(*value.Map).Range(func(k string, x any) bool {
+			if explicit[k] {
+				return true
+			}
+			if _, seen := m.Get(k); seen {
+				return true
+			}
+			m.Set(k, x)
+			c.record(value.AppendPath(path, k), s)
+			return true
+		})
+		if ferr != nil {
+			return ferr
+		}
+	}
+	return nil
+}
+
+// mapKey turns a key node into the key string.
+func mapKey(k *yaml.Node) (string, error) {
+	n := k
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode {
+		return "", errAt(k, "a mapping key must be a scalar, not a %s", kindName(n))
+	}
+	if why := textpos.KeyProblem(n.Value); why != "" {
+		return "", errAt(k, "%s", why)
+	}
+	return n.Value, nil
+}
+
+func isNull(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode {
+		return false
+	}
+	v, err := scalar(n)
+	return err == nil && v == nil
+}
+
+const (
+	quotedStyles = yaml.SingleQuotedStyle | yaml.DoubleQuotedStyle | yaml.LiteralStyle | yaml.FoldedStyle
+)
+
+// scalar resolves a scalar node (see Decode for the rules).
+func scalar(n *yaml.Node) (any, error) {
+	s := n.Value
+	tag := ""
+	if n.Style&yaml.TaggedStyle != 0 {
+		tag = n.Tag
+	}
+	switch tag {
+	case "!!str", "!!binary":
+		return s, nil
+	case "!!null":
+		return nil, nil
+	case "!!bool":
+		if b, ok := coreBool(s); ok {
+			return b, nil
+		}
+		return nil, errAt(n, "%q is not a !!bool", textpos.Trim(s))
+	case "!!int":
+		v, ok, err := coreInt(s)
+		if err != nil {
+			return nil, errAt(n, "%v", err)
+		}
+		if !ok {
+			return nil, errAt(n, "%q is not a !!int", textpos.Trim(s))
+		}
+		return v, nil
+	case "!!float":
+		if v, ok, err := coreInt(s); ok && err == nil {
+			return float64(v), nil
+		}
+		v, ok, err := coreFloat(s)
+		if err != nil {
+			return nil, errAt(n, "%v", err)
+		}
+		if !ok {
+			if f, perr := strconv.ParseFloat(s, 64); perr == nil {
+				return f, nil
+			}
+			return nil, errAt(n, "%q is not a !!float", textpos.Trim(s))
+		}
+		return v, nil
+	case "!!timestamp":
+		v, ok := timestamp(s)
+		if !ok {
+			return nil, errAt(n, "%q is not a !!timestamp", textpos.Trim(s))
+		}
+		return v, nil
+	}
+	if n.Style&quotedStyles != 0 {
+		return s, nil
+	}
+	// Plain scalar: the YAML 1.2 core schema.
+	switch s {
+	case "", "~", "null", "Null", "NULL":
+		return nil, nil
+	}
+	if b, ok := coreBool(s); ok {
+		return b, nil
+	}
+	if v, ok, err := coreInt(s); ok || err != nil {
+		if err != nil {
+			return nil, errAt(n, "%v", err)
+		}
+		return v, nil
+	}
+	if v, ok, err := coreFloat(s); ok || err != nil {
+		if err != nil {
+			return nil, errAt(n, "%v", err)
+		}
+		return v, nil
+	}
+	return s, nil
+}
+
+func coreBool(s string) (bool, bool) {
+	switch s {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}
+
+func allIn(s, set string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(set, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+const digits = "0123456789"
+
+// coreInt matches the core schema's integers: [-+]?[0-9]+, 0o[0-7]+,
+// 0x[0-9a-fA-F]+. ok says whether s is one; err that it does not fit int64.
+func coreInt(s string) (int64, bool, error) {
+	var base int
+	var body string
+	switch {
+	case len(s) > 2 && s[0] == '0' && s[1] == 'o' && allIn(s[2:], "01234567"):
+		base, body = 8, s[2:]
+	case len(s) > 2 && s[0] == '0' && s[1] == 'x' && allIn(s[2:], "0123456789abcdefABCDEF"):
+		base, body = 16, s[2:]
+	default:
+		d := s
+		if d != "" && (d[0] == '-' || d[0] == '+') {
+			d = d[1:]
+		}
+		if !allIn(d, digits) {
+			return 0, false, nil
+		}
+		base, body = 10, s
+	}
+	v, err := strconv.ParseInt(body, base, 64)
+	if err != nil {
+		return 0, true, fmt.Errorf("integer %s does not fit in 64 bits (it is refused rather than rounded)", textpos.Trim(s))
+	}
+	return v, true, nil
+}
+
+// coreFloat matches the core schema's floats.
+func coreFloat(s string) (float64, bool, error) {
+	switch s {
+	case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF":
+		return math.Inf(1), true, nil
+	case "-.inf", "-.Inf", "-.INF":
+		return math.Inf(-1), true, nil
+	case ".nan", ".NaN", ".NAN":
+		return math.NaN(), true, nil
+	}
+	// [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+	i := 0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	intDigits := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+		intDigits++
+	}
+	fracDigits := 0
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			fracDigits++
+		}
+	}
+	if intDigits == 0 && fracDigits == 0 {
+		return 0, false, nil
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '-' || s[i] == '+') {
+			i++
+		}
+		expDigits := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			expDigits++
+		}
+		if expDigits == 0 {
+			return 0, false, nil
+		}
+	}
+	if i != len(s) {
+		return 0, false, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, true, fmt.Errorf("number %s is beyond the range of a 64-bit float", textpos.Trim(s))
+	}
+	return f, true, nil
+}
+
+// timestamp parses the forms of YAML's timestamp type.
+func timestamp(s string) (any, bool) {
+	s = strings.TrimSpace(s)
+	if d, err := time.Parse("2006-1-2", s); err == nil && len(s) <= 10 {
+		return value.LocalDate{Year: d.Year(), Month: int(d.Month()), Day: d.Day()}, true
+	}
+	// Normalise "2001-12-14 21:59:43.10 -5" and "...t..." forms.
+	date, rest, ok := cutAny(s, "Tt \t")
+	if !ok {
+		return nil, false
+	}
+	rest = strings.TrimLeft(rest, " \t")
+	clock, zone := rest, ""
+	if i := strings.IndexAny(rest, "Zz+-"); i >= 0 {
+		clock, zone = strings.TrimRight(rest[:i], " \t"), rest[i:]
+	} else if i := strings.IndexAny(rest, " \t"); i >= 0 {
+		return nil, false
+	}
+	t, err := time.Parse("2006-1-2T15:4:5.999999999", date+"T"+clock)
+	if err != nil {
+		return nil, false
+	}
+	if zone == "" {
+		return value.LocalDateTime{
+			Date: value.LocalDate{Year: t.Year(), Month: int(t.Month()), Day: t.Day()},
+			Time: value.LocalTime{Hour: t.Hour(), Minute: t.Minute(), Second: t.Second(), Nanosecond: t.Nanosecond()},
+		}, true
+	}
+	if zone == "Z" || zone == "z" {
+		return t, true
+	}
+	sign := 1
+	if zone[0] == '-' {
+		sign = -1
+	}
+	hh, mm, _ := strings.Cut(zone[1:], ":")
+	h, err1 := strconv.Atoi(hh)
+	m := 0
+	var err2 error
+	if mm != "" {
+		m, err2 = strconv.Atoi(mm)
+	}
+	if err1 != nil || err2 != nil || h > 23 || m > 59 || len(hh) > 2 {
+		return nil, false
+	}
+	off := sign * (h*3600 + m*60)
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.FixedZone("", off)), true
+}
+
+func cutAny(s, chars string) (string, string, bool) {
+	i := strings.IndexAny(s, chars)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+1:], true
+}

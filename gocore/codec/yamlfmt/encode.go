@@ -1,0 +1,175 @@
+package yamlfmt
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v4"
+
+	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+// Encode writes root as a block-style YAML document, keys in the map's
+// order, indented by two spaces, with no line wrapping.
+//
+// Strings are quoted whenever the plain form would read back as something
+// else under the rules of Decode (so "true", "1", "~" and "0x10" stay
+// strings). Offset datetimes and local datetimes and dates are written with
+// an explicit !!timestamp tag, which Decode turns back into the same type;
+// a local time has no YAML type and is written as a string. NaN and ±Inf
+// are .nan, .inf and -.inf. Keys that are not valid UTF-8 or hold NUL,
+// strings that are not valid UTF-8, and nesting deeper than value.MaxDepth
+// give an *errs.Located with Kind errs.ErrTypeMismatch naming the path.
+func Encode(root *value.Map) (out []byte, err error) {
+	n, err := toNode(root, "", 1)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("yaml: emitter failed: %v: %w", r, errs.ErrInternal)
+		}
+	}()
+	out, err = yaml.Dump(n, yaml.WithIndent(2), yaml.WithCompactSeqIndent(true), yaml.WithLineWidth(-1), yaml.WithUnicode(true))
+	if err != nil {
+		return nil, fmt.Errorf("yaml: %v: %w", err, errs.ErrInternal)
+	}
+	return out, nil
+}
+
+func scalarNode(tag, v string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v}
+}
+
+// stringNode writes s so that Decode reads back the same string. Strings
+// that a YAML 1.1 reader (PyYAML, older libraries) would take for a
+// boolean, a number, a sexagesimal or a timestamp are quoted too, so the
+// file means the same to them.
+func stringNode(s string) *yaml.Node {
+	n := scalarNode("!!str", s)
+	if v, err := scalar(&yaml.Node{Kind: yaml.ScalarNode, Value: s}); err != nil || v != s || looksTyped11(s) {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
+}
+
+// looksTyped11 is a generous test for plain scalars that YAML 1.1 resolves
+// to something other than a string.
+func looksTyped11(s string) bool {
+	switch s {
+	case "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+		"on", "On", "ON", "off", "Off", "OFF", "<<", "=":
+		return true
+	}
+	if s == "" {
+		return false
+	}
+	if c := s[0]; !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' ||
+			strings.IndexByte("xXoObB_:.+-eE tTzZ", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func toNode(v any, path string, depth int) (*yaml.Node, error) {
+	switch v := v.(type) {
+	case *value.Map:
+		if depth > value.MaxDepth {
+			return nil, textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+		}
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: make([]*yaml.Node, 0, 2*v.Len())}
+		var err error
+		v.Range(func(k string, x any) bool {
+			p := value.AppendPath(path, k)
+			if why := textpos.KeyProblem(k); why != "" {
+				err = textpos.TypeError(p, "YAML cannot hold this key here: %s", why)
+				return false
+			}
+			var c *yaml.Node
+			if c, err = toNode(x, p, depth+1); err != nil {
+				return false
+			}
+			n.Content = append(n.Content, stringNode(k), c)
+			return true
+		})
+		if err != nil {
+			return nil, err
+		}
+		return n, nil
+	case []any:
+		if depth > value.MaxDepth {
+			return nil, textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+		}
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: make([]*yaml.Node, 0, len(v))}
+		for i, x := range v {
+			c, err := toNode(x, value.AppendPath(path, strconv.Itoa(i)), depth+1)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, c)
+		}
+		return n, nil
+	case nil:
+		return scalarNode("!!null", "null"), nil
+	case bool:
+		return scalarNode("!!bool", strconv.FormatBool(v)), nil
+	case int64:
+		return scalarNode("!!int", strconv.FormatInt(v, 10)), nil
+	case float64:
+		return scalarNode("!!float", formatFloat(v)), nil
+	case string:
+		if !utf8.ValidString(v) {
+			return nil, textpos.TypeError(path, "string is not valid UTF-8")
+		}
+		return stringNode(v), nil
+	case time.Time:
+		return timestampNode(v.Format(time.RFC3339Nano)), nil
+	case value.LocalDateTime:
+		return timestampNode(v.String()), nil
+	case value.LocalDate:
+		return timestampNode(v.String()), nil
+	case value.LocalTime:
+		return stringNode(v.String()), nil
+	}
+	return nil, textpos.TypeError(path, "YAML cannot express a %s", value.TypeName(v))
+}
+
+func timestampNode(s string) *yaml.Node {
+	n := scalarNode("!!timestamp", s)
+	n.Style = yaml.TaggedStyle
+	return n
+}
+
+func formatFloat(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return ".nan"
+	case math.IsInf(f, 1):
+		return ".inf"
+	case math.IsInf(f, -1):
+		return "-.inf"
+	}
+	abs := math.Abs(f)
+	if abs == 0 || (abs >= 1e-6 && abs < 1e21) {
+		s := strconv.FormatFloat(f, 'f', -1, 64)
+		for i := 0; i < len(s); i++ {
+			if s[i] == '.' {
+				return s
+			}
+		}
+		return s + ".0"
+	}
+	return strconv.FormatFloat(f, 'e', -1, 64)
+}

@@ -1,0 +1,353 @@
+package yamlfmt
+
+import (
+	"errors"
+	"math"
+	"math/rand"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocfg/gocfg/gocore/codec/internal/codectest"
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+func mustDecode(t *testing.T, s string) *value.Doc {
+	t.Helper()
+	d, err := Decode([]byte(s))
+	if err != nil {
+		t.Fatalf("Decode(%q): %v", s, err)
+	}
+	return d
+}
+
+func get(m *value.Map, path string) any {
+	segs, _ := value.ParsePath(path)
+	var v any = m
+	for _, s := range segs {
+		switch c := v.(type) {
+		case *value.Map:
+			v, _ = c.Get(s)
+		case []any:
+			i := 0
+			for _, ch := range s {
+				i = i*10 + int(ch-'0')
+			}
+			v = c[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+func TestScalars(t *testing.T) {
+	cases := map[string]any{
+		"~": nil, "null": nil, "NULL": nil, "": nil, "true": true, "False": false,
+		"yes": "yes", "on": "on", "n": "n",
+		"0": int64(0), "-12": int64(-12), "+7": int64(7), "012": int64(12), "0o17": int64(15), "0x1F": int64(31),
+		"9223372036854775807": int64(math.MaxInt64), "-9223372036854775808": int64(math.MinInt64),
+		"1.5": 1.5, "-.5": -0.5, "5.": 5.0, "1e3": 1000.0, "6.02E+23": 6.02e23, ".inf": math.Inf(1), "-.Inf": math.Inf(-1),
+		"0b101": "0b101", "1_000": "1_000", "1:20": "1:20", "0x": "0x", "2024-01-02": "2024-01-02", "12:30:00": "12:30:00",
+		"'1'": "1", `"true"`: "true", "!!str 12": "12", "!!int '12'": int64(12), "!!float 1": 1.0, "!!bool 'true'": true,
+		"!!null x": nil, "!custom 12": int64(12), "!!python/object:os.system 'ls'": "ls", "!!binary aGk=": "aGk=",
+		"!!timestamp 2001-12-14": value.LocalDate{Year: 2001, Month: 12, Day: 14},
+		"!!timestamp 2001-12-14t21:59:43.10-05:00": time.Date(2001, 12, 14, 21, 59, 43, 1e8, time.FixedZone("", -5*3600)),
+		"!!timestamp 2001-12-14 21:59:43.10 -5":    time.Date(2001, 12, 14, 21, 59, 43, 1e8, time.FixedZone("", -5*3600)),
+		"!!timestamp 2001-12-15T02:59:43.1Z":       time.Date(2001, 12, 15, 2, 59, 43, 1e8, time.UTC),
+		"!!timestamp 2001-12-15 2:59:43":           value.LocalDateTime{Date: value.LocalDate{Year: 2001, Month: 12, Day: 15}, Time: value.LocalTime{Hour: 2, Minute: 59, Second: 43}},
+		`"a\0b"`: "a\x00b", "|\n  x\n  y\n": "x\ny\n",
+	}
+	for in, want := range cases {
+		d, err := Decode([]byte("k: " + in + "\n"))
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		got, _ := d.Root.Get("k")
+		if !value.Equal(got, want) {
+			t.Errorf("%q = %#v (%T), want %#v", in, got, got, want)
+		}
+	}
+}
+
+func TestStructure(t *testing.T) {
+	d := mustDecode(t, `%YAML 1.2
+%FOO bar
+---
+b: 1
+a:
+  - x
+  - {p: 1, q: [1, 2]}
+1: one
+true: two
+~: three
+base: &base {k1: 1, k2: 2}
+derived:
+  k2: 20
+  <<: [*base, {k3: 3}]
+list: &l [1, 2]
+again: *l
+`)
+	if got := strings.Join(d.Root.Keys(), ","); got != "b,a,1,true,~,base,derived,list,again" {
+		t.Errorf("keys %s", got)
+	}
+	if got := get(d.Root, "derived"); !value.Equal(got, mapOf("k2", int64(20), "k1", int64(1), "k3", int64(3))) {
+		t.Errorf("merge = %v", got)
+	}
+	if got := strings.Join(get(d.Root, "derived").(*value.Map).Keys(), ","); got != "k2,k1,k3" {
+		t.Errorf("merged key order %s", got)
+	}
+	if got := get(d.Root, "again"); !value.Equal(got, []any{int64(1), int64(2)}) {
+		t.Errorf("alias = %v", got)
+	}
+	pos := map[string]value.Pos{"b": {4, 1}, "a": {5, 1}, "a.0": {6, 5}, "a.1": {7, 5}, "a.1.p": {7, 6}, "a.1.q.1": {7, 19}, "1": {8, 1}, "derived.k2": {13, 3}, "again": {16, 1}}
+	for p, want := range pos {
+		if got := d.Positions[p]; got != want {
+			t.Errorf("position of %s = %v, want %v", p, got, want)
+		}
+	}
+	// Empty documents and a null root are empty maps.
+	for _, s := range []string{"", "# only a comment\n", "---\n", "~\n", "---\n...\n"} {
+		if d := mustDecode(t, s); d.Root.Len() != 0 {
+			t.Errorf("%q: root %v", s, d.Root.Keys())
+		}
+	}
+}
+
+func mapOf(kv ...any) *value.Map {
+	m := value.NewMap(0)
+	for i := 0; i < len(kv); i += 2 {
+		m.Set(kv[i].(string), kv[i+1])
+	}
+	return m
+}
+
+func TestDecodeErrors(t *testing.T) {
+	cases := []struct {
+		in        string
+		line, col int
+		msg       string
+	}{
+		{"- a\n- b\n", 1, 1, "root must be a mapping"},
+		{"just text\n", 1, 1, "root must be a mapping"},
+		{"a: 1\n---\nb: 2\n", 2, 1, "second YAML document"},
+		{"a: 1\na: 2\n", 2, 1, `duplicate key "a"`},
+		{"1: a\n'1': b\n", 2, 1, `duplicate key "1"`},
+		{"? [a]\n: b\n", 1, 3, "must be a scalar"},
+		{"{a: 1}: b\n", 1, 1, "must be a scalar"},
+		{"\"a\\0\": 1\n", 1, 1, "NUL"},
+		{"a: 99999999999999999999\n", 1, 4, "does not fit in 64 bits"},
+		{"a: 0xFFFFFFFFFFFFFFFF\n", 1, 4, "does not fit in 64 bits"},
+		{"a: 1e999\n", 1, 4, "beyond the range"},
+		{"a: !!int x\n", 1, 4, "not a !!int"},
+		{"a: !!timestamp nope\n", 1, 4, "not a !!timestamp"},
+		{"a: [1, 2\n", 2, 1, "yaml:"},
+		{"a:\n  b: 1\n c: 2\n", 3, 2, "yaml:"},
+		{"a: \"\xff\"\n", 1, 5, "invalid UTF-8"},
+		{"%YAML 2.0\n---\na: 1\n", 1, 1, "unsupported YAML version"},
+		{"a: *nope\n", 1, 4, "yaml:"},
+		{"a: &x [*x]\n", 1, 8, "contains it"},
+		{"a: &x\n  b: *x\n", 0, 0, ""},
+		{"<<: 1\n", 1, 5, "merge key"},
+	}
+	for _, c := range cases {
+		_, err := Decode([]byte(c.in))
+		var loc *errs.Located
+		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
+			t.Errorf("Decode(%q) = %v, want a located parse error", c.in, err)
+			continue
+		}
+		if (c.line != 0 && (loc.Line != c.line || loc.Column != c.col)) || !strings.Contains(loc.Msg, c.msg) {
+			t.Errorf("Decode(%q) = %d:%d %q, want %d:%d ...%q...", c.in, loc.Line, loc.Column, loc.Msg, c.line, c.col, c.msg)
+		}
+	}
+}
+
+func TestAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n")
+	prev := "a"
+	for _, name := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
+		b.WriteString(name + ": &" + name + " [")
+		for j := 0; j < 9; j++ {
+			if j > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString("*" + prev)
+		}
+		b.WriteString("]\n")
+		prev = name
+	}
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	_, err := Decode([]byte(b.String()))
+	elapsed := time.Since(start)
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, errs.ErrParse) || !strings.Contains(err.Error(), "alias") {
+		t.Fatalf("billion laughs: %v", err)
+	}
+	if elapsed > 5*time.Second {
+		t.Errorf("billion laughs took %v", elapsed)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<30 {
+		t.Errorf("billion laughs allocated %d MB", alloc>>20)
+	}
+}
+
+func TestDepth(t *testing.T) {
+	ok := "a: " + strings.Repeat("[", value.MaxDepth-1) + strings.Repeat("]", value.MaxDepth-1) + "\n"
+	if _, err := Decode([]byte(ok)); err != nil {
+		t.Errorf("depth MaxDepth: %v", err)
+	}
+	var block strings.Builder
+	for i := 0; i < value.MaxDepth; i++ {
+		block.WriteString(strings.Repeat(" ", i) + "k:\n")
+	}
+	for _, s := range []string{
+		"a: " + strings.Repeat("[", value.MaxDepth) + strings.Repeat("]", value.MaxDepth) + "\n",
+		"a: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n",
+		"a: " + strings.Repeat("{a: ", 100000) + "\n",
+		block.String() + strings.Repeat(" ", value.MaxDepth) + "k: 1\n",
+		"a:\n" + strings.Repeat("- ", 100000) + "x\n",
+	} {
+		_, err := Decode([]byte(s))
+		if !errors.Is(err, errs.ErrParse) {
+			t.Errorf("deep document (%d bytes) err = %v", len(s), err)
+		}
+	}
+}
+
+func TestEncode(t *testing.T) {
+	m := mapOf("s", "plain", "q", []any{"1", "true", "~", "", "yes", "12:30", "2024-01-02", "a: b", "x\ny", "\x00", " pad "},
+		"n", mapOf("i", int64(-1), "f", 1.0, "big", 1e300, "nan", math.NaN(), "null", nil, "b", false, "e", value.NewMap(0), "l", []any{}),
+		"weird key: x", int64(1), "1", "one",
+		"t", time.Date(2024, 1, 2, 3, 4, 5, 6e6, time.UTC), "ld", value.LocalDate{Year: 2024, Month: 1, Day: 2},
+		"ldt", value.LocalDateTime{Date: value.LocalDate{Year: 2024, Month: 1, Day: 2}, Time: value.LocalTime{Hour: 1}})
+	b, err := Encode(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `s: plain
+q:
+- "1"
+- "true"
+- "~"
+- ""
+- "yes"
+- "12:30"
+- "2024-01-02"
+- 'a: b'
+- |-
+  x
+  y
+- "\0"
+- ' pad '
+"n":
+  i: -1
+  f: 1.0
+  big: 1e+300
+  nan: .nan
+  "null": null
+  b: false
+  e: {}
+  l: []
+'weird key: x': 1
+"1": one
+t: !!timestamp 2024-01-02T03:04:05.006Z
+ld: !!timestamp 2024-01-02
+ldt: !!timestamp 2024-01-02T01:00:00
+`
+	if string(b) != want {
+		t.Errorf("Encode =\n%s", b)
+	}
+	d, err := Decode(b)
+	if err != nil || !value.Equal(d.Root, m) {
+		t.Errorf("round trip: %v", err)
+	}
+	for _, c := range []struct {
+		v    any
+		path string
+	}{{"\xff", "x"}, {[]any{mapOf("k\x00", int64(1))}, `x.0."k\x00"`}} {
+		_, err := Encode(mapOf("x", c.v))
+		var loc *errs.Located
+		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrTypeMismatch) {
+			t.Errorf("Encode(%#v) = %v", c.v, err)
+		}
+	}
+}
+
+var yamlKinds = codectest.Kinds{Null: true, Bool: true, Int: true, Float: true, NaNInf: true, String: true, DateTime: true, Lists: true, Maps: true}
+
+func TestRoundTripRandom(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for i := 0; i < 2000; i++ {
+		tree := yamlKinds.Tree(r)
+		b, err := Encode(tree)
+		if err != nil {
+			t.Fatalf("Encode: %v", err)
+		}
+		d, err := Decode(b)
+		if err != nil {
+			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
+		}
+		if !value.Equal(tree, d.Root) {
+			t.Fatalf("round trip changed the tree:\n%s", b)
+		}
+		if strings.Join(tree.Keys(), "\x00") != strings.Join(d.Root.Keys(), "\x00") {
+			t.Fatalf("round trip changed the key order:\n%s", b)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, s := range codectest.Seeds("yaml-test-suite/*/in.yaml", 60) {
+		f.Add(s)
+	}
+	f.Add([]byte("a: &a [1, *a]\n"))
+	f.Add([]byte("b: &b {x: 1}\nc:\n  <<: *b\n  y: !!timestamp 2001-01-01\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Decode(data)
+		if err != nil {
+			var loc *errs.Located
+			if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
+				t.Fatalf("error is not a located parse error: %#v", err)
+			}
+			if strings.Contains(loc.Msg, "internal error") {
+				t.Fatalf("internal error: %v", err)
+			}
+			return
+		}
+		if d.Root == nil {
+			t.Fatal("nil root")
+		}
+	})
+}
+
+func FuzzRoundTrip(f *testing.F) {
+	for _, s := range codectest.Seeds("yaml-test-suite/*/in.yaml", 60) {
+		f.Add(s)
+	}
+	f.Add([]byte("a: [1, 'x', {b: ~}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Decode(data)
+		if err != nil {
+			return
+		}
+		b, err := Encode(d.Root)
+		if err != nil {
+			t.Fatalf("Encode of a decoded tree: %v", err)
+		}
+		d2, err := Decode(b)
+		if err != nil {
+			t.Fatalf("Decode(Encode(x)): %v\n%q\n%s", err, data, b)
+		}
+		if !value.Equal(d.Root, d2.Root) {
+			t.Fatalf("round trip changed the tree:\n%q\n%s", data, b)
+		}
+	})
+}
