@@ -1,0 +1,373 @@
+// Package db stores configurations persistently, with revisions, history,
+// compare-and-swap, queries and change notifications, on one of several
+// backends chosen by URL:
+//
+//	memory://                               in this process only
+//	sqlite:///abs/path.db, or a bare path   one file, shared by processes
+//	etcd://[user:pass@]host:port[,...]/prefix[?ca=&cert=&key=]
+//
+// Every backend has the same semantics: gocore/db/backend stores opaque
+// blobs, and this package adds the rest (encoding through a Codec, name
+// checks, level-wise prefixes, queries, the closing rules). See README.md.
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gocfg/gocfg/gocore/db/backend"
+	"github.com/gocfg/gocfg/gocore/db/etcd"
+	"github.com/gocfg/gocfg/gocore/db/memory"
+	"github.com/gocfg/gocfg/gocore/db/sqlite"
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+// Codec turns a config into bytes and back. Decode(Encode(m)) must equal m.
+type Codec interface {
+	Encode(*value.Map) ([]byte, error)
+	Decode([]byte) (*value.Map, error)
+}
+
+// Revision numbers the saved versions of one config: 1 for the first save,
+// one more for each save or delete after it. Numbers are never reused, even
+// after a delete.
+type Revision = int64
+
+// Options tunes Open; the zero value gives sensible defaults. See
+// backend.Options for the fields.
+type Options = backend.Options
+
+// Event is a change seen by Watch.
+type Event = backend.Event
+
+// HistoryEntry is one stored revision of a config, as History lists them.
+type HistoryEntry = backend.HistoryEntry
+
+// DB is an open store. It is safe for concurrent use.
+type DB struct {
+	be    backend.Backend
+	codec Codec
+	desc  string
+
+	// watchCtx is cancelled by Close, which ends every watch.
+	watchCtx    context.Context
+	cancelWatch context.CancelFunc
+
+	mu      sync.Mutex
+	closed  bool
+	calls   sync.WaitGroup // calls in progress; Close waits for them
+	watches sync.WaitGroup // watch goroutines; Close waits for them
+}
+
+// Open opens the store that url names (see the package comment); a string
+// with no scheme is a path to a sqlite file. The URL may hold a password:
+// it appears in no error and not in String().
+func Open(url string, opts Options, codec Codec) (*DB, error) {
+	if codec == nil {
+		return nil, fmt.Errorf("db.Open: a codec is required: %w", errs.ErrInvalidArgument)
+	}
+	if url == "" {
+		return nil, fmt.Errorf("db.Open: empty URL: %w", errs.ErrInvalidArgument)
+	}
+	opts = opts.WithDefaults()
+	var (
+		be  backend.Backend
+		err error
+	)
+	switch scheme := schemeOf(url); scheme {
+	case "memory":
+		be, err = memory.OpenURL(url)
+	case "sqlite", "":
+		be, err = sqlite.OpenURL(url, opts)
+	case "etcd":
+		be, err = etcd.OpenURL(url, opts)
+	default:
+		// Say only the scheme: the rest of the URL may hold a password.
+		return nil, fmt.Errorf("db.Open: unknown URL scheme %q (want memory://, sqlite:// or etcd://): %w", scheme, errs.ErrInvalidArgument)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := &DB{be: be, codec: codec, desc: fmt.Sprint(be)}
+	d.watchCtx, d.cancelWatch = context.WithCancel(context.Background())
+	return d, nil
+}
+
+// schemeOf returns the scheme of a URL ("" for a bare path). "sqlite:x.db"
+// counts as sqlite (a relative path), as "memory:" counts as memory.
+func schemeOf(s string) string {
+	i := strings.IndexByte(s, ':')
+	if i <= 0 {
+		return ""
+	}
+	for j := 0; j < i; j++ {
+		c := s[j]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || j > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return ""
+		}
+	}
+	scheme := strings.ToLower(s[:i])
+	if strings.HasPrefix(s[i:], "://") || scheme == "sqlite" || scheme == "memory" {
+		return scheme
+	}
+	return "" // e.g. a file named "a:b.db"
+}
+
+// String describes the store without secrets, e.g. "etcd://app@10.0.0.1:2379/cfg".
+func (d *DB) String() string { return d.desc }
+
+// begin registers a call, or reports that the DB is closed.
+func (d *DB) begin(op string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return fmt.Errorf("db.%s on %s: %w", op, d.desc, errs.ErrClosed)
+	}
+	d.calls.Add(1)
+	return nil
+}
+
+// Save stores cfg as the next revision of name and returns that revision.
+// expectRevision -1 saves unconditionally, 0 requires that name does not
+// exist yet, n > 0 requires that n is its latest revision; otherwise the
+// save fails with ErrConflict (someone saved or deleted in between).
+func (d *DB) Save(ctx context.Context, name string, cfg *value.Map, expectRevision int64) (int64, error) {
+	if err := ValidateName(name); err != nil {
+		return 0, err
+	}
+	if cfg == nil {
+		return 0, fmt.Errorf("db.Save %q: nil config: %w", name, errs.ErrInvalidArgument)
+	}
+	if expectRevision < -1 {
+		return 0, fmt.Errorf("db.Save %q: expected revision %d: want -1, 0 or a revision: %w", name, expectRevision, errs.ErrInvalidArgument)
+	}
+	blob, err := d.codec.Encode(cfg)
+	if err != nil {
+		return 0, fmt.Errorf("db.Save %q: encoding: %w", name, err)
+	}
+	if err := d.begin("Save"); err != nil {
+		return 0, err
+	}
+	defer d.calls.Done()
+	return d.be.Put(orBackground(ctx), name, blob, expectRevision, time.Now().UTC())
+}
+
+// Load returns revision rev of name (0: the latest) and its number.
+// A missing name or revision gives errs.ErrNotFound.
+func (d *DB) Load(ctx context.Context, name string, revision int64) (*value.Map, int64, error) {
+	if err := ValidateName(name); err != nil {
+		return nil, 0, err
+	}
+	if revision < 0 {
+		return nil, 0, fmt.Errorf("db.Load %q: revision %d: want 0 (latest) or a revision: %w", name, revision, errs.ErrInvalidArgument)
+	}
+	if err := d.begin("Load"); err != nil {
+		return nil, 0, err
+	}
+	defer d.calls.Done()
+	blob, rev, err := d.be.Get(orBackground(ctx), name, revision)
+	if err != nil {
+		return nil, 0, err
+	}
+	cfg, err := d.codec.Decode(blob)
+	if err != nil {
+		return nil, 0, fmt.Errorf("db.Load %q revision %d: decoding: %w", name, rev, err)
+	}
+	return cfg, rev, nil
+}
+
+// Delete removes name and its history. A missing name gives errs.ErrNotFound.
+// The revision counter survives: a config saved again under the same name
+// continues after the deleted one's revisions.
+func (d *DB) Delete(ctx context.Context, name string) error {
+	if err := ValidateName(name); err != nil {
+		return err
+	}
+	if err := d.begin("Delete"); err != nil {
+		return err
+	}
+	defer d.calls.Done()
+	_, err := d.be.Delete(orBackground(ctx), name)
+	return err
+}
+
+// Names returns the existing config names selected by prefix, sorted: ""
+// selects all, "a" selects a and the names below it (a/b, a/b/c but not
+// ab), "a/" only those below it.
+func (d *DB) Names(ctx context.Context, prefix string) ([]string, error) {
+	if err := validatePrefix(prefix); err != nil {
+		return nil, err
+	}
+	if err := d.begin("Names"); err != nil {
+		return nil, err
+	}
+	defer d.calls.Done()
+	return d.names(orBackground(ctx), prefix)
+}
+
+func (d *DB) names(ctx context.Context, prefix string) ([]string, error) {
+	all, err := d.be.List(ctx, prefix)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(all))
+	for _, n := range all {
+		if matchPrefix(prefix, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// History lists the stored revisions of name, oldest first.
+func (d *DB) History(ctx context.Context, name string) ([]HistoryEntry, error) {
+	if err := ValidateName(name); err != nil {
+		return nil, err
+	}
+	if err := d.begin("History"); err != nil {
+		return nil, err
+	}
+	defer d.calls.Done()
+	return d.be.History(orBackground(ctx), name)
+}
+
+// Query returns the leaves selected by expr, "<name-glob>:<path-glob>",
+// sorted by name, then path (see README.md for the language). Each config
+// is read at its latest revision.
+func (d *DB) Query(ctx context.Context, expr string) ([]Row, error) {
+	q, err := parseQuery(expr)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.begin("Query"); err != nil {
+		return nil, err
+	}
+	defer d.calls.Done()
+	ctx = orBackground(ctx)
+	names, err := d.names(ctx, q.listPrefix())
+	if err != nil {
+		return nil, err
+	}
+	type found struct {
+		name string
+		leaf
+	}
+	var rows []found
+	for _, name := range names {
+		if !q.matchName(name) {
+			continue
+		}
+		blob, rev, err := d.be.Get(ctx, name, 0)
+		if errors.Is(err, errs.ErrNotFound) {
+			continue // deleted since it was listed
+		}
+		if err != nil {
+			return nil, err
+		}
+		cfg, err := d.codec.Decode(blob)
+		if err != nil {
+			return nil, fmt.Errorf("db.Query: %q revision %d: decoding: %w", name, rev, err)
+		}
+		for _, l := range q.leaves(cfg) {
+			rows = append(rows, found{name, l})
+		}
+	}
+	slices.SortFunc(rows, func(a, b found) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
+		}
+		return compareSegs(a.segs, b.segs)
+	})
+	out := make([]Row, len(rows))
+	for i, r := range rows {
+		out[i] = Row{Name: r.name, Path: value.JoinPath(r.segs...), Value: r.val}
+	}
+	return out, nil
+}
+
+// Watch reports every save and delete of the configs selected by
+// nameOrPrefix (as for Names) made after it returns, by this or any other
+// client of the store. The channel is closed when ctx is done, when the DB
+// is closed, or when the backend cannot go on watching. A reader that falls
+// far behind (thousands of changes) may miss events on memory and sqlite,
+// whose change logs are bounded.
+func (d *DB) Watch(ctx context.Context, nameOrPrefix string) (<-chan Event, error) {
+	if err := validatePrefix(nameOrPrefix); err != nil {
+		return nil, err
+	}
+	ctx = orBackground(ctx)
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return nil, fmt.Errorf("db.Watch on %s: %w", d.desc, errs.ErrClosed)
+	}
+	d.watches.Add(1)
+	d.mu.Unlock()
+
+	wctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(d.watchCtx, cancel)
+	in, err := d.be.Watch(wctx, nameOrPrefix)
+	if err != nil {
+		stop()
+		cancel()
+		d.watches.Done()
+		return nil, err
+	}
+	out := make(chan Event, 16)
+	go func() {
+		defer d.watches.Done()
+		defer close(out)
+		defer cancel()
+		defer stop()
+		for {
+			select {
+			case <-wctx.Done():
+				return
+			case ev, ok := <-in:
+				if !ok {
+					return
+				}
+				if !matchPrefix(nameOrPrefix, ev.Name) {
+					continue
+				}
+				select {
+				case out <- ev:
+				case <-wctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}
+
+// Close ends every watch (closing their channels), waits for the calls in
+// progress, and releases the store. It is idempotent: a second Close
+// returns nil. Every other method fails with errs.ErrClosed afterwards.
+func (d *DB) Close() error {
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return nil
+	}
+	d.closed = true
+	d.mu.Unlock()
+	d.cancelWatch()
+	d.watches.Wait()
+	d.calls.Wait()
+	return d.be.Close()
+}
+
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
+}

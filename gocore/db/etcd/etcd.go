@@ -1,0 +1,697 @@
+// Package etcd is the distributed backend of gocore/db:
+//
+//	etcd://[user:pass@]host:port[,host:port...]/prefix[?ca=FILE&cert=FILE&key=FILE&tls=true]
+//
+// Keys, under the prefix (default /gocfg):
+//
+//	<prefix>/rev/<name>                       "<revision>" or "<revision> deleted"
+//	<prefix>/hist/<name>:<revision>:<unixns>  the blob of one revision
+//
+// The rev key is the per-name revision counter and the compare-and-swap
+// target: every save or delete is one transaction conditional on its
+// ModRevision, which also writes the history key (save) or removes them all
+// (delete). History is kept in ordinary keys rather than in etcd's MVCC
+// history, which compaction removes. Revision numbers in keys are
+// zero-padded, so the keys of one name sort oldest first, and names cannot
+// hold ':', so one name's history keys are never a prefix of another's.
+//
+// Watch uses etcd's Watch API on the rev keys. The password never appears in
+// errors or String(), and the client's zap logger is silenced.
+package etcd
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.etcd.io/etcd/api/v3/mvccpb"
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/gocfg/gocfg/gocore/db/backend"
+	"github.com/gocfg/gocfg/gocore/errs"
+)
+
+// DefaultPrefix is used when the URL has no path.
+const DefaultPrefix = "/gocfg"
+
+const defaultPort = "2379"
+
+// Store is an open connection to an etcd cluster.
+type Store struct {
+	cli        *clientv3.Client
+	base       string // the key prefix, without a trailing '/'
+	endpoints  []string
+	user       string
+	tls        *tls.Config
+	reqTimeout time.Duration
+	desc       string
+
+	closeOnce sync.Once
+	done      chan struct{}
+	wg        sync.WaitGroup
+}
+
+// config is what a URL and Options say.
+type config struct {
+	endpoints                 []string // host:port
+	prefix                    string
+	user, pass                string
+	caFile, certFile, keyFile string
+	tls                       bool
+}
+
+func bad(format string, a ...any) error {
+	return fmt.Errorf("etcd store: "+format+": %w", append(a, errs.ErrInvalidArgument)...)
+}
+
+// parseURL reads an etcd:// URL. Its errors never quote the URL, which may
+// hold a password.
+func parseURL(raw string) (config, error) {
+	var c config
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error quotes the whole URL
+		}
+		return c, bad("bad URL: %v", err)
+	}
+	if u.Scheme != "etcd" || u.Opaque != "" {
+		return c, bad("want etcd://[user:pass@]host:port[,host:port...]/prefix")
+	}
+	if u.User != nil {
+		c.user = u.User.Username()
+		c.pass, _ = u.User.Password()
+	}
+	if u.Host == "" {
+		return c, bad("the URL names no host")
+	}
+	for _, hp := range strings.Split(u.Host, ",") {
+		if hp == "" {
+			return c, bad("empty host in the URL's host list")
+		}
+		host, port, err := net.SplitHostPort(hp)
+		if err != nil {
+			host, port = strings.Trim(hp, "[]"), defaultPort
+		}
+		if host == "" {
+			return c, bad("empty host in %q", hp)
+		}
+		if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
+			return c, bad("bad port in %q", hp)
+		}
+		c.endpoints = append(c.endpoints, net.JoinHostPort(host, port))
+	}
+	c.prefix = strings.TrimRight(u.Path, "/")
+	if c.prefix == "" {
+		c.prefix = DefaultPrefix
+	}
+	if strings.IndexByte(c.prefix, 0) >= 0 {
+		return c, bad("the prefix holds NUL")
+	}
+	if u.Fragment != "" {
+		return c, bad("the URL may not hold a #fragment")
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return c, bad("bad URL query: %v", err)
+	}
+	for k, v := range q {
+		if len(v) != 1 {
+			return c, bad("URL parameter %q given %d times", k, len(v))
+		}
+		switch k {
+		case "ca":
+			c.caFile = v[0]
+		case "cert":
+			c.certFile = v[0]
+		case "key":
+			c.keyFile = v[0]
+		case "tls":
+			c.tls, err = strconv.ParseBool(v[0])
+			if err != nil {
+				return c, bad("URL parameter tls=%q: want true or false", v[0])
+			}
+		default:
+			return c, bad("unknown URL parameter %q (known: ca, cert, key, tls)", k)
+		}
+	}
+	return c, nil
+}
+
+// OpenURL connects to the cluster an etcd:// URL names. Options fields that
+// are set override the URL's credentials and TLS files.
+func OpenURL(raw string, opts backend.Options) (*Store, error) {
+	c, err := parseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Username != "" {
+		c.user = opts.Username
+	}
+	if opts.Password != "" {
+		c.pass = opts.Password
+	}
+	if opts.CAFile != "" {
+		c.caFile = opts.CAFile
+	}
+	if opts.CertFile != "" {
+		c.certFile = opts.CertFile
+	}
+	if opts.KeyFile != "" {
+		c.keyFile = opts.KeyFile
+	}
+	return open(c, opts.WithDefaults())
+}
+
+func tlsConfig(c config) (*tls.Config, error) {
+	if c.caFile == "" && c.certFile == "" && c.keyFile == "" && !c.tls {
+		return nil, nil
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	if c.caFile != "" {
+		pem, err := os.ReadFile(c.caFile)
+		if err != nil {
+			return nil, fmt.Errorf("etcd store: reading the CA file: %v: %w", err, errs.ErrIO)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, bad("the CA file %s holds no PEM certificate", c.caFile)
+		}
+		tc.RootCAs = pool
+	}
+	if (c.certFile == "") != (c.keyFile == "") {
+		return nil, bad("a client certificate needs both cert and key")
+	}
+	if c.certFile != "" {
+		pair, err := tls.LoadX509KeyPair(c.certFile, c.keyFile)
+		if err != nil {
+			return nil, bad("loading the client certificate %s and key %s: %v", c.certFile, c.keyFile, err)
+		}
+		tc.Certificates = []tls.Certificate{pair}
+	}
+	return tc, nil
+}
+
+func open(c config, opts backend.Options) (*Store, error) {
+	tc, err := tlsConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{
+		base:       c.prefix,
+		endpoints:  c.endpoints,
+		user:       c.user,
+		tls:        tc,
+		reqTimeout: opts.RequestTimeout,
+		done:       make(chan struct{}),
+	}
+	scheme := "http://"
+	if tc != nil {
+		scheme = "https://"
+	}
+	desc := "etcd://"
+	if c.user != "" {
+		desc += url.User(c.user).String() + "@"
+	}
+	s.desc = desc + strings.Join(c.endpoints, ",") + c.prefix
+
+	// A certificate that does not verify is the commonest TLS mistake:
+	// catch it now with a clear message, rather than as a timeout.
+	if tc != nil {
+		if err := s.checkTLS(opts.DialTimeout); err != nil {
+			return nil, err
+		}
+	}
+
+	urls := make([]string, len(c.endpoints))
+	for i, e := range c.endpoints {
+		urls[i] = scheme + e
+	}
+	cli, err := clientv3.New(clientv3.Config{
+		Endpoints:            urls,
+		DialTimeout:          opts.DialTimeout,
+		DialKeepAliveTime:    10 * time.Second,
+		DialKeepAliveTimeout: opts.DialTimeout,
+		TLS:                  tc,
+		Username:             c.user,
+		Password:             c.pass,
+		Logger:               zap.NewNop(),
+		DialOptions: []grpc.DialOption{
+			// gRPC's default reconnection backoff grows to two minutes; a
+			// config store should notice a restarted server within a second.
+			grpc.WithConnectParams(grpc.ConnectParams{
+				Backoff:           backoff.Config{BaseDelay: 100 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: time.Second},
+				MinConnectTimeout: opts.DialTimeout,
+			}),
+		},
+	})
+	if err != nil {
+		return nil, s.openErr(err, opts.DialTimeout)
+	}
+	s.cli = cli
+	// Check that the cluster answers and lets us read our prefix.
+	ctx, cancel := context.WithTimeout(context.Background(), opts.DialTimeout)
+	defer cancel()
+	if _, err := cli.Get(ctx, s.revKey(""), clientv3.WithPrefix(), clientv3.WithCountOnly()); err != nil {
+		cli.Close()
+		return nil, s.openErr(err, opts.DialTimeout)
+	}
+	return s, nil
+}
+
+func (s *Store) String() string { return s.desc }
+
+// openErr maps an error met while connecting.
+func (s *Store) openErr(err error, timeout time.Duration) error {
+	if isAuth(err) {
+		return fmt.Errorf("etcd store %s: %s: %w", s.desc, errText(err), backend.ErrAuth)
+	}
+	if isConn(err) {
+		return fmt.Errorf("etcd store %s: %s: %w", s.desc, s.diagnose(timeout), backend.ErrConnection)
+	}
+	return fmt.Errorf("etcd store %s: connecting: %s: %w", s.desc, errText(err), errs.ErrIO)
+}
+
+// checkTLS makes one TLS handshake with each endpoint until one succeeds,
+// and fails if every endpoint refused our certificate check.
+func (s *Store) checkTLS(timeout time.Duration) error {
+	var msgs []string
+	for _, ep := range s.endpoints {
+		err := s.handshake(ep, timeout)
+		if err == nil {
+			return nil
+		}
+		if !isTLSError(err) {
+			return nil // unreachable for now: the normal path will say so
+		}
+		msgs = append(msgs, fmt.Sprintf("TLS handshake with %s failed: %v", ep, err))
+	}
+	return fmt.Errorf("etcd store %s: %s: %w", s.desc, strings.Join(msgs, "; "), backend.ErrConnection)
+}
+
+func (s *Store) handshake(ep string, timeout time.Duration) error {
+	host, _, _ := net.SplitHostPort(ep)
+	tc := s.tls.Clone()
+	if tc.ServerName == "" {
+		tc.ServerName = host
+	}
+	tc.NextProtos = []string{"h2"}
+	d := &net.Dialer{Timeout: timeout}
+	conn, err := tls.DialWithDialer(d, "tcp", ep, tc)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// With TLS 1.3 the server checks our client certificate after the
+	// handshake; its verdict (an alert) or its HTTP/2 settings come next.
+	conn.SetReadDeadline(time.Now().Add(min(timeout, 300*time.Millisecond)))
+	var b [1]byte
+	if _, err := conn.Read(b[:]); err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+func isTLSError(err error) bool {
+	var (
+		alert   tls.AlertError
+		verify  *tls.CertificateVerificationError
+		unknown x509.UnknownAuthorityError
+		host    x509.HostnameError
+		invalid x509.CertificateInvalidError
+		rec     tls.RecordHeaderError
+	)
+	return errors.As(err, &alert) || errors.As(err, &verify) || errors.As(err, &unknown) ||
+		errors.As(err, &host) || errors.As(err, &invalid) || errors.As(err, &rec) ||
+		strings.Contains(err.Error(), "remote error: tls")
+}
+
+// diagnose says why the endpoints cannot be reached, by dialing them.
+func (s *Store) diagnose(timeout time.Duration) string {
+	timeout = min(timeout, 2*time.Second)
+	var msgs []string
+	for _, ep := range s.endpoints {
+		var err error
+		if s.tls != nil {
+			err = s.handshake(ep, timeout)
+			if err != nil && isTLSError(err) {
+				msgs = append(msgs, fmt.Sprintf("TLS handshake with %s failed: %v", ep, err))
+				continue
+			}
+		} else {
+			var conn net.Conn
+			conn, err = net.DialTimeout("tcp", ep, timeout)
+			if err == nil {
+				conn.Close()
+			}
+		}
+		if err != nil {
+			msgs = append(msgs, fmt.Sprintf("cannot reach %s: %v", ep, err))
+		} else {
+			msgs = append(msgs, fmt.Sprintf("%s accepts connections but etcd did not answer in time", ep))
+		}
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func isAuth(err error) bool {
+	for _, e := range []error{
+		rpctypes.ErrAuthFailed, rpctypes.ErrPermissionDenied, rpctypes.ErrUserEmpty,
+		rpctypes.ErrInvalidAuthToken, rpctypes.ErrUserNotFound, rpctypes.ErrAuthOldRevision,
+	} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	switch status.Code(err) {
+	case codes.Unauthenticated, codes.PermissionDenied:
+		return true
+	}
+	return false
+}
+
+func isConn(err error) bool {
+	for _, e := range []error{
+		context.DeadlineExceeded, rpctypes.ErrNoLeader, rpctypes.ErrTimeout, rpctypes.ErrStopped,
+		rpctypes.ErrTimeoutDueToLeaderFail, rpctypes.ErrTimeoutDueToConnectionLost, rpctypes.ErrUnhealthy,
+		clientv3.ErrNoAvailableEndpoints,
+	} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	switch status.Code(err) {
+	case codes.Unavailable, codes.DeadlineExceeded:
+		return true
+	}
+	return false
+}
+
+// errText is an error's message; etcd's errors hold no credentials.
+func errText(err error) string {
+	var ee rpctypes.EtcdError
+	if errors.As(err, &ee) {
+		return ee.Error()
+	}
+	if st, ok := status.FromError(err); ok {
+		return st.Message()
+	}
+	return err.Error()
+}
+
+// opErr maps an error of one call. parent is the caller's context: when it
+// ended, its error is reported as is.
+func (s *Store) opErr(parent context.Context, op string, err error) error {
+	if perr := parent.Err(); perr != nil {
+		return fmt.Errorf("etcd %s: %w", op, perr)
+	}
+	select {
+	case <-s.done:
+		return fmt.Errorf("etcd %s: %w", op, errs.ErrClosed)
+	default:
+	}
+	switch {
+	case isAuth(err):
+		return fmt.Errorf("etcd %s on %s: %s: %w", op, s.desc, errText(err), backend.ErrAuth)
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("etcd %s: no answer from %s within %v: %w", op, strings.Join(s.endpoints, ","), s.reqTimeout, backend.ErrConnection)
+	case isConn(err):
+		return fmt.Errorf("etcd %s on %s: %s: %w", op, s.desc, errText(err), backend.ErrConnection)
+	}
+	return fmt.Errorf("etcd %s on %s: %s: %w", op, s.desc, errText(err), errs.ErrIO)
+}
+
+func (s *Store) revKey(name string) string     { return s.base + "/rev/" + name }
+func (s *Store) histPrefix(name string) string { return s.base + "/hist/" + name + ":" }
+func (s *Store) histKey(name string, rev int64, t time.Time) string {
+	return s.histPrefix(name) + fmt.Sprintf("%020d:%d", rev, t.UnixNano())
+}
+
+func revValue(rev int64, deleted bool) string {
+	if deleted {
+		return strconv.FormatInt(rev, 10) + " deleted"
+	}
+	return strconv.FormatInt(rev, 10)
+}
+
+func parseRevValue(v []byte) (rev int64, deleted bool, err error) {
+	s := string(v)
+	s, deleted = strings.CutSuffix(s, " deleted")
+	rev, err = strconv.ParseInt(s, 10, 64)
+	if err != nil || rev <= 0 {
+		return 0, false, fmt.Errorf("etcd store: corrupt revision value %q: %w", v, errs.ErrInternal)
+	}
+	return rev, deleted, nil
+}
+
+// parseHistKey reads the revision and time out of a history key.
+func parseHistKey(prefix, key string) (int64, time.Time, error) {
+	revS, tS, ok := strings.Cut(strings.TrimPrefix(key, prefix), ":")
+	rev, err1 := strconv.ParseInt(revS, 10, 64)
+	ns, err2 := strconv.ParseInt(tS, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return 0, time.Time{}, fmt.Errorf("etcd store: corrupt history key %q: %w", key, errs.ErrInternal)
+	}
+	return rev, time.Unix(0, ns).UTC(), nil
+}
+
+// current reads name's counter: its latest revision, whether it exists and
+// the ModRevision of the counter key (0 if absent) for the transaction.
+func (s *Store) current(ctx context.Context, name string) (rev int64, exists bool, mod int64, err error) {
+	resp, err := s.cli.Get(ctx, s.revKey(name))
+	if err != nil {
+		return 0, false, 0, err
+	}
+	if len(resp.Kvs) == 0 {
+		return 0, false, 0, nil
+	}
+	kv := resp.Kvs[0]
+	rev, deleted, err := parseRevValue(kv.Value)
+	return rev, !deleted, kv.ModRevision, err
+}
+
+func (s *Store) Put(parent context.Context, name string, blob []byte, expect int64, now time.Time) (int64, error) {
+	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
+	defer cancel()
+	op := fmt.Sprintf("save %q", name)
+	for {
+		cur, exists, mod, err := s.current(ctx, name)
+		if err != nil {
+			return 0, s.opErr(parent, op, err)
+		}
+		switch {
+		case expect == 0 && exists:
+			return 0, fmt.Errorf("save %q: it exists (revision %d) but was expected not to: %w", name, cur, backend.ErrConflict)
+		case expect > 0 && !exists:
+			return 0, fmt.Errorf("save %q: expected revision %d but it does not exist: %w", name, expect, backend.ErrConflict)
+		case expect > 0 && cur != expect:
+			return 0, fmt.Errorf("save %q: expected revision %d but it is at %d: %w", name, expect, cur, backend.ErrConflict)
+		}
+		rev := cur + 1
+		resp, err := s.cli.Txn(ctx).
+			If(clientv3.Compare(clientv3.ModRevision(s.revKey(name)), "=", mod)).
+			Then(
+				clientv3.OpPut(s.revKey(name), revValue(rev, false)),
+				clientv3.OpPut(s.histKey(name, rev, now), string(blob)),
+			).Commit()
+		if err != nil {
+			return 0, s.opErr(parent, op, err)
+		}
+		if resp.Succeeded {
+			return rev, nil
+		}
+		// Someone saved or deleted in between: read again, and let the
+		// expectation decide between a conflict and another try.
+	}
+}
+
+func (s *Store) Get(parent context.Context, name string, rev int64) ([]byte, int64, error) {
+	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
+	defer cancel()
+	var (
+		resp *clientv3.GetResponse
+		err  error
+	)
+	if rev == 0 {
+		resp, err = s.cli.Get(ctx, s.histPrefix(name), clientv3.WithPrefix(),
+			clientv3.WithSort(clientv3.SortByKey, clientv3.SortDescend), clientv3.WithLimit(1))
+	} else {
+		resp, err = s.cli.Get(ctx, s.histPrefix(name)+fmt.Sprintf("%020d:", rev), clientv3.WithPrefix(), clientv3.WithLimit(1))
+	}
+	if err != nil {
+		return nil, 0, s.opErr(parent, fmt.Sprintf("load %q", name), err)
+	}
+	if len(resp.Kvs) == 0 {
+		if rev == 0 {
+			return nil, 0, fmt.Errorf("config %q: %w", name, errs.ErrNotFound)
+		}
+		return nil, 0, fmt.Errorf("config %q revision %d: %w", name, rev, errs.ErrNotFound)
+	}
+	kv := resp.Kvs[0]
+	got, _, err := parseHistKey(s.histPrefix(name), string(kv.Key))
+	if err != nil {
+		return nil, 0, err
+	}
+	return kv.Value, got, nil
+}
+
+func (s *Store) Delete(parent context.Context, name string) (int64, error) {
+	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
+	defer cancel()
+	op := fmt.Sprintf("delete %q", name)
+	for {
+		cur, exists, mod, err := s.current(ctx, name)
+		if err != nil {
+			return 0, s.opErr(parent, op, err)
+		}
+		if !exists {
+			return 0, fmt.Errorf("delete %q: %w", name, errs.ErrNotFound)
+		}
+		rev := cur + 1
+		resp, err := s.cli.Txn(ctx).
+			If(clientv3.Compare(clientv3.ModRevision(s.revKey(name)), "=", mod)).
+			Then(
+				clientv3.OpPut(s.revKey(name), revValue(rev, true)),
+				clientv3.OpDelete(s.histPrefix(name), clientv3.WithPrefix()),
+			).Commit()
+		if err != nil {
+			return 0, s.opErr(parent, op, err)
+		}
+		if resp.Succeeded {
+			return rev, nil
+		}
+	}
+}
+
+func (s *Store) List(parent context.Context, prefix string) ([]string, error) {
+	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
+	defer cancel()
+	resp, err := s.cli.Get(ctx, s.revKey(prefix), clientv3.WithPrefix())
+	if err != nil {
+		return nil, s.opErr(parent, "list", err)
+	}
+	var out []string
+	for _, kv := range resp.Kvs {
+		_, deleted, err := parseRevValue(kv.Value)
+		if err != nil {
+			return nil, err
+		}
+		if !deleted {
+			out = append(out, strings.TrimPrefix(string(kv.Key), s.revKey("")))
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) History(parent context.Context, name string) ([]backend.HistoryEntry, error) {
+	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
+	defer cancel()
+	p := s.histPrefix(name)
+	resp, err := s.cli.Get(ctx, p, clientv3.WithPrefix(), clientv3.WithKeysOnly(),
+		clientv3.WithSort(clientv3.SortByKey, clientv3.SortAscend))
+	if err != nil {
+		return nil, s.opErr(parent, fmt.Sprintf("history of %q", name), err)
+	}
+	if len(resp.Kvs) == 0 {
+		return nil, fmt.Errorf("history of %q: %w", name, errs.ErrNotFound)
+	}
+	out := make([]backend.HistoryEntry, 0, len(resp.Kvs))
+	for _, kv := range resp.Kvs {
+		rev, t, err := parseHistKey(p, string(kv.Key))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, backend.HistoryEntry{Revision: rev, Time: t})
+	}
+	return out, nil
+}
+
+// Watch follows the rev keys with etcd's Watch API, from the cluster's
+// revision at the time of the call, so that no change made after Watch
+// returns is missed. The client reconnects by itself when the server comes
+// back; after a compaction the watch resumes at the oldest revision kept.
+func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event, error) {
+	key := s.revKey(prefix)
+	gctx, cancel := context.WithTimeout(ctx, s.reqTimeout)
+	resp, err := s.cli.Get(gctx, key, clientv3.WithPrefix(), clientv3.WithCountOnly())
+	cancel()
+	if err != nil {
+		return nil, s.opErr(ctx, "watch", err)
+	}
+	next := resp.Header.Revision + 1
+	out := make(chan backend.Event)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer close(out)
+		for {
+			compacted := false
+			for wr := range s.cli.Watch(ctx, key, clientv3.WithPrefix(), clientv3.WithRev(next)) {
+				if wr.CompactRevision > 0 {
+					next, compacted = wr.CompactRevision, true
+					break
+				}
+				if wr.Err() != nil {
+					return
+				}
+				for _, ev := range wr.Events {
+					next = ev.Kv.ModRevision + 1
+					if ev.Type != mvccpb.PUT {
+						continue
+					}
+					rev, deleted, err := parseRevValue(ev.Kv.Value)
+					if err != nil {
+						continue
+					}
+					e := backend.Event{Name: strings.TrimPrefix(string(ev.Kv.Key), s.revKey("")), Revision: rev, Deleted: deleted}
+					select {
+					case out <- e:
+					case <-ctx.Done():
+						return
+					case <-s.done:
+						return
+					}
+				}
+			}
+			if !compacted || ctx.Err() != nil {
+				return
+			}
+			select {
+			case <-s.done:
+				return
+			default:
+			}
+		}
+	}()
+	return out, nil
+}
+
+// Close disconnects; watches end.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.cli.Close() // its error only says that calls were cancelled
+		s.wg.Wait()
+	})
+	return nil
+}

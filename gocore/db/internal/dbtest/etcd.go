@@ -1,0 +1,267 @@
+package dbtest
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+)
+
+// EtcdBinary is where Debian's etcd-server package installs the server.
+const EtcdBinary = "/usr/bin/etcd"
+
+// SkipEtcd is the message of tests skipped for want of a server.
+const SkipEtcd = "etcd tests need a real server at " + EtcdBinary + " (apt-get install -y etcd-server)"
+
+// HaveEtcd reports whether the etcd server binary is installed.
+func HaveEtcd() bool {
+	fi, err := os.Stat(EtcdBinary)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// EtcdTLS makes the server speak TLS on its client port.
+type EtcdTLS struct {
+	CertFile, KeyFile string // the server's certificate
+	CAFile            string // the CA its clients' certificates must chain to
+	ClientCertAuth    bool   // require client certificates
+	Client            *tls.Config
+}
+
+// Etcd is one etcd server on loopback ports, with its data in a directory
+// of its own. It survives Stop and Start with its data.
+type Etcd struct {
+	Dir        string
+	ClientPort int
+	PeerPort   int
+	TLS        *EtcdTLS
+
+	mu  sync.Mutex
+	cmd *exec.Cmd
+	log *os.File
+	// exited is closed when the current process has been waited for.
+	exited chan struct{}
+}
+
+// FreePort returns a loopback TCP port that was free a moment ago.
+func FreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// StartEtcd starts a one-member cluster in a new directory under dir and
+// waits until it answers.
+func StartEtcd(dir string, tlsCfg *EtcdTLS) (*Etcd, error) {
+	cp, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	pp, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	for pp == cp {
+		if pp, err = FreePort(); err != nil {
+			return nil, err
+		}
+	}
+	d, err := os.MkdirTemp(dir, "etcd-")
+	if err != nil {
+		return nil, err
+	}
+	e := &Etcd{Dir: d, ClientPort: cp, PeerPort: pp, TLS: tlsCfg}
+	if err := e.Start(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Endpoint is host:port of the client port.
+func (e *Etcd) Endpoint() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(e.ClientPort)) }
+
+// URL is an etcd:// URL for gocore/db with the given key prefix.
+func (e *Etcd) URL(prefix string) string { return "etcd://" + e.Endpoint() + "/" + strings.TrimPrefix(prefix, "/") }
+
+func (e *Etcd) clientURL() string {
+	if e.TLS != nil {
+		return "https://" + e.Endpoint()
+	}
+	return "http://" + e.Endpoint()
+}
+
+// Start runs the server (again) and waits until it answers.
+func (e *Etcd) Start() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cmd != nil {
+		return errors.New("etcd is already running")
+	}
+	peer := "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(e.PeerPort))
+	args := []string{
+		"--name", "n0",
+		"--data-dir", filepath.Join(e.Dir, "data"),
+		"--listen-client-urls", e.clientURL(),
+		"--advertise-client-urls", e.clientURL(),
+		"--listen-peer-urls", peer,
+		"--initial-advertise-peer-urls", peer,
+		"--initial-cluster", "n0=" + peer,
+		"--initial-cluster-state", "new",
+		"--heartbeat-interval", "10",
+		"--election-timeout", "100",
+		"--logger", "zap",
+		"--log-outputs", "stderr",
+		"--log-level", "warn",
+	}
+	if t := e.TLS; t != nil {
+		args = append(args, "--cert-file", t.CertFile, "--key-file", t.KeyFile)
+		if t.CAFile != "" {
+			args = append(args, "--trusted-ca-file", t.CAFile)
+		}
+		if t.ClientCertAuth {
+			args = append(args, "--client-cert-auth")
+		}
+	}
+	logf, err := os.OpenFile(filepath.Join(e.Dir, "etcd.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(EtcdBinary, args...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	// Take the server down with the test binary, whatever happens to it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return err
+	}
+	e.cmd, e.log = cmd, logf
+	exited := make(chan struct{})
+	e.exited = exited
+	go func() { cmd.Wait(); close(exited) }()
+	if err := e.waitHealthy(exited, 20*time.Second); err != nil {
+		e.stopLocked()
+		return fmt.Errorf("etcd did not come up: %v\n%s", err, e.logTail())
+	}
+	return nil
+}
+
+func (e *Etcd) logTail() string {
+	b, _ := os.ReadFile(filepath.Join(e.Dir, "etcd.log"))
+	if len(b) > 3000 {
+		b = b[len(b)-3000:]
+	}
+	return string(b)
+}
+
+// Client connects to the server (with credentials if user is set).
+func (e *Etcd) Client(user, pass string) (*clientv3.Client, error) {
+	cfg := clientv3.Config{
+		Endpoints:   []string{e.clientURL()},
+		DialTimeout: 2 * time.Second,
+		Username:    user,
+		Password:    pass,
+		Logger:      zap.NewNop(),
+	}
+	if e.TLS != nil {
+		cfg.TLS = e.TLS.Client
+	}
+	return clientv3.New(cfg)
+}
+
+func (e *Etcd) waitHealthy(exited chan struct{}, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	var last error
+	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			return errors.New("the server exited")
+		default:
+		}
+		last = e.ping()
+		if last == nil {
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("no answer within %v: %v", limit, last)
+}
+
+func (e *Etcd) ping() error {
+	cli, err := e.Client("", "")
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	_, err = cli.Get(ctx, "health")
+	if errors.Is(err, rpctypes.ErrUserEmpty) || errors.Is(err, rpctypes.ErrPermissionDenied) {
+		return nil // auth is on: the server answers
+	}
+	return err
+}
+
+// Stop terminates the server and waits for it.
+func (e *Etcd) Stop() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.stopLocked()
+}
+
+func (e *Etcd) stopLocked() {
+	if e.cmd == nil {
+		return
+	}
+	e.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-e.exited:
+	case <-time.After(10 * time.Second):
+		e.cmd.Process.Kill()
+		<-e.exited
+	}
+	e.log.Close()
+	e.cmd, e.log = nil, nil
+}
+
+// Remove stops the server and deletes its directory.
+func (e *Etcd) Remove() {
+	e.Stop()
+	os.RemoveAll(e.Dir)
+}
+
+// EnableAuth creates the root user with password and turns auth on.
+func (e *Etcd) EnableAuth(rootPassword string) error {
+	cli, err := e.Client("", "")
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := cli.RoleAdd(ctx, "root"); err != nil {
+		return err
+	}
+	if _, err := cli.UserAdd(ctx, "root", rootPassword); err != nil {
+		return err
+	}
+	if _, err := cli.UserGrantRole(ctx, "root", "root"); err != nil {
+		return err
+	}
+	_, err = cli.AuthEnable(ctx)
+	return err
+}

@@ -1,0 +1,498 @@
+// Package sqlite is the single-file backend of gocore/db (sqlite:///path.db
+// or a bare path), on the pure-Go driver modernc.org/sqlite.
+//
+// The file is shared safely by several processes: it is in WAL mode (readers
+// never block the writer), every write is one BEGIN IMMEDIATE transaction
+// (so two writers queue instead of deadlocking), and a busy timeout makes a
+// writer wait for another process's lock instead of failing at once. The
+// file is created with mode 0600, and a file that other users may read is
+// refused, since configs may hold secrets.
+//
+// Tables: configs (one row per name: latest revision, deleted flag),
+// revisions (every stored revision with its time and blob) and events (a
+// bounded change log, numbered by an AUTOINCREMENT sequence, that watchers
+// in any process poll with one cheap indexed query).
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gocfg/gocfg/gocore/db/backend"
+	"github.com/gocfg/gocfg/gocore/errs"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// schemaVersion is stored in PRAGMA user_version.
+const schemaVersion = 1
+
+// maxLog bounds the events table: a watcher more than this many changes
+// behind skips the oldest.
+const maxLog = 10000
+
+const schema = `
+CREATE TABLE IF NOT EXISTS configs (
+	name    TEXT PRIMARY KEY NOT NULL,
+	rev     INTEGER NOT NULL,
+	deleted INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS revisions (
+	name TEXT NOT NULL,
+	rev  INTEGER NOT NULL,
+	time INTEGER NOT NULL,
+	blob BLOB NOT NULL,
+	PRIMARY KEY (name, rev)
+);
+CREATE TABLE IF NOT EXISTS events (
+	seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+	name    TEXT NOT NULL,
+	rev     INTEGER NOT NULL,
+	deleted INTEGER NOT NULL
+);`
+
+// Store is an open sqlite file.
+type Store struct {
+	db   *sql.DB
+	path string
+	poll time.Duration
+	// wsem lets one writer of this process at a time try for the file's
+	// write lock; the busy timeout arbitrates between processes.
+	wsem chan struct{}
+
+	closeOnce sync.Once
+	done      chan struct{}
+	wg        sync.WaitGroup
+}
+
+// OpenURL opens sqlite:///abs/path.db, sqlite:relative/path.db or a bare
+// path (relative to the working directory).
+func OpenURL(raw string, opts backend.Options) (*Store, error) {
+	p, err := pathOf(raw)
+	if err != nil {
+		return nil, err
+	}
+	return Open(p, opts)
+}
+
+func pathOf(raw string) (string, error) {
+	lower := strings.ToLower(raw)
+	switch {
+	case strings.HasPrefix(lower, "sqlite://"):
+		u, err := url.Parse(raw)
+		if err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return "", fmt.Errorf("sqlite store: bad URL: %v: %w", err, errs.ErrInvalidArgument)
+		}
+		if u.Host != "" && u.Host != "localhost" {
+			return "", fmt.Errorf("sqlite store: the URL names host %q; want sqlite:///absolute/path.db (three slashes): %w", u.Host, errs.ErrInvalidArgument)
+		}
+		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return "", fmt.Errorf("sqlite store: the URL may hold only a path (no user, ?query or #fragment): %w", errs.ErrInvalidArgument)
+		}
+		if u.Path == "" || u.Path == "/" {
+			return "", fmt.Errorf("sqlite store: the URL has no file path: %w", errs.ErrInvalidArgument)
+		}
+		return u.Path, nil
+	case strings.HasPrefix(lower, "sqlite:"):
+		p := raw[len("sqlite:"):]
+		if p == "" {
+			return "", fmt.Errorf("sqlite store: the URL has no file path: %w", errs.ErrInvalidArgument)
+		}
+		return p, nil
+	default:
+		return raw, nil
+	}
+}
+
+// Open opens (creating if needed) the database file at path.
+func Open(path string, opts backend.Options) (*Store, error) {
+	opts = opts.WithDefaults()
+	if path == "" || strings.IndexByte(path, 0) >= 0 {
+		return nil, fmt.Errorf("sqlite store: invalid file path %q: %w", path, errs.ErrInvalidArgument)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite store: %v: %w", err, errs.ErrInvalidArgument)
+	}
+	if err := ensureFile(abs); err != nil {
+		return nil, err
+	}
+	// The path goes into a file: URI, percent-encoded so that '?', '#' and
+	// '%' in it stay part of the name. mode=rw: the file exists (we made it
+	// with the right mode), so sqlite must not create one of its own.
+	q := url.Values{}
+	q.Set("mode", "rw")
+	q.Set("_txlock", "immediate")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + q.Encode()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, ioErr("opening "+abs, err)
+	}
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(4)
+	db.SetConnMaxIdleTime(time.Minute)
+	s := &Store{db: db, path: abs, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{})}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// ensureFile creates the file with mode 0600 if it does not exist, and
+// refuses a file that other users may access.
+func ensureFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		f.Close()
+		// The umask can only clear bits, but be explicit about the result.
+		if err := os.Chmod(path, 0o600); err != nil {
+			return fmt.Errorf("sqlite store: %v: %w", err, errs.ErrIO)
+		}
+	case errors.Is(err, fs.ErrExist):
+	default:
+		return fmt.Errorf("sqlite store: creating the database file: %v: %w", err, errs.ErrIO)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("sqlite store: %v: %w", err, errs.ErrIO)
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("sqlite store: %s is not a regular file: %w", path, errs.ErrInvalidArgument)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("sqlite store: %s has mode %#o, which lets other users access the configs; "+
+			"allow its owner only (chmod 600): %w", path, perm, errs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+func (s *Store) init() error {
+	ctx := context.Background()
+	return s.write(ctx, "initializing", func(tx *sql.Tx) error {
+		var version int
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+			return ioErr("reading the schema version", err)
+		}
+		switch {
+		case version > schemaVersion:
+			return fmt.Errorf("sqlite store: %s has schema version %d, newer than this gocfg knows (%d): %w",
+				s.path, version, schemaVersion, errs.ErrInvalidArgument)
+		case version == schemaVersion:
+			return nil
+		}
+		var foreign int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master
+			WHERE type = 'table' AND name NOT IN ('configs', 'revisions', 'events', 'sqlite_sequence')`).Scan(&foreign)
+		if err != nil {
+			return ioErr("reading the schema", err)
+		}
+		if foreign > 0 {
+			return fmt.Errorf("sqlite store: %s is a database of another program, not a gocfg store: %w", s.path, errs.ErrInvalidArgument)
+		}
+		if _, err := tx.ExecContext(ctx, schema); err != nil {
+			return ioErr("creating the schema", err)
+		}
+		// PRAGMA takes no placeholders; the value is our constant.
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+			return ioErr("writing the schema version", err)
+		}
+		return nil
+	})
+}
+
+func (s *Store) String() string { return "sqlite://" + s.path }
+
+func ioErr(op string, err error) error {
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("sqlite store: %s: %w", op, err)
+	case errors.Is(err, sql.ErrConnDone), err != nil && strings.Contains(err.Error(), "database is closed"):
+		return fmt.Errorf("sqlite store: %s: %w", op, errs.ErrClosed)
+	}
+	return fmt.Errorf("sqlite store: %s: %v: %w", op, err, errs.ErrIO)
+}
+
+// write runs fn in one BEGIN IMMEDIATE transaction, committing if it
+// returns nil.
+func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	select {
+	case s.wsem <- struct{}{}:
+	case <-ctx.Done():
+		return ioErr(op, ctx.Err())
+	}
+	defer func() { <-s.wsem }()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return ioErr(op, err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return ioErr(op, err)
+	}
+	return nil
+}
+
+// state reads name's row: its latest revision and whether it exists
+// (a deleted name keeps its row, to keep counting revisions).
+func state(ctx context.Context, tx *sql.Tx, name string) (rev int64, exists bool, err error) {
+	var deleted bool
+	err = tx.QueryRowContext(ctx, "SELECT rev, deleted FROM configs WHERE name = ?", name).Scan(&rev, &deleted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return rev, err == nil && !deleted, err
+}
+
+func logEvent(ctx context.Context, tx *sql.Tx, name string, rev int64, deleted bool) error {
+	res, err := tx.ExecContext(ctx, "INSERT INTO events (name, rev, deleted) VALUES (?, ?, ?)", name, rev, deleted)
+	if err != nil {
+		return err
+	}
+	seq, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "DELETE FROM events WHERE seq <= ?", seq-maxLog)
+	return err
+}
+
+func (s *Store) Put(ctx context.Context, name string, blob []byte, expect int64, now time.Time) (int64, error) {
+	if blob == nil {
+		blob = []byte{}
+	}
+	var rev int64
+	op := fmt.Sprintf("saving %q", name)
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		cur, exists, err := state(ctx, tx, name)
+		if err != nil {
+			return ioErr(op, err)
+		}
+		switch {
+		case expect == 0 && exists:
+			return fmt.Errorf("save %q: it exists (revision %d) but was expected not to: %w", name, cur, backend.ErrConflict)
+		case expect > 0 && !exists:
+			return fmt.Errorf("save %q: expected revision %d but it does not exist: %w", name, expect, backend.ErrConflict)
+		case expect > 0 && cur != expect:
+			return fmt.Errorf("save %q: expected revision %d but it is at %d: %w", name, expect, cur, backend.ErrConflict)
+		}
+		rev = cur + 1
+		if _, err := tx.ExecContext(ctx, `INSERT INTO configs (name, rev, deleted) VALUES (?, ?, 0)
+			ON CONFLICT (name) DO UPDATE SET rev = excluded.rev, deleted = 0`, name, rev); err != nil {
+			return ioErr(op, err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO revisions (name, rev, time, blob) VALUES (?, ?, ?, ?)",
+			name, rev, now.UnixNano(), blob); err != nil {
+			return ioErr(op, err)
+		}
+		if err := logEvent(ctx, tx, name, rev, false); err != nil {
+			return ioErr(op, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return rev, nil
+}
+
+func (s *Store) Get(ctx context.Context, name string, rev int64) ([]byte, int64, error) {
+	var (
+		blob []byte
+		got  int64
+		row  *sql.Row
+	)
+	if rev == 0 {
+		row = s.db.QueryRowContext(ctx, `SELECT r.rev, r.blob FROM configs c
+			JOIN revisions r ON r.name = c.name AND r.rev = c.rev
+			WHERE c.name = ? AND c.deleted = 0`, name)
+	} else {
+		row = s.db.QueryRowContext(ctx, "SELECT rev, blob FROM revisions WHERE name = ? AND rev = ?", name, rev)
+	}
+	switch err := row.Scan(&got, &blob); {
+	case errors.Is(err, sql.ErrNoRows) && rev == 0:
+		return nil, 0, fmt.Errorf("config %q: %w", name, errs.ErrNotFound)
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, 0, fmt.Errorf("config %q revision %d: %w", name, rev, errs.ErrNotFound)
+	case err != nil:
+		return nil, 0, ioErr(fmt.Sprintf("loading %q", name), err)
+	}
+	return blob, got, nil
+}
+
+func (s *Store) Delete(ctx context.Context, name string) (int64, error) {
+	var rev int64
+	op := fmt.Sprintf("deleting %q", name)
+	err := s.write(ctx, op, func(tx *sql.Tx) error {
+		cur, exists, err := state(ctx, tx, name)
+		if err != nil {
+			return ioErr(op, err)
+		}
+		if !exists {
+			return fmt.Errorf("delete %q: %w", name, errs.ErrNotFound)
+		}
+		rev = cur + 1
+		if _, err := tx.ExecContext(ctx, "UPDATE configs SET rev = ?, deleted = 1 WHERE name = ?", rev, name); err != nil {
+			return ioErr(op, err)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM revisions WHERE name = ?", name); err != nil {
+			return ioErr(op, err)
+		}
+		if err := logEvent(ctx, tx, name, rev, true); err != nil {
+			return ioErr(op, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return rev, nil
+}
+
+func (s *Store) List(ctx context.Context, prefix string) ([]string, error) {
+	// Names sort bytewise (BINARY collation), so the ones with the prefix
+	// are a contiguous run starting at it.
+	rows, err := s.db.QueryContext(ctx, "SELECT name FROM configs WHERE deleted = 0 AND name >= ? ORDER BY name", prefix)
+	if err != nil {
+		return nil, ioErr("listing names", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, ioErr("listing names", err)
+		}
+		if !strings.HasPrefix(name, prefix) {
+			break
+		}
+		out = append(out, name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, ioErr("listing names", err)
+	}
+	return out, nil
+}
+
+func (s *Store) History(ctx context.Context, name string) ([]backend.HistoryEntry, error) {
+	op := fmt.Sprintf("reading the history of %q", name)
+	rows, err := s.db.QueryContext(ctx, "SELECT rev, time FROM revisions WHERE name = ? ORDER BY rev", name)
+	if err != nil {
+		return nil, ioErr(op, err)
+	}
+	defer rows.Close()
+	var out []backend.HistoryEntry
+	for rows.Next() {
+		var rev, ns int64
+		if err := rows.Scan(&rev, &ns); err != nil {
+			return nil, ioErr(op, err)
+		}
+		out = append(out, backend.HistoryEntry{Revision: rev, Time: time.Unix(0, ns).UTC()})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, ioErr(op, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("history of %q: %w", name, errs.ErrNotFound)
+	}
+	return out, nil
+}
+
+// Watch polls the events table every PollInterval: one indexed range query
+// on its integer key, which sees the commits of every process.
+func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event, error) {
+	var last int64
+	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM events").Scan(&last); err != nil {
+		return nil, ioErr("starting a watch", err)
+	}
+	out := make(chan backend.Event)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer close(out)
+		t := time.NewTicker(s.poll)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				return
+			case <-s.done:
+				return
+			}
+			evs, err := s.eventsAfter(ctx, last)
+			if err != nil {
+				continue // e.g. the context just ended; the select above decides
+			}
+			for _, ev := range evs {
+				last = ev.seq
+				if !strings.HasPrefix(ev.Name, prefix) {
+					continue
+				}
+				select {
+				case out <- ev.Event:
+				case <-ctx.Done():
+					return
+				case <-s.done:
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}
+
+type seqEvent struct {
+	seq int64
+	backend.Event
+}
+
+func (s *Store) eventsAfter(ctx context.Context, seq int64) ([]seqEvent, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, name, rev, deleted FROM events WHERE seq > ? ORDER BY seq LIMIT 1000", seq)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []seqEvent
+	for rows.Next() {
+		var ev seqEvent
+		if err := rows.Scan(&ev.seq, &ev.Name, &ev.Revision, &ev.Deleted); err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// Close ends the watches and closes the file.
+func (s *Store) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.wg.Wait()
+		if cerr := s.db.Close(); cerr != nil {
+			err = ioErr("closing", cerr)
+		}
+	})
+	return err
+}
