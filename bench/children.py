@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import sys
 import time
+
+
+WARMUP_CYCLES = 50_000
 
 
 def rss_kib() -> int:
@@ -61,7 +63,9 @@ def cycle_fn(contender: str, gopy_dir: str = ""):
 
 def cmd_cycles(contender: str, n: int, gopy_dir: str = "") -> dict:
     cycles = cycle_fn(contender, gopy_dir)
-    cycles(max(1, n // 20))  # warm up: imports, first allocations, runtime start
+    # Warm up: imports, the Go runtime's start, and the heaps' growth to their
+    # steady size, which takes tens of thousands of cycles.
+    cycles(WARMUP_CYCLES)
     gc.collect()
     start = rss_kib()
     t0 = time.perf_counter()

@@ -198,7 +198,6 @@ def build_gopy(tmp: str, log: str) -> Tuple[Optional[Any], Optional[str]]:
     bindir, why = gopy_tools(log)
     if why:
         return None, why
-    go = shutil.which("go")
     mod = os.path.join(tmp, "gopy-peer")
     os.makedirs(os.path.join(mod, "gostore"), exist_ok=True)
     shutil.copy(os.path.join(BENCH, "_gopy", "gostore.go"), os.path.join(mod, "gostore", "gostore.go"))

@@ -243,7 +243,7 @@ def bench_per_call(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[s
         if name in rows:
             add_ratio(rows[name], ratio(g, noop), f"{name} / noop export (cffi)")
             add_ratio(rows[name], ratio(g, best.get(name + " (gopy)")), "gocfg / gopy")
-            add_ratio(rows[name], ratio(g, best.get(DICT_NAMES[name])), f"gocfg / dict")
+            add_ratio(rows[name], ratio(g, best.get(DICT_NAMES[name])), "gocfg / dict")
         for peer in ("ctypes", "gopy"):
             pn = f"{name} ({peer})"
             if pn in rows:
@@ -445,10 +445,10 @@ def bench_memory(res: Results, plan: Plan, quick: bool, gopy_mod: Any, gopy_why:
         for peer in ("gopy", "dict"):
             if peer not in growth:
                 continue
-            if abs(growth[peer]) >= floor_kib:
+            if growth[peer] >= floor_kib:
                 add_ratio(rows["gocfg"], ratio(growth["gocfg"], growth[peer]), f"gocfg growth / {peer} growth")
             else:
-                rows["gocfg"].note += f"; {peer} grew {growth[peer]:.0f} KiB (< {floor_kib} KiB: no ratio)"
+                rows["gocfg"].note += f"; {peer} grew {growth[peer]:.0f} KiB (under {floor_kib} KiB: no ratio)"
 
 
 # --------------------------------------------------- hooks: ~2 MB documents
@@ -660,6 +660,10 @@ def fmt_value(v: Optional[float]) -> str:
     return f"{v:.2f}"
 
 
+def fmt_ratio(v: float) -> str:
+    return f"{v:7.2f}" if abs(v) >= 0.1 or v == 0 else f"{v:7.2g}"
+
+
 def print_table(res: Results) -> None:
     w_name = max([len(r.name) for r in res.rows] + [30])
     head = f"{'benchmark':{w_name}}  {'value':>10}  {'unit':9} {'ratio':>7}  ratio of"
@@ -674,7 +678,7 @@ def print_table(res: Results) -> None:
         lines = r.ratios or [(None, "")]
         for value, meaning in lines:
             left = f"{r.name:{w_name}}  {fmt_value(r.value):>10}  {r.unit:9}" if first else " " * (w_name + 23)
-            rv = f"{value:7.2f}" if value is not None else " " * 7
+            rv = fmt_ratio(value) if value is not None else " " * 7
             print(f"{left} {rv}  {meaning}".rstrip())
             first = False
         if r.note:
