@@ -712,6 +712,19 @@ def check_optional_deps() -> List[str]:
     return missing
 
 
+def preflight() -> None:
+    """Stop with one clear line if the installed gocfg does not work at all
+    (a stale build after the sources changed, most often)."""
+    try:
+        with gocfg.Config() as cfg:
+            cfg["key"] = "value"
+            if cfg["key"] != "value" or "key" not in cfg:
+                raise RuntimeError("cfg[k] does not read back what was set")
+    except Exception as e:
+        sys.exit(f"gocfg does not work ({type(e).__name__}: {e}); "
+                 f"rebuild it with `pip install -e .` in {ROOT}, then run the bench again")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer, shorter rounds (well under 2 minutes)")
@@ -721,6 +734,7 @@ def main() -> None:
     args = ap.parse_args()
     plan = QUICK if args.quick else FULL
     started = time.perf_counter()
+    preflight()
 
     missing = check_optional_deps()
     if missing:
