@@ -464,10 +464,14 @@ def not_yet(what: str) -> str:
 
 def peer_parsers() -> Tuple[Dict[str, List[Tuple[str, Callable[[str], Any]]]], List[str]]:
     """For each format, the parsers gocfg is measured against."""
-    import tomllib
     missing = []
     parsers: Dict[str, List[Tuple[str, Callable[[str], Any]]]] = {
-        "json": [("json.loads", json.loads)], "yaml": [], "toml": [("tomllib.loads", tomllib.loads)]}
+        "json": [("json.loads", json.loads)], "yaml": [], "toml": []}
+    try:
+        import tomllib  # Python 3.11+
+        parsers["toml"].append(("tomllib.loads", tomllib.loads))
+    except ImportError:
+        missing.append("tomllib (Python 3.11+)")
     try:
         import orjson
         parsers["json"].append(("orjson.loads", orjson.loads))
