@@ -99,8 +99,8 @@ func Open(url string, opts Options, codec Codec) (*DB, error) {
 	return d, nil
 }
 
-// schemeOf returns the scheme of a URL ("" for a bare path). "sqlite:x.db"
-// counts as sqlite (a relative path), as "memory:" counts as memory.
+// schemeOf returns the scheme of a URL ("" for a bare path). The known
+// schemes count without "//" too: "sqlite:x.db" is a relative path.
 func schemeOf(s string) string {
 	i := strings.IndexByte(s, ':')
 	if i <= 0 {
@@ -113,7 +113,10 @@ func schemeOf(s string) string {
 		}
 	}
 	scheme := strings.ToLower(s[:i])
-	if strings.HasPrefix(s[i:], "://") || scheme == "sqlite" || scheme == "memory" {
+	switch {
+	case scheme == "sqlite" || scheme == "memory" || scheme == "etcd":
+		return scheme // with or without "//": etcd:... is a bad etcd URL, not a file name
+	case strings.HasPrefix(s[i:], "://"):
 		return scheme
 	}
 	return "" // e.g. a file named "a:b.db"

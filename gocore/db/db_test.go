@@ -413,9 +413,9 @@ func testWatch(t *testing.T, d *db.DB) {
 		t.Fatal(err)
 	}
 	mustSave(t, d, "svc/a", m("v", int64(2)), 1)
-	mustSave(t, d, "svcX", m(), 0)     // not under svc
-	mustSave(t, d, "svc/a/b", m(), 0)  // under svc and svc/a
-	mustSave(t, d, "svc/ab", m(), 0)   // under svc, not svc/a
+	mustSave(t, d, "svcX", m(), 0)    // not under svc
+	mustSave(t, d, "svc/a/b", m(), 0) // under svc and svc/a
+	mustSave(t, d, "svc/ab", m(), 0)  // under svc, not svc/a
 	if err := d.Delete(ctx, "svc/a"); err != nil {
 		t.Fatal(err)
 	}
@@ -513,25 +513,6 @@ func testBadNames(t *testing.T, d *db.DB) {
 	}
 }
 
-// increment adds one to the config's counter with compare-and-swap,
-// retrying on conflicts.
-func increment(ctx context.Context, d *db.DB, name string) (conflicts int, err error) {
-	for {
-		cfg, rev, err := d.Load(ctx, name, 0)
-		if err != nil {
-			return conflicts, err
-		}
-		n, _ := cfg.Get("n")
-		cfg.Set("n", n.(int64)+1)
-		_, err = d.Save(ctx, name, cfg, rev)
-		if errors.Is(err, db.ErrConflict) {
-			conflicts++
-			continue
-		}
-		return conflicts, err
-	}
-}
-
 func testConcurrentIncrements(t *testing.T, d *db.DB) {
 	ctx := t.Context()
 	const workers, each = 2, 500
@@ -542,7 +523,7 @@ func testConcurrentIncrements(t *testing.T, d *db.DB) {
 	for range workers {
 		wg.Go(func() {
 			for range each {
-				c, err := increment(ctx, d, "counter")
+				c, err := dbtest.Increment(ctx, d, "counter")
 				conflicts.Add(int64(c))
 				if err != nil {
 					errc <- err
@@ -568,4 +549,39 @@ func testConcurrentIncrements(t *testing.T, d *db.DB) {
 		t.Fatalf("history has %d entries (%v)", len(h), err)
 	}
 	t.Logf("%d increments, %d conflicts retried", workers*each, conflicts.Load())
+}
+
+// TestOpen: URL dispatch and its errors.
+func TestOpen(t *testing.T) {
+	codec := dbtest.JSONCodec{}
+	for _, bad := range []string{"", "memory://x", "memory:x", "ftp://host/x", "etcd:nohost"} {
+		if _, err := db.Open(bad, db.Options{}, codec); !errors.Is(err, errs.ErrInvalidArgument) {
+			t.Errorf("Open(%q): %v, want ErrInvalidArgument", bad, err)
+		}
+	}
+	if _, err := db.Open("memory://", db.Options{}, nil); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Errorf("nil codec: %v", err)
+	}
+	_, err := db.Open("redis://user:hunter2@host/0", db.Options{}, codec)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("unknown scheme: %v", err)
+	}
+	for _, u := range []string{"memory://", "memory:", "MEMORY://"} {
+		d := open(t, u)
+		if d.String() != "memory://" {
+			t.Errorf("String() = %q", d.String())
+		}
+	}
+	// A colon in a bare file name does not make it a URL.
+	dir := t.TempDir()
+	t.Chdir(dir)
+	open(t, "a:b.db").Close()
+	if _, err := os.Stat(filepath.Join(dir, "a:b.db")); err != nil {
+		t.Fatal(err)
+	}
+	// A nil context is taken as context.Background().
+	d := open(t, "memory://")
+	if _, err := d.Save(nil, "a", m(), 0); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -45,7 +45,8 @@ type version struct {
 
 // OpenURL opens "memory://" (or "memory:").
 func OpenURL(url string) (*Store, error) {
-	if rest := strings.TrimPrefix(strings.TrimPrefix(url, "memory:"), "//"); rest != "" {
+	lower := strings.ToLower(url)
+	if rest := strings.TrimPrefix(strings.TrimPrefix(lower, "memory:"), "//"); rest != "" || !strings.HasPrefix(lower, "memory:") {
 		return nil, fmt.Errorf("memory store: the URL is just memory://, with nothing after it: %w", errs.ErrInvalidArgument)
 	}
 	return New(), nil

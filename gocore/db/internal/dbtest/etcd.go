@@ -96,7 +96,9 @@ func StartEtcd(dir string, tlsCfg *EtcdTLS) (*Etcd, error) {
 func (e *Etcd) Endpoint() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(e.ClientPort)) }
 
 // URL is an etcd:// URL for gocore/db with the given key prefix.
-func (e *Etcd) URL(prefix string) string { return "etcd://" + e.Endpoint() + "/" + strings.TrimPrefix(prefix, "/") }
+func (e *Etcd) URL(prefix string) string {
+	return "etcd://" + e.Endpoint() + "/" + strings.TrimPrefix(prefix, "/")
+}
 
 func (e *Etcd) clientURL() string {
 	if e.TLS != nil {
