@@ -53,7 +53,7 @@ func TestDecodeValues(t *testing.T) {
 
 func TestDecodePositions(t *testing.T) {
 	d := mustDecode(t, "{\n  \"a\": 1,\n  \"é\": {\"b\": [10,\n    20]}\n}")
-	want := map[string]value.Pos{"a": {2, 3}, "é": {3, 3}, "é.b": {3, 9}, "é.b.0": {3, 15}, "é.b.1": {4, 5}}
+	want := map[string]value.Pos{"a": {Line: 2, Column: 3}, "é": {Line: 3, Column: 3}, "é.b": {Line: 3, Column: 9}, "é.b.0": {Line: 3, Column: 15}, "é.b.1": {Line: 4, Column: 5}}
 	for k, p := range want {
 		if d.Positions[k] != p {
 			t.Errorf("position of %s = %v, want %v", k, d.Positions[k], p)

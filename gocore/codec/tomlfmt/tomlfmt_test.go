@@ -85,9 +85,9 @@ func TestDecode(t *testing.T) {
 		t.Errorf("inline table order %s", got)
 	}
 	pos := map[string]value.Pos{
-		"title": {2, 1}, "server": {6, 2}, "server.host": {7, 1}, "server.ports.1": {8, 13},
-		"server.dotted": {9, 1}, "server.dotted.inner": {9, 8}, "srv": {11, 3}, "srv.0": {11, 3},
-		"srv.0.sub": {13, 6}, "srv.1": {15, 3}, "srv.1.name": {16, 1}, "dates.inl.a.0.c": {23, 23},
+		"title": {Line: 2, Column: 1}, "server": {Line: 6, Column: 2}, "server.host": {Line: 7, Column: 1}, "server.ports.1": {Line: 8, Column: 13},
+		"server.dotted": {Line: 9, Column: 1}, "server.dotted.inner": {Line: 9, Column: 8}, "srv": {Line: 11, Column: 3}, "srv.0": {Line: 11, Column: 3},
+		"srv.0.sub": {Line: 13, Column: 6}, "srv.1": {Line: 15, Column: 3}, "srv.1.name": {Line: 16, Column: 1}, "dates.inl.a.0.c": {Line: 23, Column: 23},
 	}
 	for p, want := range pos {
 		if got := d.Positions[p]; got != want {

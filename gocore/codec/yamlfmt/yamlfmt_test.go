@@ -53,12 +53,12 @@ func TestScalars(t *testing.T) {
 		"0b101": "0b101", "1_000": "1_000", "1:20": "1:20", "0x": "0x", "2024-01-02": "2024-01-02", "12:30:00": "12:30:00",
 		"'1'": "1", `"true"`: "true", "!!str 12": "12", "!!int '12'": int64(12), "!!float 1": 1.0, "!!bool 'true'": true,
 		"!!null x": nil, "!custom 12": int64(12), "!!python/object:os.system 'ls'": "ls", "!!binary aGk=": "aGk=",
-		"!!timestamp 2001-12-14": value.LocalDate{Year: 2001, Month: 12, Day: 14},
+		"!!timestamp 2001-12-14":                   value.LocalDate{Year: 2001, Month: 12, Day: 14},
 		"!!timestamp 2001-12-14t21:59:43.10-05:00": time.Date(2001, 12, 14, 21, 59, 43, 1e8, time.FixedZone("", -5*3600)),
 		"!!timestamp 2001-12-14 21:59:43.10 -5":    time.Date(2001, 12, 14, 21, 59, 43, 1e8, time.FixedZone("", -5*3600)),
 		"!!timestamp 2001-12-15T02:59:43.1Z":       time.Date(2001, 12, 15, 2, 59, 43, 1e8, time.UTC),
 		"!!timestamp 2001-12-15 2:59:43":           value.LocalDateTime{Date: value.LocalDate{Year: 2001, Month: 12, Day: 15}, Time: value.LocalTime{Hour: 2, Minute: 59, Second: 43}},
-		`"a\0b"`: "a\x00b", "|\n  x\n  y\n": "x\ny\n",
+		`"a\0b"`:                                   "a\x00b", "|\n  x\n  y\n": "x\ny\n",
 	}
 	for in, want := range cases {
 		d, err := Decode([]byte("k: " + in + "\n"))
@@ -103,7 +103,7 @@ again: *l
 	if got := get(d.Root, "again"); !value.Equal(got, []any{int64(1), int64(2)}) {
 		t.Errorf("alias = %v", got)
 	}
-	pos := map[string]value.Pos{"b": {4, 1}, "a": {5, 1}, "a.0": {6, 5}, "a.1": {7, 5}, "a.1.p": {7, 6}, "a.1.q.1": {7, 19}, "1": {8, 1}, "derived.k2": {13, 3}, "again": {16, 1}}
+	pos := map[string]value.Pos{"b": {Line: 4, Column: 1}, "a": {Line: 5, Column: 1}, "a.0": {Line: 6, Column: 5}, "a.1": {Line: 7, Column: 5}, "a.1.p": {Line: 7, Column: 6}, "a.1.q.1": {Line: 7, Column: 19}, "1": {Line: 8, Column: 1}, "derived.k2": {Line: 13, Column: 3}, "again": {Line: 16, Column: 1}}
 	for p, want := range pos {
 		if got := d.Positions[p]; got != want {
 			t.Errorf("position of %s = %v, want %v", p, got, want)

@@ -7,9 +7,13 @@ package textpos
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
 )
 
 // LineCol converts a byte offset in data into a 1-based line and column.
@@ -155,3 +159,42 @@ func Trim(s string) string {
 // describes, so past this size a Doc carries no Positions and decoding
 // needs only a few times the document's size.
 const MaxPositionsSize = 32 << 20
+
+// ScalarString turns a scalar into the string a flat format writes; maps
+// and lists give a type mismatch naming path.
+func ScalarString(v any, path, format string) (string, error) {
+	switch v := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		if !utf8.ValidString(v) {
+			return "", TypeError(path, "string is not valid UTF-8")
+		}
+		return v, nil
+	case bool:
+		return strconv.FormatBool(v), nil
+	case int64:
+		return strconv.FormatInt(v, 10), nil
+	case float64:
+		switch {
+		case math.IsNaN(v):
+			return "nan", nil
+		case math.IsInf(v, 1):
+			return "inf", nil
+		case math.IsInf(v, -1):
+			return "-inf", nil
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64), nil
+	case time.Time:
+		return v.Format(time.RFC3339Nano), nil
+	case value.LocalDateTime:
+		return v.String(), nil
+	case value.LocalDate:
+		return v.String(), nil
+	case value.LocalTime:
+		return v.String(), nil
+	case *value.Map, []any:
+		return "", TypeError(path, "%s holds only flat key=value pairs: it cannot express a nested %s", format, value.TypeName(v))
+	}
+	return "", TypeError(path, "%s cannot express a %s", format, value.TypeName(v))
+}
