@@ -87,7 +87,7 @@ func TestRestart(t *testing.T) {
 		if !errors.Is(err, db.ErrConnection) {
 			t.Fatalf("%s with etcd down: %v, want ErrConnection", name, err)
 		}
-		if took > timeout+time.Second {
+		if took > timeout+2*time.Second { // slack for a loaded machine
 			t.Fatalf("%s with etcd down took %v, timeout %v", name, took, timeout)
 		}
 		t.Logf("%s: %v after %v", name, err, took.Round(time.Millisecond))
@@ -266,7 +266,7 @@ func TestTLS(t *testing.T) {
 	if !strings.Contains(err.Error(), "TLS handshake") || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("unclear message: %v", err)
 	}
-	if took := time.Since(start); took > time.Second {
+	if took := time.Since(start); took >= opts.DialTimeout {
 		t.Errorf("a wrong CA took %v to be refused", took)
 	}
 	t.Logf("wrong CA: %v", err)

@@ -66,8 +66,20 @@ func FreePort() (int, error) {
 }
 
 // StartEtcd starts a one-member cluster in a new directory under dir and
-// waits until it answers.
+// waits until it answers. A port taken by someone else between choosing it
+// and binding it makes the server exit: then it tries other ports.
 func StartEtcd(dir string, tlsCfg *EtcdTLS) (*Etcd, error) {
+	var err error
+	for range 3 {
+		var e *Etcd
+		if e, err = startEtcd(dir, tlsCfg); err == nil {
+			return e, nil
+		}
+	}
+	return nil, err
+}
+
+func startEtcd(dir string, tlsCfg *EtcdTLS) (*Etcd, error) {
 	cp, err := FreePort()
 	if err != nil {
 		return nil, err
@@ -87,6 +99,7 @@ func StartEtcd(dir string, tlsCfg *EtcdTLS) (*Etcd, error) {
 	}
 	e := &Etcd{Dir: d, ClientPort: cp, PeerPort: pp, TLS: tlsCfg}
 	if err := e.Start(); err != nil {
+		os.RemoveAll(d)
 		return nil, err
 	}
 	return e, nil
