@@ -69,14 +69,24 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 			doc, err = nil, textpos.ParseError(0, 0, "internal error while parsing YAML: %v", r)
 		}
 	}()
+	newConverter := func() *converter {
+		c := &converter{budget: MaxAliasNodes}
+		if len(data) <= textpos.MaxPositionsSize {
+			c.positions = make(map[string]value.Pos)
+		}
+		return c
+	}
+	if len(data) >= chunkMin && !hasUTF16BOM(data) && textpos.InvalidUTF8(data) < 0 {
+		c := newConverter()
+		if m, ok := c.decodeChunked(data); ok {
+			return &value.Doc{Root: m, Positions: c.positions}, nil
+		}
+	}
 	root, err := load(data)
 	if err != nil {
 		return nil, err
 	}
-	c := converter{budget: MaxAliasNodes}
-	if len(data) <= textpos.MaxPositionsSize {
-		c.positions = make(map[string]value.Pos)
-	}
+	c := newConverter()
 	m := value.NewMap(0)
 	if root != nil && !isNull(root) {
 		n := root
@@ -215,6 +225,9 @@ func isDocEnd(line []byte) bool {
 
 type converter struct {
 	positions map[string]value.Pos
+	// lineOff and colOff shift node positions when a piece of a large
+	// document is parsed on its own (see chunked.go).
+	lineOff, colOff int
 	budget    int // values aliases may still produce
 	inAlias   int // > 0 while converting through an alias
 	expanding []*yaml.Node
@@ -236,7 +249,7 @@ func kindName(n *yaml.Node) string {
 
 func (c *converter) record(path string, n *yaml.Node) {
 	if c.positions != nil && c.inAlias == 0 && n.Line > 0 {
-		c.positions[path] = value.Pos{Line: n.Line, Column: n.Column}
+		c.positions[path] = value.Pos{Line: n.Line + c.lineOff, Column: n.Column + c.colOff}
 	}
 }
 
