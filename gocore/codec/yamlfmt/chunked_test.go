@@ -128,16 +128,16 @@ func TestChunkedRandom(t *testing.T) {
 
 func TestChunkedFallback(t *testing.T) {
 	for _, s := range []string{
-		"a: &x 1\nb: *x\n",                  // alias across pieces
-		"a: 1\na: 2\n",                      // duplicate across pieces
-		"a: \"x\nb\"\nc: 1\n",               // quoted scalar continued at the cut
-		"a: [1,\n2]\n",                      // flow continued at the cut
-		"a: 1\n---\nb: 2\n",                 // second document
-		"<<: {x: 1}\na: 1\n",                // merge key at the cut level
-		"- a\n- b\n",                        // sequence root
-		"s:\n  a: \"x\n  b\"\n  c: 1\n",     // the same one level down
-		"s:\n  a: 1\n b: 2\n",               // bad indentation
-		"s:\n  a: 1\n  ---\n  b: 2\n",       // a line that would become a marker
+		"a: &x 1\nb: *x\n",              // alias across pieces
+		"a: 1\na: 2\n",                  // duplicate across pieces
+		"a: \"x\nb\"\nc: 1\n",           // quoted scalar continued at the cut
+		"a: [1,\n2]\n",                  // flow continued at the cut
+		"a: 1\n---\nb: 2\n",             // second document
+		"<<: {x: 1}\na: 1\n",            // merge key at the cut level
+		"- a\n- b\n",                    // sequence root
+		"s:\n  a: \"x\n  b\"\n  c: 1\n", // the same one level down
+		"s:\n  a: 1\n b: 2\n",           // bad indentation
+		"s:\n  a: 1\n  ---\n  b: 2\n",   // a line that would become a marker
 		"s: &anchor\n  a: 1\n  b: 2\nt: *anchor\n",
 	} {
 		if checkChunked(t, []byte(s), 1) {

@@ -228,9 +228,9 @@ type converter struct {
 	// lineOff and colOff shift node positions when a piece of a large
 	// document is parsed on its own (see chunked.go).
 	lineOff, colOff int
-	budget    int // values aliases may still produce
-	inAlias   int // > 0 while converting through an alias
-	expanding []*yaml.Node
+	budget          int // values aliases may still produce
+	inAlias         int // > 0 while converting through an alias
+	expanding       []*yaml.Node
 }
 
 func kindName(n *yaml.Node) string {
