@@ -19,6 +19,7 @@ var (
 	ErrIO              = errors.New("i/o error")
 	ErrClosed          = errors.New("closed")
 	ErrInternal        = errors.New("internal error")
+	ErrCancelled       = errors.New("cancelled")
 )
 
 // Located is an error that knows where in a document or tree it happened.
@@ -33,8 +34,11 @@ type Located struct {
 
 func (e *Located) Error() string {
 	loc := e.Path
-	if e.Line > 0 {
+	switch {
+	case e.Line > 0 && loc != "":
 		loc = fmt.Sprintf("%s:%d:%d", loc, e.Line, e.Column)
+	case e.Line > 0:
+		loc = fmt.Sprintf("line %d, column %d", e.Line, e.Column)
 	}
 	if loc == "" {
 		return e.Msg

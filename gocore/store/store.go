@@ -1,4 +1,4 @@
-// Package store is the thread-safe configuration store behind a Config handle.
+// Package store is the thread-safe configuration tree behind a Config handle.
 package store
 
 import (
@@ -12,28 +12,47 @@ import (
 )
 
 // Config is a configuration tree guarded by a read-write lock, so any number
-// of readers proceed together and writers take turns.
+// of readers proceed together and writers take turns. Every method takes a
+// path in the syntax of value.ParsePath; "" is the root.
 type Config struct {
 	mu   sync.RWMutex
 	root value.Map
-	// version counts mutations. It lets a reader tell cheaply whether
+	// version counts mutations, so a reader can tell cheaply whether
 	// anything changed since it last looked.
 	version atomic.Uint64
+	// onChange, when set, is called (under the write lock) after each
+	// mutation with the new version.
+	onChange func(uint64)
 }
 
 // New returns an empty Config.
 func New() *Config { return &Config{} }
 
-// CheckKey refuses keys that cannot cross into every language and format
-// intact: invalid UTF-8 and NUL bytes (C strings would cut them short).
-func CheckKey(key string) error {
-	return checkText("key", key)
+// NewFrom returns a Config that takes ownership of root.
+func NewFrom(root *value.Map) *Config {
+	c := &Config{}
+	if root != nil {
+		c.root = *root
+	}
+	return c
 }
 
-// CheckText refuses a string value that is not valid UTF-8 or holds NUL.
-func CheckText(what, s string) error { return checkText(what, s) }
+// OnChange registers f to hear of every mutation. Set it before sharing c.
+func (c *Config) OnChange(f func(version uint64)) { c.onChange = f }
 
-func checkText(what, s string) error {
+func (c *Config) changed() {
+	v := c.version.Add(1)
+	if c.onChange != nil {
+		c.onChange(v)
+	}
+}
+
+// CheckKey refuses keys that cannot cross into every language and format
+// intact: invalid UTF-8 and NUL bytes (C strings would cut them short).
+func CheckKey(key string) error { return CheckText("key", key) }
+
+// CheckText refuses a string that is not valid UTF-8 or holds a NUL.
+func CheckText(what, s string) error {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -59,91 +78,164 @@ func trimForMessage(s string) string {
 	return s
 }
 
-func quoteForMessage(s string) string { return fmt.Sprintf("%q", trimForMessage(s)) }
-
-func notFound(key string) error {
-	return fmt.Errorf("key %q: %w", trimForMessage(key), errs.ErrNotFound)
+func parse(path string) ([]string, error) {
+	if err := CheckText("path", path); err != nil {
+		return nil, err
+	}
+	return value.ParsePath(path)
 }
 
 // Version returns the mutation counter.
 func (c *Config) Version() uint64 { return c.version.Load() }
 
-// Get returns the value stored under key.
-func (c *Config) Get(key string) (any, error) {
-	c.mu.RLock()
-	v, ok := c.root.Get(key)
-	c.mu.RUnlock()
-	if !ok {
-		return nil, notFound(key)
+// View runs f on the value at path with the tree read-locked. f must not
+// keep the value or anything inside it, nor call back into c.
+func (c *Config) View(path string, f func(v any) error) error {
+	segs, err := parse(path)
+	if err != nil {
+		return err
 	}
-	return v, nil
-}
-
-// Contains reports whether key is set.
-func (c *Config) Contains(key string) bool {
 	c.mu.RLock()
-	_, ok := c.root.Get(key)
-	c.mu.RUnlock()
-	return ok
+	defer c.mu.RUnlock()
+	v, err := value.Lookup(&c.root, segs)
+	if err != nil {
+		return err
+	}
+	return f(v)
 }
 
-// Set stores v under key.
-func (c *Config) Set(key string, v any) error {
-	if err := CheckKey(key); err != nil {
+// Get returns a copy of the value at path.
+func (c *Config) Get(path string) (any, error) {
+	var out any
+	err := c.View(path, func(v any) error {
+		out = value.Clone(v)
+		return nil
+	})
+	return out, err
+}
+
+// Contains reports whether a value exists at path. A malformed path is an
+// error, not a "no".
+func (c *Config) Contains(path string) (bool, error) {
+	segs, err := parse(path)
+	if err != nil {
+		return false, err
+	}
+	c.mu.RLock()
+	_, err = value.Lookup(&c.root, segs)
+	c.mu.RUnlock()
+	return err == nil, nil
+}
+
+// Set stores v at path; v now belongs to the Config. Missing maps on the
+// way are created.
+func (c *Config) Set(path string, v any) error {
+	segs, err := parse(path)
+	if err != nil {
 		return err
 	}
 	if s, ok := v.(string); ok {
-		if err := checkText("value for key "+quoteForMessage(key), s); err != nil {
+		if err := CheckText("value at "+value.JoinPath(segs...), s); err != nil {
 			return err
 		}
 	}
+	if len(segs)+value.Depth(v) > value.MaxDepth {
+		return &errs.Located{Kind: errs.ErrInvalidArgument, Path: path, Msg: fmt.Sprintf("the config would nest more than %d levels deep", value.MaxDepth)}
+	}
 	c.mu.Lock()
-	c.root.Set(key, v)
-	c.version.Add(1)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if err := value.SetPath(&c.root, segs, v); err != nil {
+		return err
+	}
+	c.changed()
 	return nil
 }
 
-// Delete removes key; it is an error if key is not set.
-func (c *Config) Delete(key string) error {
-	c.mu.Lock()
-	ok := c.root.Delete(key)
-	if ok {
-		c.version.Add(1)
+// Merge assigns each key of m into the map at path, as dict.update does:
+// keys are literal, values replace what was there.
+func (c *Config) Merge(path string, m *value.Map) error {
+	segs, err := parse(path)
+	if err != nil {
+		return err
 	}
-	c.mu.Unlock()
+	if len(segs)+value.Depth(m) > value.MaxDepth {
+		return &errs.Located{Kind: errs.ErrInvalidArgument, Path: path, Msg: fmt.Sprintf("the config would nest more than %d levels deep", value.MaxDepth)}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	target, err := value.Lookup(&c.root, segs)
+	if err != nil {
+		return err
+	}
+	dst, ok := target.(*value.Map)
 	if !ok {
-		return notFound(key)
+		return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("cannot update a %s: only a map has keys", value.TypeName(target))}
 	}
+	m.Range(func(k string, v any) bool {
+		dst.Set(k, v)
+		return true
+	})
+	c.changed()
 	return nil
 }
 
-// Len is the number of top-level keys.
-func (c *Config) Len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.root.Len()
+// Delete removes the value at path.
+func (c *Config) Delete(path string) error {
+	segs, err := parse(path)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := value.DeletePath(&c.root, segs); err != nil {
+		return err
+	}
+	c.changed()
+	return nil
 }
 
-// Keys returns the top-level keys in insertion order.
-func (c *Config) Keys() []string {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.root.Keys()
+// Len is the number of keys of the map, or items of the list, at path.
+func (c *Config) Len(path string) (int, error) {
+	n := 0
+	err := c.View(path, func(v any) error {
+		switch v := v.(type) {
+		case *value.Map:
+			n = v.Len()
+		case []any:
+			n = len(v)
+		default:
+			return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("a %s has no length", value.TypeName(v))}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Keys returns the keys of the map at path, in order.
+func (c *Config) Keys(path string) ([]string, error) {
+	var keys []string
+	err := c.View(path, func(v any) error {
+		m, ok := v.(*value.Map)
+		if !ok {
+			return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("a %s has no keys", value.TypeName(v))}
+		}
+		keys = m.Keys()
+		return nil
+	})
+	return keys, err
 }
 
 // Clear removes every key.
 func (c *Config) Clear() {
 	c.mu.Lock()
 	c.root.Clear()
-	c.version.Add(1)
+	c.changed()
 	c.mu.Unlock()
 }
 
-// View runs f with the tree read-locked, for serializers that need a
-// consistent snapshot. f must not keep root or call back into c.
-func (c *Config) View(f func(root *value.Map) error) error {
+// Snapshot returns a deep copy of the whole tree.
+func (c *Config) Snapshot() *value.Map {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return f(&c.root)
+	return c.root.Clone()
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
 )
 
 func TestBasics(t *testing.T) {
@@ -28,12 +29,45 @@ func TestBasics(t *testing.T) {
 	if c.Version() == v0 {
 		t.Fatal("version did not move on Set")
 	}
-	if got := fmt.Sprint(c.Keys()); got != "[a b]" {
-		t.Fatalf("Keys = %s", got)
+	if keys, _ := c.Keys(""); fmt.Sprint(keys) != "[a b]" {
+		t.Fatalf("Keys = %v", keys)
 	}
 	c.Clear()
-	if c.Len() != 0 || c.Contains("a") {
+	if n, _ := c.Len(""); n != 0 {
 		t.Fatal("Clear left keys")
+	}
+}
+
+func TestPaths(t *testing.T) {
+	c := New()
+	if err := c.Set("server.port", int64(8080)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set(`"a.b"`, true); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := c.Contains("server.port"); !ok {
+		t.Fatal("server.port missing")
+	}
+	if n, _ := c.Len("server"); n != 1 {
+		t.Fatalf("Len(server) = %d", n)
+	}
+	if keys, _ := c.Keys(""); fmt.Sprint(keys) != "[server a.b]" {
+		t.Fatalf("Keys = %v", keys)
+	}
+	m := value.NewMap(0)
+	m.Set("host", "h")
+	if err := c.Merge("server", m); err != nil {
+		t.Fatal(err)
+	}
+	if keys, _ := c.Keys("server"); fmt.Sprint(keys) != "[port host]" {
+		t.Fatalf("Keys(server) = %v", keys)
+	}
+	if err := c.Merge("server.port", m); !errors.Is(err, errs.ErrTypeMismatch) {
+		t.Fatalf("Merge into a scalar: %v", err)
+	}
+	if _, err := c.Contains("a..b"); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Fatalf("bad path: %v", err)
 	}
 }
 
@@ -44,11 +78,19 @@ func TestBadKeys(t *testing.T) {
 			t.Errorf("Set(%q) = %v", k, err)
 		}
 	}
-	if c.Len() != 0 {
+	if n, _ := c.Len(""); n != 0 {
 		t.Fatal("a bad key was stored")
 	}
-	if err := c.Set("ünïcødé ✓", "v"); err != nil {
-		t.Fatal(err)
+}
+
+func TestDepthLimit(t *testing.T) {
+	c := New()
+	var v any = "leaf"
+	for i := 0; i < value.MaxDepth; i++ {
+		v = []any{v}
+	}
+	if err := c.Set("deep", v); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Fatalf("too deep: %v", err)
 	}
 }
 
@@ -60,10 +102,11 @@ func TestConcurrentWriters(t *testing.T) {
 		go func(g int) {
 			defer wg.Done()
 			for i := 0; i < 1000; i++ {
-				k := fmt.Sprintf("g%d-%d", g, i%50)
+				k := fmt.Sprintf("g%d.k%d", g, i%50)
 				c.Set(k, "x")
 				c.Get(k)
-				c.Keys()
+				c.Keys("")
+				c.Snapshot()
 				if i%7 == 0 {
 					c.Delete(k)
 				}
@@ -71,7 +114,7 @@ func TestConcurrentWriters(t *testing.T) {
 		}(g)
 	}
 	wg.Wait()
-	if n := c.Len(); n > 8*50 {
+	if n, _ := c.Len(""); n != 8 {
 		t.Fatalf("Len = %d", n)
 	}
 }

@@ -5,11 +5,19 @@ package value
 
 // Map is an insertion-ordered map. It is not safe for concurrent use; the
 // store package guards it. The zero value is an empty map.
+//
+// Most maps in configuration files are small, and a big document holds
+// millions of them, so a map of up to smallMap keys has no hash index: a
+// linear scan over a few entries is as fast and costs no memory. The index
+// is built when the map grows past that.
 type Map struct {
-	index map[string]int // key -> position in entries
+	index   map[string]int // key -> position in entries; nil while small
 	entries []entry
+	n       int // live keys
 	dead    int // deleted entries still occupying a position
 }
+
+const smallMap = 8
 
 type entry struct {
 	key   string
@@ -19,15 +27,33 @@ type entry struct {
 
 // NewMap returns an empty map with room for n keys.
 func NewMap(n int) *Map {
-	return &Map{index: make(map[string]int, n), entries: make([]entry, 0, n)}
+	m := &Map{entries: make([]entry, 0, n)}
+	if n > smallMap {
+		m.index = make(map[string]int, n)
+	}
+	return m
 }
 
 // Len is the number of keys.
-func (m *Map) Len() int { return len(m.index) }
+func (m *Map) Len() int { return m.n }
+
+// find returns the position of key in entries.
+func (m *Map) find(key string) (int, bool) {
+	if m.index != nil {
+		i, ok := m.index[key]
+		return i, ok
+	}
+	for i := range m.entries {
+		if e := &m.entries[i]; e.alive && e.key == key {
+			return i, true
+		}
+	}
+	return 0, false
+}
 
 // Get returns the value stored under key.
 func (m *Map) Get(key string) (any, bool) {
-	i, ok := m.index[key]
+	i, ok := m.find(key)
 	if !ok {
 		return nil, false
 	}
@@ -36,28 +62,43 @@ func (m *Map) Get(key string) (any, bool) {
 
 // Set stores val under key. A new key goes last; an existing key keeps its place.
 func (m *Map) Set(key string, val any) {
-	if m.index == nil {
-		m.index = make(map[string]int)
-	}
-	if i, ok := m.index[key]; ok {
+	if i, ok := m.find(key); ok {
 		m.entries[i].val = val
 		return
 	}
-	m.index[key] = len(m.entries)
+	if m.index != nil {
+		m.index[key] = len(m.entries)
+	}
 	m.entries = append(m.entries, entry{key: key, val: val, alive: true})
+	m.n++
+	if m.index == nil && m.n > smallMap {
+		m.buildIndex()
+	}
+}
+
+func (m *Map) buildIndex() {
+	m.index = make(map[string]int, 2*m.n)
+	for i, e := range m.entries {
+		if e.alive {
+			m.index[e.key] = i
+		}
+	}
 }
 
 // Delete removes key and reports whether it was there.
 func (m *Map) Delete(key string) bool {
-	i, ok := m.index[key]
+	i, ok := m.find(key)
 	if !ok {
 		return false
 	}
-	delete(m.index, key)
+	if m.index != nil {
+		delete(m.index, key)
+	}
 	m.entries[i] = entry{}
+	m.n--
 	m.dead++
 	// Compact once the holes outnumber the keys, so deletes stay O(1) amortized.
-	if m.dead > len(m.index) {
+	if m.dead > m.n {
 		m.compact()
 	}
 	return true
@@ -67,7 +108,9 @@ func (m *Map) compact() {
 	live := m.entries[:0]
 	for _, e := range m.entries {
 		if e.alive {
-			m.index[e.key] = len(live)
+			if m.index != nil {
+				m.index[e.key] = len(live)
+			}
 			live = append(live, e)
 		}
 	}
@@ -78,8 +121,9 @@ func (m *Map) compact() {
 
 // Clear removes every key.
 func (m *Map) Clear() {
-	m.index = make(map[string]int)
+	m.index = nil
 	m.entries = nil
+	m.n = 0
 	m.dead = 0
 }
 
@@ -94,7 +138,7 @@ func (m *Map) Range(f func(key string, val any) bool) {
 
 // Keys returns the keys in order.
 func (m *Map) Keys() []string {
-	keys := make([]string, 0, len(m.index))
+	keys := make([]string, 0, m.n)
 	m.Range(func(k string, _ any) bool { keys = append(keys, k); return true })
 	return keys
 }

@@ -9,12 +9,18 @@ import (
 // TestMapAgainstOracle drives Map and a plain map plus key order slice with
 // the same random operations and compares them after each step.
 func TestMapAgainstOracle(t *testing.T) {
-	rng := rand.New(rand.NewSource(1))
+	for _, keys := range []int{5, 12, 40} { // small (no index), crossing over, indexed
+		testMapAgainstOracle(t, keys)
+	}
+}
+
+func testMapAgainstOracle(t *testing.T, nkeys int) {
+	rng := rand.New(rand.NewSource(int64(nkeys)))
 	var m Map
 	oracle := map[string]any{}
 	var order []string
 	for step := 0; step < 20000; step++ {
-		k := string(rune('a' + rng.Intn(40)))
+		k := string(rune('a' + rng.Intn(nkeys)))
 		switch rng.Intn(4) {
 		case 0, 1:
 			v := rng.Int()
