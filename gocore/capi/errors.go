@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"syscall"
 	"unsafe"
 
 	"github.com/gocfg/gocfg/gocore/errs"
@@ -35,6 +36,8 @@ func statusOf(err error) C.int {
 		return C.GOCFG_E_IO
 	case errors.Is(err, errs.ErrClosed):
 		return C.GOCFG_E_CLOSED
+	case errors.Is(err, errs.ErrCancelled):
+		return C.GOCFG_E_CANCELLED
 	default:
 		return C.GOCFG_E_INTERNAL
 	}
@@ -67,6 +70,10 @@ func fail(errOut **C.gocfg_error, err error) C.int {
 		}
 		e.line = C.int64_t(loc.Line)
 		e.column = C.int64_t(loc.Column)
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		e.sys_errno = C.int(errno)
 	}
 	liveErrors.Lock()
 	liveErrors.set[uintptr(unsafe.Pointer(e))] = struct{}{}

@@ -48,11 +48,15 @@ enum gocfg_status {
     GOCFG_E_PARSE = -5,            /* a document could not be parsed */
     GOCFG_E_IO = -6,               /* reading or writing a file failed */
     GOCFG_E_CLOSED = -7,           /* the object was closed */
-    GOCFG_E_INTERNAL = -8          /* a bug in gocfg (a recovered panic) */
+    GOCFG_E_INTERNAL = -8,         /* a bug in gocfg (a recovered panic) */
+    GOCFG_E_CANCELLED = -9         /* the call's gocfg_cancel was triggered */
 };
 
 /* An opaque configuration handle. */
 typedef struct gocfg_config gocfg_config;
+
+/* An opaque handle that stops a long call from another thread. */
+typedef struct gocfg_cancel gocfg_cancel;
 
 /*
  * Details of a failed call. Allocated by the library; release with
@@ -64,6 +68,7 @@ typedef struct gocfg_error {
     char *path;        /* file name or config path involved, or NULL */
     int64_t line;
     int64_t column;
+    int sys_errno;     /* for GOCFG_E_IO: the system's errno, or 0 */
 } gocfg_error;
 
 /*
@@ -82,7 +87,28 @@ typedef struct gocfg_stats {
     int64_t outstanding_buffers; /* gocfg_buffers not yet freed */
     int64_t outstanding_bytes;   /* bytes held by those buffers */
     int64_t outstanding_errors;  /* gocfg_errors not yet freed */
+    int64_t goroutines;          /* Go goroutines running (work in flight) */
 } gocfg_stats;
+
+/* Value types, as gocfg_config_type() reports them. */
+enum gocfg_type {
+    GOCFG_TYPE_NULL = 0,
+    GOCFG_TYPE_BOOL = 1,
+    GOCFG_TYPE_INT = 2,
+    GOCFG_TYPE_FLOAT = 3,
+    GOCFG_TYPE_STRING = 4,
+    GOCFG_TYPE_DATETIME = 5,       /* with a UTC offset */
+    GOCFG_TYPE_LOCAL_DATETIME = 6,
+    GOCFG_TYPE_LOCAL_DATE = 7,
+    GOCFG_TYPE_LOCAL_TIME = 8,
+    GOCFG_TYPE_LIST = 9,
+    GOCFG_TYPE_MAP = 10
+};
+
+/* Flags for gocfg_config_save. */
+enum gocfg_save_flags {
+    GOCFG_SAVE_PRIVATE = 1 /* create the file with mode 0600 */
+};
 
 /*
  * The export layer defines GOCFG_TYPES_ONLY before including this header:
@@ -114,59 +140,180 @@ void gocfg_error_free(gocfg_error *err);
  */
 void gocfg_buffer_free(gocfg_buffer *buf);
 
+/* ----------------------------------------------------------- cancellation */
+
+/*
+ * Calls that may take long (loading and saving documents, database calls)
+ * take a `gocfg_cancel *cancel`, which may be NULL. Triggering the handle
+ * from another thread makes such a call stop its work and return
+ * GOCFG_E_CANCELLED. A handle is single-use: once triggered it stays so.
+ */
+int gocfg_cancel_new(gocfg_cancel **out, gocfg_error **err);
+
+/* Triggers cancel. Safe from any thread, at any time; a no-op on NULL or a
+ * freed handle. */
+void gocfg_cancel_trigger(gocfg_cancel *cancel);
+
+/* Releases cancel. NULL and already-freed handles are harmless no-ops. */
+void gocfg_cancel_free(gocfg_cancel *cancel);
+
 /* ----------------------------------------------------------------- config */
+
+/*
+ * Paths. Calls that take a `path` reach into the tree with dot paths:
+ * "server.port", "servers.0.host" (a segment of digits indexes a list).
+ * A segment holding a dot, a double quote or nothing is written in double
+ * quotes with \" and \\ escaped: `a."b.c"` is key "b.c" inside map "a".
+ * The empty path (length 0) is the root map. A malformed path gives
+ * GOCFG_E_INVALID_ARGUMENT; a path that leads nowhere GOCFG_E_NOT_FOUND.
+ *
+ * Wire format. The *_value, merge and export calls carry whole values as
+ * bytes in a subset of CPython's marshal format, version 2 (see
+ * gocore/wire): what Python's marshal.dumps(v, 2) writes and marshal.loads
+ * reads. C programs can use the typed scalar calls instead.
+ */
 
 /* Creates an empty config. On success *out holds a handle that the caller
  * releases with gocfg_config_free(). */
 int gocfg_config_new(gocfg_config **out, gocfg_error **err);
 
+/* Creates an independent deep copy of cfg in *out (free with
+ * gocfg_config_free). */
+int gocfg_config_copy(gocfg_config *cfg, gocfg_config **out, gocfg_error **err);
+
 /* Releases a config. NULL and already-freed handles are harmless no-ops. */
 void gocfg_config_free(gocfg_config *cfg);
 
-/* Stores a string value under key, replacing any previous value. */
-int gocfg_config_set(gocfg_config *cfg, const char *key, size_t key_len,
+/* Stores a string value at path, replacing what was there; missing maps
+ * on the way are created. */
+int gocfg_config_set(gocfg_config *cfg, const char *path, size_t path_len,
                      const char *val, size_t val_len, gocfg_error **err);
 
 /*
- * Copies the value stored under key into the caller's buffer.
+ * Copies the string stored at path into the caller's buffer.
  *
  * Returns the value's length in bytes (>= 0) on success, or a negative
  * gocfg_status. When the length is greater than buf_cap, nothing is copied:
  * call again with a buffer of at least that size. buf may be NULL when
  * buf_cap is 0 (to ask for the length). No NUL terminator is written.
- * A missing key gives GOCFG_E_NOT_FOUND.
+ * A missing path gives GOCFG_E_NOT_FOUND, a value that is not a string
+ * GOCFG_E_TYPE_MISMATCH.
  *
  * (The result is returned rather than written to an out-parameter because
  * bindings then need no allocation per call; see README, "Design figures".)
  */
-int64_t gocfg_config_get(gocfg_config *cfg, const char *key, size_t key_len,
+int64_t gocfg_config_get(gocfg_config *cfg, const char *path, size_t path_len,
                          char *buf, size_t buf_cap, gocfg_error **err);
 
-/* Removes key. A missing key gives GOCFG_E_NOT_FOUND. */
-int gocfg_config_delete(gocfg_config *cfg, const char *key, size_t key_len,
-                        gocfg_error **err);
+/* Typed scalars. A get of another type gives GOCFG_E_TYPE_MISMATCH. */
+int gocfg_config_set_int(gocfg_config *cfg, const char *path, size_t path_len,
+                         int64_t val, gocfg_error **err);
+int gocfg_config_get_int(gocfg_config *cfg, const char *path, size_t path_len,
+                         int64_t *out, gocfg_error **err);
+int gocfg_config_set_float(gocfg_config *cfg, const char *path, size_t path_len,
+                           double val, gocfg_error **err);
+int gocfg_config_get_float(gocfg_config *cfg, const char *path, size_t path_len,
+                           double *out, gocfg_error **err);
+int gocfg_config_set_bool(gocfg_config *cfg, const char *path, size_t path_len,
+                          int val, gocfg_error **err);
+int gocfg_config_get_bool(gocfg_config *cfg, const char *path, size_t path_len,
+                          int *out, gocfg_error **err);
 
-/* Returns 1 when key is set, 0 when not, or a negative gocfg_status. */
-int gocfg_config_contains(gocfg_config *cfg, const char *key, size_t key_len,
-                          gocfg_error **err);
+/* Returns the gocfg_type (>= 0) of the value at path, or a negative status. */
+int gocfg_config_type(gocfg_config *cfg, const char *path, size_t path_len,
+                      gocfg_error **err);
 
-/* Returns the number of keys (>= 0), or a negative gocfg_status. */
-int64_t gocfg_config_len(gocfg_config *cfg, gocfg_error **err);
+/* Stores the wire-encoded value data[0..data_len) at path. A value the
+ * tree cannot hold (bytes, a set, an integer beyond 64 bits, a string with
+ * NUL or invalid UTF-8, nesting deeper than 1000) is refused with
+ * GOCFG_E_TYPE_MISMATCH or GOCFG_E_INVALID_ARGUMENT and an error whose
+ * path names where. With an empty path, data must be a map and replaces
+ * the whole tree. */
+int gocfg_config_set_value(gocfg_config *cfg, const char *path, size_t path_len,
+                           const char *data, size_t data_len, gocfg_error **err);
 
 /*
- * Writes every key, in insertion order, into *out, each followed by one NUL
- * byte (keys cannot contain NUL). Release *out with gocfg_buffer_free().
+ * Copies the wire encoding of the value at path into the caller's buffer,
+ * with the same length contract as gocfg_config_get(). A map is not copied:
+ * it is written as the single byte '.' (marshal's Ellipsis), telling the
+ * caller to read its keys or export it.
  */
-int gocfg_config_keys(gocfg_config *cfg, gocfg_buffer *out, gocfg_error **err);
+int64_t gocfg_config_get_value(gocfg_config *cfg, const char *path, size_t path_len,
+                               char *buf, size_t buf_cap, gocfg_error **err);
+
+/* Assigns each key of the wire-encoded map in data into the map at path,
+ * as Python's dict.update does (keys are literal, not paths). */
+int gocfg_config_merge(gocfg_config *cfg, const char *path, size_t path_len,
+                       const char *data, size_t data_len, gocfg_error **err);
+
+/* Writes the wire encoding of the whole value at path (maps included) into
+ * *out. Release *out with gocfg_buffer_free(). */
+int gocfg_config_export(gocfg_config *cfg, const char *path, size_t path_len,
+                        gocfg_buffer *out, gocfg_error **err);
+
+/* Removes the value at path (a list item: the later items move up). */
+int gocfg_config_delete(gocfg_config *cfg, const char *path, size_t path_len,
+                        gocfg_error **err);
+
+/* Returns 1 when a value exists at path, 0 when not, or a negative status. */
+int gocfg_config_contains(gocfg_config *cfg, const char *path, size_t path_len,
+                          gocfg_error **err);
+
+/* Returns the number of keys of the map (or items of the list) at path,
+ * or a negative status. */
+int64_t gocfg_config_len(gocfg_config *cfg, const char *path, size_t path_len,
+                         gocfg_error **err);
+
+/*
+ * Writes the keys of the map at path, in order, into *out, each followed by
+ * one NUL byte (keys cannot contain NUL). Release *out with
+ * gocfg_buffer_free().
+ */
+int gocfg_config_keys(gocfg_config *cfg, const char *path, size_t path_len,
+                      gocfg_buffer *out, gocfg_error **err);
 
 /* Removes every key. */
 int gocfg_config_clear(gocfg_config *cfg, gocfg_error **err);
 
+/* ---------------------------------------------------------------- formats */
+
 /*
- * Serializes the whole config as a JSON object into *out (the seed's
- * create_data). Release *out with gocfg_buffer_free() (the seed's free_data).
+ * Formats are named "json", "yaml", "toml", "env" and "ini". Where a call
+ * takes a file name and the format is empty (length 0), the format comes
+ * from the file's extension. A document that does not parse gives
+ * GOCFG_E_PARSE with the file, line and column in the error; a file that
+ * cannot be read or written gives GOCFG_E_IO with errno in sys_errno.
  */
-int gocfg_config_to_json(gocfg_config *cfg, gocfg_buffer *out, gocfg_error **err);
+
+/* Parses the file into a new config in *out (free with gocfg_config_free). */
+int gocfg_config_load(const char *file, size_t file_len, const char *format,
+                      size_t format_len, gocfg_cancel *cancel, gocfg_config **out,
+                      gocfg_error **err);
+
+/* Parses text[0..text_len) into a new config in *out. */
+int gocfg_config_loads(const char *text, size_t text_len, const char *format,
+                       size_t format_len, gocfg_cancel *cancel, gocfg_config **out,
+                       gocfg_error **err);
+
+/*
+ * Serializes the whole config in a format into *out (the seed's
+ * create_data). Release *out with gocfg_buffer_free() (the seed's
+ * free_data). A value the format cannot express (null in TOML, a nested map
+ * in .env) gives GOCFG_E_TYPE_MISMATCH naming its path.
+ */
+int gocfg_config_dump(gocfg_config *cfg, const char *format, size_t format_len,
+                      gocfg_buffer *out, gocfg_error **err);
+
+/*
+ * Writes the config to a file atomically: a temporary file in the same
+ * directory is written, fsynced and renamed over the target, so a crash
+ * leaves the old file or the new one, never a torn one. The file keeps the
+ * mode of the one it replaces (new files: 0644, or 0600 with
+ * GOCFG_SAVE_PRIVATE).
+ */
+int gocfg_config_save(gocfg_config *cfg, const char *file, size_t file_len,
+                      const char *format, size_t format_len, int flags,
+                      gocfg_error **err);
 
 #endif /* GOCFG_TYPES_ONLY */
 

@@ -12,11 +12,15 @@ import (
 var handles registry.Registry
 
 const (
-	kindConfig registry.Kind = 1
+	kindConfig   registry.Kind = 1
+	kindDatabase registry.Kind = 2
+	kindCancel   registry.Kind = 3
 )
 
 func init() {
 	registry.RegisterKindName(kindConfig, "config")
+	registry.RegisterKindName(kindDatabase, "database")
+	registry.RegisterKindName(kindCancel, "cancel")
 }
 
 func lookupConfig(h uintptr) (*store.Config, error) {

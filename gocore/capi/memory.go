@@ -10,6 +10,7 @@ import "C"
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"unsafe"
 
@@ -77,6 +78,7 @@ func gocfg_stats_get(out *C.gocfg_stats) (status C.int) {
 	buffers.Unlock()
 	out.live_handles = C.int64_t(handles.Live())
 	out.outstanding_errors = C.int64_t(outstandingErrors())
+	out.goroutines = C.int64_t(runtime.NumGoroutine())
 	return C.GOCFG_OK
 }
 
