@@ -7,7 +7,7 @@ import gocfg
 from gocfg import _native
 
 
-@pytest.mark.parametrize("key", [None, 1, 1.5, b"bytes", ("t",), object()])
+@pytest.mark.parametrize("key", [None, 1, 1.5, b"bytes", object()])
 def test_non_str_key(key, no_leaks):
     with gocfg.Config() as cfg:
         with pytest.raises(TypeError, match="key must be str"):
@@ -16,22 +16,25 @@ def test_non_str_key(key, no_leaks):
             cfg[key]
         with pytest.raises(TypeError, match="key must be str"):
             del cfg[key]
+        if not isinstance(key, int):  # (1,) is a fine path: key "1"
+            with pytest.raises(TypeError, match="path segments"):
+                cfg[(key,)] = "v"
         assert key not in cfg
         assert len(cfg) == 0
 
 
-@pytest.mark.parametrize("value", [None, 1, True, b"bytes", ["x"], {"a": "b"}])
-def test_non_str_value(value, no_leaks):
+@pytest.mark.parametrize("value", [b"bytes", object(), {1, 2}, 3j, [b"x"]])
+def test_unsupported_value(value, no_leaks):
     with gocfg.Config() as cfg:
-        with pytest.raises(TypeError, match="value for key 'k' must be str"):
+        with pytest.raises(TypeError, match="k"):
             cfg["k"] = value
         assert len(cfg) == 0
 
 
 @pytest.mark.parametrize("key,value,fragment", [
-    ("a\0b", "v", "NUL byte"),
-    ("\0", "v", "NUL byte"),
-    ("k", "v\0", "NUL byte"),
+    ("a\0b", "v", "NUL"),
+    ("\0", "v", "NUL"),
+    ("k", "v\0", "NUL"),
     ("\ud800", "v", "lone surrogate"),
     ("k", "x\udfffy", "lone surrogate"),
 ])
@@ -45,9 +48,10 @@ def test_nul_and_surrogates_are_refused(key, value, fragment, no_leaks):
 
 def test_bad_key_on_read_paths(no_leaks):
     with gocfg.Config() as cfg:
-        with pytest.raises(KeyError):
-            cfg["a\0b"]  # can never be stored, so it is simply absent
-        assert "a\0b" not in cfg
+        with pytest.raises(gocfg.InvalidArgumentError, match="NUL"):
+            cfg["a\0b"]
+        with pytest.raises(gocfg.InvalidArgumentError, match="NUL"):
+            "a\0b" in cfg
         with pytest.raises(gocfg.InvalidArgumentError):
             cfg["\ud800"]
         with pytest.raises(gocfg.InvalidArgumentError):
@@ -56,7 +60,7 @@ def test_bad_key_on_read_paths(no_leaks):
 
 def test_constructor_with_bad_data_leaks_nothing(no_leaks):
     with pytest.raises(TypeError):
-        gocfg.Config({"ok": "1", "bad": 2})
+        gocfg.Config({"ok": "1", "bad": b"2"})
     with pytest.raises(gocfg.InvalidArgumentError):
         gocfg.Config({"bad\0": "1"})
 
@@ -66,7 +70,7 @@ def test_huge_value(no_leaks):
     with gocfg.Config() as cfg:
         cfg["big"] = big
         assert cfg["big"] == big
-        assert len(cfg.to_json()) == len(big) + 10
+        assert big in cfg.to_json()
 
 
 def test_raw_abi_refuses_bad_handles(no_leaks):
@@ -76,7 +80,7 @@ def test_raw_abi_refuses_bad_handles(no_leaks):
     err = ffi.new("gocfg_error **")
     for raw in (0, 1, 0xDEADBEEF, 0x0200000100000001, 2**64 - 1):
         h = ffi.cast("gocfg_config *", raw)
-        assert lib.gocfg_config_len(h, err) == -1  # GOCFG_E_INVALID_HANDLE
+        assert lib.gocfg_config_len(h, b"", 0, err) == -1  # GOCFG_E_INVALID_HANDLE
         assert err[0] != ffi.NULL and err[0].code == -1
         assert b"handle" in ffi.string(err[0].message)
         lib.gocfg_error_free(err[0])
@@ -95,7 +99,7 @@ def test_buffer_free_is_idempotent(no_leaks):
     ffi = _native.ffi
     with gocfg.Config({"a": "b"}) as cfg:
         buf = ffi.new("gocfg_buffer *")
-        assert lib.gocfg_config_to_json(cfg._h, buf, ffi.NULL) == 0
+        assert lib.gocfg_config_dump(cfg._h, b"json", 4, buf, ffi.NULL) == 0
         assert gocfg.stats()["outstanding_buffers"] >= 1
         lib.gocfg_buffer_free(buf)
         assert buf.data == ffi.NULL and buf.len == 0

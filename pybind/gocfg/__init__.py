@@ -8,15 +8,15 @@
 
 Importing gocfg does not load the Go library; the first Config does.
 """
-from .config import Config, stats
-from .errors import (ClosedError, Error, FileError, ForkedProcessError, InternalError,
+from .config import Config, Section, stats
+from .errors import (CancelledError, ClosedError, Error, FileError, ForkedProcessError, InternalError, MissingFileError,
                      InvalidArgumentError, InvalidHandleError, KeyNotFoundError, ParseError,
                      TypeMismatchError)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Config", "stats", "Error", "ClosedError", "FileError", "ForkedProcessError",
-    "InternalError", "InvalidArgumentError", "InvalidHandleError", "KeyNotFoundError",
+    "Config", "Section", "stats", "Error", "CancelledError", "ClosedError", "FileError", "ForkedProcessError",
+    "InternalError", "MissingFileError", "InvalidArgumentError", "InvalidHandleError", "KeyNotFoundError",
     "ParseError", "TypeMismatchError",
 ]

@@ -4,8 +4,11 @@ from __future__ import annotations
 from typing import Any, Dict, NoReturn, Optional, Type
 
 from . import _native
-from .errors import (ClosedError, Error, FileError, InternalError, InvalidArgumentError,
-                     InvalidHandleError, KeyNotFoundError, ParseError, TypeMismatchError)
+import errno as _errno
+
+from .errors import (CancelledError, ClosedError, Error, FileError, InternalError, InvalidArgumentError,
+                     InvalidHandleError, KeyNotFoundError, MissingFileError, ParseError,
+                     TypeMismatchError)
 
 # Status codes from gocfg.h (enum gocfg_status).
 OK = 0
@@ -17,6 +20,7 @@ E_PARSE = -5
 E_IO = -6
 E_CLOSED = -7
 E_INTERNAL = -8
+E_CANCELLED = -9
 
 _CLASSES: Dict[int, Type[Error]] = {
     E_INVALID_HANDLE: InvalidHandleError,
@@ -27,6 +31,7 @@ _CLASSES: Dict[int, Type[Error]] = {
     E_IO: FileError,
     E_CLOSED: ClosedError,
     E_INTERNAL: InternalError,
+    E_CANCELLED: CancelledError,
 }
 
 
@@ -43,19 +48,26 @@ def raise_error(code: int, err_cell: Any) -> NoReturn:
     """
     message = f"gocfg call failed with status {code}"
     path: Optional[str] = None
-    line = column = 0
+    line = column = sys_errno = 0
     if err_cell is not None and err_cell[0] != _native.ffi.NULL:
         e = err_cell[0]
         try:
             message = _text(e.message) or message
             path = _text(e.path)
             line, column = int(e.line), int(e.column)
+            sys_errno = int(e.sys_errno)
         finally:
             _native.lib.gocfg_error_free(e)
             err_cell[0] = _native.ffi.NULL
     cls = _CLASSES.get(code, Error)
     if cls is ParseError:
         raise ParseError(message, path, line or None, column or None)
+    if cls is FileError:
+        if sys_errno == _errno.ENOENT:
+            raise MissingFileError(sys_errno, message, path)
+        if sys_errno:
+            raise FileError(sys_errno, message, path)
+        raise FileError(message)
     if cls is KeyNotFoundError:
         raise KeyNotFoundError(message)
     raise cls(message)

@@ -1,15 +1,15 @@
-"""gocfg.Config: a mapping whose contents live in the Go library."""
+"""gocfg.Config and gocfg.Section: mappings whose data lives in the Go library."""
 from __future__ import annotations
 
-import json
+import os
 import sys
 import threading
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Union
-
-from collections.abc import MutableMapping
+from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
+from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from . import _native
 from ._errors_map import E_INVALID_HANDLE, E_NOT_FOUND, new_err_cell, raise_error
+from ._values import decode_value, encode_path, encode_value, join, path_text, quote_segment
 from .errors import ClosedError, InvalidArgumentError, KeyNotFoundError
 
 # Most values are short: a per-thread scratch buffer of this size serves them
@@ -23,6 +23,8 @@ _ffi: Any
 _NULL: Any
 _native.bind(globals())
 
+FORMATS = ("json", "yaml", "toml", "env", "ini")
+
 
 def _scratch() -> Any:
     try:
@@ -32,51 +34,309 @@ def _scratch() -> Any:
         return buf
 
 
-def _utf8(text: Any, what: str) -> bytes:
-    """Encode a key or value for the library, or say clearly why not."""
-    if not isinstance(text, str):
-        raise TypeError(f"{what} must be str, not {type(text).__name__}")
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError as e:
-        raise InvalidArgumentError(
-            f"{what} {text!r} cannot be encoded as UTF-8 "
-            f"(lone surrogate {text[e.start]!r} at index {e.start})") from None
-
-
 def _closed_error() -> ClosedError:
     return ClosedError("operation on a closed gocfg.Config")
 
 
-class Config(MutableMapping):  # type: ignore[type-arg]
-    """A configuration: a mutable mapping of str keys to str values.
+def _fail(cfg: "Config", rc: int, err: Any) -> Any:
+    if rc == E_INVALID_HANDLE and cfg._h is None:
+        raise _closed_error()  # closed by another thread during the call
+    raise_error(rc, err)
 
-    The data lives in the Go library behind one handle. ``close()`` releases
-    it; so do ``with`` and garbage collection. Using a closed Config raises
-    :class:`gocfg.ClosedError`.
 
-    Iteration walks a snapshot of the keys taken when it starts, so changing
-    the Config while iterating is allowed (unlike a dict) and does not affect
-    the iteration in progress.
+def _text_arg(value: Any, what: str) -> bytes:
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be str, not {type(value).__name__}")
+    try:
+        return value.encode("utf-8", "surrogateescape" if what == "file name" else "strict")
+    except UnicodeEncodeError as e:
+        raise InvalidArgumentError(f"{what} {value!r} cannot be encoded as UTF-8 "
+                                   f"(lone surrogate at index {e.start})") from None
+
+
+def _format_arg(format: Optional[str]) -> bytes:
+    if format is None:
+        return b""
+    if not isinstance(format, str):
+        raise TypeError(f"format must be str, not {type(format).__name__}")
+    name = format.lower().lstrip(".")
+    if name == "yml":
+        name = "yaml"
+    if name not in FORMATS:
+        raise InvalidArgumentError(f"unknown format {format!r}: use one of {', '.join(FORMATS)}")
+    return name.encode()
+
+
+# ----------------------------------------------------------------- the calls
+# Each takes the root Config (for its handle and its error reporting), the
+# handle, and the full path as bytes.
+
+def _get(cfg: "Config", h: Any, p: bytes, key: Any) -> Any:
+    buf = _scratch()
+    n = _lib.gocfg_config_get_value(h, p, len(p), buf, _SCRATCH_SIZE, _NULL)
+    while n > _SCRATCH_SIZE:
+        # Too long for the scratch buffer: get a buffer of the right size.
+        # Loop, because another thread may lengthen the value meanwhile.
+        cap = n
+        buf = _ffi.new("char[]", cap)
+        n = _lib.gocfg_config_get_value(h, p, len(p), buf, cap, _NULL)
+        if n <= cap:
+            break
+    if n < 0:
+        if n == E_NOT_FOUND:
+            raise KeyNotFoundError(key)
+        # Rare path: repeat the call asking for the error's details.
+        err = new_err_cell()
+        n = _lib.gocfg_config_get_value(h, p, len(p), _NULL, 0, err)
+        if n < 0:
+            _fail(cfg, n, err)
+        return _get(cfg, h, p, key)
+    v = decode_value(_ffi.buffer(buf, n))
+    if v is Ellipsis:  # a map: the library sends no contents, we give a view
+        return Section(cfg, p)
+    return v
+
+
+def _set(cfg: "Config", h: Any, p: bytes, value: Any) -> None:
+    data = encode_value(value, p.decode())
+    err = new_err_cell()
+    rc = _lib.gocfg_config_set_value(h, p, len(p), data, len(data), err)
+    if rc != 0:
+        _fail(cfg, rc, err)
+
+
+def _delete(cfg: "Config", h: Any, p: bytes, key: Any) -> None:
+    err = new_err_cell()
+    rc = _lib.gocfg_config_delete(h, p, len(p), err)
+    if rc != 0:
+        if rc == E_NOT_FOUND:
+            _lib.gocfg_error_free(err[0])
+            raise KeyNotFoundError(key)
+        _fail(cfg, rc, err)
+
+
+def _contains(cfg: "Config", h: Any, p: bytes) -> bool:
+    rc = _lib.gocfg_config_contains(h, p, len(p), _NULL)
+    if rc < 0:
+        err = new_err_cell()
+        rc = _lib.gocfg_config_contains(h, p, len(p), err)
+        if rc < 0:
+            _fail(cfg, rc, err)
+    return rc == 1
+
+
+def _buffer_call(cfg: "Config", fn: Any, *args: Any) -> bytes:
+    """Call fn(*args, gocfg_buffer*, err) and return a copy of the bytes,
+    releasing the library's buffer at once."""
+    buf = _ffi.new("gocfg_buffer *")
+    err = new_err_cell()
+    rc = fn(*args, buf, err)
+    if rc != 0:
+        _fail(cfg, rc, err)
+    try:
+        return _ffi.unpack(buf.data, buf.len)
+    finally:
+        _lib.gocfg_buffer_free(buf)
+
+
+def _keys(cfg: "Config", h: Any, p: bytes) -> List[str]:
+    raw = _buffer_call(cfg, _lib.gocfg_config_keys, h, p, len(p))
+    return raw.decode("utf-8").split("\0")[:-1]
+
+
+def _export(cfg: "Config", h: Any, p: bytes) -> Any:
+    return decode_value(_buffer_call(cfg, _lib.gocfg_config_export, h, p, len(p)))
+
+
+def _merge(cfg: "Config", h: Any, p: bytes, mapping: Any) -> None:
+    data = encode_value(mapping, p.decode())
+    err = new_err_cell()
+    rc = _lib.gocfg_config_merge(h, p, len(p), data, len(data), err)
+    if rc != 0:
+        _fail(cfg, rc, err)
+
+
+def _len(cfg: "Config", h: Any, p: bytes) -> int:
+    err = new_err_cell()
+    n = _lib.gocfg_config_len(h, p, len(p), err)
+    if n < 0:
+        _fail(cfg, n, err)
+    return int(n)
+
+
+# --------------------------------------------------------------- the classes
+
+class _ItemsView(ItemsView):  # type: ignore[type-arg]
+    """items() that reads each key literally, even one holding a dot."""
+
+    def __iter__(self) -> Iterator[Tuple[str, Any]]:
+        node = self._mapping
+        for key in node:
+            yield key, node[(key,)]
+
+
+class _ValuesView(ValuesView):  # type: ignore[type-arg]
+    def __iter__(self) -> Iterator[Any]:
+        node = self._mapping
+        for key in node:
+            yield node[(key,)]
+
+
+class Section(MutableMapping):  # type: ignore[type-arg]
+    """A live view of a map inside a Config: ``cfg["server"]``.
+
+    A Section holds no data and no handle of its own: every operation goes
+    to its Config at the Section's path, so changes through the Section
+    show in the Config and the other way round. It lives by its Config's
+    rules: once the Config is closed, using the Section raises
+    ClosedError; if the map at its path is removed, reads raise KeyError.
+    """
+
+    __slots__ = ("_cfg", "_prefix")
+
+    def __init__(self, cfg: "Config", prefix: bytes) -> None:
+        self._cfg = cfg
+        self._prefix = prefix
+
+    def _target(self) -> Tuple["Config", Any, bytes]:
+        cfg = self._cfg
+        h = cfg._h
+        if h is None:
+            raise _closed_error()
+        return cfg, h, self._prefix
+
+    @property
+    def path(self) -> str:
+        """This section's path from the root (quoted dot-path syntax)."""
+        return self._prefix.decode()
+
+    # Subscripts take dot paths ("server.port"), or tuples of segments
+    # (("a.b", 0)) for keys that themselves contain dots.
+    def __getitem__(self, key: Any) -> Any:
+        cfg, h, prefix = self._target()
+        return _get(cfg, h, join(prefix, encode_path(key)), key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        cfg, h, prefix = self._target()
+        _set(cfg, h, join(prefix, encode_path(key)), value)
+
+    def __delitem__(self, key: Any) -> None:
+        cfg, h, prefix = self._target()
+        _delete(cfg, h, join(prefix, encode_path(key)), key)
+
+    def __contains__(self, key: object) -> bool:
+        cfg, h, prefix = self._target()
+        if not isinstance(key, (str, tuple)):
+            return False
+        return _contains(cfg, h, join(prefix, encode_path(key)))
+
+    def __len__(self) -> int:
+        cfg, h, prefix = self._target()
+        return _len(cfg, h, prefix)
+
+    def __iter__(self) -> Iterator[str]:
+        # A snapshot of the keys: changing the map while iterating is allowed.
+        cfg, h, prefix = self._target()
+        return iter(_keys(cfg, h, prefix))
+
+    def items(self) -> ItemsView:  # type: ignore[override]
+        return _ItemsView(self)
+
+    def values(self) -> ValuesView:  # type: ignore[override]
+        return _ValuesView(self)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """A plain dict copy of this map and everything below, in one call."""
+        cfg, h, prefix = self._target()
+        return _export(cfg, h, prefix)
+
+    def update(self, other: Any = (), /, **kwargs: Any) -> None:
+        """Assign keys as dict.update does; keys are literal, not paths.
+        A mapping crosses to the library in one call."""
+        cfg, h, prefix = self._target()
+        if isinstance(other, Section):
+            other = other.to_dict()
+        elif not isinstance(other, Mapping):
+            other = dict(other)
+        if kwargs:
+            other = {**other, **kwargs}
+        if other:
+            _merge(cfg, h, prefix, other)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Section):
+            return self.to_dict() == other.to_dict()
+        if isinstance(other, Mapping):
+            return self.to_dict() == dict(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> Any:
+        # Pickles as a Config holding a copy of this map: the data goes
+        # through the library's serializer (to_dict) and back in one call.
+        return (Config, (self.to_dict(),))
+
+    def __repr__(self) -> str:
+        if self._cfg._h is None:
+            return f"<gocfg.Section {self.path!r} of a closed Config>"
+        return f"<gocfg.Section {self.path!r} {_preview(self.to_dict())}>"
+
+
+def _preview(d: Dict[str, Any], limit: int = 8) -> str:
+    shown = list(d.items())[:limit]
+    body = ", ".join(f"{k!r}: {v!r}" for k, v in shown)
+    if len(d) > len(shown):
+        body += f", ... ({len(d) - len(shown)} more)"
+    return f"{len(d)} keys {{{body}}}"
+
+
+class Config(Section):
+    """A configuration tree: a mutable mapping of str keys to typed values.
+
+    Values are None, bool, int (64-bit), float, str, datetime.datetime,
+    datetime.date, datetime.time, list and dict. Subscripts take dot paths:
+    ``cfg["server.port"]``, ``cfg["servers.0.host"]``; a key holding a dot
+    is reached with a tuple path, ``cfg[("a.b", "c")]``, or a quoted segment,
+    ``cfg['"a.b".c']``. Reading a map gives a live :class:`Section`, reading
+    a list gives a plain list (a copy). ``len``, iteration and ``keys()``
+    are about the top-level keys.
+
+    The data lives in the Go library behind one handle. ``close()``
+    releases it; so do ``with`` and garbage collection. Using a closed
+    Config raises :class:`gocfg.ClosedError`.
     """
 
     __slots__ = ("_h", "__weakref__")
 
-    def __init__(self, data: Union[Mapping[str, str], None] = None, **kwargs: str) -> None:
+    def __init__(self, data: Any = None, /, **kwargs: Any) -> None:
         self._h: Any = None
-        lib = _native.load()
+        self._prefix = b""
+        _native.load()
         out = _ffi.new("gocfg_config **")
         err = new_err_cell()
-        rc = lib.gocfg_config_new(out, err)
+        rc = _lib.gocfg_config_new(out, err)
         if rc != 0:
             raise_error(rc, err)
         self._h = out[0]
         if data is not None or kwargs:
             try:
-                self.update(data or {}, **kwargs)
+                self.update(data if data is not None else {}, **kwargs)
             except BaseException:
                 self.close()
                 raise
+
+    @classmethod
+    def _adopt(cls, out: Any) -> "Config":
+        """Wrap a handle the library just created."""
+        self = cls.__new__(cls)
+        self._prefix = b""
+        self._h = out[0]
+        return self
 
     # ----------------------------------------------------------- lifecycle
 
@@ -107,161 +367,143 @@ class Config(MutableMapping):  # type: ignore[type-arg]
         except Exception:
             pass
 
-    def _handle(self) -> Any:
+    def _target(self) -> Tuple["Config", Any, bytes]:
         h = self._h
         if h is None:
             raise _closed_error()
-        return h
+        return self, h, b""
 
-    def _fail(self, rc: int, err: Any) -> Any:
-        if rc == E_INVALID_HANDLE and self._h is None:
-            raise _closed_error()  # closed by another thread during the call
-        raise_error(rc, err)
+    # ------------------------------------------- hot paths, without a view
 
-    # ------------------------------------------------------ mapping protocol
-
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: Any) -> Any:
         h = self._h
         if h is None:
             raise _closed_error()
         if type(key) is str:
             try:
-                k = key.encode()
+                p = key.encode()
             except UnicodeEncodeError:
-                k = _utf8(key, "key")  # raises with a clear message
+                p = encode_path(key)  # raises with a clear message
         else:
-            k = _utf8(key, "key")
-        try:
-            buf = _tls.buf
-        except AttributeError:
-            buf = _scratch()
-        n = _lib.gocfg_config_get(h, k, len(k), buf, _SCRATCH_SIZE, _NULL)
-        while n > _SCRATCH_SIZE:
-            # Too long for the scratch buffer: get a buffer of the right size.
-            # Loop, because another thread may lengthen the value meanwhile.
-            cap = n
-            buf = _ffi.new("char[]", cap)
-            n = _lib.gocfg_config_get(h, k, len(k), buf, cap, _NULL)
-            if n <= cap:
-                break
-        if n < 0:
-            if n == E_NOT_FOUND:
-                raise KeyNotFoundError(key)
-            # Rare path: repeat the call asking for the error's details.
-            err = new_err_cell()
-            n = _lib.gocfg_config_get(h, k, len(k), _NULL, 0, err)
-            if n < 0:
-                self._fail(n, err)
-            return self[key]
-        return _ffi.unpack(buf, n).decode("utf-8")
+            p = encode_path(key)
+        return _get(self, h, p, key)
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: Any, value: Any) -> None:
         h = self._h
         if h is None:
             raise _closed_error()
-        if type(key) is str and type(value) is str:
-            try:
-                k = key.encode()
-                v = value.encode()
-            except UnicodeEncodeError:
-                k = _utf8(key, "key")
-                v = _utf8(value, f"value for key {key!r}")
-        else:
-            k = _utf8(key, "key")
-            v = _utf8(value, f"value for key {key!r}")
-        rc = _lib.gocfg_config_set(h, k, len(k), v, len(v), _NULL)
-        if rc != 0:
-            # Failed sets change nothing, so repeating the call to learn the
-            # details is safe, and spares the common path an allocation.
-            err = new_err_cell()
-            rc = _lib.gocfg_config_set(h, k, len(k), v, len(v), err)
-            if rc != 0:
-                self._fail(rc, err)
-
-    def __delitem__(self, key: str) -> None:
-        h = self._handle()
-        k = _utf8(key, "key")
-        err = new_err_cell()
-        rc = _lib.gocfg_config_delete(h, k, len(k), err)
-        if rc != 0:
-            if rc == E_NOT_FOUND:
-                _lib.gocfg_error_free(err[0])
-                raise KeyNotFoundError(key)
-            self._fail(rc, err)
+        p = key.encode() if type(key) is str and key.isascii() else encode_path(key)
+        _set(self, h, p, value)
 
     def __contains__(self, key: object) -> bool:
         h = self._h
         if h is None:
             raise _closed_error()
-        if not isinstance(key, str):
+        if type(key) is str and key.isascii():
+            return _contains(self, h, key.encode())
+        if not isinstance(key, (str, tuple)):
             return False  # as a dict of str keys answers
-        try:
-            k = key.encode()
-        except UnicodeEncodeError:
-            k = _utf8(key, "key")
-        rc = _lib.gocfg_config_contains(h, k, len(k), _NULL)
-        if rc < 0:
-            err = new_err_cell()
-            rc = _lib.gocfg_config_contains(h, k, len(k), err)
-            if rc < 0:
-                self._fail(rc, err)
-        return rc == 1
+        return _contains(self, h, encode_path(key))
 
-    def __len__(self) -> int:
-        h = self._handle()
-        err = new_err_cell()
-        n = _lib.gocfg_config_len(h, err)
-        if n < 0:
-            self._fail(n, err)
-        return int(n)
-
-    def _buffer_call(self, fn: Any) -> bytes:
-        """Call fn(handle, gocfg_buffer*, err) and return a copy of the bytes."""
-        h = self._handle()
-        buf = _ffi.new("gocfg_buffer *")
-        err = new_err_cell()
-        rc = fn(h, buf, err)
-        if rc != 0:
-            self._fail(rc, err)
-        try:
-            return _ffi.unpack(buf.data, buf.len)
-        finally:
-            _lib.gocfg_buffer_free(buf)
-
-    def _keys(self) -> List[str]:
-        raw = self._buffer_call(_lib.gocfg_config_keys)
-        return raw.decode("utf-8").split("\0")[:-1]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys())
+    # ---------------------------------------------------------- whole tree
 
     def clear(self) -> None:
-        h = self._handle()
+        """Remove every key, in one call."""
+        h = self._h
+        if h is None:
+            raise _closed_error()
         err = new_err_cell()
         rc = _lib.gocfg_config_clear(h, err)
         if rc != 0:
-            self._fail(rc, err)
+            _fail(self, rc, err)
 
-    def to_dict(self) -> Dict[str, str]:
-        """Return a plain dict copy of the whole Config, in one library call."""
-        return json.loads(self._buffer_call(_lib.gocfg_config_to_json))
+    def copy(self) -> "Config":
+        """An independent deep copy (a new handle)."""
+        h = self._h
+        if h is None:
+            raise _closed_error()
+        out = _ffi.new("gocfg_config **")
+        err = new_err_cell()
+        rc = _lib.gocfg_config_copy(h, out, err)
+        if rc != 0:
+            _fail(self, rc, err)
+        return Config._adopt(out)
+
+    # -------------------------------------------------------------- formats
+
+    @classmethod
+    def load(cls, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None) -> "Config":
+        """Read a file. The format comes from the extension unless given:
+        json, yaml (.yml), toml, env (.env), ini (.ini, .cfg)."""
+        _native.load()
+        name = _text_arg(path, "file name")
+        fmt = _format_arg(format)
+        try:
+            big = os.path.getsize(name) > _native.INTERRUPTIBLE_SIZE
+        except OSError:
+            big = False  # the library reports the problem
+        return cls._parse(lambda cancel, out, err: _lib.gocfg_config_load(
+            name, len(name), fmt, len(fmt), cancel, out, err), big)
+
+    @classmethod
+    def loads(cls, text: Union[str, bytes], format: str) -> "Config":
+        """Parse a document held in a string."""
+        _native.load()
+        if format is None:
+            raise TypeError("loads() needs a format: one of " + ", ".join(FORMATS))
+        data = _text_arg(text, "text")
+        fmt = _format_arg(format)
+        return cls._parse(lambda cancel, out, err: _lib.gocfg_config_loads(
+            data, len(data), fmt, len(fmt), cancel, out, err), len(data) > _native.INTERRUPTIBLE_SIZE)
+
+    @classmethod
+    def _parse(cls, fn: Any, big: bool) -> "Config":
+        def call(cancel: Any) -> Tuple[int, Any]:
+            out = _ffi.new("gocfg_config **")
+            err = new_err_cell()
+            rc = fn(cancel, out, err)
+            if rc != 0:
+                return rc, err
+            return 0, cls._adopt(out)
+
+        rc, result = _native.call_interruptible(call, big)
+        if rc != 0:
+            raise_error(rc, result)
+        return result
+
+    def dumps(self, format: str) -> str:
+        """The whole config as a document in the given format."""
+        h = self._h
+        if h is None:
+            raise _closed_error()
+        if format is None:
+            raise TypeError("dumps() needs a format: one of " + ", ".join(FORMATS))
+        fmt = _format_arg(format)
+        return _buffer_call(self, _lib.gocfg_config_dump, h, fmt, len(fmt)).decode("utf-8")
+
+    def save(self, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
+             private: bool = False) -> None:
+        """Write the config to a file atomically (temporary file, fsync,
+        rename): a crash leaves the old file or the new one. The file keeps
+        the mode of the one it replaces; ``private=True`` makes it 0600."""
+        h = self._h
+        if h is None:
+            raise _closed_error()
+        name = _text_arg(path, "file name")
+        fmt = _format_arg(format)
+        err = new_err_cell()
+        rc = _lib.gocfg_config_save(h, name, len(name), fmt, len(fmt), 1 if private else 0, err)
+        if rc != 0:
+            _fail(self, rc, err)
 
     def to_json(self) -> str:
-        """Return the whole Config as a JSON object."""
-        return self._buffer_call(_lib.gocfg_config_to_json).decode("utf-8")
+        """The whole config as a JSON document."""
+        return self.dumps("json")
 
     def __repr__(self) -> str:
         if self._h is None:
             return "<gocfg.Config (closed)>"
-        items = self.to_dict()
-        shown = list(items.items())[:8]
-        body = ", ".join(f"{k!r}: {v!r}" for k, v in shown)
-        if len(items) > len(shown):
-            body += f", ... ({len(items) - len(shown)} more)"
-        return f"<gocfg.Config {len(items)} keys {{{body}}}>"
-
-    # Mapping.__eq__ compares items with any mapping (a dict or another Config).
-    __hash__ = None  # type: ignore[assignment]
+        return f"<gocfg.Config {_preview(self.to_dict())}>"
 
 
 def stats() -> Dict[str, int]:
@@ -269,7 +511,8 @@ def stats() -> Dict[str, int]:
 
     ``live_handles`` counts objects not yet closed, ``outstanding_buffers``
     and ``outstanding_bytes`` memory handed to Python and not yet released,
-    ``outstanding_errors`` error records not yet released.
+    ``outstanding_errors`` error records not yet released, ``goroutines``
+    the Go goroutines running (work in flight).
     """
     lib = _native.load()
     out = _ffi.new("gocfg_stats *")
@@ -281,4 +524,5 @@ def stats() -> Dict[str, int]:
         "outstanding_buffers": int(out.outstanding_buffers),
         "outstanding_bytes": int(out.outstanding_bytes),
         "outstanding_errors": int(out.outstanding_errors),
+        "goroutines": int(out.goroutines),
     }

@@ -50,11 +50,20 @@ class ParseError(Error, ValueError):
 
 
 class FileError(Error, OSError):
-    """Reading or writing a file failed."""
+    """Reading or writing a file failed. ``errno`` and ``filename`` are set
+    as for any OSError."""
+
+
+class MissingFileError(FileError, FileNotFoundError):
+    """A file that was needed does not exist."""
 
 
 class InternalError(Error, RuntimeError):
     """A bug inside gocfg (a recovered Go panic). The process carries on."""
+
+
+class CancelledError(Error, RuntimeError):
+    """A long call was cancelled before it finished."""
 
 
 class ForkedProcessError(Error, RuntimeError):

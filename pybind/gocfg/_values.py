@@ -1,0 +1,176 @@
+"""Values and paths on their way to and from the library.
+
+Whole values cross as bytes in CPython's marshal format (version 2), which
+the library reads and writes (see gocore/wire). marshal is implemented in
+C on both ends of Python, so a 2 MB tree crosses in one call without any
+per-key work in Python. Dates and times are the exception: marshal has no
+form for them, so they travel as tagged tuples.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import marshal
+from collections.abc import Mapping
+from typing import Any, List, Sequence, Tuple, Union
+
+from .errors import InvalidArgumentError
+
+MAX_DEPTH = 1000  # gocore/value.MaxDepth
+
+PathLike = Union[str, Tuple[Union[str, int], ...]]
+
+_UTC = _dt.timezone.utc
+
+
+# ------------------------------------------------------------------- paths
+
+def quote_segment(seg: str) -> str:
+    """Quote one path segment so that dots inside it are not separators."""
+    if seg and "." not in seg and '"' not in seg and "\\" not in seg:
+        return seg
+    return '"' + seg.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def path_text(key: Any) -> str:
+    """The dot-path text for a subscript: a str is a path already; a tuple
+    lists segments (str keys, int list indexes), each taken literally."""
+    if type(key) is str:
+        return key
+    if isinstance(key, tuple):
+        parts = []
+        for seg in key:
+            if isinstance(seg, bool) or not isinstance(seg, (str, int)):
+                raise TypeError(f"path segments must be str or int, not {type(seg).__name__} (in {key!r})")
+            if isinstance(seg, int):
+                if seg < 0:
+                    raise KeyError(key)
+                parts.append(str(seg))
+            else:
+                parts.append(quote_segment(seg))
+        return ".".join(parts)
+    if isinstance(key, str):
+        return str.__str__(key)
+    raise TypeError(f"key must be str or a tuple of path segments, not {type(key).__name__}")
+
+
+def encode_path(key: Any) -> bytes:
+    text = path_text(key)
+    try:
+        return text.encode()
+    except UnicodeEncodeError as e:
+        raise InvalidArgumentError(
+            f"key {text!r} cannot be encoded as UTF-8 (lone surrogate {text[e.start]!r} at index {e.start})") from None
+
+
+def join(prefix: bytes, path: bytes) -> bytes:
+    if not prefix:
+        return path
+    if not path:
+        return prefix
+    return prefix + b"." + path
+
+
+# ---------------------------------------------------------- Python -> wire
+
+def _tag(v: Any, where: str) -> Tuple[Any, ...]:
+    """The tagged tuple the library reads as a date or time."""
+    if isinstance(v, _dt.datetime):
+        off = v.utcoffset()
+        kind = "L" if off is None else "D"
+        seconds = None if off is None else int(off.total_seconds())
+        return (..., kind, v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, seconds)
+    if isinstance(v, _dt.date):
+        return (..., "d", v.year, v.month, v.day, 0, 0, 0, 0, None)
+    if v.utcoffset() is not None:
+        raise TypeError(f"{where}: a time of day with a UTC offset cannot be stored "
+                        "(TOML has none); use a datetime or a naive time")
+    return (..., "t", 0, 0, 0, v.hour, v.minute, v.second, v.microsecond, None)
+
+
+def _plain(v: Any, where: str, depth: int) -> Any:
+    """v rebuilt from the types marshal writes, with dates tagged."""
+    if depth > MAX_DEPTH:
+        raise InvalidArgumentError(f"{where or 'value'}: nested more than {MAX_DEPTH} levels deep")
+    t = type(v)
+    if v is None or t is str or t is int or t is float or t is bool:
+        return v
+    if isinstance(v, (_dt.date, _dt.time)):
+        return _tag(v, where)
+    if isinstance(v, bool):
+        return bool(v)
+    if isinstance(v, str):
+        return str.__str__(v)
+    if isinstance(v, int):
+        return int(v)
+    if isinstance(v, float):
+        return float(v)
+    from .config import Section  # a Config or Section: its own copy
+
+    if isinstance(v, Section):
+        return _plain(v.to_dict(), where, depth)
+    if isinstance(v, Mapping):
+        out = {}
+        for k, item in v.items():
+            if not isinstance(k, str):
+                raise TypeError(f"{where or 'mapping'}: keys must be str, not {type(k).__name__} ({k!r})")
+            out[str.__str__(k)] = _plain(item, f"{where}.{quote_segment(k)}" if where else quote_segment(k), depth + 1)
+        return out
+    if isinstance(v, (list, tuple)):
+        return [_plain(item, f"{where}.{i}" if where else str(i), depth + 1) for i, item in enumerate(v)]
+    raise TypeError(f"cannot store a {type(v).__name__} at {where or 'the root'!r}: a config holds "
+                    "None, bool, int, float, str, date/time, list and dict")
+
+
+def encode_value(v: Any, where: str) -> bytes:
+    """Encode v for the library. `where` names v's path in error messages."""
+    t = type(v)
+    if t is dict or t is list or t is str or t is int or t is float or t is bool or v is None:
+        try:
+            # The common case: marshal writes plain values at C speed.
+            # Whatever marshal accepts that a config cannot hold (bytes,
+            # sets, ...) the library refuses, naming the path.
+            return marshal.dumps(v, 2)
+        except (ValueError, RecursionError):
+            pass  # dates, subclasses, or too deep: take the slow path
+    try:
+        return marshal.dumps(_plain(v, where, 0), 2)
+    except RecursionError:
+        raise InvalidArgumentError(f"{where or 'value'}: nested too deeply") from None
+    except ValueError as e:
+        if "nested" in str(e):
+            raise InvalidArgumentError(f"{where or 'value'}: nested too deeply") from None
+        raise
+
+
+# ---------------------------------------------------------- wire -> Python
+
+def _make_time(t: Tuple[Any, ...]) -> Any:
+    kind, y, mo, d, h, mi, s, us, off = t
+    if kind == "D":
+        tz = _UTC if off == 0 else _dt.timezone(_dt.timedelta(seconds=off))
+        return _dt.datetime(y, mo, d, h, mi, s, us, tzinfo=tz)
+    if kind == "L":
+        return _dt.datetime(y, mo, d, h, mi, s, us)
+    if kind == "d":
+        return _dt.date(y, mo, d)
+    return _dt.time(h, mi, s, us)
+
+
+def fix_times(wrapped: Tuple[Any, List[Sequence[Any]]]) -> Any:
+    """Turn the tagged date/time tuples the library listed into objects."""
+    tree, paths = wrapped
+    for path in paths:
+        if not path:
+            return _make_time(tree)
+        node = tree
+        for seg in path[:-1]:
+            node = node[seg]
+        node[path[-1]] = _make_time(node[path[-1]])
+    return tree
+
+
+def decode_value(data: Any) -> Any:
+    v = marshal.loads(data)
+    if type(v) is tuple:
+        v = fix_times(v)
+    return v

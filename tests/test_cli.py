@@ -1,0 +1,84 @@
+"""The command line: python -m gocfg and the gocfg script."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "gocfg", *map(str, args)],
+                          capture_output=True, text=True, timeout=60, **kw)
+
+
+@pytest.fixture
+def app(tmp_path):
+    path = tmp_path / "app.yaml"
+    path.write_text("server:\n  host: example.org\n  port: 8080\nnames: [a, b]\n")
+    return path
+
+
+def test_get(app):
+    r = run("get", app, "server.port")
+    assert r.returncode == 0 and r.stdout == "8080\n" and r.stderr == ""
+    assert run("get", app, "server.host").stdout == "example.org\n"
+    assert json.loads(run("get", app, "names").stdout) == ["a", "b"]
+    assert json.loads(run("get", app, "server").stdout) == {"host": "example.org", "port": 8080}
+
+
+def test_get_missing_key(app):
+    r = run("get", app, "server.nope")
+    assert r.returncode == 1 and r.stdout == ""
+    assert "server.nope" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_show_and_convert(app, tmp_path):
+    r = run("show", app, "--format", "json")
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["server"]["port"] == 8080
+    assert "port: 8080" in run("show", app).stdout
+    out = tmp_path / "app.toml"
+    r = run("convert", app, out)
+    assert r.returncode == 0, r.stderr
+    assert run("get", out, "server.host").stdout == "example.org\n"
+
+
+def test_validate(app, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("a = 1\nb = = 2\n")
+    r = run("validate", app)
+    assert r.returncode == 0 and "ok" in r.stdout
+    r = run("validate", app, bad)
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"{bad}:2:" in lines[0]
+
+
+def test_bad_files_exit_1(tmp_path):
+    r = run("show", tmp_path / "missing.json")
+    assert r.returncode == 1 and "missing.json" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"a": }')
+    r = run("get", bad, "a")
+    assert r.returncode == 1 and f"{bad}:1:" in r.stderr
+    nulls = tmp_path / "n.json"
+    nulls.write_text('{"a": null}')
+    r = run("convert", nulls, tmp_path / "n.toml")
+    assert r.returncode == 1 and "null" in r.stderr.lower()
+
+
+def test_bad_usage_exit_2(app):
+    assert run().returncode == 2
+    assert run("frobnicate").returncode == 2
+    assert run("get", app).returncode == 2
+    assert run("show", app, "--format", "xml").returncode == 2
+
+
+def test_console_script_installed(app):
+    exe = shutil.which("gocfg")
+    assert exe, "the gocfg console script is not on PATH"
+    r = subprocess.run([exe, "get", str(app), "server.port"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout == "8080\n"

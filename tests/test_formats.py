@@ -1,0 +1,152 @@
+"""Reading and writing JSON, YAML, TOML, .env and INI."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+
+import pytest
+
+import gocfg
+
+SAMPLES = {
+    "json": '{"name": "demo", "server": {"port": 8080, "ratio": 0.5, "tags": ["a", "b"], "on": true}}',
+    "yaml": "name: demo\nserver:\n  port: 8080\n  ratio: 0.5\n  tags: [a, b]\n  on: true\n",
+    "toml": 'name = "demo"\n[server]\nport = 8080\nratio = 0.5\ntags = ["a", "b"]\non = true\n',
+}
+EXPECTED = {"name": "demo", "server": {"port": 8080, "ratio": 0.5, "tags": ["a", "b"], "on": True}}
+
+
+@pytest.mark.parametrize("fmt", sorted(SAMPLES))
+def test_loads_dumps_round_trip(fmt, no_leaks):
+    with gocfg.Config.loads(SAMPLES[fmt], fmt) as cfg:
+        assert cfg.to_dict() == EXPECTED
+        text = cfg.dumps(fmt)
+        with gocfg.Config.loads(text, fmt) as again:
+            assert again == cfg
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "toml"])
+def test_round_trip_between_formats(fmt, no_leaks):
+    data = {"a": {"b": [1, 2.5, "x", True]}, "c": "é ✓", "d": {"e": {"f": -3}}}
+    with gocfg.Config(data) as cfg:
+        with gocfg.Config.loads(cfg.dumps(fmt), fmt) as again:
+            assert again.to_dict() == data
+
+
+def test_toml_dates(no_leaks):
+    text = ("odt = 1979-05-27T07:32:00-08:00\nldt = 1979-05-27T07:32:00.5\n"
+            "ld = 1979-05-27\nlt = 07:32:00\n")
+    with gocfg.Config.loads(text, "toml") as cfg:
+        assert cfg["odt"] == dt.datetime(1979, 5, 27, 7, 32, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
+        assert cfg["ldt"] == dt.datetime(1979, 5, 27, 7, 32, 0, 500000)
+        assert cfg["ld"] == dt.date(1979, 5, 27)
+        assert cfg["lt"] == dt.time(7, 32)
+        with gocfg.Config.loads(cfg.dumps("toml"), "toml") as again:
+            assert again == cfg
+
+
+def test_env_and_ini(no_leaks):
+    env = "# comment\nAPP_NAME=demo\nexport APP_PORT=8080\nQUOTED=\"a b\"\n"
+    with gocfg.Config.loads(env, "env") as cfg:
+        assert cfg.to_dict() == {"APP_NAME": "demo", "APP_PORT": "8080", "QUOTED": "a b"}
+        with gocfg.Config.loads(cfg.dumps("env"), "env") as again:
+            assert again == cfg
+    ini = "top = 1\n[server]\nhost = h\nport = 80\n"
+    with gocfg.Config.loads(ini, "ini") as cfg:
+        assert cfg["server.host"] == "h"
+        with gocfg.Config.loads(cfg.dumps("ini"), "ini") as again:
+            assert again == cfg
+
+
+@pytest.mark.parametrize("fmt,data,fragment", [
+    ("toml", {"a": {"b": None}}, "a.b"),
+    ("env", {"a": {"b": "c"}}, "a"),
+    ("ini", {"a": {"b": {"c": "d"}}}, "a.b"),
+    ("json", {"x": [float("nan")]}, "x.0"),
+])
+def test_inexpressible_values_name_the_path(fmt, data, fragment, no_leaks):
+    with gocfg.Config(data) as cfg:
+        with pytest.raises(gocfg.TypeMismatchError, match=fragment.replace(".", r"\.")):
+            cfg.dumps(fmt)
+
+
+@pytest.mark.parametrize("fmt,text,line", [
+    ("json", '{\n  "a": 1,\n  "b": ]\n}', 3),
+    ("yaml", "a: 1\nb: @bad\n", 2),
+    ("toml", "a = 1\nb = = 2\n", 2),
+])
+def test_parse_errors_locate_the_problem(fmt, text, line, tmp_path, no_leaks):
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.loads(text, fmt)
+    assert info.value.line == line and info.value.column is not None
+    assert isinstance(info.value, ValueError)
+    path = tmp_path / f"bad.{fmt}"
+    path.write_text(text)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.load(path)
+    assert info.value.filename == str(path)
+    assert info.value.line == line
+    assert str(path) in str(info.value) and f":{line}:" in str(info.value)
+
+
+def test_invalid_utf8_is_reported_with_position(no_leaks):
+    for fmt, data in [("json", b'{"a": "\xff"}'), ("yaml", b"a: b\nc: \xff\n"), ("toml", b'a = "\xff"\n')]:
+        with pytest.raises(gocfg.ParseError) as info:
+            gocfg.Config.loads(data, fmt)
+        assert info.value.line is not None, fmt
+
+
+def test_load_save_by_extension(tmp_path, no_leaks):
+    for ext in ("json", "yaml", "yml", "toml", "env", "ini"):
+        data = {"K": "v"} if ext in ("env", "ini") else EXPECTED
+        path = tmp_path / f"conf.{ext}"
+        with gocfg.Config(data) as cfg:
+            cfg.save(path)
+        with gocfg.Config.load(path) as back:
+            assert back.to_dict() == data, ext
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
+    (tmp_path / ".env").write_text("A=1\n")
+    with gocfg.Config.load(tmp_path / ".env") as cfg:
+        assert cfg["A"] == "1"
+    with gocfg.Config.load(str(tmp_path / "conf.json"), format="json") as cfg:
+        assert cfg["name"] == "demo"
+
+
+def test_save_private_and_keeps_mode(tmp_path, no_leaks):
+    path = tmp_path / "c.toml"
+    with gocfg.Config({"a": 1}) as cfg:
+        cfg.save(path, private=True)
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        os.chmod(path, 0o640)
+        cfg.save(path)
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+
+
+def test_format_errors(tmp_path, no_leaks):
+    with pytest.raises(gocfg.InvalidArgumentError, match="unknown format"):
+        gocfg.Config.loads("{}", "xml")
+    with pytest.raises(gocfg.InvalidArgumentError, match="format"):
+        gocfg.Config.load(tmp_path / "file.unknown")
+    with pytest.raises(TypeError):
+        gocfg.Config.loads("{}", None)
+    with pytest.raises(TypeError):
+        gocfg.Config.loads(123, "json")
+    with pytest.raises(FileNotFoundError) as info:
+        gocfg.Config.load(tmp_path / "missing.toml")
+    assert isinstance(info.value, gocfg.Error) and info.value.filename.endswith("missing.toml")
+    with pytest.raises(gocfg.FileError):
+        with gocfg.Config({"a": 1}) as cfg:
+            cfg.save(tmp_path / "no" / "such" / "dir.toml")
+    with pytest.raises(gocfg.ParseError, match="root"):
+        gocfg.Config.loads("[1, 2]", "json")
+    with pytest.raises(gocfg.ParseError):
+        gocfg.Config.loads("just a string", "yaml")
+
+
+def test_empty_documents(no_leaks):
+    for fmt in ("yaml", "toml", "env", "ini"):
+        with gocfg.Config.loads("", fmt) as cfg:
+            assert cfg.to_dict() == {}, fmt
+    with gocfg.Config.loads("{}", "json") as cfg:
+        assert len(cfg) == 0

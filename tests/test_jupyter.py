@@ -1,0 +1,103 @@
+"""gocfg in a real Jupyter kernel: interrupting a long call, restarting."""
+from __future__ import annotations
+
+import queue
+import time
+
+import pytest
+
+jupyter_client = pytest.importorskip("jupyter_client")
+
+from jupyter_client.manager import start_new_kernel  # noqa: E402
+
+
+def execute(kc, code: str, timeout: float = 120):
+    """Run code in the kernel; return (status, stdout text, error name)."""
+    msg_id = kc.execute(code)
+    out, ename = [], None
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(f"no reply within {timeout}s to {code!r}")
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "stream":
+            out.append(content["text"])
+        elif kind == "error":
+            ename = content["ename"]
+        elif kind == "status" and content["execution_state"] == "idle":
+            break
+    reply = kc.get_shell_msg(timeout=timeout)
+    return reply["content"]["status"], "".join(out), ename
+
+
+@pytest.fixture
+def kernel():
+    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=120)
+    try:
+        yield km, kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+LONG_CALL = """
+import gocfg, time
+doc = '{"items": [' + ",".join('{"k": %d, "name": "item-%d", "tags": ["a", "b"]}' % (i, i) for i in range(4_000_000)) + ']}'
+print("ready", flush=True)
+t0 = time.monotonic()
+try:
+    cfg = gocfg.Config.loads(doc, "json")
+    print("finished in", time.monotonic() - t0)
+except KeyboardInterrupt:
+    print("interrupted after", round(time.monotonic() - t0, 2))
+    raise
+"""
+
+
+def test_interrupt_long_call_then_keep_working(kernel):
+    km, kc = kernel
+    status, out, _ = execute(kc, "import gocfg; c = gocfg.Config({'a': 1}); print(c['a'])")
+    assert status == "ok" and out.strip() == "1"
+    msg_id = kc.execute(LONG_CALL)
+    # Wait until the cell has built its document and entered the Go call.
+    t_ready = None
+    while t_ready is None:
+        msg = kc.get_iopub_msg(timeout=120)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream" and "ready" in msg["content"]["text"]:
+            t_ready = time.monotonic()
+    time.sleep(1.0)
+    km.interrupt_kernel()
+    t_int = time.monotonic()
+    texts, ename = [], None
+    while True:
+        msg = kc.get_iopub_msg(timeout=60)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "stream":
+            texts.append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            ename = msg["content"]["ename"]
+        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+    kc.get_shell_msg(timeout=60)
+    assert ename == "KeyboardInterrupt", texts
+    assert time.monotonic() - t_int < 5
+    assert "interrupted after" in "".join(texts)
+    # The kernel survived: the earlier object and new ones work.
+    status, out, _ = execute(kc, "c['b'] = 2; print(c.to_dict(), gocfg.stats()['live_handles'])")
+    assert status == "ok" and out.strip() == "{'a': 1, 'b': 2} 1"
+    assert km.is_alive()
+
+
+def test_restart_with_live_configs(kernel):
+    km, kc = kernel
+    status, _, _ = execute(kc, "import gocfg; keep = [gocfg.Config({'i': i}) for i in range(50)]")
+    assert status == "ok"
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=120)
+    status, out, _ = execute(kc, "import gocfg; print(gocfg.stats()['live_handles'], gocfg.Config({'x': 1})['x'])")
+    assert status == "ok" and out.strip() == "0 1"
