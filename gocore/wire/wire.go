@@ -49,6 +49,19 @@ type encoder struct {
 	buf    []byte
 	fixups [][]any // paths (string keys, int indexes) of date/time values
 	path   []any
+	tagged bool // write dates as Decode reads them, with no fixup list
+}
+
+// EncodeTagged writes v in the form Decode reads back: date/time values as
+// Ellipsis-tagged tuples and no fixup list. It is the storage form (the
+// database keeps configs in it): Decode(EncodeTagged(v)) equals v, except
+// that times keep microseconds, as Python's do.
+func EncodeTagged(v any) ([]byte, error) {
+	e := encoder{buf: make([]byte, 0, 256), tagged: true}
+	if err := e.value(v); err != nil {
+		return nil, err
+	}
+	return e.buf, nil
 }
 
 // Encode writes v in the wire format.
@@ -129,8 +142,13 @@ func (e *encoder) int(n int64) {
 }
 
 func (e *encoder) when(kind string, y, mo, d, h, mi, s, ns int, offset *int) {
-	e.fixups = append(e.fixups, append([]any(nil), e.path...))
-	e.tupleHeader(9)
+	if e.tagged {
+		e.tupleHeader(10)
+		e.buf = append(e.buf, '.')
+	} else {
+		e.fixups = append(e.fixups, append([]any(nil), e.path...))
+		e.tupleHeader(9)
+	}
 	e.str(kind)
 	for _, n := range []int{y, mo, d, h, mi, s, ns / 1000} {
 		e.int(int64(n))

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"time"
 	"errors"
 	"math"
 	"os/exec"
@@ -137,4 +138,25 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("decoded %#v but cannot encode it: %v", v, err)
 		}
 	})
+}
+
+func TestTaggedRoundTrip(t *testing.T) {
+	m := value.NewMap(0)
+	m.Set("odt", time.Date(2024, 2, 29, 1, 2, 3, 4000, time.FixedZone("", -3600)))
+	m.Set("ldt", value.LocalDateTime{Date: value.LocalDate{Year: 1, Month: 1, Day: 1}, Time: value.LocalTime{Hour: 23, Minute: 59, Second: 59, Nanosecond: 999999000}})
+	m.Set("list", []any{value.LocalDate{Year: 2020, Month: 12, Day: 31}, value.LocalTime{Hour: 1}, nil, 1.5, int64(-7)})
+	inner := value.NewMap(0)
+	inner.Set("s", "x")
+	m.Set("m", inner)
+	b, err := EncodeTagged(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !value.Equal(back, m) {
+		t.Fatalf("round trip: %#v", back)
+	}
 }
