@@ -2,11 +2,11 @@ package wire
 
 import (
 	"bytes"
-	"time"
 	"errors"
 	"math"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/value"
