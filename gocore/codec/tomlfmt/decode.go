@@ -17,12 +17,21 @@ import (
 
 // Decode parses a TOML document.
 //
-// github.com/pelletier/go-toml/v2 does the parsing and all of TOML's
-// validation (it passes every case of toml-test's TOML 1.1.0 manifest; see
-// README.md). Its map result loses the document's key order, so the tree is
-// then built by walking go-toml's own AST (package unstable) in document
-// order, taking each leaf's value from the validated map. The walk also
-// records where each key, table header and array item starts.
+// github.com/pelletier/go-toml/v2 does the parsing (its unstable package
+// gives the syntax tree with byte offsets) and converts every value; with
+// the checks below, this passes every case of toml-test's TOML 1.1.0
+// manifest but one (see README.md).
+//
+// The document is not handed to toml.Unmarshal whole: go-toml's check of
+// table definitions scans every key seen so far for each new key, so its
+// time grows with the square of the number of tables (3 s for a 6 MB file,
+// hours for 200 MB). Instead the syntax tree is walked here in document
+// order, the table rules (no table defined twice, no dotted keys into a
+// [table], no [table] over a dotted-key table or a value, [[arrays]] only
+// extend arrays of tables) are checked with hash maps, and each key/value
+// line alone is given to toml.Unmarshal, which converts its value with all
+// of go-toml's checks. The walk keeps key order and records where each key,
+// table header and array item starts.
 //
 // Types: offset datetime -> time.Time (with its offset), local datetime,
 // date and time -> value.LocalDateTime, value.LocalDate, value.LocalTime.
@@ -38,47 +47,71 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}
-	var src map[string]any
-	if err := toml.Unmarshal(data, &src); err != nil {
-		var de *toml.DecodeError
-		if errors.As(err, &de) {
-			line, col := de.Position()
-			return nil, textpos.ParseError(line, col, "%s", de.Error())
-		}
-		return nil, textpos.ParseError(0, 0, "%v", err)
-	}
-	b := builder{data: data}
+	b := builder{data: data, lines: textpos.NewLines(data), kinds: make(map[*value.Map]map[string]kind)}
 	if len(data) <= textpos.MaxPositionsSize {
-		b.lines = textpos.NewLines(data)
 		b.positions = make(map[string]value.Pos)
 	}
-	root, err := b.build(src)
+	root, err := b.build()
 	if err != nil {
 		return nil, err
 	}
 	return &value.Doc{Root: root, Positions: b.positions}, nil
 }
 
+// kind is what a key of a table was made by; it decides what may follow.
+type kind uint8
+
+const (
+	kindValue         kind = iota + 1 // key = value (inline tables and arrays too)
+	kindDotted                        // a table made by a dotted key (a.b = 1 makes a)
+	kindImplicit                      // a table made as the parent of a [header]
+	kindExplicit                      // a table made by its own [header]
+	kindArrayOfTables                 // [[header]]
+)
+
+func (k kind) String() string {
+	switch k {
+	case kindValue:
+		return "a value"
+	case kindDotted:
+		return "a table defined by dotted keys"
+	case kindImplicit, kindExplicit:
+		return "a table"
+	case kindArrayOfTables:
+		return "an array of tables"
+	}
+	return "?"
+}
+
 type builder struct {
 	data      []byte
 	lines     *textpos.Lines
 	positions map[string]value.Pos
+	kinds     map[*value.Map]map[string]kind
 	p         unstable.Parser
 }
 
-// table is where key/values currently land: the tree being built, the
-// matching part of go-toml's result, the path and the depth.
+// table is where key/values currently land.
 type table struct {
 	m     *value.Map
-	src   map[string]any
 	path  string
 	depth int
 }
 
-func (b *builder) pos(r unstable.Range) (int, int) {
-	if b.lines == nil {
-		return textpos.LineCol(b.data, int(r.Offset))
+func (b *builder) kindOf(m *value.Map, key string) kind {
+	return b.kinds[m][key]
+}
+
+func (b *builder) setKind(m *value.Map, key string, k kind) {
+	km := b.kinds[m]
+	if km == nil {
+		km = make(map[string]kind)
+		b.kinds[m] = km
 	}
+	km[key] = k
+}
+
+func (b *builder) pos(r unstable.Range) (int, int) {
 	return b.lines.Pos(int(r.Offset))
 }
 
@@ -98,14 +131,14 @@ func (b *builder) errAt(r unstable.Range, format string, args ...any) error {
 	return textpos.ParseError(line, col, format, args...)
 }
 
-// mismatch reports a disagreement between the AST and go-toml's result,
-// which would be a bug here or in go-toml; it is returned, never panicked.
+// mismatch reports a disagreement between the syntax tree and go-toml's
+// value for it, which would be a bug; it is returned, never panicked.
 func (b *builder) mismatch(r unstable.Range, what string) error {
-	return b.errAt(r, "internal error: TOML document structure disagrees with its decoded value (%s)", what)
+	return b.errAt(r, "internal error: TOML syntax tree disagrees with its decoded value (%s)", what)
 }
 
-func (b *builder) build(src map[string]any) (*value.Map, error) {
-	root := table{m: value.NewMap(0), src: src, depth: 1}
+func (b *builder) build() (*value.Map, error) {
+	root := table{m: value.NewMap(0), depth: 1}
 	cur := root
 	b.p.Reset(b.data)
 	for b.p.NextExpression() {
@@ -124,155 +157,223 @@ func (b *builder) build(src map[string]any) (*value.Map, error) {
 		}
 	}
 	if err := b.p.Error(); err != nil {
-		// go-toml accepted the document a moment ago; keep its word.
+		var pe *unstable.ParserError
+		if errors.As(err, &pe) && pe.Highlight != nil {
+			r := b.p.Range(pe.Highlight)
+			line, col := b.pos(r)
+			return nil, textpos.ParseError(line, col, "toml: %s", pe.Message)
+		}
 		return nil, textpos.ParseError(0, 0, "toml: %v", err)
 	}
 	return root.m, nil
 }
 
-func keyString(k *unstable.Node) (string, error) {
+func keysOf(e *unstable.Node) []*unstable.Node {
+	var keys []*unstable.Node
+	it := e.Key()
+	for it.Next() {
+		keys = append(keys, it.Node())
+	}
+	return keys
+}
+
+func (b *builder) keyString(k *unstable.Node) (string, error) {
 	s := string(k.Data)
 	if why := textpos.KeyProblem(s); why != "" {
-		return "", errors.New(why)
+		return "", b.errAt(k.Raw, "%s", why)
 	}
 	return s, nil
 }
 
-// descend moves from t into its child table named by key node k, creating
-// it in the tree when it is new. An array of tables stands for its last
-// element, as in TOML.
-func (b *builder) descend(t table, k *unstable.Node) (table, error) {
-	key, err := keyString(k)
+// through moves from t into its child table named by k on the way along a
+// [header]'s key, creating it (implicitly defined) when it is new. An array
+// of tables stands for its last element, as in TOML.
+func (b *builder) through(t table, k *unstable.Node) (table, error) {
+	key, err := b.keyString(k)
 	if err != nil {
-		return t, b.errAt(k.Raw, "%v", err)
+		return t, err
 	}
-	path := value.AppendPath(t.path, key)
 	if t.depth+1 > value.MaxDepth {
 		return t, b.errAt(k.Raw, "nesting deeper than %d levels", value.MaxDepth)
 	}
-	srcV, ok := t.src[key]
-	if !ok {
-		return t, b.mismatch(k.Raw, "missing table "+strconv.Quote(key))
-	}
-	cur, exists := t.m.Get(key)
-	switch s := srcV.(type) {
-	case map[string]any:
-		m, isMap := cur.(*value.Map)
-		if !exists {
-			m = value.NewMap(0)
-			t.m.Set(key, m)
-			b.record(path, k.Raw)
-		} else if !isMap {
+	path := value.AppendPath(t.path, key)
+	switch kd := b.kindOf(t.m, key); kd {
+	case 0:
+		m := value.NewMap(0)
+		t.m.Set(key, m)
+		b.setKind(t.m, key, kindImplicit)
+		b.record(path, k.Raw)
+		return table{m: m, path: path, depth: t.depth + 1}, nil
+	case kindImplicit, kindExplicit, kindDotted:
+		v, _ := t.m.Get(key)
+		m, ok := v.(*value.Map)
+		if !ok {
 			return t, b.mismatch(k.Raw, "table "+strconv.Quote(key))
 		}
-		return table{m: m, src: s, path: path, depth: t.depth + 1}, nil
-	case []any:
-		l, isList := cur.([]any)
-		// Only the elements seen so far are built: the last of them is
-		// the one a header or dotted key refers to.
-		if !isList || len(l) == 0 || len(l) > len(s) {
+		return table{m: m, path: path, depth: t.depth + 1}, nil
+	case kindArrayOfTables:
+		v, _ := t.m.Get(key)
+		l, ok := v.([]any)
+		if !ok || len(l) == 0 {
 			return t, b.mismatch(k.Raw, "array of tables "+strconv.Quote(key))
 		}
-		i := len(l) - 1
-		m, isMap := l[i].(*value.Map)
-		sm, isSrcMap := s[i].(map[string]any)
-		if !isMap || !isSrcMap {
+		m, ok := l[len(l)-1].(*value.Map)
+		if !ok {
 			return t, b.mismatch(k.Raw, "array of tables "+strconv.Quote(key))
 		}
-		return table{m: m, src: sm, path: value.AppendPath(path, strconv.Itoa(i)), depth: t.depth + 2}, nil
+		return table{m: m, path: value.AppendPath(path, strconv.Itoa(len(l)-1)), depth: t.depth + 2}, nil
+	default:
+		return t, b.errAt(k.Raw, "toml: key %s already exists as %s", key, kd)
 	}
-	return t, b.mismatch(k.Raw, "key "+strconv.Quote(key)+" is not a table")
 }
 
 // header handles [a.b.c] and [[a.b.c]] and returns the table that the
 // following key/values fill.
 func (b *builder) header(root table, e *unstable.Node, array bool) (table, error) {
-	t := root
-	it := e.Key()
-	var keys []*unstable.Node
-	for it.Next() {
-		keys = append(keys, it.Node())
-	}
+	keys := keysOf(e)
 	if len(keys) == 0 {
-		return t, b.mismatch(e.Raw, "table header without a key")
+		return root, b.mismatch(e.Raw, "table header without a key")
 	}
+	t := root
 	last := len(keys) - 1
 	for _, k := range keys[:last] {
 		var err error
-		if t, err = b.descend(t, k); err != nil {
+		if t, err = b.through(t, k); err != nil {
 			return t, err
 		}
 	}
-	if !array {
-		return b.descend(t, keys[last])
-	}
 	k := keys[last]
-	key, err := keyString(k)
+	key, err := b.keyString(k)
 	if err != nil {
-		return t, b.errAt(k.Raw, "%v", err)
+		return t, err
+	}
+	path := value.AppendPath(t.path, key)
+	kd := b.kindOf(t.m, key)
+	if !array {
+		if t.depth+1 > value.MaxDepth {
+			return t, b.errAt(k.Raw, "nesting deeper than %d levels", value.MaxDepth)
+		}
+		switch kd {
+		case 0:
+			m := value.NewMap(0)
+			t.m.Set(key, m)
+			b.setKind(t.m, key, kindExplicit)
+			b.record(path, k.Raw)
+			return table{m: m, path: path, depth: t.depth + 1}, nil
+		case kindImplicit:
+			b.setKind(t.m, key, kindExplicit)
+			v, _ := t.m.Get(key)
+			m, ok := v.(*value.Map)
+			if !ok {
+				return t, b.mismatch(k.Raw, "table "+strconv.Quote(key))
+			}
+			return table{m: m, path: path, depth: t.depth + 1}, nil
+		case kindExplicit:
+			return t, b.errAt(k.Raw, "toml: table %s already exists", key)
+		default:
+			return t, b.errAt(k.Raw, "toml: table %s already exists as %s", key, kd)
+		}
 	}
 	if t.depth+2 > value.MaxDepth {
 		return t, b.errAt(k.Raw, "nesting deeper than %d levels", value.MaxDepth)
 	}
-	path := value.AppendPath(t.path, key)
-	s, ok := t.src[key].([]any)
-	cur, exists := t.m.Get(key)
-	l, isList := cur.([]any)
-	if !ok || (exists && !isList) || len(l) >= len(s) {
-		return t, b.mismatch(k.Raw, "array of tables "+strconv.Quote(key))
-	}
-	if !exists {
+	var l []any
+	switch kd {
+	case 0:
+		b.setKind(t.m, key, kindArrayOfTables)
 		b.record(path, k.Raw)
-	}
-	i := len(l)
-	sm, isSrcMap := s[i].(map[string]any)
-	if !isSrcMap {
-		return t, b.mismatch(k.Raw, "array of tables "+strconv.Quote(key))
+	case kindArrayOfTables:
+		v, _ := t.m.Get(key)
+		var ok bool
+		if l, ok = v.([]any); !ok {
+			return t, b.mismatch(k.Raw, "array of tables "+strconv.Quote(key))
+		}
+	default:
+		return t, b.errAt(k.Raw, "toml: key %s already exists as %s, not an array of tables", key, kd)
 	}
 	m := value.NewMap(0)
+	itemPath := value.AppendPath(path, strconv.Itoa(len(l)))
 	t.m.Set(key, append(l, m))
-	itemPath := value.AppendPath(path, strconv.Itoa(i))
-	b.record(itemPath, keys[0].Raw) // the header's own Raw is not set by go-toml
-	return table{m: m, src: sm, path: itemPath, depth: t.depth + 2}, nil
+	b.record(itemPath, keys[0].Raw) // go-toml leaves the header's own Raw unset
+	return table{m: m, path: itemPath, depth: t.depth + 2}, nil
 }
 
-// keyValue handles `a.b.c = value` inside table t.
+// keyValue handles `a.b.c = value` inside table t. The line alone goes
+// through toml.Unmarshal, which checks and converts the value; the tree
+// here gives the order and positions.
 func (b *builder) keyValue(t table, e *unstable.Node) error {
-	it := e.Key()
-	var keys []*unstable.Node
-	for it.Next() {
-		keys = append(keys, it.Node())
-	}
+	keys := keysOf(e)
 	if len(keys) == 0 {
 		return b.mismatch(e.Raw, "key/value without a key")
 	}
+	var src map[string]any
+	line := b.data[e.Raw.Offset : e.Raw.Offset+e.Raw.Length]
+	if err := toml.Unmarshal(line, &src); err != nil {
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			l, c := de.Position()
+			el, ec := b.pos(e.Raw)
+			if l == 1 {
+				c += ec - 1
+			}
+			return textpos.ParseError(el+l-1, c, "%s", de.Error())
+		}
+		return b.errAt(e.Raw, "toml: %v", err)
+	}
+	var cur any = src
 	last := len(keys) - 1
-	for _, k := range keys[:last] {
-		var err error
-		if t, err = b.descend(t, k); err != nil {
+	for i, k := range keys {
+		key, err := b.keyString(k)
+		if err != nil {
 			return err
 		}
+		path := value.AppendPath(t.path, key)
+		s, ok := cur.(map[string]any)
+		if !ok {
+			return b.mismatch(k.Raw, "dotted key")
+		}
+		if cur, ok = s[key]; !ok {
+			return b.mismatch(k.Raw, "missing key "+strconv.Quote(key))
+		}
+		kd := b.kindOf(t.m, key)
+		if i == last {
+			if kd != 0 {
+				return b.errAt(k.Raw, "toml: key %s is already defined", key)
+			}
+			b.record(path, k.Raw)
+			v, err := b.value(e.Value(), cur, path, t.depth+1)
+			if err != nil {
+				return err
+			}
+			t.m.Set(key, v)
+			b.setKind(t.m, key, kindValue)
+			return nil
+		}
+		if t.depth+1 > value.MaxDepth {
+			return b.errAt(k.Raw, "nesting deeper than %d levels", value.MaxDepth)
+		}
+		switch kd {
+		case 0:
+			m := value.NewMap(0)
+			t.m.Set(key, m)
+			b.setKind(t.m, key, kindDotted)
+			b.record(path, k.Raw)
+			t = table{m: m, path: path, depth: t.depth + 1}
+		case kindDotted:
+			v, _ := t.m.Get(key)
+			m, ok := v.(*value.Map)
+			if !ok {
+				return b.mismatch(k.Raw, "dotted key")
+			}
+			t = table{m: m, path: path, depth: t.depth + 1}
+		default:
+			return b.errAt(k.Raw, "toml: key %s is already defined (as %s)", key, kd)
+		}
 	}
-	k := keys[last]
-	key, err := keyString(k)
-	if err != nil {
-		return b.errAt(k.Raw, "%v", err)
-	}
-	path := value.AppendPath(t.path, key)
-	srcV, ok := t.src[key]
-	if !ok {
-		return b.mismatch(k.Raw, "missing key "+strconv.Quote(key))
-	}
-	b.record(path, k.Raw)
-	v, err := b.value(e.Value(), srcV, path, t.depth+1)
-	if err != nil {
-		return err
-	}
-	t.m.Set(key, v)
 	return nil
 }
 
-// value converts go-toml's value src, whose AST node is n, at depth.
+// value converts go-toml's value src, whose syntax node is n, at depth.
 func (b *builder) value(n *unstable.Node, src any, path string, depth int) (any, error) {
 	switch n.Kind {
 	case unstable.Array:
@@ -310,16 +411,59 @@ func (b *builder) value(n *unstable.Node, src any, path string, depth int) (any,
 		if !ok {
 			return nil, b.mismatch(n.Raw, "inline table")
 		}
-		t := table{m: value.NewMap(0), src: s, path: path, depth: depth}
+		m := value.NewMap(0)
 		it := n.Children()
 		for it.Next() {
-			if err := b.keyValue(t, it.Node()); err != nil {
+			if err := b.inlineKeyValue(m, s, it.Node(), path, depth); err != nil {
 				return nil, err
 			}
 		}
-		return t.m, nil
+		return m, nil
 	}
 	return b.scalar(n, src)
+}
+
+// inlineKeyValue adds one `a.b = v` of an inline table to m (go-toml has
+// already checked the inline table as a whole).
+func (b *builder) inlineKeyValue(m *value.Map, src map[string]any, e *unstable.Node, path string, depth int) error {
+	keys := keysOf(e)
+	var cur any = src
+	for i, k := range keys {
+		key, err := b.keyString(k)
+		if err != nil {
+			return err
+		}
+		p := value.AppendPath(path, key)
+		s, ok := cur.(map[string]any)
+		if !ok {
+			return b.mismatch(k.Raw, "inline table")
+		}
+		if cur, ok = s[key]; !ok {
+			return b.mismatch(k.Raw, "missing key "+strconv.Quote(key))
+		}
+		b.record(p, k.Raw)
+		if i == len(keys)-1 {
+			v, err := b.value(e.Value(), cur, p, depth+1)
+			if err != nil {
+				return err
+			}
+			m.Set(key, v)
+			return nil
+		}
+		if depth+1 > value.MaxDepth {
+			return b.errAt(k.Raw, "nesting deeper than %d levels", value.MaxDepth)
+		}
+		next, exists := m.Get(key)
+		nm, isMap := next.(*value.Map)
+		if !exists {
+			nm = value.NewMap(0)
+			m.Set(key, nm)
+		} else if !isMap {
+			return b.mismatch(k.Raw, "inline table")
+		}
+		m, path, depth = nm, p, depth+1
+	}
+	return nil
 }
 
 func (b *builder) scalar(n *unstable.Node, src any) (any, error) {
