@@ -1,0 +1,63 @@
+package textpos
+
+import (
+	"errors"
+	"math/rand"
+	"testing"
+
+	"github.com/gocfg/gocfg/gocore/errs"
+)
+
+func TestLineCol(t *testing.T) {
+	data := []byte("ab\né日x\n\nz")
+	cases := []struct{ off, line, col int }{
+		{0, 1, 1}, {2, 1, 3}, {3, 2, 1}, {5, 2, 2}, {8, 2, 3}, {9, 2, 4}, {10, 3, 1}, {11, 4, 1}, {12, 4, 2}, {99, 4, 2}, {-1, 1, 1},
+	}
+	lines := NewLines(data)
+	for _, c := range cases {
+		if l, col := LineCol(data, c.off); l != c.line || col != c.col {
+			t.Errorf("LineCol(%d) = %d:%d, want %d:%d", c.off, l, col, c.line, c.col)
+		}
+		if l, col := lines.Pos(c.off); l != c.line || col != c.col {
+			t.Errorf("Lines.Pos(%d) = %d:%d, want %d:%d", c.off, l, col, c.line, c.col)
+		}
+	}
+	r := rand.New(rand.NewSource(1))
+	buf := make([]byte, 300)
+	for i := 0; i < 200; i++ {
+		for j := range buf {
+			buf[j] = "a\né"[r.Intn(4)%3]
+		}
+		lines := NewLines(buf)
+		for off := 0; off <= len(buf); off += 7 {
+			l1, c1 := LineCol(buf, off)
+			l2, c2 := lines.Pos(off)
+			if l1 != l2 || c1 != c2 {
+				t.Fatalf("offset %d: %d:%d vs %d:%d", off, l1, c1, l2, c2)
+			}
+		}
+	}
+}
+
+func TestChecks(t *testing.T) {
+	if InvalidUTF8([]byte("ok é")) != -1 || InvalidUTF8([]byte("ab\xffc")) != 2 {
+		t.Error("InvalidUTF8")
+	}
+	err := CheckUTF8([]byte("a\n\xc3"))
+	var loc *errs.Located
+	if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) || loc.Line != 2 || loc.Column != 1 {
+		t.Errorf("CheckUTF8 = %#v", err)
+	}
+	if KeyProblem("fine.key é") != "" || KeyProblem("a\x00") == "" || KeyProblem("\xff") == "" {
+		t.Error("KeyProblem")
+	}
+	if err := TypeError("a.b", "x"); !errors.Is(err, errs.ErrTypeMismatch) {
+		t.Error("TypeError kind")
+	}
+	if _, err := ScalarString([]any{}, "p", "INI"); !errors.Is(err, errs.ErrTypeMismatch) {
+		t.Error("ScalarString list")
+	}
+	if s := Trim(string(make([]byte, 100))); len(s) != 63 {
+		t.Errorf("Trim len %d", len(s))
+	}
+}
