@@ -445,10 +445,12 @@ def bench_memory(res: Results, plan: Plan, quick: bool, gopy_mod: Any, gopy_why:
         for peer in ("gopy", "dict"):
             if peer not in growth:
                 continue
-            if growth[peer] >= floor_kib:
+            if growth[peer] >= floor_kib and growth["gocfg"] >= floor_kib:
                 add_ratio(rows["gocfg"], ratio(growth["gocfg"], growth[peer]), f"gocfg growth / {peer} growth")
             else:
-                rows["gocfg"].note += f"; {peer} grew {growth[peer]:.0f} KiB (under {floor_kib} KiB: no ratio)"
+                rows["gocfg"].note += f"; {peer} grew {growth[peer]:,.0f} KiB"
+        if growth["gocfg"] < floor_kib:
+            rows["gocfg"].note += f" (gocfg under {floor_kib} KiB: noise, no ratio)"
 
 
 # --------------------------------------------------- hooks: ~2 MB documents
