@@ -302,3 +302,24 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// TestOneLongLine decodes a minified document with many positions on one
+// line; column counting must stay linear (no timing is asserted).
+func TestOneLongLine(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"é":[`)
+	for i := 0; i < 200000; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"k":"日本"}`)
+	}
+	b.WriteString("]}")
+	d, err := Decode([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := d.Positions["é.199999.k"]; p.Line != 1 || p.Column != 8+199999*11 {
+		t.Errorf("position %v", p)
+	}
+}

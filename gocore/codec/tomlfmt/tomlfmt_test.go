@@ -289,3 +289,38 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 	})
 }
+
+// TestManyKeys decodes shapes that made go-toml's own key tracking (and an
+// earlier column count here) take time quadratic in their size; they must
+// stay fast. No timing is asserted: a regression shows as a slow test.
+func TestManyKeys(t *testing.T) {
+	const n = 20000
+	var inline, array, aot strings.Builder
+	inline.WriteString("a = {")
+	array.WriteString("a = [")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			inline.WriteString(", ")
+		}
+		inline.WriteString("k" + codectest.Itoa(i) + " = " + codectest.Itoa(i))
+		array.WriteString("{x = " + codectest.Itoa(i) + ", y = {z = 1}},")
+		aot.WriteString("[[t]]\nx = " + codectest.Itoa(i) + "\n[t.sub]\ny = 1\n")
+	}
+	inline.WriteString("}\n")
+	array.WriteString("]\n")
+	for _, doc := range []string{inline.String(), array.String(), aot.String()} {
+		d, err := Decode([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Positions) < n {
+			t.Errorf("only %d positions", len(d.Positions))
+		}
+	}
+	if _, err := Decode([]byte("a = {x = 1, x = 2}")); err == nil {
+		t.Error("duplicate key in an inline table accepted")
+	}
+	if _, err := Decode([]byte("a = {x.y = 1}\n[a.x]\n")); err == nil {
+		t.Error("inline table extended by a header")
+	}
+}
