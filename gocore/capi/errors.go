@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"unsafe"
 
+	"github.com/gocfg/gocfg/gocore/db"
 	"github.com/gocfg/gocfg/gocore/errs"
 )
 
@@ -24,6 +25,12 @@ func statusOf(err error) C.int {
 	switch {
 	case errors.Is(err, errs.ErrInvalidHandle):
 		return C.GOCFG_E_INVALID_HANDLE
+	case errors.Is(err, db.ErrConflict):
+		return C.GOCFG_E_CONFLICT
+	case errors.Is(err, db.ErrConnection):
+		return C.GOCFG_E_CONNECTION
+	case errors.Is(err, db.ErrAuth):
+		return C.GOCFG_E_AUTH
 	case errors.Is(err, errs.ErrInvalidArgument):
 		return C.GOCFG_E_INVALID_ARGUMENT
 	case errors.Is(err, errs.ErrNotFound):

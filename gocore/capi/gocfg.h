@@ -49,7 +49,10 @@ enum gocfg_status {
     GOCFG_E_IO = -6,               /* reading or writing a file failed */
     GOCFG_E_CLOSED = -7,           /* the object was closed */
     GOCFG_E_INTERNAL = -8,         /* a bug in gocfg (a recovered panic) */
-    GOCFG_E_CANCELLED = -9         /* the call's gocfg_cancel was triggered */
+    GOCFG_E_CANCELLED = -9,        /* the call's gocfg_cancel was triggered */
+    GOCFG_E_CONFLICT = -10,        /* database: compare-and-swap found another revision */
+    GOCFG_E_CONNECTION = -11,      /* database: store unreachable, timed out, TLS refused */
+    GOCFG_E_AUTH = -12             /* database: credentials or permission refused */
 };
 
 /* An opaque configuration handle. */
@@ -104,6 +107,42 @@ enum gocfg_type {
     GOCFG_TYPE_LIST = 9,
     GOCFG_TYPE_MAP = 10
 };
+
+/* An opaque handle to an open database (a persistent config store). */
+typedef struct gocfg_db gocfg_db;
+
+/* An opaque handle to a stream of change events from a database. */
+typedef struct gocfg_db_watch gocfg_db_watch;
+
+/*
+ * Options for gocfg_db_open. Every field may be NULL or 0 for its default.
+ * Strings are NUL-terminated UTF-8 and override the same setting in the
+ * URL; the library copies them during the call.
+ */
+typedef struct gocfg_db_options {
+    const char *username;  /* etcd user (overrides the URL's user:pass@) */
+    const char *password;  /* etcd password; never shown in errors or logs */
+    const char *ca_file;   /* etcd TLS: PEM file of the CA that signed the server */
+    const char *cert_file; /* etcd TLS: client certificate (PEM) */
+    const char *key_file;  /* etcd TLS: the client certificate's key (PEM) */
+    int64_t timeout_ms;    /* connect, request and lock-wait timeout; 0: 5000 */
+} gocfg_db_options;
+
+/* One stored revision, as gocfg_db_history lists them. */
+typedef struct gocfg_db_revision {
+    int64_t revision;
+    int64_t unix_nanos;    /* when it was saved (the saver's clock), ns since 1970 UTC */
+} gocfg_db_revision;
+
+/*
+ * A change seen by gocfg_db_watch_next. `name` is library memory: release
+ * it with gocfg_buffer_free(&event.name).
+ */
+typedef struct gocfg_db_event {
+    gocfg_buffer name;     /* the config saved or deleted (UTF-8, NUL-terminated) */
+    int64_t revision;      /* its new revision */
+    int deleted;           /* 1 for a delete, 0 for a save */
+} gocfg_db_event;
 
 /* Flags for gocfg_config_save. */
 enum gocfg_save_flags {
@@ -314,6 +353,147 @@ int gocfg_config_dump(gocfg_config *cfg, const char *format, size_t format_len,
 int gocfg_config_save(gocfg_config *cfg, const char *file, size_t file_len,
                       const char *format, size_t format_len, int flags,
                       gocfg_error **err);
+
+/* --------------------------------------------------------------- database */
+/*
+ * A database stores configs under names, with revisions, history,
+ * compare-and-swap, queries and change events, on one of three backends
+ * chosen by URL (the seed's db_open / db_query / db_close):
+ *
+ *   memory://                    in this process; each open is a new, empty store
+ *   sqlite:///abs/path.db        one file (created with mode 0600), shared safely
+ *   sqlite:rel/path.db, a/b.db   by processes; a string without a scheme is a path
+ *   etcd://[user:pass@]host:port[,host:port...]/prefix[?ca=F&cert=F&key=F&tls=true]
+ *
+ * Every backend has the same semantics:
+ *
+ *  - Names are non-empty UTF-8 of at most 1024 bytes; '/' separates levels
+ *    ("services/api"). Refused with GOCFG_E_INVALID_ARGUMENT: empty levels,
+ *    the levels "." and "..", control characters, '*', ':' and '\'.
+ *  - Revisions: the first save of a name is revision 1; each later save or
+ *    delete adds one. Numbers are never reused, even after a delete.
+ *  - Prefixes (names, watch) are level-wise: "" selects every name, "a"
+ *    selects "a" and the names below it ("a/b", not "ab"), "a/" only those
+ *    below it.
+ *  - Errors: a missing name or revision gives GOCFG_E_NOT_FOUND; a failed
+ *    compare-and-swap GOCFG_E_CONFLICT; an etcd cluster that cannot be
+ *    reached, does not answer within the timeout, or fails the TLS
+ *    handshake GOCFG_E_CONNECTION; refused credentials GOCFG_E_AUTH; other
+ *    storage failures GOCFG_E_IO; a closed database GOCFG_E_CLOSED.
+ *    Messages never contain a password.
+ *  - Every call that talks to the store takes a `gocfg_cancel *cancel`
+ *    (may be NULL) and returns GOCFG_E_CANCELLED once it is triggered.
+ *  - A gocfg_db may be used from several threads at once.
+ */
+
+/*
+ * Opens the store that url[0..url_len) names. opts may be NULL. On success
+ * *out holds a handle that the caller releases with gocfg_db_close().
+ * A malformed URL or option gives GOCFG_E_INVALID_ARGUMENT (the message
+ * does not quote the URL's password); a sqlite file that others may read or
+ * that belongs to another program is refused the same way.
+ */
+int gocfg_db_open(const char *url, size_t url_len, const gocfg_db_options *opts,
+                  gocfg_cancel *cancel, gocfg_db **out, gocfg_error **err);
+
+/*
+ * Closes a database: ends its watches (their gocfg_db_watch_next returns
+ * GOCFG_E_CLOSED), waits for the calls in progress on other threads, and
+ * releases the handle. NULL and already-closed handles are harmless no-ops.
+ * Watch handles stay valid until gocfg_db_watch_close().
+ */
+void gocfg_db_close(gocfg_db *db);
+
+/*
+ * Writes the store's URL without its password ("etcd://app@host:2379/cfg")
+ * into *out, for messages. Release *out with gocfg_buffer_free().
+ */
+int gocfg_db_describe(gocfg_db *db, gocfg_buffer *out, gocfg_error **err);
+
+/*
+ * Saves a copy of cfg as the next revision of name; *out_revision (may be
+ * NULL) receives that revision. expect_revision makes it a compare-and-swap:
+ * -1 saves unconditionally, 0 requires that name does not exist, n > 0
+ * requires that n is its latest revision; otherwise nothing is saved and
+ * the call gives GOCFG_E_CONFLICT. A save is atomic: a crash leaves the old
+ * revision or the new one, never a part of it.
+ */
+int gocfg_db_save(gocfg_db *db, const char *name, size_t name_len, gocfg_config *cfg,
+                  int64_t expect_revision, gocfg_cancel *cancel, int64_t *out_revision,
+                  gocfg_error **err);
+
+/*
+ * Loads revision `revision` of name (0: the latest) into a new config in
+ * *out (free with gocfg_config_free); *out_revision (may be NULL) receives
+ * the revision loaded. Dates, times and every other value type come back
+ * exactly as saved.
+ */
+int gocfg_db_load(gocfg_db *db, const char *name, size_t name_len, int64_t revision,
+                  gocfg_cancel *cancel, gocfg_config **out, int64_t *out_revision,
+                  gocfg_error **err);
+
+/* Removes name and its whole history. Its revision counter survives: a
+ * later save of the same name continues after the delete's revision. */
+int gocfg_db_delete(gocfg_db *db, const char *name, size_t name_len,
+                    gocfg_cancel *cancel, gocfg_error **err);
+
+/*
+ * Writes the existing names selected by prefix, sorted bytewise, into *out,
+ * each followed by one NUL byte. Release *out with gocfg_buffer_free().
+ */
+int gocfg_db_names(gocfg_db *db, const char *prefix, size_t prefix_len,
+                   gocfg_cancel *cancel, gocfg_buffer *out, gocfg_error **err);
+
+/*
+ * Lists the stored revisions of name, oldest first, into *out as an array
+ * of gocfg_db_revision: out->len / sizeof(gocfg_db_revision) entries at
+ * (gocfg_db_revision *)out->data. Release *out with gocfg_buffer_free().
+ */
+int gocfg_db_history(gocfg_db *db, const char *name, size_t name_len,
+                     gocfg_cancel *cancel, gocfg_buffer *out, gocfg_error **err);
+
+/*
+ * Runs a query, "<name-glob>:<path-glob>", over the latest revision of every
+ * config (the seed's db_query). Returns the number of matching leaves
+ * (>= 0), or a negative status. When rows is not NULL it receives the
+ * matches in the wire format (see "Wire format" above): a list of
+ * [name, path, value] lists, sorted by name, then path; release it with
+ * gocfg_buffer_free(). A malformed query gives GOCFG_E_INVALID_ARGUMENT.
+ *
+ * Language: the name glob is split at '/' into levels; '*' within a level
+ * matches any run of characters in it, a level "**" matches zero or more
+ * levels. The path glob is a dot path; a segment '*' matches one key or list
+ * index, '*' inside a segment any run of characters, a segment "**" zero or
+ * more segments; a quoted segment is literal. Only leaves (scalars, empty
+ * maps and lists) are returned. Examples: "svc-*:server.port", "**:**.port",
+ * "*:**", "services/api:tags.*".
+ */
+int64_t gocfg_db_query(gocfg_db *db, const char *expr, size_t expr_len,
+                       gocfg_cancel *cancel, gocfg_buffer *rows, gocfg_error **err);
+
+/*
+ * Starts watching the configs selected by prefix: every save and delete
+ * made after this call returns, by any client of the store (other
+ * processes, other machines for etcd), is queued for gocfg_db_watch_next,
+ * in order per name. Release *out with gocfg_db_watch_close().
+ */
+int gocfg_db_watch_open(gocfg_db *db, const char *prefix, size_t prefix_len,
+                        gocfg_db_watch **out, gocfg_error **err);
+
+/*
+ * Waits for the next event. timeout_ms < 0 waits without limit, 0 only
+ * polls. Returns 1 with the event in *event (release event->name with
+ * gocfg_buffer_free), 0 when the timeout passed with no event,
+ * GOCFG_E_CLOSED once the watch or its database was closed,
+ * GOCFG_E_CANCELLED when cancel was triggered, GOCFG_E_CONNECTION when the
+ * store stopped the stream. The call blocks only the calling thread.
+ */
+int gocfg_db_watch_next(gocfg_db_watch *watch, int64_t timeout_ms, gocfg_cancel *cancel,
+                        gocfg_db_event *event, gocfg_error **err);
+
+/* Stops a watch and releases its handle. NULL and already-closed handles
+ * are harmless no-ops. */
+void gocfg_db_watch_close(gocfg_db_watch *watch);
 
 #endif /* GOCFG_TYPES_ONLY */
 

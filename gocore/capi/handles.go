@@ -15,12 +15,14 @@ const (
 	kindConfig   registry.Kind = 1
 	kindDatabase registry.Kind = 2
 	kindCancel   registry.Kind = 3
+	kindDBWatch  registry.Kind = 4
 )
 
 func init() {
 	registry.RegisterKindName(kindConfig, "config")
 	registry.RegisterKindName(kindDatabase, "database")
 	registry.RegisterKindName(kindCancel, "cancel")
+	registry.RegisterKindName(kindDBWatch, "database watch")
 }
 
 func lookupConfig(h uintptr) (*store.Config, error) {
