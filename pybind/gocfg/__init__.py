@@ -9,8 +9,9 @@
 Importing gocfg does not load the Go library; the first Config does.
 """
 from .config import Config, Section, stats
-from .errors import (CancelledError, ClosedError, Error, FileError, ForkedProcessError, InternalError, MissingFileError,
-                     InvalidArgumentError, InvalidHandleError, KeyNotFoundError, ParseError,
+from .database import Database, Watch, WatchEvent
+from .errors import (AuthError, CancelledError, ClosedError, ConflictError, ConnectionError, Error, FileError,
+                     ForkedProcessError, InternalError, MissingFileError, InvalidArgumentError, InvalidHandleError, KeyNotFoundError, ParseError,
                      TypeMismatchError)
 
 __version__ = "0.1.0"
@@ -19,4 +20,7 @@ __all__ = [
     "Config", "Section", "stats", "Error", "CancelledError", "ClosedError", "FileError", "ForkedProcessError",
     "InternalError", "MissingFileError", "InvalidArgumentError", "InvalidHandleError", "KeyNotFoundError",
     "ParseError", "TypeMismatchError",
+    "Database", "Watch", "WatchEvent", "ConflictError", "AuthError",
+    # gocfg.ConnectionError is left out on purpose: `from gocfg import *`
+    # would shadow the built-in ConnectionError (of which it is a subclass).
 ]

@@ -6,7 +6,8 @@ from typing import Any, Dict, NoReturn, Optional, Type
 from . import _native
 import errno as _errno
 
-from .errors import (CancelledError, ClosedError, Error, FileError, InternalError, InvalidArgumentError,
+from .errors import (AuthError, CancelledError, ClosedError, ConflictError, ConnectionError, Error,
+                     FileError, InternalError, InvalidArgumentError,
                      InvalidHandleError, KeyNotFoundError, MissingFileError, ParseError,
                      TypeMismatchError)
 
@@ -21,6 +22,9 @@ E_IO = -6
 E_CLOSED = -7
 E_INTERNAL = -8
 E_CANCELLED = -9
+E_CONFLICT = -10
+E_CONNECTION = -11
+E_AUTH = -12
 
 _CLASSES: Dict[int, Type[Error]] = {
     E_INVALID_HANDLE: InvalidHandleError,
@@ -32,6 +36,9 @@ _CLASSES: Dict[int, Type[Error]] = {
     E_CLOSED: ClosedError,
     E_INTERNAL: InternalError,
     E_CANCELLED: CancelledError,
+    E_CONFLICT: ConflictError,
+    E_CONNECTION: ConnectionError,
+    E_AUTH: AuthError,
 }
 
 

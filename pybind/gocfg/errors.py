@@ -7,6 +7,7 @@ exactly as it does for a dict.
 """
 from __future__ import annotations
 
+import builtins
 from typing import Optional
 
 
@@ -73,3 +74,26 @@ class ForkedProcessError(Error, RuntimeError):
     parent, so a call from the child would hang. Use the ``spawn`` or
     ``forkserver`` start method of multiprocessing instead.
     """
+
+
+# ------------------------------------------------------------- databases
+
+class ConflictError(Error, RuntimeError):
+    """A compare-and-swap save found another revision than expected: someone
+    saved or deleted the config in between. Load it again and retry.
+
+    It derives from RuntimeError, not ValueError: the arguments were fine,
+    the store's state moved on, so code catching bad input must not
+    swallow it by accident.
+    """
+
+
+class ConnectionError(Error, builtins.ConnectionError):
+    """The store could not be reached, did not answer within the timeout, or
+    the TLS handshake failed. A Database stays usable: calls work again once
+    the store is back."""
+
+
+class AuthError(Error, PermissionError):
+    """The store refused the credentials (wrong user or password, none given
+    while authentication is on) or the operation."""
