@@ -1,0 +1,357 @@
+"""A real etcd server for the tests: loopback ports, a temporary data dir.
+
+The Database tests run against Debian's etcd-server package (binary
+/usr/bin/etcd), which .ci/run installs. EtcdServer starts one single-member
+cluster, can stop and start it again with its data (for the outage tests),
+turn authentication on, and speak TLS with certificates from a throw-away
+CA made by make_certs() (with Go's crypto packages, the way
+gocore/db/internal/dbtest does, so no extra Python package is needed).
+
+Usable on its own too: ``python tests/etcd_server.py`` starts a server and
+prints its URL until Ctrl-C (handy for bench/db_bench.py).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+ETCD = "/usr/bin/etcd"
+MISSING = (f"the etcd tests need a real etcd server at {ETCD}: install Debian's etcd-server "
+           "package (apt-get install -y etcd-server), as .ci/run does")
+
+
+def have_etcd() -> bool:
+    return os.path.isfile(ETCD) and os.access(ETCD, os.X_OK)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class TLSFiles:
+    """Server-side TLS: the server's certificate and key, and the CA its
+    clients' certificates must chain to (with client_cert_auth)."""
+
+    cert: str
+    key: str
+    ca: str
+    client_cert_auth: bool = True
+    # What the server's own health checks present (a client cert of the CA).
+    client_cert: Optional[str] = None
+    client_key: Optional[str] = None
+
+
+class EtcdServer:
+    """One etcd member on free loopback ports with its data under base_dir."""
+
+    def __init__(self, base_dir: str, tls: Optional[TLSFiles] = None,
+                 extra_args: Optional[List[str]] = None) -> None:
+        self.dir = tempfile.mkdtemp(prefix="etcd-", dir=base_dir)
+        self.tls = tls
+        self.extra_args = list(extra_args or [])
+        self.client_port = 0
+        self.peer_port = 0
+        self.proc: Optional[subprocess.Popen] = None
+        self._log: Any = None
+
+    # ------------------------------------------------------------ addresses
+
+    @property
+    def endpoint(self) -> str:
+        return f"127.0.0.1:{self.client_port}"
+
+    def url(self, prefix: str = "gocfg") -> str:
+        """An etcd:// URL for gocfg.Database with the given key prefix."""
+        return f"etcd://{self.endpoint}/{prefix.lstrip('/')}"
+
+    def _client_url(self) -> str:
+        return ("https://" if self.tls else "http://") + self.endpoint
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self, timeout: float = 30.0) -> "EtcdServer":
+        """Start the server (again, with the same ports and data after a
+        stop) and wait until it answers. On first start, ports are picked
+        afresh up to three times in case another process took one."""
+        if not have_etcd():
+            raise RuntimeError(MISSING)
+        if self.proc is not None:
+            raise RuntimeError("etcd is already running")
+        fresh = self.client_port == 0
+        last: Optional[Exception] = None
+        for _ in range(3 if fresh else 1):
+            if fresh:
+                self.client_port = free_port()
+                self.peer_port = free_port()
+                while self.peer_port == self.client_port:
+                    self.peer_port = free_port()
+            try:
+                self._spawn()
+                self._wait_healthy(timeout)
+                return self
+            except Exception as e:  # a port race, or a slow machine
+                last = e
+                self.stop()
+                shutil.rmtree(os.path.join(self.dir, "data"), ignore_errors=True)
+        raise RuntimeError(f"etcd did not come up: {last}\n{self.log_tail()}")
+
+    def _spawn(self) -> None:
+        peer = f"http://127.0.0.1:{self.peer_port}"
+        args = [
+            ETCD,
+            "--name", "n0",
+            "--data-dir", os.path.join(self.dir, "data"),
+            "--listen-client-urls", self._client_url(),
+            "--advertise-client-urls", self._client_url(),
+            "--listen-peer-urls", peer,
+            "--initial-advertise-peer-urls", peer,
+            "--initial-cluster", f"n0={peer}",
+            "--initial-cluster-state", "new",
+            "--heartbeat-interval", "10",
+            "--election-timeout", "100",
+            "--logger", "zap",
+            "--log-outputs", "stderr",
+            "--log-level", "warn",
+            *self.extra_args,
+        ]
+        if self.tls is not None:
+            args += ["--cert-file", self.tls.cert, "--key-file", self.tls.key,
+                     "--trusted-ca-file", self.tls.ca]
+            if self.tls.client_cert_auth:
+                args.append("--client-cert-auth")
+        # Take the server down with the test process, whatever happens to it
+        # (setpriv is in util-linux; without it the fixtures' stop() does).
+        setpriv = shutil.which("setpriv")
+        if setpriv:
+            args = [setpriv, "--pdeathsig", "KILL", "--", *args]
+        self._log = open(os.path.join(self.dir, "etcd.log"), "ab")
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+
+    def _ssl_context(self) -> Optional[ssl.SSLContext]:
+        if self.tls is None:
+            return None
+        ctx = ssl.create_default_context(cafile=self.tls.ca)
+        if self.tls.client_cert:
+            ctx.load_cert_chain(self.tls.client_cert, self.tls.client_key)
+        return ctx
+
+    def _request(self, path: str, body: Optional[Dict[str, Any]] = None,
+                 token: Optional[str] = None, timeout: float = 2.0) -> Dict[str, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self._client_url() + path, data=data)
+        if token:
+            req.add_header("Authorization", token)
+        with urllib.request.urlopen(req, timeout=timeout, context=self._ssl_context()) as resp:
+            return json.loads(resp.read() or b"{}")
+
+    def _wait_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        last: Any = None
+        while time.monotonic() < deadline:
+            assert self.proc is not None
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the server exited with status {self.proc.returncode}")
+            try:
+                if self._request("/health", timeout=1.0).get("health") == "true":
+                    return
+            except urllib.error.HTTPError as e:  # 503 until a leader is elected
+                last = e
+            except (OSError, ValueError) as e:
+                last = e
+            time.sleep(0.05)
+        raise RuntimeError(f"no answer within {timeout}s: {last}")
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL) and wait for it."""
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def remove(self) -> None:
+        """Stop the server and delete its directory."""
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log_tail(self, n: int = 3000) -> str:
+        try:
+            with open(os.path.join(self.dir, "etcd.log"), "rb") as f:
+                return f.read()[-n:].decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def __enter__(self) -> "EtcdServer":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.remove()
+
+    # ----------------------------------------------------------------- auth
+
+    def enable_auth(self, root_password: str, users: Optional[Dict[str, str]] = None) -> None:
+        """Create the root user (and the given users, with read-write access
+        to every key) and turn authentication on, through etcd's JSON
+        gateway (etcd 3.4: /v3/...)."""
+        self._request("/v3/auth/role/add", {"name": "root"})
+        self._request("/v3/auth/user/add", {"name": "root", "password": root_password})
+        self._request("/v3/auth/user/grant", {"user": "root", "role": "root"})
+        if users:
+            self._request("/v3/auth/role/add", {"name": "rw"})
+            # Every key: from "\0" to the end of the key space ("\0" as range_end).
+            self._request("/v3/auth/role/grant", {"name": "rw", "perm": {
+                "permType": "READWRITE", "key": _b64(b"\0"), "range_end": _b64(b"\0")}})
+            for name, pw in users.items():
+                self._request("/v3/auth/user/add", {"name": name, "password": pw})
+                self._request("/v3/auth/user/grant", {"user": name, "role": "rw"})
+        self._request("/v3/auth/enable", {})
+
+
+def _b64(b: bytes) -> str:
+    import base64
+
+    return base64.b64encode(b).decode()
+
+
+# --------------------------------------------------------------- certificates
+
+_CERTGEN = r'''
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+type ca struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+}
+
+func serial() *big.Int {
+	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 126))
+	check(err)
+	return n.Add(n, big.NewInt(1))
+}
+
+func check(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+func write(dir, name, typ string, der []byte) {
+	check(os.WriteFile(filepath.Join(dir, name), pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600))
+}
+
+func newCA(dir, name string) *ca {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	check(err)
+	tmpl := &x509.Certificate{
+		SerialNumber: serial(), Subject: pkix.Name{CommonName: name + " test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	check(err)
+	cert, err := x509.ParseCertificate(der)
+	check(err)
+	write(dir, name+"-ca.pem", "CERTIFICATE", der)
+	return &ca{cert, key}
+}
+
+func (c *ca) issue(dir, name string) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	check(err)
+	tmpl := &x509.Certificate{
+		SerialNumber: serial(), Subject: pkix.Name{CommonName: name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, c.cert, &key.PublicKey, c.key)
+	check(err)
+	write(dir, name+".pem", "CERTIFICATE", der)
+	kder, err := x509.MarshalECPrivateKey(key)
+	check(err)
+	write(dir, name+"-key.pem", "EC PRIVATE KEY", kder)
+}
+
+func main() {
+	dir := os.Args[1]
+	good := newCA(dir, "good")
+	good.issue(dir, "server")
+	good.issue(dir, "client")
+	other := newCA(dir, "other")
+	other.issue(dir, "stranger")
+}
+'''
+
+
+def make_certs(dir: str) -> Dict[str, str]:
+    """Make two throw-away CAs in dir: "good", which signs a server and a
+    client certificate for 127.0.0.1/localhost, and "other", which signs a
+    stranger's. Returns the file paths by role."""
+    go = shutil.which("go")
+    if go is None:
+        raise RuntimeError("making test certificates needs the Go toolchain on PATH")
+    src_dir = tempfile.mkdtemp(prefix="certgen-", dir=dir)
+    src = os.path.join(src_dir, "certgen.go")
+    with open(src, "w") as f:
+        f.write(_CERTGEN)
+    env = dict(os.environ, GO111MODULE="on", GOFLAGS="-mod=mod")
+    proc = subprocess.run([go, "run", src, dir], cwd=src_dir, env=env, capture_output=True, text=True,
+                          timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"generating certificates failed: {proc.stderr}")
+    p = lambda name: os.path.join(dir, name)  # noqa: E731
+    return {
+        "ca": p("good-ca.pem"), "other_ca": p("other-ca.pem"),
+        "server_cert": p("server.pem"), "server_key": p("server-key.pem"),
+        "client_cert": p("client.pem"), "client_key": p("client-key.pem"),
+        "stranger_cert": p("stranger.pem"), "stranger_key": p("stranger-key.pem"),
+    }
+
+
+if __name__ == "__main__":
+    base = tempfile.mkdtemp(prefix="gocfg-etcd-")
+    with EtcdServer(base, extra_args=["--max-request-bytes", str(16 << 20)]) as server:
+        print(server.url(), flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    shutil.rmtree(base, ignore_errors=True)

@@ -1,0 +1,899 @@
+"""gocfg.Database: one suite, every backend (memory, SQLite, a real etcd).
+
+The parametrized tests run the same code against memory://, a SQLite file
+and an etcd server that the session starts on loopback ports
+(tests/etcd_server.py; Debian's etcd-server package, which .ci/run
+installs). Without /usr/bin/etcd the etcd cases fail, saying so: they are
+not optional. Then come the faults (a writer killed mid-save, two processes
+racing with compare-and-swap, etcd going away and coming back, auth, TLS),
+input checks, secrets and leaks.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import uuid
+
+import pytest
+
+import etcd_server
+import gocfg
+from conftest import settled_stats
+
+BACKENDS = ["memory", "sqlite", "etcd"]
+PERSISTENT = ["sqlite", "etcd"]
+
+
+# ------------------------------------------------------------------ fixtures
+
+def _need_etcd() -> None:
+    if not etcd_server.have_etcd():
+        pytest.fail(etcd_server.MISSING, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def etcd(tmp_path_factory):
+    """The etcd server the parametrized tests share (each test uses a key
+    prefix of its own)."""
+    _need_etcd()
+    server = etcd_server.EtcdServer(str(tmp_path_factory.mktemp("etcd")))
+    server.start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture
+def own_etcd(tmp_path):
+    """A server for one test, which may stop it or turn auth on."""
+    _need_etcd()
+    servers = []
+
+    def start(**kw):
+        s = etcd_server.EtcdServer(str(tmp_path), **kw).start()
+        servers.append(s)
+        return s
+
+    yield start
+    for s in servers:
+        s.remove()
+
+
+def make_url(kind: str, request, tmp_path) -> str:
+    if kind == "memory":
+        return "memory://"
+    if kind == "sqlite":
+        return f"sqlite://{tmp_path}/store.db"
+    return request.getfixturevalue("etcd").url(f"t-{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture(params=BACKENDS)
+def url(request, tmp_path) -> str:
+    return make_url(request.param, request, tmp_path)
+
+
+@pytest.fixture(params=PERSISTENT)
+def persistent_url(request, tmp_path) -> str:
+    return make_url(request.param, request, tmp_path)
+
+
+@pytest.fixture
+def db(url):
+    d = gocfg.Database.open(url, timeout=10)
+    yield d
+    d.close()
+
+
+def second_client(d: gocfg.Database, url: str) -> gocfg.Database:
+    """Another client of the same store (for memory, the same Database:
+    each memory:// open is a store of its own)."""
+    if url == "memory://":
+        return d
+    return gocfg.Database.open(url, timeout=10)
+
+
+def run_child(code: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def start_child(code: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+# --------------------------------------------------------- basic operations
+
+UTC = dt.timezone.utc
+SAMPLE = {
+    "name": "api",
+    "server": {"host": "0.0.0.0", "port": 8080, "tls": True, "ratio": 0.25},
+    "tags": ["a", "b", "c"],
+    "limits": {"max": 2**63 - 1, "min": -(2**63), "inf": math.inf},
+    "nothing": None,
+    "empty": {},
+    "none": [],
+    "unicode": "h\u00e9llo \u2603 \U0001f600",
+    "when": dt.datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC),
+    "when_local": dt.datetime(2024, 5, 6, 7, 8, 9, 654321),
+    "when_offset": dt.datetime(2024, 5, 6, 7, 8, 9, 1, tzinfo=dt.timezone(dt.timedelta(hours=-3, minutes=-30))),
+    "day": dt.date(1999, 12, 31),
+    "clock": dt.time(23, 59, 58, 999999),
+    "nested": {"deep": {"list": [1, [2, {"x": [3]}]]}},
+}
+
+
+def test_save_load_roundtrip_every_type(db):
+    rev = db.save("services/api", SAMPLE)
+    assert rev == 1
+    with db.load("services/api") as cfg:
+        assert isinstance(cfg, gocfg.Config)
+        got = cfg.to_dict()
+    assert got == SAMPLE
+    assert list(got) == list(SAMPLE)  # key order is kept
+    assert got["when_offset"].utcoffset() == dt.timedelta(hours=-3, minutes=-30)
+    assert got["when_local"].tzinfo is None
+
+
+def test_revisions_and_loading_old_ones(db):
+    with gocfg.Config({"v": 1}) as cfg:
+        assert db.save("a", cfg) == 1
+        cfg["v"] = 2
+        assert db.save("a", cfg) == 2
+        assert cfg["v"] == 2  # the Config is untouched and still usable
+    assert db.save("a", {"v": 3}) == 3
+    assert db.load("a")["v"] == 3
+    assert db.load("a", 1).to_dict() == {"v": 1}
+    assert db.load("a", revision=2).to_dict() == {"v": 2}
+    cfg, rev = db.load_with_revision("a")
+    assert (cfg.to_dict(), rev) == ({"v": 3}, 3)
+    cfg.close()
+    assert db.save("b", {}) == 1  # revisions count per name
+
+
+def test_loaded_config_is_independent(db):
+    db.save("a", {"v": 1})
+    cfg = db.load("a")
+    cfg["v"] = 99
+    assert db.load("a")["v"] == 1
+    cfg.close()
+
+
+def test_save_accepts_sections_and_mappings(db):
+    with gocfg.Config({"outer": {"inner": 1}}) as cfg:
+        db.save("section", cfg["outer"])
+    assert db.load("section").to_dict() == {"inner": 1}
+    from collections import OrderedDict
+
+    db.save("ordered", OrderedDict([("z", 1), ("a", 2)]))
+    assert list(db.load("ordered")) == ["z", "a"]
+
+
+def test_missing_names_and_revisions(db):
+    with pytest.raises(gocfg.KeyNotFoundError):
+        db.load("nope")
+    with pytest.raises(KeyError):
+        db.load("nope")
+    db.save("a", {"v": 1})
+    with pytest.raises(gocfg.KeyNotFoundError):
+        db.load("a", 2)
+    with pytest.raises(gocfg.KeyNotFoundError):
+        db.delete("nope")
+    with pytest.raises(gocfg.KeyNotFoundError):
+        db.history("nope")
+
+
+def test_compare_and_swap(db):
+    assert db.save("c", {"v": 1}, expect_revision=0) == 1
+    with pytest.raises(gocfg.ConflictError) as e:
+        db.save("c", {"v": "lost"}, expect_revision=0)  # exists already
+    assert isinstance(e.value, RuntimeError) and isinstance(e.value, gocfg.Error)
+    assert db.save("c", {"v": 2}, expect_revision=1) == 2
+    with pytest.raises(gocfg.ConflictError):
+        db.save("c", {"v": "lost"}, expect_revision=1)  # someone saved in between
+    with pytest.raises(gocfg.ConflictError):
+        db.save("c", {"v": "lost"}, expect_revision=7)  # never was
+    with pytest.raises(gocfg.ConflictError):
+        db.save("new", {"v": "lost"}, expect_revision=1)  # does not exist
+    assert db.load_with_revision("c")[1] == 2 and db.load("c")["v"] == 2  # nothing saved
+    assert db.names() == ["c"]
+
+
+def test_delete_keeps_the_revision_counter(db):
+    db.save("d", {"v": 1})
+    db.save("d", {"v": 2})
+    db.delete("d")  # uses up revision 3
+    assert db.names() == []
+    with pytest.raises(gocfg.KeyNotFoundError):
+        db.load("d", 1)  # history is gone too
+    with pytest.raises(gocfg.ConflictError):
+        db.save("d", {"v": 3}, expect_revision=2)  # the old revision is not current
+    assert db.save("d", {"v": 3}, expect_revision=0) == 4  # never reused: no ABA
+    assert [r for r, _ in db.history("d")] == [4]
+
+
+def test_names_are_levelwise_and_sorted(db):
+    for n in ["b", "a", "a/x", "a/y/z", "ab", "services/api", "services/web", "é/ü"]:
+        db.save(n, {})
+    assert db.names() == ["a", "a/x", "a/y/z", "ab", "b", "services/api", "services/web", "é/ü"]
+    assert db.names("a") == ["a", "a/x", "a/y/z"]
+    assert db.names("a/") == ["a/x", "a/y/z"]
+    assert db.names("services") == ["services/api", "services/web"]
+    assert db.names("zzz") == []
+    assert "a/x" in db and "nope" not in db and 42 not in db
+
+
+def test_history(db):
+    before = dt.datetime.now(UTC) - dt.timedelta(seconds=5)
+    for i in range(3):
+        db.save("h", {"i": i})
+    hist = db.history("h")
+    after = dt.datetime.now(UTC) + dt.timedelta(seconds=5)
+    assert [r for r, _ in hist] == [1, 2, 3]
+    times = [t for _, t in hist]
+    assert all(t.tzinfo is not None and t.utcoffset() == dt.timedelta(0) for t in times)
+    assert times == sorted(times) and before <= times[0] and times[-1] <= after
+
+
+def test_query(db):
+    db.save("services/api", {"server": {"port": 8080, "host": "a"}, "tags": [f"t{i}" for i in range(12)]})
+    db.save("services/web", {"server": {"port": 80}})
+    db.save("services/web/v2", {"server": {"port": 81}})
+    db.save("other", {"server": {"port": 1}, "when": dt.date(2020, 1, 2)})
+    assert db.query("services/*:server.port") == [("services/api", "server.port", 8080),
+                                                  ("services/web", "server.port", 80)]
+    assert db.query("services/**:server.port") == [("services/api", "server.port", 8080),
+                                                   ("services/web", "server.port", 80),
+                                                   ("services/web/v2", "server.port", 81)]
+    assert [r[2] for r in db.query("**:server.port")] == [1, 8080, 80, 81]
+    tags = db.query("services/api:tags.*")
+    assert [p for _, p, _ in tags][:3] == ["tags.0", "tags.1", "tags.2"]  # numeric order
+    assert tags[-1] == ("services/api", "tags.11", "t11")
+    assert db.query("other:when") == [("other", "when", dt.date(2020, 1, 2))]
+    assert db.query("*:ser*.po*") == [("other", "server.port", 1)]
+    assert db.query("nothing/*:**") == []
+    for bad in ["", "no-colon", ":x", "x:", "a//b:x", "a**:x", "*:a..b"]:
+        with pytest.raises(gocfg.InvalidArgumentError):
+            db.query(bad)
+
+
+def test_concurrent_threads_compare_and_swap(url):
+    with gocfg.Database.open(url, timeout=10) as d:
+        d.save("counter", {"n": 0})
+        errors = []
+
+        def work():
+            try:
+                for _ in range(25):
+                    while True:
+                        cfg, rev = d.load_with_revision("counter")
+                        with cfg:
+                            cfg["n"] += 1
+                            try:
+                                d.save("counter", cfg, expect_revision=rev)
+                                break
+                            except gocfg.ConflictError:
+                                continue
+            except Exception as e:  # pragma: no cover - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors
+        assert d.load("counter")["n"] == 100
+
+
+# --------------------------------------------------------------------- watch
+
+def collect(w, n, limit=15.0):
+    out = []
+    deadline = time.monotonic() + limit
+    for ev in w:
+        out.append(ev)
+        if len(out) == n or time.monotonic() > deadline:
+            break
+    return out
+
+
+def test_watch_delivers_changes_from_other_clients(db, url):
+    other = second_client(db, url)
+    try:
+        with db.watch("services", timeout=20) as w, db.watch("services/api", timeout=20) as exact:
+            other.save("services/api", {"v": 1})
+            other.save("elsewhere", {"v": 1})     # not selected
+            other.save("servicesX", {"v": 1})     # not selected: prefixes are level-wise
+            other.save("services/web", {"v": 1})
+            other.save("services/api", {"v": 2})
+            other.delete("services/api")
+            events = collect(w, 4)
+            assert events == [
+                gocfg.WatchEvent("services/api", 1, False),
+                gocfg.WatchEvent("services/web", 1, False),
+                gocfg.WatchEvent("services/api", 2, False),
+                gocfg.WatchEvent("services/api", 3, True),
+            ]
+            name, rev, deleted = events[0]  # a named tuple
+            assert (name, rev, deleted) == ("services/api", 1, False)
+            assert collect(exact, 3) == [e for e in events if e.name == "services/api"]
+        assert w.closed
+    finally:
+        if other is not db:
+            other.close()
+
+
+def test_watch_starts_when_watch_returns(db):
+    w = db.watch()
+    db.save("early", {})  # before the first next(): must not be missed
+    assert next(w) == gocfg.WatchEvent("early", 1, False)
+    w.close()
+    w.close()
+    assert list(w) == []
+
+
+def test_watch_ends_on_timeout(db):
+    w = db.watch("quiet", timeout=0.5)
+    t0 = time.monotonic()
+    assert list(w) == []
+    took = time.monotonic() - t0
+    assert 0.4 <= took < 2.5, took
+    assert w.closed
+
+
+def test_watch_ends_when_closed_from_another_thread(url):
+    d = gocfg.Database.open(url, timeout=10)
+    got, done = [], threading.Event()
+
+    def consume():
+        for ev in d.watch("x"):
+            got.append(ev)
+        done.set()
+
+    t = threading.Thread(target=consume)
+    t.start()
+    time.sleep(0.3)
+    d.save("x", {})
+    deadline = time.monotonic() + 10
+    while not got and time.monotonic() < deadline:
+        time.sleep(0.02)
+    t0 = time.monotonic()
+    d.close()
+    assert done.wait(3), "the watch did not end when the Database was closed"
+    assert time.monotonic() - t0 < 3
+    t.join()
+    assert got == [gocfg.WatchEvent("x", 1, False)]
+
+
+CHILD_WATCH = """
+    import sys, gocfg
+    db = gocfg.Database.open(sys.argv[1], timeout=10)
+    w = db.watch("x")
+    print("watching", flush=True)
+    try:
+        for ev in w:
+            print(ev, flush=True)
+    finally:
+        db.close()
+"""
+
+
+def test_ctrl_c_interrupts_a_blocked_watch(url):
+    child = start_child(CHILD_WATCH, url)
+    try:
+        assert child.stdout.readline().strip() == "watching", child.stderr.read()
+        time.sleep(0.3)  # well inside gocfg_db_watch_next by now
+        t0 = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=10)
+        took = time.monotonic() - t0
+    finally:
+        child.kill()
+    assert child.returncode != 0
+    assert err.rstrip().endswith("KeyboardInterrupt"), err
+    assert took < 2.0, took
+
+
+CHILD_OPEN_SILENT = """
+    import sys, gocfg
+    print("opening", flush=True)
+    gocfg.Database.open(sys.argv[1], timeout=60)
+"""
+
+
+def test_ctrl_c_interrupts_a_slow_open():
+    # A server that accepts connections and never answers: open would wait
+    # for the whole timeout.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        child = start_child(CHILD_OPEN_SILENT, f"etcd://127.0.0.1:{silent.getsockname()[1]}/x")
+        try:
+            assert child.stdout.readline().strip() == "opening"
+            time.sleep(0.5)
+            t0 = time.monotonic()
+            child.send_signal(signal.SIGINT)
+            _, err = child.communicate(timeout=10)
+            took = time.monotonic() - t0
+        finally:
+            child.kill()
+    assert err.rstrip().endswith("KeyboardInterrupt"), err
+    assert took < 2.0, took
+
+
+# -------------------------------------------------------------------- faults
+
+CHILD_WRITER = """
+    import sys, gocfg
+    db = gocfg.Database.open(sys.argv[1], timeout=30)
+    i = 0
+    while True:
+        i += 1
+        # every part of a revision names the same i: a torn write would show
+        db.save("big", {"i": i, "payload": [i] * 20000, "text": str(i) * 50000, "tail": i})
+        if i == 1:
+            print("saving", flush=True)
+"""
+
+
+def check_whole(cfg: gocfg.Config, rev: int = None) -> int:
+    d = cfg.to_dict()
+    i = d["i"]
+    assert d["tail"] == i and d["payload"] == [i] * 20000 and d["text"] == str(i) * 50000, "torn revision"
+    if rev is not None:
+        assert i == rev
+    return i
+
+
+def test_writer_killed_mid_save_leaves_no_torn_revision(persistent_url):
+    for round_ in range(3):
+        child = start_child(CHILD_WRITER, persistent_url)
+        try:
+            assert child.stdout.readline().strip() == "saving", child.stderr.read()
+            time.sleep(0.2 + 0.23 * round_)  # somewhere in the middle of a save
+        finally:
+            child.send_signal(signal.SIGKILL)
+            child.communicate()
+        with gocfg.Database.open(persistent_url, timeout=10) as d:
+            cfg, rev = d.load_with_revision("big")
+            with cfg:
+                check_whole(cfg)
+            revs = [r for r, _ in d.history("big")]
+            assert revs == list(range(revs[0], rev + 1))  # every save whole, none half-recorded
+            for r in (revs[0], rev):  # old revisions intact too
+                with d.load("big", r) as old:
+                    assert check_whole(old) > 0
+            d.delete("big")  # next round starts afresh (revisions continue)
+
+
+CHILD_INCREMENT = """
+    import sys, gocfg
+    db = gocfg.Database.open(sys.argv[1], timeout=30)
+    conflicts = 0
+    print("ready", flush=True)
+    sys.stdin.readline()  # start together
+    for _ in range(int(sys.argv[2])):
+        while True:
+            cfg, rev = db.load_with_revision("counter")
+            cfg["n"] += 1
+            try:
+                db.save("counter", cfg, expect_revision=rev)
+                break
+            except gocfg.ConflictError:
+                conflicts += 1
+            finally:
+                cfg.close()
+    db.close()
+    print("conflicts", conflicts, flush=True)
+"""
+
+
+def test_two_processes_compare_and_swap_increments_end_at_exactly_1000(persistent_url):
+    with gocfg.Database.open(persistent_url, timeout=10) as d:
+        d.save("counter", {"n": 0}, expect_revision=0)
+    children = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(CHILD_INCREMENT), persistent_url, "500"],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True) for _ in range(2)]
+    try:
+        for c in children:
+            assert c.stdout.readline().strip() == "ready", c.stderr.read()
+        for c in children:
+            c.stdin.write("go\n")
+            c.stdin.flush()
+        outs = [c.communicate(timeout=300) for c in children]
+    finally:
+        for c in children:
+            c.kill()
+    for c, (out, err) in zip(children, outs):
+        assert c.returncode == 0, err
+        assert "conflicts" in out
+    with gocfg.Database.open(persistent_url, timeout=10) as d:
+        cfg, rev = d.load_with_revision("counter")
+        assert cfg["n"] == 1000
+        assert rev == 1001
+        cfg.close()
+
+
+def test_etcd_outage_gives_connection_error_then_recovers_without_reopening(own_etcd):
+    server = own_etcd()
+    timeout = 1.0
+    d = gocfg.Database.open(server.url("outage"), timeout=timeout)
+    try:
+        d.save("a", {"v": 1})
+        w = d.watch("a")
+        server.stop()
+        calls = {
+            "load": lambda: d.load("a"),
+            "save": lambda: d.save("a", {"v": 2}),
+            "names": lambda: d.names(),
+            "history": lambda: d.history("a"),
+            "delete": lambda: d.delete("a"),
+            "query": lambda: d.query("*:**"),
+        }
+        for what, call in calls.items():
+            t0 = time.monotonic()
+            with pytest.raises(gocfg.ConnectionError) as e:
+                call()
+            took = time.monotonic() - t0
+            assert isinstance(e.value, ConnectionError)  # the built-in one too
+            assert took < timeout + 2.0, (what, took)  # slack for a busy machine
+        server.start()
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                assert d.load("a").to_dict() == {"v": 1}
+                break
+            except gocfg.ConnectionError:
+                assert time.monotonic() < deadline, "still failing 15 s after the restart"
+                time.sleep(0.1)
+        assert d.save("a", {"v": 2}, expect_revision=1) == 2
+        assert next(w) == gocfg.WatchEvent("a", 2, False)  # the watch survived
+        w.close()
+    finally:
+        d.close()
+
+
+def test_etcd_unreachable_fails_fast_with_connection_error():
+    port = etcd_server.free_port()
+    t0 = time.monotonic()
+    with pytest.raises(gocfg.ConnectionError) as e:
+        gocfg.Database.open(f"etcd://bob:Hunter2-secret@127.0.0.1:{port}/x", timeout=1)
+    assert time.monotonic() - t0 < 3
+    assert "Hunter2-secret" not in str(e.value) and "Hunter2-secret" not in repr(e.value)
+
+
+PASSWORD = "r00t:Pa55/w@rd#x"
+
+
+def test_etcd_auth(own_etcd):
+    server = own_etcd()
+    server.enable_auth(PASSWORD)
+    from urllib.parse import quote
+
+    good = f"etcd://root:{quote(PASSWORD, safe='')}@{server.endpoint}/auth"
+    with gocfg.Database.open(good, timeout=5) as d:
+        d.save("secret", {"token": "t0ps3cret"})
+        assert PASSWORD not in repr(d) and quote(PASSWORD, safe="") not in repr(d)
+        assert "root@" in repr(d)
+
+    bad = f"etcd://root:wrong-Pa55word@{server.endpoint}/auth"
+    with pytest.raises(gocfg.AuthError) as e:
+        gocfg.Database.open(bad, timeout=5)
+    assert isinstance(e.value, PermissionError)
+    assert "wrong-Pa55word" not in str(e.value)
+    with pytest.raises(gocfg.AuthError):
+        gocfg.Database.open(server.url("auth"), timeout=5)  # no credentials at all
+    with pytest.raises(gocfg.AuthError) as e:  # keyword arguments override the URL
+        gocfg.Database.open(good, username="root", password="kw-wrong-pw", timeout=5)
+    assert "kw-wrong-pw" not in str(e.value)
+    with gocfg.Database.open(server.url("auth"), username="root", password=PASSWORD, timeout=5) as d:
+        assert d.load("secret")["token"] == "t0ps3cret"
+        assert PASSWORD not in repr(d)
+
+
+CHILD_LEAK = """
+    import sys, gocfg
+    for url in sys.argv[1:]:
+        try:
+            gocfg.Database.open(url, timeout=2)
+        except gocfg.Error as e:
+            print(type(e).__name__, e)
+            import traceback; traceback.print_exc()
+"""
+
+
+def test_passwords_never_reach_messages_or_logs(own_etcd):
+    server = own_etcd()
+    server.enable_auth(PASSWORD)
+    secret = "Zq9-leak-canary"
+    port = etcd_server.free_port()
+    urls = [
+        f"etcd://root:{secret}@{server.endpoint}/p",           # refused
+        f"etcd://root:{secret}@127.0.0.1:{port}/p",             # unreachable
+        f"etcd://root:{secret}@[::1/p",                          # malformed
+        f"etcd://root:{secret}@{server.endpoint}/p?ca=/nonexistent/ca.pem",
+        f"ftp://root:{secret}@host/p",                           # unknown scheme
+    ]
+    proc = run_child(CHILD_LEAK, *urls)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout + proc.stderr
+    assert proc.stdout.count("\n") >= len(urls), out
+    assert secret not in out
+    with pytest.raises(gocfg.Error) as e:
+        gocfg.Database.open(server.url("p"), username="root", password=secret, timeout=2)
+    assert secret not in str(e.value)
+
+
+def test_etcd_tls_with_a_test_ca(own_etcd, tmp_path):
+    certs = etcd_server.make_certs(str(tmp_path))
+    tls = etcd_server.TLSFiles(cert=certs["server_cert"], key=certs["server_key"], ca=certs["ca"],
+                               client_cert=certs["client_cert"], client_key=certs["client_key"])
+    server = own_etcd(tls=tls)
+    # Keyword arguments.
+    with gocfg.Database.open(server.url("tls"), ca=certs["ca"], cert=certs["client_cert"],
+                             key=certs["client_key"], timeout=5) as d:
+        assert d.save("a", {"v": 1}) == 1
+    # URL parameters.
+    from urllib.parse import urlencode
+
+    q = urlencode({"ca": certs["ca"], "cert": certs["client_cert"], "key": certs["client_key"]})
+    with gocfg.Database.open(f"{server.url('tls')}?{q}", timeout=5) as d:
+        assert d.load("a")["v"] == 1
+    # A CA that did not sign the server's certificate is refused, at once.
+    t0 = time.monotonic()
+    with pytest.raises(gocfg.ConnectionError) as e:
+        gocfg.Database.open(server.url("tls"), ca=certs["other_ca"], cert=certs["client_cert"],
+                            key=certs["client_key"], timeout=5)
+    assert time.monotonic() - t0 < 5
+    assert "certificate" in str(e.value)
+    # A client certificate from a CA the server does not trust.
+    with pytest.raises(gocfg.ConnectionError):
+        gocfg.Database.open(server.url("tls"), ca=certs["ca"], cert=certs["stranger_cert"],
+                            key=certs["stranger_key"], timeout=5)
+    # Plain text to a TLS port.
+    with pytest.raises(gocfg.ConnectionError):
+        gocfg.Database.open(server.url("tls"), timeout=1)
+    # A missing file is a file error, found before connecting.
+    with pytest.raises(gocfg.Error):
+        gocfg.Database.open(server.url("tls"), ca=str(tmp_path / "missing.pem"), timeout=5)
+
+
+# ---------------------------------------------------------------- SQLite only
+
+def test_sqlite_file_is_private_and_url_forms_work(tmp_path, monkeypatch):
+    old = os.umask(0)
+    try:
+        path = tmp_path / "private.db"
+        with gocfg.Database.open(path) as d:  # a bare path (os.PathLike)
+            d.save("a", {"v": 1})
+    finally:
+        os.umask(old)
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    with gocfg.Database.open(f"sqlite://{path}") as d:
+        assert d.load("a")["v"] == 1
+        assert repr(d).startswith("<gocfg.Database ") and str(path) in repr(d)
+    monkeypatch.chdir(tmp_path)
+    with gocfg.Database.open("sqlite:private.db") as d:  # relative
+        assert d.load("a")["v"] == 1
+    with gocfg.Database.open(str(path)) as d:
+        assert d.names() == ["a"]
+    # A file others may read is refused rather than used.
+    loose = tmp_path / "loose.db"
+    loose.touch()
+    os.chmod(loose, 0o644)
+    with pytest.raises(gocfg.InvalidArgumentError):
+        gocfg.Database.open(loose)
+    # A file that is not a database.
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    os.chmod(junk, 0o600)
+    with pytest.raises(gocfg.Error):
+        gocfg.Database.open(junk).names()
+
+
+def test_sqlite_watch_sees_other_processes(tmp_path):
+    url = f"sqlite://{tmp_path}/w.db"
+    with gocfg.Database.open(url) as d:
+        w = d.watch("x", timeout=15)
+        proc = run_child("""
+            import sys, gocfg
+            with gocfg.Database.open(sys.argv[1]) as d:
+                d.save("x", {"v": 1})
+                d.save("x/y", {"v": 1})
+                d.delete("x")
+        """, url)
+        assert proc.returncode == 0, proc.stderr
+        assert collect(w, 3) == [gocfg.WatchEvent("x", 1, False), gocfg.WatchEvent("x/y", 1, False),
+                                 gocfg.WatchEvent("x", 2, True)]
+        w.close()
+
+
+# ---------------------------------------------------------------- bad input
+
+def test_bad_names_are_refused(db):
+    for bad in ["", "/a", "a/", "a//b", "a/../b", "./a", "a\0b", "a*b", "a:b", "a\\b", "a\nb",
+                "x" * 1025]:
+        with pytest.raises(gocfg.InvalidArgumentError):
+            db.save(bad, {})
+        with pytest.raises(gocfg.InvalidArgumentError):
+            db.load(bad)
+        with pytest.raises(gocfg.InvalidArgumentError):
+            db.delete(bad)
+    with pytest.raises(gocfg.InvalidArgumentError):
+        db.save("\ud800", {})  # a lone surrogate
+    for wrong in [None, 1, b"a", ["a"]]:
+        with pytest.raises(TypeError):
+            db.save(wrong, {})
+        with pytest.raises(TypeError):
+            db.load(wrong)
+        with pytest.raises(TypeError):
+            db.names(wrong)
+        with pytest.raises(TypeError):
+            db.query(wrong)
+        with pytest.raises(TypeError):
+            db.watch(wrong)
+    for bad_prefix in ["/a", "a//", "a\0"]:
+        with pytest.raises(gocfg.InvalidArgumentError):
+            db.names(bad_prefix)
+        with pytest.raises(gocfg.InvalidArgumentError):
+            db.watch(bad_prefix)
+    assert db.names() == []  # nothing was stored
+
+
+def test_bad_arguments_are_refused(db):
+    db.save("a", {})
+    with pytest.raises(TypeError):
+        db.save("a", None)
+    with pytest.raises(TypeError):
+        db.save("a", [("k", "v")])
+    with pytest.raises(TypeError):
+        db.save("a", {1: "int key"})
+    with pytest.raises(TypeError):
+        db.save("a", {"v": object()})
+    for bad in [-1, -2, 2**63]:
+        with pytest.raises(gocfg.InvalidArgumentError):
+            db.save("a", {}, expect_revision=bad)
+    for wrong in ["1", 1.0, True]:
+        with pytest.raises(TypeError):
+            db.save("a", {}, expect_revision=wrong)
+        with pytest.raises(TypeError):
+            db.load("a", wrong)
+    for bad in [0, -1]:
+        with pytest.raises(gocfg.InvalidArgumentError):
+            db.load("a", bad)
+    with pytest.raises(gocfg.InvalidArgumentError):
+        db.watch("a", timeout=-1)
+    with gocfg.Config() as cfg:
+        pass
+    with pytest.raises(gocfg.ClosedError):
+        db.save("a", cfg)  # a closed Config
+    assert db.load_with_revision("a")[1] == 1
+
+
+def test_bad_open_arguments():
+    for wrong in [None, 1, b"memory://"]:
+        with pytest.raises(TypeError):
+            gocfg.Database.open(wrong)
+    with pytest.raises(gocfg.InvalidArgumentError):
+        gocfg.Database.open("")
+    with pytest.raises(gocfg.InvalidArgumentError):
+        gocfg.Database.open("memory://\0x")
+    with pytest.raises(gocfg.InvalidArgumentError):
+        gocfg.Database.open("memory://extra")
+    with pytest.raises(gocfg.InvalidArgumentError):
+        gocfg.Database.open("bogus://x")
+    for t in [0, -1, math.nan, math.inf]:
+        with pytest.raises(gocfg.InvalidArgumentError):
+            gocfg.Database.open("memory://", timeout=t)
+    with pytest.raises(TypeError):
+        gocfg.Database.open("memory://", timeout="5")
+    with pytest.raises(gocfg.InvalidArgumentError) as e:
+        gocfg.Database.open("memory://", password="pw\0secret-canary")
+    assert "secret-canary" not in str(e.value)
+    with pytest.raises(TypeError):
+        gocfg.Database.open("memory://", username=5)
+
+
+def test_closed_database(url):
+    d = gocfg.Database.open(url, timeout=10)
+    d.save("a", {"v": 1})
+    w = d.watch()
+    d.close()
+    d.close()  # idempotent
+    assert d.closed and "closed" in repr(d)
+    assert list(w) == [] and w.closed  # its watches ended
+    for call in [lambda: d.save("a", {}), lambda: d.load("a"), lambda: d.delete("a"), lambda: d.names(),
+                 lambda: d.history("a"), lambda: d.query("*:**"), lambda: d.watch(),
+                 lambda: d.load_with_revision("a")]:
+        with pytest.raises(gocfg.ClosedError):
+            call()
+    with pytest.raises(gocfg.ClosedError):
+        with d:
+            pass
+
+
+def test_close_while_other_threads_call(url):
+    d = gocfg.Database.open(url, timeout=10)
+    d.save("a", {"v": 1})
+    stop = threading.Event()
+    unexpected = []
+
+    def hammer():
+        while not stop.is_set():
+            try:
+                d.load("a").close()
+                d.save("a", {"v": 2})
+            except gocfg.ClosedError:
+                return
+            except Exception as e:  # pragma: no cover - reported below
+                unexpected.append(e)
+                return
+
+    threads = [threading.Thread(target=hammer) for _ in range(3)]
+    for t in threads:
+        t.start()
+    time.sleep(0.2)
+    d.close()
+    stop.set()
+    for t in threads:
+        t.join(10)
+    assert not unexpected
+
+
+def test_del_closes_and_nothing_leaks(url):
+    before = settled_stats()
+    d = gocfg.Database.open(url, timeout=10)
+    d.save("a", SAMPLE)
+    for _ in range(3):
+        d.load("a").close()
+        d.history("a")
+        d.names()
+        d.query("*:**")
+        for fn, args, kw in [(d.load, ("missing",), {}), (d.save, ("a", {}), {"expect_revision": 0}),
+                             (d.query, ("bad",), {})]:
+            with pytest.raises(gocfg.Error):
+                fn(*args, **kw)
+        del fn
+    w = d.watch("a")
+    d.save("a", {})
+    next(w)
+    del w
+    d2 = gocfg.Database.open(url, timeout=10)
+    del d, d2  # __del__ closes
+    after = settled_stats()
+    for key in ("live_handles", "outstanding_buffers", "outstanding_errors"):
+        assert after[key] == before[key], (key, before[key], after[key])
+
+
+def test_errors_are_catchable_as_builtins():
+    assert issubclass(gocfg.ConflictError, RuntimeError) and issubclass(gocfg.ConflictError, gocfg.Error)
+    assert issubclass(gocfg.ConnectionError, ConnectionError) and issubclass(gocfg.ConnectionError, OSError)
+    assert issubclass(gocfg.AuthError, PermissionError) and issubclass(gocfg.AuthError, gocfg.Error)
+    assert gocfg.ConnectionError is not ConnectionError
+
+
+def test_forked_child_gets_a_clear_error(tmp_path):
+    proc = run_child("""
+        import os, sys, gocfg
+        d = gocfg.Database.open("memory://")
+        pid = os.fork()
+        if pid == 0:
+            try:
+                d.names()
+                os._exit(3)
+            except gocfg.ForkedProcessError:
+                del d  # __del__ in the child does nothing, and does not raise
+                os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        print(os.waitstatus_to_exitcode(status))
+        d.close()
+    """)
+    assert proc.returncode == 0 and proc.stdout.strip() == "0", proc.stdout + proc.stderr
