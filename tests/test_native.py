@@ -20,7 +20,9 @@ def test_go_packages_pass_with_race_detector():
     assert go, "the Go toolchain is needed to run the Go tests"
     proc = subprocess.run([go, "test", "-race", "-count=1", "./gocore/..."], cwd=ROOT,
                           capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    failures = [line for line in (proc.stdout + proc.stderr).splitlines()
+                if line.startswith(("FAIL", "--- FAIL", "panic:")) or "_test.go:" in line]
+    assert proc.returncode == 0, "\n".join(failures[:60]) or proc.stdout[-3000:] + proc.stderr[-3000:]
 
 
 def test_c_program_against_public_header(tmp_path):

@@ -50,6 +50,7 @@ def test_fork_child_gets_a_clear_error_quickly():
     proc = run_python("""
         import os, sys, time, gocfg
         cfg = gocfg.Config({'a': 1})
+        assert cfg['a'] == 1 and cfg['a'] == 1  # now answered from the read cache
         pid = os.fork()
         if pid == 0:
             t0 = time.monotonic()

@@ -61,16 +61,34 @@ func within(path string, err error) error {
 	return &inner
 }
 
+// configRead is configCall for calls that only read: the path is used
+// in place, without a copy.
+func configRead(h C.uintptr_t, path *C.char, pathLen C.size_t, f func(c *store.Config, path string) error) error {
+	c, err := lookupConfig(uintptr(h))
+	if err != nil {
+		return err
+	}
+	p, err := borrow(path, pathLen, "path")
+	if err != nil {
+		return err
+	}
+	testHook(p)
+	return f(c, p)
+}
+
 // putValue writes v's wire encoding into the caller's buffer and returns
 // its length (the needed capacity when it does not fit).
 func putValue(v any, buf *C.char, bufCap C.size_t) (C.int64_t, error) {
-	var b []byte
-	if _, isMap := v.(*value.Map); isMap {
-		b = []byte{'.'} // a map is announced, not copied: see the header
-	} else {
-		var err error
-		if b, err = wire.Encode(v); err != nil {
-			return 0, err
+	var small [64]byte
+	b, ok := wire.AppendScalar(small[:0], v)
+	if !ok {
+		if _, isMap := v.(*value.Map); isMap {
+			b = []byte{'.'} // a map is announced, not copied: see the header
+		} else {
+			var err error
+			if b, err = wire.Encode(v); err != nil {
+				return 0, err
+			}
 		}
 	}
 	if len(b) <= int(bufCap) {
@@ -83,7 +101,7 @@ func putValue(v any, buf *C.char, bufCap C.size_t) (C.int64_t, error) {
 }
 
 func newConfigHandle(c *store.Config) C.uintptr_t {
-	return C.uintptr_t(handles.Add(kindConfig, c))
+	return C.uintptr_t(handles.Add(kindConfig, newConfigObj(c)))
 }
 
 //export gocfg_config_new
@@ -100,7 +118,9 @@ func gocfg_config_new(out *C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
 //export gocfg_config_free
 func gocfg_config_free(h C.uintptr_t) {
 	defer func() { _ = recover() }() // nothing to report to: a free cannot fail
-	handles.Remove(registry.Handle(h), kindConfig)
+	if obj, ok := handles.Remove(registry.Handle(h), kindConfig); ok {
+		releaseCell(obj.(*configObj).cell)
+	}
 }
 
 //export gocfg_config_set_value
@@ -125,7 +145,7 @@ func gocfg_config_get_value(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *
 	defer recoverPanic(&result, errOut)
 	begin(errOut)
 	var n C.int64_t
-	err := configCall(h, path, pathLen, func(c *store.Config, p string) error {
+	err := configRead(h, path, pathLen, func(c *store.Config, p string) error {
 		return c.View(p, func(v any) (err error) {
 			n, err = putValue(v, buf, bufCap)
 			return err
@@ -162,7 +182,7 @@ func gocfg_config_merge(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.c
 func gocfg_config_export(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) (rc C.int) {
 	defer recoverPanic(&rc, errOut)
 	begin(errOut)
-	return report(errOut, configCall(h, path, pathLen, func(c *store.Config, p string) error {
+	return report(errOut, configRead(h, path, pathLen, func(c *store.Config, p string) error {
 		var b []byte
 		err := c.View(p, func(v any) (err error) {
 			b, err = wire.Encode(v)
@@ -193,7 +213,7 @@ func gocfg_config_get(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *C.char
 	defer recoverPanic(&result, errOut)
 	begin(errOut)
 	var n int
-	err := configCall(h, path, pathLen, func(c *store.Config, p string) error {
+	err := configRead(h, path, pathLen, func(c *store.Config, p string) error {
 		return c.View(p, func(v any) error {
 			s, ok := v.(string)
 			if !ok {
@@ -218,7 +238,7 @@ func gocfg_config_get(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *C.char
 // scalarGet reads the value at path as T, or reports a type mismatch.
 func scalarGet[T any](h C.uintptr_t, path *C.char, pathLen C.size_t, what string) (T, error) {
 	var out T
-	err := configCall(h, path, pathLen, func(c *store.Config, p string) error {
+	err := configRead(h, path, pathLen, func(c *store.Config, p string) error {
 		return c.View(p, func(v any) error {
 			t, ok := v.(T)
 			if !ok {
@@ -308,7 +328,7 @@ func gocfg_config_type(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C
 	defer recoverPanic(&rc, errOut)
 	begin(errOut)
 	var t C.int
-	err := configCall(h, path, pathLen, func(c *store.Config, p string) error {
+	err := configRead(h, path, pathLen, func(c *store.Config, p string) error {
 		return c.View(p, func(v any) error {
 			t = typeCode(v)
 			return nil
@@ -361,7 +381,7 @@ func gocfg_config_contains(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut
 	defer recoverPanic(&result, errOut)
 	begin(errOut)
 	var found bool
-	err := configCall(h, path, pathLen, func(c *store.Config, p string) (err error) {
+	err := configRead(h, path, pathLen, func(c *store.Config, p string) (err error) {
 		found, err = c.Contains(p)
 		return err
 	})
@@ -379,7 +399,7 @@ func gocfg_config_len(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.
 	defer recoverPanic(&result, errOut)
 	begin(errOut)
 	var n int
-	err := configCall(h, path, pathLen, func(c *store.Config, p string) (err error) {
+	err := configRead(h, path, pathLen, func(c *store.Config, p string) (err error) {
 		n, err = c.Len(p)
 		return err
 	})
@@ -393,7 +413,7 @@ func gocfg_config_len(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.
 func gocfg_config_keys(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) (rc C.int) {
 	defer recoverPanic(&rc, errOut)
 	begin(errOut)
-	return report(errOut, configCall(h, path, pathLen, func(c *store.Config, p string) error {
+	return report(errOut, configRead(h, path, pathLen, func(c *store.Config, p string) error {
 		keys, err := c.Keys(p)
 		if err != nil {
 			return err

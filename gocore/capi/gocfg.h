@@ -314,6 +314,17 @@ int gocfg_config_keys(gocfg_config *cfg, const char *path, size_t path_len,
 /* Removes every key. */
 int gocfg_config_clear(gocfg_config *cfg, gocfg_error **err);
 
+/*
+ * Sets *out to the config's change counter: a 64-bit cell in library-owned
+ * memory that takes a new, never-before-seen value on every change to the
+ * config. Bindings read it (with an aligned 64-bit load) to keep a cache of
+ * values valid without a call. The cell stays readable for the life of the
+ * process, even after gocfg_config_free (cells are recycled, never freed;
+ * a freed config's cell moves on to values its old readers never saw).
+ * Never write to it.
+ */
+int gocfg_config_version_cell(gocfg_config *cfg, const uint64_t **out, gocfg_error **err);
+
 /* ---------------------------------------------------------------- formats */
 
 /*

@@ -25,14 +25,16 @@ func init() {
 	registry.RegisterKindName(kindDBWatch, "database watch")
 }
 
+func registryHandle[T ~uint64 | ~uintptr](h T) registry.Handle { return registry.Handle(h) }
+
 func lookupConfig(h uintptr) (*store.Config, error) {
 	obj, err := handles.Get(registry.Handle(h), kindConfig)
 	if err != nil {
 		return nil, err
 	}
-	c, ok := obj.(*store.Config)
+	c, ok := obj.(*configObj)
 	if !ok {
 		return nil, fmt.Errorf("config handle holds %T: %w", obj, errs.ErrInternal)
 	}
-	return c, nil
+	return c.Config, nil
 }

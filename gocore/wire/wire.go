@@ -52,6 +52,19 @@ type encoder struct {
 	tagged bool // write dates as Decode reads them, with no fixup list
 }
 
+// AppendScalar appends the encoding of a null, bool, int, float or string
+// to dst. ok is false, and dst unchanged, for any other value: the caller
+// falls back to Encode. It spares single-value reads an allocation.
+func AppendScalar(dst []byte, v any) (out []byte, ok bool) {
+	e := encoder{buf: dst}
+	switch v.(type) {
+	case nil, bool, int64, float64, string:
+		_ = e.value(v) // cannot fail for these types
+		return e.buf, true
+	}
+	return dst, false
+}
+
 // EncodeTagged writes v in the form Decode reads back: date/time values as
 // Ellipsis-tagged tuples and no fixup list. It is the storage form (the
 // database keeps configs in it): Decode(EncodeTagged(v)) equals v, except

@@ -1,9 +1,11 @@
 """gocfg.Config and gocfg.Section: mappings whose data lives in the Go library."""
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import sys
 import threading
+import weakref
 from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
@@ -24,6 +26,25 @@ _NULL: Any
 _native.bind(globals())
 
 FORMATS = ("json", "yaml", "toml", "env", "ini")
+
+# Values the read cache may hand out more than once: lists are copies the
+# caller may change, and sections are cheap to make.
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), _dt.datetime, _dt.date, _dt.time})
+
+# Configs with a read cache. After os.fork() the child must not answer from
+# a cache (every use there has to fail), so the fork hook empties them.
+_caching_configs: "weakref.WeakValueDictionary[int, Config]" = weakref.WeakValueDictionary()
+
+
+def _forget_caches_after_fork() -> None:
+    never = _ffi.new("uint64_t[1]", [2**64 - 1]) if _ffi is not None else None
+    for cfg in list(_caching_configs.values()):
+        cfg._cache = (-1, {})
+        if never is not None:
+            cfg._ver = never  # a version no cache is labelled with
+
+
+os.register_at_fork(after_in_child=_forget_caches_after_fork)
 
 
 def _scratch() -> Any:
@@ -102,9 +123,29 @@ def _get(cfg: "Config", h: Any, p: bytes, key: Any) -> Any:
 
 
 def _set(cfg: "Config", h: Any, p: bytes, value: Any) -> None:
+    if type(value) is str:
+        # Strings skip the wire encoding: the string export takes them as is.
+        try:
+            data = value.encode()
+        except UnicodeEncodeError:
+            data = None  # let the wire path report the surrogate, naming the path
+        if data is not None:
+            rc = _lib.gocfg_config_set(h, p, len(p), data, len(data), _NULL)
+            if rc != 0:
+                _retry_for_error(cfg, _lib.gocfg_config_set, h, p, len(p), data, len(data))
+            return
     data = encode_value(value, p.decode())
+    rc = _lib.gocfg_config_set_value(h, p, len(p), data, len(data), _NULL)
+    if rc != 0:
+        _retry_for_error(cfg, _lib.gocfg_config_set_value, h, p, len(p), data, len(data))
+
+
+def _retry_for_error(cfg: "Config", fn: Any, *args: Any) -> None:
+    """A write failed, and changed nothing: repeat it asking for the error's
+    details. Keeping the common path free of an error cell saves an
+    allocation per write."""
     err = new_err_cell()
-    rc = _lib.gocfg_config_set_value(h, p, len(p), data, len(data), err)
+    rc = fn(*args, err)
     if rc != 0:
         _fail(cfg, rc, err)
 
@@ -311,7 +352,7 @@ class Config(Section):
     Config raises :class:`gocfg.ClosedError`.
     """
 
-    __slots__ = ("_h", "__weakref__")
+    __slots__ = ("_h", "_ver", "_cache", "__weakref__")
 
     def __init__(self, data: Any = None, /, **kwargs: Any) -> None:
         self._h: Any = None
@@ -322,7 +363,7 @@ class Config(Section):
         rc = _lib.gocfg_config_new(out, err)
         if rc != 0:
             raise_error(rc, err)
-        self._h = out[0]
+        self._attach(out[0])
         if data is not None or kwargs:
             try:
                 self.update(data if data is not None else {}, **kwargs)
@@ -335,8 +376,22 @@ class Config(Section):
         """Wrap a handle the library just created."""
         self = cls.__new__(cls)
         self._prefix = b""
-        self._h = out[0]
+        self._attach(out[0])
         return self
+
+    def _attach(self, h: Any) -> None:
+        # The read cache: (version, {key: value}). It is valid while the
+        # library's change counter for this config still shows `version`;
+        # the counter lives in library memory that Python reads without a
+        # call (gocfg_config_version_cell). Only immutable values are kept.
+        cell = _ffi.new("const uint64_t **")
+        if _lib.gocfg_config_version_cell(h, cell, _NULL) != 0:
+            _lib.gocfg_config_free(h)
+            raise_error(E_INVALID_HANDLE, None)
+        self._ver = _ffi.cast("uint64_t *", cell[0])
+        self._cache: Tuple[int, Dict[Any, Any]] = (-1, {})
+        self._h = h
+        _caching_configs[id(self)] = self
 
     # ----------------------------------------------------------- lifecycle
 
@@ -344,6 +399,7 @@ class Config(Section):
         """Release the Go-side configuration. Calling it again does nothing."""
         h, self._h = self._h, None
         if h is not None:
+            self._cache = (-1, {})
             _lib.gocfg_config_free(h)
 
     @property
@@ -379,6 +435,15 @@ class Config(Section):
         h = self._h
         if h is None:
             raise _closed_error()
+        version = self._ver[0]
+        cache = self._cache
+        if cache[0] == version:
+            try:
+                return cache[1][key]
+            except (KeyError, TypeError):  # not cached, or unhashable key
+                pass
+        else:
+            cache = self._cache = (version, {})
         if type(key) is str:
             try:
                 p = key.encode()
@@ -386,13 +451,25 @@ class Config(Section):
                 p = encode_path(key)  # raises with a clear message
         else:
             p = encode_path(key)
-        return _get(self, h, p, key)
+        value = _get(self, h, p, key)
+        if type(value) in _IMMUTABLE:
+            # Labelled with the version read *before* the call: if a writer
+            # got in between, the counter has moved on and the entry is
+            # never used.
+            cache[1][key] = value
+        return value
 
     def __setitem__(self, key: Any, value: Any) -> None:
         h = self._h
         if h is None:
             raise _closed_error()
         p = key.encode() if type(key) is str and key.isascii() else encode_path(key)
+        if type(value) is str and value.isascii():
+            # The most common write, inlined: an ASCII string value.
+            v = value.encode()
+            if _lib.gocfg_config_set(h, p, len(p), v, len(v), _NULL) != 0:
+                _retry_for_error(self, _lib.gocfg_config_set, h, p, len(p), v, len(v))
+            return
         _set(self, h, p, value)
 
     def __contains__(self, key: object) -> bool:
