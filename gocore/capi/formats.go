@@ -55,6 +55,13 @@ func decode(ctx context.Context, c codec.Codec, data []byte) (*value.Doc, error)
 	if ctx.Done() == nil {
 		return c.Decode(data)
 	}
+	if c.DecodeContext != nil {
+		doc, err := c.DecodeContext(ctx, data)
+		if cerr := interrupted(ctx); cerr != nil {
+			return nil, cerr
+		}
+		return doc, err
+	}
 	type result struct {
 		doc *value.Doc
 		err error
@@ -114,7 +121,7 @@ func gocfg_config_load(file *C.char, fileLen C.size_t, format *C.char, formatLen
 		if err != nil {
 			return err
 		}
-		data, err := fileio.ReadFile(name)
+		data, err := fileio.ReadFileContext(ctx, name)
 		if err != nil {
 			return err
 		}

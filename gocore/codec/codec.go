@@ -5,6 +5,7 @@
 package codec
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -28,11 +29,14 @@ type Codec struct {
 	// Encode writes a tree; a value the format cannot express gives an
 	// *errs.Located with Kind errs.ErrTypeMismatch naming its path.
 	Encode func(*value.Map) ([]byte, error)
+	// DecodeContext, when set, is Decode that gives up early once its
+	// context is done; formats without it cannot be stopped half way.
+	DecodeContext func(context.Context, []byte) (*value.Doc, error)
 }
 
 // codecs is fixed at build time and never modified.
 var codecs = []Codec{
-	{Name: "json", Extensions: []string{".json"}, Decode: jsonfmt.Decode, Encode: jsonfmt.Encode},
+	{Name: "json", Extensions: []string{".json"}, Decode: jsonfmt.Decode, Encode: jsonfmt.Encode, DecodeContext: jsonfmt.DecodeContext},
 	{Name: "yaml", Extensions: []string{".yaml", ".yml"}, Decode: yamlfmt.Decode, Encode: yamlfmt.Encode},
 	{Name: "toml", Extensions: []string{".toml"}, Decode: tomlfmt.Decode, Encode: tomlfmt.Encode},
 	{Name: "env", Extensions: []string{".env"}, Decode: envfmt.Decode, Encode: envfmt.Encode},

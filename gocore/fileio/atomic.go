@@ -2,7 +2,9 @@
 package fileio
 
 import (
+	"context"
 	"errors"
+	"io"
 	"fmt"
 	"io/fs"
 	"os"
@@ -65,6 +67,32 @@ func WriteAtomic(path string, data []byte, perm fs.FileMode, private bool) (err 
 // ReadFile reads a whole file, reporting failures as I/O errors that name it.
 func ReadFile(path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, ioErr(path, err)
+	}
+	return data, nil
+}
+
+// ReadFileContext is ReadFile that gives up once ctx is done, returning
+// errs.ErrCancelled. Closing the file is what stops a read in progress, so
+// even a pipe whose writer is slow, or a file on a stalled network mount,
+// lets go at once.
+func ReadFileContext(ctx context.Context, path string) ([]byte, error) {
+	if ctx.Done() == nil {
+		return ReadFile(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, ioErr(path, err)
+	}
+	stop := context.AfterFunc(ctx, func() { f.Close() })
+	data, err := io.ReadAll(f)
+	if stop() {
+		f.Close()
+	}
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("reading %s was cancelled: %w", path, errs.ErrCancelled)
+	}
 	if err != nil {
 		return nil, ioErr(path, err)
 	}

@@ -1,7 +1,10 @@
 package fileio
 
 import (
+	"context"
 	"errors"
+	"syscall"
+	"time"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -45,5 +48,31 @@ func TestErrors(t *testing.T) {
 	err = WriteAtomic(filepath.Join(t.TempDir(), "no", "dir"), nil, 0o644, false)
 	if !errors.Is(err, errs.ErrIO) {
 		t.Fatalf("missing dir: %v", err)
+	}
+}
+
+func TestReadFileContextStopsABlockedPipe(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	// A writer that opens the pipe and never finishes.
+	go func() {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err == nil {
+			w.Write([]byte("{"))
+			time.Sleep(5 * time.Second)
+			w.Close()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	t0 := time.Now()
+	_, err := ReadFileContext(ctx, fifo)
+	if !errors.Is(err, errs.ErrCancelled) {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(t0); d > 2*time.Second {
+		t.Fatalf("took %v", d)
 	}
 }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import stat
 import sys
 import threading
 import weakref
@@ -516,7 +517,9 @@ class Config(Section):
         name = _text_arg(path, "file name")
         fmt = _format_arg(format)
         try:
-            big = os.path.getsize(name) > _native.INTERRUPTIBLE_SIZE
+            st = os.stat(name)
+            # A pipe or device may take any time to deliver: treat it as big.
+            big = not stat.S_ISREG(st.st_mode) or st.st_size > _native.INTERRUPTIBLE_SIZE
         except OSError:
             big = False  # the library reports the problem
         return cls._parse(lambda cancel, out, err: _lib.gocfg_config_load(

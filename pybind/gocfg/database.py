@@ -155,7 +155,7 @@ class Database:
     several threads at once.
     """
 
-    __slots__ = ("_h", "_desc", "_remote", "_writes_wait", "__weakref__")
+    __slots__ = ("_h", "_desc", "_remote", "__weakref__")
 
     def __init__(self, url: PathArg, *, username: Optional[str] = None, password: Optional[str] = None,
                  ca: Optional[PathArg] = None, cert: Optional[PathArg] = None,
@@ -170,9 +170,16 @@ class Database:
                 _option(ca, "ca"), _option(cert, "cert"), _option(key, "key")]
         opts.username, opts.password, opts.ca_file, opts.cert_file, opts.key_file = keep
         opts.timeout_ms = _timeout_ms(timeout)
-        scheme = _scheme(u)
-        self._remote = scheme == "etcd"       # every call may wait on the network
-        self._writes_wait = scheme != "memory"  # writes may wait on locks and fsync
+        # Ctrl-C and long calls: Python runs signal handlers only in the main
+        # thread between bytecodes, so a call that may block for long runs in
+        # a helper thread (_native.call_interruptible), which costs about
+        # 0.1-0.2 ms per call. On etcd every call may wait on the network
+        # for up to `timeout`, so all go that way; on SQLite and memory the
+        # calls are direct (a SQLite save takes about 0.2 ms), except open
+        # and query, which may take long. A SQLite call that waits for
+        # another process's write lock is interrupted only when it gives up,
+        # after `timeout`.
+        self._remote = _scheme(u) == "etcd"
 
         def call(cancel: Any) -> Tuple[int, Any]:
             out = _ffi.new("gocfg_db **")
@@ -342,7 +349,7 @@ class Database:
                     return rc, err
                 return 0, _Done(int(rev[0]))
 
-            return self._run(call, self._writes_wait).value
+            return self._run(call, self._remote).value
         finally:
             if temp is not None:
                 temp.close()
@@ -402,7 +409,7 @@ class Database:
                 return rc, err
             return 0, _Done(None)
 
-        self._run(call, self._writes_wait)
+        self._run(call, self._remote)
 
     def names(self, prefix: str = "") -> List[str]:
         """The stored names under ``prefix``, sorted. Prefixes are level-wise:

@@ -1,6 +1,7 @@
 package jsonfmt
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -33,12 +34,19 @@ import (
 // A leading UTF-8 byte order mark is skipped. Every error is an
 // *errs.Located with Kind errs.ErrParse and a 1-based line and column.
 func Decode(data []byte) (doc *value.Doc, err error) {
+	return DecodeContext(nil, data)
+}
+
+// DecodeContext is Decode that stops early, returning ctx's error, once
+// ctx is done: a huge document can be abandoned half way.
+func DecodeContext(ctx context.Context, data []byte) (doc *value.Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, textpos.ParseError(0, 0, "internal error while parsing JSON: %v", r)
 		}
 	}()
 	p := newParser(data, len(data) <= textpos.MaxPositionsSize)
+	p.ctx = ctx
 	v, err := p.document()
 	if err != nil {
 		return nil, err
@@ -65,6 +73,8 @@ type frame struct {
 }
 
 type parser struct {
+	ctx       context.Context // nil: never cancelled
+	steps     int             // values parsed, to look at ctx now and then
 	data      []byte
 	i         int
 	rootOff   int
@@ -171,6 +181,11 @@ func (p *parser) value() (any, error) {
 	d := p.data
 	path := ""
 	for {
+		if p.ctx != nil {
+			if p.steps++; p.steps%8192 == 0 && p.ctx.Err() != nil {
+				return nil, p.ctx.Err()
+			}
+		}
 		// Parse the start of a value at p.i (whitespace already skipped).
 		var v any
 		if p.i >= len(d) {
