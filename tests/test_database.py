@@ -429,6 +429,38 @@ def test_ctrl_c_interrupts_a_slow_open():
     assert took < 2.0, took
 
 
+CHILD_LOAD_WHILE_DOWN = """
+    import sys, gocfg
+    db = gocfg.Database.open(sys.argv[1], timeout=60)
+    db.save("a", {"v": 1})
+    print("open", flush=True)
+    sys.stdin.readline()
+    print("loading", flush=True)
+    db.load("a")  # etcd is down: would wait for the whole timeout
+"""
+
+
+def test_ctrl_c_interrupts_a_call_waiting_for_etcd(own_etcd):
+    server = own_etcd()
+    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(CHILD_LOAD_WHILE_DOWN), server.url("int")],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "open", child.stderr.read()
+        server.stop()
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "loading"
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=10)
+        took = time.monotonic() - t0
+    finally:
+        child.kill()
+    assert err.rstrip().endswith("KeyboardInterrupt"), err
+    assert took < 2.0, took
+
+
 # -------------------------------------------------------------------- faults
 
 CHILD_WRITER = """
