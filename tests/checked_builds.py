@@ -29,6 +29,12 @@ VARIANTS = {
 SKIP = {"race": ["-k", "not create_set_free_cycles and not big_file_loads"]}
 
 
+def loads(env: dict) -> subprocess.CompletedProcess:
+    """Can a Python process load this variant at all?"""
+    return subprocess.run([sys.executable, "-c", "import gocfg; gocfg.Config({'a': 1}).close()"],
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
 def main(names: list) -> int:
     failed = []
     for name in names or list(VARIANTS):
@@ -37,6 +43,22 @@ def main(names: list) -> int:
             print(f"== building the {name} variant", flush=True)
             pythonpath = build_variant(Path(tmp), goflags, env_extra)
             env = {**os.environ, "PYTHONPATH": str(pythonpath), **env_extra}
+            probe = loads(env)
+            if probe.returncode != 0 and "ThreadSanitizer failed to allocate" in probe.stderr:
+                # The race runtime maps shadow memory at fixed addresses
+                # computed from where the host process keeps its memory;
+                # CPython's mappings fall outside what it can shadow, so a
+                # -race c-shared library cannot start inside CPython here.
+                # The export layer still meets the race detector: a Go test
+                # drives every export from many goroutines under -race.
+                print(f"== {name}: the race runtime cannot start inside CPython on this machine:\n"
+                      f"   {probe.stderr.strip().splitlines()[-1]}\n"
+                      f"== {name}: running the export layer's concurrent test under -race instead", flush=True)
+                go = subprocess.run(["go", "test", "-race", "-count=1", "-tags", "gocfg_testhooks",
+                                     "-run", "TestExportsConcurrently", "./gocore/capi"], cwd=ROOT)
+                if go.returncode != 0:
+                    failed.append(name)
+                continue
             cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SKIP.get(name, [])]
             print(f"== pytest against the {name} variant", flush=True)
             if subprocess.run(cmd, cwd=ROOT, env=env).returncode != 0:
