@@ -340,6 +340,15 @@ def test_watch_starts_when_watch_returns(db):
     assert list(w) == []
 
 
+def test_watch_with_timeout_zero_drains_what_is_there(db):
+    w = db.watch("z", timeout=0)
+    db.save("z", {})
+    db.save("z", {})
+    time.sleep(0.5)  # SQLite watchers poll every 50 ms; etcd streams asynchronously
+    assert list(w) == [gocfg.WatchEvent("z", 1, False), gocfg.WatchEvent("z", 2, False)]
+    assert w.closed
+
+
 def test_watch_ends_on_timeout(db):
     w = db.watch("quiet", timeout=0.5)
     t0 = time.monotonic()

@@ -536,11 +536,13 @@ class Watch:
             if h is None:
                 return None
             slice_ms = _WATCH_SLICE_MS
+            last = False
             if self._deadline is not None:
                 left = self._deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                slice_ms = min(slice_ms, max(1, int(left * 1000)))
+                # At the deadline, one last poll (0 ms) still hands out an
+                # event that is already there: watch(timeout=0) drains.
+                last = left <= 0
+                slice_ms = 0 if last else min(slice_ms, max(1, int(left * 1000)))
             rc = _lib.gocfg_db_watch_next(h, slice_ms, _NULL, ev, err)
             if rc == 1:
                 try:
@@ -549,6 +551,8 @@ class Watch:
                     _lib.gocfg_buffer_free(name_buf)
                 return WatchEvent(name, int(ev.revision), bool(ev.deleted))
             if rc == 0:
+                if last:
+                    return None
                 continue  # a slice passed: Python may deliver Ctrl-C here
             if rc == E_CLOSED or (rc == E_INVALID_HANDLE and self._h is None):
                 _lib.gocfg_error_free(err[0])
