@@ -731,6 +731,28 @@ def preflight() -> None:
                  f"rebuild it with `pip install -e .` in {ROOT}, then run the bench again")
 
 
+# Benchmarks with peers of their own (databases, layered loading): separate
+# scripts, so each can be run alone, but part of the one command.
+COMPANIONS = ["db_bench.py", "layered_bench.py"]
+
+
+def run_companions(quick: bool) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for script in COMPANIONS:
+        path = os.path.join(BENCH, script)
+        if not os.path.exists(path):
+            continue
+        progress(f"{script} ...")
+        cmd = [sys.executable, path] + (["--quick"] if quick else [])
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+        print(f"\n== {script}{' --quick' if quick else ''}")
+        print(proc.stdout.rstrip())
+        if proc.returncode != 0:
+            print(f"  ({script} failed: {proc.stderr.strip().splitlines()[-1:] or proc.returncode})")
+        out[script] = {"returncode": proc.returncode, "table": proc.stdout}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer, shorter rounds (well under 2 minutes)")
@@ -801,16 +823,18 @@ def main() -> None:
         else:
             tmp_obj.cleanup()
 
-    elapsed = time.perf_counter() - started
     print()
     print_table(res)
+    companions = run_companions(args.quick)
+    elapsed = time.perf_counter() - started
     meta = {"python": sys.version.split()[0], "implementation": platform.python_implementation(),
             "machine": platform.machine(), "system": platform.system(), "cpus": os.cpu_count(),
             "quick": args.quick, "plan": asdict(plan), "seconds": round(elapsed, 1),
             "gocfg_file": gocfg.__file__,
             "peers": {"gopy": "ok" if gopy_mod is not None else gopy_why,
                       "c_floor": "ok" if floor_exe else floor_why},
-            "missing_optional_packages": missing}
+            "missing_optional_packages": missing,
+            "companions": companions}
     write_json(res, args.json, meta)
     print(f"\n{elapsed:.0f} s; wrote {os.path.relpath(args.json)}")
 
