@@ -12,7 +12,8 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from . import _native
 from ._errors_map import E_INVALID_HANDLE, E_NOT_FOUND, new_err_cell, raise_error
-from ._values import decode_value, encode_path, encode_value, join, path_text, quote_segment
+from ._values import decode_value, encode_path, encode_value, fix_times, join, path_text, quote_segment
+from marshal import loads as _marshal_loads
 from .errors import ClosedError, InvalidArgumentError, KeyNotFoundError
 
 # Most values are short: a per-thread scratch buffer of this size serves them
@@ -117,7 +118,7 @@ def _get(cfg: "Config", h: Any, p: bytes, key: Any) -> Any:
         if n < 0:
             _fail(cfg, n, err)
         return _get(cfg, h, p, key)
-    v = decode_value(_ffi.buffer(buf, n))
+    v = decode_value(_ffi.unpack(buf, n))
     if v is Ellipsis:  # a map: the library sends no contents, we give a view
         return Section(cfg, p)
     return v
@@ -452,7 +453,20 @@ class Config(Section):
                 p = encode_path(key)  # raises with a clear message
         else:
             p = encode_path(key)
-        value = _get(self, h, p, key)
+        # The common read, inlined: a short value through the scratch buffer.
+        try:
+            buf = _tls.buf
+        except AttributeError:
+            buf = _scratch()
+        n = _lib.gocfg_config_get_value(h, p, len(p), buf, _SCRATCH_SIZE, _NULL)
+        if 0 <= n <= _SCRATCH_SIZE:
+            value = _marshal_loads(_ffi.unpack(buf, n))
+            if type(value) is tuple:
+                value = fix_times(value)
+            elif value is Ellipsis:
+                return Section(self, p)
+        else:
+            value = _get(self, h, p, key)  # long values and errors
         if type(value) in _IMMUTABLE:
             # Labelled with the version read *before* the call: if a writer
             # got in between, the counter has moved on and the entry is
