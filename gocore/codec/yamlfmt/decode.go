@@ -127,13 +127,13 @@ func load(data []byte) (*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, loadError(err)
+		return nil, loadError(err, data)
 	}
 	var next yaml.Node
 	switch err := l.Load(&next); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return nil, loadError(err)
+		return nil, loadError(err, data)
 	default:
 		return nil, textpos.ParseError(next.Line, next.Column, "a second YAML document starts here: a configuration file must hold exactly one document")
 	}
@@ -143,12 +143,19 @@ func load(data []byte) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
-func loadError(err error) error {
+// loadError turns the library's error into ours. data is the input the
+// library read.
+func loadError(err error, data []byte) error {
 	var le *yaml.LoadError
 	if errors.As(err, &le) {
 		msg := le.Message
 		if le.ContextMsg != "" {
 			msg = le.ContextMsg + ": " + msg
+		}
+		if le.Mark.Line == 0 && le.Stage == yaml.ReaderStage && !hasUTF16BOM(data) {
+			// The reader (a control character such as NUL) gives only a
+			// byte offset into the UTF-8 input.
+			return textpos.ParseErrorAt(data, le.Mark.Index, "yaml: %s", msg)
 		}
 		return textpos.ParseError(le.Mark.Line, le.Mark.Column, "yaml: %s", msg)
 	}

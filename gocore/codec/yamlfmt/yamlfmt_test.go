@@ -139,6 +139,10 @@ func TestDecodeErrors(t *testing.T) {
 		{"? [a]\n: b\n", 1, 3, "must be a scalar"},
 		{"{a: 1}: b\n", 1, 1, "must be a scalar"},
 		{"\"a\\0\": 1\n", 1, 1, "NUL"},
+		// Raw control characters are refused by the library's reader,
+		// which gives only an offset: the position is worked out here.
+		{"a: x\x00y\n", 1, 5, "control characters are not allowed"},
+		{"a: b\nc: |\n  \u00e9\x01\n", 3, 4, "control characters are not allowed"},
 		{"a: 99999999999999999999\n", 1, 4, "does not fit in 64 bits"},
 		{"a: 0xFFFFFFFFFFFFFFFF\n", 1, 4, "does not fit in 64 bits"},
 		{"a: 1e999\n", 1, 4, "beyond the range"},
