@@ -184,7 +184,8 @@ func gocfg_config_export(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.g
 	begin(errOut)
 	return report(errOut, configRead(h, path, pathLen, func(c *store.Config, p string) error {
 		var b []byte
-		err := c.View(p, func(v any) (err error) {
+		// Resolved: an export gives what reads give (see gocfg.h, layers).
+		err := c.ViewResolved(p, func(v any) (err error) {
 			b, err = wire.Encode(v)
 			return err
 		})
@@ -433,7 +434,7 @@ func gocfg_config_clear(h C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
 	begin(errOut)
 	c, err := lookupConfig(uintptr(h))
 	if err == nil {
-		c.Clear()
+		err = c.Clear() // refused when frozen
 	}
 	return report(errOut, err)
 }
@@ -449,6 +450,8 @@ func gocfg_config_copy(h C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error) 
 	if err != nil {
 		return fail(errOut, err)
 	}
-	*out = newConfigHandle(store.NewFrom(c.Snapshot()))
+	// Clone keeps a layered config's provenance and settings (a plain
+	// config has none); the copy is never frozen.
+	*out = newConfigHandle(c.Clone())
 	return C.GOCFG_OK
 }

@@ -18,6 +18,8 @@ import (
 
 	"github.com/gocfg/gocfg/gocore/db"
 	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/layer"
+	"github.com/gocfg/gocfg/gocore/store"
 )
 
 // statusOf maps an error to the status code the header documents.
@@ -25,6 +27,10 @@ func statusOf(err error) C.int {
 	switch {
 	case errors.Is(err, errs.ErrInvalidHandle):
 		return C.GOCFG_E_INVALID_HANDLE
+	case errors.Is(err, store.ErrFrozen):
+		return C.GOCFG_E_FROZEN
+	case errors.Is(err, layer.ErrInterpolation):
+		return C.GOCFG_E_INTERPOLATION
 	case errors.Is(err, db.ErrConflict):
 		return C.GOCFG_E_CONFLICT
 	case errors.Is(err, db.ErrConnection):

@@ -52,7 +52,10 @@ enum gocfg_status {
     GOCFG_E_CANCELLED = -9,        /* the call's gocfg_cancel was triggered */
     GOCFG_E_CONFLICT = -10,        /* database: compare-and-swap found another revision */
     GOCFG_E_CONNECTION = -11,      /* database: store unreachable, timed out, TLS refused */
-    GOCFG_E_AUTH = -12             /* database: credentials or permission refused */
+    GOCFG_E_AUTH = -12,            /* database: credentials or permission refused */
+    /* layers (numbered apart, leaving -13..-19 to the database calls): */
+    GOCFG_E_FROZEN = -20,          /* the config is frozen: it refuses every change */
+    GOCFG_E_INTERPOLATION = -21    /* a ${...} reference is a cycle, missing, or malformed */
 };
 
 /* An opaque configuration handle. */
@@ -148,6 +151,41 @@ typedef struct gocfg_db_event {
 enum gocfg_save_flags {
     GOCFG_SAVE_PRIVATE = 1 /* create the file with mode 0600 */
 };
+
+/* ----------------------------------------------------------- layers: types */
+
+/* What kind of layer set a value (gocfg_origin.kind). */
+enum gocfg_origin_kind {
+    GOCFG_ORIGIN_NONE = 0,      /* unknown: the config records no provenance */
+    GOCFG_ORIGIN_DEFAULTS = 1,  /* the defaults of a layered load */
+    GOCFG_ORIGIN_FILE = 2,      /* a file (name = the file name, with line and column) */
+    GOCFG_ORIGIN_TEXT = 3,      /* a document given as text (name = the caller's label) */
+    GOCFG_ORIGIN_DICT = 4,      /* a mapping given by the program (name = the caller's label) */
+    GOCFG_ORIGIN_ENV = 5,       /* an environment variable (name = the variable) */
+    GOCFG_ORIGIN_OVERRIDE = 6,  /* an override item (name = "path=value") */
+    GOCFG_ORIGIN_SET = 7        /* a later write to the config itself (set, merge, delete) */
+};
+
+/* Flags for the layer calls. */
+enum gocfg_layer_flags {
+    GOCFG_LAYER_INTERPOLATE = 1,   /* gocfg_config_layered_new: resolve ${...} on read */
+    GOCFG_LAYER_RAW_STRINGS = 2,   /* layered_new, env and override layers: keep values as strings */
+    GOCFG_LAYER_APPEND_LISTS = 4,  /* merge/load/loads layers: a list extends the list it meets */
+    GOCFG_LAYER_OPTIONAL = 8       /* gocfg_config_load_layer: a missing file is skipped */
+};
+
+/*
+ * Where a value came from, as gocfg_config_origin reports it. `name` is
+ * library memory: release it with gocfg_buffer_free(&origin.name) (it is
+ * empty, and needs no free, when the kind has no name).
+ */
+typedef struct gocfg_origin {
+    int kind;             /* a gocfg_origin_kind */
+    int layer;            /* the layer's sequence number in its config: later wins */
+    int64_t line;         /* 1-based position in the source document, 0 when unknown */
+    int64_t column;
+    gocfg_buffer name;    /* UTF-8, NUL-terminated */
+} gocfg_origin;
 
 /*
  * The export layer defines GOCFG_TYPES_ONLY before including this header:
@@ -505,6 +543,212 @@ int gocfg_db_watch_next(gocfg_db_watch *watch, int64_t timeout_ms, gocfg_cancel 
 /* Stops a watch and releases its handle. NULL and already-closed handles
  * are harmless no-ops. */
 void gocfg_db_watch_close(gocfg_db_watch *watch);
+
+/* ----------------------------------------------------------------- layers */
+/*
+ * A layered config is built from layers merged in order, each over the
+ * ones before it: typically defaults, then files, then the environment,
+ * then overrides. Maps merge key by key, down to the leaves; anything else
+ * replaces what it meets, except that with GOCFG_LAYER_APPEND_LISTS a list
+ * extends a list. Every layer call is one layer: it takes the next layer
+ * number, and the config's change counter moves (see
+ * gocfg_config_version_cell).
+ *
+ * Provenance. A layered config records, for every value, the origin of
+ * each layer that set it (gocfg_config_history; the last one is the value
+ * in force, gocfg_config_origin). A map's history lists the layers that
+ * set or merged into it. Writes through the ordinary calls (set, merge,
+ * delete, clear) record GOCFG_ORIGIN_SET. gocfg_config_copy keeps the
+ * provenance. Configs made by gocfg_config_new/load/loads record none.
+ *
+ * Interpolation. With GOCFG_LAYER_INTERPOLATE, string values may hold
+ * references, resolved on every read (get, get_value, export, type, len,
+ * keys, contains; dump and save write the references as they are):
+ *
+ *     ${server.host}      the value at a dot path of the same config
+ *     ${env:HOME}         an environment variable, from the snapshot given
+ *     ${env:PORT,8080}    to gocfg_config_layered_new; after the first
+ *                         comma, the text used when the variable is unset
+ *     $${                 a literal "${"
+ *
+ * A string that is exactly one reference takes the referenced value, type
+ * and all (a path reaching through it into a referenced map works); an
+ * ${env:...} in that position is typed like the env layer's values.
+ * References inside longer text are formatted (ints, floats as Python
+ * prints them, true/false, null, ISO dates); a list or map there, a cycle,
+ * a missing key or variable give GOCFG_E_INTERPOLATION, whose message names
+ * the chain of paths ("reference cycle: a -> b -> a"). Because the
+ * environment is a snapshot, a read gives the same answer until the config
+ * changes, so caches keyed on the change counter stay valid.
+ *
+ * Typing. The env and override layers type each value as a YAML 1.2
+ * (core schema) scalar would be: 9000 is an int, 1.5 a float, true/false
+ * a bool, null/~ null, "[1, 2]" or "{a: 1}" (YAML flow, JSON too) a list or
+ * map; a decimal with a leading zero ("007") and anything else stays a
+ * string. A value starting with [ or { that does not parse is an error.
+ * GOCFG_LAYER_RAW_STRINGS keeps every value a string.
+ *
+ * Freezing. gocfg_config_freeze makes a config read-only for good: every
+ * call that would change it gives GOCFG_E_FROZEN. It applies to any
+ * config, layered or not.
+ */
+
+/*
+ * Creates an empty layered config in *out (free with gocfg_config_free).
+ * env[0..env_len) is the process environment as "NAME=value" entries, each
+ * followed by one NUL byte; the config keeps it as the snapshot that the
+ * env layer and ${env:...} read (entries that are not valid UTF-8 are
+ * ignored). env may be NULL with env_len 0 (an empty environment). flags:
+ * GOCFG_LAYER_INTERPOLATE, GOCFG_LAYER_RAW_STRINGS (for ${env:...} and the
+ * env layer).
+ */
+int gocfg_config_layered_new(int flags, const char *env, size_t env_len,
+                             gocfg_config **out, gocfg_error **err);
+
+/*
+ * Merges the wire-encoded map data[0..data_len) into cfg as one layer of
+ * the given kind (GOCFG_ORIGIN_DEFAULTS, _DICT, _TEXT or _FILE: the kind
+ * the provenance reports) named name[0..name_len) (may be empty). flags:
+ * GOCFG_LAYER_APPEND_LISTS. A value the tree cannot hold is refused as by
+ * gocfg_config_set_value, and nothing is merged.
+ */
+int gocfg_config_merge_layer(gocfg_config *cfg, const char *data, size_t data_len,
+                             int kind, const char *name, size_t name_len, int flags,
+                             gocfg_error **err);
+
+/*
+ * Reads a file and merges it into cfg as one GOCFG_ORIGIN_FILE layer, with
+ * the line and column of each value. The format is as for
+ * gocfg_config_load. Returns 1 when the file was merged, 0 when it does not
+ * exist and flags holds GOCFG_LAYER_OPTIONAL (nothing changes), or a
+ * negative status: a missing required file gives GOCFG_E_IO with sys_errno
+ * ENOENT; a parse error GOCFG_E_PARSE with the file, line and column.
+ * flags: GOCFG_LAYER_OPTIONAL, GOCFG_LAYER_APPEND_LISTS.
+ */
+int gocfg_config_load_layer(gocfg_config *cfg, const char *file, size_t file_len,
+                            const char *format, size_t format_len, int flags,
+                            gocfg_cancel *cancel, gocfg_error **err);
+
+/*
+ * Parses text[0..text_len) in a format (required) and merges it as one
+ * GOCFG_ORIGIN_TEXT layer named name[0..name_len) (positions are reported
+ * against that name; empty gives "<text>"). flags:
+ * GOCFG_LAYER_APPEND_LISTS.
+ */
+int gocfg_config_loads_layer(gocfg_config *cfg, const char *text, size_t text_len,
+                             const char *format, size_t format_len,
+                             const char *name, size_t name_len, int flags,
+                             gocfg_cancel *cancel, gocfg_error **err);
+
+/*
+ * Applies the environment snapshot of cfg (see gocfg_config_layered_new)
+ * as one layer: each variable named prefix + "_" + KEY (the prefix matched
+ * regardless of case; the "_" is not doubled when the prefix ends with one)
+ * sets the path made by splitting KEY at delimiter (NULL or empty: "__"):
+ * APP_SERVER__PORT=9000 sets server.port to 9000, APP_LOG_LEVEL sets
+ * log_level. Each segment takes the case of an existing key that equals it
+ * regardless of case (an exact match first, else the first in order); a
+ * segment that matches no key is created in lower case. Variables apply in
+ * name order, so APP_DB comes before APP_DB__HOST. A digit segment indexes
+ * a list. Values are typed (see "Typing") unless flags holds
+ * GOCFG_LAYER_RAW_STRINGS or the config was made with it.
+ *
+ * Returns the number of variables applied (>= 0), or a negative status: an
+ * empty prefix, or a name with an empty segment (APP___X), gives
+ * GOCFG_E_INVALID_ARGUMENT; a value that does not parse GOCFG_E_PARSE; a
+ * path through a scalar GOCFG_E_TYPE_MISMATCH. Each names the variable.
+ * When a variable fails, those before it stay applied: discard the config.
+ */
+int gocfg_config_env_layer(gocfg_config *cfg, const char *prefix, size_t prefix_len,
+                           const char *delimiter, size_t delimiter_len, int flags,
+                           gocfg_error **err);
+
+/*
+ * Applies override items as one layer. items[0..items_len) holds
+ * "path=value" entries, each followed by one NUL byte: the path is a dot
+ * path, the value everything after the first '=' (blanks around both are
+ * ignored), typed (see "Typing") unless flags holds GOCFG_LAYER_RAW_STRINGS.
+ * Items apply in order. Returns the number of items applied, or a negative
+ * status: an item without '=' or with an empty or malformed path gives
+ * GOCFG_E_INVALID_ARGUMENT (nothing is applied); a value that does not
+ * parse GOCFG_E_PARSE (nothing is applied); a path through a scalar
+ * GOCFG_E_TYPE_MISMATCH (the items before it stay applied).
+ */
+int gocfg_config_override_layer(gocfg_config *cfg, const char *items, size_t items_len,
+                                int flags, gocfg_error **err);
+
+/*
+ * Fills *out with the origin of the value in force at path (the last entry
+ * of its history). A path with no history of its own (reached through a
+ * reference, or inside a value set whole) reports its nearest ancestor's.
+ * kind is GOCFG_ORIGIN_NONE when the config records no provenance. A path
+ * with no value gives GOCFG_E_NOT_FOUND. Release out->name with
+ * gocfg_buffer_free().
+ */
+int gocfg_config_origin(gocfg_config *cfg, const char *path, size_t path_len,
+                        gocfg_origin *out, gocfg_error **err);
+
+/*
+ * Writes the history of path, oldest first, into *out in the wire format:
+ * a list of [kind, name, line, column, layer] lists (empty when the config
+ * records no provenance). Returns the number of entries (>= 0) or a
+ * negative status. Release *out with gocfg_buffer_free().
+ */
+int64_t gocfg_config_history(gocfg_config *cfg, const char *path, size_t path_len,
+                             gocfg_buffer *out, gocfg_error **err);
+
+/*
+ * Lists the leaves at and below path (scalars, empty maps, and lists, each
+ * list as one leaf) into *out in the wire format: a list of
+ * [path, value, kind, name, line, column, error] lists in tree order, where
+ * value is resolved and kind..column are the origin of the value in force.
+ * A reference that fails to resolve does not fail the call: its leaf keeps
+ * the stored string and error holds the message (otherwise None). Returns
+ * the number of leaves or a negative status. Release *out with
+ * gocfg_buffer_free().
+ */
+int64_t gocfg_config_explain(gocfg_config *cfg, const char *path, size_t path_len,
+                             gocfg_buffer *out, gocfg_error **err);
+
+/* Replaces every ${...} reference in cfg by its value, at once. On error
+ * (GOCFG_E_INTERPOLATION) nothing changes. A no-op without interpolation. */
+int gocfg_config_resolve(gocfg_config *cfg, gocfg_error **err);
+
+/* Makes cfg read-only for good; later changes give GOCFG_E_FROZEN.
+ * Freezing twice is harmless. gocfg_config_copy gives a mutable copy. */
+int gocfg_config_freeze(gocfg_config *cfg, gocfg_error **err);
+
+/* Returns 1 when cfg is frozen, 0 when not, or a negative status. */
+int gocfg_config_is_frozen(gocfg_config *cfg, gocfg_error **err);
+
+/*
+ * Compares the values reads give (references resolved) of a and b, and
+ * writes the differences from a to b into *out in the wire format: a list
+ * of [op, path, old, new] lists, op being "added" (old is None), "removed"
+ * (new is None) or "changed". Maps are compared down to their leaves;
+ * lists and scalars whole (NaN equals NaN). Returns the number of
+ * differences (0: equal) or a negative status. Release *out with
+ * gocfg_buffer_free().
+ */
+int64_t gocfg_config_diff(gocfg_config *a, gocfg_config *b, gocfg_buffer *out,
+                          gocfg_error **err);
+
+/*
+ * Writes everything about cfg (data with references unresolved, provenance,
+ * settings, the frozen flag) into *out, for pickling: a wire-format map
+ * (gocore/store.MarshalState). The environment snapshot is left out: it may
+ * hold any secret of the process. Release *out with gocfg_buffer_free().
+ */
+int gocfg_config_serialize(gocfg_config *cfg, gocfg_buffer *out, gocfg_error **err);
+
+/*
+ * Makes a new config in *out from what gocfg_config_serialize wrote (free
+ * with gocfg_config_free). env[0..env_len) is its environment snapshot, as
+ * for gocfg_config_layered_new (normally the reading process's). Bytes
+ * that are not such a state give GOCFG_E_INVALID_ARGUMENT.
+ */
+int gocfg_config_deserialize(const char *data, size_t data_len, const char *env,
+                             size_t env_len, gocfg_config **out, gocfg_error **err);
 
 #endif /* GOCFG_TYPES_ONLY */
 

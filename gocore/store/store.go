@@ -2,12 +2,14 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/layer"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -23,6 +25,14 @@ type Config struct {
 	// onChange, when set, is called (under the write lock) after each
 	// mutation with the new version.
 	onChange func(uint64)
+
+	// Layered configuration (see layered.go): a frozen config refuses every
+	// mutation; prov, when not nil, records where each value came from;
+	// interp, when not nil, resolves ${...} references on every read.
+	frozen bool
+	prov   *layer.Provenance
+	interp *interpState
+	env    *layeredState
 }
 
 // New returns an empty Config.
@@ -97,6 +107,13 @@ func (c *Config) View(path string, f func(v any) error) error {
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
+	if c.interp != nil {
+		v, err := c.resolver().Lookup(segs)
+		if err != nil {
+			return err
+		}
+		return f(v)
+	}
 	v, err := value.Lookup(&c.root, segs)
 	if err != nil {
 		return err
@@ -122,8 +139,15 @@ func (c *Config) Contains(path string) (bool, error) {
 		return false, err
 	}
 	c.mu.RLock()
+	defer c.mu.RUnlock()
 	_, err = value.Lookup(&c.root, segs)
-	c.mu.RUnlock()
+	if err != nil && c.interp != nil {
+		// A path may reach through a reference to a map ("${server}").
+		_, err = c.resolver().Lookup(segs)
+		if err != nil && !errors.Is(err, errs.ErrNotFound) {
+			return false, err
+		}
+	}
 	return err == nil, nil
 }
 
@@ -144,8 +168,14 @@ func (c *Config) Set(path string, v any) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.frozen {
+		return frozenErr(path)
+	}
 	if err := value.SetPath(&c.root, segs, v); err != nil {
 		return err
+	}
+	if c.prov != nil {
+		c.recordSet(segs, v)
 	}
 	c.changed()
 	return nil
@@ -163,6 +193,9 @@ func (c *Config) Merge(path string, m *value.Map) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.frozen {
+		return frozenErr(path)
+	}
 	target, err := value.Lookup(&c.root, segs)
 	if err != nil {
 		return err
@@ -175,6 +208,17 @@ func (c *Config) Merge(path string, m *value.Map) error {
 		dst.Set(k, v)
 		return true
 	})
+	if c.prov != nil {
+		o := layer.Origin{Kind: layer.KindSet, Layer: c.prov.NextLayer()}
+		m.Range(func(k string, v any) bool {
+			p := append(segs[:len(segs):len(segs)], k)
+			for i := 1; i < len(p); i++ {
+				c.prov.Touch(p[:i], o)
+			}
+			c.prov.Record(p, p, v, func([]string) layer.Origin { return o })
+			return true
+		})
+	}
 	c.changed()
 	return nil
 }
@@ -187,8 +231,14 @@ func (c *Config) Delete(path string) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.frozen {
+		return frozenErr(path)
+	}
 	if err := value.DeletePath(&c.root, segs); err != nil {
 		return err
+	}
+	if c.prov != nil {
+		c.recordDelete(segs)
 	}
 	c.changed()
 	return nil
@@ -225,12 +275,19 @@ func (c *Config) Keys(path string) ([]string, error) {
 	return keys, err
 }
 
-// Clear removes every key.
-func (c *Config) Clear() {
+// Clear removes every key. A frozen config refuses (ErrFrozen).
+func (c *Config) Clear() error {
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.frozen {
+		return frozenErr("")
+	}
 	c.root.Clear()
+	if c.prov != nil {
+		c.prov.Reset()
+	}
 	c.changed()
-	c.mu.Unlock()
+	return nil
 }
 
 // Snapshot returns a deep copy of the whole tree.

@@ -1,0 +1,188 @@
+package layer
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+// An Assignment sets one path: an environment variable or an override item.
+type Assignment struct {
+	Segs []string
+	// FoldCase matches each segment to an existing map key regardless of
+	// case; a segment that matches none is created in lower case. It is how
+	// upper-case environment names reach keys of any case.
+	FoldCase bool
+	Value    any
+	Origin   Origin // Layer is filled in when applied
+}
+
+// DefaultDelimiter separates nesting levels in environment variable names:
+// APP_SERVER__PORT is server.port.
+const DefaultDelimiter = "__"
+
+// EnvAssignments turns the variables of env ("NAME=value" entries) whose
+// names start with prefix into assignments, sorted by name (so a parent
+// such as APP_DB comes before APP_DB__HOST).
+//
+// The prefix is matched regardless of case and followed by "_" (added when
+// the prefix does not end with one): prefix "APP" takes APP_DEBUG and
+// APP_SERVER__PORT, not APPLE. The rest of the name is split at delim into
+// path segments ("SERVER__PORT" -> SERVER, PORT); single underscores stay
+// inside a segment (LOG_LEVEL is the key log_level). With parse, values are
+// typed by ParseScalar; otherwise they stay strings. A name that leaves an
+// empty segment (APP___X) and a value that does not parse are errors naming
+// the variable. Entries that are not valid UTF-8 are skipped.
+func EnvAssignments(env []string, prefix, delim string, parse bool) ([]Assignment, error) {
+	if prefix == "" {
+		return nil, fmt.Errorf("the environment prefix is empty (it would take every variable, PATH and HOME too): %w", errs.ErrInvalidArgument)
+	}
+	if delim == "" {
+		delim = DefaultDelimiter
+	}
+	if !strings.HasSuffix(prefix, "_") {
+		prefix += "_"
+	}
+	type kv struct{ name, val string }
+	var vars []kv
+	for _, e := range env {
+		name, val, ok := strings.Cut(e, "=")
+		if !ok || len(name) <= len(prefix) || !strings.EqualFold(name[:len(prefix)], prefix) {
+			continue
+		}
+		if !utf8.ValidString(name) || !utf8.ValidString(val) {
+			continue
+		}
+		vars = append(vars, kv{name, val})
+	}
+	sort.Slice(vars, func(i, j int) bool { return vars[i].name < vars[j].name })
+	out := make([]Assignment, 0, len(vars))
+	for _, v := range vars {
+		segs := strings.Split(v.name[len(prefix):], delim)
+		for _, s := range segs {
+			if s == "" {
+				return nil, fmt.Errorf("environment variable %s: an empty key between %q delimiters: %w", v.name, delim, errs.ErrInvalidArgument)
+			}
+		}
+		var val any = v.val
+		if parse {
+			var err error
+			if val, err = ParseScalar(v.val); err != nil {
+				return nil, fmt.Errorf("environment variable %s: cannot parse %s: %w", v.name, quoteShort(v.val), err)
+			}
+		}
+		out = append(out, Assignment{Segs: segs, FoldCase: true, Value: val, Origin: Origin{Kind: KindEnv, Name: v.name}})
+	}
+	return out, nil
+}
+
+// OverrideAssignments turns "path=value" items into assignments, in order.
+// The path is a dot path (quoted segments allowed: '"a.b".c=1'). The value
+// is everything after the first "=", typed by ParseScalar unless parse is
+// false. Blanks around the path and the value are ignored.
+func OverrideAssignments(items []string, parse bool) ([]Assignment, error) {
+	out := make([]Assignment, 0, len(items))
+	for _, item := range items {
+		if !utf8.ValidString(item) {
+			return nil, fmt.Errorf("override %s is not valid UTF-8: %w", quoteShort(item), errs.ErrInvalidArgument)
+		}
+		key, val, ok := strings.Cut(item, "=")
+		if !ok {
+			return nil, fmt.Errorf("override %s: expected key=value (such as server.port=9000): %w", quoteShort(item), errs.ErrInvalidArgument)
+		}
+		key = strings.TrimSpace(key)
+		if key == "" {
+			return nil, fmt.Errorf("override %s: the key before '=' is empty: %w", quoteShort(item), errs.ErrInvalidArgument)
+		}
+		segs, err := value.ParsePath(key)
+		if err != nil {
+			return nil, fmt.Errorf("override %s: %w", quoteShort(item), err)
+		}
+		val = strings.TrimSpace(val)
+		var v any = val
+		if parse {
+			if v, err = ParseScalar(val); err != nil {
+				return nil, fmt.Errorf("override %s: cannot parse the value: %w", quoteShort(item), err)
+			}
+		}
+		out = append(out, Assignment{Segs: segs, Value: v, Origin: Origin{Kind: KindOverride, Name: key + "=" + val}})
+	}
+	return out, nil
+}
+
+func quoteShort(s string) string {
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return strconv.Quote(s)
+}
+
+// Apply stores a.Value at a.Segs under root (resolving the segments' case
+// first when a.FoldCase), and records it in prov (may be nil) as set by
+// layer seq. It returns the path it set.
+func Apply(root *value.Map, a Assignment, prov *Provenance, seq int) ([]string, error) {
+	segs := a.Segs
+	if a.FoldCase {
+		segs = foldPath(root, segs)
+	}
+	if len(segs)+value.Depth(a.Value) > value.MaxDepth {
+		return nil, &errs.Located{Kind: errs.ErrInvalidArgument, Path: value.JoinPath(segs...),
+			Msg: fmt.Sprintf("%s: the config would nest more than %d levels deep", a.Origin, value.MaxDepth)}
+	}
+	if err := value.SetPath(root, segs, a.Value); err != nil {
+		return nil, fmt.Errorf("%s: %w", a.Origin, err)
+	}
+	if prov != nil {
+		o := a.Origin
+		o.Layer = seq
+		for i := 1; i < len(segs); i++ {
+			prov.Touch(segs[:i], o)
+		}
+		prov.Record(segs, segs, a.Value, func([]string) Origin { return o })
+	}
+	return segs, nil
+}
+
+// foldPath maps each segment to the key of the map it reaches that equals
+// it regardless of case (an exact match first, else the first such key in
+// order); from the first segment that reaches nothing on, segments are
+// lower-cased.
+func foldPath(root *value.Map, segs []string) []string {
+	out := make([]string, len(segs))
+	var cur any = root
+	for i, s := range segs {
+		switch c := cur.(type) {
+		case *value.Map:
+			if v, ok := c.Get(s); ok {
+				out[i], cur = s, v
+				continue
+			}
+			found := false
+			c.Range(func(k string, v any) bool {
+				if strings.EqualFold(k, s) {
+					out[i], cur, found = k, v, true
+					return false
+				}
+				return true
+			})
+			if !found {
+				out[i], cur = strings.ToLower(s), nil
+			}
+		case []any:
+			out[i] = s
+			if j, err := strconv.Atoi(s); err == nil && j >= 0 && j < len(c) {
+				cur = c[j]
+			} else {
+				cur = nil
+			}
+		default:
+			out[i], cur = strings.ToLower(s), nil
+		}
+	}
+	return out
+}

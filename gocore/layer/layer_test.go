@@ -1,0 +1,341 @@
+package layer
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/gocfg/gocfg/gocore/codec/yamlfmt"
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+func yamlDoc(t *testing.T, text string) *value.Doc {
+	t.Helper()
+	doc, err := yamlfmt.Decode([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func lookup(t *testing.T, root *value.Map, path string) any {
+	t.Helper()
+	segs, err := value.ParsePath(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := value.Lookup(root, segs)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return v
+}
+
+func segs(p string) []string {
+	s, _ := value.ParsePath(p)
+	return s
+}
+
+func TestMergeDeepWithProvenance(t *testing.T) {
+	root := value.NewMap(0)
+	var prov Provenance
+	base := yamlDoc(t, "server:\n  host: a\n  port: 80\nlist: [1, 2]\n")
+	Merge(root, base.Root, &prov, Source{Kind: KindFile, Name: "app.yaml", Positions: base.Positions}.OriginFunc(prov.NextLayer()), Options{})
+	local := yamlDoc(t, "server:\n  port: 81\nlist: [3]\nextra: true\n")
+	Merge(root, local.Root, &prov, Source{Kind: KindFile, Name: "local.yaml", Positions: local.Positions}.OriginFunc(prov.NextLayer()), Options{})
+
+	if v := lookup(t, root, "server.host"); v != "a" {
+		t.Fatalf("host = %v", v)
+	}
+	if v := lookup(t, root, "server.port"); v != int64(81) {
+		t.Fatalf("port = %v", v)
+	}
+	if v := lookup(t, root, "list"); !value.Equal(v, []any{int64(3)}) {
+		t.Fatalf("list replaced = %v", v)
+	}
+	h := prov.History(segs("server.port"))
+	if len(h) != 2 || h[0].String() != "app.yaml:3:3" || h[1].String() != "local.yaml:2:3" {
+		t.Fatalf("history = %v", h)
+	}
+	if h := prov.History(segs("server.host")); len(h) != 1 || h[0].Name != "app.yaml" {
+		t.Fatalf("host history = %v", h)
+	}
+	if h := prov.History(segs("server")); len(h) != 2 {
+		t.Fatalf("a map lists the layers that merged into it: %v", h)
+	}
+	// The replaced list's items belong to the second layer only.
+	if h := prov.History(segs("list.0")); len(h) != 1 || h[0].Name != "local.yaml" {
+		t.Fatalf("list.0 history = %v", h)
+	}
+}
+
+func TestMergeAppendLists(t *testing.T) {
+	root := value.NewMap(0)
+	var prov Provenance
+	a := yamlDoc(t, "l: [a, b]\n")
+	Merge(root, a.Root, &prov, Source{Kind: KindFile, Name: "a.yaml", Positions: a.Positions}.OriginFunc(prov.NextLayer()), Options{})
+	b := yamlDoc(t, "l:\n  - c\n")
+	Merge(root, b.Root, &prov, Source{Kind: KindFile, Name: "b.yaml", Positions: b.Positions}.OriginFunc(prov.NextLayer()), Options{AppendLists: true})
+	if v := lookup(t, root, "l"); !value.Equal(v, []any{"a", "b", "c"}) {
+		t.Fatalf("l = %v", v)
+	}
+	if h := prov.History(segs("l.2")); len(h) != 1 || h[0].String() != "b.yaml:2:5" {
+		t.Fatalf("appended item history = %v", h)
+	}
+	if h := prov.History(segs("l.0")); len(h) != 1 || h[0].Name != "a.yaml" {
+		t.Fatalf("kept item history = %v", h)
+	}
+	if h := prov.History(segs("l")); len(h) != 2 {
+		t.Fatalf("list history = %v", h)
+	}
+}
+
+func TestParseScalar(t *testing.T) {
+	cases := map[string]any{
+		"9000": int64(9000), "-3": int64(-3), "0": int64(0), "0x1F": int64(31), "0o17": int64(15),
+		"007": "007", "1.5": 1.5, "-2e3": -2000.0, ".5": 0.5, "true": true, "False": false, "null": nil, "~": nil,
+		"": "", "abc": "abc", " 12 ": int64(12), "1_000": "1_000", "99999999999999999999": "99999999999999999999",
+		"yes": "yes", "2024-01-02": "2024-01-02", "hello world": "hello world", "1e400": "1e400",
+	}
+	for in, want := range cases {
+		got, err := ParseScalar(in)
+		if err != nil || !value.Equal(got, want) {
+			t.Errorf("ParseScalar(%q) = %#v, %v; want %#v", in, got, err, want)
+		}
+	}
+	if v, _ := ParseScalar(".inf"); v != math.Inf(1) {
+		t.Errorf(".inf = %v", v)
+	}
+	if v, _ := ParseScalar(".nan"); !math.IsNaN(v.(float64)) {
+		t.Errorf(".nan = %v", v)
+	}
+	v, err := ParseScalar(`[1, "two", {a: true}]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := value.NewMap(1)
+	m.Set("a", true)
+	if !value.Equal(v, []any{int64(1), "two", m}) {
+		t.Fatalf("flow list = %v", v)
+	}
+	if v, err := ParseScalar("{\n\"a\": [1,\n2]\n}"); err != nil || !value.Equal(lookupAny(v, "a"), []any{int64(1), int64(2)}) {
+		t.Fatalf("multi-line JSON = %v, %v", v, err)
+	}
+	for _, bad := range []string{"[1, 2", "{a: [}", "[a]]"} {
+		if _, err := ParseScalar(bad); !errors.Is(err, errs.ErrParse) {
+			t.Errorf("ParseScalar(%q) = %v, want a parse error", bad, err)
+		}
+	}
+}
+
+func lookupAny(v any, key string) any {
+	m, ok := v.(*value.Map)
+	if !ok {
+		return nil
+	}
+	x, _ := m.Get(key)
+	return x
+}
+
+func TestEnvAssignments(t *testing.T) {
+	env := []string{
+		"APP_SERVER__PORT=9000", "APP_LOG_LEVEL=debug", "APP_DEBUG=true", "app_lower=1",
+		"APPLE=no", "OTHER_X=1", "APP_HOSTS=[a, b]", "APP_DB__MAX_CONNS=5", "APP_LOGLEVEL=x",
+	}
+	items, err := EnvAssignments(env, "APP", "__", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := value.NewMap(0)
+	log := value.NewMap(0)
+	log.Set("logLevel", "info") // a camelCase key: reached regardless of case
+	root.Set("Log_Level", "info")
+	root.Set("db", log)
+	var prov Provenance
+	seq := prov.NextLayer()
+	for _, a := range items {
+		if _, err := Apply(root, a, &prov, seq); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]any{
+		"server.port": int64(9000), "Log_Level": "debug", "debug": true, "lower": int64(1),
+		"db.max_conns": int64(5), "loglevel": "x",
+	}
+	for p, w := range want {
+		if got := lookup(t, root, p); !value.Equal(got, w) {
+			t.Errorf("%s = %#v, want %#v", p, got, w)
+		}
+	}
+	if got := lookup(t, root, "hosts"); !value.Equal(got, []any{"a", "b"}) {
+		t.Errorf("hosts = %v", got)
+	}
+	if _, ok := root.Get("le"); ok {
+		t.Error("APPLE was taken for prefix APP")
+	}
+	if h := prov.History(segs("server.port")); len(h) != 1 || h[0].String() != "env APP_SERVER__PORT" {
+		t.Errorf("history = %v", h)
+	}
+	raw, _ := EnvAssignments(env, "APP_", "", false)
+	for _, a := range raw {
+		if _, ok := a.Value.(string); !ok {
+			t.Errorf("raw %v = %#v", a.Origin, a.Value)
+		}
+	}
+	if _, err := EnvAssignments([]string{"APP_X=[1, 2"}, "APP", "__", true); !errors.Is(err, errs.ErrParse) || !strings.Contains(err.Error(), "APP_X") {
+		t.Errorf("bad value: %v", err)
+	}
+	if _, err := EnvAssignments([]string{"APP_A____B=1"}, "APP", "__", true); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Errorf("empty segment: %v", err)
+	}
+	if _, err := EnvAssignments(nil, "", "__", true); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Errorf("empty prefix: %v", err)
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	items, err := OverrideAssignments([]string{"server.port=9000", "debug=true", ` name = a=b`, `"a.b".c=[1]`, "empty="}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := value.NewMap(0)
+	for _, a := range items {
+		if _, err := Apply(root, a, nil, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v := lookup(t, root, "server.port"); v != int64(9000) {
+		t.Errorf("port = %v", v)
+	}
+	if v := lookup(t, root, "name"); v != "a=b" {
+		t.Errorf("name = %#v", v)
+	}
+	if v := lookup(t, root, `"a.b".c`); !value.Equal(v, []any{int64(1)}) {
+		t.Errorf("quoted = %v", v)
+	}
+	if v := lookup(t, root, "empty"); v != "" {
+		t.Errorf("empty = %#v", v)
+	}
+	for _, bad := range []string{"noequals", "=1", "a..b=1", " =x"} {
+		if _, err := OverrideAssignments([]string{bad}, true); !errors.Is(err, errs.ErrInvalidArgument) {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	if _, err := OverrideAssignments([]string{"a=[1"}, true); !errors.Is(err, errs.ErrParse) {
+		t.Errorf("bad value: %v", err)
+	}
+	// Through a scalar: a type mismatch naming the override.
+	items, _ = OverrideAssignments([]string{"server.port.x=1"}, true)
+	if _, err := Apply(root, items[0], nil, 0); !errors.Is(err, errs.ErrTypeMismatch) || !strings.Contains(err.Error(), "override server.port.x=1") {
+		t.Errorf("through a scalar: %v", err)
+	}
+}
+
+func resolver(t *testing.T, text string, env map[string]string) *Resolver {
+	return &Resolver{Root: yamlDoc(t, text).Root, Env: env, ParseEnv: true}
+}
+
+func TestInterpolation(t *testing.T) {
+	r := resolver(t, `
+server: {host: example.org, port: 8080, tags: [a, b]}
+url: "http://${server.host}:${server.port}/"
+port: ${server.port}
+alias: ${server}
+home: ${env:HOME}
+eport: ${env:PORT,8080}
+flag: ${env:FLAG}
+lit: "$${not.a.ref}"
+ratio: "r=${f}"
+f: 1.0
+tags: ${server.tags}
+chain1: ${chain2}
+chain2: ${port}
+`, map[string]string{"HOME": "/home/me", "FLAG": "true"})
+	cases := map[string]any{
+		"url": "http://example.org:8080/", "port": int64(8080), "home": "/home/me", "eport": int64(8080),
+		"flag": true, "lit": "${not.a.ref}", "ratio": "r=1.0", "alias.host": "example.org", "chain1": int64(8080),
+	}
+	for p, want := range cases {
+		got, err := r.Lookup(segs(p))
+		if err != nil || !value.Equal(got, want) {
+			t.Errorf("%s = %#v, %v; want %#v", p, got, err, want)
+		}
+	}
+	if got, err := r.Lookup(segs("tags")); err != nil || !value.Equal(got, []any{"a", "b"}) {
+		t.Errorf("tags = %v, %v", got, err)
+	}
+	if got, _ := r.Lookup(segs("alias")); got == nil {
+		t.Error("alias did not reach the map")
+	}
+	deep, err := r.Deep(r.Root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := lookup(t, deep.(*value.Map), "alias.port"); v != int64(8080) {
+		t.Errorf("deep alias.port = %v", v)
+	}
+	if v := lookup(t, r.Root, "url"); !strings.Contains(v.(string), "${") {
+		t.Error("Deep changed the stored tree")
+	}
+}
+
+func TestInterpolationErrors(t *testing.T) {
+	r := resolver(t, `
+a: ${b}
+b: ${c}
+c: ${a}
+self: {x: "${self}"}
+missing: "x ${server.hots}"
+noenv: ${env:NOPE_NOT_SET}
+open: "${a"
+embed: "list ${l}"
+l: [1]
+`, map[string]string{})
+	cases := map[string]string{
+		"a":       "reference cycle: a -> b -> c -> a",
+		"missing": "server.hots",
+		"noenv":   "NOPE_NOT_SET is not set",
+		"open":    "unterminated",
+		"embed":   "cannot be part of a string",
+	}
+	for p, want := range cases {
+		_, err := r.Lookup(segs(p))
+		if !errors.Is(err, ErrInterpolation) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want an interpolation error with %q", p, err, want)
+		}
+	}
+	if _, err := r.Deep(r.Root, nil); !errors.Is(err, ErrInterpolation) {
+		t.Errorf("deep: %v", err)
+	}
+	m, _ := r.Root.Get("self")
+	if _, err := r.Deep(m, []string{"self"}); !errors.Is(err, ErrInterpolation) || !strings.Contains(err.Error(), "cycle") {
+		t.Errorf("self: %v", err)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	a := yamlDoc(t, "x: 1\nm: {a: 1, b: [1]}\ngone: true\nn: .nan\n").Root
+	b := yamlDoc(t, "x: 2\nm: {a: 1, b: [1, 2], c: null}\nn: .nan\nnew: {k: v}\n").Root
+	got := Diff(a, b)
+	var lines []string
+	for _, c := range got {
+		lines = append(lines, c.Op.String()+" "+c.Path)
+	}
+	want := "changed x|changed m.b|added m.c|removed gone|added new"
+	if strings.Join(lines, "|") != want {
+		t.Fatalf("diff = %v", lines)
+	}
+	if len(Diff(a, a)) != 0 {
+		t.Fatal("a differs from itself")
+	}
+}
+
+func TestFormatFloat(t *testing.T) {
+	for f, want := range map[float64]string{1: "1.0", 0.5: "0.5", 1e20: "1e+20", 1e-5: "1e-05", -2.25: "-2.25", 0: "0.0"} {
+		if got := FormatFloat(f); got != want {
+			t.Errorf("FormatFloat(%v) = %s, want %s", f, got, want)
+		}
+	}
+}
