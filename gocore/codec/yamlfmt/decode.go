@@ -140,7 +140,13 @@ func load(data []byte) (*yaml.Node, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, nil
 	}
-	return doc.Content[0], nil
+	root := doc.Content[0]
+	if root.Kind == yaml.MappingNode && !hasUTF16BOM(data) {
+		if err := checkFlowIndent(data, root); err != nil {
+			return nil, err
+		}
+	}
+	return root, nil
 }
 
 // loadError turns the library's error into ours. data is the input the
