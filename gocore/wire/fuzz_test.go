@@ -14,11 +14,13 @@ package wire_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/gocfg/gocfg/gocore/codec/jsonfmt"
 	"github.com/gocfg/gocfg/gocore/codec/tomlfmt"
@@ -27,6 +29,15 @@ import (
 	"github.com/gocfg/gocfg/gocore/value"
 	"github.com/gocfg/gocfg/gocore/wire"
 )
+
+// watchdog makes a hang a crash, which the fuzzer reports with its input
+// (Go's fuzzer has no time limit per input); see codectest.Watchdog.
+func watchdog(what func() string) (stop func()) {
+	t := time.AfterFunc(20*time.Second, func() {
+		panic("fuzz input still running after 20s (a hang?): " + what())
+	})
+	return func() { t.Stop() }
+}
 
 func conformance() string {
 	_, file, _, ok := runtime.Caller(0)
@@ -185,6 +196,7 @@ func FuzzStore(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, path string, data []byte, path2 string, op byte) {
+		defer watchdog(func() string { return fmt.Sprintf("%q %q %q %d", path, data, path2, op) })()
 		c := store.NewFrom(base())
 		var v any = path2 // gocfg_config_set: a raw string
 		if op&0x80 == 0 {
@@ -274,6 +286,7 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		defer watchdog(func() string { return fmt.Sprintf("%q", b) })()
 		v, err := wire.Decode(b)
 		if err != nil {
 			wantKind(t, "Decode", err)

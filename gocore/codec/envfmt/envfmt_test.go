@@ -154,6 +154,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(sample))
 	f.Add([]byte("export A=1\nB='x'\nC=\"y\\n\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer codectest.Watchdog(data)()
 		d, err := Decode(data)
 		if err != nil {
 			var loc *errs.Located
@@ -174,6 +175,7 @@ func FuzzDecode(f *testing.F) {
 func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte(sample))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer codectest.Watchdog(data)()
 		d, err := Decode(data)
 		if err != nil {
 			return

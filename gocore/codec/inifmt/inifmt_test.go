@@ -158,6 +158,7 @@ func TestRoundTripRandom(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(sample))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer codectest.Watchdog(data)()
 		if _, err := Decode(data); err != nil {
 			var loc *errs.Located
 			if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) || loc.Line == 0 {
@@ -170,6 +171,7 @@ func FuzzDecode(f *testing.F) {
 func FuzzRoundTrip(f *testing.F) {
 	f.Add([]byte(sample))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer codectest.Watchdog(data)()
 		d, err := Decode(data)
 		if err != nil {
 			return

@@ -265,6 +265,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte(`{"a":[1,2.5,{"b":null}],"c":"\u00e9"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer codectest.Watchdog(data)()
 		d, err := Decode(data)
 		if err != nil {
 			var loc *errs.Located
@@ -285,6 +286,7 @@ func FuzzRoundTrip(f *testing.F) {
 	}
 	f.Add([]byte(`{"a":[1,2.5,{"b":null}],"c":"\u00e9","d":1e-320}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer codectest.Watchdog(data)()
 		d, err := Decode(data)
 		if err != nil {
 			return

@@ -249,6 +249,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte(sample))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer codectest.Watchdog(data)()
 		d, err := Decode(data)
 		if err != nil {
 			var loc *errs.Located
@@ -272,6 +273,7 @@ func FuzzRoundTrip(f *testing.F) {
 	}
 	f.Add([]byte(sample))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer codectest.Watchdog(data)()
 		d, err := Decode(data)
 		if err != nil {
 			return

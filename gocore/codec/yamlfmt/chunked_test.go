@@ -160,6 +160,7 @@ func FuzzChunked(f *testing.F) {
 	}
 	f.Add([]byte("a:\n  b: 1\n  c:\n  - x\n  - y: 1\n    z: |\n      text\n\n      more\nd: 2\n"), uint8(3))
 	f.Fuzz(func(t *testing.T, data []byte, target uint8) {
+		defer codectest.Watchdog(data)()
 		checkChunked(t, data, int(target))
 	})
 }

@@ -315,6 +315,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte("a: &a [1, *a]\n"))
 	f.Add([]byte("b: &b {x: 1}\nc:\n  <<: *b\n  y: !!timestamp 2001-01-01\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer codectest.Watchdog(data)()
 		d, err := Decode(data)
 		if err != nil {
 			var loc *errs.Located
@@ -338,6 +339,7 @@ func FuzzRoundTrip(f *testing.F) {
 	}
 	f.Add([]byte("a: [1, 'x', {b: ~}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer codectest.Watchdog(data)()
 		d, err := Decode(data)
 		if err != nil {
 			return
