@@ -9,10 +9,13 @@
 Importing gocfg does not load the Go library; the first Config does.
 """
 from .config import Config, Section, stats
+from .display import is_secret, set_secret_pattern
+from .layers import Change, Diff, File, Leaf, Origin, Text, load
 from .database import Database, Watch, WatchEvent
 from .errors import (AuthError, CancelledError, ClosedError, ConflictError, ConnectionError, Error, FileError,
-                     ForkedProcessError, InternalError, MissingFileError, InvalidArgumentError, InvalidHandleError, KeyNotFoundError, ParseError,
-                     TypeMismatchError)
+                     ForkedProcessError, FrozenError, InternalError, InterpolationError, MissingFileError,
+                     InvalidArgumentError, InvalidHandleError, KeyNotFoundError, ParseError,
+                     TypeMismatchError, ValidationError)
 
 __version__ = "0.1.0"
 
@@ -21,6 +24,8 @@ __all__ = [
     "InternalError", "MissingFileError", "InvalidArgumentError", "InvalidHandleError", "KeyNotFoundError",
     "ParseError", "TypeMismatchError",
     "Database", "Watch", "WatchEvent", "ConflictError", "AuthError",
+    "load", "File", "Text", "Origin", "Leaf", "Diff", "Change", "FrozenError", "InterpolationError",
+    "ValidationError", "set_secret_pattern", "is_secret",
     # gocfg.ConnectionError is left out on purpose: `from gocfg import *`
     # would shadow the built-in ConnectionError (of which it is a subclass).
 ]

@@ -7,7 +7,7 @@ from . import _native
 import errno as _errno
 
 from .errors import (AuthError, CancelledError, ClosedError, ConflictError, ConnectionError, Error,
-                     FileError, InternalError, InvalidArgumentError,
+                     FileError, FrozenError, InternalError, InterpolationError, InvalidArgumentError,
                      InvalidHandleError, KeyNotFoundError, MissingFileError, ParseError,
                      TypeMismatchError)
 
@@ -25,6 +25,8 @@ E_CANCELLED = -9
 E_CONFLICT = -10
 E_CONNECTION = -11
 E_AUTH = -12
+E_FROZEN = -20
+E_INTERPOLATION = -21
 
 _CLASSES: Dict[int, Type[Error]] = {
     E_INVALID_HANDLE: InvalidHandleError,
@@ -39,6 +41,8 @@ _CLASSES: Dict[int, Type[Error]] = {
     E_CONFLICT: ConflictError,
     E_CONNECTION: ConnectionError,
     E_AUTH: AuthError,
+    E_FROZEN: FrozenError,
+    E_INTERPOLATION: InterpolationError,
 }
 
 

@@ -10,11 +10,17 @@ import weakref
 from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
-from . import _native
+from . import _native, _typed
+from . import display as _display
+from . import layers as _layers
 from ._errors_map import E_INVALID_HANDLE, E_NOT_FOUND, new_err_cell, raise_error
 from ._values import decode_value, encode_path, encode_value, fix_times, join, path_text, quote_segment
 from marshal import loads as _marshal_loads
-from .errors import ClosedError, InvalidArgumentError, KeyNotFoundError
+from .display import split_path as _split_path
+from .errors import (ClosedError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError,
+                     ValidationError)
+
+_MISSING: Any = object()
 
 # Most values are short: a per-thread scratch buffer of this size serves them
 # without any allocation. Longer values ask the library for their length
@@ -186,6 +192,19 @@ def _buffer_call(cfg: "Config", fn: Any, *args: Any) -> bytes:
         _lib.gocfg_buffer_free(buf)
 
 
+def _counted_buffer_call(cfg: "Config", fn: Any, *args: Any) -> bytes:
+    """_buffer_call for the calls that return a count (>= 0) on success."""
+    buf = _ffi.new("gocfg_buffer *")
+    err = new_err_cell()
+    rc = fn(*args, buf, err)
+    if rc < 0:
+        _fail(cfg, rc, err)
+    try:
+        return _ffi.unpack(buf.data, buf.len)
+    finally:
+        _lib.gocfg_buffer_free(buf)
+
+
 def _keys(cfg: "Config", h: Any, p: bytes) -> List[str]:
     raw = _buffer_call(cfg, _lib.gocfg_config_keys, h, p, len(p))
     return raw.decode("utf-8").split("\0")[:-1]
@@ -310,6 +329,129 @@ class Section(MutableMapping):  # type: ignore[type-arg]
         if other:
             _merge(cfg, h, prefix, other)
 
+    # ------------------------------------------- provenance, typed access
+
+    def origin(self, key: Any = "") -> Optional[_layers.Origin]:
+        """Where the value in force at key came from (see gocfg.Origin), or
+        None when the config records no provenance (a Config made by
+        ``gocfg.Config()`` or ``Config.load()``; ``gocfg.load()`` records
+        it). KeyNotFoundError when nothing is at key."""
+        cfg, h, prefix = self._target()
+        p = join(prefix, encode_path(key)) if key != "" else prefix
+        out = _ffi.new("gocfg_origin *")
+        err = new_err_cell()
+        rc = _lib.gocfg_config_origin(h, p, len(p), out, err)
+        if rc != 0:
+            _fail(cfg, rc, err)
+        try:
+            name = _ffi.unpack(out.name.data, out.name.len).decode("utf-8") if out.name.data != _NULL else ""
+        finally:
+            _lib.gocfg_buffer_free(_ffi.addressof(out, "name"))
+        return _layers.make_origin(int(out.kind), name, int(out.line), int(out.column), int(out.layer))
+
+    def history(self, key: Any = "") -> List[_layers.Origin]:
+        """Every layer that set the value at key, oldest first; the last is
+        the one in force. Empty when the config records no provenance."""
+        cfg, h, prefix = self._target()
+        p = join(prefix, encode_path(key)) if key != "" else prefix
+        rows = decode_value(_counted_buffer_call(cfg, _lib.gocfg_config_history, h, p, len(p)))
+        return [o for o in (_layers.make_origin(*r) for r in rows) if o is not None]
+
+    def explain(self, key: Any = "") -> List[_layers.Leaf]:
+        """The leaves at and below key (scalars, empty maps, lists), each
+        with its value (references resolved) and the origin of the value in
+        force, in tree order. Values are not masked: this is data."""
+        cfg, h, prefix = self._target()
+        p = join(prefix, encode_path(key)) if key != "" else prefix
+        rows = decode_value(_counted_buffer_call(cfg, _lib.gocfg_config_explain, h, p, len(p)))
+        return [_layers.Leaf(r[0], r[1], _layers.make_origin(r[2], r[3], r[4], r[5], 0), r[6]) for r in rows]
+
+    def _typed(self, kind: str, key: Any, default: Any) -> Any:
+        try:
+            value = self[key]
+        except KeyError:
+            if default is _MISSING:
+                raise
+            return default
+        if isinstance(value, Section):
+            value = value.to_dict()
+        try:
+            return _typed.COERCE[kind](value)
+        except _typed.CoercionError as e:
+            raise TypeMismatchError(f"{self._where(key)}: {e}{self._from(key)}") from None
+
+    def _where(self, key: Any) -> str:
+        text = path_text(key)
+        return f"{self.path}.{text}" if self.path and text else (self.path or text)
+
+    def _from(self, key: Any) -> str:
+        try:
+            o = self.origin(key)
+        except Error:
+            return ""
+        return f" (from {o})" if o is not None else ""
+
+    def get_int(self, key: Any, default: Any = _MISSING) -> int:
+        """The value at key as an int ("9000" and 9.0 give 9000; a bool is
+        not an int; see gocfg._typed for every rule). ``default`` is
+        returned when nothing is at key; without it, KeyNotFoundError. A
+        value that does not fit raises TypeMismatchError naming its path
+        and origin."""
+        return self._typed("int", key, default)
+
+    def get_float(self, key: Any, default: Any = _MISSING) -> float:
+        """The value at key as a float (ints and numeric strings too)."""
+        return self._typed("float", key, default)
+
+    def get_bool(self, key: Any, default: Any = _MISSING) -> bool:
+        """The value at key as a bool (true/false, yes/no, on/off, 1/0)."""
+        return self._typed("bool", key, default)
+
+    def get_str(self, key: Any, default: Any = _MISSING) -> str:
+        """The value at key as a str (numbers, bools and dates converted)."""
+        return self._typed("str", key, default)
+
+    def get_list(self, key: Any, default: Any = _MISSING) -> list:
+        """The value at key as a list (a string is split at commas)."""
+        return self._typed("list", key, default)
+
+    def get_duration(self, key: Any, default: Any = _MISSING) -> _dt.timedelta:
+        """The value at key as a datetime.timedelta: "30s", "1h30m", "500ms",
+        "2d"; a number is seconds."""
+        return self._typed("duration", key, default)
+
+    def to(self, cls: Any, *, strict: bool = True) -> Any:
+        """Build an instance of the dataclass cls (nested dataclasses,
+        Optional, list/tuple/set/dict of them, Enum, Literal, datetime,
+        timedelta, pathlib.Path) from this map, coercing as get_int() &
+        co. do. Every value that does not fit is reported at once in one
+        gocfg.ValidationError (``errors``: (path, message) pairs, with
+        the origin of each value). With strict (the default) a key that is
+        not a field is an error too; strict=False ignores such keys."""
+        data = self.to_dict()
+        obj, problems = _typed.build(cls, data, strict)
+        if problems:
+            base = _split_path(self.path) if self.path else []
+            errors = []
+            for segs, msg in problems:
+                full = [*base, *segs]
+                path = ".".join(quote_segment(s) for s in full)
+                where = ""
+                if segs:
+                    try:
+                        o = self._cfg.origin(tuple(full))
+                        where = f" (from {o})" if o is not None else ""
+                    except Exception:
+                        where = ""
+                errors.append((path, msg + where))
+            raise ValidationError(errors, getattr(cls, "__name__", repr(cls)))
+        return obj
+
+    def show(self, *, reveal: bool = False, origins: bool = True) -> str:
+        """A readable listing, one ``path = value  # origin`` line per leaf,
+        secrets masked unless reveal=True."""
+        return _display.text_table(self.explain(), reveal=reveal, origins=origins)
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Section):
             return self.to_dict() == other.to_dict()
@@ -327,7 +469,31 @@ class Section(MutableMapping):  # type: ignore[type-arg]
     def __repr__(self) -> str:
         if self._cfg._h is None:
             return f"<gocfg.Section {self.path!r} of a closed Config>"
-        return f"<gocfg.Section {self.path!r} {_preview(self.to_dict())}>"
+        return f"<gocfg.Section {self.path!r} {_preview(self._masked())}>"
+
+    def _masked(self) -> Dict[str, Any]:
+        try:
+            data = self.to_dict()
+        except Error as e:  # a reference that does not resolve
+            return {"<unresolved>": str(e)}
+        return _display.mask(data, _split_path(self.path) if self.path else [])
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        if cycle or self._cfg._h is None:
+            p.text(repr(self))
+            return
+        p.text(_display.text_table(self.explain(), title=self._title()))
+
+    def _repr_html_(self) -> Optional[str]:
+        if self._cfg._h is None:
+            return None
+        return _display.html_table(self.explain(), self._title())
+
+    def _title(self) -> str:
+        n = len(self)
+        what = f"gocfg.Section {self.path!r}" if type(self) is Section else "gocfg.Config"
+        extra = " (frozen)" if self._cfg.frozen else ""
+        return f"{what}: {n} key{'s' if n != 1 else ''}{extra}"
 
 
 def _preview(d: Dict[str, Any], limit: int = 8) -> str:
@@ -355,6 +521,10 @@ class Config(Section):
     """
 
     __slots__ = ("_h", "_ver", "_cache", "__weakref__")
+
+    @property
+    def _cfg(self) -> "Config":  # type: ignore[override]
+        return self
 
     def __init__(self, data: Any = None, /, **kwargs: Any) -> None:
         self._h: Any = None
@@ -430,6 +600,97 @@ class Config(Section):
         if h is None:
             raise _closed_error()
         return self, h, b""
+
+    # --------------------------------------------------- layers, lifecycle
+
+    def freeze(self) -> "Config":
+        """Make this Config read-only for good: every change (``cfg[k] =
+        v``, ``del``, ``update()``, ``clear()``, through a Section too)
+        raises gocfg.FrozenError, in Go as in Python. Returns self.
+        ``copy()`` gives a mutable copy."""
+        h = self._h
+        if h is None:
+            raise _closed_error()
+        err = new_err_cell()
+        rc = _lib.gocfg_config_freeze(h, err)
+        if rc != 0:
+            _fail(self, rc, err)
+        return self
+
+    @property
+    def frozen(self) -> bool:
+        """Whether freeze() was called."""
+        h = self._h
+        if h is None:
+            raise _closed_error()
+        err = new_err_cell()
+        rc = _lib.gocfg_config_is_frozen(h, err)
+        if rc < 0:
+            _fail(self, rc, err)
+        return rc == 1
+
+    def resolve(self) -> "Config":
+        """Replace every ${...} reference by its value, at once (reads
+        resolve them anyway; this makes it permanent, and reports a bad
+        reference now). Raises InterpolationError, changing nothing, when
+        one does not resolve. Returns self."""
+        h = self._h
+        if h is None:
+            raise _closed_error()
+        err = new_err_cell()
+        rc = _lib.gocfg_config_resolve(h, err)
+        if rc != 0:
+            _fail(self, rc, err)
+        return self
+
+    def add_layer(self, source: Any, *, lists: str = "replace") -> bool:
+        """Merge one more source (a path, gocfg.File, gocfg.Text, a mapping
+        or a Config) over this config, recording its provenance. Returns
+        False when an optional file was missing."""
+        self._target()
+        return _layers.add_layer(self, source, lists=lists)
+
+    def diff(self, other: Any) -> _layers.Diff:
+        """The differences from this config to other (a Config or any
+        mapping), comparing what reads give (references resolved): a
+        gocfg.Diff with ``added``, ``removed`` and ``changed`` paths."""
+        h = self._h
+        if h is None:
+            raise _closed_error()
+        tmp = None
+        if not isinstance(other, Config):
+            if isinstance(other, (Section, Mapping)):
+                tmp = other = Config(other.to_dict() if isinstance(other, Section) else other)
+            else:
+                raise TypeError(f"diff() needs a Config or a mapping, not {type(other).__name__}")
+        try:
+            oh = other._h
+            if oh is None:
+                raise _closed_error()
+            rows = decode_value(_counted_buffer_call(self, _lib.gocfg_config_diff, h, oh))
+        finally:
+            if tmp is not None:
+                tmp.close()
+        return _layers.Diff([_layers.Change(*r) for r in rows])
+
+    def __eq__(self, other: object) -> bool:
+        # Compared in Go when both are Configs: NaN equals NaN and an
+        # offset datetime equals itself, as the library's Equal says.
+        if isinstance(other, Config) and self._h is not None and other._h is not None:
+            return not self.diff(other)
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> Any:
+        # The whole state through the library's serializer: data (references
+        # unresolved), provenance, settings and the frozen flag survive; the
+        # environment snapshot does not (it may hold any secret of this
+        # process): the unpickled config reads its own process's.
+        h = self._h
+        if h is None:
+            raise _closed_error()
+        return (_restore, (_buffer_call(self, _lib.gocfg_config_serialize, h),))
 
     # ------------------------------------------- hot paths, without a view
 
@@ -576,14 +837,18 @@ class Config(Section):
         return _buffer_call(self, _lib.gocfg_config_dump, h, fmt, len(fmt)).decode("utf-8")
 
     def save(self, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
-             private: bool = False) -> None:
+             private: Optional[bool] = None) -> None:
         """Write the config to a file atomically (temporary file, fsync,
         rename): a crash leaves the old file or the new one. The file keeps
-        the mode of the one it replaces; ``private=True`` makes it 0600."""
+        the mode of the one it replaces; ``private=True`` makes it 0600.
+        By default (``private=None``) a new file is created 0600 when the
+        config holds a secret key (see gocfg.display), 0644 otherwise."""
         h = self._h
         if h is None:
             raise _closed_error()
         name = _text_arg(path, "file name")
+        if private is None:
+            private = not os.path.lexists(name) and self._holds_secrets()
         fmt = _format_arg(format)
         err = new_err_cell()
         rc = _lib.gocfg_config_save(h, name, len(name), fmt, len(fmt), 1 if private else 0, err)
@@ -594,10 +859,31 @@ class Config(Section):
         """The whole config as a JSON document."""
         return self.dumps("json")
 
+    def _holds_secrets(self) -> bool:
+        return any(_display.is_secret(leaf.path) or _display.has_secrets(leaf.value, _split_path(leaf.path))
+                   for leaf in self.explain())
+
     def __repr__(self) -> str:
         if self._h is None:
             return "<gocfg.Config (closed)>"
-        return f"<gocfg.Config {_preview(self.to_dict())}>"
+        frozen = " frozen" if self.frozen else ""
+        return f"<gocfg.Config{frozen} {_preview(self._masked())}>"
+
+    # IPython's pretty printer prefers a class's own __repr__ to an
+    # inherited _repr_pretty_: name it here too.
+    _repr_pretty_ = Section._repr_pretty_
+
+
+def _restore(state: bytes) -> Config:
+    """Unpickle a Config (see Config.__reduce__)."""
+    _native.load()
+    env = _layers._environ_bytes(None)
+    out = _ffi.new("gocfg_config **")
+    err = new_err_cell()
+    rc = _lib.gocfg_config_deserialize(state, len(state), env, len(env), out, err)
+    if rc != 0:
+        raise_error(rc, err)
+    return Config._adopt(out)
 
 
 def stats() -> Dict[str, int]:

@@ -8,7 +8,7 @@ exactly as it does for a dict.
 from __future__ import annotations
 
 import builtins
-from typing import Optional
+from typing import List, Optional, Tuple
 
 
 class Error(Exception):
@@ -97,3 +97,34 @@ class ConnectionError(Error, builtins.ConnectionError):
 class AuthError(Error, PermissionError):
     """The store refused the credentials (wrong user or password, none given
     while authentication is on) or the operation."""
+
+
+# ------------------------------------------------------------------ layers
+
+class FrozenError(Error, TypeError):
+    """The config is frozen (``freeze()``): it refuses every change.
+
+    It derives from TypeError, as assigning into a read-only mapping such as
+    ``types.MappingProxyType`` does. ``copy()`` gives a mutable copy.
+    """
+
+
+class InterpolationError(Error, ValueError):
+    """A ``${...}`` reference cannot be resolved: a cycle, a missing key or
+    environment variable, or a malformed reference. The message names the
+    chain of paths that led to it ("reference cycle: a -> b -> a")."""
+
+
+class ValidationError(Error, ValueError):
+    """``Config.to(SomeDataclass)`` found values that do not fit.
+
+    ``errors`` lists every problem at once as ``(path, message)`` pairs; the
+    message of the exception has one line per problem, such as
+    ``server.port: expected int, got 'abc' (from env APP_SERVER__PORT)``.
+    """
+
+    def __init__(self, errors: List[Tuple[str, str]], target: str = "") -> None:
+        self.errors = list(errors)
+        head = f"{len(self.errors)} value(s) do not fit {target}" if target else f"{len(self.errors)} invalid value(s)"
+        lines = [f"{path}: {msg}" if path else msg for path, msg in self.errors]
+        super().__init__(head + ":\n  " + "\n  ".join(lines))

@@ -1,0 +1,309 @@
+"""Typed access: the coercions behind get_int() & co. and Config.to().
+
+Coercion rules (the same for the get_* methods and for dataclass fields):
+
+============  ===============================================================
+target        accepted
+============  ===============================================================
+int           an int (not a bool); a float with no fraction (3.0); a string
+              of decimal digits with an optional sign ("9000", " -3 ")
+float         an int or float (not a bool); a string float() reads
+              ("1.5", "1e3", "inf")
+bool          a bool; the strings true/false, yes/no, on/off, 1/0 (any
+              case); the ints 0 and 1
+str           a str; an int or float (str(v)); a bool ("true"/"false"); a
+              date or time (isoformat). Not None, lists or maps.
+list          a list; a string, split at commas with blanks trimmed
+              ("a, b" -> ["a", "b"]; "" -> [])
+duration      a datetime.timedelta; an int or float (seconds); a string of
+              numbers with units, Go style: "30s", "1h30m", "1.5h", "500ms",
+              "2d", "1w", "-5m" (units ns, us/µs, ms, s, m, h, d, w; a bare
+              number is seconds)
+============  ===============================================================
+
+Anything else raises TypeMismatchError (a TypeError) naming the path, the
+value and, when the config records provenance, where the value came from:
+``server.port: expected int, got 'abc' (from env APP_SERVER__PORT)``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import enum
+import pathlib
+import re
+import sys
+import typing
+from collections.abc import Mapping
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+class CoercionError(Exception):
+    """Internal: a value did not fit; message says what was expected."""
+
+
+def _got(v: Any) -> str:
+    text = repr(v)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    if isinstance(v, (list, dict)):
+        return f"a {'list' if isinstance(v, list) else 'map'} {text}"
+    return text
+
+
+def to_int(v: Any) -> int:
+    if isinstance(v, bool):
+        raise CoercionError(f"expected int, got {_got(v)}")
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and re.fullmatch(r"\s*[-+]?[0-9]+\s*", v):
+        return int(v)
+    raise CoercionError(f"expected int, got {_got(v)}")
+
+
+def to_float(v: Any) -> float:
+    if isinstance(v, bool):
+        raise CoercionError(f"expected float, got {_got(v)}")
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            pass
+    raise CoercionError(f"expected float, got {_got(v)}")
+
+
+def to_bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int) and v in (0, 1):
+        return bool(v)
+    if isinstance(v, str):
+        s = v.strip().lower()
+        if s in _TRUE:
+            return True
+        if s in _FALSE:
+            return False
+    raise CoercionError(f"expected bool, got {_got(v)}")
+
+
+def to_str(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return str(v)
+    if isinstance(v, (_dt.date, _dt.time)):
+        return v.isoformat()
+    raise CoercionError(f"expected str, got {_got(v)}")
+
+
+def to_list(v: Any) -> list:
+    if isinstance(v, list):
+        return v
+    if isinstance(v, tuple):
+        return list(v)
+    if isinstance(v, str):
+        return [p.strip() for p in v.split(",")] if v.strip() else []
+    raise CoercionError(f"expected list, got {_got(v)}")
+
+
+_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
+          "h": 3600.0, "d": 86400.0, "w": 604800.0}
+_DURATION = re.compile(r"([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)(ns|us|µs|μs|ms|s|m|h|d|w)")
+
+
+def to_duration(v: Any) -> _dt.timedelta:
+    if isinstance(v, _dt.timedelta):
+        return v
+    if isinstance(v, bool):
+        raise CoercionError(f"expected a duration, got {_got(v)}")
+    if isinstance(v, (int, float)):
+        return _dt.timedelta(seconds=v)
+    if isinstance(v, str):
+        s = v.strip()
+        sign = 1.0
+        if s[:1] in "+-" and s:
+            sign = -1.0 if s[0] == "-" else 1.0
+            s = s[1:]
+        try:
+            return _dt.timedelta(seconds=sign * float(s))  # a bare number: seconds
+        except ValueError:
+            pass
+        pos, total = 0, 0.0
+        for m in _DURATION.finditer(s):
+            if m.start() != pos:
+                break
+            total += float(m.group(1)) * _UNITS[m.group(2)]
+            pos = m.end()
+        if pos == len(s) and s:
+            return _dt.timedelta(seconds=sign * total)
+    raise CoercionError(f"expected a duration such as '30s' or '1h30m', got {_got(v)}")
+
+
+COERCE: Dict[str, Callable[[Any], Any]] = {
+    "int": to_int, "float": to_float, "bool": to_bool, "str": to_str, "list": to_list, "duration": to_duration,
+}
+
+
+# ------------------------------------------------------------ dataclasses
+
+class _Builder:
+    """Builds a dataclass from a plain tree, collecting every problem."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.errors: List[Tuple[Tuple[str, ...], str]] = []
+
+    def fail(self, path: Tuple[str, ...], msg: str) -> Any:
+        self.errors.append((path, msg))
+        return None
+
+    def build(self, cls: Any, data: Any, path: Tuple[str, ...]) -> Any:
+        if not isinstance(data, Mapping):
+            return self.fail(path, f"expected a map for {cls.__name__}, got {_got(data)}")
+        try:
+            hints = typing.get_type_hints(cls)
+        except Exception as e:  # an annotation that does not evaluate
+            return self.fail(path, f"cannot read the annotations of {cls.__name__}: {e}")
+        kwargs: Dict[str, Any] = {}
+        ok = True
+        names = set()
+        for f in dataclasses.fields(cls):
+            if not f.init:
+                continue
+            names.add(f.name)
+            here = path + (f.name,)
+            if f.name in data:
+                before = len(self.errors)
+                value = self.convert(data[f.name], hints.get(f.name, Any), here)
+                if len(self.errors) == before:
+                    kwargs[f.name] = value
+                else:
+                    ok = False
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:  # type: ignore[misc]
+                self.fail(here, f"missing (required by {cls.__name__})")
+                ok = False
+        if self.strict:
+            for key in data:
+                if key not in names:
+                    self.fail(path + (str(key),), f"unknown field: {cls.__name__} has no field {key!r}")
+                    ok = False
+        if not ok:
+            return None
+        try:
+            return cls(**kwargs)
+        except Exception as e:  # __post_init__ validation
+            return self.fail(path, f"{cls.__name__}(...) refused the values: {type(e).__name__}: {e}")
+
+    def convert(self, v: Any, tp: Any, path: Tuple[str, ...]) -> Any:
+        if tp is Any or tp is object:
+            return v
+        origin = typing.get_origin(tp)
+        args = typing.get_args(tp)
+        if origin is typing.Union or (sys.version_info >= (3, 10) and _is_union_type(tp)):
+            if v is None and type(None) in args:
+                return None
+            errors_before = len(self.errors)
+            for arg in args:
+                if arg is type(None):
+                    continue
+                trial = _Builder(self.strict)
+                out = trial.convert(v, arg, path)
+                if not trial.errors:
+                    return out
+            del self.errors[errors_before:]
+            names = " or ".join(_type_name(a) for a in args)
+            return self.fail(path, f"expected {names}, got {_got(v)}")
+        if origin is typing.Literal:
+            if v in args:
+                return v
+            return self.fail(path, f"expected one of {', '.join(map(repr, args))}, got {_got(v)}")
+        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+            return self.build(tp, v, path)
+        if origin in (list, typing.List, set, frozenset, tuple) or tp in (list, set, frozenset, tuple):
+            return self.sequence(v, tp, origin or tp, args, path)
+        if origin in (dict, Mapping, typing.Dict) or tp in (dict,):
+            if not isinstance(v, Mapping):
+                return self.fail(path, f"expected a map, got {_got(v)}")
+            kt, vt = (args + (Any, Any))[:2] if args else (Any, Any)
+            out = {}
+            for k, item in v.items():
+                key = self.convert(k, kt, path + (str(k),)) if kt not in (Any, str) else k
+                out[key] = self.convert(item, vt, path + (str(k),))
+            return out
+        if isinstance(tp, type) and issubclass(tp, enum.Enum):
+            for member in tp:
+                if member.value == v or (isinstance(v, str) and member.name == v):
+                    return member
+            return self.fail(path, f"expected one of {', '.join(repr(m.value) for m in tp)}, got {_got(v)}")
+        simple = {int: to_int, float: to_float, bool: to_bool, str: to_str, _dt.timedelta: to_duration}
+        if tp in simple:
+            try:
+                return simple[tp](v)
+            except CoercionError as e:
+                return self.fail(path, str(e))
+        if tp in (_dt.datetime, _dt.date, _dt.time):
+            if isinstance(v, tp) and not (tp is _dt.date and isinstance(v, _dt.datetime)):
+                return v
+            if isinstance(v, str):
+                try:
+                    return tp.fromisoformat(v.strip())
+                except ValueError:
+                    pass
+            return self.fail(path, f"expected {tp.__name__}, got {_got(v)}")
+        if isinstance(tp, type) and issubclass(tp, pathlib.PurePath):
+            if isinstance(v, str):
+                return tp(v)
+            return self.fail(path, f"expected a path string, got {_got(v)}")
+        if isinstance(tp, type):
+            if isinstance(v, tp):
+                return v
+            return self.fail(path, f"expected {tp.__name__}, got {_got(v)}")
+        return self.fail(path, f"unsupported field type {tp!r}")
+
+    def sequence(self, v: Any, tp: Any, origin: Any, args: Tuple[Any, ...], path: Tuple[str, ...]) -> Any:
+        try:
+            items = to_list(v)
+        except CoercionError as e:
+            return self.fail(path, str(e))
+        if origin is tuple and args and not (len(args) == 2 and args[1] is Ellipsis):
+            if len(items) != len(args):
+                return self.fail(path, f"expected {len(args)} items, got {len(items)}")
+            return tuple(self.convert(x, a, path + (str(i),)) for i, (x, a) in enumerate(zip(items, args)))
+        item_t = args[0] if args else Any
+        out = [self.convert(x, item_t, path + (str(i),)) for i, x in enumerate(items)]
+        if origin in (set, frozenset):
+            try:
+                return origin(out)
+            except TypeError as e:
+                return self.fail(path, str(e))
+        if origin is tuple:
+            return tuple(out)
+        return out
+
+
+def _is_union_type(tp: Any) -> bool:
+    import types
+    return isinstance(tp, types.UnionType)
+
+
+def _type_name(tp: Any) -> str:
+    if tp is type(None):
+        return "None"
+    return getattr(tp, "__name__", None) or repr(tp)
+
+
+def build(cls: Any, data: Any, strict: bool) -> Tuple[Any, List[Tuple[Tuple[str, ...], str]]]:
+    if not (dataclasses.is_dataclass(cls) and isinstance(cls, type)):
+        raise TypeError(f"to() needs a dataclass type, not {cls!r}")
+    b = _Builder(strict)
+    out = b.build(cls, data, ())
+    return out, b.errors
