@@ -1,0 +1,473 @@
+"""Layered configuration (issue 6): sources and precedence, the environment,
+overrides, provenance, interpolation, freeze, diff, pickling."""
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import pickle
+
+import pytest
+
+import gocfg
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "app.yaml").write_text(
+        "server:\n"
+        "  host: example.org\n"
+        "  port: 8080\n"
+        "  tags: [a, b]\n"
+        "log_level: info\n"
+        "db:\n"
+        "  max_conns: 10\n"
+    )
+    (tmp_path / "app.local.toml").write_text("[server]\nport = 8081\ntags = [\"c\"]\n")
+    (tmp_path / "extra.json").write_text('{"server": {"debug": false}}\n')
+    return tmp_path
+
+
+def test_precedence_defaults_files_env_overrides(files):
+    env = {"APP_SERVER__PORT": "9000", "HOME": "/home/u"}
+    with gocfg.load(files / "app.yaml", files / "app.local.toml",
+                    defaults={"server": {"port": 1, "timeout": "30s"}, "name": "demo"},
+                    env_prefix="APP", environ=env, overrides=["name=over"]) as cfg:
+        assert cfg["server.port"] == 9000               # env beats the files
+        assert cfg["server.timeout"] == "30s"           # from defaults, untouched by later layers
+        assert cfg["server.host"] == "example.org"      # maps merge deeply
+        assert cfg["server.tags"] == ["c"]              # lists are replaced
+        assert cfg["name"] == "over"                    # overrides beat everything
+        cfg2 = gocfg.load(files / "app.yaml", files / "app.local.toml", environ={}, overrides=["server.port=7"])
+        assert cfg2["server.port"] == 7
+        cfg2.close()
+
+
+def test_sources_in_order_later_wins(files):
+    with gocfg.load(files / "app.local.toml", files / "app.yaml", environ={}) as cfg:
+        assert cfg["server.port"] == 8080
+        assert cfg["server.tags"] == ["a", "b"]
+
+
+def test_lists_append(files):
+    with gocfg.load(files / "app.yaml", files / "app.local.toml", lists="append", environ={}) as cfg:
+        assert cfg["server.tags"] == ["a", "b", "c"]
+        assert str(cfg.origin("server.tags.2")) == f"{files / 'app.local.toml'}:3:9"
+        assert cfg.origin("server.tags.0").name == str(files / "app.yaml")
+    with pytest.raises(ValueError):
+        gocfg.load(files / "app.yaml", lists="merge")
+
+
+def test_text_dict_and_config_sources(files):
+    base = gocfg.Config({"x": {"y": 1}})
+    with gocfg.load(gocfg.Text("a: 1\nb: [1, 2]\n", "yaml", name="inline"), {"c": True}, base, environ={}) as cfg:
+        assert cfg.to_dict() == {"a": 1, "b": [1, 2], "c": True, "x": {"y": 1}}
+        assert str(cfg.origin("b")) == "inline:2:1"
+        assert str(cfg.origin("c")) == "dict"
+        assert cfg.origin("x.y").kind == "dict"
+    base.close()
+    with pytest.raises(TypeError):
+        gocfg.load(42)
+    with pytest.raises(TypeError):
+        gocfg.load(gocfg.Text("a: 1", None))
+
+
+def test_optional_and_missing_files(files):
+    with gocfg.load(files / "app.yaml", str(files / "nope.toml") + "?",
+                    gocfg.File(files / "nope.json", optional=True), environ={}) as cfg:
+        assert cfg["server.port"] == 8080
+    with pytest.raises(FileNotFoundError) as e:
+        gocfg.load(files / "app.yaml", files / "nope.toml")
+    assert isinstance(e.value, gocfg.Error) and isinstance(e.value, gocfg.MissingFileError)
+    assert "nope.toml" in str(e.value)
+
+
+def test_a_layer_that_does_not_parse(files):
+    bad = files / "bad.toml"
+    bad.write_text("a = 1\nb = = 2\n")
+    with pytest.raises(gocfg.ParseError) as e:
+        gocfg.load(files / "app.yaml", bad)
+    assert e.value.filename == str(bad) and e.value.line == 2
+
+
+# ------------------------------------------------------------ environment
+
+def test_env_overlay_typed_values_and_names_with_single_underscores(files):
+    env = {
+        "APP_SERVER__PORT": "9000", "APP_SERVER__DEBUG": "true", "APP_SERVER__RATIO": "0.5",
+        "APP_SERVER__TAGS": "[x, y]", "APP_SERVER__META": '{"a": 1}',
+        "APP_LOG_LEVEL": "debug", "APP_DB__MAX_CONNS": "50", "APP_NEW_KEY": "v", "APP_ZIP": "007",
+        "APP_NOTHING": "null", "APPLE": "not ours", "OTHER_LOG_LEVEL": "x",
+    }
+    with gocfg.load(files / "app.yaml", env_prefix="APP", environ=env) as cfg:
+        assert cfg["server.port"] == 9000 and type(cfg["server.port"]) is int
+        assert cfg["server.debug"] is True
+        assert cfg["server.ratio"] == 0.5
+        assert cfg["server.tags"] == ["x", "y"]
+        assert cfg["server.meta"] == {"a": 1}.copy() or cfg["server.meta"].to_dict() == {"a": 1}
+        assert cfg["log_level"] == "debug"              # LOG_LEVEL is one key: single _ does not nest
+        assert cfg["db.max_conns"] == 50                # DB__MAX_CONNS: db, then max_conns
+        assert cfg["new_key"] == "v"                    # created in lower case
+        assert cfg["zip"] == "007"                      # a leading zero stays a string
+        assert cfg["nothing"] is None
+        assert "le" not in cfg and "apple" not in cfg
+        assert str(cfg.origin("db.max_conns")) == "env APP_DB__MAX_CONNS"
+        assert str(cfg.origin("log_level")) == "env APP_LOG_LEVEL"
+
+
+def test_env_key_case_follows_existing_keys():
+    env = {"APP_SERVER__MAXCONNECTIONS": "5", "APP_LOGLEVEL": "warn", "APP_DB__HOST": "h"}
+    with gocfg.load({"Server": {"maxConnections": 1}, "logLevel": "info", "DB": {"Host": "x"}},
+                    env_prefix="app", environ=env) as cfg:
+        assert cfg.to_dict() == {"Server": {"maxConnections": 5}, "logLevel": "warn", "DB": {"Host": "h"}}
+
+
+def test_env_raw_strings_delimiter_and_prefix_forms(files):
+    env = {"APP_SERVER__PORT": "9000", "APP_X": "[1, 2", "MY_A.B": "1"}
+    with gocfg.load(env_prefix="APP_", environ={"APP_SERVER__PORT": "9000", "APP_FLAG": "true"},
+                    env_parse=False) as cfg:
+        assert cfg["server.port"] == "9000" and cfg["flag"] == "true"
+    with gocfg.load(env_prefix="MY", env_delimiter=".", environ=env) as cfg:
+        assert cfg["a.b"] == 1
+
+
+def test_env_bad_input():
+    with pytest.raises(gocfg.ParseError) as e:
+        gocfg.load(env_prefix="APP", environ={"APP_HOSTS": "[a, b"})
+    assert "APP_HOSTS" in str(e.value)
+    with pytest.raises(gocfg.InvalidArgumentError) as e:
+        gocfg.load(env_prefix="APP", environ={"APP_A____B": "1"})
+    assert "APP_A____B" in str(e.value)
+    with pytest.raises(gocfg.TypeMismatchError) as e:
+        gocfg.load({"server": "a string"}, env_prefix="APP", environ={"APP_SERVER__PORT": "1"})
+    assert "APP_SERVER__PORT" in str(e.value)
+    with pytest.raises(ValueError):
+        gocfg.load(env_prefix="")
+
+
+def test_env_reads_os_environ_by_default(monkeypatch):
+    monkeypatch.setenv("GOCFGTEST_SERVER__PORT", "1234")
+    with gocfg.load({"server": {"port": 1}}, env_prefix="GOCFGTEST") as cfg:
+        assert cfg["server.port"] == 1234
+
+
+# -------------------------------------------------------------- overrides
+
+def test_overrides_dotlist():
+    with gocfg.load({"servers": [{"host": "a"}], "server": {"port": 1}},
+                    overrides=["server.port=9000", "debug=true", "ratio=1.5", "name = x y ",
+                               "servers.0.host=b", 'tags=[1, "two"]', '"a.b".c=1', "empty=", "nul=null"],
+                    environ={}) as cfg:
+        assert cfg["server.port"] == 9000 and cfg["debug"] is True and cfg["ratio"] == 1.5
+        assert cfg["name"] == "x y"
+        assert cfg["servers.0.host"] == "b"
+        assert cfg["tags"] == [1, "two"]
+        assert cfg[("a.b", "c")] == 1
+        assert cfg["empty"] == "" and cfg["nul"] is None
+        assert str(cfg.origin("server.port")) == "override server.port=9000"
+    with gocfg.load(overrides=["port=9000"], overrides_parse=False, environ={}) as cfg:
+        assert cfg["port"] == "9000"
+
+
+@pytest.mark.parametrize("item", ["noequals", "=1", " =x", "a..b=1", 'a"b=1'])
+def test_bad_override_syntax(item):
+    with pytest.raises(gocfg.InvalidArgumentError) as e:
+        gocfg.load(overrides=[item], environ={})
+    assert "override" in str(e.value)
+
+
+def test_bad_override_values():
+    with pytest.raises(gocfg.ParseError):
+        gocfg.load(overrides=["x=[1, 2"], environ={})
+    with pytest.raises(gocfg.TypeMismatchError):
+        gocfg.load({"a": 1}, overrides=["a.b=2"], environ={})
+    with pytest.raises(TypeError):
+        gocfg.load(overrides=[1], environ={})
+
+
+# ------------------------------------------------------------- provenance
+
+def test_origin_and_history(files):
+    env = {"APP_SERVER__PORT": "9000"}
+    with gocfg.load(files / "app.yaml", files / "app.local.toml", files / "extra.json",
+                    defaults={"server": {"port": 1}}, env_prefix="APP", environ=env,
+                    overrides=["server.host=o"]) as cfg:
+        yaml, toml, js = (str(files / n) for n in ("app.yaml", "app.local.toml", "extra.json"))
+        assert [str(o) for o in cfg.history("server.port")] == [
+            "defaults", f"{yaml}:3:3", f"{toml}:2:1", "env APP_SERVER__PORT"]
+        assert str(cfg.origin("server.port")) == "env APP_SERVER__PORT"
+        o = cfg.origin("db.max_conns")
+        assert (o.kind, o.name, o.line, o.column) == ("file", yaml, 7, 3)
+        assert str(cfg.origin("server.debug")) == f"{js}:1:13"
+        assert str(cfg.origin("server.host")) == "override server.host=o"
+        assert cfg["server"].origin("port") == cfg.origin("server.port")   # Sections take relative paths
+        layers = [o.layer for o in cfg.history("server.port")]
+        assert layers == sorted(layers)
+        # A map's history lists the layers that set or merged into it.
+        assert [o.kind for o in cfg.history("server")][:2] == ["defaults", "file"]
+        cfg["server.port"] = 1
+        assert cfg.origin("server.port").kind == "set"
+        assert len(cfg.history("server.port")) == 5
+        del cfg["server.port"]
+        with pytest.raises(KeyError):
+            cfg.origin("server.port")
+        cfg.update({"fresh": {"a": 1}})
+        assert cfg.origin("fresh.a").kind == "set"
+        with pytest.raises(KeyError):
+            cfg.history("nope")
+
+
+def test_plain_configs_have_no_provenance(tmp_path):
+    with gocfg.Config({"a": 1}) as cfg:
+        assert cfg.origin("a") is None and cfg.history("a") == []
+        assert cfg.explain()[0].origin is None
+    p = tmp_path / "a.json"
+    p.write_text('{"a": 1}')
+    with gocfg.Config.load(p) as cfg:
+        assert cfg.origin("a") is None
+
+
+def test_copy_keeps_provenance(files):
+    with gocfg.load(files / "app.yaml", environ={}) as cfg, cfg.copy() as cp:
+        assert cp.origin("server.port") == cfg.origin("server.port")
+        cp["server.port"] = 2
+        assert cfg["server.port"] == 8080 and cfg.origin("server.port").kind == "file"
+
+
+def test_explain(files):
+    with gocfg.load(files / "app.yaml", environ={}, overrides=["x=${server.port}"]) as cfg:
+        rows = {r.path: r for r in cfg.explain()}
+        assert rows["server.tags"].value == ["a", "b"]
+        assert rows["x"].value == 8080 and rows["x"].origin.kind == "override"
+        assert [r.path for r in cfg.explain("db")] == ["db.max_conns"]
+
+
+# ---------------------------------------------------------- interpolation
+
+def test_interpolation_typed_embedded_env():
+    env = {"HOME": "/home/u", "FLAG": "true"}
+    with gocfg.load({"server": {"host": "h", "port": 8080, "tags": ["a"]},
+                     "url": "http://${server.host}:${server.port}/",
+                     "port": "${server.port}", "alias": "${server}", "tags": "${server.tags}",
+                     "home": "${env:HOME}", "eport": "${env:PORT,8080}", "flag": "${env:FLAG}",
+                     "f": 1.0, "ftext": "f=${f}", "lit": "$${not.a.ref}"}, environ=env) as cfg:
+        assert cfg["url"] == "http://h:8080/"
+        assert cfg["port"] == 8080 and type(cfg["port"]) is int     # a whole reference keeps its type
+        assert cfg["alias.host"] == "h" and cfg["alias"]["port"] == 8080
+        assert cfg["tags"] == ["a"]
+        assert cfg["home"] == "/home/u" and cfg["eport"] == 8080 and cfg["flag"] is True
+        assert cfg["ftext"] == "f=1.0" and cfg["lit"] == "${not.a.ref}"
+        d = cfg.to_dict()
+        assert d["alias"] == {"host": "h", "port": 8080, "tags": ["a"]} and d["url"] == "http://h:8080/"
+        assert "${server.host}" in cfg.dumps("json")          # files keep the references
+        # Reads after a change see the change (the read cache is keyed on the change counter).
+        assert cfg["url"] == "http://h:8080/"
+        cfg["server.host"] = "other"
+        assert cfg["url"] == "http://other:8080/"
+        cfg.resolve()
+        cfg["server.host"] = "again"
+        assert cfg["url"] == "http://other:8080/"              # resolved for good
+
+
+def test_interpolation_errors_name_the_chain():
+    with gocfg.load({"a": "${b}", "b": "${c}", "c": "${a}", "m": "x ${nope.key}", "e": "${env:NOPE_X}",
+                     "open": "${a", "ok": 1}, environ={}) as cfg:
+        with pytest.raises(gocfg.InterpolationError) as e:
+            cfg["a"]
+        assert "a -> b -> c -> a" in str(e.value)
+        with pytest.raises(gocfg.InterpolationError) as e:
+            cfg["m"]
+        assert "nope.key" in str(e.value) and "m -> nope.key" in str(e.value)
+        with pytest.raises(gocfg.InterpolationError, match="NOPE_X"):
+            cfg["e"]
+        with pytest.raises(gocfg.InterpolationError, match="unterminated"):
+            cfg["open"]
+        with pytest.raises(gocfg.InterpolationError):
+            cfg.to_dict()
+        with pytest.raises(gocfg.InterpolationError):
+            cfg.resolve()
+        assert cfg["ok"] == 1
+        assert "a" in cfg
+        assert any(r.error for r in cfg.explain())        # the display does not fail
+        assert "gocfg.Config" in repr(cfg)
+
+
+def test_interpolation_off():
+    with gocfg.load({"a": "${b}", "b": 1}, interpolate=False, environ={}) as cfg:
+        assert cfg["a"] == "${b}"
+    with gocfg.Config({"a": "${b}", "b": 1}) as cfg:
+        assert cfg["a"] == "${b}"                         # plain Configs never interpolate
+
+
+# ------------------------------------------------------- freeze and copy
+
+def test_freeze_refuses_every_change():
+    with gocfg.load({"a": 1, "m": {"k": [1]}}, environ={}) as cfg:
+        assert cfg.frozen is False
+        assert cfg.freeze() is cfg and cfg.frozen
+        sec = cfg["m"]
+        for change in (lambda: cfg.__setitem__("a", 2), lambda: cfg.__delitem__("a"),
+                       lambda: cfg.update({"b": 1}), cfg.clear, lambda: sec.__setitem__("k", 2),
+                       lambda: cfg.__setitem__("m.k.1", 2), lambda: cfg.add_layer({"z": 1})):
+            with pytest.raises(gocfg.FrozenError) as e:
+                change()
+            assert isinstance(e.value, TypeError)
+        cfg.resolve()  # nothing to resolve: no change, no error
+        assert cfg.to_dict() == {"a": 1, "m": {"k": [1]}}
+        cp = cfg.copy()
+        assert not cp.frozen
+        cp["a"] = 2
+        assert cp["a"] == 2 and cfg["a"] == 1
+        cp.close()
+    with gocfg.Config({"x": 1}) as plain:
+        plain.freeze()
+        with pytest.raises(gocfg.FrozenError):
+            plain["x"] = 2
+
+
+def test_load_freeze_option():
+    with gocfg.load({"a": 1}, freeze=True, environ={}) as cfg:
+        assert cfg.frozen and "frozen" in repr(cfg)
+
+
+# ------------------------------------------------------------ diff and ==
+
+def test_diff_and_equality():
+    a = gocfg.load({"x": 1, "m": {"a": 1, "b": [1]}, "gone": True, "n": math.nan}, environ={})
+    b = a.copy()
+    assert a == b and not a.diff(b)
+    b["x"] = 2
+    b["m.b"] = [1, 2]
+    b["m.c"] = None
+    del b["gone"]
+    b["new"] = {"k": "v"}
+    d = a.diff(b)
+    assert d.added == {"m.c": None, "new": {"k": "v"}}
+    assert d.removed == {"gone": True}
+    assert d.changed == {"x": (1, 2), "m.b": ([1], [1, 2])}
+    assert [c.op for c in d] == ["changed", "changed", "added", "removed", "added"]
+    assert a != b and len(d) == 5 and bool(d)
+    assert "~ x: 1 -> 2" in str(d) and "+ new" in str(d) and "- gone" in str(d)
+    assert a.diff({"x": 1, "m": {"a": 1, "b": [1]}, "gone": True, "n": math.nan}).changes == []
+    with pytest.raises(TypeError):
+        a.diff(3)
+    a.close()
+    b.close()
+
+
+# -------------------------------------------------------------- pickling
+
+def test_pickle_round_trip_keeps_provenance_and_frozen(files):
+    with gocfg.load(files / "app.yaml", environ={"APP_X": "1"}, env_prefix="APP",
+                    overrides=["u=${server.host}"]) as cfg:
+        cfg.freeze()
+        back = pickle.loads(pickle.dumps(cfg))
+        assert back == cfg and back.frozen
+        assert back.history("server.port") == cfg.history("server.port")
+        assert back["u"] == "example.org"
+        assert back.to_dict() == cfg.to_dict()
+        back.close()
+    with gocfg.Config({"a": [1, {"b": None}]}) as plain:
+        back = pickle.loads(pickle.dumps(plain))
+        assert back.to_dict() == {"a": [1, {"b": None}]} and back.origin("a") is None
+        back.close()
+
+
+def _worker(cfg):
+    return cfg["server.port"], str(cfg.origin("server.port")), cfg.frozen
+
+
+def test_multiprocessing_spawn(files):
+    with gocfg.load(files / "app.yaml", environ={}, overrides=["server.port=1"], freeze=True) as cfg:
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(1) as pool:
+            assert pool.apply(_worker, (cfg,)) == (1, "override server.port=1", True)
+
+
+# ----------------------------------------------------------------- secrets
+
+def test_secrets_are_masked(tmp_path):
+    cfg = gocfg.load({"db": {"password": "hunter2", "user": "me"}, "api_key": "k", "github_token": "t",
+                      "secrets": {"x": "y"}, "plain": "ok"}, environ={})
+    text = repr(cfg) + cfg.show() + cfg._repr_html_() + repr(cfg["db"])
+    for secret in ("hunter2", "'k'", '"t"', '"y"'):
+        assert secret not in text
+    assert "********" in text and "ok" in text and "me" in text
+    assert "hunter2" in cfg.show(reveal=True)
+    assert cfg["db.password"] == "hunter2"                   # reading is not masked
+    # save() creates files holding secrets with mode 0600, others 0644.
+    cfg.save(tmp_path / "s.yaml")
+    assert os.stat(tmp_path / "s.yaml").st_mode & 0o777 == 0o600
+    with gocfg.Config({"a": 1}) as plain:
+        plain.save(tmp_path / "p.yaml")
+    assert os.stat(tmp_path / "p.yaml").st_mode & 0o777 == 0o644
+    cfg.close()
+
+
+def test_secret_pattern_is_configurable():
+    try:
+        gocfg.set_secret_pattern(["pin"])
+        assert gocfg.is_secret("card.pin") and not gocfg.is_secret("db.password")
+        with gocfg.Config({"pin": 1234, "password": "p"}) as cfg:
+            assert "1234" not in repr(cfg) and "'p'" in repr(cfg)
+        gocfg.set_secret_pattern(r"^x$")
+        assert gocfg.is_secret("a.x") and not gocfg.is_secret("a.xy")
+    finally:
+        gocfg.set_secret_pattern(None)
+    assert gocfg.is_secret("db.password") and gocfg.is_secret(["API_KEY"])
+
+
+# ------------------------------------------------------------------ display
+
+def test_html_and_pretty_display(files):
+    from IPython.lib.pretty import pretty
+
+    with gocfg.load(files / "app.yaml", environ={}, overrides=["token=abc"]) as cfg:
+        html = cfg._repr_html_()
+        assert "<table" in html and "<th" in html
+        for cell in ("server.port", "8080", "int", f"{files / 'app.yaml'}:3:3", "override token=abc"):
+            assert cell in html
+        assert "abc" not in html.replace("token=abc", "")
+        text = pretty(cfg)
+        assert "server.port" in text and "8080" in text and "app.yaml:3:3" in text
+        assert "server.port" in pretty(cfg["server"])
+        cfg.close()
+        assert cfg._repr_html_() is None and "closed" in pretty(cfg)
+
+
+# ---------------------------------------------------- the C ABI, bad input
+
+def test_layer_calls_refuse_bad_handles_and_arguments(no_leaks):
+    from gocfg import _native
+
+    lib = _native.load()
+    ffi = _native.ffi
+    err = ffi.new("gocfg_error **")
+    assert lib.gocfg_config_env_layer(ffi.NULL, b"APP", 3, ffi.NULL, 0, 0, ffi.NULL) == -1
+    assert lib.gocfg_config_freeze(ffi.NULL, ffi.NULL) == -1
+    with gocfg.load(environ={}) as cfg:
+        h = cfg._h
+        assert lib.gocfg_config_merge_layer(h, b"N", 1, 1, b"", 0, 0, ffi.NULL) == -4    # not a map
+        assert lib.gocfg_config_merge_layer(h, b"{0", 2, 99, b"", 0, 0, ffi.NULL) == -2  # bad kind
+        assert lib.gocfg_config_merge_layer(h, b"{0", 2, 5, b"", 0, 0, ffi.NULL) == -2   # env is not mergeable
+        assert lib.gocfg_config_deserialize(b"garbage", 7, ffi.NULL, 0, ffi.new("gocfg_config **"), err) == -2
+        lib.gocfg_error_free(err[0])
+        assert lib.gocfg_config_origin(h, b"", 0, ffi.NULL, ffi.NULL) == -2
+        assert lib.gocfg_config_loads_layer(h, b"a: 1", 4, b"", 0, b"", 0, 0, ffi.NULL, ffi.NULL) == -2
+    assert lib.gocfg_config_diff(h, h, ffi.new("gocfg_buffer *"), ffi.NULL) == -1            # freed
+
+
+def test_layered_calls_do_not_leak(files, no_leaks):
+    for _ in range(20):
+        with gocfg.load(files / "app.yaml", env_prefix="APP", environ={"APP_X": "1"},
+                        overrides=["y=${server.port}"]) as cfg:
+            cfg.origin("server.port")
+            cfg.history("server.port")
+            cfg.explain()
+            pickle.loads(pickle.dumps(cfg)).close()
+            with cfg.copy() as cp:
+                cfg.diff(cp)
+            try:
+                cfg["server.port.x"]
+            except KeyError:
+                pass
