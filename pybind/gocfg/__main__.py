@@ -2,8 +2,17 @@
 
     gocfg get FILE KEY            print one value (a dot path)
     gocfg show FILE [--format F]  print the whole file, in its format or F
+    gocfg show FILE... [--env-prefix P] [--set k=v]... [--origin]
+                                  merge the files (later ones win), then the
+                                  environment, then the --set overrides, and
+                                  print the result; --origin prints one
+                                  "path = value  # origin" line per value
+    gocfg diff A B                print what changed from A to B
     gocfg convert IN OUT          rewrite IN in OUT's format (from the extensions)
     gocfg validate FILE...        check that each file parses
+
+Secret values (keys such as password, token, api_key: see gocfg.display)
+print as ******** in show, get (inside a map) and diff, unless --reveal.
 
 Exit status: 0 on success, 1 when a file is bad (missing, unreadable, does
 not parse, lacks the key, cannot be expressed in the target format), 2 on
@@ -18,10 +27,23 @@ import json
 import sys
 from typing import Any, List, Optional
 
+from . import display as _display
 from .config import FORMATS, Config
 from .errors import Error
+from .layers import File, load
 
 EXIT_OK, EXIT_BAD_FILE, EXIT_USAGE = 0, 1, 2
+
+
+class _UsageError(Exception):
+    """Bad command-line input found after parsing (a --set that does not parse)."""
+
+
+def _override_arg(text: str) -> str:
+    key, eq, _ = text.partition("=")
+    if not eq or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected PATH=VALUE (such as server.port=9000), got {text!r}")
+    return text
 
 
 def _scalar_text(value: Any) -> str:
@@ -37,14 +59,51 @@ def _scalar_text(value: Any) -> str:
 
 def _cmd_get(args: argparse.Namespace) -> int:
     with Config.load(args.file, args.format) as cfg:
-        print(_scalar_text(cfg[args.key]))
+        value = cfg[args.key]
+        if hasattr(value, "to_dict"):
+            # Asking for a key reveals that value; secrets inside a map
+            # printed whole stay masked unless --reveal.
+            value = _display.mask(value.to_dict(), _display.split_path(value.path), args.reveal)
+        print(_scalar_text(value))
     return EXIT_OK
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    with Config.load(args.file, args.input_format) as cfg:
-        fmt = args.format or args.input_format or _format_of(args.file)
-        sys.stdout.write(_ends_with_newline(cfg.dumps(fmt)))
+    layered = len(args.files) > 1 or args.env_prefix or args.set or args.origin
+    first = args.files[0]
+    fmt = args.format or args.input_format or _format_of(first)
+    if not layered:
+        with Config.load(first, args.input_format) as cfg:
+            if not args.reveal and cfg._holds_secrets():
+                with Config(_display.mask(cfg.to_dict())) as masked:
+                    text = masked.dumps(fmt)
+            else:
+                text = cfg.dumps(fmt)
+        sys.stdout.write(_ends_with_newline(text))
+        return EXIT_OK
+    sources = [File(f, args.input_format) for f in args.files]
+    try:
+        cfg = load(*sources, env_prefix=args.env_prefix, env_delimiter=args.env_delimiter,
+                   overrides=args.set or None)
+    except (Error, ValueError) as e:
+        if str(e).startswith("override "):
+            raise _UsageError(str(e)) from None  # a --set value that does not parse
+        raise
+    with cfg:
+        if args.origin:
+            text = cfg.show(reveal=args.reveal)
+        else:
+            with Config(_display.mask(cfg.to_dict(), (), args.reveal)) as resolved:
+                text = resolved.dumps(fmt)
+    sys.stdout.write(_ends_with_newline(text))
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    with load(File(args.a, args.format)) as a, load(File(args.b, args.format)) as b:
+        d = a.diff(b)
+    for line in d.lines(reveal=args.reveal):
+        print(line)
     return EXIT_OK
 
 
@@ -95,13 +154,26 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("file")
     g.add_argument("key", help="a dot path such as server.port")
     g.add_argument("--format", choices=FORMATS, help="the file's format (default: from its extension)")
+    g.add_argument("--reveal", action="store_true", help="do not mask secrets inside a map")
     g.set_defaults(run=_cmd_get)
 
-    s = sub.add_parser("show", help="print the whole file")
-    s.add_argument("file")
-    s.add_argument("--format", choices=FORMATS, help="the format to print in (default: the file's)")
-    s.add_argument("--input-format", choices=FORMATS, help="the file's format (default: from its extension)")
+    s = sub.add_parser("show", help="print the whole file, or several merged")
+    s.add_argument("files", nargs="+", metavar="file", help="one file, or several merged in order (later wins)")
+    s.add_argument("--format", choices=FORMATS, help="the format to print in (default: the first file's)")
+    s.add_argument("--input-format", choices=FORMATS, help="the files' format (default: from each extension)")
+    s.add_argument("--env-prefix", metavar="P", help="merge environment variables P_KEY__SUBKEY=value over the files")
+    s.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
+    s.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE", help="an override, applied last (repeatable)")
+    s.add_argument("--origin", action="store_true", help="print path = value  # origin, one line per value")
+    s.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
     s.set_defaults(run=_cmd_show)
+
+    d = sub.add_parser("diff", help="print what changed from one file to another")
+    d.add_argument("a")
+    d.add_argument("b")
+    d.add_argument("--format", choices=FORMATS, help="the files' format (default: from each extension)")
+    d.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
+    d.set_defaults(run=_cmd_diff)
 
     c = sub.add_parser("convert", help="rewrite a file in another format")
     c.add_argument("input")
@@ -121,6 +193,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = _parser().parse_args(argv)  # exits with status 2 on bad usage
     try:
         return int(args.run(args))
+    except _UsageError as e:
+        print(f"gocfg: {' '.join(str(e).split())}", file=sys.stderr)
+        return EXIT_USAGE
     except (Error, OSError, KeyError) as e:
         _report(e)
         return EXIT_BAD_FILE
