@@ -211,6 +211,9 @@ class _Builder:
         if origin is typing.Union or (sys.version_info >= (3, 10) and _is_union_type(tp)):
             if v is None and type(None) in args:
                 return None
+            others = [a for a in args if a is not type(None)]
+            if len(others) == 1:  # Optional[X]: X's own, detailed errors
+                return self.convert(v, others[0], path)
             errors_before = len(self.errors)
             for arg in args:
                 if arg is type(None):

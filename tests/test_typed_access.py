@@ -1,0 +1,124 @@
+"""Typed access (get_int & co.) and Config.to(dataclass)."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import pathlib
+from dataclasses import dataclass, field
+from typing import Dict, List, Literal, Optional, Tuple
+
+import pytest
+
+import gocfg
+
+
+@pytest.fixture
+def cfg():
+    c = gocfg.load({"n": 5, "s": "42", "f": 2.0, "fs": "1.5", "b": "yes", "bi": 1, "t": True, "l": [1, 2],
+                    "csv": "a, b ,c", "empty": "", "d": "1h30m", "ms": "500ms", "sec": 90, "abc": "abc",
+                    "day": dt.date(2024, 1, 2), "m": {"k": 1}},
+                   environ={"APP_PORT": "abc"}, env_prefix="APP")
+    yield c
+    c.close()
+
+
+def test_getters_coerce(cfg):
+    assert cfg.get_int("n") == 5 and cfg.get_int("s") == 42 and cfg.get_int("f") == 2
+    assert cfg.get_float("n") == 5.0 and cfg.get_float("fs") == 1.5
+    assert cfg.get_bool("b") is True and cfg.get_bool("bi") is True and cfg.get_bool("t") is True
+    assert cfg.get_str("n") == "5" and cfg.get_str("t") == "true" and cfg.get_str("day") == "2024-01-02"
+    assert cfg.get_list("l") == [1, 2] and cfg.get_list("csv") == ["a", "b", "c"] and cfg.get_list("empty") == []
+    assert cfg.get_duration("d") == dt.timedelta(hours=1, minutes=30)
+    assert cfg.get_duration("ms") == dt.timedelta(milliseconds=500)
+    assert cfg.get_duration("sec") == dt.timedelta(seconds=90)
+    assert cfg["m"].get_int("k") == 1
+
+
+@pytest.mark.parametrize("text,seconds", [("30s", 30), ("1.5h", 5400), ("2d", 172800), ("1w", 604800),
+                                          ("-5m", -300), ("10", 10), ("1m30s", 90), ("250us", 0.00025)])
+def test_durations(text, seconds):
+    with gocfg.Config({"d": text}) as c:
+        assert c.get_duration("d").total_seconds() == pytest.approx(seconds)
+
+
+def test_getters_refuse_with_path_and_origin(cfg):
+    with pytest.raises(gocfg.TypeMismatchError) as e:
+        cfg.get_int("port")
+    assert str(e.value) == "port: expected int, got 'abc' (from env APP_PORT)"
+    assert isinstance(e.value, TypeError)
+    for getter, key in ((cfg.get_int, "t"), (cfg.get_int, "fs"), (cfg.get_float, "abc"), (cfg.get_bool, "abc"),
+                        (cfg.get_str, "l"), (cfg.get_list, "n"), (cfg.get_duration, "abc"), (cfg.get_int, "m")):
+        with pytest.raises(gocfg.TypeMismatchError, match=key):
+            getter(key)
+    with pytest.raises(KeyError):
+        cfg.get_int("missing")
+    assert cfg.get_int("missing", 7) == 7 and cfg.get_str("missing", None) is None
+
+
+class Mode(enum.Enum):
+    DEV = "dev"
+    PROD = "prod"
+
+
+@dataclass
+class Server:
+    host: str
+    port: int
+    timeout: dt.timedelta = dt.timedelta(seconds=10)
+    tags: List[str] = field(default_factory=list)
+
+
+@dataclass
+class App:
+    server: Server
+    mode: Mode
+    replicas: Optional[List[Server]] = None
+    limits: Dict[str, int] = field(default_factory=dict)
+    level: Literal["debug", "info"] = "info"
+    root: pathlib.Path = pathlib.Path("/")
+    pair: Tuple[int, str] = (0, "")
+    started: Optional[dt.date] = None
+
+
+def test_to_dataclass_nested():
+    with gocfg.load({"server": {"host": "h", "port": "8080", "timeout": "1m", "tags": "a,b"},
+                     "mode": "prod", "replicas": [{"host": "r", "port": 1}], "limits": {"cpu": "2"},
+                     "level": "debug", "root": "/srv", "pair": [1, "x"], "started": "2024-05-06"},
+                    environ={}) as c:
+        app = c.to(App)
+    assert app == App(Server("h", 8080, dt.timedelta(minutes=1), ["a", "b"]), Mode.PROD,
+                      [Server("r", 1)], {"cpu": 2}, "debug", pathlib.Path("/srv"), (1, "x"), dt.date(2024, 5, 6))
+
+
+def test_to_reports_every_bad_path_at_once():
+    with gocfg.load({"server": {"host": "h", "port": 1, "colour": "blue"}, "mode": "staging",
+                     "replicas": [{"host": "r", "port": "x"}], "level": "loud"},
+                    env_prefix="APP", environ={"APP_SERVER__PORT": "abc"}) as c:
+        with pytest.raises(gocfg.ValidationError) as e:
+            c.to(App)
+        errors = dict(e.value.errors)
+        assert errors["server.port"] == "expected int, got 'abc' (from env APP_SERVER__PORT)"
+        assert errors["server.colour"].startswith("unknown field")
+        assert "expected one of 'dev', 'prod'" in errors["mode"]
+        assert "replicas.0.port" in errors and "'loud'" in errors["level"]
+        assert isinstance(e.value, ValueError) and "server.port: expected int, got 'abc'" in str(e.value)
+        # strict=False ignores unknown keys but still checks the rest.
+        with pytest.raises(gocfg.ValidationError) as e:
+            c.to(App, strict=False)
+        assert "server.colour" not in dict(e.value.errors)
+    with gocfg.Config({"server": {"host": "h"}}) as c:
+        with pytest.raises(gocfg.ValidationError) as e:
+            c.to(App)
+        errors = dict(e.value.errors)
+        assert errors["server.port"].startswith("missing") and errors["mode"].startswith("missing")
+        assert c["server"].to(Server, strict=False) if False else True
+        with pytest.raises(TypeError):
+            c.to(dict)
+
+
+def test_section_to():
+    with gocfg.Config({"server": {"host": "h", "port": 1}}) as c:
+        assert c["server"].to(Server) == Server("h", 1)
+        with pytest.raises(gocfg.ValidationError) as e:
+            gocfg.Config({"s": {"host": 1}})["s"].to(Server)
+        assert "s.port" in dict(e.value.errors)
