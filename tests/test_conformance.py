@@ -105,11 +105,20 @@ class Timeout(Exception):
     pass
 
 
+_abandoned: List[threading.Thread] = []  # cases that timed out and still run
+MAX_ABANDONED = 3
+
+
 def run_bounded(fn: Callable[[], Any], timeout: float = TIMEOUT) -> Any:
     """Run fn() in a watchdog thread and return its result (or raise what it
     raised). If it has not finished after `timeout` seconds, raise Timeout
     and leave the thread behind: it is a daemon, and the case has failed.
-    Every gocfg call releases the GIL, so the wait is real."""
+    Every gocfg call releases the GIL, so the wait is real. Once a few
+    abandoned cases are still running (a hang that holds something every
+    case needs), later cases fail at once instead of each waiting."""
+    _abandoned[:] = [t for t in _abandoned if t.is_alive()]
+    if len(_abandoned) >= MAX_ABANDONED:
+        raise Timeout(f"not run: {len(_abandoned)} earlier cases that timed out are still running")
     box: List[Any] = []
 
     def target() -> None:
@@ -122,6 +131,7 @@ def run_bounded(fn: Callable[[], Any], timeout: float = TIMEOUT) -> Any:
     t.start()
     t.join(timeout)
     if t.is_alive():
+        _abandoned.append(t)
         raise Timeout(f"no answer within {timeout:g} s")
     ok, value = box[0]
     if not ok:
@@ -705,8 +715,20 @@ def test_harness_compares_by_meaning() -> None:
 
 
 def test_watchdog_turns_a_hang_into_a_failure() -> None:
-    with pytest.raises(Timeout):
-        run_bounded(lambda: time.sleep(5), timeout=0.1)
+    release = threading.Event()
+    try:
+        with pytest.raises(Timeout, match="no answer"):
+            run_bounded(lambda: release.wait(10), timeout=0.1)
+        assert run_bounded(lambda: 42) == 42
+        for _ in range(MAX_ABANDONED - 1):
+            with pytest.raises(Timeout, match="no answer"):
+                run_bounded(lambda: release.wait(10), timeout=0.05)
+        with pytest.raises(Timeout, match="not run"):
+            run_bounded(lambda: 42)
+    finally:
+        release.set()
+        for t in _abandoned:
+            t.join()
     assert run_bounded(lambda: 42) == 42
     with pytest.raises(KeyError):
         run_bounded(lambda: {}["x"])
