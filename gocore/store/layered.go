@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/layer"
@@ -52,12 +53,17 @@ func NewLayered(s Settings) *Config {
 
 func (c *Config) setSettings(s Settings) {
 	env := make(map[string]string, len(s.Env))
+	vars := make([]string, 0, len(s.Env))
 	for _, e := range s.Env {
-		if k, v, ok := strings.Cut(e, "="); ok {
+		if !utf8.ValidString(e) || strings.IndexByte(e, 0) >= 0 {
+			continue // values must be valid UTF-8 without NUL, as every stored string
+		}
+		if k, v, ok := strings.Cut(e, "="); ok && k != "" {
 			env[k] = v
+			vars = append(vars, e)
 		}
 	}
-	c.env = &layeredState{env: s.Env, parseEnv: s.ParseEnv}
+	c.env = &layeredState{env: vars, parseEnv: s.ParseEnv}
 	if s.Interpolate {
 		c.interp = &interpState{env: env, parseEnv: s.ParseEnv}
 	}

@@ -175,7 +175,13 @@ class Diff:
 
 def _environ_bytes(environ: Optional[Mapping]) -> bytes:
     """The environment as the library takes it: NAME=value entries, each
-    followed by NUL. Entries that are not valid UTF-8 are left out."""
+    followed by NUL. Entries that are not valid UTF-8 are left out (by the
+    library, for os.environ)."""
+    if environ is None and os.supports_bytes_environ:
+        envb = os.environb
+        if not envb:
+            return b""
+        return b"\0".join([k + b"=" + v for k, v in envb.items()]) + b"\0"
     env = os.environ if environ is None else environ
     parts = []
     for k, v in env.items():
