@@ -471,3 +471,17 @@ def test_layered_calls_do_not_leak(files, no_leaks):
                 cfg["server.port.x"]
             except KeyError:
                 pass
+
+
+def test_add_layer_and_odd_overrides(files):
+    with gocfg.load(files / "app.yaml", environ={}) as cfg:
+        assert cfg.add_layer(str(files / "nope.toml") + "?") is False
+        assert cfg.add_layer(files / "app.local.toml") is True
+        assert cfg.add_layer({"server": {"tags": ["z"]}}, lists="append") is True
+        assert cfg["server.tags"] == ["c", "z"] and cfg["server.port"] == 8081
+        assert [o.kind for o in cfg.history("server.port")] == ["file", "file"]
+    for bad in (["a=\0"], ["a=\udc80"]):
+        with pytest.raises(gocfg.InvalidArgumentError):
+            gocfg.load(overrides=bad, environ={})
+    with gocfg.load(overrides="single=1", environ={}) as cfg:
+        assert cfg["single"] == 1

@@ -19,6 +19,7 @@ from typing import Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Se
 from . import _native
 from ._errors_map import new_err_cell, raise_error
 from ._values import encode_value
+from .errors import InvalidArgumentError
 
 _lib: Any
 _ffi: Any
@@ -201,8 +202,13 @@ def _check(cfg: Any, rc: int, err: Any) -> int:
 
 
 class _Nothing:
+    """A result with the close() that _native.call_interruptible expects."""
+
     def close(self) -> None:
         pass
+
+
+_MERGED, _SKIPPED = _Nothing(), _Nothing()
 
 
 def _load_file(cfg: Any, path: Any, fmt: Optional[str], optional: bool, flags: int) -> bool:
@@ -222,12 +228,12 @@ def _load_file(cfg: Any, path: Any, fmt: Optional[str], optional: bool, flags: i
     def call(cancel: Any) -> Tuple[int, Any]:
         err = new_err_cell()
         rc = _lib.gocfg_config_load_layer(h, name, len(name), f, len(f), flags, cancel, err)
-        return (rc, err) if rc < 0 else (0, _Nothing() if rc else None)
+        return (rc, err) if rc < 0 else (0, _MERGED if rc else _SKIPPED)
 
     rc, result = _native.call_interruptible(call, big)
     if rc != 0:
         raise_error(rc, result)
-    return result is not None
+    return result is _MERGED
 
 
 def _load_text(cfg: Any, text: Any, fmt: str, name: Optional[str], flags: int) -> None:
@@ -268,6 +274,8 @@ def _override_items(overrides: Any) -> List[str]:
     for item in overrides:
         if not isinstance(item, str):
             raise TypeError(f"overrides are 'path=value' strings, not {type(item).__name__} ({item!r})")
+        if "\0" in item:
+            raise InvalidArgumentError(f"override {item!r} contains a NUL character")
         items.append(item)
     return items
 
@@ -365,7 +373,10 @@ def load(*sources: Any, defaults: Optional[Mapping] = None, env_prefix: Optional
         if overrides is not None:
             items = _override_items(overrides)
             if items:
-                data = b"".join(i.encode("utf-8", "strict") + b"\0" for i in items)
+                try:
+                    data = b"".join(i.encode("utf-8", "strict") + b"\0" for i in items)
+                except UnicodeEncodeError as e:
+                    raise InvalidArgumentError(f"an override cannot be encoded as UTF-8: {e}") from None
                 err = new_err_cell()
                 _check(cfg, _lib.gocfg_config_override_layer(
                     cfg._h, data, len(data), 0 if overrides_parse else LAYER_RAW_STRINGS, err), err)
