@@ -482,12 +482,19 @@ class Section(MutableMapping):  # type: ignore[type-arg]
         if cycle or self._cfg._h is None:
             p.text(repr(self))
             return
-        p.text(_display.text_table(self.explain(), title=self._title()))
+        try:
+            text = _display.text_table(self.explain(), title=self._title())
+        except Error as e:  # the section's map was removed, say
+            text = f"<gocfg.Section {self.path!r}: {e}>"
+        p.text(text)
 
     def _repr_html_(self) -> Optional[str]:
         if self._cfg._h is None:
             return None
-        return _display.html_table(self.explain(), self._title())
+        try:
+            return _display.html_table(self.explain(), self._title())
+        except Error:
+            return None  # the notebook falls back to the text form
 
     def _title(self) -> str:
         n = len(self)
