@@ -6,6 +6,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v4"
 
+	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -77,6 +78,12 @@ func isMarker(s []byte) bool {
 // decodeChunked decodes data piecewise, or reports false when it cannot
 // vouch for the result (the caller then decodes the whole document).
 func (c *converter) decodeChunked(data []byte) (*value.Map, bool) {
+	// Pieces leave out some lines (comments before the first entry), so
+	// a character that the library's reader refuses anywhere must send
+	// the document down the whole path, which reports it.
+	if !readable(data) {
+		return nil, false
+	}
 	// The library also counts U+0085, U+2028, U+2029 and a lone CR as line
 	// breaks; the cuts here count only LF, so such documents go whole.
 	if bytes.Contains(data, []byte("\u2028")) || bytes.Contains(data, []byte("\u2029")) || bytes.Contains(data, []byte("\u0085")) {
@@ -341,4 +348,22 @@ func (ch *chunker) piece(lo, hi, k int, path string, depth int, seq bool, m *val
 		return true
 	})
 	return ok
+}
+
+// readable reports whether the library's reader takes every character of
+// data: UTF-8 (no UTF-16 byte order mark), and only characters YAML allows
+// (no C0 control but tab, LF and CR; no U+FFFE or U+FFFF).
+func readable(data []byte) bool {
+	if hasUTF16BOM(data) {
+		return false
+	}
+	for _, b := range data {
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' {
+			return false
+		}
+	}
+	if bytes.Contains(data, []byte("\uFFFE")) || bytes.Contains(data, []byte("\uFFFF")) {
+		return false
+	}
+	return textpos.InvalidUTF8(data) < 0
 }

@@ -76,7 +76,7 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 		}
 		return c
 	}
-	if len(data) >= chunkMin && !hasUTF16BOM(data) && textpos.InvalidUTF8(data) < 0 {
+	if len(data) >= chunkMin {
 		c := newConverter()
 		if m, ok := c.decodeChunked(data); ok {
 			return &value.Doc{Root: m, Positions: c.positions}, nil
