@@ -152,7 +152,9 @@ class EtcdServer:
         return ctx
 
     def _request(self, path: str, body: Optional[Dict[str, Any]] = None,
-                 token: Optional[str] = None, timeout: float = 2.0) -> Dict[str, Any]:
+                 token: Optional[str] = None, timeout: float = 15.0) -> Dict[str, Any]:
+        # Generous: enabling auth makes etcd hash passwords with bcrypt, which
+        # takes seconds on a busy 2-core machine.
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self._client_url() + path, data=data)
         if token:
