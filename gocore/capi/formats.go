@@ -20,6 +20,25 @@ import (
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
+// fileArgs borrows a file name and a format name (empty: from the file's
+// extension) and picks the codec, for every call that takes a file.
+func fileArgs(file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t) (string, codec.Codec, error) {
+	name, err := borrow(file, fileLen, "file name")
+	if err != nil {
+		return "", codec.Codec{}, err
+	}
+	if name == "" {
+		return "", codec.Codec{}, fmt.Errorf("file name is empty: %w", errs.ErrInvalidArgument)
+	}
+	f, err := borrow(format, formatLen, "format")
+	if err != nil {
+		return "", codec.Codec{}, err
+	}
+	name = strings.Clone(name)
+	c, err := pickCodec(f, name)
+	return name, c, err
+}
+
 // pickCodec finds the codec by name, or by the file's extension when the
 // name is empty.
 func pickCodec(format, file string) (codec.Codec, error) {
@@ -108,16 +127,7 @@ func gocfg_config_load(file *C.char, fileLen C.size_t, format *C.char, formatLen
 		if err != nil {
 			return err
 		}
-		name, err := borrow(file, fileLen, "file name")
-		if err != nil {
-			return err
-		}
-		f, err := borrow(format, formatLen, "format")
-		if err != nil {
-			return err
-		}
-		name = strings.Clone(name)
-		c, err := pickCodec(f, name)
+		name, c, err := fileArgs(file, fileLen, format, formatLen)
 		if err != nil {
 			return err
 		}
@@ -157,12 +167,8 @@ func gocfg_config_loads(text *C.char, textLen C.size_t, format *C.char, formatLe
 	return report(errOut, err)
 }
 
-func encode(h C.uintptr_t, format, file string) ([]byte, error) {
+func encode(h C.uintptr_t, c codec.Codec) ([]byte, error) {
 	cfg, err := lookupConfig(uintptr(h))
-	if err != nil {
-		return nil, err
-	}
-	c, err := pickCodec(format, file)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +192,11 @@ func gocfg_config_dump(h C.uintptr_t, format *C.char, formatLen C.size_t, out *C
 		if f == "" {
 			return fmt.Errorf("a format is needed (json, yaml, toml, env or ini): %w", errs.ErrInvalidArgument)
 		}
-		b, err := encode(h, f, "")
+		c, err := pickCodec(f, "")
+		if err != nil {
+			return err
+		}
+		b, err := encode(h, c)
 		if err != nil {
 			return err
 		}
@@ -200,19 +210,11 @@ func gocfg_config_save(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.
 	defer recoverPanic(&rc, errOut)
 	begin(errOut)
 	err := func() error {
-		name, err := borrow(file, fileLen, "file name")
+		name, c, err := fileArgs(file, fileLen, format, formatLen)
 		if err != nil {
 			return err
 		}
-		if name == "" {
-			return fmt.Errorf("file name is empty: %w", errs.ErrInvalidArgument)
-		}
-		f, err := borrow(format, formatLen, "format")
-		if err != nil {
-			return err
-		}
-		name = strings.Clone(name)
-		b, err := encode(h, f, name)
+		b, err := encode(h, c)
 		if err != nil {
 			return inFile(name, err)
 		}

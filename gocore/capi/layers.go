@@ -132,19 +132,7 @@ func gocfg_config_load_layer(h C.uintptr_t, file *C.char, fileLen C.size_t, form
 		if err != nil {
 			return err
 		}
-		name, err := borrow(file, fileLen, "file name")
-		if err != nil {
-			return err
-		}
-		if name == "" {
-			return fmt.Errorf("file name is empty: %w", errs.ErrInvalidArgument)
-		}
-		f, err := borrow(format, formatLen, "format")
-		if err != nil {
-			return err
-		}
-		name = strings.Clone(name)
-		cod, err := pickCodec(f, name)
+		name, cod, err := fileArgs(file, fileLen, format, formatLen)
 		if err != nil {
 			return err
 		}
