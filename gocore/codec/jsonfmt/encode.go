@@ -3,6 +3,7 @@ package jsonfmt
 
 import (
 	"bytes"
+	"github.com/gocfg/gocfg/gocore/codec/internal/quote"
 	"math"
 	"strconv"
 	"time"
@@ -149,41 +150,9 @@ func FormatFloat(dst []byte, f float64) []byte {
 	return dst
 }
 
-const hexDigits = "0123456789abcdef"
-
 // writeString writes s as a JSON string. Only what JSON requires is
 // escaped (quote, backslash, control characters); HTML characters and
 // non-ASCII text stay as they are: this is a config file, not a web page.
 func writeString(buf *bytes.Buffer, s string) {
-	buf.WriteByte('"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		buf.WriteString(s[start:i])
-		switch c {
-		case '"', '\\':
-			buf.WriteByte('\\')
-			buf.WriteByte(c)
-		case '\n':
-			buf.WriteString(`\n`)
-		case '\r':
-			buf.WriteString(`\r`)
-		case '\t':
-			buf.WriteString(`\t`)
-		case '\b':
-			buf.WriteString(`\b`)
-		case '\f':
-			buf.WriteString(`\f`)
-		default:
-			buf.WriteString(`\u00`)
-			buf.WriteByte(hexDigits[c>>4])
-			buf.WriteByte(hexDigits[c&0xF])
-		}
-		start = i + 1
-	}
-	buf.WriteString(s[start:])
-	buf.WriteByte('"')
+	quote.Write(buf, s, false, "0123456789abcdef")
 }

@@ -2,6 +2,7 @@ package tomlfmt
 
 import (
 	"bytes"
+	"github.com/gocfg/gocfg/gocore/codec/internal/quote"
 	"math"
 	"strconv"
 	"time"
@@ -291,40 +292,8 @@ func writeKey(buf *bytes.Buffer, k string) {
 	writeString(buf, k)
 }
 
-const hexDigits = "0123456789ABCDEF"
-
 // writeString writes a TOML basic string; control characters and DEL,
 // which TOML forbids raw, are escaped.
 func writeString(buf *bytes.Buffer, s string) {
-	buf.WriteByte('"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
-			continue
-		}
-		buf.WriteString(s[start:i])
-		switch c {
-		case '"', '\\':
-			buf.WriteByte('\\')
-			buf.WriteByte(c)
-		case '\n':
-			buf.WriteString(`\n`)
-		case '\r':
-			buf.WriteString(`\r`)
-		case '\t':
-			buf.WriteString(`\t`)
-		case '\b':
-			buf.WriteString(`\b`)
-		case '\f':
-			buf.WriteString(`\f`)
-		default:
-			buf.WriteString(`\u00`)
-			buf.WriteByte(hexDigits[c>>4])
-			buf.WriteByte(hexDigits[c&0xF])
-		}
-		start = i + 1
-	}
-	buf.WriteString(s[start:])
-	buf.WriteByte('"')
+	quote.Write(buf, s, true, "0123456789ABCDEF")
 }
