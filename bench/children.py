@@ -12,7 +12,6 @@ import json
 import sys
 import time
 
-
 WARMUP_CYCLES = 50_000
 
 

@@ -49,7 +49,6 @@ except ImportError as e:  # pragma: no cover - a message, not a benchmark
 
 import etcd_server  # noqa: E402  (tests/etcd_server.py)
 
-
 # -------------------------------------------------------------------- data
 
 def big_config(target: int = 2_000_000) -> Dict[str, Any]:

@@ -44,8 +44,9 @@ import statistics
 import sys
 import tempfile
 import time
-import tomllib
 from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import tomllib
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -218,13 +219,13 @@ def _plain(v: Any) -> Any:
 
 def pydantic_run(st: Setup) -> Callable[[], Dict[str, Any]]:
     from pydantic import BaseModel, create_model
-    from pydantic_settings import (BaseSettings, SettingsConfigDict, TomlConfigSettingsSource,
-                                   YamlConfigSettingsSource)
+    from pydantic_settings import BaseSettings, SettingsConfigDict, TomlConfigSettingsSource, YamlConfigSettingsSource
 
     # The model a program would declare: the shape of the final config.
     sections = {}
     for name, sec in st.final.items():
-        fields = {k: (type(v) if not isinstance(v, list) else List[str], st.defaults[name].get(k, ...) if k in st.defaults[name] else ...)
+        fields = {k: (type(v) if not isinstance(v, list) else List[str],
+                      st.defaults[name].get(k, ...) if k in st.defaults[name] else ...)
                   for k, v in sec.items()}
         sections[name] = (create_model(name.capitalize(), __base__=BaseModel, **fields), ...)
 
@@ -288,7 +289,7 @@ def main() -> None:
 
     runs: Dict[str, Callable[[], Dict[str, Any]]] = {}
     notes: Dict[str, str] = {}
-    for name, make, module in CONTENDERS:
+    for name, make, _module in CONTENDERS:
         try:
             run = make(st)
             problem = check(name, run(), st)

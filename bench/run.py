@@ -44,7 +44,6 @@ except ImportError as e:  # pragma: no cover - a message, not a benchmark
 import gen  # noqa: E402  (bench/ is sys.path[0] when run as a script)
 import peers  # noqa: E402
 
-
 # ---------------------------------------------------------------- the plan
 
 
@@ -330,7 +329,7 @@ def bench_threads(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[st
     loops = {name: make_loop(expr, ns) for name, expr in contenders.items()}
     samples: Dict[Tuple[str, int], List[float]] = {(c, t): [] for c in loops for t in (1, 2)}
     try:
-        for name, loop in loops.items():
+        for loop in loops.values():
             loop(1000)  # warm up
         keys = list(samples)
         for r in range(plan.thread_rounds):

@@ -5,11 +5,30 @@ import gc
 import os
 import pathlib
 
+import gocfg
 import pytest
 
-import gocfg
-
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+TESTS = pathlib.Path(__file__).resolve().parent
+
+# Each folder is one layer of the project, and its tests carry that layer's
+# marker (registered in pyproject.toml), so `-m "not system"` or `-m capi`
+# selects by what a test exercises rather than by file name.
+LAYER_OF_FOLDER = {"api": "api", "capi": "capi", "system": "system", "conformance": "conformance"}
+
+# Fixtures that start an etcd server: a test using one is marked `etcd`.
+ETCD_FIXTURES = {"etcd", "own_etcd"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        rel = pathlib.Path(str(item.fspath)).resolve().relative_to(TESTS)
+        layer = LAYER_OF_FOLDER.get(rel.parts[0]) if len(rel.parts) > 1 else None
+        if layer is None:
+            raise pytest.UsageError(f"{rel}: every test lives in one of the folders {sorted(LAYER_OF_FOLDER)}")
+        item.add_marker(getattr(pytest.mark, layer))
+        if ETCD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.etcd)
 
 
 def rss_bytes() -> int:

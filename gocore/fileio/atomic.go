@@ -4,8 +4,8 @@ package fileio
 import (
 	"context"
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"

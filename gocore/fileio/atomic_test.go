@@ -3,12 +3,12 @@ package fileio
 import (
 	"context"
 	"errors"
-	"syscall"
-	"time"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gocfg/gocfg/gocore/errs"
 )

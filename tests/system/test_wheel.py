@@ -6,9 +6,11 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
 from conftest import ROOT
 
 
+@pytest.mark.build
 def test_wheel_is_abi3_and_self_contained(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
                           capture_output=True, text=True, timeout=900)

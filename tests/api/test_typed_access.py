@@ -7,9 +7,8 @@ import pathlib
 from dataclasses import dataclass, field
 from typing import Dict, List, Literal, Optional, Tuple
 
-import pytest
-
 import gocfg
+import pytest
 
 
 @pytest.fixture

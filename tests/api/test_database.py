@@ -22,11 +22,10 @@ import threading
 import time
 import uuid
 
-import pytest
-
-import etcd_server
 import gocfg
+import pytest
 from conftest import settled_stats
+from support import etcd_server
 
 BACKENDS = ["memory", "sqlite", "etcd"]
 PERSISTENT = ["sqlite", "etcd"]

@@ -1,8 +1,6 @@
 """examples/quickstart.ipynb, executed in a real Jupyter kernel (nbclient)."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 nbformat = pytest.importorskip("nbformat")

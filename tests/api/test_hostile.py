@@ -6,9 +6,8 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 import gocfg
+import pytest
 
 BILLION_LAUGHS = """
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]

@@ -1,9 +1,8 @@
 """Bad input gets a clear exception from the hierarchy, and nothing is stored."""
 from __future__ import annotations
 
-import pytest
-
 import gocfg
+import pytest
 from gocfg import _native
 
 

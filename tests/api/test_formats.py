@@ -5,9 +5,8 @@ import datetime as dt
 import os
 import stat
 
-import pytest
-
 import gocfg
+import pytest
 
 SAMPLES = {
     "json": '{"name": "demo", "server": {"port": 8080, "ratio": 0.5, "tags": ["a", "b"], "on": true}}',

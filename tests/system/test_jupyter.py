@@ -20,7 +20,7 @@ def execute(kc, code: str, timeout: float = 120):
         try:
             msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
         except queue.Empty:
-            raise AssertionError(f"no reply within {timeout}s to {code!r}")
+            raise AssertionError(f"no reply within {timeout}s to {code!r}") from None
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
         kind, content = msg["msg_type"], msg["content"]

@@ -23,11 +23,10 @@ and for writing a Config back out.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Optional, Union
-
-import pytest
+from typing import Any, Dict, Union
 
 import gocfg
+import pytest
 
 FORMATS = ["json", "yaml", "toml", "env", "ini"]
 INT64_MAX = 2**63 - 1

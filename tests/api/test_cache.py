@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 import gocfg
+import pytest
 
 
 def test_cached_reads_see_every_kind_of_change(no_leaks):

@@ -4,9 +4,8 @@ from __future__ import annotations
 import random
 import string
 
-import pytest
-
 import gocfg
+import pytest
 
 
 def test_quickstart_shape(no_leaks):

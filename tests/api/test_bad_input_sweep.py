@@ -10,9 +10,8 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 import gocfg
+import pytest
 
 HUGE = "x" * (100 * 1024 * 1024)
 EXPECTED = (gocfg.Error, TypeError, ValueError, KeyError, OSError)

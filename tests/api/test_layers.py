@@ -7,9 +7,8 @@ import multiprocessing
 import os
 import pickle
 
-import pytest
-
 import gocfg
+import pytest
 
 
 @pytest.fixture

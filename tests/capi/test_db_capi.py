@@ -14,7 +14,7 @@ LIB_DIR = os.path.dirname(gocfg.__file__)
 def test_c_program_opens_saves_queries_and_closes_a_store(tmp_path):
     exe = tmp_path / "test_db"
     build = subprocess.run(["gcc", "-Wall", "-Wextra", "-Werror", "-std=c11", "-pthread",
-                            "-I", str(ROOT / "gocore" / "capi"), str(ROOT / "tests" / "c" / "test_db.c"),
+                            "-I", str(ROOT / "gocore" / "capi"), str(ROOT / "tests" / "capi" / "c" / "test_db.c"),
                             "-L", LIB_DIR, "-lgocfg", f"-Wl,-rpath,{LIB_DIR}", "-o", str(exe)],
                            capture_output=True, text=True)
     assert build.returncode == 0, build.stderr

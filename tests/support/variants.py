@@ -15,7 +15,7 @@ from typing import List
 
 import gocfg
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def build_variant(dest: Path, goflags: List[str], env_extra: dict = None) -> Path:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import gc
 
-import pytest
-
 import gocfg
+import pytest
 from conftest import settled_stats
 
 

@@ -7,9 +7,8 @@ import math
 import random
 from collections import OrderedDict
 
-import pytest
-
 import gocfg
+import pytest
 
 UTC = dt.timezone.utc
 

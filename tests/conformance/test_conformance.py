@@ -85,12 +85,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+import gocfg
 import pytest
 
-import gocfg
-
 HERE = pathlib.Path(__file__).resolve().parent
-ROOT = HERE.parent
+ROOT = HERE.parents[1]
 SUITES = pathlib.Path(os.environ.get("GOCFG_CONFORMANCE", ROOT.parent / "shared" / "conformance"))
 DEVIATIONS_FILE = HERE / "conformance_deviations.toml"
 TIMEOUT = float(os.environ.get("GOCFG_CONFORMANCE_TIMEOUT", "10"))
@@ -207,7 +206,8 @@ class Part:
         if not self.refused:
             return f"{self.name} {raw}"
         why = ", ".join(f"{n} {k}" for k, n in sorted(self.refusals.items()))
-        return f"{self.name} raw {raw}, scored {self.scored}/{self.total} ({self.rate(self.scored):.1f}%; refused as expected: {why})"
+        return (f"{self.name} raw {raw}, scored {self.scored}/{self.total} "
+                f"({self.rate(self.scored):.1f}%; refused as expected: {why})")
 
 
 class Suite:

@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
 
-import pytest
-
 import gocfg
-from conftest import ROOT
-from variants import build_variant
+import pytest
+from support.variants import build_variant
 
 
 def run_python(code: str, timeout: float = 120, env: dict = None, **kw) -> subprocess.CompletedProcess:
