@@ -16,8 +16,16 @@ TESTS = pathlib.Path(__file__).resolve().parent
 # selects by what a test exercises rather than by file name.
 LAYER_OF_FOLDER = {"api": "api", "capi": "capi", "system": "system", "conformance": "conformance"}
 
-# Fixtures that start an etcd server: a test using one is marked `etcd`.
+# Fixtures that start an etcd server: a test using one, or parametrized on
+# the etcd backend (whose fixture it asks for at run time), is marked `etcd`.
 ETCD_FIXTURES = {"etcd", "own_etcd"}
+
+
+def _uses_etcd(item) -> bool:
+    if ETCD_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and "etcd" in callspec.params.values()
 
 
 def pytest_collection_modifyitems(config, items):
@@ -27,7 +35,7 @@ def pytest_collection_modifyitems(config, items):
         if layer is None:
             raise pytest.UsageError(f"{rel}: every test lives in one of the folders {sorted(LAYER_OF_FOLDER)}")
         item.add_marker(getattr(pytest.mark, layer))
-        if ETCD_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if _uses_etcd(item):
             item.add_marker(pytest.mark.etcd)
 
 
