@@ -347,6 +347,10 @@ def reason(row: str, kind: str, detail: str, g: Any = None, r: Any = None,
     if kind == "reference refuses":
         if fmt == "ini" and "MissingSectionHeader" in detail:
             return "configparser refuses keys before any section (gocfg keeps them at the root)"
+        if fmt == "toml":
+            return "tomllib (TOML 1.0) refuses TOML 1.1 syntax gocfg reads (trailing comma, newline in inline table...)"
+        if fmt == "yaml" and "python/" in detail:
+            return "PyYAML safe_load refuses python/* tags (mkdocs uses its own loader); gocfg ignores unknown tags"
         if fmt == "ini" and "Duplicate" in detail:
             return "configparser refuses a repeated key or section (strict)"
         return f"{ROWS[row][4]} refuses: " + _shape(detail)
@@ -456,6 +460,8 @@ def main() -> int:
     ap.add_argument("--formats", help="comma-separated rows (default: all): " + ",".join(ROWS))
     ap.add_argument("--repeat", type=int, default=3, help="loads per file and side; the fastest counts")
     ap.add_argument("--plain-api", help="name of gocfg's reader for non-mapping roots (default: probe)")
+    ap.add_argument("--yaml11", default="yaml=1.1", metavar="KEYWORD=VALUE",
+                    help="the Config.load argument that asks for YAML 1.1 (default: yaml=1.1)")
     args = ap.parse_args()
     cache: Path = args.cache.expanduser()
     manifest_path = cache / "manifest.json"
@@ -468,6 +474,8 @@ def main() -> int:
     if unknown:
         ap.error(f"unknown rows {unknown}: use {', '.join(ROWS)}")
     report_path: Path = args.report or cache / "corpus-report.txt"
+    kw, _, val = args.yaml11.partition("=")
+    ROWS["yaml-1.1"] = ROWS["yaml-1.1"][:2] + ({kw: val},) + ROWS["yaml-1.1"][3:]
 
     table = []
     disagreements: list[dict[str, str]] = []
