@@ -17,7 +17,8 @@ binary file does), json5 for JSONC (a superset of JSONC: comments and
 trailing commas, plus JSON5's extras, which real JSONC files do not use),
 PyYAML safe_load_all (YAML 1.1), tomllib, configparser.RawConfigParser (no
 interpolation, strict), python-dotenv's dotenv_values (interpolation on, its
-default), javaproperties for .properties.
+default), javaproperties for .properties, python-hcl2 for HCL (its markers and
+quoted strings brought to gocfg's shape: blocks under type and labels).
 
 gocfg is reached only through its public Python API, and whatever is
 missing from it is reported rather than fatal: a format gocfg does not know
@@ -39,6 +40,7 @@ import os
 import re
 import sys
 import time
+import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
@@ -124,6 +126,78 @@ def ref_properties(path: Path) -> Any:
     return dict(javaproperties.loads(text))
 
 
+class Expression(str):
+    """An HCL expression python-hcl2 returns as source text (var.region,
+    a function call, a template with ${...}): it needs evaluation, which
+    gocfg refuses, so it never equals a value gocfg read."""
+
+
+def _hcl_unquote(s: str) -> str:
+    inner = s[1:-1]
+    try:
+        text = json.loads(s)  # HCL's escapes are JSON's, plus \U and $${ / %%{
+    except ValueError:
+        text = inner
+    return str(text).replace("$${", "${").replace("%%{", "%{")
+
+
+def _hcl_value(v: Any) -> Any:
+    if isinstance(v, str):
+        if len(v) >= 2 and v[0] == v[-1] == '"' and "${" not in v.replace("$${", ""):
+            return _hcl_unquote(v)
+        return Expression(v)
+    if isinstance(v, dict):
+        return {(_hcl_unquote(k) if k[:1] == '"' else k): _hcl_value(x)
+                for k, x in v.items() if not k.startswith("__")}
+    if isinstance(v, list):
+        return [_hcl_value(x) for x in v]
+    return v
+
+
+def _is_block_list(v: Any) -> bool:
+    def reaches_body(d: Any) -> bool:
+        while isinstance(d, dict) and "__is_block__" not in d and len(d) == 1:
+            d = next(iter(d.values()))
+        return isinstance(d, dict) and "__is_block__" in d
+    return isinstance(v, list) and bool(v) and all(reaches_body(x) for x in v)
+
+
+def _hcl_body(d: dict[str, Any]) -> dict[str, Any]:
+    """python-hcl2's body in gocfg's shape: blocks nested under their type
+    and labels, blocks of one type and labels given twice as a list."""
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if k.startswith("__"):  # __is_block__, __start_line__...: python-hcl2's markers
+            continue
+        key = _hcl_unquote(k) if k[:1] == '"' else k
+        if not _is_block_list(v):
+            out[key] = _hcl_value(v)
+            continue
+        for item in v:
+            path = [key]
+            while "__is_block__" not in item:
+                label = next(iter(item))
+                path.append(_hcl_unquote(label) if label[:1] == '"' else label)
+                item = item[label]
+            node = out
+            for seg in path[:-1]:
+                node = node.setdefault(seg, {})
+            body = _hcl_body(item)
+            last = path[-1]
+            if last not in node:
+                node[last] = body
+            elif isinstance(node[last], list):
+                node[last].append(body)
+            else:
+                node[last] = [node[last], body]
+    return out
+
+
+def ref_hcl(path: Path) -> Any:
+    import hcl2
+    return _hcl_body(hcl2.loads(_text(path.read_bytes())))
+
+
 # row -> (files' format in the manifest, gocfg format name, gocfg keyword
 # arguments, reference loader, reference name)
 ROWS: dict[str, tuple[str, str, dict[str, Any], Callable[[Path], Any], str]] = {
@@ -135,6 +209,7 @@ ROWS: dict[str, tuple[str, str, dict[str, Any], Callable[[Path], Any], str]] = {
     "ini": ("ini", "ini", {}, ref_ini, "configparser"),
     "env": ("env", "env", {}, ref_env, "python-dotenv"),
     "properties": ("properties", "properties", {}, ref_properties, "javaproperties"),
+    "hcl": ("hcl", "hcl", {}, ref_hcl, "python-hcl2"),
 }
 
 
@@ -199,8 +274,8 @@ def normalise(row: str, g: Any, r: Any) -> tuple[Any, Any]:
         r = [{} if d is None else d for d in r]
         if len(r) == 0:  # PyYAML gives no document at all for an empty stream
             r = [{}]
-        if isinstance(g, list) and len(g) == 0:
-            g = [{}]
+        if isinstance(g, list):  # a reader of plain values may give None for an empty document too
+            g = [{} if d is None else d for d in g] or [{}]
         # gocfg's keys are strings (a Config is a mapping of str keys), so an
         # integer key (404: ...) is stored as its decimal text. Booleans and
         # other non-string keys are left alone: `on:` being True to PyYAML
@@ -210,6 +285,10 @@ def normalise(row: str, g: Any, r: Any) -> tuple[Any, Any]:
         # gocfg turns dotted keys into paths (a.b=1 -> {"a": {"b": "1"}});
         # Java and javaproperties keep one flat map. Compare the flattened tree.
         g = _flatten(g)
+        # Nesting groups a.x, b.y, a.z as a: {x, z}, b: {y}, so the flattened
+        # order is not the file's: compare .properties without key order.
+        g = dict(sorted(g.items()))
+        r = dict(sorted(r.items())) if isinstance(r, dict) else r
     return g, r
 
 
@@ -221,10 +300,11 @@ def _int_keys_to_str(v: Any) -> Any:
     return v
 
 
-def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def _flatten(d: dict[str, Any], prefix: Optional[str] = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in d.items():
-        key = f"{prefix}.{k}" if prefix else k
+        # an empty segment is kept: java.util.logging's ".level" is ["", "level"]
+        key = k if prefix is None else f"{prefix}.{k}"
         if isinstance(v, dict) and v:
             out.update(_flatten(v, key))
         else:
@@ -339,6 +419,13 @@ def reason(row: str, kind: str, detail: str, g: Any = None, r: Any = None,
             return "gocfg INI: continuation line or key without '=' refused"
         if fmt == "ini" and "key before" in m.lower() or "section" in m and "before" in m:
             return "gocfg INI: key before any section"
+        if fmt == "properties" and "a parent" in m:
+            return ("gocfg .properties: dotted keys as paths conflict (a.b=1 and a.b.c=2 in one file; "
+                    "Java keeps one flat map)")
+        if fmt == "properties" and "invalid UTF-8" in m:
+            return "gocfg .properties: ISO-8859-1 text (Java's Properties.load reads it) refused, UTF-8 only"
+        if fmt == "hcl" and "needs evaluation" in m:
+            return "gocfg HCL: an expression needing evaluation refused (design: gocfg reads literal values)"
         if fmt == "env" and re.search(r"expected '=' after \w+$", m):
             return "gocfg .env: a bare NAME line refused (python-dotenv gives None, compose reads the environment)"
         if fmt == "env":
@@ -361,6 +448,8 @@ def reason(row: str, kind: str, detail: str, g: Any = None, r: Any = None,
         return "key order"
     key = path[-1] if path else None
     if detail == "key read differently":
+        if fmt == "yaml" and isinstance(r, bool) and row == "yaml-1.1":
+            return "gocfg keeps a mapping key as written in YAML 1.1 mode too (keys are strings); PyYAML makes on: True"
         if fmt == "yaml" and isinstance(r, bool):
             return "YAML 1.1 boolean key (on:, yes:) is a string key in YAML 1.2 (GitHub workflows' on:)"
         if fmt == "ini":
@@ -403,6 +492,12 @@ def reason(row: str, kind: str, detail: str, g: Any = None, r: Any = None,
         return ".env: values differ"
     if fmt == "properties":
         return "properties: values differ"
+    if fmt == "hcl":
+        if isinstance(r, Expression) and not isinstance(g, str):
+            return "HCL literal expression (\"a\" == \"a\", 2 * 3) gocfg evaluates and python-hcl2 returns as text"
+        if isinstance(r, str) and isinstance(g, str) and unicodedata.normalize("NFC", r) == g:
+            return "HCL strings are NFC-normalised (the spec, hcl/v2); python-hcl2 keeps them as written"
+        return "HCL: values differ"
     return f"{fmt}: {detail}"
 
 

@@ -5,7 +5,8 @@ Real projects ship their configuration files inside the packages they
 publish: PyPI source distributions carry pyproject.toml, setup.cfg, tox.ini,
 .pre-commit-config.yaml, mkdocs.yml and often their CI workflows; npm
 tarballs carry package.json and tsconfig.json; crates carry Cargo.toml; Java
-jars carry .properties files; Debian packages carry php.ini. This script
+jars carry .properties files; Debian packages carry php.ini; the HCL
+library's Go module carries .hcl files. This script
 downloads a fixed list of popular packages at pinned versions, picks the
 configuration files out of them and lays them out under a cache directory
 (default ~/.cache/gocfg-corpus, or $GOCFG_CORPUS_DIR), with a manifest that
@@ -22,7 +23,8 @@ others still make the corpus.
 
 Only the registries' own download endpoints are used, one package at a
 time, for the names listed below (the same requests pip, npm, cargo, Maven
-and apt make); Debian packages come through `apt-get download`.
+and apt make); Debian packages come through `apt-get download`, and the
+one Go module (HCL files; see GOMOD) through `go mod download`.
 """
 
 from __future__ import annotations
@@ -77,6 +79,8 @@ PYPI = [
     ("charset-normalizer", "3.5.2"), ("idna", "3.20"),
     # .env files: compose's test fixtures, Procfile runners
     ("docker-compose", "1.29.2"), ("honcho", "2.0.0"),
+    # HCL and Terraform files: the parser's own test fixtures
+    ("python-hcl2", "8.1.4"),
 ]
 
 NPM = [
@@ -142,6 +146,11 @@ MAVEN = [
     ("org.eclipse.jetty", "jetty-server", "12.0.14"),
 ]
 
+# Go modules holding HCL files. No package registry here carries Terraform
+# modules, so HCL comes from the module gocfg's own HCL codec depends on
+# (its spec suite, fixtures and fuzz seeds), fetched with `go mod download`.
+GOMOD = [("github.com/hashicorp/hcl/v2", "v2.25.0")]
+
 # Debian packages (from the machine's apt sources) with configuration files.
 DEBIAN = ["php8.2-common", "tomcat10", "activemq"]
 
@@ -184,7 +193,7 @@ def classify(relpath: str, head: bytes = b"") -> Optional[str]:
         return "toml"
     if low.endswith(".properties"):
         return "properties"
-    if low.endswith((".tf", ".hcl")):
+    if low.endswith((".tf", ".hcl", ".tfvars")):
         return "hcl"
     if any(fnmatch.fnmatch(low, p) for p in ENV_NAMES):
         return "env"
@@ -285,6 +294,15 @@ def maven_jar(cache: Path, group: str, artifact: str, version: str) -> Path:
     return cached(cache / "archives" / "maven" / f"{artifact}-{version}.jar", lambda: http_get(base), sha1=sha1)
 
 
+def go_module(cache: Path, module: str, version: str) -> Path:
+    # the module cache verifies the zip against the checksum database
+    out = subprocess.run(["go", "mod", "download", "-json", f"{module}@{version}"],
+                         capture_output=True, text=True, timeout=600)
+    if out.returncode != 0:
+        raise RuntimeError(f"go mod download {module}@{version}: {out.stdout.strip()[-300:]} {out.stderr.strip()[-300:]}")
+    return Path(json.loads(out.stdout)["Zip"])
+
+
 def debian_deb(cache: Path, name: str) -> Path:
     d = cache / "archives" / "debian"
     d.mkdir(parents=True, exist_ok=True)
@@ -331,6 +349,8 @@ def strip_top(name: str, registry: str) -> str:
     name = name.lstrip("./")
     if registry in ("pypi", "npm", "crates") and "/" in name:
         return name.split("/", 1)[1]
+    if registry == "gomod" and "@" in name:
+        return name.split("@", 1)[1].split("/", 1)[-1]  # module@version/...
     return name
 
 
@@ -350,6 +370,9 @@ def sources(only: set[str]) -> Iterator[tuple[str, str, Callable[[Path], Path], 
     if "maven" in only:
         for g, a, v in MAVEN:
             yield "maven", f"{a}-{v}", lambda c, g=g, a=a, v=v: maven_jar(c, g, a, v), zip_members
+    if "gomod" in only:
+        for mod, v in GOMOD:
+            yield "gomod", f"{mod.replace('/', '__')}-{v}", lambda c, mod=mod, v=v: go_module(c, mod, v), zip_members
     if "debian" in only:
         for n in DEBIAN:
             yield "debian", n, lambda c, n=n: debian_deb(c, n), deb_members
@@ -359,16 +382,21 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache", type=Path,
                     default=Path(os.environ.get("GOCFG_CORPUS_DIR", Path.home() / ".cache" / "gocfg-corpus")))
-    ap.add_argument("--only", default="pypi,npm,crates,maven,debian",
+    ap.add_argument("--only", default="pypi,npm,crates,maven,gomod,debian",
                     help="comma-separated registries (default: all)")
     args = ap.parse_args()
     cache: Path = args.cache.expanduser()
     only = set(args.only.split(","))
     files_dir = cache / "files"
-    # the layout is rebuilt from the archives, so a changed list leaves no stale files
-    if files_dir.exists():
-        shutil.rmtree(files_dir)
+    # the layout is rebuilt from the archives, so a changed list leaves no
+    # stale files; registries left out by --only keep what they have
     manifest: list[dict[str, str]] = []
+    old_manifest = cache / "manifest.json"
+    if old_manifest.exists():
+        manifest = [m for m in json.loads(old_manifest.read_text()) if m["registry"] not in only]
+    for registry in only:
+        if (files_dir / registry).exists():
+            shutil.rmtree(files_dir / registry)
     failed: list[str] = []
     for registry, label, get, members in sources(only):
         try:
