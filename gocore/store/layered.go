@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -30,11 +31,19 @@ type Settings struct {
 	// ${env:...} read: a snapshot taken when the config was made, so that
 	// reads are repeatable and cacheable.
 	Env []string
+	// InterpolationSteps and InterpolationBytes bound each resolution (see
+	// layer.Resolver); 0 takes the process-wide defaults in package
+	// limits. They are not serialized: an unpickled config takes the
+	// defaults of the process that reads it.
+	InterpolationSteps int64
+	InterpolationBytes int64
 }
 
 type interpState struct {
 	env      map[string]string
 	parseEnv bool
+	maxSteps int64
+	maxBytes int64
 }
 
 // layeredEnv is kept apart from interp: the env layer needs it even when
@@ -65,12 +74,17 @@ func (c *Config) setSettings(s Settings) {
 	}
 	c.env = &layeredState{env: vars, parseEnv: s.ParseEnv}
 	if s.Interpolate {
-		c.interp = &interpState{env: env, parseEnv: s.ParseEnv}
+		c.interp = &interpState{env: env, parseEnv: s.ParseEnv, maxSteps: s.InterpolationSteps, maxBytes: s.InterpolationBytes}
 	}
 }
 
-func (c *Config) resolver() *layer.Resolver {
-	return &layer.Resolver{Root: &c.root, Env: c.interp.env, ParseEnv: c.interp.parseEnv}
+func (c *Config) resolver() *layer.Resolver { return c.resolverContext(context.Background()) }
+
+// resolverContext is a resolver whose resolutions stop when ctx is done
+// (context.Background(): never).
+func (c *Config) resolverContext(ctx context.Context) *layer.Resolver {
+	return &layer.Resolver{Root: &c.root, Env: c.interp.env, ParseEnv: c.interp.parseEnv,
+		Ctx: ctx, MaxSteps: c.interp.maxSteps, MaxBytes: c.interp.maxBytes}
 }
 
 // Layered reports whether c records provenance.
@@ -206,7 +220,10 @@ type Row struct {
 
 // Explain lists the leaves at and below path with their values and the
 // origin of each: scalars, empty maps and lists (a list is one row).
-func (c *Config) Explain(path string) ([]Row, error) {
+func (c *Config) Explain(path string) ([]Row, error) { return c.ExplainContext(context.Background(), path) }
+
+// ExplainContext is Explain that stops resolving once ctx is done.
+func (c *Config) ExplainContext(ctx context.Context, path string) ([]Row, error) {
 	segs, err := parse(path)
 	if err != nil {
 		return nil, err
@@ -218,6 +235,7 @@ func (c *Config) Explain(path string) ([]Row, error) {
 		return nil, err
 	}
 	var rows []Row
+	var cancelled error
 	var walk func(v any, segs []string)
 	walk = func(v any, segs []string) {
 		if m, ok := v.(*value.Map); ok && m.Len() > 0 {
@@ -228,8 +246,10 @@ func (c *Config) Explain(path string) ([]Row, error) {
 			return
 		}
 		row := Row{Path: value.JoinPath(segs...), Value: v}
-		if c.interp != nil && layer.NeedsResolve(v) {
-			if rv, err := c.resolver().Deep(v, segs); err != nil {
+		if c.interp != nil && layer.NeedsResolve(v) && cancelled == nil {
+			if rv, err := c.resolverContext(ctx).Deep(v, segs); errors.Is(err, errs.ErrCancelled) {
+				cancelled = err
+			} else if err != nil {
 				row.Err = err.Error()
 			} else {
 				row.Value = rv
@@ -243,6 +263,9 @@ func (c *Config) Explain(path string) ([]Row, error) {
 		rows = append(rows, row)
 	}
 	walk(start, segs)
+	if cancelled != nil {
+		return nil, cancelled
+	}
 	return rows, nil
 }
 
@@ -250,8 +273,14 @@ func (c *Config) Explain(path string) ([]Row, error) {
 // resolved (a copy when anything was resolved). Without interpolation it
 // is View.
 func (c *Config) ViewResolved(path string, f func(v any) error) error {
+	return c.ViewResolvedContext(context.Background(), path, f)
+}
+
+// ViewResolvedContext is ViewResolved that stops resolving once ctx is
+// done (errs.ErrCancelled).
+func (c *Config) ViewResolvedContext(ctx context.Context, path string, f func(v any) error) error {
 	if c.interp == nil {
-		return c.View(path, f)
+		return c.ViewContext(ctx, path, f)
 	}
 	segs, err := parse(path)
 	if err != nil {
@@ -259,7 +288,7 @@ func (c *Config) ViewResolved(path string, f func(v any) error) error {
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	r := c.resolver()
+	r := c.resolverContext(ctx)
 	v, err := r.Lookup(segs)
 	if err != nil {
 		return err
@@ -272,7 +301,11 @@ func (c *Config) ViewResolved(path string, f func(v any) error) error {
 
 // Resolve replaces every reference in the config by its value, at once;
 // on error nothing changes. Provenance is kept.
-func (c *Config) Resolve() error {
+func (c *Config) Resolve() error { return c.ResolveContext(context.Background()) }
+
+// ResolveContext is Resolve that gives up, changing nothing, once ctx is
+// done.
+func (c *Config) ResolveContext(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.interp == nil || !layer.NeedsResolve(&c.root) {
@@ -281,7 +314,7 @@ func (c *Config) Resolve() error {
 	if c.frozen {
 		return frozenErr("")
 	}
-	v, err := c.resolver().Deep(&c.root, nil)
+	v, err := c.resolverContext(ctx).Deep(&c.root, nil)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -100,7 +101,12 @@ func (c *Config) Version() uint64 { return c.version.Load() }
 
 // View runs f on the value at path with the tree read-locked. f must not
 // keep the value or anything inside it, nor call back into c.
-func (c *Config) View(path string, f func(v any) error) error {
+func (c *Config) View(path string, f func(v any) error) error { return c.ViewContext(context.Background(), path, f) }
+
+// ViewContext is View that stops resolving references on the way once ctx
+// is done (errs.ErrCancelled). A long resolution (see
+// layer.Resolver) is the only part of a read that can take long.
+func (c *Config) ViewContext(ctx context.Context, path string, f func(v any) error) error {
 	segs, err := parse(path)
 	if err != nil {
 		return err
@@ -108,7 +114,7 @@ func (c *Config) View(path string, f func(v any) error) error {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.interp != nil {
-		v, err := c.resolver().Lookup(segs)
+		v, err := c.resolverContext(ctx).Lookup(segs)
 		if err != nil {
 			return err
 		}
