@@ -220,7 +220,9 @@ type Row struct {
 
 // Explain lists the leaves at and below path with their values and the
 // origin of each: scalars, empty maps and lists (a list is one row).
-func (c *Config) Explain(path string) ([]Row, error) { return c.ExplainContext(context.Background(), path) }
+func (c *Config) Explain(path string) ([]Row, error) {
+	return c.ExplainContext(context.Background(), path)
+}
 
 // ExplainContext is Explain that stops resolving once ctx is done.
 func (c *Config) ExplainContext(ctx context.Context, path string) ([]Row, error) {

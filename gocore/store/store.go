@@ -101,7 +101,9 @@ func (c *Config) Version() uint64 { return c.version.Load() }
 
 // View runs f on the value at path with the tree read-locked. f must not
 // keep the value or anything inside it, nor call back into c.
-func (c *Config) View(path string, f func(v any) error) error { return c.ViewContext(context.Background(), path, f) }
+func (c *Config) View(path string, f func(v any) error) error {
+	return c.ViewContext(context.Background(), path, f)
+}
 
 // ViewContext is View that stops resolving references on the way once ctx
 // is done (errs.ErrCancelled). A long resolution (see
