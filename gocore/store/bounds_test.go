@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/layer"
+	"github.com/gocfg/gocfg/gocore/value"
 )
 
 // doublingConfig holds l0 = "${l1}${l1}", ... over n keys.
@@ -68,5 +71,47 @@ func TestInterpolationCancelThroughTheStore(t *testing.T) {
 	}
 	if _, err := c.ExplainContext(ctx, ""); !errors.Is(err, errs.ErrCancelled) {
 		t.Errorf("ExplainContext: %v", err)
+	}
+}
+
+func TestTimesCheckedAtTheDoor(t *testing.T) {
+	c := New()
+	day := 24 * 3600
+	for path, v := range map[string]any{
+		"a.year0":  value.LocalDate{Year: 0, Month: 1, Day: 1},
+		"a.offset": time.Date(2024, 1, 1, 0, 0, 0, 0, time.FixedZone("", day)),
+		"a.neg":    time.Date(2024, 1, 1, 0, 0, 0, 0, time.FixedZone("", -day-1)),
+		"a.clock":  value.LocalTime{Hour: 24},
+	} {
+		err := c.Set(path, v)
+		var loc *errs.Located
+		if !errors.Is(err, errs.ErrInvalidArgument) || !errors.As(err, &loc) || loc.Path != path {
+			t.Errorf("Set(%s): %v", path, err)
+		}
+		if ok, _ := c.Contains(path); ok {
+			t.Errorf("%s was stored", path)
+		}
+	}
+	// Inside a map or list, the path names the value itself.
+	m := value.NewMap(0)
+	m.Set("l", []any{value.LocalDateTime{Date: value.LocalDate{Year: 10000, Month: 1, Day: 1}}})
+	if err := c.Set("x", m); err == nil || !strings.HasPrefix(err.Error(), "x.l.0: ") {
+		t.Errorf("nested Set: %v", err)
+	}
+	if err := c.Merge("", m); err == nil || !strings.HasPrefix(err.Error(), "l.0: ") {
+		t.Errorf("Merge: %v", err)
+	}
+	lc := NewLayered(Settings{})
+	if err := lc.MergeLayer(m, layer.Source{Kind: layer.KindDict}, layer.Options{}); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Errorf("MergeLayer: %v", err)
+	}
+	// The boundaries are kept, nanoseconds truncated to microseconds.
+	edge := time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.FixedZone("", day-1))
+	if err := c.Set("edge", edge); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := c.Get("edge")
+	if want := edge.Add(-999 * time.Nanosecond); !value.Equal(got, want) {
+		t.Errorf("edge = %v, want %v", got, want)
 	}
 }

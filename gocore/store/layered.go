@@ -136,6 +136,9 @@ func (c *Config) MergeLayer(src *value.Map, s layer.Source, opts layer.Options) 
 	if value.Depth(src) > value.MaxDepth {
 		return &errs.Located{Kind: errs.ErrInvalidArgument, Msg: fmt.Sprintf("the config would nest more than %d levels deep", value.MaxDepth)}
 	}
+	if _, err := checkTimes(nil, src); err != nil {
+		return err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.frozen {
@@ -457,6 +460,9 @@ func UnmarshalState(data []byte, env []string) (*Config, error) {
 	frozen, _ := get[bool](st, "frozen")
 	interp, _ := get[bool](st, "interpolate")
 	parseEnv, _ := get[bool](st, "parse_env")
+	if _, err := checkTimes(nil, root); err != nil {
+		return nil, err
+	}
 	c := &Config{}
 	c.root = *root
 	c.setSettings(Settings{Interpolate: interp, ParseEnv: parseEnv, Env: env})

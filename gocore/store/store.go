@@ -82,6 +82,19 @@ func CheckText(what, s string) error {
 	return nil
 }
 
+// checkTimes refuses dates and times that some reader could not take
+// back exactly (value.CheckTime), naming the path, and truncates their
+// nanoseconds to microseconds in place. v (at segs) belongs to the caller
+// that is handing it to the store.
+func checkTimes(segs []string, v any) (any, error) {
+	out, at, err := value.CheckTimes(v)
+	if err != nil {
+		p := value.JoinPath(append(segs[:len(segs):len(segs)], at...)...)
+		return nil, &errs.Located{Kind: errs.ErrInvalidArgument, Path: p, Msg: err.Error()}
+	}
+	return out, nil
+}
+
 func trimForMessage(s string) string {
 	if len(s) > 60 {
 		return s[:60] + "..."
@@ -174,6 +187,9 @@ func (c *Config) Set(path string, v any) error {
 	if len(segs)+value.Depth(v) > value.MaxDepth {
 		return &errs.Located{Kind: errs.ErrInvalidArgument, Path: path, Msg: fmt.Sprintf("the config would nest more than %d levels deep", value.MaxDepth)}
 	}
+	if v, err = checkTimes(segs, v); err != nil {
+		return err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.frozen {
@@ -198,6 +214,9 @@ func (c *Config) Merge(path string, m *value.Map) error {
 	}
 	if len(segs)+value.Depth(m) > value.MaxDepth {
 		return &errs.Located{Kind: errs.ErrInvalidArgument, Path: path, Msg: fmt.Sprintf("the config would nest more than %d levels deep", value.MaxDepth)}
+	}
+	if _, err := checkTimes(segs, m); err != nil {
+		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
