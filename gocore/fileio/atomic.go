@@ -116,37 +116,64 @@ func ReadFileLimit(ctx context.Context, path string, limit int64) ([]byte, error
 // readBounded reads f to its end, or fails as soon as it has seen more
 // than limit bytes.
 func readBounded(f *os.File, path string, limit int64) ([]byte, error) {
+	r := io.LimitReader(f, limit+1)
 	// A regular file says its size: refuse a large one without reading it,
-	// and read a small one into one buffer of the right size instead of
-	// letting it double (which would cost up to twice the limit).
-	size := int64(512)
+	// and read a small one into one buffer of the right size (+1 to see
+	// EOF, or growth, without a second buffer).
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		if st.Size() > limit {
 			return nil, limits.DocumentBytes.Exceeded(path, st.Size(), limit)
 		}
-		size = st.Size() + 1 // +1 to see EOF (or growth) without a resize
-	}
-	if size > limit+1 {
-		size = limit + 1
-	}
-	buf := make([]byte, 0, size)
-	r := io.LimitReader(f, limit+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)] // let append pick the growth
+		buf := make([]byte, 0, st.Size()+1)
+		for {
+			n, err := r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF {
+				return buf, nil
+			}
+			if err != nil {
+				return nil, ioErr(path, err)
+			}
+			if len(buf) == cap(buf) {
+				break // it grew while being read: go on as for a pipe
+			}
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > limit {
+		return readPieces(r, path, limit, [][]byte{buf}, int64(len(buf)))
+	}
+	return readPieces(r, path, limit, nil, 0)
+}
+
+// readPieces reads the rest of r in pieces and joins them at the end.
+// Pieces, rather than one buffer that doubles, keep the memory of a read
+// that goes over the limit (an endless device, a pipe) at the limit.
+func readPieces(r io.Reader, path string, limit int64, pieces [][]byte, total int64) ([]byte, error) {
+	size := 64 << 10
+	for {
+		piece := make([]byte, size)
+		n, err := io.ReadFull(r, piece)
+		if n > 0 {
+			pieces = append(pieces, piece[:n])
+			total += int64(n)
+		}
+		if total > limit {
 			return nil, limits.DocumentBytes.Exceeded(path, 0, limit)
 		}
-		if err == io.EOF {
-			return buf, nil
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
 		}
 		if err != nil {
 			return nil, ioErr(path, err)
 		}
+		size = min(2*size, 8<<20)
 	}
+	if len(pieces) == 1 {
+		return pieces[0], nil
+	}
+	out := make([]byte, 0, total)
+	for _, p := range pieces {
+		out = append(out, p...)
+	}
+	return out, nil
 }
 
 func ioErr(path string, err error) error {

@@ -160,3 +160,27 @@ func TestReadFileLimitFIFO(t *testing.T) {
 	}
 	<-done
 }
+
+// A pipe within the limit is read whole, across several pieces.
+func TestReadFileLimitPipeWithin(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Skip(err)
+	}
+	want := make([]byte, 300<<10+7)
+	for i := range want {
+		want[i] = byte('a' + i%26)
+	}
+	go func() {
+		w, err := os.OpenFile(p, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		w.Write(want)
+		w.Close()
+	}()
+	got, err := ReadFileLimit(context.Background(), p, int64(len(want)))
+	if err != nil || string(got) != string(want) {
+		t.Fatalf("pipe: %d bytes, %v", len(got), err)
+	}
+}
