@@ -9,11 +9,13 @@ import (
 // Dates and times are kept only as far as every reader can take them back
 // exactly. Python's datetime is the narrowest reader: years 1 to 9999,
 // whole microseconds, and UTC offsets strictly between -24 h and +24 h.
-// So:
+// The text formats are narrower on one point: RFC 3339 (JSON, YAML) and
+// TOML write offsets in whole minutes, so an offset with seconds could be
+// stored but never written without changing the instant. So:
 //
-//   - a date outside years 1..9999, a field out of range, or an offset of
-//     24 hours or more is refused (decoders: a parse error at its line;
-//     the store: an invalid argument naming the path);
+//   - a date outside years 1..9999, a field out of range, an offset of
+//     24 hours or more or one with seconds is refused (decoders: a parse
+//     error at its line; the store: an invalid argument naming the path);
 //   - digits beyond the microsecond are dropped (truncated, not rounded,
 //     as the TOML specification asks of an implementation that keeps less
 //     precision), so Go, Python, every encoder and the database all see
@@ -27,9 +29,10 @@ const (
 	MaxYear = 9999
 )
 
-// MaxOffsetSeconds is the largest UTC offset magnitude kept: one second
-// short of a day (Python's timezone requires |offset| < 24 h).
-const MaxOffsetSeconds = 24*3600 - 1
+// MaxOffsetSeconds is the largest UTC offset magnitude kept: one minute
+// short of a day (Python's timezone requires |offset| < 24 h; offsets are
+// whole minutes).
+const MaxOffsetSeconds = 24*3600 - 60
 
 // CheckTime returns v with any date or time in it made readable
 // everywhere (nanoseconds truncated to microseconds), or an error (without
@@ -41,6 +44,9 @@ func CheckTime(v any) (any, error) {
 		_, off := t.Zone()
 		if off > MaxOffsetSeconds || off < -MaxOffsetSeconds {
 			return nil, fmt.Errorf("datetime %s has a UTC offset of %s; offsets must be less than 24 hours", formatInstant(t), formatOffset(off))
+		}
+		if off%60 != 0 {
+			return nil, fmt.Errorf("datetime %s has a UTC offset of %s; offsets must be whole minutes (RFC 3339 and TOML cannot write seconds)", formatInstant(t), formatOffset(off))
 		}
 		if y := t.Year(); y < MinYear || y > MaxYear {
 			return nil, fmt.Errorf("datetime %s is in year %d; years must be %d to %d", formatInstant(t), y, MinYear, MaxYear)
