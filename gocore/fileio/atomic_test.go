@@ -112,20 +112,20 @@ func TestReadFileLimitEndless(t *testing.T) {
 }
 
 // The default bound applies to the plain calls: a (sparse) file just over
-// 64 MiB is refused from its size, without being read.
+// 256 MiB is refused from its size, without being read.
 func TestReadFileDefaultLimit(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "big.json")
 	f, err := os.Create(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Truncate(64<<20 + 1); err != nil {
+	if err := f.Truncate(256<<20 + 1); err != nil {
 		t.Skip(err)
 	}
 	f.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if _, err := ReadFileContext(ctx, p); !errors.Is(err, errs.ErrLimit) || !strings.Contains(err.Error(), "64 MiB") {
+	if _, err := ReadFileContext(ctx, p); !errors.Is(err, errs.ErrLimit) || !strings.Contains(err.Error(), "256 MiB") {
 		t.Fatalf("ReadFileContext: %v", err)
 	}
 	if _, err := ReadFile(p); !errors.Is(err, errs.ErrLimit) {

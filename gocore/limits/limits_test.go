@@ -70,7 +70,7 @@ func TestCheckLengths(t *testing.T) {
 		if err := CheckPathLength("path", n); !errors.Is(err, errs.ErrLimit) || !strings.Contains(err.Error(), "path length") {
 			t.Errorf("CheckPathLength(%d) = %v", n, err)
 		}
-		if err := CheckDataLength("data", n); n > 64<<20 && !errors.Is(err, errs.ErrLimit) {
+		if err := CheckDataLength("data", n); n > 256<<20 && !errors.Is(err, errs.ErrLimit) {
 			t.Errorf("CheckDataLength(%d) = %v", n, err)
 		}
 	}

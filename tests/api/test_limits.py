@@ -16,16 +16,16 @@ def test_endless_file_is_refused_at_the_document_bound(no_leaks):
         pytest.skip("no /dev/zero")
     with pytest.raises(gocfg.InvalidArgumentError) as e:
         gocfg.Config.load("/dev/zero", format="json")
-    assert "64 MiB" in str(e.value) and "GOCFG_MAX_DOCUMENT_BYTES" in str(e.value)
+    assert "256 MiB" in str(e.value) and "GOCFG_MAX_DOCUMENT_BYTES" in str(e.value)
 
 
 def test_large_file_is_refused_without_reading_it(tmp_path):
     p = tmp_path / "big.json"
     with open(p, "wb") as f:
-        f.truncate(64 * 2**20 + 1)  # sparse: nothing is written
+        f.truncate(256 * 2**20 + 1)  # sparse: nothing is written
     with pytest.raises(gocfg.InvalidArgumentError) as e:
         gocfg.Config.load(str(p))
-    assert "67108865 bytes" in str(e.value) and "big.json" in str(e.value)
+    assert "268435457 bytes" in str(e.value) and "big.json" in str(e.value)
 
 
 def _child(code: str, **env: str) -> str:
