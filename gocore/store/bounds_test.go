@@ -116,3 +116,28 @@ func TestTimesCheckedAtTheDoor(t *testing.T) {
 		t.Errorf("edge = %v, want %v", got, want)
 	}
 }
+
+// A serialized config (a pickle, say) is held to the same rule.
+func TestUnmarshalStateChecksTimes(t *testing.T) {
+	c := NewLayered(Settings{})
+	if err := c.Set("t", time.Date(2024, 1, 1, 0, 0, 0, 0, time.FixedZone("", 3600))); err != nil {
+		t.Fatal(err)
+	}
+	good, err := c.MarshalState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := UnmarshalState(good, nil); err != nil {
+		t.Fatalf("good state: %v", err)
+	}
+	// The same state with the offset made 25 hours (the tagged tuple
+	// stores it as an int after the microseconds).
+	c.root.Set("t", time.Date(2024, 1, 1, 0, 0, 0, 0, time.FixedZone("", 25*3600)))
+	bad, err := c.MarshalState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := UnmarshalState(bad, nil); !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "24 hours") {
+		t.Fatalf("bad state: %v", err)
+	}
+}
