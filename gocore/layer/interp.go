@@ -42,8 +42,9 @@ import (
 // stops when the caller cancels it.
 
 // Resolver resolves references against one tree and one environment. It
-// holds no state between calls: one Resolver may serve any number of
-// calls, from any number of goroutines, while Root is not written.
+// holds no state between calls (unless made by Shared): one Resolver may
+// serve any number of calls, from any number of goroutines, while Root is
+// not written.
 type Resolver struct {
 	Root     *value.Map
 	Env      map[string]string
@@ -56,6 +57,21 @@ type Resolver struct {
 	// limits.InterpolationSteps and limits.InterpolationBytes.
 	MaxSteps int64
 	MaxBytes int64
+
+	spent *spent // set by Shared
+}
+
+// spent is what resolutions have used of their budget.
+type spent struct{ steps, bytes int64 }
+
+// Shared returns a copy of r whose calls all draw on one budget, for a
+// caller that resolves many values as one read (an explanation of every
+// leaf): without it, each of n leaves could spend a whole budget. Unlike
+// r, the copy is for one goroutine.
+func (r *Resolver) Shared() *Resolver {
+	c := *r
+	c.spent = &spent{}
+	return &c
 }
 
 // ErrInterpolationLimit is the kind of an error from a resolution that went
@@ -71,14 +87,16 @@ type res struct {
 	key      string         // the path the caller asked for, for messages
 	chain    []string       // the paths being resolved, outermost first
 	onChain  map[string]int // how many times each path is on chain
-	steps    int64
-	bytes    int64
+	spent    *spent
 	maxSteps int64
 	maxBytes int64
 }
 
 func (r *Resolver) start(key []string) (*res, error) {
-	s := &res{Resolver: r, ctx: r.Ctx, key: value.JoinPath(key...), maxSteps: r.MaxSteps, maxBytes: r.MaxBytes}
+	s := &res{Resolver: r, ctx: r.Ctx, key: value.JoinPath(key...), spent: r.spent, maxSteps: r.MaxSteps, maxBytes: r.MaxBytes}
+	if s.spent == nil {
+		s.spent = &spent{}
+	}
 	if s.ctx == nil {
 		s.ctx = context.Background()
 	}
@@ -156,12 +174,12 @@ func (r *res) limitErr(at []string, msg string) error {
 
 // step counts one reference followed at path at.
 func (r *res) step(at []string) error {
-	r.steps++
-	if r.steps > r.maxSteps {
+	r.spent.steps++
+	if r.spent.steps > r.maxSteps {
 		return r.limitErr(at, fmt.Sprintf("resolving it followed more than %d references, the interpolation budget (reached at %s; %s raises it)",
 			r.maxSteps, value.JoinPath(at...), limits.InterpolationSteps.Env))
 	}
-	if r.steps%ctxCheckEvery == 0 {
+	if r.spent.steps%ctxCheckEvery == 0 {
 		if err := r.ctx.Err(); err != nil {
 			return fmt.Errorf("resolving references was cancelled: %w", errs.ErrCancelled)
 		}
@@ -171,8 +189,8 @@ func (r *res) step(at []string) error {
 
 // charge counts n bytes of output produced at path at.
 func (r *res) charge(at []string, n int64) error {
-	r.bytes += n
-	if r.bytes > r.maxBytes {
+	r.spent.bytes += n
+	if r.spent.bytes > r.maxBytes {
 		return r.limitErr(at, fmt.Sprintf("resolving it produced more than %s, the interpolation output limit (reached at %s; %s raises it)",
 			limits.Format(r.maxBytes, "bytes"), value.JoinPath(at...), limits.InterpolationBytes.Env))
 	}

@@ -141,3 +141,37 @@ func TestUnmarshalStateChecksTimes(t *testing.T) {
 		t.Fatalf("bad state: %v", err)
 	}
 }
+
+// Explaining every leaf spends one budget, not one per leaf: 60 keys that
+// each double into a million references cost one budget in all.
+func TestExplainSharesOneBudget(t *testing.T) {
+	c := NewLayered(Settings{Interpolate: true, InterpolationSteps: 100_000})
+	for b := 0; b < 60; b++ {
+		for i := 0; i < 20; i++ {
+			c.Set(fmt.Sprintf("b%d.l%d", b, i), fmt.Sprintf("${b%d.l%d}${b%d.l%d}", b, i+1, b, i+1))
+		}
+		c.Set(fmt.Sprintf("b%d.l20", b), "x")
+	}
+	c.Set("plain", "${b0.l20}")
+	rows, err := c.Explain("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for _, r := range rows {
+		if r.Err != "" {
+			failed++
+			if !strings.Contains(r.Err, "100000 references") {
+				t.Fatalf("%s: %s", r.Path, r.Err)
+			}
+		}
+	}
+	// Once the budget is spent, every later leaf that needs resolving
+	// reports it; those resolved before it got their values.
+	if last := rows[len(rows)-1]; last.Path != "plain" || last.Err == "" || failed < 1000 {
+		t.Fatalf("%d rows failed; last %+v", failed, last)
+	}
+	if rows[20].Path != "b0.l20" || rows[20].Value != "x" {
+		t.Fatalf("row 20 = %+v", rows[20])
+	}
+}

@@ -241,6 +241,13 @@ func (c *Config) ExplainContext(ctx context.Context, path string) ([]Row, error)
 	}
 	var rows []Row
 	var cancelled error
+	var r *layer.Resolver
+	if c.interp != nil {
+		// One budget for the whole explanation, as for one to_dict():
+		// otherwise every leaf of a hostile config spends a budget of its
+		// own, and a notebook's table of it takes minutes.
+		r = c.resolverContext(ctx).Shared()
+	}
 	var walk func(v any, segs []string)
 	walk = func(v any, segs []string) {
 		if m, ok := v.(*value.Map); ok && m.Len() > 0 {
@@ -252,7 +259,7 @@ func (c *Config) ExplainContext(ctx context.Context, path string) ([]Row, error)
 		}
 		row := Row{Path: value.JoinPath(segs...), Value: v}
 		if c.interp != nil && layer.NeedsResolve(v) && cancelled == nil {
-			if rv, err := c.resolverContext(ctx).Deep(v, segs); errors.Is(err, errs.ErrCancelled) {
+			if rv, err := r.Deep(v, segs); errors.Is(err, errs.ErrCancelled) {
 				cancelled = err
 			} else if err != nil {
 				row.Err = err.Error()
