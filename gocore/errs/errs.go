@@ -20,6 +20,13 @@ var (
 	ErrClosed          = errors.New("closed")
 	ErrInternal        = errors.New("internal error")
 	ErrCancelled       = errors.New("cancelled")
+
+	// ErrLimit is the kind of an input that is over one of the library's
+	// bounds (document size, a length from C, interpolation work). It wraps
+	// ErrInvalidArgument, so code that knows only that kind still maps it to
+	// the invalid-argument status; code that wants a distinct status tests
+	// errors.Is(err, ErrLimit) first.
+	ErrLimit = fmt.Errorf("limit exceeded: %w", ErrInvalidArgument)
 )
 
 // Located is an error that knows where in a document or tree it happened.

@@ -1,6 +1,7 @@
 package layer
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/limits"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -29,11 +31,87 @@ import (
 // variable, and a malformed reference give an ErrInterpolation error whose
 // message names the chain of paths that led to it.
 
-// Resolver resolves references against one tree and one environment.
+// Bounds. Every top-level call (Lookup, Deep) is one resolution with its
+// own budget: at most MaxSteps references followed, at most MaxBytes
+// produced beyond the stored data (text built around references, and the
+// values whole-string references bring into a resolved copy), and chains
+// at most limits.MaxInterpolationDepth references deep. Without them a
+// few keys that each refer twice to the next one double a string per key
+// (24 keys took a minute), and a chain of 200,000 keys exhausted memory.
+// The context is checked every ctxCheckEvery steps, so a long resolution
+// stops when the caller cancels it.
+
+// Resolver resolves references against one tree and one environment. It
+// holds no state between calls (unless made by Shared): one Resolver may
+// serve any number of calls, from any number of goroutines, while Root is
+// not written.
 type Resolver struct {
 	Root     *value.Map
 	Env      map[string]string
 	ParseEnv bool
+
+	// Ctx, when not nil, stops a resolution once it is done (the error is
+	// errs.ErrCancelled).
+	Ctx context.Context
+	// MaxSteps and MaxBytes bound one resolution; 0 takes the process-wide
+	// limits.InterpolationSteps and limits.InterpolationBytes.
+	MaxSteps int64
+	MaxBytes int64
+
+	spent *spent // set by Shared
+}
+
+// spent is what resolutions have used of their budget.
+type spent struct{ steps, bytes int64 }
+
+// Shared returns a copy of r whose calls all draw on one budget, for a
+// caller that resolves many values as one read (an explanation of every
+// leaf): without it, each of n leaves could spend a whole budget. Unlike
+// r, the copy is for one goroutine.
+func (r *Resolver) Shared() *Resolver {
+	c := *r
+	c.spent = &spent{}
+	return &c
+}
+
+// ErrInterpolationLimit is the kind of an error from a resolution that went
+// over one of its bounds: both an ErrInterpolation and an errs.ErrLimit.
+var ErrInterpolationLimit = fmt.Errorf("%w: %w", ErrInterpolation, errs.ErrLimit)
+
+const ctxCheckEvery = 1024
+
+// res is the state of one resolution.
+type res struct {
+	*Resolver
+	ctx      context.Context
+	key      string         // the path the caller asked for, for messages
+	chain    []string       // the paths being resolved, outermost first
+	onChain  map[string]int // how many times each path is on chain
+	spent    *spent
+	maxSteps int64
+	maxBytes int64
+}
+
+func (r *Resolver) start(key []string) (*res, error) {
+	s := &res{Resolver: r, ctx: r.Ctx, key: value.JoinPath(key...), spent: r.spent, maxSteps: r.MaxSteps, maxBytes: r.MaxBytes}
+	if s.spent == nil {
+		s.spent = &spent{}
+	}
+	if s.ctx == nil {
+		s.ctx = context.Background()
+	}
+	var err error
+	if s.maxSteps <= 0 {
+		if s.maxSteps, err = limits.InterpolationSteps.Value(); err != nil {
+			return nil, err
+		}
+	}
+	if s.maxBytes <= 0 {
+		if s.maxBytes, err = limits.InterpolationBytes.Value(); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // HasRef reports whether s may hold a reference (or the $${ escape).
@@ -43,8 +121,80 @@ func interpErr(at []string, format string, args ...any) error {
 	return &errs.Located{Kind: ErrInterpolation, Path: value.JoinPath(at...), Msg: fmt.Sprintf(format, args...)}
 }
 
+// chainText writes the chain followed by last for a message. A long chain
+// keeps its two ends: the key that was read and where it went wrong.
 func chainText(chain []string, last string) string {
-	return strings.Join(append(slices.Clone(chain), last), " -> ")
+	const keep = 5
+	if len(chain) <= 2*keep+1 {
+		return strings.Join(append(slices.Clone(chain), last), " -> ")
+	}
+	head := strings.Join(chain[:keep], " -> ")
+	tail := strings.Join(append(slices.Clone(chain[len(chain)-keep:]), last), " -> ")
+	return fmt.Sprintf("%s -> ... (%d more) ... -> %s", head, len(chain)-2*keep, tail)
+}
+
+// push enters the resolution of the string at path at; pop leaves it.
+func (r *res) push(at []string) error {
+	here := value.JoinPath(at...)
+	if r.onChain[here] > 0 {
+		return interpErr(at, "reference cycle: %s", chainText(r.chain, here))
+	}
+	if len(r.chain) >= limits.MaxInterpolationDepth {
+		return r.limitErr(at, fmt.Sprintf("references nest more than %d deep (%s); the limit is fixed",
+			limits.MaxInterpolationDepth, chainText(r.chain, here)))
+	}
+	if r.onChain == nil {
+		r.onChain = make(map[string]int)
+	}
+	r.chain = append(r.chain, here)
+	r.onChain[here]++
+	return nil
+}
+
+func (r *res) pop() {
+	last := r.chain[len(r.chain)-1]
+	r.chain = r.chain[:len(r.chain)-1]
+	if r.onChain[last]--; r.onChain[last] == 0 {
+		delete(r.onChain, last)
+	}
+}
+
+// limitErr reports a bound reached while resolving at, naming the key
+// that was read as the error's path: the path the caller asked for, or,
+// when that is the root, where the resolution that failed began.
+func (r *res) limitErr(at []string, msg string) error {
+	key := r.key
+	if key == "" && len(r.chain) > 0 {
+		key = r.chain[0]
+	} else if key == "" {
+		key = value.JoinPath(at...)
+	}
+	return &errs.Located{Kind: ErrInterpolationLimit, Path: key, Msg: msg}
+}
+
+// step counts one reference followed at path at.
+func (r *res) step(at []string) error {
+	r.spent.steps++
+	if r.spent.steps > r.maxSteps {
+		return r.limitErr(at, fmt.Sprintf("resolving it followed more than %d references, the interpolation budget (reached at %s; %s raises it)",
+			r.maxSteps, value.JoinPath(at...), limits.InterpolationSteps.Env))
+	}
+	if r.spent.steps%ctxCheckEvery == 0 {
+		if err := r.ctx.Err(); err != nil {
+			return fmt.Errorf("resolving references was cancelled: %w", errs.ErrCancelled)
+		}
+	}
+	return nil
+}
+
+// charge counts n bytes of output produced at path at.
+func (r *res) charge(at []string, n int64) error {
+	r.spent.bytes += n
+	if r.spent.bytes > r.maxBytes {
+		return r.limitErr(at, fmt.Sprintf("resolving it produced more than %s, the interpolation output limit (reached at %s; %s raises it)",
+			limits.Format(r.maxBytes, "bytes"), value.JoinPath(at...), limits.InterpolationBytes.Env))
+	}
+	return nil
 }
 
 // Lookup returns the value at segs, following references met on the way
@@ -53,24 +203,28 @@ func chainText(chain []string, last string) string {
 // result, a list is copied with its strings resolved, a map is returned as
 // stored (its entries resolve when read).
 func (r *Resolver) Lookup(segs []string) (any, error) {
-	v, _, err := r.lookup(segs, nil)
+	s, err := r.start(segs)
+	if err != nil {
+		return nil, err
+	}
+	v, _, err := s.lookup(segs)
 	if err != nil {
 		return nil, err
 	}
 	if l, ok := v.([]any); ok && needsResolve(l) {
-		return r.deep(l, segs, nil)
+		return s.deep(l, segs, false)
 	}
 	return v, nil
 }
 
 // lookup walks segs from the root. It returns the value (shallowly
 // resolved) and the real path where it lives (after following references).
-func (r *Resolver) lookup(segs []string, chain []string) (any, []string, error) {
+func (r *res) lookup(segs []string) (any, []string, error) {
 	var cur any = r.Root
 	real := make([]string, 0, len(segs))
 	for i, seg := range segs {
 		var err error
-		if cur, real, err = r.follow(cur, real, chain); err != nil {
+		if cur, real, err = r.follow(cur, real); err != nil {
 			return nil, nil, err
 		}
 		switch c := cur.(type) {
@@ -93,18 +247,18 @@ func (r *Resolver) lookup(segs []string, chain []string) (any, []string, error) 
 		}
 		real = append(real, seg)
 	}
-	return r.follow(cur, real, chain)
+	return r.follow(cur, real)
 }
 
 // follow resolves v, found at path at, when it is a string with references.
 // It returns the result and where that lives (at itself, or the target of
 // a whole-string reference).
-func (r *Resolver) follow(v any, at []string, chain []string) (any, []string, error) {
+func (r *res) follow(v any, at []string) (any, []string, error) {
 	s, ok := v.(string)
 	if !ok || !HasRef(s) {
 		return v, at, nil
 	}
-	return r.resolveString(s, at, chain)
+	return r.resolveString(s, at)
 }
 
 type part struct {
@@ -160,39 +314,44 @@ func shorten(s string) string {
 	return s
 }
 
-func (r *Resolver) resolveString(s string, at []string, chain []string) (any, []string, error) {
-	here := value.JoinPath(at...)
-	if slices.Contains(chain, here) {
-		return nil, nil, interpErr(at, "reference cycle: %s", chainText(chain, here))
+func (r *res) resolveString(s string, at []string) (any, []string, error) {
+	if err := r.push(at); err != nil {
+		return nil, nil, err
 	}
-	chain = append(slices.Clone(chain), here)
+	defer r.pop()
 	parts, err := parse(s, at)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(parts) == 1 && parts[0].isRef {
-		return r.refValue(parts[0].ref, at, chain, true)
+		return r.refValue(parts[0].ref, at, true)
 	}
 	var b strings.Builder
 	for _, p := range parts {
-		if !p.isRef {
-			b.WriteString(p.lit)
-			continue
+		text := p.lit
+		if p.isRef {
+			v, _, err := r.refValue(p.ref, at, false)
+			if err != nil {
+				return nil, nil, err
+			}
+			var ok bool
+			if text, ok = Format(v); !ok {
+				return nil, nil, interpErr(at, "${%s} is a %s, which cannot be part of a string (%s)", p.ref, value.TypeName(v), chainText(r.chain, p.ref))
+			}
 		}
-		v, _, err := r.refValue(p.ref, at, chain, false)
-		if err != nil {
+		// Charge before writing, so the text built never passes the bound.
+		if err := r.charge(at, int64(len(text))); err != nil {
 			return nil, nil, err
-		}
-		text, ok := Format(v)
-		if !ok {
-			return nil, nil, interpErr(at, "${%s} is a %s, which cannot be part of a string (%s)", p.ref, value.TypeName(v), chainText(chain, p.ref))
 		}
 		b.WriteString(text)
 	}
 	return b.String(), at, nil
 }
 
-func (r *Resolver) refValue(ref string, at []string, chain []string, whole bool) (any, []string, error) {
+func (r *res) refValue(ref string, at []string, whole bool) (any, []string, error) {
+	if err := r.step(at); err != nil {
+		return nil, nil, err
+	}
 	if name, ok := strings.CutPrefix(ref, "env:"); ok {
 		name, def, hasDef := strings.Cut(name, ",")
 		name = strings.TrimSpace(name)
@@ -203,7 +362,7 @@ func (r *Resolver) refValue(ref string, at []string, chain []string, whole bool)
 		if !set {
 			if !hasDef {
 				return nil, nil, interpErr(at, "environment variable %s is not set and ${%s} has no default (write ${env:%s,default}) (%s)",
-					name, ref, name, chainText(chain, "env:"+name))
+					name, ref, name, chainText(r.chain, "env:"+name))
 			}
 			val = def
 		}
@@ -218,13 +377,13 @@ func (r *Resolver) refValue(ref string, at []string, chain []string, whole bool)
 	}
 	segs, err := value.ParsePath(strings.TrimSpace(ref))
 	if err != nil || len(segs) == 0 {
-		return nil, nil, interpErr(at, "${%s} is not a valid path (%s)", ref, chainText(chain, ref))
+		return nil, nil, interpErr(at, "${%s} is not a valid path (%s)", ref, chainText(r.chain, ref))
 	}
-	v, real, err := r.lookup(segs, chain)
+	v, real, err := r.lookup(segs)
 	if err != nil {
 		var loc *errs.Located
 		if asLocated(err, &loc) && loc.Kind == errs.ErrNotFound {
-			return nil, nil, interpErr(at, "${%s}: %s: %s (%s)", ref, loc.Path, loc.Msg, chainText(chain, value.JoinPath(segs...)))
+			return nil, nil, interpErr(at, "${%s}: %s: %s (%s)", ref, loc.Path, loc.Msg, chainText(r.chain, value.JoinPath(segs...)))
 		}
 		return nil, nil, err
 	}
@@ -320,16 +479,26 @@ func (r *Resolver) Deep(v any, at []string) (any, error) {
 	if !needsResolve(v) {
 		return v, nil
 	}
-	return r.deep(v, at, nil)
+	s, err := r.start(at)
+	if err != nil {
+		return nil, err
+	}
+	return s.deep(v, at, false)
 }
 
-func (r *Resolver) deep(v any, at []string, chain []string) (any, error) {
+// deep resolves v found at at. viaRef says that v was brought in by a
+// whole-string reference: everything copied then is new output, charged
+// to the budget (the stored data itself is not: it is bounded already).
+func (r *res) deep(v any, at []string, viaRef bool) (any, error) {
 	switch c := v.(type) {
 	case string:
 		if !HasRef(c) {
+			if viaRef {
+				return c, r.charge(at, int64(len(c)))
+			}
 			return c, nil
 		}
-		rv, real, err := r.resolveString(c, at, chain)
+		rv, real, err := r.resolveString(c, at)
 		if err != nil {
 			return nil, err
 		}
@@ -337,38 +506,104 @@ func (r *Resolver) deep(v any, at []string, chain []string) (any, error) {
 		case *value.Map, []any:
 			// A whole-string reference to a container: resolve what is
 			// inside it too, remembering how we got there.
-			return r.deep(rv, real, append(slices.Clone(chain), value.JoinPath(at...)))
+			if err := r.push(at); err != nil {
+				return nil, err
+			}
+			defer r.pop()
+			return r.deep(rv, real, true)
+		case string:
+			// Text built by resolveString is charged already; a string
+			// reached by a whole reference is a new copy in the output.
+			if isWholeRef(c) {
+				return rv, r.charge(at, int64(len(rv.(string))))
+			}
 		}
 		return rv, nil
 	case []any:
 		if !needsResolve(c) {
-			return value.Clone(c), nil
+			return r.clone(c, at, viaRef)
 		}
 		out := make([]any, len(c))
 		for i, e := range c {
-			x, err := r.deep(e, append(at[:len(at):len(at)], strconv.Itoa(i)), chain)
+			x, err := r.deep(e, append(at[:len(at):len(at)], strconv.Itoa(i)), viaRef)
 			if err != nil {
 				return nil, err
 			}
 			out[i] = x
 		}
-		return out, nil
+		return out, r.charge(at, nodeCost(viaRef, len(c)))
 	case *value.Map:
 		if !needsResolve(c) {
-			return c.Clone(), nil
+			return r.clone(c, at, viaRef)
 		}
 		out := value.NewMap(c.Len())
 		var err error
 		c.Range(func(k string, e any) bool {
 			var x any
-			x, err = r.deep(e, append(at[:len(at):len(at)], k), chain)
+			x, err = r.deep(e, append(at[:len(at):len(at)], k), viaRef)
 			if err != nil {
 				return false
 			}
 			out.Set(k, x)
 			return true
 		})
-		return out, err
+		if err != nil {
+			return nil, err
+		}
+		return out, r.charge(at, nodeCost(viaRef, c.Len()))
+	}
+	if viaRef {
+		return v, r.charge(at, scalarCost)
 	}
 	return v, nil
+}
+
+// scalarCost is what a copied scalar or container entry is charged: about
+// what it costs in memory (an interface value and its share of a slot).
+const scalarCost = 16
+
+func nodeCost(viaRef bool, n int) int64 {
+	if !viaRef {
+		return 0
+	}
+	return int64(n) * scalarCost
+}
+
+// isWholeRef reports whether s is exactly one reference.
+func isWholeRef(s string) bool {
+	return strings.HasPrefix(s, "${") && strings.IndexByte(s, '}') == len(s)-1
+}
+
+// clone copies a container that holds no reference. Brought in by a
+// reference, the copy is charged, so that many references to one large
+// list cannot multiply it without bound.
+func (r *res) clone(v any, at []string, viaRef bool) (any, error) {
+	if viaRef {
+		if err := r.charge(at, size(v)); err != nil {
+			return nil, err
+		}
+	}
+	return value.Clone(v), nil
+}
+
+// size estimates the bytes a copy of v holds, strings counted in full.
+func size(v any) int64 {
+	switch c := v.(type) {
+	case string:
+		return scalarCost + int64(len(c))
+	case []any:
+		n := int64(scalarCost)
+		for _, e := range c {
+			n += size(e)
+		}
+		return n
+	case *value.Map:
+		n := int64(scalarCost)
+		c.Range(func(k string, e any) bool {
+			n += int64(len(k)) + size(e)
+			return true
+		})
+		return n
+	}
+	return scalarCost
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -30,11 +31,19 @@ type Settings struct {
 	// ${env:...} read: a snapshot taken when the config was made, so that
 	// reads are repeatable and cacheable.
 	Env []string
+	// InterpolationSteps and InterpolationBytes bound each resolution (see
+	// layer.Resolver); 0 takes the process-wide defaults in package
+	// limits. They are not serialized: an unpickled config takes the
+	// defaults of the process that reads it.
+	InterpolationSteps int64
+	InterpolationBytes int64
 }
 
 type interpState struct {
 	env      map[string]string
 	parseEnv bool
+	maxSteps int64
+	maxBytes int64
 }
 
 // layeredEnv is kept apart from interp: the env layer needs it even when
@@ -65,12 +74,17 @@ func (c *Config) setSettings(s Settings) {
 	}
 	c.env = &layeredState{env: vars, parseEnv: s.ParseEnv}
 	if s.Interpolate {
-		c.interp = &interpState{env: env, parseEnv: s.ParseEnv}
+		c.interp = &interpState{env: env, parseEnv: s.ParseEnv, maxSteps: s.InterpolationSteps, maxBytes: s.InterpolationBytes}
 	}
 }
 
-func (c *Config) resolver() *layer.Resolver {
-	return &layer.Resolver{Root: &c.root, Env: c.interp.env, ParseEnv: c.interp.parseEnv}
+func (c *Config) resolver() *layer.Resolver { return c.resolverContext(context.Background()) }
+
+// resolverContext is a resolver whose resolutions stop when ctx is done
+// (context.Background(): never).
+func (c *Config) resolverContext(ctx context.Context) *layer.Resolver {
+	return &layer.Resolver{Root: &c.root, Env: c.interp.env, ParseEnv: c.interp.parseEnv,
+		Ctx: ctx, MaxSteps: c.interp.maxSteps, MaxBytes: c.interp.maxBytes}
 }
 
 // Layered reports whether c records provenance.
@@ -121,6 +135,9 @@ func (c *Config) recordDelete(segs []string) {
 func (c *Config) MergeLayer(src *value.Map, s layer.Source, opts layer.Options) error {
 	if value.Depth(src) > value.MaxDepth {
 		return &errs.Located{Kind: errs.ErrInvalidArgument, Msg: fmt.Sprintf("the config would nest more than %d levels deep", value.MaxDepth)}
+	}
+	if _, err := checkTimes(nil, src); err != nil {
+		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -207,6 +224,11 @@ type Row struct {
 // Explain lists the leaves at and below path with their values and the
 // origin of each: scalars, empty maps and lists (a list is one row).
 func (c *Config) Explain(path string) ([]Row, error) {
+	return c.ExplainContext(context.Background(), path)
+}
+
+// ExplainContext is Explain that stops resolving once ctx is done.
+func (c *Config) ExplainContext(ctx context.Context, path string) ([]Row, error) {
 	segs, err := parse(path)
 	if err != nil {
 		return nil, err
@@ -218,6 +240,14 @@ func (c *Config) Explain(path string) ([]Row, error) {
 		return nil, err
 	}
 	var rows []Row
+	var cancelled error
+	var r *layer.Resolver
+	if c.interp != nil {
+		// One budget for the whole explanation, as for one to_dict():
+		// otherwise every leaf of a hostile config spends a budget of its
+		// own, and a notebook's table of it takes minutes.
+		r = c.resolverContext(ctx).Shared()
+	}
 	var walk func(v any, segs []string)
 	walk = func(v any, segs []string) {
 		if m, ok := v.(*value.Map); ok && m.Len() > 0 {
@@ -228,8 +258,10 @@ func (c *Config) Explain(path string) ([]Row, error) {
 			return
 		}
 		row := Row{Path: value.JoinPath(segs...), Value: v}
-		if c.interp != nil && layer.NeedsResolve(v) {
-			if rv, err := c.resolver().Deep(v, segs); err != nil {
+		if c.interp != nil && layer.NeedsResolve(v) && cancelled == nil {
+			if rv, err := r.Deep(v, segs); errors.Is(err, errs.ErrCancelled) {
+				cancelled = err
+			} else if err != nil {
 				row.Err = err.Error()
 			} else {
 				row.Value = rv
@@ -243,6 +275,9 @@ func (c *Config) Explain(path string) ([]Row, error) {
 		rows = append(rows, row)
 	}
 	walk(start, segs)
+	if cancelled != nil {
+		return nil, cancelled
+	}
 	return rows, nil
 }
 
@@ -250,8 +285,14 @@ func (c *Config) Explain(path string) ([]Row, error) {
 // resolved (a copy when anything was resolved). Without interpolation it
 // is View.
 func (c *Config) ViewResolved(path string, f func(v any) error) error {
+	return c.ViewResolvedContext(context.Background(), path, f)
+}
+
+// ViewResolvedContext is ViewResolved that stops resolving once ctx is
+// done (errs.ErrCancelled).
+func (c *Config) ViewResolvedContext(ctx context.Context, path string, f func(v any) error) error {
 	if c.interp == nil {
-		return c.View(path, f)
+		return c.ViewContext(ctx, path, f)
 	}
 	segs, err := parse(path)
 	if err != nil {
@@ -259,7 +300,7 @@ func (c *Config) ViewResolved(path string, f func(v any) error) error {
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	r := c.resolver()
+	r := c.resolverContext(ctx)
 	v, err := r.Lookup(segs)
 	if err != nil {
 		return err
@@ -272,7 +313,11 @@ func (c *Config) ViewResolved(path string, f func(v any) error) error {
 
 // Resolve replaces every reference in the config by its value, at once;
 // on error nothing changes. Provenance is kept.
-func (c *Config) Resolve() error {
+func (c *Config) Resolve() error { return c.ResolveContext(context.Background()) }
+
+// ResolveContext is Resolve that gives up, changing nothing, once ctx is
+// done.
+func (c *Config) ResolveContext(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.interp == nil || !layer.NeedsResolve(&c.root) {
@@ -281,7 +326,7 @@ func (c *Config) Resolve() error {
 	if c.frozen {
 		return frozenErr("")
 	}
-	v, err := c.resolver().Deep(&c.root, nil)
+	v, err := c.resolverContext(ctx).Deep(&c.root, nil)
 	if err != nil {
 		return err
 	}
@@ -422,6 +467,9 @@ func UnmarshalState(data []byte, env []string) (*Config, error) {
 	frozen, _ := get[bool](st, "frozen")
 	interp, _ := get[bool](st, "interpolate")
 	parseEnv, _ := get[bool](st, "parse_env")
+	if _, err := checkTimes(nil, root); err != nil {
+		return nil, err
+	}
 	c := &Config{}
 	c.root = *root
 	c.setSettings(Settings{Interpolate: interp, ParseEnv: parseEnv, Env: env})

@@ -2,6 +2,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -81,6 +82,19 @@ func CheckText(what, s string) error {
 	return nil
 }
 
+// checkTimes refuses dates and times that some reader could not take
+// back exactly (value.CheckTime), naming the path, and truncates their
+// nanoseconds to microseconds in place. v (at segs) belongs to the caller
+// that is handing it to the store.
+func checkTimes(segs []string, v any) (any, error) {
+	out, at, err := value.CheckTimes(v)
+	if err != nil {
+		p := value.JoinPath(append(segs[:len(segs):len(segs)], at...)...)
+		return nil, &errs.Located{Kind: errs.ErrInvalidArgument, Path: p, Msg: err.Error()}
+	}
+	return out, nil
+}
+
 func trimForMessage(s string) string {
 	if len(s) > 60 {
 		return s[:60] + "..."
@@ -101,6 +115,13 @@ func (c *Config) Version() uint64 { return c.version.Load() }
 // View runs f on the value at path with the tree read-locked. f must not
 // keep the value or anything inside it, nor call back into c.
 func (c *Config) View(path string, f func(v any) error) error {
+	return c.ViewContext(context.Background(), path, f)
+}
+
+// ViewContext is View that stops resolving references on the way once ctx
+// is done (errs.ErrCancelled). A long resolution (see
+// layer.Resolver) is the only part of a read that can take long.
+func (c *Config) ViewContext(ctx context.Context, path string, f func(v any) error) error {
 	segs, err := parse(path)
 	if err != nil {
 		return err
@@ -108,7 +129,7 @@ func (c *Config) View(path string, f func(v any) error) error {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.interp != nil {
-		v, err := c.resolver().Lookup(segs)
+		v, err := c.resolverContext(ctx).Lookup(segs)
 		if err != nil {
 			return err
 		}
@@ -166,6 +187,9 @@ func (c *Config) Set(path string, v any) error {
 	if len(segs)+value.Depth(v) > value.MaxDepth {
 		return &errs.Located{Kind: errs.ErrInvalidArgument, Path: path, Msg: fmt.Sprintf("the config would nest more than %d levels deep", value.MaxDepth)}
 	}
+	if v, err = checkTimes(segs, v); err != nil {
+		return err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.frozen {
@@ -190,6 +214,9 @@ func (c *Config) Merge(path string, m *value.Map) error {
 	}
 	if len(segs)+value.Depth(m) > value.MaxDepth {
 		return &errs.Located{Kind: errs.ErrInvalidArgument, Path: path, Msg: fmt.Sprintf("the config would nest more than %d levels deep", value.MaxDepth)}
+	}
+	if _, err := checkTimes(segs, m); err != nil {
+		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

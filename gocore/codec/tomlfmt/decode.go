@@ -414,7 +414,7 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 		}
 		return nil, b.errAt(n.Raw, "toml: %v", err)
 	}
-	return b.scalar(n, src["v"])
+	return b.scalarChecked(n, src["v"])
 }
 
 // plainDecimal matches [+-]?(0|[1-9][0-9]*), the integers strconv reads

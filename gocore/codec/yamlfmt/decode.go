@@ -497,7 +497,7 @@ func scalar(n *yaml.Node) (any, error) {
 		if !ok {
 			return nil, errAt(n, "%q is not a !!timestamp", textpos.Trim(s))
 		}
-		return v, nil
+		return checkedTimestamp(n, v)
 	}
 	if n.Style&quotedStyles != 0 {
 		return s, nil

@@ -1,0 +1,143 @@
+"""The bounds of the README's "Limits" section, through the public API."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import textwrap
+
+import gocfg
+import pytest
+
+
+def test_endless_file_is_refused_at_the_document_bound(no_leaks):
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero")
+    with pytest.raises(gocfg.InvalidArgumentError) as e:
+        gocfg.Config.load("/dev/zero", format="json")
+    assert "256 MiB" in str(e.value) and "GOCFG_MAX_DOCUMENT_BYTES" in str(e.value)
+
+
+def test_large_file_is_refused_without_reading_it(tmp_path):
+    p = tmp_path / "big.json"
+    with open(p, "wb") as f:
+        f.truncate(256 * 2**20 + 1)  # sparse: nothing is written
+    with pytest.raises(gocfg.InvalidArgumentError) as e:
+        gocfg.Config.load(str(p))
+    assert "268435457 bytes" in str(e.value) and "big.json" in str(e.value)
+
+
+def _child(code: str, **env: str) -> str:
+    run = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                         env={**os.environ, **env}, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_document_bound_is_raised_and_lowered_by_the_environment(tmp_path):
+    small, big = tmp_path / "small.json", tmp_path / "big.json"
+    small.write_text('{"a": "' + "x" * 900 + '"}')
+    big.write_text('{"a": "' + "x" * 2000 + '"}')
+    out = _child(f"""
+        import gocfg
+        print(len(gocfg.Config.load({str(small)!r})["a"]))
+        try:
+            gocfg.Config.load({str(big)!r})
+        except gocfg.InvalidArgumentError as e:
+            print(e)
+    """, GOCFG_MAX_DOCUMENT_BYTES="1KiB")
+    assert out.splitlines()[0] == "900"
+    assert "over the document size limit of 1 KiB" in out
+    out = _child("""
+        import gocfg
+        try:
+            gocfg.Config.loads('{}', "json").to_dict()
+            gocfg.Config.load("/dev/null", format="json")
+        except gocfg.Error as e:
+            print(type(e).__name__, e)
+    """, GOCFG_MAX_DOCUMENT_BYTES="lots")
+    assert "InvalidArgumentError" in out and "GOCFG_MAX_DOCUMENT_BYTES" in out
+
+
+def _doubling(n: int) -> gocfg.Config:
+    lines = [f'l{i} = "${{l{i + 1}}}${{l{i + 1}}}"' for i in range(n - 1)] + [f'l{n - 1} = "x"']
+    return gocfg.load(gocfg.Text("\n".join(lines), "toml"))
+
+
+def test_interpolation_doubling_is_bounded(no_leaks):
+    with _doubling(27) as c:  # did not finish in two minutes before the budget
+        with pytest.raises(gocfg.InterpolationError) as e:
+            c["l0"]
+        assert str(e.value).startswith("l0: ") and "GOCFG_MAX_INTERPOLATION_STEPS" in str(e.value)
+        with pytest.raises(gocfg.InterpolationError):
+            c.to_dict()
+        with pytest.raises(gocfg.InterpolationError):
+            c.resolve()
+        assert c["l26"] == "x" and c["l20"] == "x" * 64  # within the budget: exact
+
+
+@pytest.mark.parametrize("n", [20_000, 200_000])
+def test_long_reference_chain_is_refused(n):
+    lines = [f'c{i} = "${{c{i + 1}}}"' for i in range(n - 1)] + [f'c{n - 1} = "end"']
+    with gocfg.load(gocfg.Text("\n".join(lines), "toml")) as c:
+        with pytest.raises(gocfg.InterpolationError) as e:
+            c["c0"]
+        assert "more than 1000 deep" in str(e.value) and "c0 -> c1" in str(e.value)
+        assert len(str(e.value)) < 500
+        assert c[f"c{n - 500}"] == "end"
+
+
+def test_interpolation_budget_from_the_environment():
+    out = _child("""
+        import gocfg
+        c = gocfg.load(gocfg.Text('a = "${b}${b}${b}"\\nb = "x"', "toml"))
+        print(c["b"])
+        try:
+            c["a"]
+        except gocfg.InterpolationError as e:
+            print(e)
+    """, GOCFG_MAX_INTERPOLATION_STEPS="2")
+    assert out.splitlines()[0] == "x"
+    assert "more than 2 references" in out
+
+
+def test_realistic_interpolation_unaffected():
+    lines = ['domain = "example.org"', 'base = "https://${domain}"']
+    for i in range(500):
+        lines.append(f'[svc.s{i}]\nhost = "s{i}.${{domain}}"\nurl = "${{base}}/s{i}?h=${{svc.s{i}.host}}"')
+    with gocfg.load(gocfg.Text("\n".join(lines), "toml")) as c:
+        d = c.to_dict()
+    assert d["svc"]["s499"]["url"] == "https://example.org/s499?h=s499.example.org"
+
+
+@pytest.mark.parametrize("text,fmt,line", [
+    ("d = 0000-01-01", "toml", 1),
+    ("x = 1\nd = 0000-06-01T10:00:00Z", "toml", 2),
+    ("x: 1\nd: !!timestamp 0000-01-01", "yaml", 2),
+])
+def test_year_zero_is_refused_at_the_door(text, fmt, line):
+    with pytest.raises(gocfg.ParseError) as e:
+        gocfg.Config.loads(text, fmt)
+    assert "year 0" in str(e.value) and f"line {line}" in str(e.value)
+
+
+def test_date_boundaries_round_trip():
+    tz = dt.timezone(dt.timedelta(hours=-23, minutes=-59))
+    text = "a = 0001-01-01\nb = 9999-12-31T23:59:59.999999999+23:59\nc = 12:00:00.1234567\n"
+    with gocfg.Config.loads(text, "toml") as c:
+        assert c["a"] == dt.date(1, 1, 1)
+        assert c["b"] == dt.datetime(9999, 12, 31, 23, 59, 59, 999999,
+                                     tzinfo=dt.timezone(dt.timedelta(hours=23, minutes=59)))
+        assert c["c"] == dt.time(12, 0, 0, 123456)
+        assert "999999999" not in c.dumps("toml")  # Go keeps what Python sees
+        c["d"] = dt.datetime(1, 1, 1, tzinfo=tz)
+        assert c["d"] == dt.datetime(1, 1, 1, tzinfo=tz)
+        assert gocfg.Config.loads(c.dumps("toml"), "toml").to_dict() == c.to_dict()
+        back = gocfg.Config.loads(c.dumps("yaml"), "yaml")  # YAML has no time of day: c is a string
+        assert [back[k] for k in "abd"] == [c[k] for k in "abd"]
+        # An offset with seconds cannot be written in any text format.
+        with pytest.raises(gocfg.InvalidArgumentError) as e:
+            c["e"] = dt.datetime(2020, 1, 1, tzinfo=dt.timezone(dt.timedelta(seconds=3601)))
+        assert "whole minutes" in str(e.value)
+        assert "e" not in c
