@@ -210,3 +210,11 @@ func ScalarString(v any, path, format string) (string, error) {
 	}
 	return "", TypeError(path, "%s cannot express a %s", format, value.TypeName(v))
 }
+
+// InternalError reports a panic recovered while decoding: a bug in gocfg
+// or in a library, never the document's fault, so it is an errs.ErrInternal
+// error rather than a ParseError that would blame the user's file (and the
+// position would be a guess).
+func InternalError(format string, r any) error {
+	return &errs.Located{Kind: errs.ErrInternal, Msg: fmt.Sprintf("internal error while %s: %v (please report this bug)", format, r)}
+}
