@@ -3,6 +3,7 @@ package layer
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -248,6 +249,8 @@ func Format(v any) (string, bool) {
 		return strconv.FormatBool(v), true
 	case int64:
 		return strconv.FormatInt(v, 10), true
+	case *big.Int:
+		return v.String(), true
 	case float64:
 		return FormatFloat(v), true
 	case string:
