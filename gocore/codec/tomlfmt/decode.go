@@ -12,6 +12,7 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
+	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -43,9 +44,18 @@ import (
 func Decode(data []byte) (doc *value.Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			doc, err = nil, textpos.ParseError(0, 0, "internal error while parsing TOML: %v", r)
+			doc, err = nil, textpos.InternalError("parsing TOML", r)
 		}
 	}()
+	// A byte order mark is refused, as tomllib refuses it (toml-test only
+	// says one may not stand anywhere else); the message names it rather
+	// than the first of its bytes read as a character.
+	switch {
+	case len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF:
+		return nil, textpos.ParseError(1, 1, "the file starts with a byte order mark (U+FEFF): TOML is UTF-8 text without one (Python's tomllib refuses it too); save the file without the BOM")
+	case len(data) >= 2 && (data[0] == 0xFE && data[1] == 0xFF || data[0] == 0xFF && data[1] == 0xFE):
+		return nil, textpos.ParseError(1, 1, "the file starts with a UTF-16 byte order mark: TOML files must be UTF-8")
+	}
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}
@@ -134,9 +144,12 @@ func (b *builder) errAt(r unstable.Range, format string, args ...any) error {
 }
 
 // mismatch reports a tree that is not what the walk expects, which would be
-// a bug; it is returned, never panicked.
+// a bug; it is returned, never panicked, and is an internal error rather
+// than a ParseError (the document is not at fault).
 func (b *builder) mismatch(r unstable.Range, what string) error {
-	return b.errAt(r, "internal error: TOML syntax tree disagrees with its decoded value (%s)", what)
+	line, col := b.pos(r)
+	return &errs.Located{Kind: errs.ErrInternal, Line: line, Column: col,
+		Msg: fmt.Sprintf("internal error: TOML syntax tree disagrees with its decoded value (%s); please report this bug", what)}
 }
 
 func (b *builder) build() (*value.Map, error) {
