@@ -35,8 +35,10 @@ const MaxAliasNodes = 1_000_000
 //     empty), true/false (three spellings each), integers in decimal, 0o
 //     octal and 0x hex, floats (including .inf and .nan). Everything else is
 //     a string: YAML 1.1's yes/no, on/off, 0b..., 1_000 and sexagesimal
-//     numbers are strings, and so are dates. Integers beyond int64 and
-//     floats beyond float64 are refused, never rounded.
+//     numbers are strings, and so are dates (DecodeYAML11 reads them as
+//     YAML 1.1 does). Integers beyond int64 are kept as *big.Int (up to
+//     value.MaxIntDigits digits); floats beyond float64 are refused, never
+//     rounded.
 //   - Timestamps: the core schema has none, so 2024-01-02 is a string. A
 //     scalar tagged !!timestamp becomes a time.Time when it has an offset
 //     (or Z), a value.LocalDateTime when it has a time but no offset, and a
@@ -59,11 +61,12 @@ const MaxAliasNodes = 1_000_000
 //     stops at that depth while scanning, before any deep recursion.
 //   - A %YAML 1.1 or 1.2 directive is accepted (other 1.x versions too);
 //     unknown directives are ignored, as YAML says.
-//   - A stream of more than one document is refused: put one document in
-//     each file.
+//   - A stream of more than one document is refused: DecodeAll reads
+//     streams.
 //
 // Every error is an *errs.Located with Kind errs.ErrParse; line and column
-// are the library's (1-based, columns counted in characters).
+// are the library's (1-based, columns counted in characters). A recovered
+// panic is an errs.ErrInternal error.
 func Decode(data []byte) (doc *value.Doc, err error) {
 	return decode(data, false)
 }
