@@ -58,9 +58,12 @@ var codecs = []Codec{
 // formats of their own). "yaml-1.1" reads plain scalars by YAML 1.1's
 // types (yes/no/on/off booleans, 0755 octal, 1:20 sexagesimal), as Ansible
 // and Kubernetes tools do; it writes YAML as "yaml" does, quoting every
-// string a YAML 1.1 reader would take for something else.
+// string a YAML 1.1 reader would take for something else. "toml-1.0"
+// refuses what TOML 1.1 added (for files that a TOML 1.0 reader such as
+// Python's tomllib must read); toml's Encode already writes TOML 1.0.
 var variants = []Codec{
 	{Name: "yaml-1.1", Decode: yamlfmt.DecodeYAML11, Encode: yamlfmt.Encode, DecodeAll: yamlfmt.DecodeAllYAML11},
+	{Name: "toml-1.0", Decode: tomlfmt.DecodeTOML10, Encode: tomlfmt.Encode},
 }
 
 // complete fills in what a codec may leave out.
@@ -88,8 +91,8 @@ func Names() []string {
 }
 
 // ByName returns the codec called name (case-insensitive; "yml" is
-// accepted for yaml, and "yaml-1.1" or "yml-1.1" selects YAML 1.1's
-// types, see variants). An unknown name is an errs.ErrInvalidArgument error
+// accepted for yaml; "yaml-1.1" or "yml-1.1" selects YAML 1.1's types and
+// "toml-1.0" TOML 1.0.0, see variants). An unknown name is an errs.ErrInvalidArgument error
 // listing the known ones.
 func ByName(name string) (Codec, error) {
 	n := strings.ToLower(strings.TrimSpace(name))

@@ -46,12 +46,12 @@ func TestByExtension(t *testing.T) {
 // and ini).
 func TestCrossFormat(t *testing.T) {
 	docs := map[string]string{
-		"json": `{"name": "app", "port": "8080"}`,
+		"json":  `{"name": "app", "port": "8080"}`,
 		"jsonc": "{\"name\": \"app\", // the app\n \"port\": \"8080\",}",
-		"yaml": "name: app\nport: \"8080\"\n",
-		"toml": "name = \"app\"\nport = \"8080\"\n",
-		"env":  "name=app\nport=8080\n",
-		"ini":  "name = app\nport = 8080\n",
+		"yaml":  "name: app\nport: \"8080\"\n",
+		"toml":  "name = \"app\"\nport = \"8080\"\n",
+		"env":   "name=app\nport=8080\n",
+		"ini":   "name = app\nport = 8080\n",
 	}
 	var first *value.Map
 	for _, n := range Names() {
@@ -112,8 +112,15 @@ func TestRealWorldSelection(t *testing.T) {
 			t.Errorf("%s: mode = %#v", n, v)
 		}
 	}
+	if c, err := ByName("TOML-1.0"); err != nil || c.Name != "toml-1.0" {
+		t.Fatalf("ByName(toml-1.0) = %v, %v", c.Name, err)
+	} else if _, err := c.Decode([]byte("a = { b = 1, }\n")); !errors.Is(err, errs.ErrParse) {
+		t.Errorf("toml-1.0 accepted a TOML 1.1 trailing comma: %v", err)
+	} else if d, err := c.Decode([]byte("a = { b = 1 }\n")); err != nil || d.Root.Len() != 1 {
+		t.Errorf("toml-1.0: %v", err)
+	}
 	for _, n := range Names() {
-		if strings.Contains(n, "1.1") {
+		if strings.Contains(n, "1.1") || strings.Contains(n, "1.0") {
 			t.Errorf("Names lists the variant %q", n)
 		}
 	}
@@ -129,7 +136,7 @@ func TestRealWorldSelection(t *testing.T) {
 func TestDecodeAllEveryCodec(t *testing.T) {
 	docs := map[string]string{
 		"json": `[1, {"a": 2}]`, "jsonc": "[1, /* c */ {\"a\": 2},]", "yaml": "- 1\n- a: 2\n---\nb: 3\n", "yaml-1.1": "- 1\n- a: 2\n---\nb: 3\n",
-		"toml": "a = 2\n", "env": "A=2\n", "ini": "a = 2\n",
+		"toml": "a = 2\n", "toml-1.0": "a = 2\n", "env": "A=2\n", "ini": "a = 2\n",
 	}
 	counts := map[string]int{"yaml": 2, "yaml-1.1": 2}
 	for n, src := range docs {

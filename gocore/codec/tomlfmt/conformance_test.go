@@ -46,7 +46,7 @@ func manifest(t *testing.T, name string) (string, []string) {
 // to the tagged JSON beside them (compared by meaning), invalid ones must
 // fail.
 func TestTOMLTest(t *testing.T) {
-	runManifest(t, "1.1.0", knownDeviations)
+	runManifest(t, "1.1.0", knownDeviations, Decode)
 }
 
 // knownDeviations10 lists what differs on the TOML 1.0.0 manifest: the NUL
@@ -68,7 +68,7 @@ var knownDeviations10 = map[string]string{
 
 // TestTOMLTest10 runs toml-test's TOML 1.0.0 manifest.
 func TestTOMLTest10(t *testing.T) {
-	runManifest(t, "1.0.0", knownDeviations10)
+	runManifest(t, "1.0.0", knownDeviations10, Decode)
 	_, files11 := manifest(t, "files-toml-1.1.0")
 	for _, f := range files11 {
 		if why, ok := knownDeviations10[f]; ok && strings.HasPrefix(f, "invalid/") {
@@ -77,7 +77,13 @@ func TestTOMLTest10(t *testing.T) {
 	}
 }
 
-func runManifest(t *testing.T, version string, knownDeviations map[string]string) {
+// TestTOMLTest10Strict runs the TOML 1.0.0 manifest through DecodeTOML10,
+// which refuses what TOML 1.1 added: every invalid case is refused.
+func TestTOMLTest10Strict(t *testing.T) {
+	runManifest(t, "1.0.0", knownDeviations, DecodeTOML10)
+}
+
+func runManifest(t *testing.T, version string, knownDeviations map[string]string, decode func([]byte) (*value.Doc, error)) {
 	root, files := manifest(t, "files-toml-"+version)
 	var vPass, vN, iPass, iN int
 	for _, f := range files {
@@ -85,7 +91,7 @@ func runManifest(t *testing.T, version string, knownDeviations map[string]string
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, derr := Decode(data)
+		doc, derr := decode(data)
 		ok := false
 		var why string
 		if strings.HasPrefix(f, "valid/") {

@@ -42,6 +42,19 @@ import (
 // nesting deeper than value.MaxDepth, counting tables, dotted keys, arrays
 // and inline tables alike.
 func Decode(data []byte) (doc *value.Doc, err error) {
+	return decode(data, false)
+}
+
+// DecodeTOML10 is Decode that holds the document to TOML 1.0.0: what TOML
+// 1.1 added is refused (line breaks, comments and a trailing comma inside
+// inline tables, the \xHH and \e escapes, times without seconds). Use it
+// to check that a file reads with a TOML 1.0 reader, such as Python's
+// tomllib before 3.14; the tree is the same as Decode's.
+func DecodeTOML10(data []byte) (*value.Doc, error) {
+	return decode(data, true)
+}
+
+func decode(data []byte, v10 bool) (doc *value.Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, textpos.InternalError("parsing TOML", r)
@@ -59,7 +72,7 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}
-	b := builder{data: data, lines: textpos.NewLines(data), kinds: make(map[*value.Map]map[string]kind)}
+	b := builder{data: data, lines: textpos.NewLines(data), kinds: make(map[*value.Map]map[string]kind), v10: v10}
 	if len(data) <= textpos.MaxPositionsSize {
 		b.positions = make(map[string]value.Pos)
 	}
@@ -101,6 +114,8 @@ type builder struct {
 	positions map[string]value.Pos
 	kinds     map[*value.Map]map[string]kind
 	p         unstable.Parser
+	v10       bool // TOML 1.0.0 only (toml10.go)
+	inInline  int  // > 0 while converting an inline table (v10 scans the outermost)
 }
 
 // table is where key/values currently land.
@@ -196,6 +211,11 @@ func (b *builder) keyString(k *unstable.Node) (string, error) {
 	s := string(k.Data)
 	if why := textpos.KeyProblem(s); why != "" {
 		return "", b.errAt(k.Raw, "%s", why)
+	}
+	if b.v10 {
+		if err := b.check10String(k.Raw); err != nil {
+			return "", err
+		}
 	}
 	return s, nil
 }
@@ -393,6 +413,13 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 		if depth > value.MaxDepth {
 			return nil, b.errAt(n.Raw, "nesting deeper than %d levels", value.MaxDepth)
 		}
+		if b.v10 && b.inInline == 0 {
+			if err := b.check10Inline(int(n.Raw.Offset)); err != nil {
+				return nil, err
+			}
+		}
+		b.inInline++
+		defer func() { b.inInline-- }()
 		t := table{m: value.NewMap(0), path: path, depth: depth}
 		it := n.Children()
 		for it.Next() {
@@ -405,6 +432,11 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 		delete(b.kinds, t.m) // sealed: nothing can be added to it later
 		return t.m, nil
 	case unstable.String:
+		if b.v10 {
+			if err := b.check10String(n.Raw); err != nil {
+				return nil, err
+			}
+		}
 		return string(n.Data), nil
 	case unstable.Bool:
 		return len(n.Data) > 0 && n.Data[0] == 't', nil
@@ -426,6 +458,11 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 			return nil, b.errAt(n.Raw, "%s", de.Error())
 		}
 		return nil, b.errAt(n.Raw, "toml: %v", err)
+	}
+	if b.v10 {
+		if err := b.check10Time(n); err != nil {
+			return nil, err
+		}
 	}
 	return b.scalar(n, src["v"])
 }
