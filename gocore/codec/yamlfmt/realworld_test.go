@@ -3,6 +3,7 @@ package yamlfmt
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"os"
@@ -360,4 +361,30 @@ func TestYAMLTestSuiteAll(t *testing.T) {
 		t.Errorf("%s: %s", id, strings.ReplaceAll(why, "\n", " "))
 	}
 	t.Logf("yaml-test-suite through DecodeAll: in.json cases %d/%d, error cases refused %d/%d", ok, n, errOK, errN)
+}
+
+// TestYAML11Piecewise: a document large enough for the piecewise path
+// reads by YAML 1.1's types there too, exactly as the whole-document path.
+func TestYAML11Piecewise(t *testing.T) {
+	old := chunkMin
+	chunkMin = 0
+	defer func() { chunkMin = old }()
+	var b strings.Builder
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&b, "k%d:\n  flag: yes\n  mode: 0755\n  t: 1:20\n  big: 99999999999999999999\n  list:\n  - on\n  - 'off'\n", i)
+	}
+	piece, err := DecodeYAML11([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := DecodeAllYAML11([]byte(b.String()))
+	if err != nil || len(whole) != 1 || !value.Equal(piece.Root, whole[0].Root) {
+		t.Fatalf("piecewise and whole differ: %v", err)
+	}
+	k, _ := piece.Root.Get("k199")
+	for key, want := range map[string]any{"flag": true, "mode": int64(493), "t": int64(80), "list": []any{true, "off"}} {
+		if got, _ := k.(*value.Map).Get(key); !value.Equal(got, want) {
+			t.Errorf("%s = %#v, want %#v", key, got, want)
+		}
+	}
 }
