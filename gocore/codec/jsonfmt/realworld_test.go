@@ -254,7 +254,11 @@ func TestJSONC(t *testing.T) {
 // place where JSON allows it: before and after every structural character
 // ({ } [ ] , :) outside strings, and at both ends. Tokens are never split,
 // so the result means the same as doc.
-func respace(doc, ws []byte) []byte {
+func respace(doc, ws []byte) []byte { return respaceWith(doc, ws, false) }
+
+// respaceWith is respace that, with comments, also puts JSONC comments
+// where whitespace may stand.
+func respaceWith(doc, ws []byte, comments bool) []byte {
 	var out []byte
 	k := 0
 	put := func() {
@@ -268,6 +272,13 @@ func respace(doc, ws []byte) []byte {
 		}
 		if b&0x80 != 0 {
 			out = append(out, '\r', '\n')
+		}
+		if comments && b&0x40 != 0 {
+			if b&0x20 != 0 {
+				out = append(out, "// \"c\" /* ]\n"...)
+			} else {
+				out = append(out, "/* // é\n,] */"...)
+			}
 		}
 	}
 	put()
@@ -432,6 +443,16 @@ func FuzzWhitespace(f *testing.F) {
 		}
 		if _, err := Decode(spaced); err != nil && !errors.Is(err, errs.ErrParse) {
 			t.Fatalf("Decode(%q): %v", spaced, err)
+		}
+		// JSONC reads the document with comments in its blanks as JSON
+		// reads it without them.
+		commented := respaceWith(doc, ws, true)
+		docs, cerr := DecodeJSONCAll(commented)
+		if cerr != nil && !errors.Is(cerr, errs.ErrParse) {
+			t.Fatalf("DecodeJSONC(%q): %v", commented, cerr)
+		}
+		if aerr == nil && (cerr != nil || !value.Equal(a, docs[0].Root)) {
+			t.Fatalf("JSONC read %q differently: %v", commented, cerr)
 		}
 	})
 }
