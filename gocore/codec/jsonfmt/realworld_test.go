@@ -488,3 +488,21 @@ func TestWhitespaceEverywhere(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONCHostile(t *testing.T) {
+	for _, in := range []string{
+		strings.Repeat("[", 1000000),
+		strings.Repeat("[/**/", 200000),
+		"{\"a\":" + strings.Repeat("/*", 100000),
+		strings.Repeat("//\n", 100000) + "{}",
+		"[" + strings.Repeat("1,", 100000) + "]",
+	} {
+		docs, err := DecodeJSONCAll([]byte(in))
+		if err != nil && !errors.Is(err, errs.ErrParse) {
+			t.Errorf("DecodeJSONC(%.20q...) = %v", in, err)
+		}
+		if err == nil && len(docs) != 1 {
+			t.Errorf("DecodeJSONC(%.20q...) = %d documents", in, len(docs))
+		}
+	}
+}

@@ -153,9 +153,13 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 		return nil, err
 	}
 	c := newConverter(len(data), yaml11)
+	withPositions := c.positions != nil
 	docs = make([]value.AnyDoc, 0, len(roots))
 	for _, root := range roots {
-		if c.positions != nil {
+		// A map per document that can have positions: a stream of a
+		// million empty documents costs no million maps.
+		c.positions = nil
+		if withPositions && root != nil && (root.Kind == yaml.MappingNode || root.Kind == yaml.SequenceNode || root.Kind == yaml.AliasNode) {
 			c.positions = make(map[string]value.Pos)
 		}
 		var v any

@@ -288,8 +288,8 @@ func TestDecodeAll(t *testing.T) {
 	}
 	// The alias budget is the stream's, not each document's.
 	var b strings.Builder
-	for i := 0; i < 1100; i++ {
-		b.WriteString("---\na: &a [" + strings.Repeat("x,", 999) + "x]\nb: [*a]\n")
+	for i := 0; i < 11; i++ { // 11 documents of 100,000 values each
+		b.WriteString("---\na: &a [" + strings.Repeat("x,", 999) + "x]\nb: [" + strings.Repeat("*a,", 99) + "*a]\n")
 	}
 	if _, err := DecodeAll([]byte(b.String())); !errors.Is(err, errs.ErrParse) || !strings.Contains(err.Error(), "alias") {
 		t.Errorf("alias budget over a stream: %v", err)
@@ -386,5 +386,18 @@ func TestYAML11Piecewise(t *testing.T) {
 		if got, _ := k.(*value.Map).Get(key); !value.Equal(got, want) {
 			t.Errorf("%s = %#v, want %#v", key, got, want)
 		}
+	}
+}
+
+func TestDecodeAllHostile(t *testing.T) {
+	docs, err := DecodeAll([]byte(strings.Repeat("---\n", 200000)))
+	if err != nil || len(docs) != 200000 || docs[0].Root != nil || docs[0].Positions != nil {
+		t.Fatalf("empty documents: %d, %v", len(docs), err)
+	}
+	if _, err := DecodeAll([]byte("- " + strings.Repeat("[", 100000))); !errors.Is(err, errs.ErrParse) {
+		t.Errorf("deep list root: %v", err)
+	}
+	if _, err := DecodeAll([]byte("a: 1\n---\n\"\x00\"\n")); !errors.Is(err, errs.ErrParse) {
+		t.Errorf("NUL character in a later document: %v", err)
 	}
 }
