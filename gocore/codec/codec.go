@@ -32,15 +32,53 @@ type Codec struct {
 	// DecodeContext, when set, is Decode that gives up early once its
 	// context is done; formats without it cannot be stopped half way.
 	DecodeContext func(context.Context, []byte) (*value.Doc, error)
+	// DecodeAll reads every document of a stream whatever its root (a
+	// map, a list, a scalar; nil for an empty YAML document), for
+	// load_all() and for reading a file into plain values. YAML gives one
+	// entry per document (none for an empty stream); every other format
+	// holds one document, and a map-only format (TOML, .env, INI) gives its
+	// Decode result. Decode itself keeps its rule: one document, a map
+	// root. ByName and ByExtension always fill it in.
+	DecodeAll func([]byte) ([]value.AnyDoc, error)
 }
 
 // codecs is fixed at build time and never modified.
 var codecs = []Codec{
-	{Name: "json", Extensions: []string{".json"}, Decode: jsonfmt.Decode, Encode: jsonfmt.Encode, DecodeContext: jsonfmt.DecodeContext},
-	{Name: "yaml", Extensions: []string{".yaml", ".yml"}, Decode: yamlfmt.Decode, Encode: yamlfmt.Encode},
+	{Name: "json", Extensions: []string{".json"}, Decode: jsonfmt.Decode, Encode: jsonfmt.Encode, DecodeContext: jsonfmt.DecodeContext, DecodeAll: jsonfmt.DecodeAll},
+	{Name: "yaml", Extensions: []string{".yaml", ".yml"}, Decode: yamlfmt.Decode, Encode: yamlfmt.Encode, DecodeAll: yamlfmt.DecodeAll},
 	{Name: "toml", Extensions: []string{".toml"}, Decode: tomlfmt.Decode, Encode: tomlfmt.Encode},
 	{Name: "env", Extensions: []string{".env"}, Decode: envfmt.Decode, Encode: envfmt.Encode},
 	{Name: "ini", Extensions: []string{".ini", ".cfg"}, Decode: inifmt.Decode, Encode: inifmt.Encode},
+	// JSON with comments and trailing commas; written back as plain JSON.
+	{Name: "jsonc", Extensions: []string{".jsonc"}, Decode: jsonfmt.DecodeJSONC, Encode: jsonfmt.Encode, DecodeContext: jsonfmt.DecodeJSONCContext, DecodeAll: jsonfmt.DecodeJSONCAll},
+}
+
+// variants are reading modes of a listed format, chosen by name only (no
+// extension picks them, and Names does not list them, since they are not
+// formats of their own). "yaml-1.1" reads plain scalars by YAML 1.1's
+// types (yes/no/on/off booleans, 0755 octal, 1:20 sexagesimal), as Ansible
+// and Kubernetes tools do; it writes YAML as "yaml" does, quoting every
+// string a YAML 1.1 reader would take for something else. "toml-1.0"
+// refuses what TOML 1.1 added (for files that a TOML 1.0 reader such as
+// Python's tomllib must read); toml's Encode already writes TOML 1.0.
+var variants = []Codec{
+	{Name: "yaml-1.1", Decode: yamlfmt.DecodeYAML11, Encode: yamlfmt.Encode, DecodeAll: yamlfmt.DecodeAllYAML11},
+	{Name: "toml-1.0", Decode: tomlfmt.DecodeTOML10, Encode: tomlfmt.Encode},
+}
+
+// complete fills in what a codec may leave out.
+func complete(c Codec) Codec {
+	if c.DecodeAll == nil {
+		decode := c.Decode
+		c.DecodeAll = func(data []byte) ([]value.AnyDoc, error) {
+			doc, err := decode(data)
+			if err != nil {
+				return nil, err
+			}
+			return []value.AnyDoc{{Root: doc.Root, Positions: doc.Positions}}, nil
+		}
+	}
+	return c
 }
 
 // Names lists the format names, in a fixed order.
@@ -53,23 +91,29 @@ func Names() []string {
 }
 
 // ByName returns the codec called name (case-insensitive; "yml" is
-// accepted for yaml). An unknown name is an errs.ErrInvalidArgument error
+// accepted for yaml; "yaml-1.1" or "yml-1.1" selects YAML 1.1's types and
+// "toml-1.0" TOML 1.0.0, see variants). An unknown name is an errs.ErrInvalidArgument error
 // listing the known ones.
 func ByName(name string) (Codec, error) {
 	n := strings.ToLower(strings.TrimSpace(name))
-	if n == "yml" {
+	switch n {
+	case "yml":
 		n = "yaml"
+	case "yml-1.1":
+		n = "yaml-1.1"
 	}
-	for _, c := range codecs {
-		if c.Name == n {
-			return c, nil
+	for _, list := range [][]Codec{codecs, variants} {
+		for _, c := range list {
+			if c.Name == n {
+				return complete(c), nil
+			}
 		}
 	}
 	return Codec{}, fmt.Errorf("unknown format %q (known formats: %s): %w", name, strings.Join(Names(), ", "), errs.ErrInvalidArgument)
 }
 
-// ByExtension picks the codec from a file name's extension (.json, .yaml,
-// .yml, .toml, .env, .ini, .cfg, in any case). A file named ".env", or
+// ByExtension picks the codec from a file name's extension (.json, .jsonc,
+// .yaml, .yml, .toml, .env, .ini, .cfg, in any case). A file named ".env", or
 // ".env.local", ".env.production" and the like, is a .env file. Anything
 // else is an errs.ErrInvalidArgument error saying to pass format=.
 func ByExtension(path string) (Codec, error) {
@@ -83,11 +127,11 @@ func ByExtension(path string) (Codec, error) {
 		for _, c := range codecs {
 			for _, e := range c.Extensions {
 				if e == ext {
-					return c, nil
+					return complete(c), nil
 				}
 			}
 		}
 	}
-	return Codec{}, fmt.Errorf("cannot tell the format of %q from its name (known extensions: .json .yaml .yml .toml .env .ini .cfg): pass format= (one of %s): %w",
+	return Codec{}, fmt.Errorf("cannot tell the format of %q from its name (known extensions: .json .jsonc .yaml .yml .toml .env .ini .cfg): pass format= (one of %s): %w",
 		path, strings.Join(Names(), ", "), errs.ErrInvalidArgument)
 }

@@ -46,11 +46,12 @@ func TestByExtension(t *testing.T) {
 // and ini).
 func TestCrossFormat(t *testing.T) {
 	docs := map[string]string{
-		"json": `{"name": "app", "port": "8080"}`,
-		"yaml": "name: app\nport: \"8080\"\n",
-		"toml": "name = \"app\"\nport = \"8080\"\n",
-		"env":  "name=app\nport=8080\n",
-		"ini":  "name = app\nport = 8080\n",
+		"json":  `{"name": "app", "port": "8080"}`,
+		"jsonc": "{\"name\": \"app\", // the app\n \"port\": \"8080\",}",
+		"yaml":  "name: app\nport: \"8080\"\n",
+		"toml":  "name = \"app\"\nport = \"8080\"\n",
+		"env":   "name=app\nport=8080\n",
+		"ini":   "name = app\nport = 8080\n",
 	}
 	var first *value.Map
 	for _, n := range Names() {
@@ -76,5 +77,91 @@ func TestCrossFormat(t *testing.T) {
 				t.Errorf("%s: position of port = %v, %v", n, p, ok)
 			}
 		}
+	}
+}
+
+func TestRealWorldSelection(t *testing.T) {
+	for p, want := range map[string]string{"settings.jsonc": "jsonc", "A.JSONC": "jsonc", "tsconfig.json": "json"} {
+		if c, err := ByExtension(p); err != nil || c.Name != want {
+			t.Errorf("ByExtension(%q) = %q, %v; want %q", p, c.Name, err, want)
+		}
+	}
+	// tsconfig-like .json files are read as JSONC by naming the format.
+	c, err := ByName("JSONC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.Decode([]byte("{\n  // comment\n  \"compilerOptions\": {\"strict\": true,},\n}\n"))
+	if err != nil || d.Positions["compilerOptions"] != (value.Pos{Line: 3, Column: 3}) {
+		t.Fatalf("jsonc: %v %v", d, err)
+	}
+	// YAML 1.1 is a reading mode of yaml, named but not listed.
+	for _, n := range []string{"yaml-1.1", "YAML-1.1", "yml-1.1"} {
+		c, err := ByName(n)
+		if err != nil || c.Name != "yaml-1.1" {
+			t.Fatalf("ByName(%q) = %v, %v", n, c.Name, err)
+		}
+		d, err := c.Decode([]byte("on: yes\nmode: 0755\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := d.Root.Get("on"); v != true {
+			t.Errorf("%s: on = %#v", n, v)
+		}
+		if v, _ := d.Root.Get("mode"); v != int64(0o755) {
+			t.Errorf("%s: mode = %#v", n, v)
+		}
+	}
+	if c, err := ByName("TOML-1.0"); err != nil || c.Name != "toml-1.0" {
+		t.Fatalf("ByName(toml-1.0) = %v, %v", c.Name, err)
+	} else if _, err := c.Decode([]byte("a = { b = 1, }\n")); !errors.Is(err, errs.ErrParse) {
+		t.Errorf("toml-1.0 accepted a TOML 1.1 trailing comma: %v", err)
+	} else if d, err := c.Decode([]byte("a = { b = 1 }\n")); err != nil || d.Root.Len() != 1 {
+		t.Errorf("toml-1.0: %v", err)
+	}
+	for _, n := range Names() {
+		if strings.Contains(n, "1.1") || strings.Contains(n, "1.0") {
+			t.Errorf("Names lists the variant %q", n)
+		}
+	}
+	if c, _ := ByName("yaml"); c.Name != "yaml" {
+		t.Error("yaml")
+	} else if d, _ := c.Decode([]byte("on: yes\n")); d == nil {
+		t.Error("yaml 1.2 decode failed")
+	} else if v, _ := d.Root.Get("on"); v != "yes" {
+		t.Errorf("YAML 1.2 stays the default: on = %#v", v)
+	}
+}
+
+func TestDecodeAllEveryCodec(t *testing.T) {
+	docs := map[string]string{
+		"json": `[1, {"a": 2}]`, "jsonc": "[1, /* c */ {\"a\": 2},]", "yaml": "- 1\n- a: 2\n---\nb: 3\n", "yaml-1.1": "- 1\n- a: 2\n---\nb: 3\n",
+		"toml": "a = 2\n", "toml-1.0": "a = 2\n", "env": "A=2\n", "ini": "a = 2\n",
+	}
+	counts := map[string]int{"yaml": 2, "yaml-1.1": 2}
+	for n, src := range docs {
+		c, err := ByName(n)
+		if err != nil || c.DecodeAll == nil {
+			t.Fatalf("ByName(%q): %v", n, err)
+		}
+		got, err := c.DecodeAll([]byte(src))
+		if err != nil {
+			t.Errorf("%s: %v", n, err)
+			continue
+		}
+		want := 1
+		if w, ok := counts[n]; ok {
+			want = w
+		}
+		if len(got) != want {
+			t.Errorf("%s: %d documents, want %d", n, len(got), want)
+		}
+		if _, isList := got[0].Root.([]any); isList != (n == "json" || n == "jsonc" || strings.HasPrefix(n, "yaml")) {
+			t.Errorf("%s: root %#v", n, got[0].Root)
+		}
+	}
+	c, _ := ByExtension("a.toml")
+	if _, err := c.DecodeAll([]byte("a = \n")); !errors.Is(err, errs.ErrParse) {
+		t.Errorf("toml DecodeAll of a bad document: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -407,6 +408,8 @@ func Format(v any) (string, bool) {
 		return strconv.FormatBool(v), true
 	case int64:
 		return strconv.FormatInt(v, 10), true
+	case *big.Int:
+		return v.String(), true
 	case float64:
 		return FormatFloat(v), true
 	case string:

@@ -62,7 +62,27 @@ func (c *Config) changed() {
 // intact: invalid UTF-8 and NUL bytes (C strings would cut them short).
 func CheckKey(key string) error { return CheckText("key", key) }
 
-// CheckText refuses a string that is not valid UTF-8 or holds a NUL.
+// CheckValue refuses a string value that is not valid UTF-8. NUL is
+// allowed in values: JSON (\u0000), TOML (\u0000) and YAML ("\0") can all
+// hold it, and values cross the C ABI and the wire format with their
+// lengths. Keys, paths and names keep CheckText's stricter rule.
+func CheckValue(what, s string) error {
+	if utf8.ValidString(s) {
+		return nil
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return fmt.Errorf("%s is not valid UTF-8 (bad byte %#x at offset %d): %w", what, s[i], i, errs.ErrInvalidArgument)
+		}
+		i += size
+	}
+	return nil
+}
+
+// CheckText refuses a string that is not valid UTF-8 or holds a NUL: the
+// rule for keys, paths and names, which cross the C ABI as NUL-terminated
+// or NUL-separated text (gocfg_config_keys).
 func CheckText(what, s string) error {
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -180,7 +200,7 @@ func (c *Config) Set(path string, v any) error {
 		return err
 	}
 	if s, ok := v.(string); ok {
-		if err := CheckText("value at "+value.JoinPath(segs...), s); err != nil {
+		if err := CheckValue("value at "+value.JoinPath(segs...), s); err != nil {
 			return err
 		}
 	}

@@ -118,3 +118,22 @@ func TestConcurrentWriters(t *testing.T) {
 		t.Fatalf("Len = %d", n)
 	}
 }
+
+func TestValueStrings(t *testing.T) {
+	c := New()
+	if err := c.Set("s", "a\x00b"); err != nil {
+		t.Fatalf("NUL in a value: %v", err)
+	}
+	if v, err := c.Get("s"); err != nil || v != "a\x00b" {
+		t.Fatalf("Get = %q, %v", v, err)
+	}
+	if err := c.Set("bad", "ok\xc3"); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Fatalf("invalid UTF-8 value: %v", err)
+	}
+	if err := CheckValue("v", "\x00é"); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckText("key", "a\x00"); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Fatalf("CheckText let NUL through: %v", err)
+	}
+}

@@ -14,3 +14,12 @@ type Doc struct {
 	// very large documents).
 	Positions map[string]Pos
 }
+
+// AnyDoc is one document of a stream whose root may be any value: a *Map,
+// a list, a scalar or nil (an empty YAML document). Positions are keyed as
+// in Doc, relative to this document's root (a list root's items are "0",
+// "1", ...); a scalar root has none.
+type AnyDoc struct {
+	Root      any
+	Positions map[string]Pos
+}

@@ -3,6 +3,7 @@ package value
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"time"
 )
 
@@ -10,7 +11,10 @@ import (
 //
 //	nil            null
 //	bool
-//	int64          every integer (wider integers are refused, never rounded)
+//	int64          every integer that fits in 64 bits
+//	*big.Int       an integer beyond int64, kept exactly (JSON and YAML
+//	               allow any size, as Python's int does); never one that
+//	               fits int64, so int64 stays the one common case (see Int)
 //	float64        including ±Inf and NaN
 //	string         valid UTF-8
 //	time.Time      an offset date-time (TOML's offset datetime)
@@ -66,6 +70,17 @@ func trimFraction(s string) string {
 	return s
 }
 
+// Int returns n as a value: an int64 when it fits, else n itself. Every
+// producer of integers goes through it, so a *big.Int in a tree is always
+// beyond int64 and two equal integers always have the same Go type. n must
+// not be changed afterwards (values are immutable once stored).
+func Int(n *big.Int) any {
+	if n.IsInt64() {
+		return n.Int64()
+	}
+	return n
+}
+
 // TypeName names v's type the way error messages speak of it.
 func TypeName(v any) string {
 	switch v.(type) {
@@ -73,7 +88,7 @@ func TypeName(v any) string {
 		return "null"
 	case bool:
 		return "bool"
-	case int64:
+	case int64, *big.Int:
 		return "int"
 	case float64:
 		return "float"
@@ -154,6 +169,9 @@ func Equal(a, b any) bool {
 	case float64:
 		bf, ok := b.(float64)
 		return ok && (a == bf || math.IsNaN(a) && math.IsNaN(bf))
+	case *big.Int:
+		bb, ok := b.(*big.Int)
+		return ok && a.Cmp(bb) == 0
 	case time.Time:
 		bt, ok := b.(time.Time)
 		if !ok || !a.Equal(bt) {
@@ -165,4 +183,21 @@ func Equal(a, b any) bool {
 	default:
 		return a == b
 	}
+}
+
+// MaxIntDigits bounds the decimal digits of an integer, as CPython's
+// default sys.get_int_max_str_digits() does: converting between decimal
+// text and a big integer costs more than linear time, so a document cannot
+// ask for a number of a million digits.
+const MaxIntDigits = 4300
+
+// IntTooLong reports whether n has more than MaxIntDigits decimal digits.
+func IntTooLong(n *big.Int) bool {
+	switch bits := n.BitLen(); {
+	case bits <= 14284: // below 2**14284 < 10**4300
+		return false
+	case bits > 14290: // above 2**14290 > 10**4301
+		return true
+	}
+	return len(new(big.Int).Abs(n).String()) > MaxIntDigits
 }

@@ -132,7 +132,12 @@ func (e *encoder) int(n int64) {
 		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(int32(n)))
 		return
 	}
-	// 'l': a signed count of base-2**15 digits, least significant first.
+	e.long(n)
+}
+
+// long writes 'l': a signed count of base-2**15 digits, least significant
+// first, as CPython's marshal writes an int beyond 32 bits.
+func (e *encoder) long(n int64) {
 	neg := n < 0
 	u := uint64(n)
 	if neg {
@@ -151,6 +156,24 @@ func (e *encoder) int(n int64) {
 	e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(count))
 	for _, d := range digits {
 		e.buf = binary.LittleEndian.AppendUint16(e.buf, d)
+	}
+}
+
+// bigInt writes an integer beyond int64 as 'l', the same digits as long.
+func (e *encoder) bigInt(n *big.Int) {
+	mag := new(big.Int).Abs(n)
+	words := (mag.BitLen() + 14) / 15
+	count := int32(words)
+	if n.Sign() < 0 {
+		count = -count
+	}
+	e.buf = append(e.buf, 'l')
+	e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(count))
+	mask := big.NewInt(0x7fff)
+	d := new(big.Int)
+	for i := 0; i < words; i++ {
+		e.buf = binary.LittleEndian.AppendUint16(e.buf, uint16(d.And(mag, mask).Uint64()))
+		mag.Rsh(mag, 15)
 	}
 }
 
@@ -185,6 +208,8 @@ func (e *encoder) value(v any) error {
 		}
 	case int64:
 		e.int(v)
+	case *big.Int:
+		e.bigInt(v)
 	case float64:
 		e.buf = append(e.buf, 'g')
 		e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(v))
@@ -243,9 +268,11 @@ type decoder struct {
 // ellipsis marks a tagged date/time tuple while decoding.
 type ellipsis struct{}
 
-// Decode reads one value. Strings must be valid UTF-8 without NUL (a Python
-// str with a lone surrogate arrives as invalid UTF-8); integers must fit in
-// 64 bits; anything else than the types above is refused, naming its path.
+// Decode reads one value. Strings must be valid UTF-8 (a Python str with a
+// lone surrogate arrives as invalid UTF-8); keys must also hold no NUL
+// (string values may); integers beyond int64 become *big.Int, up to
+// value.MaxIntDigits digits; anything else than the types above is
+// refused, naming its path.
 func Decode(data []byte) (any, error) {
 	d := decoder{data: data}
 	v, err := d.value()
@@ -303,7 +330,7 @@ func (d *decoder) text(n int, what string) (string, error) {
 		if r == utf8.RuneError && size == 1 {
 			return "", d.invalid(fmt.Sprintf("%s is not valid UTF-8 (a lone surrogate?) at byte %d", what, i))
 		}
-		if r == 0 {
+		if r == 0 && what == "key" {
 			return "", d.invalid(fmt.Sprintf("%s contains a NUL character at byte %d", what, i))
 		}
 		i += size
@@ -397,8 +424,8 @@ func (d *decoder) long() (any, error) {
 	if neg {
 		count = -count
 	}
-	if count > 1<<20 {
-		return nil, d.corrupt("integer too long")
+	if count > 960 { // 960 digits of 15 bits are beyond value.MaxIntDigits
+		return nil, d.invalid(fmt.Sprintf("integer of more than %d digits (Python's own limit for int to str)", value.MaxIntDigits))
 	}
 	b, err := d.take(2 * count)
 	if err != nil {
@@ -412,14 +439,10 @@ func (d *decoder) long() (any, error) {
 	if neg {
 		mag.Neg(mag)
 	}
-	if !mag.IsInt64() {
-		s := mag.String()
-		if len(s) > 40 {
-			s = s[:20] + "..." + s[len(s)-10:]
-		}
-		return nil, d.invalid(fmt.Sprintf("integer %s does not fit in 64 bits (a config holds 64-bit integers; store it as a string)", s))
+	if value.IntTooLong(mag) {
+		return nil, d.invalid(fmt.Sprintf("integer of more than %d digits (Python's own limit for int to str)", value.MaxIntDigits))
 	}
-	return mag.Int64(), nil
+	return value.Int(mag), nil
 }
 
 func (d *decoder) enter() error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -18,51 +19,113 @@ import (
 // configuration reader needs things encoding/json does not give:
 //
 //   - keys keep their order (an object decodes to a *value.Map);
-//   - numbers keep their kind: an integer that fits int64 becomes an int64,
-//     a number with a fraction or an exponent becomes a float64, and an
-//     integer beyond int64 or a float beyond float64 is refused rather than
-//     rounded;
-//   - a key repeated in one object is refused, naming the key (RFC 8259 only
-//     says names "SHOULD be unique"; silently keeping the last one hides
-//     mistakes in hand-edited files);
+//   - numbers keep their kind: an integer becomes an int64 when it fits and
+//     a *big.Int, exactly, when it does not (as Python's json keeps it); a
+//     number with a fraction or an exponent becomes a float64, and a float
+//     beyond float64 is refused rather than rounded. Integers of more than
+//     value.MaxIntDigits digits are refused, as CPython refuses them;
+//   - a key repeated in one object keeps its first place and its last
+//     value, as Python's json, JavaScript's JSON.parse and encoding/json
+//     read it (RFC 8259 leaves it to the reader);
 //   - invalid UTF-8 is refused (encoding/json would replace it with U+FFFD),
 //     as is a \u escape of a lone surrogate, which no UTF-8 string can hold;
-//   - \u0000 is kept inside string values, but refused inside keys;
+//   - \u0000 is kept inside string values, but refused inside keys (keys
+//     cross the C ABI as NUL-terminated text);
 //   - nesting deeper than value.MaxDepth is refused; the parser keeps an
 //     explicit stack, so even 100,000 open brackets cannot exhaust Go's.
 //
 // A leading UTF-8 byte order mark is skipped. Every error is an
-// *errs.Located with Kind errs.ErrParse and a 1-based line and column.
+// *errs.Located with Kind errs.ErrParse and a 1-based line and column,
+// except a recovered panic (a bug), which is an errs.ErrInternal error.
 func Decode(data []byte) (doc *value.Doc, err error) {
 	return DecodeContext(nil, data)
 }
 
 // DecodeContext is Decode that stops early, returning ctx's error, once
 // ctx is done: a huge document can be abandoned half way.
-func DecodeContext(ctx context.Context, data []byte) (doc *value.Doc, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			doc, err = nil, textpos.ParseError(0, 0, "internal error while parsing JSON: %v", r)
-		}
-	}()
-	p := newParser(data, len(data) <= textpos.MaxPositionsSize)
-	p.ctx = ctx
-	v, err := p.document()
+func DecodeContext(ctx context.Context, data []byte) (*value.Doc, error) {
+	return decodeMap(ctx, data, false)
+}
+
+// DecodeAll reads a JSON document whatever its root (an object, a list or
+// a scalar): JSON has one document per text, so the result has one entry.
+func DecodeAll(data []byte) ([]value.AnyDoc, error) {
+	return decodeAll(data, false)
+}
+
+// DecodeJSONC parses JSON with comments, as VS Code's settings, tsconfig
+// and devcontainer files are written: // line comments, /* block */
+// comments and a trailing comma before } or ] are allowed; everything else
+// is JSON as Decode reads it. Positions, in errors and in the Doc, are those
+// of the original text. There is no JSONC encoder: such a tree is written
+// back as plain JSON (Encode), so its comments are not kept.
+func DecodeJSONC(data []byte) (*value.Doc, error) {
+	return DecodeJSONCContext(nil, data)
+}
+
+// DecodeJSONCContext is DecodeJSONC that stops early once ctx is done.
+func DecodeJSONCContext(ctx context.Context, data []byte) (*value.Doc, error) {
+	return decodeMap(ctx, data, true)
+}
+
+// DecodeJSONCAll is DecodeAll for JSON with comments.
+func DecodeJSONCAll(data []byte) ([]value.AnyDoc, error) {
+	return decodeAll(data, true)
+}
+
+func decodeAll(data []byte, jsonc bool) ([]value.AnyDoc, error) {
+	v, positions, _, err := decode(nil, data, jsonc)
+	if err != nil {
+		return nil, err
+	}
+	return []value.AnyDoc{{Root: v, Positions: positions}}, nil
+}
+
+func decodeMap(ctx context.Context, data []byte, jsonc bool) (*value.Doc, error) {
+	v, positions, rootOff, err := decode(ctx, data, jsonc)
 	if err != nil {
 		return nil, err
 	}
 	m, ok := v.(*value.Map)
 	if !ok {
-		line, col := textpos.LineCol(data, p.rootOff)
+		line, col := textpos.LineCol(data, rootOff)
 		return nil, textpos.ParseError(line, col, "the root must be a mapping (a JSON object), not a %s", value.TypeName(v))
 	}
-	return &value.Doc{Root: m, Positions: p.positions}, nil
+	return &value.Doc{Root: m, Positions: positions}, nil
+}
+
+// decode parses a document whatever its root; rootOff is where the root
+// value starts.
+func decode(ctx context.Context, data []byte, jsonc bool) (v any, positions map[string]value.Pos, rootOff int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, positions, err = nil, nil, textpos.InternalError("parsing JSON", r)
+		}
+	}()
+	text := data
+	if jsonc {
+		if off := textpos.InvalidUTF8(data); off >= 0 {
+			return nil, nil, 0, textpos.ParseErrorAt(data, off, "invalid UTF-8 (byte %#x at offset %d)", data[off], off)
+		}
+		if text, err = stripJSONC(data); err != nil {
+			return nil, nil, 0, err
+		}
+	}
+	p := newParser(text, len(data) <= textpos.MaxPositionsSize)
+	p.src = data
+	p.ctx = ctx
+	v, err = p.document()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return v, p.positions, p.rootOff, nil
 }
 
 // parseAny parses a document whatever its root; the conformance tests use it
 // to check the grammar apart from the root rule.
 func parseAny(data []byte) (any, error) {
-	return newParser(data, false).document()
+	v, _, _, err := decode(nil, data, false)
+	return v, err
 }
 
 type frame struct {
@@ -75,7 +138,8 @@ type frame struct {
 type parser struct {
 	ctx       context.Context // nil: never cancelled
 	steps     int             // values parsed, to look at ctx now and then
-	data      []byte
+	data      []byte          // the text parsed (JSONC: comments blanked)
+	src       []byte          // the text as given, for positions (columns count its runes)
 	i         int
 	rootOff   int
 	positions map[string]value.Pos
@@ -90,29 +154,33 @@ type parser struct {
 }
 
 func newParser(data []byte, withPositions bool) *parser {
-	p := &parser{data: data, line: 1, colNum: 1}
+	p := &parser{data: data, src: data, line: 1, colNum: 1}
 	if withPositions {
 		p.positions = make(map[string]value.Pos)
 	}
 	return p
 }
 
-// pos returns the line and column of offset i, which must not lie before
-// the last position asked for on the same line.
+// pos returns the line and column of offset i, which must lie on the line
+// the parser is at (p.line), at or after the last position asked for there:
+// callers take a position before skipping the whitespace after it.
 func (p *parser) pos(i int) value.Pos {
-	if p.colOff < p.lineStart {
+	if i < p.lineStart {
+		// Not expected: the line was left already. Count from the start
+		// rather than slicing backwards.
+		line, col := textpos.LineCol(p.src, i)
+		return value.Pos{Line: line, Column: col}
+	}
+	if p.colOff < p.lineStart || i < p.colOff {
 		p.colOff, p.colNum = p.lineStart, 1
 	}
-	if i < p.colOff { // not expected; recompute from the line start
-		p.colOff, p.colNum = p.lineStart, 1
-	}
-	p.colNum += utf8.RuneCount(p.data[p.colOff:i])
+	p.colNum += utf8.RuneCount(p.src[p.colOff:i])
 	p.colOff = i
 	return value.Pos{Line: p.line, Column: p.colNum}
 }
 
 func (p *parser) errAt(off int, format string, args ...any) error {
-	return textpos.ParseErrorAt(p.data, off, format, args...)
+	return textpos.ParseErrorAt(p.src, off, format, args...)
 }
 
 func (p *parser) skipSpace() {
@@ -140,6 +208,32 @@ func (p *parser) record(path string, off int) {
 	}
 }
 
+// posAt is pos when positions are recorded, and free otherwise.
+func (p *parser) posAt(off int) value.Pos {
+	if p.positions == nil {
+		return value.Pos{}
+	}
+	return p.pos(off)
+}
+
+// forget drops the positions recorded for v, the value at path, and
+// everything inside it: a repeated key replaces it. The cost is that of
+// parsing v, so repeated keys keep decoding linear.
+func (p *parser) forget(path string, v any) {
+	delete(p.positions, path)
+	switch v := v.(type) {
+	case *value.Map:
+		v.Range(func(k string, item any) bool {
+			p.forget(value.AppendPath(path, k), item)
+			return true
+		})
+	case []any:
+		for i, item := range v {
+			p.forget(value.AppendPath(path, strconv.Itoa(i)), item)
+		}
+	}
+}
+
 func describe(d []byte, i int) string {
 	if i >= len(d) {
 		return "end of input"
@@ -152,8 +246,8 @@ func describe(d []byte, i int) string {
 }
 
 func (p *parser) document() (any, error) {
-	if off := textpos.InvalidUTF8(p.data); off >= 0 {
-		return nil, p.errAt(off, "invalid UTF-8 (byte %#x at offset %d)", p.data[off], off)
+	if off := textpos.InvalidUTF8(p.src); off >= 0 {
+		return nil, p.errAt(off, "invalid UTF-8 (byte %#x at offset %d)", p.src[off], off)
 	}
 	if len(p.data) >= 3 && p.data[0] == 0xEF && p.data[1] == 0xBB && p.data[2] == 0xBF {
 		p.i = 3
@@ -212,13 +306,15 @@ func (p *parser) value() (any, error) {
 					stack = stack[:len(stack)-1]
 					break
 				}
-				keyOff := p.i
+				// The key's position is taken before key() moves past
+				// the colon and any line breaks around it.
+				keyPos := p.posAt(p.i)
 				if err := p.key(top); err != nil {
 					return nil, err
 				}
 				path = value.AppendPath(top.path, top.key)
 				if p.positions != nil {
-					p.record(path, keyOff)
+					p.positions[path] = keyPos
 				}
 				continue
 			}
@@ -284,7 +380,7 @@ func (p *parser) value() (any, error) {
 			if c == ',' {
 				p.i++
 				p.skipSpace()
-				itemOff := p.i
+				itemPos := p.posAt(p.i) // before key() skips past line breaks
 				if top.m != nil {
 					if err := p.key(top); err != nil {
 						return nil, err
@@ -294,7 +390,7 @@ func (p *parser) value() (any, error) {
 					path = value.AppendPath(top.path, strconv.Itoa(len(top.list)))
 				}
 				if p.positions != nil {
-					p.record(path, itemOff)
+					p.positions[path] = itemPos
 				}
 				break
 			}
@@ -336,8 +432,9 @@ func (p *parser) key(f *frame) error {
 	if why := textpos.KeyProblem(k); why != "" {
 		return p.errAt(off, "%s", why)
 	}
-	if _, dup := f.m.Get(k); dup {
-		return p.errAt(off, "duplicate key %q in one object", textpos.Trim(k))
+	if old, dup := f.m.Get(k); dup && p.positions != nil {
+		// The last value wins (see Decode); the first one's positions go.
+		p.forget(value.AppendPath(f.path, k), old)
 	}
 	p.skipSpace()
 	if p.i >= len(d) || d[p.i] != ':' {
@@ -505,11 +602,17 @@ func (p *parser) number() (any, error) {
 	text := string(d[start:i])
 	p.i = i
 	if !isFloat {
-		n, err := strconv.ParseInt(text, 10, 64)
-		if err != nil {
-			return nil, p.errAt(start, "integer %s does not fit in 64 bits (it is refused rather than rounded)", textpos.Trim(text))
+		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+			return n, nil
 		}
-		return n, nil
+		if i-intStart > value.MaxIntDigits {
+			return nil, p.errAt(start, "integer %s has more than %d digits", textpos.Trim(text), value.MaxIntDigits)
+		}
+		n, ok := new(big.Int).SetString(text, 10)
+		if !ok {
+			return nil, p.errAt(start, "invalid number %s", textpos.Trim(text))
+		}
+		return value.Int(n), nil
 	}
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil {

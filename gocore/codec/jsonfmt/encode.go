@@ -3,12 +3,13 @@ package jsonfmt
 
 import (
 	"bytes"
-	"github.com/gocfg/gocfg/gocore/codec/internal/quote"
 	"math"
+	"math/big"
 	"strconv"
 	"time"
 	"unicode/utf8"
 
+	"github.com/gocfg/gocfg/gocore/codec/internal/quote"
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -103,6 +104,8 @@ func (e *encoder) value(v any, path string, depth, indent int) error {
 		e.buf.WriteString(strconv.FormatBool(v))
 	case int64:
 		e.buf.WriteString(strconv.FormatInt(v, 10))
+	case *big.Int:
+		e.buf.WriteString(v.String()) // JSON numbers have no size limit
 	case float64:
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return textpos.TypeError(path, "JSON cannot express the float %v", v)

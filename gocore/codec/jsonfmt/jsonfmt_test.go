@@ -74,11 +74,8 @@ func TestDecodeErrors(t *testing.T) {
 		{`"x"`, 1, 1, "root must be a mapping"},
 		{`  null`, 1, 3, "root must be a mapping"},
 		{``, 1, 1, "empty document"},
-		{`{"a":1,"a":2}`, 1, 8, `duplicate key "a"`},
-		{`{"a":{"b":1,"b":1}}`, 1, 13, `duplicate key "b"`},
 		{`{"a\u0000":1}`, 1, 2, "NUL"},
-		{`{"a":12345678901234567890}`, 1, 6, "does not fit in 64 bits"},
-		{`{"a":-9223372036854775809}`, 1, 6, "does not fit in 64 bits"},
+		{`{"a":-1` + strings.Repeat("0", 4300) + `}`, 1, 6, "more than 4300 digits"},
 		{`{"a":1e400}`, 1, 6, "beyond the range"},
 		{"{\n\"a\": \"\xff\"}", 2, 7, "invalid UTF-8"},
 		{"{\"é\":\n  \"x\xc3\"}", 2, 5, "invalid UTF-8"},
@@ -221,9 +218,7 @@ func TestJSONTestSuite(t *testing.T) {
 		t.Skip("conformance suites not found")
 	}
 	deviations := map[string]string{
-		"y_object_duplicated_key.json":           "duplicate keys are refused on purpose (a hand-edited config that repeats a key is a mistake)",
-		"y_object_duplicated_key_and_value.json": "duplicate keys are refused on purpose",
-		"y_object_escaped_null_in_key.json":      "keys may not hold NUL (they cross into C strings)",
+		"y_object_escaped_null_in_key.json": "keys may not hold NUL (gocfg_config_keys returns them NUL-separated)",
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "JSONTestSuite", "test_parsing", "*.json"))
 	if len(files) == 0 {

@@ -46,14 +46,52 @@ func manifest(t *testing.T, name string) (string, []string) {
 // to the tagged JSON beside them (compared by meaning), invalid ones must
 // fail.
 func TestTOMLTest(t *testing.T) {
-	root, files := manifest(t, "files-toml-1.1.0")
+	runManifest(t, "1.1.0", knownDeviations, Decode)
+}
+
+// knownDeviations10 lists what differs on the TOML 1.0.0 manifest: the NUL
+// key again, and the documents TOML 1.1 made valid, which a 1.1 reader
+// accepts (TestTOMLTest10 checks that the 1.1.0 manifest does not list
+// them as invalid).
+var knownDeviations10 = map[string]string{
+	"valid/key/quoted-unicode.toml":            knownDeviations["valid/key/quoted-unicode.toml"],
+	"invalid/datetime/no-secs.toml":            "TOML 1.1 allows an offset datetime without seconds",
+	"invalid/local-datetime/no-secs.toml":      "TOML 1.1 allows a local datetime without seconds",
+	"invalid/local-time/no-secs.toml":          "TOML 1.1 allows a local time without seconds",
+	"invalid/inline-table/linebreak-01.toml":   "TOML 1.1 allows line breaks inside inline tables",
+	"invalid/inline-table/linebreak-02.toml":   "TOML 1.1 allows line breaks inside inline tables",
+	"invalid/inline-table/linebreak-03.toml":   "TOML 1.1 allows line breaks inside inline tables",
+	"invalid/inline-table/linebreak-04.toml":   "TOML 1.1 allows line breaks inside inline tables",
+	"invalid/inline-table/trailing-comma.toml": "TOML 1.1 allows a trailing comma in an inline table",
+	"invalid/string/basic-byte-escapes.toml":   "TOML 1.1 adds the \\xHH escape",
+}
+
+// TestTOMLTest10 runs toml-test's TOML 1.0.0 manifest.
+func TestTOMLTest10(t *testing.T) {
+	runManifest(t, "1.0.0", knownDeviations10, Decode)
+	_, files11 := manifest(t, "files-toml-1.1.0")
+	for _, f := range files11 {
+		if why, ok := knownDeviations10[f]; ok && strings.HasPrefix(f, "invalid/") {
+			t.Errorf("%s is invalid in TOML 1.1.0 too, so %q does not excuse it", f, why)
+		}
+	}
+}
+
+// TestTOMLTest10Strict runs the TOML 1.0.0 manifest through DecodeTOML10,
+// which refuses what TOML 1.1 added: every invalid case is refused.
+func TestTOMLTest10Strict(t *testing.T) {
+	runManifest(t, "1.0.0", knownDeviations, DecodeTOML10)
+}
+
+func runManifest(t *testing.T, version string, knownDeviations map[string]string, decode func([]byte) (*value.Doc, error)) {
+	root, files := manifest(t, "files-toml-"+version)
 	var vPass, vN, iPass, iN int
 	for _, f := range files {
 		data, err := os.ReadFile(filepath.Join(root, f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, derr := Decode(data)
+		doc, derr := decode(data)
 		ok := false
 		var why string
 		if strings.HasPrefix(f, "valid/") {
@@ -92,7 +130,7 @@ func TestTOMLTest(t *testing.T) {
 		}
 		t.Errorf("%s: %s", f, why)
 	}
-	t.Logf("toml-test 1.1.0: valid %d/%d, invalid %d/%d", vPass, vN, iPass, iN)
+	t.Logf("toml-test %s: valid %d/%d, invalid %d/%d", version, vPass, vN, iPass, iN)
 }
 
 // matches compares a tagged toml-test JSON value with a decoded value.

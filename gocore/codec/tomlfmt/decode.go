@@ -12,6 +12,7 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
+	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -41,15 +42,37 @@ import (
 // nesting deeper than value.MaxDepth, counting tables, dotted keys, arrays
 // and inline tables alike.
 func Decode(data []byte) (doc *value.Doc, err error) {
+	return decode(data, false)
+}
+
+// DecodeTOML10 is Decode that holds the document to TOML 1.0.0: what TOML
+// 1.1 added is refused (line breaks, comments and a trailing comma inside
+// inline tables, the \xHH and \e escapes, times without seconds). Use it
+// to check that a file reads with a TOML 1.0 reader, such as Python's
+// tomllib before 3.14; the tree is the same as Decode's.
+func DecodeTOML10(data []byte) (*value.Doc, error) {
+	return decode(data, true)
+}
+
+func decode(data []byte, v10 bool) (doc *value.Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			doc, err = nil, textpos.ParseError(0, 0, "internal error while parsing TOML: %v", r)
+			doc, err = nil, textpos.InternalError("parsing TOML", r)
 		}
 	}()
+	// A byte order mark is refused, as tomllib refuses it (toml-test only
+	// says one may not stand anywhere else); the message names it rather
+	// than the first of its bytes read as a character.
+	switch {
+	case len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF:
+		return nil, textpos.ParseError(1, 1, "the file starts with a byte order mark (U+FEFF): TOML is UTF-8 text without one (Python's tomllib refuses it too); save the file without the BOM")
+	case len(data) >= 2 && (data[0] == 0xFE && data[1] == 0xFF || data[0] == 0xFF && data[1] == 0xFE):
+		return nil, textpos.ParseError(1, 1, "the file starts with a UTF-16 byte order mark: TOML files must be UTF-8")
+	}
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}
-	b := builder{data: data, lines: textpos.NewLines(data), kinds: make(map[*value.Map]map[string]kind)}
+	b := builder{data: data, lines: textpos.NewLines(data), kinds: make(map[*value.Map]map[string]kind), v10: v10}
 	if len(data) <= textpos.MaxPositionsSize {
 		b.positions = make(map[string]value.Pos)
 	}
@@ -91,6 +114,8 @@ type builder struct {
 	positions map[string]value.Pos
 	kinds     map[*value.Map]map[string]kind
 	p         unstable.Parser
+	v10       bool // TOML 1.0.0 only (toml10.go)
+	inInline  int  // > 0 while converting an inline table (v10 scans the outermost)
 }
 
 // table is where key/values currently land.
@@ -134,9 +159,12 @@ func (b *builder) errAt(r unstable.Range, format string, args ...any) error {
 }
 
 // mismatch reports a tree that is not what the walk expects, which would be
-// a bug; it is returned, never panicked.
+// a bug; it is returned, never panicked, and is an internal error rather
+// than a ParseError (the document is not at fault).
 func (b *builder) mismatch(r unstable.Range, what string) error {
-	return b.errAt(r, "internal error: TOML syntax tree disagrees with its decoded value (%s)", what)
+	line, col := b.pos(r)
+	return &errs.Located{Kind: errs.ErrInternal, Line: line, Column: col,
+		Msg: fmt.Sprintf("internal error: TOML syntax tree disagrees with its decoded value (%s); please report this bug", what)}
 }
 
 func (b *builder) build() (*value.Map, error) {
@@ -183,6 +211,11 @@ func (b *builder) keyString(k *unstable.Node) (string, error) {
 	s := string(k.Data)
 	if why := textpos.KeyProblem(s); why != "" {
 		return "", b.errAt(k.Raw, "%s", why)
+	}
+	if b.v10 {
+		if err := b.check10String(k.Raw); err != nil {
+			return "", err
+		}
 	}
 	return s, nil
 }
@@ -380,6 +413,13 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 		if depth > value.MaxDepth {
 			return nil, b.errAt(n.Raw, "nesting deeper than %d levels", value.MaxDepth)
 		}
+		if b.v10 && b.inInline == 0 {
+			if err := b.check10Inline(int(n.Raw.Offset)); err != nil {
+				return nil, err
+			}
+		}
+		b.inInline++
+		defer func() { b.inInline-- }()
 		t := table{m: value.NewMap(0), path: path, depth: depth}
 		it := n.Children()
 		for it.Next() {
@@ -392,6 +432,11 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 		delete(b.kinds, t.m) // sealed: nothing can be added to it later
 		return t.m, nil
 	case unstable.String:
+		if b.v10 {
+			if err := b.check10String(n.Raw); err != nil {
+				return nil, err
+			}
+		}
 		return string(n.Data), nil
 	case unstable.Bool:
 		return len(n.Data) > 0 && n.Data[0] == 't', nil
@@ -413,6 +458,11 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 			return nil, b.errAt(n.Raw, "%s", de.Error())
 		}
 		return nil, b.errAt(n.Raw, "toml: %v", err)
+	}
+	if b.v10 {
+		if err := b.check10Time(n); err != nil {
+			return nil, err
+		}
 	}
 	return b.scalarChecked(n, src["v"])
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"github.com/gocfg/gocfg/gocore/codec/internal/quote"
 	"math"
+	"math/big"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -230,6 +231,8 @@ func (e *encoder) inline(v any, path string, depth int) error {
 			return err
 		}
 		e.buf.WriteString(" }")
+	case *big.Int:
+		return textpos.TypeError(path, "TOML integers are 64-bit: %s does not fit (JSON and YAML can hold it)", textpos.Trim(v.String()))
 	default:
 		return textpos.TypeError(path, "TOML cannot express a %s", value.TypeName(v))
 	}

@@ -264,6 +264,17 @@ func FuzzDecode(f *testing.F) {
 		if d.Root == nil {
 			t.Fatal("nil root")
 		}
+		// TOML 1.0 accepts a subset, read the same way.
+		d10, err := DecodeTOML10(data)
+		if err != nil {
+			if !errors.Is(err, errs.ErrParse) {
+				t.Fatalf("DecodeTOML10: error is not a parse error: %#v", err)
+			}
+			return
+		}
+		if !value.Equal(d10.Root, d.Root) {
+			t.Fatal("DecodeTOML10 and Decode read the document differently")
+		}
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"sort"
@@ -91,6 +92,8 @@ func sameAsJSON(want, got any) bool {
 		switch g := got.(type) {
 		case int64:
 			return float64(g) == wf
+		case *big.Int:
+			return g.String() == w.String()
 		case float64:
 			return g == wf || math.IsNaN(g) && math.IsNaN(wf)
 		}

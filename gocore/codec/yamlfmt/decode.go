@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -34,8 +35,10 @@ const MaxAliasNodes = 1_000_000
 //     empty), true/false (three spellings each), integers in decimal, 0o
 //     octal and 0x hex, floats (including .inf and .nan). Everything else is
 //     a string: YAML 1.1's yes/no, on/off, 0b..., 1_000 and sexagesimal
-//     numbers are strings, and so are dates. Integers beyond int64 and
-//     floats beyond float64 are refused, never rounded.
+//     numbers are strings, and so are dates (DecodeYAML11 reads them as
+//     YAML 1.1 does). Integers beyond int64 are kept as *big.Int (up to
+//     value.MaxIntDigits digits); floats beyond float64 are refused, never
+//     rounded.
 //   - Timestamps: the core schema has none, so 2024-01-02 is a string. A
 //     scalar tagged !!timestamp becomes a time.Time when it has an offset
 //     (or Z), a value.LocalDateTime when it has a time but no offset, and a
@@ -58,37 +61,71 @@ const MaxAliasNodes = 1_000_000
 //     stops at that depth while scanning, before any deep recursion.
 //   - A %YAML 1.1 or 1.2 directive is accepted (other 1.x versions too);
 //     unknown directives are ignored, as YAML says.
-//   - A stream of more than one document is refused: put one document in
-//     each file.
+//   - A stream of more than one document is refused: DecodeAll reads
+//     streams.
 //
 // Every error is an *errs.Located with Kind errs.ErrParse; line and column
-// are the library's (1-based, columns counted in characters).
+// are the library's (1-based, columns counted in characters). A recovered
+// panic is an errs.ErrInternal error.
 func Decode(data []byte) (doc *value.Doc, err error) {
+	return decode(data, false)
+}
+
+// DecodeYAML11 is Decode with plain scalars resolved by YAML 1.1's types,
+// as Ansible (PyYAML) and Kubernetes tools (go-yaml v2) read them: yes/no,
+// on/off and y/n in their three spellings are booleans; 0755 is octal (and
+// 0o755, 0b1010, 0x1F, 1_000); 1:20 is sexagesimal (80), as is 1:20.5;
+// a float needs a '.' (1e3 stays a string, 1.0e+3 is a float); 2001-12-14
+// is a date and 2001-12-14 21:59:43 a datetime. Keys keep their source
+// text whatever they would resolve to ("on:" is the key "on"). Everything
+// else is as in Decode.
+func DecodeYAML11(data []byte) (*value.Doc, error) {
+	return decode(data, true)
+}
+
+// DecodeAll reads every document of a YAML stream, whatever its root: a
+// mapping, a sequence, a scalar, or nil for an empty document ("---" with
+// nothing after it). An empty stream gives no documents. Each document is
+// converted as Decode converts one (the same tags, merge keys and limits;
+// the alias budget is shared by the whole stream); positions are per
+// document. Large documents are not decoded piecewise here.
+func DecodeAll(data []byte) ([]value.AnyDoc, error) {
+	return decodeAll(data, false)
+}
+
+// DecodeAllYAML11 is DecodeAll with YAML 1.1's types (see DecodeYAML11).
+func DecodeAllYAML11(data []byte) ([]value.AnyDoc, error) {
+	return decodeAll(data, true)
+}
+
+func newConverter(size int, yaml11 bool) *converter {
+	c := &converter{budget: MaxAliasNodes, yaml11: yaml11}
+	if size <= textpos.MaxPositionsSize {
+		c.positions = make(map[string]value.Pos)
+	}
+	return c
+}
+
+func decode(data []byte, yaml11 bool) (doc *value.Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			doc, err = nil, textpos.ParseError(0, 0, "internal error while parsing YAML: %v", r)
+			doc, err = nil, textpos.InternalError("parsing YAML", r)
 		}
 	}()
-	newConverter := func() *converter {
-		c := &converter{budget: MaxAliasNodes}
-		if len(data) <= textpos.MaxPositionsSize {
-			c.positions = make(map[string]value.Pos)
-		}
-		return c
-	}
 	if len(data) >= chunkMin {
-		c := newConverter()
+		c := newConverter(len(data), yaml11)
 		if m, ok := c.decodeChunked(data); ok {
 			return &value.Doc{Root: m, Positions: c.positions}, nil
 		}
 	}
-	root, err := load(data)
+	roots, err := loadDocs(data, false)
 	if err != nil {
 		return nil, err
 	}
-	c := newConverter()
+	c := newConverter(len(data), yaml11)
 	m := value.NewMap(0)
-	if root != nil && !isNull(root) {
+	if len(roots) > 0 && roots[0] != nil && !c.isNull(roots[0]) {
+		root := roots[0]
 		n := root
 		if n.Kind == yaml.AliasNode && n.Alias != nil {
 			n = n.Alias
@@ -105,9 +142,40 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 	return &value.Doc{Root: m, Positions: c.positions}, nil
 }
 
-// load parses data into the root node of its only document, or nil when
-// the stream holds no document.
-func load(data []byte) (*yaml.Node, error) {
+func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			docs, err = nil, textpos.InternalError("parsing YAML", r)
+		}
+	}()
+	roots, err := loadDocs(data, true)
+	if err != nil {
+		return nil, err
+	}
+	c := newConverter(len(data), yaml11)
+	withPositions := c.positions != nil
+	docs = make([]value.AnyDoc, 0, len(roots))
+	for _, root := range roots {
+		// A map per document that can have positions: a stream of a
+		// million empty documents costs no million maps.
+		c.positions = nil
+		if withPositions && root != nil && (root.Kind == yaml.MappingNode || root.Kind == yaml.SequenceNode || root.Kind == yaml.AliasNode) {
+			c.positions = make(map[string]value.Pos)
+		}
+		var v any
+		if root != nil {
+			if v, err = c.convert(root, "", 1); err != nil {
+				return nil, err
+			}
+		}
+		docs = append(docs, value.AnyDoc{Root: v, Positions: c.positions})
+	}
+	return docs, nil
+}
+
+// loadDocs parses data into the root node of each document (nil for an
+// empty one); without all, a second document is an error.
+func loadDocs(data []byte, all bool) ([]*yaml.Node, error) {
 	if !hasUTF16BOM(data) {
 		if err := textpos.CheckUTF8(data); err != nil {
 			return nil, err
@@ -122,31 +190,30 @@ func load(data []byte) (*yaml.Node, error) {
 	if err != nil {
 		return nil, textpos.ParseError(0, 0, "yaml: %v", err)
 	}
-	var doc yaml.Node
-	if err := l.Load(&doc); err != nil {
+	var roots []*yaml.Node
+	for {
+		var doc yaml.Node
+		err := l.Load(&doc)
 		if errors.Is(err, io.EOF) {
-			return nil, nil
+			return roots, nil
 		}
-		return nil, loadError(err, data)
-	}
-	var next yaml.Node
-	switch err := l.Load(&next); {
-	case errors.Is(err, io.EOF):
-	case err != nil:
-		return nil, loadError(err, data)
-	default:
-		return nil, textpos.ParseError(next.Line, next.Column, "a second YAML document starts here: a configuration file must hold exactly one document")
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return nil, nil
-	}
-	root := doc.Content[0]
-	if root.Kind == yaml.MappingNode && !hasUTF16BOM(data) {
-		if err := checkFlowIndent(data, root); err != nil {
-			return nil, err
+		if err != nil {
+			return nil, loadError(err, data)
 		}
+		if !all && len(roots) == 1 {
+			return nil, textpos.ParseError(doc.Line, doc.Column, "a second YAML document starts here: a configuration file must hold exactly one document (gocfg.load_all reads a stream of several)")
+		}
+		var root *yaml.Node
+		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+			root = doc.Content[0]
+			if (root.Kind == yaml.MappingNode || root.Kind == yaml.SequenceNode) && !hasUTF16BOM(data) {
+				if err := checkFlowIndent(data, root); err != nil {
+					return nil, err
+				}
+			}
+		}
+		roots = append(roots, root)
 	}
-	return root, nil
 }
 
 // loadError turns the library's error into ours. data is the input the
@@ -241,8 +308,9 @@ type converter struct {
 	// lineOff and colOff shift node positions when a piece of a large
 	// document is parsed on its own (see chunked.go).
 	lineOff, colOff int
-	budget          int // values aliases may still produce
-	inAlias         int // > 0 while converting through an alias
+	budget          int  // values aliases may still produce
+	yaml11          bool // resolve plain scalars by YAML 1.1's types (yaml11.go)
+	inAlias         int  // > 0 while converting through an alias
 	expanding       []*yaml.Node
 }
 
@@ -314,7 +382,7 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 		}
 		return out, nil
 	case yaml.ScalarNode:
-		return scalar(n)
+		return scalarIn(n, c.yaml11)
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, nil
@@ -439,11 +507,11 @@ func mapKey(k *yaml.Node) (string, error) {
 	return n.Value, nil
 }
 
-func isNull(n *yaml.Node) bool {
+func (c *converter) isNull(n *yaml.Node) bool {
 	if n.Kind != yaml.ScalarNode {
 		return false
 	}
-	v, err := scalar(n)
+	v, err := scalarIn(n, c.yaml11)
 	return err == nil && v == nil
 }
 
@@ -452,8 +520,16 @@ const (
 )
 
 // scalar resolves a scalar node (see Decode for the rules).
-func scalar(n *yaml.Node) (any, error) {
+func scalar(n *yaml.Node) (any, error) { return scalarIn(n, false) }
+
+// scalarIn resolves a scalar node by the YAML 1.2 core schema, or with
+// yaml11 by YAML 1.1's types (see DecodeYAML11).
+func scalarIn(n *yaml.Node, yaml11 bool) (any, error) {
 	s := n.Value
+	isBool, isInt, isFloat := coreBool, coreInt, coreFloat
+	if yaml11 {
+		isBool, isInt, isFloat = bool11, int11, float11
+	}
 	tag := ""
 	if n.Style&yaml.TaggedStyle != 0 {
 		tag = n.Tag
@@ -464,12 +540,12 @@ func scalar(n *yaml.Node) (any, error) {
 	case "!!null":
 		return nil, nil
 	case "!!bool":
-		if b, ok := coreBool(s); ok {
+		if b, ok := isBool(s); ok {
 			return b, nil
 		}
 		return nil, errAt(n, "%q is not a !!bool", textpos.Trim(s))
 	case "!!int":
-		v, ok, err := coreInt(s)
+		v, ok, err := isInt(s)
 		if err != nil {
 			return nil, errAt(n, "%v", err)
 		}
@@ -478,10 +554,10 @@ func scalar(n *yaml.Node) (any, error) {
 		}
 		return v, nil
 	case "!!float":
-		if v, ok, err := coreInt(s); ok && err == nil {
-			return float64(v), nil
+		if v, ok, err := isInt(s); ok && err == nil {
+			return toFloat(v), nil
 		}
-		v, ok, err := coreFloat(s)
+		v, ok, err := isFloat(s)
 		if err != nil {
 			return nil, errAt(n, "%v", err)
 		}
@@ -507,22 +583,36 @@ func scalar(n *yaml.Node) (any, error) {
 	case "", "~", "null", "Null", "NULL":
 		return nil, nil
 	}
-	if b, ok := coreBool(s); ok {
+	if b, ok := isBool(s); ok {
 		return b, nil
 	}
-	if v, ok, err := coreInt(s); ok || err != nil {
+	if v, ok, err := isInt(s); ok || err != nil {
 		if err != nil {
 			return nil, errAt(n, "%v", err)
 		}
 		return v, nil
 	}
-	if v, ok, err := coreFloat(s); ok || err != nil {
+	if v, ok, err := isFloat(s); ok || err != nil {
 		if err != nil {
 			return nil, errAt(n, "%v", err)
 		}
 		return v, nil
+	}
+	if yaml11 {
+		if v, ok := timestamp11(s); ok {
+			return v, nil
+		}
 	}
 	return s, nil
+}
+
+// toFloat converts an integer scalar read under a !!float tag.
+func toFloat(v any) float64 {
+	if b, ok := v.(*big.Int); ok {
+		f, _ := new(big.Float).SetInt(b).Float64()
+		return f
+	}
+	return float64(v.(int64))
 }
 
 func coreBool(s string) (bool, bool) {
@@ -550,8 +640,9 @@ func allIn(s, set string) bool {
 const digits = "0123456789"
 
 // coreInt matches the core schema's integers: [-+]?[0-9]+, 0o[0-7]+,
-// 0x[0-9a-fA-F]+. ok says whether s is one; err that it does not fit int64.
-func coreInt(s string) (int64, bool, error) {
+// 0x[0-9a-fA-F]+. ok says whether s is one; the value is an int64, or a
+// *big.Int beyond int64; err says it has too many digits.
+func coreInt(s string) (any, bool, error) {
 	var base int
 	var body string
 	switch {
@@ -569,11 +660,26 @@ func coreInt(s string) (int64, bool, error) {
 		}
 		base, body = 10, s
 	}
-	v, err := strconv.ParseInt(body, base, 64)
-	if err != nil {
-		return 0, true, fmt.Errorf("integer %s does not fit in 64 bits (it is refused rather than rounded)", textpos.Trim(s))
+	return parseInt(body, base, s)
+}
+
+// parseInt reads body (digits in base, a sign allowed for base 10) as an
+// int64 or, beyond that, a *big.Int; text is the scalar, for messages.
+func parseInt(body string, base int, text string) (any, bool, error) {
+	if v, err := strconv.ParseInt(body, base, 64); err == nil {
+		return v, true, nil
 	}
-	return v, true, nil
+	if len(body) > value.MaxIntDigits*4 {
+		return nil, true, fmt.Errorf("integer %s has more than %d digits", textpos.Trim(text), value.MaxIntDigits)
+	}
+	n, ok := new(big.Int).SetString(body, base)
+	if !ok {
+		return nil, false, nil
+	}
+	if value.IntTooLong(n) {
+		return nil, true, fmt.Errorf("integer %s has more than %d digits", textpos.Trim(text), value.MaxIntDigits)
+	}
+	return value.Int(n), true, nil
 }
 
 // coreFloat matches the core schema's floats.
@@ -686,4 +792,14 @@ func cutAny(s, chars string) (string, string, bool) {
 		return s, "", false
 	}
 	return s[:i], s[i+1:], true
+}
+
+// load parses data into the root node of its only document, or nil when
+// the stream holds no document or an empty one.
+func load(data []byte) (*yaml.Node, error) {
+	roots, err := loadDocs(data, false)
+	if err != nil || len(roots) == 0 {
+		return nil, err
+	}
+	return roots[0], nil
 }

@@ -3,6 +3,7 @@ package yamlfmt
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -127,6 +128,8 @@ func toNode(v any, path string, depth int) (*yaml.Node, error) {
 		return scalarNode("!!bool", strconv.FormatBool(v)), nil
 	case int64:
 		return scalarNode("!!int", strconv.FormatInt(v, 10)), nil
+	case *big.Int:
+		return scalarNode("!!int", v.String()), nil // YAML integers have no size limit
 	case float64:
 		return scalarNode("!!float", formatFloat(v)), nil
 	case string:

@@ -5,6 +5,7 @@ package codectest
 
 import (
 	"math"
+	"math/big"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -18,7 +19,9 @@ import (
 // Kinds says which values a random tree may hold.
 type Kinds struct {
 	Null, Bool, Int, Float, NaNInf, String, DateTime, Local bool
-	Lists, Maps                                             bool
+	// BigInt: integers beyond int64 (*big.Int) too, when Int is set.
+	BigInt      bool
+	Lists, Maps bool
 	// FlatSections: the root holds scalars and maps of scalars only (INI).
 	FlatSections bool
 	// OnlyStrings: every scalar is a string (.env, INI).
@@ -75,6 +78,9 @@ func (k Kinds) scalar(r *rand.Rand) any {
 			}
 		case 2:
 			if k.Int {
+				if k.BigInt && r.Intn(4) == 0 {
+					return RandBigInt(r)
+				}
 				switch r.Intn(4) {
 				case 0:
 					return int64(math.MaxInt64 - r.Intn(2))
@@ -137,6 +143,18 @@ func (k Kinds) scalar(r *rand.Rand) any {
 			}
 		}
 	}
+}
+
+// RandBigInt returns an integer just beyond int64 or far beyond it, of
+// either sign, always a *big.Int (never one that fits int64).
+func RandBigInt(r *rand.Rand) *big.Int {
+	n := new(big.Int).Lsh(big.NewInt(1), uint(63+r.Intn(200)))
+	n.Add(n, big.NewInt(int64(r.Intn(1000))))
+	if r.Intn(2) == 0 {
+		n.Neg(n)
+		n.Sub(n, big.NewInt(1)) // -2**63 itself fits int64
+	}
+	return n
 }
 
 // Tree returns a random root map.

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -187,6 +188,8 @@ func ScalarString(v any, path, format string) (string, error) {
 		return strconv.FormatBool(v), nil
 	case int64:
 		return strconv.FormatInt(v, 10), nil
+	case *big.Int:
+		return v.String(), nil // text, like every other integer here
 	case float64:
 		switch {
 		case math.IsNaN(v):
@@ -209,4 +212,12 @@ func ScalarString(v any, path, format string) (string, error) {
 		return "", TypeError(path, "%s holds only flat key=value pairs: it cannot express a nested %s", format, value.TypeName(v))
 	}
 	return "", TypeError(path, "%s cannot express a %s", format, value.TypeName(v))
+}
+
+// InternalError reports a panic recovered while decoding: a bug in gocfg
+// or in a library, never the document's fault, so it is an errs.ErrInternal
+// error rather than a ParseError that would blame the user's file (and the
+// position would be a guess).
+func InternalError(format string, r any) error {
+	return &errs.Located{Kind: errs.ErrInternal, Msg: fmt.Sprintf("internal error while %s: %v (please report this bug)", format, r)}
 }

@@ -2,7 +2,9 @@ package textpos
 
 import (
 	"errors"
+	"math/big"
 	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/gocfg/gocfg/gocore/errs"
@@ -59,5 +61,19 @@ func TestChecks(t *testing.T) {
 	}
 	if s := Trim(string(make([]byte, 100))); len(s) != 63 {
 		t.Errorf("Trim len %d", len(s))
+	}
+}
+
+func TestScalarStringBigInt(t *testing.T) {
+	n, _ := new(big.Int).SetString("-123456789012345678901234567890", 10)
+	if s, err := ScalarString(n, "a", "INI"); err != nil || s != "-123456789012345678901234567890" {
+		t.Errorf("ScalarString = %q, %v", s, err)
+	}
+}
+
+func TestInternalError(t *testing.T) {
+	err := InternalError("parsing X", "boom")
+	if !errors.Is(err, errs.ErrInternal) || errors.Is(err, errs.ErrParse) || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("InternalError = %v", err)
 	}
 }
