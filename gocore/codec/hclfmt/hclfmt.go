@@ -71,8 +71,7 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 	}
 	src := data
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
-		// hclsyntax refuses a BOM; blank it out so offsets stay the same
-		src = append([]byte("   "), data[3:]...)
+		src = data[3:] // hclsyntax refuses a BOM; columns do not count it
 	}
 	d := &decoder{data: src, lines: textpos.NewLines(src), bodies: map[*value.Map]string{}, lists: map[string]bool{}}
 	if err := d.checkDepth(); err != nil {

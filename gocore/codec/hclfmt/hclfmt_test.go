@@ -120,6 +120,13 @@ func TestAgentConfig(t *testing.T) {
 	if got := plain(doc.Root); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
 	}
+	bom, err := Decode(append([]byte("\xEF\xBB\xBF"), data...))
+	if err != nil || !value.Equal(bom.Root, doc.Root) || bom.Positions["datacenter"] != (value.Pos{Line: 2, Column: 1}) {
+		t.Errorf("with a BOM: %v %v", err, bom.Positions["datacenter"])
+	}
+	if _, err := Decode([]byte("\xEF\xBB\xBFa = b\n")); err == nil || err.(*errs.Located).Column != 5 {
+		t.Errorf("error column after a BOM: %v", err)
+	}
 	if v, _ := doc.Root.Get("ratio"); v != 0.75 {
 		t.Errorf("ratio = %#v", v)
 	}
