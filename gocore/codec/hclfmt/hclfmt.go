@@ -18,8 +18,9 @@
 //     references, "$${x}" reading as "${x}"), numbers (int64 when written
 //     without a fraction or exponent, else float64), bools, null, lists
 //     and objects (keys in their written order). Expressions built only
-//     from literals are evaluated (-1, 2 * 3, "a" == "a" ? 1 : 2, a for
-//     expression over a literal list).
+//     from literals are evaluated (-1, 2 * 3, "a" == "a" ? 1 : 2); loops
+//     (for expressions, %{for} in templates) are refused, since nested
+//     ones over literal lists could ask for an unbounded result.
 //   - What needs evaluation (variable references such as var.region or
 //     each.key, function calls, templates with "${var.x}") is refused
 //     with a parse error naming the expression and its position: gocfg
@@ -361,6 +362,21 @@ func (d *decoder) expr(e hclsyntax.Expression, path string) (any, error) {
 			d.record(p, it.KeyExpr.Range().Start.Byte)
 		}
 		return out, nil
+	}
+	// Loops are not evaluated: nested for expressions over literal lists
+	// multiply, so a small document could ask for an unbounded result.
+	var loop hclsyntax.Node
+	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch n.(type) {
+		case *hclsyntax.ForExpr, *hclsyntax.TemplateJoinExpr:
+			if loop == nil {
+				loop = n
+			}
+		}
+		return nil
+	})
+	if loop != nil {
+		return nil, d.errAt(loop.Range().Start.Byte, "the expression %s is a loop (a for expression or %%{for}), which gocfg does not evaluate", d.text(loop.Range()))
 	}
 	v, diags := e.Value(nil)
 	if diags.HasErrors() {

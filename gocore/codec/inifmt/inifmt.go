@@ -58,6 +58,12 @@ import (
 // DefaultSection is configparser's default_section.
 const DefaultSection = "DEFAULT"
 
+// MaxDefaultCopies bounds the values [DEFAULT] is copied into: configparser
+// looks them up lazily, a tree holds the copies, and a small file with
+// many keys in [DEFAULT] and many sections would otherwise make a huge one
+// (like YAML's alias bomb).
+const MaxDefaultCopies = 1_000_000
+
 // Decode parses an INI file as configparser does, keys lowercased.
 func Decode(data []byte) (*value.Doc, error) { return decode(data, false) }
 
@@ -234,6 +240,9 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 		}
 	}
 	finish()
+	if defaults != nil && len(order)*defaults.m.Len() > MaxDefaultCopies {
+		return nil, textpos.ParseError(defaults.line, 1, "[DEFAULT] holds %d keys to copy into %d sections: more than %d copies", defaults.m.Len(), len(order), MaxDefaultCopies)
+	}
 	if defaults != nil && defaults.m.Len() > 0 {
 		for _, s := range order {
 			defaults.m.Range(func(k string, v any) bool {

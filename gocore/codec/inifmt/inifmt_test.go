@@ -135,6 +135,36 @@ func TestDefaultSection(t *testing.T) {
 	}
 }
 
+func TestDefaultCopiesBound(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[DEFAULT]\n")
+	for i := 0; i < 2000; i++ {
+		b.WriteString("k" + codectest.Itoa(i) + " = v\n")
+	}
+	for i := 0; i < 600; i++ {
+		b.WriteString("[s" + codectest.Itoa(i) + "]\n")
+	}
+	_, err := Decode([]byte(b.String()))
+	var loc *errs.Located
+	if !errors.As(err, &loc) || loc.Line != 1 || !strings.Contains(loc.Msg, "more than 1000000 copies") {
+		t.Errorf("DEFAULT bomb: %v", err)
+	}
+}
+
+// .editorconfig files have keys before any section and glob sections.
+func TestEditorconfig(t *testing.T) {
+	in := "# top-most EditorConfig file\nroot = true\n\n[*]\nend_of_line = lf\nInsert_Final_Newline = true\n\n[*.{js,py}]\ncharset = utf-8\nindent_style = space\nindent_size = 4\n\n[Makefile]\nindent_style = tab\n"
+	doc, err := Decode([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := mustJSON(t, `{"root": "true", "*": {"end_of_line": "lf", "insert_final_newline": "true"},
+		"*.{js,py}": {"charset": "utf-8", "indent_style": "space", "indent_size": "4"}, "Makefile": {"indent_style": "tab"}}`)
+	if got := plain(doc.Root); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v", got)
+	}
+}
+
 func TestDecodeErrors(t *testing.T) {
 	cases := []struct {
 		in        string
