@@ -449,9 +449,6 @@ func (p *parser) text(b *strings.Builder, i, end int, q byte, depth int) (int, e
 		}
 		b.WriteByte(c)
 		i++
-		if b.Len() > MaxExpanded {
-			return 0, p.errOff(i, "expanding ${...} makes a value larger than %d MiB", MaxExpanded>>20)
-		}
 	}
 	if depth > 0 {
 		return 0, p.errOff(i, "'}' expected to close ${...}")
@@ -510,6 +507,9 @@ func (p *parser) expansion(b *strings.Builder, at, end int, q byte, depth int) (
 		return 0, bad()
 	}
 	val, set := p.lookup(name)
+	if p.expanded+b.Len()+len(val) > MaxExpanded && p.expanded+b.Len()+len(val) > 2*len(p.data) {
+		return 0, p.errOff(at, "expanding ${...} makes the values larger than %d MiB", MaxExpanded>>20)
+	}
 	switch {
 	case p.data[i] == '}':
 		b.WriteString(val)

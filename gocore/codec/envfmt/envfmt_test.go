@@ -112,6 +112,11 @@ func TestExpansionBounds(t *testing.T) {
 	if _, err := DecodeRaw([]byte(b.String())); err != nil {
 		t.Fatalf("raw: %v", err)
 	}
+	// many references on one line to a value just under the bound
+	wide := "A=" + strings.Repeat("x", 1<<20) + "\nB=" + strings.Repeat("${A}", 200) + "\n"
+	if _, err := Decode([]byte(wide)); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("wide expansion: %v", err)
+	}
 	deep := "A=" + strings.Repeat("${X:-", 40) + strings.Repeat("}", 40)
 	if _, err := Decode([]byte(deep)); err == nil || !strings.Contains(err.Error(), "nested more than") {
 		t.Fatalf("deep nesting: %v", err)
