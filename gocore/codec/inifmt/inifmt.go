@@ -47,6 +47,7 @@ package inifmt
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -94,6 +95,7 @@ func lower(s string) string {
 
 // option is the key whose value continuation lines extend.
 type option struct {
+	active bool
 	sec    *value.Map
 	key    string
 	lines  []string
@@ -105,7 +107,6 @@ type section struct {
 	name string
 	line int // of its first header
 	path string
-	keys map[string]int // key -> line, for duplicate errors
 }
 
 func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
@@ -125,17 +126,30 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 	if len(data) <= textpos.MaxPositionsSize {
 		positions = make(map[string]value.Pos)
 	}
-	rootSec := &section{m: root, keys: map[string]int{}}
+	rootSec := &section{m: root}
 	cur := rootSec
-	sections := map[string]*section{}
 	var order []*section // sections other than DEFAULT, in file order
 	var defaults *section
-	var opt *option
+	var opt option
+	// finish stores the value of the key whose lines are complete; the key
+	// is set only now, which keeps its place since nothing else is set in
+	// its section meanwhile.
 	finish := func() {
-		if opt != nil {
-			opt.sec.Set(opt.key, rstrip(strings.Join(opt.lines, "\n")))
-			opt = nil
+		if opt.active {
+			v := opt.lines[0]
+			if len(opt.lines) > 1 {
+				v = rstrip(strings.Join(opt.lines, "\n"))
+			}
+			opt.sec.Set(opt.key, v)
+			opt.active = false
 		}
+	}
+	// firstLine names the line a path was first set on, for errors.
+	firstLine := func(path string) string {
+		if p, ok := positions[path]; ok {
+			return fmt.Sprintf(" (first on line %d)", p.Line)
+		}
+		return ""
 	}
 	start := 0
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
@@ -158,7 +172,7 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 		if stripped == "" {
 			// configparser keeps empty lines inside a value (its
 			// empty_lines_in_values) and drops trailing ones at the end.
-			if opt != nil {
+			if opt.active {
 				opt.lines = append(opt.lines, "")
 			}
 			continue
@@ -169,7 +183,7 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 		ind := lstripLen(line)
 		indent := runes(line, ind)
 		col := 1 + indent
-		if opt != nil && indent > opt.indent {
+		if opt.active && indent > opt.indent {
 			opt.lines = append(opt.lines, stripped)
 			continue
 		}
@@ -180,7 +194,7 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 			}
 			if name == DefaultSection {
 				if defaults == nil {
-					defaults = &section{m: value.NewMap(0), name: name, line: lineNo, path: value.QuoteSegment(name), keys: map[string]int{}}
+					defaults = &section{m: value.NewMap(0), name: name, line: lineNo, path: value.QuoteSegment(name)}
 					if err := addSection(root, name, defaults.m, lineNo, col); err != nil {
 						return nil, err
 					}
@@ -191,14 +205,15 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 				cur = defaults
 				continue
 			}
-			if old, dup := sections[name]; dup {
-				return nil, textpos.ParseError(lineNo, col, "section [%s] appears twice (first on line %d)", textpos.Trim(name), old.line)
+			s := &section{m: value.NewMap(0), name: name, line: lineNo, path: value.QuoteSegment(name)}
+			if old, dup := root.Get(name); dup {
+				if _, isSection := old.(*value.Map); isSection {
+					return nil, textpos.ParseError(lineNo, col, "section [%s] appears twice%s", textpos.Trim(name), firstLine(s.path))
+				}
 			}
-			s := &section{m: value.NewMap(0), name: name, line: lineNo, path: value.QuoteSegment(name), keys: map[string]int{}}
 			if err := addSection(root, name, s.m, lineNo, col); err != nil {
 				return nil, err
 			}
-			sections[name] = s
 			order = append(order, s)
 			cur = s
 			if positions != nil {
@@ -220,23 +235,18 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 		if why := textpos.KeyProblem(key); why != "" {
 			return nil, textpos.ParseError(lineNo, col, "%s", why)
 		}
-		if first, dup := cur.keys[key]; dup {
+		path := value.AppendPath(cur.path, key)
+		if _, dup := cur.m.Get(key); dup {
 			where := "before any section"
 			if cur != rootSec {
 				where = "in section [" + textpos.Trim(cur.name) + "]"
 			}
-			return nil, textpos.ParseError(lineNo, col, "key %q appears twice %s (first on line %d)", textpos.Trim(key), where, first)
+			return nil, textpos.ParseError(lineNo, col, "key %q appears twice %s%s", textpos.Trim(key), where, firstLine(path))
 		}
-		if cur == rootSec {
-			if _, isSection := sections[key]; isSection || defaults != nil && key == DefaultSection {
-				return nil, textpos.ParseError(lineNo, col, "key %q before any section has the name of a section", textpos.Trim(key))
-			}
-		}
-		cur.keys[key] = lineNo
-		opt = &option{sec: cur.m, key: key, lines: []string{strip(stripped[sep+1:])}, indent: indent}
-		cur.m.Set(key, "") // keeps the key's place; finish sets the value
+		// (a root key cannot meet a section: root keys come before any)
+		opt = option{active: true, sec: cur.m, key: key, lines: append(opt.lines[:0], strip(stripped[sep+1:])), indent: indent}
 		if positions != nil {
-			positions[value.AppendPath(cur.path, key)] = value.Pos{Line: lineNo, Column: col}
+			positions[path] = value.Pos{Line: lineNo, Column: col}
 		}
 	}
 	finish()

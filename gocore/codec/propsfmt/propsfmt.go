@@ -63,9 +63,6 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 	if len(data) <= textpos.MaxPositionsSize {
 		positions = make(map[string]value.Pos)
 	}
-	// lines of the keys set so far, by path, for conflict errors; maps
-	// record the line of the key that made them
-	lines := map[string]int{}
 	for {
 		p.skipBlank()
 		if p.i >= len(p.data) {
@@ -88,7 +85,7 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := set(root, key, val, keyPos, lines, positions); err != nil {
+		if err := set(root, key, val, keyPos, positions); err != nil {
 			return nil, err
 		}
 	}
@@ -96,7 +93,15 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 }
 
 // set stores val at the path the dotted key names.
-func set(root *value.Map, key, val string, at value.Pos, lines map[string]int, positions map[string]value.Pos) error {
+// Conflicts name the line of the earlier key from the positions (which
+// documents over textpos.MaxPositionsSize do not keep).
+func set(root *value.Map, key, val string, at value.Pos, positions map[string]value.Pos) error {
+	onLine := func(path string) string {
+		if p, ok := positions[path]; ok {
+			return fmt.Sprintf(" on line %d", p.Line)
+		}
+		return ""
+	}
 	segs := strings.Split(key, ".")
 	if len(segs) > value.MaxDepth {
 		return textpos.ParseError(at.Line, at.Column, "key %q nests deeper than %d levels", textpos.Trim(key), value.MaxDepth)
@@ -112,15 +117,15 @@ func set(root *value.Map, key, val string, at value.Pos, lines map[string]int, p
 		switch {
 		case last && exists:
 			if _, isMap := old.(*value.Map); isMap {
-				return textpos.ParseError(at.Line, at.Column, "key %q is a value here and a parent of the key %q on line %d", textpos.Trim(key), textpos.Trim(key+"."+firstChild(old.(*value.Map))), lines[path])
+				return textpos.ParseError(at.Line, at.Column, "key %q is a value here and a parent of the key %q%s", textpos.Trim(key), textpos.Trim(key+"."+firstChild(old.(*value.Map))), onLine(path))
 			}
-			return textpos.ParseError(at.Line, at.Column, "key %q is set twice (first on line %d)", textpos.Trim(key), lines[path])
+			return textpos.ParseError(at.Line, at.Column, "key %q is set twice (first%s)", textpos.Trim(key), onLine(path))
 		case last:
 			m.Set(seg, val)
 		case exists:
 			sub, isMap := old.(*value.Map)
 			if !isMap {
-				return textpos.ParseError(at.Line, at.Column, "key %q makes %q a parent, but line %d sets it to a value", textpos.Trim(key), textpos.Trim(strings.Join(segs[:i+1], ".")), lines[path])
+				return textpos.ParseError(at.Line, at.Column, "key %q makes %q a parent, but it is set to a value%s", textpos.Trim(key), textpos.Trim(strings.Join(segs[:i+1], ".")), onLine(path))
 			}
 			m = sub
 			continue
@@ -129,7 +134,6 @@ func set(root *value.Map, key, val string, at value.Pos, lines map[string]int, p
 			m.Set(seg, sub)
 			m = sub
 		}
-		lines[path] = at.Line
 		if positions != nil {
 			positions[path] = at
 		}
@@ -160,6 +164,10 @@ func (p *parser) errAt(pos value.Pos, format string, args ...any) error {
 }
 
 func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\f' }
+
+// plainByte is a byte that stands for itself in keys and values (UTF-8
+// continuation bytes included: the input is valid UTF-8).
+func plainByte(c byte) bool { return c != '\\' && c != '\n' && c != '\r' }
 
 func (p *parser) skipBlank() {
 	for p.i < len(p.data) && isBlank(p.data[p.i]) {
@@ -288,6 +296,13 @@ func (p *parser) unicode(at value.Pos) (rune, error) {
 func (p *parser) key() (string, error) {
 	var b strings.Builder
 	for {
+		// a run of plain characters at once
+		j := p.i
+		for j < len(p.data) && plainByte(p.data[j]) && p.data[j] != '=' && p.data[j] != ':' && !isBlank(p.data[j]) {
+			j++
+		}
+		b.Write(p.data[p.i:j])
+		p.i = j
 		r, escaped, ok, err := p.char()
 		if err != nil {
 			return "", err
@@ -342,6 +357,12 @@ func (p *parser) value() (string, error) {
 	}
 	var b strings.Builder
 	for {
+		j := p.i
+		for j < len(p.data) && plainByte(p.data[j]) {
+			j++
+		}
+		b.Write(p.data[p.i:j])
+		p.i = j
 		r, _, ok, err := p.char()
 		if err != nil {
 			return "", err

@@ -167,7 +167,7 @@ func TestDecodeErrors(t *testing.T) {
 		line, col int
 		msg       string
 	}{
-		{"a=1\na.b=2\n", 2, 1, `key "a.b" makes "a" a parent, but line 1 sets it to a value`},
+		{"a=1\na.b=2\n", 2, 1, `key "a.b" makes "a" a parent, but it is set to a value on line 1`},
 		{"a.b=2\n\na=1\n", 3, 1, `key "a" is a value here and a parent of the key "a.b" on line 1`},
 		{"a=1\na=2\n", 2, 1, "set twice (first on line 1)"},
 		{"k=\\u12\n", 1, 3, "malformed \\uXXXX"},
