@@ -126,6 +126,15 @@ func (d *decoder) record(path string, offset int) {
 // checkDepth refuses nesting deeper than value.MaxDepth, counted on the
 // tokens (brackets, braces, parentheses and template sequences).
 func (d *decoder) checkDepth() error {
+	// Every opening token holds one of these bytes, so their count bounds
+	// the depth; most files have fewer and need no second lexing.
+	opens := 0
+	for _, c := range []byte("[{(\"<") {
+		opens += bytes.Count(d.data, []byte{c})
+	}
+	if opens <= value.MaxDepth {
+		return nil
+	}
 	toks, _ := hclsyntax.LexConfig(d.data, "", hcl.InitialPos)
 	depth := 0
 	for _, t := range toks {
