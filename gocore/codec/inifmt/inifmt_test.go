@@ -54,6 +54,16 @@ func plain(v any) any {
 	return v
 }
 
+// plainNoEmptyDefault is plain without an empty DEFAULT section, which
+// configparser_dump.py cannot see.
+func plainNoEmptyDefault(m *value.Map) any {
+	out := plain(m).(map[string]any)
+	if d, ok := out[DefaultSection].(map[string]any); ok && len(d) == 0 {
+		delete(out, DefaultSection)
+	}
+	return out
+}
+
 func mustJSON(t *testing.T, s string) any {
 	t.Helper()
 	var v any
@@ -381,9 +391,78 @@ func TestMatchesConfigparser(t *testing.T) {
 				t.Errorf("%q: %v (configparser reads %v)", name, err, want)
 				continue
 			}
-			if got := plain(doc.Root); !reflect.DeepEqual(got, want) {
+			if got := plainNoEmptyDefault(doc.Root); !reflect.DeepEqual(got, want) {
 				t.Errorf("%q (keepCase %v):\ngot  %#v\nwant %#v", name, keepCase, got, want)
 			}
+		}
+	}
+}
+
+// TestRandomAgainstConfigparser writes random INI-like documents from a
+// small alphabet of tricky pieces and compares gocfg's reading with
+// configparser's, where configparser reads the document (gocfg refuses
+// some that configparser reads, listed in refusedOnPurpose).
+func TestRandomAgainstConfigparser(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found")
+	}
+	pieces := []string{"[s]", "[t]", "[DEFAULT]", "[ u ]", "[v] x", "k", "K", "é", " ", "  ", "\t", "\u00a0", "=", ":", "==", " = ",
+		"val", "%(x)s", ";", "#", "[", "]", "\n", "\n", "\n", "\n  ", "\n\t", "\r\n", "\n; c\n", "\n  # c\n"}
+	r := rand.New(rand.NewSource(11))
+	dir := t.TempDir()
+	var docs, paths []string
+	for i := 0; i < 400; i++ {
+		var b strings.Builder
+		b.WriteString("[s]\n")
+		for j := r.Intn(30); j > 0; j-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		p := filepath.Join(dir, codectest.Itoa(i)+".ini")
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		docs, paths = append(docs, b.String()), append(paths, p)
+	}
+	for _, keepCase := range []bool{false, true} {
+		args := []string{filepath.Join("testdata", "configparser_dump.py")}
+		dec := Decode
+		if keepCase {
+			args = append(args, "--case")
+			dec = DecodeCase
+		}
+		out, err := exec.Command(py, append(args, paths...)...).Output()
+		if err != nil {
+			t.Fatalf("python3: %v", err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if len(lines) != len(docs) {
+			t.Fatalf("python3 gave %d results for %d files", len(lines), len(docs))
+		}
+		agreed, refused := 0, 0
+		for i, d := range docs {
+			want := mustJSON(t, lines[i])
+			doc, err := dec([]byte(d))
+			if m, ok := want.(map[string]any); ok && m["error"] != nil {
+				if err == nil {
+					t.Errorf("%q: configparser refuses (%v), gocfg reads %v", d, m["error"], plain(doc.Root))
+				}
+				refused++
+				continue
+			}
+			if err != nil {
+				t.Errorf("%q: %v (configparser reads %v)", d, err, want)
+				continue
+			}
+			if got := plainNoEmptyDefault(doc.Root); !reflect.DeepEqual(got, want) {
+				t.Errorf("%q (keepCase %v):\ngot  %#v\nwant %#v", d, keepCase, got, want)
+				continue
+			}
+			agreed++
+		}
+		t.Logf("keepCase %v: %d documents read alike, %d refused by both", keepCase, agreed, refused)
+		if agreed < 100 {
+			t.Errorf("only %d documents read by both (%d refused by both)", agreed, refused)
 		}
 	}
 }
