@@ -6,8 +6,9 @@
 // Dialects are further names that ByName accepts and Names does not list,
 // so a format stays one string everywhere (C ABI, Python, CLI):
 // "ini-case" (INI keeping the case of keys; "ini" lowercases them as
-// Python's configparser does) and "env-raw" (.env without ${VAR}
-// expansion).
+// Python's configparser does), "env-raw" (.env without ${VAR}
+// expansion) and "hcl-raw" (HCL keeping expressions that need evaluation
+// as "${...}" strings instead of refusing them).
 package codec
 
 import (
@@ -62,6 +63,7 @@ var codecs = []Codec{
 var dialects = []Codec{
 	{Name: "ini-case", Decode: inifmt.DecodeCase, Encode: inifmt.EncodeCase},
 	{Name: "env-raw", Decode: envfmt.DecodeRaw, Encode: envfmt.Encode},
+	{Name: "hcl-raw", Decode: hclfmt.DecodeRaw, Encode: hclfmt.Encode},
 }
 
 // Names lists the format names, in a fixed order.
@@ -74,7 +76,8 @@ func Names() []string {
 }
 
 // ByName returns the codec called name (case-insensitive; "yml" is
-// accepted for yaml, and the dialects "ini-case" and "env-raw" too). An
+// accepted for yaml, and the dialects "ini-case", "env-raw" and "hcl-raw"
+// too). An
 // unknown name is an errs.ErrInvalidArgument error listing the known ones.
 func ByName(name string) (Codec, error) {
 	n := strings.ToLower(strings.TrimSpace(name))
@@ -91,7 +94,7 @@ func ByName(name string) (Codec, error) {
 			return c, nil
 		}
 	}
-	return Codec{}, fmt.Errorf("unknown format %q (known formats: %s; dialects: ini-case, env-raw): %w", name, strings.Join(Names(), ", "), errs.ErrInvalidArgument)
+	return Codec{}, fmt.Errorf("unknown format %q (known formats: %s; dialects: ini-case, env-raw, hcl-raw): %w", name, strings.Join(Names(), ", "), errs.ErrInvalidArgument)
 }
 
 // ByExtension picks the codec from a file name's extension (.json, .yaml,

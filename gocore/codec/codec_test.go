@@ -10,7 +10,7 @@ import (
 )
 
 func TestByName(t *testing.T) {
-	for _, n := range []string{"json", "yaml", "toml", "env", "ini", "YAML", "yml", "properties", "hcl", "ini-case", "ENV-raw"} {
+	for _, n := range []string{"json", "yaml", "toml", "env", "ini", "YAML", "yml", "properties", "hcl", "ini-case", "ENV-raw", "hcl-raw"} {
 		c, err := ByName(n)
 		if err != nil || c.Decode == nil || c.Encode == nil {
 			t.Errorf("ByName(%q) = %v, %v", n, c.Name, err)

@@ -24,7 +24,8 @@
 //   - What needs evaluation (variable references such as var.region or
 //     each.key, function calls, templates with "${var.x}") is refused
 //     with a parse error naming the expression and its position: gocfg
-//     reads configuration, it does not run Terraform.
+//     reads configuration, it does not run Terraform. DecodeRaw (the
+//     dialect "hcl-raw") keeps such expressions as strings instead.
 //   - Integers beyond int64 and numbers beyond float64 are refused.
 //   - Nesting is bounded by value.MaxDepth, found from the tokens before
 //     parsing.
@@ -57,8 +58,17 @@ import (
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
-// Decode parses an HCL document.
-func Decode(data []byte) (doc *value.Doc, err error) {
+// Decode parses an HCL document; expressions that need evaluation are
+// errors.
+func Decode(data []byte) (*value.Doc, error) { return decode(data, false) }
+
+// DecodeRaw parses an HCL document, keeping each expression that needs
+// evaluation as a string of its source text: var.region reads as
+// "${var.region}", "web-${var.env}" as "web-${var.env}" (the way hcl2json
+// shows them), so Terraform modules can be read and queried.
+func DecodeRaw(data []byte) (*value.Doc, error) { return decode(data, true) }
+
+func decode(data []byte, raw bool) (doc *value.Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, textpos.ParseError(1, 1, "internal error while parsing HCL: %v", r)
@@ -74,7 +84,7 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
 		src = data[3:] // hclsyntax refuses a BOM; columns do not count it
 	}
-	d := &decoder{data: src, lines: textpos.NewLines(src), bodies: map[*value.Map]string{}, lists: map[string]bool{}}
+	d := &decoder{data: src, raw: raw, lines: textpos.NewLines(src), bodies: map[*value.Map]string{}, lists: map[string]bool{}}
 	if err := d.checkDepth(); err != nil {
 		return nil, err
 	}
@@ -98,6 +108,7 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 
 type decoder struct {
 	data      []byte
+	raw       bool // keep expressions needing evaluation as "${...}"
 	lines     *textpos.Lines
 	positions map[string]value.Pos
 	// bodies marks the maps made by a block's body (value: the block's
@@ -345,6 +356,9 @@ func (d *decoder) expr(e hclsyntax.Expression, path string) (any, error) {
 		out := value.NewMap(len(e.Items))
 		for _, it := range e.Items {
 			kv, diags := it.KeyExpr.Value(nil)
+			if diags.HasErrors() && d.raw {
+				kv, diags = cty.StringVal("${"+d.source(it.KeyExpr.Range())+"}"), nil
+			}
 			if diags.HasErrors() {
 				return nil, d.needsEval(it.KeyExpr, diags)
 			}
@@ -384,14 +398,54 @@ func (d *decoder) expr(e hclsyntax.Expression, path string) (any, error) {
 		}
 		return nil
 	})
+	if loop != nil && d.raw {
+		return d.rawExpr(e), nil
+	}
 	if loop != nil {
 		return nil, d.errAt(loop.Range().Start.Byte, "the expression %s is a loop (a for expression or %%{for}), which gocfg does not evaluate", d.text(loop.Range()))
 	}
 	v, diags := e.Value(nil)
+	if diags.HasErrors() && d.raw {
+		return d.rawExpr(e), nil
+	}
 	if diags.HasErrors() {
 		return nil, d.needsEval(e, diags)
 	}
 	return d.fromCty(v, e.Range(), 0)
+}
+
+// source is the text of r exactly as written.
+func (d *decoder) source(r hcl.Range) string {
+	if r.Start.Byte < 0 || r.End.Byte > len(d.data) || r.Start.Byte > r.End.Byte {
+		return ""
+	}
+	return string(d.data[r.Start.Byte:r.End.Byte])
+}
+
+// rawExpr is an expression needing evaluation as a string: a template's
+// literal parts decoded and its interpolations as "${...}" as written;
+// any other expression as "${" + its source + "}".
+func (d *decoder) rawExpr(e hclsyntax.Expression) string {
+	if t, ok := e.(*hclsyntax.TemplateExpr); ok {
+		var b strings.Builder
+		for _, part := range t.Parts {
+			if lit, ok := part.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && lit.Val.IsKnown() && !lit.Val.IsNull() {
+				b.WriteString(lit.Val.AsString())
+				continue
+			}
+			switch part.(type) {
+			case *hclsyntax.TemplateJoinExpr, *hclsyntax.ConditionalExpr:
+				// a %{for} or %{if} directive: the whole template as written
+				return d.source(t.Range())
+			}
+			b.WriteString("${" + d.source(part.Range()) + "}")
+		}
+		return b.String()
+	}
+	if w, ok := e.(*hclsyntax.TemplateWrapExpr); ok {
+		return "${" + d.source(w.Wrapped.Range()) + "}"
+	}
+	return "${" + d.source(e.Range()) + "}"
 }
 
 func keyString(v cty.Value) (string, error) {

@@ -229,6 +229,49 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
+// A module full of references: refused by Decode, read by DecodeRaw with
+// the expressions as "${...}" strings.
+func TestRawModule(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "module.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decode(data); err == nil || !strings.Contains(err.Error(), "the expression string needs evaluation") {
+		t.Errorf("Decode: %v", err)
+	}
+	doc, err := DecodeRaw(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := mustJSON(t, `{
+		"variable": {"env": {"type": "${string}", "default": "prod"}},
+		"locals": {"name_prefix": "app-${var.env}", "common_tags": "${merge(var.tags, { Environment = var.env })}"},
+		"resource": {"aws_s3_bucket": {"logs": {"bucket": "${local.name_prefix}-logs", "count": "${var.env == \"prod\" ? 1 : 0}", "tags": "${local.common_tags}"}}},
+		"output": {"bucket_arns": {"value": "${[for b in aws_s3_bucket.logs : b.arn]}"}}}`)
+	if got := plain(doc.Root); !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %v\nwant %v", got, want)
+	}
+	if p := doc.Positions["resource.aws_s3_bucket.logs.count"]; p != (value.Pos{Line: 13, Column: 3}) {
+		t.Errorf("position of count = %v", p)
+	}
+	b, err := Encode(doc.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeRaw(b)
+	if err != nil || !value.Equal(back.Root, doc.Root) {
+		t.Errorf("raw round trip: %v\n%s", err, b)
+	}
+	// a literal template with a directive is kept whole; keys too
+	doc, err = DecodeRaw([]byte("a = \"x%{ if var.on }y%{ endif }\"\nb = { (var.k) = 1 }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := plain(doc.Root); !reflect.DeepEqual(got, mustJSON(t, `{"a": "\"x%{ if var.on }y%{ endif }\"", "b": {"${(var.k)}": 1}}`)) {
+		t.Errorf("got %#v", got)
+	}
+}
+
 func TestEncode(t *testing.T) {
 	m := func(kv ...any) *value.Map {
 		out := value.NewMap(0)
@@ -322,7 +365,7 @@ func TestRoundTripRandom(t *testing.T) {
 }
 
 func fuzzSeeds(f *testing.F) {
-	for _, name := range []string{"main.tf", "config.hcl"} {
+	for _, name := range []string{"main.tf", "config.hcl", "module.tf"} {
 		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
 			f.Add(b)
 		}
@@ -338,10 +381,12 @@ func FuzzDecode(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		defer codectest.Watchdog(data)()
-		if _, err := Decode(data); err != nil {
-			var loc *errs.Located
-			if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) || loc.Line == 0 || strings.Contains(loc.Msg, "internal error") {
-				t.Fatalf("error is not a located parse error: %#v", err)
+		for _, dec := range []func([]byte) (*value.Doc, error){Decode, DecodeRaw} {
+			if _, err := dec(data); err != nil {
+				var loc *errs.Located
+				if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) || loc.Line == 0 || strings.Contains(loc.Msg, "internal error") {
+					t.Fatalf("error is not a located parse error: %#v", err)
+				}
 			}
 		}
 	})
@@ -351,26 +396,28 @@ func FuzzRoundTrip(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		defer codectest.Watchdog(data)()
-		d, err := Decode(data)
-		if err != nil {
-			return
-		}
-		b, err := Encode(d.Root)
-		if err != nil {
-			// top-level keys read from quoted block labels need not be
-			// identifiers; everything else must be writable
-			var loc *errs.Located
-			if errors.As(err, &loc) && strings.Contains(loc.Msg, "identifiers") {
-				return
+		for _, dec := range []func([]byte) (*value.Doc, error){Decode, DecodeRaw} {
+			d, err := dec(data)
+			if err != nil {
+				continue
 			}
-			t.Fatalf("Encode of a decoded tree: %v", err)
-		}
-		d2, err := Decode(b)
-		if err != nil {
-			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
-		}
-		if !value.Equal(d.Root, d2.Root) {
-			t.Fatalf("round trip changed the tree:\n%q\n%s", data, b)
+			b, err := Encode(d.Root)
+			if err != nil {
+				// keys read from quoted block labels need not be
+				// identifiers; everything else must be writable
+				var loc *errs.Located
+				if errors.As(err, &loc) && strings.Contains(loc.Msg, "identifiers") {
+					continue
+				}
+				t.Fatalf("Encode of a decoded tree: %v", err)
+			}
+			d2, err := dec(b)
+			if err != nil {
+				t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
+			}
+			if !value.Equal(d.Root, d2.Root) {
+				t.Fatalf("round trip changed the tree:\n%q\n%s", data, b)
+			}
 		}
 	})
 }
