@@ -83,12 +83,15 @@ var codecs = []Codec{
 //   - "env-raw" reads .env values without expanding ${VAR} references.
 //   - "hcl-raw" keeps HCL expressions that need evaluation as "${...}"
 //     strings instead of refusing them.
+//   - "properties-flat" keeps .properties keys whole ("a.b" is one key),
+//     for files where a key is both a value and a parent.
 var variants = []Codec{
 	{Name: "yaml-1.1", Decode: yamlfmt.DecodeYAML11, Encode: yamlfmt.Encode, DecodeAll: yamlfmt.DecodeAllYAML11},
 	{Name: "toml-1.0", Decode: tomlfmt.DecodeTOML10, Encode: tomlfmt.Encode},
 	{Name: "ini-case", Decode: inifmt.DecodeCase, Encode: inifmt.EncodeCase},
 	{Name: "env-raw", Decode: envfmt.DecodeRaw, Encode: envfmt.Encode},
 	{Name: "hcl-raw", Decode: hclfmt.DecodeRaw, Encode: hclfmt.Encode},
+	{Name: "properties-flat", Decode: propsfmt.DecodeFlat, Encode: propsfmt.EncodeFlat},
 }
 
 // VariantNames lists the reading modes that ByName accepts beyond Names.

@@ -19,14 +19,19 @@
 //
 //   - Keys are split at every "." into a path; "a..b" has an empty middle
 //     segment. A key that is both a value and a parent ("a=1" and
-//     "a.b=2", in either order) is a parse error naming both lines, as is
-//     a key given twice (Java keeps the last).
+//     "a.b=2", in either order) is a parse error naming both lines and the
+//     reading mode "properties-flat" (DecodeFlat), which keeps every key
+//     whole, as Java does, so such files (message bundles, Spring Boot's
+//     metadata) still load. A key given twice is an error (Java keeps the
+//     last; a silent loss here would hide a typo).
 //   - Values are strings, kept as Java reads them: trailing blanks are
 //     part of the value, nothing is expanded (${x} stays as written).
-//   - The file is read as UTF-8 (Java's Properties.load(InputStream) reads
-//     ISO-8859-1; Spring Boot reads UTF-8 when asked). A byte that is not
-//     UTF-8 is an error naming its position; a UTF-8 byte order mark is
-//     skipped. NUL may appear in values as \u0000, not as a raw byte.
+//   - The file is read as UTF-8 when it is valid UTF-8 (what Spring Boot
+//     and Java 9+ resource bundles read), and otherwise as ISO-8859-1, the
+//     encoding of Java's Properties.load(InputStream), in which every byte
+//     is a character: real files written by Java tools in Latin-1 load with
+//     the characters Java sees. A UTF-8 byte order mark is skipped. NUL may
+//     appear in values as \u0000, not as a raw byte.
 //   - Lines end at "\n", "\r\n" or a lone "\r", as in Java.
 package propsfmt
 
@@ -41,15 +46,22 @@ import (
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
-// Decode parses a .properties file into a tree of strings.
-func Decode(data []byte) (doc *value.Doc, err error) {
+// Decode parses a .properties file into a tree of strings, dotted keys
+// made into paths.
+func Decode(data []byte) (*value.Doc, error) { return decode(data, false) }
+
+// DecodeFlat parses a .properties file into one map of whole keys, as
+// Java's Properties holds them: "a.b=1" is the key "a.b".
+func DecodeFlat(data []byte) (*value.Doc, error) { return decode(data, true) }
+
+func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, textpos.InternalError("parsing properties", r)
 		}
 	}()
-	if err := textpos.CheckUTF8(data); err != nil {
-		return nil, err
+	if textpos.InvalidUTF8(data) >= 0 {
+		data = latin1ToUTF8(data)
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return nil, textpos.ParseErrorAt(data, i, "NUL byte (write \\u0000 for a NUL in a value)")
@@ -85,11 +97,46 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := set(root, key, val, keyPos, positions); err != nil {
+		if flat {
+			err = setFlat(root, key, val, keyPos, positions)
+		} else {
+			err = set(root, key, val, keyPos, positions)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 	return &value.Doc{Root: root, Positions: positions}, nil
+}
+
+// latin1ToUTF8 reads data as ISO-8859-1, where byte b is the character
+// U+00b: the decoding Java's Properties.load(InputStream) uses.
+func latin1ToUTF8(data []byte) []byte {
+	out := make([]byte, 0, len(data)+len(data)/8)
+	for _, b := range data {
+		out = utf8.AppendRune(out, rune(b))
+	}
+	return out
+}
+
+// setFlat stores val under the whole key, for DecodeFlat.
+func setFlat(root *value.Map, key, val string, at value.Pos, positions map[string]value.Pos) error {
+	if why := textpos.KeyProblem(key); why != "" {
+		return textpos.ParseError(at.Line, at.Column, "%s", why)
+	}
+	path := value.AppendPath("", key)
+	if _, exists := root.Get(key); exists {
+		first := ""
+		if p, ok := positions[path]; ok {
+			first = fmt.Sprintf(" (first on line %d)", p.Line)
+		}
+		return textpos.ParseError(at.Line, at.Column, "key %q is set twice%s", textpos.Trim(key), first)
+	}
+	root.Set(key, val)
+	if positions != nil {
+		positions[path] = at
+	}
+	return nil
 }
 
 // set stores val at the path the dotted key names.
@@ -117,7 +164,7 @@ func set(root *value.Map, key, val string, at value.Pos, positions map[string]va
 		switch {
 		case last && exists:
 			if _, isMap := old.(*value.Map); isMap {
-				return textpos.ParseError(at.Line, at.Column, "key %q is a value here and a parent of the key %q%s", textpos.Trim(key), textpos.Trim(key+"."+firstChild(old.(*value.Map))), onLine(path))
+				return textpos.ParseError(at.Line, at.Column, "key %q is a value here and a parent of the key %q%s (format \"properties-flat\" keeps dotted keys whole)", textpos.Trim(key), textpos.Trim(key+"."+firstChild(old.(*value.Map))), onLine(path))
 			}
 			return textpos.ParseError(at.Line, at.Column, "key %q is set twice (first%s)", textpos.Trim(key), onLine(path))
 		case last:
@@ -125,7 +172,7 @@ func set(root *value.Map, key, val string, at value.Pos, positions map[string]va
 		case exists:
 			sub, isMap := old.(*value.Map)
 			if !isMap {
-				return textpos.ParseError(at.Line, at.Column, "key %q makes %q a parent, but it is set to a value%s", textpos.Trim(key), textpos.Trim(strings.Join(segs[:i+1], ".")), onLine(path))
+				return textpos.ParseError(at.Line, at.Column, "key %q makes %q a parent, but it is set to a value%s (format \"properties-flat\" keeps dotted keys whole)", textpos.Trim(key), textpos.Trim(strings.Join(segs[:i+1], ".")), onLine(path))
 			}
 			m = sub
 			continue
@@ -383,7 +430,13 @@ func (p *parser) value() (string, error) {
 // back as strings. Characters outside printable ASCII are written as
 // \uXXXX escapes, so the file means the same to a Java reader that takes
 // it as ISO-8859-1.
-func Encode(root *value.Map) ([]byte, error) {
+func Encode(root *value.Map) ([]byte, error) { return encode(root, false) }
+
+// EncodeFlat writes a map of whole keys, as DecodeFlat reads them: dots
+// in keys are kept, and nested maps cannot be expressed.
+func EncodeFlat(root *value.Map) ([]byte, error) { return encode(root, true) }
+
+func encode(root *value.Map, flat bool) ([]byte, error) {
 	var buf bytes.Buffer
 	var segs []string
 	var walk func(m *value.Map, depth int) error
@@ -397,8 +450,8 @@ func Encode(root *value.Map) ([]byte, error) {
 				err = textpos.TypeError(path, "%s", why)
 				return false
 			}
-			if strings.Contains(k, ".") {
-				err = textpos.TypeError(path, "properties cannot express the key %q: a '.' in a key reads as a nesting", textpos.Trim(k))
+			if !flat && strings.Contains(k, ".") {
+				err = textpos.TypeError(path, "properties cannot express the key %q: a '.' in a key reads as a nesting (format \"properties-flat\" keeps it whole)", textpos.Trim(k))
 				return false
 			}
 			if depth+1 > value.MaxDepth {
@@ -407,6 +460,10 @@ func Encode(root *value.Map) ([]byte, error) {
 			}
 			switch v := v.(type) {
 			case *value.Map:
+				if flat {
+					err = textpos.TypeError(path, "properties-flat cannot express a nested map")
+					return false
+				}
 				if v.Len() == 0 {
 					err = textpos.TypeError(path, "properties cannot express an empty map")
 					return false

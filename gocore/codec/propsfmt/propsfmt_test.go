@@ -176,7 +176,6 @@ func TestDecodeErrors(t *testing.T) {
 		{"k=\\uDC00\\uD800\n", 1, 3, "surrogate"},
 		{"k\\u0000=1\n", 1, 1, "NUL"},
 		{"k=\x00\n", 1, 3, "NUL byte"},
-		{"k=\xff\n", 1, 3, "invalid UTF-8"},
 		{"\n  k\\\n x=\\u1\n", 3, 4, "malformed"},
 	}
 	for _, c := range cases {
@@ -348,4 +347,70 @@ func FuzzRoundTrip(f *testing.F) {
 			t.Fatalf("round trip changed the tree:\n%q\n%q", data, b)
 		}
 	})
+}
+
+// A file that is not valid UTF-8 is read as ISO-8859-1, as Java's
+// Properties.load(InputStream) reads it: "caf\xe9" is "café".
+func TestLatin1Fallback(t *testing.T) {
+	doc, err := Decode([]byte("greeting=caf\xe9\nname=ok\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := doc.Root.Get("greeting"); got != "café" {
+		t.Fatalf("greeting = %q, want %q", got, "café")
+	}
+	// Valid UTF-8 stays UTF-8 (not read twice as Latin-1).
+	doc, err = Decode([]byte("greeting=café\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := doc.Root.Get("greeting"); got != "café" {
+		t.Fatalf("greeting = %q, want %q", got, "café")
+	}
+}
+
+// properties-flat keeps keys whole, so a key that is both a value and a
+// parent loads; the nesting mode refuses it naming the flat mode.
+func TestFlatKeepsDottedKeys(t *testing.T) {
+	src := []byte("a=1\na.b=2\n# c\nx.y.z = 3\n")
+	if _, err := Decode(src); err == nil || !strings.Contains(err.Error(), "properties-flat") {
+		t.Fatalf("Decode: want an error naming properties-flat, got %v", err)
+	}
+	doc, err := DecodeFlat(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"a": "1", "a.b": "2", "x.y.z": "3"}
+	if doc.Root.Len() != len(want) {
+		t.Fatalf("got %d keys, want %d", doc.Root.Len(), len(want))
+	}
+	for k, v := range want {
+		if got, _ := doc.Root.Get(k); got != v {
+			t.Fatalf("%s = %v, want %q", k, got, v)
+		}
+	}
+	if p := doc.Positions[value.AppendPath("", "x.y.z")]; p.Line != 4 || p.Column != 1 {
+		t.Fatalf("position of x.y.z = %+v, want 4:1", p)
+	}
+	if _, err := DecodeFlat([]byte("a=1\na=2\n")); err == nil || !strings.Contains(err.Error(), "line 1") {
+		t.Fatalf("a repeated key: want an error naming line 1, got %v", err)
+	}
+	out, err := EncodeFlat(doc.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeFlat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !value.Equal(back.Root, doc.Root) {
+		t.Fatalf("round trip: %s", out)
+	}
+	nested := value.NewMap(0)
+	inner := value.NewMap(0)
+	inner.Set("b", "1")
+	nested.Set("a", inner)
+	if _, err := EncodeFlat(nested); err == nil {
+		t.Fatal("EncodeFlat of a nested map: want an error")
+	}
 }
