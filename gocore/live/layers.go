@@ -90,10 +90,10 @@ func File(path, format string, optional bool, opts layer.Options) (Layer, error)
 
 // Stored is a layer holding the latest revision of the config called name
 // in d, watched with d.Watch. A missing config is an error unless optional
-// (then the layer is skipped until the config is saved). With own, Close
-// closes d; otherwise d must stay open as long as the Live (when it is
-// closed first, the Live queues a Failed event and stops watching it).
-// Origins read "stored NAME".
+// (then the layer is skipped until the config is saved). With own, the
+// Live closes d when it is closed, or when New fails; otherwise d must
+// stay open as long as the Live (when it is closed first, the Live queues
+// a Failed event and stops watching it). Origins read "stored NAME".
 func Stored(d *db.DB, name string, optional, own bool, opts layer.Options) (Layer, error) {
 	if d == nil {
 		return Layer{}, fmt.Errorf("stored layer %q: no database: %w", name, errs.ErrInvalidArgument)

@@ -171,6 +171,7 @@ func New(layers []Layer, opts Options) (*Live, error) {
 				l.fs.w.Close()
 			}
 			l.wg.Wait()
+			l.closeOwned()
 		}
 	}()
 
@@ -293,10 +294,12 @@ func (l *Live) step(ctx context.Context, force bool) (*Event, error) {
 	if err != nil {
 		return l.reject(c, err), nil
 	}
-	if l.opts.Manual {
+	if l.opts.Manual && (len(c.Changes) > 0 || force) {
 		return l.offer(c)
 	}
-	if l.opts.Validate != nil {
+	// Values equal to those in force need no second opinion: they are put
+	// in force (the origins may have moved) without an event.
+	if l.opts.Validate != nil && !l.opts.Manual {
 		if err := validate(l.opts.Validate, c.cfg); err != nil {
 			return l.reject(c, err), nil
 		}
@@ -639,6 +642,12 @@ func (l *Live) Close() error {
 	l.mu.Unlock()
 	l.cancel()
 	l.wg.Wait()
+	return l.closeOwned()
+}
+
+// closeOwned closes the databases that Stored layers made with own hand
+// over; New does it too when it fails, so ownership always passes.
+func (l *Live) closeOwned() error {
 	var errList []error
 	for i := range l.layers {
 		if ly := &l.layers[i]; ly.kind == kindStored && ly.ownDB {

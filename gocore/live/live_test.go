@@ -800,3 +800,43 @@ func waitGoroutines(t *testing.T, n int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestSameValuesGiveNoEvent(t *testing.T) {
+	for _, manual := range []bool{false, true} {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "app.yaml")
+		write(t, p, "a: 1\nb: 2\n")
+		l := start(t, []Layer{fileLayer(t, p, false)}, Options{Manual: manual})
+		v0 := l.Config().Version()
+		// The same values, moved: put in force silently (the version and
+		// the origins move), with no event and no Pending candidate.
+		saveByRename(t, p, "# comment\nb: 2\na: 1\n")
+		deadline := time.Now().Add(patience)
+		for l.Config().Version() == v0 {
+			if time.Now().After(deadline) {
+				t.Fatal("the rebuild never came")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if h, _ := l.Config().History("a"); len(h) != 1 || h[0].Line != 3 {
+			t.Fatalf("origin of a after the move: %v", h)
+		}
+		saveByRename(t, p, "a: 5\nb: 2\n")
+		want := Applied
+		if manual {
+			want = Pending
+		}
+		ev := next(t, l, want)
+		if len(ev.Changes) != 1 || ev.Changes[0].Path != "a" {
+			t.Fatalf("manual=%v: changes %+v", manual, ev.Changes)
+		}
+		w := ev.Wire()
+		ch := w[7].([]any)[0].([]any)
+		if w[0] != want.String() || w[1] != int64(ev.Seq) || ch[0] != "changed" || ch[1] != "a" || ch[2] != int64(1) || ch[3] != int64(5) || w[8] != nil {
+			t.Fatalf("wire %v", w)
+		}
+		if o := ch[5].([]any); o[0] != int64(layer.KindFile) || o[1] != p || o[2] != int64(1) {
+			t.Fatalf("wire origin %v", o)
+		}
+	}
+}

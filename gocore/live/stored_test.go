@@ -167,3 +167,17 @@ func TestStoredLayerArguments(t *testing.T) {
 		t.Fatalf("missing required stored config: %v", err)
 	}
 }
+
+func TestNewFailingClosesOwnedDatabase(t *testing.T) {
+	d, err := db.Open("memory://", db.Options{}, wireCodec{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := Stored(d, "absent", false, true, layer.Options{})
+	if _, err := New([]Layer{stored}, Options{}); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("New: %v", err)
+	}
+	if _, err := d.Names(context.Background(), ""); !errors.Is(err, errs.ErrClosed) {
+		t.Fatalf("the owned database is still open: %v", err)
+	}
+}
