@@ -66,8 +66,9 @@
 //
 // Every outcome is queued as an Event, in order, numbered: Applied (with
 // the changes), Rejected (with the error), Pending (manual mode) and
-// Failed (a source could no longer be watched: the database was closed,
-// the file system's event queue overflowed beyond repair). Next waits for
+// Failed (a source could no longer be watched: its database was closed,
+// a directory could not be watched). When the kernel's event queue
+// overflows, every source is simply read again. Next waits for
 // the next one, with a timeout, like a database watch. The queue is
 // bounded (Options.QueueSize): when nobody reads it the oldest events are
 // dropped (never a Pending one), and the next event delivered says how

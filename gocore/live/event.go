@@ -21,8 +21,8 @@ const (
 	// Reject; Event.Candidate holds it.
 	Pending Kind = 3
 	// Failed: a source can no longer be watched (its database was closed,
-	// the file system reported an error). The configuration stays; the
-	// other sources are still watched.
+	// a directory cannot be watched, the file system reported an error).
+	// The configuration stays; the other sources are still watched.
 	Failed Kind = 4
 )
 

@@ -102,6 +102,7 @@ type Live struct {
 	wg     sync.WaitGroup
 	kick   chan struct{} // a source may have changed (capacity 1)
 	fs     *fsWatch
+	fsErr  error // the last watch failure reported (fsLoop only)
 
 	cycleMu sync.Mutex // one rebuild-and-decide at a time
 	buildMu sync.Mutex // guards caches
@@ -184,7 +185,10 @@ func New(layers []Layer, opts Options) (*Live, error) {
 	if len(files) > 0 {
 		fs, err := newFSWatch(files)
 		if err != nil {
-			return nil, fmt.Errorf("watching files: %v: %w", err, errs.ErrIO)
+			if !errors.Is(err, errs.ErrIO) {
+				err = fmt.Errorf("watching files: %v: %w", err, errs.ErrIO)
+			}
+			return nil, err
 		}
 		l.fs = fs
 	}
@@ -675,7 +679,7 @@ func (l *Live) fsLoop() {
 				continue
 			}
 			l.fs.forget(ev)
-			l.fs.sync()
+			l.resync()
 			l.poke()
 		case err, ok := <-l.fs.w.Errors:
 			if !ok {
@@ -683,13 +687,23 @@ func (l *Live) fsLoop() {
 			}
 			if overflow(err) {
 				// Events were lost: look at everything again.
-				l.fs.sync()
+				l.resync()
 				l.poke()
 				continue
 			}
 			l.fail(fmt.Errorf("watching files: %v: %w", err, errs.ErrIO))
 		}
 	}
+}
+
+// resync moves the directory watches after an event, reporting a
+// directory that cannot be watched once (until it can be again).
+func (l *Live) resync() {
+	err := l.fs.sync()
+	if err != nil && (l.fsErr == nil || err.Error() != l.fsErr.Error()) {
+		l.fail(err)
+	}
+	l.fsErr = err
 }
 
 // dbLoop turns the database's events for one stored layer into pokes.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -35,7 +38,7 @@ func (wireCodec) Decode(b []byte) (*value.Map, error) {
 }
 
 func backends(t *testing.T) map[string]func() *db.DB {
-	return map[string]func() *db.DB{
+	out := map[string]func() *db.DB{
 		"memory": func() *db.DB {
 			d, err := db.Open("memory://", db.Options{}, wireCodec{})
 			if err != nil {
@@ -50,6 +53,62 @@ func backends(t *testing.T) map[string]func() *db.DB {
 			}
 			return d
 		},
+	}
+	if _, err := os.Stat(etcdBinary); err == nil {
+		out["etcd"] = func() *db.DB {
+			url := startEtcd(t)
+			d, err := db.Open(url, db.Options{}, wireCodec{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+	} else {
+		t.Logf("etcd not measured: %s is not installed", etcdBinary)
+	}
+	return out
+}
+
+const etcdBinary = "/usr/bin/etcd"
+
+// startEtcd runs a single-node etcd on loopback ports for the test and
+// returns a URL for it, waiting until it answers.
+func startEtcd(t *testing.T) string {
+	t.Helper()
+	port := func() int {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		return ln.Addr().(*net.TCPAddr).Port
+	}
+	client := fmt.Sprintf("http://127.0.0.1:%d", port())
+	peer := fmt.Sprintf("http://127.0.0.1:%d", port())
+	cmd := exec.Command(etcdBinary, "--name", "n0", "--data-dir", filepath.Join(t.TempDir(), "etcd"),
+		"--listen-client-urls", client, "--advertise-client-urls", client,
+		"--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+		"--initial-cluster", "n0="+peer, "--initial-cluster-state", "new",
+		"--heartbeat-interval", "10", "--election-timeout", "100", "--log-level", "error")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	url := "etcd://" + strings.TrimPrefix(client, "http://") + "/live-test"
+	deadline := time.Now().Add(patience)
+	for {
+		d, err := db.Open(url, db.Options{DialTimeout: time.Second}, wireCodec{})
+		if err == nil {
+			_, err = d.Names(context.Background(), "")
+			d.Close()
+			if err == nil {
+				return url
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("etcd did not come up: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 

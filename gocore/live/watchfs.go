@@ -2,11 +2,14 @@ package live
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/gocfg/gocfg/gocore/errs"
 )
 
 // maxLinks bounds the symbolic links followed while tracing one path, as
@@ -86,15 +89,20 @@ func newFSWatch(files []string) (*fsWatch, error) {
 		return nil, err
 	}
 	f := &fsWatch{w: w, files: files, names: map[string]struct{}{}, dirs: map[string]struct{}{}}
-	f.sync()
+	if err := f.sync(); err != nil {
+		w.Close()
+		return nil, err
+	}
 	return f, nil
 }
 
 // sync traces every file layer again and moves the directory watches to
-// where the trails now lead. A directory that cannot be watched (removed
-// in between, no permission) is left out; the next event in its parent
-// brings it back.
-func (f *fsWatch) sync() {
+// where the trails now lead. A directory removed in between is left out
+// (the event of its removal comes, and the next sync looks again); one
+// that exists but cannot be watched (no permission, the system's limit
+// of watches reached) is an error naming it, since changes in it would go
+// unseen.
+func (f *fsWatch) sync() error {
 	names := map[string]struct{}{}
 	want := map[string]struct{}{}
 	for _, p := range f.files {
@@ -104,6 +112,7 @@ func (f *fsWatch) sync() {
 		}
 	}
 	f.names = names
+	var firstErr error
 	for d := range f.dirs {
 		if _, ok := want[d]; !ok {
 			_ = f.w.Remove(d) // may be gone already: the kernel dropped the watch
@@ -114,10 +123,16 @@ func (f *fsWatch) sync() {
 		if _, ok := f.dirs[d]; ok {
 			continue
 		}
-		if err := f.w.Add(d); err == nil {
+		err := f.w.Add(d)
+		switch {
+		case err == nil:
 			f.dirs[d] = struct{}{}
+		case errors.Is(err, os.ErrNotExist):
+		case firstErr == nil:
+			firstErr = fmt.Errorf("cannot watch directory %q: %v: %w", d, err, errs.ErrIO)
 		}
 	}
+	return firstErr
 }
 
 // relevant reports whether ev may change what a file layer reads: an event
