@@ -840,3 +840,32 @@ func TestSameValuesGiveNoEvent(t *testing.T) {
 		}
 	}
 }
+
+func TestWatchedDirectoryRemovedAndRecreated(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "conf")
+	p := filepath.Join(sub, "app.yaml")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, p, "v: 1\n")
+	l := start(t, []Layer{fileLayer(t, p, true)}, Options{})
+	if err := os.RemoveAll(sub); err != nil {
+		t.Fatal(err)
+	}
+	until(t, l, func(c *store.Config) bool { ok, _ := c.Contains("v"); return !ok })
+	for i := 2; i <= 3; i++ {
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		write(t, p, fmt.Sprintf("v: %d\n", i))
+		until(t, l, valueIs("v", int64(i)))
+		// The new directory is watched: an in-place edit is seen.
+		saveByRename(t, p, fmt.Sprintf("v: %d\n", i*10))
+		until(t, l, valueIs("v", int64(i*10)))
+		if err := os.RemoveAll(sub); err != nil {
+			t.Fatal(err)
+		}
+		until(t, l, func(c *store.Config) bool { ok, _ := c.Contains("v"); return !ok })
+	}
+}
