@@ -185,6 +185,12 @@ type cache struct {
 func (ly *Layer) read(ctx context.Context, c *cache) (reading, error) {
 	switch ly.kind {
 	case kindFile:
+		// Only regular files: opening a FIFO blocks until a writer comes,
+		// where no context can stop it, and Close would wait for it.
+		if fi, err := os.Stat(ly.abs); err == nil && !fi.Mode().IsRegular() {
+			return reading{mark: "n" + fi.Mode().String()}, &errs.Located{Kind: errs.ErrIO, Path: ly.name,
+				Msg: fmt.Sprintf("not a regular file (%v): a watched layer must be one", fi.Mode().Type())}
+		}
 		data, err := fileio.ReadFileContext(ctx, ly.abs)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {

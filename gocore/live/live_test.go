@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -867,5 +868,37 @@ func TestWatchedDirectoryRemovedAndRecreated(t *testing.T) {
 			t.Fatal(err)
 		}
 		until(t, l, func(c *store.Config) bool { ok, _ := c.Contains("v"); return !ok })
+	}
+}
+
+func TestNotARegularFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "app.yaml")
+	if err := syscall.Mkfifo(p, 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	if _, err := New([]Layer{fileLayer(t, p, false)}, Options{}); !errors.Is(err, errs.ErrIO) || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("a FIFO: %v", err)
+	}
+	os.Remove(p)
+	write(t, p, "a: 1\n")
+	l := start(t, []Layer{fileLayer(t, p, false)}, Options{})
+	os.Remove(p)
+	if err := os.Mkdir(p, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Removed, then a directory: one or two rejections, the last naming
+	// the directory.
+	for {
+		ev := next(t, l, Rejected)
+		if strings.Contains(ev.Err.Error(), "not a regular file") {
+			break
+		}
+	}
+	if get(t, l.Config(), "a") != int64(1) {
+		t.Fatal("the config changed")
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
