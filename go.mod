@@ -3,6 +3,7 @@ module github.com/gocfg/gocfg
 go 1.26.0
 
 require (
+	github.com/fsnotify/fsnotify v1.10.1
 	github.com/hashicorp/hcl/v2 v2.25.0
 	github.com/pelletier/go-toml/v2 v2.4.3
 	github.com/zclconf/go-cty v1.19.0
