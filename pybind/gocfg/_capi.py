@@ -336,30 +336,33 @@ def config_get(owner: Any, h: Any, p: bytes) -> Optional[bytes]:
         n = _lib.gocfg_config_get_value(h, p, len(p), buf, cap, err)
         if 0 <= n <= cap:
             return bytes(_ffi.unpack(buf, n))
-    if n == consts().E_NOT_FOUND:
-        if err[0] != _NULL:
-            _lib.gocfg_error_free(err[0])
-            err[0] = _NULL
+    if _not_found(n, err):
         return None
     _fail(n, err, owner)
+
+
+def _not_found(rc: int, err: Any) -> bool:
+    """Whether a call found nothing at its path: an answer, not an error,
+    for reads and deletes (the error record is released)."""
+    if rc != consts().E_NOT_FOUND:
+        return False
+    if err[0] != _NULL:
+        _lib.gocfg_error_free(err[0])
+        err[0] = _NULL
+    return True
 
 
 # The calls below run on every write and membership test: they reach the
 # thread's error cell inline rather than through _err() (one Python call
 # less, measured in bench/run.py's per-call rows).
 
-def config_set_str(owner: Any, h: Any, p: bytes, data: bytes) -> None:
+def config_set(owner: Any, h: Any, p: bytes, data: bytes, text: bool) -> None:
+    """Store data at p: a string's UTF-8 bytes when text, else a value in
+    the wire format."""
     c = _cells
     err = (c if c is not None else _thread_cells()).err
-    rc = _lib.gocfg_config_set(h, p, len(p), data, len(data), err)
-    if rc != 0:
-        _fail(rc, err, owner)
-
-
-def config_set_value(owner: Any, h: Any, p: bytes, data: bytes) -> None:
-    c = _cells
-    err = (c if c is not None else _thread_cells()).err
-    rc = _lib.gocfg_config_set_value(h, p, len(p), data, len(data), err)
+    fn = _lib.gocfg_config_set if text else _lib.gocfg_config_set_value
+    rc = fn(h, p, len(p), data, len(data), err)
     if rc != 0:
         _fail(rc, err, owner)
 
@@ -370,9 +373,7 @@ def config_delete(owner: Any, h: Any, p: bytes) -> bool:
     rc = _lib.gocfg_config_delete(h, p, len(p), err)
     if rc == 0:
         return True
-    if rc == consts().E_NOT_FOUND:
-        _lib.gocfg_error_free(err[0])
-        err[0] = _NULL
+    if _not_found(rc, err):
         return False
     _fail(rc, err, owner)
 

@@ -57,9 +57,9 @@ def _set(cfg: "Config", h: Any, p: bytes, value: Any) -> None:
         except UnicodeEncodeError:
             data = None  # let the wire path report the surrogate, naming the path
         if data is not None:
-            _capi.config_set_str(cfg, h, p, data)
+            _capi.config_set(cfg, h, p, data, True)
             return
-    _capi.config_set_value(cfg, h, p, encode_value(value, p.decode()))
+    _capi.config_set(cfg, h, p, encode_value(value, p.decode()), False)
 
 
 # --------------------------------------------------------------- the classes
@@ -505,7 +505,7 @@ class Config(Section, Handle):
         p = key.encode() if type(key) is str and key.isascii() else encode_path(key)
         if type(value) is str and value.isascii():
             # The most common write: an ASCII string value, as it is.
-            _config_set_str(self, h, p, value.encode())
+            _config_set(self, h, p, value.encode(), True)
             return
         _set(self, h, p, value)
 
@@ -590,7 +590,7 @@ class Config(Section, Handle):
 
 # The hot calls, as module globals (the cheapest lookup).
 _config_get = _capi.config_get
-_config_set_str = _capi.config_set_str
+_config_set = _capi.config_set
 _config_contains = _capi.config_contains
 
 
