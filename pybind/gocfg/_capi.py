@@ -81,8 +81,9 @@ class Consts:
         out = _ffi.new("gocfg_buffer *")
         err = _ffi.new("gocfg_error **")
         rc = lib.gocfg_formats(out, err)
-        if rc != 0:
-            _fail(rc, err, None)
+        if rc != 0:  # not through _fail, which needs these constants
+            lib.gocfg_error_free(err[0])
+            raise _e.InternalError(f"gocfg_formats failed with status {rc}")
         try:
             text = _ffi.unpack(out.data, out.len).decode("ascii")
         finally:
