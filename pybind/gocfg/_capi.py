@@ -112,30 +112,31 @@ def consts() -> Consts:
 
 # ------------------------------------------------------------- per thread
 
-class _Cells(threading.local):
-    """Per-thread scratch memory: an error cell every call passes, and the
-    read buffer. A call that fails leaves its error record in ``err``;
-    :func:`_fail` takes it out and frees it before anything else runs."""
-
-    def __init__(self) -> None:
-        self.err = _ffi.new("gocfg_error **")
-        self.buf = _ffi.new("char[]", SCRATCH_SIZE)
-
-
-_cells: Any = None
+# Per-thread scratch memory: the error cell every call passes, and the read
+# buffer, made on a thread's first call (_thread_cells). A call that fails
+# leaves its error record in ``err``; _fail takes it out and frees it. A
+# plain threading.local, read with try/except: a subclass (worse, one with
+# __getattr__) makes every read slower, and these reads are on every call.
+#
+# A signal handler that calls gocfg on the same thread between a call's
+# return and the reading of its result would overwrite these; guarding
+# against it costs about 50 ns a call, and the binding before this one had
+# the same window for its scratch buffer.
+_cells = threading.local()
 
 
 def _thread_cells() -> Any:
-    global _cells
-    if _cells is None:
-        _native.load()
-        _cells = _Cells()
+    _native.load()
+    _cells.err = _ffi.new("gocfg_error **")
+    _cells.buf = _ffi.new("char[]", SCRATCH_SIZE)
     return _cells
 
 
 def _err() -> Any:
-    c = _cells
-    return (c if c is not None else _thread_cells()).err
+    try:
+        return _cells.err
+    except AttributeError:
+        return _thread_cells().err
 
 
 # ------------------------------------------------------------------ errors
@@ -320,11 +321,11 @@ def never_version() -> Any:
 
 def config_get(owner: Any, h: Any, p: bytes) -> Optional[bytes]:
     """The value at path p in the wire format, or None when nothing is there."""
-    c = _cells
-    if c is None:
-        c = _thread_cells()
-    buf = c.buf
-    err = c.err
+    try:
+        buf = _cells.buf
+    except AttributeError:
+        buf = _thread_cells().buf
+    err = _cells.err
     n = _lib.gocfg_config_get_value(h, p, len(p), buf, SCRATCH_SIZE, err)
     if 0 <= n <= SCRATCH_SIZE:
         data: bytes = _ffi.unpack(buf, n)
@@ -357,11 +358,14 @@ def _not_found(rc: int, err: Any) -> bool:
 # thread's error cell inline rather than through _err() (one Python call
 # less, measured in bench/run.py's per-call rows).
 
+
 def config_set(owner: Any, h: Any, p: bytes, data: bytes, text: bool) -> None:
     """Store data at p: a string's UTF-8 bytes when text, else a value in
     the wire format."""
-    c = _cells
-    err = (c if c is not None else _thread_cells()).err
+    try:
+        err = _cells.err
+    except AttributeError:
+        err = _thread_cells().err
     fn = _lib.gocfg_config_set if text else _lib.gocfg_config_set_value
     rc = fn(h, p, len(p), data, len(data), err)
     if rc != 0:
@@ -380,8 +384,10 @@ def config_delete(owner: Any, h: Any, p: bytes) -> bool:
 
 
 def config_contains(owner: Any, h: Any, p: bytes) -> bool:
-    c = _cells
-    err = (c if c is not None else _thread_cells()).err
+    try:
+        err = _cells.err
+    except AttributeError:
+        err = _thread_cells().err
     rc: int = _lib.gocfg_config_contains(h, p, len(p), err)
     if rc < 0:
         _fail(rc, err, owner)

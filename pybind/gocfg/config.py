@@ -502,20 +502,34 @@ class Config(Section, Handle):
         h = self._h
         if h is None:
             raise self._closed_error()
-        p = key.encode() if type(key) is str and key.isascii() else encode_path(key)
-        if type(value) is str and value.isascii():
-            # The most common write: an ASCII string value, as it is.
-            _config_set(self, h, p, value.encode(), True)
-            return
+        if type(key) is str:
+            try:
+                p = key.encode()
+            except UnicodeEncodeError:
+                p = encode_path(key)  # raises with a clear message
+        else:
+            p = encode_path(key)
+        if type(value) is str:
+            # The most common write: a string value, as it is.
+            try:
+                v = value.encode()
+            except UnicodeEncodeError:
+                pass  # the wire path reports the surrogate, naming the path
+            else:
+                _config_set(self, h, p, v, True)
+                return
         _set(self, h, p, value)
 
     def __contains__(self, key: object) -> bool:
         h = self._h
         if h is None:
             raise self._closed_error()
-        if type(key) is str and key.isascii():
-            return _config_contains(self, h, key.encode())
-        if not isinstance(key, (str, tuple)):
+        if type(key) is str:
+            try:
+                return _config_contains(self, h, key.encode())
+            except UnicodeEncodeError:
+                pass  # encode_path raises with a clear message
+        elif not isinstance(key, (str, tuple)):
             return False  # as a dict of str keys answers
         return _config_contains(self, h, encode_path(key))
 
