@@ -476,13 +476,10 @@ class Config(Section, Handle):
                 pass
         else:
             cache = self._cache = (version, {})
-        if type(key) is str:
-            try:
-                p = key.encode()
-            except UnicodeEncodeError:
-                p = encode_path(key)  # raises with a clear message
-        else:
-            p = encode_path(key)
+        try:
+            p = key.encode() if type(key) is str else encode_path(key)
+        except UnicodeEncodeError:
+            p = encode_path(key)  # raises with a clear message
         data = _config_get(self, h, p)
         if data is None:
             raise KeyNotFoundError(key)
@@ -502,13 +499,10 @@ class Config(Section, Handle):
         h = self._h
         if h is None:
             raise self._closed_error()
-        if type(key) is str:
-            try:
-                p = key.encode()
-            except UnicodeEncodeError:
-                p = encode_path(key)  # raises with a clear message
-        else:
-            p = encode_path(key)
+        try:
+            p = key.encode() if type(key) is str else encode_path(key)
+        except UnicodeEncodeError:
+            p = encode_path(key)  # raises with a clear message
         if type(value) is str:
             # The most common write: a string value, as it is.
             try:
