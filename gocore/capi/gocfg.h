@@ -147,6 +147,18 @@ typedef struct gocfg_db_event {
     int deleted;           /* 1 for a delete, 0 for a save */
 } gocfg_db_event;
 
+/*
+ * Limits and path syntax, for C callers and bindings that check arguments
+ * before a call (the library checks them again). The path characters are
+ * byte values: '.' separates segments; a segment holding a separator, a
+ * quote, an escape or nothing is written between quotes, with the quote
+ * and the escape inside it preceded by the escape ('\\').
+ */
+#define GOCFG_MAX_DEPTH 1000        /* maps and lists nest at most this deep */
+#define GOCFG_PATH_SEPARATOR 46     /* '.' */
+#define GOCFG_PATH_QUOTE 34         /* '"' */
+#define GOCFG_PATH_ESCAPE 92        /* '\\' */
+
 /* Flags for gocfg_config_save. */
 enum gocfg_save_flags {
     GOCFG_SAVE_PRIVATE = 1 /* create the file with mode 0600 */
@@ -216,6 +228,18 @@ void gocfg_error_free(gocfg_error *err);
  * hand out (or already freed) are no-ops.
  */
 void gocfg_buffer_free(gocfg_buffer *buf);
+
+/*
+ * Lists the formats the library reads and writes, in *out (release with
+ * gocfg_buffer_free): one line per format, ending in '\n', of fields
+ * separated by one space: the format's name ("yaml"), then the other names
+ * the format arguments accept for it ("yml"), then the file extensions that
+ * select it, each starting with '.' (".yaml .yml"). Names and extensions
+ * are lower case ASCII; the calls that take a format accept any case. A
+ * file named ".env", or ".env.<anything>", is an env file too. Returns
+ * GOCFG_OK, or GOCFG_E_INVALID_ARGUMENT when out is NULL.
+ */
+int gocfg_formats(gocfg_buffer *out, gocfg_error **err);
 
 /* ----------------------------------------------------------- cancellation */
 
