@@ -154,7 +154,7 @@ def test_origin_kinds_are_the_documented_ones():
 def test_format_list_agrees_with_the_library(tmp_path):
     formats = _capi.consts().formats
     assert list(formats) == list(_args.formats())
-    assert set(formats) == {"json", "yaml", "toml", "env", "ini"}
+    assert set(formats) == {"json", "yaml", "toml", "env", "ini", "jsonc", "properties", "hcl"}
     with gocfg.Config({"k": "v"}) as cfg:
         for name, exts in formats.items():
             assert exts and all(e.startswith(".") for e in exts)
