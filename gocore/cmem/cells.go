@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/gocfg/gocfg/gocore/errs"
 )
 
 // Cells hands out 64-bit change counters in C-readable memory: a binding
@@ -22,13 +24,18 @@ type Cells struct {
 
 const slabCells = 1024
 
-// NewCells takes its slabs from arena (blocks that are never freed).
+// NewCells takes its slabs from arena (blocks that are never freed); with
+// a nil arena, New fails with an error.
 func NewCells(arena *Arena) *Cells { return &Cells{arena: arena} }
 
 // New returns a cell holding a value never seen before.
 func (c *Cells) New() (*uint64, error) {
 	c.mu.Lock()
 	if len(c.free) == 0 {
+		if c.arena == nil {
+			c.mu.Unlock()
+			return nil, fmt.Errorf("no memory for change counters: %w", errs.ErrInternal)
+		}
 		p, err := c.arena.Alloc(slabCells * 8)
 		if err != nil {
 			c.mu.Unlock()
