@@ -107,9 +107,12 @@ func panicSite() (export, where string) {
 	for {
 		f, more := frames.Next()
 		fn := f.Function
+		// "main.gocfg_x" in the library, "<import path>.gocfg_x" in tests.
+		name := fn[strings.LastIndex(fn, "/")+1:]
+		name = name[strings.Index(name, ".")+1:]
 		switch {
-		case strings.HasPrefix(fn, "main.gocfg_") && export == "":
-			export = strings.TrimPrefix(fn, "main.")
+		case strings.HasPrefix(name, "gocfg_") && !strings.Contains(name, "."):
+			export = name
 		case where == "" && !strings.HasPrefix(fn, "runtime."):
 			where = fmt.Sprintf("%s:%d", trimPath(f.File), f.Line)
 		}

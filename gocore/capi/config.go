@@ -193,7 +193,9 @@ func gocfg_config_set(h C.uintptr_t, path *C.char, pathLen C.size_t, val *C.char
 		if err != nil {
 			return err
 		}
-		return c.Set(p, v)
+		err = c.Set(p, v)
+		testHookChanged(p)
+		return err
 	})
 }
 
