@@ -115,15 +115,7 @@ func gocfg_config_free(h C.uintptr_t) {
 
 //export gocfg_config_set_value
 func gocfg_config_set_value(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, errOut **C.gocfg_error) C.int {
-	return status(errOut, changes(h), func() error {
-		c, p, err := atPath(h, path, pathLen, true)
-		if err != nil {
-			return err
-		}
-		v, err := decodeValue(data, dataLen, p)
-		if err != nil {
-			return err
-		}
+	return changeWith(h, path, pathLen, data, dataLen, errOut, func(c *store.Config, p string, v any) error {
 		return c.Set(p, v)
 	})
 }
@@ -145,6 +137,19 @@ func gocfg_config_get_value(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *
 
 //export gocfg_config_merge
 func gocfg_config_merge(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, errOut **C.gocfg_error) C.int {
+	return changeWith(h, path, pathLen, data, dataLen, errOut, func(c *store.Config, p string, v any) error {
+		m, err := asMap(v, "merge needs")
+		if err != nil {
+			return err
+		}
+		return c.Merge(p, m)
+	})
+}
+
+// changeWith is the shape of the exports that change a config at a path
+// with a wire-encoded value.
+func changeWith(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, errOut **C.gocfg_error,
+	apply func(c *store.Config, p string, v any) error) C.int {
 	return status(errOut, changes(h), func() error {
 		c, p, err := atPath(h, path, pathLen, true)
 		if err != nil {
@@ -154,11 +159,7 @@ func gocfg_config_merge(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.c
 		if err != nil {
 			return err
 		}
-		m, err := asMap(v, "merge needs")
-		if err != nil {
-			return err
-		}
-		return c.Merge(p, m)
+		return apply(c, p, v)
 	})
 }
 

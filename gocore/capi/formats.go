@@ -8,11 +8,14 @@ package main
 import "C"
 
 import (
+	"context"
+
 	"github.com/gocfg/gocfg/gocore/codec"
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/fileio"
 	"github.com/gocfg/gocfg/gocore/load"
 	"github.com/gocfg/gocfg/gocore/store"
+	"github.com/gocfg/gocfg/gocore/value"
 )
 
 // fileArgs copies a file name, borrows a format name (empty: from the
@@ -45,21 +48,15 @@ func textArgs(doc *C.char, docLen C.size_t, format *C.char, formatLen C.size_t) 
 	return []byte(t), c, err
 }
 
-//export gocfg_config_load
-func gocfg_config_load(file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, cancel C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error) C.int {
+// newConfigFrom is the shape of load and loads: parse a document under
+// the call's cancel handle into a new config.
+func newConfigFrom(cancel C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error, parse func(context.Context) (*value.Doc, error)) C.int {
 	return status(errOut, reads, func() error {
 		ctx, err := callContext(cancel)
 		if err != nil {
 			return err
 		}
-		name, c, err := fileArgs(file, fileLen, format, formatLen)
-		if err != nil {
-			return err
-		}
-		if err := nonNull(out, "out"); err != nil {
-			return err
-		}
-		doc, err := load.File(ctx, c, name)
+		doc, err := parse(ctx)
 		if err != nil {
 			return err
 		}
@@ -67,26 +64,41 @@ func gocfg_config_load(file *C.char, fileLen C.size_t, format *C.char, formatLen
 	})
 }
 
+//export gocfg_config_load
+func gocfg_config_load(file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, cancel C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return newConfigFrom(cancel, out, errOut, func(ctx context.Context) (*value.Doc, error) {
+		name, c, err := fileArgs(file, fileLen, format, formatLen)
+		if err == nil {
+			err = nonNull(out, "out")
+		}
+		if err != nil {
+			return nil, err
+		}
+		return load.File(ctx, c, name)
+	})
+}
+
 //export gocfg_config_loads
 func gocfg_config_loads(doc *C.char, docLen C.size_t, format *C.char, formatLen C.size_t, cancel C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error) C.int {
-	return status(errOut, reads, func() error {
-		ctx, err := callContext(cancel)
-		if err != nil {
-			return err
-		}
+	return newConfigFrom(cancel, out, errOut, func(ctx context.Context) (*value.Doc, error) {
 		data, c, err := textArgs(doc, docLen, format, formatLen)
+		if err == nil {
+			err = nonNull(out, "out")
+		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := nonNull(out, "out"); err != nil {
-			return err
-		}
-		d, err := load.Decode(ctx, c, data, "")
-		if err != nil {
-			return err
-		}
-		return newConfigHandle(store.NewFrom(d.Root), out)
+		return load.Decode(ctx, c, data, "")
 	})
+}
+
+// encodeConfig writes the config h names in a format.
+func encodeConfig(h C.uintptr_t, c codec.Codec) ([]byte, error) {
+	cfg, err := lookupConfig(h)
+	if err != nil {
+		return nil, err
+	}
+	return load.Encode(cfg, c)
 }
 
 //export gocfg_config_dump
@@ -100,11 +112,7 @@ func gocfg_config_dump(h C.uintptr_t, format *C.char, formatLen C.size_t, out *C
 		if err != nil {
 			return err
 		}
-		cfg, err := lookupConfig(h)
-		if err != nil {
-			return err
-		}
-		b, err := load.Encode(cfg, c)
+		b, err := encodeConfig(h, c)
 		if err != nil {
 			return err
 		}
@@ -119,11 +127,7 @@ func gocfg_config_save(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.
 		if err != nil {
 			return err
 		}
-		cfg, err := lookupConfig(h)
-		if err != nil {
-			return err
-		}
-		b, err := load.Encode(cfg, c)
+		b, err := encodeConfig(h, c)
 		if err != nil {
 			return errs.InFile(name, err)
 		}

@@ -114,10 +114,5 @@ func exerciseLayerExports(goroutines, iterations int) error {
 	if err := <-errc; err != nil {
 		return err
 	}
-	var st C.gocfg_stats
-	gocfg_stats_get(&st)
-	if st.live_handles != 0 || st.outstanding_buffers != 0 || st.outstanding_errors != 0 {
-		return fmt.Errorf("leaked: %d handles, %d buffers, %d errors", st.live_handles, st.outstanding_buffers, st.outstanding_errors)
-	}
-	return nil
+	return leaks()
 }
