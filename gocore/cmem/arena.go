@@ -40,19 +40,30 @@ const (
 const align = 16
 
 // Arena is safe for concurrent use.
+//
+// Bookkeeping is per block and per edge page: a page in the interior of a
+// block belongs to that block alone, so only a block's first and last pages
+// are counted (they may hold other blocks too), and a large block costs two
+// map updates and one madvise, not one per page.
 type Arena struct {
-	mu       sync.Mutex
-	mem      []byte
-	page     int
-	next     int           // offset of the next block
-	wrapped  bool          // next has been back to the front at least once
-	live     map[int]int   // offset of each live block -> its size
-	pageLive map[int]int32 // page index -> live blocks on it (absent: 0)
-	bytes    int           // bytes in live blocks
+	mu      sync.Mutex
+	mem     []byte
+	page    int
+	next    int              // offset of the next block
+	wrapped bool             // next has been back to the front at least once
+	live    map[int]int      // offset of each live block -> its size
+	edges   map[int]edgePage // first or last pages of live blocks
+	bytes   int              // bytes in live blocks
 }
 
-// New reserves about size bytes of address space (at least MinReserve;
-// less than asked when the system refuses).
+// edgePage is a page that is the first or last page of live blocks.
+type edgePage struct {
+	blocks int32 // live blocks that start or end on it
+	end    int   // the furthest end of the blocks that start on it (never lowered)
+}
+
+// New reserves about size bytes of address space (at least MinReserve,
+// unless less was asked for; less than asked when the system refuses).
 func New(size int) (*Arena, error) {
 	page := os.Getpagesize()
 	for {
@@ -63,7 +74,7 @@ func New(size int) (*Arena, error) {
 		mem, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE,
 			syscall.MAP_PRIVATE|syscall.MAP_ANON|syscall.MAP_NORESERVE)
 		if err == nil {
-			return &Arena{mem: mem, page: page, live: map[int]int{}, pageLive: map[int]int32{}}, nil
+			return &Arena{mem: mem, page: page, live: map[int]int{}, edges: map[int]edgePage{}}, nil
 		}
 		if size/2 < MinReserve {
 			return nil, fmt.Errorf("reserving %d bytes of address space: %v: %w", size, err, errs.ErrInternal)
@@ -86,8 +97,15 @@ func (a *Arena) Alloc(n int) (unsafe.Pointer, error) {
 	}
 	a.live[off] = n
 	a.bytes += n
-	for p := off / a.page; p <= (off+n-1)/a.page; p++ {
-		a.pageLive[p]++
+	first, last := off/a.page, (off+n-1)/a.page
+	e := a.edges[first]
+	e.blocks++
+	e.end = max(e.end, off+n)
+	a.edges[first] = e
+	if last != first {
+		e = a.edges[last]
+		e.blocks++
+		a.edges[last] = e
 	}
 	return unsafe.Pointer(&a.mem[off]), nil
 }
@@ -105,23 +123,26 @@ func (a *Arena) place(n int) (int, bool) {
 			a.next, a.wrapped, restarted = 0, true, true
 			continue
 		}
-		// Pages the block enters for the first time in this pass must
-		// hold no live block of an earlier pass. Before the first wrap
-		// every page past the bump pointer is untouched.
+		// Before the first wrap every page past the bump pointer is
+		// untouched. After it, the pages the block enters must hold no
+		// live block of the earlier pass; a busy page is skipped together
+		// with the blocks that start on it. The bump pointer never lands
+		// inside a live block: it reaches every block's first page before
+		// its interior, and jumps over it from there.
 		if a.wrapped {
 			first := off / a.page
 			if a.next > 0 && (a.next-1)/a.page == first {
 				first++ // the page being filled: its blocks are this pass's
 			}
-			busy := -1
-			for p := (off + n - 1) / a.page; p >= first; p-- {
-				if a.pageLive[p] > 0 {
-					busy = p
+			skip := -1
+			for p := first; p <= (off+n-1)/a.page; p++ {
+				if e, busy := a.edges[p]; busy {
+					skip = max((p+1)*a.page, e.end)
 					break
 				}
 			}
-			if busy >= 0 {
-				a.leave((busy + 1) * a.page)
+			if skip >= 0 {
+				a.leave(min(skip, len(a.mem)))
 				continue
 			}
 		}
@@ -130,24 +151,28 @@ func (a *Arena) place(n int) (int, bool) {
 	}
 }
 
-// leave moves the bump pointer to to, returning to the system the pages
-// it leaves behind that hold no live block.
+// leave moves the bump pointer to to. The page it was filling goes back to
+// the system if no live block is left on it.
 func (a *Arena) leave(to int) {
 	if a.next > 0 {
-		from := (a.next - 1) / a.page
-		for p := from; p < to/a.page && p*a.page < len(a.mem); p++ {
-			if a.pageLive[p] == 0 {
-				a.release(p)
+		cur := (a.next - 1) / a.page
+		if to == 0 || (to-1)/a.page != cur {
+			// The page holding next-1 is the last page of the last block
+			// placed, so it is an edge page while that block lives.
+			if _, busy := a.edges[cur]; !busy {
+				a.release(cur, cur+1)
 			}
 		}
 	}
 	a.next = to
 }
 
-// release gives page p's memory back to the system; its address stays
-// reserved, and reads as zeros if touched again.
-func (a *Arena) release(p int) {
-	_ = syscall.Madvise(a.mem[p*a.page:(p+1)*a.page], syscall.MADV_DONTNEED)
+// release gives pages [from, to) back to the system; their addresses stay
+// reserved, and read as zeros if touched again.
+func (a *Arena) release(from, to int) {
+	if from < to {
+		_ = syscall.Madvise(a.mem[from*a.page:to*a.page], syscall.MADV_DONTNEED)
+	}
 }
 
 // offset returns p's offset in the arena, or false when p is not in it.
@@ -182,15 +207,27 @@ func (a *Arena) Free(p unsafe.Pointer) (n int, ok bool) {
 	if a.next > 0 {
 		current = (a.next - 1) / a.page
 	}
-	for pg := off / a.page; pg <= (off+n-1)/a.page; pg++ {
-		if a.pageLive[pg]--; a.pageLive[pg] == 0 {
-			delete(a.pageLive, pg)
-			if pg != current {
-				a.release(pg)
-			}
-		}
+	first, last := off/a.page, (off+n-1)/a.page
+	a.release(first+1, last) // the interior was this block's alone
+	a.unedge(first, current)
+	if last != first {
+		a.unedge(last, current)
 	}
 	return n, true
+}
+
+// unedge drops one block from edge page p, releasing the page when it was
+// the last and the bump pointer is not filling it.
+func (a *Arena) unedge(p, current int) {
+	e := a.edges[p]
+	if e.blocks--; e.blocks > 0 {
+		a.edges[p] = e
+		return
+	}
+	delete(a.edges, p)
+	if p != current {
+		a.release(p, p+1)
+	}
 }
 
 // Size returns the size of the live block at p, or false.

@@ -131,3 +131,42 @@ func TestCellsNeverRepeatAValue(t *testing.T) {
 		t.Fatalf("recycled cell %p value %d, previous owner saw %d", again, *again, seen)
 	}
 }
+
+// A live block spanning several pages survives wraps: its interior pages
+// are not counted one by one, so the arena must jump over it as a whole.
+func TestWrapJumpsOverLargeLiveBlocks(t *testing.T) {
+	page := os.Getpagesize()
+	a := newTestArena(t, 16)
+	small, _ := a.Alloc(100)
+	big, err := a.Alloc(3*page + 500) // starts mid-page, ends mid-page
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := Bytes(big, 3*page+500)
+	for i := range fill {
+		fill[i] = 0xAB
+	}
+	a.Free(small)
+	for round := 0; round < 200; round++ {
+		p, err := a.Alloc(page/2 + round%700)
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		s := Bytes(p, page/2+round%700)
+		for i := range s {
+			s[i] = 0x11
+		}
+		a.Free(p)
+	}
+	if !a.wrapped {
+		t.Fatal("the test never made the arena wrap")
+	}
+	for i, b := range fill {
+		if b != 0xAB {
+			t.Fatalf("byte %d of the live block overwritten", i)
+		}
+	}
+	if n, ok := a.Free(big); !ok || n != 3*page+500 {
+		t.Fatal("the live block was lost")
+	}
+}
