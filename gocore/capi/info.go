@@ -8,8 +8,6 @@ package main
 import "C"
 
 import (
-	"strings"
-
 	"github.com/gocfg/gocfg/gocore/codec"
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -25,33 +23,6 @@ const _ = uint(C.GOCFG_PATH_SEPARATOR-'.') + uint('.'-C.GOCFG_PATH_SEPARATOR) +
 	uint(C.GOCFG_PATH_ESCAPE-'\\') + uint('\\'-C.GOCFG_PATH_ESCAPE)
 
 //export gocfg_formats
-func gocfg_formats(out *C.gocfg_buffer, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, putBuffer(out, []byte(formatTable())))
-}
-
-// formatTable lists the codec registry in the shape gocfg.h documents: a
-// line per format, its name, the other names codec.ByName takes for it (an
-// extension without its dot, such as "yml"), then its extensions.
-func formatTable() string {
-	var b strings.Builder
-	for _, name := range codec.Names() {
-		c, err := codec.ByName(name)
-		if err != nil {
-			continue // Names and ByName come from one table: cannot happen
-		}
-		b.WriteString(name)
-		for _, ext := range c.Extensions {
-			alias := strings.TrimPrefix(ext, ".")
-			if other, err := codec.ByName(alias); alias != name && err == nil && other.Name == name {
-				b.WriteString(" " + alias)
-			}
-		}
-		for _, ext := range c.Extensions {
-			b.WriteString(" " + ext)
-		}
-		b.WriteByte('\n')
-	}
-	return b.String()
+func gocfg_formats(out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error { return putBuffer(out, []byte(codec.Table())) })
 }

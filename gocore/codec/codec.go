@@ -174,3 +174,25 @@ func ByExtension(path string) (Codec, error) {
 	return Codec{}, fmt.Errorf("cannot tell the format of %q from its name (known extensions: .json .jsonc .yaml .yml .toml .env .ini .cfg .editorconfig .properties .hcl .tf .tfvars): pass format= (one of %s): %w",
 		path, strings.Join(Names(), ", "), errs.ErrInvalidArgument)
 }
+
+// Table lists the formats for the C ABI's gocfg_formats, in the shape
+// gocfg.h documents: a line per format, its name, the other names ByName
+// takes for it (an extension without its dot, such as "yml"), then its
+// extensions, separated by single spaces.
+func Table() string {
+	var b strings.Builder
+	for _, c := range codecs {
+		b.WriteString(c.Name)
+		for _, ext := range c.Extensions {
+			alias := strings.TrimPrefix(ext, ".")
+			if other, err := ByName(alias); alias != c.Name && err == nil && other.Name == c.Name {
+				b.WriteString(" " + alias)
+			}
+		}
+		for _, ext := range c.Extensions {
+			b.WriteString(" " + ext)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

@@ -17,8 +17,8 @@
 package layer
 
 import (
-	"errors"
 	"fmt"
+	"github.com/gocfg/gocfg/gocore/errs"
 )
 
 // Kind says what sort of layer set a value.
@@ -81,4 +81,4 @@ func (o Origin) String() string {
 
 // ErrInterpolation is the kind of every error a ${...} reference gives: a
 // cycle, a missing key or variable, a malformed reference.
-var ErrInterpolation = errors.New("interpolation error")
+var ErrInterpolation = errs.ErrInterpolation

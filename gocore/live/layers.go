@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/gocfg/gocfg/gocore/codec"
 	"github.com/gocfg/gocfg/gocore/db"
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/fileio"
 	"github.com/gocfg/gocfg/gocore/layer"
+	"github.com/gocfg/gocfg/gocore/load"
 	"github.com/gocfg/gocfg/gocore/store"
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -119,7 +119,7 @@ func Map(kind layer.Kind, name string, m *value.Map, opts layer.Options) (Layer,
 		return Layer{}, err
 	}
 	doc := &value.Doc{Root: m}
-	if err := checkDoc(doc); err != nil {
+	if err := load.CheckStrings(doc); err != nil {
 		return Layer{}, err
 	}
 	return Layer{kind: kindFixed, opts: opts, doc: doc, src: layer.Source{Kind: kind, Name: name}}, nil
@@ -143,7 +143,7 @@ func Text(text []byte, format, name string, opts layer.Options) (Layer, error) {
 	}
 	doc, err := c.Decode(text)
 	if err == nil {
-		err = checkDoc(doc)
+		err = load.CheckStrings(doc)
 	}
 	if err != nil {
 		return Layer{}, inFile(name, err)
@@ -208,7 +208,7 @@ func (ly *Layer) read(ctx context.Context, c *cache) (reading, error) {
 		}
 		doc, err := ly.codec.Decode(data)
 		if err == nil {
-			err = checkDoc(doc)
+			err = load.CheckStrings(doc)
 		}
 		if err != nil {
 			return reading{mark: mark}, inFile(ly.name, err)
@@ -231,7 +231,7 @@ func (ly *Layer) read(ctx context.Context, c *cache) (reading, error) {
 			return reading{mark: mark, doc: c.doc}, nil
 		}
 		doc := &value.Doc{Root: m}
-		if err := checkDoc(doc); err != nil {
+		if err := load.CheckStrings(doc); err != nil {
 			return reading{mark: mark}, fmt.Errorf("stored config %q revision %d: %w", ly.dbName, rev, err)
 		}
 		c.mark, c.doc = mark, doc
@@ -294,48 +294,4 @@ func inFile(file string, err error) error {
 	}
 	located.Path = file
 	return &located
-}
-
-// checkDoc holds a decoded document to the rule every stored string
-// follows: valid UTF-8 without NUL, in keys and values alike. A refused
-// string is a parse error at its position when the codec recorded one.
-func checkDoc(doc *value.Doc) error {
-	var walk func(v any, path string, depth int) error
-	walk = func(v any, path string, depth int) error {
-		if depth > value.MaxDepth {
-			return &errs.Located{Kind: errs.ErrParse, Msg: fmt.Sprintf("the document nests more than %d levels deep", value.MaxDepth)}
-		}
-		switch v := v.(type) {
-		case string:
-			if err := store.CheckText("string", v); err != nil {
-				return atPath(doc, path, err)
-			}
-		case []any:
-			for i, item := range v {
-				if err := walk(item, value.AppendPath(path, fmt.Sprint(i)), depth+1); err != nil {
-					return err
-				}
-			}
-		case *value.Map:
-			var err error
-			v.Range(func(k string, item any) bool {
-				p := value.AppendPath(path, k)
-				if err = store.CheckKey(k); err != nil {
-					err = atPath(doc, p, err)
-					return false
-				}
-				err = walk(item, p, depth+1)
-				return err == nil
-			})
-			return err
-		}
-		return nil
-	}
-	return walk(doc.Root, "", 0)
-}
-
-func atPath(doc *value.Doc, path string, err error) error {
-	pos := doc.Positions[path]
-	return &errs.Located{Kind: errs.ErrParse, Line: pos.Line, Column: pos.Column,
-		Msg: fmt.Sprintf("at %s: %v", path, strings.TrimSuffix(err.Error(), ": "+errs.ErrInvalidArgument.Error()))}
 }
