@@ -191,11 +191,11 @@ func gocfg_config_set(h C.uintptr_t, path *C.char, pathLen C.size_t, val *C.char
 		if err != nil {
 			return err
 		}
-		v, err := text(val, valLen, "value")
+		v, err := borrowData(val, valLen, "value")
 		if err != nil {
 			return err
 		}
-		err = c.Set(p, v)
+		err = c.Set(p, strings.Clone(v))
 		testHookChanged(p)
 		return err
 	})

@@ -12,9 +12,10 @@ to the inputs where parsers most often lose data quietly:
   y_ cases read it) the last value wins at the first key's place; keys
   that only look alike (case, quoting) are both kept; INI keys are
   compared case-folded, as configparser compares them;
-- NUL characters (escaped or raw) in strings and keys: always a ParseError
-  (no gocfg string may hold NUL, since strings cross into C), never a string
-  cut short at the NUL;
+- NUL characters: an escaped NUL in a string value is kept as a character
+  of the value (strings cross the C ABI with their lengths); a NUL in a key,
+  or a raw NUL byte where the format does not allow one, is a ParseError,
+  never a string cut short at the NUL;
 - integers beyond 64 bits: kept exactly in JSON and YAML (as Python's
   json module keeps them), a ParseError in TOML (whose integers are 64-bit),
   never a rounded float or a wrapped value; .env and INI values are text
@@ -201,9 +202,9 @@ def test_duplicate_keys(fmt: str, text: str, want: Expected) -> None:
 NUL = r"NUL|control character"
 NULS = {
     "json": [
-        ('{"a": "x\\u0000y"}', Refused(NUL)),
-        ('{"a": "\\u0000"}', Refused(NUL)),
-        ('{"a": ["ok", {"b": "x\\u0000"}]}', Refused(NUL)),
+        ('{"a": "x\\u0000y"}', {"a": "x\0y"}),  # an escaped NUL is a character of the value
+        ('{"a": "\\u0000"}', {"a": "\0"}),
+        ('{"a": ["ok", {"b": "x\\u0000"}]}', {"a": ["ok", {"b": "x\0"}]}),
         ('{"x\\u0000y": 1}', Refused(NUL)),
         ('{"a": "x\x00y"}', Refused(NUL)),
         ('{"x\x00y": 1}', Refused(NUL)),
@@ -211,12 +212,12 @@ NULS = {
         ('{"a": "x\\\\u0000y"}', {"a": "x\\u0000y"}),  # an escaped backslash: no NUL, kept as text
     ],
     "yaml": [
-        ('a: "x\\0y"\n', Refused(NUL)),
-        ('a: "x\\x00y"\n', Refused(NUL)),
-        ('a: "x\\u0000y"\n', Refused(NUL)),
-        ('a: "x\\U00000000y"\n', Refused(NUL)),
+        ('a: "x\\0y"\n', {"a": "x\0y"}),
+        ('a: "x\\x00y"\n', {"a": "x\0y"}),
+        ('a: "x\\u0000y"\n', {"a": "x\0y"}),
+        ('a: "x\\U00000000y"\n', {"a": "x\0y"}),
         ('"x\\0y": 1\n', Refused(NUL)),
-        ('a: [ok, "\\0"]\n', Refused(NUL)),
+        ('a: [ok, "\\0"]\n', {"a": ["ok", "\0"]}),
         ("a: x\x00y\n", Refused(NUL)),
         ("a: 'x\x00y'\n", Refused(NUL)),
         ("a: |\n  x\x00y\n", Refused(NUL)),
@@ -225,11 +226,11 @@ NULS = {
         ("a: 'x\\0y'\n", {"a": "x\\0y"}),
     ],
     "toml": [
-        ('a = "x\\u0000y"\n', Refused(NUL)),
-        ('a = "x\\U00000000y"\n', Refused(NUL)),
-        ('a = "x\\x00y"\n', Refused(NUL)),
+        ('a = "x\\u0000y"\n', {"a": "x\0y"}),
+        ('a = "x\\U00000000y"\n', {"a": "x\0y"}),
+        ('a = "x\\x00y"\n', {"a": "x\0y"}),  # TOML 1.1's \x escape
         ('"x\\u0000y" = 1\n', Refused(NUL)),
-        ('a = ["ok", "\\u0000"]\n', Refused(NUL)),
+        ('a = ["ok", "\\u0000"]\n', {"a": ["ok", "\0"]}),
         ('a = "x\x00y"\n', Refused(NUL)),
         ("a = 'x\x00y'\n", Refused(NUL)),
         ('a = """x\x00y"""\n', Refused(NUL)),
@@ -398,7 +399,7 @@ def test_python_keys_with_nul_are_refused() -> None:
 
 
 BOUNDARY = {"max": INT64_MAX, "min": INT64_MIN, "l": [INT64_MAX, INT64_MIN], "m": {"n": INT64_MIN},
-            "s": str(10**30), "e": "", "em": {}, "el": []}
+            "s": str(10**30), "e": "", "em": {}, "el": [], "nul": "a\0b"}
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml", "toml"])
