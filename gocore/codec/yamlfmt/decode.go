@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v4/plugin/loaderlimits"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
+	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -58,7 +59,9 @@ const MaxAliasNodes = 1_000_000
 //   - Aliases may produce at most MaxAliasNodes values in all (see above),
 //     and an alias that contains itself is refused.
 //   - Nesting deeper than value.MaxDepth is refused; the library itself
-//     stops at that depth while scanning, before any deep recursion.
+//     stops at that depth while scanning, before any deep recursion (it
+//     counts block and flow levels apart, so a mix of both, or a "- " list
+//     under its key, is caught after scanning, by the conversion).
 //   - A %YAML 1.1 or 1.2 directive is accepted (other 1.x versions too);
 //     unknown directives are ignored, as YAML says.
 //   - A stream of more than one document is refused: DecodeAll reads
@@ -114,8 +117,12 @@ func decode(data []byte, yaml11 bool) (doc *value.Doc, err error) {
 	}()
 	if len(data) >= chunkMin {
 		c := newConverter(len(data), yaml11)
-		if m, ok := c.decodeChunked(data); ok {
+		m, err := c.decodeChunked(data)
+		if err == nil {
 			return &value.Doc{Root: m, Positions: c.positions}, nil
+		}
+		if err != errStepAside {
+			return nil, err
 		}
 	}
 	roots, err := loadDocs(data, false)
@@ -186,7 +193,7 @@ func loadDocs(data []byte, all bool) ([]*yaml.Node, error) {
 		}
 	}
 	l, err := yaml.NewLoader(bytes.NewReader(data), yaml.WithPlugin(
-		loaderlimits.New(loaderlimits.DepthValue(value.MaxDepth+1), loaderlimits.AliasNone())))
+		loaderlimits.New(loaderlimits.DepthValue(value.MaxDepth), loaderlimits.AliasNone())))
 	if err != nil {
 		return nil, textpos.ParseError(0, 0, "yaml: %v", err)
 	}
@@ -222,6 +229,13 @@ func loadError(err error, data []byte) error {
 	var le *yaml.LoadError
 	if errors.As(err, &le) {
 		msg := le.Message
+		if strings.HasPrefix(msg, "exceeded max depth of") {
+			// The library counts the levels of block and of flow
+			// collections each against value.MaxDepth; a document it
+			// stops is refused by the conversion too, so it says so in
+			// the conversion's words.
+			return textpos.ParseError(le.Mark.Line, le.Mark.Column, "%s", depthMsg)
+		}
 		if le.ContextMsg != "" {
 			msg = le.ContextMsg + ": " + msg
 		}
@@ -233,6 +247,15 @@ func loadError(err error, data []byte) error {
 		return textpos.ParseError(le.Mark.Line, le.Mark.Column, "yaml: %s", msg)
 	}
 	return textpos.ParseError(0, 0, "yaml: %v", err)
+}
+
+// depthMsg is the message of every nesting error, the library's included.
+var depthMsg = fmt.Sprintf("nesting deeper than %d levels", value.MaxDepth)
+
+// isDepthError reports whether err is a nesting error.
+func isDepthError(err error) bool {
+	var le *errs.Located
+	return errors.As(err, &le) && le.Msg == depthMsg
 }
 
 func hasUTF16BOM(data []byte) bool {
@@ -363,12 +386,12 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 		return v, err
 	case yaml.MappingNode:
 		if depth > value.MaxDepth {
-			return nil, errAt(n, "nesting deeper than %d levels", value.MaxDepth)
+			return nil, errAt(n, "%s", depthMsg)
 		}
 		return c.mapping(n, path, depth)
 	case yaml.SequenceNode:
 		if depth > value.MaxDepth {
-			return nil, errAt(n, "nesting deeper than %d levels", value.MaxDepth)
+			return nil, errAt(n, "%s", depthMsg)
 		}
 		out := make([]any, 0, len(n.Content))
 		for i, item := range n.Content {
