@@ -42,7 +42,20 @@ import (
 // nesting deeper than value.MaxDepth, counting tables, dotted keys, arrays
 // and inline tables alike.
 func Decode(data []byte) (doc *value.Doc, err error) {
-	return decode(data, false)
+	return decode(data, false, true)
+}
+
+// DecodeLean is Decode that records no positions while converting, for a
+// plain load that keeps no provenance; the Doc's Locate decodes again
+// with them when an error found later must be placed (Doc.Position).
+// Parse errors are placed exactly either way.
+func DecodeLean(data []byte) (*value.Doc, error) {
+	return decode(data, false, false)
+}
+
+// DecodeTOML10Lean is DecodeTOML10 without positions, as DecodeLean.
+func DecodeTOML10Lean(data []byte) (*value.Doc, error) {
+	return decode(data, true, false)
 }
 
 // DecodeTOML10 is Decode that holds the document to TOML 1.0.0: what TOML
@@ -51,10 +64,10 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 // to check that a file reads with a TOML 1.0 reader, such as Python's
 // tomllib before 3.14; the tree is the same as Decode's.
 func DecodeTOML10(data []byte) (*value.Doc, error) {
-	return decode(data, true)
+	return decode(data, true, true)
 }
 
-func decode(data []byte, v10 bool) (doc *value.Doc, err error) {
+func decode(data []byte, v10, withPositions bool) (doc *value.Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, textpos.InternalError("parsing TOML", r)
@@ -73,14 +86,24 @@ func decode(data []byte, v10 bool) (doc *value.Doc, err error) {
 		return nil, err
 	}
 	b := builder{data: data, lines: textpos.NewLines(data), kinds: make(map[*value.Map]map[string]kind), v10: v10}
-	if len(data) <= textpos.MaxPositionsSize {
+	if withPositions && len(data) <= textpos.MaxPositionsSize {
 		b.positions = make(map[string]value.Pos)
 	}
 	root, err := b.build()
 	if err != nil {
 		return nil, err
 	}
-	return &value.Doc{Root: root, Positions: b.positions}, nil
+	doc = &value.Doc{Root: root, Positions: b.positions}
+	if !withPositions && len(data) <= textpos.MaxPositionsSize {
+		doc.Locate = func() map[string]value.Pos {
+			d, _ := decode(data, v10, true)
+			if d == nil {
+				return nil
+			}
+			return d.Positions
+		}
+	}
+	return doc, nil
 }
 
 // kind is what a key of a table was made by; it decides what may follow.
@@ -140,6 +163,23 @@ func (b *builder) setKind(m *value.Map, key string, k kind) {
 
 func (b *builder) pos(r unstable.Range) (int, int) {
 	return b.lines.Pos(int(r.Offset))
+}
+
+// sub extends a path by a key. Paths serve only positions: without them
+// no string is built per value.
+func (b *builder) sub(path, key string) string {
+	if b.positions == nil {
+		return ""
+	}
+	return value.AppendPath(path, key)
+}
+
+// subIndex extends a path by a list index, as sub.
+func (b *builder) subIndex(path string, i int) string {
+	if b.positions == nil {
+		return ""
+	}
+	return value.AppendPath(path, strconv.Itoa(i))
 }
 
 func (b *builder) record(path string, r unstable.Range) {
@@ -231,7 +271,7 @@ func (b *builder) through(t table, k *unstable.Node) (table, error) {
 	if t.depth+1 > value.MaxDepth {
 		return t, b.errAt(k.Raw, "nesting deeper than %d levels", value.MaxDepth)
 	}
-	path := value.AppendPath(t.path, key)
+	path := b.sub(t.path, key)
 	switch kd := b.kindOf(t.m, key); kd {
 	case 0:
 		m := value.NewMap(0)
@@ -256,7 +296,7 @@ func (b *builder) through(t table, k *unstable.Node) (table, error) {
 		if !ok {
 			return t, b.mismatch(k.Raw, "array of tables "+strconv.Quote(key))
 		}
-		return table{m: m, path: value.AppendPath(path, strconv.Itoa(len(l)-1)), depth: t.depth + 2}, nil
+		return table{m: m, path: b.subIndex(path, len(l)-1), depth: t.depth + 2}, nil
 	default:
 		return t, b.errAt(k.Raw, "toml: key %s already exists as %s", key, kd)
 	}
@@ -282,7 +322,7 @@ func (b *builder) header(root table, e *unstable.Node, array bool) (table, error
 	if err != nil {
 		return t, err
 	}
-	path := value.AppendPath(t.path, key)
+	path := b.sub(t.path, key)
 	kd := b.kindOf(t.m, key)
 	if !array {
 		if t.depth+1 > value.MaxDepth {
@@ -327,7 +367,7 @@ func (b *builder) header(root table, e *unstable.Node, array bool) (table, error
 		return t, b.errAt(k.Raw, "toml: key %s already exists as %s, not an array of tables", key, kd)
 	}
 	m := value.NewMap(0)
-	itemPath := value.AppendPath(path, strconv.Itoa(len(l)))
+	itemPath := b.subIndex(path, len(l))
 	t.m.Set(key, append(l, m))
 	b.record(itemPath, keys[0].Raw) // go-toml leaves the header's own Raw unset
 	return table{m: m, path: itemPath, depth: t.depth + 2}, nil
@@ -347,7 +387,7 @@ func (b *builder) keyValue(t table, e *unstable.Node) error {
 		if err != nil {
 			return err
 		}
-		path := value.AppendPath(t.path, key)
+		path := b.sub(t.path, key)
 		kd := b.kindOf(t.m, key)
 		if i == last {
 			if kd != 0 {
@@ -400,7 +440,7 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 			if c.Kind == unstable.Comment {
 				continue
 			}
-			p := value.AppendPath(path, strconv.Itoa(len(out)))
+			p := b.subIndex(path, len(out))
 			b.record(p, c.Raw)
 			v, err := b.value(c, p, depth+1)
 			if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"math"
-	"strconv"
 
 	yaml "go.yaml.in/yaml/v4"
 
@@ -308,7 +307,7 @@ func (ch *chunker) block(lo, hi, k int, path string, depth int, seq bool) (any, 
 				if _, dup := m.Get(key); dup {
 					return nil, errStepAside
 				}
-				p := value.AppendPath(path, key)
+				p := ch.c.sub(path, key)
 				ch.c.lineOff, ch.c.colOff = e, k
 				ch.c.record(p, kn)
 				ch.chain = append(ch.chain, int32(e))
@@ -421,7 +420,7 @@ func (ch *chunker) piece(lo, hi, k int, path string, depth int, seq bool, m *val
 			return errStepAside
 		}
 		for _, item := range root.Content {
-			p := value.AppendPath(path, strconv.Itoa(len(*list)))
+			p := c.subIndex(path, len(*list))
 			c.record(p, item)
 			v, err := c.convert(item, p, depth+1)
 			if err != nil {

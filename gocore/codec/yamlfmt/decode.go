@@ -71,7 +71,20 @@ const MaxAliasNodes = 1_000_000
 // are the library's (1-based, columns counted in characters). A recovered
 // panic is an errs.ErrInternal error.
 func Decode(data []byte) (doc *value.Doc, err error) {
-	return decode(data, false)
+	return decode(data, false, true)
+}
+
+// DecodeLean is Decode that records no positions while converting, for a
+// plain load that keeps no provenance; the Doc's Locate decodes again
+// with them when an error found later must be placed (Doc.Position).
+// Parse errors are placed exactly either way.
+func DecodeLean(data []byte) (*value.Doc, error) {
+	return decode(data, false, false)
+}
+
+// DecodeYAML11Lean is DecodeYAML11 without positions, as DecodeLean.
+func DecodeYAML11Lean(data []byte) (*value.Doc, error) {
+	return decode(data, true, false)
 }
 
 // DecodeYAML11 is Decode with plain scalars resolved by YAML 1.1's types,
@@ -83,7 +96,7 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 // text whatever they would resolve to ("on:" is the key "on"). Everything
 // else is as in Decode.
 func DecodeYAML11(data []byte) (*value.Doc, error) {
-	return decode(data, true)
+	return decode(data, true, true)
 }
 
 // DecodeAll reads every document of a YAML stream, whatever its root: a
@@ -101,22 +114,33 @@ func DecodeAllYAML11(data []byte) ([]value.AnyDoc, error) {
 	return decodeAll(data, true)
 }
 
-func newConverter(size int, yaml11 bool) *converter {
+func newConverter(size int, yaml11, withPositions bool) *converter {
 	c := &converter{budget: MaxAliasNodes, yaml11: yaml11}
-	if size <= textpos.MaxPositionsSize {
+	if withPositions && size <= textpos.MaxPositionsSize {
 		c.positions = make(map[string]value.Pos)
 	}
 	return c
 }
 
-func decode(data []byte, yaml11 bool) (doc *value.Doc, err error) {
+func decode(data []byte, yaml11, withPositions bool) (doc *value.Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, textpos.InternalError("parsing YAML", r)
 		}
 	}()
+	defer func() {
+		if doc != nil && !withPositions && len(data) <= textpos.MaxPositionsSize {
+			doc.Locate = func() map[string]value.Pos {
+				d, _ := decode(data, yaml11, true)
+				if d == nil {
+					return nil
+				}
+				return d.Positions
+			}
+		}
+	}()
 	if len(data) >= chunkMin {
-		c := newConverter(len(data), yaml11)
+		c := newConverter(len(data), yaml11, withPositions)
 		m, err := c.decodeChunked(data)
 		if err == nil {
 			return &value.Doc{Root: m, Positions: c.positions}, nil
@@ -129,7 +153,7 @@ func decode(data []byte, yaml11 bool) (doc *value.Doc, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newConverter(len(data), yaml11)
+	c := newConverter(len(data), yaml11, withPositions)
 	m := value.NewMap(0)
 	if len(roots) > 0 && roots[0] != nil && !c.isNull(roots[0]) {
 		root := roots[0]
@@ -159,7 +183,7 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newConverter(len(data), yaml11)
+	c := newConverter(len(data), yaml11, true)
 	withPositions := c.positions != nil
 	docs = make([]value.AnyDoc, 0, len(roots))
 	for _, root := range roots {
@@ -351,6 +375,23 @@ func kindName(n *yaml.Node) string {
 	return "node"
 }
 
+// sub extends a path by a key. Paths serve only positions: without them
+// no string is built per value.
+func (c *converter) sub(path, key string) string {
+	if c.positions == nil {
+		return ""
+	}
+	return value.AppendPath(path, key)
+}
+
+// subIndex extends a path by a list index, as sub.
+func (c *converter) subIndex(path string, i int) string {
+	if c.positions == nil {
+		return ""
+	}
+	return value.AppendPath(path, strconv.Itoa(i))
+}
+
 func (c *converter) record(path string, n *yaml.Node) {
 	if c.positions != nil && c.inAlias == 0 && n.Line > 0 {
 		c.positions[path] = value.Pos{Line: n.Line + c.lineOff, Column: n.Column + c.colOff}
@@ -395,7 +436,7 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 		}
 		out := make([]any, 0, len(n.Content))
 		for i, item := range n.Content {
-			p := value.AppendPath(path, strconv.Itoa(i))
+			p := c.subIndex(path, i)
 			c.record(p, item)
 			v, err := c.convert(item, p, depth+1)
 			if err != nil {
@@ -464,7 +505,7 @@ func (c *converter) mapping(n *yaml.Node, path string, depth int) (*value.Map, e
 				return nil, errAt(kn, "duplicate key %q in one mapping", textpos.Trim(k))
 			}
 		}
-		p := value.AppendPath(path, k)
+		p := c.sub(path, k)
 		c.record(p, kn)
 		v, err := c.convert(vn, p, depth+1)
 		if err != nil {
@@ -505,7 +546,7 @@ func (c *converter) merge(m *value.Map, explicit map[string]bool, src *yaml.Node
 				return true
 			}
 			m.Set(k, x)
-			c.record(value.AppendPath(path, k), s)
+			c.record(c.sub(path, k), s)
 			return true
 		})
 		if ferr != nil {
