@@ -175,6 +175,7 @@ type parser struct {
 	i         int
 	rootOff   int
 	positions map[string]value.Pos
+	budget    textpos.PathBudget
 
 	// Position tracking: JSON puts newlines only between tokens, so the
 	// line is counted while skipping whitespace; the column is advanced
@@ -186,7 +187,7 @@ type parser struct {
 }
 
 func newParser(data []byte, withPositions bool) *parser {
-	p := &parser{data: data, src: data, line: 1, colNum: 1}
+	p := &parser{data: data, src: data, line: 1, colNum: 1, budget: textpos.NewPathBudget(len(data))}
 	if withPositions {
 		p.positions = make(map[string]value.Pos)
 	}
@@ -232,6 +233,22 @@ func (p *parser) skipSpace() {
 		}
 	}
 	p.i = i
+}
+
+// sub builds the path of a value for its position, within the budget
+// (see textpos.PathBudget): past it, positions are dropped for good.
+func (p *parser) sub(parent, seg string) string {
+	path := value.AppendPath(parent, seg)
+	if !p.budget.Spend(len(path)) {
+		p.positions = nil
+	}
+	return path
+}
+
+func (p *parser) setPos(path string, pos value.Pos) {
+	if p.positions != nil {
+		p.positions[path] = pos
+	}
 }
 
 func (p *parser) record(path string, off int) {
@@ -345,8 +362,8 @@ func (p *parser) value() (any, error) {
 					return nil, err
 				}
 				if p.positions != nil {
-					path = value.AppendPath(top.path, top.key)
-					p.positions[path] = keyPos
+					path = p.sub(top.path, top.key)
+					p.setPos(path, keyPos)
 				}
 				continue
 			}
@@ -357,7 +374,7 @@ func (p *parser) value() (any, error) {
 				break
 			}
 			if p.positions != nil {
-				path = value.AppendPath(top.path, "0")
+				path = p.sub(top.path, "0")
 				p.record(path, p.i)
 			}
 			continue
@@ -422,11 +439,11 @@ func (p *parser) value() (any, error) {
 				// string is built per value.
 				if p.positions != nil {
 					if top.m != nil {
-						path = value.AppendPath(top.path, top.key)
+						path = p.sub(top.path, top.key)
 					} else {
-						path = value.AppendPath(top.path, strconv.Itoa(len(top.list)))
+						path = p.sub(top.path, strconv.Itoa(len(top.list)))
 					}
-					p.positions[path] = itemPos
+					p.setPos(path, itemPos)
 				}
 				break
 			}

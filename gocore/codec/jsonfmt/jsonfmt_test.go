@@ -2,6 +2,7 @@ package jsonfmt
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand"
 	"os"
@@ -319,4 +320,29 @@ func TestOneLongLine(t *testing.T) {
 	if p := d.Positions["é.199999.k"]; p.Line != 1 || p.Column != 8+199999*11 {
 		t.Errorf("position %v", p)
 	}
+}
+
+// TestPathBudget: long keys nested deep over many values made a 200 KB
+// document build a gigabyte of paths for its positions.
+func TestPathBudget(t *testing.T) {
+	var b strings.Builder
+	k := strings.Repeat("k", 1000)
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, "{%q:", k)
+	}
+	b.WriteString("[")
+	for i := 0; i < 10000; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("1")
+	}
+	b.WriteString("]" + strings.Repeat("}", 100))
+	codectest.CheckPathBudget(t, []byte(b.String()), func(data []byte) (int, error) {
+		doc, err := Decode(data)
+		if err != nil {
+			return 0, err
+		}
+		return len(doc.Positions), nil
+	})
 }

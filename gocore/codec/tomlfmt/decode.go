@@ -85,7 +85,7 @@ func decode(data []byte, v10, withPositions bool) (doc *value.Doc, err error) {
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}
-	b := builder{data: data, lines: textpos.NewLines(data), kinds: make(map[*value.Map]map[string]kind), v10: v10}
+	b := builder{data: data, lines: textpos.NewLines(data), kinds: make(map[*value.Map]map[string]kind), v10: v10, pathBudget: textpos.NewPathBudget(len(data))}
 	if withPositions && len(data) <= textpos.MaxPositionsSize {
 		b.positions = make(map[string]value.Pos)
 	}
@@ -135,10 +135,12 @@ type builder struct {
 	data      []byte
 	lines     *textpos.Lines
 	positions map[string]value.Pos
-	kinds     map[*value.Map]map[string]kind
-	p         unstable.Parser
-	v10       bool // TOML 1.0.0 only (toml10.go)
-	inInline  int  // > 0 while converting an inline table (v10 scans the outermost)
+	// pathBudget bounds the bytes of paths positions may cost.
+	pathBudget textpos.PathBudget
+	kinds      map[*value.Map]map[string]kind
+	p          unstable.Parser
+	v10        bool // TOML 1.0.0 only (toml10.go)
+	inInline   int  // > 0 while converting an inline table (v10 scans the outermost)
 }
 
 // table is where key/values currently land.
@@ -171,15 +173,16 @@ func (b *builder) sub(path, key string) string {
 	if b.positions == nil {
 		return ""
 	}
-	return value.AppendPath(path, key)
+	p := value.AppendPath(path, key)
+	if !b.pathBudget.Spend(len(p)) {
+		b.positions = nil // see textpos.PathBudget
+	}
+	return p
 }
 
 // subIndex extends a path by a list index, as sub.
 func (b *builder) subIndex(path string, i int) string {
-	if b.positions == nil {
-		return ""
-	}
-	return value.AppendPath(path, strconv.Itoa(i))
+	return b.sub(path, strconv.Itoa(i))
 }
 
 func (b *builder) record(path string, r unstable.Range) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/codectest"
+	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -48,7 +49,7 @@ func checkChunked(t *testing.T, data []byte, target int) bool {
 	old := chunkTarget
 	chunkTarget = target
 	defer func() { chunkTarget = old }()
-	c := &converter{budget: MaxAliasNodes, positions: map[string]value.Pos{}}
+	c := &converter{budget: MaxAliasNodes, positions: map[string]value.Pos{}, pathBudget: textpos.NewPathBudget(len(data))}
 	var m *value.Map
 	var cerr error
 	func() {

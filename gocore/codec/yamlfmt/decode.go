@@ -115,7 +115,7 @@ func DecodeAllYAML11(data []byte) ([]value.AnyDoc, error) {
 }
 
 func newConverter(size int, yaml11, withPositions bool) *converter {
-	c := &converter{budget: MaxAliasNodes, yaml11: yaml11}
+	c := &converter{budget: MaxAliasNodes, yaml11: yaml11, pathBudget: textpos.NewPathBudget(size)}
 	if withPositions && size <= textpos.MaxPositionsSize {
 		c.positions = make(map[string]value.Pos)
 	}
@@ -351,7 +351,8 @@ func isDocEnd(line []byte) bool {
 }
 
 type converter struct {
-	positions map[string]value.Pos
+	positions  map[string]value.Pos
+	pathBudget textpos.PathBudget // bytes of paths positions may still cost
 	// lineOff and colOff shift node positions when a piece of a large
 	// document is parsed on its own (see chunked.go).
 	lineOff, colOff int
@@ -381,15 +382,16 @@ func (c *converter) sub(path, key string) string {
 	if c.positions == nil {
 		return ""
 	}
-	return value.AppendPath(path, key)
+	p := value.AppendPath(path, key)
+	if !c.pathBudget.Spend(len(p)) {
+		c.positions = nil // see textpos.PathBudget
+	}
+	return p
 }
 
 // subIndex extends a path by a list index, as sub.
 func (c *converter) subIndex(path string, i int) string {
-	if c.positions == nil {
-		return ""
-	}
-	return value.AppendPath(path, strconv.Itoa(i))
+	return c.sub(path, strconv.Itoa(i))
 }
 
 func (c *converter) record(path string, n *yaml.Node) {
