@@ -652,8 +652,19 @@ func (p *parser) number() (any, error) {
 			return nil, p.errAt(start, "invalid number: expected a digit in the exponent")
 		}
 	}
-	text := string(d[start:i])
 	p.i = i
+	if !isFloat && i-intStart <= 18 {
+		// Fits an int64 whatever the digits: no string to parse from.
+		var n int64
+		for _, c := range d[intStart:i] {
+			n = n*10 + int64(c-'0')
+		}
+		if d[start] == '-' {
+			n = -n
+		}
+		return n, nil
+	}
+	text := string(d[start:i])
 	if !isFloat {
 		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
 			return n, nil

@@ -346,3 +346,30 @@ func TestPathBudget(t *testing.T) {
 		return len(doc.Positions), nil
 	})
 }
+
+// TestIntegerDigits crosses the 18-digit fast path's edge.
+func TestIntegerDigits(t *testing.T) {
+	for text, want := range map[string]any{
+		"0": int64(0), "-0": int64(0), "7": int64(7), "-42": int64(-42),
+		"123456789012345678":   int64(123456789012345678),
+		"-123456789012345678":  int64(-123456789012345678),
+		"1234567890123456789":  int64(1234567890123456789),
+		"-9223372036854775808": int64(-9223372036854775808),
+		"9223372036854775807":  int64(9223372036854775807),
+	} {
+		doc, err := Decode([]byte(`{"n": ` + text + `}`))
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		if got, _ := doc.Root.Get("n"); got != want {
+			t.Errorf("%s read as %#v", text, got)
+		}
+	}
+	doc, err := Decode([]byte(`{"n": 9223372036854775808}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := doc.Root.Get("n"); fmt.Sprint(got) != "9223372036854775808" {
+		t.Errorf("beyond int64: %#v", got)
+	}
+}
