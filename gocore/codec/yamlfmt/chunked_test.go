@@ -264,6 +264,11 @@ func TestChunkedDeep(t *testing.T) {
 				} else if !sameTree(doc.Root, whole.Root) || fmt.Sprint(doc.Positions) != fmt.Sprint(whole.Positions) {
 					t.Fatalf("%d bytes: the trees differ", len(data))
 				}
+				// Without positions, the same answer.
+				lean, lerr := DecodeLean(data)
+				if fmt.Sprint(lerr) != fmt.Sprint(err) || (err == nil && !sameTree(lean.Root, doc.Root)) {
+					t.Fatalf("%d bytes: DecodeLean differs (%v)", len(data), lerr)
+				}
 				if size > chunkMin {
 					c := &converter{budget: MaxAliasNodes}
 					_, cerr := c.decodeChunked(data)
