@@ -228,6 +228,12 @@ func compactSeq(i int) string {
 // decode's, the same tree or the same error at the same position, and the
 // piecewise path answers a too-deep chain itself instead of stepping aside.
 func TestChunkedDeep(t *testing.T) {
+	// The threshold and the pieces are scaled down (from 4 MiB and 1 MiB)
+	// to keep the test quick under the race detector; the deep chains
+	// themselves take up to 600 KB.
+	oldMin, oldTarget := chunkMin, chunkTarget
+	chunkMin, chunkTarget = 1<<20, 256<<10
+	defer func() { chunkMin, chunkTarget = oldMin, oldTarget }()
 	for _, tc := range []struct {
 		name   string
 		depth  int
