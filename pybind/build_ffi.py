@@ -3,7 +3,9 @@
 The declarations come from the public C header, so the header stays the
 single source of truth for the C ABI. cffi's parser does not run the C
 preprocessor, so the header is written to be usable after a simple filter:
-drop preprocessor lines and the ``extern "C"`` guard that only C++ sees.
+drop preprocessor lines and the ``extern "C"`` guard that only C++ sees,
+but keep the header's integer constants (``#define GOCFG_NAME 123``), which
+cffi then exposes as ``lib.GOCFG_NAME`` like the enum values.
 """
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = os.path.join(ROOT, "gocore", "capi", "gocfg.h")
 # setup.py builds the Go library here before the extension is linked.
 GOLIB_DIR = os.path.join(ROOT, "build", "golib")
+
+
+_INT_DEFINE = re.compile(r"#define\s+GOCFG_\w+\s+-?\d+\b")
 
 
 def cdef_from_header(text: str) -> str:
@@ -32,6 +37,8 @@ def cdef_from_header(text: str) -> str:
                 in_cplusplus = False
             continue
         if stripped.startswith("#"):
+            if _INT_DEFINE.match(stripped):
+                out.append(stripped)
             continue
         out.append(line)
     cdef = "\n".join(out)

@@ -8,8 +8,8 @@ package main
 import "C"
 
 import (
-	"errors"
 	"fmt"
+	"math/big"
 	"strings"
 	"unsafe"
 
@@ -20,172 +20,160 @@ import (
 	"github.com/gocfg/gocfg/gocore/wire"
 )
 
-// configCall is the shape shared by the exports that act on one config
-// at one path: it finds the config, borrows the path, and runs f.
-func configCall(h C.uintptr_t, path *C.char, pathLen C.size_t, f func(c *store.Config, path string) error) error {
-	c, err := lookupConfig(uintptr(h))
+// atPath finds the config and borrows the path, for the exports that act
+// at one path. keep copies the path, for changes: the store may keep its
+// segments as keys, and the caller's memory is ours only during the call.
+func atPath(h C.uintptr_t, path *C.char, pathLen C.size_t, keep bool) (*store.Config, string, error) {
+	c, err := lookupConfig(h)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	p, err := borrow(path, pathLen, "path")
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	testHook(p)
-	// A copy, because the store may keep the path's segments as keys and
-	// the caller's memory is ours only for the duration of the call.
-	return f(c, strings.Clone(p))
+	if keep {
+		p = strings.Clone(p)
+	}
+	return c, p, nil
 }
 
-// report turns an error (or nil) into the status an export returns.
-func report(errOut **C.gocfg_error, err error) C.int {
-	if err != nil {
-		return fail(errOut, err)
-	}
-	return C.GOCFG_OK
-}
-
-// within makes an error found inside a value name the full path: the
-// decoder only knows where it was inside the value being set.
-func within(path string, err error) error {
-	var loc *errs.Located
-	if path == "" || !errors.As(err, &loc) {
-		return err
-	}
-	inner := *loc
-	if inner.Path == "" {
-		inner.Path = path
-	} else {
-		inner.Path = path + "." + inner.Path
-	}
-	return &inner
-}
-
-// configRead is configCall for calls that only read: the path is used
-// in place, without a copy.
-func configRead(h C.uintptr_t, path *C.char, pathLen C.size_t, f func(c *store.Config, path string) error) error {
-	c, err := lookupConfig(uintptr(h))
+// view runs f on the value at path, read in place.
+func view(h C.uintptr_t, path *C.char, pathLen C.size_t, f func(p string, v any) error) error {
+	c, p, err := atPath(h, path, pathLen, false)
 	if err != nil {
 		return err
 	}
-	p, err := borrow(path, pathLen, "path")
-	if err != nil {
-		return err
-	}
-	testHook(p)
-	return f(c, p)
+	return c.View(p, func(v any) error { return f(p, v) })
 }
 
-// putValue writes v's wire encoding into the caller's buffer and returns
-// its length (the needed capacity when it does not fit).
-func putValue(v any, buf *C.char, bufCap C.size_t) (C.int64_t, error) {
-	var small [64]byte
-	b, ok := wire.AppendScalar(small[:0], v)
+// decodeValue reads a wire-encoded value from C memory (wire.Decode copies
+// what it keeps); an error inside it names its full path.
+func decodeValue(data *C.char, dataLen C.size_t, path string) (any, error) {
+	raw, err := borrowData(data, dataLen, "data")
+	if err != nil {
+		return nil, err
+	}
+	v, err := wire.Decode(unsafe.Slice(unsafe.StringData(raw), len(raw)))
+	return v, errs.Within(path, err)
+}
+
+func asMap(v any, what string) (*value.Map, error) {
+	m, ok := v.(*value.Map)
 	if !ok {
-		if _, isMap := v.(*value.Map); isMap {
-			b = []byte{'.'} // a map is announced, not copied: see the header
-		} else {
-			var err error
-			if b, err = wire.Encode(v); err != nil {
-				return 0, err
-			}
-		}
+		return nil, fmt.Errorf("%s a map, not a %s: %w", what, value.TypeName(v), errs.ErrTypeMismatch)
 	}
-	if len(b) <= int(bufCap) {
+	return m, nil
+}
+
+// copyOut copies b into the caller's buffer when it fits and returns its
+// length (the capacity needed when it does not).
+func copyOut(b []byte, buf *C.char, bufCap C.size_t) (int, error) {
+	if len(b) <= int(bufCap) && len(b) > 0 {
 		if buf == nil {
 			return 0, fmt.Errorf("buf is NULL with capacity %d: %w", uint64(bufCap), errs.ErrInvalidArgument)
 		}
 		copy(unsafe.Slice((*byte)(unsafe.Pointer(buf)), len(b)), b)
 	}
-	return C.int64_t(len(b)), nil
+	return len(b), nil
 }
 
-func newConfigHandle(c *store.Config) C.uintptr_t {
-	return C.uintptr_t(handles.Add(kindConfig, newConfigObj(c)))
+// encodeValue is v's wire encoding for a read; a map is announced, not
+// copied (see the header).
+func encodeValue(v any, small []byte) ([]byte, error) {
+	if b, ok := wire.AppendScalar(small, v); ok {
+		return b, nil
+	}
+	if _, isMap := v.(*value.Map); isMap {
+		return []byte{'.'}, nil
+	}
+	return wire.Encode(v)
+}
+
+func zeroSep(items []string) []byte {
+	var b []byte
+	for _, s := range items {
+		b = append(b, s...)
+		b = append(b, 0)
+	}
+	return b
 }
 
 //export gocfg_config_new
-func gocfg_config_new(out *C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	if out == nil {
-		return fail(errOut, fmt.Errorf("out is NULL: %w", errs.ErrInvalidArgument))
-	}
-	*out = newConfigHandle(store.New())
-	return C.GOCFG_OK
+func gocfg_config_new(out *C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error { return newConfigHandle(store.New(), out) })
 }
 
 //export gocfg_config_free
 func gocfg_config_free(h C.uintptr_t) {
-	defer func() { _ = recover() }() // nothing to report to: a free cannot fail
-	if obj, ok := handles.Remove(registry.Handle(h), kindConfig); ok {
-		releaseCell(obj.(*configObj).cell)
-	}
+	release(func() {
+		if obj, ok := handles.Remove(registry.Handle(h), kindConfig); ok {
+			cells.Release(obj.(*configObj).cell)
+		}
+	})
 }
 
 //export gocfg_config_set_value
-func gocfg_config_set_value(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, configCall(h, path, pathLen, func(c *store.Config, p string) error {
-		raw, err := borrow(data, dataLen, "data")
-		if err != nil {
-			return err
-		}
-		v, err := wire.Decode(unsafe.Slice(unsafe.StringData(raw), len(raw)))
-		if err != nil {
-			return within(p, err)
-		}
+func gocfg_config_set_value(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, errOut **C.gocfg_error) C.int {
+	return changeWith(h, path, pathLen, data, dataLen, errOut, func(c *store.Config, p string, v any) error {
 		return c.Set(p, v)
-	}))
+	})
 }
 
 //export gocfg_config_get_value
-func gocfg_config_get_value(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *C.char, bufCap C.size_t, errOut **C.gocfg_error) (result C.int64_t) {
-	defer recoverPanic(&result, errOut)
-	begin(errOut)
-	var n C.int64_t
-	err := configRead(h, path, pathLen, func(c *store.Config, p string) error {
-		return c.View(p, func(v any) (err error) {
-			n, err = putValue(v, buf, bufCap)
+func gocfg_config_get_value(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *C.char, bufCap C.size_t, errOut **C.gocfg_error) C.int64_t {
+	return length(errOut, reads, func() (n int, err error) {
+		err = view(h, path, pathLen, func(_ string, v any) error {
+			var small [64]byte
+			b, err := encodeValue(v, small[:0])
+			if err == nil {
+				n, err = copyOut(b, buf, bufCap)
+			}
 			return err
 		})
+		return n, err
 	})
-	if err != nil {
-		return C.int64_t(fail(errOut, err))
-	}
-	return n
 }
 
 //export gocfg_config_merge
-func gocfg_config_merge(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, configCall(h, path, pathLen, func(c *store.Config, p string) error {
-		raw, err := borrow(data, dataLen, "data")
+func gocfg_config_merge(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, errOut **C.gocfg_error) C.int {
+	return changeWith(h, path, pathLen, data, dataLen, errOut, func(c *store.Config, p string, v any) error {
+		m, err := asMap(v, "merge needs")
 		if err != nil {
 			return err
 		}
-		v, err := wire.Decode(unsafe.Slice(unsafe.StringData(raw), len(raw)))
-		if err != nil {
-			return within(p, err)
-		}
-		m, ok := v.(*value.Map)
-		if !ok {
-			return fmt.Errorf("merge needs a map, not a %s: %w", value.TypeName(v), errs.ErrTypeMismatch)
-		}
 		return c.Merge(p, m)
-	}))
+	})
+}
+
+// changeWith is the shape of the exports that change a config at a path
+// with a wire-encoded value.
+func changeWith(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, errOut **C.gocfg_error,
+	apply func(c *store.Config, p string, v any) error) C.int {
+	return status(errOut, changes(h), func() error {
+		c, p, err := atPath(h, path, pathLen, true)
+		if err != nil {
+			return err
+		}
+		v, err := decodeValue(data, dataLen, p)
+		if err != nil {
+			return err
+		}
+		return apply(c, p, v)
+	})
 }
 
 //export gocfg_config_export
-func gocfg_config_export(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, configRead(h, path, pathLen, func(c *store.Config, p string) error {
+func gocfg_config_export(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error {
+		c, p, err := atPath(h, path, pathLen, false)
+		if err != nil {
+			return err
+		}
 		var b []byte
 		// Resolved: an export gives what reads give (see gocfg.h, layers).
-		err := c.ViewResolved(p, func(v any) (err error) {
+		err = c.ViewResolved(p, func(v any) (err error) {
 			b, err = wire.Encode(v)
 			return err
 		})
@@ -193,152 +181,118 @@ func gocfg_config_export(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.g
 			return err
 		}
 		return putBuffer(out, b)
-	}))
+	})
 }
 
 //export gocfg_config_set
-func gocfg_config_set(h C.uintptr_t, path *C.char, pathLen C.size_t, val *C.char, valLen C.size_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, configCall(h, path, pathLen, func(c *store.Config, p string) error {
-		v, err := borrow(val, valLen, "value")
+func gocfg_config_set(h C.uintptr_t, path *C.char, pathLen C.size_t, val *C.char, valLen C.size_t, errOut **C.gocfg_error) C.int {
+	return status(errOut, changes(h), func() error {
+		c, p, err := atPath(h, path, pathLen, true)
 		if err != nil {
 			return err
 		}
-		return c.Set(p, strings.Clone(v))
-	}))
+		v, err := text(val, valLen, "value")
+		if err != nil {
+			return err
+		}
+		err = c.Set(p, v)
+		testHookChanged(p)
+		return err
+	})
 }
 
 //export gocfg_config_get
-func gocfg_config_get(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *C.char, bufCap C.size_t, errOut **C.gocfg_error) (result C.int64_t) {
-	defer recoverPanic(&result, errOut)
-	begin(errOut)
-	var n int
-	err := configRead(h, path, pathLen, func(c *store.Config, p string) error {
-		return c.View(p, func(v any) error {
+func gocfg_config_get(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *C.char, bufCap C.size_t, errOut **C.gocfg_error) C.int64_t {
+	return length(errOut, reads, func() (n int, err error) {
+		err = view(h, path, pathLen, func(p string, v any) error {
 			s, ok := v.(string)
 			if !ok {
-				return &errs.Located{Kind: errs.ErrTypeMismatch, Path: p, Msg: fmt.Sprintf("value is a %s, not a string", value.TypeName(v))}
+				return mismatch(p, v, "a string")
 			}
-			n = len(s)
-			if n <= int(bufCap) && n > 0 {
-				if buf == nil {
-					return fmt.Errorf("buf is NULL with capacity %d: %w", uint64(bufCap), errs.ErrInvalidArgument)
-				}
-				copy(unsafe.Slice((*byte)(unsafe.Pointer(buf)), n), s)
-			}
-			return nil
+			n, err = copyOut(unsafe.Slice(unsafe.StringData(s), len(s)), buf, bufCap)
+			return err
 		})
+		return n, err
 	})
-	if err != nil {
-		return C.int64_t(fail(errOut, err))
-	}
-	return C.int64_t(n)
 }
 
-// scalarGet reads the value at path as T, or reports a type mismatch.
-func scalarGet[T any](h C.uintptr_t, path *C.char, pathLen C.size_t, what string) (T, error) {
-	var out T
-	err := configRead(h, path, pathLen, func(c *store.Config, p string) error {
-		return c.View(p, func(v any) error {
+func mismatch(path string, v any, want string) error {
+	return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("value is a %s, not %s", value.TypeName(v), want)}
+}
+
+// getScalar stores the value at path, as T converted by conv, in *out.
+func getScalar[T any, O any](h C.uintptr_t, path *C.char, pathLen C.size_t, out *O, what string, conv func(T) O, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error {
+		if err := nonNull(out, "out"); err != nil {
+			return err
+		}
+		return view(h, path, pathLen, func(p string, v any) error {
 			t, ok := v.(T)
 			if !ok {
-				return &errs.Located{Kind: errs.ErrTypeMismatch, Path: p, Msg: fmt.Sprintf("value is a %s, not %s", value.TypeName(v), what)}
+				return mismatch(p, v, what)
 			}
-			out = t
+			*out = conv(t)
 			return nil
 		})
 	})
-	return out, err
 }
 
-func scalarSet(h C.uintptr_t, path *C.char, pathLen C.size_t, v any) error {
-	return configCall(h, path, pathLen, func(c *store.Config, p string) error {
+func setScalar(h C.uintptr_t, path *C.char, pathLen C.size_t, v any, errOut **C.gocfg_error) C.int {
+	return status(errOut, changes(h), func() error {
+		c, p, err := atPath(h, path, pathLen, true)
+		if err != nil {
+			return err
+		}
 		return c.Set(p, v)
 	})
 }
 
 //export gocfg_config_set_int
-func gocfg_config_set_int(h C.uintptr_t, path *C.char, pathLen C.size_t, v C.int64_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, scalarSet(h, path, pathLen, int64(v)))
+func gocfg_config_set_int(h C.uintptr_t, path *C.char, pathLen C.size_t, v C.int64_t, errOut **C.gocfg_error) C.int {
+	return setScalar(h, path, pathLen, int64(v), errOut)
 }
 
 //export gocfg_config_get_int
-func gocfg_config_get_int(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.int64_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	if out == nil {
-		return fail(errOut, fmt.Errorf("out is NULL: %w", errs.ErrInvalidArgument))
-	}
-	v, err := scalarGet[int64](h, path, pathLen, "an int")
-	if err == nil {
-		*out = C.int64_t(v)
-	}
-	return report(errOut, err)
+func gocfg_config_get_int(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.int64_t, errOut **C.gocfg_error) C.int {
+	return getScalar(h, path, pathLen, out, "an int", func(v int64) C.int64_t { return C.int64_t(v) }, errOut)
 }
 
 //export gocfg_config_set_float
-func gocfg_config_set_float(h C.uintptr_t, path *C.char, pathLen C.size_t, v C.double, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, scalarSet(h, path, pathLen, float64(v)))
+func gocfg_config_set_float(h C.uintptr_t, path *C.char, pathLen C.size_t, v C.double, errOut **C.gocfg_error) C.int {
+	return setScalar(h, path, pathLen, float64(v), errOut)
 }
 
 //export gocfg_config_get_float
-func gocfg_config_get_float(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.double, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	if out == nil {
-		return fail(errOut, fmt.Errorf("out is NULL: %w", errs.ErrInvalidArgument))
-	}
-	v, err := scalarGet[float64](h, path, pathLen, "a float")
-	if err == nil {
-		*out = C.double(v)
-	}
-	return report(errOut, err)
+func gocfg_config_get_float(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.double, errOut **C.gocfg_error) C.int {
+	return getScalar(h, path, pathLen, out, "a float", func(v float64) C.double { return C.double(v) }, errOut)
 }
 
 //export gocfg_config_set_bool
-func gocfg_config_set_bool(h C.uintptr_t, path *C.char, pathLen C.size_t, v C.int, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, scalarSet(h, path, pathLen, v != 0))
+func gocfg_config_set_bool(h C.uintptr_t, path *C.char, pathLen C.size_t, v C.int, errOut **C.gocfg_error) C.int {
+	return setScalar(h, path, pathLen, v != 0, errOut)
 }
 
 //export gocfg_config_get_bool
-func gocfg_config_get_bool(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.int, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	if out == nil {
-		return fail(errOut, fmt.Errorf("out is NULL: %w", errs.ErrInvalidArgument))
+func gocfg_config_get_bool(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.int, errOut **C.gocfg_error) C.int {
+	return getScalar(h, path, pathLen, out, "a bool", cBool, errOut)
+}
+
+func cBool(b bool) C.int {
+	if b {
+		return 1
 	}
-	v, err := scalarGet[bool](h, path, pathLen, "a bool")
-	if err == nil {
-		*out = 0
-		if v {
-			*out = 1
-		}
-	}
-	return report(errOut, err)
+	return 0
 }
 
 //export gocfg_config_type
-func gocfg_config_type(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	var t C.int
-	err := configRead(h, path, pathLen, func(c *store.Config, p string) error {
-		return c.View(p, func(v any) error {
-			t = typeCode(v)
+func gocfg_config_type(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) C.int {
+	return count(errOut, reads, func() (t int, err error) {
+		err = view(h, path, pathLen, func(_ string, v any) error {
+			t = int(typeCode(v))
 			return nil
 		})
+		return t, err
 	})
-	if err != nil {
-		return fail(errOut, err)
-	}
-	return t
 }
 
 func typeCode(v any) C.int {
@@ -347,7 +301,7 @@ func typeCode(v any) C.int {
 		return C.GOCFG_TYPE_NULL
 	case bool:
 		return C.GOCFG_TYPE_BOOL
-	case int64:
+	case int64, *big.Int:
 		return C.GOCFG_TYPE_INT
 	case float64:
 		return C.GOCFG_TYPE_FLOAT
@@ -369,89 +323,77 @@ func typeCode(v any) C.int {
 }
 
 //export gocfg_config_delete
-func gocfg_config_delete(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, configCall(h, path, pathLen, func(c *store.Config, p string) error {
+func gocfg_config_delete(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) C.int {
+	return status(errOut, changes(h), func() error {
+		c, p, err := atPath(h, path, pathLen, true)
+		if err != nil {
+			return err
+		}
 		return c.Delete(p)
-	}))
+	})
 }
 
 //export gocfg_config_contains
-func gocfg_config_contains(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) (result C.int) {
-	defer recoverPanic(&result, errOut)
-	begin(errOut)
-	var found bool
-	err := configRead(h, path, pathLen, func(c *store.Config, p string) (err error) {
-		found, err = c.Contains(p)
-		return err
+func gocfg_config_contains(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) C.int {
+	return count(errOut, reads, func() (int, error) {
+		c, p, err := atPath(h, path, pathLen, false)
+		if err != nil {
+			return 0, err
+		}
+		found, err := c.Contains(p)
+		return int(cBool(found)), err
 	})
-	if err != nil {
-		return fail(errOut, err)
-	}
-	if found {
-		return 1
-	}
-	return 0
 }
 
 //export gocfg_config_len
-func gocfg_config_len(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) (result C.int64_t) {
-	defer recoverPanic(&result, errOut)
-	begin(errOut)
-	var n int
-	err := configRead(h, path, pathLen, func(c *store.Config, p string) (err error) {
-		n, err = c.Len(p)
-		return err
+func gocfg_config_len(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) C.int64_t {
+	return length(errOut, reads, func() (int, error) {
+		c, p, err := atPath(h, path, pathLen, false)
+		if err != nil {
+			return 0, err
+		}
+		return c.Len(p)
 	})
-	if err != nil {
-		return C.int64_t(fail(errOut, err))
-	}
-	return C.int64_t(n)
 }
 
 //export gocfg_config_keys
-func gocfg_config_keys(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, configRead(h, path, pathLen, func(c *store.Config, p string) error {
+func gocfg_config_keys(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error {
+		c, p, err := atPath(h, path, pathLen, false)
+		if err != nil {
+			return err
+		}
 		keys, err := c.Keys(p)
 		if err != nil {
 			return err
 		}
-		var b []byte
-		for _, k := range keys {
-			b = append(b, k...)
-			b = append(b, 0)
-		}
-		return putBuffer(out, b)
-	}))
+		return putBuffer(out, zeroSep(keys))
+	})
 }
 
 //export gocfg_config_clear
-func gocfg_config_clear(h C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	c, err := lookupConfig(uintptr(h))
-	if err == nil {
-		err = c.Clear() // refused when frozen
-	}
-	return report(errOut, err)
+func gocfg_config_clear(h C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return status(errOut, changes(h), func() error {
+		c, err := lookupConfig(h)
+		if err != nil {
+			return err
+		}
+		return c.Clear() // refused when frozen
+	})
 }
 
 //export gocfg_config_copy
-func gocfg_config_copy(h C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	if out == nil {
-		return fail(errOut, fmt.Errorf("out is NULL: %w", errs.ErrInvalidArgument))
-	}
-	c, err := lookupConfig(uintptr(h))
-	if err != nil {
-		return fail(errOut, err)
-	}
-	// Clone keeps a layered config's provenance and settings (a plain
-	// config has none); the copy is never frozen.
-	*out = newConfigHandle(c.Clone())
-	return C.GOCFG_OK
+func gocfg_config_copy(h C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error {
+		if err := nonNull(out, "out"); err != nil {
+			return err
+		}
+		c, err := lookupConfig(h)
+		if err != nil {
+			return err
+		}
+		// Clone keeps a layered config's provenance and settings (a plain
+		// config has none); the copy is never frozen.
+		return newConfigHandle(c.Clone(), out)
+	})
 }

@@ -9,258 +9,128 @@ import "C"
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/gocfg/gocfg/gocore/codec"
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/fileio"
+	"github.com/gocfg/gocfg/gocore/load"
 	"github.com/gocfg/gocfg/gocore/store"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
-// fileArgs borrows a file name and a format name (empty: from the file's
-// extension) and picks the codec, for every call that takes a file.
+// fileArgs copies a file name, borrows a format name (empty: from the
+// file's extension) and picks the codec, for every call that takes a file.
 func fileArgs(file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t) (string, codec.Codec, error) {
-	name, err := borrow(file, fileLen, "file name")
+	name, err := text(file, fileLen, "file name")
 	if err != nil {
 		return "", codec.Codec{}, err
-	}
-	if name == "" {
-		return "", codec.Codec{}, fmt.Errorf("file name is empty: %w", errs.ErrInvalidArgument)
 	}
 	f, err := borrow(format, formatLen, "format")
 	if err != nil {
 		return "", codec.Codec{}, err
 	}
-	name = strings.Clone(name)
-	c, err := pickCodec(f, name)
+	c, err := load.FileCodec(name, f)
 	return name, c, err
 }
 
-// pickCodec finds the codec by name, or by the file's extension when the
-// name is empty.
-func pickCodec(format, file string) (codec.Codec, error) {
-	if format != "" {
-		return codec.ByName(format)
-	}
-	if file == "" {
-		return codec.Codec{}, fmt.Errorf("a format is needed (json, yaml, toml, env or ini): %w", errs.ErrInvalidArgument)
-	}
-	return codec.ByExtension(file)
-}
-
-// inFile makes a codec's error name the file it came from.
-func inFile(file string, err error) error {
-	var loc *errs.Located
-	if file == "" || !errors.As(err, &loc) {
-		return err
-	}
-	located := *loc
-	if located.Path == "" || errors.Is(err, errs.ErrParse) {
-		located.Path = file
-	} else {
-		located.Msg = located.Path + ": " + located.Msg
-		located.Path = file
-	}
-	return &located
-}
-
-// decode parses data under ctx. A codec that can watch ctx stops its own
-// work when cancelled; for one that cannot, the call still returns at once
-// and the parse finishes (and is dropped) in the background.
-func decode(ctx context.Context, c codec.Codec, data []byte) (*value.Doc, error) {
-	if ctx.Done() == nil {
-		return c.Decode(data)
-	}
-	if c.DecodeContext != nil {
-		doc, err := c.DecodeContext(ctx, data)
-		if cerr := interrupted(ctx); cerr != nil {
-			return nil, cerr
-		}
-		return doc, err
-	}
-	type result struct {
-		doc *value.Doc
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- result{nil, fmt.Errorf("panic while decoding: %v: %w", r, errs.ErrInternal)}
-			}
-		}()
-		doc, err := c.Decode(data)
-		done <- result{doc, err}
-	}()
-	select {
-	case r := <-done:
-		return r.doc, r.err
-	case <-ctx.Done():
-		return nil, interrupted(ctx)
-	}
-}
-
-func decodeInto(ctx context.Context, out *C.uintptr_t, c codec.Codec, data []byte, file string) error {
-	if out == nil {
-		return fmt.Errorf("out is NULL: %w", errs.ErrInvalidArgument)
-	}
-	doc, err := decode(ctx, c, data)
+// textArgs copies a document given as text (a cancelled parse may still
+// read it after the call returns) and picks the codec its format names.
+func textArgs(doc *C.char, docLen C.size_t, format *C.char, formatLen C.size_t) ([]byte, codec.Codec, error) {
+	t, err := borrowData(doc, docLen, "text")
 	if err != nil {
-		return inFile(file, err)
+		return nil, codec.Codec{}, err
 	}
-	if err := checkStrings(doc); err != nil {
-		return inFile(file, err)
+	f, err := borrow(format, formatLen, "format")
+	if err != nil {
+		return nil, codec.Codec{}, err
 	}
-	*out = newConfigHandle(store.NewFrom(doc.Root))
-	return nil
+	c, err := load.TextCodec(f)
+	return []byte(t), c, err
+}
+
+// newConfigFrom is the shape of load and loads: parse a document under
+// the call's cancel handle into a new config.
+func newConfigFrom(cancel C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error, parse func(context.Context) (*value.Doc, error)) C.int {
+	return status(errOut, reads, func() error {
+		ctx, err := callContext(cancel)
+		if err != nil {
+			return err
+		}
+		doc, err := parse(ctx)
+		if err != nil {
+			return err
+		}
+		return newConfigHandle(store.NewFrom(doc.Root), out)
+	})
 }
 
 //export gocfg_config_load
-func gocfg_config_load(file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, cancel C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	err := func() error {
-		ctx, err := callContext(cancel)
-		if err != nil {
-			return err
-		}
+func gocfg_config_load(file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, cancel C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return newConfigFrom(cancel, out, errOut, func(ctx context.Context) (*value.Doc, error) {
 		name, c, err := fileArgs(file, fileLen, format, formatLen)
-		if err != nil {
-			return err
+		if err == nil {
+			err = nonNull(out, "out")
 		}
-		data, err := fileio.ReadFileContext(ctx, name)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return decodeInto(ctx, out, c, data, name)
-	}()
-	return report(errOut, err)
+		return load.File(ctx, c, name)
+	})
 }
 
 //export gocfg_config_loads
-func gocfg_config_loads(text *C.char, textLen C.size_t, format *C.char, formatLen C.size_t, cancel C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	err := func() error {
-		ctx, err := callContext(cancel)
-		if err != nil {
-			return err
+func gocfg_config_loads(doc *C.char, docLen C.size_t, format *C.char, formatLen C.size_t, cancel C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return newConfigFrom(cancel, out, errOut, func(ctx context.Context) (*value.Doc, error) {
+		data, c, err := textArgs(doc, docLen, format, formatLen)
+		if err == nil {
+			err = nonNull(out, "out")
 		}
-		t, err := borrow(text, textLen, "text")
 		if err != nil {
-			return err
+			return nil, err
 		}
-		f, err := borrow(format, formatLen, "format")
-		if err != nil {
-			return err
-		}
-		c, err := pickCodec(f, "")
-		if err != nil {
-			return err
-		}
-		// A copy: a cancelled parse may still be reading it after we return.
-		return decodeInto(ctx, out, c, []byte(t), "")
-	}()
-	return report(errOut, err)
+		return load.Decode(ctx, c, data, "")
+	})
 }
 
-func encode(h C.uintptr_t, c codec.Codec) ([]byte, error) {
-	cfg, err := lookupConfig(uintptr(h))
+// encodeConfig writes the config h names in a format.
+func encodeConfig(h C.uintptr_t, c codec.Codec) ([]byte, error) {
+	cfg, err := lookupConfig(h)
 	if err != nil {
 		return nil, err
 	}
-	var b []byte
-	err = cfg.View("", func(v any) (err error) {
-		b, err = c.Encode(v.(*value.Map))
-		return err
-	})
-	return b, err
+	return load.Encode(cfg, c)
 }
 
 //export gocfg_config_dump
-func gocfg_config_dump(h C.uintptr_t, format *C.char, formatLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	err := func() error {
+func gocfg_config_dump(h C.uintptr_t, format *C.char, formatLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error {
 		f, err := borrow(format, formatLen, "format")
 		if err != nil {
 			return err
 		}
-		if f == "" {
-			return fmt.Errorf("a format is needed (json, yaml, toml, env or ini): %w", errs.ErrInvalidArgument)
-		}
-		c, err := pickCodec(f, "")
+		c, err := load.TextCodec(f)
 		if err != nil {
 			return err
 		}
-		b, err := encode(h, c)
+		b, err := encodeConfig(h, c)
 		if err != nil {
 			return err
 		}
 		return putBuffer(out, b)
-	}()
-	return report(errOut, err)
+	})
 }
 
 //export gocfg_config_save
-func gocfg_config_save(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, flags C.int, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	err := func() error {
+func gocfg_config_save(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, flags C.int, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error {
 		name, c, err := fileArgs(file, fileLen, format, formatLen)
 		if err != nil {
 			return err
 		}
-		b, err := encode(h, c)
+		b, err := encodeConfig(h, c)
 		if err != nil {
-			return inFile(name, err)
+			return errs.InFile(name, err)
 		}
 		return fileio.WriteAtomic(name, b, 0o644, flags&C.GOCFG_SAVE_PRIVATE != 0)
-	}()
-	return report(errOut, err)
-}
-
-// checkStrings enforces what the store promises of every string: valid
-// UTF-8 with no NUL, the same rule as for values set from Python or C.
-func checkStrings(doc *value.Doc) error {
-	var walk func(v any, path string) error
-	walk = func(v any, path string) error {
-		switch v := v.(type) {
-		case string:
-			if err := store.CheckText("string", v); err != nil {
-				return located(doc, path, err)
-			}
-		case []any:
-			for i, item := range v {
-				if err := walk(item, value.AppendPath(path, fmt.Sprint(i))); err != nil {
-					return err
-				}
-			}
-		case *value.Map:
-			var err error
-			v.Range(func(k string, item any) bool {
-				p := value.AppendPath(path, k)
-				if err = store.CheckKey(k); err != nil {
-					err = located(doc, p, err)
-					return false
-				}
-				err = walk(item, p)
-				return err == nil
-			})
-			return err
-		}
-		return nil
-	}
-	return walk(doc.Root, "")
-}
-
-// located reports a refused string as a parse error at its position when
-// the codec recorded one.
-func located(doc *value.Doc, path string, err error) error {
-	pos := doc.Positions[path]
-	return &errs.Located{Kind: errs.ErrParse, Line: pos.Line, Column: pos.Column,
-		Msg: fmt.Sprintf("at %s: %v", path, strings.TrimSuffix(err.Error(), ": "+errs.ErrInvalidArgument.Error()))}
+	})
 }

@@ -26,7 +26,36 @@
  *    named beside each function, never by free().
  *  - Every function may be called from any thread, concurrently.
  *  - No function exits the process or lets a Go panic escape: a panic becomes
- *    GOCFG_E_INTERNAL.
+ *    GOCFG_E_INTERNAL, with a one-line message naming the function and the
+ *    line that panicked (never a stack trace). See "Panics" for what a
+ *    panic leaves behind.
+ *  - A freed handle never becomes valid again: a handle carries its slot's
+ *    generation, and a slot whose generation has run out is retired, not
+ *    reused. A second gocfg_error_free or gocfg_buffer_free of the same
+ *    pointer is a no-op whatever was allocated since: error records and
+ *    buffers come from reserved address space whose addresses are handed
+ *    out again only after the whole reservation (1 TiB each) has been.
+ *
+ * Panics. A panic is a bug in gocfg; the policy for what it leaves behind
+ * poisons the object, not the library:
+ *
+ *  - A panic in a call that changes an object (set, set_int/_float/_bool,
+ *    set_value, merge, delete, clear, the five layer calls, resolve,
+ *    freeze; gocfg_db_save and gocfg_db_delete) poisons that object: its
+ *    handle then fails every call with GOCFG_E_INTERNAL and a message
+ *    naming the call that panicked, until it is freed (free and close
+ *    still work). The change may have gone in half way (part of a merge,
+ *    some of a layer's values), and nothing may read such a tree as if it
+ *    were whole; copying it would only spread the damage.
+ *  - A panic in a call that changes nothing (reads, keys, export, dump,
+ *    save, copy, origin, history, diff, database reads) leaves its objects
+ *    usable: only that call fails.
+ *  - Other objects and the library carry on. The library's own state (the
+ *    handle registry, the memory of errors and buffers) is changed only in
+ *    short sections that release their locks on the way out and that call
+ *    nothing that could panic half way; poisoning the whole library, as
+ *    some drivers do, would turn one bad config into the loss of every
+ *    other in the process (a notebook kernel's, a server's).
  */
 #ifndef GOCFG_H
 #define GOCFG_H
@@ -147,6 +176,18 @@ typedef struct gocfg_db_event {
     int deleted;           /* 1 for a delete, 0 for a save */
 } gocfg_db_event;
 
+/*
+ * Limits and path syntax, for C callers and bindings that check arguments
+ * before a call (the library checks them again). The path characters are
+ * byte values: '.' separates segments; a segment holding a separator, a
+ * quote, an escape or nothing is written between quotes, with the quote
+ * and the escape inside it preceded by the escape ('\\').
+ */
+#define GOCFG_MAX_DEPTH 1000        /* maps and lists nest at most this deep */
+#define GOCFG_PATH_SEPARATOR 46     /* '.' */
+#define GOCFG_PATH_QUOTE 34         /* '"' */
+#define GOCFG_PATH_ESCAPE 92        /* '\\' */
+
 /* Flags for gocfg_config_save. */
 enum gocfg_save_flags {
     GOCFG_SAVE_PRIVATE = 1 /* create the file with mode 0600 */
@@ -216,6 +257,18 @@ void gocfg_error_free(gocfg_error *err);
  * hand out (or already freed) are no-ops.
  */
 void gocfg_buffer_free(gocfg_buffer *buf);
+
+/*
+ * Lists the formats the library reads and writes, in *out (release with
+ * gocfg_buffer_free): one line per format, ending in '\n', of fields
+ * separated by one space: the format's name ("yaml"), then the other names
+ * the format arguments accept for it ("yml"), then the file extensions that
+ * select it, each starting with '.' (".yaml .yml"). Names and extensions
+ * are lower case ASCII; the calls that take a format accept any case. A
+ * file named ".env", or ".env.<anything>", is an env file too. Returns
+ * GOCFG_OK, or GOCFG_E_INVALID_ARGUMENT when out is NULL.
+ */
+int gocfg_formats(gocfg_buffer *out, gocfg_error **err);
 
 /* ----------------------------------------------------------- cancellation */
 

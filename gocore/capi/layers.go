@@ -11,12 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
-	"unsafe"
 
 	"github.com/gocfg/gocfg/gocore/errs"
-	"github.com/gocfg/gocfg/gocore/fileio"
 	"github.com/gocfg/gocfg/gocore/layer"
+	"github.com/gocfg/gocfg/gocore/load"
 	"github.com/gocfg/gocfg/gocore/store"
 	"github.com/gocfg/gocfg/gocore/value"
 	"github.com/gocfg/gocfg/gocore/wire"
@@ -25,250 +23,179 @@ import (
 // The layer calls: thin wrappers over gocore/store's layered methods and
 // gocore/layer. See the "layers" section of gocfg.h.
 
-// entries splits a buffer of NUL-terminated entries, copying each (the
-// caller's memory is ours only during the call).
-func entries(p *C.char, n C.size_t, what string) ([]string, error) {
-	raw, err := borrow(p, n, what)
-	if err != nil {
-		return nil, err
-	}
-	if raw == "" {
-		return nil, nil
-	}
-	raw = strings.TrimSuffix(raw, "\x00")
-	parts := strings.Split(raw, "\x00")
-	for i, s := range parts {
-		parts[i] = strings.Clone(s)
-	}
-	return parts, nil
-}
-
-func decodeMap(data *C.char, dataLen C.size_t) (*value.Map, error) {
-	raw, err := borrow(data, dataLen, "data")
-	if err != nil {
-		return nil, err
-	}
-	v, err := wire.Decode(unsafe.Slice(unsafe.StringData(raw), len(raw)))
-	if err != nil {
-		return nil, err
-	}
-	m, ok := v.(*value.Map)
-	if !ok {
-		return nil, fmt.Errorf("a layer must be a map, not a %s: %w", value.TypeName(v), errs.ErrTypeMismatch)
-	}
-	return m, nil
-}
-
 //export gocfg_config_layered_new
-func gocfg_config_layered_new(flags C.int, env *C.char, envLen C.size_t, out *C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	if out == nil {
-		return fail(errOut, fmt.Errorf("out is NULL: %w", errs.ErrInvalidArgument))
-	}
-	vars, err := entries(env, envLen, "env")
-	if err != nil {
-		return fail(errOut, err)
-	}
-	*out = newConfigHandle(store.NewLayered(store.Settings{
-		Interpolate: flags&C.GOCFG_LAYER_INTERPOLATE != 0,
-		ParseEnv:    flags&C.GOCFG_LAYER_RAW_STRINGS == 0,
-		Env:         vars,
-	}))
-	return C.GOCFG_OK
+func gocfg_config_layered_new(flags C.int, env *C.char, envLen C.size_t, out *C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error {
+		if err := nonNull(out, "out"); err != nil {
+			return err
+		}
+		vars, err := entries(env, envLen, "env")
+		if err != nil {
+			return err
+		}
+		return newConfigHandle(store.NewLayered(store.Settings{
+			Interpolate: flags&C.GOCFG_LAYER_INTERPOLATE != 0,
+			ParseEnv:    flags&C.GOCFG_LAYER_RAW_STRINGS == 0,
+			Env:         vars,
+		}), out)
+	})
 }
 
-func layerOptions(flags C.int) layer.Options {
-	return layer.Options{AppendLists: flags&C.GOCFG_LAYER_APPEND_LISTS != 0}
+// newLayer is what a layer export makes of its arguments: a tree to merge
+// (with its source), or else assignments to apply, unless skip; result is
+// what the export returns when the layer went in.
+type newLayer struct {
+	tree    *value.Map
+	src     layer.Source
+	assigns []layer.Assignment
+	skip    bool
+	result  int
+}
+
+// addLayer is the one shape of the five layer exports: find the config,
+// build the layer from the call's arguments, and add it as one layer.
+func addLayer(h C.uintptr_t, flags C.int, errOut **C.gocfg_error, build func(*store.Config) (newLayer, error)) C.int {
+	return count(errOut, changes(h), func() (int, error) {
+		c, err := lookupConfig(h)
+		if err != nil {
+			return 0, err
+		}
+		l, err := build(c)
+		switch {
+		case err != nil:
+			return 0, err
+		case l.skip:
+		case l.tree != nil:
+			err = c.MergeLayer(l.tree, l.src, layer.Options{AppendLists: flags&C.GOCFG_LAYER_APPEND_LISTS != 0})
+		default:
+			err = c.ApplyLayer(l.assigns)
+		}
+		return l.result, err
+	})
+}
+
+// docLayer is a decoded document as a layer of the given kind and name.
+func docLayer(doc *value.Doc, kind layer.Kind, name string) newLayer {
+	return newLayer{tree: doc.Root, src: layer.Source{Kind: kind, Name: name, Positions: doc.Positions}}
+}
+
+// layerName copies a layer's name, which the provenance keeps.
+func layerName(name *C.char, nameLen C.size_t) (string, error) {
+	n, err := text(name, nameLen, "name")
+	if err != nil {
+		return "", err
+	}
+	return n, store.CheckText("name", n)
 }
 
 //export gocfg_config_merge_layer
-func gocfg_config_merge_layer(h C.uintptr_t, data *C.char, dataLen C.size_t, kind C.int, name *C.char, nameLen C.size_t, flags C.int, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, func() error {
-		c, err := lookupConfig(uintptr(h))
-		if err != nil {
-			return err
-		}
+func gocfg_config_merge_layer(h C.uintptr_t, data *C.char, dataLen C.size_t, kind C.int, name *C.char, nameLen C.size_t, flags C.int, errOut **C.gocfg_error) C.int {
+	return addLayer(h, flags, errOut, func(*store.Config) (newLayer, error) {
 		k := layer.Kind(kind)
 		if kind < 0 || !k.Valid() || k == layer.KindNone || k == layer.KindEnv || k == layer.KindOverride || k == layer.KindSet {
-			return fmt.Errorf("kind %d: a merged layer is GOCFG_ORIGIN_DEFAULTS, _FILE, _TEXT or _DICT: %w", int(kind), errs.ErrInvalidArgument)
+			return newLayer{}, fmt.Errorf("kind %d: a merged layer is GOCFG_ORIGIN_DEFAULTS, _FILE, _TEXT or _DICT: %w", int(kind), errs.ErrInvalidArgument)
 		}
-		n, err := borrow(name, nameLen, "name")
+		n, err := layerName(name, nameLen)
 		if err != nil {
-			return err
+			return newLayer{}, err
 		}
-		if err := store.CheckText("name", n); err != nil {
-			return err
-		}
-		m, err := decodeMap(data, dataLen)
+		v, err := decodeValue(data, dataLen, "")
 		if err != nil {
-			return err
+			return newLayer{}, err
 		}
-		return c.MergeLayer(m, layer.Source{Kind: k, Name: strings.Clone(n)}, layerOptions(flags))
-	}())
-}
-
-// mergeDoc checks a decoded document and merges it as a layer.
-func mergeDoc(c *store.Config, doc *value.Doc, kind layer.Kind, name string, flags C.int) error {
-	if err := checkStrings(doc); err != nil {
-		return inFile(name, err)
-	}
-	return c.MergeLayer(doc.Root, layer.Source{Kind: kind, Name: name, Positions: doc.Positions}, layerOptions(flags))
+		m, err := asMap(v, "a layer must be")
+		return newLayer{tree: m, src: layer.Source{Kind: k, Name: n}}, err
+	})
 }
 
 //export gocfg_config_load_layer
-func gocfg_config_load_layer(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, flags C.int, cancel C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	merged := C.int(1)
-	err := func() error {
-		c, err := lookupConfig(uintptr(h))
-		if err != nil {
-			return err
-		}
+func gocfg_config_load_layer(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, flags C.int, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return addLayer(h, flags, errOut, func(*store.Config) (newLayer, error) {
 		ctx, err := callContext(cancel)
 		if err != nil {
-			return err
+			return newLayer{}, err
 		}
-		name, cod, err := fileArgs(file, fileLen, format, formatLen)
+		name, c, err := fileArgs(file, fileLen, format, formatLen)
 		if err != nil {
-			return err
+			return newLayer{}, err
 		}
-		data, err := fileio.ReadFileContext(ctx, name)
+		doc, err := load.File(ctx, c, name)
 		if err != nil {
 			if flags&C.GOCFG_LAYER_OPTIONAL != 0 && errors.Is(err, os.ErrNotExist) {
-				merged = 0
-				return nil
+				return newLayer{skip: true}, nil
 			}
-			return err
+			return newLayer{}, err
 		}
-		doc, err := decode(ctx, cod, data)
-		if err != nil {
-			return inFile(name, err)
-		}
-		return mergeDoc(c, doc, layer.KindFile, name, flags)
-	}()
-	if err != nil {
-		return fail(errOut, err)
-	}
-	return merged
+		l := docLayer(doc, layer.KindFile, name)
+		l.result = 1
+		return l, nil
+	})
 }
 
 //export gocfg_config_loads_layer
-func gocfg_config_loads_layer(h C.uintptr_t, text *C.char, textLen C.size_t, format *C.char, formatLen C.size_t, name *C.char, nameLen C.size_t, flags C.int, cancel C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, func() error {
-		c, err := lookupConfig(uintptr(h))
-		if err != nil {
-			return err
-		}
+func gocfg_config_loads_layer(h C.uintptr_t, doc *C.char, docLen C.size_t, format *C.char, formatLen C.size_t, name *C.char, nameLen C.size_t, flags C.int, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return addLayer(h, flags, errOut, func(*store.Config) (newLayer, error) {
 		ctx, err := callContext(cancel)
 		if err != nil {
-			return err
+			return newLayer{}, err
 		}
-		t, err := borrow(text, textLen, "text")
+		data, c, err := textArgs(doc, docLen, format, formatLen)
 		if err != nil {
-			return err
+			return newLayer{}, err
 		}
-		f, err := borrow(format, formatLen, "format")
+		n, err := layerName(name, nameLen)
 		if err != nil {
-			return err
-		}
-		if f == "" {
-			return fmt.Errorf("a format is needed (json, yaml, toml, env or ini): %w", errs.ErrInvalidArgument)
-		}
-		n, err := borrow(name, nameLen, "name")
-		if err != nil {
-			return err
-		}
-		if err := store.CheckText("name", n); err != nil {
-			return err
+			return newLayer{}, err
 		}
 		if n == "" {
 			n = "<text>"
 		}
-		n = strings.Clone(n)
-		cod, err := pickCodec(f, "")
+		d, err := load.Decode(ctx, c, data, n)
 		if err != nil {
-			return err
+			return newLayer{}, err
 		}
-		doc, err := decode(ctx, cod, []byte(t))
-		if err != nil {
-			return inFile(n, err)
-		}
-		return mergeDoc(c, doc, layer.KindText, n, flags)
-	}())
+		return docLayer(d, layer.KindText, n), nil
+	})
 }
 
 //export gocfg_config_env_layer
-func gocfg_config_env_layer(h C.uintptr_t, prefix *C.char, prefixLen C.size_t, delim *C.char, delimLen C.size_t, flags C.int, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	n := 0
-	err := func() error {
-		c, err := lookupConfig(uintptr(h))
+func gocfg_config_env_layer(h C.uintptr_t, prefix *C.char, prefixLen C.size_t, delim *C.char, delimLen C.size_t, flags C.int, errOut **C.gocfg_error) C.int {
+	return addLayer(h, flags, errOut, func(c *store.Config) (newLayer, error) {
+		p, err := text(prefix, prefixLen, "prefix")
 		if err != nil {
-			return err
+			return newLayer{}, err
 		}
-		p, err := borrow(prefix, prefixLen, "prefix")
+		d, err := text(delim, delimLen, "delimiter")
 		if err != nil {
-			return err
+			return newLayer{}, err
 		}
-		d, err := borrow(delim, delimLen, "delimiter")
-		if err != nil {
-			return err
-		}
-		items, err := c.EnvAssignments(strings.Clone(p), strings.Clone(d), flags&C.GOCFG_LAYER_RAW_STRINGS != 0)
-		if err != nil {
-			return err
-		}
-		n = len(items)
-		return c.ApplyLayer(items)
-	}()
-	if err != nil {
-		return fail(errOut, err)
-	}
-	return C.int(n)
+		items, err := c.EnvAssignments(p, d, flags&C.GOCFG_LAYER_RAW_STRINGS != 0)
+		return newLayer{assigns: items, result: len(items)}, err
+	})
 }
 
 //export gocfg_config_override_layer
-func gocfg_config_override_layer(h C.uintptr_t, items *C.char, itemsLen C.size_t, flags C.int, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	n := 0
-	err := func() error {
-		c, err := lookupConfig(uintptr(h))
-		if err != nil {
-			return err
-		}
+func gocfg_config_override_layer(h C.uintptr_t, items *C.char, itemsLen C.size_t, flags C.int, errOut **C.gocfg_error) C.int {
+	return addLayer(h, flags, errOut, func(*store.Config) (newLayer, error) {
 		list, err := entries(items, itemsLen, "items")
 		if err != nil {
-			return err
+			return newLayer{}, err
 		}
 		assigns, err := layer.OverrideAssignments(list, flags&C.GOCFG_LAYER_RAW_STRINGS == 0)
-		if err != nil {
-			return err
-		}
-		n = len(assigns)
-		return c.ApplyLayer(assigns)
-	}()
-	if err != nil {
-		return fail(errOut, err)
-	}
-	return C.int(n)
+		return newLayer{assigns: assigns, result: len(assigns)}, err
+	})
 }
 
 //export gocfg_config_origin
-func gocfg_config_origin(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_origin, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	if out == nil {
-		return fail(errOut, fmt.Errorf("out is NULL: %w", errs.ErrInvalidArgument))
-	}
-	return report(errOut, configRead(h, path, pathLen, func(c *store.Config, p string) error {
+func gocfg_config_origin(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_origin, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error {
+		if err := nonNull(out, "out"); err != nil {
+			return err
+		}
+		c, p, err := atPath(h, path, pathLen, false)
+		if err != nil {
+			return err
+		}
 		hist, err := c.History(p)
 		if err != nil {
 			return err
@@ -278,156 +205,120 @@ func gocfg_config_origin(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.g
 			return nil
 		}
 		o := hist[len(hist)-1]
-		out.kind = C.int(o.Kind)
-		out.layer = C.int(o.Layer)
-		out.line = C.int64_t(o.Line)
-		out.column = C.int64_t(o.Column)
+		out.kind, out.layer = C.int(o.Kind), C.int(o.Layer)
+		out.line, out.column = C.int64_t(o.Line), C.int64_t(o.Column)
 		if o.Name != "" {
 			return putBuffer(&out.name, []byte(o.Name))
 		}
 		return nil
-	}))
+	})
 }
 
-func originList(o layer.Origin) []any {
-	return []any{int64(o.Kind), o.Name, int64(o.Line), int64(o.Column), int64(o.Layer)}
+// wireList encodes rows as a wire list into *out and returns their count.
+func wireList[R any](out *C.gocfg_buffer, rows []R, row func(R) []any) (int, error) {
+	list := make([]any, len(rows))
+	for i, r := range rows {
+		list[i] = row(r)
+	}
+	b, err := wire.Encode(list)
+	if err != nil {
+		return 0, err
+	}
+	return len(rows), putBuffer(out, b)
+}
+
+// listAt is the shape of the exports that list something about a path.
+func listAt[R any](h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error,
+	get func(*store.Config, string) ([]R, error), row func(R) []any) C.int64_t {
+	return length(errOut, reads, func() (int, error) {
+		c, p, err := atPath(h, path, pathLen, false)
+		if err != nil {
+			return 0, err
+		}
+		rows, err := get(c, p)
+		if err != nil {
+			return 0, err
+		}
+		return wireList(out, rows, row)
+	})
 }
 
 //export gocfg_config_history
-func gocfg_config_history(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) (result C.int64_t) {
-	defer recoverPanic(&result, errOut)
-	begin(errOut)
-	var n int
-	err := configRead(h, path, pathLen, func(c *store.Config, p string) error {
-		hist, err := c.History(p)
-		if err != nil {
-			return err
-		}
-		list := make([]any, len(hist))
-		for i, o := range hist {
-			list[i] = originList(o)
-		}
-		b, err := wire.Encode(list)
-		if err != nil {
-			return err
-		}
-		n = len(hist)
-		return putBuffer(out, b)
+func gocfg_config_history(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int64_t {
+	return listAt(h, path, pathLen, out, errOut, (*store.Config).History, func(o layer.Origin) []any {
+		return []any{int64(o.Kind), o.Name, int64(o.Line), int64(o.Column), int64(o.Layer)}
 	})
-	if err != nil {
-		return C.int64_t(fail(errOut, err))
-	}
-	return C.int64_t(n)
 }
 
 //export gocfg_config_explain
-func gocfg_config_explain(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) (result C.int64_t) {
-	defer recoverPanic(&result, errOut)
-	begin(errOut)
-	var n int
-	err := configRead(h, path, pathLen, func(c *store.Config, p string) error {
-		rows, err := c.Explain(p)
-		if err != nil {
-			return err
+func gocfg_config_explain(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int64_t {
+	return listAt(h, path, pathLen, out, errOut, (*store.Config).Explain, func(r store.Row) []any {
+		var msg any
+		if r.Err != "" {
+			msg = r.Err
 		}
-		list := make([]any, len(rows))
-		for i, r := range rows {
-			var msg any
-			if r.Err != "" {
-				msg = r.Err
-			}
-			list[i] = []any{r.Path, r.Value, int64(r.Origin.Kind), r.Origin.Name, int64(r.Origin.Line), int64(r.Origin.Column), msg}
-		}
-		b, err := wire.Encode(list)
-		if err != nil {
-			return err
-		}
-		n = len(rows)
-		return putBuffer(out, b)
+		return []any{r.Path, r.Value, int64(r.Origin.Kind), r.Origin.Name, int64(r.Origin.Line), int64(r.Origin.Column), msg}
 	})
-	if err != nil {
-		return C.int64_t(fail(errOut, err))
-	}
-	return C.int64_t(n)
 }
 
 //export gocfg_config_resolve
-func gocfg_config_resolve(h C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	c, err := lookupConfig(uintptr(h))
-	if err == nil {
-		err = c.Resolve()
-	}
-	return report(errOut, err)
+func gocfg_config_resolve(h C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return status(errOut, changes(h), func() error {
+		c, err := lookupConfig(h)
+		if err != nil {
+			return err
+		}
+		return c.Resolve()
+	})
 }
 
 //export gocfg_config_freeze
-func gocfg_config_freeze(h C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	c, err := lookupConfig(uintptr(h))
-	if err == nil {
-		c.Freeze()
-	}
-	return report(errOut, err)
+func gocfg_config_freeze(h C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return status(errOut, changes(h), func() error {
+		c, err := lookupConfig(h)
+		if err == nil {
+			c.Freeze()
+		}
+		return err
+	})
 }
 
 //export gocfg_config_is_frozen
-func gocfg_config_is_frozen(h C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	c, err := lookupConfig(uintptr(h))
-	if err != nil {
-		return fail(errOut, err)
-	}
-	if c.Frozen() {
-		return 1
-	}
-	return 0
+func gocfg_config_is_frozen(h C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return count(errOut, reads, func() (int, error) {
+		c, err := lookupConfig(h)
+		if err != nil {
+			return 0, err
+		}
+		return int(cBool(c.Frozen())), nil
+	})
 }
 
 //export gocfg_config_diff
-func gocfg_config_diff(a, b C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error) (result C.int64_t) {
-	defer recoverPanic(&result, errOut)
-	begin(errOut)
-	var n int
-	err := func() error {
-		ca, err := lookupConfig(uintptr(a))
+func gocfg_config_diff(a, b C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int64_t {
+	return length(errOut, reads, func() (int, error) {
+		ca, err := lookupConfig(a)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		cb, err := lookupConfig(uintptr(b))
+		cb, err := lookupConfig(b)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		changes, err := ca.Diff(cb)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		list := make([]any, len(changes))
-		for i, ch := range changes {
-			list[i] = []any{ch.Op.String(), ch.Path, ch.Old, ch.New}
-		}
-		buf, err := wire.Encode(list)
-		if err != nil {
-			return err
-		}
-		n = len(changes)
-		return putBuffer(out, buf)
-	}()
-	if err != nil {
-		return C.int64_t(fail(errOut, err))
-	}
-	return C.int64_t(n)
+		return wireList(out, changes, func(ch layer.Change) []any {
+			return []any{ch.Op.String(), ch.Path, ch.Old, ch.New}
+		})
+	})
 }
 
 //export gocfg_config_serialize
-func gocfg_config_serialize(h C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	return report(errOut, func() error {
-		c, err := lookupConfig(uintptr(h))
+func gocfg_config_serialize(h C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error {
+		c, err := lookupConfig(h)
 		if err != nil {
 			return err
 		}
@@ -436,18 +327,16 @@ func gocfg_config_serialize(h C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg
 			return err
 		}
 		return putBuffer(out, b)
-	}())
+	})
 }
 
 //export gocfg_config_deserialize
-func gocfg_config_deserialize(data *C.char, dataLen C.size_t, env *C.char, envLen C.size_t, out *C.uintptr_t, errOut **C.gocfg_error) (rc C.int) {
-	defer recoverPanic(&rc, errOut)
-	begin(errOut)
-	if out == nil {
-		return fail(errOut, fmt.Errorf("out is NULL: %w", errs.ErrInvalidArgument))
-	}
-	return report(errOut, func() error {
-		raw, err := borrow(data, dataLen, "data")
+func gocfg_config_deserialize(data *C.char, dataLen C.size_t, env *C.char, envLen C.size_t, out *C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error {
+		if err := nonNull(out, "out"); err != nil {
+			return err
+		}
+		raw, err := borrowData(data, dataLen, "data")
 		if err != nil {
 			return err
 		}
@@ -459,7 +348,6 @@ func gocfg_config_deserialize(data *C.char, dataLen C.size_t, env *C.char, envLe
 		if err != nil {
 			return err
 		}
-		*out = newConfigHandle(c)
-		return nil
-	}())
+		return newConfigHandle(c, out)
+	})
 }

@@ -12,7 +12,6 @@ import "C"
 
 import (
 	"fmt"
-	"sync"
 	"unsafe"
 )
 
@@ -32,92 +31,69 @@ func exerciseLayerExports(goroutines, iterations int) error {
 	format, formatLen := cstr("yaml")
 	defer C.free(unsafe.Pointer(format))
 
-	var wg sync.WaitGroup
-	errc := make(chan error, goroutines)
-	for g := 0; g < goroutines; g++ {
-		wg.Add(1)
-		go func(g int) {
-			defer wg.Done()
-			for i := 0; i < iterations; i++ {
-				var rc C.int
-				path, pathLen := cstr([]string{"server.port", "url", "server", "server.host"}[i%4])
-				switch i % 9 {
-				case 0:
-					rc = gocfg_config_loads_layer(h, yaml, yamlLen, format, formatLen, nil, 0, 0, 0, nil)
-				case 1:
-					prefix, n := cstr("APP")
-					if r := gocfg_config_env_layer(h, prefix, n, nil, 0, 0, nil); r < 0 {
-						rc = r
-					}
-					C.free(unsafe.Pointer(prefix))
-				case 2:
-					items, n := cstr(fmt.Sprintf("g%d.i%d=%d\x00", g, i%5, i))
-					if r := gocfg_config_override_layer(h, items, n, 0, nil); r < 0 {
-						rc = r
-					}
-					C.free(unsafe.Pointer(items))
-				case 3:
-					var o C.gocfg_origin
-					if rc = gocfg_config_origin(h, path, pathLen, &o, nil); rc == C.GOCFG_OK {
-						gocfg_buffer_free(&o.name)
-					}
-				case 4:
-					var out C.gocfg_buffer
-					if r := gocfg_config_history(h, path, pathLen, &out, nil); r >= 0 {
-						gocfg_buffer_free(&out)
-					} else {
-						rc = C.int(r)
-					}
-				case 5:
-					var out C.gocfg_buffer
-					if r := gocfg_config_explain(h, nil, 0, &out, nil); r >= 0 {
-						gocfg_buffer_free(&out)
-					} else {
-						rc = C.int(r)
-					}
-				case 6:
-					var cp C.uintptr_t
-					if rc = gocfg_config_copy(h, &cp, nil); rc == C.GOCFG_OK {
-						var out C.gocfg_buffer
-						if r := gocfg_config_diff(h, cp, &out, nil); r >= 0 {
-							gocfg_buffer_free(&out)
-						}
-						gocfg_config_freeze(cp, nil)
-						gocfg_config_free(cp)
-					}
-				case 7:
-					var out C.gocfg_buffer
-					if rc = gocfg_config_serialize(h, &out, nil); rc == C.GOCFG_OK {
-						var back C.uintptr_t
-						rc = gocfg_config_deserialize(out.data, out.len, env, envLen, &back, nil)
-						gocfg_buffer_free(&out)
-						gocfg_config_free(back)
-					}
-				case 8:
-					buf := (*C.char)(C.malloc(256))
-					if n := gocfg_config_get_value(h, path, pathLen, buf, 256, nil); n < 0 {
-						rc = C.int(n)
-					}
-					C.free(unsafe.Pointer(buf))
-				}
-				C.free(unsafe.Pointer(path))
-				if rc != C.GOCFG_OK {
-					errc <- fmt.Errorf("goroutine %d step %d: status %d", g, i, rc)
-					return
-				}
+	return inParallel(goroutines, iterations, h, func(g, i int) C.int {
+		var rc C.int
+		path, pathLen := cstr([]string{"server.port", "url", "server", "server.host"}[i%4])
+		switch i % 9 {
+		case 0:
+			rc = gocfg_config_loads_layer(h, yaml, yamlLen, format, formatLen, nil, 0, 0, 0, nil)
+		case 1:
+			prefix, n := cstr("APP")
+			if r := gocfg_config_env_layer(h, prefix, n, nil, 0, 0, nil); r < 0 {
+				rc = r
 			}
-		}(g)
-	}
-	wg.Wait()
-	close(errc)
-	gocfg_config_free(h)
-	if err := <-errc; err != nil {
-		return err
-	}
-	var st C.gocfg_stats
-	gocfg_stats_get(&st)
-	if st.live_handles != 0 || st.outstanding_buffers != 0 || st.outstanding_errors != 0 {
-		return fmt.Errorf("leaked: %d handles, %d buffers, %d errors", st.live_handles, st.outstanding_buffers, st.outstanding_errors)
-	}
-	return nil
+			C.free(unsafe.Pointer(prefix))
+		case 2:
+			items, n := cstr(fmt.Sprintf("g%d.i%d=%d\x00", g, i%5, i))
+			if r := gocfg_config_override_layer(h, items, n, 0, nil); r < 0 {
+				rc = r
+			}
+			C.free(unsafe.Pointer(items))
+		case 3:
+			var o C.gocfg_origin
+			if rc = gocfg_config_origin(h, path, pathLen, &o, nil); rc == C.GOCFG_OK {
+				gocfg_buffer_free(&o.name)
+			}
+		case 4:
+			var out C.gocfg_buffer
+			if r := gocfg_config_history(h, path, pathLen, &out, nil); r >= 0 {
+				gocfg_buffer_free(&out)
+			} else {
+				rc = C.int(r)
+			}
+		case 5:
+			var out C.gocfg_buffer
+			if r := gocfg_config_explain(h, nil, 0, &out, nil); r >= 0 {
+				gocfg_buffer_free(&out)
+			} else {
+				rc = C.int(r)
+			}
+		case 6:
+			var cp C.uintptr_t
+			if rc = gocfg_config_copy(h, &cp, nil); rc == C.GOCFG_OK {
+				var out C.gocfg_buffer
+				if r := gocfg_config_diff(h, cp, &out, nil); r >= 0 {
+					gocfg_buffer_free(&out)
+				}
+				gocfg_config_freeze(cp, nil)
+				gocfg_config_free(cp)
+			}
+		case 7:
+			var out C.gocfg_buffer
+			if rc = gocfg_config_serialize(h, &out, nil); rc == C.GOCFG_OK {
+				var back C.uintptr_t
+				rc = gocfg_config_deserialize(out.data, out.len, env, envLen, &back, nil)
+				gocfg_buffer_free(&out)
+				gocfg_config_free(back)
+			}
+		case 8:
+			buf := (*C.char)(C.malloc(256))
+			if n := gocfg_config_get_value(h, path, pathLen, buf, 256, nil); n < 0 {
+				rc = C.int(n)
+			}
+			C.free(unsafe.Pointer(buf))
+		}
+		C.free(unsafe.Pointer(path))
+		return rc
+	})
 }

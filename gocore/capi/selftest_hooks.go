@@ -36,57 +36,70 @@ func exerciseExports(goroutines, iterations int) error {
 	json, jsonLen := cstr("json")
 	defer C.free(unsafe.Pointer(json))
 
+	bufs := make([]*C.char, goroutines)
+	for g := range bufs {
+		bufs[g] = (*C.char)(C.malloc(256))
+		defer C.free(unsafe.Pointer(bufs[g]))
+	}
+	return inParallel(goroutines, iterations, h, func(g, i int) C.int {
+		buf := bufs[g]
+		path, pathLen := cstr(fmt.Sprintf("g%d.k%d", g, i%7))
+		val, valLen := cstr(fmt.Sprint(i))
+		defer C.free(unsafe.Pointer(path))
+		defer C.free(unsafe.Pointer(val))
+		var rc C.int
+		switch i % 8 {
+		case 0:
+			rc = gocfg_config_set(h, path, pathLen, val, valLen, nil)
+		case 1:
+			if n := gocfg_config_get_value(h, path, pathLen, buf, 256, nil); n < 0 && n != C.GOCFG_E_NOT_FOUND {
+				rc = C.int(n)
+			}
+		case 2:
+			rc = gocfg_config_set_int(h, path, pathLen, C.int64_t(i), nil)
+		case 3:
+			var out C.gocfg_buffer
+			if rc = gocfg_config_dump(h, json, jsonLen, &out, nil); rc == C.GOCFG_OK {
+				gocfg_buffer_free(&out)
+			}
+		case 4:
+			var out C.gocfg_buffer
+			if rc = gocfg_config_keys(h, nil, 0, &out, nil); rc == C.GOCFG_OK {
+				gocfg_buffer_free(&out)
+			}
+		case 5:
+			var e *C.gocfg_error
+			if r := gocfg_config_delete(h, path, pathLen, &e); r != C.GOCFG_OK && r != C.GOCFG_E_NOT_FOUND {
+				rc = r
+			}
+			gocfg_error_free(e)
+		case 6:
+			var cp C.uintptr_t
+			if rc = gocfg_config_copy(h, &cp, nil); rc == C.GOCFG_OK {
+				gocfg_config_free(cp)
+			}
+		case 7:
+			_ = atomic.LoadUint64((*uint64)(unsafe.Pointer(cell)))
+			if r := gocfg_config_contains(h, path, pathLen, nil); r < 0 {
+				rc = r
+			}
+		}
+		return rc
+	})
+}
+
+// inParallel runs step(g, i) for i < iterations on each of goroutines
+// goroutines at once, stops at the first status that is not GOCFG_OK,
+// frees h, and checks that nothing leaked.
+func inParallel(goroutines, iterations int, h C.uintptr_t, step func(g, i int) C.int) error {
 	var wg sync.WaitGroup
 	errc := make(chan error, goroutines)
 	for g := 0; g < goroutines; g++ {
 		wg.Add(1)
 		go func(g int) {
 			defer wg.Done()
-			buf := (*C.char)(C.malloc(256))
-			defer C.free(unsafe.Pointer(buf))
 			for i := 0; i < iterations; i++ {
-				path, pathLen := cstr(fmt.Sprintf("g%d.k%d", g, i%7))
-				val, valLen := cstr(fmt.Sprint(i))
-				var rc C.int
-				switch i % 8 {
-				case 0:
-					rc = gocfg_config_set(h, path, pathLen, val, valLen, nil)
-				case 1:
-					if n := gocfg_config_get_value(h, path, pathLen, buf, 256, nil); n < 0 && n != C.GOCFG_E_NOT_FOUND {
-						rc = C.int(n)
-					}
-				case 2:
-					rc = gocfg_config_set_int(h, path, pathLen, C.int64_t(i), nil)
-				case 3:
-					var out C.gocfg_buffer
-					if rc = gocfg_config_dump(h, json, jsonLen, &out, nil); rc == C.GOCFG_OK {
-						gocfg_buffer_free(&out)
-					}
-				case 4:
-					var out C.gocfg_buffer
-					if rc = gocfg_config_keys(h, nil, 0, &out, nil); rc == C.GOCFG_OK {
-						gocfg_buffer_free(&out)
-					}
-				case 5:
-					var e *C.gocfg_error
-					if r := gocfg_config_delete(h, path, pathLen, &e); r != C.GOCFG_OK && r != C.GOCFG_E_NOT_FOUND {
-						rc = r
-					}
-					gocfg_error_free(e)
-				case 6:
-					var cp C.uintptr_t
-					if rc = gocfg_config_copy(h, &cp, nil); rc == C.GOCFG_OK {
-						gocfg_config_free(cp)
-					}
-				case 7:
-					_ = atomic.LoadUint64((*uint64)(unsafe.Pointer(cell)))
-					if r := gocfg_config_contains(h, path, pathLen, nil); r < 0 {
-						rc = r
-					}
-				}
-				C.free(unsafe.Pointer(path))
-				C.free(unsafe.Pointer(val))
-				if rc != C.GOCFG_OK {
+				if rc := step(g, i); rc != C.GOCFG_OK {
 					errc <- fmt.Errorf("goroutine %d step %d: status %d", g, i, rc)
 					return
 				}
@@ -99,10 +112,5 @@ func exerciseExports(goroutines, iterations int) error {
 	if err := <-errc; err != nil {
 		return err
 	}
-	var st C.gocfg_stats
-	gocfg_stats_get(&st)
-	if st.live_handles != 0 || st.outstanding_buffers != 0 || st.outstanding_errors != 0 {
-		return fmt.Errorf("leaked: %d handles, %d buffers, %d errors", st.live_handles, st.outstanding_buffers, st.outstanding_errors)
-	}
-	return nil
+	return leaks()
 }

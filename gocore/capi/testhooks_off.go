@@ -2,6 +2,8 @@
 
 package main
 
-// testHook is a no-op in release builds: the panic switch below exists only
-// in libraries built with -tags gocfg_testhooks (the test suite builds one).
-func testHook(string) {}
+// The test hooks are no-ops in release builds: the panic switches exist
+// only in libraries built with -tags gocfg_testhooks (the test suite builds
+// one).
+func testHook(string)        {}
+func testHookChanged(string) {}

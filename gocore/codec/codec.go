@@ -1,7 +1,14 @@
 // Package codec names the formats gocfg reads and writes and finds the one
 // a file's name or a format name asks for. Each format lives in its own
-// package (jsonfmt, yamlfmt, tomlfmt, envfmt, inifmt) with the same two
-// functions; this package only lists them.
+// package (jsonfmt, yamlfmt, tomlfmt, envfmt, inifmt, propsfmt, hclfmt)
+// with the same two functions; this package only lists them.
+//
+// Dialects are further names that ByName accepts and Names does not list,
+// so a format stays one string everywhere (C ABI, Python, CLI):
+// "ini-case" (INI keeping the case of keys; "ini" lowercases them as
+// Python's configparser does), "env-raw" (.env without ${VAR}
+// expansion) and "hcl-raw" (HCL keeping expressions that need evaluation
+// as "${...}" strings instead of refusing them).
 package codec
 
 import (
@@ -11,8 +18,10 @@ import (
 	"strings"
 
 	"github.com/gocfg/gocfg/gocore/codec/envfmt"
+	"github.com/gocfg/gocfg/gocore/codec/hclfmt"
 	"github.com/gocfg/gocfg/gocore/codec/inifmt"
 	"github.com/gocfg/gocfg/gocore/codec/jsonfmt"
+	"github.com/gocfg/gocfg/gocore/codec/propsfmt"
 	"github.com/gocfg/gocfg/gocore/codec/tomlfmt"
 	"github.com/gocfg/gocfg/gocore/codec/yamlfmt"
 	"github.com/gocfg/gocfg/gocore/errs"
@@ -40,6 +49,11 @@ type Codec struct {
 	// Decode result. Decode itself keeps its rule: one document, a map
 	// root. ByName and ByExtension always fill it in.
 	DecodeAll func([]byte) ([]value.AnyDoc, error)
+	// DecodeEnviron, when set, is Decode for a format that expands
+	// references to environment variables (.env's ${VAR}); environ is a
+	// list of "NAME=value" entries, as os.Environ gives. Decode itself
+	// expands from the document alone.
+	DecodeEnviron func(data []byte, environ []string) (*value.Doc, error)
 }
 
 // codecs is fixed at build time and never modified.
@@ -47,23 +61,46 @@ var codecs = []Codec{
 	{Name: "json", Extensions: []string{".json"}, Decode: jsonfmt.Decode, Encode: jsonfmt.Encode, DecodeContext: jsonfmt.DecodeContext, DecodeAll: jsonfmt.DecodeAll},
 	{Name: "yaml", Extensions: []string{".yaml", ".yml"}, Decode: yamlfmt.Decode, Encode: yamlfmt.Encode, DecodeAll: yamlfmt.DecodeAll},
 	{Name: "toml", Extensions: []string{".toml"}, Decode: tomlfmt.Decode, Encode: tomlfmt.Encode},
-	{Name: "env", Extensions: []string{".env"}, Decode: envfmt.Decode, Encode: envfmt.Encode},
-	{Name: "ini", Extensions: []string{".ini", ".cfg"}, Decode: inifmt.Decode, Encode: inifmt.Encode},
+	{Name: "env", Extensions: []string{".env"}, Decode: envfmt.Decode, Encode: envfmt.Encode, DecodeEnviron: envfmt.DecodeEnviron},
+	{Name: "ini", Extensions: []string{".ini", ".cfg", ".editorconfig"}, Decode: inifmt.Decode, Encode: inifmt.Encode},
 	// JSON with comments and trailing commas; written back as plain JSON.
 	{Name: "jsonc", Extensions: []string{".jsonc"}, Decode: jsonfmt.DecodeJSONC, Encode: jsonfmt.Encode, DecodeContext: jsonfmt.DecodeJSONCContext, DecodeAll: jsonfmt.DecodeJSONCAll},
+	{Name: "properties", Extensions: []string{".properties"}, Decode: propsfmt.Decode, Encode: propsfmt.Encode},
+	{Name: "hcl", Extensions: []string{".hcl", ".tf", ".tfvars"}, Decode: hclfmt.Decode, Encode: hclfmt.Encode},
 }
 
-// variants are reading modes of a listed format, chosen by name only (no
-// extension picks them, and Names does not list them, since they are not
-// formats of their own). "yaml-1.1" reads plain scalars by YAML 1.1's
-// types (yes/no/on/off booleans, 0755 octal, 1:20 sexagesimal), as Ansible
-// and Kubernetes tools do; it writes YAML as "yaml" does, quoting every
-// string a YAML 1.1 reader would take for something else. "toml-1.0"
-// refuses what TOML 1.1 added (for files that a TOML 1.0 reader such as
-// Python's tomllib must read); toml's Encode already writes TOML 1.0.
+// variants are reading modes (dialects) of a listed format, chosen by name
+// only: no extension picks them, and Names does not list them, since they
+// are not formats of their own.
+//   - "yaml-1.1" reads plain scalars by YAML 1.1's types (yes/no/on/off
+//     booleans, 0755 octal, 1:20 sexagesimal), as Ansible and Kubernetes
+//     tools do; it writes YAML as "yaml" does, quoting every string a YAML
+//     1.1 reader would take for something else.
+//   - "toml-1.0" refuses what TOML 1.1 added (for files that a TOML 1.0
+//     reader such as Python's tomllib must read); toml's Encode already
+//     writes TOML 1.0.
+//   - "ini-case" keeps the case of INI keys (configparser lowercases them).
+//   - "env-raw" reads .env values without expanding ${VAR} references.
+//   - "hcl-raw" keeps HCL expressions that need evaluation as "${...}"
+//     strings instead of refusing them.
+//   - "properties-flat" keeps .properties keys whole ("a.b" is one key),
+//     for files where a key is both a value and a parent.
 var variants = []Codec{
 	{Name: "yaml-1.1", Decode: yamlfmt.DecodeYAML11, Encode: yamlfmt.Encode, DecodeAll: yamlfmt.DecodeAllYAML11},
 	{Name: "toml-1.0", Decode: tomlfmt.DecodeTOML10, Encode: tomlfmt.Encode},
+	{Name: "ini-case", Decode: inifmt.DecodeCase, Encode: inifmt.EncodeCase},
+	{Name: "env-raw", Decode: envfmt.DecodeRaw, Encode: envfmt.Encode},
+	{Name: "hcl-raw", Decode: hclfmt.DecodeRaw, Encode: hclfmt.Encode},
+	{Name: "properties-flat", Decode: propsfmt.DecodeFlat, Encode: propsfmt.EncodeFlat},
+}
+
+// VariantNames lists the reading modes that ByName accepts beyond Names.
+func VariantNames() []string {
+	out := make([]string, len(variants))
+	for i, c := range variants {
+		out[i] = c.Name
+	}
+	return out
 }
 
 // complete fills in what a codec may leave out.
@@ -91,9 +128,9 @@ func Names() []string {
 }
 
 // ByName returns the codec called name (case-insensitive; "yml" is
-// accepted for yaml; "yaml-1.1" or "yml-1.1" selects YAML 1.1's types and
-// "toml-1.0" TOML 1.0.0, see variants). An unknown name is an errs.ErrInvalidArgument error
-// listing the known ones.
+// accepted for yaml; the reading modes in variants — "yaml-1.1" (or
+// "yml-1.1"), "toml-1.0", "ini-case", "env-raw", "hcl-raw" — too). An
+// unknown name is an errs.ErrInvalidArgument error listing the known ones.
 func ByName(name string) (Codec, error) {
 	n := strings.ToLower(strings.TrimSpace(name))
 	switch n {
@@ -109,11 +146,13 @@ func ByName(name string) (Codec, error) {
 			}
 		}
 	}
-	return Codec{}, fmt.Errorf("unknown format %q (known formats: %s): %w", name, strings.Join(Names(), ", "), errs.ErrInvalidArgument)
+	return Codec{}, fmt.Errorf("unknown format %q (known formats: %s; reading modes: %s): %w",
+		name, strings.Join(Names(), ", "), strings.Join(VariantNames(), ", "), errs.ErrInvalidArgument)
 }
 
 // ByExtension picks the codec from a file name's extension (.json, .jsonc,
-// .yaml, .yml, .toml, .env, .ini, .cfg, in any case). A file named ".env", or
+// .yaml, .yml, .toml, .env, .ini, .cfg, .editorconfig, .properties, .hcl,
+// .tf, .tfvars, in any case). A file named ".env", or
 // ".env.local", ".env.production" and the like, is a .env file. Anything
 // else is an errs.ErrInvalidArgument error saying to pass format=.
 func ByExtension(path string) (Codec, error) {
@@ -132,6 +171,28 @@ func ByExtension(path string) (Codec, error) {
 			}
 		}
 	}
-	return Codec{}, fmt.Errorf("cannot tell the format of %q from its name (known extensions: .json .jsonc .yaml .yml .toml .env .ini .cfg): pass format= (one of %s): %w",
+	return Codec{}, fmt.Errorf("cannot tell the format of %q from its name (known extensions: .json .jsonc .yaml .yml .toml .env .ini .cfg .editorconfig .properties .hcl .tf .tfvars): pass format= (one of %s): %w",
 		path, strings.Join(Names(), ", "), errs.ErrInvalidArgument)
+}
+
+// Table lists the formats for the C ABI's gocfg_formats, in the shape
+// gocfg.h documents: a line per format, its name, the other names ByName
+// takes for it (an extension without its dot, such as "yml"), then its
+// extensions, separated by single spaces.
+func Table() string {
+	var b strings.Builder
+	for _, c := range codecs {
+		b.WriteString(c.Name)
+		for _, ext := range c.Extensions {
+			alias := strings.TrimPrefix(ext, ".")
+			if other, err := ByName(alias); alias != c.Name && err == nil && other.Name == c.Name {
+				b.WriteString(" " + alias)
+			}
+		}
+		for _, ext := range c.Extensions {
+			b.WriteString(" " + ext)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

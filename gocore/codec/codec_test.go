@@ -10,7 +10,7 @@ import (
 )
 
 func TestByName(t *testing.T) {
-	for _, n := range []string{"json", "yaml", "toml", "env", "ini", "YAML", "yml"} {
+	for _, n := range []string{"json", "yaml", "toml", "env", "ini", "YAML", "yml", "properties", "hcl", "ini-case", "ENV-raw", "hcl-raw"} {
 		c, err := ByName(n)
 		if err != nil || c.Decode == nil || c.Encode == nil {
 			t.Errorf("ByName(%q) = %v, %v", n, c.Name, err)
@@ -22,10 +22,38 @@ func TestByName(t *testing.T) {
 	}
 }
 
+// Dialects are found by name but not listed; only the codec's functions
+// differ.
+func TestDialects(t *testing.T) {
+	for _, n := range Names() {
+		if strings.Contains(n, "-") {
+			t.Errorf("Names() lists the dialect %q", n)
+		}
+	}
+	ini, _ := ByName("ini")
+	iniCase, _ := ByName("ini-case")
+	d1, err1 := ini.Decode([]byte("[s]\nKey = 1\n"))
+	d2, err2 := iniCase.Decode([]byte("[s]\nKey = 1\n"))
+	if err1 != nil || err2 != nil || d1.Positions["s.key"].Line != 2 || d2.Positions["s.Key"].Line != 2 {
+		t.Errorf("ini dialects: %v %v %v %v", err1, err2, d1, d2)
+	}
+	env, _ := ByName("env")
+	raw, _ := ByName("env-raw")
+	e1, _ := env.DecodeEnviron([]byte("A=${HOME}\n"), []string{"HOME=/h"})
+	e2, _ := raw.Decode([]byte("A=${HOME}\n"))
+	if v, _ := e1.Root.Get("A"); v != "/h" {
+		t.Errorf("env with environ: %v", v)
+	}
+	if v, _ := e2.Root.Get("A"); v != "${HOME}" || raw.DecodeEnviron != nil {
+		t.Errorf("env-raw: %v", v)
+	}
+}
+
 func TestByExtension(t *testing.T) {
 	cases := map[string]string{
 		"a.json": "json", "dir/a.YAML": "yaml", "a.yml": "yaml", "/x/y.toml": "toml", ".env": "env",
 		"/app/.env": "env", "prod.env": "env", ".env.local": "env", "setup.cfg": "ini", "a.ini": "ini",
+		".editorconfig": "ini", "application.properties": "properties", "main.tf": "hcl", "prod.tfvars": "hcl", "agent.HCL": "hcl",
 	}
 	for p, want := range cases {
 		c, err := ByExtension(p)
@@ -46,12 +74,14 @@ func TestByExtension(t *testing.T) {
 // and ini).
 func TestCrossFormat(t *testing.T) {
 	docs := map[string]string{
-		"json":  `{"name": "app", "port": "8080"}`,
-		"jsonc": "{\"name\": \"app\", // the app\n \"port\": \"8080\",}",
-		"yaml":  "name: app\nport: \"8080\"\n",
-		"toml":  "name = \"app\"\nport = \"8080\"\n",
-		"env":   "name=app\nport=8080\n",
-		"ini":   "name = app\nport = 8080\n",
+		"json":       `{"name": "app", "port": "8080"}`,
+		"jsonc":      "{\"name\": \"app\", // the app\n \"port\": \"8080\",}",
+		"yaml":       "name: app\nport: \"8080\"\n",
+		"toml":       "name = \"app\"\nport = \"8080\"\n",
+		"env":        "name=app\nport=8080\n",
+		"ini":        "name = app\nport = 8080\n",
+		"properties": "name=app\nport=8080\n",
+		"hcl":        "name = \"app\"\nport = \"8080\"\n",
 	}
 	var first *value.Map
 	for _, n := range Names() {

@@ -2,7 +2,10 @@
 //
 // Each kind is a sentinel matched with errors.Is; the C export layer maps the
 // kind to a status code, so a package only has to wrap the right sentinel
-// (fmt.Errorf("...: %w", errs.ErrNotFound)) for the caller to see the right code.
+// (fmt.Errorf("...: %w", errs.ErrNotFound)) for the caller to see the right
+// code. Every kind lives here, so that mapping needs this package alone;
+// packages that name a kind of their own (store.ErrFrozen, db.ErrConflict,
+// layer.ErrInterpolation) re-export the value from here.
 package errs
 
 import (
@@ -27,6 +30,22 @@ var (
 	// the invalid-argument status; code that wants a distinct status tests
 	// errors.Is(err, ErrLimit) first.
 	ErrLimit = fmt.Errorf("limit exceeded: %w", ErrInvalidArgument)
+	// ErrFrozen: a change to a frozen config.
+	ErrFrozen = errors.New("config is frozen")
+	// ErrInterpolation: a ${...} reference is a cycle, missing or malformed.
+	ErrInterpolation = errors.New("interpolation error")
+	// ErrConflict: a compare-and-swap found another revision than expected.
+	ErrConflict = errors.New("conflict")
+	// ErrConnection: a store could not be reached (refused, timed out, TLS
+	// handshake failed).
+	ErrConnection = errors.New("connection error")
+	// ErrAuth: a store refused the credentials or the operation.
+	ErrAuth = errors.New("authentication failed")
+
+	// ErrPoisoned: an object that a panic interrupted in the middle of a
+	// change, and that may be half-changed. It is an internal error too
+	// (errors.Is(err, ErrInternal) holds), because it is a bug in gocfg.
+	ErrPoisoned = fmt.Errorf("poisoned by an earlier panic: %w", ErrInternal)
 )
 
 // Located is an error that knows where in a document or tree it happened.
@@ -54,3 +73,37 @@ func (e *Located) Error() string {
 }
 
 func (e *Located) Unwrap() error { return e.Kind }
+
+// Within makes an error found inside a value name the full config path:
+// a decoder only knows where it was inside the value it read, and the
+// caller knows where that value goes. Other errors pass unchanged.
+func Within(path string, err error) error {
+	var loc *Located
+	if path == "" || !errors.As(err, &loc) {
+		return err
+	}
+	inner := *loc
+	if inner.Path == "" {
+		inner.Path = path
+	} else {
+		inner.Path = path + "." + inner.Path
+	}
+	return &inner
+}
+
+// InFile makes an error from a document name the file (or the text's
+// label) it came from. A parse error's position is in that file, so the
+// file replaces its path; any other located error keeps its config path in
+// the message.
+func InFile(file string, err error) error {
+	var loc *Located
+	if file == "" || !errors.As(err, &loc) {
+		return err
+	}
+	located := *loc
+	if located.Path != "" && !errors.Is(err, ErrParse) {
+		located.Msg = located.Path + ": " + located.Msg
+	}
+	located.Path = file
+	return &located
+}

@@ -17,8 +17,8 @@
 package layer
 
 import (
-	"errors"
 	"fmt"
+	"github.com/gocfg/gocfg/gocore/errs"
 )
 
 // Kind says what sort of layer set a value.
@@ -34,9 +34,10 @@ const (
 	KindEnv      Kind = 5 // an environment variable
 	KindOverride Kind = 6 // an override item ("server.port=9000")
 	KindSet      Kind = 7 // a later write through the config itself (cfg[k] = v)
+	KindStored   Kind = 8 // a config stored in a Database (name: the config's name)
 )
 
-var kindNames = [...]string{"none", "defaults", "file", "text", "dict", "env", "override", "set"}
+var kindNames = [...]string{"none", "defaults", "file", "text", "dict", "env", "override", "set", "stored"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -80,4 +81,4 @@ func (o Origin) String() string {
 
 // ErrInterpolation is the kind of every error a ${...} reference gives: a
 // cycle, a missing key or variable, a malformed reference.
-var ErrInterpolation = errors.New("interpolation error")
+var ErrInterpolation = errs.ErrInterpolation

@@ -5,7 +5,12 @@
 // kind, its slot and the slot's generation. A handle that was freed, never
 // issued, or names another kind of object is detected and refused; it can
 // never reach the wrong object, because a slot's generation changes each time
-// it is freed.
+// it is freed. A slot whose generation has run out is retired for good
+// rather than wrapped, so a freed handle never names a live object again.
+//
+// A handle can also be poisoned: the export layer does that when a panic
+// interrupted a change to its object (see gocfg.h, "Panics"). A poisoned
+// handle fails every Get with errs.ErrPoisoned but can still be removed.
 package registry
 
 import (
@@ -33,10 +38,18 @@ func (h Handle) kind() Kind    { return Kind(h >> 56) }
 func (h Handle) gen() uint32   { return uint32(h>>32) & genMask }
 func (h Handle) index() uint32 { return uint32(h) - 1 } // wraps to MaxUint32 for 0
 
+// maxGen is the last generation a slot can carry. A slot freed at maxGen is
+// retired: it stays out of the free list, so its handles stay invalid. At
+// one new/free cycle per microsecond on the same slot that happens after
+// 16 s; each retirement costs one slot (a few dozen bytes), so even a
+// process that spends its life on it leaks a few MB a year.
+const maxGen = genMask
+
 type slot struct {
-	gen  uint32
-	kind Kind // 0 while the slot is free
-	obj  any
+	gen      uint32
+	kind     Kind // 0 while the slot is free
+	obj      any
+	poisoned string // why the object must not be used; "" when it may
 }
 
 // Registry is safe for concurrent use. The zero value is ready to use.
@@ -82,10 +95,26 @@ func (r *Registry) lookup(h Handle, kind Kind) (*slot, error) {
 	if h.kind() != kind {
 		return nil, fmt.Errorf("handle %#x is not a %s handle: %w", uint64(h), kindName(kind), errs.ErrInvalidHandle)
 	}
-	if s.kind != kind || s.gen&genMask != h.gen() {
+	if s.kind != kind || s.gen != h.gen() {
 		return nil, fmt.Errorf("stale handle %#x (already freed): %w", uint64(h), errs.ErrInvalidHandle)
 	}
 	return s, nil
+}
+
+// Poison marks the live handle h so that every later Get fails with
+// errs.ErrPoisoned and the reason; Remove still frees it. It reports
+// whether h was live.
+func (r *Registry) Poison(h Handle, kind Kind, reason string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, err := r.lookup(h, kind)
+	if err != nil {
+		return false
+	}
+	if s.poisoned == "" {
+		s.poisoned = reason
+	}
+	return true
 }
 
 // Get returns the object h names if h is a live handle of the given kind.
@@ -94,7 +123,11 @@ func (r *Registry) Get(h Handle, kind Kind) (any, error) {
 	s, err := r.lookup(h, kind)
 	var obj any
 	if err == nil {
-		obj = s.obj
+		if s.poisoned != "" {
+			err = fmt.Errorf("%s handle %#x is unusable: %s: %w", kindName(kind), uint64(h), s.poisoned, errs.ErrPoisoned)
+		} else {
+			obj = s.obj
+		}
 	}
 	r.mu.RUnlock()
 	return obj, err
@@ -110,13 +143,13 @@ func (r *Registry) Remove(h Handle, kind Kind) (obj any, ok bool) {
 		return nil, false
 	}
 	obj = s.obj
-	s.obj, s.kind = nil, 0
-	s.gen++
-	if s.gen&genMask == 0 { // generation 0 would never match: skip it
-		s.gen++
-	}
-	r.free = append(r.free, h.index())
+	s.obj, s.kind, s.poisoned = nil, 0, ""
 	r.live--
+	if s.gen == maxGen {
+		return obj, true // retired: never issued again
+	}
+	s.gen++
+	r.free = append(r.free, h.index())
 	return obj, true
 }
 

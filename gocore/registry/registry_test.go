@@ -2,6 +2,7 @@ package registry
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -88,5 +89,69 @@ func TestConcurrent(t *testing.T) {
 	wg.Wait()
 	if r.Live() != 0 {
 		t.Fatalf("Live = %d", r.Live())
+	}
+}
+
+// A slot's generation is forced to its last value: freeing the handle must
+// retire the slot, so no later Add revives the old handle, however many
+// cycles follow.
+func TestGenerationNeverWraps(t *testing.T) {
+	var r Registry
+	r.Remove(r.Add(kA, "first"), kA)
+	r.slots[0].gen = maxGen - 1 // as if 16.7M new/free cycles had passed
+	var stale []Handle
+	for g := uint32(maxGen - 1); g <= maxGen; g++ {
+		h := r.Add(kA, g)
+		if h.index() != 0 || h.gen() != g {
+			t.Fatalf("want slot 0 generation %d, got slot %d generation %d", g, h.index(), h.gen())
+		}
+		stale = append(stale, h)
+		r.Remove(h, kA)
+	}
+	for i := 0; i < 1000; i++ {
+		n := r.Add(kA, i)
+		if n.index() == 0 {
+			t.Fatalf("retired slot 0 reused by handle %#x", uint64(n))
+		}
+		r.Remove(n, kA)
+	}
+	// Every handle issued on slot 0 stays invalid, and so does the one a
+	// wrapped generation would have issued.
+	for _, old := range append(stale, makeHandle(kA, 0, 0), makeHandle(kA, 1, 0)) {
+		if _, err := r.Get(old, kA); !errors.Is(err, errs.ErrInvalidHandle) {
+			t.Fatalf("handle %#x revived: %v", uint64(old), err)
+		}
+	}
+	if r.Live() != 0 {
+		t.Fatalf("Live = %d", r.Live())
+	}
+}
+
+func TestPoisonedHandleFailsUntilRemoved(t *testing.T) {
+	var r Registry
+	h := r.Add(kA, "obj")
+	other := r.Add(kA, "other")
+	if !r.Poison(h, kA, "a panic interrupted gocfg_config_set") {
+		t.Fatal("Poison of a live handle reported false")
+	}
+	_, err := r.Get(h, kA)
+	if !errors.Is(err, errs.ErrPoisoned) || !errors.Is(err, errs.ErrInternal) {
+		t.Fatalf("poisoned Get: %v", err)
+	}
+	if got := err.Error(); !strings.Contains(got, "gocfg_config_set") {
+		t.Fatalf("message does not say why: %q", got)
+	}
+	if v, err := r.Get(other, kA); err != nil || v != "other" {
+		t.Fatalf("other handle: %v %v", v, err)
+	}
+	if obj, ok := r.Remove(h, kA); !ok || obj != "obj" {
+		t.Fatalf("Remove of a poisoned handle: %v %v", obj, ok)
+	}
+	if r.Poison(h, kA, "again") {
+		t.Fatal("Poison of a freed handle reported true")
+	}
+	fresh := r.Add(kA, "fresh") // reuses the slot: not poisoned
+	if v, err := r.Get(fresh, kA); err != nil || v != "fresh" {
+		t.Fatalf("reused slot inherited the poison: %v %v", v, err)
 	}
 }

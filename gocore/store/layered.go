@@ -14,7 +14,7 @@ import (
 )
 
 // ErrFrozen is the kind of error a frozen config gives for any mutation.
-var ErrFrozen = errors.New("config is frozen")
+var ErrFrozen = errs.ErrFrozen
 
 func frozenErr(path string) error {
 	return &errs.Located{Kind: ErrFrozen, Path: path, Msg: "the config is frozen (read-only); copy() gives a mutable copy"}

@@ -48,8 +48,14 @@ func NewFrom(root *value.Map) *Config {
 	return c
 }
 
-// OnChange registers f to hear of every mutation. Set it before sharing c.
-func (c *Config) OnChange(f func(version uint64)) { c.onChange = f }
+// OnChange registers f to hear of every mutation. It takes the write lock,
+// so it may be set while a watcher is already replacing c's state (see
+// Swap).
+func (c *Config) OnChange(f func(version uint64)) {
+	c.mu.Lock()
+	c.onChange = f
+	c.mu.Unlock()
+}
 
 func (c *Config) changed() {
 	v := c.version.Add(1)

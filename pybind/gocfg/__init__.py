@@ -8,14 +8,34 @@
 
 Importing gocfg does not load the Go library; the first Config does.
 """
+from . import errors
 from .config import Config, Section, stats
-from .display import is_secret, set_secret_pattern
-from .layers import Change, Diff, File, Leaf, Origin, Text, load
 from .database import Database, Watch, WatchEvent
-from .errors import (AuthError, CancelledError, ClosedError, ConflictError, ConnectionError, Error, FileError,
-                     ForkedProcessError, FrozenError, InternalError, InterpolationError, MissingFileError,
-                     InvalidArgumentError, InvalidHandleError, KeyNotFoundError, ParseError,
-                     TypeMismatchError, ValidationError)
+from .errors import (
+    AuthError,
+    CancelledError,
+    ClosedError,
+    ConflictError,
+    Error,
+    FileError,
+    ForkedProcessError,
+    FrozenError,
+    InternalError,
+    InterpolationError,
+    InvalidArgumentError,
+    InvalidHandleError,
+    KeyNotFoundError,
+    MissingFileError,
+    ParseError,
+    TypeMismatchError,
+    ValidationError,
+)
+from .layers import load
+from .provenance import Change, Diff, Leaf, Origin
+from .secrets import is_secret, set_secret_pattern
+from .sources import File, Text
+
+ConnectionError = errors.ConnectionError  # not in __all__: see there
 
 __version__ = "0.1.0"
 

@@ -11,7 +11,7 @@
     gocfg convert IN OUT          rewrite IN in OUT's format (from the extensions)
     gocfg validate FILE...        check that each file parses
 
-Secret values (keys such as password, token, api_key: see gocfg.display)
+Secret values (keys such as password, token, api_key: see gocfg.secrets)
 print as ******** in show, get (inside a map) and diff, unless --reveal.
 
 Exit status: 0 on success, 1 when a file is bad (missing, unreadable, does
@@ -27,10 +27,13 @@ import json
 import sys
 from typing import Any, List, Optional
 
-from . import display as _display
-from .config import FORMATS, Config
+from . import _args
+from ._values import split_path
+from .config import Config
 from .errors import Error
-from .layers import File, load
+from .layers import load
+from .secrets import mask
+from .sources import File
 
 EXIT_OK, EXIT_BAD_FILE, EXIT_USAGE = 0, 1, 2
 
@@ -63,7 +66,7 @@ def _cmd_get(args: argparse.Namespace) -> int:
         if hasattr(value, "to_dict"):
             # Asking for a key reveals that value; secrets inside a map
             # printed whole stay masked unless --reveal.
-            value = _display.mask(value.to_dict(), _display.split_path(value.path), args.reveal)
+            value = mask(value.to_dict(), split_path(value.path), args.reveal)
         print(_scalar_text(value))
     return EXIT_OK
 
@@ -71,11 +74,11 @@ def _cmd_get(args: argparse.Namespace) -> int:
 def _cmd_show(args: argparse.Namespace) -> int:
     layered = len(args.files) > 1 or args.env_prefix or args.set or args.origin
     first = args.files[0]
-    fmt = args.format or args.input_format or _format_of(first)
+    fmt = args.format or args.input_format or _args.format_of(first)
     if not layered:
         with Config.load(first, args.input_format) as cfg:
             if not args.reveal and cfg._holds_secrets():
-                with Config(_display.mask(cfg.to_dict())) as masked:
+                with Config(mask(cfg.to_dict())) as masked:
                     text = masked.dumps(fmt)
             else:
                 text = cfg.dumps(fmt)
@@ -93,7 +96,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         if args.origin:
             text = cfg.show(reveal=args.reveal)
         else:
-            with Config(_display.mask(cfg.to_dict(), (), args.reveal)) as resolved:
+            with Config(mask(cfg.to_dict(), (), args.reveal)) as resolved:
                 text = resolved.dumps(fmt)
     sys.stdout.write(_ends_with_newline(text))
     return EXIT_OK
@@ -125,15 +128,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
-def _format_of(name: str) -> str:
-    """The format a file name implies, as the library would pick it."""
-    lower = name.lower()
-    if lower.endswith(".env") or lower.rsplit("/", 1)[-1] == ".env":
-        return "env"
-    ext = lower.rsplit(".", 1)[-1] if "." in lower else ""
-    return {"yml": "yaml", "cfg": "ini"}.get(ext, ext) or "json"
-
-
 def _ends_with_newline(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
@@ -147,23 +141,25 @@ def _report(e: BaseException) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    formats = _args.formats()  # from the library, which this loads
     p = argparse.ArgumentParser(prog="gocfg", description="Read, check and convert configuration files.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     g = sub.add_parser("get", help="print the value at a dot path")
     g.add_argument("file")
     g.add_argument("key", help="a dot path such as server.port")
-    g.add_argument("--format", choices=FORMATS, help="the file's format (default: from its extension)")
+    g.add_argument("--format", choices=formats, help="the file's format (default: from its extension)")
     g.add_argument("--reveal", action="store_true", help="do not mask secrets inside a map")
     g.set_defaults(run=_cmd_get)
 
     s = sub.add_parser("show", help="print the whole file, or several merged")
     s.add_argument("files", nargs="+", metavar="file", help="one file, or several merged in order (later wins)")
-    s.add_argument("--format", choices=FORMATS, help="the format to print in (default: the first file's)")
-    s.add_argument("--input-format", choices=FORMATS, help="the files' format (default: from each extension)")
+    s.add_argument("--format", choices=formats, help="the format to print in (default: the first file's)")
+    s.add_argument("--input-format", choices=formats, help="the files' format (default: from each extension)")
     s.add_argument("--env-prefix", metavar="P", help="merge environment variables P_KEY__SUBKEY=value over the files")
     s.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
-    s.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE", help="an override, applied last (repeatable)")
+    s.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE",
+                   help="an override, applied last (repeatable)")
     s.add_argument("--origin", action="store_true", help="print path = value  # origin, one line per value")
     s.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
     s.set_defaults(run=_cmd_show)
@@ -171,20 +167,20 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("diff", help="print what changed from one file to another")
     d.add_argument("a")
     d.add_argument("b")
-    d.add_argument("--format", choices=FORMATS, help="the files' format (default: from each extension)")
+    d.add_argument("--format", choices=formats, help="the files' format (default: from each extension)")
     d.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
     d.set_defaults(run=_cmd_diff)
 
     c = sub.add_parser("convert", help="rewrite a file in another format")
     c.add_argument("input")
     c.add_argument("output")
-    c.add_argument("--input-format", choices=FORMATS)
-    c.add_argument("--output-format", choices=FORMATS)
+    c.add_argument("--input-format", choices=formats)
+    c.add_argument("--output-format", choices=formats)
     c.set_defaults(run=_cmd_convert)
 
     v = sub.add_parser("validate", help="check that files parse")
     v.add_argument("files", nargs="+", metavar="file")
-    v.add_argument("--format", choices=FORMATS, help="the files' format (default: from each extension)")
+    v.add_argument("--format", choices=formats, help="the files' format (default: from each extension)")
     v.set_defaults(run=_cmd_validate)
     return p
 

@@ -1,15 +1,18 @@
-"""Loading the Go library, once and only when first needed.
+"""Loading the Go library, once and only when first needed, and the fork guard.
 
 Importing gocfg must not start the Go runtime (it starts threads and would
 make a later os.fork() unsafe for no benefit), so the cffi extension, which
 links the Go library, is imported on first use. Python caches the extension
 in sys.modules, so importlib.reload(gocfg) never maps a second copy.
+
+Only gocfg._capi calls the library; this module hands it ``lib`` and ``ffi``
+and swaps ``lib`` for a stub that refuses every call in a forked child.
 """
 from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List
 
 from .errors import ForkedProcessError
 
@@ -36,9 +39,11 @@ class _Forked:
 lib: Any = _NotLoaded()
 ffi: Any = None
 loaded = False
+forked = False
 
-# Modules that keep `_lib`, `_ffi` and `_NULL` as their own globals, because a
-# global lookup is the cheapest way to reach the library on hot paths.
+# The binding module keeps `_lib`, `_ffi` and `_NULL` as its own globals,
+# because a global lookup is the cheapest way to reach the library on hot
+# paths; these namespaces are kept pointing at the current library.
 _bound: List[Dict[str, Any]] = []
 
 
@@ -61,7 +66,7 @@ def load() -> Any:
         return lib
     with _load_lock:
         if not loaded:
-            from . import _gocfg_cffi  # links libgocfg.so, found beside it
+            from . import _gocfg_cffi  # type: ignore[attr-defined]  # links libgocfg.so, found beside it
 
             ffi = _gocfg_cffi.ffi
             lib = _gocfg_cffi.lib
@@ -72,62 +77,12 @@ def load() -> Any:
 
 
 def _after_fork_in_child() -> None:
-    global lib
+    global lib, forked
     if loaded:
+        forked = True
         lib = _Forked()
         for ns in _bound:
             _publish(ns)
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-# Calls on inputs smaller than this finish too fast for Ctrl-C to matter, and
-# are made directly; larger ones run in a helper thread so that Ctrl-C
-# reaches the main thread at once and cancels the Go side.
-INTERRUPTIBLE_SIZE = 256 * 1024
-
-
-def call_interruptible(call: Any, big: bool) -> Tuple[int, Any]:
-    """Run ``call(cancel_handle) -> (status, result)`` so that Ctrl-C stops it.
-
-    Python delivers KeyboardInterrupt only to the main thread, and only
-    between bytecodes: a long Go call would hold it back until the call
-    ends. So the call runs in a helper thread while the main thread waits
-    interruptibly; on Ctrl-C the call's cancel handle is triggered, the Go
-    side stops its work, and KeyboardInterrupt propagates. ``result`` must
-    have a ``close()`` for the case where the call succeeded just as Ctrl-C
-    arrived.
-    """
-    if not big or threading.current_thread() is not threading.main_thread():
-        return call(ffi.NULL)
-    cell = ffi.new("gocfg_cancel **")
-    if lib.gocfg_cancel_new(cell, ffi.NULL) != 0:
-        return call(ffi.NULL)
-    cancel = cell[0]
-    outcome: List[Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append(call(cancel))
-        except BaseException as e:  # re-raised in the caller's thread
-            outcome.append(e)
-
-    worker = threading.Thread(target=run, name="gocfg-call", daemon=True)
-    worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(0.05)
-    except KeyboardInterrupt:
-        lib.gocfg_cancel_trigger(cancel)
-        worker.join()
-        if outcome and isinstance(outcome[0], tuple) and outcome[0][0] == 0:
-            outcome[0][1].close()  # finished just before the cancel landed
-        raise
-    finally:
-        if not worker.is_alive():
-            lib.gocfg_cancel_free(cancel)
-    result = outcome[0]
-    if isinstance(result, BaseException):
-        raise result
-    return result

@@ -35,7 +35,7 @@ import re
 import sys
 import typing
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -105,7 +105,7 @@ def to_str(v: Any) -> str:
     raise CoercionError(f"expected str, got {_got(v)}")
 
 
-def to_list(v: Any) -> list:
+def to_list(v: Any) -> List[Any]:
     if isinstance(v, list):
         return v
     if isinstance(v, tuple):
@@ -188,7 +188,7 @@ class _Builder:
                     kwargs[f.name] = value
                 else:
                     ok = False
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:  # type: ignore[misc]
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                 self.fail(here, f"missing (required by {cls.__name__})")
                 ok = False
         if self.strict:

@@ -11,24 +11,70 @@ from __future__ import annotations
 import datetime as _dt
 import marshal
 from collections.abc import Mapping
-from typing import Any, List, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
+from . import _capi
 from .errors import InvalidArgumentError
-
-MAX_DEPTH = 1000  # gocore/value.MaxDepth
 
 PathLike = Union[str, Tuple[Union[str, int], ...]]
 
 _UTC = _dt.timezone.utc
 
 
+class TreeView:
+    """A view of a map inside a config (gocfg.Section, gocfg.Config): stored
+    as a copy of its contents, which ``to_dict()`` gives in one call."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> Dict[str, Any]:
+        raise NotImplementedError
+
+
 # ------------------------------------------------------------------- paths
+
+# The path syntax's characters, from the library (separator, quote, escape).
+_syntax: Optional[Tuple[str, str, str]] = None
+
+
+def _path_syntax() -> Tuple[str, str, str]:
+    global _syntax
+    if _syntax is None:
+        c = _capi.consts()
+        _syntax = (c.path_separator, c.path_quote, c.path_escape)
+    return _syntax
+
 
 def quote_segment(seg: str) -> str:
     """Quote one path segment so that dots inside it are not separators."""
-    if seg and "." not in seg and '"' not in seg and "\\" not in seg:
+    sep, quote, esc = _syntax or _path_syntax()
+    if seg and sep not in seg and quote not in seg and esc not in seg:
         return seg
-    return '"' + seg.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return quote + seg.replace(esc, esc + esc).replace(quote, esc + quote) + quote
+
+
+def split_path(path: str) -> List[str]:
+    """Split a dot path into its segments (quoted segments understood)."""
+    sep, quote, esc = _syntax or _path_syntax()
+    segs: List[str] = []
+    i, n = 0, len(path)
+    while i < n:
+        if path[i] == quote:
+            j, buf = i + 1, []
+            while j < n and path[j] != quote:
+                if path[j] == esc and j + 1 < n:
+                    j += 1
+                buf.append(path[j])
+                j += 1
+            segs.append("".join(buf))
+            i = j + 2
+        else:
+            j = path.find(sep, i)
+            if j < 0:
+                j = n
+            segs.append(path[i:j])
+            i = j + 1
+    return segs
 
 
 def path_text(key: Any) -> str:
@@ -47,7 +93,7 @@ def path_text(key: Any) -> str:
                 parts.append(str(seg))
             else:
                 parts.append(quote_segment(seg))
-        return ".".join(parts)
+        return (_syntax or _path_syntax())[0].join(parts)
     if isinstance(key, str):
         return str.__str__(key)
     raise TypeError(f"key must be str or a tuple of path segments, not {type(key).__name__}")
@@ -67,7 +113,7 @@ def join(prefix: bytes, path: bytes) -> bytes:
         return path
     if not path:
         return prefix
-    return prefix + b"." + path
+    return prefix + (_syntax or _path_syntax())[0].encode() + path
 
 
 # ---------------------------------------------------------- Python -> wire
@@ -89,8 +135,9 @@ def _tag(v: Any, where: str) -> Tuple[Any, ...]:
 
 def _plain(v: Any, where: str, depth: int) -> Any:
     """v rebuilt from the types marshal writes, with dates tagged."""
-    if depth > MAX_DEPTH:
-        raise InvalidArgumentError(f"{where or 'value'}: nested more than {MAX_DEPTH} levels deep")
+    max_depth = _capi.consts().max_depth
+    if depth > max_depth:
+        raise InvalidArgumentError(f"{where or 'value'}: nested more than {max_depth} levels deep")
     t = type(v)
     if v is None or t is str or t is int or t is float or t is bool:
         return v
@@ -104,9 +151,7 @@ def _plain(v: Any, where: str, depth: int) -> Any:
         return int(v)
     if isinstance(v, float):
         return float(v)
-    from .config import Section  # a Config or Section: its own copy
-
-    if isinstance(v, Section):
+    if isinstance(v, TreeView):  # a Config or Section: its own copy
         return _plain(v.to_dict(), where, depth)
     if isinstance(v, Mapping):
         out = {}

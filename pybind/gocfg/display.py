@@ -1,120 +1,25 @@
-"""Secrets and display: masking, the notebook's HTML table, the text form.
+"""Rendering: the notebook's HTML table, the text listing, values as text.
 
-A key is a *secret* when any segment of its path matches the secret
-pattern (case-insensitive, anywhere in the segment). The default pattern
-catches password, passwd, pwd, secret, token, api_key / apikey / api-key,
-private_key, access_key, secret_key and credential(s) (client_secret and
-auth_token too), so ``db.password``, ``github_token`` and everything under a
-``secrets:`` map are secrets. Secret values are shown as ``********`` in
-``repr()``, the notebook display, ``explain`` text and the command line,
-unless revealed explicitly (``cfg.show(reveal=True)``, ``gocfg show
---reveal``). Reading a value (``cfg["db.password"]``) always gives the
-real value: masking is for what people see, not for what programs read.
-
-Change the pattern with :func:`set_secret_pattern` (a regular expression,
-or a list of words), and restore the default with
-``set_secret_pattern(None)``.
+Which keys are secrets, and masking them, is gocfg.secrets' job; this module
+only shows what it is given, masked as that rule says. The secret names
+below are re-exported from here, where they lived before gocfg.secrets.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import html
 import json
-import re
-from typing import Any, Iterable, List, Optional, Pattern, Sequence, Union
+from typing import Any, Optional, Sequence
 
-from ._values import quote_segment
+from ._values import quote_segment, split_path
+from .secrets import DEFAULT_SECRET_WORDS, MASK, has_secrets, is_secret, is_secret_key, mask, secret_pattern, set_secret_pattern
 
-MASK = "********"
-
-DEFAULT_SECRET_WORDS = (
-    "password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "api-key",
-    "private_key", "privatekey", "access_key", "secret_key", "credential",
-)
-
-_default = re.compile("|".join(re.escape(w) for w in DEFAULT_SECRET_WORDS), re.IGNORECASE)
-_pattern: Pattern[str] = _default
-
-
-def set_secret_pattern(pattern: Union[str, Pattern[str], Iterable[str], None]) -> None:
-    """Set which keys are secrets: a regular expression (matched with
-    ``search``, case-insensitive when given as a string), a list of words
-    (any segment containing one is a secret), or None for the default."""
-    global _pattern
-    if pattern is None:
-        _pattern = _default
-    elif isinstance(pattern, str):
-        _pattern = re.compile(pattern, re.IGNORECASE)
-    elif isinstance(pattern, re.Pattern):
-        _pattern = pattern
-    else:
-        words = [str(w) for w in pattern]
-        _pattern = re.compile("|".join(re.escape(w) for w in words) or r"(?!x)x", re.IGNORECASE)
-
-
-def secret_pattern() -> Pattern[str]:
-    """The pattern in force."""
-    return _pattern
-
-
-def is_secret_key(key: str) -> bool:
-    """Whether one key (a path segment) names a secret."""
-    return bool(_pattern.search(key))
-
-
-def is_secret(path: Union[str, Sequence[Any]]) -> bool:
-    """Whether a path (a dot path, or a sequence of segments) is a secret or
-    lies under one."""
-    segs = split_path(path) if isinstance(path, str) else [str(s) for s in path]
-    return any(_pattern.search(s) for s in segs)
-
-
-def split_path(path: str) -> List[str]:
-    """Split a dot path into its segments (quoted segments understood)."""
-    segs: List[str] = []
-    i, n = 0, len(path)
-    while i < n:
-        if path[i] == '"':
-            j, buf = i + 1, []
-            while j < n and path[j] != '"':
-                if path[j] == "\\" and j + 1 < n:
-                    j += 1
-                buf.append(path[j])
-                j += 1
-            segs.append("".join(buf))
-            i = j + 2
-        else:
-            j = path.find(".", i)
-            if j < 0:
-                j = n
-            segs.append(path[i:j])
-            i = j + 1
-    return segs
-
-
-def mask(value: Any, segs: Sequence[str] = (), reveal: bool = False) -> Any:
-    """A copy of value with secrets masked (value lives at segs). A secret
-    map or list is masked whole."""
-    if reveal:
-        return value
-    if segs and is_secret(segs):
-        return MASK
-    if isinstance(value, dict):
-        return {k: mask(v, [*segs, k]) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask(v, [*segs, str(i)]) for i, v in enumerate(value)]
-    return value
-
-
-def has_secrets(value: Any, segs: Sequence[str] = ()) -> bool:
-    """Whether any key at or below value is a secret."""
-    if segs and is_secret_key(segs[-1]):
-        return True
-    if isinstance(value, dict):
-        return any(has_secrets(v, [*segs, k]) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_secrets(v, [*segs, str(i)]) for i, v in enumerate(value))
-    return False
+__all__ = [
+    "html_table", "text_table", "value_text", "json_text", "type_name", "path_of",
+    # gocfg.secrets' names, as gocfg.display offered them
+    "DEFAULT_SECRET_WORDS", "MASK", "has_secrets", "is_secret", "is_secret_key", "mask", "secret_pattern",
+    "set_secret_pattern", "split_path",
+]
 
 
 def type_name(value: Any) -> str:

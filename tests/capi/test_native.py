@@ -9,23 +9,15 @@ import shutil
 import subprocess
 import sys
 
-import gocfg
 import pytest
 from conftest import ROOT
+from cprogram import LIB_DIR, compile_and_run
 
-LIB_DIR = os.path.dirname(gocfg.__file__)
 LIB = os.path.join(LIB_DIR, "libgocfg.so")
 
 
 def test_c_program_against_public_header(tmp_path):
-    exe = tmp_path / "test_capi"
-    subprocess.run(["gcc", "-Wall", "-Wextra", "-Werror", "-std=c11",
-                    "-I", str(ROOT / "gocore" / "capi"), str(ROOT / "tests" / "capi" / "c" / "test_capi.c"),
-                    "-L", LIB_DIR, "-lgocfg", f"-Wl,-rpath,{LIB_DIR}", "-o", str(exe)],
-                   check=True, capture_output=True, text=True)
-    proc = subprocess.run([str(exe)], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "PASSED: 0 failure(s)" in proc.stdout
+    compile_and_run(tmp_path, "test_capi")
 
 
 def test_only_gocfg_symbols_are_exported():

@@ -1,53 +1,101 @@
 // Package envfmt reads and writes .env files: flat lists of NAME=value
-// lines, as read by docker compose, python-dotenv and godotenv.
+// lines, as read by docker compose and python-dotenv.
 //
 // A small parser of its own rather than github.com/joho/godotenv: that
-// library expands $VARIABLES, reports errors without line numbers and
-// returns an unordered map.
+// library reports errors without line numbers, returns an unordered map
+// and cannot take an environment to expand from.
 //
 // The syntax accepted:
 //
 //	# a comment line
-//	NAME=value              unquoted: trimmed; " #" starts a comment
+//	NAME=value              unquoted: trimmed; blanks then "#" start a comment
 //	export NAME=value       "export " is ignored
 //	NAME = value            blanks around "=" are allowed
-//	NAME='literal'          no escapes; may span lines
-//	NAME="a\tb\n"           escapes \n \t \r \" \\ and \$; may span lines
+//	NAME='literal'          never expanded; \' and \\ are escapes; may span lines
+//	NAME="a\tb\n${X}"       escapes \n \t \r \a \b \f \v \" \' \\ and \$;
+//	                        may span lines
 //	NAME=                   the empty string
+//	NAME                    a bare name: null (python-dotenv's None)
+//	'any name'=value        a single-quoted name
 //
-// Names start with a letter or "_" and go on with letters, digits, "_", "."
-// and "-". Values are strings: typing happens elsewhere. Nothing is
-// expanded ($HOME stays $HOME). A backslash before any other character in
-// double quotes is kept as it is. A name given twice is a parse error, as
+// Names are any run of characters other than blanks, control characters,
+// "=" and "#" (1ABC, K.x-y and é are names, as python-dotenv reads them).
+//
+// Expansion (Decode, DecodeEnviron; DecodeRaw turns it off): in unquoted
+// and double-quoted values, ${NAME} is the value of NAME, ${NAME:-default}
+// the default when NAME is unset or empty, ${NAME-default} the default
+// when NAME is unset. NAME is looked up first among the names set earlier
+// in the file, then in the environment passed to DecodeEnviron (Decode
+// passes none); a name set nowhere gives "" (as both tools do). Defaults
+// may hold further ${...}. A name in ${...} is letters, digits, "_" and
+// "."; any other form (${A:?x}, ${A+x}, ${}) is a parse error naming it.
+// $NAME without braces is kept as written (python-dotenv keeps it; docker
+// compose would expand it). \$ in double quotes is a literal "$".
+//
+// Values are strings (or null for a bare name): typing happens elsewhere.
+// A backslash before any other character in double quotes is kept as it
+// is. A name given twice is a parse error (both tools keep the last), as
 // is anything after a closing quote other than a comment. CRLF line ends
-// read as LF.
+// read as LF. Expansion may not make the document's values larger than
+// MaxExpanded in total.
 package envfmt
 
 import (
 	"bytes"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
-// Decode parses a .env file into a flat map of strings.
-func Decode(data []byte) (doc *value.Doc, err error) {
+// MaxExpanded bounds the total size of the values of one document after
+// expansion: ${A}${A}... repeated over a few lines would otherwise grow
+// exponentially.
+const MaxExpanded = 64 << 20
+
+// maxNesting bounds ${A:-${B:-...}} nesting inside defaults.
+const maxNesting = 32
+
+// Decode parses a .env file, expanding ${NAME} from the names set earlier
+// in the file only.
+func Decode(data []byte) (*value.Doc, error) { return decode(data, true, nil) }
+
+// DecodeRaw parses a .env file and expands nothing: ${NAME} stays as
+// written.
+func DecodeRaw(data []byte) (*value.Doc, error) { return decode(data, false, nil) }
+
+// DecodeEnviron parses a .env file, expanding ${NAME} from the names set
+// earlier in the file and then from environ, a list of "NAME=value"
+// entries as os.Environ gives (entries without "=" are ignored; of a name
+// listed twice the last entry counts, as in Python's os.environ).
+func DecodeEnviron(data []byte, environ []string) (*value.Doc, error) {
+	env := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if i := strings.IndexByte(kv, '='); i > 0 {
+			env[kv[:i]] = kv[i+1:]
+		}
+	}
+	return decode(data, true, env)
+}
+
+func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			doc, err = nil, textpos.ParseError(0, 0, "internal error while parsing .env: %v", r)
+			doc, err = nil, textpos.InternalError("parsing .env", r)
 		}
 	}()
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}
-	p := parser{data: data, line: 1}
+	p := parser{data: data, line: 1, expand: expand, env: env}
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
 		p.i = 3
 		p.lineStart = 3
 	}
 	root := value.NewMap(0)
+	p.root = root
 	var positions map[string]value.Pos
 	if len(data) <= textpos.MaxPositionsSize {
 		positions = make(map[string]value.Pos)
@@ -77,19 +125,29 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 			return nil, err
 		}
 		if _, dup := root.Get(key); dup {
-			return nil, textpos.ParseError(keyPos.Line, keyPos.Column, "%s is set twice", key)
+			return nil, textpos.ParseError(keyPos.Line, keyPos.Column, "%s is set twice (first on line %d)", textpos.Trim(key), p.lines[key])
 		}
 		p.skipBlank()
-		if p.i >= len(data) || data[p.i] != '=' {
-			return nil, p.errAt(p.i, "expected '=' after %s", key)
-		}
-		p.i++
-		p.skipBlank()
-		val, err := p.value()
-		if err != nil {
+		var val any
+		if p.i < len(data) && data[p.i] == '=' {
+			p.i++
+			blank := p.i
+			p.skipBlank()
+			if p.i > blank && p.i < len(data) && data[p.i] == '#' {
+				// "NAME= # comment" is empty, where "NAME=#x" is "#x"
+				p.skipLine()
+				val = ""
+			} else if val, err = p.value(); err != nil {
+				return nil, err
+			}
+		} else if err := p.endOfLine("the name " + textpos.Trim(key) + " (expected '=')"); err != nil {
 			return nil, err
 		}
 		root.Set(key, val)
+		if p.lines == nil {
+			p.lines = make(map[string]int)
+		}
+		p.lines[key] = keyPos.Line
 		if positions != nil {
 			positions[value.QuoteSegment(key)] = keyPos
 		}
@@ -102,6 +160,11 @@ type parser struct {
 	i         int
 	line      int
 	lineStart int
+	expand    bool
+	env       map[string]string
+	root      *value.Map     // the names set so far, for expansion
+	lines     map[string]int // name -> line, for duplicate errors
+	expanded  int            // bytes of values so far, against MaxExpanded
 }
 
 func (p *parser) pos(i int) value.Pos {
@@ -111,6 +174,17 @@ func (p *parser) pos(i int) value.Pos {
 func (p *parser) errAt(i int, format string, args ...any) error {
 	pos := p.pos(i)
 	return textpos.ParseError(pos.Line, pos.Column, format, args...)
+}
+
+// errOff is errAt for an offset at or after the current line's start,
+// possibly on a later line (inside a quoted value not yet passed).
+func (p *parser) errOff(off int, format string, args ...any) error {
+	line, ls := p.line, p.lineStart
+	if seg := p.data[ls:off]; bytes.IndexByte(seg, '\n') >= 0 {
+		line += bytes.Count(seg, []byte{'\n'})
+		ls += bytes.LastIndexByte(seg, '\n') + 1
+	}
+	return textpos.ParseError(line, 1+utf8.RuneCount(p.data[ls:off]), format, args...)
 }
 
 func (p *parser) skipBlank() {
@@ -157,24 +231,39 @@ func (p *parser) endOfLine(what string) error {
 	case '\n', '\r':
 		return p.newline()
 	}
-	return p.errAt(p.i, "unexpected %q after %s", p.data[p.i], what)
+	r, _ := utf8.DecodeRune(p.data[p.i:])
+	return p.errAt(p.i, "unexpected %q after %s", r, what)
 }
 
-func isNameStart(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+// nameRune says whether r may be part of an unquoted name.
+func nameRune(r rune) bool {
+	return r != '=' && r != '#' && !unicode.IsSpace(r) && !unicode.IsControl(r) && r != utf8.RuneError
 }
 
-func isNameChar(c byte) bool {
-	return isNameStart(c) || c >= '0' && c <= '9' || c == '.' || c == '-'
-}
-
-// ValidName says whether s can be a name in a .env file.
+// ValidName says whether s can be written as a name in a .env file,
+// unquoted or in single quotes.
 func ValidName(s string) bool {
-	if s == "" || !isNameStart(s[0]) {
+	if s == "" || textpos.KeyProblem(s) != "" {
 		return false
 	}
-	for i := 1; i < len(s); i++ {
-		if !isNameChar(s[i]) {
+	if plainName(s) {
+		return true
+	}
+	for _, r := range s {
+		if r == '\'' || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+	}
+	return true
+}
+
+// plainName says whether s can be written without quotes.
+func plainName(s string) bool {
+	if s == "" || s[0] == '\'' {
+		return false
+	}
+	for _, r := range s {
+		if !nameRune(r) {
 			return false
 		}
 	}
@@ -183,19 +272,41 @@ func ValidName(s string) bool {
 
 func (p *parser) name() (string, error) {
 	start := p.i
-	if p.i >= len(p.data) || !isNameStart(p.data[p.i]) {
-		r, _ := utf8.DecodeRune(p.data[p.i:])
-		return "", p.errAt(p.i, "invalid name: a name starts with a letter or '_', not %q", r)
+	if p.i >= len(p.data) {
+		return "", p.errAt(p.i, "a name is expected after export")
 	}
-	for p.i < len(p.data) && isNameChar(p.data[p.i]) {
-		p.i++
+	if p.data[p.i] == '\'' {
+		end := bytes.IndexByte(p.data[p.i+1:], '\'')
+		if end <= 0 || bytes.IndexByte(p.data[p.i+1:p.i+1+end], '\n') >= 0 {
+			return "", p.errAt(p.i, "a name opened with ' is empty or not closed on its line")
+		}
+		name := string(p.data[p.i+1 : p.i+1+end])
+		if why := textpos.KeyProblem(name); why != "" {
+			return "", p.errAt(p.i, "%s", why)
+		}
+		if !ValidName(name) {
+			return "", p.errAt(p.i, "invalid name %q: names hold no control characters", textpos.Trim(name))
+		}
+		p.i += end + 2
+		return name, nil
+	}
+	for p.i < len(p.data) {
+		r, size := utf8.DecodeRune(p.data[p.i:])
+		if !nameRune(r) {
+			break
+		}
+		p.i += size
+	}
+	if p.i == start {
+		r, _ := utf8.DecodeRune(p.data[p.i:])
+		return "", p.errAt(p.i, "invalid name: a name cannot start with %q", r)
 	}
 	if p.i < len(p.data) {
 		switch c := p.data[p.i]; c {
-		case '=', ' ', '\t', '\n', '\r':
+		case '=', ' ', '\t', '\n', '\r', '#':
 		default:
 			r, _ := utf8.DecodeRune(p.data[p.i:])
-			return "", p.errAt(p.i, "invalid character %q in the name %q (names hold letters, digits, '_', '.' and '-')", r, string(p.data[start:p.i]))
+			return "", p.errAt(p.i, "invalid character %q in the name %q", r, string(p.data[start:p.i]))
 		}
 	}
 	return string(p.data[start:p.i]), nil
@@ -211,21 +322,28 @@ func (p *parser) value() (string, error) {
 	case '"':
 		return p.quoted('"')
 	}
-	// Unquoted: to the line end; " #" (or a leading "#") starts a comment.
+	// Unquoted: to the line end; blanks then "#" start a comment.
 	start := p.i
 	end := start
 	for end < len(p.data) && p.data[end] != '\n' {
-		if p.data[end] == '#' && (end == start || p.data[end-1] == ' ' || p.data[end-1] == '\t') {
+		if p.data[end] == '#' && end > start && (p.data[end-1] == ' ' || p.data[end-1] == '\t') {
 			break
 		}
 		end++
 	}
-	v := strings.TrimRight(string(p.data[start:end]), " \t\r")
-	if strings.IndexByte(v, 0) >= 0 {
-		return "", p.errAt(start+strings.IndexByte(v, 0), "NUL byte in a value")
+	raw := bytes.TrimRight(p.data[start:end], " \t\r")
+	if i := bytes.IndexByte(raw, 0); i >= 0 {
+		return "", p.errAt(start+i, "NUL byte in a value")
 	}
-	if strings.IndexByte(v, '\r') >= 0 {
-		return "", p.errAt(start+strings.IndexByte(v, '\r'), "a carriage return that does not end a line")
+	if i := bytes.IndexByte(raw, '\r'); i >= 0 {
+		return "", p.errAt(start+i, "a carriage return that does not end a line")
+	}
+	var b strings.Builder
+	if _, err := p.text(&b, start, start+len(raw), 0, 0); err != nil {
+		return "", err
+	}
+	if err := p.grow(b.Len(), start); err != nil {
+		return "", err
 	}
 	p.i = end
 	if p.i < len(p.data) && p.data[p.i] == '#' {
@@ -233,69 +351,230 @@ func (p *parser) value() (string, error) {
 	} else if p.i < len(p.data) {
 		p.newline() //nolint:errcheck // at '\n'
 	}
-	return v, nil
+	return b.String(), nil
+}
+
+// grow counts n more bytes of values against MaxExpanded.
+func (p *parser) grow(n, at int) error {
+	p.expanded += n
+	if p.expanded > MaxExpanded && p.expanded > 2*len(p.data) {
+		return p.errOff(at, "expanding ${...} makes the values larger than %d MiB", MaxExpanded>>20)
+	}
+	return nil
 }
 
 // quoted reads a quoted value starting at its opening quote q.
 func (p *parser) quoted(q byte) (string, error) {
 	open := p.i
 	openPos := p.pos(open)
-	p.i++
+	// Find the closing quote first; a backslash always takes the next byte
+	// along, so \" and \' never close (python-dotenv's rule).
+	end := -1
+	for j := open + 1; j < len(p.data); j++ {
+		c := p.data[j]
+		if c == 0 {
+			return "", p.errOff(j, "NUL byte in a value")
+		}
+		if c == '\\' {
+			if j+1 < len(p.data) && p.data[j+1] == 0 {
+				return "", p.errOff(j+1, "NUL byte in a value")
+			}
+			j++
+			continue
+		}
+		if c == q {
+			end = j
+			break
+		}
+	}
+	if end < 0 {
+		return "", textpos.ParseError(openPos.Line, openPos.Column, "unterminated %c-quoted value", q)
+	}
 	var b strings.Builder
-	for p.i < len(p.data) {
-		c := p.data[p.i]
+	if _, err := p.text(&b, open+1, end, q, 0); err != nil {
+		return "", err
+	}
+	if err := p.grow(b.Len(), open); err != nil {
+		return "", err
+	}
+	// move the line count past the value
+	for j := open; j < end; j++ {
+		if p.data[j] == '\n' {
+			p.line++
+			p.lineStart = j + 1
+		}
+	}
+	p.i = end + 1
+	if err := p.endOfLine("the closing quote"); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// text decodes data[i:end] into b: for q == '"' the double-quote escapes,
+// for q == '\” the single-quote ones, none for unquoted text; ${...}
+// expansions unless q == '\” or expansion is off. It stops early at a '}'
+// when depth > 0 (the end of a default) and returns where it stopped.
+func (p *parser) text(b *strings.Builder, i, end int, q byte, depth int) (int, error) {
+	for i < end {
+		c := p.data[i]
 		switch {
-		case c == q:
-			p.i++
-			return b.String(), p.endOfLine("the closing quote")
-		case c == 0:
-			return "", p.errAt(p.i, "NUL byte in a value")
-		case c == '\r' && p.i+1 < len(p.data) && p.data[p.i+1] == '\n':
-			p.i++ // CRLF inside quotes reads as LF
+		case c == '\r' && q != 0 && i+1 < end && p.data[i+1] == '\n':
+			i++ // CRLF inside quotes reads as LF
 			continue
-		case c == '\n':
-			b.WriteByte('\n')
-			p.newline() //nolint:errcheck // at '\n'
-			continue
-		case c == '\\' && q == '"' && p.i+1 < len(p.data):
-			switch e := p.data[p.i+1]; e {
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case 'r':
-				b.WriteByte('\r')
-			case '"', '\\', '$':
-				b.WriteByte(e)
-			default:
-				b.WriteByte('\\')
-				p.i++
+		case c == '\\' && q != 0 && i+1 < end:
+			e := p.data[i+1]
+			if q == '\'' {
+				if e == '\\' || e == '\'' {
+					b.WriteByte(e)
+					i += 2
+					continue
+				}
+				break
+			}
+			if r := doubleEscape(e); r != 0 {
+				b.WriteByte(r)
+				i += 2
 				continue
 			}
-			p.i += 2
+		case c == '}' && depth > 0:
+			return i, nil
+		case c == '$' && p.expand && q != '\'' && i+1 < end && p.data[i+1] == '{':
+			next, err := p.expansion(b, i, end, q, depth)
+			if err != nil {
+				return 0, err
+			}
+			i = next
 			continue
 		}
 		b.WriteByte(c)
-		p.i++
+		i++
 	}
-	return "", textpos.ParseError(openPos.Line, openPos.Column, "unterminated %c-quoted value", q)
+	if depth > 0 {
+		return 0, p.errOff(i, "'}' expected to close ${...}")
+	}
+	return i, nil
+}
+
+func doubleEscape(e byte) byte {
+	switch e {
+	case 'n':
+		return '\n'
+	case 't':
+		return '\t'
+	case 'r':
+		return '\r'
+	case 'a':
+		return '\a'
+	case 'b':
+		return '\b'
+	case 'f':
+		return '\f'
+	case 'v':
+		return '\v'
+	case '"', '\'', '\\', '$':
+		return e
+	}
+	return 0
+}
+
+func isRefChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.'
+}
+
+// expansion writes the value of the ${...} starting at data[at] into b and
+// returns the offset after its '}'.
+func (p *parser) expansion(b *strings.Builder, at, end int, q byte, depth int) (int, error) {
+	if depth >= maxNesting {
+		return 0, p.errOff(at, "${...} nested more than %d deep", maxNesting)
+	}
+	i := at + 2
+	for i < end && isRefChar(p.data[i]) {
+		i++
+	}
+	name := string(p.data[at+2 : i])
+	bad := func() error {
+		j := i
+		for j < end && j-at < 40 && p.data[j] != '}' && p.data[j] != '\n' {
+			j++
+		}
+		if j < end && p.data[j] == '}' {
+			j++
+		}
+		return p.errOff(at, "unsupported expansion %q: use ${NAME}, ${NAME:-default} or ${NAME-default}, or write \\$ (in double quotes) or single quotes for a literal $", string(p.data[at:j]))
+	}
+	if name == "" || i >= end {
+		return 0, bad()
+	}
+	val, set := p.lookup(name)
+	if p.expanded+b.Len()+len(val) > MaxExpanded && p.expanded+b.Len()+len(val) > 2*len(p.data) {
+		return 0, p.errOff(at, "expanding ${...} makes the values larger than %d MiB", MaxExpanded>>20)
+	}
+	switch {
+	case p.data[i] == '}':
+		b.WriteString(val)
+		return i + 1, nil
+	case p.data[i] == '-', p.data[i] == ':' && i+1 < end && p.data[i+1] == '-':
+		unsetOnly := p.data[i] == '-'
+		if !unsetOnly {
+			i++
+		}
+		useDefault := !set || !unsetOnly && val == ""
+		if useDefault {
+			stop, err := p.text(b, i+1, end, q, depth+1)
+			return stop + 1, err
+		}
+		b.WriteString(val)
+		// skip the default, still checking its syntax
+		var discard strings.Builder
+		stop, err := p.text(&discard, i+1, end, q, depth+1)
+		if err != nil {
+			return 0, err
+		}
+		return stop + 1, nil
+	}
+	return 0, bad()
+}
+
+// lookup finds name among the names set earlier in the file, then in the
+// environment. A bare name (null) counts as unset.
+func (p *parser) lookup(name string) (string, bool) {
+	if v, ok := p.root.Get(name); ok {
+		if s, isStr := v.(string); isStr {
+			return s, true
+		}
+	}
+	if v, ok := p.env[name]; ok {
+		return v, true
+	}
+	return "", false
 }
 
 // Encode writes root as a .env file, one NAME=value line per key in the
 // map's order. The root must be flat: a map or list value gives an
 // *errs.Located with Kind errs.ErrTypeMismatch naming its path, as does a
-// key that is not a valid name or a string holding NUL. Scalars are written
-// as strings (null as the empty string, datetimes in RFC 3339 / ISO 8601
-// form), so they read back as strings; a value that is not plain is
-// double-quoted with escapes, so every string reads back exactly.
+// key that is not a valid name or a string holding NUL. Null is written as
+// a bare NAME line; other scalars as strings (datetimes in RFC 3339 / ISO
+// 8601 form), so they read back as strings. A value that is not plain is
+// quoted so that it reads back exactly, with or without expansion: in
+// single quotes when it holds a "$" (which also keeps python-dotenv and
+// docker compose from expanding it), else in double quotes with escapes.
 func Encode(root *value.Map) ([]byte, error) {
 	var buf bytes.Buffer
 	var err error
 	root.Range(func(k string, v any) bool {
 		path := value.QuoteSegment(k)
 		if !ValidName(k) {
-			err = textpos.TypeError(path, ".env cannot express the name %q (names are a letter or '_' then letters, digits, '_', '.' or '-')", textpos.Trim(k))
+			err = textpos.TypeError(path, ".env cannot express the name %q (names are not empty and hold no control characters; a name that holds blanks, '=' or '#' is quoted and cannot hold ')", textpos.Trim(k))
 			return false
+		}
+		if !plainName(k) {
+			k = "'" + k + "'"
+		}
+		if v == nil {
+			buf.WriteString(k)
+			buf.WriteByte('\n')
+			return true
 		}
 		var s string
 		if s, err = textpos.ScalarString(v, path, ".env"); err != nil {
@@ -328,12 +607,27 @@ func plain(s string) bool {
 			return false
 		}
 	}
-	return true
+	// non-ASCII blanks at the ends would be kept by reading, but a
+	// reader may well trim them: quote them
+	r, _ := utf8.DecodeRuneInString(s)
+	l, _ := utf8.DecodeLastRuneInString(s)
+	return !unicode.IsSpace(r) && !unicode.IsSpace(l)
 }
 
 func writeValue(buf *bytes.Buffer, s string) {
 	if plain(s) {
 		buf.WriteString(s)
+		return
+	}
+	if strings.IndexByte(s, '$') >= 0 && strings.IndexByte(s, '\r') < 0 {
+		buf.WriteByte('\'')
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c == '\'' || c == '\\' {
+				buf.WriteByte('\\')
+			}
+			buf.WriteByte(s[i])
+		}
+		buf.WriteByte('\'')
 		return
 	}
 	buf.WriteByte('"')

@@ -13,20 +13,20 @@ package backend
 
 import (
 	"context"
-	"errors"
+	"github.com/gocfg/gocfg/gocore/errs"
 	"time"
 )
 
-// Error sentinels that the storage layer adds to gocore/errs. They are
-// re-exported by gocore/db; match them with errors.Is.
+// Error kinds of the storage layer, re-exported from gocore/errs (where
+// every kind lives) for the backends; match them with errors.Is.
 var (
 	// ErrConflict: a compare-and-swap found another revision than expected.
-	ErrConflict = errors.New("conflict")
+	ErrConflict = errs.ErrConflict
 	// ErrConnection: the store could not be reached (refused, timed out,
 	// TLS handshake failed).
-	ErrConnection = errors.New("connection error")
+	ErrConnection = errs.ErrConnection
 	// ErrAuth: the store refused the credentials or the operation.
-	ErrAuth = errors.New("authentication failed")
+	ErrAuth = errs.ErrAuth
 )
 
 // Event tells that a config was saved (Deleted false) or deleted. Revision

@@ -14,33 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "gocfg.h"
-
-static int failures = 0;
-
-#define CHECK(cond, ...)                                        \
-    do {                                                        \
-        if (cond) {                                             \
-            printf("ok   %s\n", #cond);                         \
-        } else {                                                \
-            printf("FAIL %s: ", #cond);                         \
-            printf(__VA_ARGS__);                                \
-            printf("\n");                                       \
-            failures++;                                         \
-        }                                                       \
-    } while (0)
-
-#define S(lit) lit, (sizeof lit - 1) /* a string literal as (pointer, length) */
-
-static gocfg_stats stats(void) {
-    gocfg_stats s;
-    memset(&s, 0xff, sizeof s);
-    if (gocfg_stats_get(&s) != GOCFG_OK) {
-        printf("FAIL gocfg_stats_get\n");
-        exit(1);
-    }
-    return s;
-}
+#include "check.h"
 
 static void sleep_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -306,6 +280,5 @@ int main(int argc, char **argv) {
           "nothing leaked: handles=%lld buffers=%lld errors=%lld", (long long)s.live_handles,
           (long long)s.outstanding_buffers, (long long)s.outstanding_errors);
 
-    printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
-    return failures ? 1 : 0;
+    return check_done();
 }

@@ -8,23 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gocfg.h"
-
-static int failures = 0;
-
-#define CHECK(cond, ...)                                        \
-    do {                                                        \
-        if (cond) {                                             \
-            printf("ok   %s\n", #cond);                         \
-        } else {                                                \
-            printf("FAIL %s: ", #cond);                         \
-            printf(__VA_ARGS__);                                \
-            printf("\n");                                       \
-            failures++;                                         \
-        }                                                       \
-    } while (0)
-
-#define S(lit) lit, (sizeof lit - 1)
+#include "check.h"
 
 int main(int argc, char **argv) {
     if (argc != 2) {
@@ -160,6 +144,5 @@ int main(int argc, char **argv) {
           "leaks: handles %lld->%lld buffers %lld->%lld errors %lld->%lld", (long long)before.live_handles,
           (long long)after.live_handles, (long long)before.outstanding_buffers, (long long)after.outstanding_buffers,
           (long long)before.outstanding_errors, (long long)after.outstanding_errors);
-    printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
-    return failures ? 1 : 0;
+    return check_done();
 }

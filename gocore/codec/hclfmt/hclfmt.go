@@ -1,0 +1,756 @@
+// Package hclfmt reads HCL (HashiCorp Configuration Language: .hcl, and
+// Terraform's .tf) into a tree, with github.com/hashicorp/hcl/v2's native
+// syntax parser (hclsyntax), and writes trees as HCL attributes.
+//
+// Reading:
+//
+//   - An attribute "name = expr" is the key name.
+//   - A block becomes a map under its type and then its labels:
+//     resource "aws_instance" "web" { ami = "x" } is
+//     {"resource": {"aws_instance": {"web": {"ami": "x"}}}}, so blocks of one
+//     type with different labels merge (resource.aws_instance.web and
+//     resource.aws_instance.db side by side). A block given again with the
+//     same type and labels (two ingress { } blocks in a resource, say)
+//     makes a list of their maps, in order; a single one stays a map.
+//     Blocks whose labels would put one where another holds a value, or an
+//     attribute named like a block, are a parse error naming both.
+//   - Values are literal: strings (heredocs too, and templates without
+//     references, "$${x}" reading as "${x}"), numbers (int64 when written
+//     without a fraction or exponent, else float64), bools, null, lists
+//     and objects (keys in their written order). Expressions built only
+//     from literals are evaluated (-1, 2 * 3, "a" == "a" ? 1 : 2); loops
+//     (for expressions, %{for} in templates) are refused, since nested
+//     ones over literal lists could ask for an unbounded result.
+//   - What needs evaluation (variable references such as var.region or
+//     each.key, function calls, templates with "${var.x}") is refused
+//     with a parse error naming the expression and its position: gocfg
+//     reads configuration, it does not run Terraform. DecodeRaw (the
+//     dialect "hcl-raw") keeps such expressions as strings instead.
+//   - Integers beyond int64 and numbers beyond float64 are refused.
+//   - Nesting is bounded by value.MaxDepth, found from the tokens before
+//     parsing.
+//
+// Writing: a map whose keys are all identifiers is written as a block
+// (name { ... }), a list of two or more such maps as repeated blocks, any
+// other map as an object literal ({ "key" = value }) and lists as tuple
+// literals; reading gives the same tree back. Block labels are not
+// written (resource.aws_instance.web becomes nested blocks resource {
+// aws_instance { web { ... } } }, which reads back the same but is not
+// what Terraform wants): a written file is HCL, not a Terraform module.
+package hclfmt
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+// Decode parses an HCL document; expressions that need evaluation are
+// errors.
+func Decode(data []byte) (*value.Doc, error) { return decode(data, false) }
+
+// DecodeRaw parses an HCL document, keeping each expression that needs
+// evaluation as a string of its source text: var.region reads as
+// "${var.region}", "web-${var.env}" as "web-${var.env}" (the way hcl2json
+// shows them), so Terraform modules can be read and queried.
+func DecodeRaw(data []byte) (*value.Doc, error) { return decode(data, true) }
+
+func decode(data []byte, raw bool) (doc *value.Doc, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			doc, err = nil, textpos.InternalError("parsing HCL", r)
+		}
+	}()
+	if err := textpos.CheckUTF8(data); err != nil {
+		return nil, err
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return nil, textpos.ParseErrorAt(data, i, "NUL byte (write \\u0000 in a string)")
+	}
+	src := data
+	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+		src = data[3:] // hclsyntax refuses a BOM; columns do not count it
+	}
+	d := &decoder{data: src, raw: raw, lines: textpos.NewLines(src), bodies: map[*value.Map]string{}, lists: map[string]bool{}}
+	if err := d.checkDepth(); err != nil {
+		return nil, err
+	}
+	file, diags := hclsyntax.ParseConfig(src, "", hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, d.diagError(diags)
+	}
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok {
+		return nil, textpos.ParseError(1, 1, "HCL document has no native syntax body")
+	}
+	root := value.NewMap(0)
+	if len(data) <= textpos.MaxPositionsSize {
+		d.positions = make(map[string]value.Pos)
+	}
+	if err := d.body(body, root, "", 1); err != nil {
+		return nil, err
+	}
+	return &value.Doc{Root: root, Positions: d.positions}, nil
+}
+
+type decoder struct {
+	data      []byte
+	raw       bool // keep expressions needing evaluation as "${...}"
+	lines     *textpos.Lines
+	positions map[string]value.Pos
+	// bodies marks the maps made by a block's body (value: the block's
+	// description, for errors), as opposed to those made for its labels
+	bodies map[*value.Map]string
+	// lists marks the paths of lists made by repeated blocks
+	lists map[string]bool
+}
+
+func (d *decoder) pos(offset int) value.Pos {
+	l, c := d.lines.Pos(offset)
+	return value.Pos{Line: l, Column: c}
+}
+
+func (d *decoder) errAt(offset int, format string, args ...any) error {
+	p := d.pos(offset)
+	return textpos.ParseError(p.Line, p.Column, format, args...)
+}
+
+func (d *decoder) record(path string, offset int) {
+	if d.positions != nil {
+		d.positions[path] = d.pos(offset)
+	}
+}
+
+// checkDepth refuses nesting deeper than value.MaxDepth, counted on the
+// tokens (brackets, braces, parentheses and template sequences).
+func (d *decoder) checkDepth() error {
+	// Every opening token holds one of these bytes, so their count bounds
+	// the depth; most files have fewer and need no second lexing.
+	opens := 0
+	for _, c := range []byte("[{(\"<") {
+		opens += bytes.Count(d.data, []byte{c})
+	}
+	if opens <= value.MaxDepth {
+		return nil
+	}
+	toks, _ := hclsyntax.LexConfig(d.data, "", hcl.InitialPos)
+	depth := 0
+	for _, t := range toks {
+		switch t.Type {
+		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen,
+			hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl, hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc:
+			depth++
+			if depth > value.MaxDepth {
+				return d.errAt(t.Range.Start.Byte, "nesting deeper than %d levels", value.MaxDepth)
+			}
+		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen,
+			hclsyntax.TokenTemplateSeqEnd, hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc:
+			if depth > 0 {
+				depth--
+			}
+		}
+	}
+	return nil
+}
+
+func (d *decoder) diagError(diags hcl.Diagnostics) error {
+	for _, diag := range diags {
+		if diag.Severity != hcl.DiagError {
+			continue
+		}
+		off := 0
+		if diag.Subject != nil {
+			off = diag.Subject.Start.Byte
+		}
+		msg := diag.Summary
+		if diag.Detail != "" {
+			msg += ": " + diag.Detail
+		}
+		return d.errAt(off, "%s", msg)
+	}
+	return textpos.ParseError(1, 1, "%s", diags.Error())
+}
+
+func (d *decoder) text(r hcl.Range) string {
+	if r.Start.Byte < 0 || r.End.Byte > len(d.data) || r.Start.Byte > r.End.Byte {
+		return ""
+	}
+	return textpos.Trim(strings.Join(strings.Fields(string(d.data[r.Start.Byte:r.End.Byte])), " "))
+}
+
+// body fills m with the attributes and blocks of b, in source order.
+func (d *decoder) body(b *hclsyntax.Body, m *value.Map, path string, depth int) error {
+	type item struct {
+		at    int
+		attr  *hclsyntax.Attribute
+		block *hclsyntax.Block
+	}
+	items := make([]item, 0, len(b.Attributes)+len(b.Blocks))
+	for _, a := range b.Attributes {
+		items = append(items, item{at: a.SrcRange.Start.Byte, attr: a})
+	}
+	for _, blk := range b.Blocks {
+		items = append(items, item{at: blk.TypeRange.Start.Byte, block: blk})
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].at < items[j].at })
+	for _, it := range items {
+		if a := it.attr; a != nil {
+			if _, dup := m.Get(a.Name); dup {
+				return d.errAt(a.NameRange.Start.Byte, "attribute %q has the name of a block in the same body", textpos.Trim(a.Name))
+			}
+			p := value.AppendPath(path, a.Name)
+			v, err := d.expr(a.Expr, p)
+			if err != nil {
+				return err
+			}
+			m.Set(a.Name, v)
+			d.record(p, a.NameRange.Start.Byte)
+			continue
+		}
+		if err := d.block(it.block, m, path, depth); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *decoder) describe(blk *hclsyntax.Block) string {
+	s := blk.Type
+	for _, l := range blk.Labels {
+		s += " " + strconv.Quote(l)
+	}
+	return fmt.Sprintf("%s (line %d)", textpos.Trim(s), d.pos(blk.TypeRange.Start.Byte).Line)
+}
+
+func (d *decoder) block(blk *hclsyntax.Block, m *value.Map, path string, depth int) error {
+	keys := append([]string{blk.Type}, blk.Labels...)
+	if depth+len(keys) > value.MaxDepth {
+		return d.errAt(blk.TypeRange.Start.Byte, "block %s nests deeper than %d levels", textpos.Trim(blk.Type), value.MaxDepth)
+	}
+	bodyDepth := depth + len(keys) + 1
+	offsets := []int{blk.TypeRange.Start.Byte}
+	for _, r := range blk.LabelRanges {
+		offsets = append(offsets, r.Start.Byte)
+	}
+	me := d.describe(blk)
+	for i, k := range keys {
+		if why := textpos.KeyProblem(k); why != "" {
+			return d.errAt(offsets[i], "%s", why)
+		}
+		p := value.AppendPath(path, k)
+		old, exists := m.Get(k)
+		last := i == len(keys)-1
+		if !last {
+			if !exists {
+				sub := value.NewMap(0)
+				m.Set(k, sub)
+				d.record(p, offsets[i])
+				m, path = sub, p
+				continue
+			}
+			sub, isMap := old.(*value.Map)
+			if !isMap || d.bodies[sub] != "" {
+				return d.errAt(offsets[i], "block %s puts a label under %q, which holds %s", me, textpos.Trim(k), d.what(old))
+			}
+			m, path = sub, p
+			continue
+		}
+		body := value.NewMap(0)
+		d.bodies[body] = me
+		if !exists {
+			m.Set(k, body)
+			d.record(p, offsets[i])
+			return d.body(blk.Body, body, p, bodyDepth)
+		}
+		switch old := old.(type) {
+		case *value.Map:
+			if d.bodies[old] == "" {
+				return d.errAt(offsets[i], "block %s has fewer labels than the blocks already under %q", me, textpos.Trim(k))
+			}
+			// a repeated block: the map becomes a list of maps
+			m.Set(k, []any{old, body})
+			d.lists[p] = true
+			if d.positions != nil {
+				d.moveUnder(p, value.AppendPath(p, "0"))
+			}
+			d.record(value.AppendPath(p, "1"), offsets[i])
+			return d.body(blk.Body, body, value.AppendPath(p, "1"), bodyDepth)
+		case []any:
+			if d.lists[p] {
+				m.Set(k, append(old, body))
+				ip := value.AppendPath(p, strconv.Itoa(len(old)))
+				d.record(ip, offsets[i])
+				return d.body(blk.Body, body, ip, bodyDepth)
+			}
+		}
+		return d.errAt(offsets[i], "block %s has the name of %s", me, d.what(old))
+	}
+	return nil
+}
+
+// moveUnder re-records the positions at and under from as under to (a
+// map turned into the first item of a list).
+func (d *decoder) moveUnder(from, to string) {
+	var moves [][2]string
+	for p := range d.positions {
+		if p == from || strings.HasPrefix(p, from+".") {
+			moves = append(moves, [2]string{p, to + p[len(from):]})
+		}
+	}
+	for _, mv := range moves {
+		d.positions[mv[1]] = d.positions[mv[0]]
+		if mv[0] != from {
+			delete(d.positions, mv[0])
+		}
+	}
+}
+
+func (d *decoder) what(v any) string {
+	if m, ok := v.(*value.Map); ok {
+		if desc := d.bodies[m]; desc != "" {
+			return "the block " + desc
+		}
+		return "a map"
+	}
+	return "an attribute"
+}
+
+// expr turns an expression into a value, keeping object keys in their
+// written order; what needs evaluation is an error naming it.
+func (d *decoder) expr(e hclsyntax.Expression, path string) (any, error) {
+	switch e := e.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		if e.Val.Type() == cty.Number {
+			return d.number(e.Val, e.SrcRange, false)
+		}
+	case *hclsyntax.UnaryOpExpr:
+		if lit, ok := e.Val.(*hclsyntax.LiteralValueExpr); ok && e.Op == hclsyntax.OpNegate && lit.Val.Type() == cty.Number {
+			return d.number(lit.Val, lit.SrcRange, true)
+		}
+	case *hclsyntax.TupleConsExpr:
+		out := make([]any, 0, len(e.Exprs))
+		for i, x := range e.Exprs {
+			p := value.AppendPath(path, strconv.Itoa(i))
+			v, err := d.expr(x, p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+			d.record(p, x.Range().Start.Byte)
+		}
+		return out, nil
+	case *hclsyntax.ObjectConsExpr:
+		out := value.NewMap(len(e.Items))
+		for _, it := range e.Items {
+			kv, diags := it.KeyExpr.Value(nil)
+			if diags.HasErrors() && d.raw {
+				kv, diags = cty.StringVal("${"+d.source(it.KeyExpr.Range())+"}"), nil
+			}
+			if diags.HasErrors() {
+				return nil, d.needsEval(it.KeyExpr, diags)
+			}
+			if kv.IsNull() || !kv.IsKnown() || kv.Type() != cty.String {
+				conv, err := keyString(kv)
+				if err != nil {
+					return nil, d.errAt(it.KeyExpr.Range().Start.Byte, "object key %s: %v", d.text(it.KeyExpr.Range()), err)
+				}
+				kv = cty.StringVal(conv)
+			}
+			k := kv.AsString()
+			if why := textpos.KeyProblem(k); why != "" {
+				return nil, d.errAt(it.KeyExpr.Range().Start.Byte, "%s", why)
+			}
+			if _, dup := out.Get(k); dup {
+				return nil, d.errAt(it.KeyExpr.Range().Start.Byte, "key %q appears twice in this object", textpos.Trim(k))
+			}
+			p := value.AppendPath(path, k)
+			v, err := d.expr(it.ValueExpr, p)
+			if err != nil {
+				return nil, err
+			}
+			out.Set(k, v)
+			d.record(p, it.KeyExpr.Range().Start.Byte)
+		}
+		return out, nil
+	}
+	// Loops are not evaluated: nested for expressions over literal lists
+	// multiply, so a small document could ask for an unbounded result.
+	var loop hclsyntax.Node
+	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch n.(type) {
+		case *hclsyntax.ForExpr, *hclsyntax.TemplateJoinExpr:
+			if loop == nil {
+				loop = n
+			}
+		}
+		return nil
+	})
+	if loop != nil && d.raw {
+		return d.rawExpr(e), nil
+	}
+	if loop != nil {
+		return nil, d.errAt(loop.Range().Start.Byte, "the expression %s is a loop (a for expression or %%{for}), which gocfg does not evaluate", d.text(loop.Range()))
+	}
+	v, diags := e.Value(nil)
+	if diags.HasErrors() && d.raw {
+		return d.rawExpr(e), nil
+	}
+	if diags.HasErrors() {
+		return nil, d.needsEval(e, diags)
+	}
+	return d.fromCty(v, e.Range(), 0)
+}
+
+// source is the text of r exactly as written.
+func (d *decoder) source(r hcl.Range) string {
+	if r.Start.Byte < 0 || r.End.Byte > len(d.data) || r.Start.Byte > r.End.Byte {
+		return ""
+	}
+	return string(d.data[r.Start.Byte:r.End.Byte])
+}
+
+// rawExpr is an expression needing evaluation as a string: a template's
+// literal parts decoded and its interpolations as "${...}" as written;
+// any other expression as "${" + its source + "}".
+func (d *decoder) rawExpr(e hclsyntax.Expression) string {
+	if t, ok := e.(*hclsyntax.TemplateExpr); ok {
+		var b strings.Builder
+		for _, part := range t.Parts {
+			if lit, ok := part.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && lit.Val.IsKnown() && !lit.Val.IsNull() {
+				b.WriteString(lit.Val.AsString())
+				continue
+			}
+			switch part.(type) {
+			case *hclsyntax.TemplateJoinExpr, *hclsyntax.ConditionalExpr:
+				// a %{for} or %{if} directive: the whole template as written
+				return d.source(t.Range())
+			}
+			b.WriteString("${" + d.source(part.Range()) + "}")
+		}
+		return b.String()
+	}
+	if w, ok := e.(*hclsyntax.TemplateWrapExpr); ok {
+		return "${" + d.source(w.Wrapped.Range()) + "}"
+	}
+	return "${" + d.source(e.Range()) + "}"
+}
+
+func keyString(v cty.Value) (string, error) {
+	switch {
+	case v.IsNull():
+		return "", fmt.Errorf("is null")
+	case !v.IsKnown():
+		return "", fmt.Errorf("is not known")
+	case v.Type() == cty.Number:
+		return v.AsBigFloat().Text('f', -1), nil
+	case v.Type() == cty.Bool:
+		return strconv.FormatBool(v.True()), nil
+	}
+	return "", fmt.Errorf("is a %s, not a string", v.Type().FriendlyName())
+}
+
+// needsEval explains that e cannot be read without evaluation.
+func (d *decoder) needsEval(e hclsyntax.Expression, diags hcl.Diagnostics) error {
+	off := e.Range().Start.Byte
+	why := ""
+	for _, diag := range diags {
+		if diag.Severity == hcl.DiagError {
+			why = diag.Summary
+			if diag.Subject != nil && diag.Subject.Start.Byte >= off {
+				off = diag.Subject.Start.Byte
+			}
+			break
+		}
+	}
+	return d.errAt(off, "the expression %s needs evaluation (%s): gocfg reads literal values only", d.text(e.Range()), why)
+}
+
+// number reads a numeric literal: int64 when written without a fraction
+// or exponent, else float64.
+func (d *decoder) number(v cty.Value, r hcl.Range, negate bool) (any, error) {
+	f := new(big.Float).Copy(v.AsBigFloat())
+	if negate {
+		f.Neg(f)
+	}
+	src := d.text(r)
+	if !strings.ContainsAny(src, ".eE") {
+		if i, acc := f.Int64(); acc == big.Exact && f.IsInt() {
+			return i, nil
+		}
+		return nil, d.errAt(r.Start.Byte, "integer %s is beyond 64 bits", src)
+	}
+	x, _ := f.Float64()
+	if math.IsInf(x, 0) {
+		return nil, d.errAt(r.Start.Byte, "number %s is beyond float64", src)
+	}
+	return x, nil
+}
+
+// fromCty converts an evaluated value.
+func (d *decoder) fromCty(v cty.Value, r hcl.Range, depth int) (any, error) {
+	if depth > value.MaxDepth {
+		return nil, d.errAt(r.Start.Byte, "nesting deeper than %d levels", value.MaxDepth)
+	}
+	if !v.IsKnown() {
+		return nil, d.errAt(r.Start.Byte, "the expression %s has no known value", d.text(r))
+	}
+	if v.IsNull() {
+		return nil, nil
+	}
+	v, _ = v.Unmark()
+	t := v.Type()
+	switch {
+	case t == cty.String:
+		return v.AsString(), nil
+	case t == cty.Bool:
+		return v.True(), nil
+	case t == cty.Number:
+		f := v.AsBigFloat()
+		if f.IsInt() {
+			if i, acc := f.Int64(); acc == big.Exact {
+				return i, nil
+			}
+			return nil, d.errAt(r.Start.Byte, "the expression %s gives an integer beyond 64 bits", d.text(r))
+		}
+		x, _ := f.Float64()
+		if math.IsInf(x, 0) {
+			return nil, d.errAt(r.Start.Byte, "the expression %s gives a number beyond float64", d.text(r))
+		}
+		return x, nil
+	case t.IsListType() || t.IsTupleType() || t.IsSetType():
+		out := make([]any, 0, v.LengthInt())
+		for it := v.ElementIterator(); it.Next(); {
+			_, ev := it.Element()
+			x, err := d.fromCty(ev, r, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, x)
+		}
+		return out, nil
+	case t.IsMapType() || t.IsObjectType():
+		out := value.NewMap(0)
+		for it := v.ElementIterator(); it.Next(); {
+			kv, ev := it.Element()
+			k := kv.AsString()
+			if why := textpos.KeyProblem(k); why != "" {
+				return nil, d.errAt(r.Start.Byte, "%s", why)
+			}
+			x, err := d.fromCty(ev, r, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out.Set(k, x)
+		}
+		return out, nil
+	}
+	return nil, d.errAt(r.Start.Byte, "the expression %s gives a %s, which gocfg cannot hold", d.text(r), t.FriendlyName())
+}
+
+// Encode writes root as HCL (see the package doc). Root keys must be HCL
+// identifiers; NaN and infinities cannot be written; other refusals name
+// the path in an *errs.Located of Kind errs.ErrTypeMismatch.
+func Encode(root *value.Map) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := writeBody(&buf, root, "", 0); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// blockable says whether m can be written as a block body: every key an
+// identifier (attribute and block names are).
+func blockable(m *value.Map) bool {
+	ok := true
+	m.Range(func(k string, _ any) bool {
+		ok = hclsyntax.ValidIdentifier(k)
+		return ok
+	})
+	return ok
+}
+
+// writeBody writes the entries of m as a body: maps whose keys are all
+// identifiers as blocks, lists of two or more such maps as repeated
+// blocks (reading makes them a list again), the rest as attributes.
+func writeBody(buf *bytes.Buffer, m *value.Map, path string, depth int) error {
+	var err error
+	m.Range(func(k string, v any) bool {
+		p := value.AppendPath(path, k)
+		if !hclsyntax.ValidIdentifier(k) {
+			err = textpos.TypeError(p, "HCL cannot express the key %q here: attribute and block names are identifiers (only keys inside an object value may be any string)", textpos.Trim(k))
+			return false
+		}
+		if depth+1 > value.MaxDepth {
+			err = textpos.TypeError(p, "nesting deeper than %d levels", value.MaxDepth)
+			return false
+		}
+		var blocks []*value.Map
+		switch v := v.(type) {
+		case *value.Map:
+			if blockable(v) {
+				blocks = []*value.Map{v}
+			}
+		case []any:
+			if len(v) >= 2 {
+				for _, x := range v {
+					if sub, ok := x.(*value.Map); ok && blockable(sub) {
+						blocks = append(blocks, sub)
+					} else {
+						blocks = nil
+						break
+					}
+				}
+			}
+		}
+		for i, b := range blocks {
+			bp := p
+			if _, isList := v.([]any); isList {
+				bp = value.AppendPath(p, strconv.Itoa(i))
+			}
+			indent(buf, depth)
+			buf.WriteString(k)
+			if b.Len() == 0 {
+				buf.WriteString(" {}\n")
+				continue
+			}
+			buf.WriteString(" {\n")
+			if err = writeBody(buf, b, bp, depth+1); err != nil {
+				return false
+			}
+			indent(buf, depth)
+			buf.WriteString("}\n")
+		}
+		if blocks != nil {
+			return true
+		}
+		indent(buf, depth)
+		buf.WriteString(k)
+		buf.WriteString(" = ")
+		err = writeValue(buf, v, p, depth+1)
+		buf.WriteByte('\n')
+		return err == nil
+	})
+	return err
+}
+
+func indent(buf *bytes.Buffer, n int) {
+	for i := 0; i < n; i++ {
+		buf.WriteString("  ")
+	}
+}
+
+func writeValue(buf *bytes.Buffer, v any, path string, depth int) error {
+	if depth > value.MaxDepth {
+		return textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+	}
+	switch v := v.(type) {
+	case nil:
+		buf.WriteString("null")
+	case bool:
+		buf.WriteString(strconv.FormatBool(v))
+	case int64:
+		buf.WriteString(strconv.FormatInt(v, 10))
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return textpos.TypeError(path, "HCL cannot express %v", v)
+		}
+		s := strconv.FormatFloat(v, 'g', -1, 64)
+		if !strings.ContainsAny(s, ".e") {
+			s += ".0" // keeps it a float when read back
+		}
+		buf.WriteString(s)
+	case string:
+		if !utf8.ValidString(v) {
+			return textpos.TypeError(path, "string is not valid UTF-8")
+		}
+		writeString(buf, v)
+	case time.Time:
+		writeString(buf, v.Format(time.RFC3339Nano))
+	case value.LocalDateTime, value.LocalDate, value.LocalTime:
+		writeString(buf, fmt.Sprint(v))
+	case []any:
+		if len(v) == 0 {
+			buf.WriteString("[]")
+			return nil
+		}
+		buf.WriteString("[\n")
+		for i, x := range v {
+			indent(buf, depth)
+			if err := writeValue(buf, x, value.AppendPath(path, strconv.Itoa(i)), depth+1); err != nil {
+				return err
+			}
+			buf.WriteString(",\n")
+		}
+		indent(buf, depth-1)
+		buf.WriteByte(']')
+	case *value.Map:
+		if v.Len() == 0 {
+			buf.WriteString("{}")
+			return nil
+		}
+		buf.WriteString("{\n")
+		var err error
+		v.Range(func(k string, x any) bool {
+			p := value.AppendPath(path, k)
+			if why := textpos.KeyProblem(k); why != "" {
+				err = textpos.TypeError(p, "%s", why)
+				return false
+			}
+			indent(buf, depth)
+			writeString(buf, k)
+			buf.WriteString(" = ")
+			err = writeValue(buf, x, p, depth+1)
+			buf.WriteByte('\n')
+			return err == nil
+		})
+		if err != nil {
+			return err
+		}
+		indent(buf, depth-1)
+		buf.WriteByte('}')
+	default:
+		return textpos.TypeError(path, "HCL cannot express a %s", value.TypeName(v))
+	}
+	return nil
+}
+
+// writeString writes a quoted template that reads back as s exactly: the
+// escapes HCL knows, and "${" and "%{" doubled so they are not templates.
+func writeString(buf *bytes.Buffer, s string) {
+	buf.WriteByte('"')
+	for i, r := range s {
+		switch {
+		case r == '"':
+			buf.WriteString(`\"`)
+		case r == '\\':
+			buf.WriteString(`\\`)
+		case r == '\n':
+			buf.WriteString(`\n`)
+		case r == '\r':
+			buf.WriteString(`\r`)
+		case r == '\t':
+			buf.WriteString(`\t`)
+		case (r == '$' || r == '%') && i+1 < len(s) && s[i+1] == '{':
+			buf.WriteRune(r)
+			buf.WriteRune(r)
+		case r < 0x20 || r == 0x7f || r == utf8.RuneError:
+			fmt.Fprintf(buf, `\u%04X`, r)
+		default:
+			buf.WriteRune(r)
+		}
+	}
+	buf.WriteByte('"')
+}

@@ -1,0 +1,423 @@
+package hclfmt
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gocfg/gocfg/gocore/codec/internal/codectest"
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+// plain turns a tree into what encoding/json gives for the same JSON.
+func plain(v any) any {
+	switch v := v.(type) {
+	case *value.Map:
+		m := map[string]any{}
+		v.Range(func(k string, x any) bool { m[k] = plain(x); return true })
+		return m
+	case []any:
+		l := make([]any, len(v))
+		for i, x := range v {
+			l[i] = plain(x)
+		}
+		return l
+	case int64:
+		return float64(v)
+	}
+	return v
+}
+
+func mustJSON(t *testing.T, s string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestTerraformFile(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]any{
+		"terraform.backend.s3.region":                             "eu-west-1",
+		"terraform.required_providers.aws.version":                "~> 5.0",
+		"variable.instance_count.default":                         int64(2),
+		"variable.tags.default.env":                               "prod",
+		"resource.aws_security_group.web.ingress.1.from_port":     int64(443),
+		"resource.aws_security_group.web.ingress.0.cidr_blocks.0": "0.0.0.0/0",
+		"resource.aws_security_group.web.egress.protocol":         "-1",
+		"resource.aws_instance.web.monitoring":                    true,
+		"resource.aws_instance.web.user_data":                     "#!/bin/sh\necho \"hello, ${USER}\" > /tmp/hello\n",
+		"resource.aws_instance.web.root_block_device.volume_size": int64(20),
+	} {
+		segs, _ := value.ParsePath(path)
+		got, err := value.Lookup(doc.Root, segs)
+		if err != nil || got != want {
+			t.Errorf("%s = %#v (%v), want %#v", path, got, err, want)
+		}
+	}
+	if got := strings.Join(doc.Root.Keys(), ","); got != "terraform,provider,variable,resource,output" {
+		t.Errorf("keys %s", got)
+	}
+	pos := map[string]value.Pos{
+		"terraform": {Line: 1, Column: 1}, "terraform.backend.s3": {Line: 9, Column: 11}, "provider.aws": {Line: 16, Column: 10},
+		"resource.aws_security_group.web.ingress.0": {Line: 36, Column: 3}, "resource.aws_security_group.web.ingress.0.to_port": {Line: 38, Column: 5},
+		"resource.aws_security_group.web.ingress.1": {Line: 43, Column: 3}, "resource.aws_security_group.web.ingress.1.cidr_blocks.1": {Line: 47, Column: 33},
+		"variable.tags.default.env": {Line: 28, Column: 5},
+	}
+	for p, w := range pos {
+		if doc.Positions[p] != w {
+			t.Errorf("position of %s = %v, want %v", p, doc.Positions[p], w)
+		}
+	}
+	roundTrip(t, doc.Root)
+}
+
+func roundTrip(t *testing.T, root *value.Map) {
+	t.Helper()
+	b, err := Encode(root)
+	if err != nil {
+		t.Fatalf("Encode: %v", err)
+	}
+	back, err := Decode(b)
+	if err != nil {
+		t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
+	}
+	if !value.Equal(back.Root, root) {
+		t.Fatalf("round trip changed the tree:\n%s", b)
+	}
+}
+
+func TestAgentConfig(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "config.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := mustJSON(t, `{"datacenter": "dc1", "data_dir": "/opt/agent/data", "log_level": "INFO", "ratio": 0.75, "retries": -3,
+		"enabled": true, "servers": ["10.0.0.1:4647", "10.0.0.2:4647"], "server": {"enabled": true, "bootstrap_expect": 3},
+		"client": {"enabled": true, "meta": {"rack": "r1", "zone": "eu-west-1a"}},
+		"plugin": {"docker": {"config": {"allow_privileged": false, "volumes": {"enabled": true}}}, "raw_exec": {"config": {"enabled": false}}},
+		"telemetry": {"collection_interval": "1s", "prometheus_metrics": true, "publish_allocation_metrics": true}}`)
+	if got := plain(doc.Root); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+	bom, err := Decode(append([]byte("\xEF\xBB\xBF"), data...))
+	if err != nil || !value.Equal(bom.Root, doc.Root) || bom.Positions["datacenter"] != (value.Pos{Line: 2, Column: 1}) {
+		t.Errorf("with a BOM: %v %v", err, bom.Positions["datacenter"])
+	}
+	if _, err := Decode([]byte("\xEF\xBB\xBFa = b\n")); err == nil || err.(*errs.Located).Column != 5 {
+		t.Errorf("error column after a BOM: %v", err)
+	}
+	if v, _ := doc.Root.Get("ratio"); v != 0.75 {
+		t.Errorf("ratio = %#v", v)
+	}
+	roundTrip(t, doc.Root)
+}
+
+func TestLiterals(t *testing.T) {
+	in := `a = 1
+b = 1.0
+c = -2
+d = -2.5e3
+e = 9223372036854775807
+f = -9223372036854775808
+g = "x\ty\u00e9\U0001F600 $${lit} %%{lit}"
+h = null
+i = [1, "two", [3], {k = 4}]
+j = { "quoted key" = 1, bare = 2, 3 = "three" }
+k = 2 * 3 + 1
+l = "a" == "a" ? "yes" : "no"
+n = <<EOT
+heredoc ${"with"} literal template
+EOT
+o = "${1 + 1}"
+p = 1e2
+`
+	doc, err := Decode([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"a": int64(1), "b": 1.0, "c": int64(-2), "d": -2500.0, "e": int64(math.MaxInt64), "f": int64(math.MinInt64),
+		"g": "x\tyé😀 ${lit} %{lit}", "h": nil, "k": int64(7), "l": "yes", "n": "heredoc with literal template\n", "o": int64(2), // a lone interpolation keeps its type, as in HCL
+		"p": 100.0,
+	}
+	for k, w := range want {
+		if got, _ := doc.Root.Get(k); got != w {
+			t.Errorf("%s = %#v, want %#v", k, got, w)
+		}
+	}
+	if got := plain(mustGet(doc.Root, "i")); !reflect.DeepEqual(got, mustJSON(t, `[1, "two", [3], {"k": 4}]`)) {
+		t.Errorf("i = %v", got)
+	}
+	j := mustGet(doc.Root, "j").(*value.Map)
+	if got := strings.Join(j.Keys(), ","); got != "quoted key,bare,3" {
+		t.Errorf("j keys %s", got)
+	}
+	roundTrip(t, doc.Root)
+}
+
+func mustGet(m *value.Map, k string) any {
+	v, _ := m.Get(k)
+	return v
+}
+
+func TestDecodeErrors(t *testing.T) {
+	cases := []struct {
+		in        string
+		line, col int
+		msg       string
+	}{
+		{"region = var.region\n", 1, 10, "the expression var.region needs evaluation (Variables not allowed)"},
+		{"a = 1\nb = upper(\"x\")\n", 2, 5, "the expression upper(\"x\") needs evaluation (Function calls not allowed)"},
+		{"name = \"web-${var.env}\"\n", 1, 15, "the expression \"web-${var.env}\" needs evaluation"},
+		{"variable \"x\" {\n  type = number\n}\n", 2, 10, "the expression number needs evaluation"},
+		{"tags = { (var.k) = 1 }\n", 1, 11, "needs evaluation"},
+		{"l = [1, each.key]\n", 1, 9, "each.key"},
+		{"a = 1\na = 2\n", 2, 1, "Attribute redefined"},
+		{"m = [1, [for x in [1, 2] : [for y in [3] : y]]]\n", 1, 9, "the expression [for x in [1, 2] : [for y in [3] : y]] is a loop"},
+		{"t = \"a%{ for x in [1, 2] }${x}%{ endfor }\"\n", 1, 7, "is a loop"},
+		{"a = {\n", 2, 1, "Missing expression"},
+		{"a = 99999999999999999999\n", 1, 5, "beyond 64 bits"},
+		{"a = 1e400\n", 1, 5, "beyond float64"},
+		{"a = { k = 1, k = 2 }\n", 1, 14, `key "k" appears twice`},
+		{"a = 1\na {\n}\n", 2, 1, ""},
+		{"a {}\na = 1\n", 2, 1, `attribute "a" has the name of a block`},
+		{"r \"x\" \"y\" {}\nr \"x\" {}\n", 2, 3, "fewer labels"},
+		{"r \"x\" {}\nr \"x\" \"y\" {}\n", 2, 3, "puts a label under"},
+		{"a = \"\xff\"\n", 1, 6, "invalid UTF-8"},
+		{"a = 1\x00\n", 1, 6, "NUL"},
+		{"a = " + strings.Repeat("[", value.MaxDepth+1) + strings.Repeat("]", value.MaxDepth+1), 1, 1005, "nesting deeper"},
+	}
+	for _, c := range cases {
+		_, err := Decode([]byte(c.in))
+		var loc *errs.Located
+		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
+			t.Errorf("Decode(%q) = %v, want a located parse error", c.in, err)
+			continue
+		}
+		if loc.Line != c.line || loc.Column != c.col || !strings.Contains(loc.Msg, c.msg) {
+			t.Errorf("Decode(%q) = %d:%d %q, want %d:%d ...%q...", c.in, loc.Line, loc.Column, loc.Msg, c.line, c.col, c.msg)
+		}
+	}
+	deepBlocks := strings.Repeat("b {\n", value.MaxDepth) + strings.Repeat("}\n", value.MaxDepth)
+	if _, err := Decode([]byte(deepBlocks)); err == nil || !strings.Contains(err.Error(), "deeper") {
+		t.Errorf("deep blocks: %v", err)
+	}
+	manyLabels := "b" + strings.Repeat(` "l"`, value.MaxDepth) + " {}\n"
+	if _, err := Decode([]byte(manyLabels)); err == nil || !strings.Contains(err.Error(), "deeper") {
+		t.Errorf("many labels: %v", err)
+	}
+}
+
+// A module full of references: refused by Decode, read by DecodeRaw with
+// the expressions as "${...}" strings.
+func TestRawModule(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "module.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decode(data); err == nil || !strings.Contains(err.Error(), "the expression string needs evaluation") {
+		t.Errorf("Decode: %v", err)
+	}
+	doc, err := DecodeRaw(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := mustJSON(t, `{
+		"variable": {"env": {"type": "${string}", "default": "prod"}},
+		"locals": {"name_prefix": "app-${var.env}", "common_tags": "${merge(var.tags, { Environment = var.env })}"},
+		"resource": {"aws_s3_bucket": {"logs": {"bucket": "${local.name_prefix}-logs", "count": "${var.env == \"prod\" ? 1 : 0}", "tags": "${local.common_tags}"}}},
+		"output": {"bucket_arns": {"value": "${[for b in aws_s3_bucket.logs : b.arn]}"}}}`)
+	if got := plain(doc.Root); !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %v\nwant %v", got, want)
+	}
+	if p := doc.Positions["resource.aws_s3_bucket.logs.count"]; p != (value.Pos{Line: 13, Column: 3}) {
+		t.Errorf("position of count = %v", p)
+	}
+	b, err := Encode(doc.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeRaw(b)
+	if err != nil || !value.Equal(back.Root, doc.Root) {
+		t.Errorf("raw round trip: %v\n%s", err, b)
+	}
+	// a literal template with a directive is kept whole; keys too
+	doc, err = DecodeRaw([]byte("a = \"x%{ if var.on }y%{ endif }\"\nb = { (var.k) = 1 }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := plain(doc.Root); !reflect.DeepEqual(got, mustJSON(t, `{"a": "\"x%{ if var.on }y%{ endif }\"", "b": {"${(var.k)}": 1}}`)) {
+		t.Errorf("got %#v", got)
+	}
+}
+
+func TestEncode(t *testing.T) {
+	m := func(kv ...any) *value.Map {
+		out := value.NewMap(0)
+		for i := 0; i < len(kv); i += 2 {
+			out.Set(kv[i].(string), kv[i+1])
+		}
+		return out
+	}
+	root := m("name", "a \"q\" ${x} %{y} $$ \n", "n", int64(-3), "f", 2.0, "nothing", nil,
+		"server", m("port", int64(80)), "odd", m("not an identifier", true),
+		"ingress", []any{m("p", int64(1)), m("p", int64(2))}, "one", []any{m("p", int64(1))}, "empty", value.NewMap(0))
+	b, err := Encode(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `name = "a \"q\" $${x} %%{y} $$ \n"
+n = -3
+f = 2.0
+nothing = null
+server {
+  port = 80
+}
+odd = {
+  "not an identifier" = true
+}
+ingress {
+  p = 1
+}
+ingress {
+  p = 2
+}
+one = [
+  {
+    "p" = 1
+  },
+]
+empty {}
+`
+	if string(b) != want {
+		t.Errorf("Encode =\n%s\nwant\n%s", b, want)
+	}
+	roundTrip(t, root)
+	for _, c := range []struct {
+		root *value.Map
+		path string
+	}{
+		{m("not id", int64(1)), `not id`},
+		{m("x", math.NaN()), "x"},
+		{m("x", m("y", math.Inf(1))), "x.y"},
+		{m("s", m("a b", m("c d", int64(1)), "k", int64(1))), ""},
+	} {
+		_, err := Encode(c.root)
+		var loc *errs.Located
+		if c.path == "" {
+			if err != nil {
+				t.Errorf("Encode: %v", err)
+			}
+			continue
+		}
+		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrTypeMismatch) || loc.Path != c.path {
+			t.Errorf("Encode = %v, want a type mismatch at %s", err, c.path)
+		}
+	}
+}
+
+var hclKinds = codectest.Kinds{Null: true, Bool: true, Int: true, Float: true, String: true, Lists: true, Maps: true, NonEmptyKeys: true,
+	KeyRunes:   []rune("abcxyz_-019 .\"\\${}%é日"),
+	ValueRunes: []rune("abc xyz019_-. :=#;[]{}\"'\\/\t\n\r é日本😀$%`~\x01\x7f")}
+
+func TestRoundTripRandom(t *testing.T) {
+	r := rand.New(rand.NewSource(9))
+	n := 0
+	for i := 0; i < 3000; i++ {
+		tree := hclKinds.Tree(r)
+		b, err := Encode(tree)
+		if err != nil {
+			continue // top-level keys that are not identifiers
+		}
+		n++
+		d, err := Decode(b)
+		if err != nil {
+			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
+		}
+		if !value.Equal(tree, d.Root) {
+			t.Fatalf("round trip changed the tree:\n%s", b)
+		}
+	}
+	if n < 300 {
+		t.Errorf("only %d random trees were expressible", n)
+	}
+}
+
+func fuzzSeeds(f *testing.F) {
+	for _, name := range []string{"main.tf", "config.hcl", "module.tf"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("a = [1, {b = \"${\"x\"}\"}, <<EOT\nh\nEOT\n]\nr \"l\" { x = -1.5 }\nr \"l\" { x = 2 }\n"))
+	f.Add([]byte("x = var.y\n"))
+	for _, s := range codectest.Seeds("toml-test/tests/valid/*/*.toml", 20) {
+		f.Add(s)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		defer codectest.Watchdog(data)()
+		for _, dec := range []func([]byte) (*value.Doc, error){Decode, DecodeRaw} {
+			if _, err := dec(data); err != nil {
+				var loc *errs.Located
+				if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) || loc.Line == 0 || strings.Contains(loc.Msg, "internal error") {
+					t.Fatalf("error is not a located parse error: %#v", err)
+				}
+			}
+		}
+	})
+}
+
+func FuzzRoundTrip(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		defer codectest.Watchdog(data)()
+		for _, dec := range []func([]byte) (*value.Doc, error){Decode, DecodeRaw} {
+			d, err := dec(data)
+			if err != nil {
+				continue
+			}
+			b, err := Encode(d.Root)
+			if err != nil {
+				// keys read from quoted block labels need not be
+				// identifiers; everything else must be writable
+				var loc *errs.Located
+				if errors.As(err, &loc) && strings.Contains(loc.Msg, "identifiers") {
+					continue
+				}
+				t.Fatalf("Encode of a decoded tree: %v", err)
+			}
+			d2, err := dec(b)
+			if err != nil {
+				t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
+			}
+			if !value.Equal(d.Root, d2.Root) {
+				t.Fatalf("round trip changed the tree:\n%q\n%s", data, b)
+			}
+		}
+	})
+}

@@ -1,0 +1,163 @@
+package live
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/gocfg/gocfg/gocore/errs"
+)
+
+// maxLinks bounds the symbolic links followed while tracing one path, as
+// the kernel does (ELOOP), so a link cycle ends the trace.
+const maxLinks = 40
+
+// trail lists the names whose creation, removal, renaming or writing can
+// change what path reads: every symbolic link met while resolving it, the
+// file it ends at, or the first component that does not exist. path is
+// absolute and clean. Each name is watched through its directory.
+//
+// For a ConfigMap mount, /cfg/app.yaml -> ..data/app.yaml and
+// /cfg/..data -> ..2026_12_01_xxx, the trail is /cfg/app.yaml, /cfg/..data
+// and /cfg/..2026_12_01_xxx/app.yaml: the swap of ..data is seen in /cfg.
+func trail(path string) []string {
+	var out []string
+	pending := components(path)
+	cur := string(filepath.Separator)
+	links := 0
+	for len(pending) > 0 {
+		name := pending[0]
+		pending = pending[1:]
+		next := filepath.Join(cur, name)
+		if name == "." || name == ".." {
+			cur = next
+			continue
+		}
+		fi, err := os.Lstat(next)
+		if err != nil {
+			// Missing (or unreadable): its appearance is what matters.
+			return append(out, next)
+		}
+		if fi.Mode()&os.ModeSymlink != 0 {
+			out = append(out, next)
+			target, err := os.Readlink(next)
+			links++
+			if err != nil || links > maxLinks {
+				return out
+			}
+			if filepath.IsAbs(target) {
+				cur = string(filepath.Separator)
+			}
+			pending = append(components(target), pending...)
+			continue
+		}
+		cur = next
+		if len(pending) == 0 {
+			out = append(out, next)
+		}
+	}
+	return out
+}
+
+func components(p string) []string {
+	var out []string
+	for _, s := range strings.Split(p, string(filepath.Separator)) {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// fsWatch owns the fsnotify watcher of one Live: which directories it
+// watches and which names in them matter. Only its goroutine (Live.fsLoop)
+// touches it after New.
+type fsWatch struct {
+	w     *fsnotify.Watcher
+	files []string            // absolute paths of the file layers
+	names map[string]struct{} // the trails of every file layer
+	dirs  map[string]struct{} // directories watched
+}
+
+func newFSWatch(files []string) (*fsWatch, error) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	f := &fsWatch{w: w, files: files, names: map[string]struct{}{}, dirs: map[string]struct{}{}}
+	if err := f.sync(); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// sync traces every file layer again and moves the directory watches to
+// where the trails now lead. A directory removed in between is left out
+// (the event of its removal comes, and the next sync looks again); one
+// that exists but cannot be watched (no permission, the system's limit
+// of watches reached) is an error naming it, since changes in it would go
+// unseen.
+func (f *fsWatch) sync() error {
+	names := map[string]struct{}{}
+	want := map[string]struct{}{}
+	for _, p := range f.files {
+		for _, n := range trail(p) {
+			names[n] = struct{}{}
+			want[filepath.Dir(n)] = struct{}{}
+		}
+	}
+	f.names = names
+	var firstErr error
+	for d := range f.dirs {
+		if _, ok := want[d]; !ok {
+			_ = f.w.Remove(d) // may be gone already: the kernel dropped the watch
+			delete(f.dirs, d)
+		}
+	}
+	for d := range want {
+		if _, ok := f.dirs[d]; ok {
+			continue
+		}
+		err := f.w.Add(d)
+		switch {
+		case err == nil:
+			f.dirs[d] = struct{}{}
+		case errors.Is(err, os.ErrNotExist):
+		case firstErr == nil:
+			firstErr = fmt.Errorf("cannot watch directory %q: %v: %w", d, err, errs.ErrIO)
+		}
+	}
+	return firstErr
+}
+
+// relevant reports whether ev may change what a file layer reads: an event
+// on a name of a trail, or on a watched directory itself (removed or
+// moved away, which drops its watch).
+func (f *fsWatch) relevant(ev fsnotify.Event) bool {
+	name := filepath.Clean(ev.Name)
+	if _, ok := f.names[name]; ok {
+		return true
+	}
+	_, ok := f.dirs[name]
+	return ok
+}
+
+// forget drops the watch of a directory that was removed or moved away
+// (the kernel dropped it, or it now follows the moved directory), so that
+// the next sync watches whatever has that name now.
+func (f *fsWatch) forget(ev fsnotify.Event) {
+	name := filepath.Clean(ev.Name)
+	if _, ok := f.dirs[name]; ok && ev.Has(fsnotify.Remove|fsnotify.Rename) {
+		_ = f.w.Remove(name)
+		delete(f.dirs, name)
+	}
+}
+
+// overflow reports whether err says events were lost, so every file must
+// be read again.
+func overflow(err error) bool { return errors.Is(err, fsnotify.ErrEventOverflow) }

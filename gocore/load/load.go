@@ -1,0 +1,145 @@
+// Package load turns documents into trees the store accepts: it picks the
+// codec, parses under a context that can stop the work, checks every
+// string the way the store checks strings set directly, and makes errors
+// name the file (or text label) they came from.
+package load
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gocfg/gocfg/gocore/aside"
+	"github.com/gocfg/gocfg/gocore/codec"
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/fileio"
+	"github.com/gocfg/gocfg/gocore/store"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+// errNeedFormat is the error for text with no format and no file name.
+var errNeedFormat = fmt.Errorf("a format is needed (json, yaml, toml, env or ini): %w", errs.ErrInvalidArgument)
+
+// Codec finds the codec by name, or by the file's extension when the name
+// is empty; with neither, a format is needed.
+func Codec(format, file string) (codec.Codec, error) {
+	if format != "" {
+		return codec.ByName(format)
+	}
+	if file == "" {
+		return codec.Codec{}, errNeedFormat
+	}
+	return codec.ByExtension(file)
+}
+
+// FileCodec checks a file name and picks its codec (format may be empty).
+func FileCodec(file, format string) (codec.Codec, error) {
+	if file == "" {
+		return codec.Codec{}, fmt.Errorf("file name is empty: %w", errs.ErrInvalidArgument)
+	}
+	return Codec(format, file)
+}
+
+// TextCodec picks the codec for a document given as text: the format is
+// required.
+func TextCodec(format string) (codec.Codec, error) {
+	if format == "" {
+		return codec.Codec{}, errNeedFormat
+	}
+	return Codec(format, "")
+}
+
+// Decode parses data under ctx and checks its strings; errors name source
+// (a file name or label; may be empty). A codec that can watch ctx stops
+// its own work when cancelled; for one that cannot, Decode still returns
+// at once and the parse finishes (and is dropped) in the background, so
+// data must not be memory the caller reuses.
+func Decode(ctx context.Context, c codec.Codec, data []byte, source string) (*value.Doc, error) {
+	doc, err := decode(ctx, c, data)
+	if err == nil {
+		err = CheckStrings(doc)
+	}
+	if err != nil {
+		return nil, errs.InFile(source, err)
+	}
+	return doc, nil
+}
+
+func decode(ctx context.Context, c codec.Codec, data []byte) (*value.Doc, error) {
+	if ctx.Done() != nil && c.DecodeContext != nil {
+		doc, err := c.DecodeContext(ctx, data)
+		if cerr := aside.Cancelled(ctx); cerr != nil {
+			return nil, cerr
+		}
+		return doc, err
+	}
+	return aside.Run(ctx, "decoding", func() (*value.Doc, error) { return c.Decode(data) }, nil)
+}
+
+// File reads a file under ctx and decodes it.
+func File(ctx context.Context, c codec.Codec, name string) (*value.Doc, error) {
+	data, err := fileio.ReadFileContext(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return Decode(ctx, c, data, name)
+}
+
+// CheckStrings enforces what the store promises of every string: valid
+// UTF-8, and no NUL in keys (string values may hold NUL), the same rule as
+// for values set from Python or C. A
+// refused string is a parse error at its position when the codec recorded
+// one.
+func CheckStrings(doc *value.Doc) error {
+	var walk func(v any, path string, depth int) error
+	walk = func(v any, path string, depth int) error {
+		// The codecs bound nesting already; this guard keeps the walk safe
+		// for a document built any other way.
+		if depth > value.MaxDepth {
+			return &errs.Located{Kind: errs.ErrParse, Msg: fmt.Sprintf("the document nests more than %d levels deep", value.MaxDepth)}
+		}
+		switch v := v.(type) {
+		case string:
+			if err := store.CheckValue("string", v); err != nil {
+				return located(doc, path, err)
+			}
+		case []any:
+			for i, item := range v {
+				if err := walk(item, value.AppendPath(path, fmt.Sprint(i)), depth+1); err != nil {
+					return err
+				}
+			}
+		case *value.Map:
+			var err error
+			v.Range(func(k string, item any) bool {
+				p := value.AppendPath(path, k)
+				if err = store.CheckKey(k); err != nil {
+					err = located(doc, p, err)
+					return false
+				}
+				err = walk(item, p, depth+1)
+				return err == nil
+			})
+			return err
+		}
+		return nil
+	}
+	return walk(doc.Root, "", 0)
+}
+
+func located(doc *value.Doc, path string, err error) error {
+	pos := doc.Positions[path]
+	return &errs.Located{Kind: errs.ErrParse, Line: pos.Line, Column: pos.Column,
+		Msg: fmt.Sprintf("at %s: %v", path, strings.TrimSuffix(err.Error(), ": "+errs.ErrInvalidArgument.Error()))}
+}
+
+// Encode writes the whole tree of cfg in a format (unresolved: a dump
+// writes ${...} references as they are).
+func Encode(cfg *store.Config, c codec.Codec) ([]byte, error) {
+	var b []byte
+	err := cfg.View("", func(v any) (err error) {
+		b, err = c.Encode(v.(*value.Map))
+		return err
+	})
+	return b, err
+}

@@ -1,0 +1,217 @@
+"""Checking and encoding arguments before they cross to the library.
+
+Every public call turns its arguments into bytes here, so that each kind of
+argument is refused the same way everywhere: a wrong type is a TypeError, a
+value the library could not take (a lone surrogate, a NUL, an unknown
+format) an InvalidArgumentError naming it. Passwords are never quoted.
+"""
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from typing import Any, List, Optional, Tuple
+
+from . import _capi
+from .errors import InvalidArgumentError
+
+
+def text_arg(value: Any, what: str) -> bytes:
+    """A str (or bytes, or for file names a path) as UTF-8 bytes. File names
+    keep undecodable bytes (surrogateescape), as os.fsencode does."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be str, not {type(value).__name__}")
+    try:
+        return value.encode("utf-8", "surrogateescape" if what == "file name" else "strict")
+    except UnicodeEncodeError as e:
+        raise InvalidArgumentError(f"{what} {value!r} cannot be encoded as UTF-8 "
+                                   f"(lone surrogate at index {e.start})") from None
+
+
+def formats() -> Tuple[str, ...]:
+    """The format names the library knows, in its order."""
+    return tuple(_capi.consts().formats)
+
+
+def format_arg(format: Optional[str]) -> bytes:
+    """A format name for the library: b"" (from the file's extension) for
+    None; else a name the library knows ("yml" too), in any case, with or
+    without a leading dot."""
+    if format is None:
+        return b""
+    if not isinstance(format, str):
+        raise TypeError(f"format must be str, not {type(format).__name__}")
+    c = _capi.consts()
+    name = format.lower().lstrip(".")
+    name = c.format_aliases.get(name, name)
+    if name not in c.formats:
+        raise InvalidArgumentError(f"unknown format {format!r}: use one of {', '.join(c.formats)}")
+    return name.encode()
+
+
+def format_of(file_name: str) -> str:
+    """The format a file name implies, as the library picks it (json when
+    it implies none)."""
+    lower = file_name.lower()
+    base = lower.rsplit("/", 1)[-1]
+    if base.endswith(".env") or base == ".env":
+        return "env"
+    ext = "." + base.rsplit(".", 1)[-1] if "." in base else ""
+    for name, exts in _capi.consts().formats.items():
+        if ext in exts:
+            return name
+    return ext[1:] or "json"
+
+
+def name_arg(value: Any, what: str = "name") -> bytes:
+    """A str that must be valid UTF-8 (database names, prefixes, queries)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be str, not {type(value).__name__}")
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InvalidArgumentError(f"{what} {value!r} cannot be encoded as UTF-8 "
+                                   f"(lone surrogate at index {e.start})") from None
+
+
+def option_arg(value: Any, what: str, secret: bool = False) -> Optional[bytes]:
+    """An option for gocfg_db_options (a C string, so without NUL), or None."""
+    if value is None:
+        return None
+    if isinstance(value, os.PathLike) and not secret:
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be str{'' if secret else ' or a path'}, not {type(value).__name__}")
+    shown = "" if secret else f" {value!r}"  # never echo a password
+    try:
+        data = value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(f"{what}{shown} cannot be encoded as UTF-8") from None
+    if b"\0" in data:
+        raise InvalidArgumentError(f"{what}{shown} contains a NUL character")
+    return data
+
+
+def url_arg(url: Any) -> bytes:
+    if isinstance(url, os.PathLike):
+        url = os.fspath(url)
+    if not isinstance(url, str):
+        raise TypeError(f"url must be str or a path, not {type(url).__name__}")
+    try:
+        data = url.encode("utf-8")
+    except UnicodeEncodeError:
+        # The URL may hold a password: do not quote it.
+        raise InvalidArgumentError("the database URL cannot be encoded as UTF-8") from None
+    if not data:
+        raise InvalidArgumentError("the database URL is empty (use a file path, sqlite:///path, "
+                                   "etcd://host:port/prefix or memory://)")
+    return data
+
+
+def url_scheme(url: bytes) -> str:
+    head = url.split(b":", 1)[0].lower()
+    if b":" in url and head in (b"memory", b"etcd", b"sqlite"):
+        return head.decode()
+    return "sqlite"  # a bare path (or an unknown scheme, which Go refuses)
+
+
+def timeout_ms(timeout: Any) -> int:
+    """A database timeout in seconds, as whole milliseconds (at least 1)."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
+    if not (timeout > 0) or math.isinf(timeout) or timeout > 86400:
+        raise InvalidArgumentError(f"timeout must be more than 0 and at most one day, not {timeout!r}")
+    return max(1, int(math.ceil(timeout * 1000)))
+
+
+def watch_timeout(timeout: Any) -> Optional[float]:
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise TypeError(f"timeout must be a number of seconds or None, not {type(timeout).__name__}")
+        if math.isnan(timeout) or timeout < 0:
+            raise InvalidArgumentError(f"timeout must be 0 or more seconds, not {timeout!r}")
+        return float(timeout)
+    return None
+
+
+def expect_revision_arg(expect_revision: Any) -> int:
+    """-1 for None (no compare-and-swap), else 0 or a revision."""
+    if expect_revision is None:
+        return -1
+    if isinstance(expect_revision, bool) or not isinstance(expect_revision, int):
+        raise TypeError(f"expect_revision must be an int or None, not {type(expect_revision).__name__}")
+    if expect_revision < 0 or expect_revision >= 2**63:
+        raise InvalidArgumentError(f"expect_revision must be 0 (must not exist) or a revision, "
+                                   f"not {expect_revision}")
+    return expect_revision
+
+
+def revision_arg(revision: Any) -> int:
+    """0 for None (the latest), else a revision of 1 or more."""
+    if revision is None:
+        return 0
+    if isinstance(revision, bool) or not isinstance(revision, int):
+        raise TypeError(f"revision must be an int or None, not {type(revision).__name__}")
+    if revision < 1 or revision >= 2**63:
+        raise InvalidArgumentError(f"revision must be 1 or more (None for the latest), not {revision}")
+    return revision
+
+
+def lists_arg(lists: str) -> bool:
+    """Whether lists append (True) or replace (False)."""
+    if lists == "replace":
+        return False
+    if lists == "append":
+        return True
+    raise ValueError(f"lists must be 'replace' or 'append', not {lists!r}")
+
+
+def environ_arg(environ: Optional[Mapping[str, str]]) -> bytes:
+    """The environment as the library takes it: NAME=value entries, each
+    followed by NUL. Entries that are not valid UTF-8 are left out (by the
+    library, for os.environ)."""
+    if environ is None and os.supports_bytes_environ:
+        envb = os.environb
+        if not envb:
+            return b""
+        return b"\0".join([k + b"=" + v for k, v in envb.items()]) + b"\0"
+    env = os.environ if environ is None else environ
+    parts = []
+    for k, v in env.items():
+        if not isinstance(k, str) or not isinstance(v, str):
+            raise TypeError(f"environ must map str to str, not {type(k).__name__} to {type(v).__name__}")
+        try:
+            parts.append(f"{k}={v}".encode("utf-8"))
+        except UnicodeEncodeError:
+            continue
+    return b"\0".join(parts) + b"\0" if parts else b""
+
+
+def env_prefix_arg(env_prefix: Any, env_delimiter: str) -> Tuple[bytes, bytes]:
+    if not isinstance(env_prefix, str) or not env_prefix:
+        raise ValueError("env_prefix must be a non-empty string such as 'APP' "
+                         "(an empty prefix would take every variable, PATH and HOME too)")
+    return env_prefix.encode("utf-8"), env_delimiter.encode("utf-8")
+
+
+def overrides_arg(overrides: Any) -> bytes:
+    """"path=value" items, each followed by NUL (b"" for none)."""
+    items: List[str]
+    if isinstance(overrides, str):
+        items = [overrides]
+    else:
+        items = []
+        for item in overrides:
+            if not isinstance(item, str):
+                raise TypeError(f"overrides are 'path=value' strings, not {type(item).__name__} ({item!r})")
+            if "\0" in item:
+                raise InvalidArgumentError(f"override {item!r} contains a NUL character")
+            items.append(item)
+    try:
+        return b"".join(i.encode("utf-8", "strict") + b"\0" for i in items)
+    except UnicodeEncodeError as e:
+        raise InvalidArgumentError(f"an override cannot be encoded as UTF-8: {e}") from None

@@ -1,0 +1,644 @@
+"""The one module that calls the library.
+
+Everything that touches ``_lib`` or ``_ffi`` is here, in the way pygit2
+keeps its cffi calls apart from its classes:
+
+- one error path, :func:`_fail`, turns a status and the call's gocfg_error
+  into an exception and always releases the error record;
+- each thread has an error cell and a scratch buffer of its own
+  (:class:`_Cells`), so every call asks for its error details up front and
+  no call is made twice to learn why it failed;
+- calls that return a gocfg_buffer copy the bytes and free the buffer at
+  once (:func:`_buffer`, :func:`_counted_buffer`);
+- calls that may take long run through :func:`interruptible`, so that
+  Ctrl-C reaches Python at once and cancels the Go work;
+- the constants (status codes, origin kinds, flags, limits, the formats)
+  are read from the library, never re-declared (:func:`consts`).
+
+Functions take raw handles and return Python values (bytes, ints, raw
+handles); the public classes do the rest. Functions that report errors for
+an object take its ``owner`` (anything with ``_h`` and ``_closed_error()``),
+so that a handle closed by another thread during the call gives the
+object's ClosedError.
+"""
+from __future__ import annotations
+
+import errno as _errno
+import threading
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Tuple, Type, TypeVar
+
+from . import _native
+from . import errors as _e
+from ._native import ffi as _ffi  # rebound by _native.load() and its fork hook
+from ._native import lib as _lib
+
+_NULL: Any = None
+_native.bind(globals())
+
+T = TypeVar("T")
+
+# Most values are short: a per-thread scratch buffer of this size serves them
+# without any allocation. Longer values get a buffer of the length the
+# library reports.
+SCRATCH_SIZE = 512
+
+# Calls on inputs smaller than this finish too fast for Ctrl-C to matter, and
+# are made directly; larger ones run in a helper thread so that Ctrl-C
+# reaches the main thread at once and cancels the Go side.
+INTERRUPTIBLE_SIZE = 256 * 1024
+
+# The exception for each status, by the name the header gives it
+# (GOCFG_E_<name>); the numbers come from the library.
+_CLASS_BY_NAME: Dict[str, Type[_e.Error]] = {
+    "INVALID_HANDLE": _e.InvalidHandleError, "INVALID_ARGUMENT": _e.InvalidArgumentError,
+    "NOT_FOUND": _e.KeyNotFoundError, "TYPE_MISMATCH": _e.TypeMismatchError, "PARSE": _e.ParseError,
+    "IO": _e.FileError, "CLOSED": _e.ClosedError, "INTERNAL": _e.InternalError, "CANCELLED": _e.CancelledError,
+    "CONFLICT": _e.ConflictError, "CONNECTION": _e.ConnectionError, "AUTH": _e.AuthError,
+    "FROZEN": _e.FrozenError, "INTERPOLATION": _e.InterpolationError,
+}
+
+
+class Consts:
+    """The library's constants, read once, when the library is loaded."""
+
+    def __init__(self, lib: Any) -> None:
+        names = [n for n in dir(lib) if n.startswith("GOCFG_")]
+        self.statuses: Dict[str, int] = {n[len("GOCFG_E_"):]: int(getattr(lib, n))
+                                         for n in names if n.startswith("GOCFG_E_")}
+        self.classes: Dict[int, Type[_e.Error]] = {code: _CLASS_BY_NAME.get(name, _e.Error)
+                                                for name, code in self.statuses.items()}
+        self.origin_kinds: Dict[int, str] = {int(getattr(lib, n)): n[len("GOCFG_ORIGIN_"):].lower()
+                                             for n in names if n.startswith("GOCFG_ORIGIN_")}
+        self.E_INVALID_HANDLE = int(lib.GOCFG_E_INVALID_HANDLE)
+        self.E_NOT_FOUND = int(lib.GOCFG_E_NOT_FOUND)
+        self.E_CLOSED = int(lib.GOCFG_E_CLOSED)
+        self.ORIGIN_DEFAULTS = int(lib.GOCFG_ORIGIN_DEFAULTS)
+        self.ORIGIN_DICT = int(lib.GOCFG_ORIGIN_DICT)
+        self.max_depth = int(lib.GOCFG_MAX_DEPTH)
+        self.path_separator = chr(lib.GOCFG_PATH_SEPARATOR)
+        self.path_quote = chr(lib.GOCFG_PATH_QUOTE)
+        self.path_escape = chr(lib.GOCFG_PATH_ESCAPE)
+        out = _ffi.new("gocfg_buffer *")
+        err = _ffi.new("gocfg_error **")
+        rc = lib.gocfg_formats(out, err)
+        if rc != 0:  # not through _fail, which needs these constants
+            lib.gocfg_error_free(err[0])
+            raise _e.InternalError(f"gocfg_formats failed with status {rc}")
+        try:
+            text = _ffi.unpack(out.data, out.len).decode("ascii")
+        finally:
+            lib.gocfg_buffer_free(out)
+        # gocfg_formats: one line per format: its name, the other names it
+        # goes by, then its extensions (with the dot).
+        self.formats: Dict[str, Tuple[str, ...]] = {}
+        self.format_aliases: Dict[str, str] = {}
+        for fields in (line.split() for line in text.splitlines()):
+            if fields:
+                self.formats[fields[0]] = tuple(f for f in fields[1:] if f.startswith("."))
+                self.format_aliases.update((f, fields[0]) for f in fields[1:] if not f.startswith("."))
+
+
+_consts: Optional[Consts] = None
+
+
+def consts() -> Consts:
+    """The library's constants (this loads the library on first use)."""
+    global _consts
+    c = _consts
+    if c is None:
+        c = _consts = Consts(_native.load())
+    return c
+
+
+# ------------------------------------------------------------- per thread
+
+# Per-thread scratch memory: the error cell every call passes, and the read
+# buffer, made on a thread's first call (_thread_cells). A call that fails
+# leaves its error record in ``err``; _fail takes it out and frees it. A
+# plain threading.local, read with try/except: a subclass (worse, one with
+# __getattr__) makes every read slower, and these reads are on every call.
+#
+# A signal handler that calls gocfg on the same thread between a call's
+# return and the reading of its result would overwrite these; guarding
+# against it costs about 50 ns a call, and the binding before this one had
+# the same window for its scratch buffer.
+_cells = threading.local()
+
+
+def _thread_cells() -> Any:
+    _native.load()
+    _cells.err = _ffi.new("gocfg_error **")
+    _cells.buf = _ffi.new("char[]", SCRATCH_SIZE)
+    return _cells
+
+
+def _err() -> Any:
+    try:
+        return _cells.err
+    except AttributeError:
+        return _thread_cells().err
+
+
+# ------------------------------------------------------------------ errors
+
+def _text(ptr: Any) -> Optional[str]:
+    if ptr == _NULL:
+        return None
+    return str(_ffi.string(ptr).decode("utf-8", "replace"))
+
+
+def _fail(code: int, err: Any, owner: Any) -> NoReturn:
+    """Raise the exception for a failed call, releasing its error record.
+
+    ``err`` is the ``gocfg_error **`` the call was given (or None); the
+    record is read and freed here whatever is raised. ``owner`` is the
+    object whose handle the call used (or None): if it was closed (by
+    another thread, during the call) the error is its ClosedError.
+    """
+    message = f"gocfg call failed with status {code}"
+    path: Optional[str] = None
+    line = column = sys_errno = 0
+    if err is not None:
+        e = err[0]
+        if e != _NULL:
+            err[0] = _NULL
+            try:
+                message = _text(e.message) or message
+                path = _text(e.path)
+                line, column = int(e.line), int(e.column)
+                sys_errno = int(e.sys_errno)
+            finally:
+                _lib.gocfg_error_free(e)
+    c = consts()
+    if owner is not None and code == c.E_INVALID_HANDLE and owner._h is None:
+        raise owner._closed_error()
+    cls = c.classes.get(code, _e.Error)
+    if cls is _e.ParseError:
+        raise _e.ParseError(message, path, line or None, column or None)
+    if cls is _e.FileError:
+        if sys_errno == _errno.ENOENT:
+            raise _e.MissingFileError(sys_errno, message, path)
+        if sys_errno:
+            raise _e.FileError(sys_errno, message, path)
+        raise _e.FileError(message)
+    raise cls(message)
+
+
+def _check(rc: int, err: Any, owner: Any = None) -> int:
+    """rc when it is a success (>= 0); raise otherwise."""
+    if rc < 0:
+        _fail(rc, err, owner)
+    return rc
+
+
+def _buffer(owner: Any, fn: Any, *args: Any) -> bytes:
+    """Call fn(*args, gocfg_buffer *, err), which returns a status or a count
+    (>= 0) on success, and return a copy of the buffer's bytes, releasing
+    the library's buffer at once."""
+    buf = _ffi.new("gocfg_buffer *")
+    err = _err()
+    rc = fn(*args, buf, err)
+    if rc < 0:
+        _fail(rc, err, owner)
+    try:
+        return bytes(_ffi.unpack(buf.data, buf.len))
+    finally:
+        _lib.gocfg_buffer_free(buf)
+
+
+def _new_handle(owner: Any, fn: Any, ctype: str, *args: Any) -> Any:
+    """Call fn(*args, <ctype> *out, err) and return the handle it made."""
+    out = _ffi.new(ctype)
+    err = _err()
+    rc = fn(*args, out, err)
+    if rc != 0:
+        _fail(rc, err, owner)
+    return out[0]
+
+
+# ------------------------------------------------------------ interruption
+
+def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callable[[T], None]] = None) -> T:
+    """Run ``call(cancel_handle)`` so that Ctrl-C stops it, and return its result.
+
+    Python delivers KeyboardInterrupt only to the main thread, and only
+    between bytecodes: a long Go call would hold it back until the call
+    ends. So a big call runs in a helper thread while the main thread
+    waits interruptibly; on Ctrl-C the call's cancel handle is triggered,
+    the Go side stops its work, and KeyboardInterrupt propagates. ``call``
+    raises its own errors (in the helper thread, so the cancelled call's
+    error record is freed there); a result that arrived just as Ctrl-C did
+    is passed to ``discard``.
+    """
+    if not big or threading.current_thread() is not threading.main_thread():
+        return call(_NULL)
+    cell = _ffi.new("gocfg_cancel **")
+    if _lib.gocfg_cancel_new(cell, _NULL) != 0:
+        return call(_NULL)
+    cancel = cell[0]
+    outcome: List[Tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, call(cancel)))
+        except BaseException as e:  # re-raised in the caller's thread
+            outcome.append((False, e))
+
+    worker = threading.Thread(target=run, name="gocfg-call", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.05)
+    except KeyboardInterrupt:
+        _lib.gocfg_cancel_trigger(cancel)
+        worker.join()
+        if outcome and outcome[0][0] and discard is not None:
+            discard(outcome[0][1])  # finished just before the cancel landed
+        raise
+    finally:
+        if not worker.is_alive():
+            _lib.gocfg_cancel_free(cancel)
+    ok, result = outcome[0]
+    if not ok:
+        raise result
+    return result  # type: ignore[no-any-return]
+
+
+# ----------------------------------------------------------------- library
+
+def stats() -> Dict[str, int]:
+    lib = _native.load()
+    out = _ffi.new("gocfg_stats *")
+    rc = lib.gocfg_stats_get(out)
+    if rc != 0:
+        _fail(rc, None, None)
+    return {
+        "live_handles": int(out.live_handles),
+        "outstanding_buffers": int(out.outstanding_buffers),
+        "outstanding_bytes": int(out.outstanding_bytes),
+        "outstanding_errors": int(out.outstanding_errors),
+        "goroutines": int(out.goroutines),
+    }
+
+
+def usable() -> bool:
+    """Whether handles may be freed now: not in a forked child."""
+    return not _native.forked
+
+
+# ------------------------------------------------------------------ config
+
+def config_new() -> Any:
+    _native.load()
+    return _new_handle(None, _lib.gocfg_config_new, "gocfg_config **")
+
+
+def config_free(h: Any) -> None:
+    _lib.gocfg_config_free(h)
+
+
+def config_copy(owner: Any, h: Any) -> Any:
+    return _new_handle(owner, _lib.gocfg_config_copy, "gocfg_config **", h)
+
+
+def version_cell(h: Any) -> Any:
+    """The library's change counter for config h, as a ``uint64_t *`` that
+    Python reads without a call (gocfg_config_version_cell). On failure the
+    handle is freed."""
+    cell = _ffi.new("const uint64_t **")
+    err = _err()
+    rc = _lib.gocfg_config_version_cell(h, cell, err)
+    if rc != 0:
+        _lib.gocfg_config_free(h)
+        _fail(rc, err, None)
+    return _ffi.cast("uint64_t *", cell[0])
+
+
+def never_version() -> Any:
+    """A version cell that no read cache is labelled with."""
+    return _ffi.new("uint64_t[1]", [2**64 - 1]) if _ffi is not None else None
+
+
+def config_get(owner: Any, h: Any, p: bytes) -> Optional[bytes]:
+    """The value at path p in the wire format, or None when nothing is there."""
+    try:
+        buf = _cells.buf
+    except AttributeError:
+        buf = _thread_cells().buf
+    err = _cells.err
+    n = _lib.gocfg_config_get_value(h, p, len(p), buf, SCRATCH_SIZE, err)
+    if 0 <= n <= SCRATCH_SIZE:
+        data: bytes = _ffi.unpack(buf, n)
+        return data
+    while n > 0:
+        # Too long for the scratch buffer: get a buffer of the right size.
+        # Loop, because another thread may lengthen the value meanwhile.
+        cap = n
+        buf = _ffi.new("char[]", cap)
+        n = _lib.gocfg_config_get_value(h, p, len(p), buf, cap, err)
+        if 0 <= n <= cap:
+            return bytes(_ffi.unpack(buf, n))
+    if _not_found(n, err):
+        return None
+    _fail(n, err, owner)
+
+
+def _not_found(rc: int, err: Any) -> bool:
+    """Whether a call found nothing at its path: an answer, not an error,
+    for reads and deletes (the error record is released)."""
+    if rc != consts().E_NOT_FOUND:
+        return False
+    if err[0] != _NULL:
+        _lib.gocfg_error_free(err[0])
+        err[0] = _NULL
+    return True
+
+
+# The calls below run on every write and membership test: they reach the
+# thread's error cell inline rather than through _err() (one Python call
+# less, measured in bench/run.py's per-call rows).
+
+
+def config_set(owner: Any, h: Any, p: bytes, data: bytes, text: bool) -> None:
+    """Store data at p: a string's UTF-8 bytes when text, else a value in
+    the wire format."""
+    try:
+        err = _cells.err
+    except AttributeError:
+        err = _thread_cells().err
+    fn = _lib.gocfg_config_set if text else _lib.gocfg_config_set_value
+    rc = fn(h, p, len(p), data, len(data), err)
+    if rc != 0:
+        _fail(rc, err, owner)
+
+
+def config_delete(owner: Any, h: Any, p: bytes) -> bool:
+    """Delete the value at p; False when nothing was there."""
+    err = _err()
+    rc = _lib.gocfg_config_delete(h, p, len(p), err)
+    if rc == 0:
+        return True
+    if _not_found(rc, err):
+        return False
+    _fail(rc, err, owner)
+
+
+def config_contains(owner: Any, h: Any, p: bytes) -> bool:
+    try:
+        err = _cells.err
+    except AttributeError:
+        err = _thread_cells().err
+    rc: int = _lib.gocfg_config_contains(h, p, len(p), err)
+    if rc < 0:
+        _fail(rc, err, owner)
+    return rc == 1
+
+
+def config_len(owner: Any, h: Any, p: bytes) -> int:
+    err = _err()
+    return int(_check(_lib.gocfg_config_len(h, p, len(p), err), err, owner))
+
+
+def config_keys(owner: Any, h: Any, p: bytes) -> List[str]:
+    return _buffer(owner, _lib.gocfg_config_keys, h, p, len(p)).decode("utf-8").split("\0")[:-1]
+
+
+def config_export(owner: Any, h: Any, p: bytes) -> bytes:
+    return _buffer(owner, _lib.gocfg_config_export, h, p, len(p))
+
+
+def config_merge(owner: Any, h: Any, p: bytes, data: bytes) -> None:
+    err = _err()
+    _check(_lib.gocfg_config_merge(h, p, len(p), data, len(data), err), err, owner)
+
+
+def config_clear(owner: Any, h: Any) -> None:
+    err = _err()
+    _check(_lib.gocfg_config_clear(h, err), err, owner)
+
+
+def config_freeze(owner: Any, h: Any) -> None:
+    err = _err()
+    _check(_lib.gocfg_config_freeze(h, err), err, owner)
+
+
+def config_is_frozen(owner: Any, h: Any) -> bool:
+    err = _err()
+    return _check(_lib.gocfg_config_is_frozen(h, err), err, owner) == 1
+
+
+def config_resolve(owner: Any, h: Any) -> None:
+    err = _err()
+    _check(_lib.gocfg_config_resolve(h, err), err, owner)
+
+
+def config_origin(owner: Any, h: Any, p: bytes) -> Tuple[int, str, int, int, int]:
+    """(kind, name, line, column, layer) of the value in force at p."""
+    out = _ffi.new("gocfg_origin *")
+    err = _err()
+    _check(_lib.gocfg_config_origin(h, p, len(p), out, err), err, owner)
+    try:
+        name = _ffi.unpack(out.name.data, out.name.len).decode("utf-8") if out.name.data != _NULL else ""
+    finally:
+        _lib.gocfg_buffer_free(_ffi.addressof(out, "name"))
+    return int(out.kind), name, int(out.line), int(out.column), int(out.layer)
+
+
+def config_history(owner: Any, h: Any, p: bytes) -> bytes:
+    return _buffer(owner, _lib.gocfg_config_history, h, p, len(p))
+
+
+def config_explain(owner: Any, h: Any, p: bytes) -> bytes:
+    return _buffer(owner, _lib.gocfg_config_explain, h, p, len(p))
+
+
+def config_diff(owner: Any, h: Any, other: Any) -> bytes:
+    return _buffer(owner, _lib.gocfg_config_diff, h, other)
+
+
+def config_serialize(owner: Any, h: Any) -> bytes:
+    return _buffer(owner, _lib.gocfg_config_serialize, h)
+
+
+def config_deserialize(state: bytes, env: bytes) -> Any:
+    _native.load()
+    return _new_handle(None, _lib.gocfg_config_deserialize, "gocfg_config **", state, len(state), env, len(env))
+
+
+def config_dump(owner: Any, h: Any, fmt: bytes) -> bytes:
+    return _buffer(owner, _lib.gocfg_config_dump, h, fmt, len(fmt))
+
+
+def config_save(owner: Any, h: Any, name: bytes, fmt: bytes, private: bool) -> None:
+    err = _err()
+    flags = _lib.GOCFG_SAVE_PRIVATE if private else 0
+    _check(_lib.gocfg_config_save(h, name, len(name), fmt, len(fmt), flags, err), err, owner)
+
+
+def config_load(name: bytes, fmt: bytes, big: bool) -> Any:
+    """A new config handle read from a file (interruptible when big)."""
+    _native.load()
+    return interruptible(lambda cancel: _new_handle(None, _lib.gocfg_config_load, "gocfg_config **",
+                                                    name, len(name), fmt, len(fmt), cancel),
+                         big, config_free)
+
+
+def config_loads(data: bytes, fmt: bytes) -> Any:
+    """A new config handle parsed from a document (interruptible when big)."""
+    _native.load()
+    return interruptible(lambda cancel: _new_handle(None, _lib.gocfg_config_loads, "gocfg_config **",
+                                                    data, len(data), fmt, len(fmt), cancel),
+                         len(data) > INTERRUPTIBLE_SIZE, config_free)
+
+
+# ------------------------------------------------------------------ layers
+
+def _layer_flags(interpolate: bool = False, raw_strings: bool = False, append_lists: bool = False,
+                 optional: bool = False) -> int:
+    lib = _lib
+    return ((lib.GOCFG_LAYER_INTERPOLATE if interpolate else 0) | (lib.GOCFG_LAYER_RAW_STRINGS if raw_strings else 0)
+            | (lib.GOCFG_LAYER_APPEND_LISTS if append_lists else 0) | (lib.GOCFG_LAYER_OPTIONAL if optional else 0))
+
+
+def layered_new(interpolate: bool, raw_strings: bool, env: bytes) -> Any:
+    _native.load()
+    flags = _layer_flags(interpolate=interpolate, raw_strings=raw_strings)
+    return _new_handle(None, _lib.gocfg_config_layered_new, "gocfg_config **", flags, env, len(env))
+
+
+def merge_layer(owner: Any, h: Any, data: bytes, defaults: bool, label: bytes, append_lists: bool) -> None:
+    c = consts()
+    kind = c.ORIGIN_DEFAULTS if defaults else c.ORIGIN_DICT
+    err = _err()
+    _check(_lib.gocfg_config_merge_layer(h, data, len(data), kind, label, len(label),
+                                         _layer_flags(append_lists=append_lists), err), err, owner)
+
+
+def load_layer(owner: Any, h: Any, name: bytes, fmt: bytes, optional: bool, append_lists: bool, big: bool) -> bool:
+    """Merge a file; False when it was optional and missing."""
+    flags = _layer_flags(append_lists=append_lists, optional=optional)
+
+    def call(cancel: Any) -> bool:
+        err = _err()
+        return _check(_lib.gocfg_config_load_layer(h, name, len(name), fmt, len(fmt), flags, cancel, err),
+                      err, owner) > 0
+
+    return interruptible(call, big)
+
+
+def loads_layer(owner: Any, h: Any, data: bytes, fmt: bytes, label: bytes, append_lists: bool) -> None:
+    flags = _layer_flags(append_lists=append_lists)
+
+    def call(cancel: Any) -> None:
+        err = _err()
+        _check(_lib.gocfg_config_loads_layer(h, data, len(data), fmt, len(fmt), label, len(label), flags,
+                                             cancel, err), err, owner)
+
+    interruptible(call, len(data) > INTERRUPTIBLE_SIZE)
+
+
+def env_layer(owner: Any, h: Any, prefix: bytes, delimiter: bytes) -> None:
+    err = _err()
+    _check(_lib.gocfg_config_env_layer(h, prefix, len(prefix), delimiter, len(delimiter), 0, err), err, owner)
+
+
+def override_layer(owner: Any, h: Any, items: bytes, raw_strings: bool) -> None:
+    err = _err()
+    _check(_lib.gocfg_config_override_layer(h, items, len(items), _layer_flags(raw_strings=raw_strings), err),
+           err, owner)
+
+
+# ---------------------------------------------------------------- database
+
+def db_open(url: bytes, options: Dict[str, Optional[bytes]], timeout_ms: int) -> Any:
+    """A new database handle (always interruptible: opening may wait on the
+    network). options: username, password, ca_file, cert_file, key_file."""
+    _native.load()
+    opts = _ffi.new("gocfg_db_options *")
+    # Keep the option strings alive until the call returns.
+    keep = {k: (_NULL if v is None else _ffi.new("char[]", v)) for k, v in options.items()}
+    for k, v in keep.items():
+        setattr(opts, k, v)
+    opts.timeout_ms = timeout_ms
+    return interruptible(lambda cancel: _new_handle(None, _lib.gocfg_db_open, "gocfg_db **", url, len(url), opts,
+                                                    cancel), True, db_close)
+
+
+def db_close(h: Any) -> None:
+    _lib.gocfg_db_close(h)
+
+
+def db_describe(owner: Any, h: Any) -> str:
+    return _buffer(owner, _lib.gocfg_db_describe, h).decode("utf-8", "replace")
+
+
+def db_save(owner: Any, h: Any, name: bytes, cfg: Any, expect: int, slow: bool) -> int:
+    def call(cancel: Any) -> int:
+        rev = _ffi.new("int64_t *")
+        err = _err()
+        _check(_lib.gocfg_db_save(h, name, len(name), cfg, expect, cancel, rev, err), err, owner)
+        return int(rev[0])
+
+    return interruptible(call, slow)
+
+
+def db_load(owner: Any, h: Any, name: bytes, revision: int, slow: bool) -> Tuple[Any, int]:
+    """(a new config handle, its revision)."""
+    def call(cancel: Any) -> Tuple[Any, int]:
+        out = _ffi.new("gocfg_config **")
+        got = _ffi.new("int64_t *")
+        err = _err()
+        _check(_lib.gocfg_db_load(h, name, len(name), revision, cancel, out, got, err), err, owner)
+        return out[0], int(got[0])
+
+    return interruptible(call, slow, lambda r: config_free(r[0]))
+
+
+def db_delete(owner: Any, h: Any, name: bytes, slow: bool) -> None:
+    def call(cancel: Any) -> None:
+        err = _err()
+        _check(_lib.gocfg_db_delete(h, name, len(name), cancel, err), err, owner)
+
+    interruptible(call, slow)
+
+
+def _db_buffer(owner: Any, fn: Any, h: Any, arg: bytes, slow: bool) -> bytes:
+    return interruptible(lambda cancel: _buffer(owner, fn, h, arg, len(arg), cancel), slow)
+
+
+def db_names(owner: Any, h: Any, prefix: bytes, slow: bool) -> List[str]:
+    return _db_buffer(owner, _lib.gocfg_db_names, h, prefix, slow).decode("utf-8").split("\0")[:-1]
+
+
+def db_history(owner: Any, h: Any, name: bytes, slow: bool) -> bytes:
+    """An array of gocfg_db_revision: two int64_t each, native order."""
+    return _db_buffer(owner, _lib.gocfg_db_history, h, name, slow)
+
+
+def db_query(owner: Any, h: Any, expr: bytes) -> bytes:
+    return _db_buffer(owner, _lib.gocfg_db_query, h, expr, True)
+
+
+def watch_open(owner: Any, h: Any, prefix: bytes) -> Any:
+    return _new_handle(owner, _lib.gocfg_db_watch_open, "gocfg_db_watch **", h, prefix, len(prefix))
+
+
+def watch_close(h: Any) -> None:
+    _lib.gocfg_db_watch_close(h)
+
+
+def watch_next(owner: Any, h: Any, timeout_ms: int) -> Optional[Tuple[str, int, bool]]:
+    """The next event as (name, revision, deleted), or None when timeout_ms
+    passed without one. ClosedError once the watch or its database closed."""
+    ev = _ffi.new("gocfg_db_event *")
+    err = _err()
+    rc = _lib.gocfg_db_watch_next(h, timeout_ms, _NULL, ev, err)
+    if rc == 0:
+        return None
+    if rc < 0:
+        _fail(rc, err, owner)
+    try:
+        name = _ffi.unpack(ev.name.data, ev.name.len).decode("utf-8")
+    finally:
+        _lib.gocfg_buffer_free(_ffi.addressof(ev, "name"))
+    return name, int(ev.revision), bool(ev.deleted)

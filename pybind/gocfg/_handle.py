@@ -1,0 +1,70 @@
+"""The base of every class that owns a library handle.
+
+A Python object owns exactly one handle, in ``_h`` (None once closed).
+``close()`` releases it and may be called any number of times; ``with``
+closes on exit; garbage collection closes a forgotten object, except during
+interpreter shutdown (the library may be half torn down) and in a child
+created by os.fork() (the handle belongs to the parent's Go runtime).
+"""
+from __future__ import annotations
+
+import sys
+from typing import Any, ClassVar, Optional, TypeVar
+
+from . import _capi
+from .errors import ClosedError
+
+H = TypeVar("H", bound="Handle")
+
+
+class Handle:
+    """Lifecycle of one library handle: close, with, __del__, ClosedError.
+
+    Subclasses name themselves in ``_what`` (for messages), declare ``_h``
+    in their own ``__slots__`` (this class has none, so that it mixes with
+    other slotted bases) and release the handle in ``_release``.
+    """
+
+    __slots__ = ()
+    _what: ClassVar[str] = "gocfg object"
+    _h: Optional[Any]
+
+    def _release(self, h: Any) -> None:
+        raise NotImplementedError
+
+    def _closed_error(self) -> ClosedError:
+        return ClosedError(f"operation on a closed {self._what}")
+
+    def _handle(self) -> Any:
+        """The live handle; ClosedError after close()."""
+        h = self._h
+        if h is None:
+            raise self._closed_error()
+        return h
+
+    def close(self) -> None:
+        """Release the object. Calling it again does nothing."""
+        h = self._h
+        self._h = None  # type: ignore[misc]  # the subclass's slot
+        if h is not None:
+            self._release(h)
+
+    @property
+    def closed(self) -> bool:
+        return self._h is None
+
+    def __enter__(self: H) -> H:
+        self._handle()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # Never raise here; free nothing at interpreter shutdown or in a
+        # forked child (the handle belongs to the parent's Go runtime).
+        try:
+            if getattr(self, "_h", None) is not None and not sys.is_finalizing() and _capi.usable():
+                self.close()
+        except Exception:
+            pass

@@ -1,0 +1,135 @@
+"""What gocfg reports about values: where each came from, and differences.
+
+Plain data, made from what the library reports: :class:`Origin` (where a
+value came from), :class:`Leaf` (a row of ``Config.explain()``),
+:class:`Change` and :class:`Diff` (``a.diff(b)``).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+
+from . import _capi
+from ._values import split_path
+from .display import json_text
+from .secrets import MASK, is_secret, mask
+
+
+@dataclasses.dataclass(frozen=True)
+class Origin:
+    """Where a value came from.
+
+    ``kind`` is one of "defaults", "file", "text", "dict", "env",
+    "override", "set" (a later ``cfg[k] = v``, ``update()`` or ``del``);
+    ``name`` the file name, environment variable, override item or label;
+    ``line`` and ``column`` (1-based) locate it in its document when the
+    format tracks positions; ``layer`` is the layer's number in its config
+    (later layers win). ``str(origin)`` reads "app.yaml:12:3",
+    "env APP_SERVER__PORT", "override server.port=9000", "defaults".
+    """
+
+    kind: str
+    name: str = ""
+    line: Optional[int] = None
+    column: Optional[int] = None
+    layer: int = 0
+
+    def __str__(self) -> str:
+        if self.kind in ("file", "text"):
+            return f"{self.name}:{self.line}:{self.column}" if self.line else self.name
+        if self.kind in ("env", "override"):
+            return f"{self.kind} {self.name}"
+        if self.name and self.name != self.kind:
+            return f"{self.kind} {self.name}"
+        return self.kind
+
+
+def make_origin(kind: int, name: str, line: int, column: int, layer: int) -> Optional[Origin]:
+    """An Origin from the library's report (kind a gocfg_origin_kind), or
+    None for GOCFG_ORIGIN_NONE: the config records no provenance."""
+    kinds = _capi.consts().origin_kinds
+    if kinds.get(kind, "") == "none":
+        return None
+    return Origin(kinds.get(kind, f"kind{kind}"), name, line or None, column or None, layer)
+
+
+class Leaf(NamedTuple):
+    """One row of ``Config.explain()``: a leaf, its value (references
+    resolved) and the origin of the value in force. ``error`` says why a
+    reference could not be resolved (``value`` is then the stored text)."""
+
+    path: str
+    value: Any
+    origin: Optional[Origin]
+    error: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """One difference: ``op`` is "added", "removed" or "changed"."""
+
+    op: str
+    path: str
+    old: Any = None
+    new: Any = None
+
+
+class Diff:
+    """The differences from one config to another (``a.diff(b)``).
+
+    ``added`` maps each new path to its value, ``removed`` each vanished
+    path to its old value, ``changed`` each changed path to ``(old, new)``.
+    Maps are compared down to their leaves; lists and scalars whole.
+    Iterating gives :class:`Change` records in tree order; a Diff is false
+    when the configs are equal. ``str(diff)`` is a readable listing with
+    secrets masked.
+    """
+
+    def __init__(self, changes: Sequence[Change]) -> None:
+        self.changes: List[Change] = list(changes)
+        self.added: Dict[str, Any] = {c.path: c.new for c in self.changes if c.op == "added"}
+        self.removed: Dict[str, Any] = {c.path: c.old for c in self.changes if c.op == "removed"}
+        self.changed: Dict[str, Tuple[Any, Any]] = {c.path: (c.old, c.new) for c in self.changes if c.op == "changed"}
+
+    def __iter__(self) -> Iterator[Change]:
+        return iter(self.changes)
+
+    def __len__(self) -> int:
+        return len(self.changes)
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Diff):
+            return self.changes == other.changes
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def lines(self, reveal: bool = False) -> List[str]:
+        out = []
+        for c in self.changes:
+            segs = split_path(c.path)
+            secret = not reveal and is_secret(segs)
+
+            def show(v: Any, segs: List[str] = segs, secret: bool = secret) -> str:
+                return MASK if secret else json_text(mask(v, segs, reveal))
+
+            if c.op == "added":
+                out.append(f"+ {c.path}: {show(c.new)}")
+            elif c.op == "removed":
+                out.append(f"- {c.path}: {show(c.old)}")
+            else:
+                out.append(f"~ {c.path}: {show(c.old)} -> {show(c.new)}")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines()) if self.changes else "(no differences)"
+
+    def __repr__(self) -> str:
+        return (f"<gocfg.Diff {len(self.added)} added, {len(self.removed)} removed, "
+                f"{len(self.changed)} changed>")
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(str(self))

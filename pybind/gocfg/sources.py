@@ -1,0 +1,83 @@
+"""Sources of layered configuration, and merging one into a config.
+
+A source is a path (format from the extension; a trailing "?" makes it
+optional), a :class:`File`, a :class:`Text`, a mapping or another Config.
+The merge and the provenance live in Go (gocore/layer); this module only
+describes each source to the library.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import stat
+from collections.abc import Mapping
+from typing import Any, Optional, Union
+
+from . import _args, _capi
+from ._values import TreeView, encode_value
+
+
+@dataclasses.dataclass(frozen=True)
+class File:
+    """A file source. ``optional=True`` (or a path ending in "?") skips a
+    file that does not exist; a missing required file raises
+    ``gocfg.MissingFileError`` (a FileNotFoundError)."""
+
+    path: Union[str, "os.PathLike[str]"]
+    format: Optional[str] = None
+    optional: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Text:
+    """A document held in a string, in a format (required). ``name`` labels
+    it in origins and error messages (default "<text>")."""
+
+    text: str
+    format: str
+    name: Optional[str] = None
+
+
+def file_is_big(name: bytes) -> bool:
+    """Whether reading the file may take long enough for Ctrl-C to matter: a
+    large file, or a pipe or device (which may take any time to deliver)."""
+    try:
+        st = os.stat(name)
+    except OSError:
+        return False  # the library reports the problem
+    return not stat.S_ISREG(st.st_mode) or st.st_size > _capi.INTERRUPTIBLE_SIZE
+
+
+def merge_mapping(cfg: Any, mapping: Any, label: str, *, defaults: bool = False, append: bool = False) -> None:
+    """Merge a mapping (or a Config or Section) as one layer."""
+    if isinstance(mapping, TreeView):
+        mapping = mapping.to_dict()
+    data = encode_value(mapping, "")
+    _capi.merge_layer(cfg, cfg._handle(), data, defaults, label.encode("utf-8"), append)
+
+
+def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[str] = None) -> bool:
+    """Merge one source into the layered config ``cfg`` (see gocfg.load()).
+    Returns False when an optional file was missing and skipped."""
+    append = _args.lists_arg(lists)
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        optional = isinstance(path, str) and path.endswith("?")
+        source = File(path[:-1] if optional else path, None, optional)
+    if isinstance(source, File):
+        file_name = _args.text_arg(source.path, "file name")
+        fmt = _args.format_arg(source.format)
+        return _capi.load_layer(cfg, cfg._handle(), file_name, fmt, source.optional, append, file_is_big(file_name))
+    if isinstance(source, Text):
+        if source.format is None:
+            raise TypeError("a Text source needs a format")
+        data = _args.text_arg(source.text, "text")
+        fmt = _args.format_arg(source.format)
+        label = _args.text_arg(source.name or "<text>", "name")
+        _capi.loads_layer(cfg, cfg._handle(), data, fmt, label, append)
+        return True
+    if isinstance(source, Mapping):
+        merge_mapping(cfg, source, name or ("config" if isinstance(source, TreeView) else "dict"), append=append)
+        return True
+    raise TypeError(f"a source is a path, gocfg.File, gocfg.Text, a mapping or a Config, "
+                    f"not {type(source).__name__}")

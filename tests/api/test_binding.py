@@ -1,0 +1,204 @@
+"""The binding layer: its single error path (regressions for error records
+leaked on the way to an exception) and its constants, which come from the
+library and must agree with what the library does."""
+from __future__ import annotations
+
+import _thread
+import os
+import threading
+import time
+from collections.abc import Mapping
+
+import gocfg
+import pytest
+from conftest import settled_stats
+from gocfg import _args, _capi
+from gocfg._values import quote_segment, split_path
+
+
+class _ClosesWhenRead(Mapping):
+    """A mapping that closes an object while the binding encodes it, that
+    is, after the call took the object's handle and before the library
+    sees it: what another thread closing it at that moment does."""
+
+    def __init__(self, victim):
+        self.victim = victim
+
+    def __getitem__(self, key):
+        return 1
+
+    def __len__(self):
+        return 1
+
+    def __iter__(self):
+        return iter(["k"])
+
+    def items(self):
+        self.victim.close()
+        return [("k", 1)]
+
+
+def test_config_closed_during_a_call_raises_closed_error_and_frees_the_error_record():
+    before = settled_stats()["outstanding_errors"]
+    for _ in range(5):
+        cfg = gocfg.Config()
+        with pytest.raises(gocfg.ClosedError, match="closed gocfg.Config"):
+            cfg.update(_ClosesWhenRead(cfg))
+    assert settled_stats()["outstanding_errors"] == before
+
+
+def test_section_closed_during_a_call_frees_the_error_record():
+    before = settled_stats()["outstanding_errors"]
+    cfg = gocfg.Config({"s": {"a": 1}})
+    section = cfg["s"]
+    with pytest.raises(gocfg.ClosedError):
+        section.update(_ClosesWhenRead(cfg))
+    assert settled_stats()["outstanding_errors"] == before
+
+
+def test_database_closed_during_a_call_raises_closed_error_and_frees_the_error_record():
+    before = settled_stats()["outstanding_errors"]
+    for _ in range(5):
+        db = gocfg.Database.open("memory://")
+        with pytest.raises(gocfg.ClosedError):
+            db.save("a", _ClosesWhenRead(db))
+    assert settled_stats()["outstanding_errors"] == before
+
+
+def test_errors_free_their_records():
+    before = settled_stats()["outstanding_errors"]
+    with gocfg.Config({"a": 1}) as cfg:
+        for _ in range(3):
+            with pytest.raises(KeyError):
+                cfg["missing"]
+            with pytest.raises(KeyError):
+                del cfg["missing"]
+            with pytest.raises(gocfg.InvalidArgumentError):
+                cfg["a..b"] = 1
+            with pytest.raises(gocfg.ParseError):
+                gocfg.Config.loads("{", "json")
+    assert settled_stats()["outstanding_errors"] == before
+
+
+def _settle(baseline_goroutines: int) -> dict:
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        s = settled_stats()
+        if s["goroutines"] <= baseline_goroutines:
+            return s
+        time.sleep(0.02)
+    return settled_stats()
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="Ctrl-C reaches the main thread")
+def test_ctrl_c_during_an_interruptible_call_leaks_no_error_record(tmp_path):
+    """Ctrl-C (simulated with _thread.interrupt_main) during a load from a
+    pipe that a writer feeds slowly: KeyboardInterrupt, and the cancelled
+    call's error record and handle are released."""
+    fifo = tmp_path / "slow.json"
+    os.mkfifo(fifo)
+    stop = threading.Event()
+
+    def writer():
+        try:
+            with open(fifo, "w") as f:
+                f.write('{"items": [')
+                while not stop.is_set():
+                    f.write("1, ")
+                    f.flush()
+                    time.sleep(0.02)
+        except OSError:
+            pass  # the reader went away: the load was cancelled
+
+    before = settled_stats()
+    for _ in range(3):
+        stop.clear()
+        w = threading.Thread(target=writer, daemon=True)
+        w.start()
+        timer = threading.Timer(0.3, _thread.interrupt_main)
+        timer.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                gocfg.Config.load(fifo, "json")
+        finally:
+            timer.cancel()
+            stop.set()
+            w.join(5)
+        assert not w.is_alive()
+    after = _settle(before["goroutines"])
+    assert after["outstanding_errors"] == before["outstanding_errors"]
+    assert after["live_handles"] == before["live_handles"]
+
+
+# --------------------------------------------------------------- constants
+
+def test_every_status_of_the_library_has_its_own_exception():
+    c = _capi.consts()
+    assert set(c.statuses) >= set(_capi._CLASS_BY_NAME)  # no class for a status that is gone
+    assert gocfg.Error not in set(c.classes.values()), c.classes
+    assert c.classes[c.E_NOT_FOUND] is gocfg.KeyNotFoundError
+
+
+def test_origin_kinds_are_the_documented_ones():
+    assert set(_capi.consts().origin_kinds.values()) == {
+        "none", "defaults", "file", "text", "dict", "env", "override", "set"}
+    cfg = gocfg.load(gocfg.Text("a: 1\nb: 2\nc: 3\n", "yaml", name="t"), {"b": 2, "c": 3},
+                     defaults={"a": 0, "b": 0, "c": 0, "d": 0}, env_prefix="APP",
+                     environ={"APP_C": "4"}, overrides=["d=5"])
+    with cfg:
+        cfg["e"] = 6
+        kinds = [cfg.origin(k).kind for k in "abcde"]
+    assert kinds == ["text", "dict", "env", "override", "set"]
+
+
+def test_format_list_agrees_with_the_library(tmp_path):
+    formats = _capi.consts().formats
+    assert list(formats) == list(_args.formats())
+    assert set(formats) == {"json", "yaml", "toml", "env", "ini", "jsonc", "properties", "hcl"}
+    with gocfg.Config({"k": "v"}) as cfg:
+        for name, exts in formats.items():
+            assert exts and all(e.startswith(".") for e in exts)
+            assert cfg.dumps(name)  # the library writes every listed format
+            for ext in exts:
+                path = tmp_path / f"f{ext}"
+                cfg.save(path)  # the library picks the format from ext ...
+                assert _args.format_of(str(path)) == name  # ... as Python's view says
+                with gocfg.Config.load(path, name) as back:
+                    assert back["k"] == "v"
+    # An alias the library accepts (yml) is accepted, an extension that is
+    # no name of its format (cfg) is not.
+    assert _args.format_arg("YML") == b"yaml"
+    with pytest.raises(gocfg.InvalidArgumentError, match="unknown format"):
+        _args.format_arg("cfg")
+
+
+def test_max_depth_agrees_with_the_library():
+    depth = _capi.consts().max_depth
+    assert depth == 1000  # the README's figure
+
+    def nested(lists):
+        v = []
+        for _ in range(lists - 1):
+            v = [v]
+        return {"a": v}
+
+    # The root map is one level: depth - 1 lists fit under it, depth do not,
+    # whether the document is parsed in Go or encoded by the binding.
+    for lists, fits in ((depth - 1, True), (depth, False)):
+        text = '{"a": ' + "[" * lists + "]" * lists + "}"
+        for make in (lambda: gocfg.Config.loads(text, "json"), lambda: gocfg.Config(nested(lists))):
+            if fits:
+                make().close()
+            else:
+                with pytest.raises((gocfg.ParseError, gocfg.InvalidArgumentError), match="deep|nest"):
+                    make()
+
+
+@pytest.mark.parametrize("segment", ["plain", "a.b", 'q"uote', "back\\slash", "", 'all."\\'])
+def test_path_quoting_agrees_with_the_library(segment):
+    with gocfg.load({segment: {"x": 1}}) as cfg:
+        (leaf,) = cfg.explain()
+        # The library writes the path; Python's quoting writes the same.
+        assert leaf.path == quote_segment(segment) + ".x"
+        assert split_path(leaf.path) == [segment, "x"]
+        assert cfg[quote_segment(segment) + ".x"] == 1

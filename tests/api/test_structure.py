@@ -1,0 +1,114 @@
+"""The package's shape, checked by reading its source: imports run one way
+(no cycle, counting imports inside functions too), and only the binding
+module touches the library's ``_lib``/``_ffi``."""
+from __future__ import annotations
+
+import ast
+import pathlib
+
+import gocfg
+
+PACKAGE = pathlib.Path(gocfg.__file__).resolve().parent
+# The one module that calls the library.
+BINDING = {"_capi"}
+# The loader, which hands the library to the binding and nothing else.
+LOADER = "_native"
+
+
+def _modules() -> dict:
+    return {p.stem: ast.parse(p.read_text(encoding="utf-8"), str(p)) for p in sorted(PACKAGE.glob("*.py"))}
+
+
+def _imports(tree: ast.AST, modules: set) -> set:
+    """The package's modules that a module imports, anywhere in it."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 and node.module is None:  # from . import a, b
+                found |= {a.name for a in node.names if a.name in modules}
+            elif node.level == 1:  # from .a import x
+                found.add(node.module.split(".")[0])
+            elif node.level == 0 and node.module and node.module.split(".")[0] == "gocfg":
+                parts = node.module.split(".")
+                if len(parts) > 1:
+                    found.add(parts[1])
+                else:
+                    found |= {a.name for a in node.names if a.name in modules}
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                parts = a.name.split(".")
+                if parts[0] == "gocfg" and len(parts) > 1:
+                    found.add(parts[1])
+    return found & modules
+
+
+def _cycle(graph: dict):
+    """One import cycle as a list of modules, or None."""
+    state = {}
+    stack = []
+
+    def visit(m):
+        state[m] = "open"
+        stack.append(m)
+        for n in sorted(graph[m]):
+            if state.get(n) == "open":
+                return stack[stack.index(n):] + [n]
+            if n not in state:
+                found = visit(n)
+                if found:
+                    return found
+        stack.pop()
+        state[m] = "done"
+        return None
+
+    for m in sorted(graph):
+        if m not in state:
+            found = visit(m)
+            if found:
+                return found
+    return None
+
+
+def test_the_package_has_no_import_cycle():
+    mods = _modules()
+    graph = {name: _imports(tree, set(mods)) - {name} for name, tree in mods.items()}
+    assert _cycle(graph) is None, " -> ".join(_cycle(graph))
+
+
+def test_the_cycle_finder_finds_cycles():
+    # A check that cannot fail is no check: the finder sees a planted cycle,
+    # through an import inside a function too.
+    a = ast.parse("from . import b\n")
+    b = ast.parse("def f():\n    from .a import x\n")
+    graph = {"a": _imports(a, {"a", "b"}), "b": _imports(b, {"a", "b"})}
+    assert _cycle(graph) in (["a", "b", "a"], ["b", "a", "b"])
+
+
+def _library_uses(tree: ast.AST) -> list:
+    return [n.lineno for n in ast.walk(tree)
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id in ("_lib", "_ffi")]
+
+
+def test_only_the_binding_module_calls_the_library():
+    mods = _modules()
+    offenders = {name: _library_uses(tree) for name, tree in mods.items() if name not in BINDING}
+    assert {k: v for k, v in offenders.items() if v} == {}
+    assert all(_library_uses(mods[name]) for name in BINDING)  # the check sees real uses
+
+
+def test_only_the_binding_module_imports_the_loader():
+    mods = _modules()
+    importers = {name for name, tree in mods.items() if LOADER in _imports(tree, set(mods))}
+    assert importers <= BINDING, importers
+
+
+def test_lower_modules_import_no_public_module():
+    # Public API -> binding -> loader: the binding and the loader import
+    # only the error classes, and the helpers below the public classes
+    # import nothing above them.
+    mods = _modules()
+    lower = {"_native": {"errors"}, "_capi": {"_native", "errors"}, "errors": set(),
+             "_handle": {"_capi", "errors"}, "_args": {"_capi", "errors"},
+             "_values": {"_capi", "errors"}}
+    for name, allowed in lower.items():
+        assert _imports(mods[name], set(mods)) <= allowed, name

@@ -1,0 +1,50 @@
+/*
+ * check.h -- what the C test programs share: a CHECK macro that prints one
+ * line per check and counts failures, string literals as (pointer, length)
+ * pairs, the library's counters, and the closing line the pytest wrappers
+ * look for ("PASSED: 0 failure(s)").
+ */
+#ifndef GOCFG_TEST_CHECK_H
+#define GOCFG_TEST_CHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gocfg.h"
+
+static int failures = 0;
+
+#define CHECK(cond, ...)                                        \
+    do {                                                        \
+        if (cond) {                                             \
+            printf("ok   %s\n", #cond);                         \
+        } else {                                                \
+            printf("FAIL %s: ", #cond);                         \
+            printf(__VA_ARGS__);                                \
+            printf("\n");                                       \
+            failures++;                                         \
+        }                                                       \
+    } while (0)
+
+/* A string literal as (pointer, length). */
+#define S(lit) lit, (sizeof lit - 1)
+
+/* The library's counters; a failing gocfg_stats_get ends the program. */
+static inline gocfg_stats stats(void) {
+    gocfg_stats s;
+    memset(&s, 0xff, sizeof s);
+    if (gocfg_stats_get(&s) != GOCFG_OK) {
+        printf("FAIL gocfg_stats_get\n");
+        exit(1);
+    }
+    return s;
+}
+
+/* Prints the closing line and returns the exit status for main. */
+static inline int check_done(void) {
+    printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
+    return failures ? 1 : 0;
+}
+
+#endif /* GOCFG_TEST_CHECK_H */
