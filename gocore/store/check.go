@@ -1,26 +1,30 @@
 package store
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
-// CheckStrings applies the store's rule for text to a decoded tree: every
-// key must pass CheckKey, and every string value CheckText (valid UTF-8,
-// no NUL: a document loaded from text may not bring NUL in, see the
-// README). It returns the first refusal and the segments of the value
-// refused (the key itself, for a key), ready for value.JoinPath; nil, nil
-// when the tree is clean.
+// CheckStrings applies the store's rules for text to a decoded tree, the
+// rules for values set directly: every key must pass CheckKey (valid
+// UTF-8, no NUL) and every string value CheckValue (valid UTF-8; NUL is
+// allowed). A tree nested deeper than value.MaxDepth is refused too (the
+// codecs bound nesting already; this keeps the walk safe for a tree built
+// any other way). It returns the first refusal, in document order, and the
+// segments of the value refused (the key itself, for a key), ready for
+// value.JoinPath; nil, nil when the tree is clean.
 //
 // It runs after every decode, over every node, so it builds no path while
 // walking: the segments are gathered only on the way back from a refusal,
-// and a clean string is recognised by the standard library's fast UTF-8
-// and NUL scans before CheckText is asked for the message.
+// and a clean string is recognised by the standard library's fast scans
+// before CheckKey or CheckValue is asked for the message.
 func CheckStrings(root any) ([]string, error) {
-	at, err := checkStrings(root)
+	at, err := checkStrings(root, 0)
 	if err == nil {
 		return nil, nil
 	}
@@ -31,19 +35,25 @@ func CheckStrings(root any) ([]string, error) {
 }
 
 // checkStrings returns the segments innermost first.
-func checkStrings(v any) ([]string, error) {
+func checkStrings(v any, depth int) ([]string, error) {
 	switch v := v.(type) {
 	case string:
-		if !cleanText(v) {
-			return []string{}, CheckText("string", v)
+		if !utf8.ValidString(v) {
+			return []string{}, CheckValue("string", v)
 		}
 	case []any:
+		if depth >= value.MaxDepth {
+			return []string{}, tooDeep()
+		}
 		for i, item := range v {
-			if at, err := checkStrings(item); err != nil {
+			if at, err := checkStrings(item, depth+1); err != nil {
 				return append(at, strconv.Itoa(i)), err
 			}
 		}
 	case *value.Map:
+		if depth >= value.MaxDepth {
+			return []string{}, tooDeep()
+		}
 		var at []string
 		var err error
 		v.Range(func(k string, item any) bool {
@@ -51,7 +61,7 @@ func checkStrings(v any) ([]string, error) {
 				at, err = []string{k}, CheckKey(k)
 				return false
 			}
-			if at, err = checkStrings(item); err != nil {
+			if at, err = checkStrings(item, depth+1); err != nil {
 				at = append(at, k)
 				return false
 			}
@@ -60,6 +70,10 @@ func checkStrings(v any) ([]string, error) {
 		return at, err
 	}
 	return nil, nil
+}
+
+func tooDeep() error {
+	return fmt.Errorf("the document nests more than %d levels deep: %w", value.MaxDepth, errs.ErrInvalidArgument)
 }
 
 // cleanText is CheckText's rule without the message.

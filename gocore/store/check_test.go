@@ -23,27 +23,42 @@ func TestCheckStrings(t *testing.T) {
 	if at, err := CheckStrings(clean); err != nil || at != nil {
 		t.Fatalf("clean tree: %v, %v", at, err)
 	}
+	// NUL is allowed in values (as for values set directly), not in keys.
+	if at, err := CheckStrings(mk("a", "x\x00y")); err != nil {
+		t.Errorf("NUL in a value refused: %v at %q", err, at)
+	}
+	deep := any("leaf")
+	for i := 0; i < value.MaxDepth; i++ {
+		deep = []any{deep}
+	}
+	if _, err := CheckStrings(deep); err != nil {
+		t.Errorf("MaxDepth levels refused: %v", err)
+	}
 	for _, tc := range []struct {
 		tree any
 		at   []string
 		msg  string
 	}{
-		{mk("a", "x\x00y"), []string{"a"}, "NUL"},
 		{mk("a", mk("b.c", []any{"ok", "bad\xff"})), []string{"a", "b.c", "1"}, "UTF-8"},
-		{mk("a", mk("k\x00", int64(1))), []string{"a", "k\x00"}, "key"},
+		{mk("a", mk("k\x00", int64(1))), []string{"a", "k\x00"}, "NUL"},
 		{mk("a", mk("\xfe", int64(1))), []string{"a", "\xfe"}, "UTF-8"},
-		{[]any{[]any{"\x00"}}, []string{"0", "0"}, "NUL"},
-		{"\x00", []string{}, "NUL"},
+		{[]any{[]any{"\xff"}}, []string{"0", "0"}, "UTF-8"},
+		{"\xc3", []string{}, "UTF-8"},
 		// The first refusal in document order.
-		{mk("a", "ok", "b", "\x00", "c", "\xff"), []string{"b"}, "NUL"},
+		{mk("a", "ok", "b", "\xff", "c\x00", "x"), []string{"b"}, "UTF-8"},
 	} {
 		at, err := CheckStrings(tc.tree)
 		if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), tc.msg) || !reflect.DeepEqual(at, tc.at) {
 			t.Errorf("CheckStrings(%v) = %q, %v; want %q and %q", tc.tree, at, err, tc.at, tc.msg)
 		}
 	}
+	// One level more than MaxDepth: refused at the innermost list.
+	at, err := CheckStrings([]any{deep})
+	if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "levels deep") || len(at) != value.MaxDepth {
+		t.Errorf("MaxDepth+1 levels: %v, %d segments", err, len(at))
+	}
 	// The path names the value whatever its segments hold.
-	at, _ := CheckStrings(mk("a.b", mk(`q"`, "\x00")))
+	at, _ = CheckStrings(mk("a.b", mk(`q"`, "\xff")))
 	if p := value.JoinPath(at...); p != `"a.b"."q\""` {
 		t.Errorf("path %s", p)
 	}
@@ -77,12 +92,12 @@ func benchTree(n int) *value.Map {
 	return root
 }
 
-// pathPerNode is the check as it ran before CheckStrings: a path string
-// built for every node whether or not it is needed.
+// pathPerNode is the check as it runs before CheckStrings (load.CheckStrings
+// on main): a path string built for every node whether or not it is needed.
 func pathPerNode(v any, path string) error {
 	switch v := v.(type) {
 	case string:
-		return CheckText("string", v)
+		return CheckValue("string", v)
 	case []any:
 		for i, item := range v {
 			if err := pathPerNode(item, value.AppendPath(path, fmt.Sprint(i))); err != nil {
