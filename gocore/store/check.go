@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,7 +18,8 @@ import (
 // codecs bound nesting already; this keeps the walk safe for a tree built
 // any other way). It returns the first refusal, in document order, and the
 // segments of the value refused (the key itself, for a key), ready for
-// value.JoinPath; nil, nil when the tree is clean.
+// value.JoinPath; nil, nil when the tree is clean. A tree too deep gives
+// no segments (a thousand of them would only lengthen the message).
 //
 // It runs after every decode, over every node, so it builds no path while
 // walking: the segments are gathered only on the way back from a refusal,
@@ -27,6 +29,9 @@ func CheckStrings(root any) ([]string, error) {
 	at, err := checkStrings(root, 0)
 	if err == nil {
 		return nil, nil
+	}
+	if errors.Is(err, errTooDeep) {
+		return nil, err
 	}
 	for i, j := 0, len(at)-1; i < j; i, j = i+1, j-1 {
 		at[i], at[j] = at[j], at[i]
@@ -72,9 +77,9 @@ func checkStrings(v any, depth int) ([]string, error) {
 	return nil, nil
 }
 
-func tooDeep() error {
-	return fmt.Errorf("the document nests more than %d levels deep: %w", value.MaxDepth, errs.ErrInvalidArgument)
-}
+var errTooDeep = fmt.Errorf("the document nests more than %d levels deep: %w", value.MaxDepth, errs.ErrInvalidArgument)
+
+func tooDeep() error { return errTooDeep }
 
 // cleanText is CheckText's rule without the message.
 func cleanText(s string) bool {

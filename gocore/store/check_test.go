@@ -52,9 +52,9 @@ func TestCheckStrings(t *testing.T) {
 			t.Errorf("CheckStrings(%v) = %q, %v; want %q and %q", tc.tree, at, err, tc.at, tc.msg)
 		}
 	}
-	// One level more than MaxDepth: refused at the innermost list.
+	// One level more than MaxDepth: refused, with no path.
 	at, err := CheckStrings([]any{deep})
-	if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "levels deep") || len(at) != value.MaxDepth {
+	if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "levels deep") || at != nil {
 		t.Errorf("MaxDepth+1 levels: %v, %d segments", err, len(at))
 	}
 	// The path names the value whatever its segments hold.
