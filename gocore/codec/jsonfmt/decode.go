@@ -44,7 +44,21 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 // DecodeContext is Decode that stops early, returning ctx's error, once
 // ctx is done: a huge document can be abandoned half way.
 func DecodeContext(ctx context.Context, data []byte) (*value.Doc, error) {
-	return decodeMap(ctx, data, false)
+	return decodeMap(ctx, data, false, true)
+}
+
+// DecodeLean is Decode that records no positions while parsing, for a
+// plain load that keeps no provenance: about a third less time and far
+// less memory. The Doc's Locate parses again with positions, when an
+// error found later must be placed (Doc.Position). Parse errors are
+// placed exactly either way.
+func DecodeLean(data []byte) (*value.Doc, error) {
+	return DecodeLeanContext(nil, data)
+}
+
+// DecodeLeanContext is DecodeLean that stops early once ctx is done.
+func DecodeLeanContext(ctx context.Context, data []byte) (*value.Doc, error) {
+	return decodeMap(ctx, data, false, false)
 }
 
 // DecodeAll reads a JSON document whatever its root (an object, a list or
@@ -65,7 +79,18 @@ func DecodeJSONC(data []byte) (*value.Doc, error) {
 
 // DecodeJSONCContext is DecodeJSONC that stops early once ctx is done.
 func DecodeJSONCContext(ctx context.Context, data []byte) (*value.Doc, error) {
-	return decodeMap(ctx, data, true)
+	return decodeMap(ctx, data, true, true)
+}
+
+// DecodeJSONCLean is DecodeJSONC without positions, as DecodeLean.
+func DecodeJSONCLean(data []byte) (*value.Doc, error) {
+	return DecodeJSONCLeanContext(nil, data)
+}
+
+// DecodeJSONCLeanContext is DecodeJSONCLean that stops early once ctx is
+// done.
+func DecodeJSONCLeanContext(ctx context.Context, data []byte) (*value.Doc, error) {
+	return decodeMap(ctx, data, true, false)
 }
 
 // DecodeJSONCAll is DecodeAll for JSON with comments.
@@ -74,15 +99,15 @@ func DecodeJSONCAll(data []byte) ([]value.AnyDoc, error) {
 }
 
 func decodeAll(data []byte, jsonc bool) ([]value.AnyDoc, error) {
-	v, positions, _, err := decode(nil, data, jsonc)
+	v, positions, _, err := decode(nil, data, jsonc, true)
 	if err != nil {
 		return nil, err
 	}
 	return []value.AnyDoc{{Root: v, Positions: positions}}, nil
 }
 
-func decodeMap(ctx context.Context, data []byte, jsonc bool) (*value.Doc, error) {
-	v, positions, rootOff, err := decode(ctx, data, jsonc)
+func decodeMap(ctx context.Context, data []byte, jsonc, withPositions bool) (*value.Doc, error) {
+	v, positions, rootOff, err := decode(ctx, data, jsonc, withPositions)
 	if err != nil {
 		return nil, err
 	}
@@ -91,12 +116,19 @@ func decodeMap(ctx context.Context, data []byte, jsonc bool) (*value.Doc, error)
 		line, col := textpos.LineCol(data, rootOff)
 		return nil, textpos.ParseError(line, col, "the root must be a mapping (a JSON object), not a %s", value.TypeName(v))
 	}
-	return &value.Doc{Root: m, Positions: positions}, nil
+	doc := &value.Doc{Root: m, Positions: positions}
+	if !withPositions && len(data) <= textpos.MaxPositionsSize {
+		doc.Locate = func() map[string]value.Pos {
+			_, positions, _, _ := decode(nil, data, jsonc, true)
+			return positions
+		}
+	}
+	return doc, nil
 }
 
 // decode parses a document whatever its root; rootOff is where the root
 // value starts.
-func decode(ctx context.Context, data []byte, jsonc bool) (v any, positions map[string]value.Pos, rootOff int, err error) {
+func decode(ctx context.Context, data []byte, jsonc, withPositions bool) (v any, positions map[string]value.Pos, rootOff int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			v, positions, err = nil, nil, textpos.InternalError("parsing JSON", r)
@@ -111,7 +143,7 @@ func decode(ctx context.Context, data []byte, jsonc bool) (v any, positions map[
 			return nil, nil, 0, err
 		}
 	}
-	p := newParser(text, len(data) <= textpos.MaxPositionsSize)
+	p := newParser(text, withPositions && len(data) <= textpos.MaxPositionsSize)
 	p.src = data
 	p.ctx = ctx
 	v, err = p.document()
@@ -124,7 +156,7 @@ func decode(ctx context.Context, data []byte, jsonc bool) (v any, positions map[
 // parseAny parses a document whatever its root; the conformance tests use it
 // to check the grammar apart from the root rule.
 func parseAny(data []byte) (any, error) {
-	v, _, _, err := decode(nil, data, false)
+	v, _, _, err := decode(nil, data, false, true)
 	return v, err
 }
 
@@ -143,6 +175,7 @@ type parser struct {
 	i         int
 	rootOff   int
 	positions map[string]value.Pos
+	budget    textpos.PathBudget
 
 	// Position tracking: JSON puts newlines only between tokens, so the
 	// line is counted while skipping whitespace; the column is advanced
@@ -154,7 +187,7 @@ type parser struct {
 }
 
 func newParser(data []byte, withPositions bool) *parser {
-	p := &parser{data: data, src: data, line: 1, colNum: 1}
+	p := &parser{data: data, src: data, line: 1, colNum: 1, budget: textpos.NewPathBudget(len(data))}
 	if withPositions {
 		p.positions = make(map[string]value.Pos)
 	}
@@ -200,6 +233,22 @@ func (p *parser) skipSpace() {
 		}
 	}
 	p.i = i
+}
+
+// sub builds the path of a value for its position, within the budget
+// (see textpos.PathBudget): past it, positions are dropped for good.
+func (p *parser) sub(parent, seg string) string {
+	path := value.AppendPath(parent, seg)
+	if !p.budget.Spend(len(path)) {
+		p.positions = nil
+	}
+	return path
+}
+
+func (p *parser) setPos(path string, pos value.Pos) {
+	if p.positions != nil {
+		p.positions[path] = pos
+	}
 }
 
 func (p *parser) record(path string, off int) {
@@ -312,9 +361,9 @@ func (p *parser) value() (any, error) {
 				if err := p.key(top); err != nil {
 					return nil, err
 				}
-				path = value.AppendPath(top.path, top.key)
 				if p.positions != nil {
-					p.positions[path] = keyPos
+					path = p.sub(top.path, top.key)
+					p.setPos(path, keyPos)
 				}
 				continue
 			}
@@ -324,8 +373,8 @@ func (p *parser) value() (any, error) {
 				stack = stack[:len(stack)-1]
 				break
 			}
-			path = value.AppendPath(top.path, "0")
 			if p.positions != nil {
+				path = p.sub(top.path, "0")
 				p.record(path, p.i)
 			}
 			continue
@@ -385,12 +434,16 @@ func (p *parser) value() (any, error) {
 					if err := p.key(top); err != nil {
 						return nil, err
 					}
-					path = value.AppendPath(top.path, top.key)
-				} else {
-					path = value.AppendPath(top.path, strconv.Itoa(len(top.list)))
 				}
+				// Paths are only for positions: without them, no
+				// string is built per value.
 				if p.positions != nil {
-					p.positions[path] = itemPos
+					if top.m != nil {
+						path = p.sub(top.path, top.key)
+					} else {
+						path = p.sub(top.path, strconv.Itoa(len(top.list)))
+					}
+					p.setPos(path, itemPos)
 				}
 				break
 			}
@@ -599,8 +652,19 @@ func (p *parser) number() (any, error) {
 			return nil, p.errAt(start, "invalid number: expected a digit in the exponent")
 		}
 	}
-	text := string(d[start:i])
 	p.i = i
+	if !isFloat && i-intStart <= 18 {
+		// Fits an int64 whatever the digits: no string to parse from.
+		var n int64
+		for _, c := range d[intStart:i] {
+			n = n*10 + int64(c-'0')
+		}
+		if d[start] == '-' {
+			n = -n
+		}
+		return n, nil
+	}
+	text := string(d[start:i])
 	if !isFloat {
 		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
 			return n, nil

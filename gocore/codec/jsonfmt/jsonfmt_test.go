@@ -2,6 +2,7 @@ package jsonfmt
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand"
 	"os"
@@ -318,5 +319,57 @@ func TestOneLongLine(t *testing.T) {
 	}
 	if p := d.Positions["é.199999.k"]; p.Line != 1 || p.Column != 8+199999*11 {
 		t.Errorf("position %v", p)
+	}
+}
+
+// TestPathBudget: long keys nested deep over many values made a 200 KB
+// document build a gigabyte of paths for its positions.
+func TestPathBudget(t *testing.T) {
+	var b strings.Builder
+	k := strings.Repeat("k", 1000)
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, "{%q:", k)
+	}
+	b.WriteString("[")
+	for i := 0; i < 10000; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("1")
+	}
+	b.WriteString("]" + strings.Repeat("}", 100))
+	codectest.CheckPathBudget(t, []byte(b.String()), func(data []byte) (int, error) {
+		doc, err := Decode(data)
+		if err != nil {
+			return 0, err
+		}
+		return len(doc.Positions), nil
+	})
+}
+
+// TestIntegerDigits crosses the 18-digit fast path's edge.
+func TestIntegerDigits(t *testing.T) {
+	for text, want := range map[string]any{
+		"0": int64(0), "-0": int64(0), "7": int64(7), "-42": int64(-42),
+		"123456789012345678":   int64(123456789012345678),
+		"-123456789012345678":  int64(-123456789012345678),
+		"1234567890123456789":  int64(1234567890123456789),
+		"-9223372036854775808": int64(-9223372036854775808),
+		"9223372036854775807":  int64(9223372036854775807),
+	} {
+		doc, err := Decode([]byte(`{"n": ` + text + `}`))
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		if got, _ := doc.Root.Get("n"); got != want {
+			t.Errorf("%s read as %#v", text, got)
+		}
+	}
+	doc, err := Decode([]byte(`{"n": 9223372036854775808}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := doc.Root.Get("n"); fmt.Sprint(got) != "9223372036854775808" {
+		t.Errorf("beyond int64: %#v", got)
 	}
 }

@@ -42,7 +42,20 @@ import (
 // nesting deeper than value.MaxDepth, counting tables, dotted keys, arrays
 // and inline tables alike.
 func Decode(data []byte) (doc *value.Doc, err error) {
-	return decode(data, false)
+	return decode(data, false, true)
+}
+
+// DecodeLean is Decode that records no positions while converting, for a
+// plain load that keeps no provenance; the Doc's Locate decodes again
+// with them when an error found later must be placed (Doc.Position).
+// Parse errors are placed exactly either way.
+func DecodeLean(data []byte) (*value.Doc, error) {
+	return decode(data, false, false)
+}
+
+// DecodeTOML10Lean is DecodeTOML10 without positions, as DecodeLean.
+func DecodeTOML10Lean(data []byte) (*value.Doc, error) {
+	return decode(data, true, false)
 }
 
 // DecodeTOML10 is Decode that holds the document to TOML 1.0.0: what TOML
@@ -51,10 +64,10 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 // to check that a file reads with a TOML 1.0 reader, such as Python's
 // tomllib before 3.14; the tree is the same as Decode's.
 func DecodeTOML10(data []byte) (*value.Doc, error) {
-	return decode(data, true)
+	return decode(data, true, true)
 }
 
-func decode(data []byte, v10 bool) (doc *value.Doc, err error) {
+func decode(data []byte, v10, withPositions bool) (doc *value.Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, textpos.InternalError("parsing TOML", r)
@@ -72,15 +85,25 @@ func decode(data []byte, v10 bool) (doc *value.Doc, err error) {
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}
-	b := builder{data: data, lines: textpos.NewLines(data), kinds: make(map[*value.Map]map[string]kind), v10: v10}
-	if len(data) <= textpos.MaxPositionsSize {
+	b := builder{data: data, lines: textpos.NewLines(data), kinds: make(map[*value.Map]map[string]kind), v10: v10, pathBudget: textpos.NewPathBudget(len(data))}
+	if withPositions && len(data) <= textpos.MaxPositionsSize {
 		b.positions = make(map[string]value.Pos)
 	}
 	root, err := b.build()
 	if err != nil {
 		return nil, err
 	}
-	return &value.Doc{Root: root, Positions: b.positions}, nil
+	doc = &value.Doc{Root: root, Positions: b.positions}
+	if !withPositions && len(data) <= textpos.MaxPositionsSize {
+		doc.Locate = func() map[string]value.Pos {
+			d, _ := decode(data, v10, true)
+			if d == nil {
+				return nil
+			}
+			return d.Positions
+		}
+	}
+	return doc, nil
 }
 
 // kind is what a key of a table was made by; it decides what may follow.
@@ -112,10 +135,12 @@ type builder struct {
 	data      []byte
 	lines     *textpos.Lines
 	positions map[string]value.Pos
-	kinds     map[*value.Map]map[string]kind
-	p         unstable.Parser
-	v10       bool // TOML 1.0.0 only (toml10.go)
-	inInline  int  // > 0 while converting an inline table (v10 scans the outermost)
+	// pathBudget bounds the bytes of paths positions may cost.
+	pathBudget textpos.PathBudget
+	kinds      map[*value.Map]map[string]kind
+	p          unstable.Parser
+	v10        bool // TOML 1.0.0 only (toml10.go)
+	inInline   int  // > 0 while converting an inline table (v10 scans the outermost)
 }
 
 // table is where key/values currently land.
@@ -140,6 +165,24 @@ func (b *builder) setKind(m *value.Map, key string, k kind) {
 
 func (b *builder) pos(r unstable.Range) (int, int) {
 	return b.lines.Pos(int(r.Offset))
+}
+
+// sub extends a path by a key. Paths serve only positions: without them
+// no string is built per value.
+func (b *builder) sub(path, key string) string {
+	if b.positions == nil {
+		return ""
+	}
+	p := value.AppendPath(path, key)
+	if !b.pathBudget.Spend(len(p)) {
+		b.positions = nil // see textpos.PathBudget
+	}
+	return p
+}
+
+// subIndex extends a path by a list index, as sub.
+func (b *builder) subIndex(path string, i int) string {
+	return b.sub(path, strconv.Itoa(i))
 }
 
 func (b *builder) record(path string, r unstable.Range) {
@@ -231,7 +274,7 @@ func (b *builder) through(t table, k *unstable.Node) (table, error) {
 	if t.depth+1 > value.MaxDepth {
 		return t, b.errAt(k.Raw, "nesting deeper than %d levels", value.MaxDepth)
 	}
-	path := value.AppendPath(t.path, key)
+	path := b.sub(t.path, key)
 	switch kd := b.kindOf(t.m, key); kd {
 	case 0:
 		m := value.NewMap(0)
@@ -256,7 +299,7 @@ func (b *builder) through(t table, k *unstable.Node) (table, error) {
 		if !ok {
 			return t, b.mismatch(k.Raw, "array of tables "+strconv.Quote(key))
 		}
-		return table{m: m, path: value.AppendPath(path, strconv.Itoa(len(l)-1)), depth: t.depth + 2}, nil
+		return table{m: m, path: b.subIndex(path, len(l)-1), depth: t.depth + 2}, nil
 	default:
 		return t, b.errAt(k.Raw, "toml: key %s already exists as %s", key, kd)
 	}
@@ -282,7 +325,7 @@ func (b *builder) header(root table, e *unstable.Node, array bool) (table, error
 	if err != nil {
 		return t, err
 	}
-	path := value.AppendPath(t.path, key)
+	path := b.sub(t.path, key)
 	kd := b.kindOf(t.m, key)
 	if !array {
 		if t.depth+1 > value.MaxDepth {
@@ -327,7 +370,7 @@ func (b *builder) header(root table, e *unstable.Node, array bool) (table, error
 		return t, b.errAt(k.Raw, "toml: key %s already exists as %s, not an array of tables", key, kd)
 	}
 	m := value.NewMap(0)
-	itemPath := value.AppendPath(path, strconv.Itoa(len(l)))
+	itemPath := b.subIndex(path, len(l))
 	t.m.Set(key, append(l, m))
 	b.record(itemPath, keys[0].Raw) // go-toml leaves the header's own Raw unset
 	return table{m: m, path: itemPath, depth: t.depth + 2}, nil
@@ -347,7 +390,7 @@ func (b *builder) keyValue(t table, e *unstable.Node) error {
 		if err != nil {
 			return err
 		}
-		path := value.AppendPath(t.path, key)
+		path := b.sub(t.path, key)
 		kd := b.kindOf(t.m, key)
 		if i == last {
 			if kd != 0 {
@@ -400,7 +443,7 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 			if c.Kind == unstable.Comment {
 				continue
 			}
-			p := value.AppendPath(path, strconv.Itoa(len(out)))
+			p := b.subIndex(path, len(out))
 			b.record(p, c.Raw)
 			v, err := b.value(c, p, depth+1)
 			if err != nil {

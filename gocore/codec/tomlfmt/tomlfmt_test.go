@@ -2,6 +2,7 @@ package tomlfmt
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand"
 	"strings"
@@ -336,4 +337,22 @@ func TestManyKeys(t *testing.T) {
 	if _, err := Decode([]byte("a = {x.y = 1}\n[a.x]\n")); err == nil {
 		t.Error("inline table extended by a header")
 	}
+}
+
+// TestPathBudget: long keys nested deep over many values made a small
+// document build a gigabyte of paths for its positions.
+func TestPathBudget(t *testing.T) {
+	k := strings.Repeat("k", 1000)
+	var b strings.Builder
+	b.WriteString("[" + strings.TrimSuffix(strings.Repeat(k+".", 100), ".") + "]\n")
+	for i := 0; i < 10000; i++ {
+		fmt.Fprintf(&b, "a%d = 1\n", i)
+	}
+	codectest.CheckPathBudget(t, []byte(b.String()), func(data []byte) (int, error) {
+		doc, err := Decode(data)
+		if err != nil {
+			return 0, err
+		}
+		return len(doc.Positions), nil
+	})
 }

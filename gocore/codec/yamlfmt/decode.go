@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v4/plugin/loaderlimits"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
+	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -58,7 +59,9 @@ const MaxAliasNodes = 1_000_000
 //   - Aliases may produce at most MaxAliasNodes values in all (see above),
 //     and an alias that contains itself is refused.
 //   - Nesting deeper than value.MaxDepth is refused; the library itself
-//     stops at that depth while scanning, before any deep recursion.
+//     stops at that depth while scanning, before any deep recursion (it
+//     counts block and flow levels apart, so a mix of both, or a "- " list
+//     under its key, is caught after scanning, by the conversion).
 //   - A %YAML 1.1 or 1.2 directive is accepted (other 1.x versions too);
 //     unknown directives are ignored, as YAML says.
 //   - A stream of more than one document is refused: DecodeAll reads
@@ -68,7 +71,20 @@ const MaxAliasNodes = 1_000_000
 // are the library's (1-based, columns counted in characters). A recovered
 // panic is an errs.ErrInternal error.
 func Decode(data []byte) (doc *value.Doc, err error) {
-	return decode(data, false)
+	return decode(data, false, true)
+}
+
+// DecodeLean is Decode that records no positions while converting, for a
+// plain load that keeps no provenance; the Doc's Locate decodes again
+// with them when an error found later must be placed (Doc.Position).
+// Parse errors are placed exactly either way.
+func DecodeLean(data []byte) (*value.Doc, error) {
+	return decode(data, false, false)
+}
+
+// DecodeYAML11Lean is DecodeYAML11 without positions, as DecodeLean.
+func DecodeYAML11Lean(data []byte) (*value.Doc, error) {
+	return decode(data, true, false)
 }
 
 // DecodeYAML11 is Decode with plain scalars resolved by YAML 1.1's types,
@@ -80,7 +96,7 @@ func Decode(data []byte) (doc *value.Doc, err error) {
 // text whatever they would resolve to ("on:" is the key "on"). Everything
 // else is as in Decode.
 func DecodeYAML11(data []byte) (*value.Doc, error) {
-	return decode(data, true)
+	return decode(data, true, true)
 }
 
 // DecodeAll reads every document of a YAML stream, whatever its root: a
@@ -98,31 +114,46 @@ func DecodeAllYAML11(data []byte) ([]value.AnyDoc, error) {
 	return decodeAll(data, true)
 }
 
-func newConverter(size int, yaml11 bool) *converter {
-	c := &converter{budget: MaxAliasNodes, yaml11: yaml11}
-	if size <= textpos.MaxPositionsSize {
+func newConverter(size int, yaml11, withPositions bool) *converter {
+	c := &converter{budget: MaxAliasNodes, yaml11: yaml11, pathBudget: textpos.NewPathBudget(size)}
+	if withPositions && size <= textpos.MaxPositionsSize {
 		c.positions = make(map[string]value.Pos)
 	}
 	return c
 }
 
-func decode(data []byte, yaml11 bool) (doc *value.Doc, err error) {
+func decode(data []byte, yaml11, withPositions bool) (doc *value.Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, textpos.InternalError("parsing YAML", r)
 		}
 	}()
+	defer func() {
+		if doc != nil && !withPositions && len(data) <= textpos.MaxPositionsSize {
+			doc.Locate = func() map[string]value.Pos {
+				d, _ := decode(data, yaml11, true)
+				if d == nil {
+					return nil
+				}
+				return d.Positions
+			}
+		}
+	}()
 	if len(data) >= chunkMin {
-		c := newConverter(len(data), yaml11)
-		if m, ok := c.decodeChunked(data); ok {
+		c := newConverter(len(data), yaml11, withPositions)
+		m, err := c.decodeChunked(data)
+		if err == nil {
 			return &value.Doc{Root: m, Positions: c.positions}, nil
+		}
+		if err != errStepAside {
+			return nil, err
 		}
 	}
 	roots, err := loadDocs(data, false)
 	if err != nil {
 		return nil, err
 	}
-	c := newConverter(len(data), yaml11)
+	c := newConverter(len(data), yaml11, withPositions)
 	m := value.NewMap(0)
 	if len(roots) > 0 && roots[0] != nil && !c.isNull(roots[0]) {
 		root := roots[0]
@@ -152,7 +183,7 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newConverter(len(data), yaml11)
+	c := newConverter(len(data), yaml11, true)
 	withPositions := c.positions != nil
 	docs = make([]value.AnyDoc, 0, len(roots))
 	for _, root := range roots {
@@ -186,7 +217,7 @@ func loadDocs(data []byte, all bool) ([]*yaml.Node, error) {
 		}
 	}
 	l, err := yaml.NewLoader(bytes.NewReader(data), yaml.WithPlugin(
-		loaderlimits.New(loaderlimits.DepthValue(value.MaxDepth+1), loaderlimits.AliasNone())))
+		loaderlimits.New(loaderlimits.DepthValue(value.MaxDepth), loaderlimits.AliasNone())))
 	if err != nil {
 		return nil, textpos.ParseError(0, 0, "yaml: %v", err)
 	}
@@ -222,6 +253,13 @@ func loadError(err error, data []byte) error {
 	var le *yaml.LoadError
 	if errors.As(err, &le) {
 		msg := le.Message
+		if strings.HasPrefix(msg, "exceeded max depth of") {
+			// The library counts the levels of block and of flow
+			// collections each against value.MaxDepth; a document it
+			// stops is refused by the conversion too, so it says so in
+			// the conversion's words.
+			return textpos.ParseError(le.Mark.Line, le.Mark.Column, "%s", depthMsg)
+		}
 		if le.ContextMsg != "" {
 			msg = le.ContextMsg + ": " + msg
 		}
@@ -233,6 +271,15 @@ func loadError(err error, data []byte) error {
 		return textpos.ParseError(le.Mark.Line, le.Mark.Column, "yaml: %s", msg)
 	}
 	return textpos.ParseError(0, 0, "yaml: %v", err)
+}
+
+// depthMsg is the message of every nesting error, the library's included.
+var depthMsg = fmt.Sprintf("nesting deeper than %d levels", value.MaxDepth)
+
+// isDepthError reports whether err is a nesting error.
+func isDepthError(err error) bool {
+	var le *errs.Located
+	return errors.As(err, &le) && le.Msg == depthMsg
 }
 
 func hasUTF16BOM(data []byte) bool {
@@ -304,7 +351,8 @@ func isDocEnd(line []byte) bool {
 }
 
 type converter struct {
-	positions map[string]value.Pos
+	positions  map[string]value.Pos
+	pathBudget textpos.PathBudget // bytes of paths positions may still cost
 	// lineOff and colOff shift node positions when a piece of a large
 	// document is parsed on its own (see chunked.go).
 	lineOff, colOff int
@@ -326,6 +374,24 @@ func kindName(n *yaml.Node) string {
 		return "alias"
 	}
 	return "node"
+}
+
+// sub extends a path by a key. Paths serve only positions: without them
+// no string is built per value.
+func (c *converter) sub(path, key string) string {
+	if c.positions == nil {
+		return ""
+	}
+	p := value.AppendPath(path, key)
+	if !c.pathBudget.Spend(len(p)) {
+		c.positions = nil // see textpos.PathBudget
+	}
+	return p
+}
+
+// subIndex extends a path by a list index, as sub.
+func (c *converter) subIndex(path string, i int) string {
+	return c.sub(path, strconv.Itoa(i))
 }
 
 func (c *converter) record(path string, n *yaml.Node) {
@@ -363,16 +429,16 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 		return v, err
 	case yaml.MappingNode:
 		if depth > value.MaxDepth {
-			return nil, errAt(n, "nesting deeper than %d levels", value.MaxDepth)
+			return nil, errAt(n, "%s", depthMsg)
 		}
 		return c.mapping(n, path, depth)
 	case yaml.SequenceNode:
 		if depth > value.MaxDepth {
-			return nil, errAt(n, "nesting deeper than %d levels", value.MaxDepth)
+			return nil, errAt(n, "%s", depthMsg)
 		}
 		out := make([]any, 0, len(n.Content))
 		for i, item := range n.Content {
-			p := value.AppendPath(path, strconv.Itoa(i))
+			p := c.subIndex(path, i)
 			c.record(p, item)
 			v, err := c.convert(item, p, depth+1)
 			if err != nil {
@@ -441,7 +507,7 @@ func (c *converter) mapping(n *yaml.Node, path string, depth int) (*value.Map, e
 				return nil, errAt(kn, "duplicate key %q in one mapping", textpos.Trim(k))
 			}
 		}
-		p := value.AppendPath(path, k)
+		p := c.sub(path, k)
 		c.record(p, kn)
 		v, err := c.convert(vn, p, depth+1)
 		if err != nil {
@@ -482,7 +548,7 @@ func (c *converter) merge(m *value.Map, explicit map[string]bool, src *yaml.Node
 				return true
 			}
 			m.Set(k, x)
-			c.record(value.AppendPath(path, k), s)
+			c.record(c.sub(path, k), s)
 			return true
 		})
 		if ferr != nil {

@@ -2,6 +2,7 @@ package yamlfmt
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand"
 	"runtime"
@@ -355,5 +356,25 @@ func FuzzRoundTrip(f *testing.F) {
 		if !value.Equal(d.Root, d2.Root) {
 			t.Fatalf("round trip changed the tree:\n%q\n%s", data, b)
 		}
+	})
+}
+
+// TestPathBudget: long keys nested deep over many values made a small
+// document build a gigabyte of paths for its positions.
+func TestPathBudget(t *testing.T) {
+	var b strings.Builder
+	k := strings.Repeat("k", 1000)
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, "%s%s:\n", strings.Repeat(" ", i), k)
+	}
+	for i := 0; i < 10000; i++ {
+		fmt.Fprintf(&b, "%s- 1\n", strings.Repeat(" ", 100))
+	}
+	codectest.CheckPathBudget(t, []byte(b.String()), func(data []byte) (int, error) {
+		doc, err := Decode(data)
+		if err != nil {
+			return 0, err
+		}
+		return len(doc.Positions), nil
 	})
 }
