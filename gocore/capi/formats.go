@@ -74,7 +74,9 @@ func gocfg_config_load(file *C.char, fileLen C.size_t, format *C.char, formatLen
 		if err != nil {
 			return nil, err
 		}
-		return load.File(ctx, c, name)
+		// A plain Config keeps no provenance: decode without positions
+		// (an error found later is placed by decoding again).
+		return load.File(ctx, c.Lean(), name)
 	})
 }
 
@@ -88,7 +90,7 @@ func gocfg_config_loads(doc *C.char, docLen C.size_t, format *C.char, formatLen 
 		if err != nil {
 			return nil, err
 		}
-		return load.Decode(ctx, c, data, "")
+		return load.Decode(ctx, c.Lean(), data, "")
 	})
 }
 

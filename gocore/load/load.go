@@ -128,7 +128,7 @@ func CheckStrings(doc *value.Doc) error {
 }
 
 func located(doc *value.Doc, path string, err error) error {
-	pos := doc.Positions[path]
+	pos, _ := doc.Position(path) // a lean document decodes again to find it
 	return &errs.Located{Kind: errs.ErrParse, Line: pos.Line, Column: pos.Column,
 		Msg: fmt.Sprintf("at %s: %v", path, strings.TrimSuffix(err.Error(), ": "+errs.ErrInvalidArgument.Error()))}
 }
