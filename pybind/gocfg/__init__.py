@@ -17,7 +17,7 @@ from .errors import (AuthError, CancelledError, ClosedError, ConflictError, Conn
                      InvalidArgumentError, InvalidHandleError, KeyNotFoundError, ParseError,
                      TypeMismatchError, ValidationError)
 
-__version__ = "0.1.0"
+from ._version import __version__ as __version__  # one source: the package metadata
 
 __all__ = [
     "Config", "Section", "stats", "Error", "CancelledError", "ClosedError", "FileError", "ForkedProcessError",
