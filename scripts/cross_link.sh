@@ -42,11 +42,16 @@ for t in $targets; do
   if env "${extra[@]}" GOCFG_TARGET=$t "$VENV/bin/python" setup.py -q build_golib >"build/cross-$t.log" 2>&1; then
     lib=$(ls build/golib/"$t"/*gocfg.* | grep -v '\.txt$')
     echo "  linked: $lib ($(du -h "$lib" | cut -f1)): $(file -b "$lib" | cut -c1-70)"
-    if [ -n "$NM" ]; then
-      ours=$("$NM" -gU "$lib" 2>/dev/null | grep -cE ' _?gocfg_' || true)
-      other=$("$NM" -gU "$lib" 2>/dev/null | grep -vcE ' _?gocfg_' || true)
-      echo "  global symbols: $ours gocfg_*, $other others"
-    fi
+    case $t in
+      *windows*)  # a DLL's exports are its export table, which objdump -p prints
+        table=$(objdump -p "$lib" 2>/dev/null | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' | grep -E '^\s+\[' || true)
+        echo "  exported: $(echo "$table" | grep -c ' gocfg_' || true) gocfg_*, $(echo "$table" | grep -vc ' gocfg_' || true) others" ;;
+      *) if [ -n "$NM" ]; then
+           ours=$("$NM" -gU "$lib" 2>/dev/null | grep -cE ' _?gocfg_' || true)
+           other=$("$NM" -gU "$lib" 2>/dev/null | grep -vcE ' _?gocfg_' || true)
+           echo "  exported: $ours gocfg_*, $other others"
+         fi ;;
+    esac
   else
     echo "  FAILED (build/cross-$t.log):"; grep -v '^ \|^Traceback' "build/cross-$t.log" | tail -8 | sed 's/^/  /'; status=1
   fi
