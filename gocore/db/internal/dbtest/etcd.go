@@ -22,11 +22,12 @@ import (
 )
 
 // The etcd server binary, shared with tests/support/etcd_server.py and
-// resolved the same way: $GOCFG_ETCD (a path, or "launcher" to build the
-// launcher even when etcd is installed); an etcd on PATH; else the launcher in tests/support/etcdserver (its own Go
-// module, etcd's embed package at the client's release), built once into a
-// cache folder under a name derived from its sources and reused by both
-// suites. Both start it with the same etcd flags.
+// resolved the same way: $GOCFG_ETCD (a path, or "launcher" to use the
+// launcher even when etcd is installed); an etcd on PATH; else the launcher
+// in tests/support/etcdserver (its own Go module, etcd's embed package at
+// the client's release), built once into a cache folder under a name
+// derived from its sources and reused by both suites. Both start it with
+// the same etcd flags.
 var (
 	binaryOnce sync.Once
 	binaryPath string
