@@ -1,21 +1,102 @@
 """Build glue: compile the Go library, then the cffi extension against it.
 
-Everything declarative lives in pyproject.toml; this file only adds the Go
-build step, which setuptools cannot express on its own.
+Everything declarative lives in pyproject.toml; this file adds the Go build
+step, which setuptools cannot express on its own, and the per-platform
+details of linking a Go c-shared library beside a Python extension.
+
+Native builds use `go` and the C compiler Python was built with. Release
+builds set GOCFG_TARGET to one of TARGETS below: then Zig's C compiler
+(`zig cc`, from the `ziglang` package on PyPI, or $ZIG, or `zig` on PATH)
+compiles and links both the Go library (as cgo's CC) and the extension for
+that target. Zig carries the headers and symbol-version stubs of every glibc
+release, so a wheel built on a new Debian links against glibc 2.17 and is
+honestly manylinux2014; it is also a cross compiler, so the aarch64 wheel is
+built on an x86_64 machine without an emulated toolchain.
+
+    GOCFG_TARGET=aarch64-linux-gnu.2.17 python -m build --wheel --no-isolation
+    GOCFG_TARGET=x86_64-macos python setup.py build_golib   # the Go library only
 """
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
+from typing import Dict, List, Optional, Tuple
 
-from setuptools import setup
+from setuptools import Command, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
-GOLIB_DIR = os.path.join(ROOT, "build", "golib")
-LIBNAME = "libgocfg.so"
+GOLIB_DIR = os.path.join(ROOT, "build", "golib")  # pybind/build_ffi.py links from here
+CAPI = os.path.join(ROOT, "gocore", "capi")
+
+# Zig target -> (GOOS, GOARCH, wheel platform tag). Linux targets pin glibc
+# 2.17, the floor of manylinux2014; macOS and Windows are link-checked only.
+TARGETS: Dict[str, Tuple[str, str, Optional[str]]] = {
+    "x86_64-linux-gnu.2.17": ("linux", "amd64", "manylinux2014_x86_64"),
+    "aarch64-linux-gnu.2.17": ("linux", "arm64", "manylinux2014_aarch64"),
+    "x86_64-macos": ("darwin", "amd64", None),
+    "aarch64-macos": ("darwin", "arm64", None),
+    "x86_64-windows-gnu": ("windows", "amd64", None),
+}
+
+
+def target() -> Optional[str]:
+    t = os.environ.get("GOCFG_TARGET", "").strip()
+    if t and t not in TARGETS:
+        sys.exit(f"error: GOCFG_TARGET={t!r} is not one of: {', '.join(TARGETS)}")
+    return t or None
+
+
+def target_goos() -> str:
+    t = target()
+    if t:
+        return TARGETS[t][0]
+    return {"darwin": "darwin", "win32": "windows"}.get(sys.platform, "linux")
+
+
+def lib_name(goos: str) -> str:
+    """The library's file name, as each platform's loader expects it."""
+    return {"darwin": "libgocfg.dylib", "windows": "gocfg.dll"}.get(goos, "libgocfg.so")
+
+
+def lib_link_flags(goos: str, out_dir: str) -> List[str]:
+    """Linker flags that give the library its name and hide everything but
+    the gocfg_* exports (the Go runtime's own symbols stay internal)."""
+    if goos == "darwin":
+        # ld64 takes a list of exported symbols (wildcards allowed; C names
+        # carry a leading underscore) and an install name that the extension
+        # resolves through its @loader_path rpath.
+        exported = os.path.join(out_dir, "exported_symbols.txt")
+        with open(exported, "w") as f:
+            f.write("_gocfg_*\n")
+        return [f"-Wl,-exported_symbols_list,{exported}", "-Wl,-install_name,@rpath/libgocfg.dylib"]
+    if goos == "windows":
+        # Go marks every //export function dllexport, and a DLL exports only
+        # what is marked, so no .def file is needed.
+        return []
+    # ELF: a GNU version script, and a SONAME equal to the shipped file name
+    # so the extension's DT_NEEDED matches the file beside it.
+    # --strip-all: Go's -s leaves the symbol table and the cgo objects'
+    # debug sections to the external linker, which keeps them otherwise.
+    return [f"-Wl,--version-script={os.path.join(CAPI, 'exports.map')}", "-Wl,-soname,libgocfg.so", "-Wl,--strip-all"]
+
+
+def zig_cc() -> List[str]:
+    """The command that runs `zig cc`, as a list."""
+    zig = os.environ.get("ZIG")
+    if not zig:
+        try:
+            import ziglang  # the PyPI package ships the zig binary inside it
+        except ImportError:
+            zig = shutil.which("zig")
+        else:
+            zig = os.path.join(os.path.dirname(ziglang.__file__), "zig.exe" if os.name == "nt" else "zig")
+    if not zig:
+        sys.exit("error: GOCFG_TARGET needs Zig's C compiler: pip install -r requirements-release.txt (ziglang)")
+    return [zig, "cc"]
 
 
 def go_build(out_dir: str) -> str:
@@ -23,37 +104,93 @@ def go_build(out_dir: str) -> str:
     go = shutil.which("go")
     if go is None:
         sys.exit("error: building gocfg needs Go 1.24 or newer, and 'go' was not found on PATH (https://go.dev/dl/)")
+    t = target()
+    goos = target_goos()
     os.makedirs(out_dir, exist_ok=True)
-    out = os.path.join(out_dir, LIBNAME)
-    version_script = os.path.join(ROOT, "gocore", "capi", "exports.map")
+    out = os.path.join(out_dir, lib_name(goos))
+    env = dict(os.environ)
+    if t:
+        goos, goarch, _ = TARGETS[t]
+        # Go splits CC into words and honours quotes, so a path with spaces works.
+        env.update(GOOS=goos, GOARCH=goarch, CGO_ENABLED="1",
+                   CC=" ".join(shlex.quote(w) for w in [*zig_cc(), "-target", t]))
     # GOCFG_GOFLAGS lets the checked builds (race, cgocheck2) reuse this step.
     extra = os.environ.get("GOCFG_GOFLAGS", "").split()
-    cmd = [go, "build", "-buildmode=c-shared", "-trimpath", *extra,
-           "-ldflags", f"-s -w -extldflags -Wl,--version-script={version_script}",
-           "-o", out, "./gocore/capi"]
-    print(" ".join(cmd), flush=True)
-    subprocess.run(cmd, cwd=ROOT, check=True)
+    extld = " ".join(lib_link_flags(goos, out_dir))
+    cmd = [go, "build", "-buildmode=c-shared", "-trimpath", "-buildvcs=false", *extra,
+           "-ldflags", f"-s -w -extldflags '{extld}'", "-o", out, "./gocore/capi"]
+    print(("GOOS=%s GOARCH=%s CC=%s " % (env["GOOS"], env["GOARCH"], env["CC"]) if t else "") + shlex.join(cmd),
+          flush=True)
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
     # go build also writes a generated header; ours is gocore/capi/gocfg.h.
-    generated = os.path.join(out_dir, "libgocfg.h")
+    generated = os.path.splitext(out)[0] + ".h"
     if os.path.exists(generated):
         os.remove(generated)
     return out
 
 
+class BuildGoLib(Command):
+    """`python setup.py build_golib`: only the Go library, into build/golib/<target>."""
+
+    description = "build the Go c-shared library (for GOCFG_TARGET, or this machine)"
+    user_options: List[Tuple[str, Optional[str], str]] = []
+
+    def initialize_options(self) -> None:
+        pass
+
+    def finalize_options(self) -> None:
+        pass
+
+    def run(self) -> None:
+        go_build(os.path.join(GOLIB_DIR, target() or "native"))
+
+
 class BuildGoThenExt(build_ext):
     def run(self) -> None:
-        lib = go_build(GOLIB_DIR)
+        self._golib = go_build(GOLIB_DIR)
         super().run()
         if self.inplace:
-            target = os.path.join(ROOT, "pybind", "gocfg")
+            dest = os.path.join(ROOT, "pybind", "gocfg")
         else:
-            target = os.path.join(self.build_lib, "gocfg")
-        os.makedirs(target, exist_ok=True)
-        shutil.copy2(lib, os.path.join(target, LIBNAME))
+            dest = os.path.join(self.build_lib, "gocfg")
+        os.makedirs(dest, exist_ok=True)
+        shutil.copy2(self._golib, os.path.join(dest, os.path.basename(self._golib)))
+
+    def build_extensions(self) -> None:
+        goos = target_goos()
+        t = target()
+        if t:
+            # Compile and link with zig for the target; nothing from the
+            # host's sysconfig flags (which may name x86-only options).
+            cc = [*zig_cc(), "-target", t]
+            self.compiler.set_executable("compiler_so", [*cc, "-fPIC", "-O2", "-DNDEBUG", "-fwrapv"])
+            self.compiler.set_executable("linker_so", [*cc, "-shared"])
+        elif goos == "linux":
+            # The interpreter's LDSHARED may carry -L and -rpath for its own
+            # lib folder (pyenv, conda): the extension needs neither, and a
+            # RUNPATH entry from the build machine must not ship in a wheel.
+            self.compiler.linker_so = [a for a in self.compiler.linker_so
+                                       if not (a.startswith("-L") or a.startswith("-Wl,-rpath") or a.startswith("-Wl,-R"))]
+        rpath = {"darwin": "-Wl,-rpath,@loader_path", "windows": None}.get(goos, "-Wl,-rpath,$ORIGIN")
+        for ext in self.extensions:
+            args = [a for a in ext.extra_link_args if not a.startswith("-Wl,-rpath")]
+            ext.extra_link_args = args + ([rpath] if rpath else [])
+        super().build_extensions()
+
+
+def _options() -> dict:
+    opts: dict = {"bdist_wheel": {"py_limited_api": "cp39"}}
+    t = target()
+    if t:
+        # Objects of one target never meet another's in a reused build folder.
+        opts["build"] = {"build_base": os.path.join("build", t)}
+        if TARGETS[t][2]:
+            opts["bdist_wheel"]["plat_name"] = TARGETS[t][2]
+    return opts
 
 
 setup(
-    cmdclass={"build_ext": BuildGoThenExt},
+    cmdclass={"build_ext": BuildGoThenExt, "build_golib": BuildGoLib},
     cffi_modules=["pybind/build_ffi.py:ffibuilder"],
-    options={"bdist_wheel": {"py_limited_api": "cp39"}},
+    options=_options(),
 )

@@ -59,3 +59,21 @@ def no_leaks():
     after = settled_stats()
     for key in ("live_handles", "outstanding_buffers", "outstanding_errors"):
         assert after[key] == before[key], f"{key}: {before[key]} -> {after[key]}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say, once and where it is read, how the run got its etcd server and
+    that the conformance suites were missing (a skip reason shows only with
+    -rs, and a silent skip reads like a pass)."""
+    import sys
+
+    etcd_server = sys.modules.get("support.etcd_server")
+    for note in getattr(etcd_server, "NOTES", []):
+        terminalreporter.write_line(note)
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons = {str(r.longrepr[2]) for r in skipped if isinstance(r.longrepr, tuple) and len(r.longrepr) == 3}
+    missing = sorted(r for r in reasons if "conformance suites not found" in r)
+    if missing:
+        terminalreporter.write_line(f"{missing[0].removeprefix('Skipped: ')}: the conformance tests did not run; "
+                                    "set GOCFG_CONFORMANCE to the folder holding the suites to run them",
+                                    yellow=True, bold=True)

@@ -37,7 +37,7 @@ from .sources import File, Text
 
 ConnectionError = errors.ConnectionError  # not in __all__: see there
 
-__version__ = "0.1.0"
+from ._version import __version__ as __version__  # one source: the package metadata
 
 __all__ = [
     "Config", "Section", "stats", "Error", "CancelledError", "ClosedError", "FileError", "ForkedProcessError",

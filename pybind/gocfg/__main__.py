@@ -143,6 +143,8 @@ def _report(e: BaseException) -> None:
 def _parser() -> argparse.ArgumentParser:
     formats = _args.formats()  # from the library, which this loads
     p = argparse.ArgumentParser(prog="gocfg", description="Read, check and convert configuration files.")
+    from ._version import __version__
+    p.add_argument("--version", action="version", version=f"gocfg {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     g = sub.add_parser("get", help="print the value at a dot path")

@@ -1,17 +1,31 @@
 """A real etcd server for the tests: loopback ports, a temporary data dir.
 
-The Database tests run against Debian's etcd-server package (binary
-/usr/bin/etcd), which .ci/run installs. EtcdServer starts one single-member
-cluster, can stop and start it again with its data (for the outage tests),
-turn authentication on, and speak TLS with certificates from a throw-away
-CA made by make_certs() (with Go's crypto packages, the way
-gocore/db/internal/dbtest does, so no extra Python package is needed).
+The server binary is, in order: $GOCFG_ETCD (a path, or "launcher" to use
+the launcher below even when etcd is installed); an `etcd` on PATH; else
+tests/support/etcdserver, a small Go program in a module
+of its own that serves etcd in-process through etcd's embed package, at the
+release the library's client is pinned to. It is built once with `go build`
+(the Go module proxy is the only thing it needs) into a cache folder
+($GOCFG_TEST_CACHE, else $XDG_CACHE_HOME/gocfg-test, else ~/.cache/gocfg-test)
+under a name derived from its sources, and reused by later runs and by the Go
+tests (gocore/db/internal/dbtest resolves the same binary the same way).
+Both suites start it with the same etcd flags, which the real binary and the
+launcher accept alike.
 
-Usable on its own too: ``python tests/etcd_server.py`` starts a server and
-prints its URL until Ctrl-C (handy for bench/db_bench.py).
+EtcdServer starts one single-member cluster, can stop and start it again
+with its data (for the outage tests), turn authentication on, and speak TLS
+with certificates from a throw-away CA made by make_certs() (with Go's crypto
+packages, the way gocore/db/internal/dbtest does, so no extra Python package
+is needed).
+
+Usable on its own too: ``python tests/support/etcd_server.py`` starts a
+server and prints its URL until Ctrl-C (handy for bench/db_bench.py);
+``--ensure`` only finds or builds the binary and says which it is.
 """
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -19,6 +33,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -26,14 +41,115 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-# Debian's etcd-server installs /usr/bin/etcd; another etcd on PATH will do.
-ETCD = "/usr/bin/etcd" if os.path.exists("/usr/bin/etcd") else (shutil.which("etcd") or "/usr/bin/etcd")
-MISSING = (f"the etcd tests need a real etcd server at {ETCD}: install Debian's etcd-server "
-           "package (apt-get install -y etcd-server), as .ci/run does")
+LAUNCHER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "etcdserver")
+
+# What obtaining etcd did, said once: the test run's summary prints these
+# (see tests/conftest.py), and --ensure prints them.
+NOTES: List[str] = []
+_resolved: Optional[str] = None
+_failure: Optional[str] = None
+
+
+def cache_dir() -> str:
+    base = os.environ.get("GOCFG_TEST_CACHE")
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        base = os.path.join(xdg, "gocfg-test")
+    return base
+
+
+def launcher_path() -> str:
+    """Where the built launcher lives: named after the etcd release and a
+    hash of its sources, so a changed launcher is rebuilt, never reused.
+    dbtest.launcherPath in Go computes the same name."""
+    h = hashlib.sha256()
+    for name in ("go.mod", "go.sum", "main.go"):
+        with open(os.path.join(LAUNCHER_DIR, name), "rb") as f:
+            h.update(f.read())
+    return os.path.join(cache_dir(), f"etcdserver-{launcher_etcd_version()}-{h.hexdigest()[:12]}")
+
+
+def launcher_etcd_version() -> str:
+    with open(os.path.join(LAUNCHER_DIR, "go.mod")) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3 and parts[0] == "require" and parts[1] == "go.etcd.io/etcd/server/v3":
+                return parts[2]
+    return "unknown"
+
+
+def _build_launcher(out: str) -> None:
+    go = shutil.which("go")
+    if go is None:
+        raise RuntimeError("no etcd on PATH, and building the test server (tests/support/etcdserver) needs Go on PATH")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    # One build at a time, across processes (pytest and go test may ask at
+    # once); whoever waited finds the binary made.
+    with open(os.path.join(os.path.dirname(out), "build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.exists(out):
+            return
+        start = time.monotonic()
+        tmp = f"{out}.tmp{os.getpid()}"
+        proc = subprocess.run([go, "build", "-trimpath", "-o", tmp, "."], cwd=LAUNCHER_DIR,
+                              capture_output=True, text=True, timeout=1800)
+        if proc.returncode != 0:
+            raise RuntimeError(f"building the etcd test server failed:\n{proc.stderr[-3000:]}")
+        os.replace(tmp, out)
+        NOTES.append(f"etcd: none on PATH; built the etcd {launcher_etcd_version()} test server "
+                     f"(tests/support/etcdserver) into {out} in {time.monotonic() - start:.0f} s; later runs reuse it")
+
+
+def etcd_binary() -> str:
+    """The etcd server binary to run, found or built on first use."""
+    global _resolved, _failure
+    if _resolved:
+        return _resolved
+    if _failure:
+        raise RuntimeError(_failure)
+    explicit = os.environ.get("GOCFG_ETCD")
+    installed = None if explicit == "launcher" else shutil.which("etcd")
+    try:
+        if explicit and explicit != "launcher":
+            _resolved = explicit
+            NOTES.append(f"etcd: {explicit} (GOCFG_ETCD)")
+        elif installed:
+            _resolved = installed
+            NOTES.append(f"etcd: {installed}")
+        else:
+            out = launcher_path()
+            if os.access(out, os.X_OK):
+                why = "GOCFG_ETCD=launcher" if explicit == "launcher" else "none on PATH"
+                NOTES.append(f"etcd: {why}; using the etcd {launcher_etcd_version()} test server built earlier, {out}")
+            else:
+                _build_launcher(out)
+            _resolved = out
+    except Exception as e:
+        _failure = f"the etcd tests could not obtain an etcd server: {e}"
+        raise RuntimeError(_failure) from None
+    return _resolved
 
 
 def have_etcd() -> bool:
-    return os.path.isfile(ETCD) and os.access(ETCD, os.X_OK)
+    """Whether an etcd server can be had (found, or built now)."""
+    try:
+        etcd_binary()
+        return True
+    except RuntimeError:
+        return False
+
+
+def missing() -> str:
+    """Why have_etcd() said no."""
+    return _failure or "no etcd server"
+
+
+def __getattr__(name: str) -> str:
+    # MISSING was a constant when etcd had to be installed by hand; its
+    # users (tests/api/test_database.py, bench/db_bench.py) now get the reason.
+    if name == "MISSING":
+        return missing()
+    raise AttributeError(name)
 
 
 def free_port() -> int:
@@ -88,8 +204,7 @@ class EtcdServer:
         """Start the server (again, with the same ports and data after a
         stop) and wait until it answers. On first start, ports are picked
         afresh up to three times in case another process took one."""
-        if not have_etcd():
-            raise RuntimeError(MISSING)
+        binary = etcd_binary()
         if self.proc is not None:
             raise RuntimeError("etcd is already running")
         fresh = self.client_port == 0
@@ -101,7 +216,7 @@ class EtcdServer:
                 while self.peer_port == self.client_port:
                     self.peer_port = free_port()
             try:
-                self._spawn()
+                self._spawn(binary)
                 self._wait_healthy(timeout)
                 return self
             except Exception as e:  # a port race, or a slow machine
@@ -110,10 +225,11 @@ class EtcdServer:
                 shutil.rmtree(os.path.join(self.dir, "data"), ignore_errors=True)
         raise RuntimeError(f"etcd did not come up: {last}\n{self.log_tail()}")
 
-    def _spawn(self) -> None:
+    def _spawn(self, binary: str) -> None:
+        # The same flags as dbtest.(*Etcd).Start in Go: keep the two in step.
         peer = f"http://127.0.0.1:{self.peer_port}"
         args = [
-            ETCD,
+            binary,
             "--name", "n0",
             "--data-dir", os.path.join(self.dir, "data"),
             "--listen-client-urls", self._client_url(),
@@ -349,6 +465,13 @@ def make_certs(dir: str) -> Dict[str, str]:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--ensure"]:
+        try:
+            etcd_binary()
+        except RuntimeError as e:
+            sys.exit(str(e))
+        print("\n".join(NOTES))
+        sys.exit(0)
     base = tempfile.mkdtemp(prefix="gocfg-etcd-")
     with EtcdServer(base, extra_args=["--max-request-bytes", str(16 << 20)]) as server:
         print(server.url(), flush=True)

@@ -2,6 +2,7 @@ package dbtest
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -20,16 +21,153 @@ import (
 	"go.uber.org/zap"
 )
 
-// EtcdBinary is where Debian's etcd-server package installs the server.
-const EtcdBinary = "/usr/bin/etcd"
+// The etcd server binary, shared with tests/support/etcd_server.py and
+// resolved the same way: $GOCFG_ETCD (a path, or "launcher" to use the
+// launcher even when etcd is installed); an etcd on PATH; else the launcher
+// in tests/support/etcdserver (its own Go module, etcd's embed package at
+// the client's release), built once into a cache folder under a name
+// derived from its sources and reused by both suites. Both start it with
+// the same etcd flags.
+var (
+	binaryOnce sync.Once
+	binaryPath string
+	binaryErr  error
+)
 
 // SkipEtcd is the message of tests skipped for want of a server.
-const SkipEtcd = "etcd tests need a real server at " + EtcdBinary + " (apt-get install -y etcd-server)"
+const SkipEtcd = "etcd tests need an etcd server: none on PATH, and tests/support/etcdserver was not found to build one"
 
-// HaveEtcd reports whether the etcd server binary is installed.
+// HaveEtcd reports whether an etcd server can be had: one is installed, or
+// the launcher's sources are there to build it. A build that fails is
+// reported by StartEtcd, failing the test rather than skipping it.
 func HaveEtcd() bool {
-	fi, err := os.Stat(EtcdBinary)
-	return err == nil && fi.Mode().IsRegular()
+	if e := os.Getenv("GOCFG_ETCD"); (e != "" && e != "launcher") || installedEtcd() != "" {
+		return true
+	}
+	_, err := launcherDir()
+	return err == nil
+}
+
+func installedEtcd() string {
+	if os.Getenv("GOCFG_ETCD") == "launcher" {
+		return ""
+	}
+	if p, err := exec.LookPath("etcd"); err == nil {
+		return p
+	}
+	return ""
+}
+
+// EtcdBinary returns the server binary, building the launcher on first use.
+func EtcdBinary() (string, error) {
+	binaryOnce.Do(func() { binaryPath, binaryErr = resolveBinary() })
+	return binaryPath, binaryErr
+}
+
+func resolveBinary() (string, error) {
+	if p := os.Getenv("GOCFG_ETCD"); p != "" && p != "launcher" {
+		return p, nil
+	}
+	if p := installedEtcd(); p != "" {
+		return p, nil
+	}
+	dir, err := launcherDir()
+	if err != nil {
+		return "", err
+	}
+	out, err := launcherPath(dir)
+	if err != nil {
+		return "", err
+	}
+	if fi, err := os.Stat(out); err == nil && fi.Mode()&0o111 != 0 {
+		return out, nil
+	}
+	return out, buildLauncher(dir, out)
+}
+
+// launcherDir finds tests/support/etcdserver above the working directory
+// (go test runs in the package's folder, inside the repository).
+func launcherDir() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		p := filepath.Join(d, "tests", "support", "etcdserver")
+		if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {
+			return p, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", errors.New("tests/support/etcdserver not found above " + wd)
+		}
+	}
+}
+
+func cacheDir() string {
+	if d := os.Getenv("GOCFG_TEST_CACHE"); d != "" {
+		return d
+	}
+	base := os.Getenv("XDG_CACHE_HOME")
+	if base == "" {
+		home, _ := os.UserHomeDir()
+		base = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(base, "gocfg-test")
+}
+
+// launcherPath is the built launcher's name: the etcd release and a hash of
+// the sources (as etcd_server.launcher_path computes it in Python).
+func launcherPath(dir string) (string, error) {
+	h := sha256.New()
+	version := "unknown"
+	for _, name := range []string{"go.mod", "go.sum", "main.go"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return "", err
+		}
+		h.Write(b)
+		if name == "go.mod" {
+			for _, line := range strings.Split(string(b), "\n") {
+				f := strings.Fields(line)
+				if len(f) >= 3 && f[0] == "require" && f[1] == "go.etcd.io/etcd/server/v3" {
+					version = f[2]
+				}
+			}
+		}
+	}
+	return filepath.Join(cacheDir(), fmt.Sprintf("etcdserver-%s-%x", version, h.Sum(nil)[:6])), nil
+}
+
+// buildLauncher builds the launcher into out, one build at a time across
+// processes (pytest and go test may ask at once).
+func buildLauncher(dir, out string) error {
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	lock, err := os.OpenFile(filepath.Join(filepath.Dir(out), "build.lock"), os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return err
+	}
+	if _, err := os.Stat(out); err == nil {
+		return nil
+	}
+	start := time.Now()
+	tmp := fmt.Sprintf("%s.tmp%d", out, os.Getpid())
+	cmd := exec.Command("go", "build", "-trimpath", "-o", tmp, ".")
+	cmd.Dir = dir
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the etcd test server in %s: %v\n%s", dir, err, b)
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "etcd: none on PATH; built the etcd test server (tests/support/etcdserver) into %s in %.0f s\n",
+		out, time.Since(start).Seconds())
+	return nil
 }
 
 // EtcdTLS makes the server speak TLS on its client port.
@@ -128,6 +266,7 @@ func (e *Etcd) Start() error {
 		return errors.New("etcd is already running")
 	}
 	peer := "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(e.PeerPort))
+	// The same flags as EtcdServer._spawn in tests/support/etcd_server.py.
 	args := []string{
 		"--name", "n0",
 		"--data-dir", filepath.Join(e.Dir, "data"),
@@ -156,7 +295,12 @@ func (e *Etcd) Start() error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(EtcdBinary, args...)
+	bin, err := EtcdBinary()
+	if err != nil {
+		logf.Close()
+		return fmt.Errorf("no etcd server: %w", err)
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	// Take the server down with the test binary, whatever happens to it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
