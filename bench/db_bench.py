@@ -20,7 +20,7 @@ next), and load = the latest row's text through json.loads. gocfg's load
 returns a gocfg.Config (the data stays in Go); the "load + to_dict()" row
 adds the copy into Python dicts that the baseline's json.loads makes.
 
-etcd runs as a local single-member server started here (tests/etcd_server.py,
+etcd runs as a local single-member server started here (tests/support/etcd_server.py,
 Debian's etcd-server), with --max-request-bytes raised to 16 MiB: etcd's
 default (1.5 MiB) refuses a 2 MB value. The client's own limit is 2 MiB per
 request, so the big config is sized to stay under it once encoded.
@@ -47,7 +47,7 @@ try:
 except ImportError as e:  # pragma: no cover - a message, not a benchmark
     sys.exit(f"cannot import gocfg ({e}): run `pip install -e .` in {ROOT} first")
 
-import etcd_server  # noqa: E402  (tests/etcd_server.py)
+from support import etcd_server  # noqa: E402  (tests/support/etcd_server.py)
 
 # -------------------------------------------------------------------- data
 

@@ -9,6 +9,7 @@
 Importing gocfg does not load the Go library; the first Config does.
 """
 from . import errors
+from ._version import __version__ as __version__  # one source: the package metadata
 from .config import Config, Section, stats
 from .database import Database, Watch, WatchEvent
 from .errors import (
@@ -36,8 +37,6 @@ from .secrets import is_secret, set_secret_pattern
 from .sources import File, Text
 
 ConnectionError = errors.ConnectionError  # not in __all__: see there
-
-from ._version import __version__ as __version__  # one source: the package metadata
 
 __all__ = [
     "Config", "Section", "stats", "Error", "CancelledError", "ClosedError", "FileError", "ForkedProcessError",
