@@ -74,6 +74,12 @@ type Options struct {
 	// PollInterval is how often sqlite watchers look for changes (made by
 	// this or any other process). Default 50ms.
 	PollInterval time.Duration
+
+	// MaxConfigBytes bounds the size of one config as its codec encodes it
+	// (before compression); a larger one is refused with errs.ErrLimit, on
+	// save and on load. 0 means the default, 64 MiB. The URL parameter
+	// max_config_bytes sets it too (Options wins).
+	MaxConfigBytes int64
 }
 
 // Defaults.
