@@ -1,0 +1,114 @@
+package etcd_test
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/gocfg/gocfg/gocore/db"
+	"github.com/gocfg/gocfg/gocore/db/internal/dbtest"
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+// randomConfig is about n bytes of JSON that zstd cannot shrink much.
+func randomConfig(n int) *value.Map {
+	raw := make([]byte, n*3/4)
+	rand.Read(raw)
+	return dbtest.Map("blob", base64.StdEncoding.EncodeToString(raw))
+}
+
+func countKeys(t *testing.T, cli *clientv3.Client, prefix string) int64 {
+	t.Helper()
+	resp, err := cli.Get(t.Context(), prefix, clientv3.WithPrefix(), clientv3.WithCountOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Count
+}
+
+// TestChunks looks at the keys a split config uses: its pieces exist once
+// it is saved, those of a save that lost its compare-and-swap are removed,
+// a delete removes the rest, and a missing piece is reported as damage.
+func TestChunks(t *testing.T) {
+	e := startEtcd(t, nil)
+	cli, err := e.Client("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	ctx := t.Context()
+	d, err := openDB(t, e.URL("/c")+"?chunk_bytes=64KiB", db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Save(ctx, "a", randomConfig(1<<20), 0); err != nil {
+		t.Fatal(err)
+	}
+	pieces := countKeys(t, cli, "/c/chunk/a:")
+	if pieces < 12 { // ~1 MiB of base64 shrinks by a quarter: ~12 pieces of 64 KiB
+		t.Fatalf("%d pieces for about 1 MiB in pieces of 64 KiB", pieces)
+	}
+	// A lost compare-and-swap leaves no pieces behind.
+	_, err = d.Save(ctx, "a", randomConfig(1<<20), 5)
+	wantErr(t, err, db.ErrConflict)
+	if n := countKeys(t, cli, "/c/chunk/a:"); n != pieces {
+		t.Fatalf("%d pieces after a failed save, want %d", n, pieces)
+	}
+	// A missing piece is damage, reported as an I/O error.
+	resp, err := cli.Get(ctx, "/c/chunk/a:", clientv3.WithPrefix(), clientv3.WithKeysOnly(), clientv3.WithLimit(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli.Delete(ctx, string(resp.Kvs[0].Key)); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = d.Load(ctx, "a", 0)
+	wantErr(t, err, errs.ErrIO)
+	if !strings.Contains(err.Error(), "damaged") {
+		t.Fatalf("error %q does not say the data is damaged", err)
+	}
+	if err := d.Delete(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if n := countKeys(t, cli, "/c/chunk/"); n != 0 {
+		t.Fatalf("%d pieces left after delete", n)
+	}
+}
+
+// TestRequestTooLarge: pieces larger than the server's --max-request-bytes
+// (1.5 MiB by default) are refused with a limit error that says what to
+// change; the default pieces fit, just under and just over etcd's request
+// limit alike.
+func TestRequestTooLarge(t *testing.T) {
+	e := startEtcd(t, nil)
+	ctx := t.Context()
+	d, err := openDB(t, e.URL("/big")+"?chunk_bytes=4MiB", db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.Save(ctx, "x", randomConfig(3<<20), -1)
+	wantErr(t, err, errs.ErrLimit)
+	for _, s := range []string{"--max-request-bytes", "chunk_bytes"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Fatalf("error %q does not name %s", err, s)
+		}
+	}
+	d2, err := openDB(t, e.URL("/big"), db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const etcdLimit = 1572864 // etcd's default --max-request-bytes
+	for _, n := range []int{etcdLimit - 1024, etcdLimit + 1024, 2 * etcdLimit} {
+		if _, err := d2.Save(ctx, "x", randomConfig(n), -1); err != nil {
+			t.Fatalf("a config of %d bytes: %v", n, err)
+		}
+	}
+	for _, bad := range []string{"chunk_bytes=1", "chunk_bytes=2GiB", "chunk_bytes=x"} {
+		_, err := openDB(t, e.URL("/big")+"?"+bad, db.Options{})
+		wantErr(t, err, errs.ErrInvalidArgument)
+	}
+}
