@@ -74,6 +74,7 @@ type Store struct {
 	// watches are open; each watch then reads only what is new.
 	nmu      sync.Mutex
 	watchers int           // open watches
+	wread    chan struct{} // bounds the watches reading at once (and so their connections)
 	polling  bool          // whether the poller runs
 	changed  chan struct{} // closed and replaced when the events table grows
 
@@ -155,7 +156,7 @@ func Open(path string, opts backend.Options) (*Store, error) {
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(time.Minute)
-	s := &Store{db: db, path: abs, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{})}
+	s := &Store{db: db, path: abs, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), wread: make(chan struct{}, 2)}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -540,6 +541,16 @@ type seqEvent struct {
 }
 
 func (s *Store) eventsAfter(ctx context.Context, seq int64) ([]seqEvent, error) {
+	// A wake-up reaches every watch at once: without a bound, a thousand
+	// watches would open as many connections as the pool allows.
+	select {
+	case s.wread <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-s.done:
+		return nil, errs.ErrClosed
+	}
+	defer func() { <-s.wread }()
 	rows, err := s.db.QueryContext(ctx, "SELECT seq, name, rev, deleted FROM events WHERE seq > ? ORDER BY seq LIMIT ?", seq, eventsPage)
 	if err != nil {
 		return nil, err
