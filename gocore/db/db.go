@@ -279,6 +279,9 @@ func (d *DB) History(ctx context.Context, name string) ([]HistoryEntry, error) {
 	return d.be.History(orBackground(ctx), name)
 }
 
+// scanBatch is how many configs Query asks a backend.Scanner for at once.
+const scanBatch = 64
+
 // Query returns the leaves selected by expr, "<name-glob>:<path-glob>",
 // sorted by name, then path (see README.md for the language). Each config
 // is read at its latest revision.
@@ -301,10 +304,39 @@ func (d *DB) Query(ctx context.Context, expr string) ([]Row, error) {
 		leaf
 	}
 	var rows []found
-	for _, name := range names {
-		if !q.matchName(name) {
-			continue
+	collect := func(name string, rev int64, blob []byte) error {
+		cfg, err := d.decode(blob)
+		if err != nil {
+			return fmt.Errorf("db.Query: %q revision %d: %w", name, rev, err)
 		}
+		for _, l := range q.leaves(cfg) {
+			rows = append(rows, found{name, l})
+		}
+		return nil
+	}
+	selected := names[:0]
+	for _, name := range names {
+		if q.matchName(name) {
+			selected = append(selected, name)
+		}
+	}
+	if sc, ok := d.be.(backend.Scanner); ok {
+		// Batches keep one response, and the blobs held at once, bounded.
+		for len(selected) > 0 {
+			batch := selected[:min(len(selected), scanBatch)]
+			selected = selected[len(batch):]
+			blobs, err := sc.Latest(ctx, batch)
+			if err != nil {
+				return nil, err
+			}
+			for _, b := range blobs {
+				if err := collect(b.Name, b.Revision, b.Data); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for _, name := range selected {
 		blob, rev, err := d.be.Get(ctx, name, 0)
 		if errors.Is(err, errs.ErrNotFound) {
 			continue // deleted since it was listed
@@ -312,12 +344,8 @@ func (d *DB) Query(ctx context.Context, expr string) ([]Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg, err := d.decode(blob)
-		if err != nil {
-			return nil, fmt.Errorf("db.Query: %q revision %d: %w", name, rev, err)
-		}
-		for _, l := range q.leaves(cfg) {
-			rows = append(rows, found{name, l})
+		if err := collect(name, rev, blob); err != nil {
+			return nil, err
 		}
 	}
 	slices.SortFunc(rows, func(a, b found) int {

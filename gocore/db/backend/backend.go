@@ -148,3 +148,17 @@ type Backend interface {
 	// cancelled) or end during Close; Close waits for their goroutines.
 	Close() error
 }
+
+// Blob is one config's latest stored revision, as Scanner returns it.
+type Blob struct {
+	Name     string
+	Revision int64
+	Data     []byte
+}
+
+// Scanner is implemented by backends for which reading one name at a time
+// costs a network round trip: Latest reads the latest revision of many
+// names at once, leaving out those that do not exist (any more).
+type Scanner interface {
+	Latest(ctx context.Context, names []string) ([]Blob, error)
+}

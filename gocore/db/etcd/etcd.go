@@ -771,6 +771,75 @@ func (s *Store) Get(parent context.Context, name string, rev int64) ([]byte, int
 	return blob, got, nil
 }
 
+// maxTxnOps stays under etcd's default --max-txn-ops (128).
+const maxTxnOps = 64
+
+// Latest reads the latest revision of many names in two transactions per
+// 64 names (the rev keys, then their history keys at the same etcd
+// revision) instead of two round trips per name.
+func (s *Store) Latest(parent context.Context, names []string) ([]backend.Blob, error) {
+	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
+	defer cancel()
+	var out []backend.Blob
+	for len(names) > 0 {
+		batch := names[:min(len(names), maxTxnOps)]
+		names = names[len(batch):]
+		ops := make([]clientv3.Op, len(batch))
+		for i, name := range batch {
+			ops[i] = clientv3.OpGet(s.revKey(name))
+		}
+		resp, err := s.cli.Txn(ctx).Then(ops...).Commit()
+		if err != nil {
+			return nil, s.opErr(parent, "query", err)
+		}
+		at := resp.Header.Revision
+		type want struct {
+			name string
+			rev  int64
+		}
+		var wants []want
+		ops = ops[:0]
+		for i, r := range resp.Responses {
+			kvs := r.GetResponseRange().GetKvs()
+			if len(kvs) == 0 {
+				continue
+			}
+			rev, deleted, err := parseRevValue(kvs[0].Value)
+			if err != nil {
+				return nil, err
+			}
+			if deleted {
+				continue
+			}
+			wants = append(wants, want{batch[i], rev})
+			ops = append(ops, clientv3.OpGet(s.histPrefix(batch[i])+fmt.Sprintf("%020d:", rev),
+				clientv3.WithPrefix(), clientv3.WithLimit(1), clientv3.WithRev(at)))
+		}
+		if len(ops) == 0 {
+			continue
+		}
+		resp, err = s.cli.Txn(ctx).Then(ops...).Commit()
+		if err != nil {
+			return nil, s.opErr(parent, "query", err)
+		}
+		for i, r := range resp.Responses {
+			kvs := r.GetResponseRange().GetKvs()
+			if len(kvs) == 0 {
+				continue
+			}
+			blob, err := s.assemble(ctx, wants[i].name, kvs[0].Value, at)
+			if err != nil {
+				if errors.Is(err, errs.ErrIO) || errors.Is(err, errs.ErrLimit) {
+					return nil, err
+				}
+				return nil, s.opErr(parent, "query", err)
+			}
+			out = append(out, backend.Blob{Name: wants[i].name, Revision: wants[i].rev, Data: blob})
+		}
+	}
+	return out, nil
+}
+
 func (s *Store) Delete(parent context.Context, name string) (int64, error) {
 	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
 	defer cancel()
