@@ -193,7 +193,8 @@ func large(label, url string) {
 					rand.Read(raw)
 					s = base64.StdEncoding.EncodeToString(raw)
 				} else {
-					s = strings.Repeat(fmt.Sprintf("host-%d.example.com,", i%10), 4096/20)[:4096]
+					unit := fmt.Sprintf("host-%d.example.com,", i%10)
+					s = strings.Repeat(unit, 4096/len(unit)+1)[:4096]
 				}
 				cfg.Set("k"+strconv.Itoa(i), s)
 			}
