@@ -88,7 +88,7 @@ func TestZstdBomb(t *testing.T) {
 	}
 	// A header that lies about the size: the decoder still stops.
 	lie := append([]byte(encMagic), encVersion, methodZstd, 0x10) // claims 16 bytes
-	lie = append(lie, blob[len(encMagic)+2+4:]...)                  // 32 MiB's uvarint is 4 bytes
+	lie = append(lie, blob[len(encMagic)+2+4:]...)                // 32 MiB's uvarint is 4 bytes
 	if _, err := small.unseal(lie); !errors.Is(err, errs.ErrIO) {
 		t.Fatalf("lying header: %v", err)
 	}

@@ -2,6 +2,7 @@ package etcd_test
 
 import (
 	"crypto/rand"
+	"errors"
 	"encoding/base64"
 	"strings"
 	"testing"
@@ -52,22 +53,56 @@ func TestChunks(t *testing.T) {
 	if pieces < 12 { // ~1 MiB of base64 shrinks by a quarter: ~12 pieces of 64 KiB
 		t.Fatalf("%d pieces for about 1 MiB in pieces of 64 KiB", pieces)
 	}
-	// A lost compare-and-swap leaves no pieces behind.
+	// A lost compare-and-swap leaves no pieces behind, whether it was
+	// lost before the pieces were written or in the transaction: of four
+	// saves racing from revision 1, one wins and only its pieces remain.
 	_, err = d.Save(ctx, "a", randomConfig(1<<20), 5)
 	wantErr(t, err, db.ErrConflict)
 	if n := countKeys(t, cli, "/c/chunk/a:"); n != pieces {
 		t.Fatalf("%d pieces after a failed save, want %d", n, pieces)
 	}
+	errc := make(chan error, 4)
+	for range 4 {
+		go func() {
+			_, err := d.Save(ctx, "a", randomConfig(1<<20), 1)
+			errc <- err
+		}()
+	}
+	won := 0
+	for range 4 {
+		switch err := <-errc; {
+		case err == nil:
+			won++
+		case !errors.Is(err, db.ErrConflict):
+			t.Fatal(err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d of 4 racing saves from revision 1 won", won)
+	}
+	resp, err := cli.Get(ctx, "/c/hist/a:", clientv3.WithPrefix(), clientv3.WithKeysOnly())
+	if err != nil || len(resp.Kvs) != 2 {
+		t.Fatalf("history keys: %v, %v", resp, err)
+	}
+	pieces = countKeys(t, cli, "/c/chunk/a:")
+	if pieces < 24 || pieces > 34 {
+		t.Fatalf("%d pieces for two revisions of about 1 MiB in pieces of 64 KiB", pieces)
+	}
 	// A missing piece is damage, reported as an I/O error.
-	resp, err := cli.Get(ctx, "/c/chunk/a:", clientv3.WithPrefix(), clientv3.WithKeysOnly(), clientv3.WithLimit(1))
+	resp, err = cli.Get(ctx, "/c/chunk/a:", clientv3.WithPrefix(), clientv3.WithKeysOnly(), clientv3.WithLimit(1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := cli.Delete(ctx, string(resp.Kvs[0].Key)); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = d.Load(ctx, "a", 0)
+	// The first piece in key order is one of revision 1 (keys hold the
+	// time of the save); revision 2 is untouched.
+	_, _, err = d.Load(ctx, "a", 1)
 	wantErr(t, err, errs.ErrIO)
+	if _, _, err := d.Load(ctx, "a", 2); err != nil {
+		t.Fatalf("the intact revision: %v", err)
+	}
 	if !strings.Contains(err.Error(), "damaged") {
 		t.Fatalf("error %q does not say the data is damaged", err)
 	}

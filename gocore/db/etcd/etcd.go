@@ -571,6 +571,15 @@ func (s *Store) Put(parent context.Context, name string, blob []byte, expect int
 	op := fmt.Sprintf("save %q", name)
 	value := string(blob)
 	if len(blob) > s.chunk {
+		// A save that would conflict now fails before writing megabytes;
+		// the transaction checks again, for what changes in between.
+		cur, exists, _, err := s.current(ctx, name)
+		if err != nil {
+			return 0, s.opErr(parent, op, err)
+		}
+		if err := expectation(name, expect, cur, exists); err != nil {
+			return 0, err
+		}
 		group, err := s.putChunks(ctx, name, blob, now)
 		if err != nil {
 			return 0, s.opErr(parent, op, err)
@@ -589,6 +598,19 @@ func (s *Store) Put(parent context.Context, name string, blob []byte, expect int
 	return s.commit(ctx, parent, op, name, value, expect, now)
 }
 
+// expectation checks a save's expected revision against the stored state.
+func expectation(name string, expect, cur int64, exists bool) error {
+	switch {
+	case expect == 0 && exists:
+		return fmt.Errorf("save %q: it exists (revision %d) but was expected not to: %w", name, cur, backend.ErrConflict)
+	case expect > 0 && !exists:
+		return fmt.Errorf("save %q: expected revision %d but it does not exist: %w", name, expect, backend.ErrConflict)
+	case expect > 0 && cur != expect:
+		return fmt.Errorf("save %q: expected revision %d but it is at %d: %w", name, expect, cur, backend.ErrConflict)
+	}
+	return nil
+}
+
 // commit is the compare-and-swap transaction of a save: the rev key and the
 // history key (holding the blob or the manifest of its pieces) together.
 func (s *Store) commit(ctx, parent context.Context, op, name, value string, expect int64, now time.Time) (int64, error) {
@@ -597,13 +619,8 @@ func (s *Store) commit(ctx, parent context.Context, op, name, value string, expe
 		if err != nil {
 			return 0, s.opErr(parent, op, err)
 		}
-		switch {
-		case expect == 0 && exists:
-			return 0, fmt.Errorf("save %q: it exists (revision %d) but was expected not to: %w", name, cur, backend.ErrConflict)
-		case expect > 0 && !exists:
-			return 0, fmt.Errorf("save %q: expected revision %d but it does not exist: %w", name, expect, backend.ErrConflict)
-		case expect > 0 && cur != expect:
-			return 0, fmt.Errorf("save %q: expected revision %d but it is at %d: %w", name, expect, cur, backend.ErrConflict)
+		if err := expectation(name, expect, cur, exists); err != nil {
+			return 0, err
 		}
 		rev := cur + 1
 		resp, err := s.cli.Txn(ctx).
