@@ -2,8 +2,8 @@ package etcd_test
 
 import (
 	"crypto/rand"
-	"errors"
 	"encoding/base64"
+	"errors"
 	"strings"
 	"testing"
 
