@@ -187,6 +187,11 @@ func TestManyWatchesResources(t *testing.T) {
 	const watches = 1000
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
+			if b.name == "etcd" {
+				etcdServer(t) // started before the count: it outlives the DB
+			}
+			time.Sleep(100 * time.Millisecond)
+			before := runtime.NumGoroutine()
 			d := b.open(t)
 			ctx := t.Context()
 			// One call first, so that connections exist in the baseline.
@@ -238,6 +243,14 @@ func TestManyWatchesResources(t *testing.T) {
 			// theirs, not the number of watches.
 			if fd := openFDs(t); fd > baseFD+6 {
 				t.Errorf("file descriptors after the watches ended: %d, baseline %d", fd, baseFD)
+			}
+			// Closing the DB ends everything it started (the etcd client,
+			// sqlite's poller, zstd).
+			if err := d.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if g := settle(before); g > before {
+				t.Errorf("goroutines after Close: %d, before Open %d", g, before)
 			}
 		})
 	}

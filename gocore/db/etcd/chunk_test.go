@@ -6,10 +6,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/gocfg/gocfg/gocore/db"
+	"github.com/gocfg/gocfg/gocore/db/etcd"
 	"github.com/gocfg/gocfg/gocore/db/internal/dbtest"
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/value"
@@ -145,5 +147,30 @@ func TestRequestTooLarge(t *testing.T) {
 	for _, bad := range []string{"chunk_bytes=1", "chunk_bytes=2GiB", "chunk_bytes=x"} {
 		_, err := openDB(t, e.URL("/big")+"?"+bad, db.Options{})
 		wantErr(t, err, errs.ErrInvalidArgument)
+	}
+}
+
+// TestLegacyBlob: a history value written before the storage encoding was
+// versioned (the codec output itself) still loads and queries.
+func TestLegacyBlob(t *testing.T) {
+	e := startEtcd(t, nil)
+	st, err := etcd.OpenURL(e.URL("/old"), db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Put(t.Context(), "svc", []byte(`{"server":{"port":8080}}`), -1, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	d, err := openDB(t, e.URL("/old"), db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := d.Query(t.Context(), "**:server.port")
+	if err != nil || len(rows) != 1 || rows[0].Value != int64(8080) {
+		t.Fatalf("Query: %v, %v", rows, err)
+	}
+	if _, _, err := d.Load(t.Context(), "svc", 0); err != nil {
+		t.Fatal(err)
 	}
 }
