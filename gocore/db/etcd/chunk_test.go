@@ -174,3 +174,69 @@ func TestLegacyBlob(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDeleteRacingLargeSave: deletes of a name while large saves of it
+// write their pieces never leave a revision that fails to load.
+func TestDeleteRacingLargeSave(t *testing.T) {
+	e := startEtcd(t, nil)
+	ctx := t.Context()
+	d, err := openDB(t, e.URL("/race")+"?chunk_bytes=16KiB", db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := randomConfig(256 << 10) // 12 or more pieces each
+	stop := make(chan struct{})
+	deleted := make(chan int)
+	go func() {
+		n := 0
+		defer func() { deleted <- n }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			// A small save makes sure there is something to delete.
+			d.Save(ctx, "x", dbtest.Map("small", true), -1)
+			if err := d.Delete(ctx, "x"); err == nil {
+				n++
+			}
+			time.Sleep(20 * time.Millisecond) // let some saves through
+		}
+	}()
+	conflicts := 0
+	for range 40 {
+		rev, err := d.Save(ctx, "x", cfg, -1)
+		if errors.Is(err, db.ErrConflict) {
+			conflicts++ // deleted again and again while it was written
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Deleted since is fine; damaged is not.
+		if _, _, err := d.Load(ctx, "x", rev); err != nil && !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("revision %d right after its save: %v", rev, err)
+		}
+	}
+	close(stop)
+	t.Logf("%d deletes raced 40 saves, %d of which gave up with a conflict", <-deleted, conflicts)
+	if conflicts == 40 {
+		t.Fatal("no save got through: the test checked nothing")
+	}
+	hist, err := d.History(ctx, "x")
+	if err != nil && !errors.Is(err, errs.ErrNotFound) {
+		t.Fatal(err)
+	}
+	for _, h := range hist {
+		if _, _, err := d.Load(ctx, "x", h.Revision); err != nil {
+			t.Fatalf("revision %d: %v", h.Revision, err)
+		}
+	}
+	if _, err := d.Save(ctx, "x", cfg, -1); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := d.Load(ctx, "x", 0); err != nil {
+		t.Fatal(err)
+	}
+}

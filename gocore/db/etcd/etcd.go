@@ -580,23 +580,42 @@ func (s *Store) Put(parent context.Context, name string, blob []byte, expect int
 		if err := expectation(name, expect, cur, exists); err != nil {
 			return 0, err
 		}
-		group, err := s.putChunks(ctx, name, blob, now)
-		if err != nil {
-			return 0, s.opErr(parent, op, err)
-		}
-		value = s.manifest(group, blob)
-		committed := false
-		defer func() {
-			if !committed {
+		for attempt := 1; ; attempt++ {
+			group, err := s.putChunks(ctx, name, blob, now)
+			if err != nil {
+				return 0, s.opErr(parent, op, err)
+			}
+			rev, err := s.commit(ctx, parent, op, name, s.manifest(group, blob), group+firstPiece, expect, now)
+			// Remove the pieces only when the save surely did not commit: after
+			// a timeout or a lost connection the transaction may have been
+			// applied, and its pieces are then the config (pieces left over
+			// are removed by the next delete of the name).
+			if errors.Is(err, backend.ErrConflict) || errors.Is(err, errPiecesGone) {
 				s.dropChunks(group)
 			}
-		}()
-		rev, err := s.commit(ctx, parent, op, name, value, expect, now)
-		committed = err == nil
-		return rev, err
+			if !errors.Is(err, errPiecesGone) {
+				return rev, err
+			}
+			// A delete of the name removed the pieces while they were being
+			// written: write them again (the expectation, checked again by
+			// commit, decides whether the save may still happen), but not
+			// forever against a client that keeps deleting.
+			if attempt == 3 {
+				return 0, fmt.Errorf("save %q: the config was deleted %d times while its pieces were written: %w", name, attempt, backend.ErrConflict)
+			}
+		}
 	}
-	return s.commit(ctx, parent, op, name, value, expect, now)
+	return s.commit(ctx, parent, op, name, value, "", expect, now)
 }
+
+// errPiecesGone: the pieces a manifest would name were removed by a delete
+// of the name while the save wrote them.
+var errPiecesGone = errors.New("pieces removed by a concurrent delete")
+
+// firstPiece is the key suffix of a group's first piece. A delete removes
+// all of a name's pieces at once, so a delete that removed any piece of a
+// group being written removed this one (written first) too.
+const firstPiece = "000000"
 
 // expectation checks a save's expected revision against the stored state.
 func expectation(name string, expect, cur int64, exists bool) error {
@@ -613,7 +632,9 @@ func expectation(name string, expect, cur int64, exists bool) error {
 
 // commit is the compare-and-swap transaction of a save: the rev key and the
 // history key (holding the blob or the manifest of its pieces) together.
-func (s *Store) commit(ctx, parent context.Context, op, name, value string, expect int64, now time.Time) (int64, error) {
+// guard, when not empty, is a key that must still exist: the first piece
+// of a split blob; its absence gives errPiecesGone.
+func (s *Store) commit(ctx, parent context.Context, op, name, value, guard string, expect int64, now time.Time) (int64, error) {
 	for {
 		cur, exists, mod, err := s.current(ctx, name)
 		if err != nil {
@@ -623,17 +644,27 @@ func (s *Store) commit(ctx, parent context.Context, op, name, value string, expe
 			return 0, err
 		}
 		rev := cur + 1
+		cmps := []clientv3.Cmp{clientv3.Compare(clientv3.ModRevision(s.revKey(name)), "=", mod)}
+		var orElse []clientv3.Op
+		if guard != "" {
+			cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(guard), ">", 0))
+			orElse = append(orElse, clientv3.OpGet(guard, clientv3.WithCountOnly()))
+		}
 		resp, err := s.cli.Txn(ctx).
-			If(clientv3.Compare(clientv3.ModRevision(s.revKey(name)), "=", mod)).
+			If(cmps...).
 			Then(
 				clientv3.OpPut(s.revKey(name), revValue(rev, false)),
 				clientv3.OpPut(s.histKey(name, rev, now), value),
-			).Commit()
+			).
+			Else(orElse...).Commit()
 		if err != nil {
 			return 0, s.opErr(parent, op, err)
 		}
 		if resp.Succeeded {
 			return rev, nil
+		}
+		if guard != "" && resp.Responses[0].GetResponseRange().GetCount() == 0 {
+			return 0, errPiecesGone
 		}
 		// Someone saved or deleted in between: read again, and let the
 		// expectation decide between a conflict and another try.
