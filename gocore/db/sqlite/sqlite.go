@@ -109,7 +109,7 @@ func pathOf(raw string) (string, error) {
 			return "", fmt.Errorf("sqlite store: the URL names host %q; want sqlite:///absolute/path.db (three slashes): %w", u.Host, errs.ErrInvalidArgument)
 		}
 		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return "", fmt.Errorf("sqlite store: the URL may hold only a path (no user, ?query or #fragment): %w", errs.ErrInvalidArgument)
+			return "", fmt.Errorf("sqlite store: the URL may hold only a path (no user, #fragment, or ?query other than max_config_bytes): %w", errs.ErrInvalidArgument)
 		}
 		if u.Path == "" || u.Path == "/" {
 			return "", fmt.Errorf("sqlite store: the URL has no file path: %w", errs.ErrInvalidArgument)
