@@ -74,6 +74,12 @@ type Options struct {
 	// PollInterval is how often sqlite watchers look for changes (made by
 	// this or any other process). Default 50ms.
 	PollInterval time.Duration
+
+	// MaxConfigBytes bounds the size of one config as its codec encodes it
+	// (before compression); a larger one is refused with errs.ErrLimit, on
+	// save and on load. 0 means the default, 64 MiB. The URL parameter
+	// max_config_bytes sets it too (Options wins).
+	MaxConfigBytes int64
 }
 
 // Defaults.
@@ -141,4 +147,18 @@ type Backend interface {
 	// Close releases the backend. Watches must have ended (their contexts
 	// cancelled) or end during Close; Close waits for their goroutines.
 	Close() error
+}
+
+// Blob is one config's latest stored revision, as Scanner returns it.
+type Blob struct {
+	Name     string
+	Revision int64
+	Data     []byte
+}
+
+// Scanner is implemented by backends for which reading one name at a time
+// costs a network round trip: Latest reads the latest revision of many
+// names at once, leaving out those that do not exist (any more).
+type Scanner interface {
+	Latest(ctx context.Context, names []string) ([]Blob, error)
 }

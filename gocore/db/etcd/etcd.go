@@ -15,14 +15,37 @@
 // zero-padded, so the keys of one name sort oldest first, and names cannot
 // hold ':', so one name's history keys are never a prefix of another's.
 //
+// A blob larger than the chunk size (default 1 MiB, URL parameter
+// chunk_bytes) does not fit in one etcd request (the server's
+// --max-request-bytes, 1.5 MiB by default, bounds every request, a whole
+// transaction included). It is written first, in pieces, one request each,
+// under keys that nothing reads yet:
+//
+//	<prefix>/chunk/<name>:<unixns>-<random>/<index, 6 digits>
+//
+// and then the same compare-and-swap transaction as for a small blob puts
+// the rev key and a history key whose value is a manifest naming the
+// pieces, their count, total size and SHA-256. Watchers (which follow the
+// rev keys) and readers (which start from the history keys) therefore see
+// a split config only once it is whole. Load reads the pieces at the etcd
+// revision at which it read the manifest, so a delete racing it cannot
+// tear it. Pieces of a save that lost its compare-and-swap are removed at
+// once; those of a writer killed between the two steps are removed by the
+// next delete of the name.
+//
 // Watch uses etcd's Watch API on the rev keys. The password never appears in
 // errors or String(), and the client's zap logger is silenced.
 package etcd
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -44,12 +67,34 @@ import (
 
 	"github.com/gocfg/gocfg/gocore/db/backend"
 	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/limits"
 )
 
 // DefaultPrefix is used when the URL has no path.
 const DefaultPrefix = "/gocfg"
 
 const defaultPort = "2379"
+
+// DefaultChunkBytes is the largest blob stored in one key, and the size of
+// the pieces of a larger one. etcd refuses requests over its
+// --max-request-bytes (1.5 MiB by default) and the Go client refuses to
+// send more than 2 MiB; 1 MiB leaves half a megabyte for the key, the rev
+// key and the transaction around it. Lower it (URL parameter chunk_bytes)
+// for a server started with a smaller --max-request-bytes; raising it above
+// the server's limit makes large saves fail with errs.ErrLimit.
+const DefaultChunkBytes = 1 << 20
+
+// minChunkBytes keeps the number of requests per save reasonable.
+const minChunkBytes = 4 << 10
+
+// readChunks is how many pieces one range read returns at most, which
+// bounds the size of one response to readChunks chunk sizes.
+const readChunks = 8
+
+// manifestMagic starts a history value that names the pieces of a split
+// blob. gocore/db's blobs start with "\x00gcf", and codec output never
+// starts with NUL, so no stored blob is mistaken for a manifest.
+const manifestMagic = "\x00gck"
 
 // Store is an open connection to an etcd cluster.
 type Store struct {
@@ -59,6 +104,8 @@ type Store struct {
 	user       string
 	tls        *tls.Config
 	reqTimeout time.Duration
+	chunk      int   // bytes per piece of a split blob
+	maxBlob    int64 // the largest blob a manifest may name
 	desc       string
 
 	closeOnce sync.Once
@@ -73,6 +120,7 @@ type config struct {
 	user, pass                string
 	caFile, certFile, keyFile string
 	tls                       bool
+	chunk                     int
 }
 
 func bad(format string, a ...any) error {
@@ -147,8 +195,14 @@ func parseURL(raw string) (config, error) {
 			if err != nil {
 				return c, bad("URL parameter tls=%q: want true or false", v[0])
 			}
+		case "chunk_bytes":
+			n, err := limits.ParseSize(v[0])
+			if err != nil || n < minChunkBytes || n > 1<<30 {
+				return c, bad("URL parameter chunk_bytes=%q: want a size from 4 KiB to 1 GiB, below the server's --max-request-bytes", v[0])
+			}
+			c.chunk = int(n)
 		default:
-			return c, bad("unknown URL parameter %q (known: ca, cert, key, tls)", k)
+			return c, bad("unknown URL parameter %q (known: ca, cert, key, tls, chunk_bytes, max_config_bytes)", k)
 		}
 	}
 	return c, nil
@@ -219,7 +273,15 @@ func open(c config, opts backend.Options) (*Store, error) {
 		user:       c.user,
 		tls:        tc,
 		reqTimeout: opts.RequestTimeout,
+		chunk:      c.chunk,
+		maxBlob:    opts.MaxConfigBytes + 64, // the storage encoding's header
 		done:       make(chan struct{}),
+	}
+	if opts.MaxConfigBytes <= 0 {
+		s.maxBlob = 1 << 62
+	}
+	if s.chunk == 0 {
+		s.chunk = DefaultChunkBytes
 	}
 	scheme := "http://"
 	if tc != nil {
@@ -407,6 +469,15 @@ func isConn(err error) bool {
 	return false
 }
 
+// isTooLarge tells a request refused for its size, by the server
+// (--max-request-bytes) or by the client's own send limit.
+func isTooLarge(err error) bool {
+	if errors.Is(err, rpctypes.ErrRequestTooLarge) || errors.Is(err, rpctypes.ErrGRPCRequestTooLarge) {
+		return true
+	}
+	return status.Code(err) == codes.ResourceExhausted && strings.Contains(errText(err), "larger than max")
+}
+
 // errText is an error's message; etcd's errors hold no credentials.
 func errText(err error) string {
 	var ee rpctypes.EtcdError
@@ -433,6 +504,9 @@ func (s *Store) opErr(parent context.Context, op string, err error) error {
 	switch {
 	case isAuth(err):
 		return fmt.Errorf("etcd %s on %s: %s: %w", op, s.desc, errText(err), backend.ErrAuth)
+	case isTooLarge(err):
+		return fmt.Errorf("etcd %s on %s: %s: a request of about %d bytes (one piece of a config, chunk_bytes=%d) is over the server's "+
+			"--max-request-bytes: lower chunk_bytes in the URL below it: %w", op, s.desc, errText(err), s.chunk, s.chunk, errs.ErrLimit)
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("etcd %s: no answer from %s within %v: %w", op, strings.Join(s.endpoints, ","), s.reqTimeout, backend.ErrConnection)
 	case isConn(err):
@@ -441,8 +515,9 @@ func (s *Store) opErr(parent context.Context, op string, err error) error {
 	return fmt.Errorf("etcd %s on %s: %s: %w", op, s.desc, errText(err), errs.ErrIO)
 }
 
-func (s *Store) revKey(name string) string     { return s.base + "/rev/" + name }
-func (s *Store) histPrefix(name string) string { return s.base + "/hist/" + name + ":" }
+func (s *Store) revKey(name string) string      { return s.base + "/rev/" + name }
+func (s *Store) chunkPrefix(name string) string { return s.base + "/chunk/" + name + ":" }
+func (s *Store) histPrefix(name string) string  { return s.base + "/hist/" + name + ":" }
 func (s *Store) histKey(name string, rev int64, t time.Time) string {
 	return s.histPrefix(name) + fmt.Sprintf("%020d:%d", rev, t.UnixNano())
 }
@@ -494,55 +569,237 @@ func (s *Store) Put(parent context.Context, name string, blob []byte, expect int
 	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
 	defer cancel()
 	op := fmt.Sprintf("save %q", name)
+	value := string(blob)
+	if len(blob) > s.chunk {
+		// A save that would conflict now fails before writing megabytes;
+		// the transaction checks again, for what changes in between.
+		cur, exists, _, err := s.current(ctx, name)
+		if err != nil {
+			return 0, s.opErr(parent, op, err)
+		}
+		if err := expectation(name, expect, cur, exists); err != nil {
+			return 0, err
+		}
+		for attempt := 1; ; attempt++ {
+			group, err := s.putChunks(ctx, name, blob, now)
+			if err != nil {
+				return 0, s.opErr(parent, op, err)
+			}
+			rev, err := s.commit(ctx, parent, op, name, s.manifest(group, blob), group+firstPiece, expect, now)
+			// Remove the pieces only when the save surely did not commit: after
+			// a timeout or a lost connection the transaction may have been
+			// applied, and its pieces are then the config (pieces left over
+			// are removed by the next delete of the name).
+			if errors.Is(err, backend.ErrConflict) || errors.Is(err, errPiecesGone) {
+				s.dropChunks(group)
+			}
+			if !errors.Is(err, errPiecesGone) {
+				return rev, err
+			}
+			// A delete of the name removed the pieces while they were being
+			// written: write them again (the expectation, checked again by
+			// commit, decides whether the save may still happen), but not
+			// forever against a client that keeps deleting.
+			if attempt == 3 {
+				return 0, fmt.Errorf("save %q: the config was deleted %d times while its pieces were written: %w", name, attempt, backend.ErrConflict)
+			}
+		}
+	}
+	return s.commit(ctx, parent, op, name, value, "", expect, now)
+}
+
+// errPiecesGone: the pieces a manifest would name were removed by a delete
+// of the name while the save wrote them.
+var errPiecesGone = errors.New("pieces removed by a concurrent delete")
+
+// firstPiece is the key suffix of a group's first piece. A delete removes
+// all of a name's pieces at once, so a delete that removed any piece of a
+// group being written removed this one (written first) too.
+const firstPiece = "000000"
+
+// expectation checks a save's expected revision against the stored state.
+func expectation(name string, expect, cur int64, exists bool) error {
+	switch {
+	case expect == 0 && exists:
+		return fmt.Errorf("save %q: it exists (revision %d) but was expected not to: %w", name, cur, backend.ErrConflict)
+	case expect > 0 && !exists:
+		return fmt.Errorf("save %q: expected revision %d but it does not exist: %w", name, expect, backend.ErrConflict)
+	case expect > 0 && cur != expect:
+		return fmt.Errorf("save %q: expected revision %d but it is at %d: %w", name, expect, cur, backend.ErrConflict)
+	}
+	return nil
+}
+
+// commit is the compare-and-swap transaction of a save: the rev key and the
+// history key (holding the blob or the manifest of its pieces) together.
+// guard, when not empty, is a key that must still exist: the first piece
+// of a split blob; its absence gives errPiecesGone.
+func (s *Store) commit(ctx, parent context.Context, op, name, value, guard string, expect int64, now time.Time) (int64, error) {
 	for {
 		cur, exists, mod, err := s.current(ctx, name)
 		if err != nil {
 			return 0, s.opErr(parent, op, err)
 		}
-		switch {
-		case expect == 0 && exists:
-			return 0, fmt.Errorf("save %q: it exists (revision %d) but was expected not to: %w", name, cur, backend.ErrConflict)
-		case expect > 0 && !exists:
-			return 0, fmt.Errorf("save %q: expected revision %d but it does not exist: %w", name, expect, backend.ErrConflict)
-		case expect > 0 && cur != expect:
-			return 0, fmt.Errorf("save %q: expected revision %d but it is at %d: %w", name, expect, cur, backend.ErrConflict)
+		if err := expectation(name, expect, cur, exists); err != nil {
+			return 0, err
 		}
 		rev := cur + 1
+		cmps := []clientv3.Cmp{clientv3.Compare(clientv3.ModRevision(s.revKey(name)), "=", mod)}
+		var orElse []clientv3.Op
+		if guard != "" {
+			cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(guard), ">", 0))
+			orElse = append(orElse, clientv3.OpGet(guard, clientv3.WithCountOnly()))
+		}
 		resp, err := s.cli.Txn(ctx).
-			If(clientv3.Compare(clientv3.ModRevision(s.revKey(name)), "=", mod)).
+			If(cmps...).
 			Then(
 				clientv3.OpPut(s.revKey(name), revValue(rev, false)),
-				clientv3.OpPut(s.histKey(name, rev, now), string(blob)),
-			).Commit()
+				clientv3.OpPut(s.histKey(name, rev, now), value),
+			).
+			Else(orElse...).Commit()
 		if err != nil {
 			return 0, s.opErr(parent, op, err)
 		}
 		if resp.Succeeded {
 			return rev, nil
 		}
+		if guard != "" && resp.Responses[0].GetResponseRange().GetCount() == 0 {
+			return 0, errPiecesGone
+		}
 		// Someone saved or deleted in between: read again, and let the
 		// expectation decide between a conflict and another try.
 	}
 }
 
+// putChunks writes blob in pieces of s.chunk bytes under a new group key,
+// one request each, and returns the group's key prefix.
+func (s *Store) putChunks(ctx context.Context, name string, blob []byte, now time.Time) (string, error) {
+	var nonce [8]byte
+	rand.Read(nonce[:])
+	group := fmt.Sprintf("%s%d-%s/", s.chunkPrefix(name), now.UnixNano(), hex.EncodeToString(nonce[:]))
+	for i := 0; i*s.chunk < len(blob); i++ {
+		piece := blob[i*s.chunk : min((i+1)*s.chunk, len(blob))]
+		if _, err := s.cli.Put(ctx, fmt.Sprintf("%s%06d", group, i), string(piece)); err != nil {
+			s.dropChunks(group)
+			return "", err
+		}
+	}
+	return group, nil
+}
+
+// dropChunks removes the pieces of a save that did not commit. It is best
+// effort, on a context of its own (the save's may have ended): pieces it
+// misses are removed with the name.
+func (s *Store) dropChunks(group string) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.reqTimeout)
+	defer cancel()
+	s.cli.Delete(ctx, group, clientv3.WithPrefix())
+}
+
+// manifest describes a split blob: magic, total size and piece count
+// (uvarints), SHA-256, then the group's key prefix.
+func (s *Store) manifest(group string, blob []byte) string {
+	m := []byte(manifestMagic)
+	m = binary.AppendUvarint(m, uint64(len(blob)))
+	m = binary.AppendUvarint(m, uint64((len(blob)+s.chunk-1)/s.chunk))
+	sum := sha256.Sum256(blob)
+	m = append(m, sum[:]...)
+	return string(append(m, group...))
+}
+
+// assemble returns the blob a history value holds: the value itself, or
+// the pieces its manifest names, read at etcd revision at.
+func (s *Store) assemble(ctx context.Context, name string, value []byte, at int64) ([]byte, error) {
+	if !bytes.HasPrefix(value, []byte(manifestMagic)) {
+		return value, nil
+	}
+	damaged := func(why string) error {
+		return fmt.Errorf("etcd store: config %q: stored data is damaged (%s): %w", name, why, errs.ErrIO)
+	}
+	rest := value[len(manifestMagic):]
+	size, n := binary.Uvarint(rest)
+	if n <= 0 {
+		return nil, damaged("bad manifest")
+	}
+	rest = rest[n:]
+	count, n := binary.Uvarint(rest)
+	if n <= 0 || len(rest)-n < sha256.Size+1 {
+		return nil, damaged("bad manifest")
+	}
+	rest = rest[n:]
+	sum, group := rest[:sha256.Size], string(rest[sha256.Size:])
+	if int64(size) > s.maxBlob || size > 1<<62 {
+		return nil, fmt.Errorf("etcd store: config %q is %d bytes stored, over the limit of %s; raise max_config_bytes: %w",
+			name, size, limits.Format(s.maxBlob-64, "bytes"), errs.ErrLimit)
+	}
+	if !strings.HasPrefix(group, s.chunkPrefix(name)) {
+		return nil, damaged("manifest names pieces of another config")
+	}
+	out := make([]byte, 0, size)
+	var pieces uint64
+	key := group
+	for {
+		resp, err := s.cli.Get(ctx, key, clientv3.WithRange(clientv3.GetPrefixRangeEnd(group)),
+			clientv3.WithRev(at), clientv3.WithLimit(readChunks))
+		if err != nil {
+			return nil, err
+		}
+		for _, kv := range resp.Kvs {
+			if uint64(len(out))+uint64(len(kv.Value)) > size {
+				return nil, damaged("pieces longer than the manifest says")
+			}
+			out = append(out, kv.Value...)
+			pieces++
+		}
+		if !resp.More || len(resp.Kvs) == 0 {
+			break
+		}
+		key = string(resp.Kvs[len(resp.Kvs)-1].Key) + "\x00"
+	}
+	if pieces != count || uint64(len(out)) != size {
+		return nil, damaged(fmt.Sprintf("%d pieces of %d bytes where %d pieces of %d bytes were written", pieces, len(out), count, size))
+	}
+	if got := sha256.Sum256(out); !bytes.Equal(got[:], sum) {
+		return nil, damaged("checksum mismatch")
+	}
+	return out, nil
+}
+
 func (s *Store) Get(parent context.Context, name string, rev int64) ([]byte, int64, error) {
 	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
 	defer cancel()
-	var (
-		resp *clientv3.GetResponse
-		err  error
-	)
+	op := fmt.Sprintf("load %q", name)
+	var at int64 // the etcd revision to read at; 0: the current one
 	if rev == 0 {
-		resp, err = s.cli.Get(ctx, s.histPrefix(name), clientv3.WithPrefix(),
-			clientv3.WithSort(clientv3.SortByKey, clientv3.SortDescend), clientv3.WithLimit(1))
-	} else {
-		resp, err = s.cli.Get(ctx, s.histPrefix(name)+fmt.Sprintf("%020d:", rev), clientv3.WithPrefix(), clientv3.WithLimit(1))
+		// The rev key says which revision is the latest. Reading the last
+		// history key instead would cost a sorted range over the whole
+		// history of the name: etcd ignores the limit of a descending sort.
+		resp, err := s.cli.Get(ctx, s.revKey(name))
+		if err != nil {
+			return nil, 0, s.opErr(parent, op, err)
+		}
+		if len(resp.Kvs) == 0 {
+			return nil, 0, fmt.Errorf("config %q: %w", name, errs.ErrNotFound)
+		}
+		latest, deleted, err := parseRevValue(resp.Kvs[0].Value)
+		if err != nil {
+			return nil, 0, err
+		}
+		if deleted {
+			return nil, 0, fmt.Errorf("config %q: %w", name, errs.ErrNotFound)
+		}
+		rev, at = latest, resp.Header.Revision
 	}
+	opts := []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithLimit(1)}
+	if at > 0 {
+		opts = append(opts, clientv3.WithRev(at))
+	}
+	resp, err := s.cli.Get(ctx, s.histPrefix(name)+fmt.Sprintf("%020d:", rev), opts...)
 	if err != nil {
-		return nil, 0, s.opErr(parent, fmt.Sprintf("load %q", name), err)
+		return nil, 0, s.opErr(parent, op, err)
 	}
 	if len(resp.Kvs) == 0 {
-		if rev == 0 {
+		if at > 0 {
 			return nil, 0, fmt.Errorf("config %q: %w", name, errs.ErrNotFound)
 		}
 		return nil, 0, fmt.Errorf("config %q revision %d: %w", name, rev, errs.ErrNotFound)
@@ -552,7 +809,83 @@ func (s *Store) Get(parent context.Context, name string, rev int64) ([]byte, int
 	if err != nil {
 		return nil, 0, err
 	}
-	return kv.Value, got, nil
+	blob, err := s.assemble(ctx, name, kv.Value, resp.Header.Revision)
+	if err != nil {
+		if errors.Is(err, errs.ErrIO) || errors.Is(err, errs.ErrLimit) {
+			return nil, 0, err
+		}
+		return nil, 0, s.opErr(parent, op, err)
+	}
+	return blob, got, nil
+}
+
+// maxTxnOps stays under etcd's default --max-txn-ops (128).
+const maxTxnOps = 64
+
+// Latest reads the latest revision of many names in two transactions per
+// 64 names (the rev keys, then their history keys at the same etcd
+// revision) instead of two round trips per name.
+func (s *Store) Latest(parent context.Context, names []string) ([]backend.Blob, error) {
+	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
+	defer cancel()
+	var out []backend.Blob
+	for len(names) > 0 {
+		batch := names[:min(len(names), maxTxnOps)]
+		names = names[len(batch):]
+		ops := make([]clientv3.Op, len(batch))
+		for i, name := range batch {
+			ops[i] = clientv3.OpGet(s.revKey(name))
+		}
+		resp, err := s.cli.Txn(ctx).Then(ops...).Commit()
+		if err != nil {
+			return nil, s.opErr(parent, "query", err)
+		}
+		at := resp.Header.Revision
+		type want struct {
+			name string
+			rev  int64
+		}
+		var wants []want
+		ops = ops[:0]
+		for i, r := range resp.Responses {
+			kvs := r.GetResponseRange().GetKvs()
+			if len(kvs) == 0 {
+				continue
+			}
+			rev, deleted, err := parseRevValue(kvs[0].Value)
+			if err != nil {
+				return nil, err
+			}
+			if deleted {
+				continue
+			}
+			wants = append(wants, want{batch[i], rev})
+			ops = append(ops, clientv3.OpGet(s.histPrefix(batch[i])+fmt.Sprintf("%020d:", rev),
+				clientv3.WithPrefix(), clientv3.WithLimit(1), clientv3.WithRev(at)))
+		}
+		if len(ops) == 0 {
+			continue
+		}
+		resp, err = s.cli.Txn(ctx).Then(ops...).Commit()
+		if err != nil {
+			return nil, s.opErr(parent, "query", err)
+		}
+		for i, r := range resp.Responses {
+			kvs := r.GetResponseRange().GetKvs()
+			if len(kvs) == 0 {
+				continue
+			}
+			blob, err := s.assemble(ctx, wants[i].name, kvs[0].Value, at)
+			if err != nil {
+				if errors.Is(err, errs.ErrIO) || errors.Is(err, errs.ErrLimit) {
+					return nil, err
+				}
+				return nil, s.opErr(parent, "query", err)
+			}
+			out = append(out, backend.Blob{Name: wants[i].name, Revision: wants[i].rev, Data: blob})
+		}
+	}
+	return out, nil
 }
 
 func (s *Store) Delete(parent context.Context, name string) (int64, error) {
@@ -573,6 +906,7 @@ func (s *Store) Delete(parent context.Context, name string) (int64, error) {
 			Then(
 				clientv3.OpPut(s.revKey(name), revValue(rev, true)),
 				clientv3.OpDelete(s.histPrefix(name), clientv3.WithPrefix()),
+				clientv3.OpDelete(s.chunkPrefix(name), clientv3.WithPrefix()),
 			).Commit()
 		if err != nil {
 			return 0, s.opErr(parent, op, err)

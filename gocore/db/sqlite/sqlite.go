@@ -69,6 +69,15 @@ type Store struct {
 	// write lock; the busy timeout arbitrates between processes.
 	wsem chan struct{}
 
+	// One poller per Store looks for new events and wakes the watches,
+	// so that an idle store costs one query per PollInterval however many
+	// watches are open; each watch then reads only what is new.
+	nmu      sync.Mutex
+	watchers int           // open watches
+	wread    chan struct{} // bounds the watches reading at once (and so their connections)
+	polling  bool          // whether the poller runs
+	changed  chan struct{} // closed and replaced when the events table grows
+
 	closeOnce sync.Once
 	done      chan struct{}
 	wg        sync.WaitGroup
@@ -100,7 +109,7 @@ func pathOf(raw string) (string, error) {
 			return "", fmt.Errorf("sqlite store: the URL names host %q; want sqlite:///absolute/path.db (three slashes): %w", u.Host, errs.ErrInvalidArgument)
 		}
 		if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return "", fmt.Errorf("sqlite store: the URL may hold only a path (no user, ?query or #fragment): %w", errs.ErrInvalidArgument)
+			return "", fmt.Errorf("sqlite store: the URL may hold only a path (no user, #fragment, or ?query other than max_config_bytes): %w", errs.ErrInvalidArgument)
 		}
 		if u.Path == "" || u.Path == "/" {
 			return "", fmt.Errorf("sqlite store: the URL has no file path: %w", errs.ErrInvalidArgument)
@@ -147,7 +156,7 @@ func Open(path string, opts backend.Options) (*Store, error) {
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(time.Minute)
-	s := &Store{db: db, path: abs, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{})}
+	s := &Store{db: db, path: abs, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), wread: make(chan struct{}, 2)}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -418,49 +427,113 @@ func (s *Store) History(ctx context.Context, name string) ([]backend.HistoryEntr
 	return out, nil
 }
 
-// Watch polls the events table every PollInterval: one indexed range query
-// on its integer key, which sees the commits of every process.
+// Watch follows the events table: the Store's poller looks for new rows
+// every PollInterval (one indexed query, which sees the commits of every
+// process) and wakes the watches, which read the new rows.
 func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event, error) {
 	var last int64
 	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM events").Scan(&last); err != nil {
 		return nil, ioErr("starting a watch", err)
 	}
+	s.subscribe(last)
 	out := make(chan backend.Event)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		defer s.unsubscribe()
 		defer close(out)
-		t := time.NewTicker(s.poll)
-		defer t.Stop()
 		for {
+			s.nmu.Lock()
+			changed := s.changed
+			s.nmu.Unlock()
+			evs, err := s.eventsAfter(ctx, last)
+			if err == nil {
+				for _, ev := range evs {
+					last = ev.seq
+					if !strings.HasPrefix(ev.Name, prefix) {
+						continue
+					}
+					select {
+					case out <- ev.Event:
+					case <-ctx.Done():
+						return
+					case <-s.done:
+						return
+					}
+				}
+				if len(evs) == eventsPage {
+					continue // more are waiting
+				}
+			}
+			// On an error (the context just ended, a busy file) the next
+			// wake-up tries again; the select decides whether to go on.
 			select {
-			case <-t.C:
+			case <-changed:
 			case <-ctx.Done():
 				return
 			case <-s.done:
 				return
 			}
-			evs, err := s.eventsAfter(ctx, last)
-			if err != nil {
-				continue // e.g. the context just ended; the select above decides
-			}
-			for _, ev := range evs {
-				last = ev.seq
-				if !strings.HasPrefix(ev.Name, prefix) {
-					continue
-				}
-				select {
-				case out <- ev.Event:
-				case <-ctx.Done():
-					return
-				case <-s.done:
-					return
-				}
-			}
 		}
 	}()
 	return out, nil
 }
+
+// subscribe counts a watch in and starts the poller if none runs.
+func (s *Store) subscribe(from int64) {
+	s.nmu.Lock()
+	defer s.nmu.Unlock()
+	s.watchers++
+	if s.polling {
+		return
+	}
+	s.polling = true
+	s.wg.Add(1)
+	go s.pollLoop(from)
+}
+
+func (s *Store) unsubscribe() {
+	s.nmu.Lock()
+	s.watchers--
+	s.nmu.Unlock()
+}
+
+// pollLoop wakes the watches whenever the events table has grown, and
+// ends when no watch is left.
+func (s *Store) pollLoop(last int64) {
+	defer s.wg.Done()
+	t := time.NewTicker(s.poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-s.done:
+			s.nmu.Lock()
+			s.polling = false
+			s.nmu.Unlock()
+			return
+		}
+		s.nmu.Lock()
+		if s.watchers == 0 {
+			s.polling = false
+			s.nmu.Unlock()
+			return
+		}
+		s.nmu.Unlock()
+		var seq int64
+		if err := s.db.QueryRow("SELECT COALESCE(MAX(seq), 0) FROM events").Scan(&seq); err != nil || seq == last {
+			continue
+		}
+		last = seq
+		s.nmu.Lock()
+		close(s.changed)
+		s.changed = make(chan struct{})
+		s.nmu.Unlock()
+	}
+}
+
+// eventsPage is how many events a watch reads at once.
+const eventsPage = 1000
 
 type seqEvent struct {
 	seq int64
@@ -468,7 +541,17 @@ type seqEvent struct {
 }
 
 func (s *Store) eventsAfter(ctx context.Context, seq int64) ([]seqEvent, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT seq, name, rev, deleted FROM events WHERE seq > ? ORDER BY seq LIMIT 1000", seq)
+	// A wake-up reaches every watch at once: without a bound, a thousand
+	// watches would open as many connections as the pool allows.
+	select {
+	case s.wread <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-s.done:
+		return nil, errs.ErrClosed
+	}
+	defer func() { <-s.wread }()
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, name, rev, deleted FROM events WHERE seq > ? ORDER BY seq LIMIT ?", seq, eventsPage)
 	if err != nil {
 		return nil, err
 	}
