@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 import gocfg
+import pytest
 
 
 def test_a_config_over_the_size_limit_is_refused_naming_the_limit(tmp_path, no_leaks):
