@@ -143,8 +143,21 @@ def _bad_path(p: str, why: str) -> _Status:
     return _Status("INVALID_ARGUMENT", f"invalid path {_go_quote(p)}: {why}: invalid argument")
 
 
+_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+               "\v": "\\v", "\\": "\\\\", '"': '\\"'}
+
+
 def _go_quote(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """s as Go's %q writes it (the library's messages quote paths so)."""
+    out = []
+    for ch in s:
+        if ch in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def quote_segment(s: str) -> str:
@@ -399,13 +412,14 @@ class ForkedLibrary:
         raw = bytes(p[:n]) if not isinstance(p, bytes) else p[:n]
         if b"\0" in raw:
             at = raw.index(b"\0")
-            raise _Status("INVALID_ARGUMENT", f"path {_go_quote(raw.decode('utf-8', 'replace'))} contains a NUL "
-                          f"byte at offset {at}")
+            text = raw[:60].decode("utf-8", "replace") + "..." if len(raw) > 60 else raw.decode("utf-8", "replace")
+            raise _Status("INVALID_ARGUMENT", f"path {_go_quote(text)} contains a NUL byte at offset {at}: "
+                          "invalid argument")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             raise _Status("INVALID_ARGUMENT", f"path is not valid UTF-8 (bad byte {raw[e.start]:#x} at offset "
-                          f"{e.start})") from None
+                          f"{e.start}): invalid argument") from None
         return parse_path(text)
 
     # -------------------------------------------------------- the reads

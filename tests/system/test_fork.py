@@ -65,6 +65,11 @@ layered = gocfg.load(
     env_prefix="APP", environ={"APP_SERVER__WORKERS": "8", "APP_LOG_LEVEL": "debug"},
     overrides=["debug=true", "extra.k=1"])
 frozen = gocfg.Config({"x": {"y": 1}}).freeze()
+deep = leaf = {}
+for _ in range(200):  # repr() of deeper ones recurses too far in the secret masking
+    leaf["k"] = leaf = {}
+leaf["end"] = [1]
+plain["deep"] = deep
 closed = gocfg.Config({"a": 1})
 closed.close()
 sec = plain["m"]
@@ -78,7 +83,8 @@ PATHS = ["", "m", "m.k", "m.n", "m.list", "m.list.0", "m.list.1", "m.list.1.x", 
          "dates.l.1", "dates.naive", "none", "f", "nan", "big", "yes", "num", "dur", "csv", "db.password",
          "server", "server.port", "server.host", "server.workers", "tags", "tags.1", "debug", "url", "alias",
          "alias.port", "alias.nope", "broken", "broken.x", "s", "s.good", "s.bad", "lst", "lst.0", "log_level",
-         "extra", "extra.k", "x", "x.y", "list", ("list",), "k", "empty", "list.1.x"]
+         "extra", "extra.k", "x", "x.y", "list", ("list",), "k", "empty", "list.1.x", "a\0b", "m.\0",
+         "deep." + "k." * 200 + "end.0", ("deep",) + ("k",) * 200 + ("end",), "deep." + "k." * 201]
 
 
 @dataclasses.dataclass
@@ -91,11 +97,11 @@ class Server:
 def outcome(f):
     try:
         v = f()
+        if isinstance(v, gocfg.Section):
+            return ("section", v.path)
+        return ("value", repr(v))
     except Exception as e:
         return ("raises", type(e).__name__, str(e))
-    if isinstance(v, gocfg.Section):
-        return ("section", v.path)
-    return ("value", repr(v))
 
 
 def reads():
@@ -301,6 +307,28 @@ assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
 print("ok")
 ''', cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr
+
+
+def test_child_reads_a_config_nested_to_the_limit(tmp_path):
+    # The stand-in walks trees without recursion: a config nested close to
+    # the library's limit of 1000 levels reads in the child.
+    proc = run_python(r'''
+import os, gocfg
+deep = leaf = {}
+for _ in range(990):
+    leaf["k"] = leaf = {}
+leaf["end"] = [1, {"x": 2}]
+cfg = gocfg.load(defaults={"deep": deep, "ref": "${deep}"})
+path = "deep." + "k." * 990 + "end.1.x"
+want = (cfg[path], cfg.to_dict() == {"deep": deep, "ref": deep}, len(cfg.explain()), str(cfg.origin(path)))
+assert want == (2, True, 2, "defaults"), want
+pid = os.fork()
+if pid == 0:
+    got = (cfg[path], cfg.to_dict() == {"deep": deep, "ref": deep}, len(cfg.explain()), str(cfg.origin(path)))
+    os._exit(0 if got == want else 1)
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+''', cwd=tmp_path)
+    assert proc.stdout.strip() == "0", proc.stdout + proc.stderr
 
 
 CELERY_LIKE = r'''
