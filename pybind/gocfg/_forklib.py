@@ -215,20 +215,29 @@ def _lookup(root: Any, segs: List[str]) -> Tuple[Any, Tuple[Any, ...]]:
 
 # --------------------------------------------------------------- the data
 
+# How a tagged date (a 10-tuple led by Ellipsis) starts in marshal's bytes:
+# as the library writes it (a small tuple), and as Python's marshal does.
+_TAGS = (b")\n.", b"(\n\x00\x00\x00.")
+
+
 class _Data:
-    """A snapshot, decoded on first use in the child."""
+    """A snapshot, decoded in the child on first use, each part only when a
+    call needs it: the tree reads give (``load``), the stored tree and the
+    settings (``stored``), the provenance (``provenance``)."""
 
     def __init__(self, snap: Snapshot) -> None:
         self.snap = snap
         self.frozen = snap.frozen
         self.cell: Any = None
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.ready = False
+        self.stored_ready = False
         self.raw: Any = None      # the stored tree, dates as 9-tuples (the wire's untagged form)
         self.tree: Any = None     # what reads give: references resolved
         self.fixups: List[Tuple[Any, ...]] = []   # where tree holds dates
         self.raw_fixups: List[Tuple[Any, ...]] = []
         self.errors: Dict[Tuple[Any, ...], Tuple[Optional[str], str]] = {}
+        self.prov_rows: Optional[List[Any]] = None
         self.prov: Optional[Dict[Tuple[str, ...], List[Any]]] = None
         self.interpolate = False
         self.exports: Dict[bytes, bytes] = {}
@@ -238,33 +247,55 @@ class _Data:
             return self
         with self.lock:
             if not self.ready:
-                self._decode()
+                resolved = self.snap.resolved
+                if resolved is not None:
+                    v = marshal.loads(resolved)
+                    if type(v) is tuple:
+                        self.tree, self.fixups = v[0], [tuple(f) for f in v[1]]
+                    else:
+                        self.tree = v
+                    self.errors = {k: (_status_name(code), msg) for k, (code, msg) in self.snap.errors.items()}
+                else:
+                    self.stored()
+                    self.tree, self.fixups = self.raw, self.raw_fixups
                 self.ready = True
         return self
 
-    def _decode(self) -> None:
-        st = marshal.loads(self.snap.state)
+    def stored(self) -> "_Data":
+        if self.stored_ready:
+            return self
+        with self.lock:
+            if not self.stored_ready:
+                self._decode_state()
+                self.stored_ready = True
+        return self
+
+    def _decode_state(self) -> None:
+        state = self.snap.state
+        st = marshal.loads(state)
         self.interpolate = bool(st.get("interpolate"))
+        self.prov_rows = st.get("provenance")
+        root = st["root"]
+        # Only a state that was not resolved in the parent (a Config
+        # unpickled here) can hold references nothing can resolve.
+        unresolved = self.interpolate and self.snap.resolved is None and b"${" in state
         refs: List[Tuple[Any, ...]] = []
-        self.raw = _untag(st["root"], self.raw_fixups, refs if self.interpolate else None)
-        prov = st.get("provenance")
-        if prov is not None:
-            self.prov = {tuple(path): hist for path, hist in prov}
-        if self.snap.resolved is not None:
-            v = marshal.loads(self.snap.resolved)
-            if type(v) is tuple:
-                self.tree, self.fixups = v[0], [tuple(f) for f in v[1]]
-            else:
-                self.tree = v
-            self.errors = {k: (_status_name(code), msg) for k, (code, msg) in self.snap.errors.items()}
-        else:
-            self.tree, self.fixups = self.raw, self.raw_fixups
-            if refs:
-                # Unpickled in the child: nothing here can resolve references.
-                why = ("a ${...} reference cannot be resolved in a process created by os.fork() after the "
-                       "parent had loaded gocfg (this Config was unpickled there, and resolving needs the "
-                       "library); call resolve() on the Config before passing it, or " + _FIX)
-                self.errors = {r: (None, f"{join_path(r)}: {why}") for r in refs}
+        if unresolved or any(tag in state for tag in _TAGS):
+            root = _untag(root, self.raw_fixups, refs if unresolved else None)
+        self.raw = root
+        if refs:
+            why = ("a ${...} reference cannot be resolved in a process created by os.fork() after the "
+                   "parent had loaded gocfg (this Config was unpickled there, and resolving needs the "
+                   "library); call resolve() on the Config before passing it, or " + _FIX)
+            self.errors = {r: (None, f"{join_path(r)}: {why}") for r in refs}
+
+    def provenance(self) -> Optional[Dict[Tuple[str, ...], List[Any]]]:
+        self.stored()
+        if self.prov is None and self.prov_rows is not None:
+            with self.lock:
+                if self.prov is None:
+                    self.prov = {tuple(path): hist for path, hist in self.prov_rows}
+        return self.prov
 
     def check(self, real: Tuple[Any, ...], below: bool) -> None:
         """Raise the error of a reference at or above real (with below, also
@@ -444,6 +475,7 @@ class ForkedLibrary:
             # As the store's Contains: the stored tree first, then (with
             # interpolation) through references; a reference that fails is
             # an error, not a "no".
+            d.stored()
             try:
                 _lookup(d.raw, segs)
                 return 1
@@ -505,6 +537,7 @@ class ForkedLibrary:
         # As the store's History: nothing at segs (in the stored tree, or
         # through references) is NOT_FOUND; then the nearest recorded
         # history at or above segs.
+        d.stored()
         try:
             _lookup(d.raw, segs)
         except _Status as e:
@@ -548,7 +581,7 @@ class ForkedLibrary:
         d = self._config(h)
         try:
             segs = self._path(p, n)
-            start, real = _lookup(d.raw, segs)  # the stored tree, as Explain walks it
+            start, real = _lookup(d.stored().raw, segs)  # the stored tree, as Explain walks it
         except _Status as e:
             return self._fail(err, e)
         rows: List[Any] = []
@@ -650,9 +683,10 @@ def _recorded(d: _Data, segs: List[str]) -> List[Any]:
     """Provenance.History: the history recorded at segs, or else at its
     nearest ancestor that has one."""
     found: List[Any] = []
-    if d.prov is not None:
+    prov = d.provenance()
+    if prov is not None:
         for i in range(1, len(segs) + 1):
-            hist = d.prov.get(tuple(segs[:i]))
+            hist = prov.get(tuple(segs[:i]))
             if hist:
                 found = hist
     return found
