@@ -25,6 +25,7 @@ tests/system/test_fork.py.
 """
 from __future__ import annotations
 
+import datetime as dt
 import marshal
 import threading
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
@@ -240,6 +241,7 @@ class _Data:
         self.prov_rows: Optional[List[Any]] = None
         self.prov: Optional[Dict[Tuple[str, ...], List[Any]]] = None
         self.interpolate = False
+        self.pickled = False  # unpickled in the child: its tree may hold any tuples
         self.exports: Dict[bytes, bytes] = {}
 
     def load(self) -> "_Data":
@@ -273,14 +275,14 @@ class _Data:
     def _decode_state(self) -> None:
         state = self.snap.state
         st = marshal.loads(state)
-        self.interpolate = bool(st.get("interpolate"))
+        self.interpolate = st.get("interpolate") is True
         self.prov_rows = st.get("provenance")
         root = st["root"]
         # Only a state that was not resolved in the parent (a Config
         # unpickled here) can hold references nothing can resolve.
         unresolved = self.interpolate and self.snap.resolved is None and b"${" in state
         refs: List[Tuple[Any, ...]] = []
-        if unresolved or any(tag in state for tag in _TAGS):
+        if unresolved or self.pickled or any(tag in state for tag in _TAGS):
             root = _untag(root, self.raw_fixups, refs if unresolved else None)
         self.raw = root
         if refs:
@@ -366,6 +368,9 @@ def _untag(root: Any, fixups: List[Tuple[Any, ...]], refs: Optional[List[Tuple[A
         items = node.items() if type(node) is dict else enumerate(node)
         for k, v in list(items):
             t = type(v)
+            if t is tuple and (not v or v[0] is not Ellipsis):
+                v = node[k] = list(v)  # not a date: the library reads it as a list
+                t = list
             if t is dict or t is list:
                 stack.append((v, path + (k,)))
             elif t is tuple:
@@ -642,14 +647,16 @@ class ForkedLibrary:
         state = bytes(data[:n]) if isinstance(data, bytes) else bytes(self._ffi.buffer(data, n))
         try:
             st = marshal.loads(state)
-            if type(st) is not dict or st.get("gocfg_state") != 1 or type(st.get("root")) is not dict:
-                raise ValueError("not a serialized config")
-        except (ValueError, EOFError, TypeError):
-            return self._fail(err, _Status("INVALID_ARGUMENT", "not a serialized config"))
+            name, why = _bad_state(st)
+        except (ValueError, EOFError, TypeError) as e:
+            name, why = "INVALID_ARGUMENT", f"not marshal data ({e})"
+        if why:
+            return self._fail(err, _Status(name, f"not a serialized config: {why}"))
         with self._new_lock:
             key = self._next_handle
             self._next_handle += 1
-        self._data[key] = _Data(Snapshot(0, bool(st.get("frozen")), state, None, {}))
+        d = self._data[key] = _Data(Snapshot(0, st.get("frozen") is True, state, None, {}))
+        d.pickled = True
         out[0] = self._ffi.cast("gocfg_config *", key)
         return 0
 
@@ -677,6 +684,73 @@ class ForkedLibrary:
     def gocfg_error_free(self, e: Any) -> None:
         if e != self._ffi.NULL:
             self._keep.pop(self._key(e), None)
+
+
+_SCALARS = (type(None), bool, int, float, str)
+
+
+def _bad_state(st: Any) -> Tuple[str, str]:
+    """Why st is not a state the library would read back (gocore/store
+    UnmarshalState and wire.Decode refuse the same), with the status the
+    library gives, or ("", "") when it would take it. A state
+    unpickled in the child is checked here, as the library checks it in
+    the parent, so that a bad pickle is refused at the door instead of
+    surfacing later as a wrong value or a stray Python error."""
+    if type(st) is not dict or st.get("gocfg_state") != 1:
+        return "INVALID_ARGUMENT", "not a state, or an unknown state version"
+    if type(st.get("root")) is not dict:
+        return "INVALID_ARGUMENT", "no root map"
+    prov = st.get("provenance")
+    if prov is not None:
+        if type(prov) is not list:
+            return "INVALID_ARGUMENT", "provenance is not a list"
+        for e in prov:
+            if (type(e) is not list or len(e) != 2 or type(e[0]) is not list or type(e[1]) is not list
+                    or any(type(s) is not str for s in e[0])
+                    or any(type(o) is not list or len(o) != 5 or type(o[1]) is not str
+                           or any(type(x) is not int for x in (o[0], o[2], o[3], o[4])) for o in e[1])):
+                return "INVALID_ARGUMENT", "a provenance entry is malformed"
+    stack: List[Tuple[Any, int]] = [(st["root"], 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > 1000:
+            return "INVALID_ARGUMENT", "nested more than 1000 levels deep"
+        items = node.items() if type(node) is dict else enumerate(node)
+        for k, v in items:
+            if type(k) is not str and type(node) is dict:
+                return "TYPE_MISMATCH", f"a map key is a {type(k).__name__}"
+            t = type(v)
+            if t is dict or t is list or (t is tuple and (not v or v[0] is not Ellipsis)):
+                stack.append((v, depth + 1))  # a tuple that is not a date reads as a list
+            elif t is tuple:
+                why = _bad_time(v)
+                if why:
+                    return "INVALID_ARGUMENT", why
+            elif t not in _SCALARS:
+                return "TYPE_MISMATCH", f"a value is a {t.__name__}"
+    return "", ""
+
+
+def _bad_time(t: Tuple[Any, ...]) -> str:
+    """Why t is not a tagged date or time that Python reads back, or ""."""
+    if len(t) != 10 or t[0] is not Ellipsis or t[1] not in ("D", "L", "d", "t"):
+        return "a tuple that is not a tagged date or time"
+    kind, y, mo, d, h, mi, sec, us, off = t[1:]
+    if any(type(x) is not int for x in (y, mo, d, h, mi, sec, us)) or (off is not None and type(off) is not int):
+        return "a date or time with a field that is not an int"
+    try:
+        tz = dt.timezone(dt.timedelta(seconds=off)) if kind == "D" and off is not None else None
+        if kind == "D" and tz is None:
+            return "a datetime without its UTC offset"
+        if kind in ("D", "L"):
+            dt.datetime(y, mo, d, h, mi, sec, us, tzinfo=tz)
+        elif kind == "d":
+            dt.date(y, mo, d)
+        else:
+            dt.time(h, mi, sec, us)
+    except (ValueError, OverflowError, TypeError) as e:
+        return f"a date or time Python cannot read ({e})"
+    return ""
 
 
 def _recorded(d: _Data, segs: List[str]) -> List[Any]:

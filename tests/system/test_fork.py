@@ -465,6 +465,63 @@ def test_gunicorn_preload_workers_read_the_config(tmp_path):
     assert "ForkedProcessError" not in log.read_text()
 
 
+def test_child_refuses_the_pickled_states_the_library_refuses(tmp_path):
+    # Unpickling in the child cannot ask the library to check the state:
+    # the stand-in refuses what the library refuses, with the same error
+    # (never a stray Python error or a value Python cannot read back), and
+    # takes what it takes, reading it the same way.
+    proc = run_python(r'''
+import marshal, os, pickle
+import gocfg
+from gocfg.config import _restore
+
+def st(root, **kw):
+    base = {"gocfg_state": 1, "root": root, "frozen": False, "interpolate": False, "parse_env": False,
+            "provenance": None}
+    base.update(kw)
+    return marshal.dumps(base, 2)
+
+deep = leaf = {}
+for _ in range(1001):
+    leaf["k"] = leaf = {}
+STATES = [b"garbage", b"", marshal.dumps([1, 2]), st({"a": 1}, gocfg_state=2), st([1]), st({1: 2}),
+          st({"a": b"bytes"}), st({"a": {1, 2}}), st({"a": (1, 2)}), st({"a": (..., "d", 0, 1, 1, 0, 0, 0, 0, None)}),
+          st({"a": (..., "D", 2020, 1, 1, 0, 0, 0, 0, None)}), st({"a": (..., "D", 2020, 1, 1, 0, 0, 0, 0, 90000)}),
+          st({"a": (..., "x", 2020, 1, 1, 0, 0, 0, 0, None)}), st({"a": 1}, provenance=[["a"]]),
+          st({"a": 1}, provenance=[[["a"], [[1, 2, 3, 4, 5]]]]), st({"a": 1}, frozen=1), st(deep),
+          st({"a": [1, {"b": (..., "t", 0, 0, 0, 1, 2, 3, 4, None)}]}, frozen=True,
+             provenance=[[["a"], [[1, "defaults", 0, 0, 0]]]], interpolate=True)]
+
+def outcomes():
+    out = []
+    for s in STATES:
+        try:
+            c = _restore(s)
+            out.append(("ok", repr(c.to_dict()), c.frozen, str(c.origin("a"))))
+        except Exception as e:
+            out.append((type(e).__name__,))
+    return out
+
+parent = outcomes()
+assert parent[-1][0] == "ok" and parent.count(("InvalidArgumentError",)) > 10, parent
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    with os.fdopen(w, "wb") as f:
+        f.write(pickle.dumps(outcomes()))
+    os._exit(0)
+os.close(w)
+with os.fdopen(r, "rb") as f:
+    child = pickle.loads(f.read())
+os.waitpid(pid, 0)
+for i, (p, c) in enumerate(zip(parent, child)):
+    if p != c:
+        print(i, p, c)
+print("same" if parent == child else "differ")
+''', cwd=tmp_path)
+    assert proc.stdout.strip().endswith("same"), proc.stdout + proc.stderr
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_a_config_made_after_the_snapshot_is_refused_not_hung(tmp_path):
     # A Config the snapshot does not know (made by another thread while
