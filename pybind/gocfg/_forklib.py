@@ -323,14 +323,14 @@ class _Data:
         self.check(real, below)
         return cur, real
 
-    def encode(self, v: Any, real: Tuple[Any, ...], fixups: Optional[List[Tuple[Any, ...]]] = None) -> bytes:
-        """v (found at real) in the wire format: dates as 9-tuples listed in
-        a fixup list."""
+    def encode(self, v: Any, real: Tuple[Any, ...]) -> bytes:
+        """v (found at real in the tree reads give) in the wire format:
+        dates as 9-tuples, listed in a fixup list."""
         if type(v) is tuple:
             return marshal.dumps((v, [()]), 2)
         if type(v) is not dict and type(v) is not list:
             return marshal.dumps(v, 2)
-        fix = _under(self.fixups if fixups is None else fixups, real)
+        fix = _under(self.fixups, real)
         return marshal.dumps((v, fix) if fix else v, 2)
 
 
@@ -599,7 +599,7 @@ class ForkedLibrary:
                     stack.append((v[k], at + [k], where + (k,)))
                 continue
             value, vfix, msg = v, _under(d.raw_fixups, where), None
-            if d.tree is not d.raw and _needs_resolve(v):
+            if (d.tree is not d.raw or d.errors) and _needs_resolve(v):
                 try:
                     value, r = d.find(at, below=True)
                     vfix = _under(d.fixups, r)

@@ -361,6 +361,10 @@ def read_unresolved(cfg):
     return cfg["plain"], cfg["ref"]
 
 
+def explain_unresolved(cfg):
+    return [(leaf.path, leaf.value, leaf.error is not None) for leaf in cfg.explain()]
+
+
 if __name__ == "__main__":
     ctx = mp.get_context("fork")
     with ctx.Pool(2) as pool:
@@ -389,6 +393,8 @@ if __name__ == "__main__":
             raise SystemExit("the reference was resolved")
         except gocfg.ForkedProcessError as e:
             assert "resolve()" in str(e), e
+        assert pool.map(explain_unresolved, [layered]) == [[("plain", 1, False), ("h", "x", False),
+                                                            ("ref", "${h}", True)]]
         layered.resolve()
         assert pool.map(read_unresolved, [layered]) == [(1, "x")]
     print("ok")
