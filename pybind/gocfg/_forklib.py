@@ -92,48 +92,58 @@ class _Status(Exception):
         self.path = path
 
 
+# The path syntax (separator, quote, escape) and the nesting limit: read
+# from the library's constants when the stand-in is made (see
+# ForkedLibrary), as the binding reads them; these are their values.
+_SEP, _QUOTE, _ESC = ".", '"', "\\"
+_MAX_DEPTH = 1000
+
+
 def parse_path(p: str) -> List[str]:
     """Split a path into its segments, as gocore/value.ParsePath does."""
     if p == "":
         return []
+    sep, quote, esc = _SEP, _QUOTE, _ESC
     segs: List[str] = []
     i, n = 0, len(p)
     while True:
-        if i < n and p[i] == '"':
+        if i < n and p[i] == quote:
             buf: List[str] = []
             i += 1
             while True:
                 if i >= n:
                     raise _bad_path(p, "unterminated quoted segment")
                 c = p[i]
-                if c == "\\":
-                    if i + 1 >= n or p[i + 1] not in '"\\':
-                        raise _bad_path(p, f'bad escape at offset {_offset(p, i)} (only \\" and \\\\ are allowed)')
+                if c == esc:
+                    if i + 1 >= n or (p[i + 1] != quote and p[i + 1] != esc):
+                        raise _bad_path(p, f"bad escape at offset {_offset(p, i)} "
+                                        f"(only {esc}{quote} and {esc}{esc} are allowed)")
                     buf.append(p[i + 1])
                     i += 2
                     continue
-                if c == '"':
+                if c == quote:
                     i += 1
                     break
                 buf.append(c)
                 i += 1
             segs.append("".join(buf))
         else:
-            j = p.find(".", i)
+            j = p.find(sep, i)
             seg = p[i:] if j < 0 else p[i:j]
             if seg == "":
-                raise _bad_path(p, f'empty segment at offset {_offset(p, i)} (quote it as "" to mean an empty key)')
-            if '"' in seg:
+                raise _bad_path(p, f"empty segment at offset {_offset(p, i)} "
+                                f"(quote it as {quote}{quote} to mean an empty key)")
+            if quote in seg:
                 raise _bad_path(p, "a double quote may only open a quoted segment")
             segs.append(seg)
             i += len(seg)
         if i == n:
             return segs
-        if p[i] != ".":
-            raise _bad_path(p, f"expected '.' after a quoted segment at offset {_offset(p, i)}")
+        if p[i] != sep:
+            raise _bad_path(p, f"expected '{sep}' after a quoted segment at offset {_offset(p, i)}")
         i += 1
         if i == n:
-            raise _bad_path(p, "path ends with '.'")
+            raise _bad_path(p, f"path ends with '{sep}'")
 
 
 def _offset(p: str, i: int) -> int:
@@ -162,13 +172,14 @@ def _go_quote(s: str) -> str:
 
 
 def quote_segment(s: str) -> str:
-    if s and "." not in s and '"' not in s and "\\" not in s:
+    """One segment as gocore/value.QuoteSegment writes it."""
+    if s and _SEP not in s and _QUOTE not in s and _ESC not in s:
         return s
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return _QUOTE + s.replace(_ESC, _ESC + _ESC).replace(_QUOTE, _ESC + _QUOTE) + _QUOTE
 
 
 def join_path(segs: Any) -> str:
-    return ".".join(quote_segment(str(s)) for s in segs)
+    return _SEP.join(quote_segment(str(s)) for s in segs)
 
 
 def _list_index(seg: str, n: int) -> int:
@@ -396,6 +407,9 @@ class ForkedLibrary:
         self._codes: Dict[str, int] = {n[len("GOCFG_E_"):]: int(getattr(real, n))
                                        for n in dir(real) if n.startswith("GOCFG_E_")}
         _STATUS_NAMES.update({c: n for n, c in self._codes.items()})
+        global _SEP, _QUOTE, _ESC, _MAX_DEPTH
+        _SEP, _QUOTE, _ESC = chr(real.GOCFG_PATH_SEPARATOR), chr(real.GOCFG_PATH_QUOTE), chr(real.GOCFG_PATH_ESCAPE)
+        _MAX_DEPTH = int(real.GOCFG_MAX_DEPTH)
 
     # The constants are numbers compiled into the extension: reading them
     # calls nothing. Any function this class does not define is refused.
@@ -713,8 +727,8 @@ def _bad_state(st: Any) -> Tuple[str, str]:
     stack: List[Tuple[Any, int]] = [(st["root"], 1)]
     while stack:
         node, depth = stack.pop()
-        if depth > 1000:
-            return "INVALID_ARGUMENT", "nested more than 1000 levels deep"
+        if depth > _MAX_DEPTH:
+            return "INVALID_ARGUMENT", f"nested more than {_MAX_DEPTH} levels deep"
         items = node.items() if type(node) is dict else enumerate(node)
         for k, v in items:
             if type(k) is not str and type(node) is dict:
