@@ -50,7 +50,6 @@ def hook_ms(cfg: gocfg.Config, changed: bool, rounds: int) -> float:
         t0 = time.perf_counter()
         _snapshot._before_fork()
         best = min(best, time.perf_counter() - t0)
-        _snapshot._after_fork_in_parent()
     return best * 1e3
 
 

@@ -126,9 +126,7 @@ def _after_fork_in_child() -> None:
             cfg._ver = never
 
 
-def _after_fork_in_parent() -> None:
-    _capi.set_fork_snapshots({})
-
-
-os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
-                    after_in_child=_after_fork_in_child)
+# The parent keeps the last snapshots handed over (they are the ones in
+# _taken, so this costs no memory): clearing them after a fork could empty
+# them under another thread that is forking at the same moment.
+os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
