@@ -286,6 +286,33 @@ def usable() -> bool:
     return not _native.forked
 
 
+# ------------------------------------------------------------------- fork
+
+def loaded() -> bool:
+    """Whether the library (or, in a forked child, its stand-in) is loaded."""
+    return bool(_native.loaded)
+
+
+def handle_key(h: Any) -> int:
+    """A handle as a number: the key of its snapshot (handles are never reused)."""
+    return int(_ffi.cast("uintptr_t", h))
+
+
+def set_fork_snapshots(snapshots: Dict[int, Any]) -> None:
+    """Hand the snapshots (handle_key -> gocfg._forklib.Snapshot) to the
+    loader: a child forked next reads the Configs from them."""
+    _native.fork_snapshots = snapshots
+
+
+def status_of(e: BaseException) -> int:
+    """The status whose exception class e is (GOCFG_E_INTERNAL if none)."""
+    c = consts()
+    for code, cls in c.classes.items():
+        if type(e) is cls:
+            return code
+    return c.statuses.get("INTERNAL", -1)
+
+
 # ------------------------------------------------------------------ config
 
 def config_new() -> Any:

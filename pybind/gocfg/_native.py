@@ -5,8 +5,12 @@ make a later os.fork() unsafe for no benefit), so the cffi extension, which
 links the Go library, is imported on first use. Python caches the extension
 in sys.modules, so importlib.reload(gocfg) never maps a second copy.
 
-Only gocfg._capi calls the library; this module hands it ``lib`` and ``ffi``
-and swaps ``lib`` for a stub that refuses every call in a forked child.
+Only gocfg._capi calls the library; this module hands it ``lib`` and ``ffi``.
+In a child created by os.fork() after the library was loaded, it swaps
+``lib`` for gocfg._forklib.ForkedLibrary, which answers reads of the
+Configs that existed at the fork from the snapshots the parent took just
+before it (``fork_snapshots``, set by gocfg._snapshot) and refuses every
+other call with ForkedProcessError. Nothing in the child calls Go.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import os
 import threading
 from typing import Any, Dict, List
 
-from .errors import ForkedProcessError
+from . import _forklib
 
 _load_lock = threading.Lock()
 
@@ -26,20 +30,12 @@ class _NotLoaded:
         return getattr(load(), name)
 
 
-class _Forked:
-    """Stands in for the library in a child process created by os.fork()."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise ForkedProcessError(
-            "gocfg cannot be used in a process created by os.fork() after the "
-            "parent had loaded it (the Go runtime does not survive fork); use "
-            "multiprocessing's 'spawn' or 'forkserver' start method")
-
-
 lib: Any = _NotLoaded()
 ffi: Any = None
 loaded = False
 forked = False
+# Handle number -> _forklib.Snapshot, taken by the parent just before a fork.
+fork_snapshots: Dict[int, Any] = {}
 
 # The binding module keeps `_lib`, `_ffi` and `_NULL` as its own globals,
 # because a global lookup is the cheapest way to reach the library on hot
@@ -77,10 +73,12 @@ def load() -> Any:
 
 
 def _after_fork_in_child() -> None:
-    global lib, forked
+    global lib, forked, fork_snapshots
     if loaded:
+        real = lib._real if isinstance(lib, _forklib.ForkedLibrary) else lib  # a fork of a fork
         forked = True
-        lib = _Forked()
+        lib = _forklib.ForkedLibrary(real, ffi, fork_snapshots)
+        fork_snapshots = {}
         for ns in _bound:
             _publish(ns)
 

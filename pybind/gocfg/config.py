@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import weakref
 from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
 from marshal import loads as _marshal_loads
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union, cast
 
-from . import _args, _capi, _typed
+from . import _args, _capi, _snapshot, _typed
 from . import display as _display
 from . import secrets as _secrets
 from . import sources as _sources
@@ -22,22 +21,6 @@ _MISSING: Any = object()
 # Values the read cache may hand out more than once: lists are copies the
 # caller may change, and sections are cheap to make.
 _IMMUTABLE = frozenset({str, int, float, bool, type(None), _dt.datetime, _dt.date, _dt.time})
-
-# Configs with a read cache. After os.fork() the child must not answer from
-# a cache (every use there has to fail), so the fork hook empties them.
-_caching_configs: "weakref.WeakValueDictionary[int, Config]" = weakref.WeakValueDictionary()
-
-
-def _forget_caches_after_fork() -> None:
-    never = _capi.never_version()
-    for cfg in list(_caching_configs.values()):
-        cfg._cache = (-1, {})
-        if never is not None:
-            cfg._ver = never  # a version no cache is labelled with
-
-
-os.register_at_fork(after_in_child=_forget_caches_after_fork)
-
 
 def _get(cfg: "Config", h: Any, p: bytes, key: Any) -> Any:
     data = _capi.config_get(cfg, h, p)
@@ -285,7 +268,7 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
     def __reduce__(self) -> Any:
         # Pickles as a Config holding a copy of this map: the data goes
         # through the library's serializer (to_dict) and back in one call.
-        return (Config, (self.to_dict(),))
+        return (_restore_dict, (self.to_dict(),))
 
     def __repr__(self) -> str:
         if self._cfg._h is None:
@@ -382,7 +365,8 @@ class Config(Section, Handle):
         self._ver = _capi.version_cell(h)
         self._cache: Tuple[int, Dict[Any, Any]] = (-1, {})
         self._h = h
-        _caching_configs[id(self)] = self
+        # Known to the fork hook (weakly), which snapshots it before a fork.
+        _snapshot.live[id(self)] = self
 
     # ----------------------------------------------------------- lifecycle
 
@@ -448,7 +432,9 @@ class Config(Section, Handle):
     def __eq__(self, other: object) -> bool:
         # Compared in Go when both are Configs: NaN equals NaN and an
         # offset datetime equals itself, as the library's Equal says.
-        if isinstance(other, Config) and self._h is not None and other._h is not None:
+        if other is self:
+            return True
+        if isinstance(other, Config) and self._h is not None and other._h is not None and _capi.usable():
             return not self.diff(other)
         return super().__eq__(other)
 
@@ -605,6 +591,19 @@ _config_contains = _capi.config_contains
 def _restore(state: bytes) -> Config:
     """Unpickle a Config (see Config.__reduce__)."""
     return Config._adopt(_capi.config_deserialize(state, _args.environ_arg(None)))
+
+
+def _restore_dict(data: Dict[str, Any]) -> Config:
+    """Unpickle a Section (see Section.__reduce__) as a Config. In a child
+    forked after the library was loaded, a new Config cannot be made, and
+    an error while unpickling a fork Pool's task kills the worker (the
+    Pool then waits forever): there the data becomes a read-only snapshot
+    Config instead."""
+    if _capi.usable():
+        return Config(data)
+    state = {"gocfg_state": 1, "root": data, "frozen": False, "interpolate": False,
+             "parse_env": False, "provenance": None}
+    return _restore(encode_value(state, ""))
 
 
 def stats() -> Dict[str, int]:

@@ -68,11 +68,15 @@ class CancelledError(Error, RuntimeError):
 
 
 class ForkedProcessError(Error, RuntimeError):
-    """gocfg was used in a child created by os.fork() after the parent loaded it.
+    """gocfg was asked for more than reading in a child created by os.fork()
+    after the parent loaded it.
 
     The Go runtime does not survive fork(): its threads exist only in the
-    parent, so a call from the child would hang. Use the ``spawn`` or
-    ``forkserver`` start method of multiprocessing instead.
+    parent, so a call from the child would hang. The Configs that existed
+    at the fork stay readable there, from a snapshot taken just before it;
+    writes, saves, new Configs and databases raise this. Use the ``spawn``
+    or ``forkserver`` start method of multiprocessing, or load configs
+    after the fork.
     """
 
 

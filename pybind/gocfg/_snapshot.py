@@ -1,0 +1,132 @@
+"""Snapshots of the live Configs, taken just before os.fork().
+
+The usual deployment loads the configuration at import time and then forks
+workers (gunicorn --preload, Celery's prefork pool, multiprocessing's fork
+start method). The Go runtime does not survive fork, so the child cannot
+ask the library anything; what it can do is read a copy of each Config
+taken in the parent just before the fork. This module keeps a weak registry
+of the Configs (``live``: it keeps none of them alive) and, in an
+os.register_at_fork(before=...) hook, hands gocfg._native one
+gocfg._forklib.Snapshot per live Config; in the child, gocfg._forklib
+answers reads from them.
+
+A snapshot is the library's own serialized state (gocfg_config_serialize:
+the tree, provenance, settings) and, when the tree holds ``${...}``
+references, the resolved tree (gocfg_config_export), so no Go logic is
+redone in Python beyond finding a path. Each is kept, keyed by the handle,
+until the Config changes (its version counter, which Python reads without a
+call, moves) or goes away, so a process that forks again and again pays
+only for what changed since the last fork.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import weakref
+from typing import Any, Dict, List, Tuple
+
+from . import _capi
+from ._forklib import Snapshot
+from ._values import quote_segment
+from .errors import Error
+
+# id(Config) -> Config, for every Config made in this process.
+live: "weakref.WeakValueDictionary[int, Any]" = weakref.WeakValueDictionary()
+
+# handle_key -> the snapshot last taken of that Config.
+_taken: Dict[int, Snapshot] = {}
+
+
+def take(cfg: Any, h: Any, version: int, frozen: bool) -> Snapshot:
+    """A snapshot of cfg (handle h) as it is now."""
+    state = _capi.config_serialize(cfg, h)
+    resolved = None
+    errors: Dict[Tuple[Any, ...], Tuple[int, str]] = {}
+    if b"${" in state:  # references may need resolving: take what reads give
+        try:
+            resolved = _capi.config_export(cfg, h, b"")
+        except Error:
+            resolved, errors = _piecewise(cfg, h)
+    return Snapshot(version, frozen, state, resolved, errors)
+
+
+def _piecewise(cfg: Any, h: Any) -> Tuple[bytes, Dict[Tuple[Any, ...], Tuple[int, str]]]:
+    """The resolved tree when some reference does not resolve: each map is
+    exported key by key down to the values that fail, whose errors are
+    kept, so the child reads the rest as the parent does."""
+    errors: Dict[Tuple[Any, ...], Tuple[int, str]] = {}
+    fixups: List[Tuple[Any, ...]] = []
+
+    def walk(segs: Tuple[str, ...]) -> Any:
+        p = ".".join(quote_segment(s) for s in segs).encode()
+        try:
+            data = _capi.config_export(cfg, h, p)
+        except Error as e:
+            try:
+                keys = _capi.config_keys(cfg, h, p)
+            except Error:
+                errors[segs] = (_capi.status_of(e), str(e))
+                return None
+            return {k: walk(segs + (k,)) for k in keys}
+        v = marshal.loads(data)
+        if type(v) is tuple:
+            fixups.extend(segs + tuple(f) for f in v[1])
+            return v[0]
+        return v
+
+    tree = walk(())
+    return marshal.dumps((tree, fixups) if fixups else tree, 2), errors
+
+
+def _before_fork() -> None:
+    # Nothing to do unless the library is loaded: a child forked before
+    # the first use loads its own.
+    if not _capi.loaded():
+        return
+    snaps: Dict[int, Snapshot] = {}
+    try:
+        _capi.consts()  # read now: the child cannot ask the library
+        for cfg in list(live.values()):
+            h = cfg._h
+            if h is None:
+                continue
+            key = _capi.handle_key(h)
+            try:
+                version = int(cfg._ver[0])
+                frozen = _capi.config_is_frozen(cfg, h)
+                snap = _taken.get(key)
+                if snap is None or snap.version != version or snap.frozen != frozen:
+                    snap = _taken[key] = take(cfg, h, version, frozen)
+            except Error:
+                continue  # closed by another thread meanwhile: the child sees it closed
+            snaps[key] = snap
+    except Exception:
+        # A hook must never break os.fork(); without snapshots the child
+        # refuses to read (ForkedProcessError), which says what to do.
+        snaps = {}
+    for key in [k for k in _taken if k not in snaps]:
+        del _taken[key]  # closed or collected: drop its copy
+    _capi.set_fork_snapshots(snaps)
+
+
+def _after_fork_in_child() -> None:
+    # The read cache may hold entries read after the snapshot; start it
+    # again, labelled with the snapshot's counter, which never moves.
+    if not _capi.loaded():
+        return
+    never = _capi.never_version()
+    for cfg in list(live.values()):
+        h = cfg._h
+        cfg._cache = (-1, {})
+        if h is None:
+            continue
+        try:
+            cfg._ver = _capi.version_cell(h)
+        except Exception:  # no snapshot of it: every read raises ForkedProcessError
+            cfg._ver = never
+
+
+# The parent keeps the last snapshots handed over (they are the ones in
+# _taken, so this costs no memory): clearing them after a fork could empty
+# them under another thread that is forking at the same moment.
+os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)

@@ -1,0 +1,552 @@
+"""Configs survive os.fork() for reading.
+
+The Go runtime does not survive fork(), so a child forked after the parent
+used gocfg reads every Config that existed at the fork from a snapshot
+taken just before it (gocfg._snapshot, gocfg._forklib), and whatever needs
+the library raises ForkedProcessError. Each test runs in a fresh Python
+process of its own, with a timeout: a child that called into the dead Go
+runtime would hang, and must fail the test rather than the run.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+
+import pytest
+
+TIMEOUT = 120
+
+
+def run_python(code: str, cwd=None, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd)
+
+
+# Configs of every kind, built in the parent before the fork: a plain one
+# (keys with dots, quotes, backslashes, digits, an empty key; lists of maps;
+# dates), one loaded from a file, a layered one with provenance, references
+# (good, to a map, broken) and a list holding a reference, and a frozen one.
+SETUP = r'''
+import datetime as dt, gc, os, pickle, sys, dataclasses
+import gocfg
+
+APP_YAML = """\
+server:
+  host: example.org
+  port: 8080
+debug: false
+tags: [a, b]
+"""
+with open("app.yaml", "w") as f:
+    f.write(APP_YAML)
+
+plain = gocfg.Config({
+    "m": {"k": "v", "n": 3, "list": [1, {"x": "y", "when": dt.date(2024, 2, 29)}, [2, 3]], "empty": {}},
+    "a.b": {"c": 1}, 'q"k': "quote", "back\\slash": "b", "": "empty key", "0": "digit key",
+    "dates": {"d": dt.date(2024, 1, 2), "t": dt.time(1, 2, 3, 4),
+              "l": [dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc),
+                    dt.datetime(2020, 1, 1, 12, tzinfo=dt.timezone(dt.timedelta(hours=-5)))],
+              "naive": dt.datetime(2021, 5, 6, 7, 8, 9)},
+    "ключ": "значение", "none": None, "f": 1.5, "nan": float("nan"), "big": 2**62, "yes": True,
+    "num": "42", "dur": "1h30m", "csv": "a,b,c", "db": {"password": "hunter2"},
+})
+loaded = gocfg.Config.load("app.yaml")
+layered = gocfg.load(
+    "app.yaml",
+    gocfg.Text('[server]\nport = 9090\n[s]\ngood = 1\nbad = "${nope}"\n', "toml", name="local.toml"),
+    defaults={"server": {"workers": 4}, "url": "http://${server.host}:${server.port}", "alias": "${server}",
+              "broken": "${missing.key}", "lst": ["${server.host}", 1]},
+    env_prefix="APP", environ={"APP_SERVER__WORKERS": "8", "APP_LOG_LEVEL": "debug"},
+    overrides=["debug=true", "extra.k=1"])
+frozen = gocfg.Config({"x": {"y": 1}}).freeze()
+deep = leaf = {}
+for _ in range(200):  # repr() of deeper ones recurses too far in the secret masking
+    leaf["k"] = leaf = {}
+leaf["end"] = [1]
+plain["deep"] = deep
+closed = gocfg.Config({"a": 1})
+closed.close()
+sec = plain["m"]
+CONFIGS = {"plain": plain, "loaded": loaded, "layered": layered, "frozen": frozen, "closed": closed, "sec": sec}
+
+PATHS = ["", "m", "m.k", "m.n", "m.list", "m.list.0", "m.list.1", "m.list.1.x", "m.list.1.when", "m.list.2.1",
+         "m.list.01", "m.list.-1", "m.list.9", "m.list.x", "m.empty", "m.k.deeper", '"a.b"', '"a.b".c',
+         ("a.b", "c"), ("m", "list", 0), ("m", "list", 1, "x"), ("m", "list", 7), '"q\\"k"', ('q"k',),
+         '"back\\\\slash"', ("back\\slash",), ("",), '""', "0", ("0",), "a..b", "a.", ".a", '"unterminated',
+         'a"b', '"a"b', '"a\\x"', "ключ", "nope", "nope.deeper", "dates", "dates.d", "dates.t", "dates.l",
+         "dates.l.1", "dates.naive", "none", "f", "nan", "big", "yes", "num", "dur", "csv", "db.password",
+         "server", "server.port", "server.host", "server.workers", "tags", "tags.1", "debug", "url", "alias",
+         "alias.port", "alias.nope", "broken", "broken.x", "s", "s.good", "s.bad", "lst", "lst.0", "log_level",
+         "extra", "extra.k", "x", "x.y", "list", ("list",), "k", "empty", "list.1.x", "a\0b", "m.\0",
+         "deep." + "k." * 200 + "end.0", ("deep",) + ("k",) * 200 + ("end",), "deep." + "k." * 201]
+
+
+@dataclasses.dataclass
+class Server:
+    host: str
+    port: int
+    workers: int = 1
+
+
+def outcome(f):
+    try:
+        v = f()
+        if isinstance(v, gocfg.Section):
+            return ("section", v.path)
+        return ("value", repr(v))
+    except Exception as e:
+        return ("raises", type(e).__name__, str(e))
+
+
+def reads():
+    out = []
+    for name, c in CONFIGS.items():
+        whole = {"list": lambda: list(c), "len": lambda: len(c), "to_dict": lambda: c.to_dict(),
+                 "repr": lambda: repr(c), "items": lambda: list(c.items()), "values": lambda: list(c.values()),
+                 "in": lambda: "m" in c, "in tuple": lambda: ("a.b", "c") in c, "in int": lambda: 3 in c,
+                 "== dict": lambda: c == c.to_dict(), "== other": lambda: c == {"x": 1}, "show": lambda: c.show(),
+                 "html": lambda: c._repr_html_(), "explain": lambda: c.explain(), "origin": lambda: c.origin(),
+                 "history": lambda: c.history(), "to section": lambda: c["server"].to(Server),
+                 "to": lambda: c.to(Server), "to lax": lambda: c["server"].to(Server, strict=False),
+                 "pickled": lambda: pickle.loads(pickle.dumps(c)).to_dict(),
+                 "pickled origin": lambda: pickle.loads(pickle.dumps(c)).origin("server.port"),
+                 "pickled section": lambda: pickle.loads(pickle.dumps(c["m"])).to_dict()}
+        if isinstance(c, gocfg.Config):
+            whole.update({"frozen": lambda: c.frozen, "== self": lambda: c == c, "closed": lambda: c.closed})
+        for what, f in whole.items():
+            out.append((name, "whole", what, outcome(f)))
+        for p in PATHS:
+            for op, f in [("get", lambda: c[p]), ("in", lambda: p in c), ("get()", lambda: c.get(p, "dflt")),
+                          ("len", lambda: len(c[p])), ("keys", lambda: list(c[p])),
+                          ("to_dict", lambda: c[p].to_dict()), ("origin", lambda: c.origin(p)),
+                          ("history", lambda: c.history(p)), ("explain", lambda: c.explain(p)),
+                          ("int", lambda: c.get_int(p)), ("float", lambda: c.get_float(p)),
+                          ("bool", lambda: c.get_bool(p)), ("str", lambda: c.get_str(p)),
+                          ("list", lambda: c.get_list(p)), ("duration", lambda: c.get_duration(p)),
+                          ("int default", lambda: c.get_int(p, -1))]:
+                out.append((name, p, op, outcome(f)))
+    return out
+'''
+
+
+def test_child_reads_every_config_as_the_parent_does(tmp_path):
+    # Every read of the table, in the parent and in a forked child, must
+    # give the same value, or raise the same exception with the same
+    # message. The table's hostile paths check the child's path parser
+    # against the library's. While the child reads, and while it drops
+    # every Config (their __del__ runs), a profiler watches for any call of
+    # a compiled gocfg_* function: there must be none.
+    proc = run_python(SETUP + r'''
+def library_calls(fn):
+    seen = []
+    def prof(frame, event, arg):
+        if event == "c_call" and getattr(arg, "__name__", "").startswith("gocfg_"):
+            seen.append(arg.__name__)
+    sys.setprofile(prof)
+    try:
+        fn()
+    finally:
+        sys.setprofile(None)
+    return seen
+
+parent = reads()
+# The watch sees real calls (a check that cannot fail is no check).
+assert library_calls(lambda: plain["m.k"] and plain.origin("m.k")), "the profiler saw no library call"
+
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    try:
+        got = []
+        calls = library_calls(lambda: got.extend(reads()))
+        def drop():
+            global plain, loaded, layered, frozen, closed, sec
+            CONFIGS.clear()
+            del plain, loaded, layered, frozen, closed, sec
+            gc.collect()
+        calls += library_calls(drop)
+        data = pickle.dumps((got, calls))
+    except BaseException as e:
+        data = pickle.dumps(repr(e))
+    with os.fdopen(w, "wb") as f:
+        f.write(data)
+    os._exit(0)
+os.close(w)
+with os.fdopen(r, "rb") as f:
+    result = pickle.loads(f.read())
+_, status = os.waitpid(pid, 0)
+assert os.waitstatus_to_exitcode(status) == 0
+assert not isinstance(result, str), result
+child, calls = result
+assert calls == [], calls
+assert len(child) == len(parent)
+# One difference is by design: a Config pickled in the parent and
+# unpickled in the child cannot resolve its references there.
+unresolvable = ("layered", "whole", "pickled")
+assert [c for c in child if c[:3] == unresolvable][0][3][1] == "ForkedProcessError"
+diffs = [(p, c) for p, c in zip(parent, child) if p != c and p[:3] != unresolvable]
+for p, c in diffs[:20]:
+    print("parent:", p, "\nchild: ", c[3])
+kinds = {o[3][0] for o in parent}
+print("compared", len(parent), "reads;", len(diffs), "differ; kinds", sorted(kinds))
+assert not diffs
+''', cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-6000:]
+    assert "0 differ" in proc.stdout and proc.stderr == ""
+    # The table reaches values, sections and errors alike.
+    assert "'raises', 'section', 'value'" in proc.stdout
+
+
+def test_everything_that_needs_the_library_raises_naming_the_fix(tmp_path):
+    proc = run_python(SETUP + r'''
+import gocfg
+db = gocfg.Database.open("memory://")
+db.save("svc", {"a": 1})
+watch = db.watch("svc", timeout=0.1)
+pid = os.fork()
+if pid == 0:
+    refused = []
+    ops = {
+        "set": lambda: plain.__setitem__("m.k", "w"), "set section": lambda: sec.__setitem__("k", 1),
+        "del": lambda: plain.__delitem__("m"), "update": lambda: plain.update({"z": 1}),
+        "clear": plain.clear, "pop": lambda: plain.pop("m"), "freeze": plain.freeze, "resolve": layered.resolve,
+        "add_layer": lambda: layered.add_layer({"z": 1}), "save": lambda: plain.save("out.json"),
+        "dumps": lambda: plain.dumps("json"), "to_json": plain.to_json, "copy": plain.copy,
+        "diff": lambda: plain.diff(loaded), "Config()": gocfg.Config, "Config(dict)": lambda: gocfg.Config({"a": 1}),
+        "Config.load": lambda: gocfg.Config.load("app.yaml"), "Config.loads": lambda: gocfg.Config.loads("{}", "json"),
+        "gocfg.load": lambda: gocfg.load("app.yaml"), "Database.open": lambda: gocfg.Database.open("memory://"),
+        "db.load": lambda: db.load("svc"), "db.save": lambda: db.save("svc", {"a": 2}), "db.names": db.names,
+        "db.query": lambda: db.query("*:**"), "db.watch": lambda: db.watch("svc"), "watch": lambda: next(iter(watch)),
+        "stats": gocfg.stats,
+    }
+    for name, op in ops.items():
+        try:
+            op()
+            refused.append((name, "no error"))
+        except gocfg.ForkedProcessError as e:
+            msg = str(e)
+            if not ("os.fork()" in msg and "'spawn'" in msg and "after the fork" in msg):
+                refused.append((name, msg))
+        except Exception as e:
+            refused.append((name, repr(e)))
+    # Nothing was changed by the refused writes; closing inherited objects
+    # frees nothing and says nothing; __del__ does nothing.
+    assert plain["m.k"] == "v" and "z" not in plain and not plain.frozen
+    watch.close(); db.close(); plain.close(); plain.close()
+    assert plain.closed and db.closed
+    try:
+        plain["m"]
+        refused.append(("closed read", "no error"))
+    except gocfg.ClosedError:
+        pass
+    del db, watch, layered
+    gc.collect()
+    print(refused, flush=True)
+    os._exit(0 if not refused else 1)
+_, status = os.waitpid(pid, 0)
+assert os.waitstatus_to_exitcode(status) == 0
+# The parent is untouched.
+assert plain["m.k"] == "v" and db.load("svc")["a"] == 1
+db.close()
+print("parent ok")
+''', cwd=tmp_path)
+    assert proc.returncode == 0 and "parent ok" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.stderr == ""
+
+
+def test_snapshots_are_kept_until_the_config_changes_and_hold_no_config_alive(tmp_path):
+    proc = run_python(r'''
+import gc, os, weakref
+import gocfg
+from gocfg import _snapshot, _capi
+
+def fork_and_read(cfg, key, want):
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if cfg[key] == want else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, (key, want)
+
+cfg = gocfg.Config({"a": 1, "big": list(range(1000))})
+key = _capi.handle_key(cfg._h)
+fork_and_read(cfg, "a", 1)
+first = _snapshot._taken[key]
+fork_and_read(cfg, "a", 1)
+assert _snapshot._taken[key] is first, "an unchanged Config was serialized again"
+cfg["a"] = 2
+fork_and_read(cfg, "a", 2)
+assert _snapshot._taken[key] is not first
+cfg.freeze()  # freezing moves no counter: the snapshot notices all the same
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if cfg.frozen else 1)
+assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+
+ref = weakref.ref(cfg)
+del cfg
+gc.collect()
+assert ref() is None, "the fork registry keeps Configs alive"
+fork_and_read(gocfg.Config({"b": 1}), "b", 1)
+assert key not in _snapshot._taken, "a collected Config's snapshot was kept"
+
+# A child of a child reads the snapshot of the snapshot.
+cfg = gocfg.load(defaults={"h": "x", "u": "${h}/y"})
+pid = os.fork()
+if pid == 0:
+    pid2 = os.fork()
+    if pid2 == 0:
+        os._exit(0 if cfg["u"] == "x/y" and str(cfg.origin("h")) == "defaults" else 1)
+    os._exit(os.waitstatus_to_exitcode(os.waitpid(pid2, 0)[1]))
+assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+print("ok")
+''', cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr
+
+
+def test_child_reads_a_config_nested_to_the_limit(tmp_path):
+    # The stand-in walks trees without recursion: a config nested close to
+    # the library's limit of 1000 levels reads in the child.
+    proc = run_python(r'''
+import os, gocfg
+deep = leaf = {}
+for _ in range(990):
+    leaf["k"] = leaf = {}
+leaf["end"] = [1, {"x": 2}]
+cfg = gocfg.load(defaults={"deep": deep, "ref": "${deep}"})
+path = "deep." + "k." * 990 + "end.1.x"
+want = (cfg[path], cfg.to_dict() == {"deep": deep, "ref": deep}, len(cfg.explain()), str(cfg.origin(path)))
+assert want == (2, True, 2, "defaults"), want
+pid = os.fork()
+if pid == 0:
+    got = (cfg[path], cfg.to_dict() == {"deep": deep, "ref": deep}, len(cfg.explain()), str(cfg.origin(path)))
+    os._exit(0 if got == want else 1)
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+''', cwd=tmp_path)
+    assert proc.stdout.strip() == "0", proc.stdout + proc.stderr
+
+
+CELERY_LIKE = r'''
+import multiprocessing as mp
+import sys
+import gocfg
+
+# Loaded at import time, in the parent, as a Celery app's settings are.
+SETTINGS = gocfg.load(defaults={"broker": {"url": "redis://localhost", "pool": 4}, "name": "${broker.url}/0"},
+                      overrides=["broker.pool=8"])
+
+
+def task(i):
+    return i * SETTINGS.get_int("broker.pool"), SETTINGS["name"], str(SETTINGS.origin("broker.pool"))
+
+
+def read_arg(cfg):
+    return cfg["n"] * 10, sorted(cfg), cfg.to_dict().get("when")
+
+
+def write_arg(cfg):
+    cfg["n"] = 0
+
+
+def read_section(sec):
+    return sec["port"], type(sec).__name__
+
+
+def read_unresolved(cfg):
+    return cfg["plain"], cfg["ref"]
+
+
+def explain_unresolved(cfg):
+    return [(leaf.path, leaf.value, leaf.error is not None) for leaf in cfg.explain()]
+
+
+if __name__ == "__main__":
+    ctx = mp.get_context("fork")
+    with ctx.Pool(2) as pool:
+        got = pool.map(task, range(8))
+    assert got == [(i * 8, "redis://localhost/0", "override broker.pool=8") for i in range(8)], got
+
+    # Configs handed to a fork Pool as arguments: pickled in the parent,
+    # unpickled in a forked worker as read-only snapshots.
+    import datetime
+    configs = [gocfg.Config({"n": i, "when": datetime.date(2024, 1, i + 1)}) for i in range(4)]
+    with ctx.Pool(2) as pool:
+        got = pool.map(read_arg, configs)
+        assert got == [(i * 10, ["n", "when"], datetime.date(2024, 1, i + 1)) for i in range(4)], got
+        assert pool.map(read_section, [gocfg.Config({"s": {"port": 80}})["s"]]) == [(80, "Config")]
+        # A write in the worker: a clear error in the parent, not a hang.
+        try:
+            pool.map(write_arg, configs[:1])
+            raise SystemExit("the write did not fail")
+        except gocfg.ForkedProcessError as e:
+            assert "spawn" in str(e), e
+        # References cannot be resolved in the worker: the value that
+        # holds one says so, the others read.
+        layered = gocfg.load(defaults={"plain": 1, "h": "x", "ref": "${h}"})
+        try:
+            pool.map(read_unresolved, [layered])
+            raise SystemExit("the reference was resolved")
+        except gocfg.ForkedProcessError as e:
+            assert "resolve()" in str(e), e
+        assert pool.map(explain_unresolved, [layered]) == [[("plain", 1, False), ("h", "x", False),
+                                                            ("ref", "${h}", True)]]
+        layered.resolve()
+        assert pool.map(read_unresolved, [layered]) == [(1, "x")]
+    print("ok")
+'''
+
+
+def test_fork_pool_reads_configs_loaded_in_the_parent_and_handed_as_arguments(tmp_path):
+    script = tmp_path / "celery_like.py"
+    script.write_text(CELERY_LIKE)
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=TIMEOUT)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr
+
+
+WSGI_APP = r'''
+import json, os
+import gocfg
+
+CFG = gocfg.load("app.yaml", defaults={"greeting": "hello ${server.host}"}, overrides=["server.port=9000"])
+
+
+def app(environ, start_response):
+    body = json.dumps({
+        "pid": os.getpid(),
+        "port": CFG.get_int("server.port"),
+        "greeting": CFG["greeting"],
+        "origin": str(CFG.origin("server.port")),
+        "keys": sorted(CFG),
+        "server": CFG["server"].to_dict(),
+    }).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+'''
+
+
+def test_gunicorn_preload_workers_read_the_config(tmp_path):
+    pytest.importorskip("gunicorn")
+    (tmp_path / "app.yaml").write_text("server:\n  host: example.org\n  port: 8080\n")
+    (tmp_path / "wsgi_app.py").write_text(WSGI_APP)
+    log = tmp_path / "gunicorn.log"
+    # Port 0: the kernel picks a free port, which gunicorn logs.
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--bind",
+                               "127.0.0.1:0", "--log-file", str(log), "--graceful-timeout", "5", "wsgi_app:app"],
+                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        url = None
+        while url is None and time.monotonic() < deadline and server.poll() is None:
+            m = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log.read_text() if log.exists() else "")
+            if m:
+                url = m.group(1)
+            else:
+                time.sleep(0.1)
+        assert url, f"gunicorn did not start: {log.read_text() if log.exists() else ''}"
+        answers = []
+        while len(answers) < 12 and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=10) as r:
+                    answers.append(__import__("json").loads(r.read()))
+            except OSError:
+                time.sleep(0.1)  # workers still booting
+        assert len(answers) == 12, log.read_text()
+        for a in answers:
+            assert a["port"] == 9000 and a["greeting"] == "hello example.org", a
+            assert a["origin"] == "override server.port=9000" and a["keys"] == ["greeting", "server"], a
+            assert a["server"] == {"host": "example.org", "port": 9000} and a["pid"] != server.pid, a
+        assert "Traceback" not in log.read_text(), log.read_text()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    assert "ForkedProcessError" not in log.read_text()
+
+
+def test_child_refuses_the_pickled_states_the_library_refuses(tmp_path):
+    # Unpickling in the child cannot ask the library to check the state:
+    # the stand-in refuses what the library refuses, with the same error
+    # (never a stray Python error or a value Python cannot read back), and
+    # takes what it takes, reading it the same way.
+    proc = run_python(r'''
+import marshal, os, pickle
+import gocfg
+from gocfg.config import _restore
+
+def st(root, **kw):
+    base = {"gocfg_state": 1, "root": root, "frozen": False, "interpolate": False, "parse_env": False,
+            "provenance": None}
+    base.update(kw)
+    return marshal.dumps(base, 2)
+
+deep = leaf = {}
+for _ in range(1001):
+    leaf["k"] = leaf = {}
+STATES = [b"garbage", b"", marshal.dumps([1, 2]), st({"a": 1}, gocfg_state=2), st([1]), st({1: 2}),
+          st({"a": b"bytes"}), st({"a": {1, 2}}), st({"a": (1, 2)}), st({"a": (..., "d", 0, 1, 1, 0, 0, 0, 0, None)}),
+          st({"a": (..., "D", 2020, 1, 1, 0, 0, 0, 0, None)}), st({"a": (..., "D", 2020, 1, 1, 0, 0, 0, 0, 90000)}),
+          st({"a": (..., "x", 2020, 1, 1, 0, 0, 0, 0, None)}), st({"a": 1}, provenance=[["a"]]),
+          st({"a": 1}, provenance=[[["a"], [[1, 2, 3, 4, 5]]]]), st({"a": 1}, frozen=1), st(deep),
+          st({"a": [1, {"b": (..., "t", 0, 0, 0, 1, 2, 3, 4, None)}]}, frozen=True,
+             provenance=[[["a"], [[1, "defaults", 0, 0, 0]]]], interpolate=True)]
+
+def outcomes():
+    out = []
+    for s in STATES:
+        try:
+            c = _restore(s)
+            out.append(("ok", repr(c.to_dict()), c.frozen, str(c.origin("a"))))
+        except Exception as e:
+            out.append((type(e).__name__,))
+    return out
+
+parent = outcomes()
+assert parent[-1][0] == "ok" and parent.count(("InvalidArgumentError",)) > 10, parent
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    with os.fdopen(w, "wb") as f:
+        f.write(pickle.dumps(outcomes()))
+    os._exit(0)
+os.close(w)
+with os.fdopen(r, "rb") as f:
+    child = pickle.loads(f.read())
+os.waitpid(pid, 0)
+for i, (p, c) in enumerate(zip(parent, child)):
+    if p != c:
+        print(i, p, c)
+print("same" if parent == child else "differ")
+''', cwd=tmp_path)
+    assert proc.stdout.strip().endswith("same"), proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_config_made_after_the_snapshot_is_refused_not_hung(tmp_path):
+    # A Config the snapshot does not know (made by another thread while
+    # the fork was under way) raises in the child; simulated by dropping
+    # its snapshot.
+    proc = run_python(r'''
+import os, gocfg
+from gocfg import _native, _capi
+cfg = gocfg.Config({"a": 1})
+cfg["a"]
+pid = os.fork()
+if pid == 0:
+    _native.lib._data.pop(_capi.handle_key(cfg._h))
+    cfg._cache = (-1, {})
+    try:
+        cfg["a"]
+        os._exit(1)
+    except gocfg.ForkedProcessError as e:
+        os._exit(0 if "not there when the process forked" in str(e) else 2)
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+''', cwd=tmp_path)
+    assert proc.stdout.strip() == "0", proc.stdout + proc.stderr
