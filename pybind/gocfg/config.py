@@ -135,6 +135,40 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         cfg, h, prefix = self._target()
         return iter(_capi.config_keys(cfg, h, prefix))
 
+    # pop() and popitem() return what was removed: a map as a plain dict (a
+    # Section of it would be a view of nothing once it is deleted, or of
+    # whatever is written at its path later), a list as a list.
+    def pop(self, key: Any, default: Any = _MISSING) -> Any:
+        """Remove the value at key (a path, as for ``cfg[key]``) and return
+        it; a map comes back as a plain dict. ``default`` when nothing is
+        there; without it, KeyNotFoundError."""
+        try:
+            value = self[key]
+        except KeyError:
+            if default is _MISSING:
+                raise
+            return default
+        if isinstance(value, Section):
+            value = value.to_dict()
+        del self[key]
+        return value
+
+    def popitem(self) -> Tuple[str, Any]:
+        """Remove the first top-level key and return (key, value), the key
+        taken literally (dots and all); a map comes back as a plain dict.
+        KeyNotFoundError when empty."""
+        for key in self:
+            return key, self.pop((key,))
+        raise KeyNotFoundError("popitem(): the map is empty")
+
+    def clear(self) -> None:
+        """Remove every key of this map (keys taken literally)."""
+        for key in self:
+            try:
+                del self[(key,)]
+            except KeyError:
+                pass  # removed meanwhile, by another thread
+
     def items(self) -> ItemsView[str, Any]:
         return _ItemsView(self)
 
@@ -469,17 +503,31 @@ class Config(Section, Handle):
             raise self._closed_error()
         version = self._ver[0]
         cache = self._cache
-        if cache[0] == version:
+        if cache[0] != version:
+            cache = self._cache = (version, {})
+        # The cache answers only for a key an uncached read would accept,
+        # and for that key alone: a plain str is its own cache key; any
+        # other key is validated and encoded first and cached under its
+        # path's bytes (never equal to a str). Equality alone would let
+        # ("l", False) or ("l", 0.0) answer for ("l", 0), and a str
+        # subclass with its own __eq__ answer for another key.
+        ckey: Any
+        if type(key) is str:
             try:
                 return cache[1][key]
-            except (KeyError, TypeError):  # not cached, or unhashable key
+            except KeyError:
                 pass
+            ckey = key
+            try:
+                p = key.encode()
+            except UnicodeEncodeError:
+                p = encode_path(key)  # raises with a clear message
         else:
-            cache = self._cache = (version, {})
-        try:
-            p = key.encode() if type(key) is str else encode_path(key)
-        except UnicodeEncodeError:
-            p = encode_path(key)  # raises with a clear message
+            p = ckey = encode_path(key)
+            try:
+                return cache[1][ckey]
+            except KeyError:
+                pass
         data = _config_get(self, h, p)
         if data is None:
             raise KeyNotFoundError(key)
@@ -492,7 +540,7 @@ class Config(Section, Handle):
             # Labelled with the version read *before* the call: if a writer
             # got in between, the counter has moved on and the entry is
             # never used.
-            cache[1][key] = value
+            cache[1][ckey] = value
         return value
 
     def __setitem__(self, key: Any, value: Any) -> None:
