@@ -233,7 +233,9 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         try:
             return _typed.COERCE[kind](value)
         except _typed.CoercionError as e:
-            raise TypeMismatchError(f"{self._where(key)}: {e}{self._from(key)}") from None
+            where = self._where(key)
+            message = e.message(split_path(where))  # masked when the path is a secret
+            raise TypeMismatchError(f"{where}: {message}{self._from(key)}") from None
 
     def _where(self, key: Any) -> str:
         text = path_text(key)
@@ -284,9 +286,9 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         the origin of each value). With strict (the default) a key that is
         not a field is an error too; strict=False ignores such keys."""
         data = self.to_dict()
-        obj, problems = _typed.build(cls, data, strict)
+        base = split_path(self.path) if self.path else []
+        obj, problems = _typed.build(cls, data, strict, base)
         if problems:
-            base = split_path(self.path) if self.path else []
             errors = []
             for segs, msg in problems:
                 full = [*base, *segs]

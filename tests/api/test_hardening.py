@@ -3,6 +3,9 @@ read cache's keys, what pop() returns, typed reads of extreme values, and
 secrets kept out of messages and origins."""
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import gocfg
 import pytest
 
@@ -97,3 +100,89 @@ def test_section_clear_removes_keys_holding_dots(no_leaks):
         c["s"] = {"a.b": 1, "c": {"d": 2}, "e": 3}
         c["s"].clear()
         assert c.to_dict() == {"s": {}}
+
+
+# ------------------------------------------- typed reads of extreme values
+
+@pytest.mark.parametrize("value", ["1e400s", "1e400", 1e300, -1e300, float("nan"), float("inf"), "nan", "inf",
+                                   "-inf", "1e308h", 10**30, "9" * 30 + "w", ".nan"])
+def test_get_duration_refuses_what_timedelta_cannot_hold(no_leaks, value):
+    with gocfg.Config({"d": value}) as c:
+        with pytest.raises(gocfg.TypeMismatchError, match=r"^d: expected a duration"):
+            c.get_duration("d")
+
+
+@pytest.mark.parametrize("value, expected", [("30s", dt.timedelta(seconds=30)), (1.5, dt.timedelta(seconds=1.5)),
+                                             ("-5m", dt.timedelta(minutes=-5)), (86400 * 365 * 1000,
+                                                                                dt.timedelta(days=365000))])
+def test_get_duration_still_reads_good_values(no_leaks, value, expected):
+    with gocfg.Config({"d": value}) as c:
+        assert c.get_duration("d") == expected
+
+
+@pytest.mark.parametrize("value", ["1" * 5000, "-" + "9" * 4301, "0" * 5000 + "7", 1e300, -1e300, 2.0**63, float("nan"),
+                                   float("inf"), 1.5, "1.0", True])
+def test_get_int_refuses_with_a_type_mismatch(no_leaks, value):
+    with gocfg.Config({"n": value}) as c:
+        with pytest.raises(gocfg.TypeMismatchError, match=r"^n: expected int") as info:
+            c.get_int("n")
+        assert len(str(info.value)) < 300  # a 5,000-digit value is not quoted whole
+
+
+@pytest.mark.parametrize("value, expected", [("9" * 30, int("9" * 30)), (" -12 ", -12), (2.0**62, 2**62),
+                                             (-(2.0**63), -(2**63)), ("0" * 4000 + "7", 7), (3.0, 3)])
+def test_get_int_reads_big_and_good_values(no_leaks, value, expected):
+    with gocfg.Config({"n": value}) as c:
+        assert c.get_int("n") == expected
+
+
+def test_typed_reads_of_an_int_beyond_64_bits(no_leaks):
+    with gocfg.Config() as c:
+        c["n"] = 10**400  # the value tree keeps big ints
+        assert c.get_int("n") == 10**400
+        assert c.get_str("n") == "1" + "0" * 400
+        with pytest.raises(gocfg.TypeMismatchError, match=r"^n: expected float, got an int of 401 digits"):
+            c.get_float("n")
+        with pytest.raises(gocfg.TypeMismatchError, match=r"^n: expected a duration"):
+            c.get_duration("n")
+        with pytest.raises(gocfg.TypeMismatchError, match=r"^n: expected bool, got an int of 401 digits"):
+            c.get_bool("n")
+
+
+@dataclasses.dataclass
+class _Timing:
+    timeout: dt.timedelta
+    retries: int
+    ratio: float = 1.0
+
+
+def test_to_reports_extreme_values_as_validation_errors(no_leaks):
+    with gocfg.Config({"timeout": "1e400s", "retries": 1e300, "ratio": "x"}) as c:
+        with pytest.raises(gocfg.ValidationError) as info:
+            c.to(_Timing)
+        paths = sorted(p for p, _ in info.value.errors)
+        assert paths == ["ratio", "retries", "timeout"]
+    with gocfg.Config({"timeout": float("nan"), "retries": "1" * 5000}) as c:
+        with pytest.raises(gocfg.ValidationError) as info:
+            c.to(_Timing)
+        assert sorted(p for p, _ in info.value.errors) == ["retries", "timeout"]
+
+
+@pytest.mark.parametrize("seconds", [30, -30, 1, 59.5])
+def test_a_utc_offset_with_seconds_is_refused_before_the_call(no_leaks, seconds):
+    tz = dt.timezone(dt.timedelta(hours=2, seconds=seconds))
+    with gocfg.Config({"keep": 1}) as c:
+        for value in (dt.datetime(2024, 5, 1, 12, tzinfo=tz), [dt.datetime(2024, 5, 1, tzinfo=tz)]):
+            with pytest.raises(gocfg.InvalidArgumentError, match="whole number of minutes"):
+                c["t"] = value
+            with pytest.raises(gocfg.InvalidArgumentError, match=r"t\.x"):
+                c.update({"t": {"x": value}})
+        assert c.to_dict() == {"keep": 1}
+
+
+@pytest.mark.parametrize("minutes", [0, 330, -330, -59, 23 * 60 + 59])
+def test_whole_minute_offsets_read_back_exactly(no_leaks, minutes):
+    value = dt.datetime(2024, 5, 1, 12, 30, 15, 250, tzinfo=dt.timezone(dt.timedelta(minutes=minutes)))
+    with gocfg.Config({"t": value}) as c:
+        got = c["t"]
+        assert got == value and got.utcoffset() == value.utcoffset()
