@@ -126,8 +126,8 @@ def _tag(v: Any, where: str) -> Tuple[Any, ...]:
         if off is not None and off % _MINUTE:
             # The library keeps whole-minute offsets (as every format writes
             # them); a seconds part would be cut off and move the instant.
-            raise InvalidArgumentError(f"{where or 'value'}: the UTC offset {off} of {v.isoformat()} is not a whole "
-                                       "number of minutes")
+            raise InvalidArgumentError(f"{where or 'value'}: the UTC offset {off} of {v.isoformat()} is not in "
+                                       "whole minutes")
         kind = "L" if off is None else "D"
         seconds = None if off is None else int(off.total_seconds())
         return (..., kind, v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, seconds)

@@ -6,7 +6,7 @@ import os
 import weakref
 from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
 from marshal import loads as _marshal_loads
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Union, cast
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple, Union, cast
 
 from . import _args, _capi, _typed
 from . import display as _display
@@ -307,7 +307,21 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
     def show(self, *, reveal: bool = False, origins: bool = True) -> str:
         """A readable listing, one ``path = value  # origin`` line per leaf,
         secrets masked unless reveal=True."""
-        return _display.text_table(self.explain(), reveal=reveal, origins=origins)
+        return _display.text_table(self.explain(), reveal=reveal, origins=origins,
+                                   hidden=frozenset() if reveal else self._hidden())
+
+    def _hidden(self) -> FrozenSet[Tuple[str, ...]]:
+        """The paths whose values interpolate a secret (see
+        gocfg.secrets.derived_secrets): masked wherever secrets are. Read
+        from the config's unresolved data; empty without interpolation."""
+        cfg = self._cfg
+        try:
+            state = decode_value(_capi.config_serialize(cfg, cfg._handle()))
+        except Error:
+            return frozenset()
+        if not isinstance(state, dict) or not state.get("interpolate"):
+            return frozenset()
+        return _secrets.derived_secrets(state.get("root"))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Section):
@@ -333,14 +347,15 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
             data = self.to_dict()
         except Error as e:  # a reference that does not resolve
             return {"<unresolved>": str(e)}
-        return cast(Dict[str, Any], _secrets.mask(data, split_path(self.path) if self.path else []))
+        return cast(Dict[str, Any], _secrets.mask(data, split_path(self.path) if self.path else [], False,
+                                                  self._hidden()))
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         if cycle or self._cfg._h is None:
             p.text(repr(self))
             return
         try:
-            text = _display.text_table(self.explain(), title=self._title())
+            text = _display.text_table(self.explain(), title=self._title(), hidden=self._hidden())
         except Error as e:  # the section's map was removed, say
             text = f"<gocfg.Section {self.path!r}: {e}>"
         p.text(text)
@@ -349,7 +364,7 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         if self._cfg._h is None:
             return None
         try:
-            return _display.html_table(self.explain(), self._title())
+            return _display.html_table(self.explain(), self._title(), hidden=self._hidden())
         except Error:
             return None  # the notebook falls back to the text form
 
@@ -476,10 +491,11 @@ class Config(Section, Handle):
                 raise TypeError(f"diff() needs a Config or a mapping, not {type(other).__name__}")
         try:
             rows = decode_value(_capi.config_diff(self, h, other._handle()))
+            hidden = self._hidden() | other._hidden() if rows else frozenset()
         finally:
             if tmp is not None:
                 tmp.close()
-        return Diff([Change(*r) for r in rows])
+        return Diff([Change(*r) for r in rows], hidden)
 
     def __eq__(self, other: object) -> bool:
         # Compared in Go when both are Configs: NaN equals NaN and an

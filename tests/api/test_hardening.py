@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import os
+import pathlib
+import subprocess
+import sys
 
 import gocfg
 import pytest
@@ -173,7 +178,7 @@ def test_a_utc_offset_with_seconds_is_refused_before_the_call(no_leaks, seconds)
     tz = dt.timezone(dt.timedelta(hours=2, seconds=seconds))
     with gocfg.Config({"keep": 1}) as c:
         for value in (dt.datetime(2024, 5, 1, 12, tzinfo=tz), [dt.datetime(2024, 5, 1, tzinfo=tz)]):
-            with pytest.raises(gocfg.InvalidArgumentError, match="whole number of minutes"):
+            with pytest.raises(gocfg.InvalidArgumentError, match="whole minutes"):
                 c["t"] = value
             with pytest.raises(gocfg.InvalidArgumentError, match=r"t\.x"):
                 c.update({"t": {"x": value}})
@@ -186,3 +191,169 @@ def test_whole_minute_offsets_read_back_exactly(no_leaks, minutes):
     with gocfg.Config({"t": value}) as c:
         got = c["t"]
         assert got == value and got.utcoffset() == value.utcoffset()
+
+
+# ------------------------------------------------ secrets in the clear
+
+SECRET = "hunter2-s3cr3t"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def default_rule():
+    gocfg.set_secret_pattern(None)
+    yield
+    gocfg.set_secret_pattern(None)
+
+
+def test_python_and_the_library_agree_on_the_secret_rule(default_rule):
+    """The same table as gocore/layer's Go test: both copies of the rule."""
+    table = json.loads((ROOT / "gocore" / "layer" / "testdata" / "secret_keys.json").read_text("utf-8"))
+    assert len(table) >= 20
+    assert any(r["secret"] for r in table) and not all(r["secret"] for r in table)
+    for row in table:
+        assert gocfg.secrets.is_secret(row["path"].split(".")) is row["secret"], row
+    # And the library's own use of it: an override's origin.
+    for row in table:
+        if not row["path"] or "." in row["path"] or " " in row["path"]:
+            continue
+        with gocfg.load(overrides=[f"{row['path']}=v4lue"]) as cfg:
+            shown = str(cfg.origin((row["path"],)))
+        assert ("v4lue" not in shown) is row["secret"], (row, shown)
+
+
+@pytest.mark.parametrize("method, value", [("get_int", SECRET), ("get_bool", SECRET), ("get_duration", SECRET),
+                                           ("get_float", SECRET), ("get_list", 12345678),
+                                           ("get_str", [SECRET]), ("get_int", {"a": SECRET})])
+def test_typed_read_errors_never_quote_a_secret(no_leaks, default_rule, method, value):
+    with gocfg.Config({"db": {"password": value, "pw_list": [SECRET]}, "api": {"token": value}}) as c:
+        for key in ("db.password", "api.token"):
+            with pytest.raises(gocfg.TypeMismatchError) as info:
+                getattr(c, method)(key)
+            assert SECRET not in str(info.value) and "12345678" not in str(info.value)
+            assert key in str(info.value) and "secret, not shown" in str(info.value)
+
+
+def test_secrets_inside_a_quoted_map_are_masked(no_leaks, default_rule):
+    with gocfg.Config({"db": {"host": "h", "password": SECRET}}) as c:
+        with pytest.raises(gocfg.TypeMismatchError) as info:
+            c.get_int("db")
+        assert SECRET not in str(info.value) and "'host': 'h'" in str(info.value)
+
+
+@dataclasses.dataclass
+class _Db:
+    host: str
+    port: int
+    password: int  # wrongly typed, so that the value is reported
+
+
+@dataclasses.dataclass
+class _App:
+    db: _Db
+    tokens: int = 0
+
+
+def test_validation_errors_never_quote_a_secret(no_leaks, default_rule):
+    with gocfg.Config({"db": {"host": "h", "port": "eighty", "password": SECRET},
+                       "tokens": {"x": SECRET}}) as c:
+        with pytest.raises(gocfg.ValidationError) as info:
+            c.to(_App)
+        text = str(info.value) + repr(info.value.errors)
+        assert SECRET not in text
+        assert "'eighty'" in text  # a value that is no secret is still quoted
+        assert sorted(p for p, _ in info.value.errors) == ["db.password", "db.port", "tokens"]
+        with pytest.raises(gocfg.ValidationError) as info:
+            c["db"].to(_Db)
+        assert SECRET not in str(info.value)
+
+
+def test_a_custom_pattern_masks_messages_and_origins(no_leaks, default_rule):
+    gocfg.set_secret_pattern(["dsn"])
+    with gocfg.load(defaults={"dsn": SECRET}, overrides=[f"dsn={SECRET}x"]) as c:
+        with pytest.raises(gocfg.TypeMismatchError) as info:
+            c.get_int("dsn")
+        assert SECRET not in str(info.value)
+        assert str(c.origin("dsn")) == "override dsn=********"
+        assert SECRET not in c.show() and SECRET not in repr(c)
+
+
+def test_bad_secret_environment_values_and_overrides_are_not_quoted(no_leaks, default_rule):
+    for value in (f"[{SECRET}", f"{{{SECRET}: [", f"[1, {SECRET}"):
+        with pytest.raises(gocfg.ParseError) as info:
+            gocfg.load(env_prefix="APP", environ={"APP_DB__PASSWORD": value})
+        assert SECRET not in str(info.value) and "APP_DB__PASSWORD" in str(info.value)
+        with pytest.raises(gocfg.ParseError) as info:
+            gocfg.load(overrides=[f"db.password={value}"])
+        assert SECRET not in str(info.value) and "db.password" in str(info.value)
+    with pytest.raises(gocfg.InvalidArgumentError) as info:
+        gocfg.load(overrides=[f'"db..password={SECRET}'])
+    assert SECRET not in str(info.value)
+    # No secret: the value is quoted, which helps find the mistake.
+    with pytest.raises(gocfg.ParseError, match=r"\[unclosed"):
+        gocfg.load(overrides=["db.host=[unclosed"])
+
+
+def test_override_origins_of_secrets_are_masked_everywhere(no_leaks, default_rule):
+    with gocfg.load(defaults={"db": {"password": "old"}}, overrides=[f"db.password={SECRET}", "db.port=5"]) as c:
+        assert c["db.password"] == SECRET  # reading gives the real value
+        outputs = [str(c.origin("db.password")), repr(c.history("db.password")), repr(c.explain()), repr(c),
+                   c.show(), c._repr_html_() or "", str(c.diff({"db": {"password": "x"}}))]
+
+        class Printer:
+            def __init__(self):
+                self.parts = []
+
+            def text(self, t):
+                self.parts.append(t)
+
+        p = Printer()
+        c._repr_pretty_(p, False)
+        outputs.append("".join(p.parts))
+        for out in outputs:
+            assert SECRET not in out, out
+        assert "override db.password=********" in c.show()
+        assert "override db.port=5" in c.show()
+        # Revealed on request: the value, never the origin's copy of it.
+        assert SECRET in c.show(reveal=True)
+
+
+def test_values_interpolating_a_secret_are_masked_in_every_display(no_leaks, default_rule):
+    env = {"DB_PASSWORD": SECRET, "HOME_DIR": "/home/me"}
+    data = {"dsn": "pg://app:${env:DB_PASSWORD}@db/app", "copy": "${dsn}", "deep": {"x": "${copy}!"},
+            "db": {"password": "pw-" + SECRET}, "via_path": "${db.password}", "home": "${env:HOME_DIR}",
+            "literal": "$${env:DB_PASSWORD}", "l": ["${env:DB_PASSWORD}", "plain"]}
+    with gocfg.load(data, environ=env) as c:
+        assert c["dsn"] == f"pg://app:{SECRET}@db/app"  # reads resolve
+        p_parts = []
+
+        class P:
+            def text(self, t):
+                p_parts.append(t)
+
+        c._repr_pretty_(P(), False)
+        for out in (repr(c), c.show(), c._repr_html_() or "", "".join(p_parts), repr(c["deep"]),
+                    c["deep"].show()):
+            assert SECRET not in out, out
+            assert "/home/me" in out or out.startswith("<gocfg.Section") or "deep" in out
+        assert "${env:DB_PASSWORD}" in repr(c) and "'plain'" in repr(c)
+        assert SECRET in c.show(reveal=True)
+        d = c.diff({"dsn": "other"})
+        assert SECRET not in str(d) and SECRET in repr(d.changed)
+
+
+def test_cli_show_masks_override_origins_and_interpolated_secrets(tmp_path, default_rule):
+    (tmp_path / "app.yaml").write_text("db:\n  host: h\ndsn: 'pg://u:${env:DB_PASSWORD}@h'\n")
+    env = dict(os.environ, DB_PASSWORD=SECRET, APP_DB__PASSWORD=f"[{SECRET}")
+    base = [sys.executable, "-m", "gocfg", "show", str(tmp_path / "app.yaml")]
+    r = subprocess.run(base + ["--set", f"db.password={SECRET}", "--origin"], capture_output=True, text=True,
+                       env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert SECRET not in r.stdout and "override db.password=********" in r.stdout
+    r = subprocess.run(base + ["--set", "x=1"], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0 and SECRET not in r.stdout and "********" in r.stdout
+    r = subprocess.run(base + ["--set", f"db.password=[{SECRET}"], capture_output=True, text=True, env=env,
+                       timeout=60)
+    assert r.returncode == 2 and SECRET not in r.stderr + r.stdout and "db.password" in r.stderr
+    r = subprocess.run(base + ["--env-prefix", "APP"], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 1 and SECRET not in r.stderr + r.stdout and "APP_DB__PASSWORD" in r.stderr
