@@ -634,13 +634,17 @@ class Config(Section, Handle):
              private: Optional[bool] = None) -> None:
         """Write the config to a file atomically (temporary file, fsync,
         rename): a crash leaves the old file or the new one. The file keeps
-        the mode of the one it replaces; ``private=True`` makes it 0600.
-        By default (``private=None``) a new file is created 0600 when the
-        config holds a secret key (see gocfg.secrets), 0644 otherwise."""
+        the mode (and, where the process may set them, the owner and group)
+        of the one it replaces; ``private=True`` makes it 0600. By default
+        (``private=None``) a new file is created 0600 when the config holds
+        a secret key (see gocfg.secrets), else with the umask's mode (0644
+        under the usual 022). A symbolic link is followed: the file it
+        leads to is replaced and the link stays. See the README, "Formats"."""
         h = self._handle()
         name = _args.text_arg(path, "file name")
         if private is None:
-            private = not os.path.lexists(name) and self._holds_secrets()
+            # exists(), not lexists(): a dangling link's file is a new one.
+            private = not os.path.exists(name) and self._holds_secrets()
         fmt = _args.format_arg(format)
         _capi.config_save(self, h, name, fmt, private)
 
