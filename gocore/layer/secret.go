@@ -1,6 +1,9 @@
 package layer
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // The secret rule, as the library applies it to what it writes itself
 // (override origins and the messages of environment variables and
@@ -43,4 +46,13 @@ func IsSecretPath(segs []string) bool {
 		}
 	}
 	return false
+}
+
+// quoteUnlessSecret quotes text taken from the value at path for a
+// message, or says it is not shown when the path is a secret.
+func quoteUnlessSecret(path []string, text string) string {
+	if IsSecretPath(path) {
+		return "(a secret's value, not shown)"
+	}
+	return strconv.Quote(text)
 }

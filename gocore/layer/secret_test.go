@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
 )
 
 // The table is shared with the Python tests (tests/api/test_hardening.py),
@@ -80,6 +81,39 @@ func TestEnvValueOfASecretIsNotQuoted(t *testing.T) {
 	}
 	_, err = EnvAssignments([]string{"APP_DB__HOST=[h1"}, "APP", "__", true)
 	if err == nil || !strings.Contains(err.Error(), "[h1") {
+		t.Errorf("non-secret: %v", err)
+	}
+}
+
+func TestInterpolationErrorsDoNotQuoteSecrets(t *testing.T) {
+	for _, c := range []struct {
+		key, text string
+		env       map[string]string
+	}{
+		{"db.password", "hunter2${unterminated", nil},
+		{"api_token", "hunter2${a${b}}", nil},
+		{"dsn", "${env:DB_PASSWORD}", map[string]string{"DB_PASSWORD": "[hunter2"}},
+		{"db.password", "${env:RAW}", map[string]string{"RAW": "[hunter2"}},
+	} {
+		root := value.NewMap(1)
+		segs := strings.Split(c.key, ".")
+		if err := value.SetPath(root, segs, c.text); err != nil {
+			t.Fatal(err)
+		}
+		r := &Resolver{Root: root, Env: c.env, ParseEnv: true}
+		_, err := r.Lookup(segs)
+		if err == nil {
+			t.Fatalf("%s: no error", c.key)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: the message shows the secret: %v", c.key, err)
+		}
+	}
+	// Not a secret: quoted as before.
+	root := value.NewMap(1)
+	root.Set("host", "h${unterminated")
+	_, err := (&Resolver{Root: root}).Lookup([]string{"host"})
+	if err == nil || !strings.Contains(err.Error(), "${unterminated") {
 		t.Errorf("non-secret: %v", err)
 	}
 }

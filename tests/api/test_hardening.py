@@ -10,6 +10,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import time
 
 import gocfg
 import pytest
@@ -357,3 +358,42 @@ def test_cli_show_masks_override_origins_and_interpolated_secrets(tmp_path, defa
     assert r.returncode == 2 and SECRET not in r.stderr + r.stdout and "db.password" in r.stderr
     r = subprocess.run(base + ["--env-prefix", "APP"], capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 1 and SECRET not in r.stderr + r.stdout and "APP_DB__PASSWORD" in r.stderr
+
+
+def test_a_watch_without_end_given_as_infinity(no_leaks):
+    """Same class as item 13: float("inf") reached int() and raised
+    OverflowError at the first poll."""
+    import threading
+
+    with gocfg.Database("memory://") as db:
+        got = []
+        w = db.watch("app", timeout=float("inf"))
+
+        def consume():
+            for ev in w:
+                got.append(ev)
+                break
+
+        t = threading.Thread(target=consume)
+        t.start()
+        deadline = time.monotonic() + 20
+        while t.is_alive() and time.monotonic() < deadline:
+            db.save("app", {"a": 1})
+            t.join(0.1)
+        w.close()
+        assert got and got[0].name == "app"
+        for bad in (float("nan"), -1.0):
+            with pytest.raises(gocfg.InvalidArgumentError):
+                db.watch("app", timeout=bad)
+
+
+def test_interpolation_errors_do_not_quote_secrets(no_leaks, default_rule):
+    with gocfg.load({"db": {"password": f"{SECRET}${{oops", "host": "h${oops"}, "dsn": "${env:DB_PASSWORD}"},
+                    environ={"DB_PASSWORD": f"[{SECRET}"}) as c:
+        for key in ("db.password", "dsn"):
+            with pytest.raises(gocfg.InterpolationError) as info:
+                c[key]
+            assert SECRET not in str(info.value) and "not shown" in str(info.value)
+        with pytest.raises(gocfg.InterpolationError, match=r"\$\{oops"):
+            c["db.host"]  # no secret: quoted
+        assert SECRET not in repr(c) and SECRET not in c.show() and SECRET not in (c._repr_html_() or "")
