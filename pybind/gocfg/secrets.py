@@ -124,25 +124,37 @@ def derived_secrets(raw: Any) -> FrozenSet[Tuple[str, ...]]:
                 walk(item, (*segs, str(i)))
 
     walk(raw, ())
+    # A breadth-first walk over "refers to", from the values that refer to a
+    # secret directly: each value is looked at a bounded number of times,
+    # so a long chain of references (a -> b -> ... ) costs linear time.
+    exact: Dict[Tuple[str, ...], List[Tuple[str, ...]]] = {}   # target -> the values referring to it
+    under: Dict[Tuple[str, ...], List[Tuple[str, ...]]] = {}   # a prefix of a target -> those values
+    queue: List[Tuple[str, ...]] = []
     tainted: Set[Tuple[str, ...]] = set()
-
-    def leaks(ref: str) -> bool:
-        ref = ref.strip()
-        if ref.startswith("env:"):
-            return is_secret_key(ref[4:].split(",", 1)[0].strip())
-        target = tuple(split_path(ref))
-        if is_secret(target):
-            return True
-        n = len(target)
-        return any(t[:n] == target or target[:len(t)] == t for t in tainted)
-
-    changed = True
-    while changed:  # at most one round per tainted path: a chain a -> b -> c
-        changed = False
-        for segs, found in refs.items():
-            if segs not in tainted and any(leaks(r) for r in found):
+    for segs, found in refs.items():
+        for ref in found:
+            ref = ref.strip()
+            if ref.startswith("env:"):
+                direct = is_secret_key(ref[4:].split(",", 1)[0].strip())
+            else:
+                target = tuple(split_path(ref))
+                direct = is_secret(target)
+                exact.setdefault(target, []).append(segs)
+                for k in range(len(target)):
+                    under.setdefault(target[:k], []).append(segs)
+            if direct and segs not in tainted:
                 tainted.add(segs)
-                changed = True
+                queue.append(segs)
+    while queue:
+        path = queue.pop()
+        # The values referring to path, to a map or list holding it, or to
+        # something inside it (path is a map or list that holds a secret).
+        readers = [s for k in range(len(path) + 1) for s in exact.get(path[:k], ())]
+        readers += under.get(path, ())
+        for segs in readers:
+            if segs not in tainted:
+                tainted.add(segs)
+                queue.append(segs)
     return frozenset(tainted)
 
 

@@ -397,3 +397,15 @@ def test_interpolation_errors_do_not_quote_secrets(no_leaks, default_rule):
         with pytest.raises(gocfg.InterpolationError, match=r"\$\{oops"):
             c["db.host"]  # no secret: quoted
         assert SECRET not in repr(c) and SECRET not in c.show() and SECRET not in (c._repr_html_() or "")
+
+
+def test_a_long_chain_to_a_secret_is_masked_at_every_link(no_leaks, default_rule):
+    n = 300
+    data = {f"c{i}": "${c%d}" % (i + 1) for i in range(n)}
+    data[f"c{n}"] = "pre-${env:API_TOKEN}"
+    data["free"] = "${env:HOME_DIR}"
+    with gocfg.load(data, environ={"API_TOKEN": SECRET, "HOME_DIR": "/home/me"}) as c:
+        assert c["c0"] == f"pre-{SECRET}"
+        shown = c.show()
+        assert SECRET not in shown and "/home/me" in shown
+        assert shown.count("********") == n + 1
