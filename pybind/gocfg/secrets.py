@@ -44,6 +44,8 @@ DEFAULT_SECRET_WORDS = (
 
 _default = re.compile("|".join(re.escape(w) for w in DEFAULT_SECRET_WORDS), re.IGNORECASE)
 _pattern: Pattern[str] = _default
+# The default pattern object: secret_pattern() is it while no other was set.
+DEFAULT_PATTERN: Pattern[str] = _default
 
 
 def set_secret_pattern(pattern: Union[str, Pattern[str], Iterable[str], None]) -> None:

@@ -277,6 +277,15 @@ def test_a_custom_pattern_masks_messages_and_origins(no_leaks, default_rule):
         assert SECRET not in str(info.value)
         assert str(c.origin("dsn")) == "override dsn=********"
         assert SECRET not in c.show() and SECRET not in repr(c)
+    # Messages the library writes about a secret by the changed pattern only.
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.load(overrides=[f"dsn=[{SECRET}"])
+    assert SECRET not in str(info.value) and "dsn" in str(info.value)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.load(env_prefix="APP", environ={"APP_DB__DSN": f"[{SECRET}"})
+    assert SECRET not in str(info.value) and "APP_DB__DSN" in str(info.value)
+    with pytest.raises(gocfg.ParseError, match=r"\[unclosed"):  # not a secret by this pattern
+        gocfg.load(overrides=["host=[unclosed"])
 
 
 def test_bad_secret_environment_values_and_overrides_are_not_quoted(no_leaks, default_rule):
