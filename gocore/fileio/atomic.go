@@ -3,12 +3,17 @@ package fileio
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
 
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/limits"
@@ -18,21 +23,42 @@ import (
 // same directory, fsyncs it, renames it over path and fsyncs the directory.
 // A process killed at any moment leaves either the old file or the new one.
 //
-// The new file keeps the mode of the file it replaces; a new file gets perm.
-// With private set, the file is created with mode 0600 whatever came before.
+// Modes: a new file is created with perm, less the process's umask (the
+// kernel applies it, as for open(2); default ACLs too); a file that
+// replaces another keeps the old one's mode, and its owner and group when
+// the process may set them (root may; others keep the group when they
+// belong to it, else the file is theirs); with private set, the file gets
+// mode 0600 whatever came before.
+//
+// Symbolic links are followed: when path is a link (or a chain of them),
+// the file it leads to is replaced, in that file's directory, and the link
+// stays a link; a dangling link gets its file created. A hard link is
+// broken: path becomes a new file, the other names keep the old content.
+//
+// Temporary files are named ".<name>.gocfg-tmp.<pid>.<random>". A process
+// killed mid-save leaves its temporary file behind; the next save of the
+// same file removes such leftovers, but only those that are provably stale
+// (see removeStale).
 func WriteAtomic(path string, data []byte, perm fs.FileMode, private bool) (err error) {
-	dir := filepath.Dir(path)
-	mode := perm
-	if st, statErr := os.Stat(path); statErr == nil {
+	target, err := followLinks(path)
+	if err != nil {
+		return ioErr(path, err)
+	}
+	dir := filepath.Dir(target)
+	var old fs.FileInfo
+	if st, statErr := os.Stat(target); statErr == nil {
 		if !st.Mode().IsRegular() {
 			return ioErr(path, fmt.Errorf("not a regular file"))
 		}
-		mode = st.Mode().Perm()
+		old = st
 	}
-	if private {
-		mode = 0o600
+	createMode := perm.Perm()
+	if private || old != nil {
+		createMode = 0o600 // the final mode is set below, before any data is written
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	prefix := tempPrefix(filepath.Base(target))
+	removeStale(dir, prefix, time.Now())
+	tmp, err := createTemp(dir, prefix, createMode)
 	if err != nil {
 		return ioErr(path, err)
 	}
@@ -42,7 +68,16 @@ func WriteAtomic(path string, data []byte, perm fs.FileMode, private bool) (err 
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err = tmp.Chmod(mode); err != nil {
+	if old != nil {
+		keepOwner(tmp, old)
+	}
+	switch {
+	case private:
+		err = tmp.Chmod(0o600)
+	case old != nil:
+		err = tmp.Chmod(old.Mode().Perm())
+	}
+	if err != nil {
 		return ioErr(path, err)
 	}
 	if _, err = tmp.Write(data); err != nil {
@@ -54,7 +89,7 @@ func WriteAtomic(path string, data []byte, perm fs.FileMode, private bool) (err 
 	if err = tmp.Close(); err != nil {
 		return ioErr(path, err)
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = os.Rename(tmp.Name(), target); err != nil {
 		return ioErr(path, err)
 	}
 	// Make the rename itself durable.
@@ -63,6 +98,126 @@ func WriteAtomic(path string, data []byte, perm fs.FileMode, private bool) (err 
 		d.Close()
 	}
 	return nil
+}
+
+// maxLinks bounds a chain of symbolic links, as the kernel's ELOOP does.
+const maxLinks = 40
+
+// followLinks returns the file path leads to: path itself unless it is a
+// symbolic link, else the end of its chain of links (which need not exist).
+func followLinks(path string) (string, error) {
+	for i := 0; i < maxLinks; i++ {
+		st, err := os.Lstat(path)
+		if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+			return path, nil // a missing file is created; other errors surface later
+		}
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(path), dest)
+		}
+		path = dest
+	}
+	return "", fmt.Errorf("more than %d levels of symbolic links: %w", maxLinks, syscall.ELOOP)
+}
+
+// keepOwner gives f the owner and group of old where the process may;
+// where it may not, f stays the process's (the documented behaviour).
+func keepOwner(f *os.File, old fs.FileInfo) {
+	st, ok := old.Sys().(*syscall.Stat_t)
+	if !ok {
+		return
+	}
+	uid, gid := int(st.Uid), int(st.Gid)
+	if uid == os.Geteuid() && gid == os.Getegid() {
+		return
+	}
+	if f.Chown(uid, gid) != nil {
+		_ = f.Chown(-1, gid) // a group the process belongs to
+	}
+}
+
+const (
+	tempMarker = ".gocfg-tmp."
+	// maxTempBase keeps ".<name>.gocfg-tmp.<pid>.<random>" within the usual
+	// 255-byte limit on a file name.
+	maxTempBase = 200
+	// StaleAfter is how old a leftover temporary file must be before a save
+	// removes it (besides its writer being gone): no save takes that long,
+	// and it covers writers this process cannot see (another host on a
+	// shared directory, another pid namespace).
+	StaleAfter = 15 * time.Minute
+)
+
+// tempPrefix is the start of the names of base's temporary files.
+func tempPrefix(base string) string {
+	if len(base) > maxTempBase {
+		base = base[:maxTempBase]
+	}
+	return "." + base + tempMarker
+}
+
+// createTemp creates a new file "<prefix><pid>.<random>" in dir with mode
+// (less the umask, as the kernel applies it).
+func createTemp(dir, prefix string, mode fs.FileMode) (*os.File, error) {
+	var rnd [6]byte
+	for try := 0; ; try++ {
+		if _, err := rand.Read(rnd[:]); err != nil {
+			return nil, err
+		}
+		name := filepath.Join(dir, fmt.Sprintf("%s%d.%x", prefix, os.Getpid(), rnd))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, mode)
+		if err == nil || !errors.Is(err, fs.ErrExist) || try >= 100 {
+			return f, err
+		}
+	}
+}
+
+// removeStale removes the temporary files of earlier saves of the same
+// file that are provably stale: named "<prefix><pid>.<random>", regular
+// files owned by this user, last written more than StaleAfter ago, by a
+// process that no longer exists. Anything else is left alone (a save in
+// progress elsewhere, a file of another user, a name that only looks
+// alike). Failures are ignored: cleaning up is a courtesy, the save goes on.
+func removeStale(dir, prefix string, now time.Time) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	names, _ := d.Readdirnames(-1)
+	d.Close()
+	for _, name := range names {
+		rest, ok := strings.CutPrefix(name, prefix)
+		if !ok {
+			continue
+		}
+		pidText, random, ok := strings.Cut(rest, ".")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || random == "" || strings.Trim(random, "0123456789abcdef") != "" {
+			continue
+		}
+		full := filepath.Join(dir, name)
+		st, err := os.Lstat(full)
+		if err != nil || !st.Mode().IsRegular() || now.Sub(st.ModTime()) < StaleAfter {
+			continue
+		}
+		if sys, ok := st.Sys().(*syscall.Stat_t); !ok || int(sys.Uid) != os.Geteuid() {
+			continue
+		}
+		if pid == os.Getpid() || processExists(pid) {
+			continue
+		}
+		_ = os.Remove(full)
+	}
+}
+
+// processExists reports whether a process with this pid exists (signal 0
+// checks without sending; EPERM means it exists but is another user's).
+func processExists(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // ReadFile reads a whole file of at most limits.DocumentBytes, reporting

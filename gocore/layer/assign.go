@@ -1,6 +1,7 @@
 package layer
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -73,6 +74,11 @@ func EnvAssignments(env []string, prefix, delim string, parse bool) ([]Assignmen
 		if parse {
 			var err error
 			if val, err = ParseScalar(v.val); err != nil {
+				if IsSecretPath(segs) {
+					// Neither the value nor the parser's account of it,
+					// which may quote it.
+					return nil, fmt.Errorf("environment variable %s: cannot parse its value (a secret, not shown): %w", v.name, kindOnly(err))
+				}
 				return nil, fmt.Errorf("environment variable %s: cannot parse %s: %w", v.name, quoteShort(v.val), err)
 			}
 		}
@@ -85,34 +91,69 @@ func EnvAssignments(env []string, prefix, delim string, parse bool) ([]Assignmen
 // The path is a dot path (quoted segments allowed: '"a.b".c=1'). The value
 // is everything after the first "=", typed by ParseScalar unless parse is
 // false. Blanks around the path and the value are ignored.
+//
+// An item's origin is named "path=value", with the value masked when the
+// path is a secret (IsSecretPath): the origin is shown beside values,
+// in history and explain, and in error messages. Errors about an item
+// quote its value only when its path is known and not a secret.
 func OverrideAssignments(items []string, parse bool) ([]Assignment, error) {
 	out := make([]Assignment, 0, len(items))
 	for _, item := range items {
-		if !utf8.ValidString(item) {
-			return nil, fmt.Errorf("override %s is not valid UTF-8: %w", quoteShort(item), errs.ErrInvalidArgument)
-		}
 		key, val, ok := strings.Cut(item, "=")
+		if !utf8.ValidString(item) {
+			// Before the path is known to be no secret: the key part only.
+			return nil, fmt.Errorf("override %s is not valid UTF-8: %w", quoteShort(key+maskedTail(ok)), errs.ErrInvalidArgument)
+		}
 		if !ok {
 			return nil, fmt.Errorf("override %s: expected key=value (such as server.port=9000): %w", quoteShort(item), errs.ErrInvalidArgument)
 		}
 		key = strings.TrimSpace(key)
 		if key == "" {
-			return nil, fmt.Errorf("override %s: the key before '=' is empty: %w", quoteShort(item), errs.ErrInvalidArgument)
+			return nil, fmt.Errorf("override %s: the key before '=' is empty: %w", quoteShort(maskedTail(true)), errs.ErrInvalidArgument)
 		}
 		segs, err := value.ParsePath(key)
 		if err != nil {
-			return nil, fmt.Errorf("override %s: %w", quoteShort(item), err)
+			return nil, fmt.Errorf("override %s: %w", quoteShort(key+maskedTail(true)), err)
 		}
 		val = strings.TrimSpace(val)
+		secret := IsSecretPath(segs)
+		shown := key + "=" + val
+		if secret {
+			shown = key + "=" + Mask
+		}
 		var v any = val
 		if parse {
 			if v, err = ParseScalar(val); err != nil {
-				return nil, fmt.Errorf("override %s: cannot parse the value: %w", quoteShort(item), err)
+				if secret {
+					return nil, fmt.Errorf("override %s: cannot parse the value (a secret, not shown): %w", quoteShort(shown), kindOnly(err))
+				}
+				return nil, fmt.Errorf("override %s: cannot parse the value: %w", quoteShort(shown), err)
 			}
 		}
-		out = append(out, Assignment{Segs: segs, Value: v, Origin: Origin{Kind: KindOverride, Name: key + "=" + val}})
+		out = append(out, Assignment{Segs: segs, Value: v, Origin: Origin{Kind: KindOverride, Name: shown}})
 	}
 	return out, nil
+}
+
+// kindOnly is the sentinel that classifies err (errs.ErrParse, ...),
+// without err's own text, which may quote a secret value, or its
+// location (a line and column inside the secret).
+func kindOnly(err error) error {
+	for _, k := range []error{errs.ErrLimit, errs.ErrInvalidArgument, errs.ErrTypeMismatch, errs.ErrParse} {
+		if errors.Is(err, k) {
+			return k
+		}
+	}
+	return errs.ErrParse
+}
+
+// maskedTail stands for an override's value in a message written before
+// the path is known not to be a secret.
+func maskedTail(hasValue bool) string {
+	if hasValue {
+		return "=" + Mask
+	}
+	return ""
 }
 
 func quoteShort(s string) string {

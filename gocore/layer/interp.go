@@ -289,11 +289,12 @@ func parse(s string, at []string) ([]part, error) {
 		lit.WriteString(s[i:j])
 		end := strings.IndexByte(s[j+2:], '}')
 		if end < 0 {
-			return nil, interpErr(at, "unterminated reference %q (a literal ${ is written $${)", shorten(s[j:]))
+			// The text quoted is the stored value's: not a secret's.
+			return nil, interpErr(at, "unterminated reference %s (a literal ${ is written $${)", quoteUnlessSecret(at, shorten(s[j:])))
 		}
 		ref := s[j+2 : j+2+end]
 		if strings.Contains(ref, "${") {
-			return nil, interpErr(at, "nested reference in %q: references cannot hold references", shorten(s[j:j+3+end]))
+			return nil, interpErr(at, "nested reference in %s: references cannot hold references", quoteUnlessSecret(at, shorten(s[j:j+3+end])))
 		}
 		if lit.Len() > 0 {
 			parts = append(parts, part{lit: lit.String()})
@@ -370,6 +371,9 @@ func (r *res) refValue(ref string, at []string, whole bool) (any, []string, erro
 		if whole && r.ParseEnv {
 			v, err := ParseScalar(val)
 			if err != nil {
+				if IsSecretKey(name) || IsSecretPath(at) {
+					return nil, nil, interpErr(at, "${%s}: cannot parse the variable's value (a secret, not shown)", ref)
+				}
 				return nil, nil, interpErr(at, "${%s}: cannot parse %s: %v", ref, quoteShort(val), err)
 			}
 			return v, at, nil

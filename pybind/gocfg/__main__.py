@@ -66,7 +66,7 @@ def _cmd_get(args: argparse.Namespace) -> int:
         if hasattr(value, "to_dict"):
             # Asking for a key reveals that value; secrets inside a map
             # printed whole stay masked unless --reveal.
-            value = mask(value.to_dict(), split_path(value.path), args.reveal)
+            value = mask(value.to_dict(), split_path(value.path), args.reveal, cfg._hidden())
         print(_scalar_text(value))
     return EXIT_OK
 
@@ -96,7 +96,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         if args.origin:
             text = cfg.show(reveal=args.reveal)
         else:
-            with Config(mask(cfg.to_dict(), (), args.reveal)) as resolved:
+            with Config(mask(cfg.to_dict(), (), args.reveal, cfg._hidden())) as resolved:
                 text = resolved.dumps(fmt)
     sys.stdout.write(_ends_with_newline(text))
     return EXIT_OK

@@ -134,6 +134,8 @@ def watch_timeout(timeout: Any) -> Optional[float]:
             raise TypeError(f"timeout must be a number of seconds or None, not {type(timeout).__name__}")
         if math.isnan(timeout) or timeout < 0:
             raise InvalidArgumentError(f"timeout must be 0 or more seconds, not {timeout!r}")
+        if math.isinf(timeout):
+            return None  # forever, as None says (inf would overflow the slice arithmetic)
         return float(timeout)
     return None
 

@@ -23,30 +23,88 @@ duration      a datetime.timedelta; an int or float (seconds); a string of
 
 Anything else raises TypeMismatchError (a TypeError) naming the path, the
 value and, when the config records provenance, where the value came from:
-``server.port: expected int, got 'abc' (from env APP_SERVER__PORT)``.
+``server.port: expected int, got 'abc' (from env APP_SERVER__PORT)``. The
+value of a secret (see gocfg.secrets) is never quoted: ``db.password:
+expected int, got a str (secret, not shown)``; secrets inside a map or list
+that is quoted are masked.
+
+Extreme values are refused the same way, never with a bare OverflowError or
+ValueError: a float that is not integral or lies beyond the 64-bit range
+for int (``get_int(1e300)`` would otherwise be a 301-digit int); an int
+string of more than 4300 digits (Python's own bound for int()); an int
+too large for a float; a duration that is not finite or beyond what
+datetime.timedelta holds (``"1e400s"``, ``nan``). An int that the config
+holds (64-bit or beyond: the value tree keeps big integers) is returned as
+it is.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
 import enum
+import math
 import pathlib
 import re
 import sys
 import typing
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Sequence, Tuple
+
+from .secrets import is_secret, mask
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 
+# The most digits an int string may have (CPython's default bound for
+# int(str), fixed here so that the rule does not depend on the process's
+# sys.set_int_max_str_digits()).
+MAX_INT_DIGITS = 4300
+
+_INT64 = 2**63
+
+
 class CoercionError(Exception):
-    """Internal: a value did not fit; message says what was expected."""
+    """Internal: a value did not fit. ``expected`` says what was expected,
+    ``value`` is the value, ``why`` an optional reason; :meth:`message`
+    builds the text for the value's path, masking secrets."""
+
+    def __init__(self, expected: str, value: Any, why: str = "") -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.value = value
+        self.why = why
+
+    def message(self, segs: Sequence[str] = ()) -> str:
+        why = f" ({self.why})" if self.why else ""
+        return f"expected {self.expected}, got {got(self.value, segs)}{why}"
+
+    def __str__(self) -> str:  # never the value: only message() knows the path
+        return f"expected {self.expected}"
 
 
-def _got(v: Any) -> str:
-    text = repr(v)
+def _type_of(v: Any) -> str:
+    names = {bool: "a bool", int: "an int", float: "a float", str: "a str", list: "a list", dict: "a map",
+             type(None): "None"}
+    return names.get(type(v), f"a {type(v).__name__}")
+
+
+def got(v: Any, segs: Sequence[str] = ()) -> str:
+    """How a message shows the value v found at path segs: its repr,
+    shortened; only its type when the path is a secret; a list or map with
+    the secrets inside it masked."""
+    if segs and is_secret(segs):
+        return f"{_type_of(v)} (secret, not shown)"
+    if isinstance(v, (list, dict)):
+        v = mask(v, segs)
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 200:
+        # repr() of an int with more than 4300 digits raises; a long one
+        # says nothing a reader can use anyway.
+        return f"an int of {len(str(v)) if v.bit_length() < 14000 else 'more than 4300'} digits"
+    try:
+        text = repr(v)
+    except ValueError:  # an int too long to print, inside a list or map
+        text = f"<{_type_of(v)}>"
     if len(text) > 80:
         text = text[:77] + "..."
     if isinstance(v, (list, dict)):
@@ -56,27 +114,39 @@ def _got(v: Any) -> str:
 
 def to_int(v: Any) -> int:
     if isinstance(v, bool):
-        raise CoercionError(f"expected int, got {_got(v)}")
+        raise CoercionError("int", v)
     if isinstance(v, int):
         return v
-    if isinstance(v, float) and v.is_integer():
+    if isinstance(v, float):
+        if not v.is_integer():
+            raise CoercionError("int", v, "not a whole number" if math.isfinite(v) else "")
+        if not -_INT64 <= v < _INT64:
+            raise CoercionError("int", v, "beyond the 64-bit range")
         return int(v)
     if isinstance(v, str) and re.fullmatch(r"\s*[-+]?[0-9]+\s*", v):
-        return int(v)
-    raise CoercionError(f"expected int, got {_got(v)}")
+        if len(v.strip().lstrip("+-")) > MAX_INT_DIGITS:
+            raise CoercionError("int", v, f"more than {MAX_INT_DIGITS} digits")
+        try:
+            return int(v)
+        except ValueError:  # a lower sys.set_int_max_str_digits()
+            raise CoercionError("int", v, "too many digits") from None
+    raise CoercionError("int", v)
 
 
 def to_float(v: Any) -> float:
     if isinstance(v, bool):
-        raise CoercionError(f"expected float, got {_got(v)}")
+        raise CoercionError("float", v)
     if isinstance(v, (int, float)):
-        return float(v)
+        try:
+            return float(v)
+        except OverflowError:
+            raise CoercionError("float", v, "beyond the range of a float") from None
     if isinstance(v, str):
         try:
             return float(v)
         except ValueError:
             pass
-    raise CoercionError(f"expected float, got {_got(v)}")
+    raise CoercionError("float", v)
 
 
 def to_bool(v: Any) -> bool:
@@ -90,7 +160,7 @@ def to_bool(v: Any) -> bool:
             return True
         if s in _FALSE:
             return False
-    raise CoercionError(f"expected bool, got {_got(v)}")
+    raise CoercionError("bool", v)
 
 
 def to_str(v: Any) -> str:
@@ -99,10 +169,13 @@ def to_str(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
-        return str(v)
+        try:
+            return str(v)
+        except ValueError:  # an int of more than 4300 digits
+            raise CoercionError("str", v, "too many digits to convert") from None
     if isinstance(v, (_dt.date, _dt.time)):
         return v.isoformat()
-    raise CoercionError(f"expected str, got {_got(v)}")
+    raise CoercionError("str", v)
 
 
 def to_list(v: Any) -> List[Any]:
@@ -112,7 +185,7 @@ def to_list(v: Any) -> List[Any]:
         return list(v)
     if isinstance(v, str):
         return [p.strip() for p in v.split(",")] if v.strip() else []
-    raise CoercionError(f"expected list, got {_got(v)}")
+    raise CoercionError("list", v)
 
 
 _UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
@@ -120,13 +193,27 @@ _UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0
 _DURATION = re.compile(r"([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)(ns|us|µs|μs|ms|s|m|h|d|w)")
 
 
+_DURATION_EXPECTED = "a duration such as '30s' or '1h30m'"
+
+
+def _seconds(v: Any, seconds: Any) -> _dt.timedelta:
+    """timedelta(seconds=seconds), or CoercionError (about v) when it is not
+    finite or beyond timedelta's range (about 2.7 million years)."""
+    if isinstance(seconds, float) and not math.isfinite(seconds):
+        raise CoercionError(_DURATION_EXPECTED, v, "not a finite duration")
+    try:
+        return _dt.timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        raise CoercionError(_DURATION_EXPECTED, v, "beyond the range of a duration") from None
+
+
 def to_duration(v: Any) -> _dt.timedelta:
     if isinstance(v, _dt.timedelta):
         return v
     if isinstance(v, bool):
-        raise CoercionError(f"expected a duration, got {_got(v)}")
+        raise CoercionError(_DURATION_EXPECTED, v)
     if isinstance(v, (int, float)):
-        return _dt.timedelta(seconds=v)
+        return _seconds(v, v)
     if isinstance(v, str):
         s = v.strip()
         sign = 1.0
@@ -134,9 +221,11 @@ def to_duration(v: Any) -> _dt.timedelta:
             sign = -1.0 if s[0] == "-" else 1.0
             s = s[1:]
         try:
-            return _dt.timedelta(seconds=sign * float(s))  # a bare number: seconds
+            bare = float(s)  # a bare number: seconds
         except ValueError:
             pass
+        else:
+            return _seconds(v, sign * bare)
         pos, total = 0, 0.0
         for m in _DURATION.finditer(s):
             if m.start() != pos:
@@ -144,8 +233,8 @@ def to_duration(v: Any) -> _dt.timedelta:
             total += float(m.group(1)) * _UNITS[m.group(2)]
             pos = m.end()
         if pos == len(s) and s:
-            return _dt.timedelta(seconds=sign * total)
-    raise CoercionError(f"expected a duration such as '30s' or '1h30m', got {_got(v)}")
+            return _seconds(v, sign * total)
+    raise CoercionError(_DURATION_EXPECTED, v)
 
 
 COERCE: Dict[str, Callable[[Any], Any]] = {
@@ -158,17 +247,21 @@ COERCE: Dict[str, Callable[[Any], Any]] = {
 class _Builder:
     """Builds a dataclass from a plain tree, collecting every problem."""
 
-    def __init__(self, strict: bool) -> None:
+    def __init__(self, strict: bool, base: Sequence[str] = ()) -> None:
         self.strict = strict
+        self.base = tuple(base)  # the path of the map being built, for the secret rule
         self.errors: List[Tuple[Tuple[str, ...], str]] = []
 
     def fail(self, path: Tuple[str, ...], msg: str) -> Any:
         self.errors.append((path, msg))
         return None
 
+    def got(self, v: Any, path: Tuple[str, ...]) -> str:
+        return got(v, self.base + path)
+
     def build(self, cls: Any, data: Any, path: Tuple[str, ...]) -> Any:
         if not isinstance(data, Mapping):
-            return self.fail(path, f"expected a map for {cls.__name__}, got {_got(data)}")
+            return self.fail(path, f"expected a map for {cls.__name__}, got {self.got(data, path)}")
         try:
             hints = typing.get_type_hints(cls)
         except Exception as e:  # an annotation that does not evaluate
@@ -218,24 +311,24 @@ class _Builder:
             for arg in args:
                 if arg is type(None):
                     continue
-                trial = _Builder(self.strict)
+                trial = _Builder(self.strict, self.base)
                 out = trial.convert(v, arg, path)
                 if not trial.errors:
                     return out
             del self.errors[errors_before:]
             names = " or ".join(_type_name(a) for a in args)
-            return self.fail(path, f"expected {names}, got {_got(v)}")
+            return self.fail(path, f"expected {names}, got {self.got(v, path)}")
         if origin is typing.Literal:
             if v in args:
                 return v
-            return self.fail(path, f"expected one of {', '.join(map(repr, args))}, got {_got(v)}")
+            return self.fail(path, f"expected one of {', '.join(map(repr, args))}, got {self.got(v, path)}")
         if dataclasses.is_dataclass(tp) and isinstance(tp, type):
             return self.build(tp, v, path)
         if origin in (list, typing.List, set, frozenset, tuple) or tp in (list, set, frozenset, tuple):
             return self.sequence(v, tp, origin or tp, args, path)
         if origin in (dict, Mapping, typing.Dict) or tp in (dict,):
             if not isinstance(v, Mapping):
-                return self.fail(path, f"expected a map, got {_got(v)}")
+                return self.fail(path, f"expected a map, got {self.got(v, path)}")
             kt, vt = (args + (Any, Any))[:2] if args else (Any, Any)
             out = {}
             for k, item in v.items():
@@ -246,13 +339,15 @@ class _Builder:
             for member in tp:
                 if member.value == v or (isinstance(v, str) and member.name == v):
                     return member
-            return self.fail(path, f"expected one of {', '.join(repr(m.value) for m in tp)}, got {_got(v)}")
+            return self.fail(path, f"expected one of {', '.join(repr(m.value) for m in tp)}, got {self.got(v, path)}")
         simple = {int: to_int, float: to_float, bool: to_bool, str: to_str, _dt.timedelta: to_duration}
         if tp in simple:
             try:
                 return simple[tp](v)
             except CoercionError as e:
-                return self.fail(path, str(e))
+                return self.fail(path, e.message(self.base + path))
+            except (OverflowError, ValueError) as e:  # a value no rule above foresaw: still a field error
+                return self.fail(path, f"expected {tp.__name__}, got {self.got(v, path)} ({type(e).__name__})")
         if tp in (_dt.datetime, _dt.date, _dt.time):
             if isinstance(v, tp) and not (tp is _dt.date and isinstance(v, _dt.datetime)):
                 return v
@@ -261,22 +356,22 @@ class _Builder:
                     return tp.fromisoformat(v.strip())
                 except ValueError:
                     pass
-            return self.fail(path, f"expected {tp.__name__}, got {_got(v)}")
+            return self.fail(path, f"expected {tp.__name__}, got {self.got(v, path)}")
         if isinstance(tp, type) and issubclass(tp, pathlib.PurePath):
             if isinstance(v, str):
                 return tp(v)
-            return self.fail(path, f"expected a path string, got {_got(v)}")
+            return self.fail(path, f"expected a path string, got {self.got(v, path)}")
         if isinstance(tp, type):
             if isinstance(v, tp):
                 return v
-            return self.fail(path, f"expected {tp.__name__}, got {_got(v)}")
+            return self.fail(path, f"expected {tp.__name__}, got {self.got(v, path)}")
         return self.fail(path, f"unsupported field type {tp!r}")
 
     def sequence(self, v: Any, tp: Any, origin: Any, args: Tuple[Any, ...], path: Tuple[str, ...]) -> Any:
         try:
             items = to_list(v)
         except CoercionError as e:
-            return self.fail(path, str(e))
+            return self.fail(path, e.message(self.base + path))
         if origin is tuple and args and not (len(args) == 2 and args[1] is Ellipsis):
             if len(items) != len(args):
                 return self.fail(path, f"expected {len(args)} items, got {len(items)}")
@@ -304,9 +399,11 @@ def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", None) or repr(tp)
 
 
-def build(cls: Any, data: Any, strict: bool) -> Tuple[Any, List[Tuple[Tuple[str, ...], str]]]:
+def build(cls: Any, data: Any, strict: bool,
+          base: Sequence[str] = ()) -> Tuple[Any, List[Tuple[Tuple[str, ...], str]]]:
+    """Build cls from data (the map at path base), collecting the problems."""
     if not (dataclasses.is_dataclass(cls) and isinstance(cls, type)):
         raise TypeError(f"to() needs a dataclass type, not {cls!r}")
-    b = _Builder(strict)
+    b = _Builder(strict, base)
     out = b.build(cls, data, ())
     return out, b.errors

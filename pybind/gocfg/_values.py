@@ -19,6 +19,7 @@ from .errors import InvalidArgumentError
 PathLike = Union[str, Tuple[Union[str, int], ...]]
 
 _UTC = _dt.timezone.utc
+_MINUTE = _dt.timedelta(minutes=1)
 
 
 class TreeView:
@@ -122,6 +123,11 @@ def _tag(v: Any, where: str) -> Tuple[Any, ...]:
     """The tagged tuple the library reads as a date or time."""
     if isinstance(v, _dt.datetime):
         off = v.utcoffset()
+        if off is not None and off % _MINUTE:
+            # The library keeps whole-minute offsets (as every format writes
+            # them); a seconds part would be cut off and move the instant.
+            raise InvalidArgumentError(f"{where or 'value'}: the UTC offset {off} of {v.isoformat()} is not in "
+                                       "whole minutes")
         kind = "L" if off is None else "D"
         seconds = None if off is None else int(off.total_seconds())
         return (..., kind, v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond, seconds)

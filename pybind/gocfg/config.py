@@ -5,7 +5,7 @@ import datetime as _dt
 import os
 from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
 from marshal import loads as _marshal_loads
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Union, cast
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple, Union, cast
 
 from . import _args, _capi, _snapshot, _typed
 from . import display as _display
@@ -118,6 +118,40 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         cfg, h, prefix = self._target()
         return iter(_capi.config_keys(cfg, h, prefix))
 
+    # pop() and popitem() return what was removed: a map as a plain dict (a
+    # Section of it would be a view of nothing once it is deleted, or of
+    # whatever is written at its path later), a list as a list.
+    def pop(self, key: Any, default: Any = _MISSING) -> Any:
+        """Remove the value at key (a path, as for ``cfg[key]``) and return
+        it; a map comes back as a plain dict. ``default`` when nothing is
+        there; without it, KeyNotFoundError."""
+        try:
+            value = self[key]
+        except KeyError:
+            if default is _MISSING:
+                raise
+            return default
+        if isinstance(value, Section):
+            value = value.to_dict()
+        del self[key]
+        return value
+
+    def popitem(self) -> Tuple[str, Any]:
+        """Remove the first top-level key and return (key, value), the key
+        taken literally (dots and all); a map comes back as a plain dict.
+        KeyNotFoundError when empty."""
+        for key in self:
+            return key, self.pop((key,))
+        raise KeyNotFoundError("popitem(): the map is empty")
+
+    def clear(self) -> None:
+        """Remove every key of this map (keys taken literally)."""
+        for key in self:
+            try:
+                del self[(key,)]
+            except KeyError:
+                pass  # removed meanwhile, by another thread
+
     def items(self) -> ItemsView[str, Any]:
         return _ItemsView(self)
 
@@ -182,7 +216,9 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         try:
             return _typed.COERCE[kind](value)
         except _typed.CoercionError as e:
-            raise TypeMismatchError(f"{self._where(key)}: {e}{self._from(key)}") from None
+            where = self._where(key)
+            message = e.message(split_path(where))  # masked when the path is a secret
+            raise TypeMismatchError(f"{where}: {message}{self._from(key)}") from None
 
     def _where(self, key: Any) -> str:
         text = path_text(key)
@@ -233,9 +269,9 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         the origin of each value). With strict (the default) a key that is
         not a field is an error too; strict=False ignores such keys."""
         data = self.to_dict()
-        obj, problems = _typed.build(cls, data, strict)
+        base = split_path(self.path) if self.path else []
+        obj, problems = _typed.build(cls, data, strict, base)
         if problems:
-            base = split_path(self.path) if self.path else []
             errors = []
             for segs, msg in problems:
                 full = [*base, *segs]
@@ -254,7 +290,21 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
     def show(self, *, reveal: bool = False, origins: bool = True) -> str:
         """A readable listing, one ``path = value  # origin`` line per leaf,
         secrets masked unless reveal=True."""
-        return _display.text_table(self.explain(), reveal=reveal, origins=origins)
+        return _display.text_table(self.explain(), reveal=reveal, origins=origins,
+                                   hidden=frozenset() if reveal else self._hidden())
+
+    def _hidden(self) -> FrozenSet[Tuple[str, ...]]:
+        """The paths whose values interpolate a secret (see
+        gocfg.secrets.derived_secrets): masked wherever secrets are. Read
+        from the config's unresolved data; empty without interpolation."""
+        cfg = self._cfg
+        try:
+            state = decode_value(_capi.config_serialize(cfg, cfg._handle()))
+        except Error:
+            return frozenset()
+        if not isinstance(state, dict) or not state.get("interpolate"):
+            return frozenset()
+        return _secrets.derived_secrets(state.get("root"))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Section):
@@ -280,14 +330,15 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
             data = self.to_dict()
         except Error as e:  # a reference that does not resolve
             return {"<unresolved>": str(e)}
-        return cast(Dict[str, Any], _secrets.mask(data, split_path(self.path) if self.path else []))
+        return cast(Dict[str, Any], _secrets.mask(data, split_path(self.path) if self.path else [], False,
+                                                  self._hidden()))
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         if cycle or self._cfg._h is None:
             p.text(repr(self))
             return
         try:
-            text = _display.text_table(self.explain(), title=self._title())
+            text = _display.text_table(self.explain(), title=self._title(), hidden=self._hidden())
         except Error as e:  # the section's map was removed, say
             text = f"<gocfg.Section {self.path!r}: {e}>"
         p.text(text)
@@ -296,7 +347,7 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         if self._cfg._h is None:
             return None
         try:
-            return _display.html_table(self.explain(), self._title())
+            return _display.html_table(self.explain(), self._title(), hidden=self._hidden())
         except Error:
             return None  # the notebook falls back to the text form
 
@@ -424,10 +475,11 @@ class Config(Section, Handle):
                 raise TypeError(f"diff() needs a Config or a mapping, not {type(other).__name__}")
         try:
             rows = decode_value(_capi.config_diff(self, h, other._handle()))
+            hidden = self._hidden() | other._hidden() if rows else frozenset()
         finally:
             if tmp is not None:
                 tmp.close()
-        return Diff([Change(*r) for r in rows])
+        return Diff([Change(*r) for r in rows], hidden)
 
     def __eq__(self, other: object) -> bool:
         # Compared in Go when both are Configs: NaN equals NaN and an
@@ -455,17 +507,31 @@ class Config(Section, Handle):
             raise self._closed_error()
         version = self._ver[0]
         cache = self._cache
-        if cache[0] == version:
+        if cache[0] != version:
+            cache = self._cache = (version, {})
+        # The cache answers only for a key an uncached read would accept,
+        # and for that key alone: a plain str is its own cache key; any
+        # other key is validated and encoded first and cached under its
+        # path's bytes (never equal to a str). Equality alone would let
+        # ("l", False) or ("l", 0.0) answer for ("l", 0), and a str
+        # subclass with its own __eq__ answer for another key.
+        ckey: Any
+        if type(key) is str:
             try:
                 return cache[1][key]
-            except (KeyError, TypeError):  # not cached, or unhashable key
+            except KeyError:
                 pass
+            ckey = key
+            try:
+                p = key.encode()
+            except UnicodeEncodeError:
+                p = encode_path(key)  # raises with a clear message
         else:
-            cache = self._cache = (version, {})
-        try:
-            p = key.encode() if type(key) is str else encode_path(key)
-        except UnicodeEncodeError:
-            p = encode_path(key)  # raises with a clear message
+            p = ckey = encode_path(key)
+            try:
+                return cache[1][ckey]
+            except KeyError:
+                pass
         data = _config_get(self, h, p)
         if data is None:
             raise KeyNotFoundError(key)
@@ -478,7 +544,7 @@ class Config(Section, Handle):
             # Labelled with the version read *before* the call: if a writer
             # got in between, the counter has moved on and the entry is
             # never used.
-            cache[1][key] = value
+            cache[1][ckey] = value
         return value
 
     def __setitem__(self, key: Any, value: Any) -> None:
@@ -554,13 +620,17 @@ class Config(Section, Handle):
              private: Optional[bool] = None) -> None:
         """Write the config to a file atomically (temporary file, fsync,
         rename): a crash leaves the old file or the new one. The file keeps
-        the mode of the one it replaces; ``private=True`` makes it 0600.
-        By default (``private=None``) a new file is created 0600 when the
-        config holds a secret key (see gocfg.secrets), 0644 otherwise."""
+        the mode (and, where the process may set them, the owner and group)
+        of the one it replaces; ``private=True`` makes it 0600. By default
+        (``private=None``) a new file is created 0600 when the config holds
+        a secret key (see gocfg.secrets), else with the umask's mode (0644
+        under the usual 022). A symbolic link is followed: the file it
+        leads to is replaced and the link stays. See the README, "Formats"."""
         h = self._handle()
         name = _args.text_arg(path, "file name")
         if private is None:
-            private = not os.path.lexists(name) and self._holds_secrets()
+            # exists(), not lexists(): a dangling link's file is a new one.
+            private = not os.path.exists(name) and self._holds_secrets()
         fmt = _args.format_arg(format)
         _capi.config_save(self, h, name, fmt, private)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
-from typing import Any, Optional, Sequence
+from typing import AbstractSet, Any, Optional, Sequence, Tuple
 
 from ._values import quote_segment, split_path
 from .secrets import DEFAULT_SECRET_WORDS, MASK, has_secrets, is_secret, is_secret_key, mask, secret_pattern, set_secret_pattern
@@ -63,8 +63,17 @@ def _short(text: str, limit: int = 120) -> str:
 MAX_ROWS = 500
 
 
-def html_table(rows: Sequence[Any], title: str, reveal: bool = False) -> str:
-    """The notebook table: path, value, type, origin, secrets masked."""
+_NO_PATHS: AbstractSet[Tuple[str, ...]] = frozenset()
+
+
+def _hidden_row(path: str, reveal: bool, hidden: AbstractSet[Tuple[str, ...]]) -> bool:
+    return not reveal and (is_secret(path) or (bool(hidden) and tuple(split_path(path)) in hidden))
+
+
+def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
+               hidden: AbstractSet[Tuple[str, ...]] = _NO_PATHS) -> str:
+    """The notebook table: path, value, type, origin, secrets masked (and
+    the paths in ``hidden``: values that interpolate a secret)."""
     esc = html.escape
     out = [
         "<div class=\"gocfg\">",
@@ -75,10 +84,10 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False) -> str:
     ]
     cell = "<td style=\"text-align:left;padding:2px 8px;vertical-align:top\">"
     for row in rows[:MAX_ROWS]:
-        secret = not reveal and is_secret(row.path)
-        shown = MASK if secret else mask(row.value, split_path(row.path), reveal)
+        secret = _hidden_row(row.path, reveal, hidden)
+        shown = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden)
         text = _short(value_text(shown))
-        if row.error:
+        if row.error and not secret:
             text += f"  ⚠ {_short(row.error, 200)}"
         origin = "" if row.origin is None else str(row.origin)
         out.append("<tr>" + cell + esc(row.path) + "</td>" + cell + esc(text) + "</td>"
@@ -91,15 +100,16 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False) -> str:
 
 
 def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = False,
-               origins: bool = True) -> str:
-    """The plain-text form: one ``path = value  # origin`` line per leaf."""
+               origins: bool = True, hidden: AbstractSet[Tuple[str, ...]] = _NO_PATHS) -> str:
+    """The plain-text form: one ``path = value  # origin`` line per leaf
+    (secrets, and the paths in ``hidden``, masked)."""
     lines = [title] if title else []
     shown = []
     for row in rows:
-        secret = not reveal and is_secret(row.path)
-        value = MASK if secret else mask(row.value, split_path(row.path), reveal)
+        secret = _hidden_row(row.path, reveal, hidden)
+        value = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden)
         text = json_text(value)
-        if row.error:
+        if row.error and not secret:
             text = json_text(row.value) + f"  (unresolved: {row.error})"
         shown.append((row.path, text, "" if row.origin is None else str(row.origin)))
     width = max((len(p) for p, _, _ in shown), default=0)

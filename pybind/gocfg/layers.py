@@ -11,11 +11,14 @@ library reports about values in gocfg.provenance (both re-exported here).
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any, Iterable, Optional
 
 from . import _args, _capi
+from . import secrets as _secrets
 from .config import Config
+from .errors import Error, ParseError
 from .provenance import Change, Diff, Leaf, Origin, make_origin
 from .sources import File, Text, add_layer, merge_mapping
 
@@ -64,14 +67,58 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
             add_layer(cfg, source, lists=lists)
         if env_prefix is not None:
             prefix, delimiter = _args.env_prefix_arg(env_prefix, env_delimiter)
-            _capi.env_layer(cfg, cfg._handle(), prefix, delimiter)
+            try:
+                _capi.env_layer(cfg, cfg._handle(), prefix, delimiter)
+            except Error as e:
+                raise _hide_env_secret(e, environ, env_prefix, env_delimiter) from None
         if overrides is not None:
             items = _args.overrides_arg(overrides)
             if items:
-                _capi.override_layer(cfg, cfg._handle(), items, not overrides_parse)
+                try:
+                    _capi.override_layer(cfg, cfg._handle(), items, not overrides_parse)
+                except Error as e:
+                    raise _hide_override_secret(e, items) from None
         if freeze:
             cfg.freeze()
     except BaseException:
         cfg.close()
         raise
     return cfg
+
+
+# The library masks the values of secrets in its messages by the default
+# rule (gocore/layer/secret.go). Under a pattern changed with
+# set_secret_pattern(), a message about a variable or an override that is a
+# secret only by the new pattern may still quote its value: such a message
+# is replaced here by one that names the item and nothing of its value.
+
+def _rebuilt(e: Error, text: str) -> Error:
+    if isinstance(e, ParseError):
+        return ParseError(text)
+    return type(e)(text)
+
+
+def _hide_override_secret(e: Error, items: bytes) -> Error:
+    if _secrets.secret_pattern() is _secrets.DEFAULT_PATTERN:
+        return e
+    message = str(e)
+    for raw in items.split(b"\0")[:-1]:
+        key, eq, _ = raw.decode("utf-8", "replace").partition("=")
+        key = key.strip()
+        if eq and key and key in message and _secrets.is_secret(key):
+            return _rebuilt(e, f"override {key}={_secrets.MASK}: cannot use the value (a secret, not shown)")
+    return e
+
+
+def _hide_env_secret(e: Error, environ: Optional[Mapping[str, str]], prefix: str, delimiter: str) -> Error:
+    if _secrets.secret_pattern() is _secrets.DEFAULT_PATTERN:
+        return e
+    message = str(e)
+    env = os.environ if environ is None else environ
+    head = prefix if prefix.endswith("_") else prefix + "_"
+    for name in env:
+        if not isinstance(name, str) or not name.upper().startswith(head.upper()):
+            continue
+        if f"environment variable {name}:" in message and _secrets.is_secret(name[len(head):].split(delimiter or "__")):
+            return _rebuilt(e, f"environment variable {name}: cannot use its value (a secret, not shown)")
+    return e

@@ -7,7 +7,7 @@ value came from), :class:`Leaf` (a row of ``Config.explain()``),
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from . import _capi
 from ._values import split_path
@@ -48,9 +48,17 @@ def make_origin(kind: int, name: str, line: int, column: int, layer: int) -> Opt
     """An Origin from the library's report (kind a gocfg_origin_kind), or
     None for GOCFG_ORIGIN_NONE: the config records no provenance."""
     kinds = _capi.consts().origin_kinds
-    if kinds.get(kind, "") == "none":
+    what = kinds.get(kind, f"kind{kind}")
+    if what == "none":
         return None
-    return Origin(kinds.get(kind, f"kind{kind}"), name, line or None, column or None, layer)
+    if what == "override":
+        # "path=value": the library masks a secret's value by its default
+        # rule; this masks it by the rule in force (set_secret_pattern).
+        # Like the library, the path ends at the first "=".
+        path, eq, _ = name.partition("=")
+        if eq and is_secret(path.strip()):
+            name = f"{path}={MASK}"
+    return Origin(what, name, line or None, column or None, layer)
 
 
 class Leaf(NamedTuple):
@@ -63,6 +71,17 @@ class Leaf(NamedTuple):
     origin: Optional[Origin]
     error: Optional[str] = None
 
+    def __repr__(self) -> str:
+        # ``value`` is the real value (this is data); what a person sees of
+        # it is masked when it is a secret, as everywhere else.
+        shown = _masked(self.path, self.value)
+        return f"Leaf(path={self.path!r}, value={shown!r}, origin={self.origin!r}, error={self.error!r})"
+
+
+def _masked(path: str, value: Any) -> Any:
+    segs = split_path(path)
+    return MASK if is_secret(segs) else mask(value, segs)
+
 
 @dataclasses.dataclass(frozen=True)
 class Change:
@@ -72,6 +91,10 @@ class Change:
     path: str
     old: Any = None
     new: Any = None
+
+    def __repr__(self) -> str:  # the values masked when secrets, as in Leaf
+        return (f"Change(op={self.op!r}, path={self.path!r}, old={_masked(self.path, self.old)!r}, "
+                f"new={_masked(self.path, self.new)!r})")
 
 
 class Diff:
@@ -85,8 +108,11 @@ class Diff:
     secrets masked.
     """
 
-    def __init__(self, changes: Sequence[Change]) -> None:
+    def __init__(self, changes: Sequence[Change], hidden: AbstractSet[Tuple[str, ...]] = frozenset()) -> None:
         self.changes: List[Change] = list(changes)
+        # Paths whose values interpolate a secret (in either config): masked
+        # in str() and lines() like secrets.
+        self.hidden = hidden
         self.added: Dict[str, Any] = {c.path: c.new for c in self.changes if c.op == "added"}
         self.removed: Dict[str, Any] = {c.path: c.old for c in self.changes if c.op == "removed"}
         self.changed: Dict[str, Tuple[Any, Any]] = {c.path: (c.old, c.new) for c in self.changes if c.op == "changed"}
@@ -109,12 +135,13 @@ class Diff:
 
     def lines(self, reveal: bool = False) -> List[str]:
         out = []
+        hidden = self.hidden
         for c in self.changes:
             segs = split_path(c.path)
-            secret = not reveal and is_secret(segs)
+            secret = not reveal and (is_secret(segs) or tuple(segs) in hidden)
 
             def show(v: Any, segs: List[str] = segs, secret: bool = secret) -> str:
-                return MASK if secret else json_text(mask(v, segs, reveal))
+                return MASK if secret else json_text(mask(v, segs, reveal, hidden))
 
             if c.op == "added":
                 out.append(f"+ {c.path}: {show(c.new)}")

@@ -12,14 +12,26 @@ unless revealed explicitly (``cfg.show(reveal=True)``, ``gocfg show
 real value: masking is for what people see, not for what programs read.
 ``save()`` creates a new file holding a secret with mode 0600.
 
+A value that *interpolates* a secret is shown masked too, whatever its
+key: ``dsn = "postgres://app:${env:DB_PASSWORD}@db/app"`` resolves to text
+holding the password, so repr(), the notebook display, ``show()`` and the
+command line show ``dsn`` as ``********`` (see :func:`derived_secrets`:
+a ``${env:NAME}`` whose NAME matches the pattern, a ``${path}`` to a
+secret, or to a value that is itself masked this way).
+
 Change the pattern with :func:`set_secret_pattern` (a regular expression,
 or a list of words), and restore the default with
-``set_secret_pattern(None)``.
+``set_secret_pattern(None)``. The library applies the default rule to what
+it writes itself (the origin of an override such as
+``override db.password=********``, and the messages of environment
+variables and overrides that do not parse; gocore/layer/secret.go keeps
+the same words, and a test checks that both agree on a table of keys); a
+changed pattern masks what Python shows.
 """
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Pattern, Sequence, Union
+from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Pattern, Sequence, Set, Tuple, Union
 
 from ._values import split_path
 
@@ -32,6 +44,8 @@ DEFAULT_SECRET_WORDS = (
 
 _default = re.compile("|".join(re.escape(w) for w in DEFAULT_SECRET_WORDS), re.IGNORECASE)
 _pattern: Pattern[str] = _default
+# The default pattern object: secret_pattern() is it while no other was set.
+DEFAULT_PATTERN: Pattern[str] = _default
 
 
 def set_secret_pattern(pattern: Union[str, Pattern[str], Iterable[str], None]) -> None:
@@ -67,18 +81,83 @@ def is_secret(path: Union[str, Sequence[Any]]) -> bool:
     return any(_pattern.search(s) for s in segs)
 
 
-def mask(value: Any, segs: Sequence[str] = (), reveal: bool = False) -> Any:
+Paths = AbstractSet[Tuple[str, ...]]
+_NONE: FrozenSet[Tuple[str, ...]] = frozenset()
+
+
+def mask(value: Any, segs: Sequence[str] = (), reveal: bool = False, hidden: Paths = _NONE) -> Any:
     """A copy of value with secrets masked (value lives at segs). A secret
-    map or list is masked whole."""
+    map or list is masked whole. ``hidden`` lists more paths to mask (the
+    values that interpolate a secret: :func:`derived_secrets`)."""
     if reveal:
         return value
-    if segs and is_secret(segs):
+    if segs and (is_secret(segs) or (hidden and tuple(segs) in hidden)):
         return MASK
     if isinstance(value, dict):
-        return {k: mask(v, [*segs, k]) for k, v in value.items()}
+        return {k: mask(v, [*segs, k], False, hidden) for k, v in value.items()}
     if isinstance(value, list):
-        return [mask(v, [*segs, str(i)]) for i, v in enumerate(value)]
+        return [mask(v, [*segs, str(i)], False, hidden) for i, v in enumerate(value)]
     return value
+
+
+# A reference inside a stored string: ${path} or ${env:NAME[,default]};
+# "$${" is a literal "${" (gocore/layer/interp.go).
+_REFERENCE = re.compile(r"(?<!\$)\$\{([^}]*)\}")
+
+
+def derived_secrets(raw: Any) -> FrozenSet[Tuple[str, ...]]:
+    """The paths of the string values in ``raw`` (a config's data with its
+    ${...} references unresolved) that would show a secret once resolved:
+    those referring to an environment variable whose name matches the
+    secret pattern, to a secret path, or to a path that is itself one of
+    these (or holds one, or lies under one)."""
+    refs: Dict[Tuple[str, ...], List[str]] = {}
+
+    def walk(v: Any, segs: Tuple[str, ...]) -> None:
+        if isinstance(v, str):
+            found = _REFERENCE.findall(v) if "${" in v else ()
+            if found:
+                refs[segs] = list(found)
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                walk(item, (*segs, str(k)))
+        elif isinstance(v, list):
+            for i, item in enumerate(v):
+                walk(item, (*segs, str(i)))
+
+    walk(raw, ())
+    # A breadth-first walk over "refers to", from the values that refer to a
+    # secret directly: each value is looked at a bounded number of times,
+    # so a long chain of references (a -> b -> ... ) costs linear time.
+    exact: Dict[Tuple[str, ...], List[Tuple[str, ...]]] = {}   # target -> the values referring to it
+    under: Dict[Tuple[str, ...], List[Tuple[str, ...]]] = {}   # a prefix of a target -> those values
+    queue: List[Tuple[str, ...]] = []
+    tainted: Set[Tuple[str, ...]] = set()
+    for segs, found in refs.items():
+        for ref in found:
+            ref = ref.strip()
+            if ref.startswith("env:"):
+                direct = is_secret_key(ref[4:].split(",", 1)[0].strip())
+            else:
+                target = tuple(split_path(ref))
+                direct = is_secret(target)
+                exact.setdefault(target, []).append(segs)
+                for k in range(len(target)):
+                    under.setdefault(target[:k], []).append(segs)
+            if direct and segs not in tainted:
+                tainted.add(segs)
+                queue.append(segs)
+    while queue:
+        path = queue.pop()
+        # The values referring to path, to a map or list holding it, or to
+        # something inside it (path is a map or list that holds a secret).
+        readers = [s for k in range(len(path) + 1) for s in exact.get(path[:k], ())]
+        readers += under.get(path, ())
+        for segs in readers:
+            if segs not in tainted:
+                tainted.add(segs)
+                queue.append(segs)
+    return frozenset(tainted)
 
 
 def has_secrets(value: Any, segs: Sequence[str] = ()) -> bool:

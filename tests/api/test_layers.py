@@ -424,9 +424,10 @@ def test_html_and_pretty_display(files):
     with gocfg.load(files / "app.yaml", environ={}, overrides=["token=abc"]) as cfg:
         html = cfg._repr_html_()
         assert "<table" in html and "<th" in html
-        for cell in ("server.port", "8080", "int", f"{files / 'app.yaml'}:3:3", "override token=abc"):
+        # The override's origin masks the secret it set (issue 14).
+        for cell in ("server.port", "8080", "int", f"{files / 'app.yaml'}:3:3", "override token=********"):
             assert cell in html
-        assert "abc" not in html.replace("token=abc", "")
+        assert "abc" not in html
         text = pretty(cfg)
         assert "server.port" in text and "8080" in text and "app.yaml:3:3" in text
         assert "server.port" in pretty(cfg["server"])

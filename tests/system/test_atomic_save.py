@@ -36,4 +36,12 @@ def test_kill_mid_save_never_tears(tmp_path):
             assert gen == 0 or len(cfg["payload"]) == 20000
     leftovers = [p for p in os.listdir(tmp_path) if p != "state.json"]
     # A killed writer may leave its temporary file; the real file is intact.
-    assert all(p.startswith(".state.json.tmp-") for p in leftovers)
+    assert all(p.startswith(".state.json.gocfg-tmp.") for p in leftovers)
+    # The next save removes those that are provably stale: their writer is
+    # dead, and they are older than the bound (made so here).
+    old = time.time() - 3600
+    for p in leftovers:
+        os.utime(tmp_path / p, (old, old))
+    with gocfg.Config({"generation": -1, "payload": []}) as cfg:
+        cfg.save(path)
+    assert os.listdir(tmp_path) == ["state.json"]

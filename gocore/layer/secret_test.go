@@ -1,0 +1,119 @@
+package layer
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/value"
+)
+
+// The table is shared with the Python tests (tests/api/test_hardening.py),
+// which check gocfg.secrets' default rule on the same rows: the two copies
+// of the rule must agree.
+func TestSecretRuleAgreesWithTheSharedTable(t *testing.T) {
+	data, err := os.ReadFile("testdata/secret_keys.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct {
+		Path   string `json:"path"`
+		Secret bool   `json:"secret"`
+	}
+	if err := json.Unmarshal(data, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 20 {
+		t.Fatalf("only %d rows", len(rows))
+	}
+	for _, r := range rows {
+		if got := IsSecretPath(strings.Split(r.Path, ".")); got != r.Secret {
+			t.Errorf("IsSecretPath(%q) = %v, the table says %v", r.Path, got, r.Secret)
+		}
+	}
+}
+
+func TestOverrideOfASecretIsMaskedInItsOriginAndErrors(t *testing.T) {
+	as, err := OverrideAssignments([]string{"db.password=hunter2", "db.host=h1", "API_KEY = k3y "}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"db.password=********", "db.host=h1", "API_KEY=********"}
+	for i, a := range as {
+		if a.Origin.Name != want[i] {
+			t.Errorf("origin %d = %q, want %q", i, a.Origin.Name, want[i])
+		}
+	}
+	if as[0].Value != "hunter2" || as[2].Value != "k3y" {
+		t.Errorf("values changed: %v %v", as[0].Value, as[2].Value)
+	}
+	for _, item := range []string{"db.password=[hunter2", "db.password={hunter2: [", "db.token=\xffhunter2", `"a..b=hunter2`, " =hunter2"} {
+		_, err := OverrideAssignments([]string{item}, true)
+		if err == nil {
+			t.Fatalf("%q: no error", item)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%q: the message shows the secret: %v", item, err)
+		}
+	}
+	// A value that does not parse keeps its kind of error.
+	_, err = OverrideAssignments([]string{"db.password=[x"}, true)
+	if !errors.Is(err, errs.ErrParse) {
+		t.Errorf("kind: %v", err)
+	}
+	// Not a secret: the message quotes the value, as before.
+	_, err = OverrideAssignments([]string{"db.host=[h1"}, true)
+	if err == nil || !strings.Contains(err.Error(), "[h1") {
+		t.Errorf("non-secret: %v", err)
+	}
+}
+
+func TestEnvValueOfASecretIsNotQuoted(t *testing.T) {
+	_, err := EnvAssignments([]string{"APP_DB__PASSWORD=[hunter2", "APP_HOST=h"}, "APP", "__", true)
+	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "APP_DB__PASSWORD") {
+		t.Errorf("got %v", err)
+	}
+	if !errors.Is(err, errs.ErrParse) {
+		t.Errorf("kind: %v", err)
+	}
+	_, err = EnvAssignments([]string{"APP_DB__HOST=[h1"}, "APP", "__", true)
+	if err == nil || !strings.Contains(err.Error(), "[h1") {
+		t.Errorf("non-secret: %v", err)
+	}
+}
+
+func TestInterpolationErrorsDoNotQuoteSecrets(t *testing.T) {
+	for _, c := range []struct {
+		key, text string
+		env       map[string]string
+	}{
+		{"db.password", "hunter2${unterminated", nil},
+		{"api_token", "hunter2${a${b}}", nil},
+		{"dsn", "${env:DB_PASSWORD}", map[string]string{"DB_PASSWORD": "[hunter2"}},
+		{"db.password", "${env:RAW}", map[string]string{"RAW": "[hunter2"}},
+	} {
+		root := value.NewMap(1)
+		segs := strings.Split(c.key, ".")
+		if err := value.SetPath(root, segs, c.text); err != nil {
+			t.Fatal(err)
+		}
+		r := &Resolver{Root: root, Env: c.env, ParseEnv: true}
+		_, err := r.Lookup(segs)
+		if err == nil {
+			t.Fatalf("%s: no error", c.key)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: the message shows the secret: %v", c.key, err)
+		}
+	}
+	// Not a secret: quoted as before.
+	root := value.NewMap(1)
+	root.Set("host", "h${unterminated")
+	_, err := (&Resolver{Root: root}).Lookup([]string{"host"})
+	if err == nil || !strings.Contains(err.Error(), "${unterminated") {
+		t.Errorf("non-secret: %v", err)
+	}
+}

@@ -1,0 +1,420 @@
+"""Regression tests for the Python side of the hardening issue (14): the
+read cache's keys, what pop() returns, typed reads of extreme values, and
+secrets kept out of messages and origins."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+import gocfg
+import pytest
+
+# ------------------------------------------------- the read cache's keys
+
+
+class _Shifty(str):
+    """A str subclass whose equality and hash say it is another key."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __hash__(self) -> int:
+        return hash("a")
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_the_cache_refuses_what_an_uncached_read_refuses(no_leaks, warm):
+    """With warm, the good keys were read (and cached) first: the answers
+    for the bad keys must not change."""
+    with gocfg.Config({"l": [10, 20], "a": 1, "b": 2, "s": {"1": "one"}}) as c:
+        if warm:
+            assert c[("l", 0)] == 10 and c[("l", 1)] == 20 and c["a"] == 1 and c[("s", "1")] == "one"
+        for bad in [("l", False), ("l", True), ("l", 0.0), ("l", 1.0), ("l", None)]:
+            with pytest.raises(TypeError):
+                c[bad]
+        for bad in [1, 0, 1.0, None, b"a", True]:
+            with pytest.raises(TypeError):
+                c[bad]
+        # A str subclass reads its own text, whatever its __eq__ says.
+        assert c[_Shifty("b")] == 2
+        assert c[_Shifty("b")] == 2
+        # Every good spelling still reads (and caches) the right value.
+        assert c[("l", 0)] == 10 and c["l.0"] == 10 and c[("l", 1)] == 20
+        assert c[("s", "1")] == "one" and c["s.1"] == "one"
+        assert c[("a",)] == 1 and c["a"] == 1
+        c["a"] = 5
+        assert c[("a",)] == 5 and c["a"] == 5
+
+
+def test_the_cache_keeps_keys_that_only_look_alike_apart(no_leaks):
+    with gocfg.Config({"a.b": "literal", "a": {"b": "nested"}}) as c:
+        for _ in range(2):
+            assert c[("a.b",)] == "literal"
+            assert c["a.b"] == "nested"
+            assert c[("a", "b")] == "nested"
+            assert c['"a.b"'] == "literal"
+
+
+# ------------------------------------------- pop(), popitem(), clear()
+
+
+def test_pop_of_a_map_returns_its_contents(no_leaks):
+    with gocfg.Config({"db": {"host": "h", "ports": [1, 2], "tls": {"on": True}}, "x": 1}) as c:
+        got = c.pop("db")
+        assert got == {"host": "h", "ports": [1, 2], "tls": {"on": True}}
+        assert type(got) is dict
+        assert "db" not in c
+        c["db"] = {"other": 1}  # something new at the same path
+        assert got == {"host": "h", "ports": [1, 2], "tls": {"on": True}}
+        assert c.pop("db.other") == 1
+        assert c.pop("missing", None) is None
+        with pytest.raises(KeyError):
+            c.pop("missing")
+        with pytest.raises(TypeError):
+            c.pop(("x", 1.5))
+        assert c.pop("x") == 1 and len(c) == 1
+
+
+def test_pop_through_a_section_and_lists(no_leaks):
+    with gocfg.Config({"s": {"inner": {"k": "v"}, "l": [[1], {"m": 2}]}}) as c:
+        s = c["s"]
+        assert s.pop("inner") == {"k": "v"}
+        assert s.pop("l") == [[1], {"m": 2}]
+        assert c.to_dict() == {"s": {}}
+
+
+def test_popitem_returns_contents_and_takes_keys_literally(no_leaks):
+    with gocfg.Config() as c:
+        c.update({"a.b": {"x": 1}, "plain": [1], "a": {"b": "nested"}})
+        assert c.popitem() == ("a.b", {"x": 1})
+        assert c["a.b"] == "nested"  # the nested value was not touched
+        k, v = c.popitem()
+        assert (k, v) == ("plain", [1])
+        assert c.popitem() == ("a", {"b": "nested"})
+        with pytest.raises(KeyError):
+            c.popitem()
+
+
+def test_section_clear_removes_keys_holding_dots(no_leaks):
+    with gocfg.Config() as c:
+        c["s"] = {"a.b": 1, "c": {"d": 2}, "e": 3}
+        c["s"].clear()
+        assert c.to_dict() == {"s": {}}
+
+
+# ------------------------------------------- typed reads of extreme values
+
+@pytest.mark.parametrize("value", ["1e400s", "1e400", 1e300, -1e300, float("nan"), float("inf"), "nan", "inf",
+                                   "-inf", "1e308h", 10**30, "9" * 30 + "w", ".nan"])
+def test_get_duration_refuses_what_timedelta_cannot_hold(no_leaks, value):
+    with gocfg.Config({"d": value}) as c:
+        with pytest.raises(gocfg.TypeMismatchError, match=r"^d: expected a duration"):
+            c.get_duration("d")
+
+
+@pytest.mark.parametrize("value, expected", [("30s", dt.timedelta(seconds=30)), (1.5, dt.timedelta(seconds=1.5)),
+                                             ("-5m", dt.timedelta(minutes=-5)), (86400 * 365 * 1000,
+                                                                                dt.timedelta(days=365000))])
+def test_get_duration_still_reads_good_values(no_leaks, value, expected):
+    with gocfg.Config({"d": value}) as c:
+        assert c.get_duration("d") == expected
+
+
+@pytest.mark.parametrize("value", ["1" * 5000, "-" + "9" * 4301, "0" * 5000 + "7", 1e300, -1e300, 2.0**63, float("nan"),
+                                   float("inf"), 1.5, "1.0", True])
+def test_get_int_refuses_with_a_type_mismatch(no_leaks, value):
+    with gocfg.Config({"n": value}) as c:
+        with pytest.raises(gocfg.TypeMismatchError, match=r"^n: expected int") as info:
+            c.get_int("n")
+        assert len(str(info.value)) < 300  # a 5,000-digit value is not quoted whole
+
+
+@pytest.mark.parametrize("value, expected", [("9" * 30, int("9" * 30)), (" -12 ", -12), (2.0**62, 2**62),
+                                             (-(2.0**63), -(2**63)), ("0" * 4000 + "7", 7), (3.0, 3)])
+def test_get_int_reads_big_and_good_values(no_leaks, value, expected):
+    with gocfg.Config({"n": value}) as c:
+        assert c.get_int("n") == expected
+
+
+def test_typed_reads_of_an_int_beyond_64_bits(no_leaks):
+    with gocfg.Config() as c:
+        c["n"] = 10**400  # the value tree keeps big ints
+        assert c.get_int("n") == 10**400
+        assert c.get_str("n") == "1" + "0" * 400
+        with pytest.raises(gocfg.TypeMismatchError, match=r"^n: expected float, got an int of 401 digits"):
+            c.get_float("n")
+        with pytest.raises(gocfg.TypeMismatchError, match=r"^n: expected a duration"):
+            c.get_duration("n")
+        with pytest.raises(gocfg.TypeMismatchError, match=r"^n: expected bool, got an int of 401 digits"):
+            c.get_bool("n")
+
+
+@dataclasses.dataclass
+class _Timing:
+    timeout: dt.timedelta
+    retries: int
+    ratio: float = 1.0
+
+
+def test_to_reports_extreme_values_as_validation_errors(no_leaks):
+    with gocfg.Config({"timeout": "1e400s", "retries": 1e300, "ratio": "x"}) as c:
+        with pytest.raises(gocfg.ValidationError) as info:
+            c.to(_Timing)
+        paths = sorted(p for p, _ in info.value.errors)
+        assert paths == ["ratio", "retries", "timeout"]
+    with gocfg.Config({"timeout": float("nan"), "retries": "1" * 5000}) as c:
+        with pytest.raises(gocfg.ValidationError) as info:
+            c.to(_Timing)
+        assert sorted(p for p, _ in info.value.errors) == ["retries", "timeout"]
+
+
+@pytest.mark.parametrize("seconds", [30, -30, 1, 59.5])
+def test_a_utc_offset_with_seconds_is_refused_before_the_call(no_leaks, seconds):
+    tz = dt.timezone(dt.timedelta(hours=2, seconds=seconds))
+    with gocfg.Config({"keep": 1}) as c:
+        for value in (dt.datetime(2024, 5, 1, 12, tzinfo=tz), [dt.datetime(2024, 5, 1, tzinfo=tz)]):
+            with pytest.raises(gocfg.InvalidArgumentError, match="whole minutes"):
+                c["t"] = value
+            with pytest.raises(gocfg.InvalidArgumentError, match=r"t\.x"):
+                c.update({"t": {"x": value}})
+        assert c.to_dict() == {"keep": 1}
+
+
+@pytest.mark.parametrize("minutes", [0, 330, -330, -59, 23 * 60 + 59])
+def test_whole_minute_offsets_read_back_exactly(no_leaks, minutes):
+    value = dt.datetime(2024, 5, 1, 12, 30, 15, 250, tzinfo=dt.timezone(dt.timedelta(minutes=minutes)))
+    with gocfg.Config({"t": value}) as c:
+        got = c["t"]
+        assert got == value and got.utcoffset() == value.utcoffset()
+
+
+# ------------------------------------------------ secrets in the clear
+
+SECRET = "hunter2-s3cr3t"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def default_rule():
+    gocfg.set_secret_pattern(None)
+    yield
+    gocfg.set_secret_pattern(None)
+
+
+def test_python_and_the_library_agree_on_the_secret_rule(default_rule):
+    """The same table as gocore/layer's Go test: both copies of the rule."""
+    table = json.loads((ROOT / "gocore" / "layer" / "testdata" / "secret_keys.json").read_text("utf-8"))
+    assert len(table) >= 20
+    assert any(r["secret"] for r in table) and not all(r["secret"] for r in table)
+    for row in table:
+        assert gocfg.secrets.is_secret(row["path"].split(".")) is row["secret"], row
+    # And the library's own use of it: an override's origin.
+    for row in table:
+        if not row["path"] or "." in row["path"] or " " in row["path"]:
+            continue
+        with gocfg.load(overrides=[f"{row['path']}=v4lue"]) as cfg:
+            shown = str(cfg.origin((row["path"],)))
+        assert ("v4lue" not in shown) is row["secret"], (row, shown)
+
+
+@pytest.mark.parametrize("method, value", [("get_int", SECRET), ("get_bool", SECRET), ("get_duration", SECRET),
+                                           ("get_float", SECRET), ("get_list", 12345678),
+                                           ("get_str", [SECRET]), ("get_int", {"a": SECRET})])
+def test_typed_read_errors_never_quote_a_secret(no_leaks, default_rule, method, value):
+    with gocfg.Config({"db": {"password": value, "pw_list": [SECRET]}, "api": {"token": value}}) as c:
+        for key in ("db.password", "api.token"):
+            with pytest.raises(gocfg.TypeMismatchError) as info:
+                getattr(c, method)(key)
+            assert SECRET not in str(info.value) and "12345678" not in str(info.value)
+            assert key in str(info.value) and "secret, not shown" in str(info.value)
+
+
+def test_secrets_inside_a_quoted_map_are_masked(no_leaks, default_rule):
+    with gocfg.Config({"db": {"host": "h", "password": SECRET}}) as c:
+        with pytest.raises(gocfg.TypeMismatchError) as info:
+            c.get_int("db")
+        assert SECRET not in str(info.value) and "'host': 'h'" in str(info.value)
+
+
+@dataclasses.dataclass
+class _Db:
+    host: str
+    port: int
+    password: int  # wrongly typed, so that the value is reported
+
+
+@dataclasses.dataclass
+class _App:
+    db: _Db
+    tokens: int = 0
+
+
+def test_validation_errors_never_quote_a_secret(no_leaks, default_rule):
+    with gocfg.Config({"db": {"host": "h", "port": "eighty", "password": SECRET},
+                       "tokens": {"x": SECRET}}) as c:
+        with pytest.raises(gocfg.ValidationError) as info:
+            c.to(_App)
+        text = str(info.value) + repr(info.value.errors)
+        assert SECRET not in text
+        assert "'eighty'" in text  # a value that is no secret is still quoted
+        assert sorted(p for p, _ in info.value.errors) == ["db.password", "db.port", "tokens"]
+        with pytest.raises(gocfg.ValidationError) as info:
+            c["db"].to(_Db)
+        assert SECRET not in str(info.value)
+
+
+def test_a_custom_pattern_masks_messages_and_origins(no_leaks, default_rule):
+    gocfg.set_secret_pattern(["dsn"])
+    with gocfg.load(defaults={"dsn": SECRET}, overrides=[f"dsn={SECRET}x"]) as c:
+        with pytest.raises(gocfg.TypeMismatchError) as info:
+            c.get_int("dsn")
+        assert SECRET not in str(info.value)
+        assert str(c.origin("dsn")) == "override dsn=********"
+        assert SECRET not in c.show() and SECRET not in repr(c)
+    # Messages the library writes about a secret by the changed pattern only.
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.load(overrides=[f"dsn=[{SECRET}"])
+    assert SECRET not in str(info.value) and "dsn" in str(info.value)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.load(env_prefix="APP", environ={"APP_DB__DSN": f"[{SECRET}"})
+    assert SECRET not in str(info.value) and "APP_DB__DSN" in str(info.value)
+    with pytest.raises(gocfg.ParseError, match=r"\[unclosed"):  # not a secret by this pattern
+        gocfg.load(overrides=["host=[unclosed"])
+
+
+def test_bad_secret_environment_values_and_overrides_are_not_quoted(no_leaks, default_rule):
+    for value in (f"[{SECRET}", f"{{{SECRET}: [", f"[1, {SECRET}"):
+        with pytest.raises(gocfg.ParseError) as info:
+            gocfg.load(env_prefix="APP", environ={"APP_DB__PASSWORD": value})
+        assert SECRET not in str(info.value) and "APP_DB__PASSWORD" in str(info.value)
+        with pytest.raises(gocfg.ParseError) as info:
+            gocfg.load(overrides=[f"db.password={value}"])
+        assert SECRET not in str(info.value) and "db.password" in str(info.value)
+    with pytest.raises(gocfg.InvalidArgumentError) as info:
+        gocfg.load(overrides=[f'"db..password={SECRET}'])
+    assert SECRET not in str(info.value)
+    # No secret: the value is quoted, which helps find the mistake.
+    with pytest.raises(gocfg.ParseError, match=r"\[unclosed"):
+        gocfg.load(overrides=["db.host=[unclosed"])
+
+
+def test_override_origins_of_secrets_are_masked_everywhere(no_leaks, default_rule):
+    with gocfg.load(defaults={"db": {"password": "old"}}, overrides=[f"db.password={SECRET}", "db.port=5"]) as c:
+        assert c["db.password"] == SECRET  # reading gives the real value
+        outputs = [str(c.origin("db.password")), repr(c.history("db.password")), repr(c.explain()), repr(c),
+                   c.show(), c._repr_html_() or "", str(c.diff({"db": {"password": "x"}}))]
+
+        class Printer:
+            def __init__(self):
+                self.parts = []
+
+            def text(self, t):
+                self.parts.append(t)
+
+        p = Printer()
+        c._repr_pretty_(p, False)
+        outputs.append("".join(p.parts))
+        for out in outputs:
+            assert SECRET not in out, out
+        assert "override db.password=********" in c.show()
+        assert "override db.port=5" in c.show()
+        # Revealed on request: the value, never the origin's copy of it.
+        assert SECRET in c.show(reveal=True)
+
+
+def test_values_interpolating_a_secret_are_masked_in_every_display(no_leaks, default_rule):
+    env = {"DB_PASSWORD": SECRET, "HOME_DIR": "/home/me"}
+    data = {"dsn": "pg://app:${env:DB_PASSWORD}@db/app", "copy": "${dsn}", "deep": {"x": "${copy}!"},
+            "db": {"password": "pw-" + SECRET}, "via_path": "${db.password}", "home": "${env:HOME_DIR}",
+            "literal": "$${env:DB_PASSWORD}", "l": ["${env:DB_PASSWORD}", "plain"]}
+    with gocfg.load(data, environ=env) as c:
+        assert c["dsn"] == f"pg://app:{SECRET}@db/app"  # reads resolve
+        p_parts = []
+
+        class P:
+            def text(self, t):
+                p_parts.append(t)
+
+        c._repr_pretty_(P(), False)
+        for out in (repr(c), c.show(), c._repr_html_() or "", "".join(p_parts), repr(c["deep"]),
+                    c["deep"].show()):
+            assert SECRET not in out, out
+            assert "/home/me" in out or out.startswith("<gocfg.Section") or "deep" in out
+        assert "${env:DB_PASSWORD}" in repr(c) and "'plain'" in repr(c)
+        assert SECRET in c.show(reveal=True)
+        d = c.diff({"dsn": "other"})
+        assert SECRET not in str(d) and SECRET in repr(d.changed)
+
+
+def test_cli_show_masks_override_origins_and_interpolated_secrets(tmp_path, default_rule):
+    (tmp_path / "app.yaml").write_text("db:\n  host: h\ndsn: 'pg://u:${env:DB_PASSWORD}@h'\n")
+    env = dict(os.environ, DB_PASSWORD=SECRET, APP_DB__PASSWORD=f"[{SECRET}")
+    base = [sys.executable, "-m", "gocfg", "show", str(tmp_path / "app.yaml")]
+    r = subprocess.run(base + ["--set", f"db.password={SECRET}", "--origin"], capture_output=True, text=True,
+                       env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert SECRET not in r.stdout and "override db.password=********" in r.stdout
+    r = subprocess.run(base + ["--set", "x=1"], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0 and SECRET not in r.stdout and "********" in r.stdout
+    r = subprocess.run(base + ["--set", f"db.password=[{SECRET}"], capture_output=True, text=True, env=env,
+                       timeout=60)
+    assert r.returncode == 2 and SECRET not in r.stderr + r.stdout and "db.password" in r.stderr
+    r = subprocess.run(base + ["--env-prefix", "APP"], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 1 and SECRET not in r.stderr + r.stdout and "APP_DB__PASSWORD" in r.stderr
+
+
+def test_a_watch_without_end_given_as_infinity(no_leaks):
+    """Same class as item 13: float("inf") reached int() and raised
+    OverflowError at the first poll."""
+    import threading
+
+    with gocfg.Database("memory://") as db:
+        got = []
+        w = db.watch("app", timeout=float("inf"))
+
+        def consume():
+            for ev in w:
+                got.append(ev)
+                break
+
+        t = threading.Thread(target=consume)
+        t.start()
+        deadline = time.monotonic() + 20
+        while t.is_alive() and time.monotonic() < deadline:
+            db.save("app", {"a": 1})
+            t.join(0.1)
+        w.close()
+        assert got and got[0].name == "app"
+        for bad in (float("nan"), -1.0):
+            with pytest.raises(gocfg.InvalidArgumentError):
+                db.watch("app", timeout=bad)
+
+
+def test_interpolation_errors_do_not_quote_secrets(no_leaks, default_rule):
+    with gocfg.load({"db": {"password": f"{SECRET}${{oops", "host": "h${oops"}, "dsn": "${env:DB_PASSWORD}"},
+                    environ={"DB_PASSWORD": f"[{SECRET}"}) as c:
+        for key in ("db.password", "dsn"):
+            with pytest.raises(gocfg.InterpolationError) as info:
+                c[key]
+            assert SECRET not in str(info.value) and "not shown" in str(info.value)
+        with pytest.raises(gocfg.InterpolationError, match=r"\$\{oops"):
+            c["db.host"]  # no secret: quoted
+        assert SECRET not in repr(c) and SECRET not in c.show() and SECRET not in (c._repr_html_() or "")
+
+
+def test_a_long_chain_to_a_secret_is_masked_at_every_link(no_leaks, default_rule):
+    n = 300
+    data = {f"c{i}": "${c%d}" % (i + 1) for i in range(n)}
+    data[f"c{n}"] = "pre-${env:API_TOKEN}"
+    data["free"] = "${env:HOME_DIR}"
+    with gocfg.load(data, environ={"API_TOKEN": SECRET, "HOME_DIR": "/home/me"}) as c:
+        assert c["c0"] == f"pre-{SECRET}"
+        shown = c.show()
+        assert SECRET not in shown and "/home/me" in shown
+        assert shown.count("********") == n + 1
