@@ -133,6 +133,6 @@ func gocfg_config_save(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.
 		if err != nil {
 			return errs.InFile(name, err)
 		}
-		return fileio.WriteAtomic(name, b, 0o644, flags&C.GOCFG_SAVE_PRIVATE != 0)
+		return fileio.WriteAtomic(name, b, 0o666, flags&C.GOCFG_SAVE_PRIVATE != 0)
 	})
 }

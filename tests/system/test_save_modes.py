@@ -24,7 +24,7 @@ def mode(p) -> int:
     return stat.S_IMODE(os.stat(p).st_mode)
 
 
-@pytest.mark.parametrize("umask, plain", [("077", 0o600), ("022", 0o644), ("027", 0o640), ("002", 0o644)])
+@pytest.mark.parametrize("umask, plain", [("077", 0o600), ("022", 0o644), ("027", 0o640), ("002", 0o664)])
 def test_new_files_follow_the_umask_and_secrets_are_0600(tmp_path, umask, plain):
     names = [tmp_path / n for n in ("plain.json", "secret.yaml", "private.toml")]
     r = subprocess.run([sys.executable, "-c", SAVE_UNDER_UMASK, umask, *map(str, names)], capture_output=True,
