@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import errno as _errno
 import threading
-from typing import Any, Callable, Dict, List, NoReturn, Optional, Tuple, Type, TypeVar
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Protocol, Tuple, Type, TypeVar
 
 from . import _native
 from . import errors as _e
@@ -38,6 +38,11 @@ _NULL: Any = None
 _native.bind(globals())
 
 T = TypeVar("T")
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+Owner = TypeVar("Owner", bound=_Closable)  # the Python object that owns a new handle
 
 # Most values are short: a per-thread scratch buffer of this size serves them
 # without any allocation. Longer values get a buffer of the length the
@@ -82,13 +87,13 @@ class Consts:
         self.path_escape = chr(lib.GOCFG_PATH_ESCAPE)
         out = _ffi.new("gocfg_buffer *")
         err = _ffi.new("gocfg_error **")
-        rc = lib.gocfg_formats(out, err)
-        if rc != 0:  # not through _fail, which needs these constants
-            lib.gocfg_error_free(err[0])
-            raise _e.InternalError(f"gocfg_formats failed with status {rc}")
-        try:
+        try:  # the call inside: a KeyboardInterrupt as it returns frees too
+            rc = lib.gocfg_formats(out, err)
+            if rc != 0:  # not through _fail, which needs these constants
+                raise _e.InternalError(f"gocfg_formats failed with status {rc}")
             text = _ffi.unpack(out.data, out.len).decode("ascii")
         finally:
+            lib.gocfg_error_free(err[0])
             lib.gocfg_buffer_free(out)
         # gocfg_formats: one line per format: its name, the other names it
         # goes by, then its extensions (with the dot).
@@ -226,7 +231,10 @@ def _fail(code: int, err: Any, owner: Any) -> NoReturn:
             finally:
                 _lib.gocfg_error_free(e)
     c = consts()
-    if owner is not None and code == c.E_INVALID_HANDLE and owner._h is None:
+    # The binding passes only handles the library made, so an owner's handle
+    # is invalid only once the owner was closed (perhaps by another thread
+    # during this call, perhaps still clearing its _h: see Handle.close).
+    if owner is not None and code == c.E_INVALID_HANDLE:
         raise owner._closed_error()
     cls = c.classes.get(code, _e.Error)
     if cls is _e.ParseError:
@@ -245,8 +253,11 @@ def _buffer(owner: Any, fn: Any, *args: Any) -> bytes:
     (>= 0) on success, and return a copy of the buffer's bytes, releasing
     the library's buffer at once."""
     buf = _ffi.new("gocfg_buffer *")  # per call: nothing shared to overwrite
-    _call(owner, fn, *args, buf)
+    # The call is inside the try: a KeyboardInterrupt landing as the call
+    # returns must not leave its buffer unfreed (freeing a buffer the call
+    # did not fill is a no-op).
     try:
+        _call(owner, fn, *args, buf)
         return bytes(_ffi.unpack(buf.data, buf.len))
     finally:
         _lib.gocfg_buffer_free(buf)
@@ -275,32 +286,43 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
     """
     if not big or threading.current_thread() is not threading.main_thread():
         return call(_NULL)
+    # A KeyboardInterrupt may land at any call boundary of this thread, even
+    # in the middle of setting up. So the cancel handle is freed in a
+    # finally that covers its creation (freeing a NULL or an already freed
+    # handle is a no-op), and the helper thread frees it too when its call
+    # is over (a trigger after that is harmless: a freed handle is never
+    # valid again). A result that reaches no one is an owner object whose
+    # finalizer frees it (see _owned).
     cell = _ffi.new("gocfg_cancel **")
-    if _lib.gocfg_cancel_new(cell, _NULL) != 0:
-        return call(_NULL)
-    cancel = cell[0]
     outcome: List[Tuple[bool, Any]] = []
-
-    def run() -> None:
-        try:
-            outcome.append((True, call(cancel)))
-        except BaseException as e:  # re-raised in the caller's thread
-            outcome.append((False, e))
-
-    worker = threading.Thread(target=run, name="gocfg-call", daemon=True)
-    worker.start()
+    worker: Optional[threading.Thread] = None
     try:
+        if _lib.gocfg_cancel_new(cell, _NULL) != 0:
+            return call(_NULL)
+        cancel = cell[0]
+
+        def run() -> None:
+            try:
+                outcome.append((True, call(cancel)))
+            except BaseException as e:  # re-raised in the caller's thread
+                outcome.append((False, e))
+            finally:
+                _lib.gocfg_cancel_free(cancel)
+
+        worker = threading.Thread(target=run, name="gocfg-call", daemon=True)
+        worker.start()
         while worker.is_alive():
             worker.join(0.05)
     except KeyboardInterrupt:
-        _lib.gocfg_cancel_trigger(cancel)
-        worker.join()
+        _lib.gocfg_cancel_trigger(cell[0])
+        if worker is not None and worker.ident is not None:
+            worker.join()
         if outcome and outcome[0][0] and discard is not None:
             discard(outcome[0][1])  # finished just before the cancel landed
         raise
     finally:
-        if not worker.is_alive():
-            _lib.gocfg_cancel_free(cancel)
+        if worker is None or not worker.is_alive():
+            _lib.gocfg_cancel_free(cell[0])
     ok, result = outcome[0]
     if not ok:
         raise result
@@ -573,20 +595,39 @@ def config_save(owner: Any, h: Any, name: bytes, fmt: bytes, private: bool) -> N
     _call(owner, _lib.gocfg_config_save, h, name, len(name), fmt, len(fmt), flags)
 
 
-def config_load(name: bytes, fmt: bytes, big: bool) -> Any:
-    """A new config handle read from a file (interruptible when big)."""
+def config_load(name: bytes, fmt: bytes, big: bool, adopt: Callable[[Any], Owner]) -> Owner:
+    """A new config read from a file (interruptible when big), wrapped by
+    ``adopt`` (see :func:`_owned`)."""
     _native.load()
-    return interruptible(lambda cancel: _new_handle(None, _lib.gocfg_config_load, "gocfg_config **",
-                                                    name, len(name), fmt, len(fmt), cancel),
-                         big, config_free)
+    return interruptible(_owned(adopt, lambda cancel: _new_handle(None, _lib.gocfg_config_load, "gocfg_config **",
+                                                                  name, len(name), fmt, len(fmt), cancel)),
+                         big, _close)
 
 
-def config_loads(data: bytes, fmt: bytes) -> Any:
-    """A new config handle parsed from a document (interruptible when big)."""
+def config_loads(data: bytes, fmt: bytes, adopt: Callable[[Any], Owner]) -> Owner:
+    """A new config parsed from a document (interruptible when big),
+    wrapped by ``adopt`` (see :func:`_owned`)."""
     _native.load()
-    return interruptible(lambda cancel: _new_handle(None, _lib.gocfg_config_loads, "gocfg_config **",
-                                                    data, len(data), fmt, len(fmt), cancel),
-                         len(data) > INTERRUPTIBLE_SIZE, config_free)
+    return interruptible(_owned(adopt, lambda cancel: _new_handle(None, _lib.gocfg_config_loads, "gocfg_config **",
+                                                                  data, len(data), fmt, len(fmt), cancel)),
+                         len(data) > INTERRUPTIBLE_SIZE, _close)
+
+
+def _owned(adopt: Callable[[Any], Owner], make: Callable[[Any], Any]) -> Callable[[Any], Owner]:
+    """A call that makes a handle and gives it to its owner at once.
+
+    An interruptible call runs in a helper thread, and KeyboardInterrupt
+    reaches the main thread at any call boundary: had the raw handle come
+    back to the main thread, a Ctrl-C landing before its owner stored it
+    would leak it. So the owner object is made in the helper thread (where
+    no KeyboardInterrupt lands); from then on, whatever interrupts the main
+    thread, the owner's finalizer frees the handle.
+    """
+    return lambda cancel: adopt(make(cancel))
+
+
+def _close(owner: _Closable) -> None:
+    owner.close()
 
 
 # ------------------------------------------------------------------ layers
@@ -641,9 +682,10 @@ def override_layer(owner: Any, h: Any, items: bytes, raw_strings: bool) -> None:
 
 # ---------------------------------------------------------------- database
 
-def db_open(url: bytes, options: Dict[str, Optional[bytes]], timeout_ms: int) -> Any:
-    """A new database handle (always interruptible: opening may wait on the
-    network). options: username, password, ca_file, cert_file, key_file."""
+def db_open(url: bytes, options: Dict[str, Optional[bytes]], timeout_ms: int, adopt: Callable[[Any], Owner]) -> Owner:
+    """A new database handle, given to ``adopt`` in the helper thread (always
+    interruptible: opening may wait on the network; see :func:`_owned`).
+    options: username, password, ca_file, cert_file, key_file."""
     _native.load()
     opts = _ffi.new("gocfg_db_options *")
     # Keep the option strings alive until the call returns.
@@ -651,8 +693,8 @@ def db_open(url: bytes, options: Dict[str, Optional[bytes]], timeout_ms: int) ->
     for k, v in keep.items():
         setattr(opts, k, v)
     opts.timeout_ms = timeout_ms
-    return interruptible(lambda cancel: _new_handle(None, _lib.gocfg_db_open, "gocfg_db **", url, len(url), opts,
-                                                    cancel), True, db_close)
+    return interruptible(_owned(adopt, lambda cancel: _new_handle(None, _lib.gocfg_db_open, "gocfg_db **", url,
+                                                                  len(url), opts, cancel)), True, _close)
 
 
 def db_close(h: Any) -> None:
@@ -672,15 +714,15 @@ def db_save(owner: Any, h: Any, name: bytes, cfg: Any, expect: int, slow: bool) 
     return interruptible(call, slow)
 
 
-def db_load(owner: Any, h: Any, name: bytes, revision: int, slow: bool) -> Tuple[Any, int]:
-    """(a new config handle, its revision)."""
-    def call(cancel: Any) -> Tuple[Any, int]:
+def db_load(owner: Any, h: Any, name: bytes, revision: int, slow: bool, adopt: Callable[[Any], Owner]) -> Tuple[Owner, int]:
+    """(a new config, given to ``adopt`` as in :func:`_owned`; its revision)."""
+    def call(cancel: Any) -> Tuple[Owner, int]:
         out = _ffi.new("gocfg_config **")
         got = _ffi.new("int64_t *")
         _call(owner, _lib.gocfg_db_load, h, name, len(name), revision, cancel, out, got)
-        return out[0], int(got[0])
+        return adopt(out[0]), int(got[0])
 
-    return interruptible(call, slow, lambda r: config_free(r[0]))
+    return interruptible(call, slow, lambda r: _close(r[0]))
 
 
 def db_delete(owner: Any, h: Any, name: bytes, slow: bool) -> None:

@@ -45,9 +45,16 @@ class Handle:
     def close(self) -> None:
         """Release the object. Calling it again does nothing."""
         h = self._h
+        if h is None:
+            return
+        # Free first, then forget: a KeyboardInterrupt (or any signal
+        # handler's exception) can land at any call boundary, and landing
+        # between the two steps must not lose the handle unfreed. The other
+        # order could; this one at worst leaves a freed handle in _h for a
+        # moment, and freeing it again, or using it, is harmless (a freed
+        # handle never becomes valid again; calls on it raise ClosedError).
+        self._release(h)
         self._h = None  # type: ignore[misc]  # the subclass's slot
-        if h is not None:
-            self._release(h)
 
     @property
     def closed(self) -> bool:

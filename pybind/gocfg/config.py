@@ -597,7 +597,7 @@ class Config(Section, Handle):
         json, yaml (.yml), toml, env (.env), ini (.ini, .cfg)."""
         name = _args.text_arg(path, "file name")
         fmt = _args.format_arg(format)
-        return cls._adopt(_capi.config_load(name, fmt, _sources.file_is_big(name)))
+        return _capi.config_load(name, fmt, _sources.file_is_big(name), cls._adopt)
 
     @classmethod
     def loads(cls, text: Union[str, bytes], format: str) -> "Config":
@@ -606,7 +606,7 @@ class Config(Section, Handle):
             raise TypeError("loads() needs a format: one of " + ", ".join(_args.formats()))
         data = _args.text_arg(text, "text")
         fmt = _args.format_arg(format)
-        return cls._adopt(_capi.config_loads(data, fmt))
+        return _capi.config_loads(data, fmt, cls._adopt)
 
     def dumps(self, format: str) -> str:
         """The whole config as a document in the given format."""

@@ -82,12 +82,17 @@ class Database(Handle):
         # another process's write lock is interrupted only when it gives up,
         # after `timeout`.
         self._remote = _args.url_scheme(u) == "etcd"
-        self._h = _capi.db_open(u, options, ms)
+        _capi.db_open(u, options, ms, self._own)
         try:
             self._desc = _capi.db_describe(self, self._h)
         except BaseException:
             self.close()
             raise
+
+    def _own(self, h: Any) -> "Database":
+        """Take the handle db_open made (in its helper thread: see _capi._owned)."""
+        self._h = h
+        return self
 
     @classmethod
     def open(cls, url: PathArg, *, username: Optional[str] = None, password: Optional[str] = None,
@@ -180,8 +185,7 @@ class Database(Handle):
         h = self._handle()
         n = _args.name_arg(name)
         rev = _args.revision_arg(revision)
-        ch, got = _capi.db_load(self, h, n, rev, self._remote)
-        return Config._adopt(ch), got
+        return _capi.db_load(self, h, n, rev, self._remote, Config._adopt)
 
     def delete(self, name: str) -> None:
         """Remove ``name`` and its whole history. Its revision counter

@@ -99,3 +99,38 @@ def test_ctrl_c_during_a_big_parse(tmp_path):
     assert int(g[1]) <= int(g[2]), f"goroutines did not return to baseline: {g}"
     assert g[4] == "0"
     assert "after 1" in text
+
+
+LEAK_SCRIPT = r"""
+import _thread, gc, json, random, threading, time
+import gocfg
+big = json.dumps({"items": [{"k": i, "name": f"item-{i}"} for i in range(300_000)]})
+rng = random.Random(1)
+hits = 0
+for i in range(60):
+    timer = threading.Timer(rng.uniform(0.0005, 0.05), _thread.interrupt_main)
+    try:
+        timer.start()
+        with gocfg.Config.loads(big, "json") as cfg:
+            len(cfg)
+        time.sleep(0.06)
+    except KeyboardInterrupt:
+        hits += 1
+    finally:
+        timer.cancel()
+time.sleep(0.1)
+gc.collect()
+s = gocfg.stats()
+print(hits, s["live_handles"], s["outstanding_buffers"], s["outstanding_errors"])
+"""
+
+
+def test_ctrl_c_at_any_point_of_a_load_leaks_nothing():
+    # Ctrl-C lands at random points: before the call, in the wait, as the
+    # result comes back, in the with block. Whatever it interrupts, no
+    # handle (config or cancel token), buffer or error record is left.
+    proc = subprocess.run([sys.executable, "-c", LEAK_SCRIPT], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    hits, handles, buffers, errors = map(int, proc.stdout.split())
+    assert hits > 0
+    assert (handles, buffers, errors) == (0, 0, 0)
