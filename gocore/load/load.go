@@ -91,6 +91,12 @@ func File(ctx context.Context, c codec.Codec, name string) (*value.Doc, error) {
 // refused string is a parse error at its position when the codec recorded
 // one.
 func CheckStrings(doc *value.Doc) error {
+	return checkTree(doc.Root, doc.Positions)
+}
+
+// checkTree is CheckStrings for a root of any kind (a document of a
+// stream read by All may be a list or a scalar).
+func checkTree(root any, positions map[string]value.Pos) error {
 	var walk func(v any, path string, depth int) error
 	walk = func(v any, path string, depth int) error {
 		// The codecs bound nesting already; this guard keeps the walk safe
@@ -101,7 +107,7 @@ func CheckStrings(doc *value.Doc) error {
 		switch v := v.(type) {
 		case string:
 			if err := store.CheckValue("string", v); err != nil {
-				return located(doc, path, err)
+				return located(positions, path, err)
 			}
 		case []any:
 			for i, item := range v {
@@ -114,7 +120,7 @@ func CheckStrings(doc *value.Doc) error {
 			v.Range(func(k string, item any) bool {
 				p := value.AppendPath(path, k)
 				if err = store.CheckKey(k); err != nil {
-					err = located(doc, p, err)
+					err = located(positions, p, err)
 					return false
 				}
 				err = walk(item, p, depth+1)
@@ -124,11 +130,11 @@ func CheckStrings(doc *value.Doc) error {
 		}
 		return nil
 	}
-	return walk(doc.Root, "", 0)
+	return walk(root, "", 0)
 }
 
-func located(doc *value.Doc, path string, err error) error {
-	pos := doc.Positions[path]
+func located(positions map[string]value.Pos, path string, err error) error {
+	pos := positions[path]
 	return &errs.Located{Kind: errs.ErrParse, Line: pos.Line, Column: pos.Column,
 		Msg: fmt.Sprintf("at %s: %v", path, strings.TrimSuffix(err.Error(), ": "+errs.ErrInvalidArgument.Error()))}
 }

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import errno as _errno
 import threading
+from marshal import loads as _marshal_loads
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Tuple, Type, TypeVar
 
 from . import _native
@@ -400,7 +401,9 @@ def config_len(owner: Any, h: Any, p: bytes) -> int:
 
 
 def config_keys(owner: Any, h: Any, p: bytes) -> List[str]:
-    return _buffer(owner, _lib.gocfg_config_keys, h, p, len(p)).decode("utf-8").split("\0")[:-1]
+    # A wire list: keys may hold NUL, so they cannot be NUL-separated.
+    keys: List[str] = _marshal_loads(_buffer(owner, _lib.gocfg_config_keys, h, p, len(p)))
+    return keys
 
 
 def config_export(owner: Any, h: Any, p: bytes) -> bytes:

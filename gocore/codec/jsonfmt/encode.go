@@ -159,3 +159,16 @@ func FormatFloat(dst []byte, f float64) []byte {
 func writeString(buf *bytes.Buffer, s string) {
 	quote.Write(buf, s, false, "0123456789abcdef")
 }
+
+// EncodeValue is Encode for any root (a list, a scalar, null), for
+// documents that are not a mapping: gocfg.dumps_all and the CLI writing
+// what gocfg.read_all read.
+func EncodeValue(root any) ([]byte, error) {
+	var buf bytes.Buffer
+	e := encoder{buf: &buf}
+	if err := e.value(root, "", 1, 0); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}

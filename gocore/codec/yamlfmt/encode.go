@@ -176,3 +176,23 @@ func formatFloat(f float64) string {
 	}
 	return strconv.FormatFloat(f, 'e', -1, 64)
 }
+
+// EncodeValue is Encode for any root (a list, a scalar, null), for
+// documents that are not a mapping (an Ansible playbook's list): one
+// document, without a "---" line.
+func EncodeValue(root any) (out []byte, err error) {
+	n, err := toNode(root, "", 1)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("yaml: emitter failed: %v: %w", r, errs.ErrInternal)
+		}
+	}()
+	out, err = yaml.Dump(n, yaml.WithIndent(2), yaml.WithCompactSeqIndent(true), yaml.WithLineWidth(-1), yaml.WithUnicode(true))
+	if err != nil {
+		return nil, fmt.Errorf("yaml: %v: %w", err, errs.ErrInternal)
+	}
+	return out, nil
+}
