@@ -11,6 +11,7 @@ Importing gocfg does not load the Go library; the first Config does.
 from . import errors
 from .config import Config, Section, stats
 from .database import Database, Watch, WatchEvent
+from .documents import dumps_all, load_all, loads_all, read, read_all, reads, reads_all
 from .errors import (
     AuthError,
     CancelledError,
@@ -46,6 +47,7 @@ __all__ = [
     "Database", "Watch", "WatchEvent", "ConflictError", "AuthError",
     "load", "File", "Text", "Origin", "Leaf", "Diff", "Change", "FrozenError", "InterpolationError",
     "ValidationError", "set_secret_pattern", "is_secret",
+    "read", "reads", "read_all", "reads_all", "load_all", "loads_all", "dumps_all",
     # gocfg.ConnectionError is left out on purpose: `from gocfg import *`
     # would shadow the built-in ConnectionError (of which it is a subclass).
 ]

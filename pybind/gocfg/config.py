@@ -540,21 +540,41 @@ class Config(Section, Handle):
     # -------------------------------------------------------------- formats
 
     @classmethod
-    def load(cls, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None) -> "Config":
+    def load(cls, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
+             yaml: Optional[str] = None) -> "Config":
         """Read a file. The format comes from the extension unless given:
-        json, yaml (.yml), toml, env (.env), ini (.ini, .cfg)."""
+        json, yaml (.yml), toml, env (.env), ini (.ini, .cfg), or a reading
+        mode such as "ini-case" or "toml-1.0". ``yaml="1.1"`` reads a YAML
+        file with YAML 1.1's types (Ansible's yes/no, 0755 octal); "1.2" is
+        the default; either is an error for a file that is not YAML. A
+        .env file's ``${VAR}`` references expand from the file alone (a
+        read never depends on the process environment; gocfg.load() with
+        the file as a source expands from the environment)."""
         name = _args.text_arg(path, "file name")
-        fmt = _args.format_arg(format)
+        fmt = _args.yaml_format(format, yaml, os.fsdecode(path))
         return cls._adopt(_capi.config_load(name, fmt, _sources.file_is_big(name)))
 
     @classmethod
-    def loads(cls, text: Union[str, bytes], format: str) -> "Config":
-        """Parse a document held in a string."""
+    def loads(cls, text: Union[str, bytes], format: str, *, yaml: Optional[str] = None) -> "Config":
+        """Parse a document held in a string (``yaml=`` as for load())."""
         if format is None:
             raise TypeError("loads() needs a format: one of " + ", ".join(_args.formats()))
         data = _args.text_arg(text, "text")
-        fmt = _args.format_arg(format)
+        fmt = _args.yaml_format(format, yaml)
         return cls._adopt(_capi.config_loads(data, fmt))
+
+    @classmethod
+    def load_all(cls, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
+                 yaml: Optional[str] = None) -> List["Config"]:
+        """One Config per document of a file: gocfg.load_all()."""
+        from .documents import load_all
+        return load_all(path, format, yaml=yaml)
+
+    @classmethod
+    def loads_all(cls, text: Union[str, bytes], format: str, *, yaml: Optional[str] = None) -> List["Config"]:
+        """One Config per document of a text: gocfg.loads_all()."""
+        from .documents import loads_all
+        return loads_all(text, format, yaml=yaml)
 
     def dumps(self, format: str) -> str:
         """The whole config as a document in the given format."""
