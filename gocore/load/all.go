@@ -131,12 +131,12 @@ func EncodeAll(c codec.Codec, roots []any) ([]byte, error) {
 	}
 	if len(roots) != 1 {
 		return nil, &errs.Located{Kind: errs.ErrTypeMismatch, Msg: fmt.Sprintf(
-			"%s holds exactly one document, and there are %d (YAML writes a stream, JSON a list)", c.Name, len(roots))}
+			"%s cannot hold %d documents: it holds exactly one, whose root is a mapping (YAML writes a stream, JSON a list)", c.Name, len(roots))}
 	}
 	m, ok := roots[0].(*value.Map)
 	if !ok {
 		return nil, &errs.Located{Kind: errs.ErrTypeMismatch, Msg: fmt.Sprintf(
-			"%s needs a mapping at the root, not a %s (YAML and JSON can hold any root)", c.Name, value.TypeName(roots[0]))}
+			"%s cannot hold a %s at the root: its root is a mapping (YAML and JSON hold any root)", c.Name, value.TypeName(roots[0]))}
 	}
 	return c.Encode(m)
 }

@@ -16,8 +16,8 @@ from typing import Any, Iterable, Optional
 
 from . import _args, _capi
 from .config import Config
-from .provenance import Change, Diff, Leaf, Origin, make_origin
 from .errors import InvalidArgumentError
+from .provenance import Change, Diff, Leaf, Origin, make_origin
 from .sources import File, Text, add_layer, is_yaml, merge_mapping
 
 __all__ = ["load", "add_layer", "File", "Text", "Origin", "Leaf", "Change", "Diff", "make_origin"]
