@@ -9,9 +9,9 @@
 Importing gocfg does not load the Go library; the first Config does.
 """
 from . import errors
-from .config import Config, Section, stats
+from .config import Config, Section, load_all, loads_all, stats
 from .database import Database, Watch, WatchEvent
-from .documents import dumps_all, load_all, loads_all, read, read_all, reads, reads_all
+from .documents import dumps_all, read, read_all, reads, reads_all
 from .errors import (
     AuthError,
     CancelledError,

@@ -10,6 +10,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, Union, cast
 
 from . import _args, _capi, _typed
 from . import display as _display
+from . import documents as _documents
 from . import secrets as _secrets
 from . import sources as _sources
 from ._handle import Handle
@@ -566,15 +567,17 @@ class Config(Section, Handle):
     @classmethod
     def load_all(cls, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
                  yaml: Optional[str] = None) -> List["Config"]:
-        """One Config per document of a file: gocfg.load_all()."""
-        from .documents import load_all
-        return load_all(path, format, yaml=yaml)
+        """One Config per document of a file (a YAML stream; any other
+        format gives one). Every document's root must be a mapping: one that
+        is not raises gocfg.TypeMismatchError naming its index (counting
+        from 0), and no Config is returned. An empty document gives an empty
+        Config. ``format`` and ``yaml`` as for load()."""
+        return _configs(_documents.read_all(path, format, yaml=yaml), os.fsdecode(path))
 
     @classmethod
     def loads_all(cls, text: Union[str, bytes], format: str, *, yaml: Optional[str] = None) -> List["Config"]:
-        """One Config per document of a text: gocfg.loads_all()."""
-        from .documents import loads_all
-        return loads_all(text, format, yaml=yaml)
+        """load_all() for a document held in a string."""
+        return _configs(_documents.reads_all(text, format, yaml=yaml), "the text")
 
     def dumps(self, format: str) -> str:
         """The whole config as a document in the given format."""
@@ -620,6 +623,30 @@ class Config(Section, Handle):
 _config_get = _capi.config_get
 _config_set = _capi.config_set
 _config_contains = _capi.config_contains
+
+
+def _configs(docs: List[Any], source: str) -> List["Config"]:
+    for i, root in enumerate(docs):
+        if root is not None and not isinstance(root, dict):
+            raise TypeMismatchError(f"{source}: document {i} is a {type(root).__name__}, not a mapping: "
+                                    f"a Config holds a mapping (gocfg.read_all() reads any root)")
+    out: List["Config"] = []
+    try:
+        for root in docs:
+            # An empty document (None) is an empty Config, as an empty file
+            # loads as one.
+            out.append(Config(root) if root else Config())
+    except BaseException:
+        for cfg in out:
+            cfg.close()
+        raise
+    return out
+
+
+# gocfg.load_all() and gocfg.loads_all(): Config's own, as gocfg.load_all is
+# Config.load_all (the module functions read better in scripts).
+load_all = Config.load_all
+loads_all = Config.loads_all
 
 
 def _restore(state: bytes) -> Config:

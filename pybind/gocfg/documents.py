@@ -7,11 +7,11 @@ array. These functions read and write such files:
 
     gocfg.read("playbook.yml")          # the root as plain values (a list here)
     gocfg.read_all("deploy.yaml")       # [root, root, ...], one per document
-    gocfg.load_all("deploy.yaml")       # [Config, Config, ...], mapping roots only
+    gocfg.load_all("deploy.yaml")       # [Config, Config, ...], mapping roots only (in config.py)
     gocfg.dumps_all(docs, "yaml")       # a YAML stream, "---" between documents
 
-Each has a text form (``reads``, ``reads_all``, ``loads_all``, also
-``Config.load_all`` / ``Config.loads_all``), with a required format, as
+Each has a text form (``reads``, ``reads_all``; ``loads_all`` and
+``Config.load_all`` / ``Config.loads_all`` live with Config), with a required format, as
 ``Config.loads`` has. Documents are counted from 0, as list indexes are
 (``gocfg show deploy.yaml --document 2`` is the third). The parsing, the
 string checks and the limits are the library's (gocfg_read_all); reading a
@@ -25,10 +25,9 @@ from typing import Any, List, Optional, Union
 from . import _args, _capi
 from . import sources as _sources
 from ._values import decode_value, encode_value
-from .config import Config
-from .errors import ParseError, TypeMismatchError
+from .errors import ParseError
 
-__all__ = ["read", "reads", "read_all", "reads_all", "load_all", "loads_all", "dumps_all"]
+__all__ = ["read", "reads", "read_all", "reads_all", "dumps_all"]
 
 PathArg = Union[str, "os.PathLike[str]"]
 
@@ -73,37 +72,6 @@ def read(path: PathArg, format: Optional[str] = None, *, yaml: Optional[str] = N
 def reads(text: Union[str, bytes], format: str, *, yaml: Optional[str] = None) -> Any:
     """read() for a document held in a string."""
     return _single(reads_all(text, format, yaml=yaml), "the text", "reads_all")
-
-
-def _configs(docs: List[Any], source: str) -> List[Config]:
-    for i, root in enumerate(docs):
-        if root is not None and not isinstance(root, dict):
-            raise TypeMismatchError(f"{source}: document {i} is a {type(root).__name__}, not a mapping: "
-                                    f"a Config holds a mapping (gocfg.read_all() reads any root)")
-    out: List[Config] = []
-    try:
-        for root in docs:
-            # An empty document (None) is an empty Config, as an empty file
-            # loads as one.
-            out.append(Config(root) if root else Config())
-    except BaseException:
-        for cfg in out:
-            cfg.close()
-        raise
-    return out
-
-
-def load_all(path: PathArg, format: Optional[str] = None, *, yaml: Optional[str] = None) -> List[Config]:
-    """One Config per document of a file (a YAML stream; any other format
-    gives one). Every document's root must be a mapping: one that is not
-    raises gocfg.TypeMismatchError naming its index (counting from 0), and
-    no Config is returned. An empty document gives an empty Config."""
-    return _configs(read_all(path, format, yaml=yaml), os.fsdecode(path))
-
-
-def loads_all(text: Union[str, bytes], format: str, *, yaml: Optional[str] = None) -> List[Config]:
-    """load_all() for a document held in a string."""
-    return _configs(reads_all(text, format, yaml=yaml), "the text")
 
 
 def dumps_all(documents: Any, format: str) -> str:
