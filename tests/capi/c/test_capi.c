@@ -47,7 +47,7 @@ int main(void) {
     CHECK(gocfg_config_len(cfg, "", 0, NULL) == 2, "len");
 
     /* bad input is refused and stores nothing */
-    rc = gocfg_config_set(cfg, "\xffb", 2, "v", 1, &err);
+    rc = gocfg_config_set(cfg, "\xff" "b", 2, "v", 1, &err);
     CHECK(rc == GOCFG_E_INVALID_ARGUMENT && err != NULL, "invalid UTF-8 key rc=%d", rc);
     gocfg_error_free(err);
     rc = gocfg_config_set(cfg, "k", 1, "\xff", 1, NULL);
