@@ -90,8 +90,9 @@ func CheckValue(what, s string) error {
 }
 
 // CheckText refuses a string that is not valid UTF-8 or holds a NUL: the
-// rule for keys, paths and names, which cross the C ABI as NUL-terminated
-// or NUL-separated text (gocfg_config_keys).
+// rule for names (layer labels, file names, database names), which cross
+// the C ABI as NUL-terminated or NUL-separated text. Keys and paths take
+// CheckValue's rule (see CheckKey).
 func CheckText(what, s string) error {
 	for i := 0; i < len(s); {
 		c := s[i]

@@ -3,10 +3,16 @@ of any kind (read/read_all/load_all/dumps_all), .env expansion from the
 environment in layered loads, and keys holding NUL."""
 from __future__ import annotations
 
+import _thread
 import datetime as dt
+import os
+import threading
+import time
 
 import gocfg
 import pytest
+from conftest import settled_stats
+from gocfg import _args, _capi
 
 # ------------------------------------------------------------ reading modes
 
@@ -27,6 +33,17 @@ def test_reading_modes_are_format_names(tmp_path, no_leaks):
         gocfg.Config.loads("a = { b = 1, }\n", "toml-1.0")
     with gocfg.Config.loads("a: yes\n", "yml-1.1") as cfg:  # the mode's other name
         assert cfg["a"] is True
+
+
+def test_mode_list_agrees_with_the_library():
+    modes = _capi.consts().modes
+    assert modes == {"yaml-1.1": "yaml", "toml-1.0": "toml", "ini-case": "ini", "env-raw": "env",
+                     "hcl-raw": "hcl", "properties-flat": "properties"}
+    assert _args.format_choices() == (*_args.formats(), *modes)
+    for mode, base in modes.items():
+        assert base in _args.formats()
+        assert _args.format_arg(mode.upper()) == mode.encode()
+    assert _args.format_arg("yml-1.1") == b"yaml-1.1"
 
 
 def test_unknown_format_lists_formats_and_modes():
@@ -266,3 +283,44 @@ def test_nul_keys_refused_where_the_format_cannot_write_them(fmt, no_leaks):
         with pytest.raises(gocfg.TypeMismatchError, match=r"a\\0b.*NUL|NUL|name") as info:
             cfg.dumps(fmt)
     assert "\0" not in str(info.value)  # written as \0, never cut short
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="Ctrl-C reaches the main thread")
+def test_ctrl_c_during_read_all(tmp_path):
+    """read_all from a pipe a writer feeds slowly runs on the interruptible
+    path: Ctrl-C (simulated) raises KeyboardInterrupt, cancels the Go read
+    and leaks nothing."""
+    fifo = tmp_path / "slow.yaml"
+    os.mkfifo(fifo)
+    stop = threading.Event()
+
+    def writer():
+        try:
+            with open(fifo, "w") as f:
+                while not stop.is_set():
+                    f.write("- 1\n")
+                    f.flush()
+                    time.sleep(0.02)
+        except OSError:
+            pass  # the reader went away: the read was cancelled
+
+    before = settled_stats()
+    w = threading.Thread(target=writer, daemon=True)
+    w.start()
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            gocfg.read_all(fifo)
+    finally:
+        timer.cancel()
+        stop.set()
+        w.join(5)
+    assert not w.is_alive()
+    deadline = time.monotonic() + 5
+    after = settled_stats()
+    while after["goroutines"] > before["goroutines"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+        after = settled_stats()
+    assert after["outstanding_errors"] == before["outstanding_errors"]
+    assert after["outstanding_buffers"] == before["outstanding_buffers"]
