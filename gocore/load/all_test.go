@@ -46,8 +46,17 @@ func TestAllReadsStreamsAndAnyRoot(t *testing.T) {
 	if err := os.WriteFile(path, []byte(strings.Repeat("---\n", MaxDocuments+1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := FileAll(ctx, c, path); !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "limit") {
+	if _, err := FileAll(ctx, c, path); !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "100000 documents") {
 		t.Fatalf("over the limit: %v", err)
+	}
+	// Documents started by "..." lines count too; markers inside a line,
+	// or indented, do not.
+	if n := markers([]byte("a\n...\nb\n--- c\n  ---\nx: ---\n---")); n != 3 {
+		t.Errorf("markers = %d, want 3", n)
+	}
+	// Exactly at the limit is fine.
+	if docs, err := All(ctx, c, []byte(strings.Repeat("---\n", MaxDocuments-1)), ""); err != nil || len(docs) != MaxDocuments-1 {
+		t.Fatalf("at the limit: %d, %v", len(docs), err)
 	}
 }
 
