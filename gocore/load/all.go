@@ -31,13 +31,14 @@ func All(ctx context.Context, c codec.Codec, data []byte, source string) ([]valu
 	// 8 MB, took 570 MB), so the bound must hold before the work.
 	if base, _, _ := strings.Cut(c.Name, "-"); base == "yaml" {
 		if n := markers(data); n >= MaxDocuments {
-			return nil, errs.InFile(source, fmt.Errorf("the stream holds more than %d documents (%d document markers): %w",
-				MaxDocuments, n, errs.ErrInvalidArgument))
+			return nil, errs.InFile(source, &errs.Located{Kind: errs.ErrInvalidArgument, Msg: fmt.Sprintf(
+				"the stream holds more than %d documents (%d document markers)", MaxDocuments, n)})
 		}
 	}
 	docs, err := aside.Run(ctx, "decoding", func() ([]value.AnyDoc, error) { return c.DecodeAll(data) }, nil)
 	if err == nil && len(docs) > MaxDocuments {
-		err = fmt.Errorf("the stream holds %d documents, more than the limit of %d: %w", len(docs), MaxDocuments, errs.ErrInvalidArgument)
+		err = &errs.Located{Kind: errs.ErrInvalidArgument, Msg: fmt.Sprintf(
+			"the stream holds %d documents, more than the limit of %d", len(docs), MaxDocuments)}
 	}
 	for i := 0; err == nil && i < len(docs); i++ {
 		if err = checkTree(docs[i].Root, docs[i].Positions); err != nil && len(docs) > 1 {
