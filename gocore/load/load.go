@@ -86,8 +86,8 @@ func File(ctx context.Context, c codec.Codec, name string) (*value.Doc, error) {
 }
 
 // CheckStrings enforces what the store promises of every string: valid
-// UTF-8, and no NUL in keys (string values may hold NUL), the same rule as
-// for values set from Python or C. A
+// UTF-8 in keys and values (both may hold NUL), the same rule as for
+// values set from Python or C. A
 // refused string is a parse error at its position when the codec recorded
 // one.
 func CheckStrings(doc *value.Doc) error {

@@ -21,8 +21,8 @@ import (
 // string and local dates and times in their TOML/ISO 8601 form, so they read
 // back as strings. NaN and ±Inf cannot be written (JSON has no such numbers)
 // and give an *errs.Located with Kind errs.ErrTypeMismatch naming the path,
-// as do keys or strings that are not valid UTF-8, keys holding NUL (the
-// decoder refuses them), and nesting deeper than value.MaxDepth.
+// as do keys or strings that are not valid UTF-8 and nesting deeper than
+// value.MaxDepth. A NUL in a key or string is written as \u0000.
 func Encode(root *value.Map) ([]byte, error) {
 	var buf bytes.Buffer
 	e := encoder{buf: &buf}

@@ -24,9 +24,9 @@ import (
 // strings). Offset datetimes and local datetimes and dates are written with
 // an explicit !!timestamp tag, which Decode turns back into the same type;
 // a local time has no YAML type and is written as a string. NaN and ±Inf
-// are .nan, .inf and -.inf. Keys that are not valid UTF-8 or hold NUL,
-// strings that are not valid UTF-8, and nesting deeper than value.MaxDepth
-// give an *errs.Located with Kind errs.ErrTypeMismatch naming the path.
+// are .nan, .inf and -.inf. A NUL in a key or string is written escaped
+// ("\0"). Keys and strings that are not valid UTF-8, and nesting deeper
+// than value.MaxDepth, give an *errs.Located with Kind errs.ErrTypeMismatch naming the path.
 func Encode(root *value.Map) (out []byte, err error) {
 	n, err := toNode(root, "", 1)
 	if err != nil {
