@@ -205,6 +205,9 @@ func fail(errOut **C.gocfg_error, err error) C.int {
 	if errors.As(err, &loc) {
 		path = loc.Path
 	}
+	// The record's strings are NUL-terminated, and a key (so a path) may
+	// hold NUL: write it as \0 rather than cut the message short there.
+	msg, path = strings.ReplaceAll(msg, "\x00", `\0`), strings.ReplaceAll(path, "\x00", `\0`)
 	head := int(unsafe.Sizeof(C.gocfg_error{}))
 	size := head + len(msg) + 1
 	if path != "" {

@@ -91,15 +91,6 @@ func encodeValue(v any, small []byte) ([]byte, error) {
 	return wire.Encode(v)
 }
 
-func zeroSep(items []string) []byte {
-	var b []byte
-	for _, s := range items {
-		b = append(b, s...)
-		b = append(b, 0)
-	}
-	return b
-}
-
 //export gocfg_config_new
 func gocfg_config_new(out *C.uintptr_t, errOut **C.gocfg_error) C.int {
 	return status(errOut, reads, func() error { return newConfigHandle(store.New(), out) })
@@ -367,7 +358,16 @@ func gocfg_config_keys(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.goc
 		if err != nil {
 			return err
 		}
-		return putBuffer(out, zeroSep(keys))
+		// A wire list, not NUL-separated text: keys may hold NUL.
+		list := make([]any, len(keys))
+		for i, k := range keys {
+			list[i] = k
+		}
+		b, err := wire.Encode(list)
+		if err != nil {
+			return err
+		}
+		return putBuffer(out, b)
 	})
 }
 

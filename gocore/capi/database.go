@@ -300,3 +300,14 @@ func gocfg_db_watch_close(h C.uintptr_t) {
 		}
 	})
 }
+
+// zeroSep joins names, each followed by one NUL (database names hold no
+// control characters, so NUL cannot occur inside one).
+func zeroSep(items []string) []byte {
+	var b []byte
+	for _, s := range items {
+		b = append(b, s...)
+		b = append(b, 0)
+	}
+	return b
+}

@@ -18,9 +18,9 @@
  *    releases with gocfg_error_free(). On success *err is set to NULL. Errors
  *    are per call: threads never see each other's errors.
  *  - Strings cross as (pointer, length) pairs of UTF-8 bytes, not NUL
- *    terminated. Keys and string values must be valid UTF-8 and hold no NUL
- *    byte; otherwise the call fails with GOCFG_E_INVALID_ARGUMENT and stores
- *    nothing. The library copies what it keeps: input pointers need only be
+ *    terminated. Keys, paths and string values must be valid UTF-8 (they
+ *    may hold NUL bytes); otherwise the call fails with
+ *    GOCFG_E_INVALID_ARGUMENT and stores nothing. The library copies what it keeps: input pointers need only be
  *    valid for the duration of the call.
  *  - Memory the library hands out is released by the library's own free call
  *    named beside each function, never by free().
@@ -270,6 +270,21 @@ void gocfg_buffer_free(gocfg_buffer *buf);
  */
 int gocfg_formats(gocfg_buffer *out, gocfg_error **err);
 
+/*
+ * Lists the reading modes in *out (release with gocfg_buffer_free): names
+ * that every format argument accepts beside the formats, which refine how
+ * one format is read and are chosen by name only (no extension selects
+ * them): "yaml-1.1" (YAML 1.1 types, as Ansible reads them), "toml-1.0",
+ * "ini-case", "env-raw", "hcl-raw", "properties-flat". One line per mode,
+ * ending in '\n', of fields separated by one space: the mode's name, the
+ * format it refines (a name gocfg_formats lists), then the other names
+ * the format arguments accept for it ("yml-1.1"). Writing in a mode writes
+ * its format. A second call rather than more lines in gocfg_formats, whose
+ * callers take every line for a format with extensions. Returns GOCFG_OK,
+ * or GOCFG_E_INVALID_ARGUMENT when out is NULL.
+ */
+int gocfg_format_modes(gocfg_buffer *out, gocfg_error **err);
+
 /* ----------------------------------------------------------- cancellation */
 
 /*
@@ -354,8 +369,8 @@ int gocfg_config_type(gocfg_config *cfg, const char *path, size_t path_len,
                       gocfg_error **err);
 
 /* Stores the wire-encoded value data[0..data_len) at path. A value the
- * tree cannot hold (bytes, a set, an integer beyond 64 bits, a string with
- * NUL or invalid UTF-8, nesting deeper than 1000) is refused with
+ * tree cannot hold (bytes, a set, a key or string with invalid UTF-8,
+ * nesting deeper than 1000) is refused with
  * GOCFG_E_TYPE_MISMATCH or GOCFG_E_INVALID_ARGUMENT and an error whose
  * path names where. With an empty path, data must be a map and replaces
  * the whole tree. */
@@ -395,9 +410,11 @@ int64_t gocfg_config_len(gocfg_config *cfg, const char *path, size_t path_len,
                          gocfg_error **err);
 
 /*
- * Writes the keys of the map at path, in order, into *out, each followed by
- * one NUL byte (keys cannot contain NUL). Release *out with
- * gocfg_buffer_free().
+ * Writes the keys of the map at path, in order, into *out in the wire
+ * format (see "Wire format" above): a list of strings. Release *out with
+ * gocfg_buffer_free(). Before issue 12 this was NUL-separated text; keys
+ * may now hold NUL (JSON's "\u0000", TOML's and YAML's escapes), so only a
+ * length-prefixed encoding keeps every key whole.
  */
 int gocfg_config_keys(gocfg_config *cfg, const char *path, size_t path_len,
                       gocfg_buffer *out, gocfg_error **err);
@@ -455,6 +472,50 @@ int gocfg_config_dump(gocfg_config *cfg, const char *format, size_t format_len,
 int gocfg_config_save(gocfg_config *cfg, const char *file, size_t file_len,
                       const char *format, size_t format_len, int flags,
                       gocfg_error **err);
+
+/* -------------------------------------------------------------- documents */
+/*
+ * A config is a mapping, read from one document. These calls read and
+ * write what a config cannot hold: a stream of several documents (a YAML
+ * file of Kubernetes manifests separated by "---") and documents whose
+ * root is a list, a scalar or null (an Ansible playbook, a JSON array).
+ *
+ * gocfg_read_all reads a file (format as for gocfg_config_load: empty for
+ * the extension's) and gocfg_reads_all text[0..text_len) (format
+ * required). Both write into *out, in the wire format (see "Wire format"),
+ * a list with one entry per document: its root, a dict, a list, a scalar,
+ * or None for an empty YAML document. YAML gives one entry per document
+ * (none for an empty stream); every other format gives exactly one, and
+ * TOML, .env, INI, properties and HCL, whose roots are always maps, give
+ * the same tree as gocfg_config_load. Strings and keys are checked as
+ * every load checks them (valid UTF-8; NUL allowed). Return the number of
+ * documents (>= 0), or a negative status: GOCFG_E_PARSE with the line and
+ * column (an error inside a later document says "document N:", counting
+ * from 0), GOCFG_E_IO, GOCFG_E_CANCELLED, GOCFG_E_INVALID_ARGUMENT for a
+ * NULL out, an unknown format or a stream of more than 100,000 documents.
+ * Release *out with gocfg_buffer_free().
+ */
+int64_t gocfg_read_all(const char *file, size_t file_len, const char *format,
+                       size_t format_len, gocfg_cancel *cancel, gocfg_buffer *out,
+                       gocfg_error **err);
+
+int64_t gocfg_reads_all(const char *text, size_t text_len, const char *format,
+                        size_t format_len, gocfg_cancel *cancel, gocfg_buffer *out,
+                        gocfg_error **err);
+
+/*
+ * Writes documents in a format into *out (release with
+ * gocfg_buffer_free()). data[0..data_len) is a wire-format list of roots,
+ * as gocfg_read_all gives them. YAML (and yaml-1.1) writes a stream, a
+ * "---" line between documents (nothing for an empty list); JSON writes one
+ * document as itself and any other number as a JSON array of them; every
+ * other format needs exactly one document with a map root and otherwise
+ * gives GOCFG_E_TYPE_MISMATCH saying why (as does a value the format
+ * cannot express, naming its path, "document N:" first in a stream).
+ * data that is not a list gives GOCFG_E_TYPE_MISMATCH.
+ */
+int gocfg_dump_all(const char *data, size_t data_len, const char *format,
+                   size_t format_len, gocfg_buffer *out, gocfg_error **err);
 
 /* --------------------------------------------------------------- database */
 /*
@@ -676,7 +737,13 @@ int gocfg_config_merge_layer(gocfg_config *cfg, const char *data, size_t data_le
  * exist and flags holds GOCFG_LAYER_OPTIONAL (nothing changes), or a
  * negative status: a missing required file gives GOCFG_E_IO with sys_errno
  * ENOENT; a parse error GOCFG_E_PARSE with the file, line and column.
- * flags: GOCFG_LAYER_OPTIONAL, GOCFG_LAYER_APPEND_LISTS.
+ * flags: GOCFG_LAYER_OPTIONAL, GOCFG_LAYER_APPEND_LISTS. A .env file's
+ * ${VAR} references are expanded from the file's own earlier variables and
+ * then from cfg's environment snapshot (see gocfg_config_layered_new), as
+ * python-dotenv and docker compose expand them from the process
+ * environment; gocfg_config_load of a .env file expands from the file
+ * alone, so that the same file always reads the same. gocfg_config_loads_layer
+ * does the same as this call for a .env text.
  */
 int gocfg_config_load_layer(gocfg_config *cfg, const char *file, size_t file_len,
                             const char *format, size_t format_len, int flags,

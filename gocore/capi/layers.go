@@ -110,7 +110,7 @@ func gocfg_config_merge_layer(h C.uintptr_t, data *C.char, dataLen C.size_t, kin
 
 //export gocfg_config_load_layer
 func gocfg_config_load_layer(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, flags C.int, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
-	return addLayer(h, flags, errOut, func(*store.Config) (newLayer, error) {
+	return addLayer(h, flags, errOut, func(cfg *store.Config) (newLayer, error) {
 		ctx, err := callContext(cancel)
 		if err != nil {
 			return newLayer{}, err
@@ -119,7 +119,7 @@ func gocfg_config_load_layer(h C.uintptr_t, file *C.char, fileLen C.size_t, form
 		if err != nil {
 			return newLayer{}, err
 		}
-		doc, err := load.File(ctx, c, name)
+		doc, err := load.FileEnviron(ctx, c, name, cfg.Environ())
 		if err != nil {
 			if flags&C.GOCFG_LAYER_OPTIONAL != 0 && errors.Is(err, os.ErrNotExist) {
 				return newLayer{skip: true}, nil
@@ -134,7 +134,7 @@ func gocfg_config_load_layer(h C.uintptr_t, file *C.char, fileLen C.size_t, form
 
 //export gocfg_config_loads_layer
 func gocfg_config_loads_layer(h C.uintptr_t, doc *C.char, docLen C.size_t, format *C.char, formatLen C.size_t, name *C.char, nameLen C.size_t, flags C.int, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
-	return addLayer(h, flags, errOut, func(*store.Config) (newLayer, error) {
+	return addLayer(h, flags, errOut, func(cfg *store.Config) (newLayer, error) {
 		ctx, err := callContext(cancel)
 		if err != nil {
 			return newLayer{}, err
@@ -150,7 +150,7 @@ func gocfg_config_loads_layer(h C.uintptr_t, doc *C.char, docLen C.size_t, forma
 		if n == "" {
 			n = "<text>"
 		}
-		d, err := load.Decode(ctx, c, data, n)
+		d, err := load.DecodeEnviron(ctx, c, data, n, cfg.Environ())
 		if err != nil {
 			return newLayer{}, err
 		}

@@ -15,7 +15,7 @@ import (
 var wrappers = map[string]bool{
 	"status": true, "count": true, "length": true, "release": true,
 	"addLayer": true, "getScalar": true, "setScalar": true, "changeWith": true,
-	"newConfigFrom": true, "listAt": true,
+	"newConfigFrom": true, "listAt": true, "readAll": true,
 }
 
 // Every export is a single call of a wrapper that holds the prologue and

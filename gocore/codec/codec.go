@@ -196,3 +196,28 @@ func Table() string {
 	}
 	return b.String()
 }
+
+// VariantTable lists the reading modes for the C ABI's gocfg_format_modes,
+// in the shape gocfg.h documents: a line per mode, its name, the format
+// it refines, then the other names ByName takes for it ("yml-1.1"),
+// separated by single spaces.
+func VariantTable() string {
+	var b strings.Builder
+	for _, v := range variants {
+		base, rest, _ := strings.Cut(v.Name, "-")
+		b.WriteString(v.Name + " " + base)
+		for _, c := range codecs {
+			if c.Name != base {
+				continue
+			}
+			for _, ext := range c.Extensions {
+				alias := strings.TrimPrefix(ext, ".") + "-" + rest
+				if other, err := ByName(alias); alias != v.Name && err == nil && other.Name == v.Name {
+					b.WriteString(" " + alias)
+				}
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

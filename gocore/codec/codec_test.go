@@ -195,3 +195,19 @@ func TestDecodeAllEveryCodec(t *testing.T) {
 		t.Errorf("toml DecodeAll of a bad document: %v", err)
 	}
 }
+
+func TestVariantTable(t *testing.T) {
+	got := VariantTable()
+	for _, line := range []string{"yaml-1.1 yaml yml-1.1\n", "toml-1.0 toml\n", "ini-case ini\n", "env-raw env\n", "hcl-raw hcl\n", "properties-flat properties\n"} {
+		if !strings.Contains(got, line) {
+			t.Errorf("VariantTable lacks %q:\n%s", line, got)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+		for _, name := range strings.Fields(line) {
+			if _, err := ByName(name); err != nil {
+				t.Errorf("%q in the table: %v", name, err)
+			}
+		}
+	}
+}

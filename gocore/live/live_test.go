@@ -366,7 +366,7 @@ func TestHostileContentIsRejected(t *testing.T) {
 	write(t, p, `{"ok": true}`)
 	l := start(t, []Layer{fileLayer(t, p, false)}, Options{})
 	for _, bad := range []string{
-		"{\"a\\u0000b\": 1}",                                  // NUL in a key
+		"{\"a\\ud800b\": 1}",                                  // a lone surrogate in a key (NUL is allowed since issue 12)
 		"{\"a\": \"\xff\xfe\"}",                               // invalid UTF-8
 		strings.Repeat("[", 5000) + strings.Repeat("]", 5000), // too deep
 		`{"a": ` + strings.Repeat("9", 5000) + `}`,            // an integer over the digit limit

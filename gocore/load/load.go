@@ -86,11 +86,19 @@ func File(ctx context.Context, c codec.Codec, name string) (*value.Doc, error) {
 }
 
 // CheckStrings enforces what the store promises of every string: valid
-// UTF-8, and no NUL in keys (string values may hold NUL), the same rule as
-// for values set from Python or C. A
+// UTF-8 in keys and values (both may hold NUL), the same rule as for
+// values set from Python or C. A
 // refused string is a parse error at its position when the codec recorded
 // one.
 func CheckStrings(doc *value.Doc) error {
+	// A lean document (decoded without positions) decodes again to place
+	// an error: Doc.Position does that on first need.
+	return checkTree(doc.Root, func(path string) value.Pos { pos, _ := doc.Position(path); return pos })
+}
+
+// checkTree is CheckStrings for a root of any kind (a document of a
+// stream read by All may be a list or a scalar).
+func checkTree(root any, position func(string) value.Pos) error {
 	var walk func(v any, path string, depth int) error
 	walk = func(v any, path string, depth int) error {
 		// The codecs bound nesting already; this guard keeps the walk safe
@@ -101,7 +109,7 @@ func CheckStrings(doc *value.Doc) error {
 		switch v := v.(type) {
 		case string:
 			if err := store.CheckValue("string", v); err != nil {
-				return located(doc, path, err)
+				return located(position, path, err)
 			}
 		case []any:
 			for i, item := range v {
@@ -114,7 +122,7 @@ func CheckStrings(doc *value.Doc) error {
 			v.Range(func(k string, item any) bool {
 				p := value.AppendPath(path, k)
 				if err = store.CheckKey(k); err != nil {
-					err = located(doc, p, err)
+					err = located(position, p, err)
 					return false
 				}
 				err = walk(item, p, depth+1)
@@ -124,11 +132,11 @@ func CheckStrings(doc *value.Doc) error {
 		}
 		return nil
 	}
-	return walk(doc.Root, "", 0)
+	return walk(root, "", 0)
 }
 
-func located(doc *value.Doc, path string, err error) error {
-	pos, _ := doc.Position(path) // a lean document decodes again to find it
+func located(position func(string) value.Pos, path string, err error) error {
+	pos := position(path)
 	return &errs.Located{Kind: errs.ErrParse, Line: pos.Line, Column: pos.Column,
 		Msg: fmt.Sprintf("at %s: %v", path, strings.TrimSuffix(err.Error(), ": "+errs.ErrInvalidArgument.Error()))}
 }

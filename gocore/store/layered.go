@@ -189,6 +189,20 @@ func (c *Config) EnvAssignments(prefix, delim string, raw bool) ([]layer.Assignm
 	return layer.EnvAssignments(st.env, prefix, delim, st.parseEnv && !raw)
 }
 
+// Environ is the config's environment snapshot ("NAME=value" entries, see
+// Settings), or nil for a config made without one: what a .env layer's
+// ${VAR} references read, as python-dotenv and docker compose read the
+// process environment.
+func (c *Config) Environ() []string {
+	c.mu.RLock()
+	st := c.env
+	c.mu.RUnlock()
+	if st == nil {
+		return nil
+	}
+	return st.env
+}
+
 // History returns the origins of the value at path, oldest first. It is
 // ErrNotFound when there is no value at path, and empty when the config
 // does not record provenance (or recorded none there).

@@ -64,9 +64,12 @@ func (c *Config) changed() {
 	}
 }
 
-// CheckKey refuses keys that cannot cross into every language and format
-// intact: invalid UTF-8 and NUL bytes (C strings would cut them short).
-func CheckKey(key string) error { return CheckText("key", key) }
+// CheckKey refuses keys that are not valid UTF-8. NUL is allowed in keys,
+// as in string values: keys cross the C ABI with their lengths (the keys
+// export returns a wire list, not NUL-separated text), JSON, TOML and YAML
+// write it escaped, and the formats that cannot write it (.env, INI, HCL)
+// refuse such a key by its path when encoding.
+func CheckKey(key string) error { return CheckValue("key", key) }
 
 // CheckValue refuses a string value that is not valid UTF-8. NUL is
 // allowed in values: JSON (\u0000), TOML (\u0000) and YAML ("\0") can all
@@ -87,8 +90,9 @@ func CheckValue(what, s string) error {
 }
 
 // CheckText refuses a string that is not valid UTF-8 or holds a NUL: the
-// rule for keys, paths and names, which cross the C ABI as NUL-terminated
-// or NUL-separated text (gocfg_config_keys).
+// rule for names (layer labels, file names, database names), which cross
+// the C ABI as NUL-terminated or NUL-separated text. Keys and paths take
+// CheckValue's rule (see CheckKey).
 func CheckText(what, s string) error {
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -129,7 +133,8 @@ func trimForMessage(s string) string {
 }
 
 func parse(path string) ([]string, error) {
-	if err := CheckText("path", path); err != nil {
+	// A path may hold NUL, to reach a key holding one (see CheckKey).
+	if err := CheckValue("path", path); err != nil {
 		return nil, err
 	}
 	return value.ParsePath(path)

@@ -73,7 +73,7 @@ func TestPaths(t *testing.T) {
 
 func TestBadKeys(t *testing.T) {
 	c := New()
-	for _, k := range []string{"a\x00b", "\xff", "ok\xc3"} {
+	for _, k := range []string{"\xff", "ok\xc3"} {
 		if err := c.Set(k, "v"); !errors.Is(err, errs.ErrInvalidArgument) {
 			t.Errorf("Set(%q) = %v", k, err)
 		}

@@ -138,7 +138,7 @@ func wantKind(t *testing.T, what string, err error) {
 }
 
 // checkTree fails unless every key and string of the tree obeys the
-// store's rules (keys: valid UTF-8, no NUL; strings: valid UTF-8) and the
+// store's rules (keys and strings: valid UTF-8, NUL allowed) and the
 // tree is not too deep.
 func checkTree(t *testing.T, v any, path string) {
 	t.Helper()
@@ -167,7 +167,7 @@ func checkTree(t *testing.T, v any, path string) {
 // arbitrary path is read, measured, merged into or deleted. Properties:
 // nothing panics; errors have the kinds the ABI reports; a failed write
 // changes nothing; a successful write reads back equal, through the wire
-// format too; the tree never holds a key with NUL, a key or string with invalid
+// format too; the tree never holds a key or string with invalid
 // UTF-8, and never nests deeper than value.MaxDepth.
 func FuzzStore(f *testing.F) {
 	for _, s := range []struct {

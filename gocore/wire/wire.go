@@ -269,8 +269,8 @@ type decoder struct {
 type ellipsis struct{}
 
 // Decode reads one value. Strings must be valid UTF-8 (a Python str with a
-// lone surrogate arrives as invalid UTF-8); keys must also hold no NUL
-// (string values may); integers beyond int64 become *big.Int, up to
+// lone surrogate arrives as invalid UTF-8); keys and string values may
+// hold NUL (store.CheckKey); integers beyond int64 become *big.Int, up to
 // value.MaxIntDigits digits; anything else than the types above is
 // refused, naming its path.
 func Decode(data []byte) (any, error) {
@@ -329,9 +329,6 @@ func (d *decoder) text(n int, what string) (string, error) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			return "", d.invalid(fmt.Sprintf("%s is not valid UTF-8 (a lone surrogate?) at byte %d", what, i))
-		}
-		if r == 0 && what == "key" {
-			return "", d.invalid(fmt.Sprintf("%s contains a NUL character at byte %d", what, i))
 		}
 		i += size
 	}

@@ -10,8 +10,9 @@ Importing gocfg does not load the Go library; the first Config does.
 """
 from . import errors
 from ._version import __version__ as __version__  # one source: the package metadata
-from .config import Config, Section, stats
+from .config import Config, Section, load_all, loads_all, stats
 from .database import Database, Watch, WatchEvent
+from .documents import dumps_all, read, read_all, reads, reads_all
 from .errors import (
     AuthError,
     CancelledError,
@@ -45,6 +46,7 @@ __all__ = [
     "Database", "Watch", "WatchEvent", "ConflictError", "AuthError",
     "load", "File", "Text", "Origin", "Leaf", "Diff", "Change", "FrozenError", "InterpolationError",
     "ValidationError", "set_secret_pattern", "is_secret",
+    "read", "reads", "read_all", "reads_all", "load_all", "loads_all", "dumps_all",
     # gocfg.ConnectionError is left out on purpose: `from gocfg import *`
     # would shadow the built-in ConnectionError (of which it is a subclass).
 ]

@@ -1,7 +1,8 @@
 """The gocfg command line, for scripts: ``python -m gocfg`` or ``gocfg``.
 
-    gocfg get FILE KEY            print one value (a dot path)
-    gocfg show FILE [--format F]  print the whole file, in its format or F
+    gocfg get FILE KEY            print one value (a dot path; 0.hosts into a list root)
+    gocfg show FILE [--format F]  print the whole file, in its format or F (every
+                                  document of a YAML stream; --document N one)
     gocfg show FILE... [--env-prefix P] [--set k=v]... [--origin]
                                   merge the files (later ones win), then the
                                   environment, then the --set overrides, and
@@ -9,7 +10,17 @@
                                   "path = value  # origin" line per value
     gocfg diff A B                print what changed from A to B
     gocfg convert IN OUT          rewrite IN in OUT's format (from the extensions)
-    gocfg validate FILE...        check that each file parses
+    gocfg validate FILE...        check that each file parses (each document of a stream)
+
+Streams and roots of any kind: a YAML file of several documents, or a file
+whose root is a list (an Ansible playbook, a JSON array), works with get,
+show, convert and validate. --document N picks one document, counting from
+0 as list indexes in paths do (get needs it for a stream of several).
+show and convert write a stream as a YAML stream ("---" between
+documents) or a JSON list; formats that hold one mapping refuse it.
+--yaml 1.1 reads YAML with YAML 1.1's types (yes/no booleans, 0755 octal),
+as Ansible and Kubernetes tools do; 1.2 is the default. --format (and
+--input-format) also take the reading modes, such as ini-case or toml-1.0.
 
 Secret values (keys such as password, token, api_key: see gocfg.secrets)
 print as ******** in show, get (inside a map) and diff, unless --reveal.
@@ -24,15 +35,18 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import os
 import sys
+import tempfile
 from typing import Any, List, Optional
 
 from . import _args
 from ._values import split_path
 from .config import Config
-from .errors import Error
+from .documents import dumps_all, read_all
+from .errors import Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError
 from .layers import load
-from .secrets import mask
+from .secrets import has_secrets, mask
 from .sources import File
 
 EXIT_OK, EXIT_BAD_FILE, EXIT_USAGE = 0, 1, 2
@@ -60,14 +74,48 @@ def _scalar_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=lambda v: v.isoformat())
 
 
+def _documents(name: str, fmt: Optional[str], yaml: Optional[str], document: Optional[int]) -> List[Any]:
+    """The documents of a file (one when --document picks it). An empty
+    stream reads as one empty mapping, as Config.load() reads it."""
+    docs = read_all(name, fmt, yaml=yaml) or [{}]
+    if document is None:
+        return docs
+    if document >= len(docs):
+        raise InvalidArgumentError(f"--document {document}: {name} holds {len(docs)} document"
+                                   f"{'s' if len(docs) != 1 else ''}, counting from 0")
+    return [docs[document]]
+
+
+def _lookup(root: Any, key: str) -> Any:
+    """The value at a dot path in a root of plain values (a list root
+    included), with the library's rules: a segment of digits indexes a
+    list, anything else is a key."""
+    if isinstance(root, dict):
+        with Config(root) as cfg:
+            value = cfg[key]
+            return value.to_dict() if hasattr(value, "to_dict") else value
+    node = root
+    for seg in split_path(key):
+        if isinstance(node, dict) and seg in node:
+            node = node[seg]
+        elif isinstance(node, list) and seg.isdigit() and seg.isascii() and int(seg) < len(node):
+            node = node[int(seg)]
+        else:
+            raise KeyNotFoundError(key)
+    return node
+
+
 def _cmd_get(args: argparse.Namespace) -> int:
-    with Config.load(args.file, args.format) as cfg:
-        value = cfg[args.key]
-        if hasattr(value, "to_dict"):
-            # Asking for a key reveals that value; secrets inside a map
-            # printed whole stay masked unless --reveal.
-            value = mask(value.to_dict(), split_path(value.path), args.reveal, cfg._hidden())
-        print(_scalar_text(value))
+    docs = _documents(args.file, args.format, args.yaml, args.document)
+    if len(docs) > 1:
+        raise _UsageError(f"{args.file} holds {len(docs)} documents: pick one with --document N "
+                          f"(counting from 0)")
+    value = _lookup(docs[0], args.key)
+    if isinstance(value, (dict, list)):
+        # Asking for a key reveals that value; secrets inside a map or
+        # list printed whole stay masked unless --reveal.
+        value = mask(value, split_path(args.key), args.reveal)
+    print(_scalar_text(value))
     return EXIT_OK
 
 
@@ -75,19 +123,18 @@ def _cmd_show(args: argparse.Namespace) -> int:
     layered = len(args.files) > 1 or args.env_prefix or args.set or args.origin
     first = args.files[0]
     fmt = args.format or args.input_format or _args.format_of(first)
+    if layered and args.document is not None:
+        raise _UsageError("--document reads one file: it cannot be combined with layers "
+                          "(several files, --env-prefix, --set, --origin)")
     if not layered:
-        with Config.load(first, args.input_format) as cfg:
-            if not args.reveal and cfg._holds_secrets():
-                with Config(mask(cfg.to_dict())) as masked:
-                    text = masked.dumps(fmt)
-            else:
-                text = cfg.dumps(fmt)
+        docs = _documents(first, args.input_format, args.yaml, args.document)
+        text = _dump(docs, fmt, first, reveal=args.reveal)
         sys.stdout.write(_ends_with_newline(text))
         return EXIT_OK
     sources = [File(f, args.input_format) for f in args.files]
     try:
         cfg = load(*sources, env_prefix=args.env_prefix, env_delimiter=args.env_delimiter,
-                   overrides=args.set or None)
+                   overrides=args.set or None, yaml=args.yaml)
     except (Error, ValueError) as e:
         if str(e).startswith("override "):
             raise _UsageError(str(e)) from None  # a --set value that does not parse
@@ -103,7 +150,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    with load(File(args.a, args.format)) as a, load(File(args.b, args.format)) as b:
+    with load(File(args.a, args.format), yaml=args.yaml) as a, load(File(args.b, args.format), yaml=args.yaml) as b:
         d = a.diff(b)
     for line in d.lines(reveal=args.reveal):
         print(line)
@@ -111,20 +158,77 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    with Config.load(args.input, args.input_format) as cfg:
-        cfg.save(args.output, args.output_format)
+    docs = _documents(args.input, args.input_format, args.yaml, args.document)
+    if len(docs) == 1 and isinstance(docs[0], dict):
+        with Config(docs[0]) as cfg:  # the usual case: save() writes it
+            cfg.save(args.output, args.output_format)
+        return EXIT_OK
+    fmt = args.output_format or _args.format_of(args.output)
+    text = _dump(docs, fmt, args.input, mask_secrets=False)  # data: nothing masked
+    _write_atomic(args.output, text, private=not os.path.lexists(args.output) and has_secrets(docs))
     return EXIT_OK
+
+
+def _dump(docs: List[Any], fmt: str, name: str, mask_secrets: bool = True, reveal: bool = False) -> str:
+    """The documents in a format, secrets masked unless told otherwise;
+    what the format cannot hold is refused naming the file."""
+    try:
+        return dumps_all([mask(d, (), reveal) for d in docs] if mask_secrets else docs, fmt)
+    except TypeMismatchError as e:
+        hint = " (or pick one with --document N)" if len(docs) > 1 else ""
+        raise TypeMismatchError(f"{name}: {e}{hint}") from None
+
+
+def _write_atomic(path: str, text: str, private: bool) -> None:
+    """Write text as save() writes a file: a temporary file in the same
+    directory, fsynced and renamed over the target; the mode of the file
+    it replaces, else 0600 when private and 0644 otherwise."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o600 if private else 0o644
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".gocfg-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _describe(root: Any) -> str:
+    if isinstance(root, dict):
+        return f"a mapping of {len(root)} key{'s' if len(root) != 1 else ''}"
+    if isinstance(root, list):
+        return f"a list of {len(root)} item{'s' if len(root) != 1 else ''}"
+    return "empty" if root is None else f"a {type(root).__name__}"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for name in args.files:
         try:
-            Config.load(name, args.format).close()
-            print(f"{name}: ok")
+            docs = read_all(name, args.format, yaml=args.yaml)
         except (Error, OSError) as e:
             _report(e)
             status = EXIT_BAD_FILE
+            continue
+        if len(docs) <= 1 and (not docs or isinstance(docs[0], dict)):
+            print(f"{name}: ok")  # one mapping: what Config.load() reads
+        elif len(docs) == 1:
+            print(f"{name}: ok, {_describe(docs[0])} at the root")
+        else:
+            print(f"{name}: ok, {len(docs)} documents")
+            for i, root in enumerate(docs):
+                print(f"{name}: document {i}: ok, {_describe(root)}")
     return status
 
 
@@ -140,8 +244,23 @@ def _report(e: BaseException) -> None:
     print(f"gocfg: {' '.join(message.split())}", file=sys.stderr)
 
 
+def _document_arg(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a document number counting from 0, got {text!r}")
+    return int(text)
+
+
+def _reading_args(p: argparse.ArgumentParser, document: bool = True) -> None:
+    """--yaml, and --document where one document can be picked."""
+    p.add_argument("--yaml", choices=("1.1", "1.2"),
+                   help="read YAML with YAML 1.1's types (yes/no, 0755), as Ansible does (default: 1.2)")
+    if document:
+        p.add_argument("--document", type=_document_arg, metavar="N",
+                       help="use document N of a stream, counting from 0 (default: every document)")
+
+
 def _parser() -> argparse.ArgumentParser:
-    formats = _args.formats()  # from the library, which this loads
+    formats = _args.format_choices()  # formats and reading modes, from the library (which this loads)
     p = argparse.ArgumentParser(prog="gocfg", description="Read, check and convert configuration files.")
     from ._version import __version__
     p.add_argument("--version", action="version", version=f"gocfg {__version__}")
@@ -152,6 +271,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("key", help="a dot path such as server.port")
     g.add_argument("--format", choices=formats, help="the file's format (default: from its extension)")
     g.add_argument("--reveal", action="store_true", help="do not mask secrets inside a map")
+    _reading_args(g)
     g.set_defaults(run=_cmd_get)
 
     s = sub.add_parser("show", help="print the whole file, or several merged")
@@ -164,6 +284,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="an override, applied last (repeatable)")
     s.add_argument("--origin", action="store_true", help="print path = value  # origin, one line per value")
     s.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
+    _reading_args(s)
     s.set_defaults(run=_cmd_show)
 
     d = sub.add_parser("diff", help="print what changed from one file to another")
@@ -171,6 +292,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("b")
     d.add_argument("--format", choices=formats, help="the files' format (default: from each extension)")
     d.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
+    _reading_args(d, document=False)
     d.set_defaults(run=_cmd_diff)
 
     c = sub.add_parser("convert", help="rewrite a file in another format")
@@ -178,11 +300,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("output")
     c.add_argument("--input-format", choices=formats)
     c.add_argument("--output-format", choices=formats)
+    _reading_args(c)
     c.set_defaults(run=_cmd_convert)
 
     v = sub.add_parser("validate", help="check that files parse")
     v.add_argument("files", nargs="+", metavar="file")
     v.add_argument("--format", choices=formats, help="the files' format (default: from each extension)")
+    _reading_args(v, document=False)
     v.set_defaults(run=_cmd_validate)
     return p
 

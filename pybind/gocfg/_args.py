@@ -37,6 +37,58 @@ def formats() -> Tuple[str, ...]:
     return tuple(_capi.consts().formats)
 
 
+def modes() -> Tuple[str, ...]:
+    """The reading modes the library knows (yaml-1.1, ini-case, ...), in
+    its order: further names for format=, chosen by name only."""
+    return tuple(_capi.consts().modes)
+
+
+def format_choices() -> Tuple[str, ...]:
+    """Every name format= takes (the formats, then the reading modes)."""
+    c = _capi.consts()
+    return (*c.formats, *c.modes)
+
+
+def base_format(name: str) -> str:
+    """The format a format name or reading mode writes as ("yaml" for
+    "yaml-1.1")."""
+    return _capi.consts().modes.get(name, name)
+
+
+# The YAML versions yaml= takes, and the reading mode each one names (None:
+# the yaml codec's default, YAML 1.2).
+_YAML_MODES = {"1.2": None, "1.1": "yaml-1.1"}
+
+
+def yaml_format(format: Optional[str], yaml: Any, file_name: Optional[str] = None, strict: bool = True) -> bytes:
+    """format_arg with yaml= applied: "1.1" reads a YAML source with YAML
+    1.1's types (the library's yaml-1.1 mode), "1.2" (the default) with
+    the core schema. The format is format= or, without it, the file's
+    extension; yaml= on a source that is not YAML is an error rather than
+    silently ignored (unless not strict: gocfg.load() applies yaml= to its
+    YAML sources and leaves the others alone), and so is a format that says
+    another YAML version."""
+    fmt = format_arg(format)
+    if yaml is None:
+        return fmt
+    if isinstance(yaml, float):
+        yaml = str(yaml)  # yaml=1.1 means "1.1"
+    if not isinstance(yaml, str):
+        raise TypeError(f"yaml must be '1.1' or '1.2', not {type(yaml).__name__}")
+    if yaml not in _YAML_MODES:
+        raise InvalidArgumentError(f"yaml must be '1.1' or '1.2' (the default), not {yaml!r}")
+    name = fmt.decode() if fmt else (format_of(file_name) if file_name is not None else "")
+    if base_format(name) != "yaml":
+        if not strict:
+            return fmt
+        what = f"format {name!r}" if fmt or not file_name else f"{file_name!r} (format {name!r})"
+        raise InvalidArgumentError(f"yaml={yaml!r} applies to YAML sources only, not to {what}")
+    want = _YAML_MODES[yaml] or "yaml"
+    if fmt and name != "yaml" and name != want:
+        raise InvalidArgumentError(f"format {name!r} and yaml={yaml!r} ask for different YAML versions")
+    return want.encode()
+
+
 def format_arg(format: Optional[str]) -> bytes:
     """A format name for the library: b"" (from the file's extension) for
     None; else a name the library knows ("yml" too), in any case, with or
@@ -48,8 +100,9 @@ def format_arg(format: Optional[str]) -> bytes:
     c = _capi.consts()
     name = format.lower().lstrip(".")
     name = c.format_aliases.get(name, name)
-    if name not in c.formats:
-        raise InvalidArgumentError(f"unknown format {format!r}: use one of {', '.join(c.formats)}")
+    if name not in c.formats and name not in c.modes:
+        raise InvalidArgumentError(f"unknown format {format!r}: use one of {', '.join(c.formats)} "
+                                   f"(or a reading mode: {', '.join(c.modes)})")
     return name.encode()
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import errno as _errno
 import threading
+from marshal import loads as _marshal_loads
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Protocol, Tuple, Type, TypeVar
 
 from . import _native
@@ -103,6 +104,28 @@ class Consts:
             if fields:
                 self.formats[fields[0]] = tuple(f for f in fields[1:] if f.startswith("."))
                 self.format_aliases.update((f, fields[0]) for f in fields[1:] if not f.startswith("."))
+        # gocfg_format_modes: the reading modes (yaml-1.1, ini-case, ...),
+        # one line each: the mode, the format it refines, its other names.
+        self.modes: Dict[str, str] = {}
+        for fields in (line.split() for line in _read_table(lib, lib.gocfg_format_modes).splitlines()):
+            if len(fields) >= 2:
+                self.modes[fields[0]] = fields[1]
+                self.format_aliases.update((f, fields[0]) for f in fields[2:])
+
+
+def _read_table(lib: Any, fn: Any) -> str:
+    """The ASCII text a table call (gocfg_format_modes) writes, read before
+    the constants exist (so not through _fail)."""
+    out = _ffi.new("gocfg_buffer *")
+    err = _ffi.new("gocfg_error **")
+    rc = fn(out, err)
+    if rc != 0:
+        lib.gocfg_error_free(err[0])
+        raise _e.InternalError(f"reading the library's format table failed with status {rc}")
+    try:
+        return str(_ffi.unpack(out.data, out.len).decode("ascii"))
+    finally:
+        lib.gocfg_buffer_free(out)
 
 
 _consts: Optional[Consts] = None
@@ -527,7 +550,9 @@ def config_len(owner: Any, h: Any, p: bytes) -> int:
 
 
 def config_keys(owner: Any, h: Any, p: bytes) -> List[str]:
-    return _buffer(owner, _lib.gocfg_config_keys, h, p, len(p)).decode("utf-8").split("\0")[:-1]
+    # A wire list: keys may hold NUL, so they cannot be NUL-separated.
+    keys: List[str] = _marshal_loads(_buffer(owner, _lib.gocfg_config_keys, h, p, len(p)))
+    return keys
 
 
 def config_export(owner: Any, h: Any, p: bytes) -> bytes:
@@ -769,3 +794,26 @@ def watch_next(owner: Any, h: Any, timeout_ms: int) -> Optional[Tuple[str, int, 
     finally:
         _lib.gocfg_buffer_free(_ffi.addressof(ev, "name"))
     return name, int(ev.revision), bool(ev.deleted)
+
+
+# --------------------------------------------------------------- documents
+
+def read_all(name: bytes, fmt: bytes, big: bool) -> bytes:
+    """Every document of a file, any root, as a wire list of roots
+    (gocfg_read_all; interruptible when big)."""
+    _native.load()
+    return interruptible(lambda cancel: _buffer(None, _lib.gocfg_read_all, name, len(name), fmt, len(fmt), cancel),
+                         big)
+
+
+def reads_all(data: bytes, fmt: bytes) -> bytes:
+    """Every document of a text, any root, as a wire list (gocfg_reads_all)."""
+    _native.load()
+    return interruptible(lambda cancel: _buffer(None, _lib.gocfg_reads_all, data, len(data), fmt, len(fmt), cancel),
+                         len(data) > INTERRUPTIBLE_SIZE)
+
+
+def dump_all(data: bytes, fmt: bytes) -> bytes:
+    """Documents (a wire list of roots) written in a format (gocfg_dump_all)."""
+    _native.load()
+    return _buffer(None, _lib.gocfg_dump_all, data, len(data), fmt, len(fmt))

@@ -432,8 +432,11 @@ class ForkedLibrary:
         code = self._codes.get(e.name, self._codes.get("INTERNAL", -1))
         if err is not None and err != self._ffi.NULL:
             rec = self._ffi.new("gocfg_error *")
-            msg = self._ffi.new("char[]", e.message.encode("utf-8", "replace"))
-            path = self._ffi.new("char[]", e.path.encode("utf-8", "replace")) if e.path else self._ffi.NULL
+            # As the library writes error records: a NUL (keys may hold one)
+            # as the two characters \0, so C strings are not cut short.
+            msg = self._ffi.new("char[]", e.message.replace("\0", "\\0").encode("utf-8", "replace"))
+            path = (self._ffi.new("char[]", e.path.replace("\0", "\\0").encode("utf-8", "replace"))
+                    if e.path else self._ffi.NULL)
             rec.code = code
             rec.message = msg
             rec.path = path
@@ -460,12 +463,7 @@ class ForkedLibrary:
 
     def _path(self, p: Any, n: int) -> List[str]:
         raw = bytes(p[:n]) if not isinstance(p, bytes) else p[:n]
-        if b"\0" in raw:
-            at = raw.index(b"\0")
-            text = raw[:60].decode("utf-8", "replace") + "..." if len(raw) > 60 else raw.decode("utf-8", "replace")
-            raise _Status("INVALID_ARGUMENT", f"path {_go_quote(text)} contains a NUL byte at offset {at}: "
-                          "invalid argument")
-        try:
+        try:  # keys may hold NUL, as the library's do; they must be UTF-8
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             raise _Status("INVALID_ARGUMENT", f"path is not valid UTF-8 (bad byte {raw[e.start]:#x} at offset "
@@ -531,7 +529,7 @@ class ForkedLibrary:
             v, _ = d.find(self._path(p, n))
             if type(v) is not dict:
                 raise _Status("TYPE_MISMATCH", f"{text}: a {_type_name(v)} has no keys", text)
-            self._put(out, b"".join(k.encode("utf-8") + b"\0" for k in v))
+            self._put(out, marshal.dumps(list(v), 2))  # a wire list, as the library writes keys
             return 0
         except _Status as e:
             return self._fail(err, e)

@@ -9,6 +9,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple, Union,
 
 from . import _args, _capi, _snapshot, _typed
 from . import display as _display
+from . import documents as _documents
 from . import secrets as _secrets
 from . import sources as _sources
 from ._handle import Handle
@@ -592,21 +593,43 @@ class Config(Section, Handle):
     # -------------------------------------------------------------- formats
 
     @classmethod
-    def load(cls, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None) -> "Config":
+    def load(cls, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
+             yaml: Optional[str] = None) -> "Config":
         """Read a file. The format comes from the extension unless given:
-        json, yaml (.yml), toml, env (.env), ini (.ini, .cfg)."""
+        json, yaml (.yml), toml, env (.env), ini (.ini, .cfg), or a reading
+        mode such as "ini-case" or "toml-1.0". ``yaml="1.1"`` reads a YAML
+        file with YAML 1.1's types (Ansible's yes/no, 0755 octal); "1.2" is
+        the default; either is an error for a file that is not YAML. A
+        .env file's ``${VAR}`` references expand from the file alone (a
+        read never depends on the process environment; gocfg.load() with
+        the file as a source expands from the environment)."""
         name = _args.text_arg(path, "file name")
-        fmt = _args.format_arg(format)
+        fmt = _args.yaml_format(format, yaml, os.fsdecode(path))
         return _capi.config_load(name, fmt, _sources.file_is_big(name), cls._adopt)
 
     @classmethod
-    def loads(cls, text: Union[str, bytes], format: str) -> "Config":
-        """Parse a document held in a string."""
+    def loads(cls, text: Union[str, bytes], format: str, *, yaml: Optional[str] = None) -> "Config":
+        """Parse a document held in a string (``yaml=`` as for load())."""
         if format is None:
             raise TypeError("loads() needs a format: one of " + ", ".join(_args.formats()))
         data = _args.text_arg(text, "text")
-        fmt = _args.format_arg(format)
+        fmt = _args.yaml_format(format, yaml)
         return _capi.config_loads(data, fmt, cls._adopt)
+
+    @classmethod
+    def load_all(cls, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
+                 yaml: Optional[str] = None) -> List["Config"]:
+        """One Config per document of a file (a YAML stream; any other
+        format gives one). Every document's root must be a mapping: one that
+        is not raises gocfg.TypeMismatchError naming its index (counting
+        from 0), and no Config is returned. An empty document gives an empty
+        Config. ``format`` and ``yaml`` as for load()."""
+        return _configs(_documents.read_all(path, format, yaml=yaml), os.fsdecode(path))
+
+    @classmethod
+    def loads_all(cls, text: Union[str, bytes], format: str, *, yaml: Optional[str] = None) -> List["Config"]:
+        """load_all() for a document held in a string."""
+        return _configs(_documents.reads_all(text, format, yaml=yaml), "the text")
 
     def dumps(self, format: str) -> str:
         """The whole config as a document in the given format."""
@@ -656,6 +679,30 @@ class Config(Section, Handle):
 _config_get = _capi.config_get
 _config_set = _capi.config_set
 _config_contains = _capi.config_contains
+
+
+def _configs(docs: List[Any], source: str) -> List["Config"]:
+    for i, root in enumerate(docs):
+        if root is not None and not isinstance(root, dict):
+            raise TypeMismatchError(f"{source}: document {i} is a {type(root).__name__}, not a mapping: "
+                                    f"a Config holds a mapping (gocfg.read_all() reads any root)")
+    out: List["Config"] = []
+    try:
+        for root in docs:
+            # An empty document (None) is an empty Config, as an empty file
+            # loads as one.
+            out.append(Config(root) if root else Config())
+    except BaseException:
+        for cfg in out:
+            cfg.close()
+        raise
+    return out
+
+
+# gocfg.load_all() and gocfg.loads_all(): Config's own, as gocfg.load_all is
+# Config.load_all (the module functions read better in scripts).
+load_all = Config.load_all
+loads_all = Config.loads_all
 
 
 def _restore(state: bytes) -> Config:

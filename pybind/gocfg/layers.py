@@ -18,9 +18,9 @@ from typing import Any, Iterable, Optional
 from . import _args, _capi
 from . import secrets as _secrets
 from .config import Config
-from .errors import Error, ParseError
+from .errors import Error, InvalidArgumentError, ParseError
 from .provenance import Change, Diff, Leaf, Origin, make_origin
-from .sources import File, Text, add_layer, merge_mapping
+from .sources import File, Text, add_layer, is_yaml, merge_mapping
 
 __all__ = ["load", "add_layer", "File", "Text", "Origin", "Leaf", "Change", "Diff", "make_origin"]
 
@@ -28,7 +28,8 @@ __all__ = ["load", "add_layer", "File", "Text", "Origin", "Leaf", "Change", "Dif
 def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix: Optional[str] = None,
          env_delimiter: str = "__", env_parse: bool = True, overrides: Optional[Iterable[str]] = None,
          overrides_parse: bool = True, lists: str = "replace", interpolate: bool = True,
-         environ: Optional[Mapping[str, str]] = None, freeze: bool = False) -> Config:
+         environ: Optional[Mapping[str, str]] = None, freeze: bool = False,
+         yaml: Optional[str] = None) -> Config:
     """Build a Config from layers, each merged over the ones before it:
 
     1. ``defaults`` (a mapping),
@@ -48,7 +49,12 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     ``${path}`` and ``${env:NAME,default}`` references in strings resolve
     on read (``interpolate=False`` turns that off). ``environ`` replaces
     ``os.environ`` as the environment read (a snapshot is taken now).
-    ``freeze=True`` returns the Config frozen.
+    ``freeze=True`` returns the Config frozen. ``yaml="1.1"`` reads the
+    YAML sources with YAML 1.1's types (yes/no/on/off booleans, 0755
+    octal), as Ansible and Kubernetes tools do; "1.2" (the default) with
+    the core schema. It leaves other sources alone, and is an error when no
+    source is YAML. A ``.env`` source's ``${VAR}`` references expand from
+    ``environ`` (or ``os.environ``), as python-dotenv and docker compose do.
 
     Every value remembers where it came from: ``cfg.origin(path)``,
     ``cfg.history(path)``. A missing required file raises
@@ -56,6 +62,9 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     parse ``gocfg.ParseError`` with file, line and column.
     """
     append = _args.lists_arg(lists)
+    if yaml is not None and not any(is_yaml(s) for s in sources):
+        _args.yaml_format("yaml", yaml)  # a bad value is reported as such first
+        raise InvalidArgumentError(f"yaml={yaml!r} applies to YAML sources, and none of the sources is YAML")
     env = _args.environ_arg(environ)
     cfg = Config._adopt(_capi.layered_new(interpolate, not env_parse, env))
     try:
@@ -64,7 +73,7 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
                 raise TypeError(f"defaults must be a mapping, not {type(defaults).__name__}")
             merge_mapping(cfg, defaults, "defaults", defaults=True, append=append)
         for source in sources:
-            add_layer(cfg, source, lists=lists)
+            add_layer(cfg, source, lists=lists, yaml=yaml)
         if env_prefix is not None:
             prefix, delimiter = _args.env_prefix_arg(env_prefix, env_delimiter)
             try:

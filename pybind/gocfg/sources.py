@@ -56,9 +56,11 @@ def merge_mapping(cfg: Any, mapping: Any, label: str, *, defaults: bool = False,
     _capi.merge_layer(cfg, cfg._handle(), data, defaults, label.encode("utf-8"), append)
 
 
-def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[str] = None) -> bool:
+def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[str] = None,
+              yaml: Optional[str] = None) -> bool:
     """Merge one source into the layered config ``cfg`` (see gocfg.load()).
-    Returns False when an optional file was missing and skipped."""
+    Returns False when an optional file was missing and skipped. ``yaml``
+    ("1.1" or "1.2") applies to a YAML source and leaves others alone."""
     append = _args.lists_arg(lists)
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
@@ -66,13 +68,13 @@ def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[s
         source = File(path[:-1] if optional else path, None, optional)
     if isinstance(source, File):
         file_name = _args.text_arg(source.path, "file name")
-        fmt = _args.format_arg(source.format)
+        fmt = _args.yaml_format(source.format, yaml, os.fsdecode(source.path), strict=False)
         return _capi.load_layer(cfg, cfg._handle(), file_name, fmt, source.optional, append, file_is_big(file_name))
     if isinstance(source, Text):
         if source.format is None:
             raise TypeError("a Text source needs a format")
         data = _args.text_arg(source.text, "text")
-        fmt = _args.format_arg(source.format)
+        fmt = _args.yaml_format(source.format, yaml, None, strict=False)
         label = _args.text_arg(source.name or "<text>", "name")
         _capi.loads_layer(cfg, cfg._handle(), data, fmt, label, append)
         return True
@@ -81,3 +83,18 @@ def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[s
         return True
     raise TypeError(f"a source is a path, gocfg.File, gocfg.Text, a mapping or a Config, "
                     f"not {type(source).__name__}")
+
+
+def is_yaml(source: Any) -> bool:
+    """Whether a source is read as YAML (so that gocfg.load(yaml=...) has
+    something to apply to)."""
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fsdecode(source)
+        source = File(path[:-1] if path.endswith("?") else path)
+    if isinstance(source, File):
+        fmt = _args.format_arg(source.format).decode() or _args.format_of(os.fsdecode(source.path))
+    elif isinstance(source, Text):
+        fmt = _args.format_arg(source.format).decode()
+    else:
+        return False
+    return _args.base_format(fmt) == "yaml"

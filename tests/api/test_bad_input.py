@@ -31,9 +31,8 @@ def test_unsupported_value(value, no_leaks):
 
 
 @pytest.mark.parametrize("key,value,fragment", [
-    ("a\0b", "v", "NUL"),
-    ("\0", "v", "NUL"),
     ("\ud800", "v", "lone surrogate"),
+    ("a\ud800", "v", "lone surrogate"),
     ("k", "x\udfffy", "lone surrogate"),
 ])
 def test_nul_and_surrogates_are_refused(key, value, fragment, no_leaks):
@@ -50,12 +49,23 @@ def test_nul_in_a_value_is_kept(no_leaks):
         assert cfg["k"] == "v\0"
 
 
+def test_nul_in_a_key_is_kept(no_leaks):
+    # Keys may hold NUL (issue 12): they cross with their lengths, and the
+    # keys listing is a wire list, so nothing cuts them short.
+    with gocfg.Config() as cfg:
+        cfg["a\0b"] = 1
+        cfg[("\0", "x\0")] = 2
+        assert list(cfg) == ["a\0b", "\0"]
+        assert cfg["a\0b"] == 1 and "a\0b" in cfg and "a" not in cfg
+        assert cfg.to_dict() == {"a\0b": 1, "\0": {"x\0": 2}}
+        assert list(cfg["\0"]) == ["x\0"]
+
+
 def test_bad_key_on_read_paths(no_leaks):
     with gocfg.Config() as cfg:
-        with pytest.raises(gocfg.InvalidArgumentError, match="NUL"):
+        with pytest.raises(KeyError):
             cfg["a\0b"]
-        with pytest.raises(gocfg.InvalidArgumentError, match="NUL"):
-            "a\0b" in cfg
+        assert "a\0b" not in cfg
         with pytest.raises(gocfg.InvalidArgumentError):
             cfg["\ud800"]
         with pytest.raises(gocfg.InvalidArgumentError):
@@ -66,7 +76,7 @@ def test_constructor_with_bad_data_leaks_nothing(no_leaks):
     with pytest.raises(TypeError):
         gocfg.Config({"ok": "1", "bad": b"2"})
     with pytest.raises(gocfg.InvalidArgumentError):
-        gocfg.Config({"bad\0": "1"})
+        gocfg.Config({"bad\ud800": "1"})
 
 
 def test_huge_value(no_leaks):

@@ -243,7 +243,7 @@ func nameRune(r rune) bool {
 // ValidName says whether s can be written as a name in a .env file,
 // unquoted or in single quotes.
 func ValidName(s string) bool {
-	if s == "" || textpos.KeyProblem(s) != "" {
+	if s == "" || textpos.PlainKeyProblem(s) != "" {
 		return false
 	}
 	if plainName(s) {
@@ -281,7 +281,7 @@ func (p *parser) name() (string, error) {
 			return "", p.errAt(p.i, "a name opened with ' is empty or not closed on its line")
 		}
 		name := string(p.data[p.i+1 : p.i+1+end])
-		if why := textpos.KeyProblem(name); why != "" {
+		if why := textpos.PlainKeyProblem(name); why != "" {
 			return "", p.errAt(p.i, "%s", why)
 		}
 		if !ValidName(name) {

@@ -247,7 +247,7 @@ func (d *decoder) block(blk *hclsyntax.Block, m *value.Map, path string, depth i
 	}
 	me := d.describe(blk)
 	for i, k := range keys {
-		if why := textpos.KeyProblem(k); why != "" {
+		if why := textpos.PlainKeyProblem(k); why != "" {
 			return d.errAt(offsets[i], "%s", why)
 		}
 		p := value.AppendPath(path, k)
@@ -370,7 +370,7 @@ func (d *decoder) expr(e hclsyntax.Expression, path string) (any, error) {
 				kv = cty.StringVal(conv)
 			}
 			k := kv.AsString()
-			if why := textpos.KeyProblem(k); why != "" {
+			if why := textpos.PlainKeyProblem(k); why != "" {
 				return nil, d.errAt(it.KeyExpr.Range().Start.Byte, "%s", why)
 			}
 			if _, dup := out.Get(k); dup {
@@ -546,7 +546,7 @@ func (d *decoder) fromCty(v cty.Value, r hcl.Range, depth int) (any, error) {
 		for it := v.ElementIterator(); it.Next(); {
 			kv, ev := it.Element()
 			k := kv.AsString()
-			if why := textpos.KeyProblem(k); why != "" {
+			if why := textpos.PlainKeyProblem(k); why != "" {
 				return nil, d.errAt(r.Start.Byte, "%s", why)
 			}
 			x, err := d.fromCty(ev, r, depth+1)
@@ -705,7 +705,7 @@ func writeValue(buf *bytes.Buffer, v any, path string, depth int) error {
 		var err error
 		v.Range(func(k string, x any) bool {
 			p := value.AppendPath(path, k)
-			if why := textpos.KeyProblem(k); why != "" {
+			if why := textpos.PlainKeyProblem(k); why != "" {
 				err = textpos.TypeError(p, "%s", why)
 				return false
 			}

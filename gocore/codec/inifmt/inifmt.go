@@ -189,7 +189,7 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 		}
 		finish()
 		if name, ok := header(stripped); ok {
-			if why := textpos.KeyProblem(name); why != "" {
+			if why := textpos.PlainKeyProblem(name); why != "" {
 				return nil, textpos.ParseError(lineNo, col, "%s", why)
 			}
 			if name == DefaultSection {
@@ -232,7 +232,7 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 		if !keepCase {
 			key = lower(key)
 		}
-		if why := textpos.KeyProblem(key); why != "" {
+		if why := textpos.PlainKeyProblem(key); why != "" {
 			return nil, textpos.ParseError(lineNo, col, "%s", why)
 		}
 		path := value.AppendPath(cur.path, key)
@@ -379,7 +379,7 @@ func badSection(name string) string {
 	case strings.ContainsAny(name, "\n\r"):
 		return "it holds a line break"
 	}
-	return textpos.KeyProblem(name)
+	return textpos.PlainKeyProblem(name)
 }
 
 // badKey explains why a key cannot be written, or returns "".
@@ -398,7 +398,7 @@ func badKey(s string, keepCase bool) string {
 	case !keepCase && lower(s) != s:
 		return "configparser lowercases keys, so it would read back as " + textpos.Trim(lower(s)) + " (the format ini-case keeps case)"
 	}
-	return textpos.KeyProblem(s)
+	return textpos.PlainKeyProblem(s)
 }
 
 func writeKV(buf *bytes.Buffer, k string, v any, path string, keepCase bool) error {

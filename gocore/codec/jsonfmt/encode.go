@@ -21,8 +21,8 @@ import (
 // string and local dates and times in their TOML/ISO 8601 form, so they read
 // back as strings. NaN and ±Inf cannot be written (JSON has no such numbers)
 // and give an *errs.Located with Kind errs.ErrTypeMismatch naming the path,
-// as do keys or strings that are not valid UTF-8, keys holding NUL (the
-// decoder refuses them), and nesting deeper than value.MaxDepth.
+// as do keys or strings that are not valid UTF-8 and nesting deeper than
+// value.MaxDepth. A NUL in a key or string is written as \u0000.
 func Encode(root *value.Map) ([]byte, error) {
 	var buf bytes.Buffer
 	e := encoder{buf: &buf}
@@ -158,4 +158,17 @@ func FormatFloat(dst []byte, f float64) []byte {
 // non-ASCII text stay as they are: this is a config file, not a web page.
 func writeString(buf *bytes.Buffer, s string) {
 	quote.Write(buf, s, false, "0123456789abcdef")
+}
+
+// EncodeValue is Encode for any root (a list, a scalar, null), for
+// documents that are not a mapping: gocfg.dumps_all and the CLI writing
+// what gocfg.read_all read.
+func EncodeValue(root any) ([]byte, error) {
+	var buf bytes.Buffer
+	e := encoder{buf: &buf}
+	if err := e.value(root, "", 1, 0); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
 }

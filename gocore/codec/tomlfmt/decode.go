@@ -38,8 +38,8 @@ import (
 //
 // Types: offset datetime -> time.Time (with its offset), local datetime,
 // date and time -> value.LocalDateTime, value.LocalDate, value.LocalTime.
-// A key holding NUL (TOML allows "\u0000" in quoted keys) is refused, as is
-// nesting deeper than value.MaxDepth, counting tables, dotted keys, arrays
+// A key may hold NUL (TOML allows "\u0000" in quoted keys). Nesting deeper
+// than value.MaxDepth is refused, counting tables, dotted keys, arrays
 // and inline tables alike.
 func Decode(data []byte) (doc *value.Doc, err error) {
 	return decode(data, false, true)

@@ -24,7 +24,8 @@ import (
 // TOML has no null: a null anywhere, in a map or a list, gives an
 // *errs.Located with Kind errs.ErrTypeMismatch naming the path. So do
 // datetimes outside years 0000-9999, strings or keys that are not valid
-// UTF-8, keys holding NUL, and nesting deeper than value.MaxDepth. Lists
+// UTF-8, and nesting deeper than value.MaxDepth (a NUL in a key or string
+// is written as \u0000). Lists
 // may mix types (TOML 1.0 allows it); maps inside lists that are not
 // arrays of tables are written as inline tables.
 func Encode(root *value.Map) ([]byte, error) {

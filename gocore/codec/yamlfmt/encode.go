@@ -24,9 +24,9 @@ import (
 // strings). Offset datetimes and local datetimes and dates are written with
 // an explicit !!timestamp tag, which Decode turns back into the same type;
 // a local time has no YAML type and is written as a string. NaN and ±Inf
-// are .nan, .inf and -.inf. Keys that are not valid UTF-8 or hold NUL,
-// strings that are not valid UTF-8, and nesting deeper than value.MaxDepth
-// give an *errs.Located with Kind errs.ErrTypeMismatch naming the path.
+// are .nan, .inf and -.inf. A NUL in a key or string is written escaped
+// ("\0"). Keys and strings that are not valid UTF-8, and nesting deeper
+// than value.MaxDepth, give an *errs.Located with Kind errs.ErrTypeMismatch naming the path.
 func Encode(root *value.Map) (out []byte, err error) {
 	n, err := toNode(root, "", 1)
 	if err != nil {
@@ -175,4 +175,24 @@ func formatFloat(f float64) string {
 		return s + ".0"
 	}
 	return strconv.FormatFloat(f, 'e', -1, 64)
+}
+
+// EncodeValue is Encode for any root (a list, a scalar, null), for
+// documents that are not a mapping (an Ansible playbook's list): one
+// document, without a "---" line.
+func EncodeValue(root any) (out []byte, err error) {
+	n, err := toNode(root, "", 1)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("yaml: emitter failed: %v: %w", r, errs.ErrInternal)
+		}
+	}()
+	out, err = yaml.Dump(n, yaml.WithIndent(2), yaml.WithCompactSeqIndent(true), yaml.WithLineWidth(-1), yaml.WithUnicode(true))
+	if err != nil {
+		return nil, fmt.Errorf("yaml: %v: %w", err, errs.ErrInternal)
+	}
+	return out, nil
 }

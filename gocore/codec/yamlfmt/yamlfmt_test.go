@@ -139,7 +139,6 @@ func TestDecodeErrors(t *testing.T) {
 		{"1: a\n'1': b\n", 2, 1, `duplicate key "1"`},
 		{"? [a]\n: b\n", 1, 3, "must be a scalar"},
 		{"{a: 1}: b\n", 1, 1, "must be a scalar"},
-		{"\"a\\0\": 1\n", 1, 1, "NUL"},
 		// Raw control characters are refused by the library's reader,
 		// which gives only an offset: the position is worked out here.
 		{"a: x\x00y\n", 1, 5, "control characters are not allowed"},
@@ -277,7 +276,7 @@ ldt: !!timestamp 2024-01-02T01:00:00
 	for _, c := range []struct {
 		v    any
 		path string
-	}{{"\xff", "x"}, {[]any{mapOf("k\x00", int64(1))}, `x.0."k\x00"`}} {
+	}{{"\xff", "x"}, {[]any{mapOf("k\xff", int64(1))}, `x.0."k\xff"`}} {
 		_, err := Encode(mapOf("x", c.v))
 		var loc *errs.Located
 		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrTypeMismatch) {

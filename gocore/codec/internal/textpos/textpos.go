@@ -10,6 +10,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -134,25 +135,24 @@ func CheckUTF8(data []byte) error {
 }
 
 // KeyProblem explains why key cannot be stored, or returns "" when it can.
-// These are the store's rules (store.CheckKey): valid UTF-8 and no NUL
-// byte, because keys cross into C strings and every other format intact.
+// This is the store's rule (store.CheckKey): valid UTF-8. NUL is allowed:
+// keys cross the C ABI with their lengths (gocfg_config_keys returns a
+// wire list), and JSON, TOML, YAML and .properties write it escaped.
 func KeyProblem(key string) string {
-	for i := 0; i < len(key); {
-		c := key[i]
-		if c < utf8.RuneSelf {
-			if c == 0 {
-				return fmt.Sprintf("key %q contains a NUL byte at offset %d", Trim(key), i)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(key[i:])
-		if r == utf8.RuneError && size == 1 {
-			return fmt.Sprintf("key is not valid UTF-8 (bad byte %#x at offset %d)", key[i], i)
-		}
-		i += size
+	if utf8.ValidString(key) {
+		return ""
 	}
-	return ""
+	i := InvalidUTF8([]byte(key))
+	return fmt.Sprintf("key is not valid UTF-8 (bad byte %#x at offset %d)", key[i], i)
+}
+
+// PlainKeyProblem is KeyProblem for formats that have no way to write a
+// NUL in a key (.env, INI, HCL): such a key is refused, not cut short.
+func PlainKeyProblem(key string) string {
+	if i := strings.IndexByte(key, 0); i >= 0 {
+		return fmt.Sprintf("key %q contains a NUL byte at offset %d, which this format cannot write", Trim(key), i)
+	}
+	return KeyProblem(key)
 }
 
 // Trim shortens s for an error message.

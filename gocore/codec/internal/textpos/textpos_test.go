@@ -50,7 +50,8 @@ func TestChecks(t *testing.T) {
 	if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) || loc.Line != 2 || loc.Column != 1 {
 		t.Errorf("CheckUTF8 = %#v", err)
 	}
-	if KeyProblem("fine.key é") != "" || KeyProblem("a\x00") == "" || KeyProblem("\xff") == "" {
+	if KeyProblem("fine.key é") != "" || KeyProblem("a\x00") != "" || KeyProblem("\xff") == "" ||
+		PlainKeyProblem("a\x00") == "" || PlainKeyProblem("\xff") == "" || PlainKeyProblem("ok") != "" {
 		t.Error("KeyProblem")
 	}
 	if err := TypeError("a.b", "x"); !errors.Is(err, errs.ErrTypeMismatch) {

@@ -1,0 +1,144 @@
+"""The command line on streams and roots of any kind, --document, --yaml
+and the reading modes (issue 12)."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "gocfg", *map(str, args)],
+                          capture_output=True, text=True, timeout=60, **kw)
+
+
+@pytest.fixture
+def playbook(tmp_path):
+    path = tmp_path / "playbook.yml"
+    path.write_text("- hosts: web\n  become: yes\n  vars: {db_password: s3cret, port: 80}\n- hosts: db\n")
+    return path
+
+
+@pytest.fixture
+def deploy(tmp_path):
+    path = tmp_path / "deploy.yaml"
+    path.write_text("kind: Service\n---\nkind: Secret\napi_token: abc123\n---\n- 1\n- 2\n")
+    return path
+
+
+def test_get_into_a_list_root(playbook):
+    r = run("get", playbook, "0.hosts")
+    assert r.returncode == 0 and r.stdout == "web\n", r.stderr
+    assert run("get", playbook, "1.hosts").stdout == "db\n"
+    assert run("get", playbook, "0.vars.port").stdout == "80\n"
+    # A secret asked for by name is revealed; inside a map or list it is masked.
+    assert run("get", playbook, "0.vars.db_password").stdout == "s3cret\n"
+    whole = run("get", playbook, "0")
+    assert "s3cret" not in whole.stdout and json.loads(whole.stdout)["vars"]["db_password"] == "********"
+    assert "s3cret" in run("get", playbook, "0", "--reveal").stdout
+
+
+def test_get_bad_paths(playbook):
+    for key in ("2.hosts", "x", "0.nope", "0.hosts.0"):
+        r = run("get", playbook, key)
+        assert r.returncode == 1 and r.stdout == "" and key in r.stderr, (key, r.stderr)
+
+
+def test_get_in_a_stream_needs_a_document(deploy):
+    r = run("get", deploy, "kind")
+    assert r.returncode == 2 and "--document" in r.stderr and "3 documents" in r.stderr
+    assert run("get", deploy, "kind", "--document", "1").stdout == "Secret\n"
+    assert run("get", deploy, "1", "--document", "2").stdout == "2\n"
+    r = run("get", deploy, "kind", "--document", "3")
+    assert r.returncode == 1 and "holds 3 documents" in r.stderr
+    r = run("get", deploy, "kind", "--document", "-1")
+    assert r.returncode == 2
+    # --document 0 picks the first document.
+    assert run("get", deploy.parent / "deploy.yaml", "kind", "--document", "0").stdout == "Service\n"
+
+
+def test_show_a_stream(deploy):
+    r = run("show", deploy)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "kind: Service\n---\nkind: Secret\napi_token: '********'\n---\n- 1\n- 2\n"
+    assert "abc123" in run("show", deploy, "--reveal").stdout
+    r = run("show", deploy, "--format", "json")
+    assert json.loads(r.stdout) == [{"kind": "Service"}, {"kind": "Secret", "api_token": "********"}, [1, 2]]
+    r = run("show", deploy, "--document", "1", "--format", "json")
+    assert json.loads(r.stdout) == {"kind": "Secret", "api_token": "********"}
+    r = run("show", deploy, "--format", "toml")
+    assert r.returncode == 1 and r.stdout == ""
+    assert "cannot hold 3 documents" in r.stderr and "--document" in r.stderr and str(deploy) in r.stderr
+    assert run("show", deploy, "--document", "0", "--format", "toml").stdout == 'kind = "Service"\n'
+    r = run("show", deploy, "--document", "2", "--format", "ini")
+    assert r.returncode == 1 and "list at the root" in r.stderr
+    r = run("show", deploy, deploy, "--document", "1")
+    assert r.returncode == 2 and "layers" in r.stderr
+
+
+def test_show_a_list_root_masks_secrets(playbook):
+    r = run("show", playbook, "--format", "json")
+    assert r.returncode == 0 and "s3cret" not in r.stdout
+    assert json.loads(r.stdout)[0]["vars"]["db_password"] == "********"
+
+
+def test_convert_a_stream(deploy, tmp_path):
+    out = tmp_path / "all.json"
+    r = run("convert", deploy, out)
+    assert r.returncode == 0, r.stderr
+    # convert writes data: nothing masked, and a file holding a secret is 0600.
+    assert json.loads(out.read_text()) == [{"kind": "Service"}, {"kind": "Secret", "api_token": "abc123"}, [1, 2]]
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    back = tmp_path / "back.yaml"
+    assert run("convert", deploy, back).returncode == 0
+    assert run("show", back, "--reveal").stdout == run("show", deploy, "--reveal").stdout
+    one = tmp_path / "one.toml"
+    assert run("convert", deploy, one, "--document", "0").returncode == 0
+    assert one.read_text() == 'kind = "Service"\n'
+    bad = tmp_path / "bad.toml"
+    r = run("convert", deploy, bad)
+    assert r.returncode == 1 and not bad.exists() and "cannot hold 3 documents" in r.stderr
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".gocfg-")]  # no temporary file left
+
+
+def test_validate_reports_each_document(deploy, playbook, tmp_path):
+    r = run("validate", deploy, playbook)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        f"{deploy}: ok, 3 documents",
+        f"{deploy}: document 0: ok, a mapping of 1 key",
+        f"{deploy}: document 1: ok, a mapping of 2 keys",
+        f"{deploy}: document 2: ok, a list of 2 items",
+        f"{playbook}: ok, a list of 2 items at the root",
+    ]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: 1\n---\nb: [\n")
+    r = run("validate", deploy, bad)
+    assert r.returncode == 1 and f"{bad}:" in r.stderr and f"{deploy}: ok" in r.stdout
+
+
+def test_yaml_11_and_reading_modes(tmp_path, playbook):
+    assert run("get", playbook, "0.become").stdout == "yes\n"
+    assert run("get", playbook, "0.become", "--yaml", "1.1").stdout == "true\n"
+    assert run("get", playbook, "0.become", "--yaml", "1.2").stdout == "yes\n"
+    assert run("get", playbook, "0.become", "--format", "yaml-1.1").stdout == "true\n"
+    r = run("show", playbook, "--yaml", "1.1", "--format", "json")
+    assert json.loads(r.stdout)[0]["become"] is True
+    r = run("get", playbook, "0", "--yaml", "1.0")
+    assert r.returncode == 2
+    toml = tmp_path / "a.toml"
+    toml.write_text("a = { b = 1, }\n")
+    r = run("get", toml, "a.b", "--yaml", "1.1")
+    assert r.returncode == 1 and "YAML sources only" in r.stderr
+    assert run("validate", toml).returncode == 0
+    r = run("validate", toml, "--format", "toml-1.0")
+    assert r.returncode == 1 and "TOML 1.0" in r.stderr
+    ini = tmp_path / "php.ini"
+    ini.write_text("[PHP]\nMemory_Limit = 1\n")
+    assert run("get", ini, "PHP.Memory_Limit", "--format", "ini-case").stdout == "1\n"
+    r = run("diff", playbook.parent / "a.toml", toml, "--yaml", "1.1")
+    assert r.returncode == 1 and "YAML" in r.stderr
