@@ -81,6 +81,26 @@ func (refuseLoader) Load(url string) (any, error) {
 	return nil, fmt.Errorf("gocfg does not fetch schemas: put the referenced schema under $defs, or pass it as a resource")
 }
 
+// Resources reads a JSON object mapping absolute URLs to schema documents
+// (empty data: none), for Compile.
+func Resources(data []byte) (map[string][]byte, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil
+	}
+	if d := jsonDepth(data); d > value.MaxDepth {
+		return nil, fmt.Errorf("resources nest more than %d levels deep: %w", value.MaxDepth, errs.ErrInvalidArgument)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("resources must be a JSON object of URL to schema: %v: %w", err, errs.ErrInvalidArgument)
+	}
+	out := make(map[string][]byte, len(m))
+	for u, doc := range m {
+		out[u] = doc
+	}
+	return out, nil
+}
+
 // Compile reads a schema from JSON text. resources maps absolute URLs to
 // JSON documents that "$ref" may name (the only documents besides the
 // schema itself that a reference can reach). A malformed document is
@@ -182,14 +202,30 @@ func jsonDepth(data []byte) int {
 	return deepest
 }
 
+// Instance is a value copied into the form the validator reads; it shares
+// nothing with the tree it came from, so it can be made under a config's
+// lock and checked after the lock is released.
+type Instance struct{ v any }
+
+// NewInstance copies v (a gocfg value).
+func NewInstance(v any) (Instance, error) {
+	inst, err := instance(v, 0)
+	return Instance{inst}, err
+}
+
 // Validate checks v (a gocfg value) and returns at most MaxViolations
 // violations, with the count of all of them. Paths are relative to v.
 func (s *Schema) Validate(v any) ([]Violation, int, error) {
-	inst, err := instance(v, 0)
+	inst, err := NewInstance(v)
 	if err != nil {
 		return nil, 0, err
 	}
-	err = s.s.Validate(inst)
+	return s.Check(inst)
+}
+
+// Check is Validate on a value already copied.
+func (s *Schema) Check(inst Instance) ([]Violation, int, error) {
+	err := s.s.Validate(inst.v)
 	if err == nil {
 		return nil, 0, nil
 	}
@@ -242,7 +278,10 @@ func collect(e *jsonschema.ValidationError, f func(*jsonschema.ValidationError))
 	}
 }
 
-var printer = message.NewPrinter(language.English)
+// printer writes the library's messages. Undetermined language: numbers
+// without digit grouping ("1024", not English's "1,024"), as a config file
+// writes them.
+var printer = message.NewPrinter(language.Und)
 
 func violation(e *jsonschema.ValidationError) Violation {
 	kw := e.ErrorKind.KeywordPath()

@@ -642,3 +642,25 @@ def watch_next(owner: Any, h: Any, timeout_ms: int) -> Optional[Tuple[str, int, 
     finally:
         _lib.gocfg_buffer_free(_ffi.addressof(ev, "name"))
     return name, int(ev.revision), bool(ev.deleted)
+
+
+# ------------------------------------------------------------------ schema
+
+def config_validate(owner: Any, h: Any, p: bytes, schema: bytes, resources: bytes) -> Tuple[int, bytes]:
+    """The number of violations of the value at p against schema (JSON
+    text), and the wire list of the first ones (see gocfg_config_validate).
+    Always interruptible: how long it takes depends on both the config and
+    the schema, which the binding cannot size up front."""
+    def call(cancel: Any) -> Tuple[int, bytes]:
+        buf = _ffi.new("gocfg_buffer *")
+        err = _err()
+        n = _lib.gocfg_config_validate(h, p, len(p), schema, len(schema), resources, len(resources),
+                                       cancel, buf, err)
+        if n < 0:
+            _fail(n, err, owner)
+        try:
+            return int(n), bytes(_ffi.unpack(buf.data, buf.len))
+        finally:
+            _lib.gocfg_buffer_free(buf)
+
+    return interruptible(call, True)

@@ -9,6 +9,7 @@ from marshal import loads as _marshal_loads
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union, cast
 
 from . import _args, _capi, _typed
+from . import schema as _schema
 from . import display as _display
 from . import secrets as _secrets
 from . import sources as _sources
@@ -267,6 +268,16 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
                 errors.append((path, msg + where))
             raise ValidationError(errors, getattr(cls, "__name__", repr(cls)))
         return obj
+
+    def validate(self, schema: "_schema.SchemaArg", *, resources: Optional[Mapping[str, Any]] = None) -> None:
+        """Check this map (as reads see it) against a JSON Schema: a dict,
+        JSON text, or a JSON/YAML file path (see gocfg.schema). Every
+        violation is reported at once in one gocfg.ValidationError, whose
+        ``errors`` are gocfg.schema.Violation items (path, keyword,
+        message, origin). ``resources`` maps absolute URLs to the schemas
+        a ``$ref`` may name: nothing is fetched."""
+        cfg, h, prefix = self._target()
+        _schema.validate(cfg, h, prefix, schema, resources)
 
     def show(self, *, reveal: bool = False, origins: bool = True) -> str:
         """A readable listing, one ``path = value  # origin`` line per leaf,
