@@ -278,10 +278,45 @@ func collect(e *jsonschema.ValidationError, f func(*jsonschema.ValidationError))
 	}
 }
 
-// printer writes the library's messages. Undetermined language: numbers
-// without digit grouping ("1024", not English's "1,024"), as a config file
-// writes them.
-var printer = message.NewPrinter(language.Und)
+// printer writes the library's messages.
+var printer = message.NewPrinter(language.English)
+
+// numeric is the message of the kinds that print numbers, which the
+// library's printer groups ("1,024"): a config file writes 1024, and
+// bounds print exactly (not through float64). "" for the other kinds.
+func numeric(k jsonschema.ErrorKind) string {
+	rat := func(name string, got, want *big.Rat) string {
+		return fmt.Sprintf("%s: got %s, want %s", name, ratString(got), ratString(want))
+	}
+	count := func(name string, got, want int) string {
+		return fmt.Sprintf("%s: got %d, want %d", name, got, want)
+	}
+	switch k := k.(type) {
+	case *kind.Minimum:
+		return rat("minimum", k.Got, k.Want)
+	case *kind.Maximum:
+		return rat("maximum", k.Got, k.Want)
+	case *kind.ExclusiveMinimum:
+		return rat("exclusiveMinimum", k.Got, k.Want)
+	case *kind.ExclusiveMaximum:
+		return rat("exclusiveMaximum", k.Got, k.Want)
+	case *kind.MultipleOf:
+		return fmt.Sprintf("%s is not a multiple of %s", ratString(k.Got), ratString(k.Want))
+	case *kind.MinLength:
+		return count("minLength", k.Got, k.Want)
+	case *kind.MaxLength:
+		return count("maxLength", k.Got, k.Want)
+	case *kind.MinItems:
+		return count("minItems", k.Got, k.Want)
+	case *kind.MaxItems:
+		return count("maxItems", k.Got, k.Want)
+	case *kind.MinProperties:
+		return count("minProperties", k.Got, k.Want)
+	case *kind.MaxProperties:
+		return count("maxProperties", k.Got, k.Want)
+	}
+	return ""
+}
 
 func violation(e *jsonschema.ValidationError) Violation {
 	kw := e.ErrorKind.KeywordPath()
@@ -290,6 +325,9 @@ func violation(e *jsonschema.ValidationError) Violation {
 		keyword = kw[0]
 	}
 	msg := e.ErrorKind.LocalizedString(printer)
+	if m := numeric(e.ErrorKind); m != "" {
+		msg = m
+	}
 	switch k := e.ErrorKind.(type) {
 	case *kind.AnyOf:
 		msg = fmt.Sprintf("matches none of the %d alternatives of anyOf", len(e.Causes))
@@ -355,12 +393,18 @@ func masked(k jsonschema.ErrorKind, msg string) string {
 	return "failed"
 }
 
+// ratString writes a number as its source did: integers in full, other
+// numbers as the shortest decimal that reads back the same, or exactly
+// when that is short.
 func ratString(r *big.Rat) string {
 	if r == nil {
 		return "?"
 	}
 	if r.IsInt() {
 		return r.Num().String()
+	}
+	if prec, exact := r.FloatPrec(); exact && prec <= 20 {
+		return r.FloatString(prec)
 	}
 	f, _ := r.Float64()
 	return strconv.FormatFloat(f, 'g', -1, 64)

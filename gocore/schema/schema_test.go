@@ -188,3 +188,17 @@ func TestConcurrentValidation(t *testing.T) {
 		<-done
 	}
 }
+
+func TestNumbersPrintAsWritten(t *testing.T) {
+	sch := mustCompile(t, `{"properties": {"a": {"minimum": 1024}, "b": {"maximum": 0.5}, "c": {"multipleOf": 0.01}, "d": {"maxLength": 2000}}}`)
+	got, _, _ := sch.Validate(tree("a", int64(80), "b", 0.75, "c", 0.125, "d", strings.Repeat("x", 2001)))
+	want := []string{"minimum: got 80, want 1024", "maximum: got 0.75, want 0.5", "0.125 is not a multiple of 0.01", "maxLength: got 2001, want 2000"}
+	if len(got) != len(want) {
+		t.Fatalf("%+v", got)
+	}
+	for i, w := range want {
+		if got[i].Message != w {
+			t.Errorf("%q, want %q", got[i].Message, w)
+		}
+	}
+}

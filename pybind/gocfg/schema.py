@@ -171,7 +171,12 @@ def json_schema(cls: Any) -> Dict[str, Any]:
     ``required``; defaults are recorded as ``default``; unknown keys are
     refused (``additionalProperties: false``), as ``to()`` refuses them by
     default. A field's ``metadata["description"]`` becomes its
-    description. Another annotation raises TypeError naming the field."""
+    description. Another annotation raises TypeError naming the field.
+
+    The schema states the canonical form a file should hold, and is
+    stricter than ``to()``'s coercions: ``to()`` also reads "9000" as an
+    int, "30s" or 30 as a timedelta and an Enum member's name, where the
+    schema asks for a number and for the members' values."""
     if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
         raise TypeError(f"json_schema() takes a dataclass, not {cls!r}")
     defs: Dict[str, Any] = {}
@@ -201,8 +206,14 @@ def _dataclass_schema(cls: type, defs: Dict[str, Any], names: Dict[type, str]) -
         if f.default is not dataclasses.MISSING:
             _add_default(s, f.default)
         elif f.default_factory is not dataclasses.MISSING:
-            if f.default_factory in (list, dict, set, tuple, frozenset):
-                _add_default(s, f.default_factory())
+            factory: Any = f.default_factory
+            # Only factories known to be plain constructors are called:
+            # another may have effects (open a file, read the clock).
+            if factory in (list, dict, set, tuple, frozenset) or (isinstance(factory, type) and dataclasses.is_dataclass(factory)):
+                try:
+                    _add_default(s, factory())
+                except Exception:
+                    pass  # a dataclass whose fields all need values: no default to show
         else:
             required.append(f.name)
         desc = f.metadata.get("description") if f.metadata else None
