@@ -215,6 +215,11 @@ enum gocfg_layer_flags {
     GOCFG_LAYER_OPTIONAL = 8       /* gocfg_config_load_layer: a missing file is skipped */
 };
 
+/* Flags for gocfg_config_validate. */
+enum gocfg_schema_flags {
+    GOCFG_SCHEMA_ASSERT_FORMAT = 1  /* "format" is a check in every draft (else: as the draft says) */
+};
+
 /*
  * Where a value came from, as gocfg_config_origin reports it. `name` is
  * library memory: release it with gocfg_buffer_free(&origin.name) (it is
@@ -809,7 +814,7 @@ int gocfg_config_deserialize(const char *data, size_t data_len, const char *env,
  * Checks the value at path in cfg (path_len 0: the whole config), as reads
  * see it (references resolved), against the JSON Schema in
  * schema[0..schema_len) (JSON text; draft 2020-12 unless its "$schema"
- * names draft 4, 6, 7 or 2019-09; "format" is asserted).
+ * names draft 4, 6, 7 or 2019-09). flags: 0 or GOCFG_SCHEMA_ASSERT_FORMAT.
  *
  * resources[0..resources_len) is optional (NULL/0: none): a JSON object
  * mapping absolute URLs to schema documents that "$ref" may reach. Nothing
@@ -842,8 +847,8 @@ int gocfg_config_deserialize(const char *data, size_t data_len, const char *env,
  */
 int64_t gocfg_config_validate(gocfg_config *cfg, const char *path, size_t path_len,
                               const char *schema, size_t schema_len, const char *resources,
-                              size_t resources_len, gocfg_cancel *cancel, gocfg_buffer *out,
-                              gocfg_error **err);
+                              size_t resources_len, int flags, gocfg_cancel *cancel,
+                              gocfg_buffer *out, gocfg_error **err);
 
 #endif /* GOCFG_TYPES_ONLY */
 

@@ -16,7 +16,7 @@ import (
 
 //export gocfg_config_validate
 func gocfg_config_validate(h C.uintptr_t, path *C.char, pathLen C.size_t, schemaJSON *C.char, schemaLen C.size_t,
-	resources *C.char, resourcesLen C.size_t, cancel C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int64_t {
+	resources *C.char, resourcesLen C.size_t, flags C.int, cancel C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int64_t {
 	return length(errOut, reads, func() (int, error) {
 		ctx, err := callContext(cancel)
 		if err != nil {
@@ -38,7 +38,7 @@ func gocfg_config_validate(h C.uintptr_t, path *C.char, pathLen C.size_t, schema
 		if err != nil {
 			return 0, err
 		}
-		s, err := schema.Compile([]byte(doc), docs)
+		s, err := schema.Compile([]byte(doc), docs, schema.Options{AssertFormat: flags&C.GOCFG_SCHEMA_ASSERT_FORMAT != 0})
 		if err != nil {
 			return 0, err
 		}

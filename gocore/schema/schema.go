@@ -7,10 +7,12 @@
 //
 //   - A schema without "$schema" is read as draft 2020-12; "$schema" selects
 //     draft 4, 6, 7 or 2019-09 instead.
-//   - "format" is asserted (an "email" that is not one is a violation): a
-//     configuration check is the place where users want formats enforced.
-//     Content keywords (contentEncoding, ...) stay annotations, as the
-//     specification asks.
+//   - "format" is asserted when Options.AssertFormat is set (an "email"
+//     that is not one is then a violation; the binding sets it by default:
+//     a configuration check is where users want formats enforced);
+//     otherwise it follows the draft (an annotation in 2019-09 and
+//     2020-12). Content keywords (contentEncoding, ...) stay annotations,
+//     as the specification asks.
 //   - Nothing is fetched: a "$ref" to another document is an error unless
 //     that document was given as a resource (Compile's resources). The
 //     draft meta-schemas are built into the library.
@@ -101,20 +103,28 @@ func Resources(data []byte) (map[string][]byte, error) {
 	return out, nil
 }
 
+// Options change how a schema is compiled.
+type Options struct {
+	// AssertFormat makes "format" a check in every draft.
+	AssertFormat bool
+}
+
 // Compile reads a schema from JSON text. resources maps absolute URLs to
 // JSON documents that "$ref" may name (the only documents besides the
 // schema itself that a reference can reach). A malformed document is
 // errs.ErrParse; a document that is not a valid schema, a reference that
 // reaches outside, or a document over the nesting bound is
 // errs.ErrInvalidArgument.
-func Compile(schemaJSON []byte, resources map[string][]byte) (*Schema, error) {
+func Compile(schemaJSON []byte, resources map[string][]byte, opts Options) (*Schema, error) {
 	doc, err := decode(schemaJSON, "schema")
 	if err != nil {
 		return nil, err
 	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
-	c.AssertFormat()
+	if opts.AssertFormat {
+		c.AssertFormat()
+	}
 	c.UseLoader(refuseLoader{})
 	urls := make([]string, 0, len(resources))
 	for u := range resources {

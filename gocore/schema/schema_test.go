@@ -22,7 +22,7 @@ func tree(kv ...any) *value.Map {
 
 func mustCompile(t *testing.T, s string) *Schema {
 	t.Helper()
-	sch, err := Compile([]byte(s), nil)
+	sch, err := Compile([]byte(s), nil, Options{AssertFormat: true})
 	if err != nil {
 		t.Fatalf("compile %s: %v", s, err)
 	}
@@ -85,11 +85,18 @@ func TestValidValuesOfEveryType(t *testing.T) {
 	}
 }
 
-func TestFormatIsAsserted(t *testing.T) {
+func TestFormatIsAssertedOnRequest(t *testing.T) {
 	sch := mustCompile(t, `{"properties": {"mail": {"format": "email"}}}`)
 	got, _, _ := sch.Validate(tree("mail", "not an address"))
 	if len(got) != 1 || got[0].Keyword != "format" {
 		t.Fatalf("%+v", got)
+	}
+	lax, err := Compile([]byte(`{"properties": {"mail": {"format": "email"}}}`), nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := lax.Validate(tree("mail", "not an address")); len(got) != 0 {
+		t.Fatalf("2020-12 format is an annotation without AssertFormat: %+v", got)
 	}
 }
 
@@ -107,21 +114,21 @@ func TestDraftsBySchemaKeyword(t *testing.T) {
 	if got, _, _ := sch.Validate(tree("x", int64(3))); len(got) != 1 {
 		t.Fatalf("draft 4: %+v", got)
 	}
-	if _, err := Compile([]byte(`{"properties": {"x": {"maximum": 3, "exclusiveMaximum": true}}}`), nil); !errors.Is(err, errs.ErrInvalidArgument) {
+	if _, err := Compile([]byte(`{"properties": {"x": {"maximum": 3, "exclusiveMaximum": true}}}`), nil, Options{AssertFormat: true}); !errors.Is(err, errs.ErrInvalidArgument) {
 		t.Fatalf("2020-12 with a boolean exclusiveMaximum: %v", err)
 	}
 }
 
 func TestRemoteRefRefused(t *testing.T) {
 	for _, ref := range []string{"http://example.com/s.json", "https://example.com/s.json#/a", "file:///etc/passwd", "other.json"} {
-		_, err := Compile([]byte(`{"$ref": "`+ref+`"}`), nil)
+		_, err := Compile([]byte(`{"$ref": "`+ref+`"}`), nil, Options{AssertFormat: true})
 		if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "does not fetch") {
 			t.Errorf("%s: %v", ref, err)
 		}
 	}
 	// The same reference, given as a resource, works.
 	sch, err := Compile([]byte(`{"properties": {"p": {"$ref": "http://example.com/s.json#/$defs/port"}}}`),
-		map[string][]byte{"http://example.com/s.json": []byte(`{"$defs": {"port": {"type": "integer"}}}`)})
+		map[string][]byte{"http://example.com/s.json": []byte(`{"$defs": {"port": {"type": "integer"}}}`)}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +139,7 @@ func TestRemoteRefRefused(t *testing.T) {
 
 func TestBadSchemas(t *testing.T) {
 	for _, s := range []string{`{`, `{"type": 3}`, `{} {}`, `{"type": "strnig"}`, `{"$ref": "#/$defs/missing"}`, `{"pattern": "("}`} {
-		if _, err := Compile([]byte(s), nil); err == nil {
+		if _, err := Compile([]byte(s), nil, Options{AssertFormat: true}); err == nil {
 			t.Errorf("%s: compiled", s)
 		} else if !errors.Is(err, errs.ErrInvalidArgument) && !errors.Is(err, errs.ErrParse) {
 			t.Errorf("%s: %v", s, err)
@@ -142,11 +149,11 @@ func TestBadSchemas(t *testing.T) {
 
 func TestDeepSchemaBounded(t *testing.T) {
 	deep := strings.Repeat(`{"items":`, 5000) + `{}` + strings.Repeat(`}`, 5000)
-	if _, err := Compile([]byte(deep), nil); !errors.Is(err, errs.ErrInvalidArgument) {
+	if _, err := Compile([]byte(deep), nil, Options{AssertFormat: true}); !errors.Is(err, errs.ErrInvalidArgument) {
 		t.Fatalf("%v", err)
 	}
 	// Brackets inside strings do not count.
-	if _, err := Compile([]byte(`{"description": "`+strings.Repeat("[", 5000)+`"}`), nil); err != nil {
+	if _, err := Compile([]byte(`{"description": "`+strings.Repeat("[", 5000)+`"}`), nil, Options{AssertFormat: true}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -646,7 +646,8 @@ def watch_next(owner: Any, h: Any, timeout_ms: int) -> Optional[Tuple[str, int, 
 
 # ------------------------------------------------------------------ schema
 
-def config_validate(owner: Any, h: Any, p: bytes, schema: bytes, resources: bytes) -> Tuple[int, bytes]:
+def config_validate(owner: Any, h: Any, p: bytes, schema: bytes, resources: bytes,
+                    assert_format: bool) -> Tuple[int, bytes]:
     """The number of violations of the value at p against schema (JSON
     text), and the wire list of the first ones (see gocfg_config_validate).
     Always interruptible: how long it takes depends on both the config and
@@ -654,8 +655,9 @@ def config_validate(owner: Any, h: Any, p: bytes, schema: bytes, resources: byte
     def call(cancel: Any) -> Tuple[int, bytes]:
         buf = _ffi.new("gocfg_buffer *")
         err = _err()
+        flags = _lib.GOCFG_SCHEMA_ASSERT_FORMAT if assert_format else 0
         n = _lib.gocfg_config_validate(h, p, len(p), schema, len(schema), resources, len(resources),
-                                       cancel, buf, err)
+                                       flags, cancel, buf, err)
         if n < 0:
             _fail(n, err, owner)
         try:

@@ -269,15 +269,20 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
             raise ValidationError(errors, getattr(cls, "__name__", repr(cls)))
         return obj
 
-    def validate(self, schema: "_schema.SchemaArg", *, resources: Optional[Mapping[str, Any]] = None) -> None:
+    def validate(self, schema: "_schema.SchemaArg", *, at: Any = "",
+                 resources: Optional[Mapping[str, Any]] = None, formats: bool = True) -> None:
         """Check this map (as reads see it) against a JSON Schema: a dict,
         JSON text, or a JSON/YAML file path (see gocfg.schema). Every
         violation is reported at once in one gocfg.ValidationError, whose
-        ``errors`` are gocfg.schema.Violation items (path, keyword,
-        message, origin). ``resources`` maps absolute URLs to the schemas
-        a ``$ref`` may name: nothing is fetched."""
+        ``errors`` are gocfg.Violation items (path, keyword, message,
+        origin). ``at`` checks the value at that key instead (a list or a
+        scalar too; paths in errors stay full paths). ``resources`` maps
+        absolute URLs to the schemas a ``$ref`` may name: nothing is
+        fetched. ``format`` is checked unless ``formats=False`` (then it
+        is what the schema's draft says)."""
         cfg, h, prefix = self._target()
-        _schema.validate(cfg, h, prefix, schema, resources)
+        p = join(prefix, encode_path(at)) if at != "" else prefix
+        _schema.validate(cfg, h, p, schema, resources, formats)
 
     def show(self, *, reveal: bool = False, origins: bool = True) -> str:
         """A readable listing, one ``path = value  # origin`` line per leaf,

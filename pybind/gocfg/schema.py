@@ -19,7 +19,10 @@ The schema may be given as:
   loaders.
 
 Draft 2020-12 unless ``$schema`` names draft 4, 6, 7 or 2019-09.
-``format`` is asserted (an ``email`` that is not one is a violation).
+``format`` is asserted by default (an ``email`` that is not one is a
+violation: a configuration check is where formats matter); with
+``formats=False`` it is what the draft says (an annotation in 2019-09 and
+2020-12, a check in draft 7 and before).
 Nothing is fetched: a ``$ref`` to another document fails unless that
 document is passed in ``resources`` (a mapping of absolute URL to schema);
 ``$ref`` within the schema (``#/$defs/...``) works. Secret values (see
@@ -135,7 +138,8 @@ def _read_file(path: Union[str, "os.PathLike[str]"]) -> Any:
         _capi.config_free(h)
 
 
-def validate(cfg: Any, h: Any, prefix: bytes, schema: Any, resources: Optional[Mapping[str, Any]]) -> None:
+def validate(cfg: Any, h: Any, prefix: bytes, schema: Any, resources: Optional[Mapping[str, Any]],
+             formats: bool = True) -> None:
     """Check the value at prefix in cfg (h its handle) against schema;
     raise ValidationError listing every violation."""
     doc = schema_text(schema)
@@ -144,7 +148,7 @@ def validate(cfg: Any, h: Any, prefix: bytes, schema: Any, resources: Optional[M
         if not isinstance(resources, Mapping):
             raise TypeError("resources is a mapping of absolute URL to schema")
         res = _dumps(dict(resources), "resources")
-    total, data = _capi.config_validate(cfg, h, prefix, doc, res)
+    total, data = _capi.config_validate(cfg, h, prefix, doc, res, bool(formats))
     if total == 0:
         return
     found = []
