@@ -349,6 +349,9 @@ func violation(e *jsonschema.ValidationError) Violation {
 		}
 	case *kind.Reference:
 		keyword = "$ref"
+	case *kind.FalseSchema:
+		keyword = "false" // the schema false: nothing is allowed here
+		msg = "not allowed here (the schema is false)"
 	}
 	schemaPath := strings.Replace(e.SchemaURL, rootURL, "", 1)
 	if _, isRef := e.ErrorKind.(*kind.Reference); !isRef && len(kw) > 0 {

@@ -120,7 +120,9 @@ def schema_text(schema: Any) -> bytes:
 
 def _dumps(value: Any, what: str) -> bytes:
     try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8", "surrogatepass")
+        # Strict UTF-8: a lone surrogate is refused here, not turned into
+        # U+FFFD by Go's JSON reader.
+        return json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (TypeError, ValueError) as e:
         raise InvalidArgumentError(f"{what} cannot be written as JSON: {e}") from None
     except RecursionError:
