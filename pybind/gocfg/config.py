@@ -9,8 +9,8 @@ from marshal import loads as _marshal_loads
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union, cast
 
 from . import _args, _capi, _typed
-from . import schema as _schema
 from . import display as _display
+from . import schema as _schema
 from . import secrets as _secrets
 from . import sources as _sources
 from ._handle import Handle

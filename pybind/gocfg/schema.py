@@ -215,7 +215,8 @@ def _dataclass_schema(cls: type, defs: Dict[str, Any], names: Dict[type, str]) -
             factory: Any = f.default_factory
             # Only factories known to be plain constructors are called:
             # another may have effects (open a file, read the clock).
-            if factory in (list, dict, set, tuple, frozenset) or (isinstance(factory, type) and dataclasses.is_dataclass(factory)):
+            plain = factory in (list, dict, set, tuple, frozenset)
+            if plain or (isinstance(factory, type) and dataclasses.is_dataclass(factory)):
                 try:
                     _add_default(s, factory())
                 except Exception:
@@ -314,7 +315,8 @@ def _type_schema(tp: Any, defs: Dict[str, Any], names: Dict[type, str]) -> Dict[
             defs[name] = {}  # reserved first: a class that refers to itself
             defs[name] = _dataclass_schema(tp, defs, names)
         return {"$ref": f"#/$defs/{name}"}
-    if origin in (list, typing.List, set, frozenset) or tp in (list, set, frozenset) or _is_abc(origin, "Sequence", "MutableSequence", "Set", "MutableSet"):
+    sequence = origin in (list, set, frozenset) or tp in (list, set, frozenset)
+    if sequence or _is_abc(origin, "Sequence", "MutableSequence", "Set", "MutableSet"):
         s: Dict[str, Any] = {"type": "array"}
         if args:
             s["items"] = _type_schema(args[0], defs, names)

@@ -43,9 +43,8 @@ import pathlib
 import sys
 from typing import Any, Dict, List, Tuple
 
-import pytest
-
 import gocfg
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SUITES = pathlib.Path(os.environ.get("GOCFG_CONFORMANCE", ROOT.parent / "shared" / "conformance"))
