@@ -34,6 +34,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -56,10 +57,60 @@ const rootURL = "gocfg:///schema.json"
 // count of all of them is still returned.
 const MaxViolations = 1000
 
-// Schema is a compiled schema, safe for concurrent use.
+// Schema is a compiled schema, safe for concurrent use (checks of one
+// Schema take turns: they share its step counter).
 type Schema struct {
-	s *jsonschema.Schema
+	s     *jsonschema.Schema
+	mu    sync.Mutex
+	steps *stepCounter
 }
+
+// Steps bound the work of one check. A schema can make the work grow
+// exponentially with its size ("$defs": {"a1": {"allOf": [a0, a0]}, "a2":
+// {"allOf": [a1, a1]}, ...} is 2**n evaluations of a0), and the library
+// has no bound of its own, so every evaluation of a subschema counts a
+// step: a check stops after BaseSteps plus StepsPerValue for each value
+// of the instance. Real configurations use a few dozen steps per value.
+const (
+	BaseSteps     = 2_000_000
+	StepsPerValue = 1_000
+)
+
+// stepCounter is attached to every subschema through a vocabulary of
+// gocfg's own (no keyword: it only counts), and stops the library's
+// validator by panicking with errTooManySteps, recovered in Check.
+type stepCounter struct {
+	n, limit int64
+}
+
+type tooManySteps struct{ limit int64 }
+
+func (c *stepCounter) Validate(*jsonschema.ValidatorContext, any) {
+	c.n++
+	if c.n > c.limit {
+		panic(tooManySteps{c.limit})
+	}
+}
+
+// countingVocabulary attaches c to every subschema. Its meta-schema is
+// true: it adds no keyword, so it accepts every schema.
+func countingVocabulary(c *stepCounter) *jsonschema.Vocabulary {
+	return &jsonschema.Vocabulary{
+		URL:    "urn:gocfg:steps",
+		Schema: trueSchema,
+		Compile: func(*jsonschema.CompilerContext, map[string]any) (jsonschema.SchemaExt, error) {
+			return c, nil
+		},
+	}
+}
+
+var trueSchema = func() *jsonschema.Schema {
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("urn:gocfg:true", true); err != nil {
+		panic(err) // a constant document: cannot fail
+	}
+	return c.MustCompile("urn:gocfg:true")
+}()
 
 // Violation is one failed rule.
 type Violation struct {
@@ -121,6 +172,9 @@ func Compile(schemaJSON []byte, resources map[string][]byte, opts Options) (*Sch
 		return nil, err
 	}
 	c := jsonschema.NewCompiler()
+	steps := &stepCounter{}
+	c.RegisterVocabulary(countingVocabulary(steps))
+	c.AssertVocabs()
 	c.DefaultDraft(jsonschema.Draft2020)
 	if opts.AssertFormat {
 		c.AssertFormat()
@@ -149,7 +203,7 @@ func Compile(schemaJSON []byte, resources map[string][]byte, opts Options) (*Sch
 		msg = strings.ReplaceAll(msg, "gocfg:///", "")
 		return nil, fmt.Errorf("invalid schema: %s: %w", msg, errs.ErrInvalidArgument)
 	}
-	return &Schema{s}, nil
+	return &Schema{s: s, steps: steps}, nil
 }
 
 // compile runs the library's compiler, which reports a few malformed
@@ -215,12 +269,16 @@ func jsonDepth(data []byte) int {
 // Instance is a value copied into the form the validator reads; it shares
 // nothing with the tree it came from, so it can be made under a config's
 // lock and checked after the lock is released.
-type Instance struct{ v any }
+type Instance struct {
+	v      any
+	values int // how many values it holds, for the step bound
+}
 
 // NewInstance copies v (a gocfg value).
 func NewInstance(v any) (Instance, error) {
-	inst, err := instance(v, 0)
-	return Instance{inst}, err
+	n := 0
+	inst, err := instance(v, 0, &n)
+	return Instance{inst, n}, err
 }
 
 // Validate checks v (a gocfg value) and returns at most MaxViolations
@@ -235,12 +293,18 @@ func (s *Schema) Validate(v any) ([]Violation, int, error) {
 
 // Check is Validate on a value already copied.
 func (s *Schema) Check(inst Instance) ([]Violation, int, error) {
-	err := s.s.Validate(inst.v)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.steps.n, s.steps.limit = 0, BaseSteps+StepsPerValue*int64(inst.values)
+	err := s.run(inst.v)
 	if err == nil {
 		return nil, 0, nil
 	}
 	var verr *jsonschema.ValidationError
 	if !errors.As(err, &verr) {
+		if errors.Is(err, errs.ErrInvalidArgument) || errors.Is(err, errs.ErrInternal) {
+			return nil, 0, err
+		}
 		return nil, 0, fmt.Errorf("validation failed: %v: %w", err, errs.ErrInternal)
 	}
 	var out []Violation
@@ -268,6 +332,22 @@ func lessPath(a, b []string) bool {
 		return a[i] < b[i]
 	}
 	return len(a) < len(b)
+}
+
+// run is the library's Validate, stopped by the step counter.
+func (s *Schema) run(v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t, ok := r.(tooManySteps)
+			if !ok {
+				err = fmt.Errorf("the validator failed (%v): %w", r, errs.ErrInternal)
+				return
+			}
+			err = fmt.Errorf("validation stopped after %d steps: the schema makes the check grow too large "+
+				"(nested allOf/anyOf/oneOf reached through $ref many times over?): %w", t.limit, errs.ErrInvalidArgument)
+		}
+	}()
+	return s.s.Validate(v)
 }
 
 // collect calls f for each failure a person should read: the leaves of
@@ -424,7 +504,8 @@ func ratString(r *big.Rat) string {
 }
 
 // instance converts a gocfg value into the library's JSON model.
-func instance(v any, depth int) (any, error) {
+func instance(v any, depth int, n *int) (any, error) {
+	*n++
 	if depth > value.MaxDepth {
 		return nil, fmt.Errorf("the value nests more than %d levels deep: %w", value.MaxDepth, errs.ErrInvalidArgument)
 	}
@@ -451,7 +532,7 @@ func instance(v any, depth int) (any, error) {
 	case []any:
 		out := make([]any, len(x))
 		for i, item := range x {
-			c, err := instance(item, depth+1)
+			c, err := instance(item, depth+1, n)
 			if err != nil {
 				return nil, err
 			}
@@ -463,7 +544,7 @@ func instance(v any, depth int) (any, error) {
 		var err error
 		x.Range(func(k string, item any) bool {
 			var c any
-			if c, err = instance(item, depth+1); err != nil {
+			if c, err = instance(item, depth+1, n); err != nil {
 				return false
 			}
 			out[k] = c

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"strings"
@@ -206,6 +207,30 @@ func TestNumbersPrintAsWritten(t *testing.T) {
 	for i, w := range want {
 		if got[i].Message != w {
 			t.Errorf("%q, want %q", got[i].Message, w)
+		}
+	}
+}
+
+// exponential is a schema whose check evaluates its leaf 2**levels times.
+func exponential(levels int) string {
+	defs := `"a0": {"type": "integer"}`
+	for i := 1; i <= levels; i++ {
+		defs += fmt.Sprintf(`, "a%d": {"allOf": [{"$ref": "#/$defs/a%d"}, {"$ref": "#/$defs/a%d"}]}`, i, i-1, i-1)
+	}
+	return fmt.Sprintf(`{"$defs": {%s}, "properties": {"x": {"$ref": "#/$defs/a%d"}}}`, defs, levels)
+}
+
+func TestExponentialSchemaStops(t *testing.T) {
+	sch := mustCompile(t, exponential(60))
+	_, _, err := sch.Validate(tree("x", int64(1)))
+	if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "steps") {
+		t.Fatalf("%v", err)
+	}
+	// The same schema, small enough, checks; and a later check starts afresh.
+	small := mustCompile(t, exponential(8))
+	for i := 0; i < 3; i++ {
+		if got, _, err := small.Validate(tree("x", "no")); err != nil || len(got) == 0 {
+			t.Fatalf("%v %+v", err, got)
 		}
 	}
 }

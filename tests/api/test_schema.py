@@ -292,6 +292,17 @@ def test_deep_and_huge_schemas_bounded():
         cfg.validate({"description": "[" * 5000})
 
 
+def test_exponential_schema_stops_with_an_error():
+    # Each level doubles the work: 2**60 evaluations unless the check is bounded.
+    defs = {"a0": {"type": "integer"}}
+    for i in range(1, 61):
+        defs[f"a{i}"] = {"allOf": [{"$ref": f"#/$defs/a{i - 1}"}, {"$ref": f"#/$defs/a{i - 1}"}]}
+    with gocfg.Config({"x": 1}) as cfg:
+        with pytest.raises(gocfg.InvalidArgumentError, match="validation stopped after"):
+            cfg.validate({"$defs": defs, "properties": {"x": {"$ref": "#/$defs/a60"}}})
+        cfg.validate({"$defs": defs, "properties": {"x": {"$ref": "#/$defs/a6"}}})
+
+
 def test_schema_size_bounded_by_document_limit(tmp_path):
     code = textwrap.dedent("""
         import gocfg
