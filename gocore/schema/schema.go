@@ -36,6 +36,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -228,6 +229,11 @@ func compile(c *jsonschema.Compiler) (s *jsonschema.Schema, err error) {
 // json.Number, so that none loses digits), refusing trailing data and
 // documents nested deeper than value.MaxDepth.
 func decode(data []byte, what string) (any, error) {
+	if !utf8.Valid(data) {
+		// encoding/json would read each bad byte as U+FFFD: a pattern or
+		// an enum would then check something else than was written.
+		return nil, fmt.Errorf("%s is not valid UTF-8: %w", what, errs.ErrInvalidArgument)
+	}
 	if d := jsonDepth(data); d > value.MaxDepth {
 		return nil, fmt.Errorf("%s nests more than %d levels deep: %w", what, value.MaxDepth, errs.ErrInvalidArgument)
 	}

@@ -139,7 +139,7 @@ func TestRemoteRefRefused(t *testing.T) {
 }
 
 func TestBadSchemas(t *testing.T) {
-	for _, s := range []string{`{`, `{"type": 3}`, `{} {}`, `{"type": "strnig"}`, `{"$ref": "#/$defs/missing"}`, `{"pattern": "("}`} {
+	for _, s := range []string{"{\"pattern\": \"\xff\"}", "{\"a\": \"\x00\"}", `{`, `{"type": 3}`, `{} {}`, `{"type": "strnig"}`, `{"$ref": "#/$defs/missing"}`, `{"pattern": "("}`} {
 		if _, err := Compile([]byte(s), nil, Options{AssertFormat: true}); err == nil {
 			t.Errorf("%s: compiled", s)
 		} else if !errors.Is(err, errs.ErrInvalidArgument) && !errors.Is(err, errs.ErrParse) {
@@ -236,4 +236,28 @@ func TestExponentialSchemaStops(t *testing.T) {
 			t.Fatalf("%v %+v", err, got)
 		}
 	}
+}
+
+// FuzzCompileAndValidate: any bytes as a schema give a schema or an error
+// of a documented kind, never a panic, and a compiled one checks a small
+// config without failing.
+func FuzzCompileAndValidate(f *testing.F) {
+	for _, s := range []string{`{}`, `true`, `{"type": "integer"}`, `{"properties": {"a": {"$ref": "#"}}}`,
+		`{"$defs": {"x": {"anyOf": [{"$ref": "#/$defs/x"}]}}, "$ref": "#/$defs/x"}`, `{"pattern": "a+"}`,
+		`{"$schema": "http://json-schema.org/draft-04/schema#", "maximum": 1, "exclusiveMaximum": true}`} {
+		f.Add([]byte(s))
+	}
+	v := tree("a", int64(1), "b", []any{"x", 2.5, nil}, "c", tree("d", true))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sch, err := Compile(data, nil, Options{AssertFormat: true, BaseSteps: 10_000})
+		if err != nil {
+			if !errors.Is(err, errs.ErrInvalidArgument) && !errors.Is(err, errs.ErrParse) {
+				t.Fatalf("%q: %v", data, err)
+			}
+			return
+		}
+		if _, _, err := sch.Validate(v); err != nil && !errors.Is(err, errs.ErrInvalidArgument) {
+			t.Fatalf("%q: %v", data, err)
+		}
+	})
 }

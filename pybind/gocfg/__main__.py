@@ -126,6 +126,8 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     if args.schema is not None:
         return _cmd_validate_schema(args)
+    if args.env_prefix or args.set:
+        raise _UsageError("--env-prefix and --set apply to the merged config that --schema checks: add --schema")
     status = EXIT_OK
     for name in args.files:
         try:

@@ -461,6 +461,8 @@ def test_cli_validate_with_schema(app, tmp_path):
     assert r.returncode == 1 and "invalid schema" in r.stderr
     # Without --schema, validate still only checks that files parse.
     assert cli("validate", app).stdout == f"{app}: ok\n"
+    r = cli("validate", app, "--set", "a=1")
+    assert r.returncode == 2 and "--schema" in r.stderr
 
 
 def test_cli_schema(tmp_path):
