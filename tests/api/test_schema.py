@@ -11,7 +11,7 @@ import pathlib
 import subprocess
 import sys
 import textwrap
-from typing import Dict, List, Literal, Optional, Tuple
+from typing import Annotated, Dict, List, Literal, Optional, Tuple
 
 import gocfg
 import pytest
@@ -403,6 +403,20 @@ def test_json_schema_checks_what_to_reads():
         with pytest.raises(gocfg.ValidationError) as te:
             cfg.to(Settings)
         assert {"server.port", "mode", "level"} <= set(dict(te.value.errors))
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="X | None needs Python 3.10")
+def test_json_schema_pep604_and_annotated():
+    @dataclasses.dataclass
+    class C:
+        a: int | None = None
+        b: Annotated[str, "doc"] = "x"
+        c: list[dict[str, int]] = dataclasses.field(default_factory=list)
+
+    p = gocfg.json_schema(C)["properties"]
+    assert p["a"] == {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": None}
+    assert p["b"] == {"type": "string", "default": "x"}
+    assert p["c"]["items"] == {"type": "object", "additionalProperties": {"type": "integer"}}
 
 
 def test_json_schema_recursive_and_refused_types():

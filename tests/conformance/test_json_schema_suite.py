@@ -133,8 +133,7 @@ def test_json_schema_test_suite(draft: str, capsys: pytest.CaptureFixture[str]) 
     problems = [f"new failure {c}: {w}" for c, w in sorted(new.items())]
     problems += [f"listed deviation passes now (remove it): {c}" for c in stale]
     assert not problems, "\n".join(problems)
-    # The harness can fail: a test the suite calls invalid really is refused.
-    assert counts[False][1] > 500 and counts[False][0] < counts[False][1] + 1
+    assert counts[False][1] > 500, f"only {counts[False][1]} required tests found under {SUITE}"
 
 
 def test_the_harness_tells_valid_from_invalid() -> None:
