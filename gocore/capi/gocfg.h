@@ -215,6 +215,11 @@ enum gocfg_layer_flags {
     GOCFG_LAYER_OPTIONAL = 8       /* gocfg_config_load_layer: a missing file is skipped */
 };
 
+/* Flags for gocfg_config_validate. */
+enum gocfg_schema_flags {
+    GOCFG_SCHEMA_ASSERT_FORMAT = 1  /* "format" is a check in every draft (else: as the draft says) */
+};
+
 /*
  * Where a value came from, as gocfg_config_origin reports it. `name` is
  * library memory: release it with gocfg_buffer_free(&origin.name) (it is
@@ -869,6 +874,48 @@ int gocfg_config_serialize(gocfg_config *cfg, gocfg_buffer *out, gocfg_error **e
  */
 int gocfg_config_deserialize(const char *data, size_t data_len, const char *env,
                              size_t env_len, gocfg_config **out, gocfg_error **err);
+
+/* ----------------------------------------------------------------- schema */
+
+/*
+ * Checks the value at path in cfg (path_len 0: the whole config), as reads
+ * see it (references resolved), against the JSON Schema in
+ * schema[0..schema_len) (JSON text; draft 2020-12 unless its "$schema"
+ * names draft 4, 6, 7 or 2019-09). flags: 0 or GOCFG_SCHEMA_ASSERT_FORMAT.
+ *
+ * resources[0..resources_len) is optional (NULL/0: none): a JSON object
+ * mapping absolute URLs to schema documents that "$ref" may reach. Nothing
+ * else is ever fetched: a reference to any other document, over the
+ * network or on disk, makes the schema invalid.
+ *
+ * Returns the number of violations (0: valid) or a negative status. On
+ * success *out holds, in the wire format, a list of at most 1000 (the
+ * first, in path order) of them, each
+ * [path, keyword, message, masked_message, schema_location, kind, name,
+ *  line, column]:
+ *   path             the full dot path in cfg ("" for the root)
+ *   keyword          the schema keyword that failed ("type", "required"...)
+ *   message          may quote the value
+ *   masked_message   the same without the value, for secrets
+ *   schema_location  "#/properties/port/minimum" (a URL before the "#"
+ *                    when the keyword is in a resource)
+ *   kind..column     the origin of the value in force at path, as
+ *                    gocfg_config_origin gives it (kind GOCFG_ORIGIN_NONE
+ *                    when the config records no provenance)
+ * Release *out with gocfg_buffer_free() (it is written, possibly with an
+ * empty list, whenever the call succeeds).
+ *
+ * Errors: GOCFG_E_PARSE when schema or a resource is not JSON;
+ * GOCFG_E_INVALID_ARGUMENT when it is not a valid schema, a "$ref" reaches
+ * outside, it nests deeper than GOCFG_MAX_DEPTH, or it is over the
+ * document size limit; GOCFG_E_NOT_FOUND when path holds no value;
+ * GOCFG_E_INTERPOLATION when a reference fails to resolve;
+ * GOCFG_E_CANCELLED when cancel was triggered.
+ */
+int64_t gocfg_config_validate(gocfg_config *cfg, const char *path, size_t path_len,
+                              const char *schema, size_t schema_len, const char *resources,
+                              size_t resources_len, int flags, gocfg_cancel *cancel,
+                              gocfg_buffer *out, gocfg_error **err);
 
 #endif /* GOCFG_TYPES_ONLY */
 

@@ -34,6 +34,7 @@ from .errors import (
 )
 from .layers import load
 from .provenance import Change, Diff, Leaf, Origin
+from .schema import Violation, json_schema
 from .secrets import is_secret, set_secret_pattern
 from .sources import File, Text
 
@@ -45,7 +46,7 @@ __all__ = [
     "ParseError", "TypeMismatchError",
     "Database", "Watch", "WatchEvent", "ConflictError", "AuthError",
     "load", "File", "Text", "Origin", "Leaf", "Diff", "Change", "FrozenError", "InterpolationError",
-    "ValidationError", "set_secret_pattern", "is_secret",
+    "ValidationError", "set_secret_pattern", "is_secret", "json_schema", "Violation",
     "read", "reads", "read_all", "reads_all", "load_all", "loads_all", "dumps_all",
     # gocfg.ConnectionError is left out on purpose: `from gocfg import *`
     # would shadow the built-in ConnectionError (of which it is a subclass).

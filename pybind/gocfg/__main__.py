@@ -11,6 +11,12 @@
     gocfg diff A B                print what changed from A to B
     gocfg convert IN OUT          rewrite IN in OUT's format (from the extensions)
     gocfg validate FILE...        check that each file parses (each document of a stream)
+    gocfg validate FILE... --schema S [--env-prefix P] [--set k=v]...
+                                  merge the files (as show does) and check
+                                  the result against the JSON Schema S;
+                                  prints "ok", or one line per violation:
+                                  "file:line:col: path: message"
+    gocfg schema MODULE:CLASS     print the JSON Schema of a dataclass
 
 Streams and roots of any kind: a YAML file of several documents, or a file
 whose root is a list (an Ansible playbook, a JSON array), works with get,
@@ -44,8 +50,9 @@ from . import _args
 from ._values import split_path
 from .config import Config
 from .documents import dumps_all, read_all
-from .errors import Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError
+from .errors import Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
 from .layers import load
+from .schema import Violation, json_schema, load_class
 from .secrets import has_secrets, mask
 from .sources import File
 
@@ -213,6 +220,10 @@ def _describe(root: Any) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    if args.schema is not None:
+        return _cmd_validate_schema(args)
+    if args.env_prefix or args.set:
+        raise _UsageError("--env-prefix and --set apply to the merged config that --schema checks: add --schema")
     status = EXIT_OK
     for name in args.files:
         try:
@@ -230,6 +241,34 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             for i, root in enumerate(docs):
                 print(f"{name}: document {i}: ok, {_describe(root)}")
     return status
+
+
+def _cmd_validate_schema(args: argparse.Namespace) -> int:
+    # The files are merged as `show` merges them (with the environment and
+    # --set), and the result is checked: the config the program will see.
+    # One line per violation on stdout, as linters print findings.
+    cfg = load(*(File(f, args.format) for f in args.files), env_prefix=args.env_prefix,
+               env_delimiter=args.env_delimiter, overrides=args.set or None)
+    with cfg:
+        try:
+            cfg.validate(args.schema)
+        except ValidationError as e:
+            fallback = args.files[0] if len(args.files) == 1 else "config"
+            for v in e.errors:
+                if isinstance(v, Violation):
+                    print(f"{v.where or fallback}: {v.path or '<root>'}: {v.message}")
+            return EXIT_BAD_FILE
+    print("ok")
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    try:
+        cls = load_class(args.cls)
+    except (ImportError, ValueError) as e:
+        raise _UsageError(f"cannot import {args.cls}: {e}") from None
+    print(json.dumps(json_schema(cls), indent=2, ensure_ascii=False))
+    return EXIT_OK
 
 
 def _ends_with_newline(text: str) -> str:
@@ -303,11 +342,20 @@ def _parser() -> argparse.ArgumentParser:
     _reading_args(c)
     c.set_defaults(run=_cmd_convert)
 
-    v = sub.add_parser("validate", help="check that files parse")
+    v = sub.add_parser("validate", help="check that files parse, or that they fit a JSON Schema")
     v.add_argument("files", nargs="+", metavar="file")
     v.add_argument("--format", choices=formats, help="the files' format (default: from each extension)")
     _reading_args(v, document=False)
+    v.add_argument("--schema", metavar="S", help="a JSON Schema (JSON or YAML file) that the files, merged, must fit")
+    v.add_argument("--env-prefix", metavar="P", help="with --schema: merge environment variables P_KEY__SUBKEY=value")
+    v.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
+    v.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE",
+                   help="with --schema: an override, applied last (repeatable)")
     v.set_defaults(run=_cmd_validate)
+
+    j = sub.add_parser("schema", help="print the JSON Schema of a dataclass (module:Class)")
+    j.add_argument("cls", metavar="module:Class")
+    j.set_defaults(run=_cmd_schema)
     return p
 
 

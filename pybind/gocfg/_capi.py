@@ -817,3 +817,24 @@ def dump_all(data: bytes, fmt: bytes) -> bytes:
     """Documents (a wire list of roots) written in a format (gocfg_dump_all)."""
     _native.load()
     return _buffer(None, _lib.gocfg_dump_all, data, len(data), fmt, len(fmt))
+
+# ------------------------------------------------------------------ schema
+
+def config_validate(owner: Any, h: Any, p: bytes, schema: bytes, resources: bytes,
+                    assert_format: bool) -> Tuple[int, bytes]:
+    """The number of violations of the value at p against schema (JSON
+    text), and the wire list of the first ones (see gocfg_config_validate).
+    Always interruptible: how long it takes depends on both the config and
+    the schema, which the binding cannot size up front."""
+    flags = _lib.GOCFG_SCHEMA_ASSERT_FORMAT if assert_format else 0
+
+    def call(cancel: Any) -> Tuple[int, bytes]:
+        buf = _ffi.new("gocfg_buffer *")
+        try:  # the call inside: its buffer is freed whatever interrupts
+            n = _call(owner, _lib.gocfg_config_validate, h, p, len(p), schema, len(schema), resources,
+                      len(resources), flags, cancel, buf)
+            return n, bytes(_ffi.unpack(buf.data, buf.len))
+        finally:
+            _lib.gocfg_buffer_free(buf)
+
+    return interruptible(call, True)

@@ -10,6 +10,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple, Union,
 from . import _args, _capi, _snapshot, _typed
 from . import display as _display
 from . import documents as _documents
+from . import schema as _schema
 from . import secrets as _secrets
 from . import sources as _sources
 from ._handle import Handle
@@ -287,6 +288,21 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
                 errors.append((path, msg + where))
             raise ValidationError(errors, getattr(cls, "__name__", repr(cls)))
         return obj
+
+    def validate(self, schema: "_schema.SchemaArg", *, at: Any = "",
+                 resources: Optional[Mapping[str, Any]] = None, formats: bool = True) -> None:
+        """Check this map (as reads see it) against a JSON Schema: a dict,
+        JSON text, or a JSON/YAML file path (see gocfg.schema). Every
+        violation is reported at once in one gocfg.ValidationError, whose
+        ``errors`` are gocfg.Violation items (path, keyword, message,
+        origin). ``at`` checks the value at that key instead (a list or a
+        scalar too; paths in errors stay full paths). ``resources`` maps
+        absolute URLs to the schemas a ``$ref`` may name: nothing is
+        fetched. ``format`` is checked unless ``formats=False`` (then it
+        is what the schema's draft says)."""
+        cfg, h, prefix = self._target()
+        p = join(prefix, encode_path(at)) if at != "" else prefix
+        _schema.validate(cfg, h, p, schema, resources, formats)
 
     def show(self, *, reveal: bool = False, origins: bool = True) -> str:
         """A readable listing, one ``path = value  # origin`` line per leaf,

@@ -120,11 +120,14 @@ class InterpolationError(Error, ValueError):
 
 
 class ValidationError(Error, ValueError):
-    """``Config.to(SomeDataclass)`` found values that do not fit.
+    """``Config.to(SomeDataclass)`` found values that do not fit, or
+    ``Config.validate(schema)`` found violations of a JSON Schema.
 
     ``errors`` lists every problem at once as ``(path, message)`` pairs; the
     message of the exception has one line per problem, such as
     ``server.port: expected int, got 'abc' (from env APP_SERVER__PORT)``.
+    For ``validate()`` each item is a ``gocfg.Violation`` (path, keyword,
+    message, origin, schema_path), which unpacks as such a pair.
     """
 
     def __init__(self, errors: List[Tuple[str, str]], target: str = "") -> None:
