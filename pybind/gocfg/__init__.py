@@ -31,6 +31,7 @@ from .errors import (
     ValidationError,
 )
 from .layers import load
+from .live import ChangeEvent, ChangeStream, Stored, WatchedConfig
 from .provenance import Change, Diff, Leaf, Origin
 from .secrets import is_secret, set_secret_pattern
 from .sources import File, Text
@@ -46,6 +47,7 @@ __all__ = [
     "Database", "Watch", "WatchEvent", "ConflictError", "AuthError",
     "load", "File", "Text", "Origin", "Leaf", "Diff", "Change", "FrozenError", "InterpolationError",
     "ValidationError", "set_secret_pattern", "is_secret",
+    "Stored", "ChangeEvent", "ChangeStream", "WatchedConfig",
     # gocfg.ConnectionError is left out on purpose: `from gocfg import *`
     # would shadow the built-in ConnectionError (of which it is a subclass).
 ]

@@ -66,12 +66,16 @@ class Leaf(NamedTuple):
 
 @dataclasses.dataclass(frozen=True)
 class Change:
-    """One difference: ``op`` is "added", "removed" or "changed"."""
+    """One difference: ``op`` is "added", "removed" or "changed".
+    ``old_origin`` and ``new_origin`` say where each side came from, when
+    known (a watched config's changes carry them; ``a.diff(b)`` does not)."""
 
     op: str
     path: str
     old: Any = None
     new: Any = None
+    old_origin: Optional[Origin] = None
+    new_origin: Optional[Origin] = None
 
 
 class Diff:
@@ -107,7 +111,10 @@ class Diff:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def lines(self, reveal: bool = False) -> List[str]:
+    def lines(self, reveal: bool = False, origins: bool = False) -> List[str]:
+        """One line per change, secrets masked unless reveal; with origins,
+        each line ends with where the new value (or the removed one) came
+        from: ``~ server.port: 8080 -> 9090  # app.yaml:2:9``."""
         out = []
         for c in self.changes:
             segs = split_path(c.path)
@@ -122,6 +129,9 @@ class Diff:
                 out.append(f"- {c.path}: {show(c.old)}")
             else:
                 out.append(f"~ {c.path}: {show(c.old)} -> {show(c.new)}")
+            where = c.old_origin if c.op == "removed" else c.new_origin
+            if origins and where is not None:
+                out[-1] += f"  # {where}"
         return out
 
     def __str__(self) -> str:
