@@ -10,6 +10,10 @@
     gocfg diff A B                print what changed from A to B
     gocfg convert IN OUT          rewrite IN in OUT's format (from the extensions)
     gocfg validate FILE...        check that each file parses
+    gocfg watch FILE... [--env-prefix P] [--set k=v]...
+                                  merge as show does, then print each change
+                                  (applied or rejected, with diff lines and
+                                  origins) as it happens, until Ctrl-C
 
 Secret values (keys such as password, token, api_key: see gocfg.secrets)
 print as ******** in show, get (inside a map) and diff, unless --reveal.
@@ -128,6 +132,25 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_watch(args: argparse.Namespace) -> int:
+    sources = [File(f, args.input_format) for f in args.files]
+    try:
+        try:
+            cfg = load(*sources, env_prefix=args.env_prefix, env_delimiter=args.env_delimiter,
+                       overrides=args.set or None, watch=True, debounce=args.debounce)
+        except (Error, ValueError) as e:
+            if str(e).startswith("override "):
+                raise _UsageError(str(e)) from None
+            raise
+        with cfg:
+            print(f"gocfg: watching {', '.join(args.files)} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+            for event in cfg.changes():
+                print("\n".join(event.lines(reveal=args.reveal)), flush=True)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a watch ends: not an error
+    return EXIT_OK
+
+
 def _ends_with_newline(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
@@ -182,6 +205,18 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="+", metavar="file")
     v.add_argument("--format", choices=formats, help="the files' format (default: from each extension)")
     v.set_defaults(run=_cmd_validate)
+
+    w = sub.add_parser("watch", help="print each change to the files as it happens, until Ctrl-C")
+    w.add_argument("files", nargs="+", metavar="file", help="files merged in order (later wins), as show does")
+    w.add_argument("--input-format", choices=formats, help="the files' format (default: from each extension)")
+    w.add_argument("--env-prefix", metavar="P", help="merge environment variables P_KEY__SUBKEY=value over the files")
+    w.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
+    w.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE",
+                   help="an override, applied last (repeatable)")
+    w.add_argument("--debounce", type=float, default=0.1, metavar="SECONDS",
+                   help="how long the files must stay quiet before a change is read (default: 0.1)")
+    w.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
+    w.set_defaults(run=_cmd_watch)
     return p
 
 
