@@ -9,6 +9,7 @@ import "C"
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -211,7 +212,8 @@ func gocfg_live_reject(h C.uintptr_t, candidate C.uintptr_t, reason *C.char, rea
 		}
 		var cause error
 		if why != "" {
-			cause = rejection(why)
+			// A copy: the event outlives the caller's memory.
+			cause = rejection(strings.Clone(why))
 		}
 		ev, err := o.Reject(c, cause)
 		if err != nil {

@@ -235,7 +235,7 @@ int main(int argc, char **argv) {
     put_str(&miss, "");
     put_int(&miss, 0);
     rc = gocfg_live_open(miss.data, miss.len, 0, NULL, 0, 0, NULL, &bad, &badcfg, &err);
-    CHECK(rc == GOCFG_E_NOT_FOUND || rc == GOCFG_E_IO, "missing required file rc=%d", rc);
+    CHECK(rc == GOCFG_E_IO && err && err->sys_errno == 2, "missing required file rc=%d", rc);
     gocfg_error_free(err);
     err = NULL;
     rc = gocfg_live_open(spec.data, spec.len, 0, NULL, 0, -1, NULL, &bad, &badcfg, &err);
