@@ -36,6 +36,7 @@ from ._values import split_path
 from .config import Config
 from .errors import Error
 from .layers import load
+from .live import WatchedConfig
 from .secrets import mask
 from .sources import File
 
@@ -142,6 +143,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
             if str(e).startswith("override "):
                 raise _UsageError(str(e)) from None
             raise
+        assert isinstance(cfg, WatchedConfig)
         with cfg:
             print(f"gocfg: watching {', '.join(args.files)} (Ctrl-C to stop)", file=sys.stderr, flush=True)
             for event in cfg.changes():

@@ -38,7 +38,7 @@ import threading
 import time
 import weakref
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union, cast
 
 from . import _args, _capi
 from . import display as _display
@@ -415,6 +415,7 @@ class WatchedConfig(Config):
 
     __slots__ = ("_w",)
     _what = "gocfg.Config"
+    _w: Optional[_Watcher]
 
     def _release(self, h: Any) -> None:
         w = getattr(self, "_w", None)
@@ -427,7 +428,10 @@ class WatchedConfig(Config):
             raise ForkedProcessError("a watched gocfg.Config does not watch in a process created by os.fork(); "
                                      "load it again in the child")
         self._handle()
-        return self._w
+        w = self._w
+        if w is None:
+            raise self._closed_error()
+        return w
 
     def on_change(self, callback: Callable[[ChangeEvent], Any]) -> Callable[[ChangeEvent], Any]:
         """Call ``callback(event)`` after each change is put in force (see
@@ -574,8 +578,9 @@ def load_live(sources: Sequence[Any], *, defaults: Optional[Mapping[str, Any]], 
             live_h = None
             cfg = Config._adopt(cfg_h)
         else:
-            cfg = WatchedConfig._adopt(cfg_h)
-            cfg._w = None  # type: ignore[attr-defined]
+            wcfg = cast(WatchedConfig, WatchedConfig._adopt(cfg_h))
+            wcfg._w = None
+            cfg = wcfg
         cfg_h = None
     except BaseException:
         if live_h is not None:
@@ -595,7 +600,7 @@ def load_live(sources: Sequence[Any], *, defaults: Optional[Mapping[str, Any]], 
             cfg.freeze()
         if watch:
             w = _Watcher(live_h, validate, owned)
-            cfg._w = w  # type: ignore[attr-defined]
+            cast(WatchedConfig, cfg)._w = w
             live_h = None
             w.start()
         else:
