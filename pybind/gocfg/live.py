@@ -47,6 +47,7 @@ from .config import Config
 from .database import Database
 from .errors import ClosedError, Error, ForkedProcessError, InvalidArgumentError, ParseError, ValidationError
 from .provenance import Change, Diff, make_origin
+from .secrets import MASK, is_secret
 from .sources import File, Text
 
 __all__ = ["Stored", "ChangeEvent", "ChangeStream", "WatchedConfig", "load_live"]
@@ -151,7 +152,12 @@ class ChangeEvent:
             return out
         message = " ".join(str(self.error).split()) if self.error is not None else "?"
         if isinstance(self.error, ValidationError):
-            return [f"{head}: validation failed"] + [f"  {p}: {m}" if p else f"  {m}" for p, m in self.error.errors]
+            out = [f"{head}: validation failed"]
+            for p, m in self.error.errors:
+                if p and not reveal and is_secret(p):
+                    m = f"{MASK} does not fit (a secret: its value is not shown)"
+                out.append(f"  {p}: {m}" if p else f"  {m}")
+            return out
         return [f"{head}: {message}"]
 
     def __str__(self) -> str:

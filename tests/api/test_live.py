@@ -345,6 +345,31 @@ def test_ctrl_c_in_changes_raises_keyboard_interrupt(app):
         assert next_event(stream).kind == "applied"
 
 
+def test_ctrl_c_in_reload_raises_keyboard_interrupt(app):
+    hold, release = threading.Event(), threading.Event()
+
+    def slow(candidate):  # once hold is set, holds the decision until the test lets it go
+        if hold.is_set():
+            release.wait(WAIT)
+
+    with watched(app, validate=slow) as cfg:
+        hold.set()
+        timer = threading.Timer(0.3, _thread.interrupt_main)
+        timer.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                cfg.reload()
+        finally:
+            timer.cancel()
+            release.set()
+        stream = cfg.changes(timeout=WAIT)
+        save(app, "server:\n  port: 5\n")
+        ev = next_event(stream, "applied")  # the watcher goes on
+        while cfg["server.port"] != 5:
+            ev = next_event(stream, "applied")
+        assert ev.kind == "applied"
+
+
 # ---------------------------------------------------------------- lifecycle
 
 def test_frozen_for_the_user_by_default(app):
@@ -427,6 +452,26 @@ def test_secrets_masked_in_events(tmp_path):
         assert "hunter2" not in text and "swordfish" not in text and "********" in text
         assert "swordfish" in "\n".join(ev.lines(reveal=True))
         assert ev.diff.changed["db.password"] == ("hunter2", "swordfish")  # data is not masked
+
+
+@dataclasses.dataclass
+class Db:
+    password: int
+
+
+@dataclasses.dataclass
+class WithSecret:
+    db: Db
+
+
+def test_secrets_masked_in_validation_errors(tmp_path):
+    p = tmp_path / "s.yaml"
+    p.write_text("db:\n  password: 1234\n")
+    with watched(p, validate=WithSecret) as cfg:
+        stream = cfg.changes(timeout=WAIT)
+        save(p, "db:\n  password: hunter2\n")
+        ev = next_event(stream)
+        assert ev.kind == "rejected" and "hunter2" not in str(ev) and "db.password" in str(ev)
 
 
 # ---------------------------------------------------------------- notebook
