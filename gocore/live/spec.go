@@ -1,6 +1,7 @@
 package live
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/gocfg/gocfg/gocore/db"
@@ -34,20 +35,37 @@ const (
 func FromWire(spec any, stored func(ref int64) (*db.DB, error)) ([]Layer, error) {
 	list, ok := spec.([]any)
 	if !ok {
-		return nil, fmt.Errorf("layer spec: a list of layers, not a %s: %w", value.TypeName(spec), errs.ErrInvalidArgument)
+		return nil, shape("layer spec: a list of layers, not a %s: %w", value.TypeName(spec), errs.ErrInvalidArgument)
 	}
 	if len(list) > MaxLayers {
-		return nil, fmt.Errorf("%d layers: at most %d: %w", len(list), MaxLayers, errs.ErrLimit)
+		return nil, shape("%d layers: at most %d: %w", len(list), MaxLayers, errs.ErrLimit)
 	}
 	out := make([]Layer, 0, len(list))
 	for i, e := range list {
 		ly, err := entryFromWire(e, stored)
 		if err != nil {
-			return nil, fmt.Errorf("layer %d: %w", i, err)
+			var se *shapeError
+			if errors.As(err, &se) {
+				return nil, fmt.Errorf("layer %d: %w", i, err)
+			}
+			return nil, err // it names its file, override or stored config
 		}
 		out = append(out, ly)
 	}
 	return out, nil
+}
+
+// shapeError is an entry that is not what FromWire takes: FromWire says
+// which layer it is. Errors of the sources themselves (a file that does
+// not parse, a bad override) name their source already, and pass as they
+// are, as a plain load gives them.
+type shapeError struct{ err error }
+
+func (e *shapeError) Error() string { return e.err.Error() }
+func (e *shapeError) Unwrap() error { return e.err }
+
+func shape(format string, args ...any) error {
+	return &shapeError{fmt.Errorf(format, args...)}
 }
 
 // item reads the typed items of one entry.
@@ -62,7 +80,7 @@ func (it *item) str(i int, what string) string {
 	}
 	s, ok := it.vals[i].(string)
 	if !ok {
-		it.err = fmt.Errorf("%s: a string, not a %s: %w", what, value.TypeName(it.vals[i]), errs.ErrInvalidArgument)
+		it.err = shape("%s: a string, not a %s: %w", what, value.TypeName(it.vals[i]), errs.ErrInvalidArgument)
 	}
 	return s
 }
@@ -73,7 +91,7 @@ func (it *item) int(i int, what string) int64 {
 	}
 	n, ok := it.vals[i].(int64)
 	if !ok {
-		it.err = fmt.Errorf("%s: an int, not a %s: %w", what, value.TypeName(it.vals[i]), errs.ErrInvalidArgument)
+		it.err = shape("%s: an int, not a %s: %w", what, value.TypeName(it.vals[i]), errs.ErrInvalidArgument)
 	}
 	return n
 }
@@ -81,7 +99,7 @@ func (it *item) int(i int, what string) int64 {
 func entryFromWire(e any, stored func(int64) (*db.DB, error)) (Layer, error) {
 	vals, ok := e.([]any)
 	if !ok || len(vals) == 0 {
-		return Layer{}, fmt.Errorf("an entry is a non-empty list, not a %s: %w", value.TypeName(e), errs.ErrInvalidArgument)
+		return Layer{}, shape("an entry is a non-empty list, not a %s: %w", value.TypeName(e), errs.ErrInvalidArgument)
 	}
 	it := &item{vals: vals}
 	kind := it.str(0, "kind")
@@ -91,16 +109,16 @@ func entryFromWire(e any, stored func(int64) (*db.DB, error)) (Layer, error) {
 	case it.err != nil:
 		return Layer{}, it.err
 	case !known:
-		return Layer{}, fmt.Errorf("kind %q: want file, stored, map, text, env or overrides: %w", kind, errs.ErrInvalidArgument)
+		return Layer{}, shape("kind %q: want file, stored, map, text, env or overrides: %w", kind, errs.ErrInvalidArgument)
 	case len(vals) != want:
-		return Layer{}, fmt.Errorf("a %s entry has %d items, not %d: %w", kind, len(vals), want, errs.ErrInvalidArgument)
+		return Layer{}, shape("a %s entry has %d items, not %d: %w", kind, len(vals), want, errs.ErrInvalidArgument)
 	}
 	flags := it.int(want-1, "flags")
 	if it.err != nil {
 		return Layer{}, it.err
 	}
 	if flags < 0 || flags > SpecOptional|SpecAppendLists|SpecRawStrings {
-		return Layer{}, fmt.Errorf("flags %d: unknown bits: %w", flags, errs.ErrInvalidArgument)
+		return Layer{}, shape("flags %d: unknown bits: %w", flags, errs.ErrInvalidArgument)
 	}
 	opts := layer.Options{AppendLists: flags&SpecAppendLists != 0}
 	optional := flags&SpecOptional != 0
@@ -128,7 +146,7 @@ func entryFromWire(e any, stored func(int64) (*db.DB, error)) (Layer, error) {
 		}
 		m, ok := vals[3].(*value.Map)
 		if !ok {
-			return Layer{}, fmt.Errorf("mapping: a map, not a %s: %w", value.TypeName(vals[3]), errs.ErrTypeMismatch)
+			return Layer{}, shape("mapping: a map, not a %s: %w", value.TypeName(vals[3]), errs.ErrTypeMismatch)
 		}
 		k := layer.KindDict
 		switch which {
@@ -136,7 +154,7 @@ func entryFromWire(e any, stored func(int64) (*db.DB, error)) (Layer, error) {
 			k = layer.KindDefaults
 		case "dict":
 		default:
-			return Layer{}, fmt.Errorf("kind of mapping %q: want defaults or dict: %w", which, errs.ErrInvalidArgument)
+			return Layer{}, shape("kind of mapping %q: want defaults or dict: %w", which, errs.ErrInvalidArgument)
 		}
 		return Map(k, name, m, opts)
 	case "text":
@@ -151,13 +169,13 @@ func entryFromWire(e any, stored func(int64) (*db.DB, error)) (Layer, error) {
 			return Layer{}, it.err
 		}
 		if prefix == "" {
-			return Layer{}, fmt.Errorf("the environment prefix is empty: %w", errs.ErrInvalidArgument)
+			return Layer{}, shape("the environment prefix is empty: %w", errs.ErrInvalidArgument)
 		}
 		return Env(prefix, delim, flags&SpecRawStrings != 0), nil
 	default: // overrides
 		raw, ok := vals[1].([]any)
 		if !ok {
-			return Layer{}, fmt.Errorf("overrides: a list of strings, not a %s: %w", value.TypeName(vals[1]), errs.ErrInvalidArgument)
+			return Layer{}, shape("overrides: a list of strings, not a %s: %w", value.TypeName(vals[1]), errs.ErrInvalidArgument)
 		}
 		items := make([]string, len(raw))
 		sub := &item{vals: raw}
