@@ -162,6 +162,8 @@ func gocfg_live_next(h C.uintptr_t, timeoutMs C.int64_t, cancel C.uintptr_t, out
 		}
 		if ev.Kind == live.Pending && ev.Candidate != nil {
 			if err := newConfigHandle(ev.Candidate.Config(), outCandidate); err != nil {
+				// Nobody could decide it: reject it, so the watcher goes on.
+				_, _ = o.Reject(ev.Candidate, err)
 				gocfg_buffer_free(out)
 				return 0, err
 			}

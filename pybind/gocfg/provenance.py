@@ -20,7 +20,8 @@ class Origin:
     """Where a value came from.
 
     ``kind`` is one of "defaults", "file", "text", "dict", "env",
-    "override", "set" (a later ``cfg[k] = v``, ``update()`` or ``del``);
+    "override", "set" (a later ``cfg[k] = v``, ``update()`` or ``del``),
+    "stored" (a config stored in a Database, ``gocfg.Stored``);
     ``name`` the file name, environment variable, override item or label;
     ``line`` and ``column`` (1-based) locate it in its document when the
     format tracks positions; ``layer`` is the layer's number in its config

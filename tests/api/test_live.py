@@ -65,11 +65,13 @@ def watched(*sources, **kw):
 def test_rename_on_save_is_applied_with_diff_and_origins(app):
     with watched(app) as cfg:
         assert isinstance(cfg, gocfg.Config) and cfg.watching
+        server = cfg["server"]  # a Section, and a cached read, from before the change
+        assert server["port"] == 8080 and cfg["server.port"] == 8080
         stream = cfg.changes(timeout=WAIT)
         save(app, "# moved down\nserver:\n  port: 9090\n  host: a.example\n")
         ev = next_event(stream)
         assert ev.kind == "applied" and not ev.forced
-        assert cfg["server.port"] == 9090
+        assert cfg["server.port"] == 9090 and server["port"] == 9090  # the cache and sections follow
         assert str(cfg.origin("server.port")) == f"{app}:3:3"  # provenance points into the new file
         assert ev.diff.changed == {"server.port": (8080, 9090)}
         (change,) = ev.diff
