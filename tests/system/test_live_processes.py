@@ -67,16 +67,18 @@ SCRIPT = textwrap.dedent(r"""
     import sys, gocfg
     cfg = gocfg.load(sys.argv[1], watch=True, debounce=0.02)
     cfg.on_change(lambda ev: None)
-    print("ready", flush=True)
     if sys.argv[2] == "wait":
         try:
-            for ev in cfg.changes():
+            stream = cfg.changes()
+            print("ready", flush=True)  # inside the try: Ctrl-C may come at once
+            for ev in stream:
                 pass
         except KeyboardInterrupt:
             print("interrupted", cfg.watching, flush=True)
             cfg.close()
             print("closed", gocfg.stats()["live_handles"], flush=True)
-    # else: exit with the Config still watched
+    else:
+        print("ready", flush=True)  # and exit with the Config still watched
 """)
 
 
