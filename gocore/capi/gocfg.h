@@ -41,7 +41,8 @@
  *
  *  - A panic in a call that changes an object (set, set_int/_float/_bool,
  *    set_value, merge, delete, clear, the five layer calls, resolve,
- *    freeze; gocfg_db_save and gocfg_db_delete) poisons that object: its
+ *    freeze; gocfg_db_save and gocfg_db_delete; gocfg_live_commit,
+ *    _reject and _reload) poisons that object: its
  *    handle then fails every call with GOCFG_E_INTERNAL and a message
  *    naming the call that panicked, until it is freed (free and close
  *    still work). The change may have gone in half way (part of a merge,
@@ -204,7 +205,8 @@ enum gocfg_origin_kind {
     GOCFG_ORIGIN_DICT = 4,      /* a mapping given by the program (name = the caller's label) */
     GOCFG_ORIGIN_ENV = 5,       /* an environment variable (name = the variable) */
     GOCFG_ORIGIN_OVERRIDE = 6,  /* an override item (name = "path=value") */
-    GOCFG_ORIGIN_SET = 7        /* a later write to the config itself (set, merge, delete) */
+    GOCFG_ORIGIN_SET = 7,       /* a later write to the config itself (set, merge, delete) */
+    GOCFG_ORIGIN_STORED = 8     /* a config stored in a database (name = the config's name) */
 };
 
 /* Flags for the layer calls. */
@@ -212,7 +214,19 @@ enum gocfg_layer_flags {
     GOCFG_LAYER_INTERPOLATE = 1,   /* gocfg_config_layered_new: resolve ${...} on read */
     GOCFG_LAYER_RAW_STRINGS = 2,   /* layered_new, env and override layers: keep values as strings */
     GOCFG_LAYER_APPEND_LISTS = 4,  /* merge/load/loads layers: a list extends the list it meets */
-    GOCFG_LAYER_OPTIONAL = 8       /* gocfg_config_load_layer: a missing file is skipped */
+    GOCFG_LAYER_OPTIONAL = 8,      /* gocfg_config_load_layer: a missing file is skipped */
+    GOCFG_LIVE_MANUAL = 16         /* gocfg_live_open: every rebuild waits for commit or reject */
+};
+
+/* An opaque handle to a live configuration: a layer stack kept in step
+ * with its files and stored configs (see "live" below). */
+typedef struct gocfg_live gocfg_live;
+
+/* Flags of one entry of a gocfg_live_open layer spec (its last item). */
+enum gocfg_live_layer_flags {
+    GOCFG_LIVE_LAYER_OPTIONAL = 1,     /* file, stored: a missing source is skipped */
+    GOCFG_LIVE_LAYER_APPEND_LISTS = 2, /* file, stored, map, text: a list extends the list it meets */
+    GOCFG_LIVE_LAYER_RAW_STRINGS = 4   /* env, overrides: values stay strings */
 };
 
 /* Flags for gocfg_config_validate. */
@@ -916,6 +930,141 @@ int64_t gocfg_config_validate(gocfg_config *cfg, const char *path, size_t path_l
                               const char *schema, size_t schema_len, const char *resources,
                               size_t resources_len, int flags, gocfg_cancel *cancel,
                               gocfg_buffer *out, gocfg_error **err);
+
+/* ------------------------------------------------------------------- live */
+/*
+ * A live configuration is a layered config (see "layers") that follows its
+ * sources: when a file changes on disk (saved in place or by rename, a
+ * symbolic link swapped as Kubernetes updates a ConfigMap, deleted and
+ * created again, an optional file appearing or going) or a stored config
+ * gets a new revision in its database, the whole layer stack is rebuilt
+ * off to the side after a quiet period (the debounce), checked, and put
+ * in force at once. Readers of the config, in any thread, see the old
+ * configuration or the new one, never a mix; its change counter moves
+ * (gocfg_config_version_cell). Defaults, text, the environment snapshot
+ * and overrides are taken once, at open, and merged again unchanged.
+ *
+ * Events. Every outcome is queued, in order, for gocfg_live_next, as a
+ * wire-format list (see "Wire format"):
+ *
+ *   [kind, seq, time_unix_ns, version, forced, dropped, sources, changes, error]
+ *
+ * kind is "applied" (a rebuilt configuration is in force; version is the
+ * config's change counter after it), "rejected" (a source did not read
+ * or parse, or the candidate was rejected: the configuration in force
+ * stayed), "pending" (GOCFG_LIVE_MANUAL: a candidate waits for commit or
+ * reject) or "failed" (a source can no longer be watched: its database
+ * was closed, a directory cannot be watched). seq numbers events 1, 2, ...;
+ * forced is True for an event caused by gocfg_live_reload; dropped counts
+ * the events lost before this one because nobody read the queue (at most
+ * 256 wait; a pending event is never dropped). sources lists the watched
+ * layers whose content changed (file names as given, "URL NAME" for
+ * stored configs). changes lists [op, path, old, new, old_origin,
+ * new_origin], op "added", "removed" or "changed", with old or new None on
+ * the side that does not exist and each origin [kind, name, line, column,
+ * layer] as gocfg_config_history lists them (None when unknown). error is
+ * None or [message, file, line, column]: a parse error names the file,
+ * line and column ("" and 0 when unknown).
+ *
+ * Validation. With GOCFG_LIVE_MANUAL, nothing is put in force without the
+ * caller's word: each rebuild that changes some value (and each reload) is
+ * a "pending" event whose candidate config (frozen) the caller reads and
+ * then commits or rejects. No other rebuild is made while one is pending;
+ * changes made meanwhile are looked at once it is decided.
+ */
+
+/*
+ * Opens a live configuration. spec[0..spec_len) is a wire-format list of
+ * layers, in order (later wins), each a list whose first item is its kind
+ * and whose last item its gocfg_live_layer_flags:
+ *
+ *   ["file", path, format, flags]        format "" picks it from the extension
+ *   ["stored", db, name, flags]          db: a gocfg_db handle as an int
+ *   ["map", "defaults" or "dict", name, map, flags]
+ *   ["text", text, format, name, flags]
+ *   ["env", prefix, delimiter, flags]    as gocfg_config_env_layer
+ *   ["overrides", [item, ...], flags]    as gocfg_config_override_layer
+ *
+ * env[0..env_len) is the environment snapshot, as for
+ * gocfg_config_layered_new. flags: GOCFG_LAYER_INTERPOLATE,
+ * GOCFG_LAYER_RAW_STRINGS, GOCFG_LIVE_MANUAL. debounce_ms: how long the
+ * sources must stay quiet before a rebuild (0: 100 ms; at most one hour).
+ *
+ * On success *out holds the live handle (release with gocfg_live_close)
+ * and *out_config the config it keeps in step (release with
+ * gocfg_config_free; it stays readable, with the last configuration put in
+ * force, after gocfg_live_close). The config is a layered config like any
+ * other: writes to it last until the next rebuild (freeze it to refuse
+ * them; rebuilds replace a frozen config all the same). A database named
+ * by a "stored" layer must stay open until gocfg_live_close: if it is
+ * closed first, a "failed" event is queued and its changes are no longer
+ * seen. The sources are read once before the call returns: a missing
+ * required file gives GOCFG_E_IO (sys_errno ENOENT), a parse error
+ * GOCFG_E_PARSE with the file, line and column, a missing stored config
+ * GOCFG_E_NOT_FOUND, a malformed spec GOCFG_E_INVALID_ARGUMENT naming
+ * the layer. cancel (may be NULL) stops the wait for the sources.
+ */
+int gocfg_live_open(const char *spec, size_t spec_len, int flags, const char *env, size_t env_len,
+                    int64_t debounce_ms, gocfg_cancel *cancel, gocfg_live **out,
+                    gocfg_config **out_config, gocfg_error **err);
+
+/*
+ * Waits for the next event. timeout_ms < 0 waits without limit, 0 only
+ * polls. Returns 1 with the event in *out (release with gocfg_buffer_free),
+ * 0 when the timeout passed with no event, GOCFG_E_CLOSED once the live
+ * configuration was closed and the events queued before were read,
+ * GOCFG_E_CANCELLED when cancel was triggered. For a "pending" event,
+ * *out_candidate receives a new config handle holding the candidate
+ * (frozen; release it with gocfg_config_free whatever is decided), which
+ * names it to gocfg_live_commit or gocfg_live_reject; otherwise it is set
+ * to NULL. out_candidate must not be NULL. Each event is delivered once,
+ * to one caller; the call blocks only the calling thread.
+ */
+int gocfg_live_next(gocfg_live *live, int64_t timeout_ms, gocfg_cancel *cancel, gocfg_buffer *out,
+                    gocfg_config **out_candidate, gocfg_error **err);
+
+/*
+ * Puts the pending candidate in force: the live config takes its values
+ * and provenance at once, and an "applied" event is queued (when some value
+ * changed, or the candidate came from gocfg_live_reload). When out is not
+ * NULL it receives that event (release with gocfg_buffer_free). candidate
+ * must be the handle that gocfg_live_next gave with the latest pending
+ * event, and is still released by the caller. A candidate already decided
+ * or replaced by a newer one gives GOCFG_E_INVALID_ARGUMENT.
+ */
+int gocfg_live_commit(gocfg_live *live, gocfg_config *candidate, gocfg_buffer *out, gocfg_error **err);
+
+/*
+ * Discards the pending candidate: the configuration in force stays, and a
+ * "rejected" event carrying reason[0..reason_len) (UTF-8; empty:
+ * "rejected") is queued, and written to *out when out is not NULL. The
+ * same content of the sources is not offered again; the next change is.
+ * Errors as for gocfg_live_commit.
+ */
+int gocfg_live_reject(gocfg_live *live, gocfg_config *candidate, const char *reason, size_t reason_len,
+                      gocfg_buffer *out, gocfg_error **err);
+
+/*
+ * Rebuilds from the sources now, whatever changed, and decides as the
+ * watcher does: without GOCFG_LIVE_MANUAL the result is put in force (an
+ * "applied" event, even with no change) or, when a source does not read
+ * or parse, refused (a "rejected" event); with it, a "pending" event is
+ * queued, whose candidate gocfg_live_next hands out. Returns 1 with that
+ * event in *out (release with gocfg_buffer_free; out may be NULL), 0 when
+ * there was none, GOCFG_E_CLOSED after gocfg_live_close, GOCFG_E_CANCELLED
+ * when cancel was triggered. The event is queued for gocfg_live_next too.
+ */
+int gocfg_live_reload(gocfg_live *live, gocfg_cancel *cancel, gocfg_buffer *out, gocfg_error **err);
+
+/*
+ * Stops watching and releases the handle: every goroutine of the live
+ * configuration has ended when it returns, and a gocfg_live_next waiting
+ * on another thread returns GOCFG_E_CLOSED. The config from
+ * gocfg_live_open stays valid (until gocfg_config_free) with the last
+ * configuration put in force. NULL and already-closed handles are
+ * harmless no-ops.
+ */
+void gocfg_live_close(gocfg_live *live);
 
 #endif /* GOCFG_TYPES_ONLY */
 

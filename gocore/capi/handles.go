@@ -26,6 +26,7 @@ const (
 	kindDatabase registry.Kind = 2
 	kindCancel   registry.Kind = 3
 	kindDBWatch  registry.Kind = 4
+	kindLive     registry.Kind = 5
 )
 
 func init() {
@@ -33,6 +34,7 @@ func init() {
 	registry.RegisterKindName(kindDatabase, "database")
 	registry.RegisterKindName(kindCancel, "cancel")
 	registry.RegisterKindName(kindDBWatch, "database watch")
+	registry.RegisterKindName(kindLive, "live configuration")
 }
 
 // lookup returns the object of kind k that h names.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/gocfg/gocfg/gocore/codec"
 	"github.com/gocfg/gocfg/gocore/db"
@@ -197,7 +198,9 @@ func (ly *Layer) read(ctx context.Context, c *cache) (reading, error) {
 				if ly.optional {
 					return reading{}, nil
 				}
-				return reading{}, &errs.Located{Kind: errs.ErrNotFound, Path: ly.name, Msg: "the file does not exist (a required layer; mark it optional to allow this)"}
+				// An I/O error carrying ENOENT, as a plain load reports a
+				// missing file (Python's FileNotFoundError).
+				return reading{}, &errs.Located{Kind: fmt.Errorf("%w: %w", errs.ErrIO, syscall.ENOENT), Path: ly.name, Msg: "the file does not exist (a required layer; mark it optional to allow this)"}
 			}
 			return reading{}, err
 		}

@@ -242,7 +242,7 @@ func TestDeleteAndRecreate(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := next(t, l, Rejected)
-	if !errors.Is(ev.Err, errs.ErrNotFound) || !strings.Contains(ev.Err.Error(), p) {
+	if !errors.Is(ev.Err, errs.ErrIO) || !errors.Is(ev.Err, os.ErrNotExist) || !strings.Contains(ev.Err.Error(), p) {
 		t.Fatalf("rejection: %v", ev.Err)
 	}
 	if get(t, l.Config(), "x") != int64(1) {
@@ -707,7 +707,7 @@ func TestCloseEndsEverything(t *testing.T) {
 func TestNewErrors(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "nope.yaml")
-	if _, err := New([]Layer{fileLayer(t, missing, false)}, Options{}); !errors.Is(err, errs.ErrNotFound) {
+	if _, err := New([]Layer{fileLayer(t, missing, false)}, Options{}); !errors.Is(err, errs.ErrIO) || !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("missing required file: %v", err)
 	}
 	bad := filepath.Join(dir, "bad.yaml")

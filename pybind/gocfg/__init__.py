@@ -33,6 +33,7 @@ from .errors import (
     ValidationError,
 )
 from .layers import load
+from .live import ChangeEvent, ChangeStream, Stored, WatchedConfig
 from .provenance import Change, Diff, Leaf, Origin
 from .schema import Violation, json_schema
 from .secrets import is_secret, set_secret_pattern
@@ -48,6 +49,7 @@ __all__ = [
     "load", "File", "Text", "Origin", "Leaf", "Diff", "Change", "FrozenError", "InterpolationError",
     "ValidationError", "set_secret_pattern", "is_secret", "json_schema", "Violation",
     "read", "reads", "read_all", "reads_all", "load_all", "loads_all", "dumps_all",
+    "Stored", "ChangeEvent", "ChangeStream", "WatchedConfig",
     # gocfg.ConnectionError is left out on purpose: `from gocfg import *`
     # would shadow the built-in ConnectionError (of which it is a subclass).
 ]

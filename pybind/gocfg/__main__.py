@@ -27,6 +27,11 @@ documents) or a JSON list; formats that hold one mapping refuse it.
 --yaml 1.1 reads YAML with YAML 1.1's types (yes/no booleans, 0755 octal),
 as Ansible and Kubernetes tools do; 1.2 is the default. --format (and
 --input-format) also take the reading modes, such as ini-case or toml-1.0.
+    gocfg validate FILE...        check that each file parses
+    gocfg watch FILE... [--env-prefix P] [--set k=v]...
+                                  merge as show does, then print each change
+                                  (applied or rejected, with diff lines and
+                                  origins) as it happens, until Ctrl-C
 
 Secret values (keys such as password, token, api_key: see gocfg.secrets)
 print as ******** in show, get (inside a map) and diff, unless --reveal.
@@ -52,6 +57,7 @@ from .config import Config
 from .documents import dumps_all, read_all
 from .errors import Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
 from .layers import load
+from .live import WatchedConfig
 from .schema import Violation, json_schema, load_class
 from .secrets import has_secrets, mask
 from .sources import File
@@ -271,6 +277,26 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_watch(args: argparse.Namespace) -> int:
+    sources = [File(f, args.input_format) for f in args.files]
+    try:
+        try:
+            cfg = load(*sources, env_prefix=args.env_prefix, env_delimiter=args.env_delimiter,
+                       overrides=args.set or None, watch=True, debounce=args.debounce)
+        except (Error, ValueError) as e:
+            if str(e).startswith("override "):
+                raise _UsageError(str(e)) from None
+            raise
+        assert isinstance(cfg, WatchedConfig)
+        with cfg:
+            print(f"gocfg: watching {', '.join(args.files)} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+            for event in cfg.changes():
+                print("\n".join(event.lines(reveal=args.reveal)), flush=True)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a watch ends: not an error
+    return EXIT_OK
+
+
 def _ends_with_newline(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
@@ -356,6 +382,17 @@ def _parser() -> argparse.ArgumentParser:
     j = sub.add_parser("schema", help="print the JSON Schema of a dataclass (module:Class)")
     j.add_argument("cls", metavar="module:Class")
     j.set_defaults(run=_cmd_schema)
+    w = sub.add_parser("watch", help="print each change to the files as it happens, until Ctrl-C")
+    w.add_argument("files", nargs="+", metavar="file", help="files merged in order (later wins), as show does")
+    w.add_argument("--input-format", choices=formats, help="the files' format (default: from each extension)")
+    w.add_argument("--env-prefix", metavar="P", help="merge environment variables P_KEY__SUBKEY=value over the files")
+    w.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
+    w.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE",
+                   help="an override, applied last (repeatable)")
+    w.add_argument("--debounce", type=float, default=0.1, metavar="SECONDS",
+                   help="how long the files must stay quiet before a change is read (default: 0.1)")
+    w.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
+    w.set_defaults(run=_cmd_watch)
     return p
 
 

@@ -838,3 +838,75 @@ def config_validate(owner: Any, h: Any, p: bytes, schema: bytes, resources: byte
             _lib.gocfg_buffer_free(buf)
 
     return interruptible(call, True)
+
+
+# -------------------------------------------------------------------- live
+
+def live_flags() -> Dict[str, int]:
+    """The flags of a gocfg_live_open spec entry, by name."""
+    lib = _native.load()
+    return {"optional": int(lib.GOCFG_LIVE_LAYER_OPTIONAL), "append_lists": int(lib.GOCFG_LIVE_LAYER_APPEND_LISTS),
+            "raw_strings": int(lib.GOCFG_LIVE_LAYER_RAW_STRINGS)}
+
+
+def handle_int(h: Any) -> int:
+    """A handle as the int a live spec names it by."""
+    return int(_ffi.cast("uintptr_t", h))
+
+
+def live_open(spec: bytes, interpolate: bool, raw_strings: bool, env: bytes, debounce_ms: int) -> Tuple[Any, Any]:
+    """(live handle, config handle) of a new live configuration in the
+    manual mode (interruptible: it reads every source once)."""
+    _native.load()
+    flags = _layer_flags(interpolate=interpolate, raw_strings=raw_strings) | _lib.GOCFG_LIVE_MANUAL
+
+    def call(cancel: Any) -> Tuple[Any, Any]:
+        out = _ffi.new("gocfg_live **")
+        cfg = _ffi.new("gocfg_config **")
+        _call(None, _lib.gocfg_live_open, spec, len(spec), flags, env, len(env), debounce_ms, cancel, out, cfg)
+        return out[0], cfg[0]
+
+    def discard(r: Tuple[Any, Any]) -> None:
+        live_close(r[0])
+        config_free(r[1])
+
+    return interruptible(call, True, discard)
+
+
+def live_close(h: Any) -> None:
+    _lib.gocfg_live_close(h)
+
+
+def live_next(owner: Any, h: Any, timeout_ms: int) -> Optional[Tuple[bytes, Any]]:
+    """The next event as (wire bytes, candidate config handle or None), or
+    None when timeout_ms passed. ClosedError once the live config closed."""
+    buf = _ffi.new("gocfg_buffer *")
+    cand = _ffi.new("gocfg_config **")
+    try:  # the call inside: its buffer is freed whatever interrupts
+        if _call(owner, _lib.gocfg_live_next, h, timeout_ms, _NULL, buf, cand) == 0:
+            return None
+        data = bytes(_ffi.unpack(buf.data, buf.len))
+    finally:
+        _lib.gocfg_buffer_free(buf)
+    return data, (cand[0] if cand[0] != _NULL else None)
+
+
+def live_commit(owner: Any, h: Any, candidate: Any) -> bytes:
+    return _buffer(owner, _lib.gocfg_live_commit, h, candidate)
+
+
+def live_reject(owner: Any, h: Any, candidate: Any, reason: bytes) -> bytes:
+    return _buffer(owner, _lib.gocfg_live_reject, h, candidate, reason, len(reason))
+
+
+def live_reload(owner: Any, h: Any) -> Optional[bytes]:
+    """The event of a forced rebuild (queued for live_next too), or None."""
+    def call(cancel: Any) -> Optional[bytes]:
+        buf = _ffi.new("gocfg_buffer *")
+        try:
+            rc = _call(owner, _lib.gocfg_live_reload, h, cancel, buf)
+            return bytes(_ffi.unpack(buf.data, buf.len)) if rc == 1 else None
+        finally:
+            _lib.gocfg_buffer_free(buf)
+
+    return interruptible(call, True)

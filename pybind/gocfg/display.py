@@ -15,7 +15,7 @@ from ._values import quote_segment, split_path
 from .secrets import DEFAULT_SECRET_WORDS, MASK, has_secrets, is_secret, is_secret_key, mask, secret_pattern, set_secret_pattern
 
 __all__ = [
-    "html_table", "text_table", "value_text", "json_text", "type_name", "path_of",
+    "html_table", "text_table", "change_note", "value_text", "json_text", "type_name", "path_of",
     # gocfg.secrets' names, as gocfg.display offered them
     "DEFAULT_SECRET_WORDS", "MASK", "has_secrets", "is_secret", "is_secret_key", "mask", "secret_pattern",
     "set_secret_pattern", "split_path",
@@ -124,3 +124,14 @@ def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = 
 
 def path_of(segs: Sequence[Any]) -> str:
     return ".".join(quote_segment(str(s)) for s in segs)
+
+
+def change_note(when: Optional[_dt.datetime], where: Sequence[str], kind: str = "applied") -> str:
+    """The line a watched Config adds to its title: when its last change
+    was put in force (or refused) and which sources it came from."""
+    if when is None:
+        return "watching its sources; no change yet"
+    stamp = when.astimezone(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    verb = "last change" if kind == "applied" else f"last change {kind}"
+    src = f" from {', '.join(where)}" if where else ""
+    return f"watching its sources; {verb} {stamp}{src}"

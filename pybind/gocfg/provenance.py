@@ -20,7 +20,8 @@ class Origin:
     """Where a value came from.
 
     ``kind`` is one of "defaults", "file", "text", "dict", "env",
-    "override", "set" (a later ``cfg[k] = v``, ``update()`` or ``del``);
+    "override", "set" (a later ``cfg[k] = v``, ``update()`` or ``del``),
+    "stored" (a config stored in a Database, ``gocfg.Stored``);
     ``name`` the file name, environment variable, override item or label;
     ``line`` and ``column`` (1-based) locate it in its document when the
     format tracks positions; ``layer`` is the layer's number in its config
@@ -85,12 +86,16 @@ def _masked(path: str, value: Any) -> Any:
 
 @dataclasses.dataclass(frozen=True)
 class Change:
-    """One difference: ``op`` is "added", "removed" or "changed"."""
+    """One difference: ``op`` is "added", "removed" or "changed".
+    ``old_origin`` and ``new_origin`` say where each side came from, when
+    known (a watched config's changes carry them; ``a.diff(b)`` does not)."""
 
     op: str
     path: str
     old: Any = None
     new: Any = None
+    old_origin: Optional[Origin] = None
+    new_origin: Optional[Origin] = None
 
     def __repr__(self) -> str:  # the values masked when secrets, as in Leaf
         return (f"Change(op={self.op!r}, path={self.path!r}, old={_masked(self.path, self.old)!r}, "
@@ -133,7 +138,10 @@ class Diff:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def lines(self, reveal: bool = False) -> List[str]:
+    def lines(self, reveal: bool = False, origins: bool = False) -> List[str]:
+        """One line per change, secrets masked unless reveal; with origins,
+        each line ends with where the new value (or the removed one) came
+        from: ``~ server.port: 8080 -> 9090  # app.yaml:2:9``."""
         out = []
         hidden = self.hidden
         for c in self.changes:
@@ -149,6 +157,9 @@ class Diff:
                 out.append(f"- {c.path}: {show(c.old)}")
             else:
                 out.append(f"~ {c.path}: {show(c.old)} -> {show(c.new)}")
+            where = c.old_origin if c.op == "removed" else c.new_origin
+            if origins and where is not None:
+                out[-1] += f"  # {where}"
         return out
 
     def __str__(self) -> str:

@@ -1,0 +1,622 @@
+"""Live configuration: a Config that follows its files and stored configs.
+
+    cfg = gocfg.load("app.yaml", "app.local.toml?", gocfg.Stored("etcd://cfg:2379/prod", "services/api"),
+                     env_prefix="APP", watch=True, validate=Settings)
+    cfg.on_change(lambda event: log.info("config changed:\\n%s", event.diff))
+    cfg["server.port"]          # always a whole, valid configuration: old or new, never a mix
+
+The engine is Go's (gocore/live, reached through the gocfg_live_* calls):
+it watches the files (editors' rename-on-save, Kubernetes ConfigMap symlink
+swaps, files deleted and created again, optional files appearing) and the
+stored configs, waits for a quiet period (``debounce``), rebuilds the whole
+layer stack off to the side and offers it as a candidate. A thread of
+gocfg's, named "gocfg-watch", takes each candidate, validates it (the
+``validate`` dataclass through ``candidate.to(cls)``, or the callable), and
+commits it (the Config takes the new values and origins at once) or rejects
+it (the Config keeps the old ones). The same thread then runs the callbacks.
+
+Threads. Callbacks run on the "gocfg-watch" thread of their Config, one at
+a time and in order, never re-entrantly; an exception in a callback is
+logged (logger "gocfg.live") and the watcher carries on. A callback must not
+wait for its own Config's watcher: ``reload()`` from a callback raises
+RuntimeError.
+
+Lifecycle. ``close()`` stops the watcher (and closes the databases that
+``Stored`` opened from a URL); so does the interpreter's exit. In a process
+forked from one that watches, no watcher runs: the child's copy raises
+gocfg.ForkedProcessError as every other gocfg object there.
+"""
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import datetime as _dt
+import logging
+import os
+import queue
+import threading
+import time
+import weakref
+from collections.abc import Mapping
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union, cast
+
+from . import _args, _capi
+from . import display as _display
+from ._values import TreeView, decode_value, encode_value
+from .config import Config
+from .database import Database
+from .errors import ClosedError, Error, ForkedProcessError, InvalidArgumentError, ParseError, ValidationError
+from .provenance import Change, Diff, make_origin
+from .secrets import MASK, is_secret
+from .sources import File, Text
+
+__all__ = ["Stored", "ChangeEvent", "ChangeStream", "WatchedConfig", "load_live"]
+
+log = logging.getLogger("gocfg.live")
+
+# gocfg_live_next waits at most this long per call, so that close() and the
+# interpreter's exit are never held up by a thread parked in Go.
+_NEXT_SLICE_MS = 1000
+# Waits in the caller's thread (changes(), reload()) wake this often, so
+# that Ctrl-C reaches them at once.
+_WAIT_SLICE = 0.1
+# How long close() waits for a callback that is still running.
+_JOIN_TIMEOUT = 10.0
+
+Validator = Union[type, Callable[[Config], Any]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Stored:
+    """A config stored in a Database, as a layer of ``gocfg.load()``: the
+    latest revision of ``name``, followed when ``watch=True`` (on every
+    backend: SQLite, etcd, memory). ``database`` is an open
+    :class:`gocfg.Database` (which must stay open as long as the Config is
+    watched) or a URL, which the Config opens (with ``timeout``) and closes
+    with itself. A missing config is an error unless ``optional`` (it is
+    then skipped, and merged once it is saved). Origins read
+    ``stored NAME``."""
+
+    database: Union[str, "os.PathLike[str]", Database]
+    name: str
+    optional: bool = False
+    timeout: float = 5.0
+
+
+def _error_of(row: Any) -> Optional[Exception]:
+    """The exception a rejected event's [message, file, line, column] stands for."""
+    if row is None:
+        return None
+    message, file, line, column = row
+    if line:
+        return ParseError(message, file or None, line, column or None)
+    return Error(message)
+
+
+class ChangeEvent:
+    """One outcome of a watched Config, given to callbacks and by ``changes()``.
+
+    ``kind`` is "applied" (the new configuration is in force), "rejected"
+    (the change did not parse or failed validation: the old configuration
+    stayed; ``error`` says why, a ParseError with the file, line and column,
+    or the ValidationError with its ``errors``) or "failed" (a source can no
+    longer be watched, ``error`` says which). ``diff`` is a
+    :class:`gocfg.Diff` whose changes carry the old and new values and where
+    each came from (``old_origin``, ``new_origin``); ``sources`` names the
+    sources whose content changed; ``time`` is when it happened (an aware
+    UTC datetime); ``version`` the Config's change counter after an applied
+    change; ``forced`` is set for a ``reload()``; ``dropped`` counts events
+    lost before this one because they were not read in time. ``str(event)``
+    lists it, secrets masked.
+    """
+
+    __slots__ = ("kind", "seq", "time", "version", "forced", "dropped", "sources", "diff", "error")
+
+    def __init__(self, kind: str, seq: int, when: _dt.datetime, version: int, forced: bool, dropped: int,
+                 sources: List[str], diff: Diff, error: Optional[BaseException]) -> None:
+        self.kind = kind
+        self.seq = seq
+        self.time = when
+        self.version = version
+        self.forced = forced
+        self.dropped = dropped
+        self.sources = sources
+        self.diff = diff
+        self.error = error
+
+    @classmethod
+    def _from_wire(cls, data: bytes) -> "ChangeEvent":
+        kind, seq, ns, version, forced, dropped, sources, changes, error = decode_value(data)
+        rows = []
+        for op, path, old, new, old_origin, new_origin in changes:
+            rows.append(Change(op, path, old, new, make_origin(*old_origin) if old_origin else None,
+                               make_origin(*new_origin) if new_origin else None))
+        when = _dt.datetime.fromtimestamp(ns / 1e9, _dt.timezone.utc)
+        return cls(kind, seq, when, version, bool(forced), dropped, list(sources), Diff(rows), _error_of(error))
+
+    @property
+    def applied(self) -> bool:
+        return self.kind == "applied"
+
+    def lines(self, reveal: bool = False) -> List[str]:
+        """The event as text: a heading, then one diff line per change with
+        the origin of the new value (secrets masked unless reveal)."""
+        stamp = self.time.strftime("%H:%M:%S.%f")[:-3]
+        src = f" from {', '.join(self.sources)}" if self.sources else ""
+        forced = " (reload)" if self.forced else ""
+        head = f"[{stamp}] {self.kind}{forced}{src}"
+        if self.kind == "applied":
+            n = len(self.diff)
+            out = [f"{head}: {n} change{'s' if n != 1 else ''}"]
+            out += ["  " + line for line in self.diff.lines(reveal=reveal, origins=True)]
+            return out
+        message = " ".join(str(self.error).split()) if self.error is not None else "?"
+        if isinstance(self.error, ValidationError):
+            out = [f"{head}: validation failed"]
+            for p, m in self.error.errors:
+                if p and not reveal and is_secret(p):
+                    m = f"{MASK} does not fit (a secret: its value is not shown)"
+                out.append(f"  {p}: {m}" if p else f"  {m}")
+            return out
+        return [f"{head}: {message}"]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def __repr__(self) -> str:
+        return (f"<gocfg.ChangeEvent #{self.seq} {self.kind} {len(self.diff)} change(s)"
+                f"{' from ' + ', '.join(self.sources) if self.sources else ''}>")
+
+
+class ChangeStream:
+    """The iterator ``WatchedConfig.changes()`` returns: the events from the
+    moment changes() was called. It ends when ``timeout`` seconds have
+    passed since then (None: never) or when the Config is closed; Ctrl-C
+    interrupts a wait at once. ``close()`` (or ``with``) stops it early."""
+
+    def __init__(self, watcher: "_Watcher", timeout: Optional[float]) -> None:
+        self._w: Optional[_Watcher] = watcher
+        self._q: "queue.Queue[Optional[ChangeEvent]]" = queue.Queue()
+        self._deadline = None if timeout is None else time.monotonic() + timeout
+        watcher.subscribe(self._q)
+
+    def __iter__(self) -> "ChangeStream":
+        return self
+
+    def __next__(self) -> ChangeEvent:
+        while self._w is not None:
+            wait = _WAIT_SLICE
+            if self._deadline is not None:
+                left = self._deadline - time.monotonic()
+                wait = max(0.0, min(wait, left))
+            try:
+                ev = self._q.get(timeout=wait) if wait > 0 else self._q.get_nowait()
+            except queue.Empty:
+                if self._deadline is not None and time.monotonic() >= self._deadline:
+                    break
+                continue
+            if ev is None:  # the Config was closed
+                break
+            return ev
+        self.close()
+        raise StopIteration
+
+    def close(self) -> None:
+        w, self._w = self._w, None
+        if w is not None:
+            w.unsubscribe(self._q)
+
+    def __enter__(self) -> "ChangeStream":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _problem(validate: Optional[Validator], cfg: Config) -> Optional[BaseException]:
+    """None when cfg passes validation (the dataclass through cfg.to(), or
+    the callable, which fails by raising or by returning False), else why
+    not."""
+    if validate is None:
+        return None
+    try:
+        if isinstance(validate, type):
+            cfg.to(validate)
+        elif validate(cfg) is False:
+            return ValidationError([("", "the validator returned False")])
+    except Exception as e:
+        return e
+    return None
+
+
+class _Watcher:
+    """The watching half of a WatchedConfig: the live handle, the thread
+    that takes its events, validation and the callbacks. It holds no
+    reference to the Config, so a Config nobody holds can be collected
+    (which closes it)."""
+
+    _what = "gocfg watcher"
+
+    def __init__(self, live_h: Any, validate: Optional[Validator], owned: List[Database]) -> None:
+        self._h: Any = live_h
+        self.validate = validate
+        self.owned = owned
+        self.lock = threading.Condition()
+        self.on_change: List[Callable[[ChangeEvent], Any]] = []
+        self.on_error: List[Callable[[ChangeEvent], Any]] = []
+        self.subscribers: List["queue.Queue[Optional[ChangeEvent]]"] = []
+        self.last: Optional[ChangeEvent] = None
+        self.outcomes: Dict[int, Optional[ChangeEvent]] = {}  # pending seq -> its decision
+        self.reasons: Dict[int, BaseException] = {}  # rejected seq -> the validator's exception
+        self.dispatched = 0  # seq of the last event dispatched
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, name="gocfg-watch", daemon=True)
+
+    def _closed_error(self) -> ClosedError:
+        return ClosedError("the watched gocfg.Config was closed")
+
+    def start(self) -> None:
+        _watchers.add(self)
+        self.thread.start()
+
+    # ------------------------------------------------------------ thread
+
+    def _run(self) -> None:
+        while not self.stopping:
+            h = self._h
+            if h is None:
+                break
+            try:
+                got = _capi.live_next(self, h, _NEXT_SLICE_MS)
+            except (ClosedError, ForkedProcessError):
+                break
+            except Exception:  # never expected: say so, and stop rather than spin
+                log.exception("gocfg: the watcher stopped")
+                break
+            if got is None:
+                continue
+            data, candidate = got
+            try:
+                ev = ChangeEvent._from_wire(data)
+            except Exception:
+                log.exception("gocfg: an event could not be read")
+                if candidate is not None:
+                    _capi.config_free(candidate)
+                continue
+            if ev.kind == "pending":
+                if candidate is not None:
+                    self._decide(ev, candidate)
+                continue
+            self._dispatch(ev)
+        with self.lock:
+            self.stopping = True
+            for q in self.subscribers:
+                q.put(None)
+            self.lock.notify_all()
+
+    def _decide(self, ev: ChangeEvent, candidate_h: Any) -> None:
+        """Validate a pending candidate, then commit or reject it."""
+        candidate = Config._adopt(candidate_h)
+        outcome: Optional[ChangeEvent] = None
+        try:
+            problem = _problem(self.validate, candidate)
+            h = self._h
+            if h is None:
+                return
+            if problem is None:
+                outcome = ChangeEvent._from_wire(_capi.live_commit(self, h, candidate_h))
+            else:
+                text = " ".join(str(problem).split()) if not isinstance(problem, ValidationError) else str(problem)
+                outcome = ChangeEvent._from_wire(_capi.live_reject(self, h, candidate_h, text.encode("utf-8", "replace")))
+                with self.lock:
+                    self.reasons[outcome.seq] = problem
+                outcome.error = problem
+        except ClosedError:
+            pass
+        except Error as e:  # a newer candidate replaced this one (a reload): it is decided in turn
+            log.debug("gocfg: candidate #%d not decided: %s", ev.seq, e)
+        finally:
+            candidate.close()
+            with self.lock:
+                self.outcomes[ev.seq] = outcome
+                self.lock.notify_all()
+
+    def _dispatch(self, ev: ChangeEvent) -> None:
+        with self.lock:
+            reason = self.reasons.pop(ev.seq, None)
+            if reason is not None:
+                ev.error = reason
+            if ev.kind != "failed":
+                self.last = ev
+            callbacks = list(self.on_change if ev.kind == "applied" else self.on_error)
+            for q in self.subscribers:
+                q.put(ev)
+        for cb in callbacks:
+            try:
+                cb(ev)
+            except Exception:
+                log.exception("gocfg: a %s callback failed on event #%d (the watcher carries on)",
+                              "change" if ev.kind == "applied" else "error", ev.seq)
+        with self.lock:
+            self.dispatched = max(self.dispatched, ev.seq)
+            self.lock.notify_all()
+
+    # ------------------------------------------------------- the caller's
+
+    def subscribe(self, q: "queue.Queue[Optional[ChangeEvent]]") -> None:
+        with self.lock:
+            if self.stopping:
+                q.put(None)
+            else:
+                self.subscribers.append(q)
+
+    def unsubscribe(self, q: "queue.Queue[Optional[ChangeEvent]]") -> None:
+        with self.lock:
+            if q in self.subscribers:
+                self.subscribers.remove(q)
+
+    def reload(self) -> Optional[ChangeEvent]:
+        if threading.current_thread() is self.thread:
+            raise RuntimeError("reload() cannot be called from a callback of the same Config: "
+                               "it would wait for the watcher that runs the callback")
+        h = self._h
+        if h is None or self.stopping:
+            raise self._closed_error()
+        data = _capi.live_reload(self, h)
+        if data is None:
+            return None
+        ev = ChangeEvent._from_wire(data)
+        outcome: Optional[ChangeEvent] = ev
+        with self.lock:
+            if ev.kind == "pending":
+                while ev.seq not in self.outcomes and not self.stopping:
+                    self.lock.wait(_WAIT_SLICE)  # Ctrl-C lands between waits
+                outcome = self.outcomes.pop(ev.seq, None)
+            # Callbacks have seen the outcome when reload() returns.
+            while outcome is not None and outcome.seq and self.dispatched < outcome.seq and not self.stopping:
+                self.lock.wait(_WAIT_SLICE)
+        return outcome
+
+    def stop(self) -> None:
+        """Stop the thread, close the live handle and the owned databases."""
+        h, self._h = self._h, None
+        self.stopping = True
+        _watchers.discard(self)
+        if h is not None and _capi.usable():
+            _capi.live_close(h)  # a live_next waiting in the thread returns at once
+        if self.thread.is_alive() and threading.current_thread() is not self.thread:
+            self.thread.join(_JOIN_TIMEOUT)
+        for db in self.owned:
+            db.close()
+        with self.lock:
+            for q in self.subscribers:
+                q.put(None)
+            self.subscribers.clear()
+            self.lock.notify_all()
+
+
+_watchers: "weakref.WeakSet[_Watcher]" = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all() -> None:
+    # At exit, before the interpreter tears down: no watcher thread may be
+    # left parked in Go or running a callback.
+    for w in list(_watchers):
+        try:
+            w.stop()
+        except Exception:
+            pass
+
+
+class WatchedConfig(Config):
+    """A Config that follows its sources (``gocfg.load(..., watch=True)``).
+
+    It reads as any Config, and is frozen unless ``load()`` was given
+    ``freeze=False``: the user cannot write, the watcher can replace (writes
+    to an unfrozen one last until the next change). Every read sees a
+    whole configuration, old or new. See the gocfg.live module for threads
+    and lifecycle.
+    """
+
+    __slots__ = ("_w",)
+    _what = "gocfg.Config"
+    _w: Optional[_Watcher]
+
+    def _release(self, h: Any) -> None:
+        w = getattr(self, "_w", None)
+        if w is not None:
+            w.stop()
+        Config._release(self, h)
+
+    def _watcher(self) -> _Watcher:
+        if not _capi.usable():
+            raise ForkedProcessError("a watched gocfg.Config does not watch in a process created by os.fork(); "
+                                     "load it again in the child")
+        self._handle()
+        w = self._w
+        if w is None:
+            raise self._closed_error()
+        return w
+
+    def on_change(self, callback: Callable[[ChangeEvent], Any]) -> Callable[[ChangeEvent], Any]:
+        """Call ``callback(event)`` after each change is put in force (see
+        :class:`ChangeEvent`; ``event.diff`` holds the old and new values
+        and their origins). Runs on the "gocfg-watch" thread, one callback
+        at a time; an exception is logged and the watcher carries on.
+        Returns the callback, so it also works as a decorator."""
+        if not callable(callback):
+            raise TypeError(f"on_change() needs a callable, not {type(callback).__name__}")
+        w = self._watcher()
+        with w.lock:
+            w.on_change.append(callback)
+        return callback
+
+    def on_error(self, callback: Callable[[ChangeEvent], Any]) -> Callable[[ChangeEvent], Any]:
+        """Call ``callback(event)`` when a change is rejected (it did not
+        parse, or failed validation: ``event.error``) or a source can no
+        longer be watched; the configuration in force stays. Same thread
+        and rules as on_change()."""
+        if not callable(callback):
+            raise TypeError(f"on_error() needs a callable, not {type(callback).__name__}")
+        w = self._watcher()
+        with w.lock:
+            w.on_error.append(callback)
+        return callback
+
+    def changes(self, timeout: Optional[float] = None) -> ChangeStream:
+        """Iterate over the events (applied, rejected, failed) from now on,
+        for scripts: ``for event in cfg.changes(): ...``. The iteration
+        ends ``timeout`` seconds after this call (None: when the Config is
+        closed); Ctrl-C interrupts a wait at once. ``next(cfg.changes(5),
+        None)`` waits up to five seconds for the next event."""
+        return ChangeStream(self._watcher(), _args.watch_timeout(timeout))
+
+    def reload(self) -> ChangeEvent:
+        """Read every source now and put the result in force (after
+        validation), whether or not anything changed; return the applied
+        event once the callbacks have seen it. A change that is rejected
+        raises its error (a ParseError, the ValidationError, ...) and the
+        configuration in force stays."""
+        ev = self._watcher().reload()
+        if ev is None:
+            raise ClosedError("the watched gocfg.Config was closed during reload()")
+        if ev.kind != "applied":
+            raise ev.error if ev.error is not None else Error(f"reload {ev.kind}")
+        return ev
+
+    @property
+    def last_change(self) -> Optional[ChangeEvent]:
+        """The last change applied or rejected, or None."""
+        return self._watcher().last
+
+    @property
+    def watching(self) -> bool:
+        """Whether the watcher still runs (False after close())."""
+        w = getattr(self, "_w", None)
+        return self._h is not None and w is not None and not w.stopping and _capi.usable()
+
+    def _title(self) -> str:
+        title = Config._title(self)
+        w = getattr(self, "_w", None)
+        if w is None:
+            return title
+        last = w.last
+        if last is None:
+            return f"{title} — {_display.change_note(None, ())}"
+        return f"{title} — {_display.change_note(last.time, last.sources, last.kind)}"
+
+    def __repr__(self) -> str:
+        text = Config.__repr__(self)
+        return text.replace("<gocfg.Config", "<gocfg.Config watched", 1) if self.watching else text
+
+
+# ---------------------------------------------------------------- building
+
+def _spec_entry(source: Any, append: int, owned: List[Database]) -> List[Any]:
+    f = _capi.live_flags()
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        optional = path.endswith("?")
+        source = File(path[:-1] if optional else path, None, optional)
+    if isinstance(source, File):
+        name = _args.text_arg(source.path, "file name").decode("utf-8", "surrogateescape")
+        fmt = _args.format_arg(source.format).decode()
+        return ["file", name, fmt, append | (f["optional"] if source.optional else 0)]
+    if isinstance(source, Text):
+        if source.format is None:
+            raise TypeError("a Text source needs a format")
+        text = source.text.decode("utf-8") if isinstance(source.text, bytes) else source.text
+        return ["text", text, _args.format_arg(source.format).decode(), source.name or "<text>", append]
+    if isinstance(source, Stored):
+        name = _args.name_arg(source.name).decode()
+        db = source.database
+        if not isinstance(db, Database):
+            db = Database.open(db, timeout=source.timeout)
+            owned.append(db)
+        return ["stored", _capi.handle_int(db._handle()), name, append | (f["optional"] if source.optional else 0)]
+    if isinstance(source, Mapping):
+        label = "config" if isinstance(source, TreeView) else "dict"
+        data = source.to_dict() if isinstance(source, TreeView) else dict(source)
+        return ["map", "dict", label, data, append]
+    raise TypeError(f"a source is a path, gocfg.File, gocfg.Text, gocfg.Stored, a mapping or a Config, "
+                    f"not {type(source).__name__}")
+
+
+def load_live(sources: Sequence[Any], *, defaults: Optional[Mapping[str, Any]], env_prefix: Optional[str],
+              env_delimiter: str, env_parse: bool, overrides: Optional[Iterable[str]], overrides_parse: bool,
+              lists: str, interpolate: bool, environ: Optional[Mapping[str, str]], freeze: bool,
+              watch: bool, validate: Optional[Validator], debounce: float) -> Config:
+    """gocfg.load() through the live engine (see gocfg.load). With watch, a
+    WatchedConfig; without (a Stored source asked for it), a plain Config
+    read once."""
+    append = _capi.live_flags()["append_lists"] if _args.lists_arg(lists) else 0
+    if validate is not None and not callable(validate):
+        raise TypeError(f"validate must be a dataclass or a callable, not {type(validate).__name__}")
+    if isinstance(debounce, bool) or not isinstance(debounce, (int, float)) or not (0 < debounce <= 3600):
+        raise InvalidArgumentError(f"debounce must be more than 0 and at most 3600 seconds, not {debounce!r}")
+    env = _args.environ_arg(environ)
+    owned: List[Database] = []
+    live_h = cfg_h = None
+    try:
+        spec: List[Any] = []
+        if defaults is not None:
+            if not isinstance(defaults, Mapping):
+                raise TypeError(f"defaults must be a mapping, not {type(defaults).__name__}")
+            data = defaults.to_dict() if isinstance(defaults, TreeView) else dict(defaults)
+            spec.append(["map", "defaults", "defaults", data, append])
+        for source in sources:
+            spec.append(_spec_entry(source, append, owned))
+        raw = _capi.live_flags()["raw_strings"]
+        if env_prefix is not None:
+            prefix, delimiter = _args.env_prefix_arg(env_prefix, env_delimiter)
+            spec.append(["env", prefix.decode(), delimiter.decode(), 0 if env_parse else raw])
+        if overrides is not None:
+            items = [i.decode("utf-8") for i in _args.overrides_arg(overrides).split(b"\0")[:-1]]
+            if items:
+                spec.append(["overrides", items, 0 if overrides_parse else raw])
+        ms = max(1, int(round(debounce * 1000)))
+        live_h, cfg_h = _capi.live_open(encode_value(spec, "layers"), interpolate, not env_parse, env, ms)
+        if not watch:
+            _capi.live_close(live_h)
+            live_h = None
+            cfg = Config._adopt(cfg_h)
+        else:
+            wcfg = cast(WatchedConfig, WatchedConfig._adopt(cfg_h))
+            wcfg._w = None
+            cfg = wcfg
+        cfg_h = None
+    except BaseException:
+        if live_h is not None:
+            _capi.live_close(live_h)
+        if cfg_h is not None:
+            _capi.config_free(cfg_h)
+        for db in owned:
+            db.close()
+        raise
+    try:
+        if validate is not None:
+            # The first configuration passes the same check as every later one.
+            problem = _problem(validate, cfg)
+            if problem is not None:
+                raise problem
+        if freeze:
+            cfg.freeze()
+        if watch:
+            w = _Watcher(live_h, validate, owned)
+            cast(WatchedConfig, cfg)._w = w
+            live_h = None
+            w.start()
+        else:
+            for db in owned:
+                db.close()
+    except BaseException:
+        if live_h is not None:
+            _capi.live_close(live_h)
+        cfg.close()
+        for db in owned:
+            db.close()
+        raise
+    return cfg

@@ -1,0 +1,104 @@
+"""Watched configurations in real processes: the `gocfg watch` command
+until SIGINT, Ctrl-C in a script waiting on changes(), and an interpreter
+that exits while a Config is watched. Nothing asserts a duration: each
+wait has a generous bound and fails only if what it waits for never comes.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import uuid
+
+WAIT = 60
+
+
+def save(path, text: str) -> None:
+    tmp = f"{path}.tmp-{uuid.uuid4().hex[:6]}"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def start(args, cwd, **kw):
+    return subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def test_cli_watch_prints_changes_until_sigint(tmp_path):
+    app = tmp_path / "app.yaml"
+    app.write_text("server:\n  port: 8080\ndb:\n  password: hunter2\n")
+    local = tmp_path / "app.local.toml"
+    local.write_text("[server]\nhost = \"a\"\n")
+    env = dict(os.environ, APP_DEBUG="true")
+    p = start([sys.executable, "-m", "gocfg", "watch", "app.yaml", "app.local.toml", "--env-prefix", "APP",
+               "--debounce", "0.02"], tmp_path, env=env)
+    try:
+        assert "watching" in p.stderr.readline()
+        save(app, "server:\n  port: 9090\ndb:\n  password: swordfish\n")
+        head = p.stdout.readline()
+        assert "applied from app.yaml: 2 changes" in head, head
+        lines = sorted([p.stdout.readline().strip(), p.stdout.readline().strip()])
+        assert lines == ["~ db.password: ******** -> ********  # app.yaml:4:3",
+                         "~ server.port: 8080 -> 9090  # app.yaml:2:3"]
+        save(local, "[server\n")
+        rejected = p.stdout.readline()
+        assert "rejected from app.local.toml" in rejected and "app.local.toml:1:" in rejected, rejected
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=WAIT)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 0, err
+    assert "hunter2" not in out + err and "swordfish" not in out + err
+    assert "Traceback" not in err
+
+
+def test_cli_watch_of_a_bad_file_fails_at_once(tmp_path):
+    (tmp_path / "bad.json").write_text("{")
+    p = subprocess.run([sys.executable, "-m", "gocfg", "watch", "bad.json"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=WAIT)
+    assert p.returncode == 1 and "bad.json:" in p.stderr
+
+
+SCRIPT = textwrap.dedent(r"""
+    import sys, gocfg
+    cfg = gocfg.load(sys.argv[1], watch=True, debounce=0.02)
+    cfg.on_change(lambda ev: None)
+    if sys.argv[2] == "wait":
+        try:
+            stream = cfg.changes()
+            print("ready", flush=True)  # inside the try: Ctrl-C may come at once
+            for ev in stream:
+                pass
+        except KeyboardInterrupt:
+            print("interrupted", cfg.watching, flush=True)
+            cfg.close()
+            print("closed", gocfg.stats()["live_handles"], flush=True)
+    else:
+        print("ready", flush=True)  # and exit with the Config still watched
+""")
+
+
+def test_ctrl_c_in_changes_of_a_script(tmp_path):
+    (tmp_path / "a.json").write_text('{"x": 1}')
+    p = start([sys.executable, "-c", SCRIPT, "a.json", "wait"], tmp_path)
+    try:
+        assert p.stdout.readline().strip() == "ready"
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=WAIT)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 0, err
+    assert out.split("\n")[:2] == ["interrupted True", "closed 0"], out + err
+
+
+def test_interpreter_exits_with_a_watched_config(tmp_path):
+    (tmp_path / "a.json").write_text('{"x": 1}')
+    p = subprocess.run([sys.executable, "-c", SCRIPT, "a.json", "exit"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=WAIT)
+    assert p.returncode == 0 and p.stdout == "ready\n" and p.stderr == "", p.stderr
