@@ -99,40 +99,14 @@ func CheckStrings(doc *value.Doc) error {
 // checkTree is CheckStrings for a root of any kind (a document of a
 // stream read by All may be a list or a scalar).
 func checkTree(root any, position func(string) value.Pos) error {
-	var walk func(v any, path string, depth int) error
-	walk = func(v any, path string, depth int) error {
-		// The codecs bound nesting already; this guard keeps the walk safe
-		// for a document built any other way.
-		if depth > value.MaxDepth {
-			return &errs.Located{Kind: errs.ErrParse, Msg: fmt.Sprintf("the document nests more than %d levels deep", value.MaxDepth)}
-		}
-		switch v := v.(type) {
-		case string:
-			if err := store.CheckValue("string", v); err != nil {
-				return located(position, path, err)
-			}
-		case []any:
-			for i, item := range v {
-				if err := walk(item, value.AppendPath(path, fmt.Sprint(i)), depth+1); err != nil {
-					return err
-				}
-			}
-		case *value.Map:
-			var err error
-			v.Range(func(k string, item any) bool {
-				p := value.AppendPath(path, k)
-				if err = store.CheckKey(k); err != nil {
-					err = located(position, p, err)
-					return false
-				}
-				err = walk(item, p, depth+1)
-				return err == nil
-			})
-			return err
-		}
+	at, err := store.CheckStrings(root)
+	if err == nil {
 		return nil
 	}
-	return walk(root, "", 0)
+	if at == nil { // too deep: no one place to name
+		return &errs.Located{Kind: errs.ErrParse, Msg: err.Error()}
+	}
+	return located(position, value.JoinPath(at...), err)
 }
 
 func located(position func(string) value.Pos, path string, err error) error {

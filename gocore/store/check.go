@@ -12,9 +12,8 @@ import (
 )
 
 // CheckStrings applies the store's rules for text to a decoded tree, the
-// rules for values set directly: every key must pass CheckKey (valid
-// UTF-8, no NUL) and every string value CheckValue (valid UTF-8; NUL is
-// allowed). A tree nested deeper than value.MaxDepth is refused too (the
+// rules for values set directly: every key must pass CheckKey and every
+// string value CheckValue (valid UTF-8; NUL is allowed in both). A tree nested deeper than value.MaxDepth is refused too (the
 // codecs bound nesting already; this keeps the walk safe for a tree built
 // any other way). It returns the first refusal, in document order, and the
 // segments of the value refused (the key itself, for a key), ready for
