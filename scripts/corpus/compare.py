@@ -239,8 +239,11 @@ def gocfg_load(path: Path, fmt: str, kwargs: dict[str, Any], plain_api: Optional
     """The file as gocfg reads it, as plain values. want_stream: the caller
     compares a list of YAML documents."""
     try:
-        if want_stream and _loader("load_all"):
-            return _plain(_loader("load_all")(str(path), format=fmt, **kwargs))  # type: ignore[misc]
+        # A stream: every document as plain values (read_all takes any
+        # root; load_all, where read_all is missing, takes mappings only).
+        if want_stream and (_loader("read_all") or _loader("load_all")):
+            reader = _loader("read_all") or _loader("load_all")
+            return _plain(reader(str(path), format=fmt, **kwargs))  # type: ignore[misc]
         try:
             with gocfg.Config.load(str(path), format=fmt, **kwargs) as cfg:
                 value = cfg.to_dict()
