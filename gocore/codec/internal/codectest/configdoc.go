@@ -3,6 +3,7 @@ package codectest
 import (
 	"fmt"
 	"math/rand"
+	"testing"
 
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -62,4 +63,33 @@ func ConfigTree(size int) *value.Map {
 	}
 	root.Set("services", services)
 	return root
+}
+
+// Decoder is one way of decoding a document, named for a benchmark.
+type Decoder struct {
+	Name   string
+	Decode func([]byte) error
+}
+
+// BenchDecode runs each decoder on configuration-shaped documents of about
+// 20 KB (a typical file) and 2 MB, written by encode: the formats'
+// BenchmarkDecode share it, so their figures compare.
+func BenchDecode(b *testing.B, encode func(*value.Map) ([]byte, error), decoders ...Decoder) {
+	for _, size := range []int{20 << 10, 2 << 20} {
+		data, err := encode(ConfigTree(size))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, d := range decoders {
+			b.Run(fmt.Sprintf("%dKB/%s", len(data)>>10, d.Name), func(b *testing.B) {
+				b.SetBytes(int64(len(data)))
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					if err := d.Decode(data); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }
