@@ -60,8 +60,10 @@ def worker(url: str, wid: str, timeout: float, stop_file: str, out_file: str) ->
     ops: List[Tuple[float, str, str, float]] = []  # (start, op, outcome, seconds)
     unexpected: List[str] = []
     applied: List[str] = []        # tokens counted as done, in order
-    resolved_applied = 0           # unknown outcomes later found applied
-    retried_after_unknown = 0      # unknown outcomes found not (yet) applied: tried again
+    # Tokens whose save had an unknown outcome: found applied on a later
+    # load, or not applied and then saved by a later attempt.
+    unknown_found_applied = 0
+    unknown_then_saved = 0
     unresolved: Optional[str] = None
 
     def call(op: str, fn: Callable[[], Any]) -> Tuple[str, Any]:
@@ -117,16 +119,16 @@ def worker(url: str, wid: str, timeout: float, stop_file: str, out_file: str) ->
         if pending:
             if token in data["tokens"]:
                 applied.append(token)
-                resolved_applied += 1
+                unknown_found_applied += 1
                 pending, i = False, i + 1
                 token = f"{wid}-{i}"
                 continue
-            retried_after_unknown += 1
         data["n"] += 1
         data["tokens"].append(token)
         outcome, _ = call("save", lambda: db.save(COUNTER, data, expect_revision=rev))
         if outcome == "ok":
             applied.append(token)
+            unknown_then_saved += pending
             pending, i = False, i + 1
             token = f"{wid}-{i}"
         elif outcome in ("connection", "unexpected"):
@@ -137,7 +139,7 @@ def worker(url: str, wid: str, timeout: float, stop_file: str, out_file: str) ->
     close_outcome, _ = call("close", db.close)
     with open(out_file + ".tmp", "w") as f:
         json.dump({"worker": wid, "ops": ops, "unexpected": unexpected, "applied": applied,
-                   "resolved_applied": resolved_applied, "retried_after_unknown": retried_after_unknown,
+                   "unknown_found_applied": unknown_found_applied, "unknown_then_saved": unknown_then_saved,
                    "unresolved": unresolved}, f)
     os.replace(out_file + ".tmp", out_file)
 
@@ -424,8 +426,8 @@ def run(cluster: Any, prefix: str, work_dir: str, steps: List[Step], *, workers:
         })
     report.update({
         "counter": n, "tokens": len(tokens), "counted_by_workers": counted, "final_revision": final_rev,
-        "unknown_outcomes_applied": sum(r["resolved_applied"] for r in records),
-        "retried_after_unknown": sum(r["retried_after_unknown"] for r in records),
+        "unknown_found_applied": sum(r["unknown_found_applied"] for r in records),
+        "unknown_then_saved": sum(r["unknown_then_saved"] for r in records),
         "per_worker": {r["worker"]: len(r["applied"]) for r in records},
         "events_sent": final_rev - 1, "events_seen": [len(w.revisions) for w in ws],
         "phases": table, "fresh_opens_while_frozen": fresh_opens,
@@ -454,8 +456,8 @@ def format_report(r: Dict[str, Any]) -> str:
                          f"{p['save_unknown']:5d} {p['load_conn_errors']:5d} {p['max_call_s']:5.2f}")
         lines.append(f"  counter {r['counter']}, tokens {r['tokens']}, counted by workers {r['counted_by_workers']} "
                      f"{r['per_worker']}, final revision {r['final_revision']}")
-        lines.append(f"  unknown outcomes later found applied {r['unknown_outcomes_applied']}, "
-                     f"tried again after an unknown outcome {r['retried_after_unknown']}")
+        lines.append(f"  increments whose save had an unknown outcome: {r['unknown_found_applied']} found applied "
+                     f"on the next load, {r['unknown_then_saved']} not applied and saved by a later attempt")
         lines.append(f"  watch events sent {r['events_sent']}, seen per watcher {r['events_seen']}; "
                      f"slowest call {r['max_call_s']}s")
         for s in r["fresh_opens_while_frozen"]:
