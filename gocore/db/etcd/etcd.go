@@ -452,13 +452,29 @@ func isAuth(err error) bool {
 	return false
 }
 
+// isConn tells an error after which the request may be tried again: the
+// cluster or the member was unreachable, had no leader, changed leaders,
+// timed out or shed load. Its outcome may be unknown (a write may have
+// been applied), which is what ErrConnection tells the caller.
 func isConn(err error) bool {
 	for _, e := range []error{
-		context.DeadlineExceeded, rpctypes.ErrNoLeader, rpctypes.ErrTimeout, rpctypes.ErrStopped,
-		rpctypes.ErrTimeoutDueToLeaderFail, rpctypes.ErrTimeoutDueToConnectionLost, rpctypes.ErrUnhealthy,
-		clientv3.ErrNoAvailableEndpoints,
+		context.DeadlineExceeded, clientv3.ErrNoAvailableEndpoints, rpctypes.ErrTooManyRequests,
 	} {
 		if errors.Is(err, e) {
+			return true
+		}
+	}
+	// The client turns the server's errors into rpctypes.EtcdError values,
+	// whose gRPC code status.Code cannot see. Every Unavailable one is a
+	// member or cluster that cannot serve now (no leader, leader changed
+	// while the request was in flight, stopped, request timed out, waiting
+	// for the applied index, unhealthy): matching the code rather than a
+	// list keeps errors added by later etcd releases from being reported
+	// as damaged storage.
+	var ee rpctypes.EtcdError
+	if errors.As(err, &ee) {
+		switch ee.Code() {
+		case codes.Unavailable, codes.DeadlineExceeded:
 			return true
 		}
 	}
