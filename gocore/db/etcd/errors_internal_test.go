@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/gocfg/gocfg/gocore/db/backend"
 	"github.com/gocfg/gocfg/gocore/errs"
@@ -19,7 +21,8 @@ import (
 // statuses when it does not know the message; both forms are checked.
 // "leader changed" (a linearizable read or a write in flight while the
 // cluster elects a leader) and "too many requests" used to come out as
-// ErrIO, which the Python binding raises as FileError.
+// ErrIO, which the Python binding raises as FileError, and so did a
+// member's own deadline running out.
 func TestClusterErrorsAreConnectionErrors(t *testing.T) {
 	s := &Store{done: make(chan struct{}), desc: "etcd://h1:1,h2:2/p", endpoints: []string{"h1:1", "h2:2"},
 		reqTimeout: time.Second, chunk: DefaultChunkBytes}
@@ -29,6 +32,12 @@ func TestClusterErrorsAreConnectionErrors(t *testing.T) {
 		rpctypes.ErrTimeoutWaitAppliedIndex, rpctypes.ErrUnhealthy, rpctypes.ErrTooManyRequests,
 		rpctypes.Error(rpctypes.ErrGRPCDeadlineExceeded),
 		rpctypes.ErrGRPCLeaderChanged, rpctypes.ErrGRPCTimeoutWaitAppliedIndex, rpctypes.ErrGRPCNoLeader,
+		// What a member sends when its copy of the request's deadline runs
+		// out before the client's does (seen in the cluster fault run as
+		// FileError "context deadline exceeded"): gRPC turns a handler's
+		// context error into an Unknown status carrying its text.
+		status.Error(codes.Unknown, context.DeadlineExceeded.Error()),
+		status.Error(codes.Unknown, context.Canceled.Error()),
 	} {
 		got := s.opErr(context.Background(), "save \"x\"", e)
 		if !errors.Is(got, backend.ErrConnection) || errors.Is(got, errs.ErrIO) {
@@ -38,9 +47,10 @@ func TestClusterErrorsAreConnectionErrors(t *testing.T) {
 	// What stays as it was: a full disk is a storage failure, a refused
 	// permission an auth error, an oversized request a limit.
 	for e, want := range map[error]error{
-		rpctypes.ErrNoSpace:          errs.ErrIO,
-		rpctypes.ErrPermissionDenied: backend.ErrAuth,
-		rpctypes.ErrRequestTooLarge:  errs.ErrLimit,
+		rpctypes.ErrNoSpace:                           errs.ErrIO,
+		rpctypes.ErrPermissionDenied:                  backend.ErrAuth,
+		rpctypes.ErrRequestTooLarge:                   errs.ErrLimit,
+		status.Error(codes.Unknown, "something else"): errs.ErrIO,
 	} {
 		if got := s.opErr(context.Background(), "save \"x\"", e); !errors.Is(got, want) || errors.Is(got, backend.ErrConnection) {
 			t.Errorf("%v became %v, want %v", e, got, want)

@@ -478,9 +478,14 @@ func isConn(err error) bool {
 			return true
 		}
 	}
-	switch status.Code(err) {
+	switch st, _ := status.FromError(err); st.Code() {
 	case codes.Unavailable, codes.DeadlineExceeded:
 		return true
+	case codes.Unknown:
+		// A member whose own copy of the request's deadline ran out first
+		// (it may be waiting for a leader, or for its log to catch up)
+		// answers with its context's error as an unknown status.
+		return st.Message() == context.DeadlineExceeded.Error() || st.Message() == context.Canceled.Error()
 	}
 	return false
 }
@@ -523,7 +528,7 @@ func (s *Store) opErr(parent context.Context, op string, err error) error {
 	case isTooLarge(err):
 		return fmt.Errorf("etcd %s on %s: %s: a request of about %d bytes (one piece of a config, chunk_bytes=%d) is over the server's "+
 			"--max-request-bytes: lower chunk_bytes in the URL below it: %w", op, s.desc, errText(err), s.chunk, s.chunk, errs.ErrLimit)
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded) || errText(err) == context.DeadlineExceeded.Error():
 		return fmt.Errorf("etcd %s: no answer from %s within %v: %w", op, strings.Join(s.endpoints, ","), s.reqTimeout, backend.ErrConnection)
 	case isConn(err):
 		return fmt.Errorf("etcd %s on %s: %s: %w", op, s.desc, errText(err), backend.ErrConnection)
