@@ -13,10 +13,12 @@ Both suites start it with the same etcd flags, which the real binary and the
 launcher accept alike.
 
 EtcdServer starts one single-member cluster, can stop and start it again
-with its data (for the outage tests), turn authentication on, and speak TLS
+with its data (for the outage tests), kill, freeze and thaw it (SIGKILL,
+SIGSTOP, SIGCONT), turn authentication on, and speak TLS
 with certificates from a throw-away CA made by make_certs() (with Go's crypto
 packages, the way gocore/db/internal/dbtest does, so no extra Python package
-is needed).
+is needed). EtcdCluster starts several such members as one cluster (the
+cluster fault tests, tests/support/cluster_faults.py).
 
 Usable on its own too: ``python tests/support/etcd_server.py`` starts a
 server and prints its URL until Ctrl-C (handy for bench/db_bench.py);
@@ -176,13 +178,22 @@ class EtcdServer:
     """One etcd member on free loopback ports with its data under base_dir."""
 
     def __init__(self, base_dir: str, tls: Optional[TLSFiles] = None,
-                 extra_args: Optional[List[str]] = None) -> None:
+                 extra_args: Optional[List[str]] = None, *, name: str = "n0",
+                 heartbeat_ms: int = 10, election_ms: int = 100) -> None:
         self.dir = tempfile.mkdtemp(prefix="etcd-", dir=base_dir)
         self.tls = tls
         self.extra_args = list(extra_args or [])
+        self.name = name
+        self.heartbeat_ms = heartbeat_ms
+        self.election_ms = election_ms
         self.client_port = 0
         self.peer_port = 0
+        # Set by EtcdCluster for a member of a larger cluster: the
+        # --initial-cluster list (name=peerURL,...) and the cluster's token.
+        self.initial_cluster: Optional[str] = None
+        self.cluster_token: Optional[str] = None
         self.proc: Optional[subprocess.Popen] = None
+        self.paused = False
         self._log: Any = None
 
     # ------------------------------------------------------------ addresses
@@ -194,6 +205,12 @@ class EtcdServer:
     def url(self, prefix: str = "gocfg") -> str:
         """An etcd:// URL for gocfg.Database with the given key prefix."""
         return f"etcd://{self.endpoint}/{prefix.lstrip('/')}"
+
+    @property
+    def peer_url(self) -> str:
+        # Peers always talk plain HTTP: the TLS tests are about the client
+        # side, and the members are on loopback.
+        return f"http://127.0.0.1:{self.peer_port}"
 
     def _client_url(self) -> str:
         return ("https://" if self.tls else "http://") + self.endpoint
@@ -227,24 +244,26 @@ class EtcdServer:
 
     def _spawn(self, binary: str) -> None:
         # The same flags as dbtest.(*Etcd).Start in Go: keep the two in step.
-        peer = f"http://127.0.0.1:{self.peer_port}"
+        peer = self.peer_url
         args = [
             binary,
-            "--name", "n0",
+            "--name", self.name,
             "--data-dir", os.path.join(self.dir, "data"),
             "--listen-client-urls", self._client_url(),
             "--advertise-client-urls", self._client_url(),
             "--listen-peer-urls", peer,
             "--initial-advertise-peer-urls", peer,
-            "--initial-cluster", f"n0={peer}",
+            "--initial-cluster", self.initial_cluster or f"{self.name}={peer}",
             "--initial-cluster-state", "new",
-            "--heartbeat-interval", "10",
-            "--election-timeout", "100",
+            "--heartbeat-interval", str(self.heartbeat_ms),
+            "--election-timeout", str(self.election_ms),
             "--logger", "zap",
             "--log-outputs", "stderr",
             "--log-level", "warn",
             *self.extra_args,
         ]
+        if self.cluster_token:
+            args += ["--initial-cluster-token", self.cluster_token]
         if self.tls is not None:
             args += ["--cert-file", self.tls.cert, "--key-file", self.tls.key,
                      "--trusted-ca-file", self.tls.ca]
@@ -295,9 +314,53 @@ class EtcdServer:
             time.sleep(0.05)
         raise RuntimeError(f"no answer within {timeout}s: {last}")
 
+    def spawn(self) -> None:
+        """Start the process without waiting for it to answer (a member of a
+        larger cluster answers only once a quorum runs)."""
+        if self.proc is not None:
+            raise RuntimeError("etcd is already running")
+        self._spawn(etcd_binary())
+
+    def wait_healthy(self, timeout: float = 30.0) -> None:
+        self._wait_healthy(timeout)
+
+    def kill(self) -> None:
+        """SIGKILL the server, as a crash would; its data stays for a restart."""
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        self.paused = False
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def pause(self) -> None:
+        """Freeze the server (SIGSTOP): its connections stay open but nothing
+        answers, like a member cut off by a partition or stalled by the
+        machine."""
+        assert self.proc is not None
+        os.kill(self.proc.pid, signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self) -> None:
+        """Undo pause() (SIGCONT)."""
+        assert self.proc is not None
+        os.kill(self.proc.pid, signal.SIGCONT)
+        self.paused = False
+
+    def status(self, timeout: float = 2.0) -> Dict[str, Any]:
+        """etcd's maintenance status of this member (its member_id under
+        "header", the leader's id under "leader"), through the JSON gateway."""
+        return self._request("/v3/maintenance/status", {}, timeout=timeout)
+
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL) and wait for it."""
         proc, self.proc = self.proc, None
+        if proc is not None and self.paused and proc.poll() is None:
+            os.kill(proc.pid, signal.SIGCONT)  # a stopped process ignores SIGTERM
+        self.paused = False
         if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
             try:
@@ -345,6 +408,130 @@ class EtcdServer:
                 self._request("/v3/auth/user/add", {"name": name, "password": pw})
                 self._request("/v3/auth/user/grant", {"user": name, "role": "rw"})
         self._request("/v3/auth/enable", {})
+
+
+class EtcdCluster:
+    """A cluster of `size` etcd members on loopback ports, each a process
+    with its own data dir under base_dir, started with the same binary and
+    flags as EtcdServer (so the real etcd and the launcher both serve it).
+
+    Heartbeat and election timeouts are 50 and 500 ms: short, so that a
+    killed leader is replaced within a second, but not so short that a busy
+    2-core machine keeps electing leaders when nothing failed.
+
+    Members are addressed by index; kill(), restart(), pause() and resume()
+    inject the faults, leader() finds who leads now.
+    """
+
+    def __init__(self, base_dir: str, size: int = 3, tls: Optional[TLSFiles] = None,
+                 extra_args: Optional[List[str]] = None, heartbeat_ms: int = 50,
+                 election_ms: int = 500) -> None:
+        if size < 1:
+            raise ValueError("a cluster needs at least one member")
+        self.members = [EtcdServer(base_dir, tls=tls, extra_args=extra_args, name=f"m{i}",
+                                   heartbeat_ms=heartbeat_ms, election_ms=election_ms)
+                        for i in range(size)]
+        self.token = f"gocfg-test-{os.getpid()}-{id(self):x}"
+        self.ids: List[int] = []  # etcd's member id of each member, by index
+
+    @property
+    def endpoints(self) -> str:
+        """host:port of every member, comma-separated, as etcd:// URLs take them."""
+        return ",".join(m.endpoint for m in self.members)
+
+    def url(self, prefix: str = "gocfg") -> str:
+        return f"etcd://{self.endpoints}/{prefix.lstrip('/')}"
+
+    def start(self, timeout: float = 60.0) -> "EtcdCluster":
+        """Start every member and wait until each answers. Ports are picked
+        afresh up to three times in case another process took one."""
+        etcd_binary()
+        last: Optional[Exception] = None
+        for _ in range(3):
+            taken: set = set()
+            for m in self.members:
+                for attr in ("client_port", "peer_port"):
+                    port = free_port()
+                    while port in taken:
+                        port = free_port()
+                    taken.add(port)
+                    setattr(m, attr, port)
+            cluster = ",".join(f"{m.name}={m.peer_url}" for m in self.members)
+            for m in self.members:
+                m.initial_cluster, m.cluster_token = cluster, self.token
+            try:
+                for m in self.members:
+                    m.spawn()
+                deadline = time.monotonic() + timeout
+                for m in self.members:
+                    m.wait_healthy(max(1.0, deadline - time.monotonic()))
+                self.ids = [int(m.status()["header"]["member_id"]) for m in self.members]
+                return self
+            except Exception as e:  # a port race, or a slow machine
+                last = e
+                tails = "\n".join(f"--- {m.name}\n{m.log_tail(1500)}" for m in self.members)
+                for m in self.members:
+                    m.stop()
+                    shutil.rmtree(os.path.join(m.dir, "data"), ignore_errors=True)
+        raise RuntimeError(f"the etcd cluster did not come up: {last}\n{tails}")
+
+    def leader(self, timeout: float = 30.0) -> int:
+        """The index of the member that leads now, as the running, unpaused
+        members agree; waits (up to timeout) while there is none."""
+        deadline = time.monotonic() + timeout
+        last: Any = None
+        while time.monotonic() < deadline:
+            seen = set()
+            for m in self.members:
+                if m.proc is None or m.paused:
+                    continue
+                try:
+                    seen.add(int(m.status(timeout=1.0).get("leader", 0)))
+                except (OSError, ValueError, KeyError) as e:
+                    last = e
+            seen.discard(0)
+            if len(seen) == 1:
+                lead = seen.pop()
+                if lead in self.ids:
+                    index = self.ids.index(lead)
+                    member = self.members[index]
+                    if member.proc is not None and not member.paused:
+                        return index
+            time.sleep(0.05)
+        raise RuntimeError(f"no agreed leader within {timeout}s: {last}")
+
+    def kill(self, i: int) -> None:
+        self.members[i].kill()
+
+    def restart(self, i: int, timeout: float = 60.0) -> None:
+        """Start a killed member again on its data and ports, and wait until
+        it answers."""
+        m = self.members[i]
+        m.spawn()
+        m.wait_healthy(timeout)
+
+    def pause(self, i: int) -> None:
+        self.members[i].pause()
+
+    def resume(self, i: int) -> None:
+        self.members[i].resume()
+
+    def healthy(self, timeout: float = 60.0) -> None:
+        """Wait until every running member answers."""
+        deadline = time.monotonic() + timeout
+        for m in self.members:
+            if m.proc is not None:
+                m.wait_healthy(max(1.0, deadline - time.monotonic()))
+
+    def remove(self) -> None:
+        for m in self.members:
+            m.remove()
+
+    def __enter__(self) -> "EtcdCluster":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.remove()
 
 
 def _b64(b: bytes) -> str:

@@ -452,19 +452,40 @@ func isAuth(err error) bool {
 	return false
 }
 
+// isConn tells an error after which the request may be tried again: the
+// cluster or the member was unreachable, had no leader, changed leaders,
+// timed out or shed load. Its outcome may be unknown (a write may have
+// been applied), which is what ErrConnection tells the caller.
 func isConn(err error) bool {
 	for _, e := range []error{
-		context.DeadlineExceeded, rpctypes.ErrNoLeader, rpctypes.ErrTimeout, rpctypes.ErrStopped,
-		rpctypes.ErrTimeoutDueToLeaderFail, rpctypes.ErrTimeoutDueToConnectionLost, rpctypes.ErrUnhealthy,
-		clientv3.ErrNoAvailableEndpoints,
+		context.DeadlineExceeded, clientv3.ErrNoAvailableEndpoints, rpctypes.ErrTooManyRequests,
 	} {
 		if errors.Is(err, e) {
 			return true
 		}
 	}
-	switch status.Code(err) {
+	// The client turns the server's errors into rpctypes.EtcdError values,
+	// whose gRPC code status.Code cannot see. Every Unavailable one is a
+	// member or cluster that cannot serve now (no leader, leader changed
+	// while the request was in flight, stopped, request timed out, waiting
+	// for the applied index, unhealthy): matching the code rather than a
+	// list keeps errors added by later etcd releases from being reported
+	// as damaged storage.
+	var ee rpctypes.EtcdError
+	if errors.As(err, &ee) {
+		switch ee.Code() {
+		case codes.Unavailable, codes.DeadlineExceeded:
+			return true
+		}
+	}
+	switch st, _ := status.FromError(err); st.Code() {
 	case codes.Unavailable, codes.DeadlineExceeded:
 		return true
+	case codes.Unknown:
+		// A member whose own copy of the request's deadline ran out first
+		// (it may be waiting for a leader, or for its log to catch up)
+		// answers with its context's error as an unknown status.
+		return st.Message() == context.DeadlineExceeded.Error() || st.Message() == context.Canceled.Error()
 	}
 	return false
 }
@@ -507,7 +528,7 @@ func (s *Store) opErr(parent context.Context, op string, err error) error {
 	case isTooLarge(err):
 		return fmt.Errorf("etcd %s on %s: %s: a request of about %d bytes (one piece of a config, chunk_bytes=%d) is over the server's "+
 			"--max-request-bytes: lower chunk_bytes in the URL below it: %w", op, s.desc, errText(err), s.chunk, s.chunk, errs.ErrLimit)
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded) || errText(err) == context.DeadlineExceeded.Error():
 		return fmt.Errorf("etcd %s: no answer from %s within %v: %w", op, strings.Join(s.endpoints, ","), s.reqTimeout, backend.ErrConnection)
 	case isConn(err):
 		return fmt.Errorf("etcd %s on %s: %s: %w", op, s.desc, errText(err), backend.ErrConnection)

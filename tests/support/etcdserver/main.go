@@ -1,6 +1,9 @@
 // Command etcdserver is the etcd server the gocfg tests start when no etcd
-// is installed: a single etcd member served in-process by etcd's embed
-// package, at the etcd release the library's client is pinned to.
+// is installed: one etcd member served in-process by etcd's embed package,
+// at the etcd release the library's client is pinned to. Alone it is a
+// single-member cluster; with --initial-cluster naming other members (each
+// run of this program one member) it joins a multi-member cluster, as the
+// cluster fault tests start.
 //
 // It takes the subset of the real etcd binary's flags that the tests use,
 // spelled the same way, so tests/support/etcd_server.py and
@@ -67,6 +70,7 @@ func run(args []string) error {
 	fs.Var(&advPeerURLs, "initial-advertise-peer-urls", "peer URLs to advertise")
 	fs.StringVar(&cfg.InitialCluster, "initial-cluster", cfg.InitialCluster, "name=peerURL,...")
 	fs.StringVar(&cfg.ClusterState, "initial-cluster-state", cfg.ClusterState, "new or existing")
+	fs.StringVar(&cfg.InitialClusterToken, "initial-cluster-token", cfg.InitialClusterToken, "distinguishes clusters started with the same members")
 	fs.UintVar(&heartbeat, "heartbeat-interval", cfg.TickMs, "heartbeat interval in ms")
 	fs.UintVar(&election, "election-timeout", cfg.ElectionMs, "election timeout in ms")
 	fs.StringVar(&cfg.Logger, "logger", "zap", "only zap is supported")
