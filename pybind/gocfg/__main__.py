@@ -33,6 +33,18 @@ as Ansible and Kubernetes tools do; 1.2 is the default. --format (and
                                   (applied or rejected, with diff lines and
                                   origins) as it happens, until Ctrl-C
 
+Stored configs (gocfg.Database; URL as Database.open takes it: sqlite:///path.db,
+a path, etcd://host:port/prefix, memory:// which is a new empty store each run):
+    gocfg db get URL NAME [PATH] [--revision R] [--format F]
+    gocfg db put URL NAME FILE|- [--format F] [--expect-revision R]   prints the new revision
+    gocfg db history URL NAME     one "revision time" line per revision (UTC, ISO 8601)
+    gocfg db diff URL NAME REV1 REV2
+    gocfg db query URL EXPR       one "name<TAB>path<TAB>JSON value" line per match
+    gocfg db watch URL [PREFIX]   one "name revision saved|deleted" line per event
+    gocfg db rm URL NAME
+etcd credentials: --username or $GOCFG_DB_USERNAME; the password from
+$GOCFG_DB_PASSWORD or --password-file, never the command line.
+
 Secret values (keys such as password, token, api_key: see gocfg.secrets)
 print as ******** in show, get (inside a map) and diff, unless --reveal.
 
@@ -49,17 +61,17 @@ import json
 import os
 import sys
 import tempfile
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Sequence
 
 from . import _args
 from ._values import split_path
 from .config import Config
 from .documents import dumps_all, read_all
-from .errors import Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
+from .errors import ConflictError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
 from .layers import load
 from .live import WatchedConfig
 from .schema import Violation, json_schema, load_class
-from .secrets import has_secrets, mask
+from .secrets import MASK, has_secrets, is_secret, mask
 from .sources import File
 
 EXIT_OK, EXIT_BAD_FILE, EXIT_USAGE = 0, 1, 2
@@ -297,6 +309,259 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ------------------------------------------------------------------ gocfg db
+
+# Passwords never come from the command line: argv is visible to every user
+# of the machine (ps, /proc), so the password is read from this variable or
+# from --password-file, and a password inside the URL is refused.
+DB_USERNAME_ENV = "GOCFG_DB_USERNAME"
+DB_PASSWORD_ENV = "GOCFG_DB_PASSWORD"
+# What `db put` reads from a file or stdin at most: the Database's default
+# size limit for one config (64 MiB encoded) is the natural bound, and
+# anything longer than that could not be saved anyway.
+_DB_INPUT_LIMIT = 64 << 20
+
+
+def _revision_arg(text: str) -> int:
+    if not (text.isdigit() and text.isascii()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a revision number (1 or more), got {text!r}")
+    return int(text)
+
+
+def _expect_arg(text: str) -> int:
+    if not (text.isdigit() and text.isascii()):
+        raise argparse.ArgumentTypeError(f"expected a revision number (0 = must not exist yet), got {text!r}")
+    return int(text)
+
+
+def _db_open(args: argparse.Namespace) -> Any:
+    from urllib.parse import urlsplit
+
+    from .database import Database
+
+    url = args.url
+    if url.startswith("etcd://"):
+        netloc = urlsplit(url).netloc
+        if "@" in netloc and ":" in netloc.rpartition("@")[0]:
+            raise _UsageError(f"a password in the URL would show in the process list: "
+                              f"set {DB_PASSWORD_ENV} or use --password-file")
+    password = os.environ.get(DB_PASSWORD_ENV) or None
+    if args.password_file is not None:
+        try:
+            with open(args.password_file, encoding="utf-8") as f:
+                lines = f.read(4096).splitlines()
+            password = lines[0] if lines else ""
+        except (OSError, UnicodeDecodeError) as e:
+            raise _UsageError(f"--password-file {args.password_file}: {e}") from None
+    username = args.username if args.username is not None else (os.environ.get(DB_USERNAME_ENV) or None)
+    return Database.open(url, username=username, password=password, ca=args.ca, cert=args.cert,
+                         key=args.key, timeout=args.timeout)
+
+
+class _NotStored(Error):
+    """A name or revision that is not in the Database (exit status 1). Not a
+    KeyError, which the CLI reports as a missing key in a file."""
+
+
+def _missing(db: Any, name: str, revision: Optional[int] = None) -> _NotStored:
+    """A clear error for a name or revision that is not stored."""
+    if revision is None or name not in db:
+        return _NotStored(f"{db.url}: no config named {name!r}")
+    return _NotStored(f"{db.url}: {name!r} has no revision {revision} "
+                            f"(stored: {', '.join(str(r) for r, _ in db.history(name)) or 'none'})")
+
+
+def _db_load(db: Any, name: str, revision: Optional[int]) -> Config:
+    try:
+        return db.load(name, revision)  # type: ignore[no-any-return]
+    except KeyNotFoundError:
+        raise _missing(db, name, revision) from None
+
+
+def _cmd_db_get(args: argparse.Namespace) -> int:
+    with _db_open(args) as db, _db_load(db, args.name, args.revision) as cfg:
+        hidden = frozenset() if args.reveal else cfg._hidden()
+        if args.path is None:
+            with Config(mask(cfg.to_dict(), (), args.reveal, hidden)) as shown:
+                sys.stdout.write(_ends_with_newline(shown.dumps(args.format)))
+            return EXIT_OK
+        try:
+            value = cfg[args.path]
+        except KeyNotFoundError:
+            raise _NotStored(f"{args.name}: no value at {args.path!r}") from None
+        if hasattr(value, "to_dict"):
+            value = value.to_dict()
+        if isinstance(value, (dict, list)):
+            # As `gocfg get`: the path asked for is revealed, secrets inside stay masked.
+            value = mask(value, split_path(args.path), args.reveal, hidden)
+        print(_scalar_text(value))
+    return EXIT_OK
+
+
+def _read_input(source: str, fmt: Optional[str]) -> Config:
+    """The config `db put` stores: a file (format from its extension unless
+    --format), or stdin when source is "-" (YAML unless --format, which
+    reads JSON too), strict UTF-8 and at most _DB_INPUT_LIMIT bytes."""
+    if source != "-":
+        try:
+            if os.path.getsize(source) > _DB_INPUT_LIMIT:
+                raise InvalidArgumentError(f"{source}: larger than {_DB_INPUT_LIMIT >> 20} MiB")
+        except OSError:
+            pass  # Config.load names the missing or unreadable file
+        return Config.load(source, fmt)
+    data = sys.stdin.buffer.read(_DB_INPUT_LIMIT + 1)
+    if len(data) > _DB_INPUT_LIMIT:
+        raise InvalidArgumentError(f"stdin: larger than {_DB_INPUT_LIMIT >> 20} MiB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InvalidArgumentError(f"stdin is not UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}") from None
+    if not text.strip():
+        # Most often a failed pipe: refusing it keeps the stored config.
+        raise InvalidArgumentError("stdin is empty: nothing stored (send {} to store an empty config)")
+    try:
+        return Config.loads(text, fmt or "yaml")
+    except Error as e:
+        raise InvalidArgumentError(f"stdin: {e}") from None
+
+
+def _cmd_db_put(args: argparse.Namespace) -> int:
+    with _db_open(args) as db, _read_input(args.file, args.format) as cfg:
+        try:
+            rev = db.save(args.name, cfg, expect_revision=args.expect_revision)
+        except ConflictError:
+            latest = db.history(args.name)[-1][0] if args.name in db else None
+            found = f"its latest revision is {latest}" if latest is not None else "it does not exist"
+            wanted = "not to exist yet" if args.expect_revision == 0 else f"revision {args.expect_revision}"
+            raise ConflictError(f"{args.name}: conflict: expected {wanted}, but {found}; "
+                                f"nothing was saved") from None
+    print(rev)
+    return EXIT_OK
+
+
+def _utc_text(when: _dt.datetime) -> str:
+    return when.astimezone(_dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _cmd_db_history(args: argparse.Namespace) -> int:
+    with _db_open(args) as db:
+        try:
+            revisions = db.history(args.name)
+        except KeyNotFoundError:
+            raise _missing(db, args.name) from None
+        if not revisions:
+            raise _missing(db, args.name)
+        for rev, when in revisions:
+            print(f"{rev} {_utc_text(when)}")
+    return EXIT_OK
+
+
+def _cmd_db_diff(args: argparse.Namespace) -> int:
+    with _db_open(args) as db, _db_load(db, args.name, args.rev1) as a, _db_load(db, args.name, args.rev2) as b:
+        d = a.diff(b)
+    for line in d.lines(reveal=args.reveal):
+        print(line)
+    return EXIT_OK
+
+
+def _cmd_db_query(args: argparse.Namespace) -> int:
+    with _db_open(args) as db:
+        rows = db.query(args.expr)
+    # One line per match: name, TAB, path, TAB, the value as JSON (so that a
+    # string holding a TAB or a newline stays on its line, and types show).
+    for name, path, value in rows:
+        if not args.reveal and is_secret(path):
+            value = MASK
+        print(f"{name}\t{path}\t{json.dumps(value, ensure_ascii=False, default=_iso)}")
+    return EXIT_OK
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    raise TypeError(f"cannot print a {type(value).__name__}")
+
+
+def _cmd_db_watch(args: argparse.Namespace) -> int:
+    try:
+        with _db_open(args) as db, db.watch(args.prefix) as events:
+            print(f"gocfg: watching {db.url} {args.prefix or '(every name)'} (Ctrl-C to stop)",
+                  file=sys.stderr, flush=True)
+            for e in events:
+                print(f"{e.name} {e.revision} {'deleted' if e.deleted else 'saved'}", flush=True)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a watch ends: not an error
+    return EXIT_OK
+
+
+def _cmd_db_rm(args: argparse.Namespace) -> int:
+    with _db_open(args) as db:
+        if args.name not in db:
+            raise _missing(db, args.name)
+        try:
+            db.delete(args.name)
+        except KeyNotFoundError:
+            raise _missing(db, args.name) from None  # deleted by someone else meanwhile
+    return EXIT_OK
+
+
+def _db_parser(sub: Any, formats: Sequence[str]) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("url", help="sqlite:///path.db, a path, etcd://host:port/prefix or memory://")
+    common.add_argument("--username", metavar="U", help=f"etcd user (default: ${DB_USERNAME_ENV})")
+    common.add_argument("--password-file", metavar="FILE",
+                        help=f"read the etcd password from FILE's first line (default: ${DB_PASSWORD_ENV}); "
+                             "never on the command line, where ps shows it")
+    common.add_argument("--ca", metavar="FILE", help="etcd: CA certificate (turns TLS on)")
+    common.add_argument("--cert", metavar="FILE", help="etcd: client certificate")
+    common.add_argument("--key", metavar="FILE", help="etcd: client key")
+    common.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
+                        help="bound on connecting and on each call (default: 5)")
+    reveal = argparse.ArgumentParser(add_help=False)
+    reveal.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
+
+    db = sub.add_parser("db", help="read and change configs stored in a gocfg Database")
+    dsub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+
+    g = dsub.add_parser("get", parents=[common, reveal], help="print a stored config, or the value at a path")
+    g.add_argument("name")
+    g.add_argument("path", nargs="?", help="a dot path such as server.port (default: the whole config)")
+    g.add_argument("--revision", type=_revision_arg, metavar="R", help="an older revision (default: the latest)")
+    g.add_argument("--format", choices=formats, default="json", help="the format of a whole config (default: json)")
+    g.set_defaults(run=_cmd_db_get)
+
+    p = dsub.add_parser("put", parents=[common], help="store a file (or stdin: -) as the next revision")
+    p.add_argument("name")
+    p.add_argument("file", help="a file, or - for stdin")
+    p.add_argument("--format", choices=formats,
+                   help="the input's format (default: from the extension; yaml, which reads JSON too, for stdin)")
+    p.add_argument("--expect-revision", type=_expect_arg, metavar="R",
+                   help="save only if R is still the latest revision (0: only if the name is new)")
+    p.set_defaults(run=_cmd_db_put)
+
+    h = dsub.add_parser("history", parents=[common], help="print each revision and when it was saved (UTC)")
+    h.add_argument("name")
+    h.set_defaults(run=_cmd_db_history)
+
+    d = dsub.add_parser("diff", parents=[common, reveal], help="print what changed from REV1 to REV2")
+    d.add_argument("name")
+    d.add_argument("rev1", type=_revision_arg)
+    d.add_argument("rev2", type=_revision_arg)
+    d.set_defaults(run=_cmd_db_diff)
+
+    q = dsub.add_parser("query", parents=[common, reveal], help="print name, path and value of each match")
+    q.add_argument("expr", help="<name-glob>:<path-glob>, such as 'services/*:server.port'")
+    q.set_defaults(run=_cmd_db_query)
+
+    w = dsub.add_parser("watch", parents=[common], help="print each save and delete as it happens, until Ctrl-C")
+    w.add_argument("prefix", nargs="?", default="", help="a name or level-wise prefix (default: every name)")
+    w.set_defaults(run=_cmd_db_watch)
+
+    r = dsub.add_parser("rm", parents=[common], help="delete a stored config and its history")
+    r.add_argument("name")
+    r.set_defaults(run=_cmd_db_rm)
+
+
 def _ends_with_newline(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
@@ -393,6 +658,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="how long the files must stay quiet before a change is read (default: 0.1)")
     w.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
     w.set_defaults(run=_cmd_watch)
+    _db_parser(sub, formats)
     return p
 
 
