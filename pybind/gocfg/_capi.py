@@ -25,6 +25,7 @@ object's ClosedError.
 """
 from __future__ import annotations
 
+import _thread
 import errno as _errno
 import threading
 from marshal import loads as _marshal_loads
@@ -315,10 +316,16 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
     # handle is a no-op), and the helper thread frees it too when its call
     # is over (a trigger after that is harmless: a freed handle is never
     # valid again). A result that reaches no one is an owner object whose
-    # finalizer frees it (see _owned).
+    # finalizer frees it (see _owned). The helper is a bare _thread with a
+    # lock of its own to wait on, not a threading.Thread: an interrupt that
+    # lands inside Thread.start() or join() can leave threading's own locks
+    # in a broken state ("release unlocked lock"), while acquiring a plain
+    # lock with a timeout is interrupted cleanly.
     cell = _ffi.new("gocfg_cancel **")
     outcome: List[Tuple[bool, Any]] = []
-    worker: Optional[threading.Thread] = None
+    done = _thread.allocate_lock()
+    done.acquire()
+    started = False
     try:
         if _lib.gocfg_cancel_new(cell, _NULL) != 0:
             return call(_NULL)
@@ -331,20 +338,21 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
                 outcome.append((False, e))
             finally:
                 _lib.gocfg_cancel_free(cancel)
+                done.release()
 
-        worker = threading.Thread(target=run, name="gocfg-call", daemon=True)
-        worker.start()
-        while worker.is_alive():
-            worker.join(0.05)
+        _thread.start_new_thread(run, ())
+        started = True
+        while not done.acquire(timeout=0.05):
+            pass
     except KeyboardInterrupt:
         _lib.gocfg_cancel_trigger(cell[0])
-        if worker is not None and worker.ident is not None:
-            worker.join()
+        if started:
+            done.acquire()  # the call stops soon: its context is cancelled
         if outcome and outcome[0][0] and discard is not None:
             discard(outcome[0][1])  # finished just before the cancel landed
         raise
     finally:
-        if worker is None or not worker.is_alive():
+        if not started:
             _lib.gocfg_cancel_free(cell[0])
     ok, result = outcome[0]
     if not ok:
