@@ -207,12 +207,16 @@ def _dump(docs: List[Any], fmt: str, name: str, mask_secrets: bool = True, revea
 def _write_atomic(path: str, text: str, private: bool) -> None:
     """Write text as save() writes a file: a temporary file in the same
     directory, fsynced and renamed over the target; the mode of the file
-    it replaces, else 0600 when private and 0644 otherwise."""
+    it replaces, else 0600 when private and what the umask gives otherwise
+    (as save() does). Unlike save(), a symbolic link at path is replaced,
+    not followed: documents of several roots have no Config to save()."""
     directory = os.path.dirname(os.path.abspath(path))
     try:
         mode = os.stat(path).st_mode & 0o7777
     except FileNotFoundError:
-        mode = 0o600 if private else 0o644
+        umask = os.umask(0o022)  # read it: os.umask can only set and return
+        os.umask(umask)
+        mode = 0o600 if private else 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".gocfg-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
