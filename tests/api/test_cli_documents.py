@@ -142,3 +142,15 @@ def test_yaml_11_and_reading_modes(tmp_path, playbook):
     assert run("get", ini, "PHP.Memory_Limit", "--format", "ini-case").stdout == "1\n"
     r = run("diff", playbook.parent / "a.toml", toml, "--yaml", "1.1")
     assert r.returncode == 1 and "YAML" in r.stderr
+
+
+@pytest.mark.parametrize("umask, want", [(0o077, 0o600), (0o022, 0o644), (0o002, 0o664)])
+def test_convert_of_a_stream_creates_its_file_with_the_umasks_mode(tmp_path, umask, want):
+    src = tmp_path / "s.yaml"
+    src.write_text("a: 1\n---\nb: 2\n")
+    out = tmp_path / "out.json"
+    proc = subprocess.run([sys.executable, "-m", "gocfg", "convert", str(src), str(out)],
+                          capture_output=True, text=True, timeout=120, umask=umask)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(out.read_text()) == [{"a": 1}, {"b": 2}]
+    assert stat.S_IMODE(os.stat(out).st_mode) == want
