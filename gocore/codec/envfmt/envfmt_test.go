@@ -421,8 +421,7 @@ func FuzzDecode(f *testing.F) {
 		for _, dec := range decoders {
 			d, err := dec(data)
 			if err != nil {
-				var loc *errs.Located
-				if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) || loc.Line == 0 || strings.Contains(loc.Msg, "internal error") {
+				if !codectest.IsLocatedParseError(err) {
 					t.Fatalf("error is not a located parse error: %#v", err)
 				}
 				continue

@@ -318,8 +318,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		defer codectest.Watchdog(data)()
 		if _, err := Decode(data); err != nil {
-			var loc *errs.Located
-			if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) || loc.Line == 0 || strings.Contains(loc.Msg, "internal error") {
+			if !codectest.IsLocatedParseError(err) {
 				t.Fatalf("error is not a located parse error: %#v", err)
 			}
 		}

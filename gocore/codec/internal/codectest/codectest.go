@@ -4,6 +4,10 @@
 package codectest
 
 import (
+	"errors"
+	"strings"
+
+	"github.com/gocfg/gocfg/gocore/errs"
 	"math"
 	"math/big"
 	"math/rand"
@@ -252,3 +256,12 @@ func Seeds(glob string, n int) [][]byte {
 
 // Itoa is strconv.Itoa, re-exported for brevity in tests.
 var Itoa = strconv.Itoa
+
+// IsLocatedParseError reports whether err is what a decoder may return for
+// bad input: a parse error with a line, never an internal error (a
+// recovered panic). The fuzz targets of the line-based codecs check every
+// refusal with it.
+func IsLocatedParseError(err error) bool {
+	var loc *errs.Located
+	return errors.As(err, &loc) && errors.Is(err, errs.ErrParse) && loc.Line != 0 && !strings.Contains(loc.Msg, "internal error")
+}
