@@ -7,10 +7,12 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gocfg/gocfg/gocore/db"
+	"github.com/gocfg/gocfg/gocore/db/internal/dbtest"
 	"github.com/gocfg/gocfg/gocore/errs"
 )
 
@@ -106,6 +108,52 @@ func TestWatchFanOut(t *testing.T) {
 			for err := range errc {
 				t.Error(err)
 			}
+		})
+	}
+}
+
+// TestConcurrentIncrements: two goroutines do 500 compare-and-swap
+// increments each on one counter, under the race detector; the counter
+// ends at exactly 1000, at revision 1001, with 1001 history entries.
+func TestConcurrentIncrements(t *testing.T) {
+	const workers, each = 2, 500
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			d := b.open(t)
+			ctx := t.Context()
+			mustSave(t, d, "counter", m("n", int64(0)), 0)
+			var wg sync.WaitGroup
+			var conflicts atomic.Int64
+			errc := make(chan error, workers)
+			for range workers {
+				wg.Go(func() {
+					for range each {
+						c, err := dbtest.Increment(ctx, d, "counter")
+						conflicts.Add(int64(c))
+						if err != nil {
+							errc <- err
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			close(errc)
+			for err := range errc {
+				t.Fatal(err)
+			}
+			cfg, rev, err := d.Load(ctx, "counter", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := cfg.Get("n"); n != int64(workers*each) || rev != workers*each+1 {
+				t.Fatalf("counter %v at revision %d, want %d at %d", n, rev, workers*each, workers*each+1)
+			}
+			h, err := d.History(ctx, "counter")
+			if err != nil || len(h) != workers*each+1 {
+				t.Fatalf("history has %d entries (%v)", len(h), err)
+			}
+			t.Logf("%d increments, %d conflicts retried", workers*each, conflicts.Load())
 		})
 	}
 }

@@ -155,6 +155,7 @@ def test_revisions_and_loading_old_ones(db):
     assert (cfg.to_dict(), rev) == ({"v": 3}, 3)
     cfg.close()
     assert db.save("b", {}) == 1  # revisions count per name
+    assert db.load("b").to_dict() == {}  # an empty config is a config
 
 
 def test_loaded_config_is_independent(db):
@@ -203,15 +204,23 @@ def test_compare_and_swap(db):
         db.save("new", {"v": "lost"}, expect_revision=1)  # does not exist
     assert db.load_with_revision("c")[1] == 2 and db.load("c")["v"] == 2  # nothing saved
     assert db.names() == ["c"]
+    assert db.save("c", {"v": 3}) == 3  # no expect_revision: saves whatever is there
 
 
 def test_delete_keeps_the_revision_counter(db):
     db.save("d", {"v": 1})
     db.save("d", {"v": 2})
+    db.save("d/child", {})
     db.delete("d")  # uses up revision 3
-    assert db.names() == []
+    assert db.names() == ["d/child"]  # only the name itself goes
+    with pytest.raises(gocfg.KeyNotFoundError):
+        db.load("d")
     with pytest.raises(gocfg.KeyNotFoundError):
         db.load("d", 1)  # history is gone too
+    with pytest.raises(gocfg.KeyNotFoundError):
+        db.history("d")
+    with pytest.raises(gocfg.KeyNotFoundError):
+        db.delete("d")  # already gone
     with pytest.raises(gocfg.ConflictError):
         db.save("d", {"v": 3}, expect_revision=2)  # the old revision is not current
     assert db.save("d", {"v": 3}, expect_revision=0) == 4  # never reused: no ABA
@@ -226,6 +235,9 @@ def test_names_are_levelwise_and_sorted(db):
     assert db.names("a/") == ["a/x", "a/y/z"]
     assert db.names("services") == ["services/api", "services/web"]
     assert db.names("zzz") == []
+    assert db.names("serv") == []  # a prefix is whole levels, never part of one
+    assert db.names("services/api") == ["services/api"]  # a name is its own prefix
+    assert db.names("nothing/") == []
     assert "a/x" in db and "nope" not in db and 42 not in db
 
 
@@ -233,12 +245,15 @@ def test_history(db):
     before = dt.datetime.now(UTC) - dt.timedelta(seconds=5)
     for i in range(3):
         db.save("h", {"i": i})
+    db.save("h2", {})  # another name's saves are not h's history
     hist = db.history("h")
     after = dt.datetime.now(UTC) + dt.timedelta(seconds=5)
     assert [r for r, _ in hist] == [1, 2, 3]
     times = [t for _, t in hist]
     assert all(t.tzinfo is not None and t.utcoffset() == dt.timedelta(0) for t in times)
     assert times == sorted(times) and before <= times[0] and times[-1] <= after
+    for i, (rev, _) in enumerate(hist):
+        assert db.load("h", rev).to_dict() == {"i": i}
 
 
 def test_query(db):
@@ -258,7 +273,40 @@ def test_query(db):
     assert db.query("other:when") == [("other", "when", dt.date(2020, 1, 2))]
     assert db.query("*:ser*.po*") == [("other", "server.port", 1)]
     assert db.query("nothing/*:**") == []
-    for bad in ["", "no-colon", ":x", "x:", "a//b:x", "a**:x", "*:a..b"]:
+
+
+QUERY_DATA = {
+    "services/api": {"server": {"host": "api.local", "port": 8080}, "tags": list("abcdefghijk")},
+    "services/web": {"server": {"port": 80}, "empty": {}, "a.b": "dotted"},
+    "services/web/v2": {"server": {"port": 81}},
+    "top": {"server": {"port": 1}, "list": []},
+}
+API, WEB, V2, TOP = QUERY_DATA
+PORTS = [(API, "server.port", 8080), (WEB, "server.port", 80), (V2, "server.port", 81), (TOP, "server.port", 1)]
+QUERY_CASES = [
+    ("services/*:server.port", PORTS[:2]),
+    ("**:server.port", PORTS),
+    ("services/**:server.port", PORTS[:3]),
+    ("*:**", [(TOP, "list", []), (TOP, "server.port", 1)]),  # '*' is one level; '**' may match none
+    ("services/web/**:*.port", PORTS[1:3]),
+    ("s*/w*:**", [(WEB, '"a.b"', "dotted"), (WEB, "empty", {}), (WEB, "server.port", 80)]),  # empty map: a leaf
+    ('services/web:"a.b"', [(WEB, '"a.b"', "dotted")]),
+    ("services/api:server.*", [(API, "server.host", "api.local"), (API, "server.port", 8080)]),
+    ("services/api:tags.*", [(API, f"tags.{i}", c) for i, c in enumerate("abcdefghijk")]),  # numeric order
+    ("**:**.po*", PORTS),
+    ("nothing/*:**", []),
+    ("top:server", []),  # a map is not a leaf
+]
+BAD_QUERIES = ["", "no-colon", "top", ":x", "x:", "top:", "a//b:x", "a**:x", "*:a..b", "top:x.", 'top:"open',
+               "top:a**", "../x:y"]
+
+
+def test_query_patterns(db):
+    for name, cfg in QUERY_DATA.items():
+        db.save(name, cfg)
+    for expr, rows in QUERY_CASES:
+        assert db.query(expr) == rows, expr
+    for bad in BAD_QUERIES:
         with pytest.raises(gocfg.InvalidArgumentError):
             db.query(bad)
 
@@ -289,7 +337,10 @@ def test_concurrent_threads_compare_and_swap(url):
         for t in threads:
             t.join()
         assert not errors
-        assert d.load("counter")["n"] == 100
+        cfg, rev = d.load_with_revision("counter")
+        with cfg:
+            assert (cfg["n"], rev) == (100, 101)
+        assert [r for r, _ in d.history("counter")] == list(range(1, 102))
 
 
 # --------------------------------------------------------------------- watch
@@ -328,6 +379,28 @@ def test_watch_delivers_changes_from_other_clients(db, url):
     finally:
         if other is not db:
             other.close()
+
+
+def test_watch_selects_whole_levels(db):
+    db.save("svc/a", {})  # before the watches: not reported
+    with db.watch("svc", timeout=20) as under, db.watch("svc/a", timeout=20) as exact, \
+            db.watch(timeout=20) as every:
+        db.save("svc/a", {"v": 2})
+        db.save("svcX", {})     # not under svc
+        db.save("svc/a/b", {})  # under svc and svc/a
+        db.save("svc/ab", {})   # under svc, not svc/a
+        db.delete("svc/a")
+        db.save("svc", {})      # the prefix itself
+        # Seen last by all three: nothing else may come before it.
+        db.save("svc/a/end", {})
+        ev = gocfg.WatchEvent
+        a2, x, ab_, ab, gone, top, end = (ev("svc/a", 2, False), ev("svcX", 1, False), ev("svc/a/b", 1, False),
+                                          ev("svc/ab", 1, False), ev("svc/a", 3, True), ev("svc", 1, False),
+                                          ev("svc/a/end", 1, False))
+        assert collect(under, 6) == [a2, ab_, ab, gone, top, end]
+        assert collect(exact, 4) == [a2, ab_, gone, end]
+        assert collect(every, 7) == [a2, x, ab_, ab, gone, top, end]
+    assert under.closed and exact.closed and every.closed
 
 
 def test_watch_starts_when_watch_returns(db):
@@ -725,6 +798,9 @@ def test_sqlite_file_is_private_and_url_forms_work(tmp_path, monkeypatch):
         assert d.load("a")["v"] == 1
     with gocfg.Database.open(str(path)) as d:
         assert d.names() == ["a"]
+    with gocfg.Database.open("a:b.db") as d:  # a colon does not make a bare file name a URL
+        d.save("a", {})
+    assert (tmp_path / "a:b.db").is_file()
     # A file others may read is refused rather than used.
     loose = tmp_path / "loose.db"
     loose.touch()
@@ -759,14 +835,16 @@ def test_sqlite_watch_sees_other_processes(tmp_path):
 # ---------------------------------------------------------------- bad input
 
 def test_bad_names_are_refused(db):
-    for bad in ["", "/a", "a/", "a//b", "a/../b", "./a", "a\0b", "a*b", "a:b", "a\\b", "a\nb",
-                "x" * 1025]:
+    for bad in ["", "/a", "a/", "a//b", ".", "..", "a/../b", "a/./b", "./a", "../etc/passwd", "a\0b", "a*b",
+                "a:b", "a\\b", "a\nb", "a\x7fb", "a\u2028b", "a\u2029b", "x" * 1025]:
         with pytest.raises(gocfg.InvalidArgumentError):
             db.save(bad, {})
         with pytest.raises(gocfg.InvalidArgumentError):
             db.load(bad)
         with pytest.raises(gocfg.InvalidArgumentError):
             db.delete(bad)
+        with pytest.raises(gocfg.InvalidArgumentError):
+            db.history(bad)
     with pytest.raises(gocfg.InvalidArgumentError):
         db.save("\ud800", {})  # a lone surrogate
     for wrong in [None, 1, b"a", ["a"]]:
@@ -780,12 +858,23 @@ def test_bad_names_are_refused(db):
             db.query(wrong)
         with pytest.raises(TypeError):
             db.watch(wrong)
-    for bad_prefix in ["/a", "a//", "a\0"]:
+    for bad_prefix in ["/", "/a", "a//", "a\0"]:
         with pytest.raises(gocfg.InvalidArgumentError):
             db.names(bad_prefix)
         with pytest.raises(gocfg.InvalidArgumentError):
             db.watch(bad_prefix)
     assert db.names() == []  # nothing was stored
+
+
+GOOD_NAMES = ["a", "a/b/c", "a.b", "a b", "a-b_c@d", "..a", "a..", "x/.hidden", "équipe/名前 x.y", "x" * 1024]
+
+
+def test_unusual_names_are_fine(db):
+    for i, name in enumerate(GOOD_NAMES):
+        assert db.save(name, {"i": i}, expect_revision=0) == 1
+    for i, name in enumerate(GOOD_NAMES):
+        assert db.load(name).to_dict() == {"i": i}
+    assert db.names() == sorted(GOOD_NAMES)
 
 
 def test_bad_arguments_are_refused(db):
@@ -828,8 +917,12 @@ def test_bad_open_arguments():
         gocfg.Database.open("memory://\0x")
     with pytest.raises(gocfg.InvalidArgumentError):
         gocfg.Database.open("memory://extra")
-    with pytest.raises(gocfg.InvalidArgumentError):
-        gocfg.Database.open("bogus://x")
+    for bad in ["bogus://x", "memory:x", "ftp://host/x", "etcd:nohost"]:
+        with pytest.raises(gocfg.InvalidArgumentError):
+            gocfg.Database.open(bad)
+    for same in ["memory://", "memory:", "MEMORY://"]:
+        with gocfg.Database.open(same) as d:
+            assert d.url == "memory://"
     for t in [0, -1, math.nan, math.inf]:
         with pytest.raises(gocfg.InvalidArgumentError):
             gocfg.Database.open("memory://", timeout=t)
