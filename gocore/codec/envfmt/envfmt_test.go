@@ -124,11 +124,7 @@ func TestExpansionBounds(t *testing.T) {
 }
 
 func TestDecodeErrors(t *testing.T) {
-	cases := []struct {
-		in        string
-		line, col int
-		msg       string
-	}{
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		{"A=1\n=2\n", 2, 1, "cannot start with '='"},
 		{"A=1\nB C=2\n", 2, 3, "unexpected 'C' after the name B"},
 		{"A=1\nB\x01=2\n", 2, 2, "invalid character"},
@@ -146,18 +142,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"A=\"\nline ${B\"\n", 2, 6, "unsupported expansion"},
 		{"A=${B:-x\n", 1, 9, "'}' expected"},
 		{"'' = 1\n", 1, 1, "empty or not closed"},
-	}
-	for _, c := range cases {
-		_, err := Decode([]byte(c.in))
-		var loc *errs.Located
-		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
-			t.Errorf("Decode(%q) = %v, want a located parse error", c.in, err)
-			continue
-		}
-		if loc.Line != c.line || loc.Column != c.col || !strings.Contains(loc.Msg, c.msg) {
-			t.Errorf("Decode(%q) = %d:%d %q, want %d:%d ...%q...", c.in, loc.Line, loc.Column, loc.Msg, c.line, c.col, c.msg)
-		}
-	}
+	})
 	// with expansion off, ${...} of any form is text
 	if d, err := DecodeRaw([]byte("A=${B:?err}${}\n")); err != nil {
 		t.Errorf("DecodeRaw: %v", err)
@@ -370,8 +355,7 @@ var envKinds = codectest.Kinds{OnlyStrings: true, FlatSections: true, NonEmptyKe
 	ValueRunes: []rune("abc xyz019_-. :=#;[]{}\"'\\/\t\n\r é日本😀$`~!@%^&*(),<>?|+\x01\x7f")}
 
 func TestRoundTripRandom(t *testing.T) {
-	r := rand.New(rand.NewSource(4))
-	for i := 0; i < 3000; i++ {
+	codectest.RoundTripRandom(t, envCodec, 4, 3000, func(r *rand.Rand) *value.Map {
 		tree := value.NewMap(0)
 		envKinds.Tree(r).Range(func(k string, v any) bool {
 			if s, ok := v.(string); ok && ValidName(k) {
@@ -379,85 +363,47 @@ func TestRoundTripRandom(t *testing.T) {
 			}
 			return true
 		})
-		b, err := Encode(tree)
-		if err != nil {
-			t.Fatalf("Encode: %v", err)
-		}
-		d, err := Decode(b)
-		if err != nil {
-			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
-		}
-		if !value.Equal(tree, d.Root) {
-			t.Fatalf("round trip changed the tree:\n%q", b)
-		}
-	}
+		return tree
+	})
 }
 
 func fuzzSeeds(f *testing.F) {
 	// No suite exists for this format; toml-test's documents are made of
 	// the same kind of lines (key = value, [sections], comments, quotes).
-	for _, s := range codectest.Seeds("toml-test/tests/valid/*/*.toml", 30) {
-		f.Add(s)
-	}
-	f.Add([]byte(sample))
-	f.Add([]byte("export A=1\nB='x'\nC=\"y\\n\"\n"))
-	for _, s := range dotenvAgrees {
-		f.Add([]byte(s))
-	}
+	codectest.SeedSuite(f, "toml-test/tests/valid/*/*.toml", 30)
+	codectest.SeedStrings(f, sample, "export A=1\nB='x'\nC=\"y\\n\"\n")
+	codectest.SeedStrings(f, dotenvAgrees...)
 	for _, d := range dotenvDiffers {
 		f.Add([]byte(d.in))
 	}
 }
 
-var decoders = []func([]byte) (*value.Doc, error){
+var decoders = []codectest.DecodeFunc{
 	Decode, DecodeRaw,
 	func(b []byte) (*value.Doc, error) { return DecodeEnviron(b, testEnviron) },
 }
 
+var envCodec = codectest.Codec{Decode: Decode, Encode: Encode}
+
 func FuzzDecode(f *testing.F) {
 	fuzzSeeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		for _, dec := range decoders {
-			d, err := dec(data)
-			if err != nil {
-				if !codectest.IsLocatedParseError(err) {
-					t.Fatalf("error is not a located parse error: %#v", err)
-				}
-				continue
+	codectest.FuzzDecode(f, func(t *testing.T, _ []byte, d *value.Doc) {
+		d.Root.Range(func(k string, v any) bool {
+			if !ValidName(k) {
+				t.Fatalf("invalid name %q accepted", k)
 			}
-			d.Root.Range(func(k string, v any) bool {
-				if !ValidName(k) {
-					t.Fatalf("invalid name %q accepted", k)
-				}
-				return true
-			})
-		}
-	})
+			return true
+		})
+	}, decoders...)
 }
 
 // FuzzRoundTrip: what any decoder reads, Encode writes so that the same
 // decoder reads it back unchanged (written values never expand).
 func FuzzRoundTrip(f *testing.F) {
 	fuzzSeeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		for _, dec := range decoders {
-			d, err := dec(data)
-			if err != nil {
-				continue
-			}
-			b, err := Encode(d.Root)
-			if err != nil {
-				t.Fatalf("Encode of a decoded tree: %v", err)
-			}
-			d2, err := dec(b)
-			if err != nil {
-				t.Fatalf("Decode(Encode(x)): %v\n%q", err, b)
-			}
-			if !value.Equal(d.Root, d2.Root) {
-				t.Fatalf("round trip changed the tree:\n%q\n%q", data, b)
-			}
-		}
-	})
+	var codecs []codectest.Codec
+	for _, dec := range decoders {
+		codecs = append(codecs, codectest.Codec{Decode: dec, Encode: Encode})
+	}
+	codectest.FuzzRoundTrip(f, codecs...)
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -90,17 +89,7 @@ func TestTerraformFile(t *testing.T) {
 
 func roundTrip(t *testing.T, root *value.Map) {
 	t.Helper()
-	b, err := Encode(root)
-	if err != nil {
-		t.Fatalf("Encode: %v", err)
-	}
-	back, err := Decode(b)
-	if err != nil {
-		t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
-	}
-	if !value.Equal(back.Root, root) {
-		t.Fatalf("round trip changed the tree:\n%s", b)
-	}
+	codectest.RoundTrip(t, codectest.Codec{Decode: Decode, Encode: Encode}, root)
 }
 
 func TestAgentConfig(t *testing.T) {
@@ -182,11 +171,7 @@ func mustGet(m *value.Map, k string) any {
 }
 
 func TestDecodeErrors(t *testing.T) {
-	cases := []struct {
-		in        string
-		line, col int
-		msg       string
-	}{
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		{"region = var.region\n", 1, 10, "the expression var.region needs evaluation (Variables not allowed)"},
 		{"a = 1\nb = upper(\"x\")\n", 2, 5, "the expression upper(\"x\") needs evaluation (Function calls not allowed)"},
 		{"name = \"web-${var.env}\"\n", 1, 15, "the expression \"web-${var.env}\" needs evaluation"},
@@ -207,18 +192,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"a = \"\xff\"\n", 1, 6, "invalid UTF-8"},
 		{"a = 1\x00\n", 1, 6, "NUL"},
 		{"a = " + strings.Repeat("[", value.MaxDepth+1) + strings.Repeat("]", value.MaxDepth+1), 1, 1005, "nesting deeper"},
-	}
-	for _, c := range cases {
-		_, err := Decode([]byte(c.in))
-		var loc *errs.Located
-		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
-			t.Errorf("Decode(%q) = %v, want a located parse error", c.in, err)
-			continue
-		}
-		if loc.Line != c.line || loc.Column != c.col || !strings.Contains(loc.Msg, c.msg) {
-			t.Errorf("Decode(%q) = %d:%d %q, want %d:%d ...%q...", c.in, loc.Line, loc.Column, loc.Msg, c.line, c.col, c.msg)
-		}
-	}
+	})
 	deepBlocks := strings.Repeat("b {\n", value.MaxDepth) + strings.Repeat("}\n", value.MaxDepth)
 	if _, err := Decode([]byte(deepBlocks)); err == nil || !strings.Contains(err.Error(), "deeper") {
 		t.Errorf("deep blocks: %v", err)
@@ -342,81 +316,34 @@ var hclKinds = codectest.Kinds{Null: true, Bool: true, Int: true, Float: true, S
 	ValueRunes: []rune("abc xyz019_-. :=#;[]{}\"'\\/\t\n\r é日本😀$%`~\x01\x7f")}
 
 func TestRoundTripRandom(t *testing.T) {
-	r := rand.New(rand.NewSource(9))
-	n := 0
-	for i := 0; i < 3000; i++ {
-		tree := hclKinds.Tree(r)
-		b, err := Encode(tree)
-		if err != nil {
-			continue // top-level keys that are not identifiers
-		}
-		n++
-		d, err := Decode(b)
-		if err != nil {
-			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
-		}
-		if !value.Equal(tree, d.Root) {
-			t.Fatalf("round trip changed the tree:\n%s", b)
-		}
-	}
-	if n < 300 {
+	// Encode refuses top-level keys that are not identifiers.
+	c := codectest.Codec{Decode: Decode, Encode: Encode, Refusable: codectest.Any}
+	if n := len(codectest.RoundTripRandom(t, c, 9, 3000, hclKinds.Tree)); n < 300 {
 		t.Errorf("only %d random trees were expressible", n)
 	}
 }
 
 func fuzzSeeds(f *testing.F) {
-	for _, name := range []string{"main.tf", "config.hcl", "module.tf"} {
-		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
-			f.Add(b)
-		}
-	}
-	f.Add([]byte("a = [1, {b = \"${\"x\"}\"}, <<EOT\nh\nEOT\n]\nr \"l\" { x = -1.5 }\nr \"l\" { x = 2 }\n"))
-	f.Add([]byte("x = var.y\n"))
-	for _, s := range codectest.Seeds("toml-test/tests/valid/*/*.toml", 20) {
-		f.Add(s)
-	}
+	codectest.SeedFiles(f, "testdata", "main.tf", "config.hcl", "module.tf")
+	codectest.SeedStrings(f, "a = [1, {b = \"${\"x\"}\"}, <<EOT\nh\nEOT\n]\nr \"l\" { x = -1.5 }\nr \"l\" { x = 2 }\n", "x = var.y\n")
+	codectest.SeedSuite(f, "toml-test/tests/valid/*/*.toml", 20)
 }
 
 func FuzzDecode(f *testing.F) {
 	fuzzSeeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		for _, dec := range []func([]byte) (*value.Doc, error){Decode, DecodeRaw} {
-			if _, err := dec(data); err != nil {
-				if !codectest.IsLocatedParseError(err) {
-					t.Fatalf("error is not a located parse error: %#v", err)
-				}
-			}
-		}
-	})
+	codectest.FuzzDecode(f, nil, Decode, DecodeRaw)
+}
+
+// notIdentifier: keys read from quoted block labels need not be
+// identifiers; everything else a decoder reads must be writable.
+func notIdentifier(err error) bool {
+	var loc *errs.Located
+	return errors.As(err, &loc) && strings.Contains(loc.Msg, "identifiers")
 }
 
 func FuzzRoundTrip(f *testing.F) {
 	fuzzSeeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		for _, dec := range []func([]byte) (*value.Doc, error){Decode, DecodeRaw} {
-			d, err := dec(data)
-			if err != nil {
-				continue
-			}
-			b, err := Encode(d.Root)
-			if err != nil {
-				// keys read from quoted block labels need not be
-				// identifiers; everything else must be writable
-				var loc *errs.Located
-				if errors.As(err, &loc) && strings.Contains(loc.Msg, "identifiers") {
-					continue
-				}
-				t.Fatalf("Encode of a decoded tree: %v", err)
-			}
-			d2, err := dec(b)
-			if err != nil {
-				t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
-			}
-			if !value.Equal(d.Root, d2.Root) {
-				t.Fatalf("round trip changed the tree:\n%q\n%s", data, b)
-			}
-		}
-	})
+	codectest.FuzzRoundTrip(f,
+		codectest.Codec{Decode: Decode, Encode: Encode, Refusable: notIdentifier},
+		codectest.Codec{Decode: DecodeRaw, Encode: Encode, Refusable: notIdentifier})
 }

@@ -176,11 +176,7 @@ func TestEditorconfig(t *testing.T) {
 }
 
 func TestDecodeErrors(t *testing.T) {
-	cases := []struct {
-		in        string
-		line, col int
-		msg       string
-	}{
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		{"a = 1\njunk\n", 2, 1, "expected 'key = value'"},
 		{"[s]\n  = x\n", 2, 3, "empty key"},
 		{"[s\n", 1, 1, "expected 'key = value'"},
@@ -193,18 +189,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"a=\xff\n", 1, 3, "invalid UTF-8"},
 		{"a=\x00\n", 1, 3, "NUL"},
 		{"a=1\rb=2\n", 1, 4, "carriage return"},
-	}
-	for _, c := range cases {
-		_, err := Decode([]byte(c.in))
-		var loc *errs.Located
-		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
-			t.Errorf("Decode(%q) = %v, want a located parse error", c.in, err)
-			continue
-		}
-		if loc.Line != c.line || loc.Column != c.col || !strings.Contains(loc.Msg, c.msg) {
-			t.Errorf("Decode(%q) = %d:%d %q, want %d:%d ...%q...", c.in, loc.Line, loc.Column, loc.Msg, c.line, c.col, c.msg)
-		}
-	}
+	})
 	// The case-keeping dialect allows keys differing in case only.
 	if _, err := DecodeCase([]byte("[s]\na=1\nA=2\n")); err != nil {
 		t.Errorf("DecodeCase: %v", err)
@@ -472,27 +457,16 @@ var iniKinds = codectest.Kinds{OnlyStrings: true, FlatSections: true, NonEmptyKe
 	ValueRunes: []rune("abc xyz019_-. :=#;[]{}\"'\\/é日本😀$%\n")}
 
 func TestRoundTripRandom(t *testing.T) {
-	r := rand.New(rand.NewSource(5))
-	n, multi := 0, 0
-	for i := 0; i < 5000; i++ {
-		tree := iniKinds.Tree(r)
-		b, err := Encode(tree)
-		if err != nil {
-			continue // keys or values INI cannot express; Encode said so
-		}
-		n++
+	// Encode refuses keys or values INI cannot express, saying so.
+	c := codectest.Codec{Decode: Decode, Encode: Encode, Refusable: codectest.Any}
+	written := codectest.RoundTripRandom(t, c, 5, 5000, iniKinds.Tree)
+	multi := 0
+	for _, b := range written {
 		if strings.Contains(string(b), "\n\t") {
 			multi++
 		}
-		d, err := Decode(b)
-		if err != nil {
-			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
-		}
-		if !value.Equal(tree, d.Root) {
-			t.Fatalf("round trip changed the tree:\n%q", b)
-		}
 	}
-	if n < 500 || multi < 50 {
+	if n := len(written); n < 500 || multi < 50 {
 		t.Errorf("only %d random trees were expressible, %d with multi-line values", n, multi)
 	}
 }
@@ -500,60 +474,21 @@ func TestRoundTripRandom(t *testing.T) {
 func fuzzSeeds(f *testing.F) {
 	// No suite exists for this format; toml-test's documents are made of
 	// the same kind of lines (key = value, [sections], comments, quotes).
-	for _, s := range codectest.Seeds("toml-test/tests/valid/*/*.toml", 30) {
-		f.Add(s)
-	}
-	f.Add([]byte(sample))
-	for _, s := range tricky {
-		f.Add([]byte(s))
-	}
-	for _, name := range []string{"tox.ini", "setup.cfg", "mypy.ini", "php.ini", "defaults.ini"} {
-		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
-			f.Add(b)
-		}
-	}
+	codectest.SeedSuite(f, "toml-test/tests/valid/*/*.toml", 30)
+	codectest.SeedStrings(f, sample)
+	codectest.SeedStrings(f, tricky...)
+	codectest.SeedFiles(f, "testdata", "tox.ini", "setup.cfg", "mypy.ini", "php.ini", "defaults.ini")
 }
 
 func FuzzDecode(f *testing.F) {
 	fuzzSeeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		for _, dec := range []func([]byte) (*value.Doc, error){Decode, DecodeCase} {
-			if _, err := dec(data); err != nil {
-				if !codectest.IsLocatedParseError(err) {
-					t.Fatalf("error is not a located parse error: %#v", err)
-				}
-			}
-		}
-	})
+	codectest.FuzzDecode(f, nil, Decode, DecodeCase)
 }
 
+// FuzzRoundTrip: what reading gives, writing can express (every Encode
+// error fails), except blanks or comment marks that continuation lines
+// cannot hold, which reading never produces (it strips them).
 func FuzzRoundTrip(f *testing.F) {
 	fuzzSeeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		for _, c := range []struct {
-			dec func([]byte) (*value.Doc, error)
-			enc func(*value.Map) ([]byte, error)
-		}{{Decode, Encode}, {DecodeCase, EncodeCase}} {
-			d, err := c.dec(data)
-			if err != nil {
-				continue
-			}
-			b, err := c.enc(d.Root)
-			if err != nil {
-				// what reading gives, writing can express, except blanks
-				// or comment marks that continuation lines cannot hold
-				// (never produced by reading, which strips them)
-				t.Fatalf("Encode of a decoded tree: %v\n%q", err, data)
-			}
-			d2, err := c.dec(b)
-			if err != nil {
-				t.Fatalf("Decode(Encode(x)): %v\n%q", err, b)
-			}
-			if !value.Equal(d.Root, d2.Root) {
-				t.Fatalf("round trip changed the tree:\n%q\n%q", data, b)
-			}
-		}
-	})
+	codectest.FuzzRoundTrip(f, codectest.Codec{Decode: Decode, Encode: Encode}, codectest.Codec{Decode: DecodeCase, Encode: EncodeCase})
 }

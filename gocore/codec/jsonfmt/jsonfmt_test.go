@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,11 +65,7 @@ func TestDecodePositions(t *testing.T) {
 }
 
 func TestDecodeErrors(t *testing.T) {
-	cases := []struct {
-		in        string
-		line, col int
-		msg       string
-	}{
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		{`[1,2]`, 1, 1, "root must be a mapping"},
 		{`"x"`, 1, 1, "root must be a mapping"},
 		{`  null`, 1, 3, "root must be a mapping"},
@@ -92,18 +87,7 @@ func TestDecodeErrors(t *testing.T) {
 		{`{"a":"b`, 1, 6, "unterminated string"},
 		{`{"a":NaN}`, 1, 6, "expected a value"},
 		{`{"a":tru}`, 1, 6, `expected "true"`},
-	}
-	for _, c := range cases {
-		_, err := Decode([]byte(c.in))
-		var loc *errs.Located
-		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
-			t.Errorf("Decode(%q) = %v, want a located parse error", c.in, err)
-			continue
-		}
-		if loc.Line != c.line || loc.Column != c.col || !strings.Contains(loc.Msg, c.msg) {
-			t.Errorf("Decode(%q) = %d:%d %q, want %d:%d ...%q...", c.in, loc.Line, loc.Column, loc.Msg, c.line, c.col, c.msg)
-		}
-	}
+	})
 }
 
 func TestDeepNesting(t *testing.T) {
@@ -192,25 +176,10 @@ func TestEncodeErrors(t *testing.T) {
 var jsonKinds = codectest.Kinds{Null: true, Bool: true, Int: true, Float: true, String: true, Lists: true, Maps: true}
 
 func TestRoundTripRandom(t *testing.T) {
-	r := rand.New(rand.NewSource(1))
-	for i := 0; i < 2000; i++ {
-		tree := jsonKinds.Tree(r)
-		b, err := Encode(tree)
-		if err != nil {
-			t.Fatalf("Encode: %v", err)
-		}
-		d, err := Decode(b)
-		if err != nil {
-			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
-		}
-		if !value.Equal(tree, d.Root) {
-			t.Fatalf("round trip changed the tree:\n%s", b)
-		}
-		if strings.Join(tree.Keys(), "\x00") != strings.Join(d.Root.Keys(), "\x00") {
-			t.Fatalf("round trip changed the key order")
-		}
-	}
+	codectest.RoundTripRandom(t, jsonCodec, 1, 2000, jsonKinds.Tree)
 }
+
+var jsonCodec = codectest.Codec{Decode: Decode, Encode: Encode, KeepsOrder: true}
 
 // TestJSONTestSuite runs nst/JSONTestSuite: y_ cases must parse (as any
 // value; the root rule is separate), n_ cases must fail, i_ cases must not
@@ -256,49 +225,15 @@ func TestJSONTestSuite(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	for _, s := range codectest.Seeds("JSONTestSuite/test_parsing/*.json", 40) {
-		f.Add(s)
-	}
-	f.Add([]byte(`{"a":[1,2.5,{"b":null}],"c":"\u00e9"}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		d, err := Decode(data)
-		if err != nil {
-			var loc *errs.Located
-			if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
-				t.Fatalf("error is not a located parse error: %#v", err)
-			}
-			return
-		}
-		if d.Root == nil {
-			t.Fatal("nil root")
-		}
-	})
+	codectest.SeedSuite(f, "JSONTestSuite/test_parsing/*.json", 40)
+	codectest.SeedStrings(f, `{"a":[1,2.5,{"b":null}],"c":"\u00e9"}`)
+	codectest.FuzzDecode(f, nil, Decode)
 }
 
 func FuzzRoundTrip(f *testing.F) {
-	for _, s := range codectest.Seeds("JSONTestSuite/test_parsing/y_*.json", 40) {
-		f.Add(s)
-	}
-	f.Add([]byte(`{"a":[1,2.5,{"b":null}],"c":"\u00e9","d":1e-320}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		d, err := Decode(data)
-		if err != nil {
-			return
-		}
-		b, err := Encode(d.Root)
-		if err != nil {
-			t.Fatalf("Encode of a decoded tree: %v", err)
-		}
-		d2, err := Decode(b)
-		if err != nil {
-			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
-		}
-		if !value.Equal(d.Root, d2.Root) {
-			t.Fatalf("round trip changed the tree:\n%s", b)
-		}
-	})
+	codectest.SeedSuite(f, "JSONTestSuite/test_parsing/y_*.json", 40)
+	codectest.SeedStrings(f, `{"a":[1,2.5,{"b":null}],"c":"\u00e9","d":1e-320}`)
+	codectest.FuzzRoundTrip(f, jsonCodec)
 }
 
 // TestOneLongLine decodes a minified document with many positions on one

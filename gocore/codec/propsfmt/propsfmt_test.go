@@ -2,7 +2,6 @@ package propsfmt
 
 import (
 	"errors"
-	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -162,11 +161,7 @@ func TestDecode(t *testing.T) {
 }
 
 func TestDecodeErrors(t *testing.T) {
-	cases := []struct {
-		in        string
-		line, col int
-		msg       string
-	}{
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		{"a=1\na.b=2\n", 2, 1, `key "a.b" makes "a" a parent, but it is set to a value on line 1`},
 		{"a.b=2\n\na=1\n", 3, 1, `key "a" is a value here and a parent of the key "a.b" on line 1`},
 		{"a=1\na=2\n", 2, 1, "set twice (first on line 1)"},
@@ -176,18 +171,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"k=\\uDC00\\uD800\n", 1, 3, "surrogate"},
 		{"k=\x00\n", 1, 3, "NUL byte"},
 		{"\n  k\\\n x=\\u1\n", 3, 4, "malformed"},
-	}
-	for _, c := range cases {
-		_, err := Decode([]byte(c.in))
-		var loc *errs.Located
-		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
-			t.Errorf("Decode(%q) = %v, want a located parse error", c.in, err)
-			continue
-		}
-		if loc.Line != c.line || loc.Column != c.col || !strings.Contains(loc.Msg, c.msg) {
-			t.Errorf("Decode(%q) = %d:%d %q, want %d:%d ...%q...", c.in, loc.Line, loc.Column, loc.Msg, c.line, c.col, c.msg)
-		}
-	}
+	})
 	deep := strings.Repeat("a.", value.MaxDepth) + "a=1"
 	if _, err := Decode([]byte(deep)); err == nil || !strings.Contains(err.Error(), "deeper") {
 		t.Errorf("deep key: %v", err)
@@ -277,74 +261,27 @@ var propsKinds = codectest.Kinds{OnlyStrings: true, Maps: true, MaxDepth: 4, Non
 	ValueRunes: []rune("abc xyz019_-. :=#;!\\[]{}\"'\\/é日本😀$\t\n\r\f\x01")}
 
 func TestRoundTripRandom(t *testing.T) {
-	r := rand.New(rand.NewSource(7))
-	n := 0
-	for i := 0; i < 5000; i++ {
-		tree := propsKinds.Tree(r)
-		b, err := Encode(tree)
-		if err != nil {
-			continue // empty maps; Encode said so
-		}
-		n++
-		d, err := Decode(b)
-		if err != nil {
-			t.Fatalf("Decode(Encode(x)): %v\n%q", err, b)
-		}
-		if !value.Equal(tree, d.Root) {
-			t.Fatalf("round trip changed the tree:\n%q", b)
-		}
-	}
-	if n < 1000 {
+	// Encode refuses empty maps, saying so.
+	c := codectest.Codec{Decode: Decode, Encode: Encode, Refusable: codectest.Any}
+	if n := len(codectest.RoundTripRandom(t, c, 7, 5000, propsKinds.Tree)); n < 1000 {
 		t.Errorf("only %d random trees were expressible", n)
 	}
 }
 
 func fuzzSeeds(f *testing.F) {
-	for _, s := range javaAgrees {
-		f.Add([]byte(s))
-	}
-	for _, name := range []string{"application.properties", "server.properties"} {
-		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
-			f.Add(b)
-		}
-	}
-	for _, s := range codectest.Seeds("toml-test/tests/valid/*/*.toml", 20) {
-		f.Add(s)
-	}
+	codectest.SeedStrings(f, javaAgrees...)
+	codectest.SeedFiles(f, "testdata", "application.properties", "server.properties")
+	codectest.SeedSuite(f, "toml-test/tests/valid/*/*.toml", 20)
 }
 
 func FuzzDecode(f *testing.F) {
 	fuzzSeeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		if _, err := Decode(data); err != nil {
-			if !codectest.IsLocatedParseError(err) {
-				t.Fatalf("error is not a located parse error: %#v", err)
-			}
-		}
-	})
+	codectest.FuzzDecode(f, nil, Decode)
 }
 
 func FuzzRoundTrip(f *testing.F) {
 	fuzzSeeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		d, err := Decode(data)
-		if err != nil {
-			return
-		}
-		b, err := Encode(d.Root)
-		if err != nil {
-			t.Fatalf("Encode of a decoded tree: %v", err)
-		}
-		d2, err := Decode(b)
-		if err != nil {
-			t.Fatalf("Decode(Encode(x)): %v\n%q", err, b)
-		}
-		if !value.Equal(d.Root, d2.Root) {
-			t.Fatalf("round trip changed the tree:\n%q\n%q", data, b)
-		}
-	})
+	codectest.FuzzRoundTrip(f, codectest.Codec{Decode: Decode, Encode: Encode})
 }
 
 // A file that is not valid UTF-8 is read as ISO-8859-1, as Java's

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand"
 	"strings"
 	"testing"
 	"time"
@@ -98,11 +97,7 @@ func TestDecode(t *testing.T) {
 }
 
 func TestDecodeErrors(t *testing.T) {
-	cases := []struct {
-		in        string
-		line, col int
-		msg       string
-	}{
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		{"a = 1\na = 2", 2, 1, "already defined"},
 		{"a = ", 1, 4, "toml:"},
 		{"a = 99999999999999999999", 1, 5, "toml:"},
@@ -111,18 +106,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"a = " + strings.Repeat("[", value.MaxDepth) + strings.Repeat("]", value.MaxDepth), 0, 0, "nesting deeper"},
 		{"[" + strings.TrimSuffix(strings.Repeat("a.", value.MaxDepth), ".") + "]", 0, 0, "nesting deeper"},
 		{strings.Repeat("a.", 100000) + "a = 1", 0, 0, "nesting deeper"},
-	}
-	for _, c := range cases {
-		_, err := Decode([]byte(c.in))
-		var loc *errs.Located
-		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
-			t.Errorf("Decode(%.40q) = %v, want a located parse error", c.in, err)
-			continue
-		}
-		if (c.line != 0 && loc.Line != c.line) || (c.col != 0 && loc.Column != c.col) || !strings.Contains(loc.Msg, c.msg) {
-			t.Errorf("Decode(%.40q) = %d:%d %q, want %d:%d ...%q...", c.in, loc.Line, loc.Column, loc.Msg, c.line, c.col, c.msg)
-		}
-	}
+	})
 	// MaxDepth itself is fine.
 	if _, err := Decode([]byte("a = " + strings.Repeat("[", value.MaxDepth-1) + strings.Repeat("]", value.MaxDepth-1))); err != nil {
 		t.Errorf("depth MaxDepth refused: %v", err)
@@ -223,47 +207,16 @@ func TestEncodeErrors(t *testing.T) {
 var tomlKinds = codectest.Kinds{Bool: true, Int: true, Float: true, NaNInf: true, String: true, DateTime: true, Local: true, Lists: true, Maps: true}
 
 func TestRoundTripRandom(t *testing.T) {
-	r := rand.New(rand.NewSource(2))
-	for i := 0; i < 2000; i++ {
-		tree := tomlKinds.Tree(r)
-		b, err := Encode(tree)
-		if err != nil {
-			t.Fatalf("Encode: %v", err)
-		}
-		d, err := Decode(b)
-		if err != nil {
-			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
-		}
-		if !value.Equal(tree, d.Root) {
-			t.Fatalf("round trip changed the tree:\n%s", b)
-		}
-	}
+	codectest.RoundTripRandom(t, tomlCodec, 2, 2000, tomlKinds.Tree)
 }
 
+var tomlCodec = codectest.Codec{Decode: Decode, Encode: Encode}
+
 func FuzzDecode(f *testing.F) {
-	for _, s := range codectest.Seeds("toml-test/tests/valid/*/*.toml", 30) {
-		f.Add(s)
-	}
-	for _, s := range codectest.Seeds("toml-test/tests/invalid/*/*.toml", 20) {
-		f.Add(s)
-	}
-	f.Add([]byte(sample))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		d, err := Decode(data)
-		if err != nil {
-			var loc *errs.Located
-			if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
-				t.Fatalf("error is not a located parse error: %#v", err)
-			}
-			if strings.Contains(loc.Msg, "internal error") {
-				t.Fatalf("internal error: %v", err)
-			}
-			return
-		}
-		if d.Root == nil {
-			t.Fatal("nil root")
-		}
+	codectest.SeedSuite(f, "toml-test/tests/valid/*/*.toml", 30)
+	codectest.SeedSuite(f, "toml-test/tests/invalid/*/*.toml", 20)
+	codectest.SeedStrings(f, sample)
+	codectest.FuzzDecode(f, func(t *testing.T, data []byte, d *value.Doc) {
 		// TOML 1.0 accepts a subset, read the same way.
 		d10, err := DecodeTOML10(data)
 		if err != nil {
@@ -275,32 +228,13 @@ func FuzzDecode(f *testing.F) {
 		if !value.Equal(d10.Root, d.Root) {
 			t.Fatal("DecodeTOML10 and Decode read the document differently")
 		}
-	})
+	}, Decode)
 }
 
 func FuzzRoundTrip(f *testing.F) {
-	for _, s := range codectest.Seeds("toml-test/tests/valid/*/*.toml", 40) {
-		f.Add(s)
-	}
-	f.Add([]byte(sample))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		d, err := Decode(data)
-		if err != nil {
-			return
-		}
-		b, err := Encode(d.Root)
-		if err != nil {
-			t.Fatalf("Encode of a decoded tree: %v", err)
-		}
-		d2, err := Decode(b)
-		if err != nil {
-			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
-		}
-		if !value.Equal(d.Root, d2.Root) {
-			t.Fatalf("round trip changed the tree:\n%s\n%s", data, b)
-		}
-	})
+	codectest.SeedSuite(f, "toml-test/tests/valid/*/*.toml", 40)
+	codectest.SeedStrings(f, sample)
+	codectest.FuzzRoundTrip(f, tomlCodec)
 }
 
 // TestManyKeys decodes shapes that made go-toml's own key tracking (and an

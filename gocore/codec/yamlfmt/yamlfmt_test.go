@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand"
 	"runtime"
 	"strings"
 	"testing"
@@ -127,11 +126,7 @@ func mapOf(kv ...any) *value.Map {
 }
 
 func TestDecodeErrors(t *testing.T) {
-	cases := []struct {
-		in        string
-		line, col int
-		msg       string
-	}{
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		{"- a\n- b\n", 1, 1, "root must be a mapping"},
 		{"just text\n", 1, 1, "root must be a mapping"},
 		{"a: 1\n---\nb: 2\n", 2, 1, "second YAML document"},
@@ -156,18 +151,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"a: &x [*x]\n", 1, 8, "contains it"},
 		{"a: &x\n  b: *x\n", 0, 0, ""},
 		{"<<: 1\n", 1, 5, "merge key"},
-	}
-	for _, c := range cases {
-		_, err := Decode([]byte(c.in))
-		var loc *errs.Located
-		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
-			t.Errorf("Decode(%q) = %v, want a located parse error", c.in, err)
-			continue
-		}
-		if (c.line != 0 && (loc.Line != c.line || loc.Column != c.col)) || !strings.Contains(loc.Msg, c.msg) {
-			t.Errorf("Decode(%q) = %d:%d %q, want %d:%d ...%q...", c.in, loc.Line, loc.Column, loc.Msg, c.line, c.col, c.msg)
-		}
-	}
+	})
 }
 
 func TestAliasBomb(t *testing.T) {
@@ -288,74 +272,21 @@ ldt: !!timestamp 2024-01-02T01:00:00
 var yamlKinds = codectest.Kinds{Null: true, Bool: true, Int: true, Float: true, NaNInf: true, String: true, DateTime: true, Lists: true, Maps: true}
 
 func TestRoundTripRandom(t *testing.T) {
-	r := rand.New(rand.NewSource(3))
-	for i := 0; i < 2000; i++ {
-		tree := yamlKinds.Tree(r)
-		b, err := Encode(tree)
-		if err != nil {
-			t.Fatalf("Encode: %v", err)
-		}
-		d, err := Decode(b)
-		if err != nil {
-			t.Fatalf("Decode(Encode(x)): %v\n%s", err, b)
-		}
-		if !value.Equal(tree, d.Root) {
-			t.Fatalf("round trip changed the tree:\n%s", b)
-		}
-		if strings.Join(tree.Keys(), "\x00") != strings.Join(d.Root.Keys(), "\x00") {
-			t.Fatalf("round trip changed the key order:\n%s", b)
-		}
-	}
+	codectest.RoundTripRandom(t, yamlCodec, 3, 2000, yamlKinds.Tree)
 }
 
+var yamlCodec = codectest.Codec{Decode: Decode, Encode: Encode, KeepsOrder: true}
+
 func FuzzDecode(f *testing.F) {
-	for _, s := range codectest.Seeds("yaml-test-suite/*/in.yaml", 60) {
-		f.Add(s)
-	}
-	f.Add([]byte("a: &a [1, *a]\n"))
-	f.Add([]byte("b: &b {x: 1}\nc:\n  <<: *b\n  y: !!timestamp 2001-01-01\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		d, err := Decode(data)
-		if err != nil {
-			var loc *errs.Located
-			if !errors.As(err, &loc) || !errors.Is(err, errs.ErrParse) {
-				t.Fatalf("error is not a located parse error: %#v", err)
-			}
-			if strings.Contains(loc.Msg, "internal error") {
-				t.Fatalf("internal error: %v", err)
-			}
-			return
-		}
-		if d.Root == nil {
-			t.Fatal("nil root")
-		}
-	})
+	codectest.SeedSuite(f, "yaml-test-suite/*/in.yaml", 60)
+	codectest.SeedStrings(f, "a: &a [1, *a]\n", "b: &b {x: 1}\nc:\n  <<: *b\n  y: !!timestamp 2001-01-01\n")
+	codectest.FuzzDecode(f, nil, Decode)
 }
 
 func FuzzRoundTrip(f *testing.F) {
-	for _, s := range codectest.Seeds("yaml-test-suite/*/in.yaml", 60) {
-		f.Add(s)
-	}
-	f.Add([]byte("a: [1, 'x', {b: ~}]\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		defer codectest.Watchdog(data)()
-		d, err := Decode(data)
-		if err != nil {
-			return
-		}
-		b, err := Encode(d.Root)
-		if err != nil {
-			t.Fatalf("Encode of a decoded tree: %v", err)
-		}
-		d2, err := Decode(b)
-		if err != nil {
-			t.Fatalf("Decode(Encode(x)): %v\n%q\n%s", err, data, b)
-		}
-		if !value.Equal(d.Root, d2.Root) {
-			t.Fatalf("round trip changed the tree:\n%q\n%s", data, b)
-		}
-	})
+	codectest.SeedSuite(f, "yaml-test-suite/*/in.yaml", 60)
+	codectest.SeedStrings(f, "a: [1, 'x', {b: ~}]\n")
+	codectest.FuzzRoundTrip(f, yamlCodec)
 }
 
 // TestPathBudget: long keys nested deep over many values made a small

@@ -1,6 +1,6 @@
 // Package codectest holds helpers shared by the codecs' tests: random trees
-// limited to what a format can express, and the location of the shared
-// conformance suites.
+// limited to what a format can express, the location of the shared
+// conformance suites, and the test drivers (drivers.go).
 package codectest
 
 import (
@@ -259,8 +259,9 @@ var Itoa = strconv.Itoa
 
 // IsLocatedParseError reports whether err is what a decoder may return for
 // bad input: a parse error with a line, never an internal error (a
-// recovered panic). The fuzz targets of the line-based codecs check every
-// refusal with it.
+// recovered panic). Every codec's FuzzDecode checks every refusal with it
+// (see FuzzDecode): fuzzing json, toml and yaml for 20 s and more each with
+// this check found no refusal without a line, so they need no looser one.
 func IsLocatedParseError(err error) bool {
 	var loc *errs.Located
 	return errors.As(err, &loc) && errors.Is(err, errs.ErrParse) && loc.Line != 0 && !strings.Contains(loc.Msg, "internal error")
