@@ -289,6 +289,64 @@ def check_valid_refusal(suite: Suite, part: str, case: str, got: Loaded,
     return True
 
 
+def expect_valid(suite: Suite, part: str, case: str, got: Loaded, want: Any,
+                 diff: Callable[[Any, Any], Optional[str]], listed: bool = True) -> None:
+    """The driver of every suite's valid cases: the case passes when it
+    loaded and `diff` finds it equal to `want`. With `listed`, a case the
+    deviations file says is refused by design is checked as such instead."""
+    if listed and check_valid_refusal(suite, part, case, got, None):
+        return
+    kind, x = got
+    if kind == "ok":
+        why = diff(want, x)
+        suite.record(part, case, "fail" if why else "pass", why or "")
+    else:
+        suite.record(part, case, "fail", "refused: " + one_line(x))
+
+
+def expect_invalid(suite: Suite, part: str, case: str, got: Loaded) -> None:
+    """The driver of every suite's invalid cases: the case passes when it was
+    refused with a ParseError."""
+    kind, x = got
+    if kind == "parse":
+        suite.record(part, case, "pass")
+    else:
+        suite.record(part, case, "fail", ("accepted as " + one_line(x)) if kind == "ok" else one_line(x))
+
+
+# ------------------------------------------------------------ the comparisons
+
+DESCEND = object()  # a leaf judge's answer: `want` is a map or a list to walk
+
+
+def tree_diff(want: Any, got: Any, where: str, leaf: Callable[[Any, Any, str], Any],
+              table: str, array: str) -> Optional[str]:
+    """The walk both comparisons share: maps by their key sets and then key
+    by key, lists by length and then item by item. `leaf(want, got, here)`
+    judges everything else (None: equal; a string: why not), or answers
+    DESCEND for a map or list to walk (toml-test's tagged values are maps
+    that it judges as leaves)."""
+    here = where or "(root)"
+    why = leaf(want, got, here)
+    if why is not DESCEND:
+        return why
+    if isinstance(want, dict):
+        if type(got) is not dict:
+            return f"{here}: expected {table}, got {one_line(got)}"
+        if set(want) != set(got):
+            return f"{here}: keys differ: missing {sorted(set(want) - set(got))}, extra {sorted(set(got) - set(want))}"
+        pairs = [(want[k], got[k], f"{where}.{k}" if where else k) for k in want]
+    else:
+        if type(got) is not list or len(got) != len(want):
+            return f"{here}: expected {array} of {len(want)}, got {one_line(got)}"
+        pairs = [(w, g, f"{where}.{i}" if where else str(i)) for i, (w, g) in enumerate(zip(want, got))]
+    for w, g, at in pairs:
+        why = tree_diff(w, g, at, leaf, table, array)
+        if why:
+            return why
+    return None
+
+
 # ------------------------------------------------------------ the deviations
 
 _deviations: Optional[Dict[str, Dict[str, str]]] = None
@@ -363,31 +421,19 @@ def _tagged_leaf(typ: str, s: str, got: Any) -> Optional[str]:
     return None if ok else f"expected {typ} {s!r}, got {type(got).__name__} {got!r}"
 
 
+def _tagged_value(want: Any, got: Any, here: str) -> Any:
+    if isinstance(want, dict) and set(want) == {"type", "value"} and isinstance(want["type"], str) \
+            and isinstance(want["value"], str):
+        why = _tagged_leaf(want["type"], want["value"], got)
+        return None if why is None else f"{here}: {why}"
+    if isinstance(want, (dict, list)):
+        return DESCEND
+    return f"{here}: unexpected value {want!r} in the expected JSON"
+
+
 def tagged_diff(want: Any, got: Any, where: str = "") -> Optional[str]:
     """None if `got` equals toml-test's tagged JSON `want`, else where and why not."""
-    here = where or "(root)"
-    if isinstance(want, dict):
-        if set(want) == {"type", "value"} and isinstance(want["type"], str) and isinstance(want["value"], str):
-            why = _tagged_leaf(want["type"], want["value"], got)
-            return None if why is None else f"{here}: {why}"
-        if type(got) is not dict:
-            return f"{here}: expected a table, got {type(got).__name__}"
-        if set(want) != set(got):
-            return f"{here}: keys differ: missing {sorted(set(want) - set(got))}, extra {sorted(set(got) - set(want))}"
-        for k in want:
-            why = tagged_diff(want[k], got[k], f"{where}.{k}" if where else k)
-            if why:
-                return why
-        return None
-    if isinstance(want, list):
-        if type(got) is not list or len(got) != len(want):
-            return f"{here}: expected an array of {len(want)}, got {one_line(got)}"
-        for i, (w, g) in enumerate(zip(want, got)):
-            why = tagged_diff(w, g, f"{where}.{i}" if where else str(i))
-            if why:
-                return why
-        return None
-    return f"{here}: unexpected value {want!r} in the expected JSON"
+    return tree_diff(want, got, where, _tagged_value, "a table", "an array")
 
 
 def toml_manifest(version: str) -> List[str]:
@@ -408,23 +454,11 @@ def run_toml(version: str, capsys: Any) -> None:
     for case in files:
         path = TOML_ROOT / case
         got = attempt(path, fmt)
-        kind, x = got
         if case.startswith("valid/"):
-            if check_valid_refusal(suite, "valid", case, got, None):
-                continue
-            if kind == "ok":
-                want = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-                why = tagged_diff(want, x)
-                suite.record("valid", case, "fail" if why else "pass", why or "")
-            else:
-                suite.record("valid", case, "fail", "refused: " + one_line(x))
+            want = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            expect_valid(suite, "valid", case, got, want, tagged_diff)
         else:
-            if kind == "parse":
-                suite.record("invalid", case, "pass")
-            elif kind == "ok":
-                suite.record("invalid", case, "fail", "accepted as " + one_line(x))
-            else:
-                suite.record("invalid", case, "fail", one_line(x))
+            expect_invalid(suite, "invalid", case, got)
     if version == "1.0.0":
         # The default toml reads TOML 1.1.0: of the 1.0.0 invalid cases it
         # accepts only documents that 1.1.0 made valid (left out of its
@@ -460,27 +494,9 @@ def json_stream(text: str) -> List[Any]:
         out.append(v)
 
 
-def value_diff(want: Any, got: Any, where: str = "") -> Optional[str]:
-    """None if `got` equals the JSON value `want` by value, else where and why not."""
-    here = where or "(root)"
-    if isinstance(want, dict):
-        if type(got) is not dict:
-            return f"{here}: expected an object, got {one_line(got)}"
-        if set(want) != set(got):
-            return f"{here}: keys differ: missing {sorted(set(want) - set(got))}, extra {sorted(set(got) - set(want))}"
-        for k in want:
-            why = value_diff(want[k], got[k], f"{where}.{k}" if where else k)
-            if why:
-                return why
-        return None
-    if isinstance(want, list):
-        if type(got) is not list or len(got) != len(want):
-            return f"{here}: expected a list of {len(want)}, got {one_line(got)}"
-        for i, (w, g) in enumerate(zip(want, got)):
-            why = value_diff(w, g, f"{where}.{i}" if where else str(i))
-            if why:
-                return why
-        return None
+def _plain_value(want: Any, got: Any, here: str) -> Any:
+    if isinstance(want, (dict, list)):
+        return DESCEND
     if isinstance(want, bool) or want is None or isinstance(want, str):
         ok = type(got) is type(want) and got == want
     elif isinstance(want, (int, float)):
@@ -489,6 +505,11 @@ def value_diff(want: Any, got: Any, where: str = "") -> Optional[str]:
     else:
         return f"{here}: unexpected {want!r} in the expected JSON"
     return None if ok else f"{here}: expected {want!r}, got {one_line(got)}"
+
+
+def value_diff(want: Any, got: Any, where: str = "") -> Optional[str]:
+    """None if `got` equals the JSON value `want` by value, else where and why not."""
+    return tree_diff(want, got, where, _plain_value, "an object", "a list")
 
 
 def yaml_cases() -> List[pathlib.Path]:
@@ -509,11 +530,7 @@ def test_yaml_test_suite(capsys: Any, no_leaks: None) -> None:
             # The whole stream through read_all: an error in any document
             # (not only the first, which is all Config.load reads) must be
             # found.
-            kind, x = attempt_all(case / "in.yaml", "yaml")
-            if kind == "parse":
-                suite.record("error", cid, "pass")
-            else:
-                suite.record("error", cid, "fail", ("accepted as " + one_line(x)) if kind == "ok" else one_line(x))
+            expect_invalid(suite, "error", cid, attempt_all(case / "in.yaml", "yaml"))
         elif (case / "in.json").exists():
             docs = json_stream((case / "in.json").read_text(encoding="utf-8"))
             want = docs[0] if docs else None
@@ -521,23 +538,12 @@ def test_yaml_test_suite(capsys: Any, no_leaks: None) -> None:
                 # What a Config cannot hold: every document, any root,
                 # through gocfg.read_all, compared document by document.
                 streams += 1
-                kind, x = attempt_all(case / "in.yaml", "yaml")
-                if kind == "ok":
-                    why = value_diff(docs, x)
-                    suite.record("in.json", cid, "fail" if why else "pass", why or "")
-                else:
-                    suite.record("in.json", cid, "fail", "refused: " + one_line(x))
+                expect_valid(suite, "in.json", cid, attempt_all(case / "in.yaml", "yaml"), docs, value_diff,
+                             listed=False)
                 continue
-            got = attempt(case / "in.yaml", "yaml")
-            kind, x = got
             compared += 1
-            if check_valid_refusal(suite, "in.json", cid, got, None):
-                continue
-            if kind == "ok":
-                why = value_diff({} if want is None else want, x)
-                suite.record("in.json", cid, "fail" if why else "pass", why or "")
-            else:
-                suite.record("in.json", cid, "fail", "refused: " + one_line(x))
+            expect_valid(suite, "in.json", cid, attempt(case / "in.yaml", "yaml"), {} if want is None else want,
+                         value_diff)
         else:
             # Only an event stream to compare with: loading or a ParseError
             # are both fine, anything else is not.
@@ -585,30 +591,13 @@ def test_json_test_suite(capsys: Any, no_leaks: None) -> None:
                 suite.record("y_", case, "fail" if why else "pass", why or "")
         else:
             objects += 1
-        if isinstance(want, dict) and not check_valid_refusal(suite, "y_", case, got, None):
-            if kind == "ok":
-                why = value_diff(want, x)
-                suite.record("y_", case, "fail" if why else "pass", why or "")
-            else:
-                suite.record("y_", case, "fail", "refused: " + one_line(x))
+            expect_valid(suite, "y_", case, got, want, value_diff)
         # The same document as the value of a key: every y_ value, whatever
         # its type, must come back equal (most y_ cases are arrays).
-        case += WRAPPED
         got = attempt_text(wrap(path.read_bytes()), "json")
-        if check_valid_refusal(suite, "y_ as a value", case, got, None):
-            continue
-        kind, x = got
-        if kind == "ok":
-            why = value_diff({"v": want}, x)
-            suite.record("y_ as a value", case, "fail" if why else "pass", why or "")
-        else:
-            suite.record("y_ as a value", case, "fail", "refused: " + one_line(x))
+        expect_valid(suite, "y_ as a value", case + WRAPPED, got, {"v": want}, value_diff)
     for path in json_files("n_"):
-        kind, x = attempt(path, "json")
-        if kind == "parse":
-            suite.record("n_", path.name, "pass")
-        else:
-            suite.record("n_", path.name, "fail", ("accepted as " + one_line(x)) if kind == "ok" else one_line(x))
+        expect_invalid(suite, "n_", path.name, attempt(path, "json"))
     suite.notes.append(f"y_: {objects} cases with an object root through Config.load, "
                        f"{suite.parts['y_'].total - objects} other roots through gocfg.read_all")
     answers: Dict[str, Dict[str, int]] = {"i_": {}, "i_ as a value": {}}
