@@ -300,12 +300,6 @@ func dotenvRead(t *testing.T, py string, docs []string) []any {
 	return res
 }
 
-func plainMap(m *value.Map) map[string]any {
-	out := map[string]any{}
-	m.Range(func(k string, v any) bool { out[k] = v; return true })
-	return out
-}
-
 var testEnviron = []string{"GOCFG_TEST_ENV=from-env"}
 
 func TestMatchesPythonDotenv(t *testing.T) {
@@ -322,7 +316,7 @@ func TestMatchesPythonDotenv(t *testing.T) {
 			t.Errorf("%q: %v (python-dotenv: %v)", in, err, got[i])
 			continue
 		}
-		if mine := plainMap(d.Root); !reflect.DeepEqual(mine, got[i]) {
+		if mine := codectest.Plain(d.Root); !reflect.DeepEqual(mine, got[i]) {
 			t.Errorf("%q:\ngocfg         %#v\npython-dotenv %#v", in, mine, got[i])
 		}
 	}
@@ -332,7 +326,7 @@ func TestMatchesPythonDotenv(t *testing.T) {
 			t.Errorf("%q: %v", c.in, err)
 			continue
 		}
-		mine := plainMap(d.Root)
+		mine := codectest.Plain(d.Root)
 		if !reflect.DeepEqual(mine, c.want) {
 			t.Errorf("%q: gocfg %#v, want %#v (%s)", c.in, mine, c.want, c.why)
 		}

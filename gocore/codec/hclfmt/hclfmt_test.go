@@ -1,7 +1,6 @@
 package hclfmt
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
 	"os"
@@ -14,34 +13,6 @@ import (
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/value"
 )
-
-// plain turns a tree into what encoding/json gives for the same JSON.
-func plain(v any) any {
-	switch v := v.(type) {
-	case *value.Map:
-		m := map[string]any{}
-		v.Range(func(k string, x any) bool { m[k] = plain(x); return true })
-		return m
-	case []any:
-		l := make([]any, len(v))
-		for i, x := range v {
-			l[i] = plain(x)
-		}
-		return l
-	case int64:
-		return float64(v)
-	}
-	return v
-}
-
-func mustJSON(t *testing.T, s string) any {
-	t.Helper()
-	var v any
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
 
 func TestTerraformFile(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("testdata", "main.tf"))
@@ -101,12 +72,12 @@ func TestAgentConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := mustJSON(t, `{"datacenter": "dc1", "data_dir": "/opt/agent/data", "log_level": "INFO", "ratio": 0.75, "retries": -3,
+	want := codectest.MustJSON(t, `{"datacenter": "dc1", "data_dir": "/opt/agent/data", "log_level": "INFO", "ratio": 0.75, "retries": -3,
 		"enabled": true, "servers": ["10.0.0.1:4647", "10.0.0.2:4647"], "server": {"enabled": true, "bootstrap_expect": 3},
 		"client": {"enabled": true, "meta": {"rack": "r1", "zone": "eu-west-1a"}},
 		"plugin": {"docker": {"config": {"allow_privileged": false, "volumes": {"enabled": true}}}, "raw_exec": {"config": {"enabled": false}}},
 		"telemetry": {"collection_interval": "1s", "prometheus_metrics": true, "publish_allocation_metrics": true}}`)
-	if got := plain(doc.Root); !reflect.DeepEqual(got, want) {
+	if got := codectest.Plain(doc.Root); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
 	}
 	bom, err := Decode(append([]byte("\xEF\xBB\xBF"), data...))
@@ -155,7 +126,7 @@ p = 1e2
 			t.Errorf("%s = %#v, want %#v", k, got, w)
 		}
 	}
-	if got := plain(mustGet(doc.Root, "i")); !reflect.DeepEqual(got, mustJSON(t, `[1, "two", [3], {"k": 4}]`)) {
+	if got := codectest.Plain(mustGet(doc.Root, "i")); !reflect.DeepEqual(got, codectest.MustJSON(t, `[1, "two", [3], {"k": 4}]`)) {
 		t.Errorf("i = %v", got)
 	}
 	j := mustGet(doc.Root, "j").(*value.Map)
@@ -217,12 +188,12 @@ func TestRawModule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := mustJSON(t, `{
+	want := codectest.MustJSON(t, `{
 		"variable": {"env": {"type": "${string}", "default": "prod"}},
 		"locals": {"name_prefix": "app-${var.env}", "common_tags": "${merge(var.tags, { Environment = var.env })}"},
 		"resource": {"aws_s3_bucket": {"logs": {"bucket": "${local.name_prefix}-logs", "count": "${var.env == \"prod\" ? 1 : 0}", "tags": "${local.common_tags}"}}},
 		"output": {"bucket_arns": {"value": "${[for b in aws_s3_bucket.logs : b.arn]}"}}}`)
-	if got := plain(doc.Root); !reflect.DeepEqual(got, want) {
+	if got := codectest.Plain(doc.Root); !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %v\nwant %v", got, want)
 	}
 	if p := doc.Positions["resource.aws_s3_bucket.logs.count"]; p != (value.Pos{Line: 13, Column: 3}) {
@@ -241,7 +212,7 @@ func TestRawModule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := plain(doc.Root); !reflect.DeepEqual(got, mustJSON(t, `{"a": "\"x%{ if var.on }y%{ endif }\"", "b": {"${(var.k)}": 1}}`)) {
+	if got := codectest.Plain(doc.Root); !reflect.DeepEqual(got, codectest.MustJSON(t, `{"a": "\"x%{ if var.on }y%{ endif }\"", "b": {"${(var.k)}": 1}}`)) {
 		t.Errorf("got %#v", got)
 	}
 }

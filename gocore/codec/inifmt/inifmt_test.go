@@ -1,7 +1,6 @@
 package inifmt
 
 import (
-	"encoding/json"
 	"errors"
 	"math/rand"
 	"os"
@@ -37,40 +36,14 @@ const sample = "\xEF\xBB\xBF; comment\n" +
 	"    cov\n" +
 	"\n"
 
-// plain turns a tree into plain Go values for comparisons with JSON.
-func plain(v any) any {
-	switch v := v.(type) {
-	case *value.Map:
-		m := map[string]any{}
-		v.Range(func(k string, x any) bool { m[k] = plain(x); return true })
-		return m
-	case []any:
-		l := make([]any, len(v))
-		for i, x := range v {
-			l[i] = plain(x)
-		}
-		return l
-	}
-	return v
-}
-
 // plainNoEmptyDefault is plain without an empty DEFAULT section, which
 // configparser_dump.py cannot see.
 func plainNoEmptyDefault(m *value.Map) any {
-	out := plain(m).(map[string]any)
+	out := codectest.Plain(m).(map[string]any)
 	if d, ok := out[DefaultSection].(map[string]any); ok && len(d) == 0 {
 		delete(out, DefaultSection)
 	}
 	return out
-}
-
-func mustJSON(t *testing.T, s string) any {
-	t.Helper()
-	var v any
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		t.Fatal(err)
-	}
-	return v
 }
 
 func TestDecode(t *testing.T) {
@@ -81,10 +54,10 @@ func TestDecode(t *testing.T) {
 	if got := strings.Join(d.Root.Keys(), ","); got != "top,server,a.b, spaced " {
 		t.Errorf("keys %q", got)
 	}
-	want := mustJSON(t, `{"top": "1", "server": {"host": "example.org ; not a comment",
+	want := codectest.MustJSON(t, `{"top": "1", "server": {"host": "example.org ; not a comment",
 		"url": "http://x/#frag\nindented = yes", "empty": "", "quoted": "\"q\""},
 		"a.b": {"k": "v=w"}, " spaced ": {"é": "ü", "deps": "\npytest\n\ncov"}}`)
-	if got := plain(d.Root); !reflect.DeepEqual(got, want) {
+	if got := codectest.Plain(d.Root); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %#v\nwant %#v", got, want)
 	}
 	pos := map[string]value.Pos{"top": {Line: 2, Column: 1}, "server": {Line: 4, Column: 1}, "server.empty": {Line: 8, Column: 1},
@@ -168,9 +141,9 @@ func TestEditorconfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := mustJSON(t, `{"root": "true", "*": {"end_of_line": "lf", "insert_final_newline": "true"},
+	want := codectest.MustJSON(t, `{"root": "true", "*": {"end_of_line": "lf", "insert_final_newline": "true"},
 		"*.{js,py}": {"charset": "utf-8", "indent_style": "space", "indent_size": "4"}, "Makefile": {"indent_style": "tab"}}`)
-	if got := plain(doc.Root); !reflect.DeepEqual(got, want) {
+	if got := codectest.Plain(doc.Root); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v", got)
 	}
 }
@@ -280,7 +253,7 @@ func TestFixtures(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f.file, err)
 		}
-		if got, want := plain(doc.Root), mustJSON(t, string(golden)); !reflect.DeepEqual(got, want) {
+		if got, want := codectest.Plain(doc.Root), codectest.MustJSON(t, string(golden)); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s differs from configparser:\ngot  %v\nwant %v", f.file, got, want)
 		}
 		b, err := enc(doc.Root)
@@ -364,11 +337,11 @@ func TestMatchesConfigparser(t *testing.T) {
 		}
 		for i, name := range names {
 			data, _ := os.ReadFile(paths[i])
-			want := mustJSON(t, lines[i])
+			want := codectest.MustJSON(t, lines[i])
 			doc, err := dec(data)
 			if m, ok := want.(map[string]any); ok && m["error"] != nil {
 				if err == nil {
-					t.Errorf("%q: configparser refuses (%v), gocfg reads %v", name, m["error"], plain(doc.Root))
+					t.Errorf("%q: configparser refuses (%v), gocfg reads %v", name, m["error"], codectest.Plain(doc.Root))
 				}
 				continue
 			}
@@ -426,11 +399,11 @@ func TestRandomAgainstConfigparser(t *testing.T) {
 		}
 		agreed, refused := 0, 0
 		for i, d := range docs {
-			want := mustJSON(t, lines[i])
+			want := codectest.MustJSON(t, lines[i])
 			doc, err := dec([]byte(d))
 			if m, ok := want.(map[string]any); ok && m["error"] != nil {
 				if err == nil {
-					t.Errorf("%q: configparser refuses (%v), gocfg reads %v", d, m["error"], plain(doc.Root))
+					t.Errorf("%q: configparser refuses (%v), gocfg reads %v", d, m["error"], codectest.Plain(doc.Root))
 				}
 				refused++
 				continue

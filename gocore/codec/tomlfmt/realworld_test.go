@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gocfg/gocfg/gocore/codec/internal/codectest"
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -68,20 +69,7 @@ func TestNULInStrings(t *testing.T) {
 		t.Fatalf("round trip: %v", err)
 	}
 	// Keys may hold NUL too: read, and written back escaped.
-	k, err := Decode([]byte("\"a\\u0000\" = 1\n"))
-	if err != nil {
-		t.Fatalf("NUL in a key: %v", err)
-	}
-	if _, ok := k.Root.Get("a\x00"); !ok {
-		t.Fatalf("NUL key lost: %v", k.Root.Keys())
-	}
-	kout, err := Encode(k.Root)
-	if err != nil || strings.IndexByte(string(kout), 0) >= 0 {
-		t.Fatalf("Encode(NUL key) = %q, %v", kout, err)
-	}
-	if kback, err := Decode(kout); err != nil || !value.Equal(kback.Root, k.Root) {
-		t.Errorf("NUL key round trip: %v\n%q", err, kout)
-	}
+	codectest.NULKey(t, tomlCodec, "\"a\\u0000\" = 1\n")
 }
 
 func TestTOML10(t *testing.T) {

@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/codectest"
-	"github.com/gocfg/gocfg/gocore/value"
 )
 
 // knownDeviations lists yaml-test-suite cases this package does not pass,
@@ -63,43 +62,24 @@ func jsonStream(b []byte) ([]any, error) {
 }
 
 func sameAsJSON(want, got any) bool {
-	switch w := want.(type) {
-	case map[string]any:
-		g, ok := got.(*value.Map)
-		if !ok || g.Len() != len(w) {
-			return false
-		}
-		for k, x := range w {
-			y, ok := g.Get(k)
-			if !ok || !sameAsJSON(x, y) {
-				return false
+	return codectest.SameTree(want, got, func(want, got any) (same, handled bool) {
+		switch w := want.(type) {
+		case map[string]any, []any:
+			return false, false
+		case json.Number:
+			wf, _ := w.Float64()
+			switch g := got.(type) {
+			case int64:
+				return float64(g) == wf, true
+			case *big.Int:
+				return g.String() == w.String(), true
+			case float64:
+				return g == wf || math.IsNaN(g) && math.IsNaN(wf), true
 			}
+			return false, true
 		}
-		return true
-	case []any:
-		g, ok := got.([]any)
-		if !ok || len(g) != len(w) {
-			return false
-		}
-		for i := range w {
-			if !sameAsJSON(w[i], g[i]) {
-				return false
-			}
-		}
-		return true
-	case json.Number:
-		wf, _ := w.Float64()
-		switch g := got.(type) {
-		case int64:
-			return float64(g) == wf
-		case *big.Int:
-			return g.String() == w.String()
-		case float64:
-			return g == wf || math.IsNaN(g) && math.IsNaN(wf)
-		}
-		return false
-	}
-	return want == got
+		return want == got, true
+	})
 }
 
 // TestYAMLTestSuite runs yaml-test-suite. Cases with an error file must be

@@ -182,3 +182,24 @@ func Errors(t *testing.T, decode DecodeFunc, cases []ErrorCase) {
 		}
 	}
 }
+
+// NULKey checks that doc, a document whose one key is "a\x00" written with
+// the format's escape, is read with the NUL in the key, and written back
+// escaped (no raw NUL) so that it reads back the same.
+func NULKey(t *testing.T, c Codec, doc string) {
+	t.Helper()
+	k, err := c.Decode([]byte(doc))
+	if err != nil {
+		t.Fatalf("NUL in a key: %v", err)
+	}
+	if _, ok := k.Root.Get("a\x00"); !ok {
+		t.Fatalf("NUL key lost: %v", k.Root.Keys())
+	}
+	kout, err := c.Encode(k.Root)
+	if err != nil || strings.IndexByte(string(kout), 0) >= 0 {
+		t.Fatalf("Encode(NUL key) = %q, %v", kout, err)
+	}
+	if kback, err := c.Decode(kout); err != nil || !value.Equal(kback.Root, k.Root) {
+		t.Errorf("NUL key round trip: %v\n%q", err, kout)
+	}
+}
