@@ -24,24 +24,65 @@ var knownDeviations = map[string]string{
 	"S98Z": "library accepts a block scalar whose leading empty lines are more indented than its first content line",
 }
 
-func yamlCases(t testing.TB) (string, []string) {
+// yamlCase is one case of yaml-test-suite: its id, its document, and what
+// the suite expects of it: an error, the documents of in.json (json set),
+// or neither (an event stream only).
+type yamlCase struct {
+	id      string
+	in      []byte
+	isError bool
+	json    bool
+	want    []any
+}
+
+// yamlCases reads every case of yaml-test-suite, in order.
+func yamlCases(t testing.TB) []yamlCase {
 	dir := codectest.Conformance()
 	if dir == "" {
 		t.Skip("conformance suites not found")
 	}
 	root := filepath.Join(dir, "yaml-test-suite")
-	var cases []string
+	var dirs []string
 	filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
 		if err == nil && info.Name() == "in.yaml" {
-			cases = append(cases, filepath.Dir(p))
+			dirs = append(dirs, filepath.Dir(p))
 		}
 		return nil
 	})
-	if len(cases) == 0 {
+	if len(dirs) == 0 {
 		t.Skip("yaml-test-suite not found")
 	}
-	sort.Strings(cases)
-	return root, cases
+	sort.Strings(dirs)
+	cases := make([]yamlCase, len(dirs))
+	for i, c := range dirs {
+		yc := &cases[i]
+		yc.id = filepath.Base(c)
+		if p := filepath.Base(filepath.Dir(c)); p != "yaml-test-suite" {
+			yc.id = p + "/" + yc.id
+		}
+		var err error
+		if yc.in, err = os.ReadFile(filepath.Join(c, "in.yaml")); err != nil {
+			t.Fatal(err)
+		}
+		yc.isError = exists(filepath.Join(c, "error"))
+		if jb, err := os.ReadFile(filepath.Join(c, "in.json")); err == nil {
+			yc.json = true
+			if yc.want, err = jsonStream(jb); err != nil {
+				t.Fatalf("%s: in.json: %v", yc.id, err)
+			}
+		}
+	}
+	return cases
+}
+
+// reportCase fails case id for why, unless known lists it as a deviation.
+func reportCase(t *testing.T, known map[string]string, id, why string) {
+	t.Helper()
+	if reason, isKnown := known[id]; isKnown {
+		t.Logf("known deviation %s: %s", id, reason)
+		return
+	}
+	t.Errorf("%s: %s", id, strings.ReplaceAll(why, "\n", " "))
 }
 
 func jsonStream(b []byte) ([]any, error) {
@@ -88,40 +129,27 @@ func sameAsJSON(want, got any) bool {
 // documents or a non-mapping root must be refused (by design); cases with
 // only an event stream must at least not crash.
 func TestYAMLTestSuite(t *testing.T) {
-	_, cases := yamlCases(t)
 	var jsonN, jsonOK, errN, errOK, outOfScope, eventOnly int
-	for _, c := range cases {
-		id := filepath.Base(c)
-		if p := filepath.Base(filepath.Dir(c)); p != "yaml-test-suite" {
-			id = p + "/" + id
-		}
-		in, err := os.ReadFile(filepath.Join(c, "in.yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, derr := Decode(in)
+	for _, c := range yamlCases(t) {
+		doc, derr := Decode(c.in)
 		var why string
 		switch {
-		case exists(filepath.Join(c, "error")):
+		case c.isError:
 			errN++
 			if derr != nil {
 				errOK++
 				continue
 			}
 			why = "invalid YAML accepted"
-		case exists(filepath.Join(c, "in.json")):
-			jb, _ := os.ReadFile(filepath.Join(c, "in.json"))
-			want, jerr := jsonStream(jb)
-			if jerr != nil {
-				t.Fatalf("%s: in.json: %v", id, jerr)
-			}
+		case c.json:
+			want := c.want
 			if len(want) == 0 {
 				want = []any{nil}
 			}
 			if len(want) != 1 {
 				outOfScope++
 				if derr == nil {
-					t.Errorf("%s: a stream of %d documents was accepted", id, len(want))
+					t.Errorf("%s: a stream of %d documents was accepted", c.id, len(want))
 				}
 				continue
 			}
@@ -132,7 +160,7 @@ func TestYAMLTestSuite(t *testing.T) {
 			if _, isObj := w.(map[string]any); !isObj {
 				outOfScope++
 				if derr == nil {
-					t.Errorf("%s: a non-mapping root was accepted", id)
+					t.Errorf("%s: a non-mapping root was accepted", c.id)
 				}
 				continue
 			}
@@ -150,11 +178,7 @@ func TestYAMLTestSuite(t *testing.T) {
 			eventOnly++
 			continue
 		}
-		if reason, known := knownDeviations[id]; known {
-			t.Logf("known deviation %s: %s", id, reason)
-			continue
-		}
-		t.Errorf("%s: %s", id, strings.ReplaceAll(why, "\n", " "))
+		reportCase(t, knownDeviations, c.id, why)
 	}
 	t.Logf("yaml-test-suite: single-mapping in.json cases %d/%d, error cases refused %d/%d, out of scope (several documents or non-mapping root) %d, event-only %d",
 		jsonOK, jsonN, errOK, errN, outOfScope, eventOnly)
