@@ -15,17 +15,8 @@ import (
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
-func mustDecode(t *testing.T, s string) *value.Doc {
-	t.Helper()
-	d, err := Decode([]byte(s))
-	if err != nil {
-		t.Fatalf("Decode(%q): %v", s, err)
-	}
-	return d
-}
-
 func TestDecodeValues(t *testing.T) {
-	d := mustDecode(t, `{"z":1,"a":[true,false,null,-0,1.5,1e2,-9223372036854775808,9223372036854775807],"m":{"s":"x\u0000y\n\"\\\/é😀"},"e":{},"l":[]}`)
+	d := codectest.MustDecode(t, Decode, `{"z":1,"a":[true,false,null,-0,1.5,1e2,-9223372036854775808,9223372036854775807],"m":{"s":"x\u0000y\n\"\\\/é😀"},"e":{},"l":[]}`)
 	if got := d.Root.Keys(); strings.Join(got, ",") != "z,a,m,e,l" {
 		t.Errorf("key order %v", got)
 	}
@@ -52,7 +43,7 @@ func TestDecodeValues(t *testing.T) {
 }
 
 func TestDecodePositions(t *testing.T) {
-	d := mustDecode(t, "{\n  \"a\": 1,\n  \"é\": {\"b\": [10,\n    20]}\n}")
+	d := codectest.MustDecode(t, Decode, "{\n  \"a\": 1,\n  \"é\": {\"b\": [10,\n    20]}\n}")
 	want := map[string]value.Pos{"a": {Line: 2, Column: 3}, "é": {Line: 3, Column: 3}, "é.b": {Line: 3, Column: 9}, "é.b.0": {Line: 3, Column: 15}, "é.b.1": {Line: 4, Column: 5}}
 	for k, p := range want {
 		if d.Positions[k] != p {

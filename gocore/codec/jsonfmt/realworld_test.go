@@ -82,7 +82,7 @@ func TestPanicIsInternalError(t *testing.T) {
 }
 
 func TestDuplicateKeysLastWins(t *testing.T) {
-	d := mustDecode(t, "{\"a\": {\"x\": [1, 2]},\n \"b\": 2,\n \"a\": {\"y\": 3}}")
+	d := codectest.MustDecode(t, Decode, "{\"a\": {\"x\": [1, 2]},\n \"b\": 2,\n \"a\": {\"y\": 3}}")
 	if got := strings.Join(d.Root.Keys(), ","); got != "a,b" {
 		t.Errorf("keys %s, want a,b (first place kept)", got)
 	}
@@ -104,7 +104,7 @@ func TestDuplicateKeysLastWins(t *testing.T) {
 		b.WriteString(`"k":{"x":[1,2,3]},`)
 	}
 	b.WriteString(`"k":0}`)
-	d = mustDecode(t, b.String())
+	d = codectest.MustDecode(t, Decode, b.String())
 	if v, _ := d.Root.Get("k"); v != int64(0) || len(d.Positions) != 1 {
 		t.Errorf("k = %v, %d positions", v, len(d.Positions))
 	}
@@ -115,7 +115,7 @@ func TestBigIntegers(t *testing.T) {
 	big2, _ := new(big.Int).SetString("-9223372036854775809", 10)
 	long := "1" + strings.Repeat("0", 4299)
 	big3, _ := new(big.Int).SetString(long, 10)
-	d := mustDecode(t, `{"a":123456789012345678901234567890,"b":-9223372036854775809,"c":9223372036854775807,"d":-9223372036854775808,"e":`+long+`}`)
+	d := codectest.MustDecode(t, Decode, `{"a":123456789012345678901234567890,"b":-9223372036854775809,"c":9223372036854775807,"d":-9223372036854775808,"e":`+long+`}`)
 	for k, want := range map[string]any{"a": big1, "b": big2, "c": int64(9223372036854775807), "d": int64(-9223372036854775808), "e": big3} {
 		got, _ := d.Root.Get(k)
 		if !value.Equal(got, want) {
@@ -134,13 +134,13 @@ func TestBigIntegers(t *testing.T) {
 		t.Errorf("round trip: %v", err)
 	}
 	// Python's json reads the same numbers exactly; a big float is still a float.
-	if v, _ := mustDecode(t, `{"f":123456789012345678901234567890.0}`).Root.Get("f"); v != 1.2345678901234568e29 {
+	if v, _ := codectest.MustDecode(t, Decode, `{"f":123456789012345678901234567890.0}`).Root.Get("f"); v != 1.2345678901234568e29 {
 		t.Errorf("f = %#v", v)
 	}
 }
 
 func TestNULInStringValues(t *testing.T) {
-	d := mustDecode(t, `{"s":"a\u0000b","l":["\u0000"]}`)
+	d := codectest.MustDecode(t, Decode, `{"s":"a\u0000b","l":["\u0000"]}`)
 	if s, _ := d.Root.Get("s"); s != "a\x00b" {
 		t.Errorf("s = %q", s)
 	}

@@ -46,23 +46,7 @@ func TestDecode(t *testing.T) {
 	if got := strings.Join(d.Root.Keys(), ","); got != "title,z,a,server,srv,dates" {
 		t.Errorf("root key order %s", got)
 	}
-	get := func(path string) any {
-		segs, _ := value.ParsePath(path)
-		var v any = d.Root
-		for _, s := range segs {
-			switch c := v.(type) {
-			case *value.Map:
-				v, _ = c.Get(s)
-			case []any:
-				i := 0
-				for _, ch := range s {
-					i = i*10 + int(ch-'0')
-				}
-				v = c[i]
-			}
-		}
-		return v
-	}
+	get := func(path string) any { return codectest.Get(d.Root, path) }
 	checks := map[string]any{
 		"server.host":         "h",
 		"server.ports":        []any{int64(1), int64(2), int64(3)},

@@ -14,35 +14,6 @@ import (
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
-func mustDecode(t *testing.T, s string) *value.Doc {
-	t.Helper()
-	d, err := Decode([]byte(s))
-	if err != nil {
-		t.Fatalf("Decode(%q): %v", s, err)
-	}
-	return d
-}
-
-func get(m *value.Map, path string) any {
-	segs, _ := value.ParsePath(path)
-	var v any = m
-	for _, s := range segs {
-		switch c := v.(type) {
-		case *value.Map:
-			v, _ = c.Get(s)
-		case []any:
-			i := 0
-			for _, ch := range s {
-				i = i*10 + int(ch-'0')
-			}
-			v = c[i]
-		default:
-			return nil
-		}
-	}
-	return v
-}
-
 func TestScalars(t *testing.T) {
 	cases := map[string]any{
 		"~": nil, "null": nil, "NULL": nil, "": nil, "true": true, "False": false,
@@ -74,7 +45,7 @@ func TestScalars(t *testing.T) {
 }
 
 func TestStructure(t *testing.T) {
-	d := mustDecode(t, `%YAML 1.2
+	d := codectest.MustDecode(t, Decode, `%YAML 1.2
 %FOO bar
 ---
 b: 1
@@ -94,13 +65,13 @@ again: *l
 	if got := strings.Join(d.Root.Keys(), ","); got != "b,a,1,true,~,base,derived,list,again" {
 		t.Errorf("keys %s", got)
 	}
-	if got := get(d.Root, "derived"); !value.Equal(got, mapOf("k2", int64(20), "k1", int64(1), "k3", int64(3))) {
+	if got := codectest.Get(d.Root, "derived"); !value.Equal(got, mapOf("k2", int64(20), "k1", int64(1), "k3", int64(3))) {
 		t.Errorf("merge = %v", got)
 	}
-	if got := strings.Join(get(d.Root, "derived").(*value.Map).Keys(), ","); got != "k2,k1,k3" {
+	if got := strings.Join(codectest.Get(d.Root, "derived").(*value.Map).Keys(), ","); got != "k2,k1,k3" {
 		t.Errorf("merged key order %s", got)
 	}
-	if got := get(d.Root, "again"); !value.Equal(got, []any{int64(1), int64(2)}) {
+	if got := codectest.Get(d.Root, "again"); !value.Equal(got, []any{int64(1), int64(2)}) {
 		t.Errorf("alias = %v", got)
 	}
 	pos := map[string]value.Pos{"b": {Line: 4, Column: 1}, "a": {Line: 5, Column: 1}, "a.0": {Line: 6, Column: 5}, "a.1": {Line: 7, Column: 5}, "a.1.p": {Line: 7, Column: 6}, "a.1.q.1": {Line: 7, Column: 19}, "1": {Line: 8, Column: 1}, "derived.k2": {Line: 13, Column: 3}, "again": {Line: 16, Column: 1}}
@@ -111,7 +82,7 @@ again: *l
 	}
 	// Empty documents and a null root are empty maps.
 	for _, s := range []string{"", "# only a comment\n", "---\n", "~\n", "---\n...\n"} {
-		if d := mustDecode(t, s); d.Root.Len() != 0 {
+		if d := codectest.MustDecode(t, Decode, s); d.Root.Len() != 0 {
 			t.Errorf("%q: root %v", s, d.Root.Keys())
 		}
 	}

@@ -74,3 +74,35 @@ func SameTree(want, got any, leaf func(want, got any) (same, handled bool)) bool
 	}
 	return false
 }
+
+// Get returns the value at a dot path of tree (digits index lists), or nil
+// when the path leads nowhere.
+func Get(tree *value.Map, path string) any {
+	segs, _ := value.ParsePath(path)
+	var v any = tree
+	for _, s := range segs {
+		switch c := v.(type) {
+		case *value.Map:
+			v, _ = c.Get(s)
+		case []any:
+			i := 0
+			for _, ch := range s {
+				i = i*10 + int(ch-'0')
+			}
+			v = c[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+// MustDecode decodes the document s, failing the test when it is refused.
+func MustDecode(t *testing.T, decode DecodeFunc, s string) *value.Doc {
+	t.Helper()
+	d, err := decode([]byte(s))
+	if err != nil {
+		t.Fatalf("Decode(%q): %v", s, err)
+	}
+	return d
+}
