@@ -445,23 +445,22 @@ class WatchedConfig(Config):
         and their origins). Runs on the "gocfg-watch" thread, one callback
         at a time; an exception is logged and the watcher carries on.
         Returns the callback, so it also works as a decorator."""
-        if not callable(callback):
-            raise TypeError(f"on_change() needs a callable, not {type(callback).__name__}")
-        w = self._watcher()
-        with w.lock:
-            w.on_change.append(callback)
-        return callback
+        return self._subscribe("on_change", callback)
 
     def on_error(self, callback: Callable[[ChangeEvent], Any]) -> Callable[[ChangeEvent], Any]:
         """Call ``callback(event)`` when a change is rejected (it did not
         parse, or failed validation: ``event.error``) or a source can no
         longer be watched; the configuration in force stays. Same thread
         and rules as on_change()."""
+        return self._subscribe("on_error", callback)
+
+    def _subscribe(self, which: str, callback: Callable[[ChangeEvent], Any]) -> Callable[[ChangeEvent], Any]:
+        # which names both the method and the watcher's list of callbacks.
         if not callable(callback):
-            raise TypeError(f"on_error() needs a callable, not {type(callback).__name__}")
+            raise TypeError(f"{which}() needs a callable, not {type(callback).__name__}")
         w = self._watcher()
         with w.lock:
-            w.on_error.append(callback)
+            (w.on_change if which == "on_change" else w.on_error).append(callback)
         return callback
 
     def changes(self, timeout: Optional[float] = None) -> ChangeStream:

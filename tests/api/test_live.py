@@ -330,6 +330,29 @@ def test_reload_from_a_callback_is_refused(app):
     assert "callback" in str(got[0])
 
 
+def test_callbacks_must_be_callable_and_register_as_decorators(app):
+    with watched(app) as cfg:
+        for register in (cfg.on_change, cfg.on_error):
+            with pytest.raises(TypeError, match=register.__name__ + r"\(\) needs a callable, not int"):
+                register(1)
+        applied, rejected = [], []
+
+        @cfg.on_change
+        def on_applied(ev):
+            applied.append(ev.kind)
+
+        @cfg.on_error
+        def on_rejected(ev):
+            rejected.append(ev.kind)
+
+        assert callable(on_applied) and callable(on_rejected)  # the decorators return the callbacks
+        app.write_text("server: [unclosed\n")
+        wait_until(lambda: rejected, "on_error callback ran")
+        app.write_text("server:\n  port: 81\n")
+        wait_until(lambda: applied, "on_change callback ran")
+    assert (applied[0], rejected[0]) == ("applied", "rejected")
+
+
 def test_ctrl_c_in_changes_raises_keyboard_interrupt(app):
     with watched(app) as cfg:
         timer = threading.Timer(0.3, _thread.interrupt_main)
