@@ -72,11 +72,7 @@ func gocfg_reads_all(doc *C.char, docLen C.size_t, format *C.char, formatLen C.s
 //export gocfg_dump_all
 func gocfg_dump_all(data *C.char, dataLen C.size_t, format *C.char, formatLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
 	return status(errOut, reads, func() error {
-		f, err := borrow(format, formatLen, "format")
-		if err != nil {
-			return err
-		}
-		c, err := load.TextCodec(f)
+		c, err := textCodec(format, formatLen)
 		if err != nil {
 			return err
 		}

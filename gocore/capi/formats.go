@@ -40,12 +40,18 @@ func textArgs(doc *C.char, docLen C.size_t, format *C.char, formatLen C.size_t) 
 	if err != nil {
 		return nil, codec.Codec{}, err
 	}
+	c, err := textCodec(format, formatLen)
+	return []byte(t), c, err
+}
+
+// textCodec picks the codec a format name names, for calls that write or
+// read text (no file name to take it from).
+func textCodec(format *C.char, formatLen C.size_t) (codec.Codec, error) {
 	f, err := borrow(format, formatLen, "format")
 	if err != nil {
-		return nil, codec.Codec{}, err
+		return codec.Codec{}, err
 	}
-	c, err := load.TextCodec(f)
-	return []byte(t), c, err
+	return load.TextCodec(f)
 }
 
 // newConfigFrom is the shape of load and loads: parse a document under
@@ -106,11 +112,7 @@ func encodeConfig(h C.uintptr_t, c codec.Codec) ([]byte, error) {
 //export gocfg_config_dump
 func gocfg_config_dump(h C.uintptr_t, format *C.char, formatLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
 	return status(errOut, reads, func() error {
-		f, err := borrow(format, formatLen, "format")
-		if err != nil {
-			return err
-		}
-		c, err := load.TextCodec(f)
+		c, err := textCodec(format, formatLen)
 		if err != nil {
 			return err
 		}
