@@ -467,17 +467,25 @@ CHILD_WATCH = """
 """
 
 
-def test_ctrl_c_interrupts_a_blocked_watch(url):
-    child = start_child(CHILD_WATCH, url)
+def interrupt(child: subprocess.Popen, ready: str, delay: float, prepare=lambda: None) -> tuple:
+    """Run prepare(), wait for the child to print `ready`, let it block for
+    `delay` seconds, then press Ctrl-C (SIGINT): the child's stderr, and how
+    long it took to end. The child is killed whatever happens."""
     try:
-        assert child.stdout.readline().strip() == "watching", child.stderr.read()
-        time.sleep(0.3)  # well inside gocfg_db_watch_next by now
+        prepare()
+        assert child.stdout.readline().strip() == ready, child.stderr.read()
+        time.sleep(delay)
         t0 = time.monotonic()
         child.send_signal(signal.SIGINT)
         _, err = child.communicate(timeout=10)
-        took = time.monotonic() - t0
+        return err, time.monotonic() - t0
     finally:
         child.kill()
+
+
+def test_ctrl_c_interrupts_a_blocked_watch(url):
+    child = start_child(CHILD_WATCH, url)
+    err, took = interrupt(child, "watching", 0.3)  # well inside gocfg_db_watch_next by then
     assert child.returncode != 0
     assert err.rstrip().endswith("KeyboardInterrupt"), err
     assert took < 2.0, took
@@ -497,15 +505,7 @@ def test_ctrl_c_interrupts_a_slow_open():
         silent.bind(("127.0.0.1", 0))
         silent.listen(16)
         child = start_child(CHILD_OPEN_SILENT, f"etcd://127.0.0.1:{silent.getsockname()[1]}/x")
-        try:
-            assert child.stdout.readline().strip() == "opening"
-            time.sleep(0.5)
-            t0 = time.monotonic()
-            child.send_signal(signal.SIGINT)
-            _, err = child.communicate(timeout=10)
-            took = time.monotonic() - t0
-        finally:
-            child.kill()
+        err, took = interrupt(child, "opening", 0.5)
     assert err.rstrip().endswith("KeyboardInterrupt"), err
     assert took < 2.0, took
 
@@ -525,19 +525,14 @@ def test_ctrl_c_interrupts_a_call_waiting_for_etcd(own_etcd):
     server = own_etcd()
     child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(CHILD_LOAD_WHILE_DOWN), server.url("int")],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+
+    def stop_the_server():
         assert child.stdout.readline().strip() == "open", child.stderr.read()
         server.stop()
         child.stdin.write("go\n")
         child.stdin.flush()
-        assert child.stdout.readline().strip() == "loading"
-        time.sleep(0.5)
-        t0 = time.monotonic()
-        child.send_signal(signal.SIGINT)
-        _, err = child.communicate(timeout=10)
-        took = time.monotonic() - t0
-    finally:
-        child.kill()
+
+    err, took = interrupt(child, "loading", 0.5, stop_the_server)
     assert err.rstrip().endswith("KeyboardInterrupt"), err
     assert took < 2.0, took
 
