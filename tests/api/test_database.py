@@ -15,6 +15,7 @@ import math
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -607,6 +608,9 @@ CHILD_INCREMENT = """
 def test_two_processes_compare_and_swap_increments_end_at_exactly_1000(persistent_url):
     with gocfg.Database.open(persistent_url, timeout=10) as d:
         d.save("counter", {"n": 0}, expect_revision=0)
+    # A third process, this one, watches: it must see every save, in order.
+    watcher = gocfg.Database.open(persistent_url, timeout=10)
+    w = watcher.watch("counter", timeout=120)
     children = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(CHILD_INCREMENT), persistent_url, "500"],
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True) for _ in range(2)]
@@ -628,6 +632,8 @@ def test_two_processes_compare_and_swap_increments_end_at_exactly_1000(persisten
         assert cfg["n"] == 1000
         assert rev == 1001
         cfg.close()
+    with watcher:
+        assert collect(w, 1000, limit=120) == [gocfg.WatchEvent("counter", r, False) for r in range(2, 1002)]
 
 
 def test_etcd_outage_gives_connection_error_then_recovers_without_reopening(own_etcd):
@@ -808,6 +814,78 @@ def test_sqlite_file_is_private_and_url_forms_work(tmp_path, monkeypatch):
     os.chmod(junk, 0o600)
     with pytest.raises(gocfg.Error):
         gocfg.Database.open(junk).names()
+
+
+def test_sqlite_file_and_its_wal_are_private_whatever_the_umask(tmp_path):
+    old = os.umask(0)
+    try:
+        path = tmp_path / "wal.db"
+        with gocfg.Database.open(path) as d:
+            d.save("secret", {"password": "hunter2"}, expect_revision=0)
+            # While the store is open: closing may remove the companions.
+            for p in (path, tmp_path / "wal.db-wal", tmp_path / "wal.db-shm"):
+                assert os.stat(p).st_mode & 0o777 == 0o600, p.name
+    finally:
+        os.umask(old)
+
+
+def test_sqlite_url_forms_name_the_files_they_say(tmp_path, monkeypatch):
+    path = tmp_path / "abs.db"
+    with gocfg.Database.open(f"sqlite://{path}") as d:
+        d.save("a", {}, expect_revision=0)
+        assert d.url == f"sqlite://{path}"
+    with gocfg.Database.open(str(path)) as d:  # the bare path opens the same file
+        assert d.load_with_revision("a")[1] == 1
+    monkeypatch.chdir(tmp_path)
+    gocfg.Database.open("sqlite:rel.db").close()
+    gocfg.Database.open("bare.db").close()
+    odd = "we?ird #name%20 \u00fcn\u00ef.db"  # kept as it is, not read as a URL
+    with gocfg.Database.open(tmp_path / odd) as d:
+        d.save("a", {})
+    assert sorted(n for n in os.listdir(tmp_path) if not n.endswith(("-wal", "-shm"))) == \
+        sorted(["abs.db", "bare.db", "rel.db", odd])
+    for bad in ["sqlite://host/x.db", "sqlite:///x.db?cache=shared", "sqlite://", "sqlite:", "sqlite:///"]:
+        with pytest.raises(gocfg.InvalidArgumentError):
+            gocfg.Database.open(bad)
+    with pytest.raises(gocfg.FileError):
+        gocfg.Database.open(tmp_path / "no" / "such" / "dir.db")
+
+
+def test_sqlite_refuses_loose_and_foreign_files(tmp_path):
+    loose = tmp_path / "loose.db"
+    loose.touch()
+    os.chmod(loose, 0o644)
+    with pytest.raises(gocfg.InvalidArgumentError, match="chmod 600"):  # the message says what to do
+        gocfg.Database.open(loose)
+    os.chmod(loose, 0o600)
+    gocfg.Database.open(loose).close()
+    # Another program's SQLite database is left alone.
+    other = tmp_path / "other.db"
+    other.touch()
+    os.chmod(other, 0o600)
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE users (id INTEGER)")
+    con.commit()
+    con.close()
+    with pytest.raises(gocfg.InvalidArgumentError):
+        gocfg.Database.open(other)
+    # Text where a database should be: the storage is bad, not the argument.
+    other.write_bytes(b"not a database at all, just text that is long enough to fill a header.......")
+    with pytest.raises(gocfg.FileError):
+        gocfg.Database.open(other)
+
+
+def test_reopening_keeps_data_and_revision_counters(persistent_url):
+    with gocfg.Database.open(persistent_url, timeout=10) as d:
+        d.save("a", {"v": 1}, expect_revision=0)
+        d.save("a", {"v": 2}, expect_revision=1)
+        d.delete("a")
+        d.save("b", {"v": 3}, expect_revision=0)
+    with gocfg.Database.open(persistent_url, timeout=10) as d:
+        assert d.save("a", {}, expect_revision=0) == 4
+        cfg, rev = d.load_with_revision("b")
+        with cfg:
+            assert (cfg.to_dict(), rev) == ({"v": 3}, 1)
 
 
 def test_sqlite_watch_sees_other_processes(tmp_path):
