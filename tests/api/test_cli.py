@@ -4,14 +4,9 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 
 import pytest
-
-
-def run(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "gocfg", *map(str, args)],
-                          capture_output=True, text=True, timeout=60, **kw)
+from support.cli import run_cli as run
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -17,12 +16,11 @@ import sys
 import gocfg
 import pytest
 from support import etcd_server
+from support.cli import run_cli
 
 
 def run(*args, input=None, env=None, **kw):
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "gocfg", "db", *map(str, args)], input=input,
-                          capture_output=True, timeout=60, env=full_env, **kw)
+    return run_cli("db", *args, input=input, env=env, text=False, **kw)
 
 
 def out(r) -> str:

@@ -9,11 +9,7 @@ import subprocess
 import sys
 
 import pytest
-
-
-def run(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "gocfg", *map(str, args)],
-                          capture_output=True, text=True, timeout=60, **kw)
+from support.cli import run_cli as run
 
 
 @pytest.fixture

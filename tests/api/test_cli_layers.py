@@ -3,18 +3,9 @@ overrides and origins; diff A B; secrets masked."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-
-
-def run(*args, env=None):
-    e = dict(os.environ)
-    e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "gocfg", *map(str, args)],
-                          capture_output=True, text=True, timeout=60, env=e)
+from support.cli import run_cli as run
 
 
 @pytest.fixture
