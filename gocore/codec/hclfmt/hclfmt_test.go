@@ -199,14 +199,7 @@ func TestRawModule(t *testing.T) {
 	if p := doc.Positions["resource.aws_s3_bucket.logs.count"]; p != (value.Pos{Line: 13, Column: 3}) {
 		t.Errorf("position of count = %v", p)
 	}
-	b, err := Encode(doc.Root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := DecodeRaw(b)
-	if err != nil || !value.Equal(back.Root, doc.Root) {
-		t.Errorf("raw round trip: %v\n%s", err, b)
-	}
+	codectest.RoundTrip(t, codectest.Codec{Decode: DecodeRaw, Encode: Encode}, doc.Root)
 	// a literal template with a directive is kept whole; keys too
 	doc, err = DecodeRaw([]byte("a = \"x%{ if var.on }y%{ endif }\"\nb = { (var.k) = 1 }\n"))
 	if err != nil {

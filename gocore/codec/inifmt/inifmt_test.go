@@ -108,14 +108,7 @@ func TestDefaultSection(t *testing.T) {
 	if p := doc.Positions["t.e"]; p != (value.Pos{Line: 6, Column: 1}) {
 		t.Errorf("position of t.e = %v", p)
 	}
-	b, err := Encode(doc.Root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	back, err := Decode(b)
-	if err != nil || !value.Equal(back.Root, doc.Root) {
-		t.Fatalf("round trip: %v\n%s", err, b)
-	}
+	codectest.RoundTrip(t, codectest.Codec{Decode: Decode, Encode: Encode}, doc.Root)
 }
 
 func TestDefaultCopiesBound(t *testing.T) {
