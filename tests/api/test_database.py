@@ -682,6 +682,7 @@ def test_etcd_unreachable_fails_fast_with_connection_error():
         gocfg.Database.open(f"etcd://bob:Hunter2-secret@127.0.0.1:{port}/x", timeout=1)
     assert time.monotonic() - t0 < 3
     assert "Hunter2-secret" not in str(e.value) and "Hunter2-secret" not in repr(e.value)
+    assert "refused" in str(e.value)  # says why
 
 
 PASSWORD = "r00t:Pa55/w@rd#x"
@@ -705,6 +706,8 @@ def test_etcd_auth(own_etcd):
     assert "wrong-Pa55word" not in str(e.value)
     with pytest.raises(gocfg.AuthError):
         gocfg.Database.open(server.url("auth"), timeout=5)  # no credentials at all
+    with pytest.raises(gocfg.AuthError):
+        gocfg.Database.open(server.url("auth"), username="nobody", password="whatever-pw", timeout=5)
     with pytest.raises(gocfg.AuthError) as e:  # keyword arguments override the URL
         gocfg.Database.open(good, username="root", password="kw-wrong-pw", timeout=5)
     assert "kw-wrong-pw" not in str(e.value)
