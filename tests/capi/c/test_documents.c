@@ -16,10 +16,7 @@ static int same(const gocfg_buffer *b, const char *want, size_t n) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        printf("usage: test_documents DIR\n");
-        return 2;
-    }
+    const char *dir = test_dir(argc, argv);
     int64_t n;
     int rc;
     gocfg_error *err = NULL;
@@ -50,7 +47,7 @@ int main(int argc, char **argv) {
 
     /* a file whose root is a JSON array */
     char path[4096];
-    snprintf(path, sizeof path, "%s/list.json", argv[1]);
+    snprintf(path, sizeof path, "%s/list.json", dir);
     FILE *f = fopen(path, "w");
     CHECK(f != NULL, "create %s", path);
     if (f) {
@@ -66,7 +63,7 @@ int main(int argc, char **argv) {
     n = gocfg_reads_all(S("a: 1\n---\nb: [\n"), S("yaml"), NULL, &out, &err);
     CHECK(n == GOCFG_E_PARSE && err != NULL && err->line >= 3 && out.data == NULL, "parse n=%lld", (long long)n);
     gocfg_error_free(err);
-    snprintf(path, sizeof path, "%s/missing.yaml", argv[1]);
+    snprintf(path, sizeof path, "%s/missing.yaml", dir);
     n = gocfg_read_all(path, strlen(path), NULL, 0, NULL, &out, &err);
     CHECK(n == GOCFG_E_IO && err != NULL && err->sys_errno == ENOENT, "missing n=%lld", (long long)n);
     gocfg_error_free(err);

@@ -11,19 +11,8 @@
 #include "check.h"
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: test_layers DIR\n");
-        return 2;
-    }
     char file[4096];
-    snprintf(file, sizeof file, "%s/app.yaml", argv[1]);
-    FILE *f = fopen(file, "w");
-    if (!f) {
-        perror(file);
-        return 2;
-    }
-    fputs("server:\n  host: example.org\n  port: 8080\nurl: \"http://${server.host}:${server.port}\"\n", f);
-    fclose(f);
+    write_file(file, sizeof file, test_dir(argc, argv), "app.yaml", "server:\n  host: example.org\n  port: 8080\nurl: \"http://${server.host}:${server.port}\"\n");
 
     gocfg_stats before;
     gocfg_stats_get(&before);

@@ -79,11 +79,7 @@ static int64_t port_of(gocfg_config *cfg) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: test_live DIR\n");
-        return 2;
-    }
-    const char *dir = argv[1];
+    const char *dir = test_dir(argc, argv);
     char file[4096];
     snprintf(file, sizeof file, "%s/app.json", dir);
     save(dir, file, "{\"port\": 1}\n");

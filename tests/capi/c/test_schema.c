@@ -22,19 +22,8 @@ static int contains(const char *buf, size_t len, const char *needle) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: test_schema DIR\n");
-        return 2;
-    }
     char file[4096];
-    snprintf(file, sizeof file, "%s/app.yaml", argv[1]);
-    FILE *f = fopen(file, "w");
-    if (!f) {
-        perror(file);
-        return 2;
-    }
-    fputs("server:\n  host: Example Org\n  port: 80\n", f);
-    fclose(f);
+    write_file(file, sizeof file, test_dir(argc, argv), "app.yaml", "server:\n  host: Example Org\n  port: 80\n");
 
     gocfg_stats before = stats();
     gocfg_error *err = NULL;
