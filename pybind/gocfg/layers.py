@@ -19,8 +19,7 @@ from . import _args, _capi
 from . import secrets as _secrets
 from .config import Config
 from .errors import Error, InvalidArgumentError, ParseError
-from .live import Stored, load_live
-from .live import _problem as validation_problem
+from .live import Stored, check_and_freeze, load_live
 from .provenance import Change, Diff, Leaf, Origin, make_origin
 from .sources import File, Text, add_layer, is_yaml, merge_mapping
 
@@ -111,12 +110,7 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
                     _capi.override_layer(cfg, cfg._handle(), items, not overrides_parse)
                 except Error as e:
                     raise _hide_override_secret(e, items) from None
-        if validate is not None:
-            problem = validation_problem(validate, cfg)
-            if problem is not None:
-                raise problem
-        if freeze:
-            cfg.freeze()
+        check_and_freeze(cfg, validate, bool(freeze))  # None: an unwatched Config stays writable
     except BaseException:
         cfg.close()
         raise

@@ -229,6 +229,16 @@ def _problem(validate: Optional[Validator], cfg: Config) -> Optional[BaseExcepti
     return None
 
 
+def check_and_freeze(cfg: Config, validate: Optional[Validator], freeze: bool) -> None:
+    """The last step of every gocfg.load(): raise what validation found
+    wrong with cfg, then freeze it if asked."""
+    problem = _problem(validate, cfg)
+    if problem is not None:
+        raise problem
+    if freeze:
+        cfg.freeze()
+
+
 class _Watcher:
     """The watching half of a WatchedConfig: the live handle, the thread
     that takes its events, validation and the callbacks. It holds no
@@ -596,13 +606,8 @@ def load_live(sources: Sequence[Any], *, defaults: Optional[Mapping[str, Any]], 
             db.close()
         raise
     try:
-        if validate is not None:
-            # The first configuration passes the same check as every later one.
-            problem = _problem(validate, cfg)
-            if problem is not None:
-                raise problem
-        if freeze:
-            cfg.freeze()
+        # The first configuration passes the same check as every later one.
+        check_and_freeze(cfg, validate, freeze)
         if watch:
             w = _Watcher(live_h, validate, owned)
             cast(WatchedConfig, cfg)._w = w
