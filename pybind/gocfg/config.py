@@ -19,6 +19,7 @@ from .errors import Error, KeyNotFoundError, TypeMismatchError, ValidationError
 from .provenance import Change, Diff, Leaf, Origin, make_origin
 
 _MISSING: Any = object()
+_ABSENT: Any = object()  # nothing at a key whose reader has a default
 
 # Values the read cache may hand out more than once: lists are copies the
 # caller may change, and sections are cheap to make.
@@ -127,16 +128,23 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         """Remove the value at key (a path, as for ``cfg[key]``) and return
         it; a map comes back as a plain dict. ``default`` when nothing is
         there; without it, KeyNotFoundError."""
+        value = self._plain(key, default)
+        if value is _ABSENT:
+            return default
+        del self[key]
+        return value
+
+    def _plain(self, key: Any, default: Any) -> Any:
+        # What pop() and the typed getters read: the value at key as plain
+        # data (a map as a dict, never a live Section); _ABSENT when nothing
+        # is there and the caller has a default, else KeyNotFoundError.
         try:
             value = self[key]
         except KeyError:
             if default is _MISSING:
                 raise
-            return default
-        if isinstance(value, Section):
-            value = value.to_dict()
-        del self[key]
-        return value
+            return _ABSENT
+        return value.to_dict() if isinstance(value, Section) else value
 
     def popitem(self) -> Tuple[str, Any]:
         """Remove the first top-level key and return (key, value), the key
@@ -207,14 +215,9 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         return [Leaf(r[0], r[1], make_origin(r[2], r[3], r[4], r[5], 0), r[6]) for r in rows]
 
     def _typed(self, kind: str, key: Any, default: Any) -> Any:
-        try:
-            value = self[key]
-        except KeyError:
-            if default is _MISSING:
-                raise
+        value = self._plain(key, default)
+        if value is _ABSENT:
             return default
-        if isinstance(value, Section):
-            value = value.to_dict()
         try:
             return _typed.COERCE[kind](value)
         except _typed.CoercionError as e:
