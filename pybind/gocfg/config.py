@@ -312,16 +312,22 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
 
     def _hidden(self) -> FrozenSet[Tuple[str, ...]]:
         """The paths whose values interpolate a secret (see
-        gocfg.secrets.derived_secrets): masked wherever secrets are. Read
-        from the config's unresolved data; empty without interpolation."""
+        gocfg.secrets.derived_secrets), and those read from a secrets
+        directory: masked wherever secrets are. Read from the config's
+        unresolved data and provenance."""
         cfg = self._cfg
         try:
             state = decode_value(_capi.config_serialize(cfg, cfg._handle()))
         except Error:
             return frozenset()
-        if not isinstance(state, dict) or not state.get("interpolate"):
+        if not isinstance(state, dict):
             return frozenset()
-        return _secrets.derived_secrets(state.get("root"))
+        # Values read from a secrets directory (origin kind "secret") are
+        # secrets whatever their key.
+        from_files = _secrets.secret_file_paths(state.get("provenance"), state.get("root"))
+        if not state.get("interpolate"):
+            return from_files
+        return from_files | _secrets.derived_secrets(state.get("root"), from_files)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Section):
