@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 import gocfg
+import pytest
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ import sys
 import textwrap
 from typing import Dict, List, Literal, Optional
 
-import pytest
-
 import gocfg
+import pytest
 
 
 class Mode(enum.Enum):
