@@ -160,9 +160,14 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
     def values(self) -> ValuesView[Any]:
         return _ValuesView(self)
 
-    def to_dict(self) -> Dict[str, Any]:
-        """A plain dict copy of this map and everything below, in one call."""
+    def to_dict(self, *, resolve: bool = True) -> Dict[str, Any]:
+        """A plain dict copy of this map and everything below, in one call,
+        with ``${...}`` references resolved as reads give them.
+        ``resolve=False`` gives them as stored (the templates), as
+        ``save()`` writes them."""
         cfg, h, prefix = self._target()
+        if not resolve:
+            return _stored_tree(cfg, self.path)
         return decode_value(_capi.config_export(cfg, h, prefix))  # type: ignore[no-any-return]
 
     def update(self, other: Any = (), /, **kwargs: Any) -> None:
@@ -653,13 +658,22 @@ class Config(Section, Handle):
         """load_all() for a document held in a string."""
         return _configs(_documents.reads_all(text, format, yaml=yaml), "the text")
 
-    def dumps(self, format: str) -> str:
-        """The whole config as a document in the given format."""
+    def dumps(self, format: str, *, resolve: bool = True) -> str:
+        """The whole config as a document in the given format, with
+        ``${...}`` references resolved as reads and ``to_dict()`` give them;
+        ``resolve=False`` writes them as stored, as ``save()`` does."""
         h = self._handle()
         if format is None:
             raise TypeError("dumps() needs a format: one of " + ", ".join(_args.formats()))
         fmt = _args.format_arg(format)
-        return _capi.config_dump(self, h, fmt).decode("utf-8")
+        text = _capi.config_dump(self, h, fmt).decode("utf-8")
+        if not resolve or "${" not in text:
+            return text  # no reference anywhere: the stored form is the resolved one
+        # A reference may be there (or a "${" that is plain text): what reads
+        # give, written by the same codec. to_dict() of a Config that does
+        # not interpolate is its stored data, so the text is the same then.
+        with Config(self.to_dict()) as resolved:
+            return _capi.config_dump(resolved, resolved._handle(), fmt).decode("utf-8")
 
     def save(self, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
              private: Optional[bool] = None) -> None:
@@ -679,9 +693,9 @@ class Config(Section, Handle):
         fmt = _args.format_arg(format)
         _capi.config_save(self, h, name, fmt, private)
 
-    def to_json(self) -> str:
-        """The whole config as a JSON document."""
-        return self.dumps("json")
+    def to_json(self, *, resolve: bool = True) -> str:
+        """The whole config as a JSON document (``resolve`` as for dumps())."""
+        return self.dumps("json", resolve=resolve)
 
     def _holds_secrets(self) -> bool:
         return _secrets.holds_secrets(self.explain())
@@ -701,6 +715,16 @@ class Config(Section, Handle):
 _config_get = _capi.config_get
 _config_set = _capi.config_set
 _config_contains = _capi.config_contains
+
+
+def _stored_tree(cfg: "Config", path: str) -> Dict[str, Any]:
+    """The map at path as stored: ``${...}`` references unresolved (from
+    the library's serialized state, which holds the tree as stored)."""
+    state = decode_value(_capi.config_serialize(cfg, cfg._handle()))
+    node = state["root"]
+    for seg in split_path(path) if path else ():
+        node = node[int(seg)] if isinstance(node, list) else node[seg]
+    return node  # type: ignore[no-any-return]
 
 
 def _configs(docs: List[Any], source: str) -> List["Config"]:
