@@ -284,3 +284,28 @@ def test_profile_section_that_is_not_a_map(tmp_path):
     (tmp_path / "l.yaml").write_text("- 1\n")
     with pytest.raises(gocfg.InvalidArgumentError):
         gocfg.load(gocfg.File(tmp_path / "l.yaml", profiles=True), profile="production", environ={})
+
+
+# --------------------------------------------- the library call underneath
+
+@pytest.mark.parametrize("rows, words", [
+    ({"a": 1}, "list"),
+    ([["A", "1", 2, ".env", 1]], "expected [key, value, kind, name, line, column]"),
+    ([["A", "1", 0, ".env", 1, 1]], "kind 0"),
+    ([["A", "1", 7, ".env", 1, 1]], "kind 7"),
+    ([["A", "1", 99, ".env", 1, 1]], "kind 99"),
+    ([["A", "1", "file", ".env", 1, 1]], "must be int, str, int, int"),
+    ([[["a", 1], "1", 2, ".env", 1, 1]], "segment is not a str"),
+    ([[3, "1", 2, ".env", 1, 1]], "variable name (str) or a path"),
+    ([["A\0B", "1", 2, ".env", 1, 1]], "NUL"),
+    ([["A", "1", 2, "a\0b", 1, 1]], "NUL"),
+])
+def test_assign_layer_refuses_malformed_rows(rows, words):
+    from gocfg import _capi
+    from gocfg._values import encode_value
+
+    with gocfg.load(environ={}) as cfg:
+        with pytest.raises(gocfg.Error) as e:
+            _capi.assign_layer(cfg, cfg._handle(), b"", b"", encode_value(rows, ""), False)
+        assert words in str(e.value)
+        assert cfg.to_dict() == {}
