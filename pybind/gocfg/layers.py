@@ -100,7 +100,8 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
         sources = tuple(_profile_sources(sources, chosen))
     if watch or any(isinstance(src, Stored) for src in sources):
         extras = [n for n, v in (("env_file", env_file), ("secrets_dir", secrets_dir), ("flags", flags)) if v is not None]
-        extras += ["a File(profiles=True) source"] if any(isinstance(s, _ProfileSection) for s in sources) else []
+        if any(isinstance(s, _ProfileSection) or (isinstance(s, File) and s.profiles) for s in sources):
+            extras.append("a File(profiles=True) source")
         if extras:
             raise InvalidArgumentError(f"{', '.join(extras)}: not supported with watch=True or Stored sources yet")
         if yaml is not None:

@@ -309,3 +309,18 @@ def test_assign_layer_refuses_malformed_rows(rows, words):
             _capi.assign_layer(cfg, cfg._handle(), b"", b"", encode_value(rows, ""), False)
         assert words in str(e.value)
         assert cfg.to_dict() == {}
+
+
+def test_profile_sections_are_refused_with_watch(profiled):
+    f = gocfg.File(profiled / "settings.yaml", profiles=True)
+    for kwargs in ({}, {"profile": "production"}):
+        with pytest.raises(gocfg.InvalidArgumentError) as e:
+            gocfg.load(f, watch=True, environ={}, **kwargs)
+        assert "profiles=True" in str(e.value)
+
+
+def test_profile_files_work_with_watch(tmp_path):
+    (tmp_path / "app.yaml").write_text("port: 1\n")
+    (tmp_path / "app.production.yaml").write_text("port: 2\n")
+    with gocfg.load(tmp_path / "app.yaml", profile="production", watch=True, environ={}) as cfg:
+        assert cfg["port"] == 2
