@@ -11,6 +11,9 @@
                                   environment, then the --set overrides, and
                                   print the result; --origin prints one
                                   "path = value  # origin" line per value
+                                  (get and show also take --env-file F, --secrets-dir D
+                                  and --profile P, as gocfg.load() takes them: the
+                                  config a program sees; secrets stay masked)
     gocfg diff A B                print what changed from A to B
     gocfg convert IN OUT          rewrite IN in OUT's format (from the extensions)
     gocfg validate FILE...        check that each file parses (each document of a stream)
@@ -141,7 +144,8 @@ def _lookup(root: Any, key: str) -> Any:
 def _layered(args: argparse.Namespace) -> bool:
     """Whether the command merges layers (several files, the environment,
     overrides) rather than reading one file's documents."""
-    return len(args.files) > 1 or bool(args.env_prefix) or bool(args.set) or bool(getattr(args, "origin", False))
+    return (len(args.files) > 1 or bool(args.env_prefix) or bool(args.set) or bool(getattr(args, "origin", False))
+            or bool(args.env_file) or args.secrets_dir is not None or args.profile is not None)
 
 
 def _load_layers(args: argparse.Namespace, fmt: Optional[str]) -> Config:
@@ -156,7 +160,8 @@ def _load_layers(args: argparse.Namespace, fmt: Optional[str]) -> Config:
             sources.append(File(f, fmt))
     try:
         return load(*sources, env_prefix=args.env_prefix, env_delimiter=args.env_delimiter,
-                    overrides=args.set or None, yaml=args.yaml, interpolate=not args.raw)
+                    overrides=args.set or None, yaml=args.yaml, interpolate=not args.raw,
+                    env_file=args.env_file or None, secrets_dir=args.secrets_dir, profile=args.profile)
     except (Error, ValueError) as e:
         if str(e).startswith("override "):
             raise _UsageError(str(e)) from None  # a --set value that does not parse
@@ -190,7 +195,7 @@ def _cmd_get(args: argparse.Namespace) -> int:
     if _layered(args):
         if args.document is not None:
             raise _UsageError("--document reads one file: it cannot be combined with layers "
-                              "(several files, --env-prefix, --set)")
+                              "(several files, --env-prefix, --set, --env-file, --secrets-dir, --profile)")
         with _load_layers(args, args.format) as cfg:
             hidden = frozenset() if args.reveal else cfg._hidden()
             value = cfg[args.key]
@@ -237,7 +242,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         fmt = args.format or args.input_format or _args.format_of(first)
     if layered and args.document is not None:
         raise _UsageError("--document reads one file: it cannot be combined with layers "
-                          "(several files, --env-prefix, --set, --origin)")
+                          "(several files, --env-prefix, --set, --origin, --env-file, --secrets-dir, --profile)")
     if not layered:
         if first == "-":
             docs = _stdin_documents(args.input_format or args.format, args.yaml, args.document)
@@ -718,6 +723,13 @@ def _layer_args(p: argparse.ArgumentParser) -> None:
                    help="an override, applied last (repeatable)")
     p.add_argument("--raw", action="store_true",
                    help="print ${...} references as written (default: resolved, as the program reads them)")
+    p.add_argument("--env-file", action="append", metavar="FILE",
+                   help="a .env file read as environment variables below the real ones (repeatable; "
+                        "a missing one is skipped), as gocfg.load(env_file=...)")
+    p.add_argument("--secrets-dir", metavar="DIR",
+                   help="a directory of one secret file per key, as gocfg.load(secrets_dir=...)")
+    p.add_argument("--profile", metavar="NAME",
+                   help="merge name.NAME.ext after each file that has one, as gocfg.load(profile=...)")
 
 
 def _parser() -> argparse.ArgumentParser:

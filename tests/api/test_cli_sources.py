@@ -109,3 +109,25 @@ def test_db_get_resolves_unless_raw(files, tmp_path):
     raw = json.loads(out(run("db", "get", url, "svc", "--raw", env=ENV)))
     assert raw["url"] == "http://${server.host}:${server.port}/"
     assert out(run("db", "get", url, "svc", "url", env=ENV)) == "http://h:80/\n"
+
+
+def test_show_and_get_with_deployment_sources(files):
+    (files / ".env").write_text("APP_SERVER__HOST=dotenv-host\n")
+    (files / "secrets").mkdir()
+    (files / "secrets" / "api__key_file").write_text("s3cr3t-value\n")
+    (files / "app.production.yaml").write_text("server:\n  port: 443\n")
+    args = ["--env-prefix", "APP", "--env-file", files / ".env", "--secrets-dir", files / "secrets",
+            "--profile", "production"]
+    shown = out(run("show", files / "app.yaml", *args, "--origin", env=ENV))
+    lines = {line.split("=")[0].strip(): line for line in shown.splitlines()}
+    assert '"dotenv-host"' in lines["server.host"] and lines["server.host"].endswith(f"# {files / '.env'}:1:1")
+    assert "443" in lines["server.port"] and lines["server.port"].endswith(f"# {files / 'app.production.yaml'}:2:3")
+    assert lines["api.key_file"].endswith(f"# secret file {files / 'secrets' / 'api__key_file'}")
+    assert "s3cr3t-value" not in shown
+    assert "s3cr3t-value" not in out(run("show", files / "app.yaml", *args, "--format", "json", env=ENV))
+    assert "s3cr3t-value" in out(run("show", files / "app.yaml", *args, "--reveal", env=ENV))
+    assert out(run("get", files / "app.yaml", "url", *args, env=ENV)) == "http://dotenv-host:443/\n"
+    r = run("get", files / "app.yaml", "url", "--profile", "nope", env=ENV)
+    assert r.returncode == 1 and b"unknown profile 'nope'" in r.stderr
+    r = run("show", files / "app.yaml", "--secrets-dir", files / "app.yaml", env=ENV)
+    assert r.returncode == 1 and b"not a directory" in r.stderr
