@@ -64,20 +64,23 @@ def read_env_files(env_file: Any, environ: Mapping[str, str]) -> List[Tuple[str,
     parse error) raises, naming the file. The files' ``${VAR}`` references
     expand from the file's earlier variables, then from ``environ``."""
     from .config import Config  # config imports nothing from here
+    from .sources import file_is_big
 
     out: List[Tuple[str, str, str, int, int]] = []
     env = _args.environ_arg(environ)
     for path in _paths(env_file, "env_file"):
         name = _args.text_arg(path, "env_file name")
+        # The library's .env reader, as a layer of a scratch config: it
+        # gives each variable's line and column, and expands ${VAR} from the
+        # file and then the environment, as the env source does.
         with Config._adopt(_capi.layered_new(False, True, env)) as tmp:
-            from .sources import file_is_big
             if not _capi.load_layer(tmp, tmp._handle(), name, b"env", True, False, file_is_big(name)):
-                continue
+                continue  # missing: skipped
             for key in list(tmp):
                 value = tmp[(key,)]
                 origin = tmp.origin((key,))
-                line = origin.line or 0 if origin is not None else 0
-                column = origin.column or 0 if origin is not None else 0
+                line = (origin.line or 0) if origin is not None else 0
+                column = (origin.column or 0) if origin is not None else 0
                 out.append((key, value if isinstance(value, str) else str(value), path, line, column))
     return out
 
