@@ -225,7 +225,11 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         except _typed.CoercionError as e:
             where = self._where(key)
             message = e.message(split_path(where))  # masked when the path is a secret
-            raise TypeMismatchError(f"{where}: {message}{self._from(key)}") from None
+            origin = self._from(key)
+            if origin.startswith(" (from secret file "):
+                # A value from a secrets directory is a secret whatever its key.
+                message = f"expected {e.expected}, got {_typed._type_of(e.value)} (secret, not shown)"
+            raise TypeMismatchError(f"{where}: {message}{origin}") from None
 
     def _where(self, key: Any) -> str:
         text = path_text(key)
@@ -289,7 +293,11 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
                         o = self._cfg.origin(tuple(full))
                         where = f" (from {o})" if o is not None else ""
                     except Exception:
-                        where = ""
+                        o = None
+                    if o is not None and o.kind == "secret":
+                        # A value from a secrets directory is a secret whatever
+                        # its key: say what was wanted, never what was found.
+                        msg = msg.split(", got ", 1)[0] + ", got a value that does not fit (secret, not shown)"
                 errors.append((path, msg + where))
             raise ValidationError(errors, getattr(cls, "__name__", repr(cls)))
         return obj

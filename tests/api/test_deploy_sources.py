@@ -4,6 +4,7 @@ mounts) and profile= (sections and name.{profile}.ext files), through the
 public API with good and hostile input."""
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import gocfg
@@ -324,3 +325,31 @@ def test_profile_files_work_with_watch(tmp_path):
     (tmp_path / "app.production.yaml").write_text("port: 2\n")
     with gocfg.load(tmp_path / "app.yaml", profile="production", watch=True, environ={}) as cfg:
         assert cfg["port"] == 2
+
+
+@dataclasses.dataclass
+class _Server:
+    port: int = 0
+    host: str = ""
+
+
+@dataclasses.dataclass
+class _Settings:
+    server: _Server
+    name: str = ""
+
+
+def test_typed_reads_and_to_never_quote_a_secret_file_value(app):
+    d = app / "s"
+    d.mkdir()
+    (d / "server__port").write_text("not-a-port-hunter2\n")
+    cfg = gocfg.load(app / "app.yaml", secrets_dir=d, environ={})
+    with pytest.raises(gocfg.TypeMismatchError) as e:
+        cfg.get_int("server.port")
+    assert "hunter2" not in str(e.value) and "secret, not shown" in str(e.value) and "expected int" in str(e.value)
+    with pytest.raises(gocfg.TypeMismatchError) as e:
+        cfg["server"].get_int("port")
+    assert "hunter2" not in str(e.value)
+    with pytest.raises(gocfg.ValidationError) as e:
+        cfg.to(_Settings)
+    assert "hunter2" not in str(e.value) and "server.port" in str(e.value) and "secret, not shown" in str(e.value)
