@@ -353,3 +353,14 @@ def test_typed_reads_and_to_never_quote_a_secret_file_value(app):
     with pytest.raises(gocfg.ValidationError) as e:
         cfg.to(_Settings)
     assert "hunter2" not in str(e.value) and "server.port" in str(e.value) and "secret, not shown" in str(e.value)
+
+
+def test_schema_violations_never_quote_a_secret_file_value(app):
+    d = app / "s"
+    d.mkdir()
+    (d / "server__host").write_text("hunter2-host\n")
+    cfg = gocfg.load(app / "app.yaml", secrets_dir=d, environ={})
+    with pytest.raises(gocfg.ValidationError) as e:
+        cfg.validate({"properties": {"server": {"properties": {"host": {"pattern": "^[0-9.]+$"}}}}})
+    assert "hunter2" not in str(e.value) and "server.host" in str(e.value)
+    assert e.value.errors[0].origin.kind == "secret"
