@@ -206,7 +206,9 @@ enum gocfg_origin_kind {
     GOCFG_ORIGIN_ENV = 5,       /* an environment variable (name = the variable) */
     GOCFG_ORIGIN_OVERRIDE = 6,  /* an override item (name = "path=value") */
     GOCFG_ORIGIN_SET = 7,       /* a later write to the config itself (set, merge, delete) */
-    GOCFG_ORIGIN_STORED = 8     /* a config stored in a database (name = the config's name) */
+    GOCFG_ORIGIN_STORED = 8,    /* a config stored in a database (name = the config's name) */
+    GOCFG_ORIGIN_SECRET = 9,    /* a file of a secrets directory (name = the file); shown masked */
+    GOCFG_ORIGIN_FLAG = 10      /* a command-line flag (name = the flag, such as "--server.port") */
 };
 
 /* Flags for the layer calls. */
@@ -769,6 +771,21 @@ int gocfg_config_load_layer(gocfg_config *cfg, const char *file, size_t file_len
                             gocfg_cancel *cancel, gocfg_error **err);
 
 /*
+ * Reads a file as gocfg_config_load_layer does and merges only the map
+ * under its top-level key section[0..section_len) (a profile's section,
+ * such as "default" or "production"), as one GOCFG_ORIGIN_FILE layer with
+ * the file's lines and columns. Returns 1 when merged, 0 when the file has
+ * no such key (nothing changes), or a negative status: a missing file
+ * gives GOCFG_E_IO (ENOENT), a section that is not a map
+ * GOCFG_E_TYPE_MISMATCH naming the file and the section's line. flags:
+ * GOCFG_LAYER_APPEND_LISTS.
+ */
+int gocfg_config_load_section_layer(gocfg_config *cfg, const char *file, size_t file_len,
+                                    const char *format, size_t format_len,
+                                    const char *section, size_t section_len, int flags,
+                                    gocfg_cancel *cancel, gocfg_error **err);
+
+/*
  * Parses text[0..text_len) in a format (required) and merges it as one
  * GOCFG_ORIGIN_TEXT layer named name[0..name_len) (positions are reported
  * against that name; empty gives "<text>"). flags:
@@ -815,6 +832,28 @@ int gocfg_config_env_layer(gocfg_config *cfg, const char *prefix, size_t prefix_
  */
 int gocfg_config_override_layer(gocfg_config *cfg, const char *items, size_t items_len,
                                 int flags, gocfg_error **err);
+
+/*
+ * Applies assignments from sources other than the process environment (a
+ * .env file, a secrets directory, command-line flags) as one layer, each
+ * with its own origin. data[0..data_len) is a wire list of rows
+ * [key, value, kind, name, line, column]: kind, name, line and column are
+ * the origin recorded (any kind but GOCFG_ORIGIN_NONE and _SET); key is
+ * either a variable name, read by the env layer's rules (it must start
+ * with prefix, matched regardless of case, else it is skipped; an empty
+ * prefix takes every name whole; split at delimiter, NULL or empty
+ * meaning "__"; segments take the case of existing keys; a str value is
+ * typed unless flags holds GOCFG_LAYER_RAW_STRINGS), or a list of str, a
+ * path set as it is with the value as given. Named rows apply in name
+ * order, then path rows in order. Returns the number applied, or a
+ * negative status as for gocfg_config_env_layer, each error naming the
+ * row's origin; a value of a secret (by path, or a GOCFG_ORIGIN_SECRET
+ * row) is never quoted.
+ */
+int gocfg_config_assign_layer(gocfg_config *cfg, const char *prefix, size_t prefix_len,
+                              const char *delimiter, size_t delimiter_len,
+                              const char *data, size_t data_len, int flags,
+                              gocfg_error **err);
 
 /*
  * Fills *out with the origin of the value in force at path (the last entry

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/layer"
@@ -132,6 +133,56 @@ func gocfg_config_load_layer(h C.uintptr_t, file *C.char, fileLen C.size_t, form
 	})
 }
 
+//export gocfg_config_load_section_layer
+func gocfg_config_load_section_layer(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, section *C.char, sectionLen C.size_t, flags C.int, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return addLayer(h, flags, errOut, func(cfg *store.Config) (newLayer, error) {
+		ctx, err := callContext(cancel)
+		if err != nil {
+			return newLayer{}, err
+		}
+		name, c, err := fileArgs(file, fileLen, format, formatLen)
+		if err != nil {
+			return newLayer{}, err
+		}
+		sec, err := text(section, sectionLen, "section")
+		if err != nil {
+			return newLayer{}, err
+		}
+		doc, err := load.FileEnviron(ctx, c, name, cfg.Environ())
+		if err != nil {
+			return newLayer{}, err
+		}
+		return sectionLayer(doc, name, sec)
+	})
+}
+
+// sectionLayer is the map under the top-level key sec of doc, as a file
+// layer whose positions are those of the file (skip when there is no such
+// key).
+func sectionLayer(doc *value.Doc, name, sec string) (newLayer, error) {
+	v, ok := doc.Root.Get(sec)
+	if !ok {
+		return newLayer{skip: true}, nil
+	}
+	m, ok := v.(*value.Map)
+	if !ok {
+		at := ""
+		if pos, found := doc.Position(value.JoinPath(sec)); found {
+			at = fmt.Sprintf(":%d:%d", pos.Line, pos.Column)
+		}
+		return newLayer{}, fmt.Errorf("%s%s: section %q is a %s, not a map: %w", name, at, sec, value.TypeName(v), errs.ErrTypeMismatch)
+	}
+	head := value.JoinPath(sec) + "."
+	all := doc.AllPositions()
+	pos := make(map[string]value.Pos, len(all))
+	for k, p := range all {
+		if strings.HasPrefix(k, head) {
+			pos[k[len(head):]] = p
+		}
+	}
+	return newLayer{tree: m, src: layer.Source{Kind: layer.KindFile, Name: name, Positions: pos}, result: 1}, nil
+}
+
 //export gocfg_config_loads_layer
 func gocfg_config_loads_layer(h C.uintptr_t, doc *C.char, docLen C.size_t, format *C.char, formatLen C.size_t, name *C.char, nameLen C.size_t, flags C.int, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
 	return addLayer(h, flags, errOut, func(cfg *store.Config) (newLayer, error) {
@@ -184,6 +235,98 @@ func gocfg_config_override_layer(h C.uintptr_t, items *C.char, itemsLen C.size_t
 		assigns, err := layer.OverrideAssignments(list, flags&C.GOCFG_LAYER_RAW_STRINGS == 0)
 		return newLayer{assigns: assigns, result: len(assigns)}, err
 	})
+}
+
+//export gocfg_config_assign_layer
+func gocfg_config_assign_layer(h C.uintptr_t, prefix *C.char, prefixLen C.size_t, delim *C.char, delimLen C.size_t, data *C.char, dataLen C.size_t, flags C.int, errOut **C.gocfg_error) C.int {
+	return addLayer(h, flags, errOut, func(*store.Config) (newLayer, error) {
+		p, err := text(prefix, prefixLen, "prefix")
+		if err != nil {
+			return newLayer{}, err
+		}
+		d, err := text(delim, delimLen, "delimiter")
+		if err != nil {
+			return newLayer{}, err
+		}
+		v, err := decodeValue(data, dataLen, "")
+		if err != nil {
+			return newLayer{}, err
+		}
+		rows, ok := v.([]any)
+		if !ok {
+			return newLayer{}, fmt.Errorf("the assignments are a list, not a %s: %w", value.TypeName(v), errs.ErrTypeMismatch)
+		}
+		items := make([]layer.Named, 0, len(rows))
+		for i, r := range rows {
+			it, err := namedRow(r)
+			if err != nil {
+				return newLayer{}, fmt.Errorf("assignment %d: %w", i, err)
+			}
+			items = append(items, it)
+		}
+		assigns, err := layer.NamedAssignments(items, p, d, flags&C.GOCFG_LAYER_RAW_STRINGS == 0)
+		return newLayer{assigns: assigns, result: len(assigns)}, err
+	})
+}
+
+// namedRow reads one row of gocfg_config_assign_layer: [key, value, kind,
+// name, line, column], key a variable name or a list of path segments.
+func namedRow(r any) (layer.Named, error) {
+	bad := func(why string) (layer.Named, error) {
+		return layer.Named{}, fmt.Errorf("%s: %w", why, errs.ErrInvalidArgument)
+	}
+	row, ok := r.([]any)
+	if !ok || len(row) != 6 {
+		return bad("expected [key, value, kind, name, line, column]")
+	}
+	kind, k1 := row[2].(int64)
+	name, k2 := row[3].(string)
+	line, k3 := row[4].(int64)
+	col, k4 := row[5].(int64)
+	if !(k1 && k2 && k3 && k4) {
+		return bad("kind, name, line and column must be int, str, int, int")
+	}
+	k := layer.Kind(kind)
+	if kind < 0 || !k.Valid() || k == layer.KindNone || k == layer.KindSet {
+		return bad(fmt.Sprintf("kind %d is not the kind of a source", kind))
+	}
+	if err := store.CheckText("name", name); err != nil {
+		return layer.Named{}, err
+	}
+	it := layer.Named{Origin: layer.Origin{Kind: k, Name: name, Line: int(line), Column: int(col)}}
+	switch key := row[0].(type) {
+	case string:
+		if err := store.CheckText("variable name", key); err != nil {
+			return layer.Named{}, err
+		}
+		it.Name = key
+	case []any:
+		it.Segs = make([]string, len(key))
+		for i, s := range key {
+			seg, ok := s.(string)
+			if !ok {
+				return bad("a path segment is not a str")
+			}
+			if err := store.CheckKey(seg); err != nil {
+				return layer.Named{}, err
+			}
+			it.Segs[i] = seg
+		}
+		if it.Segs == nil {
+			it.Segs = []string{}
+		}
+	default:
+		return bad("the key is a variable name (str) or a path (a list of str)")
+	}
+	if _, err := store.CheckStrings(row[1]); err != nil {
+		return layer.Named{}, err
+	}
+	v, _, err := value.CheckTimes(row[1])
+	if err != nil {
+		return layer.Named{}, fmt.Errorf("%s: %w", err.Error(), errs.ErrInvalidArgument)
+	}
+	it.Value = v
+	return it, nil
 }
 
 //export gocfg_config_origin

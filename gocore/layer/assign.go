@@ -227,3 +227,80 @@ func foldPath(root *value.Map, segs []string) []string {
 	}
 	return out
 }
+
+// A Named is one assignment given from outside the process environment: a
+// variable of a .env file, a file of a secrets directory, a command-line
+// flag. Either Name is set (a variable name, read by the environment's
+// rules: prefix, delimiter, case folding) or Segs (a path taken as it is).
+type Named struct {
+	Name   string
+	Segs   []string
+	Value  any
+	Origin Origin
+}
+
+// NamedAssignments turns items into assignments. An item with a Name is
+// read as EnvAssignments reads a variable: the name must start with
+// prefix (matched regardless of case, "_" added when missing; an empty
+// prefix takes every name whole), the rest is split at delim, segments
+// fold to the case of existing keys, and a string value is typed by
+// ParseScalar when parse is true. Items without a prefix match are
+// skipped, as unrelated variables are. An item with Segs sets that path
+// with its value as given. Named items apply sorted by name (a parent
+// before its children, as the environment does); path items after them,
+// in order. Errors name the item by its origin, and never quote the value
+// of a secret (a secret path or a KindSecret item).
+func NamedAssignments(items []Named, prefix, delim string, parse bool) ([]Assignment, error) {
+	if delim == "" {
+		delim = DefaultDelimiter
+	}
+	if prefix != "" && !strings.HasSuffix(prefix, "_") {
+		prefix += "_"
+	}
+	var named, paths []Named
+	for _, it := range items {
+		if it.Segs != nil {
+			paths = append(paths, it)
+			continue
+		}
+		if len(it.Name) <= len(prefix) || !strings.EqualFold(it.Name[:len(prefix)], prefix) {
+			continue
+		}
+		named = append(named, it)
+	}
+	sort.SliceStable(named, func(i, j int) bool { return named[i].Name < named[j].Name })
+	out := make([]Assignment, 0, len(named)+len(paths))
+	for _, it := range named {
+		where := it.Origin.String() + ": " + it.Name
+		switch it.Origin.Kind {
+		case KindEnv:
+			where = "environment variable " + it.Name
+		case KindSecret:
+			where = it.Origin.String()
+		}
+		segs := strings.Split(it.Name[len(prefix):], delim)
+		for _, s := range segs {
+			if s == "" {
+				return nil, fmt.Errorf("%s: an empty key between %q delimiters: %w", where, delim, errs.ErrInvalidArgument)
+			}
+		}
+		v := it.Value
+		if s, ok := v.(string); ok && parse {
+			var err error
+			if v, err = ParseScalar(s); err != nil {
+				if IsSecretPath(segs) || it.Origin.Kind == KindSecret {
+					return nil, fmt.Errorf("%s: cannot parse its value (a secret, not shown): %w", where, kindOnly(err))
+				}
+				return nil, fmt.Errorf("%s: cannot parse %s: %w", where, quoteShort(s), err)
+			}
+		}
+		out = append(out, Assignment{Segs: segs, FoldCase: true, Value: v, Origin: it.Origin})
+	}
+	for _, it := range paths {
+		if len(it.Segs) == 0 {
+			return nil, fmt.Errorf("%s: an empty path: %w", it.Origin, errs.ErrInvalidArgument)
+		}
+		out = append(out, Assignment{Segs: it.Segs, Value: it.Value, Origin: it.Origin})
+	}
+	return out, nil
+}

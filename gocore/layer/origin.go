@@ -26,18 +26,20 @@ type Kind uint8
 
 // The numbers are the header's enum gocfg_origin_kind.
 const (
-	KindNone     Kind = 0 // unknown: set before tracking began
-	KindDefaults Kind = 1 // the defaults mapping of a load
-	KindFile     Kind = 2 // a document read from a file
-	KindText     Kind = 3 // a document given as text
-	KindDict     Kind = 4 // a mapping (or another config) given by the program
-	KindEnv      Kind = 5 // an environment variable
-	KindOverride Kind = 6 // an override item ("server.port=9000")
-	KindSet      Kind = 7 // a later write through the config itself (cfg[k] = v)
-	KindStored   Kind = 8 // a config stored in a Database (name: the config's name)
+	KindNone     Kind = 0  // unknown: set before tracking began
+	KindDefaults Kind = 1  // the defaults mapping of a load
+	KindFile     Kind = 2  // a document read from a file
+	KindText     Kind = 3  // a document given as text
+	KindDict     Kind = 4  // a mapping (or another config) given by the program
+	KindEnv      Kind = 5  // an environment variable
+	KindOverride Kind = 6  // an override item ("server.port=9000")
+	KindSet      Kind = 7  // a later write through the config itself (cfg[k] = v)
+	KindStored   Kind = 8  // a config stored in a Database (name: the config's name)
+	KindSecret   Kind = 9  // a secret file of a secrets directory (name: the file); its value is shown masked
+	KindFlag     Kind = 10 // a command-line flag (name: the flag, such as "--server.port")
 )
 
-var kindNames = [...]string{"none", "defaults", "file", "text", "dict", "env", "override", "set", "stored"}
+var kindNames = [...]string{"none", "defaults", "file", "text", "dict", "env", "override", "set", "stored", "secret", "flag"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -59,7 +61,8 @@ type Origin struct {
 }
 
 // String is the form people read: "app.yaml:12:3", "env APP_SERVER__PORT",
-// "override server.port=9000", "defaults", "dict", "set".
+// "override server.port=9000", "secret file /run/secrets/db_password",
+// "command line --server.port", "defaults", "dict", "set".
 func (o Origin) String() string {
 	switch o.Kind {
 	case KindFile, KindText:
@@ -71,6 +74,10 @@ func (o Origin) String() string {
 		return "env " + o.Name
 	case KindOverride:
 		return "override " + o.Name
+	case KindSecret:
+		return "secret file " + o.Name
+	case KindFlag:
+		return "command line " + o.Name
 	default:
 		if o.Name != "" && o.Name != o.Kind.String() {
 			return o.Kind.String() + " " + o.Name

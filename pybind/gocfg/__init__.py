@@ -32,6 +32,7 @@ from .errors import (
     TypeMismatchError,
     ValidationError,
 )
+from .flags import add_flags, flag_values, parse_flags
 from .layers import load
 from .live import ChangeEvent, ChangeStream, Stored, WatchedConfig
 from .provenance import Change, Diff, Leaf, Origin
@@ -50,6 +51,7 @@ __all__ = [
     "ValidationError", "set_secret_pattern", "is_secret", "json_schema", "Violation",
     "read", "reads", "read_all", "reads_all", "load_all", "loads_all", "dumps_all",
     "Stored", "ChangeEvent", "ChangeStream", "WatchedConfig",
+    "add_flags", "parse_flags", "flag_values",
     # gocfg.ConnectionError is left out on purpose: `from gocfg import *`
     # would shadow the built-in ConnectionError (of which it is a subclass).
 ]

@@ -1,6 +1,9 @@
 """The gocfg command line, for scripts: ``python -m gocfg`` or ``gocfg``.
 
-    gocfg get FILE KEY            print one value (a dot path; 0.hosts into a list root)
+    gocfg get FILE... KEY [--env-prefix P] [--set k=v]...
+                                  print one value (a dot path; 0.hosts into a list
+                                  root) of the file, or of the files merged as show
+                                  merges them; FILE "-" is stdin
     gocfg show FILE [--format F]  print the whole file, in its format or F (every
                                   document of a YAML stream; --document N one)
     gocfg show FILE... [--env-prefix P] [--set k=v]... [--origin]
@@ -8,6 +11,9 @@
                                   environment, then the --set overrides, and
                                   print the result; --origin prints one
                                   "path = value  # origin" line per value
+                                  (get and show also take --env-file F, --secrets-dir D
+                                  and --profile P, as gocfg.load() takes them: the
+                                  config a program sees; secrets stay masked)
     gocfg diff A B                print what changed from A to B
     gocfg convert IN OUT          rewrite IN in OUT's format (from the extensions)
     gocfg validate FILE...        check that each file parses (each document of a stream)
@@ -17,6 +23,11 @@
                                   prints "ok", or one line per violation:
                                   "file:line:col: path: message"
     gocfg schema MODULE:CLASS     print the JSON Schema of a dataclass
+
+${...} references are resolved in what get, show and db get print (as
+gocfg.load() resolves them, ${env:NAME} from this process's environment),
+unless --raw. stdin ("-") is read as --input-format, else --format, else
+YAML (which reads JSON too); at most 64 MiB of UTF-8.
 
 Streams and roots of any kind: a YAML file of several documents, or a file
 whose root is a list (an Ansible playbook, a JSON array), works with get,
@@ -66,13 +77,13 @@ from typing import Any, List, Optional, Sequence
 from . import _args
 from ._values import split_path
 from .config import Config
-from .documents import dumps_all, read_all
+from .documents import dumps_all, read_all, reads_all
 from .errors import ConflictError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
 from .layers import load
 from .live import WatchedConfig
 from .schema import Violation, json_schema, load_class
 from .secrets import MASK, has_secrets, is_secret, mask
-from .sources import File
+from .sources import File, Text
 
 EXIT_OK, EXIT_BAD_FILE, EXIT_USAGE = 0, 1, 2
 
@@ -130,48 +141,157 @@ def _lookup(root: Any, key: str) -> Any:
     return node
 
 
+def _layered(args: argparse.Namespace) -> bool:
+    """Whether the command merges layers (several files, the environment,
+    overrides) rather than reading one file's documents."""
+    return (len(args.files) > 1 or bool(args.env_prefix) or bool(args.set) or bool(getattr(args, "origin", False))
+            or bool(args.env_file) or args.secrets_dir is not None or args.profile is not None)
+
+
+def _load_layers(args: argparse.Namespace, fmt: Optional[str]) -> Config:
+    """The files merged as show merges them (stdin as "-"), then the
+    environment and the --set overrides."""
+    sources: List[Any] = []
+    for f in args.files:
+        if f == "-":
+            text, stdin_fmt = _stdin(fmt)
+            sources.append(Text(text, stdin_fmt, "<stdin>"))
+        else:
+            sources.append(File(f, fmt))
+    try:
+        return load(*sources, env_prefix=args.env_prefix, env_delimiter=args.env_delimiter,
+                    overrides=args.set or None, yaml=args.yaml, interpolate=not args.raw,
+                    env_file=args.env_file or None, secrets_dir=args.secrets_dir, profile=args.profile)
+    except (Error, ValueError) as e:
+        if str(e).startswith("override "):
+            raise _UsageError(str(e)) from None  # a --set value that does not parse
+        raise
+
+
+def _has_reference(doc: Any) -> bool:
+    return isinstance(doc, dict) and "${" in json.dumps(doc, ensure_ascii=False, default=str)
+
+
+def _resolved(docs: List[Any], raw: bool, reveal: bool) -> List[Any]:
+    """Each document whose root is a mapping with its ${...} references
+    resolved, as gocfg.load() resolves them (${env:NAME} from this
+    process's environment), and masked for printing (a value that
+    interpolates a secret too) unless reveal; other roots, and everything
+    with --raw, as read and masked by key."""
+    out = []
+    for d in docs:
+        if not raw and _has_reference(d):
+            with load(d) as cfg:
+                d = mask(cfg.to_dict(), (), reveal, frozenset() if reveal else cfg._hidden())
+        else:
+            d = mask(d, (), reveal)
+        out.append(d)
+    return out
+
+
 def _cmd_get(args: argparse.Namespace) -> int:
-    docs = _documents(args.file, args.format, args.yaml, args.document)
-    if len(docs) > 1:
-        raise _UsageError(f"{args.file} holds {len(docs)} documents: pick one with --document N "
-                          f"(counting from 0)")
-    value = _lookup(docs[0], args.key)
+    if args.files.count("-") > 1:
+        raise _UsageError("stdin (-) can be read once")
+    if _layered(args):
+        if args.document is not None:
+            raise _UsageError("--document reads one file: it cannot be combined with layers "
+                              "(several files, --env-prefix, --set, --env-file, --secrets-dir, --profile)")
+        with _load_layers(args, args.format) as cfg:
+            hidden = frozenset() if args.reveal else cfg._hidden()
+            value = cfg[args.key]
+            if hasattr(value, "to_dict"):
+                value = value.to_dict()
+    else:
+        first = args.files[0]
+        docs = _stdin_documents(args.format, args.yaml, args.document) if first == "-" else \
+            _documents(first, args.format, args.yaml, args.document)
+        if len(docs) > 1:
+            raise _UsageError(f"{first} holds {len(docs)} documents: pick one with --document N "
+                              f"(counting from 0)")
+        hidden = frozenset()
+        if not args.raw and _has_reference(docs[0]):
+            # Only what the key needs is resolved: a reference elsewhere that
+            # does not resolve is no reason to fail.
+            with load(docs[0]) as cfg:
+                hidden = frozenset() if args.reveal else cfg._hidden()
+                value = cfg[args.key]
+                if hasattr(value, "to_dict"):
+                    value = value.to_dict()
+        else:
+            value = _lookup(docs[0], args.key)
     if isinstance(value, (dict, list)):
         # Asking for a key reveals that value; secrets inside a map or
         # list printed whole stay masked unless --reveal.
-        value = mask(value, split_path(args.key), args.reveal)
+        value = mask(value, split_path(args.key), args.reveal, hidden)
     print(_scalar_text(value))
     return EXIT_OK
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    layered = len(args.files) > 1 or args.env_prefix or args.set or args.origin
+    layered = _layered(args)
     first = args.files[0]
-    fmt = args.format or args.input_format or _args.format_of(first)
+    if args.files.count("-") > 1:
+        raise _UsageError("stdin (-) can be read once")
+    if args.raw and args.origin:
+        raise _UsageError("--origin lists the values as reads give them (resolved): it cannot be combined with --raw")
+    if first == "-":
+        # stdin has no extension: its format is --input-format, else
+        # --format, else YAML (which reads JSON too).
+        fmt = args.format or args.input_format or "yaml"
+    else:
+        fmt = args.format or args.input_format or _args.format_of(first)
     if layered and args.document is not None:
         raise _UsageError("--document reads one file: it cannot be combined with layers "
-                          "(several files, --env-prefix, --set, --origin)")
+                          "(several files, --env-prefix, --set, --origin, --env-file, --secrets-dir, --profile)")
     if not layered:
-        docs = _documents(first, args.input_format, args.yaml, args.document)
-        text = _dump(docs, fmt, first, reveal=args.reveal)
+        if first == "-":
+            docs = _stdin_documents(args.input_format or args.format, args.yaml, args.document)
+        else:
+            docs = _documents(first, args.input_format, args.yaml, args.document)
+        text = _dump(_resolved(docs, args.raw, args.reveal), fmt, first, mask_secrets=False)  # masked there
         sys.stdout.write(_ends_with_newline(text))
         return EXIT_OK
-    sources = [File(f, args.input_format) for f in args.files]
-    try:
-        cfg = load(*sources, env_prefix=args.env_prefix, env_delimiter=args.env_delimiter,
-                   overrides=args.set or None, yaml=args.yaml)
-    except (Error, ValueError) as e:
-        if str(e).startswith("override "):
-            raise _UsageError(str(e)) from None  # a --set value that does not parse
-        raise
-    with cfg:
+    with _load_layers(args, args.input_format or (args.format if "-" in args.files else None)) as cfg:
         if args.origin:
             text = cfg.show(reveal=args.reveal)
         else:
-            with Config(mask(cfg.to_dict(), (), args.reveal, cfg._hidden())) as resolved:
-                text = resolved.dumps(fmt)
+            hidden = frozenset() if args.reveal else cfg._hidden()
+            with Config(mask(cfg.to_dict(resolve=not args.raw), (), args.reveal, hidden)) as shown:
+                text = shown.dumps(fmt, resolve=False)
     sys.stdout.write(_ends_with_newline(text))
     return EXIT_OK
+
+
+# What show and get read from stdin at most (as db put: the Database's own
+# bound on one config; anything longer is surely not a config file).
+_STDIN_LIMIT = 64 << 20
+
+
+def _stdin(fmt: Optional[str]) -> Any:
+    """stdin's text (strict UTF-8, bounded) and its format (fmt, else YAML,
+    which reads JSON too)."""
+    data = sys.stdin.buffer.read(_STDIN_LIMIT + 1)
+    if len(data) > _STDIN_LIMIT:
+        raise InvalidArgumentError(f"stdin: larger than {_STDIN_LIMIT >> 20} MiB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InvalidArgumentError(f"stdin is not UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}") from None
+    return text, fmt or "yaml"
+
+
+def _stdin_documents(fmt: Optional[str], yaml: Optional[str], document: Optional[int]) -> List[Any]:
+    text, fmt = _stdin(fmt)
+    try:
+        docs = reads_all(text, fmt, yaml=yaml) or [{}]
+    except Error as e:
+        raise type(e)(f"stdin: {e}") from None
+    if document is None:
+        return docs
+    if document >= len(docs):
+        raise InvalidArgumentError(f"--document {document}: stdin holds {len(docs)} document"
+                                   f"{'s' if len(docs) != 1 else ''}, counting from 0")
+    return [docs[document]]
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
@@ -375,19 +495,19 @@ def _missing(db: Any, name: str, revision: Optional[int] = None) -> _NotStored:
                             f"(stored: {', '.join(str(r) for r, _ in db.history(name)) or 'none'})")
 
 
-def _db_load(db: Any, name: str, revision: Optional[int]) -> Config:
+def _db_load(db: Any, name: str, revision: Optional[int], interpolate: bool = False) -> Config:
     try:
-        return db.load(name, revision)  # type: ignore[no-any-return]
+        return db.load(name, revision, interpolate=interpolate)  # type: ignore[no-any-return]
     except KeyNotFoundError:
         raise _missing(db, name, revision) from None
 
 
 def _cmd_db_get(args: argparse.Namespace) -> int:
-    with _db_open(args) as db, _db_load(db, args.name, args.revision) as cfg:
+    with _db_open(args) as db, _db_load(db, args.name, args.revision, interpolate=not args.raw) as cfg:
         hidden = frozenset() if args.reveal else cfg._hidden()
         if args.path is None:
             with Config(mask(cfg.to_dict(), (), args.reveal, hidden)) as shown:
-                sys.stdout.write(_ends_with_newline(shown.dumps(args.format)))
+                sys.stdout.write(_ends_with_newline(shown.dumps(args.format, resolve=False)))
             return EXIT_OK
         try:
             value = cfg[args.path]
@@ -532,6 +652,8 @@ def _db_parser(sub: Any, formats: Sequence[str]) -> None:
     g.add_argument("path", nargs="?", help="a dot path such as server.port (default: the whole config)")
     g.add_argument("--revision", type=_revision_arg, metavar="R", help="an older revision (default: the latest)")
     g.add_argument("--format", choices=formats, default="json", help="the format of a whole config (default: json)")
+    g.add_argument("--raw", action="store_true",
+                   help="print ${...} references as stored (default: resolved, as gocfg.load() reads them)")
     g.set_defaults(run=_cmd_db_get)
 
     p = dsub.add_parser("put", parents=[common], help="store a file (or stdin: -) as the next revision")
@@ -593,6 +715,23 @@ def _reading_args(p: argparse.ArgumentParser, document: bool = True) -> None:
                        help="use document N of a stream, counting from 0 (default: every document)")
 
 
+def _layer_args(p: argparse.ArgumentParser) -> None:
+    """--env-prefix, --env-delimiter, --set and --raw: what get and show share."""
+    p.add_argument("--env-prefix", metavar="P", help="merge environment variables P_KEY__SUBKEY=value over the files")
+    p.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
+    p.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE",
+                   help="an override, applied last (repeatable)")
+    p.add_argument("--raw", action="store_true",
+                   help="print ${...} references as written (default: resolved, as the program reads them)")
+    p.add_argument("--env-file", action="append", metavar="FILE",
+                   help="a .env file read as environment variables below the real ones (repeatable; "
+                        "a missing one is skipped), as gocfg.load(env_file=...)")
+    p.add_argument("--secrets-dir", metavar="DIR",
+                   help="a directory of one secret file per key, as gocfg.load(secrets_dir=...)")
+    p.add_argument("--profile", metavar="NAME",
+                   help="merge name.NAME.ext after each file that has one, as gocfg.load(profile=...)")
+
+
 def _parser() -> argparse.ArgumentParser:
     formats = _args.format_choices()  # formats and reading modes, from the library (which this loads)
     p = argparse.ArgumentParser(prog="gocfg", description="Read, check and convert configuration files.")
@@ -601,21 +740,24 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     g = sub.add_parser("get", help="print the value at a dot path")
-    g.add_argument("file")
+    g.add_argument("files", nargs="+", metavar="file",
+                   help="one file (- for stdin), or several merged in order (later wins), as show merges them")
     g.add_argument("key", help="a dot path such as server.port")
-    g.add_argument("--format", choices=formats, help="the file's format (default: from its extension)")
+    g.add_argument("--format", choices=formats,
+                   help="the files' format (default: from each extension; YAML, which reads JSON too, for stdin)")
     g.add_argument("--reveal", action="store_true", help="do not mask secrets inside a map")
+    _layer_args(g)
     _reading_args(g)
     g.set_defaults(run=_cmd_get)
 
     s = sub.add_parser("show", help="print the whole file, or several merged")
-    s.add_argument("files", nargs="+", metavar="file", help="one file, or several merged in order (later wins)")
-    s.add_argument("--format", choices=formats, help="the format to print in (default: the first file's)")
-    s.add_argument("--input-format", choices=formats, help="the files' format (default: from each extension)")
-    s.add_argument("--env-prefix", metavar="P", help="merge environment variables P_KEY__SUBKEY=value over the files")
-    s.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
-    s.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE",
-                   help="an override, applied last (repeatable)")
+    s.add_argument("files", nargs="+", metavar="file",
+                   help="one file (- for stdin), or several merged in order (later wins)")
+    s.add_argument("--format", choices=formats,
+                   help="the format to print in (default: the first file's; for stdin also its format)")
+    s.add_argument("--input-format", choices=formats,
+                   help="the files' format (default: from each extension; YAML, which reads JSON too, for stdin)")
+    _layer_args(s)
     s.add_argument("--origin", action="store_true", help="print path = value  # origin, one line per value")
     s.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
     _reading_args(s)

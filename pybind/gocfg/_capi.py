@@ -713,6 +713,24 @@ def override_layer(owner: Any, h: Any, items: bytes, raw_strings: bool) -> None:
     _call(owner, _lib.gocfg_config_override_layer, h, items, len(items), _layer_flags(raw_strings=raw_strings))
 
 
+
+def load_section_layer(owner: Any, h: Any, name: bytes, fmt: bytes, section: bytes, append_lists: bool,
+                       big: bool) -> bool:
+    """Merge one top-level section of a file; False when it has none."""
+    flags = _layer_flags(append_lists=append_lists)
+
+    def call(cancel: Any) -> bool:
+        return _call(owner, _lib.gocfg_config_load_section_layer, h, name, len(name), fmt, len(fmt), section,
+                     len(section), flags, cancel) > 0
+
+    return interruptible(call, big)
+
+def assign_layer(owner: Any, h: Any, prefix: bytes, delimiter: bytes, rows: bytes, raw_strings: bool) -> int:
+    """Apply wire-encoded [key, value, kind, name, line, column] rows as one
+    layer (gocfg_config_assign_layer); the number applied."""
+    return int(_call(owner, _lib.gocfg_config_assign_layer, h, prefix, len(prefix), delimiter, len(delimiter),
+                     rows, len(rows), _layer_flags(raw_strings=raw_strings)))
+
 # ---------------------------------------------------------------- database
 
 def db_open(url: bytes, options: Dict[str, Optional[bytes]], timeout_ms: int, adopt: Callable[[Any], Owner]) -> Owner:

@@ -168,9 +168,14 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
     def values(self) -> ValuesView[Any]:
         return _ValuesView(self)
 
-    def to_dict(self) -> Dict[str, Any]:
-        """A plain dict copy of this map and everything below, in one call."""
+    def to_dict(self, *, resolve: bool = True) -> Dict[str, Any]:
+        """A plain dict copy of this map and everything below, in one call,
+        with ``${...}`` references resolved as reads give them.
+        ``resolve=False`` gives them as stored (the templates), as
+        ``save()`` writes them."""
         cfg, h, prefix = self._target()
+        if not resolve:
+            return _stored_tree(cfg, self.path)
         return decode_value(_capi.config_export(cfg, h, prefix))  # type: ignore[no-any-return]
 
     def update(self, other: Any = (), /, **kwargs: Any) -> None:
@@ -223,7 +228,11 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         except _typed.CoercionError as e:
             where = self._where(key)
             message = e.message(split_path(where))  # masked when the path is a secret
-            raise TypeMismatchError(f"{where}: {message}{self._from(key)}") from None
+            origin = self._from(key)
+            if origin.startswith(" (from secret file "):
+                # A value from a secrets directory is a secret whatever its key.
+                message = f"expected {e.expected}, got {_typed._type_of(e.value)} (secret, not shown)"
+            raise TypeMismatchError(f"{where}: {message}{origin}") from None
 
     def _where(self, key: Any) -> str:
         text = path_text(key)
@@ -287,7 +296,11 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
                         o = self._cfg.origin(tuple(full))
                         where = f" (from {o})" if o is not None else ""
                     except Exception:
-                        where = ""
+                        o = None
+                    if o is not None and o.kind == "secret":
+                        # A value from a secrets directory is a secret whatever
+                        # its key: say what was wanted, never what was found.
+                        msg = msg.split(", got ", 1)[0] + ", got a value that does not fit (secret, not shown)"
                 errors.append((path, msg + where))
             raise ValidationError(errors, getattr(cls, "__name__", repr(cls)))
         return obj
@@ -315,16 +328,22 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
 
     def _hidden(self) -> FrozenSet[Tuple[str, ...]]:
         """The paths whose values interpolate a secret (see
-        gocfg.secrets.derived_secrets): masked wherever secrets are. Read
-        from the config's unresolved data; empty without interpolation."""
+        gocfg.secrets.derived_secrets), and those read from a secrets
+        directory: masked wherever secrets are. Read from the config's
+        unresolved data and provenance."""
         cfg = self._cfg
         try:
             state = decode_value(_capi.config_serialize(cfg, cfg._handle()))
         except Error:
             return frozenset()
-        if not isinstance(state, dict) or not state.get("interpolate"):
+        if not isinstance(state, dict):
             return frozenset()
-        return _secrets.derived_secrets(state.get("root"))
+        # Values read from a secrets directory (origin kind "secret") are
+        # secrets whatever their key.
+        from_files = _secrets.secret_file_paths(state.get("provenance"), state.get("root"))
+        if not state.get("interpolate"):
+            return from_files
+        return from_files | _secrets.derived_secrets(state.get("root"), from_files)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Section):
@@ -650,13 +669,22 @@ class Config(Section, Handle):
         """load_all() for a document held in a string."""
         return _configs(_documents.reads_all(text, format, yaml=yaml), "the text")
 
-    def dumps(self, format: str) -> str:
-        """The whole config as a document in the given format."""
+    def dumps(self, format: str, *, resolve: bool = True) -> str:
+        """The whole config as a document in the given format, with
+        ``${...}`` references resolved as reads and ``to_dict()`` give them;
+        ``resolve=False`` writes them as stored, as ``save()`` does."""
         h = self._handle()
         if format is None:
             raise TypeError("dumps() needs a format: one of " + ", ".join(_args.formats()))
         fmt = _args.format_arg(format)
-        return _capi.config_dump(self, h, fmt).decode("utf-8")
+        text = _capi.config_dump(self, h, fmt).decode("utf-8")
+        if not resolve or "${" not in text:
+            return text  # no reference anywhere: the stored form is the resolved one
+        # A reference may be there (or a "${" that is plain text): what reads
+        # give, written by the same codec. to_dict() of a Config that does
+        # not interpolate is its stored data, so the text is the same then.
+        with Config(self.to_dict()) as resolved:
+            return _capi.config_dump(resolved, resolved._handle(), fmt).decode("utf-8")
 
     def save(self, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
              private: Optional[bool] = None) -> None:
@@ -676,9 +704,9 @@ class Config(Section, Handle):
         fmt = _args.format_arg(format)
         _capi.config_save(self, h, name, fmt, private)
 
-    def to_json(self) -> str:
-        """The whole config as a JSON document."""
-        return self.dumps("json")
+    def to_json(self, *, resolve: bool = True) -> str:
+        """The whole config as a JSON document (``resolve`` as for dumps())."""
+        return self.dumps("json", resolve=resolve)
 
     def _holds_secrets(self) -> bool:
         return _secrets.holds_secrets(self.explain())
@@ -698,6 +726,16 @@ class Config(Section, Handle):
 _config_get = _capi.config_get
 _config_set = _capi.config_set
 _config_contains = _capi.config_contains
+
+
+def _stored_tree(cfg: "Config", path: str) -> Dict[str, Any]:
+    """The map at path as stored: ``${...}`` references unresolved (from
+    the library's serialized state, which holds the tree as stored)."""
+    state = decode_value(_capi.config_serialize(cfg, cfg._handle()))
+    node = state["root"]
+    for seg in split_path(path) if path else ():
+        node = node[int(seg)] if isinstance(node, list) else node[seg]
+    return node  # type: ignore[no-any-return]
 
 
 def _configs(docs: List[Any], source: str) -> List["Config"]:

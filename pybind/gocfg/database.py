@@ -22,7 +22,7 @@ from typing import Any, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from . import _args, _capi
 from ._handle import Handle
-from ._values import decode_value
+from ._values import decode_value, encode_value
 from .config import Config, Section
 from .errors import ClosedError, InvalidArgumentError
 
@@ -163,13 +163,24 @@ class Database(Handle):
             if temp is not None:
                 temp.close()
 
-    def load(self, name: str, revision: Optional[int] = None) -> Config:
+    def load(self, name: str, revision: Optional[int] = None, *, interpolate: bool = False,
+             environ: Optional[Mapping[str, str]] = None) -> Config:
         """Return revision ``revision`` of ``name`` (default: the latest) as
         a new :class:`gocfg.Config`. A missing name or revision raises
-        :class:`gocfg.KeyNotFoundError` (a KeyError)."""
-        return self.load_with_revision(name, revision)[0]
+        :class:`gocfg.KeyNotFoundError` (a KeyError).
 
-    def load_with_revision(self, name: str, revision: Optional[int] = None) -> Tuple[Config, int]:
+        What a save keeps is the data as stored: ``${...}`` references as
+        templates (never their resolved values, which may hold secrets of
+        the saving process), not the per-value origins or the environment.
+        By default the Config returned is plain: it reads the templates as
+        text, exactly what was saved. ``interpolate=True`` returns one that
+        resolves them on read as ``gocfg.load()`` does (``${env:...}`` from
+        ``environ``, default ``os.environ``) and whose values have the
+        origin ``stored <name>``, as a ``gocfg.Stored`` source gives."""
+        return self.load_with_revision(name, revision, interpolate=interpolate, environ=environ)[0]
+
+    def load_with_revision(self, name: str, revision: Optional[int] = None, *, interpolate: bool = False,
+                           environ: Optional[Mapping[str, str]] = None) -> Tuple[Config, int]:
         """Like :meth:`load`, and also return the revision read, in one step:
         what a compare-and-swap loop needs::
 
@@ -185,7 +196,11 @@ class Database(Handle):
         h = self._handle()
         n = _args.name_arg(name)
         rev = _args.revision_arg(revision)
-        return _capi.db_load(self, h, n, rev, self._remote, Config._adopt)
+        cfg, got = _capi.db_load(self, h, n, rev, self._remote, Config._adopt)
+        if interpolate:
+            with cfg:
+                cfg = _interpolating(cfg, name, environ)
+        return cfg, got
 
     def delete(self, name: str) -> None:
         """Remove ``name`` and its whole history. Its revision counter
@@ -237,6 +252,19 @@ class Database(Handle):
         to stop watching early.
         """
         return Watch(self, name_or_prefix, timeout)
+
+
+def _interpolating(cfg: Config, name: str, environ: Optional[Mapping[str, str]]) -> Config:
+    """A copy of a loaded config that resolves ${...} on read and records
+    every value as from the stored config ``name`` (through the library's
+    serialized state, the form pickling uses)."""
+    state = decode_value(_capi.config_serialize(cfg, cfg._handle()))
+    kind = next(k for k, v in _capi.consts().origin_kinds.items() if v == "stored")
+    state["interpolate"] = True
+    state["parse_env"] = True
+    state["provenance"] = [[[key], [[kind, name, 0, 0, 0]]] for key in state["root"]]
+    state["next_layer"] = 1
+    return Config._adopt(_capi.config_deserialize(encode_value(state, ""), _args.environ_arg(environ)))
 
 
 class Watch(Handle):

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, List, Optional, Sequence
 
 from . import _args, _capi
+from . import envsources as _envsrc
+from . import flags as _flags
 from . import secrets as _secrets
 from .config import Config
 from .errors import Error, InvalidArgumentError, ParseError
@@ -30,7 +32,9 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
          env_delimiter: str = "__", env_parse: bool = True, overrides: Optional[Iterable[str]] = None,
          overrides_parse: bool = True, lists: str = "replace", interpolate: bool = True,
          environ: Optional[Mapping[str, str]] = None, freeze: Optional[bool] = None, watch: bool = False,
-         validate: Any = None, debounce: float = 0.1, yaml: Optional[str] = None) -> Config:
+         validate: Any = None, debounce: float = 0.1, yaml: Optional[str] = None,
+         env_file: Any = None, secrets_dir: Any = None, profile: Optional[str] = None,
+         profile_env: Optional[str] = None, flags: Any = None, argv: Optional[Sequence[str]] = None) -> Config:
     """Build a Config from layers, each merged over the ones before it:
 
     1. ``defaults`` (a mapping),
@@ -69,12 +73,36 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     ``validate`` also checks the first configuration, with or without
     watch (a ValidationError, or the callable's error, is raised).
 
+    Deployment sources (README, "Deployment sources"), in this order
+    between the files and ``overrides``: ``secrets_dir`` (a directory of
+    one file per key, as Docker and Kubernetes mount secrets: the file
+    name is the key, ``db__password`` is db.password; values are shown
+    masked), ``env_file`` (a .env file, or a list, read as environment
+    variables below the real environment, by the ``env_prefix`` rules; a
+    missing one is skipped), the environment, then ``flags`` (a settings
+    dataclass, whose ``--server.port`` flags are parsed from ``argv``,
+    default ``sys.argv[1:]``; or an argparse namespace parsed by a parser
+    given :func:`gocfg.add_flags`). ``profile`` (or the variable named by
+    ``profile_env`` when set) merges ``name.{profile}.ext`` after each file
+    source when it exists, and for a ``gocfg.File(..., profiles=True)``
+    its ``default`` section then the profile's.
+
     Every value remembers where it came from: ``cfg.origin(path)``,
     ``cfg.history(path)``. A missing required file raises
     ``gocfg.MissingFileError`` (a FileNotFoundError); a file that does not
     parse ``gocfg.ParseError`` with file, line and column.
     """
+    env_now = os.environ if environ is None else environ
+    chosen = _envsrc.profile_arg(profile, profile_env, env_now)
+    given = sources
+    if chosen is not None:
+        sources = tuple(_profile_sources(sources, chosen))
     if watch or any(isinstance(src, Stored) for src in sources):
+        extras = [n for n, v in (("env_file", env_file), ("secrets_dir", secrets_dir), ("flags", flags)) if v is not None]
+        if any(isinstance(s, _ProfileSection) or (isinstance(s, File) and s.profiles) for s in sources):
+            extras.append("a File(profiles=True) source")
+        if extras:
+            raise InvalidArgumentError(f"{', '.join(extras)}: not supported with watch=True or Stored sources yet")
         if yaml is not None:
             # The live engine reads each file by its own format; the YAML
             # 1.1 mode is not passed to it yet. Refuse rather than ignore.
@@ -85,10 +113,25 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
                          interpolate=interpolate, environ=environ, freeze=watch if freeze is None else freeze,
                          watch=watch, validate=validate, debounce=debounce)
     append = _args.lists_arg(lists)
-    if yaml is not None and not any(is_yaml(s) for s in sources):
+    if yaml is not None and not any(is_yaml(s) for s in given):
         _args.yaml_format("yaml", yaml)  # a bad value is reported as such first
         raise InvalidArgumentError(f"yaml={yaml!r} applies to YAML sources, and none of the sources is YAML")
-    env = _args.environ_arg(environ)
+    flag_items = _flags.flags_arg(flags, argv) if flags is not None else []
+    if flags is None and argv is not None:
+        raise TypeError("argv= goes with flags=<a settings dataclass>")
+    if env_prefix is not None:
+        _args.env_prefix_arg(env_prefix, env_delimiter)  # refused before any file is read
+    dotenv = _envsrc.read_env_files(env_file, env_now) if env_file is not None else []
+    if dotenv:
+        # The .env variables join the environment below the real one, so
+        # that ${env:NAME} sees them too, as after python-dotenv's load_dotenv.
+        merged = {name: value for name, value, *_ in dotenv}
+        merged.update(env_now)
+        env_now = merged
+        env = _args.environ_arg(merged)
+    else:
+        env = _args.environ_arg(environ)
+    secret_rows = _envsrc.secret_rows(secrets_dir) if secrets_dir is not None else []
     cfg = Config._adopt(_capi.layered_new(interpolate, not env_parse, env))
     try:
         if defaults is not None:
@@ -96,13 +139,31 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
                 raise TypeError(f"defaults must be a mapping, not {type(defaults).__name__}")
             merge_mapping(cfg, defaults, "defaults", defaults=True, append=append)
         for source in sources:
-            add_layer(cfg, source, lists=lists, yaml=yaml)
+            if isinstance(source, _ProfileSection):
+                source.merge(cfg, append, yaml)
+            else:
+                add_layer(cfg, source, lists=lists, yaml=yaml)
+        if secret_rows:
+            # Secrets are text: never typed (a password "0123" or "1e5" stays
+            # what it is; to() and get_int() convert where a field wants it).
+            _envsrc.apply_rows(cfg, secret_rows, "", env_delimiter, True)
+        if dotenv:
+            _envsrc.apply_rows(cfg, _envsrc.dotenv_rows(dotenv, environ if environ is not None else os.environ),
+                               env_prefix or "", env_delimiter, not env_parse)
         if env_prefix is not None:
             prefix, delimiter = _args.env_prefix_arg(env_prefix, env_delimiter)
             try:
-                _capi.env_layer(cfg, cfg._handle(), prefix, delimiter)
+                if dotenv:  # the snapshot holds the .env variables too: apply the real ones alone
+                    real = environ if environ is not None else os.environ
+                    _envsrc.apply_rows(cfg, _envsrc.env_rows(real), env_prefix, env_delimiter, not env_parse)
+                else:
+                    _capi.env_layer(cfg, cfg._handle(), prefix, delimiter)
             except Error as e:
                 raise _hide_env_secret(e, environ, env_prefix, env_delimiter) from None
+        if flag_items:
+            kind = _envsrc._kind("flag")
+            rows = [[path.split("."), value, kind, f"--{path}", 0, 0] for path, value in flag_items]
+            _envsrc.apply_rows(cfg, rows, "", env_delimiter, True)
         if overrides is not None:
             items = _args.overrides_arg(overrides)
             if items:
@@ -153,3 +214,74 @@ def _hide_env_secret(e: Error, environ: Optional[Mapping[str, str]], prefix: str
         if f"environment variable {name}:" in message and _secrets.is_secret(name[len(head):].split(delimiter or "__")):
             return _rebuilt(e, f"environment variable {name}: cannot use its value (a secret, not shown)")
     return e
+
+
+class _ProfileSection:
+    """One section of a File(profiles=True): merged as its own layer."""
+
+    def __init__(self, source: File, section: str) -> None:
+        self.source = source
+        self.section = section
+
+    def merge(self, cfg: Config, append: bool, yaml: Optional[str]) -> None:
+        from .sources import file_is_big
+
+        name = _args.text_arg(self.source.path, "file name")
+        fmt = _args.yaml_format(self.source.format, yaml, os.fsdecode(self.source.path), strict=False)
+        _capi.load_section_layer(cfg, cfg._handle(), name, fmt, self.section.encode("utf-8"), append,
+                                 file_is_big(name))
+
+
+def _as_file(source: Any) -> Optional[File]:
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        optional = isinstance(path, str) and path.endswith("?")
+        return File(path[:-1] if optional else path, None, optional)
+    return source if isinstance(source, File) else None
+
+
+def _profile_sources(sources: Sequence[Any], profile: str) -> List[Any]:
+    """The sources with the profile applied: after each file, its
+    ``name.{profile}.ext`` when it exists; a File(profiles=True) becomes its
+    ``default`` and ``profile`` sections. A profile that no file defines
+    (no section, no profile file) is an error: a typo would otherwise load
+    the defaults silently."""
+    from .documents import read
+
+    out: List[Any] = []
+    files = 0
+    found = False
+    sections: List[str] = []
+    for source in sources:
+        f = _as_file(source)
+        if f is None:
+            out.append(source)
+            continue
+        files += 1
+        if f.profiles:
+            path = os.fsdecode(f.path)
+            if f.optional and not os.path.lexists(path):
+                continue
+            root = read(f.path, f.format)
+            if root is None:
+                root = {}
+            if not isinstance(root, dict):
+                raise InvalidArgumentError(f"{path}: a file of profiles holds a mapping of profile names, "
+                                           f"not a {type(root).__name__}")
+            sections.extend(f"{k} ({path})" for k in root if k != "default")
+            found = found or profile in root
+            out.append(_ProfileSection(f, "default"))
+            out.append(_ProfileSection(f, profile))
+        else:
+            out.append(source)
+        extra = _envsrc.profile_file(os.fsdecode(f.path), profile)
+        if os.path.exists(extra):
+            found = True
+            out.append(File(extra, f.format, True))
+    if not files:
+        raise InvalidArgumentError(f"profile {profile!r}: no file source to take a profile from")
+    if not found:
+        known = f"; the profiles defined are: {', '.join(sections)}" if sections else ""
+        raise InvalidArgumentError(f"unknown profile {profile!r}: no file defines it (no {profile!r} section "
+                                   f"in a File(profiles=True), no name.{profile}.ext file beside a source){known}")
+    return out

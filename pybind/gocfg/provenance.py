@@ -21,7 +21,9 @@ class Origin:
 
     ``kind`` is one of "defaults", "file", "text", "dict", "env",
     "override", "set" (a later ``cfg[k] = v``, ``update()`` or ``del``),
-    "stored" (a config stored in a Database, ``gocfg.Stored``);
+    "stored" (a config stored in a Database, ``gocfg.Stored``),
+    "secret" (a file of ``secrets_dir``: its value is shown masked),
+    "flag" (a command-line flag, ``flags=``);
     ``name`` the file name, environment variable, override item or label;
     ``line`` and ``column`` (1-based) locate it in its document when the
     format tracks positions; ``layer`` is the layer's number in its config
@@ -40,6 +42,10 @@ class Origin:
             return f"{self.name}:{self.line}:{self.column}" if self.line else self.name
         if self.kind in ("env", "override"):
             return f"{self.kind} {self.name}"
+        if self.kind == "secret":
+            return f"secret file {self.name}"
+        if self.kind == "flag":
+            return f"command line {self.name}"
         if self.name and self.name != self.kind:
             return f"{self.kind} {self.name}"
         return self.kind
@@ -75,7 +81,7 @@ class Leaf(NamedTuple):
     def __repr__(self) -> str:
         # ``value`` is the real value (this is data); what a person sees of
         # it is masked when it is a secret, as everywhere else.
-        shown = _masked(self.path, self.value)
+        shown = MASK if self.origin is not None and self.origin.kind == "secret" else _masked(self.path, self.value)
         return f"Leaf(path={self.path!r}, value={shown!r}, origin={self.origin!r}, error={self.error!r})"
 
 

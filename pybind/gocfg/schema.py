@@ -151,9 +151,10 @@ def validate(cfg: Any, h: Any, prefix: bytes, schema: Any, resources: Optional[M
         return
     found = []
     for path, keyword, message, masked, schema_path, kind, name, line, column in decode_value(data):
-        secret = bool(path) and is_secret(split_path(path))
-        found.append(Violation(path, keyword, masked if secret else message,
-                               make_origin(kind, name, line, column, 0), schema_path))
+        origin = make_origin(kind, name, line, column, 0)
+        # A value from a secrets directory is a secret whatever its key.
+        secret = (bool(path) and is_secret(split_path(path))) or (origin is not None and origin.kind == "secret")
+        found.append(Violation(path, keyword, masked if secret else message, origin, schema_path))
     target = "the schema"
     if total > len(found):
         target = f"the schema ({total} violations in all; the first {len(found)} are listed)"

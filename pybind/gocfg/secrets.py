@@ -105,11 +105,37 @@ def mask(value: Any, segs: Sequence[str] = (), reveal: bool = False, hidden: Pat
 _REFERENCE = re.compile(r"(?<!\$)\$\{([^}]*)\}")
 
 
-def derived_secrets(raw: Any) -> FrozenSet[Tuple[str, ...]]:
+def secret_file_paths(provenance: Any, root: Any) -> FrozenSet[Tuple[str, ...]]:
+    """The paths of the values that came from a secrets directory (their
+    last origin is of kind "secret"), from a serialized config's
+    provenance (``[[path segments, [[kind, name, line, column, layer],
+    ...]], ...]``) and root. Only values that are not maps: a map that a
+    secret file created (``db`` for ``db__password``) holds other keys too."""
+    if not provenance:
+        return frozenset()
+    from . import _capi
+
+    kinds = _capi.consts().origin_kinds
+    out = set()
+    for entry in provenance:
+        try:
+            path, hist = entry
+            if hist and kinds.get(hist[-1][0]) == "secret":
+                node = root
+                for seg in path:
+                    node = node[int(seg)] if isinstance(node, list) else node[seg]
+                if not isinstance(node, dict):
+                    out.add(tuple(str(s) for s in path))
+        except (TypeError, ValueError, IndexError, KeyError):
+            continue
+    return frozenset(out)
+
+
+def derived_secrets(raw: Any, extra: AbstractSet[Tuple[str, ...]] = frozenset()) -> FrozenSet[Tuple[str, ...]]:
     """The paths of the string values in ``raw`` (a config's data with its
     ${...} references unresolved) that would show a secret once resolved:
     those referring to an environment variable whose name matches the
-    secret pattern, to a secret path, or to a path that is itself one of
+    secret pattern, to a secret path (or one in ``extra``), or to a path that is itself one of
     these (or holds one, or lies under one)."""
     refs: Dict[Tuple[str, ...], List[str]] = {}
 
@@ -140,7 +166,7 @@ def derived_secrets(raw: Any) -> FrozenSet[Tuple[str, ...]]:
                 direct = is_secret_key(ref[4:].split(",", 1)[0].strip())
             else:
                 target = tuple(split_path(ref))
-                direct = is_secret(target)
+                direct = is_secret(target) or target in extra
                 exact.setdefault(target, []).append(segs)
                 for k in range(len(target)):
                     under.setdefault(target[:k], []).append(segs)

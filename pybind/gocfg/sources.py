@@ -21,11 +21,15 @@ from ._values import TreeView, encode_value
 class File:
     """A file source. ``optional=True`` (or a path ending in "?") skips a
     file that does not exist; a missing required file raises
-    ``gocfg.MissingFileError`` (a FileNotFoundError)."""
+    ``gocfg.MissingFileError`` (a FileNotFoundError). ``profiles=True``
+    says that the file's top-level keys are profiles (``default:``,
+    ``production:``...): gocfg.load(profile=...) merges the ``default``
+    section, then the chosen profile's (see gocfg.load)."""
 
     path: Union[str, "os.PathLike[str]"]
     format: Optional[str] = None
     optional: bool = False
+    profiles: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +70,14 @@ def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[s
         path = os.fspath(source)
         optional = isinstance(path, str) and path.endswith("?")
         source = File(path[:-1] if optional else path, None, optional)
+    if isinstance(source, File) and source.profiles:
+        # Outside gocfg.load(profile=...): the default profile alone.
+        file_name = _args.text_arg(source.path, "file name")
+        fmt = _args.yaml_format(source.format, yaml, os.fsdecode(source.path), strict=False)
+        if source.optional and not os.path.lexists(os.fsdecode(source.path)):
+            return False
+        return _capi.load_section_layer(cfg, cfg._handle(), file_name, fmt, b"default", append,
+                                        file_is_big(file_name))
     if isinstance(source, File):
         file_name = _args.text_arg(source.path, "file name")
         fmt = _args.yaml_format(source.format, yaml, os.fsdecode(source.path), strict=False)

@@ -141,7 +141,7 @@ def test_every_status_of_the_library_has_its_own_exception():
 
 def test_origin_kinds_are_the_documented_ones():
     assert set(_capi.consts().origin_kinds.values()) == {
-        "none", "defaults", "file", "text", "dict", "env", "override", "set", "stored"}
+        "none", "defaults", "file", "text", "dict", "env", "override", "set", "stored", "secret", "flag"}
     cfg = gocfg.load(gocfg.Text("a: 1\nb: 2\nc: 3\n", "yaml", name="t"), {"b": 2, "c": 3},
                      defaults={"a": 0, "b": 0, "c": 0, "d": 0}, env_prefix="APP",
                      environ={"APP_C": "4"}, overrides=["d=5"])

@@ -1,0 +1,257 @@
+"""Deployment sources of gocfg.load(): a .env file read as environment
+variables (``env_file=``), a secrets directory of one file per key
+(``secrets_dir=``) and profiles (``profile=``).
+
+The reading and the typing happen in the library (gocore/layer's
+NamedAssignments, through gocfg_config_assign_layer, and
+gocfg_config_load_section_layer for profile sections); this module finds
+the files and describes each value with its origin.
+"""
+from __future__ import annotations
+
+import errno as _errno
+import os
+import stat
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+from . import _args, _capi
+from ._values import encode_value
+from .errors import FileError, InvalidArgumentError, MissingFileError
+
+PathArg = Union[str, "os.PathLike[str]"]
+
+# Bounds on a secrets directory: Kubernetes limits a whole Secret to 1 MiB
+# and Docker a secret to 500 KB, so these leave room for any real mount
+# while keeping a wrong directory (a home, /) from being read whole.
+SECRET_FILE_MAX = 1 << 20
+SECRET_FILES_MAX = 1000
+SECRETS_TOTAL_MAX = 16 << 20
+
+
+def _kind(name: str) -> int:
+    kinds = _capi.consts().origin_kinds
+    for code, what in kinds.items():
+        if what == name:
+            return code
+    raise AssertionError(f"the library has no origin kind {name!r}")  # a library older than this module
+
+
+def _paths(arg: Any, what: str) -> List[str]:
+    """One path or a sequence of them, as str."""
+    if isinstance(arg, (str, os.PathLike)):
+        items: Sequence[Any] = [arg]
+    elif isinstance(arg, (list, tuple)):
+        items = arg
+    else:
+        raise TypeError(f"{what} must be a path or a list of paths, not {type(arg).__name__}")
+    out = []
+    for p in items:
+        if not isinstance(p, (str, os.PathLike)):
+            raise TypeError(f"{what} must be a path or a list of paths, not a list holding {type(p).__name__}")
+        s = os.fsdecode(p)
+        _args.text_arg(s, f"{what} name")  # NUL, lone surrogates: refused with a clear message
+        out.append(s)
+    return out
+
+
+# ------------------------------------------------------------------ .env
+
+def read_env_files(env_file: Any, environ: Mapping[str, str]) -> List[Tuple[str, str, str, int, int]]:
+    """The variables of the .env files, in order (a later file wins): (name,
+    value, file, line, column). A missing file is skipped, as
+    pydantic-settings and python-dotenv skip it; anything else that keeps a
+    file from being read (a directory, a symlink loop, no permission, a
+    parse error) raises, naming the file. The files' ``${VAR}`` references
+    expand from the file's earlier variables, then from ``environ``."""
+    from .config import Config  # config imports nothing from here
+    from .sources import file_is_big
+
+    out: List[Tuple[str, str, str, int, int]] = []
+    env = _args.environ_arg(environ)
+    for path in _paths(env_file, "env_file"):
+        name = _args.text_arg(path, "env_file name")
+        # The library's .env reader, as a layer of a scratch config: it
+        # gives each variable's line and column, and expands ${VAR} from the
+        # file and then the environment, as the env source does.
+        with Config._adopt(_capi.layered_new(False, True, env)) as tmp:
+            if not _capi.load_layer(tmp, tmp._handle(), name, b"env", True, False, file_is_big(name)):
+                continue  # missing: skipped
+            for key in list(tmp):
+                value = tmp[(key,)]
+                origin = tmp.origin((key,))
+                line = (origin.line or 0) if origin is not None else 0
+                column = (origin.column or 0) if origin is not None else 0
+                out.append((key, value if isinstance(value, str) else str(value), path, line, column))
+    return out
+
+
+def dotenv_rows(found: Iterable[Tuple[str, str, str, int, int]], environ: Mapping[str, str]) -> List[List[Any]]:
+    """Rows for gocfg_config_assign_layer: the .env variables that the real
+    environment does not set (it is above them; the one it sets comes from
+    it, with its own origin)."""
+    kind = _kind("file")
+    latest: Dict[str, List[Any]] = {}
+    for name, value, path, line, column in found:
+        if name in environ:
+            continue
+        latest[name] = [name, value, kind, path, line, column]
+    return list(latest.values())
+
+
+def env_rows(environ: Mapping[str, str]) -> List[List[Any]]:
+    """The real environment as rows (what gocfg_config_env_layer reads from
+    the snapshot): entries that are not valid UTF-8 are left out."""
+    kind = _kind("env")
+    rows = []
+    for k, v in environ.items():
+        try:
+            k.encode("utf-8")
+            v.encode("utf-8")
+        except UnicodeEncodeError:
+            continue
+        rows.append([k, v, kind, k, 0, 0])
+    return rows
+
+
+def apply_rows(cfg: Any, rows: List[List[Any]], prefix: str, delimiter: str, raw: bool) -> int:
+    if not rows:
+        return 0
+    return _capi.assign_layer(cfg, cfg._handle(), prefix.encode("utf-8"), delimiter.encode("utf-8"),
+                              encode_value(rows, ""), raw)
+
+
+# --------------------------------------------------------------- secrets
+
+def _strip_newline(data: bytes) -> bytes:
+    """One final newline is the editor's or echo's, not the secret's."""
+    if data.endswith(b"\r\n"):
+        return data[:-2]
+    if data.endswith(b"\n"):
+        return data[:-1]
+    return data
+
+
+def _read_secret(path: str) -> str:
+    """A secret file's text. Opened without blocking and checked to be a
+    regular file before reading (a FIFO would wait forever), bounded, and
+    refused when it is not UTF-8 text: the message never quotes it."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        if e.errno == _errno.ELOOP:
+            raise FileError(e.errno, f"secret file {path}: a loop of symbolic links", path) from None
+        if e.errno == _errno.ENOENT:
+            raise MissingFileError(e.errno, f"secret file {path}: a symbolic link to nothing", path) from None
+        raise FileError(e.errno, f"secret file {path}: {e.strerror}", path) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise FileError(_errno.EINVAL, f"secret file {path}: not a regular file", path)
+        if st.st_size > SECRET_FILE_MAX:
+            raise InvalidArgumentError(f"secret file {path}: {st.st_size} bytes, more than the "
+                                       f"{SECRET_FILE_MAX} a secret may hold")
+        chunks = []
+        size = 0
+        while True:  # the size may change under us: read to the bound, no further
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > SECRET_FILE_MAX:
+                raise InvalidArgumentError(f"secret file {path}: more than the {SECRET_FILE_MAX} bytes "
+                                           f"a secret may hold")
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    data = _strip_newline(b"".join(chunks))
+    if b"\0" in data:
+        raise InvalidArgumentError(f"secret file {path}: holds a NUL byte at offset {data.index(0)}: "
+                                   f"secrets are read as text (binary secrets are not supported)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InvalidArgumentError(f"secret file {path}: not valid UTF-8 (bad byte at offset {e.start}): "
+                                   f"secrets are read as text (binary secrets are not supported)") from None
+
+
+def secret_rows(secrets_dir: Any) -> List[List[Any]]:
+    """One row per file of each directory: the file's name is the key,
+    read by the environment's nesting rule (``db__password`` is
+    db.password), its text the value. Names starting with "." are skipped:
+    Kubernetes keeps its bookkeeping there (``..data``, ``..2024_...``),
+    and each key is a symbolic link into it, which is followed.
+    Directories are skipped. A missing directory is skipped as
+    pydantic-settings skips it; a path that is not a directory raises."""
+    kind = _kind("secret")
+    rows: Dict[str, List[Any]] = {}
+    total = 0
+    for directory in _paths(secrets_dir, "secrets_dir"):
+        try:
+            st = os.stat(directory)
+        except FileNotFoundError:
+            continue
+        except OSError as e:
+            raise FileError(e.errno, f"secrets_dir {directory}: {e.strerror}", directory) from None
+        if not stat.S_ISDIR(st.st_mode):
+            raise FileError(_errno.ENOTDIR, f"secrets_dir {directory}: not a directory", directory)
+        try:
+            names = sorted(e.name for e in os.scandir(directory))
+        except OSError as e:
+            raise FileError(e.errno, f"secrets_dir {directory}: {e.strerror}", directory) from None
+        count = 0
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = os.path.join(directory, name)
+            try:
+                if os.path.isdir(path):
+                    continue  # follows links: a Kubernetes key never leads to a directory
+            except OSError:
+                pass  # _read_secret reports it
+            count += 1
+            if count > SECRET_FILES_MAX:
+                raise InvalidArgumentError(f"secrets_dir {directory}: more than {SECRET_FILES_MAX} files "
+                                           f"(is it the right directory?)")
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidArgumentError(f"secrets_dir {directory}: a file name that is not valid UTF-8: "
+                                           f"{name.encode('utf-8', 'surrogateescape')!r}") from None
+            text = _read_secret(path)
+            total += len(text)
+            if total > SECRETS_TOTAL_MAX:
+                raise InvalidArgumentError(f"secrets_dir {directory}: more than {SECRETS_TOTAL_MAX} bytes "
+                                           f"of secrets in all")
+            rows[name] = [name, text, kind, path, 0, 0]  # a later directory wins
+    return list(rows.values())
+
+
+# -------------------------------------------------------------- profiles
+
+def profile_arg(profile: Optional[str], profile_env: Optional[str], environ: Mapping[str, str]) -> Optional[str]:
+    """The profile in force: the variable named by ``profile_env`` when it is
+    set and not empty, else ``profile``."""
+    if profile_env is not None:
+        if not isinstance(profile_env, str) or not profile_env:
+            raise InvalidArgumentError("profile_env must name an environment variable, such as 'APP_PROFILE'")
+        chosen = environ.get(profile_env)
+        if chosen:
+            profile = chosen
+    if profile is None:
+        return None
+    if not isinstance(profile, str):
+        raise TypeError(f"profile must be a str, not {type(profile).__name__}")
+    if not profile or profile != profile.strip() or "/" in profile or "\\" in profile or "\0" in profile \
+            or profile in (".", "..") or profile == "default":
+        raise InvalidArgumentError(f"profile {profile!r}: a profile is a plain name such as 'production' "
+                                   f"('default' is the base every profile extends)")
+    return profile
+
+
+def profile_file(path: str, profile: str) -> str:
+    """``app.yaml`` -> ``app.production.yaml``; ``.env`` -> ``.env.production``."""
+    directory, base = os.path.split(path)
+    if base.startswith(".") and base.count(".") == 1:
+        return os.path.join(directory, f"{base}.{profile}")
+    stem, ext = os.path.splitext(base)
+    return os.path.join(directory, f"{stem}.{profile}{ext}")

@@ -1,0 +1,234 @@
+"""Command-line flags generated from a settings dataclass.
+
+    @dataclass
+    class Server:
+        port: int = 8080
+        debug: bool = False
+
+    @dataclass
+    class Settings:
+        server: Server = field(default_factory=Server)
+        name: str = "svc"
+
+    cfg = gocfg.load("app.yaml", env_prefix="APP", flags=Settings)   # parses sys.argv[1:]
+    # python app.py --server.port 9000 --server.debug --name api
+
+One flag per leaf field, named by its dot path (``--server.port``); a bool
+is ``--server.debug`` / ``--no-server.debug``; Enum and Literal fields take
+their choices; list, tuple, set and dict fields take a YAML flow value
+(``--hosts '[a, b]'``, ``--labels '{team: core}'``); everything else takes
+the text that ``cfg.to(Settings)`` converts (dates, durations, paths).
+Only the flags given on the command line become a layer: a field's
+default stays below the files and the environment. ``--help`` lists every
+flag with its type and default (a secret's default masked).
+
+With a parser of your own: ``gocfg.add_flags(parser, Settings)``, parse,
+then ``gocfg.load(..., flags=namespace)``; your own arguments are left
+alone.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as _dt
+import enum
+import sys
+import typing
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from .secrets import MASK, is_secret
+
+# The dest of every flag gocfg adds starts with this, so that the flags of a
+# namespace are told from the parser's other arguments.
+_DEST = "gocfg\0"
+_UNSET = object()
+
+
+def _hints(cls: Any) -> Dict[str, Any]:
+    try:
+        return typing.get_type_hints(cls)
+    except Exception as e:  # a forward reference that does not resolve
+        raise TypeError(f"cannot read the annotations of {cls.__name__}: {e}") from None
+
+
+def _strip_optional(tp: Any) -> Tuple[Any, bool]:
+    if typing.get_origin(tp) is typing.Union or type(tp).__name__ == "UnionType":
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return tp, False
+
+
+def _type_name(tp: Any) -> str:
+    if isinstance(tp, type) and not typing.get_args(tp):
+        return tp.__name__
+    return str(tp).replace("typing.", "")
+
+
+def _flow(text: str) -> Any:
+    """A YAML flow value (JSON too) for a list or dict field."""
+    from .documents import reads
+
+    try:
+        return reads(text, "yaml")
+    except Exception as e:
+        raise argparse.ArgumentTypeError(f"expected a YAML flow value such as [a, b] or {{k: v}}: {e}") from None
+
+
+def _flow_of(kind: type, name: str) -> Any:
+    def parse(text: str) -> Any:
+        v = _flow(text)
+        if kind is dict and not isinstance(v, dict):
+            raise argparse.ArgumentTypeError(f"expected a map such as {{k: v}}, got {text!r}")
+        if kind is list and not isinstance(v, list):
+            raise argparse.ArgumentTypeError(f"expected a list such as [a, b], got {text!r}")
+        return v
+    parse.__name__ = name
+    return parse
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text.strip(), 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid float value: {text!r}") from None
+
+
+def _default_text(path: str, default: Any) -> str:
+    if default is _UNSET:
+        return "no default"
+    if is_secret(path):
+        return f"default {MASK}"
+    if isinstance(default, enum.Enum):
+        default = default.value
+    if dataclasses.is_dataclass(default):
+        return "default: see its fields"
+    return f"default {default!r}"
+
+
+def _field_default(f: "dataclasses.Field[Any]") -> Any:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        try:
+            return f.default_factory()
+        except Exception:
+            return _UNSET
+    return _UNSET
+
+
+def _leaves(cls: Any, prefix: Tuple[str, ...], seen: Tuple[Any, ...]) -> List[Tuple[Tuple[str, ...], Any, Any, str]]:
+    """(path, type, default, description) for every leaf field."""
+    if cls in seen:
+        raise TypeError(f"{cls.__name__} contains itself: flags need a finite tree of fields")
+    out = []
+    hints = _hints(cls)
+    for f in dataclasses.fields(cls):
+        if not f.init:
+            continue
+        tp = hints.get(f.name, Any)
+        inner, _ = _strip_optional(tp)
+        path = (*prefix, f.name)
+        if isinstance(inner, type) and dataclasses.is_dataclass(inner):
+            out.extend(_leaves(inner, path, (*seen, cls)))
+            continue
+        out.append((path, tp, _field_default(f), str(f.metadata.get("description", ""))))
+    return out
+
+
+def add_flags(parser: argparse.ArgumentParser, cls: Any, *, group: Optional[str] = "settings") -> argparse.ArgumentParser:
+    """Add one flag per leaf field of the dataclass ``cls`` (nested
+    dataclasses give dot paths: ``--server.port``) to ``parser``, in an
+    argument group titled ``group`` (None: no group). Flags that are not
+    given leave nothing in the namespace, so defaults, files and the
+    environment stay in force; pass the namespace to ``gocfg.load(...,
+    flags=namespace)`` or ``gocfg.flag_values(namespace)``. Returns the
+    parser."""
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        raise TypeError(f"add_flags() takes a dataclass, not {cls!r}")
+    target: Any = parser.add_argument_group(group) if group else parser
+    for path, tp, default, description in _leaves(cls, (), ()):
+        dotted = ".".join(path)
+        flag = f"--{dotted}"
+        inner, _ = _strip_optional(tp)
+        origin = typing.get_origin(inner)
+        kwargs: Dict[str, Any] = {"dest": _DEST + dotted, "default": argparse.SUPPRESS}
+        shown = _type_name(tp)
+        if inner is bool:
+            kwargs["action"] = argparse.BooleanOptionalAction
+        elif isinstance(inner, type) and issubclass(inner, enum.Enum):
+            kwargs["choices"] = [m.value if isinstance(m.value, str) else m.name for m in inner]
+            kwargs["metavar"] = "{" + ",".join(str(c) for c in kwargs["choices"]) + "}"
+            kwargs["type"] = str
+        elif origin is typing.Literal:
+            kwargs["choices"] = list(typing.get_args(inner))
+            kinds = {type(c) for c in kwargs["choices"]}
+            if len(kinds) == 1 and kinds <= {int, str}:
+                kwargs["type"] = _int if kinds == {int} else str
+        elif inner is int:
+            kwargs["type"] = _int
+            kwargs["metavar"] = "INT"
+        elif inner is float:
+            kwargs["type"] = _float
+            kwargs["metavar"] = "FLOAT"
+        elif inner in (list, tuple, set, frozenset) or origin in (list, tuple, set, frozenset):
+            kwargs["type"] = _flow_of(list, "list")
+            kwargs["metavar"] = "LIST"
+        elif inner is dict or origin is dict:
+            kwargs["type"] = _flow_of(dict, "map")
+            kwargs["metavar"] = "MAP"
+        else:
+            # str, Path, dates, durations, Any: the text, which to() converts.
+            kwargs["type"] = str
+            kwargs["metavar"] = _type_name(inner).upper() if inner in (_dt.datetime, _dt.date, _dt.time,
+                                                                        _dt.timedelta) else "TEXT"
+        help_text = f"{shown}, {_default_text(dotted, default)}"
+        if description:
+            help_text = f"{description} ({help_text})"
+        kwargs["help"] = help_text.replace("%", "%%")
+        target.add_argument(flag, **kwargs)
+    return parser
+
+
+def flag_values(namespace: argparse.Namespace) -> List[Tuple[str, Any]]:
+    """The gocfg flags given in a namespace, as (dot path, value) pairs in
+    the order of the parser's definitions."""
+    out = []
+    for dest, value in vars(namespace).items():
+        if isinstance(dest, str) and dest.startswith(_DEST):
+            out.append((dest[len(_DEST):], value))
+    return out
+
+
+def parse_flags(cls: Any, argv: Optional[Sequence[str]] = None, *, prog: Optional[str] = None,
+                description: Optional[str] = None) -> argparse.Namespace:
+    """A parser of ``cls``'s flags alone, run over ``argv`` (default:
+    ``sys.argv[1:]``). ``--help`` prints every flag and exits; a bad value
+    exits with status 2 and argparse's message naming the flag, as any
+    argparse program does."""
+    doc = (cls.__doc__ or "").strip()
+    if doc.startswith(cls.__name__ + "("):
+        doc = ""  # the signature dataclasses writes when the class has no docstring
+    parser = argparse.ArgumentParser(prog=prog, description=description or doc or None)
+    add_flags(parser, cls, group=None)
+    return parser.parse_args(sys.argv[1:] if argv is None else list(argv))
+
+
+def flags_arg(flags: Any, argv: Optional[Sequence[str]]) -> List[Tuple[str, Any]]:
+    """What gocfg.load(flags=..., argv=...) applies: a dataclass is parsed
+    from argv here; a namespace was parsed already."""
+    if isinstance(flags, argparse.Namespace):
+        if argv is not None:
+            raise TypeError("argv= goes with flags=<a dataclass>: a namespace was parsed already")
+        return flag_values(flags)
+    if isinstance(flags, type) and dataclasses.is_dataclass(flags):
+        return flag_values(parse_flags(flags, argv))
+    raise TypeError(f"flags must be a dataclass or an argparse.Namespace from a parser given gocfg.add_flags(), "
+                    f"not {type(flags).__name__}")

@@ -1,0 +1,169 @@
+"""Command-line flags generated from a settings dataclass: gocfg.load(...,
+flags=Settings, argv=...), gocfg.add_flags() on a parser of one's own,
+--help, bad values; and a real program run in a subprocess."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import enum
+import os
+import subprocess
+import sys
+import textwrap
+from typing import Dict, List, Literal, Optional
+
+import gocfg
+import pytest
+
+
+class Mode(enum.Enum):
+    FAST = "fast"
+    SLOW = "slow"
+
+
+@dataclasses.dataclass
+class Server:
+    port: int = 8080
+    host: str = "localhost"
+    debug: bool = False
+
+
+@dataclasses.dataclass
+class Settings:
+    server: Server = dataclasses.field(default_factory=Server)
+    name: str = dataclasses.field(default="svc", metadata={"description": "the service's name"})
+    hosts: List[str] = dataclasses.field(default_factory=list)
+    labels: Dict[str, str] = dataclasses.field(default_factory=dict)
+    mode: Mode = Mode.FAST
+    level: Literal["info", "debug"] = "info"
+    ratio: float = 0.5
+    api_token: Optional[str] = "default-token-value"
+
+
+def test_flags_layer_above_files_and_env_with_provenance(tmp_path):
+    (tmp_path / "app.yaml").write_text("server:\n  port: 1\n  host: filehost\n")
+    cfg = gocfg.load(tmp_path / "app.yaml", env_prefix="APP", environ={"APP_SERVER__PORT": "2", "APP_NAME": "envname"},
+                     overrides=["ratio=0.25"], flags=Settings,
+                     argv=["--server.port", "9000", "--server.debug", "--name", "123", "--hosts", "[a, b]",
+                           "--labels", "{team: core}", "--mode", "slow", "--ratio", "0.75"])
+    assert cfg["server.port"] == 9000 and cfg["server.debug"] is True
+    assert cfg["name"] == "123"                 # a str field keeps its text
+    assert cfg["hosts"] == ["a", "b"] and cfg["labels"] == {"team": "core"}
+    assert cfg["server.host"] == "filehost"     # not given: the file's value stays
+    assert cfg["ratio"] == 0.25                 # overrides stay above flags
+    assert str(cfg.origin("server.port")) == "command line --server.port"
+    assert [o.kind for o in cfg.history("server.port")] == ["file", "env", "flag"]
+    s = cfg.to(Settings)
+    assert s.server.port == 9000 and s.mode is Mode.SLOW and s.api_token == "default-token-value"
+
+
+def test_no_flags_given_changes_nothing(tmp_path):
+    cfg = gocfg.load({"server": {"port": 5}}, flags=Settings, argv=[])
+    assert cfg.to_dict() == {"server": {"port": 5}}
+    cfg = gocfg.load({"server": {"debug": True}}, flags=Settings, argv=["--no-server.debug"])
+    assert cfg["server.debug"] is False
+
+
+def test_add_flags_to_an_existing_parser():
+    parser = argparse.ArgumentParser(prog="app")
+    parser.add_argument("--verbose", action="store_true")
+    gocfg.add_flags(parser, Settings)
+    ns = parser.parse_args(["--verbose", "--server.port", "81"])
+    assert ns.verbose is True
+    assert gocfg.flag_values(ns) == [("server.port", 81)]
+    cfg = gocfg.load({"name": "x"}, flags=ns)
+    assert cfg.to_dict() == {"name": "x", "server": {"port": 81}}
+    with pytest.raises(TypeError):
+        gocfg.load(flags=ns, argv=["--x"])
+    with pytest.raises(TypeError):
+        gocfg.load(argv=["--x"])
+    with pytest.raises(TypeError):
+        gocfg.load(flags=object())
+
+
+def test_help_lists_every_field_with_type_and_default(capsys):
+    with pytest.raises(SystemExit) as e:
+        gocfg.parse_flags(Settings, ["--help"], prog="app")
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    for flag in ("--server.port INT", "--server.host", "--server.debug, --no-server.debug", "--name", "--hosts",
+                 "--labels", "--mode {fast,slow}", "--level {info,debug}", "--ratio FLOAT", "--api_token"):
+        assert flag in out, flag
+    assert "int, default 8080" in out and "the service's name" in out
+    assert "default-token-value" not in out and "********" in out      # a secret's default is masked
+
+
+@pytest.mark.parametrize("argv, flag", [
+    (["--server.port", "abc"], "--server.port"),
+    (["--server.port", "99999999999999999999999x"], "--server.port"),
+    (["--ratio", "x"], "--ratio"),
+    (["--mode", "medium"], "--mode"),
+    (["--level", "trace"], "--level"),
+    (["--hosts", "{a: 1}"], "--hosts"),
+    (["--hosts", "[unclosed"], "--hosts"),
+    (["--labels", "[1]"], "--labels"),
+    (["--nope", "1"], "--nope"),
+])
+def test_bad_values_give_argparse_errors_naming_the_flag(argv, flag, capsys):
+    with pytest.raises(SystemExit) as e:
+        gocfg.load(flags=Settings, argv=argv)
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert flag in err and "error:" in err
+
+
+def test_flags_refuse_what_is_not_a_dataclass():
+    with pytest.raises(TypeError):
+        gocfg.add_flags(argparse.ArgumentParser(), dict)
+
+    @dataclasses.dataclass
+    class Loop:
+        child: Optional["Loop"] = None
+
+    with pytest.raises(TypeError):
+        gocfg.add_flags(argparse.ArgumentParser(), Loop)
+
+
+def test_flag_values_that_the_config_cannot_hold():
+    with pytest.raises(gocfg.InvalidArgumentError):
+        gocfg.load(flags=Settings, argv=["--name", "a\udcffb"])
+
+
+def test_a_real_program_in_a_subprocess(tmp_path):
+    prog = tmp_path / "prog.py"
+    prog.write_text(textwrap.dedent('''
+        import dataclasses, sys
+        import gocfg
+
+        @dataclasses.dataclass
+        class Db:
+            host: str = "localhost"
+            password: str = ""
+
+        @dataclasses.dataclass
+        class Settings:
+            db: Db = dataclasses.field(default_factory=Db)
+            port: int = 8000
+
+        cfg = gocfg.load("app.yaml", env_prefix="APP", env_file=".env", secrets_dir="secrets", flags=Settings)
+        s = cfg.to(Settings)
+        print(s.port, s.db.host, len(s.db.password), cfg.origin("port"))
+        print(repr(cfg))
+    '''))
+    (tmp_path / "app.yaml").write_text("port: 1\n")
+    (tmp_path / ".env").write_text("APP_DB__HOST=db.local\n")
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "db__password").write_text("hunter2\n")
+    env = dict(os.environ)
+    r = subprocess.run([sys.executable, str(prog), "--port", "9000"], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=60, env=env)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "9000 db.local 7 command line --port"
+    assert "hunter2" not in r.stdout
+    r = subprocess.run([sys.executable, str(prog), "--port", "x"], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=60, env=env)
+    assert r.returncode == 2 and "argument --port: invalid int value: 'x'" in r.stderr
+    r = subprocess.run([sys.executable, str(prog), "--help"], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=60, env=env)
+    assert r.returncode == 0 and "--db.password" in r.stdout and "--port INT" in r.stdout

@@ -1,0 +1,83 @@
+"""One rule for ${...} references: to_dict(), dumps() and to_json() give
+what reads give (resolved) unless resolve=False; save() writes the stored
+templates; a Database keeps the templates, and load(interpolate=True)
+resolves them again with the origin "stored <name>"."""
+from __future__ import annotations
+
+import json
+
+import gocfg
+import pytest
+
+DATA = {"server": {"host": "h", "port": 80}, "url": "http://${server.host}:${server.port}/",
+        "port": "${server.port}", "home": "${env:HOME}", "lit": "$${not.a.ref}",
+        "db": {"password": "hunter2"}, "dsn": "pg://u:${db.password}@h"}
+
+
+@pytest.fixture
+def cfg():
+    with gocfg.load(DATA, environ={"HOME": "/home/u"}) as c:
+        yield c
+
+
+def test_to_dict_dumps_and_to_json_resolve_by_default(cfg):
+    resolved = cfg.to_dict()
+    assert resolved["url"] == "http://h:80/" and resolved["port"] == 80 and resolved["home"] == "/home/u"
+    assert resolved["lit"] == "${not.a.ref}"
+    assert json.loads(cfg.to_json()) == resolved
+    assert json.loads(cfg.dumps("json")) == resolved
+    assert "http://h:80/" in cfg.dumps("yaml") and "${" not in cfg.dumps("toml").replace("${not.a.ref}", "")
+
+
+def test_resolve_false_keeps_the_templates_everywhere(cfg):
+    stored = cfg.to_dict(resolve=False)
+    assert stored["url"] == "http://${server.host}:${server.port}/" and stored["lit"] == "$${not.a.ref}"
+    assert json.loads(cfg.to_json(resolve=False)) == stored
+    assert json.loads(cfg.dumps("json", resolve=False)) == stored
+    assert cfg["server"].to_dict(resolve=False) == {"host": "h", "port": 80}
+
+
+def test_save_writes_the_templates_so_the_file_loads_back_the_same(cfg, tmp_path):
+    cfg.save(tmp_path / "out.yaml")
+    text = (tmp_path / "out.yaml").read_text()
+    assert "${server.host}" in text and "/home/u" not in text
+    with gocfg.load(tmp_path / "out.yaml", environ={"HOME": "/home/u"}) as back:
+        assert back.to_dict() == cfg.to_dict()
+
+
+def test_plain_config_text_with_a_dollar_brace_is_data(tmp_path):
+    with gocfg.Config({"a": "${b}", "b": 1}) as c:   # plain Configs never interpolate
+        assert c.to_dict() == {"a": "${b}", "b": 1}
+        assert json.loads(c.dumps("json")) == {"a": "${b}", "b": 1}
+
+
+def test_a_reference_that_does_not_resolve_raises_on_dumps_but_not_with_resolve_false():
+    with gocfg.load({"a": "${nope}"}, environ={}) as c:
+        with pytest.raises(gocfg.InterpolationError):
+            c.dumps("json")
+        assert "${nope}" in c.dumps("json", resolve=False)
+
+
+def test_database_keeps_the_templates_and_can_resolve_them_again(cfg):
+    with gocfg.Database.open("memory://") as db:
+        db.save("svc", cfg)
+        with db.load("svc") as plain:          # data exactly as saved
+            assert plain["url"] == "http://${server.host}:${server.port}/"
+            assert plain.origin("url") is None
+        with db.load("svc", interpolate=True, environ={"HOME": "/elsewhere"}) as back:
+            assert back["url"] == "http://h:80/" and back["port"] == 80
+            assert back["home"] == "/elsewhere"         # ${env:...} reads the loading process's environment
+            assert str(back.origin("url")) == "stored svc" and str(back.origin("server.port")) == "stored svc"
+            assert back.to_dict(resolve=False) == cfg.to_dict(resolve=False)
+            assert "hunter2" not in repr(back)
+            back2, rev = db.load_with_revision("svc", interpolate=True)
+            with back2:
+                assert rev == 1 and back2["server.port"] == 80
+
+
+def test_database_load_interpolate_on_a_cycle_reports_on_read():
+    with gocfg.Database.open("memory://") as db, gocfg.Config({"a": "${b}", "b": "${a}"}) as c:
+        db.save("x", c)
+        with db.load("x", interpolate=True, environ={}) as back:
+            with pytest.raises(gocfg.InterpolationError):
+                back["a"]
