@@ -624,8 +624,8 @@ class ForkedLibrary:
             i = len(rows)
             fix.extend((i, 1) + f for f in (vfix if type(value) in (dict, list, tuple) else []))
             found = _recorded(d, at)
-            o = list(found[-1][:4]) if found else [0, "", 0, 0]
-            rows.append([join_path(at), value, o[0], o[1], o[2], o[3], msg])
+            o = list(found[-1][:5]) if found else [0, "", 0, 0, 0]
+            rows.append([join_path(at), value, o[0], o[1], o[2], o[3], msg, o[4]])
         self._put(out, marshal.dumps((rows, fix) if fix else rows, 2))
         return len(rows)
 
