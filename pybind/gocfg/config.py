@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import os
+import re
 from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
 from marshal import loads as _marshal_loads
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple, Type, TypeVar, Union, cast, overload
 
 from . import _args, _capi, _snapshot, _typed
 from . import display as _display
@@ -14,20 +16,145 @@ from . import schema as _schema
 from . import secrets as _secrets
 from . import sources as _sources
 from ._handle import Handle
-from ._values import TreeView, decode_value, encode_path, encode_value, fix_times, join, path_text, quote_segment, split_path
-from .errors import Error, KeyNotFoundError, TypeMismatchError, ValidationError
+from ._values import (
+    PathLike,
+    TreeView,
+    decode_value,
+    encode_path,
+    encode_value,
+    fix_times,
+    join,
+    path_text,
+    quote_segment,
+    split_path,
+)
+from .errors import ClosedError, Error, KeyNotFoundError, TypeMismatchError, ValidationError
 from .provenance import Change, Diff, Leaf, Origin, make_origin
 
 _MISSING: Any = object()
+
+T = TypeVar("T")
+D = TypeVar("D")
+
+# A subscript: a dot path ("server.port", 'a."b.c"'), or a tuple of
+# segments (str keys taken literally, int list indexes).
+Key = PathLike
 
 # Values the read cache may hand out more than once: lists are copies the
 # caller may change, and sections are cheap to make.
 _IMMUTABLE = frozenset({str, int, float, bool, type(None), _dt.datetime, _dt.date, _dt.time})
 
+def _missing(cfg: "Config", p: bytes, key: Any) -> KeyNotFoundError:
+    """The KeyNotFoundError for a read of the full path p (key as given):
+    it names the full path and, when its text is asked for, the closest
+    keys that exist where the path stopped existing."""
+    path = p.decode("utf-8", "replace")
+    return KeyNotFoundError(key, path=path, suggest=lambda: _suggest(cfg, path))
+
+
+# How many keys of one map the suggestion compares (a map may be huge; the
+# hint is not worth a long wait on an error path).
+_SUGGEST_KEYS = 10_000
+
+
+def _suggest(cfg: "Config", path: str) -> List[str]:
+    """Existing paths close to path: at the first segment of path that does
+    not exist, the keys of its map that look like that segment (difflib's
+    ratio, case ignored), each with the rest of path when that exists."""
+    segs = split_path(path)
+    for i in range(len(segs)):
+        if not cfg.__contains__(tuple(segs[:i + 1])):
+            break
+    else:
+        return []  # it exists now
+    parent, wrong, rest = segs[:i], segs[i], segs[i + 1:]
+    node = cfg[tuple(parent)] if parent else cfg
+    if not isinstance(node, Section):
+        return []  # a list or a scalar: no keys to suggest
+    keys = []
+    for k in node:
+        keys.append(k)
+        if len(keys) >= _SUGGEST_KEYS:
+            break
+    by_lower: Dict[str, str] = {}
+    for k in keys:
+        by_lower.setdefault(k.lower(), k)
+    close = difflib.get_close_matches(wrong.lower(), list(by_lower), n=3, cutoff=0.6)
+    out = []
+    for low in close:
+        key = by_lower[low]
+        full = [*parent, key, *rest]
+        shown = full if rest and cfg.__contains__(tuple(full)) else [*parent, key]
+        out.append(".".join(quote_segment(x) for x in shown))
+    return out
+
+
+# A dot-path segment that reads as a list index; and a quick test for a
+# dot path that may hold one (a bare number between separators), which
+# spares the common write the split.
+_INDEX = re.compile(r"[0-9]+")
+_NUMBERED = re.compile(r"(?:^|\.)[0-9]+(?:\.|$)").search
+
+
+def _check_creates(cfg: "Config", prefix: bytes, key: Any) -> None:
+    """Refuse a write that would make a map keyed by a list index: with no
+    "servers", ``cfg["servers.0.host"] = v`` raises KeyNotFoundError rather
+    than create {"servers": {"0": {"host": v}}}. A bare number in a dot
+    path (or an int in a tuple path) reads as a list index, so its parent
+    must exist; a quoted segment ('servers."0".host') or a str in a tuple
+    path is a map key by the writer's choice. Only writes whose path holds
+    such a segment pay for the check."""
+    if type(key) is str:
+        if _NUMBERED(key) is None:
+            return  # the common case, decided without splitting
+        segs: List[str] = split_path(key)
+        bare = _bare_segments(key)
+        numeric = [i for i, seg in enumerate(segs) if bare[i] and _INDEX.fullmatch(seg)]
+    elif isinstance(key, tuple):
+        segs = [str(x) for x in key]
+        numeric = [i for i, seg in enumerate(key) if isinstance(seg, int) and not isinstance(seg, bool)]
+    else:
+        return
+    base = tuple(split_path(prefix.decode())) if prefix else ()
+    for i in numeric:
+        parent = base + tuple(segs[:i])
+        if parent and not cfg.__contains__(parent):
+            # The first missing map on the way is the one named.
+            for j in range(1, len(parent) + 1):
+                if not cfg.__contains__(parent[:j]):
+                    break
+            gone = ".".join(quote_segment(x) for x in parent[:j])
+            full = ".".join(quote_segment(x) for x in base + tuple(segs))
+            why = (f"{gone!r} does not exist, and a write creates no lists: {segs[i]} in the path reads as a "
+                   f"list index (assign the list whole, or quote the segment, '\"{segs[i]}\"', for a map key)")
+            raise KeyNotFoundError(key, path=full, why=why)
+
+
+def _bare_segments(path: str) -> List[bool]:
+    """For each segment of a dot path (as split_path splits it), whether it
+    is written bare, not quoted."""
+    c = _capi.consts()
+    sep, quote, esc = c.path_separator, c.path_quote, c.path_escape
+    out: List[bool] = []
+    i, n = 0, len(path)
+    while i < n:
+        if path[i] == quote:
+            j = i + 1
+            while j < n and path[j] != quote:
+                j += 2 if path[j] == esc else 1
+            out.append(False)
+            i = j + 2
+        else:
+            j = path.find(sep, i)
+            out.append(True)
+            i = n + 1 if j < 0 else j + 1
+    return out
+
+
 def _get(cfg: "Config", h: Any, p: bytes, key: Any) -> Any:
     data = _capi.config_get(cfg, h, p)
     if data is None:
-        raise KeyNotFoundError(key)
+        raise _missing(cfg, p, key)
     v = decode_value(data)
     if v is Ellipsis:  # a map: the library sends no contents, we give a view
         return Section(cfg, p)
@@ -65,7 +192,7 @@ class _ValuesView(ValuesView[Any]):
             yield node[(key,)]
 
 
-class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
+class Section(MutableMapping[str, Any], TreeView):
     """A live view of a map inside a Config: ``cfg["server"]``.
 
     A Section holds no data and no handle of its own: every operation goes
@@ -73,6 +200,10 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
     show in the Config and the other way round. It lives by its Config's
     rules: once the Config is closed, using the Section raises
     ClosedError; if the map at its path is removed, reads raise KeyError.
+
+    Keys can be read as attributes too (``cfg.server.port``), see
+    ``__getattr__``; typed access (``get_int()``, ``to(cls)``) is what a
+    type checker can follow.
     """
 
     __slots__ = ("_cfg", "_prefix")
@@ -92,18 +223,74 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
 
     # Subscripts take dot paths ("server.port"), or tuples of segments
     # (("a.b", 0)) for keys that themselves contain dots.
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: Key) -> Any:
         cfg, h, prefix = self._target()
         return _get(cfg, h, join(prefix, encode_path(key)), key)
 
-    def __setitem__(self, key: Any, value: Any) -> None:
+    def __setitem__(self, key: Key, value: Any) -> None:
+        """Store value at key (a path). Missing maps on the way are created,
+        but never for a list index: with no "servers", ``cfg["servers.0.host"]
+        = v`` raises KeyNotFoundError (see README, "Paths")."""
         cfg, h, prefix = self._target()
-        _set(cfg, h, join(prefix, encode_path(key)), value)
+        p = join(prefix, encode_path(key))
+        _check_creates(cfg, prefix, key)
+        _set(cfg, h, p, value)
 
-    def __delitem__(self, key: Any) -> None:
+    def __delitem__(self, key: Key) -> None:
         cfg, h, prefix = self._target()
-        if not _capi.config_delete(cfg, h, join(prefix, encode_path(key))):
-            raise KeyNotFoundError(key)
+        p = join(prefix, encode_path(key))
+        if not _capi.config_delete(cfg, h, p):
+            raise _missing(cfg, p, key)
+
+    # ------------------------------------------------ attribute access
+
+    def __getattr__(self, name: str) -> Any:
+        """Read the key ``name`` of this map as an attribute:
+        ``cfg.server.port`` is ``cfg["server"]["port"]``. Only keys that
+        are identifiers and not attributes of the class can be read so:
+        the class's attributes win (``cfg.items`` is the method; read the
+        key as ``cfg["items"]``), and names starting with "_" are never
+        keys. A missing key raises AttributeError, with the closest keys.
+        The key is taken literally (``cfg.a`` never reads through a dot).
+        Setting an attribute is refused: write ``cfg["port"] = 9000``."""
+        if name[:1] == "_":
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        try:
+            return self[(name,)]
+        except KeyNotFoundError as e:
+            hint = e.suggestions
+            more = (" (did you mean " + " or ".join(repr(x) for x in hint) + "?)") if hint else ""
+            where = f"gocfg.{type(self).__name__}" + (f" {self.path!r}" if self.path else "")
+            err = AttributeError(f"{where} has no attribute or key {name!r}: no {e.path!r} in the config{more}")
+            err.name = name
+            raise err from None
+        except ClosedError as e:
+            # An AttributeError, so that getattr(cfg, name, default) and
+            # hasattr() keep working on a closed Config.
+            raise AttributeError(f"{name!r}: {e}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name[:1] == "_":
+            object.__setattr__(self, name, value)
+            return
+        raise AttributeError(f"gocfg.{type(self).__name__} does not set keys as attributes: "
+                             f"write [{name!r}] = value (attribute access only reads)")
+
+    def __delattr__(self, name: str) -> None:
+        if name[:1] == "_":
+            object.__delattr__(self, name)
+            return
+        raise AttributeError(f"gocfg.{type(self).__name__} does not delete keys as attributes: write del [{name!r}]")
+
+    def __dir__(self) -> List[str]:
+        # The keys readable as attributes, for completion in shells and
+        # notebooks; nothing when the config cannot be read.
+        names = set(super().__dir__())
+        try:
+            keys = [k for k in self if k.isidentifier() and k[:1] != "_" and not hasattr(type(self), k)]
+        except Error:
+            keys = []
+        return sorted(names | set(keys))
 
     def __contains__(self, key: object) -> bool:
         cfg, h, prefix = self._target()
@@ -204,9 +391,9 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(key)) if key != "" else prefix
         rows = decode_value(_capi.config_explain(cfg, h, p))
-        return [Leaf(r[0], r[1], make_origin(r[2], r[3], r[4], r[5], 0), r[6]) for r in rows]
+        return [Leaf(r[0], r[1], make_origin(r[2], r[3], r[4], r[5], r[7] if len(r) > 7 else 0), r[6]) for r in rows]
 
-    def _typed(self, kind: str, key: Any, default: Any) -> Any:
+    def _typed(self, kind: str, key: Key, default: Any) -> Any:
         try:
             value = self[key]
         except KeyError:
@@ -233,43 +420,78 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
             return ""
         return f" (from {o})" if o is not None else ""
 
-    def get_int(self, key: Any, default: Any = _MISSING) -> int:
+    # Each getter is typed by its overloads: without a default it returns
+    # its type (or raises); with one, its type or the default's.
+
+    @overload
+    def get_int(self, key: Key) -> int: ...
+    @overload
+    def get_int(self, key: Key, default: D) -> Union[int, D]: ...
+
+    def get_int(self, key: Key, default: Any = _MISSING) -> Any:
         """The value at key as an int ("9000" and 9.0 give 9000; a bool is
         not an int; see gocfg._typed for every rule). ``default`` is
         returned when nothing is at key; without it, KeyNotFoundError. A
         value that does not fit raises TypeMismatchError naming its path
         and origin."""
-        return cast(int, self._typed("int", key, default))
+        return self._typed("int", key, default)
 
-    def get_float(self, key: Any, default: Any = _MISSING) -> float:
+    @overload
+    def get_float(self, key: Key) -> float: ...
+    @overload
+    def get_float(self, key: Key, default: D) -> Union[float, D]: ...
+
+    def get_float(self, key: Key, default: Any = _MISSING) -> Any:
         """The value at key as a float (ints and numeric strings too)."""
-        return cast(float, self._typed("float", key, default))
+        return self._typed("float", key, default)
 
-    def get_bool(self, key: Any, default: Any = _MISSING) -> bool:
+    @overload
+    def get_bool(self, key: Key) -> bool: ...
+    @overload
+    def get_bool(self, key: Key, default: D) -> Union[bool, D]: ...
+
+    def get_bool(self, key: Key, default: Any = _MISSING) -> Any:
         """The value at key as a bool (true/false, yes/no, on/off, 1/0)."""
-        return cast(bool, self._typed("bool", key, default))
+        return self._typed("bool", key, default)
 
-    def get_str(self, key: Any, default: Any = _MISSING) -> str:
+    @overload
+    def get_str(self, key: Key) -> str: ...
+    @overload
+    def get_str(self, key: Key, default: D) -> Union[str, D]: ...
+
+    def get_str(self, key: Key, default: Any = _MISSING) -> Any:
         """The value at key as a str (numbers, bools and dates converted)."""
-        return cast(str, self._typed("str", key, default))
+        return self._typed("str", key, default)
 
-    def get_list(self, key: Any, default: Any = _MISSING) -> List[Any]:
+    @overload
+    def get_list(self, key: Key) -> List[Any]: ...
+    @overload
+    def get_list(self, key: Key, default: D) -> Union[List[Any], D]: ...
+
+    def get_list(self, key: Key, default: Any = _MISSING) -> Any:
         """The value at key as a list (a string is split at commas)."""
-        return cast(List[Any], self._typed("list", key, default))
+        return self._typed("list", key, default)
 
-    def get_duration(self, key: Any, default: Any = _MISSING) -> _dt.timedelta:
+    @overload
+    def get_duration(self, key: Key) -> _dt.timedelta: ...
+    @overload
+    def get_duration(self, key: Key, default: D) -> Union[_dt.timedelta, D]: ...
+
+    def get_duration(self, key: Key, default: Any = _MISSING) -> Any:
         """The value at key as a datetime.timedelta: "30s", "1h30m", "500ms",
         "2d"; a number is seconds."""
-        return cast(_dt.timedelta, self._typed("duration", key, default))
+        return self._typed("duration", key, default)
 
-    def to(self, cls: Any, *, strict: bool = True) -> Any:
-        """Build an instance of the dataclass cls (nested dataclasses,
-        Optional, list/tuple/set/dict of them, Enum, Literal, datetime,
-        timedelta, pathlib.Path) from this map, coercing as get_int() &
-        co. do. Every value that does not fit is reported at once in one
+    def to(self, cls: Type[T], *, strict: bool = True) -> T:
+        """Build an instance of cls from this map: a dataclass or an attrs
+        class (nested ones, Optional, list/tuple/set/dict of them, Enum,
+        Literal, datetime, timedelta, pathlib.Path), coercing as get_int()
+        & co. do; or a pydantic (2.x) model, validated by pydantic's own
+        rules. Every value that does not fit is reported at once in one
         gocfg.ValidationError (``errors``: (path, message) pairs, with
         the origin of each value). With strict (the default) a key that is
-        not a field is an error too; strict=False ignores such keys."""
+        not a field is an error too; strict=False ignores such keys. For a
+        pydantic model, its model_config decides about such keys."""
         data = self.to_dict()
         base = split_path(self.path) if self.path else []
         obj, problems = _typed.build(cls, data, strict, base)
@@ -287,7 +509,7 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
                         where = ""
                 errors.append((path, msg + where))
             raise ValidationError(errors, getattr(cls, "__name__", repr(cls)))
-        return obj
+        return cast(T, obj)
 
     def validate(self, schema: "_schema.SchemaArg", *, at: Any = "",
                  resources: Optional[Mapping[str, Any]] = None, formats: bool = True) -> None:
@@ -518,7 +740,7 @@ class Config(Section, Handle):
 
     # ------------------------------------------- hot paths, without a view
 
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: Key) -> Any:
         h = self._h
         if h is None:
             raise self._closed_error()
@@ -551,7 +773,7 @@ class Config(Section, Handle):
                 pass
         data = _config_get(self, h, p)
         if data is None:
-            raise KeyNotFoundError(key)
+            raise _missing(self, p, key)
         value = _marshal_loads(data)
         if type(value) is tuple:
             value = fix_times(value)
@@ -564,7 +786,7 @@ class Config(Section, Handle):
             cache[1][ckey] = value
         return value
 
-    def __setitem__(self, key: Any, value: Any) -> None:
+    def __setitem__(self, key: Key, value: Any) -> None:
         h = self._h
         if h is None:
             raise self._closed_error()
@@ -572,6 +794,8 @@ class Config(Section, Handle):
             p = key.encode() if type(key) is str else encode_path(key)
         except UnicodeEncodeError:
             p = encode_path(key)  # raises with a clear message
+        if type(key) is not str or _NUMBERED(key) is not None:
+            _check_creates(self, b"", key)
         if type(value) is str:
             # The most common write: a string value, as it is.
             try:
