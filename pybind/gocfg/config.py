@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
 from marshal import loads as _marshal_loads
-from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Tuple, Type, TypeVar, Union, cast, overload
+from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple, Type, TypeVar, Union, cast, overload
 
 from . import _args, _capi, _snapshot, _typed
 from . import display as _display
@@ -939,10 +939,18 @@ def _configs(docs: List[Any], source: str) -> List["Config"]:
     return out
 
 
-# gocfg.load_all() and gocfg.loads_all(): Config's own, as gocfg.load_all is
-# Config.load_all (the module functions read better in scripts).
-load_all = Config.load_all
-loads_all = Config.loads_all
+# gocfg.load_all() and gocfg.loads_all(): Config's own (the module
+# functions read better in scripts), written out so that type checkers see
+# their parameters.
+def load_all(path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
+             yaml: Optional[str] = None) -> List[Config]:
+    """One Config per document of a file: see Config.load_all()."""
+    return Config.load_all(path, format, yaml=yaml)
+
+
+def loads_all(text: Union[str, bytes], format: str, *, yaml: Optional[str] = None) -> List[Config]:
+    """One Config per document of a string: see Config.loads_all()."""
+    return Config.loads_all(text, format, yaml=yaml)
 
 
 def _restore(state: bytes) -> Config:
