@@ -290,6 +290,19 @@ def is_target(cls: Any) -> bool:
     return _fields(cls) is not None or is_pydantic_model(cls)
 
 
+def _pydantic_owner(cls: Any, segs: Sequence[str]) -> Any:
+    """The model whose field the path segs (inside a cls) ends at: nested
+    models are followed through their fields' annotations, as far as they
+    go (a list or union of models stops the walk at its holder)."""
+    for seg in segs:
+        field = getattr(cls, "model_fields", {}).get(seg)
+        inner = getattr(field, "annotation", None)
+        if not is_pydantic_model(inner):
+            break
+        cls = inner
+    return cls
+
+
 def _pydantic_path(data: Any, loc: Sequence[Any], kind: str) -> Tuple[str, ...]:
     """The config path of a pydantic error location: the part of loc that
     exists in data (pydantic adds the names of union members and
@@ -374,17 +387,20 @@ class _Builder:
         except pydantic.ValidationError as e:
             for item in e.errors(include_url=False):
                 kind = str(item.get("type", ""))
-                here = path + _pydantic_path(data, item.get("loc", ()), kind)
-                if kind == "missing":
-                    self.fail(here, f"missing (required by {cls.__name__})")
-                    continue
-                if kind == "extra_forbidden":
-                    self.fail(here, f"unknown field: {cls.__name__} has no field {here[-1]!r}" if here
-                              else str(item.get("msg", "")))
+                segs = _pydantic_path(data, item.get("loc", ()), kind)
+                here = path + segs
+                if kind in ("missing", "extra_forbidden") and segs:
+                    owner = _pydantic_owner(cls, segs[:-1]).__name__
+                    self.fail(here, f"missing (required by {owner})" if kind == "missing"
+                              else f"unknown field: {owner} has no field {segs[-1]!r}")
                     continue
                 msg = str(item.get("msg", "invalid"))
-                if "input" in item and not isinstance(item["input"], Mapping):
-                    msg += f", got {self.got(item['input'], here)}"
+                bad = item.get("input")
+                if is_secret(self.base + here) and isinstance(bad, (str, int, float)) and str(bad) in msg:
+                    # A validator's own message may quote the value.
+                    msg = f"refused by the model ({kind})"
+                if "input" in item and not isinstance(bad, Mapping):
+                    msg += f", got {self.got(bad, here)}"
                 self.fail(here, msg)
             return None
 
