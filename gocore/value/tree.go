@@ -38,7 +38,7 @@ func Lookup(root *Map, segs []string) (any, error) {
 			}
 			cur = c[j]
 		default:
-			return nil, notFoundAt(segs, fmt.Sprintf("%s is a %s, not a map or list", JoinPath(segs[:i]...), TypeName(cur)))
+			return nil, notFoundAt(segs, fmt.Sprintf("%s is %s, not a map or list", JoinPath(segs[:i]...), AType(cur)))
 		}
 	}
 	return cur, nil
@@ -72,7 +72,7 @@ func SetPath(root *Map, segs []string, v any) error {
 	if len(segs) == 0 {
 		m, ok := v.(*Map)
 		if !ok {
-			return &errs.Located{Kind: errs.ErrTypeMismatch, Msg: fmt.Sprintf("the root of a config must be a map, not a %s", TypeName(v))}
+			return &errs.Located{Kind: errs.ErrTypeMismatch, Msg: fmt.Sprintf("the root of a config must be a map, not %s", AType(v))}
 		}
 		*root = *m.Clone()
 		return nil
@@ -174,7 +174,7 @@ func container(root *Map, segs []string, create bool) (any, error) {
 			}
 		default:
 			return nil, &errs.Located{Kind: errs.ErrTypeMismatch, Path: JoinPath(segs[:i+1]...),
-				Msg: fmt.Sprintf("%s is a %s, not a map or list", JoinPath(segs[:i]...), TypeName(cur))}
+				Msg: fmt.Sprintf("%s is %s, not a map or list", JoinPath(segs[:i]...), AType(cur))}
 		}
 		cur, ref = next, nextRef
 	}
@@ -185,6 +185,6 @@ func container(root *Map, segs []string, create bool) (any, error) {
 		return ref, nil
 	default:
 		return nil, &errs.Located{Kind: errs.ErrTypeMismatch, Path: JoinPath(segs...),
-			Msg: fmt.Sprintf("%s is a %s, not a map or list", JoinPath(segs...), TypeName(cur))}
+			Msg: fmt.Sprintf("%s is %s, not a map or list", JoinPath(segs...), AType(cur))}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strings"
 	"time"
 )
 
@@ -200,4 +201,18 @@ func IntTooLong(n *big.Int) bool {
 		return true
 	}
 	return len(new(big.Int).Abs(n).String()) > MaxIntDigits
+}
+
+// AType is TypeName with its article, for messages: "an int", "a map",
+// "null" (which needs none).
+func AType(v any) string {
+	name := TypeName(v)
+	switch {
+	case name == "null":
+		return name
+	case strings.ContainsRune("aeiou", rune(name[0])):
+		return "an " + name
+	default:
+		return "a " + name
+	}
 }

@@ -89,6 +89,11 @@ def _type_of(v: Any) -> str:
     return names.get(type(v), f"a {type(v).__name__}")
 
 
+def a_type(v: Any) -> str:
+    """v's type with its article, for messages: "an int", "a list", "a map"."""
+    return _type_of(v)
+
+
 def got(v: Any, segs: Sequence[str] = ()) -> str:
     """How a message shows the value v found at path segs: its repr,
     shortened; only its type when the path is a secret; a list or map with

@@ -924,7 +924,7 @@ _config_contains = _capi.config_contains
 def _configs(docs: List[Any], source: str) -> List["Config"]:
     for i, root in enumerate(docs):
         if root is not None and not isinstance(root, dict):
-            raise TypeMismatchError(f"{source}: document {i} is a {type(root).__name__}, not a mapping: "
+            raise TypeMismatchError(f"{source}: document {i} is {_typed.a_type(root)}, not a mapping: "
                                     f"a Config holds a mapping (gocfg.read_all() reads any root)")
     out: List["Config"] = []
     try:

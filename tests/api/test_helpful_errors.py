@@ -203,3 +203,13 @@ def test_text_source_default_name_is_what_the_readme_says(no_leaks):
         assert str(c.origin("b")) == "inline:1:1"
     readme = (__import__("pathlib").Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert 'gocfg.Text(text, format,\nname="<text>")' in readme
+
+
+def test_type_names_take_their_article(no_leaks):
+    with gocfg.Config({"a": 1, "l": [1]}) as c:
+        with pytest.raises(gocfg.TypeMismatchError, match=r"^a: a is an int, not a map or list$"):
+            c["a.b"] = 2
+        with pytest.raises(gocfg.TypeMismatchError, match=r"document 0 is an int, not a mapping"):
+            gocfg.loads_all("3", "json")
+        with pytest.raises(gocfg.ParseError, match=r"not an int$"):
+            gocfg.Config.loads("3", "json")
