@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
 from marshal import loads as _marshal_loads
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple, Type, TypeVar, Union, cast, overload
+from typing import Any, Dict, FrozenSet, Iterator, List, NoReturn, Optional, Tuple, Type, TypeVar, Union, cast, overload
 
 from . import _args, _capi, _snapshot, _typed
 from . import display as _display
@@ -96,38 +96,56 @@ _INDEX = re.compile(r"[0-9]+")
 _NUMBERED = re.compile(r"(?:^|\.)[0-9]+(?:\.|$)").search
 
 
-def _check_creates(cfg: "Config", prefix: bytes, key: Any) -> None:
+def _check_creates(cfg: "Config", h: Any, prefix: bytes, key: Any) -> None:
     """Refuse a write that would make a map keyed by a list index: with no
     "servers", ``cfg["servers.0.host"] = v`` raises KeyNotFoundError rather
     than create {"servers": {"0": {"host": v}}}. A bare number in a dot
     path (or an int in a tuple path) reads as a list index, so its parent
     must exist; a quoted segment ('servers."0".host') or a str in a tuple
     path is a map key by the writer's choice. Only writes whose path holds
-    such a segment pay for the check."""
+    such a segment pay for the check (one lookup per such segment)."""
+    parents: List[Any] = []
     if type(key) is str:
         if _NUMBERED(key) is None:
             return  # the common case, decided without splitting
-        segs: List[str] = split_path(key)
-        bare = _bare_segments(key)
-        numeric = [i for i, seg in enumerate(segs) if bare[i] and _INDEX.fullmatch(seg)]
+        c = _capi.consts()
+        if c.path_quote not in key:
+            # No quoting: the segments are the text between separators,
+            # and each parent is a prefix of the text.
+            sep = c.path_separator
+            segs: List[str] = key.split(sep)
+            for i in range(1, len(segs)):
+                seg = segs[i]
+                if seg.isdigit() and seg.isascii() and not _capi.config_contains(
+                        cfg, h, join(prefix, sep.join(segs[:i]).encode())):
+                    _refuse_creating(cfg, prefix, key, segs, i)
+            return
+        else:
+            segs = split_path(key)
+            bare = _bare_segments(key)
+            parents = [tuple(segs[:i]) for i, seg in enumerate(segs) if i and bare[i] and _INDEX.fullmatch(seg)]
     elif isinstance(key, tuple):
         segs = [str(x) for x in key]
-        numeric = [i for i, seg in enumerate(key) if isinstance(seg, int) and not isinstance(seg, bool)]
-    else:
-        return
+        parents = [key[:i] for i, seg in enumerate(key) if i and isinstance(seg, int) and not isinstance(seg, bool)]
+    for parent in parents:
+        if not _capi.config_contains(cfg, h, join(prefix, encode_path(parent))):
+            _refuse_creating(cfg, prefix, key, segs, len(split_path(path_text(parent))))
+
+
+def _refuse_creating(cfg: "Config", prefix: bytes, key: Any, segs: List[str], i: int) -> NoReturn:
+    """Raise the KeyNotFoundError of _check_creates: segs[i] reads as a
+    list index and the map holding it does not exist."""
     base = tuple(split_path(prefix.decode())) if prefix else ()
-    for i in numeric:
-        parent = base + tuple(segs[:i])
-        if parent and not cfg.__contains__(parent):
-            # The first missing map on the way is the one named.
-            for j in range(1, len(parent) + 1):
-                if not cfg.__contains__(parent[:j]):
-                    break
-            gone = ".".join(quote_segment(x) for x in parent[:j])
-            full = ".".join(quote_segment(x) for x in base + tuple(segs))
-            why = (f"{gone!r} does not exist, and a write creates no lists: {segs[i]} in the path reads as a "
-                   f"list index (assign the list whole, or quote the segment, '\"{segs[i]}\"', for a map key)")
-            raise KeyNotFoundError(key, path=full, why=why)
+    parent = base + tuple(segs[:i])
+    j = len(parent)
+    for j in range(1, len(parent) + 1):  # the first missing map on the way is the one named
+        if not cfg.__contains__(parent[:j]):
+            break
+    gone = ".".join(quote_segment(x) for x in parent[:j])
+    full = ".".join(quote_segment(x) for x in base + tuple(segs))
+    why = (f"{gone!r} does not exist, and a write creates no lists: {segs[i]} in the path reads as a "
+           f"list index (assign the list whole, or quote the segment, '\"{segs[i]}\"', for a map key)")
+    raise KeyNotFoundError(key, path=full, why=why)
 
 
 def _bare_segments(path: str) -> List[bool]:
@@ -233,7 +251,7 @@ class Section(MutableMapping[str, Any], TreeView):
         = v`` raises KeyNotFoundError (see README, "Paths")."""
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(key))
-        _check_creates(cfg, prefix, key)
+        _check_creates(cfg, h, prefix, key)
         _set(cfg, h, p, value)
 
     def __delitem__(self, key: Key) -> None:
@@ -795,7 +813,7 @@ class Config(Section, Handle):
         except UnicodeEncodeError:
             p = encode_path(key)  # raises with a clear message
         if type(key) is not str or _NUMBERED(key) is not None:
-            _check_creates(self, b"", key)
+            _check_creates(self, h, b"", key)
         if type(value) is str:
             # The most common write: a string value, as it is.
             try:
