@@ -328,7 +328,16 @@ class Section(MutableMapping[str, Any], TreeView):
     # pop() and popitem() return what was removed: a map as a plain dict (a
     # Section of it would be a view of nothing once it is deleted, or of
     # whatever is written at its path later), a list as a list.
-    def pop(self, key: Any, default: Any = _MISSING) -> Any:
+    def get(self, key: Key, default: Any = None, /) -> Any:
+        """The value at key (a path, as for ``cfg[key]``), or default when
+        nothing is there. Typed to take tuple paths too (Mapping.get's
+        type takes only the str keys that iteration gives)."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def pop(self, key: Key, default: Any = _MISSING) -> Any:
         """Remove the value at key (a path, as for ``cfg[key]``) and return
         it; a map comes back as a plain dict. ``default`` when nothing is
         there; without it, KeyNotFoundError."""

@@ -213,3 +213,21 @@ def test_type_names_take_their_article(no_leaks):
             gocfg.loads_all("3", "json")
         with pytest.raises(gocfg.ParseError, match=r"not an int$"):
             gocfg.Config.loads("3", "json")
+
+
+def test_hostile_paths_and_big_maps_stay_bounded(no_leaks):
+    # A miss in a map of many keys compares a bounded number of them; a
+    # write with a huge path of numbers stops at the first missing parent.
+    with gocfg.Config({f"key{i}": i for i in range(20000)}) as c:
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            c["key1x"]
+        assert info.value.suggestions and all(s.startswith("key") for s in info.value.suggestions)
+        with pytest.raises(gocfg.KeyNotFoundError, match=r"'1' does not exist"):
+            c["1." * 100_000 + "x"] = 1
+        with pytest.raises(gocfg.TypeMismatchError, match=r"key0 is an int, not a map or list"):
+            c["key0.0"] = 1  # the parent exists: the library's own refusal
+    with gocfg.Config({"a\x00b": {"c": 1}}) as c:
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            c[("a\x00b", "d")]
+        assert info.value.path == "a\x00b.d"  # NUL kept, not cut short
+        assert c.get(("a\x00b", "c")) == 1

@@ -93,6 +93,7 @@ def main(work: str) -> None:
     assert keys and items and values
     got: Optional[Any] = plain.get("zz")
     assert got is None
+    assert plain.get(("d", "e")) == 1 and plain.get("zz", 0) == 0  # tuple paths type-check too
     assert_type(plain.to_dict(), Dict[str, Any])
     assert plain.pop("f") == 3
     key, _ = plain.popitem()
