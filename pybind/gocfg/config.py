@@ -288,14 +288,16 @@ class Section(MutableMapping[str, Any], TreeView):
             raise AttributeError(f"{name!r}: {e}") from None
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name[:1] == "_":
+        # A subclass of the user's without __slots__ has a __dict__ and
+        # keeps Python's usual attributes; gocfg's own classes refuse.
+        if name[:1] == "_" or type(self).__dictoffset__:
             object.__setattr__(self, name, value)
             return
         raise AttributeError(f"gocfg.{type(self).__name__} does not set keys as attributes: "
                              f"write [{name!r}] = value (attribute access only reads)")
 
     def __delattr__(self, name: str) -> None:
-        if name[:1] == "_":
+        if name[:1] == "_" or type(self).__dictoffset__:
             object.__delattr__(self, name)
             return
         raise AttributeError(f"gocfg.{type(self).__name__} does not delete keys as attributes: write del [{name!r}]")

@@ -89,3 +89,16 @@ def test_references_resolve_through_attributes(no_leaks):
     with gocfg.load({"host": "h", "url": "http://${host}/", "alias": "${server}", "server": {"port": 7}}) as c:
         assert c.url == "http://h/"
         assert c.alias.port == 7
+
+
+def test_a_subclass_with_a_dict_keeps_its_own_attributes(no_leaks):
+    class AppConfig(gocfg.Config):
+        def __init__(self, data):
+            super().__init__(data)
+            self.label = "mine"  # its own attribute, as on any class
+
+    with AppConfig({"server": {"port": 1}, "label": "key"}) as c:
+        assert c.label == "mine" and c["label"] == "key"
+        assert c.server.port == 1
+        del c.label
+        assert c.label == "key"  # the key again, once the attribute is gone
