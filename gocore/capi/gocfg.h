@@ -100,7 +100,8 @@ typedef struct gocfg_cancel gocfg_cancel;
  */
 typedef struct gocfg_error {
     int code;          /* the gocfg_status the call returned */
-    char *message;     /* NUL-terminated UTF-8, never NULL */
+    char *message;     /* NUL-terminated UTF-8, never NULL; for a person: the kind
+                          of error is the code, not a suffix of the text */
     char *path;        /* file name or config path involved, or NULL */
     int64_t line;
     int64_t column;
