@@ -396,7 +396,7 @@ class Section(MutableMapping[str, Any], TreeView):
 
     # ------------------------------------------- provenance, typed access
 
-    def origin(self, key: Any = "") -> Optional[Origin]:
+    def origin(self, key: Key = "") -> Optional[Origin]:
         """Where the value in force at key came from (see gocfg.Origin), or
         None when the config records no provenance (a Config made by
         ``gocfg.Config()`` or ``Config.load()``; ``gocfg.load()`` records
@@ -405,7 +405,7 @@ class Section(MutableMapping[str, Any], TreeView):
         p = join(prefix, encode_path(key)) if key != "" else prefix
         return make_origin(*_capi.config_origin(cfg, h, p))
 
-    def history(self, key: Any = "") -> List[Origin]:
+    def history(self, key: Key = "") -> List[Origin]:
         """Every layer that set the value at key, oldest first; the last is
         the one in force. Empty when the config records no provenance."""
         cfg, h, prefix = self._target()
@@ -413,7 +413,7 @@ class Section(MutableMapping[str, Any], TreeView):
         rows = decode_value(_capi.config_history(cfg, h, p))
         return [o for o in (make_origin(*r) for r in rows) if o is not None]
 
-    def explain(self, key: Any = "") -> List[Leaf]:
+    def explain(self, key: Key = "") -> List[Leaf]:
         """The leaves at and below key (scalars, empty maps, lists), each
         with its value (references resolved) and the origin of the value in
         force, in tree order. Values are not masked: this is data."""
@@ -540,7 +540,7 @@ class Section(MutableMapping[str, Any], TreeView):
             raise ValidationError(errors, getattr(cls, "__name__", repr(cls)))
         return cast(T, obj)
 
-    def validate(self, schema: "_schema.SchemaArg", *, at: Any = "",
+    def validate(self, schema: "_schema.SchemaArg", *, at: Key = "",
                  resources: Optional[Mapping[str, Any]] = None, formats: bool = True) -> None:
         """Check this map (as reads see it) against a JSON Schema: a dict,
         JSON text, or a JSON/YAML file path (see gocfg.schema). Every
