@@ -239,7 +239,7 @@ func (r *res) lookup(segs []string) (any, []string, error) {
 			j, err := strconv.Atoi(seg)
 			if err != nil || j < 0 || j >= len(c) || (len(seg) > 1 && seg[0] == '0') {
 				return nil, nil, &errs.Located{Kind: errs.ErrNotFound, Path: value.JoinPath(segs[:i+1]...),
-					Msg: fmt.Sprintf("%s is a list of %d items; %q is not an index in it", value.JoinPath(segs[:i]...), len(c), seg)}
+					Msg: fmt.Sprintf("%s is a list of %s; %q is not an index in it", value.JoinPath(segs[:i]...), value.Items(len(c)), seg)}
 			}
 			cur = c[j]
 		default:

@@ -34,7 +34,7 @@ func Lookup(root *Map, segs []string) (any, error) {
 		case []any:
 			j, ok := listIndex(seg, len(c))
 			if !ok {
-				return nil, notFoundAt(segs, fmt.Sprintf("%s is a list of %d items; %q is not an index in it", JoinPath(segs[:i]...), len(c), seg))
+				return nil, notFoundAt(segs, fmt.Sprintf("%s is a list of %s; %q is not an index in it", JoinPath(segs[:i]...), Items(len(c)), seg))
 			}
 			cur = c[j]
 		default:
@@ -95,7 +95,7 @@ func SetPath(root *Map, segs []string, v any) error {
 		}
 		j, ok := listIndex(last, n)
 		if !ok {
-			return &errs.Located{Kind: errs.ErrNotFound, Path: JoinPath(segs...), Msg: fmt.Sprintf("list has %d items; %q is not an index in it (use %d to append)", n, last, n)}
+			return &errs.Located{Kind: errs.ErrNotFound, Path: JoinPath(segs...), Msg: fmt.Sprintf("list has %s; %q is not an index in it (use %d to append)", Items(n), last, n)}
 		}
 		(*c.list)[j] = v
 		return nil
@@ -123,7 +123,7 @@ func DeletePath(root *Map, segs []string) error {
 	case *listRef:
 		j, ok := listIndex(last, len(*c.list))
 		if !ok {
-			return notFoundAt(segs, fmt.Sprintf("list has %d items; %q is not an index in it", len(*c.list), last))
+			return notFoundAt(segs, fmt.Sprintf("list has %s; %q is not an index in it", Items(len(*c.list)), last))
 		}
 		l := append((*c.list)[:j:j], (*c.list)[j+1:]...)
 		c.store(l)
@@ -164,7 +164,7 @@ func container(root *Map, segs []string, create bool) (any, error) {
 		case []any:
 			j, ok := listIndex(seg, len(c))
 			if !ok {
-				return nil, notFoundAt(segs[:i+1], fmt.Sprintf("list has %d items; %q is not an index in it", len(c), seg))
+				return nil, notFoundAt(segs[:i+1], fmt.Sprintf("list has %s; %q is not an index in it", Items(len(c)), seg))
 			}
 			next = c[j]
 			if l, ok := next.([]any); ok {

@@ -216,3 +216,11 @@ func AType(v any) string {
 		return "a " + name
 	}
 }
+
+// Items counts list items for messages: "1 item", "3 items".
+func Items(n int) string {
+	if n == 1 {
+		return "1 item"
+	}
+	return fmt.Sprintf("%d items", n)
+}

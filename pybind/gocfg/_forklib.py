@@ -202,6 +202,11 @@ def _type_name(v: Any) -> str:
     return _TYPE_NAMES.get(type(v), type(v).__name__)
 
 
+def _items(n: int) -> str:
+    """gocore/value's Items: "1 item", "3 items"."""
+    return "1 item" if n == 1 else f"{n} items"
+
+
 def _a_type(v: Any) -> str:
     """gocore/value's AType: the type name with its article."""
     name = _type_name(v)
@@ -223,7 +228,7 @@ def _lookup(root: Any, segs: List[str]) -> Tuple[Any, Tuple[Any, ...]]:
         elif type(cur) is list:
             j = _list_index(seg, len(cur))
             if j < 0:
-                raise _Status("NOT_FOUND", f'{join_path(segs)}: {join_path(segs[:i])} is a list of {len(cur)} items; '
+                raise _Status("NOT_FOUND", f'{join_path(segs)}: {join_path(segs[:i])} is a list of {_items(len(cur))}; '
                               f'{_go_quote(seg)} is not an index in it', join_path(segs))
             cur = cur[j]
             real.append(j)

@@ -52,6 +52,21 @@ def _missing(cfg: "Config", p: bytes, key: Any) -> KeyNotFoundError:
     return KeyNotFoundError(key, path=path, suggest=lambda: _suggest(cfg, path))
 
 
+def _located(cfg: "Config", p: bytes, key: Any, e: KeyNotFoundError) -> KeyNotFoundError:
+    """The library's KeyNotFoundError about the path p (a bare message,
+    "server.prot: no such key") made into one that names p and suggests
+    keys as a read's does, keeping the library's reason when it says more
+    than that the key is missing. One that already names its path is
+    returned as it is."""
+    if e.path is not None or len(e.args) != 1 or not isinstance(e.args[0], str):
+        return e
+    detail = e.args[0].partition(": ")[2]
+    out = _missing(cfg, p, key)
+    if detail and detail != "no such key":
+        out.why = detail
+    return out
+
+
 # How many keys of one map the suggestion compares (a map may be huge; the
 # hint is not worth a long wait on an error path).
 _SUGGEST_KEYS = 10_000
@@ -252,7 +267,10 @@ class Section(MutableMapping[str, Any], TreeView):
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(key))
         _check_creates(cfg, h, prefix, key)
-        _set(cfg, h, p, value)
+        try:
+            _set(cfg, h, p, value)
+        except KeyNotFoundError as e:  # a list index out of range
+            raise _located(cfg, p, key, e) from None
 
     def __delitem__(self, key: Key) -> None:
         cfg, h, prefix = self._target()
@@ -403,14 +421,20 @@ class Section(MutableMapping[str, Any], TreeView):
         it). KeyNotFoundError when nothing is at key."""
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(key)) if key != "" else prefix
-        return make_origin(*_capi.config_origin(cfg, h, p))
+        try:
+            return make_origin(*_capi.config_origin(cfg, h, p))
+        except KeyNotFoundError as e:
+            raise _located(cfg, p, key, e) from None
 
     def history(self, key: Key = "") -> List[Origin]:
         """Every layer that set the value at key, oldest first; the last is
         the one in force. Empty when the config records no provenance."""
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(key)) if key != "" else prefix
-        rows = decode_value(_capi.config_history(cfg, h, p))
+        try:
+            rows = decode_value(_capi.config_history(cfg, h, p))
+        except KeyNotFoundError as e:
+            raise _located(cfg, p, key, e) from None
         return [o for o in (make_origin(*r) for r in rows) if o is not None]
 
     def explain(self, key: Key = "") -> List[Leaf]:
@@ -419,7 +443,10 @@ class Section(MutableMapping[str, Any], TreeView):
         force, in tree order. Values are not masked: this is data."""
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(key)) if key != "" else prefix
-        rows = decode_value(_capi.config_explain(cfg, h, p))
+        try:
+            rows = decode_value(_capi.config_explain(cfg, h, p))
+        except KeyNotFoundError as e:
+            raise _located(cfg, p, key, e) from None
         return [Leaf(r[0], r[1], make_origin(r[2], r[3], r[4], r[5], r[7] if len(r) > 7 else 0), r[6]) for r in rows]
 
     def _typed(self, kind: str, key: Key, default: Any) -> Any:
@@ -553,7 +580,10 @@ class Section(MutableMapping[str, Any], TreeView):
         is what the schema's draft says)."""
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(at)) if at != "" else prefix
-        _schema.validate(cfg, h, p, schema, resources, formats)
+        try:
+            _schema.validate(cfg, h, p, schema, resources, formats)
+        except KeyNotFoundError as e:
+            raise _located(cfg, p, at, e) from None
 
     def show(self, *, reveal: bool = False, origins: bool = True) -> str:
         """A readable listing, one ``path = value  # origin`` line per leaf,
@@ -832,9 +862,15 @@ class Config(Section, Handle):
             except UnicodeEncodeError:
                 pass  # the wire path reports the surrogate, naming the path
             else:
-                _config_set(self, h, p, v, True)
+                try:
+                    _config_set(self, h, p, v, True)
+                except KeyNotFoundError as e:  # a list index out of range
+                    raise _located(self, p, key, e) from None
                 return
-        _set(self, h, p, value)
+        try:
+            _set(self, h, p, value)
+        except KeyNotFoundError as e:
+            raise _located(self, p, key, e) from None
 
     def __contains__(self, key: object) -> bool:
         h = self._h

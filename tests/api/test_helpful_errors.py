@@ -231,3 +231,21 @@ def test_hostile_paths_and_big_maps_stay_bounded(no_leaks):
             c[("a\x00b", "d")]
         assert info.value.path == "a\x00b.d"  # NUL kept, not cut short
         assert c.get(("a\x00b", "c")) == 1
+
+
+def test_misses_reported_by_the_library_name_the_path_too(no_leaks):
+    with gocfg.load({"servers": [{"host": "a"}], "server": {"port": 1}}) as c:
+        for call in (lambda: c.origin("server.prot"), lambda: c.history("server.prot"),
+                     lambda: c.explain("server.prot"), lambda: c["server"].origin("prot"),
+                     lambda: c.validate({}, at="server.prot")):
+            with pytest.raises(gocfg.KeyNotFoundError) as info:
+                call()
+            assert str(info.value) == "'server.prot' (did you mean 'server.port'?)"
+            assert info.value.path == "server.prot"
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            c["servers.5.host"] = "x"
+        assert str(info.value) == """'servers.5.host': list has 1 item; "5" is not an index in it"""
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            c[("servers", 5)] = 1
+        assert info.value.path == "servers.5" and info.value.args == (("servers", 5),)
+        assert str(info.value).endswith('list has 1 item; "5" is not an index in it (use 1 to append)')
