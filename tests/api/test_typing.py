@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import gocfg
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,13 +93,19 @@ def test_the_script_runs(tmp_path):
 def test_pyright_knows_every_exported_type(tmp_path):
     pyright = shutil.which("pyright", path=os.path.dirname(sys.executable)) or shutil.which("pyright")
     assert pyright, "pyright is in the test extra: pip install '.[test]'"
-    r = subprocess.run([pyright, "--verifytypes", "gocfg", "--ignoreexternal", "--outputjson"],
-                       cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    # --verifytypes finds packages through the "python" on PATH (it does not
+    # follow --pythonpath): put this interpreter's folder first, so that the
+    # gocfg checked is the one under test, not another environment's.
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    r = subprocess.run([pyright, "--pythonpath", sys.executable, "--verifytypes", "gocfg", "--ignoreexternal",
+                        "--outputjson"], cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
     try:
         report = json.loads(r.stdout)
     except ValueError:
         pytest.fail(f"pyright gave no report (exit {r.returncode}): {r.stdout[-2000:]} {r.stderr[-2000:]}")
     completeness = report["typeCompleteness"]
+    assert completeness["moduleRootDirectory"] == os.path.dirname(gocfg.__file__), completeness
+    assert completeness["pyTypedPath"], completeness
     unknown = [s["name"] for s in completeness["symbols"] if s.get("isExported") and not s.get("isTypeKnown")]
     assert completeness["completenessScore"] == 1.0, unknown
     assert completeness["exportedSymbolCounts"]["withUnknownType"] == 0
