@@ -812,7 +812,10 @@ class Config(Section, Handle):
         version = self._ver[0]
         cache = self._cache
         if cache[0] != version:
-            cache = self._cache = (version, {})
+            # Through the slot itself: Section.__setattr__ (refusing keys
+            # as attributes) would cost a Python call on this path.
+            cache = (version, {})
+            _set_cache(self, cache)
         # The cache answers only for a key an uncached read would accept,
         # and for that key alone: a plain str is its own cache key; any
         # other key is validated and encoded first and cached under its
@@ -987,6 +990,7 @@ class Config(Section, Handle):
 
 
 # The hot calls, as module globals (the cheapest lookup).
+_set_cache = Config.__dict__["_cache"].__set__
 _config_get = _capi.config_get
 _config_set = _capi.config_set
 _config_contains = _capi.config_contains
