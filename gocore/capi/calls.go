@@ -200,7 +200,7 @@ func fail(errOut **C.gocfg_error, err error) C.int {
 	if errOut == nil {
 		return code
 	}
-	msg, path := err.Error(), ""
+	msg, path := errs.Message(err), ""
 	var loc *errs.Located
 	if errors.As(err, &loc) {
 		path = loc.Path

@@ -62,7 +62,7 @@ func decodeValue(data *C.char, dataLen C.size_t, path string) (any, error) {
 func asMap(v any, what string) (*value.Map, error) {
 	m, ok := v.(*value.Map)
 	if !ok {
-		return nil, fmt.Errorf("%s a map, not a %s: %w", what, value.TypeName(v), errs.ErrTypeMismatch)
+		return nil, fmt.Errorf("%s a map, not %s: %w", what, value.AType(v), errs.ErrTypeMismatch)
 	}
 	return m, nil
 }
@@ -208,7 +208,7 @@ func gocfg_config_get(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *C.char
 }
 
 func mismatch(path string, v any, want string) error {
-	return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("value is a %s, not %s", value.TypeName(v), want)}
+	return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("value is %s, not %s", value.AType(v), want)}
 }
 
 // getScalar stores the value at path, as T converted by conv, in *out.

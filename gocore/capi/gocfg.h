@@ -100,7 +100,8 @@ typedef struct gocfg_cancel gocfg_cancel;
  */
 typedef struct gocfg_error {
     int code;          /* the gocfg_status the call returned */
-    char *message;     /* NUL-terminated UTF-8, never NULL */
+    char *message;     /* NUL-terminated UTF-8, never NULL; for a person: the kind
+                          of error is the code, not a suffix of the text */
     char *path;        /* file name or config path involved, or NULL */
     int64_t line;
     int64_t column;
@@ -878,8 +879,9 @@ int64_t gocfg_config_history(gocfg_config *cfg, const char *path, size_t path_le
 /*
  * Lists the leaves at and below path (scalars, empty maps, and lists, each
  * list as one leaf) into *out in the wire format: a list of
- * [path, value, kind, name, line, column, error] lists in tree order, where
- * value is resolved and kind..column are the origin of the value in force.
+ * [path, value, kind, name, line, column, error, layer] lists in tree order,
+ * where value is resolved and kind..column and layer are the origin of the
+ * value in force (layer as gocfg_origin's).
  * A reference that fails to resolve does not fail the call: its leaf keeps
  * the stored string and error holds the message (otherwise None). Returns
  * the number of leaves or a negative status. Release *out with

@@ -400,7 +400,8 @@ func gocfg_config_explain(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.
 		if r.Err != "" {
 			msg = r.Err
 		}
-		return []any{r.Path, r.Value, int64(r.Origin.Kind), r.Origin.Name, int64(r.Origin.Line), int64(r.Origin.Column), msg}
+		return []any{r.Path, r.Value, int64(r.Origin.Kind), r.Origin.Name, int64(r.Origin.Line), int64(r.Origin.Column), msg,
+			int64(r.Origin.Layer)}
 	})
 }
 

@@ -32,7 +32,7 @@ func (WireCodec) Decode(b []byte) (*value.Map, error) {
 	}
 	m, ok := v.(*value.Map)
 	if !ok {
-		return nil, fmt.Errorf("stored config is a %s, not a map: %w", value.TypeName(v), errs.ErrIO)
+		return nil, fmt.Errorf("stored config is %s, not a map: %w", value.AType(v), errs.ErrIO)
 	}
 	return m, nil
 }

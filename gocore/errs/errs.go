@@ -11,6 +11,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 var (
@@ -106,4 +107,30 @@ func InFile(file string, err error) error {
 	}
 	located.Path = file
 	return &located
+}
+
+// generic are the kinds whose text only repeats what the status code (and so
+// the Python exception class) already says. Wrapping one with
+// fmt.Errorf("...: %w", kind) leaves ": invalid argument" at the end of the
+// text, which reads as Go, not as a message for a person.
+var generic = []error{ErrLimit, ErrInvalidArgument, ErrNotFound, ErrTypeMismatch, ErrParse, ErrIO, ErrInvalidHandle,
+	ErrInternal}
+
+// Message is err's text for a person: err.Error() without the trailing
+// names of the generic kinds it wraps (": invalid argument", ": i/o error",
+// ": limit exceeded: invalid argument"). The kind itself travels as the
+// status code. A message that is nothing but a kind's name keeps it.
+func Message(err error) string {
+	msg := err.Error()
+	for changed := true; changed; {
+		changed = false
+		for _, kind := range generic {
+			suffix := ": " + kind.Error()
+			if strings.HasSuffix(msg, suffix) && len(msg) > len(suffix) && errors.Is(err, kind) {
+				msg = msg[:len(msg)-len(suffix)]
+				changed = true
+			}
+		}
+	}
+	return msg
 }

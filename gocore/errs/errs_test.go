@@ -50,3 +50,27 @@ func TestEveryKindIsDistinctAndPoisonIsInternal(t *testing.T) {
 		t.Fatal("a poisoned object must report an internal error")
 	}
 }
+
+func TestMessageDropsTheKindNames(t *testing.T) {
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("cannot tell the format: %w", ErrInvalidArgument), "cannot tell the format"},
+		{fmt.Errorf("sqlite store: disk full: %w", ErrIO), "sqlite store: disk full"},
+		{fmt.Errorf("document of 3 GB is over the bound: %w", ErrLimit), "document of 3 GB is over the bound"},
+		{fmt.Errorf("outer: %w", fmt.Errorf("inner: %w", ErrNotFound)), "outer: inner"},
+		// Only kinds the error wraps go: a message that merely ends in the
+		// same words keeps them.
+		{errors.New("the flag is an invalid argument: invalid argument"), "the flag is an invalid argument: invalid argument"},
+		// Kinds that say something the status does not are kept.
+		{fmt.Errorf("server.port: %w", ErrFrozen), "server.port: config is frozen"},
+		{ErrInvalidArgument, "invalid argument"},
+		{&Located{Kind: ErrParse, Path: "a.yaml", Line: 1, Column: 2, Msg: "bad"}, "a.yaml:1:2: bad"},
+	}
+	for _, c := range cases {
+		if got := Message(c.err); got != c.want {
+			t.Errorf("Message(%q) = %q, want %q", c.err.Error(), got, c.want)
+		}
+	}
+}

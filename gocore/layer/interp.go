@@ -239,12 +239,12 @@ func (r *res) lookup(segs []string) (any, []string, error) {
 			j, err := strconv.Atoi(seg)
 			if err != nil || j < 0 || j >= len(c) || (len(seg) > 1 && seg[0] == '0') {
 				return nil, nil, &errs.Located{Kind: errs.ErrNotFound, Path: value.JoinPath(segs[:i+1]...),
-					Msg: fmt.Sprintf("%s is a list of %d items; %q is not an index in it", value.JoinPath(segs[:i]...), len(c), seg)}
+					Msg: fmt.Sprintf("%s is a list of %s; %q is not an index in it", value.JoinPath(segs[:i]...), value.Items(len(c)), seg)}
 			}
 			cur = c[j]
 		default:
 			return nil, nil, &errs.Located{Kind: errs.ErrNotFound, Path: value.JoinPath(segs[:i+1]...),
-				Msg: fmt.Sprintf("%s is a %s, not a map or list", value.JoinPath(segs[:i]...), value.TypeName(cur))}
+				Msg: fmt.Sprintf("%s is %s, not a map or list", value.JoinPath(segs[:i]...), value.AType(cur))}
 		}
 		real = append(real, seg)
 	}
@@ -338,7 +338,7 @@ func (r *res) resolveString(s string, at []string) (any, []string, error) {
 			}
 			var ok bool
 			if text, ok = Format(v); !ok {
-				return nil, nil, interpErr(at, "${%s} is a %s, which cannot be part of a string (%s)", p.ref, value.TypeName(v), chainText(r.chain, p.ref))
+				return nil, nil, interpErr(at, "${%s} is %s, which cannot be part of a string (%s)", p.ref, value.AType(v), chainText(r.chain, p.ref))
 			}
 		}
 		// Charge before writing, so the text built never passes the bound.

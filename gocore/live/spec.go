@@ -35,7 +35,7 @@ const (
 func FromWire(spec any, stored func(ref int64) (*db.DB, error)) ([]Layer, error) {
 	list, ok := spec.([]any)
 	if !ok {
-		return nil, shape("layer spec: a list of layers, not a %s: %w", value.TypeName(spec), errs.ErrInvalidArgument)
+		return nil, shape("layer spec: a list of layers, not %s: %w", value.AType(spec), errs.ErrInvalidArgument)
 	}
 	if len(list) > MaxLayers {
 		return nil, shape("%d layers: at most %d: %w", len(list), MaxLayers, errs.ErrLimit)
@@ -80,7 +80,7 @@ func (it *item) str(i int, what string) string {
 	}
 	s, ok := it.vals[i].(string)
 	if !ok {
-		it.err = shape("%s: a string, not a %s: %w", what, value.TypeName(it.vals[i]), errs.ErrInvalidArgument)
+		it.err = shape("%s: a string, not %s: %w", what, value.AType(it.vals[i]), errs.ErrInvalidArgument)
 	}
 	return s
 }
@@ -91,7 +91,7 @@ func (it *item) int(i int, what string) int64 {
 	}
 	n, ok := it.vals[i].(int64)
 	if !ok {
-		it.err = shape("%s: an int, not a %s: %w", what, value.TypeName(it.vals[i]), errs.ErrInvalidArgument)
+		it.err = shape("%s: an int, not %s: %w", what, value.AType(it.vals[i]), errs.ErrInvalidArgument)
 	}
 	return n
 }
@@ -99,7 +99,7 @@ func (it *item) int(i int, what string) int64 {
 func entryFromWire(e any, stored func(int64) (*db.DB, error)) (Layer, error) {
 	vals, ok := e.([]any)
 	if !ok || len(vals) == 0 {
-		return Layer{}, shape("an entry is a non-empty list, not a %s: %w", value.TypeName(e), errs.ErrInvalidArgument)
+		return Layer{}, shape("an entry is a non-empty list, not %s: %w", value.AType(e), errs.ErrInvalidArgument)
 	}
 	it := &item{vals: vals}
 	kind := it.str(0, "kind")
@@ -146,7 +146,7 @@ func entryFromWire(e any, stored func(int64) (*db.DB, error)) (Layer, error) {
 		}
 		m, ok := vals[3].(*value.Map)
 		if !ok {
-			return Layer{}, shape("mapping: a map, not a %s: %w", value.TypeName(vals[3]), errs.ErrTypeMismatch)
+			return Layer{}, shape("mapping: a map, not %s: %w", value.AType(vals[3]), errs.ErrTypeMismatch)
 		}
 		k := layer.KindDict
 		switch which {
@@ -175,7 +175,7 @@ func entryFromWire(e any, stored func(int64) (*db.DB, error)) (Layer, error) {
 	default: // overrides
 		raw, ok := vals[1].([]any)
 		if !ok {
-			return Layer{}, shape("overrides: a list of strings, not a %s: %w", value.TypeName(vals[1]), errs.ErrInvalidArgument)
+			return Layer{}, shape("overrides: a list of strings, not %s: %w", value.AType(vals[1]), errs.ErrInvalidArgument)
 		}
 		items := make([]string, len(raw))
 		sub := &item{vals: raw}

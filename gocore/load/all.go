@@ -167,7 +167,7 @@ func EncodeAll(c codec.Codec, roots []any) ([]byte, error) {
 	m, ok := roots[0].(*value.Map)
 	if !ok {
 		return nil, &errs.Located{Kind: errs.ErrTypeMismatch, Msg: fmt.Sprintf(
-			"%s cannot hold a %s at the root: its root is a mapping (YAML and JSON hold any root)", c.Name, value.TypeName(roots[0]))}
+			"%s cannot hold %s at the root: its root is a mapping (YAML and JSON hold any root)", c.Name, value.AType(roots[0]))}
 	}
 	return c.Encode(m)
 }

@@ -260,7 +260,7 @@ func (c *Config) Merge(path string, m *value.Map) error {
 	}
 	dst, ok := target.(*value.Map)
 	if !ok {
-		return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("cannot update a %s: only a map has keys", value.TypeName(target))}
+		return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("cannot update %s: only a map has keys", value.AType(target))}
 	}
 	m.Range(func(k string, v any) bool {
 		dst.Set(k, v)
@@ -312,7 +312,7 @@ func (c *Config) Len(path string) (int, error) {
 		case []any:
 			n = len(v)
 		default:
-			return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("a %s has no length", value.TypeName(v))}
+			return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("%s has no length", value.AType(v))}
 		}
 		return nil
 	})
@@ -325,7 +325,7 @@ func (c *Config) Keys(path string) ([]string, error) {
 	err := c.View(path, func(v any) error {
 		m, ok := v.(*value.Map)
 		if !ok {
-			return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("a %s has no keys", value.TypeName(v))}
+			return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("%s has no keys", value.AType(v))}
 		}
 		keys = m.Keys()
 		return nil

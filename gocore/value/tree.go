@@ -34,11 +34,11 @@ func Lookup(root *Map, segs []string) (any, error) {
 		case []any:
 			j, ok := listIndex(seg, len(c))
 			if !ok {
-				return nil, notFoundAt(segs, fmt.Sprintf("%s is a list of %d items; %q is not an index in it", JoinPath(segs[:i]...), len(c), seg))
+				return nil, notFoundAt(segs, fmt.Sprintf("%s is a list of %s; %q is not an index in it", JoinPath(segs[:i]...), Items(len(c)), seg))
 			}
 			cur = c[j]
 		default:
-			return nil, notFoundAt(segs, fmt.Sprintf("%s is a %s, not a map or list", JoinPath(segs[:i]...), TypeName(cur)))
+			return nil, notFoundAt(segs, fmt.Sprintf("%s is %s, not a map or list", JoinPath(segs[:i]...), AType(cur)))
 		}
 	}
 	return cur, nil
@@ -72,7 +72,7 @@ func SetPath(root *Map, segs []string, v any) error {
 	if len(segs) == 0 {
 		m, ok := v.(*Map)
 		if !ok {
-			return &errs.Located{Kind: errs.ErrTypeMismatch, Msg: fmt.Sprintf("the root of a config must be a map, not a %s", TypeName(v))}
+			return &errs.Located{Kind: errs.ErrTypeMismatch, Msg: fmt.Sprintf("the root of a config must be a map, not %s", AType(v))}
 		}
 		*root = *m.Clone()
 		return nil
@@ -95,7 +95,7 @@ func SetPath(root *Map, segs []string, v any) error {
 		}
 		j, ok := listIndex(last, n)
 		if !ok {
-			return &errs.Located{Kind: errs.ErrNotFound, Path: JoinPath(segs...), Msg: fmt.Sprintf("list has %d items; %q is not an index in it (use %d to append)", n, last, n)}
+			return &errs.Located{Kind: errs.ErrNotFound, Path: JoinPath(segs...), Msg: fmt.Sprintf("list has %s; %q is not an index in it (use %d to append)", Items(n), last, n)}
 		}
 		(*c.list)[j] = v
 		return nil
@@ -123,7 +123,7 @@ func DeletePath(root *Map, segs []string) error {
 	case *listRef:
 		j, ok := listIndex(last, len(*c.list))
 		if !ok {
-			return notFoundAt(segs, fmt.Sprintf("list has %d items; %q is not an index in it", len(*c.list), last))
+			return notFoundAt(segs, fmt.Sprintf("list has %s; %q is not an index in it", Items(len(*c.list)), last))
 		}
 		l := append((*c.list)[:j:j], (*c.list)[j+1:]...)
 		c.store(l)
@@ -164,7 +164,7 @@ func container(root *Map, segs []string, create bool) (any, error) {
 		case []any:
 			j, ok := listIndex(seg, len(c))
 			if !ok {
-				return nil, notFoundAt(segs[:i+1], fmt.Sprintf("list has %d items; %q is not an index in it", len(c), seg))
+				return nil, notFoundAt(segs[:i+1], fmt.Sprintf("list has %s; %q is not an index in it", Items(len(c)), seg))
 			}
 			next = c[j]
 			if l, ok := next.([]any); ok {
@@ -174,7 +174,7 @@ func container(root *Map, segs []string, create bool) (any, error) {
 			}
 		default:
 			return nil, &errs.Located{Kind: errs.ErrTypeMismatch, Path: JoinPath(segs[:i+1]...),
-				Msg: fmt.Sprintf("%s is a %s, not a map or list", JoinPath(segs[:i]...), TypeName(cur))}
+				Msg: fmt.Sprintf("%s is %s, not a map or list", JoinPath(segs[:i]...), AType(cur))}
 		}
 		cur, ref = next, nextRef
 	}
@@ -185,6 +185,6 @@ func container(root *Map, segs []string, create bool) (any, error) {
 		return ref, nil
 	default:
 		return nil, &errs.Located{Kind: errs.ErrTypeMismatch, Path: JoinPath(segs...),
-			Msg: fmt.Sprintf("%s is a %s, not a map or list", JoinPath(segs...), TypeName(cur))}
+			Msg: fmt.Sprintf("%s is %s, not a map or list", JoinPath(segs...), AType(cur))}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strings"
 	"time"
 )
 
@@ -200,4 +201,26 @@ func IntTooLong(n *big.Int) bool {
 		return true
 	}
 	return len(new(big.Int).Abs(n).String()) > MaxIntDigits
+}
+
+// AType is TypeName with its article, for messages: "an int", "a map",
+// "null" (which needs none).
+func AType(v any) string {
+	name := TypeName(v)
+	switch {
+	case name == "null":
+		return name
+	case strings.ContainsRune("aeiou", rune(name[0])):
+		return "an " + name
+	default:
+		return "a " + name
+	}
+}
+
+// Items counts list items for messages: "1 item", "3 items".
+func Items(n int) string {
+	if n == 1 {
+		return "1 item"
+	}
+	return fmt.Sprintf("%d items", n)
 }

@@ -295,7 +295,7 @@ func (d *decoder) corrupt(why string) error {
 }
 
 func (d *decoder) typeErr(typ string) error {
-	return &errs.Located{Kind: errs.ErrTypeMismatch, Path: d.where(), Msg: fmt.Sprintf("unsupported type %s (a config holds None, bool, int, float, str, date/time, list and dict)", typ)}
+	return &errs.Located{Kind: errs.ErrTypeMismatch, Path: d.where(), Msg: fmt.Sprintf("cannot store a value of type '%s' (a config holds None, bool, int, float, str, date/time, list and dict)", typ)}
 }
 
 func (d *decoder) invalid(msg string) error {

@@ -693,10 +693,14 @@ def _ends_with_newline(text: str) -> str:
 
 
 def _report(e: BaseException) -> None:
-    if isinstance(e, KeyError):
+    if isinstance(e, KeyNotFoundError) and e.path is not None:
+        message = f"no value at {e}"  # the full path, and the closest keys
+    elif isinstance(e, KeyError):
         message = f"no value at {e.args[0]!r}" if e.args else "key not found"
+    elif isinstance(e, OSError) and e.strerror:
+        message = f"{e.filename}: {e.strerror}" if e.filename else e.strerror
     else:
-        message = str(e.args[1]) if isinstance(e, OSError) and len(e.args) > 1 else str(e)
+        message = str(e)
     print(f"gocfg: {' '.join(message.split())}", file=sys.stderr)
 
 

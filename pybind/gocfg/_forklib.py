@@ -151,7 +151,7 @@ def _offset(p: str, i: int) -> int:
 
 
 def _bad_path(p: str, why: str) -> _Status:
-    return _Status("INVALID_ARGUMENT", f"invalid path {_go_quote(p)}: {why}: invalid argument")
+    return _Status("INVALID_ARGUMENT", f"invalid path {_go_quote(p)}: {why}")
 
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
@@ -202,6 +202,19 @@ def _type_name(v: Any) -> str:
     return _TYPE_NAMES.get(type(v), type(v).__name__)
 
 
+def _items(n: int) -> str:
+    """gocore/value's Items: "1 item", "3 items"."""
+    return "1 item" if n == 1 else f"{n} items"
+
+
+def _a_type(v: Any) -> str:
+    """gocore/value's AType: the type name with its article."""
+    name = _type_name(v)
+    if name == "null":
+        return name
+    return ("an " if name[:1] in "aeiou" else "a ") + name
+
+
 def _lookup(root: Any, segs: List[str]) -> Tuple[Any, Tuple[Any, ...]]:
     """The value at segs and its real path (list indexes as ints)."""
     cur = root
@@ -215,12 +228,12 @@ def _lookup(root: Any, segs: List[str]) -> Tuple[Any, Tuple[Any, ...]]:
         elif type(cur) is list:
             j = _list_index(seg, len(cur))
             if j < 0:
-                raise _Status("NOT_FOUND", f'{join_path(segs)}: {join_path(segs[:i])} is a list of {len(cur)} items; '
+                raise _Status("NOT_FOUND", f'{join_path(segs)}: {join_path(segs[:i])} is a list of {_items(len(cur))}; '
                               f'{_go_quote(seg)} is not an index in it', join_path(segs))
             cur = cur[j]
             real.append(j)
         else:
-            raise _Status("NOT_FOUND", f"{join_path(segs)}: {join_path(segs[:i])} is a {_type_name(cur)}, "
+            raise _Status("NOT_FOUND", f"{join_path(segs)}: {join_path(segs[:i])} is {_a_type(cur)}, "
                           "not a map or list", join_path(segs))
     return cur, tuple(real)
 
@@ -467,7 +480,7 @@ class ForkedLibrary:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             raise _Status("INVALID_ARGUMENT", f"path is not valid UTF-8 (bad byte {raw[e.start]:#x} at offset "
-                          f"{e.start}): invalid argument") from None
+                          f"{e.start})") from None
         return parse_path(text)
 
     # -------------------------------------------------------- the reads
@@ -517,7 +530,7 @@ class ForkedLibrary:
             v, _ = d.find(self._path(p, n))
             if type(v) is dict or type(v) is list:
                 return len(v)
-            raise _Status("TYPE_MISMATCH", f"{text}: a {_type_name(v)} has no length", text)
+            raise _Status("TYPE_MISMATCH", f"{text}: {_a_type(v)} has no length", text)
         except _Status as e:
             return self._fail(err, e)
 
@@ -528,7 +541,7 @@ class ForkedLibrary:
             text = p[:n].decode("utf-8", "replace") if isinstance(p, bytes) else ""
             v, _ = d.find(self._path(p, n))
             if type(v) is not dict:
-                raise _Status("TYPE_MISMATCH", f"{text}: a {_type_name(v)} has no keys", text)
+                raise _Status("TYPE_MISMATCH", f"{text}: {_a_type(v)} has no keys", text)
             self._put(out, marshal.dumps(list(v), 2))  # a wire list, as the library writes keys
             return 0
         except _Status as e:
@@ -624,8 +637,8 @@ class ForkedLibrary:
             i = len(rows)
             fix.extend((i, 1) + f for f in (vfix if type(value) in (dict, list, tuple) else []))
             found = _recorded(d, at)
-            o = list(found[-1][:4]) if found else [0, "", 0, 0]
-            rows.append([join_path(at), value, o[0], o[1], o[2], o[3], msg])
+            o = list(found[-1][:5]) if found else [0, "", 0, 0, 0]
+            rows.append([join_path(at), value, o[0], o[1], o[2], o[3], msg, o[4]])
         self._put(out, marshal.dumps((rows, fix) if fix else rows, 2))
         return len(rows)
 

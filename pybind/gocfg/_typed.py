@@ -48,7 +48,7 @@ import re
 import sys
 import typing
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from .secrets import is_secret, mask
 
@@ -87,6 +87,11 @@ def _type_of(v: Any) -> str:
     names = {bool: "a bool", int: "an int", float: "a float", str: "a str", list: "a list", dict: "a map",
              type(None): "None"}
     return names.get(type(v), f"a {type(v).__name__}")
+
+
+def a_type(v: Any) -> str:
+    """v's type with its article, for messages: "an int", "a list", "a map"."""
+    return _type_of(v)
 
 
 def got(v: Any, segs: Sequence[str] = ()) -> str:
@@ -242,7 +247,87 @@ COERCE: Dict[str, Callable[[Any], Any]] = {
 }
 
 
-# ------------------------------------------------------------ dataclasses
+# --------------------------------------------- dataclasses, attrs, pydantic
+
+# attrs and pydantic are optional: a class of theirs can exist only once its
+# library is imported, so they are looked up in sys.modules, never imported
+# here.
+
+def _attrs_fields(cls: Any) -> Optional[List[Tuple[str, str, bool, Any]]]:
+    """(attribute, init argument, required, declared type) of each init
+    field of an attrs class, or None when cls is not one. The config key
+    is the init argument (attrs strips a leading underscore: ``_x`` is
+    set by ``x=``)."""
+    attr = sys.modules.get("attr")
+    if attr is None or not isinstance(cls, type) or not attr.has(cls):
+        return None
+    out = []
+    for a in attr.fields(cls):
+        if not a.init:
+            continue
+        alias = getattr(a, "alias", None) or a.name.lstrip("_")
+        out.append((a.name, alias, a.default is attr.NOTHING, a.type))
+    return out
+
+
+def _dataclass_fields(cls: Any) -> Optional[List[Tuple[str, str, bool, Any]]]:
+    if not (dataclasses.is_dataclass(cls) and isinstance(cls, type)):
+        return None
+    return [(f.name, f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING, f.type)
+            for f in dataclasses.fields(cls) if f.init]
+
+
+def _fields(cls: Any) -> Optional[List[Tuple[str, str, bool, Any]]]:
+    out = _dataclass_fields(cls)
+    return out if out is not None else _attrs_fields(cls)
+
+
+def is_pydantic_model(cls: Any) -> bool:
+    """Whether cls is a pydantic (2.x) model class."""
+    pydantic = sys.modules.get("pydantic")
+    return (pydantic is not None and isinstance(cls, type) and issubclass(cls, pydantic.BaseModel)
+            and hasattr(cls, "model_validate"))
+
+
+def is_target(cls: Any) -> bool:
+    """Whether Config.to() can build cls: a dataclass, an attrs class or a
+    pydantic model class."""
+    return _fields(cls) is not None or is_pydantic_model(cls)
+
+
+def _pydantic_owner(cls: Any, segs: Sequence[str]) -> Any:
+    """The model whose field the path segs (inside a cls) ends at: nested
+    models are followed through their fields' annotations, as far as they
+    go (a list or union of models stops the walk at its holder)."""
+    for seg in segs:
+        field = getattr(cls, "model_fields", {}).get(seg)
+        inner = getattr(field, "annotation", None)
+        if not is_pydantic_model(inner):
+            break
+        cls = inner
+    return cls
+
+
+def _pydantic_path(data: Any, loc: Sequence[Any], kind: str) -> Tuple[str, ...]:
+    """The config path of a pydantic error location: the part of loc that
+    exists in data (pydantic adds the names of union members and
+    validators, which are not keys), plus the missing key of a "missing"
+    error."""
+    segs: List[str] = []
+    node = data
+    for i, x in enumerate(loc):
+        if isinstance(node, Mapping) and isinstance(x, str) and x in node:
+            node = node[x]
+        elif isinstance(node, list) and isinstance(x, int) and 0 <= x < len(node):
+            node = node[x]
+        elif kind == "missing" and i == len(loc) - 1 and isinstance(node, Mapping):
+            segs.append(str(x))
+            break
+        else:
+            break
+        segs.append(str(x))
+    return tuple(segs)
+
 
 class _Builder:
     """Builds a dataclass from a plain tree, collecting every problem."""
@@ -260,6 +345,8 @@ class _Builder:
         return got(v, self.base + path)
 
     def build(self, cls: Any, data: Any, path: Tuple[str, ...]) -> Any:
+        if is_pydantic_model(cls):
+            return self.pydantic(cls, data, path)
         if not isinstance(data, Mapping):
             return self.fail(path, f"expected a map for {cls.__name__}, got {self.got(data, path)}")
         try:
@@ -269,19 +356,18 @@ class _Builder:
         kwargs: Dict[str, Any] = {}
         ok = True
         names = set()
-        for f in dataclasses.fields(cls):
-            if not f.init:
-                continue
-            names.add(f.name)
-            here = path + (f.name,)
-            if f.name in data:
+        for attr_name, key, required, declared in _fields(cls) or []:
+            names.add(key)
+            here = path + (key,)
+            if key in data:
                 before = len(self.errors)
-                value = self.convert(data[f.name], hints.get(f.name, Any), here)
+                tp = hints.get(attr_name, declared if declared is not None and not isinstance(declared, str) else Any)
+                value = self.convert(data[key], tp, here)
                 if len(self.errors) == before:
-                    kwargs[f.name] = value
+                    kwargs[key] = value
                 else:
                     ok = False
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            elif required:
                 self.fail(here, f"missing (required by {cls.__name__})")
                 ok = False
         if self.strict:
@@ -293,8 +379,35 @@ class _Builder:
             return None
         try:
             return cls(**kwargs)
-        except Exception as e:  # __post_init__ validation
+        except Exception as e:  # __post_init__ validation, attrs validators
             return self.fail(path, f"{cls.__name__}(...) refused the values: {type(e).__name__}: {e}")
+
+    def pydantic(self, cls: Any, data: Any, path: Tuple[str, ...]) -> Any:
+        """A pydantic model, validated by pydantic's own rules (its
+        coercions, its model_config for extra keys; ``strict`` is not
+        used): each of its errors becomes one problem at its config path."""
+        pydantic = sys.modules["pydantic"]
+        try:
+            return cls.model_validate(data)
+        except pydantic.ValidationError as e:
+            for item in e.errors(include_url=False):
+                kind = str(item.get("type", ""))
+                segs = _pydantic_path(data, item.get("loc", ()), kind)
+                here = path + segs
+                if kind in ("missing", "extra_forbidden") and segs:
+                    owner = _pydantic_owner(cls, segs[:-1]).__name__
+                    self.fail(here, f"missing (required by {owner})" if kind == "missing"
+                              else f"unknown field: {owner} has no field {segs[-1]!r}")
+                    continue
+                msg = str(item.get("msg", "invalid"))
+                bad = item.get("input")
+                if is_secret(self.base + here) and isinstance(bad, (str, int, float)) and str(bad) in msg:
+                    # A validator's own message may quote the value.
+                    msg = f"refused by the model ({kind})"
+                if "input" in item and not isinstance(bad, Mapping):
+                    msg += f", got {self.got(bad, here)}"
+                self.fail(here, msg)
+            return None
 
     def convert(self, v: Any, tp: Any, path: Tuple[str, ...]) -> Any:
         if tp is Any or tp is object:
@@ -322,7 +435,7 @@ class _Builder:
             if v in args:
                 return v
             return self.fail(path, f"expected one of {', '.join(map(repr, args))}, got {self.got(v, path)}")
-        if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if is_target(tp):
             return self.build(tp, v, path)
         if origin in (list, typing.List, set, frozenset, tuple) or tp in (list, set, frozenset, tuple):
             return self.sequence(v, tp, origin or tp, args, path)
@@ -402,8 +515,8 @@ def _type_name(tp: Any) -> str:
 def build(cls: Any, data: Any, strict: bool,
           base: Sequence[str] = ()) -> Tuple[Any, List[Tuple[Tuple[str, ...], str]]]:
     """Build cls from data (the map at path base), collecting the problems."""
-    if not (dataclasses.is_dataclass(cls) and isinstance(cls, type)):
-        raise TypeError(f"to() needs a dataclass type, not {cls!r}")
+    if not is_target(cls):
+        raise TypeError(f"to() needs a dataclass, an attrs class or a pydantic model class, not {cls!r}")
     b = _Builder(strict, base)
     out = b.build(cls, data, ())
     return out, b.errors

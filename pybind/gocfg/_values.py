@@ -168,8 +168,16 @@ def _plain(v: Any, where: str, depth: int) -> Any:
         return out
     if isinstance(v, (list, tuple)):
         return [_plain(item, f"{where}.{i}" if where else str(i), depth + 1) for i, item in enumerate(v)]
-    raise TypeError(f"cannot store a {type(v).__name__} at {where or 'the root'!r}: a config holds "
+    raise TypeError(f"cannot store a value of type {type_name(type(v))!r} at {where or 'the root'!r}: a config holds "
                     "None, bool, int, float, str, date/time, list and dict")
+
+
+def type_name(t: type) -> str:
+    """A type's name as Python messages give it: "object", "set",
+    "decimal.Decimal" (the module named unless it is a built-in)."""
+    if t.__module__ == "builtins":
+        return t.__qualname__
+    return f"{t.__module__}.{t.__qualname__}"
 
 
 def encode_value(v: Any, where: str) -> bytes:

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import os
+import re
 from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
 from marshal import loads as _marshal_loads
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Tuple, Union, cast
+from typing import Any, Dict, FrozenSet, Iterator, List, NoReturn, Optional, Tuple, Type, TypeVar, Union, cast, overload
 
 from . import _args, _capi, _snapshot, _typed
 from . import display as _display
@@ -14,21 +16,179 @@ from . import schema as _schema
 from . import secrets as _secrets
 from . import sources as _sources
 from ._handle import Handle
-from ._values import TreeView, decode_value, encode_path, encode_value, fix_times, join, path_text, quote_segment, split_path
-from .errors import Error, KeyNotFoundError, TypeMismatchError, ValidationError
+from ._values import (
+    PathLike,
+    TreeView,
+    decode_value,
+    encode_path,
+    encode_value,
+    fix_times,
+    join,
+    path_text,
+    quote_segment,
+    split_path,
+)
+from .errors import ClosedError, Error, KeyNotFoundError, TypeMismatchError, ValidationError
 from .provenance import Change, Diff, Leaf, Origin, make_origin
 
 _MISSING: Any = object()
 _ABSENT: Any = object()  # nothing at a key whose reader has a default
 
+T = TypeVar("T")
+D = TypeVar("D")
+
+# A subscript: a dot path ("server.port", 'a."b.c"'), or a tuple of
+# segments (str keys taken literally, int list indexes).
+Key = PathLike
+
 # Values the read cache may hand out more than once: lists are copies the
 # caller may change, and sections are cheap to make.
 _IMMUTABLE = frozenset({str, int, float, bool, type(None), _dt.datetime, _dt.date, _dt.time})
 
+def _missing(cfg: "Config", p: bytes, key: Any) -> KeyNotFoundError:
+    """The KeyNotFoundError for a read of the full path p (key as given):
+    it names the full path and, when its text is asked for, the closest
+    keys that exist where the path stopped existing."""
+    path = p.decode("utf-8", "replace")
+    return KeyNotFoundError(key, path=path, suggest=lambda: _suggest(cfg, path))
+
+
+def _located(cfg: "Config", p: bytes, key: Any, e: KeyNotFoundError) -> KeyNotFoundError:
+    """The library's KeyNotFoundError about the path p (a bare message,
+    "server.prot: no such key") made into one that names p and suggests
+    keys as a read's does, keeping the library's reason when it says more
+    than that the key is missing. One that already names its path is
+    returned as it is."""
+    if e.path is not None or len(e.args) != 1 or not isinstance(e.args[0], str):
+        return e
+    detail = e.args[0].partition(": ")[2]
+    out = _missing(cfg, p, key)
+    if detail and detail != "no such key":
+        out.why = detail
+    return out
+
+
+# How many keys of one map the suggestion compares (a map may be huge; the
+# hint is not worth a long wait on an error path).
+_SUGGEST_KEYS = 10_000
+
+
+def _suggest(cfg: "Config", path: str) -> List[str]:
+    """Existing paths close to path: at the first segment of path that does
+    not exist, the keys of its map that look like that segment (difflib's
+    ratio, case ignored), each with the rest of path when that exists."""
+    segs = split_path(path)
+    for i in range(len(segs)):
+        if not cfg.__contains__(tuple(segs[:i + 1])):
+            break
+    else:
+        return []  # it exists now
+    parent, wrong, rest = segs[:i], segs[i], segs[i + 1:]
+    node = cfg[tuple(parent)] if parent else cfg
+    if not isinstance(node, Section):
+        return []  # a list or a scalar: no keys to suggest
+    keys = []
+    for k in node:
+        keys.append(k)
+        if len(keys) >= _SUGGEST_KEYS:
+            break
+    by_lower: Dict[str, str] = {}
+    for k in keys:
+        by_lower.setdefault(k.lower(), k)
+    close = difflib.get_close_matches(wrong.lower(), list(by_lower), n=3, cutoff=0.6)
+    out = []
+    for low in close:
+        key = by_lower[low]
+        full = [*parent, key, *rest]
+        shown = full if rest and cfg.__contains__(tuple(full)) else [*parent, key]
+        out.append(".".join(quote_segment(x) for x in shown))
+    return out
+
+
+# A dot-path segment that reads as a list index; and a quick test for a
+# dot path that may hold one (a bare number between separators), which
+# spares the common write the split.
+_INDEX = re.compile(r"[0-9]+")
+_NUMBERED = re.compile(r"(?:^|\.)[0-9]+(?:\.|$)").search
+
+
+def _check_creates(cfg: "Config", h: Any, prefix: bytes, key: Any) -> None:
+    """Refuse a write that would make a map keyed by a list index: with no
+    "servers", ``cfg["servers.0.host"] = v`` raises KeyNotFoundError rather
+    than create {"servers": {"0": {"host": v}}}. A bare number in a dot
+    path (or an int in a tuple path) reads as a list index, so its parent
+    must exist; a quoted segment ('servers."0".host') or a str in a tuple
+    path is a map key by the writer's choice. Only writes whose path holds
+    such a segment pay for the check (one lookup per such segment)."""
+    parents: List[Any] = []
+    if type(key) is str:
+        if _NUMBERED(key) is None:
+            return  # the common case, decided without splitting
+        c = _capi.consts()
+        if c.path_quote not in key:
+            # No quoting: the segments are the text between separators,
+            # and each parent is a prefix of the text.
+            sep = c.path_separator
+            segs: List[str] = key.split(sep)
+            for i in range(1, len(segs)):
+                seg = segs[i]
+                if seg.isdigit() and seg.isascii() and not _capi.config_contains(
+                        cfg, h, join(prefix, sep.join(segs[:i]).encode())):
+                    _refuse_creating(cfg, prefix, key, segs, i)
+            return
+        else:
+            segs = split_path(key)
+            bare = _bare_segments(key)
+            parents = [tuple(segs[:i]) for i, seg in enumerate(segs) if i and bare[i] and _INDEX.fullmatch(seg)]
+    elif isinstance(key, tuple):
+        segs = [str(x) for x in key]
+        parents = [key[:i] for i, seg in enumerate(key) if i and isinstance(seg, int) and not isinstance(seg, bool)]
+    for parent in parents:
+        if not _capi.config_contains(cfg, h, join(prefix, encode_path(parent))):
+            _refuse_creating(cfg, prefix, key, segs, len(split_path(path_text(parent))))
+
+
+def _refuse_creating(cfg: "Config", prefix: bytes, key: Any, segs: List[str], i: int) -> NoReturn:
+    """Raise the KeyNotFoundError of _check_creates: segs[i] reads as a
+    list index and the map holding it does not exist."""
+    base = tuple(split_path(prefix.decode())) if prefix else ()
+    parent = base + tuple(segs[:i])
+    j = len(parent)
+    for j in range(1, len(parent) + 1):  # the first missing map on the way is the one named
+        if not cfg.__contains__(parent[:j]):
+            break
+    gone = ".".join(quote_segment(x) for x in parent[:j])
+    full = ".".join(quote_segment(x) for x in base + tuple(segs))
+    why = (f"{gone!r} does not exist, and a write creates no lists: {segs[i]} in the path reads as a "
+           f"list index (assign the list whole, or quote the segment, '\"{segs[i]}\"', for a map key)")
+    raise KeyNotFoundError(key, path=full, why=why)
+
+
+def _bare_segments(path: str) -> List[bool]:
+    """For each segment of a dot path (as split_path splits it), whether it
+    is written bare, not quoted."""
+    c = _capi.consts()
+    sep, quote, esc = c.path_separator, c.path_quote, c.path_escape
+    out: List[bool] = []
+    i, n = 0, len(path)
+    while i < n:
+        if path[i] == quote:
+            j = i + 1
+            while j < n and path[j] != quote:
+                j += 2 if path[j] == esc else 1
+            out.append(False)
+            i = j + 2
+        else:
+            j = path.find(sep, i)
+            out.append(True)
+            i = n + 1 if j < 0 else j + 1
+    return out
+
+
 def _get(cfg: "Config", h: Any, p: bytes, key: Any) -> Any:
     data = _capi.config_get(cfg, h, p)
     if data is None:
-        raise KeyNotFoundError(key)
+        raise _missing(cfg, p, key)
     v = decode_value(data)
     if v is Ellipsis:  # a map: the library sends no contents, we give a view
         return Section(cfg, p)
@@ -66,7 +226,7 @@ class _ValuesView(ValuesView[Any]):
             yield node[(key,)]
 
 
-class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
+class Section(MutableMapping[str, Any], TreeView):
     """A live view of a map inside a Config: ``cfg["server"]``.
 
     A Section holds no data and no handle of its own: every operation goes
@@ -74,6 +234,10 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
     show in the Config and the other way round. It lives by its Config's
     rules: once the Config is closed, using the Section raises
     ClosedError; if the map at its path is removed, reads raise KeyError.
+
+    Keys can be read as attributes too (``cfg.server.port``), see
+    ``__getattr__``; typed access (``get_int()``, ``to(cls)``) is what a
+    type checker can follow.
     """
 
     __slots__ = ("_cfg", "_prefix")
@@ -93,18 +257,85 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
 
     # Subscripts take dot paths ("server.port"), or tuples of segments
     # (("a.b", 0)) for keys that themselves contain dots.
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: Key) -> Any:
         cfg, h, prefix = self._target()
         return _get(cfg, h, join(prefix, encode_path(key)), key)
 
-    def __setitem__(self, key: Any, value: Any) -> None:
+    def __setitem__(self, key: Key, value: Any) -> None:
+        """Store value at key (a path). Missing maps on the way are created,
+        but never for a list index: with no "servers", ``cfg["servers.0.host"]
+        = v`` raises KeyNotFoundError (see README, "Paths")."""
         cfg, h, prefix = self._target()
-        _set(cfg, h, join(prefix, encode_path(key)), value)
+        p = join(prefix, encode_path(key))
+        _check_creates(cfg, h, prefix, key)
+        try:
+            _set(cfg, h, p, value)
+        except KeyNotFoundError as e:  # a list index out of range
+            raise _located(cfg, p, key, e) from None
 
-    def __delitem__(self, key: Any) -> None:
+    def __delitem__(self, key: Key) -> None:
         cfg, h, prefix = self._target()
-        if not _capi.config_delete(cfg, h, join(prefix, encode_path(key))):
-            raise KeyNotFoundError(key)
+        p = join(prefix, encode_path(key))
+        if not _capi.config_delete(cfg, h, p):
+            raise _missing(cfg, p, key)
+
+    # ------------------------------------------------ attribute access
+    #
+    # Defining __getattr__ has a price: CPython then looks every attribute
+    # of these classes up through its __getattr__ hook, which its attribute
+    # specialization does not handle, so the hot paths' own reads of _h,
+    # _ver and _cache cost more (about 55 ns per cached cfg[key] on 3.11,
+    # measured with and without in one process).
+
+    def __getattr__(self, name: str) -> Any:
+        """Read the key ``name`` of this map as an attribute:
+        ``cfg.server.port`` is ``cfg["server"]["port"]``. Only keys that
+        are identifiers and not attributes of the class can be read so:
+        the class's attributes win (``cfg.items`` is the method; read the
+        key as ``cfg["items"]``), and names starting with "_" are never
+        keys. A missing key raises AttributeError, with the closest keys.
+        The key is taken literally (``cfg.a`` never reads through a dot).
+        Setting an attribute is refused: write ``cfg["port"] = 9000``."""
+        if name[:1] == "_":
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        try:
+            return self[(name,)]
+        except KeyNotFoundError as e:
+            hint = e.suggestions
+            more = (" (did you mean " + " or ".join(repr(x) for x in hint) + "?)") if hint else ""
+            where = f"gocfg.{type(self).__name__}" + (f" {self.path!r}" if self.path else "")
+            err = AttributeError(f"{where} has no attribute or key {name!r}: no {e.path!r} in the config{more}")
+            err.name = name
+            raise err from None
+        except ClosedError as e:
+            # An AttributeError, so that getattr(cfg, name, default) and
+            # hasattr() keep working on a closed Config.
+            raise AttributeError(f"{name!r}: {e}") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A subclass of the user's without __slots__ has a __dict__ and
+        # keeps Python's usual attributes; gocfg's own classes refuse.
+        if name[:1] == "_" or type(self).__dictoffset__:
+            object.__setattr__(self, name, value)
+            return
+        raise AttributeError(f"gocfg.{type(self).__name__} does not set keys as attributes: "
+                             f"write [{name!r}] = value (attribute access only reads)")
+
+    def __delattr__(self, name: str) -> None:
+        if name[:1] == "_" or type(self).__dictoffset__:
+            object.__delattr__(self, name)
+            return
+        raise AttributeError(f"gocfg.{type(self).__name__} does not delete keys as attributes: write del [{name!r}]")
+
+    def __dir__(self) -> List[str]:
+        # The keys readable as attributes, for completion in shells and
+        # notebooks; nothing when the config cannot be read.
+        names = set(super().__dir__())
+        try:
+            keys = [k for k in self if k.isidentifier() and k[:1] != "_" and not hasattr(type(self), k)]
+        except Error:
+            keys = []
+        return sorted(names | set(keys))
 
     def __contains__(self, key: object) -> bool:
         cfg, h, prefix = self._target()
@@ -124,7 +355,16 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
     # pop() and popitem() return what was removed: a map as a plain dict (a
     # Section of it would be a view of nothing once it is deleted, or of
     # whatever is written at its path later), a list as a list.
-    def pop(self, key: Any, default: Any = _MISSING) -> Any:
+    def get(self, key: Key, default: Any = None, /) -> Any:
+        """The value at key (a path, as for ``cfg[key]``), or default when
+        nothing is there. Typed to take tuple paths too (Mapping.get's
+        type takes only the str keys that iteration gives)."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def pop(self, key: Key, default: Any = _MISSING) -> Any:
         """Remove the value at key (a path, as for ``cfg[key]``) and return
         it; a map comes back as a plain dict. ``default`` when nothing is
         there; without it, KeyNotFoundError."""
@@ -134,7 +374,7 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         del self[key]
         return value
 
-    def _plain(self, key: Any, default: Any) -> Any:
+    def _plain(self, key: Key, default: Any) -> Any:
         # What pop() and the typed getters read: the value at key as plain
         # data (a map as a dict, never a live Section); _ABSENT when nothing
         # is there and the caller has a default, else KeyNotFoundError.
@@ -193,33 +433,42 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
 
     # ------------------------------------------- provenance, typed access
 
-    def origin(self, key: Any = "") -> Optional[Origin]:
+    def origin(self, key: Key = "") -> Optional[Origin]:
         """Where the value in force at key came from (see gocfg.Origin), or
         None when the config records no provenance (a Config made by
         ``gocfg.Config()`` or ``Config.load()``; ``gocfg.load()`` records
         it). KeyNotFoundError when nothing is at key."""
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(key)) if key != "" else prefix
-        return make_origin(*_capi.config_origin(cfg, h, p))
+        try:
+            return make_origin(*_capi.config_origin(cfg, h, p))
+        except KeyNotFoundError as e:
+            raise _located(cfg, p, key, e) from None
 
-    def history(self, key: Any = "") -> List[Origin]:
+    def history(self, key: Key = "") -> List[Origin]:
         """Every layer that set the value at key, oldest first; the last is
         the one in force. Empty when the config records no provenance."""
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(key)) if key != "" else prefix
-        rows = decode_value(_capi.config_history(cfg, h, p))
+        try:
+            rows = decode_value(_capi.config_history(cfg, h, p))
+        except KeyNotFoundError as e:
+            raise _located(cfg, p, key, e) from None
         return [o for o in (make_origin(*r) for r in rows) if o is not None]
 
-    def explain(self, key: Any = "") -> List[Leaf]:
+    def explain(self, key: Key = "") -> List[Leaf]:
         """The leaves at and below key (scalars, empty maps, lists), each
         with its value (references resolved) and the origin of the value in
         force, in tree order. Values are not masked: this is data."""
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(key)) if key != "" else prefix
-        rows = decode_value(_capi.config_explain(cfg, h, p))
-        return [Leaf(r[0], r[1], make_origin(r[2], r[3], r[4], r[5], 0), r[6]) for r in rows]
+        try:
+            rows = decode_value(_capi.config_explain(cfg, h, p))
+        except KeyNotFoundError as e:
+            raise _located(cfg, p, key, e) from None
+        return [Leaf(r[0], r[1], make_origin(r[2], r[3], r[4], r[5], r[7] if len(r) > 7 else 0), r[6]) for r in rows]
 
-    def _typed(self, kind: str, key: Any, default: Any) -> Any:
+    def _typed(self, kind: str, key: Key, default: Any) -> Any:
         value = self._plain(key, default)
         if value is _ABSENT:
             return default
@@ -245,43 +494,78 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
             return ""
         return f" (from {o})" if o is not None else ""
 
-    def get_int(self, key: Any, default: Any = _MISSING) -> int:
+    # Each getter is typed by its overloads: without a default it returns
+    # its type (or raises); with one, its type or the default's.
+
+    @overload
+    def get_int(self, key: Key) -> int: ...
+    @overload
+    def get_int(self, key: Key, default: D) -> Union[int, D]: ...
+
+    def get_int(self, key: Key, default: Any = _MISSING) -> Any:
         """The value at key as an int ("9000" and 9.0 give 9000; a bool is
         not an int; see gocfg._typed for every rule). ``default`` is
         returned when nothing is at key; without it, KeyNotFoundError. A
         value that does not fit raises TypeMismatchError naming its path
         and origin."""
-        return cast(int, self._typed("int", key, default))
+        return self._typed("int", key, default)
 
-    def get_float(self, key: Any, default: Any = _MISSING) -> float:
+    @overload
+    def get_float(self, key: Key) -> float: ...
+    @overload
+    def get_float(self, key: Key, default: D) -> Union[float, D]: ...
+
+    def get_float(self, key: Key, default: Any = _MISSING) -> Any:
         """The value at key as a float (ints and numeric strings too)."""
-        return cast(float, self._typed("float", key, default))
+        return self._typed("float", key, default)
 
-    def get_bool(self, key: Any, default: Any = _MISSING) -> bool:
+    @overload
+    def get_bool(self, key: Key) -> bool: ...
+    @overload
+    def get_bool(self, key: Key, default: D) -> Union[bool, D]: ...
+
+    def get_bool(self, key: Key, default: Any = _MISSING) -> Any:
         """The value at key as a bool (true/false, yes/no, on/off, 1/0)."""
-        return cast(bool, self._typed("bool", key, default))
+        return self._typed("bool", key, default)
 
-    def get_str(self, key: Any, default: Any = _MISSING) -> str:
+    @overload
+    def get_str(self, key: Key) -> str: ...
+    @overload
+    def get_str(self, key: Key, default: D) -> Union[str, D]: ...
+
+    def get_str(self, key: Key, default: Any = _MISSING) -> Any:
         """The value at key as a str (numbers, bools and dates converted)."""
-        return cast(str, self._typed("str", key, default))
+        return self._typed("str", key, default)
 
-    def get_list(self, key: Any, default: Any = _MISSING) -> List[Any]:
+    @overload
+    def get_list(self, key: Key) -> List[Any]: ...
+    @overload
+    def get_list(self, key: Key, default: D) -> Union[List[Any], D]: ...
+
+    def get_list(self, key: Key, default: Any = _MISSING) -> Any:
         """The value at key as a list (a string is split at commas)."""
-        return cast(List[Any], self._typed("list", key, default))
+        return self._typed("list", key, default)
 
-    def get_duration(self, key: Any, default: Any = _MISSING) -> _dt.timedelta:
+    @overload
+    def get_duration(self, key: Key) -> _dt.timedelta: ...
+    @overload
+    def get_duration(self, key: Key, default: D) -> Union[_dt.timedelta, D]: ...
+
+    def get_duration(self, key: Key, default: Any = _MISSING) -> Any:
         """The value at key as a datetime.timedelta: "30s", "1h30m", "500ms",
         "2d"; a number is seconds."""
-        return cast(_dt.timedelta, self._typed("duration", key, default))
+        return self._typed("duration", key, default)
 
-    def to(self, cls: Any, *, strict: bool = True) -> Any:
-        """Build an instance of the dataclass cls (nested dataclasses,
-        Optional, list/tuple/set/dict of them, Enum, Literal, datetime,
-        timedelta, pathlib.Path) from this map, coercing as get_int() &
-        co. do. Every value that does not fit is reported at once in one
+    def to(self, cls: Type[T], *, strict: bool = True) -> T:
+        """Build an instance of cls from this map: a dataclass or an attrs
+        class (nested ones, Optional, list/tuple/set/dict of them, Enum,
+        Literal, datetime, timedelta, pathlib.Path), coercing as get_int()
+        & co. do; or a pydantic (2.x) model, validated by pydantic's own
+        rules. Every value that does not fit is reported at once in one
         gocfg.ValidationError (``errors``: (path, message) pairs, with
         the origin of each value). With strict (the default) a key that is
-        not a field is an error too; strict=False ignores such keys."""
+        not a field is an error too; strict=False ignores such keys. For a
+        pydantic model, its model_config decides about such keys."""
         data = self.to_dict()
         base = split_path(self.path) if self.path else []
         obj, problems = _typed.build(cls, data, strict, base)
@@ -303,9 +587,9 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
                         msg = msg.split(", got ", 1)[0] + ", got a value that does not fit (secret, not shown)"
                 errors.append((path, msg + where))
             raise ValidationError(errors, getattr(cls, "__name__", repr(cls)))
-        return obj
+        return cast(T, obj)
 
-    def validate(self, schema: "_schema.SchemaArg", *, at: Any = "",
+    def validate(self, schema: "_schema.SchemaArg", *, at: Key = "",
                  resources: Optional[Mapping[str, Any]] = None, formats: bool = True) -> None:
         """Check this map (as reads see it) against a JSON Schema: a dict,
         JSON text, or a JSON/YAML file path (see gocfg.schema). Every
@@ -318,7 +602,10 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
         is what the schema's draft says)."""
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(at)) if at != "" else prefix
-        _schema.validate(cfg, h, p, schema, resources, formats)
+        try:
+            _schema.validate(cfg, h, p, schema, resources, formats)
+        except KeyNotFoundError as e:
+            raise _located(cfg, p, at, e) from None
 
     def show(self, *, reveal: bool = False, origins: bool = True) -> str:
         """A readable listing, one ``path = value  # origin`` line per leaf,
@@ -540,14 +827,17 @@ class Config(Section, Handle):
 
     # ------------------------------------------- hot paths, without a view
 
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: Key) -> Any:
         h = self._h
         if h is None:
             raise self._closed_error()
         version = self._ver[0]
         cache = self._cache
         if cache[0] != version:
-            cache = self._cache = (version, {})
+            # Through the slot itself: Section.__setattr__ (refusing keys
+            # as attributes) would cost a Python call on this path.
+            cache = (version, {})
+            _set_cache(self, cache)
         # The cache answers only for a key an uncached read would accept,
         # and for that key alone: a plain str is its own cache key; any
         # other key is validated and encoded first and cached under its
@@ -573,7 +863,7 @@ class Config(Section, Handle):
                 pass
         data = _config_get(self, h, p)
         if data is None:
-            raise KeyNotFoundError(key)
+            raise _missing(self, p, key)
         value = _marshal_loads(data)
         if type(value) is tuple:
             value = fix_times(value)
@@ -586,7 +876,7 @@ class Config(Section, Handle):
             cache[1][ckey] = value
         return value
 
-    def __setitem__(self, key: Any, value: Any) -> None:
+    def __setitem__(self, key: Key, value: Any) -> None:
         h = self._h
         if h is None:
             raise self._closed_error()
@@ -594,6 +884,8 @@ class Config(Section, Handle):
             p = key.encode() if type(key) is str else encode_path(key)
         except UnicodeEncodeError:
             p = encode_path(key)  # raises with a clear message
+        if type(key) is not str or _NUMBERED(key) is not None:
+            _check_creates(self, h, b"", key)
         if type(value) is str:
             # The most common write: a string value, as it is.
             try:
@@ -601,9 +893,15 @@ class Config(Section, Handle):
             except UnicodeEncodeError:
                 pass  # the wire path reports the surrogate, naming the path
             else:
-                _config_set(self, h, p, v, True)
+                try:
+                    _config_set(self, h, p, v, True)
+                except KeyNotFoundError as e:  # a list index out of range
+                    raise _located(self, p, key, e) from None
                 return
-        _set(self, h, p, value)
+        try:
+            _set(self, h, p, value)
+        except KeyNotFoundError as e:
+            raise _located(self, p, key, e) from None
 
     def __contains__(self, key: object) -> bool:
         h = self._h
@@ -723,6 +1021,7 @@ class Config(Section, Handle):
 
 
 # The hot calls, as module globals (the cheapest lookup).
+_set_cache = Config.__dict__["_cache"].__set__
 _config_get = _capi.config_get
 _config_set = _capi.config_set
 _config_contains = _capi.config_contains
@@ -741,7 +1040,7 @@ def _stored_tree(cfg: "Config", path: str) -> Dict[str, Any]:
 def _configs(docs: List[Any], source: str) -> List["Config"]:
     for i, root in enumerate(docs):
         if root is not None and not isinstance(root, dict):
-            raise TypeMismatchError(f"{source}: document {i} is a {type(root).__name__}, not a mapping: "
+            raise TypeMismatchError(f"{source}: document {i} is {_typed.a_type(root)}, not a mapping: "
                                     f"a Config holds a mapping (gocfg.read_all() reads any root)")
     out: List["Config"] = []
     try:
@@ -756,10 +1055,18 @@ def _configs(docs: List[Any], source: str) -> List["Config"]:
     return out
 
 
-# gocfg.load_all() and gocfg.loads_all(): Config's own, as gocfg.load_all is
-# Config.load_all (the module functions read better in scripts).
-load_all = Config.load_all
-loads_all = Config.loads_all
+# gocfg.load_all() and gocfg.loads_all(): Config's own (the module
+# functions read better in scripts), written out so that type checkers see
+# their parameters.
+def load_all(path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
+             yaml: Optional[str] = None) -> List[Config]:
+    """One Config per document of a file: see Config.load_all()."""
+    return Config.load_all(path, format, yaml=yaml)
+
+
+def loads_all(text: Union[str, bytes], format: str, *, yaml: Optional[str] = None) -> List[Config]:
+    """One Config per document of a string: see Config.loads_all()."""
+    return Config.loads_all(text, format, yaml=yaml)
 
 
 def _restore(state: bytes) -> Config:

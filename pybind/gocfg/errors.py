@@ -8,7 +8,8 @@ exactly as it does for a dict.
 from __future__ import annotations
 
 import builtins
-from typing import List, Optional, Tuple
+import os
+from typing import Any, Callable, List, Optional, Tuple
 
 
 class Error(Exception):
@@ -28,7 +29,63 @@ class ClosedError(InvalidHandleError):
 
 
 class KeyNotFoundError(Error, KeyError):
-    """No value is stored under the key. ``args[0]`` is the key, as with dict."""
+    """No value is stored under the key. ``args[0]`` is the key as given,
+    as with dict.
+
+    ``path`` is the full path from the root of the config (also when the
+    key was read through a Section: ``cfg.section("server")["prot"]`` has
+    the path ``"server.prot"``), or None when the error is not about one
+    path. ``suggestions`` lists the closest existing paths at the level
+    where the path stopped existing (worked out when first asked for, so a
+    miss that is caught costs nothing)::
+
+        KeyNotFoundError: 'server.prot' (did you mean 'server.port'?)
+    """
+
+    def __init__(self, *args: object, path: Optional[str] = None,
+                 suggest: Optional[Callable[[], List[str]]] = None, why: str = "") -> None:
+        super().__init__(*args)
+        self.path = path
+        self.why = why  # why the path cannot be reached, when it is not a plain miss
+        self._suggest = suggest
+        self._suggestions: Optional[List[str]] = None
+
+    @property
+    def suggestions(self) -> List[str]:
+        """The closest existing paths (at most three, best first)."""
+        if self._suggestions is None:
+            found: List[str] = []
+            if self._suggest is not None:
+                try:
+                    found = list(self._suggest())
+                except Exception:  # the config was closed or changed meanwhile: no hint
+                    found = []
+            self._suggestions = found
+            self._suggest = None  # nothing keeps the config alive once asked
+        return list(self._suggestions)
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return super().__str__()
+        hint = self.suggestions
+        text = repr(self.path)
+        if hint:
+            text += " (did you mean " + " or ".join(repr(s) for s in hint) + "?)"
+        if self.why:
+            text += ": " + self.why
+        return text
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Pickles (for multiprocessing, say) with its suggestions worked
+        # out: the function that finds them holds the config.
+        return (_key_not_found, (self.args, self.path, self.suggestions, self.why))
+
+
+def _key_not_found(args: Tuple[object, ...], path: Optional[str], suggestions: List[str],
+                   why: str = "") -> KeyNotFoundError:
+    e = KeyNotFoundError(*args, path=path, why=why)
+    e._suggestions = list(suggestions)
+    return e
 
 
 class TypeMismatchError(Error, TypeError):
@@ -53,6 +110,20 @@ class ParseError(Error, ValueError):
 class FileError(Error, OSError):
     """Reading or writing a file failed. ``errno`` and ``filename`` are set
     as for any OSError."""
+
+    def __init__(self, *args: Any) -> None:
+        # OSError's str() adds the file name after the message
+        # ("[Errno 2] No such file or directory: 'app.yaml'"): a message
+        # that starts with the name too would say it twice. The bare text
+        # of an errno is written as Python writes it (os.strerror).
+        if len(args) == 3 and isinstance(args[1], str) and isinstance(args[2], str) and args[2]:
+            code, message, name = args
+            if message.startswith(name + ": "):
+                message = message[len(name) + 2:]
+            if isinstance(code, int) and code > 0 and message.lower() == os.strerror(code).lower():
+                message = os.strerror(code)
+            args = (code, message, name)
+        super().__init__(*args)
 
 
 class MissingFileError(FileError, FileNotFoundError):
@@ -131,7 +202,7 @@ class ValidationError(Error, ValueError):
     """
 
     def __init__(self, errors: List[Tuple[str, str]], target: str = "") -> None:
-        self.errors = list(errors)
+        self.errors: List[Tuple[str, str]] = list(errors)
         head = f"{len(self.errors)} value(s) do not fit {target}" if target else f"{len(self.errors)} invalid value(s)"
         lines = [f"{path}: {msg}" if path else msg for path, msg in self.errors]
         super().__init__(head + ":\n  " + "\n  ".join(lines))

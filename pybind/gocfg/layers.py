@@ -65,7 +65,7 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     ``watch=True`` returns a Config that follows its files and stored
     configs (:class:`gocfg.Stored` sources): a change is put in force, as a
     whole, ``debounce`` seconds after the sources went quiet, once it
-    parses and passes ``validate`` (a dataclass, checked with
+    parses and passes ``validate`` (a dataclass, attrs class or pydantic model, checked with
     ``cfg.to(cls)``, or a callable given the candidate Config that raises
     or returns False to refuse it); a refused change leaves the old
     configuration in force. See gocfg.live: ``on_change()``,

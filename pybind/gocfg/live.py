@@ -52,7 +52,7 @@ from .sources import File, Text
 
 __all__ = ["Stored", "ChangeEvent", "ChangeStream", "WatchedConfig", "load_live"]
 
-log = logging.getLogger("gocfg.live")
+log: logging.Logger = logging.getLogger("gocfg.live")
 
 # gocfg_live_next waits at most this long per call, so that close() and the
 # interpreter's exit are never held up by a thread parked in Go.
@@ -114,15 +114,15 @@ class ChangeEvent:
 
     def __init__(self, kind: str, seq: int, when: _dt.datetime, version: int, forced: bool, dropped: int,
                  sources: List[str], diff: Diff, error: Optional[BaseException]) -> None:
-        self.kind = kind
-        self.seq = seq
-        self.time = when
-        self.version = version
-        self.forced = forced
-        self.dropped = dropped
-        self.sources = sources
-        self.diff = diff
-        self.error = error
+        self.kind: str = kind
+        self.seq: int = seq
+        self.time: _dt.datetime = when
+        self.version: int = version
+        self.forced: bool = forced
+        self.dropped: int = dropped
+        self.sources: List[str] = sources
+        self.diff: Diff = diff
+        self.error: Optional[BaseException] = error
 
     @classmethod
     def _from_wire(cls, data: bytes) -> "ChangeEvent":
@@ -251,16 +251,16 @@ class _Watcher:
         self._h: Any = live_h
         self.validate = validate
         self.owned = owned
-        self.lock = threading.Condition()
+        self.lock: threading.Condition = threading.Condition()
         self.on_change: List[Callable[[ChangeEvent], Any]] = []
         self.on_error: List[Callable[[ChangeEvent], Any]] = []
         self.subscribers: List["queue.Queue[Optional[ChangeEvent]]"] = []
         self.last: Optional[ChangeEvent] = None
         self.outcomes: Dict[int, Optional[ChangeEvent]] = {}  # pending seq -> its decision
         self.reasons: Dict[int, BaseException] = {}  # rejected seq -> the validator's exception
-        self.dispatched = 0  # seq of the last event dispatched
-        self.stopping = False
-        self.thread = threading.Thread(target=self._run, name="gocfg-watch", daemon=True)
+        self.dispatched: int = 0  # seq of the last event dispatched
+        self.stopping: bool = False
+        self.thread: threading.Thread = threading.Thread(target=self._run, name="gocfg-watch", daemon=True)
 
     def _closed_error(self) -> ClosedError:
         return ClosedError("the watched gocfg.Config was closed")

@@ -7,7 +7,7 @@ value came from), :class:`Leaf` (a row of ``Config.explain()``),
 from __future__ import annotations
 
 import dataclasses
-from typing import AbstractSet, Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, ClassVar, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from . import _capi
 from ._values import split_path
@@ -142,7 +142,7 @@ class Diff:
             return self.changes == other.changes
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     def lines(self, reveal: bool = False, origins: bool = False) -> List[str]:
         """One line per change, secrets masked unless reveal; with origins,

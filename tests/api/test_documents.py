@@ -202,7 +202,7 @@ def test_load_all_refuses_non_mapping_roots(no_leaks):
     with pytest.raises(gocfg.TypeMismatchError, match="document 2 is a list") as info:
         gocfg.loads_all("a: 1\n---\nb: 2\n---\n- x\n", "yaml")
     assert isinstance(info.value, TypeError)
-    with pytest.raises(gocfg.TypeMismatchError, match="document 0 is a int"):
+    with pytest.raises(gocfg.TypeMismatchError, match="document 0 is an int"):
         gocfg.loads_all("3", "json")
 
 

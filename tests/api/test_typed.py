@@ -168,10 +168,11 @@ def test_python_types_are_normalized(no_leaks):
 
 
 @pytest.mark.parametrize("value,fragment", [
-    (b"bytes", "bytes"),
-    ({1, 2}, "set"),
-    (1j, "complex"),
-    (object(), "cannot store a object"),
+    (b"bytes", "cannot store a value of type 'bytes'"),
+    ({1, 2}, "cannot store a value of type 'set'"),
+    (1j, "cannot store a value of type 'complex'"),
+    (object(), "cannot store a value of type 'object'"),
+    (__import__("decimal").Decimal(1), "cannot store a value of type 'decimal.Decimal'"),
     ({"ok": {"bad": b"x"}}, "bad"),
     ([1, [2, b"x"]], "1.1"),
 ])

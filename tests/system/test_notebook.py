@@ -25,6 +25,10 @@ def outputs_of(cell) -> str:
 def test_quickstart_notebook_runs_and_shows_layers(tmp_path):
     src = ROOT / "examples" / "quickstart.ipynb"
     nb = nbformat.read(src, as_version=4)
+    # One more cell, after the notebook's own: what it left behind in the
+    # kernel's process (its environment) and on disk (its directory).
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'print("left:", os.environ.get("APP_SERVER__PORT"), os.path.exists(workdir.name))'))
     client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
@@ -46,4 +50,7 @@ def test_quickstart_notebook_runs_and_shows_layers(tmp_path):
     diff = texts[4]
     assert "~ server.port: 9000 -> 9443" in diff and '~ db.user: "app" -> "staging"' in diff
     assert "- debug: true" in diff and "FrozenError" in diff
-    assert (tmp_path / "app.yaml").exists()
+    # It wrote nothing into its working directory, removed its temporary
+    # one, and left the process's environment as it found it.
+    assert list(tmp_path.iterdir()) == []
+    assert "left: None False" in texts[-1]

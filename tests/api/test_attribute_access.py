@@ -1,0 +1,104 @@
+"""Attribute access for reading (issue 17, item 3): cfg.server.port, the
+collision rule (the class's attributes win), AttributeError with the
+closest keys for a miss, and writes refused."""
+from __future__ import annotations
+
+import copy
+import pickle
+
+import gocfg
+import pytest
+
+
+@pytest.fixture
+def cfg(no_leaks):
+    with gocfg.Config({"server": {"port": 8080, "tls": {"on": True}}, "items": 3, "keys": "k",
+                       "log-level": "info", "a.b": 1, "a": {"x": 2}, "_private": 5, "path": "p"}) as c:
+        yield c
+
+
+def test_keys_read_as_attributes(cfg):
+    assert cfg.server.port == 8080
+    assert cfg.server.tls.on is True
+    assert isinstance(cfg.server, gocfg.Section)
+    assert cfg["server"].tls.on is True  # on Sections too
+    assert cfg.a.x == 2  # literal: "a", never the key "a.b"
+
+
+def test_the_class_attributes_win(cfg):
+    assert callable(cfg.items) and cfg["items"] == 3
+    assert callable(cfg.keys) and cfg["keys"] == "k"
+    assert cfg.path == "" and cfg["path"] == "p"  # Config.path (the root) wins
+    assert cfg.server.path == "server"
+    with pytest.raises(AttributeError):
+        _ = cfg._private  # "_" names are never keys
+    assert cfg["_private"] == 5
+    assert cfg["log-level"] == "info"  # not an identifier: subscripts only
+
+
+def test_a_miss_is_an_attribute_error_with_the_closest_keys(cfg):
+    with pytest.raises(AttributeError) as info:
+        _ = cfg.server.prot
+    assert not isinstance(info.value, KeyError)
+    assert str(info.value) == ("gocfg.Section 'server' has no attribute or key 'prot': no 'server.prot' in the "
+                               "config (did you mean 'server.port'?)")
+    assert info.value.name == "prot"
+    with pytest.raises(AttributeError, match=r"gocfg.Config has no attribute or key 'sever'.*did you mean 'server'"):
+        _ = cfg.sever
+    assert getattr(cfg, "missing", "dflt") == "dflt"
+    assert hasattr(cfg, "server") and not hasattr(cfg, "missing")
+
+
+def test_attributes_are_not_set_or_deleted(cfg):
+    with pytest.raises(AttributeError, match=r"does not set keys as attributes: write \['port'\] = value"):
+        cfg.port = 1
+    with pytest.raises(AttributeError, match="does not set keys"):
+        cfg.server.port = 1
+    with pytest.raises(AttributeError, match="does not delete keys"):
+        del cfg.server
+    assert cfg.server.port == 8080 and "port" not in cfg
+
+
+def test_dir_lists_the_keys_readable_as_attributes(cfg):
+    names = dir(cfg)
+    assert "server" in names and "get_int" in names
+    assert "log-level" not in names and "_private" not in names and "a.b" not in names
+    assert names.count("items") == 1
+    assert "tls" in dir(cfg.server)
+
+
+def test_closed_and_copied_configs(no_leaks):
+    c = gocfg.Config({"server": {"port": 1}})
+    with pickle.loads(pickle.dumps(c)) as back:
+        assert back.server.port == 1
+    d = copy.deepcopy(c)
+    assert d.server.port == 1
+    d.close()
+    section = c.server
+    c.close()
+    with pytest.raises(AttributeError, match="closed"):
+        _ = c.server
+    with pytest.raises(AttributeError, match="closed"):
+        _ = section.port
+    assert getattr(c, "server", None) is None
+    with pytest.raises(gocfg.ClosedError):
+        c["server"]  # subscripts keep their ClosedError
+
+
+def test_references_resolve_through_attributes(no_leaks):
+    with gocfg.load({"host": "h", "url": "http://${host}/", "alias": "${server}", "server": {"port": 7}}) as c:
+        assert c.url == "http://h/"
+        assert c.alias.port == 7
+
+
+def test_a_subclass_with_a_dict_keeps_its_own_attributes(no_leaks):
+    class AppConfig(gocfg.Config):
+        def __init__(self, data):
+            super().__init__(data)
+            self.label = "mine"  # its own attribute, as on any class
+
+    with AppConfig({"server": {"port": 1}, "label": "key"}) as c:
+        assert c.label == "mine" and c["label"] == "key"
+        assert c.server.port == 1
+        del c.label
+        assert c.label == "key"  # the key again, once the attribute is gone

@@ -1,0 +1,251 @@
+"""Errors that help (issue 17, item 2): full paths and suggestions in
+KeyNotFoundError, messages that read as Python's, and the small defects
+found by a new user (each with its regression test)."""
+from __future__ import annotations
+
+import pickle
+
+import gocfg
+import pytest
+
+
+@pytest.fixture
+def cfg(no_leaks):
+    with gocfg.Config({"server": {"port": 8080, "host": "h", "tls": {"cert": "c"}},
+                       "servers": [{"host": "a"}], "debug": True}) as c:
+        yield c
+
+
+# ------------------------------------------------------- KeyNotFoundError
+
+def test_a_miss_names_the_full_path_and_the_closest_key(cfg):
+    with pytest.raises(gocfg.KeyNotFoundError) as info:
+        cfg["server.prot"]
+    e = info.value
+    assert str(e) == "'server.prot' (did you mean 'server.port'?)"
+    assert e.path == "server.prot" and e.args == ("server.prot",)
+    assert e.suggestions == ["server.port"]
+    assert isinstance(e, KeyError)
+
+
+def test_a_miss_through_a_section_names_the_full_path(cfg):
+    section = cfg["server"]
+    with pytest.raises(KeyError) as info:
+        section["prot"]
+    assert str(info.value) == "'server.prot' (did you mean 'server.port'?)"
+    assert info.value.args == ("prot",)  # the key as given, as dict does
+    assert info.value.path == "server.prot"
+    with pytest.raises(gocfg.KeyNotFoundError, match=r"'server\.tls\.crt' \(did you mean 'server\.tls\.cert'\?\)"):
+        cfg["server"]["tls"]["crt"]
+    with pytest.raises(gocfg.KeyNotFoundError, match=r"'server\.nothing_like_it'$"):
+        section.get_int("nothing_like_it")
+    with pytest.raises(gocfg.KeyNotFoundError, match=r"'server\.prot' \(did you mean"):
+        del section["prot"]
+    with pytest.raises(gocfg.KeyNotFoundError, match=r"'server\.prot' \(did you mean"):
+        section.pop("prot")
+
+
+def test_suggestions_at_the_level_where_the_path_stopped(cfg):
+    # The first missing segment is matched; the rest follows when it exists.
+    with pytest.raises(gocfg.KeyNotFoundError) as info:
+        cfg["sever.port"]
+    assert info.value.suggestions[0] == "server.port"
+    assert "servers" in info.value.suggestions  # close too; it has no "port"
+    # Case is ignored when comparing; the existing spelling is suggested.
+    with pytest.raises(gocfg.KeyNotFoundError) as info:
+        cfg["DEBUG"]
+    assert info.value.suggestions == ["debug"]
+    # Nothing close: no hint; a list index out of range: no hint.
+    for path in ("zzzzzz", "servers.5.host"):
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            cfg[path]
+        assert info.value.suggestions == [] and "did you mean" not in str(info.value)
+
+
+def test_suggestions_are_worked_out_only_when_asked(cfg):
+    # A caught miss does no work beyond the read: the hint is found when
+    # the message is read, against the config as it is then.
+    try:
+        cfg["server.prot"]
+    except KeyError as e:
+        caught = e
+    cfg["server.prat"] = 1
+    assert caught.suggestions == ["server.prat", "server.port"]
+    assert cfg.get("server.prot") is None and cfg.get("server.prot", 5) == 5
+
+
+def test_the_error_survives_pickling_and_a_closed_config(no_leaks):
+    c = gocfg.Config({"server": {"port": 1}})
+    try:
+        c["server.prot"]
+    except KeyError as e:
+        err = e
+    c.close()
+    assert err.suggestions == []  # closed: no hint, no crash
+    assert str(err) == "'server.prot'"
+    with gocfg.Config({"server": {"port": 1}}) as c2:
+        try:
+            c2["server"]["prot"]
+        except KeyError as e:
+            err2 = e
+        back = pickle.loads(pickle.dumps(err2))
+    assert isinstance(back, gocfg.KeyNotFoundError)
+    assert str(back) == str(err2) == "'server.prot' (did you mean 'server.port'?)"
+    assert back.path == "server.prot" and back.args == ("prot",)
+
+
+def test_other_key_errors_keep_their_text(no_leaks):
+    with gocfg.Config() as c:
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            c.popitem()
+        assert info.value.path is None and "empty" in str(info.value)
+
+
+# ------------------------------------------ writes never make a map keyed "0"
+
+def test_a_write_under_a_missing_parent_refuses_a_list_index(cfg):
+    before = cfg.to_dict()
+    with pytest.raises(gocfg.KeyNotFoundError) as info:
+        cfg["pools.0.host"] = "x"
+    e = info.value
+    assert e.path == "pools.0.host"
+    assert str(e).startswith("'pools.0.host': 'pools' does not exist, and a write creates no lists")
+    with pytest.raises(gocfg.KeyNotFoundError, match=r"'a' does not exist"):
+        cfg["a.b.0"] = 1
+    with pytest.raises(gocfg.KeyNotFoundError, match=r"'pools' does not exist"):
+        cfg[("pools", 0, "host")] = "x"
+    with pytest.raises(gocfg.KeyNotFoundError, match=r"'server\.pools' does not exist"):
+        cfg["server"]["pools.0"] = "x"
+    assert cfg.to_dict() == before  # nothing was created
+
+
+def test_index_writes_where_the_parent_exists_and_explicit_map_keys(cfg):
+    cfg["servers.0.host"] = "b"  # an existing list: an index
+    cfg["servers.1"] = {"host": "c"}  # index len appends
+    assert cfg["servers"] == [{"host": "b"}, {"host": "c"}]
+    cfg["server.0"] = "zero"  # an existing map: a key of it
+    assert cfg["server"]["0"] == "zero"
+    cfg['codes."404".text'] = "not found"  # quoted: a map key by choice
+    cfg[("codes", "500", "text")] = "error"  # a str segment: the same
+    assert cfg["codes"].to_dict() == {"404": {"text": "not found"}, "500": {"text": "error"}}
+    cfg["plain.key"] = 1  # no number: maps are created as before
+    assert cfg["plain"].to_dict() == {"key": 1}
+
+
+# ------------------------------------------------- messages read as Python's
+
+def test_no_go_kind_suffixes_in_messages(tmp_path, no_leaks):
+    problems = []
+    with gocfg.Database.open("memory://") as db, gocfg.Config({"a": 1}) as c:
+        for call in (lambda: gocfg.Config.load(str(tmp_path)),  # no extension: cannot tell the format
+                     lambda: gocfg.Config.loads("a: [", "yaml"),
+                     lambda: c.__setitem__("a.b", 2),
+                     lambda: db.query("bad"),
+                     lambda: gocfg.load(overrides=["no equals sign"])):
+            with pytest.raises(gocfg.Error) as info:
+                call()
+            problems.append(str(info.value))
+    for text in problems:
+        for suffix in (": invalid argument", ": i/o error", ": type mismatch", ": not found", ": parse error",
+                       ": limit exceeded"):
+            assert not text.endswith(suffix), text
+
+
+def test_a_missing_file_reads_as_pythons_own(tmp_path, no_leaks):
+    path = str(tmp_path / "nope.yaml")
+    with pytest.raises(gocfg.MissingFileError) as info:
+        gocfg.Config.load(path)
+    with pytest.raises(FileNotFoundError) as builtin:
+        open(path)
+    assert str(info.value) == str(builtin.value) == f"[Errno 2] No such file or directory: {path!r}"
+    assert info.value.filename == path and info.value.errno == 2
+    with pytest.raises(gocfg.MissingFileError) as info:
+        gocfg.load(path)
+    assert str(info.value).count("nope.yaml") == 1
+    with gocfg.Config() as c, pytest.raises(gocfg.FileError) as info:
+        c.save(str(tmp_path / "no" / "dir" / "x.yaml"))
+    assert str(info.value).count("x.yaml") == 1
+
+
+def test_cannot_store_names_the_python_type(no_leaks):
+    class Custom:
+        pass
+    with gocfg.Config() as c:
+        with pytest.raises(TypeError, match=r"^cannot store a value of type 'object' at 'x'"):
+            c["x"] = object()
+        with pytest.raises(TypeError, match=r"cannot store a value of type '.*Custom' at 'y\.z'"):
+            c["y"] = {"z": Custom()}
+        with pytest.raises(TypeError, match=r"^cannot store a value of type 'bytes' at 'x'"):
+            c["x"] = b"raw"
+        # Inside a dict, the library refuses it (the dict crosses whole).
+        with pytest.raises(TypeError, match=r"^x\.y: cannot store a value of type 'bytes'"):
+            c["x"] = {"y": b"raw"}
+
+
+# ------------------------------------------------------- explain() layers
+
+def test_explain_reports_the_layer_that_origin_reports(tmp_path, no_leaks):
+    (tmp_path / "a.yaml").write_text("a: 1\nshared: a\n")
+    (tmp_path / "b.toml").write_text('b = 2\nshared = "b"\n')
+    with gocfg.load(str(tmp_path / "a.yaml"), str(tmp_path / "b.toml"), defaults={"d": 0},
+                    overrides=["o=1"]) as c:
+        leaves = {leaf.path: leaf.origin for leaf in c.explain()}
+        for path, origin in leaves.items():
+            assert origin == c.origin(path), path
+        layers = {p: o.layer for p, o in leaves.items()}
+        assert layers["d"] < layers["a"] < layers["b"] < layers["o"]
+        assert layers["shared"] == layers["b"]
+
+
+def test_text_source_default_name_is_what_the_readme_says(no_leaks):
+    with gocfg.load(gocfg.Text("a: 1", "yaml"), gocfg.Text("b: 1", "yaml", name="inline")) as c:
+        assert str(c.origin("a")) == "<text>:1:1"
+        assert str(c.origin("b")) == "inline:1:1"
+    readme = (__import__("pathlib").Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert 'gocfg.Text(text, format,\nname="<text>")' in readme
+
+
+def test_type_names_take_their_article(no_leaks):
+    with gocfg.Config({"a": 1, "l": [1]}) as c:
+        with pytest.raises(gocfg.TypeMismatchError, match=r"^a: a is an int, not a map or list$"):
+            c["a.b"] = 2
+        with pytest.raises(gocfg.TypeMismatchError, match=r"document 0 is an int, not a mapping"):
+            gocfg.loads_all("3", "json")
+        with pytest.raises(gocfg.ParseError, match=r"not an int$"):
+            gocfg.Config.loads("3", "json")
+
+
+def test_hostile_paths_and_big_maps_stay_bounded(no_leaks):
+    # A miss in a map of many keys compares a bounded number of them; a
+    # write with a huge path of numbers stops at the first missing parent.
+    with gocfg.Config({f"key{i}": i for i in range(20000)}) as c:
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            c["key1x"]
+        assert info.value.suggestions and all(s.startswith("key") for s in info.value.suggestions)
+        with pytest.raises(gocfg.KeyNotFoundError, match=r"'1' does not exist"):
+            c["1." * 100_000 + "x"] = 1
+        with pytest.raises(gocfg.TypeMismatchError, match=r"key0 is an int, not a map or list"):
+            c["key0.0"] = 1  # the parent exists: the library's own refusal
+    with gocfg.Config({"a\x00b": {"c": 1}}) as c:
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            c[("a\x00b", "d")]
+        assert info.value.path == "a\x00b.d"  # NUL kept, not cut short
+        assert c.get(("a\x00b", "c")) == 1
+
+
+def test_misses_reported_by_the_library_name_the_path_too(no_leaks):
+    with gocfg.load({"servers": [{"host": "a"}], "server": {"port": 1}}) as c:
+        for call in (lambda: c.origin("server.prot"), lambda: c.history("server.prot"),
+                     lambda: c.explain("server.prot"), lambda: c["server"].origin("prot"),
+                     lambda: c.validate({}, at="server.prot")):
+            with pytest.raises(gocfg.KeyNotFoundError) as info:
+                call()
+            assert str(info.value) == "'server.prot' (did you mean 'server.port'?)"
+            assert info.value.path == "server.prot"
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            c["servers.5.host"] = "x"
+        assert str(info.value) == """'servers.5.host': list has 1 item; "5" is not an index in it"""
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            c[("servers", 5)] = 1
+        assert info.value.path == "servers.5" and info.value.args == (("servers", 5),)
+        assert str(info.value).endswith('list has 1 item; "5" is not an index in it (use 1 to append)')
