@@ -31,7 +31,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List
 
 PAD = "x" * 600  # brings a config to about 1 KiB encoded, a realistic small config
 
