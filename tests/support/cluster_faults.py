@@ -191,8 +191,9 @@ Step = Tuple[str, float]
 
 def fast_sequence(timeout: float) -> List[Step]:
     """About 25 s of faults: the leader killed and restarted, then the new
-    leader frozen for longer than the request timeout."""
-    return [("steady", 3), ("kill leader", 4), ("restart", 2), ("pause leader", 2.5 * timeout),
+    leader frozen for four request timeouts (long enough for a client that
+    waits on the frozen member to fail several times in a row)."""
+    return [("steady", 3), ("kill leader", 4), ("restart", 2), ("pause leader", 4 * timeout),
             ("resume", 3), ("steady", 3)]
 
 
@@ -311,6 +312,11 @@ def run(cluster: Any, prefix: str, work_dir: str, steps: List[Step], *, workers:
                 fresh_opens.append(_open_and_load(gocfg, url, timeout))
             log(f"  {time.time() - t_begin:6.1f}s  {label} ({time.time() - t0:.1f}s), then {seconds:g}s")
             time.sleep(seconds)
+            for m in cluster.members:
+                # A freeze that did not freeze tests nothing: the member
+                # must still not answer at the end of its phase.
+                if m.paused and _answers(m):
+                    violations.append(f"{label}: {m.name} answered while it should be frozen")
             phases.append({"label": label, "start": t0, "end": time.time()})
     finally:
         # Whatever failed, leave the cluster whole for the final checks.
@@ -455,16 +461,29 @@ def run(cluster: Any, prefix: str, work_dir: str, steps: List[Step], *, workers:
 
 
 def _streak(ops: List[Any], start: float, end: float) -> int:
-    """The longest run of consecutive calls of one worker, begun within
-    [start, end), that failed with ConnectionError: how many times in a row
-    a caller was refused, a measure of an outage that no clock drives."""
+    """The most ConnectionErrors one worker met, in calls begun within
+    [start, end), between two of its successful saves: how many times a
+    caller trying to get one increment through was refused, a measure of
+    an outage that no clock drives (a successful load between two refused
+    saves does not end the run: the increment is still not done)."""
     best = run = 0
     for op in ops:
         if not start <= op[0] < end or op[1] not in ("load", "save"):
             continue
-        run = run + 1 if op[2] == "connection" else 0
-        best = max(best, run)
+        if op[2] == "connection":
+            run += 1
+            best = max(best, run)
+        elif op[1] == "save" and op[2] == "ok":
+            run = 0
     return best
+
+
+def _answers(member: Any) -> bool:
+    try:
+        member.status(timeout=1.0)
+        return True
+    except Exception:
+        return False
 
 
 def _open_and_load(gocfg: Any, url: str, timeout: float) -> str:
