@@ -363,21 +363,32 @@ func (s *Store) openErr(err error, timeout time.Duration) error {
 	return fmt.Errorf("etcd store %s: connecting: %s: %w", s.desc, errText(err), errs.ErrIO)
 }
 
-// checkTLS makes one TLS handshake with each endpoint until one succeeds,
-// and fails if every endpoint refused our certificate check.
+// checkTLS makes one TLS handshake with every endpoint at once, and fails
+// only if every endpoint refused our certificate check. It returns as soon
+// as one handshake succeeds, so that a member that does not answer (frozen,
+// or dropping packets) costs nothing when another does.
 func (s *Store) checkTLS(timeout time.Duration) error {
-	var msgs []string
-	for _, ep := range s.endpoints {
-		err := s.handshake(ep, timeout)
-		if err == nil {
-			return nil
-		}
-		if !isTLSError(err) {
-			return nil // unreachable for now: the normal path will say so
-		}
-		msgs = append(msgs, fmt.Sprintf("TLS handshake with %s failed: %v", ep, err))
+	type result struct {
+		ep  string
+		err error
 	}
-	return fmt.Errorf("etcd store %s: %s: %w", s.desc, strings.Join(msgs, "; "), backend.ErrConnection)
+	results := make(chan result, len(s.endpoints)) // buffered: late handshakes never block
+	for _, ep := range s.endpoints {
+		go func() { results <- result{ep, s.handshake(ep, timeout)} }()
+	}
+	msgs := make(map[string]string)
+	for range s.endpoints {
+		r := <-results
+		if r.err == nil || !isTLSError(r.err) {
+			return nil // reachable, or not a certificate problem: the normal path will say
+		}
+		msgs[r.ep] = fmt.Sprintf("TLS handshake with %s failed: %v", r.ep, r.err)
+	}
+	var ordered []string
+	for _, ep := range s.endpoints {
+		ordered = append(ordered, msgs[ep])
+	}
+	return fmt.Errorf("etcd store %s: %s: %w", s.desc, strings.Join(ordered, "; "), backend.ErrConnection)
 }
 
 func (s *Store) handshake(ep string, timeout time.Duration) error {

@@ -145,10 +145,29 @@ func (s *Store) suspect(start time.Time) bool {
 	return false
 }
 
-// probe asks members for their status, each on a connection of its own,
-// and updates the endpoint list: all members when full, else only those
-// taken out (to put back those that answer again). Concurrent full probes
-// share one round.
+// memberState is what a probe learned of one member.
+type memberState struct {
+	answered bool
+	refused  bool   // it answered with a refusal: its state is unknown
+	leader   uint64 // the leader it knows (0: none)
+	term     uint64
+	applied  uint64 // its applied Raft index
+}
+
+// maxApplyLag is how far (in Raft entries) a member's applied index may be
+// behind the most advanced member's for it to serve calls. A member thawed
+// after a freeze answers its status at once but serves linearizable reads
+// only once it has applied what it missed; sending it calls before would
+// make them wait.
+const maxApplyLag = 1000
+
+// probe asks every member for its status, each on a connection of its own,
+// and updates the endpoint list. A member serves calls when it answered,
+// knows a leader, is at the newest term any member reports (a frozen
+// leader, thawed, still believes in its old term for a moment) and has
+// applied nearly everything; if no member qualifies (an election is under
+// way), every member that answered does. full is false for the put-back
+// rounds, which only put members back. Concurrent probes share one round.
 func (s *Store) probe(full bool) {
 	f := s.fo
 	f.mu.Lock()
@@ -162,12 +181,6 @@ func (s *Store) probe(full bool) {
 	}
 	r := &probeRound{done: make(chan struct{})}
 	f.probing = r
-	var urls []string
-	for _, u := range f.urls {
-		if _, isOut := f.out[u]; full || isOut {
-			urls = append(urls, u)
-		}
-	}
 	f.mu.Unlock()
 	defer func() {
 		f.mu.Lock()
@@ -177,54 +190,55 @@ func (s *Store) probe(full bool) {
 	}()
 	f.probes.Add(1)
 
-	answered := make([]bool, len(urls))
+	states := make([]memberState, len(f.urls))
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithTimeout(s.life, f.suspectAfter)
 	defer cancel()
-	for i, u := range urls {
+	for i, u := range f.urls {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.cli.Maintenance.Status(ctx, u)
-			// Any answer, even a refusal, shows the member is running.
-			answered[i] = err == nil || (!isConn(err) && ctx.Err() == nil)
+			resp, err := s.cli.Maintenance.Status(ctx, u)
+			if err != nil {
+				// A refusal (auth, permission) is an answer too: the member
+				// runs, and the calls will report the refusal themselves.
+				states[i].answered = !isConn(err) && ctx.Err() == nil
+				states[i].refused = states[i].answered
+				return
+			}
+			states[i] = memberState{answered: true, leader: resp.Leader, term: resp.RaftTerm, applied: resp.RaftAppliedIndex}
+			if resp.Header != nil && states[i].term == 0 {
+				states[i].term = resp.Header.RaftTerm
+			}
 		}()
 	}
 	wg.Wait()
+	good := serving(states)
+
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.closed {
-		return
-	}
-	var silent []string
-	anyAnswered := false
-	for i, u := range urls {
-		if answered[i] {
-			anyAnswered = true
-			delete(f.out, u)
-		} else {
-			silent = append(silent, u)
-		}
+	if f.closed || good == nil {
+		return // nobody answered: our view is no better than the client's
 	}
 	newlyOut := false
-	if anyAnswered || !full {
-		for _, u := range silent {
-			if _, isOut := f.out[u]; !isOut {
-				f.out[u] = time.Time{} // set below, once the balancer knows
-				newlyOut = true
-			}
+	for i, u := range f.urls {
+		_, isOut := f.out[u]
+		switch {
+		case good[i] && isOut:
+			delete(f.out, u)
+		case !good[i] && !isOut && full:
+			f.out[u] = time.Time{} // set below, once the balancer knows
+			newlyOut = true
 		}
-	}
-	if len(f.out) == len(f.urls) {
-		// Never take out every member (a put-back round that found none
-		// answering again leaves them as they were).
-		return
 	}
 	var in []string
 	for _, u := range f.urls {
 		if _, isOut := f.out[u]; !isOut {
 			in = append(in, u)
 		}
+	}
+	if len(in) == 0 {
+		return // cannot happen (a good member is in), but never leave none
 	}
 	s.cli.SetEndpoints(in...)
 	now := time.Now()
@@ -243,6 +257,37 @@ func (s *Store) probe(full bool) {
 		s.wg.Add(1)
 		go s.putBack()
 	}
+}
+
+// serving says which members should get calls, from their states; nil
+// when none answered.
+func serving(states []memberState) []bool {
+	var maxTerm, maxApplied uint64
+	anyAnswered := false
+	for _, st := range states {
+		if st.answered {
+			anyAnswered = true
+		}
+		if st.answered && !st.refused {
+			maxTerm = max(maxTerm, st.term)
+			maxApplied = max(maxApplied, st.applied)
+		}
+	}
+	if !anyAnswered {
+		return nil
+	}
+	good := make([]bool, len(states))
+	anyGood := false
+	for i, st := range states {
+		good[i] = st.refused || (st.answered && st.leader != 0 && st.term == maxTerm && st.applied+maxApplyLag >= maxApplied)
+		anyGood = anyGood || good[i]
+	}
+	if !anyGood {
+		for i, st := range states {
+			good[i] = st.answered
+		}
+	}
+	return good
 }
 
 // putBack probes the members taken out until all are back (or the store
