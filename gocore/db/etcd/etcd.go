@@ -303,6 +303,7 @@ func open(c config, opts backend.Options) (*Store, error) {
 	// catch it now with a clear message, rather than as a timeout.
 	if tc != nil {
 		if err := s.checkTLS(opts.DialTimeout); err != nil {
+			s.endLife()
 			return nil, err
 		}
 	}
