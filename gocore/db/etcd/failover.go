@@ -47,14 +47,15 @@ type failover struct {
 	suspectAfter time.Duration
 	margin       time.Duration // how long the balancer may take to apply an endpoint list
 
-	mu      sync.Mutex
-	closed  bool                 // the store closed: start nothing
-	out     map[string]time.Time // endpoints taken out, and when
-	probing *probeRound          // the round in progress, if any
-	looping bool                 // the put-back loop runs
-	routeN  int64                // how many times watches were told to move
-	route   context.Context      // cancelled when watches must move
-	reroute context.CancelFunc
+	mu       sync.Mutex
+	closed   bool                 // the store closed: start nothing
+	out      map[string]time.Time // endpoints taken out, and when
+	probing  *probeRound          // the round in progress, if any
+	looping  bool                 // the put-back loop runs
+	routeN   int64                // how many times watches were told to move
+	termSeen uint64               // the newest Raft term a probe saw
+	route    context.Context      // cancelled when watches must move
+	reroute  context.CancelFunc
 
 	probes atomic.Int64 // probe rounds run (for tests and figures)
 }
@@ -133,7 +134,7 @@ func (s *Store) attempt(ctx context.Context, call func(context.Context) error) (
 // suspect runs a probe round (or waits for the one in progress) and says
 // whether a call begun at start may be waiting on a member taken out since.
 func (s *Store) suspect(start time.Time) bool {
-	s.probe(true)
+	s.probe()
 	f := s.fo
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -162,13 +163,13 @@ type memberState struct {
 const maxApplyLag = 1000
 
 // probe asks every member for its status, each on a connection of its own,
-// and updates the endpoint list. A member serves calls when it answered,
-// knows a leader, is at the newest term any member reports (a frozen
-// leader, thawed, still believes in its old term for a moment) and has
-// applied nearly everything; if no member qualifies (an election is under
-// way), every member that answered does. full is false for the put-back
-// rounds, which only put members back. Concurrent probes share one round.
-func (s *Store) probe(full bool) {
+// and updates the endpoint list: a member serves calls when it answered,
+// knows a leader, is at the newest term seen (a frozen leader, thawed,
+// still believes in its old term for a moment) and has applied nearly
+// everything. When no member qualifies (an election is under way, the
+// quorum is lost, or none answered), nothing changes: our view is then no
+// better than the client's. Concurrent probes share one round.
+func (s *Store) probe() {
 	f := s.fo
 	f.mu.Lock()
 	if r := f.probing; r != nil {
@@ -213,20 +214,21 @@ func (s *Store) probe(full bool) {
 		}()
 	}
 	wg.Wait()
-	good := serving(states)
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	good, term := serving(states, f.termSeen)
 	if f.closed || good == nil {
-		return // nobody answered: our view is no better than the client's
+		return
 	}
+	f.termSeen = term
 	newlyOut := false
 	for i, u := range f.urls {
 		_, isOut := f.out[u]
 		switch {
 		case good[i] && isOut:
 			delete(f.out, u)
-		case !good[i] && !isOut && full:
+		case !good[i] && !isOut:
 			f.out[u] = time.Time{} // set below, once the balancer knows
 			newlyOut = true
 		}
@@ -259,35 +261,29 @@ func (s *Store) probe(full bool) {
 	}
 }
 
-// serving says which members should get calls, from their states; nil
-// when none answered.
-func serving(states []memberState) []bool {
-	var maxTerm, maxApplied uint64
-	anyAnswered := false
+// serving says which members should get calls, from their states and the
+// newest Raft term seen before (terms only grow: a stale member that is
+// the only one to answer is still stale); nil when none qualifies. It
+// returns the newest term seen now.
+func serving(states []memberState, termSeen uint64) (good []bool, term uint64) {
+	term = termSeen
+	var maxApplied uint64
 	for _, st := range states {
-		if st.answered {
-			anyAnswered = true
-		}
 		if st.answered && !st.refused {
-			maxTerm = max(maxTerm, st.term)
+			term = max(term, st.term)
 			maxApplied = max(maxApplied, st.applied)
 		}
 	}
-	if !anyAnswered {
-		return nil
-	}
-	good := make([]bool, len(states))
+	good = make([]bool, len(states))
 	anyGood := false
 	for i, st := range states {
-		good[i] = st.refused || (st.answered && st.leader != 0 && st.term == maxTerm && st.applied+maxApplyLag >= maxApplied)
+		good[i] = st.refused || (st.answered && st.leader != 0 && st.term == term && st.applied+maxApplyLag >= maxApplied)
 		anyGood = anyGood || good[i]
 	}
 	if !anyGood {
-		for i, st := range states {
-			good[i] = st.answered
-		}
+		return nil, term
 	}
-	return good
+	return good, term
 }
 
 // putBack probes the members taken out until all are back (or the store
@@ -310,7 +306,7 @@ func (s *Store) putBack() {
 			return
 		}
 		f.mu.Unlock()
-		s.probe(false)
+		s.probe()
 	}
 }
 

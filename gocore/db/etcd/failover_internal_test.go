@@ -14,20 +14,27 @@ func TestServing(t *testing.T) {
 	electing := memberState{answered: true, term: 4, applied: 5000}
 	refused := memberState{answered: true, refused: true}
 	for _, c := range []struct {
-		name   string
-		states []memberState
-		want   string
+		name     string
+		states   []memberState
+		termSeen uint64
+		want     string
 	}{
-		{"all fine", []memberState{ok, ok, ok}, "[true true true]"},
-		{"one silent", []memberState{ok, silent, ok}, "[true false true]"},
-		{"thawed old leader", []memberState{oldLeader, ok, ok}, "[false true true]"},
-		{"lagging", []memberState{ok, lagging, ok}, "[true false true]"},
-		{"election: every member that answers", []memberState{electing, electing, silent}, "[true true false]"},
-		{"a refusal says nothing against it", []memberState{refused, ok, silent}, "[true true false]"},
-		{"nobody answers", []memberState{silent, silent}, "[]"},
+		{"all fine", []memberState{ok, ok, ok}, 0, "[true true true]"},
+		{"one silent", []memberState{ok, silent, ok}, 0, "[true false true]"},
+		{"thawed old leader", []memberState{oldLeader, ok, ok}, 0, "[false true true]"},
+		{"lagging", []memberState{ok, lagging, ok}, 0, "[true false true]"},
+		{"a refusal says nothing against it", []memberState{refused, ok, silent}, 0, "[true true false]"},
+		// No change (nil) when nobody qualifies.
+		{"election under way", []memberState{electing, electing, silent}, 0, "[]"},
+		{"nobody answers", []memberState{silent, silent}, 0, "[]"},
+		{"only a stale member answers", []memberState{oldLeader, silent, silent}, 3, "[]"},
 	} {
-		if got := fmt.Sprint(serving(c.states)); got != c.want {
+		good, term := serving(c.states, c.termSeen)
+		if got := fmt.Sprint(good); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
+		}
+		if term < c.termSeen {
+			t.Errorf("%s: the newest term went down from %d to %d", c.name, c.termSeen, term)
 		}
 	}
 }
