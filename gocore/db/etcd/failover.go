@@ -47,15 +47,14 @@ type failover struct {
 	suspectAfter time.Duration
 	margin       time.Duration // how long the balancer may take to apply an endpoint list
 
-	mu       sync.Mutex
-	closed   bool                 // the store closed: start nothing
-	out      map[string]time.Time // endpoints taken out, and when
-	probing  *probeRound          // the round in progress, if any
-	looping  bool                 // the put-back loop runs
-	routeN   int64                // how many times watches were told to move
-	termSeen uint64               // the newest Raft term a probe saw
-	route    context.Context      // cancelled when watches must move
-	reroute  context.CancelFunc
+	mu      sync.Mutex
+	closed  bool                 // the store closed: start nothing
+	out     map[string]time.Time // endpoints taken out, and when
+	probing *probeRound          // the round in progress, if any
+	looping bool                 // the put-back loop runs
+	routeN  int64                // how many times watches were told to move
+	route   context.Context      // cancelled when watches must move
+	reroute context.CancelFunc
 
 	probes atomic.Int64 // probe rounds run (for tests and figures)
 }
@@ -163,12 +162,10 @@ type memberState struct {
 const maxApplyLag = 1000
 
 // probe asks every member for its status, each on a connection of its own,
-// and updates the endpoint list: a member serves calls when it answered,
-// knows a leader, is at the newest term seen (a frozen leader, thawed,
-// still believes in its old term for a moment) and has applied nearly
-// everything. When no member qualifies (an election is under way, the
-// quorum is lost, or none answered), nothing changes: our view is then no
-// better than the client's. Concurrent probes share one round.
+// and updates the endpoint list (see serving for who serves calls). When
+// no member qualifies (an election is under way, the quorum is lost, or
+// none answered), nothing changes: our view is then no better than the
+// client's. Concurrent probes share one round.
 func (s *Store) probe() {
 	f := s.fo
 	f.mu.Lock()
@@ -217,11 +214,10 @@ func (s *Store) probe() {
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	good, term := serving(states, f.termSeen)
+	good := serving(states)
 	if f.closed || good == nil {
 		return
 	}
-	f.termSeen = term
 	newlyOut := false
 	for i, u := range f.urls {
 		_, isOut := f.out[u]
@@ -261,29 +257,41 @@ func (s *Store) probe() {
 	}
 }
 
-// serving says which members should get calls, from their states and the
-// newest Raft term seen before (terms only grow: a stale member that is
-// the only one to answer is still stale); nil when none qualifies. It
-// returns the newest term seen now.
-func serving(states []memberState, termSeen uint64) (good []bool, term uint64) {
-	term = termSeen
+// serving says which members should get calls, from their states; nil
+// when none qualifies. The leader is the one most members that answered
+// name (at the highest term, on a tie); a member qualifies when it names
+// that leader at that term and has applied nearly everything. A thawed old
+// leader (it names itself, at its old term) and a candidate (it names
+// nobody, at a term it raised alone; without pre-vote a thawed member may
+// campaign again and again) do not.
+func serving(states []memberState) []bool {
+	type view struct{ leader, term uint64 }
+	votes := map[view]int{}
 	var maxApplied uint64
 	for _, st := range states {
-		if st.answered && !st.refused {
-			term = max(term, st.term)
+		if st.answered && !st.refused && st.leader != 0 {
+			votes[view{st.leader, st.term}]++
 			maxApplied = max(maxApplied, st.applied)
 		}
 	}
-	good = make([]bool, len(states))
+	var best view
+	bestVotes := 0
+	for v, n := range votes {
+		if n > bestVotes || (n == bestVotes && v.term > best.term) {
+			best, bestVotes = v, n
+		}
+	}
+	good := make([]bool, len(states))
 	anyGood := false
 	for i, st := range states {
-		good[i] = st.refused || (st.answered && st.leader != 0 && st.term == term && st.applied+maxApplyLag >= maxApplied)
+		good[i] = st.refused || (bestVotes > 0 && st.answered && st.leader == best.leader && st.term == best.term &&
+			st.applied+maxApplyLag >= maxApplied)
 		anyGood = anyGood || good[i]
 	}
 	if !anyGood {
-		return nil, term
+		return nil
 	}
-	return good, term
+	return good
 }
 
 // putBack probes the members taken out until all are back (or the store
