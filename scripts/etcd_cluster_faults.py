@@ -14,7 +14,7 @@ the saves with an unknown outcome and the failed loads, then the exact
 checks; exits 1 if any check failed.
 
     python scripts/etcd_cluster_faults.py [--rounds 2] [--pause 20] [--workers 4]
-        [--timeout 2] [--only plain|tls] [--json report.json]
+        [--timeout 2] [--only plain|tls] [--sequence long|freeze] [--json report.json]
 
 Needs gocfg importable (an installed or editable package), and Go for the
 TLS certificates (and to build the launcher when no etcd is installed).
@@ -43,6 +43,8 @@ def main() -> int:
     ap.add_argument("--watchers", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=2.0, help="the Database's timeout (seconds)")
     ap.add_argument("--only", choices=["plain", "tls"])
+    ap.add_argument("--sequence", choices=["long", "freeze"], default="long",
+                    help="long: every fault, --rounds times; freeze: only the leader and a follower frozen")
     ap.add_argument("--json", help="write the reports here")
     args = ap.parse_args()
     if args.rounds < 1 or args.workers < 1 or args.timeout <= 0 or args.pause <= 0:
@@ -63,7 +65,10 @@ def main() -> int:
                 tls = etcd_server.TLSFiles(cert=certs["server_cert"], key=certs["server_key"], ca=certs["ca"],
                                            client_cert=certs["client_cert"], client_key=certs["client_key"])
                 params = f"?ca={certs['ca']}&cert={certs['client_cert']}&key={certs['client_key']}"
-            steps = cluster_faults.long_sequence(args.timeout, rounds=args.rounds, pause=args.pause)
+            if args.sequence == "freeze":
+                steps = cluster_faults.freeze_sequence(args.timeout, pause=args.pause)
+            else:
+                steps = cluster_faults.long_sequence(args.timeout, rounds=args.rounds, pause=args.pause)
             print(f"\n== {mode}: {len(steps)} steps, about {sum(s for _, s in steps):.0f}s of faults", flush=True)
             t0 = time.monotonic()
             with etcd_server.EtcdCluster(base, tls=tls) as cluster:

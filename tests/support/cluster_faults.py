@@ -191,8 +191,9 @@ Step = Tuple[str, float]
 
 def fast_sequence(timeout: float) -> List[Step]:
     """About 25 s of faults: the leader killed and restarted, then the new
-    leader frozen for longer than the request timeout."""
-    return [("steady", 3), ("kill leader", 4), ("restart", 2), ("pause leader", 2.5 * timeout),
+    leader frozen for four request timeouts (long enough for a client that
+    waits on the frozen member to fail several times in a row)."""
+    return [("steady", 3), ("kill leader", 4), ("restart", 2), ("pause leader", 4 * timeout),
             ("resume", 3), ("steady", 3)]
 
 
@@ -207,6 +208,13 @@ def long_sequence(timeout: float, rounds: int = 3, pause: float = 20.0) -> List[
                   ("pause follower", max(pause, 2.5 * timeout)), ("resume", 5),
                   ("kill quorum", 3 * timeout), ("restart", 5)]
     return steps + [("steady", 5)]
+
+
+def freeze_sequence(timeout: float, pause: float = 20.0) -> List[Step]:
+    """Only the expensive fault: the leader, then a follower, frozen for
+    pause seconds each (for measuring how long a frozen member costs)."""
+    p = max(pause, 2.5 * timeout)
+    return [("steady", 3), ("pause leader", p), ("resume", 5), ("pause follower", p), ("resume", 5), ("steady", 3)]
 
 
 # ----------------------------------------------------------------- the runner
@@ -304,6 +312,11 @@ def run(cluster: Any, prefix: str, work_dir: str, steps: List[Step], *, workers:
                 fresh_opens.append(_open_and_load(gocfg, url, timeout))
             log(f"  {time.time() - t_begin:6.1f}s  {label} ({time.time() - t0:.1f}s), then {seconds:g}s")
             time.sleep(seconds)
+            for m in cluster.members:
+                # A freeze that did not freeze tests nothing: the member
+                # must still not answer at the end of its phase.
+                if m.paused and _answers(m):
+                    violations.append(f"{label}: {m.name} answered while it should be frozen")
             phases.append({"label": label, "start": t0, "end": time.time()})
     finally:
         # Whatever failed, leave the cluster whole for the final checks.
@@ -417,15 +430,22 @@ def run(cluster: Any, prefix: str, work_dir: str, steps: List[Step], *, workers:
     table = []
     bounds = phases + [{"label": "stop: resolving unknown outcomes", "start": phases[-1]["end"] if phases else t_begin,
                         "end": t_stopped}]
+    # Successful saves by any worker, by the time they returned: the gaps
+    # between them are how long the cluster took no increment at all.
+    save_ends = sorted(op[0] + op[3] for op in all_ops if op[1] == "save" and op[2] == "ok")
     for ph in bounds:
         sel = [op for op in all_ops if ph["start"] <= op[0] < ph["end"]]
         count = lambda o, c: sum(1 for op in sel if op[1] == o and op[2] == c)  # noqa: E731
+        inside = [t for t in save_ends if ph["start"] <= t < ph["end"]]
+        edges = [ph["start"], *inside, ph["end"]]
         table.append({
             "phase": ph["label"], "seconds": round(ph["end"] - ph["start"], 1),
             "saves_ok": count("save", "ok"), "conflicts": count("save", "conflict"),
             "save_unknown": count("save", "connection"), "load_conn_errors": count("load", "connection"),
             "other_errors": sum(1 for op in sel if op[2] == "unexpected"),
             "max_call_s": round(max((op[3] for op in sel), default=0.0), 2),
+            "longest_streak": max((_streak(r["ops"], ph["start"], ph["end"]) for r in records), default=0),
+            "no_save_s": round(max(b - a for a, b in zip(edges, edges[1:])), 2),
         })
     report.update({
         "counter": n, "tokens": len(tokens), "counted_by_workers": counted, "final_revision": final_rev,
@@ -438,6 +458,32 @@ def run(cluster: Any, prefix: str, work_dir: str, steps: List[Step], *, workers:
         "seconds": round(time.time() - t_begin, 1),
     })
     return report
+
+
+def _streak(ops: List[Any], start: float, end: float) -> int:
+    """The most ConnectionErrors one worker met, in calls begun within
+    [start, end), between two of its successful saves: how many times a
+    caller trying to get one increment through was refused, a measure of
+    an outage that no clock drives (a successful load between two refused
+    saves does not end the run: the increment is still not done)."""
+    best = run = 0
+    for op in ops:
+        if not start <= op[0] < end or op[1] not in ("load", "save"):
+            continue
+        if op[2] == "connection":
+            run += 1
+            best = max(best, run)
+        elif op[1] == "save" and op[2] == "ok":
+            run = 0
+    return best
+
+
+def _answers(member: Any) -> bool:
+    try:
+        member.status(timeout=1.0)
+        return True
+    except Exception:
+        return False
 
 
 def _open_and_load(gocfg: Any, url: str, timeout: float) -> str:
@@ -455,10 +501,13 @@ def format_report(r: Dict[str, Any]) -> str:
     if "phases" in r:
         lines.append("  per phase: saves that succeeded, conflicts, saves with an unknown outcome (ConnectionError),")
         lines.append("  loads that failed with ConnectionError, other errors (violations), slowest call")
-        lines.append(f"  {'phase':40} {'s':>5} {'saves':>6} {'confl':>6} {'unkn':>5} {'ldErr':>5} {'other':>5} {'maxs':>5}")
+        lines.append("  longest run of ConnectionErrors of one worker, longest time with no save by anyone")
+        lines.append(f"  {'phase':40} {'s':>5} {'saves':>6} {'confl':>6} {'unkn':>5} {'ldErr':>5} {'other':>5} {'maxs':>5} "
+                     f"{'strk':>4} {'nosave':>6}")
         for p in r["phases"]:
             lines.append(f"  {p['phase'][:40]:40} {p['seconds']:5.1f} {p['saves_ok']:6d} {p['conflicts']:6d} "
-                         f"{p['save_unknown']:5d} {p['load_conn_errors']:5d} {p['other_errors']:5d} {p['max_call_s']:5.2f}")
+                         f"{p['save_unknown']:5d} {p['load_conn_errors']:5d} {p['other_errors']:5d} {p['max_call_s']:5.2f} "
+                         f"{p['longest_streak']:4d} {p['no_save_s']:6.2f}")
         lines.append(f"  counter {r['counter']}, tokens {r['tokens']}, counted by workers {r['counted_by_workers']} "
                      f"{r['per_worker']}, final revision {r['final_revision']}")
         lines.append(f"  increments whose save had an unknown outcome: {r['unknown_found_applied']} found applied "

@@ -5,12 +5,14 @@ same etcd the other tests use (GOCFG_ETCD, an etcd on PATH, or the launcher
 built from tests/support/etcdserver). One gocfg.Database URL names all
 three endpoints. Four processes do compare-and-swap increments, each
 writing a unique token into the config, while the leader is SIGKILLed and
-restarted and then the new leader is frozen (SIGSTOP) for longer than the
-request timeout and thawed; three watchers follow the config. The checks
+restarted and then the new leader is frozen (SIGSTOP) for four request
+timeouts and thawed; three watchers follow the config. The checks
 (tests/support/cluster_faults.py) are exact: no lost and no doubled
 increment, only ConflictError or ConnectionError as failures, no hang,
-every watcher sees each revision once and in order, and every Database
-works again after the faults without being reopened. Once without TLS and
+every watcher sees each revision once and in order, every Database works
+again after the faults without being reopened, and the outage is bounded:
+few ConnectionErrors in a row for any worker (the frozen member is taken
+out of the client's endpoint list, gocore/db/etcd/failover.go). Once without TLS and
 once with TLS between client and cluster; about 35 s each.
 
 The long sequence (several rounds, longer freezes, a loss of quorum) is
@@ -24,7 +26,11 @@ from support import cluster_faults, etcd_server
 
 pytestmark = [pytest.mark.etcd, pytest.mark.cluster]
 
-TIMEOUT = 2.0  # the Database's timeout: a freeze of 2.5 times this is "longer than the request timeout"
+TIMEOUT = 2.0  # the Database's timeout: the freeze lasts 4 times this
+
+# ConnectionErrors one worker may meet between two of its successful
+# increments (generous: 0 is what a run normally shows).
+MAX_REFUSED = 2
 
 
 @pytest.fixture
@@ -49,12 +55,16 @@ def _run(cluster, tmp_path, url_params=""):
     report = cluster_faults.run(cluster, "cas", str(work), cluster_faults.fast_sequence(TIMEOUT),
                                 timeout=TIMEOUT, url_params=url_params, log=print)
     print(cluster_faults.format_report(report))
-    assert report["violations"] == []
-    # Faults that make no caller fail test nothing: the freeze must have
-    # cost some calls, and work must have gone on around the faults.
-    phases = report["phases"]
-    assert sum(p["save_unknown"] + p["load_conn_errors"] for p in phases) > 0
+    assert report["violations"] == []  # among them: each frozen member really did not answer
     assert report["counter"] > 0 and all(n > 0 for n in report["per_worker"].values())
+    # The outage a fault causes is bounded, counted in refusals rather than
+    # seconds: no worker met more than MAX_REFUSED ConnectionErrors between
+    # two of its successful increments, in any phase. Before the client
+    # took frozen members out of its endpoint list, each call that landed
+    # on the frozen leader waited out its timeout until gRPC's keepalive
+    # gave up (~12 s), and workers were refused 4-6 times in a row here.
+    worst = max(report["phases"], key=lambda p: p["longest_streak"])
+    assert worst["longest_streak"] <= MAX_REFUSED, worst
     return report
 
 

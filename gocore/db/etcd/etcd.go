@@ -63,6 +63,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	"github.com/gocfg/gocfg/gocore/db/backend"
@@ -107,6 +108,10 @@ type Store struct {
 	chunk      int   // bytes per piece of a split blob
 	maxBlob    int64 // the largest blob a manifest may name
 	desc       string
+
+	fo      *failover
+	life    context.Context // ends when the store closes
+	endLife context.CancelFunc
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -277,6 +282,7 @@ func open(c config, opts backend.Options) (*Store, error) {
 		maxBlob:    opts.MaxConfigBytes + 64, // the storage encoding's header
 		done:       make(chan struct{}),
 	}
+	s.life, s.endLife = context.WithCancel(context.Background())
 	if opts.MaxConfigBytes <= 0 {
 		s.maxBlob = 1 << 62
 	}
@@ -297,6 +303,7 @@ func open(c config, opts backend.Options) (*Store, error) {
 	// catch it now with a clear message, rather than as a timeout.
 	if tc != nil {
 		if err := s.checkTLS(opts.DialTimeout); err != nil {
+			s.endLife()
 			return nil, err
 		}
 	}
@@ -305,6 +312,7 @@ func open(c config, opts backend.Options) (*Store, error) {
 	for i, e := range c.endpoints {
 		urls[i] = scheme + e
 	}
+	s.fo = newFailover(urls, opts.RequestTimeout)
 	cli, err := clientv3.New(clientv3.Config{
 		Endpoints:            urls,
 		DialTimeout:          opts.DialTimeout,
@@ -324,14 +332,20 @@ func open(c config, opts backend.Options) (*Store, error) {
 		},
 	})
 	if err != nil {
+		s.endLife()
 		return nil, s.openErr(err, opts.DialTimeout)
 	}
 	s.cli = cli
-	// Check that the cluster answers and lets us read our prefix.
+	// Check that the cluster answers and lets us read our prefix (on
+	// another member if the first one asked does not answer).
 	ctx, cancel := context.WithTimeout(context.Background(), opts.DialTimeout)
 	defer cancel()
-	if _, err := cli.Get(ctx, s.revKey(""), clientv3.WithPrefix(), clientv3.WithCountOnly()); err != nil {
-		cli.Close()
+	err = s.retry(ctx, func(ctx context.Context) error {
+		_, err := cli.Get(ctx, s.revKey(""), clientv3.WithPrefix(), clientv3.WithCountOnly())
+		return err
+	})
+	if err != nil {
+		s.close()
 		return nil, s.openErr(err, opts.DialTimeout)
 	}
 	return s, nil
@@ -350,21 +364,32 @@ func (s *Store) openErr(err error, timeout time.Duration) error {
 	return fmt.Errorf("etcd store %s: connecting: %s: %w", s.desc, errText(err), errs.ErrIO)
 }
 
-// checkTLS makes one TLS handshake with each endpoint until one succeeds,
-// and fails if every endpoint refused our certificate check.
+// checkTLS makes one TLS handshake with every endpoint at once, and fails
+// only if every endpoint refused our certificate check. It returns as soon
+// as one handshake succeeds, so that a member that does not answer (frozen,
+// or dropping packets) costs nothing when another does.
 func (s *Store) checkTLS(timeout time.Duration) error {
-	var msgs []string
-	for _, ep := range s.endpoints {
-		err := s.handshake(ep, timeout)
-		if err == nil {
-			return nil
-		}
-		if !isTLSError(err) {
-			return nil // unreachable for now: the normal path will say so
-		}
-		msgs = append(msgs, fmt.Sprintf("TLS handshake with %s failed: %v", ep, err))
+	type result struct {
+		ep  string
+		err error
 	}
-	return fmt.Errorf("etcd store %s: %s: %w", s.desc, strings.Join(msgs, "; "), backend.ErrConnection)
+	results := make(chan result, len(s.endpoints)) // buffered: late handshakes never block
+	for _, ep := range s.endpoints {
+		go func() { results <- result{ep, s.handshake(ep, timeout)} }()
+	}
+	msgs := make(map[string]string)
+	for range s.endpoints {
+		r := <-results
+		if r.err == nil || !isTLSError(r.err) {
+			return nil // reachable, or not a certificate problem: the normal path will say
+		}
+		msgs[r.ep] = fmt.Sprintf("TLS handshake with %s failed: %v", r.ep, r.err)
+	}
+	var ordered []string
+	for _, ep := range s.endpoints {
+		ordered = append(ordered, msgs[ep])
+	}
+	return fmt.Errorf("etcd store %s: %s: %w", s.desc, strings.Join(ordered, "; "), backend.ErrConnection)
 }
 
 func (s *Store) handshake(ep string, timeout time.Duration) error {
@@ -528,6 +553,8 @@ func (s *Store) opErr(parent context.Context, op string, err error) error {
 	case isTooLarge(err):
 		return fmt.Errorf("etcd %s on %s: %s: a request of about %d bytes (one piece of a config, chunk_bytes=%d) is over the server's "+
 			"--max-request-bytes: lower chunk_bytes in the URL below it: %w", op, s.desc, errText(err), s.chunk, s.chunk, errs.ErrLimit)
+	case errors.Is(err, errUnknown):
+		return fmt.Errorf("etcd %s on %s: %v: %w", op, s.desc, err, backend.ErrConnection)
 	case errors.Is(err, context.DeadlineExceeded) || errText(err) == context.DeadlineExceeded.Error():
 		return fmt.Errorf("etcd %s: no answer from %s within %v: %w", op, strings.Join(s.endpoints, ","), s.reqTimeout, backend.ErrConnection)
 	case isConn(err):
@@ -574,7 +601,11 @@ func parseHistKey(prefix, key string) (int64, time.Time, error) {
 // current reads name's counter: its latest revision, whether it exists and
 // the ModRevision of the counter key (0 if absent) for the transaction.
 func (s *Store) current(ctx context.Context, name string) (rev int64, exists bool, mod int64, err error) {
-	resp, err := s.cli.Get(ctx, s.revKey(name))
+	var resp *clientv3.GetResponse
+	err = s.retry(ctx, func(ctx context.Context) (err error) {
+		resp, err = s.cli.Get(ctx, s.revKey(name))
+		return err
+	})
 	if err != nil {
 		return 0, false, 0, err
 	}
@@ -656,8 +687,30 @@ func expectation(name string, expect, cur int64, exists bool) error {
 // guard, when not empty, is a key that must still exist: the first piece
 // of a split blob; its absence gives errPiecesGone.
 func (s *Store) commit(ctx, parent context.Context, op, name, value, guard string, expect int64, now time.Time) (int64, error) {
+	// An attempt whose outcome is unknown (cut short, or the connection
+	// lost after the request was sent) may have been applied, or may still
+	// be, if it sits in a frozen member's queue. It is never just sent
+	// again: the next attempt is decided by what the store holds (see
+	// resolveSave).
+	var pending *sent
 	for {
-		cur, exists, mod, err := s.current(ctx, name)
+		var (
+			cur, mod int64
+			exists   bool
+			err      error
+		)
+		if pending == nil {
+			cur, exists, mod, err = s.current(ctx, name)
+		} else {
+			var applied bool
+			cur, exists, mod, applied, err = s.resolveSave(ctx, name, value, pending)
+			if applied {
+				return pending.rev, nil
+			}
+			if mod != pending.mod {
+				pending = nil // it can never be applied now
+			}
+		}
 		if err != nil {
 			return 0, s.opErr(parent, op, err)
 		}
@@ -665,31 +718,116 @@ func (s *Store) commit(ctx, parent context.Context, op, name, value, guard strin
 			return 0, err
 		}
 		rev := cur + 1
+		hk := s.histKey(name, rev, now)
 		cmps := []clientv3.Cmp{clientv3.Compare(clientv3.ModRevision(s.revKey(name)), "=", mod)}
 		var orElse []clientv3.Op
 		if guard != "" {
 			cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(guard), ">", 0))
 			orElse = append(orElse, clientv3.OpGet(guard, clientv3.WithCountOnly()))
 		}
-		resp, err := s.cli.Txn(ctx).
-			If(cmps...).
-			Then(
-				clientv3.OpPut(s.revKey(name), revValue(rev, false)),
-				clientv3.OpPut(s.histKey(name, rev, now), value),
-			).
-			Else(orElse...).Commit()
+		var resp *clientv3.TxnResponse
+		err, cut := s.attempt(ctx, func(ctx context.Context) (err error) {
+			resp, err = s.cli.Txn(ctx).
+				If(cmps...).
+				Then(
+					clientv3.OpPut(s.revKey(name), revValue(rev, false)),
+					clientv3.OpPut(hk, value),
+				).
+				Else(orElse...).Commit()
+			return err
+		})
 		if err != nil {
-			return 0, s.opErr(parent, op, err)
+			if ctx.Err() != nil || (!cut && !isConn(err)) {
+				return 0, s.opErr(parent, op, err)
+			}
+			// Every attempt built on one ModRevision has the same history
+			// key (same revision, same time), so one record covers them.
+			pending = &sent{rev: rev, mod: mod, histKey: hk}
+			if !cut && !pause(ctx, retryPause) {
+				return 0, s.opErr(parent, op, ctx.Err())
+			}
+			continue
 		}
 		if resp.Succeeded {
 			return rev, nil
 		}
 		if guard != "" && resp.Responses[0].GetResponseRange().GetCount() == 0 {
+			if pending != nil {
+				// The pieces are gone: a delete ran, after which no earlier
+				// attempt can apply; but one may have applied before it.
+				if _, _, _, applied, rerr := s.resolveSave(ctx, name, value, pending); rerr == nil && applied {
+					return pending.rev, nil
+				} else if rerr != nil {
+					return 0, s.opErr(parent, op, rerr)
+				}
+			}
 			return 0, errPiecesGone
 		}
-		// Someone saved or deleted in between: read again, and let the
-		// expectation decide between a conflict and another try.
+		// Someone saved or deleted in between (or an earlier attempt of
+		// ours was applied after all): read again, and let the expectation
+		// decide between a conflict and another try.
 	}
+}
+
+// sent is a save transaction whose outcome is unknown.
+type sent struct {
+	rev, mod int64 // the revision it would store, the ModRevision it requires
+	histKey  string
+}
+
+// errUnknown: a save or delete may or may not have been applied, and what
+// the store holds cannot tell (a later delete removed the evidence).
+var errUnknown = errors.New("the request was sent but its outcome is unknown (it may have been applied)")
+
+// resolveSave reads, in one transaction, the name's counter and the history
+// key of revision p.rev, and says whether the save p was applied.
+//
+//   - The history of p.rev is p's own key holding p's value: applied.
+//   - The counter's ModRevision is still p.mod: not applied yet. p may be
+//     waiting in a frozen member and be applied later, but every attempt
+//     the caller makes next requires that same ModRevision, so at most one
+//     of them is ever applied (and then its own key is found).
+//   - Otherwise p can never be applied. It was not, if p.rev is held by
+//     another save's key, or if a delete took p.rev. Else p.rev's history
+//     was removed by a later delete and nobody can say: errUnknown.
+//
+// It returns the counter as current does, for the caller's next step.
+func (s *Store) resolveSave(ctx context.Context, name, value string, p *sent) (cur int64, exists bool, mod int64, applied bool, err error) {
+	cur, exists, mod, hist, err := s.counterAndHistory(ctx, name, p.rev)
+	if err != nil {
+		return 0, false, 0, false, err
+	}
+	switch {
+	case hist != nil && string(hist.Key) == p.histKey && string(hist.Value) == value:
+		return cur, exists, mod, true, nil
+	case mod == p.mod, hist != nil, cur == p.rev && !exists:
+		return cur, exists, mod, false, nil
+	}
+	return 0, false, 0, false, errUnknown
+}
+
+// counterAndHistory reads, in one transaction, name's counter (as current
+// does) and the history key of revision rev, if there is one.
+func (s *Store) counterAndHistory(ctx context.Context, name string, rev int64) (cur int64, exists bool, mod int64, hist *mvccpb.KeyValue, err error) {
+	resp, err := s.readTxn(ctx, []clientv3.Op{
+		clientv3.OpGet(s.revKey(name)),
+		clientv3.OpGet(s.histPrefix(name)+fmt.Sprintf("%020d:", rev), clientv3.WithPrefix(), clientv3.WithLimit(1)),
+	})
+	if err != nil {
+		return 0, false, 0, nil, err
+	}
+	if kvs := resp.Responses[0].GetResponseRange().GetKvs(); len(kvs) > 0 {
+		var deleted bool
+		cur, deleted, err = parseRevValue(kvs[0].Value)
+		if err != nil {
+			return 0, false, 0, nil, err
+		}
+		exists, mod = !deleted, kvs[0].ModRevision
+	}
+	if kvs := resp.Responses[1].GetResponseRange().GetKvs(); len(kvs) > 0 {
+		hist = kvs[0]
+	}
+	return cur, exists, mod, hist, nil
 }
 
 // putChunks writes blob in pieces of s.chunk bytes under a new group key,
@@ -700,7 +838,12 @@ func (s *Store) putChunks(ctx context.Context, name string, blob []byte, now tim
 	group := fmt.Sprintf("%s%d-%s/", s.chunkPrefix(name), now.UnixNano(), hex.EncodeToString(nonce[:]))
 	for i := 0; i*s.chunk < len(blob); i++ {
 		piece := blob[i*s.chunk : min((i+1)*s.chunk, len(blob))]
-		if _, err := s.cli.Put(ctx, fmt.Sprintf("%s%06d", group, i), string(piece)); err != nil {
+		// Writing a piece again is harmless: same key, same bytes.
+		err := s.retry(ctx, func(ctx context.Context) error {
+			_, err := s.cli.Put(ctx, fmt.Sprintf("%s%06d", group, i), string(piece))
+			return err
+		})
+		if err != nil {
 			s.dropChunks(group)
 			return "", err
 		}
@@ -712,9 +855,12 @@ func (s *Store) putChunks(ctx context.Context, name string, blob []byte, now tim
 // effort, on a context of its own (the save's may have ended): pieces it
 // misses are removed with the name.
 func (s *Store) dropChunks(group string) {
-	ctx, cancel := context.WithTimeout(context.Background(), s.reqTimeout)
+	ctx, cancel := context.WithTimeout(s.life, s.reqTimeout)
 	defer cancel()
-	s.cli.Delete(ctx, group, clientv3.WithPrefix())
+	s.retry(ctx, func(ctx context.Context) error {
+		_, err := s.cli.Delete(ctx, group, clientv3.WithPrefix())
+		return err
+	})
 }
 
 // manifest describes a split blob: magic, total size and piece count
@@ -760,8 +906,12 @@ func (s *Store) assemble(ctx context.Context, name string, value []byte, at int6
 	var pieces uint64
 	key := group
 	for {
-		resp, err := s.cli.Get(ctx, key, clientv3.WithRange(clientv3.GetPrefixRangeEnd(group)),
-			clientv3.WithRev(at), clientv3.WithLimit(readChunks))
+		var resp *clientv3.GetResponse
+		err := s.retry(ctx, func(ctx context.Context) (err error) {
+			resp, err = s.cli.Get(ctx, key, clientv3.WithRange(clientv3.GetPrefixRangeEnd(group)),
+				clientv3.WithRev(at), clientv3.WithLimit(readChunks))
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -795,7 +945,7 @@ func (s *Store) Get(parent context.Context, name string, rev int64) ([]byte, int
 		// The rev key says which revision is the latest. Reading the last
 		// history key instead would cost a sorted range over the whole
 		// history of the name: etcd ignores the limit of a descending sort.
-		resp, err := s.cli.Get(ctx, s.revKey(name))
+		resp, err := s.get(ctx, s.revKey(name))
 		if err != nil {
 			return nil, 0, s.opErr(parent, op, err)
 		}
@@ -815,7 +965,7 @@ func (s *Store) Get(parent context.Context, name string, rev int64) ([]byte, int
 	if at > 0 {
 		opts = append(opts, clientv3.WithRev(at))
 	}
-	resp, err := s.cli.Get(ctx, s.histPrefix(name)+fmt.Sprintf("%020d:", rev), opts...)
+	resp, err := s.get(ctx, s.histPrefix(name)+fmt.Sprintf("%020d:", rev), opts...)
 	if err != nil {
 		return nil, 0, s.opErr(parent, op, err)
 	}
@@ -857,7 +1007,7 @@ func (s *Store) Latest(parent context.Context, names []string) ([]backend.Blob, 
 		for i, name := range batch {
 			ops[i] = clientv3.OpGet(s.revKey(name))
 		}
-		resp, err := s.cli.Txn(ctx).Then(ops...).Commit()
+		resp, err := s.readTxn(ctx, ops)
 		if err != nil {
 			return nil, s.opErr(parent, "query", err)
 		}
@@ -887,7 +1037,7 @@ func (s *Store) Latest(parent context.Context, names []string) ([]backend.Blob, 
 		if len(ops) == 0 {
 			continue
 		}
-		resp, err = s.cli.Txn(ctx).Then(ops...).Commit()
+		resp, err = s.readTxn(ctx, ops)
 		if err != nil {
 			return nil, s.opErr(parent, "query", err)
 		}
@@ -913,8 +1063,33 @@ func (s *Store) Delete(parent context.Context, name string) (int64, error) {
 	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
 	defer cancel()
 	op := fmt.Sprintf("delete %q", name)
+	var pending *sent // an attempt whose outcome is unknown, as in commit
 	for {
-		cur, exists, mod, err := s.current(ctx, name)
+		var (
+			cur, mod int64
+			exists   bool
+			err      error
+		)
+		if pending == nil {
+			cur, exists, mod, err = s.current(ctx, name)
+		} else {
+			var hist *mvccpb.KeyValue
+			cur, exists, mod, hist, err = s.counterAndHistory(ctx, name, pending.rev)
+			switch {
+			case err != nil:
+			case cur == pending.rev && !exists:
+				// Deleted at the revision we meant: by us, or by another
+				// delete of the same state (only one of them was applied);
+				// either way the config the caller saw is gone.
+				return pending.rev, nil
+			case mod == pending.mod:
+				// Not applied yet; the next attempt excludes it.
+			case hist != nil:
+				pending = nil // a save took that revision: ours never applies
+			default:
+				err = errUnknown
+			}
+		}
 		if err != nil {
 			return 0, s.opErr(parent, op, err)
 		}
@@ -922,15 +1097,26 @@ func (s *Store) Delete(parent context.Context, name string) (int64, error) {
 			return 0, fmt.Errorf("delete %q: %w", name, errs.ErrNotFound)
 		}
 		rev := cur + 1
-		resp, err := s.cli.Txn(ctx).
-			If(clientv3.Compare(clientv3.ModRevision(s.revKey(name)), "=", mod)).
-			Then(
-				clientv3.OpPut(s.revKey(name), revValue(rev, true)),
-				clientv3.OpDelete(s.histPrefix(name), clientv3.WithPrefix()),
-				clientv3.OpDelete(s.chunkPrefix(name), clientv3.WithPrefix()),
-			).Commit()
+		var resp *clientv3.TxnResponse
+		err, cut := s.attempt(ctx, func(ctx context.Context) (err error) {
+			resp, err = s.cli.Txn(ctx).
+				If(clientv3.Compare(clientv3.ModRevision(s.revKey(name)), "=", mod)).
+				Then(
+					clientv3.OpPut(s.revKey(name), revValue(rev, true)),
+					clientv3.OpDelete(s.histPrefix(name), clientv3.WithPrefix()),
+					clientv3.OpDelete(s.chunkPrefix(name), clientv3.WithPrefix()),
+				).Commit()
+			return err
+		})
 		if err != nil {
-			return 0, s.opErr(parent, op, err)
+			if ctx.Err() != nil || (!cut && !isConn(err)) {
+				return 0, s.opErr(parent, op, err)
+			}
+			pending = &sent{rev: rev, mod: mod}
+			if !cut && !pause(ctx, retryPause) {
+				return 0, s.opErr(parent, op, ctx.Err())
+			}
+			continue
 		}
 		if resp.Succeeded {
 			return rev, nil
@@ -941,7 +1127,7 @@ func (s *Store) Delete(parent context.Context, name string) (int64, error) {
 func (s *Store) List(parent context.Context, prefix string) ([]string, error) {
 	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
 	defer cancel()
-	resp, err := s.cli.Get(ctx, s.revKey(prefix), clientv3.WithPrefix())
+	resp, err := s.get(ctx, s.revKey(prefix), clientv3.WithPrefix())
 	if err != nil {
 		return nil, s.opErr(parent, "list", err)
 	}
@@ -962,7 +1148,7 @@ func (s *Store) History(parent context.Context, name string) ([]backend.HistoryE
 	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
 	defer cancel()
 	p := s.histPrefix(name)
-	resp, err := s.cli.Get(ctx, p, clientv3.WithPrefix(), clientv3.WithKeysOnly(),
+	resp, err := s.get(ctx, p, clientv3.WithPrefix(), clientv3.WithKeysOnly(),
 		clientv3.WithSort(clientv3.SortByKey, clientv3.SortAscend))
 	if err != nil {
 		return nil, s.opErr(parent, fmt.Sprintf("history of %q", name), err)
@@ -988,7 +1174,7 @@ func (s *Store) History(parent context.Context, name string) ([]backend.HistoryE
 func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event, error) {
 	key := s.revKey(prefix)
 	gctx, cancel := context.WithTimeout(ctx, s.reqTimeout)
-	resp, err := s.cli.Get(gctx, key, clientv3.WithPrefix(), clientv3.WithCountOnly())
+	resp, err := s.get(gctx, key, clientv3.WithPrefix(), clientv3.WithCountOnly())
 	cancel()
 	if err != nil {
 		return nil, s.opErr(ctx, "watch", err)
@@ -1000,14 +1186,23 @@ func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event,
 		defer s.wg.Done()
 		defer close(out)
 		for {
-			compacted := false
-			for wr := range s.cli.Watch(ctx, key, clientv3.WithPrefix(), clientv3.WithRev(next)) {
+			// A watch stream runs on one member. When a member stops
+			// answering and is taken out (failover.go), the stream is
+			// started again on a gRPC stream of its own (the metadata
+			// makes the client open a new one rather than join the old),
+			// from the first revision not yet delivered.
+			route, n := s.fo.watchRoute()
+			wctx, wcancel := context.WithCancel(ctx)
+			stopRoute := context.AfterFunc(route, wcancel)
+			wctx = metadata.AppendToOutgoingContext(wctx, "gocfg-route", strconv.FormatInt(n, 10))
+			again := false
+			for wr := range s.cli.Watch(wctx, key, clientv3.WithPrefix(), clientv3.WithRev(next)) {
 				if wr.CompactRevision > 0 {
-					next, compacted = wr.CompactRevision, true
+					next, again = wr.CompactRevision, true
 					break
 				}
 				if wr.Err() != nil {
-					return
+					break
 				}
 				for _, ev := range wr.Events {
 					next = ev.Kv.ModRevision + 1
@@ -1022,19 +1217,28 @@ func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event,
 					select {
 					case out <- e:
 					case <-ctx.Done():
+						stopRoute()
+						wcancel()
 						return
 					case <-s.done:
+						stopRoute()
+						wcancel()
 						return
 					}
 				}
 			}
-			if !compacted || ctx.Err() != nil {
+			stopRoute()
+			wcancel()
+			if ctx.Err() != nil {
 				return
 			}
 			select {
 			case <-s.done:
 				return
 			default:
+			}
+			if !again && route.Err() == nil {
+				return // the stream ended by itself (the client gave up)
 			}
 		}
 	}()
@@ -1043,10 +1247,36 @@ func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event,
 
 // Close disconnects; watches end.
 func (s *Store) Close() error {
+	s.close()
+	return nil
+}
+
+func (s *Store) close() {
 	s.closeOnce.Do(func() {
+		s.fo.mu.Lock()
+		s.fo.closed = true // no new put-back loop from here on
+		s.fo.mu.Unlock()
 		close(s.done)
+		s.endLife()
 		s.cli.Close() // its error only says that calls were cancelled
 		s.wg.Wait()
 	})
-	return nil
+}
+
+// get is a read, tried again on another member when need be.
+func (s *Store) get(ctx context.Context, key string, opts ...clientv3.OpOption) (resp *clientv3.GetResponse, err error) {
+	err = s.retry(ctx, func(ctx context.Context) (err error) {
+		resp, err = s.cli.Get(ctx, key, opts...)
+		return err
+	})
+	return resp, err
+}
+
+// readTxn is a transaction of reads only, tried again like get.
+func (s *Store) readTxn(ctx context.Context, ops []clientv3.Op) (resp *clientv3.TxnResponse, err error) {
+	err = s.retry(ctx, func(ctx context.Context) (err error) {
+		resp, err = s.cli.Txn(ctx).Then(ops...).Commit()
+		return err
+	})
+	return resp, err
 }
