@@ -641,8 +641,11 @@ def test_etcd_outage_gives_connection_error_then_recovers_without_reopening(own_
     timeout = 1.0
     d = gocfg.Database.open(server.url("outage"), timeout=timeout)
     try:
-        d.save("a", {"v": 1})
-        w = d.watch("a")
+        assert d.save("a", {"v": 1}) == 1
+        # The watch's own bound turns a watch that died in the outage into a
+        # failure below rather than a hung run: it covers the six failing
+        # calls and the wait for the restarted server with room to spare.
+        w = d.watch("a", timeout=120)
         server.stop()
         calls = {
             "load": lambda: d.load("a"),
@@ -663,13 +666,16 @@ def test_etcd_outage_gives_connection_error_then_recovers_without_reopening(own_
         deadline = time.monotonic() + 15
         while True:
             try:
-                assert d.load("a").to_dict() == {"v": 1}
+                cfg, rev = d.load_with_revision("a")
+                assert cfg.to_dict() == {"v": 1}
+                assert rev == 1  # the revision counter came back with the data
+                cfg.close()
                 break
             except gocfg.ConnectionError:
                 assert time.monotonic() < deadline, "still failing 15 s after the restart"
                 time.sleep(0.1)
         assert d.save("a", {"v": 2}, expect_revision=1) == 2
-        assert next(w) == gocfg.WatchEvent("a", 2, False)  # the watch survived
+        assert next(w, None) == gocfg.WatchEvent("a", 2, False)  # the watch survived
         w.close()
     finally:
         d.close()
@@ -708,12 +714,21 @@ def test_etcd_auth(own_etcd):
         gocfg.Database.open(server.url("auth"), timeout=5)  # no credentials at all
     with pytest.raises(gocfg.AuthError):
         gocfg.Database.open(server.url("auth"), username="nobody", password="whatever-pw", timeout=5)
+    with pytest.raises(gocfg.AuthError):  # an unknown user in the URL
+        gocfg.Database.open(f"etcd://nobody:whatever-pw@{server.endpoint}/auth", timeout=5)
     with pytest.raises(gocfg.AuthError) as e:  # keyword arguments override the URL
         gocfg.Database.open(good, username="root", password="kw-wrong-pw", timeout=5)
     assert "kw-wrong-pw" not in str(e.value)
+    with pytest.raises(gocfg.AuthError) as e:  # a wrong keyword password, none in the URL
+        gocfg.Database.open(server.url("auth"), username="root", password="also-wrong-pw", timeout=5)
+    assert "also-wrong-pw" not in str(e.value)
     with gocfg.Database.open(server.url("auth"), username="root", password=PASSWORD, timeout=5) as d:
         assert d.load("secret")["token"] == "t0ps3cret"
         assert PASSWORD not in repr(d)
+    # ... and they win over wrong credentials in the URL, too.
+    with gocfg.Database.open(bad, username="root", password=PASSWORD, timeout=5) as d:
+        assert d.load("secret")["token"] == "t0ps3cret"
+        assert "wrong-Pa55word" not in repr(d) and PASSWORD not in repr(d)
 
 
 CHILD_LEAK = """
@@ -763,24 +778,36 @@ def test_etcd_tls_with_a_test_ca(own_etcd, tmp_path):
 
     q = urlencode({"ca": certs["ca"], "cert": certs["client_cert"], "key": certs["client_key"]})
     with gocfg.Database.open(f"{server.url('tls')}?{q}", timeout=5) as d:
-        assert d.load("a")["v"] == 1
+        cfg, rev = d.load_with_revision("a")
+        assert (cfg["v"], rev) == (1, 1)
+        cfg.close()
     # A CA that did not sign the server's certificate is refused, at once.
     t0 = time.monotonic()
     with pytest.raises(gocfg.ConnectionError) as e:
         gocfg.Database.open(server.url("tls"), ca=certs["other_ca"], cert=certs["client_cert"],
                             key=certs["client_key"], timeout=5)
     assert time.monotonic() - t0 < 5
-    assert "certificate" in str(e.value)
+    assert "TLS handshake" in str(e.value) and "certificate" in str(e.value)  # says why
     # A client certificate from a CA the server does not trust.
-    with pytest.raises(gocfg.ConnectionError):
+    with pytest.raises(gocfg.ConnectionError) as e:
         gocfg.Database.open(server.url("tls"), ca=certs["ca"], cert=certs["stranger_cert"],
                             key=certs["stranger_key"], timeout=5)
+    assert "TLS" in str(e.value)
     # Plain text to a TLS port.
     with pytest.raises(gocfg.ConnectionError):
         gocfg.Database.open(server.url("tls"), timeout=1)
-    # A missing file is a file error, found before connecting.
-    with pytest.raises(gocfg.Error):
-        gocfg.Database.open(server.url("tls"), ca=str(tmp_path / "missing.pem"), timeout=5)
+    # Bad files are argument errors, found before connecting: a missing one
+    # is a file error, a key given as the CA or a certificate without its
+    # key are invalid arguments.
+    missing = str(tmp_path / "missing.pem")
+    for pair in [{}, {"cert": certs["client_cert"], "key": certs["client_key"]}]:
+        with pytest.raises(gocfg.FileError):
+            gocfg.Database.open(server.url("tls"), ca=missing, timeout=5, **pair)
+    with pytest.raises(gocfg.InvalidArgumentError):
+        gocfg.Database.open(server.url("tls"), ca=certs["client_key"], cert=certs["client_cert"],
+                            key=certs["client_key"], timeout=5)
+    with pytest.raises(gocfg.InvalidArgumentError):
+        gocfg.Database.open(server.url("tls"), ca=certs["ca"], cert=certs["client_cert"], timeout=5)
 
 
 # ---------------------------------------------------------------- SQLite only
@@ -1009,6 +1036,27 @@ def test_bad_open_arguments():
     assert "secret-canary" not in str(e.value)
     with pytest.raises(TypeError):
         gocfg.Database.open("memory://", username=5)
+
+
+def test_malformed_etcd_urls_are_refused_without_the_password():
+    # Refused while the URL is read, before anything is dialled (a failed
+    # connection would be a ConnectionError, not an InvalidArgumentError).
+    pw = "Sup3rS3cret"
+    for bad in [
+        f"etcd://u:{pw}@127.0.0.1:99999/p",                 # port out of range
+        f"etcd://u:{pw}@127.0.0.1:2379/p?bogus=1",          # unknown parameter
+        f"etcd://u:{pw}@127.0.0.1:2379/p?tls=maybe",        # not a boolean
+        f"etcd://u:{pw}%zz@127.0.0.1:2379/p",               # bad escape in the password
+        f"etcd://u:{pw}@/p",                                # no host
+        f"etcd://u:{pw}@a:1,,b:2/p",                        # an empty host in the list
+        f"etcd://u:{pw}@127.0.0.1:2379/p#frag",             # a fragment
+        f"etcd:u:{pw}",                                     # opaque form
+        f"etcd://u:{pw}@127.0.0.1:2379/p?ca=a&ca=b",        # a parameter given twice
+        f"etcdx://u:{pw}@h/p",                              # unknown scheme
+    ]:
+        with pytest.raises(gocfg.InvalidArgumentError) as e:
+            gocfg.Database.open(bad, timeout=1)
+        assert pw not in str(e.value) and pw not in repr(e.value), bad
 
 
 def test_closed_database(url):
