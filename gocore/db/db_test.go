@@ -46,7 +46,7 @@ func etcdServer(t *testing.T) *dbtest.Etcd {
 	etcdOnce.Do(func() {
 		etcdDir, etcdErr = os.MkdirTemp("", "gocfg-db-test-")
 		if etcdErr == nil {
-			sharedEtcd, etcdErr = dbtest.StartEtcd(etcdDir, nil)
+			sharedEtcd, etcdErr = dbtest.StartEtcd(etcdDir)
 		}
 	})
 	if etcdErr != nil {

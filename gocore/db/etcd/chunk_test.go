@@ -37,8 +37,8 @@ func countKeys(t *testing.T, cli *clientv3.Client, prefix string) int64 {
 // it is saved, those of a save that lost its compare-and-swap are removed,
 // a delete removes the rest, and a missing piece is reported as damage.
 func TestChunks(t *testing.T) {
-	e := startEtcd(t, nil)
-	cli, err := e.Client("", "")
+	e := startEtcd(t)
+	cli, err := e.Client()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestChunks(t *testing.T) {
 // change; the default pieces fit, just under and just over etcd's request
 // limit alike.
 func TestRequestTooLarge(t *testing.T) {
-	e := startEtcd(t, nil)
+	e := startEtcd(t)
 	ctx := t.Context()
 	d, err := openDB(t, e.URL("/big")+"?chunk_bytes=4MiB", db.Options{})
 	if err != nil {
@@ -153,7 +153,7 @@ func TestRequestTooLarge(t *testing.T) {
 // TestLegacyBlob: a history value written before the storage encoding was
 // versioned (the codec output itself) still loads and queries.
 func TestLegacyBlob(t *testing.T) {
-	e := startEtcd(t, nil)
+	e := startEtcd(t)
 	st, err := etcd.OpenURL(e.URL("/old"), db.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +178,7 @@ func TestLegacyBlob(t *testing.T) {
 // TestDeleteRacingLargeSave: deletes of a name while large saves of it
 // write their pieces never leave a revision that fails to load.
 func TestDeleteRacingLargeSave(t *testing.T) {
-	e := startEtcd(t, nil)
+	e := startEtcd(t)
 	ctx := t.Context()
 	d, err := openDB(t, e.URL("/race")+"?chunk_bytes=16KiB", db.Options{})
 	if err != nil {

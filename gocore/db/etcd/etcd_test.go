@@ -14,12 +14,12 @@ import (
 	"github.com/gocfg/gocfg/gocore/db/internal/dbtest"
 )
 
-func startEtcd(t *testing.T, tlsCfg *dbtest.EtcdTLS) *dbtest.Etcd {
+func startEtcd(t *testing.T) *dbtest.Etcd {
 	t.Helper()
 	if !dbtest.HaveEtcd() {
 		t.Skip(dbtest.SkipEtcd)
 	}
-	e, err := dbtest.StartEtcd(t.TempDir(), tlsCfg)
+	e, err := dbtest.StartEtcd(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func wantErr(t *testing.T, err, kind error) {
 // TestCallerContext: the caller's own deadline is reported as such, not as
 // a connection error.
 func TestCallerContext(t *testing.T) {
-	e := startEtcd(t, nil)
+	e := startEtcd(t)
 	d, err := openDB(t, e.URL("ctx"), db.Options{})
 	if err != nil {
 		t.Fatal(err)

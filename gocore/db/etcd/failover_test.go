@@ -141,7 +141,7 @@ func increment(t *testing.T, s *etcd.Store, name string) (ok bool) {
 // leaves the client's list, a watch moves off it without losing or
 // repeating an event, and once thawed it is put back.
 func TestFrozenMemberIsTakenOut(t *testing.T) {
-	e := startEtcd(t, nil)
+	e := startEtcd(t)
 	fz := newFreezer(t, e.Endpoint())
 	u := fmt.Sprintf("etcd://%s,%s/failover", e.Endpoint(), fz.addr())
 	s, err := etcd.OpenURL(u, backend.Options{DialTimeout: 2 * time.Second, RequestTimeout: 2 * time.Second})
@@ -255,14 +255,14 @@ func TestFrozenMemberIsTakenOut(t *testing.T) {
 // TestResolveSave: how a save whose outcome was unknown is judged from
 // what the store holds.
 func TestResolveSave(t *testing.T) {
-	e := startEtcd(t, nil)
+	e := startEtcd(t)
 	s, err := etcd.OpenURL(e.URL("resolve"), backend.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	ctx := t.Context()
-	cli, err := e.Client("", "")
+	cli, err := e.Client()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package dbtest
 import (
 	"context"
 	"crypto/sha256"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -16,7 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 )
@@ -170,21 +168,12 @@ func buildLauncher(dir, out string) error {
 	return nil
 }
 
-// EtcdTLS makes the server speak TLS on its client port.
-type EtcdTLS struct {
-	CertFile, KeyFile string // the server's certificate
-	CAFile            string // the CA its clients' certificates must chain to
-	ClientCertAuth    bool   // require client certificates
-	Client            *tls.Config
-}
-
 // Etcd is one etcd server on loopback ports, with its data in a directory
 // of its own. It survives Stop and Start with its data.
 type Etcd struct {
 	Dir        string
 	ClientPort int
 	PeerPort   int
-	TLS        *EtcdTLS
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
@@ -206,18 +195,18 @@ func FreePort() (int, error) {
 // StartEtcd starts a one-member cluster in a new directory under dir and
 // waits until it answers. A port taken by someone else between choosing it
 // and binding it makes the server exit: then it tries other ports.
-func StartEtcd(dir string, tlsCfg *EtcdTLS) (*Etcd, error) {
+func StartEtcd(dir string) (*Etcd, error) {
 	var err error
 	for range 3 {
 		var e *Etcd
-		if e, err = startEtcd(dir, tlsCfg); err == nil {
+		if e, err = startEtcd(dir); err == nil {
 			return e, nil
 		}
 	}
 	return nil, err
 }
 
-func startEtcd(dir string, tlsCfg *EtcdTLS) (*Etcd, error) {
+func startEtcd(dir string) (*Etcd, error) {
 	cp, err := FreePort()
 	if err != nil {
 		return nil, err
@@ -235,7 +224,7 @@ func startEtcd(dir string, tlsCfg *EtcdTLS) (*Etcd, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Etcd{Dir: d, ClientPort: cp, PeerPort: pp, TLS: tlsCfg}
+	e := &Etcd{Dir: d, ClientPort: cp, PeerPort: pp}
 	if err := e.Start(); err != nil {
 		os.RemoveAll(d)
 		return nil, err
@@ -249,13 +238,6 @@ func (e *Etcd) Endpoint() string { return net.JoinHostPort("127.0.0.1", strconv.
 // URL is an etcd:// URL for gocore/db with the given key prefix.
 func (e *Etcd) URL(prefix string) string {
 	return "etcd://" + e.Endpoint() + "/" + strings.TrimPrefix(prefix, "/")
-}
-
-func (e *Etcd) clientURL() string {
-	if e.TLS != nil {
-		return "https://" + e.Endpoint()
-	}
-	return "http://" + e.Endpoint()
 }
 
 // Start runs the server (again) and waits until it answers.
@@ -281,15 +263,6 @@ func (e *Etcd) Start() error {
 		"--logger", "zap",
 		"--log-outputs", "stderr",
 		"--log-level", "warn",
-	}
-	if t := e.TLS; t != nil {
-		args = append(args, "--cert-file", t.CertFile, "--key-file", t.KeyFile)
-		if t.CAFile != "" {
-			args = append(args, "--trusted-ca-file", t.CAFile)
-		}
-		if t.ClientCertAuth {
-			args = append(args, "--client-cert-auth")
-		}
 	}
 	logf, err := os.OpenFile(filepath.Join(e.Dir, "etcd.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
@@ -327,17 +300,14 @@ func (e *Etcd) logTail() string {
 	return string(b)
 }
 
-// Client connects to the server (with credentials if user is set).
-func (e *Etcd) Client(user, pass string) (*clientv3.Client, error) {
+func (e *Etcd) clientURL() string { return "http://" + e.Endpoint() }
+
+// Client connects to the server.
+func (e *Etcd) Client() (*clientv3.Client, error) {
 	cfg := clientv3.Config{
 		Endpoints:   []string{e.clientURL()},
 		DialTimeout: 2 * time.Second,
-		Username:    user,
-		Password:    pass,
 		Logger:      zap.NewNop(),
-	}
-	if e.TLS != nil {
-		cfg.TLS = e.TLS.Client
 	}
 	return clientv3.New(cfg)
 }
@@ -361,7 +331,7 @@ func (e *Etcd) waitHealthy(exited chan struct{}, limit time.Duration) error {
 }
 
 func (e *Etcd) ping() error {
-	cli, err := e.Client("", "")
+	cli, err := e.Client()
 	if err != nil {
 		return err
 	}
@@ -369,9 +339,6 @@ func (e *Etcd) ping() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	_, err = cli.Get(ctx, "health")
-	if errors.Is(err, rpctypes.ErrUserEmpty) || errors.Is(err, rpctypes.ErrPermissionDenied) {
-		return nil // auth is on: the server answers
-	}
 	return err
 }
 
@@ -401,26 +368,4 @@ func (e *Etcd) stopLocked() {
 func (e *Etcd) Remove() {
 	e.Stop()
 	os.RemoveAll(e.Dir)
-}
-
-// EnableAuth creates the root user with password and turns auth on.
-func (e *Etcd) EnableAuth(rootPassword string) error {
-	cli, err := e.Client("", "")
-	if err != nil {
-		return err
-	}
-	defer cli.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := cli.RoleAdd(ctx, "root"); err != nil {
-		return err
-	}
-	if _, err := cli.UserAdd(ctx, "root", rootPassword); err != nil {
-		return err
-	}
-	if _, err := cli.UserGrantRole(ctx, "root", "root"); err != nil {
-		return err
-	}
-	_, err = cli.AuthEnable(ctx)
-	return err
 }
