@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import _thread
 import errno as _errno
+import os as _os
 import threading
 from marshal import loads as _marshal_loads
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Protocol, Tuple, Type, TypeVar
@@ -326,6 +327,7 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
     done = _thread.allocate_lock()
     done.acquire()
     started = False
+    worker: Optional[_Worker] = None
     try:
         if _lib.gocfg_cancel_new(cell, _NULL) != 0:
             return call(_NULL)
@@ -338,9 +340,15 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
                 outcome.append((False, e))
             finally:
                 _lib.gocfg_cancel_free(cancel)
+                if worker is not None:
+                    worker.busy.release()
                 done.release()
 
-        _thread.start_new_thread(run, ())
+        worker = _Worker.take()
+        if worker is not None:
+            worker.start(run)
+        else:  # busy (a nested call, from a signal handler): a thread of its own
+            _thread.start_new_thread(run, ())
         started = True
         while not done.acquire(timeout=0.05):
             pass
@@ -354,10 +362,63 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
     finally:
         if not started:
             _lib.gocfg_cancel_free(cell[0])
+            if worker is not None:
+                # Interrupted while handing the call over: whether the
+                # worker got it (and will release busy) cannot be told, so
+                # the next call makes a new worker (this one, if it got
+                # nothing, waits idle for good: one thread, rarely).
+                _Worker._current = None
     ok, result = outcome[0]
     if not ok:
         raise result
     return result  # type: ignore[no-any-return]
+
+
+class _Worker:
+    """The thread that runs interruptible calls, kept for the next one.
+
+    Starting a thread per call cost more than a small database call itself
+    (an etcd load is a few hundred µs); this one thread waits on a lock
+    between calls. ``busy`` is held from take() until the call's run()
+    ends, so a call made while another is running (from a signal handler
+    in the main thread, say) gets a thread of its own rather than waiting.
+    Like the per-call threads it replaces, it is a bare _thread with plain
+    locks (see interruptible). A forked child starts its own (the parent's
+    thread does not exist there).
+    """
+
+    _current: "Optional[_Worker]" = None
+
+    def __init__(self) -> None:
+        self.pid = _os.getpid()
+        self.busy = _thread.allocate_lock()
+        self.wake = _thread.allocate_lock()
+        self.wake.acquire()
+        self.job: Optional[Callable[[], None]] = None
+        _thread.start_new_thread(self._loop, ())
+
+    @classmethod
+    def take(cls) -> "Optional[_Worker]":
+        """The process's worker, reserved for one call; None when it is busy."""
+        w = cls._current
+        if w is None or w.pid != _os.getpid():
+            w = cls._current = _Worker()
+        return w if w.busy.acquire(False) else None
+
+    def start(self, job: Callable[[], None]) -> None:
+        """Run job (which releases busy when it ends) on the worker."""
+        self.job = job
+        self.wake.release()
+
+    def _loop(self) -> None:
+        while True:
+            self.wake.acquire()
+            job, self.job = self.job, None
+            if job is not None:
+                job()  # catches everything itself
+            # Drop it before waiting: the job holds its call, its owner and
+            # its result, which must not live on until the next call.
+            job = None
 
 
 # ----------------------------------------------------------------- library
@@ -554,7 +615,23 @@ def config_contains(owner: Any, h: Any, p: bytes) -> bool:
 
 
 def config_len(owner: Any, h: Any, p: bytes) -> int:
-    return int(_call(owner, _lib.gocfg_config_len, h, p, len(p)))
+    try:
+        pool = _cells.pool
+    except AttributeError:
+        pool = _new_pool()
+    try:
+        cell = pool.pop()
+    except IndexError:
+        cell = _new_cell()
+    err = cell[0]
+    rc: int = _lib.gocfg_config_len(h, p, len(p), err)
+    if rc >= 0:
+        pool.append(cell)
+        return rc
+    try:
+        _fail(rc, err, owner)
+    finally:
+        _give(pool, cell)
 
 
 def config_keys(owner: Any, h: Any, p: bytes) -> List[str]:
