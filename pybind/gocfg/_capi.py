@@ -835,6 +835,29 @@ def db_load(owner: Any, h: Any, name: bytes, revision: int, slow: bool, adopt: C
     return interruptible(call, slow, lambda r: _close(r[0]))
 
 
+def db_load_many(owner: Any, h: Any, names: List[bytes], slow: bool,
+                 adopt: Callable[[Any], Owner]) -> List[Optional[Tuple[Owner, int]]]:
+    """(config, revision) for each name, None where the name does not
+    exist: one call (gocfg_db_load_many); the handles are given to their
+    owners in the helper thread, as in :func:`_owned`."""
+    def call(cancel: Any) -> List[Optional[Tuple[Owner, int]]]:
+        n = len(names)
+        out = _ffi.new("gocfg_config *[]", n)
+        revs = _ffi.new("int64_t[]", n)
+        packed = b"\0".join(names) + b"\0"
+        _call(owner, _lib.gocfg_db_load_many, h, packed, len(packed), n, cancel, out, revs)
+        # Every handle gets its owner before anything else can fail.
+        owners = [None if out[i] == _NULL else adopt(out[i]) for i in range(n)]
+        return [None if o is None else (o, int(revs[i])) for i, o in enumerate(owners)]
+
+    def discard(r: List[Optional[Tuple[Owner, int]]]) -> None:
+        for item in r:
+            if item is not None:
+                _close(item[0])
+
+    return interruptible(call, slow, discard)
+
+
 def db_delete(owner: Any, h: Any, name: bytes, slow: bool) -> None:
     def call(cancel: Any) -> None:
         _call(owner, _lib.gocfg_db_delete, h, name, len(name), cancel)
