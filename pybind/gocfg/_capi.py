@@ -644,6 +644,18 @@ def config_export(owner: Any, h: Any, p: bytes) -> bytes:
     return _buffer(owner, _lib.gocfg_config_export, h, p, len(p))
 
 
+def config_export_decoded(owner: Any, h: Any, p: bytes, decode: Callable[[Any], T]) -> T:
+    """decode(the export of p) read straight from the library's buffer, which
+    is freed after: to_dict() of a big tree skips a copy as large as the
+    buffer (time, and peak memory)."""
+    buf = _ffi.new("gocfg_buffer *")
+    try:  # the call inside: its buffer is freed whatever interrupts
+        _call(owner, _lib.gocfg_config_export, h, p, len(p), buf)
+        return decode(_ffi.buffer(buf.data, buf.len))
+    finally:
+        _lib.gocfg_buffer_free(buf)
+
+
 def config_merge(owner: Any, h: Any, p: bytes, data: bytes) -> None:
     _call(owner, _lib.gocfg_config_merge, h, p, len(p), data, len(data))
 

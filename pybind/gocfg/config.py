@@ -163,7 +163,7 @@ class Section(MutableMapping, TreeView):  # type: ignore[type-arg]
     def to_dict(self) -> Dict[str, Any]:
         """A plain dict copy of this map and everything below, in one call."""
         cfg, h, prefix = self._target()
-        return decode_value(_capi.config_export(cfg, h, prefix))  # type: ignore[no-any-return]
+        return _capi.config_export_decoded(cfg, h, prefix, decode_value)
 
     def update(self, other: Any = (), /, **kwargs: Any) -> None:
         """Assign keys as dict.update does; keys are literal, not paths.
