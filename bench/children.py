@@ -2,6 +2,7 @@
 
     python bench/children.py cycles gocfg|dict|gopy N [GOPY_DIR]
     python bench/children.py rss-doc gocfg|dict JSON_PATH
+    python bench/children.py peak-load gocfg|gocfg+dict|json JSON_PATH
 
 Each prints one JSON object on stdout. RSS is read from /proc/self/status.
 """
@@ -102,10 +103,54 @@ def cmd_rss_doc(contender: str, path: str) -> dict:
     return out
 
 
+def hwm_kib() -> int:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def cmd_peak_load(contender: str, path: str) -> dict:
+    """Peak RSS growth while loading the JSON file at path (already read
+    into memory as bytes), as a Config, a Config then a dict, or a dict."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if contender.startswith("gocfg"):
+        import gocfg
+        with gocfg.Config() as warm:  # start the Go runtime before the baseline
+            warm["k"] = "v"
+    gc.collect()
+    try:  # reset VmHWM to the current RSS (Linux 4.0+), so the peak is this load's
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+    start = rss_kib()
+    if contender == "gocfg":
+        import gocfg
+        held = gocfg.Config.loads(data, "json")  # type: ignore[attr-defined]
+    elif contender == "gocfg+dict":
+        import gocfg
+        with gocfg.Config.loads(data, "json") as cfg:  # type: ignore[attr-defined]
+            held = cfg.to_dict()
+    else:
+        held = json.loads(data)
+    out = {"contender": contender, "rss_start_kib": start, "hwm_end_kib": hwm_kib(), "rss_end_kib": rss_kib()}
+    del held
+    return out
+
+
 def main() -> None:
     cmd = sys.argv[1]
     if cmd == "cycles":
         result = cmd_cycles(sys.argv[2], int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "")
+    elif cmd == "peak-load":
+        result = cmd_peak_load(sys.argv[2], sys.argv[3])
     elif cmd == "rss-doc":
         result = cmd_rss_doc(sys.argv[2], sys.argv[3])
     else:

@@ -204,6 +204,19 @@ def bench_per_call(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[s
         store.Set("key", "value")
         ns.update(gp=gopy_mod, g=store)
         cases["noop export (gopy)"] = "gp.Version()"
+    # Uncached reads: the statement first drops the read cache (one
+    # attribute store, timed as its own row), so the read crosses into Go.
+    # The raw rows are the bare cffi calls the binding makes, with the
+    # caller's own buffer and error cell: the floor under the Python wrapper.
+    ns.update(stale=(-1, {}), h=cfg._h, err=_native.ffi.new("gocfg_error **"),
+              buf=_native.ffi.new("char[]", 512))
+    cases.update({
+        "cfg[k] uncached": 'cfg._cache = stale; cfg["key"]',
+        "cache drop alone": "cfg._cache = stale",
+        "raw call: get_value": 'lib.gocfg_config_get_value(h, b"key", 3, buf, 512, err)',
+        "raw call: set": 'lib.gocfg_config_set(h, b"key", 3, b"value", 5, err)',
+        "raw call: contains": 'lib.gocfg_config_contains(h, b"key", 3, err)',
+    })
     for name, s_cfg, s_ct, s_gopy, s_dict in OPS:
         cases[name] = s_cfg
         cases[name + " (ctypes)"] = s_ct
@@ -224,6 +237,7 @@ def bench_per_call(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[s
     order = ["noop export (cffi)", "noop export (ctypes)", "noop export (gopy)"]
     for name, *_ in OPS:
         order += [name, name + " (ctypes)", name + " (gopy)", DICT_NAMES[name]]
+    order += ["cfg[k] uncached", "cache drop alone", "raw call: get_value", "raw call: set", "raw call: contains"]
     for name in order:
         if name in samples:
             rows[name] = res.add(timed_row(sec, name, samples[name], "ns/call"))
@@ -249,6 +263,13 @@ def bench_per_call(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[s
                 add_ratio(rows[pn], ratio(best.get(pn), g), f"{peer} / gocfg")
         if DICT_NAMES[name] in rows:
             add_ratio(rows[DICT_NAMES[name]], ratio(best.get(DICT_NAMES[name]), g), "dict / gocfg")
+    for name, raw in (("cfg[k] uncached", "raw call: get_value"), ("cfg[k] = v", "raw call: set"),
+                      ("k in cfg", "raw call: contains")):
+        if name in rows:
+            add_ratio(rows[name], ratio(best.get(name), best.get(raw)), f"gocfg / {raw}")
+    if "cfg[k] uncached" in rows:
+        add_ratio(rows["cfg[k] uncached"], ratio(best.get("cfg[k] uncached"), best.get("cfg[k] (gopy)")), "gocfg / gopy")
+        rows["cfg[k] uncached"].note = "includes the cache drop (its own row)"
     return best
 
 
@@ -320,8 +341,11 @@ def bench_threads(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[st
     cfg["key"] = "value"
     cc = peers.CtypesConfig(peers.ctypes_binding())
     cc["key"] = "value"
-    ns: Dict[str, Any] = {"cfg": cfg, "d": {"key": "value"}, "cc": cc}
-    contenders = {"cfg[k]": 'cfg["key"]', "dict[k]": 'd["key"]', "cfg[k] (ctypes)": 'cc["key"]'}
+    ns: Dict[str, Any] = {"cfg": cfg, "d": {"key": "value"}, "cc": cc, "stale": (-1, {})}
+    # "uncached" drops the read cache before each read, so every read crosses
+    # into Go: it measures the FFI and the Go side, not the cache.
+    contenders = {"cfg[k]": 'cfg["key"]', "cfg[k] uncached": 'cfg._cache = stale; cfg["key"]',
+                  "dict[k]": 'd["key"]', "cfg[k] (ctypes)": 'cc["key"]'}
     if gopy_mod is not None:
         ns["g"] = gopy_mod.NewStore()
         ns["g"].Set("key", "value")
@@ -340,12 +364,12 @@ def bench_threads(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[st
         cfg.close()
         cc.close()
     best = {key: max(s) for key, s in samples.items()}
-    for name in ("cfg[k]", "cfg[k] (ctypes)", "cfg[k] (gopy)", "dict[k]"):
+    for name in ("cfg[k]", "cfg[k] uncached", "cfg[k] (ctypes)", "cfg[k] (gopy)", "dict[k]"):
         if name not in loops:
             res.missing(sec, f"{name}, 1 thread", "Mreads/s", f"gopy peer unavailable: {gopy_why}")
             continue
         r1 = res.add(timed_row(sec, f"{name}, 1 thread", samples[(name, 1)], "Mreads/s", lower_is_better=False))
-        if name != "cfg[k]":
+        if name not in ("cfg[k]", "cfg[k] uncached"):
             add_ratio(r1, ratio(best[(name, 1)], best[("cfg[k]", 1)]), "this / gocfg, 1 thread (>1: faster)")
         r2 = res.add(timed_row(sec, f"{name}, 2 threads", samples[(name, 2)], "Mreads/s", lower_is_better=False))
         add_ratio(r2, ratio(best[(name, 2)], best[(name, 1)]), "2 threads / 1 thread")
@@ -478,6 +502,11 @@ def peer_parsers() -> Tuple[Dict[str, List[Tuple[str, Callable[[str], Any]]]], L
         parsers["json"].append(("orjson.loads", orjson.loads))
     except ImportError:
         missing.append("orjson")
+    try:
+        import msgspec
+        parsers["json"].append(("msgspec.json.decode", msgspec.json.Decoder().decode))
+    except ImportError:
+        missing.append("msgspec")
     try:
         import yaml
         loader = getattr(yaml, "CSafeLoader", None)
@@ -652,6 +681,99 @@ def bench_documents(res: Results, plan: Plan, docs: Dict[str, str], data: Dict[s
         close(loaded)
 
 
+# ------------------------------------------------ JSON goals (issue 15)
+
+
+def json_peers() -> List[Tuple[str, Callable[[Any], Any]]]:
+    peers_, _ = peer_parsers()
+    return peers_["json"]
+
+
+def bench_json_goals(res: Results, plan: Plan, docs: Dict[str, str]) -> None:
+    """Load, and load + to_dict(), of a big and a typical JSON document,
+    beside json.loads, orjson and msgspec (each of which gives a dict)."""
+    sec = "json"
+    res.section(sec, f"JSON: Config.loads and Config.loads + to_dict() beside the JSON parsers, ms per document, "
+                     f"best of {plan.bulk_rounds * 2 + 1} interleaved rounds")
+    small = gen.render(gen.generate(20_000), "json")
+    parsers = json_peers()
+    for label, text, number in (("2 MB", docs["json"], 1), ("20 KB", small, 40)):
+        label = f"{label} ({len(text.encode()) / 1e3:,.0f} kB)"
+
+        def load(t: str = text) -> None:
+            load_config(t, "json").close()
+
+        def load_dict(t: str = text) -> Any:
+            with load_config(t, "json") as c:
+                return c.to_dict()
+
+        if not gen.same(load_dict(), json.loads(text)):
+            res.missing(sec, f"JSON {label}: Config.loads + to_dict()", "ms", "to_dict() differs from json.loads")
+            continue
+        cases: Dict[str, Callable[[], Any]] = {"load": load, "load + to_dict()": load_dict}
+        for pname, parse in parsers:
+            cases[pname] = lambda t=text, p=parse: p(t)
+        samples = interleaved_calls(cases, plan.bulk_rounds * 2 + 1, number)
+        shown = {"load": "Config.loads", "load + to_dict()": "Config.loads + to_dict()"}
+        got = {name: res.add(timed_row(sec, f"JSON {label}: {shown.get(name, name)}", samples[name], "ms", 1e3))
+               for name in cases}
+        for name in ("load", "load + to_dict()"):
+            for pname, _ in parsers:
+                add_ratio(got[name], ratio(got[name].value, got[pname].value), f"gocfg / {pname}")
+
+
+def bench_peak(res: Results, quick: bool, tmp: str) -> None:
+    """Peak RSS while loading a big JSON file, each contender in a fresh process."""
+    sec = "peak"
+    mb = 20 if quick else 50
+    res.section(sec, f"peak memory: VmHWM growth while loading a {mb} MB JSON document (bench/gen.py), "
+                     "fresh process each, the text already in memory as bytes")
+    path = os.path.join(tmp, f"big-{mb}.json")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(gen.render(gen.generate(mb * 1_000_000), "json"))
+    got: Dict[str, float] = {}
+    for who in ("json", "gocfg", "gocfg+dict"):
+        progress(f"  peak: {who} ...")
+        out, why = run_child(["peak-load", who, path])
+        if out is None:
+            res.missing(sec, f"peak RSS: {who}", "MiB", f"failed: {why}")
+            continue
+        got[who] = (out["hwm_end_kib"] - out["rss_start_kib"]) / 1024
+    names = {"json": "json.loads", "gocfg": "Config.loads", "gocfg+dict": "Config.loads + to_dict()"}
+    rows = {w: res.add(Row(sec, f"peak RSS: {names[w]}", v, "MiB", best=v)) for w, v in got.items()}
+    for w in ("gocfg", "gocfg+dict"):
+        if w in rows:
+            add_ratio(rows[w], ratio(got[w], got.get("json")), "gocfg / json.loads")
+
+
+COLD = {
+    "bare interpreter": "pass",
+    "import json + json.load (1 KB)": "import json,sys\nwith open(sys.argv[1]) as f: json.load(f)",
+    "import gocfg + Config.load (1 KB)": "import gocfg,sys\ngocfg.Config.load(sys.argv[1]).close()",
+}
+
+
+def bench_cold(res: Results, plan: Plan, tmp: str) -> None:
+    sec = "cold"
+    rounds = max(5, plan.rounds)
+    res.section(sec, f"cold start: a fresh `python -c` process each time, ms wall time, best of {rounds} "
+                     "interleaved rounds")
+    path = os.path.join(tmp, "small.json")
+    with open(path, "w", encoding="utf-8") as f:
+        text = gen.render(gen.generate(0), "json")
+        f.write(text[:1] + '"pad": "' + "x" * max(0, 1000 - len(text)) + '", ' + text[1:])
+    cases = {name: (lambda c=code: subprocess.run([sys.executable, "-c", c, path], check=True))
+             for name, code in COLD.items()}
+    samples = interleaved_calls(cases, rounds)
+    rows = {name: res.add(timed_row(sec, name, samples[name], "ms", 1e3)) for name in COLD}
+    bare = rows["bare interpreter"].value
+    for name in list(COLD)[1:]:
+        r = rows[name]
+        if r.value is not None and bare is not None:
+            r.note = f"{r.value - bare:.1f} ms above the bare interpreter"
+            add_ratio(r, ratio(r.value, bare), "this / bare interpreter")
+
+
 # ------------------------------------------------------------------- output
 
 
@@ -816,6 +938,12 @@ def main() -> None:
         bench_memory(res, plan, args.quick, gopy_mod, gopy_why)
         progress("documents (hooks) ...")
         bench_documents(res, plan, docs, data, tmp)
+        progress("JSON goals ...")
+        bench_json_goals(res, plan, docs)
+        progress("peak memory ...")
+        bench_peak(res, args.quick, tmp)
+        progress("cold start ...")
+        bench_cold(res, plan, tmp)
     finally:
         if args.keep:
             progress(f"kept {tmp}")

@@ -165,7 +165,7 @@ func gocfg_config_export(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.g
 		var b []byte
 		// Resolved: an export gives what reads give (see gocfg.h, layers).
 		err = c.ViewResolved(p, func(v any) (err error) {
-			b, err = wire.Encode(v)
+			b, err = wire.EncodeShared(v)
 			return err
 		})
 		if err != nil {

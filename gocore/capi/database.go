@@ -10,11 +10,14 @@ import "C"
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"time"
+	"unsafe"
 
 	"github.com/gocfg/gocfg/gocore/aside"
 	"github.com/gocfg/gocfg/gocore/db"
 	"github.com/gocfg/gocfg/gocore/dbconn"
+	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/registry"
 	"github.com/gocfg/gocfg/gocore/store"
 )
@@ -154,6 +157,56 @@ func gocfg_db_load(h C.uintptr_t, name *C.char, nameLen C.size_t, revision C.int
 			}
 			return newConfigHandle(store.NewFrom(m), out)
 		})
+	})
+}
+
+//export gocfg_db_load_many
+func gocfg_db_load_many(h C.uintptr_t, names *C.char, namesLen C.size_t, nNames C.size_t, cancel C.uintptr_t, out *C.uintptr_t, outRevs *C.int64_t, errOut **C.gocfg_error) C.int {
+	return count(errOut, reads, func() (int, error) {
+		found := 0
+		err := dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
+			if nNames > db.MaxLoadMany {
+				return fmt.Errorf("%d names, at most %d at once: %w", uint64(nNames), db.MaxLoadMany, errs.ErrInvalidArgument)
+			}
+			if err := nonNull(out, "out"); err != nil || nNames == 0 {
+				return err
+			}
+			list, err := entries(names, namesLen, "names")
+			if err != nil {
+				return err
+			}
+			if len(list) != int(nNames) {
+				return fmt.Errorf("names holds %d NUL-terminated names, count says %d: %w", len(list), uint64(nNames), errs.ErrInvalidArgument)
+			}
+			cfgs, revs, err := d.LoadMany(ctx, list)
+			if err != nil {
+				return err
+			}
+			handles := unsafe.Slice(out, len(list))
+			var revOut []C.int64_t
+			if outRevs != nil {
+				revOut = unsafe.Slice(outRevs, len(list))
+			}
+			for i, m := range cfgs {
+				handles[i] = 0
+				if revOut != nil {
+					revOut[i] = C.int64_t(revs[i])
+				}
+				if m == nil {
+					continue
+				}
+				if err := newConfigHandle(store.NewFrom(m), &handles[i]); err != nil {
+					for _, made := range handles[:i] { // all or nothing
+						gocfg_config_free(made)
+					}
+					clear(handles)
+					return err
+				}
+				found++
+			}
+			return nil
+		})
+		return found, err
 	})
 }
 

@@ -54,11 +54,16 @@ type Codec struct {
 	// list of "NAME=value" entries, as os.Environ gives. Decode itself
 	// expands from the document alone.
 	DecodeEnviron func(data []byte, environ []string) (*value.Doc, error)
+	// TextChecked says that Decode itself refuses what store.CheckStrings
+	// would (invalid UTF-8 in a key or a string, nesting beyond
+	// value.MaxDepth), so loading may skip that walk over the tree.
+	TextChecked bool
 }
 
 // codecs is fixed at build time and never modified.
 var codecs = []Codec{
-	{Name: "json", Extensions: []string{".json"}, Decode: jsonfmt.Decode, Encode: jsonfmt.Encode, DecodeContext: jsonfmt.DecodeContext, DecodeAll: jsonfmt.DecodeAll},
+	{Name: "json", Extensions: []string{".json"}, Decode: jsonfmt.Decode, Encode: jsonfmt.Encode, DecodeContext: jsonfmt.DecodeContext, DecodeAll: jsonfmt.DecodeAll,
+		TextChecked: true}, // the whole text is checked as UTF-8, lone surrogate escapes and deep nesting refused
 	{Name: "yaml", Extensions: []string{".yaml", ".yml"}, Decode: yamlfmt.Decode, Encode: yamlfmt.Encode, DecodeAll: yamlfmt.DecodeAll},
 	{Name: "toml", Extensions: []string{".toml"}, Decode: tomlfmt.Decode, Encode: tomlfmt.Encode},
 	{Name: "env", Extensions: []string{".env"}, Decode: envfmt.Decode, Encode: envfmt.Encode, DecodeEnviron: envfmt.DecodeEnviron},

@@ -210,6 +210,83 @@ func (d *DB) Load(ctx context.Context, name string, revision int64) (*value.Map,
 	return cfg, rev, nil
 }
 
+// MaxLoadMany bounds the names of one LoadMany call.
+const MaxLoadMany = 10_000
+
+// LoadMany returns the latest revision of each of names, in order, and
+// their numbers; a name that does not exist has a nil config. Each config
+// is its own copy, also for a name given twice. Backends that read many
+// names at once (backend.Scanner: etcd, two round trips per 64 names)
+// answer in batches, the others one name at a time.
+func (d *DB) LoadMany(ctx context.Context, names []string) ([]*value.Map, []int64, error) {
+	if len(names) > MaxLoadMany {
+		return nil, nil, fmt.Errorf("db.LoadMany: %d names, at most %d at once: %w", len(names), MaxLoadMany, errs.ErrInvalidArgument)
+	}
+	for _, n := range names {
+		if err := ValidateName(n); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := d.begin("LoadMany"); err != nil {
+		return nil, nil, err
+	}
+	defer d.calls.Done()
+	ctx = orBackground(ctx)
+	type stored struct {
+		blob []byte
+		rev  int64
+	}
+	found := make(map[string]stored, len(names))
+	if sc, ok := d.be.(backend.Scanner); ok {
+		uniq := make([]string, 0, len(names))
+		for _, n := range names {
+			if _, seen := found[n]; !seen {
+				found[n] = stored{}
+				uniq = append(uniq, n)
+			}
+		}
+		clear(found)
+		for len(uniq) > 0 {
+			batch := uniq[:min(len(uniq), scanBatch)]
+			uniq = uniq[len(batch):]
+			blobs, err := sc.Latest(ctx, batch)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, b := range blobs {
+				found[b.Name] = stored{b.Data, b.Revision}
+			}
+		}
+	} else {
+		for _, n := range names {
+			if _, seen := found[n]; seen {
+				continue
+			}
+			blob, rev, err := d.be.Get(ctx, n, 0)
+			if errors.Is(err, errs.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			found[n] = stored{blob, rev}
+		}
+	}
+	cfgs, revs := make([]*value.Map, len(names)), make([]int64, len(names))
+	for i, n := range names {
+		s, ok := found[n]
+		if !ok {
+			continue
+		}
+		cfg, err := d.decode(s.blob)
+		if err != nil {
+			return nil, nil, fmt.Errorf("db.LoadMany %q revision %d: %w", n, s.rev, err)
+		}
+		cfgs[i], revs[i] = cfg, s.rev
+	}
+	return cfgs, revs, nil
+}
+
 // decode turns a stored blob back into a config. A blob that does not
 // decode was damaged in storage (the codec wrote it): that is an I/O
 // error, whatever kind the codec gives its own complaint.

@@ -56,7 +56,7 @@ func TextCodec(format string) (codec.Codec, error) {
 // data must not be memory the caller reuses.
 func Decode(ctx context.Context, c codec.Codec, data []byte, source string) (*value.Doc, error) {
 	doc, err := decode(ctx, c, data)
-	if err == nil {
+	if err == nil && !c.TextChecked {
 		err = CheckStrings(doc)
 	}
 	if err != nil {

@@ -16,6 +16,7 @@ package registry
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gocfg/gocfg/gocore/errs"
 )
@@ -53,11 +54,64 @@ type slot struct {
 }
 
 // Registry is safe for concurrent use. The zero value is ready to use.
+//
+// Every call through the C ABI looks its handle up, so Get takes no lock:
+// the live slots are also published as immutable entries in pages that
+// never move (a new page is added by publishing a longer page list), and
+// Get reads them with atomic loads. Two threads reading through the same
+// handle then share no written memory; with the RWMutex that Get took
+// before, each RLock wrote the mutex's reader count, one cache line
+// bounced between the cores on every call. The writers (Add, Remove,
+// Poison) keep the bookkeeping under mu, as before, and publish each
+// change; a Get that finds no matching entry takes mu and asks the
+// bookkeeping, for the exact error.
 type Registry struct {
-	mu    sync.RWMutex
+	mu    sync.Mutex
 	slots []slot
 	free  []uint32 // indexes of free slots, reused last-in first-out
 	live  int
+	pages atomic.Pointer[[]*page]
+}
+
+// entry is what Get sees of a live slot; it is never changed once
+// published (a change publishes a new one).
+type entry struct {
+	gen      uint32
+	kind     Kind
+	obj      any
+	poisoned string
+}
+
+const pageBits = 10
+
+type page [1 << pageBits]atomic.Pointer[entry]
+
+// publish makes e what Get sees at slot i (nil: nothing). The caller holds r.mu.
+func (r *Registry) publish(i uint32, e *entry) {
+	var pages []*page
+	if pp := r.pages.Load(); pp != nil {
+		pages = *pp
+	}
+	n := int(i >> pageBits)
+	if n >= len(pages) {
+		grown := make([]*page, n+1)
+		copy(grown, pages)
+		for j := len(pages); j <= n; j++ {
+			grown[j] = new(page)
+		}
+		r.pages.Store(&grown)
+		pages = grown
+	}
+	pages[n][i&(1<<pageBits-1)].Store(e)
+}
+
+// published is the entry Get sees at slot i, or nil.
+func (r *Registry) published(i uint32) *entry {
+	pp := r.pages.Load()
+	if pp == nil || int(i>>pageBits) >= len(*pp) {
+		return nil
+	}
+	return (*pp)[i>>pageBits][i&(1<<pageBits-1)].Load()
 }
 
 // Add stores obj and returns its new handle.
@@ -78,6 +132,7 @@ func (r *Registry) Add(kind Kind, obj any) Handle {
 	s := &r.slots[i]
 	s.kind, s.obj = kind, obj
 	r.live++
+	r.publish(i, &entry{gen: s.gen, kind: kind, obj: obj})
 	return makeHandle(kind, s.gen, i)
 }
 
@@ -113,24 +168,35 @@ func (r *Registry) Poison(h Handle, kind Kind, reason string) bool {
 	}
 	if s.poisoned == "" {
 		s.poisoned = reason
+		r.publish(h.index(), &entry{gen: s.gen, kind: s.kind, obj: s.obj, poisoned: reason})
 	}
 	return true
 }
 
 // Get returns the object h names if h is a live handle of the given kind.
 func (r *Registry) Get(h Handle, kind Kind) (any, error) {
-	r.mu.RLock()
-	s, err := r.lookup(h, kind)
-	var obj any
-	if err == nil {
-		if s.poisoned != "" {
-			err = fmt.Errorf("%s handle %#x is unusable: %s: %w", kindName(kind), uint64(h), s.poisoned, errs.ErrPoisoned)
-		} else {
-			obj = s.obj
+	if e := r.published(h.index()); e != nil && h != 0 && h.kind() == kind && e.kind == kind && e.gen == h.gen() {
+		if e.poisoned != "" {
+			return nil, poisonedErr(h, kind, e.poisoned)
 		}
+		return e.obj, nil
 	}
-	r.mu.RUnlock()
-	return obj, err
+	// Not a live handle of that kind, or it changed meanwhile: ask the
+	// bookkeeping, which says why (or finds it live after all).
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, err := r.lookup(h, kind)
+	if err != nil {
+		return nil, err
+	}
+	if s.poisoned != "" {
+		return nil, poisonedErr(h, kind, s.poisoned)
+	}
+	return s.obj, nil
+}
+
+func poisonedErr(h Handle, kind Kind, why string) error {
+	return fmt.Errorf("%s handle %#x is unusable: %s: %w", kindName(kind), uint64(h), why, errs.ErrPoisoned)
 }
 
 // Remove frees h and returns the object it named. ok is false, and nothing
@@ -145,6 +211,7 @@ func (r *Registry) Remove(h Handle, kind Kind) (obj any, ok bool) {
 	obj = s.obj
 	s.obj, s.kind, s.poisoned = nil, 0, ""
 	r.live--
+	r.publish(h.index(), nil)
 	if s.gen == maxGen {
 		return obj, true // retired: never issued again
 	}
@@ -155,8 +222,8 @@ func (r *Registry) Remove(h Handle, kind Kind) (obj any, ok bool) {
 
 // Live reports how many handles are issued and not yet freed.
 func (r *Registry) Live() int {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	return r.live
 }
 

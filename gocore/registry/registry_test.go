@@ -155,3 +155,73 @@ func TestPoisonedHandleFailsUntilRemoved(t *testing.T) {
 		t.Fatalf("reused slot inherited the poison: %v %v", v, err)
 	}
 }
+
+// Readers on the lock-free path while writers add (growing the page list
+// past several pages), remove and poison other handles: every read of the
+// fixed handle gives its object, and a removed handle never reads.
+func TestGetWhilePagesGrow(t *testing.T) {
+	var r Registry
+	fixed := r.Add(kA, "fixed")
+	gone := r.Add(kA, "gone")
+	r.Remove(gone, kA)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if v, err := r.Get(fixed, kA); err != nil || v != "fixed" {
+					t.Errorf("Get(fixed) = %v, %v", v, err)
+					return
+				}
+				if _, err := r.Get(gone, kA); !errors.Is(err, errs.ErrInvalidHandle) {
+					t.Errorf("Get(removed) = %v", err)
+					return
+				}
+			}
+		}()
+	}
+	var hs []Handle
+	for i := 0; i < 5000; i++ { // five pages of 1,024 slots
+		h := r.Add(kA, i)
+		hs = append(hs, h)
+		if i%3 == 0 {
+			r.Poison(h, kA, "test")
+		}
+	}
+	for i, h := range hs {
+		v, err := r.Get(h, kA)
+		if i%3 == 0 {
+			if !errors.Is(err, errs.ErrPoisoned) {
+				t.Fatalf("poisoned handle %d: %v, %v", i, v, err)
+			}
+		} else if err != nil || v != i {
+			t.Fatalf("handle %d: %v, %v", i, v, err)
+		}
+		r.Remove(h, kA)
+	}
+	close(stop)
+	wg.Wait()
+	if r.Live() != 1 {
+		t.Fatalf("Live = %d", r.Live())
+	}
+}
+
+// The hot path of every C ABI call, from several goroutines at once.
+func BenchmarkGetParallel(b *testing.B) {
+	var r Registry
+	h := r.Add(kA, "x")
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := r.Get(h, kA); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

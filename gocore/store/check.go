@@ -61,9 +61,13 @@ func checkStrings(v any, depth int) ([]string, error) {
 		var at []string
 		var err error
 		v.Range(func(k string, item any) bool {
+			// A key with a NUL is allowed (CheckKey says nil): the walk
+			// goes on, it must not stop there unchecked.
 			if !cleanText(k) {
-				at, err = []string{k}, CheckKey(k)
-				return false
+				if err = CheckKey(k); err != nil {
+					at = []string{k}
+					return false
+				}
 			}
 			if at, err = checkStrings(item, depth+1); err != nil {
 				at = append(at, k)

@@ -45,6 +45,9 @@ func TestCheckStrings(t *testing.T) {
 		{"\xc3", []string{}, "UTF-8"},
 		// The first refusal in document order.
 		{mk("a", "ok", "b", "\xff", "c\xfe", "x"), []string{"b"}, "UTF-8"},
+		// A NUL key is allowed, and what follows it is still checked.
+		{mk("k\x00", int64(1), "v", "\xff"), []string{"v"}, "UTF-8"},
+		{mk("k\x00", mk("\x00", "\xfe")), []string{"k\x00", "\x00"}, "UTF-8"},
 	} {
 		at, err := CheckStrings(tc.tree)
 		if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), tc.msg) || !reflect.DeepEqual(at, tc.at) {

@@ -210,10 +210,10 @@ func (c *Config) Set(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	if s, ok := v.(string); ok {
-		if err := CheckValue("value at "+value.JoinPath(segs...), s); err != nil {
-			return err
-		}
+	// The message's path is built only for a string that fails the check:
+	// this runs on every cfg[k] = "v".
+	if s, ok := v.(string); ok && !utf8.ValidString(s) {
+		return CheckValue("value at "+value.JoinPath(segs...), s)
 	}
 	if len(segs)+value.Depth(v) > value.MaxDepth {
 		return &errs.Located{Kind: errs.ErrInvalidArgument, Path: path, Msg: fmt.Sprintf("the config would nest more than %d levels deep", value.MaxDepth)}

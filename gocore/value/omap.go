@@ -19,10 +19,19 @@ type Map struct {
 
 const smallMap = 8
 
+// entry is one key and its value: 32 bytes. A deleted entry holds the
+// value deleted{} (no tree value has that type) rather than a flag beside
+// the value, which padded every entry to 40 bytes.
 type entry struct {
-	key   string
-	val   any
-	alive bool
+	key string
+	val any
+}
+
+type deleted struct{}
+
+func (e *entry) alive() bool {
+	_, dead := e.val.(deleted)
+	return !dead
 }
 
 // NewMap returns an empty map with room for n keys.
@@ -44,7 +53,7 @@ func (m *Map) find(key string) (int, bool) {
 		return i, ok
 	}
 	for i := range m.entries {
-		if e := &m.entries[i]; e.alive && e.key == key {
+		if e := &m.entries[i]; e.key == key && e.alive() {
 			return i, true
 		}
 	}
@@ -69,7 +78,7 @@ func (m *Map) Set(key string, val any) {
 	if m.index != nil {
 		m.index[key] = len(m.entries)
 	}
-	m.entries = append(m.entries, entry{key: key, val: val, alive: true})
+	m.entries = append(m.entries, entry{key: key, val: val})
 	m.n++
 	if m.index == nil && m.n > smallMap {
 		m.buildIndex()
@@ -78,8 +87,8 @@ func (m *Map) Set(key string, val any) {
 
 func (m *Map) buildIndex() {
 	m.index = make(map[string]int, 2*m.n)
-	for i, e := range m.entries {
-		if e.alive {
+	for i := range m.entries {
+		if e := &m.entries[i]; e.alive() {
 			m.index[e.key] = i
 		}
 	}
@@ -94,7 +103,7 @@ func (m *Map) Delete(key string) bool {
 	if m.index != nil {
 		delete(m.index, key)
 	}
-	m.entries[i] = entry{}
+	m.entries[i] = entry{val: deleted{}}
 	m.n--
 	m.dead++
 	// Compact once the holes outnumber the keys, so deletes stay O(1) amortized.
@@ -107,7 +116,7 @@ func (m *Map) Delete(key string) bool {
 func (m *Map) compact() {
 	live := m.entries[:0]
 	for _, e := range m.entries {
-		if e.alive {
+		if e.alive() {
 			if m.index != nil {
 				m.index[e.key] = len(live)
 			}
@@ -130,7 +139,7 @@ func (m *Map) Clear() {
 // Range calls f for each key in order until f returns false.
 func (m *Map) Range(f func(key string, val any) bool) {
 	for _, e := range m.entries {
-		if e.alive && !f(e.key, e.val) {
+		if e.alive() && !f(e.key, e.val) {
 			return
 		}
 	}

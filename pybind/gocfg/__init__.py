@@ -8,8 +8,9 @@
 
 Importing gocfg does not load the Go library; the first Config does.
 """
+from typing import TYPE_CHECKING
+
 from . import errors
-from ._version import __version__ as __version__  # one source: the package metadata
 from .config import Config, Section, load_all, loads_all, stats
 from .database import Database, Watch, WatchEvent
 from .documents import dumps_all, read, read_all, reads, reads_all
@@ -41,6 +42,21 @@ from .secrets import is_secret, set_secret_pattern
 from .sources import File, Text
 
 ConnectionError = errors.ConnectionError  # not in __all__: see there
+
+
+# __version__ is read from the package metadata (one source) on first use:
+# importlib.metadata and what it imports took about half of `import gocfg`
+# (bench/run.py's cold start row). Type checkers see a plain str.
+if TYPE_CHECKING:
+    __version__: str
+else:
+    def __getattr__(name: str) -> str:
+        if name == "__version__":
+            from ._version import __version__
+
+            globals()["__version__"] = __version__
+            return __version__
+        raise AttributeError(f"module 'gocfg' has no attribute {name!r}")
 
 __all__ = [
     "Config", "Section", "stats", "Error", "CancelledError", "ClosedError", "FileError", "ForkedProcessError",

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import _thread
 import errno as _errno
+import os as _os
 import threading
 from marshal import loads as _marshal_loads
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Protocol, Tuple, Type, TypeVar
@@ -326,6 +327,7 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
     done = _thread.allocate_lock()
     done.acquire()
     started = False
+    worker: Optional[_Worker] = None
     try:
         if _lib.gocfg_cancel_new(cell, _NULL) != 0:
             return call(_NULL)
@@ -338,9 +340,15 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
                 outcome.append((False, e))
             finally:
                 _lib.gocfg_cancel_free(cancel)
+                if worker is not None:
+                    worker.busy.release()
                 done.release()
 
-        _thread.start_new_thread(run, ())
+        worker = _Worker.take()
+        if worker is not None:
+            worker.start(run)
+        else:  # busy (a nested call, from a signal handler): a thread of its own
+            _thread.start_new_thread(run, ())
         started = True
         while not done.acquire(timeout=0.05):
             pass
@@ -354,10 +362,63 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
     finally:
         if not started:
             _lib.gocfg_cancel_free(cell[0])
+            if worker is not None:
+                # Interrupted while handing the call over: whether the
+                # worker got it (and will release busy) cannot be told, so
+                # the next call makes a new worker (this one, if it got
+                # nothing, waits idle for good: one thread, rarely).
+                _Worker._current = None
     ok, result = outcome[0]
     if not ok:
         raise result
     return result  # type: ignore[no-any-return]
+
+
+class _Worker:
+    """The thread that runs interruptible calls, kept for the next one.
+
+    Starting a thread per call cost more than a small database call itself
+    (an etcd load is a few hundred µs); this one thread waits on a lock
+    between calls. ``busy`` is held from take() until the call's run()
+    ends, so a call made while another is running (from a signal handler
+    in the main thread, say) gets a thread of its own rather than waiting.
+    Like the per-call threads it replaces, it is a bare _thread with plain
+    locks (see interruptible). A forked child starts its own (the parent's
+    thread does not exist there).
+    """
+
+    _current: "Optional[_Worker]" = None
+
+    def __init__(self) -> None:
+        self.pid = _os.getpid()
+        self.busy = _thread.allocate_lock()
+        self.wake = _thread.allocate_lock()
+        self.wake.acquire()
+        self.job: Optional[Callable[[], None]] = None
+        _thread.start_new_thread(self._loop, ())
+
+    @classmethod
+    def take(cls) -> "Optional[_Worker]":
+        """The process's worker, reserved for one call; None when it is busy."""
+        w = cls._current
+        if w is None or w.pid != _os.getpid():
+            w = cls._current = _Worker()
+        return w if w.busy.acquire(False) else None
+
+    def start(self, job: Callable[[], None]) -> None:
+        """Run job (which releases busy when it ends) on the worker."""
+        self.job = job
+        self.wake.release()
+
+    def _loop(self) -> None:
+        while True:
+            self.wake.acquire()
+            job, self.job = self.job, None
+            if job is not None:
+                job()  # catches everything itself
+            # Drop it before waiting: the job holds its call, its owner and
+            # its result, which must not live on until the next call.
+            job = None
 
 
 # ----------------------------------------------------------------- library
@@ -554,7 +615,23 @@ def config_contains(owner: Any, h: Any, p: bytes) -> bool:
 
 
 def config_len(owner: Any, h: Any, p: bytes) -> int:
-    return int(_call(owner, _lib.gocfg_config_len, h, p, len(p)))
+    try:
+        pool = _cells.pool
+    except AttributeError:
+        pool = _new_pool()
+    try:
+        cell = pool.pop()
+    except IndexError:
+        cell = _new_cell()
+    err = cell[0]
+    rc: int = _lib.gocfg_config_len(h, p, len(p), err)
+    if rc >= 0:
+        pool.append(cell)
+        return rc
+    try:
+        _fail(rc, err, owner)
+    finally:
+        _give(pool, cell)
 
 
 def config_keys(owner: Any, h: Any, p: bytes) -> List[str]:
@@ -565,6 +642,18 @@ def config_keys(owner: Any, h: Any, p: bytes) -> List[str]:
 
 def config_export(owner: Any, h: Any, p: bytes) -> bytes:
     return _buffer(owner, _lib.gocfg_config_export, h, p, len(p))
+
+
+def config_export_decoded(owner: Any, h: Any, p: bytes, decode: Callable[[Any], T]) -> T:
+    """decode(the export of p) read straight from the library's buffer, which
+    is freed after: to_dict() of a big tree skips a copy as large as the
+    buffer (time, and peak memory)."""
+    buf = _ffi.new("gocfg_buffer *")
+    try:  # the call inside: its buffer is freed whatever interrupts
+        _call(owner, _lib.gocfg_config_export, h, p, len(p), buf)
+        return decode(_ffi.buffer(buf.data, buf.len))
+    finally:
+        _lib.gocfg_buffer_free(buf)
 
 
 def config_merge(owner: Any, h: Any, p: bytes, data: bytes) -> None:
@@ -774,6 +863,29 @@ def db_load(owner: Any, h: Any, name: bytes, revision: int, slow: bool, adopt: C
         return adopt(out[0]), int(got[0])
 
     return interruptible(call, slow, lambda r: _close(r[0]))
+
+
+def db_load_many(owner: Any, h: Any, names: List[bytes], slow: bool,
+                 adopt: Callable[[Any], Owner]) -> List[Optional[Tuple[Owner, int]]]:
+    """(config, revision) for each name, None where the name does not
+    exist: one call (gocfg_db_load_many); the handles are given to their
+    owners in the helper thread, as in :func:`_owned`."""
+    def call(cancel: Any) -> List[Optional[Tuple[Owner, int]]]:
+        n = len(names)
+        out = _ffi.new("gocfg_config *[]", n)
+        revs = _ffi.new("int64_t[]", n)
+        packed = b"\0".join(names) + b"\0"
+        _call(owner, _lib.gocfg_db_load_many, h, packed, len(packed), n, cancel, out, revs)
+        # Every handle gets its owner before anything else can fail.
+        owners = [None if out[i] == _NULL else adopt(out[i]) for i in range(n)]
+        return [None if o is None else (o, int(revs[i])) for i, o in enumerate(owners)]
+
+    def discard(r: List[Optional[Tuple[Owner, int]]]) -> None:
+        for item in r:
+            if item is not None:
+                _close(item[0])
+
+    return interruptible(call, slow, discard)
 
 
 def db_delete(owner: Any, h: Any, name: bytes, slow: bool) -> None:

@@ -1,6 +1,7 @@
 package jsonfmt
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -176,6 +177,7 @@ type parser struct {
 	rootOff   int
 	positions map[string]value.Pos
 	budget    textpos.PathBudget
+	keys      map[string]string // interned keys (see strInterned)
 
 	// Position tracking: JSON puts newlines only between tokens, so the
 	// line is counted while skipping whitespace; the column is advanced
@@ -478,7 +480,7 @@ func (p *parser) key(f *frame) error {
 		return p.errAt(p.i, "unexpected %s: expected a string key", describe(d, p.i))
 	}
 	off := p.i
-	k, err := p.str()
+	k, err := p.strInterned()
 	if err != nil {
 		return err
 	}
@@ -506,6 +508,42 @@ func (p *parser) literal(word string) error {
 		return nil
 	}
 	return p.errAt(p.i, "invalid literal: expected %q", word)
+}
+
+// Keys repeat (every service of a list has "name", "port", ...): the
+// parser gives each distinct key one string, as json.loads' memo does, so
+// a held tree keeps one copy of "timeout_ms" rather than thousands. The
+// memo is bounded: short keys only, and a fixed number of them.
+const (
+	internMaxLen  = 64
+	internMaxKeys = 4096
+)
+
+// strInterned is str for keys: an unescaped key seen before comes back as
+// the string made the first time, without an allocation.
+func (p *parser) strInterned() (string, error) {
+	d := p.data
+	start := p.i + 1
+	end := bytes.IndexByte(d[start:min(len(d), start+internMaxLen+1)], '"')
+	if end < 0 {
+		return p.str()
+	}
+	raw := d[start : start+end]
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		return p.str()
+	}
+	if s, ok := p.keys[string(raw)]; ok { // no allocation for the lookup
+		p.i = start + end + 1
+		return s, nil
+	}
+	s, err := p.str() // checks the bytes (control characters) as for any string
+	if err == nil && len(p.keys) < internMaxKeys {
+		if p.keys == nil {
+			p.keys = make(map[string]string)
+		}
+		p.keys[s] = s
+	}
+	return s, err
 }
 
 // str parses a string starting at the opening quote.

@@ -64,7 +64,10 @@ CREATE TABLE IF NOT EXISTS events (
 type Store struct {
 	db   *sql.DB
 	path string
-	poll time.Duration
+	// latest reads a name's latest revision: the statement of every load,
+	// prepared once rather than parsed again on each call.
+	latest *sql.Stmt
+	poll   time.Duration
 	// wsem lets one writer of this process at a time try for the file's
 	// write lock; the busy timeout arbitrates between processes.
 	wsem chan struct{}
@@ -161,8 +164,16 @@ func Open(path string, opts backend.Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if s.latest, err = db.Prepare(latestQuery); err != nil {
+		db.Close()
+		return nil, ioErr("preparing a query on "+abs, err)
+	}
 	return s, nil
 }
+
+const latestQuery = `SELECT r.rev, r.blob FROM configs c
+	JOIN revisions r ON r.name = c.name AND r.rev = c.rev
+	WHERE c.name = ? AND c.deleted = 0`
 
 // ensureFile creates the file with mode 0600 if it does not exist, and
 // refuses a file that other users may access.
@@ -332,9 +343,7 @@ func (s *Store) Get(ctx context.Context, name string, rev int64) ([]byte, int64,
 		row  *sql.Row
 	)
 	if rev == 0 {
-		row = s.db.QueryRowContext(ctx, `SELECT r.rev, r.blob FROM configs c
-			JOIN revisions r ON r.name = c.name AND r.rev = c.rev
-			WHERE c.name = ? AND c.deleted = 0`, name)
+		row = s.latest.QueryRowContext(ctx, name)
 	} else {
 		row = s.db.QueryRowContext(ctx, "SELECT rev, blob FROM revisions WHERE name = ? AND rev = ?", name, rev)
 	}
@@ -573,6 +582,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		s.wg.Wait()
+		s.latest.Close()
 		if cerr := s.db.Close(); cerr != nil {
 			err = ioErr("closing", cerr)
 		}
