@@ -416,7 +416,7 @@ class Section(MutableMapping[str, Any], TreeView):
         cfg, h, prefix = self._target()
         if not resolve:
             return _stored_tree(cfg, self.path)
-        return _capi.config_export_decoded(cfg, h, prefix, decode_value)  # type: ignore[no-any-return]
+        return _capi.config_export_decoded(cfg, h, prefix, decode_value)
 
     def update(self, other: Any = (), /, **kwargs: Any) -> None:
         """Assign keys as dict.update does; keys are literal, not paths.
