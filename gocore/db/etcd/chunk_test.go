@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -187,6 +188,7 @@ func TestDeleteRacingLargeSave(t *testing.T) {
 	cfg := randomConfig(256 << 10) // 12 or more pieces each
 	stop := make(chan struct{})
 	deleted := make(chan int)
+	var losing atomic.Int64 // saves in a row that gave up with a conflict
 	go func() {
 		n := 0
 		defer func() { deleted <- n }()
@@ -201,27 +203,32 @@ func TestDeleteRacingLargeSave(t *testing.T) {
 			if err := d.Delete(ctx, "x"); err == nil {
 				n++
 			}
-			time.Sleep(20 * time.Millisecond) // let some saves through
+			// Let some saves through: the longer saves have been losing
+			// the race (a slow, loaded machine), the longer the pause.
+			time.Sleep(time.Duration(1+losing.Load()) * 20 * time.Millisecond)
 		}
 	}()
-	conflicts := 0
-	for range 40 {
+	conflicts, saved, attempts := 0, 0, 0
+	for ; saved < 20 && attempts < 400; attempts++ {
 		rev, err := d.Save(ctx, "x", cfg, -1)
 		if errors.Is(err, db.ErrConflict) {
 			conflicts++ // deleted again and again while it was written
+			losing.Add(1)
 			continue
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
+		saved++
+		losing.Store(0)
 		// Deleted since is fine; damaged is not.
 		if _, _, err := d.Load(ctx, "x", rev); err != nil && !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("revision %d right after its save: %v", rev, err)
 		}
 	}
 	close(stop)
-	t.Logf("%d deletes raced 40 saves, %d of which gave up with a conflict", <-deleted, conflicts)
-	if conflicts == 40 {
+	t.Logf("%d deletes raced %d saves, %d of which gave up with a conflict", <-deleted, attempts, conflicts)
+	if saved == 0 {
 		t.Fatal("no save got through: the test checked nothing")
 	}
 	hist, err := d.History(ctx, "x")
