@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/layer"
@@ -156,31 +155,16 @@ func gocfg_config_load_section_layer(h C.uintptr_t, file *C.char, fileLen C.size
 	})
 }
 
-// sectionLayer is the map under the top-level key sec of doc, as a file
-// layer whose positions are those of the file (skip when there is no such
-// key).
+// sectionLayer is the top-level section sec of doc as a file layer (skip
+// when there is no such key).
 func sectionLayer(doc *value.Doc, name, sec string) (newLayer, error) {
-	v, ok := doc.Root.Get(sec)
-	if !ok {
-		return newLayer{skip: true}, nil
+	d, ok, err := load.Section(doc, name, sec)
+	if err != nil || !ok {
+		return newLayer{skip: !ok && err == nil}, err
 	}
-	m, ok := v.(*value.Map)
-	if !ok {
-		at := ""
-		if pos, found := doc.Position(value.JoinPath(sec)); found {
-			at = fmt.Sprintf(":%d:%d", pos.Line, pos.Column)
-		}
-		return newLayer{}, fmt.Errorf("%s%s: section %q is a %s, not a map: %w", name, at, sec, value.TypeName(v), errs.ErrTypeMismatch)
-	}
-	head := value.JoinPath(sec) + "."
-	all := doc.AllPositions()
-	pos := make(map[string]value.Pos, len(all))
-	for k, p := range all {
-		if strings.HasPrefix(k, head) {
-			pos[k[len(head):]] = p
-		}
-	}
-	return newLayer{tree: m, src: layer.Source{Kind: layer.KindFile, Name: name, Positions: pos}, result: 1}, nil
+	l := docLayer(d, layer.KindFile, name)
+	l.result = 1
+	return l, nil
 }
 
 //export gocfg_config_loads_layer
