@@ -310,7 +310,7 @@ def flags_arg(flags: Any, argv: Optional[Sequence[str]]) -> List[Tuple[str, Any]
     parsed from argv here; a namespace was parsed already."""
     if isinstance(flags, argparse.Namespace):
         if argv is not None:
-            raise TypeError("argv= goes with flags=<a dataclass>: a namespace was parsed already")
+            raise TypeError("argv= goes with flags=<a settings class>: a namespace was parsed already")
         return flag_values(flags)
     if _is_settings_class(flags):
         return flag_values(parse_flags(flags, argv))
