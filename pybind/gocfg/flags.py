@@ -163,7 +163,7 @@ def _attrs_fields(cls: Any) -> List[_Field]:
         default = a.default
         if default is attr.NOTHING:
             default = _UNSET
-        elif isinstance(default, attr.Factory):  # type: ignore[arg-type]
+        elif isinstance(default, attr.Factory):
             try:
                 default = _UNSET if default.takes_self else default.factory()
             except Exception:

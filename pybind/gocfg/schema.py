@@ -200,7 +200,8 @@ def json_schema(cls: Any) -> Dict[str, Any]:
         raise TypeError(f"json_schema() takes a dataclass, an attrs class or a pydantic model class, not {cls!r}")
     out: Dict[str, Any] = {"$schema": DRAFT_2020_12}
     if is_pydantic_model(cls):
-        out.update(cls.model_json_schema(ref_template="#/$defs/{model}"))
+        model: Any = cls
+        out.update(model.model_json_schema(ref_template="#/$defs/{model}"))
         return out
     defs: Dict[str, Any] = {}
     root = _class_schema(cls, defs, {})
@@ -257,7 +258,7 @@ def _schema_fields(cls: type, hints: Dict[str, Any]) -> List[_SchemaField]:
         default, required = a.default, False
         if default is attr.NOTHING:
             default, required = _NO_DEFAULT, True
-        elif isinstance(default, attr.Factory):  # type: ignore[arg-type]
+        elif isinstance(default, attr.Factory):
             default = _NO_DEFAULT if default.takes_self else _factory_default(default.factory)
         desc = (a.metadata or {}).get("description")
         out.append((key, hints.get(a.name, a.type if a.type is not None else Any), default, required, desc))
