@@ -177,14 +177,14 @@ func (ly *Layer) readSecrets(ctx context.Context) (reading, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return reading{}, nil
 		}
-		return reading{mark: "e"}, &errs.Located{Kind: errs.ErrIO, Path: ly.name, Msg: "secrets directory: " + err.Error()}
+		return reading{}, &errs.Located{Kind: errs.ErrIO, Path: ly.name, Msg: "secrets directory: " + err.Error()}
 	}
 	if !fi.IsDir() {
-		return reading{mark: "n"}, &errs.Located{Kind: errs.ErrIO, Path: ly.name, Msg: "secrets directory: not a directory"}
+		return reading{}, &errs.Located{Kind: errs.ErrIO, Path: ly.name, Msg: "secrets directory: not a directory"}
 	}
 	entries, err := os.ReadDir(ly.abs)
 	if err != nil {
-		return reading{mark: "e"}, &errs.Located{Kind: errs.ErrIO, Path: ly.name, Msg: "secrets directory: " + err.Error()}
+		return reading{}, &errs.Located{Kind: errs.ErrIO, Path: ly.name, Msg: "secrets directory: " + err.Error()}
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
@@ -207,18 +207,18 @@ func (ly *Layer) readSecrets(ctx context.Context) (reading, error) {
 		}
 		shown := filepath.Join(ly.name, name)
 		if len(items) == SecretFilesMax {
-			return reading{mark: "e"}, fmt.Errorf("secrets_dir %s: more than %d files (is it the right directory?): %w", ly.name, SecretFilesMax, errs.ErrLimit)
+			return reading{}, fmt.Errorf("secrets_dir %s: more than %d files (is it the right directory?): %w", ly.name, SecretFilesMax, errs.ErrLimit)
 		}
 		if !utf8.ValidString(name) {
-			return reading{mark: "e"}, fmt.Errorf("secrets_dir %s: a file name that is not valid UTF-8: %q: %w", ly.name, name, errs.ErrInvalidArgument)
+			return reading{}, fmt.Errorf("secrets_dir %s: a file name that is not valid UTF-8: %q: %w", ly.name, name, errs.ErrInvalidArgument)
 		}
 		text, err := readSecret(path, shown)
 		if err != nil {
-			return reading{mark: "e"}, err
+			return reading{}, err
 		}
 		total += len(text)
 		if total > SecretsTotalMax {
-			return reading{mark: "e"}, fmt.Errorf("secrets_dir %s: more than %d bytes of secrets in all: %w", ly.name, SecretsTotalMax, errs.ErrLimit)
+			return reading{}, fmt.Errorf("secrets_dir %s: more than %d bytes of secrets in all: %w", ly.name, SecretsTotalMax, errs.ErrLimit)
 		}
 		sum.Write([]byte(name))
 		sum.Write([]byte{0})

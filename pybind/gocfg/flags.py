@@ -176,8 +176,14 @@ def _attrs_fields(cls: Any) -> List[_Field]:
 def _pydantic_fields(cls: Any) -> List[_Field]:
     out: List[_Field] = []
     for name, info in cls.model_fields.items():
-        # model_validate() reads a field by its alias when it has one.
-        key = info.alias if isinstance(info.alias, str) and info.alias else name
+        # model_validate() reads a field by its validation alias (which
+        # alias= sets too) when it has one; AliasPath/AliasChoices are
+        # left to the field's name.
+        key = name
+        for alias in (info.validation_alias, info.alias):
+            if isinstance(alias, str) and alias:
+                key = alias
+                break
         if info.is_required():
             default = _UNSET
         elif info.default_factory is not None:
@@ -217,6 +223,11 @@ def _leaves(cls: Any, prefix: Tuple[str, ...], seen: Tuple[Any, ...]) -> List[Tu
         raise TypeError(f"{cls.__name__} contains itself: flags need a finite tree of fields")
     out = []
     for key, tp, default, description, secret in _fields_of(cls):
+        if not key or "." in key or key.startswith("-") or any(c.isspace() for c in key):
+            # A flag is named by the dot path of its keys: such a key would
+            # make a flag that means another path, or none.
+            raise TypeError(f"{cls.__name__}: the key {key!r} cannot be a flag name "
+                            f"(no '.', no spaces, not empty, not starting with '-')")
         inner, _ = _strip_optional(tp)
         path = (*prefix, key)
         if _is_settings_class(inner):

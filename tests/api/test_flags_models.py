@@ -144,6 +144,26 @@ def test_refused_classes():
             gocfg.load(flags=bad, argv=[])
 
 
+def test_keys_that_cannot_be_flags_are_refused():
+    class Dotted(pydantic.BaseModel):
+        host: str = pydantic.Field("h", alias="db.host")
+
+    class Spaced(pydantic.BaseModel):
+        host: str = pydantic.Field("h", validation_alias="the host")
+
+    for cls in (Dotted, Spaced):
+        with pytest.raises(TypeError, match="cannot be a flag name"):
+            gocfg.add_flags(argparse.ArgumentParser(), cls)
+
+
+def test_validation_alias_names_the_flag():
+    class M(pydantic.BaseModel):
+        host: str = pydantic.Field("h", validation_alias="db_host")
+
+    cfg = gocfg.load(flags=M, argv=["--db_host", "x"])
+    assert cfg.to_dict() == {"db_host": "x"} and cfg.to(M).host == "x"
+
+
 def test_pydantic_program_in_a_subprocess(tmp_path):
     prog = tmp_path / "prog.py"
     prog.write_text(textwrap.dedent('''
@@ -173,3 +193,13 @@ def test_pydantic_program_in_a_subprocess(tmp_path):
     r = run("--help")
     assert r.returncode == 0 and "The service's settings." in r.stdout
     assert "where to listen (int, default 8000)" in r.stdout and "from-the-model" not in r.stdout
+
+
+class PNode(pydantic.BaseModel):
+    name: str = ""
+    child: Optional[PNode] = None
+
+
+def test_a_model_that_contains_itself_is_refused():
+    with pytest.raises(TypeError, match="contains itself"):
+        gocfg.add_flags(argparse.ArgumentParser(), PNode)

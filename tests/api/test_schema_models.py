@@ -155,3 +155,30 @@ def test_refused():
 
     with pytest.raises(TypeError, match="BadKeys.m"):
         gocfg.json_schema(BadKeys)
+
+
+class PNode(pydantic.BaseModel):
+    name: str
+    child: Optional[PNode] = None
+
+
+@attrs.define
+class ANode:
+    name: str = ""
+    children: List[ANode] = attrs.Factory(list)
+
+
+def test_recursive_classes():
+    s = gocfg.json_schema(PNode)
+    with gocfg.Config({"name": "a", "child": {"name": "b", "child": {"name": "c"}}}) as cfg:
+        assert cfg.validate(s) is None
+    with gocfg.Config({"name": "a", "child": {"child": {"name": 3}}}) as cfg:
+        # Optional[PNode] is an anyOf: the failure is reported where it is.
+        assert violations(cfg, s) == {"child": "anyOf"}
+        with pytest.raises(gocfg.ValidationError) as e:
+            cfg.to(PNode)
+        assert {"child.name", "child.child.name"} <= set(dict(e.value.errors))
+    s = gocfg.json_schema(ANode)
+    assert s["properties"]["children"]["items"] == {"$ref": "#/$defs/ANode"}
+    with gocfg.Config({"name": "a", "children": [{"children": [{"nam": 1}]}]}) as cfg:
+        assert violations(cfg, s) == {"children.0.children.0": "additionalProperties"}
