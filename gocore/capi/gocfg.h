@@ -997,8 +997,10 @@ int64_t gocfg_config_validate(gocfg_config *cfg, const char *path, size_t path_l
  * off to the side after a quiet period (the debounce), checked, and put
  * in force at once. Readers of the config, in any thread, see the old
  * configuration or the new one, never a mix; its change counter moves
- * (gocfg_config_version_cell). Defaults, text, the environment snapshot
- * and overrides are taken once, at open, and merged again unchanged.
+ * (gocfg_config_version_cell). Defaults, text, the environment snapshot,
+ * assignments and overrides are taken once, at open, and merged again
+ * unchanged; .env files, secrets directories and sections are watched as
+ * files are.
  *
  * Events. Every outcome is queued, in order, for gocfg_live_next, as a
  * wire-format list (see "Wire format"):
@@ -1040,6 +1042,13 @@ int64_t gocfg_config_validate(gocfg_config *cfg, const char *path, size_t path_l
  *   ["text", text, format, name, flags]
  *   ["env", prefix, delimiter, flags]    as gocfg_config_env_layer
  *   ["overrides", [item, ...], flags]    as gocfg_config_override_layer
+ *   ["envfile", path, prefix, delimiter, flags]  a .env file read as variables
+ *                                        below the environment (prefix "": every name);
+ *                                        watched; missing: skipped
+ *   ["secrets", directory, delimiter, flags]  one file per key; watched
+ *   ["section", path, format, section, flags]  the map under a top-level key; watched
+ *   ["assign", [[segs, value, origin_kind, origin_name, line, column], ...], flags]
+ *                                        fixed assignments (command-line flags)
  *
  * env[0..env_len) is the environment snapshot, as for
  * gocfg_config_layered_new. flags: GOCFG_LAYER_INTERPOLATE,

@@ -8,10 +8,15 @@
 // A Live is made from a list of Layers, in order (later wins), the same
 // stack gocfg's load() builds: defaults and mappings (Map), documents in
 // strings (Text), files (File, optionally missing), stored configs
-// (Stored), the environment (Env) and override items (Overrides). Only
-// files and stored configs are watched; the others, the environment
-// snapshot included (store.Settings.Env), are taken once, at New, and are
-// merged again, unchanged, into every rebuild.
+// (Stored), the environment (Env) and override items (Overrides), and the
+// deployment sources: .env files (EnvFile), secrets directories
+// (SecretsDir), sections of a file of profiles (Section) and fixed named
+// assignments such as command-line flags (Assign). Files, .env files,
+// secrets directories, sections and stored configs are watched; the
+// others, the environment snapshot included (store.Settings.Env), are
+// taken once, at New, and are merged again, unchanged, into every rebuild
+// (a rebuild's snapshot adds the variables of its .env files below the
+// real ones, so that ${env:NAME} follows them).
 //
 // # Watching
 //

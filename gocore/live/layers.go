@@ -27,7 +27,19 @@ const (
 	kindFixed // a mapping or a document given once
 	kindEnv
 	kindOverrides
+	kindEnvFile // a .env file read as environment variables (see EnvFile)
+	kindSecrets // a secrets directory (see SecretsDir)
 )
+
+// watched reports whether the layer is read again on a change (files,
+// stored configs, .env files, secrets directories).
+func (ly *Layer) watched() bool {
+	switch ly.kind {
+	case kindFile, kindStored, kindEnvFile, kindSecrets:
+		return true
+	}
+	return false
+}
 
 // Layer is one entry of a Live's layer stack. Make it with File, Stored,
 // Map, Text, Env or Overrides.
@@ -40,6 +52,7 @@ type Layer struct {
 	abs, name string
 	codec     codec.Codec
 	optional  bool
+	section   string // a Section layer: the top-level key merged
 
 	// Stored.
 	db      *db.DB
@@ -51,7 +64,7 @@ type Layer struct {
 	doc *value.Doc
 	src layer.Source
 
-	// Env.
+	// Env, EnvFile (prefix, delim, raw), SecretsDir (delim).
 	prefix, delim string
 	raw           bool
 
@@ -171,8 +184,9 @@ func Overrides(items []string, parse bool) (Layer, error) {
 // what a layer read in one rebuild. mark is its fingerprint: the file's
 // digest, the stored revision; missing layers have mark "".
 type reading struct {
-	mark string
-	doc  *value.Doc // nil: missing (optional), skip
+	mark  string
+	doc   *value.Doc    // nil: missing (optional), skip
+	named []layer.Named // a secrets directory's files
 }
 
 // cache keeps the last decoded document of a watched layer, so that a
@@ -182,10 +196,14 @@ type cache struct {
 	doc  *value.Doc
 }
 
-// read fetches a watched layer's content. Called with Live.buildMu held.
-func (ly *Layer) read(ctx context.Context, c *cache) (reading, error) {
+// read fetches a watched layer's content; env is the environment
+// snapshot, which a .env file's ${VAR} references read. Called with
+// Live.buildMu held.
+func (ly *Layer) read(ctx context.Context, c *cache, env []string) (reading, error) {
 	switch ly.kind {
-	case kindFile:
+	case kindSecrets:
+		return ly.readSecrets(ctx)
+	case kindFile, kindEnvFile:
 		// Only regular files: opening a FIFO blocks until a writer comes,
 		// where no context can stop it, and Close would wait for it.
 		if fi, err := os.Stat(ly.abs); err == nil && !fi.Mode().IsRegular() {
@@ -209,12 +227,17 @@ func (ly *Layer) read(ctx context.Context, c *cache) (reading, error) {
 		if c.mark == mark {
 			return reading{mark: mark, doc: c.doc}, nil
 		}
-		doc, err := ly.codec.Decode(data)
+		doc, err := ly.decodeFile(ctx, data, env)
 		if err == nil {
 			err = load.CheckStrings(doc)
 		}
 		if err != nil {
 			return reading{mark: mark}, inFile(ly.name, err)
+		}
+		if ly.section != "" {
+			if doc, err = ly.sectionOf(doc); err != nil {
+				return reading{mark: mark}, err
+			}
 		}
 		c.mark, c.doc = mark, doc
 		return reading{mark: mark, doc: doc}, nil
@@ -251,10 +274,35 @@ func (ly *Layer) label() string {
 	return ly.name
 }
 
+// buildEnv is what the layers of one rebuild share: the real environment
+// (the env layer's, and the names a .env file does not override) and
+// whether it is typed.
+type buildEnv struct {
+	real     []string
+	names    map[string]struct{}
+	parseEnv bool
+}
+
 // merge adds one layer to a candidate being built. r is what read gave
 // for a watched layer.
-func (ly *Layer) merge(c *store.Config, r reading) error {
+func (ly *Layer) merge(c *store.Config, r reading, be *buildEnv) error {
 	switch ly.kind {
+	case kindEnvFile:
+		if r.doc == nil {
+			return nil
+		}
+		items, err := layer.NamedAssignments(ly.dotenvItems(r.doc, be.names), ly.prefix, ly.delim, !ly.raw)
+		if err != nil {
+			return err
+		}
+		return c.ApplyLayer(items)
+	case kindSecrets:
+		// Secrets are text: never typed (a password "0123" stays what it is).
+		items, err := layer.NamedAssignments(r.named, "", ly.delim, false)
+		if err != nil {
+			return err
+		}
+		return c.ApplyLayer(items)
 	case kindFile:
 		if r.doc == nil {
 			return nil
@@ -268,7 +316,9 @@ func (ly *Layer) merge(c *store.Config, r reading) error {
 	case kindFixed:
 		return c.MergeLayer(ly.doc.Root.Clone(), ly.src, ly.opts)
 	case kindEnv:
-		items, err := c.EnvAssignments(ly.prefix, ly.delim, ly.raw)
+		// The real environment alone: the snapshot of a rebuild also holds
+		// the .env variables (for ${env:NAME}), which their own layer set.
+		items, err := layer.EnvAssignments(be.real, ly.prefix, ly.delim, be.parseEnv && !ly.raw)
 		if err != nil {
 			return err
 		}

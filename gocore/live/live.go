@@ -176,14 +176,17 @@ func New(layers []Layer, opts Options) (*Live, error) {
 		}
 	}()
 
-	var files []string
+	var files, trees []string
 	for _, ly := range l.layers {
-		if ly.kind == kindFile {
+		switch ly.kind {
+		case kindFile, kindEnvFile:
 			files = append(files, ly.abs)
+		case kindSecrets:
+			trees = append(trees, ly.abs)
 		}
 	}
-	if len(files) > 0 {
-		fs, err := newFSWatch(files)
+	if len(files)+len(trees) > 0 {
+		fs, err := newFSWatch(files, trees)
 		if err != nil {
 			if !errors.Is(err, errs.ErrIO) {
 				err = fmt.Errorf("watching files: %v: %w", err, errs.ErrIO)
@@ -344,10 +347,10 @@ func (l *Live) build(ctx context.Context, force, initial bool) (*Candidate, bool
 	var readErr error
 	for i := range l.layers {
 		ly := &l.layers[i]
-		if ly.kind != kindFile && ly.kind != kindStored {
+		if !ly.watched() {
 			continue
 		}
-		r, err := ly.read(ctx, &l.caches[i])
+		r, err := ly.read(ctx, &l.caches[i], l.opts.Settings.Env)
 		readings[i], marks[i] = r, r.mark
 		if err != nil {
 			if ctx.Err() != nil {
@@ -369,16 +372,17 @@ func (l *Live) build(ctx context.Context, force, initial bool) (*Candidate, bool
 	}
 	c := &Candidate{l: l, marks: marks, gen: gen, Forced: force && !initial}
 	for i := range l.layers {
-		if ly := &l.layers[i]; (ly.kind == kindFile || ly.kind == kindStored) && (applied == nil || marks[i] != applied[i]) {
+		if ly := &l.layers[i]; ly.watched() && (applied == nil || marks[i] != applied[i]) {
 			c.Sources = append(c.Sources, ly.label())
 		}
 	}
 	if readErr != nil {
 		return c, false, readErr
 	}
-	cfg := store.NewLayered(l.opts.Settings)
+	settings, be := l.settingsFor(readings)
+	cfg := store.NewLayered(settings)
 	for i := range l.layers {
-		if err := l.layers[i].merge(cfg, readings[i]); err != nil {
+		if err := l.layers[i].merge(cfg, readings[i], be); err != nil {
 			return c, false, err
 		}
 	}
@@ -388,6 +392,33 @@ func (l *Live) build(ctx context.Context, force, initial bool) (*Candidate, bool
 		c.Changes = changes(l.cfg, cfg)
 	}
 	return c, false, nil
+}
+
+// settingsFor gives the settings of one rebuild: the variables of the .env
+// layers read join the environment snapshot below the real ones, so that
+// ${env:NAME} sees them as after python-dotenv's load_dotenv.
+func (l *Live) settingsFor(readings []reading) (store.Settings, *buildEnv) {
+	s := l.opts.Settings
+	be := &buildEnv{real: s.Env, names: envNames(s.Env), parseEnv: s.ParseEnv}
+	var extra []string
+	seen := map[string]struct{}{}
+	for i := len(l.layers) - 1; i >= 0; i-- { // a later .env file wins
+		ly := &l.layers[i]
+		if ly.kind != kindEnvFile || readings[i].doc == nil {
+			continue
+		}
+		for _, it := range ly.dotenvItems(readings[i].doc, be.names) {
+			if _, dup := seen[it.Name]; dup {
+				continue
+			}
+			seen[it.Name] = struct{}{}
+			extra = append(extra, it.Name+"="+it.Value.(string))
+		}
+	}
+	if len(extra) > 0 {
+		s.Env = append(extra, s.Env...)
+	}
+	return s, be
 }
 
 // Prepare rebuilds the configuration from the sources now, whether they

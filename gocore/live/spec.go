@@ -7,6 +7,7 @@ import (
 	"github.com/gocfg/gocfg/gocore/db"
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/layer"
+	"github.com/gocfg/gocfg/gocore/store"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -29,6 +30,11 @@ const (
 //	["text", text, format, name, flags]
 //	["env", prefix, delimiter, flags]
 //	["overrides", [item, ...], flags]
+//	["envfile", path, prefix, delimiter, flags]      see EnvFile; prefix "" takes every name
+//	["secrets", directory, delimiter, flags]         see SecretsDir
+//	["section", path, format, section, flags]        see Section
+//	["assign", [row, ...], flags]                    see Assign; a row is
+//	                                                 [[segment, ...], value, origin kind, origin name, line, column]
 //
 // stored turns a database reference (an int, the binding's handle) into
 // the database; the Live does not own it.
@@ -103,13 +109,14 @@ func entryFromWire(e any, stored func(int64) (*db.DB, error)) (Layer, error) {
 	}
 	it := &item{vals: vals}
 	kind := it.str(0, "kind")
-	sizes := map[string]int{"file": 4, "stored": 4, "map": 5, "text": 5, "env": 4, "overrides": 3}
+	sizes := map[string]int{"file": 4, "stored": 4, "map": 5, "text": 5, "env": 4, "overrides": 3,
+		"envfile": 5, "secrets": 4, "section": 5, "assign": 3}
 	want, known := sizes[kind]
 	switch {
 	case it.err != nil:
 		return Layer{}, it.err
 	case !known:
-		return Layer{}, shape("kind %q: want file, stored, map, text, env or overrides: %w", kind, errs.ErrInvalidArgument)
+		return Layer{}, shape("kind %q: want file, stored, map, text, env, overrides, envfile, secrets, section or assign: %w", kind, errs.ErrInvalidArgument)
 	case len(vals) != want:
 		return Layer{}, shape("a %s entry has %d items, not %d: %w", kind, len(vals), want, errs.ErrInvalidArgument)
 	}
@@ -163,6 +170,26 @@ func entryFromWire(e any, stored func(int64) (*db.DB, error)) (Layer, error) {
 			return Layer{}, it.err
 		}
 		return Text([]byte(text), format, name, opts)
+	case "envfile":
+		path, prefix, delim := it.str(1, "path"), it.str(2, "prefix"), it.str(3, "delimiter")
+		if it.err != nil {
+			return Layer{}, it.err
+		}
+		return EnvFile(path, prefix, delim, flags&SpecRawStrings != 0)
+	case "secrets":
+		dir, delim := it.str(1, "directory"), it.str(2, "delimiter")
+		if it.err != nil {
+			return Layer{}, it.err
+		}
+		return SecretsDir(dir, delim)
+	case "section":
+		path, format, sec := it.str(1, "path"), it.str(2, "format"), it.str(3, "section")
+		if it.err != nil {
+			return Layer{}, it.err
+		}
+		return Section(path, format, sec, optional, opts)
+	case "assign":
+		return assignFromWire(vals[1])
 	case "env":
 		prefix, delim := it.str(1, "prefix"), it.str(2, "delimiter")
 		if it.err != nil {
@@ -187,4 +214,52 @@ func entryFromWire(e any, stored func(int64) (*db.DB, error)) (Layer, error) {
 		}
 		return Overrides(items, flags&SpecRawStrings == 0)
 	}
+}
+
+// assignFromWire reads the rows of an "assign" entry: each sets a path
+// (a list of segments) to a value, typed as given, with its origin.
+func assignFromWire(v any) (Layer, error) {
+	rows, ok := v.([]any)
+	if !ok {
+		return Layer{}, shape("assign: a list of rows, not %s: %w", value.AType(v), errs.ErrInvalidArgument)
+	}
+	items := make([]layer.Named, 0, len(rows))
+	for i, r := range rows {
+		row, ok := r.([]any)
+		if !ok || len(row) != 6 {
+			return Layer{}, shape("assign row %d: [path, value, kind, name, line, column]: %w", i, errs.ErrInvalidArgument)
+		}
+		it := &item{vals: row}
+		kind, name, line, col := it.int(2, "kind"), it.str(3, "name"), it.int(4, "line"), it.int(5, "column")
+		if it.err != nil {
+			return Layer{}, it.err
+		}
+		k := layer.Kind(kind)
+		if kind < 0 || !k.Valid() || k == layer.KindNone || k == layer.KindSet {
+			return Layer{}, shape("assign row %d: kind %d is not the kind of a source: %w", i, kind, errs.ErrInvalidArgument)
+		}
+		if err := store.CheckText("name", name); err != nil {
+			return Layer{}, err
+		}
+		segsRaw, ok := row[0].([]any)
+		if !ok || len(segsRaw) == 0 {
+			return Layer{}, shape("assign row %d: the path is a non-empty list of segments: %w", i, errs.ErrInvalidArgument)
+		}
+		segs := make([]string, len(segsRaw))
+		sub := &item{vals: segsRaw}
+		for j := range segsRaw {
+			segs[j] = sub.str(j, "path segment")
+		}
+		if sub.err != nil {
+			return Layer{}, sub.err
+		}
+		for _, s := range segs {
+			if err := store.CheckKey(s); err != nil {
+				return Layer{}, err
+			}
+		}
+		items = append(items, layer.Named{Segs: segs, Value: row[1],
+			Origin: layer.Origin{Kind: k, Name: name, Line: int(line), Column: int(col)}})
+	}
+	return Assign(items, "", "", false)
 }

@@ -79,16 +79,21 @@ func components(p string) []string {
 type fsWatch struct {
 	w     *fsnotify.Watcher
 	files []string            // absolute paths of the file layers
-	names map[string]struct{} // the trails of every file layer
+	trees []string            // absolute paths of the directory layers (secrets)
+	names map[string]struct{} // the trails of every file and directory layer
 	dirs  map[string]struct{} // directories watched
+	// inside holds the directories a directory layer leads to: any event
+	// in one (a file written, added, removed, a symlink swapped) matters.
+	inside map[string]struct{}
 }
 
-func newFSWatch(files []string) (*fsWatch, error) {
+func newFSWatch(files, trees []string) (*fsWatch, error) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	f := &fsWatch{w: w, files: files, names: map[string]struct{}{}, dirs: map[string]struct{}{}}
+	f := &fsWatch{w: w, files: files, trees: trees, names: map[string]struct{}{}, dirs: map[string]struct{}{},
+		inside: map[string]struct{}{}}
 	if err := f.sync(); err != nil {
 		w.Close()
 		return nil, err
@@ -105,13 +110,26 @@ func newFSWatch(files []string) (*fsWatch, error) {
 func (f *fsWatch) sync() error {
 	names := map[string]struct{}{}
 	want := map[string]struct{}{}
-	for _, p := range f.files {
+	inside := map[string]struct{}{}
+	for _, p := range append(f.files[:len(f.files):len(f.files)], f.trees...) {
 		for _, n := range trail(p) {
 			names[n] = struct{}{}
 			want[filepath.Dir(n)] = struct{}{}
 		}
 	}
-	f.names = names
+	for _, p := range f.trees {
+		// The directory the trail ends at, when it exists and is one.
+		t := trail(p)
+		if len(t) == 0 {
+			continue
+		}
+		end := t[len(t)-1]
+		if fi, err := os.Stat(end); err == nil && fi.IsDir() {
+			want[end] = struct{}{}
+			inside[end] = struct{}{}
+		}
+	}
+	f.names, f.inside = names, inside
 	var firstErr error
 	for d := range f.dirs {
 		if _, ok := want[d]; !ok {
@@ -141,6 +159,9 @@ func (f *fsWatch) sync() error {
 func (f *fsWatch) relevant(ev fsnotify.Event) bool {
 	name := filepath.Clean(ev.Name)
 	if _, ok := f.names[name]; ok {
+		return true
+	}
+	if _, ok := f.inside[filepath.Dir(name)]; ok {
 		return true
 	}
 	_, ok := f.dirs[name]

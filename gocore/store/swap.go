@@ -9,9 +9,10 @@ package store
 // It is the one way a watcher puts a rebuilt configuration in force, so it
 // works on a frozen c too: freezing stops the user's writes, not the
 // re-layering of the sources the user asked to watch. c's frozen flag, its
-// settings (interpolation, environment snapshot) and its change callback
-// stay as they are; next must have been made with the same settings (by
-// NewLayered with the same Settings) for reads to mean the same thing.
+// interpolation settings and its change callback stay as they are; next
+// must have been made with the same Settings but for Env (by NewLayered)
+// for reads to mean the same thing. The environment snapshot moves with
+// the tree: a watched .env file changes what ${env:NAME} reads.
 //
 // next must be private to the caller: afterwards it holds c's former state,
 // which the caller may read (to compare, say) and then drop. Swap returns
@@ -31,6 +32,12 @@ func (c *Config) Swap(next *Config) uint64 {
 	defer c.mu.Unlock()
 	c.root, next.root = next.root, c.root
 	c.prov, next.prov = next.prov, c.prov
+	if next.env != nil && c.env != nil {
+		c.env, next.env = next.env, c.env
+	}
+	if next.interp != nil && c.interp != nil {
+		c.interp, next.interp = next.interp, c.interp
+	}
 	c.changed()
 	return c.version.Load()
 }

@@ -22,7 +22,7 @@
                                   the result against the JSON Schema S;
                                   prints "ok", or one line per violation:
                                   "file:line:col: path: message"
-    gocfg schema MODULE:CLASS     print the JSON Schema of a dataclass
+    gocfg schema MODULE:CLASS     print the JSON Schema of a settings class
 
 ${...} references are resolved in what get, show and db get print (as
 gocfg.load() resolves them, ${env:NAME} from this process's environment),
@@ -794,7 +794,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --schema: an override, applied last (repeatable)")
     v.set_defaults(run=_cmd_validate)
 
-    j = sub.add_parser("schema", help="print the JSON Schema of a dataclass (module:Class)")
+    j = sub.add_parser("schema", help="print the JSON Schema of a settings class, attrs class or pydantic model (module:Class)")
     j.add_argument("cls", metavar="module:Class")
     j.set_defaults(run=_cmd_schema)
     w = sub.add_parser("watch", help="print each change to the files as it happens, until Ctrl-C")

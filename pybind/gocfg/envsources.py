@@ -54,6 +54,29 @@ def _paths(arg: Any, what: str) -> List[str]:
     return out
 
 
+def env_file_paths(env_file: Any) -> List[str]:
+    """The .env files of env_file= (a path or a list), checked, for the live
+    engine, which reads them itself."""
+    return _paths(env_file, "env_file")
+
+
+def secret_dirs(secrets_dir: Any) -> List[str]:
+    """The directories of secrets_dir= (a path or a list), checked, for the
+    live engine. A path that exists and is not a directory is refused now,
+    as the unwatched reader refuses it; a missing one is watched for."""
+    out = _paths(secrets_dir, "secrets_dir")
+    for directory in out:
+        try:
+            st = os.stat(directory)
+        except FileNotFoundError:
+            continue
+        except OSError as e:
+            raise FileError(e.errno, f"secrets_dir {directory}: {e.strerror}", directory) from None
+        if not stat.S_ISDIR(st.st_mode):
+            raise FileError(_errno.ENOTDIR, f"secrets_dir {directory}: not a directory", directory)
+    return out
+
+
 # ------------------------------------------------------------------ .env
 
 def read_env_files(env_file: Any, environ: Mapping[str, str]) -> List[Tuple[str, str, str, int, int]]:

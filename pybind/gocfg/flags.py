@@ -1,4 +1,5 @@
-"""Command-line flags generated from a settings dataclass.
+"""Command-line flags generated from a settings class: a dataclass, an
+attrs class or a pydantic model (the classes ``cfg.to()`` builds).
 
     @dataclass
     class Server:
@@ -20,7 +21,11 @@ their choices; list, tuple, set and dict fields take a YAML flow value
 the text that ``cfg.to(Settings)`` converts (dates, durations, paths).
 Only the flags given on the command line become a layer: a field's
 default stays below the files and the environment. ``--help`` lists every
-flag with its type and default (a secret's default masked).
+flag with its type, default and description (a dataclass field's or an
+attrs attribute's ``metadata["description"]``, a pydantic
+``Field(description=...)``); the default of a secret (by its key, or a
+pydantic SecretStr/SecretBytes field) is masked. A pydantic field with an
+alias is named by its alias, which is the key ``to()`` reads.
 
 With a parser of your own: ``gocfg.add_flags(parser, Settings)``, parse,
 then ``gocfg.load(..., flags=namespace)``; your own arguments are left
@@ -101,14 +106,14 @@ def _float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"invalid float value: {text!r}") from None
 
 
-def _default_text(path: str, default: Any) -> str:
+def _default_text(path: str, default: Any, secret: bool = False) -> str:
     if default is _UNSET:
         return "no default"
-    if is_secret(path):
+    if secret or is_secret(path):
         return f"default {MASK}"
     if isinstance(default, enum.Enum):
         default = default.value
-    if dataclasses.is_dataclass(default):
+    if dataclasses.is_dataclass(default) or _is_settings_class(type(default)):
         return "default: see its fields"
     return f"default {default!r}"
 
@@ -124,37 +129,127 @@ def _field_default(f: "dataclasses.Field[Any]") -> Any:
     return _UNSET
 
 
-def _leaves(cls: Any, prefix: Tuple[str, ...], seen: Tuple[Any, ...]) -> List[Tuple[Tuple[str, ...], Any, Any, str]]:
-    """(path, type, default, description) for every leaf field."""
+# A field as flags see it: (config key, declared type, default or _UNSET,
+# description, whether its type marks it a secret).
+_Field = Tuple[str, Any, Any, str, bool]
+
+
+def _secret_type(tp: Any) -> bool:
+    """pydantic's SecretStr and SecretBytes: secrets whatever the key."""
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is None or not isinstance(tp, type):
+        return False
+    kinds = tuple(c for c in (getattr(pydantic, "SecretStr", None), getattr(pydantic, "SecretBytes", None))
+                  if isinstance(c, type))
+    return bool(kinds) and issubclass(tp, kinds)
+
+
+def _dataclass_fields(cls: Any) -> List[_Field]:
+    hints = _hints(cls)
+    return [(f.name, hints.get(f.name, Any), _field_default(f), str(f.metadata.get("description", "")), False)
+            for f in dataclasses.fields(cls) if f.init]
+
+
+def _attrs_fields(cls: Any) -> List[_Field]:
+    attr = sys.modules["attr"]
+    hints = _hints(cls)
+    out: List[_Field] = []
+    for a in attr.fields(cls):
+        if not a.init:
+            continue
+        # The config key is the init argument, as to() reads it (attrs
+        # strips a leading underscore: ``_x`` is set by ``x=``).
+        key = getattr(a, "alias", None) or a.name.lstrip("_")
+        default = a.default
+        if default is attr.NOTHING:
+            default = _UNSET
+        elif isinstance(default, attr.Factory):
+            try:
+                default = _UNSET if default.takes_self else default.factory()
+            except Exception:
+                default = _UNSET
+        tp = hints.get(a.name, a.type if a.type is not None else Any)
+        out.append((key, tp, default, str((a.metadata or {}).get("description", "")), False))
+    return out
+
+
+def _pydantic_fields(cls: Any) -> List[_Field]:
+    out: List[_Field] = []
+    for name, info in cls.model_fields.items():
+        # model_validate() reads a field by its validation alias (which
+        # alias= sets too) when it has one; AliasPath/AliasChoices are
+        # left to the field's name.
+        key = name
+        for alias in (info.validation_alias, info.alias):
+            if isinstance(alias, str) and alias:
+                key = alias
+                break
+        if info.is_required():
+            default = _UNSET
+        elif info.default_factory is not None:
+            try:
+                default = info.default_factory()
+            except Exception:  # a factory that wants the validated data, or fails
+                default = _UNSET
+        else:
+            default = info.default
+        tp = info.annotation if info.annotation is not None else Any
+        inner, _ = _strip_optional(tp)
+        out.append((key, tp, default, info.description or "", _secret_type(inner)))
+    return out
+
+
+def _is_settings_class(tp: Any) -> bool:
+    """A class whose fields become flags: a dataclass, an attrs class or a
+    pydantic model (the classes cfg.to() builds)."""
+    from ._typed import is_target
+
+    return isinstance(tp, type) and is_target(tp)
+
+
+def _fields_of(cls: Any) -> List[_Field]:
+    from ._typed import is_pydantic_model
+
+    if dataclasses.is_dataclass(cls):
+        return _dataclass_fields(cls)
+    if is_pydantic_model(cls):
+        return _pydantic_fields(cls)
+    return _attrs_fields(cls)
+
+
+def _leaves(cls: Any, prefix: Tuple[str, ...], seen: Tuple[Any, ...]) -> List[Tuple[Tuple[str, ...], Any, Any, str, bool]]:
+    """(path, type, default, description, secret type) for every leaf field."""
     if cls in seen:
         raise TypeError(f"{cls.__name__} contains itself: flags need a finite tree of fields")
     out = []
-    hints = _hints(cls)
-    for f in dataclasses.fields(cls):
-        if not f.init:
-            continue
-        tp = hints.get(f.name, Any)
+    for key, tp, default, description, secret in _fields_of(cls):
+        if not key or "." in key or key.startswith("-") or any(c.isspace() for c in key):
+            # A flag is named by the dot path of its keys: such a key would
+            # make a flag that means another path, or none.
+            raise TypeError(f"{cls.__name__}: the key {key!r} cannot be a flag name "
+                            f"(no '.', no spaces, not empty, not starting with '-')")
         inner, _ = _strip_optional(tp)
-        path = (*prefix, f.name)
-        if isinstance(inner, type) and dataclasses.is_dataclass(inner):
+        path = (*prefix, key)
+        if _is_settings_class(inner):
             out.extend(_leaves(inner, path, (*seen, cls)))
             continue
-        out.append((path, tp, _field_default(f), str(f.metadata.get("description", ""))))
+        out.append((path, tp, default, description, secret))
     return out
 
 
 def add_flags(parser: argparse.ArgumentParser, cls: Any, *, group: Optional[str] = "settings") -> argparse.ArgumentParser:
-    """Add one flag per leaf field of the dataclass ``cls`` (nested
-    dataclasses give dot paths: ``--server.port``) to ``parser``, in an
+    """Add one flag per leaf field of ``cls`` -- a dataclass, an attrs
+    class or a pydantic model, the classes ``cfg.to()`` builds (nested
+    ones give dot paths: ``--server.port``) -- to ``parser``, in an
     argument group titled ``group`` (None: no group). Flags that are not
     given leave nothing in the namespace, so defaults, files and the
     environment stay in force; pass the namespace to ``gocfg.load(...,
     flags=namespace)`` or ``gocfg.flag_values(namespace)``. Returns the
     parser."""
-    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
-        raise TypeError(f"add_flags() takes a dataclass, not {cls!r}")
+    if not _is_settings_class(cls):
+        raise TypeError(f"add_flags() takes a dataclass, an attrs class or a pydantic model class, not {cls!r}")
     target: Any = parser.add_argument_group(group) if group else parser
-    for path, tp, default, description in _leaves(cls, (), ()):
+    for path, tp, default, description, secret in _leaves(cls, (), ()):
         dotted = ".".join(path)
         flag = f"--{dotted}"
         inner, _ = _strip_optional(tp)
@@ -189,7 +284,7 @@ def add_flags(parser: argparse.ArgumentParser, cls: Any, *, group: Optional[str]
             kwargs["type"] = str
             kwargs["metavar"] = _type_name(inner).upper() if inner in (_dt.datetime, _dt.date, _dt.time,
                                                                         _dt.timedelta) else "TEXT"
-        help_text = f"{shown}, {_default_text(dotted, default)}"
+        help_text = f"{shown}, {_default_text(dotted, default, secret)}"
         if description:
             help_text = f"{description} ({help_text})"
         kwargs["help"] = help_text.replace("%", "%%")
@@ -222,13 +317,13 @@ def parse_flags(cls: Any, argv: Optional[Sequence[str]] = None, *, prog: Optiona
 
 
 def flags_arg(flags: Any, argv: Optional[Sequence[str]]) -> List[Tuple[str, Any]]:
-    """What gocfg.load(flags=..., argv=...) applies: a dataclass is parsed
-    from argv here; a namespace was parsed already."""
+    """What gocfg.load(flags=..., argv=...) applies: a settings class is
+    parsed from argv here; a namespace was parsed already."""
     if isinstance(flags, argparse.Namespace):
         if argv is not None:
-            raise TypeError("argv= goes with flags=<a dataclass>: a namespace was parsed already")
+            raise TypeError("argv= goes with flags=<a settings class>: a namespace was parsed already")
         return flag_values(flags)
-    if isinstance(flags, type) and dataclasses.is_dataclass(flags):
+    if _is_settings_class(flags):
         return flag_values(parse_flags(flags, argv))
-    raise TypeError(f"flags must be a dataclass or an argparse.Namespace from a parser given gocfg.add_flags(), "
-                    f"not {type(flags).__name__}")
+    raise TypeError(f"flags must be a dataclass, an attrs class, a pydantic model class or an argparse.Namespace "
+                    f"from a parser given gocfg.add_flags(), not {type(flags).__name__}")

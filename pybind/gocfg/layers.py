@@ -24,6 +24,7 @@ from .errors import Error, InvalidArgumentError, ParseError
 from .live import Stored, check_and_freeze, load_live
 from .provenance import Change, Diff, Leaf, Origin, make_origin
 from .sources import File, Text, add_layer, is_yaml, merge_mapping
+from .sources import ProfileSection as _ProfileSection
 
 __all__ = ["load", "add_layer", "File", "Text", "Stored", "Origin", "Leaf", "Change", "Diff", "make_origin"]
 
@@ -80,12 +81,15 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     masked), ``env_file`` (a .env file, or a list, read as environment
     variables below the real environment, by the ``env_prefix`` rules; a
     missing one is skipped), the environment, then ``flags`` (a settings
-    dataclass, whose ``--server.port`` flags are parsed from ``argv``,
-    default ``sys.argv[1:]``; or an argparse namespace parsed by a parser
-    given :func:`gocfg.add_flags`). ``profile`` (or the variable named by
+    class -- dataclass, attrs class or pydantic model -- whose
+    ``--server.port`` flags are parsed from ``argv``, default
+    ``sys.argv[1:]``; or an argparse namespace parsed by a parser given
+    :func:`gocfg.add_flags`). ``profile`` (or the variable named by
     ``profile_env`` when set) merges ``name.{profile}.ext`` after each file
     source when it exists, and for a ``gocfg.File(..., profiles=True)``
-    its ``default`` section then the profile's.
+    its ``default`` section then the profile's. With ``watch=True`` the
+    .env files, the secrets directories and the profile files are watched
+    like the other files; the flags are parsed once and keep their place.
 
     Every value remembers where it came from: ``cfg.origin(path)``,
     ``cfg.history(path)``. A missing required file raises
@@ -98,27 +102,28 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     if chosen is not None:
         sources = tuple(_profile_sources(sources, chosen))
     if watch or any(isinstance(src, Stored) for src in sources):
-        extras = [n for n, v in (("env_file", env_file), ("secrets_dir", secrets_dir), ("flags", flags)) if v is not None]
-        if any(isinstance(s, _ProfileSection) or (isinstance(s, File) and s.profiles) for s in sources):
-            extras.append("a File(profiles=True) source")
-        if extras:
-            raise InvalidArgumentError(f"{', '.join(extras)}: not supported with watch=True or Stored sources yet")
         if yaml is not None:
             # The live engine reads each file by its own format; the YAML
             # 1.1 mode is not passed to it yet. Refuse rather than ignore.
             raise InvalidArgumentError("yaml= is not supported with watch=True or Stored sources yet: "
                                        "use format='yaml-1.1' on a gocfg.File source")
+        # Flags are parsed once, before anything is read: they are fixed for
+        # the life of the process, and --help or a bad flag exits at once.
+        live_flags = _flags.flags_arg(flags, argv) if flags is not None else []
+        if flags is None and argv is not None:
+            raise TypeError("argv= goes with flags=<a settings class>")
         return load_live(sources, defaults=defaults, env_prefix=env_prefix, env_delimiter=env_delimiter,
                          env_parse=env_parse, overrides=overrides, overrides_parse=overrides_parse, lists=lists,
                          interpolate=interpolate, environ=environ, freeze=watch if freeze is None else freeze,
-                         watch=watch, validate=validate, debounce=debounce)
+                         watch=watch, validate=validate, debounce=debounce, env_file=env_file,
+                         secrets_dir=secrets_dir, flag_items=live_flags)
     append = _args.lists_arg(lists)
     if yaml is not None and not any(is_yaml(s) for s in given):
         _args.yaml_format("yaml", yaml)  # a bad value is reported as such first
         raise InvalidArgumentError(f"yaml={yaml!r} applies to YAML sources, and none of the sources is YAML")
     flag_items = _flags.flags_arg(flags, argv) if flags is not None else []
     if flags is None and argv is not None:
-        raise TypeError("argv= goes with flags=<a settings dataclass>")
+        raise TypeError("argv= goes with flags=<a settings class>")
     if env_prefix is not None:
         _args.env_prefix_arg(env_prefix, env_delimiter)  # refused before any file is read
     dotenv = _envsrc.read_env_files(env_file, env_now) if env_file is not None else []
@@ -214,22 +219,6 @@ def _hide_env_secret(e: Error, environ: Optional[Mapping[str, str]], prefix: str
         if f"environment variable {name}:" in message and _secrets.is_secret(name[len(head):].split(delimiter or "__")):
             return _rebuilt(e, f"environment variable {name}: cannot use its value (a secret, not shown)")
     return e
-
-
-class _ProfileSection:
-    """One section of a File(profiles=True): merged as its own layer."""
-
-    def __init__(self, source: File, section: str) -> None:
-        self.source = source
-        self.section = section
-
-    def merge(self, cfg: Config, append: bool, yaml: Optional[str]) -> None:
-        from .sources import file_is_big
-
-        name = _args.text_arg(self.source.path, "file name")
-        fmt = _args.yaml_format(self.source.format, yaml, os.fsdecode(self.source.path), strict=False)
-        _capi.load_section_layer(cfg, cfg._handle(), name, fmt, self.section.encode("utf-8"), append,
-                                 file_is_big(name))
 
 
 def _as_file(source: Any) -> Optional[File]:

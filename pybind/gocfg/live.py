@@ -42,13 +42,14 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Unio
 
 from . import _args, _capi
 from . import display as _display
+from . import envsources as _envsrc
 from ._values import TreeView, decode_value, encode_value
 from .config import Config
 from .database import Database
 from .errors import ClosedError, Error, ForkedProcessError, InvalidArgumentError, ParseError, ValidationError
 from .provenance import Change, Diff, make_origin
 from .secrets import MASK, is_secret
-from .sources import File, Text
+from .sources import File, ProfileSection, Text
 
 __all__ = ["Stored", "ChangeEvent", "ChangeStream", "WatchedConfig", "load_live"]
 
@@ -530,6 +531,14 @@ def _spec_entry(source: Any, append: int, owned: List[Database]) -> List[Any]:
             path = os.fsdecode(path)
         optional = path.endswith("?")
         source = File(path[:-1] if optional else path, None, optional)
+    if isinstance(source, ProfileSection):
+        src = source.source
+        name = _args.text_arg(src.path, "file name").decode("utf-8", "surrogateescape")
+        fmt = _args.format_arg(src.format).decode()
+        return ["section", name, fmt, source.section, append | (f["optional"] if src.optional else 0)]
+    if isinstance(source, File) and source.profiles:
+        # Outside load(profile=...): the default profile alone, as add_layer() does.
+        return _spec_entry(ProfileSection(source, "default"), append, owned)
     if isinstance(source, File):
         name = _args.text_arg(source.path, "file name").decode("utf-8", "surrogateescape")
         fmt = _args.format_arg(source.format).decode()
@@ -557,10 +566,19 @@ def _spec_entry(source: Any, append: int, owned: List[Database]) -> List[Any]:
 def load_live(sources: Sequence[Any], *, defaults: Optional[Mapping[str, Any]], env_prefix: Optional[str],
               env_delimiter: str, env_parse: bool, overrides: Optional[Iterable[str]], overrides_parse: bool,
               lists: str, interpolate: bool, environ: Optional[Mapping[str, str]], freeze: bool,
-              watch: bool, validate: Optional[Validator], debounce: float) -> Config:
+              watch: bool, validate: Optional[Validator], debounce: float, env_file: Any = None,
+              secrets_dir: Any = None, flag_items: Sequence[Any] = ()) -> Config:
     """gocfg.load() through the live engine (see gocfg.load). With watch, a
     WatchedConfig; without (a Stored source asked for it), a plain Config
-    read once."""
+    read once.
+
+    The deployment sources keep the places gocfg.load() gives them: the
+    secrets directories, then the .env files, then the environment, then
+    the flags (``flag_items``, the (dot path, value) pairs parsed once:
+    argv does not change while the process runs), then ``overrides``.
+    The secrets directories and the .env files are watched as the files
+    are: a changed .env, a secret file written, added or removed (or
+    Kubernetes' swap of ``..data``) rebuilds the configuration."""
     append = _capi.live_flags()["append_lists"] if _args.lists_arg(lists) else 0
     if validate is not None and not callable(validate):
         raise TypeError(f"validate must be a dataclass or a callable, not {type(validate).__name__}")
@@ -580,8 +598,21 @@ def load_live(sources: Sequence[Any], *, defaults: Optional[Mapping[str, Any]], 
             spec.append(_spec_entry(source, append, owned))
         raw = _capi.live_flags()["raw_strings"]
         if env_prefix is not None:
+            _args.env_prefix_arg(env_prefix, env_delimiter)  # refused before any file is read
+        delim = _args.text_arg(env_delimiter, "env_delimiter").decode()
+        if secrets_dir is not None:
+            for directory in _envsrc.secret_dirs(secrets_dir):
+                spec.append(["secrets", directory, delim, 0])
+        if env_file is not None:
+            for path in _envsrc.env_file_paths(env_file):
+                spec.append(["envfile", path, env_prefix or "", delim, 0 if env_parse else raw])
+        if env_prefix is not None:
             prefix, delimiter = _args.env_prefix_arg(env_prefix, env_delimiter)
             spec.append(["env", prefix.decode(), delimiter.decode(), 0 if env_parse else raw])
+        if flag_items:
+            kind = _envsrc._kind("flag")
+            spec.append(["assign", [[path.split("."), value, kind, f"--{path}", 0, 0] for path, value in flag_items],
+                         0])
         if overrides is not None:
             items = [i.decode("utf-8") for i in _args.overrides_arg(overrides).split(b"\0")[:-1]]
             if items:

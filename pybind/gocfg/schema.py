@@ -28,7 +28,8 @@ document is passed in ``resources`` (a mapping of absolute URL to schema);
 ``$ref`` within the schema (``#/$defs/...``) works. Secret values (see
 gocfg.secrets) never appear in messages.
 
-``json_schema(cls)`` writes the schema of a dataclass, for editors that
+``json_schema(cls)`` writes the schema of a dataclass, an attrs class or
+a pydantic model (pydantic's own schema), for editors that
 complete configuration files from one (``# yaml-language-server: $schema=``
 or ``"$schema"`` in JSON), and for ``cfg.validate``.
 """
@@ -161,72 +162,132 @@ def validate(cfg: Any, h: Any, prefix: bytes, schema: Any, resources: Optional[M
     raise ValidationError(found, target)  # type: ignore[arg-type]
 
 
-# ------------------------------------------------------- dataclass -> schema
+# --------------------------------------------------- settings class -> schema
 
 def json_schema(cls: Any) -> Dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a dataclass, as ``cfg.to(cls)``
-    reads it: one property per field, typed from its annotation (str, int,
-    float, bool, None, Optional and Union, list/tuple/set/frozenset,
-    dict[str, X], nested dataclasses under ``$defs``, Enum and Literal as
-    ``enum``, datetime/date/time as strings with their ``format``,
-    timedelta as a number of seconds or a string such as "30s", pathlib
-    paths as strings, Any as anything). Fields without a default are
-    ``required``; defaults are recorded as ``default``; unknown keys are
-    refused (``additionalProperties: false``), as ``to()`` refuses them by
-    default. A field's ``metadata["description"]`` becomes its
-    description. Another annotation raises TypeError naming the field.
+    """The JSON Schema (draft 2020-12) of a settings class -- a dataclass,
+    an attrs class or a pydantic model -- as ``cfg.to(cls)`` reads it.
+
+    A dataclass or an attrs class gives one property per field (an attrs
+    attribute by its init name, the key ``to()`` reads), typed from its
+    annotation (str, int, float, bool, None, Optional and Union,
+    list/tuple/set/frozenset, dict[str, X], nested classes under
+    ``$defs``, Enum and Literal as ``enum``, datetime/date/time as strings
+    with their ``format``, timedelta as a number of seconds or a string
+    such as "30s", pathlib paths as strings, Any as anything). Fields
+    without a default are ``required``; defaults are recorded as
+    ``default``; unknown keys are refused (``additionalProperties:
+    false``), as ``to()`` refuses them by default. A field's
+    ``metadata["description"]`` becomes its description. Another
+    annotation raises TypeError naming the field.
+
+    A pydantic model's schema is pydantic's own (``model_json_schema()``,
+    validation mode), with ``$schema`` added: pydantic knows its
+    constraints (``Field(ge=1)``, patterns, aliases, custom types) and
+    ``to()`` validates with pydantic's rules, so its schema is the one
+    that agrees with ``to()``. It allows unknown keys unless the model
+    says ``extra="forbid"``, as pydantic itself does. A pydantic model
+    nested in a dataclass or attrs class is written the same way, under
+    ``$defs``.
 
     The schema states the canonical form a file should hold, and is
     stricter than ``to()``'s coercions: ``to()`` also reads "9000" as an
     int, "30s" or 30 as a timedelta and an Enum member's name, where the
     schema asks for a number and for the members' values."""
-    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
-        raise TypeError(f"json_schema() takes a dataclass, not {cls!r}")
-    defs: Dict[str, Any] = {}
-    root = _dataclass_schema(cls, defs, {})
+    from ._typed import is_pydantic_model, is_target
+
+    if not (isinstance(cls, type) and is_target(cls)):
+        raise TypeError(f"json_schema() takes a dataclass, an attrs class or a pydantic model class, not {cls!r}")
     out: Dict[str, Any] = {"$schema": DRAFT_2020_12}
+    if is_pydantic_model(cls):
+        model: Any = cls
+        out.update(model.model_json_schema(ref_template="#/$defs/{model}"))
+        return out
+    defs: Dict[str, Any] = {}
+    root = _class_schema(cls, defs, {})
     out.update(root)
     if defs:
         out["$defs"] = defs
     return out
 
 
-def _dataclass_schema(cls: type, defs: Dict[str, Any], names: Dict[type, str]) -> Dict[str, Any]:
+# A field as the schema sees it: (key, annotation, default or _NO_DEFAULT,
+# required, description).
+_SchemaField = Any
+
+
+def _plain_factory(factory: Any) -> bool:
+    """Only factories known to be plain constructors are called: another
+    may have effects (open a file, read the clock)."""
+    from ._typed import is_target
+
+    return factory in (list, dict, set, tuple, frozenset) or (isinstance(factory, type) and is_target(factory))
+
+
+def _factory_default(factory: Any) -> Any:
+    if not _plain_factory(factory):
+        return _NO_DEFAULT
+    try:
+        return factory()
+    except Exception:
+        return _NO_DEFAULT  # a class whose fields all need values: no default to show
+
+
+def _schema_fields(cls: type, hints: Dict[str, Any]) -> List[_SchemaField]:
+    out: List[_SchemaField] = []
+    if dataclasses.is_dataclass(cls):
+        for f in dataclasses.fields(cls):
+            if not f.init:
+                continue
+            default: Any = _NO_DEFAULT
+            required = False
+            if f.default is not dataclasses.MISSING:
+                default = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                default = _factory_default(f.default_factory)
+            else:
+                required = True
+            desc = f.metadata.get("description") if f.metadata else None
+            out.append((f.name, hints.get(f.name, Any), default, required, desc))
+        return out
+    attr = sys.modules["attr"]
+    for a in attr.fields(cls):
+        if not a.init:
+            continue
+        key = getattr(a, "alias", None) or a.name.lstrip("_")
+        default, required = a.default, False
+        if default is attr.NOTHING:
+            default, required = _NO_DEFAULT, True
+        elif isinstance(default, attr.Factory):
+            default = _NO_DEFAULT if default.takes_self else _factory_default(default.factory)
+        desc = (a.metadata or {}).get("description")
+        out.append((key, hints.get(a.name, a.type if a.type is not None else Any), default, required, desc))
+    return out
+
+
+def _class_schema(cls: type, defs: Dict[str, Any], names: Dict[type, str]) -> Dict[str, Any]:
     try:
         hints = typing.get_type_hints(cls, include_extras=True)
     except Exception as e:
         raise TypeError(f"{cls.__name__}: its annotations cannot be read ({e})") from None
     props: Dict[str, Any] = {}
     required: List[str] = []
-    for f in dataclasses.fields(cls):
-        if not f.init:
-            continue
+    for key, tp, default, needed, desc in _schema_fields(cls, hints):
         try:
-            s = _type_schema(hints.get(f.name, Any), defs, names)
+            s = _type_schema(tp, defs, names)
         except TypeError as e:
-            raise TypeError(f"{cls.__name__}.{f.name}: {e}") from None
+            raise TypeError(f"{cls.__name__}.{key}: {e}") from None
         s = dict(s)
-        if f.default is not dataclasses.MISSING:
-            _add_default(s, f.default)
-        elif f.default_factory is not dataclasses.MISSING:
-            factory: Any = f.default_factory
-            # Only factories known to be plain constructors are called:
-            # another may have effects (open a file, read the clock).
-            plain = factory in (list, dict, set, tuple, frozenset)
-            if plain or (isinstance(factory, type) and dataclasses.is_dataclass(factory)):
-                try:
-                    _add_default(s, factory())
-                except Exception:
-                    pass  # a dataclass whose fields all need values: no default to show
-        else:
-            required.append(f.name)
-        desc = f.metadata.get("description") if f.metadata else None
+        if default is not _NO_DEFAULT:
+            _add_default(s, default)
+        if needed:
+            required.append(key)
         if isinstance(desc, str):
             s["description"] = desc
-        props[f.name] = s
+        props[key] = s
     out: Dict[str, Any] = {"title": cls.__name__, "type": "object", "properties": props}
     doc = cls.__doc__
-    if doc and not doc.startswith(cls.__name__ + "("):  # not the docstring dataclass writes
+    if doc and not doc.startswith(cls.__name__ + "("):  # not the docstring dataclass and attrs write
         out["description"] = " ".join(doc.split())
     if required:
         out["required"] = required
@@ -265,7 +326,18 @@ def _plain_default(v: Any) -> Any:
         return _NO_DEFAULT if any(x is _NO_DEFAULT for x in d.values()) else d
     if dataclasses.is_dataclass(v) and not isinstance(v, type):
         return _plain_default(dataclasses.asdict(v))
+    attr = sys.modules.get("attr")
+    if attr is not None and attr.has(type(v)):
+        return _plain_default(attr.asdict(v, recurse=True))
+    if _is_pydantic(type(v)):
+        return _plain_default(v.model_dump(mode="json", by_alias=True))
     return _NO_DEFAULT
+
+
+def _is_pydantic(tp: Any) -> bool:
+    from ._typed import is_pydantic_model
+
+    return is_pydantic_model(tp)
 
 
 _SCALARS: Dict[Any, Dict[str, Any]] = {
@@ -300,7 +372,9 @@ def _type_schema(tp: Any, defs: Dict[str, Any], names: Dict[type, str]) -> Dict[
         return {"const": values[0]} if len(values) == 1 else {"enum": values}
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return {"enum": [m.value for m in tp], "title": tp.__name__}
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+    if _is_pydantic(tp):
+        return _pydantic_ref(tp, defs, names)
+    if isinstance(tp, type) and _is_record(tp):
         name = names.get(tp)
         if name is None:
             name = tp.__name__
@@ -310,7 +384,7 @@ def _type_schema(tp: Any, defs: Dict[str, Any], names: Dict[type, str]) -> Dict[
                 name, i = f"{tp.__name__}{i}", i + 1
             names[tp] = name
             defs[name] = {}  # reserved first: a class that refers to itself
-            defs[name] = _dataclass_schema(tp, defs, names)
+            defs[name] = _class_schema(tp, defs, names)
         return {"$ref": f"#/$defs/{name}"}
     sequence = origin in (list, set, frozenset) or tp in (list, set, frozenset)
     if sequence or _is_abc(origin, "Sequence", "MutableSequence", "Set", "MutableSet"):
@@ -339,6 +413,31 @@ def _type_schema(tp: Any, defs: Dict[str, Any], names: Dict[type, str]) -> Dict[
             if issubclass(tp, base):
                 return dict(_SCALARS[base])
     raise TypeError(f"no JSON Schema for the annotation {tp!r}")
+
+
+def _is_record(tp: type) -> bool:
+    """A dataclass or an attrs class: a schema of its own under $defs."""
+    attr = sys.modules.get("attr")
+    return dataclasses.is_dataclass(tp) or (attr is not None and bool(attr.has(tp)))
+
+
+def _pydantic_ref(tp: Any, defs: Dict[str, Any], names: Dict[type, str]) -> Dict[str, Any]:
+    """A pydantic model inside a dataclass or attrs class: pydantic's
+    schema of it under $defs, its own $defs merged in (pydantic names them
+    by class name, as this module does)."""
+    name = names.get(tp)
+    if name is None:
+        s = dict(tp.model_json_schema(ref_template="#/$defs/{model}"))
+        for k, v in s.pop("$defs", {}).items():
+            if k in defs and defs[k] != v:
+                raise TypeError(f"two classes called {k} in one schema: rename one")
+            defs[k] = v
+        name = tp.__name__
+        if name in defs and defs[name] != s:
+            raise TypeError(f"two classes called {name} in one schema: rename one")
+        names[tp] = name
+        defs[name] = s
+    return {"$ref": f"#/$defs/{name}"}
 
 
 def _union_type() -> Any:

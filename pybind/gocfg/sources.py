@@ -110,3 +110,20 @@ def is_yaml(source: Any) -> bool:
     else:
         return False
     return _args.base_format(fmt) == "yaml"
+
+
+class ProfileSection:
+    """One section of a File(profiles=True) source, as gocfg.load(profile=)
+    uses it: merged as its own layer (a file layer of the section's map,
+    with the file's positions; nothing when the file has no such
+    section)."""
+
+    def __init__(self, source: File, section: str) -> None:
+        self.source = source
+        self.section = section
+
+    def merge(self, cfg: Any, append: bool, yaml: Optional[str]) -> None:
+        name = _args.text_arg(self.source.path, "file name")
+        fmt = _args.yaml_format(self.source.format, yaml, os.fsdecode(self.source.path), strict=False)
+        _capi.load_section_layer(cfg, cfg._handle(), name, fmt, self.section.encode("utf-8"), append,
+                                 file_is_big(name))

@@ -221,10 +221,10 @@ def test_secrets_dir_bad_name_is_refused_without_the_value(app):
     assert "a____b" in str(e.value) and "hunter2" not in str(e.value)
 
 
-def test_unsupported_with_watch(app):
-    with pytest.raises(gocfg.InvalidArgumentError) as e:
-        gocfg.load(app / "app.yaml", secrets_dir=app, watch=True)
-    assert "secrets_dir" in str(e.value)
+def test_secrets_dir_that_is_a_file_is_refused_with_watch_too(app):
+    with pytest.raises(gocfg.FileError) as e:
+        gocfg.load(app / "app.yaml", secrets_dir=app / "app.yaml", watch=True)
+    assert "secrets_dir" in str(e.value) and "not a directory" in str(e.value)
 
 
 # ---------------------------------------------------------------- profiles
@@ -312,12 +312,15 @@ def test_assign_layer_refuses_malformed_rows(rows, words):
         assert cfg.to_dict() == {}
 
 
-def test_profile_sections_are_refused_with_watch(profiled):
+def test_profile_sections_work_with_watch(profiled):
+    # The same layers as without watch (tests/api/test_live_deploy.py
+    # follows changes of the file).
     f = gocfg.File(profiled / "settings.yaml", profiles=True)
     for kwargs in ({}, {"profile": "production"}):
-        with pytest.raises(gocfg.InvalidArgumentError) as e:
-            gocfg.load(f, watch=True, environ={}, **kwargs)
-        assert "profiles=True" in str(e.value)
+        with gocfg.load(f, environ={}, **kwargs) as plain, gocfg.load(f, watch=True, environ={}, **kwargs) as live:
+            assert live.to_dict() == plain.to_dict()
+            assert [str(live.origin(p)) for p in ("server.port", "debug")] == \
+                [str(plain.origin(p)) for p in ("server.port", "debug")]
 
 
 def test_profile_files_work_with_watch(tmp_path):
