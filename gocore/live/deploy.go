@@ -114,27 +114,11 @@ func (ly *Layer) decodeFile(ctx context.Context, data []byte, env []string) (*va
 // sectionOf is the part of a decoded file a Section layer merges: its map
 // and the positions under it, or nil when the file has no such section.
 func (ly *Layer) sectionOf(doc *value.Doc) (*value.Doc, error) {
-	v, ok := doc.Root.Get(ly.section)
+	sec, ok, err := load.Section(doc, ly.name, ly.section)
 	if !ok {
-		return nil, nil
+		return nil, err
 	}
-	m, ok := v.(*value.Map)
-	if !ok {
-		at := ""
-		if pos, found := doc.Position(value.JoinPath(ly.section)); found {
-			at = fmt.Sprintf(":%d:%d", pos.Line, pos.Column)
-		}
-		return nil, fmt.Errorf("%s%s: section %q is a %s, not a map: %w", ly.name, at, ly.section, value.TypeName(v), errs.ErrTypeMismatch)
-	}
-	head := value.JoinPath(ly.section) + "."
-	all := doc.AllPositions()
-	pos := make(map[string]value.Pos, len(all))
-	for k, p := range all {
-		if strings.HasPrefix(k, head) {
-			pos[k[len(head):]] = p
-		}
-	}
-	return &value.Doc{Root: m, Positions: pos}, nil
+	return sec, nil
 }
 
 // envNames is the set of names an environment snapshot sets.
