@@ -11,7 +11,7 @@
                                   environment, then the --set overrides, and
                                   print the result; --origin prints one
                                   "path = value  # origin" line per value
-                                  (get and show also take --env-file F, --secrets-dir D
+                                  (get, show and watch also take --env-file F, --secrets-dir D
                                   and --profile P, as gocfg.load() takes them: the
                                   config a program sees; secrets stay masked)
     gocfg diff A B                print what changed from A to B
@@ -39,7 +39,7 @@ documents) or a JSON list; formats that hold one mapping refuse it.
 as Ansible and Kubernetes tools do; 1.2 is the default. --format (and
 --input-format) also take the reading modes, such as ini-case or toml-1.0.
     gocfg validate FILE...        check that each file parses
-    gocfg watch FILE... [--env-prefix P] [--set k=v]...
+    gocfg watch FILE... [--env-prefix P] [--set k=v]... [--env-file F] [--secrets-dir D] [--profile P]
                                   merge as show does, then print each change
                                   (applied or rejected, with diff lines and
                                   origins) as it happens, until Ctrl-C
@@ -418,7 +418,9 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     try:
         try:
             cfg = load(*sources, env_prefix=args.env_prefix, env_delimiter=args.env_delimiter,
-                       overrides=args.set or None, watch=True, debounce=args.debounce)
+                       overrides=args.set or None, env_file=args.env_file or None,
+                       secrets_dir=args.secrets_dir, profile=args.profile,
+                       watch=True, debounce=args.debounce)
         except (Error, ValueError) as e:
             if str(e).startswith("override "):
                 raise _UsageError(str(e)) from None
@@ -720,13 +722,19 @@ def _reading_args(p: argparse.ArgumentParser, document: bool = True) -> None:
 
 
 def _layer_args(p: argparse.ArgumentParser) -> None:
-    """--env-prefix, --env-delimiter, --set and --raw: what get and show share."""
+    """The sources and --raw: what get and show share."""
+    _source_args(p)
+    p.add_argument("--raw", action="store_true",
+                   help="print ${...} references as written (default: resolved, as the program reads them)")
+
+
+def _source_args(p: argparse.ArgumentParser) -> None:
+    """What is merged over the files, as gocfg.load() merges it: what get,
+    show and watch share."""
     p.add_argument("--env-prefix", metavar="P", help="merge environment variables P_KEY__SUBKEY=value over the files")
     p.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
     p.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE",
                    help="an override, applied last (repeatable)")
-    p.add_argument("--raw", action="store_true",
-                   help="print ${...} references as written (default: resolved, as the program reads them)")
     p.add_argument("--env-file", action="append", metavar="FILE",
                    help="a .env file read as environment variables below the real ones (repeatable; "
                         "a missing one is skipped), as gocfg.load(env_file=...)")
@@ -800,10 +808,7 @@ def _parser() -> argparse.ArgumentParser:
     w = sub.add_parser("watch", help="print each change to the files as it happens, until Ctrl-C")
     w.add_argument("files", nargs="+", metavar="file", help="files merged in order (later wins), as show does")
     w.add_argument("--input-format", choices=formats, help="the files' format (default: from each extension)")
-    w.add_argument("--env-prefix", metavar="P", help="merge environment variables P_KEY__SUBKEY=value over the files")
-    w.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
-    w.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE",
-                   help="an override, applied last (repeatable)")
+    _source_args(w)
     w.add_argument("--debounce", type=float, default=0.1, metavar="SECONDS",
                    help="how long the files must stay quiet before a change is read (default: 0.1)")
     w.add_argument("--reveal", action="store_true", help="print secrets instead of ********")

@@ -56,6 +56,39 @@ def test_cli_watch_prints_changes_until_sigint(tmp_path):
     assert "Traceback" not in err
 
 
+def test_cli_watch_takes_the_deployment_sources(tmp_path):
+    # --env-file and --secrets-dir are watched like the files: a changed
+    # .env or secret file prints its change, the secret masked.
+    (tmp_path / "app.yaml").write_text("server:\n  port: 8080\n")
+    (tmp_path / ".env").write_text("APP_SERVER__HOST=a\n")
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "db__password").write_text("hunter2\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APP_")}
+    p = start([sys.executable, "-m", "gocfg", "watch", "app.yaml", "--env-prefix", "APP", "--env-file", ".env",
+               "--secrets-dir", "secrets", "--debounce", "0.02"], tmp_path, env=env)
+    try:
+        assert "watching" in p.stderr.readline()
+        save(tmp_path / ".env", "APP_SERVER__HOST=b\n")
+        head = p.stdout.readline()
+        assert "applied" in head and "1 change" in head, head
+        change = p.stdout.readline().strip()
+        assert change == '~ server.host: "a" -> "b"  # .env:1:1', change
+        save(secrets / "db__password", "swordfish\n")
+        head = p.stdout.readline()
+        assert "applied" in head and "1 change" in head, head
+        change = p.stdout.readline().strip()
+        assert change.startswith("~ db.password: ******** -> ********"), change
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=WAIT)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode == 0, err
+    assert "hunter2" not in out + err and "swordfish" not in out + err
+
+
 def test_cli_watch_of_a_bad_file_fails_at_once(tmp_path):
     (tmp_path / "bad.json").write_text("{")
     p = subprocess.run([sys.executable, "-m", "gocfg", "watch", "bad.json"], cwd=tmp_path,
