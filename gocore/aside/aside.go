@@ -28,6 +28,12 @@ func Run[T any](ctx context.Context, what string, f func() (T, error), discard f
 	if ctx.Done() == nil {
 		return f()
 	}
+	if err := Cancelled(ctx); err != nil {
+		// Cancelled before it began: a fast f could otherwise finish first
+		// and the select below pick either answer at random.
+		var zero T
+		return zero, err
+	}
 	type result struct {
 		v   T
 		err error

@@ -39,3 +39,15 @@ func TestRunTurnsAPanicIntoAnInternalError(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestRunCancelledBeforeItBeginsNeverRuns(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for range 1000 { // the fast f would win about half of the races
+		ran := false
+		_, err := Run(ctx, "adding", func() (int, error) { ran = true; return 1, nil }, func(int) {})
+		if !errors.Is(err, errs.ErrCancelled) || ran {
+			t.Fatalf("ran %v, err %v", ran, err)
+		}
+	}
+}
