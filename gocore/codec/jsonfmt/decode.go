@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -189,7 +190,7 @@ type parser struct {
 	keys      map[string]string // interned keys (see strInterned)
 	ents      []value.Entry     // entries of the open maps (see frame)
 	items     []any             // items of the open lists (see frame)
-	strs      []byte            // backing store of short strings (see keep)
+	strs      strings.Builder   // backing store of short strings (see keep)
 	strBoxes  boxes[string]     // see box.go
 	intBoxes  boxes[int64]
 	fltBoxes  boxes[float64]
@@ -598,9 +599,10 @@ func (p *parser) strInterned() (string, error) {
 
 // Short strings are copied into shared blocks of strsBlock bytes rather
 // than one allocation each: a document holds tens of thousands of them.
-// A block is only appended to, and a string made over it is never written
-// again, so unsafe.String over it is sound; a block lives as long as any
-// string in it (the cost: one kept string keeps its block's 16 KiB).
+// A strings.Builder is the block: it only appends, its String() is never
+// written again, a substring of it is an ordinary string, and its memory
+// is not zeroed first. A block lives as long as any string in it (the
+// cost: one kept string keeps its block's 16 KiB).
 const (
 	strsBlock  = 16 << 10
 	strsMaxLen = 256 // longer strings get their own allocation
@@ -611,12 +613,13 @@ func (p *parser) keep(b []byte) string {
 	if len(b) == 0 || len(b) > strsMaxLen {
 		return string(b)
 	}
-	if cap(p.strs)-len(p.strs) < len(b) {
-		p.strs = make([]byte, 0, min(strsBlock, max(len(p.data), strsMaxLen)))
+	if p.strs.Cap()-p.strs.Len() < len(b) {
+		p.strs = strings.Builder{}
+		p.strs.Grow(min(strsBlock, max(len(p.data), strsMaxLen)))
 	}
-	at := len(p.strs)
-	p.strs = append(p.strs, b...)
-	return unsafe.String(&p.strs[at], len(b))
+	at := p.strs.Len()
+	p.strs.Write(b)
+	return p.strs.String()[at:]
 }
 
 // str parses a string starting at the opening quote.
