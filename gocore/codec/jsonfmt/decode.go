@@ -375,7 +375,7 @@ func (p *parser) value() (any, error) {
 			if c == '{' {
 				if p.i < len(d) && d[p.i] == '}' {
 					p.i++
-					v = value.NewMap(0)
+					v = p.maps.Make(nil)
 					stack = stack[:len(stack)-1]
 					break
 				}
