@@ -32,8 +32,8 @@ import (
 //     read it (RFC 8259 leaves it to the reader);
 //   - invalid UTF-8 is refused (encoding/json would replace it with U+FFFD),
 //     as is a \u escape of a lone surrogate, which no UTF-8 string can hold;
-//   - \u0000 is kept inside string values, but refused inside keys (keys
-//     cross the C ABI as NUL-terminated text);
+//   - \u0000 is kept, in string values and in keys alike (keys cross the
+//     C ABI with their lengths; see store.CheckKey);
 //   - nesting deeper than value.MaxDepth is refused; the parser keeps an
 //     explicit stack, so even 100,000 open brackets cannot exhaust Go's.
 //
