@@ -151,3 +151,81 @@ func (m *Map) Keys() []string {
 	m.Range(func(k string, _ any) bool { keys = append(keys, k); return true })
 	return keys
 }
+
+// Entry is one key and its value, for Maker.Make.
+type Entry struct {
+	Key string
+	Val any
+}
+
+// Maker builds maps for a decoder, which collects a map's entries and
+// builds the map once it is closed: the Map and its entries are carved
+// from blocks shared by many maps rather than allocated one by one (a big
+// document holds tens of thousands of small maps). Each map's entries get
+// a capacity equal to their length, so a later Set appends into a new
+// array and never into a neighbour's. A block lives while any map carved
+// from it does. The zero Maker is ready to use.
+type Maker struct {
+	maps    []Map
+	entries []entry
+}
+
+const (
+	makerMaps    = 64
+	makerEntries = 512
+)
+
+// Make returns a map holding es in order, as Set would make it one by one
+// (a repeated key keeps its first place and takes its last value). es is
+// copied; the caller may reuse it.
+func (mk *Maker) Make(es []Entry) *Map {
+	if len(mk.maps) == cap(mk.maps) {
+		mk.maps = make([]Map, 0, makerMaps)
+	}
+	mk.maps = mk.maps[:len(mk.maps)+1]
+	m := &mk.maps[len(mk.maps)-1]
+	n := len(es)
+	if n > makerEntries/4 {
+		m.entries = make([]entry, n)
+	} else if n > 0 {
+		if cap(mk.entries)-len(mk.entries) < n {
+			mk.entries = make([]entry, 0, makerEntries)
+		}
+		at := len(mk.entries)
+		mk.entries = mk.entries[:at+n]
+		m.entries = mk.entries[at : at+n : at+n]
+	}
+	for i := range es {
+		m.entries[i] = entry{key: es[i].Key, val: es[i].Val}
+	}
+	m.n = n
+	if n > smallMap {
+		m.index = make(map[string]int, n)
+		for i := range m.entries {
+			m.index[m.entries[i].key] = i
+		}
+		if len(m.index) == n {
+			return m
+		}
+	} else if !repeats(m.entries) {
+		return m
+	}
+	// A repeated key (rare: a JSON object may repeat one): Set settles it.
+	*m = Map{entries: make([]entry, 0, n)}
+	for _, e := range es {
+		m.Set(e.Key, e.Val)
+	}
+	return m
+}
+
+// repeats reports whether a few entries repeat a key.
+func repeats(es []entry) bool {
+	for i := 1; i < len(es); i++ {
+		for j := 0; j < i; j++ {
+			if es[i].key == es[j].key {
+				return true
+			}
+		}
+	}
+	return false
+}

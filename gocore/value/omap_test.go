@@ -58,3 +58,65 @@ func testMapAgainstOracle(t *testing.T, nkeys int) {
 		}
 	}
 }
+
+// Maps carved by one Maker share blocks: each must behave as a map of its
+// own, whatever is done to its neighbours, and a repeated key must end as
+// Set leaves it.
+func TestMakerMapsAreIndependent(t *testing.T) {
+	var mk Maker
+	var maps []*Map
+	for n := 0; n < 300; n++ {
+		es := make([]Entry, n%12)
+		for i := range es {
+			es[i] = Entry{Key: string(rune('a' + i)), Val: n*100 + i}
+		}
+		maps = append(maps, mk.Make(es))
+	}
+	// Grow, shrink and clear every other map; the others must not change.
+	for n, m := range maps {
+		switch n % 4 {
+		case 0:
+			m.Clear()
+		case 1:
+			m.Delete("a")
+		case 2: // appends right before the unchanged map n+1
+			m.Set("new", -1)
+		}
+	}
+	for n, m := range maps {
+		want := n % 12
+		switch {
+		case n%4 == 0:
+			want = 0
+		case n%4 == 1 && want > 0:
+			want--
+		case n%4 == 2:
+			want++
+		}
+		if m.Len() != want {
+			t.Fatalf("map %d: %d keys, want %d", n, m.Len(), want)
+		}
+		if n%4 == 3 {
+			for i := 0; i < n%12; i++ {
+				if v, ok := m.Get(string(rune('a' + i))); !ok || v != n*100+i {
+					t.Fatalf("map %d key %c = %v, %v; a neighbour wrote over it", n, 'a'+i, v, ok)
+				}
+			}
+		}
+	}
+
+	for _, n := range []int{3, 20} { // without and with a hash index
+		es := []Entry{{"k", 1}}
+		for i := 0; i < n; i++ {
+			es = append(es, Entry{Key: string(rune('m' + i)), Val: i})
+		}
+		es = append(es, Entry{"k", 2})
+		m := mk.Make(es)
+		if m.Len() != n+1 || m.Keys()[0] != "k" {
+			t.Fatalf("repeated key: %d keys %v, want %d with k first", m.Len(), m.Keys(), n+1)
+		}
+		if v, _ := m.Get("k"); v != 2 {
+			t.Fatalf("repeated key: k = %v, want the last value 2", v)
+		}
+	}
+}

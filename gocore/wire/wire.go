@@ -48,12 +48,20 @@ const (
 
 type encoder struct {
 	buf    []byte
-	fixups [][]any // paths (string keys, int indexes) of date/time values
-	path   []any
+	fixups [][]any   // paths (string keys, int indexes) of date/time values
+	path   []seg     // where the encoder is, for fixups
 	tagged bool      // write dates as Decode reads them, with no fixup list
 	shared bool      // share repeated keys (EncodeShared)
 	seen   int       // map keys written so far
 	keys   *keyTable // the keys that may be shared, once seen > plainKeys
+}
+
+// seg is one step of the encoder's path: a key, or an index when idx >= 0.
+// A []any path boxed every key and index (an allocation per map entry);
+// the path is only turned into values for the rare fixup.
+type seg struct {
+	key string
+	idx int
 }
 
 // plainKeys is how many keys a shared encoding writes plainly before it
@@ -168,17 +176,29 @@ func (e *encoder) tupleHeader(n int) {
 func (e *encoder) str(s string) { e.strFlags(s, 0) }
 
 func (e *encoder) strFlags(s string, flags byte) {
-	ascii := len(s) < 256
-	for i := 0; ascii && i < len(s); i++ {
-		ascii = s[i] < utf8.RuneSelf
-	}
-	if ascii {
+	if len(s) < 256 && isASCII(s) {
 		e.buf = append(e.buf, 'z'|flags, byte(len(s)))
 	} else {
 		e.buf = append(e.buf, 'u'|flags)
 		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(len(s)))
 	}
 	e.buf = append(e.buf, s...)
+}
+
+// isASCII reports whether s is all ASCII, eight bytes at a time.
+func isASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if binary.LittleEndian.Uint64([]byte(s[i:i+8]))&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // key writes a map key: as a string, or, in a shared encoding, as a
@@ -262,7 +282,15 @@ func (e *encoder) when(kind string, y, mo, d, h, mi, s, ns int, offset *int) {
 		e.tupleHeader(10)
 		e.buf = append(e.buf, '.')
 	} else {
-		e.fixups = append(e.fixups, append([]any(nil), e.path...))
+		p := make([]any, len(e.path))
+		for i, s := range e.path {
+			if s.idx >= 0 {
+				p[i] = s.idx
+			} else {
+				p[i] = s.key
+			}
+		}
+		e.fixups = append(e.fixups, p)
 		e.tupleHeader(9)
 	}
 	e.str(kind)
@@ -309,7 +337,7 @@ func (e *encoder) value(v any) error {
 		e.buf = append(e.buf, '[')
 		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(len(v)))
 		for i, item := range v {
-			e.path = append(e.path, i)
+			e.path = append(e.path, seg{idx: i})
 			err := e.value(item)
 			e.path = e.path[:len(e.path)-1]
 			if err != nil {
@@ -321,7 +349,7 @@ func (e *encoder) value(v any) error {
 		var err error
 		v.Range(func(k string, item any) bool {
 			e.key(k)
-			e.path = append(e.path, k)
+			e.path = append(e.path, seg{key: k, idx: -1})
 			err = e.value(item)
 			e.path = e.path[:len(e.path)-1]
 			return err == nil

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from . import errors
 from .config import Config, Section, load_all, loads_all, stats
-from .database import Database, Watch, WatchEvent
 from .documents import dumps_all, read, read_all, reads, reads_all
 from .errors import (
     AuthError,
@@ -33,9 +32,6 @@ from .errors import (
     TypeMismatchError,
     ValidationError,
 )
-from .flags import add_flags, flag_values, parse_flags
-from .layers import load
-from .live import ChangeEvent, ChangeStream, Stored, WatchedConfig
 from .provenance import Change, Diff, Leaf, Origin
 from .schema import Violation, json_schema
 from .secrets import is_secret, set_secret_pattern
@@ -44,19 +40,40 @@ from .sources import File, Text
 ConnectionError = errors.ConnectionError  # not in __all__: see there
 
 
-# __version__ is read from the package metadata (one source) on first use:
-# importlib.metadata and what it imports took about half of `import gocfg`
-# (bench/run.py's cold start row). Type checkers see a plain str.
-if TYPE_CHECKING:
-    __version__: str
-else:
-    def __getattr__(name: str) -> str:
-        if name == "__version__":
-            from ._version import __version__
+# Names whose modules Config itself does not need are imported on first use
+# (PEP 562): the database client, flags, layered loading and live configs
+# pull in logging, queue, threading helpers and their own setup, which was a
+# third of `import gocfg` (bench/run.py's cold start row). `from gocfg import
+# load` and `gocfg.load` behave as before; type checkers see the imports
+# below. __version__ is read from the package metadata (one source) on first
+# use: importlib.metadata and what it imports took about half of the import.
+_LAZY = {
+    "Database": "database", "Watch": "database", "WatchEvent": "database",
+    "add_flags": "flags", "flag_values": "flags", "parse_flags": "flags",
+    "load": "layers",
+    "ChangeEvent": "live", "ChangeStream": "live", "Stored": "live", "WatchedConfig": "live",
+    "__version__": "_version",
+}
 
-            globals()["__version__"] = __version__
-            return __version__
-        raise AttributeError(f"module 'gocfg' has no attribute {name!r}")
+if TYPE_CHECKING:
+    from ._version import __version__ as __version__
+    from .database import Database, Watch, WatchEvent
+    from .flags import add_flags, flag_values, parse_flags
+    from .layers import load
+    from .live import ChangeEvent, ChangeStream, Stored, WatchedConfig
+else:
+    def __getattr__(name: str) -> object:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module 'gocfg' has no attribute {name!r}")
+        import importlib
+
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list:
+        return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
     "Config", "Section", "stats", "Error", "CancelledError", "ClosedError", "FileError", "ForkedProcessError",

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
 	"github.com/gocfg/gocfg/gocore/value"
@@ -30,8 +32,8 @@ import (
 //     read it (RFC 8259 leaves it to the reader);
 //   - invalid UTF-8 is refused (encoding/json would replace it with U+FFFD),
 //     as is a \u escape of a lone surrogate, which no UTF-8 string can hold;
-//   - \u0000 is kept inside string values, but refused inside keys (keys
-//     cross the C ABI as NUL-terminated text);
+//   - \u0000 is kept, in string values and in keys alike (keys cross the
+//     C ABI with their lengths; see store.CheckKey);
 //   - nesting deeper than value.MaxDepth is refused; the parser keeps an
 //     explicit stack, so even 100,000 open brackets cannot exhaust Go's.
 //
@@ -161,11 +163,19 @@ func parseAny(data []byte) (any, error) {
 	return v, err
 }
 
+// frame is an open container. A list's items, and a map's entries when no
+// positions are recorded, collect on the parser's scratch stacks (p.items,
+// p.ents) from base on, and the container is made once, at its exact
+// size, when it closes: appending to each container's own slice cost a
+// few doublings per container, most of a big document's allocations. With
+// positions a map is built key by key, so that a repeated key can drop the
+// first value's positions before the new value records its own.
 type frame struct {
-	m    *value.Map // nil for a list
-	list []any
-	path string // path of the container itself
-	key  string // the key whose value is being parsed (maps only)
+	isMap bool
+	m     *value.Map // the map built key by key (positions recorded), else nil
+	base  int        // where this container's items or entries start in p.items or p.ents
+	path  string     // path of the container itself
+	key   string     // the key whose value is being parsed (maps only)
 }
 
 type parser struct {
@@ -178,6 +188,15 @@ type parser struct {
 	positions map[string]value.Pos
 	budget    textpos.PathBudget
 	keys      map[string]string // interned keys (see strInterned)
+	ents      []value.Entry     // entries of the open maps (see frame)
+	items     []any             // items of the open lists (see frame)
+	strs      strings.Builder   // backing store of short strings (see keep)
+	strBoxes  boxes[string]     // see box.go
+	intBoxes  boxes[int64]
+	fltBoxes  boxes[float64]
+	listBoxes boxes[[]any]
+	maps      value.Maker
+	lists     []any // a block lists are carved from (see closeList)
 
 	// Position tracking: JSON puts newlines only between tokens, so the
 	// line is counted while skipping whitespace; the column is advanced
@@ -343,9 +362,12 @@ func (p *parser) value() (any, error) {
 				return nil, p.errAt(p.i, "nesting deeper than %d levels", value.MaxDepth)
 			}
 			p.i++
-			f := frame{path: path}
+			f := frame{path: path, isMap: c == '{', base: len(p.items)}
 			if c == '{' {
-				f.m = value.NewMap(0)
+				f.base = len(p.ents)
+				if p.positions != nil {
+					f.m = value.NewMap(0)
+				}
 			}
 			stack = append(stack, f)
 			p.skipSpace()
@@ -353,7 +375,7 @@ func (p *parser) value() (any, error) {
 			if c == '{' {
 				if p.i < len(d) && d[p.i] == '}' {
 					p.i++
-					v = top.m
+					v = p.maps.Make(nil)
 					stack = stack[:len(stack)-1]
 					break
 				}
@@ -385,7 +407,7 @@ func (p *parser) value() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			v = s
+			v = p.strBoxes.box(stringType, s)
 		case c == '-' || (c >= '0' && c <= '9'):
 			n, err := p.number()
 			if err != nil {
@@ -418,10 +440,13 @@ func (p *parser) value() (any, error) {
 				return v, nil
 			}
 			top := &stack[len(stack)-1]
-			if top.m != nil {
+			switch {
+			case top.m != nil:
 				top.m.Set(top.key, v)
-			} else {
-				top.list = append(top.list, v)
+			case top.isMap:
+				p.ents = append(p.ents, value.Entry{Key: top.key, Val: v})
+			default:
+				p.items = append(p.items, v)
 			}
 			p.skipSpace()
 			if p.i >= len(d) {
@@ -432,7 +457,7 @@ func (p *parser) value() (any, error) {
 				p.i++
 				p.skipSpace()
 				itemPos := p.posAt(p.i) // before key() skips past line breaks
-				if top.m != nil {
+				if top.isMap {
 					if err := p.key(top); err != nil {
 						return nil, err
 					}
@@ -440,10 +465,10 @@ func (p *parser) value() (any, error) {
 				// Paths are only for positions: without them, no
 				// string is built per value.
 				if p.positions != nil {
-					if top.m != nil {
+					if top.isMap {
 						path = p.sub(top.path, top.key)
 					} else {
-						path = p.sub(top.path, strconv.Itoa(len(top.list)))
+						path = p.sub(top.path, strconv.Itoa(len(p.items)-top.base))
 					}
 					p.setPos(path, itemPos)
 				}
@@ -453,21 +478,43 @@ func (p *parser) value() (any, error) {
 				return nil, p.errAt(p.i, "unexpected %s: expected ',' or '%c'", describe(d, p.i), closer(top))
 			}
 			p.i++
-			if top.m != nil {
+			switch {
+			case top.m != nil:
 				v = top.m
-			} else {
-				if top.list == nil {
-					top.list = []any{}
-				}
-				v = top.list
+			case top.isMap:
+				v = p.maps.Make(p.ents[top.base:])
+				p.ents = p.ents[:top.base]
+			default:
+				v = p.listBoxes.box(listType, p.closeList(p.items[top.base:]))
+				p.items = p.items[:top.base]
 			}
 			stack = stack[:len(stack)-1]
 		}
 	}
 }
 
+// closeList returns a copy of items, never nil (an empty list is []),
+// carved from a block shared by many lists as value.Maker does for maps:
+// its capacity is its length, so an append to it moves it elsewhere.
+func (p *parser) closeList(items []any) []any {
+	n := len(items)
+	if n > listsBlock/4 {
+		list := make([]any, n)
+		copy(list, items)
+		return list
+	}
+	if cap(p.lists)-len(p.lists) < n || p.lists == nil {
+		p.lists = make([]any, 0, listsBlock)
+	}
+	at := len(p.lists)
+	p.lists = append(p.lists, items...)
+	return p.lists[at : at+n : at+n]
+}
+
+const listsBlock = 256
+
 func closer(f *frame) byte {
-	if f.m != nil {
+	if f.isMap {
 		return '}'
 	}
 	return ']'
@@ -487,9 +534,13 @@ func (p *parser) key(f *frame) error {
 	if why := textpos.KeyProblem(k); why != "" {
 		return p.errAt(off, "%s", why)
 	}
-	if old, dup := f.m.Get(k); dup && p.positions != nil {
-		// The last value wins (see Decode); the first one's positions go.
-		p.forget(value.AppendPath(f.path, k), old)
+	// Without positions a repeated key is settled when the map is built
+	// (value.Maker); with them, the first value's positions go now.
+	if f.m != nil && p.positions != nil {
+		if old, dup := f.m.Get(k); dup {
+			// The last value wins (see Decode).
+			p.forget(value.AppendPath(f.path, k), old)
+		}
 	}
 	p.skipSpace()
 	if p.i >= len(d) || d[p.i] != ':' {
@@ -546,6 +597,31 @@ func (p *parser) strInterned() (string, error) {
 	return s, err
 }
 
+// Short strings are copied into shared blocks of strsBlock bytes rather
+// than one allocation each: a document holds tens of thousands of them.
+// A strings.Builder is the block: it only appends, its String() is never
+// written again, a substring of it is an ordinary string, and its memory
+// is not zeroed first. A block lives as long as any string in it (the
+// cost: one kept string keeps its block's 16 KiB).
+const (
+	strsBlock  = 16 << 10
+	strsMaxLen = 256 // longer strings get their own allocation
+)
+
+// keep returns a string holding a copy of b.
+func (p *parser) keep(b []byte) string {
+	if len(b) == 0 || len(b) > strsMaxLen {
+		return string(b)
+	}
+	if p.strs.Cap()-p.strs.Len() < len(b) {
+		p.strs = strings.Builder{}
+		p.strs.Grow(min(strsBlock, max(len(p.data), strsMaxLen)))
+	}
+	at := p.strs.Len()
+	p.strs.Write(b)
+	return p.strs.String()[at:]
+}
+
 // str parses a string starting at the opening quote.
 func (p *parser) str() (string, error) {
 	d := p.data
@@ -556,7 +632,7 @@ func (p *parser) str() (string, error) {
 		c := d[i]
 		if c == '"' {
 			p.i = i + 1
-			return string(d[start:i]), nil
+			return p.keep(d[start:i]), nil
 		}
 		if c == '\\' {
 			break
@@ -700,9 +776,13 @@ func (p *parser) number() (any, error) {
 		if d[start] == '-' {
 			n = -n
 		}
-		return n, nil
+		if n >= 0 && n < 256 {
+			return n, nil // Go boxes these without allocating
+		}
+		return p.intBoxes.box(int64Type, n), nil
 	}
-	text := string(d[start:i])
+	// Only parsed and quoted from, never kept: no copy.
+	text := unsafe.String(&d[start], i-start)
 	if !isFloat {
 		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
 			return n, nil
@@ -723,5 +803,5 @@ func (p *parser) number() (any, error) {
 		}
 		return nil, p.errAt(start, "invalid number %s", textpos.Trim(text))
 	}
-	return f, nil
+	return p.fltBoxes.box(float64Type, f), nil
 }

@@ -299,3 +299,23 @@ func TestIntegerDigits(t *testing.T) {
 		t.Errorf("beyond int64: %#v", got)
 	}
 }
+
+// Lists are carved from blocks shared with their neighbours: appending to
+// one must move it rather than write over the next.
+func TestDecodedListsAreIndependent(t *testing.T) {
+	doc, err := DecodeLean([]byte(`{"a": [1, "x", 2.5], "b": [300, "y", [true]], "c": []}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(k string) []any { v, _ := doc.Root.Get(k); return v.([]any) }
+	a := append(get("a"), "appended")
+	c := append(get("c"), "appended")
+	_, _ = a, c
+	b := get("b")
+	if len(b) != 3 || b[0] != int64(300) || b[1] != "y" {
+		t.Fatalf("b = %#v after appending to a and c", b)
+	}
+	if got := get("a"); len(got) != 3 || got[0] != int64(1) || got[1] != "x" || got[2] != 2.5 {
+		t.Fatalf("a = %#v", got)
+	}
+}
