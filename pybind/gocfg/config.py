@@ -879,10 +879,9 @@ class Config(Section, Handle):
         if h is None:
             _set_cache(self, _NEVER)
             raise self._closed_error()
-        data = _config_get(self, h, p)
-        if data is None:
+        value = _config_read(self, h, p, _MISSING, _marshal_loads)
+        if value is _MISSING:
             raise _missing(self, p, key)
-        value = _marshal_loads(data)
         if type(value) is tuple:
             value = fix_times(value)
         elif value is Ellipsis:  # a map: the library sends no contents, we give a view
@@ -902,7 +901,10 @@ class Config(Section, Handle):
             p = key.encode() if type(key) is str else encode_path(key)
         except UnicodeEncodeError:
             p = encode_path(key)  # raises with a clear message
-        if type(key) is not str or _NUMBERED(key) is not None:
+        if type(key) is not str or ("." in key and _NUMBERED(key) is not None):
+            # Only a segment below the top can read as a list index whose
+            # map must exist: a key without a separator needs no check, and
+            # the `in` test (~15 ns) spares it the regex search (~140).
             _check_creates(self, h, b"", key)
         if type(value) is str:
             # The most common write: a string value, as it is.
@@ -912,7 +914,7 @@ class Config(Section, Handle):
                 pass  # the wire path reports the surrogate, naming the path
             else:
                 try:
-                    _config_set(self, h, p, v, True)
+                    _config_set_text(self, h, p, v)
                 except KeyNotFoundError as e:  # a list index out of range
                     raise _located(self, p, key, e) from None
                 return
@@ -1042,8 +1044,8 @@ class Config(Section, Handle):
 _set_cache = Config.__dict__["_cache"].__set__
 # The read cache that never answers (see _snapshot.NEVER).
 _NEVER = _snapshot.NEVER
-_config_get = _capi.config_get
-_config_set = _capi.config_set
+_config_read = _capi.config_read
+_config_set_text = _capi.config_set_text
 _config_contains = _capi.config_contains
 
 
