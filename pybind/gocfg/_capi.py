@@ -148,14 +148,14 @@ def consts() -> Consts:
     return c
 
 
-# ------------------------------------------------------------- per thread
+# ------------------------------------------------------------- call cells
 
 # Call cells. A cell is the memory one call writes its results into and
-# Python reads them back from: ``(err, buf)``, the gocfg_error ** every
-# call passes and a SCRATCH_SIZE read buffer. Each thread keeps a small
-# pool of them (a list in a threading.local): a call takes a cell before
-# it crosses into the library and gives it back only once it has copied
-# its result out (and _fail has taken the error record out of ``err``).
+# Python reads them back from: ``(err, buf, view)``, a gocfg_error ** and
+# a SCRATCH_SIZE read buffer (with a memoryview of it). A call takes a cell
+# from the pool before it crosses into the library and gives it back only
+# once it has copied its result out (and _fail has taken the error record
+# out of ``err``).
 #
 # Why a pool and not one cell per thread: Python runs signal handlers,
 # __del__ methods, weakref callbacks and GC passes between any two
@@ -165,38 +165,31 @@ def consts() -> Consts:
 # read's value (another Config's value came back, and stayed in the read
 # cache) or its error record (leaked, and the wrong message raised). With
 # the pool, a nested call finds the interrupted call's cell taken and uses
-# another one (made on demand: the pool's size is the deepest nesting seen
-# on the thread, in practice one or two cells). list.pop and list.append
-# are single C calls, so taking and giving back cannot be interrupted
-# half-way. The cost is a pop and an append per call: measured side by side
-# with the single-cell binding (best of 21 interleaved rounds), an uncached
-# cfg[k] read took 667 ns instead of 648 (+3%), a string write 605 instead
-# of 566; cached reads (the common case, ~90 ns) do not take a cell at
-# all. A fresh ffi.new per call would cost more than both, and a cell
-# abandoned by an exception is only garbage.
-_cells = threading.local()
+# another one, made on demand. list.pop and list.append are single C calls
+# (atomic under the GIL), so taking and giving back cannot be interrupted
+# half-way, and a cell taken is its call's alone whichever thread made it.
+# So one pool serves every thread (until issue 15 each thread had its own,
+# in a threading.local, whose lookup cost ~35 ns a call): its size is the
+# most calls ever in flight at once (threads inside the library, plus
+# nesting), about 600 bytes each. Cached reads (the common case) and
+# writes, membership tests and len() (see "Hot calls without an error
+# cell") take no cell at all. A fresh ffi.new per call would cost more
+# than a pop and an append, and a cell abandoned by an exception is only
+# garbage.
 Cell = Tuple[Any, Any, memoryview]  # (gocfg_error **, char[SCRATCH_SIZE], a view of the char[])
-
-
-def _new_pool() -> List[Cell]:
-    _native.load()
-    pool: List[Cell] = []
-    _cells.pool = pool
-    return pool
+_cells: List[Cell] = []
 
 
 def _new_cell() -> Cell:
     # The scratch buffer, and a view of it (slicing the view is the cheapest
     # way to hand its first n bytes to marshal.loads without a copy).
+    _native.load()
     buf = _ffi.new("char[]", SCRATCH_SIZE)
     return _ffi.new("gocfg_error **"), buf, memoryview(_ffi.buffer(buf))
 
 
 def _pool() -> List[Cell]:
-    try:
-        return _cells.pool  # type: ignore[no-any-return]
-    except AttributeError:
-        return _new_pool()
+    return _cells
 
 
 def _take(pool: List[Cell]) -> Cell:
@@ -536,10 +529,7 @@ def config_read(owner: Any, h: Any, p: bytes, missing: Any, load: Callable[[Any]
     once it has returned."""
     # The hottest call: the cell machinery inline (see "Call cells"). It
     # passes no error cell (see "Hot calls without an error cell").
-    try:
-        pool = _cells.pool
-    except AttributeError:
-        pool = _new_pool()
+    pool = _cells
     try:
         cell = pool.pop()
     except IndexError:
