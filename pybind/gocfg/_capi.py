@@ -5,11 +5,13 @@ keeps its cffi calls apart from its classes:
 
 - one error path, :func:`_fail`, turns a status and the call's gocfg_error
   into an exception and always releases the error record;
-- every call takes a cell (an error cell and a scratch buffer) from a
-  small per-thread pool and gives it back once its result is copied out,
-  so every call asks for its error details up front, no call is made
-  twice to learn why it failed, and code that runs in the middle of a
-  call (a signal handler, __del__, GC) cannot overwrite its result;
+- a call takes a cell (an error cell and a scratch buffer) from a small
+  pool and gives it back once its result is copied out, so it asks for
+  its error details up front and code that runs in the middle of a call
+  (a signal handler, __del__, GC) cannot overwrite its result; the hot
+  calls (writes, membership, len, reads) take none unless they fail or
+  read into the scratch buffer, and a failed one is made again with a
+  cell for its record (see "Hot calls without an error cell");
 - calls that return a gocfg_buffer copy the bytes and free the buffer at
   once (:func:`_buffer`, :func:`_counted_buffer`);
 - calls that may take long run through :func:`interruptible`, so that
