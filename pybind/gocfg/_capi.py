@@ -49,7 +49,7 @@ class _Closable(Protocol):
 
 Owner = TypeVar("Owner", bound=_Closable)  # the Python object that owns a new handle
 
-# Most values are short: a per-thread scratch buffer of this size serves them
+# Most values are short: a scratch buffer of this size (see "Call cells") serves them
 # without any allocation. Longer values get a buffer of the length the
 # library reports.
 SCRATCH_SIZE = 512
