@@ -5,11 +5,13 @@ keeps its cffi calls apart from its classes:
 
 - one error path, :func:`_fail`, turns a status and the call's gocfg_error
   into an exception and always releases the error record;
-- every call takes a cell (an error cell and a scratch buffer) from a
-  small per-thread pool and gives it back once its result is copied out,
-  so every call asks for its error details up front, no call is made
-  twice to learn why it failed, and code that runs in the middle of a
-  call (a signal handler, __del__, GC) cannot overwrite its result;
+- a call takes a cell (an error cell and a scratch buffer) from a small
+  pool and gives it back once its result is copied out, so it asks for
+  its error details up front and code that runs in the middle of a call
+  (a signal handler, __del__, GC) cannot overwrite its result; the hot
+  calls (writes, membership, len, reads) take none unless they fail or
+  read into the scratch buffer, and a failed one is made again with a
+  cell for its record (see "Hot calls without an error cell");
 - calls that return a gocfg_buffer copy the bytes and free the buffer at
   once (:func:`_buffer`, :func:`_counted_buffer`);
 - calls that may take long run through :func:`interruptible`, so that
@@ -47,7 +49,7 @@ class _Closable(Protocol):
 
 Owner = TypeVar("Owner", bound=_Closable)  # the Python object that owns a new handle
 
-# Most values are short: a per-thread scratch buffer of this size serves them
+# Most values are short: a scratch buffer of this size (see "Call cells") serves them
 # without any allocation. Longer values get a buffer of the length the
 # library reports.
 SCRATCH_SIZE = 512
@@ -81,6 +83,8 @@ class Consts:
                                              for n in names if n.startswith("GOCFG_ORIGIN_")}
         self.E_INVALID_HANDLE = int(lib.GOCFG_E_INVALID_HANDLE)
         self.E_NOT_FOUND = int(lib.GOCFG_E_NOT_FOUND)
+        global _E_NOT_FOUND
+        _E_NOT_FOUND = self.E_NOT_FOUND
         self.E_CLOSED = int(lib.GOCFG_E_CLOSED)
         self.ORIGIN_DEFAULTS = int(lib.GOCFG_ORIGIN_DEFAULTS)
         self.ORIGIN_DICT = int(lib.GOCFG_ORIGIN_DICT)
@@ -131,6 +135,10 @@ def _read_table(lib: Any, fn: Any) -> str:
 
 
 _consts: Optional[Consts] = None
+# E_NOT_FOUND for config_read's hot path, set with the constants (until
+# then it matches no status and a miss takes the slow path, which reads
+# them).
+_E_NOT_FOUND: Optional[int] = None
 
 
 def consts() -> Consts:
@@ -142,14 +150,14 @@ def consts() -> Consts:
     return c
 
 
-# ------------------------------------------------------------- per thread
+# ------------------------------------------------------------- call cells
 
 # Call cells. A cell is the memory one call writes its results into and
-# Python reads them back from: ``(err, buf)``, the gocfg_error ** every
-# call passes and a SCRATCH_SIZE read buffer. Each thread keeps a small
-# pool of them (a list in a threading.local): a call takes a cell before
-# it crosses into the library and gives it back only once it has copied
-# its result out (and _fail has taken the error record out of ``err``).
+# Python reads them back from: ``(err, buf, view)``, a gocfg_error ** and
+# a SCRATCH_SIZE read buffer (with a memoryview of it). A call takes a cell
+# from the pool before it crosses into the library and gives it back only
+# once it has copied its result out (and _fail has taken the error record
+# out of ``err``).
 #
 # Why a pool and not one cell per thread: Python runs signal handlers,
 # __del__ methods, weakref callbacks and GC passes between any two
@@ -159,44 +167,41 @@ def consts() -> Consts:
 # read's value (another Config's value came back, and stayed in the read
 # cache) or its error record (leaked, and the wrong message raised). With
 # the pool, a nested call finds the interrupted call's cell taken and uses
-# another one (made on demand: the pool's size is the deepest nesting seen
-# on the thread, in practice one or two cells). list.pop and list.append
-# are single C calls, so taking and giving back cannot be interrupted
-# half-way. The cost is a pop and an append per call: measured side by side
-# with the single-cell binding (best of 21 interleaved rounds), an uncached
-# cfg[k] read took 667 ns instead of 648 (+3%), a string write 605 instead
-# of 566; cached reads (the common case, ~90 ns) do not take a cell at
-# all. A fresh ffi.new per call would cost more than both, and a cell
-# abandoned by an exception is only garbage.
-_cells = threading.local()
+# another one, made on demand. list.pop and list.append are single C calls
+# (atomic under the GIL), so taking and giving back cannot be interrupted
+# half-way, and a cell taken is its call's alone whichever thread made it.
+# So one pool serves every thread (until issue 15 each thread had its own,
+# in a threading.local, whose lookup cost ~35 ns a call): its size is the
+# most calls ever in flight at once (threads inside the library, plus
+# nesting), about 600 bytes each. Cached reads (the common case) and
+# writes, membership tests and len() (see "Hot calls without an error
+# cell") take no cell at all. A fresh ffi.new per call would cost more
+# than a pop and an append, and a cell abandoned by an exception is only
+# garbage.
+Cell = Tuple[Any, Any, memoryview]  # (gocfg_error **, char[SCRATCH_SIZE], a view of the char[])
+_cells: List[Cell] = []
 
 
-def _new_pool() -> List[Tuple[Any, Any]]:
+def _new_cell() -> Cell:
+    # The scratch buffer, and a view of it (slicing the view is the cheapest
+    # way to hand its first n bytes to marshal.loads without a copy).
     _native.load()
-    pool: List[Tuple[Any, Any]] = []
-    _cells.pool = pool
-    return pool
+    buf = _ffi.new("char[]", SCRATCH_SIZE)
+    return _ffi.new("gocfg_error **"), buf, memoryview(_ffi.buffer(buf))
 
 
-def _new_cell() -> Tuple[Any, Any]:
-    return _ffi.new("gocfg_error **"), _ffi.new("char[]", SCRATCH_SIZE)
+def _pool() -> List[Cell]:
+    return _cells
 
 
-def _pool() -> List[Tuple[Any, Any]]:
-    try:
-        return _cells.pool  # type: ignore[no-any-return]
-    except AttributeError:
-        return _new_pool()
-
-
-def _take(pool: List[Tuple[Any, Any]]) -> Tuple[Any, Any]:
+def _take(pool: List[Cell]) -> Cell:
     try:
         return pool.pop()
     except IndexError:
         return _new_cell()
 
 
-def _give(pool: List[Tuple[Any, Any]], cell: Tuple[Any, Any]) -> None:
+def _give(pool: List[Cell], cell: Cell) -> None:
     """Give a cell back after a failure or an exception: an error record an
     exception left in it (one raised between the call's return and _fail)
     is released first, so that no record outlives its call."""
@@ -486,52 +491,86 @@ def config_copy(owner: Any, h: Any) -> Any:
 
 
 def version_cell(h: Any) -> Any:
-    """The library's change counter for config h, as a ``uint64_t *`` that
-    Python reads without a call (gocfg_config_version_cell). On failure the
-    handle is freed."""
+    """The library's change counter for config h, which Python reads without
+    a call (gocfg_config_version_cell), as a one-item memoryview: ``cell[0]``
+    reads it in ~12 ns less than indexing a cffi ``uint64_t *`` (it is read
+    on every cached read). On failure the handle is freed."""
     cell = _ffi.new("const uint64_t **")
     try:
         _call(None, _lib.gocfg_config_version_cell, h, cell)
     except BaseException:
         _lib.gocfg_config_free(h)
         raise
-    return _ffi.cast("uint64_t *", cell[0])
+    return _counter(cell[0])
+
+
+def _counter(ptr: Any) -> Any:
+    # The library's counter cells are never returned to the system
+    # (gocore/cmem/cells.go), so a view of one stays readable after the
+    # config is freed; the fork stand-in keeps its cells in its snapshot
+    # data.
+    return memoryview(_ffi.buffer(_ffi.cast("uint64_t *", ptr), 8)).cast("Q")
 
 
 def never_version() -> Any:
     """A version cell that no read cache is labelled with."""
-    return _ffi.new("uint64_t[1]", [2**64 - 1]) if _ffi is not None else None
+    if _ffi is None:
+        return None
+    return memoryview(_ffi.buffer(_ffi.new("uint64_t[1]", [2**64 - 1]))).cast("Q")
 
 
 def config_get(owner: Any, h: Any, p: bytes) -> Optional[bytes]:
     """The value at path p in the wire format, or None when nothing is there."""
-    # The hottest call: the cell machinery inline (see "Call cells").
-    try:
-        pool = _cells.pool
-    except AttributeError:
-        pool = _new_pool()
+    return config_read(owner, h, p, None, bytes)
+
+
+def config_read(owner: Any, h: Any, p: bytes, missing: Any, load: Callable[[Any], T]) -> T:
+    """load(the wire encoding of the value at path p), or missing when
+    nothing is there. load (marshal.loads, or bytes for a copy) reads the
+    cell's scratch buffer in place: the cell goes back to the pool only
+    once it has returned."""
+    # The hottest call: the cell machinery inline (see "Call cells"). It
+    # passes no error cell (see "Hot calls without an error cell").
+    pool = _cells
     try:
         cell = pool.pop()
     except IndexError:
         cell = _new_cell()
-    err, buf = cell
-    n = _lib.gocfg_config_get_value(h, p, len(p), buf, SCRATCH_SIZE, err)
+    n = _lib.gocfg_config_get_value(h, p, len(p), cell[1], SCRATCH_SIZE, _NULL)
     if 0 <= n <= SCRATCH_SIZE:
-        data: bytes = _ffi.unpack(buf, n)  # a copy: the cell may go back now
-        pool.append(cell)
-        return data
-    if n < 0 and _not_found(n, err):  # a KeyError's path: its record is freed
-        pool.append(cell)
-        return None
+        try:
+            return load(cell[2][:n])
+        finally:
+            pool.append(cell)
+    pool.append(cell)
+    if n == _E_NOT_FOUND:  # a KeyError's path: no record to free, none was asked for
+        return missing  # type: ignore[no-any-return]
+    # Too long for the scratch buffer (n is its length), or a failure
+    # (asked again, with an error cell, for its record).
+    data = _read_long(owner, h, p, n)
+    return missing if data is None else load(data)
+
+
+def _read_long(owner: Any, h: Any, p: bytes, n: int) -> Optional[bytes]:
+    """config_read's path for a value of n bytes, longer than the scratch
+    buffer, and for a failure (n < 0): the call made again with an error
+    cell."""
+    pool = _pool()
+    cell = _take(pool)
+    err = cell[0]
     try:
-        while n > 0:
-            # Too long for the scratch buffer: get a buffer of the right size.
-            # Loop, because another thread may lengthen the value meanwhile.
-            cap = n
-            big = _ffi.new("char[]", cap)
+        cap = n if n > SCRATCH_SIZE else SCRATCH_SIZE
+        big = _ffi.new("char[]", cap) if n > SCRATCH_SIZE else cell[1]
+        while True:
             n = _lib.gocfg_config_get_value(h, p, len(p), big, cap, err)
             if 0 <= n <= cap:
                 return bytes(_ffi.unpack(big, n))
+            if n < 0:
+                break
+            # Too long: a buffer of the right size. Loop, because another
+            # thread may lengthen the value meanwhile.
+            cap = n
+            big = _ffi.new("char[]", cap)
         if _not_found(n, err):
             return None
         _fail(n, err, owner)
@@ -550,32 +589,32 @@ def _not_found(rc: int, err: Any) -> bool:
     return True
 
 
-# The calls below run on every write and membership test: they take their
-# cell inline rather than through _call() (one Python call less, measured
-# in bench/run.py's per-call rows).
+# Hot calls without an error cell. Writes, membership tests, len() and
+# reads pass NULL for `err` (the header allows it) and take no cell when
+# they do not need a buffer: most calls succeed, and taking a cell (the
+# thread's pool, a pop and an append) cost 100-150 ns of a ~600 ns call.
+# A call that fails is made again through _call(), with a cell, to get its
+# error record. A failed call changed nothing, so the second one either
+# fails too (its error is raised: a closed handle, a frozen config, a
+# list index out of range, a bad path) or succeeds because another thread
+# changed the config in between, and then the operation took effect at
+# that moment, as if it had been made once, then. A read that finds
+# nothing needs no record at all (E_NOT_FOUND is its answer).
 
 
 def config_set(owner: Any, h: Any, p: bytes, data: bytes, text: bool) -> None:
     """Store data at p: a string's UTF-8 bytes when text, else a value in
     the wire format."""
-    try:
-        pool = _cells.pool
-    except AttributeError:
-        pool = _new_pool()
-    try:
-        cell = pool.pop()
-    except IndexError:
-        cell = _new_cell()
-    err = cell[0]
     fn = _lib.gocfg_config_set if text else _lib.gocfg_config_set_value
-    rc = fn(h, p, len(p), data, len(data), err)
-    if rc == 0:
-        pool.append(cell)
-        return
-    try:
-        _fail(rc, err, owner)
-    finally:
-        _give(pool, cell)
+    if fn(h, p, len(p), data, len(data), _NULL) != 0:
+        _call(owner, fn, h, p, len(p), data, len(data))
+
+
+def config_set_text(owner: Any, h: Any, p: bytes, data: bytes) -> None:
+    """Store the string whose UTF-8 bytes are data at p (config_set for a
+    str, which Config's writes call)."""
+    if _lib.gocfg_config_set(h, p, len(p), data, len(data), _NULL) != 0:
+        _call(owner, _lib.gocfg_config_set, h, p, len(p), data, len(data))
 
 
 def config_delete(owner: Any, h: Any, p: bytes) -> bool:
@@ -595,43 +634,17 @@ def config_delete(owner: Any, h: Any, p: bytes) -> bool:
 
 
 def config_contains(owner: Any, h: Any, p: bytes) -> bool:
-    try:
-        pool = _cells.pool
-    except AttributeError:
-        pool = _new_pool()
-    try:
-        cell = pool.pop()
-    except IndexError:
-        cell = _new_cell()
-    err = cell[0]
-    rc: int = _lib.gocfg_config_contains(h, p, len(p), err)
-    if rc >= 0:
-        pool.append(cell)
-        return rc == 1
-    try:
-        _fail(rc, err, owner)
-    finally:
-        _give(pool, cell)
+    rc: int = _lib.gocfg_config_contains(h, p, len(p), _NULL)
+    if rc < 0:
+        rc = _call(owner, _lib.gocfg_config_contains, h, p, len(p))
+    return rc == 1
 
 
 def config_len(owner: Any, h: Any, p: bytes) -> int:
-    try:
-        pool = _cells.pool
-    except AttributeError:
-        pool = _new_pool()
-    try:
-        cell = pool.pop()
-    except IndexError:
-        cell = _new_cell()
-    err = cell[0]
-    rc: int = _lib.gocfg_config_len(h, p, len(p), err)
-    if rc >= 0:
-        pool.append(cell)
-        return rc
-    try:
-        _fail(rc, err, owner)
-    finally:
-        _give(pool, cell)
+    rc: int = _lib.gocfg_config_len(h, p, len(p), _NULL)
+    if rc < 0:
+        rc = _call(owner, _lib.gocfg_config_len, h, p, len(p))
+    return rc
 
 
 def config_keys(owner: Any, h: Any, p: bytes) -> List[str]:

@@ -36,6 +36,14 @@ live: "weakref.WeakValueDictionary[int, Any]" = weakref.WeakValueDictionary()
 # handle_key -> the snapshot last taken of that Config.
 _taken: Dict[int, Snapshot] = {}
 
+# The read cache (Config._cache: counter cell, version, entries) of a
+# Config that has none yet, is closed, or has just been forked: its cell (a
+# Python tuple standing in for the library's counter) never shows its
+# version, so every read takes the miss path, which checks for close and
+# starts a real cache from Config._ver. Its dict is never written (only a
+# real cache's is).
+NEVER: Tuple[Any, int, Dict[Any, Any]] = ((-1,), 0, {})
+
 
 def take(cfg: Any, h: Any, version: int, frozen: bool) -> Snapshot:
     """A snapshot of cfg (handle h) as it is now."""
@@ -111,19 +119,20 @@ def _before_fork() -> None:
 
 def _after_fork_in_child() -> None:
     # The read cache may hold entries read after the snapshot; start it
-    # again, labelled with the snapshot's counter, which never moves.
+    # again, labelled with the snapshot's counter, which never moves. The
+    # cell first, then the cache: the next read's miss starts a cache from
+    # the cell (the forking thread is the only one in the child).
     if not _capi.loaded():
         return
     never = _capi.never_version()
     for cfg in list(live.values()):
         h = cfg._h
-        cfg._cache = (-1, {})
-        if h is None:
-            continue
-        try:
-            cfg._ver = _capi.version_cell(h)
-        except Exception:  # no snapshot of it: every read raises ForkedProcessError
-            cfg._ver = never
+        if h is not None:
+            try:
+                cfg._ver = _capi.version_cell(h)
+            except Exception:  # no snapshot of it: every read raises ForkedProcessError
+                cfg._ver = never
+        cfg._cache = NEVER
 
 
 # The parent keeps the last snapshots handed over (they are the ones in

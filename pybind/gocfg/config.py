@@ -735,12 +735,15 @@ class Config(Section, Handle):
         return self
 
     def _attach(self, h: Any) -> None:
-        # The read cache: (version, {key: value}). It is valid while the
-        # library's change counter for this config still shows `version`;
-        # the counter lives in library memory that Python reads without a
-        # call (gocfg_config_version_cell). Only immutable values are kept.
+        # The read cache, in one slot: (cell, version, {key: value}). It is
+        # valid while the library's change counter for this config, which
+        # Python reads from library memory without a call (`cell`, from
+        # gocfg_config_version_cell, kept in _ver too), still shows
+        # `version`. One slot, so that a cached read loads one attribute:
+        # each load costs ~20 ns more than it would, for __getattr__'s sake
+        # (see Section.__getattr__). Only immutable values are kept.
         self._ver = _capi.version_cell(h)
-        self._cache: Tuple[int, Dict[Any, Any]] = (-1, {})
+        self._cache: Tuple[Any, int, Dict[Any, Any]] = _NEVER
         self._h = h
         # Known to the fork hook (weakly), which snapshots it before a fork.
         _snapshot.live[id(self)] = self
@@ -748,12 +751,18 @@ class Config(Section, Handle):
     # ----------------------------------------------------------- lifecycle
 
     def _release(self, h: Any) -> None:
-        self._cache = (-1, {})
+        self._cache = _NEVER
         _capi.config_free(h)
 
     def close(self) -> None:
         """Release the Go-side configuration. Calling it again does nothing."""
         Handle.close(self)
+        # Again, now that _h is None: a read on another thread that
+        # installs a new cache checks _h after installing it (see
+        # __getitem__), so one installed after this sees _h None and drops
+        # it, and one installed before is overwritten here. Either way no
+        # cache outlives the close.
+        _set_cache(self, _NEVER)
 
     def _target(self) -> Tuple["Config", Any, bytes]:
         return self, self._handle(), b""
@@ -828,16 +837,10 @@ class Config(Section, Handle):
     # ------------------------------------------- hot paths, without a view
 
     def __getitem__(self, key: Key) -> Any:
-        h = self._h
-        if h is None:
-            raise self._closed_error()
-        version = self._ver[0]
-        cache = self._cache
-        if cache[0] != version:
-            # Through the slot itself: Section.__setattr__ (refusing keys
-            # as attributes) would cost a Python call on this path.
-            cache = (version, {})
-            _set_cache(self, cache)
+        # A cached read loads one attribute (the cache tuple) and asks
+        # nothing else: the closed check is on the miss path, as a closed
+        # Config's cache is _NEVER, which never answers.
+        #
         # The cache answers only for a key an uncached read would accept,
         # and for that key alone: a plain str is its own cache key; any
         # other key is validated and encoded first and cached under its
@@ -847,10 +850,10 @@ class Config(Section, Handle):
         # A membership test then an index, not try/except KeyError: a miss
         # (every read after a write) then costs ~30 ns instead of ~200 for
         # raising and catching the KeyError; a hit costs ~8 ns more.
+        cell, version, entries = self._cache
         ckey: Any
-        entries = cache[1]
         if type(key) is str:
-            if key in entries:
+            if key in entries and cell[0] == version:
                 return entries[key]
             ckey = key
             try:
@@ -859,12 +862,26 @@ class Config(Section, Handle):
                 p = encode_path(key)  # raises with a clear message
         else:
             p = ckey = encode_path(key)
-            if ckey in entries:
+            if ckey in entries and cell[0] == version:
                 return entries[ckey]
-        data = _config_get(self, h, p)
-        if data is None:
+        if cell[0] != version:
+            # A new cache, labelled with the counter as it is now. Through
+            # the slot itself: Section.__setattr__ (refusing keys as
+            # attributes) would cost a Python call on this path.
+            cell = self._ver
+            entries = {}
+            _set_cache(self, (cell, cell[0], entries))
+        # Closed? Checked after installing a cache, so that a close on
+        # another thread cannot leave one behind: close() clears _h, then
+        # installs _NEVER; a cache installed after that is seen here, with
+        # _h None, and dropped.
+        h = self._h
+        if h is None:
+            _set_cache(self, _NEVER)
+            raise self._closed_error()
+        value = _config_read(self, h, p, _MISSING, _marshal_loads)
+        if value is _MISSING:
             raise _missing(self, p, key)
-        value = _marshal_loads(data)
         if type(value) is tuple:
             value = fix_times(value)
         elif value is Ellipsis:  # a map: the library sends no contents, we give a view
@@ -884,7 +901,10 @@ class Config(Section, Handle):
             p = key.encode() if type(key) is str else encode_path(key)
         except UnicodeEncodeError:
             p = encode_path(key)  # raises with a clear message
-        if type(key) is not str or _NUMBERED(key) is not None:
+        if type(key) is not str or ("." in key and _NUMBERED(key) is not None):
+            # Only a segment below the top can read as a list index whose
+            # map must exist: a key without a separator needs no check, and
+            # the `in` test (~15 ns) spares it the regex search (~140).
             _check_creates(self, h, b"", key)
         if type(value) is str:
             # The most common write: a string value, as it is.
@@ -894,7 +914,7 @@ class Config(Section, Handle):
                 pass  # the wire path reports the surrogate, naming the path
             else:
                 try:
-                    _config_set(self, h, p, v, True)
+                    _config_set_text(self, h, p, v)
                 except KeyNotFoundError as e:  # a list index out of range
                     raise _located(self, p, key, e) from None
                 return
@@ -1022,8 +1042,10 @@ class Config(Section, Handle):
 
 # The hot calls, as module globals (the cheapest lookup).
 _set_cache = Config.__dict__["_cache"].__set__
-_config_get = _capi.config_get
-_config_set = _capi.config_set
+# The read cache that never answers (see _snapshot.NEVER).
+_NEVER = _snapshot.NEVER
+_config_read = _capi.config_read
+_config_set_text = _capi.config_set_text
 _config_contains = _capi.config_contains
 
 

@@ -69,3 +69,84 @@ def test_readers_see_writers_from_other_threads(no_leaks):
         done.set()
         t.join()
         assert seen == [5000]
+
+
+def test_a_cache_installed_after_close_is_dropped_by_the_next_read():
+    # The interleaving a reader on another thread can produce: close()
+    # finished, then the reader (which saw the handle open) installs a new
+    # cache. The next read must still raise, and drop that cache.
+    from gocfg import _snapshot
+    cfg = gocfg.Config({"k": "v"})
+    assert cfg["k"] == "v"
+    cell = cfg._ver
+    cfg.close()
+    assert cfg._cache is _snapshot.NEVER
+    gocfg.Config.__dict__["_cache"].__set__(cfg, (cell, cell[0], {"k": "stale"}))
+    with pytest.raises(gocfg.ClosedError):
+        cfg["j"]  # a miss: it checks the handle after installing its cache
+    assert cfg._cache is _snapshot.NEVER
+    with pytest.raises(gocfg.ClosedError):
+        cfg["k"]
+
+
+def test_close_racing_readers_leaves_no_cache(no_leaks):
+    # Readers keep missing (a writer moves the counter) while the main
+    # thread closes: afterwards every read raises, whatever the timing.
+    for _ in range(20):
+        cfg = gocfg.Config({"k": "v", "n": 0})
+        stop = threading.Event()
+        errors = []
+
+        def reader():
+            while not stop.is_set():
+                try:
+                    cfg["k"]
+                except gocfg.ClosedError:
+                    return
+                except Exception as e:  # noqa: BLE001 - reported below
+                    errors.append(e)
+                    return
+
+        threads = [threading.Thread(target=reader) for _ in range(2)]
+        for t in threads:
+            t.start()
+        try:
+            for i in range(50):
+                cfg["n"] = i
+        finally:
+            cfg.close()
+            stop.set()
+            for t in threads:
+                t.join()
+        assert not errors
+        with pytest.raises(gocfg.ClosedError):
+            cfg["k"]
+
+
+def test_hot_calls_report_failures_with_their_details(no_leaks):
+    # Writes, membership tests and len() pass no error cell; a failure is
+    # asked again for its record, which must be there and then be freed.
+    with gocfg.Config({"a": "x", "l": [1]}) as cfg:
+        cfg.freeze()
+        with pytest.raises(gocfg.FrozenError, match="frozen"):
+            cfg["a"] = "y"
+        with pytest.raises(gocfg.FrozenError):
+            cfg["b"] = 1
+        assert cfg["a"] == "x"
+    with gocfg.Config({"l": [1]}) as cfg:
+        with pytest.raises(KeyError, match="l.5"):
+            cfg["l.5"] = "y"
+        assert "l.0" in cfg and "l.5" not in cfg
+    cfg.close()
+    for op in (lambda: "a" in cfg, lambda: len(cfg), lambda: cfg.__setitem__("a", "v"), lambda: cfg["a"]):
+        with pytest.raises(gocfg.ClosedError):
+            op()
+
+
+def test_long_values_read_past_the_scratch_buffer(no_leaks):
+    with gocfg.Config() as cfg:
+        for n in (511, 512, 513, 5000, 100_000):
+            cfg["s"] = "é" * n
+            assert cfg["s"] == "é" * n
+        cfg["l"] = list(range(1000))
+        assert cfg["l"] == list(range(1000))

@@ -535,13 +535,13 @@ def test_a_config_made_after_the_snapshot_is_refused_not_hung(tmp_path):
     # its snapshot.
     proc = run_python(r'''
 import os, gocfg
-from gocfg import _native, _capi
+from gocfg import _native, _capi, _snapshot
 cfg = gocfg.Config({"a": 1})
 cfg["a"]
 pid = os.fork()
 if pid == 0:
     _native.lib._data.pop(_capi.handle_key(cfg._h))
-    cfg._cache = (-1, {})
+    cfg._cache = _snapshot.NEVER
     try:
         cfg["a"]
         os._exit(1)

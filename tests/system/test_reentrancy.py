@@ -103,7 +103,7 @@ signal.setitimer(signal.ITIMER_REAL, 0, 0)
 gc.collect()
 # What the read cache holds must be what the config holds.
 for key in ("port", "name", "long"):
-    cached = a._cache[1].get(key)
+    cached = a._cache[2].get(key)
     if cached is not None and cached != a.to_dict()[key]:
         counts["bad"].append(["cache", key, cached])
 a.close()
