@@ -259,13 +259,12 @@ func (s *Store) probe() {
 // confirm with the leader that it has applied what is committed. Its
 // status alone is not enough. On a loaded machine, a thawed old leader
 // answered its status at once, naming the new leader at its term with an
-// applied index 5 entries behind, and then applied nothing for seconds
-// (its etcd log: "waiting for ReadIndex response took too long,
-// retrying"). Put back on its status, it held every call the balancer
-// gave it for the caller's whole timeout, and as each caller's calls
-// came round to it, all of them waited at once (issue 18: five
-// ConnectionErrors in a row for one worker, ~10 s with almost no save).
-// With the read, such a member stays out until it serves.
+// applied index 5 entries behind, and then applied nothing for over 3 s
+// while the others went on. Put back on its status, it held every call
+// the balancer gave it for the caller's whole timeout, and as each
+// caller's calls came round to it, all of them waited at once (issue 18:
+// five ConnectionErrors in a row for one worker, ~10 s with almost no
+// save). With the read, such a member stays out until it serves.
 func (s *Store) probeMember(ctx context.Context, u string) memberState {
 	conn, err := s.cli.Dial(u)
 	if err != nil {
