@@ -12,12 +12,13 @@ package etcd
 // ErrConnection.
 //
 // Here a call that has not answered after suspectAfter (a quarter of the
-// request timeout) makes the store ask every member for its status on a
-// connection of its own (probe). Members that do not answer within
-// suspectAfter are taken out of the client's endpoint list
-// (Client.SetEndpoints), so the balancer stops picking them, and the calls
-// that may have been sent to them (those begun before they were taken out)
-// are cut short and tried again on the others. A member that answers a
+// request timeout) makes the store ask every member for its status, and
+// for a linearizable read of one key, on a connection of its own (probe).
+// Members that do not answer both within suspectAfter are taken out of
+// the client's endpoint list (Client.SetEndpoints), so the balancer stops
+// picking them, and the calls that may have been sent to them (those
+// begun before they were taken out) are cut short and tried again on the
+// others. A member that answers a
 // later probe (every suspectAfter while some member is out) is put back.
 // A call that is merely slow is not cut while every member answers its
 // probe, so a large save over a slow link keeps its whole timeout. When no
@@ -39,6 +40,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
+	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 // failover is a Store's view of which members answer.
@@ -196,18 +200,7 @@ func (s *Store) probe() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, err := s.cli.Maintenance.Status(ctx, u)
-			if err != nil {
-				// A refusal (auth, permission) is an answer too: the member
-				// runs, and the calls will report the refusal themselves.
-				states[i].answered = !isConn(err) && ctx.Err() == nil
-				states[i].refused = states[i].answered
-				return
-			}
-			states[i] = memberState{answered: true, leader: resp.Leader, term: resp.RaftTerm, applied: resp.RaftAppliedIndex}
-			if resp.Header != nil && states[i].term == 0 {
-				states[i].term = resp.Header.RaftTerm
-			}
+			states[i] = s.probeMember(ctx, u)
 		}()
 	}
 	wg.Wait()
@@ -255,6 +248,60 @@ func (s *Store) probe() {
 		s.wg.Add(1)
 		go s.putBack()
 	}
+}
+
+// probeMember asks one member, on a connection of its own, for its status
+// and, at the same time, for a linearizable read of one key (the rev key
+// of the empty name, which never exists: the read costs one ReadIndex
+// round and no data).
+//
+// The read is what the calls need: a member serves them only once it can
+// confirm with the leader that it has applied what is committed. Its
+// status alone is not enough. On a loaded machine, a thawed old leader
+// answered its status at once, naming the new leader at its term with an
+// applied index 5 entries behind, and then applied nothing for over 3 s
+// while the others went on. Put back on its status, it held every call
+// the balancer gave it for the caller's whole timeout, and as each
+// caller's calls came round to it, all of them waited at once (issue 18:
+// five ConnectionErrors in a row for one worker, ~10 s with almost no
+// save). With the read, such a member stays out until it serves.
+func (s *Store) probeMember(ctx context.Context, u string) memberState {
+	conn, err := s.cli.Dial(u)
+	if err != nil {
+		return memberState{}
+	}
+	defer conn.Close()
+	var (
+		st      memberState
+		readErr error
+		wg      sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		kv := clientv3.NewKVFromKVClient(pb.NewKVClient(conn), s.cli)
+		_, readErr = kv.Get(ctx, s.revKey(""), clientv3.WithCountOnly())
+	}()
+	m := clientv3.NewMaintenanceFromMaintenanceClient(pb.NewMaintenanceClient(conn), s.cli)
+	resp, err := m.Status(ctx, u)
+	wg.Wait()
+	if err == nil && readErr != nil && (isConn(readErr) || ctx.Err() != nil) {
+		return memberState{} // it answers its status but does not serve
+	}
+	if err != nil {
+		// A refusal (auth, permission) is an answer too: the member
+		// runs, and the calls will report the refusal themselves.
+		st.answered = !isConn(err) && ctx.Err() == nil
+		st.refused = st.answered
+		return st
+	}
+	// A read refused (a user allowed only some names) says nothing of
+	// the member's state: it is judged by its status alone.
+	st.answered, st.leader, st.term, st.applied = true, resp.Leader, resp.RaftTerm, resp.RaftAppliedIndex
+	if resp.Header != nil && st.term == 0 {
+		st.term = resp.Header.RaftTerm
+	}
+	return st
 }
 
 // serving says which members should get calls, from their states; nil
