@@ -872,6 +872,31 @@ int gocfg_config_assign_layer(gocfg_config *cfg, const char *prefix, size_t pref
                               gocfg_error **err);
 
 /*
+ * Reads the secrets directory dir[0..dir_len) (one file per key, as Docker
+ * and Kubernetes mount secrets) and applies it as one layer, each value
+ * with a GOCFG_ORIGIN_SECRET origin naming its file. A file's name is the
+ * key, read as gocfg_config_assign_layer reads a variable name with an
+ * empty prefix (split at delimiter, NULL or empty meaning "__": the file
+ * db__password sets db.password); its text, one final newline removed, is
+ * the value, always a str (never typed). Names starting with "." (where
+ * Kubernetes keeps its bookkeeping) and directories are skipped; symbolic
+ * links are followed. Returns the number of values applied, 0 when the
+ * directory does not exist or holds no file (nothing changes), or a
+ * negative status. A fault in reading applies nothing: a path that is not a directory, a
+ * file that cannot be opened or is not a regular file (a FIFO is never
+ * waited on) gives GOCFG_E_IO with sys_errno set (ENOENT for a symbolic
+ * link to nothing, ELOOP for a loop of them); a file over 1 MiB, more than
+ * 1000 files or more than 16 MiB in all, a file name or content that is
+ * not UTF-8 text or holds NUL gives GOCFG_E_INVALID_ARGUMENT; an empty
+ * dir GOCFG_E_INVALID_ARGUMENT; a triggered cancel GOCFG_E_CANCELLED.
+ * A file name that cannot be a key fails as a variable name does in
+ * gocfg_config_assign_layer. No message quotes a secret's content.
+ */
+int gocfg_config_secrets_layer(gocfg_config *cfg, const char *dir, size_t dir_len,
+                               const char *delimiter, size_t delimiter_len,
+                               gocfg_cancel *cancel, gocfg_error **err);
+
+/*
  * Fills *out with the origin of the value in force at path (the last entry
  * of its history). A path with no history of its own (reached through a
  * reference, or inside a value set whole) reports its nearest ancestor's.

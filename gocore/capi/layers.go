@@ -15,6 +15,7 @@ import (
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/layer"
 	"github.com/gocfg/gocfg/gocore/load"
+	"github.com/gocfg/gocfg/gocore/secretsdir"
 	"github.com/gocfg/gocfg/gocore/store"
 	"github.com/gocfg/gocfg/gocore/value"
 	"github.com/gocfg/gocfg/gocore/wire"
@@ -249,6 +250,33 @@ func gocfg_config_assign_layer(h C.uintptr_t, prefix *C.char, prefixLen C.size_t
 			items = append(items, it)
 		}
 		assigns, err := layer.NamedAssignments(items, p, d, flags&C.GOCFG_LAYER_RAW_STRINGS == 0)
+		return newLayer{assigns: assigns, result: len(assigns)}, err
+	})
+}
+
+//export gocfg_config_secrets_layer
+func gocfg_config_secrets_layer(h C.uintptr_t, dir *C.char, dirLen C.size_t, delim *C.char, delimLen C.size_t, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return addLayer(h, 0, errOut, func(*store.Config) (newLayer, error) {
+		ctx, err := callContext(cancel)
+		if err != nil {
+			return newLayer{}, err
+		}
+		d, err := layerName(dir, dirLen)
+		if err != nil {
+			return newLayer{}, err
+		}
+		if d == "" {
+			return newLayer{}, fmt.Errorf("the secrets directory name is empty: %w", errs.ErrInvalidArgument)
+		}
+		sep, err := text(delim, delimLen, "delimiter")
+		if err != nil {
+			return newLayer{}, err
+		}
+		r, err := secretsdir.Read(ctx, d, d)
+		if err != nil || len(r.Items) == 0 {
+			return newLayer{skip: true}, err
+		}
+		assigns, err := secretsdir.Assignments(r.Items, sep)
 		return newLayer{assigns: assigns, result: len(assigns)}, err
 	})
 }

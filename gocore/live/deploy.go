@@ -1,22 +1,15 @@
 package live
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"syscall"
-	"unicode/utf8"
 
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/layer"
 	"github.com/gocfg/gocfg/gocore/load"
+	"github.com/gocfg/gocfg/gocore/secretsdir"
 	"github.com/gocfg/gocfg/gocore/store"
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -26,16 +19,6 @@ import (
 // section of profiles, and a fixed list of named assignments (command-line
 // flags). The first three are watched and read again on a change, as a
 // file layer is.
-
-// Bounds on a secrets directory, the same as the binding's unwatched
-// reader (pybind/gocfg/envsources.py): Kubernetes limits a whole Secret
-// to 1 MiB and Docker a secret to 500 KB, so these leave room for any
-// real mount while keeping a wrong directory from being read whole.
-const (
-	SecretFileMax   = 1 << 20
-	SecretFilesMax  = 1000
-	SecretsTotalMax = 16 << 20
-)
 
 // EnvFile is a .env file read as environment variables below the real
 // environment (Settings.Env): each variable the environment does not set
@@ -153,110 +136,12 @@ func (ly *Layer) dotenvItems(doc *value.Doc, real map[string]struct{}) []layer.N
 	return out
 }
 
-// readSecrets reads a secrets directory: one item per file, sorted by
-// name, and a mark that changes when any name or content does.
+// readSecrets reads a secrets directory through gocore/secretsdir, the
+// reader a plain load uses too.
 func (ly *Layer) readSecrets(ctx context.Context) (reading, error) {
-	fi, err := os.Stat(ly.abs)
+	r, err := secretsdir.Read(ctx, ly.abs, ly.name)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return reading{}, nil
-		}
-		return reading{}, &errs.Located{Kind: errs.ErrIO, Path: ly.name, Msg: "secrets directory: " + err.Error()}
+		return reading{}, err
 	}
-	if !fi.IsDir() {
-		return reading{}, &errs.Located{Kind: errs.ErrIO, Path: ly.name, Msg: "secrets directory: not a directory"}
-	}
-	entries, err := os.ReadDir(ly.abs)
-	if err != nil {
-		return reading{}, &errs.Located{Kind: errs.ErrIO, Path: ly.name, Msg: "secrets directory: " + err.Error()}
-	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	sort.Strings(names)
-	sum := sha256.New()
-	var items []layer.Named
-	total := 0
-	for _, name := range names {
-		if err := ctx.Err(); err != nil {
-			return reading{}, err
-		}
-		if strings.HasPrefix(name, ".") {
-			continue
-		}
-		path := filepath.Join(ly.abs, name)
-		if st, err := os.Stat(path); err == nil && st.IsDir() {
-			continue
-		}
-		shown := filepath.Join(ly.name, name)
-		if len(items) == SecretFilesMax {
-			return reading{}, fmt.Errorf("secrets_dir %s: more than %d files (is it the right directory?): %w", ly.name, SecretFilesMax, errs.ErrLimit)
-		}
-		if !utf8.ValidString(name) {
-			return reading{}, fmt.Errorf("secrets_dir %s: a file name that is not valid UTF-8: %q: %w", ly.name, name, errs.ErrInvalidArgument)
-		}
-		text, err := readSecret(path, shown)
-		if err != nil {
-			return reading{}, err
-		}
-		total += len(text)
-		if total > SecretsTotalMax {
-			return reading{}, fmt.Errorf("secrets_dir %s: more than %d bytes of secrets in all: %w", ly.name, SecretsTotalMax, errs.ErrLimit)
-		}
-		sum.Write([]byte(name))
-		sum.Write([]byte{0})
-		sum.Write([]byte(text))
-		sum.Write([]byte{0})
-		items = append(items, layer.Named{Name: name, Value: text, Origin: layer.Origin{Kind: layer.KindSecret, Name: shown}})
-	}
-	return reading{mark: "s" + string(sum.Sum(nil)), named: items}, nil
-}
-
-// readSecret reads one secret file: opened without blocking and checked to
-// be a regular file first (a FIFO would wait forever), bounded, text
-// without NUL. Messages never quote the content.
-func readSecret(path, shown string) (string, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		var pe *os.PathError
-		msg := err.Error()
-		if errors.As(err, &pe) {
-			msg = pe.Err.Error()
-		}
-		kind := errs.ErrIO
-		if errors.Is(err, os.ErrNotExist) {
-			kind = fmt.Errorf("%w: %w", errs.ErrIO, syscall.ENOENT)
-			msg = "a symbolic link to nothing"
-		}
-		return "", &errs.Located{Kind: kind, Path: shown, Msg: "secret file: " + msg}
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return "", &errs.Located{Kind: errs.ErrIO, Path: shown, Msg: "secret file: " + err.Error()}
-	}
-	if !st.Mode().IsRegular() {
-		return "", &errs.Located{Kind: errs.ErrIO, Path: shown, Msg: "secret file: not a regular file"}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, SecretFileMax+1))
-	if err != nil {
-		return "", &errs.Located{Kind: errs.ErrIO, Path: shown, Msg: "secret file: " + err.Error()}
-	}
-	if len(data) > SecretFileMax {
-		return "", fmt.Errorf("secret file %s: more than the %d bytes a secret may hold: %w", shown, SecretFileMax, errs.ErrLimit)
-	}
-	// One final newline is the editor's or echo's, not the secret's.
-	if bytes.HasSuffix(data, []byte("\r\n")) {
-		data = data[:len(data)-2]
-	} else if bytes.HasSuffix(data, []byte("\n")) {
-		data = data[:len(data)-1]
-	}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return "", fmt.Errorf("secret file %s: holds a NUL byte at offset %d: secrets are read as text (binary secrets are not supported): %w", shown, i, errs.ErrInvalidArgument)
-	}
-	if !utf8.Valid(data) {
-		return "", fmt.Errorf("secret file %s: not valid UTF-8: secrets are read as text (binary secrets are not supported): %w", shown, errs.ErrInvalidArgument)
-	}
-	return string(data), nil
+	return reading{mark: r.Mark, named: r.Items}, nil
 }

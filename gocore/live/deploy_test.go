@@ -9,6 +9,7 @@ import (
 
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/layer"
+	"github.com/gocfg/gocfg/gocore/secretsdir"
 	"github.com/gocfg/gocfg/gocore/store"
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -62,7 +63,7 @@ func TestSecretsAreTextAndBounded(t *testing.T) {
 	if err != nil || len(r.named) != 1 || r.named[0].Value != "0123" {
 		t.Fatalf("read %v, %v", r.named, err)
 	}
-	write(t, filepath.Join(dir, "big"), strings.Repeat("x", SecretFileMax+1))
+	write(t, filepath.Join(dir, "big"), strings.Repeat("x", secretsdir.FileMax+1))
 	if _, err := sd.readSecrets(t.Context()); !errors.Is(err, errs.ErrLimit) || strings.Contains(err.Error(), "xxx") {
 		t.Fatalf("a secret over the bound: %v", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/gocfg/gocfg/gocore/fileio"
 	"github.com/gocfg/gocfg/gocore/layer"
 	"github.com/gocfg/gocfg/gocore/load"
+	"github.com/gocfg/gocfg/gocore/secretsdir"
 	"github.com/gocfg/gocfg/gocore/store"
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -297,8 +298,7 @@ func (ly *Layer) merge(c *store.Config, r reading, be *buildEnv) error {
 		}
 		return c.ApplyLayer(items)
 	case kindSecrets:
-		// Secrets are text: never typed (a password "0123" stays what it is).
-		items, err := layer.NamedAssignments(r.named, "", ly.delim, false)
+		items, err := secretsdir.Assignments(r.named, ly.delim)
 		if err != nil {
 			return err
 		}

@@ -833,6 +833,19 @@ def assign_layer(owner: Any, h: Any, prefix: bytes, delimiter: bytes, rows: byte
     return int(_call(owner, _lib.gocfg_config_assign_layer, h, prefix, len(prefix), delimiter, len(delimiter),
                      rows, len(rows), _layer_flags(raw_strings=raw_strings)))
 
+
+def secrets_layer(owner: Any, h: Any, directory: bytes, delimiter: bytes) -> int:
+    """Apply a secrets directory as one layer (gocfg_config_secrets_layer);
+    the number of values applied, 0 when it is missing or empty. The read
+    is interruptible: a directory on a stalled mount must not hold Ctrl-C."""
+
+    def call(cancel: Any) -> int:
+        return int(_call(owner, _lib.gocfg_config_secrets_layer, h, directory, len(directory), delimiter,
+                         len(delimiter), cancel))
+
+    return interruptible(call, True)
+
+
 # ---------------------------------------------------------------- database
 
 def db_open(url: bytes, options: Dict[str, Optional[bytes]], timeout_ms: int, adopt: Callable[[Any], Owner]) -> Owner:

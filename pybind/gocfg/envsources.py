@@ -3,29 +3,21 @@ variables (``env_file=``), a secrets directory of one file per key
 (``secrets_dir=``) and profiles (``profile=``).
 
 The reading and the typing happen in the library (gocore/layer's
-NamedAssignments, through gocfg_config_assign_layer, and
-gocfg_config_load_section_layer for profile sections); this module finds
-the files and describes each value with its origin.
+NamedAssignments, through gocfg_config_assign_layer; a secrets directory
+through gocfg_config_secrets_layer; gocfg_config_load_section_layer for
+profile sections); this module finds the files and describes each value
+with its origin.
 """
 from __future__ import annotations
 
-import errno as _errno
 import os
-import stat
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _args, _capi
 from ._values import encode_value
-from .errors import FileError, InvalidArgumentError, MissingFileError
+from .errors import InvalidArgumentError
 
 PathArg = Union[str, "os.PathLike[str]"]
-
-# Bounds on a secrets directory: Kubernetes limits a whole Secret to 1 MiB
-# and Docker a secret to 500 KB, so these leave room for any real mount
-# while keeping a wrong directory (a home, /) from being read whole.
-SECRET_FILE_MAX = 1 << 20
-SECRET_FILES_MAX = 1000
-SECRETS_TOTAL_MAX = 16 << 20
 
 
 def _kind(name: str) -> int:
@@ -61,20 +53,11 @@ def env_file_paths(env_file: Any) -> List[str]:
 
 
 def secret_dirs(secrets_dir: Any) -> List[str]:
-    """The directories of secrets_dir= (a path or a list), checked, for the
-    live engine. A path that exists and is not a directory is refused now,
-    as the unwatched reader refuses it; a missing one is watched for."""
-    out = _paths(secrets_dir, "secrets_dir")
-    for directory in out:
-        try:
-            st = os.stat(directory)
-        except FileNotFoundError:
-            continue
-        except OSError as e:
-            raise FileError(e.errno, f"secrets_dir {directory}: {e.strerror}", directory) from None
-        if not stat.S_ISDIR(st.st_mode):
-            raise FileError(_errno.ENOTDIR, f"secrets_dir {directory}: not a directory", directory)
-    return out
+    """The directories of secrets_dir= (a path or a list), checked as
+    arguments, for the live engine: it reads them with the reader a plain
+    load uses (gocore/secretsdir), which refuses a path that is not a
+    directory at the first read and watches for a missing one."""
+    return _paths(secrets_dir, "secrets_dir")
 
 
 # ------------------------------------------------------------------ .env
@@ -145,108 +128,14 @@ def apply_rows(cfg: Any, rows: List[List[Any]], prefix: str, delimiter: str, raw
 
 # --------------------------------------------------------------- secrets
 
-def _strip_newline(data: bytes) -> bytes:
-    """One final newline is the editor's or echo's, not the secret's."""
-    if data.endswith(b"\r\n"):
-        return data[:-2]
-    if data.endswith(b"\n"):
-        return data[:-1]
-    return data
-
-
-def _read_secret(path: str) -> str:
-    """A secret file's text. Opened without blocking and checked to be a
-    regular file before reading (a FIFO would wait forever), bounded, and
-    refused when it is not UTF-8 text: the message never quotes it."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as e:
-        if e.errno == _errno.ELOOP:
-            raise FileError(e.errno, f"secret file {path}: a loop of symbolic links", path) from None
-        if e.errno == _errno.ENOENT:
-            raise MissingFileError(e.errno, f"secret file {path}: a symbolic link to nothing", path) from None
-        raise FileError(e.errno, f"secret file {path}: {e.strerror}", path) from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise FileError(_errno.EINVAL, f"secret file {path}: not a regular file", path)
-        if st.st_size > SECRET_FILE_MAX:
-            raise InvalidArgumentError(f"secret file {path}: {st.st_size} bytes, more than the "
-                                       f"{SECRET_FILE_MAX} a secret may hold")
-        chunks = []
-        size = 0
-        while True:  # the size may change under us: read to the bound, no further
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > SECRET_FILE_MAX:
-                raise InvalidArgumentError(f"secret file {path}: more than the {SECRET_FILE_MAX} bytes "
-                                           f"a secret may hold")
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
-    data = _strip_newline(b"".join(chunks))
-    if b"\0" in data:
-        raise InvalidArgumentError(f"secret file {path}: holds a NUL byte at offset {data.index(0)}: "
-                                   f"secrets are read as text (binary secrets are not supported)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InvalidArgumentError(f"secret file {path}: not valid UTF-8 (bad byte at offset {e.start}): "
-                                   f"secrets are read as text (binary secrets are not supported)") from None
-
-
-def secret_rows(secrets_dir: Any) -> List[List[Any]]:
-    """One row per file of each directory: the file's name is the key,
-    read by the environment's nesting rule (``db__password`` is
-    db.password), its text the value. Names starting with "." are skipped:
-    Kubernetes keeps its bookkeeping there (``..data``, ``..2024_...``),
-    and each key is a symbolic link into it, which is followed.
-    Directories are skipped. A missing directory is skipped as
-    pydantic-settings skips it; a path that is not a directory raises."""
-    kind = _kind("secret")
-    rows: Dict[str, List[Any]] = {}
-    total = 0
+def apply_secrets(cfg: Any, secrets_dir: Any, delimiter: str) -> None:
+    """Apply each directory of secrets_dir= (a path or a list) as one layer,
+    a later directory over an earlier one. The library reads it (gocore/
+    secretsdir, the reader a watched config uses too): one value per file,
+    the file's name the key by the environment's nesting rule
+    (``db__password`` is db.password), its text the value, never typed."""
     for directory in _paths(secrets_dir, "secrets_dir"):
-        try:
-            st = os.stat(directory)
-        except FileNotFoundError:
-            continue
-        except OSError as e:
-            raise FileError(e.errno, f"secrets_dir {directory}: {e.strerror}", directory) from None
-        if not stat.S_ISDIR(st.st_mode):
-            raise FileError(_errno.ENOTDIR, f"secrets_dir {directory}: not a directory", directory)
-        try:
-            names = sorted(e.name for e in os.scandir(directory))
-        except OSError as e:
-            raise FileError(e.errno, f"secrets_dir {directory}: {e.strerror}", directory) from None
-        count = 0
-        for name in names:
-            if name.startswith("."):
-                continue
-            path = os.path.join(directory, name)
-            try:
-                if os.path.isdir(path):
-                    continue  # follows links: a Kubernetes key never leads to a directory
-            except OSError:
-                pass  # _read_secret reports it
-            count += 1
-            if count > SECRET_FILES_MAX:
-                raise InvalidArgumentError(f"secrets_dir {directory}: more than {SECRET_FILES_MAX} files "
-                                           f"(is it the right directory?)")
-            try:
-                name.encode("utf-8")
-            except UnicodeEncodeError:
-                raise InvalidArgumentError(f"secrets_dir {directory}: a file name that is not valid UTF-8: "
-                                           f"{name.encode('utf-8', 'surrogateescape')!r}") from None
-            text = _read_secret(path)
-            total += len(text)
-            if total > SECRETS_TOTAL_MAX:
-                raise InvalidArgumentError(f"secrets_dir {directory}: more than {SECRETS_TOTAL_MAX} bytes "
-                                           f"of secrets in all")
-            rows[name] = [name, text, kind, path, 0, 0]  # a later directory wins
-    return list(rows.values())
+        _capi.secrets_layer(cfg, cfg._handle(), directory.encode("utf-8"), delimiter.encode("utf-8"))
 
 
 # -------------------------------------------------------------- profiles

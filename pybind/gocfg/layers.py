@@ -136,7 +136,6 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
         env = _args.environ_arg(merged)
     else:
         env = _args.environ_arg(environ)
-    secret_rows = _envsrc.secret_rows(secrets_dir) if secrets_dir is not None else []
     cfg = Config._adopt(_capi.layered_new(interpolate, not env_parse, env))
     try:
         if defaults is not None:
@@ -148,10 +147,10 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
                 source.merge(cfg, append, yaml)
             else:
                 add_layer(cfg, source, lists=lists, yaml=yaml)
-        if secret_rows:
+        if secrets_dir is not None:
             # Secrets are text: never typed (a password "0123" or "1e5" stays
             # what it is; to() and get_int() convert where a field wants it).
-            _envsrc.apply_rows(cfg, secret_rows, "", env_delimiter, True)
+            _envsrc.apply_secrets(cfg, secrets_dir, env_delimiter)
         if dotenv:
             _envsrc.apply_rows(cfg, _envsrc.dotenv_rows(dotenv, environ if environ is not None else os.environ),
                                env_prefix or "", env_delimiter, not env_parse)

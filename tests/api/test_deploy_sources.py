@@ -221,6 +221,21 @@ def test_secrets_dir_bad_name_is_refused_without_the_value(app):
     assert "a____b" in str(e.value) and "hunter2" not in str(e.value)
 
 
+def test_secrets_dirs_in_a_list_are_layers_and_an_empty_name_is_refused(app):
+    a, b = app / "a", app / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "db__password").write_text("first\n")
+    (a / "token").write_text("t")
+    (b / "db__password").write_text("second\n")
+    cfg = gocfg.load(secrets_dir=[a, b], environ={})
+    assert cfg.to_dict() == {"db": {"password": "second"}, "token": "t"}
+    assert [o.name for o in cfg.history("db.password")] == [str(a / "db__password"), str(b / "db__password")]
+    with pytest.raises(gocfg.InvalidArgumentError) as e:
+        gocfg.load(secrets_dir="", environ={})
+    assert "empty" in str(e.value)
+
+
 def test_secrets_dir_that_is_a_file_is_refused_with_watch_too(app):
     with pytest.raises(gocfg.FileError) as e:
         gocfg.load(app / "app.yaml", secrets_dir=app / "app.yaml", watch=True)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check.h"
 
@@ -122,6 +123,39 @@ int main(int argc, char **argv) {
     CHECK(rc == GOCFG_E_INVALID_HANDLE, "forged handle rc=%d", rc);
     rc = gocfg_config_deserialize(S("junk"), NULL, 0, &back, NULL);
     CHECK(rc == GOCFG_E_INVALID_ARGUMENT || rc == GOCFG_E_TYPE_MISMATCH, "junk state rc=%d", rc);
+
+    /* A secrets directory as one layer: a value per file, never typed. */
+    char sdir[4096], sfile[4096];
+    snprintf(sdir, sizeof sdir, "%s/secrets", test_dir(argc, argv));
+    CHECK(mkdir(sdir, 0700) == 0, "mkdir %s", sdir);
+    write_file(sfile, sizeof sfile, sdir, "db__port", "5432\n");
+    gocfg_config *sc = NULL;
+    rc = gocfg_config_layered_new(0, NULL, 0, &sc, &err);
+    CHECK(rc == GOCFG_OK, "layered_new for secrets rc=%d", rc);
+    rc = gocfg_config_secrets_layer(sc, sdir, strlen(sdir), NULL, 0, NULL, &err);
+    CHECK(rc == 1, "secrets_layer rc=%d %s", rc, err ? err->message : "");
+    n = gocfg_config_get(sc, S("db.port"), buf, sizeof buf, &err);
+    CHECK(n == 4 && memcmp(buf, "5432", 4) == 0, "secret db.port n=%lld", (long long)n);
+    rc = gocfg_config_origin(sc, S("db.port"), &o, &err);
+    CHECK(rc == GOCFG_OK && o.kind == GOCFG_ORIGIN_SECRET && o.name.len == strlen(sfile) &&
+              memcmp(o.name.data, sfile, o.name.len) == 0, "secret origin kind=%d", o.kind);
+    gocfg_buffer_free(&o.name);
+    rc = gocfg_config_secrets_layer(sc, S("/nonexistent/secrets"), NULL, 0, NULL, &err);
+    CHECK(rc == 0 && err == NULL, "missing secrets dir rc=%d", rc);
+    rc = gocfg_config_secrets_layer(sc, file, strlen(file), NULL, 0, NULL, &err);
+    CHECK(rc == GOCFG_E_IO && err != NULL && err->sys_errno == 20, "secrets dir that is a file rc=%d", rc);
+    gocfg_error_free(err);
+    err = NULL;
+    rc = gocfg_config_secrets_layer(sc, "", 0, NULL, 0, NULL, NULL);
+    CHECK(rc == GOCFG_E_INVALID_ARGUMENT, "empty secrets dir name rc=%d", rc);
+    gocfg_cancel *cancel = NULL;
+    rc = gocfg_cancel_new(&cancel, NULL);
+    CHECK(rc == GOCFG_OK, "cancel_new rc=%d", rc);
+    gocfg_cancel_trigger(cancel);
+    rc = gocfg_config_secrets_layer(sc, sdir, strlen(sdir), NULL, 0, cancel, NULL);
+    CHECK(rc == GOCFG_E_CANCELLED, "cancelled secrets_layer rc=%d", rc);
+    gocfg_cancel_free(cancel);
+    gocfg_config_free(sc);
 
     gocfg_config_free(back);
     gocfg_config_free(cp);
