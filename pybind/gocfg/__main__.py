@@ -72,7 +72,7 @@ import json
 import os
 import sys
 import tempfile
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence, Tuple
 
 from . import _args
 from ._values import split_path
@@ -262,12 +262,13 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# What show and get read from stdin at most (as db put: the Database's own
-# bound on one config; anything longer is surely not a config file).
+# What show, get and db put read from stdin (and db put from a file) at
+# most: the Database's own bound on one config; anything longer is surely
+# not a config file.
 _STDIN_LIMIT = 64 << 20
 
 
-def _stdin(fmt: Optional[str]) -> Any:
+def _stdin(fmt: Optional[str]) -> Tuple[str, str]:
     """stdin's text (strict UTF-8, bounded) and its format (fmt, else YAML,
     which reads JSON too)."""
     data = sys.stdin.buffer.read(_STDIN_LIMIT + 1)
@@ -445,7 +446,6 @@ DB_PASSWORD_ENV = "GOCFG_DB_PASSWORD"
 # What `db put` reads from a file or stdin at most: the Database's default
 # size limit for one config (64 MiB encoded) is the natural bound, and
 # anything longer than that could not be saved anyway.
-_DB_INPUT_LIMIT = 64 << 20
 
 
 def _revision_arg(text: str) -> int:
@@ -527,26 +527,20 @@ def _cmd_db_get(args: argparse.Namespace) -> int:
 def _read_input(source: str, fmt: Optional[str]) -> Config:
     """The config `db put` stores: a file (format from its extension unless
     --format), or stdin when source is "-" (YAML unless --format, which
-    reads JSON too), strict UTF-8 and at most _DB_INPUT_LIMIT bytes."""
+    reads JSON too), strict UTF-8 and at most _STDIN_LIMIT bytes."""
     if source != "-":
         try:
-            if os.path.getsize(source) > _DB_INPUT_LIMIT:
-                raise InvalidArgumentError(f"{source}: larger than {_DB_INPUT_LIMIT >> 20} MiB")
+            if os.path.getsize(source) > _STDIN_LIMIT:
+                raise InvalidArgumentError(f"{source}: larger than {_STDIN_LIMIT >> 20} MiB")
         except OSError:
             pass  # Config.load names the missing or unreadable file
         return Config.load(source, fmt)
-    data = sys.stdin.buffer.read(_DB_INPUT_LIMIT + 1)
-    if len(data) > _DB_INPUT_LIMIT:
-        raise InvalidArgumentError(f"stdin: larger than {_DB_INPUT_LIMIT >> 20} MiB")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InvalidArgumentError(f"stdin is not UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}") from None
+    text, fmt = _stdin(fmt)
     if not text.strip():
         # Most often a failed pipe: refusing it keeps the stored config.
         raise InvalidArgumentError("stdin is empty: nothing stored (send {} to store an empty config)")
     try:
-        return Config.loads(text, fmt or "yaml")
+        return Config.loads(text, fmt)
     except Error as e:
         raise InvalidArgumentError(f"stdin: {e}") from None
 
