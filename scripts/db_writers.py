@@ -19,7 +19,6 @@ tests/system/test_db_writers.py.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -29,6 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 from support import db_writers, etcd_server  # noqa: E402
+from support.reports import finish as reports_finish  # noqa: E402
 
 
 def main() -> int:
@@ -44,7 +44,6 @@ def main() -> int:
 
     base = tempfile.mkdtemp(prefix="gocfg-writers-")
     reports = []
-    failed = False
     try:
         for backend in ("sqlite", "etcd"):
             if args.only and args.only != backend:
@@ -68,14 +67,9 @@ def main() -> int:
             report["backend"] = backend
             reports.append(report)
             print(db_writers.format_report(report), flush=True)
-            failed = failed or bool(report["violations"])
     finally:
         shutil.rmtree(base, ignore_errors=True)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(reports, f, indent=1)
-    print("\nFAILED: see the violations above" if failed else "\nall checks held", flush=True)
-    return 1 if failed else 0
+    return reports_finish(reports, args.json)
 
 
 if __name__ == "__main__":

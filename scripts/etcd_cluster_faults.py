@@ -22,7 +22,6 @@ TLS certificates (and to build the launcher when no etcd is installed).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -33,6 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 from support import cluster_faults, etcd_server  # noqa: E402
+from support.reports import finish as reports_finish  # noqa: E402
 
 
 def main() -> int:
@@ -54,7 +54,6 @@ def main() -> int:
     print("\n".join(etcd_server.NOTES), flush=True)
     base = tempfile.mkdtemp(prefix="gocfg-cluster-")
     reports = []
-    failed = False
     try:
         for mode in ("plain", "tls"):
             if args.only and args.only != mode:
@@ -80,14 +79,9 @@ def main() -> int:
             report["wall_seconds"] = round(time.monotonic() - t0, 1)
             reports.append(report)
             print(cluster_faults.format_report(report), flush=True)
-            failed = failed or bool(report["violations"])
     finally:
         shutil.rmtree(base, ignore_errors=True)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(reports, f, indent=1)
-    print("\nFAILED: see the violations above" if failed else "\nall checks held", flush=True)
-    return 1 if failed else 0
+    return reports_finish(reports, args.json)
 
 
 if __name__ == "__main__":

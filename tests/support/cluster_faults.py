@@ -330,19 +330,12 @@ def run(cluster: Any, prefix: str, work_dir: str, steps: List[Step], *, workers:
         with open(stop_file, "w"):
             pass
 
-    records = []
-    for p, out in procs:
-        try:
-            _, err = p.communicate(timeout=hang + 150)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            _, err = p.communicate()
-            violations.append(f"worker {out}: did not finish within {hang + 150:.0f}s after the stop")
-        if p.returncode != 0:
-            violations.append(f"worker {out}: exit status {p.returncode}: {err.decode(errors='replace')[-2000:]}")
-            continue
-        with open(out) as f:
-            records.append(json.load(f))
+    # Imported here: the children run this file as a script, without the
+    # support package on their path.
+    from support.reports import collect_records
+
+    records = collect_records(procs, hang + 150, "worker",
+                              f"did not finish within {hang + 150:.0f}s after the stop", violations)
     t_stopped = time.time()
 
     # The parent's Database, opened before the faults, is used as it is.

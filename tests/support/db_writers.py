@@ -136,19 +136,12 @@ def run(url: str, work_dir: str, *, processes: int = 8, names_each: int = 4, sec
     with open(start_file, "w"):
         pass
     log(f"  {processes} writers started, {names_each} names each, {seconds:g}s")
-    records = []
-    for p, out in procs:
-        try:
-            _, err = p.communicate(timeout=seconds + 120)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            _, err = p.communicate()
-            violations.append(f"writer {out}: still running {seconds + 120:.0f}s after its start")
-        if p.returncode != 0:
-            violations.append(f"writer {out}: exit status {p.returncode}: {err.decode(errors='replace')[-2000:]}")
-            continue
-        with open(out) as f:
-            records.append(json.load(f))
+    # Imported here: the children run this file as a script, without the
+    # support package on their path.
+    from support.reports import collect_records
+
+    records = collect_records(procs, seconds + 120, "writer",
+                              f"still running {seconds + 120:.0f}s after its start", violations)
 
     total = sum(r["saves"] for r in records)
     expected_names = sorted(n for r in records for n in r["seqs"] if r["seqs"][n])
