@@ -111,30 +111,18 @@ func gocfg_config_merge_layer(h C.uintptr_t, data *C.char, dataLen C.size_t, kin
 
 //export gocfg_config_load_layer
 func gocfg_config_load_layer(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, flags C.int, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
-	return addLayer(h, flags, errOut, func(cfg *store.Config) (newLayer, error) {
-		ctx, err := callContext(cancel)
-		if err != nil {
-			return newLayer{}, err
-		}
-		name, c, err := fileArgs(file, fileLen, format, formatLen)
-		if err != nil {
-			return newLayer{}, err
-		}
-		doc, err := load.FileEnviron(ctx, c, name, cfg.Environ())
-		if err != nil {
-			if flags&C.GOCFG_LAYER_OPTIONAL != 0 && errors.Is(err, os.ErrNotExist) {
-				return newLayer{skip: true}, nil
-			}
-			return newLayer{}, err
-		}
-		l := docLayer(doc, layer.KindFile, name)
-		l.result = 1
-		return l, nil
-	})
+	return fileLayer(h, file, fileLen, format, formatLen, nil, 0, true, flags, flags&C.GOCFG_LAYER_OPTIONAL != 0, cancel, errOut)
 }
 
 //export gocfg_config_load_section_layer
 func gocfg_config_load_section_layer(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, section *C.char, sectionLen C.size_t, flags C.int, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
+	return fileLayer(h, file, fileLen, format, formatLen, section, sectionLen, false, flags, false, cancel, errOut)
+}
+
+// fileLayer is the shape of both layers read from a file: the whole file
+// (whole), or the map under its top-level key section. The file is read
+// with the config's environment; a missing one is skipped when optional.
+func fileLayer(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, section *C.char, sectionLen C.size_t, whole bool, flags C.int, optional bool, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
 	return addLayer(h, flags, errOut, func(cfg *store.Config) (newLayer, error) {
 		ctx, err := callContext(cancel)
 		if err != nil {
@@ -144,15 +132,25 @@ func gocfg_config_load_section_layer(h C.uintptr_t, file *C.char, fileLen C.size
 		if err != nil {
 			return newLayer{}, err
 		}
-		sec, err := text(section, sectionLen, "section")
-		if err != nil {
-			return newLayer{}, err
+		var sec string
+		if !whole {
+			if sec, err = text(section, sectionLen, "section"); err != nil {
+				return newLayer{}, err
+			}
 		}
 		doc, err := load.FileEnviron(ctx, c, name, cfg.Environ())
 		if err != nil {
+			if optional && errors.Is(err, os.ErrNotExist) {
+				return newLayer{skip: true}, nil
+			}
 			return newLayer{}, err
 		}
-		return sectionLayer(doc, name, sec)
+		if !whole {
+			return sectionLayer(doc, name, sec)
+		}
+		l := docLayer(doc, layer.KindFile, name)
+		l.result = 1
+		return l, nil
 	})
 }
 

@@ -14,7 +14,7 @@ import (
 // calls.go, and helpers that are themselves one of those shapes.
 var wrappers = map[string]bool{
 	"status": true, "count": true, "length": true, "release": true,
-	"addLayer": true, "getScalar": true, "setScalar": true, "changeWith": true,
+	"addLayer": true, "fileLayer": true, "getScalar": true, "setScalar": true, "changeWith": true,
 	"newConfigFrom": true, "listAt": true, "readAll": true,
 }
 
