@@ -89,6 +89,17 @@ func layerName(name *C.char, nameLen C.size_t) (string, error) {
 	return n, store.CheckText("name", n)
 }
 
+// prefixAndDelimiter converts the (prefix, delimiter) pair that the env
+// and assignment layers both take.
+func prefixAndDelimiter(prefix *C.char, prefixLen C.size_t, delim *C.char, delimLen C.size_t) (string, string, error) {
+	p, err := text(prefix, prefixLen, "prefix")
+	if err != nil {
+		return "", "", err
+	}
+	d, err := text(delim, delimLen, "delimiter")
+	return p, d, err
+}
+
 //export gocfg_config_merge_layer
 func gocfg_config_merge_layer(h C.uintptr_t, data *C.char, dataLen C.size_t, kind C.int, name *C.char, nameLen C.size_t, flags C.int, errOut **C.gocfg_error) C.int {
 	return addLayer(h, flags, errOut, func(*store.Config) (newLayer, error) {
@@ -195,11 +206,7 @@ func gocfg_config_loads_layer(h C.uintptr_t, doc *C.char, docLen C.size_t, forma
 //export gocfg_config_env_layer
 func gocfg_config_env_layer(h C.uintptr_t, prefix *C.char, prefixLen C.size_t, delim *C.char, delimLen C.size_t, flags C.int, errOut **C.gocfg_error) C.int {
 	return addLayer(h, flags, errOut, func(c *store.Config) (newLayer, error) {
-		p, err := text(prefix, prefixLen, "prefix")
-		if err != nil {
-			return newLayer{}, err
-		}
-		d, err := text(delim, delimLen, "delimiter")
+		p, d, err := prefixAndDelimiter(prefix, prefixLen, delim, delimLen)
 		if err != nil {
 			return newLayer{}, err
 		}
@@ -223,11 +230,7 @@ func gocfg_config_override_layer(h C.uintptr_t, items *C.char, itemsLen C.size_t
 //export gocfg_config_assign_layer
 func gocfg_config_assign_layer(h C.uintptr_t, prefix *C.char, prefixLen C.size_t, delim *C.char, delimLen C.size_t, data *C.char, dataLen C.size_t, flags C.int, errOut **C.gocfg_error) C.int {
 	return addLayer(h, flags, errOut, func(*store.Config) (newLayer, error) {
-		p, err := text(prefix, prefixLen, "prefix")
-		if err != nil {
-			return newLayer{}, err
-		}
-		d, err := text(delim, delimLen, "delimiter")
+		p, d, err := prefixAndDelimiter(prefix, prefixLen, delim, delimLen)
 		if err != nil {
 			return newLayer{}, err
 		}
