@@ -5,6 +5,7 @@ wait has a generous bound and fails only if what it waits for never comes.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -22,8 +23,23 @@ def save(path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def start(args, cwd, **kw):
-    return subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+@contextlib.contextmanager
+def running(args, cwd, **kw):
+    """A process with text pipes, killed on the way out if still running
+    (a failed assertion must not leave it behind)."""
+    p = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    try:
+        yield p
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+def interrupt(p):
+    """Ctrl-C, then what the process printed until it exits."""
+    p.send_signal(signal.SIGINT)
+    return p.communicate(timeout=WAIT)
 
 
 def test_cli_watch_prints_changes_until_sigint(tmp_path):
@@ -32,9 +48,8 @@ def test_cli_watch_prints_changes_until_sigint(tmp_path):
     local = tmp_path / "app.local.toml"
     local.write_text("[server]\nhost = \"a\"\n")
     env = dict(os.environ, APP_DEBUG="true")
-    p = start([sys.executable, "-m", "gocfg", "watch", "app.yaml", "app.local.toml", "--env-prefix", "APP",
-               "--debounce", "0.02"], tmp_path, env=env)
-    try:
+    with running([sys.executable, "-m", "gocfg", "watch", "app.yaml", "app.local.toml", "--env-prefix", "APP",
+               "--debounce", "0.02"], tmp_path, env=env) as p:
         assert "watching" in p.stderr.readline()
         save(app, "server:\n  port: 9090\ndb:\n  password: swordfish\n")
         head = p.stdout.readline()
@@ -45,12 +60,7 @@ def test_cli_watch_prints_changes_until_sigint(tmp_path):
         save(local, "[server\n")
         rejected = p.stdout.readline()
         assert "rejected from app.local.toml" in rejected and "app.local.toml:1:" in rejected, rejected
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=WAIT)
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
+        out, err = interrupt(p)
     assert p.returncode == 0, err
     assert "hunter2" not in out + err and "swordfish" not in out + err
     assert "Traceback" not in err
@@ -65,9 +75,8 @@ def test_cli_watch_takes_the_deployment_sources(tmp_path):
     secrets.mkdir()
     (secrets / "db__password").write_text("hunter2\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("APP_")}
-    p = start([sys.executable, "-m", "gocfg", "watch", "app.yaml", "--env-prefix", "APP", "--env-file", ".env",
-               "--secrets-dir", "secrets", "--debounce", "0.02"], tmp_path, env=env)
-    try:
+    with running([sys.executable, "-m", "gocfg", "watch", "app.yaml", "--env-prefix", "APP", "--env-file", ".env",
+               "--secrets-dir", "secrets", "--debounce", "0.02"], tmp_path, env=env) as p:
         assert "watching" in p.stderr.readline()
         save(tmp_path / ".env", "APP_SERVER__HOST=b\n")
         head = p.stdout.readline()
@@ -79,12 +88,7 @@ def test_cli_watch_takes_the_deployment_sources(tmp_path):
         assert "applied" in head and "1 change" in head, head
         change = p.stdout.readline().strip()
         assert change.startswith("~ db.password: ******** -> ********"), change
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=WAIT)
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
+        out, err = interrupt(p)
     assert p.returncode == 0, err
     assert "hunter2" not in out + err and "swordfish" not in out + err
 
@@ -117,15 +121,9 @@ SCRIPT = textwrap.dedent(r"""
 
 def test_ctrl_c_in_changes_of_a_script(tmp_path):
     (tmp_path / "a.json").write_text('{"x": 1}')
-    p = start([sys.executable, "-c", SCRIPT, "a.json", "wait"], tmp_path)
-    try:
+    with running([sys.executable, "-c", SCRIPT, "a.json", "wait"], tmp_path) as p:
         assert p.stdout.readline().strip() == "ready"
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=WAIT)
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
+        out, err = interrupt(p)
     assert p.returncode == 0, err
     assert out.split("\n")[:2] == ["interrupted True", "closed 0"], out + err
 
