@@ -9,3 +9,9 @@ func TestExportsConcurrently(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestSlicedCalls(t *testing.T) {
+	if err := exerciseSliced(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+}
