@@ -15,3 +15,19 @@ func TestSlicedCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The Go side of one small SQLite load through the export, for profiling
+// (go test -tags gocfg_testhooks -bench DBLoad -cpuprofile ...).
+func BenchmarkDBLoad(b *testing.B) {
+	load, done, err := dbLoadBench(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer done()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := load(i); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
