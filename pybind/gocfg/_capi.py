@@ -77,8 +77,10 @@ class Consts:
         names = [n for n in dir(lib) if n.startswith("GOCFG_")]
         self.statuses: Dict[str, int] = {n[len("GOCFG_E_"):]: int(getattr(lib, n))
                                          for n in names if n.startswith("GOCFG_E_")}
+        # GOCFG_E_PENDING is no error: a sliced call's "not done yet", which
+        # the binding waits out (see sliced) and never raises.
         self.classes: Dict[int, Type[_e.Error]] = {code: _CLASS_BY_NAME.get(name, _e.Error)
-                                                for name, code in self.statuses.items()}
+                                                for name, code in self.statuses.items() if name != "PENDING"}
         self.origin_kinds: Dict[int, str] = {int(getattr(lib, n)): n[len("GOCFG_ORIGIN_"):].lower()
                                              for n in names if n.startswith("GOCFG_ORIGIN_")}
         self.E_INVALID_HANDLE = int(lib.GOCFG_E_INVALID_HANDLE)
@@ -608,11 +610,14 @@ def version_cell(h: Any) -> Any:
     reads it in ~12 ns less than indexing a cffi ``uint64_t *`` (it is read
     on every cached read). On failure the handle is freed."""
     cell = _ffi.new("const uint64_t **")
-    try:
-        _call(None, _lib.gocfg_config_version_cell, h, cell)
-    except BaseException:
-        _lib.gocfg_config_free(h)
-        raise
+    # Every new Config asks for it: without a call cell first (it fails only
+    # for a bad handle), then with one for the error's details.
+    if _lib.gocfg_config_version_cell(h, cell, _NULL) != 0:
+        try:
+            _call(None, _lib.gocfg_config_version_cell, h, cell)
+        except BaseException:
+            _lib.gocfg_config_free(h)
+            raise
     return _counter(cell[0])
 
 
@@ -1000,6 +1005,9 @@ def db_load(owner: Any, h: Any, name: bytes, revision: int, slow: bool, adopt: C
     """(a new config, given to ``adopt``; its revision)."""
     out = _ffi.new("gocfg_config **")
     got = _ffi.new("int64_t *")
+    if not slow:  # SQLite and memory: direct, as sliced() would make it, without its closures
+        _call(owner, _lib.gocfg_db_load, h, name, len(name), revision, _NULL, out, got)
+        return adopt(out[0]), int(got[0])
 
     def call(cancel: Any) -> Tuple[Owner, int]:
         _call_sliced(owner, cancel, _lib.gocfg_db_load, h, name, len(name), revision, cancel, out, got)
