@@ -14,8 +14,10 @@ keeps its cffi calls apart from its classes:
   cell for its record (see "Hot calls without an error cell");
 - calls that return a gocfg_buffer copy the bytes and free the buffer at
   once (:func:`_buffer`, :func:`_counted_buffer`);
-- calls that may take long run through :func:`interruptible`, so that
-  Ctrl-C reaches Python at once and cancels the Go work;
+- calls that may take long run through :func:`interruptible` (a helper
+  thread) or, for database calls, :func:`sliced` (the library hands
+  control back every SLICE_MS), so that Ctrl-C reaches Python at once and
+  cancels the Go work;
 - the constants (status codes, origin kinds, flags, limits, the formats)
   are read from the library, never re-declared (:func:`consts`).
 
