@@ -116,180 +116,194 @@ func gocfg_db_describe(h C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_erro
 
 //export gocfg_db_save
 func gocfg_db_save(h C.uintptr_t, name *C.char, nameLen C.size_t, cfg C.uintptr_t, expect C.int64_t, cancel C.uintptr_t, outRev *C.int64_t, errOut **C.gocfg_error) C.int {
-	return status(errOut, changesDB(h), func() error {
-		return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
-			n, err := text(name, nameLen, "name")
-			if err != nil {
+	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
+		return status(errOut, changesDB(h), func() error {
+			return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
+				n, err := text(name, nameLen, "name")
+				if err != nil {
+					return err
+				}
+				c, err := lookupConfig(cfg)
+				if err != nil {
+					return err
+				}
+				// A copy, taken under the config's lock: the save itself may wait
+				// on the network, and must not hold up writers of the config.
+				rev, err := d.Save(ctx, n, c.Snapshot(), int64(expect))
+				if err == nil && outRev != nil {
+					*outRev = C.int64_t(rev)
+				}
 				return err
-			}
-			c, err := lookupConfig(cfg)
-			if err != nil {
-				return err
-			}
-			// A copy, taken under the config's lock: the save itself may wait
-			// on the network, and must not hold up writers of the config.
-			rev, err := d.Save(ctx, n, c.Snapshot(), int64(expect))
-			if err == nil && outRev != nil {
-				*outRev = C.int64_t(rev)
-			}
-			return err
+			})
 		})
 	})
 }
 
 //export gocfg_db_load
 func gocfg_db_load(h C.uintptr_t, name *C.char, nameLen C.size_t, revision C.int64_t, cancel C.uintptr_t, out *C.uintptr_t, outRev *C.int64_t, errOut **C.gocfg_error) C.int {
-	return status(errOut, reads, func() error {
-		return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
-			if err := nonNull(out, "out"); err != nil {
-				return err
-			}
-			n, err := text(name, nameLen, "name")
-			if err != nil {
-				return err
-			}
-			m, rev, err := d.Load(ctx, n, int64(revision))
-			if err != nil {
-				return err
-			}
-			if outRev != nil {
-				*outRev = C.int64_t(rev)
-			}
-			return newConfigHandle(store.NewFrom(m), out)
+	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
+		return status(errOut, reads, func() error {
+			return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
+				if err := nonNull(out, "out"); err != nil {
+					return err
+				}
+				n, err := text(name, nameLen, "name")
+				if err != nil {
+					return err
+				}
+				m, rev, err := d.Load(ctx, n, int64(revision))
+				if err != nil {
+					return err
+				}
+				if outRev != nil {
+					*outRev = C.int64_t(rev)
+				}
+				return newConfigHandle(store.NewFrom(m), out)
+			})
 		})
 	})
 }
 
 //export gocfg_db_load_many
 func gocfg_db_load_many(h C.uintptr_t, names *C.char, namesLen C.size_t, nNames C.size_t, cancel C.uintptr_t, out *C.uintptr_t, outRevs *C.int64_t, errOut **C.gocfg_error) C.int {
-	return count(errOut, reads, func() (int, error) {
-		found := 0
-		err := dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
-			if nNames > db.MaxLoadMany {
-				return fmt.Errorf("%d names, at most %d at once: %w", uint64(nNames), db.MaxLoadMany, errs.ErrInvalidArgument)
-			}
-			if err := nonNull(out, "out"); err != nil || nNames == 0 {
-				return err
-			}
-			list, err := entries(names, namesLen, "names")
-			if err != nil {
-				return err
-			}
-			if len(list) != int(nNames) {
-				return fmt.Errorf("names holds %d NUL-terminated names, count says %d: %w", len(list), uint64(nNames), errs.ErrInvalidArgument)
-			}
-			cfgs, revs, err := d.LoadMany(ctx, list)
-			if err != nil {
-				return err
-			}
-			handles := unsafe.Slice(out, len(list))
-			var revOut []C.int64_t
-			if outRevs != nil {
-				revOut = unsafe.Slice(outRevs, len(list))
-			}
-			for i, m := range cfgs {
-				handles[i] = 0
-				if revOut != nil {
-					revOut[i] = C.int64_t(revs[i])
+	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
+		return count(errOut, reads, func() (int, error) {
+			found := 0
+			err := dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
+				if nNames > db.MaxLoadMany {
+					return fmt.Errorf("%d names, at most %d at once: %w", uint64(nNames), db.MaxLoadMany, errs.ErrInvalidArgument)
 				}
-				if m == nil {
-					continue
-				}
-				if err := newConfigHandle(store.NewFrom(m), &handles[i]); err != nil {
-					for _, made := range handles[:i] { // all or nothing
-						gocfg_config_free(made)
-					}
-					clear(handles)
+				if err := nonNull(out, "out"); err != nil || nNames == 0 {
 					return err
 				}
-				found++
-			}
-			return nil
+				list, err := entries(names, namesLen, "names")
+				if err != nil {
+					return err
+				}
+				if len(list) != int(nNames) {
+					return fmt.Errorf("names holds %d NUL-terminated names, count says %d: %w", len(list), uint64(nNames), errs.ErrInvalidArgument)
+				}
+				cfgs, revs, err := d.LoadMany(ctx, list)
+				if err != nil {
+					return err
+				}
+				handles := unsafe.Slice(out, len(list))
+				var revOut []C.int64_t
+				if outRevs != nil {
+					revOut = unsafe.Slice(outRevs, len(list))
+				}
+				for i, m := range cfgs {
+					handles[i] = 0
+					if revOut != nil {
+						revOut[i] = C.int64_t(revs[i])
+					}
+					if m == nil {
+						continue
+					}
+					if err := newConfigHandle(store.NewFrom(m), &handles[i]); err != nil {
+						for _, made := range handles[:i] { // all or nothing
+							gocfg_config_free(made)
+						}
+						clear(handles)
+						return err
+					}
+					found++
+				}
+				return nil
+			})
+			return found, err
 		})
-		return found, err
 	})
 }
 
 //export gocfg_db_delete
 func gocfg_db_delete(h C.uintptr_t, name *C.char, nameLen C.size_t, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
-	return status(errOut, changesDB(h), func() error {
-		return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
-			n, err := text(name, nameLen, "name")
-			if err != nil {
-				return err
-			}
-			return d.Delete(ctx, n)
+	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
+		return status(errOut, changesDB(h), func() error {
+			return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
+				n, err := text(name, nameLen, "name")
+				if err != nil {
+					return err
+				}
+				return d.Delete(ctx, n)
+			})
 		})
 	})
 }
 
 //export gocfg_db_names
 func gocfg_db_names(h C.uintptr_t, prefix *C.char, prefixLen C.size_t, cancel C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
-	return status(errOut, reads, func() error {
-		return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
-			if err := nonNull(out, "output buffer pointer"); err != nil {
-				return err
-			}
-			p, err := text(prefix, prefixLen, "prefix")
-			if err != nil {
-				return err
-			}
-			names, err := d.Names(ctx, p)
-			if err != nil {
-				return err
-			}
-			return putBuffer(out, zeroSep(names))
+	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
+		return status(errOut, reads, func() error {
+			return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
+				if err := nonNull(out, "output buffer pointer"); err != nil {
+					return err
+				}
+				p, err := text(prefix, prefixLen, "prefix")
+				if err != nil {
+					return err
+				}
+				names, err := d.Names(ctx, p)
+				if err != nil {
+					return err
+				}
+				return putBuffer(out, zeroSep(names))
+			})
 		})
 	})
 }
 
 //export gocfg_db_history
 func gocfg_db_history(h C.uintptr_t, name *C.char, nameLen C.size_t, cancel C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
-	return status(errOut, reads, func() error {
-		return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
-			if err := nonNull(out, "output buffer pointer"); err != nil {
-				return err
-			}
-			n, err := text(name, nameLen, "name")
-			if err != nil {
-				return err
-			}
-			entries, err := d.History(ctx, n)
-			if err != nil {
-				return err
-			}
-			// An array of gocfg_db_revision: two int64_t each, in the
-			// machine's byte order.
-			b := make([]byte, 0, 16*len(entries))
-			for _, e := range entries {
-				b = binary.NativeEndian.AppendUint64(b, uint64(e.Revision))
-				b = binary.NativeEndian.AppendUint64(b, uint64(e.Time.UnixNano()))
-			}
-			return putBuffer(out, b)
+	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
+		return status(errOut, reads, func() error {
+			return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
+				if err := nonNull(out, "output buffer pointer"); err != nil {
+					return err
+				}
+				n, err := text(name, nameLen, "name")
+				if err != nil {
+					return err
+				}
+				entries, err := d.History(ctx, n)
+				if err != nil {
+					return err
+				}
+				// An array of gocfg_db_revision: two int64_t each, in the
+				// machine's byte order.
+				b := make([]byte, 0, 16*len(entries))
+				for _, e := range entries {
+					b = binary.NativeEndian.AppendUint64(b, uint64(e.Revision))
+					b = binary.NativeEndian.AppendUint64(b, uint64(e.Time.UnixNano()))
+				}
+				return putBuffer(out, b)
+			})
 		})
 	})
 }
 
 //export gocfg_db_query
 func gocfg_db_query(h C.uintptr_t, expr *C.char, exprLen C.size_t, cancel C.uintptr_t, rowsOut *C.gocfg_buffer, errOut **C.gocfg_error) C.int64_t {
-	return length(errOut, reads, func() (n int, err error) {
-		err = dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
-			q, err := text(expr, exprLen, "query")
-			if err != nil {
+	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int64_t {
+		return length(errOut, reads, func() (n int, err error) {
+			err = dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
+				q, err := text(expr, exprLen, "query")
+				if err != nil {
+					return err
+				}
+				rows, err := d.Query(ctx, q)
+				if err != nil {
+					return err
+				}
+				n = len(rows)
+				if rowsOut == nil {
+					return nil
+				}
+				_, err = wireList(rowsOut, rows, func(r db.Row) []any { return []any{r.Name, r.Path, r.Value} })
 				return err
-			}
-			rows, err := d.Query(ctx, q)
-			if err != nil {
-				return err
-			}
-			n = len(rows)
-			if rowsOut == nil {
-				return nil
-			}
-			_, err = wireList(rowsOut, rows, func(r db.Row) []any { return []any{r.Name, r.Path, r.Value} })
-			return err
+			})
+			return n, err
 		})
-		return n, err
 	})
 }
 

@@ -83,7 +83,8 @@ enum gocfg_status {
     GOCFG_E_CONFLICT = -10,        /* database: compare-and-swap found another revision */
     GOCFG_E_CONNECTION = -11,      /* database: store unreachable, timed out, TLS refused */
     GOCFG_E_AUTH = -12,            /* database: credentials or permission refused */
-    /* layers (numbered apart, leaving -13..-19 to the database calls): */
+    GOCFG_E_PENDING = -13,         /* a sliced call goes on: see gocfg_cancel_wait */
+    /* layers (numbered apart, leaving -14..-19 to the database calls): */
     GOCFG_E_FROZEN = -20,          /* the config is frozen: it refuses every change */
     GOCFG_E_INTERPOLATION = -21    /* a ${...} reference is a cycle, missing, or malformed */
 };
@@ -321,8 +322,39 @@ int gocfg_cancel_new(gocfg_cancel **out, gocfg_error **err);
  * freed handle. */
 void gocfg_cancel_trigger(gocfg_cancel *cancel);
 
-/* Releases cancel. NULL and already-freed handles are harmless no-ops. */
+/* Releases cancel. NULL and already-freed handles are harmless no-ops.
+ * Freeing the handle of a sliced call that is still pending cancels it
+ * and drops its error record, but not what the call makes (see below). */
 void gocfg_cancel_free(gocfg_cancel *cancel);
+
+/*
+ * Sliced calls: getting control back during a long call without a thread
+ * per call. A caller that must act on its own events while it waits (an
+ * interpreter that runs its signal handlers, Ctrl-C, only between calls)
+ * makes the cancel handle with gocfg_cancel_new_sliced and a slice of
+ * 1 to 60,000 ms. The database calls that take a cancel handle
+ * (gocfg_db_save, _load, _load_many, _delete, _names, _history, _query)
+ * given such a handle return within about slice_ms: with their result,
+ * as usual, when they finished in time, or else with GOCFG_E_PENDING (and
+ * no error record) while their work goes on. Other calls run to the end,
+ * as with any handle.
+ *
+ * gocfg_cancel_wait then waits up to timeout_ms (0 to 60,000) more, and
+ * returns GOCFG_E_PENDING again, or the call's own result: the status,
+ * count or length it would have returned, its error record in *err (err
+ * may be NULL), its outputs written where its arguments said. It hands
+ * the result out once; waiting again, or on a handle without a pending or
+ * finished sliced call, gives GOCFG_E_INVALID_ARGUMENT. A handle serves
+ * one sliced call (a second call given it gives GOCFG_E_INVALID_ARGUMENT).
+ *
+ * Until the result is handed out, the call's arguments (its name buffers,
+ * out-parameters, output arrays) must stay valid: the work still reads and
+ * writes them. To abandon a pending call, trigger the handle, wait until
+ * the result comes (soon: the work is cancelled), free what it made if it
+ * made something after all, then free the handle.
+ */
+int gocfg_cancel_new_sliced(int64_t slice_ms, gocfg_cancel **out, gocfg_error **err);
+int64_t gocfg_cancel_wait(gocfg_cancel *cancel, int64_t timeout_ms, gocfg_error **err);
 
 /* ----------------------------------------------------------------- config */
 
@@ -626,7 +658,8 @@ int gocfg_db_load(gocfg_db *db, const char *name, size_t name_len, int64_t revis
  * out_revisions[i] (may be NULL) its revision, or 0. A name given twice
  * gets two independent configs. Returns how many names were found (>= 0),
  * or a negative status, and then no config was made. On etcd the names
- * are read in two round trips per 64 names instead of two per name.
+ * are read in one round trip per 32 names (two for those saved by a
+ * version without head keys, see gocore/db/etcd) instead of one per name.
  */
 int gocfg_db_load_many(gocfg_db *db, const char *names, size_t names_len, size_t count,
                        gocfg_cancel *cancel, gocfg_config **out, int64_t *out_revisions,

@@ -216,7 +216,7 @@ const MaxLoadMany = 10_000
 // LoadMany returns the latest revision of each of names, in order, and
 // their numbers; a name that does not exist has a nil config. Each config
 // is its own copy, also for a name given twice. Backends that read many
-// names at once (backend.Scanner: etcd, two round trips per 64 names)
+// names at once (backend.Scanner: etcd, one round trip per 32 names)
 // answer in batches, the others one name at a time.
 func (d *DB) LoadMany(ctx context.Context, names []string) ([]*value.Map, []int64, error) {
 	if len(names) > MaxLoadMany {

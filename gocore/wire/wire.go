@@ -371,6 +371,16 @@ type decoder struct {
 	pos   int
 	depth int
 	path  []string
+	// The entries of the maps being decoded, innermost last: the format
+	// does not say how many entries a map has, so they are collected here
+	// and the map is made once, at its size, rather than grown entry by
+	// entry (four allocations for a map of eight keys).
+	pending []pendingEntry
+}
+
+type pendingEntry struct {
+	key string
+	val any
 }
 
 // ellipsis marks a tagged date/time tuple while decoding.
@@ -382,7 +392,8 @@ type ellipsis struct{}
 // value.MaxIntDigits digits; anything else than the types above is
 // refused, naming its path.
 func Decode(data []byte) (any, error) {
-	d := decoder{data: data}
+	var scratch [16]pendingEntry // on the stack: most documents' maps fit
+	d := decoder{data: data, pending: scratch[:0]}
 	v, err := d.value()
 	if err != nil {
 		return nil, err
@@ -640,7 +651,11 @@ func (d *decoder) dict() (any, error) {
 		return nil, err
 	}
 	defer func() { d.depth-- }()
-	m := value.NewMap(0)
+	mark := len(d.pending)
+	defer func() {
+		clear(d.pending[mark:]) // keep no value alive through the scratch space
+		d.pending = d.pending[:mark]
+	}()
 	for {
 		b, err := d.take(1)
 		if err != nil {
@@ -648,6 +663,11 @@ func (d *decoder) dict() (any, error) {
 		}
 		code := b[0]
 		if code == '0' {
+			entries := d.pending[mark:]
+			m := value.NewMap(len(entries))
+			for _, e := range entries {
+				m.Set(e.key, e.val) // a key given twice keeps its first place, as before
+			}
 			return m, nil
 		}
 		var key string
@@ -676,7 +696,7 @@ func (d *decoder) dict() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.Set(key, v)
+		d.pending = append(d.pending, pendingEntry{key, v})
 	}
 }
 

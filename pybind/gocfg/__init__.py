@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from . import errors
 from .config import Config, Section, load_all, loads_all, stats
-from .documents import dumps_all, read, read_all, reads, reads_all
 from .errors import (
     AuthError,
     CancelledError,
@@ -32,22 +31,27 @@ from .errors import (
     TypeMismatchError,
     ValidationError,
 )
-from .provenance import Change, Diff, Leaf, Origin
-from .schema import Violation, json_schema
-from .secrets import is_secret, set_secret_pattern
-from .sources import File, Text
 
 ConnectionError = errors.ConnectionError  # not in __all__: see there
 
 
-# Names whose modules Config itself does not need are imported on first use
-# (PEP 562): the database client, flags, layered loading and live configs
-# pull in logging, queue, threading helpers and their own setup, which was a
-# third of `import gocfg` (bench/run.py's cold start row). `from gocfg import
-# load` and `gocfg.load` behave as before; type checkers see the imports
-# below. __version__ is read from the package metadata (one source) on first
-# use: importlib.metadata and what it imports took about half of the import.
+# Names whose modules a first Config.load does not need are imported on
+# first use (PEP 562): the database client, flags, layered loading and live
+# configs pull in logging, queue, threading helpers and their own setup,
+# which was a third of `import gocfg` (bench/run.py's cold start row);
+# provenance, schema, the document functions, the secret rule and the
+# source types pull in dataclasses, inspect, pathlib, html and json (config.py
+# imports them lazily too, see gocfg._lazy). `from gocfg import load` and
+# `gocfg.load` behave as before; type checkers see the imports below.
+# __version__ is read from the package metadata (one source) on first use:
+# importlib.metadata and what it imports took about half of the import.
 _LAZY = {
+    "Change": "provenance", "Diff": "provenance", "Leaf": "provenance", "Origin": "provenance",
+    "Violation": "schema", "json_schema": "schema",
+    "dumps_all": "documents", "read": "documents", "read_all": "documents", "reads": "documents",
+    "reads_all": "documents",
+    "is_secret": "secrets", "set_secret_pattern": "secrets",
+    "File": "sources", "Text": "sources",
     "Database": "database", "Watch": "database", "WatchEvent": "database",
     "add_flags": "flags", "flag_values": "flags", "parse_flags": "flags",
     "load": "layers",
@@ -58,9 +62,14 @@ _LAZY = {
 if TYPE_CHECKING:
     from ._version import __version__ as __version__
     from .database import Database, Watch, WatchEvent
+    from .documents import dumps_all, read, read_all, reads, reads_all
     from .flags import add_flags, flag_values, parse_flags
     from .layers import load
     from .live import ChangeEvent, ChangeStream, Stored, WatchedConfig
+    from .provenance import Change, Diff, Leaf, Origin
+    from .schema import Violation, json_schema
+    from .secrets import is_secret, set_secret_pattern
+    from .sources import File, Text
 else:
     def __getattr__(name: str) -> object:
         module = _LAZY.get(name)

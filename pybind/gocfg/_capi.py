@@ -14,8 +14,10 @@ keeps its cffi calls apart from its classes:
   cell for its record (see "Hot calls without an error cell");
 - calls that return a gocfg_buffer copy the bytes and free the buffer at
   once (:func:`_buffer`, :func:`_counted_buffer`);
-- calls that may take long run through :func:`interruptible`, so that
-  Ctrl-C reaches Python at once and cancels the Go work;
+- calls that may take long run through :func:`interruptible` (a helper
+  thread) or, for database calls, :func:`sliced` (the library hands
+  control back every SLICE_MS), so that Ctrl-C reaches Python at once and
+  cancels the Go work;
 - the constants (status codes, origin kinds, flags, limits, the formats)
   are read from the library, never re-declared (:func:`consts`).
 
@@ -77,8 +79,10 @@ class Consts:
         names = [n for n in dir(lib) if n.startswith("GOCFG_")]
         self.statuses: Dict[str, int] = {n[len("GOCFG_E_"):]: int(getattr(lib, n))
                                          for n in names if n.startswith("GOCFG_E_")}
+        # GOCFG_E_PENDING is no error: a sliced call's "not done yet", which
+        # the binding waits out (see sliced) and never raises.
         self.classes: Dict[int, Type[_e.Error]] = {code: _CLASS_BY_NAME.get(name, _e.Error)
-                                                for name, code in self.statuses.items()}
+                                                for name, code in self.statuses.items() if name != "PENDING"}
         self.origin_kinds: Dict[int, str] = {int(getattr(lib, n)): n[len("GOCFG_ORIGIN_"):].lower()
                                              for n in names if n.startswith("GOCFG_ORIGIN_")}
         self.E_INVALID_HANDLE = int(lib.GOCFG_E_INVALID_HANDLE)
@@ -86,6 +90,8 @@ class Consts:
         global _E_NOT_FOUND
         _E_NOT_FOUND = self.E_NOT_FOUND
         self.E_CLOSED = int(lib.GOCFG_E_CLOSED)
+        global _E_PENDING
+        _E_PENDING = int(lib.GOCFG_E_PENDING)
         self.ORIGIN_DEFAULTS = int(lib.GOCFG_ORIGIN_DEFAULTS)
         self.ORIGIN_DICT = int(lib.GOCFG_ORIGIN_DICT)
         self.max_depth = int(lib.GOCFG_MAX_DEPTH)
@@ -379,6 +385,116 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
     return result  # type: ignore[no-any-return]
 
 
+# ----------------------------------------------------------- sliced calls
+
+# How long a sliced database call holds the main thread at most before
+# Python may run its signal handlers (Ctrl-C) and the call goes on.
+SLICE_MS = 100
+
+# GOCFG_E_PENDING, read from the library with the constants.
+_E_PENDING: Optional[int] = None
+
+
+def sliced(call: Callable[[Any], T], slow: bool, abandon: Optional[Callable[[], None]] = None) -> T:
+    """Run ``call(cancel)``, a database call that may take long, so that
+    Ctrl-C stops it, in this thread: without a helper thread's hand-off,
+    which cost more than a whole etcd round trip on a loaded machine.
+
+    ``call`` makes its library call through :func:`_call_sliced` with
+    ``cancel``. Given a cancel handle with a time slice (see
+    gocfg_cancel_new_sliced in gocfg.h), the library returns within
+    SLICE_MS, with the result or with GOCFG_E_PENDING while the work goes
+    on in Go; :func:`_call_sliced` then waits in further slices, and Python
+    runs its signal handlers between them. On Ctrl-C the work is cancelled
+    and waited for (it still writes into the call's buffers), ``abandon``
+    releases what it made anyway, and KeyboardInterrupt propagates.
+
+    A call that is not ``slow`` (SQLite and memory stores: their calls are
+    bounded, see Database), or made outside the main thread (where Python
+    runs no signal handler), is made directly, with no cancel handle.
+    """
+    if not slow or threading.current_thread() is not threading.main_thread():
+        return call(_NULL)
+    consts()  # _E_PENDING
+    cell = _ffi.new("gocfg_cancel **")
+    try:  # the handle is freed whatever interrupts (freeing NULL is a no-op)
+        if _lib.gocfg_cancel_new_sliced(SLICE_MS, cell, _NULL) != 0:
+            return call(_NULL)
+        return _abandoning(call, cell[0], abandon)
+    finally:
+        _lib.gocfg_cancel_free(cell[0])
+
+
+def _abandoning(call: Callable[[Any], T], cancel: Any, abandon: Optional[Callable[[], None]]) -> T:
+    # abandon runs on any exception: also one that lands after the call
+    # returned but before its result had an owner. It frees only what the
+    # call made (a handle freed twice, or a NULL one, is a no-op).
+    try:
+        return call(cancel)
+    except _Abandoned as e:
+        if abandon is not None:
+            abandon()
+        raise e.cause from None
+    except BaseException:
+        if abandon is not None:
+            abandon()
+        raise
+
+
+class _Abandoned(BaseException):
+    """A pending sliced call was cancelled by ``cause`` (KeyboardInterrupt,
+    or another exception a signal handler raised) and has ended."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__()
+        self.cause = cause
+
+
+def _call_sliced(owner: Any, cancel: Any, fn: Any, *args: Any) -> int:
+    """Like :func:`_call`, for a call given a sliced cancel handle (or
+    NULL): a GOCFG_E_PENDING answer is waited for in slices."""
+    pool = _pool()
+    cell = _take(pool)
+    err = cell[0]
+    try:
+        try:
+            rc: int = fn(*args, err)
+            if rc == _E_PENDING and cancel != _NULL:
+                while True:
+                    rc = int(_lib.gocfg_cancel_wait(cancel, SLICE_MS, err))
+                    if rc != _E_PENDING:
+                        break
+                    # Between two waits: Python runs its signal handlers here.
+        except BaseException as e:
+            # An exception anywhere from the call on (Ctrl-C, or another
+            # one a signal handler raised) may have left the work running
+            # in Go, writing into this call's buffers: stop it and wait for
+            # its end before anything is released.
+            if cancel == _NULL:
+                raise
+            _settle(cancel)
+            raise _Abandoned(e) from None
+        if rc < 0:
+            _fail(rc, err, owner)
+    except BaseException:
+        _give(pool, cell)
+        raise
+    pool.append(cell)
+    return rc
+
+
+def _settle(cancel: Any) -> None:
+    """Cancel a sliced call and wait until its work has ended (at once when
+    there is none). Further interrupts cannot cut the wait short."""
+    _lib.gocfg_cancel_trigger(cancel)
+    while True:
+        try:
+            if _lib.gocfg_cancel_wait(cancel, SLICE_MS, _NULL) != _E_PENDING:
+                return
+        except BaseException:
+            continue
+
+
 class _Worker:
     """The thread that runs interruptible calls, kept for the next one.
 
@@ -496,11 +612,14 @@ def version_cell(h: Any) -> Any:
     reads it in ~12 ns less than indexing a cffi ``uint64_t *`` (it is read
     on every cached read). On failure the handle is freed."""
     cell = _ffi.new("const uint64_t **")
-    try:
-        _call(None, _lib.gocfg_config_version_cell, h, cell)
-    except BaseException:
-        _lib.gocfg_config_free(h)
-        raise
+    # Every new Config asks for it: without a call cell first (it fails only
+    # for a bad handle), then with one for the error's details.
+    if _lib.gocfg_config_version_cell(h, cell, _NULL) != 0:
+        try:
+            _call(None, _lib.gocfg_config_version_cell, h, cell)
+        except BaseException:
+            _lib.gocfg_config_free(h)
+            raise
     return _counter(cell[0])
 
 
@@ -871,58 +990,77 @@ def db_describe(owner: Any, h: Any) -> str:
     return _buffer(owner, _lib.gocfg_db_describe, h).decode("utf-8", "replace")
 
 
+# The calls below that talk to the store are sliced (see :func:`sliced`)
+# when ``slow`` (etcd: every call may wait on the network), and direct on
+# SQLite and memory stores.
+
 def db_save(owner: Any, h: Any, name: bytes, cfg: Any, expect: int, slow: bool) -> int:
     def call(cancel: Any) -> int:
         rev = _ffi.new("int64_t *")
-        _call(owner, _lib.gocfg_db_save, h, name, len(name), cfg, expect, cancel, rev)
+        _call_sliced(owner, cancel, _lib.gocfg_db_save, h, name, len(name), cfg, expect, cancel, rev)
         return int(rev[0])
 
-    return interruptible(call, slow)
+    return sliced(call, slow)
 
 
 def db_load(owner: Any, h: Any, name: bytes, revision: int, slow: bool, adopt: Callable[[Any], Owner]) -> Tuple[Owner, int]:
-    """(a new config, given to ``adopt`` as in :func:`_owned`; its revision)."""
-    def call(cancel: Any) -> Tuple[Owner, int]:
-        out = _ffi.new("gocfg_config **")
-        got = _ffi.new("int64_t *")
-        _call(owner, _lib.gocfg_db_load, h, name, len(name), revision, cancel, out, got)
+    """(a new config, given to ``adopt``; its revision)."""
+    out = _ffi.new("gocfg_config **")
+    got = _ffi.new("int64_t *")
+    if not slow:  # SQLite and memory: direct, as sliced() would make it, without its closures
+        _call(owner, _lib.gocfg_db_load, h, name, len(name), revision, _NULL, out, got)
         return adopt(out[0]), int(got[0])
 
-    return interruptible(call, slow, lambda r: _close(r[0]))
+    def call(cancel: Any) -> Tuple[Owner, int]:
+        _call_sliced(owner, cancel, _lib.gocfg_db_load, h, name, len(name), revision, cancel, out, got)
+        return adopt(out[0]), int(got[0])
+
+    # A load cancelled as it ended made a config that no one will own.
+    return sliced(call, slow, lambda: _lib.gocfg_config_free(out[0]))
 
 
 def db_load_many(owner: Any, h: Any, names: List[bytes], slow: bool,
                  adopt: Callable[[Any], Owner]) -> List[Optional[Tuple[Owner, int]]]:
     """(config, revision) for each name, None where the name does not
-    exist: one call (gocfg_db_load_many); the handles are given to their
-    owners in the helper thread, as in :func:`_owned`."""
+    exist: one call (gocfg_db_load_many); every handle gets its owner
+    before anything else can fail."""
+    n = len(names)
+    out = _ffi.new("gocfg_config *[]", n)
+    revs = _ffi.new("int64_t[]", n)
+    packed = b"\0".join(names) + b"\0"
+
     def call(cancel: Any) -> List[Optional[Tuple[Owner, int]]]:
-        n = len(names)
-        out = _ffi.new("gocfg_config *[]", n)
-        revs = _ffi.new("int64_t[]", n)
-        packed = b"\0".join(names) + b"\0"
-        _call(owner, _lib.gocfg_db_load_many, h, packed, len(packed), n, cancel, out, revs)
-        # Every handle gets its owner before anything else can fail.
+        _call_sliced(owner, cancel, _lib.gocfg_db_load_many, h, packed, len(packed), n, cancel, out, revs)
         owners = [None if out[i] == _NULL else adopt(out[i]) for i in range(n)]
         return [None if o is None else (o, int(revs[i])) for i, o in enumerate(owners)]
 
-    def discard(r: List[Optional[Tuple[Owner, int]]]) -> None:
-        for item in r:
-            if item is not None:
-                _close(item[0])
+    def abandon() -> None:
+        for i in range(n):
+            _lib.gocfg_config_free(out[i])
 
-    return interruptible(call, slow, discard)
+    return sliced(call, slow, abandon)
 
 
 def db_delete(owner: Any, h: Any, name: bytes, slow: bool) -> None:
     def call(cancel: Any) -> None:
-        _call(owner, _lib.gocfg_db_delete, h, name, len(name), cancel)
+        _call_sliced(owner, cancel, _lib.gocfg_db_delete, h, name, len(name), cancel)
 
-    interruptible(call, slow)
+    sliced(call, slow)
 
 
 def _db_buffer(owner: Any, fn: Any, h: Any, arg: bytes, slow: bool) -> bytes:
-    return interruptible(lambda cancel: _buffer(owner, fn, h, arg, len(arg), cancel), slow)
+    buf = _ffi.new("gocfg_buffer *")
+
+    def call(cancel: Any) -> bytes:
+        _call_sliced(owner, cancel, fn, h, arg, len(arg), cancel, buf)
+        return bytes(_ffi.unpack(buf.data, buf.len))
+
+    # The call is inside the try: whatever interrupts, its buffer is freed
+    # (freeing a buffer the call did not fill is a no-op).
+    try:
+        return sliced(call, slow)
+    finally:
+        _lib.gocfg_buffer_free(buf)
 
 
 def db_names(owner: Any, h: Any, prefix: bytes, slow: bool) -> List[str]:

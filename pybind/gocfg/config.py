@@ -2,18 +2,14 @@
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import os
 import re
+import typing
 from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
 from marshal import loads as _marshal_loads
 from typing import Any, Dict, FrozenSet, Iterator, List, NoReturn, Optional, Tuple, Type, TypeVar, Union, cast, overload
 
-from . import _args, _capi, _snapshot, _typed
-from . import display as _display
-from . import documents as _documents
-from . import schema as _schema
-from . import secrets as _secrets
+from . import _args, _capi, _lazy, _snapshot
 from . import sources as _sources
 from ._handle import Handle
 from ._values import (
@@ -29,7 +25,26 @@ from ._values import (
     split_path,
 )
 from .errors import ClosedError, Error, KeyNotFoundError, TypeMismatchError, ValidationError
-from .provenance import Change, Diff, Leaf, Origin, make_origin
+
+# Imported on first use (gocfg._lazy): a first load needs none of them.
+if typing.TYPE_CHECKING:
+    import difflib
+
+    from . import _typed
+    from . import display as _display
+    from . import documents as _documents
+    from . import provenance as _provenance
+    from . import schema as _schema
+    from . import secrets as _secrets
+    from .provenance import Diff, Leaf, Origin
+else:
+    difflib = _lazy.module("difflib", globals(), "difflib")
+    _typed = _lazy.module("gocfg._typed", globals(), "_typed")
+    _display = _lazy.module("gocfg.display", globals(), "_display")
+    _documents = _lazy.module("gocfg.documents", globals(), "_documents")
+    _provenance = _lazy.module("gocfg.provenance", globals(), "_provenance")
+    _schema = _lazy.module("gocfg.schema", globals(), "_schema")
+    _secrets = _lazy.module("gocfg.secrets", globals(), "_secrets")
 
 _MISSING: Any = object()
 _ABSENT: Any = object()  # nothing at a key whose reader has a default
@@ -441,7 +456,7 @@ class Section(MutableMapping[str, Any], TreeView):
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(key)) if key != "" else prefix
         try:
-            return make_origin(*_capi.config_origin(cfg, h, p))
+            return _provenance.make_origin(*_capi.config_origin(cfg, h, p))
         except KeyNotFoundError as e:
             raise _located(cfg, p, key, e) from None
 
@@ -454,7 +469,7 @@ class Section(MutableMapping[str, Any], TreeView):
             rows = decode_value(_capi.config_history(cfg, h, p))
         except KeyNotFoundError as e:
             raise _located(cfg, p, key, e) from None
-        return [o for o in (make_origin(*r) for r in rows) if o is not None]
+        return [o for o in (_provenance.make_origin(*r) for r in rows) if o is not None]
 
     def explain(self, key: Key = "") -> List[Leaf]:
         """The leaves at and below key (scalars, empty maps, lists), each
@@ -466,7 +481,8 @@ class Section(MutableMapping[str, Any], TreeView):
             rows = decode_value(_capi.config_explain(cfg, h, p))
         except KeyNotFoundError as e:
             raise _located(cfg, p, key, e) from None
-        return [Leaf(r[0], r[1], make_origin(r[2], r[3], r[4], r[5], r[7] if len(r) > 7 else 0), r[6]) for r in rows]
+        make, leaf = _provenance.make_origin, _provenance.Leaf
+        return [leaf(r[0], r[1], make(r[2], r[3], r[4], r[5], r[7] if len(r) > 7 else 0), r[6]) for r in rows]
 
     def _typed(self, kind: str, key: Key, default: Any) -> Any:
         value = self._plain(key, default)
@@ -814,7 +830,7 @@ class Config(Section, Handle):
         finally:
             if tmp is not None:
                 tmp.close()
-        return Diff([Change(*r) for r in rows], hidden)
+        return _provenance.Diff([_provenance.Change(*r) for r in rows], hidden)
 
     def __eq__(self, other: object) -> bool:
         # Compared in Go when both are Configs: NaN equals NaN and an

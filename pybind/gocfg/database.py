@@ -77,14 +77,20 @@ class Database(Handle):
                    "key_file": _args.option_arg(key, "key")}
         ms = _args.timeout_ms(timeout)
         # Ctrl-C and long calls: Python runs signal handlers only in the main
-        # thread between bytecodes, so a call that may block for long runs in
-        # a helper thread (_capi.interruptible), which costs about
-        # 0.1-0.2 ms per call. On etcd every call may wait on the network
-        # for up to `timeout`, so all go that way; on SQLite and memory the
-        # calls are direct (a SQLite save takes about 0.2 ms), except open
-        # and query, which may take long. A SQLite call that waits for
-        # another process's write lock is interrupted only when it gives up,
-        # after `timeout`.
+        # thread between bytecodes, so a call that may block for long is
+        # sliced (_capi.sliced): the library runs it and hands control back
+        # every 100 ms until it is done, and Ctrl-C cancels it in between.
+        # That costs a goroutine hand-off in Go (tens of µs on a loaded
+        # machine, about what the helper thread it replaces cost). On etcd
+        # every call may wait on the network for up to `timeout`, so all go
+        # that way; on SQLite and memory the calls are direct, except open
+        # (a helper thread: _capi.interruptible) and query, which may take
+        # long. The bound that makes a direct SQLite call acceptable: a
+        # load reads one row in WAL mode, which never waits for a writer,
+        # and at most max_config_bytes; a save or delete writes one config.
+        # A SQLite save that waits for another process's write lock is
+        # interrupted only when it gives up, after `timeout`: SQLite's busy
+        # wait does not look at cancellation.
         self._remote = _args.url_scheme(u) == "etcd"
         _capi.db_open(u, options, ms, self._own)
         try:
@@ -210,7 +216,7 @@ class Database(Handle):
         """The latest revision of each of ``names`` as a new
         :class:`gocfg.Config`, in one call to the store: ``{name: Config}``
         in the order given, leaving out the names that do not exist. On etcd
-        this reads 64 names in the time :meth:`load` reads one; on SQLite it
+        this reads 32 names in the time :meth:`load` reads one; on SQLite it
         saves the per-call cost. Close the Configs (or use each ``with``)."""
         h = self._handle()
         if isinstance(names, (str, bytes)):

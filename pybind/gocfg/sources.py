@@ -7,39 +7,27 @@ describes each source to the library.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import stat
 from collections.abc import Mapping
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional
 
-from . import _args, _capi
+from . import _args, _capi, _lazy
 from ._values import TreeView, encode_value
 
+# File and Text are dataclasses: defined in gocfg._sourcetypes, imported on
+# first use (see there), and served as attributes of this module.
+if TYPE_CHECKING:
+    from . import _sourcetypes as _types
+    from ._sourcetypes import File as File
+    from ._sourcetypes import Text as Text
+else:
+    _types = _lazy.module("gocfg._sourcetypes", globals(), "_types")
 
-@dataclasses.dataclass(frozen=True)
-class File:
-    """A file source. ``optional=True`` (or a path ending in "?") skips a
-    file that does not exist; a missing required file raises
-    ``gocfg.MissingFileError`` (a FileNotFoundError). ``profiles=True``
-    says that the file's top-level keys are profiles (``default:``,
-    ``production:``...): gocfg.load(profile=...) merges the ``default``
-    section, then the chosen profile's (see gocfg.load)."""
-
-    path: Union[str, "os.PathLike[str]"]
-    format: Optional[str] = None
-    optional: bool = False
-    profiles: bool = False
-
-
-@dataclasses.dataclass(frozen=True)
-class Text:
-    """A document held in a string, in a format (required). ``name`` labels
-    it in origins and error messages (default "<text>")."""
-
-    text: str
-    format: str
-    name: Optional[str] = None
+    def __getattr__(name: str) -> Any:
+        if name in ("File", "Text"):
+            return getattr(_types, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def file_is_big(name: bytes) -> bool:
@@ -69,8 +57,8 @@ def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[s
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         optional = isinstance(path, str) and path.endswith("?")
-        source = File(path[:-1] if optional else path, None, optional)
-    if isinstance(source, File) and source.profiles:
+        source = _types.File(path[:-1] if optional else path, None, optional)
+    if isinstance(source, _types.File) and source.profiles:
         # Outside gocfg.load(profile=...): the default profile alone.
         file_name = _args.text_arg(source.path, "file name")
         fmt = _args.yaml_format(source.format, yaml, os.fsdecode(source.path), strict=False)
@@ -78,11 +66,11 @@ def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[s
             return False
         return _capi.load_section_layer(cfg, cfg._handle(), file_name, fmt, b"default", append,
                                         file_is_big(file_name))
-    if isinstance(source, File):
+    if isinstance(source, _types.File):
         file_name = _args.text_arg(source.path, "file name")
         fmt = _args.yaml_format(source.format, yaml, os.fsdecode(source.path), strict=False)
         return _capi.load_layer(cfg, cfg._handle(), file_name, fmt, source.optional, append, file_is_big(file_name))
-    if isinstance(source, Text):
+    if isinstance(source, _types.Text):
         if source.format is None:
             raise TypeError("a Text source needs a format")
         data = _args.text_arg(source.text, "text")
@@ -102,10 +90,10 @@ def is_yaml(source: Any) -> bool:
     something to apply to)."""
     if isinstance(source, (str, os.PathLike)):
         path = os.fsdecode(source)
-        source = File(path[:-1] if path.endswith("?") else path)
-    if isinstance(source, File):
+        source = _types.File(path[:-1] if path.endswith("?") else path)
+    if isinstance(source, _types.File):
         fmt = _args.format_arg(source.format).decode() or _args.format_of(os.fsdecode(source.path))
-    elif isinstance(source, Text):
+    elif isinstance(source, _types.Text):
         fmt = _args.format_arg(source.format).decode()
     else:
         return False
@@ -113,7 +101,7 @@ def is_yaml(source: Any) -> bool:
 
 
 class ProfileSection:
-    """One section of a File(profiles=True) source, as gocfg.load(profile=)
+    """One section of a _types.File(profiles=True) source, as gocfg.load(profile=)
     uses it: merged as its own layer (a file layer of the section's map,
     with the file's positions; nothing when the file has no such
     section)."""

@@ -468,18 +468,20 @@ CHILD_WATCH = """
 """
 
 
-def interrupt(child: subprocess.Popen, ready: str, delay: float, prepare=lambda: None) -> tuple:
+def interrupt(child: subprocess.Popen, ready: str, delay: float, prepare=lambda: None, stdout: bool = False) -> tuple:
     """Run prepare(), wait for the child to print `ready`, let it block for
     `delay` seconds, then press Ctrl-C (SIGINT): the child's stderr, and how
-    long it took to end. The child is killed whatever happens."""
+    long it took to end (and what it printed after `ready`, with stdout).
+    The child is killed whatever happens."""
     try:
         prepare()
         assert child.stdout.readline().strip() == ready, child.stderr.read()
         time.sleep(delay)
         t0 = time.monotonic()
         child.send_signal(signal.SIGINT)
-        _, err = child.communicate(timeout=10)
-        return err, time.monotonic() - t0
+        out, err = child.communicate(timeout=10)
+        took = time.monotonic() - t0
+        return (err, took, out) if stdout else (err, took)
     finally:
         child.kill()
 
@@ -512,13 +514,24 @@ def test_ctrl_c_interrupts_a_slow_open():
 
 
 CHILD_LOAD_WHILE_DOWN = """
-    import sys, gocfg
+    import sys, time, gocfg
     db = gocfg.Database.open(sys.argv[1], timeout=60)
     db.save("a", {"v": 1})
     print("open", flush=True)
     sys.stdin.readline()
+    baseline = gocfg.stats()["goroutines"]
     print("loading", flush=True)
-    db.load("a")  # etcd is down: would wait for the whole timeout
+    try:
+        db.load("a")  # etcd is down: would wait for the whole timeout
+    except KeyboardInterrupt:
+        # The cancelled call left nothing behind: no error record, no
+        # handle but the Database's, no goroutine still at work.
+        deadline = time.monotonic() + 5
+        while gocfg.stats()["goroutines"] > baseline and time.monotonic() < deadline:
+            time.sleep(0.01)
+        s = gocfg.stats()
+        print("left", s["outstanding_errors"], s["live_handles"], s["goroutines"] <= baseline, flush=True)
+        raise
 """
 
 
@@ -533,9 +546,10 @@ def test_ctrl_c_interrupts_a_call_waiting_for_etcd(own_etcd):
         child.stdin.write("go\n")
         child.stdin.flush()
 
-    err, took = interrupt(child, "loading", 0.5, stop_the_server)
+    err, took, out = interrupt(child, "loading", 0.5, stop_the_server, stdout=True)
     assert err.rstrip().endswith("KeyboardInterrupt"), err
     assert took < 2.0, took
+    assert out.split() == ["left", "0", "1", "True"], out
 
 
 # -------------------------------------------------------------------- faults

@@ -43,6 +43,40 @@ def test_import_starts_no_threads_and_loads_once():
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
 
 
+def test_first_load_imports_only_what_it_needs(tmp_path):
+    # The cold start (bench/run.py, "cold start") is mostly imports: a first
+    # Config.load must not pull in what only other features use, and every
+    # name those features export must still be there, under both import
+    # forms, and the same object whichever way it is reached.
+    (tmp_path / "c.json").write_text('{"a": {"b": [1, 2]}}')
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent("""
+        import sys
+        heavy = ("dataclasses", "inspect", "pathlib", "html", "difflib", "json", "urllib.parse",
+                 "gocfg._typed", "gocfg.schema", "gocfg.display", "gocfg.provenance", "gocfg.documents",
+                 "gocfg.database", "gocfg.layers", "gocfg.live", "gocfg._sourcetypes")
+        before = {m for m in heavy if m in sys.modules}
+        import gocfg
+        with gocfg.Config.load(sys.argv[1]) as cfg:
+            assert cfg["a.b"] == [1, 2]
+        loaded = sorted(m for m in heavy if m in sys.modules and m not in before)
+        assert not loaded, loaded
+        from gocfg import File, Origin, Text, Violation, is_secret, json_schema, read
+        import gocfg.sources
+        assert gocfg.File is File is gocfg.sources.File and gocfg.Text is Text is gocfg.sources.Text
+        assert File("x.toml").format is None and Text("a = 1", "toml").name is None
+        assert read is gocfg.read and Violation is gocfg.Violation and json_schema is gocfg.json_schema
+        assert is_secret("password") and "File" in dir(gocfg)
+        with gocfg.load(sys.argv[1]) as cfg:
+            assert isinstance(cfg.origin("a.b"), Origin)
+            assert [leaf.path for leaf in cfg.explain()] == ["a.b"]
+            assert cfg.get_int("a.b.0") == 1
+            assert "a" in repr(cfg)
+        print('ok')
+        """), str(tmp_path / "c.json")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
 def test_fork_child_gets_a_clear_error_quickly():
     proc = run_python("""
         import os, sys, time, gocfg

@@ -6,6 +6,8 @@
 //
 //	<prefix>/rev/<name>                       "<revision>" or "<revision> deleted"
 //	<prefix>/hist/<name>:<revision>:<unixns>  the blob of one revision
+//	<prefix>/head/<name>                      "<revision>:<unixns>", then "\n" and a
+//	                                          copy of that history value when it is small
 //
 // The rev key is the per-name revision counter and the compare-and-swap
 // target: every save or delete is one transaction conditional on its
@@ -32,6 +34,18 @@
 // tear it. Pieces of a save that lost its compare-and-swap are removed at
 // once; those of a writer killed between the two steps are removed by the
 // next delete of the name.
+//
+// The head key lets a load of the latest revision take one round trip: one
+// read-only transaction gets the rev key and the head key at one etcd
+// revision, and when the head names the revision the rev key holds, its
+// copy is the blob (or the manifest of its pieces). It is written by the
+// save's transaction and removed by the delete's, so it never disagrees
+// with the rev key, except in a store also written by a version of gocfg
+// that did not keep heads: a head that names another revision, or none,
+// is ignored, and the load reads the history key as before (a second
+// round trip, at the same etcd revision). A history value over a quarter
+// of the chunk size is not copied (the save's transaction would carry it
+// twice): its head names the history key, which the load then reads.
 //
 // Watch uses etcd's Watch API on the rev keys. The password never appears in
 // errors or String(), and the client's zap logger is silenced.
@@ -567,7 +581,41 @@ func (s *Store) revKey(name string) string      { return s.base + "/rev/" + name
 func (s *Store) chunkPrefix(name string) string { return s.base + "/chunk/" + name + ":" }
 func (s *Store) histPrefix(name string) string  { return s.base + "/hist/" + name + ":" }
 func (s *Store) histKey(name string, rev int64, t time.Time) string {
-	return s.histPrefix(name) + fmt.Sprintf("%020d:%d", rev, t.UnixNano())
+	return s.histPrefix(name) + histSuffix(rev, t)
+}
+func (s *Store) headKey(name string) string { return s.base + "/head/" + name }
+
+func histSuffix(rev int64, t time.Time) string { return fmt.Sprintf("%020d:%d", rev, t.UnixNano()) }
+
+// headValue is what the head key of a save holds: the suffix of its history
+// key, and a copy of the history value when that is at most a quarter of
+// the chunk size.
+func (s *Store) headValue(suffix, value string) string {
+	if len(value) > s.chunk/4 {
+		return suffix
+	}
+	return suffix + "\n" + value
+}
+
+// head is a head key read back: the revision it names, the suffix of its
+// history key, and the copy of the history value (when copied).
+type head struct {
+	rev    int64
+	suffix string
+	value  []byte
+	copied bool
+}
+
+// parseHead reads a head value; ok is false for one that does not parse,
+// which the caller ignores as it does a missing head.
+func parseHead(v []byte) (h head, ok bool) {
+	suffix, value, copied := bytes.Cut(v, []byte("\n"))
+	revS, _, found := strings.Cut(string(suffix), ":")
+	rev, err := strconv.ParseInt(revS, 10, 64)
+	if !found || err != nil || rev <= 0 {
+		return head{}, false
+	}
+	return head{rev: rev, suffix: string(suffix), value: value, copied: copied}, true
 }
 
 func revValue(rev int64, deleted bool) string {
@@ -718,7 +766,8 @@ func (s *Store) commit(ctx, parent context.Context, op, name, value, guard strin
 			return 0, err
 		}
 		rev := cur + 1
-		hk := s.histKey(name, rev, now)
+		suffix := histSuffix(rev, now)
+		hk := s.histPrefix(name) + suffix
 		cmps := []clientv3.Cmp{clientv3.Compare(clientv3.ModRevision(s.revKey(name)), "=", mod)}
 		var orElse []clientv3.Op
 		if guard != "" {
@@ -732,6 +781,7 @@ func (s *Store) commit(ctx, parent context.Context, op, name, value, guard strin
 				Then(
 					clientv3.OpPut(s.revKey(name), revValue(rev, false)),
 					clientv3.OpPut(hk, value),
+					clientv3.OpPut(s.headKey(name), s.headValue(suffix, value)),
 				).
 				Else(orElse...).Commit()
 			return err
@@ -942,24 +992,43 @@ func (s *Store) Get(parent context.Context, name string, rev int64) ([]byte, int
 	op := fmt.Sprintf("load %q", name)
 	var at int64 // the etcd revision to read at; 0: the current one
 	if rev == 0 {
-		// The rev key says which revision is the latest. Reading the last
+		// The rev key says which revision is the latest, and the head key,
+		// read in the same transaction, usually holds it. Reading the last
 		// history key instead would cost a sorted range over the whole
 		// history of the name: etcd ignores the limit of a descending sort.
-		resp, err := s.get(ctx, s.revKey(name))
+		resp, err := s.readTxn(ctx, []clientv3.Op{clientv3.OpGet(s.revKey(name)), clientv3.OpGet(s.headKey(name))})
 		if err != nil {
 			return nil, 0, s.opErr(parent, op, err)
 		}
-		if len(resp.Kvs) == 0 {
-			return nil, 0, fmt.Errorf("config %q: %w", name, errs.ErrNotFound)
-		}
-		latest, deleted, err := parseRevValue(resp.Kvs[0].Value)
+		latest, ok, err := latestOf(resp.Responses[0].GetResponseRange().GetKvs())
 		if err != nil {
 			return nil, 0, err
 		}
-		if deleted {
+		if !ok {
 			return nil, 0, fmt.Errorf("config %q: %w", name, errs.ErrNotFound)
 		}
 		rev, at = latest, resp.Header.Revision
+		if h, ok := headOf(resp.Responses[1].GetResponseRange().GetKvs(), latest); ok && h.copied {
+			blob, err := s.assemble(ctx, name, h.value, at)
+			if err != nil {
+				return nil, 0, s.loadErr(parent, op, err)
+			}
+			return blob, latest, nil
+		} else if ok {
+			// The head names the history key: read that one key.
+			resp, err := s.get(ctx, s.histPrefix(name)+h.suffix, clientv3.WithRev(at))
+			if err != nil {
+				return nil, 0, s.opErr(parent, op, err)
+			}
+			if len(resp.Kvs) == 0 {
+				return nil, 0, fmt.Errorf("config %q: %w", name, errs.ErrNotFound)
+			}
+			blob, err := s.assemble(ctx, name, resp.Kvs[0].Value, at)
+			if err != nil {
+				return nil, 0, s.loadErr(parent, op, err)
+			}
+			return blob, latest, nil
+		}
 	}
 	opts := []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithLimit(1)}
 	if at > 0 {
@@ -982,78 +1051,122 @@ func (s *Store) Get(parent context.Context, name string, rev int64) ([]byte, int
 	}
 	blob, err := s.assemble(ctx, name, kv.Value, resp.Header.Revision)
 	if err != nil {
-		if errors.Is(err, errs.ErrIO) || errors.Is(err, errs.ErrLimit) {
-			return nil, 0, err
-		}
-		return nil, 0, s.opErr(parent, op, err)
+		return nil, 0, s.loadErr(parent, op, err)
 	}
 	return blob, got, nil
+}
+
+// latestOf reads a rev key's range: the latest revision, and false when
+// the name does not exist (never saved, or deleted).
+func latestOf(kvs []*mvccpb.KeyValue) (int64, bool, error) {
+	if len(kvs) == 0 {
+		return 0, false, nil
+	}
+	latest, deleted, err := parseRevValue(kvs[0].Value)
+	if err != nil || deleted {
+		return 0, false, err
+	}
+	return latest, true, nil
+}
+
+// headOf reads a head key's range: the head, if there is one and it names
+// the revision latest (see the package comment for when it does not).
+func headOf(kvs []*mvccpb.KeyValue, latest int64) (head, bool) {
+	if len(kvs) == 0 {
+		return head{}, false
+	}
+	h, ok := parseHead(kvs[0].Value)
+	if !ok || h.rev != latest {
+		return head{}, false
+	}
+	return h, true
+}
+
+// loadErr maps an error of assemble: damage and limits as they are, the
+// rest as the failed request they are.
+func (s *Store) loadErr(parent context.Context, op string, err error) error {
+	if errors.Is(err, errs.ErrIO) || errors.Is(err, errs.ErrLimit) {
+		return err
+	}
+	return s.opErr(parent, op, err)
 }
 
 // maxTxnOps stays under etcd's default --max-txn-ops (128).
 const maxTxnOps = 64
 
-// Latest reads the latest revision of many names in two transactions per
-// 64 names (the rev keys, then their history keys at the same etcd
-// revision) instead of two round trips per name.
+// Latest reads the latest revision of many names: one transaction per 32
+// names reads their rev and head keys, and a second one, at the same etcd
+// revision, the history keys of those whose head does not hold the blob
+// (saved by a version of gocfg without heads, or larger than a head
+// copies), instead of one or two round trips per name.
 func (s *Store) Latest(parent context.Context, names []string) ([]backend.Blob, error) {
 	ctx, cancel := context.WithTimeout(parent, s.reqTimeout)
 	defer cancel()
 	var out []backend.Blob
 	for len(names) > 0 {
-		batch := names[:min(len(names), maxTxnOps)]
+		batch := names[:min(len(names), maxTxnOps/2)]
 		names = names[len(batch):]
-		ops := make([]clientv3.Op, len(batch))
-		for i, name := range batch {
-			ops[i] = clientv3.OpGet(s.revKey(name))
+		ops := make([]clientv3.Op, 0, 2*len(batch))
+		for _, name := range batch {
+			ops = append(ops, clientv3.OpGet(s.revKey(name)), clientv3.OpGet(s.headKey(name)))
 		}
 		resp, err := s.readTxn(ctx, ops)
 		if err != nil {
 			return nil, s.opErr(parent, "query", err)
 		}
 		at := resp.Header.Revision
-		type want struct {
-			name string
-			rev  int64
+		// One slot per existing name, in the order given; a slot whose
+		// value is not yet known has its history key read next.
+		type slot struct {
+			name  string
+			rev   int64
+			value []byte
 		}
-		var wants []want
+		slots := make([]slot, 0, len(batch))
+		var rest []int // indexes into slots still to read
 		ops = ops[:0]
-		for i, r := range resp.Responses {
-			kvs := r.GetResponseRange().GetKvs()
-			if len(kvs) == 0 {
-				continue
-			}
-			rev, deleted, err := parseRevValue(kvs[0].Value)
+		for i, name := range batch {
+			latest, ok, err := latestOf(resp.Responses[2*i].GetResponseRange().GetKvs())
 			if err != nil {
 				return nil, err
 			}
-			if deleted {
+			if !ok {
 				continue
 			}
-			wants = append(wants, want{batch[i], rev})
-			ops = append(ops, clientv3.OpGet(s.histPrefix(batch[i])+fmt.Sprintf("%020d:", rev),
-				clientv3.WithPrefix(), clientv3.WithLimit(1), clientv3.WithRev(at)))
-		}
-		if len(ops) == 0 {
-			continue
-		}
-		resp, err = s.readTxn(ctx, ops)
-		if err != nil {
-			return nil, s.opErr(parent, "query", err)
-		}
-		for i, r := range resp.Responses {
-			kvs := r.GetResponseRange().GetKvs()
-			if len(kvs) == 0 {
+			h, ok := headOf(resp.Responses[2*i+1].GetResponseRange().GetKvs(), latest)
+			if ok && h.copied {
+				slots = append(slots, slot{name, latest, h.value})
 				continue
 			}
-			blob, err := s.assemble(ctx, wants[i].name, kvs[0].Value, at)
+			rest = append(rest, len(slots))
+			slots = append(slots, slot{name: name, rev: latest})
+			if ok {
+				ops = append(ops, clientv3.OpGet(s.histPrefix(name)+h.suffix, clientv3.WithRev(at)))
+			} else {
+				ops = append(ops, clientv3.OpGet(s.histPrefix(name)+fmt.Sprintf("%020d:", latest),
+					clientv3.WithPrefix(), clientv3.WithLimit(1), clientv3.WithRev(at)))
+			}
+		}
+		if len(ops) > 0 {
+			resp, err = s.readTxn(ctx, ops)
 			if err != nil {
-				if errors.Is(err, errs.ErrIO) || errors.Is(err, errs.ErrLimit) {
-					return nil, err
-				}
 				return nil, s.opErr(parent, "query", err)
 			}
-			out = append(out, backend.Blob{Name: wants[i].name, Revision: wants[i].rev, Data: blob})
+			for i, r := range resp.Responses {
+				if kvs := r.GetResponseRange().GetKvs(); len(kvs) > 0 {
+					slots[rest[i]].value = kvs[0].Value
+				}
+			}
+		}
+		for _, sl := range slots {
+			if sl.value == nil {
+				continue // its history is gone: a delete's transaction does that only with the rev key
+			}
+			blob, err := s.assemble(ctx, sl.name, sl.value, at)
+			if err != nil {
+				return nil, s.loadErr(parent, "query", err)
+			}
+			out = append(out, backend.Blob{Name: sl.name, Revision: sl.rev, Data: blob})
 		}
 	}
 	return out, nil
@@ -1103,6 +1216,7 @@ func (s *Store) Delete(parent context.Context, name string) (int64, error) {
 				If(clientv3.Compare(clientv3.ModRevision(s.revKey(name)), "=", mod)).
 				Then(
 					clientv3.OpPut(s.revKey(name), revValue(rev, true)),
+					clientv3.OpDelete(s.headKey(name)),
 					clientv3.OpDelete(s.histPrefix(name), clientv3.WithPrefix()),
 					clientv3.OpDelete(s.chunkPrefix(name), clientv3.WithPrefix()),
 				).Commit()

@@ -183,6 +183,29 @@ static void exercise(const char *url, int persistent) {
     CHECK(rc == GOCFG_E_CANCELLED, "cancelled wait rc=%d", rc);
     gocfg_cancel_free(cancel);
 
+    /* a sliced call: a load that ends within its slice answers at once, as
+       without a slice (waiting after it, or a second call on the handle, is
+       refused); a missing name's error comes with it or with the wait */
+    gocfg_cancel *sliced = NULL;
+    CHECK(gocfg_cancel_new_sliced(0, &sliced, NULL) == GOCFG_E_INVALID_ARGUMENT && sliced == NULL, "slice of 0 ms");
+    CHECK(gocfg_cancel_new_sliced(5000, &sliced, NULL) == GOCFG_OK && sliced != NULL, "cancel_new_sliced");
+    got = NULL;
+    rc = gocfg_db_load(db, S("services/api"), 0, sliced, &got, &rev, NULL);
+    CHECK(rc == GOCFG_OK && got != NULL && rev == 2, "sliced load rc=%d", rc);
+    gocfg_config_free(got);
+    CHECK(gocfg_cancel_wait(sliced, 0, NULL) == GOCFG_E_INVALID_ARGUMENT, "wait after an answered call");
+    CHECK(gocfg_db_load(db, S("services/api"), 0, sliced, &got, NULL, NULL) == GOCFG_E_INVALID_ARGUMENT,
+          "second call on a sliced handle");
+    gocfg_cancel_free(sliced);
+    CHECK(gocfg_cancel_new_sliced(5000, &sliced, NULL) == GOCFG_OK, "cancel_new_sliced");
+    int64_t r = gocfg_db_load(db, S("services/none"), 0, sliced, &got, NULL, &err);
+    while (r == GOCFG_E_PENDING) r = gocfg_cancel_wait(sliced, 100, &err);
+    CHECK(r == GOCFG_E_NOT_FOUND && err != NULL && err->code == GOCFG_E_NOT_FOUND, "sliced missing rc=%lld",
+          (long long)r);
+    gocfg_error_free(err);
+    err = NULL;
+    gocfg_cancel_free(sliced);
+
     /* bad input */
     rc = gocfg_db_save(db, S("bad\0name"), api, -1, NULL, NULL, &err);
     CHECK(rc == GOCFG_E_INVALID_ARGUMENT && err != NULL, "NUL in name rc=%d", rc);
