@@ -162,16 +162,11 @@ func gocfg_config_export(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.g
 		if err != nil {
 			return err
 		}
-		var b []byte
 		// Resolved: an export gives what reads give (see gocfg.h, layers).
-		err = c.ViewResolved(p, func(v any) (err error) {
-			b, err = wire.EncodeShared(v)
-			return err
+		// The encoding is copied out from memory the encoder reuses.
+		return c.ViewResolved(p, func(v any) error {
+			return wire.EncodeSharedWith(v, func(b []byte) error { return putBuffer(out, b) })
 		})
-		if err != nil {
-			return err
-		}
-		return putBuffer(out, b)
 	})
 }
 

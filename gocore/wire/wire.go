@@ -29,6 +29,7 @@ import (
 	"hash/maphash"
 	"math"
 	"math/big"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -54,6 +55,7 @@ type encoder struct {
 	shared bool      // share repeated keys (EncodeShared)
 	seen   int       // map keys written so far
 	keys   *keyTable // the keys that may be shared, once seen > plainKeys
+	spare  *keyTable // a table to use (reset) rather than allocate one
 }
 
 // seg is one step of the encoder's path: a key, or an index when idx >= 0.
@@ -66,9 +68,12 @@ type seg struct {
 
 // plainKeys is how many keys a shared encoding writes plainly before it
 // starts sharing: below it, looking keys up costs more than marshal.loads
-// saves (measured with BenchmarkEncodeKeys and marshal.loads of both
-// forms), so small trees are encoded exactly as by Encode.
-const plainKeys = 64
+// saves, so tiny trees are encoded exactly as by Encode. Measured on
+// bench/gen.py documents of 1.6, 5, 8 and 24 kB (Go encoding with the
+// pooled table, then marshal.loads): from 16 keys on, sharing saved
+// marshal.loads 0.5 to 2 µs and cost the encoder no measurable time; 64,
+// chosen before the table was pooled, left that saving unused below it.
+const plainKeys = 16
 
 // keyTable remembers recent keys and their back-reference numbers, in a
 // fixed table indexed by the key's hash where a newer key replaces an
@@ -85,6 +90,14 @@ type keySlot struct {
 	key string
 	ref uint32
 	set bool
+}
+
+// reset empties a used table for another encoding. Clearing costs what
+// zeroing a new one would, but no allocation; and a pooled table must not
+// hold keys, which would keep the blocks of a freed tree's strings alive.
+func (t *keyTable) reset() {
+	clear(t.slots[:])
+	t.next = 0
 }
 
 const keySlots = 1024
@@ -139,8 +152,57 @@ func EncodeShared(v any) ([]byte, error) {
 	return encode(v, true)
 }
 
+// EncodeSharedWith is EncodeShared that hands the encoding to use, which
+// must not keep it, and then reuses its memory for the next encoding: a
+// whole tree that is copied out at once (to the C caller's buffer) then
+// costs no allocation of its size, nor the copies of a buffer growing to
+// it, nor the garbage collections that this much garbage brings on (each
+// of which scans every live tree).
+func EncodeSharedWith(v any, use func([]byte) error) error {
+	sc, _ := scratches.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	e := encoder{buf: sc.buf[:0], shared: true, spare: sc.keys}
+	b, err := e.encode(v)
+	if err == nil {
+		err = use(b)
+	}
+	if cap(e.buf) <= maxPooledBuf {
+		if e.keys != nil {
+			e.keys.reset()
+			sc.keys = e.keys
+		}
+		sc.buf = e.buf[:0]
+		scratches.Put(sc)
+	}
+	return err
+}
+
+// scratch is what EncodeSharedWith keeps between encodings: the buffer
+// and the key table (24 KiB, which a fresh encoder would allocate and
+// zero). Pooled scratches are dropped at the second garbage collection
+// that finds them unused (sync.Pool), and one whose buffer grew past
+// maxPooledBuf is not kept: an export of a huge tree does not pin its size
+// in memory.
+type scratch struct {
+	buf  []byte
+	keys *keyTable
+}
+
+var scratches sync.Pool
+
+const maxPooledBuf = 16 << 20
+
 func encode(v any, shared bool) ([]byte, error) {
-	e := encoder{buf: make([]byte, 2, 256), shared: shared} // two bytes reserved for the (tree, fixups) header
+	e := encoder{buf: make([]byte, 0, 256), shared: shared}
+	return e.encode(v)
+}
+
+// encode writes v after what e.buf holds (nothing), keeping e.buf the
+// whole buffer so that its memory can be used again.
+func (e *encoder) encode(v any) ([]byte, error) {
+	e.buf = append(e.buf, 0, 0) // reserved for the (tree, fixups) header
 	if err := e.value(v); err != nil {
 		return nil, err
 	}
@@ -210,7 +272,9 @@ func (e *encoder) key(k string) {
 			e.str(k)
 			return
 		}
-		t = &keyTable{seed: maphash.MakeSeed()}
+		if t = e.spare; t == nil {
+			t = &keyTable{seed: maphash.MakeSeed()}
+		}
 		e.keys = t
 	}
 	s := &t.slots[maphash.String(t.seed, k)&(keySlots-1)]
