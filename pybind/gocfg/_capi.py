@@ -743,9 +743,11 @@ def config_loads(data: bytes, fmt: bytes, adopt: Callable[[Any], Owner]) -> Owne
     """A new config parsed from a document (interruptible when big),
     wrapped by ``adopt`` (see :func:`_owned`)."""
     _native.load()
+    if len(data) <= INTERRUPTIBLE_SIZE:  # as interruptible() runs it, without its wrappers
+        return adopt(_new_handle(None, _lib.gocfg_config_loads, "gocfg_config **", data, len(data), fmt, len(fmt), _NULL))
     return interruptible(_owned(adopt, lambda cancel: _new_handle(None, _lib.gocfg_config_loads, "gocfg_config **",
                                                                   data, len(data), fmt, len(fmt), cancel)),
-                         len(data) > INTERRUPTIBLE_SIZE, _close)
+                         True, _close)
 
 
 def _owned(adopt: Callable[[Any], Owner], make: Callable[[Any], Any]) -> Callable[[Any], Owner]:
