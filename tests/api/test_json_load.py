@@ -152,16 +152,18 @@ def test_threads_read_a_fresh_document_at_once(no_leaks):
 
 @pytest.mark.parametrize("n", [1, 2, 10, 200])
 def test_to_dict_shares_repeated_keys(n, no_leaks):
-    data = {f"item{i}": {"name": f"n{i}", "port": i, "zoë": [i]} for i in range(n)}
+    data = {f"item{i}": {"name": f"n{i}", "port": i, "zoë": [i], "method": "GET"} for i in range(n)}
     with gocfg.Config.loads(json.dumps(data), "json") as cfg:
         for _ in range(2):  # the second export reuses the encoder's memory
             got = cfg.to_dict()
             assert got == data
             assert list(got) == list(data)
         items = list(got.values())
-        if n * 4 > 16:  # past the first 16 keys, a repeated key is one str, as json.loads makes it
+        if n * 5 > 16:  # past the first 16 keys, a repeated key is one str, as json.loads makes it
             names = {id(k) for item in items[-5:] for k in item if k == "name"}
             assert len(names) == 1
+            # and so is a repeated short value (json.loads makes one per use)
+            assert len({id(item["method"]) for item in items[-5:]}) == 1
         section = cfg[f"item{n - 1}"]
         assert section.to_dict() == data[f"item{n - 1}"]
 
