@@ -170,6 +170,31 @@ func gocfg_config_export(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.g
 	})
 }
 
+//export gocfg_config_export_to
+func gocfg_config_export_to(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *C.char, bufCap C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int64_t {
+	return length(errOut, reads, func() (n int, err error) {
+		if out == nil {
+			return 0, fmt.Errorf("output buffer pointer is NULL: %w", errs.ErrInvalidArgument)
+		}
+		c, p, err := atPath(h, path, pathLen, false)
+		if err != nil {
+			return 0, err
+		}
+		err = c.ViewResolved(p, func(v any) error {
+			return wire.EncodeSharedWith(v, func(b []byte) error {
+				n = len(b)
+				if uint64(len(b)) <= uint64(bufCap) {
+					out.data, out.len = nil, 0
+					_, err := copyOut(b, buf, bufCap)
+					return err
+				}
+				return putBuffer(out, b)
+			})
+		})
+		return n, err
+	})
+}
+
 //export gocfg_config_set
 func gocfg_config_set(h C.uintptr_t, path *C.char, pathLen C.size_t, val *C.char, valLen C.size_t, errOut **C.gocfg_error) C.int {
 	return status(errOut, changes(h), func() error {

@@ -177,3 +177,39 @@ def test_positions_exact_for_layers_after_deep_indentation(tmp_path, no_leaks):
         assert str(cfg.origin("a")) == f"{path}:2:{len(pad) + 1}"
         assert str(cfg.origin("a.b")) == f"{path}:3:{2 * len(pad) + 1}"
         assert str(cfg.origin("a.b.1")) == f"{path}:4:{len(pad) + 3}"
+
+
+@pytest.mark.parametrize("target", [100, 60_000, 65_000, 66_000, 70_000, 300_000])
+def test_to_dict_on_both_sides_of_the_scratch_buffer(target, no_leaks):
+    # A small export is read from a scratch buffer, a bigger one from a
+    # library buffer: exports of sizes around the scratch's (64 KiB).
+    from gocfg import _capi
+
+    data = {"pad": "", "items": [{"id": i, "v": f"value {i}"} for i in range(target // 40)]}
+    with gocfg.Config.loads(json.dumps(data), "json") as cfg:
+        size = len(_capi.config_export(cfg, cfg._handle(), b""))
+        data["pad"] = "x" * max(0, target - size)
+        cfg["pad"] = data["pad"]
+        assert cfg.to_dict() == data
+        assert cfg["items"][-1] == data["items"][-1]
+
+
+def test_to_dict_from_threads_at_once(no_leaks):
+    small = document(3)
+    big = document(200)  # past the scratch buffer
+    with gocfg.Config(small) as a, gocfg.Config(big) as b:
+        errors = []
+        start = threading.Barrier(6)
+
+        def run(cfg, want) -> None:
+            start.wait()
+            for _ in range(30):
+                if cfg.to_dict() != want:
+                    errors.append("differs")
+
+        threads = [threading.Thread(target=run, args=(a, small) if t % 2 else (b, big)) for t in range(6)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert errors == []
