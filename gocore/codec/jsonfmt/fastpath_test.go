@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/codectest"
@@ -122,4 +123,46 @@ func TestInternTableOverflow(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Parses share pooled scratch (stacks, key table) one after another and at
+// once: every document still decodes to what a parse of its own gives,
+// whatever was decoded before it, errors included (run with -race).
+func TestPooledScratchKeepsParsesApart(t *testing.T) {
+	docs := []string{
+		`{"a": {"b": [1, {"c": "x"}]}, "k": "v"}`,
+		`{"a": ` + strings.Repeat(`[`, 300) + strings.Repeat(`]`, 300) + `}`,
+		`{"x": [1, 2, 3], "y": {"z": null}`, // unterminated: an error half way
+		strings.Replace(fmt.Sprintf(`{%s"end": 1}`, strings.Repeat(`"k": {"a": 1, "b": [true]}, `, 2000)), `"k"`, `"k2"`, 1000),
+	}
+	want := make([]any, len(docs))
+	for i, d := range docs {
+		doc, err := DecodeLean([]byte(d))
+		if err != nil {
+			want[i] = err.Error()
+		} else {
+			want[i] = doc.Root
+		}
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for r := 0; r < 50; r++ {
+				i := (g + r) % len(docs)
+				doc, err := DecodeLean([]byte(docs[i]))
+				if err != nil {
+					if err.Error() != want[i] {
+						t.Errorf("doc %d: %v, want %v", i, err, want[i])
+					}
+					continue
+				}
+				if w, ok := want[i].(*value.Map); !ok || !value.Equal(doc.Root, w) {
+					t.Errorf("doc %d decoded differently", i)
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
 }
