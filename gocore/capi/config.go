@@ -162,16 +162,36 @@ func gocfg_config_export(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.g
 		if err != nil {
 			return err
 		}
-		var b []byte
 		// Resolved: an export gives what reads give (see gocfg.h, layers).
-		err = c.ViewResolved(p, func(v any) (err error) {
-			b, err = wire.EncodeShared(v)
-			return err
+		// The encoding is copied out from memory the encoder reuses.
+		return c.ViewResolved(p, func(v any) error {
+			return wire.EncodeSharedWith(v, func(b []byte) error { return putBuffer(out, b) })
 		})
-		if err != nil {
-			return err
+	})
+}
+
+//export gocfg_config_export_to
+func gocfg_config_export_to(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *C.char, bufCap C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int64_t {
+	return length(errOut, reads, func() (n int, err error) {
+		if out == nil {
+			return 0, fmt.Errorf("output buffer pointer is NULL: %w", errs.ErrInvalidArgument)
 		}
-		return putBuffer(out, b)
+		c, p, err := atPath(h, path, pathLen, false)
+		if err != nil {
+			return 0, err
+		}
+		err = c.ViewResolved(p, func(v any) error {
+			return wire.EncodeSharedWith(v, func(b []byte) error {
+				n = len(b)
+				if uint64(len(b)) <= uint64(bufCap) {
+					out.data, out.len = nil, 0
+					_, err := copyOut(b, buf, bufCap)
+					return err
+				}
+				return putBuffer(out, b)
+			})
+		})
+		return n, err
 	})
 }
 

@@ -9,6 +9,7 @@ import "C"
 
 import (
 	"context"
+	"unsafe"
 
 	"github.com/gocfg/gocfg/gocore/codec"
 	"github.com/gocfg/gocfg/gocore/errs"
@@ -89,12 +90,26 @@ func gocfg_config_load(file *C.char, fileLen C.size_t, format *C.char, formatLen
 //export gocfg_config_loads
 func gocfg_config_loads(doc *C.char, docLen C.size_t, format *C.char, formatLen C.size_t, cancel C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error) C.int {
 	return newConfigFrom(cancel, out, errOut, func(ctx context.Context) (*value.Doc, error) {
-		data, c, err := textArgs(doc, docLen, format, formatLen)
+		t, err := borrowData(doc, docLen, "text")
+		if err != nil {
+			return nil, err
+		}
+		c, err := textCodec(format, formatLen)
 		if err == nil {
 			err = nonNull(out, "out")
 		}
 		if err != nil {
 			return nil, err
+		}
+		// The caller's text is lent for the call only. A codec that
+		// copies what it keeps, decoding within this call (it can watch
+		// ctx itself, or ctx is never cancelled, see load.Decode), may
+		// read the text in place: a big document then costs no copy of
+		// its size. Only the tree is kept (see newConfigFrom), not the Doc,
+		// whose Locate would read the text again.
+		data := unsafe.Slice(unsafe.StringData(t), len(t))
+		if !c.CopiesText || (ctx.Done() != nil && c.DecodeContext == nil) {
+			data = []byte(t)
 		}
 		return load.Decode(ctx, c.Lean(), data, "")
 	})

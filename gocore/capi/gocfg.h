@@ -450,6 +450,18 @@ int gocfg_config_merge(gocfg_config *cfg, const char *path, size_t path_len,
 int gocfg_config_export(gocfg_config *cfg, const char *path, size_t path_len,
                         gocfg_buffer *out, gocfg_error **err);
 
+/* gocfg_config_export() into the caller's buffer when the encoding fits:
+ * returns its length n (>= 0) or a negative gocfg_status. When
+ * n <= buf_cap the encoding is in buf[0..n) and *out is left empty;
+ * otherwise it is in *out, as gocfg_config_export() writes it (release it
+ * with gocfg_buffer_free(), which is a no-op on an empty *out). buf may
+ * be NULL when buf_cap is 0. A small export (a config file's to_dict())
+ * then costs no library buffer, whose fresh pages cost more than encoding
+ * a few kilobytes. */
+int64_t gocfg_config_export_to(gocfg_config *cfg, const char *path, size_t path_len,
+                               char *buf, size_t buf_cap, gocfg_buffer *out,
+                               gocfg_error **err);
+
 /* Removes the value at path (a list item: the later items move up). */
 int gocfg_config_delete(gocfg_config *cfg, const char *path, size_t path_len,
                         gocfg_error **err);

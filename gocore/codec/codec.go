@@ -58,18 +58,24 @@ type Codec struct {
 	// would (invalid UTF-8 in a key or a string, nesting beyond
 	// value.MaxDepth), so loading may skip that walk over the tree.
 	TextChecked bool
+	// CopiesText says that the tree Decode and DecodeContext return holds
+	// no reference to their input (every string is a copy), so that a
+	// caller whose decode runs within its call may lend them memory that
+	// is reused once they return, instead of copying it first.
+	CopiesText bool
 }
 
 // codecs is fixed at build time and never modified.
 var codecs = []Codec{
 	{Name: "json", Extensions: []string{".json"}, Decode: jsonfmt.Decode, Encode: jsonfmt.Encode, DecodeContext: jsonfmt.DecodeContext, DecodeAll: jsonfmt.DecodeAll,
-		TextChecked: true}, // the whole text is checked as UTF-8, lone surrogate escapes and deep nesting refused
+		TextChecked: true, CopiesText: true}, // the whole text is checked as UTF-8, lone surrogate escapes and deep nesting refused
 	{Name: "yaml", Extensions: []string{".yaml", ".yml"}, Decode: yamlfmt.Decode, Encode: yamlfmt.Encode, DecodeAll: yamlfmt.DecodeAll},
 	{Name: "toml", Extensions: []string{".toml"}, Decode: tomlfmt.Decode, Encode: tomlfmt.Encode},
 	{Name: "env", Extensions: []string{".env"}, Decode: envfmt.Decode, Encode: envfmt.Encode, DecodeEnviron: envfmt.DecodeEnviron},
 	{Name: "ini", Extensions: []string{".ini", ".cfg", ".editorconfig"}, Decode: inifmt.Decode, Encode: inifmt.Encode},
 	// JSON with comments and trailing commas; written back as plain JSON.
-	{Name: "jsonc", Extensions: []string{".jsonc"}, Decode: jsonfmt.DecodeJSONC, Encode: jsonfmt.Encode, DecodeContext: jsonfmt.DecodeJSONCContext, DecodeAll: jsonfmt.DecodeJSONCAll},
+	{Name: "jsonc", Extensions: []string{".jsonc"}, Decode: jsonfmt.DecodeJSONC, Encode: jsonfmt.Encode, DecodeContext: jsonfmt.DecodeJSONCContext, DecodeAll: jsonfmt.DecodeJSONCAll,
+		CopiesText: true},
 	{Name: "properties", Extensions: []string{".properties"}, Decode: propsfmt.Decode, Encode: propsfmt.Encode},
 	{Name: "hcl", Extensions: []string{".hcl", ".tf", ".tfvars"}, Decode: hclfmt.Decode, Encode: hclfmt.Encode},
 }

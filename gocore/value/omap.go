@@ -3,15 +3,29 @@
 // by people: a file loaded and saved again keeps its keys where they were.
 package value
 
+import (
+	"hash/maphash"
+	"sync/atomic"
+	"unsafe"
+)
+
 // Map is an insertion-ordered map. It is not safe for concurrent use; the
 // store package guards it. The zero value is an empty map.
 //
 // Most maps in configuration files are small, and a big document holds
 // millions of them, so a map of up to smallMap keys has no hash index: a
 // linear scan over a few entries is as fast and costs no memory. The index
-// is built when the map grows past that.
+// is built when the map grows past that, or, for a map a decoder built
+// whole (Maker), on the first lookup: a document loaded to be read once
+// (to_dict) or only in part never pays for the indexes of the maps it does
+// not look into.
 type Map struct {
-	index   map[string]int // key -> position in entries; nil while small
+	// index is key -> position in entries (a *map[string]int), nil while
+	// small or not yet needed. It is read and set atomically: readers
+	// that share the tree under a read lock may build it at once, and
+	// the first to publish its index wins (see lazyIndex). Writers,
+	// which have the map to themselves, change the published map in place.
+	index   unsafe.Pointer
 	entries []entry
 	n       int // live keys
 	dead    int // deleted entries still occupying a position
@@ -38,7 +52,7 @@ func (e *entry) alive() bool {
 func NewMap(n int) *Map {
 	m := &Map{entries: make([]entry, 0, n)}
 	if n > smallMap {
-		m.index = make(map[string]int, n)
+		m.setIdx(make(map[string]int, n))
 	}
 	return m
 }
@@ -46,10 +60,46 @@ func NewMap(n int) *Map {
 // Len is the number of keys.
 func (m *Map) Len() int { return m.n }
 
+// idx is the published index, or nil.
+func (m *Map) idx() map[string]int {
+	if p := atomic.LoadPointer(&m.index); p != nil {
+		return *(*map[string]int)(p)
+	}
+	return nil
+}
+
+// setIdx publishes ix (nil: no index). Writers only.
+func (m *Map) setIdx(ix map[string]int) {
+	if ix == nil {
+		atomic.StorePointer(&m.index, nil)
+		return
+	}
+	atomic.StorePointer(&m.index, unsafe.Pointer(&ix))
+}
+
+// lazyIndex builds the index of a map that has none yet, and publishes it
+// unless another reader did first (then that one is used: both are equal).
+func (m *Map) lazyIndex() map[string]int {
+	ix := make(map[string]int, len(m.entries))
+	for i := range m.entries {
+		if e := &m.entries[i]; e.alive() {
+			ix[e.key] = i
+		}
+	}
+	if atomic.CompareAndSwapPointer(&m.index, nil, unsafe.Pointer(&ix)) {
+		return ix
+	}
+	return m.idx()
+}
+
 // find returns the position of key in entries.
 func (m *Map) find(key string) (int, bool) {
-	if m.index != nil {
-		i, ok := m.index[key]
+	ix := m.idx()
+	if ix == nil && m.n > smallMap {
+		ix = m.lazyIndex()
+	}
+	if ix != nil {
+		i, ok := ix[key]
 		return i, ok
 	}
 	for i := range m.entries {
@@ -75,23 +125,25 @@ func (m *Map) Set(key string, val any) {
 		m.entries[i].val = val
 		return
 	}
-	if m.index != nil {
-		m.index[key] = len(m.entries)
+	ix := m.idx() // find made it if the map is past smallMap
+	if ix != nil {
+		ix[key] = len(m.entries)
 	}
 	m.entries = append(m.entries, entry{key: key, val: val})
 	m.n++
-	if m.index == nil && m.n > smallMap {
+	if ix == nil && m.n > smallMap {
 		m.buildIndex()
 	}
 }
 
 func (m *Map) buildIndex() {
-	m.index = make(map[string]int, 2*m.n)
+	ix := make(map[string]int, 2*m.n)
 	for i := range m.entries {
 		if e := &m.entries[i]; e.alive() {
-			m.index[e.key] = i
+			ix[e.key] = i
 		}
 	}
+	m.setIdx(ix)
 }
 
 // Delete removes key and reports whether it was there.
@@ -100,8 +152,8 @@ func (m *Map) Delete(key string) bool {
 	if !ok {
 		return false
 	}
-	if m.index != nil {
-		delete(m.index, key)
+	if ix := m.idx(); ix != nil {
+		delete(ix, key)
 	}
 	m.entries[i] = entry{val: deleted{}}
 	m.n--
@@ -115,10 +167,11 @@ func (m *Map) Delete(key string) bool {
 
 func (m *Map) compact() {
 	live := m.entries[:0]
+	ix := m.idx()
 	for _, e := range m.entries {
 		if e.alive() {
-			if m.index != nil {
-				m.index[e.key] = len(live)
+			if ix != nil {
+				ix[e.key] = len(live)
 			}
 			live = append(live, e)
 		}
@@ -130,7 +183,7 @@ func (m *Map) compact() {
 
 // Clear removes every key.
 func (m *Map) Clear() {
-	m.index = nil
+	m.setIdx(nil)
 	m.entries = nil
 	m.n = 0
 	m.dead = 0
@@ -168,6 +221,8 @@ type Entry struct {
 type Maker struct {
 	maps    []Map
 	entries []entry
+	seen    []int32 // see repeat
+	seed    maphash.Seed
 }
 
 const (
@@ -175,12 +230,20 @@ const (
 	makerEntries = 512
 )
 
+// nextBlock is the size of the block that follows one of size last: the
+// first blocks are small and each is twice the one before, up to limit,
+// so that a small document does not pay for big blocks it leaves mostly
+// empty (a few bytes of JSON cost ~20 KiB when every block was full size).
+func nextBlock(last, limit int) int {
+	return min(limit, max(8, 2*last))
+}
+
 // Make returns a map holding es in order, as Set would make it one by one
 // (a repeated key keeps its first place and takes its last value). es is
 // copied; the caller may reuse it.
 func (mk *Maker) Make(es []Entry) *Map {
 	if len(mk.maps) == cap(mk.maps) {
-		mk.maps = make([]Map, 0, makerMaps)
+		mk.maps = make([]Map, 0, nextBlock(cap(mk.maps), makerMaps))
 	}
 	mk.maps = mk.maps[:len(mk.maps)+1]
 	m := &mk.maps[len(mk.maps)-1]
@@ -189,7 +252,7 @@ func (mk *Maker) Make(es []Entry) *Map {
 		m.entries = make([]entry, n)
 	} else if n > 0 {
 		if cap(mk.entries)-len(mk.entries) < n {
-			mk.entries = make([]entry, 0, makerEntries)
+			mk.entries = make([]entry, 0, max(n, nextBlock(cap(mk.entries), makerEntries)))
 		}
 		at := len(mk.entries)
 		mk.entries = mk.entries[:at+n]
@@ -200,12 +263,8 @@ func (mk *Maker) Make(es []Entry) *Map {
 	}
 	m.n = n
 	if n > smallMap {
-		m.index = make(map[string]int, n)
-		for i := range m.entries {
-			m.index[m.entries[i].key] = i
-		}
-		if len(m.index) == n {
-			return m
+		if !mk.repeat(m.entries) {
+			return m // its index is made on first need (see Map)
 		}
 	} else if !repeats(m.entries) {
 		return m
@@ -216,6 +275,36 @@ func (mk *Maker) Make(es []Entry) *Map {
 		m.Set(e.Key, e.Val)
 	}
 	return m
+}
+
+// repeat reports whether entries repeat a key, for a map too big for
+// repeats: an open-addressing set of entry positions by key hash, reused
+// from map to map, costs a hash and a probe per key, a third of what the
+// map index it replaces cost (which the map may never need).
+func (mk *Maker) repeat(es []entry) bool {
+	size := 16
+	for size < 2*len(es) {
+		size *= 2
+	}
+	if cap(mk.seen) < size {
+		mk.seen = make([]int32, size)
+		mk.seed = maphash.MakeSeed()
+	}
+	seen := mk.seen[:size]
+	clear(seen)
+	mask := uint64(size - 1)
+	for i := range es {
+		k := es[i].key
+		j := maphash.String(mk.seed, k) & mask
+		for seen[j] != 0 {
+			if es[seen[j]-1].key == k {
+				return true
+			}
+			j = (j + 1) & mask
+		}
+		seen[j] = int32(i + 1)
+	}
+	return false
 }
 
 // repeats reports whether a few entries repeat a key.

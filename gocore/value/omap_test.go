@@ -1,8 +1,10 @@
 package value
 
 import (
+	"fmt"
 	"math/rand"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -117,6 +119,78 @@ func TestMakerMapsAreIndependent(t *testing.T) {
 		}
 		if v, _ := m.Get("k"); v != 2 {
 			t.Fatalf("repeated key: k = %v, want the last value 2", v)
+		}
+	}
+}
+
+// A big map made whole gets its index on first lookup: readers that share
+// it (under a store's read lock) may all ask at once, and each must find
+// every key; writes after that keep the index right. Run with -race.
+func TestMakerMapIndexOnFirstLookup(t *testing.T) {
+	var mk Maker
+	es := make([]Entry, 500)
+	for i := range es {
+		es[i] = Entry{Key: fmt.Sprintf("key-%d", i), Val: i}
+	}
+	m := mk.Make(es)
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := g; i < len(es); i += 3 {
+				if v, ok := m.Get(es[i].Key); !ok || v != i {
+					errs <- fmt.Sprintf("reader %d: %s = %v, %v", g, es[i].Key, v, ok)
+					return
+				}
+			}
+			if _, ok := m.Get("missing"); ok {
+				errs <- "a missing key was found"
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
+	m.Set("new", -1)
+	m.Delete("key-7")
+	m.Set("key-3", 33)
+	if v, ok := m.Get("new"); !ok || v != -1 || m.Len() != 500 {
+		t.Fatalf("after writes: new = %v, %v; %d keys", v, ok, m.Len())
+	}
+	if _, ok := m.Get("key-7"); ok {
+		t.Fatal("a deleted key was found")
+	}
+	if v, _ := m.Get("key-3"); v != 33 || m.Keys()[3] != "key-3" {
+		t.Fatalf("key-3 = %v at %q: an overwritten key keeps its place", v, m.Keys()[3])
+	}
+}
+
+// Repeats in maps too big for a linear check, in every place: each one
+// leaves the map as Set would, key by key.
+func TestMakerBigMapRepeats(t *testing.T) {
+	var mk Maker
+	for _, n := range []int{9, 40, 1000} {
+		for _, at := range [][2]int{{0, n - 1}, {0, 1}, {n / 2, n - 1}, {n - 2, n - 1}} {
+			es := make([]Entry, n)
+			for i := range es {
+				es[i] = Entry{Key: fmt.Sprint(i), Val: i}
+			}
+			es[at[1]].Key = es[at[0]].Key
+			want := NewMap(0)
+			for _, e := range es {
+				want.Set(e.Key, e.Val)
+			}
+			got := mk.Make(es)
+			if !slices.Equal(got.Keys(), want.Keys()) || got.Len() != n-1 {
+				t.Fatalf("n=%d repeat %v: keys %v, want %v", n, at, got.Keys(), want.Keys())
+			}
+			if v, _ := got.Get(es[at[0]].Key); v != at[1] {
+				t.Fatalf("n=%d repeat %v: value %v, want the last, %d", n, at, v, at[1])
+			}
 		}
 	}
 }

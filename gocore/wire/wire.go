@@ -29,6 +29,7 @@ import (
 	"hash/maphash"
 	"math"
 	"math/big"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -54,6 +55,7 @@ type encoder struct {
 	shared bool      // share repeated keys (EncodeShared)
 	seen   int       // map keys written so far
 	keys   *keyTable // the keys that may be shared, once seen > plainKeys
+	spare  *keyTable // a table to use (reset) rather than allocate one
 }
 
 // seg is one step of the encoder's path: a key, or an index when idx >= 0.
@@ -66,19 +68,24 @@ type seg struct {
 
 // plainKeys is how many keys a shared encoding writes plainly before it
 // starts sharing: below it, looking keys up costs more than marshal.loads
-// saves (measured with BenchmarkEncodeKeys and marshal.loads of both
-// forms), so small trees are encoded exactly as by Encode.
-const plainKeys = 64
+// saves, so tiny trees are encoded exactly as by Encode. Measured on
+// bench/gen.py documents of 1.6, 5, 8 and 24 kB (Go encoding with the
+// pooled table, then marshal.loads): from 16 keys on, sharing saved
+// marshal.loads 0.5 to 2 µs and cost the encoder no measurable time; 64,
+// chosen before the table was pooled, left that saving unused below it.
+const plainKeys = 16
 
-// keyTable remembers recent keys and their back-reference numbers, in a
-// fixed table indexed by the key's hash where a newer key replaces an
-// older one. A map would remember every key, but inserting each distinct
-// key (service names, say) cost more than sharing saved; a key pushed out
-// of the table is just written again, as a new entry of marshal's table.
+// keyTable remembers recent keys (and short string values) and their
+// back-reference numbers, in a fixed table indexed by the string's hash
+// where a newer string replaces an older one. A map would remember every
+// string, but inserting each distinct one (service names, say) cost more
+// than sharing saved; a string pushed out of the table is just written
+// again, as a new entry of marshal's table.
 type keyTable struct {
 	seed  maphash.Seed
 	slots [keySlots]keySlot
-	next  uint32 // the number the next flagged key gets
+	next  uint32   // the number the next flagged string gets
+	used  []uint16 // the slots filled, for reset
 }
 
 type keySlot struct {
@@ -87,7 +94,27 @@ type keySlot struct {
 	set bool
 }
 
-const keySlots = 1024
+// reset empties a used table for another encoding. Clearing costs what
+// zeroing a new one would, but no allocation; and a pooled table must not
+// hold keys, which would keep the blocks of a freed tree's strings alive.
+func (t *keyTable) reset() {
+	if len(t.used) > keySlots/8 {
+		clear(t.slots[:])
+	} else {
+		for _, i := range t.used {
+			t.slots[i] = keySlot{}
+		}
+	}
+	t.used = t.used[:0]
+	t.next = 0
+}
+
+// keySlots is the size of the table; shareMaxLen is the longest string
+// value shared (keys of any length are).
+const (
+	keySlots    = 4096
+	shareMaxLen = 64
+)
 
 // Marshal's back-references: a type code with flagRef set adds the object
 // it reads to the reader's table; typeRef and a 32-bit index name an entry
@@ -139,8 +166,57 @@ func EncodeShared(v any) ([]byte, error) {
 	return encode(v, true)
 }
 
+// EncodeSharedWith is EncodeShared that hands the encoding to use, which
+// must not keep it, and then reuses its memory for the next encoding: a
+// whole tree that is copied out at once (to the C caller's buffer) then
+// costs no allocation of its size, nor the copies of a buffer growing to
+// it, nor the garbage collections that this much garbage brings on (each
+// of which scans every live tree).
+func EncodeSharedWith(v any, use func([]byte) error) error {
+	sc, _ := scratches.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	e := encoder{buf: sc.buf[:0], shared: true, spare: sc.keys}
+	b, err := e.encode(v)
+	if err == nil {
+		err = use(b)
+	}
+	if cap(e.buf) <= maxPooledBuf {
+		if e.keys != nil {
+			e.keys.reset()
+			sc.keys = e.keys
+		}
+		sc.buf = e.buf[:0]
+		scratches.Put(sc)
+	}
+	return err
+}
+
+// scratch is what EncodeSharedWith keeps between encodings: the buffer
+// and the key table (96 KiB, which a fresh encoder would allocate and
+// zero; reset clears only the slots used). Pooled scratches are dropped at the second garbage collection
+// that finds them unused (sync.Pool), and one whose buffer grew past
+// maxPooledBuf is not kept: an export of a huge tree does not pin its size
+// in memory.
+type scratch struct {
+	buf  []byte
+	keys *keyTable
+}
+
+var scratches sync.Pool
+
+const maxPooledBuf = 16 << 20
+
 func encode(v any, shared bool) ([]byte, error) {
-	e := encoder{buf: make([]byte, 2, 256), shared: shared} // two bytes reserved for the (tree, fixups) header
+	e := encoder{buf: make([]byte, 0, 256), shared: shared}
+	return e.encode(v)
+}
+
+// encode writes v after what e.buf holds (nothing), keeping e.buf the
+// whole buffer so that its memory can be used again.
+func (e *encoder) encode(v any) ([]byte, error) {
+	e.buf = append(e.buf, 0, 0) // reserved for the (tree, fixups) header
 	if err := e.value(v); err != nil {
 		return nil, err
 	}
@@ -204,26 +280,39 @@ func isASCII(s string) bool {
 // key writes a map key: as a string, or, in a shared encoding, as a
 // back-reference to its first use.
 func (e *encoder) key(k string) {
-	t := e.keys
-	if t == nil {
+	if e.keys == nil {
 		if e.seen++; !e.shared || e.seen <= plainKeys {
 			e.str(k)
 			return
 		}
-		t = &keyTable{seed: maphash.MakeSeed()}
+		t := e.spare
+		if t == nil {
+			t = &keyTable{seed: maphash.MakeSeed()}
+		}
 		e.keys = t
 	}
-	s := &t.slots[maphash.String(t.seed, k)&(keySlots-1)]
-	if s.set && s.key == k {
+	e.sharedStr(k)
+}
+
+// sharedStr writes s as a back-reference to its last use when the table
+// remembers one, else as a string flagged for later ones.
+func (e *encoder) sharedStr(s string) {
+	t := e.keys
+	i := maphash.String(t.seed, s) & (keySlots - 1)
+	slot := &t.slots[i]
+	if slot.set && slot.key == s {
 		e.buf = append(e.buf, typeRef)
-		e.buf = binary.LittleEndian.AppendUint32(e.buf, s.ref)
+		e.buf = binary.LittleEndian.AppendUint32(e.buf, slot.ref)
 		return
 	}
-	// Only keys carry flagRef, so the reader's table holds exactly these
-	// keys, numbered in the order they are written.
-	*s = keySlot{key: k, ref: t.next, set: true}
+	if !slot.set {
+		t.used = append(t.used, uint16(i))
+	}
+	// Only the strings written here carry flagRef, so the reader's table
+	// holds exactly these, numbered in the order they are written.
+	*slot = keySlot{key: s, ref: t.next, set: true}
 	t.next++
-	e.strFlags(k, flagRef)
+	e.strFlags(s, flagRef)
 }
 
 func (e *encoder) int(n int64) {
@@ -322,7 +411,14 @@ func (e *encoder) value(v any) error {
 		e.buf = append(e.buf, 'g')
 		e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(v))
 	case string:
-		e.str(v)
+		// Values repeat too (a method, a region, a health path in every
+		// service): once keys are shared, a short value is shared the
+		// same way, and marshal.loads makes one str for all its uses.
+		if e.keys != nil && len(v) <= shareMaxLen {
+			e.sharedStr(v)
+		} else {
+			e.str(v)
+		}
 	case time.Time:
 		_, off := v.Zone()
 		e.when(KindOffsetDateTime, v.Year(), int(v.Month()), v.Day(), v.Hour(), v.Minute(), v.Second(), v.Nanosecond(), &off)

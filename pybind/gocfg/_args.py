@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from . import _capi
 from .errors import InvalidArgumentError
@@ -18,17 +18,29 @@ from .errors import InvalidArgumentError
 
 def text_arg(value: Any, what: str) -> bytes:
     """A str (or bytes, or for file names a path) as UTF-8 bytes. File names
-    keep undecodable bytes (surrogateescape), as os.fsencode does."""
-    if isinstance(value, os.PathLike):
-        value = os.fspath(value)
-    if isinstance(value, bytes):
-        return value
-    if not isinstance(value, str):
-        raise TypeError(f"{what} must be str, not {type(value).__name__}")
+    keep undecodable bytes (surrogateescape), as os.fsencode does.
+
+    bytes are passed on as they are, never copied here (the library reads
+    them during the call, in place where it can, and checks them as UTF-8
+    itself, naming the offset of a bad byte); a str is encoded once. The
+    common types are tested first: isinstance against os.PathLike, an ABC,
+    costs more than the rest of this function for a short string."""
+    if type(value) is not str:
+        if type(value) is bytes:
+            return value
+        if isinstance(value, os.PathLike):
+            value = os.fspath(value)
+        if isinstance(value, bytes):
+            return value
+        if not isinstance(value, str):
+            raise TypeError(f"{what} must be str, not {type(value).__name__}")
+    text: str = value
     try:
-        return value.encode("utf-8", "surrogateescape" if what == "file name" else "strict")
+        if what == "file name":
+            return text.encode("utf-8", "surrogateescape")
+        return text.encode()  # UTF-8, strict: the fast default
     except UnicodeEncodeError as e:
-        raise InvalidArgumentError(f"{what} {value!r} cannot be encoded as UTF-8 "
+        raise InvalidArgumentError(f"{what} {text!r} cannot be encoded as UTF-8 "
                                    f"(lone surrogate at index {e.start})") from None
 
 
@@ -95,6 +107,9 @@ def format_arg(format: Optional[str]) -> bytes:
     without a leading dot."""
     if format is None:
         return b""
+    known = _known_formats.get(format) if type(format) is str else None
+    if known is not None:
+        return known
     if not isinstance(format, str):
         raise TypeError(f"format must be str, not {type(format).__name__}")
     c = _capi.consts()
@@ -103,7 +118,16 @@ def format_arg(format: Optional[str]) -> bytes:
     if name not in c.formats and name not in c.modes:
         raise InvalidArgumentError(f"unknown format {format!r}: use one of {', '.join(c.formats)} "
                                    f"(or a reading mode: {', '.join(c.modes)})")
+    if len(_known_formats) < 64:
+        _known_formats[format] = name.encode()
     return name.encode()
+
+
+# Format names as given -> as the library takes them, for names already
+# accepted once: the library's names are fixed for the process, and a load
+# of a small document spent ~1 µs of its ~15 µs fixed cost resolving
+# "json" again. Bounded (only accepted names, and a few dozen spellings).
+_known_formats: Dict[str, bytes] = {}
 
 
 def format_of(file_name: str) -> str:

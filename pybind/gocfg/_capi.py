@@ -777,15 +777,41 @@ def config_export(owner: Any, h: Any, p: bytes) -> bytes:
 
 
 def config_export_decoded(owner: Any, h: Any, p: bytes, decode: Callable[[Any], T]) -> T:
-    """decode(the export of p) read straight from the library's buffer, which
-    is freed after: to_dict() of a big tree skips a copy as large as the
-    buffer (time, and peak memory)."""
+    """decode(the export of p), read in place: from a scratch buffer of
+    EXPORT_SCRATCH bytes when the export fits (a config file's to_dict():
+    a library buffer's fresh pages cost ~12 µs, as much as encoding 10 kB),
+    else straight from the library's buffer, which is freed after (to_dict()
+    of a big tree skips a copy as large as the buffer: time, and peak
+    memory)."""
+    pool = _exports
+    try:
+        scratch = pool.pop()
+    except IndexError:
+        scratch = _new_export_scratch()
     buf = _ffi.new("gocfg_buffer *")
     try:  # the call inside: its buffer is freed whatever interrupts
-        _call(owner, _lib.gocfg_config_export, h, p, len(p), buf)
+        n = _call(owner, _lib.gocfg_config_export_to, h, p, len(p), scratch[0], EXPORT_SCRATCH, buf)
+        if n <= EXPORT_SCRATCH:
+            return decode(scratch[1][:n])
         return decode(_ffi.buffer(buf.data, buf.len))
     finally:
         _lib.gocfg_buffer_free(buf)
+        # Given back only now: decode has made its objects from it. A call
+        # nested in this one (a signal handler's) took another.
+        pool.append(scratch)
+
+
+# Scratch buffers for config_export_decoded, pooled as the call cells are
+# (see "Call cells"): taken per call, so threads and nested calls never
+# share one; each is EXPORT_SCRATCH bytes, made on first need.
+EXPORT_SCRATCH = 64 * 1024
+_exports: List[Tuple[Any, memoryview]] = []
+
+
+def _new_export_scratch() -> Tuple[Any, memoryview]:
+    _native.load()
+    mem = _ffi.new("char[]", EXPORT_SCRATCH)
+    return mem, memoryview(_ffi.buffer(mem))
 
 
 def config_merge(owner: Any, h: Any, p: bytes, data: bytes) -> None:
@@ -862,9 +888,11 @@ def config_loads(data: bytes, fmt: bytes, adopt: Callable[[Any], Owner]) -> Owne
     """A new config parsed from a document (interruptible when big),
     wrapped by ``adopt`` (see :func:`_owned`)."""
     _native.load()
+    if len(data) <= INTERRUPTIBLE_SIZE:  # as interruptible() runs it, without its wrappers
+        return adopt(_new_handle(None, _lib.gocfg_config_loads, "gocfg_config **", data, len(data), fmt, len(fmt), _NULL))
     return interruptible(_owned(adopt, lambda cancel: _new_handle(None, _lib.gocfg_config_loads, "gocfg_config **",
                                                                   data, len(data), fmt, len(fmt), cancel)),
-                         len(data) > INTERRUPTIBLE_SIZE, _close)
+                         True, _close)
 
 
 def _owned(adopt: Callable[[Any], Owner], make: Callable[[Any], Any]) -> Callable[[Any], Owner]:

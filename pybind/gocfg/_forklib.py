@@ -563,6 +563,17 @@ class ForkedLibrary:
         except _Status as e:
             return self._fail(err, e)
 
+    def gocfg_config_export_to(self, h: Any, p: Any, n: int, buf: Any, cap: int, out: Any, err: Any) -> int:
+        # As the library: into buf when it fits, else into *out.
+        rc = self.gocfg_config_export(h, p, n, out, err)
+        if rc < 0:
+            return rc
+        size = int(out.len)
+        if size <= cap:
+            self._ffi.memmove(buf, out.data, size)
+            self.gocfg_buffer_free(out)
+        return size
+
     def _history(self, d: _Data, segs: List[str]) -> List[Any]:
         # As the store's History: nothing at segs (in the stored tree, or
         # through references) is NOT_FOUND; then the nearest recorded

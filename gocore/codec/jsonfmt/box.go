@@ -19,6 +19,14 @@ import "unsafe"
 // a few KiB) alive.
 const boxesBlock = 128
 
+// nextBlock is the size of the block that follows one of size last: the
+// first blocks are small and each is twice the one before, up to limit,
+// so that a small document does not pay for big blocks it leaves mostly
+// empty.
+func nextBlock(last, limit int) int {
+	return min(limit, max(16, 2*last))
+}
+
 // eface is the layout of an `any`: its dynamic type and a pointer to the value.
 type eface struct {
 	typ  unsafe.Pointer
@@ -41,7 +49,7 @@ type boxes[T any] struct {
 
 func (b *boxes[T]) box(typ unsafe.Pointer, x T) any {
 	if len(b.block) == cap(b.block) {
-		b.block = make([]T, 0, boxesBlock)
+		b.block = make([]T, 0, nextBlock(cap(b.block), boxesBlock))
 	}
 	b.block = append(b.block, x)
 	var v any

@@ -3,11 +3,15 @@ package jsonfmt
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math/big"
+	"math/bits"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -149,7 +153,9 @@ func decode(ctx context.Context, data []byte, jsonc, withPositions bool) (v any,
 	p := newParser(text, withPositions && len(data) <= textpos.MaxPositionsSize)
 	p.src = data
 	p.ctx = ctx
+	p.takeScratch()
 	v, err = p.document()
+	p.giveScratch() // not reached by a panic: a parser left half way keeps its scratch
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -161,6 +167,58 @@ func decode(ctx context.Context, data []byte, jsonc, withPositions bool) (v any,
 func parseAny(data []byte) (any, error) {
 	v, _, _, err := decode(nil, data, false, true)
 	return v, err
+}
+
+// scratch is what a parse uses only while it runs: the stacks of open
+// containers, items and entries, and the key table. Decoding a document
+// of a config file's size allocated about twice what its tree needs, a
+// fifth of it for these; a pooled scratch spares the garbage collector
+// that much (its cycles come with the bytes allocated, and each marks
+// every tree alive). Given back emptied: nothing in the pool points into
+// a tree.
+type scratch struct {
+	ents   []value.Entry
+	items  []any
+	stack  []frame
+	intern []string
+	seed   maphash.Seed
+}
+
+var scratches sync.Pool
+
+// scratchMaxLen bounds what is pooled: the stacks of a huge or deeply
+// nested document are dropped after it rather than kept.
+const scratchMaxLen = 1 << 16
+
+func (p *parser) takeScratch() {
+	sc, _ := scratches.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	p.scratch = sc
+	p.ents, p.items, p.stack = sc.ents[:0], sc.items[:0], sc.stack[:0]
+}
+
+func (p *parser) giveScratch() {
+	sc := p.scratch
+	if sc == nil {
+		return
+	}
+	p.scratch = nil
+	clear(p.ents[:cap(p.ents)])
+	clear(p.items[:cap(p.items)])
+	clear(p.stack[:cap(p.stack)])
+	if p.intern != nil {
+		clear(p.intern)
+		if cap(p.intern) >= cap(sc.intern) {
+			sc.intern, sc.seed = p.intern, p.internSeed
+		}
+	}
+	if cap(p.ents) > scratchMaxLen || cap(p.items) > scratchMaxLen || cap(p.stack) > scratchMaxLen {
+		return
+	}
+	sc.ents, sc.items, sc.stack = p.ents[:0], p.items[:0], p.stack[:0]
+	scratches.Put(sc)
 }
 
 // frame is an open container. A list's items, and a map's entries when no
@@ -179,24 +237,27 @@ type frame struct {
 }
 
 type parser struct {
-	ctx       context.Context // nil: never cancelled
-	steps     int             // values parsed, to look at ctx now and then
-	data      []byte          // the text parsed (JSONC: comments blanked)
-	src       []byte          // the text as given, for positions (columns count its runes)
-	i         int
-	rootOff   int
-	positions map[string]value.Pos
-	budget    textpos.PathBudget
-	keys      map[string]string // interned keys (see strInterned)
-	ents      []value.Entry     // entries of the open maps (see frame)
-	items     []any             // items of the open lists (see frame)
-	strs      strings.Builder   // backing store of short strings (see keep)
-	strBoxes  boxes[string]     // see box.go
-	intBoxes  boxes[int64]
-	fltBoxes  boxes[float64]
-	listBoxes boxes[[]any]
-	maps      value.Maker
-	lists     []any // a block lists are carved from (see closeList)
+	ctx        context.Context // nil: never cancelled
+	steps      int             // values parsed, to look at ctx now and then
+	data       []byte          // the text parsed (JSONC: comments blanked)
+	src        []byte          // the text as given, for positions (columns count its runes)
+	i          int
+	rootOff    int
+	positions  map[string]value.Pos
+	budget     textpos.PathBudget
+	intern     []string // interned keys (see strInterned), made on the first key
+	internSeed maphash.Seed
+	ents       []value.Entry   // entries of the open maps (see frame)
+	items      []any           // items of the open lists (see frame)
+	strs       strings.Builder // backing store of short strings (see keep)
+	strBoxes   boxes[string]   // see box.go
+	intBoxes   boxes[int64]
+	fltBoxes   boxes[float64]
+	listBoxes  boxes[[]any]
+	maps       value.Maker
+	lists      []any   // a block lists are carved from (see closeList)
+	stack      []frame // the open containers (see value)
+	scratch    *scratch
 
 	// Position tracking: JSON puts newlines only between tokens, so the
 	// line is counted while skipping whitespace; the column is advanced
@@ -238,6 +299,15 @@ func (p *parser) errAt(off int, format string, args ...any) error {
 }
 
 func (p *parser) skipSpace() {
+	// Most calls find a token at once (the space after a colon is one
+	// byte): the check is inlined, the loop is not.
+	if p.i < len(p.data) && p.data[p.i] > ' ' {
+		return
+	}
+	p.skipSpaces()
+}
+
+func (p *parser) skipSpaces() {
 	d := p.data
 	i := p.i
 	for i < len(d) {
@@ -248,6 +318,16 @@ func (p *parser) skipSpace() {
 			i++
 			p.line++
 			p.lineStart = i
+			// The indentation of the next line, eight spaces at a time
+			// (pretty-printed JSON is a third spaces).
+			for i+8 <= len(d) {
+				x := binary.LittleEndian.Uint64(d[i:]) ^ (0x0101010101010101 * ' ')
+				if x != 0 {
+					i += bits.TrailingZeros64(x) / 8
+					break
+				}
+				i += 8
+			}
 		default:
 			p.i = i
 			return
@@ -341,7 +421,8 @@ func (p *parser) document() (any, error) {
 
 // value parses one value with an explicit stack of open containers.
 func (p *parser) value() (any, error) {
-	var stack []frame
+	stack := p.stack[:0]
+	defer func() { p.stack = stack }() // for giveScratch
 	d := p.data
 	path := ""
 	for {
@@ -504,7 +585,7 @@ func (p *parser) closeList(items []any) []any {
 		return list
 	}
 	if cap(p.lists)-len(p.lists) < n || p.lists == nil {
-		p.lists = make([]any, 0, listsBlock)
+		p.lists = make([]any, 0, max(n, nextBlock(cap(p.lists), listsBlock)))
 	}
 	at := len(p.lists)
 	p.lists = append(p.lists, items...)
@@ -527,12 +608,14 @@ func (p *parser) key(f *frame) error {
 		return p.errAt(p.i, "unexpected %s: expected a string key", describe(d, p.i))
 	}
 	off := p.i
-	k, err := p.strInterned()
+	k, plain, err := p.strInterned()
 	if err != nil {
 		return err
 	}
-	if why := textpos.KeyProblem(k); why != "" {
-		return p.errAt(off, "%s", why)
+	if !plain {
+		if why := textpos.KeyProblem(k); why != "" {
+			return p.errAt(off, "%s", why)
+		}
 	}
 	// Without positions a repeated key is settled when the map is built
 	// (value.Maker); with them, the first value's positions go now.
@@ -562,39 +645,58 @@ func (p *parser) literal(word string) error {
 }
 
 // Keys repeat (every service of a list has "name", "port", ...): the
-// parser gives each distinct key one string, as json.loads' memo does, so
+// parser gives each recurring key one string, as json.loads' memo does, so
 // a held tree keeps one copy of "timeout_ms" rather than thousands. The
-// memo is bounded: short keys only, and a fixed number of them.
+// memo is a table indexed by the key's hash, each slot holding the last
+// key that landed there: bounded (short keys only, a fixed number of
+// slots sized to the document), and a lookup is one hash and one compare,
+// less than a Go map's, with no growth as new keys come. A key pushed out
+// by another is only made again, as a new string.
 const (
-	internMaxLen  = 64
-	internMaxKeys = 4096
+	internMaxLen   = 64
+	internMinSlots = 64
+	internMaxSlots = 4096
+	internBytes    = 64 // bytes of document per slot, for sizing the table
 )
 
 // strInterned is str for keys: an unescaped key seen before comes back as
-// the string made the first time, without an allocation.
-func (p *parser) strInterned() (string, error) {
+// the string made the first time, without an allocation. plain reports a
+// key read straight from the text (no escape), which the text's UTF-8
+// check (see document) already covered.
+func (p *parser) strInterned() (s string, plain bool, err error) {
 	d := p.data
 	start := p.i + 1
 	end := bytes.IndexByte(d[start:min(len(d), start+internMaxLen+1)], '"')
 	if end < 0 {
-		return p.str()
+		s, err = p.str()
+		return s, false, err
 	}
 	raw := d[start : start+end]
 	if bytes.IndexByte(raw, '\\') >= 0 {
-		return p.str()
+		s, err = p.str()
+		return s, false, err
 	}
-	if s, ok := p.keys[string(raw)]; ok { // no allocation for the lookup
-		p.i = start + end + 1
-		return s, nil
-	}
-	s, err := p.str() // checks the bytes (control characters) as for any string
-	if err == nil && len(p.keys) < internMaxKeys {
-		if p.keys == nil {
-			p.keys = make(map[string]string)
+	if p.intern == nil {
+		n := internMinSlots
+		for n < internMaxSlots && n*internBytes < len(d) {
+			n *= 2
 		}
-		p.keys[s] = s
+		if sc := p.scratch; sc != nil && cap(sc.intern) >= n {
+			p.intern, p.internSeed = sc.intern[:n], sc.seed
+		} else {
+			p.intern, p.internSeed = make([]string, n), maphash.MakeSeed()
+		}
 	}
-	return s, err
+	slot := &p.intern[maphash.Bytes(p.internSeed, raw)&uint64(len(p.intern)-1)]
+	if *slot == string(raw) { // no allocation for the compare (an empty key matches an empty slot, rightly)
+		p.i = start + end + 1
+		return *slot, true, nil
+	}
+	s, err = p.str() // checks the bytes (control characters) as for any string
+	if err == nil {
+		*slot = s
+	}
+	return s, true, err
 }
 
 // Short strings are copied into shared blocks of strsBlock bytes rather
@@ -622,12 +724,33 @@ func (p *parser) keep(b []byte) string {
 	return p.strs.String()[at:]
 }
 
+// plainRun reports whether none of the eight bytes of x (little-endian) is
+// a quote, a backslash or a control character (below 0x20), the bytes that
+// end a string's fast path. Each test below is the classic "has a zero
+// byte" and "has a byte less than n" of eight bytes at once: a byte that
+// needs a look sets the high bit of its place in hit; a borrow starts only
+// at such a byte, and a byte of 0x80 and up (UTF-8) never sets one, as its
+// own high bit masks it.
+func plainRun(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (ones * '"')
+	b := x ^ (ones * '\\')
+	// A zero byte of q or b, or a byte of x below 0x20, sets its high bit
+	// in the subtraction while its own high bit is clear.
+	hit := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x)
+	return hit&highs == 0
+}
+
 // str parses a string starting at the opening quote.
 func (p *parser) str() (string, error) {
 	d := p.data
 	start := p.i + 1
 	i := start
-	// Fast path: no escapes.
+	// Fast path: no escapes. Eight bytes at a time while none of them
+	// needs a look (see plainRun), then byte by byte.
+	for i+8 <= len(d) && plainRun(binary.LittleEndian.Uint64(d[i:])) {
+		i += 8
+	}
 	for i < len(d) {
 		c := d[i]
 		if c == '"' {

@@ -64,6 +64,32 @@ int main(void) {
           "keys rc=%d len=%zu", rc, keys.len);
     gocfg_buffer_free(&keys);
 
+    /* export into the caller's buffer when it fits, else a library buffer */
+    {
+        gocfg_buffer whole = {0}, spill = {0};
+        rc = gocfg_config_export(cfg, "", 0, &whole, NULL);
+        CHECK(rc == GOCFG_OK && whole.len > 0, "export rc=%d", rc);
+        char into[256];
+        int64_t got = gocfg_config_export_to(cfg, "", 0, into, sizeof into, &spill, NULL);
+        CHECK(got == (int64_t)whole.len && spill.data == NULL && memcmp(into, whole.data, whole.len) == 0,
+              "export_to fitting n=%lld", (long long)got);
+        got = gocfg_config_export_to(cfg, "", 0, NULL, 0, &spill, NULL);
+        CHECK(got == (int64_t)whole.len && spill.data != NULL && spill.len == whole.len &&
+                  memcmp(spill.data, whole.data, whole.len) == 0,
+              "export_to spilling n=%lld", (long long)got);
+        CHECK(stats().outstanding_buffers == 2, "export and spill outstanding");
+        gocfg_buffer_free(&spill);
+        gocfg_buffer_free(&whole);
+        got = gocfg_config_export_to(cfg, "nope", 4, into, sizeof into, &spill, &err);
+        CHECK(got == GOCFG_E_NOT_FOUND && err != NULL && spill.data == NULL, "export_to missing n=%lld", (long long)got);
+        gocfg_error_free(err);
+        err = NULL;
+        got = gocfg_config_export_to(cfg, "", 0, NULL, 4096, &spill, NULL);
+        CHECK(got == GOCFG_E_INVALID_ARGUMENT && spill.data == NULL, "NULL buf with a capacity n=%lld", (long long)got);
+        got = gocfg_config_export_to(cfg, "", 0, into, sizeof into, NULL, NULL);
+        CHECK(got == GOCFG_E_INVALID_ARGUMENT, "NULL out n=%lld", (long long)got);
+    }
+
     /* the seed's create_data / free_data: a library buffer and its free call */
     gocfg_buffer doc = {0};
     rc = gocfg_config_dump(cfg, "json", 4, &doc, &err);
