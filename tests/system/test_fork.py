@@ -144,9 +144,12 @@ def test_child_reads_every_config_as_the_parent_does(tmp_path):
     # a compiled gocfg_* function: there must be none.
     proc = run_python(SETUP + r'''
 def library_calls(fn):
+    # A call into Go is a compiled gocfg_* function (cffi) or a function of
+    # gocfg._hot, the C hot path (in, =, uncached reads).
     seen = []
     def prof(frame, event, arg):
-        if event == "c_call" and getattr(arg, "__name__", "").startswith("gocfg_"):
+        if event == "c_call" and (getattr(arg, "__name__", "").startswith("gocfg_")
+                                  or getattr(arg, "__module__", None) == "gocfg._hot"):
             seen.append(arg.__name__)
     sys.setprofile(prof)
     try:
@@ -158,6 +161,7 @@ def library_calls(fn):
 parent = reads()
 # The watch sees real calls (a check that cannot fail is no check).
 assert library_calls(lambda: plain["m.k"] and plain.origin("m.k")), "the profiler saw no library call"
+assert library_calls(lambda: "m" in plain), "the profiler saw no call of the hot path"
 
 r, w = os.pipe()
 pid = os.fork()
