@@ -74,8 +74,8 @@ def load() -> Any:
         return lib
     with _load_lock:
         if not loaded:
-            from . import _gocfg_cffi  # type: ignore[attr-defined]  # links libgocfg.so, found beside it
-            from . import _hot  # type: ignore[attr-defined]  # the same libgocfg.so, already mapped
+            # Both extensions link libgocfg.so, found beside them (mapped once).
+            from . import _gocfg_cffi, _hot  # type: ignore[attr-defined]
 
             ffi = _gocfg_cffi.ffi
             lib = _gocfg_cffi.lib

@@ -12,13 +12,12 @@ import datetime as dt
 import math
 import threading
 
-import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 import gocfg
+import pytest
 from gocfg import _capi, _native, _snapshot
 from gocfg import config as _config
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 _drop = gocfg.Config.__dict__["_cache"].__set__
 
@@ -208,7 +207,7 @@ def test_threads_closing_the_config_mid_call(no_leaks):
         def worker(op):
             start.wait()
             try:
-                for i in range(2000):
+                for _ in range(2000):
                     try:
                         if op == 0:
                             assert "k" in cfg
