@@ -22,11 +22,13 @@
  *    the library.
  *  - The GIL is kept: a call holds it for the ~150 ns of the Go call, no
  *    Python code runs in the middle, so nothing here is shared between
- *    calls except what setup() stored (read-only afterwards). A Go call
- *    that has to wait for the store's lock (a long writer on another
- *    thread) holds every Python thread meanwhile; the writers that can be
- *    long (loads, merges of big documents) run through cffi, which
- *    releases the GIL, so they never wait for a thread that holds it.
+ *    calls except what setup() stored (changed only by setup(), under the
+ *    GIL). A Go call that has to wait for the store's lock (a long write
+ *    on another thread) holds every Python thread meanwhile
+ *    (bench/hot_stall.py measures it). It cannot deadlock: every other
+ *    call runs through cffi, which releases the GIL, and Go never calls
+ *    back into Python, so the writer finishes and frees the lock without
+ *    needing the GIL.
  *  - Nothing here is called in a process forked after the library was
  *    loaded: gocfg._native puts gocfg._forklib.ForkedHot in this module's
  *    place there.

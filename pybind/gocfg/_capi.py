@@ -1,7 +1,8 @@
 """The one module that calls the library.
 
-Everything that touches ``_lib`` or ``_ffi`` is here, in the way pygit2
-keeps its cffi calls apart from its classes:
+Everything that touches ``_lib``, ``_ffi`` or ``_hot`` (the C hot path,
+gocfg._hot) is here, in the way pygit2 keeps its cffi calls apart from its
+classes:
 
 - one error path, :func:`_fail`, turns a status and the call's gocfg_error
   into an exception and always releases the error record;
