@@ -367,6 +367,116 @@ hot_read_item(PyObject *self, PyObject *args)
     return call_fallback(read_fallback, args);
 }
 
+/* ------------------------------------------------------ method objects
+ * Config's __contains__ and __setitem__ themselves, so that `key in cfg`
+ * and `cfg[key] = value` run no Python frame at all: an object that
+ * CPython calls as an unbound method (Py_TPFLAGS_METHOD_DESCRIPTOR: the
+ * slot passes the instance as the first argument, without binding). It
+ * is put on the class by gocfg._capi once the library is loaded, and taken
+ * off again in a forked child (see _capi._rebound). */
+
+typedef struct {
+    PyObject_HEAD
+    PyCFunction fn; /* hot_contains_item or hot_setitem: fn(NULL, (config, ...)) */
+} HotMethod;
+
+static PyObject *
+method_call(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    if (kwargs != NULL && PyDict_Size(kwargs) != 0) {
+        PyErr_SetString(PyExc_TypeError, "takes no keyword arguments");
+        return NULL;
+    }
+    return ((HotMethod *)self)->fn(NULL, args);
+}
+
+/* A bound method (cfg.__contains__, super().__contains__): a function
+ * whose self is (method, instance). */
+static PyObject *
+bound_call(PyObject *pair, PyObject *args)
+{
+    PyObject *m = PyTuple_GetItem(pair, 0), *obj = PyTuple_GetItem(pair, 1);
+    Py_ssize_t n = PyTuple_Size(args);
+    PyObject *full = PyTuple_New(n + 1);
+    if (full == NULL)
+        return NULL;
+    Py_INCREF(obj);
+    PyTuple_SetItem(full, 0, obj);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *a = PyTuple_GetItem(args, i);
+        Py_INCREF(a);
+        PyTuple_SetItem(full, i + 1, a);
+    }
+    PyObject *r = ((HotMethod *)m)->fn(NULL, full);
+    Py_DECREF(full);
+    return r;
+}
+
+static PyMethodDef bound_def = {"bound", bound_call, METH_VARARGS, NULL};
+
+static PyObject *
+method_get(PyObject *self, PyObject *obj, PyObject *type)
+{
+    (void)type;
+    if (obj == NULL) {
+        Py_INCREF(self);
+        return self;
+    }
+    PyObject *pair = PyTuple_Pack(2, self, obj);
+    if (pair == NULL)
+        return NULL;
+    PyObject *f = PyCFunction_NewEx(&bound_def, pair, NULL);
+    Py_DECREF(pair);
+    return f;
+}
+
+static void
+method_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    freefunc free_self = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+    free_self(self);
+    Py_DECREF(tp);
+}
+
+static PyType_Slot method_slots[] = {
+    {Py_tp_call, (void *)method_call},
+    {Py_tp_descr_get, (void *)method_get},
+    {Py_tp_dealloc, (void *)method_dealloc},
+    {Py_tp_doc, (void *)"A method of gocfg.Config made in C (gocfg._hot)."},
+    {0, NULL},
+};
+
+static PyType_Spec method_spec = {
+    "gocfg._hot.method", sizeof(HotMethod), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR, method_slots,
+};
+
+static PyObject *method_type = NULL;
+
+/* method(name): the method object for "__contains__" or "__setitem__". */
+static PyObject *
+hot_method(PyObject *self, PyObject *name)
+{
+    (void)self;
+    PyCFunction fn;
+    if (PyUnicode_CompareWithASCIIString(name, "__contains__") == 0)
+        fn = hot_contains_item;
+    else if (PyUnicode_CompareWithASCIIString(name, "__setitem__") == 0)
+        fn = hot_setitem;
+    else {
+        PyErr_SetString(PyExc_ValueError, "method: no such method");
+        return NULL;
+    }
+    if (method_type == NULL && (method_type = PyType_FromSpec(&method_spec)) == NULL)
+        return NULL;
+    allocfunc alloc = (allocfunc)PyType_GetSlot((PyTypeObject *)method_type, Py_tp_alloc);
+    HotMethod *m = (HotMethod *)alloc((PyTypeObject *)method_type, 0);
+    if (m == NULL)
+        return NULL;
+    m->fn = fn;
+    return (PyObject *)m;
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static void
@@ -414,6 +524,7 @@ static PyMethodDef hot_methods[] = {
     {"read", hot_read, METH_VARARGS, "read(hid, path, missing, load) -> load(wire bytes), missing, or the retry marker"},
     {"contains_item", hot_contains_item, METH_VARARGS, "contains_item(config, key) -> bool (key in config)"},
     {"setitem", hot_setitem, METH_VARARGS, "setitem(config, key, value) (config[key] = value)"},
+    {"method", hot_method, METH_O, "method(name) -> Config's __contains__ or __setitem__, made in C"},
     {"read_item", hot_read_item, METH_VARARGS, "read_item(config, h, path, missing, load) -> as read, for a Config"},
     {NULL, NULL, 0, NULL},
 };

@@ -648,11 +648,15 @@ def config_len(owner: Any, h: Any, p: bytes) -> int:
 
 # The item calls: Config's `key in cfg` and `cfg[key] = value` made whole
 # by gocfg._hot for the common case (a str key; for a write, a str value
-# and a key without a dot), with no Python frame but Config's own method.
-# Everything else (other keys and values, a failure, a closed Config, a
-# forked child) goes to the Python implementations that gocfg.config
-# hands over with hot_items(): they are the full behaviour, and the C
-# code only a shortcut that gives the same answer.
+# and a key without a dot), with no Python frame at all: once the library
+# is loaded, Config's __contains__ and __setitem__ are gocfg._hot's method
+# objects, which CPython calls as it calls a Python method. Everything
+# else (other keys and values, a failure, a closed Config) goes to the
+# Python implementations that gocfg.config hands over with hot_items():
+# they are the full behaviour, and the C code only a shortcut that gives
+# the same answer. Before the library is loaded and in a forked child,
+# the class keeps its own Python methods, which call contains_item and
+# setitem below (the Python implementations, or ForkedHot's).
 _RETRY: Any = object()  # gocfg._hot.read's "read this one through cffi"
 
 
@@ -660,10 +664,10 @@ def _no_items(*args: Any) -> Any:
     raise _e.InternalError("gocfg.config has not registered its item calls")  # pragma: no cover
 
 
+_items_class: Optional[type] = None
+_class_methods: Dict[str, Any] = {}
 _contains_py: Callable[[Any, Any], bool] = _no_items
 _setitem_py: Callable[[Any, Any, Any], None] = _no_items
-# Config calls these; _rebound() points them at gocfg._hot's (or the fork
-# stand-in's), or at the Python implementations before the library loads.
 contains_item: Callable[[Any, Any], bool] = _no_items
 setitem: Callable[[Any, Any, Any], None] = _no_items
 # config_read for Config's own uncached reads: the config's handle taken
@@ -671,17 +675,21 @@ setitem: Callable[[Any, Any, Any], None] = _no_items
 read_item: Callable[[Any, Any, bytes, Any, Callable[[Any], Any]], Any] = config_read
 
 
-def hot_items(contains_py: Callable[[Any, Any], bool], setitem_py: Callable[[Any, Any, Any], None]) -> None:
-    """Register Config's Python ``__contains__`` and ``__setitem__``,
-    which the hot path falls back to."""
-    global _contains_py, _setitem_py
-    _contains_py, _setitem_py = contains_py, setitem_py
+def hot_items(cls: type, contains_py: Callable[[Any, Any], bool], setitem_py: Callable[[Any, Any, Any], None]) -> None:
+    """Register Config (whose __contains__ and __setitem__ the extension
+    takes over) and its Python implementations of both, which the hot path
+    falls back to."""
+    global _items_class, _contains_py, _setitem_py
+    if cls is not _items_class:  # the class's own methods, before any were replaced
+        _class_methods.update((name, cls.__dict__[name]) for name in ("__contains__", "__setitem__"))
+    _items_class, _contains_py, _setitem_py = cls, contains_py, setitem_py
     _rebound()
 
 
 def _rebound() -> None:
     """Called by gocfg._native whenever _hot changes (the library loaded,
-    a fork): hand the status and the fallbacks to the new one."""
+    a fork): hand the status and the fallbacks to the new one, and give
+    Config the methods that go with it."""
     global contains_item, setitem, read_item
     hot = _hot
     if hot is None:
@@ -689,6 +697,11 @@ def _rebound() -> None:
         return
     hot.setup(int(_lib.GOCFG_E_NOT_FOUND), _RETRY, _marshal_loads, _contains_py, _setitem_py, _read_again)
     contains_item, setitem, read_item = hot.contains_item, hot.setitem, hot.read_item
+    cls = _items_class
+    if cls is not None:
+        make = getattr(hot, "method", None)  # ForkedHot has none: the class's Python methods stay
+        for name, py in _class_methods.items():
+            setattr(cls, name, make(name) if make is not None else py)
 
 
 def config_keys(owner: Any, h: Any, p: bytes) -> List[str]:

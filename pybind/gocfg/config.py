@@ -897,14 +897,15 @@ class Config(Section, Handle):
             entries[ckey] = value
         return value
 
+    # Once the library is loaded these two are replaced by gocfg._hot's
+    # methods, made in C, which write a str value at a str key without a
+    # dot (and test a str key) themselves and call _setitem and _contains
+    # (below) for everything else; these Python ones serve before that and
+    # in a forked child (see _capi, "The item calls").
     def __setitem__(self, key: Key, value: Any) -> None:
-        # gocfg._hot writes a str value at a str key without a dot in C,
-        # and calls _setitem (below) for everything else (see _capi,
-        # "The item calls").
         _capi.setitem(self, key, value)
 
     def __contains__(self, key: object) -> bool:
-        # As __setitem__: a str key in C, the rest in _contains below.
         return _capi.contains_item(self, key)
 
     # ---------------------------------------------------------- whole tree
@@ -1067,7 +1068,7 @@ def _contains(self: Config, key: object) -> bool:
     return _config_contains(self, h, encode_path(key))
 
 
-_capi.hot_items(_contains, _setitem)
+_capi.hot_items(Config, _contains, _setitem)
 
 
 def _stored_tree(cfg: "Config", path: str) -> Dict[str, Any]:

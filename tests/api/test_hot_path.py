@@ -68,10 +68,10 @@ def fallbacks(monkeypatch):
         return read_again(owner, h, p, missing, load)
 
     monkeypatch.setattr(_capi, "_read_again", read)
-    _capi.hot_items(contains, setitem)  # hands them (and _read_again) to the extension
+    _capi.hot_items(gocfg.Config, contains, setitem)  # hands them (and _read_again) to the extension
     yield seen
     monkeypatch.undo()
-    _capi.hot_items(contains_py, setitem_py)
+    _capi.hot_items(gocfg.Config, contains_py, setitem_py)
 
 
 def test_the_extension_is_loaded_and_bound():
@@ -84,6 +84,34 @@ def test_the_extension_is_loaded_and_bound():
         assert _capi.setitem is _hot.setitem
         assert _capi.read_item is _hot.read_item
         assert _hot.__file__.endswith(".abi3.so")
+        # Config's own methods are the extension's, made in C.
+        for name in ("__contains__", "__setitem__"):
+            assert type(gocfg.Config.__dict__[name]).__module__ == "gocfg._hot", name
+
+
+def test_the_methods_made_in_c_behave_as_methods():
+    class Mine(gocfg.Config):
+        def __contains__(self, key):
+            return key == "always" or super().__contains__(key)
+
+        def __setitem__(self, key, value):
+            super().__setitem__(key, value.upper() if isinstance(value, str) else value)
+
+    with gocfg.Config({"a": "b"}) as cfg, Mine({"x": 1}) as mine:
+        assert gocfg.Config.__contains__(cfg, "a") and not gocfg.Config.__contains__(cfg, "z")
+        assert cfg.__contains__("a") and cfg.__contains__(("a",))
+        gocfg.Config.__setitem__(cfg, "c", "d")
+        cfg.__setitem__("e", "f")
+        assert cfg.to_dict() == {"a": "b", "c": "d", "e": "f"}
+        with pytest.raises(TypeError):
+            gocfg.Config.__contains__(cfg)
+        with pytest.raises(TypeError):
+            cfg.__setitem__("k", "v", "extra")
+        with pytest.raises(TypeError):
+            gocfg.Config.__contains__(cfg, key="a")
+        mine["s"] = "up"
+        assert "always" in mine and "x" in mine and "s" in mine and "nope" not in mine
+        assert mine["s"] == "UP"
 
 
 def test_common_calls_make_no_cffi_call(cffi_calls, fallbacks):
