@@ -25,7 +25,7 @@ import subprocess
 import sys
 from typing import Dict, List, Optional, Tuple
 
-from setuptools import Command, setup
+from setuptools import Command, Extension, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -189,8 +189,21 @@ def _options() -> dict:
     return opts
 
 
+# The hand-written hot path (pybind/_hot.c): linked against the Go library
+# as the cffi extension is (build_extensions above adds the same rpath and,
+# for GOCFG_TARGET, the same zig compiler), limited API 3.9 like it.
+HOT = Extension(
+    "gocfg._hot",
+    sources=["pybind/_hot.c"],
+    include_dirs=[CAPI],
+    libraries=["gocfg"],
+    library_dirs=[GOLIB_DIR],
+    py_limited_api=True,
+)
+
 setup(
     cmdclass={"build_ext": BuildGoThenExt, "build_golib": BuildGoLib},
     cffi_modules=["pybind/build_ffi.py:ffibuilder"],
+    ext_modules=[HOT],
     options=_options(),
 )

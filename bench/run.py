@@ -19,6 +19,7 @@ import argparse
 import copy
 import gc
 import json
+import marshal
 import os
 import platform
 import statistics
@@ -233,6 +234,17 @@ def bench_per_call(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[s
         "raw call: set": 'lib.gocfg_config_set(h, b"key", 3, b"value", 5, err)',
         "raw call: contains": 'lib.gocfg_config_contains(h, b"key", 3, err)',
     })
+    # The same exports through gocfg._hot, the extension the binding's hot
+    # path calls (keeping the GIL), where the tree has it: its read also
+    # copies the value and runs marshal.loads on it, as a read needs.
+    hot = getattr(_native, "hot", None)
+    if hot is not None and hasattr(cfg, "_hid"):
+        ns.update(hot=hot, hid=cfg._hid, loads=marshal.loads)
+        cases.update({
+            "raw hot call: read": 'hot.read(hid, b"key", None, loads)',
+            "raw hot call: set": 'hot.set(hid, b"key", b"value")',
+            "raw hot call: contains": 'hot.contains(hid, b"key")',
+        })
     for name, s_cfg, s_ct, s_gopy, s_dict in OPS:
         cases[name] = s_cfg
         cases[name + " (ctypes)"] = s_ct
@@ -253,7 +265,8 @@ def bench_per_call(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[s
     order = ["noop export (cffi)", "noop export (ctypes)", "noop export (gopy)"]
     for name, *_ in OPS:
         order += [name, name + " (ctypes)", name + " (gopy)", DICT_NAMES[name]]
-    order += ["cfg[k] uncached", "cache drop alone", "raw call: get_value", "raw call: set", "raw call: contains"]
+    order += ["cfg[k] uncached", "cache drop alone", "raw call: get_value", "raw call: set", "raw call: contains",
+              "raw hot call: read", "raw hot call: set", "raw hot call: contains"]
     for name in order:
         if name in samples:
             rows[name] = res.add(timed_row(sec, name, samples[name], "ns/call"))
@@ -283,6 +296,13 @@ def bench_per_call(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[s
                       ("k in cfg", "raw call: contains")):
         if name in rows:
             add_ratio(rows[name], ratio(best.get(name), best.get(raw)), f"gocfg / {raw}")
+    for name, raw in (("cfg[k] uncached", "raw hot call: read"), ("cfg[k] = v", "raw hot call: set"),
+                      ("k in cfg", "raw hot call: contains")):
+        if name in rows and raw in best:
+            add_ratio(rows[name], ratio(best.get(name), best.get(raw)), f"gocfg / {raw}")
+    for raw, cffi in (("raw hot call: set", "raw call: set"), ("raw hot call: contains", "raw call: contains")):
+        if raw in rows:
+            add_ratio(rows[raw], ratio(best.get(raw), best.get(cffi)), f"hot / {cffi} (cffi)")
     if "cfg[k] uncached" in rows:
         add_ratio(rows["cfg[k] uncached"], ratio(best.get("cfg[k] uncached"), best.get("cfg[k] (gopy)")), "gocfg / gopy")
         rows["cfg[k] uncached"].note = "includes the cache drop (its own row)"

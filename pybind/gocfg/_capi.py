@@ -1,7 +1,8 @@
 """The one module that calls the library.
 
-Everything that touches ``_lib`` or ``_ffi`` is here, in the way pygit2
-keeps its cffi calls apart from its classes:
+Everything that touches ``_lib``, ``_ffi`` or ``_hot`` (the C hot path,
+gocfg._hot) is here, in the way pygit2 keeps its cffi calls apart from its
+classes:
 
 - one error path, :func:`_fail`, turns a status and the call's gocfg_error
   into an exception and always releases the error record;
@@ -42,6 +43,7 @@ from ._native import ffi as _ffi  # rebound by _native.load() and its fork hook
 from ._native import lib as _lib
 
 _NULL: Any = None
+_hot: Any = None  # gocfg._hot, or its fork stand-in (see "The hot path")
 _native.bind(globals())
 
 T = TypeVar("T")
@@ -87,8 +89,6 @@ class Consts:
                                              for n in names if n.startswith("GOCFG_ORIGIN_")}
         self.E_INVALID_HANDLE = int(lib.GOCFG_E_INVALID_HANDLE)
         self.E_NOT_FOUND = int(lib.GOCFG_E_NOT_FOUND)
-        global _E_NOT_FOUND
-        _E_NOT_FOUND = self.E_NOT_FOUND
         self.E_CLOSED = int(lib.GOCFG_E_CLOSED)
         global _E_PENDING
         _E_PENDING = int(lib.GOCFG_E_PENDING)
@@ -141,10 +141,6 @@ def _read_table(lib: Any, fn: Any) -> str:
 
 
 _consts: Optional[Consts] = None
-# E_NOT_FOUND for config_read's hot path, set with the constants (until
-# then it matches no status and a miss takes the slow path, which reads
-# them).
-_E_NOT_FOUND: Optional[int] = None
 
 
 def consts() -> Consts:
@@ -645,35 +641,28 @@ def config_get(owner: Any, h: Any, p: bytes) -> Optional[bytes]:
 
 def config_read(owner: Any, h: Any, p: bytes, missing: Any, load: Callable[[Any], T]) -> T:
     """load(the wire encoding of the value at path p), or missing when
-    nothing is there. load (marshal.loads, or bytes for a copy) reads the
-    cell's scratch buffer in place: the cell goes back to the pool only
-    once it has returned."""
-    # The hottest call: the cell machinery inline (see "Call cells"). It
-    # passes no error cell (see "Hot calls without an error cell").
-    pool = _cells
-    try:
-        cell = pool.pop()
-    except IndexError:
-        cell = _new_cell()
-    n = _lib.gocfg_config_get_value(h, p, len(p), cell[1], SCRATCH_SIZE, _NULL)
-    if 0 <= n <= SCRATCH_SIZE:
-        try:
-            return load(cell[2][:n])
-        finally:
-            pool.append(cell)
-    pool.append(cell)
-    if n == _E_NOT_FOUND:  # a KeyError's path: no record to free, none was asked for
-        return missing  # type: ignore[no-any-return]
-    # Too long for the scratch buffer (n is its length), or a failure
-    # (asked again, with an error cell, for its record).
-    data = _read_long(owner, h, p, n)
+    nothing is there. load (marshal.loads, or bytes for a copy) is called
+    on a copy of the value (see "The hot path")."""
+    # The hottest call: gocfg._hot reads a short value into a buffer of its
+    # own (on the C stack) with no error cell and loads it; a longer value
+    # and a failure come back as _RETRY and are read here, through cffi
+    # (see "Hot calls without an error cell").
+    v = _hot.read(owner._hid, p, missing, load)
+    if v is not _RETRY:
+        return v  # type: ignore[no-any-return]
+    return _read_again(owner, h, p, missing, load)
+
+
+def _read_again(owner: Any, h: Any, p: bytes, missing: Any, load: Callable[[Any], T]) -> T:
+    """A read that gocfg._hot gave back: a long value or a failure."""
+    data = _read_long(owner, h, p, 0)
     return missing if data is None else load(data)
 
 
 def _read_long(owner: Any, h: Any, p: bytes, n: int) -> Optional[bytes]:
-    """config_read's path for a value of n bytes, longer than the scratch
-    buffer, and for a failure (n < 0): the call made again with an error
-    cell."""
+    """config_read's path for a value longer than gocfg._hot reads (of n
+    bytes when known, else 0), and for a failure: the call made again,
+    through cffi, with an error cell."""
     pool = _pool()
     cell = _take(pool)
     err = cell[0]
@@ -719,20 +708,30 @@ def _not_found(rc: int, err: Any) -> bool:
 # changed the config in between, and then the operation took effect at
 # that moment, as if it had been made once, then. A read that finds
 # nothing needs no record at all (E_NOT_FOUND is its answer).
+#
+# The hot path. The first, cell-less call of each is made by gocfg._hot
+# (pybind/_hot.c), a small limited-API extension that calls the same
+# exports keeping the GIL: cffi releases and retakes it around every call,
+# which cost more than a ~150 ns Go call itself (README, "Why the binding
+# is what it is"). It takes the config's handle as an int (Config._hid)
+# and returns what the export returned; the call made again with an error
+# cell goes through cffi, as every other call does. In a forked child
+# gocfg._native puts gocfg._forklib.ForkedHot in its place, which answers
+# every hot call with "make it again", so the answers come from
+# ForkedLibrary and nothing calls Go.
 
 
 def config_set(owner: Any, h: Any, p: bytes, data: bytes, text: bool) -> None:
     """Store data at p: a string's UTF-8 bytes when text, else a value in
     the wire format."""
-    fn = _lib.gocfg_config_set if text else _lib.gocfg_config_set_value
-    if fn(h, p, len(p), data, len(data), _NULL) != 0:
-        _call(owner, fn, h, p, len(p), data, len(data))
+    if (_hot.set if text else _hot.set_value)(owner._hid, p, data) != 0:
+        _call(owner, _lib.gocfg_config_set if text else _lib.gocfg_config_set_value, h, p, len(p), data, len(data))
 
 
 def config_set_text(owner: Any, h: Any, p: bytes, data: bytes) -> None:
     """Store the string whose UTF-8 bytes are data at p (config_set for a
     str, which Config's writes call)."""
-    if _lib.gocfg_config_set(h, p, len(p), data, len(data), _NULL) != 0:
+    if _hot.set(owner._hid, p, data) != 0:
         _call(owner, _lib.gocfg_config_set, h, p, len(p), data, len(data))
 
 
@@ -753,17 +752,75 @@ def config_delete(owner: Any, h: Any, p: bytes) -> bool:
 
 
 def config_contains(owner: Any, h: Any, p: bytes) -> bool:
-    rc: int = _lib.gocfg_config_contains(h, p, len(p), _NULL)
+    rc: int = _hot.contains(owner._hid, p)
     if rc < 0:
         rc = _call(owner, _lib.gocfg_config_contains, h, p, len(p))
     return rc == 1
 
 
 def config_len(owner: Any, h: Any, p: bytes) -> int:
-    rc: int = _lib.gocfg_config_len(h, p, len(p), _NULL)
+    rc: int = _hot.len(owner._hid, p)
     if rc < 0:
         rc = _call(owner, _lib.gocfg_config_len, h, p, len(p))
     return rc
+
+
+# The item calls: Config's `key in cfg` and `cfg[key] = value` made whole
+# by gocfg._hot for the common case (a str key; for a write, a str value
+# and a key without a dot), with no Python frame at all: once the library
+# is loaded, Config's __contains__ and __setitem__ are gocfg._hot's method
+# objects, which CPython calls as it calls a Python method. Everything
+# else (other keys and values, a failure, a closed Config) goes to the
+# Python implementations that gocfg.config hands over with hot_items():
+# they are the full behaviour, and the C code only a shortcut that gives
+# the same answer. Before the library is loaded and in a forked child,
+# the class keeps its own Python methods, which call contains_item and
+# setitem below (the Python implementations, or ForkedHot's).
+_RETRY: Any = object()  # gocfg._hot.read's "read this one through cffi"
+
+
+def _no_items(*args: Any) -> Any:
+    raise _e.InternalError("gocfg.config has not registered its item calls")  # pragma: no cover
+
+
+_items_class: Optional[type] = None
+_class_methods: Dict[str, Any] = {}
+_contains_py: Callable[[Any, Any], bool] = _no_items
+_setitem_py: Callable[[Any, Any, Any], None] = _no_items
+contains_item: Callable[[Any, Any], bool] = _no_items
+setitem: Callable[[Any, Any, Any], None] = _no_items
+# config_read for Config's own uncached reads: the config's handle taken
+# from its _hid in C, and the value decoded there when it is a scalar.
+read_item: Callable[[Any, Any, bytes, Any, Callable[[Any], Any]], Any] = config_read
+
+
+def hot_items(cls: type, contains_py: Callable[[Any, Any], bool], setitem_py: Callable[[Any, Any, Any], None]) -> None:
+    """Register Config (whose __contains__ and __setitem__ the extension
+    takes over) and its Python implementations of both, which the hot path
+    falls back to."""
+    global _items_class, _contains_py, _setitem_py
+    if cls is not _items_class:  # the class's own methods, before any were replaced
+        _class_methods.update((name, cls.__dict__[name]) for name in ("__contains__", "__setitem__"))
+    _items_class, _contains_py, _setitem_py = cls, contains_py, setitem_py
+    _rebound()
+
+
+def _rebound() -> None:
+    """Called by gocfg._native whenever _hot changes (the library loaded,
+    a fork): hand the status and the fallbacks to the new one, and give
+    Config the methods that go with it."""
+    global contains_item, setitem, read_item
+    hot = _hot
+    if hot is None:
+        contains_item, setitem, read_item = _contains_py, _setitem_py, config_read
+        return
+    hot.setup(int(_lib.GOCFG_E_NOT_FOUND), _RETRY, _marshal_loads, _contains_py, _setitem_py, _read_again)
+    contains_item, setitem, read_item = hot.contains_item, hot.setitem, hot.read_item
+    cls = _items_class
+    if cls is not None:
+        make = getattr(hot, "method", None)  # ForkedHot has none: the class's Python methods stay
+        for name, py in _class_methods.items():
+            setattr(cls, name, make(name) if make is not None else py)
 
 
 def config_keys(owner: Any, h: Any, p: bytes) -> List[str]:

@@ -407,6 +407,55 @@ def _untag(root: Any, fixups: List[Tuple[Any, ...]], refs: Optional[List[Tuple[A
 
 # ------------------------------------------------------------ the stand-in
 
+class ForkedHot:
+    """gocfg._hot's stand-in in a forked child: every hot call goes back to
+    the Python path, which makes it through ForkedLibrary.
+
+    The raw calls answer as a failed library call does (a negative status:
+    gocfg._capi then makes the call again with an error cell, here through
+    ForkedLibrary), a read answers with the retry marker, and the item
+    calls (``key in cfg``, ``cfg[key] = value``) call the Python
+    implementations that gocfg._capi registered with setup(). So the
+    answers are ForkedLibrary's, and nothing calls Go.
+    """
+
+    _AGAIN = -1  # any negative status means "make the call again"
+
+    def __init__(self) -> None:
+        self._retry: Any = None
+        self._contains: Any = None
+        self._setitem: Any = None
+        self._read: Any = None
+
+    def setup(self, not_found: int, retry: Any, marshal_loads: Any, contains: Any, setitem: Any, read: Any) -> None:
+        self._retry, self._contains, self._setitem, self._read = retry, contains, setitem, read
+
+    def contains(self, hid: int, p: bytes) -> int:
+        return self._AGAIN
+
+    def len(self, hid: int, p: bytes) -> int:
+        return self._AGAIN
+
+    def set(self, hid: int, p: bytes, data: bytes) -> int:
+        return self._AGAIN
+
+    def set_value(self, hid: int, p: bytes, data: bytes) -> int:
+        return self._AGAIN
+
+    def read(self, hid: int, p: bytes, missing: Any, load: Any) -> Any:
+        return self._retry
+
+    def contains_item(self, owner: Any, key: Any) -> Any:
+        return self._contains(owner, key)
+
+    def setitem(self, owner: Any, key: Any, value: Any) -> Any:
+        return self._setitem(owner, key, value)
+
+    def read_item(self, owner: Any, h: Any, p: bytes, missing: Any, load: Any) -> Any:
+        return self._read(owner, h, p, missing, load)
+
+
+
 class ForkedLibrary:
     """Answers the read calls of gocfg.h from snapshots; refuses the rest."""
 

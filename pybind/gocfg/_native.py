@@ -5,12 +5,16 @@ make a later os.fork() unsafe for no benefit), so the cffi extension, which
 links the Go library, is imported on first use. Python caches the extension
 in sys.modules, so importlib.reload(gocfg) never maps a second copy.
 
-Only gocfg._capi calls the library; this module hands it ``lib`` and ``ffi``.
-In a child created by os.fork() after the library was loaded, it swaps
-``lib`` for gocfg._forklib.ForkedLibrary, which answers reads of the
-Configs that existed at the fork from the snapshots the parent took just
-before it (``fork_snapshots``, set by gocfg._snapshot) and refuses every
-other call with ForkedProcessError. Nothing in the child calls Go.
+Only gocfg._capi calls the library; this module hands it ``lib`` and
+``ffi``, and ``hot``, the small C extension gocfg._hot (pybind/_hot.c)
+that makes the per-call hot calls keeping the GIL. In a child created by
+os.fork() after the library was loaded, it swaps ``lib`` for
+gocfg._forklib.ForkedLibrary, which answers reads of the Configs that
+existed at the fork from the snapshots the parent took just before it
+(``fork_snapshots``, set by gocfg._snapshot) and refuses every other call
+with ForkedProcessError, and ``hot`` for gocfg._forklib.ForkedHot, which
+sends every hot call back to the Python path (and so to ForkedLibrary).
+Nothing in the child calls Go.
 """
 from __future__ import annotations
 
@@ -32,19 +36,23 @@ class _NotLoaded:
 
 lib: Any = _NotLoaded()
 ffi: Any = None
+# gocfg._hot once loaded (it links the Go library too, so it is imported
+# with the cffi extension, never before); ForkedHot in a forked child.
+hot: Any = None
 loaded = False
 forked = False
 # Handle number -> _forklib.Snapshot, taken by the parent just before a fork.
 fork_snapshots: Dict[int, Any] = {}
 
-# The binding module keeps `_lib`, `_ffi` and `_NULL` as its own globals,
+# The binding module keeps `_lib`, `_ffi`, `_NULL` and `_hot` as its own globals,
 # because a global lookup is the cheapest way to reach the library on hot
 # paths; these namespaces are kept pointing at the current library.
 _bound: List[Dict[str, Any]] = []
 
 
 def bind(namespace: Dict[str, Any]) -> None:
-    """Keep namespace's _lib/_ffi/_NULL pointing at the current library."""
+    """Keep namespace's _lib/_ffi/_NULL/_hot pointing at the current
+    library, and call its ``_rebound()`` (if it has one) after each change."""
     _bound.append(namespace)
     _publish(namespace)
 
@@ -53,19 +61,25 @@ def _publish(namespace: Dict[str, Any]) -> None:
     namespace["_lib"] = lib
     namespace["_ffi"] = ffi
     namespace["_NULL"] = ffi.NULL if ffi is not None else None
+    namespace["_hot"] = hot
+    rebound = namespace.get("_rebound")
+    if rebound is not None:
+        rebound()
 
 
 def load() -> Any:
     """Import the extension (and with it the Go runtime) if not done yet."""
-    global lib, ffi, loaded
+    global lib, ffi, hot, loaded
     if loaded:
         return lib
     with _load_lock:
         if not loaded:
-            from . import _gocfg_cffi  # type: ignore[attr-defined]  # links libgocfg.so, found beside it
+            # Both extensions link libgocfg.so, found beside them (mapped once).
+            from . import _gocfg_cffi, _hot  # type: ignore[attr-defined]
 
             ffi = _gocfg_cffi.ffi
             lib = _gocfg_cffi.lib
+            hot = _hot
             loaded = True
             for ns in _bound:
                 _publish(ns)
@@ -73,11 +87,12 @@ def load() -> Any:
 
 
 def _after_fork_in_child() -> None:
-    global lib, forked, fork_snapshots
+    global lib, hot, forked, fork_snapshots
     if loaded:
         real = lib._real if isinstance(lib, _forklib.ForkedLibrary) else lib  # a fork of a fork
         forked = True
         lib = _forklib.ForkedLibrary(real, ffi, fork_snapshots)
+        hot = _forklib.ForkedHot()
         fork_snapshots = {}
         for ns in _bound:
             _publish(ns)

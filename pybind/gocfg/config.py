@@ -726,7 +726,10 @@ class Config(Section, Handle):
     Config raises :class:`gocfg.ClosedError`.
     """
 
-    __slots__ = ("_h", "_ver", "_cache", "__weakref__")
+    # _hid: the handle as an int, for gocfg._hot (which cannot read a cffi
+    # pointer); set with _h and kept after close() (a freed handle is never
+    # valid again, so a call with it fails and Python reports the close).
+    __slots__ = ("_h", "_hid", "_ver", "_cache", "__weakref__")
     _what = "gocfg.Config"
 
     @property
@@ -766,6 +769,8 @@ class Config(Section, Handle):
         _setattr(self, "_ver", _capi.version_cell(h))
         self._cache: Tuple[Any, int, Dict[Any, Any]]
         _setattr(self, "_cache", _NEVER)
+        self._hid: int
+        _setattr(self, "_hid", _capi.handle_int(h))
         _setattr(self, "_h", h)
         # Known to the fork hook (weakly), which snapshots it before a fork.
         _snapshot.live[id(self)] = self
@@ -901,7 +906,7 @@ class Config(Section, Handle):
         if h is None:
             _set_cache(self, _NEVER)
             raise self._closed_error()
-        value = _config_read(self, h, p, _MISSING, _marshal_loads)
+        value = _capi.read_item(self, h, p, _MISSING, _marshal_loads)
         if value is _MISSING:
             raise _missing(self, p, key)
         if type(value) is tuple:
@@ -915,48 +920,16 @@ class Config(Section, Handle):
             entries[ckey] = value
         return value
 
+    # Once the library is loaded these two are replaced by gocfg._hot's
+    # methods, made in C, which write a str value at a str key without a
+    # dot (and test a str key) themselves and call _setitem and _contains
+    # (below) for everything else; these Python ones serve before that and
+    # in a forked child (see _capi, "The item calls").
     def __setitem__(self, key: Key, value: Any) -> None:
-        h = self._h
-        if h is None:
-            raise self._closed_error()
-        try:
-            p = key.encode() if type(key) is str else encode_path(key)
-        except UnicodeEncodeError:
-            p = encode_path(key)  # raises with a clear message
-        if type(key) is not str or ("." in key and _NUMBERED(key) is not None):
-            # Only a segment below the top can read as a list index whose
-            # map must exist: a key without a separator needs no check, and
-            # the `in` test (~15 ns) spares it the regex search (~140).
-            _check_creates(self, h, b"", key)
-        if type(value) is str:
-            # The most common write: a string value, as it is.
-            try:
-                v = value.encode()
-            except UnicodeEncodeError:
-                pass  # the wire path reports the surrogate, naming the path
-            else:
-                try:
-                    _config_set_text(self, h, p, v)
-                except KeyNotFoundError as e:  # a list index out of range
-                    raise _located(self, p, key, e) from None
-                return
-        try:
-            _set(self, h, p, value)
-        except KeyNotFoundError as e:
-            raise _located(self, p, key, e) from None
+        _capi.setitem(self, key, value)
 
     def __contains__(self, key: object) -> bool:
-        h = self._h
-        if h is None:
-            raise self._closed_error()
-        if type(key) is str:
-            try:
-                return _config_contains(self, h, key.encode())
-            except UnicodeEncodeError:
-                pass  # encode_path raises with a clear message
-        elif not isinstance(key, (str, tuple)):
-            return False  # as a dict of str keys answers
-        return _config_contains(self, h, encode_path(key))
+        return _capi.contains_item(self, key)
 
     # ---------------------------------------------------------- whole tree
 
@@ -1066,9 +1039,59 @@ class Config(Section, Handle):
 _set_cache = Config.__dict__["_cache"].__set__
 # The read cache that never answers (see _snapshot.NEVER).
 _NEVER = _snapshot.NEVER
-_config_read = _capi.config_read
 _config_set_text = _capi.config_set_text
 _config_contains = _capi.config_contains
+
+# Config's __setitem__ and __contains__ in Python: the whole behaviour,
+# which gocfg._hot takes a shortcut through for the common case and calls
+# for every other (registered with _capi.hot_items below).
+
+def _setitem(self: Config, key: Key, value: Any) -> None:
+    h = self._h
+    if h is None:
+        raise self._closed_error()
+    try:
+        p = key.encode() if type(key) is str else encode_path(key)
+    except UnicodeEncodeError:
+        p = encode_path(key)  # raises with a clear message
+    if type(key) is not str or ("." in key and _NUMBERED(key) is not None):
+        # Only a segment below the top can read as a list index whose
+        # map must exist: a key without a separator needs no check, and
+        # the `in` test (~15 ns) spares it the regex search (~140).
+        _check_creates(self, h, b"", key)
+    if type(value) is str:
+        # The most common write: a string value, as it is.
+        try:
+            v = value.encode()
+        except UnicodeEncodeError:
+            pass  # the wire path reports the surrogate, naming the path
+        else:
+            try:
+                _config_set_text(self, h, p, v)
+            except KeyNotFoundError as e:  # a list index out of range
+                raise _located(self, p, key, e) from None
+            return
+    try:
+        _set(self, h, p, value)
+    except KeyNotFoundError as e:
+        raise _located(self, p, key, e) from None
+
+
+def _contains(self: Config, key: object) -> bool:
+    h = self._h
+    if h is None:
+        raise self._closed_error()
+    if type(key) is str:
+        try:
+            return _config_contains(self, h, key.encode())
+        except UnicodeEncodeError:
+            pass  # encode_path raises with a clear message
+    elif not isinstance(key, (str, tuple)):
+        return False  # as a dict of str keys answers
+    return _config_contains(self, h, encode_path(key))
+
+
+_capi.hot_items(Config, _contains, _setitem)
 
 
 def _stored_tree(cfg: "Config", path: str) -> Dict[str, Any]:

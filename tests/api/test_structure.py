@@ -86,7 +86,7 @@ def test_the_cycle_finder_finds_cycles():
 
 def _library_uses(tree: ast.AST) -> list:
     return [n.lineno for n in ast.walk(tree)
-            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id in ("_lib", "_ffi")]
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id in ("_lib", "_ffi", "_hot")]
 
 
 def test_only_the_binding_module_calls_the_library():
@@ -94,6 +94,23 @@ def test_only_the_binding_module_calls_the_library():
     offenders = {name: _library_uses(tree) for name, tree in mods.items() if name not in BINDING}
     assert {k: v for k, v in offenders.items() if v} == {}
     assert all(_library_uses(mods[name]) for name in BINDING)  # the check sees real uses
+
+
+def _extension_imports(tree: ast.AST) -> set:
+    """The compiled extensions (cffi's, gocfg._hot) that a module imports."""
+    names = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.ImportFrom) and (n.level == 1 or (n.module or "").startswith("gocfg")):
+            names |= {a.name for a in n.names} | {(n.module or "").split(".")[-1]}
+        elif isinstance(n, ast.Import):
+            names |= {a.name.split(".")[-1] for a in n.names if a.name.startswith("gocfg.")}
+    return names & {"_gocfg_cffi", "_hot"}
+
+
+def test_only_the_loader_imports_the_extensions():
+    mods = _modules()
+    importers = {name: _extension_imports(tree) for name, tree in mods.items()}
+    assert {k: v for k, v in importers.items() if v} == {LOADER: {"_gocfg_cffi", "_hot"}}
 
 
 def test_only_the_binding_module_imports_the_loader():

@@ -144,9 +144,12 @@ def test_child_reads_every_config_as_the_parent_does(tmp_path):
     # a compiled gocfg_* function: there must be none.
     proc = run_python(SETUP + r'''
 def library_calls(fn):
+    # A call into Go is a compiled gocfg_* function (cffi) or a function of
+    # gocfg._hot, the C hot path (in, =, uncached reads).
     seen = []
     def prof(frame, event, arg):
-        if event == "c_call" and getattr(arg, "__name__", "").startswith("gocfg_"):
+        if event == "c_call" and (getattr(arg, "__name__", "").startswith("gocfg_")
+                                  or getattr(arg, "__module__", None) == "gocfg._hot"):
             seen.append(arg.__name__)
     sys.setprofile(prof)
     try:
@@ -158,6 +161,8 @@ def library_calls(fn):
 parent = reads()
 # The watch sees real calls (a check that cannot fail is no check).
 assert library_calls(lambda: plain["m.k"] and plain.origin("m.k")), "the profiler saw no library call"
+assert library_calls(lambda: len(plain)), "the profiler saw no call of the hot path"
+assert type(gocfg.Config.__dict__["__contains__"]).__module__ == "gocfg._hot"
 
 r, w = os.pipe()
 pid = os.fork()
@@ -171,6 +176,10 @@ if pid == 0:
             del plain, loaded, layered, frozen, closed, sec
             gc.collect()
         calls += library_calls(drop)
+        # Config's methods made in C (gocfg._hot) call Go without a c_call
+        # event: the child must have the class's Python methods back.
+        calls += [n for n in ("__contains__", "__setitem__")
+                  if type(gocfg.Config.__dict__[n]).__module__ == "gocfg._hot"]
         data = pickle.dumps((got, calls))
     except BaseException as e:
         data = pickle.dumps(repr(e))

@@ -61,7 +61,8 @@ def test_wheel_tags_and_contents(wheel):
     with zipfile.ZipFile(wheel) as z:
         files = set(z.namelist())
         meta = z.read(f"gocfg-{VERSION}.dist-info/WHEEL").decode()
-        assert {"gocfg/libgocfg.so", "gocfg/_gocfg_cffi.abi3.so", "gocfg/py.typed", "gocfg/_version.py",
+        assert {"gocfg/libgocfg.so", "gocfg/_gocfg_cffi.abi3.so", "gocfg/_hot.abi3.so", "gocfg/py.typed",
+                "gocfg/_version.py",
                 f"gocfg-{VERSION}.dist-info/licenses/LICENSE"} <= files, sorted(files)
     assert f"Tag: cp39-abi3-manylinux2014_{ARCH}" in meta, meta
     assert "Root-Is-Purelib: false" in meta
@@ -77,7 +78,8 @@ def _elf(wheel: Path, member: str, tmp_path: Path) -> Path:
 def test_glibc_floor_runpath_and_exports(wheel, tmp_path):
     lib = _elf(wheel, "gocfg/libgocfg.so", tmp_path)
     ext = _elf(wheel, "gocfg/_gocfg_cffi.abi3.so", tmp_path)
-    for f in (lib, ext):
+    hot = _elf(wheel, "gocfg/_hot.abi3.so", tmp_path)  # the hand-written hot path (pybind/_hot.c)
+    for f in (lib, ext, hot):
         syms = subprocess.run(["objdump", "-T", str(f)], capture_output=True, text=True, check=True).stdout
         versions = set(re.findall(r"GLIBC_([\d.]+)", syms))
         assert versions, f"{f.name}: no versioned glibc symbols read"
@@ -85,14 +87,15 @@ def test_glibc_floor_runpath_and_exports(wheel, tmp_path):
         print(f"\n{f.name}: newest glibc symbol version GLIBC_{newest}")
         assert glibc_key(newest) <= (2, 17), f"{f.name} needs GLIBC_{newest}, newer than manylinux2014's 2.17"
     dyn_lib = subprocess.run(["readelf", "-d", str(lib)], capture_output=True, text=True, check=True).stdout
-    dyn_ext = subprocess.run(["readelf", "-d", str(ext)], capture_output=True, text=True, check=True).stdout
     assert "Library soname: [libgocfg.so]" in dyn_lib
-    # The extension finds the library beside itself, and nowhere else.
-    paths = re.findall(r"\((?:RUNPATH|RPATH)\)\s+Library (?:runpath|rpath): \[([^\]]*)\]", dyn_ext)
-    assert paths == ["$ORIGIN"], dyn_ext
     assert not re.search(r"RUNPATH|RPATH", dyn_lib), dyn_lib
-    needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dyn_ext)
-    assert "libgocfg.so" in needed and not any("python" in n for n in needed), needed
+    for e in (ext, hot):
+        dyn_ext = subprocess.run(["readelf", "-d", str(e)], capture_output=True, text=True, check=True).stdout
+        # The extensions find the library beside themselves, and nowhere else.
+        paths = re.findall(r"\((?:RUNPATH|RPATH)\)\s+Library (?:runpath|rpath): \[([^\]]*)\]", dyn_ext)
+        assert paths == ["$ORIGIN"], dyn_ext
+        needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dyn_ext)
+        assert "libgocfg.so" in needed and not any("python" in n for n in needed), needed
     names = subprocess.run(["nm", "-D", "--defined-only", str(lib)], capture_output=True, text=True,
                            check=True).stdout.split()
     exported = [n for n in names if not re.fullmatch(r"[0-9a-f]+|[A-Za-z]", n)]

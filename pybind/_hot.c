@@ -1,0 +1,545 @@
+/*
+ * gocfg._hot: the per-call hot path, without cffi.
+ *
+ * A short call into the library (a membership test, a string write, a
+ * small read) takes ~150 ns in Go; cffi releases and retakes the GIL
+ * around every call, and that hand-off costs more than the call (README,
+ * "Why the binding is what it is"). These functions call the same exports
+ * keeping the GIL, and do the little Python-level work of the common case
+ * (encoding a str key, building a bool) in C.
+ *
+ * The rules that keep them small and safe:
+ *
+ *  - Only the common case is handled here. Anything unusual (a key that
+ *    is not an exact str, a str that UTF-8 cannot encode, a long value,
+ *    any failed call) returns to Python: the raw calls return the status
+ *    or a marker, the item calls call the Python fallback that gocfg._capi
+ *    registered with setup(). Errors are never built here: a failed call
+ *    is made again by Python with an error cell (gocfg._capi, "Hot calls
+ *    without an error cell"), so every exception comes from one place.
+ *  - Status codes are not declared here: setup() receives the one this
+ *    file needs (GOCFG_E_NOT_FOUND) from gocfg._capi, which reads it from
+ *    the library.
+ *  - The GIL is kept: a call holds it for the ~150 ns of the Go call, no
+ *    Python code runs in the middle, so nothing here is shared between
+ *    calls except what setup() stored (changed only by setup(), under the
+ *    GIL). A Go call that has to wait for the store's lock (a long write
+ *    on another thread) holds every Python thread meanwhile
+ *    (bench/hot_stall.py measures it). It cannot deadlock: every other
+ *    call runs through cffi, which releases the GIL, and Go never calls
+ *    back into Python, so the writer finishes and frees the lock without
+ *    needing the GIL.
+ *  - Nothing here is called in a process forked after the library was
+ *    loaded: gocfg._native puts gocfg._forklib.ForkedHot in this module's
+ *    place there.
+ *
+ * Handles arrive as Python ints (a Config keeps its handle as an int in
+ * _hid beside the cffi pointer in _h): the library's handles are registry
+ * ids, not addresses, and a freed one never becomes valid again, so an
+ * int of a closed Config only makes the call fail (and Python then raises
+ * the Config's ClosedError).
+ *
+ * Written against the limited API of Python 3.9 (one abi3 module for
+ * every CPython from 3.9): no METH_FASTCALL, no PyUnicode_AsUTF8AndSize,
+ * no vectorcall; arguments come as tuples and str keys are encoded into a
+ * bytes object.
+ */
+#define Py_LIMITED_API 0x03090000
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <string.h>
+
+#include "gocfg.h"
+
+/* Values longer than this are read by Python, through cffi: the call that
+ * copies them then runs without the GIL. It is the size of the buffer on
+ * the C stack that a read copies into. */
+#define HOT_READ_MAX 512
+
+/* Set by setup(). */
+static long e_not_found = 1;     /* GOCFG_E_NOT_FOUND; 1 is no status */
+static PyObject *retry = NULL;   /* what read() returns to say "Python, do this one" */
+static PyObject *contains_fallback = NULL; /* (owner, key) -> bool */
+static PyObject *setitem_fallback = NULL;  /* (owner, key, value) -> None */
+static PyObject *read_fallback = NULL;     /* (owner, h, path, missing, load) -> value */
+static PyObject *marshal_loads = NULL;     /* the one load that read decodes scalars for */
+static PyObject *hid_name = NULL;          /* "_hid" */
+
+static int
+handle_arg(PyObject *o, gocfg_config **out)
+{
+    void *p = PyLong_AsVoidPtr(o);
+    if (p == NULL && PyErr_Occurred())
+        return -1;
+    *out = (gocfg_config *)p;
+    return 0;
+}
+
+/* The handle of a Config (its _hid), or 0 with no exception set when it
+ * has none yet (Python then takes the call). Read with the generic lookup:
+ * _hid is a slot of Config's, and PyObject_GetAttr would first go through
+ * the hook that Section.__getattr__ installs (~10 ns more). */
+static int
+owner_handle(PyObject *owner, gocfg_config **out)
+{
+    PyObject *hid = PyObject_GenericGetAttr(owner, hid_name);
+    if (hid == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    void *p = PyLong_AsVoidPtr(hid);
+    Py_DECREF(hid);
+    if (p == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    *out = (gocfg_config *)p;
+    return 1;
+}
+
+/* The UTF-8 bytes of an exact str, or NULL with no exception set when
+ * Python should take the call (a subclass, a lone surrogate). */
+static PyObject *
+exact_str_utf8(PyObject *s)
+{
+    if (!PyUnicode_CheckExact(s))
+        return NULL;
+    PyObject *b = PyUnicode_AsUTF8String(s);
+    if (b == NULL)
+        PyErr_Clear();
+    return b;
+}
+
+static int
+bytes_arg(PyObject *b, char **data, Py_ssize_t *len)
+{
+    return PyBytes_AsStringAndSize(b, data, len);
+}
+
+/* ------------------------------------------------------------ raw calls
+ * The exports themselves, with bytes already encoded by Python: the hot
+ * calls of gocfg._capi (config_contains, config_len, config_set_text,
+ * config_set, config_read). Each returns what the export returned (a
+ * status, a count); Python decides what a negative one means. */
+
+static PyObject *
+hot_contains(PyObject *self, PyObject *args)
+{
+    PyObject *hid, *path;
+    gocfg_config *h;
+    char *p;
+    Py_ssize_t n;
+    (void)self;
+    if (!PyArg_UnpackTuple(args, "contains", 2, 2, &hid, &path) || handle_arg(hid, &h) < 0
+        || bytes_arg(path, &p, &n) < 0)
+        return NULL;
+    return PyLong_FromLong(gocfg_config_contains(h, p, (size_t)n, NULL));
+}
+
+static PyObject *
+hot_len(PyObject *self, PyObject *args)
+{
+    PyObject *hid, *path;
+    gocfg_config *h;
+    char *p;
+    Py_ssize_t n;
+    (void)self;
+    if (!PyArg_UnpackTuple(args, "len", 2, 2, &hid, &path) || handle_arg(hid, &h) < 0
+        || bytes_arg(path, &p, &n) < 0)
+        return NULL;
+    return PyLong_FromLongLong(gocfg_config_len(h, p, (size_t)n, NULL));
+}
+
+typedef int (*set_fn)(gocfg_config *, const char *, size_t, const char *, size_t, gocfg_error **);
+
+static PyObject *
+hot_set_with(set_fn fn, const char *name, PyObject *args)
+{
+    PyObject *hid, *path, *data;
+    gocfg_config *h;
+    char *p, *d;
+    Py_ssize_t n, dn;
+    if (!PyArg_UnpackTuple(args, name, 3, 3, &hid, &path, &data) || handle_arg(hid, &h) < 0
+        || bytes_arg(path, &p, &n) < 0 || bytes_arg(data, &d, &dn) < 0)
+        return NULL;
+    return PyLong_FromLong(fn(h, p, (size_t)n, d, (size_t)dn, NULL));
+}
+
+static PyObject *
+hot_set(PyObject *self, PyObject *args)
+{
+    (void)self;
+    return hot_set_with(gocfg_config_set, "set", args);
+}
+
+static PyObject *
+hot_set_value(PyObject *self, PyObject *args)
+{
+    (void)self;
+    return hot_set_with(gocfg_config_set_value, "set_value", args);
+}
+
+/* Little-endian integers of the wire format. */
+static uint32_t
+le32(const unsigned char *b)
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* The value of a wire encoding that is one str, int (32-bit), float, bool
+ * or None, built here as marshal.loads builds it (marshal version 2, the
+ * subset gocore/wire writes: TYPE_UNICODE 'u' with a 32-bit length and
+ * UTF-8 decoded with "surrogatepass", TYPE_INT 'i', TYPE_BINARY_FLOAT 'g',
+ * 'T', 'F', 'N'), or NULL with no exception set for anything else, which
+ * marshal.loads then reads (maps, lists, dates, longer ints, an encoding
+ * with flags). These are most values read, and calling marshal.loads on
+ * a bytes copy costs as much again as the whole Go call. */
+static PyObject *
+decode_scalar(const unsigned char *b, int64_t n)
+{
+    if (n == 1) {
+        switch (b[0]) {
+        case 'N':
+            Py_RETURN_NONE;
+        case 'T':
+            Py_RETURN_TRUE;
+        case 'F':
+            Py_RETURN_FALSE;
+        }
+        return NULL;
+    }
+    if (n == 5 && b[0] == 'i')
+        return PyLong_FromLong((long)(int32_t)le32(b + 1));
+    if (n == 9 && b[0] == 'g') {
+        uint64_t bits = (uint64_t)le32(b + 1) | (uint64_t)le32(b + 5) << 32;
+        double d;
+        memcpy(&d, &bits, sizeof d);
+        return PyFloat_FromDouble(d);
+    }
+    if (n >= 5 && b[0] == 'u' && (int64_t)le32(b + 1) == n - 5)
+        return PyUnicode_DecodeUTF8((const char *)b + 5, (Py_ssize_t)(n - 5), "surrogatepass");
+    return NULL;
+}
+
+/* load(the bytes): decoded here when load is marshal.loads and the value
+ * is a scalar, else by load itself. */
+static PyObject *
+load_value(PyObject *load, const char *buf, int64_t n)
+{
+    if (load == marshal_loads) {
+        PyObject *v = decode_scalar((const unsigned char *)buf, n);
+        if (v != NULL || PyErr_Occurred())
+            return v;
+    }
+    PyObject *data = PyBytes_FromStringAndSize(buf, (Py_ssize_t)n);
+    if (data == NULL)
+        return NULL;
+    PyObject *v = PyObject_CallFunctionObjArgs(load, data, NULL);
+    Py_DECREF(data);
+    return v;
+}
+
+/* The value at path, read into a buffer on the C stack: load(its wire
+ * bytes), or missing when nothing is there, or NULL with no exception set
+ * when Python must make the call (a value longer than the buffer, a
+ * failure). */
+static PyObject *
+read_short(gocfg_config *h, PyObject *path, PyObject *missing, PyObject *load)
+{
+    char *p;
+    Py_ssize_t n;
+    char buf[HOT_READ_MAX];
+    if (bytes_arg(path, &p, &n) < 0)
+        return NULL;
+    int64_t got = gocfg_config_get_value(h, p, (size_t)n, buf, sizeof buf, NULL);
+    if (got >= 0 && got <= (int64_t)sizeof buf)
+        return load_value(load, buf, got);
+    if (got == e_not_found) {
+        Py_INCREF(missing);
+        return missing;
+    }
+    return NULL;
+}
+
+/* read(hid, path, missing, load): load(the wire bytes of the value at
+ * path), or missing when nothing is there, or the retry marker when
+ * Python must make the call (a value longer than HOT_READ_MAX, a
+ * failure). */
+static PyObject *
+hot_read(PyObject *self, PyObject *args)
+{
+    PyObject *hid, *path, *missing, *load;
+    gocfg_config *h;
+    (void)self;
+    if (!PyArg_UnpackTuple(args, "read", 4, 4, &hid, &path, &missing, &load) || handle_arg(hid, &h) < 0)
+        return NULL;
+    PyObject *v = read_short(h, path, missing, load);
+    if (v != NULL || PyErr_Occurred())
+        return v;
+    Py_INCREF(retry);
+    return retry;
+}
+
+/* ----------------------------------------------------------- item calls
+ * Config's own `key in cfg` and `cfg[key] = value` for the common case
+ * (an exact str key, and for writes a str value and a key without a
+ * dot), taking the whole call in C; everything else goes to the Python
+ * fallback registered by setup(), which is the full Python implementation
+ * (the closed check, tuple paths, list indexes, error messages). */
+
+static PyObject *
+call_fallback(PyObject *fn, PyObject *args)
+{
+    return PyObject_CallObject(fn, args);
+}
+
+static PyObject *
+hot_contains_item(PyObject *self, PyObject *args)
+{
+    PyObject *owner, *key;
+    gocfg_config *h;
+    (void)self;
+    if (!PyArg_UnpackTuple(args, "contains_item", 2, 2, &owner, &key))
+        return NULL;
+    if (!owner_handle(owner, &h))
+        return call_fallback(contains_fallback, args);
+    PyObject *p = exact_str_utf8(key);
+    if (p == NULL)
+        return call_fallback(contains_fallback, args);
+    int rc = gocfg_config_contains(h, PyBytes_AsString(p), (size_t)PyBytes_Size(p), NULL);
+    Py_DECREF(p);
+    if (rc < 0)
+        return call_fallback(contains_fallback, args);
+    return PyBool_FromLong(rc == 1);
+}
+
+static PyObject *
+hot_setitem(PyObject *self, PyObject *args)
+{
+    PyObject *owner, *key, *value;
+    gocfg_config *h;
+    (void)self;
+    if (!PyArg_UnpackTuple(args, "setitem", 3, 3, &owner, &key, &value))
+        return NULL;
+    if (!PyUnicode_CheckExact(value) || !owner_handle(owner, &h))
+        return call_fallback(setitem_fallback, args);
+    PyObject *p = exact_str_utf8(key);
+    if (p == NULL)
+        return call_fallback(setitem_fallback, args);
+    const char *pp = PyBytes_AsString(p);
+    Py_ssize_t pn = PyBytes_Size(p);
+    /* A dotted key may name a list index whose map must exist, which the
+     * Python path checks first (see Config.__setitem__). */
+    if (memchr(pp, '.', (size_t)pn) != NULL) {
+        Py_DECREF(p);
+        return call_fallback(setitem_fallback, args);
+    }
+    PyObject *v = exact_str_utf8(value);
+    if (v == NULL) {
+        Py_DECREF(p);
+        return call_fallback(setitem_fallback, args);
+    }
+    int rc = gocfg_config_set(h, pp, (size_t)pn, PyBytes_AsString(v), (size_t)PyBytes_Size(v), NULL);
+    Py_DECREF(p);
+    Py_DECREF(v);
+    if (rc != 0)
+        return call_fallback(setitem_fallback, args);
+    Py_RETURN_NONE;
+}
+
+/* read_item(config, h, path, missing, load): config_read for Config's
+ * uncached cfg[key] (config's handle from its _hid); what Python must
+ * read goes to the read fallback, with the same arguments. */
+static PyObject *
+hot_read_item(PyObject *self, PyObject *args)
+{
+    PyObject *owner, *hh, *path, *missing, *load;
+    gocfg_config *h;
+    (void)self;
+    if (!PyArg_UnpackTuple(args, "read_item", 5, 5, &owner, &hh, &path, &missing, &load))
+        return NULL;
+    if (owner_handle(owner, &h)) {
+        PyObject *v = read_short(h, path, missing, load);
+        if (v != NULL || PyErr_Occurred())
+            return v;
+    }
+    return call_fallback(read_fallback, args);
+}
+
+/* ------------------------------------------------------ method objects
+ * Config's __contains__ and __setitem__ themselves, so that `key in cfg`
+ * and `cfg[key] = value` run no Python frame at all: an object that
+ * CPython calls as an unbound method (Py_TPFLAGS_METHOD_DESCRIPTOR: the
+ * slot passes the instance as the first argument, without binding). It
+ * is put on the class by gocfg._capi once the library is loaded, and taken
+ * off again in a forked child (see _capi._rebound). */
+
+typedef struct {
+    PyObject_HEAD
+    PyCFunction fn; /* hot_contains_item or hot_setitem: fn(NULL, (config, ...)) */
+} HotMethod;
+
+static PyObject *
+method_call(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    if (kwargs != NULL && PyDict_Size(kwargs) != 0) {
+        PyErr_SetString(PyExc_TypeError, "takes no keyword arguments");
+        return NULL;
+    }
+    return ((HotMethod *)self)->fn(NULL, args);
+}
+
+/* A bound method (cfg.__contains__, super().__contains__): a function
+ * whose self is (method, instance). */
+static PyObject *
+bound_call(PyObject *pair, PyObject *args)
+{
+    PyObject *m = PyTuple_GetItem(pair, 0), *obj = PyTuple_GetItem(pair, 1);
+    Py_ssize_t n = PyTuple_Size(args);
+    PyObject *full = PyTuple_New(n + 1);
+    if (full == NULL)
+        return NULL;
+    Py_INCREF(obj);
+    PyTuple_SetItem(full, 0, obj);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *a = PyTuple_GetItem(args, i);
+        Py_INCREF(a);
+        PyTuple_SetItem(full, i + 1, a);
+    }
+    PyObject *r = ((HotMethod *)m)->fn(NULL, full);
+    Py_DECREF(full);
+    return r;
+}
+
+static PyMethodDef bound_def = {"bound", bound_call, METH_VARARGS, NULL};
+
+static PyObject *
+method_get(PyObject *self, PyObject *obj, PyObject *type)
+{
+    (void)type;
+    if (obj == NULL) {
+        Py_INCREF(self);
+        return self;
+    }
+    PyObject *pair = PyTuple_Pack(2, self, obj);
+    if (pair == NULL)
+        return NULL;
+    PyObject *f = PyCFunction_NewEx(&bound_def, pair, NULL);
+    Py_DECREF(pair);
+    return f;
+}
+
+static void
+method_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    freefunc free_self = (freefunc)PyType_GetSlot(tp, Py_tp_free);
+    free_self(self);
+    Py_DECREF(tp);
+}
+
+static PyType_Slot method_slots[] = {
+    {Py_tp_call, (void *)method_call},
+    {Py_tp_descr_get, (void *)method_get},
+    {Py_tp_dealloc, (void *)method_dealloc},
+    {Py_tp_doc, (void *)"A method of gocfg.Config made in C (gocfg._hot)."},
+    {0, NULL},
+};
+
+static PyType_Spec method_spec = {
+    "gocfg._hot.method", sizeof(HotMethod), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR, method_slots,
+};
+
+static PyObject *method_type = NULL;
+
+/* method(name): the method object for "__contains__" or "__setitem__". */
+static PyObject *
+hot_method(PyObject *self, PyObject *name)
+{
+    (void)self;
+    PyCFunction fn;
+    if (PyUnicode_CompareWithASCIIString(name, "__contains__") == 0)
+        fn = hot_contains_item;
+    else if (PyUnicode_CompareWithASCIIString(name, "__setitem__") == 0)
+        fn = hot_setitem;
+    else {
+        PyErr_SetString(PyExc_ValueError, "method: no such method");
+        return NULL;
+    }
+    if (method_type == NULL && (method_type = PyType_FromSpec(&method_spec)) == NULL)
+        return NULL;
+    allocfunc alloc = (allocfunc)PyType_GetSlot((PyTypeObject *)method_type, Py_tp_alloc);
+    HotMethod *m = (HotMethod *)alloc((PyTypeObject *)method_type, 0);
+    if (m == NULL)
+        return NULL;
+    m->fn = fn;
+    return (PyObject *)m;
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static void
+set_ref(PyObject **slot, PyObject *v)
+{
+    Py_XINCREF(v);
+    PyObject *old = *slot;
+    *slot = v;
+    Py_XDECREF(old);
+}
+
+/* setup(not_found, retry, marshal_loads, contains_fallback,
+ *       setitem_fallback, read_fallback) */
+static PyObject *
+hot_setup(PyObject *self, PyObject *args)
+{
+    PyObject *nf, *r, *ml, *cf, *sf, *rf;
+    (void)self;
+    if (!PyArg_UnpackTuple(args, "setup", 6, 6, &nf, &r, &ml, &cf, &sf, &rf))
+        return NULL;
+    long code = PyLong_AsLong(nf);
+    if (code == -1 && PyErr_Occurred())
+        return NULL;
+    if (!PyCallable_Check(ml) || !PyCallable_Check(cf) || !PyCallable_Check(sf) || !PyCallable_Check(rf)) {
+        PyErr_SetString(PyExc_TypeError, "setup: marshal.loads and the fallbacks must be callable");
+        return NULL;
+    }
+    e_not_found = code;
+    set_ref(&retry, r);
+    set_ref(&marshal_loads, ml);
+    set_ref(&contains_fallback, cf);
+    set_ref(&setitem_fallback, sf);
+    set_ref(&read_fallback, rf);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef hot_methods[] = {
+    {"setup", hot_setup, METH_VARARGS,
+     "setup(not_found, retry, marshal_loads, contains_fallback, setitem_fallback, read_fallback): "
+     "the status, the retry marker and the Python paths"},
+    {"contains", hot_contains, METH_VARARGS, "contains(hid, path) -> gocfg_config_contains's result"},
+    {"len", hot_len, METH_VARARGS, "len(hid, path) -> gocfg_config_len's result"},
+    {"set", hot_set, METH_VARARGS, "set(hid, path, utf8) -> gocfg_config_set's status"},
+    {"set_value", hot_set_value, METH_VARARGS, "set_value(hid, path, wire) -> gocfg_config_set_value's status"},
+    {"read", hot_read, METH_VARARGS, "read(hid, path, missing, load) -> load(wire bytes), missing, or the retry marker"},
+    {"contains_item", hot_contains_item, METH_VARARGS, "contains_item(config, key) -> bool (key in config)"},
+    {"setitem", hot_setitem, METH_VARARGS, "setitem(config, key, value) (config[key] = value)"},
+    {"method", hot_method, METH_O, "method(name) -> Config's __contains__ or __setitem__, made in C"},
+    {"read_item", hot_read_item, METH_VARARGS, "read_item(config, h, path, missing, load) -> as read, for a Config"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef hot_module = {
+    PyModuleDef_HEAD_INIT, "gocfg._hot",
+    "The per-call hot path of gocfg, keeping the GIL (called by gocfg._capi only).",
+    -1, hot_methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__hot(void)
+{
+    hid_name = PyUnicode_InternFromString("_hid");
+    if (hid_name == NULL)
+        return NULL;
+    return PyModule_Create(&hot_module);
+}

@@ -1,0 +1,267 @@
+"""The hot path: gocfg._hot (pybind/_hot.c) makes `key in cfg`, `cfg[key] =
+value`, uncached `cfg[key]` and len() keeping the GIL, and falls back to the
+Python implementation for everything unusual.
+
+These tests show that the extension is the path actually taken (no cffi
+call for the common case, the Python fallback for the rest), and that the
+C shortcut answers exactly as the Python path does, hostile input included.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+
+import gocfg
+import pytest
+from gocfg import _capi, _native, _snapshot
+from gocfg import config as _config
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+_drop = gocfg.Config.__dict__["_cache"].__set__
+
+
+def uncached(cfg: gocfg.Config, key):
+    """cfg[key] with the read cache dropped first, so the read goes to Go."""
+    _drop(cfg, _snapshot.NEVER)
+    return cfg[key]
+
+
+class _CountingLib:
+    """Stands in for the cffi library in gocfg._capi and records the calls
+    made through it."""
+
+    def __init__(self, real):
+        self.real = real
+        self.calls = []
+
+    def __getattr__(self, name):
+        if name.startswith("gocfg_"):
+            self.calls.append(name)
+        return getattr(self.real, name)
+
+
+@pytest.fixture
+def cffi_calls(monkeypatch):
+    counting = _CountingLib(_native.load())
+    monkeypatch.setattr(_capi, "_lib", counting)
+    return counting.calls
+
+
+@pytest.fixture
+def fallbacks(monkeypatch):
+    """Count the calls of the Python fallbacks that gocfg._hot makes."""
+    seen = []
+    contains_py, setitem_py, read_again = _capi._contains_py, _capi._setitem_py, _capi._read_again
+
+    def contains(owner, key):
+        seen.append(("contains", key))
+        return contains_py(owner, key)
+
+    def setitem(owner, key, value):
+        seen.append(("setitem", key))
+        return setitem_py(owner, key, value)
+
+    def read(owner, h, p, missing, load):
+        seen.append(("read", p))
+        return read_again(owner, h, p, missing, load)
+
+    monkeypatch.setattr(_capi, "_read_again", read)
+    _capi.hot_items(gocfg.Config, contains, setitem)  # hands them (and _read_again) to the extension
+    yield seen
+    monkeypatch.undo()
+    _capi.hot_items(gocfg.Config, contains_py, setitem_py)
+
+
+def test_the_extension_is_loaded_and_bound():
+    with gocfg.Config({"a": 1}):
+        from gocfg import _hot  # only after the library is loaded
+
+        assert _native.hot is _hot
+        assert _capi._hot is _hot
+        assert _capi.contains_item is _hot.contains_item
+        assert _capi.setitem is _hot.setitem
+        assert _capi.read_item is _hot.read_item
+        assert _hot.__file__.endswith(".abi3.so")
+        # Config's own methods are the extension's, made in C.
+        for name in ("__contains__", "__setitem__"):
+            assert type(gocfg.Config.__dict__[name]).__module__ == "gocfg._hot", name
+
+
+def test_the_methods_made_in_c_behave_as_methods():
+    class Mine(gocfg.Config):
+        def __contains__(self, key):
+            return key == "always" or super().__contains__(key)
+
+        def __setitem__(self, key, value):
+            super().__setitem__(key, value.upper() if isinstance(value, str) else value)
+
+    with gocfg.Config({"a": "b"}) as cfg, Mine({"x": 1}) as mine:
+        assert gocfg.Config.__contains__(cfg, "a") and not gocfg.Config.__contains__(cfg, "z")
+        assert cfg.__contains__("a") and cfg.__contains__(("a",))
+        gocfg.Config.__setitem__(cfg, "c", "d")
+        cfg.__setitem__("e", "f")
+        assert cfg.to_dict() == {"a": "b", "c": "d", "e": "f"}
+        with pytest.raises(TypeError):
+            gocfg.Config.__contains__(cfg)
+        with pytest.raises(TypeError):
+            cfg.__setitem__("k", "v", "extra")
+        with pytest.raises(TypeError):
+            gocfg.Config.__contains__(cfg, key="a")
+        mine["s"] = "up"
+        assert "always" in mine and "x" in mine and "s" in mine and "nope" not in mine
+        assert mine["s"] == "UP"
+
+
+def test_common_calls_make_no_cffi_call(cffi_calls, fallbacks):
+    with gocfg.Config() as cfg:
+        del cffi_calls[:]  # making the Config went through cffi
+        cfg["key"] = "value"
+        assert "key" in cfg and "nope" not in cfg
+        assert uncached(cfg, "key") == "value"
+        cfg["n"] = 5  # a non-str value: the Python path, and set_value through the extension
+        assert uncached(cfg, "n") == 5
+        cfg["m"] = {"a": [1, 2]}
+        assert len(cfg) == 3 and len(cfg["m"]) == 1 and len(cfg["m.a"]) == 2
+        assert cfg.get("nope") is None
+        assert cffi_calls == []
+        assert fallbacks == [("setitem", "n"), ("setitem", "m")]
+
+
+def test_unusual_calls_take_the_python_path(fallbacks):
+    class Key(str):
+        pass
+
+    with gocfg.Config({"a.b": {"c": 1}, "l": [1]}) as cfg:
+        assert ("a.b", "c") in cfg
+        assert Key("l") in cfg
+        assert 3 not in cfg and None not in cfg
+        cfg["x.y"] = "z"  # a dotted key: the list-index check first
+        cfg[("p",)] = "q"
+        cfg["s"] = Key("v")
+        assert uncached(cfg, "x.y") == "z" and type(uncached(cfg, "s")) is str
+        long = "v" * 5000  # longer than the extension's read buffer
+        cfg["long"] = long
+        assert uncached(cfg, "long") == long
+    assert ("contains", ("a.b", "c")) in fallbacks and ("contains", "l") in fallbacks
+    assert ("contains", 3) in fallbacks and ("contains", None) in fallbacks
+    assert {("setitem", "x.y"), ("setitem", ("p",)), ("setitem", "s"), ("read", b"long")} <= set(fallbacks)
+
+
+def _outcome(fn):
+    try:
+        return ("ok", fn())
+    except Exception as e:  # the comparison is the point: any exception, by type and text
+        return ("raises", type(e), str(e))
+
+
+HOSTILE_KEYS = [
+    "", "a", "a.b", "a..b", ".a", "a.", '"a.b"', '"unterminated', "a\\", "\x00", "a\x00b", "\ud800", "a.\udfff",
+    "é", "\U0001f600", "l.0", "l.7", "l.-1", "s.x", "k" * 10_000, "k" * 3_000_000, None, 3, 3.5, b"a", ("a",),
+    (), ("l", 0), ("l", True), ["a"], object(),
+]
+
+
+@pytest.mark.parametrize("key", HOSTILE_KEYS, ids=lambda k: repr(k)[:30])
+def test_in_answers_as_the_python_path(key):
+    with gocfg.Config({"a": {"b": 1}, "l": [1], "s": "str", "é": 1, "\x00": 0}) as cfg:
+        assert _outcome(lambda: key in cfg) == _outcome(lambda: _config._contains(cfg, key))
+
+
+@pytest.mark.parametrize("key", HOSTILE_KEYS, ids=lambda k: repr(k)[:30])
+@pytest.mark.parametrize("value", ["v", "", "\ud800", "a\x00b", "x" * 100_000, 1, None, [1, {"a": 2}], object()],
+                         ids=lambda v: repr(v)[:20])
+def test_set_answers_as_the_python_path(key, value):
+    def fresh():
+        return gocfg.Config({"a": {"b": 1}, "l": [1], "s": "str"})
+
+    with fresh() as c1, fresh() as c2:
+        got = _outcome(lambda: c1.__setitem__(key, value))
+        want = _outcome(lambda: _config._setitem(c2, key, value))
+        assert got == want
+        assert c1.to_dict() == c2.to_dict()
+
+
+def test_frozen_and_closed_configs_raise_their_errors():
+    cfg = gocfg.Config({"a": "b"}).freeze()
+    with pytest.raises(gocfg.FrozenError):
+        cfg["a"] = "c"
+    assert cfg["a"] == "b" and "a" in cfg
+    cfg.close()
+    for op in (lambda: "a" in cfg, lambda: cfg.__setitem__("a", "c"), lambda: cfg["a"], lambda: len(cfg)):
+        with pytest.raises(gocfg.ClosedError, match="closed gocfg.Config"):
+            op()
+
+
+def test_a_list_index_out_of_range_names_the_path():
+    with gocfg.Config({"l": ["x"]}) as cfg:
+        with pytest.raises(gocfg.KeyNotFoundError) as e:
+            cfg["l.5"] = "v"
+        assert "l.5" in str(e.value)
+        with pytest.raises(KeyError):
+            uncached(cfg, "nope")
+
+
+# The extension builds str, int, float, bool and None itself (the rest goes
+# to marshal.loads): every value must come back as it went in, type and all.
+scalars = (st.text() | st.integers(min_value=-2**63, max_value=2**63 - 1) | st.floats() | st.booleans() | st.none()
+           | st.dates() | st.lists(st.integers(), max_size=3))
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=scalars)
+def test_values_read_back_as_written(value):
+    with gocfg.Config() as cfg:
+        cfg["v"] = value
+        got = uncached(cfg, "v")
+        assert type(got) is type(value)
+        if isinstance(value, float) and math.isnan(value):
+            assert math.isnan(got)
+        else:
+            assert got == value
+            if isinstance(value, float):
+                assert math.copysign(1, got) == math.copysign(1, value)
+
+
+def test_threads_closing_the_config_mid_call(no_leaks):
+    # Readers, writers and membership tests on one Config while another
+    # thread closes it: every call gives a right answer or ClosedError.
+    for _ in range(20):
+        cfg = gocfg.Config({"k": "v"})
+        errors = []
+        start = threading.Barrier(5)
+
+        def worker(op):
+            start.wait()
+            try:
+                for _ in range(2000):
+                    try:
+                        if op == 0:
+                            assert "k" in cfg
+                        elif op == 1:
+                            cfg["k"] = "v"
+                        elif op == 2:
+                            assert uncached(cfg, "k") == "v"
+                        else:
+                            assert len(cfg) == 1
+                    except gocfg.ClosedError:
+                        return
+            except BaseException as e:  # reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=worker, args=(op,)) for op in range(4)]
+        for t in threads:
+            t.start()
+        start.wait()
+        cfg.close()
+        for t in threads:
+            t.join()
+        assert errors == []
+
+
+def test_dates_and_maps_still_come_back_whole():
+    when = dt.datetime(2024, 2, 29, 12, tzinfo=dt.timezone.utc)
+    with gocfg.Config({"m": {"a": 1}, "w": when}) as cfg:
+        assert isinstance(uncached(cfg, "m"), gocfg.Section)
+        assert uncached(cfg, "w") == when
