@@ -26,6 +26,15 @@ import (
 // and runs its watches), this file only moves arguments and results across
 // the C ABI (see the header's "database" section for the contract).
 
+// dbStatus is the shape of the database exports that report a status:
+// fn, given the database and the call's context, run as a sliced call
+// (see sliced) for the subject s.
+func dbStatus(h, cancel C.uintptr_t, errOut **C.gocfg_error, s subject, fn func(context.Context, *dbconn.DB) error) C.int {
+	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
+		return status(errOut, s, func() error { return dbCall(h, cancel, fn) })
+	})
+}
+
 // dbCall finds the database, gives f the call's context, and reports a
 // call that ended because its cancel handle was triggered as cancelled
 // (gocore/db returns the context's own error then).
@@ -116,51 +125,43 @@ func gocfg_db_describe(h C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_erro
 
 //export gocfg_db_save
 func gocfg_db_save(h C.uintptr_t, name *C.char, nameLen C.size_t, cfg C.uintptr_t, expect C.int64_t, cancel C.uintptr_t, outRev *C.int64_t, errOut **C.gocfg_error) C.int {
-	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
-		return status(errOut, changesDB(h), func() error {
-			return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
-				n, err := text(name, nameLen, "name")
-				if err != nil {
-					return err
-				}
-				c, err := lookupConfig(cfg)
-				if err != nil {
-					return err
-				}
-				// A copy, taken under the config's lock: the save itself may wait
-				// on the network, and must not hold up writers of the config.
-				rev, err := d.Save(ctx, n, c.Snapshot(), int64(expect))
-				if err == nil && outRev != nil {
-					*outRev = C.int64_t(rev)
-				}
-				return err
-			})
-		})
+	return dbStatus(h, cancel, errOut, changesDB(h), func(ctx context.Context, d *dbconn.DB) error {
+		n, err := text(name, nameLen, "name")
+		if err != nil {
+			return err
+		}
+		c, err := lookupConfig(cfg)
+		if err != nil {
+			return err
+		}
+		// A copy, taken under the config's lock: the save itself may wait
+		// on the network, and must not hold up writers of the config.
+		rev, err := d.Save(ctx, n, c.Snapshot(), int64(expect))
+		if err == nil && outRev != nil {
+			*outRev = C.int64_t(rev)
+		}
+		return err
 	})
 }
 
 //export gocfg_db_load
 func gocfg_db_load(h C.uintptr_t, name *C.char, nameLen C.size_t, revision C.int64_t, cancel C.uintptr_t, out *C.uintptr_t, outRev *C.int64_t, errOut **C.gocfg_error) C.int {
-	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
-		return status(errOut, reads, func() error {
-			return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
-				if err := nonNull(out, "out"); err != nil {
-					return err
-				}
-				n, err := text(name, nameLen, "name")
-				if err != nil {
-					return err
-				}
-				m, rev, err := d.Load(ctx, n, int64(revision))
-				if err != nil {
-					return err
-				}
-				if outRev != nil {
-					*outRev = C.int64_t(rev)
-				}
-				return newConfigHandle(store.NewFrom(m), out)
-			})
-		})
+	return dbStatus(h, cancel, errOut, reads, func(ctx context.Context, d *dbconn.DB) error {
+		if err := nonNull(out, "out"); err != nil {
+			return err
+		}
+		n, err := text(name, nameLen, "name")
+		if err != nil {
+			return err
+		}
+		m, rev, err := d.Load(ctx, n, int64(revision))
+		if err != nil {
+			return err
+		}
+		if outRev != nil {
+			*outRev = C.int64_t(rev)
+		}
+		return newConfigHandle(store.NewFrom(m), out)
 	})
 }
 
@@ -218,67 +219,55 @@ func gocfg_db_load_many(h C.uintptr_t, names *C.char, namesLen C.size_t, nNames 
 
 //export gocfg_db_delete
 func gocfg_db_delete(h C.uintptr_t, name *C.char, nameLen C.size_t, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
-	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
-		return status(errOut, changesDB(h), func() error {
-			return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
-				n, err := text(name, nameLen, "name")
-				if err != nil {
-					return err
-				}
-				return d.Delete(ctx, n)
-			})
-		})
+	return dbStatus(h, cancel, errOut, changesDB(h), func(ctx context.Context, d *dbconn.DB) error {
+		n, err := text(name, nameLen, "name")
+		if err != nil {
+			return err
+		}
+		return d.Delete(ctx, n)
 	})
 }
 
 //export gocfg_db_names
 func gocfg_db_names(h C.uintptr_t, prefix *C.char, prefixLen C.size_t, cancel C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
-	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
-		return status(errOut, reads, func() error {
-			return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
-				if err := nonNull(out, "output buffer pointer"); err != nil {
-					return err
-				}
-				p, err := text(prefix, prefixLen, "prefix")
-				if err != nil {
-					return err
-				}
-				names, err := d.Names(ctx, p)
-				if err != nil {
-					return err
-				}
-				return putBuffer(out, zeroSep(names))
-			})
-		})
+	return dbStatus(h, cancel, errOut, reads, func(ctx context.Context, d *dbconn.DB) error {
+		if err := nonNull(out, "output buffer pointer"); err != nil {
+			return err
+		}
+		p, err := text(prefix, prefixLen, "prefix")
+		if err != nil {
+			return err
+		}
+		names, err := d.Names(ctx, p)
+		if err != nil {
+			return err
+		}
+		return putBuffer(out, zeroSep(names))
 	})
 }
 
 //export gocfg_db_history
 func gocfg_db_history(h C.uintptr_t, name *C.char, nameLen C.size_t, cancel C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
-	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
-		return status(errOut, reads, func() error {
-			return dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
-				if err := nonNull(out, "output buffer pointer"); err != nil {
-					return err
-				}
-				n, err := text(name, nameLen, "name")
-				if err != nil {
-					return err
-				}
-				entries, err := d.History(ctx, n)
-				if err != nil {
-					return err
-				}
-				// An array of gocfg_db_revision: two int64_t each, in the
-				// machine's byte order.
-				b := make([]byte, 0, 16*len(entries))
-				for _, e := range entries {
-					b = binary.NativeEndian.AppendUint64(b, uint64(e.Revision))
-					b = binary.NativeEndian.AppendUint64(b, uint64(e.Time.UnixNano()))
-				}
-				return putBuffer(out, b)
-			})
-		})
+	return dbStatus(h, cancel, errOut, reads, func(ctx context.Context, d *dbconn.DB) error {
+		if err := nonNull(out, "output buffer pointer"); err != nil {
+			return err
+		}
+		n, err := text(name, nameLen, "name")
+		if err != nil {
+			return err
+		}
+		entries, err := d.History(ctx, n)
+		if err != nil {
+			return err
+		}
+		// An array of gocfg_db_revision: two int64_t each, in the
+		// machine's byte order.
+		b := make([]byte, 0, 16*len(entries))
+		for _, e := range entries {
+			b = binary.NativeEndian.AppendUint64(b, uint64(e.Revision))
+			b = binary.NativeEndian.AppendUint64(b, uint64(e.Time.UnixNano()))
+		}
+		return putBuffer(out, b)
 	})
 }
 

@@ -16,7 +16,8 @@ var wrappers = map[string]bool{
 	"status": true, "count": true, "length": true, "release": true,
 	"addLayer": true, "fileLayer": true, "getScalar": true, "setScalar": true, "changeWith": true,
 	"newConfigFrom": true, "listAt": true, "readAll": true,
-	"sliced": true, // recovers itself, and runs a body that is one of the above
+	"sliced":   true, // recovers itself, and runs a body that is one of the above
+	"dbStatus": true, // sliced around status
 }
 
 // Every export is a single call of a wrapper that holds the prologue and
