@@ -367,6 +367,128 @@ hot_read_item(PyObject *self, PyObject *args)
     return call_fallback(read_fallback, args);
 }
 
+/* read_str(config, key): Config's uncached cfg[key] for an exact str
+ * key, the whole miss path of Config.__getitem__ in one C call (its
+ * Python lines cost more than the Go call: README, "The hot path in C").
+ * It does what that path does, in the same order: encode the key, put a
+ * new cache in place when the library's version counter has moved from
+ * the cache's label (labelled with the counter as read now, before the
+ * call), check that the Config is open after that, read, and cache an
+ * immutable value under the key. Anything else (a key UTF-8 cannot
+ * encode, a closed Config, a missing key, a long value, a failure, no
+ * setup_read yet) returns the retry marker before any value is cached,
+ * and __getitem__ then takes its Python path, which reads again and
+ * raises what it must. A value other than a plain scalar (a time, a map,
+ * a list) goes to the finish function registered by setup_read, which
+ * shapes and caches it as __getitem__ does. The GIL is held throughout
+ * and no Python code runs before the read (the slot setter and the
+ * memoryview are C), so a writer on another thread cannot get between
+ * the label and the read, as in Python. */
+static PyObject *read_finish = NULL; /* (config, path, key, entries, value) -> value */
+static PyObject *cache_name = NULL, *ver_name = NULL, *h_name = NULL;
+
+static PyObject *
+give_retry(void)
+{
+    Py_INCREF(retry);
+    return retry;
+}
+
+static PyObject *
+hot_read_str(PyObject *self, PyObject *args)
+{
+    PyObject *owner, *key;
+    (void)self;
+    if (!PyArg_UnpackTuple(args, "read_str", 2, 2, &owner, &key))
+        return NULL;
+    if (retry == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "gocfg._hot.read_str: setup() has not been called");
+        return NULL;
+    }
+    if (read_finish == NULL)
+        return give_retry();
+    PyObject *p = exact_str_utf8(key);
+    if (p == NULL)
+        return give_retry();
+    PyObject *result = NULL, *cache = NULL, *entries = NULL, *h = NULL;
+    cache = PyObject_GenericGetAttr(owner, cache_name);
+    if (cache == NULL)
+        goto done;
+    if (!PyTuple_Check(cache) || PyTuple_Size(cache) != 3) {
+        result = give_retry();
+        goto done;
+    }
+    PyObject *cur = PySequence_GetItem(PyTuple_GetItem(cache, 0), 0);
+    if (cur == NULL)
+        goto done;
+    int same = PyObject_RichCompareBool(cur, PyTuple_GetItem(cache, 1), Py_EQ);
+    Py_DECREF(cur);
+    if (same < 0)
+        goto done;
+    if (same) {
+        entries = PyTuple_GetItem(cache, 2);
+        Py_INCREF(entries);
+    } else {
+        PyObject *cell = PyObject_GenericGetAttr(owner, ver_name);
+        if (cell == NULL)
+            goto done;
+        PyObject *now = PySequence_GetItem(cell, 0);
+        if (now == NULL) {
+            Py_DECREF(cell);
+            goto done;
+        }
+        entries = PyDict_New();
+        PyObject *fresh = entries == NULL ? NULL : PyTuple_Pack(3, cell, now, entries);
+        Py_DECREF(cell);
+        Py_DECREF(now);
+        if (fresh == NULL)
+            goto done;
+        /* Straight into the slot: the generic setattr finds Config's
+         * _cache slot descriptor, where PyObject_SetAttr would run
+         * Section.__setattr__ (Python, refusing keys as attributes). */
+        int rc = PyObject_GenericSetAttr(owner, cache_name, fresh);
+        Py_DECREF(fresh);
+        if (rc < 0)
+            goto done;
+    }
+    /* Closed? After the cache is in place, as in __getitem__. */
+    h = PyObject_GenericGetAttr(owner, h_name);
+    if (h == NULL)
+        goto done;
+    gocfg_config *hh;
+    if (h == Py_None || !owner_handle(owner, &hh)) {
+        result = give_retry();
+        goto done;
+    }
+    char buf[HOT_READ_MAX];
+    const char *pp = PyBytes_AsString(p);
+    int64_t got = gocfg_config_get_value(hh, pp, (size_t)PyBytes_Size(p), buf, sizeof buf, NULL);
+    if (got < 0 || got > (int64_t)sizeof buf) {
+        result = give_retry();
+        goto done;
+    }
+    PyObject *v = load_value(marshal_loads, buf, got);
+    if (v == NULL)
+        goto done;
+    if (PyUnicode_CheckExact(v) || PyLong_CheckExact(v) || PyFloat_CheckExact(v) || v == Py_True ||
+        v == Py_False || v == Py_None) {
+        if (PyDict_SetItem(entries, key, v) < 0) {
+            Py_DECREF(v);
+            goto done;
+        }
+        result = v;
+    } else {
+        result = PyObject_CallFunctionObjArgs(read_finish, owner, p, key, entries, v, NULL);
+        Py_DECREF(v);
+    }
+done:
+    Py_DECREF(p);
+    Py_XDECREF(cache);
+    Py_XDECREF(entries);
+    Py_XDECREF(h);
+    return result;
+}
+
 /* ------------------------------------------------------ method objects
  * Config's __contains__ and __setitem__ themselves, so that `key in cfg`
  * and `cfg[key] = value` run no Python frame at all: an object that
@@ -513,6 +635,20 @@ hot_setup(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* setup_read(finish): what read_str needs from gocfg.config, registered
+ * once that module is loaded. */
+static PyObject *
+hot_setup_read(PyObject *self, PyObject *fin)
+{
+    (void)self;
+    if (!PyCallable_Check(fin)) {
+        PyErr_SetString(PyExc_TypeError, "setup_read: finish must be callable");
+        return NULL;
+    }
+    set_ref(&read_finish, fin);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef hot_methods[] = {
     {"setup", hot_setup, METH_VARARGS,
      "setup(not_found, retry, marshal_loads, contains_fallback, setitem_fallback, read_fallback): "
@@ -526,6 +662,8 @@ static PyMethodDef hot_methods[] = {
     {"setitem", hot_setitem, METH_VARARGS, "setitem(config, key, value) (config[key] = value)"},
     {"method", hot_method, METH_O, "method(name) -> Config's __contains__ or __setitem__, made in C"},
     {"read_item", hot_read_item, METH_VARARGS, "read_item(config, h, path, missing, load) -> as read, for a Config"},
+    {"setup_read", hot_setup_read, METH_O, "setup_read(finish): what read_str needs from gocfg.config"},
+    {"read_str", hot_read_str, METH_VARARGS, "read_str(config, key) -> config[key] for an exact str key, or the retry marker"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -539,7 +677,10 @@ PyMODINIT_FUNC
 PyInit__hot(void)
 {
     hid_name = PyUnicode_InternFromString("_hid");
-    if (hid_name == NULL)
+    cache_name = PyUnicode_InternFromString("_cache");
+    ver_name = PyUnicode_InternFromString("_ver");
+    h_name = PyUnicode_InternFromString("_h");
+    if (hid_name == NULL || cache_name == NULL || ver_name == NULL || h_name == NULL)
         return NULL;
     return PyModule_Create(&hot_module);
 }

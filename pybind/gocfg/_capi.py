@@ -794,6 +794,28 @@ setitem: Callable[[Any, Any, Any], None] = _no_items
 read_item: Callable[[Any, Any, bytes, Any, Callable[[Any], Any]], Any] = config_read
 
 
+def _read_str_py(owner: Any, key: str) -> Any:
+    """read_str where gocfg._hot has none (before the library is loaded,
+    in a forked child): always "take the Python path"."""
+    return _RETRY
+
+
+# Config.__getitem__'s whole miss path for an exact str key, in C once the
+# library is loaded (gocfg._hot.read_str): its value, or _RETRY for the
+# Python path. It needs the finishing step from gocfg.config (hot_reads()).
+read_str: Callable[[Any, str], Any] = _read_str_py
+_read_finish: Optional[Callable[[Any, bytes, str, Dict[Any, Any], Any], Any]] = None
+
+
+def hot_reads(finish: Callable[[Any, bytes, str, Dict[Any, Any], Any], Any]) -> None:
+    """Register what gocfg._hot.read_str needs from gocfg.config: the
+    function that shapes and caches a value other than a plain scalar (a
+    time, a map, a list)."""
+    global _read_finish
+    _read_finish = finish
+    _rebound()
+
+
 def hot_items(cls: type, contains_py: Callable[[Any, Any], bool], setitem_py: Callable[[Any, Any, Any], None]) -> None:
     """Register Config (whose __contains__ and __setitem__ the extension
     takes over) and its Python implementations of both, which the hot path
@@ -809,13 +831,19 @@ def _rebound() -> None:
     """Called by gocfg._native whenever _hot changes (the library loaded,
     a fork): hand the status and the fallbacks to the new one, and give
     Config the methods that go with it."""
-    global contains_item, setitem, read_item
+    global contains_item, setitem, read_item, read_str
     hot = _hot
     if hot is None:
-        contains_item, setitem, read_item = _contains_py, _setitem_py, config_read
+        contains_item, setitem, read_item, read_str = _contains_py, _setitem_py, config_read, _read_str_py
         return
     hot.setup(int(_lib.GOCFG_E_NOT_FOUND), _RETRY, _marshal_loads, _contains_py, _setitem_py, _read_again)
     contains_item, setitem, read_item = hot.contains_item, hot.setitem, hot.read_item
+    setup_read = getattr(hot, "setup_read", None)  # ForkedHot has none: the Python path reads
+    if setup_read is not None and _read_finish is not None:
+        setup_read(_read_finish)
+        read_str = hot.read_str
+    else:
+        read_str = _read_str_py
     cls = _items_class
     if cls is not None:
         make = getattr(hot, "method", None)  # ForkedHot has none: the class's Python methods stay

@@ -882,6 +882,15 @@ class Config(Section, Handle):
         if type(key) is str:
             if key in entries and cell[0] == version:
                 return entries[key]
+            # The rest of this path, in C once the library is loaded
+            # (_capi.read_str: the Python lines below cost more than the
+            # Go call). It hands back _RETRY, having cached nothing, for
+            # what only Python does (a closed Config, a missing key, a key
+            # UTF-8 cannot encode, a long value, a failure): the lines
+            # below then read again.
+            value = _capi.read_str(self, key)
+            if value is not _RETRY:
+                return value
             ckey = key
             try:
                 p = key.encode()
@@ -1039,7 +1048,23 @@ class Config(Section, Handle):
 _set_cache = Config.__dict__["_cache"].__set__
 # The read cache that never answers (see _snapshot.NEVER).
 _NEVER = _snapshot.NEVER
+_RETRY = _capi._RETRY
 _config_set_text = _capi.config_set_text
+
+
+def _read_finish(cfg: Config, p: bytes, key: str, entries: Dict[Any, Any], value: Any) -> Any:
+    """The end of Config.__getitem__ for a value that _capi.read_str read
+    but that is not a plain scalar: the same steps, in the same order."""
+    if type(value) is tuple:
+        value = fix_times(value)
+    elif value is Ellipsis:
+        return Section(cfg, p)
+    if type(value) in _IMMUTABLE:
+        entries[key] = value
+    return value
+
+
+_capi.hot_reads(_read_finish)
 _config_contains = _capi.config_contains
 
 # Config's __setitem__ and __contains__ in Python: the whole behaviour,

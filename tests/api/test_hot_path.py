@@ -83,6 +83,7 @@ def test_the_extension_is_loaded_and_bound():
         assert _capi.contains_item is _hot.contains_item
         assert _capi.setitem is _hot.setitem
         assert _capi.read_item is _hot.read_item
+        assert _capi.read_str is _hot.read_str
         assert _hot.__file__.endswith(".abi3.so")
         # Config's own methods are the extension's, made in C.
         for name in ("__contains__", "__setitem__"):
@@ -265,3 +266,103 @@ def test_dates_and_maps_still_come_back_whole():
     with gocfg.Config({"m": {"a": 1}, "w": when}) as cfg:
         assert isinstance(uncached(cfg, "m"), gocfg.Section)
         assert uncached(cfg, "w") == when
+
+
+def test_an_uncached_str_read_is_one_c_call(cffi_calls, fallbacks, monkeypatch):
+    # The whole miss path of cfg[str] in gocfg._hot.read_str: no cffi call,
+    # no Python fallback, and it fills the cache as the Python path does.
+    python_reads = []
+    real_read = _capi.read_item
+    monkeypatch.setattr(_capi, "read_item", lambda *a: python_reads.append(a[2]) or real_read(*a))
+    with gocfg.Config({"a": "x", "n": 1.5, "t": True, "z": None, "big": 2**62}) as cfg:
+        del cffi_calls[:]
+        for key, want in (("a", "x"), ("n", 1.5), ("t", True), ("z", None), ("big", 2**62)):
+            assert uncached(cfg, key) == want and type(cfg[key]) is type(want)
+            cell, version, entries = cfg._cache
+            assert entries == {key: want} and version == cell[0]
+        assert cffi_calls == [] and fallbacks == [] and python_reads == []
+        with pytest.raises(gocfg.KeyNotFoundError):
+            uncached(cfg, "nope")  # handed back: the Python path reads again and raises
+        assert python_reads == [b"nope"]
+
+
+def test_an_uncached_str_read_answers_as_the_python_path(monkeypatch):
+    when = dt.datetime(2024, 2, 29, 12, tzinfo=dt.timezone.utc)
+    long_text = "é" * 2000  # longer than the C read's buffer: the Python path reads it
+    data = {"s": "v", "w": when, "d": dt.date(2020, 1, 2), "l": [1, 2], "m": {"k": "v"}, "long": long_text,
+            "a.b": "literal"}
+    with gocfg.Config(data) as hot_cfg, gocfg.Config(data) as py_cfg:
+        keys = ["s", "w", "d", "l", "m", "long", "m.k", "nope", "m.nope", "", ".", "\0", "\ud800", "l.0", "l.9"]
+        hot_answers = [_answer(lambda k=k: uncached(hot_cfg, k)) for k in keys]
+        monkeypatch.setattr(_capi, "read_str", _capi._read_str_py)  # the Python path only
+        py_answers = [_answer(lambda k=k: uncached(py_cfg, k)) for k in keys]
+        assert hot_answers == py_answers
+        # Times are cached, lists (mutable) and maps (views) are not.
+        for cfg in (hot_cfg, py_cfg):
+            _drop(cfg, _snapshot.NEVER)
+            for k in ("w", "d", "l", "m", "long"):
+                cfg[k]
+            assert sorted(cfg._cache[2]) == ["d", "long", "w"]
+
+
+def _answer(read):
+    try:
+        v = read()
+    except Exception as e:  # the error is part of the answer
+        return ("error", type(e).__name__, str(e))
+    if isinstance(v, gocfg.Section):
+        return ("section", v.to_dict())
+    return ("value", type(v).__name__, v)
+
+
+def test_the_c_read_never_answers_for_another_key():
+    class Sly(str):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = str.__hash__
+
+    with gocfg.Config({"a": "x", "b": "y"}) as cfg:
+        assert uncached(cfg, "a") == "x"
+        assert cfg[Sly("b")] == "y"  # not the cached "a"
+        assert cfg[("b",)] == "y"
+        with pytest.raises(gocfg.KeyNotFoundError):
+            cfg[Sly("nope")]
+
+
+def test_a_write_between_reads_is_seen():
+    with gocfg.Config({"a": "x"}) as cfg:
+        assert uncached(cfg, "a") == "x"
+        assert cfg["a"] == "x"  # cached
+        other = threading.Thread(target=cfg.__setitem__, args=("a", "y"))
+        other.start()
+        other.join()
+        assert cfg["a"] == "y"
+        cfg.update({"a": 3})
+        assert cfg["a"] == 3 and cfg._cache[2] == {"a": 3}
+
+
+def test_a_closed_config_leaves_no_cache_behind():
+    cfg = gocfg.Config({"a": "x"})
+    assert uncached(cfg, "a") == "x"
+    cfg.close()
+    with pytest.raises(gocfg.ClosedError):
+        cfg["a"]
+    assert cfg._cache is _snapshot.NEVER
+    with pytest.raises(gocfg.ClosedError):
+        uncached(cfg, "a")
+    assert cfg._cache is _snapshot.NEVER
+
+
+def test_read_str_checks_its_arguments():
+    with gocfg.Config({"a": "x"}) as cfg:
+        from gocfg import _hot
+
+        with pytest.raises(TypeError):
+            _hot.read_str(cfg)
+        with pytest.raises(TypeError):
+            _hot.setup_read(42)
+        # Not a Config (no cache slot): an AttributeError, not a crash.
+        with pytest.raises(AttributeError):
+            _hot.read_str(object(), "a")
+        assert _hot.read_str(cfg, 5) is _capi._RETRY  # not a str: Python's to read
