@@ -1,9 +1,10 @@
 """How long a hot call that keeps the GIL can hold every Python thread.
 
 gocfg._hot makes `key in cfg` (and the other hot calls) keeping the GIL.
-When another thread is in the middle of a long write to the same Config,
-the hot call waits for the store's lock, and with it every Python thread
-waits. This measures that: one thread merges a big mapping in Go again and
+If it waited for the store's lock while another thread is in the middle of
+a long write to the same Config, every Python thread would wait with it;
+it calls the exports that do not wait (gocfg_config_try_*) and leaves a
+busy call to cffi, which waits with the GIL released. This measures it: one thread merges a big mapping in Go again and
 again (through cffi, which releases the GIL, as update() does once it has
 encoded its argument), a ticker thread sleeps 0.5 ms in a loop and records
 its longest gap, first alone with the writer, then with a third thread

@@ -23,12 +23,13 @@
  *  - The GIL is kept: a call holds it for the ~150 ns of the Go call, no
  *    Python code runs in the middle, so nothing here is shared between
  *    calls except what setup() stored (changed only by setup(), under the
- *    GIL). A Go call that has to wait for the store's lock (a long write
- *    on another thread) holds every Python thread meanwhile
- *    (bench/hot_stall.py measures it). It cannot deadlock: every other
- *    call runs through cffi, which releases the GIL, and Go never calls
- *    back into Python, so the writer finishes and frees the lock without
- *    needing the GIL.
+ *    GIL). So a call here must never wait for the store's lock, or a long
+ *    write on another thread would hold every Python thread meanwhile:
+ *    these functions call the gocfg_config_try_* exports, which give
+ *    GOCFG_E_BUSY at once when the lock is taken, and a busy call, like
+ *    any failed one, goes back to Python, which makes it again through
+ *    cffi, waiting with the GIL released (bench/hot_stall.py measures
+ *    the difference). Go never calls back into Python.
  *  - Nothing here is called in a process forked after the library was
  *    loaded: gocfg._native puts gocfg._forklib.ForkedHot in this module's
  *    place there.
@@ -134,7 +135,7 @@ hot_contains(PyObject *self, PyObject *args)
     if (!PyArg_UnpackTuple(args, "contains", 2, 2, &hid, &path) || handle_arg(hid, &h) < 0
         || bytes_arg(path, &p, &n) < 0)
         return NULL;
-    return PyLong_FromLong(gocfg_config_contains(h, p, (size_t)n, NULL));
+    return PyLong_FromLong(gocfg_config_try_contains(h, p, (size_t)n, NULL));
 }
 
 static PyObject *
@@ -148,7 +149,7 @@ hot_len(PyObject *self, PyObject *args)
     if (!PyArg_UnpackTuple(args, "len", 2, 2, &hid, &path) || handle_arg(hid, &h) < 0
         || bytes_arg(path, &p, &n) < 0)
         return NULL;
-    return PyLong_FromLongLong(gocfg_config_len(h, p, (size_t)n, NULL));
+    return PyLong_FromLongLong(gocfg_config_try_len(h, p, (size_t)n, NULL));
 }
 
 typedef int (*set_fn)(gocfg_config *, const char *, size_t, const char *, size_t, gocfg_error **);
@@ -170,14 +171,14 @@ static PyObject *
 hot_set(PyObject *self, PyObject *args)
 {
     (void)self;
-    return hot_set_with(gocfg_config_set, "set", args);
+    return hot_set_with(gocfg_config_try_set, "set", args);
 }
 
 static PyObject *
 hot_set_value(PyObject *self, PyObject *args)
 {
     (void)self;
-    return hot_set_with(gocfg_config_set_value, "set_value", args);
+    return hot_set_with(gocfg_config_try_set_value, "set_value", args);
 }
 
 /* Little-endian integers of the wire format. */
@@ -252,7 +253,7 @@ read_short(gocfg_config *h, PyObject *path, PyObject *missing, PyObject *load)
     char buf[HOT_READ_MAX];
     if (bytes_arg(path, &p, &n) < 0)
         return NULL;
-    int64_t got = gocfg_config_get_value(h, p, (size_t)n, buf, sizeof buf, NULL);
+    int64_t got = gocfg_config_try_get_value(h, p, (size_t)n, buf, sizeof buf, NULL);
     if (got >= 0 && got <= (int64_t)sizeof buf)
         return load_value(load, buf, got);
     if (got == e_not_found) {
@@ -307,7 +308,7 @@ hot_contains_item(PyObject *self, PyObject *args)
     PyObject *p = exact_str_utf8(key);
     if (p == NULL)
         return call_fallback(contains_fallback, args);
-    int rc = gocfg_config_contains(h, PyBytes_AsString(p), (size_t)PyBytes_Size(p), NULL);
+    int rc = gocfg_config_try_contains(h, PyBytes_AsString(p), (size_t)PyBytes_Size(p), NULL);
     Py_DECREF(p);
     if (rc < 0)
         return call_fallback(contains_fallback, args);
@@ -340,7 +341,7 @@ hot_setitem(PyObject *self, PyObject *args)
         Py_DECREF(p);
         return call_fallback(setitem_fallback, args);
     }
-    int rc = gocfg_config_set(h, pp, (size_t)pn, PyBytes_AsString(v), (size_t)PyBytes_Size(v), NULL);
+    int rc = gocfg_config_try_set(h, pp, (size_t)pn, PyBytes_AsString(v), (size_t)PyBytes_Size(v), NULL);
     Py_DECREF(p);
     Py_DECREF(v);
     if (rc != 0)
@@ -462,7 +463,7 @@ hot_read_str(PyObject *self, PyObject *args)
     }
     char buf[HOT_READ_MAX];
     const char *pp = PyBytes_AsString(p);
-    int64_t got = gocfg_config_get_value(hh, pp, (size_t)PyBytes_Size(p), buf, sizeof buf, NULL);
+    int64_t got = gocfg_config_try_get_value(hh, pp, (size_t)PyBytes_Size(p), buf, sizeof buf, NULL);
     if (got < 0 || got > (int64_t)sizeof buf) {
         result = give_retry();
         goto done;
@@ -653,10 +654,10 @@ static PyMethodDef hot_methods[] = {
     {"setup", hot_setup, METH_VARARGS,
      "setup(not_found, retry, marshal_loads, contains_fallback, setitem_fallback, read_fallback): "
      "the status, the retry marker and the Python paths"},
-    {"contains", hot_contains, METH_VARARGS, "contains(hid, path) -> gocfg_config_contains's result"},
-    {"len", hot_len, METH_VARARGS, "len(hid, path) -> gocfg_config_len's result"},
-    {"set", hot_set, METH_VARARGS, "set(hid, path, utf8) -> gocfg_config_set's status"},
-    {"set_value", hot_set_value, METH_VARARGS, "set_value(hid, path, wire) -> gocfg_config_set_value's status"},
+    {"contains", hot_contains, METH_VARARGS, "contains(hid, path) -> gocfg_config_try_contains's result"},
+    {"len", hot_len, METH_VARARGS, "len(hid, path) -> gocfg_config_try_len's result"},
+    {"set", hot_set, METH_VARARGS, "set(hid, path, utf8) -> gocfg_config_try_set's status"},
+    {"set_value", hot_set_value, METH_VARARGS, "set_value(hid, path, wire) -> gocfg_config_try_set_value's status"},
     {"read", hot_read, METH_VARARGS, "read(hid, path, missing, load) -> load(wire bytes), missing, or the retry marker"},
     {"contains_item", hot_contains_item, METH_VARARGS, "contains_item(config, key) -> bool (key in config)"},
     {"setitem", hot_setitem, METH_VARARGS, "setitem(config, key, value) (config[key] = value)"},

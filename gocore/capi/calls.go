@@ -149,6 +149,8 @@ func statusOf(err error) C.int {
 		return C.GOCFG_E_CONNECTION
 	case errors.Is(err, errs.ErrAuth):
 		return C.GOCFG_E_AUTH
+	case errors.Is(err, errs.ErrBusy):
+		return C.GOCFG_E_BUSY
 	case errors.Is(err, errs.ErrInvalidArgument):
 		return C.GOCFG_E_INVALID_ARGUMENT
 	case errors.Is(err, errs.ErrNotFound):

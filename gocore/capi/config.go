@@ -105,6 +105,27 @@ func gocfg_config_free(h C.uintptr_t) {
 	})
 }
 
+// The hot calls (set, set_value, get_value, contains, len) come in pairs:
+// the usual export, which waits for the config's lock, and a
+// gocfg_config_try_* one, which gives GOCFG_E_BUSY at once while another
+// call holds it for a change (gocfg.h, "Calls that do not wait"). Each
+// pair runs one body; wait says which form it is.
+
+// viewer and setter pick the store's method for the form.
+func viewer(c *store.Config, wait bool) func(string, func(any) error) error {
+	if wait {
+		return c.View
+	}
+	return c.TryView
+}
+
+func setter(c *store.Config, wait bool) func(string, any) error {
+	if wait {
+		return c.Set
+	}
+	return c.TrySet
+}
+
 //export gocfg_config_set_value
 func gocfg_config_set_value(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, errOut **C.gocfg_error) C.int {
 	return changeWith(h, path, pathLen, data, dataLen, errOut, func(c *store.Config, p string, v any) error {
@@ -112,19 +133,37 @@ func gocfg_config_set_value(h C.uintptr_t, path *C.char, pathLen C.size_t, data 
 	})
 }
 
+//export gocfg_config_try_set_value
+func gocfg_config_try_set_value(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, errOut **C.gocfg_error) C.int {
+	return changeWith(h, path, pathLen, data, dataLen, errOut, func(c *store.Config, p string, v any) error {
+		return c.TrySet(p, v)
+	})
+}
+
 //export gocfg_config_get_value
 func gocfg_config_get_value(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *C.char, bufCap C.size_t, errOut **C.gocfg_error) C.int64_t {
-	return length(errOut, reads, func() (n int, err error) {
-		err = view(h, path, pathLen, func(_ string, v any) error {
-			var small [64]byte
-			b, err := encodeValue(v, small[:0])
-			if err == nil {
-				n, err = copyOut(b, buf, bufCap)
-			}
-			return err
-		})
-		return n, err
+	return length(errOut, reads, func() (int, error) { return getValue(h, path, pathLen, buf, bufCap, true) })
+}
+
+//export gocfg_config_try_get_value
+func gocfg_config_try_get_value(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *C.char, bufCap C.size_t, errOut **C.gocfg_error) C.int64_t {
+	return length(errOut, reads, func() (int, error) { return getValue(h, path, pathLen, buf, bufCap, false) })
+}
+
+func getValue(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *C.char, bufCap C.size_t, wait bool) (n int, err error) {
+	c, p, err := atPath(h, path, pathLen, false)
+	if err != nil {
+		return 0, err
+	}
+	err = viewer(c, wait)(p, func(v any) error {
+		var small [64]byte
+		b, err := encodeValue(v, small[:0])
+		if err == nil {
+			n, err = copyOut(b, buf, bufCap)
+		}
+		return err
 	})
+	return n, err
 }
 
 //export gocfg_config_merge
@@ -197,19 +236,26 @@ func gocfg_config_export_to(h C.uintptr_t, path *C.char, pathLen C.size_t, buf *
 
 //export gocfg_config_set
 func gocfg_config_set(h C.uintptr_t, path *C.char, pathLen C.size_t, val *C.char, valLen C.size_t, errOut **C.gocfg_error) C.int {
-	return status(errOut, changes(h), func() error {
-		c, p, err := atPath(h, path, pathLen, true)
-		if err != nil {
-			return err
-		}
-		v, err := borrowData(val, valLen, "value")
-		if err != nil {
-			return err
-		}
-		err = c.Set(p, strings.Clone(v))
-		testHookChanged(p)
+	return status(errOut, changes(h), func() error { return setString(h, path, pathLen, val, valLen, true) })
+}
+
+//export gocfg_config_try_set
+func gocfg_config_try_set(h C.uintptr_t, path *C.char, pathLen C.size_t, val *C.char, valLen C.size_t, errOut **C.gocfg_error) C.int {
+	return status(errOut, changes(h), func() error { return setString(h, path, pathLen, val, valLen, false) })
+}
+
+func setString(h C.uintptr_t, path *C.char, pathLen C.size_t, val *C.char, valLen C.size_t, wait bool) error {
+	c, p, err := atPath(h, path, pathLen, true)
+	if err != nil {
 		return err
-	})
+	}
+	v, err := borrowData(val, valLen, "value")
+	if err != nil {
+		return err
+	}
+	err = setter(c, wait)(p, strings.Clone(v))
+	testHookChanged(p)
+	return err
 }
 
 //export gocfg_config_get
@@ -346,25 +392,46 @@ func gocfg_config_delete(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut *
 
 //export gocfg_config_contains
 func gocfg_config_contains(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) C.int {
-	return count(errOut, reads, func() (int, error) {
-		c, p, err := atPath(h, path, pathLen, false)
-		if err != nil {
-			return 0, err
-		}
-		found, err := c.Contains(p)
-		return int(cBool(found)), err
-	})
+	return count(errOut, reads, func() (int, error) { return containsAt(h, path, pathLen, true) })
+}
+
+//export gocfg_config_try_contains
+func gocfg_config_try_contains(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) C.int {
+	return count(errOut, reads, func() (int, error) { return containsAt(h, path, pathLen, false) })
+}
+
+func containsAt(h C.uintptr_t, path *C.char, pathLen C.size_t, wait bool) (int, error) {
+	c, p, err := atPath(h, path, pathLen, false)
+	if err != nil {
+		return 0, err
+	}
+	contains := c.Contains
+	if !wait {
+		contains = c.TryContains
+	}
+	found, err := contains(p)
+	return int(cBool(found)), err
 }
 
 //export gocfg_config_len
 func gocfg_config_len(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) C.int64_t {
-	return length(errOut, reads, func() (int, error) {
-		c, p, err := atPath(h, path, pathLen, false)
-		if err != nil {
-			return 0, err
-		}
+	return length(errOut, reads, func() (int, error) { return lenAt(h, path, pathLen, true) })
+}
+
+//export gocfg_config_try_len
+func gocfg_config_try_len(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) C.int64_t {
+	return length(errOut, reads, func() (int, error) { return lenAt(h, path, pathLen, false) })
+}
+
+func lenAt(h C.uintptr_t, path *C.char, pathLen C.size_t, wait bool) (int, error) {
+	c, p, err := atPath(h, path, pathLen, false)
+	if err != nil {
+		return 0, err
+	}
+	if wait {
 		return c.Len(p)
-	})
+	}
+	return c.TryLen(p)
 }
 
 //export gocfg_config_keys

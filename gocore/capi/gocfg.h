@@ -86,7 +86,8 @@ enum gocfg_status {
     GOCFG_E_PENDING = -13,         /* a sliced call goes on: see gocfg_cancel_wait */
     /* layers (numbered apart, leaving -14..-19 to the database calls): */
     GOCFG_E_FROZEN = -20,          /* the config is frozen: it refuses every change */
-    GOCFG_E_INTERPOLATION = -21    /* a ${...} reference is a cycle, missing, or malformed */
+    GOCFG_E_INTERPOLATION = -21,   /* a ${...} reference is a cycle, missing, or malformed */
+    GOCFG_E_BUSY = -22             /* a gocfg_config_try_* call found the config locked: nothing done */
 };
 
 /* An opaque configuration handle. */
@@ -474,6 +475,27 @@ int gocfg_config_contains(gocfg_config *cfg, const char *path, size_t path_len,
  * or a negative status. */
 int64_t gocfg_config_len(gocfg_config *cfg, const char *path, size_t path_len,
                          gocfg_error **err);
+
+/*
+ * Calls that do not wait. Each of these does what the call without "try_"
+ * does, except that when another call holds the config for a change (or
+ * is waiting to), it returns GOCFG_E_BUSY at once, having done nothing,
+ * where the other would wait. They are for a caller that must not block
+ * where it is, such as a binding that holds an interpreter lock: it makes
+ * the call again with the waiting form, after giving that lock up. A
+ * read may also be turned away while another read is under way and a
+ * change waits behind it.
+ */
+int gocfg_config_try_set(gocfg_config *cfg, const char *path, size_t path_len,
+                         const char *val, size_t val_len, gocfg_error **err);
+int gocfg_config_try_set_value(gocfg_config *cfg, const char *path, size_t path_len,
+                               const char *data, size_t data_len, gocfg_error **err);
+int64_t gocfg_config_try_get_value(gocfg_config *cfg, const char *path, size_t path_len,
+                                   char *buf, size_t buf_cap, gocfg_error **err);
+int gocfg_config_try_contains(gocfg_config *cfg, const char *path, size_t path_len,
+                              gocfg_error **err);
+int64_t gocfg_config_try_len(gocfg_config *cfg, const char *path, size_t path_len,
+                             gocfg_error **err);
 
 /*
  * Writes the keys of the map at path, in order, into *out in the wire

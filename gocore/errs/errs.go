@@ -42,6 +42,9 @@ var (
 	ErrConnection = errors.New("connection error")
 	// ErrAuth: a store refused the credentials or the operation.
 	ErrAuth = errors.New("authentication failed")
+	// ErrBusy: a call that must not wait (store.Config's Try methods)
+	// found the config locked by another call, and did nothing.
+	ErrBusy = errors.New("config is busy")
 
 	// ErrPoisoned: an object that a panic interrupted in the middle of a
 	// change, and that may be half-changed. It is an internal error too

@@ -146,18 +146,54 @@ func (c *Config) Version() uint64 { return c.version.Load() }
 // View runs f on the value at path with the tree read-locked. f must not
 // keep the value or anything inside it, nor call back into c.
 func (c *Config) View(path string, f func(v any) error) error {
-	return c.ViewContext(context.Background(), path, f)
+	return c.viewContext(context.Background(), path, true, f)
+}
+
+// TryView is View that does not wait for the config's lock: while another
+// call holds it for a change (or waits to), it returns errs.ErrBusy at
+// once and calls nothing. For callers that must not block where they are
+// (a binding holding an interpreter lock); they make the call again with
+// View where waiting is harmless.
+func (c *Config) TryView(path string, f func(v any) error) error {
+	return c.viewContext(context.Background(), path, false, f)
+}
+
+// readLock takes the config's read lock; when !wait, only if it is free
+// at once (errs.ErrBusy otherwise).
+func (c *Config) readLock(wait bool) error {
+	if wait {
+		c.mu.RLock()
+	} else if !c.mu.TryRLock() {
+		return errs.ErrBusy
+	}
+	return nil
+}
+
+// writeLock is readLock's counterpart for changes.
+func (c *Config) writeLock(wait bool) error {
+	if wait {
+		c.mu.Lock()
+	} else if !c.mu.TryLock() {
+		return errs.ErrBusy
+	}
+	return nil
 }
 
 // ViewContext is View that stops resolving references on the way once ctx
 // is done (errs.ErrCancelled). A long resolution (see
 // layer.Resolver) is the only part of a read that can take long.
 func (c *Config) ViewContext(ctx context.Context, path string, f func(v any) error) error {
+	return c.viewContext(ctx, path, true, f)
+}
+
+func (c *Config) viewContext(ctx context.Context, path string, wait bool, f func(v any) error) error {
 	segs, err := parse(path)
 	if err != nil {
 		return err
 	}
-	c.mu.RLock()
+	if err := c.readLock(wait); err != nil {
+		return err
+	}
 	defer c.mu.RUnlock()
 	if c.interp != nil {
 		v, err := c.resolverContext(ctx).Lookup(segs)
@@ -186,11 +222,22 @@ func (c *Config) Get(path string) (any, error) {
 // Contains reports whether a value exists at path. A malformed path is an
 // error, not a "no".
 func (c *Config) Contains(path string) (bool, error) {
+	return c.contains(path, true)
+}
+
+// TryContains is Contains that does not wait for the lock (see TryView).
+func (c *Config) TryContains(path string) (bool, error) {
+	return c.contains(path, false)
+}
+
+func (c *Config) contains(path string, wait bool) (bool, error) {
 	segs, err := parse(path)
 	if err != nil {
 		return false, err
 	}
-	c.mu.RLock()
+	if err := c.readLock(wait); err != nil {
+		return false, err
+	}
 	defer c.mu.RUnlock()
 	_, err = value.Lookup(&c.root, segs)
 	if err != nil && c.interp != nil {
@@ -206,6 +253,16 @@ func (c *Config) Contains(path string) (bool, error) {
 // Set stores v at path; v now belongs to the Config. Missing maps on the
 // way are created.
 func (c *Config) Set(path string, v any) error {
+	return c.set(path, v, true)
+}
+
+// TrySet is Set that does not wait for the lock (see TryView): on
+// errs.ErrBusy nothing was stored.
+func (c *Config) TrySet(path string, v any) error {
+	return c.set(path, v, false)
+}
+
+func (c *Config) set(path string, v any, wait bool) error {
 	segs, err := parse(path)
 	if err != nil {
 		return err
@@ -221,7 +278,9 @@ func (c *Config) Set(path string, v any) error {
 	if v, err = checkTimes(segs, v); err != nil {
 		return err
 	}
-	c.mu.Lock()
+	if err := c.writeLock(wait); err != nil {
+		return err
+	}
 	defer c.mu.Unlock()
 	if c.frozen {
 		return frozenErr(path)
@@ -304,8 +363,17 @@ func (c *Config) Delete(path string) error {
 
 // Len is the number of keys of the map, or items of the list, at path.
 func (c *Config) Len(path string) (int, error) {
+	return c.length(path, true)
+}
+
+// TryLen is Len that does not wait for the lock (see TryView).
+func (c *Config) TryLen(path string) (int, error) {
+	return c.length(path, false)
+}
+
+func (c *Config) length(path string, wait bool) (int, error) {
 	n := 0
-	err := c.View(path, func(v any) error {
+	err := c.viewContext(context.Background(), path, wait, func(v any) error {
 		switch v := v.(type) {
 		case *value.Map:
 			n = v.Len()

@@ -366,3 +366,41 @@ def test_read_str_checks_its_arguments():
         with pytest.raises(AttributeError):
             _hot.read_str(object(), "a")
         assert _hot.read_str(cfg, 5) is _capi._RETRY  # not a str: Python's to read
+
+
+def test_a_hot_call_beside_a_long_change_does_not_wait_holding_the_gil():
+    # While another thread's change holds the config (a big update() runs
+    # in Go with the GIL released), the extension's calls do not wait for
+    # it: they answer GOCFG_E_BUSY at once, and the public calls then wait
+    # through cffi, which gives the GIL up, and answer as usual.
+    busy = int(_native.load().GOCFG_E_BUSY)
+    hot = _native.hot
+    cfg = gocfg.Config({"k": "v"})
+    big = {f"x{i}": {"a": i, "b": [i, str(i)]} for i in range(100_000)}
+    seen_busy = {"contains": 0, "len": 0, "set": 0, "read": 0}
+    answers = []
+    for _ in range(20):  # until the merges overlap the calls; bounded
+        done = threading.Event()
+
+        def writer():
+            try:
+                cfg.update(big)
+            finally:
+                done.set()
+
+        t = threading.Thread(target=writer)
+        t.start()
+        while not done.is_set():
+            rc = hot.contains(cfg._hid, b"k")
+            seen_busy["contains"] += rc == busy
+            seen_busy["len"] += hot.len(cfg._hid, b"") == busy
+            seen_busy["set"] += hot.set(cfg._hid, b"w", b"1") == busy
+            seen_busy["read"] += hot.read(cfg._hid, b"k", None, bytes) is _capi._RETRY
+            answers.append(("k" in cfg, uncached(cfg, "k")))
+            cfg["w"] = "2"
+        t.join()
+        if all(seen_busy.values()):
+            break
+    assert all(seen_busy.values()), seen_busy
+    assert answers and set(answers) == {(True, "v")}
+    assert cfg["w"] == "2" and len(cfg) == len(big) + 2

@@ -46,6 +46,29 @@ int main(void) {
     CHECK(gocfg_config_contains(cfg, "nope", 4, NULL) == 0, "not contains");
     CHECK(gocfg_config_len(cfg, "", 0, NULL) == 2, "len");
 
+    /* the calls that do not wait (gocfg_config_try_*) answer as the others
+     * while nothing holds the config (the busy case: gocore/store tests and
+     * tests/api/test_hot_path.py, which need a second thread) */
+    CHECK(gocfg_config_try_contains(cfg, "name", 4, NULL) == 1, "try contains");
+    CHECK(gocfg_config_try_contains(cfg, "nope", 4, NULL) == 0, "try not contains");
+    CHECK(gocfg_config_try_len(cfg, "", 0, NULL) == 2, "try len");
+    {
+        char wire[64], wire2[64];
+        int64_t a = gocfg_config_get_value(cfg, "name", 4, wire, sizeof wire, NULL);
+        int64_t b = gocfg_config_try_get_value(cfg, "name", 4, wire2, sizeof wire2, NULL);
+        CHECK(a > 0 && a == b && memcmp(wire, wire2, (size_t)a) == 0, "try get_value n=%lld", (long long)b);
+        b = gocfg_config_try_get_value(cfg, "nope", 4, wire2, sizeof wire2, NULL);
+        CHECK(b == GOCFG_E_NOT_FOUND, "try get_value missing n=%lld", (long long)b);
+        CHECK(gocfg_config_try_set(cfg, "t", 1, "v", 1, NULL) == GOCFG_OK &&
+                  gocfg_config_get(cfg, "t", 1, buf, sizeof buf, NULL) == 1 && buf[0] == 'v',
+              "try set");
+        CHECK(gocfg_config_try_set_value(cfg, "t", 1, "i\x07\0\0\0", 5, NULL) == GOCFG_OK &&
+                  gocfg_config_type(cfg, "t", 1, NULL) == GOCFG_TYPE_INT,
+              "try set_value");
+        CHECK(gocfg_config_try_set(NULL, "t", 1, "v", 1, NULL) == GOCFG_E_INVALID_HANDLE, "try set, NULL handle");
+        CHECK(gocfg_config_delete(cfg, "t", 1, NULL) == GOCFG_OK, "delete t");
+    }
+
     /* bad input is refused and stores nothing */
     rc = gocfg_config_set(cfg, "\xff" "b", 2, "v", 1, &err);
     CHECK(rc == GOCFG_E_INVALID_ARGUMENT && err != NULL, "invalid UTF-8 key rc=%d", rc);
