@@ -216,8 +216,9 @@ const MaxLoadMany = 10_000
 // LoadMany returns the latest revision of each of names, in order, and
 // their numbers; a name that does not exist has a nil config. Each config
 // is its own copy, also for a name given twice. Backends that read many
-// names at once (backend.Scanner: etcd, one round trip per 32 names)
-// answer in batches, the others one name at a time.
+// names at once (backend.Scanner: etcd, one round trip per 32 names;
+// SQLite, one query per 32 names) answer in batches, the others (memory)
+// one name at a time.
 func (d *DB) LoadMany(ctx context.Context, names []string) ([]*value.Map, []int64, error) {
 	if len(names) > MaxLoadMany {
 		return nil, nil, fmt.Errorf("db.LoadMany: %d names, at most %d at once: %w", len(names), MaxLoadMany, errs.ErrInvalidArgument)

@@ -624,7 +624,9 @@ def _counter(ptr: Any) -> Any:
     # (gocore/cmem/cells.go), so a view of one stays readable after the
     # config is freed; the fork stand-in keeps its cells in its snapshot
     # data.
-    return memoryview(_ffi.buffer(_ffi.cast("uint64_t *", ptr), 8)).cast("Q")
+    # (ffi.buffer takes the const pointer as it is: a cast first cost
+    # ~0.1 µs of every new Config.)
+    return memoryview(_ffi.buffer(ptr, 8)).cast("Q")
 
 
 def never_version() -> Any:

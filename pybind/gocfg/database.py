@@ -187,7 +187,12 @@ class Database(Handle):
         resolves them on read as ``gocfg.load()`` does (``${env:...}`` from
         ``environ``, default ``os.environ``) and whose values have the
         origin ``stored <name>``, as a ``gocfg.Stored`` source gives."""
-        return self.load_with_revision(name, revision, interpolate=interpolate, environ=environ)[0]
+        if interpolate:
+            return self.load_with_revision(name, revision, interpolate=True, environ=environ)[0]
+        # The plain load straight to the library: one Python call less than
+        # through load_with_revision, of a small load's ~13 µs.
+        return _capi.db_load(self, self._handle(), _args.name_arg(name), _args.revision_arg(revision),
+                             self._remote, Config._adopt)[0]
 
     def load_with_revision(self, name: str, revision: Optional[int] = None, *, interpolate: bool = False,
                            environ: Optional[Mapping[str, str]] = None) -> Tuple[Config, int]:

@@ -11,6 +11,7 @@ input checks, secrets and leaks.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import os
 import signal
@@ -1142,6 +1143,40 @@ def test_del_closes_and_nothing_leaks(url):
     after = settled_stats()
     for key in ("live_handles", "outstanding_buffers", "outstanding_errors"):
         assert after[key] == before[key], (key, before[key], after[key])
+
+
+def test_loaded_configs_never_closed_are_freed_by_their_collection(url):
+    # What load() and load_many() make is freed when it goes, closed or
+    # not: closing one by hand, dropping one, and a cycle the collector
+    # breaks all give the handles back.
+    d = gocfg.Database.open(url, timeout=10)
+    try:
+        d.save("x/a", SAMPLE)
+        d.save("x/b", {"n": 1})
+        before = settled_stats()
+        for _ in range(50):
+            cfg = d.load("x/a")
+            assert cfg["name"] == SAMPLE["name"]
+            del cfg  # never closed
+            many = d.load_many(["x/a", "x/b", "x/missing"])
+            assert sorted(many) == ["x/a", "x/b"] and many["x/b"]["n"] == 1
+            many["x/a"].close()
+            del many
+            cyc = d.load("x/b")
+            box = [cyc]
+            box.append(box)  # only the cycle collector frees this one
+            del cyc, box
+        gc.collect()
+        after = settled_stats()
+        assert after["live_handles"] == before["live_handles"], (before, after)
+        # A closed loaded Config stays closed: no read reaches a freed handle.
+        cfg = d.load("x/b")
+        cfg.close()
+        cfg.close()
+        with pytest.raises(gocfg.ClosedError):
+            cfg["n"]
+    finally:
+        d.close()
 
 
 def test_errors_are_catchable_as_builtins():

@@ -322,6 +322,40 @@ print("ok")
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr
 
 
+def test_child_reads_the_configs_a_database_loaded_and_the_registry_forgets_the_rest(tmp_path):
+    # Configs made by Database.load and load_many are in the fork registry
+    # like any other: a child reads them; closed or collected ones leave it.
+    proc = run_python(r'''
+import gc, os
+import gocfg
+from gocfg import _snapshot
+
+db = gocfg.Database.open(os.path.join(os.getcwd(), "c.db"))
+db.save("one", {"a": 1, "s": {"port": 8000}})
+db.save("two", {"b": [1, 2]})
+base = len(_snapshot.live)
+one = db.load("one")
+many = db.load_many(["one", "two"])
+for _ in range(100):
+    db.load("two").close()
+    db.load("two")          # dropped, never closed
+    db.load_many(["one", "two"])
+gc.collect()
+assert len(_snapshot.live) == base + 3, (base, len(_snapshot.live))
+pid = os.fork()
+if pid == 0:
+    ok = one["s.port"] == 8000 and many["one"]["a"] == 1 and many["two"]["b"] == [1, 2]
+    os._exit(0 if ok else 1)
+assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+many["two"].close()
+assert len(_snapshot.live) == base + 2
+del one
+assert len(_snapshot.live) == base + 1
+print("ok")
+''', cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr
+
+
 def test_child_reads_a_config_nested_to_the_limit(tmp_path):
     # The stand-in walks trees without recursion: a config nested close to
     # the library's limit of 1000 levels reads in the child.

@@ -157,8 +157,10 @@ type Blob struct {
 }
 
 // Scanner is implemented by backends for which reading one name at a time
-// costs a network round trip: Latest reads the latest revision of many
-// names at once, leaving out those that do not exist (any more).
+// costs a network round trip (etcd) or a query's fixed cost (SQLite):
+// Latest reads the latest revision of many names at once, leaving out
+// those that do not exist (any more). A name given twice may come back
+// twice; callers key the blobs by name.
 type Scanner interface {
 	Latest(ctx context.Context, names []string) ([]Blob, error)
 }
