@@ -331,6 +331,7 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
     # lock with a timeout is interrupted cleanly.
     cell = _ffi.new("gocfg_cancel **")
     outcome: List[Tuple[bool, Any]] = []
+    ended: List[bool] = []  # set by run() as it ends, just before it releases done
     done = _thread.allocate_lock()
     done.acquire()
     started = False
@@ -349,6 +350,7 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
                 _lib.gocfg_cancel_free(cancel)
                 if worker is not None:
                     worker.busy.release()
+                ended.append(True)
                 done.release()
 
         worker = _Worker.take()
@@ -361,8 +363,12 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
             pass
     except KeyboardInterrupt:
         _lib.gocfg_cancel_trigger(cell[0])
-        if started:
-            done.acquire()  # the call stops soon: its context is cancelled
+        # The call stops soon: its context is cancelled. Waited for by
+        # `ended`, not by acquiring done alone: the interrupt may have
+        # landed just after the loop above acquired done, and a second
+        # acquire would then wait for good.
+        while started and not ended:
+            done.acquire(timeout=0.05)
         if outcome and outcome[0][0] and discard is not None:
             discard(outcome[0][1])  # finished just before the cancel landed
         raise
