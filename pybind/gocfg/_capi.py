@@ -81,10 +81,14 @@ class Consts:
         names = [n for n in dir(lib) if n.startswith("GOCFG_")]
         self.statuses: Dict[str, int] = {n[len("GOCFG_E_"):]: int(getattr(lib, n))
                                          for n in names if n.startswith("GOCFG_E_")}
-        # GOCFG_E_PENDING is no error: a sliced call's "not done yet", which
-        # the binding waits out (see sliced) and never raises.
+        # Two statuses are no errors and never raised: GOCFG_E_PENDING, a
+        # sliced call's "not done yet", which the binding waits out (see
+        # sliced), and GOCFG_E_BUSY, a gocfg_config_try_* call's "locked",
+        # which gocfg._hot answers by making the call again through cffi
+        # (see "The hot path").
         self.classes: Dict[int, Type[_e.Error]] = {code: _CLASS_BY_NAME.get(name, _e.Error)
-                                                for name, code in self.statuses.items() if name != "PENDING"}
+                                                for name, code in self.statuses.items()
+                                                if name not in ("PENDING", "BUSY")}
         self.origin_kinds: Dict[int, str] = {int(getattr(lib, n)): n[len("GOCFG_ORIGIN_"):].lower()
                                              for n in names if n.startswith("GOCFG_ORIGIN_")}
         self.E_INVALID_HANDLE = int(lib.GOCFG_E_INVALID_HANDLE)
