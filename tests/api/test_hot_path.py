@@ -372,35 +372,44 @@ def test_a_hot_call_beside_a_long_change_does_not_wait_holding_the_gil():
     # While another thread's change holds the config (a big update() runs
     # in Go with the GIL released), the extension's calls do not wait for
     # it: they answer GOCFG_E_BUSY at once, and the public calls then wait
-    # through cffi, which gives the GIL up, and answer as usual.
+    # through cffi, which gives the GIL up, and answer as usual. Each call
+    # is tried on its own, in a loop, for as long as one update() lasts,
+    # until it meets the lock taken (bounded: 20 updates each).
     busy = int(_native.load().GOCFG_E_BUSY)
     hot = _native.hot
     cfg = gocfg.Config({"k": "v"})
     big = {f"x{i}": {"a": i, "b": [i, str(i)]} for i in range(100_000)}
-    seen_busy = {"contains": 0, "len": 0, "set": 0, "read": 0}
+    calls = {
+        "contains": lambda: hot.contains(cfg._hid, b"k") == busy,
+        "len": lambda: hot.len(cfg._hid, b"") == busy,
+        "set": lambda: hot.set(cfg._hid, b"w", b"1") == busy,
+        "read": lambda: hot.read(cfg._hid, b"k", None, bytes) is _capi._RETRY,
+    }
+    seen_busy = dict.fromkeys(calls, 0)
     answers = []
-    for _ in range(20):  # until the merges overlap the calls; bounded
-        done = threading.Event()
+    for name, is_busy in calls.items():
+        for _ in range(20):
+            done = threading.Event()
 
-        def writer():
-            try:
-                cfg.update(big)
-            finally:
-                done.set()
+            def writer():
+                try:
+                    cfg.update(big)
+                finally:
+                    done.set()
 
-        t = threading.Thread(target=writer)
-        t.start()
-        while not done.is_set():
-            rc = hot.contains(cfg._hid, b"k")
-            seen_busy["contains"] += rc == busy
-            seen_busy["len"] += hot.len(cfg._hid, b"") == busy
-            seen_busy["set"] += hot.set(cfg._hid, b"w", b"1") == busy
-            seen_busy["read"] += hot.read(cfg._hid, b"k", None, bytes) is _capi._RETRY
-            answers.append(("k" in cfg, uncached(cfg, "k")))
-            cfg["w"] = "2"
-        t.join()
-        if all(seen_busy.values()):
-            break
+            t = threading.Thread(target=writer)
+            t.start()
+            while not done.is_set():
+                if is_busy():
+                    seen_busy[name] += 1
+                    # The public calls, with the config still held (or
+                    # just released): they wait, then answer.
+                    answers.append(("k" in cfg, uncached(cfg, "k")))
+                    cfg["w"] = "2"
+                    break
+            t.join()
+            if seen_busy[name]:
+                break
     assert all(seen_busy.values()), seen_busy
     assert answers and set(answers) == {(True, "v")}
     assert cfg["w"] == "2" and len(cfg) == len(big) + 2
