@@ -38,17 +38,8 @@ func countKeys(t *testing.T, cli *clientv3.Client, prefix string) int64 {
 // it is saved, those of a save that lost its compare-and-swap are removed,
 // a delete removes the rest, and a missing piece is reported as damage.
 func TestChunks(t *testing.T) {
-	e := startEtcd(t)
-	cli, err := e.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli, d := rawAndDB(t, "/c")
 	ctx := t.Context()
-	d, err := openDB(t, e.URL("/c")+"?chunk_bytes=64KiB", db.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := d.Save(ctx, "a", randomConfig(1<<20), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +50,7 @@ func TestChunks(t *testing.T) {
 	// A lost compare-and-swap leaves no pieces behind, whether it was
 	// lost before the pieces were written or in the transaction: of four
 	// saves racing from revision 1, one wins and only its pieces remain.
-	_, err = d.Save(ctx, "a", randomConfig(1<<20), 5)
+	_, err := d.Save(ctx, "a", randomConfig(1<<20), 5)
 	wantErr(t, err, db.ErrConflict)
 	if n := countKeys(t, cli, "/c/chunk/a:"); n != pieces {
 		t.Fatalf("%d pieces after a failed save, want %d", n, pieces)

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"testing"
 
+	clientv3 "go.etcd.io/etcd/client/v3"
+
 	"github.com/gocfg/gocfg/gocore/db"
 	"github.com/gocfg/gocfg/gocore/db/internal/dbtest"
 )
@@ -25,6 +27,24 @@ func startEtcd(t *testing.T) *dbtest.Etcd {
 	}
 	t.Cleanup(e.Stop)
 	return e
+}
+
+// rawAndDB starts a test etcd and gives a raw client of it (to look at the
+// keys a store writes) and a store under prefix that splits configs into
+// 64 KiB pieces. Both are closed when the test ends.
+func rawAndDB(t *testing.T, prefix string) (*clientv3.Client, *db.DB) {
+	t.Helper()
+	e := startEtcd(t)
+	cli, err := e.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	d, err := openDB(t, e.URL(prefix)+"?chunk_bytes=64KiB", db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cli, d
 }
 
 func openDB(t *testing.T, u string, opts db.Options) (*db.DB, error) {

@@ -53,17 +53,8 @@ func wantLoad(t *testing.T, d *db.DB, name string, rev int64, key string, want a
 // that does not parse; load and load_many read the right revision through
 // every kind of head, and none.
 func TestHead(t *testing.T) {
-	e := startEtcd(t)
-	cli, err := e.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli, d := rawAndDB(t, "/h")
 	ctx := t.Context()
-	d, err := openDB(t, e.URL("/h")+"?chunk_bytes=64KiB", db.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := d.Save(ctx, "a", dbtest.Map("v", "one"), 0); err != nil {
 		t.Fatal(err)
 	}
