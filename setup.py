@@ -103,7 +103,7 @@ def go_build(out_dir: str) -> str:
     """Build the c-shared Go library into out_dir and return its path."""
     go = shutil.which("go")
     if go is None:
-        sys.exit("error: building gocfg needs Go 1.24 or newer, and 'go' was not found on PATH (https://go.dev/dl/)")
+        sys.exit("error: building gocfg needs Go 1.26 or newer (go.mod), and 'go' was not found on PATH (https://go.dev/dl/)")
     t = target()
     goos = target_goos()
     os.makedirs(out_dir, exist_ok=True)

@@ -117,7 +117,7 @@ func InFile(file string, err error) error {
 // fmt.Errorf("...: %w", kind) leaves ": invalid argument" at the end of the
 // text, which reads as Go, not as a message for a person.
 var generic = []error{ErrLimit, ErrInvalidArgument, ErrNotFound, ErrTypeMismatch, ErrParse, ErrIO, ErrInvalidHandle,
-	ErrInternal}
+	ErrInternal, ErrConflict}
 
 // Message is err's text for a person: err.Error() without the trailing
 // names of the generic kinds it wraps (": invalid argument", ": i/o error",

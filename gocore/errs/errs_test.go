@@ -60,6 +60,7 @@ func TestMessageDropsTheKindNames(t *testing.T) {
 		{fmt.Errorf("sqlite store: disk full: %w", ErrIO), "sqlite store: disk full"},
 		{fmt.Errorf("document of 3 GB is over the bound: %w", ErrLimit), "document of 3 GB is over the bound"},
 		{fmt.Errorf("outer: %w", fmt.Errorf("inner: %w", ErrNotFound)), "outer: inner"},
+		{fmt.Errorf(`save "a": expected revision 5 but it is at 1: %w`, ErrConflict), `save "a": expected revision 5 but it is at 1`},
 		// Only kinds the error wraps go: a message that merely ends in the
 		// same words keeps them.
 		{errors.New("the flag is an invalid argument: invalid argument"), "the flag is an invalid argument: invalid argument"},

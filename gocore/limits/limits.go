@@ -113,7 +113,7 @@ func ParseSize(s string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(num, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("not a positive size (write a number, optionally followed by KiB, MiB or GiB)")
+		return 0, fmt.Errorf("not a positive size (write a number, optionally followed by KiB, MiB, GiB or TiB)")
 	}
 	if n > math.MaxInt64/mult {
 		return 0, fmt.Errorf("larger than %d", int64(math.MaxInt64))
