@@ -42,15 +42,21 @@ func ValidateName(name string) error {
 			return badName(name, fmt.Sprintf("contains %q, which names may not hold", r))
 		}
 	}
-	for _, level := range strings.Split(name, "/") {
+	// The levels one by one, first to last (strings.Split made a slice on
+	// every load).
+	for rest := name; ; {
+		level, tail, more := strings.Cut(rest, "/")
 		switch level {
 		case "":
 			return badName(name, "has an empty level (leading, trailing or double '/')")
 		case ".", "..":
 			return badName(name, fmt.Sprintf("has a %q level", level))
 		}
+		if !more {
+			return nil
+		}
+		rest = tail
 	}
-	return nil
 }
 
 func badName(name, why string) error {
