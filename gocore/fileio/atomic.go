@@ -42,13 +42,13 @@ import (
 func WriteAtomic(path string, data []byte, perm fs.FileMode, private bool) (err error) {
 	target, err := followLinks(path)
 	if err != nil {
-		return ioErr(path, err)
+		return PathError(path, err)
 	}
 	dir := filepath.Dir(target)
 	var old fs.FileInfo
 	if st, statErr := os.Stat(target); statErr == nil {
 		if !st.Mode().IsRegular() {
-			return ioErr(path, fmt.Errorf("not a regular file"))
+			return PathError(path, fmt.Errorf("not a regular file"))
 		}
 		old = st
 	}
@@ -60,7 +60,7 @@ func WriteAtomic(path string, data []byte, perm fs.FileMode, private bool) (err 
 	removeStale(dir, prefix, time.Now())
 	tmp, err := createTemp(dir, prefix, createMode)
 	if err != nil {
-		return ioErr(path, err)
+		return PathError(path, err)
 	}
 	defer func() {
 		if err != nil {
@@ -78,19 +78,19 @@ func WriteAtomic(path string, data []byte, perm fs.FileMode, private bool) (err 
 		err = tmp.Chmod(old.Mode().Perm())
 	}
 	if err != nil {
-		return ioErr(path, err)
+		return PathError(path, err)
 	}
 	if _, err = tmp.Write(data); err != nil {
-		return ioErr(path, err)
+		return PathError(path, err)
 	}
 	if err = tmp.Sync(); err != nil {
-		return ioErr(path, err)
+		return PathError(path, err)
 	}
 	if err = tmp.Close(); err != nil {
-		return ioErr(path, err)
+		return PathError(path, err)
 	}
 	if err = os.Rename(tmp.Name(), target); err != nil {
-		return ioErr(path, err)
+		return PathError(path, err)
 	}
 	// Make the rename itself durable.
 	if d, dirErr := os.Open(dir); dirErr == nil {
@@ -249,7 +249,7 @@ func ReadFileLimit(ctx context.Context, path string, limit int64) ([]byte, error
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, ioErr(path, err)
+		return nil, PathError(path, err)
 	}
 	var stop func() bool
 	if ctx.Done() != nil {
@@ -287,7 +287,7 @@ func readBounded(f *os.File, path string, limit int64) ([]byte, error) {
 				return buf, nil
 			}
 			if err != nil {
-				return nil, ioErr(path, err)
+				return nil, PathError(path, err)
 			}
 			if len(buf) == cap(buf) {
 				break // it grew while being read: go on as for a pipe
@@ -317,7 +317,7 @@ func readPieces(r io.Reader, path string, limit int64, pieces [][]byte, total in
 			break
 		}
 		if err != nil {
-			return nil, ioErr(path, err)
+			return nil, PathError(path, err)
 		}
 		size = min(2*size, 8<<20)
 	}
@@ -331,7 +331,11 @@ func readPieces(r io.Reader, path string, limit int64, pieces [][]byte, total in
 	return out, nil
 }
 
-func ioErr(path string, err error) error {
+// PathError is err, from an operation on the file at path, as an I/O
+// error located at path that keeps its errno (the binding raises it as
+// Python's OSError would read: "[Errno 2] No such file or directory:
+// 'path'"), with no second copy of the path in the message.
+func PathError(path string, err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err // the path goes in Located.Path; keep the errno

@@ -11,6 +11,7 @@ input checks, secrets and leaks.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import math
 import os
@@ -1203,3 +1204,15 @@ def test_forked_child_gets_a_clear_error(tmp_path):
         d.close()
     """)
     assert proc.returncode == 0 and proc.stdout.strip() == "0", proc.stdout + proc.stderr
+
+
+def test_a_sqlite_file_in_a_missing_directory_is_a_missing_file_error(tmp_path):
+    # Read as Python's own OSError: errno, the path once, no Go text.
+    path = tmp_path / "no-such-dir" / "store.db"
+    with pytest.raises(gocfg.MissingFileError) as info:
+        gocfg.Database.open(f"sqlite://{path}")
+    e = info.value
+    assert isinstance(e, FileNotFoundError)
+    assert (e.errno, e.filename) == (errno.ENOENT, str(path))
+    assert str(e) == f"[Errno 2] No such file or directory: '{path}'"
+    assert not path.parent.exists()

@@ -3,9 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/gocfg/gocfg/gocore/db/backend"
 )
@@ -16,20 +14,14 @@ var _ backend.Scanner = (*Store)(nil)
 // (short batches pad with a repeated name) exactly as Get answers each
 // name: the latest revision, nothing for a missing or deleted name.
 func TestLatestMatchesGet(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "l.db"), backend.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTest(t, "l.db")
 	ctx := context.Background()
 	var names []string
 	for i := 0; i < 70; i++ {
 		n := fmt.Sprintf("c/%02d 'q\" %%_é", i)
 		names = append(names, n)
 		for r := 0; r <= i%3; r++ {
-			if _, err := s.Put(ctx, n, []byte(fmt.Sprintf("%d-%d", i, r)), -1, time.Now()); err != nil {
-				t.Fatal(err)
-			}
+			putBlob(t, s, fmt.Sprintf("%d-%d", i, r), n)
 		}
 	}
 	if _, err := s.Delete(ctx, names[7]); err != nil {
@@ -74,16 +66,9 @@ func TestLatestMatchesGet(t *testing.T) {
 
 // A name given twice in one batch comes back once.
 func TestLatestRepeatedName(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "r.db"), backend.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	ctx := context.Background()
-	if _, err := s.Put(ctx, "a", []byte("x"), -1, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Latest(ctx, []string{"a", "b", "a"})
+	s := openTest(t, "r.db")
+	putBlob(t, s, "x", "a")
+	got, err := s.Latest(context.Background(), []string{"a", "b", "a"})
 	if err != nil || len(got) != 1 || got[0].Name != "a" || got[0].Revision != 1 || string(got[0].Data) != "x" {
 		t.Fatalf("%+v, %v", got, err)
 	}
@@ -91,19 +76,13 @@ func TestLatestRepeatedName(t *testing.T) {
 
 // The batched read's per-name cost (db.LoadMany on SQLite).
 func BenchmarkLatest(b *testing.B) {
-	s, err := Open(filepath.Join(b.TempDir(), "b.db"), backend.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := openTest(b, "b.db")
 	ctx := context.Background()
 	names := make([]string, 100)
 	for i := range names {
 		names[i] = fmt.Sprintf("c%d", i)
-		if _, err := s.Put(ctx, names[i], []byte("small blob"), -1, time.Now()); err != nil {
-			b.Fatal(err)
-		}
 	}
+	putBlob(b, s, "small blob", names...)
 	b.ResetTimer()
 	for i := 0; i < b.N; i += len(names) {
 		if _, err := s.Latest(ctx, names); err != nil {

@@ -6,7 +6,9 @@
 // (so two writers queue instead of deadlocking), and a busy timeout makes a
 // writer wait for another process's lock instead of failing at once. The
 // file is created with mode 0600, and a file that other users may read is
-// refused, since configs may hold secrets.
+// refused, since configs may hold secrets. Loads of a latest revision run
+// on a connection of the Store's own when it is free (see fastReader), the
+// other calls on database/sql's pool.
 //
 // Tables: configs (one row per name: latest revision, deleted flag),
 // revisions (every stored revision with its time and blob) and events (a
@@ -15,10 +17,13 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -29,6 +34,7 @@ import (
 
 	"github.com/gocfg/gocfg/gocore/db/backend"
 	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/fileio"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -70,7 +76,10 @@ type Store struct {
 	// latestMany reads the latest revisions of up to latestManyN names in
 	// one query (Latest, for LoadMany and Query), prepared once too.
 	latestMany *sql.Stmt
-	poll       time.Duration
+	// fast reads latest revisions on a connection of its own (see fastGet).
+	fast fastReader
+	dsn  string
+	poll time.Duration
 	// wsem lets one writer of this process at a time try for the file's
 	// write lock; the busy timeout arbitrates between processes.
 	wsem chan struct{}
@@ -162,7 +171,7 @@ func Open(path string, opts backend.Options) (*Store, error) {
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(time.Minute)
-	s := &Store{db: db, path: abs, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), wread: make(chan struct{}, 2)}
+	s := &Store{db: db, dsn: dsn, path: abs, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), wread: make(chan struct{}, 2)}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -200,15 +209,17 @@ func ensureFile(path string) error {
 		f.Close()
 		// The umask can only clear bits, but be explicit about the result.
 		if err := os.Chmod(path, 0o600); err != nil {
-			return fmt.Errorf("sqlite store: %v: %w", err, errs.ErrIO)
+			return fileio.PathError(path, err)
 		}
 	case errors.Is(err, fs.ErrExist):
 	default:
-		return fmt.Errorf("sqlite store: creating the database file: %v: %w", err, errs.ErrIO)
+		// A missing directory is the usual cause: the error keeps its
+		// errno and path, and reads as Python's own.
+		return fileio.PathError(path, err)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return fmt.Errorf("sqlite store: %v: %w", err, errs.ErrIO)
+		return fileio.PathError(path, err)
 	}
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("sqlite store: %s is not a regular file: %w", path, errs.ErrInvalidArgument)
@@ -353,6 +364,11 @@ func (s *Store) Put(ctx context.Context, name string, blob []byte, expect int64,
 }
 
 func (s *Store) Get(ctx context.Context, name string, rev int64) ([]byte, int64, error) {
+	if rev == 0 {
+		if ok, blob, got, err := s.fastGet(ctx, name); ok {
+			return blob, got, err
+		}
+	}
 	var (
 		blob []byte
 		got  int64
@@ -372,6 +388,164 @@ func (s *Store) Get(ctx context.Context, name string, rev int64) ([]byte, int64,
 		return nil, 0, ioErr(fmt.Sprintf("loading %q", name), err)
 	}
 	return blob, got, nil
+}
+
+// fastReader is a connection that the Store opens beside database/sql's
+// pool, with latestQuery prepared on it, for the loads of one name's latest
+// revision: the most frequent call of all, of which database/sql's own work
+// was a quarter (taking a connection from the pool and the statement
+// prepared for it, converting the argument, the Row and Rows, Scan's copy
+// of the blob: BenchmarkGetLatest 3.5 -> 2.7 µs). One load at a time uses
+// it; a load that finds it busy goes through the pool as before.
+//
+// It runs the same statement on the same file with the same settings (the
+// DSN's busy timeout, WAL mode), and keeps database/sql's rules for a
+// connection: an error is the load's answer and the connection stays,
+// unless the driver reports it bad (driver.ErrBadConn, or ResetSession or
+// IsValid say so: an interrupted connection), when it is closed and the
+// load goes through the pool, and the next load opens another. Each load
+// ends its statement (rows.Close resets it), so the connection holds no
+// read transaction between loads and sees every commit.
+type fastReader struct {
+	mu      sync.Mutex
+	conn    driver.Conn
+	stmt    driver.StmtQueryContext
+	closed  bool
+	openErr time.Time // when opening last failed: the pool serves for a while
+	args    [1]driver.NamedValue
+	dest    [2]driver.Value
+}
+
+// reopenAfter is how long loads go through the pool after the fast
+// connection could not be opened, rather than trying again on each load.
+const reopenAfter = time.Second
+
+// fastGet loads name's latest revision on the fast connection. ok is false
+// when it did not, and the caller goes through the pool.
+func (s *Store) fastGet(ctx context.Context, name string) (ok bool, blob []byte, rev int64, err error) {
+	f := &s.fast
+	if !f.mu.TryLock() {
+		return false, nil, 0, nil
+	}
+	defer f.mu.Unlock()
+	if f.closed || !f.ready(ctx, s) {
+		return false, nil, 0, nil
+	}
+	op := func() string { return fmt.Sprintf("loading %q", name) } // only for an error
+	f.args[0] = driver.NamedValue{Ordinal: 1, Value: name}
+	rows, qerr := f.stmt.QueryContext(ctx, f.args[:])
+	f.args[0] = driver.NamedValue{}
+	if qerr != nil {
+		return f.answer(ioErr(op(), qerr))
+	}
+	nerr := rows.Next(f.dest[:])
+	typed := false
+	if nerr == nil {
+		rev, typed = f.dest[0].(int64)
+		switch b := f.dest[1].(type) {
+		case []byte:
+			// The driver's memory, valid until the rows move on (the
+			// contract of driver.Rows): the caller gets a copy, as from
+			// Scan.
+			blob = bytes.Clone(b)
+		default:
+			typed = false // not what the schema stores: Scan says what is wrong
+		}
+	}
+	clear(f.dest[:])
+	cerr := rows.Close()
+	switch {
+	case nerr == io.EOF && cerr == nil:
+		return f.answer(fmt.Errorf("config %q: %w", name, errs.ErrNotFound))
+	case nerr != nil:
+		return f.answer(ioErr(op(), nerr))
+	case cerr != nil:
+		return f.answer(ioErr(op(), cerr))
+	case !typed:
+		return false, nil, 0, nil
+	}
+	ok, _, _, err = f.answer(nil)
+	return ok, blob, rev, err
+}
+
+// ready opens the connection if it has none, or replaces one that the
+// driver says is bad (f.mu held).
+func (f *fastReader) ready(ctx context.Context, s *Store) bool {
+	if f.stmt != nil {
+		if r, ok := f.conn.(driver.SessionResetter); ok && r.ResetSession(ctx) != nil {
+			f.drop()
+		}
+	}
+	if f.stmt != nil {
+		return true
+	}
+	if !f.openErr.IsZero() && time.Since(f.openErr) < reopenAfter {
+		return false
+	}
+	if err := f.open(ctx, s); err != nil {
+		if ctx.Err() == nil { // not the file's fault
+			f.openErr = time.Now()
+		}
+		return false
+	}
+	f.openErr = time.Time{}
+	return true
+}
+
+func (f *fastReader) open(ctx context.Context, s *Store) error {
+	c, err := s.db.Driver().Open(s.dsn)
+	if err != nil {
+		return err
+	}
+	p, ok := c.(driver.ConnPrepareContext)
+	if !ok {
+		c.Close()
+		return errors.ErrUnsupported
+	}
+	st, err := p.PrepareContext(ctx, latestQuery)
+	if err != nil {
+		c.Close()
+		return err
+	}
+	q, ok := st.(driver.StmtQueryContext)
+	if !ok {
+		st.Close()
+		c.Close()
+		return errors.ErrUnsupported
+	}
+	f.conn, f.stmt = c, q
+	return nil
+}
+
+// answer ends a load that ran: its error is the answer, unless the
+// driver says the connection is bad, which is then closed and the load
+// goes through the pool (as database/sql retries on another connection).
+func (f *fastReader) answer(err error) (ok bool, blob []byte, rev int64, _ error) {
+	bad := errors.Is(err, driver.ErrBadConn)
+	if v, isV := f.conn.(driver.Validator); isV && !v.IsValid() {
+		bad = true
+	}
+	if bad {
+		f.drop()
+		return false, nil, 0, nil
+	}
+	return true, nil, 0, err
+}
+
+func (f *fastReader) drop() {
+	if f.stmt != nil {
+		f.stmt.(driver.Stmt).Close() // before its connection: the driver's statement uses it
+		f.conn.Close()
+		f.stmt, f.conn = nil, nil
+	}
+}
+
+// close closes the connection for good, waiting for a load on it to end.
+func (f *fastReader) close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = true
+	f.drop()
 }
 
 // Latest reads the latest revisions of names, leaving out those that do
@@ -638,6 +812,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		s.wg.Wait()
+		s.fast.close()
 		s.latest.Close()
 		s.latestMany.Close()
 		if cerr := s.db.Close(); cerr != nil {
