@@ -223,6 +223,18 @@ type Maker struct {
 	entries []entry
 	seen    []int32 // see repeat
 	seed    maphash.Seed
+	// The sizes of the first blocks when Expect was called (0: nextBlock's).
+	firstMaps, firstEntries int
+}
+
+// Expect sizes the first blocks for about maps maps holding entries
+// entries in all (a decoder's guess from the size of its input), so that
+// a small document gets blocks of its size: a few hundred bytes of a
+// database load made blocks of 8 maps and then of 8 and 16 entries. The
+// blocks after the first double as without it. Call it before Make.
+func (mk *Maker) Expect(maps, entries int) {
+	mk.firstMaps = min(makerMaps, max(1, maps))
+	mk.firstEntries = min(makerEntries, max(1, entries))
 }
 
 const (
@@ -243,7 +255,11 @@ func nextBlock(last, limit int) int {
 // copied; the caller may reuse it.
 func (mk *Maker) Make(es []Entry) *Map {
 	if len(mk.maps) == cap(mk.maps) {
-		mk.maps = make([]Map, 0, nextBlock(cap(mk.maps), makerMaps))
+		size := nextBlock(cap(mk.maps), makerMaps)
+		if mk.maps == nil && mk.firstMaps > 0 {
+			size = mk.firstMaps
+		}
+		mk.maps = make([]Map, 0, size)
 	}
 	mk.maps = mk.maps[:len(mk.maps)+1]
 	m := &mk.maps[len(mk.maps)-1]
@@ -252,7 +268,11 @@ func (mk *Maker) Make(es []Entry) *Map {
 		m.entries = make([]entry, n)
 	} else if n > 0 {
 		if cap(mk.entries)-len(mk.entries) < n {
-			mk.entries = make([]entry, 0, max(n, nextBlock(cap(mk.entries), makerEntries)))
+			size := nextBlock(cap(mk.entries), makerEntries)
+			if mk.entries == nil && mk.firstEntries > 0 {
+				size = mk.firstEntries
+			}
+			mk.entries = make([]entry, 0, max(n, size))
 		}
 		at := len(mk.entries)
 		mk.entries = mk.entries[:at+n]

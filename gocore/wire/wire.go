@@ -29,10 +29,13 @@ import (
 	"hash/maphash"
 	"math"
 	"math/big"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
+	"github.com/gocfg/gocfg/gocore/boxes"
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -466,17 +469,34 @@ type decoder struct {
 	data  []byte
 	pos   int
 	depth int
-	path  []string
 	// The entries of the maps being decoded, innermost last: the format
 	// does not say how many entries a map has, so they are collected here
-	// and the map is made once, at its size, rather than grown entry by
-	// entry (four allocations for a map of eight keys).
-	pending []pendingEntry
+	// and the map is made once, at its size, by maps (carved from blocks
+	// shared by the maps of one Decode).
+	pending []value.Entry
+	*blocks
 }
 
-type pendingEntry struct {
-	key string
-	val any
+// blocks are what the decoded values are carved from (box.go), apart from
+// the decoder: the compiler's escape analysis does not tell one field
+// from another, and these hand out memory that outlives the call, which
+// would move the decoder's stack scratch space to the heap with them.
+type blocks struct {
+	// at is where an error was found, innermost step first: each map and
+	// list adds its step as the error passes through it, so a value that
+	// decodes costs no path-keeping (a list's indexes were formatted for
+	// every item), and Decode names the whole path (see located). It is
+	// here for the same reason as the blocks.
+	at []seg
+
+	maps      value.Maker
+	whole     string // the buffer, for a small one's strings (see keep)
+	strs      strings.Builder
+	lists     []any
+	strBoxes  boxes.Of[string]
+	intBoxes  boxes.Of[int64]
+	fltBoxes  boxes.Of[float64]
+	listBoxes boxes.Of[[]any]
 }
 
 // ellipsis marks a tagged date/time tuple while decoding.
@@ -488,11 +508,15 @@ type ellipsis struct{}
 // value.MaxIntDigits digits; anything else than the types above is
 // refused, naming its path.
 func Decode(data []byte) (any, error) {
-	var scratch [16]pendingEntry // on the stack: most documents' maps fit
-	d := decoder{data: data, pending: scratch[:0]}
+	var (
+		scratch [16]value.Entry // on the stack: most documents' maps fit
+		b       blocks
+	)
+	d := decoder{data: data, pending: scratch[:0], blocks: &b}
+	b.maps.Expect(firstBlock(len(data), perMap, math.MaxInt), firstBlock(len(data), perEntry, math.MaxInt))
 	v, err := d.value()
 	if err != nil {
-		return nil, err
+		return nil, d.located(err)
 	}
 	if _, ok := v.(ellipsis); ok {
 		return nil, d.typeErr("Ellipsis")
@@ -503,18 +527,42 @@ func Decode(data []byte) (any, error) {
 	return v, nil
 }
 
-func (d *decoder) where() string { return value.JoinPath(d.path...) }
+// located names in err, the decoder's own error, the path where it was
+// found.
+func (d *decoder) located(err error) error {
+	if e, ok := err.(*errs.Located); ok && len(d.at) > 0 {
+		segs := make([]string, len(d.at))
+		for i, p := range d.at {
+			s := p.key
+			if p.idx >= 0 {
+				s = strconv.Itoa(p.idx)
+			}
+			segs[len(segs)-1-i] = s
+		}
+		e.Path = value.JoinPath(segs...)
+	}
+	return err
+}
+
+// fail passes err on from inside the step of a map or list.
+func (d *decoder) fail(step seg, err error) error {
+	d.at = append(d.at, step)
+	return err
+}
+
+// The errors of the decoder are made where it is, and named by Decode
+// (located) once they have reached the top.
 
 func (d *decoder) corrupt(why string) error {
-	return &errs.Located{Kind: errs.ErrInvalidArgument, Path: d.where(), Msg: "malformed value buffer: " + why}
+	return &errs.Located{Kind: errs.ErrInvalidArgument, Msg: "malformed value buffer: " + why}
 }
 
 func (d *decoder) typeErr(typ string) error {
-	return &errs.Located{Kind: errs.ErrTypeMismatch, Path: d.where(), Msg: fmt.Sprintf("cannot store a value of type '%s' (a config holds None, bool, int, float, str, date/time, list and dict)", typ)}
+	return &errs.Located{Kind: errs.ErrTypeMismatch, Msg: fmt.Sprintf("cannot store a value of type '%s' (a config holds None, bool, int, float, str, date/time, list and dict)", typ)}
 }
 
 func (d *decoder) invalid(msg string) error {
-	return &errs.Located{Kind: errs.ErrInvalidArgument, Path: d.where(), Msg: msg}
+	return &errs.Located{Kind: errs.ErrInvalidArgument, Msg: msg}
 }
 
 func (d *decoder) take(n int) ([]byte, error) {
@@ -539,15 +587,16 @@ func (d *decoder) text(n int, what string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	s := string(b)
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			return "", d.invalid(fmt.Sprintf("%s is not valid UTF-8 (a lone surrogate?) at byte %d", what, i))
+	if !utf8.Valid(b) {
+		for i := 0; i < len(b); {
+			r, size := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError && size == 1 {
+				return "", d.invalid(fmt.Sprintf("%s is not valid UTF-8 (a lone surrogate?) at byte %d", what, i))
+			}
+			i += size
 		}
-		i += size
 	}
-	return s, nil
+	return d.keep(b), nil
 }
 
 func (d *decoder) str(code byte, what string) (string, error) {
@@ -588,7 +637,10 @@ func (d *decoder) value() (any, error) {
 		return ellipsis{}, nil
 	case 'i':
 		n, err := d.u32()
-		return int64(n), err
+		if err != nil || (n >= 0 && n < 256) {
+			return int64(n), err // Go boxes 0-255 without allocating
+		}
+		return d.intBoxes.Box(boxes.Int64, int64(n), firstBlock(len(d.data), perInt, boxes.MaxBlock)), nil
 	case 'l':
 		return d.long()
 	case 'g':
@@ -596,9 +648,14 @@ func (d *decoder) value() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return math.Float64frombits(binary.LittleEndian.Uint64(b)), nil
+		f := math.Float64frombits(binary.LittleEndian.Uint64(b))
+		return d.fltBoxes.Box(boxes.Float64, f, firstBlock(len(d.data), perFloat, boxes.MaxBlock)), nil
 	case 'u', 't', 'a', 'A', 'z', 'Z':
-		return d.str(code, "string")
+		s, err := d.str(code, "string")
+		if err != nil {
+			return nil, err
+		}
+		return d.strBoxes.Box(boxes.String, s, firstBlock(len(d.data), perString, boxes.MaxBlock)), nil
 	case '[', '(', ')':
 		var n int
 		if code == ')' {
@@ -673,15 +730,18 @@ func (d *decoder) sequence(n int, tuple bool) (any, error) {
 		return nil, err
 	}
 	defer func() { d.depth-- }()
-	items := make([]any, 0, n)
-	for i := 0; i < n; i++ {
-		d.path = append(d.path, fmt.Sprint(i))
+	var items []any
+	if tuple {
+		items = make([]any, n) // a date/time, not kept as it is
+	} else {
+		items = d.list(n)
+	}
+	for i := range items {
 		v, err := d.value()
-		d.path = d.path[:len(d.path)-1]
 		if err != nil {
-			return nil, err
+			return nil, d.fail(seg{idx: i}, err)
 		}
-		items = append(items, v)
+		items[i] = v
 	}
 	if tuple && n > 0 {
 		if _, ok := items[0].(ellipsis); ok {
@@ -690,13 +750,10 @@ func (d *decoder) sequence(n int, tuple bool) (any, error) {
 	}
 	for i, v := range items {
 		if _, ok := v.(ellipsis); ok {
-			d.path = append(d.path, fmt.Sprint(i))
-			err := d.typeErr("Ellipsis")
-			d.path = d.path[:len(d.path)-1]
-			return nil, err
+			return nil, d.fail(seg{idx: i}, d.typeErr("Ellipsis"))
 		}
 	}
-	return items, nil
+	return d.listBoxes.Box(boxes.List, items, firstBlock(len(d.data), perList, boxes.MaxBlock)), nil
 }
 
 func (d *decoder) when(items []any) (any, error) {
@@ -759,12 +816,9 @@ func (d *decoder) dict() (any, error) {
 		}
 		code := b[0]
 		if code == '0' {
-			entries := d.pending[mark:]
-			m := value.NewMap(len(entries))
-			for _, e := range entries {
-				m.Set(e.key, e.val) // a key given twice keeps its first place, as before
-			}
-			return m, nil
+			// A key given twice keeps its first place and takes its last
+			// value, as Set one by one made it.
+			return d.maps.Make(d.pending[mark:]), nil
 		}
 		var key string
 		switch code {
@@ -778,22 +832,39 @@ func (d *decoder) dict() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			return nil, &errs.Located{Kind: errs.ErrTypeMismatch, Path: d.where(),
+			return nil, &errs.Located{Kind: errs.ErrTypeMismatch,
 				Msg: fmt.Sprintf("keys must be str, not %s (%v)", goTypeName(k), k)}
 		}
-		d.path = append(d.path, key)
 		v, err := d.value()
 		if err == nil {
 			if _, ok := v.(ellipsis); ok {
 				err = d.typeErr("Ellipsis")
 			}
 		}
-		d.path = d.path[:len(d.path)-1]
 		if err != nil {
-			return nil, err
+			return nil, d.fail(seg{key: key, idx: -1}, err)
 		}
-		d.pending = append(d.pending, pendingEntry{key, v})
+		d.push(value.Entry{Key: key, Val: v})
 	}
+}
+
+// push adds e to pending. Not append: the compiler's escape analysis
+// takes `d.pending = append(d.pending, ...)` for a store of d's own
+// memory to the heap, which moved the scratch space of every Decode to
+// the heap (512 bytes a call); a reslice of a field to itself and a
+// store of a new array are not.
+func (d *decoder) push(e value.Entry) {
+	if len(d.pending) == cap(d.pending) {
+		d.pending = grown(d.pending)
+	}
+	d.pending = d.pending[:len(d.pending)+1]
+	d.pending[len(d.pending)-1] = e
+}
+
+func grown(s []value.Entry) []value.Entry {
+	n := make([]value.Entry, len(s), 2*cap(s)+16)
+	copy(n, s)
+	return n
 }
 
 func goTypeName(v any) string {

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/gocfg/gocfg/gocore/boxes"
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -247,13 +248,13 @@ type parser struct {
 	budget     textpos.PathBudget
 	intern     []string // interned keys (see strInterned), made on the first key
 	internSeed maphash.Seed
-	ents       []value.Entry   // entries of the open maps (see frame)
-	items      []any           // items of the open lists (see frame)
-	strs       strings.Builder // backing store of short strings (see keep)
-	strBoxes   boxes[string]   // see box.go
-	intBoxes   boxes[int64]
-	fltBoxes   boxes[float64]
-	listBoxes  boxes[[]any]
+	ents       []value.Entry    // entries of the open maps (see frame)
+	items      []any            // items of the open lists (see frame)
+	strs       strings.Builder  // backing store of short strings (see keep)
+	strBoxes   boxes.Of[string] // see box.go
+	intBoxes   boxes.Of[int64]
+	fltBoxes   boxes.Of[float64]
+	listBoxes  boxes.Of[[]any]
 	maps       value.Maker
 	lists      []any   // a block lists are carved from (see closeList)
 	stack      []frame // the open containers (see value)
@@ -488,7 +489,7 @@ func (p *parser) value() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			v = p.strBoxes.box(stringType, s)
+			v = p.strBoxes.Box(boxes.String, s, firstBoxes)
 		case c == '-' || (c >= '0' && c <= '9'):
 			n, err := p.number()
 			if err != nil {
@@ -566,7 +567,7 @@ func (p *parser) value() (any, error) {
 				v = p.maps.Make(p.ents[top.base:])
 				p.ents = p.ents[:top.base]
 			default:
-				v = p.listBoxes.box(listType, p.closeList(p.items[top.base:]))
+				v = p.listBoxes.Box(boxes.List, p.closeList(p.items[top.base:]), firstBoxes)
 				p.items = p.items[:top.base]
 			}
 			stack = stack[:len(stack)-1]
@@ -902,7 +903,7 @@ func (p *parser) number() (any, error) {
 		if n >= 0 && n < 256 {
 			return n, nil // Go boxes these without allocating
 		}
-		return p.intBoxes.box(int64Type, n), nil
+		return p.intBoxes.Box(boxes.Int64, n, firstBoxes), nil
 	}
 	// Only parsed and quoted from, never kept: no copy.
 	text := unsafe.String(&d[start], i-start)
@@ -926,5 +927,5 @@ func (p *parser) number() (any, error) {
 		}
 		return nil, p.errAt(start, "invalid number %s", textpos.Trim(text))
 	}
-	return p.fltBoxes.box(float64Type, f), nil
+	return p.fltBoxes.Box(boxes.Float64, f, firstBoxes), nil
 }
