@@ -146,23 +146,46 @@ func gocfg_db_save(h C.uintptr_t, name *C.char, nameLen C.size_t, cfg C.uintptr_
 
 //export gocfg_db_load
 func gocfg_db_load(h C.uintptr_t, name *C.char, nameLen C.size_t, revision C.int64_t, cancel C.uintptr_t, out *C.uintptr_t, outRev *C.int64_t, errOut **C.gocfg_error) C.int {
-	return dbStatus(h, cancel, errOut, reads, func(ctx context.Context, d *dbconn.DB) error {
-		if err := nonNull(out, "out"); err != nil {
-			return err
-		}
-		n, err := text(name, nameLen, "name")
-		if err != nil {
-			return err
-		}
-		m, rev, err := d.Load(ctx, n, int64(revision))
-		if err != nil {
-			return err
-		}
-		if outRev != nil {
-			*outRev = C.int64_t(rev)
-		}
-		return newConfigHandle(store.NewFrom(m), out)
-	})
+	return dbLoadStatus(h, cancel, errOut, dbLoad{name: name, nameLen: nameLen, revision: revision, out: out, outRev: outRev})
+}
+
+// dbLoadStatus is dbStatus for gocfg_db_load, with what dbStatus does
+// without a cancel handle (sliced runs the body in the calling thread)
+// written out: the closures that dbStatus hands to sliced, which may pass
+// them to a goroutine, were two allocations on every load, the most
+// frequent call.
+func dbLoadStatus(h, cancel C.uintptr_t, errOut **C.gocfg_error, load dbLoad) C.int {
+	if cancel == 0 {
+		return status(errOut, reads, func() error { return dbCall(h, 0, load.run) })
+	}
+	return dbStatus(h, cancel, errOut, reads, load.run)
+}
+
+// dbLoad is the arguments of gocfg_db_load, and run its body.
+type dbLoad struct {
+	name     *C.char
+	nameLen  C.size_t
+	revision C.int64_t
+	out      *C.uintptr_t
+	outRev   *C.int64_t
+}
+
+func (a dbLoad) run(ctx context.Context, d *dbconn.DB) error {
+	if err := nonNull(a.out, "out"); err != nil {
+		return err
+	}
+	n, err := text(a.name, a.nameLen, "name")
+	if err != nil {
+		return err
+	}
+	m, rev, err := d.Load(ctx, n, int64(a.revision))
+	if err != nil {
+		return err
+	}
+	if a.outRev != nil {
+		*a.outRev = C.int64_t(rev)
+	}
+	return newConfigHandle(store.NewFrom(m), a.out)
 }
 
 //export gocfg_db_load_many

@@ -16,8 +16,9 @@ var wrappers = map[string]bool{
 	"status": true, "count": true, "length": true, "release": true,
 	"addLayer": true, "fileLayer": true, "getScalar": true, "setScalar": true, "changeWith": true,
 	"newConfigFrom": true, "listAt": true, "readAll": true,
-	"sliced":   true, // recovers itself, and runs a body that is one of the above
-	"dbStatus": true, // sliced around status
+	"sliced":       true, // recovers itself, and runs a body that is one of the above
+	"dbStatus":     true, // sliced around status
+	"dbLoadStatus": true, // dbStatus, or status without a cancel handle
 }
 
 // Every export is a single call of a wrapper that holds the prologue and
