@@ -152,6 +152,41 @@ hot_len(PyObject *self, PyObject *args)
     return PyLong_FromLongLong(gocfg_config_try_len(h, p, (size_t)n, NULL));
 }
 
+/* version_cell(hid) -> the config's change counter as a one-item
+ * memoryview of format "Q" over library memory (what gocfg._capi's
+ * version_cell gives, without cffi's pointer cell and buffer object:
+ * every new Config asks for it), or None when the call failed (Python
+ * makes it again with an error cell). The library never gives a counter
+ * cell back to the system (gocore/cmem/cells.go), so the view stays
+ * readable after the config is freed. */
+static PyObject *q_format = NULL; /* "Q" */
+
+/* PyMemoryView_FromMemory is in the limited API from 3.3, but its flag
+ * only joined the limited headers in 3.11; the value is part of the
+ * stable ABI and the same in every version. */
+#ifndef PyBUF_READ
+#define PyBUF_READ 0x100
+#endif
+
+static PyObject *
+hot_version_cell(PyObject *self, PyObject *hid)
+{
+    gocfg_config *h;
+    const uint64_t *cell = NULL;
+    (void)self;
+    if (handle_arg(hid, &h) < 0)
+        return NULL;
+    if (gocfg_config_version_cell(h, &cell, NULL) != 0 || cell == NULL)
+        Py_RETURN_NONE;
+    /* Read-only: Python only ever reads the counter. */
+    PyObject *bytes_view = PyMemoryView_FromMemory((char *)cell, sizeof *cell, PyBUF_READ);
+    if (bytes_view == NULL)
+        return NULL;
+    PyObject *view = PyObject_CallMethod(bytes_view, "cast", "O", q_format);
+    Py_DECREF(bytes_view);
+    return view;
+}
+
 typedef int (*set_fn)(gocfg_config *, const char *, size_t, const char *, size_t, gocfg_error **);
 
 static PyObject *
@@ -656,6 +691,7 @@ static PyMethodDef hot_methods[] = {
      "the status, the retry marker and the Python paths"},
     {"contains", hot_contains, METH_VARARGS, "contains(hid, path) -> gocfg_config_try_contains's result"},
     {"len", hot_len, METH_VARARGS, "len(hid, path) -> gocfg_config_try_len's result"},
+    {"version_cell", hot_version_cell, METH_O, "version_cell(hid) -> memoryview of the change counter, or None"},
     {"set", hot_set, METH_VARARGS, "set(hid, path, utf8) -> gocfg_config_try_set's status"},
     {"set_value", hot_set_value, METH_VARARGS, "set_value(hid, path, wire) -> gocfg_config_try_set_value's status"},
     {"read", hot_read, METH_VARARGS, "read(hid, path, missing, load) -> load(wire bytes), missing, or the retry marker"},
@@ -681,7 +717,8 @@ PyInit__hot(void)
     cache_name = PyUnicode_InternFromString("_cache");
     ver_name = PyUnicode_InternFromString("_ver");
     h_name = PyUnicode_InternFromString("_h");
-    if (hid_name == NULL || cache_name == NULL || ver_name == NULL || h_name == NULL)
+    q_format = PyUnicode_InternFromString("Q");
+    if (hid_name == NULL || cache_name == NULL || ver_name == NULL || h_name == NULL || q_format == NULL)
         return NULL;
     return PyModule_Create(&hot_module);
 }

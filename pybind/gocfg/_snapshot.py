@@ -140,7 +140,7 @@ def _after_fork_in_child() -> None:
         h = cfg._h
         if h is not None:
             try:
-                cfg._ver = _capi.version_cell(h)
+                cfg._ver = _capi.version_cell(h, cfg._hid)
             except Exception:  # no snapshot of it: every read raises ForkedProcessError
                 cfg._ver = never
         cfg._cache = NEVER

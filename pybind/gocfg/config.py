@@ -47,7 +47,6 @@ else:
     _schema = _lazy.module("gocfg.schema", globals(), "_schema")
     _secrets = _lazy.module("gocfg.secrets", globals(), "_secrets")
 
-_setattr = object.__setattr__
 
 _MISSING: Any = object()
 _ABSENT: Any = object()  # nothing at a key whose reader has a default
@@ -668,14 +667,10 @@ class Section(MutableMapping[str, Any], TreeView):
     def __repr__(self) -> str:
         if self._cfg._h is None:
             return f"<gocfg.Section {self.path!r} of a closed Config>"
-        return f"<gocfg.Section {self.path!r} {_preview(self._masked())}>"
+        return f"<gocfg.Section {self.path!r} {_preview(self)}>"
 
     def _masked(self) -> Dict[str, Any]:
-        try:
-            data = self.to_dict()
-        except Error as e:  # a reference that does not resolve
-            return {"<unresolved>": str(e)}
-        return cast(Dict[str, Any], _secrets.mask(data, split_path(self.path) if self.path else [], False,
+        return cast(Dict[str, Any], _secrets.mask(self.to_dict(), split_path(self.path) if self.path else [], False,
                                                   self._hidden()))
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
@@ -703,12 +698,20 @@ class Section(MutableMapping[str, Any], TreeView):
         return f"{what}: {n} key{'s' if n != 1 else ''}{extra}"
 
 
-def _preview(d: Dict[str, Any], limit: int = 8) -> str:
+def _preview(section: Section, limit: int = 8) -> str:
+    """The repr's "N keys {...}": the first keys, secrets masked. A map
+    that cannot be read whole (a reference that does not resolve, a
+    Section whose map was removed) says why instead, so the repr never
+    shows a made-up mapping or a wrong count."""
+    try:
+        d = section._masked()
+    except Error as e:
+        return f"(cannot be shown: {e})"
     shown = list(d.items())[:limit]
     body = ", ".join(f"{k!r}: {v!r}" for k, v in shown)
     if len(d) > len(shown):
         body += f", ... ({len(d) - len(shown)} more)"
-    return f"{len(d)} keys {{{body}}}"
+    return f"{len(d)} key{'s' if len(d) != 1 else ''} {{{body}}}"
 
 
 class Config(Section, Handle):
@@ -752,7 +755,7 @@ class Config(Section, Handle):
     def _adopt(cls, h: Any) -> "Config":
         """Wrap a handle the library just created."""
         self = cls.__new__(cls)
-        _setattr(self, "_prefix", b"")
+        _set_prefix(self, b"")
         self._attach(h)
         return self
 
@@ -764,15 +767,17 @@ class Config(Section, Handle):
         # `version`. One slot, so that a cached read loads one attribute:
         # each load costs ~20 ns more than it would, for __getattr__'s sake
         # (see Section.__getattr__). Only immutable values are kept.
-        # (object.__setattr__ directly: Section.__setattr__, there for
-        # keys, only passes "_" names on to it, at ~0.4 µs each: a quarter
-        # of what wrapping a loaded document cost in Python.)
-        _setattr(self, "_ver", _capi.version_cell(h))
+        # (The slots' own setters: Section.__setattr__, there for keys,
+        # only passes "_" names on, at ~0.4 µs each, a quarter of what
+        # wrapping a loaded document cost in Python; a slot's setter costs
+        # half of object.__setattr__, which looks the slot up by name.)
+        hid = _capi.handle_int(h)
+        _set_ver(self, _capi.version_cell(h, hid))
         self._cache: Tuple[Any, int, Dict[Any, Any]]
-        _setattr(self, "_cache", _NEVER)
+        _set_cache(self, _NEVER)
         self._hid: int
-        _setattr(self, "_hid", _capi.handle_int(h))
-        _setattr(self, "_h", h)
+        _set_hid(self, hid)
+        _set_h(self, h)
         # Known to the fork hook (weakly), which snapshots it before a fork;
         # close() and __del__ take it out again (see _snapshot.live).
         _live[id(self)] = _ref(self)
@@ -804,11 +809,15 @@ class Config(Section, Handle):
 
     def __del__(self) -> None:
         # Out of the fork registry whatever happens next: Handle.__del__
-        # leaves the handle alone at shutdown and in a forked child.
+        # leaves the handle alone at shutdown and in a forked child. A
+        # closed Config (the usual case: close() or `with`) has nothing
+        # more to do, and stops here without Handle.__del__'s frame.
         try:
             _live.pop(id(self), None)
-        except Exception:
-            pass
+            if self._h is None:
+                return
+        except Exception:  # a Config whose making failed before _h was set
+            return
         Handle.__del__(self)
 
     def _target(self) -> Tuple["Config", Any, bytes]:
@@ -1057,7 +1066,7 @@ class Config(Section, Handle):
         if self._h is None:
             return "<gocfg.Config (closed)>"
         frozen = " frozen" if self.frozen else ""
-        return f"<gocfg.Config{frozen} {_preview(self._masked())}>"
+        return f"<gocfg.Config{frozen} {_preview(self)}>"
 
     # IPython's pretty printer prefers a class's own __repr__ to an
     # inherited _repr_pretty_: name it here too.
@@ -1067,6 +1076,9 @@ class Config(Section, Handle):
 # The hot calls, as module globals (the cheapest lookup).
 _set_cache = Config.__dict__["_cache"].__set__
 _set_h = Config.__dict__["_h"].__set__
+_set_hid = Config.__dict__["_hid"].__set__
+_set_ver = Config.__dict__["_ver"].__set__
+_set_prefix = Section.__dict__["_prefix"].__set__
 _config_free = _capi.config_free
 _live = _snapshot.live
 _ref = weakref.ref

@@ -368,6 +368,36 @@ def test_read_str_checks_its_arguments():
         assert _hot.read_str(cfg, 5) is _capi._RETRY  # not a str: Python's to read
 
 
+def test_the_version_cell_is_made_in_c_and_follows_the_config(cffi_calls):
+    from gocfg import _hot
+
+    cfg = gocfg.Config({"a": 1})
+    # Making a Config asks for its cell through the extension, not cffi.
+    del cffi_calls[:]
+    other = gocfg.Config._adopt(_capi.config_copy(None, cfg._h))
+    assert "gocfg_config_version_cell" not in cffi_calls
+    view = _hot.version_cell(cfg._hid)
+    assert (view.format, view.itemsize, view.readonly, len(view)) == ("Q", 8, True, 1)
+    with pytest.raises(TypeError):
+        view[0] = 0  # read-only: Python never writes the library's counter
+    # The same memory as the Config's own cell: a change moves both.
+    before, other_before = view[0], other._ver[0]
+    assert cfg._ver[0] == before
+    cfg["a"] = 2
+    assert view[0] == cfg._ver[0] != before
+    assert other._ver[0] == other_before  # the copy has a cell of its own
+    cfg.close()
+    other.close()
+    # A freed or bogus handle: None, and the Python path raises the error.
+    assert _hot.version_cell(cfg._hid) is None
+    assert _hot.version_cell(0) is None
+    with pytest.raises(gocfg.InvalidHandleError, match="stale handle"):
+        _capi.version_cell(_capi._ffi.cast("gocfg_config *", cfg._hid), cfg._hid)
+    for bad in (None, "1", -1 << 70):
+        with pytest.raises((TypeError, OverflowError)):
+            _hot.version_cell(bad)
+
+
 def test_a_hot_call_beside_a_long_change_does_not_wait_holding_the_gil():
     # While another thread's change holds the config (a big update() runs
     # in Go with the GIL released), the extension's calls do not wait for

@@ -105,6 +105,19 @@ def test_repr(no_leaks):
     assert repr(cfg) == "<gocfg.Config (closed)>"
 
 
+def test_repr_counts_keys_and_says_why_it_cannot_show_them(no_leaks):
+    with gocfg.Config({"a": 1}) as one:
+        assert repr(one) == "<gocfg.Config 1 key {'a': 1}>"
+    # A reference cycle: the repr names it, and shows no made-up mapping
+    # (it used to read "1 keys {'<unresolved>': ...}" for a 3-key config).
+    with gocfg.load(overrides=["a=${b}", "b=${a}", "c=1"]) as cyc:
+        assert repr(cyc) == "<gocfg.Config (cannot be shown: a: reference cycle: a -> b -> a)>"
+    with gocfg.Config({"m": {"k": 1}}) as cfg:
+        section = cfg["m"]
+        del cfg["m"]
+        assert repr(section).startswith("<gocfg.Section 'm' (cannot be shown: ")
+
+
 def test_to_json(no_leaks):
     import json
 
