@@ -428,7 +428,12 @@ def _cmd_watch(args: argparse.Namespace) -> int:
             raise
         assert isinstance(cfg, WatchedConfig)
         with cfg:
-            print(f"gocfg: watching {', '.join(args.files)} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+            # Name every watched source, so that a reader of the banner does
+            # not take the .env files or the secrets directory for unwatched.
+            watched = list(args.files) + [f"{f} (env file)" for f in args.env_file or []]
+            if args.secrets_dir is not None:
+                watched.append(f"{args.secrets_dir} (secrets)")
+            print(f"gocfg: watching {', '.join(watched)} (Ctrl-C to stop)", file=sys.stderr, flush=True)
             for event in cfg.changes():
                 print("\n".join(event.lines(reveal=args.reveal)), flush=True)
     except KeyboardInterrupt:

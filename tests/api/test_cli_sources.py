@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 
 import pytest
+from support.cli import running
 
 
 def run(*args, env=None, stdin=None):
@@ -131,3 +133,17 @@ def test_show_and_get_with_deployment_sources(files):
     assert r.returncode == 1 and b"unknown profile 'nope'" in r.stderr
     r = run("show", files / "app.yaml", "--secrets-dir", files / "app.yaml", env=ENV)
     assert r.returncode == 1 and b"not a directory" in r.stderr
+
+
+def test_watch_banner_names_env_files_and_secrets_dir(files):
+    """`gocfg watch` watches the deployment sources too (README, "Live
+    configuration"), and its banner says so."""
+    (files / "sec").mkdir()
+    (files / "sec" / "token").write_text("t0k3n\n")
+    (files / ".env").write_text("APP_X=1\n")
+    with running([sys.executable, "-m", "gocfg", "watch", "app.yaml", "--env-prefix", "APP",
+                  "--env-file", ".env", "--secrets-dir", "sec"], files, env=dict(os.environ, **ENV)) as p:
+        banner = p.stderr.readline()
+        assert banner == "gocfg: watching app.yaml, .env (env file), sec (secrets) (Ctrl-C to stop)\n", banner
+        p.send_signal(signal.SIGINT)
+        assert p.wait(timeout=60) == 0

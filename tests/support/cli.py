@@ -2,10 +2,11 @@
 process of this Python, with a bound on how long it may take."""
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterator, Optional
 
 
 def run_cli(*args: Any, env: Optional[Dict[str, str]] = None, text: bool = True, timeout: float = 60,
@@ -16,3 +17,18 @@ def run_cli(*args: Any, env: Optional[Dict[str, str]] = None, text: bool = True,
     full_env = {**os.environ, **env} if env is not None else None
     return subprocess.run([sys.executable, "-m", "gocfg", *map(str, args)], capture_output=True, text=text,
                           timeout=timeout, env=full_env, **kw)
+
+
+@contextlib.contextmanager
+def running(args: Any, cwd: Any, **kw: Any) -> Iterator[subprocess.Popen]:
+    """A process with text pipes, killed on the way out if still running
+    (a failed assertion must not leave it behind), its pipes closed."""
+    p = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    try:
+        yield p
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        p.stdout.close()  # type: ignore[union-attr]
+        p.stderr.close()  # type: ignore[union-attr]

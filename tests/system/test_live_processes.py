@@ -5,13 +5,14 @@ wait has a generous bound and fails only if what it waits for never comes.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import uuid
+
+from support.cli import running
 
 WAIT = 60
 
@@ -21,19 +22,6 @@ def save(path, text: str) -> None:
     with open(tmp, "w") as f:
         f.write(text)
     os.replace(tmp, path)
-
-
-@contextlib.contextmanager
-def running(args, cwd, **kw):
-    """A process with text pipes, killed on the way out if still running
-    (a failed assertion must not leave it behind)."""
-    p = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
-    try:
-        yield p
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
 
 
 def interrupt(p):
