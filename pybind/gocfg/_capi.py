@@ -853,6 +853,12 @@ def _rebound() -> None:
     if hot is None:
         contains_item, setitem, read_item, read_str = _contains_py, _setitem_py, config_read, _read_str_py
         return
+    if _consts is None and not _native.forked:
+        # Read now, while the library is being loaded, not when a call
+        # first fails: that call may run in a signal handler, and a handler
+        # that a timer fires again before the reading ends would start it
+        # again, nested, until the recursion limit.
+        consts()
     hot.setup(int(_lib.GOCFG_E_NOT_FOUND), _RETRY, _marshal_loads, _contains_py, _setitem_py, _read_again)
     contains_item, setitem, read_item = hot.contains_item, hot.setitem, hot.read_item
     setup_read = getattr(hot, "setup_read", None)  # ForkedHot has none: the Python path reads

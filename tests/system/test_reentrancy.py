@@ -130,3 +130,36 @@ def test_code_run_between_bytecodes_does_not_change_a_read(scenario):
     assert stats["live_handles"] == 0
     assert stats["outstanding_errors"] == 0, stats
     assert stats["outstanding_buffers"] == 0, stats
+
+
+FIRST_FAILURE = r"""
+import signal, sys, time
+import gocfg
+
+frozen = gocfg.Config({"text": "y"}).freeze()   # the library is loaded here
+counts = {"handled": 0}
+
+def handler(signum, frame):
+    # The process's first failing call happens here, in the handler.
+    try:
+        frozen["text"] = "z"
+    except gocfg.FrozenError:
+        counts["handled"] += 1
+
+signal.signal(signal.SIGALRM, handler)
+# A timer faster than reading the library's constants (a few hundred µs):
+# were they first read by a failing call, each handler would be interrupted
+# by the next one, nested, until the recursion limit.
+signal.setitimer(signal.ITIMER_REAL, 0.0001, 0.0001)
+end = time.monotonic() + 1
+while time.monotonic() < end:
+    pass
+signal.setitimer(signal.ITIMER_REAL, 0, 0)
+print(counts["handled"])
+"""
+
+
+def test_a_first_failing_call_in_a_fast_signal_handler_does_not_recurse():
+    proc = subprocess.run([sys.executable, "-c", FIRST_FAILURE], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert int(proc.stdout.strip()) > 100
