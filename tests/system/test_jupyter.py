@@ -12,7 +12,8 @@ from jupyter_client.manager import start_new_kernel  # noqa: E402
 
 
 def execute(kc, code: str, timeout: float = 120):
-    """Run code in the kernel; return (status, stdout text, error name)."""
+    """Run code in the kernel; return (status, stdout text, error): error is
+    the exception's name, value and traceback as one text, or None."""
     msg_id = kc.execute(code)
     out, ename = [], None
     deadline = time.monotonic() + timeout
@@ -27,16 +28,34 @@ def execute(kc, code: str, timeout: float = 120):
         if kind == "stream":
             out.append(content["text"])
         elif kind == "error":
-            ename = content["ename"]
+            ename = "\n".join([f"{content['ename']}: {content['evalue']}", *content["traceback"]])
         elif kind == "status" and content["execution_state"] == "idle":
             break
-    reply = kc.get_shell_msg(timeout=timeout)
-    return reply["content"]["status"], "".join(out), ename
+    return shell_reply(kc, msg_id, timeout)["content"]["status"], "".join(out), ename
+
+
+def shell_reply(kc, msg_id: str, timeout: float = 60):
+    """The shell channel's reply to msg_id. Others are skipped: the client's
+    wait_for_ready sends a kernel_info_request every second until one is
+    answered, so on a loaded machine the replies to the extra ones wait in
+    the shell queue, and taking the next shell message would pair each
+    cell with the reply to the one before it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(f"no shell reply within {timeout}s to {msg_id}") from None
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
 
 
 @pytest.fixture
 def kernel():
     km, kc = start_new_kernel(kernel_name="python3", startup_timeout=120)
+    # A stale reply in the shell queue, as a slow start leaves one (see
+    # shell_reply), so every run checks that replies are matched to cells.
+    kc.kernel_info()
     try:
         yield km, kc
     finally:
@@ -83,13 +102,13 @@ def test_interrupt_long_call_then_keep_working(kernel):
             ename = msg["content"]["ename"]
         elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
-    kc.get_shell_msg(timeout=60)
+    assert shell_reply(kc, msg_id)["content"]["status"] == "error"
     assert ename == "KeyboardInterrupt", texts
     assert time.monotonic() - t_int < 5
     assert "interrupted after" in "".join(texts)
     # The kernel survived: the earlier object and new ones work.
-    status, out, _ = execute(kc, "c['b'] = 2; print(c.to_dict(), gocfg.stats()['live_handles'])")
-    assert status == "ok" and out.strip() == "{'a': 1, 'b': 2} 1"
+    status, out, error = execute(kc, "c['b'] = 2; print(c.to_dict(), gocfg.stats()['live_handles'])")
+    assert (status, out.strip()) == ("ok", "{'a': 1, 'b': 2} 1"), error
     assert km.is_alive()
 
 
