@@ -21,6 +21,12 @@ import (
 //	${env:HOME}           an environment variable
 //	${env:PORT,8080}      ... or the text after the first comma when unset
 //	$${                   a literal "${"
+//	${{ ... }}            not a reference: left as written
+//
+// "${{" never starts a reference: it is how GitHub Actions, Gitea and
+// Azure Pipelines write their expressions (${{ matrix.os }}), and those
+// files are configuration a user loads too. No path starts with "{" in
+// practice, and an error for every workflow file helps no one.
 //
 // A string that is exactly one reference takes the referenced value with
 // its type (an int, a list, a map: reading through it reaches inside);
@@ -284,6 +290,11 @@ func parse(s string, at []string) ([]part, error) {
 			lit.WriteString(s[i : j-1])
 			lit.WriteString("${")
 			i = j + 2
+			continue
+		}
+		if strings.HasPrefix(s[j+2:], "{") {
+			lit.WriteString(s[i : j+3]) // another tool's ${{ expression }}
+			i = j + 3
 			continue
 		}
 		lit.WriteString(s[i:j])
@@ -578,7 +589,7 @@ func nodeCost(viaRef bool, n int) int64 {
 
 // isWholeRef reports whether s is exactly one reference.
 func isWholeRef(s string) bool {
-	return strings.HasPrefix(s, "${") && strings.IndexByte(s, '}') == len(s)-1
+	return strings.HasPrefix(s, "${") && !strings.HasPrefix(s, "${{") && strings.IndexByte(s, '}') == len(s)-1
 }
 
 // clone copies a container that holds no reference. Brought in by a

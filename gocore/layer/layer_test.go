@@ -247,6 +247,9 @@ home: ${env:HOME}
 eport: ${env:PORT,8080}
 flag: ${env:FLAG}
 lit: "$${not.a.ref}"
+gha: "${{ matrix.os }}"
+ghamix: "${{ env.X }}-${server.host}-$${{ y }}"
+ghabrace: "${{a}"
 ratio: "r=${f}"
 f: 1.0
 tags: ${server.tags}
@@ -255,7 +258,8 @@ chain2: ${port}
 `, map[string]string{"HOME": "/home/me", "FLAG": "true"})
 	cases := map[string]any{
 		"url": "http://example.org:8080/", "port": int64(8080), "home": "/home/me", "eport": int64(8080),
-		"flag": true, "lit": "${not.a.ref}", "ratio": "r=1.0", "alias.host": "example.org", "chain1": int64(8080),
+		"flag": true, "lit": "${not.a.ref}", "ratio": "r=1.0",
+		"gha": "${{ matrix.os }}", "ghamix": "${{ env.X }}-example.org-${{ y }}", "ghabrace": "${{a}", "alias.host": "example.org", "chain1": int64(8080),
 	}
 	for p, want := range cases {
 		got, err := r.Lookup(segs(p))

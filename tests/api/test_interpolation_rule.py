@@ -81,3 +81,41 @@ def test_database_load_interpolate_on_a_cycle_reports_on_read():
         with db.load("x", interpolate=True, environ={}) as back:
             with pytest.raises(gocfg.InterpolationError):
                 back["a"]
+
+
+WORKFLOW = """\
+name: CI
+on: [push]
+jobs:
+  test:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [ubuntu-latest]
+    env:
+      TOKEN: ${{ secrets.TOKEN }}
+      IMAGE: ${{ env.REGISTRY }}/${project.name}:$${{ tag }}
+    steps:
+      - run: echo "${{ github.sha }}"
+project: {name: app}
+"""
+
+
+def test_a_github_actions_expression_is_text_not_a_reference(tmp_path):
+    # "${{ ... }}" is GitHub Actions' (and Azure Pipelines') syntax: a
+    # workflow file loads, its expressions as written, its references resolved.
+    path = tmp_path / "ci.yml"
+    path.write_text(WORKFLOW)
+    with gocfg.load(path) as cfg:
+        job = cfg.to_dict()["jobs"]["test"]
+        assert job["runs-on"] == "${{ matrix.os }}"
+        assert job["env"] == {"TOKEN": "${{ secrets.TOKEN }}", "IMAGE": "${{ env.REGISTRY }}/app:${{ tag }}"}
+        assert cfg["jobs.test.steps.0.run"] == 'echo "${{ github.sha }}"'
+        # Saved and loaded back, nothing changes.
+        out = tmp_path / "back.yml"
+        cfg.save(out)
+        with gocfg.load(out) as back:
+            assert back.to_dict() == cfg.to_dict()
+    # A reference that is malformed still says so.
+    with gocfg.load({"a": "${b"}) as bad, pytest.raises(gocfg.InterpolationError, match="unterminated"):
+        bad["a"]
