@@ -475,7 +475,7 @@ func (d *decoder) needsEval(e hclsyntax.Expression, diags hcl.Diagnostics) error
 			break
 		}
 	}
-	return d.errAt(off, "the expression %s needs evaluation (%s): gocfg reads literal values only", d.text(e.Range()), why)
+	return d.errAt(off, "the expression %s needs evaluation (%s): gocfg reads literal values only (format hcl-raw keeps such expressions as \"${...}\" text, as a Terraform module needs)", d.text(e.Range()), why)
 }
 
 // number reads a numeric literal: int64 when written without a fraction
