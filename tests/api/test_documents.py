@@ -130,6 +130,11 @@ def test_read_all_from_files(tmp_path, no_leaks):
     arr = tmp_path / "list.json"
     arr.write_text('[{"a": 1}, null]')
     assert gocfg.read(arr) == [{"a": 1}, None]
+    # A Config refuses such a root, and says what reads it.
+    for path in (play, arr):
+        for load in (gocfg.load, gocfg.Config.load):
+            with pytest.raises(gocfg.ParseError, match=r"root must be a mapping.*gocfg\.read\(\) reads any root"):
+                load(path)
     empty = tmp_path / "empty.yaml"
     empty.write_text("")
     assert gocfg.read(empty) is None and gocfg.read_all(empty) == []
