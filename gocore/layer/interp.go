@@ -399,11 +399,23 @@ func (r *res) refValue(ref string, at []string, whole bool) (any, []string, erro
 	if err != nil {
 		var loc *errs.Located
 		if asLocated(err, &loc) && loc.Kind == errs.ErrNotFound {
-			return nil, nil, interpErr(at, "${%s}: %s: %s (%s)", ref, loc.Path, loc.Msg, chainText(r.chain, value.JoinPath(segs...)))
+			return nil, nil, interpErr(at, "${%s}: %s: %s (%s)%s", ref, loc.Path, loc.Msg, chainText(r.chain, value.JoinPath(segs...)), foreignHint(ref))
 		}
 		return nil, nil, err
 	}
 	return v, real, nil
+}
+
+// foreignHint explains a missing reference that looks like another tool's
+// syntax: ${VAR:-default} (docker compose, shells), ${name:default}
+// (Spring), ${AWS::Region} (CloudFormation). A colon is rare in a key and
+// the usual mark of these, and a user who loaded such a file meets this
+// error first.
+func foreignHint(ref string) string {
+	if !strings.Contains(ref, ":") {
+		return ""
+	}
+	return "; an environment variable is ${env:NAME} or ${env:NAME,default}, and a file written for another tool's ${...} loads as written with interpolation off"
 }
 
 func asLocated(err error, out **errs.Located) bool {

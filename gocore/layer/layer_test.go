@@ -294,6 +294,8 @@ self: {x: "${self}"}
 missing: "x ${server.hots}"
 noenv: ${env:NOPE_NOT_SET}
 open: "${a"
+compose: "postgres:${PG_VERSION:-15}"
+spring: "${PORT:8080}"
 embed: "list ${l}"
 l: [1]
 `, map[string]string{})
@@ -303,12 +305,18 @@ l: [1]
 		"noenv":   "NOPE_NOT_SET is not set",
 		"open":    "unterminated",
 		"embed":   "cannot be part of a string",
+		"compose": "PG_VERSION:-15: no such key (compose -> PG_VERSION:-15); an environment variable is ${env:NAME}",
+		"spring":  "with interpolation off",
 	}
 	for p, want := range cases {
 		_, err := r.Lookup(segs(p))
 		if !errors.Is(err, ErrInterpolation) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v; want an interpolation error with %q", p, err, want)
 		}
+	}
+	// Only a reference with a colon, another tool's mark, gets the hint.
+	if _, err := r.Lookup(segs("missing")); err == nil || strings.Contains(err.Error(), "interpolation off") {
+		t.Errorf("missing: %v", err)
 	}
 	if _, err := r.Deep(r.Root, nil); !errors.Is(err, ErrInterpolation) {
 		t.Errorf("deep: %v", err)

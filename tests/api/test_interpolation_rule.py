@@ -119,3 +119,14 @@ def test_a_github_actions_expression_is_text_not_a_reference(tmp_path):
     # A reference that is malformed still says so.
     with gocfg.load({"a": "${b"}) as bad, pytest.raises(gocfg.InterpolationError, match="unterminated"):
         bad["a"]
+
+
+def test_another_tools_reference_says_how_to_load_the_file(tmp_path):
+    # docker compose's ${VAR:-default} is no gocfg reference: the error says
+    # what gocfg writes instead, and interpolate=False reads it as written.
+    path = tmp_path / "compose.yaml"
+    path.write_text("services:\n  db:\n    image: postgres:${PG_VERSION:-15}\n")
+    with gocfg.load(path) as cfg, pytest.raises(gocfg.InterpolationError, match=r"\$\{env:NAME,default\}.*interpolation off"):
+        cfg.to_dict()
+    with gocfg.load(path, interpolate=False) as cfg:
+        assert cfg["services.db.image"] == "postgres:${PG_VERSION:-15}"
