@@ -135,7 +135,7 @@ def format_of(file_name: str) -> str:
     it implies none)."""
     lower = file_name.lower()
     base = lower.rsplit("/", 1)[-1]
-    if base.endswith(".env") or base == ".env":
+    if base == ".env" or base.startswith(".env."):  # gocfg_formats' rule for env files (gocfg.h)
         return "env"
     ext = "." + base.rsplit(".", 1)[-1] if "." in base else ""
     for name, exts in _capi.consts().formats.items():

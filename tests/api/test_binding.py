@@ -165,6 +165,13 @@ def test_format_list_agrees_with_the_library(tmp_path):
                 assert _args.format_of(str(path)) == name  # ... as Python's view says
                 with gocfg.Config.load(path, name) as back:
                     assert back["k"] == "v"
+        # The names gocfg.h gives env files beyond their extension, saved
+        # by the library and named alike by Python (the CLI's show, convert
+        # and yaml= go by Python's view).
+        for env_name in (".env", ".env.local", ".ENV.production"):
+            path = tmp_path / env_name
+            cfg.save(path)
+            assert path.read_text() == "k=v\n" and _args.format_of(str(path)) == "env"
     # An alias the library accepts (yml) is accepted, an extension that is
     # no name of its format (cfg) is not.
     assert _args.format_arg("YML") == b"yaml"
