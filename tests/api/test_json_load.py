@@ -105,6 +105,21 @@ def test_hostile_bytes_are_placed_exactly(given, fragment, line, column, no_leak
             assert (info.value.line, info.value.column) == (line, column), (fmt, str(info.value))
 
 
+def test_a_json_file_with_comments_or_trailing_commas_names_jsonc(tmp_path, no_leaks):
+    # tsconfig.json and VS Code's settings.json are JSONC named .json.
+    path = tmp_path / "tsconfig.json"
+    path.write_text('{\n  "compilerOptions": {\n    // strict\n    "strict": true,\n  },\n}\n')
+    with pytest.raises(gocfg.ParseError, match=r"a comment, which JSON does not allow: format \"jsonc\" reads") as info:
+        gocfg.load(path)
+    assert (info.value.filename, info.value.line, info.value.column) == (str(path), 3, 5)
+    path.write_text('{"compilerOptions": {"strict": true,}}')
+    with pytest.raises(gocfg.ParseError, match=r"'\}' after a trailing comma, which JSON does not allow \(format \"jsonc\""):
+        gocfg.Config.load(path)
+    path.write_text('{\n  "compilerOptions": {\n    // strict\n    "strict": true,\n  },\n}\n')
+    with gocfg.load(gocfg.File(path, format="jsonc")) as cfg:
+        assert cfg.to_dict() == {"compilerOptions": {"strict": True}}
+
+
 def test_lone_surrogate_in_str_is_named(no_leaks):
     with pytest.raises(gocfg.InvalidArgumentError, match=r"lone surrogate at index 7"):
         gocfg.Config.loads('{"a": "\ud800"}', "json")

@@ -396,6 +396,28 @@ func describe(d []byte, i int) string {
 	return fmt.Sprintf("%q", r)
 }
 
+// unexpected describes the token at d[i] that the grammar does not allow
+// there, naming the two JSONC features a .json file most often holds
+// (tsconfig.json and VS Code's settings.json take both): a JSONC document
+// reaches the parser with them blanked, so here they are always strict
+// JSON's errors.
+func unexpected(d []byte, i int) string {
+	what := describe(d, i)
+	if i+1 < len(d) && d[i] == '/' && (d[i+1] == '/' || d[i+1] == '*') {
+		return what + ` (a comment, which JSON does not allow: format "jsonc" reads comments and trailing commas)`
+	}
+	if i < len(d) && (d[i] == '}' || d[i] == ']') {
+		j := i - 1
+		for j >= 0 && (d[j] == ' ' || d[j] == '\t' || d[j] == '\n' || d[j] == '\r') {
+			j--
+		}
+		if j >= 0 && d[j] == ',' {
+			return what + ` after a trailing comma, which JSON does not allow (format "jsonc" reads trailing commas and comments)`
+		}
+	}
+	return what
+}
+
 func (p *parser) document() (any, error) {
 	if off := textpos.InvalidUTF8(p.src); off >= 0 {
 		return nil, p.errAt(off, "invalid UTF-8 (byte %#x at offset %d)", p.src[off], off)
@@ -415,7 +437,7 @@ func (p *parser) document() (any, error) {
 	}
 	p.skipSpace()
 	if p.i < len(p.data) {
-		return nil, p.errAt(p.i, "unexpected %s after the top-level value", describe(p.data, p.i))
+		return nil, p.errAt(p.i, "unexpected %s after the top-level value", unexpected(p.data, p.i))
 	}
 	return v, nil
 }
@@ -512,7 +534,7 @@ func (p *parser) value() (any, error) {
 			}
 			v = nil
 		default:
-			return nil, p.errAt(start, "unexpected %s: expected a value", describe(d, start))
+			return nil, p.errAt(start, "unexpected %s: expected a value", unexpected(d, start))
 		}
 
 		// A value is complete: hand it to its container, closing as many
@@ -557,7 +579,7 @@ func (p *parser) value() (any, error) {
 				break
 			}
 			if c != closer(top) {
-				return nil, p.errAt(p.i, "unexpected %s: expected ',' or '%c'", describe(d, p.i), closer(top))
+				return nil, p.errAt(p.i, "unexpected %s: expected ',' or '%c'", unexpected(d, p.i), closer(top))
 			}
 			p.i++
 			switch {
@@ -606,7 +628,7 @@ func closer(f *frame) byte {
 func (p *parser) key(f *frame) error {
 	d := p.data
 	if p.i >= len(d) || d[p.i] != '"' {
-		return p.errAt(p.i, "unexpected %s: expected a string key", describe(d, p.i))
+		return p.errAt(p.i, "unexpected %s: expected a string key", unexpected(d, p.i))
 	}
 	off := p.i
 	k, plain, err := p.strInterned()
@@ -628,7 +650,7 @@ func (p *parser) key(f *frame) error {
 	}
 	p.skipSpace()
 	if p.i >= len(d) || d[p.i] != ':' {
-		return p.errAt(p.i, "unexpected %s: expected ':' after key %q", describe(d, p.i), textpos.Trim(k))
+		return p.errAt(p.i, "unexpected %s: expected ':' after key %q", unexpected(d, p.i), textpos.Trim(k))
 	}
 	p.i++
 	p.skipSpace()

@@ -73,6 +73,13 @@ func TestDecodeErrors(t *testing.T) {
 		{`{"a":1,}`, 1, 8, "expected a string key"},
 		{`{"a":[1,]}`, 1, 9, "expected a value"},
 		{`{"a":1} x`, 1, 9, "after the top-level value"},
+		// What JSONC reads is named (tsconfig.json, VS Code settings).
+		{"{\n  // c\n  \"a\": 1\n}", 2, 3, `'/' (a comment, which JSON does not allow: format "jsonc" reads`},
+		{`{"a": /* c */ 1}`, 1, 7, `(a comment`},
+		{`{"a":1} // c`, 1, 9, `'/' (a comment`},
+		{"{\"a\":1,\n}", 2, 1, `'}' after a trailing comma, which JSON does not allow (format "jsonc"`},
+		{`{"a":[1, ]}`, 1, 10, `']' after a trailing comma`},
+		{`{"a":[1 / 2]}`, 1, 9, `unexpected '/': expected ','`},
 		{`{"a" 1}`, 1, 6, "expected ':'"},
 		{`{"a":1`, 1, 7, "unexpected end of input"},
 		{`{"a":"b`, 1, 6, "unterminated string"},
