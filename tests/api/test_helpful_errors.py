@@ -211,7 +211,7 @@ def test_type_names_take_their_article(no_leaks):
             c["a.b"] = 2
         with pytest.raises(gocfg.TypeMismatchError, match=r"document 0 is an int, not a mapping"):
             gocfg.loads_all("3", "json")
-        with pytest.raises(gocfg.ParseError, match=r"not an int$"):
+        with pytest.raises(gocfg.ParseError, match=r"not an int: a Config holds a mapping"):
             gocfg.Config.loads("3", "json")
 
 
