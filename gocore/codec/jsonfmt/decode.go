@@ -122,7 +122,7 @@ func decodeMap(ctx context.Context, data []byte, jsonc, withPositions bool) (*va
 	m, ok := v.(*value.Map)
 	if !ok {
 		line, col := textpos.LineCol(data, rootOff)
-		return nil, textpos.ParseError(line, col, "the root must be a mapping (a JSON object), not %s: a Config holds a mapping (gocfg.read() reads any root)", value.AType(v))
+		return nil, textpos.ParseError(line, col, "the root must be a mapping (a JSON object), not %s: %s", value.AType(v), textpos.NotAMapping)
 	}
 	doc := &value.Doc{Root: m, Positions: positions}
 	if !withPositions && len(data) <= textpos.MaxPositionsSize {

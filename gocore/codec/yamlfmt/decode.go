@@ -162,7 +162,7 @@ func decode(data []byte, yaml11, withPositions bool) (doc *value.Doc, err error)
 			n = n.Alias
 		}
 		if n.Kind != yaml.MappingNode {
-			return nil, textpos.ParseError(root.Line, root.Column, "the root must be a mapping, not a %s: a Config holds a mapping (gocfg.read() reads any root)", kindName(n))
+			return nil, textpos.ParseError(root.Line, root.Column, "the root must be a mapping, not a %s: %s", kindName(n), textpos.NotAMapping)
 		}
 		v, err := c.convert(root, "", 1)
 		if err != nil {

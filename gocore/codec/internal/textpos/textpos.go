@@ -88,6 +88,10 @@ func (l *Lines) Pos(offset int) (line, col int) {
 	return lo + 1, c
 }
 
+// NotAMapping ends the error of a decoder whose document has a root that
+// is not a mapping, saying what reads such a document instead.
+const NotAMapping = "a Config holds a mapping (gocfg.read() reads any root)"
+
 // ParseError builds the error every Decode returns for a malformed document.
 func ParseError(line, col int, format string, args ...any) error {
 	return &errs.Located{Kind: errs.ErrParse, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
