@@ -78,7 +78,7 @@ func decode(data []byte, raw bool) (doc *value.Doc, err error) {
 		return nil, err
 	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, textpos.ParseErrorAt(data, i, "NUL byte (write \\u0000 in a string)")
+		return nil, textpos.ParseErrorAt(data, i, "NUL byte (a string can hold one written as \\u0000)")
 	}
 	src := data
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
@@ -134,36 +134,30 @@ func (d *decoder) record(path string, offset int) {
 	}
 }
 
-// checkDepth refuses nesting deeper than value.MaxDepth, counted on the
-// tokens (brackets, braces, parentheses and template sequences).
+// checkDepth refuses nesting deeper than value.MaxDepth: brackets, braces,
+// parentheses, strings and template sequences are a level each, and so is
+// each operator of a chain, since hclsyntax's parser recurses on both
+// (see shape.go). A chain ends at a comma, and at a line's end where that
+// ends an item (outside brackets and parentheses).
 func (d *decoder) checkDepth() error {
-	// Every opening token holds one of these bytes, so their count bounds
-	// the depth; most files have fewer and need no second lexing.
-	opens := 0
-	for _, c := range []byte("[{(\"<") {
-		opens += bytes.Count(d.data, []byte{c})
+	// Every level and operator holds one of these bytes, so their count
+	// bounds the depth; most files have fewer and need no scan.
+	bound := 0
+	for _, c := range []byte("[{(\"<$%+-*/!?:.=>&|") {
+		bound += bytes.Count(d.data, []byte{c})
 	}
-	if opens <= value.MaxDepth {
+	if bound <= value.MaxDepth {
 		return nil
 	}
-	toks, _ := hclsyntax.LexConfig(d.data, "", hcl.InitialPos)
-	depth := 0
-	for _, t := range toks {
-		switch t.Type {
-		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen,
-			hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl, hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc:
-			depth++
-			if depth > value.MaxDepth {
-				return d.errAt(t.Range.Start.Byte, "nesting deeper than %d levels", value.MaxDepth)
-			}
-		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen,
-			hclsyntax.TokenTemplateSeqEnd, hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc:
-			if depth > 0 {
-				depth--
-			}
-		}
+	failAt, byOperator := tooDeep(d.data)
+	switch {
+	case failAt < 0:
+		return nil
+	case byOperator:
+		return d.errAt(failAt, "expression nested deeper than %d levels (each operator of a chain is one)", value.MaxDepth)
+	default:
+		return d.errAt(failAt, "nesting deeper than %d levels", value.MaxDepth)
 	}
-	return nil
 }
 
 func (d *decoder) diagError(diags hcl.Diagnostics) error {
