@@ -29,6 +29,36 @@ def test_yaml_alias_bomb_is_refused_quickly(no_leaks):
     assert time.monotonic() - t0 < 10
 
 
+def test_yaml_aliases_of_a_long_string_are_refused(no_leaks):
+    # Few values, but each alias becomes a copy of 100 KB once it crosses
+    # into Python: 10,100 of them were a 1 GB dict from a 100 KB file.
+    text = ("s: &s " + "x" * 100_000 + "\n"
+            "l1: &l1 [" + ",".join(["*s"] * 100) + "]\n"
+            "l2: [" + ",".join(["*l1"] * 100) + "]\n")
+    with pytest.raises(gocfg.ParseError, match=r"aliases expand to more than 64 MiB of text \(an alias bomb\?\)"):
+        gocfg.Config.loads(text, "yaml")
+    with pytest.raises(gocfg.ParseError, match="alias bomb"):
+        gocfg.reads_all(text, "yaml")
+    # The same aliases of a short string are fine.
+    with gocfg.Config.loads(text.replace("x" * 100_000, "short"), "yaml") as cfg:
+        assert cfg["l2.99.99"] == "short"
+
+
+@pytest.mark.parametrize("text", [
+    "a = " + "-" * 400_000 + "1\n",
+    "a = " + "!" * 400_000 + "true\n",
+    "a = 1" + " + 1" * 400_000 + "\n",
+    "a = x" + "[0]" * 400_000 + "\n",
+    "b" + ' "l"' * 100_000 + " {}\n",
+], ids=["unary-minus", "not", "sum", "index", "labels"])
+@pytest.mark.parametrize("fmt", ["hcl", "hcl-raw"])
+def test_hcl_operator_chains_are_refused_not_a_crash(no_leaks, text, fmt):
+    # hclsyntax recurses once per operator: a chain this long overflowed
+    # the goroutine stack, which kills the process.
+    with pytest.raises(gocfg.ParseError, match="deeper than 1000 levels"):
+        gocfg.Config.loads(text, fmt)
+
+
 def test_small_aliases_still_work(no_leaks):
     with gocfg.Config.loads("base: &b {x: 1}\nuse: *b\n", "yaml") as cfg:
         assert cfg["use.x"] == 1

@@ -26,6 +26,12 @@ import (
 // with a parse error instead of exhausting memory.
 const MaxAliasNodes = 1_000_000
 
+// MaxAliasBytes bounds the text (keys and scalars) that aliases may copy
+// in one document: a few aliases of one long string are few values but
+// many bytes once each copy becomes a string of its own (to_dict(), the
+// wire to Python), where Go shares one.
+const MaxAliasBytes = 64 << 20
+
 // Decode parses a YAML document (YAML 1.2, one document) whose root is a
 // mapping; an empty document, or one whose root is null, is an empty map.
 //
@@ -357,6 +363,7 @@ type converter struct {
 	// document is parsed on its own (see chunked.go).
 	lineOff, colOff int
 	budget          int  // values aliases may still produce
+	aliasBytes      int  // text aliases have copied so far (MaxAliasBytes)
 	yaml11          bool // resolve plain scalars by YAML 1.1's types (yaml11.go)
 	inAlias         int  // > 0 while converting through an alias
 	expanding       []*yaml.Node
@@ -409,6 +416,17 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 		c.budget--
 		if c.budget < 0 {
 			return nil, errAt(n, "aliases expand to more than %d values (an alias bomb?)", MaxAliasNodes)
+		}
+		switch n.Kind {
+		case yaml.ScalarNode:
+			c.aliasBytes += len(n.Value)
+		case yaml.MappingNode:
+			for i := 0; i < len(n.Content); i += 2 {
+				c.aliasBytes += len(n.Content[i].Value)
+			}
+		}
+		if c.aliasBytes > MaxAliasBytes {
+			return nil, errAt(n, "aliases expand to more than %d MiB of text (an alias bomb?)", MaxAliasBytes>>20)
 		}
 	}
 	switch n.Kind {

@@ -279,3 +279,28 @@ func TestPathBudget(t *testing.T) {
 		return len(doc.Positions), nil
 	})
 }
+
+// Aliases of long text are bounded by its bytes, not only by the count of
+// values: keys and scalars both count, through merge keys too, and text
+// up to the bound still reads.
+func TestAliasTextBound(t *testing.T) {
+	long := strings.Repeat("x", 1<<20)
+	uses := func(n int, alias string) string { return "[" + strings.TrimSuffix(strings.Repeat(alias+",", n), ",") + "]" }
+	for _, text := range []string{
+		"s: &s " + long + "\nl: " + uses(MaxAliasBytes>>20+1, "*s") + "\n",
+		"m: &m {" + long + ": 1}\nl: " + uses(MaxAliasBytes>>20+1, "*m") + "\n",
+		"m: &m {a: " + long + "}\nl:\n" + strings.Repeat("  - <<: *m\n", MaxAliasBytes>>20+1),
+	} {
+		_, err := Decode([]byte(text))
+		if !errors.Is(err, errs.ErrParse) || !strings.Contains(err.Error(), "MiB of text (an alias bomb?)") {
+			t.Errorf("%.30q: %v", text, err)
+		}
+	}
+	doc, err := Decode([]byte("s: &s " + long + "\nl: " + uses(MaxAliasBytes>>20-1, "*s") + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := doc.Root.Get("l"); len(l.([]any)) != MaxAliasBytes>>20-1 {
+		t.Errorf("l has %d items", len(l.([]any)))
+	}
+}
