@@ -3,6 +3,7 @@
 package tomlfmt
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -84,6 +85,13 @@ func decode(data []byte, v10, withPositions bool) (doc *value.Doc, err error) {
 	}
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
+	}
+	// A newline is LF or CRLF; in a multi-line string it reads as LF, as
+	// tomllib reads it, so that a file checked out on Windows gives the
+	// same values. An escaped "\r" is two bytes of text here and stays.
+	// Lines and columns do not change: each CR stood at a line's end.
+	if bytes.Contains(data, []byte("\r\n")) {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	}
 	b := builder{data: data, lines: textpos.NewLines(data), kinds: make(map[*value.Map]map[string]kind), v10: v10, pathBudget: textpos.NewPathBudget(len(data))}
 	if withPositions && len(data) <= textpos.MaxPositionsSize {

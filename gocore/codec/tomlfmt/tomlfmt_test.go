@@ -273,3 +273,32 @@ func TestPathBudget(t *testing.T) {
 		return len(doc.Positions), nil
 	})
 }
+
+// A CRLF file reads as its LF twin (multi-line strings hold "\n", as in
+// tomllib), escaped "\r" stays, and positions are the same lines and
+// columns.
+func TestCRLF(t *testing.T) {
+	lf := "a = \"\"\"\nx\ny\n\"\"\"\nb = '''\nz\n'''\nc = \"\\r\\n\"\nd = \"\"\"p\\r\nq\"\"\"\n[t]\ne = 1\n"
+	crlf := strings.ReplaceAll(lf, "\n", "\r\n")
+	want, err := Decode([]byte(lf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Decode([]byte(crlf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := codectest.Plain(got.Root), codectest.Plain(want.Root); fmt.Sprint(g) != fmt.Sprint(w) {
+		t.Errorf("CRLF: %q\nLF:   %q", g, w)
+	}
+	if c, _ := got.Root.Get("c"); c != "\r\n" {
+		t.Errorf("escaped CR LF: %q", c)
+	}
+	if d, _ := got.Root.Get("d"); d != "p\r\nq" {
+		t.Errorf("escaped CR before a newline: %q", d)
+	}
+	if fmt.Sprint(got.Positions) != fmt.Sprint(want.Positions) {
+		t.Errorf("positions: %v, want %v", got.Positions, want.Positions)
+	}
+	codectest.Errors(t, Decode, []codectest.ErrorCase{{"a = 1\r\nb = \r\n", 2, 5, "toml:"}})
+}
