@@ -69,7 +69,9 @@ const MaxAliasBytes = 64 << 20
 //     counts block and flow levels apart, so a mix of both, or a "- " list
 //     under its key, is caught after scanning, by the conversion).
 //   - A %YAML 1.1 or 1.2 directive is accepted (other 1.x versions too);
-//     unknown directives are ignored, as YAML says.
+//     a document that declares 1.1 (or 1.0) reads with YAML 1.1's types,
+//     as the yaml-1.1 dialect reads every document; unknown directives
+//     are ignored, as YAML says.
 //   - A stream of more than one document is refused: DecodeAll reads
 //     streams.
 //
@@ -155,11 +157,11 @@ func decode(data []byte, yaml11, withPositions bool) (doc *value.Doc, err error)
 			return nil, err
 		}
 	}
-	roots, err := loadDocs(data, false)
+	roots, declared, err := loadDocs(data, false)
 	if err != nil {
 		return nil, err
 	}
-	c := newConverter(len(data), yaml11, withPositions)
+	c := newConverter(len(data), yaml11 || len(declared) > 0 && declared[0], withPositions)
 	m := value.NewMap(0)
 	if len(roots) > 0 && roots[0] != nil && !c.isNull(roots[0]) {
 		root := roots[0]
@@ -185,14 +187,15 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 			docs, err = nil, textpos.InternalError("parsing YAML", r)
 		}
 	}()
-	roots, err := loadDocs(data, true)
+	roots, declared, err := loadDocs(data, true)
 	if err != nil {
 		return nil, err
 	}
 	c := newConverter(len(data), yaml11, true)
 	withPositions := c.positions != nil
 	docs = make([]value.AnyDoc, 0, len(roots))
-	for _, root := range roots {
+	for i, root := range roots {
+		c.yaml11 = yaml11 || declared[i]
 		// A map per document that can have positions: a stream of a
 		// million empty documents costs no million maps.
 		c.positions = nil
@@ -211,45 +214,58 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 }
 
 // loadDocs parses data into the root node of each document (nil for an
-// empty one); without all, a second document is an error.
-func loadDocs(data []byte, all bool) ([]*yaml.Node, error) {
+// empty one); without all, a second document is an error. yaml11 says,
+// for each document, whether it declares YAML 1.1 (or 1.0).
+func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err error) {
+	var older []int
 	if !hasUTF16BOM(data) {
 		if err := textpos.CheckUTF8(data); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		var err error
-		if data, err = fixDirectives(data); err != nil {
-			return nil, err
+		if data, older, err = fixDirectives(data); err != nil {
+			return nil, nil, err
 		}
 	}
 	l, err := yaml.NewLoader(bytes.NewReader(data), yaml.WithPlugin(
 		loaderlimits.New(loaderlimits.DepthValue(value.MaxDepth), loaderlimits.AliasNone())))
 	if err != nil {
-		return nil, textpos.ParseError(0, 0, "yaml: %v", err)
+		return nil, nil, textpos.ParseError(0, 0, "yaml: %v", err)
 	}
-	var roots []*yaml.Node
+	previous := 0 // the line of the previous document's root: the next one's directives come after it
 	for {
 		var doc yaml.Node
 		err := l.Load(&doc)
 		if errors.Is(err, io.EOF) {
-			return roots, nil
+			return roots, yaml11, nil
 		}
 		if err != nil {
-			return nil, loadError(err, data)
+			return nil, nil, loadError(err, data)
 		}
 		if !all && len(roots) == 1 {
-			return nil, textpos.ParseError(doc.Line, doc.Column, "a second YAML document starts here: a configuration file must hold exactly one document (gocfg.load_all reads a stream of several)")
+			return nil, nil, textpos.ParseError(doc.Line, doc.Column, "a second YAML document starts here: a configuration file must hold exactly one document (gocfg.load_all reads a stream of several)")
 		}
 		var root *yaml.Node
 		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 			root = doc.Content[0]
 			if (root.Kind == yaml.MappingNode || root.Kind == yaml.SequenceNode) && !hasUTF16BOM(data) {
 				if err := checkFlowIndent(data, root); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 			}
 		}
+		// The document's own line is that of its first directive; its
+		// root's comes after them.
+		at := doc.Line
+		if root != nil {
+			at = root.Line
+		}
+		declared := false
+		for _, line := range older {
+			declared = declared || line > previous && line < at
+		}
+		previous = at
 		roots = append(roots, root)
+		yaml11 = append(yaml11, declared)
 	}
 }
 
@@ -296,9 +312,11 @@ func hasUTF16BOM(data []byte) bool {
 // directives the library does not take: "%YAML 1.2" (it knows only 1.1,
 // whose syntax 1.2 kept) becomes "%YAML 1.1", and an unknown directive
 // becomes a comment, as YAML says to ignore it. Directives stand only at
-// the start of the stream or after a "..." line.
-func fixDirectives(data []byte) ([]byte, error) {
-	out := data
+// the start of the stream or after a "..." line. older lists the lines of
+// "%YAML 1.1" and "%YAML 1.0" directives: their documents read with YAML
+// 1.1's types.
+func fixDirectives(data []byte) (out []byte, older []int, err error) {
+	out = data
 	copied := false
 	atDirectives := true
 	start := 0
@@ -325,9 +343,12 @@ func fixDirectives(data []byte) ([]byte, error) {
 					break // the library reports it
 				}
 				major, minor, ok := strings.Cut(fields[1], ".")
+				row, col := textpos.LineCol(data, start)
 				if !ok || major != "1" || minor == "" || strings.Trim(minor, "0123456789") != "" {
-					line, col := textpos.LineCol(data, start)
-					return nil, textpos.ParseError(line, col, "unsupported YAML version %q (1.x is supported)", fields[1])
+					return nil, nil, textpos.ParseError(row, col, "unsupported YAML version %q (1.x is supported)", fields[1])
+				}
+				if n, _ := strconv.Atoi(minor); n < 2 && len(minor) < 3 {
+					older = append(older, row)
 				}
 				at := start + bytes.Index(line, []byte(fields[1]))
 				n := copy(out[at:], "1.1")
@@ -349,7 +370,7 @@ func fixDirectives(data []byte) ([]byte, error) {
 		}
 		start = end + 1
 	}
-	return out, nil
+	return out, older, nil
 }
 
 func isDocEnd(line []byte) bool {
@@ -881,7 +902,7 @@ func cutAny(s, chars string) (string, string, bool) {
 // load parses data into the root node of its only document, or nil when
 // the stream holds no document or an empty one.
 func load(data []byte) (*yaml.Node, error) {
-	roots, err := loadDocs(data, false)
+	roots, _, err := loadDocs(data, false)
 	if err != nil || len(roots) == 0 {
 		return nil, err
 	}

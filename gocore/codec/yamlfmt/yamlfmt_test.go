@@ -304,3 +304,33 @@ func TestAliasTextBound(t *testing.T) {
 		t.Errorf("l has %d items", len(l.([]any)))
 	}
 }
+
+// A document that declares YAML 1.1 reads with 1.1's types; the others in
+// its stream, and documents declaring 1.2, do not.
+func TestDeclaredYAML11(t *testing.T) {
+	doc, err := Decode([]byte("%YAML 1.1\n---\na: yes\nb: 0755\nc: on\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codectest.Plain(doc.Root); fmt.Sprint(got) != "map[a:true b:493 c:true]" {
+		t.Errorf("declared 1.1: %v", got)
+	}
+	docs, err := DecodeAll([]byte("a: yes\n---\nb: yes\n...\n%YAML 1.1\n---\nc: yes\n...\n%YAML 1.2\n---\nd: yes\n...\n# x\n%YAML 1.1\n--- {e: yes}\n---\nf: yes\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range docs {
+		got = append(got, fmt.Sprint(codectest.Plain(d.Root)))
+	}
+	if want := "[map[a:yes] map[b:yes] map[c:true] map[d:yes] map[e:true] map[f:yes]]"; fmt.Sprint(got) != want {
+		t.Errorf("stream: %v, want %v", got, want)
+	}
+	doc, err = Decode([]byte("%YAML 1.2\n---\na: yes\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codectest.Plain(doc.Root); fmt.Sprint(got) != "map[a:yes]" {
+		t.Errorf("declared 1.2: %v", got)
+	}
+}
