@@ -285,7 +285,9 @@ func TestPathBudget(t *testing.T) {
 // up to the bound still reads.
 func TestAliasTextBound(t *testing.T) {
 	long := strings.Repeat("x", 1<<20)
-	uses := func(n int, alias string) string { return "[" + strings.TrimSuffix(strings.Repeat(alias+",", n), ",") + "]" }
+	uses := func(n int, alias string) string {
+		return "[" + strings.TrimSuffix(strings.Repeat(alias+",", n), ",") + "]"
+	}
 	for _, text := range []string{
 		"s: &s " + long + "\nl: " + uses(MaxAliasBytes>>20+1, "*s") + "\n",
 		"m: &m {" + long + ": 1}\nl: " + uses(MaxAliasBytes>>20+1, "*m") + "\n",
