@@ -299,11 +299,30 @@ def _buffer(owner: Any, fn: Any, *args: Any) -> bytes:
         _lib.gocfg_buffer_free(buf)
 
 
-def _new_handle(owner: Any, fn: Any, ctype: str, *args: Any) -> Any:
-    """Call fn(*args, <ctype> *out, err) and return the handle it made."""
+# How each kind of handle a call makes is released.
+_RELEASE = {"gocfg_config **": "gocfg_config_free", "gocfg_db **": "gocfg_db_close",
+            "gocfg_db_watch **": "gocfg_db_watch_close"}
+
+
+def _new_handle(owner: Any, fn: Any, ctype: str, *args: Any, adopt: Callable[[Any], T]) -> T:
+    """Call fn(*args, <ctype> *out, err) and give the handle it made to
+    ``adopt``, whose result this returns.
+
+    A KeyboardInterrupt, or an exception a signal handler raises, may land
+    at any call boundary: after the call made the handle and before the
+    object that owns it holds it. So anything raised before adopt returns
+    releases the handle here. Had adopt's object already taken it, that
+    object's finalizer releases it once more, which does nothing: a freed
+    handle is never valid again (gocore/registry)."""
     out = _ffi.new(ctype)
-    _call(owner, fn, *args, out)
-    return out[0]
+    try:
+        _call(owner, fn, *args, out)
+        return adopt(out[0])
+    except BaseException:
+        made = out[0]
+        if made != _NULL:
+            getattr(_lib, _RELEASE[ctype])(made)
+        raise
 
 
 # ------------------------------------------------------------ interruption
@@ -328,8 +347,10 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
     # handle is a no-op), and the helper thread frees it too when its call
     # is over (a trigger after that is harmless: a freed handle is never
     # valid again). A result that reaches no one is an owner object whose
-    # finalizer frees it (see _owned). The helper is a bare _thread with a
-    # lock of its own to wait on, not a threading.Thread: an interrupt that
+    # finalizer frees it: calls that make a handle give it to its owner in
+    # the helper thread, where no KeyboardInterrupt lands (_new_handle's
+    # adopt). The helper is a bare _thread with a lock of its own to wait
+    # on, not a threading.Thread: an interrupt that
     # lands inside Thread.start() or join() can leave threading's own locks
     # in a broken state ("release unlocked lock"), while acquiring a plain
     # lock with a timeout is interrupted cleanly.
@@ -420,7 +441,7 @@ def sliced(call: Callable[[Any], T], slow: bool, abandon: Optional[Callable[[], 
     runs no signal handler), is made directly, with no cancel handle.
     """
     if not slow or threading.current_thread() is not threading.main_thread():
-        return call(_NULL)
+        return _abandoning(call, _NULL, abandon)  # a signal may still land before the result has an owner
     consts()  # _E_PENDING
     cell = _ffi.new("gocfg_cancel **")
     try:  # the handle is freed whatever interrupts (freeing NULL is a no-op)
@@ -599,17 +620,17 @@ def status_of(e: BaseException) -> int:
 
 # ------------------------------------------------------------------ config
 
-def config_new() -> Any:
+def config_new(adopt: Callable[[Any], T]) -> T:
     _native.load()
-    return _new_handle(None, _lib.gocfg_config_new, "gocfg_config **")
+    return _new_handle(None, _lib.gocfg_config_new, "gocfg_config **", adopt=adopt)
 
 
 def config_free(h: Any) -> None:
     _lib.gocfg_config_free(h)
 
 
-def config_copy(owner: Any, h: Any) -> Any:
-    return _new_handle(owner, _lib.gocfg_config_copy, "gocfg_config **", h)
+def config_copy(owner: Any, h: Any, adopt: Callable[[Any], T]) -> T:
+    return _new_handle(owner, _lib.gocfg_config_copy, "gocfg_config **", h, adopt=adopt)
 
 
 def version_cell(h: Any, hid: int) -> Any:
@@ -969,9 +990,10 @@ def config_serialize(owner: Any, h: Any) -> bytes:
     return _buffer(owner, _lib.gocfg_config_serialize, h)
 
 
-def config_deserialize(state: bytes, env: bytes) -> Any:
+def config_deserialize(state: bytes, env: bytes, adopt: Callable[[Any], T]) -> T:
     _native.load()
-    return _new_handle(None, _lib.gocfg_config_deserialize, "gocfg_config **", state, len(state), env, len(env))
+    return _new_handle(None, _lib.gocfg_config_deserialize, "gocfg_config **", state, len(state), env, len(env),
+                       adopt=adopt)
 
 
 def config_dump(owner: Any, h: Any, fmt: bytes) -> bytes:
@@ -985,35 +1007,23 @@ def config_save(owner: Any, h: Any, name: bytes, fmt: bytes, private: bool) -> N
 
 def config_load(name: bytes, fmt: bytes, big: bool, adopt: Callable[[Any], Owner]) -> Owner:
     """A new config read from a file (interruptible when big), wrapped by
-    ``adopt`` (see :func:`_owned`)."""
+    ``adopt`` (see :func:`_new_handle`)."""
     _native.load()
-    return interruptible(_owned(adopt, lambda cancel: _new_handle(None, _lib.gocfg_config_load, "gocfg_config **",
-                                                                  name, len(name), fmt, len(fmt), cancel)),
+    return interruptible(lambda cancel: _new_handle(None, _lib.gocfg_config_load, "gocfg_config **",
+                                                    name, len(name), fmt, len(fmt), cancel, adopt=adopt),
                          big, _close)
 
 
 def config_loads(data: bytes, fmt: bytes, adopt: Callable[[Any], Owner]) -> Owner:
     """A new config parsed from a document (interruptible when big),
-    wrapped by ``adopt`` (see :func:`_owned`)."""
+    wrapped by ``adopt`` (see :func:`_new_handle`)."""
     _native.load()
     if len(data) <= INTERRUPTIBLE_SIZE:  # as interruptible() runs it, without its wrappers
-        return adopt(_new_handle(None, _lib.gocfg_config_loads, "gocfg_config **", data, len(data), fmt, len(fmt), _NULL))
-    return interruptible(_owned(adopt, lambda cancel: _new_handle(None, _lib.gocfg_config_loads, "gocfg_config **",
-                                                                  data, len(data), fmt, len(fmt), cancel)),
+        return _new_handle(None, _lib.gocfg_config_loads, "gocfg_config **", data, len(data), fmt, len(fmt), _NULL,
+                           adopt=adopt)
+    return interruptible(lambda cancel: _new_handle(None, _lib.gocfg_config_loads, "gocfg_config **",
+                                                    data, len(data), fmt, len(fmt), cancel, adopt=adopt),
                          True, _close)
-
-
-def _owned(adopt: Callable[[Any], Owner], make: Callable[[Any], Any]) -> Callable[[Any], Owner]:
-    """A call that makes a handle and gives it to its owner at once.
-
-    An interruptible call runs in a helper thread, and KeyboardInterrupt
-    reaches the main thread at any call boundary: had the raw handle come
-    back to the main thread, a Ctrl-C landing before its owner stored it
-    would leak it. So the owner object is made in the helper thread (where
-    no KeyboardInterrupt lands); from then on, whatever interrupts the main
-    thread, the owner's finalizer frees the handle.
-    """
-    return lambda cancel: adopt(make(cancel))
 
 
 def _close(owner: _Closable) -> None:
@@ -1029,10 +1039,10 @@ def _layer_flags(interpolate: bool = False, raw_strings: bool = False, append_li
             | (lib.GOCFG_LAYER_APPEND_LISTS if append_lists else 0) | (lib.GOCFG_LAYER_OPTIONAL if optional else 0))
 
 
-def layered_new(interpolate: bool, raw_strings: bool, env: bytes) -> Any:
+def layered_new(interpolate: bool, raw_strings: bool, env: bytes, adopt: Callable[[Any], T]) -> T:
     _native.load()
     flags = _layer_flags(interpolate=interpolate, raw_strings=raw_strings)
-    return _new_handle(None, _lib.gocfg_config_layered_new, "gocfg_config **", flags, env, len(env))
+    return _new_handle(None, _lib.gocfg_config_layered_new, "gocfg_config **", flags, env, len(env), adopt=adopt)
 
 
 def merge_layer(owner: Any, h: Any, data: bytes, defaults: bool, label: bytes, append_lists: bool) -> None:
@@ -1105,7 +1115,7 @@ def secrets_layer(owner: Any, h: Any, directory: bytes, delimiter: bytes) -> int
 
 def db_open(url: bytes, options: Dict[str, Optional[bytes]], timeout_ms: int, adopt: Callable[[Any], Owner]) -> Owner:
     """A new database handle, given to ``adopt`` in the helper thread (always
-    interruptible: opening may wait on the network; see :func:`_owned`).
+    interruptible: opening may wait on the network; see :func:`_new_handle`).
     options: username, password, ca_file, cert_file, key_file."""
     _native.load()
     opts = _ffi.new("gocfg_db_options *")
@@ -1114,8 +1124,8 @@ def db_open(url: bytes, options: Dict[str, Optional[bytes]], timeout_ms: int, ad
     for k, v in keep.items():
         setattr(opts, k, v)
     opts.timeout_ms = timeout_ms
-    return interruptible(_owned(adopt, lambda cancel: _new_handle(None, _lib.gocfg_db_open, "gocfg_db **", url,
-                                                                  len(url), opts, cancel)), True, _close)
+    return interruptible(lambda cancel: _new_handle(None, _lib.gocfg_db_open, "gocfg_db **", url,
+                                                    len(url), opts, cancel, adopt=adopt), True, _close)
 
 
 def db_close(h: Any) -> None:
@@ -1154,10 +1164,16 @@ def db_load(owner: Any, h: Any, name: bytes, revision: int, slow: bool, adopt: C
             cfg_out, rev_out = outs = pool.pop()
         except IndexError:
             cfg_out, rev_out = outs = _ffi.new("gocfg_config **"), _ffi.new("int64_t *")
-        _call(owner, _lib.gocfg_db_load, h, name, len(name), revision, _NULL, cfg_out, rev_out)
-        made, rev = cfg_out[0], rev_out[0]
+        try:  # the config is released if anything lands before its owner holds it (see _new_handle)
+            _call(owner, _lib.gocfg_db_load, h, name, len(name), revision, _NULL, cfg_out, rev_out)
+            cfg = adopt(cfg_out[0])
+        except BaseException:
+            _lib.gocfg_config_free(cfg_out[0])  # NULL when the call failed; the pair is dropped
+            raise
+        rev = rev_out[0]
+        cfg_out[0] = _NULL
         pool.append(outs)
-        return adopt(made), rev
+        return cfg, rev
     out = _ffi.new("gocfg_config **")
     got = _ffi.new("int64_t *")
 
@@ -1226,8 +1242,8 @@ def db_query(owner: Any, h: Any, expr: bytes) -> bytes:
     return _db_buffer(owner, _lib.gocfg_db_query, h, expr, True)
 
 
-def watch_open(owner: Any, h: Any, prefix: bytes) -> Any:
-    return _new_handle(owner, _lib.gocfg_db_watch_open, "gocfg_db_watch **", h, prefix, len(prefix))
+def watch_open(owner: Any, h: Any, prefix: bytes, adopt: Callable[[Any], T]) -> T:
+    return _new_handle(owner, _lib.gocfg_db_watch_open, "gocfg_db_watch **", h, prefix, len(prefix), adopt=adopt)
 
 
 def watch_close(h: Any) -> None:

@@ -743,7 +743,7 @@ class Config(Section, Handle):
     def __init__(self, data: Any = None, /, **kwargs: Any) -> None:
         self._h = None
         self._prefix = b""
-        self._attach(_capi.config_new())
+        _capi.config_new(self._attach)
         if data is not None or kwargs:
             try:
                 self.update(data if data is not None else {}, **kwargs)
@@ -977,7 +977,7 @@ class Config(Section, Handle):
 
     def copy(self) -> "Config":
         """An independent deep copy (a new handle)."""
-        return Config._adopt(_capi.config_copy(self, self._handle()))
+        return _capi.config_copy(self, self._handle(), Config._adopt)
 
     # -------------------------------------------------------------- formats
 
@@ -1199,7 +1199,7 @@ def loads_all(text: Union[str, bytes], format: str, *, yaml: Optional[str] = Non
 
 def _restore(state: bytes) -> Config:
     """Unpickle a Config (see Config.__reduce__)."""
-    return Config._adopt(_capi.config_deserialize(state, _args.environ_arg(None)))
+    return _capi.config_deserialize(state, _args.environ_arg(None), Config._adopt)
 
 
 def _restore_dict(data: Dict[str, Any]) -> Config:

@@ -100,7 +100,7 @@ class Database(Handle):
             raise
 
     def _own(self, h: Any) -> "Database":
-        """Take the handle db_open made (in its helper thread: see _capi._owned)."""
+        """Take the handle db_open made (in its helper thread: see _capi._new_handle)."""
         self._h = h
         return self
 
@@ -304,7 +304,7 @@ def _interpolating(cfg: Config, name: str, environ: Optional[Mapping[str, str]])
     state["parse_env"] = True
     state["provenance"] = [[[key], [[kind, name, 0, 0, 0]]] for key in state["root"]]
     state["next_layer"] = 1
-    return Config._adopt(_capi.config_deserialize(encode_value(state, ""), _args.environ_arg(environ)))
+    return _capi.config_deserialize(encode_value(state, ""), _args.environ_arg(environ), Config._adopt)
 
 
 class Watch(Handle):
@@ -326,8 +326,11 @@ class Watch(Handle):
         timeout = _args.watch_timeout(timeout)
         dh = db._handle()
         p = _args.name_arg(name_or_prefix, "prefix")
-        self._h = _capi.watch_open(db, dh, p)
+        _capi.watch_open(db, dh, p, self._own)
         self._deadline = None if timeout is None else time.monotonic() + timeout
+
+    def _own(self, h: Any) -> None:
+        self._h = h
 
     def __iter__(self) -> Iterator[WatchEvent]:
         return self

@@ -79,7 +79,7 @@ def read_env_files(env_file: Any, environ: Mapping[str, str]) -> List[Tuple[str,
         # The library's .env reader, as a layer of a scratch config: it
         # gives each variable's line and column, and expands ${VAR} from the
         # file and then the environment, as the env source does.
-        with Config._adopt(_capi.layered_new(False, True, env)) as tmp:
+        with _capi.layered_new(False, True, env, Config._adopt) as tmp:
             if not _capi.load_layer(tmp, tmp._handle(), name, b"env", True, False, file_is_big(name)):
                 continue  # missing: skipped
             for key in list(tmp):

@@ -136,7 +136,7 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
         env = _args.environ_arg(merged)
     else:
         env = _args.environ_arg(environ)
-    cfg = Config._adopt(_capi.layered_new(interpolate, not env_parse, env))
+    cfg = _capi.layered_new(interpolate, not env_parse, env, Config._adopt)
     try:
         if defaults is not None:
             if not isinstance(defaults, Mapping):

@@ -88,3 +88,84 @@ def test_stats_shape():
     s = gocfg.stats()
     assert {"live_handles", "outstanding_buffers", "outstanding_errors"} <= set(s)
     assert all(isinstance(v, int) and v >= 0 for v in s.values())
+
+
+# Each call that makes a handle, run again and again while a timer's
+# signal handler raises at a random bytecode: the exception lands, among
+# other places, after the library made the handle and before the object
+# that owns it held it. In its own process, since the handler fires
+# everywhere, pytest's code included.
+_HANDLE_STORM = r'''
+import gc, pickle, signal, sys, time
+import gocfg
+
+class Boom(Exception):
+    pass
+
+armed = False
+
+def handler(signum, frame):
+    global armed
+    if armed:
+        armed = False
+        raise Boom()
+
+path = sys.argv[1]
+with open(path, "w") as f:
+    f.write("a: 1\n")
+src = gocfg.Config({"a": {"b": list(range(50))}})
+layered = gocfg.load({"a": "${b}", "b": 1})
+db = gocfg.Database.open("memory://")
+db.save("n", {"a": 1})
+state = pickle.dumps(src)
+makers = {
+    "Config()": lambda: gocfg.Config({"a": 1}),
+    "copy": src.copy,
+    "Config.load": lambda: gocfg.Config.load(path),
+    "Config.loads": lambda: gocfg.Config.loads("a: 1", "yaml"),
+    "unpickle": lambda: pickle.loads(state),
+    "layered copy": layered.copy,
+    "Database.load": lambda: db.load("n"),
+    "Database.load_many": lambda: list(db.load_many(["n"]).values()),
+    "Database.open": lambda: gocfg.Database.open("memory://"),
+    "Database.watch": lambda: db.watch("n", timeout=0.01),
+}
+signal.signal(signal.SIGALRM, handler)
+signal.setitimer(signal.ITIMER_REAL, 3e-5, 3e-5)
+for name, make in makers.items():
+    gc.collect()
+    before = gocfg.stats()["live_handles"]
+    booms = 0
+    end = time.monotonic() + 0.4
+    while time.monotonic() < end:
+        made = None
+        try:
+            armed = True
+            made = make()
+            armed = False
+        except Boom:
+            booms += 1
+        armed = False
+        for m in made if isinstance(made, list) else [made]:
+            if m is not None:
+                m.close()
+    armed = False
+    gc.collect()
+    after = gocfg.stats()["live_handles"]
+    print(name, booms, before, after, flush=True)
+signal.setitimer(signal.ITIMER_REAL, 0)
+'''
+
+
+def test_no_handle_leaks_when_a_signal_handler_raises_as_a_handle_is_made(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _HANDLE_STORM, str(tmp_path / "a.yaml")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-3000:]
+    rows = [line.rsplit(" ", 3) for line in out.stdout.splitlines()]
+    assert len(rows) == 10, out.stdout
+    for name, booms, before, after in rows:
+        assert int(booms) > 0, f"{name}: the handler never raised"
+        assert after == before, f"{name}: live handles {before} -> {after} after {booms} exceptions"
