@@ -366,8 +366,9 @@ hot_setitem(PyObject *self, PyObject *args)
     const char *pp = PyBytes_AsString(p);
     Py_ssize_t pn = PyBytes_Size(p);
     /* A dotted key may name a list index whose map must exist, which the
-     * Python path checks first (see Config.__setitem__). */
-    if (memchr(pp, '.', (size_t)pn) != NULL) {
+     * Python path checks first (see Config.__setitem__); the empty path is
+     * the whole Config, which Python refuses to replace. */
+    if (pn == 0 || memchr(pp, '.', (size_t)pn) != NULL) {
         Py_DECREF(p);
         return call_fallback(setitem_fallback, args);
     }
@@ -617,6 +618,10 @@ hot_method(PyObject *self, PyObject *name)
 {
     (void)self;
     PyCFunction fn;
+    if (!PyUnicode_Check(name)) {
+        PyErr_SetString(PyExc_TypeError, "method() takes a str");
+        return NULL;
+    }
     if (PyUnicode_CompareWithASCIIString(name, "__contains__") == 0)
         fn = hot_contains_item;
     else if (PyUnicode_CompareWithASCIIString(name, "__setitem__") == 0)

@@ -129,6 +129,18 @@ _INDEX = re.compile(r"[0-9]+")
 _NUMBERED = re.compile(r"(?:^|\.)[0-9]+(?:\.|$)").search
 
 
+def _own_path(key: Any) -> bytes:
+    """key's path, for a write or a delete: the empty path ("" or ()) names
+    the section itself (the whole Config at the root), which a write or a
+    delete through a key must not replace or remove; "" as a key of its
+    own is the segment '""'."""
+    p = encode_path(key)
+    if not p:
+        raise KeyNotFoundError(f"{key!r} is the empty path, which names this section itself, not a key in it; "
+                               "clear() empties it, update() writes into it, and the key \"\" is spelt '\"\"'")
+    return p
+
+
 def _check_creates(cfg: "Config", h: Any, prefix: bytes, key: Any) -> None:
     """Refuse a write that would make a map keyed by a list index: with no
     "servers", ``cfg["servers.0.host"] = v`` raises KeyNotFoundError rather
@@ -283,7 +295,7 @@ class Section(MutableMapping[str, Any], TreeView):
         but never for a list index: with no "servers", ``cfg["servers.0.host"]
         = v`` raises KeyNotFoundError (see README, "Paths")."""
         cfg, h, prefix = self._target()
-        p = join(prefix, encode_path(key))
+        p = join(prefix, _own_path(key))
         _check_creates(cfg, h, prefix, key)
         try:
             _set(cfg, h, p, value)
@@ -292,7 +304,7 @@ class Section(MutableMapping[str, Any], TreeView):
 
     def __delitem__(self, key: Key) -> None:
         cfg, h, prefix = self._target()
-        p = join(prefix, encode_path(key))
+        p = join(prefix, _own_path(key))
         if not _capi.config_delete(cfg, h, p):
             raise _missing(cfg, p, key)
 
@@ -385,6 +397,7 @@ class Section(MutableMapping[str, Any], TreeView):
         """Remove the value at key (a path, as for ``cfg[key]``) and return
         it; a map comes back as a plain dict. ``default`` when nothing is
         there; without it, KeyNotFoundError."""
+        _own_path(key)
         value = self._plain(key, default)
         if value is _ABSENT:
             return default
@@ -1115,6 +1128,8 @@ def _setitem(self: Config, key: Key, value: Any) -> None:
         p = key.encode() if type(key) is str else encode_path(key)
     except UnicodeEncodeError:
         p = encode_path(key)  # raises with a clear message
+    if not p:
+        _own_path(key)  # raises: the empty path is the Config itself
     if type(key) is not str or ("." in key and _NUMBERED(key) is not None):
         # Only a segment below the top can read as a list index whose
         # map must exist: a key without a separator needs no check, and

@@ -129,3 +129,22 @@ def test_unhashable(no_leaks):
     with gocfg.Config() as cfg:
         with pytest.raises(TypeError):
             hash(cfg)
+
+
+@pytest.mark.parametrize("key", ["", ()], ids=["empty-str", "empty-tuple"])
+def test_the_empty_path_is_never_written_or_deleted_through_a_key(no_leaks, key):
+    # The empty path names the section itself: `del cfg[""]` used to empty
+    # the whole Config, and `del section[""]` to remove the section.
+    with gocfg.Config({"a": 1, "b": {"c": 2}}) as cfg:
+        section = cfg["b"]
+        for op in (lambda: cfg.__delitem__(key), lambda: cfg.pop(key), lambda: cfg.pop(key, None),
+                   lambda: cfg.__setitem__(key, {"z": 1}), lambda: cfg.__setitem__(key, "x"),
+                   lambda: section.__delitem__(key), lambda: section.__setitem__(key, "x")):
+            with pytest.raises(KeyError, match="the empty path"):
+                op()
+        assert cfg.to_dict() == {"a": 1, "b": {"c": 2}}
+        # The key "" itself is its quoted segment.
+        cfg['""'] = 5
+        assert cfg['""'] == 5 and cfg.to_dict()[""] == 5
+        del cfg['""']
+        assert cfg.to_dict() == {"a": 1, "b": {"c": 2}}
