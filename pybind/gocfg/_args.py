@@ -263,6 +263,14 @@ def environ_arg(environ: Optional[Mapping[str, str]]) -> bytes:
     for k, v in env.items():
         if not isinstance(k, str) or not isinstance(v, str):
             raise TypeError(f"environ must map str to str, not {type(k).__name__} to {type(v).__name__}")
+        # NUL ends an entry and "=" a name: either would read as another
+        # value. The value may be a secret: only the name is shown.
+        if "\0" in v:
+            raise InvalidArgumentError(f"environ: the value of {k!r} holds a NUL character, which no "
+                                       "environment variable's value can")
+        if "\0" in k or "=" in k:
+            what = "a NUL character" if "\0" in k else '"="'
+            raise InvalidArgumentError(f"environ: the name {k!r} holds {what}, which no environment variable's name can")
         try:
             parts.append(f"{k}={v}".encode("utf-8"))
         except UnicodeEncodeError:

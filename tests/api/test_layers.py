@@ -6,6 +6,7 @@ import math
 import multiprocessing
 import os
 import pickle
+import re
 
 import gocfg
 import pytest
@@ -142,6 +143,18 @@ def test_env_bad_input():
     assert "APP_SERVER__PORT" in str(e.value)
     with pytest.raises(ValueError):
         gocfg.load(env_prefix="")
+
+
+@pytest.mark.parametrize("environ,named", [({"X": "v\0hunter2"}, "the value of 'X'"), ({"APP_X\0": "v"}, "the name 'APP_X\\x00'"),
+                                           ({"APP_X=Y": "v"}, "the name 'APP_X=Y'")])
+def test_environ_entries_no_environment_can_hold_are_refused(no_leaks, environ, named):
+    # NUL ends an entry and "=" a name: they used to cut the value short
+    # ("v") or read as another variable. The value is never quoted.
+    for load in (lambda: gocfg.load({"a": "${env:X}"}, environ=environ),
+                 lambda: gocfg.load(env_prefix="APP", environ=environ)):
+        with pytest.raises(gocfg.InvalidArgumentError, match=re.escape(named)) as e:
+            load()
+        assert "hunter2" not in str(e.value)
 
 
 def test_env_reads_os_environ_by_default(monkeypatch):
