@@ -98,6 +98,12 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     """
     env_now = os.environ if environ is None else environ
     chosen = _envsrc.profile_arg(profile, profile_env, env_now)
+    if profile_env is not None:
+        # The variable that chooses the profile is not also a setting
+        # (APP_PROFILE under env_prefix="APP" would add a key "profile"
+        # that a settings class does not have): it is left out of the
+        # snapshot that the environment layer and ${env:...} read.
+        environ = env_now = {k: v for k, v in env_now.items() if k != profile_env}
     given = sources
     if chosen is not None:
         sources = tuple(_profile_sources(sources, chosen))
@@ -127,6 +133,8 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     if env_prefix is not None:
         _args.env_prefix_arg(env_prefix, env_delimiter)  # refused before any file is read
     dotenv = _envsrc.read_env_files(env_file, env_now) if env_file is not None else []
+    if profile_env is not None:
+        dotenv = [row for row in dotenv if row[0] != profile_env]
     if dotenv:
         # The .env variables join the environment below the real one, so
         # that ${env:NAME} sees them too, as after python-dotenv's load_dotenv.

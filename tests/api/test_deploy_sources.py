@@ -271,6 +271,20 @@ def test_profile_from_an_environment_variable(profiled):
     assert cfg["server.port"] == 80
 
 
+@pytest.mark.parametrize("watch", [False, True])
+def test_the_profile_variable_is_not_also_a_setting(profiled, watch):
+    # APP_PROFILE under env_prefix="APP" chose the profile and also added a
+    # key "profile", which a settings class refused (README's own example).
+    (profiled / ".env").write_text("APP_PROFILE=production\nAPP_DEBUG=true\n")
+    f = gocfg.File(profiled / "settings.yaml", profiles=True)
+    env = {"APP_PROFILE": "staging", "APP_SERVER__PORT": "9000"}
+    files = {"env_file": profiled / ".env"} if not watch else {}
+    with gocfg.load(f, profile_env="APP_PROFILE", env_prefix="APP", environ=env, watch=watch, **files) as cfg:
+        want = {"server": {"port": 9000, "host": "staging.example"}, "debug": True}
+        assert cfg.to_dict() == want
+        assert "profile" not in cfg
+
+
 def test_profile_files_beside_the_sources(tmp_path):
     (tmp_path / "app.yaml").write_text("port: 1\nhost: h\n")
     (tmp_path / "app.production.yaml").write_text("port: 2\n")
