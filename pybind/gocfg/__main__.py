@@ -122,14 +122,32 @@ def _documents(name: str, fmt: Optional[str], yaml: Optional[str], document: Opt
     return [docs[document]]
 
 
+class _MissIn(KeyError):
+    """A key missing from one named file."""
+
+    def __init__(self, where: str, miss: KeyNotFoundError) -> None:
+        super().__init__(where, miss)
+        self.where, self.miss = where, miss
+
+
+def _read(cfg: Config, key: str) -> Any:
+    """cfg[key] as plain values; a miss's closest keys are worked out while
+    cfg is still open (they are computed when first asked for)."""
+    try:
+        value = cfg[key]
+    except KeyNotFoundError as e:
+        e.suggestions  # noqa: B018 -- computed now, shown by _report
+        raise
+    return value.to_dict() if hasattr(value, "to_dict") else value
+
+
 def _lookup(root: Any, key: str) -> Any:
     """The value at a dot path in a root of plain values (a list root
     included), with the library's rules: a segment of digits indexes a
     list, anything else is a key."""
     if isinstance(root, dict):
         with Config(root) as cfg:
-            value = cfg[key]
-            return value.to_dict() if hasattr(value, "to_dict") else value
+            return _read(cfg, key)
     node = root
     for seg in split_path(key):
         if isinstance(node, dict) and seg in node:
@@ -198,9 +216,7 @@ def _cmd_get(args: argparse.Namespace) -> int:
                               "(several files, --env-prefix, --set, --env-file, --secrets-dir, --profile)")
         with _load_layers(args, args.format) as cfg:
             hidden = frozenset() if args.reveal else cfg._hidden()
-            value = cfg[args.key]
-            if hasattr(value, "to_dict"):
-                value = value.to_dict()
+            value = _read(cfg, args.key)
     else:
         first = args.files[0]
         docs = _stdin_documents(args.format, args.yaml, args.document) if first == "-" else \
@@ -209,16 +225,17 @@ def _cmd_get(args: argparse.Namespace) -> int:
             raise _UsageError(f"{first} holds {len(docs)} documents: pick one with --document N "
                               f"(counting from 0)")
         hidden = frozenset()
-        if not args.raw and _has_reference(docs[0]):
-            # Only what the key needs is resolved: a reference elsewhere that
-            # does not resolve is no reason to fail.
-            with load(docs[0]) as cfg:
-                hidden = frozenset() if args.reveal else cfg._hidden()
-                value = cfg[args.key]
-                if hasattr(value, "to_dict"):
-                    value = value.to_dict()
-        else:
-            value = _lookup(docs[0], args.key)
+        try:
+            if not args.raw and _has_reference(docs[0]):
+                # Only what the key needs is resolved: a reference elsewhere
+                # that does not resolve is no reason to fail.
+                with load(docs[0]) as cfg:
+                    hidden = frozenset() if args.reveal else cfg._hidden()
+                    value = _read(cfg, args.key)
+            else:
+                value = _lookup(docs[0], args.key)
+        except KeyNotFoundError as e:
+            raise _MissIn(first, e) from None
     if isinstance(value, (dict, list)):
         # Asking for a key reveals that value; secrets inside a map or
         # list printed whole stay masked unless --reveal.
@@ -694,6 +711,9 @@ def _ends_with_newline(text: str) -> str:
 
 
 def _report(e: BaseException) -> None:
+    where = ""
+    if isinstance(e, _MissIn):
+        where, e = f"{'stdin' if e.where == '-' else e.where}: ", e.miss
     if isinstance(e, KeyNotFoundError) and e.path is not None:
         message = f"no value at {e}"  # the full path, and the closest keys
     elif isinstance(e, KeyError):
@@ -702,7 +722,7 @@ def _report(e: BaseException) -> None:
         message = f"{e.filename}: {e.strerror}" if e.filename else e.strerror
     else:
         message = str(e)
-    print(f"gocfg: {' '.join(message.split())}", file=sys.stderr)
+    print(f"gocfg: {where}{' '.join(message.split())}", file=sys.stderr)
 
 
 def _document_arg(text: str) -> int:

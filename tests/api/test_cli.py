@@ -28,6 +28,12 @@ def test_get_missing_key(app):
     r = run("get", app, "server.nope")
     assert r.returncode == 1 and r.stdout == ""
     assert "server.nope" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    # The file, and the closest keys as the Python API gives them.
+    r = run("get", app, "server.prot")
+    assert r.returncode == 1 and r.stderr == f"gocfg: {app}: no value at 'server.prot' (did you mean 'server.port'?)\n"
+    app.write_text("url: http://${server.host}/\nserver:\n  host: h\n")  # read through a layer
+    assert run("get", app, "server.hots").stderr == f"gocfg: {app}: no value at 'server.hots' (did you mean 'server.host'?)\n"
+    assert run("get", "-", "b", input='{"a": 1}').stderr == "gocfg: stdin: no value at 'b'\n"
 
 
 def test_show_and_convert(app, tmp_path):
