@@ -374,7 +374,7 @@ def test_the_version_cell_is_made_in_c_and_follows_the_config(cffi_calls):
     cfg = gocfg.Config({"a": 1})
     # Making a Config asks for its cell through the extension, not cffi.
     del cffi_calls[:]
-    other = gocfg.Config._adopt(_capi.config_copy(None, cfg._h))
+    other = _capi.config_copy(None, cfg._h, gocfg.Config._adopt)
     assert "gocfg_config_version_cell" not in cffi_calls
     view = _hot.version_cell(cfg._hid)
     assert (view.format, view.itemsize, view.readonly, len(view)) == ("Q", 8, True, 1)
