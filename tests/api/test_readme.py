@@ -471,6 +471,7 @@ SH_OUT = {
     "gocfg validate app.yaml other.toml ": "app.yaml: ok\nother.toml: ok\n",
     "gocfg db get sqlite:config.db services/api server.port --revision 1": "8080\n",
     "gocfg show deploy.yaml --document 2 ": "kind: Deployment\n",
+    "printf '{\"a\": 1}' | gocfg show - --input-format json --format toml": "a = 1\n",
 }
 SH = [b for b in python_blocks(README.read_text(encoding="utf-8"), "sh") if "gocfg " in b.source]
 

@@ -565,7 +565,7 @@ func Encode(root *value.Map) ([]byte, error) {
 	root.Range(func(k string, v any) bool {
 		path := value.QuoteSegment(k)
 		if !ValidName(k) {
-			err = textpos.TypeError(path, ".env cannot express the name %q (names are not empty and hold no control characters; a name that holds blanks, '=' or '#' is quoted and cannot hold ')", textpos.Trim(k))
+			err = textpos.TypeError(path, ".env cannot express the name %q (names are not empty and hold no control characters; a name that holds blanks, '=' or '#' is quoted, and then cannot hold a single quote)", textpos.Trim(k))
 			return false
 		}
 		if !plainName(k) {
