@@ -91,7 +91,7 @@ def path_text(key: Any) -> str:
             if isinstance(seg, int):
                 if seg < 0:
                     raise KeyError(key)
-                parts.append(str(seg))
+                parts.append(int.__repr__(seg))  # the int's own digits, whatever a subclass's __str__ says
             else:
                 parts.append(quote_segment(seg))
         return (_syntax or _path_syntax())[0].join(parts)

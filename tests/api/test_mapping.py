@@ -148,3 +148,16 @@ def test_the_empty_path_is_never_written_or_deleted_through_a_key(no_leaks, key)
         assert cfg['""'] == 5 and cfg.to_dict()[""] == 5
         del cfg['""']
         assert cfg.to_dict() == {"a": 1, "b": {"c": 2}}
+
+
+def test_an_int_subclass_in_a_tuple_path_is_its_value(no_leaks):
+    class Shifty(int):
+        def __str__(self) -> str:
+            return "1"
+
+        __repr__ = __str__
+
+    with gocfg.Config({"a": ["zero", "one"]}) as cfg:
+        assert cfg[("a", Shifty(0))] == "zero"
+        cfg[("a", Shifty(0))] = "changed"
+        assert cfg.to_dict() == {"a": ["changed", "one"]}
