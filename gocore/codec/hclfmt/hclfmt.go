@@ -716,7 +716,7 @@ func writeValue(buf *bytes.Buffer, v any, path string, depth int) error {
 		indent(buf, depth-1)
 		buf.WriteByte('}')
 	default:
-		return textpos.TypeError(path, "HCL cannot express a %s", value.TypeName(v))
+		return textpos.TypeError(path, "HCL cannot express %s", value.AType(v))
 	}
 	return nil
 }

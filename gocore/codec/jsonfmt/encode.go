@@ -125,7 +125,7 @@ func (e *encoder) value(v any, path string, depth, indent int) error {
 	case value.LocalTime:
 		writeString(e.buf, v.String())
 	default:
-		return textpos.TypeError(path, "JSON cannot express a %s", value.TypeName(v))
+		return textpos.TypeError(path, "JSON cannot express %s", value.AType(v))
 	}
 	return nil
 }

@@ -235,7 +235,7 @@ func (e *encoder) inline(v any, path string, depth int) error {
 	case *big.Int:
 		return textpos.TypeError(path, "TOML integers are 64-bit: %s does not fit (JSON and YAML can hold it)", textpos.Trim(v.String()))
 	default:
-		return textpos.TypeError(path, "TOML cannot express a %s", value.TypeName(v))
+		return textpos.TypeError(path, "TOML cannot express %s", value.AType(v))
 	}
 	return nil
 }

@@ -146,7 +146,7 @@ func toNode(v any, path string, depth int) (*yaml.Node, error) {
 	case value.LocalTime:
 		return stringNode(v.String()), nil
 	}
-	return nil, textpos.TypeError(path, "YAML cannot express a %s", value.TypeName(v))
+	return nil, textpos.TypeError(path, "YAML cannot express %s", value.AType(v))
 }
 
 func timestampNode(s string) *yaml.Node {

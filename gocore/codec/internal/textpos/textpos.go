@@ -215,7 +215,7 @@ func ScalarString(v any, path, format string) (string, error) {
 	case *value.Map, []any:
 		return "", TypeError(path, "%s holds only flat key=value pairs: it cannot express a nested %s", format, value.TypeName(v))
 	}
-	return "", TypeError(path, "%s cannot express a %s", format, value.TypeName(v))
+	return "", TypeError(path, "%s cannot express %s", format, value.AType(v))
 }
 
 // InternalError reports a panic recovered while decoding: a bug in gocfg
