@@ -35,8 +35,8 @@ def file_is_big(name: bytes) -> bool:
     large file, or a pipe or device (which may take any time to deliver)."""
     try:
         st = os.stat(name)
-    except OSError:
-        return False  # the library reports the problem
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        return False  # the library reports the problem, as for any path it cannot open
     return not stat.S_ISREG(st.st_mode) or st.st_size > _capi.INTERRUPTIBLE_SIZE
 
 

@@ -124,3 +124,13 @@ def test_buffer_free_is_idempotent(no_leaks):
         mem = ffi.new("char[]", 8)
         fake.data, fake.len = mem, 8
         lib.gocfg_buffer_free(fake)
+
+
+def test_a_nul_in_a_file_name_is_a_file_error_everywhere(no_leaks, tmp_path):
+    # os.stat's own ValueError used to escape Config.load and gocfg.load;
+    # save() already gave the library's FileError (EINVAL).
+    name = str(tmp_path / "a\0.yaml")
+    for call in (lambda: gocfg.Config.load(name), lambda: gocfg.load(name), lambda: gocfg.read(name),
+                 lambda: gocfg.load(env_file=name), lambda: gocfg.Config({"a": 1}).save(name)):
+        with pytest.raises(gocfg.FileError, match="Invalid argument"):
+            call()
