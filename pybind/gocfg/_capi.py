@@ -333,8 +333,9 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
     Python delivers KeyboardInterrupt only to the main thread, and only
     between bytecodes: a long Go call would hold it back until the call
     ends. So a big call runs in a helper thread while the main thread
-    waits interruptibly; on Ctrl-C the call's cancel handle is triggered,
-    the Go side stops its work, and KeyboardInterrupt propagates. ``call``
+    waits interruptibly; on Ctrl-C (or another exception a signal handler
+    raises) the call's cancel handle is triggered, the Go side stops its
+    work, the call is waited for, and the exception propagates. ``call``
     raises its own errors (in the helper thread, so the cancelled call's
     error record is freed there); a result that arrived just as Ctrl-C did
     is passed to ``discard``.
@@ -386,7 +387,7 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
         started = True
         while not done.acquire(timeout=0.05):
             pass
-    except KeyboardInterrupt:
+    except BaseException:  # KeyboardInterrupt, or what a signal handler raised
         _lib.gocfg_cancel_trigger(cell[0])
         # The call stops soon: its context is cancelled. Waited for by
         # `ended`, not by acquiring done alone: the interrupt may have
