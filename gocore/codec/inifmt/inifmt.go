@@ -223,7 +223,13 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 		}
 		sep := strings.IndexAny(stripped, "=:")
 		if sep < 0 {
-			return nil, textpos.ParseError(lineNo, col, "expected 'key = value', a [section] or a comment")
+			if strings.HasPrefix(stripped, "!include") {
+				return nil, textpos.ParseError(lineNo, col, "an !include directive (MySQL option files), which gocfg does not follow: "+
+					"read the included files as further sources of gocfg.load()")
+			}
+			// The line is not quoted: it may be a secret on its own.
+			return nil, textpos.ParseError(lineNo, col, "expected 'key = value', a [section] or a comment "+
+				"(a key without a value, as MySQL option files write flags, needs one: 'skip-name-resolve = true')")
 		}
 		key := rstrip(stripped[:sep])
 		if key == "" {

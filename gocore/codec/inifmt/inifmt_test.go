@@ -144,6 +144,8 @@ func TestEditorconfig(t *testing.T) {
 func TestDecodeErrors(t *testing.T) {
 	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		{"a = 1\njunk\n", 2, 1, "expected 'key = value'"},
+		{"[mysqld]\nskip-external-locking\n", 2, 1, "a key without a value, as MySQL option files write flags, needs one"},
+		{"[mysqld]\n!includedir /etc/mysql/conf.d/\n", 2, 1, "an !include directive"},
 		{"[s]\n  = x\n", 2, 3, "empty key"},
 		{"[s\n", 1, 1, "expected 'key = value'"},
 		{"[]\n", 1, 1, "expected 'key = value'"},
