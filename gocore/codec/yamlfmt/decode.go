@@ -231,6 +231,7 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 	if err != nil {
 		return nil, nil, textpos.ParseError(0, 0, "yaml: %v", err)
 	}
+	fi := newFlowIndent(data)
 	previous := 0 // the line of the previous document's root: the next one's directives come after it
 	for {
 		var doc yaml.Node
@@ -248,7 +249,7 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 			root = doc.Content[0]
 			if (root.Kind == yaml.MappingNode || root.Kind == yaml.SequenceNode) && !hasUTF16BOM(data) {
-				if err := checkFlowIndent(data, root); err != nil {
+				if err := fi.check(root); err != nil {
 					return nil, nil, err
 				}
 			}

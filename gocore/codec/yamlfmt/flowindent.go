@@ -31,14 +31,28 @@ import (
 // and other YAML readers take it. Documents whose line breaks the library
 // counts differently (a lone CR, U+0085, U+2028, U+2029) are not checked.
 
-// checkFlowIndent walks the block collections under root; data is what the
-// library parsed.
-func checkFlowIndent(data []byte, root *yaml.Node) error {
-	if root == nil || !hasFlowMultiline(data) {
+// newFlowIndent prepares the checks of the documents of data, what the
+// library parsed: one flowIndent serves a whole stream, so that the lines
+// are indexed once, not once per document (which made a stream of many
+// small documents cost time quadratic in its size).
+func newFlowIndent(data []byte) *flowIndent {
+	return &flowIndent{data: data}
+}
+
+// check walks the block collections under root, the root of one document
+// of the stream.
+func (fi *flowIndent) check(root *yaml.Node) error {
+	if root == nil {
 		return nil
 	}
-	fi := &flowIndent{data: data}
-	fi.lines()
+	if !fi.indexed {
+		// On the first document that has a collection, and then never
+		// again: both passes read the whole stream.
+		fi.indexed = true
+		if hasFlowMultiline(fi.data) {
+			fi.lines()
+		}
+	}
 	if fi.starts == nil {
 		return nil
 	}
@@ -52,8 +66,9 @@ func hasFlowMultiline(data []byte) bool {
 }
 
 type flowIndent struct {
-	data   []byte
-	starts []int // offset of each line's first byte (lines counted by LF)
+	data    []byte
+	indexed bool  // starts has been computed (it stays nil when nothing needs checking)
+	starts  []int // offset of each line's first byte (lines counted by LF)
 	// a cursor for pos: the last answer, so that nodes visited in document
 	// order on one long line cost linear time
 	curLine, curCol, curOff int
