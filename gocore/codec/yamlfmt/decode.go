@@ -8,9 +8,11 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v4"
 	"go.yaml.in/yaml/v4/plugin/loaderlimits"
@@ -260,10 +262,10 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 		if root != nil {
 			at = root.Line
 		}
-		declared := false
-		for _, line := range older {
-			declared = declared || line > previous && line < at
-		}
+		// older is sorted: the first directive after previous says it,
+		// found without a pass over all of them per document.
+		i := sort.SearchInts(older, previous+1)
+		declared := i < len(older) && older[i] < at
 		previous = at
 		roots = append(roots, root)
 		yaml11 = append(yaml11, declared)
@@ -324,6 +326,10 @@ func fixDirectives(data []byte) (out []byte, older []int, err error) {
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
 		start = 3
 	}
+	// The line of start and where that line begins (before the BOM), kept
+	// as the loop goes: textpos.LineCol would count from the top of the
+	// stream for every directive, quadratic time in a stream of many.
+	row, lineStart := 1, 0
 	for start < len(data) {
 		end := bytes.IndexByte(data[start:], '\n')
 		if end < 0 {
@@ -344,7 +350,7 @@ func fixDirectives(data []byte) (out []byte, older []int, err error) {
 					break // the library reports it
 				}
 				major, minor, ok := strings.Cut(fields[1], ".")
-				row, col := textpos.LineCol(data, start)
+				col := 1 + utf8.RuneCount(data[lineStart:start])
 				if !ok || major != "1" || minor == "" || strings.Trim(minor, "0123456789") != "" {
 					return nil, nil, textpos.ParseError(row, col, "unsupported YAML version %q (1.x is supported)", fields[1])
 				}
@@ -370,6 +376,7 @@ func fixDirectives(data []byte) (out []byte, older []int, err error) {
 			atDirectives = true
 		}
 		start = end + 1
+		row, lineStart = row+1, start
 	}
 	return out, older, nil
 }
