@@ -42,6 +42,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import enum
+import functools
 import math
 import pathlib
 import re
@@ -50,7 +51,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from .secrets import is_secret, mask
+from .secrets import _NONE, Paths, mask, masked_at
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -75,9 +76,9 @@ class CoercionError(Exception):
         self.value = value
         self.why = why
 
-    def message(self, segs: Sequence[str] = ()) -> str:
+    def message(self, segs: Sequence[str] = (), hidden: Paths = _NONE) -> str:
         why = f" ({self.why})" if self.why else ""
-        return f"expected {self.expected}, got {got(self.value, segs)}{why}"
+        return f"expected {self.expected}, got {got(self.value, segs, hidden)}{why}"
 
     def __str__(self) -> str:  # never the value: only message() knows the path
         return f"expected {self.expected}"
@@ -94,14 +95,16 @@ def a_type(v: Any) -> str:
     return _type_of(v)
 
 
-def got(v: Any, segs: Sequence[str] = ()) -> str:
+def got(v: Any, segs: Sequence[str] = (), hidden: Paths = _NONE) -> str:
     """How a message shows the value v found at path segs: its repr,
-    shortened; only its type when the path is a secret; a list or map with
-    the secrets inside it masked."""
-    if segs and is_secret(segs):
+    shortened; only its type when the path is a secret, or one of the paths
+    in ``hidden`` (a value that interpolates a secret, or one read from a
+    secrets directory: gocfg.secrets.masked_at); a list or map with the
+    secrets inside it masked."""
+    if masked_at(segs, hidden):
         return f"{_type_of(v)} (secret, not shown)"
     if isinstance(v, (list, dict)):
-        v = mask(v, segs)
+        v = mask(v, segs, False, hidden)
     if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 200:
         # repr() of an int with more than 4300 digits raises; a long one
         # says nothing a reader can use anyway.
@@ -332,17 +335,28 @@ def _pydantic_path(data: Any, loc: Sequence[Any], kind: str) -> Tuple[str, ...]:
 class _Builder:
     """Builds a dataclass from a plain tree, collecting every problem."""
 
-    def __init__(self, strict: bool, base: Sequence[str] = ()) -> None:
+    def __init__(self, strict: bool, base: Sequence[str] = (),
+                 hidden: Optional[Callable[[], Paths]] = None) -> None:
         self.strict = strict
         self.base = tuple(base)  # the path of the map being built, for the secret rule
+        # The paths masked besides secret keys (values that interpolate a
+        # secret...), full paths: asked for when a message is made (build()
+        # caches it, for this builder and its trials).
+        self.hidden_of = hidden
         self.errors: List[Tuple[Tuple[str, ...], str]] = []
 
     def fail(self, path: Tuple[str, ...], msg: str) -> Any:
         self.errors.append((path, msg))
         return None
 
+    def hidden(self) -> Paths:
+        return self.hidden_of() if self.hidden_of is not None else _NONE
+
     def got(self, v: Any, path: Tuple[str, ...]) -> str:
-        return got(v, self.base + path)
+        return got(v, self.base + path, self.hidden())
+
+    def message(self, e: CoercionError, path: Tuple[str, ...]) -> str:
+        return e.message(self.base + path, self.hidden())
 
     def build(self, cls: Any, data: Any, path: Tuple[str, ...]) -> Any:
         if is_pydantic_model(cls):
@@ -401,7 +415,7 @@ class _Builder:
                     continue
                 msg = str(item.get("msg", "invalid"))
                 bad = item.get("input")
-                if is_secret(self.base + here) and isinstance(bad, (str, int, float)) and str(bad) in msg:
+                if masked_at(self.base + here, self.hidden()) and isinstance(bad, (str, int, float)) and str(bad) in msg:
                     # A validator's own message may quote the value.
                     msg = f"refused by the model ({kind})"
                 if "input" in item and not isinstance(bad, Mapping):
@@ -424,7 +438,7 @@ class _Builder:
             for arg in args:
                 if arg is type(None):
                     continue
-                trial = _Builder(self.strict, self.base)
+                trial = _Builder(self.strict, self.base, self.hidden_of)
                 out = trial.convert(v, arg, path)
                 if not trial.errors:
                     return out
@@ -458,7 +472,7 @@ class _Builder:
             try:
                 return simple[tp](v)
             except CoercionError as e:
-                return self.fail(path, e.message(self.base + path))
+                return self.fail(path, self.message(e, path))
             except (OverflowError, ValueError) as e:  # a value no rule above foresaw: still a field error
                 return self.fail(path, f"expected {tp.__name__}, got {self.got(v, path)} ({type(e).__name__})")
         if tp in (_dt.datetime, _dt.date, _dt.time):
@@ -484,7 +498,7 @@ class _Builder:
         try:
             items = to_list(v)
         except CoercionError as e:
-            return self.fail(path, e.message(self.base + path))
+            return self.fail(path, self.message(e, path))
         if origin is tuple and args and not (len(args) == 2 and args[1] is Ellipsis):
             if len(items) != len(args):
                 return self.fail(path, f"expected {len(args)} items, got {len(items)}")
@@ -512,11 +526,14 @@ def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", None) or repr(tp)
 
 
-def build(cls: Any, data: Any, strict: bool,
-          base: Sequence[str] = ()) -> Tuple[Any, List[Tuple[Tuple[str, ...], str]]]:
-    """Build cls from data (the map at path base), collecting the problems."""
+def build(cls: Any, data: Any, strict: bool, base: Sequence[str] = (),
+          hidden: Optional[Callable[[], Paths]] = None) -> Tuple[Any, List[Tuple[Tuple[str, ...], str]]]:
+    """Build cls from data (the map at path base), collecting the problems.
+    ``hidden`` gives the full paths masked in messages besides secret keys
+    (Config._hidden: values that interpolate a secret, secret files); it
+    is called only when a message is made."""
     if not is_target(cls):
         raise TypeError(f"to() needs a dataclass, an attrs class or a pydantic model class, not {cls!r}")
-    b = _Builder(strict, base)
+    b = _Builder(strict, base, functools.cache(hidden) if hidden is not None else None)
     out = b.build(cls, data, ())
     return out, b.errors

@@ -507,7 +507,8 @@ class Section(MutableMapping[str, Any], TreeView):
             return _typed.COERCE[kind](value)
         except _typed.CoercionError as e:
             where = self._where(key)
-            message = e.message(split_path(where))  # masked when the path is a secret
+            # Masked when the path is a secret, or its value interpolates one.
+            message = e.message(split_path(where), self._hidden())
             origin = self._from(key)
             if origin.startswith(" (from secret file "):
                 # A value from a secrets directory is a secret whatever its key.
@@ -599,7 +600,7 @@ class Section(MutableMapping[str, Any], TreeView):
         pydantic model, its model_config decides about such keys."""
         data = self.to_dict()
         base = split_path(self.path) if self.path else []
-        obj, problems = _typed.build(cls, data, strict, base)
+        obj, problems = _typed.build(cls, data, strict, base, self._hidden)
         if problems:
             errors = []
             for segs, msg in problems:

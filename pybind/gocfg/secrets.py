@@ -85,13 +85,29 @@ Paths = AbstractSet[Tuple[str, ...]]
 _NONE: FrozenSet[Tuple[str, ...]] = frozenset()
 
 
+def masked_at(segs: Sequence[str], hidden: Paths = _NONE) -> bool:
+    """Whether the value at path segs is shown as ``********`` whole: its
+    path is a secret (or lies under one), or it is one of the paths in
+    ``hidden`` (or lies under one). Every output that masks (repr, show(),
+    the notebook table, diffs, explain rows, typed-read messages) decides
+    with this."""
+    if not segs:
+        return False
+    if is_secret(segs):
+        return True
+    if hidden:
+        t = tuple(segs)
+        return any(t[:k] in hidden for k in range(1, len(t) + 1))
+    return False
+
+
 def mask(value: Any, segs: Sequence[str] = (), reveal: bool = False, hidden: Paths = _NONE) -> Any:
     """A copy of value with secrets masked (value lives at segs). A secret
     map or list is masked whole. ``hidden`` lists more paths to mask (the
     values that interpolate a secret: :func:`derived_secrets`)."""
     if reveal:
         return value
-    if segs and (is_secret(segs) or (hidden and tuple(segs) in hidden)):
+    if masked_at(segs, hidden):
         return MASK
     if isinstance(value, dict):
         return {k: mask(v, [*segs, k], False, hidden) for k, v in value.items()}

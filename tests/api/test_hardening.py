@@ -352,6 +352,43 @@ def test_values_interpolating_a_secret_are_masked_in_every_display(no_leaks, def
         assert SECRET not in str(d) and SECRET in repr(d.changed)
 
 
+@dataclasses.dataclass
+class _Derived:
+    dsn: int
+    e: float
+    db: dict
+
+
+@pytest.mark.parametrize("method", ["get_int", "get_float", "get_bool", "get_duration"])
+def test_typed_reads_of_values_interpolating_a_secret_never_quote_it(no_leaks, default_rule, method):
+    data = {"db": {"password": SECRET}, "dsn": "pg://u:${db.password}@h", "e": "${env:DB_PASSWORD}",
+            "copy": "${dsn}", "l": ["${env:DB_PASSWORD}", "plain"], "host": "db.example"}
+    with gocfg.load(data, environ={"DB_PASSWORD": SECRET}) as c:
+        for key in ("dsn", "e", "copy", "l.0"):
+            with pytest.raises(gocfg.TypeMismatchError) as info:
+                getattr(c, method)(key)
+            text = str(info.value)
+            assert SECRET not in text and text.startswith(f"{key}: expected "), text
+            assert "got a str (secret, not shown)" in text, text
+        with pytest.raises(gocfg.TypeMismatchError) as info:
+            c.get_int("l")  # the list is quoted, the element that interpolates a secret masked
+        assert SECRET not in str(info.value) and "'plain'" in str(info.value)
+        with pytest.raises(gocfg.TypeMismatchError, match="got 'db.example'"):
+            getattr(c, method)("host")  # no secret: quoted
+
+
+def test_to_never_quotes_a_value_interpolating_a_secret(no_leaks, default_rule):
+    data = {"db": {"password": SECRET}, "dsn": "pg://u:${db.password}@h", "e": "${env:DB_PASSWORD}"}
+    with gocfg.load(data, environ={"DB_PASSWORD": SECRET}) as c:
+        with pytest.raises(gocfg.ValidationError) as info:
+            c.to(_Derived)
+        text = str(info.value) + repr(info.value.errors)
+        assert SECRET not in text
+        assert sorted(p for p, _ in info.value.errors) == ["dsn", "e"]
+        for _, message in info.value.errors:
+            assert "got a str (secret, not shown)" in message, message
+
+
 def test_cli_show_masks_override_origins_and_interpolated_secrets(tmp_path, default_rule):
     (tmp_path / "app.yaml").write_text("db:\n  host: h\ndsn: 'pg://u:${env:DB_PASSWORD}@h'\n")
     env = dict(os.environ, DB_PASSWORD=SECRET, APP_DB__PASSWORD=f"[{SECRET}")
