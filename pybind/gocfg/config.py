@@ -489,7 +489,14 @@ class Section(MutableMapping[str, Any], TreeView):
     def explain(self, key: Key = "") -> List[Leaf]:
         """The leaves at and below key (scalars, empty maps, lists), each
         with its value (references resolved) and the origin of the value in
-        force, in tree order. Values are not masked: this is data."""
+        force, in tree order. Values are not masked: this is data (the
+        rows' reprs mask secrets, and values that interpolate one)."""
+        rows = self._explain(key)
+        hidden = self._hidden() if rows else frozenset()
+        return [_provenance.hiding_leaf(r, hidden) for r in rows] if hidden else rows
+
+    def _explain(self, key: Key = "") -> List[Leaf]:
+        # explain()'s rows, for callers that mask with _hidden() themselves.
         cfg, h, prefix = self._target()
         p = join(prefix, encode_path(key)) if key != "" else prefix
         try:
@@ -642,7 +649,7 @@ class Section(MutableMapping[str, Any], TreeView):
     def show(self, *, reveal: bool = False, origins: bool = True) -> str:
         """A readable listing, one ``path = value  # origin`` line per leaf,
         secrets masked unless reveal=True."""
-        return _display.text_table(self.explain(), reveal=reveal, origins=origins,
+        return _display.text_table(self._explain(), reveal=reveal, origins=origins,
                                    hidden=frozenset() if reveal else self._hidden())
 
     def _hidden(self) -> FrozenSet[Tuple[str, ...]]:
@@ -692,7 +699,7 @@ class Section(MutableMapping[str, Any], TreeView):
             p.text(repr(self))
             return
         try:
-            text = _display.text_table(self.explain(), title=self._title(), hidden=self._hidden())
+            text = _display.text_table(self._explain(), title=self._title(), hidden=self._hidden())
         except Error as e:  # the section's map was removed, say
             text = f"<gocfg.Section {self.path!r}: {e}>"
         p.text(text)
@@ -701,7 +708,7 @@ class Section(MutableMapping[str, Any], TreeView):
         if self._cfg._h is None:
             return None
         try:
-            return _display.html_table(self.explain(), self._title(), hidden=self._hidden())
+            return _display.html_table(self._explain(), self._title(), hidden=self._hidden())
         except Error:
             return None  # the notebook falls back to the text form
 
@@ -1074,7 +1081,7 @@ class Config(Section, Handle):
         return self.dumps("json", resolve=resolve)
 
     def _holds_secrets(self) -> bool:
-        return _secrets.holds_secrets(self.explain())
+        return _secrets.holds_secrets(self._explain())
 
     def __repr__(self) -> str:
         if self._h is None:

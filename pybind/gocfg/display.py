@@ -12,7 +12,17 @@ import json
 from typing import AbstractSet, Any, Optional, Sequence, Tuple
 
 from ._values import quote_segment, split_path
-from .secrets import DEFAULT_SECRET_WORDS, MASK, has_secrets, is_secret, is_secret_key, mask, secret_pattern, set_secret_pattern
+from .secrets import (
+    DEFAULT_SECRET_WORDS,
+    MASK,
+    has_secrets,
+    is_secret,
+    is_secret_key,
+    mask,
+    masked_at,
+    secret_pattern,
+    set_secret_pattern,
+)
 
 __all__ = [
     "html_table", "text_table", "change_note", "value_text", "json_text", "type_name", "path_of",
@@ -67,7 +77,7 @@ _NO_PATHS: AbstractSet[Tuple[str, ...]] = frozenset()
 
 
 def _hidden_row(path: str, reveal: bool, hidden: AbstractSet[Tuple[str, ...]]) -> bool:
-    return not reveal and (is_secret(path) or (bool(hidden) and tuple(split_path(path)) in hidden))
+    return not reveal and masked_at(split_path(path), hidden)
 
 
 def html_table(rows: Sequence[Any], title: str, reveal: bool = False,

@@ -38,7 +38,7 @@ import threading
 import time
 import weakref
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union, cast
+from typing import AbstractSet, Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple, Union, cast
 
 from . import _args, _capi
 from . import display as _display
@@ -138,6 +138,11 @@ class ChangeEvent:
     @property
     def applied(self) -> bool:
         return self.kind == "applied"
+
+    def _hide(self, hidden: AbstractSet[Tuple[str, ...]]) -> None:
+        # The diff masks these paths too (values that interpolate a secret).
+        if hidden:
+            self.diff = Diff(self.diff.changes, hidden)
 
     def lines(self, reveal: bool = False) -> List[str]:
         """The event as text: a heading, then one diff line per change with
@@ -258,6 +263,12 @@ class _Watcher:
         self.subscribers: List["queue.Queue[Optional[ChangeEvent]]"] = []
         self.last: Optional[ChangeEvent] = None
         self.outcomes: Dict[int, Optional[ChangeEvent]] = {}  # pending seq -> its decision
+        # The paths whose values interpolate a secret or came from a secrets
+        # directory (Config._hidden), in the configuration in force, and for
+        # each applied event not yet dispatched, in its old and new
+        # configurations: the event's diff masks them (watcher thread only).
+        self.hidden: FrozenSet[Tuple[str, ...]] = frozenset()
+        self.event_hidden: Dict[int, FrozenSet[Tuple[str, ...]]] = {}
         self.reasons: Dict[int, BaseException] = {}  # rejected seq -> the validator's exception
         self.dispatched: int = 0  # seq of the last event dispatched
         self.stopping: bool = False
@@ -315,7 +326,13 @@ class _Watcher:
             if h is None:
                 return
             if problem is None:
+                new_hidden = candidate._hidden()
                 outcome = ChangeEvent._from_wire(_capi.live_commit(self, h, candidate_h))
+                both = self.hidden | new_hidden
+                self.hidden = new_hidden
+                outcome._hide(both)
+                if len(outcome.diff):
+                    self.event_hidden[outcome.seq] = both
             else:
                 text = " ".join(str(problem).split()) if not isinstance(problem, ValidationError) else str(problem)
                 outcome = ChangeEvent._from_wire(_capi.live_reject(self, h, candidate_h, text.encode("utf-8", "replace")))
@@ -333,6 +350,11 @@ class _Watcher:
                 self.lock.notify_all()
 
     def _dispatch(self, ev: ChangeEvent) -> None:
+        hidden = self.event_hidden.pop(ev.seq, None)
+        if hidden:
+            ev._hide(hidden)
+        for seq in [s for s in self.event_hidden if s < ev.seq]:  # events dropped from a full queue
+            del self.event_hidden[seq]
         with self.lock:
             reason = self.reasons.pop(ev.seq, None)
             if reason is not None:
@@ -641,6 +663,7 @@ def load_live(sources: Sequence[Any], *, defaults: Optional[Mapping[str, Any]], 
         check_and_freeze(cfg, validate, freeze)
         if watch:
             w = _Watcher(live_h, validate, owned)
+            w.hidden = cfg._hidden()
             cast(WatchedConfig, cfg)._w = w
             live_h = None
             w.start()

@@ -7,7 +7,7 @@ value came from), :class:`Leaf` (a row of ``Config.explain()``),
 from __future__ import annotations
 
 import dataclasses
-from typing import AbstractSet, Any, ClassVar, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, ClassVar, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from . import _capi
 from ._values import split_path
@@ -80,14 +80,52 @@ class Leaf(NamedTuple):
 
     def __repr__(self) -> str:
         # ``value`` is the real value (this is data); what a person sees of
-        # it is masked when it is a secret, as everywhere else.
-        shown = MASK if self.origin is not None and self.origin.kind == "secret" else _masked(self.path, self.value)
+        # it is masked when it is a secret, as everywhere else: by its key,
+        # its origin (a secrets directory's file), or because it
+        # interpolates a secret (the paths Config.explain() attached).
+        shown = _shown(self.path, self.value, (self.origin,), getattr(self, "_hidden", _NO_PATHS))
         return f"Leaf(path={self.path!r}, value={shown!r}, origin={self.origin!r}, error={self.error!r})"
 
 
-def _masked(path: str, value: Any) -> Any:
-    segs = split_path(path)
-    return MASK if is_secret(segs) else mask(value, segs)
+class _HidingLeaf(Leaf):
+    """A Leaf that knows which paths at or under it Config.explain() found
+    to hold values that interpolate a secret (Config._hidden): its repr
+    masks them. A Leaf is a named tuple, with no room for more fields;
+    equal to, and unpacked as, a Leaf."""
+
+    _hidden: FrozenSet[Tuple[str, ...]]
+
+
+def hiding_leaf(leaf: Leaf, hidden: AbstractSet[Tuple[str, ...]]) -> Leaf:
+    """leaf, made to mask in its repr the paths of hidden at or under it."""
+    mine = _under(leaf.path, hidden)
+    if not mine:
+        return leaf
+    out = _HidingLeaf(*leaf)
+    out._hidden = mine
+    return out
+
+
+_NO_PATHS: FrozenSet[Tuple[str, ...]] = frozenset()
+
+
+def _under(path: str, hidden: AbstractSet[Tuple[str, ...]]) -> FrozenSet[Tuple[str, ...]]:
+    """The paths of hidden that lie at, under or above path (a value under
+    a hidden path is masked whole)."""
+    if not hidden:
+        return _NO_PATHS
+    segs = tuple(split_path(path))
+    n = len(segs)
+    return frozenset(h for h in hidden if h[:n] == segs or segs[:len(h)] == h)
+
+
+def _shown(path: str, value: Any, origins: Sequence[Optional[Origin]], hidden: AbstractSet[Tuple[str, ...]]) -> Any:
+    """What a repr shows of the value at path: masked as show() and
+    repr(cfg) mask it (gocfg.secrets.mask: secret keys and the paths of
+    hidden), and whole when it came from a secrets directory."""
+    if any(o is not None and o.kind == "secret" for o in origins):
+        return MASK
+    return mask(value, split_path(path), False, hidden)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,10 +140,20 @@ class Change:
     new: Any = None
     old_origin: Optional[Origin] = None
     new_origin: Optional[Origin] = None
+    # The paths at or under this one whose values interpolate a secret (or
+    # came from a secrets directory), as the Diff holding it found them:
+    # masked in repr. Not part of the change's identity.
+    hidden: AbstractSet[Tuple[str, ...]] = dataclasses.field(default=_NO_PATHS, compare=False, repr=False)
 
     def __repr__(self) -> str:  # the values masked when secrets, as in Leaf
-        return (f"Change(op={self.op!r}, path={self.path!r}, old={_masked(self.path, self.old)!r}, "
-                f"new={_masked(self.path, self.new)!r})")
+        old = _shown(self.path, self.old, (self.old_origin,), self.hidden)
+        new = _shown(self.path, self.new, (self.new_origin,), self.hidden)
+        return f"Change(op={self.op!r}, path={self.path!r}, old={old!r}, new={new!r})"
+
+
+def _hiding(c: Change, hidden: AbstractSet[Tuple[str, ...]]) -> Change:
+    mine = _under(c.path, hidden)
+    return dataclasses.replace(c, hidden=c.hidden | mine) if mine - c.hidden else c
 
 
 class Diff:
@@ -120,10 +168,10 @@ class Diff:
     """
 
     def __init__(self, changes: Sequence[Change], hidden: AbstractSet[Tuple[str, ...]] = frozenset()) -> None:
-        self.changes: List[Change] = list(changes)
         # Paths whose values interpolate a secret (in either config): masked
-        # in str() and lines() like secrets.
+        # in str(), lines() and each change's repr like secrets.
         self.hidden = hidden
+        self.changes: List[Change] = [_hiding(c, hidden) for c in changes]
         self.added: Dict[str, Any] = {c.path: c.new for c in self.changes if c.op == "added"}
         self.removed: Dict[str, Any] = {c.path: c.old for c in self.changes if c.op == "removed"}
         self.changed: Dict[str, Tuple[Any, Any]] = {c.path: (c.old, c.new) for c in self.changes if c.op == "changed"}
@@ -151,18 +199,19 @@ class Diff:
         out = []
         hidden = self.hidden
         for c in self.changes:
-            segs = split_path(c.path)
-            secret = not reveal and (is_secret(segs) or tuple(segs) in hidden)
 
-            def show(v: Any, segs: List[str] = segs, secret: bool = secret) -> str:
-                return MASK if secret else json_text(mask(v, segs, reveal, hidden))
+            def show(v: Any, origin: Optional[Origin], path: str = c.path) -> str:
+                if reveal:
+                    return json_text(v)
+                shown = _shown(path, v, (origin,), hidden)
+                return MASK if shown is MASK else json_text(shown)
 
             if c.op == "added":
-                out.append(f"+ {c.path}: {show(c.new)}")
+                out.append(f"+ {c.path}: {show(c.new, c.new_origin)}")
             elif c.op == "removed":
-                out.append(f"- {c.path}: {show(c.old)}")
+                out.append(f"- {c.path}: {show(c.old, c.old_origin)}")
             else:
-                out.append(f"~ {c.path}: {show(c.old)} -> {show(c.new)}")
+                out.append(f"~ {c.path}: {show(c.old, c.old_origin)} -> {show(c.new, c.new_origin)}")
             where = c.old_origin if c.op == "removed" else c.new_origin
             if origins and where is not None:
                 out[-1] += f"  # {where}"

@@ -387,6 +387,32 @@ def test_typed_reads_and_to_never_quote_a_secret_file_value(app):
     assert "hunter2" not in str(e.value) and "server.port" in str(e.value) and "secret, not shown" in str(e.value)
 
 
+@dataclasses.dataclass
+class _WithDsn:
+    dsn: int
+
+
+def test_values_interpolating_a_secret_file_are_never_quoted_or_shown(app):
+    d = app / "s"
+    d.mkdir()
+    (d / "dbkey").write_text("hunter2-key\n")
+    (app / "ref.yaml").write_text("dsn: u:${dbkey}@h\n")
+    cfg = gocfg.load(app / "app.yaml", app / "ref.yaml", secrets_dir=d, environ={})
+    assert cfg["dsn"] == "u:hunter2-key@h"
+    for method in ("get_int", "get_float", "get_bool", "get_duration"):
+        with pytest.raises(gocfg.TypeMismatchError) as e:
+            getattr(cfg, method)("dsn")
+        assert "hunter2" not in str(e.value) and "got a str (secret, not shown)" in str(e.value)
+    with pytest.raises(gocfg.ValidationError) as e:
+        cfg.to(_WithDsn, strict=False)
+    assert "hunter2" not in str(e.value) and "dsn: expected int, got a str (secret, not shown)" in str(e.value)
+    with gocfg.Config({}) as empty:
+        changes = list(cfg.diff(empty)) + list(empty.diff(cfg))
+    shown = repr(changes) + repr(cfg.explain())
+    assert "hunter2" not in shown and "'********'" in shown
+    assert {c.path for c in changes} >= {"dbkey", "dsn"}
+
+
 def test_schema_violations_never_quote_a_secret_file_value(app):
     d = app / "s"
     d.mkdir()

@@ -389,6 +389,30 @@ def test_to_never_quotes_a_value_interpolating_a_secret(no_leaks, default_rule):
             assert "got a str (secret, not shown)" in message, message
 
 
+def test_reprs_of_explain_rows_and_changes_mask_values_interpolating_a_secret(no_leaks, default_rule):
+    data = {"password": SECRET, "dsn": "u:${password}@h", "e": "${env:DB_PASSWORD}",
+            "l": ["${env:DB_PASSWORD}", "plain"], "host": "db.example"}
+    with gocfg.load(data, environ={"DB_PASSWORD": SECRET}) as c:
+        rows = c.explain()
+        assert SECRET not in repr(rows) and "'db.example'" in repr(rows) and "'plain'" in repr(rows)
+        # The rows are data: the real values, unpacked and compared as Leafs.
+        by_path = {path: value for path, value, _, _ in rows}
+        assert by_path["dsn"] == f"u:{SECRET}@h" and by_path["l"] == [SECRET, "plain"]
+        assert rows == [gocfg.Leaf(*r) for r in rows]
+        import copy
+        import pickle
+        for again in (pickle.loads(pickle.dumps(rows)), copy.deepcopy(rows)):
+            assert again == rows and SECRET not in repr(again)
+        with gocfg.Config({}) as empty:
+            d = c.diff(empty)
+            d2 = empty.diff(c)
+        for diff in (d, d2):
+            assert SECRET not in repr(list(diff)) and SECRET not in str(diff)
+            assert "'db.example'" in repr(list(diff))
+        assert d.removed["dsn"] == f"u:{SECRET}@h"  # data is not masked
+        assert list(d) == [gocfg.Change(ch.op, ch.path, ch.old, ch.new) for ch in d]
+
+
 def test_cli_show_masks_override_origins_and_interpolated_secrets(tmp_path, default_rule):
     (tmp_path / "app.yaml").write_text("db:\n  host: h\ndsn: 'pg://u:${env:DB_PASSWORD}@h'\n")
     env = dict(os.environ, DB_PASSWORD=SECRET, APP_DB__PASSWORD=f"[{SECRET}")

@@ -486,6 +486,31 @@ def test_secrets_masked_in_events(tmp_path):
         assert ev.diff.changed["db.password"] == ("hunter2", "swordfish")  # data is not masked
 
 
+def test_values_interpolating_a_secret_masked_in_events_and_logs(tmp_path, caplog):
+    p = tmp_path / "s.yaml"
+    p.write_text("password: hunter2\nport: 1\n")
+    with watched(p) as cfg:
+        stream = cfg.changes(timeout=WAIT)
+
+        def boom(event):
+            raise RuntimeError(f"callback failed on {event}")
+
+        cfg.on_change(boom)
+        with caplog.at_level(logging.ERROR, logger="gocfg.live"):
+            save(p, 'port: "${password}x"\npassword: swordfish\n')
+            ev = next_event(stream)
+            wait_until(lambda: any("callback failed" in r.getMessage() or r.exc_info for r in caplog.records),
+                       "the failing callback logged")
+        assert ev.kind == "applied" and cfg["port"] == "swordfishx"
+        assert ev.diff.changed["port"] == (1, "swordfishx")  # data is not masked
+        text = str(ev) + repr(list(ev.diff)) + str(ev.diff) + caplog.text
+        assert "swordfish" not in text and "hunter2" not in text and "~ port: " in str(ev)
+        # The next change: the old value interpolated a secret, the new does not.
+        save(p, "port: 2\npassword: swordfish\n")
+        ev = next_event(stream)
+        assert ev.diff.changed["port"] == ("swordfishx", 2) and "swordfish" not in str(ev) + repr(list(ev.diff))
+
+
 @dataclasses.dataclass
 class Db:
     password: int
