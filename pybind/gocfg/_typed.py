@@ -51,6 +51,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from .display import value_repr
 from .secrets import _NONE, Paths, mask, masked_at
 
 _TRUE = {"true", "yes", "on", "1"}
@@ -110,7 +111,7 @@ def got(v: Any, segs: Sequence[str] = (), hidden: Paths = _NONE) -> str:
         # says nothing a reader can use anyway.
         return f"an int of {len(str(v)) if v.bit_length() < 14000 else 'more than 4300'} digits"
     try:
-        text = repr(v)
+        text = value_repr(v)  # a map as deep as a config may be, too
     except ValueError:  # an int too long to print, inside a list or map
         text = f"<{_type_of(v)}>"
     if len(text) > 80:

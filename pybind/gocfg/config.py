@@ -729,7 +729,7 @@ def _preview(section: Section, limit: int = 8) -> str:
     except Error as e:
         return f"(cannot be shown: {e})"
     shown = list(d.items())[:limit]
-    body = ", ".join(f"{k!r}: {v!r}" for k, v in shown)
+    body = ", ".join(f"{k!r}: {_display.value_repr(v)}" for k, v in shown)  # any depth
     if len(d) > len(shown):
         body += f", ... ({len(d) - len(shown)} more)"
     return f"{len(d)} key{'s' if len(d) != 1 else ''} {{{body}}}"

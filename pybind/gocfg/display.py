@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
-from typing import AbstractSet, Any, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, List, Optional, Sequence, Tuple
 
 from ._values import quote_segment, split_path
 from .secrets import (
@@ -25,7 +25,7 @@ from .secrets import (
 )
 
 __all__ = [
-    "html_table", "text_table", "change_note", "value_text", "json_text", "type_name", "path_of",
+    "html_table", "text_table", "change_note", "value_text", "value_repr", "json_text", "type_name", "path_of",
     # gocfg.secrets' names, as gocfg.display offered them
     "DEFAULT_SECRET_WORDS", "MASK", "has_secrets", "is_secret", "is_secret_key", "mask", "secret_pattern",
     "set_secret_pattern", "split_path",
@@ -51,6 +51,36 @@ def value_text(value: Any) -> str:
     if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
     return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def value_repr(value: Any) -> str:
+    """repr(value) for a config's plain values (maps, lists, scalars),
+    made without Python recursion: a value may nest as deep as the library
+    allows (1000 levels), deeper than repr() can go."""
+    out: List[str] = []
+    # Items to write, last first: (True, text) or (False, a value).
+    stack: List[Tuple[bool, Any]] = [(False, value)]
+    while stack:
+        is_text, v = stack.pop()
+        if is_text:
+            out.append(v)
+        elif isinstance(v, dict):
+            stack.append((True, "}"))
+            items = list(v.items())
+            for i in range(len(items) - 1, -1, -1):
+                stack.append((False, items[i][1]))
+                stack.append((True, f"{', ' if i else ''}{items[i][0]!r}: "))
+            stack.append((True, "{"))
+        elif isinstance(v, list):
+            stack.append((True, "]"))
+            for i in range(len(v) - 1, -1, -1):
+                stack.append((False, v[i]))
+                if i:
+                    stack.append((True, ", "))
+            stack.append((True, "["))
+        else:
+            out.append(repr(v))
+    return "".join(out)
 
 
 def _json_default(v: Any) -> Any:

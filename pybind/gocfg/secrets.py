@@ -104,16 +104,38 @@ def masked_at(segs: Sequence[str], hidden: Paths = _NONE) -> bool:
 def mask(value: Any, segs: Sequence[str] = (), reveal: bool = False, hidden: Paths = _NONE) -> Any:
     """A copy of value with secrets masked (value lives at segs). A secret
     map or list is masked whole. ``hidden`` lists more paths to mask (the
-    values that interpolate a secret: :func:`derived_secrets`)."""
+    values that interpolate a secret: :func:`derived_secrets`). Iterative:
+    a value nested as deep as a config may be (1000 levels) needs no
+    Python recursion."""
     if reveal:
         return value
     if masked_at(segs, hidden):
         return MASK
-    if isinstance(value, dict):
-        return {k: mask(v, [*segs, k], False, hidden) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask(v, [*segs, str(i)], False, hidden) for i, v in enumerate(value)]
-    return value
+    if not isinstance(value, (dict, list)):
+        return value
+    top: Any = {} if isinstance(value, dict) else []
+    # (source, its path, its copy): the path's segments are known not to be
+    # secrets, so each child needs only its own key checked.
+    stack: List[Tuple[Any, Tuple[str, ...], Any]] = [(value, tuple(segs), top)]
+    while stack:
+        src, path, dst = stack.pop()
+        items = src.items() if isinstance(src, dict) else enumerate(src)
+        for k, v in items:
+            seg = str(k)
+            if is_secret_key(seg):
+                out: Any = MASK
+            elif hidden and (*path, seg) in hidden:
+                out = MASK
+            elif isinstance(v, (dict, list)):
+                out = {} if isinstance(v, dict) else []
+                stack.append((v, (*path, seg) if hidden else path, out))
+            else:
+                out = v
+            if isinstance(dst, dict):
+                dst[k] = out
+            else:
+                dst.append(out)
+    return top
 
 
 # A reference inside a stored string: ${path} or ${env:NAME[,default]};
@@ -155,19 +177,17 @@ def derived_secrets(raw: Any, extra: AbstractSet[Tuple[str, ...]] = frozenset())
     these (or holds one, or lies under one)."""
     refs: Dict[Tuple[str, ...], List[str]] = {}
 
-    def walk(v: Any, segs: Tuple[str, ...]) -> None:
+    todo: List[Tuple[Any, Tuple[str, ...]]] = [(raw, ())]  # iterative: any depth the library accepts
+    while todo:
+        v, segs = todo.pop()
         if isinstance(v, str):
             found = _REFERENCE.findall(v) if "${" in v else ()
             if found:
                 refs[segs] = list(found)
         elif isinstance(v, dict):
-            for k, item in v.items():
-                walk(item, (*segs, str(k)))
+            todo.extend((item, (*segs, str(k))) for k, item in v.items())
         elif isinstance(v, list):
-            for i, item in enumerate(v):
-                walk(item, (*segs, str(i)))
-
-    walk(raw, ())
+            todo.extend((item, (*segs, str(i))) for i, item in enumerate(v))
     # A breadth-first walk over "refers to", from the values that refer to a
     # secret directly: each value is looked at a bounded number of times,
     # so a long chain of references (a -> b -> ... ) costs linear time.
@@ -206,10 +226,16 @@ def has_secrets(value: Any, segs: Sequence[str] = ()) -> bool:
     """Whether any key at or below value is a secret."""
     if segs and is_secret_key(segs[-1]):
         return True
-    if isinstance(value, dict):
-        return any(has_secrets(v, [*segs, k]) for k, v in value.items())
-    if isinstance(value, list):
-        return any(has_secrets(v, [*segs, str(i)]) for i, v in enumerate(value))
+    todo = [value]  # iterative, as mask()
+    while todo:
+        v = todo.pop()
+        if isinstance(v, dict):
+            for k, item in v.items():
+                if is_secret_key(k):
+                    return True
+                todo.append(item)
+        elif isinstance(v, list):
+            todo.extend(v)
     return False
 
 

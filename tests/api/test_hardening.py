@@ -413,6 +413,24 @@ def test_reprs_of_explain_rows_and_changes_mask_values_interpolating_a_secret(no
         assert list(d) == [gocfg.Change(ch.op, ch.path, ch.old, ch.new) for ch in d]
 
 
+def test_repr_of_a_config_as_deep_as_the_library_allows(no_leaks, default_rule):
+    deep = "pre-${password}"
+    for _ in range(998):
+        deep = {"k": deep}
+    with gocfg.load({"password": SECRET, "d": deep, "n": 1}) as c:
+        for shown in (repr(c), str(c), repr(c["d"])):
+            assert SECRET not in shown and shown.count("{'k': ") >= 997 and "'********'" in shown
+        with pytest.raises(gocfg.TypeMismatchError) as info:
+            c.get_int("d")
+        assert "got a map {'k': {'k':" in str(info.value)
+        assert not gocfg.secrets.has_secrets(c.to_dict()["d"])
+        masked, levels = gocfg.secrets.mask({"a": deep, "token": 1}), 0
+        node = masked["a"]
+        while isinstance(node, dict):  # (== on such a map would recurse)
+            node, levels = node["k"], levels + 1
+        assert levels == 998 and node == "pre-${password}" and masked["token"] == "********"
+
+
 def test_cli_show_masks_override_origins_and_interpolated_secrets(tmp_path, default_rule):
     (tmp_path / "app.yaml").write_text("db:\n  host: h\ndsn: 'pg://u:${env:DB_PASSWORD}@h'\n")
     env = dict(os.environ, DB_PASSWORD=SECRET, APP_DB__PASSWORD=f"[{SECRET}")
