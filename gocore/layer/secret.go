@@ -2,51 +2,24 @@ package layer
 
 import (
 	"strconv"
-	"strings"
+
+	"github.com/gocfg/gocfg/gocore/secretname"
 )
 
-// The secret rule, as the library applies it to what it writes itself
-// (override origins and the messages of environment variables and
-// overrides that do not parse). It is the default rule of the Python
-// package (gocfg/secrets.py, DEFAULT_SECRET_WORDS): a path is a secret when
-// any segment contains one of these words, in any case. The two copies are
-// kept equal by a test that runs both on one table of key names
-// (testdata/secret_keys.json). A rule changed from Python with
-// set_secret_pattern() masks what Python shows; the library keeps this one.
-var secretWords = []string{
-	"password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "api-key",
-	"private_key", "privatekey", "access_key", "secret_key", "credential",
-}
+// The secret rule by key name lives in gocore/secretname, where the
+// codecs, which this package imports, reach it too; these are its names
+// here.
 
 // Mask replaces a secret value in what the library writes.
-const Mask = "********"
+const Mask = secretname.Mask
 
-// IsSecretKey reports whether one key (a path segment) names a secret:
-// whether it holds one of the words under Unicode simple case folding, as
-// Python's re.IGNORECASE matches them ("PASSWORD", and "paſſword" with
-// U+017F, both match "password").
-func IsSecretKey(key string) bool {
-	runes := []rune(key)
-	for _, w := range secretWords {
-		n := len(w) // the words are ASCII: one rune per byte
-		for i := 0; i+n <= len(runes); i++ {
-			if strings.EqualFold(string(runes[i:i+n]), w) {
-				return true
-			}
-		}
-	}
-	return false
-}
+// IsSecretKey reports whether one key (a path segment) names a secret
+// (secretname.IsKey).
+func IsSecretKey(key string) bool { return secretname.IsKey(key) }
 
-// IsSecretPath reports whether a path is a secret or lies under one.
-func IsSecretPath(segs []string) bool {
-	for _, s := range segs {
-		if IsSecretKey(s) {
-			return true
-		}
-	}
-	return false
-}
+// IsSecretPath reports whether a path is a secret or lies under one
+// (secretname.IsPath).
+func IsSecretPath(segs []string) bool { return secretname.IsPath(segs) }
 
 // quoteUnlessSecret quotes text taken from the value at path for a
 // message, or says it is not shown when the path is a secret.

@@ -191,7 +191,7 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
 
 
 # The library masks the values of secrets in its messages by the default
-# rule (gocore/layer/secret.go). Under a pattern changed with
+# rule (gocore/secretname). Under a pattern changed with
 # set_secret_pattern(), a message about a variable or an override that is a
 # secret only by the new pattern may still quote its value: such a message
 # is replaced here by one that names the item and nothing of its value.

@@ -24,7 +24,7 @@ or a list of words), and restore the default with
 ``set_secret_pattern(None)``. The library applies the default rule to what
 it writes itself (the origin of an override such as
 ``override db.password=********``, and the messages of environment
-variables and overrides that do not parse; gocore/layer/secret.go keeps
+variables and overrides that do not parse; gocore/secretname keeps
 the same words, and a test checks that both agree on a table of keys); a
 changed pattern masks what Python shows.
 """

@@ -1,0 +1,59 @@
+// Package secretname is the secret rule by key name, as the library
+// applies it to what it writes itself: a path is a secret when any segment
+// contains one of the words below, in any case. It is the default rule of
+// the Python package (gocfg/secrets.py, DEFAULT_SECRET_WORDS); the two
+// copies are kept equal by a test that runs both on one table of key names
+// (gocore/layer/testdata/secret_keys.json). A rule changed from Python with
+// set_secret_pattern() masks what Python shows; the library keeps this one.
+//
+// It is a package of its own, importing nothing of the library's, so that
+// every package that writes messages may use it: gocore/layer (override
+// origins, environment variables, interpolation) and the codecs (parse
+// errors never quote the value of a secret key), which gocore/layer
+// imports.
+package secretname
+
+import "strings"
+
+var words = []string{
+	"password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "api-key",
+	"private_key", "privatekey", "access_key", "secret_key", "credential",
+}
+
+// Mask replaces a secret value in what the library writes.
+const Mask = "********"
+
+// IsKey reports whether one key (a path segment) names a secret: whether
+// it holds one of the words under Unicode simple case folding, as Python's
+// re.IGNORECASE matches them ("PASSWORD", and "paſſword" with U+017F, both
+// match "password").
+func IsKey(key string) bool {
+	return WordEnd(key) >= 0
+}
+
+// IsPath reports whether a path is a secret or lies under one.
+func IsPath(segs []string) bool {
+	for _, s := range segs {
+		if IsKey(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// WordEnd returns the byte offset in text just after the secret word that
+// ends first (the shortest prefix of text that names a secret), or -1 when
+// text holds none. A message about text that may go on into a secret's
+// value (an override without "=") quotes text[:WordEnd(text)] at most.
+func WordEnd(text string) int {
+	runes := []rune(text)
+	for end := 1; end <= len(runes); end++ {
+		for _, w := range words {
+			n := len(w) // the words are ASCII: one rune per byte
+			if end >= n && strings.EqualFold(string(runes[end-n:end]), w) {
+				return len(string(runes[:end]))
+			}
+		}
+	}
+	return -1
+}
