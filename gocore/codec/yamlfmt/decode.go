@@ -19,6 +19,7 @@ import (
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
 	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/secretname"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -285,6 +286,11 @@ func loadError(err error, data []byte) error {
 			// the conversion's words.
 			return textpos.ParseError(le.Mark.Line, le.Mark.Column, "%s", depthMsg)
 		}
+		if strings.HasPrefix(msg, "unknown anchor ") && (hasUTF16BOM(data) || secretAt(data, le.Mark.Line, le.Mark.Column)) {
+			// An unquoted secret starting with "*" reads as an alias: the
+			// library's message would quote it.
+			msg = "unknown anchor referenced (a secret's value, not shown; a value starting with * is an alias unless quoted)"
+		}
 		if le.ContextMsg != "" {
 			msg = le.ContextMsg + ": " + msg
 		}
@@ -296,6 +302,51 @@ func loadError(err error, data []byte) error {
 		return textpos.ParseError(le.Mark.Line, le.Mark.Column, "yaml: %s", msg)
 	}
 	return textpos.ParseError(0, 0, "yaml: %v", err)
+}
+
+// secretAt reports whether the text at line:column (1-based) of data
+// lies under a key that names a secret (secretname), as far as the text
+// alone tells, for the library's errors, which come before any tree: the
+// text before it on its line (keys of a block or flow mapping, a list's
+// "- key:"), and each enclosing block key (the nearest earlier line with
+// less indentation, and so on up). It errs on the side of a secret: a
+// secret word anywhere in those texts counts.
+func secretAt(data []byte, line, column int) bool {
+	if line < 1 {
+		return false
+	}
+	lines := bytes.SplitN(data, []byte("\n"), line+1)
+	if len(lines) < line {
+		return false
+	}
+	cur := []rune(string(lines[line-1]))
+	if column >= 1 && column-1 <= len(cur) {
+		cur = cur[:column-1]
+	}
+	if secretname.IsKey(string(cur)) {
+		return true
+	}
+	indent := indentOf(lines[line-1])
+	for i := line - 2; i >= 0 && indent > 0; i-- {
+		l := lines[i]
+		t := bytes.TrimSpace(l)
+		if len(t) == 0 || t[0] == '#' {
+			continue
+		}
+		if in := indentOf(l); in < indent {
+			indent = in
+			key, _, _ := bytes.Cut(t, []byte(":"))
+			if secretname.IsKey(string(key)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// indentOf is the number of blanks that start line.
+func indentOf(line []byte) int {
+	return len(line) - len(bytes.TrimLeft(line, " "))
 }
 
 // depthMsg is the message of every nesting error, the library's included.
@@ -396,6 +447,10 @@ type converter struct {
 	yaml11          bool // resolve plain scalars by YAML 1.1's types (yaml11.go)
 	inAlias         int  // > 0 while converting through an alias
 	expanding       []*yaml.Node
+	// secret > 0 while converting the value of a key that names a secret
+	// (secretname): its errors name the position and the problem, never
+	// the value's text.
+	secret int
 }
 
 func kindName(n *yaml.Node) string {
@@ -460,12 +515,17 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
+		name := "*" + n.Value
+		if c.secret > 0 {
+			// An unquoted secret starting with "*" reads as an alias.
+			name = "(a secret's value, not shown)"
+		}
 		if n.Alias == nil {
-			return nil, errAt(n, "unknown alias *%s", n.Value)
+			return nil, errAt(n, "unknown alias %s", name)
 		}
 		for _, a := range c.expanding {
 			if a == n.Alias {
-				return nil, errAt(n, "alias *%s refers to a value that contains it", n.Value)
+				return nil, errAt(n, "alias %s refers to a value that contains it", name)
 			}
 		}
 		c.expanding = append(c.expanding, n.Alias)
@@ -495,7 +555,11 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 		}
 		return out, nil
 	case yaml.ScalarNode:
-		return scalarIn(n, c.yaml11)
+		v, err := scalarIn(n, c.yaml11)
+		if err != nil && c.secret > 0 {
+			return nil, secretScalarError(n)
+		}
+		return v, err
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, nil
@@ -556,7 +620,14 @@ func (c *converter) mapping(n *yaml.Node, path string, depth int) (*value.Map, e
 		}
 		p := c.sub(path, k)
 		c.record(p, kn)
+		secret := secretname.IsKey(k)
+		if secret {
+			c.secret++
+		}
 		v, err := c.convert(vn, p, depth+1)
+		if secret {
+			c.secret--
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -631,6 +702,15 @@ func (c *converter) isNull(n *yaml.Node) bool {
 const (
 	quotedStyles = yaml.SingleQuotedStyle | yaml.DoubleQuotedStyle | yaml.LiteralStyle | yaml.FoldedStyle
 )
+
+// secretScalarError is the error for a scalar of a secret key that does
+// not resolve: its position and what it failed to be, not its text.
+func secretScalarError(n *yaml.Node) error {
+	if n.Style&yaml.TaggedStyle != 0 && n.Tag != "" {
+		return errAt(n, "the value is not a valid %s (a secret's value, not shown)", n.Tag)
+	}
+	return errAt(n, "the value cannot be read (a secret's value, not shown)")
+}
 
 // scalar resolves a scalar node (see Decode for the rules).
 func scalar(n *yaml.Node) (any, error) { return scalarIn(n, false) }
