@@ -42,11 +42,13 @@ package envfmt
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
+	"github.com/gocfg/gocfg/gocore/secretname"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -128,6 +130,7 @@ func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, er
 			return nil, textpos.ParseError(keyPos.Line, keyPos.Column, "%s is set twice (first on line %d)", textpos.Trim(key), p.lines[key])
 		}
 		p.skipBlank()
+		p.secret = secretname.IsKey(key)
 		var val any
 		if p.i < len(data) && data[p.i] == '=' {
 			p.i++
@@ -165,6 +168,10 @@ type parser struct {
 	root      *value.Map     // the names set so far, for expansion
 	lines     map[string]int // name -> line, for duplicate errors
 	expanded  int            // bytes of values so far, against MaxExpanded
+	// secret is set while reading the value of a name that names a secret
+	// (secretname): errors then name the position and the problem, never
+	// text of the value.
+	secret bool
 }
 
 func (p *parser) pos(i int) value.Pos {
@@ -230,6 +237,9 @@ func (p *parser) endOfLine(what string) error {
 		return nil
 	case '\n', '\r':
 		return p.newline()
+	}
+	if p.secret {
+		return p.errAt(p.i, "unexpected text after %s (a secret's value, not shown)", what)
 	}
 	r, _ := utf8.DecodeRune(p.data[p.i:])
 	return p.errAt(p.i, "unexpected %q after %s", r, what)
@@ -501,7 +511,11 @@ func (p *parser) expansion(b *strings.Builder, at, end int, q byte, depth int) (
 		if j < end && p.data[j] == '}' {
 			j++
 		}
-		return p.errOff(at, "unsupported expansion %q: use ${NAME}, ${NAME:-default} or ${NAME-default}, or write \\$ (in double quotes) or single quotes for a literal $", string(p.data[at:j]))
+		what := strconv.Quote(string(p.data[at:j]))
+		if p.secret {
+			what = "(a secret's value, not shown)"
+		}
+		return p.errOff(at, "unsupported expansion %s: use ${NAME}, ${NAME:-default} or ${NAME-default}, or write \\$ (in double quotes) or single quotes for a literal $", what)
 	}
 	if name == "" || i >= end {
 		return 0, bad()
