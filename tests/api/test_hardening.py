@@ -431,6 +431,31 @@ def test_repr_of_a_config_as_deep_as_the_library_allows(no_leaks, default_rule):
         assert levels == 998 and node == "pre-${password}" and masked["token"] == "********"
 
 
+@pytest.mark.parametrize("fmt, text, where", [
+    ("yaml", f"password: !!int {SECRET}\n", "line 1, column 11"),
+    ("yaml", f"db:\n  password: !!float {SECRET}\n", "line 2, column 13"),
+    ("yaml", f"token: !!bool {SECRET}\n", "line 1, column 8"),
+    ("yaml", f"password: !!timestamp {SECRET}\n", "line 1, column 11"),
+    ("yaml", f"password: *{SECRET}\n", "line 1, column 11"),  # an unquoted password starting with "*"
+    ("env", f"PASSWORD=ab${{!{SECRET}\n", "line 1, column 12"),  # one holding "${"
+    ("env", f"PASSWORD=${{NOPE:?{SECRET}}}\n", "line 1, column 10"),
+    ("hcl", f"password = {SECRET}\n", "line 1, column 12"),
+    ("hcl", f'password = "%{{ {SECRET} }}"\n', "line 1, column 16"),
+])
+def test_parse_errors_never_quote_the_value_of_a_secret_key(no_leaks, default_rule, tmp_path, fmt, text, where):
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.loads(text, fmt)
+    assert SECRET not in str(info.value) and where in str(info.value) and "not shown" in str(info.value)
+    path = tmp_path / f"app.{fmt}"
+    path.write_text(text)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.load(path)
+    assert SECRET not in str(info.value) + repr(info.value) and str(path) in str(info.value)
+    # The same mistake under a key that is no secret: the text is quoted.
+    with pytest.raises(gocfg.ParseError, match=SECRET):
+        gocfg.Config.loads(text.replace("password", "host").replace("PASSWORD", "HOST").replace("token", "host"), fmt)
+
+
 def test_cli_show_masks_override_origins_and_interpolated_secrets(tmp_path, default_rule):
     (tmp_path / "app.yaml").write_text("db:\n  host: h\ndsn: 'pg://u:${env:DB_PASSWORD}@h'\n")
     env = dict(os.environ, DB_PASSWORD=SECRET, APP_DB__PASSWORD=f"[{SECRET}")

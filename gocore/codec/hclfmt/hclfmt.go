@@ -55,6 +55,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
+	"github.com/gocfg/gocfg/gocore/secretname"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -116,6 +117,51 @@ type decoder struct {
 	bodies map[*value.Map]string
 	// lists marks the paths of lists made by repeated blocks
 	lists map[string]bool
+	// secret > 0 while reading the value of an attribute, block or object
+	// key that names a secret (secretname): errors then quote no
+	// expression (quote).
+	secret int
+}
+
+// quote is the text of r for a message: as written (shortened), or, in
+// the value of a secret, a note that it is not shown.
+func (d *decoder) quote(r hcl.Range) string {
+	if d.secret > 0 {
+		return "(a secret's value, not shown)"
+	}
+	return d.text(r)
+}
+
+// secretBefore reports whether the text at offset lies in the value of a
+// key that names a secret, as far as the text alone tells, for the
+// parser's diagnostics, which come before any tree: the text before it on
+// its line ("password = \"%{"), and the line of each brace or bracket left
+// open before it ("secrets {", "password = ["). It errs on the side of a
+// secret: a secret word anywhere in those texts counts.
+func (d *decoder) secretBefore(off int) bool {
+	if off > len(d.data) {
+		off = len(d.data)
+	}
+	lineStart := func(i int) int { return bytes.LastIndexByte(d.data[:i], '\n') + 1 }
+	if secretname.IsKey(string(d.data[lineStart(off):off])) {
+		return true
+	}
+	depth := 0
+	for i := off - 1; i >= 0; i-- {
+		switch d.data[i] {
+		case '}', ']':
+			depth++
+		case '{', '[':
+			if depth > 0 {
+				depth--
+				continue
+			}
+			if secretname.IsKey(string(d.data[lineStart(i):i])) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (d *decoder) pos(offset int) value.Pos {
@@ -170,7 +216,10 @@ func (d *decoder) diagError(diags hcl.Diagnostics) error {
 			off = diag.Subject.Start.Byte
 		}
 		msg := diag.Summary
-		if diag.Detail != "" {
+		if d.secretBefore(off) {
+			// The detail may quote the text, part of a secret's value.
+			msg += " (in a secret's value, not shown)"
+		} else if diag.Detail != "" {
 			msg += ": " + diag.Detail
 		}
 		return d.errAt(off, "%s", msg)
@@ -206,7 +255,14 @@ func (d *decoder) body(b *hclsyntax.Body, m *value.Map, path string, depth int) 
 				return d.errAt(a.NameRange.Start.Byte, "attribute %q has the name of a block in the same body", textpos.Trim(a.Name))
 			}
 			p := value.AppendPath(path, a.Name)
+			secret := secretname.IsKey(a.Name)
+			if secret {
+				d.secret++
+			}
 			v, err := d.expr(a.Expr, p)
+			if secret {
+				d.secret--
+			}
 			if err != nil {
 				return err
 			}
@@ -231,6 +287,10 @@ func (d *decoder) describe(blk *hclsyntax.Block) string {
 
 func (d *decoder) block(blk *hclsyntax.Block, m *value.Map, path string, depth int) error {
 	keys := append([]string{blk.Type}, blk.Labels...)
+	if secretname.IsPath(keys) {
+		d.secret++
+		defer func() { d.secret-- }()
+	}
 	if depth+len(keys) > value.MaxDepth {
 		return d.errAt(blk.TypeRange.Start.Byte, "block %s nests deeper than %d levels", textpos.Trim(blk.Type), value.MaxDepth)
 	}
@@ -359,7 +419,7 @@ func (d *decoder) expr(e hclsyntax.Expression, path string) (any, error) {
 			if kv.IsNull() || !kv.IsKnown() || kv.Type() != cty.String {
 				conv, err := keyString(kv)
 				if err != nil {
-					return nil, d.errAt(it.KeyExpr.Range().Start.Byte, "object key %s: %v", d.text(it.KeyExpr.Range()), err)
+					return nil, d.errAt(it.KeyExpr.Range().Start.Byte, "object key %s: %v", d.quote(it.KeyExpr.Range()), err)
 				}
 				kv = cty.StringVal(conv)
 			}
@@ -371,7 +431,14 @@ func (d *decoder) expr(e hclsyntax.Expression, path string) (any, error) {
 				return nil, d.errAt(it.KeyExpr.Range().Start.Byte, "key %q appears twice in this object", textpos.Trim(k))
 			}
 			p := value.AppendPath(path, k)
+			secret := secretname.IsKey(k)
+			if secret {
+				d.secret++
+			}
 			v, err := d.expr(it.ValueExpr, p)
+			if secret {
+				d.secret--
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -396,7 +463,7 @@ func (d *decoder) expr(e hclsyntax.Expression, path string) (any, error) {
 		return d.rawExpr(e), nil
 	}
 	if loop != nil {
-		return nil, d.errAt(loop.Range().Start.Byte, "the expression %s is a loop (a for expression or %%{for}), which gocfg does not evaluate", d.text(loop.Range()))
+		return nil, d.errAt(loop.Range().Start.Byte, "the expression %s is a loop (a for expression or %%{for}), which gocfg does not evaluate", d.quote(loop.Range()))
 	}
 	v, diags := e.Value(nil)
 	if diags.HasErrors() && d.raw {
@@ -469,7 +536,7 @@ func (d *decoder) needsEval(e hclsyntax.Expression, diags hcl.Diagnostics) error
 			break
 		}
 	}
-	return d.errAt(off, "the expression %s needs evaluation (%s): gocfg reads literal values only (format hcl-raw keeps such expressions as \"${...}\" text, as a Terraform module needs)", d.text(e.Range()), why)
+	return d.errAt(off, "the expression %s needs evaluation (%s): gocfg reads literal values only (format hcl-raw keeps such expressions as \"${...}\" text, as a Terraform module needs)", d.quote(e.Range()), why)
 }
 
 // number reads a numeric literal: int64 when written without a fraction
@@ -484,11 +551,11 @@ func (d *decoder) number(v cty.Value, r hcl.Range, negate bool) (any, error) {
 		if i, acc := f.Int64(); acc == big.Exact && f.IsInt() {
 			return i, nil
 		}
-		return nil, d.errAt(r.Start.Byte, "integer %s is beyond 64 bits", src)
+		return nil, d.errAt(r.Start.Byte, "integer %s is beyond 64 bits", d.quote(r))
 	}
 	x, _ := f.Float64()
 	if math.IsInf(x, 0) {
-		return nil, d.errAt(r.Start.Byte, "number %s is beyond float64", src)
+		return nil, d.errAt(r.Start.Byte, "number %s is beyond float64", d.quote(r))
 	}
 	return x, nil
 }
@@ -499,7 +566,7 @@ func (d *decoder) fromCty(v cty.Value, r hcl.Range, depth int) (any, error) {
 		return nil, d.errAt(r.Start.Byte, "nesting deeper than %d levels", value.MaxDepth)
 	}
 	if !v.IsKnown() {
-		return nil, d.errAt(r.Start.Byte, "the expression %s has no known value", d.text(r))
+		return nil, d.errAt(r.Start.Byte, "the expression %s has no known value", d.quote(r))
 	}
 	if v.IsNull() {
 		return nil, nil
@@ -517,11 +584,11 @@ func (d *decoder) fromCty(v cty.Value, r hcl.Range, depth int) (any, error) {
 			if i, acc := f.Int64(); acc == big.Exact {
 				return i, nil
 			}
-			return nil, d.errAt(r.Start.Byte, "the expression %s gives an integer beyond 64 bits", d.text(r))
+			return nil, d.errAt(r.Start.Byte, "the expression %s gives an integer beyond 64 bits", d.quote(r))
 		}
 		x, _ := f.Float64()
 		if math.IsInf(x, 0) {
-			return nil, d.errAt(r.Start.Byte, "the expression %s gives a number beyond float64", d.text(r))
+			return nil, d.errAt(r.Start.Byte, "the expression %s gives a number beyond float64", d.quote(r))
 		}
 		return x, nil
 	case t.IsListType() || t.IsTupleType() || t.IsSetType():
@@ -551,7 +618,7 @@ func (d *decoder) fromCty(v cty.Value, r hcl.Range, depth int) (any, error) {
 		}
 		return out, nil
 	}
-	return nil, d.errAt(r.Start.Byte, "the expression %s gives a %s, which gocfg cannot hold", d.text(r), t.FriendlyName())
+	return nil, d.errAt(r.Start.Byte, "the expression %s gives a %s, which gocfg cannot hold", d.quote(r), t.FriendlyName())
 }
 
 // Encode writes root as HCL (see the package doc). Root keys must be HCL
