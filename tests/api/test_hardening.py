@@ -456,6 +456,25 @@ def test_parse_errors_never_quote_the_value_of_a_secret_key(no_leaks, default_ru
         gocfg.Config.loads(text.replace("password", "host").replace("PASSWORD", "HOST").replace("token", "host"), fmt)
 
 
+def test_toml_refusal_of_a_big_integer_never_quotes_a_secret(no_leaks, default_rule, tmp_path):
+    digits = "1234567890123456789012345"
+    with gocfg.load({"api_key": int(digits), "db": {"port": int(digits) + 1}}) as c:
+        with pytest.raises(gocfg.TypeMismatchError) as info:
+            c.dumps("toml")
+        assert digits not in str(info.value) and "api_key" in str(info.value) and "64-bit" in str(info.value)
+        with pytest.raises(gocfg.TypeMismatchError) as info:
+            c.save(tmp_path / "out.toml")
+        assert digits not in str(info.value) and "api_key" in str(info.value)
+        del c["api_key"]
+        with pytest.raises(gocfg.TypeMismatchError, match=str(int(digits) + 1)):
+            c.dumps("toml")  # no secret: quoted
+    src = tmp_path / "in.json"
+    src.write_text(f'{{"secrets": {{"api_key": {digits}}}}}')
+    r = subprocess.run([sys.executable, "-m", "gocfg", "convert", str(src), str(tmp_path / "out.toml")],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and digits not in r.stderr + r.stdout and "64-bit" in r.stderr
+
+
 def test_cli_show_masks_override_origins_and_interpolated_secrets(tmp_path, default_rule):
     (tmp_path / "app.yaml").write_text("db:\n  host: h\ndsn: 'pg://u:${env:DB_PASSWORD}@h'\n")
     env = dict(os.environ, DB_PASSWORD=SECRET, APP_DB__PASSWORD=f"[{SECRET}")

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
+	"github.com/gocfg/gocfg/gocore/secretname"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -233,11 +234,24 @@ func (e *encoder) inline(v any, path string, depth int) error {
 		}
 		e.buf.WriteString(" }")
 	case *big.Int:
+		if secretPath(path) {
+			return textpos.TypeError(path, "TOML integers are 64-bit: the value (a secret's, not shown) does not fit (JSON and YAML can hold it)")
+		}
 		return textpos.TypeError(path, "TOML integers are 64-bit: %s does not fit (JSON and YAML can hold it)", textpos.Trim(v.String()))
 	default:
 		return textpos.TypeError(path, "TOML cannot express %s", value.AType(v))
 	}
 	return nil
+}
+
+// secretPath reports whether the value at path (a dot path, as errors
+// name it) is a secret by its keys (secretname): its errors do not quote it.
+func secretPath(path string) bool {
+	segs, err := value.ParsePath(path)
+	if err != nil {
+		return secretname.IsKey(path)
+	}
+	return secretname.IsPath(segs)
 }
 
 func checkYear(path string, y int) error {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -185,6 +186,40 @@ func TestEncodeErrors(t *testing.T) {
 	var loc *errs.Located
 	if !errors.As(err, &loc) || loc.Path != `"a.b".l.1` || !strings.Contains(loc.Msg, "null") {
 		t.Errorf("Encode = %v", err)
+	}
+}
+
+// An integer beyond 64 bits is refused naming its path; its digits are
+// quoted unless the path is a secret (gocore/secretname).
+func TestEncodeErrorsNeverQuoteASecret(t *testing.T) {
+	big, _ := new(big.Int).SetString("1234567890123456789012345", 10)
+	for _, c := range []struct {
+		path   []string
+		secret bool
+	}{
+		{[]string{"api_key"}, true},
+		{[]string{"db", "password"}, true},
+		{[]string{"secrets", "l"}, true},
+		{[]string{"db", "port"}, false},
+	} {
+		m := value.NewMap(0)
+		inner := m
+		for _, k := range c.path[:len(c.path)-1] {
+			sub := value.NewMap(0)
+			inner.Set(k, sub)
+			inner = sub
+		}
+		inner.Set(c.path[len(c.path)-1], []any{big})
+		_, err := Encode(m)
+		var loc *errs.Located
+		if !errors.As(err, &loc) || !errors.Is(err, errs.ErrTypeMismatch) || !strings.Contains(loc.Msg, "64-bit") ||
+			loc.Path != strings.Join(c.path, ".")+".0" {
+			t.Errorf("%v: %v, want a type mismatch at its path", c.path, err)
+			continue
+		}
+		if quoted := strings.Contains(err.Error(), "1234567890"); quoted == c.secret {
+			t.Errorf("%v: %v (quoted: %v)", c.path, err, quoted)
+		}
 	}
 }
 
