@@ -13,7 +13,10 @@
 // imports.
 package secretname
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 var words = []string{
 	"password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "api-key",
@@ -28,7 +31,20 @@ const Mask = "********"
 // re.IGNORECASE matches them ("PASSWORD", and "paſſword" with U+017F, both
 // match "password").
 func IsKey(key string) bool {
-	return WordEnd(key) >= 0
+	for i := 0; i < len(key); i++ {
+		if key[i] >= utf8.RuneSelf {
+			return WordEnd(key) >= 0 // folding beyond ASCII ("ſ" is "s")
+		}
+	}
+	// ASCII, the usual key: no allocation (the codecs ask for every key).
+	for _, w := range words {
+		for i := 0; i+len(w) <= len(key); i++ {
+			if strings.EqualFold(key[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // IsPath reports whether a path is a secret or lies under one.
@@ -45,13 +61,23 @@ func IsPath(segs []string) bool {
 // ends first (the shortest prefix of text that names a secret), or -1 when
 // text holds none. A message about text that may go on into a secret's
 // value (an override without "=") quotes text[:WordEnd(text)] at most.
+// Text that is not valid UTF-8 is read as Go's range does (a bad byte is
+// one U+FFFD), and the offset is still into text.
 func WordEnd(text string) int {
-	runes := []rune(text)
+	var runes []rune
+	var ends []int // the byte offset after each rune
+	for i, r := range text {
+		runes = append(runes, r)
+		if len(ends) > 0 {
+			ends[len(ends)-1] = i
+		}
+		ends = append(ends, len(text))
+	}
 	for end := 1; end <= len(runes); end++ {
 		for _, w := range words {
 			n := len(w) // the words are ASCII: one rune per byte
 			if end >= n && strings.EqualFold(string(runes[end-n:end]), w) {
-				return len(string(runes[:end]))
+				return ends[end-1]
 			}
 		}
 	}

@@ -23,10 +23,19 @@ func TestWordEnd(t *testing.T) {
 		"a.paſſwordX":        len("a.paſſword"),
 		"my_pwd_and_token":   len("my_pwd"),
 		"db.host:5":          -1,
+		"\xffpassword\xff":   len("\xffpassword"),
 		"":                   -1,
 	} {
 		if got := WordEnd(text); got != want {
 			t.Errorf("WordEnd(%q) = %d, want %d", text, got, want)
 		}
+	}
+}
+
+// The codecs ask about every key they read: an ASCII key costs no
+// allocation.
+func TestIsKeyDoesNotAllocateForASCII(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { IsKey("a_rather_long_database_hostname") }); n != 0 {
+		t.Errorf("IsKey allocates %v times", n)
 	}
 }
