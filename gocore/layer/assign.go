@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/secretname"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -100,12 +101,17 @@ func OverrideAssignments(items []string, parse bool) ([]Assignment, error) {
 	out := make([]Assignment, 0, len(items))
 	for _, item := range items {
 		key, val, ok := strings.Cut(item, "=")
+		if !ok {
+			// Without "=", where the key ends is unknown: a typo such as
+			// db.password:hunter2 holds a secret's value.
+			key = keyHead(item)
+		}
 		if !utf8.ValidString(item) {
 			// Before the path is known to be no secret: the key part only.
 			return nil, fmt.Errorf("override %s is not valid UTF-8: %w", quoteShort(key+maskedTail(ok)), errs.ErrInvalidArgument)
 		}
 		if !ok {
-			return nil, fmt.Errorf("override %s: expected key=value (such as server.port=9000): %w", quoteShort(item), errs.ErrInvalidArgument)
+			return nil, fmt.Errorf("override %s: expected key=value (such as server.port=9000): %w", quoteShort(key), errs.ErrInvalidArgument)
 		}
 		key = strings.TrimSpace(key)
 		if key == "" {
@@ -149,6 +155,17 @@ func kindOnly(err error) error {
 
 // maskedTail stands for an override's value in a message written before
 // the path is known not to be a secret.
+// keyHead is what a message may quote of an override without "=": all of
+// it, unless it names a secret (secretname), when it may go on into the
+// secret's value: then only up to the end of the first secret word, and
+// "…" ("db.passwordhunter2" is quoted "db.password…").
+func keyHead(item string) string {
+	if end := secretname.WordEnd(item); end >= 0 && end < len(item) {
+		return item[:end] + "…"
+	}
+	return item
+}
+
 func maskedTail(hasValue bool) string {
 	if hasValue {
 		return "=" + Mask

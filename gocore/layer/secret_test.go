@@ -71,6 +71,28 @@ func TestOverrideOfASecretIsMaskedInItsOriginAndErrors(t *testing.T) {
 	}
 }
 
+// Without "=", where the key ends is unknown: an item that names a secret
+// is quoted only up to the end of the secret word.
+func TestOverrideWithoutEqualsQuotesOnlyTheKeyOfASecret(t *testing.T) {
+	for item, want := range map[string]string{
+		"db.passwordhunter2":     `"db.password…"`,
+		"db.password:hunter2":    `"db.password…"`,
+		"API_TOKEN hunter2":      `"API_TOKEN…"`,
+		"db.password":            `"db.password"`,
+		"db.password\xffhunter2": `"db.password…"`,
+		"db.host:h1":             `"db.host:h1"`, // no secret: quoted whole
+	} {
+		_, err := OverrideAssignments([]string{item}, true)
+		if !errors.Is(err, errs.ErrInvalidArgument) {
+			t.Errorf("%q: %v, want an invalid argument", item, err)
+			continue
+		}
+		if strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "override "+want) {
+			t.Errorf("%q: %v, want it to quote %s only", item, err, want)
+		}
+	}
+}
+
 func TestEnvValueOfASecretIsNotQuoted(t *testing.T) {
 	_, err := EnvAssignments([]string{"APP_DB__PASSWORD=[hunter2", "APP_HOST=h"}, "APP", "__", true)
 	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "APP_DB__PASSWORD") {

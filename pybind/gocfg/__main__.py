@@ -82,7 +82,7 @@ from .errors import ConflictError, Error, InvalidArgumentError, KeyNotFoundError
 from .layers import load
 from .live import WatchedConfig
 from .schema import Violation, json_schema, load_class
-from .secrets import MASK, has_secrets, is_secret, mask
+from .secrets import MASK, has_secrets, is_secret, key_part, mask
 from .sources import File, Text
 
 EXIT_OK, EXIT_BAD_FILE, EXIT_USAGE = 0, 1, 2
@@ -95,7 +95,8 @@ class _UsageError(Exception):
 def _override_arg(text: str) -> str:
     key, eq, _ = text.partition("=")
     if not eq or not key.strip():
-        raise argparse.ArgumentTypeError(f"expected PATH=VALUE (such as server.port=9000), got {text!r}")
+        # Quoted up to a secret's name only: a typo such as db.password:hunter2.
+        raise argparse.ArgumentTypeError(f"expected PATH=VALUE (such as server.port=9000), got {key_part(text)!r}")
     return text
 
 

@@ -207,10 +207,16 @@ def _hide_override_secret(e: Error, items: bytes) -> Error:
         return e
     message = str(e)
     for raw in items.split(b"\0")[:-1]:
-        key, eq, _ = raw.decode("utf-8", "replace").partition("=")
+        item = raw.decode("utf-8", "replace")
+        key, eq, _ = item.partition("=")
         key = key.strip()
         if eq and key and key in message and _secrets.is_secret(key):
             return _rebuilt(e, f"override {key}={_secrets.MASK}: cannot use the value (a secret, not shown)")
+        if not eq and "expected key=value" in message:
+            # Where the key ends is unknown: quote it up to the secret's name.
+            head = _secrets.key_part(item)
+            if head != item and head[:-1] in message:
+                return _rebuilt(e, f'override "{head}": expected key=value (such as server.port=9000)')
     return e
 
 

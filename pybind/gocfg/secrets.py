@@ -81,6 +81,18 @@ def is_secret(path: Union[str, Sequence[Any]]) -> bool:
     return any(_pattern.search(s) for s in segs)
 
 
+def key_part(text: str) -> str:
+    """What a message may quote of ``text``, which should have been
+    ``key=value`` but has no "=": all of it, unless it names a secret, when
+    it may go on into the secret's value (``db.password:hunter2``): then up
+    to the end of the secret's name, and "…" (gocore/layer does the same
+    by the default rule)."""
+    found = _pattern.search(text)
+    if found and found.end() < len(text):
+        return text[:found.end()] + "…"
+    return text
+
+
 Paths = AbstractSet[Tuple[str, ...]]
 _NONE: FrozenSet[Tuple[str, ...]] = frozenset()
 

@@ -304,6 +304,27 @@ def test_bad_secret_environment_values_and_overrides_are_not_quoted(no_leaks, de
         gocfg.load(overrides=["db.host=[unclosed"])
 
 
+@pytest.mark.parametrize("item, shown", [("db.password" + SECRET, "db.password…"),
+                                         ("db.password:" + SECRET, "db.password…"),
+                                         ("API_TOKEN " + SECRET, "API_TOKEN…")])
+def test_an_override_without_equals_quotes_only_the_key_of_a_secret(no_leaks, default_rule, item, shown):
+    for watch in (False, True):
+        with pytest.raises(gocfg.InvalidArgumentError) as info:
+            gocfg.load(overrides=[item], watch=watch)
+        assert SECRET not in str(info.value) and f'override "{shown}": expected key=value' in str(info.value)
+    r = subprocess.run([sys.executable, "-m", "gocfg", "show", "--set", item], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode != 0 and SECRET not in r.stderr + r.stdout and shown in r.stderr
+    # No secret: quoted whole, which helps find the mistake.
+    with pytest.raises(gocfg.InvalidArgumentError, match='"db.host:5"'):
+        gocfg.load(overrides=["db.host:5"])
+    # A secret by a changed pattern only.
+    gocfg.set_secret_pattern(["dsn"])
+    with pytest.raises(gocfg.InvalidArgumentError) as info:
+        gocfg.load(overrides=["app.dsn:" + SECRET])
+    assert SECRET not in str(info.value) and 'override "app.dsn…"' in str(info.value)
+
+
 def test_override_origins_of_secrets_are_masked_everywhere(no_leaks, default_rule):
     with gocfg.load(defaults={"db": {"password": "old"}}, overrides=[f"db.password={SECRET}", "db.port=5"]) as c:
         assert c["db.password"] == SECRET  # reading gives the real value
