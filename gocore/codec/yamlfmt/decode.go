@@ -447,10 +447,11 @@ type converter struct {
 	yaml11          bool // resolve plain scalars by YAML 1.1's types (yaml11.go)
 	inAlias         int  // > 0 while converting through an alias
 	expanding       []*yaml.Node
-	// secret > 0 while converting the value of a key that names a secret
-	// (secretname): its errors name the position and the problem, never
-	// the value's text.
-	secret int
+	// failed is the scalar or alias whose error is on its way up, quoting
+	// its text: a key that names a secret (secretname) on the way replaces
+	// the error with one that names the position and the problem only.
+	// Keys are asked only then, so a document that loads pays nothing.
+	failed *yaml.Node
 }
 
 func kindName(n *yaml.Node) string {
@@ -515,17 +516,14 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
-		name := "*" + n.Value
-		if c.secret > 0 {
-			// An unquoted secret starting with "*" reads as an alias.
-			name = "(a secret's value, not shown)"
-		}
 		if n.Alias == nil {
-			return nil, errAt(n, "unknown alias %s", name)
+			c.failed = n
+			return nil, errAt(n, "unknown alias *%s", n.Value)
 		}
 		for _, a := range c.expanding {
 			if a == n.Alias {
-				return nil, errAt(n, "alias %s refers to a value that contains it", name)
+				c.failed = n
+				return nil, errAt(n, "alias *%s refers to a value that contains it", n.Value)
 			}
 		}
 		c.expanding = append(c.expanding, n.Alias)
@@ -556,8 +554,8 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 		return out, nil
 	case yaml.ScalarNode:
 		v, err := scalarIn(n, c.yaml11)
-		if err != nil && c.secret > 0 {
-			return nil, secretScalarError(n)
+		if err != nil {
+			c.failed = n
 		}
 		return v, err
 	case yaml.DocumentNode:
@@ -620,15 +618,11 @@ func (c *converter) mapping(n *yaml.Node, path string, depth int) (*value.Map, e
 		}
 		p := c.sub(path, k)
 		c.record(p, kn)
-		secret := secretname.IsKey(k)
-		if secret {
-			c.secret++
-		}
 		v, err := c.convert(vn, p, depth+1)
-		if secret {
-			c.secret--
-		}
 		if err != nil {
+			if c.failed != nil && secretname.IsKey(k) {
+				err, c.failed = secretScalarError(c.failed), nil // an unquoted secret starting with "*" reads as an alias
+			}
 			return nil, err
 		}
 		m.Set(k, v)
@@ -706,6 +700,12 @@ const (
 // secretScalarError is the error for a scalar of a secret key that does
 // not resolve: its position and what it failed to be, not its text.
 func secretScalarError(n *yaml.Node) error {
+	switch {
+	case n.Kind == yaml.AliasNode && n.Alias != nil:
+		return errAt(n, "an alias refers to a value that contains it (a secret's value, not shown)")
+	case n.Kind == yaml.AliasNode:
+		return errAt(n, "an alias that does not resolve (a secret's value, not shown; a value starting with * is an alias unless quoted)")
+	}
 	if n.Style&yaml.TaggedStyle != 0 && n.Tag != "" {
 		return errAt(n, "the value is not a valid %s (a secret's value, not shown)", n.Tag)
 	}
