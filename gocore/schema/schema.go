@@ -368,7 +368,9 @@ func (s *Schema) run(v any) (err error) {
 // (the failures of each alternative say little alone).
 func collect(e *jsonschema.ValidationError, f func(*jsonschema.ValidationError)) {
 	switch e.ErrorKind.(type) {
-	case *kind.AnyOf, *kind.OneOf:
+	case *kind.AnyOf, *kind.OneOf, *kind.PropertyNames:
+		// propertyNames too: its causes are about a key's name, read as
+		// a value of its own at no path.
 		f(e)
 		return
 	}
@@ -445,13 +447,30 @@ func violation(e *jsonschema.ValidationError) Violation {
 	case *kind.FalseSchema:
 		keyword = "false" // the schema false: nothing is allowed here
 		msg = "not allowed here (the schema is false)"
+	case *kind.Not:
+		keyword = "not"
+		msg = "matches the schema under 'not', which it must not"
+	case *kind.PropertyNames:
+		var why []string
+		for _, c := range e.Causes {
+			collect(c, func(leaf *jsonschema.ValidationError) { why = append(why, violation(leaf).Message) })
+		}
+		msg = fmt.Sprintf("the key %s: %s", strconv.Quote(k.Property), strings.Join(why, "; "))
+	}
+	path := append([]string(nil), e.InstanceLocation...)
+	if _, ok := e.ErrorKind.(*kind.PropertyNames); ok {
+		// The library hands this error its validator's location slice
+		// without a copy, which later siblings overwrite (jsonschema/v6
+		// validator.go, "propertyNames"): no path rather than a wrong one;
+		// the message names the key.
+		path = nil
 	}
 	schemaPath := strings.Replace(e.SchemaURL, rootURL, "", 1)
 	if _, isRef := e.ErrorKind.(*kind.Reference); !isRef && len(kw) > 0 {
 		schemaPath += "/" + strings.Join(kw, "/")
 	}
 	return Violation{
-		Path:       append([]string(nil), e.InstanceLocation...),
+		Path:       path,
 		Keyword:    keyword,
 		Message:    msg,
 		Masked:     masked(e.ErrorKind, msg),
@@ -484,8 +503,12 @@ func masked(k jsonschema.ErrorKind, msg string) string {
 		return "is not a multiple of " + ratString(k.Want)
 	case *kind.InvalidJsonValue:
 		return "is not a JSON value"
+	case *kind.AdditionalProperties:
+		return fmt.Sprintf("has %d key(s) that additionalProperties does not allow", len(k.Properties))
+	case *kind.PropertyNames:
+		return "has a key whose name does not fit propertyNames"
 	case *kind.Type, *kind.MinLength, *kind.MaxLength, *kind.MinItems, *kind.MaxItems,
-		*kind.MinProperties, *kind.MaxProperties, *kind.Required, *kind.AdditionalProperties,
+		*kind.MinProperties, *kind.MaxProperties, *kind.Required,
 		*kind.DependentRequired, *kind.Dependency, *kind.FalseSchema, *kind.AnyOf, *kind.OneOf,
 		*kind.AllOf, *kind.Not, *kind.UniqueItems, *kind.Contains, *kind.MinContains, *kind.MaxContains,
 		*kind.AdditionalItems, *kind.Reference, *kind.Group, *kind.Schema, *kind.ContentSchema:

@@ -261,3 +261,34 @@ func FuzzCompileAndValidate(f *testing.F) {
 		}
 	})
 }
+
+// propertyNames is one violation at the object, naming the key and why;
+// not names its keyword; neither masked message quotes a key, nor does
+// additionalProperties'.
+func TestPropertyNamesNotAndAdditionalProperties(t *testing.T) {
+	sch := mustCompile(t, `{"properties": {
+		"a": {"propertyNames": {"maxLength": 1}},
+		"b": {"not": {"type": "integer"}},
+		"c": {"additionalProperties": false}}}`)
+	got, _, err := sch.Validate(tree("a", tree("longkey", int64(1)), "b", int64(5), "c", tree("tok3n", int64(1))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ path, kw, msg string }{
+		// No path: the library's location for it is not to be trusted.
+		{"", "propertyNames", `the key "longkey": maxLength: got 7, want 1`},
+		{"b", "not", "matches the schema under 'not', which it must not"},
+		{"c", "additionalProperties", "tok3n"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%+v", got)
+	}
+	for i, w := range want {
+		if p := value.JoinPath(got[i].Path...); p != w.path || got[i].Keyword != w.kw || !strings.Contains(got[i].Message, w.msg) {
+			t.Errorf("violation %d: %s %s %q, want %s %s %q", i, p, got[i].Keyword, got[i].Message, w.path, w.kw, w.msg)
+		}
+		if strings.Contains(got[i].Masked, "longkey") || strings.Contains(got[i].Masked, "tok3n") {
+			t.Errorf("violation %d: masked %q quotes a key", i, got[i].Masked)
+		}
+	}
+}
