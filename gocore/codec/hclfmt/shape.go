@@ -120,7 +120,9 @@ func scanShape(src []byte, report func(tok shapeToken, offset int) bool) (sure b
 			} else {
 				end += i
 			}
-			if h.startOfLine && bytes.Equal(bytes.TrimSpace(src[i:end]), h.marker) {
+			// The marker's line must end with a newline: at the end of the
+			// text the lexer leaves the heredoc open.
+			if h.startOfLine && end < n && bytes.Equal(bytes.TrimSpace(src[i:end]), h.marker) {
 				if !emit(shapeClose, i) {
 					return true
 				}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -76,6 +77,7 @@ func TestScanShapeFollowsTheLexer(t *testing.T) {
 		"a = 1 ~ 2\nb = } ]\n",
 		"a = x::y\nb = <<\nc = << EOT\nd = <<9\n",
 		"a = <<EOT\nno end",
+		"a = <<EOT\nEOT",
 		"a = 1 /* unterminated",
 		"a = \"é\" + ü\nb = \"\\u00e9\"\n",
 		"a = x[0][1] + [1][0] + f(x)[2] + \"s\"[0] + (1)[0] + y # c\n[0]\nb = [[1], [2]][0]\n",
@@ -181,4 +183,19 @@ func TestDeepTextIsRefusedCheaply(t *testing.T) {
 	if allocs > 100 {
 		t.Errorf("%v allocations", allocs)
 	}
+}
+
+// The scanner and the lexer agree on any text the scanner is sure of.
+func FuzzScanShape(f *testing.F) {
+	f.Add("a = \"x ${ b + \"y\" }\" # c\nb = <<EOT\n${z}\nEOT\n")
+	f.Add("a = x[0].b[1] - -1 ? !c : d...\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		if !utf8.ValidString(text) || strings.IndexByte(text, 0) >= 0 {
+			return // refused before the depth check
+		}
+		scanned, lexed, sure := shapes(t, text)
+		if sure && !sameShapes(scanned, lexed) {
+			t.Fatalf("%q:\nscanned %v\nlexed   %v", text, scanned, lexed)
+		}
+	})
 }
