@@ -3,6 +3,7 @@ package yamlfmt
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v4"
@@ -299,6 +301,12 @@ func loadError(err error, data []byte) error {
 			// byte offset into the UTF-8 input.
 			return textpos.ParseErrorAt(data, le.Mark.Index, "yaml: %s", msg)
 		}
+		if le.Mark.Line == 0 && le.Stage == yaml.ReaderStage {
+			// In UTF-16 the reader gives no position at all: the first
+			// unit that does not decode is where it stopped.
+			line, col := utf16Fault(data)
+			return textpos.ParseError(line, col, "yaml: %s", msg)
+		}
 		return textpos.ParseError(le.Mark.Line, le.Mark.Column, "yaml: %s", msg)
 	}
 	return textpos.ParseError(0, 0, "yaml: %v", err)
@@ -356,6 +364,34 @@ var depthMsg = fmt.Sprintf("nesting deeper than %d levels", value.MaxDepth)
 func isDepthError(err error) bool {
 	var le *errs.Located
 	return errors.As(err, &le) && le.Msg == depthMsg
+}
+
+// utf16Fault is the line and column (1-based, in characters) of the first
+// code unit of data, UTF-16 after its byte order mark, that does not
+// decode: a lone surrogate, or a last byte without its pair. Past the end
+// when all of it decodes.
+func utf16Fault(data []byte) (line, col int) {
+	unit := binary.BigEndian.Uint16
+	if data[0] == 0xFF {
+		unit = binary.LittleEndian.Uint16
+	}
+	line, col = 1, 1
+	for i := 2; i < len(data); i += 2 {
+		if i+1 >= len(data) {
+			return line, col
+		}
+		u := unit(data[i:])
+		switch {
+		case utf16.IsSurrogate(rune(u)) && u < 0xDC00 && i+3 < len(data) && unit(data[i+2:]) >= 0xDC00 && unit(data[i+2:]) <= 0xDFFF:
+			i += 2 // a pair: one character
+		case utf16.IsSurrogate(rune(u)):
+			return line, col
+		case u == '\n':
+			line, col = line+1, 0
+		}
+		col++
+	}
+	return line, col
 }
 
 func hasUTF16BOM(data []byte) bool {

@@ -376,3 +376,20 @@ func TestDeclaredYAML11(t *testing.T) {
 		t.Errorf("declared 1.2: %v", got)
 	}
 }
+
+// A UTF-16 document that does not decode is refused at the unit where it
+// stops (the library gives no position for it).
+func TestUTF16FaultPosition(t *testing.T) {
+	be := func(s string) string {
+		var b strings.Builder
+		b.WriteString("\xfe\xff")
+		for _, r := range s {
+			b.WriteString(string([]byte{byte(r >> 8), byte(r)}))
+		}
+		return b.String()
+	}
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
+		{be("a: 1\nbc") + "\x00", 2, 3, "UTF-16"},
+		{be("a: 1\nb: ") + "\xd8\x00" + be("x")[2:], 2, 4, "surrogate"},
+	})
+}
