@@ -155,29 +155,14 @@ func TestDecodeErrors(t *testing.T) {
 // (a password may hold "${"): the position and the problem are.
 func TestDecodeErrorsNeverQuoteASecret(t *testing.T) {
 	const secret = "Hunter2Secret"
-	for _, c := range []struct {
-		doc          string
-		line, column int
-		want         string
-	}{
+	codectest.ErrorsHiding(t, Decode, []codectest.ErrorCase{
 		{"PASSWORD=ab${Hunter2Secret\n", 1, 12, "unsupported expansion (a secret's value, not shown)"},
 		{"PASSWORD=${NOPE:?Hunter2Secret}\n", 1, 10, "unsupported expansion (a secret's value, not shown)"},
 		{"A=1\nexport DB_PASSWORD=\"${Hunter2Secret\"\n", 2, 21, "unsupported expansion (a secret's value, not shown)"},
 		{"API_TOKEN=${X:-${Hunter2Secret:?x}}\n", 1, 16, "unsupported expansion (a secret's value, not shown)"},
 		{"PASSWORD='x'Hunter2Secret\n", 1, 13, "unexpected text after the closing quote"},
 		{"PASSWORD Hunter2Secret\n", 1, 10, "unexpected text after the name PASSWORD"},
-	} {
-		_, err := Decode([]byte(c.doc))
-		var loc *errs.Located
-		if !errors.As(err, &loc) {
-			t.Errorf("%q: %v, want a located error", c.doc, err)
-			continue
-		}
-		if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "'H'") ||
-			!strings.Contains(err.Error(), c.want) || loc.Line != c.line || loc.Column != c.column {
-			t.Errorf("%q: %v (at %d:%d), want %q at %d:%d and not the value", c.doc, err, loc.Line, loc.Column, c.want, c.line, c.column)
-		}
-	}
+	}, secret, "'H'")
 	// Not a secret: the value helps find the mistake.
 	if _, err := Decode([]byte("HOST=${NOPE:?Hunter2Secret}\n")); err == nil || !strings.Contains(err.Error(), secret) {
 		t.Errorf("HOST: %v, want the value quoted", err)

@@ -129,11 +129,7 @@ func TestDecodeErrors(t *testing.T) {
 // the position and the problem are.
 func TestDecodeErrorsNeverQuoteASecret(t *testing.T) {
 	const secret = "Hunter2Secret"
-	for _, c := range []struct {
-		doc          string
-		line, column int
-		want         string
-	}{
+	codectest.ErrorsHiding(t, Decode, []codectest.ErrorCase{
 		{"password: !!int Hunter2Secret\n", 1, 11, "not a valid !!int"},
 		{"password: !!float Hunter2Secret\n", 1, 11, "not a valid !!float"},
 		{"password: !!bool Hunter2Secret\n", 1, 11, "not a valid !!bool"},
@@ -145,18 +141,7 @@ func TestDecodeErrorsNeverQuoteASecret(t *testing.T) {
 		{"tokens:\n  - *Hunter2Secret\n", 2, 5, "unknown anchor"},
 		{"a: {token: *Hunter2Secret}\n", 1, 12, "unknown anchor"},
 		{"password: &Hunter2Secret [*Hunter2Secret]\n", 1, 27, "contains it"},
-	} {
-		_, err := Decode([]byte(c.doc))
-		var loc *errs.Located
-		if !errors.As(err, &loc) {
-			t.Errorf("%q: %v, want a located error", c.doc, err)
-			continue
-		}
-		if strings.Contains(err.Error(), secret) || !strings.Contains(err.Error(), c.want) ||
-			loc.Line != c.line || loc.Column != c.column {
-			t.Errorf("%q: %v (at %d:%d), want %q at %d:%d and not the value", c.doc, err, loc.Line, loc.Column, c.want, c.line, c.column)
-		}
-	}
+	}, secret)
 	// Not a secret: the value helps find the mistake.
 	for _, doc := range []string{"port: !!int Hunter2Secret\n", "port: *Hunter2Secret\n", "a:\n  b: *Hunter2Secret\n"} {
 		if _, err := Decode([]byte(doc)); err == nil || !strings.Contains(err.Error(), secret) {

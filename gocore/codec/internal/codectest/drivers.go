@@ -183,6 +183,22 @@ func Errors(t *testing.T, decode DecodeFunc, cases []ErrorCase) {
 	}
 }
 
+// ErrorsHiding checks a table of refused documents as Errors does, and
+// that no error's text holds any of hidden: the value of a secret, which
+// messages name by position and problem only.
+func ErrorsHiding(t *testing.T, decode DecodeFunc, cases []ErrorCase, hidden ...string) {
+	t.Helper()
+	Errors(t, decode, cases)
+	for _, c := range cases {
+		_, err := decode([]byte(c.In))
+		for _, h := range hidden {
+			if err != nil && strings.Contains(err.Error(), h) {
+				t.Errorf("Decode(%.60q) = %v: it quotes %q", c.In, err, h)
+			}
+		}
+	}
+}
+
 // NULKey checks that doc, a document whose one key is "a\x00" written with
 // the format's escape, is read with the NUL in the key, and written back
 // escaped (no raw NUL) so that it reads back the same.
