@@ -447,8 +447,9 @@ class _Builder:
             names = " or ".join(_type_name(a) for a in args)
             return self.fail(path, f"expected {names}, got {self.got(v, path)}")
         if origin is typing.Literal:
-            if v in args:
-                return v
+            for arg in args:
+                if _same(arg, v):
+                    return arg
             return self.fail(path, f"expected one of {', '.join(map(repr, args))}, got {self.got(v, path)}")
         if is_target(tp):
             return self.build(tp, v, path)
@@ -465,8 +466,13 @@ class _Builder:
             return out
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             for member in tp:
-                if member.value == v or (isinstance(v, str) and member.name == v):
+                if _same(member.value, v) or (isinstance(v, str) and member.name == v):
                     return member
+            if issubclass(tp, enum.Flag) and type(v) is int:
+                try:  # a combination of flags, as tp(v) takes it (by tp's own boundary)
+                    return tp(v)
+                except ValueError:
+                    pass
             return self.fail(path, f"expected one of {', '.join(repr(m.value) for m in tp)}, got {self.got(v, path)}")
         simple = {int: to_int, float: to_float, bool: to_bool, str: to_str, _dt.timedelta: to_duration}
         if tp in simple:
@@ -514,6 +520,12 @@ class _Builder:
         if origin is tuple:
             return tuple(out)
         return out
+
+
+def _same(want: Any, v: Any) -> bool:
+    """v is the Literal or enum value want: equal, and a bool only where a
+    bool is wanted (True == 1 in Python, but a config keeps them apart)."""
+    return bool(want == v) and isinstance(want, bool) == isinstance(v, bool)
 
 
 def _is_union_type(tp: Any) -> bool:

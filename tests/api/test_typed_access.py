@@ -110,9 +110,36 @@ def test_to_reports_every_bad_path_at_once():
             c.to(App)
         errors = dict(e.value.errors)
         assert errors["server.port"].startswith("missing") and errors["mode"].startswith("missing")
-        assert c["server"].to(Server, strict=False) if False else True
+        # A Section names its paths from the top, with strict=False too.
+        with pytest.raises(gocfg.ValidationError) as e:
+            c["server"].to(Server, strict=False)
+        assert list(dict(e.value.errors)) == ["server.port"]
         with pytest.raises(TypeError):
             c.to(dict)
+
+
+class Perm(enum.Flag):
+    READ = 1
+    WRITE = 2
+
+
+@dataclass
+class Picks:
+    perm: Perm = Perm.READ
+    one: Literal[1, "x"] = 1
+    yes: Literal[True] = True
+
+
+def test_to_literal_and_enum_keep_bools_apart_and_take_flag_combinations():
+    assert gocfg.Config({"perm": 3, "one": 1, "yes": True}).to(Picks) == Picks(Perm.READ | Perm.WRITE, 1, True)
+    assert gocfg.Config({"perm": "WRITE", "one": "x"}).to(Picks) == Picks(Perm.WRITE, "x")
+    # True == 1 in Python, but a bool in a config is not the number wanted.
+    with pytest.raises(gocfg.ValidationError) as e:
+        gocfg.Config({"perm": True, "one": True, "yes": 1}).to(Picks)
+    assert sorted(dict(e.value.errors)) == ["one", "perm", "yes"]
+    with pytest.raises(gocfg.ValidationError) as e:
+        gocfg.Config({"perm": 8}).to(Picks)  # a bit that Perm does not have
+    assert dict(e.value.errors)["perm"] == "expected one of 1, 2, got 8"
 
 
 def test_section_to():
