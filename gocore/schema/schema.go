@@ -320,6 +320,17 @@ func (s *Schema) Check(inst Instance) ([]Violation, int, error) {
 		}
 		return nil, 0, fmt.Errorf("validation failed: %v: %w", err, errs.ErrInternal)
 	}
+	if c := refCycle(verr); c != nil {
+		// Not a fault of the config: the schema cannot be applied to it.
+		// The library finds a cycle only when a value reaches it, and
+		// reports it among the violations, where it reads as one.
+		at := c.URL
+		if i := strings.IndexByte(at, '#'); i >= 0 {
+			at = at[i:]
+		}
+		return nil, 0, fmt.Errorf("invalid schema: a $ref cycle: %s and %s both lead to %q: %w",
+			c.KeywordLocation2, c.KeywordLocation1, at, errs.ErrInvalidArgument)
+	}
 	var out []Violation
 	collect(verr, func(e *jsonschema.ValidationError) { out = append(out, violation(e)) })
 	sort.SliceStable(out, func(i, j int) bool { return lessPath(out[i].Path, out[j].Path) })
@@ -361,6 +372,20 @@ func (s *Schema) run(v any) (err error) {
 		}
 	}()
 	return s.s.Validate(v)
+}
+
+// refCycle is the first $ref cycle anywhere in e's tree (also below an
+// anyOf, which collect reports as one failure), or nil.
+func refCycle(e *jsonschema.ValidationError) *kind.RefCycle {
+	stack := []*jsonschema.ValidationError{e}
+	for len(stack) > 0 {
+		e, stack = stack[len(stack)-1], stack[:len(stack)-1]
+		if c, ok := e.ErrorKind.(*kind.RefCycle); ok {
+			return c
+		}
+		stack = append(stack, e.Causes...)
+	}
+	return nil
 }
 
 // collect calls f for each failure a person should read: the leaves of

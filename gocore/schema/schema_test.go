@@ -292,3 +292,23 @@ func TestPropertyNamesNotAndAdditionalProperties(t *testing.T) {
 		}
 	}
 }
+
+// A $ref cycle is a fault of the schema, found only when a value reaches
+// it: an InvalidArgument error naming the cycle, also when the cycle is
+// one alternative of an anyOf, never a violation of the config.
+func TestRefCycleIsABadSchema(t *testing.T) {
+	for _, s := range []string{
+		`{"properties": {"a": {"$ref": "#/$defs/x"}}, "$defs": {"x": {"$ref": "#/$defs/x"}}}`,
+		`{"properties": {"a": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/x"}]}}, "$defs": {"x": {"$ref": "#/$defs/y"}, "y": {"$ref": "#/$defs/x"}}}`,
+	} {
+		sch := mustCompile(t, s)
+		got, _, err := sch.Validate(tree("a", int64(1)))
+		if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), `$ref cycle`) || !strings.Contains(err.Error(), `"#/$defs/`) || got != nil {
+			t.Errorf("%s: %v %+v", s, err, got)
+		}
+		// A value that does not reach the cycle is checked as before.
+		if got, _, err := sch.Validate(tree("b", int64(1))); err != nil || got != nil {
+			t.Errorf("%s: %v %+v", s, err, got)
+		}
+	}
+}
