@@ -523,12 +523,13 @@ func (d *DB) Close() error {
 }
 
 // takeMaxParam removes the max_config_bytes parameter from the query of
-// an etcd://, sqlite:// or memory:// URL (a bare path or sqlite:path has
-// no query: '?' is part of the file name there) and returns its value, 0
-// when absent. Errors quote no part of the URL but the parameter.
+// a URL (also sqlite:rel/path.db?max_config_bytes=..., which looks like
+// one; only a bare path has no query: '?' is part of its file name) and
+// returns its value, 0 when absent. Errors quote no part of the URL but
+// the parameter.
 func takeMaxParam(raw, scheme string) (string, int64, error) {
 	const key = "max_config_bytes"
-	if scheme == "" || !strings.Contains(raw, "://") {
+	if scheme == "" {
 		return raw, 0, nil
 	}
 	base, query, ok := strings.Cut(raw, "?")

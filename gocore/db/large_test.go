@@ -197,6 +197,26 @@ func TestConfigLimit(t *testing.T) {
 		_, _, err := small.Load(t.Context(), "c", 0)
 		wantErr(t, err, errs.ErrLimit)
 	})
+	t.Run("sqlite:relative reads as a URL", func(t *testing.T) {
+		dir := t.TempDir()
+		t.Chdir(dir)
+		big := open(t, "s.db")
+		mustSave(t, big, "c", sized(4096), -1)
+		// The parameter applies, as with sqlite:///abs/path.db, and the
+		// file is s.db, not one named after the whole text.
+		small := open(t, "sqlite:s.db?max_config_bytes=1KiB")
+		_, _, err := small.Load(t.Context(), "c", 0)
+		wantErr(t, err, errs.ErrLimit)
+		for _, u := range []string{"sqlite:s.db?mode=ro", "sqlite:s.db#x", "sqlite:s.db?max_config_bytes=1KiB&cache=shared", "sqlite:sub/", "sqlite:///" + dir + "/sub/"} {
+			_, err := db.Open(u, db.Options{}, dbtest.JSONCodec{})
+			wantErr(t, err, errs.ErrInvalidArgument)
+		}
+		// A bare path is a path: '?' is part of its file name.
+		mustSave(t, open(t, "odd?name.db"), "c", sized(10), -1)
+		if got, err := filepath.Glob(filepath.Join(dir, "*.db")); err != nil || len(got) != 2 {
+			t.Fatalf("files %v %v: want s.db and odd?name.db", got, err)
+		}
+	})
 }
 
 // TestLegacyBlobs reads configs stored before the storage encoding was

@@ -135,6 +135,11 @@ func pathOf(raw string) (string, error) {
 		if p == "" {
 			return "", fmt.Errorf("sqlite store: the URL has no file path: %w", errs.ErrInvalidArgument)
 		}
+		// It reads as a URL: a ?query or #fragment here would otherwise
+		// become part of the file name, and its setting be lost unsaid.
+		if strings.ContainsAny(p, "?#") {
+			return "", fmt.Errorf("sqlite store: sqlite:path takes no ?query or #fragment other than max_config_bytes (a file name with '?' or '#' is given as a bare path): %w", errs.ErrInvalidArgument)
+		}
 		return p, nil
 	default:
 		return raw, nil
@@ -146,6 +151,10 @@ func Open(path string, opts backend.Options) (*Store, error) {
 	opts = opts.WithDefaults()
 	if path == "" || strings.IndexByte(path, 0) >= 0 {
 		return nil, fmt.Errorf("sqlite store: invalid file path %q: %w", path, errs.ErrInvalidArgument)
+	}
+	if strings.HasSuffix(path, "/") {
+		// filepath.Abs would drop the slash and make a file of the name.
+		return nil, fmt.Errorf("sqlite store: %s names a directory; want the path of a database file in it: %w", path, errs.ErrInvalidArgument)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
