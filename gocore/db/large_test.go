@@ -212,7 +212,14 @@ func TestConfigLimit(t *testing.T) {
 			wantErr(t, err, errs.ErrInvalidArgument)
 		}
 		// A bare path is a path: '?' is part of its file name.
-		mustSave(t, open(t, "odd?name.db"), "c", sized(10), -1)
+		odd := open(t, "odd?name 1%.db")
+		mustSave(t, odd, "c", sized(10), -1)
+		// Its URL opens the same file.
+		if again := open(t, odd.String()); again.String() != odd.String() || !strings.Contains(odd.String(), "odd%3Fname%201%25.db") {
+			t.Fatalf("%s, then %s", odd, again)
+		} else if _, _, err := again.Load(t.Context(), "c", 0); err != nil {
+			t.Fatal(err)
+		}
 		if got, err := filepath.Glob(filepath.Join(dir, "*.db")); err != nil || len(got) != 2 {
 			t.Fatalf("files %v %v: want s.db and odd?name.db", got, err)
 		}

@@ -274,7 +274,9 @@ func (s *Store) init() error {
 	})
 }
 
-func (s *Store) String() string { return "sqlite://" + s.path }
+// String is the URL that opens this file again: the path percent-encoded
+// where a URL needs it ('?', '#', '%', spaces), as sqlite:/// decodes it.
+func (s *Store) String() string { return "sqlite://" + (&url.URL{Path: s.path}).EscapedPath() }
 
 func ioErr(op string, err error) error {
 	switch {
