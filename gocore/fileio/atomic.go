@@ -247,9 +247,9 @@ func ReadFileLimit(ctx context.Context, path string, limit int64) ([]byte, error
 	if limit < 0 {
 		limit = 0
 	}
-	f, err := os.Open(path)
+	f, err := openReading(ctx, path)
 	if err != nil {
-		return nil, PathError(path, err)
+		return nil, err
 	}
 	var stop func() bool
 	if ctx.Done() != nil {
@@ -266,6 +266,45 @@ func ReadFileLimit(ctx context.Context, path string, limit int64) ([]byte, error
 		return nil, err
 	}
 	return data, nil
+}
+
+// openReading opens path to read it. Opening a FIFO waits for a writer,
+// as cat does, in a system call that no signal ends: with a context that
+// can be cancelled (Ctrl-C in Python), the open runs aside, and a cancel
+// gives up waiting; a file opened after that, when a writer comes at
+// last, is closed at once. Every file goes this way, not only what a stat
+// calls a FIFO, which a rename could swap in between.
+func openReading(ctx context.Context, path string) (*os.File, error) {
+	if ctx.Done() == nil {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, PathError(path, err)
+		}
+		return f, nil
+	}
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	ch := make(chan opened, 1)
+	go func() {
+		f, err := os.Open(path)
+		ch <- opened{f, err}
+	}()
+	select {
+	case o := <-ch:
+		if o.err != nil {
+			return nil, PathError(path, o.err)
+		}
+		return o.f, nil
+	case <-ctx.Done():
+		go func() {
+			if o := <-ch; o.f != nil {
+				o.f.Close()
+			}
+		}()
+		return nil, fmt.Errorf("opening %s was cancelled: %w", path, errs.ErrCancelled)
+	}
 }
 
 // readBounded reads f to its end, or fails as soon as it has seen more

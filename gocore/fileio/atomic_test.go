@@ -134,6 +134,46 @@ func TestReadFileDefaultLimit(t *testing.T) {
 }
 
 // A FIFO whose writer never stops is bounded the same way.
+// Opening a FIFO that no one writes to waits for a writer: a cancel ends
+// that wait, and the file opened when a writer comes at last is closed.
+func TestReadFileContextStopsWaitingForAWriter(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan error, 1)
+	go func() {
+		_, err := ReadFileContext(ctx, fifo)
+		got <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // let it reach the open (either way the cancel must end it)
+	cancel()
+	select {
+	case err := <-got:
+		if !errors.Is(err, errs.ErrCancelled) {
+			t.Fatalf("err = %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("still waiting for a writer after the cancel")
+	}
+	// The open left aside is still waiting: a writer meets it, and then
+	// finds the reading end closed.
+	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for {
+		if _, err := w.Write(make([]byte, 4096)); err != nil {
+			if !errors.Is(err, syscall.EPIPE) {
+				t.Fatalf("write: %v", err)
+			}
+			break
+		}
+	}
+}
+
 func TestReadFileLimitFIFO(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "fifo")
 	if err := syscall.Mkfifo(p, 0o600); err != nil {

@@ -137,3 +137,17 @@ def test_ctrl_c_at_any_point_of_a_load_leaks_nothing():
     hits, handles, buffers, errors = map(int, proc.stdout.split())
     assert hits > 0
     assert (handles, buffers, errors) == (0, 0, 0)
+
+
+def test_ctrl_c_while_a_fifo_waits_for_its_writer(tmp_path):
+    """A FIFO that no one opens for writing: opening it waits, in a system
+    call that no signal ends, and Ctrl-C must end the load all the same."""
+    fifo = tmp_path / "nobody.json"
+    os.mkfifo(fifo)
+    lines, err, sent = _run_and_interrupt(["fifo", str(fifo)], "ready", 0.5)
+    text = "\n".join(lines)
+    assert "FINISHED" not in text and any(l.startswith("interrupted") for l in lines), text + err
+    g = next(l.split() for l in lines if l.startswith("goroutines"))
+    assert g[4] == "0", "a handle leaked"
+    assert "after 1" in text
+    assert "Traceback" not in err
