@@ -54,7 +54,12 @@ def _run_and_interrupt(args, wait_for: str, delay: float):
     time.sleep(delay)
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()  # a child that Ctrl-C did not stop is no one's to leave behind
+        proc.communicate()
+        raise
     lines += out.split("\n")
     return lines, err, sent
 
