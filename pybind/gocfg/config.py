@@ -681,9 +681,10 @@ class Section(MutableMapping[str, Any], TreeView):
     __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self) -> Any:
-        # Pickles as a Config holding a copy of this map: the data goes
-        # through the library's serializer (to_dict) and back in one call.
-        return (_restore_dict, (self.to_dict(),))
+        # Pickles (and copies) as a Config of this map: its values as read
+        # (the copy has no root to resolve a reference against) with their
+        # origins, so that it masks what this Section masks.
+        return (_restore, (_section_state(self),))
 
     def __repr__(self) -> str:
         if self._cfg._h is None:
@@ -728,6 +729,8 @@ def _preview(section: Section, limit: int = 8) -> str:
         d = section._masked()
     except Error as e:
         return f"(cannot be shown: {e})"
+    if not isinstance(d, dict):  # the whole map is masked: it interpolates a secret
+        return _display.value_repr(d)
     shown = list(d.items())[:limit]
     body = ", ".join(f"{k!r}: {_display.value_repr(v)}" for k, v in shown)  # any depth
     if len(d) > len(shown):
@@ -1225,8 +1228,66 @@ def _restore(state: bytes) -> Config:
     return _capi.config_deserialize(state, _args.environ_arg(None), Config._adopt)
 
 
+def _section_state(section: "Section") -> bytes:
+    """A Section as the serialized state of a Config of its own: its
+    values as read, and the origins of each (their paths made relative to
+    the Section). A value read from a secrets directory keeps its "secret"
+    origin. A value that interpolates a secret is plain text in the copy,
+    so its origins end with one more of kind "secret" (named
+    gocfg.secrets.INTERPOLATED_SECRET): the copy masks both, as the
+    Section does."""
+    cfg = section._cfg
+    data = section.to_dict()
+    base = tuple(split_path(section.path)) if section.path else ()
+    state = decode_value(_capi.config_serialize(cfg, cfg._handle()))
+    hidden = section._hidden()
+    kinds = _capi.consts().origin_kinds
+    secret = next(k for k, name in kinds.items() if name == "secret")
+    histories: Dict[Tuple[str, ...], List[Any]] = {}
+    for path, hist in state.get("provenance") or ():
+        segs = tuple(str(p) for p in path)
+        if segs[:len(base)] == base and len(segs) > len(base):
+            histories[segs[len(base):]] = list(hist)
+    for full in hidden:
+        if full[:len(base)] == base:
+            under = full[len(base):]
+        elif base[:len(full)] == full:
+            under = ()  # the whole Section lies under a masked value
+        else:
+            continue
+        for segs in _leaves_under(data, under):
+            hist = histories.setdefault(segs, [])
+            if not hist or kinds.get(hist[-1][0]) != "secret":
+                layer = hist[-1][4] if hist else 0
+                hist.append([secret, _secrets.INTERPOLATED_SECRET, 0, 0, layer])
+    return encode_value({"gocfg_state": 1, "root": data, "frozen": False, "interpolate": False,
+                         "parse_env": False, "provenance": [[list(p), h] for p, h in histories.items()] or None,
+                         "next_layer": state.get("next_layer", 0)}, "")
+
+
+def _leaves_under(data: Any, segs: Tuple[str, ...]) -> List[Tuple[str, ...]]:
+    """The paths (relative, as the provenance has them) of the values at
+    or under segs in data that are not maps: what a "secret" origin masks."""
+    node = data
+    for seg in segs:
+        try:
+            node = node[int(seg)] if isinstance(node, list) else node[seg]
+        except (KeyError, IndexError, ValueError, TypeError):
+            return []
+    out = []
+    todo = [(node, segs)]
+    while todo:
+        v, at = todo.pop()
+        if not isinstance(v, dict):
+            out.append(at)
+        items = v.items() if isinstance(v, dict) else enumerate(v) if isinstance(v, list) else ()
+        todo.extend((item, (*at, str(k))) for k, item in items)
+    return out
+
+
 def _restore_dict(data: Dict[str, Any]) -> Config:
-    """Unpickle a Section (see Section.__reduce__) as a Config. In a child
+    """Unpickle a Section pickled by an earlier version (see
+    Section.__reduce__) as a Config. In a child
     forked after the library was loaded, a new Config cannot be made, and
     an error while unpickling a fork Pool's task kills the worker (the
     Pool then waits forever): there the data becomes a read-only snapshot

@@ -12,7 +12,7 @@ from typing import AbstractSet, Any, ClassVar, Dict, FrozenSet, Iterator, List, 
 from . import _capi
 from ._values import split_path
 from .display import json_text
-from .secrets import MASK, is_secret, mask
+from .secrets import INTERPOLATED_SECRET, MASK, is_secret, mask
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,7 +22,8 @@ class Origin:
     ``kind`` is one of "defaults", "file", "text", "dict", "env",
     "override", "set" (a later ``cfg[k] = v``, ``update()`` or ``del``),
     "stored" (a config stored in a Database, ``gocfg.Stored``),
-    "secret" (a file of ``secrets_dir``: its value is shown masked),
+    "secret" (a file of ``secrets_dir``, or, in a copy of a Section, a
+    value that interpolated a secret: its value is shown masked),
     "flag" (a command-line flag, ``flags=``);
     ``name`` the file name, environment variable, override item or label;
     ``line`` and ``column`` (1-based) locate it in its document when the
@@ -43,6 +44,8 @@ class Origin:
         if self.kind in ("env", "override"):
             return f"{self.kind} {self.name}"
         if self.kind == "secret":
+            if self.name == INTERPOLATED_SECRET:
+                return "a value that interpolated a secret (copied from a Section)"
             return f"secret file {self.name}"
         if self.kind == "flag":
             return f"command line {self.name}"

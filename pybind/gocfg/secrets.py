@@ -37,6 +37,12 @@ from ._values import split_path
 
 MASK = "********"
 
+# The name of the "secret" origin that marks, in a copy of a Section (a
+# pickle), a value that interpolated a secret: the copy holds it as plain
+# text, with no reference left to tell, and this origin masks it there
+# (secret_file_paths) as the Section masked it.
+INTERPOLATED_SECRET = "<interpolated a secret>"
+
 DEFAULT_SECRET_WORDS = (
     "password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "api-key",
     "private_key", "privatekey", "access_key", "secret_key", "credential",

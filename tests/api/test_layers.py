@@ -2,6 +2,7 @@
 overrides, provenance, interpolation, freeze, diff, pickling."""
 from __future__ import annotations
 
+import copy
 import math
 import multiprocessing
 import os
@@ -383,6 +384,35 @@ def test_pickle_round_trip_keeps_provenance_and_frozen(files):
         back = pickle.loads(pickle.dumps(plain))
         assert back.to_dict() == {"a": [1, {"b": None}]} and back.origin("a") is None
         back.close()
+
+
+def test_a_section_copied_or_pickled_masks_what_it_masked(tmp_path):
+    """A Section pickles (and copies) as a Config of its values as read,
+    with their origins: a value from a secrets directory and one that
+    interpolates a secret are plain text there, and masked as before."""
+    (tmp_path / "app.yaml").write_text(
+        "db:\n  password: hunter2\n  url: postgres://u:${db.password}@h/x\n  port: 5432\n"
+        "alias: ${db}\nnest: {inner: {dsn: '${db.url}'}}\n")
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "db__conn").write_text("c0nn")
+    with gocfg.load(tmp_path / "app.yaml", secrets_dir=tmp_path / "secrets", environ={}) as cfg:
+        for section in (cfg["db"], cfg["alias"], cfg["nest"], cfg["nest.inner"]):
+            for copied in (copy.copy(section), copy.deepcopy(section), pickle.loads(pickle.dumps(section))):
+                with copied:
+                    assert copied.to_dict() == section.to_dict()  # the values, resolved
+                    for shown in (repr(copied), copied.show(), copied._repr_html_(), str(copied.explain())):
+                        assert "hunter2" not in shown and "c0nn" not in shown, shown
+        with pickle.loads(pickle.dumps(cfg["db"])) as db:
+            assert str(db.origin("port")) == f"{tmp_path / 'app.yaml'}:4:3"  # origins kept, made relative
+            assert db.origin("conn").kind == "secret" and db.origin("url").kind == "secret"
+            assert "interpolated a secret" in str(db.origin("url"))
+            assert repr(db) == ("<gocfg.Config 4 keys {'password': '********', 'url': '********', "
+                                "'port': 5432, 'conn': '********'}>")
+        # The Section of a map that interpolates a secret shows it masked whole.
+        assert repr(cfg["alias"]) == "<gocfg.Section 'alias' '********'>"
+    with gocfg.Config({"a": {"b": 1}}) as plain:
+        with pickle.loads(pickle.dumps(plain["a"])) as back:
+            assert back.to_dict() == {"b": 1} and back.origin("b") is None
 
 
 def _worker(cfg):
