@@ -39,7 +39,7 @@ import datetime as _dt
 import enum
 import sys
 import typing
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from .secrets import MASK, is_secret
 
@@ -104,6 +104,27 @@ def _float(text: str) -> float:
         return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid float value: {text!r}") from None
+
+
+def _flag_type(convert: Callable[[str], Any], secret: bool) -> Callable[[str], Any]:
+    """convert, for the text of one flag. Text that is not UTF-8 is
+    refused (a command line of bytes in another encoding reaches Python
+    with lone surrogates, which a config cannot hold), and the refusal of
+    a secret flag's value quotes no value."""
+    def parse(text: str) -> Any:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise argparse.ArgumentTypeError("not UTF-8 text (the command line holds bytes of another "
+                                             "encoding)") from None
+        if not secret:
+            return convert(text)
+        try:
+            return convert(text)
+        except (argparse.ArgumentTypeError, TypeError, ValueError):
+            raise argparse.ArgumentTypeError(f"invalid {parse.__name__} value (not shown: a secret)") from None
+    parse.__name__ = getattr(convert, "__name__", "text").lstrip("_")
+    return parse
 
 
 def _default_text(path: str, default: Any, secret: bool = False) -> str:
@@ -284,6 +305,8 @@ def add_flags(parser: argparse.ArgumentParser, cls: Any, *, group: Optional[str]
             kwargs["type"] = str
             kwargs["metavar"] = _type_name(inner).upper() if inner in (_dt.datetime, _dt.date, _dt.time,
                                                                         _dt.timedelta) else "TEXT"
+        if "type" in kwargs:
+            kwargs["type"] = _flag_type(kwargs["type"], secret or is_secret(dotted))
         help_text = f"{shown}, {_default_text(dotted, default, secret)}"
         if description:
             help_text = f"{description} ({help_text})"

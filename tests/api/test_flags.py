@@ -124,9 +124,30 @@ def test_flags_refuse_what_is_not_a_dataclass():
         gocfg.add_flags(argparse.ArgumentParser(), Loop)
 
 
-def test_flag_values_that_the_config_cannot_hold():
+def test_flag_values_that_the_config_cannot_hold(capsys):
+    # A command line in another encoding than UTF-8 reaches Python with
+    # lone surrogates: the flag is refused as argparse refuses a bad value.
+    for argv in (["--name", "a\udcffb"], ["--hosts", "[a, \udcff]"], ["--api_token", "s3cr\udcff"]):
+        with pytest.raises(SystemExit) as e:
+            gocfg.load(flags=Settings, argv=argv)
+        err = capsys.readouterr().err
+        assert e.value.code == 2 and f"argument {argv[0]}: not UTF-8 text" in err, err
+    # A namespace filled by hand, past argparse, meets the library's check.
     with pytest.raises(gocfg.InvalidArgumentError):
-        gocfg.load(flags=Settings, argv=["--name", "a\udcffb"])
+        gocfg.load(flags=argparse.Namespace(**{"gocfg\0name": "a\udcffb"}))
+
+
+def test_a_secret_flags_bad_value_is_not_quoted(capsys):
+    @dataclasses.dataclass
+    class Secrets:
+        token_id: int = 0
+        api_keys: List[str] = dataclasses.field(default_factory=list)
+
+    for argv in (["--token_id", "s3cr3t"], ["--api_keys", "s3cr3t"]):
+        with pytest.raises(SystemExit):
+            gocfg.load(flags=Secrets, argv=argv)
+        err = capsys.readouterr().err
+        assert f"argument {argv[0]}: invalid" in err and "s3cr3t" not in err, err
 
 
 def test_a_real_program_in_a_subprocess(tmp_path):
