@@ -75,7 +75,16 @@ def load() -> Any:
     with _load_lock:
         if not loaded:
             # Both extensions link libgocfg.so, found beside them (mapped once).
-            from . import _gocfg_cffi, _hot  # type: ignore[attr-defined]
+            try:
+                from . import _gocfg_cffi, _hot  # type: ignore[attr-defined]
+            except ImportError as e:
+                # The loader's own words ("libgocfg.so: cannot open shared
+                # object file") do not say whose file it is or what to do.
+                here = os.path.dirname(os.path.abspath(__file__))
+                raise ImportError(f"gocfg cannot load its Go library from {here} ({e}): the installation is "
+                                  f"incomplete or made for another platform; reinstall it (pip install "
+                                  f"--force-reinstall gocfg), or in a source checkout build it with "
+                                  f"pip install -e .", name=e.name, path=e.path) from e
 
             ffi = _gocfg_cffi.ffi
             lib = _gocfg_cffi.lib

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import _thread
 import os
+import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -209,3 +212,19 @@ def test_path_quoting_agrees_with_the_library(segment):
         assert leaf.path == quote_segment(segment) + ".x"
         assert split_path(leaf.path) == [segment, "x"]
         assert cfg[quote_segment(segment) + ".x"] == 1
+
+
+def test_a_package_without_its_go_library_says_what_to_do(tmp_path):
+    """An installation that lost libgocfg.so (or holds one for another
+    platform): the first use raises an ImportError naming the folder and
+    the fix, not only the loader's "cannot open shared object file"."""
+    pkg = tmp_path / "gocfg"
+    shutil.copytree(os.path.dirname(gocfg.__file__), pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    (pkg / "libgocfg.so").unlink()
+    code = ("import gocfg\n"
+            "try:\n    gocfg.Config({'a': 1})\n"
+            "except ImportError as e:\n    print(e)\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+    assert f"gocfg cannot load its Go library from {pkg}" in r.stdout and "reinstall" in r.stdout, r.stdout
