@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import marshal
 from collections.abc import Mapping
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from . import _capi
 from .errors import InvalidArgumentError
@@ -139,8 +139,10 @@ def _tag(v: Any, where: str) -> Tuple[Any, ...]:
     return (..., "t", 0, 0, 0, v.hour, v.minute, v.second, v.microsecond, None)
 
 
-def _plain(v: Any, where: str, depth: int) -> Any:
-    """v rebuilt from the types marshal writes, with dates tagged."""
+def _plain(v: Any, where: str, depth: int, inside: Optional[Set[int]] = None) -> Any:
+    """v rebuilt from the types marshal writes, with dates tagged.
+    ``inside`` holds the ids of the maps and lists being rebuilt around v:
+    one of them met again is a structure that contains itself."""
     max_depth = _capi.consts().max_depth
     if depth > max_depth:
         raise InvalidArgumentError(f"{where or 'value'}: nested more than {max_depth} levels deep")
@@ -159,17 +161,27 @@ def _plain(v: Any, where: str, depth: int) -> Any:
         return float(v)
     if isinstance(v, TreeView):  # a Config or Section: its own copy
         return _plain(v.to_dict(), where, depth)
-    if isinstance(v, Mapping):
-        out = {}
-        for k, item in v.items():
-            if not isinstance(k, str):
-                raise TypeError(f"{where or 'mapping'}: keys must be str, not {type(k).__name__} ({k!r})")
-            out[str.__str__(k)] = _plain(item, f"{where}.{quote_segment(k)}" if where else quote_segment(k), depth + 1)
-        return out
-    if isinstance(v, (list, tuple)):
-        return [_plain(item, f"{where}.{i}" if where else str(i), depth + 1) for i, item in enumerate(v)]
-    raise TypeError(f"cannot store a value of type {type_name(type(v))!r} at {where or 'the root'!r}: a config holds "
-                    "None, bool, int, float, str, date/time, list and dict")
+    if not isinstance(v, (Mapping, list, tuple)):
+        raise TypeError(f"cannot store a value of type {type_name(type(v))!r} at {where or 'the root'!r}: a config "
+                        "holds None, bool, int, float, str, date/time, list and dict")
+    if inside is None:
+        inside = set()
+    if id(v) in inside:
+        raise InvalidArgumentError(f"{where or 'value'}: the {'map' if isinstance(v, Mapping) else 'list'} holds "
+                                   "itself (a structure that refers to itself cannot be stored)")
+    inside.add(id(v))
+    try:
+        if isinstance(v, Mapping):
+            out = {}
+            for k, item in v.items():
+                if not isinstance(k, str):
+                    raise TypeError(f"{where or 'mapping'}: keys must be str, not {type(k).__name__} ({k!r})")
+                out[str.__str__(k)] = _plain(item, f"{where}.{quote_segment(k)}" if where else quote_segment(k),
+                                             depth + 1, inside)
+            return out
+        return [_plain(item, f"{where}.{i}" if where else str(i), depth + 1, inside) for i, item in enumerate(v)]
+    finally:
+        inside.discard(id(v))
 
 
 def type_name(t: type) -> str:

@@ -562,3 +562,20 @@ def test_a_long_chain_to_a_secret_is_masked_at_every_link(no_leaks, default_rule
         shown = c.show()
         assert SECRET not in shown and "/home/me" in shown
         assert shown.count("********") == n + 1
+
+
+def test_a_structure_that_holds_itself_is_refused_naming_where(no_leaks):
+    looped = {"a": 1}
+    looped["self"] = looped
+    ring = [1]
+    ring.append(ring)
+    shared = [1, {"d": dt.date(2024, 1, 2)}]
+    with gocfg.Config() as cfg:
+        for value, where, what in ((looped, "x.self", "map"), ({"r": ring}, "x.r.1", "list"),
+                                   ([{"in": looped}], "x.0.in.self", "map")):
+            with pytest.raises(gocfg.InvalidArgumentError) as e:
+                cfg["x"] = value
+            assert str(e.value).startswith(f"{where}: the {what} holds itself"), str(e.value)
+        # One list in two places is no loop.
+        cfg["y"] = {"a": shared, "b": [shared, shared]}
+        assert cfg["y.b.1.1.d"] == dt.date(2024, 1, 2) and "x" not in cfg
