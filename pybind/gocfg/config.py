@@ -25,7 +25,7 @@ from ._values import (
     quote_segment,
     split_path,
 )
-from .errors import ClosedError, Error, KeyNotFoundError, TypeMismatchError, ValidationError
+from .errors import ClosedError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
 
 # Imported on first use (gocfg._lazy): a first load needs none of them.
 if typing.TYPE_CHECKING:
@@ -1240,7 +1240,6 @@ def _section_state(section: "Section") -> bytes:
     data = section.to_dict()
     base = tuple(split_path(section.path)) if section.path else ()
     state = decode_value(_capi.config_serialize(cfg, cfg._handle()))
-    hidden = section._hidden()
     kinds = _capi.consts().origin_kinds
     secret = next(k for k, name in kinds.items() if name == "secret")
     histories: Dict[Tuple[str, ...], List[Any]] = {}
@@ -1248,13 +1247,7 @@ def _section_state(section: "Section") -> bytes:
         segs = tuple(str(p) for p in path)
         if segs[:len(base)] == base and len(segs) > len(base):
             histories[segs[len(base):]] = list(hist)
-    for full in hidden:
-        if full[:len(base)] == base:
-            under = full[len(base):]
-        elif base[:len(full)] == full:
-            under = ()  # the whole Section lies under a masked value
-        else:
-            continue
+    for under in _masked_in(section):
         for segs in _leaves_under(data, under):
             hist = histories.setdefault(segs, [])
             if not hist or kinds.get(hist[-1][0]) != "secret":
@@ -1263,6 +1256,48 @@ def _section_state(section: "Section") -> bytes:
     return encode_value({"gocfg_state": 1, "root": data, "frozen": False, "interpolate": False,
                          "parse_env": False, "provenance": [[list(p), h] for p, h in histories.items()] or None,
                          "next_layer": state.get("next_layer", 0)}, "")
+
+
+def _masked_in(section: "Section") -> List[Tuple[str, ...]]:
+    """The paths, relative to the Section, of the values it masks besides
+    those named like secrets (Section._hidden: from a secrets directory,
+    or interpolating a secret), shortest first; () when the whole Section
+    lies under such a value."""
+    base = tuple(split_path(section.path)) if section.path else ()
+    out = []
+    for full in section._hidden():
+        if full[:len(base)] == base:
+            out.append(full[len(base):])
+        elif base[:len(full)] == full:
+            out.append(())
+    return sorted(set(out), key=len)
+
+
+def _saved_tree(section: "Section") -> Dict[str, Any]:
+    """What Database.save() stores of a Section: its values as read (its
+    references may lead outside it), except the values it masks as
+    interpolating a secret, which keep their templates as a Config's save
+    does: no resolved secret is stored."""
+    data = section.to_dict()
+    masked = _masked_in(section)
+    if not masked:
+        return data
+    if () in masked:
+        raise InvalidArgumentError(f"{section.path}: this map is the value of a reference that interpolates a "
+                                   "secret, so it is not stored resolved: save the map it refers to, or its "
+                                   "to_dict() to store the values")
+    stored = section.to_dict(resolve=False)
+    for segs in masked:
+        parent, template = data, stored
+        try:
+            for seg in segs[:-1]:
+                parent = parent[int(seg)] if isinstance(parent, list) else parent[seg]
+            for seg in segs:
+                template = template[int(seg)] if isinstance(template, list) else template[seg]
+            parent[int(segs[-1]) if isinstance(parent, list) else segs[-1]] = template
+        except (KeyError, IndexError, ValueError, TypeError):
+            continue  # under a template put back already
+    return data
 
 
 def _leaves_under(data: Any, segs: Tuple[str, ...]) -> List[Tuple[str, ...]]:

@@ -23,7 +23,7 @@ from typing import Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tu
 from . import _args, _capi
 from ._handle import Handle
 from ._values import decode_value, encode_value
-from .config import Config, Section
+from .config import Config, Section, _saved_tree
 from .errors import ClosedError, InvalidArgumentError
 
 __all__ = ["Database", "Watch", "WatchEvent"]
@@ -161,7 +161,7 @@ class Database(Handle):
         if isinstance(cfg, Config):
             source = cfg
         elif isinstance(cfg, (Section, Mapping)):
-            source = temp = Config(cfg.to_dict() if isinstance(cfg, Section) else cfg)
+            source = temp = Config(_saved_tree(cfg) if isinstance(cfg, Section) else cfg)
         else:
             raise TypeError(f"cfg must be a gocfg.Config or a mapping, not {type(cfg).__name__}")
         try:

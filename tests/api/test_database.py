@@ -179,6 +179,27 @@ def test_save_accepts_sections_and_mappings(db):
     assert list(db.load("ordered")) == ["z", "a"]
 
 
+def test_a_saved_section_holds_no_resolved_secret(tmp_path):
+    """A Section is saved with its values as read (its references may
+    lead outside it), except those that interpolate a secret: they keep
+    their templates, as a saved Config keeps all of them."""
+    (tmp_path / "app.yaml").write_text(
+        "db:\n  password: hunter2\n  url: postgres://u:${db.password}@h/x\n  token: ${env:DB_TOKEN}\n"
+        "  host: ${common.host}\ncommon: {host: h1}\nalias: ${db}\n")
+    with gocfg.load(tmp_path / "app.yaml", environ={"DB_TOKEN": "env-s3cret"}) as cfg, \
+            gocfg.Database.open(f"sqlite:///{tmp_path}/s.db") as db:
+        db.save("db", cfg["db"])
+        assert db.load("db").to_dict() == {"password": "hunter2", "url": "postgres://u:${db.password}@h/x",
+                                           "token": "${env:DB_TOKEN}", "host": "h1"}
+        with db.load("db", interpolate=True, environ={"DB_TOKEN": "mine"}) as back:
+            assert back["token"] == "mine"  # resolved by the process that loads it
+        # A map that is itself the value of such a reference has no template
+        # of its own to keep: refused, saying what to save instead.
+        with pytest.raises(gocfg.InvalidArgumentError, match="alias: this map is the value of a reference"):
+            db.save("alias", cfg["alias"])
+        assert db.names() == ["db"]
+
+
 def test_missing_names_and_revisions(db):
     with pytest.raises(gocfg.KeyNotFoundError):
         db.load("nope")
