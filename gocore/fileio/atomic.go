@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -247,8 +248,11 @@ func ReadFileLimit(ctx context.Context, path string, limit int64) ([]byte, error
 	if limit < 0 {
 		limit = 0
 	}
-	f, err := os.Open(path)
+	f, err := openContext(ctx, path)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("reading %s was cancelled: %w", path, errs.ErrCancelled)
+		}
 		return nil, PathError(path, err)
 	}
 	var stop func() bool
@@ -266,6 +270,56 @@ func ReadFileLimit(ctx context.Context, path string, limit int64) ([]byte, error
 		return nil, err
 	}
 	return data, nil
+}
+
+// openContext opens path for reading, giving up once ctx is done. Opening
+// a FIFO blocks until a writer opens it too, for as long as that takes,
+// and closing nothing can stop it: so a path that is not a regular file
+// is opened by a goroutine of its own, which a cancelled caller leaves
+// behind (it closes the file if the open ever completes). A regular file
+// opens at once, on the caller's goroutine.
+func openContext(ctx context.Context, path string) (*os.File, error) {
+	if ctx.Done() == nil {
+		return os.Open(path)
+	}
+	if st, err := os.Stat(path); err != nil || st.Mode().IsRegular() {
+		return os.Open(path) // a missing file included: os.Open reports it
+	}
+	type opened struct {
+		f   *os.File
+		err error
+	}
+	ch := make(chan opened, 1) // never blocks the goroutine
+	var mu sync.Mutex
+	abandoned := false
+	go func() {
+		f, err := os.Open(path)
+		mu.Lock()
+		defer mu.Unlock()
+		if abandoned {
+			if f != nil {
+				f.Close()
+			}
+			return
+		}
+		ch <- opened{f, err}
+	}()
+	select {
+	case o := <-ch:
+		return o.f, o.err
+	case <-ctx.Done():
+		mu.Lock()
+		abandoned = true
+		mu.Unlock()
+		select {
+		case o := <-ch: // opened just before the caller gave up
+			if o.f != nil {
+				o.f.Close()
+			}
+		default:
+		}
+		return nil, ctx.Err()
+	}
 }
 
 // readBounded reads f to its end, or fails as soon as it has seen more

@@ -78,6 +78,39 @@ func TestReadFileContextStopsABlockedPipe(t *testing.T) {
 	}
 }
 
+// A FIFO that no writer ever opens: the open itself blocks, and a
+// cancelled read must still return (it used to wait for a writer for good,
+// so Ctrl-C on `gocfg show fifo` hung).
+func TestReadFileContextStopsAnOpenWithNoWriter(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := ReadFileContext(ctx, fifo)
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // most likely blocked in open by now; the test holds either way
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, errs.ErrCancelled) {
+			t.Fatalf("err = %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the cancelled read is still blocked opening the FIFO")
+	}
+	// The abandoned open completes when a writer comes, and closes its
+	// file: the writer sees a reader that went away, not a hang.
+	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+}
+
 func TestReadFileLimit(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "a.json")

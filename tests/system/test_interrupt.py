@@ -87,6 +87,18 @@ def test_ctrl_c_during_a_30_second_load_from_a_pipe(tmp_path):
     assert "Traceback" not in err
 
 
+def test_ctrl_c_while_a_pipe_has_no_writer(tmp_path):
+    """No process ever opens the FIFO for writing: the open itself blocks.
+    Ctrl-C still ends the load (it used to wait for a writer for good)."""
+    fifo = tmp_path / "nobody.json"
+    os.mkfifo(fifo)
+    lines, err, sent = _run_and_interrupt(["fifo", str(fifo)], "ready", 0.5)
+    text = "\n".join(lines)
+    assert "FINISHED" not in text, text
+    assert any(line.startswith("interrupted") for line in lines), text + err
+    assert "after 1" in text, text + err  # and the library still works
+
+
 def test_ctrl_c_during_a_big_parse(tmp_path):
     doc = tmp_path / "big.json"
     with open(doc, "w") as f:
