@@ -72,6 +72,7 @@ import argparse
 import datetime as _dt
 import errno
 import json
+import math
 import os
 import signal
 import sys
@@ -382,7 +383,15 @@ def _stdin_documents(fmt: Optional[str], yaml: Optional[str], document: Optional
     return [docs[document]]
 
 
+def _no_stdin(command: str, *names: str) -> None:
+    """Refuse "-" for commands that read files only (it would be looked
+    for as a file named "-", of no format)."""
+    if "-" in names:
+        raise _UsageError(f"{command} reads files, not stdin: - is read by get, show and db put")
+
+
 def _cmd_diff(args: argparse.Namespace) -> int:
+    _no_stdin("diff", args.a, args.b)
     with load(File(args.a, args.format), yaml=args.yaml) as a, load(File(args.b, args.format), yaml=args.yaml) as b:
         d = a.diff(b)
     for line in d.lines(reveal=args.reveal):
@@ -391,6 +400,9 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
+    if args.output == "-":
+        raise _UsageError("convert writes a file: to print in another format, use show FILE --format F")
+    _no_stdin("convert", args.input)
     docs = _documents(args.input, args.input_format, args.yaml, args.document)
     if len(docs) == 1 and isinstance(docs[0], dict):
         with Config(docs[0]) as cfg:  # the usual case: save() writes it
@@ -450,6 +462,7 @@ def _describe(root: Any) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    _no_stdin("validate", *args.files)
     if args.schema is not None:
         return _cmd_validate_schema(args)
     if args.env_prefix or args.set:
@@ -459,6 +472,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         try:
             docs = read_all(name, args.format, yaml=args.yaml)
         except (Error, OSError) as e:
+            if _needs_format(e):
+                raise  # bad usage: ends the command (see _run)
             _report(e)
             status = EXIT_BAD_FILE
             continue
@@ -502,6 +517,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
+    _no_stdin("watch", *args.files)
     sources = [File(f, args.input_format) for f in args.files]
     try:
         try:
@@ -538,6 +554,21 @@ DB_PASSWORD_ENV = "GOCFG_DB_PASSWORD"
 # What `db put` reads from a file or stdin at most: the Database's default
 # size limit for one config (64 MiB encoded) is the natural bound, and
 # anything longer than that could not be saved anyway.
+
+
+def _seconds_arg(most: float, most_text: str) -> Any:
+    """An argparse type: a number of seconds, more than 0 and at most
+    ``most`` (what Database.open and load(watch=True) accept)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (0 < value <= most):  # nan and inf included
+            raise argparse.ArgumentTypeError(f"expected a number of seconds, more than 0 and at most {most_text}, "
+                                             f"got {text!r}")
+        return value
+    return parse
 
 
 def _revision_arg(text: str) -> int:
@@ -726,7 +757,7 @@ def _db_parser(sub: Any, formats: Sequence[str]) -> None:
     common.add_argument("--ca", metavar="FILE", help="etcd: CA certificate (turns TLS on)")
     common.add_argument("--cert", metavar="FILE", help="etcd: client certificate")
     common.add_argument("--key", metavar="FILE", help="etcd: client key")
-    common.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
+    common.add_argument("--timeout", type=_seconds_arg(86400, "86400 (a day)"), default=5.0, metavar="SECONDS",
                         help="bound on connecting and on each call (default: 5)")
     reveal = _Parser(add_help=False)
     reveal.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
@@ -795,7 +826,7 @@ def _report(e: BaseException) -> None:
 
 
 def _document_arg(text: str) -> int:
-    if not text.isdigit():
+    if not (text.isdigit() and text.isascii()):  # str.isdigit() takes "٣" and "²" too
         raise argparse.ArgumentTypeError(f"expected a document number counting from 0, got {text!r}")
     return int(text)
 
@@ -897,7 +928,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("files", nargs="+", metavar="file", help="files merged in order (later wins), as show does")
     w.add_argument("--input-format", choices=formats, help="the files' format (default: from each extension)")
     _source_args(w)
-    w.add_argument("--debounce", type=float, default=0.1, metavar="SECONDS",
+    w.add_argument("--debounce", type=_seconds_arg(3600, "3600"), default=0.1, metavar="SECONDS",
                    help="how long the files must stay quiet before a change is read (default: 0.1)")
     w.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
     w.set_defaults(run=_cmd_watch)
@@ -932,6 +963,25 @@ def main(argv: Optional[List[str]] = None) -> int:
     return status
 
 
+# The library's message for a file name with no known extension ends by
+# naming the Python API's argument: the command line names its option.
+_PASS_FORMAT = ": pass format= ("
+
+
+def _needs_format(e: BaseException) -> bool:
+    """Whether e is the library's "cannot tell the format of NAME"."""
+    return isinstance(e, InvalidArgumentError) and _PASS_FORMAT in str(e)
+
+
+def _format_option(args: argparse.Namespace, message: str) -> str:
+    """The option that gives the format the message asks for."""
+    command = args.command if args.command != "db" else "db " + args.db_command
+    if command == "convert":
+        named = f"cannot tell the format of {json.dumps(args.output, ensure_ascii=False)} "  # as Go's %q quotes it
+        return "--output-format" if message.startswith(named) else "--input-format"
+    return "--input-format" if command in ("show", "watch") else "--format"
+
+
 def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args))
@@ -941,6 +991,11 @@ def _run(args: argparse.Namespace) -> int:
         _err(f"gocfg: {' '.join(str(e).split())}")
         return EXIT_USAGE
     except (Error, OSError, KeyError) as e:
+        if _needs_format(e):
+            # A name that says no format is bad usage: the format must be given.
+            message = str(e)
+            _err(f"gocfg: {message.replace(_PASS_FORMAT, f': pass {_format_option(args, message)} (')}")
+            return EXIT_USAGE
         _report(e)
         return EXIT_BAD_FILE
     except (TypeError, ValueError) as e:
