@@ -82,6 +82,7 @@ from typing import Any, List, NoReturn, Optional, Sequence, Tuple
 from . import _args
 from ._values import split_path
 from .config import Config
+from .display import json_text
 from .documents import dumps_all, read_all, reads_all
 from .errors import ConflictError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
 from .layers import load
@@ -173,7 +174,7 @@ def _scalar_text(value: Any) -> str:
         return value.isoformat()
     if hasattr(value, "to_dict"):
         value = value.to_dict()
-    return json.dumps(value, ensure_ascii=False, default=lambda v: v.isoformat())
+    return json_text(value)  # json.dumps' text, at any depth the library allows
 
 
 def _documents(name: str, fmt: Optional[str], yaml: Optional[str], document: Optional[int]) -> List[Any]:
@@ -253,7 +254,21 @@ def _load_layers(args: argparse.Namespace, fmt: Optional[str]) -> Config:
 
 
 def _has_reference(doc: Any) -> bool:
-    return isinstance(doc, dict) and "${" in json.dumps(doc, ensure_ascii=False, default=str)
+    """Whether a mapping holds "${" in any string (a key included), at any depth."""
+    if not isinstance(doc, dict):
+        return False
+    todo: List[Any] = [doc]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, str):
+            if "${" in v:
+                return True
+        elif isinstance(v, dict):
+            todo.extend(v.keys())
+            todo.extend(v.values())
+        elif isinstance(v, list):
+            todo.extend(v)
+    return False
 
 
 def _resolved(docs: List[Any], raw: bool, reveal: bool) -> List[Any]:
@@ -715,14 +730,8 @@ def _cmd_db_query(args: argparse.Namespace) -> int:
     for name, path, value in rows:
         if not args.reveal and is_secret(path):
             value = MASK
-        _say(f"{name}\t{path}\t{json.dumps(value, ensure_ascii=False, default=_iso)}")
+        _say(f"{name}\t{path}\t{json_text(value)}")
     return EXIT_OK
-
-
-def _iso(value: Any) -> Any:
-    if isinstance(value, (_dt.date, _dt.time)):
-        return value.isoformat()
-    raise TypeError(f"cannot print a {type(value).__name__}")
 
 
 def _cmd_db_watch(args: argparse.Namespace) -> int:

@@ -50,7 +50,7 @@ def value_text(value: Any) -> str:
         return value
     if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    return json_text(value)
 
 
 def value_repr(value: Any) -> str:
@@ -90,8 +90,40 @@ def _json_default(v: Any) -> Any:
 
 
 def json_text(value: Any) -> str:
-    """A value as JSON (strings quoted), for the CLI's origin listing."""
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    """A value as JSON (strings quoted; dates and times as ISO 8601 text),
+    on one line, as json.dumps writes it, for the CLI's origin listing, the
+    notebook table and ``get``. Made without Python recursion, as
+    value_repr: json.dumps recurses once per level and raised
+    RecursionError for a value nested as deep as the library allows."""
+    out: List[str] = []
+    stack: List[Tuple[bool, Any]] = [(False, value)]
+    while stack:
+        is_text, v = stack.pop()
+        if is_text:
+            out.append(v)
+        elif isinstance(v, dict):
+            stack.append((True, "}"))
+            items = list(v.items())
+            for i in range(len(items) - 1, -1, -1):
+                k = items[i][0]
+                stack.append((False, items[i][1]))
+                key = _dumps(k if isinstance(k, str) else _dumps(k).strip('"'))  # json.dumps' keys: str of scalars
+                stack.append((True, f"{', ' if i else ''}{key}: "))
+            stack.append((True, "{"))
+        elif isinstance(v, list):
+            stack.append((True, "]"))
+            for i in range(len(v) - 1, -1, -1):
+                stack.append((False, v[i]))
+                if i:
+                    stack.append((True, ", "))
+            stack.append((True, "["))
+        else:
+            out.append(_dumps(v))
+    return "".join(out)
+
+
+def _dumps(scalar: Any) -> str:
+    return json.dumps(scalar, ensure_ascii=False, default=_json_default)
 
 
 def _short(text: str, limit: int = 120) -> str:

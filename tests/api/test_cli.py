@@ -115,6 +115,21 @@ def test_more_bad_usage_exit_2_on_one_line(app, tmp_path):
     usage("get", app, "server.port", "--document", "\u0663", says="expected a document number counting from 0")
 
 
+def test_values_as_deep_as_the_library_allows(tmp_path):
+    # get, show --origin and show (which looks for references) wrote or
+    # searched values with json.dumps, whose recursion failed with a
+    # traceback on lists some 990 levels deep that the library reads.
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"url": "${host}", "host": "h", "deep": ' + "[" * 995 + '{"password": "hunter2"}' + "]" * 995 + "}")
+    for args in (["get", deep, "deep"], ["get", deep, "deep.0.0"], ["show", deep, "--origin"], ["show", deep],
+                 ["show", deep, "--format", "yaml"]):
+        r = run(*args)
+        assert (r.returncode, r.stderr) == (0, ""), (args, r.stderr[-300:])
+        assert "hunter2" not in r.stdout and "********" in r.stdout, args
+    assert run("get", deep, "deep").stdout == "[" * 995 + '{"password": "********"}' + "]" * 995 + "\n"
+    assert '"url": "h"' in run("show", deep).stdout  # its reference resolved
+
+
 def test_console_script_installed(app):
     exe = shutil.which("gocfg")
     assert exe, "the gocfg console script is not on PATH"

@@ -452,6 +452,29 @@ def test_repr_of_a_config_as_deep_as_the_library_allows(no_leaks, default_rule):
         assert levels == 998 and node == "pre-${password}" and masked["token"] == "********"
 
 
+def test_display_of_lists_as_deep_as_the_library_allows(no_leaks, default_rule):
+    from gocfg.display import json_text
+
+    # A value is written as JSON in the notebook table, show() and the
+    # pretty printer: json.dumps recursed once per level and raised
+    # RecursionError (into Jupyter) for lists some 990 levels deep.
+    deep: list = [{"token": SECRET, "n": 1}]
+    for _ in range(997):
+        deep = [deep]
+    with gocfg.Config({"deep": deep, "password": SECRET}) as c:
+        html = c._repr_html_()
+        text = c.show()
+        assert html is not None and "[[[[" in html and SECRET not in html
+        assert text.count("[") == 998 and '{"token": "********", "n": 1}' in text and SECRET not in text
+        pretty = pytest.importorskip("IPython.lib.pretty")
+        shown = pretty.pretty(c)
+        assert shown.count("[") == 998 and SECRET not in shown
+    # The text is json.dumps' own, where json.dumps can write it.
+    for value in ([1, [2.5, None, True]], {"a": {"b": [], "c": {}}, "é\n": "\u2028\""}, [float("nan"), -2**70],
+                  {"t": dt.time(1, 2), "d": [dt.date(2020, 1, 2)]}):
+        assert json_text(value) == json.dumps(value, ensure_ascii=False, default=lambda v: v.isoformat())
+
+
 @pytest.mark.parametrize("fmt, text, where", [
     ("yaml", f"password: !!int {SECRET}\n", "line 1, column 11"),
     ("yaml", f"db:\n  password: !!float {SECRET}\n", "line 2, column 13"),
