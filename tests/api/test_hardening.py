@@ -452,6 +452,22 @@ def test_repr_of_a_config_as_deep_as_the_library_allows(no_leaks, default_rule):
         assert levels == 998 and node == "pre-${password}" and masked["token"] == "********"
 
 
+def test_display_of_a_section_whose_map_was_replaced(no_leaks):
+    # repr() raised AttributeError ('int' object has no attribute 'items'):
+    # in a notebook, a traceback where the text form should be. The table
+    # called a list "1 key".
+    with gocfg.Config({"a": {"b": 1}}) as c:
+        s = c["a"]
+        for value, what in ((5, "an int"), ([1], "a list"), (None, "null"), ("x", "a str")):
+            c["a"] = value
+            assert repr(s) == f"<gocfg.Section 'a' (cannot be shown: it holds {what} now, not a map)>"
+            assert s._repr_html_() is None  # the notebook shows the text form
+            pretty = pytest.importorskip("IPython.lib.pretty")
+            assert pretty.pretty(s) == f"<gocfg.Section 'a': it holds {what} now, not a map>"
+        c["a"] = {"b": 2}  # a map again: shown again
+        assert repr(s) == "<gocfg.Section 'a' 1 key {'b': 2}>" and "<td" in s._repr_html_()
+
+
 def test_display_of_lists_as_deep_as_the_library_allows(no_leaks, default_rule):
     from gocfg.display import json_text
 
