@@ -149,7 +149,7 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
     esc = html.escape
     out = [
         "<div class=\"gocfg\">",
-        f"<p style=\"margin:0 0 4px 0\"><b>{esc(title)}</b></p>",
+        f"<p style=\"margin:0 0 4px 0\"><b>{esc(_short(title, 400))}</b></p>",
         "<table style=\"border-collapse:collapse;font-family:monospace;font-size:12px\">",
         "<thead><tr>" + "".join(f"<th style=\"text-align:left;padding:2px 8px;border-bottom:1px solid #999\">{h}</th>"
                                 for h in ("path", "value", "type", "origin")) + "</tr></thead><tbody>",
@@ -161,8 +161,10 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
         text = _short(value_text(shown))
         if row.error and not secret:
             text += f"  ⚠ {_short(row.error, 200)}"
-        origin = "" if row.origin is None else str(row.origin)
-        out.append("<tr>" + cell + esc(row.path) + "</td>" + cell + esc(text) + "</td>"
+        # Every cell is bounded, keys too: a row of the table is one line to
+        # look at, and 500 rows of megabyte keys would be a page of gigabytes.
+        origin = "" if row.origin is None else _short(str(row.origin), 200)
+        out.append("<tr>" + cell + esc(_short(row.path, 200)) + "</td>" + cell + esc(text) + "</td>"
                    + cell + esc("secret" if secret else type_name(row.value)) + "</td>"
                    + cell + esc(origin) + "</td></tr>")
     if len(rows) > MAX_ROWS:

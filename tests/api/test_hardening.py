@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html.parser
 import json
 import os
 import pathlib
@@ -450,6 +451,46 @@ def test_repr_of_a_config_as_deep_as_the_library_allows(no_leaks, default_rule):
         while isinstance(node, dict):  # (== on such a map would recurse)
             node, levels = node["k"], levels + 1
         assert levels == 998 and node == "pre-${password}" and masked["token"] == "********"
+
+
+def test_notebook_table_bounds_every_cell(no_leaks, default_rule):
+    # Values were cut to 120 characters, but keys (and so paths) were not:
+    # 500 rows of a 1 MB key each made a 500 MB page.
+    long_key = "k" * 1_000_000
+    with gocfg.Config({long_key: {"password": SECRET, "v": "x" * 1_000_000}, "a": 1}) as c:
+        page = c._repr_html_()
+        s = c[(long_key,)]
+        section_html = s._repr_html_()
+    assert len(page) < 10_000 and "kkk…" in page and SECRET not in page
+    assert len(section_html) < 10_000  # its title names the long path
+    parser = _Cells()
+    parser.feed(page)
+    assert [len(r) for r in parser.rows] == [4, 4, 4, 4] and all(len(cell) <= 200 for r in parser.rows for cell in r)
+    assert parser.rows[1][:3] == ["k" * 199 + "…", "********", "secret"]
+
+
+class _Cells(html.parser.HTMLParser):
+    """The text of each table row's cells, as a browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list = []
+        self._cell: "list | None" = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
 
 
 def test_display_of_a_section_whose_map_was_replaced(no_leaks):
