@@ -982,13 +982,23 @@ def _needs_format(e: BaseException) -> bool:
     return isinstance(e, InvalidArgumentError) and _PASS_FORMAT in str(e)
 
 
-def _format_option(args: argparse.Namespace, message: str) -> str:
-    """The option that gives the format the message asks for."""
+def _format_hint(args: argparse.Namespace, message: str) -> str:
+    """The library's message, naming the option that gives the format
+    instead of the API's format= (a schema file has none: its name must
+    tell)."""
+    def names(path: Optional[str]) -> bool:
+        # The name as Go's %q quotes it (as JSON does, for names that matter here).
+        return path is not None and message.startswith(f"cannot tell the format of "
+                                                       f"{json.dumps(path, ensure_ascii=False)} ")
+    if names(getattr(args, "schema", None)):
+        head = message.split(_PASS_FORMAT, 1)[0]
+        return f"--schema: {head}: name the schema file .json or .yaml"
     command = args.command if args.command != "db" else "db " + args.db_command
     if command == "convert":
-        named = f"cannot tell the format of {json.dumps(args.output, ensure_ascii=False)} "  # as Go's %q quotes it
-        return "--output-format" if message.startswith(named) else "--input-format"
-    return "--input-format" if command in ("show", "watch") else "--format"
+        option = "--output-format" if names(args.output) else "--input-format"
+    else:
+        option = "--input-format" if command in ("show", "watch") else "--format"
+    return message.replace(_PASS_FORMAT, f": pass {option} (")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -1002,8 +1012,7 @@ def _run(args: argparse.Namespace) -> int:
     except (Error, OSError, KeyError) as e:
         if _needs_format(e):
             # A name that says no format is bad usage: the format must be given.
-            message = str(e)
-            _err(f"gocfg: {message.replace(_PASS_FORMAT, f': pass {_format_option(args, message)} (')}")
+            _err(f"gocfg: {_format_hint(args, str(e))}")
             return EXIT_USAGE
         _report(e)
         return EXIT_BAD_FILE

@@ -105,6 +105,9 @@ def test_more_bad_usage_exit_2_on_one_line(app, tmp_path):
         err = usage(*args, says="from its name (known extensions: .json")
         assert f": pass {option} (one of json, " in err and "format=" not in err, args
     assert run("get", odd, "a", "--format", "yaml").stdout == "1\n"
+    # --format is the files' format: a schema file's name must tell its own.
+    err = usage("validate", app, "--schema", odd, says="name the schema file .json or .yaml")
+    assert err.startswith(f'gocfg: --schema: cannot tell the format of "{odd}" from its name') and "pass" not in err
     assert not (tmp_path / "o.conf").exists()
     # Seconds that Database.open and watch refuse.
     for bad in ("-1", "0", "nan", "inf", "1e400", "abc", "90000"):
