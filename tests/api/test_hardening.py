@@ -523,9 +523,16 @@ def test_display_of_lists_as_deep_as_the_library_allows(no_leaks, default_rule):
         text = c.show()
         assert html is not None and "[[[[" in html and SECRET not in html
         assert text.count("[") == 998 and '{"token": "********", "n": 1}' in text and SECRET not in text
+        # explain() rows and diff changes: their reprs used repr() of the value.
+        with gocfg.Config({}) as empty:
+            changes = list(c.diff(empty))
+        assert repr(changes).count("[") >= 998 and SECRET not in repr(changes)
         pretty = pytest.importorskip("IPython.lib.pretty")
         shown = pretty.pretty(c)
         assert shown.count("[") == 998 and SECRET not in shown
+        for rows in (c.explain(), changes):
+            shown = pretty.pretty(rows)
+            assert shown.count("[") >= 998 and SECRET not in shown
     # The text is json.dumps' own, where json.dumps can write it.
     for value in ([1, [2.5, None, True]], {"a": {"b": [], "c": {}}, "é\n": "\u2028\""}, [float("nan"), -2**70],
                   {"t": dt.time(1, 2), "d": [dt.date(2020, 1, 2)]}):
