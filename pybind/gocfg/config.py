@@ -701,7 +701,8 @@ class Section(MutableMapping[str, Any], TreeView):
         try:
             why = self._not_a_map()
             text = f"<gocfg.Section {self.path!r}: {why}>" if why else \
-                _display.text_table(self._explain(), title=self._title(), hidden=self._hidden())
+                _display.text_table(self._explain(), title=self._title(), hidden=self._hidden(),
+                                    limit=_display.MAX_ROWS)  # as many rows as the HTML table
         except Error as e:  # the section's map was removed, say
             text = f"<gocfg.Section {self.path!r}: {e}>"
         p.text(text)

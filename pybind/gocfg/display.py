@@ -174,12 +174,14 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
 
 
 def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = False,
-               origins: bool = True, hidden: AbstractSet[Tuple[str, ...]] = _NO_PATHS) -> str:
+               origins: bool = True, hidden: AbstractSet[Tuple[str, ...]] = _NO_PATHS,
+               limit: Optional[int] = None) -> str:
     """The plain-text form: one ``path = value  # origin`` line per leaf
-    (secrets, and the paths in ``hidden``, masked)."""
+    (secrets, and the paths in ``hidden``, masked); with ``limit``, the
+    first ``limit`` leaves and a line saying how many more there are."""
     lines = [title] if title else []
     shown = []
-    for row in rows:
+    for row in rows if limit is None else rows[:limit]:
         secret = _hidden_row(row.path, reveal, hidden)
         value = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden)
         text = json_text(value)
@@ -193,6 +195,8 @@ def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = 
         if origins and origin:
             line = f"{line.ljust(width + 3 + vwidth)}  # {origin}"
         lines.append(line.rstrip())
+    if limit is not None and len(rows) > limit:
+        lines.append(f"… {len(rows) - limit} more (show() lists them all)")
     return "\n".join(lines)
 
 
