@@ -1030,7 +1030,7 @@ def _end_as_killed_by(name: str) -> NoReturn:
     signum = getattr(signal, name, None)
     status = 128 + int(signum) if signum is not None else 1
     _flush_quietly(sys.stderr)
-    if signum is not None and hasattr(os, "kill"):
+    if signum is not None and os.name == "posix":  # (Windows' os.kill would terminate with the number as status)
         try:
             signal.signal(signum, signal.SIG_DFL)  # replaces Python's (SIGINT) or Go's (SIGPIPE) handler
             os.kill(os.getpid(), signum)
