@@ -60,23 +60,29 @@ Secret values (keys such as password, token, api_key: see gocfg.secrets)
 print as ******** in show, get (inside a map) and diff, unless --reveal.
 
 Exit status: 0 on success, 1 when a file is bad (missing, unreadable, does
-not parse, lacks the key, cannot be expressed in the target format), 2 on
-bad usage. Errors go to stderr on one line, located as file:line:column
+not parse, lacks the key, cannot be expressed in the target format) or the
+output cannot be written, 2 on bad usage. Ctrl-C and a closed output pipe
+end gocfg as killed by SIGINT or SIGPIPE (130 or 141 in a shell), with no
+traceback. Errors go to stderr on one line, located as file:line:column
 when the parser says where.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import errno
 import json
+import math
 import os
+import signal
 import sys
 import tempfile
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, List, NoReturn, Optional, Sequence, Tuple
 
 from . import _args
 from ._values import split_path
 from .config import Config
+from .display import json_text
 from .documents import dumps_all, read_all, reads_all
 from .errors import ConflictError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
 from .layers import load
@@ -86,6 +92,66 @@ from .secrets import MASK, has_secrets, is_secret, key_part, mask
 from .sources import File, Text
 
 EXIT_OK, EXIT_BAD_FILE, EXIT_USAGE = 0, 1, 2
+
+
+# What stdout is written in, at most, per write: CPython's buffered writer
+# can return from one large write that a closed pipe cut short as if it had
+# succeeded (the rest dropped, no error), so output goes in pieces, and the
+# piece after the cut raises BrokenPipeError.
+_PIECE = 1 << 16
+
+
+def _out(text: str, flush: bool = False) -> None:
+    """Write the command's output to stdout. A closed pipe raises
+    BrokenPipeError (main_exit ends as a process killed by SIGPIPE ends);
+    any other failure (a full disk, stdout closed) an OSError naming stdout."""
+    try:
+        stream = sys.stdout
+        if stream is None:  # started with stdout closed (>&-): only output fails
+            if text:
+                raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+            return
+        for i in range(0, len(text), _PIECE):
+            stream.write(text[i:i + _PIECE])
+        if flush:
+            stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise OSError(e.errno, e.strerror or str(e), "stdout") from None
+
+
+def _say(line: Any, flush: bool = False) -> None:
+    """print(line) to stdout, through _out."""
+    _out(f"{line}\n", flush)
+
+
+def _err(line: str, end: str = "\n") -> None:
+    """A line for stderr; nothing if stderr is closed or fails (an error
+    message must not end up in stdout, where print puts it when
+    sys.stderr is None, nor turn into a traceback)."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(line + end)
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, writing --help and --version through _out (so
+    that a closed pipe ends the process as for any output, where argparse
+    would swallow the error and exit 0) and its errors through _err."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if not message:
+            return
+        if file is None or file is sys.stderr:
+            _err(message, end="")
+        else:
+            _out(message)
 
 
 class _UsageError(Exception):
@@ -108,7 +174,7 @@ def _scalar_text(value: Any) -> str:
         return value.isoformat()
     if hasattr(value, "to_dict"):
         value = value.to_dict()
-    return json.dumps(value, ensure_ascii=False, default=lambda v: v.isoformat())
+    return json_text(value)  # json.dumps' text, at any depth the library allows
 
 
 def _documents(name: str, fmt: Optional[str], yaml: Optional[str], document: Optional[int]) -> List[Any]:
@@ -188,7 +254,21 @@ def _load_layers(args: argparse.Namespace, fmt: Optional[str]) -> Config:
 
 
 def _has_reference(doc: Any) -> bool:
-    return isinstance(doc, dict) and "${" in json.dumps(doc, ensure_ascii=False, default=str)
+    """Whether a mapping holds "${" in any string (a key included), at any depth."""
+    if not isinstance(doc, dict):
+        return False
+    todo: List[Any] = [doc]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, str):
+            if "${" in v:
+                return True
+        elif isinstance(v, dict):
+            todo.extend(v.keys())
+            todo.extend(v.values())
+        elif isinstance(v, list):
+            todo.extend(v)
+    return False
 
 
 def _resolved(docs: List[Any], raw: bool, reveal: bool) -> List[Any]:
@@ -241,7 +321,7 @@ def _cmd_get(args: argparse.Namespace) -> int:
         # Asking for a key reveals that value; secrets inside a map or
         # list printed whole stay masked unless --reveal.
         value = mask(value, split_path(args.key), args.reveal, hidden)
-    print(_scalar_text(value))
+    _say(_scalar_text(value))
     return EXIT_OK
 
 
@@ -267,7 +347,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         else:
             docs = _documents(first, args.input_format, args.yaml, args.document)
         text = _dump(_resolved(docs, args.raw, args.reveal), fmt, first, mask_secrets=False)  # masked there
-        sys.stdout.write(_ends_with_newline(text))
+        _out(_ends_with_newline(text))
         return EXIT_OK
     with _load_layers(args, args.input_format or (args.format if "-" in args.files else None)) as cfg:
         if args.origin:
@@ -276,7 +356,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
             hidden = frozenset() if args.reveal else cfg._hidden()
             with Config(mask(cfg.to_dict(resolve=not args.raw), (), args.reveal, hidden)) as shown:
                 text = shown.dumps(fmt, resolve=False)
-    sys.stdout.write(_ends_with_newline(text))
+    _out(_ends_with_newline(text))
     return EXIT_OK
 
 
@@ -289,7 +369,12 @@ _STDIN_LIMIT = 64 << 20
 def _stdin(fmt: Optional[str]) -> Tuple[str, str]:
     """stdin's text (strict UTF-8, bounded) and its format (fmt, else YAML,
     which reads JSON too)."""
-    data = sys.stdin.buffer.read(_STDIN_LIMIT + 1)
+    try:
+        if sys.stdin is None:  # started with stdin closed (<&-)
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        data = sys.stdin.buffer.read(_STDIN_LIMIT + 1)
+    except OSError as e:  # a directory, say
+        raise OSError(e.errno, e.strerror or str(e), "stdin") from None
     if len(data) > _STDIN_LIMIT:
         raise InvalidArgumentError(f"stdin: larger than {_STDIN_LIMIT >> 20} MiB")
     try:
@@ -313,15 +398,26 @@ def _stdin_documents(fmt: Optional[str], yaml: Optional[str], document: Optional
     return [docs[document]]
 
 
+def _no_stdin(command: str, *names: str) -> None:
+    """Refuse "-" for commands that read files only (it would be looked
+    for as a file named "-", of no format)."""
+    if "-" in names:
+        raise _UsageError(f"{command} reads files, not stdin: - is read by get, show and db put")
+
+
 def _cmd_diff(args: argparse.Namespace) -> int:
+    _no_stdin("diff", args.a, args.b)
     with load(File(args.a, args.format), yaml=args.yaml) as a, load(File(args.b, args.format), yaml=args.yaml) as b:
         d = a.diff(b)
     for line in d.lines(reveal=args.reveal):
-        print(line)
+        _say(line)
     return EXIT_OK
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
+    if args.output == "-":
+        raise _UsageError("convert writes a file: to print in another format, use show FILE --format F")
+    _no_stdin("convert", args.input)
     docs = _documents(args.input, args.input_format, args.yaml, args.document)
     if len(docs) == 1 and isinstance(docs[0], dict):
         with Config(docs[0]) as cfg:  # the usual case: save() writes it
@@ -381,6 +477,7 @@ def _describe(root: Any) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    _no_stdin("validate", *args.files)
     if args.schema is not None:
         return _cmd_validate_schema(args)
     if args.env_prefix or args.set:
@@ -390,17 +487,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         try:
             docs = read_all(name, args.format, yaml=args.yaml)
         except (Error, OSError) as e:
+            if _needs_format(e):
+                raise  # bad usage: ends the command (see _run)
             _report(e)
             status = EXIT_BAD_FILE
             continue
         if len(docs) <= 1 and (not docs or isinstance(docs[0], dict)):
-            print(f"{name}: ok")  # one mapping: what Config.load() reads
+            _say(f"{name}: ok")  # one mapping: what Config.load() reads
         elif len(docs) == 1:
-            print(f"{name}: ok, {_describe(docs[0])} at the root")
+            _say(f"{name}: ok, {_describe(docs[0])} at the root")
         else:
-            print(f"{name}: ok, {len(docs)} documents")
+            _say(f"{name}: ok, {len(docs)} documents")
             for i, root in enumerate(docs):
-                print(f"{name}: document {i}: ok, {_describe(root)}")
+                _say(f"{name}: document {i}: ok, {_describe(root)}")
     return status
 
 
@@ -417,9 +516,9 @@ def _cmd_validate_schema(args: argparse.Namespace) -> int:
             fallback = args.files[0] if len(args.files) == 1 else "config"
             for v in e.errors:
                 if isinstance(v, Violation):
-                    print(f"{v.where or fallback}: {v.path or '<root>'}: {v.message}")
+                    _say(f"{v.where or fallback}: {v.path or '<root>'}: {v.message}")
             return EXIT_BAD_FILE
-    print("ok")
+    _say("ok")
     return EXIT_OK
 
 
@@ -428,11 +527,12 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         cls = load_class(args.cls)
     except (ImportError, ValueError) as e:
         raise _UsageError(f"cannot import {args.cls}: {e}") from None
-    print(json.dumps(json_schema(cls), indent=2, ensure_ascii=False))
+    _say(json.dumps(json_schema(cls), indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
+    _no_stdin("watch", *args.files)
     sources = [File(f, args.input_format) for f in args.files]
     try:
         try:
@@ -451,9 +551,9 @@ def _cmd_watch(args: argparse.Namespace) -> int:
             watched = list(args.files) + [f"{f} (env file)" for f in args.env_file or []]
             if args.secrets_dir is not None:
                 watched.append(f"{args.secrets_dir} (secrets)")
-            print(f"gocfg: watching {', '.join(watched)} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+            _err(f"gocfg: watching {', '.join(watched)} (Ctrl-C to stop)")
             for event in cfg.changes():
-                print("\n".join(event.lines(reveal=args.reveal)), flush=True)
+                _say("\n".join(event.lines(reveal=args.reveal)), flush=True)
     except KeyboardInterrupt:
         pass  # Ctrl-C is how a watch ends: not an error
     return EXIT_OK
@@ -469,6 +569,21 @@ DB_PASSWORD_ENV = "GOCFG_DB_PASSWORD"
 # What `db put` reads from a file or stdin at most: the Database's default
 # size limit for one config (64 MiB encoded) is the natural bound, and
 # anything longer than that could not be saved anyway.
+
+
+def _seconds_arg(most: float, most_text: str) -> Any:
+    """An argparse type: a number of seconds, more than 0 and at most
+    ``most`` (what Database.open and load(watch=True) accept)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (0 < value <= most):  # nan and inf included
+            raise argparse.ArgumentTypeError(f"expected a number of seconds, more than 0 and at most {most_text}, "
+                                             f"got {text!r}")
+        return value
+    return parse
 
 
 def _revision_arg(text: str) -> int:
@@ -532,7 +647,7 @@ def _cmd_db_get(args: argparse.Namespace) -> int:
         hidden = frozenset() if args.reveal else cfg._hidden()
         if args.path is None:
             with Config(mask(cfg.to_dict(), (), args.reveal, hidden)) as shown:
-                sys.stdout.write(_ends_with_newline(shown.dumps(args.format, resolve=False)))
+                _out(_ends_with_newline(shown.dumps(args.format, resolve=False)))
             return EXIT_OK
         try:
             value = cfg[args.path]
@@ -543,7 +658,7 @@ def _cmd_db_get(args: argparse.Namespace) -> int:
         if isinstance(value, (dict, list)):
             # As `gocfg get`: the path asked for is revealed, secrets inside stay masked.
             value = mask(value, split_path(args.path), args.reveal, hidden)
-        print(_scalar_text(value))
+        _say(_scalar_text(value))
     return EXIT_OK
 
 
@@ -578,7 +693,7 @@ def _cmd_db_put(args: argparse.Namespace) -> int:
             wanted = "not to exist yet" if args.expect_revision == 0 else f"revision {args.expect_revision}"
             raise ConflictError(f"{args.name}: conflict: expected {wanted}, but {found}; "
                                 f"nothing was saved") from None
-    print(rev)
+    _say(rev)
     return EXIT_OK
 
 
@@ -595,7 +710,7 @@ def _cmd_db_history(args: argparse.Namespace) -> int:
         if not revisions:
             raise _missing(db, args.name)
         for rev, when in revisions:
-            print(f"{rev} {_utc_text(when)}")
+            _say(f"{rev} {_utc_text(when)}")
     return EXIT_OK
 
 
@@ -603,7 +718,7 @@ def _cmd_db_diff(args: argparse.Namespace) -> int:
     with _db_open(args) as db, _db_load(db, args.name, args.rev1) as a, _db_load(db, args.name, args.rev2) as b:
         d = a.diff(b)
     for line in d.lines(reveal=args.reveal):
-        print(line)
+        _say(line)
     return EXIT_OK
 
 
@@ -615,23 +730,16 @@ def _cmd_db_query(args: argparse.Namespace) -> int:
     for name, path, value in rows:
         if not args.reveal and is_secret(path):
             value = MASK
-        print(f"{name}\t{path}\t{json.dumps(value, ensure_ascii=False, default=_iso)}")
+        _say(f"{name}\t{path}\t{json_text(value)}")
     return EXIT_OK
-
-
-def _iso(value: Any) -> Any:
-    if isinstance(value, (_dt.date, _dt.time)):
-        return value.isoformat()
-    raise TypeError(f"cannot print a {type(value).__name__}")
 
 
 def _cmd_db_watch(args: argparse.Namespace) -> int:
     try:
         with _db_open(args) as db, db.watch(args.prefix) as events:
-            print(f"gocfg: watching {db.url} {args.prefix or '(every name)'} (Ctrl-C to stop)",
-                  file=sys.stderr, flush=True)
+            _err(f"gocfg: watching {db.url} {args.prefix or '(every name)'} (Ctrl-C to stop)")
             for e in events:
-                print(f"{e.name} {e.revision} {'deleted' if e.deleted else 'saved'}", flush=True)
+                _say(f"{e.name} {e.revision} {'deleted' if e.deleted else 'saved'}", flush=True)
     except KeyboardInterrupt:
         pass  # Ctrl-C is how a watch ends: not an error
     return EXIT_OK
@@ -649,7 +757,7 @@ def _cmd_db_rm(args: argparse.Namespace) -> int:
 
 
 def _db_parser(sub: Any, formats: Sequence[str]) -> None:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("url", help="sqlite:///path.db, a path, etcd://host:port/prefix or memory://")
     common.add_argument("--username", metavar="U", help=f"etcd user (default: ${DB_USERNAME_ENV})")
     common.add_argument("--password-file", metavar="FILE",
@@ -658,9 +766,9 @@ def _db_parser(sub: Any, formats: Sequence[str]) -> None:
     common.add_argument("--ca", metavar="FILE", help="etcd: CA certificate (turns TLS on)")
     common.add_argument("--cert", metavar="FILE", help="etcd: client certificate")
     common.add_argument("--key", metavar="FILE", help="etcd: client key")
-    common.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
+    common.add_argument("--timeout", type=_seconds_arg(86400, "86400 (a day)"), default=5.0, metavar="SECONDS",
                         help="bound on connecting and on each call (default: 5)")
-    reveal = argparse.ArgumentParser(add_help=False)
+    reveal = _Parser(add_help=False)
     reveal.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
 
     db = sub.add_parser("db", help="read and change configs stored in a gocfg Database")
@@ -723,11 +831,11 @@ def _report(e: BaseException) -> None:
         message = f"{e.filename}: {e.strerror}" if e.filename else e.strerror
     else:
         message = str(e)
-    print(f"gocfg: {where}{' '.join(message.split())}", file=sys.stderr)
+    _err(f"gocfg: {where}{' '.join(message.split())}")
 
 
 def _document_arg(text: str) -> int:
-    if not text.isdigit():
+    if not (text.isdigit() and text.isascii()):  # str.isdigit() takes "٣" and "²" too
         raise argparse.ArgumentTypeError(f"expected a document number counting from 0, got {text!r}")
     return int(text)
 
@@ -766,7 +874,7 @@ def _source_args(p: argparse.ArgumentParser) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     formats = _args.format_choices()  # formats and reading modes, from the library (which this loads)
-    p = argparse.ArgumentParser(prog="gocfg", description="Read, check and convert configuration files.")
+    p = _Parser(prog="gocfg", description="Read, check and convert configuration files.")
     from ._version import __version__
     p.add_argument("--version", action="version", version=f"gocfg {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -829,7 +937,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("files", nargs="+", metavar="file", help="files merged in order (later wins), as show does")
     w.add_argument("--input-format", choices=formats, help="the files' format (default: from each extension)")
     _source_args(w)
-    w.add_argument("--debounce", type=float, default=0.1, metavar="SECONDS",
+    w.add_argument("--debounce", type=_seconds_arg(3600, "3600"), default=0.1, metavar="SECONDS",
                    help="how long the files must stay quiet before a change is read (default: 0.1)")
     w.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
     w.set_defaults(run=_cmd_watch)
@@ -838,13 +946,74 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    args = _parser().parse_args(argv)  # exits with status 2 on bad usage
+    """Run the command line; returns the exit status. A closed stdout pipe
+    raises BrokenPipeError, and Ctrl-C KeyboardInterrupt: main_exit ends
+    the process for them."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as e:  # --help and --version (0), bad usage (2): argparse printed them
+        status = e.code if isinstance(e.code, int) else EXIT_USAGE
+    except BrokenPipeError:
+        raise
+    except OSError as e:  # writing --help failed
+        _report(e)
+        return EXIT_BAD_FILE
+    else:
+        status = _run(args)
+    # What is still buffered: failing to write it is an error too (exit 0
+    # with the output lost would lie), whatever the command's status.
+    try:
+        _out("", flush=True)
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        _report(e)
+        return status or EXIT_BAD_FILE
+    return status
+
+
+# The library's message for a file name with no known extension ends by
+# naming the Python API's argument: the command line names its option.
+_PASS_FORMAT = ": pass format= ("
+
+
+def _needs_format(e: BaseException) -> bool:
+    """Whether e is the library's "cannot tell the format of NAME"."""
+    return isinstance(e, InvalidArgumentError) and _PASS_FORMAT in str(e)
+
+
+def _format_hint(args: argparse.Namespace, message: str) -> str:
+    """The library's message, naming the option that gives the format
+    instead of the API's format= (a schema file has none: its name must
+    tell)."""
+    def names(path: Optional[str]) -> bool:
+        # The name as Go's %q quotes it (as JSON does, for names that matter here).
+        return path is not None and message.startswith(f"cannot tell the format of "
+                                                       f"{json.dumps(path, ensure_ascii=False)} ")
+    if names(getattr(args, "schema", None)):
+        head = message.split(_PASS_FORMAT, 1)[0]
+        return f"--schema: {head}: name the schema file .json or .yaml"
+    command = args.command if args.command != "db" else "db " + args.db_command
+    if command == "convert":
+        option = "--output-format" if names(args.output) else "--input-format"
+    else:
+        option = "--input-format" if command in ("show", "watch") else "--format"
+    return message.replace(_PASS_FORMAT, f": pass {option} (")
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args))
+    except BrokenPipeError:
+        raise
     except _UsageError as e:
-        print(f"gocfg: {' '.join(str(e).split())}", file=sys.stderr)
+        _err(f"gocfg: {' '.join(str(e).split())}")
         return EXIT_USAGE
     except (Error, OSError, KeyError) as e:
+        if _needs_format(e):
+            # A name that says no format is bad usage: the format must be given.
+            _err(f"gocfg: {_format_hint(args, str(e))}")
+            return EXIT_USAGE
         _report(e)
         return EXIT_BAD_FILE
     except (TypeError, ValueError) as e:
@@ -852,9 +1021,41 @@ def main(argv: Optional[List[str]] = None) -> int:
         return EXIT_BAD_FILE
 
 
+def _end_as_killed_by(name: str) -> NoReturn:
+    """End the process as if killed by the signal ``name`` (SIGINT, SIGPIPE),
+    as a Unix tool ends on Ctrl-C or when a pipe's reader goes away: the
+    shell sees 128 + the signal's number (130, 141) and, for SIGINT, a
+    script that runs gocfg stops too. No traceback; buffered output is
+    dropped. Where the signal does not exist, the same status as an exit."""
+    signum = getattr(signal, name, None)
+    status = 128 + int(signum) if signum is not None else 1
+    _flush_quietly(sys.stderr)
+    if signum is not None and os.name == "posix":  # (Windows' os.kill would terminate with the number as status)
+        try:
+            signal.signal(signum, signal.SIG_DFL)  # replaces Python's (SIGINT) or Go's (SIGPIPE) handler
+            os.kill(os.getpid(), signum)
+        except (OSError, ValueError):
+            pass
+    os._exit(status)
+
+
+def _flush_quietly(stream: Any) -> None:
+    try:
+        if stream is not None:
+            stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def main_exit() -> None:
-    """Entry point of the `gocfg` console script."""
-    sys.exit(main())
+    """Entry point of the `gocfg` console script and of ``python -m gocfg``."""
+    try:
+        status = main()
+    except KeyboardInterrupt:  # Ctrl-C (watch and db watch end on it with status 0)
+        _end_as_killed_by("SIGINT")
+    except BrokenPipeError:  # the reader of stdout went away (| head)
+        _end_as_killed_by("SIGPIPE")
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -700,7 +700,10 @@ class Section(MutableMapping[str, Any], TreeView):
             p.text(repr(self))
             return
         try:
-            text = _display.text_table(self._explain(), title=self._title(), hidden=self._hidden())
+            why = self._not_a_map()
+            text = f"<gocfg.Section {self.path!r}: {why}>" if why else \
+                _display.text_table(self._explain(), title=self._title(), hidden=self._hidden(),
+                                    limit=_display.MAX_ROWS)  # as many rows as the HTML table
         except Error as e:  # the section's map was removed, say
             text = f"<gocfg.Section {self.path!r}: {e}>"
         p.text(text)
@@ -709,15 +712,33 @@ class Section(MutableMapping[str, Any], TreeView):
         if self._cfg._h is None:
             return None
         try:
+            if self._not_a_map():
+                return None  # the text form says why
             return _display.html_table(self._explain(), self._title(), hidden=self._hidden())
         except Error:
             return None  # the notebook falls back to the text form
+
+    def _not_a_map(self) -> Optional[str]:
+        """Why this Section cannot be shown as a map: its path holds a list
+        or a scalar now (assigned over the map); None when it holds a map.
+        A removed map raises KeyNotFoundError."""
+        if not self._prefix:  # a Config: its root is a map
+            return None
+        cfg, h, prefix = self._target()
+        v = _get(cfg, h, prefix, self.path)
+        return None if isinstance(v, Section) else _no_longer_a_map(v)
 
     def _title(self) -> str:
         n = len(self)
         what = f"gocfg.Section {self.path!r}" if type(self) is Section else "gocfg.Config"
         extra = " (frozen)" if self._cfg.frozen else ""
         return f"{what}: {n} key{'s' if n != 1 else ''}{extra}"
+
+
+def _no_longer_a_map(value: Any) -> str:
+    name = _display.type_name(value)
+    what = name if name == "null" else f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+    return f"it holds {what} now, not a map"
 
 
 def _preview(section: Section, limit: int = 8) -> str:
@@ -729,8 +750,10 @@ def _preview(section: Section, limit: int = 8) -> str:
         d = section._masked()
     except Error as e:
         return f"(cannot be shown: {e})"
-    if not isinstance(d, dict):  # the whole map is masked: it interpolates a secret
-        return _display.value_repr(d)
+    if not isinstance(d, dict):
+        if d == _secrets.MASK:  # masked whole: it interpolates a secret, or is one
+            return _display.value_repr(d)
+        return f"(cannot be shown: {_no_longer_a_map(d)})"  # a list or a scalar assigned over the map
     shown = list(d.items())[:limit]
     body = ", ".join(f"{k!r}: {_display.value_repr(v)}" for k, v in shown)  # any depth
     if len(d) > len(shown):

@@ -50,7 +50,7 @@ def value_text(value: Any) -> str:
         return value
     if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    return json_text(value)
 
 
 def value_repr(value: Any) -> str:
@@ -90,8 +90,40 @@ def _json_default(v: Any) -> Any:
 
 
 def json_text(value: Any) -> str:
-    """A value as JSON (strings quoted), for the CLI's origin listing."""
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    """A value as JSON (strings quoted; dates and times as ISO 8601 text),
+    on one line, as json.dumps writes it, for the CLI's origin listing, the
+    notebook table and ``get``. Made without Python recursion, as
+    value_repr: json.dumps recurses once per level and raised
+    RecursionError for a value nested as deep as the library allows."""
+    out: List[str] = []
+    stack: List[Tuple[bool, Any]] = [(False, value)]
+    while stack:
+        is_text, v = stack.pop()
+        if is_text:
+            out.append(v)
+        elif isinstance(v, dict):
+            stack.append((True, "}"))
+            items = list(v.items())
+            for i in range(len(items) - 1, -1, -1):
+                k = items[i][0]
+                stack.append((False, items[i][1]))
+                key = _dumps(k if isinstance(k, str) else _dumps(k).strip('"'))  # json.dumps' keys: str of scalars
+                stack.append((True, f"{', ' if i else ''}{key}: "))
+            stack.append((True, "{"))
+        elif isinstance(v, list):
+            stack.append((True, "]"))
+            for i in range(len(v) - 1, -1, -1):
+                stack.append((False, v[i]))
+                if i:
+                    stack.append((True, ", "))
+            stack.append((True, "["))
+        else:
+            out.append(_dumps(v))
+    return "".join(out)
+
+
+def _dumps(scalar: Any) -> str:
+    return json.dumps(scalar, ensure_ascii=False, default=_json_default)
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -117,7 +149,7 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
     esc = html.escape
     out = [
         "<div class=\"gocfg\">",
-        f"<p style=\"margin:0 0 4px 0\"><b>{esc(title)}</b></p>",
+        f"<p style=\"margin:0 0 4px 0\"><b>{esc(_short(title, 400))}</b></p>",
         "<table style=\"border-collapse:collapse;font-family:monospace;font-size:12px\">",
         "<thead><tr>" + "".join(f"<th style=\"text-align:left;padding:2px 8px;border-bottom:1px solid #999\">{h}</th>"
                                 for h in ("path", "value", "type", "origin")) + "</tr></thead><tbody>",
@@ -129,8 +161,10 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
         text = _short(value_text(shown))
         if row.error and not secret:
             text += f"  ⚠ {_short(row.error, 200)}"
-        origin = "" if row.origin is None else str(row.origin)
-        out.append("<tr>" + cell + esc(row.path) + "</td>" + cell + esc(text) + "</td>"
+        # Every cell is bounded, keys too: a row of the table is one line to
+        # look at, and 500 rows of megabyte keys would be a page of gigabytes.
+        origin = "" if row.origin is None else _short(str(row.origin), 200)
+        out.append("<tr>" + cell + esc(_short(row.path, 200)) + "</td>" + cell + esc(text) + "</td>"
                    + cell + esc("secret" if secret else type_name(row.value)) + "</td>"
                    + cell + esc(origin) + "</td></tr>")
     if len(rows) > MAX_ROWS:
@@ -140,12 +174,14 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
 
 
 def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = False,
-               origins: bool = True, hidden: AbstractSet[Tuple[str, ...]] = _NO_PATHS) -> str:
+               origins: bool = True, hidden: AbstractSet[Tuple[str, ...]] = _NO_PATHS,
+               limit: Optional[int] = None) -> str:
     """The plain-text form: one ``path = value  # origin`` line per leaf
-    (secrets, and the paths in ``hidden``, masked)."""
+    (secrets, and the paths in ``hidden``, masked); with ``limit``, the
+    first ``limit`` leaves and a line saying how many more there are."""
     lines = [title] if title else []
     shown = []
-    for row in rows:
+    for row in rows if limit is None else rows[:limit]:
         secret = _hidden_row(row.path, reveal, hidden)
         value = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden)
         text = json_text(value)
@@ -159,6 +195,8 @@ def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = 
         if origins and origin:
             line = f"{line.ljust(width + 3 + vwidth)}  # {origin}"
         lines.append(line.rstrip())
+    if limit is not None and len(rows) > limit:
+        lines.append(f"… {len(rows) - limit} more (show() lists them all)")
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ from typing import AbstractSet, Any, ClassVar, Dict, FrozenSet, Iterator, List, 
 
 from . import _capi
 from ._values import split_path
-from .display import json_text
+from .display import json_text, value_repr
 from .secrets import INTERPOLATED_SECRET, MASK, is_secret, mask
 
 
@@ -87,7 +87,10 @@ class Leaf(NamedTuple):
         # its origin (a secrets directory's file), or because it
         # interpolates a secret (the paths Config.explain() attached).
         shown = _shown(self.path, self.value, (self.origin,), getattr(self, "_hidden", _NO_PATHS))
-        return f"Leaf(path={self.path!r}, value={shown!r}, origin={self.origin!r}, error={self.error!r})"
+        # value_repr: repr() recursed once per level of a value nested as
+        # deep as the library allows, past the limit under IPython's printer.
+        return (f"Leaf(path={self.path!r}, value={value_repr(shown)}, origin={self.origin!r}, "
+                f"error={self.error!r})")
 
 
 class _HidingLeaf(Leaf):
@@ -151,7 +154,7 @@ class Change:
     def __repr__(self) -> str:  # the values masked when secrets, as in Leaf
         old = _shown(self.path, self.old, (self.old_origin,), self.hidden)
         new = _shown(self.path, self.new, (self.new_origin,), self.hidden)
-        return f"Change(op={self.op!r}, path={self.path!r}, old={old!r}, new={new!r})"
+        return f"Change(op={self.op!r}, path={self.path!r}, old={value_repr(old)}, new={value_repr(new)})"
 
 
 def _hiding(c: Change, hidden: AbstractSet[Tuple[str, ...]]) -> Change:

@@ -78,6 +78,61 @@ def test_bad_usage_exit_2(app):
     assert run("show", app, "--format", "xml").returncode == 2
 
 
+def test_more_bad_usage_exit_2_on_one_line(app, tmp_path):
+    """Arguments that can never work are bad usage (2), said on one line,
+    in the command line's terms; they used to be file errors (1), or the
+    library's (the timeout and debounce checks, "pass format=")."""
+    def usage(*args, says):
+        r = run(*args)
+        assert (r.returncode, r.stdout) == (2, ""), (args, r.stderr)
+        assert "Traceback" not in r.stderr and says in r.stderr.strip().splitlines()[-1], (args, r.stderr)
+        return r.stderr
+
+    # "-" is stdin for get, show and db put only: elsewhere it was looked
+    # for as a file named "-" (with --input-format json: "No such file").
+    for args in (["diff", app, "-"], ["validate", "-"], ["convert", "-", tmp_path / "o.json"],
+                 ["convert", "-", tmp_path / "o.json", "--input-format", "json"], ["watch", "-"]):
+        usage(*args, says="reads files, not stdin: - is read by get, show and db put")
+    usage("convert", app, "-", says="convert writes a file: to print in another format, use show FILE --format F")
+    # A name that tells no format: the option to pass, not the API's format=.
+    odd = tmp_path / "app.conf"
+    odd.write_text("a: 1\n")
+    for args, option in ((["get", odd, "a"], "--format"), (["show", odd], "--input-format"),
+                         (["validate", odd], "--format"), (["diff", odd, odd], "--format"),
+                         (["convert", odd, tmp_path / "o.json"], "--input-format"),
+                         (["convert", app, tmp_path / "o.conf"], "--output-format"),
+                         (["db", "put", "memory://", "x", odd], "--format")):
+        err = usage(*args, says="from its name (known extensions: .json")
+        assert f": pass {option} (one of json, " in err and "format=" not in err, args
+    assert run("get", odd, "a", "--format", "yaml").stdout == "1\n"
+    # --format is the files' format: a schema file's name must tell its own.
+    err = usage("validate", app, "--schema", odd, says="name the schema file .json or .yaml")
+    assert err.startswith(f'gocfg: --schema: cannot tell the format of "{odd}" from its name') and "pass" not in err
+    assert not (tmp_path / "o.conf").exists()
+    # Seconds that Database.open and watch refuse.
+    for bad in ("-1", "0", "nan", "inf", "1e400", "abc", "90000"):
+        usage("db", "get", "memory://", "x", "--timeout", bad, says="argument --timeout: expected a number of seconds")
+    for bad in ("-1", "0", "nan", "inf", "3601"):
+        usage("watch", app, "--debounce", bad, says="argument --debounce: expected a number of seconds")
+    # str.isdigit() holds for other scripts' digits: "٣" was document 3.
+    usage("get", app, "server.port", "--document", "\u0663", says="expected a document number counting from 0")
+
+
+def test_values_as_deep_as_the_library_allows(tmp_path):
+    # get, show --origin and show (which looks for references) wrote or
+    # searched values with json.dumps, whose recursion failed with a
+    # traceback on lists some 990 levels deep that the library reads.
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"url": "${host}", "host": "h", "deep": ' + "[" * 995 + '{"password": "hunter2"}' + "]" * 995 + "}")
+    for args in (["get", deep, "deep"], ["get", deep, "deep.0.0"], ["show", deep, "--origin"], ["show", deep],
+                 ["show", deep, "--format", "yaml"]):
+        r = run(*args)
+        assert (r.returncode, r.stderr) == (0, ""), (args, r.stderr[-300:])
+        assert "hunter2" not in r.stdout and "********" in r.stdout, args
+    assert run("get", deep, "deep").stdout == "[" * 995 + '{"password": "********"}' + "]" * 995 + "\n"
+    assert '"url": "h"' in run("show", deep).stdout  # its reference resolved
+
+
 def test_console_script_installed(app):
     exe = shutil.which("gocfg")
     assert exe, "the gocfg console script is not on PATH"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html.parser
 import json
 import os
 import pathlib
@@ -450,6 +451,108 @@ def test_repr_of_a_config_as_deep_as_the_library_allows(no_leaks, default_rule):
         while isinstance(node, dict):  # (== on such a map would recurse)
             node, levels = node["k"], levels + 1
         assert levels == 998 and node == "pre-${password}" and masked["token"] == "********"
+
+
+def test_notebook_table_bounds_every_cell(no_leaks, default_rule):
+    # Values were cut to 120 characters, but keys (and so paths) were not:
+    # 500 rows of a 1 MB key each made a 500 MB page.
+    long_key = "k" * 1_000_000
+    with gocfg.Config({long_key: {"password": SECRET, "v": "x" * 1_000_000}, "a": 1}) as c:
+        page = c._repr_html_()
+        s = c[(long_key,)]
+        section_html = s._repr_html_()
+    assert len(page) < 10_000 and "kkk…" in page and SECRET not in page
+    assert len(section_html) < 10_000  # its title names the long path
+    parser = _Cells()
+    parser.feed(page)
+    assert [len(r) for r in parser.rows] == [4, 4, 4, 4] and all(len(cell) <= 200 for r in parser.rows for cell in r)
+    assert parser.rows[1][:3] == ["k" * 199 + "…", "********", "secret"]
+
+
+def test_notebook_text_form_is_as_bounded_as_the_table(no_leaks, default_rule):
+    # Jupyter makes and sends the text form with the HTML one: the table
+    # stops at 500 rows, the text listed every leaf (16 MB of text, 9 s,
+    # for 600,000 leaves).
+    pretty = pytest.importorskip("IPython.lib.pretty")
+    with gocfg.Config({f"k{i}": {"a": i, "password": SECRET} for i in range(1000)}) as c:
+        text = pretty.pretty(c)
+        section = pretty.pretty(c[("k1",)])
+        everything = c.show()
+    lines = text.splitlines()
+    assert lines[0] == "gocfg.Config: 1000 keys" and lines[-1] == "… 1500 more (show() lists them all)"
+    assert len(lines) == 1 + 500 + 1 and SECRET not in text
+    assert section.splitlines()[0] == "gocfg.Section 'k1': 2 keys" and "more" not in section
+    assert len(everything.splitlines()) == 2000  # show() lists every leaf
+
+
+class _Cells(html.parser.HTMLParser):
+    """The text of each table row's cells, as a browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list = []
+        self._cell: "list | None" = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def test_display_of_a_section_whose_map_was_replaced(no_leaks):
+    # repr() raised AttributeError ('int' object has no attribute 'items'):
+    # in a notebook, a traceback where the text form should be. The table
+    # called a list "1 key".
+    with gocfg.Config({"a": {"b": 1}}) as c:
+        s = c["a"]
+        for value, what in ((5, "an int"), ([1], "a list"), (None, "null"), ("x", "a str")):
+            c["a"] = value
+            assert repr(s) == f"<gocfg.Section 'a' (cannot be shown: it holds {what} now, not a map)>"
+            assert s._repr_html_() is None  # the notebook shows the text form
+            pretty = pytest.importorskip("IPython.lib.pretty")
+            assert pretty.pretty(s) == f"<gocfg.Section 'a': it holds {what} now, not a map>"
+        c["a"] = {"b": 2}  # a map again: shown again
+        assert repr(s) == "<gocfg.Section 'a' 1 key {'b': 2}>" and "<td" in s._repr_html_()
+
+
+def test_display_of_lists_as_deep_as_the_library_allows(no_leaks, default_rule):
+    from gocfg.display import json_text
+
+    # A value is written as JSON in the notebook table, show() and the
+    # pretty printer: json.dumps recursed once per level and raised
+    # RecursionError (into Jupyter) for lists some 990 levels deep.
+    deep: list = [{"token": SECRET, "n": 1}]
+    for _ in range(997):
+        deep = [deep]
+    with gocfg.Config({"deep": deep, "password": SECRET}) as c:
+        html = c._repr_html_()
+        text = c.show()
+        assert html is not None and "[[[[" in html and SECRET not in html
+        assert text.count("[") == 998 and '{"token": "********", "n": 1}' in text and SECRET not in text
+        # explain() rows and diff changes: their reprs used repr() of the value.
+        with gocfg.Config({}) as empty:
+            changes = list(c.diff(empty))
+        assert repr(changes).count("[") >= 998 and SECRET not in repr(changes)
+        pretty = pytest.importorskip("IPython.lib.pretty")
+        shown = pretty.pretty(c)
+        assert shown.count("[") == 998 and SECRET not in shown
+        for rows in (c.explain(), changes):
+            shown = pretty.pretty(rows)
+            assert shown.count("[") >= 998 and SECRET not in shown
+    # The text is json.dumps' own, where json.dumps can write it.
+    for value in ([1, [2.5, None, True]], {"a": {"b": [], "c": {}}, "é\n": "\u2028\""}, [float("nan"), -2**70],
+                  {"t": dt.time(1, 2), "d": [dt.date(2020, 1, 2)]}):
+        assert json_text(value) == json.dumps(value, ensure_ascii=False, default=lambda v: v.isoformat())
 
 
 @pytest.mark.parametrize("fmt, text, where", [

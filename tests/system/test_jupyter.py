@@ -1,6 +1,7 @@
 """gocfg in a real Jupyter kernel: interrupting a long call, restarting."""
 from __future__ import annotations
 
+import html.parser
 import queue
 import time
 
@@ -110,3 +111,85 @@ def test_restart_with_live_configs(kernel):
     kc.wait_for_ready(timeout=120)
     status, out, _ = execute(kc, "import gocfg; print(gocfg.stats()['live_handles'], gocfg.Config({'x': 1})['x'])")
     assert status == "ok" and out.strip() == "0 1"
+
+
+DISPLAYS = r"""
+import gocfg
+evil = gocfg.Config({'<script>alert(1)</script>': '"onload="alert(1)', 'k</td><td>x': '</td></table><img src=x onerror=alert(1)>',
+                     'password': 'hunter2', 'db': {'url': 'postgres://u:${password}@h'}})
+deep = [{'token': 'hunter2'}]
+for _ in range(990):
+    deep = [deep]
+deep = gocfg.Config({'deep': deep})
+swapped = gocfg.Config({'a': {'b': 1}})
+section = swapped['a']
+swapped['a'] = [1, 2]
+closed = gocfg.Config({'a': 1})
+closed.close()
+"""
+
+
+class _Page(html.parser.HTMLParser):
+    """The tags, attributes and text of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list = []
+        self.attrs: list = []
+        self.text: list = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += [name for name, _ in attrs]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def displayed(kc, code: str, timeout: float = 120):
+    """Run code in the kernel; return (status, its result's data (the
+    mimebundle), stream text, error)."""
+    msg_id = kc.execute(code)
+    data, out, error = None, [], None
+    for msg in messages(kc.get_iopub_msg, msg_id, timeout):
+        kind, content = msg["msg_type"], msg["content"]
+        if kind in ("execute_result", "display_data"):
+            data = content["data"]
+        elif kind == "stream":
+            out.append(content["text"])
+        elif kind == "error":
+            error = f"{content['ename']}: {content['evalue']}"
+        elif kind == "status" and content["execution_state"] == "idle":
+            break
+    return shell_reply(kc, msg_id, timeout)["content"]["status"], data, "".join(out), error
+
+
+def test_hostile_configs_display_in_a_kernel(kernel):
+    """What a notebook shows of configs built to break the display: HTML
+    in keys and values stays text, secrets stay masked, and no display
+    raises into the notebook (a formatter's exception shows as a
+    traceback in the cell's output)."""
+    km, kc = kernel
+    status, _, _ = execute(kc, DISPLAYS)
+    assert status == "ok"
+    for name in ("evil", "deep", "section", "closed"):
+        status, data, out, error = displayed(kc, name)
+        assert (status, error, out) == ("ok", None, ""), (name, out)
+        assert data is not None and "hunter2" not in str(data), name
+        assert "Traceback" not in str(data), name
+        page = data.get("text/html")
+        if name in ("section", "closed"):
+            # No table: the text form says what it is.
+            assert page is None, name
+            assert data["text/plain"] in ("<gocfg.Section 'a': it holds a list now, not a map>",
+                                          "<gocfg.Config (closed)>"), name
+            continue
+        parsed = _Page()
+        parsed.feed(page)
+        parsed.close()
+        assert set(parsed.tags) <= {"div", "p", "b", "table", "thead", "tbody", "tr", "th", "td"}, name
+        assert set(parsed.attrs) <= {"class", "style", "colspan"}, name
+        if name == "evil":
+            text = "".join(parsed.text)
+            assert "<script>alert(1)</script>" in text and "</td></table><img src=x onerror=alert(1)>" in text
+            assert "********" in text
