@@ -202,8 +202,11 @@ type parser struct {
 	ended     bool // key() met the line's end
 }
 
-func (p *parser) pos() value.Pos {
-	return value.Pos{Line: p.line, Column: 1 + utf8.RuneCount(p.data[p.lineStart:p.i])}
+func (p *parser) pos() value.Pos { return p.posAt(p.i) }
+
+// posAt is the position of data[off], an offset on the current line.
+func (p *parser) posAt(off int) value.Pos {
+	return value.Pos{Line: p.line, Column: 1 + utf8.RuneCount(p.data[p.lineStart:off])}
 }
 
 func (p *parser) errAt(pos value.Pos, format string, args ...any) error {
@@ -261,7 +264,10 @@ func (p *parser) char() (r rune, escaped, ok bool, err error) {
 			p.i += size
 			return r, false, true, nil
 		}
-		at := p.pos()
+		// the escape's offset, not its position: counting the line's
+		// characters up to every backslash made a line of escapes
+		// quadratic (a 1 MB line of \t took minutes)
+		at := p.i
 		p.i++
 		if p.i >= len(p.data) {
 			return 0, false, false, nil // a backslash at the very end: dropped, as Java does
@@ -296,7 +302,7 @@ func (p *parser) char() (r rune, escaped, ok bool, err error) {
 
 // unicode reads the XXXX of \uXXXX at p.i (on the 'u'), joining a
 // surrogate pair written as two escapes.
-func (p *parser) unicode(at value.Pos) (rune, error) {
+func (p *parser) unicode(at int) (rune, error) {
 	hex4 := func() (rune, bool) {
 		if p.i+5 > len(p.data) {
 			return 0, false
@@ -319,7 +325,7 @@ func (p *parser) unicode(at value.Pos) (rune, error) {
 	}
 	r, ok := hex4()
 	if !ok {
-		return 0, p.errAt(at, "malformed \\uXXXX escape (four hex digits expected)")
+		return 0, p.errAt(p.posAt(at), "malformed \\uXXXX escape (four hex digits expected)")
 	}
 	if !utf16.IsSurrogate(r) {
 		return r, nil
@@ -334,7 +340,7 @@ func (p *parser) unicode(at value.Pos) (rune, error) {
 		}
 		p.i = save
 	}
-	return 0, p.errAt(at, "\\u%04X is half of a surrogate pair without its other half", r)
+	return 0, p.errAt(p.posAt(at), "\\u%04X is half of a surrogate pair without its other half", r)
 }
 
 // key reads a key up to an unescaped "=", ":" or blank, and the
