@@ -90,6 +90,9 @@ func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, er
 			doc, err = nil, textpos.InternalError("parsing .env", r)
 		}
 	}()
+	if err := textpos.CheckNotUTF16(data); err != nil {
+		return nil, err
+	}
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}

@@ -143,6 +143,9 @@ func decode(ctx context.Context, data []byte, jsonc, withPositions bool) (v any,
 		}
 	}()
 	text := data
+	if err := textpos.CheckNotUTF16(data); err != nil {
+		return nil, nil, 0, err
+	}
 	if jsonc {
 		if off := textpos.InvalidUTF8(data); off >= 0 {
 			return nil, nil, 0, textpos.ParseErrorAt(data, off, "invalid UTF-8 (byte %#x at offset %d)", data[off], off)

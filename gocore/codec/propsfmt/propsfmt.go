@@ -60,6 +60,11 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 			doc, err = nil, textpos.InternalError("parsing properties", r)
 		}
 	}()
+	// before the ISO-8859-1 fallback, which would take UTF-16 for text
+	// with NULs and report the first NUL
+	if err := textpos.CheckNotUTF16(data); err != nil {
+		return nil, err
+	}
 	if textpos.InvalidUTF8(data) >= 0 {
 		data = latin1ToUTF8(data)
 	}
