@@ -604,8 +604,10 @@ func (p *parser) lookup(name string) (string, bool) {
 // a bare NAME line; other scalars as strings (datetimes in RFC 3339 / ISO
 // 8601 form), so they read back as strings. A value that is not plain is
 // quoted so that it reads back exactly, with or without expansion: in
-// single quotes when it holds a "$" (which also keeps python-dotenv and
-// docker compose from expanding it), else in double quotes with escapes.
+// single quotes when it holds a "$" (which also keeps docker compose from
+// expanding it), else in double quotes with escapes. python-dotenv expands
+// ${...} even in single quotes and has no escape for it: a value holding
+// "${" cannot be written so that it reads it back.
 func Encode(root *value.Map) ([]byte, error) {
 	var buf bytes.Buffer
 	var err error
