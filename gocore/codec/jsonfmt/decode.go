@@ -937,20 +937,22 @@ func (p *parser) number() (any, error) {
 			return n, nil
 		}
 		if i-intStart > value.MaxIntDigits {
-			return nil, p.errAt(start, "integer %s has more than %d digits", textpos.Trim(text), value.MaxIntDigits)
+			// the number is not quoted: it may be a secret's value (the
+			// position says where it is)
+			return nil, p.errAt(start, "an integer with more than %d digits (%d)", value.MaxIntDigits, i-intStart)
 		}
 		n, ok := new(big.Int).SetString(text, 10)
 		if !ok {
-			return nil, p.errAt(start, "invalid number %s", textpos.Trim(text))
+			return nil, p.errAt(start, "invalid number")
 		}
 		return value.Int(n), nil
 	}
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {
-			return nil, p.errAt(start, "number %s is beyond the range of a 64-bit float", textpos.Trim(text))
+			return nil, p.errAt(start, "a number beyond the range of a 64-bit float")
 		}
-		return nil, p.errAt(start, "invalid number %s", textpos.Trim(text))
+		return nil, p.errAt(start, "invalid number")
 	}
 	return p.fltBoxes.Box(boxes.Float64, f, firstBoxes), nil
 }
