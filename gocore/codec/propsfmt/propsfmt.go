@@ -76,9 +76,9 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 		p.i, p.lineStart = 3, 3
 	}
 	root := value.NewMap(0)
-	var positions map[string]value.Pos
+	rec := &recorder{budget: textpos.NewPathBudget(len(data))}
 	if len(data) <= textpos.MaxPositionsSize {
-		positions = make(map[string]value.Pos)
+		rec.m = make(map[string]value.Pos)
 	}
 	for {
 		p.skipBlank()
@@ -103,15 +103,38 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 			return nil, err
 		}
 		if flat {
-			err = setFlat(root, key, val, keyPos, positions)
+			err = setFlat(root, key, val, keyPos, rec.m)
 		} else {
-			err = set(root, key, val, keyPos, positions)
+			err = set(root, key, val, keyPos, rec)
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
-	return &value.Doc{Root: root, Positions: positions}, nil
+	return &value.Doc{Root: root, Positions: rec.m}, nil
+}
+
+// recorder keeps the positions of a decode within a textpos.PathBudget. A
+// dotted key builds a path for each of its segments, each as long as the
+// key so far, so keys nested a thousand deep cost about a megabyte of
+// paths each (an 800 KB file took 500 MB); past the budget the positions
+// are dropped and no more paths are built, as in the other decoders.
+type recorder struct {
+	m      map[string]value.Pos // nil: no positions
+	budget textpos.PathBudget
+}
+
+// path extends path by seg, or returns "" once positions are off.
+func (r *recorder) path(path, seg string) string {
+	if r.m == nil {
+		return ""
+	}
+	path = value.AppendPath(path, seg)
+	if !r.budget.Spend(len(path)) {
+		r.m = nil
+		return ""
+	}
+	return path
 }
 
 // latin1ToUTF8 reads data as ISO-8859-1, where byte b is the character
@@ -147,9 +170,9 @@ func setFlat(root *value.Map, key, val string, at value.Pos, positions map[strin
 // set stores val at the path the dotted key names.
 // Conflicts name the line of the earlier key from the positions (which
 // documents over textpos.MaxPositionsSize do not keep).
-func set(root *value.Map, key, val string, at value.Pos, positions map[string]value.Pos) error {
+func set(root *value.Map, key, val string, at value.Pos, rec *recorder) error {
 	onLine := func(path string) string {
-		if p, ok := positions[path]; ok {
+		if p, ok := rec.m[path]; ok {
 			return fmt.Sprintf(" on line %d", p.Line)
 		}
 		return ""
@@ -163,7 +186,7 @@ func set(root *value.Map, key, val string, at value.Pos, positions map[string]va
 		if why := textpos.KeyProblem(seg); why != "" {
 			return textpos.ParseError(at.Line, at.Column, "%s", why)
 		}
-		path = value.AppendPath(path, seg)
+		path = rec.path(path, seg)
 		old, exists := m.Get(seg)
 		last := i == len(segs)-1
 		switch {
@@ -186,8 +209,8 @@ func set(root *value.Map, key, val string, at value.Pos, positions map[string]va
 			m.Set(seg, sub)
 			m = sub
 		}
-		if positions != nil {
-			positions[path] = at
+		if rec.m != nil {
+			rec.m[path] = at
 		}
 	}
 	return nil
