@@ -366,8 +366,8 @@ func TestMatchesPythonDotenv(t *testing.T) {
 	}
 }
 
-var envKinds = codectest.Kinds{OnlyStrings: true, FlatSections: true, NonEmptyKeys: true, KeyRunes: []rune("abcXYZ_019.-é'$ {}"),
-	ValueRunes: []rune("abc xyz019_-. :=#;[]{}\"'\\/\t\n\r é日本😀$`~!@%^&*(),<>?|+\x01\x7f")}
+var envKinds = codectest.Kinds{OnlyStrings: true, FlatSections: true, NonEmptyKeys: true, KeyRunes: []rune("abcXYZ_019.-é'$ {}\u00a0\u3000"),
+	ValueRunes: []rune("abc xyz019_-. :=#;[]{}\"'\\/\t\n\r é日本😀$`~!@%^&*(),<>?|+\x01\x7f\u00a0\v\f\u3000\u0085\x1c")}
 
 func TestRoundTripRandom(t *testing.T) {
 	codectest.RoundTripRandom(t, envCodec, 4, 3000, func(r *rand.Rand) *value.Map {
