@@ -96,6 +96,21 @@ def test_invalid_utf8_is_reported_with_position(no_leaks):
         assert info.value.line is not None, fmt
 
 
+@pytest.mark.parametrize("ext", ["env", "ini", "properties", "json", "jsonc"])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
+def test_utf16_file_is_named(ext, encoding, tmp_path, no_leaks):
+    # As PowerShell 5's "echo A=1 > .env" writes it. Read as UTF-8 it was
+    # refused for "invalid UTF-8 (byte 0xff at offset 0)", and .properties
+    # (Latin-1 when not UTF-8) for a NUL byte, not for being UTF-16.
+    text = {"env": "A=1\n", "ini": "[s]\na = 1\n", "properties": "a=1\n", "json": '{"a": 1}', "jsonc": '{"a": 1}'}[ext]
+    path = tmp_path / f"f.{ext}"
+    data = text.encode(encoding)
+    path.write_bytes(b"\xfe\xff" + data if encoding == "utf-16-be" else data)
+    with pytest.raises(gocfg.ParseError, match="UTF-16") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (1, 1)
+
+
 def test_load_save_by_extension(tmp_path, no_leaks):
     for ext in ("json", "yaml", "yml", "toml", "env", "ini"):
         # INI keys are case-folded (as configparser folds them): lower case.

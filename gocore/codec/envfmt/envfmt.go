@@ -36,7 +36,9 @@
 // A backslash before any other character in double quotes is kept as it
 // is. A name given twice is a parse error (both tools keep the last), as
 // is anything after a closing quote other than a comment. CRLF line ends
-// read as LF. Expansion may not make the document's values larger than
+// read as LF; a lone CR is an error (python-dotenv takes it for a line
+// end). Blanks are Unicode white space other than line breaks, as in
+// python-dotenv. Expansion may not make the document's values larger than
 // MaxExpanded in total.
 package envfmt
 
@@ -88,6 +90,9 @@ func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, er
 			doc, err = nil, textpos.InternalError("parsing .env", r)
 		}
 	}()
+	if err := textpos.CheckNotUTF16(data); err != nil {
+		return nil, err
+	}
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}
@@ -117,7 +122,7 @@ func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, er
 			continue
 		}
 		keyPos := p.pos(p.i)
-		if rest := data[p.i:]; bytes.HasPrefix(rest, []byte("export")) && len(rest) > 6 && (rest[6] == ' ' || rest[6] == '\t') {
+		if rest := data[p.i:]; bytes.HasPrefix(rest, []byte("export")) && blankAt(rest, 6) > 0 {
 			p.i += 6
 			p.skipBlank()
 			keyPos = p.pos(p.i)
@@ -194,9 +199,34 @@ func (p *parser) errOff(off int, format string, args ...any) error {
 	return textpos.ParseError(line, 1+utf8.RuneCount(p.data[ls:off]), format, args...)
 }
 
+// isBlank is a blank as python-dotenv's [^\S\r\n] matches it: Python's
+// white space (Unicode's, and \x1c-\x1f) other than a line break. A
+// no-break space or a form feed pasted around a value is trimmed as
+// python-dotenv (and godotenv's isSpace) trim it, not kept in the value.
+func isBlank(r rune) bool {
+	return r != '\n' && r != '\r' && (unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f)
+}
+
+// blankAt is the size of the blank at data[i], or 0.
+func blankAt(data []byte, i int) int {
+	if i >= len(data) {
+		return 0
+	}
+	if c := data[i]; c == ' ' || c == '\t' {
+		return 1
+	} else if c < 0x09 || c > 0x20 && c < 0x80 {
+		return 0
+	}
+	r, size := utf8.DecodeRune(data[i:])
+	if !isBlank(r) {
+		return 0
+	}
+	return size
+}
+
 func (p *parser) skipBlank() {
-	for p.i < len(p.data) && (p.data[p.i] == ' ' || p.data[p.i] == '\t') {
-		p.i++
+	for n := blankAt(p.data, p.i); n > 0; n = blankAt(p.data, p.i) {
+		p.i += n
 	}
 }
 
@@ -311,9 +341,9 @@ func (p *parser) name() (string, error) {
 		r, _ := utf8.DecodeRune(p.data[p.i:])
 		return "", p.errAt(p.i, "invalid name: a name cannot start with %q", r)
 	}
-	if p.i < len(p.data) {
+	if p.i < len(p.data) && blankAt(p.data, p.i) == 0 {
 		switch c := p.data[p.i]; c {
-		case '=', ' ', '\t', '\n', '\r', '#':
+		case '=', '\n', '\r', '#':
 		default:
 			r, _ := utf8.DecodeRune(p.data[p.i:])
 			return "", p.errAt(p.i, "invalid character %q in the name %q", r, string(p.data[start:p.i]))
@@ -336,12 +366,15 @@ func (p *parser) value() (string, error) {
 	start := p.i
 	end := start
 	for end < len(p.data) && p.data[end] != '\n' {
-		if p.data[end] == '#' && end > start && (p.data[end-1] == ' ' || p.data[end-1] == '\t') {
-			break
+		if p.data[end] == '#' && end > start {
+			if r, _ := utf8.DecodeLastRune(p.data[start:end]); isBlank(r) {
+				break
+			}
 		}
 		end++
 	}
-	raw := bytes.TrimRight(p.data[start:end], " \t\r")
+	// trailing blanks go (python-dotenv's rstrip), and the CR of a CRLF
+	raw := bytes.TrimRightFunc(p.data[start:end], func(r rune) bool { return r == '\r' || isBlank(r) })
 	if i := bytes.IndexByte(raw, 0); i >= 0 {
 		return "", p.errAt(start+i, "NUL byte in a value")
 	}
@@ -571,8 +604,10 @@ func (p *parser) lookup(name string) (string, bool) {
 // a bare NAME line; other scalars as strings (datetimes in RFC 3339 / ISO
 // 8601 form), so they read back as strings. A value that is not plain is
 // quoted so that it reads back exactly, with or without expansion: in
-// single quotes when it holds a "$" (which also keeps python-dotenv and
-// docker compose from expanding it), else in double quotes with escapes.
+// single quotes when it holds a "$" (which also keeps docker compose from
+// expanding it), else in double quotes with escapes. python-dotenv expands
+// ${...} even in single quotes and has no escape for it: a value holding
+// "${" cannot be written so that it reads it back.
 func Encode(root *value.Map) ([]byte, error) {
 	var buf bytes.Buffer
 	var err error

@@ -250,6 +250,9 @@ var dotenvAgrees = []string{
 	"# only\n\n\n",
 	"A=\"\"\nB=''\nC=\n",
 	"A=ünï ${GOCFG_TEST_ENV} çødé\n",
+	// Unicode blanks (no-break space, ideographic space, \f, \v, \x1c,
+	// NEL) are blanks, trimmed around names and unquoted values
+	"A=\u00a0v\u00a0\nB=x\u00a0#c\n\u00a0C\u3000=\f1\v\x1c\nexport\u00a0D=\"q\"\u00a0#c\nE\u00a0\nF=\u00a0#c\nG=w\u0085\n",
 }
 
 // dotenvDiffers are read differently on purpose; gocfg's reading is
@@ -363,8 +366,8 @@ func TestMatchesPythonDotenv(t *testing.T) {
 	}
 }
 
-var envKinds = codectest.Kinds{OnlyStrings: true, FlatSections: true, NonEmptyKeys: true, KeyRunes: []rune("abcXYZ_019.-é'$ {}"),
-	ValueRunes: []rune("abc xyz019_-. :=#;[]{}\"'\\/\t\n\r é日本😀$`~!@%^&*(),<>?|+\x01\x7f")}
+var envKinds = codectest.Kinds{OnlyStrings: true, FlatSections: true, NonEmptyKeys: true, KeyRunes: []rune("abcXYZ_019.-é'$ {}\u00a0\u3000"),
+	ValueRunes: []rune("abc xyz019_-. :=#;[]{}\"'\\/\t\n\r é日本😀$`~!@%^&*(),<>?|+\x01\x7f\u00a0\v\f\u3000\u0085\x1c")}
 
 func TestRoundTripRandom(t *testing.T) {
 	codectest.RoundTripRandom(t, envCodec, 4, 3000, func(r *rand.Rand) *value.Map {
@@ -418,4 +421,17 @@ func FuzzRoundTrip(f *testing.F) {
 		codecs = append(codecs, codectest.Codec{Decode: dec, Encode: Encode})
 	}
 	codectest.FuzzRoundTrip(f, codecs...)
+}
+
+// TestUnicodeBlanks: python-dotenv's blanks are Python's white space
+// other than line breaks, so a no-break space pasted after a value is not
+// part of it (it was kept here, silently giving "v\u00a0").
+func TestUnicodeBlanks(t *testing.T) {
+	d, err := Decode([]byte("A=\u00a0v\u00a0\n\u3000B\u00a0=\fw\v\x1c # c\nexport\u00a0C='q'\u00a0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := codectest.Plain(d.Root), map[string]any{"A": "v", "B": "w", "C": "q"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %#v, want %#v", got, want)
+	}
 }

@@ -115,6 +115,9 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 			doc, err = nil, textpos.InternalError("parsing INI", r)
 		}
 	}()
+	if err := textpos.CheckNotUTF16(data); err != nil {
+		return nil, err
+	}
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}

@@ -143,6 +143,9 @@ func decode(ctx context.Context, data []byte, jsonc, withPositions bool) (v any,
 		}
 	}()
 	text := data
+	if err := textpos.CheckNotUTF16(data); err != nil {
+		return nil, nil, 0, err
+	}
 	if jsonc {
 		if off := textpos.InvalidUTF8(data); off >= 0 {
 			return nil, nil, 0, textpos.ParseErrorAt(data, off, "invalid UTF-8 (byte %#x at offset %d)", data[off], off)
@@ -934,20 +937,22 @@ func (p *parser) number() (any, error) {
 			return n, nil
 		}
 		if i-intStart > value.MaxIntDigits {
-			return nil, p.errAt(start, "integer %s has more than %d digits", textpos.Trim(text), value.MaxIntDigits)
+			// the number is not quoted: it may be a secret's value (the
+			// position says where it is)
+			return nil, p.errAt(start, "an integer with more than %d digits (%d)", value.MaxIntDigits, i-intStart)
 		}
 		n, ok := new(big.Int).SetString(text, 10)
 		if !ok {
-			return nil, p.errAt(start, "invalid number %s", textpos.Trim(text))
+			return nil, p.errAt(start, "invalid number")
 		}
 		return value.Int(n), nil
 	}
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {
-			return nil, p.errAt(start, "number %s is beyond the range of a 64-bit float", textpos.Trim(text))
+			return nil, p.errAt(start, "a number beyond the range of a 64-bit float")
 		}
-		return nil, p.errAt(start, "invalid number %s", textpos.Trim(text))
+		return nil, p.errAt(start, "invalid number")
 	}
 	return p.fltBoxes.Box(boxes.Float64, f, firstBoxes), nil
 }

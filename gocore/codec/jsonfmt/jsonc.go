@@ -39,7 +39,10 @@ func stripJSONC(data []byte) ([]byte, error) {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
 		case c == '/' && i+1 < len(data) && data[i+1] == '/':
-			end := bytes.IndexByte(data[i:], '\n')
+			// to the line's end, LF or a lone CR (VS Code's jsonc-parser
+			// and json5 end it at either): ending it at LF only made a
+			// file with CR line ends lose the keys after a comment
+			end := bytes.IndexAny(data[i:], "\r\n")
 			if end < 0 {
 				end = len(data)
 			} else {

@@ -55,6 +55,16 @@ func TestDecodePositions(t *testing.T) {
 	}
 }
 
+// A number's text is never quoted in an error: it may be a secret's
+// value ({"pin": 1e99999}), as YAML's errors already hid it.
+func TestDecodeErrorsNeverQuoteANumber(t *testing.T) {
+	codectest.ErrorsHiding(t, Decode, []codectest.ErrorCase{
+		{`{"pin": 7531e99999}`, 1, 9, "beyond the range"},
+		{`{"password": -7531` + strings.Repeat("0", 4300) + `}`, 1, 14, "more than 4300 digits (4304)"},
+		{`{"password": 07531}`, 1, 14, "leading zero"},
+	}, "7531")
+}
+
 func TestDecodeErrors(t *testing.T) {
 	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		{`[1,2]`, 1, 1, "root must be a mapping"},

@@ -240,6 +240,11 @@ func TestJSONC(t *testing.T) {
 			t.Errorf("DecodeJSONC(%q) = %v, want %d:%d ...%s...", c.in, err, c.line, c.col, c.msg)
 		}
 	}
+	// A line comment ends at a lone CR too: it swallowed `, "b": 2`
+	// silently, giving {"a": 1}.
+	if d, err := DecodeJSONC([]byte("{\"a\": 1 // c\r, \"b\": 2 // d\r\n}")); err != nil || strings.Join(d.Root.Keys(), ",") != "a,b" {
+		t.Errorf("comment ended by CR: %v %v", d, err)
+	}
 	if docs, err := DecodeJSONCAll([]byte("[1, 2, // c\n]")); err != nil || !value.Equal(docs[0].Root, []any{int64(1), int64(2)}) {
 		t.Errorf("list root: %v %v", docs, err)
 	}

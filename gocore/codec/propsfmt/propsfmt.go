@@ -60,6 +60,11 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 			doc, err = nil, textpos.InternalError("parsing properties", r)
 		}
 	}()
+	// before the ISO-8859-1 fallback, which would take UTF-16 for text
+	// with NULs and report the first NUL
+	if err := textpos.CheckNotUTF16(data); err != nil {
+		return nil, err
+	}
 	if textpos.InvalidUTF8(data) >= 0 {
 		data = latin1ToUTF8(data)
 	}
@@ -71,9 +76,9 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 		p.i, p.lineStart = 3, 3
 	}
 	root := value.NewMap(0)
-	var positions map[string]value.Pos
+	rec := &recorder{budget: textpos.NewPathBudget(len(data))}
 	if len(data) <= textpos.MaxPositionsSize {
-		positions = make(map[string]value.Pos)
+		rec.m = make(map[string]value.Pos)
 	}
 	for {
 		p.skipBlank()
@@ -98,15 +103,38 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 			return nil, err
 		}
 		if flat {
-			err = setFlat(root, key, val, keyPos, positions)
+			err = setFlat(root, key, val, keyPos, rec.m)
 		} else {
-			err = set(root, key, val, keyPos, positions)
+			err = set(root, key, val, keyPos, rec)
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
-	return &value.Doc{Root: root, Positions: positions}, nil
+	return &value.Doc{Root: root, Positions: rec.m}, nil
+}
+
+// recorder keeps the positions of a decode within a textpos.PathBudget. A
+// dotted key builds a path for each of its segments, each as long as the
+// key so far, so keys nested a thousand deep cost about a megabyte of
+// paths each (an 800 KB file took 500 MB); past the budget the positions
+// are dropped and no more paths are built, as in the other decoders.
+type recorder struct {
+	m      map[string]value.Pos // nil: no positions
+	budget textpos.PathBudget
+}
+
+// path extends path by seg, or returns "" once positions are off.
+func (r *recorder) path(path, seg string) string {
+	if r.m == nil {
+		return ""
+	}
+	path = value.AppendPath(path, seg)
+	if !r.budget.Spend(len(path)) {
+		r.m = nil
+		return ""
+	}
+	return path
 }
 
 // latin1ToUTF8 reads data as ISO-8859-1, where byte b is the character
@@ -142,9 +170,9 @@ func setFlat(root *value.Map, key, val string, at value.Pos, positions map[strin
 // set stores val at the path the dotted key names.
 // Conflicts name the line of the earlier key from the positions (which
 // documents over textpos.MaxPositionsSize do not keep).
-func set(root *value.Map, key, val string, at value.Pos, positions map[string]value.Pos) error {
+func set(root *value.Map, key, val string, at value.Pos, rec *recorder) error {
 	onLine := func(path string) string {
-		if p, ok := positions[path]; ok {
+		if p, ok := rec.m[path]; ok {
 			return fmt.Sprintf(" on line %d", p.Line)
 		}
 		return ""
@@ -158,7 +186,7 @@ func set(root *value.Map, key, val string, at value.Pos, positions map[string]va
 		if why := textpos.KeyProblem(seg); why != "" {
 			return textpos.ParseError(at.Line, at.Column, "%s", why)
 		}
-		path = value.AppendPath(path, seg)
+		path = rec.path(path, seg)
 		old, exists := m.Get(seg)
 		last := i == len(segs)-1
 		switch {
@@ -181,8 +209,8 @@ func set(root *value.Map, key, val string, at value.Pos, positions map[string]va
 			m.Set(seg, sub)
 			m = sub
 		}
-		if positions != nil {
-			positions[path] = at
+		if rec.m != nil {
+			rec.m[path] = at
 		}
 	}
 	return nil
@@ -202,8 +230,11 @@ type parser struct {
 	ended     bool // key() met the line's end
 }
 
-func (p *parser) pos() value.Pos {
-	return value.Pos{Line: p.line, Column: 1 + utf8.RuneCount(p.data[p.lineStart:p.i])}
+func (p *parser) pos() value.Pos { return p.posAt(p.i) }
+
+// posAt is the position of data[off], an offset on the current line.
+func (p *parser) posAt(off int) value.Pos {
+	return value.Pos{Line: p.line, Column: 1 + utf8.RuneCount(p.data[p.lineStart:off])}
 }
 
 func (p *parser) errAt(pos value.Pos, format string, args ...any) error {
@@ -261,7 +292,10 @@ func (p *parser) char() (r rune, escaped, ok bool, err error) {
 			p.i += size
 			return r, false, true, nil
 		}
-		at := p.pos()
+		// the escape's offset, not its position: counting the line's
+		// characters up to every backslash made a line of escapes
+		// quadratic (a 1 MB line of \t took minutes)
+		at := p.i
 		p.i++
 		if p.i >= len(p.data) {
 			return 0, false, false, nil // a backslash at the very end: dropped, as Java does
@@ -296,7 +330,7 @@ func (p *parser) char() (r rune, escaped, ok bool, err error) {
 
 // unicode reads the XXXX of \uXXXX at p.i (on the 'u'), joining a
 // surrogate pair written as two escapes.
-func (p *parser) unicode(at value.Pos) (rune, error) {
+func (p *parser) unicode(at int) (rune, error) {
 	hex4 := func() (rune, bool) {
 		if p.i+5 > len(p.data) {
 			return 0, false
@@ -319,7 +353,7 @@ func (p *parser) unicode(at value.Pos) (rune, error) {
 	}
 	r, ok := hex4()
 	if !ok {
-		return 0, p.errAt(at, "malformed \\uXXXX escape (four hex digits expected)")
+		return 0, p.errAt(p.posAt(at), "malformed \\uXXXX escape (four hex digits expected)")
 	}
 	if !utf16.IsSurrogate(r) {
 		return r, nil
@@ -334,7 +368,7 @@ func (p *parser) unicode(at value.Pos) (rune, error) {
 		}
 		p.i = save
 	}
-	return 0, p.errAt(at, "\\u%04X is half of a surrogate pair without its other half", r)
+	return 0, p.errAt(p.posAt(at), "\\u%04X is half of a surrogate pair without its other half", r)
 }
 
 // key reads a key up to an unescaped "=", ":" or blank, and the

@@ -2,6 +2,7 @@ package propsfmt
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -348,4 +349,45 @@ func TestFlatKeepsDottedKeys(t *testing.T) {
 	if _, err := EncodeFlat(nested); err == nil {
 		t.Fatal("EncodeFlat of a nested map: want an error")
 	}
+}
+
+// TestOneLongLine: every backslash escape computed its position (a count
+// of the line's characters up to it) in case the escape was malformed, so
+// a line of escapes was quadratic: 4 MB of "\t" ran for minutes. The
+// watchdog turns such a hang into a failure; no timing is asserted.
+func TestOneLongLine(t *testing.T) {
+	const n = 2 << 20
+	data := []byte("k=é" + strings.Repeat(`\t`, n) + `\u00e9\n`)
+	defer codectest.Watchdog(data)()
+	d, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := d.Root.Get("k"); v != "é"+strings.Repeat("\t", n)+"é\n" {
+		t.Errorf("value of %d bytes", len(v.(string)))
+	}
+	// a malformed escape after them is still placed exactly
+	_, err = Decode([]byte("a=1\nk=é" + strings.Repeat(`\t`, 1000) + `\u00zz`))
+	if err == nil || !strings.Contains(err.Error(), "line 2, column 2004") {
+		t.Errorf("error %v, want it at line 2, column 2004", err)
+	}
+}
+
+// TestPathBudget: every segment of a dotted key built its path, as long
+// as the key so far, so a key nested 999 deep cost megabytes of paths: 40
+// such lines (440 KB) allocated about 200 MB. Past textpos.PathBudget the
+// positions go, and no more paths are built.
+func TestPathBudget(t *testing.T) {
+	seg := "." + strings.Repeat("s", 10)
+	var b strings.Builder
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&b, "k%d%s=1\n", i, strings.Repeat(seg, value.MaxDepth-2))
+	}
+	codectest.CheckPathBudget(t, []byte(b.String()), func(data []byte) (int, error) {
+		doc, err := Decode(data)
+		if err != nil {
+			return 0, err
+		}
+		return len(doc.Positions), nil
+	})
 }

@@ -138,6 +138,30 @@ func CheckUTF8(data []byte) error {
 	return nil
 }
 
+// CheckNotUTF16 refuses UTF-16 text by name: Windows tools write it
+// (PowerShell 5's "echo A=1 > .env", Notepad's "Unicode"), and read as
+// UTF-8 it is otherwise refused for its first byte ("invalid UTF-8 (byte
+// 0xff at offset 0)") or for a NUL, which does not say what is wrong.
+// UTF-16 is recognised by its byte order mark, or without one by an ASCII
+// first character with a zero byte beside it, which no text format here
+// can start with.
+func CheckNotUTF16(data []byte) error {
+	if len(data) < 2 {
+		return nil
+	}
+	ascii := func(c byte) bool { return c >= 0x20 && c < 0x7f || c == '\t' || c == '\n' || c == '\r' }
+	how := ""
+	switch {
+	case data[0] == 0xFF && data[1] == 0xFE, data[0] == 0xFE && data[1] == 0xFF:
+		how = "it starts with a UTF-16 byte order mark"
+	case ascii(data[0]) && data[1] == 0, data[0] == 0 && ascii(data[1]):
+		how = "its first character has a zero byte beside it"
+	default:
+		return nil
+	}
+	return ParseError(1, 1, "the file is UTF-16 text (%s): it must be UTF-8; save it as UTF-8", how)
+}
+
 // KeyProblem explains why key cannot be stored, or returns "" when it can.
 // This is the store's rule (store.CheckKey): valid UTF-8. NUL is allowed:
 // keys cross the C ABI with their lengths (gocfg_config_keys returns a
