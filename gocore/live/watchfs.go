@@ -3,6 +3,7 @@ package live
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,16 +102,40 @@ func newFSWatch(files, trees []string) (*fsWatch, error) {
 	return f, nil
 }
 
+// maxSyncRounds bounds how often sync traces the paths again because they
+// moved while it was adding watches: a tree that never stops changing
+// cannot hold the watcher in sync forever, and its next event syncs again.
+const maxSyncRounds = 16
+
 // sync traces every file layer again and moves the directory watches to
-// where the trails now lead. A directory removed in between is left out
-// (the event of its removal comes, and the next sync looks again); one
-// that exists but cannot be watched (no permission, the system's limit
-// of watches reached) is an error naming it, since changes in it would go
-// unseen.
+// where the trails now lead. One that exists but cannot be watched (no
+// permission, the system's limit of watches reached) is an error naming
+// it, since changes in it would go unseen.
+//
+// The trails are traced before the watches are added, so a directory
+// made or removed in between would go unseen: "mkdir -p d/a/b" racing
+// the watch of d leaves b's creation in no watched directory, and a d
+// removed before its watch is added leaves nothing watched at all (the
+// parent that would report d's return is no longer wanted). So sync
+// traces again after adding, and starts over until the trails it
+// watched are the trails that hold: from then on every change to them
+// is an event in a watched directory.
 func (f *fsWatch) sync() error {
-	names := map[string]struct{}{}
-	want := map[string]struct{}{}
-	inside := map[string]struct{}{}
+	var err error
+	for range maxSyncRounds {
+		var settled bool
+		settled, err = f.syncOnce()
+		if settled {
+			break
+		}
+	}
+	return err
+}
+
+// traceAll gives the names of every trail, the directories to watch, and
+// the directories that directory layers lead to.
+func (f *fsWatch) traceAll() (names, want, inside map[string]struct{}) {
+	names, want, inside = map[string]struct{}{}, map[string]struct{}{}, map[string]struct{}{}
 	for _, p := range append(f.files[:len(f.files):len(f.files)], f.trees...) {
 		for _, n := range trail(p) {
 			names[n] = struct{}{}
@@ -129,14 +154,18 @@ func (f *fsWatch) sync() error {
 			inside[end] = struct{}{}
 		}
 	}
+	return names, want, inside
+}
+
+// syncOnce moves the watches once; settled reports that the paths, traced
+// again after the watches were added, lead where they did before.
+func (f *fsWatch) syncOnce() (settled bool, err error) {
+	names, want, inside := f.traceAll()
 	f.names, f.inside = names, inside
 	var firstErr error
-	for d := range f.dirs {
-		if _, ok := want[d]; !ok {
-			_ = f.w.Remove(d) // may be gone already: the kernel dropped the watch
-			delete(f.dirs, d)
-		}
-	}
+	missed := false
+	// Add before removing, so that no moment passes with neither the old
+	// directories nor the new ones watched.
 	for d := range want {
 		if _, ok := f.dirs[d]; ok {
 			continue
@@ -146,11 +175,21 @@ func (f *fsWatch) sync() error {
 		case err == nil:
 			f.dirs[d] = struct{}{}
 		case errors.Is(err, os.ErrNotExist):
+			// Removed since it was traced (and maybe made again, which
+			// the trace below would not tell): start over.
+			missed = true
 		case firstErr == nil:
 			firstErr = fmt.Errorf("cannot watch directory %q: %v: %w", d, err, errs.ErrIO)
 		}
 	}
-	return firstErr
+	for d := range f.dirs {
+		if _, ok := want[d]; !ok {
+			_ = f.w.Remove(d) // may be gone already: the kernel dropped the watch
+			delete(f.dirs, d)
+		}
+	}
+	again, _, againInside := f.traceAll()
+	return !missed && maps.Equal(names, again) && maps.Equal(inside, againInside), firstErr
 }
 
 // relevant reports whether ev may change what a file layer reads: an event
