@@ -942,3 +942,20 @@ func TestNotARegularFile(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The errno of an exhausted inotify limit reads as a full disk or as too
+// many files: the error names the sysctl to raise, and keeps the errno.
+func TestInotifyLimitsAreNamed(t *testing.T) {
+	for errno, want := range map[syscall.Errno]string{
+		syscall.EMFILE: "fs.inotify.max_user_instances",
+		syscall.ENOSPC: "fs.inotify.max_user_watches",
+	} {
+		err := explainLimit(fmt.Errorf("couldn't initialize inotify: %w", errno))
+		if !errors.Is(err, errno) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: %v", errno, err)
+		}
+	}
+	if err := explainLimit(os.ErrPermission); err != os.ErrPermission {
+		t.Errorf("another error changed: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/fsnotify/fsnotify"
 
@@ -91,7 +92,7 @@ type fsWatch struct {
 func newFSWatch(files, trees []string) (*fsWatch, error) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return nil, err
+		return nil, explainLimit(err)
 	}
 	f := &fsWatch{w: w, files: files, trees: trees, names: map[string]struct{}{}, dirs: map[string]struct{}{},
 		inside: map[string]struct{}{}}
@@ -179,7 +180,7 @@ func (f *fsWatch) syncOnce() (settled bool, err error) {
 			// the trace below would not tell): start over.
 			missed = true
 		case firstErr == nil:
-			firstErr = fmt.Errorf("cannot watch directory %q: %v: %w", d, err, errs.ErrIO)
+			firstErr = fmt.Errorf("cannot watch directory %q: %v: %w", d, explainLimit(err), errs.ErrIO)
 		}
 	}
 	for d := range f.dirs {
@@ -216,6 +217,27 @@ func (f *fsWatch) forget(ev fsnotify.Event) {
 		_ = f.w.Remove(name)
 		delete(f.dirs, name)
 	}
+}
+
+// explainLimit says which system limit an error of inotify means. Each
+// watched Config takes one inotify instance and one watch per directory,
+// and the kernel counts both per user, across every process: Linux's
+// default of 128 instances is soon reached by a host running many
+// watching programs (a Kubernetes node, a pod of many workers), and the
+// errno alone ("too many open files", "no space left on device") sends
+// one looking at file descriptors or the disk.
+func explainLimit(err error) error {
+	switch {
+	case errors.Is(err, syscall.EMFILE):
+		// inotify_init1 gives EMFILE for either limit.
+		return fmt.Errorf("%w (either this user's limit of inotify instances, one per watched "+
+			"configuration, is reached: the sysctl fs.inotify.max_user_instances; or this process's "+
+			"limit of open files: ulimit -n)", err)
+	case errors.Is(err, syscall.ENOSPC):
+		return fmt.Errorf("%w (the limit of inotify watches is reached for this user: raise the "+
+			"sysctl fs.inotify.max_user_watches)", err)
+	}
+	return err
 }
 
 // overflow reports whether err says events were lost, so every file must
