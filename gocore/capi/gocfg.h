@@ -1029,6 +1029,17 @@ int64_t gocfg_config_diff(gocfg_config *a, gocfg_config *b, gocfg_buffer *out,
 int gocfg_config_serialize(gocfg_config *cfg, gocfg_buffer *out, gocfg_error **err);
 
 /*
+ * Writes into *out what tells which values of cfg to mask beside those of
+ * secret keys, without the rest of its state: the wire-format list
+ * [interpolate, files, refs]. files lists the paths (lists of segments)
+ * of the values, other than maps, last set by a secret file (a secrets
+ * directory); refs, when cfg interpolates, the [path, text] of every
+ * string holding "${" (gocore/store.SecretInputs). Release *out with
+ * gocfg_buffer_free().
+ */
+int gocfg_config_secret_inputs(gocfg_config *cfg, gocfg_buffer *out, gocfg_error **err);
+
+/*
  * Makes a new config in *out from what gocfg_config_serialize wrote (free
  * with gocfg_config_free). env[0..env_len) is its environment snapshot, as
  * for gocfg_config_layered_new (normally the reading process's). Bytes

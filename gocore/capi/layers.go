@@ -487,6 +487,21 @@ func gocfg_config_serialize(h C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg
 	})
 }
 
+//export gocfg_config_secret_inputs
+func gocfg_config_secret_inputs(h C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
+	return status(errOut, reads, func() error {
+		c, err := lookupConfig(h)
+		if err != nil {
+			return err
+		}
+		b, err := c.SecretInputs()
+		if err != nil {
+			return err
+		}
+		return putBuffer(out, b)
+	})
+}
+
 //export gocfg_config_deserialize
 func gocfg_config_deserialize(data *C.char, dataLen C.size_t, env *C.char, envLen C.size_t, out *C.uintptr_t, errOut **C.gocfg_error) C.int {
 	return status(errOut, reads, func() error {

@@ -86,6 +86,12 @@ func exerciseLayerExports(goroutines, iterations int) error {
 				gocfg_buffer_free(&out)
 				gocfg_config_free(back)
 			}
+			var inputs C.gocfg_buffer
+			if r := gocfg_config_secret_inputs(h, &inputs, nil); r == C.GOCFG_OK {
+				gocfg_buffer_free(&inputs)
+			} else if rc == C.GOCFG_OK {
+				rc = r
+			}
 		case 8:
 			buf := (*C.char)(C.malloc(256))
 			if n := gocfg_config_get_value(h, path, pathLen, buf, 256, nil); n < 0 {

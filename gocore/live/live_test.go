@@ -871,6 +871,46 @@ func TestWatchedDirectoryRemovedAndRecreated(t *testing.T) {
 	}
 }
 
+// A tree removed and made again at once, as a deploy script's "rm -rf
+// conf; mkdir -p conf/a/b" does, races the watcher moving its watches
+// from the parent into the new directories. Whichever way each race
+// goes, the watcher must end up watching where the file now is: it once
+// traced "conf" while it existed, lost it before the watch was added,
+// and was left watching nothing, never to see a change again.
+func TestTreeRemovedAndMadeAgainAtOnce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "conf")
+	sub := filepath.Join(dir, "a", "b", "c")
+	p := filepath.Join(sub, "app.json")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, p, `{"v": 0}`)
+	l := start(t, []Layer{fileLayer(t, p, false)}, Options{Debounce: time.Millisecond})
+	for i := 1; i <= 60; i++ {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			time.Sleep(5 * time.Millisecond) // let the watcher move to the parent
+		}
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		write(t, p, fmt.Sprintf(`{"v": %d}`, i))
+		// Rejections (the file missing for a moment) may come: only the
+		// end matters.
+		deadline := time.Now().Add(patience)
+		for get(t, l.Config(), "v") != int64(i) {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: the change was never seen (v = %v)", i, get(t, l.Config(), "v"))
+			}
+			if _, err := l.Next(context.Background(), 50*time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 func TestNotARegularFile(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "app.yaml")
@@ -900,5 +940,22 @@ func TestNotARegularFile(t *testing.T) {
 	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The errno of an exhausted inotify limit reads as a full disk or as too
+// many files: the error names the sysctl to raise, and keeps the errno.
+func TestInotifyLimitsAreNamed(t *testing.T) {
+	for errno, want := range map[syscall.Errno]string{
+		syscall.EMFILE: "fs.inotify.max_user_instances",
+		syscall.ENOSPC: "fs.inotify.max_user_watches",
+	} {
+		err := explainLimit(fmt.Errorf("couldn't initialize inotify: %w", errno))
+		if !errors.Is(err, errno) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: %v", errno, err)
+		}
+	}
+	if err := explainLimit(os.ErrPermission); err != os.ErrPermission {
+		t.Errorf("another error changed: %v", err)
 	}
 }

@@ -3,9 +3,11 @@ package live
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/fsnotify/fsnotify"
 
@@ -90,7 +92,7 @@ type fsWatch struct {
 func newFSWatch(files, trees []string) (*fsWatch, error) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return nil, err
+		return nil, explainLimit(err)
 	}
 	f := &fsWatch{w: w, files: files, trees: trees, names: map[string]struct{}{}, dirs: map[string]struct{}{},
 		inside: map[string]struct{}{}}
@@ -101,16 +103,40 @@ func newFSWatch(files, trees []string) (*fsWatch, error) {
 	return f, nil
 }
 
+// maxSyncRounds bounds how often sync traces the paths again because they
+// moved while it was adding watches: a tree that never stops changing
+// cannot hold the watcher in sync forever, and its next event syncs again.
+const maxSyncRounds = 16
+
 // sync traces every file layer again and moves the directory watches to
-// where the trails now lead. A directory removed in between is left out
-// (the event of its removal comes, and the next sync looks again); one
-// that exists but cannot be watched (no permission, the system's limit
-// of watches reached) is an error naming it, since changes in it would go
-// unseen.
+// where the trails now lead. One that exists but cannot be watched (no
+// permission, the system's limit of watches reached) is an error naming
+// it, since changes in it would go unseen.
+//
+// The trails are traced before the watches are added, so a directory
+// made or removed in between would go unseen: "mkdir -p d/a/b" racing
+// the watch of d leaves b's creation in no watched directory, and a d
+// removed before its watch is added leaves nothing watched at all (the
+// parent that would report d's return is no longer wanted). So sync
+// traces again after adding, and starts over until the trails it
+// watched are the trails that hold: from then on every change to them
+// is an event in a watched directory.
 func (f *fsWatch) sync() error {
-	names := map[string]struct{}{}
-	want := map[string]struct{}{}
-	inside := map[string]struct{}{}
+	var err error
+	for range maxSyncRounds {
+		var settled bool
+		settled, err = f.syncOnce()
+		if settled {
+			break
+		}
+	}
+	return err
+}
+
+// traceAll gives the names of every trail, the directories to watch, and
+// the directories that directory layers lead to.
+func (f *fsWatch) traceAll() (names, want, inside map[string]struct{}) {
+	names, want, inside = map[string]struct{}{}, map[string]struct{}{}, map[string]struct{}{}
 	for _, p := range append(f.files[:len(f.files):len(f.files)], f.trees...) {
 		for _, n := range trail(p) {
 			names[n] = struct{}{}
@@ -129,14 +155,18 @@ func (f *fsWatch) sync() error {
 			inside[end] = struct{}{}
 		}
 	}
+	return names, want, inside
+}
+
+// syncOnce moves the watches once; settled reports that the paths, traced
+// again after the watches were added, lead where they did before.
+func (f *fsWatch) syncOnce() (settled bool, err error) {
+	names, want, inside := f.traceAll()
 	f.names, f.inside = names, inside
 	var firstErr error
-	for d := range f.dirs {
-		if _, ok := want[d]; !ok {
-			_ = f.w.Remove(d) // may be gone already: the kernel dropped the watch
-			delete(f.dirs, d)
-		}
-	}
+	missed := false
+	// Add before removing, so that no moment passes with neither the old
+	// directories nor the new ones watched.
 	for d := range want {
 		if _, ok := f.dirs[d]; ok {
 			continue
@@ -146,11 +176,21 @@ func (f *fsWatch) sync() error {
 		case err == nil:
 			f.dirs[d] = struct{}{}
 		case errors.Is(err, os.ErrNotExist):
+			// Removed since it was traced (and maybe made again, which
+			// the trace below would not tell): start over.
+			missed = true
 		case firstErr == nil:
-			firstErr = fmt.Errorf("cannot watch directory %q: %v: %w", d, err, errs.ErrIO)
+			firstErr = fmt.Errorf("cannot watch directory %q: %v: %w", d, explainLimit(err), errs.ErrIO)
 		}
 	}
-	return firstErr
+	for d := range f.dirs {
+		if _, ok := want[d]; !ok {
+			_ = f.w.Remove(d) // may be gone already: the kernel dropped the watch
+			delete(f.dirs, d)
+		}
+	}
+	again, _, againInside := f.traceAll()
+	return !missed && maps.Equal(names, again) && maps.Equal(inside, againInside), firstErr
 }
 
 // relevant reports whether ev may change what a file layer reads: an event
@@ -177,6 +217,27 @@ func (f *fsWatch) forget(ev fsnotify.Event) {
 		_ = f.w.Remove(name)
 		delete(f.dirs, name)
 	}
+}
+
+// explainLimit says which system limit an error of inotify means. Each
+// watched Config takes one inotify instance and one watch per directory,
+// and the kernel counts both per user, across every process: Linux's
+// default of 128 instances is soon reached by a host running many
+// watching programs (a Kubernetes node, a pod of many workers), and the
+// errno alone ("too many open files", "no space left on device") sends
+// one looking at file descriptors or the disk.
+func explainLimit(err error) error {
+	switch {
+	case errors.Is(err, syscall.EMFILE):
+		// inotify_init1 gives EMFILE for either limit.
+		return fmt.Errorf("%w (either this user's limit of inotify instances, one per watched "+
+			"configuration, is reached: the sysctl fs.inotify.max_user_instances; or this process's "+
+			"limit of open files: ulimit -n)", err)
+	case errors.Is(err, syscall.ENOSPC):
+		return fmt.Errorf("%w (the limit of inotify watches is reached for this user: raise the "+
+			"sysctl fs.inotify.max_user_watches)", err)
+	}
+	return err
 }
 
 // overflow reports whether err says events were lost, so every file must

@@ -991,6 +991,10 @@ def config_serialize(owner: Any, h: Any) -> bytes:
     return _buffer(owner, _lib.gocfg_config_serialize, h)
 
 
+def config_secret_inputs(owner: Any, h: Any) -> bytes:
+    return _buffer(owner, _lib.gocfg_config_secret_inputs, h)
+
+
 def config_deserialize(state: bytes, env: bytes, adopt: Callable[[Any], T]) -> T:
     _native.load()
     return _new_handle(None, _lib.gocfg_config_deserialize, "gocfg_config **", state, len(state), env, len(env),

@@ -658,7 +658,18 @@ class Section(MutableMapping[str, Any], TreeView):
         directory: masked wherever secrets are. Read from the config's
         unresolved data and provenance."""
         cfg = self._cfg
-        try:
+        if _capi.usable():
+            # Only the few entries that matter, not the whole state: a
+            # watched Config asks this on every change, whatever its size.
+            try:
+                interpolate, files, strings = decode_value(_capi.config_secret_inputs(cfg, cfg._handle()))
+            except Error:
+                return frozenset()
+            from_secret_files = frozenset(tuple(path) for path in files)
+            if not interpolate:
+                return from_secret_files
+            return from_secret_files | _secrets.derived_from_strings(strings, from_secret_files)
+        try:  # a forked child reads the state of its snapshot
             state = decode_value(_capi.config_serialize(cfg, cfg._handle()))
         except Error:
             return frozenset()

@@ -193,19 +193,30 @@ def derived_secrets(raw: Any, extra: AbstractSet[Tuple[str, ...]] = frozenset())
     those referring to an environment variable whose name matches the
     secret pattern, to a secret path (or one in ``extra``), or to a path that is itself one of
     these (or holds one, or lies under one)."""
-    refs: Dict[Tuple[str, ...], List[str]] = {}
-
+    strings: List[Tuple[Tuple[str, ...], str]] = []
     todo: List[Tuple[Any, Tuple[str, ...]]] = [(raw, ())]  # iterative: any depth the library accepts
     while todo:
         v, segs = todo.pop()
         if isinstance(v, str):
-            found = _REFERENCE.findall(v) if "${" in v else ()
-            if found:
-                refs[segs] = list(found)
+            if "${" in v:
+                strings.append((segs, v))
         elif isinstance(v, dict):
             todo.extend((item, (*segs, str(k))) for k, item in v.items())
         elif isinstance(v, list):
             todo.extend((item, (*segs, str(i))) for i, item in enumerate(v))
+    return derived_from_strings(strings, extra)
+
+
+def derived_from_strings(strings: Iterable[Tuple[Sequence[str], str]],
+                         extra: AbstractSet[Tuple[str, ...]] = frozenset()) -> FrozenSet[Tuple[str, ...]]:
+    """:func:`derived_secrets` from the (path segments, text) of a config's
+    strings that hold "${" (the others refer to nothing), as the library's
+    gocfg_config_secret_inputs gives them."""
+    refs: Dict[Tuple[str, ...], List[str]] = {}
+    for path, text in strings:
+        found = _REFERENCE.findall(text)
+        if found:
+            refs[tuple(path)] = list(found)
     # A breadth-first walk over "refers to", from the values that refer to a
     # secret directly: each value is looked at a bounded number of times,
     # so a long chain of references (a -> b -> ... ) costs linear time.

@@ -597,3 +597,84 @@ if pid == 0:
 print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
 ''', cwd=tmp_path)
     assert proc.stdout.strip() == "0", proc.stdout + proc.stderr
+
+
+WATCHED_WSGI_APP = r'''
+import json, os, signal
+import gocfg
+
+CFG = gocfg.load("app.yaml", watch=True, debounce=0.05)
+# The master watches; a worker keeps the values of its fork. The README's
+# recipe: on a change, the master restarts its workers (gunicorn's HUP),
+# which are forked anew and read the configuration then in force.
+CFG.on_change(lambda event: os.kill(os.getpid(), signal.SIGHUP))
+
+
+def app(environ, start_response):
+    try:
+        CFG.reload()
+        reload = "reloaded"
+    except gocfg.ForkedProcessError:
+        reload = "ForkedProcessError"
+    body = json.dumps({"pid": os.getpid(), "v": CFG["v"], "origin": str(CFG.origin("v")),
+                       "watching": CFG.watching, "reload": reload}).encode()
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+'''
+
+
+def test_gunicorn_preload_with_a_watched_config_serves_each_change_after_the_workers_restart(tmp_path):
+    pytest.importorskip("gunicorn")
+    (tmp_path / "app.yaml").write_text("v: 1\n")
+    (tmp_path / "wsgi_app.py").write_text(WATCHED_WSGI_APP)
+    log = tmp_path / "gunicorn.log"
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--bind",
+                               "127.0.0.1:0", "--log-file", str(log), "--graceful-timeout", "5", "wsgi_app:app"],
+                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def log_text() -> str:
+        return log.read_text() if log.exists() else ""
+
+    try:
+        deadline = time.monotonic() + 90
+        url = None
+        while url is None and time.monotonic() < deadline and server.poll() is None:
+            m = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log_text())
+            if m:
+                url = m.group(1)
+            else:
+                time.sleep(0.1)
+        assert url, f"gunicorn did not start: {log_text()}"
+
+        def answer() -> dict:
+            while True:
+                assert time.monotonic() < deadline, log_text()
+                try:
+                    with urllib.request.urlopen(url + "/", timeout=10) as r:
+                        return __import__("json").loads(r.read())
+                except OSError:
+                    time.sleep(0.1)  # workers restarting
+
+        for v in (1, 2, 3):
+            if v > 1:
+                (tmp_path / "app.yaml").write_text(f"v: {v}\n")
+            # Every worker serves the new value once the master has
+            # restarted them: a worker forked before the change keeps the
+            # old one (its snapshot) until it is replaced.
+            while True:
+                got = [answer() for _ in range(6)]
+                if all(a["v"] == v for a in got):
+                    break
+                assert all(a["v"] in (v - 1, v) for a in got), got
+                time.sleep(0.1)
+            for a in got:
+                assert a["origin"] == "app.yaml:1:1" and a["pid"] != server.pid, a
+                assert a["watching"] is False and a["reload"] == "ForkedProcessError", a
+        assert "Traceback" not in log_text(), log_text()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
