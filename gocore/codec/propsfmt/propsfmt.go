@@ -194,7 +194,13 @@ func set(root *value.Map, key, val string, at value.Pos, rec *recorder) error {
 			if _, isMap := old.(*value.Map); isMap {
 				return textpos.ParseError(at.Line, at.Column, "key %q is a value here and a parent of the key %q%s (format \"properties-flat\" keeps dotted keys whole)", textpos.Trim(key), textpos.Trim(key+"."+firstChild(old.(*value.Map))), onLine(path))
 			}
-			return textpos.ParseError(at.Line, at.Column, "key %q is set twice (first%s)", textpos.Trim(key), onLine(path))
+			// without positions (a large document) the first line is
+			// unknown: no "(first)" left dangling
+			first := onLine(path)
+			if first != "" {
+				first = " (first" + first + ")"
+			}
+			return textpos.ParseError(at.Line, at.Column, "key %q is set twice%s", textpos.Trim(key), first)
 		case last:
 			m.Set(seg, val)
 		case exists:

@@ -391,3 +391,21 @@ func TestPathBudget(t *testing.T) {
 		return len(doc.Positions), nil
 	})
 }
+
+// A key set twice in a document without positions (past the path budget
+// or over textpos.MaxPositionsSize) is named without a dangling "(first)".
+func TestDuplicateWithoutPositions(t *testing.T) {
+	deep := strings.Repeat(".ssssssssss", value.MaxDepth-2)
+	var b strings.Builder
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&b, "k%d%s=1\n", i, deep)
+	}
+	b.WriteString("k0" + deep + "=2\n")
+	_, err := Decode([]byte(b.String()))
+	if err == nil || !strings.HasSuffix(err.Error(), "is set twice") {
+		t.Errorf("error %v, want it to end with 'is set twice'", err)
+	}
+	if _, err := Decode([]byte("a.b=1\na.b=2\n")); err == nil || !strings.Contains(err.Error(), `key "a.b" is set twice (first on line 1)`) {
+		t.Errorf("error %v", err)
+	}
+}
