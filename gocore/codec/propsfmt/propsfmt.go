@@ -82,6 +82,22 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 	}
 	for {
 		p.skipBlank()
+		// A line holding only a continuation ("\" at its end) leaves the
+		// logical line empty, and Java (9+: "still on a new logical line")
+		// reads on as at a line's start: a line end then ends an empty
+		// line (no key, where "" = "" was stored here) and "#" or "!"
+		// starts a comment (where it was read as a key).
+		// Java 17 has one exception, kept here: when that line break is
+		// the file's last byte, it returns the empty line, read as the key
+		// "" (so "a=1\n\\\n" holds "" = "", and "a=1\n\\\r\n" does not).
+		for p.i+1 < len(p.data) && p.data[p.i] == '\\' && (p.data[p.i+1] == '\n' || p.data[p.i+1] == '\r') {
+			if p.i+2 == len(p.data) {
+				break // key() reads "" = ""
+			}
+			p.i++
+			p.newline()
+			p.skipBlank()
+		}
 		if p.i >= len(p.data) {
 			break
 		}

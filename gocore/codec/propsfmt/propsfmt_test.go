@@ -94,6 +94,11 @@ var javaAgrees = []string{
 	"k=\\ \\ lead\n",
 	"ünï=çødé\n",
 	"\xEF\xBB\xBFk=v\n",
+	// a line holding only a continuation leaves the logical line empty:
+	// then a line end ends it (no key) and "#" or "!" is a comment, as at
+	// a line's start (Java 9+), except when the break is the last byte
+	"a=1\n\\\n\nb=2\n", "a=1\n  \\\r\n\t\\\n# c\nb=2\n", "\\\n!x=1\\\ny=2\n", "\\\r\r\n",
+	"a=1\n\\\n", "a=1\n\\\r", "a=1\n\\\r\n", "\\\n\\\n", "a=1\n\\",
 }
 
 func TestMatchesJava(t *testing.T) {
@@ -418,5 +423,25 @@ func TestDuplicateWithoutPositions(t *testing.T) {
 	}
 	if _, err := Decode([]byte("a.b=1\na.b=2\n")); err == nil || !strings.Contains(err.Error(), `key "a.b" is set twice (first on line 1)`) {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestEmptyLogicalLines: a line holding only a continuation was read as
+// the key "" (or, before "#", as a key "#..."), where Java 17 reads an
+// empty line or a comment (TestMatchesJava checks these with java).
+func TestEmptyLogicalLines(t *testing.T) {
+	for in, want := range map[string]string{
+		"a=1\n\\\n\nb=2\n":              "a=1|b=2",
+		"a=1\n  \\\r\n\t\\\n# c\nb=2\n": "a=1|b=2",
+		"\\\n!x=1\\\ny=2\n":             "y=2",
+		"a=1\n\\\r\n":                   "a=1",
+		"a=1\n\\\n":                     "=|a=1", // Java's quirk: the break is the last byte
+	} {
+		d, err := DecodeFlat([]byte(in))
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+		} else if got := flat(d.Root); got != want {
+			t.Errorf("%q: %s, want %s", in, got, want)
+		}
 	}
 }
