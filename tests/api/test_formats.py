@@ -96,6 +96,15 @@ def test_invalid_utf8_is_reported_with_position(no_leaks):
         assert info.value.line is not None, fmt
 
 
+def test_real_world_quirks(no_leaks):
+    # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
+    assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}
+    # a // comment ends at a lone CR (CR line ends): it swallowed "b"
+    assert gocfg.Config.loads('{"a": 1 // c\r, "b": 2\n}', "jsonc").to_dict() == {"a": 1, "b": 2}
+    # a line holding only a continuation is an empty line to Java, not the key ""
+    assert gocfg.Config.loads("a=1\n\\\n\nb=2\n", "properties").to_dict() == {"a": "1", "b": "2"}
+
+
 @pytest.mark.parametrize("ext", ["env", "ini", "properties", "json", "jsonc"])
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
 def test_utf16_file_is_named(ext, encoding, tmp_path, no_leaks):

@@ -250,6 +250,12 @@ var dotenvAgrees = []string{
 	"# only\n\n\n",
 	"A=\"\"\nB=''\nC=\n",
 	"A=ünï ${GOCFG_TEST_ENV} çødé\n",
+	// a web framework's .env.example and a docker compose .env, written
+	// for this test from what such files hold
+	"# Application\nAPP_NAME=\"My App\"\nAPP_ENV=local\nAPP_KEY=base64:q1+/w==\nAPP_DEBUG=true\n\n" +
+		"DB_HOST=127.0.0.1 # the host\nDB_PASSWORD=\nDATABASE_URL=postgres://user:pw@${DB_HOST}:5432/app?sslmode=disable\n" +
+		"MAIL_FROM_ADDRESS=\"hello@example.com\"\nMAIL_FROM_NAME=\"${APP_NAME}\"\n" +
+		"COMPOSE_PROJECT_NAME=myapp\nTAG=${TAG:-latest}\nJSON_CONFIG='{\"a\": [1, 2]}'\nexport EXTRA_PATH=/usr/local/bin\r\n",
 	// Unicode blanks (no-break space, ideographic space, \f, \v, \x1c,
 	// NEL) are blanks, trimmed around names and unquoted values
 	"A=\u00a0v\u00a0\nB=x\u00a0#c\n\u00a0C\u3000=\f1\v\x1c\nexport\u00a0D=\"q\"\u00a0#c\nE\u00a0\nF=\u00a0#c\nG=w\u0085\n",

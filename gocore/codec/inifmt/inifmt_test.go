@@ -296,6 +296,14 @@ var tricky = []string{
 	"[s]\nÉTÉ = été\n",
 	"[s]\n#k = 1\n;j = 2\nm=3\n",
 	"[s]\nk=1\n[t]\n  x = 2\n",
+	// a .gitconfig: tab-indented keys, quoted subsections, values with
+	// quotes, '%' and ':'
+	"[user]\n\tname = A B\n\temail = a@b.example\n[remote \"origin\"]\n\turl = git@host:x/y.git\n" +
+		"\tfetch = +refs/heads/*:refs/remotes/origin/*\n[alias]\n\tlg = log --pretty=format:'%h %s'\n",
+	// a MySQL option file: dashes in keys, a '#' after a value is text
+	"[client]\nport=3306\n[mysqld]\ncharacter-set-server=utf8mb4\nport            = 3306 # must match\n",
+	// .flake8 / pytest.ini: continuation lists holding ':' and '='
+	"[flake8]\nper-file-ignores =\n    __init__.py: F401\n    tests/*: S101\n[pytest]\naddopts = -ra\nfilterwarnings =\n    error\n    ignore::DeprecationWarning\n",
 }
 
 func TestMatchesConfigparser(t *testing.T) {

@@ -82,6 +82,22 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 	}
 	for {
 		p.skipBlank()
+		// A line holding only a continuation ("\" at its end) leaves the
+		// logical line empty, and Java (9+: "still on a new logical line")
+		// reads on as at a line's start: a line end then ends an empty
+		// line (no key, where "" = "" was stored here) and "#" or "!"
+		// starts a comment (where it was read as a key).
+		// Java 17 has one exception, kept here: when that line break is
+		// the file's last byte, it returns the empty line, read as the key
+		// "" (so "a=1\n\\\n" holds "" = "", and "a=1\n\\\r\n" does not).
+		for p.i+1 < len(p.data) && p.data[p.i] == '\\' && (p.data[p.i+1] == '\n' || p.data[p.i+1] == '\r') {
+			if p.i+2 == len(p.data) {
+				break // key() reads "" = ""
+			}
+			p.i++
+			p.newline()
+			p.skipBlank()
+		}
 		if p.i >= len(p.data) {
 			break
 		}
@@ -194,7 +210,13 @@ func set(root *value.Map, key, val string, at value.Pos, rec *recorder) error {
 			if _, isMap := old.(*value.Map); isMap {
 				return textpos.ParseError(at.Line, at.Column, "key %q is a value here and a parent of the key %q%s (format \"properties-flat\" keeps dotted keys whole)", textpos.Trim(key), textpos.Trim(key+"."+firstChild(old.(*value.Map))), onLine(path))
 			}
-			return textpos.ParseError(at.Line, at.Column, "key %q is set twice (first%s)", textpos.Trim(key), onLine(path))
+			// without positions (a large document) the first line is
+			// unknown: no "(first)" left dangling
+			first := onLine(path)
+			if first != "" {
+				first = " (first" + first + ")"
+			}
+			return textpos.ParseError(at.Line, at.Column, "key %q is set twice%s", textpos.Trim(key), first)
 		case last:
 			m.Set(seg, val)
 		case exists:

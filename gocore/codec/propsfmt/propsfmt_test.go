@@ -32,7 +32,10 @@ func flat(m *value.Map) string {
 		})
 	}
 	walk(m, "")
-	sort.Strings(out)
+	// by key, as PropsDump sorts ("a" before "a.b", which "a=" is not)
+	sort.Slice(out, func(i, j int) bool {
+		return strings.SplitN(out[i], "=", 2)[0] < strings.SplitN(out[j], "=", 2)[0]
+	})
 	return strings.Join(out, "|")
 }
 
@@ -91,6 +94,11 @@ var javaAgrees = []string{
 	"k=\\ \\ lead\n",
 	"ünï=çødé\n",
 	"\xEF\xBB\xBFk=v\n",
+	// a line holding only a continuation leaves the logical line empty:
+	// then a line end ends it (no key) and "#" or "!" is a comment, as at
+	// a line's start (Java 9+), except when the break is the last byte
+	"a=1\n\\\n\nb=2\n", "a=1\n  \\\r\n\t\\\n# c\nb=2\n", "\\\n!x=1\\\ny=2\n", "\\\r\r\n",
+	"a=1\n\\\n", "a=1\n\\\r", "a=1\n\\\r\n", "\\\n\\\n", "a=1\n\\",
 }
 
 func TestMatchesJava(t *testing.T) {
@@ -100,7 +108,11 @@ func TestMatchesJava(t *testing.T) {
 	}
 	dir := t.TempDir()
 	docs := append([]string{}, javaAgrees...)
-	for _, f := range []string{"application.properties", "server.properties"} {
+	// log4j.properties reads with DecodeFlat (its appenders are values and
+	// parents); the others with Decode
+	fixtures := []string{"application.properties", "server.properties", "log4j.properties"}
+	flatDoc := len(javaAgrees) + 2
+	for _, f := range fixtures {
 		b, err := os.ReadFile(filepath.Join("testdata", f))
 		if err != nil {
 			t.Fatal(err)
@@ -124,7 +136,11 @@ func TestMatchesJava(t *testing.T) {
 		t.Fatalf("java gave %d lines for %d files:\n%s", len(lines), len(docs), out)
 	}
 	for i, d := range docs {
-		doc, err := Decode([]byte(d))
+		decode := Decode
+		if i == flatDoc {
+			decode = DecodeFlat
+		}
+		doc, err := decode([]byte(d))
 		if err != nil {
 			t.Errorf("%q: %v (java: %s)", d, err, lines[i])
 			continue
@@ -390,4 +406,42 @@ func TestPathBudget(t *testing.T) {
 		}
 		return len(doc.Positions), nil
 	})
+}
+
+// A key set twice in a document without positions (past the path budget
+// or over textpos.MaxPositionsSize) is named without a dangling "(first)".
+func TestDuplicateWithoutPositions(t *testing.T) {
+	deep := strings.Repeat(".ssssssssss", value.MaxDepth-2)
+	var b strings.Builder
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&b, "k%d%s=1\n", i, deep)
+	}
+	b.WriteString("k0" + deep + "=2\n")
+	_, err := Decode([]byte(b.String()))
+	if err == nil || !strings.HasSuffix(err.Error(), "is set twice") {
+		t.Errorf("error %v, want it to end with 'is set twice'", err)
+	}
+	if _, err := Decode([]byte("a.b=1\na.b=2\n")); err == nil || !strings.Contains(err.Error(), `key "a.b" is set twice (first on line 1)`) {
+		t.Errorf("error %v", err)
+	}
+}
+
+// TestEmptyLogicalLines: a line holding only a continuation was read as
+// the key "" (or, before "#", as a key "#..."), where Java 17 reads an
+// empty line or a comment (TestMatchesJava checks these with java).
+func TestEmptyLogicalLines(t *testing.T) {
+	for in, want := range map[string]string{
+		"a=1\n\\\n\nb=2\n":              "a=1|b=2",
+		"a=1\n  \\\r\n\t\\\n# c\nb=2\n": "a=1|b=2",
+		"\\\n!x=1\\\ny=2\n":             "y=2",
+		"a=1\n\\\r\n":                   "a=1",
+		"a=1\n\\\n":                     "=|a=1", // Java's quirk: the break is the last byte
+	} {
+		d, err := DecodeFlat([]byte(in))
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+		} else if got := flat(d.Root); got != want {
+			t.Errorf("%q: %s, want %s", in, got, want)
+		}
+	}
 }

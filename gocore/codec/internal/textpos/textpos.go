@@ -142,9 +142,9 @@ func CheckUTF8(data []byte) error {
 // (PowerShell 5's "echo A=1 > .env", Notepad's "Unicode"), and read as
 // UTF-8 it is otherwise refused for its first byte ("invalid UTF-8 (byte
 // 0xff at offset 0)") or for a NUL, which does not say what is wrong.
-// UTF-16 is recognised by its byte order mark, or without one by an ASCII
-// first character with a zero byte beside it, which no text format here
-// can start with.
+// UTF-16 is recognised by its byte order mark, or without one by two
+// ASCII characters each with a zero byte beside it (one could be a NUL
+// typed after a one-letter key, "A\x00B=1", which is refused as a NUL).
 func CheckNotUTF16(data []byte) error {
 	if len(data) < 2 {
 		return nil
@@ -154,8 +154,9 @@ func CheckNotUTF16(data []byte) error {
 	switch {
 	case data[0] == 0xFF && data[1] == 0xFE, data[0] == 0xFE && data[1] == 0xFF:
 		how = "it starts with a UTF-16 byte order mark"
-	case ascii(data[0]) && data[1] == 0, data[0] == 0 && ascii(data[1]):
-		how = "its first character has a zero byte beside it"
+	case len(data) >= 4 && ascii(data[0]) && data[1] == 0 && ascii(data[2]) && data[3] == 0,
+		len(data) >= 4 && data[0] == 0 && ascii(data[1]) && data[2] == 0 && ascii(data[3]):
+		how = "its first two characters have a zero byte each"
 	default:
 		return nil
 	}

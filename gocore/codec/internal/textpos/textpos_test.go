@@ -81,8 +81,8 @@ func TestInternalError(t *testing.T) {
 
 func TestCheckNotUTF16(t *testing.T) {
 	for in, utf16 := range map[string]bool{
-		"\xff\xfeA\x00": true, "\xfe\xff\x00A": true, "A\x00=\x00": true, "\x00[\x00s": true, "{\x00": true,
-		"": false, "A": false, "A=1\n": false, "\xef\xbb\xbfA=1": false, "\x00\x00": false, "é=1": false, "\xff": false,
+		"\xff\xfeA\x00": true, "\xfe\xff\x00A": true, "A\x00=\x00": true, "\x00[\x00s": true, "{\x00\n\x00": true,
+		"{\x00": false, "A\x00B=1": false, "\x00A=1": false, "": false, "A": false, "A=1\n": false, "\xef\xbb\xbfA=1": false, "\x00\x00": false, "é=1": false, "\xff": false,
 	} {
 		err := CheckNotUTF16([]byte(in))
 		if got := err != nil; got != utf16 {
