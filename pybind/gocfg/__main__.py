@@ -1014,11 +1014,24 @@ def _run(args: argparse.Namespace) -> int:
             # A name that says no format is bad usage: the format must be given.
             _err(f"gocfg: {_format_hint(args, str(e))}")
             return EXIT_USAGE
+        if _bad_override(e):
+            _err(f"gocfg: {' '.join(str(e).split())}")
+            return EXIT_USAGE
         _report(e)
         return EXIT_BAD_FILE
     except (TypeError, ValueError) as e:
+        if _bad_override(e):
+            _err(f"gocfg: {' '.join(str(e).split())}")
+            return EXIT_USAGE
         _report(e)
         return EXIT_BAD_FILE
+
+
+def _bad_override(e: BaseException) -> bool:
+    """Whether e is the library's refusal of a --set (a value that does
+    not parse, text that is not UTF-8): bad usage, whichever command
+    merged it (validate --schema said 1, show and get 2)."""
+    return isinstance(e, (Error, ValueError)) and str(e).startswith(("override ", "an override "))
 
 
 def _end_as_killed_by(name: str) -> NoReturn:

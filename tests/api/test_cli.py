@@ -114,6 +114,13 @@ def test_more_bad_usage_exit_2_on_one_line(app, tmp_path):
         usage("db", "get", "memory://", "x", "--timeout", bad, says="argument --timeout: expected a number of seconds")
     for bad in ("-1", "0", "nan", "inf", "3601"):
         usage("watch", app, "--debounce", bad, says="argument --debounce: expected a number of seconds")
+    # A --set that does not parse is bad usage whichever command merges it
+    # (validate --schema said 1), as is one that is not UTF-8 (1 everywhere).
+    schema = tmp_path / "schema.json"
+    schema.write_text("{}")
+    for args in (["show", app], ["get", app, "server"], ["validate", app, "--schema", schema]):
+        usage(*args, "--set", "x=[1", says='override "x=[1": cannot parse the value')
+        usage(*args, "--set", "x=\udcff", says="an override cannot be encoded as UTF-8")
     # str.isdigit() holds for other scripts' digits: "٣" was document 3.
     usage("get", app, "server.port", "--document", "\u0663", says="expected a document number counting from 0")
 
