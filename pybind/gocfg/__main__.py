@@ -1062,6 +1062,11 @@ def _flush_quietly(stream: Any) -> None:
 
 def main_exit() -> None:
     """Entry point of the `gocfg` console script and of ``python -m gocfg``."""
+    # A file name that is not UTF-8 (os.fsdecode's str) prints as the bytes
+    # it was given, whatever the locale (a UTF-8 one would make it an error).
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
     try:
         status = main()
     except KeyboardInterrupt:  # Ctrl-C (watch and db watch end on it with status 0)

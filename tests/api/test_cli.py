@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 
@@ -138,6 +139,27 @@ def test_values_as_deep_as_the_library_allows(tmp_path):
         assert "hunter2" not in r.stdout and "********" in r.stdout, args
     assert run("get", deep, "deep").stdout == "[" * 995 + '{"password": "********"}' + "]" * 995 + "\n"
     assert '"url": "h"' in run("show", deep).stdout  # its reference resolved
+
+
+def test_file_names_that_are_not_utf8(tmp_path):
+    # A Linux file name is bytes. Its origins reached Python as strict
+    # UTF-8 and failed to decode: show --origin, and show or get of merged
+    # files, said "gocfg: 'utf-8' codec can't decode byte 0xff ..." (1).
+    name = os.fsdecode(b"app-\xff.yaml")
+    try:
+        (tmp_path / name).write_text("server: {port: 8080}\npassword: hunter2\n")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("the file system takes only UTF-8 names")
+    other = tmp_path / "other.yaml"
+    other.write_text("debug: true\n")
+    path = tmp_path / name
+    r = run("show", path, "--origin", text=False)
+    assert r.returncode == 0, r.stderr
+    assert b"# " + os.fsencode(path) + b":1:10" in r.stdout and b"hunter2" not in r.stdout  # the name's own bytes
+    r = run("show", path, other, "--format", "json")
+    assert r.returncode == 0 and json.loads(r.stdout)["server"] == {"port": 8080}, r.stderr
+    assert run("get", path, other, "server.port").stdout == "8080\n"
+    assert run("validate", path, text=False).stdout == os.fsencode(path) + b": ok\n"
 
 
 def test_console_script_installed(app):
