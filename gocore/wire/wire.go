@@ -258,10 +258,37 @@ func (e *encoder) strFlags(s string, flags byte) {
 	if len(s) < 256 && isASCII(s) {
 		e.buf = append(e.buf, 'z'|flags, byte(len(s)))
 	} else {
+		if !utf8.ValidString(s) {
+			s = surrogateEscape(s)
+		}
 		e.buf = append(e.buf, 'u'|flags)
 		e.buf = binary.LittleEndian.AppendUint32(e.buf, uint32(len(s)))
 	}
 	e.buf = append(e.buf, s...)
+}
+
+// surrogateEscape is s with each byte that is not part of valid UTF-8
+// written as Python's surrogateescape error handler decodes it: byte b as
+// the lone surrogate U+DC00+b, in the UTF-8 form marshal reads
+// ("surrogatepass"). Values are valid UTF-8 (the library refuses others);
+// what may not be is a file name in an origin, which the OS gives as bytes
+// (a Linux name need not be UTF-8): Python gets the str that
+// os.fsdecode() makes of those bytes, the name it was given, where strict
+// UTF-8 made marshal.loads, and so explain(), repr() and the notebook
+// display of such a config, raise UnicodeDecodeError.
+func surrogateEscape(s string) string {
+	out := make([]byte, 0, len(s)+16)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			cp := 0xDC00 + rune(s[i])
+			out = append(out, 0xE0|byte(cp>>12), 0x80|byte(cp>>6)&0x3F, 0x80|byte(cp)&0x3F)
+		} else {
+			out = append(out, s[i:i+size]...)
+		}
+		i += size
+	}
+	return string(out)
 }
 
 // isASCII reports whether s is all ASCII, eight bytes at a time.

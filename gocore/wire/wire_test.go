@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"math"
 	"math/big"
@@ -58,6 +59,27 @@ func TestEncodeReadByCPython(t *testing.T) {
 		"'date': ('d', 2024, 2, 29, 0, 0, 0, 0, None), 'm': {'k': 'v'}}, [('date',)])\n"
 	if string(out) != want {
 		t.Fatalf("CPython read:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// A string that is not valid UTF-8 (a file name in an origin: Linux names
+// are bytes) reaches Python as os.fsdecode() makes it of those bytes; it
+// made marshal.loads raise UnicodeDecodeError. Valid text is untouched.
+func TestEncodeInvalidUTF8AsPythonsSurrogateEscape(t *testing.T) {
+	names := []any{"q\xff.yaml", "\xc3", "ok é \xed\xa0\x80 \x80\xbf\xc0\xfe", strings.Repeat("x", 300) + "\xff", "hé✓"}
+	b, err := Encode(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := "import marshal,os,sys; v = marshal.loads(sys.stdin.buffer.read()); " +
+		"v = v[0] if isinstance(v, tuple) else v; print([os.fsencode(s).hex() for s in v])"
+	out := python(t, script, b)
+	var hexes []string
+	for _, n := range names {
+		hexes = append(hexes, "'"+hex.EncodeToString([]byte(n.(string)))+"'")
+	}
+	if want := "[" + strings.Join(hexes, ", ") + "]\n"; string(out) != want {
+		t.Fatalf("CPython read:\n%s\nwant (the same bytes back through os.fsencode):\n%s", out, want)
 	}
 }
 

@@ -1014,11 +1014,24 @@ def _run(args: argparse.Namespace) -> int:
             # A name that says no format is bad usage: the format must be given.
             _err(f"gocfg: {_format_hint(args, str(e))}")
             return EXIT_USAGE
+        if _bad_override(e):
+            _err(f"gocfg: {' '.join(str(e).split())}")
+            return EXIT_USAGE
         _report(e)
         return EXIT_BAD_FILE
     except (TypeError, ValueError) as e:
+        if _bad_override(e):
+            _err(f"gocfg: {' '.join(str(e).split())}")
+            return EXIT_USAGE
         _report(e)
         return EXIT_BAD_FILE
+
+
+def _bad_override(e: BaseException) -> bool:
+    """Whether e is the library's refusal of a --set (a value that does
+    not parse, text that is not UTF-8): bad usage, whichever command
+    merged it (validate --schema said 1, show and get 2)."""
+    return isinstance(e, (Error, ValueError)) and str(e).startswith(("override ", "an override "))
 
 
 def _end_as_killed_by(name: str) -> NoReturn:
@@ -1049,6 +1062,11 @@ def _flush_quietly(stream: Any) -> None:
 
 def main_exit() -> None:
     """Entry point of the `gocfg` console script and of ``python -m gocfg``."""
+    # A file name that is not UTF-8 (os.fsdecode's str) prints as the bytes
+    # it was given, whatever the locale (a UTF-8 one would make it an error).
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
     try:
         status = main()
     except KeyboardInterrupt:  # Ctrl-C (watch and db watch end on it with status 0)

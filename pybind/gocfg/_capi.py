@@ -969,7 +969,9 @@ def config_origin(owner: Any, h: Any, p: bytes) -> Tuple[int, str, int, int, int
     out = _ffi.new("gocfg_origin *")
     _call(owner, _lib.gocfg_config_origin, h, p, len(p), out)
     try:
-        name = _ffi.unpack(out.name.data, out.name.len).decode("utf-8") if out.name.data != _NULL else ""
+        # surrogateescape: a file name need not be UTF-8 (os.fsdecode's str, as in explain()'s rows)
+        name = _ffi.unpack(out.name.data, out.name.len).decode("utf-8", "surrogateescape") \
+            if out.name.data != _NULL else ""
     finally:
         _lib.gocfg_buffer_free(_ffi.addressof(out, "name"))
     return int(out.kind), name, int(out.line), int(out.column), int(out.layer)

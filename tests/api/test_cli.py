@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 
@@ -114,6 +115,13 @@ def test_more_bad_usage_exit_2_on_one_line(app, tmp_path):
         usage("db", "get", "memory://", "x", "--timeout", bad, says="argument --timeout: expected a number of seconds")
     for bad in ("-1", "0", "nan", "inf", "3601"):
         usage("watch", app, "--debounce", bad, says="argument --debounce: expected a number of seconds")
+    # A --set that does not parse is bad usage whichever command merges it
+    # (validate --schema said 1), as is one that is not UTF-8 (1 everywhere).
+    schema = tmp_path / "schema.json"
+    schema.write_text("{}")
+    for args in (["show", app], ["get", app, "server"], ["validate", app, "--schema", schema]):
+        usage(*args, "--set", "x=[1", says='override "x=[1": cannot parse the value')
+        usage(*args, "--set", "x=\udcff", says="an override cannot be encoded as UTF-8")
     # str.isdigit() holds for other scripts' digits: "٣" was document 3.
     usage("get", app, "server.port", "--document", "\u0663", says="expected a document number counting from 0")
 
@@ -131,6 +139,27 @@ def test_values_as_deep_as_the_library_allows(tmp_path):
         assert "hunter2" not in r.stdout and "********" in r.stdout, args
     assert run("get", deep, "deep").stdout == "[" * 995 + '{"password": "********"}' + "]" * 995 + "\n"
     assert '"url": "h"' in run("show", deep).stdout  # its reference resolved
+
+
+def test_file_names_that_are_not_utf8(tmp_path):
+    # A Linux file name is bytes. Its origins reached Python as strict
+    # UTF-8 and failed to decode: show --origin, and show or get of merged
+    # files, said "gocfg: 'utf-8' codec can't decode byte 0xff ..." (1).
+    name = os.fsdecode(b"app-\xff.yaml")
+    try:
+        (tmp_path / name).write_text("server: {port: 8080}\npassword: hunter2\n")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("the file system takes only UTF-8 names")
+    other = tmp_path / "other.yaml"
+    other.write_text("debug: true\n")
+    path = tmp_path / name
+    r = run("show", path, "--origin", text=False)
+    assert r.returncode == 0, r.stderr
+    assert b"# " + os.fsencode(path) + b":1:10" in r.stdout and b"hunter2" not in r.stdout  # the name's own bytes
+    r = run("show", path, other, "--format", "json")
+    assert r.returncode == 0 and json.loads(r.stdout)["server"] == {"port": 8080}, r.stderr
+    assert run("get", path, other, "server.port").stdout == "8080\n"
+    assert run("validate", path, text=False).stdout == os.fsencode(path) + b": ok\n"
 
 
 def test_console_script_installed(app):

@@ -509,6 +509,25 @@ class _Cells(html.parser.HTMLParser):
             self._cell.append(data)
 
 
+def test_display_of_a_config_read_from_a_file_name_that_is_not_utf8(no_leaks, default_rule, tmp_path):
+    # The origin's file name (bytes on Linux) reached Python as strict
+    # UTF-8: origin(), explain(), show(), repr() and the notebook display
+    # (into Jupyter, not a gocfg.Error) raised UnicodeDecodeError.
+    name = os.fsdecode(os.fsencode(str(tmp_path)) + b"/app-\xff.yaml")
+    try:
+        with open(name, "w") as f:
+            f.write(f"port: 1\npassword: {SECRET}\n")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("the file system takes only UTF-8 names")
+    with gocfg.load(name) as c:
+        assert c.origin("port") == gocfg.Origin("file", name, 1, 1, 0)  # os.fsdecode's str, as given
+        assert [leaf.origin.name for leaf in c.explain()] == [name, name]
+        assert c.show().splitlines()[0] == f"port     = 1           # {name}:1:1"
+        assert repr(c) == "<gocfg.Config 2 keys {'port': 1, 'password': '********'}>"
+        page = c._repr_html_()
+        assert f"{name}:1:1" in page and SECRET not in page
+
+
 def test_display_of_a_section_whose_map_was_replaced(no_leaks):
     # repr() raised AttributeError ('int' object has no attribute 'items'):
     # in a notebook, a traceback where the text form should be. The table
