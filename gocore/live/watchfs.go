@@ -87,6 +87,10 @@ type fsWatch struct {
 	// inside holds the directories a directory layer leads to: any event
 	// in one (a file written, added, removed, a symlink swapped) matters.
 	inside map[string]struct{}
+	// blocked holds the directories that could not be watched (no
+	// permission): each is watched through its parent, where the change of
+	// mode or owner that makes it watchable is an event.
+	blocked map[string]struct{}
 }
 
 func newFSWatch(files, trees []string) (*fsWatch, error) {
@@ -95,7 +99,7 @@ func newFSWatch(files, trees []string) (*fsWatch, error) {
 		return nil, explainLimit(err)
 	}
 	f := &fsWatch{w: w, files: files, trees: trees, names: map[string]struct{}{}, dirs: map[string]struct{}{},
-		inside: map[string]struct{}{}}
+		inside: map[string]struct{}{}, blocked: map[string]struct{}{}}
 	if err := f.sync(); err != nil {
 		w.Close()
 		return nil, err
@@ -165,6 +169,7 @@ func (f *fsWatch) syncOnce() (settled bool, err error) {
 	f.names, f.inside = names, inside
 	var firstErr error
 	missed := false
+	blocked := map[string]struct{}{}
 	// Add before removing, so that no moment passes with neither the old
 	// directories nor the new ones watched.
 	for d := range want {
@@ -179,10 +184,24 @@ func (f *fsWatch) syncOnce() (settled bool, err error) {
 			// Removed since it was traced (and maybe made again, which
 			// the trace below would not tell): start over.
 			missed = true
-		case firstErr == nil:
-			firstErr = fmt.Errorf("cannot watch directory %q: %v: %w", d, explainLimit(err), errs.ErrIO)
+		default:
+			blocked[d] = struct{}{}
+			if firstErr == nil {
+				firstErr = fmt.Errorf("cannot watch directory %q: %v: %w", d, explainLimit(err), errs.ErrIO)
+			}
 		}
 	}
+	// Without this, a directory made before its mode or owner was set (as
+	// root for a service user, say) stayed unwatched for good: the parent
+	// that saw it appear was no longer wanted.
+	for d := range blocked {
+		parent := filepath.Dir(d)
+		want[parent] = struct{}{}
+		if _, ok := f.dirs[parent]; !ok && f.w.Add(parent) == nil {
+			f.dirs[parent] = struct{}{}
+		}
+	}
+	f.blocked = blocked
 	for d := range f.dirs {
 		if _, ok := want[d]; !ok {
 			_ = f.w.Remove(d) // may be gone already: the kernel dropped the watch
@@ -202,6 +221,9 @@ func (f *fsWatch) relevant(ev fsnotify.Event) bool {
 		return true
 	}
 	if _, ok := f.inside[filepath.Dir(name)]; ok {
+		return true
+	}
+	if _, ok := f.blocked[name]; ok {
 		return true
 	}
 	_, ok := f.dirs[name]

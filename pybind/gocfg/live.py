@@ -431,6 +431,24 @@ class _Watcher:
 _watchers: "weakref.WeakSet[_Watcher]" = weakref.WeakSet()
 
 
+def _after_fork_in_child() -> None:
+    # The child has no watcher thread, but the parent's may have held a
+    # watcher's lock, or the lock of a subscriber's queue, at the moment
+    # of the fork: a child that then ended normally (sys.exit, a gunicorn
+    # worker shutting down) hung for good in _stop_all, taking a lock that
+    # nothing would ever release. Each watcher of the child gets a new
+    # lock, no subscribers (their queues belong to the parent's streams),
+    # and counts as stopped: its Config keeps reading its snapshot.
+    for w in list(_watchers):
+        w.lock = threading.Condition()
+        w.subscribers = []
+        w.stopping = True
+        w._h = None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 @atexit.register
 def _stop_all() -> None:
     # At exit, before the interpreter tears down: no watcher thread may be

@@ -678,3 +678,54 @@ def test_gunicorn_preload_with_a_watched_config_serves_each_change_after_the_wor
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+CHILDREN_OF_A_BUSY_WATCHER = r'''
+import os, sys, tempfile, threading, time, warnings
+import gocfg
+
+warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+path = os.path.join(tempfile.mkdtemp(), "app.json")
+with open(path, "w") as f:
+    f.write('{"v": 0}')
+cfg = gocfg.load(path, watch=True, debounce=0.001)
+# Many subscribers make the watcher thread hold its lock for a while on
+# each change, so that forks land inside it often.
+streams = [cfg.changes() for _ in range(2000)]
+stop = threading.Event()
+
+
+def writer():
+    i = 0
+    while not stop.is_set():
+        i += 1
+        with open(path + ".tmp", "w") as f:
+            f.write('{"v": %d}' % i)
+        os.replace(path + ".tmp", path)
+        time.sleep(0.0005)
+
+
+threading.Thread(target=writer, daemon=True).start()
+while cfg["v"] == 0:
+    time.sleep(0.01)
+for n in range(40):
+    pid = os.fork()
+    if pid == 0:
+        cfg["v"]        # reads its snapshot
+        sys.exit(0)     # a normal end: atexit stops every watcher
+    deadline = time.monotonic() + 30  # a bound against a hang, never what is tested
+    while not os.waitpid(pid, os.WNOHANG)[0]:
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            sys.exit(f"child {n} never ended: it hung at exit")
+        time.sleep(0.005)
+stop.set()
+cfg.close()
+print("ok")
+'''
+
+
+def test_children_forked_while_the_watcher_holds_its_lock_end_normally(tmp_path):
+    proc = run_python(CHILDREN_OF_A_BUSY_WATCHER, cwd=tmp_path, timeout=TIMEOUT * 3)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr

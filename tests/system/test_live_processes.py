@@ -6,9 +6,11 @@ wait has a generous bound and fails only if what it waits for never comes.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import uuid
 
@@ -121,3 +123,67 @@ def test_interpreter_exits_with_a_watched_config(tmp_path):
     p = subprocess.run([sys.executable, "-c", SCRIPT, "a.json", "exit"], cwd=tmp_path,
                        capture_output=True, text=True, timeout=WAIT)
     assert p.returncode == 0 and p.stdout == "ready\n" and p.stderr == "", p.stderr
+
+
+UNWATCHABLE_DIRECTORY = r'''
+import os, sys, time, gocfg
+
+conf = os.path.join(sys.argv[1], "conf")
+path = os.path.join(conf, "app.json")
+gocfg.load(path, watch=True).close()  # the library and every module this needs, loaded
+if os.geteuid() == 0:
+    # Root reads any directory: the rest runs as an ordinary user.
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+cfg = gocfg.load(path, watch=True, debounce=0.05)
+kinds = []
+cfg.on_error(lambda event: kinds.append(event.kind))
+
+
+def wait(what, until):
+    deadline = time.monotonic() + 60  # a bound against a hang, never what is tested
+    while not until():
+        if time.monotonic() > deadline:
+            sys.exit(f"{what}: never came (config {cfg.to_dict()}, events {kinds})")
+        time.sleep(0.02)
+
+
+# The directory goes, and comes back before its mode is set: made without
+# the read permission that watching it needs, as a deploy step made by
+# another user (or with a umask) leaves it until its chmod or chown.
+for name in os.listdir(conf):
+    os.unlink(os.path.join(conf, name))
+os.rmdir(conf)
+os.mkdir(conf, 0o300)
+wait("the failure to watch it", lambda: "failed" in kinds)
+os.chmod(conf, 0o700)
+with open(path, "w") as f:
+    f.write('{"v": 2}')
+wait("the file written once the directory could be watched", lambda: cfg.get("v") == 2)
+tmp = path + ".tmp"
+with open(tmp, "w") as f:
+    f.write('{"v": 3}')
+os.replace(tmp, path)
+wait("a later save", lambda: cfg.get("v") == 3)
+cfg.close()
+print("ok")
+'''
+
+
+def test_a_directory_that_could_not_be_watched_is_watched_once_its_mode_allows():
+    # Outside pytest's temporary folder, which only root may enter.
+    work = tempfile.mkdtemp(prefix="gocfg-unwatchable-")
+    try:
+        conf = os.path.join(work, "conf")
+        os.mkdir(conf)
+        with open(os.path.join(conf, "app.json"), "w") as f:
+            f.write('{"v": 1}')
+        if os.geteuid() == 0:
+            for p in (work, conf, os.path.join(conf, "app.json")):
+                os.chown(p, 65534, 65534)
+        proc = subprocess.run([sys.executable, "-c", UNWATCHABLE_DIRECTORY, work], capture_output=True, text=True,
+                              timeout=WAIT * 3)
+        assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
