@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import json
-from typing import AbstractSet, Any, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Callable, List, Optional, Sequence, Tuple
 
 from ._values import quote_segment, split_path
 from .secrets import (
@@ -57,30 +57,7 @@ def value_repr(value: Any) -> str:
     """repr(value) for a config's plain values (maps, lists, scalars),
     made without Python recursion: a value may nest as deep as the library
     allows (1000 levels), deeper than repr() can go."""
-    out: List[str] = []
-    # Items to write, last first: (True, text) or (False, a value).
-    stack: List[Tuple[bool, Any]] = [(False, value)]
-    while stack:
-        is_text, v = stack.pop()
-        if is_text:
-            out.append(v)
-        elif isinstance(v, dict):
-            stack.append((True, "}"))
-            items = list(v.items())
-            for i in range(len(items) - 1, -1, -1):
-                stack.append((False, items[i][1]))
-                stack.append((True, f"{', ' if i else ''}{items[i][0]!r}: "))
-            stack.append((True, "{"))
-        elif isinstance(v, list):
-            stack.append((True, "]"))
-            for i in range(len(v) - 1, -1, -1):
-                stack.append((False, v[i]))
-                if i:
-                    stack.append((True, ", "))
-            stack.append((True, "["))
-        else:
-            out.append(repr(v))
-    return "".join(out)
+    return _flat(value, repr, repr)
 
 
 def _json_default(v: Any) -> Any:
@@ -95,7 +72,16 @@ def json_text(value: Any) -> str:
     notebook table and ``get``. Made without Python recursion, as
     value_repr: json.dumps recurses once per level and raised
     RecursionError for a value nested as deep as the library allows."""
+    # json.dumps' keys: the str of a scalar key, quoted.
+    return _flat(value, lambda k: _dumps(k if isinstance(k, str) else _dumps(k).strip('"')), _dumps)
+
+
+def _flat(value: Any, key_text: Callable[[Any], str], scalar_text: Callable[[Any], str]) -> str:
+    """value written on one line, maps as {key: value, ...} and lists as
+    [a, ...], each key and scalar by the function given, walking an
+    explicit stack rather than recursing."""
     out: List[str] = []
+    # Items to write, last first: (True, text) or (False, a value).
     stack: List[Tuple[bool, Any]] = [(False, value)]
     while stack:
         is_text, v = stack.pop()
@@ -105,10 +91,8 @@ def json_text(value: Any) -> str:
             stack.append((True, "}"))
             items = list(v.items())
             for i in range(len(items) - 1, -1, -1):
-                k = items[i][0]
                 stack.append((False, items[i][1]))
-                key = _dumps(k if isinstance(k, str) else _dumps(k).strip('"'))  # json.dumps' keys: str of scalars
-                stack.append((True, f"{', ' if i else ''}{key}: "))
+                stack.append((True, f"{', ' if i else ''}{key_text(items[i][0])}: "))
             stack.append((True, "{"))
         elif isinstance(v, list):
             stack.append((True, "]"))
@@ -118,7 +102,7 @@ def json_text(value: Any) -> str:
                     stack.append((True, ", "))
             stack.append((True, "["))
         else:
-            out.append(_dumps(v))
+            out.append(scalar_text(v))
     return "".join(out)
 
 
