@@ -9,6 +9,7 @@ runtime would hang, and must fail the test rather than the run.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -476,38 +477,31 @@ def app(environ, start_response):
 '''
 
 
-def test_gunicorn_preload_workers_read_the_config(tmp_path):
-    pytest.importorskip("gunicorn")
-    (tmp_path / "app.yaml").write_text("server:\n  host: example.org\n  port: 8080\n")
-    (tmp_path / "wsgi_app.py").write_text(WSGI_APP)
+@contextlib.contextmanager
+def _gunicorn(tmp_path, app_text: str, start_within: float):
+    """gunicorn --preload with two workers serving app_text's `app`, on a
+    port the kernel picks: yields (the master, its URL, a function reading
+    its log), and stops it at the end."""
+    (tmp_path / "wsgi_app.py").write_text(app_text)
     log = tmp_path / "gunicorn.log"
-    # Port 0: the kernel picks a free port, which gunicorn logs.
+
+    def log_text() -> str:
+        return log.read_text() if log.exists() else ""
+
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--bind",
                                "127.0.0.1:0", "--log-file", str(log), "--graceful-timeout", "5", "wsgi_app:app"],
                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_within
         url = None
         while url is None and time.monotonic() < deadline and server.poll() is None:
-            m = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log.read_text() if log.exists() else "")
+            m = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log_text())
             if m:
                 url = m.group(1)
             else:
                 time.sleep(0.1)
-        assert url, f"gunicorn did not start: {log.read_text() if log.exists() else ''}"
-        answers = []
-        while len(answers) < 12 and time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(url + "/", timeout=10) as r:
-                    answers.append(__import__("json").loads(r.read()))
-            except OSError:
-                time.sleep(0.1)  # workers still booting
-        assert len(answers) == 12, log.read_text()
-        for a in answers:
-            assert a["port"] == 9000 and a["greeting"] == "hello example.org", a
-            assert a["origin"] == "override server.port=9000" and a["keys"] == ["greeting", "server"], a
-            assert a["server"] == {"host": "example.org", "port": 9000} and a["pid"] != server.pid, a
-        assert "Traceback" not in log.read_text(), log.read_text()
+        assert url, f"gunicorn did not start: {log_text()}"
+        yield server, url, log_text
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -515,7 +509,27 @@ def test_gunicorn_preload_workers_read_the_config(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    assert "ForkedProcessError" not in log.read_text()
+
+
+def test_gunicorn_preload_workers_read_the_config(tmp_path):
+    pytest.importorskip("gunicorn")
+    (tmp_path / "app.yaml").write_text("server:\n  host: example.org\n  port: 8080\n")
+    with _gunicorn(tmp_path, WSGI_APP, 60) as (server, url, log_text):
+        deadline = time.monotonic() + 60
+        answers = []
+        while len(answers) < 12 and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=10) as r:
+                    answers.append(__import__("json").loads(r.read()))
+            except OSError:
+                time.sleep(0.1)  # workers still booting
+        assert len(answers) == 12, log_text()
+        for a in answers:
+            assert a["port"] == 9000 and a["greeting"] == "hello example.org", a
+            assert a["origin"] == "override server.port=9000" and a["keys"] == ["greeting", "server"], a
+            assert a["server"] == {"host": "example.org", "port": 9000} and a["pid"] != server.pid, a
+        assert "Traceback" not in log_text(), log_text()
+    assert "ForkedProcessError" not in log_text()
 
 
 def test_child_refuses_the_pickled_states_the_library_refuses(tmp_path):
@@ -626,25 +640,8 @@ def app(environ, start_response):
 def test_gunicorn_preload_with_a_watched_config_serves_each_change_after_the_workers_restart(tmp_path):
     pytest.importorskip("gunicorn")
     (tmp_path / "app.yaml").write_text("v: 1\n")
-    (tmp_path / "wsgi_app.py").write_text(WATCHED_WSGI_APP)
-    log = tmp_path / "gunicorn.log"
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--bind",
-                               "127.0.0.1:0", "--log-file", str(log), "--graceful-timeout", "5", "wsgi_app:app"],
-                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def log_text() -> str:
-        return log.read_text() if log.exists() else ""
-
-    try:
+    with _gunicorn(tmp_path, WATCHED_WSGI_APP, 90) as (server, url, log_text):
         deadline = time.monotonic() + 90
-        url = None
-        while url is None and time.monotonic() < deadline and server.poll() is None:
-            m = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", log_text())
-            if m:
-                url = m.group(1)
-            else:
-                time.sleep(0.1)
-        assert url, f"gunicorn did not start: {log_text()}"
 
         def answer() -> dict:
             while True:
@@ -671,13 +668,6 @@ def test_gunicorn_preload_with_a_watched_config_serves_each_change_after_the_wor
                 assert a["origin"] == "app.yaml:1:1" and a["pid"] != server.pid, a
                 assert a["watching"] is False and a["reload"] == "ForkedProcessError", a
         assert "Traceback" not in log_text(), log_text()
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 CHILDREN_OF_A_BUSY_WATCHER = r'''
