@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Tuple
 
 import pytest
 from support.cli import run_cli as run
@@ -63,6 +64,22 @@ def test_a_pipe_closed_before_the_output_ends_it_as_sigpipe_does(tmp_path):
         assert (status, err) == (-signal.SIGPIPE, ""), args
 
 
+def _ctrl_c(p: subprocess.Popen, *wait_in: str) -> Tuple[int, str, str]:
+    """SIGINT to p, once it sleeps in one of the kernel functions wait_in
+    (when given): its (status, stdout, stderr). A p that does not end is
+    killed, and the test fails on its status."""
+    try:
+        if wait_in:
+            _wait_until_it_waits_in(p, *wait_in)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
+    return p.returncode, out, err
+
+
 def test_ctrl_c_ends_it_as_sigint_does_with_no_traceback(tmp_path):
     # The input is a pipe fed by this test, which holds it open half
     # written: the command is surely still reading when Ctrl-C comes.
@@ -75,32 +92,21 @@ def test_ctrl_c_ends_it_as_sigint_does_with_no_traceback(tmp_path):
             with open(fifo, "w") as w:  # returns once gocfg has opened it
                 w.write('{"a": [1, 2, ')
                 w.flush()
-                p.send_signal(signal.SIGINT)
-                out, err = p.communicate(timeout=60)
+                got = _ctrl_c(p)
         finally:
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
             fifo.unlink()
         # Killed by SIGINT, as a shell sees it: $? is 130.
-        assert (p.returncode, out, err) == (-signal.SIGINT, "", ""), args
+        assert got == (-signal.SIGINT, "", ""), args
     assert not (tmp_path / "out.yaml").exists()
 
 
 def test_ctrl_c_while_reading_stdin(tmp_path):
     p = subprocess.Popen([*GOCFG, "show", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
-    try:
-        p.stdin.write("a: 1\n")
-        p.stdin.flush()
-        _wait_until_it_waits_in(p, "pipe_read", "anon_pipe_read", "pipe_wait")  # for the rest of stdin
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=60)
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.communicate()
-    assert (p.returncode, out, err) == (-signal.SIGINT, "", "")
+    p.stdin.write("a: 1\n")
+    p.stdin.flush()
+    # Ctrl-C once it waits for the rest of stdin.
+    assert _ctrl_c(p, "pipe_read", "anon_pipe_read", "pipe_wait") == (-signal.SIGINT, "", "")
 
 
 def _waits_in(pid: int, *kernel_functions: str) -> bool:
@@ -136,15 +142,8 @@ def test_ctrl_c_on_a_fifo_that_no_one_writes(tmp_path):
     fifo = tmp_path / "nobody.json"
     os.mkfifo(fifo)
     p = subprocess.Popen([*GOCFG, "show", fifo], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        _wait_until_it_waits_in(p, "wait_for_partner")  # open() of a FIFO, waiting for a writer
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=60)
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.communicate()
-    assert (p.returncode, out, err) == (-signal.SIGINT, "", "")
+    # Ctrl-C once it waits in open() of the FIFO, for a writer.
+    assert _ctrl_c(p, "wait_for_partner") == (-signal.SIGINT, "", "")
 
 
 def test_stdout_closed(tmp_path):
