@@ -1264,32 +1264,27 @@ def _restore(state: bytes) -> Config:
 
 def _section_state(section: "Section") -> bytes:
     """A Section as the serialized state of a Config of its own: its
-    values as read, and the origins of each (their paths made relative to
-    the Section). A value read from a secrets directory keeps its "secret"
-    origin. A value that interpolates a secret is plain text in the copy,
-    so its origins end with one more of kind "secret" (named
-    gocfg.secrets.INTERPOLATED_SECRET): the copy masks both, as the
-    Section does."""
-    cfg = section._cfg
+    values as read, with no origins (as Config(data) records none), except
+    for the values the Section masks besides those named like secrets: a
+    value read from a secrets directory keeps its "secret" origin, and one
+    that interpolates a secret, plain text in the copy, gets a "secret"
+    origin named gocfg.secrets.INTERPOLATED_SECRET. So the copy masks what
+    the Section masked. Only those few values are asked about: a pickle of
+    a small Section costs the same in a config of any size."""
     data = section.to_dict()
+    secret = next(k for k, name in _capi.consts().origin_kinds.items() if name == "secret")
     base = tuple(split_path(section.path)) if section.path else ()
-    state = decode_value(_capi.config_serialize(cfg, cfg._handle()))
-    kinds = _capi.consts().origin_kinds
-    secret = next(k for k, name in kinds.items() if name == "secret")
-    histories: Dict[Tuple[str, ...], List[Any]] = {}
-    for path, hist in state.get("provenance") or ():
-        segs = tuple(str(p) for p in path)
-        if segs[:len(base)] == base and len(segs) > len(base):
-            histories[segs[len(base):]] = list(hist)
+    provenance = []
     for under in _masked_in(section):
         for segs in _leaves_under(data, under):
-            hist = histories.setdefault(segs, [])
-            if not hist or kinds.get(hist[-1][0]) != "secret":
-                layer = hist[-1][4] if hist else 0
-                hist.append([secret, _secrets.INTERPOLATED_SECRET, 0, 0, layer])
+            origin = section._cfg.origin((*base, *segs))
+            if origin is not None and origin.kind == "secret":
+                entry = [secret, origin.name, 0, 0, 0]
+            else:
+                entry = [secret, _secrets.INTERPOLATED_SECRET, 0, 0, 0]
+            provenance.append([list(segs), [entry]])
     return encode_value({"gocfg_state": 1, "root": data, "frozen": False, "interpolate": False,
-                         "parse_env": False, "provenance": [[list(p), h] for p, h in histories.items()] or None,
-                         "next_layer": state.get("next_layer", 0)}, "")
+                         "parse_env": False, "provenance": provenance or None, "next_layer": 1}, "")
 
 
 def _masked_in(section: "Section") -> List[Tuple[str, ...]]:
