@@ -16,7 +16,7 @@ import (
 	"github.com/gocfg/gocfg/gocore/db/internal/dbtest"
 )
 
-func startEtcd(t *testing.T) *dbtest.Etcd {
+func startEtcd(t testing.TB) *dbtest.Etcd {
 	t.Helper()
 	if !dbtest.HaveEtcd() {
 		t.Skip(dbtest.SkipEtcd)

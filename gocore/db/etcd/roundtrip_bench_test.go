@@ -19,14 +19,7 @@ import (
 // is measured for comparison only: the store reads linearizably, so that
 // a load sees every save that ended before it, whichever member answers.
 func BenchmarkLoadFloor(b *testing.B) {
-	if !dbtest.HaveEtcd() {
-		b.Skip(dbtest.SkipEtcd)
-	}
-	e, err := dbtest.StartEtcd(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(e.Stop)
+	e := startEtcd(b)
 	cli, err := e.Client()
 	if err != nil {
 		b.Fatal(err)

@@ -3,6 +3,8 @@ package codectest
 import (
 	"runtime"
 	"testing"
+
+	"github.com/gocfg/gocfg/gocore/value"
 )
 
 // AllocatedBy returns the bytes f allocates (runtime.MemStats.TotalAlloc),
@@ -20,18 +22,18 @@ func AllocatedBy(f func()) uint64 {
 // value's position were recorded; it checks that the decode succeeds,
 // allocates a bounded amount, and records no positions (they were dropped
 // once their paths cost more than textpos.PathBudget allows).
-func CheckPathBudget(t *testing.T, doc []byte, decode func([]byte) (positions int, err error)) {
+func CheckPathBudget(t *testing.T, doc []byte, decode func([]byte) (*value.Doc, error)) {
 	t.Helper()
-	var n int
+	var got *value.Doc
 	var err error
-	alloc := AllocatedBy(func() { n, err = decode(doc) })
+	alloc := AllocatedBy(func() { got, err = decode(doc) })
 	if err != nil {
 		t.Fatalf("%d bytes: %v", len(doc), err)
 	}
 	if limit := uint64(100 << 20); alloc > limit {
 		t.Errorf("decoding %d bytes allocated %d MB", len(doc), alloc>>20)
 	}
-	if n != 0 {
+	if n := len(got.Positions); n != 0 {
 		t.Errorf("%d positions kept past the budget", n)
 	}
 }
