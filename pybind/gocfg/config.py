@@ -1272,6 +1272,10 @@ def _section_state(section: "Section") -> bytes:
     the Section masked. Only those few values are asked about: a pickle of
     a small Section costs the same in a config of any size."""
     data = section.to_dict()
+    if not isinstance(data, dict):
+        # Refused here, not when unpickled: in a Pool's worker an error
+        # while unpickling a task kills the worker.
+        raise TypeMismatchError(f"{section.path}: {_no_longer_a_map(data)}: the Section cannot be pickled")
     secret = next(k for k, name in _capi.consts().origin_kinds.items() if name == "secret")
     base = tuple(split_path(section.path)) if section.path else ()
     provenance = []

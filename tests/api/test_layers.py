@@ -413,6 +413,12 @@ def test_a_section_copied_or_pickled_masks_what_it_masked(tmp_path):
     with gocfg.Config({"a": {"b": 1}}) as plain:
         with pickle.loads(pickle.dumps(plain["a"])) as back:
             assert back.to_dict() == {"b": 1} and back.origin("b") is None
+        # A Section whose map was replaced by a list is refused when
+        # pickled, not when unpickled (in a Pool's worker, that kills it).
+        section = plain["a"]
+        plain["a"] = [1, 2]
+        with pytest.raises(gocfg.TypeMismatchError, match="a: it holds a list now, not a map"):
+            pickle.dumps(section)
 
 
 def _worker(cfg):
