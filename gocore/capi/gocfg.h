@@ -1048,6 +1048,18 @@ int gocfg_config_secret_inputs(gocfg_config *cfg, gocfg_buffer *out, gocfg_error
 int gocfg_config_deserialize(const char *data, size_t data_len, const char *env,
                              size_t env_len, gocfg_config **out, gocfg_error **err);
 
+/*
+ * Stores a copy at path: state[0..state_len) is what
+ * gocfg_config_serialize writes (the binding makes it from a Section).
+ * Its data is set at path whole, or, when merge is nonzero, assigned key
+ * by key into the map there (as gocfg_config_merge). Of its origins only
+ * those of kind "secret" are kept, on the values they mark, so a copied
+ * secret stays masked in cfg; cfg records provenance from then on if it
+ * did not. Bytes that are not such a state give GOCFG_E_INVALID_ARGUMENT.
+ */
+int gocfg_config_graft(gocfg_config *cfg, const char *path, size_t path_len,
+                       const char *state, size_t state_len, int merge, gocfg_error **err);
+
 /* ----------------------------------------------------------------- schema */
 
 /*

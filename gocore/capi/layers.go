@@ -523,3 +523,22 @@ func gocfg_config_deserialize(data *C.char, dataLen C.size_t, env *C.char, envLe
 		return newConfigHandle(c, out)
 	})
 }
+
+//export gocfg_config_graft
+func gocfg_config_graft(h C.uintptr_t, path *C.char, pathLen C.size_t, state *C.char, stateLen C.size_t, merge C.int, errOut **C.gocfg_error) C.int {
+	return status(errOut, changes(h), func() error {
+		c, p, err := atPath(h, path, pathLen, true)
+		if err != nil {
+			return err
+		}
+		raw, err := borrowData(state, stateLen, "state")
+		if err != nil {
+			return err
+		}
+		src, err := store.UnmarshalState([]byte(raw), nil)
+		if err != nil {
+			return err
+		}
+		return c.Graft(p, src, merge != 0)
+	})
+}

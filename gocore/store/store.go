@@ -253,16 +253,18 @@ func (c *Config) contains(path string, wait bool) (bool, error) {
 // Set stores v at path; v now belongs to the Config. Missing maps on the
 // way are created.
 func (c *Config) Set(path string, v any) error {
-	return c.set(path, v, true)
+	return c.set(path, v, true, nil)
 }
 
 // TrySet is Set that does not wait for the lock (see TryView): on
 // errs.ErrBusy nothing was stored.
 func (c *Config) TrySet(path string, v any) error {
-	return c.set(path, v, false)
+	return c.set(path, v, false, nil)
 }
 
-func (c *Config) set(path string, v any, wait bool) error {
+// set stores v at path and marks the values secrets names (relative to
+// path) as secrets (see Graft).
+func (c *Config) set(path string, v any, wait bool, secrets []secretMark) error {
 	segs, err := parse(path)
 	if err != nil {
 		return err
@@ -291,6 +293,7 @@ func (c *Config) set(path string, v any, wait bool) error {
 	if c.prov != nil {
 		c.recordSet(segs, v)
 	}
+	c.markSecrets(segs, secrets)
 	c.changed()
 	return nil
 }
@@ -298,6 +301,10 @@ func (c *Config) set(path string, v any, wait bool) error {
 // Merge assigns each key of m into the map at path, as dict.update does:
 // keys are literal, values replace what was there.
 func (c *Config) Merge(path string, m *value.Map) error {
+	return c.merge(path, m, nil)
+}
+
+func (c *Config) merge(path string, m *value.Map, secrets []secretMark) error {
 	segs, err := parse(path)
 	if err != nil {
 		return err
@@ -336,6 +343,7 @@ func (c *Config) Merge(path string, m *value.Map) error {
 			return true
 		})
 	}
+	c.markSecrets(segs, secrets)
 	c.changed()
 	return nil
 }

@@ -997,6 +997,10 @@ def config_secret_inputs(owner: Any, h: Any) -> bytes:
     return _buffer(owner, _lib.gocfg_config_secret_inputs, h)
 
 
+def config_graft(owner: Any, h: Any, p: bytes, state: bytes, merge: bool) -> None:
+    _call(owner, _lib.gocfg_config_graft, h, p, len(p), state, len(state), int(merge))
+
+
 def config_deserialize(state: bytes, env: bytes, adopt: Callable[[Any], T]) -> T:
     _native.load()
     return _new_handle(None, _lib.gocfg_config_deserialize, "gocfg_config **", state, len(state), env, len(env),

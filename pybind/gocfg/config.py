@@ -225,6 +225,9 @@ def _get(cfg: "Config", h: Any, p: bytes, key: Any) -> Any:
 
 
 def _set(cfg: "Config", h: Any, p: bytes, value: Any) -> None:
+    if isinstance(value, Section) and _masked_in(value):
+        _capi.config_graft(cfg, h, p, _section_state(value), False)
+        return
     if type(value) is str:
         # Strings skip the wire encoding: the string export takes them as is.
         try:
@@ -453,7 +456,13 @@ class Section(MutableMapping[str, Any], TreeView):
         A mapping crosses to the library in one call."""
         cfg, h, prefix = self._target()
         if isinstance(other, Section):
-            other = other.to_dict()
+            if _masked_in(other):
+                # One call for the Section, keeping its masks (see
+                # _section_state); then the keyword arguments, which win.
+                _capi.config_graft(cfg, h, prefix, _section_state(other), True)
+                other = {}
+            else:
+                other = other.to_dict()
         elif not isinstance(other, Mapping):
             other = dict(other)
         if kwargs:
@@ -1102,7 +1111,8 @@ class Config(Section, Handle):
         the mode (and, where the process may set them, the owner and group)
         of the one it replaces; ``private=True`` makes it 0600. By default
         (``private=None``) a new file is created 0600 when the config holds
-        a secret key (see gocfg.secrets), else with the umask's mode (0644
+        a secret (a secret key, see gocfg.secrets; a value from a secrets
+        directory; one that interpolates a secret), else with the umask's mode (0644
         under the usual 022). A symbolic link is followed: the file it
         leads to is replaced and the link stays. See the README, "Formats"."""
         h = self._handle()
@@ -1118,7 +1128,10 @@ class Config(Section, Handle):
         return self.dumps("json", resolve=resolve)
 
     def _holds_secrets(self) -> bool:
-        return _secrets.holds_secrets(self._explain())
+        # Secrets by key name, and values masked whatever their key: read
+        # from a secrets directory, or interpolating a secret.
+        rows = self._explain()
+        return _secrets.holds_secrets(rows) or bool(rows and self._hidden())
 
     def __repr__(self) -> str:
         if self._h is None:

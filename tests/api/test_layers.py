@@ -421,6 +421,61 @@ def test_a_section_copied_or_pickled_masks_what_it_masked(tmp_path):
             pickle.dumps(section)
 
 
+def test_a_section_stored_in_another_config_masks_what_it_masked(tmp_path):
+    """A Section assigned, passed to update() or to Config() carries its
+    masks into its new home as pickling does; its other origins do not
+    travel (the values are written there)."""
+    (tmp_path / "app.yaml").write_text("db:\n  url: postgres://u:${db.conn}@h/x\n  port: 5432\nx: 1\n")
+    (tmp_path / "other.yaml").write_text("y: 2\n")
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "db__conn").write_text("c0nn")
+    conn_file = f"secret file {tmp_path / 'secrets' / 'db__conn'}"
+    with gocfg.load(tmp_path / "app.yaml", secrets_dir=tmp_path / "secrets", environ={}) as cfg:
+        db = cfg["db"]
+        plain_into = gocfg.Config({"keep": 1})
+        plain_into["copy"] = db
+        updated = gocfg.Config({"keep": 1})
+        updated.update(db, port=1)
+        layered_into = gocfg.load(tmp_path / "other.yaml", environ={})
+        layered_into["copy"] = db
+        made = (gocfg.Config(db), gocfg.Config(cfg), plain_into, updated, layered_into)
+        for into, at in zip(made, ("", "db.", "copy.", "", "copy.")):
+            assert into[at + "url"] == "postgres://u:c0nn@h/x" and into[at + "conn"] == "c0nn"
+            for shown in (repr(into), into.show(), into._repr_html_(), str(into.explain())):
+                assert "c0nn" not in shown, shown
+            assert str(into.origin(at + "conn")) == conn_file
+            assert "interpolated a secret" in str(into.origin(at + "url"))
+            # A new file holding them is created 0600, as for the original.
+            into.save(tmp_path / "saved.yaml")
+            assert os.stat(tmp_path / "saved.yaml").st_mode & 0o777 == 0o600
+            (tmp_path / "saved.yaml").unlink()
+        # The keyword arguments of update() win over the Section's keys.
+        assert updated.to_dict() == {"keep": 1, "url": "postgres://u:c0nn@h/x", "port": 1, "conn": "c0nn"}
+        # Written through the layered config: its history shows the write,
+        # then the secret's origin; its own origins stay.
+        assert [o.kind for o in layered_into.history("copy.conn")] == ["set", "secret"]
+        assert layered_into.origin("copy.port").kind == "set"
+        assert str(layered_into.origin("y")).startswith(str(tmp_path / "other.yaml"))
+        # A plain Config that takes a masked copy records origins from then on.
+        assert plain_into.origin("keep") is None
+        # Refused where a write is refused, and nothing changes.
+        with gocfg.Config({"a": 1}) as frozen:
+            frozen.freeze()
+            with pytest.raises(gocfg.FrozenError):
+                frozen["copy"] = db
+            with pytest.raises(gocfg.FrozenError):
+                frozen.update(db)
+            assert frozen.to_dict() == {"a": 1}
+        with gocfg.Config({"m": {}}) as target:
+            stale = target["m"]
+            target["m"] = [1]
+            with pytest.raises(gocfg.TypeMismatchError, match="only a map has keys"):
+                stale.update(db)
+            assert target.to_dict() == {"m": [1]}
+        for into in made:
+            into.close()
+
+
 def _worker(cfg):
     return cfg["server.port"], str(cfg.origin("server.port")), cfg.frozen
 
