@@ -23,6 +23,8 @@
                                   prints "ok", or one line per violation:
                                   "file:line:col: path: message"
     gocfg schema MODULE:CLASS     print the JSON Schema of a settings class
+                                  (secret fields without their defaults,
+                                  unless --reveal)
 
 ${...} references are resolved in what get, show and db get print (as
 gocfg.load() resolves them, ${env:NAME} from this process's environment),
@@ -527,7 +529,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         cls = load_class(args.cls)
     except (ImportError, ValueError) as e:
         raise _UsageError(f"cannot import {args.cls}: {e}") from None
-    _say(json.dumps(json_schema(cls), indent=2, ensure_ascii=False))
+    _say(json.dumps(json_schema(cls, reveal=args.reveal), indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -932,6 +934,7 @@ def _parser() -> argparse.ArgumentParser:
 
     j = sub.add_parser("schema", help="print the JSON Schema of a settings class, attrs class or pydantic model (module:Class)")
     j.add_argument("cls", metavar="module:Class")
+    j.add_argument("--reveal", action="store_true", help="include the defaults of secret fields")
     j.set_defaults(run=_cmd_schema)
     w = sub.add_parser("watch", help="print each change to the files as it happens, until Ctrl-C")
     w.add_argument("files", nargs="+", metavar="file", help="files merged in order (later wins), as show does")

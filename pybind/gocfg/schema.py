@@ -51,7 +51,7 @@ from ._values import decode_value, split_path
 from .documents import read
 from .errors import InvalidArgumentError, ValidationError
 from .provenance import Origin, make_origin
-from .secrets import MASK, is_secret
+from .secrets import MASK, is_secret, is_secret_key
 
 SchemaArg = Union[Mapping[str, Any], bool, str, "os.PathLike[str]"]
 
@@ -164,7 +164,7 @@ def validate(cfg: Any, h: Any, prefix: bytes, schema: Any, resources: Optional[M
 
 # --------------------------------------------------- settings class -> schema
 
-def json_schema(cls: Any) -> Dict[str, Any]:
+def json_schema(cls: Any, *, reveal: bool = False) -> Dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a settings class -- a dataclass,
     an attrs class or a pydantic model -- as ``cfg.to(cls)`` reads it.
 
@@ -193,7 +193,20 @@ def json_schema(cls: Any) -> Dict[str, Any]:
     The schema states the canonical form a file should hold, and is
     stricter than ``to()``'s coercions: ``to()`` also reads "9000" as an
     int, "30s" or 30 as a timedelta and an Enum member's name, where the
-    schema asks for a number and for the members' values."""
+    schema asks for a number and for the members' values.
+
+    Secrets are left out unless ``reveal``: a property whose key is a
+    secret (see gocfg.secrets) has no ``default`` and says ``writeOnly``
+    (JSON Schema's mark for a password), and a default that is a map
+    holds no secret keys (pydantic marks its SecretStr so, and masks
+    their defaults)."""
+    schema = _json_schema(cls)
+    if not reveal:
+        _hide_secret_defaults(schema)
+    return schema
+
+
+def _json_schema(cls: Any) -> Dict[str, Any]:
     from ._typed import is_pydantic_model, is_target
 
     if not (isinstance(cls, type) and is_target(cls)):
@@ -209,6 +222,41 @@ def json_schema(cls: Any) -> Dict[str, Any]:
     if defs:
         out["$defs"] = defs
     return out
+
+
+# Keywords whose values are data, not schemas: the walk below does not
+# look for properties in them.
+_DATA_KEYWORDS = frozenset({"default", "const", "enum", "examples"})
+
+
+def _hide_secret_defaults(node: Any) -> None:
+    """Drop, in place, the defaults of secret properties and the secret
+    keys of map defaults, anywhere in a schema (pydantic's included)."""
+    if isinstance(node, list):
+        for item in node:
+            _hide_secret_defaults(item)
+        return
+    if not isinstance(node, dict):
+        return
+    props = node.get("properties")
+    if isinstance(props, dict):
+        for key, sub in props.items():
+            if isinstance(sub, dict) and is_secret_key(str(key)) and "default" in sub:
+                del sub["default"]
+                sub["writeOnly"] = True
+    for key, sub in node.items():
+        if key == "default":
+            node[key] = _without_secret_keys(sub)
+        elif key not in _DATA_KEYWORDS:
+            _hide_secret_defaults(sub)
+
+
+def _without_secret_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_secret_keys(v) for k, v in value.items() if not is_secret_key(str(k))}
+    if isinstance(value, list):
+        return [_without_secret_keys(v) for v in value]
+    return value
 
 
 # A field as the schema sees it: (key, annotation, default or _NO_DEFAULT,

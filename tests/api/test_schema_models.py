@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import subprocess
+import sys
 from typing import Dict, List, Literal, Optional
 
 import attrs
@@ -101,10 +103,12 @@ def test_attrs_schema_validates_good_and_rejects_bad(tmp_path):
 
 
 def test_pydantic_schema_is_pydantics_own():
-    s = gocfg.json_schema(PydanticSettings)
+    s = gocfg.json_schema(PydanticSettings, reveal=True)
     assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     own = PydanticSettings.model_json_schema(ref_template="#/$defs/{model}")
     assert {k: v for k, v in s.items() if k != "$schema"} == own
+    # Without reveal, the secret field's default is left out.
+    assert "default" not in gocfg.json_schema(PydanticSettings)["$defs"]["Db"]["properties"]["password"]
     assert s["properties"]["name"]["pattern"] == "^[a-z]+$"
     assert s["$defs"]["Db"]["properties"]["port"]["maximum"] == 65535
     assert s["additionalProperties"] is False                       # extra="forbid"
@@ -132,6 +136,52 @@ def test_secret_values_stay_out_of_messages():
         with pytest.raises(gocfg.ValidationError) as e:
             cfg.validate(schema)
         assert "12345678" not in str(e.value) and "db.password" in str(e.value)
+
+
+@dataclasses.dataclass
+class _Vault:
+    host: str = "localhost"
+    password: str = "hunter2"
+
+
+@dataclasses.dataclass
+class _WithSecrets:
+    vault: _Vault = dataclasses.field(default_factory=_Vault)
+    api_key: str = "k-123"
+
+
+class _PydanticSecrets(pydantic.BaseModel):
+    password: str = "hunter2"
+    token: pydantic.SecretStr = pydantic.SecretStr("t0k")
+    vault: Dict[str, str] = {"password": "hunter2", "host": "h"}
+
+
+def test_schema_leaves_secret_defaults_out_unless_revealed(tmp_path, monkeypatch):
+    for cls in (_WithSecrets, _PydanticSecrets):
+        schema = gocfg.json_schema(cls)
+        text = json.dumps(schema)
+        assert "hunter2" not in text and "t0k" not in text and "k-123" not in text, text
+        revealed = json.dumps(gocfg.json_schema(cls, reveal=True))
+        assert "hunter2" in revealed
+    schema = gocfg.json_schema(_WithSecrets)
+    assert schema["$defs"]["_Vault"]["properties"]["password"] == {"type": "string", "writeOnly": True}
+    assert schema["$defs"]["_Vault"]["properties"]["host"]["default"] == "localhost"
+    assert schema["properties"]["vault"]["default"] == {"host": "localhost"}
+    assert gocfg.json_schema(_PydanticSecrets)["properties"]["vault"]["default"] == {"host": "h"}
+    # A config without the secrets still validates: nothing became required.
+    with gocfg.Config({"vault": {"host": "h"}}) as cfg:
+        assert cfg.validate(schema) is None
+    # The CLI prints the same, and the defaults with --reveal.
+    (tmp_path / "secretsettings.py").write_text(
+        "import dataclasses\n@dataclasses.dataclass\nclass S:\n    password: str = 'hunter2'\n    port: int = 1\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    shown = subprocess.run([sys.executable, "-m", "gocfg", "schema", "secretsettings:S"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "hunter2" not in shown and json.loads(shown)["properties"]["port"]["default"] == 1
+    revealed = subprocess.run([sys.executable, "-m", "gocfg", "schema", "--reveal", "secretsettings:S"],
+                              capture_output=True, text=True, check=True).stdout
+    assert json.loads(revealed)["properties"]["password"]["default"] == "hunter2"
 
 
 def test_pydantic_model_inside_a_dataclass():
