@@ -225,9 +225,6 @@ def _get(cfg: "Config", h: Any, p: bytes, key: Any) -> Any:
 
 
 def _set(cfg: "Config", h: Any, p: bytes, value: Any) -> None:
-    if isinstance(value, Section) and _masked_in(value):
-        _capi.config_graft(cfg, h, p, _section_state(value), False)
-        return
     if type(value) is str:
         # Strings skip the wire encoding: the string export takes them as is.
         try:
@@ -237,6 +234,10 @@ def _set(cfg: "Config", h: Any, p: bytes, value: Any) -> None:
         if data is not None:
             _capi.config_set(cfg, h, p, data, True)
             return
+    elif isinstance(value, Section) and _masked_in(value):
+        # Its masked values keep their masks here (see _section_state).
+        _capi.config_graft(cfg, h, p, _section_state(value), False)
+        return
     _capi.config_set(cfg, h, p, encode_value(value, p.decode()), False)
 
 
