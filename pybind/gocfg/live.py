@@ -563,6 +563,19 @@ class WatchedConfig(Config):
 
 # ---------------------------------------------------------------- building
 
+def _spec_name(path: Any) -> str:
+    """A file's name for the live engine's spec, whose strings cross as
+    UTF-8 text (the library refuses anything else there, naming only the
+    spec's position): a name that is not UTF-8 is refused here, naming it."""
+    raw = _args.text_arg(path, "file name")
+    try:
+        return raw.decode()
+    except UnicodeDecodeError as e:
+        raise InvalidArgumentError(f"file name {raw!r} is not UTF-8 (byte {e.start}), which watch=True (and a "
+                                   "load with a gocfg.Stored source) needs: rename the file, or load it "
+                                   "without watch") from None
+
+
 def _spec_entry(source: Any, append: int, owned: List[Database]) -> List[Any]:
     f = _capi.live_flags()
     if isinstance(source, (str, os.PathLike)):
@@ -573,14 +586,14 @@ def _spec_entry(source: Any, append: int, owned: List[Database]) -> List[Any]:
         source = File(path[:-1] if optional else path, None, optional)
     if isinstance(source, ProfileSection):
         src = source.source
-        name = _args.text_arg(src.path, "file name").decode("utf-8", "surrogateescape")
+        name = _spec_name(src.path)
         fmt = _args.format_arg(src.format).decode()
         return ["section", name, fmt, source.section, append | (f["optional"] if src.optional else 0)]
     if isinstance(source, File) and source.profiles:
         # Outside load(profile=...): the default profile alone, as add_layer() does.
         return _spec_entry(ProfileSection(source, "default"), append, owned)
     if isinstance(source, File):
-        name = _args.text_arg(source.path, "file name").decode("utf-8", "surrogateescape")
+        name = _spec_name(source.path)
         fmt = _args.format_arg(source.format).decode()
         return ["file", name, fmt, append | (f["optional"] if source.optional else 0)]
     if isinstance(source, Text):

@@ -616,6 +616,14 @@ def test_bad_arguments(app):
         watched(app.parent / "missing.yaml")
     with pytest.raises(gocfg.InvalidArgumentError):
         watched(gocfg.Stored("memory://", "bad*name"))
+    # A name that is not UTF-8 loads without watch; watched, it is refused
+    # naming the file (the spec's strings cross as UTF-8).
+    odd = app.parent / os.fsdecode(b"odd\xff.yaml")
+    odd.write_text("x: 1\n")
+    with gocfg.load(odd) as plain:
+        assert plain["x"] == 1
+    with pytest.raises(gocfg.InvalidArgumentError, match=r"file name b'.*odd\\xff.yaml' is not UTF-8"):
+        watched(odd)
     with watched(app) as cfg:
         with pytest.raises(TypeError):
             cfg.on_change(42)
