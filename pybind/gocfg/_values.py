@@ -139,10 +139,12 @@ def _tag(v: Any, where: str) -> Tuple[Any, ...]:
     return (..., "t", 0, 0, 0, v.hour, v.minute, v.second, v.microsecond, None)
 
 
-def _plain(v: Any, where: str, depth: int, inside: Optional[Set[int]] = None) -> Any:
+def _plain(v: Any, where: str, depth: int, inside: Optional[Set[int]] = None,
+           views: Optional[List[Tuple[str, "TreeView"]]] = None) -> Any:
     """v rebuilt from the types marshal writes, with dates tagged.
     ``inside`` holds the ids of the maps and lists being rebuilt around v:
-    one of them met again is a structure that contains itself."""
+    one of them met again is a structure that contains itself. ``views``,
+    when given, gets the (path, view) of each Config or Section copied."""
     max_depth = _capi.consts().max_depth
     if depth > max_depth:
         raise InvalidArgumentError(f"{where or 'value'}: nested more than {max_depth} levels deep")
@@ -160,6 +162,8 @@ def _plain(v: Any, where: str, depth: int, inside: Optional[Set[int]] = None) ->
     if isinstance(v, float):
         return float(v)
     if isinstance(v, TreeView):  # a Config or Section: its own copy
+        if views is not None:
+            views.append((where, v))
         return _plain(v.to_dict(), where, depth)
     if not isinstance(v, (Mapping, list, tuple)):
         raise TypeError(f"cannot store a value of type {type_name(type(v))!r} at {where or 'the root'!r}: a config "
@@ -177,9 +181,10 @@ def _plain(v: Any, where: str, depth: int, inside: Optional[Set[int]] = None) ->
                 if not isinstance(k, str):
                     raise TypeError(f"{where or 'mapping'}: keys must be str, not {type(k).__name__} ({k!r})")
                 out[str.__str__(k)] = _plain(item, f"{where}.{quote_segment(k)}" if where else quote_segment(k),
-                                             depth + 1, inside)
+                                             depth + 1, inside, views)
             return out
-        return [_plain(item, f"{where}.{i}" if where else str(i), depth + 1, inside) for i, item in enumerate(v)]
+        return [_plain(item, f"{where}.{i}" if where else str(i), depth + 1, inside, views)
+                for i, item in enumerate(v)]
     finally:
         inside.discard(id(v))
 
@@ -192,8 +197,10 @@ def type_name(t: type) -> str:
     return f"{t.__module__}.{t.__qualname__}"
 
 
-def encode_value(v: Any, where: str) -> bytes:
-    """Encode v for the library. `where` names v's path in error messages."""
+def encode_value(v: Any, where: str, views: Optional[List[Tuple[str, "TreeView"]]] = None) -> bytes:
+    """Encode v for the library. `where` names v's path in error messages.
+    ``views``, when given, gets the (path, view) of each Config or Section
+    inside v, copied as its values."""
     t = type(v)
     if t is dict or t is list or t is str or t is int or t is float or t is bool or v is None:
         try:
@@ -204,7 +211,7 @@ def encode_value(v: Any, where: str) -> bytes:
         except (ValueError, RecursionError):
             pass  # dates, subclasses, or too deep: take the slow path
     try:
-        return marshal.dumps(_plain(v, where, 0), 2)
+        return marshal.dumps(_plain(v, where, 0, None, views), 2)
     except RecursionError:
         raise InvalidArgumentError(f"{where or 'value'}: nested too deeply") from None
     except ValueError as e:

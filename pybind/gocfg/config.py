@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import marshal
 import os
 import re
 import typing
@@ -234,11 +235,23 @@ def _set(cfg: "Config", h: Any, p: bytes, value: Any) -> None:
         if data is not None:
             _capi.config_set(cfg, h, p, data, True)
             return
-    elif isinstance(value, Section) and _masked_in(value):
-        # Its masked values keep their masks here (see _section_state).
-        _capi.config_graft(cfg, h, p, _section_state(value), False)
-        return
-    _capi.config_set(cfg, h, p, encode_value(value, p.decode()), False)
+    _write(cfg, h, p, value, False)
+
+
+def _write(cfg: "Config", h: Any, p: bytes, value: Any, merge: bool) -> None:
+    """Set value at p, or (merge) assign its keys into the map there. A
+    Config or Section in value is copied as its values, and what it
+    masked stays masked (see _grafted)."""
+    where = p.decode()
+    views: List[Tuple[str, Any]] = []
+    data = encode_value(value, where, views)
+    state = _grafted(data, views, where) if views else None
+    if state is not None:
+        _capi.config_graft(cfg, h, p, state, merge)
+    elif merge:
+        _capi.config_merge(cfg, h, p, data)
+    else:
+        _capi.config_set(cfg, h, p, data, False)
 
 
 # --------------------------------------------------------------- the classes
@@ -457,19 +470,17 @@ class Section(MutableMapping[str, Any], TreeView):
         A mapping crosses to the library in one call."""
         cfg, h, prefix = self._target()
         if isinstance(other, Section):
-            if _masked_in(other):
-                # One call for the Section, keeping its masks (see
-                # _section_state); then the keyword arguments, which win.
-                _capi.config_graft(cfg, h, prefix, _section_state(other), True)
-                other = {}
-            else:
-                other = other.to_dict()
+            # Copied whole, keeping its masks (a dict of its keys would
+            # read each value plain); the keyword arguments, which win,
+            # follow.
+            _write(cfg, h, prefix, other, True)
+            other = {}
         elif not isinstance(other, Mapping):
             other = dict(other)
         if kwargs:
             other = {**other, **kwargs}
         if other:
-            _capi.config_merge(cfg, h, prefix, encode_value(other, prefix.decode()))
+            _write(cfg, h, prefix, other, True)
 
     # ------------------------------------------- provenance, typed access
 
@@ -1279,30 +1290,68 @@ def _restore(state: bytes) -> Config:
 def _section_state(section: "Section") -> bytes:
     """A Section as the serialized state of a Config of its own: its
     values as read, with no origins (as Config(data) records none), except
-    for the values the Section masks besides those named like secrets: a
-    value read from a secrets directory keeps its "secret" origin, and one
-    that interpolates a secret, plain text in the copy, gets a "secret"
-    origin named gocfg.secrets.INTERPOLATED_SECRET. So the copy masks what
-    the Section masked. Only those few values are asked about: a pickle of
-    a small Section costs the same in a config of any size."""
+    for the values the Section masks besides those named like secrets (see
+    _secret_entries). So the copy masks what the Section masked. Only
+    those few values are asked about: a pickle of a small Section costs
+    the same in a config of any size."""
     data = section.to_dict()
     if not isinstance(data, dict):
         # Refused here, not when unpickled: in a Pool's worker an error
         # while unpickling a task kills the worker.
         raise TypeMismatchError(f"{section.path}: {_no_longer_a_map(data)}: the Section cannot be pickled")
+    provenance = _secret_entries(section, data, (), _masked_in(section))
+    return encode_value({"gocfg_state": 1, "root": data, "frozen": False, "interpolate": False,
+                         "parse_env": False, "provenance": provenance or None, "next_layer": 1}, "")
+
+
+def _grafted(data: bytes, views: List[Tuple[str, Any]], where: str) -> Optional[bytes]:
+    """The state gocfg_config_graft takes for a value (encoded: data) to be
+    written at where, when Configs or Sections copied into it (views:
+    their paths) mask values besides those named like secrets; else None,
+    and the value is written as it is. A value that is not a map (a list
+    holding a Section) is written as it is too: the state's root is a map."""
+    base = len(split_path(where)) if where else 0
+    root: Any = None
+    provenance: List[Any] = []
+    for at, view in views:
+        masked = _masked_in(view)
+        if not masked:
+            continue
+        if root is None:
+            root = _marshal_loads(data)  # dates stay in their tagged form
+            if not isinstance(root, dict):
+                return None
+        segs = tuple(split_path(at))[base:] if at else ()
+        node = root
+        for seg in segs:
+            node = node[int(seg)] if isinstance(node, list) else node[seg]
+        provenance.extend(_secret_entries(view, node, segs, masked))
+    if root is None:
+        return None
+    return marshal.dumps({"gocfg_state": 1, "root": root, "frozen": False, "interpolate": False,
+                          "parse_env": False, "provenance": provenance or None, "next_layer": 1}, 2)
+
+
+def _secret_entries(section: "Section", data: Any, at: Tuple[str, ...],
+                    masked: List[Tuple[str, ...]]) -> List[Any]:
+    """Provenance entries, as a serialized state holds them, for the values
+    of section (its values as read: data, copied to at) that it masks
+    besides those named like secrets (masked, from _masked_in): a value
+    read from a secrets directory keeps its "secret" origin, and one that
+    interpolates a secret, plain text in the copy, gets a "secret" origin
+    named gocfg.secrets.INTERPOLATED_SECRET."""
     secret = next(k for k, name in _capi.consts().origin_kinds.items() if name == "secret")
     base = tuple(split_path(section.path)) if section.path else ()
-    provenance = []
-    for under in _masked_in(section):
+    out = []
+    for under in masked:
         for segs in _leaves_under(data, under):
             origin = section._cfg.origin((*base, *segs))
             if origin is not None and origin.kind == "secret":
                 entry = [secret, origin.name, 0, 0, 0]
             else:
                 entry = [secret, _secrets.INTERPOLATED_SECRET, 0, 0, 0]
-            provenance.append([list(segs), [entry]])
-    return encode_value({"gocfg_state": 1, "root": data, "frozen": False, "interpolate": False,
-                         "parse_env": False, "provenance": provenance or None, "next_layer": 1}, "")
+            out.append([[*at, *segs], [entry]])
+    return out
 
 
 def _masked_in(section: "Section") -> List[Tuple[str, ...]]:

@@ -3,6 +3,7 @@ overrides, provenance, interpolation, freeze, diff, pickling."""
 from __future__ import annotations
 
 import copy
+import datetime
 import math
 import multiprocessing
 import os
@@ -438,8 +439,12 @@ def test_a_section_stored_in_another_config_masks_what_it_masked(tmp_path):
         updated.update(db, port=1)
         layered_into = gocfg.load(tmp_path / "other.yaml", environ={})
         layered_into["copy"] = db
-        made = (gocfg.Config(db), gocfg.Config(cfg), plain_into, updated, layered_into)
-        for into, at in zip(made, ("", "db.", "copy.", "", "copy.")):
+        when = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+        nested = gocfg.Config({"svc": {"when": when, "dbs": {"main": db}}})
+        nested_set = gocfg.Config()
+        nested_set["a.b"] = {"n": [1, {"x": None}], "db": db}
+        made = (gocfg.Config(db), gocfg.Config(cfg), plain_into, updated, layered_into, nested, nested_set)
+        for into, at in zip(made, ("", "db.", "copy.", "", "copy.", "svc.dbs.main.", "a.b.db.")):
             assert into[at + "url"] == "postgres://u:c0nn@h/x" and into[at + "conn"] == "c0nn"
             for shown in (repr(into), into.show(), into._repr_html_(), str(into.explain())):
                 assert "c0nn" not in shown, shown
@@ -449,6 +454,13 @@ def test_a_section_stored_in_another_config_masks_what_it_masked(tmp_path):
             into.save(tmp_path / "saved.yaml")
             assert os.stat(tmp_path / "saved.yaml").st_mode & 0o777 == 0o600
             (tmp_path / "saved.yaml").unlink()
+        assert nested["svc.when"] == when and nested_set["a.b.n"] == [1, {"x": None}]
+        with gocfg.Config({"dbs": [db]}) as in_list:
+            assert in_list["dbs.0.conn"] == "c0nn" and "c0nn" not in repr(in_list)
+            assert str(in_list.origin("dbs.0.conn")) == conn_file
+            # A list assigned whole is copied as its values (the README says so).
+            in_list["flat"] = [db]
+            assert in_list["flat.0.conn"] == "c0nn"
         # The keyword arguments of update() win over the Section's keys.
         assert updated.to_dict() == {"keep": 1, "url": "postgres://u:c0nn@h/x", "port": 1, "conn": "c0nn"}
         # Written through the layered config: its history shows the write,
