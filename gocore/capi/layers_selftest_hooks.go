@@ -30,6 +30,24 @@ func exerciseLayerExports(goroutines, iterations int) error {
 	defer C.free(unsafe.Pointer(yaml))
 	format, formatLen := cstr("yaml")
 	defer C.free(unsafe.Pointer(format))
+	// A small config's state, grafted into h over and over (case 7).
+	var small C.uintptr_t
+	if rc := gocfg_config_new(&small, nil); rc != C.GOCFG_OK {
+		return fmt.Errorf("config_new: %d", rc)
+	}
+	var buf C.gocfg_buffer
+	rc := gocfg_config_serialize(small, &buf, nil)
+	gocfg_config_free(small)
+	if rc != C.GOCFG_OK {
+		return fmt.Errorf("serialize: %d", rc)
+	}
+	// Copied out, so that the buffer is not counted a leak at the end.
+	smallLen := buf.len
+	smallState := (*C.char)(C.CBytes(C.GoBytes(unsafe.Pointer(buf.data), C.int(buf.len))))
+	gocfg_buffer_free(&buf)
+	defer C.free(unsafe.Pointer(smallState))
+	grafted, graftedLen := cstr("grafted")
+	defer C.free(unsafe.Pointer(grafted))
 
 	return inParallel(goroutines, iterations, h, func(g, i int) C.int {
 		var rc C.int
@@ -85,6 +103,9 @@ func exerciseLayerExports(goroutines, iterations int) error {
 				rc = gocfg_config_deserialize(out.data, out.len, env, envLen, &back, nil)
 				gocfg_buffer_free(&out)
 				gocfg_config_free(back)
+			}
+			if r := gocfg_config_graft(h, grafted, graftedLen, smallState, smallLen, 0, nil); r != C.GOCFG_OK && rc == C.GOCFG_OK {
+				rc = r
 			}
 			var inputs C.gocfg_buffer
 			if r := gocfg_config_secret_inputs(h, &inputs, nil); r == C.GOCFG_OK {
