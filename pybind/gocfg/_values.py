@@ -210,6 +210,10 @@ def encode_value(v: Any, where: str, views: Optional[List[Tuple[str, "TreeView"]
             return marshal.dumps(v, 2)
         except (ValueError, RecursionError):
             pass  # dates, subclasses, or too deep: take the slow path
+    elif isinstance(v, TreeView):  # a Config or Section: its values, through the fast path above
+        if views is not None:
+            views.append((where, v))
+        return encode_value(v.to_dict(), where)
     try:
         return marshal.dumps(_plain(v, where, 0, None, views), 2)
     except RecursionError:
