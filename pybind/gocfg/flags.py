@@ -127,6 +127,20 @@ def _flag_type(convert: Callable[[str], Any], secret: bool) -> Callable[[str], A
     return parse
 
 
+def _text(text: str) -> str:
+    return text
+
+
+def _one_of(convert: Callable[[str], Any], choices: Sequence[Any]) -> Callable[[str], Any]:
+    """convert, then the check that argparse's choices= makes."""
+    def choice(text: str) -> Any:
+        value = convert(text)
+        if value not in choices:
+            raise argparse.ArgumentTypeError("invalid choice")
+        return value
+    return choice
+
+
 def _default_text(path: str, default: Any, secret: bool = False) -> str:
     if default is _UNSET:
         return "no default"
@@ -305,6 +319,12 @@ def add_flags(parser: argparse.ArgumentParser, cls: Any, *, group: Optional[str]
             kwargs["type"] = str
             kwargs["metavar"] = _type_name(inner).upper() if inner in (_dt.datetime, _dt.date, _dt.time,
                                                                         _dt.timedelta) else "TEXT"
+        if (secret or is_secret(dotted)) and "choices" in kwargs:
+            # argparse's "invalid choice: 'x'" quotes the value: a secret's
+            # choice is checked by its type, whose refusal quotes nothing.
+            choices = kwargs.pop("choices")
+            kwargs.setdefault("metavar", "{" + ",".join(map(str, choices)) + "}")
+            kwargs["type"] = _one_of(kwargs.get("type", _text), choices)
         if "type" in kwargs:
             kwargs["type"] = _flag_type(kwargs["type"], secret or is_secret(dotted))
         help_text = f"{shown}, {_default_text(dotted, default, secret)}"
