@@ -146,6 +146,25 @@ def test_env_bad_input():
         gocfg.load(env_prefix="")
 
 
+@pytest.mark.parametrize("watch", [False, True])
+@pytest.mark.parametrize("kwargs,error,fragment", [
+    # Each of these matched nothing, silently, was read as "__", or raised
+    # a bare UnicodeEncodeError or AttributeError.
+    ({"env_prefix": "APP\0"}, gocfg.InvalidArgumentError, "env_prefix 'APP\\x00' holds NUL"),
+    ({"env_prefix": "A=B"}, gocfg.InvalidArgumentError, "env_prefix 'A=B' cannot begin"),
+    ({"env_prefix": "\ud800"}, gocfg.InvalidArgumentError, "env_prefix '\\ud800' cannot be encoded as UTF-8"),
+    ({"env_prefix": "APP", "env_delimiter": ""}, gocfg.InvalidArgumentError, "env_delimiter must not be empty"),
+    ({"env_prefix": "APP", "env_delimiter": "\0"}, gocfg.InvalidArgumentError, "env_delimiter '\\x00' holds NUL"),
+    ({"env_prefix": "APP", "env_delimiter": "\udcff"}, gocfg.InvalidArgumentError, "cannot be encoded as UTF-8"),
+    ({"env_prefix": "APP", "env_delimiter": 5}, TypeError, "env_delimiter must be str"),
+    ({"secrets_dir": "missing", "env_delimiter": ""}, gocfg.InvalidArgumentError, "env_delimiter must not be empty"),
+])
+def test_env_prefix_and_delimiter_that_no_name_can_hold_are_refused(tmp_path, watch, kwargs, error, fragment):
+    (tmp_path / "app.yaml").write_text("a: 1\n")
+    with pytest.raises(error, match=re.escape(fragment)):
+        gocfg.load(tmp_path / "app.yaml", environ={"APP_X": "1"}, watch=watch, **kwargs)
+
+
 @pytest.mark.parametrize("environ,named", [({"X": "v\0hunter2"}, "the value of 'X'"), ({"APP_X\0": "v"}, "the name 'APP_X\\x00'"),
                                            ({"APP_X=Y": "v"}, "the name 'APP_X=Y'")])
 def test_environ_entries_no_environment_can_hold_are_refused(no_leaks, environ, named):
