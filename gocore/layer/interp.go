@@ -538,6 +538,42 @@ func FormatFloat(f float64) string {
 	return s
 }
 
+// Escape writes s so that it reads back as s where references are
+// resolved: each "${" becomes "$${". A resolved value stored back in a
+// config that still interpolates must be escaped, or a "${" that was
+// literal ("$${x}" read as "${x}") or that came from a variable would be
+// taken for a reference on the next read.
+func Escape(s string) string { return strings.ReplaceAll(s, "${", "$${") }
+
+// EscapeDeep returns v with every string in it escaped (Escape), copying
+// the maps and lists that change.
+func EscapeDeep(v any) any {
+	switch c := v.(type) {
+	case string:
+		return Escape(c)
+	case []any:
+		if !needsResolve(c) {
+			return c
+		}
+		out := make([]any, len(c))
+		for i, e := range c {
+			out[i] = EscapeDeep(e)
+		}
+		return out
+	case *value.Map:
+		if !needsResolve(c) {
+			return c
+		}
+		out := value.NewMap(c.Len())
+		c.Range(func(k string, e any) bool {
+			out.Set(k, EscapeDeep(e))
+			return true
+		})
+		return out
+	}
+	return v
+}
+
 // needsResolve reports whether v holds any string with a reference.
 func needsResolve(v any) bool {
 	switch c := v.(type) {

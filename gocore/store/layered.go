@@ -356,7 +356,8 @@ func (c *Config) ResolveContext(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.root = *v.(*value.Map)
+	// c still interpolates: a "${" in a resolved value is text.
+	c.root = *layer.EscapeDeep(v).(*value.Map)
 	c.changed()
 	return nil
 }
