@@ -19,7 +19,9 @@ from ._values import (
     decode_value,
     encode_path,
     encode_value,
+    escape_refs,
     fix_times,
+    interpolates,
     join,
     path_text,
     quote_segment,
@@ -795,7 +797,7 @@ class Config(Section, Handle):
     _what = "gocfg.Config"
 
     @property
-    def _cfg(self) -> "Config":  # type: ignore[override]
+    def _cfg(self) -> "Config":
         return self
 
     def __init__(self, data: Any = None, /, **kwargs: Any) -> None:
@@ -1312,12 +1314,12 @@ def _saved_tree(section: "Section") -> Dict[str, Any]:
     interpolating a secret, which keep their templates as a Config's save
     does: no resolved secret is stored."""
     data = section.to_dict()
-    if _interpolates(section._cfg):
+    if interpolates(section._cfg):
         # Values as read: a "${" in them is text ("$${x}" read "${x}", or a
         # variable's value), stored as the template that reads back as that
         # text, as a whole Config's save stores it; stored as read, a load
         # with interpolate=True took it for a reference.
-        data = _escape_refs(data)
+        data = escape_refs(data)
     masked = _masked_in(section)
     if not masked:
         return data
@@ -1336,28 +1338,6 @@ def _saved_tree(section: "Section") -> Dict[str, Any]:
             parent[int(segs[-1]) if isinstance(parent, list) else segs[-1]] = template
         except (KeyError, IndexError, ValueError, TypeError):
             continue  # under a template put back already
-    return data
-
-
-def _interpolates(cfg: "Config") -> bool:
-    """Whether cfg resolves ${...} on read."""
-    return bool(decode_value(_capi.config_secret_inputs(cfg, cfg._handle()))[0])
-
-
-def _escape_refs(data: Dict[str, Any]) -> Dict[str, Any]:
-    """data (a fresh tree, changed in place) with each "${" in its strings
-    written "$${", the escape that reads back as "${". Without recursion:
-    a tree may nest 1000 levels."""
-    todo: List[Any] = [data]
-    while todo:
-        node = todo.pop()
-        keys = range(len(node)) if isinstance(node, list) else list(node)
-        for k in keys:
-            v = node[k]
-            if isinstance(v, (dict, list)):
-                todo.append(v)
-            elif isinstance(v, str) and "${" in v:
-                node[k] = v.replace("${", "$${")
     return data
 
 

@@ -553,3 +553,23 @@ def test_add_layer_and_odd_overrides(files):
             gocfg.load(overrides=bad, environ={})
     with gocfg.load(overrides="single=1", environ={}) as cfg:
         assert cfg["single"] == 1
+
+
+def test_a_config_source_contributes_its_values_as_read():
+    # A Config or Section source gives its values as read: a "${" in them
+    # is text (a literal "$${x}", a variable's value) that the layered
+    # config used to take for a reference (read 'X', or an InterpolationError).
+    with gocfg.load({"x": "X", "lit": "$${x}", "tpl": "${env:TPL}", "ref": "${x}", "m": {"k": "$${x}"}},
+                    environ={"TPL": "${nope}"}) as src:
+        read = src.to_dict()
+        assert read == {"x": "X", "lit": "${x}", "tpl": "${nope}", "ref": "X", "m": {"k": "${x}"}}
+        with gocfg.load(src, environ={}) as cfg:
+            assert cfg.to_dict() == read
+        with gocfg.load({"x": "other"}, environ={}) as cfg:
+            cfg.add_layer(src["m"])
+            assert cfg["k"] == "${x}"
+        with gocfg.load(src, environ={}, interpolate=False) as raw:  # reads as stored: nothing to escape
+            assert raw.to_dict() == read
+    # A plain Config holds templates, which the layered config resolves.
+    with gocfg.load(gocfg.Config({"x": "X", "ref": "${x}"}), environ={}) as cfg:
+        assert cfg["ref"] == "X"
