@@ -356,7 +356,29 @@ def parse_flags(cls: Any, argv: Optional[Sequence[str]] = None, *, prog: Optiona
         doc = ""  # the signature dataclasses writes when the class has no docstring
     parser = argparse.ArgumentParser(prog=prog, description=description or doc or None)
     add_flags(parser, cls, group=None)
-    return parser.parse_args(sys.argv[1:] if argv is None else list(argv))
+    namespace, extras = parser.parse_known_args(sys.argv[1:] if argv is None else list(argv))
+    if extras:
+        # argparse's own refusal quotes them all: the value of a misspelt
+        # secret flag (--api-token s3cr3t, for --api_token) too.
+        parser.error("unrecognized arguments: " + " ".join(_masked_extras(extras)))
+    return namespace
+
+
+def _masked_extras(extras: Sequence[str]) -> List[str]:
+    """The arguments argparse did not take, the values given to an option
+    named like a secret masked (``--db.password=x``, ``--db.password x``)."""
+    out = []
+    after_secret = False
+    for item in extras:
+        if item.startswith("-"):
+            name, eq, _ = item.lstrip("-").partition("=")
+            secret = is_secret(name)
+            out.append(item[:item.index("=")] + "=" + MASK if eq and secret else item)
+            after_secret = secret and not eq
+        else:
+            out.append(MASK if after_secret else item)
+            after_secret = False
+    return out
 
 
 def flags_arg(flags: Any, argv: Optional[Sequence[str]]) -> List[Tuple[str, Any]]:

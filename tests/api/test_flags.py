@@ -176,6 +176,18 @@ def test_a_secret_flags_bad_choice_is_not_quoted(capsys):
     assert "--api_key {k1,k2}" in capsys.readouterr().out
 
 
+def test_a_misspelt_secret_flags_value_is_not_quoted(capsys):
+    # argparse's "unrecognized arguments: --api-token s3cr3t" quoted it.
+    for argv in (["--api-token", "s3cr3t"], ["--api-token=s3cr3t"], ["--name", "n", "--db.password", "s3cr3t"]):
+        with pytest.raises(SystemExit):
+            gocfg.load(flags=Settings, argv=argv)
+        err = capsys.readouterr().err
+        assert "unrecognized arguments: " in err and "s3cr3t" not in err, err
+    with pytest.raises(SystemExit):
+        gocfg.parse_flags(Settings, ["--nmae", "svc", "extra"])
+    assert "unrecognized arguments: --nmae svc extra" in capsys.readouterr().err
+
+
 def test_a_real_program_in_a_subprocess(tmp_path):
     prog = tmp_path / "prog.py"
     prog.write_text(textwrap.dedent('''
