@@ -58,6 +58,9 @@ func parseQuery(expr string) (*query, error) {
 		if err := ValidateName(strings.ReplaceAll(level, "*", "x")); err != nil {
 			return nil, badQuery(expr, fmt.Sprintf("level %q can match no name", level))
 		}
+		if level == "**" && len(q.names) > 0 && q.names[len(q.names)-1] == "**" {
+			continue // "**/**" is "**"; one is one pass in matchLevels
+		}
 		q.names = append(q.names, level)
 	}
 	segs, err := splitPathGlob(pathGlob)
@@ -111,7 +114,9 @@ func splitPathGlob(p string) ([]pathPat, error) {
 			}
 			switch {
 			case seg == "**":
-				out = append(out, pathPat{text: seg, any: true})
+				if len(out) == 0 || !out[len(out)-1].any { // "**.**" is "**"
+					out = append(out, pathPat{text: seg, any: true})
+				}
 			case strings.Contains(seg, "**"):
 				return nil, fmt.Errorf("** must be a whole segment, not part of %q", seg)
 			default:
@@ -149,19 +154,45 @@ func (q *query) matchName(name string) bool {
 	return matchLevels(q.names, strings.Split(name, "/"))
 }
 
+// matchLevels reports whether the name levels match the level patterns.
+// It follows every way of matching at once (the set of patterns reached
+// after each level), so each "**" costs a pass, not a choice to try: by
+// backtracking, a few "**" against a deep name took exponential time.
 func matchLevels(pats, levels []string) bool {
-	if len(pats) == 0 {
-		return len(levels) == 0
-	}
-	if pats[0] == "**" {
-		for k := 0; k <= len(levels); k++ {
-			if matchLevels(pats[1:], levels[k:]) {
-				return true
+	at := closeStars(pats, []int{0}, func(i int) bool { return pats[i] == "**" })
+	for _, level := range levels {
+		var next []int
+		for _, i := range at {
+			switch {
+			case i == len(pats):
+			case pats[i] == "**":
+				next = append(next, i)
+			case starMatch(pats[i], level):
+				next = append(next, i+1)
 			}
 		}
-		return false
+		at = closeStars(pats, next, func(i int) bool { return pats[i] == "**" })
+		if len(at) == 0 {
+			return false
+		}
 	}
-	return len(levels) > 0 && starMatch(pats[0], levels[0]) && matchLevels(pats[1:], levels[1:])
+	return slices.Contains(at, len(pats))
+}
+
+// closeStars adds to the pattern positions at those reached by letting
+// each "**" (isAny) match nothing, and returns them sorted, each once.
+func closeStars[P any](pats []P, at []int, isAny func(int) bool) []int {
+	out := make([]int, 0, len(at))
+	for _, i := range at {
+		for ; ; i++ {
+			out = append(out, i)
+			if i == len(pats) || !isAny(i) {
+				break
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // starMatch matches s against a pattern in which '*' stands for any run of
@@ -197,41 +228,64 @@ type leaf struct {
 }
 
 // leaves returns the leaves of cfg that the path glob selects, each once.
+// The walk visits each node once with the set of pattern positions that
+// reach it (see matchLevels): "**.**.**...x" took exponential time by
+// trying every way for the "**"s to share a deep path.
 func (q *query) leaves(cfg *value.Map) []leaf {
 	var out []leaf
-	seen := map[string]bool{}
-	var walk func(node any, pats []pathPat, segs []string)
-	walk = func(node any, pats []pathPat, segs []string) {
-		if len(pats) == 0 {
-			if isLeaf(node) {
-				key := value.JoinPath(segs...)
-				if !seen[key] {
-					seen[key] = true
-					out = append(out, leaf{segs: slices.Clone(segs), val: node})
+	pats := q.path
+	isAny := func(i int) bool { return pats[i].any }
+	var walk func(node any, at []int, segs []string)
+	walk = func(node any, at []int, segs []string) {
+		if slices.Contains(at, len(pats)) && isLeaf(node) {
+			out = append(out, leaf{segs: slices.Clone(segs), val: node})
+		}
+		step := func(k string, child any) {
+			var next []int
+			for _, i := range at {
+				switch {
+				case i == len(pats):
+				case pats[i].any:
+					next = append(next, i)
+				case (pats[i].literal && k == pats[i].text) || (!pats[i].literal && starMatch(pats[i].text, k)):
+					next = append(next, i+1)
+				}
+			}
+			if len(next) > 0 {
+				walk(child, closeStars(pats, next, isAny), append(segs, k))
+			}
+		}
+		// Only literal segments ahead: look the keys up rather than
+		// reading every key of a large map (server.port).
+		if m, ok := node.(*value.Map); ok && onlyLiterals(pats, at) {
+			var keys []string // step takes each key once, for every position
+			for _, i := range at {
+				if i < len(pats) && !slices.Contains(keys, pats[i].text) {
+					keys = append(keys, pats[i].text)
+				}
+			}
+			for _, k := range keys {
+				if child, ok := m.Get(k); ok {
+					step(k, child)
 				}
 			}
 			return
 		}
-		p := pats[0]
-		if p.any {
-			walk(node, pats[1:], segs)
-			children(node, func(k string, child any) { walk(child, pats, append(segs, k)) })
-			return
-		}
-		if m, ok := node.(*value.Map); ok && p.literal {
-			if child, ok := m.Get(p.text); ok {
-				walk(child, pats[1:], append(segs, p.text))
-			}
-			return
-		}
-		children(node, func(k string, child any) {
-			if (p.literal && k == p.text) || (!p.literal && starMatch(p.text, k)) {
-				walk(child, pats[1:], append(segs, k))
-			}
-		})
+		children(node, step)
 	}
-	walk(cfg, q.path, nil)
+	walk(cfg, closeStars(pats, []int{0}, isAny), nil)
 	return out
+}
+
+// onlyLiterals reports whether every pattern position in at is a literal
+// segment (or the end).
+func onlyLiterals(pats []pathPat, at []int) bool {
+	for _, i := range at {
+		if i < len(pats) && !pats[i].literal {
+			return false
+		}
+	}
+	return true
 }
 
 func isLeaf(v any) bool {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +56,14 @@ type Resolver struct {
 	Env      map[string]string
 	ParseEnv bool
 
+	// Hidden, when not nil, reports whether the string at a path is a
+	// secret besides those named like one (a value read from a secrets
+	// directory). Messages never quote a secret's text: not the text
+	// around its references, nor the references themselves, which are
+	// part of the value (a generated password may hold "${x}"), nor the
+	// paths reached from them.
+	Hidden func(path []string) bool
+
 	// Ctx, when not nil, stops a resolution once it is done (the error is
 	// errs.ErrCancelled).
 	Ctx context.Context
@@ -93,6 +100,7 @@ type res struct {
 	ctx      context.Context
 	key      string         // the path the caller asked for, for messages
 	chain    []string       // the paths being resolved, outermost first
+	secret   []bool         // whether the string at each path of chain is a secret
 	onChain  map[string]int // how many times each path is on chain
 	spent    *spent
 	maxSteps int64
@@ -128,32 +136,64 @@ func interpErr(at []string, format string, args ...any) error {
 	return &errs.Located{Kind: ErrInterpolation, Path: value.JoinPath(at...), Msg: fmt.Sprintf(format, args...)}
 }
 
-// chainText writes the chain followed by last for a message. A long chain
-// keeps its two ends: the key that was read and where it went wrong.
-func chainText(chain []string, last string) string {
-	const keep = 5
-	if len(chain) <= 2*keep+1 {
-		return strings.Join(append(slices.Clone(chain), last), " -> ")
+// chainText writes the chain followed by last for a message. A path
+// reached from a secret's references is part of that secret's text and is
+// not shown. A long chain keeps its two ends: the key that was read and
+// where it went wrong.
+func (r *res) chainText(last string) string {
+	shown := make([]string, 0, len(r.chain)+1)
+	for i, p := range r.chain {
+		if i > 0 && r.secret[i-1] {
+			p = notShown
+		}
+		shown = append(shown, p)
 	}
-	head := strings.Join(chain[:keep], " -> ")
-	tail := strings.Join(append(slices.Clone(chain[len(chain)-keep:]), last), " -> ")
-	return fmt.Sprintf("%s -> ... (%d more) ... -> %s", head, len(chain)-2*keep, tail)
+	if len(r.chain) > 0 && r.secret[len(r.chain)-1] {
+		last = notShown
+	}
+	shown = append(shown, last)
+	const keep = 5
+	if len(shown) <= 2*keep+2 {
+		return strings.Join(shown, " -> ")
+	}
+	head := strings.Join(shown[:keep], " -> ")
+	tail := strings.Join(shown[len(shown)-keep-1:], " -> ")
+	return fmt.Sprintf("%s -> ... (%d more) ... -> %s", head, len(shown)-2*keep-1, tail)
+}
+
+// notShown stands for text taken from a secret's value in a message.
+const notShown = "(not shown: a secret)"
+
+// isSecret reports whether the string at path is a secret: by its name, or
+// as Hidden says.
+func (r *res) isSecret(path []string) bool {
+	return IsSecretPath(path) || (r.Hidden != nil && r.Hidden(path))
+}
+
+// quote quotes text taken from the value at path for a message, or says it
+// is not shown when that value is a secret.
+func (r *res) quote(path []string, text string) string {
+	if r.isSecret(path) {
+		return "(a secret's value, not shown)"
+	}
+	return strconv.Quote(text)
 }
 
 // push enters the resolution of the string at path at; pop leaves it.
 func (r *res) push(at []string) error {
 	here := value.JoinPath(at...)
 	if r.onChain[here] > 0 {
-		return interpErr(at, "reference cycle: %s", chainText(r.chain, here))
+		return interpErr(at, "reference cycle: %s", r.chainText(here))
 	}
 	if len(r.chain) >= limits.MaxInterpolationDepth {
 		return r.limitErr(at, fmt.Sprintf("references nest more than %d deep (%s); the limit is fixed",
-			limits.MaxInterpolationDepth, chainText(r.chain, here)))
+			limits.MaxInterpolationDepth, r.chainText(here)))
 	}
 	if r.onChain == nil {
 		r.onChain = make(map[string]int)
 	}
 	r.chain = append(r.chain, here)
+	r.secret = append(r.secret, r.isSecret(at))
 	r.onChain[here]++
 	return nil
 }
@@ -161,6 +201,7 @@ func (r *res) push(at []string) error {
 func (r *res) pop() {
 	last := r.chain[len(r.chain)-1]
 	r.chain = r.chain[:len(r.chain)-1]
+	r.secret = r.secret[:len(r.secret)-1]
 	if r.onChain[last]--; r.onChain[last] == 0 {
 		delete(r.onChain, last)
 	}
@@ -275,7 +316,7 @@ type part struct {
 	offset int
 }
 
-func parse(s string, at []string) ([]part, error) {
+func (r *res) parse(s string, at []string) ([]part, error) {
 	var parts []part
 	var lit strings.Builder
 	for i := 0; i < len(s); {
@@ -301,11 +342,11 @@ func parse(s string, at []string) ([]part, error) {
 		end := strings.IndexByte(s[j+2:], '}')
 		if end < 0 {
 			// The text quoted is the stored value's: not a secret's.
-			return nil, interpErr(at, "unterminated reference %s (a literal ${ is written $${)", quoteUnlessSecret(at, shorten(s[j:])))
+			return nil, interpErr(at, "unterminated reference %s (a literal ${ is written $${)", r.quote(at, shorten(s[j:])))
 		}
 		ref := s[j+2 : j+2+end]
 		if strings.Contains(ref, "${") {
-			return nil, interpErr(at, "nested reference in %s: references cannot hold references", quoteUnlessSecret(at, shorten(s[j:j+3+end])))
+			return nil, interpErr(at, "nested reference in %s: references cannot hold references", r.quote(at, shorten(s[j:j+3+end])))
 		}
 		if lit.Len() > 0 {
 			parts = append(parts, part{lit: lit.String()})
@@ -332,7 +373,7 @@ func (r *res) resolveString(s string, at []string) (any, []string, error) {
 		return nil, nil, err
 	}
 	defer r.pop()
-	parts, err := parse(s, at)
+	parts, err := r.parse(s, at)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -349,7 +390,7 @@ func (r *res) resolveString(s string, at []string) (any, []string, error) {
 			}
 			var ok bool
 			if text, ok = Format(v); !ok {
-				return nil, nil, interpErr(at, "${%s} is %s, which cannot be part of a string (%s)", p.ref, value.AType(v), chainText(r.chain, p.ref))
+				return nil, nil, interpErr(at, "%s is %s, which cannot be part of a string (%s)", r.refName(at, p.ref), value.AType(v), r.chainText(p.ref))
 			}
 		}
 		// Charge before writing, so the text built never passes the bound.
@@ -365,25 +406,32 @@ func (r *res) refValue(ref string, at []string, whole bool) (any, []string, erro
 	if err := r.step(at); err != nil {
 		return nil, nil, err
 	}
+	// The reference is text of the value at at: a secret's is not quoted
+	// (r.refName), and the messages then say what went wrong without it.
+	secret := r.isSecret(at)
 	if name, ok := strings.CutPrefix(ref, "env:"); ok {
 		name, def, hasDef := strings.Cut(name, ",")
 		name = strings.TrimSpace(name)
 		if name == "" {
-			return nil, nil, interpErr(at, "${%s}: no variable name", ref)
+			return nil, nil, interpErr(at, "%s: no variable name", r.refName(at, ref))
 		}
 		val, set := r.Env[name]
 		if !set {
 			if !hasDef {
+				if secret {
+					return nil, nil, interpErr(at, "%s names an environment variable that is not set, with no default (%s)",
+						r.refName(at, ref), r.chainText("env:"+name))
+				}
 				return nil, nil, interpErr(at, "environment variable %s is not set and ${%s} has no default (write ${env:%s,default}) (%s)",
-					name, ref, name, chainText(r.chain, "env:"+name))
+					name, ref, name, r.chainText("env:"+name))
 			}
 			val = def
 		}
 		if whole && r.ParseEnv {
 			v, err := ParseScalar(val)
 			if err != nil {
-				if IsSecretKey(name) || IsSecretPath(at) {
-					return nil, nil, interpErr(at, "${%s}: cannot parse the variable's value (a secret, not shown)", ref)
+				if IsSecretKey(name) || secret {
+					return nil, nil, interpErr(at, "%s: cannot parse the variable's value (a secret, not shown)", r.refName(at, ref))
 				}
 				return nil, nil, interpErr(at, "${%s}: cannot parse %s: %v", ref, quoteShort(val), err)
 			}
@@ -393,17 +441,30 @@ func (r *res) refValue(ref string, at []string, whole bool) (any, []string, erro
 	}
 	segs, err := value.ParsePath(strings.TrimSpace(ref))
 	if err != nil || len(segs) == 0 {
-		return nil, nil, interpErr(at, "${%s} is not a valid path (%s)", ref, chainText(r.chain, ref))
+		return nil, nil, interpErr(at, "%s is not a valid path (%s)", r.refName(at, ref), r.chainText(ref))
 	}
 	v, real, err := r.lookup(segs)
 	if err != nil {
 		var loc *errs.Located
 		if asLocated(err, &loc) && loc.Kind == errs.ErrNotFound {
-			return nil, nil, interpErr(at, "${%s}: %s: %s (%s)%s", ref, loc.Path, loc.Msg, chainText(r.chain, value.JoinPath(segs...)), foreignHint(ref))
+			if secret {
+				// loc names the path that was not found: text of the reference.
+				return nil, nil, interpErr(at, "%s refers to nothing (%s)", r.refName(at, ref), r.chainText(ref))
+			}
+			return nil, nil, interpErr(at, "${%s}: %s: %s (%s)%s", ref, loc.Path, loc.Msg, r.chainText(value.JoinPath(segs...)), foreignHint(ref))
 		}
 		return nil, nil, err
 	}
 	return v, real, nil
+}
+
+// refName writes the reference ref, found in the value at at, for a
+// message: as written, or, in a secret's value, without its text.
+func (r *res) refName(at []string, ref string) string {
+	if r.isSecret(at) {
+		return "a reference in the value " + notShown
+	}
+	return "${" + ref + "}"
 }
 
 // foreignHint explains a missing reference that looks like another tool's
@@ -475,6 +536,42 @@ func FormatFloat(f float64) string {
 		s += ".0"
 	}
 	return s
+}
+
+// Escape writes s so that it reads back as s where references are
+// resolved: each "${" becomes "$${". A resolved value stored back in a
+// config that still interpolates must be escaped, or a "${" that was
+// literal ("$${x}" read as "${x}") or that came from a variable would be
+// taken for a reference on the next read.
+func Escape(s string) string { return strings.ReplaceAll(s, "${", "$${") }
+
+// EscapeDeep returns v with every string in it escaped (Escape), copying
+// the maps and lists that change.
+func EscapeDeep(v any) any {
+	switch c := v.(type) {
+	case string:
+		return Escape(c)
+	case []any:
+		if !needsResolve(c) {
+			return c
+		}
+		out := make([]any, len(c))
+		for i, e := range c {
+			out[i] = EscapeDeep(e)
+		}
+		return out
+	case *value.Map:
+		if !needsResolve(c) {
+			return c
+		}
+		out := value.NewMap(c.Len())
+		c.Range(func(k string, e any) bool {
+			out.Set(k, EscapeDeep(e))
+			return true
+		})
+		return out
+	}
+	return v
 }
 
 // needsResolve reports whether v holds any string with a reference.

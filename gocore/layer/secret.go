@@ -1,10 +1,6 @@
 package layer
 
-import (
-	"strconv"
-
-	"github.com/gocfg/gocfg/gocore/secretname"
-)
+import "github.com/gocfg/gocfg/gocore/secretname"
 
 // The secret rule by key name lives in gocore/secretname, where the
 // codecs, which this package imports, reach it too; these are its names
@@ -20,12 +16,3 @@ func IsSecretKey(key string) bool { return secretname.IsKey(key) }
 // IsSecretPath reports whether a path is a secret or lies under one
 // (secretname.IsPath).
 func IsSecretPath(segs []string) bool { return secretname.IsPath(segs) }
-
-// quoteUnlessSecret quotes text taken from the value at path for a
-// message, or says it is not shown when the path is a secret.
-func quoteUnlessSecret(path []string, text string) string {
-	if IsSecretPath(path) {
-		return "(a secret's value, not shown)"
-	}
-	return strconv.Quote(text)
-}

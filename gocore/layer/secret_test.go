@@ -116,6 +116,14 @@ func TestInterpolationErrorsDoNotQuoteSecrets(t *testing.T) {
 		{"api_token", "hunter2${a${b}}", nil},
 		{"dsn", "${env:DB_PASSWORD}", map[string]string{"DB_PASSWORD": "[hunter2"}},
 		{"db.password", "${env:RAW}", map[string]string{"RAW": "[hunter2"}},
+		// A secret's references are its text too: a generated password
+		// may hold "${...}", and each message below quoted part of it.
+		{"db.password", "p${hunter2}q", nil},
+		{"db.password", "p${hunter2.x}q", nil},
+		{"db.password", "${hunter2 x}", nil},
+		{"db.password", "${env:hunter2}", nil},
+		{"db.password", "${db.password}hunter2", nil}, // the cycle's chain
+		{"db.password", "${db}hunter2", nil},          // a map inside a string
 	} {
 		root := value.NewMap(1)
 		segs := strings.Split(c.key, ".")
@@ -131,8 +139,20 @@ func TestInterpolationErrorsDoNotQuoteSecrets(t *testing.T) {
 			t.Errorf("%s: the message shows the secret: %v", c.key, err)
 		}
 	}
+	// A value that Hidden calls a secret (read from a secrets directory)
+	// whatever its key; what it leads to is not shown either.
+	root := value.NewMap(2)
+	root.Set("conn", "${hunter2}")
+	root.Set("dsn", "${conn}")
+	r := &Resolver{Root: root, Hidden: func(p []string) bool { return value.JoinPath(p...) == "conn" }}
+	for _, key := range []string{"conn", "dsn"} {
+		_, err := r.Lookup([]string{key})
+		if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "not shown") {
+			t.Errorf("%s: %v", key, err)
+		}
+	}
 	// Not a secret: quoted as before.
-	root := value.NewMap(1)
+	root = value.NewMap(1)
 	root.Set("host", "h${unterminated")
 	_, err := (&Resolver{Root: root}).Lookup([]string{"host"})
 	if err == nil || !strings.Contains(err.Error(), "${unterminated") {

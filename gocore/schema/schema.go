@@ -78,6 +78,15 @@ const (
 	StepsPerValue = 1_000
 )
 
+// MaxSchemas bounds the subschemas of a schema and its resources, counted
+// as the objects and booleans of their documents (an enum's objects too:
+// a few more than the compiler makes). The library's compiler looks each
+// subschema up in a list of all those met so far, so compiling n of them
+// costs n*n: 20,000 take about a second, 40,000 ten, and the 500,000
+// properties of a 10 MB schema would take half an hour before a single
+// step of the check above is counted.
+const MaxSchemas = 20_000
+
 // stepCounter is attached to every subschema through a vocabulary of
 // gocfg's own (no keyword: it only counts), and stops the library's
 // validator by panicking with errTooManySteps, recovered in Check.
@@ -175,6 +184,7 @@ func Compile(schemaJSON []byte, resources map[string][]byte, opts Options) (*Sch
 	if err != nil {
 		return nil, err
 	}
+	schemas := countSchemas(doc)
 	c := jsonschema.NewCompiler()
 	steps := &stepCounter{}
 	c.RegisterVocabulary(countingVocabulary(steps))
@@ -194,9 +204,16 @@ func Compile(schemaJSON []byte, resources map[string][]byte, opts Options) (*Sch
 		if err != nil {
 			return nil, err
 		}
+		if schemas += countSchemas(d); schemas > MaxSchemas {
+			break // refused below, once, with the schema's own count
+		}
 		if err := c.AddResource(u, d); err != nil {
 			return nil, fmt.Errorf("resource %s: %v: %w", u, err, errs.ErrInvalidArgument)
 		}
+	}
+	if schemas > MaxSchemas {
+		return nil, fmt.Errorf("the schema and its resources hold more than %d subschemas (objects and booleans), "+
+			"which would take too long to compile; the limit is fixed: %w", MaxSchemas, errs.ErrInvalidArgument)
 	}
 	if err := c.AddResource(rootURL, doc); err != nil {
 		return nil, fmt.Errorf("schema: %v: %w", err, errs.ErrInvalidArgument)
@@ -223,6 +240,28 @@ func compile(c *jsonschema.Compiler) (s *jsonschema.Schema, err error) {
 		}
 	}()
 	return c.Compile(rootURL)
+}
+
+// countSchemas counts the objects and booleans in doc, a decoded document
+// (nested at most value.MaxDepth levels, so the walk is bounded).
+func countSchemas(doc any) int {
+	switch v := doc.(type) {
+	case bool:
+		return 1
+	case map[string]any:
+		n := 1
+		for _, e := range v {
+			n += countSchemas(e)
+		}
+		return n
+	case []any:
+		n := 0
+		for _, e := range v {
+			n += countSchemas(e)
+		}
+		return n
+	}
+	return 0
 }
 
 // decode reads one JSON document as the library wants it (numbers as

@@ -159,6 +159,37 @@ func TestDeepSchemaBounded(t *testing.T) {
 	}
 }
 
+func TestManySubschemasBounded(t *testing.T) {
+	// The compiler's cost grows with the square of the subschemas: 500,000
+	// properties (a 10 MB schema) took half an hour to compile.
+	props := func(n int) string {
+		var b strings.Builder
+		b.WriteString(`{"properties": {`)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `"p%d": {"type": "string"}`, i)
+		}
+		b.WriteString("}}")
+		return b.String()
+	}
+	_, err := Compile([]byte(props(500_000)), nil, Options{})
+	if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "more than 20000 subschemas") {
+		t.Fatalf("%v", err)
+	}
+	// Counted with the resources, and booleans are subschemas too.
+	many := `{"allOf": [` + strings.Repeat(`true, `, MaxSchemas) + `true]}`
+	res := map[string][]byte{"https://example.com/a.json": []byte(many)}
+	if _, err := Compile([]byte(`{"$ref": "https://example.com/a.json"}`), res, Options{}); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Fatalf("%v", err)
+	}
+	// Within the bound it compiles.
+	if _, err := Compile([]byte(props(MaxSchemas/2-1)), nil, Options{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestViolationsCapped(t *testing.T) {
 	sch := mustCompile(t, `{"additionalProperties": {"type": "string"}}`)
 	m := value.NewMap(0)

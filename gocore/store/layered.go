@@ -83,8 +83,20 @@ func (c *Config) resolver() *layer.Resolver { return c.resolverContext(context.B
 // resolverContext is a resolver whose resolutions stop when ctx is done
 // (context.Background(): never).
 func (c *Config) resolverContext(ctx context.Context) *layer.Resolver {
-	return &layer.Resolver{Root: &c.root, Env: c.interp.env, ParseEnv: c.interp.parseEnv,
+	r := &layer.Resolver{Root: &c.root, Env: c.interp.env, ParseEnv: c.interp.parseEnv,
 		Ctx: ctx, MaxSteps: c.interp.maxSteps, MaxBytes: c.interp.maxBytes}
+	if c.prov != nil {
+		r.Hidden = c.fromSecretFile
+	}
+	return r
+}
+
+// fromSecretFile reports whether the value at segs was last set by a file
+// of a secrets directory: a secret whatever its key, whose text messages
+// must not quote (held: c.mu, as by every resolution).
+func (c *Config) fromSecretFile(segs []string) bool {
+	hist := c.prov.History(segs)
+	return len(hist) > 0 && hist[len(hist)-1].Kind == layer.KindSecret
 }
 
 // Layered reports whether c records provenance.
@@ -344,7 +356,8 @@ func (c *Config) ResolveContext(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.root = *v.(*value.Map)
+	// c still interpolates: a "${" in a resolved value is text.
+	c.root = *layer.EscapeDeep(v).(*value.Map)
 	c.changed()
 	return nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"maps"
 	"sync"
 	"testing"
 
@@ -58,6 +59,44 @@ func TestLayeredReadsAndProvenance(t *testing.T) {
 	c.ViewResolved("", func(v any) error { exported = v; return nil })
 	if u, _ := exported.(*value.Map).Get("home"); u != "/home/me" {
 		t.Fatalf("export home = %v", u)
+	}
+}
+
+// Resolve stores the values that reads gave, in a config that still
+// interpolates: a "${" in them is text. Stored as it read, a literal
+// "$${x}" became the reference ${x} (read "X", not "${x}"), and so did
+// one that a variable's value held.
+func TestResolveKeepsWhatReadsGave(t *testing.T) {
+	c := NewLayered(Settings{Interpolate: true, Env: []string{"TPL=${x}"}})
+	for k, v := range map[string]any{"x": "X", "lit": "$${x}", "env": "${env:TPL}", "gha": "${{ x }}", "mixed": "a$${x}${x}$$${x}"} {
+		if err := c.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func() map[string]any {
+		out := map[string]any{}
+		for _, k := range []string{"lit", "env", "gha", "mixed"} {
+			if err := c.View(k, func(v any) error { out[k] = v; return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return out
+	}
+	before := read()
+	if before["lit"] != "${x}" || before["env"] != "${x}" || before["mixed"] != "a${x}X$${x}" {
+		t.Fatalf("before: %v", before)
+	}
+	if err := c.Resolve(); err != nil {
+		t.Fatal(err)
+	}
+	if after := read(); !maps.Equal(after, before) {
+		t.Errorf("after Resolve: %v, want %v", after, before)
+	}
+	if err := c.Resolve(); err != nil { // and again: nothing to do
+		t.Fatal(err)
+	}
+	if after := read(); !maps.Equal(after, before) {
+		t.Errorf("after a second Resolve: %v, want %v", after, before)
 	}
 }
 

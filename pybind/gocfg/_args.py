@@ -278,11 +278,36 @@ def environ_arg(environ: Optional[Mapping[str, str]]) -> bytes:
     return b"\0".join(parts) + b"\0" if parts else b""
 
 
-def env_prefix_arg(env_prefix: Any, env_delimiter: str) -> Tuple[bytes, bytes]:
+def env_prefix_arg(env_prefix: Any, env_delimiter: Any) -> Tuple[bytes, bytes]:
     if not isinstance(env_prefix, str) or not env_prefix:
         raise ValueError("env_prefix must be a non-empty string such as 'APP' "
                          "(an empty prefix would take every variable, PATH and HOME too)")
-    return env_prefix.encode("utf-8"), env_delimiter.encode("utf-8")
+    if "=" in env_prefix:
+        raise InvalidArgumentError(f"env_prefix {env_prefix!r} cannot begin an environment variable's name "
+                                   "(it holds '=')")
+    return _env_name_part(env_prefix, "env_prefix"), env_delimiter_arg(env_delimiter)
+
+
+def env_delimiter_arg(env_delimiter: Any) -> bytes:
+    """The delimiter that nests environment names, .env lines and secret
+    file names: it was read as "__" when empty, and AttributeError was
+    raised for a non-str."""
+    if not isinstance(env_delimiter, str):
+        raise TypeError(f"env_delimiter must be str such as '__', not {type(env_delimiter).__name__}")
+    if not env_delimiter:
+        raise InvalidArgumentError("env_delimiter must not be empty (the default is '__')")
+    return _env_name_part(env_delimiter, "env_delimiter")
+
+
+def _env_name_part(text: str, what: str) -> bytes:
+    # No name in the environment (or file name) holds NUL: a prefix or a
+    # delimiter with one matched nothing, silently.
+    if "\0" in text:
+        raise InvalidArgumentError(f"{what} {text!r} holds NUL, which no variable's name holds")
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InvalidArgumentError(f"{what} {text!r} cannot be encoded as UTF-8: {e.reason}") from None
 
 
 def overrides_arg(overrides: Any) -> bytes:

@@ -366,6 +366,8 @@ class _Builder:
             return self.fail(path, f"expected a map for {cls.__name__}, got {self.got(data, path)}")
         try:
             hints = typing.get_type_hints(cls)
+        except RecursionError:
+            raise  # the data nests too deep: build() says so, not this class
         except Exception as e:  # an annotation that does not evaluate
             return self.fail(path, f"cannot read the annotations of {cls.__name__}: {e}")
         kwargs: Dict[str, Any] = {}
@@ -394,8 +396,25 @@ class _Builder:
             return None
         try:
             return cls(**kwargs)
+        except RecursionError:
+            raise
         except Exception as e:  # __post_init__ validation, attrs validators
-            return self.fail(path, f"{cls.__name__}(...) refused the values: {type(e).__name__}: {e}")
+            msg = str(e)
+            if self.quotes_a_secret(msg, data, path):
+                # The class's own message may quote what it was given
+                # (f"bad password {self.password}"), as pydantic's may.
+                msg = "its message quotes a secret's value, not shown"
+            return self.fail(path, f"{cls.__name__}(...) refused the values: {type(e).__name__}: {msg}")
+
+    def quotes_a_secret(self, msg: str, data: Any, path: Tuple[str, ...]) -> bool:
+        """Whether msg holds the text of a masked value inside data, the
+        value at path."""
+        if isinstance(data, Mapping):
+            return any(self.quotes_a_secret(msg, v, path + (str(k),)) for k, v in data.items())
+        if isinstance(data, list):
+            return any(self.quotes_a_secret(msg, v, path + (str(i),)) for i, v in enumerate(data))
+        text = str(data)
+        return text != "" and text in msg and masked_at(self.base + path, self.hidden())
 
     def pydantic(self, cls: Any, data: Any, path: Tuple[str, ...]) -> Any:
         """A pydantic model, validated by pydantic's own rules (its
@@ -450,7 +469,7 @@ class _Builder:
             for arg in args:
                 if _same(arg, v):
                     return arg
-            return self.fail(path, f"expected one of {', '.join(map(repr, args))}, got {self.got(v, path)}")
+            return self.fail(path, f"expected one of {_choices(args)}, got {self.got(v, path)}")
         if is_target(tp):
             return self.build(tp, v, path)
         if origin in (list, typing.List, set, frozenset, tuple) or tp in (list, set, frozenset, tuple):
@@ -473,7 +492,7 @@ class _Builder:
                     return tp(v)
                 except ValueError:
                     pass
-            return self.fail(path, f"expected one of {', '.join(repr(m.value) for m in tp)}, got {self.got(v, path)}")
+            return self.fail(path, f"expected one of {_choices([m.value for m in tp])}, got {self.got(v, path)}")
         simple = {int: to_int, float: to_float, bool: to_bool, str: to_str, _dt.timedelta: to_duration}
         if tp in simple:
             try:
@@ -539,6 +558,14 @@ def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", None) or repr(tp)
 
 
+def _choices(values: Sequence[Any]) -> str:
+    """The choices of a Literal or Enum for a message: the first few, so
+    that a Literal of 100,000 values is not a message of 700 KB."""
+    most = 20
+    shown = ", ".join(map(repr, values[:most]))
+    return shown if len(values) <= most else f"{shown}, ... ({len(values)} in all)"
+
+
 def build(cls: Any, data: Any, strict: bool, base: Sequence[str] = (),
           hidden: Optional[Callable[[], Paths]] = None) -> Tuple[Any, List[Tuple[Tuple[str, ...], str]]]:
     """Build cls from data (the map at path base), collecting the problems.
@@ -548,5 +575,11 @@ def build(cls: Any, data: Any, strict: bool, base: Sequence[str] = (),
     if not is_target(cls):
         raise TypeError(f"to() needs a dataclass, an attrs class or a pydantic model class, not {cls!r}")
     b = _Builder(strict, base, functools.cache(hidden) if hidden is not None else None)
-    out = b.build(cls, data, ())
+    try:
+        out = b.build(cls, data, ())
+    except RecursionError:
+        # A class that contains itself, and data nesting it hundreds of
+        # levels deep: more than Python's stack allows this builder.
+        return None, [((), f"the config nests too deep for {cls.__name__}: building it "
+                           f"went past Python's recursion limit ({sys.getrecursionlimit()})")]
     return out, b.errors

@@ -27,9 +27,33 @@ class TreeView:
     as a copy of its contents, which ``to_dict()`` gives in one call."""
 
     __slots__ = ()
+    _cfg: Any  # the Config it views (a Config is its own)
 
     def to_dict(self) -> Dict[str, Any]:
         raise NotImplementedError
+
+
+def interpolates(cfg: Any) -> bool:
+    """Whether the Config cfg resolves ${...} on read."""
+    return bool(decode_value(_capi.config_secret_inputs(cfg, cfg._handle()))[0])
+
+
+def escape_refs(data: Dict[str, Any]) -> Dict[str, Any]:
+    """data (a fresh tree, changed in place) with each "${" in its strings
+    written "$${", the escape that reads back as "${": a config's values as
+    read, to be stored in a config that interpolates. Without recursion:
+    a tree may nest 1000 levels."""
+    todo: List[Any] = [data]
+    while todo:
+        node = todo.pop()
+        keys = range(len(node)) if isinstance(node, list) else list(node)
+        for k in keys:
+            v = node[k]
+            if isinstance(v, (dict, list)):
+                todo.append(v)
+            elif isinstance(v, str) and "${" in v:
+                node[k] = v.replace("${", "$${")
+    return data
 
 
 # ------------------------------------------------------------------- paths

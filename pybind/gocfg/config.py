@@ -20,7 +20,9 @@ from ._values import (
     decode_value,
     encode_path,
     encode_value,
+    escape_refs,
     fix_times,
+    interpolates,
     join,
     path_text,
     quote_segment,
@@ -816,7 +818,7 @@ class Config(Section, Handle):
     _what = "gocfg.Config"
 
     @property
-    def _cfg(self) -> "Config":  # type: ignore[override]
+    def _cfg(self) -> "Config":
         return self
 
     def __init__(self, data: Any = None, /, **kwargs: Any) -> None:
@@ -1375,6 +1377,12 @@ def _saved_tree(section: "Section") -> Dict[str, Any]:
     interpolating a secret, which keep their templates as a Config's save
     does: no resolved secret is stored."""
     data = section.to_dict()
+    if interpolates(section._cfg):
+        # Values as read: a "${" in them is text ("$${x}" read "${x}", or a
+        # variable's value), stored as the template that reads back as that
+        # text, as a whole Config's save stores it; stored as read, a load
+        # with interpolate=True took it for a reference.
+        data = escape_refs(data)
     masked = _masked_in(section)
     if not masked:
         return data

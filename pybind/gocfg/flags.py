@@ -127,6 +127,20 @@ def _flag_type(convert: Callable[[str], Any], secret: bool) -> Callable[[str], A
     return parse
 
 
+def _text(text: str) -> str:
+    return text
+
+
+def _one_of(convert: Callable[[str], Any], choices: Sequence[Any]) -> Callable[[str], Any]:
+    """convert, then the check that argparse's choices= makes."""
+    def choice(text: str) -> Any:
+        value = convert(text)
+        if value not in choices:
+            raise argparse.ArgumentTypeError("invalid choice")
+        return value
+    return choice
+
+
 def _default_text(path: str, default: Any, secret: bool = False) -> str:
     if default is _UNSET:
         return "no default"
@@ -305,6 +319,12 @@ def add_flags(parser: argparse.ArgumentParser, cls: Any, *, group: Optional[str]
             kwargs["type"] = str
             kwargs["metavar"] = _type_name(inner).upper() if inner in (_dt.datetime, _dt.date, _dt.time,
                                                                         _dt.timedelta) else "TEXT"
+        if (secret or is_secret(dotted)) and "choices" in kwargs:
+            # argparse's "invalid choice: 'x'" quotes the value: a secret's
+            # choice is checked by its type, whose refusal quotes nothing.
+            choices = kwargs.pop("choices")
+            kwargs.setdefault("metavar", "{" + ",".join(map(str, choices)) + "}")
+            kwargs["type"] = _one_of(kwargs.get("type", _text), choices)
         if "type" in kwargs:
             kwargs["type"] = _flag_type(kwargs["type"], secret or is_secret(dotted))
         help_text = f"{shown}, {_default_text(dotted, default, secret)}"
@@ -336,7 +356,29 @@ def parse_flags(cls: Any, argv: Optional[Sequence[str]] = None, *, prog: Optiona
         doc = ""  # the signature dataclasses writes when the class has no docstring
     parser = argparse.ArgumentParser(prog=prog, description=description or doc or None)
     add_flags(parser, cls, group=None)
-    return parser.parse_args(sys.argv[1:] if argv is None else list(argv))
+    namespace, extras = parser.parse_known_args(sys.argv[1:] if argv is None else list(argv))
+    if extras:
+        # argparse's own refusal quotes them all: the value of a misspelt
+        # secret flag (--api-token s3cr3t, for --api_token) too.
+        parser.error("unrecognized arguments: " + " ".join(_masked_extras(extras)))
+    return namespace
+
+
+def _masked_extras(extras: Sequence[str]) -> List[str]:
+    """The arguments argparse did not take, the values given to an option
+    named like a secret masked (``--db.password=x``, ``--db.password x``)."""
+    out = []
+    after_secret = False
+    for item in extras:
+        if item.startswith("-"):
+            name, eq, _ = item.lstrip("-").partition("=")
+            secret = is_secret(name)
+            out.append(item[:item.index("=")] + "=" + MASK if eq and secret else item)
+            after_secret = secret and not eq
+        else:
+            out.append(MASK if after_secret else item)
+            after_secret = False
+    return out
 
 
 def flags_arg(flags: Any, argv: Optional[Sequence[str]]) -> List[Tuple[str, Any]]:

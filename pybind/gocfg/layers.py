@@ -130,8 +130,9 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     flag_items = _flags.flags_arg(flags, argv) if flags is not None else []
     if flags is None and argv is not None:
         raise TypeError("argv= goes with flags=<a settings class>")
+    _args.env_delimiter_arg(env_delimiter)  # refused before any file is read
     if env_prefix is not None:
-        _args.env_prefix_arg(env_prefix, env_delimiter)  # refused before any file is read
+        _args.env_prefix_arg(env_prefix, env_delimiter)
     dotenv = _envsrc.read_env_files(env_file, env_now) if env_file is not None else []
     if profile_env is not None:
         dotenv = [row for row in dotenv if row[0] != profile_env]

@@ -652,7 +652,7 @@ def load_live(sources: Sequence[Any], *, defaults: Optional[Mapping[str, Any]], 
         raw = _capi.live_flags()["raw_strings"]
         if env_prefix is not None:
             _args.env_prefix_arg(env_prefix, env_delimiter)  # refused before any file is read
-        delim = _args.text_arg(env_delimiter, "env_delimiter").decode()
+        delim = _args.env_delimiter_arg(env_delimiter).decode()
         if secrets_dir is not None:
             for directory in _envsrc.secret_dirs(secrets_dir):
                 spec.append(["secrets", directory, delim, 0])

@@ -200,6 +200,24 @@ def test_a_saved_section_holds_no_resolved_secret(tmp_path):
         assert db.names() == ["db"]
 
 
+def test_a_saved_section_reads_back_as_it_read(tmp_path, db):
+    # Its values as read hold "${" as text: a literal written "$${x}", a
+    # variable's value. Stored as read, a load with interpolate=True took
+    # them for references (read "X", or an InterpolationError).
+    (tmp_path / "app.yaml").write_text("x: X\nm:\n  lit: $${x}\n  tpl: ${env:TPL}\n  ref: ${x}\n  list: [\"$${x}\"]\n")
+    with gocfg.load(tmp_path / "app.yaml", environ={"TPL": "${x}"}) as cfg:
+        db.save("m", cfg["m"])
+        read = cfg["m"].to_dict()
+        assert read == {"lit": "${x}", "tpl": "${x}", "ref": "X", "list": ["${x}"]}
+    with db.load("m", interpolate=True, environ={}) as back:
+        assert back.to_dict() == read
+    assert db.load("m").to_dict() == {"lit": "$${x}", "tpl": "$${x}", "ref": "X", "list": ["$${x}"]}
+    # A plain Config's values are its templates: stored as they are.
+    with gocfg.Config({"m": {"ref": "${x}"}}) as plain:
+        db.save("plain", plain["m"])
+    assert db.load("plain").to_dict() == {"ref": "${x}"}
+
+
 def test_missing_names_and_revisions(db):
     with pytest.raises(gocfg.KeyNotFoundError):
         db.load("nope")

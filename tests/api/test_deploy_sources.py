@@ -413,6 +413,25 @@ def test_values_interpolating_a_secret_file_are_never_quoted_or_shown(app):
     assert {c.path for c in changes} >= {"dbkey", "dsn"}
 
 
+def test_interpolation_errors_never_quote_a_secret_file_value(app):
+    # A secret file's text may hold "${" (a generated password): its
+    # references are the secret's text, and the messages quoted them, and
+    # the chain that went on from them, whatever the file's name.
+    d = app / "s"
+    d.mkdir()
+    (d / "conn").write_text("p${hunter2}q\n")
+    (d / "half").write_text("p${hunter2\n")
+    (d / "env").write_text("${env:hunter2}\n")
+    (app / "ref.yaml").write_text("dsn: u:${conn}@h\n")
+    cfg = gocfg.load(app / "app.yaml", app / "ref.yaml", secrets_dir=d, environ={})
+    for key in ("conn", "half", "env", "dsn"):
+        with pytest.raises(gocfg.InterpolationError) as e:
+            cfg[key]
+        assert "hunter2" not in str(e.value) and "not shown" in str(e.value)
+    shown = repr(cfg) + repr(cfg.explain()) + cfg.show()
+    assert "hunter2" not in shown and "not shown" in shown
+
+
 def test_schema_violations_never_quote_a_secret_file_value(app):
     d = app / "s"
     d.mkdir()

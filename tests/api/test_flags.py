@@ -150,6 +150,44 @@ def test_a_secret_flags_bad_value_is_not_quoted(capsys):
         assert f"argument {argv[0]}: invalid" in err and "s3cr3t" not in err, err
 
 
+class Tier(enum.Enum):
+    GOLD = "gold"
+
+
+@dataclasses.dataclass
+class ChosenSecrets:
+    api_key: Literal["k1", "k2"] = "k1"
+    token_tier: Tier = Tier.GOLD
+    secret_n: Literal[1, 2] = 1
+
+
+def test_a_secret_flags_bad_choice_is_not_quoted(capsys):
+    # argparse's own choices= refusal ("invalid choice: 's3cr3t'") quoted it.
+    for argv in (["--api_key", "s3cr3t"], ["--token_tier", "s3cr3t"], ["--secret_n", "s3cr3t"], ["--secret_n", "3"]):
+        with pytest.raises(SystemExit):
+            gocfg.load(flags=ChosenSecrets, argv=argv)
+        err = capsys.readouterr().err
+        assert f"argument {argv[0]}: invalid choice value (not shown: a secret)" in err, err
+        assert argv[1] not in err.split("error:")[1], err
+    cfg = gocfg.load(flags=ChosenSecrets, argv=["--api_key", "k2", "--token_tier", "gold", "--secret_n", "2"])
+    assert cfg.to(ChosenSecrets) == ChosenSecrets("k2", Tier.GOLD, 2)
+    with pytest.raises(SystemExit):
+        gocfg.parse_flags(ChosenSecrets, ["--help"])
+    assert "--api_key {k1,k2}" in capsys.readouterr().out
+
+
+def test_a_misspelt_secret_flags_value_is_not_quoted(capsys):
+    # argparse's "unrecognized arguments: --api-token s3cr3t" quoted it.
+    for argv in (["--api-token", "s3cr3t"], ["--api-token=s3cr3t"], ["--name", "n", "--db.password", "s3cr3t"]):
+        with pytest.raises(SystemExit):
+            gocfg.load(flags=Settings, argv=argv)
+        err = capsys.readouterr().err
+        assert "unrecognized arguments: " in err and "s3cr3t" not in err, err
+    with pytest.raises(SystemExit):
+        gocfg.parse_flags(Settings, ["--nmae", "svc", "extra"])
+    assert "unrecognized arguments: --nmae svc extra" in capsys.readouterr().err
+
+
 def test_a_real_program_in_a_subprocess(tmp_path):
     prog = tmp_path / "prog.py"
     prog.write_text(textwrap.dedent('''

@@ -147,6 +147,25 @@ def test_env_bad_input():
         gocfg.load(env_prefix="")
 
 
+@pytest.mark.parametrize("watch", [False, True])
+@pytest.mark.parametrize("kwargs,error,fragment", [
+    # Each of these matched nothing, silently, was read as "__", or raised
+    # a bare UnicodeEncodeError or AttributeError.
+    ({"env_prefix": "APP\0"}, gocfg.InvalidArgumentError, "env_prefix 'APP\\x00' holds NUL"),
+    ({"env_prefix": "A=B"}, gocfg.InvalidArgumentError, "env_prefix 'A=B' cannot begin"),
+    ({"env_prefix": "\ud800"}, gocfg.InvalidArgumentError, "env_prefix '\\ud800' cannot be encoded as UTF-8"),
+    ({"env_prefix": "APP", "env_delimiter": ""}, gocfg.InvalidArgumentError, "env_delimiter must not be empty"),
+    ({"env_prefix": "APP", "env_delimiter": "\0"}, gocfg.InvalidArgumentError, "env_delimiter '\\x00' holds NUL"),
+    ({"env_prefix": "APP", "env_delimiter": "\udcff"}, gocfg.InvalidArgumentError, "cannot be encoded as UTF-8"),
+    ({"env_prefix": "APP", "env_delimiter": 5}, TypeError, "env_delimiter must be str"),
+    ({"secrets_dir": "missing", "env_delimiter": ""}, gocfg.InvalidArgumentError, "env_delimiter must not be empty"),
+])
+def test_env_prefix_and_delimiter_that_no_name_can_hold_are_refused(tmp_path, watch, kwargs, error, fragment):
+    (tmp_path / "app.yaml").write_text("a: 1\n")
+    with pytest.raises(error, match=re.escape(fragment)):
+        gocfg.load(tmp_path / "app.yaml", environ={"APP_X": "1"}, watch=watch, **kwargs)
+
+
 @pytest.mark.parametrize("environ,named", [({"X": "v\0hunter2"}, "the value of 'X'"), ({"APP_X\0": "v"}, "the name 'APP_X\\x00'"),
                                            ({"APP_X=Y": "v"}, "the name 'APP_X=Y'")])
 def test_environ_entries_no_environment_can_hold_are_refused(no_leaks, environ, named):
@@ -601,3 +620,23 @@ def test_add_layer_and_odd_overrides(files):
             gocfg.load(overrides=bad, environ={})
     with gocfg.load(overrides="single=1", environ={}) as cfg:
         assert cfg["single"] == 1
+
+
+def test_a_config_source_contributes_its_values_as_read():
+    # A Config or Section source gives its values as read: a "${" in them
+    # is text (a literal "$${x}", a variable's value) that the layered
+    # config used to take for a reference (read 'X', or an InterpolationError).
+    with gocfg.load({"x": "X", "lit": "$${x}", "tpl": "${env:TPL}", "ref": "${x}", "m": {"k": "$${x}"}},
+                    environ={"TPL": "${nope}"}) as src:
+        read = src.to_dict()
+        assert read == {"x": "X", "lit": "${x}", "tpl": "${nope}", "ref": "X", "m": {"k": "${x}"}}
+        with gocfg.load(src, environ={}) as cfg:
+            assert cfg.to_dict() == read
+        with gocfg.load({"x": "other"}, environ={}) as cfg:
+            cfg.add_layer(src["m"])
+            assert cfg["k"] == "${x}"
+        with gocfg.load(src, environ={}, interpolate=False) as raw:  # reads as stored: nothing to escape
+            assert raw.to_dict() == read
+    # A plain Config holds templates, which the layered config resolves.
+    with gocfg.load(gocfg.Config({"x": "X", "ref": "${x}"}), environ={}) as cfg:
+        assert cfg["ref"] == "X"

@@ -148,3 +148,63 @@ def test_section_to():
         with pytest.raises(gocfg.ValidationError) as e:
             gocfg.Config({"s": {"host": 1}})["s"].to(Server)
         assert "s.port" in dict(e.value.errors)
+
+
+Many = Literal[tuple(range(100_000))]  # type: ignore[valid-type]
+
+
+@dataclass
+class Big:
+    x: Many = 0  # type: ignore[valid-type]
+
+
+def test_to_names_a_huge_literal_by_its_first_choices():
+    # Every choice of a Literal of 100,000 values was listed: a 700 KB message.
+    with pytest.raises(gocfg.ValidationError) as e:
+        gocfg.Config({"x": -1}).to(Big)
+    assert dict(e.value.errors)["x"] == ("expected one of 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, "
+                                         "18, 19, ... (100000 in all), got -1")
+
+
+@dataclass
+class Node:
+    name: str = "n"
+    child: Optional[Node] = None
+
+
+def test_to_data_nesting_past_pythons_stack_is_said_so():
+    # Within the config's 1000 levels, a class that contains itself can be
+    # deeper than this builder's recursion: that was reported as
+    # "cannot read the annotations of Node: maximum recursion depth exceeded".
+    deep: Dict[str, object] = {}
+    node = deep
+    for _ in range(900):
+        node["child"] = {}
+        node = node["child"]  # type: ignore[assignment]
+    with gocfg.Config(deep) as c:
+        with pytest.raises(gocfg.ValidationError) as e:
+            c.to(Node)
+    assert [p for p, _ in e.value.errors] == [""]
+    assert "the config nests too deep for Node" in str(e.value) and "annotations" not in str(e.value)
+    with gocfg.Config({"child": {"child": {"name": "leaf"}}}) as c:
+        assert c.to(Node).child.child.name == "leaf"  # type: ignore[union-attr]
+
+
+@dataclass
+class Login:
+    user: str
+    password: str
+
+    def __post_init__(self) -> None:
+        if len(self.password) < 12:
+            raise ValueError(f"password {self.password!r} is too short")
+
+
+def test_to_never_quotes_a_secret_that_a_post_init_message_holds():
+    with gocfg.Config({"db": {"user": "u", "password": "hunter2"}}) as c:
+        with pytest.raises(gocfg.ValidationError) as e:
+            c["db"].to(Login)
+    assert "hunter2" not in str(e.value) and "Login(...) refused the values: ValueError" in str(e.value)
+    # A message that quotes no secret is kept.
+    with gocfg.Config({"user": "u", "password": "a-long-enough-one"}) as c:
+        assert c.to(Login).user == "u"
