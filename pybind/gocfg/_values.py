@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import marshal
 from collections.abc import Mapping
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union, cast
 
 from . import _capi
 from .errors import InvalidArgumentError
@@ -163,8 +163,39 @@ def _tag(v: Any, where: str) -> Tuple[Any, ...]:
     return (..., "t", 0, 0, 0, v.hour, v.minute, v.second, v.microsecond, None)
 
 
+class Copies:
+    """What encode_value does with the Configs and Sections inside a value,
+    which it copies as their values (as read): it notes each one, with its
+    path, in ``found``. For a value going into ``target``, a config that
+    interpolates, the values of one that interpolates too are escapes
+    (each "${" written "$${", see escape_refs): a "${" in them is text (a
+    literal "$${x}" read "${x}", or a variable's value) that target would
+    take for a reference. A Config that does not interpolate holds
+    templates, which target resolves, as it does a dict's."""
+
+    __slots__ = ("found", "_target", "_into")
+
+    def __init__(self, target: Any = None) -> None:
+        self.found: List[Tuple[str, TreeView]] = []
+        self._target = target
+        self._into: Optional[bool] = None  # whether target interpolates, asked once
+
+    def values(self, where: str, view: TreeView) -> Any:
+        self.found.append((where, view))
+        data: Any = view.to_dict()
+        if self._target is None:
+            return data
+        if self._into is None:
+            self._into = interpolates(self._target)
+        if not (self._into and interpolates(view._cfg)):
+            return data
+        if isinstance(data, (dict, list)):
+            return escape_refs(cast(Dict[str, Any], data))  # a list too
+        return data.replace("${", "$${") if isinstance(data, str) else data
+
+
 def _plain(v: Any, where: str, depth: int, inside: Optional[Set[int]] = None,
-           views: Optional[List[Tuple[str, "TreeView"]]] = None) -> Any:
+           views: Optional[Copies] = None) -> Any:
     """v rebuilt from the types marshal writes, with dates tagged.
     ``inside`` holds the ids of the maps and lists being rebuilt around v:
     one of them met again is a structure that contains itself. ``views``,
@@ -186,9 +217,7 @@ def _plain(v: Any, where: str, depth: int, inside: Optional[Set[int]] = None,
     if isinstance(v, float):
         return float(v)
     if isinstance(v, TreeView):  # a Config or Section: its own copy
-        if views is not None:
-            views.append((where, v))
-        return _plain(v.to_dict(), where, depth)
+        return _plain(v.to_dict() if views is None else views.values(where, v), where, depth)
     if not isinstance(v, (Mapping, list, tuple)):
         raise TypeError(f"cannot store a value of type {type_name(type(v))!r} at {where or 'the root'!r}: a config "
                         "holds None, bool, int, float, str, date/time, list and dict")
@@ -221,10 +250,10 @@ def type_name(t: type) -> str:
     return f"{t.__module__}.{t.__qualname__}"
 
 
-def encode_value(v: Any, where: str, views: Optional[List[Tuple[str, "TreeView"]]] = None) -> bytes:
+def encode_value(v: Any, where: str, views: Optional[Copies] = None) -> bytes:
     """Encode v for the library. `where` names v's path in error messages.
-    ``views``, when given, gets the (path, view) of each Config or Section
-    inside v, copied as its values."""
+    A Config or Section inside v is copied as its values, as ``views``
+    (when given) says."""
     t = type(v)
     if t is dict or t is list or t is str or t is int or t is float or t is bool or v is None:
         try:
@@ -235,9 +264,7 @@ def encode_value(v: Any, where: str, views: Optional[List[Tuple[str, "TreeView"]
         except (ValueError, RecursionError):
             pass  # dates, subclasses, or too deep: take the slow path
     elif isinstance(v, TreeView):  # a Config or Section: its values, through the fast path above
-        if views is not None:
-            views.append((where, v))
-        return encode_value(v.to_dict(), where)
+        return encode_value(v.to_dict() if views is None else views.values(where, v), where)
     try:
         return marshal.dumps(_plain(v, where, 0, None, views), 2)
     except RecursionError:

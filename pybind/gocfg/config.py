@@ -15,6 +15,7 @@ from . import _args, _capi, _lazy, _snapshot
 from . import sources as _sources
 from ._handle import Handle
 from ._values import (
+    Copies,
     PathLike,
     TreeView,
     decode_value,
@@ -245,9 +246,9 @@ def _write(cfg: "Config", h: Any, p: bytes, value: Any, merge: bool) -> None:
     Config or Section in value is copied as its values, and what it
     masked stays masked (see _grafted)."""
     where = p.decode()
-    views: List[Tuple[str, Any]] = []
+    views = Copies(cfg)
     data = encode_value(value, where, views)
-    state = _grafted(data, views, where) if views else None
+    state = _grafted(data, views.found, where) if views.found else None
     if state is not None:
         _capi.config_graft(cfg, h, p, state, merge)
     elif merge:

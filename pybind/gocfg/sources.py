@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import _args, _capi, _lazy
-from ._values import TreeView, encode_value, escape_refs, interpolates
+from ._values import Copies, TreeView, encode_value
 
 # File and Text are dataclasses: defined in gocfg._sourcetypes, imported on
 # first use (see there), and served as attributes of this module.
@@ -42,16 +42,9 @@ def file_is_big(name: bytes) -> bool:
 
 def merge_mapping(cfg: Any, mapping: Any, label: str, *, defaults: bool = False, append: bool = False) -> None:
     """Merge a mapping (or a Config or Section) as one layer."""
-    if isinstance(mapping, TreeView):
-        # A Config or Section gives its values as read: in one that
-        # interpolates, a "${" in them is text (a literal "$${x}", a
-        # variable's value), which cfg, if it interpolates, would take for
-        # a reference.
-        escape = interpolates(mapping._cfg) and interpolates(cfg)
-        mapping = mapping.to_dict()
-        if escape:
-            mapping = escape_refs(mapping)
-    data = encode_value(mapping, "")
+    # A Config or Section, or one inside the mapping, gives its values as
+    # read, their "${" kept as text where that is what they hold (see Copies).
+    data = encode_value(mapping, "", Copies(cfg))
     _capi.merge_layer(cfg, cfg._handle(), data, defaults, label.encode("utf-8"), append)
 
 

@@ -640,3 +640,29 @@ def test_a_config_source_contributes_its_values_as_read():
     # A plain Config holds templates, which the layered config resolves.
     with gocfg.load(gocfg.Config({"x": "X", "ref": "${x}"}), environ={}) as cfg:
         assert cfg["ref"] == "X"
+
+
+def test_a_config_or_section_stored_in_a_config_that_interpolates_keeps_its_text():
+    # Stored by assignment, update() or inside a dict, a Config or Section
+    # gives its values as read, as a source does: their "${" stays text in a
+    # config that interpolates; the dict's own strings stay templates.
+    with gocfg.load({"x": "X", "m": {"lit": "$${x}", "tpl": "${env:TPL}", "ref": "${x}"}},
+                    environ={"TPL": "${nope}"}) as src:
+        read = src["m"].to_dict()
+        assert read == {"lit": "${x}", "tpl": "${nope}", "ref": "X"}
+        with gocfg.load({"x": "other", "y": "Y"}, environ={}) as cfg:
+            cfg["copy"] = src["m"]
+            cfg["in"] = {"m": src["m"], "own": "${y}"}
+            cfg["copy2"] = {}
+            cfg["copy2"].update(src["m"], extra="${y}")
+            assert cfg["copy"].to_dict() == read and cfg["in.m"].to_dict() == read
+            assert cfg["in.own"] == "Y" and cfg["copy2.extra"] == "Y"
+            assert cfg["copy2"].to_dict() == {**read, "extra": "Y"}
+        # A Config that does not interpolate stores the text as it is.
+        with gocfg.Config({"m": src["m"]}) as plain:
+            assert plain["m"].to_dict() == read and plain["m"].to_dict(resolve=False) == read
+    # One that does not interpolate holds templates, resolved where stored.
+    with gocfg.Config({"t": "${y}"}) as templates, gocfg.load({"y": "Y"}, environ={}) as cfg:
+        cfg["c"] = templates
+        cfg.update({"d": templates})
+        assert cfg["c.t"] == "Y" and cfg["d.t"] == "Y"
