@@ -372,3 +372,42 @@ func TestUTF16FaultPosition(t *testing.T) {
 		{be("a: 1\nb: ") + "\xd8\x00" + be("x")[2:], 2, 4, "surrogate"},
 	})
 }
+
+// U+0085, U+2028 and U+2029 are line breaks to the library (YAML 1.1's
+// rule, which PyYAML and ruamel.yaml keep: the values read alike), not to
+// YAML 1.2, editors or the other codecs: positions and errors count lines
+// by LF and CR only. A key after a description holding U+2028 was placed
+// a line below where it is.
+func TestUnicodeLineBreaksKeepPositionsByLF(t *testing.T) {
+	d, err := Decode([]byte("a: \"x\u2028y\"\nb: 1\nc: x\u2028  y\u0085  z\nd:\n  - \"\u2029\"\n  - e\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := d.Root.Get("c"); v != "x\u2028y z" {
+		t.Errorf("c = %q (the library's reading, as PyYAML's)", v)
+	}
+	for p, want := range map[string]value.Pos{
+		"a": {Line: 1, Column: 1}, "b": {Line: 2, Column: 1}, "c": {Line: 3, Column: 1},
+		"d": {Line: 4, Column: 1}, "d.0": {Line: 5, Column: 5}, "d.1": {Line: 6, Column: 5},
+	} {
+		if got := d.Positions[p]; got != want {
+			t.Errorf("%s at %v, want %v", p, got, want)
+		}
+	}
+	docs, err := DecodeAll([]byte("a: \"\u2028\"\n---\n- \"\u2028\"\n- x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := docs[1].Positions["1"]; got != (value.Pos{Line: 4, Column: 3}) {
+		t.Errorf("second document's item 1 at %v, want 4:3", got)
+	}
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
+		// the library's own errors, counted from the U+2028 before them
+		{"a: 1\nb: [x,\u2028 @]\n", 2, 9, "cannot start any token"},
+		{"a: \"\u2028\"\nb: 1\nb: 2\n", 3, 1, `duplicate key "b"`},
+		{"a: \"\u2029\"\n---\nb: 1\n", 2, 1, "second YAML document"},
+		{"a: \"\u0085\"\nb: !!int x\n", 2, 4, "not a !!int"},
+		// a control character, placed by its offset: unchanged
+		{"a: \"\u2028\"\nb: x\x01\n", 2, 5, "control characters"},
+	})
+}
