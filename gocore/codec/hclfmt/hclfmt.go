@@ -44,6 +44,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -206,6 +207,11 @@ func (d *decoder) checkDepth() error {
 	}
 }
 
+// unnamedRange is how hclsyntax names a place in a detail ("was already
+// set at :1,1-2"): a range in a file without a name, which the file's own
+// name given around the error does not fill in.
+var unnamedRange = regexp.MustCompile(`\bat :(\d+),(\d+)(?:-\d+(?:,\d+)?)?`)
+
 func (d *decoder) diagError(diags hcl.Diagnostics) error {
 	for _, diag := range diags {
 		if diag.Severity != hcl.DiagError {
@@ -220,7 +226,7 @@ func (d *decoder) diagError(diags hcl.Diagnostics) error {
 			// The detail may quote the text, part of a secret's value.
 			msg += " (in a secret's value, not shown)"
 		} else if diag.Detail != "" {
-			msg += ": " + diag.Detail
+			msg += ": " + unnamedRange.ReplaceAllString(diag.Detail, "at line $1, column $2")
 		}
 		return d.errAt(off, "%s", msg)
 	}

@@ -150,6 +150,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"tags = { (var.k) = 1 }\n", 1, 11, "needs evaluation"},
 		{"l = [1, each.key]\n", 1, 9, "each.key"},
 		{"a = 1\na = 2\n", 2, 1, "Attribute redefined"},
+		// hclsyntax names the first one as a range of a file without a
+		// name (":1,1-2")
+		{"a = 1\n  a = 2\n", 2, 3, `The argument "a" was already set at line 1, column 1. Each`},
 		{"m = [1, [for x in [1, 2] : [for y in [3] : y]]]\n", 1, 9, "the expression [for x in [1, 2] : [for y in [3] : y]] is a loop"},
 		{"t = \"a%{ for x in [1, 2] }${x}%{ endfor }\"\n", 1, 7, "is a loop"},
 		{"a = {\n", 2, 1, "Missing expression"},
