@@ -299,7 +299,16 @@ func loadError(err error, data []byte, lines lineMap) error {
 			msg = "unknown anchor referenced (a secret's value, not shown; a value starting with * is an alias unless quoted)"
 		}
 		if le.ContextMsg != "" {
-			msg = le.ContextMsg + ": " + msg
+			// The error is placed where the library gave up (for an
+			// unclosed quote, the end of the file; for a key without
+			// its ':', the next line); the construct it was reading is
+			// where the mistake usually is, so the message names it.
+			if cm := le.ContextMark; cm.Line > 0 && cm.Line != le.Mark.Line {
+				line, col := lines.pos(cm.Line, cm.Column)
+				msg = fmt.Sprintf("%s at line %d, column %d: %s", le.ContextMsg, line, col, msg)
+			} else {
+				msg = le.ContextMsg + ": " + msg
+			}
 		}
 		if le.Mark.Line == 0 && le.Stage == yaml.ReaderStage && !hasUTF16BOM(data) {
 			// The reader (a control character such as NUL) gives only a

@@ -115,6 +115,14 @@ func TestDecodeErrors(t *testing.T) {
 		{"a: !!int x\n", 1, 4, "not a !!int"},
 		{"a: !!timestamp nope\n", 1, 4, "not a !!timestamp"},
 		{"a: [1, 2\n", 2, 1, "yaml:"},
+		// Placed where the library gave up, the message names where the
+		// construct it was reading starts: the unclosed quote, the key
+		// without its ':' (not only the end of the file, or the next line).
+		{"a: 1\nb: \"open\nc: 2\n", 4, 1, "yaml: while scanning a quoted scalar at line 2, column 4: found unexpected end of stream"},
+		{"a: 1\nb\n", 3, 1, "yaml: while scanning a simple key at line 2, column 1: could not find expected ':'"},
+		{"a: 1\nb\nc: 2\n", 3, 1, "at line 2, column 1"},
+		{"a: 1\nb: \"\u2028\"\nc\n", 4, 1, "at line 3, column 1"},
+		{"a: {x: 1\nb: 2\n", 2, 2, "yaml: while parsing a flow mapping at line 1, column 4: did not find expected ',' or '}'"},
 		{"a:\n  b: 1\n c: 2\n", 3, 2, "yaml:"},
 		{"a: \"\xff\"\n", 1, 5, "invalid UTF-8"},
 		{"%YAML 2.0\n---\na: 1\n", 1, 1, "unsupported YAML version"},
