@@ -270,6 +270,7 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 		if root != nil {
 			at = root.Line
 		}
+		at, _ = lines.pos(at, 1) // older counts lines as gocfg does
 		// older is sorted: the first directive after previous says it,
 		// found without a pass over all of them per document.
 		i := sort.SearchInts(older, previous+1)

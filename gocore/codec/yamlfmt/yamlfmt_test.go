@@ -409,6 +409,19 @@ func TestUnicodeLineBreaksKeepPositionsByLF(t *testing.T) {
 	if got := docs[1].Positions["1"]; got != (value.Pos{Line: 4, Column: 3}) {
 		t.Errorf("second document's item 1 at %v, want 4:3", got)
 	}
+	// A %YAML 1.1 directive applies to the document it heads, however
+	// many U+2028 an earlier document holds: counted by the library's
+	// lines, the directive went to the document before it.
+	docs, err = DecodeAll([]byte("a: \"\u2028\u2028\u2028\u2028\"\n---\nb: yes\n...\n%YAML 1.1\n---\nc: yes\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := docs[1].Root.(*value.Map).Get("b"); b != "yes" {
+		t.Errorf("b = %#v, want the YAML 1.2 string", b)
+	}
+	if c, _ := docs[2].Root.(*value.Map).Get("c"); c != true {
+		t.Errorf("c = %#v, want the YAML 1.1 boolean", c)
+	}
 	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		// the library's own errors, counted from the U+2028 before them
 		{"a: 1\nb: [x,\u2028 @]\n", 2, 9, "cannot start any token"},
