@@ -478,7 +478,9 @@ func fixDirectives(data []byte) (out []byte, older []int, err error) {
 			atDirectives = true
 		}
 		start = end + 1
-		row, lineStart = row+1, start
+		// A lone CR breaks a line too, for the library and for positions
+		// (older is compared with them): "a\rb" is two rows.
+		row, lineStart = row+1+bytes.Count(bytes.TrimSuffix(line, []byte{'\r'}), []byte{'\r'}), start
 	}
 	return out, older, nil
 }

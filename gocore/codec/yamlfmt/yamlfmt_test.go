@@ -422,6 +422,17 @@ func TestUnicodeLineBreaksKeepPositionsByLF(t *testing.T) {
 	if c, _ := docs[2].Root.(*value.Map).Get("c"); c != true {
 		t.Errorf("c = %#v, want the YAML 1.1 boolean", c)
 	}
+	// The same with lone CRs, line breaks to the library and to positions.
+	docs, err = DecodeAll([]byte("a: \"\r\r\r\r\"\n---\nb: yes\n...\n%YAML 1.1\n---\nc: yes\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := docs[1].Root.(*value.Map).Get("b"); b != "yes" {
+		t.Errorf("after lone CRs, b = %#v, want the YAML 1.2 string", b)
+	}
+	if c, _ := docs[2].Root.(*value.Map).Get("c"); c != true {
+		t.Errorf("after lone CRs, c = %#v, want the YAML 1.1 boolean", c)
+	}
 	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		// the library's own errors, counted from the U+2028 before them
 		{"a: 1\nb: [x,\u2028 @]\n", 2, 9, "cannot start any token"},
