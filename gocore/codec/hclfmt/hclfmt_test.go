@@ -337,3 +337,24 @@ func FuzzRoundTrip(f *testing.F) {
 		codectest.Codec{Decode: Decode, Encode: Encode, Refusable: notIdentifier},
 		codectest.Codec{Decode: DecodeRaw, Encode: Encode, Refusable: notIdentifier})
 }
+
+// hclsyntax joins a string's pieces of text (a heredoc's lines, $${ and
+// %%{ escapes) in time that grows with the square of their number: a
+// 1.2 MB heredoc of 250,000 lines did not parse in two minutes. More than
+// MaxLiteralRun in a row is refused, before hclsyntax parses.
+func TestLongLiteralRunsAreRefused(t *testing.T) {
+	over := MaxLiteralRun + 1
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
+		{"a = 1\nk = <<EOF\n" + strings.Repeat("line\n", 2*over) + "EOF\n", 2, 5, "more than 10000 lines or $${/%%{ escapes in a row"},
+		{"a = 1\nk = [1, \"" + strings.Repeat("x$${y}", over) + "\"]\n", 2, 9, "more than 10000 lines"},
+	})
+	// Runs end at a string's end and at a ${...} sequence.
+	many := "k = [" + strings.Repeat("\"a$${b}\",\n", over) + "]\n"
+	if _, err := Decode([]byte(many)); err != nil {
+		t.Errorf("many short strings: %v", err)
+	}
+	broken := "k = <<EOF\n" + strings.Repeat("line\n${1}\n", over/2+1) + "EOF\n"
+	if _, err := DecodeRaw([]byte(broken)); err != nil {
+		t.Errorf("a heredoc whose lines alternate with ${...}: %v", err)
+	}
+}
