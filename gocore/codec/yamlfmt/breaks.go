@@ -5,6 +5,7 @@ import (
 	"errors"
 	"unicode/utf8"
 
+	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -87,4 +88,31 @@ func (m lineMap) positions(p map[string]value.Pos) {
 		v.Line, v.Column = m.pos(v.Line, v.Column)
 		p[k] = v
 	}
+}
+
+// lineColAt is textpos.LineCol as YAML counts lines: a lone CR ends one
+// too, as it does for the library and for positions (so an error the
+// reader places by its offset, a control character or a byte that is not
+// UTF-8, is on the line a parse error there would name).
+func lineColAt(data []byte, offset int) (line, col int) {
+	if offset > len(data) {
+		offset = len(data)
+	}
+	line, col = 1, 1
+	for i := 0; i < offset; i++ {
+		switch c := data[i]; {
+		case c == '\n', c == '\r' && (i+1 >= len(data) || data[i+1] != '\n'):
+			line, col = line+1, 1
+		case c == '\r':
+		case c < utf8.RuneSelf || c >= 0xC0: // a character's first byte
+			col++
+		}
+	}
+	return line, col
+}
+
+// parseErrorAt is textpos.ParseErrorAt with lineColAt.
+func parseErrorAt(data []byte, offset int, format string, args ...any) error {
+	line, col := lineColAt(data, offset)
+	return textpos.ParseError(line, col, format, args...)
 }

@@ -228,8 +228,8 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err error) {
 	var older []int
 	if !hasUTF16BOM(data) {
-		if err := textpos.CheckUTF8(data); err != nil {
-			return nil, nil, err
+		if i := textpos.InvalidUTF8(data); i >= 0 {
+			return nil, nil, parseErrorAt(data, i, "invalid UTF-8 (byte %#x at offset %d)", data[i], i)
 		}
 		if data, older, err = fixDirectives(data); err != nil {
 			return nil, nil, err
@@ -314,7 +314,7 @@ func loadError(err error, data []byte, lines lineMap) error {
 		if le.Mark.Line == 0 && le.Stage == yaml.ReaderStage && !hasUTF16BOM(data) {
 			// The reader (a control character such as NUL) gives only a
 			// byte offset into the UTF-8 input.
-			return textpos.ParseErrorAt(data, le.Mark.Index, "yaml: %s", msg)
+			return parseErrorAt(data, le.Mark.Index, "yaml: %s", msg)
 		}
 		if le.Mark.Line == 0 && le.Stage == yaml.ReaderStage {
 			// In UTF-16 the reader gives no position at all: the first

@@ -109,6 +109,12 @@ func TestDecodeErrors(t *testing.T) {
 		// which gives only an offset: the position is worked out here.
 		{"a: x\x00y\n", 1, 5, "control characters are not allowed"},
 		{"a: b\nc: |\n  \u00e9\x01\n", 3, 4, "control characters are not allowed"},
+		// placed by its offset, on the line a parse error would name: a
+		// lone CR ends a line (as for the library), a CRLF once
+		{"a: 1\rb: x\x01\n", 2, 5, "control characters are not allowed"},
+		{"a: 1\r\nb: x\x01\n", 2, 5, "control characters are not allowed"},
+		{"a: 1\rb: \xff\n", 2, 4, "invalid UTF-8 (byte 0xff at offset 8)"},
+		{"a: 1\rb: ]\n", 2, 4, "yaml:"},
 		{"a: 1" + strings.Repeat("0", 4300) + "\n", 1, 4, "more than 4300 digits"},
 		{"a: !!int 0x1" + strings.Repeat("0", 4000) + "\n", 1, 4, "more than 4300 digits"},
 		{"a: 1e999\n", 1, 4, "beyond the range"},
