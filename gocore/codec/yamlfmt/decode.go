@@ -338,6 +338,18 @@ func secretAt(data []byte, line, column int) bool {
 	if line < 1 {
 		return false
 	}
+	// Lines end at LF, CRLF and a lone CR, as the library's positions
+	// count them: split at LF only, a file with old-Mac line ends was one
+	// line, no key was found above the error, and the message quoted a
+	// secret's value.
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.Clone(data)
+		for i, c := range data {
+			if c == '\r' && (i+1 >= len(data) || data[i+1] != '\n') {
+				data[i] = '\n'
+			}
+		}
+	}
 	lines := bytes.SplitN(data, []byte("\n"), line+1)
 	if len(lines) < line {
 		return false

@@ -155,6 +155,11 @@ func TestDecodeErrorsNeverQuoteASecret(t *testing.T) {
 		{"tokens:\n  - *Hunter2Secret\n", 2, 5, "unknown anchor"},
 		{"a: {token: *Hunter2Secret}\n", 1, 12, "unknown anchor"},
 		{"password: &Hunter2Secret [*Hunter2Secret]\n", 1, 27, "contains it"},
+		// old-Mac line ends (a lone CR) and U+2028 end lines for the
+		// library: the key is found on the line it names
+		{"a: 1\rpassword: *Hunter2Secret\r", 2, 11, "unknown anchor"},
+		{"db:\r  password: *Hunter2Secret\r", 2, 13, "unknown anchor"},
+		{"a: \"\u2028\"\npassword: *Hunter2Secret\n", 2, 11, "unknown anchor"},
 	}, secret)
 	// Not a secret: the value helps find the mistake.
 	for _, doc := range []string{"port: !!int Hunter2Secret\n", "port: *Hunter2Secret\n", "a:\n  b: *Hunter2Secret\n"} {
