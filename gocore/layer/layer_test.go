@@ -351,3 +351,45 @@ func TestFormatFloat(t *testing.T) {
 		}
 	}
 }
+
+// A document lists no position for what an alias or merge key copies: such
+// values take the position of the alias (their nearest listed ancestor), as
+// yamlfmt's README says, rather than none at all (a compose file's merged
+// environment had origins without a line).
+func TestAliasedValuesTakeTheAliasPosition(t *testing.T) {
+	root := value.NewMap(0)
+	var prov Provenance
+	doc := yamlDoc(t, "base: &b\n  env:\n    A: 1\n  list: [x]\nuse: *b\nsvc:\n  <<: *b\n  own: 2\n")
+	Merge(root, doc.Root, &prov, Source{Kind: KindFile, Name: "c.yaml", Positions: doc.Positions}.OriginFunc(prov.NextLayer()), Options{})
+	for path, want := range map[string]string{
+		"base.env.A": "c.yaml:3:5",
+		"use":        "c.yaml:5:1",
+		"use.env":    "c.yaml:5:1",
+		"use.env.A":  "c.yaml:5:1",
+		"use.list.0": "c.yaml:5:1",
+		"svc.env":    "c.yaml:7:7",
+		"svc.env.A":  "c.yaml:7:7",
+		"svc.list.0": "c.yaml:7:7",
+		"svc.own":    "c.yaml:8:3",
+	} {
+		if h := prov.History(segs(path)); len(h) != 1 || h[0].String() != want {
+			t.Errorf("%s: history %v, want %s", path, h, want)
+		}
+	}
+	// A second layer merging into an aliased map: its own values keep
+	// their own positions, and the first layer's keep theirs.
+	local := yamlDoc(t, "x: &x {A: 9}\nuse:\n  env: *x\n")
+	Merge(root, local.Root, &prov, Source{Kind: KindFile, Name: "l.yaml", Positions: local.Positions}.OriginFunc(prov.NextLayer()), Options{})
+	if h := prov.History(segs("use.env.A")); len(h) != 2 || h[0].String() != "c.yaml:5:1" || h[1].String() != "l.yaml:3:3" {
+		t.Errorf("use.env.A after a second layer: %v", h)
+	}
+	// A source without positions stays without.
+	env := value.NewMap(0)
+	inner := value.NewMap(0)
+	inner.Set("k", "v")
+	env.Set("use", inner)
+	Merge(root, env, &prov, Source{Kind: KindEnv, Name: "APP_USE__K"}.OriginFunc(prov.NextLayer()), Options{})
+	if h := prov.History(segs("use.k")); len(h) != 1 || h[0].String() != "env APP_USE__K" || h[0].Line != 0 {
+		t.Errorf("use.k: %v", h)
+	}
+}

@@ -75,7 +75,34 @@ func (p *Provenance) Touch(segs []string, o Origin) {
 	if len(segs) == 0 {
 		return
 	}
-	p.make(segs).add(o)
+	p.make(segs).add(p.placed(segs, o))
+}
+
+// placed gives o the position its parent at segs has from the same layer
+// when o has none: a document lists no position for a value reached
+// through a YAML alias or merge key, which sits where the alias is
+// written (the parent's position, inherited down from there).
+func (p *Provenance) placed(segs []string, o Origin) Origin {
+	if o.Line != 0 || len(segs) < 2 {
+		return o
+	}
+	if parent := p.find(segs[:len(segs)-1]); parent != nil {
+		return inherit(o, parent)
+	}
+	return o
+}
+
+// inherit is placed's rule, for a parent node at hand.
+func inherit(o Origin, parent *node) Origin {
+	if o.Line != 0 {
+		return o
+	}
+	if l := len(parent.hist); l > 0 {
+		if h := parent.hist[l-1]; h.Layer == o.Layer && h.Kind == o.Kind && h.Name == o.Name && h.Line != 0 {
+			o.Line, o.Column = h.Line, h.Column
+		}
+	}
+	return o
 }
 
 // Prune forgets what was recorded below segs (its value was replaced as a
@@ -114,9 +141,10 @@ func (p *Provenance) Record(dst, src []string, v any, origin func(src []string) 
 	// may share a backing array.
 	dst = append(make([]string, 0, len(dst)+8), dst...)
 	src = append(make([]string, 0, len(src)+8), src...)
+	o := p.placed(dst, origin(src))
 	n := p.make(dst)
 	n.kids = nil
-	n.add(origin(src))
+	n.add(o)
 	p.below(n, dst, src, v, origin)
 }
 
@@ -133,7 +161,7 @@ func (p *Provenance) below(n *node, dst, src []string, v any, origin func([]stri
 			kid := &node{}
 			n.kids[k] = kid
 			s := append(src, k)
-			kid.add(origin(s))
+			kid.add(inherit(origin(s), n))
 			p.below(kid, append(dst, k), s, item, origin)
 			return true
 		})
@@ -149,7 +177,7 @@ func (p *Provenance) below(n *node, dst, src []string, v any, origin func([]stri
 			k := strconv.Itoa(i)
 			n.kids[k] = kid
 			s := append(src, k)
-			kid.add(origin(s))
+			kid.add(inherit(origin(s), n))
 			p.below(kid, append(dst, k), s, item, origin)
 		}
 	}

@@ -105,6 +105,24 @@ def test_real_world_quirks(no_leaks):
     assert gocfg.Config.loads("a=1\n\\\n\nb=2\n", "properties").to_dict() == {"a": "1", "b": "2"}
 
 
+
+def test_yaml_positions_count_lines_as_an_editor_does(no_leaks):
+    # An OpenAPI description pasted with a U+2028 (LINE SEPARATOR): the
+    # YAML library breaks lines there too, so every key after it was
+    # placed a line below where it is, and errors with it.
+    text = 'info:\n  description: "Pets\u2028and more"\n  version: 1.0.0\npaths: {}\n'
+    with gocfg.load(gocfg.Text(text, "yaml", name="api.yaml")) as cfg:
+        assert str(cfg.origin("info.version")) == "api.yaml:3:3"
+        assert str(cfg.origin("paths")) == "api.yaml:4:1"
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.loads(text + "bad: [\n", "yaml")
+    assert info.value.line == 6
+    # An unclosed quote is reported at the end of the file, and names
+    # where the quoted string starts.
+    with pytest.raises(gocfg.ParseError, match=r"quoted scalar at line 2, column 4") as info:
+        gocfg.Config.loads('a: 1\nb: "unclosed text\nc: 2\n', "yaml")
+    assert info.value.line == 4
+
 @pytest.mark.parametrize("ext", ["env", "ini", "properties", "json", "jsonc"])
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
 def test_utf16_file_is_named(ext, encoding, tmp_path, no_leaks):

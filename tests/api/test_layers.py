@@ -250,6 +250,39 @@ def test_origin_and_history(files):
             cfg.history("nope")
 
 
+
+def test_values_copied_by_yaml_aliases_are_located_at_the_alias(tmp_path):
+    # A compose file's shared environment: every merged variable had an
+    # origin without a line ("compose.yaml"), though the README places
+    # values reached through an alias at the alias.
+    path = tmp_path / "compose.yaml"
+    path.write_text(
+        "x-common: &common\n"
+        "  environment: &env\n"
+        "    EXECUTOR: Celery\n"
+        "  volumes: [./dags:/dags]\n"
+        "services:\n"
+        "  web:\n"
+        "    <<: *common\n"
+        "    command: webserver\n"
+        "  worker:\n"
+        "    environment:\n"
+        "      <<: *env\n"
+        "      SETSID: '0'\n"
+        "  init: *common\n")
+    with gocfg.load(path, interpolate=False) as cfg:
+        def at(key):
+            o = cfg.origin(key)
+            return (o.line, o.column)
+        assert at("x-common.environment.EXECUTOR") == (3, 5)
+        assert at("services.web.environment.EXECUTOR") == (7, 9)
+        assert at("services.web.volumes.0") == (7, 9)
+        assert at("services.web.command") == (8, 5)
+        assert at("services.worker.environment.EXECUTOR") == (11, 11)
+        assert at("services.worker.environment.SETSID") == (12, 7)
+        assert at("services.init.environment.EXECUTOR") == (13, 3)
+        assert all(leaf.origin.line for leaf in cfg.explain())
+
 def test_plain_configs_have_no_provenance(tmp_path):
     with gocfg.Config({"a": 1}) as cfg:
         assert cfg.origin("a") is None and cfg.history("a") == []

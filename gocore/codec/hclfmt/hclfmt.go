@@ -44,6 +44,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,6 +88,9 @@ func decode(data []byte, raw bool) (doc *value.Doc, err error) {
 	}
 	d := &decoder{data: src, raw: raw, lines: textpos.NewLines(src), bodies: map[*value.Map]string{}, lists: map[string]bool{}}
 	if err := d.checkDepth(); err != nil {
+		return nil, err
+	}
+	if err := d.checkLiteralRuns(); err != nil {
 		return nil, err
 	}
 	file, diags := hclsyntax.ParseConfig(src, "", hcl.InitialPos)
@@ -180,6 +184,44 @@ func (d *decoder) record(path string, offset int) {
 	}
 }
 
+// MaxLiteralRun bounds the pieces of text in a row that one string or
+// heredoc may hold: hclsyntax's lexer makes a token of each heredoc line
+// and of each $${ or %%{ escape, and its parser joins consecutive ones in
+// time that grows with the square of their number (a 100 KB heredoc of
+// 20,000 lines took 2 s to parse, one of 250,000 lines minutes). A
+// ${...} or %{...} sequence ends a run. At the bound, parsing takes about
+// half a second.
+const MaxLiteralRun = 10000
+
+// checkLiteralRuns refuses a string or heredoc with more than
+// MaxLiteralRun pieces of text in a row. Only a document with that many
+// lines and escapes can hold one, so most are not lexed here.
+func (d *decoder) checkLiteralRuns() error {
+	pieces := bytes.Count(d.data, []byte{'\n'}) + bytes.Count(d.data, []byte("${")) + bytes.Count(d.data, []byte("%{"))
+	if pieces <= MaxLiteralRun {
+		return nil
+	}
+	toks, _ := hclsyntax.LexConfig(d.data, "", hcl.InitialPos)
+	run, start := 0, 0
+	for i, t := range toks {
+		if t.Type != hclsyntax.TokenStringLit && t.Type != hclsyntax.TokenQuotedLit {
+			run = 0
+			continue
+		}
+		if run == 0 {
+			start = i
+		}
+		if run++; run > MaxLiteralRun {
+			at := start
+			if at > 0 {
+				at-- // the opening quote or heredoc marker
+			}
+			return d.errAt(toks[at].Range.Start.Byte, "a string or heredoc of more than %d lines or $${/%%%%{ escapes in a row (gocfg's bound: hclsyntax's time grows with the square of their number)", MaxLiteralRun)
+		}
+	}
+	return nil
+}
+
 // checkDepth refuses nesting deeper than value.MaxDepth: brackets, braces,
 // parentheses, strings and template sequences are a level each, and so is
 // each operator of a chain, since hclsyntax's parser recurses on both
@@ -206,6 +248,11 @@ func (d *decoder) checkDepth() error {
 	}
 }
 
+// unnamedRange is how hclsyntax names a place in a detail ("was already
+// set at :1,1-2"): a range in a file without a name, which the file's own
+// name given around the error does not fill in.
+var unnamedRange = regexp.MustCompile(`\bat :(\d+),(\d+)(?:-\d+(?:,\d+)?)?`)
+
 func (d *decoder) diagError(diags hcl.Diagnostics) error {
 	for _, diag := range diags {
 		if diag.Severity != hcl.DiagError {
@@ -220,7 +267,7 @@ func (d *decoder) diagError(diags hcl.Diagnostics) error {
 			// The detail may quote the text, part of a secret's value.
 			msg += " (in a secret's value, not shown)"
 		} else if diag.Detail != "" {
-			msg += ": " + diag.Detail
+			msg += ": " + unnamedRange.ReplaceAllString(diag.Detail, "at line $1, column $2")
 		}
 		return d.errAt(off, "%s", msg)
 	}

@@ -150,6 +150,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"tags = { (var.k) = 1 }\n", 1, 11, "needs evaluation"},
 		{"l = [1, each.key]\n", 1, 9, "each.key"},
 		{"a = 1\na = 2\n", 2, 1, "Attribute redefined"},
+		// hclsyntax names the first one as a range of a file without a
+		// name (":1,1-2")
+		{"a = 1\n  a = 2\n", 2, 3, `The argument "a" was already set at line 1, column 1. Each`},
 		{"m = [1, [for x in [1, 2] : [for y in [3] : y]]]\n", 1, 9, "the expression [for x in [1, 2] : [for y in [3] : y]] is a loop"},
 		{"t = \"a%{ for x in [1, 2] }${x}%{ endfor }\"\n", 1, 7, "is a loop"},
 		{"a = {\n", 2, 1, "Missing expression"},
@@ -333,4 +336,25 @@ func FuzzRoundTrip(f *testing.F) {
 	codectest.FuzzRoundTrip(f,
 		codectest.Codec{Decode: Decode, Encode: Encode, Refusable: notIdentifier},
 		codectest.Codec{Decode: DecodeRaw, Encode: Encode, Refusable: notIdentifier})
+}
+
+// hclsyntax joins a string's pieces of text (a heredoc's lines, $${ and
+// %%{ escapes) in time that grows with the square of their number: a
+// 1.2 MB heredoc of 250,000 lines did not parse in two minutes. More than
+// MaxLiteralRun in a row is refused, before hclsyntax parses.
+func TestLongLiteralRunsAreRefused(t *testing.T) {
+	over := MaxLiteralRun + 1
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
+		{"a = 1\nk = <<EOF\n" + strings.Repeat("line\n", 2*over) + "EOF\n", 2, 5, "more than 10000 lines or $${/%%{ escapes in a row"},
+		{"a = 1\nk = [1, \"" + strings.Repeat("x$${y}", over) + "\"]\n", 2, 9, "more than 10000 lines"},
+	})
+	// Runs end at a string's end and at a ${...} sequence.
+	many := "k = [" + strings.Repeat("\"a$${b}\",\n", over) + "]\n"
+	if _, err := Decode([]byte(many)); err != nil {
+		t.Errorf("many short strings: %v", err)
+	}
+	broken := "k = <<EOF\n" + strings.Repeat("line\n${1}\n", over/2+1) + "EOF\n"
+	if _, err := DecodeRaw([]byte(broken)); err != nil {
+		t.Errorf("a heredoc whose lines alternate with ${...}: %v", err)
+	}
 }

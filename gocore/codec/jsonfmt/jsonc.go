@@ -2,8 +2,6 @@ package jsonfmt
 
 import (
 	"bytes"
-
-	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
 )
 
 // stripJSONC returns data with its comments and trailing commas replaced
@@ -53,7 +51,7 @@ func stripJSONC(data []byte) ([]byte, error) {
 		case c == '/' && i+1 < len(data) && data[i+1] == '*':
 			end := bytes.Index(data[i+2:], []byte("*/"))
 			if end < 0 {
-				return nil, textpos.ParseErrorAt(data, i, "unterminated /* comment")
+				return nil, parseErrorAt(data, i, "unterminated /* comment")
 			}
 			end += i + 4
 			blank(i, end)

@@ -95,6 +95,15 @@ func TestDecodeErrors(t *testing.T) {
 		{`{"a":"b`, 1, 6, "unterminated string"},
 		{`{"a":NaN}`, 1, 6, "expected a value"},
 		{`{"a":tru}`, 1, 6, `expected "true"`},
+		// A leading byte order mark is skipped, and not a column: the
+		// first line's columns are those of the text after it.
+		{"\ufeff{\"a\": ]}", 1, 7, "expected a value"},
+		{"\ufeff[1]", 1, 1, "root must be a mapping"},
+		{"\ufeff{\"a\": \"\xff\"}", 1, 8, "invalid UTF-8"},
+		{"\ufeff{\n\"a\": ]}", 2, 6, "expected a value"},
+	})
+	codectest.Errors(t, DecodeJSONC, []codectest.ErrorCase{
+		{"\ufeff{\"a\": 1 /* c", 1, 9, "unterminated /* comment"},
 	})
 }
 

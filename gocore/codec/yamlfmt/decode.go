@@ -166,6 +166,7 @@ func decode(data []byte, yaml11, withPositions bool) (doc *value.Doc, err error)
 	if err != nil {
 		return nil, err
 	}
+	lines := newLineMap(data)
 	c := newConverter(len(data), yaml11 || len(declared) > 0 && declared[0], withPositions)
 	m := value.NewMap(0)
 	if len(roots) > 0 && roots[0] != nil && !c.isNull(roots[0]) {
@@ -175,14 +176,15 @@ func decode(data []byte, yaml11, withPositions bool) (doc *value.Doc, err error)
 			n = n.Alias
 		}
 		if n.Kind != yaml.MappingNode {
-			return nil, textpos.ParseError(root.Line, root.Column, "the root must be a mapping, not a %s: %s", kindName(n), textpos.NotAMapping)
+			return nil, lines.err(textpos.ParseError(root.Line, root.Column, "the root must be a mapping, not a %s: %s", kindName(n), textpos.NotAMapping))
 		}
 		v, err := c.convert(root, "", 1)
 		if err != nil {
-			return nil, err
+			return nil, lines.err(err)
 		}
 		m = v.(*value.Map)
 	}
+	lines.positions(c.positions)
 	return &value.Doc{Root: m, Positions: c.positions}, nil
 }
 
@@ -196,6 +198,7 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 	if err != nil {
 		return nil, err
 	}
+	lines := newLineMap(data)
 	c := newConverter(len(data), yaml11, true)
 	withPositions := c.positions != nil
 	docs = make([]value.AnyDoc, 0, len(roots))
@@ -210,9 +213,10 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 		var v any
 		if root != nil {
 			if v, err = c.convert(root, "", 1); err != nil {
-				return nil, err
+				return nil, lines.err(err)
 			}
 		}
+		lines.positions(c.positions)
 		docs = append(docs, value.AnyDoc{Root: v, Positions: c.positions})
 	}
 	return docs, nil
@@ -224,8 +228,8 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err error) {
 	var older []int
 	if !hasUTF16BOM(data) {
-		if err := textpos.CheckUTF8(data); err != nil {
-			return nil, nil, err
+		if i := textpos.InvalidUTF8(data); i >= 0 {
+			return nil, nil, parseErrorAt(data, i, "invalid UTF-8 (byte %#x at offset %d)", data[i], i)
 		}
 		if data, older, err = fixDirectives(data); err != nil {
 			return nil, nil, err
@@ -237,6 +241,7 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 		return nil, nil, textpos.ParseError(0, 0, "yaml: %v", err)
 	}
 	fi := newFlowIndent(data)
+	lines := newLineMap(data)
 	previous := 0 // the line of the previous document's root: the next one's directives come after it
 	for {
 		var doc yaml.Node
@@ -245,10 +250,10 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 			return roots, yaml11, nil
 		}
 		if err != nil {
-			return nil, nil, loadError(err, data)
+			return nil, nil, loadError(err, data, lines)
 		}
 		if !all && len(roots) == 1 {
-			return nil, nil, textpos.ParseError(doc.Line, doc.Column, "a second YAML document starts here: a configuration file must hold exactly one document (gocfg.load_all reads a stream of several)")
+			return nil, nil, lines.err(textpos.ParseError(doc.Line, doc.Column, "a second YAML document starts here: a configuration file must hold exactly one document (gocfg.load_all reads a stream of several)"))
 		}
 		var root *yaml.Node
 		if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
@@ -265,6 +270,7 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 		if root != nil {
 			at = root.Line
 		}
+		at, _ = lines.pos(at, 1) // older counts lines as gocfg does
 		// older is sorted: the first directive after previous says it,
 		// found without a pass over all of them per document.
 		i := sort.SearchInts(older, previous+1)
@@ -276,8 +282,8 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 }
 
 // loadError turns the library's error into ours. data is the input the
-// library read.
-func loadError(err error, data []byte) error {
+// library read; lines maps the library's positions.
+func loadError(err error, data []byte, lines lineMap) error {
 	var le *yaml.LoadError
 	if errors.As(err, &le) {
 		msg := le.Message
@@ -286,20 +292,29 @@ func loadError(err error, data []byte) error {
 			// collections each against value.MaxDepth; a document it
 			// stops is refused by the conversion too, so it says so in
 			// the conversion's words.
-			return textpos.ParseError(le.Mark.Line, le.Mark.Column, "%s", depthMsg)
+			return lines.err(textpos.ParseError(le.Mark.Line, le.Mark.Column, "%s", depthMsg))
 		}
-		if strings.HasPrefix(msg, "unknown anchor ") && (hasUTF16BOM(data) || secretAt(data, le.Mark.Line, le.Mark.Column)) {
+		if line, col := lines.pos(le.Mark.Line, le.Mark.Column); strings.HasPrefix(msg, "unknown anchor ") && (hasUTF16BOM(data) || secretAt(data, line, col)) {
 			// An unquoted secret starting with "*" reads as an alias: the
 			// library's message would quote it.
 			msg = "unknown anchor referenced (a secret's value, not shown; a value starting with * is an alias unless quoted)"
 		}
 		if le.ContextMsg != "" {
-			msg = le.ContextMsg + ": " + msg
+			// The error is placed where the library gave up (for an
+			// unclosed quote, the end of the file; for a key without
+			// its ':', the next line); the construct it was reading is
+			// where the mistake usually is, so the message names it.
+			if cm := le.ContextMark; cm.Line > 0 && cm.Line != le.Mark.Line {
+				line, col := lines.pos(cm.Line, cm.Column)
+				msg = fmt.Sprintf("%s at line %d, column %d: %s", le.ContextMsg, line, col, msg)
+			} else {
+				msg = le.ContextMsg + ": " + msg
+			}
 		}
 		if le.Mark.Line == 0 && le.Stage == yaml.ReaderStage && !hasUTF16BOM(data) {
 			// The reader (a control character such as NUL) gives only a
 			// byte offset into the UTF-8 input.
-			return textpos.ParseErrorAt(data, le.Mark.Index, "yaml: %s", msg)
+			return parseErrorAt(data, le.Mark.Index, "yaml: %s", msg)
 		}
 		if le.Mark.Line == 0 && le.Stage == yaml.ReaderStage {
 			// In UTF-16 the reader gives no position at all: the first
@@ -307,7 +322,7 @@ func loadError(err error, data []byte) error {
 			line, col := utf16Fault(data)
 			return textpos.ParseError(line, col, "yaml: %s", msg)
 		}
-		return textpos.ParseError(le.Mark.Line, le.Mark.Column, "yaml: %s", msg)
+		return lines.err(textpos.ParseError(le.Mark.Line, le.Mark.Column, "yaml: %s", msg))
 	}
 	return textpos.ParseError(0, 0, "yaml: %v", err)
 }
@@ -322,6 +337,18 @@ func loadError(err error, data []byte) error {
 func secretAt(data []byte, line, column int) bool {
 	if line < 1 {
 		return false
+	}
+	// Lines end at LF, CRLF and a lone CR, as the library's positions
+	// count them: split at LF only, a file with old-Mac line ends was one
+	// line, no key was found above the error, and the message quoted a
+	// secret's value.
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.Clone(data)
+		for i, c := range data {
+			if c == '\r' && (i+1 >= len(data) || data[i+1] != '\n') {
+				data[i] = '\n'
+			}
+		}
 	}
 	lines := bytes.SplitN(data, []byte("\n"), line+1)
 	if len(lines) < line {
@@ -463,7 +490,9 @@ func fixDirectives(data []byte) (out []byte, older []int, err error) {
 			atDirectives = true
 		}
 		start = end + 1
-		row, lineStart = row+1, start
+		// A lone CR breaks a line too, for the library and for positions
+		// (older is compared with them): "a\rb" is two rows.
+		row, lineStart = row+1+bytes.Count(bytes.TrimSuffix(line, []byte{'\r'}), []byte{'\r'}), start
 	}
 	return out, older, nil
 }

@@ -109,12 +109,26 @@ func TestDecodeErrors(t *testing.T) {
 		// which gives only an offset: the position is worked out here.
 		{"a: x\x00y\n", 1, 5, "control characters are not allowed"},
 		{"a: b\nc: |\n  \u00e9\x01\n", 3, 4, "control characters are not allowed"},
+		// placed by its offset, on the line a parse error would name: a
+		// lone CR ends a line (as for the library), a CRLF once
+		{"a: 1\rb: x\x01\n", 2, 5, "control characters are not allowed"},
+		{"a: 1\r\nb: x\x01\n", 2, 5, "control characters are not allowed"},
+		{"a: 1\rb: \xff\n", 2, 4, "invalid UTF-8 (byte 0xff at offset 8)"},
+		{"a: 1\rb: ]\n", 2, 4, "yaml:"},
 		{"a: 1" + strings.Repeat("0", 4300) + "\n", 1, 4, "more than 4300 digits"},
 		{"a: !!int 0x1" + strings.Repeat("0", 4000) + "\n", 1, 4, "more than 4300 digits"},
 		{"a: 1e999\n", 1, 4, "beyond the range"},
 		{"a: !!int x\n", 1, 4, "not a !!int"},
 		{"a: !!timestamp nope\n", 1, 4, "not a !!timestamp"},
 		{"a: [1, 2\n", 2, 1, "yaml:"},
+		// Placed where the library gave up, the message names where the
+		// construct it was reading starts: the unclosed quote, the key
+		// without its ':' (not only the end of the file, or the next line).
+		{"a: 1\nb: \"open\nc: 2\n", 4, 1, "yaml: while scanning a quoted scalar at line 2, column 4: found unexpected end of stream"},
+		{"a: 1\nb\n", 3, 1, "yaml: while scanning a simple key at line 2, column 1: could not find expected ':'"},
+		{"a: 1\nb\nc: 2\n", 3, 1, "at line 2, column 1"},
+		{"a: 1\nb: \"\u2028\"\nc\n", 4, 1, "at line 3, column 1"},
+		{"a: {x: 1\nb: 2\n", 2, 2, "yaml: while parsing a flow mapping at line 1, column 4: did not find expected ',' or '}'"},
 		{"a:\n  b: 1\n c: 2\n", 3, 2, "yaml:"},
 		{"a: \"\xff\"\n", 1, 5, "invalid UTF-8"},
 		{"%YAML 2.0\n---\na: 1\n", 1, 1, "unsupported YAML version"},
@@ -141,6 +155,11 @@ func TestDecodeErrorsNeverQuoteASecret(t *testing.T) {
 		{"tokens:\n  - *Hunter2Secret\n", 2, 5, "unknown anchor"},
 		{"a: {token: *Hunter2Secret}\n", 1, 12, "unknown anchor"},
 		{"password: &Hunter2Secret [*Hunter2Secret]\n", 1, 27, "contains it"},
+		// old-Mac line ends (a lone CR) and U+2028 end lines for the
+		// library: the key is found on the line it names
+		{"a: 1\rpassword: *Hunter2Secret\r", 2, 11, "unknown anchor"},
+		{"db:\r  password: *Hunter2Secret\r", 2, 13, "unknown anchor"},
+		{"a: \"\u2028\"\npassword: *Hunter2Secret\n", 2, 11, "unknown anchor"},
 	}, secret)
 	// Not a secret: the value helps find the mistake.
 	for _, doc := range []string{"port: !!int Hunter2Secret\n", "port: *Hunter2Secret\n", "a:\n  b: *Hunter2Secret\n"} {
@@ -370,5 +389,68 @@ func TestUTF16FaultPosition(t *testing.T) {
 	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		{be("a: 1\nbc") + "\x00", 2, 3, "UTF-16"},
 		{be("a: 1\nb: ") + "\xd8\x00" + be("x")[2:], 2, 4, "surrogate"},
+	})
+}
+
+// U+0085, U+2028 and U+2029 are line breaks to the library (YAML 1.1's
+// rule, which PyYAML and ruamel.yaml keep: the values read alike), not to
+// YAML 1.2, editors or the other codecs: positions and errors count lines
+// by LF and CR only. A key after a description holding U+2028 was placed
+// a line below where it is.
+func TestUnicodeLineBreaksKeepPositionsByLF(t *testing.T) {
+	d, err := Decode([]byte("a: \"x\u2028y\"\nb: 1\nc: x\u2028  y\u0085  z\nd:\n  - \"\u2029\"\n  - e\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := d.Root.Get("c"); v != "x\u2028y z" {
+		t.Errorf("c = %q (the library's reading, as PyYAML's)", v)
+	}
+	for p, want := range map[string]value.Pos{
+		"a": {Line: 1, Column: 1}, "b": {Line: 2, Column: 1}, "c": {Line: 3, Column: 1},
+		"d": {Line: 4, Column: 1}, "d.0": {Line: 5, Column: 5}, "d.1": {Line: 6, Column: 5},
+	} {
+		if got := d.Positions[p]; got != want {
+			t.Errorf("%s at %v, want %v", p, got, want)
+		}
+	}
+	docs, err := DecodeAll([]byte("a: \"\u2028\"\n---\n- \"\u2028\"\n- x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := docs[1].Positions["1"]; got != (value.Pos{Line: 4, Column: 3}) {
+		t.Errorf("second document's item 1 at %v, want 4:3", got)
+	}
+	// A %YAML 1.1 directive applies to the document it heads, however
+	// many U+2028 an earlier document holds: counted by the library's
+	// lines, the directive went to the document before it.
+	docs, err = DecodeAll([]byte("a: \"\u2028\u2028\u2028\u2028\"\n---\nb: yes\n...\n%YAML 1.1\n---\nc: yes\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := docs[1].Root.(*value.Map).Get("b"); b != "yes" {
+		t.Errorf("b = %#v, want the YAML 1.2 string", b)
+	}
+	if c, _ := docs[2].Root.(*value.Map).Get("c"); c != true {
+		t.Errorf("c = %#v, want the YAML 1.1 boolean", c)
+	}
+	// The same with lone CRs, line breaks to the library and to positions.
+	docs, err = DecodeAll([]byte("a: \"\r\r\r\r\"\n---\nb: yes\n...\n%YAML 1.1\n---\nc: yes\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := docs[1].Root.(*value.Map).Get("b"); b != "yes" {
+		t.Errorf("after lone CRs, b = %#v, want the YAML 1.2 string", b)
+	}
+	if c, _ := docs[2].Root.(*value.Map).Get("c"); c != true {
+		t.Errorf("after lone CRs, c = %#v, want the YAML 1.1 boolean", c)
+	}
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
+		// the library's own errors, counted from the U+2028 before them
+		{"a: 1\nb: [x,\u2028 @]\n", 2, 9, "cannot start any token"},
+		{"a: \"\u2028\"\nb: 1\nb: 2\n", 3, 1, `duplicate key "b"`},
+		{"a: \"\u2029\"\n---\nb: 1\n", 2, 1, "second YAML document"},
+		{"a: \"\u0085\"\nb: !!int x\n", 2, 4, "not a !!int"},
+		// a control character, placed by its offset: unchanged
+		{"a: \"\u2028\"\nb: x\x01\n", 2, 5, "control characters"},
 	})
 }
