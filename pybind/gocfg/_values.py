@@ -167,7 +167,7 @@ class Copies:
     """What encode_value does with the Configs and Sections inside a value,
     which it copies as their values (as read): it notes each one, with its
     path, in ``found``. For a value going into ``target``, a config that
-    interpolates, the values of one that interpolates too are escapes
+    interpolates, the values of one that interpolates too are escaped
     (each "${" written "$${", see escape_refs): a "${" in them is text (a
     literal "$${x}" read "${x}", or a variable's value) that target would
     take for a reference. A Config that does not interpolate holds
@@ -198,8 +198,8 @@ def _plain(v: Any, where: str, depth: int, inside: Optional[Set[int]] = None,
            views: Optional[Copies] = None) -> Any:
     """v rebuilt from the types marshal writes, with dates tagged.
     ``inside`` holds the ids of the maps and lists being rebuilt around v:
-    one of them met again is a structure that contains itself. ``views``,
-    when given, gets the (path, view) of each Config or Section copied."""
+    one of them met again is a structure that contains itself. A Config
+    or Section is copied as ``views`` (when given) says."""
     max_depth = _capi.consts().max_depth
     if depth > max_depth:
         raise InvalidArgumentError(f"{where or 'value'}: nested more than {max_depth} levels deep")

@@ -1303,8 +1303,14 @@ def _section_state(section: "Section") -> bytes:
         # while unpickling a task kills the worker.
         raise TypeMismatchError(f"{section.path}: {_no_longer_a_map(data)}: the Section cannot be pickled")
     provenance = _secret_entries(section, data, (), _masked_in(section))
-    return encode_value({"gocfg_state": 1, "root": data, "frozen": False, "interpolate": False,
-                         "parse_env": False, "provenance": provenance or None, "next_layer": 1}, "")
+    return _copy_state(_marshal_loads(encode_value(data, "")), provenance)
+
+
+def _copy_state(root: Dict[str, Any], provenance: List[Any]) -> bytes:
+    """The serialized state of a Config holding root (as the wire has it:
+    dates tagged) with the origins of provenance only."""
+    return marshal.dumps({"gocfg_state": 1, "root": root, "frozen": False, "interpolate": False,
+                          "parse_env": False, "provenance": provenance or None, "next_layer": 1}, 2)
 
 
 def _grafted(data: bytes, views: List[Tuple[str, Any]], where: str) -> Optional[bytes]:
@@ -1331,8 +1337,7 @@ def _grafted(data: bytes, views: List[Tuple[str, Any]], where: str) -> Optional[
         provenance.extend(_secret_entries(view, node, segs, masked))
     if root is None:
         return None
-    return marshal.dumps({"gocfg_state": 1, "root": root, "frozen": False, "interpolate": False,
-                          "parse_env": False, "provenance": provenance or None, "next_layer": 1}, 2)
+    return _copy_state(root, provenance)
 
 
 def _secret_entries(section: "Section", data: Any, at: Tuple[str, ...],
