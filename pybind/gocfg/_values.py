@@ -176,12 +176,13 @@ class Copies:
     __slots__ = ("found", "_target", "_into")
 
     def __init__(self, target: Any = None) -> None:
-        self.found: List[Tuple[str, TreeView]] = []
+        # (path, view, its config's change counter before it was read)
+        self.found: List[Tuple[str, TreeView, int]] = []
         self._target = target
         self._into: Optional[bool] = None  # whether target interpolates, asked once
 
     def values(self, where: str, view: TreeView) -> Any:
-        self.found.append((where, view))
+        self.found.append((where, view, view._cfg._ver[0]))
         data: Any = view.to_dict()
         if self._target is None:
             return data
@@ -192,6 +193,10 @@ class Copies:
         if isinstance(data, (dict, list)):
             return escape_refs(cast(Dict[str, Any], data))  # a list too
         return data.replace("${", "$${") if isinstance(data, str) else data
+
+    def moved(self) -> bool:
+        """Whether a config copied from changed since it was read."""
+        return any(view._cfg._ver[0] != before for _, view, before in self.found)
 
 
 def _plain(v: Any, where: str, depth: int, inside: Optional[Set[int]] = None,

@@ -246,9 +246,19 @@ def _write(cfg: "Config", h: Any, p: bytes, value: Any, merge: bool) -> None:
     Config or Section in value is copied as its values, and what it
     masked stays masked (see _grafted)."""
     where = p.decode()
-    views = Copies(cfg)
-    data = encode_value(value, where, views)
-    state = _grafted(data, views.found, where) if views.found else None
+    for attempt in range(_TRIES):
+        views = Copies(cfg)
+        data = encode_value(value, where, views)
+        if not views.found:
+            state = None
+            break
+        # The values and their masks come from separate calls: read again
+        # while a config copied from changes in between (see
+        # Section._masking); under writes that never stop, mask all.
+        last = attempt == _TRIES - 1
+        state = _grafted(data, views.found, where, everything=last)
+        if last or not views.moved():
+            break
     if state is not None:
         _capi.config_graft(cfg, h, p, state, merge)
     elif merge:
@@ -515,9 +525,8 @@ class Section(MutableMapping[str, Any], TreeView):
         with its value (references resolved) and the origin of the value in
         force, in tree order. Values are not masked: this is data (the
         rows' reprs mask secrets, and values that interpolate one)."""
-        rows = self._explain(key)
-        hidden = self._hidden() if rows else frozenset()
-        return [_provenance.hiding_leaf(r, hidden) for r in rows] if hidden else rows
+        rows, hidden = self._masking(lambda view: view._explain(key))
+        return [_provenance.hiding_leaf(r, hidden) for r in rows] if rows and hidden else rows
 
     def _explain(self, key: Key = "") -> List[Leaf]:
         # explain()'s rows, for callers that mask with _hidden() themselves.
@@ -673,8 +682,29 @@ class Section(MutableMapping[str, Any], TreeView):
     def show(self, *, reveal: bool = False, origins: bool = True) -> str:
         """A readable listing, one ``path = value  # origin`` line per leaf,
         secrets masked unless reveal=True."""
-        return _display.text_table(self._explain(), reveal=reveal, origins=origins,
-                                   hidden=frozenset() if reveal else self._hidden())
+        if reveal:
+            return _display.text_table(self._explain(), reveal=True, origins=origins, hidden=frozenset())
+        rows, hidden = self._masking(Section._explain)
+        return _display.text_table(rows, origins=origins, hidden=hidden)
+
+    def _masking(self, read: "typing.Callable[[Section], T]") -> Tuple[T, FrozenSet[Tuple[str, ...]]]:
+        """read(self) and the paths to mask besides secret keys (_hidden),
+        from one state of the config. Each is one call, which sees one
+        state; between the two another thread, or a watched config's
+        reload, may change which values interpolate a secret, and a value
+        read before with the mask of after would show one. So both are
+        read again while the change counter moves; under writes that never
+        stop, from a copy."""
+        cfg = self._cfg
+        for _ in range(_TRIES):
+            before = cfg._ver[0]
+            out = read(self)
+            hidden = self._hidden()
+            if cfg._ver[0] == before:
+                return out, hidden
+        with cfg.copy() as still:
+            view = still if self is cfg else Section(still, self._prefix)
+            return read(view), view._hidden()
 
     def _hidden(self) -> FrozenSet[Tuple[str, ...]]:
         """The paths whose values interpolate a secret (see
@@ -727,8 +757,8 @@ class Section(MutableMapping[str, Any], TreeView):
         return f"<gocfg.Section {self.path!r} {_preview(self)}>"
 
     def _masked(self) -> Dict[str, Any]:
-        return cast(Dict[str, Any], _secrets.mask(self.to_dict(), split_path(self.path) if self.path else [], False,
-                                                  self._hidden()))
+        data, hidden = self._masking(Section.to_dict)
+        return cast(Dict[str, Any], _secrets.mask(data, split_path(self.path) if self.path else [], False, hidden))
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         if cycle or self._cfg._h is None:
@@ -736,9 +766,12 @@ class Section(MutableMapping[str, Any], TreeView):
             return
         try:
             why = self._not_a_map()
-            text = f"<gocfg.Section {self.path!r}: {why}>" if why else \
-                _display.text_table(self._explain(), title=self._title(), hidden=self._hidden(),
-                                    limit=_display.MAX_ROWS)  # as many rows as the HTML table
+            if why:
+                text = f"<gocfg.Section {self.path!r}: {why}>"
+            else:
+                rows, hidden = self._masking(Section._explain)
+                text = _display.text_table(rows, title=self._title(), hidden=hidden,
+                                           limit=_display.MAX_ROWS)  # as many rows as the HTML table
         except Error as e:  # the section's map was removed, say
             text = f"<gocfg.Section {self.path!r}: {e}>"
         p.text(text)
@@ -749,7 +782,8 @@ class Section(MutableMapping[str, Any], TreeView):
         try:
             if self._not_a_map():
                 return None  # the text form says why
-            return _display.html_table(self._explain(), self._title(), hidden=self._hidden())
+            rows, hidden = self._masking(Section._explain)
+            return _display.html_table(rows, self._title(), hidden=hidden)
         except Error:
             return None  # the notebook falls back to the text form
 
@@ -1297,13 +1331,26 @@ def _section_state(section: "Section") -> bytes:
     _secret_entries). So the copy masks what the Section masked. Only
     those few values are asked about: a pickle of a small Section costs
     the same in a config of any size."""
-    data = section.to_dict()
-    if not isinstance(data, dict):
-        # Refused here, not when unpickled: in a Pool's worker an error
-        # while unpickling a task kills the worker.
-        raise TypeMismatchError(f"{section.path}: {_no_longer_a_map(data)}: the Section cannot be pickled")
-    provenance = _secret_entries(section, data, (), _masked_in(section))
+    cfg = section._cfg
+    for attempt in range(_TRIES):
+        before = cfg._ver[0]
+        data = section.to_dict()
+        if not isinstance(data, dict):
+            # Refused here, not when unpickled: in a Pool's worker an error
+            # while unpickling a task kills the worker.
+            raise TypeMismatchError(f"{section.path}: {_no_longer_a_map(data)}: the Section cannot be pickled")
+        # Read again while the config changes in between (see _write).
+        last = attempt == _TRIES - 1
+        masked: List[Tuple[str, ...]] = [()] if last else _masked_in(section)
+        provenance = _secret_entries(section, data, (), masked)
+        if last or cfg._ver[0] == before:
+            break
     return _copy_state(_marshal_loads(encode_value(data, "")), provenance)
+
+
+# How many times a copy or a display reads a config that keeps changing
+# under it before it falls back (to masking all, to a copy).
+_TRIES = 4
 
 
 def _copy_state(root: Dict[str, Any], provenance: List[Any]) -> bytes:
@@ -1313,17 +1360,18 @@ def _copy_state(root: Dict[str, Any], provenance: List[Any]) -> bytes:
                           "parse_env": False, "provenance": provenance or None, "next_layer": 1}, 2)
 
 
-def _grafted(data: bytes, views: List[Tuple[str, Any]], where: str) -> Optional[bytes]:
+def _grafted(data: bytes, views: List[Tuple[str, Any, int]], where: str, everything: bool = False) -> Optional[bytes]:
     """The state gocfg_config_graft takes for a value (encoded: data) to be
     written at where, when Configs or Sections copied into it (views:
     their paths) mask values besides those named like secrets; else None,
     and the value is written as it is. A value that is not a map (a list
-    holding a Section) is written as it is too: the state's root is a map."""
+    holding a Section) is written as it is too: the state's root is a map.
+    ``everything`` masks every value of the views."""
     base = len(split_path(where)) if where else 0
     root: Any = None
     provenance: List[Any] = []
-    for at, view in views:
-        masked = _masked_in(view)
+    for at, view, _ in views:
+        masked: List[Tuple[str, ...]] = [()] if everything else _masked_in(view)
         if not masked:
             continue
         if root is None:
@@ -1353,7 +1401,10 @@ def _secret_entries(section: "Section", data: Any, at: Tuple[str, ...],
     out = []
     for under in masked:
         for segs in _leaves_under(data, under):
-            origin = section._cfg.origin((*base, *segs))
+            try:
+                origin = section._cfg.origin((*base, *segs))
+            except KeyNotFoundError:
+                origin = None  # deleted by another thread since it was read: masked all the same
             if origin is not None and origin.kind == "secret":
                 entry = [secret, origin.name, 0, 0, 0]
             else:
