@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import os
 import pathlib
+import signal
 
 import gocfg
 import pytest
@@ -26,6 +27,16 @@ def _uses_etcd(item) -> bool:
         return True
     callspec = getattr(item, "callspec", None)
     return callspec is not None and "etcd" in callspec.params.values()
+
+
+def pytest_configure(config):
+    # A run started in the background of a shell without job control
+    # (`cmd &` in a script) inherits SIGINT ignored, and Python then keeps
+    # it so: the Ctrl-C tests (_thread.interrupt_main here, SIGINT to the
+    # CLI's processes, which inherit the disposition) would wait forever.
+    # Python's own handler, as an interactive run has it.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(config, items):
