@@ -60,11 +60,16 @@ func (p *Provenance) make(segs []string) *node {
 }
 
 // add appends o to n's history; a layer appears once per node (a later
-// record of the same layer replaces its earlier one).
+// record of the same layer replaces its earlier one), and so does a run of
+// writes through the config: each write is a layer of its own, and a
+// program that sets a value (or any value below a map) over and over must
+// not grow its history without end; the newest write is what it shows.
 func (n *node) add(o Origin) {
-	if l := len(n.hist); l > 0 && n.hist[l-1].Layer == o.Layer {
-		n.hist[l-1] = o
-		return
+	if l := len(n.hist); l > 0 {
+		if last := n.hist[l-1]; last.Layer == o.Layer || (last.Kind == KindSet && o.Kind == KindSet && last.Name == o.Name) {
+			n.hist[l-1] = o
+			return
+		}
 	}
 	n.hist = append(n.hist, o)
 }

@@ -251,6 +251,36 @@ def test_origin_and_history(files):
 
 
 
+def test_writes_over_and_over_keep_the_history_bounded(tmp_path):
+    # Each write through a config is a layer of its own; a service that set
+    # a value on every request grew that value's history (and its parent
+    # map's, for a write to any key below it) by one entry a write: 27
+    # bytes of state each, without end.
+    path = tmp_path / "app.yaml"
+    path.write_text("db:\n  url: a\n  port: 1\n")
+    with gocfg.load(path, environ={}, overrides=["db.port=2"]) as cfg:
+        for i in range(2000):
+            cfg["db.url"] = f"u{i}"
+            cfg["db.port"] = i
+        assert [o.kind for o in cfg.history("db.url")] == ["file", "set"]
+        assert [o.kind for o in cfg.history("db.port")] == ["file", "override", "set"]
+        assert [o.kind for o in cfg.history("db")] == ["file", "override", "set"]
+        newest = cfg.origin("db.url").layer
+        assert newest > cfg.history("db.url")[0].layer and cfg["db.url"] == "u1999"
+        cfg.add_layer({"db": {"url": "layer"}})
+        cfg["db.url"] = "again"
+        # a layer in between keeps the writes before and after it apart
+        assert [o.kind for o in cfg.history("db.url")] == ["file", "set", "dict", "set"]
+        sizes = []
+        for _ in range(3):
+            for i in range(1000):
+                del cfg["db.url"]
+                cfg["db.url"] = "again"
+            sizes.append(len(pickle.dumps(cfg)))
+        assert [o.kind for o in cfg.history("db.url")] == ["set"]  # deleting forgets
+        assert sizes[0] == sizes[1] == sizes[2]
+
+
 def test_values_copied_by_yaml_aliases_are_located_at_the_alias(tmp_path):
     # A compose file's shared environment: every merged variable had an
     # origin without a line ("compose.yaml"), though the README places
