@@ -254,7 +254,7 @@ def _write(cfg: "Config", h: Any, p: bytes, value: Any, merge: bool) -> None:
             break
         # The values and their masks come from separate calls: read again
         # while a config copied from changes in between (see
-        # Section._masking); under writes that never stop, mask all.
+        # _steady); under writes that never stop, mask all.
         last = attempt == _TRIES - 1
         state = _grafted(data, views.found, where, everything=last)
         if last or not views.moved():
@@ -689,22 +689,11 @@ class Section(MutableMapping[str, Any], TreeView):
 
     def _masking(self, read: "typing.Callable[[Section], T]") -> Tuple[T, FrozenSet[Tuple[str, ...]]]:
         """read(self) and the paths to mask besides secret keys (_hidden),
-        from one state of the config. Each is one call, which sees one
-        state; between the two another thread, or a watched config's
-        reload, may change which values interpolate a secret, and a value
-        read before with the mask of after would show one. So both are
-        read again while the change counter moves; under writes that never
-        stop, from a copy."""
-        cfg = self._cfg
-        for _ in range(_TRIES):
-            before = cfg._ver[0]
-            out = read(self)
-            hidden = self._hidden()
-            if cfg._ver[0] == before:
-                return out, hidden
-        with cfg.copy() as still:
-            view = still if self is cfg else Section(still, self._prefix)
+        from one state of the config (see _steady); under writes that
+        never stop, from a copy."""
+        def both(view: Section) -> Tuple[T, FrozenSet[Tuple[str, ...]]]:
             return read(view), view._hidden()
+        return _steady((self._cfg,), lambda: both(self), lambda: _on_copy(self, both))
 
     def _hidden(self) -> FrozenSet[Tuple[str, ...]]:
         """The paths whose values interpolate a secret (see
@@ -973,16 +962,24 @@ class Config(Section, Handle):
         """The differences from this config to other (a Config or any
         mapping), comparing what reads give (references resolved): a
         gocfg.Diff with ``added``, ``removed`` and ``changed`` paths."""
-        h = self._handle()
+        self._handle()  # a closed config is refused before other is converted
         tmp = None
         if not isinstance(other, Config):
             if isinstance(other, (Section, Mapping)):
                 tmp = other = Config(other.to_dict() if isinstance(other, Section) else other)
             else:
                 raise TypeError(f"diff() needs a Config or a mapping, not {type(other).__name__}")
+        def compare(a: Config, b: Config) -> Tuple[Any, FrozenSet[Tuple[str, ...]]]:
+            # The masks come from other calls than the rows: read from one
+            # state of both (see _steady), as a display is.
+            rows = decode_value(_capi.config_diff(a, a._handle(), b._handle()))
+            return rows, (a._hidden() | b._hidden() if rows else frozenset())
+
+        def on_copies() -> Tuple[Any, FrozenSet[Tuple[str, ...]]]:
+            with self.copy() as a, other.copy() as b:
+                return compare(a, b)
         try:
-            rows = decode_value(_capi.config_diff(self, h, other._handle()))
-            hidden = self._hidden() | other._hidden() if rows else frozenset()
+            rows, hidden = _steady((self, other), lambda: compare(self, other), on_copies)
         finally:
             if tmp is not None:
                 tmp.close()
@@ -1331,26 +1328,44 @@ def _section_state(section: "Section") -> bytes:
     _secret_entries). So the copy masks what the Section masked. Only
     those few values are asked about: a pickle of a small Section costs
     the same in a config of any size."""
-    cfg = section._cfg
-    for attempt in range(_TRIES):
-        before = cfg._ver[0]
+    def state(everything: bool) -> bytes:
         data = section.to_dict()
         if not isinstance(data, dict):
             # Refused here, not when unpickled: in a Pool's worker an error
             # while unpickling a task kills the worker.
             raise TypeMismatchError(f"{section.path}: {_no_longer_a_map(data)}: the Section cannot be pickled")
-        # Read again while the config changes in between (see _write).
-        last = attempt == _TRIES - 1
-        masked: List[Tuple[str, ...]] = [()] if last else _masked_in(section)
-        provenance = _secret_entries(section, data, (), masked)
-        if last or cfg._ver[0] == before:
-            break
-    return _copy_state(_marshal_loads(encode_value(data, "")), provenance)
+        masked: List[Tuple[str, ...]] = [()] if everything else _masked_in(section)
+        return _copy_state(_marshal_loads(encode_value(data, "")), _secret_entries(section, data, (), masked))
+    return _steady((section._cfg,), lambda: state(False), lambda: state(True))
 
 
 # How many times a copy or a display reads a config that keeps changing
 # under it before it falls back (to masking all, to a copy).
 _TRIES = 4
+
+
+def _steady(cfgs: Tuple["Config", ...], read: "typing.Callable[[], T]",
+            fallback: "typing.Callable[[], T]") -> T:
+    """read() from one state of cfgs: what it reads by separate calls
+    (values, then what to mask) must not straddle a change made in
+    between by another thread or a watched config's reload, where a value
+    read before would be shown with the masks of after. So it is read
+    again while a change counter moves; under writes that never stop,
+    fallback() (which reads a copy, or masks all) is what is returned."""
+    for _ in range(_TRIES):
+        before = [cfg._ver[0] for cfg in cfgs]
+        out = read()
+        if [cfg._ver[0] for cfg in cfgs] == before:
+            return out
+    return fallback()
+
+
+def _on_copy(section: "Section", read: "typing.Callable[[Section], T]") -> T:
+    """read() of the same Section of a copy of its config, which no other
+    thread changes."""
+    cfg = section._cfg
+    with cfg.copy() as still:
+        return read(still if section is cfg else Section(still, section._prefix))
 
 
 def _copy_state(root: Dict[str, Any], provenance: List[Any]) -> bytes:
@@ -1432,7 +1447,12 @@ def _saved_tree(section: "Section") -> Dict[str, Any]:
     """What Database.save() stores of a Section: its values as read (its
     references may lead outside it), except the values it masks as
     interpolating a secret, which keep their templates as a Config's save
-    does: no resolved secret is stored."""
+    does: no resolved secret is stored. Read from one state of the config
+    (see _steady)."""
+    return _steady((section._cfg,), lambda: _section_tree(section), lambda: _on_copy(section, _section_tree))
+
+
+def _section_tree(section: "Section") -> Dict[str, Any]:
     data = section.to_dict()
     if interpolates(section._cfg):
         # Values as read: a "${" in them is text ("$${x}" read "${x}", or a

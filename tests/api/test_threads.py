@@ -91,14 +91,15 @@ def test_close_while_other_threads_use_it():
 
 
 def test_displays_and_copies_never_show_a_secret_while_another_thread_writes(tmp_path):
-    """What a display or a copy shows and what it masks are read by
-    separate calls; a thread deleting and restoring a value that
+    """What a display, a copy, a diff or a Database save shows (or stores)
+    and what it masks are read by separate calls; a thread deleting and restoring a value that
     interpolates a secret in between must not get it shown unmasked (before
     the reads were matched to one state, about one in ten showed it)."""
     (tmp_path / "app.yaml").write_text("db:\n  url: postgres://u:${db.conn}@h/x\n  port: 1\n")
     (tmp_path / "s").mkdir()
     (tmp_path / "s" / "db__conn").write_text("c0nn")
-    with gocfg.load(tmp_path / "app.yaml", secrets_dir=tmp_path / "s", environ={}) as cfg:
+    with gocfg.load(tmp_path / "app.yaml", secrets_dir=tmp_path / "s", environ={}) as cfg, \
+            gocfg.Database(tmp_path / "store.db") as store:
         stop = threading.Event()
 
         def churn() -> None:
@@ -117,6 +118,10 @@ def test_displays_and_copies_never_show_a_secret_while_another_thread_writes(tmp
                     shown.append(repr(copied))
                 with pickle.loads(pickle.dumps(db)) as unpickled:
                     shown.append(repr(unpickled))
+                shown.append(repr(cfg.diff({})))
+                store.save("db", db)  # stores db.conn's value (data), never url's resolved
+                with store.load("db") as saved:
+                    shown.append(repr(saved.to_dict().get("url")))
         finally:
             stop.set()
             writer.join()
