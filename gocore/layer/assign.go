@@ -38,8 +38,8 @@ const DefaultDelimiter = "__"
 // path segments ("SERVER__PORT" -> SERVER, PORT); single underscores stay
 // inside a segment (LOG_LEVEL is the key log_level). With parse, values are
 // typed by ParseScalar; otherwise they stay strings. A name that leaves an
-// empty segment (APP___X) and a value that does not parse are errors naming
-// the variable. Entries that are not valid UTF-8 are skipped.
+// empty segment (APP___X), a value that does not parse and a name or value
+// that is not valid UTF-8 are errors naming the variable.
 func EnvAssignments(env []string, prefix, delim string, parse bool) ([]Assignment, error) {
 	if prefix == "" {
 		return nil, fmt.Errorf("the environment prefix is empty (it would take every variable, PATH and HOME too): %w", errs.ErrInvalidArgument)
@@ -58,7 +58,15 @@ func EnvAssignments(env []string, prefix, delim string, parse bool) ([]Assignmen
 			continue
 		}
 		if !utf8.ValidString(name) || !utf8.ValidString(val) {
-			continue
+			// Refused, not skipped: skipped, the value below it (a file's,
+			// a default) stood in for what the variable set. Its value is
+			// not shown: it may be a secret.
+			part := "value"
+			if !utf8.ValidString(name) {
+				part = "name"
+			}
+			return nil, fmt.Errorf("environment variable %s is set, but its %s is not valid UTF-8 text: %w",
+				strconv.QuoteToASCII(name), part, errs.ErrInvalidArgument)
 		}
 		vars = append(vars, kv{name, val})
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/limits"
@@ -426,6 +427,16 @@ func (r *res) refValue(ref string, at []string, whole bool) (any, []string, erro
 					name, ref, name, r.chainText("env:"+name))
 			}
 			val = def
+		} else if !utf8.ValidString(val) {
+			// Set, but not text a config can hold: neither "not set" (a
+			// default would stand in for it) nor its bytes (it may be a
+			// secret).
+			if secret {
+				return nil, nil, interpErr(at, "%s names an environment variable whose value is not valid UTF-8 text (%s)",
+					r.refName(at, ref), r.chainText("env:"+name))
+			}
+			return nil, nil, interpErr(at, "environment variable %s is set, but its value is not valid UTF-8 text (%s)",
+				name, r.chainText("env:"+name))
 		}
 		if whole && r.ParseEnv {
 			v, err := ParseScalar(val)

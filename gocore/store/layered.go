@@ -50,6 +50,7 @@ type interpState struct {
 // interpolation is off.
 type layeredState struct {
 	env      []string
+	all      []string // env and the entries that are not valid UTF-8 (see setSettings)
 	parseEnv bool
 }
 
@@ -63,16 +64,29 @@ func NewLayered(s Settings) *Config {
 func (c *Config) setSettings(s Settings) {
 	env := make(map[string]string, len(s.Env))
 	vars := make([]string, 0, len(s.Env))
+	all := make([]string, 0, len(s.Env))
 	for _, e := range s.Env {
+		k, v, ok := strings.Cut(e, "=")
+		if !ok || k == "" {
+			continue
+		}
+		all = append(all, e)
 		if !utf8.ValidString(e) || strings.IndexByte(e, 0) >= 0 {
-			continue // values must be valid UTF-8 without NUL, as every stored string
+			// Values must be valid UTF-8 without NUL, as every stored
+			// string. Such a variable is kept aside (in all, and in env for
+			// a readable name), not dropped: the env layer or a ${env:...}
+			// reference that reads it is an error naming it, where leaving
+			// it out read as "not set" and let a default or a file's value
+			// stand in for what was set.
+			if utf8.ValidString(k) {
+				env[k] = v
+			}
+			continue
 		}
-		if k, v, ok := strings.Cut(e, "="); ok && k != "" {
-			env[k] = v
-			vars = append(vars, e)
-		}
+		env[k] = v
+		vars = append(vars, e)
 	}
-	c.env = &layeredState{env: vars, parseEnv: s.ParseEnv}
+	c.env = &layeredState{env: vars, all: all, parseEnv: s.ParseEnv}
 	if s.Interpolate {
 		c.interp = &interpState{env: env, parseEnv: s.ParseEnv, maxSteps: s.InterpolationSteps, maxBytes: s.InterpolationBytes}
 	}
@@ -198,7 +212,7 @@ func (c *Config) EnvAssignments(prefix, delim string, raw bool) ([]layer.Assignm
 	if st == nil {
 		return nil, fmt.Errorf("this config has no environment snapshot: make it with the layered constructor: %w", errs.ErrInvalidArgument)
 	}
-	return layer.EnvAssignments(st.env, prefix, delim, st.parseEnv && !raw)
+	return layer.EnvAssignments(st.all, prefix, delim, st.parseEnv && !raw)
 }
 
 // Environ is the config's environment snapshot ("NAME=value" entries, see

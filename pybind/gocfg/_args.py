@@ -251,8 +251,8 @@ def lists_arg(lists: str) -> bool:
 
 def environ_arg(environ: Optional[Mapping[str, str]]) -> bytes:
     """The environment as the library takes it: NAME=value entries, each
-    followed by NUL. Entries that are not valid UTF-8 are left out (by the
-    library, for os.environ)."""
+    followed by NUL. Entries that are not valid UTF-8 are passed on as such:
+    the library refuses them where they are read."""
     if environ is None and os.supports_bytes_environ:
         envb = os.environb
         if not envb:
@@ -271,10 +271,17 @@ def environ_arg(environ: Optional[Mapping[str, str]]) -> bytes:
         if "\0" in k or "=" in k:
             what = "a NUL character" if "\0" in k else '"="'
             raise InvalidArgumentError(f"environ: the name {k!r} holds {what}, which no environment variable's name can")
+        entry = f"{k}={v}"
         try:
-            parts.append(f"{k}={v}".encode("utf-8"))
+            parts.append(entry.encode("utf-8"))
         except UnicodeEncodeError:
-            continue
+            # Kept as the bytes it was read from (os.environ decodes with
+            # surrogateescape), for the library to refuse where it is
+            # read, as for the real environment's.
+            try:
+                parts.append(entry.encode("utf-8", "surrogateescape"))
+            except UnicodeEncodeError:
+                parts.append(entry.encode("utf-8", "surrogatepass"))
     return b"\0".join(parts) + b"\0" if parts else b""
 
 

@@ -104,16 +104,23 @@ def dotenv_rows(found: Iterable[Tuple[str, str, str, int, int]], environ: Mappin
     return list(latest.values())
 
 
-def env_rows(environ: Mapping[str, str]) -> List[List[Any]]:
+def env_rows(environ: Mapping[str, str], prefix: str) -> List[List[Any]]:
     """The real environment as rows (what gocfg_config_env_layer reads from
-    the snapshot): entries that are not valid UTF-8 are left out."""
+    the snapshot). A variable the prefix takes that is not valid UTF-8 is
+    refused, naming it, as the library refuses it there; others such are
+    left out."""
     kind = _kind("env")
     rows = []
+    taken = prefix.upper() if prefix.endswith("_") else prefix.upper() + "_"
     for k, v in environ.items():
         try:
             k.encode("utf-8")
             v.encode("utf-8")
         except UnicodeEncodeError:
+            if len(k) > len(taken) and k[:len(taken)].upper() == taken:
+                part = "name" if any("\ud800" <= c <= "\udfff" for c in k) else "value"
+                raise InvalidArgumentError(f"environment variable {k!r} is set, but its {part} is not valid "
+                                           "UTF-8 text") from None
             continue
         rows.append([k, v, kind, k, 0, 0])
     return rows

@@ -168,7 +168,7 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
             try:
                 if dotenv:  # the snapshot holds the .env variables too: apply the real ones alone
                     real = environ if environ is not None else os.environ
-                    _envsrc.apply_rows(cfg, _envsrc.env_rows(real), env_prefix, env_delimiter, not env_parse)
+                    _envsrc.apply_rows(cfg, _envsrc.env_rows(real, env_prefix), env_prefix, env_delimiter, not env_parse)
                 else:
                     _capi.env_layer(cfg, cfg._handle(), prefix, delimiter)
             except Error as e:

@@ -178,6 +178,39 @@ def test_environ_entries_no_environment_can_hold_are_refused(no_leaks, environ, 
         assert "hunter2" not in str(e.value)
 
 
+@pytest.mark.parametrize("watch", [False, True])
+def test_variables_that_are_not_utf8_are_refused_where_read(tmp_path, monkeypatch, watch):
+    # Such a variable was dropped from the snapshot: APP_DB__HOST set to
+    # bytes that are not UTF-8 left the file's value in place, silently,
+    # and ${env:X} called X "not set" (so its default stood in).
+    app = tmp_path / "app.yaml"
+    app.write_text("db:\n  host: fromfile\n  url: ${env:GOCFGTEST_URL,dflt}\n")
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("APP_DB__PORT=1\n")
+    monkeypatch.setitem(os.environb, b"APP_DB__PASSWORD", b"hunter\xff2")  # type: ignore[attr-defined]
+    for kwargs in ({}, {"env_file": dotenv}):
+        with pytest.raises(gocfg.InvalidArgumentError,
+                           match="APP_DB__PASSWORD.* is set, but its value is not valid UTF-8 text") as e:
+            gocfg.load(app, env_prefix="APP", watch=watch, **kwargs)
+        assert "hunter" not in str(e.value)
+    # An explicit environ holding such a value (os.environ's copy) too
+    environ = {"APP_DB__HOST": os.fsdecode(b"h\xffx")}
+    with pytest.raises(gocfg.InvalidArgumentError, match="APP_DB__HOST"):
+        gocfg.load(app, env_prefix="APP", environ=environ, watch=watch)
+    monkeypatch.delitem(os.environb, b"APP_DB__PASSWORD")  # type: ignore[attr-defined]
+    monkeypatch.setitem(os.environb, b"GOCFGTEST_URL", b"u\xff")  # type: ignore[attr-defined]
+    with gocfg.load(app, env_prefix="APP", watch=watch) as cfg:  # read by a reference only
+        assert cfg["db.host"] == "fromfile"
+        with pytest.raises(gocfg.InterpolationError,
+                           match="GOCFGTEST_URL is set, but its value is not valid UTF-8 text"):
+            cfg["db.url"]
+    # One that nothing reads is no error
+    monkeypatch.delitem(os.environb, b"GOCFGTEST_URL")  # type: ignore[attr-defined]
+    monkeypatch.setitem(os.environb, b"GOCFGTEST_OTHER", b"\xff")  # type: ignore[attr-defined]
+    with gocfg.load(app, env_prefix="APP", watch=watch) as cfg:
+        assert cfg["db.url"] == "dflt"
+
+
 def test_env_reads_os_environ_by_default(monkeypatch):
     monkeypatch.setenv("GOCFGTEST_SERVER__PORT", "1234")
     with gocfg.load({"server": {"port": 1}}, env_prefix="GOCFGTEST") as cfg:
@@ -273,7 +306,7 @@ def test_writes_over_and_over_keep_the_history_bounded(tmp_path):
         assert [o.kind for o in cfg.history("db.url")] == ["file", "set", "dict", "set"]
         sizes = []
         for _ in range(3):
-            for i in range(1000):
+            for _i in range(1000):
                 del cfg["db.url"]
                 cfg["db.url"] = "again"
             sizes.append(len(pickle.dumps(cfg)))
