@@ -192,3 +192,28 @@ def test_empty_documents(no_leaks):
             assert cfg.to_dict() == {}, fmt
     with gocfg.Config.loads("{}", "json") as cfg:
         assert len(cfg) == 0
+
+
+def test_hcl_raw_module_in_load_needs_interpolation_off(tmp_path):
+    # gocore/codec/README.md (HCL): hcl-raw keeps an expression as "${...}"
+    # text, which gocfg.load() then resolves as its own reference; such a
+    # module is read there with interpolate=False. The shape of a real
+    # Terraform module (terraform-provider-aws's eks-getting-started).
+    path = tmp_path / "eks-cluster.tf"
+    path.write_text('resource "aws_eks_cluster" "demo" {\n'
+                    '  name     = var.cluster_name\n'
+                    '  role_arn = aws_iam_role.demo-cluster.arn\n'
+                    '  vpc_config {\n'
+                    '    subnet_ids = aws_subnet.demo[*].id\n'
+                    '  }\n'
+                    '}\n')
+    with gocfg.load(gocfg.File(path, format="hcl-raw")) as cfg:
+        with pytest.raises(gocfg.InterpolationError, match=r"var: no such key"):
+            cfg.to_dict()
+    with gocfg.load(gocfg.File(path, format="hcl-raw"), interpolate=False) as cfg:
+        demo = cfg["resource.aws_eks_cluster.demo"]
+        assert demo["name"] == "${var.cluster_name}"
+        assert demo["vpc_config.subnet_ids"] == "${aws_subnet.demo[*].id}"
+        assert cfg.origin("resource.aws_eks_cluster.demo.role_arn").line == 3
+    with gocfg.Config.load(path, format="hcl-raw") as plain:  # Config.load never interpolates
+        assert plain["resource.aws_eks_cluster.demo.name"] == "${var.cluster_name}"

@@ -358,3 +358,52 @@ func TestLongLiteralRunsAreRefused(t *testing.T) {
 		t.Errorf("a heredoc whose lines alternate with ${...}: %v", err)
 	}
 }
+
+// TestCRLFHeredoc keeps what the README says of line ends, on the shape of
+// hashicorp/terraform-provider-aws's eks-getting-started example (an IAM
+// policy in a heredoc) checked out with CRLF: attributes read alike, the
+// heredoc keeps its "\r\n" as hclsyntax (and so Terraform) gives it, and
+// it is written back escaped and read back the same.
+func TestCRLFHeredoc(t *testing.T) {
+	lf := "resource \"aws_iam_role\" \"demo\" {\n  name = \"eks-demo\"\n\n  assume_role_policy = <<POLICY\n{\n  \"Version\": \"2012-10-17\"\n}\nPOLICY\n  user_data = <<-EOF\n    #!/bin/bash\n    echo ok\n  EOF\n}\n"
+	crlf := strings.ReplaceAll(lf, "\n", "\r\n")
+	a, err := Decode([]byte(lf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Decode([]byte(crlf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := []string{"resource", "aws_iam_role", "demo"}
+	get := func(d *value.Doc, k string) any {
+		v, err := value.Lookup(d.Root, append(at[:3:3], k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if get(a, "name") != "eks-demo" || get(b, "name") != "eks-demo" {
+		t.Errorf("name: %q, %q", get(a, "name"), get(b, "name"))
+	}
+	if got := get(b, "assume_role_policy"); got != "{\r\n  \"Version\": \"2012-10-17\"\r\n}\r\n" {
+		t.Errorf("heredoc in a CRLF file = %q", got)
+	}
+	if got := get(b, "user_data"); got != "#!/bin/bash\r\necho ok\r\n" {
+		t.Errorf("indented heredoc in a CRLF file = %q", got)
+	}
+	if got := get(a, "assume_role_policy"); got != "{\n  \"Version\": \"2012-10-17\"\n}\n" {
+		t.Errorf("heredoc in an LF file = %q", got)
+	}
+	out, err := Encode(b.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "\r") {
+		t.Errorf("Encode wrote a raw CR: %q", out)
+	}
+	back, err := Decode(out)
+	if err != nil || !value.Equal(back.Root, b.Root) {
+		t.Errorf("round trip: %v\n%s", err, out)
+	}
+}

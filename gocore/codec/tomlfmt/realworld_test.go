@@ -133,3 +133,33 @@ func TestEncodeIsTOML10(t *testing.T) {
 		}
 	}
 }
+
+// TestDottedKeysThroughImpliedTable keeps the rule the README states:
+// dotted keys do not go through a table that a header only implied
+// (go-toml's reading; tomllib accepts these), while the shapes every
+// reader accepts stay accepted.
+func TestDottedKeysThroughImpliedTable(t *testing.T) {
+	refused := []string{
+		// a pyproject.toml shape: the sub-table's header first, then its parent with dotted keys
+		"[tool.ruff.lint.per-file-ignores]\n\"tests/*\" = [\"S101\"]\n\n[tool.ruff]\nline-length = 100\nlint.select = [\"E\", \"F\"]\n",
+		// the specification's own example with its blocks swapped
+		"[fruit.apple.texture]\nsmooth = true\n\n[fruit]\napple.color = \"red\"\n",
+	}
+	for _, src := range refused {
+		_, err := Decode([]byte(src))
+		var loc *errs.Located
+		if !errors.As(err, &loc) || loc.Kind != errs.ErrParse || !strings.Contains(loc.Msg, "already defined (as a table)") {
+			t.Errorf("Decode(%q) = %v, want the parse error the README describes", src, err)
+		}
+	}
+	accepted := []string{
+		"[tool.ruff]\nline-length = 100\nlint.select = [\"E\", \"F\"]\n\n[tool.ruff.lint.per-file-ignores]\n\"tests/*\" = [\"S101\"]\n",
+		"[tool.ruff.lint.per-file-ignores]\n\"tests/*\" = [\"S101\"]\n\n[tool.ruff.lint]\nselect = [\"E\", \"F\"]\n",
+		"[x.y.z.w]\na = 0\n\n[x]\nb = 0\n",
+	}
+	for _, src := range accepted {
+		if _, err := Decode([]byte(src)); err != nil {
+			t.Errorf("Decode(%q): %v", src, err)
+		}
+	}
+}

@@ -382,3 +382,35 @@ func TestDecodeAllHostile(t *testing.T) {
 		t.Errorf("NUL character in a later document: %v", err)
 	}
 }
+
+// TestTagsAreNotKept keeps what the README says of tags gocfg does not
+// know, on the shapes of mkdocs.yml (mkdocs-material's own): the node reads
+// as if untagged, so a tag with nothing after it is null, and Encode
+// writes no tag back.
+func TestTagsAreNotKept(t *testing.T) {
+	src := "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n      emoji_generator: !!python/name:material.extensions.emoji.to_svg\nextra:\n  analytics:\n    property: !ENV GOOGLE_ANALYTICS_KEY\n"
+	d, err := Decode([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext, _ := value.Lookup(d.Root, []string{"markdown_extensions", "0", "pymdownx.emoji"})
+	m, ok := ext.(*value.Map)
+	if !ok {
+		t.Fatalf("markdown_extensions.0 = %#v", ext)
+	}
+	for _, k := range []string{"emoji_index", "emoji_generator"} {
+		if v, found := m.Get(k); !found || v != nil {
+			t.Errorf("%s = %#v (found %v), want null", k, v, found)
+		}
+	}
+	if v, _ := value.Lookup(d.Root, []string{"extra", "analytics", "property"}); v != "GOOGLE_ANALYTICS_KEY" {
+		t.Errorf("!ENV property = %#v", v)
+	}
+	out, err := Encode(d.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "!") || !strings.Contains(string(out), "emoji_index: null\n") {
+		t.Errorf("Encode = %s", out)
+	}
+}
