@@ -246,20 +246,41 @@ def _write(cfg: "Config", h: Any, p: bytes, value: Any, merge: bool) -> None:
     Config or Section in value is copied as its values, and what it
     masked stays masked (see _grafted)."""
     where = p.decode()
+    # A state's root is a map: a list holding a copy is grafted as the one
+    # key of its parent map ({key: list}, merged there), which sets that key.
+    wrap = not merge and isinstance(value, (list, tuple))
+    segs: List[str] = []
     for attempt in range(_TRIES):
         views = Copies(cfg)
         data = encode_value(value, where, views)
         if not views.found:
             state = None
             break
+        if wrap and not segs:
+            segs = split_path(where)
         # The values and their masks come from separate calls: read again
         # while a config copied from changes in between (see
         # _steady); under writes that never stop, mask all.
         last = attempt == _TRIES - 1
-        state = _grafted(data, views.found, where, everything=last)
+        state = _grafted(data, views.found, where, everything=last, key=segs[-1] if segs else None)
         if last or not views.moved():
             break
-    if state is not None:
+    if state is not None and segs:
+        parent = encode_path(tuple(segs[:-1]))
+        try:
+            _capi.config_graft(cfg, h, parent, state, True)
+            return
+        except (KeyNotFoundError, TypeMismatchError):
+            # No map there yet (a write creates it) or a list: set as a
+            # plain write (its errors are the ones to give), then give the
+            # masks where a map now holds the list. An item of a list has
+            # no key to graft under: it keeps the values alone.
+            _capi.config_set(cfg, h, p, data, False)
+        try:
+            _capi.config_graft(cfg, h, parent, state, True)
+        except TypeMismatchError:
+            pass
+    elif state is not None:
         _capi.config_graft(cfg, h, p, state, merge)
     elif merge:
         _capi.config_merge(cfg, h, p, data)
@@ -1375,15 +1396,18 @@ def _copy_state(root: Dict[str, Any], provenance: List[Any]) -> bytes:
                           "parse_env": False, "provenance": provenance or None, "next_layer": 1}, 2)
 
 
-def _grafted(data: bytes, views: List[Tuple[str, Any, int]], where: str, everything: bool = False) -> Optional[bytes]:
+def _grafted(data: bytes, views: List[Tuple[str, Any, int]], where: str, everything: bool = False,
+             key: Optional[str] = None) -> Optional[bytes]:
     """The state gocfg_config_graft takes for a value (encoded: data) to be
     written at where, when Configs or Sections copied into it (views:
     their paths) mask values besides those named like secrets; else None,
-    and the value is written as it is. A value that is not a map (a list
-    holding a Section) is written as it is too: the state's root is a map.
-    ``everything`` masks every value of the views."""
+    and the value is written as it is. The state's root is a map: a value
+    that is not one (a list holding a Section) is put under ``key``, or
+    without a key written as it is. ``everything`` masks every value of
+    the views."""
     base = len(split_path(where)) if where else 0
     root: Any = None
+    under: Tuple[str, ...] = ()
     provenance: List[Any] = []
     for at, view, _ in views:
         masked: List[Tuple[str, ...]] = [()] if everything else _masked_in(view)
@@ -1392,8 +1416,10 @@ def _grafted(data: bytes, views: List[Tuple[str, Any, int]], where: str, everyth
         if root is None:
             root = _marshal_loads(data)  # dates stay in their tagged form
             if not isinstance(root, dict):
-                return None
-        segs = tuple(split_path(at))[base:] if at else ()
+                if key is None:
+                    return None
+                root, under = {key: root}, (key,)
+        segs = under + tuple(split_path(at))[base:] if at else under
         node = root
         for seg in segs:
             node = node[int(seg)] if isinstance(node, list) else node[seg]

@@ -573,9 +573,23 @@ def test_a_section_stored_in_another_config_masks_what_it_masked(tmp_path):
         with gocfg.Config({"dbs": [db]}) as in_list:
             assert in_list["dbs.0.conn"] == "c0nn" and "c0nn" not in repr(in_list)
             assert str(in_list.origin("dbs.0.conn")) == conn_file
-            # A list assigned whole is copied as its values (the README says so).
-            in_list["flat"] = [db]
-            assert in_list["flat.0.conn"] == "c0nn"
+            # A list assigned whole, at the top, below a map, in a new map
+            # or in a list's item (it used to be copied as plain values)
+            in_list["top.deep"] = {"list": [{"x": 1}]}
+            for at in ("flat", "top.deep.flat", "new.map.flat", "top.deep.list.0.flat", ("q.k", "flat")):
+                in_list[at] = [1, db]
+                key = at if isinstance(at, str) else '"q.k".flat'
+                assert in_list[key + ".1.conn"] == "c0nn" and in_list[key + ".0"] == 1
+                assert "c0nn" not in repr(in_list) and "c0nn" not in in_list.show()
+                assert str(in_list.origin(key + ".1.conn")) == conn_file
+            in_list["flat"] = (db,)
+            assert "c0nn" not in repr(in_list) and in_list["flat.0.url"] == "postgres://u:c0nn@h/x"
+            with pytest.raises(gocfg.TypeMismatchError):
+                in_list["flat.0.url.x"] = [db]  # below a string: refused as a plain write is
+            with pytest.raises(KeyError):
+                in_list["top.deep.list.5"] = [db]
+            in_list["top.deep.list.0"] = [db]  # an item of a list: its values alone (README)
+            assert in_list["top.deep.list.0.0.conn"] == "c0nn"
         # The keyword arguments of update() win over the Section's keys.
         assert updated.to_dict() == {"keep": 1, "url": "postgres://u:c0nn@h/x", "port": 1, "conn": "c0nn"}
         # Written through the layered config: its history shows the write,
