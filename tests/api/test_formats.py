@@ -217,3 +217,28 @@ def test_hcl_raw_module_in_load_needs_interpolation_off(tmp_path):
         assert cfg.origin("resource.aws_eks_cluster.demo.role_arn").line == 3
     with gocfg.Config.load(path, format="hcl-raw") as plain:  # Config.load never interpolates
         assert plain["resource.aws_eks_cluster.demo.name"] == "${var.cluster_name}"
+
+
+@pytest.mark.parametrize("text", [
+    # pyproject.toml: a sub-table's header above its parent's dotted keys
+    '[tool.ruff.lint.per-file-ignores]\n"tests/*" = ["S101"]\n\n[tool.ruff]\nline-length = 100\nlint.select = ["E"]\n',
+    '[fruit.apple.texture]\nsmooth = true\n[fruit]\napple.color = "red"\n[fruit.apple.skin]\nx = 1\n',
+    '[fruit.apple.texture]\nsmooth = true\n[fruit]\napple.color = "red"\n[fruit.apple]\nx = 1\n',
+    '[fruit.apple.texture]\nsmooth = true\n[fruit]\napple.texture.rough = true\n',
+    '[a.b.c]\nx = 1\n[a]\nb = 1\n',
+    '[[a.b]]\nx = 1\n[a]\nb.y = 2\n',
+])
+def test_toml_dotted_keys_and_tables_read_as_tomllib_reads_them(tmp_path, text):
+    # gocfg refused the first two, which tomllib (and so pip and ruff's
+    # users) accept; the others stay refused, as tomllib refuses them.
+    import tomllib
+    path = tmp_path / "pyproject.toml"
+    path.write_text(text)
+    try:
+        want = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        with pytest.raises(gocfg.ParseError, match="pyproject.toml:"):
+            gocfg.Config.load(path)
+        return
+    with gocfg.Config.load(path) as cfg:
+        assert cfg.to_dict() == want

@@ -386,7 +386,8 @@ func (b *builder) header(root table, e *unstable.Node, array bool) (table, error
 
 // keyValue handles `a.b.c = value` inside table t (a [table] or an
 // inline table: the rules are the same). Dotted keys go only through tables
-// that dotted keys made; the last key must be new.
+// that dotted keys made or that a [header] only implied; the last key must
+// be new.
 func (b *builder) keyValue(t table, e *unstable.Node) error {
 	keys := keysOf(e)
 	if len(keys) == 0 {
@@ -423,12 +424,19 @@ func (b *builder) keyValue(t table, e *unstable.Node) error {
 			b.setKind(t.m, key, kindDotted)
 			b.record(path, k.Raw)
 			t = table{m: m, path: path, depth: t.depth + 1}
-		case kindDotted:
+		case kindDotted, kindImplicit:
+			// A table a [header] only implied (the parent of [a.b.c]) may
+			// take dotted keys, as tomllib and toml-lang/toml#771 read the
+			// specification: pyproject.toml files put
+			// [tool.ruff.lint.per-file-ignores] above [tool.ruff]'s
+			// lint.select. It is a dotted table from then on, so a
+			// later [header] of its own is refused, as tomllib refuses it.
 			v, _ := t.m.Get(key)
 			m, ok := v.(*value.Map)
 			if !ok {
 				return b.mismatch(k.Raw, "dotted key")
 			}
+			b.setKind(t.m, key, kindDotted)
 			t = table{m: m, path: path, depth: t.depth + 1}
 		default:
 			return b.errAt(k.Raw, "toml: key %s is already defined (as %s)", key, kd)
