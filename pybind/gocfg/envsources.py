@@ -113,17 +113,25 @@ def env_rows(environ: Mapping[str, str], prefix: str) -> List[List[Any]]:
     rows = []
     taken = prefix.upper() if prefix.endswith("_") else prefix.upper() + "_"
     for k, v in environ.items():
-        try:
-            k.encode("utf-8")
-            v.encode("utf-8")
-        except UnicodeEncodeError:
+        bad_name = _lone_surrogates(k)
+        if bad_name or _lone_surrogates(v):
             if len(k) > len(taken) and k[:len(taken)].upper() == taken:
-                part = "name" if any("\ud800" <= c <= "\udfff" for c in k) else "value"
+                part = "name" if bad_name else "value"
                 raise InvalidArgumentError(f"environment variable {k!r} is set, but its {part} is not valid "
-                                           "UTF-8 text") from None
+                                           "UTF-8 text")
             continue
         rows.append([k, v, kind, k, 0, 0])
     return rows
+
+
+def _lone_surrogates(text: str) -> bool:
+    """text holds what UTF-8 cannot encode (os.environ keeps undecodable
+    bytes so)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def apply_rows(cfg: Any, rows: List[List[Any]], prefix: str, delimiter: str, raw: bool) -> int:
@@ -155,13 +163,16 @@ def profile_arg(profile: Optional[str], profile_env: Optional[str], environ: Map
             raise InvalidArgumentError("profile_env must name an environment variable, such as 'APP_PROFILE'")
         chosen = environ.get(profile_env)
         if chosen:
+            if _lone_surrogates(chosen):  # os.environ's undecodable bytes
+                raise InvalidArgumentError(f"environment variable {profile_env!r} (profile_env) is set, but its "
+                                           "value is not valid UTF-8 text")
             profile = chosen
     if profile is None:
         return None
     if not isinstance(profile, str):
         raise TypeError(f"profile must be a str, not {type(profile).__name__}")
     if not profile or profile != profile.strip() or "/" in profile or "\\" in profile or "\0" in profile \
-            or profile in (".", "..") or profile == "default":
+            or profile in (".", "..") or profile == "default" or _lone_surrogates(profile):
         raise InvalidArgumentError(f"profile {profile!r}: a profile is a plain name such as 'production' "
                                    f"('default' is the base every profile extends)")
     return profile

@@ -204,6 +204,11 @@ def test_variables_that_are_not_utf8_are_refused_where_read(tmp_path, monkeypatc
         with pytest.raises(gocfg.InterpolationError,
                            match="GOCFGTEST_URL is set, but its value is not valid UTF-8 text"):
             cfg["db.url"]
+    # The variable profile_env names
+    monkeypatch.setitem(os.environb, b"GOCFGTEST_PROFILE", b"pr\xffod")  # type: ignore[attr-defined]
+    with pytest.raises(gocfg.InvalidArgumentError, match="'GOCFGTEST_PROFILE' .profile_env. is set, but its value"):
+        gocfg.load(app, profile_env="GOCFGTEST_PROFILE", watch=watch)
+    monkeypatch.delitem(os.environb, b"GOCFGTEST_PROFILE")  # type: ignore[attr-defined]
     # One that nothing reads is no error
     monkeypatch.delitem(os.environb, b"GOCFGTEST_URL")  # type: ignore[attr-defined]
     monkeypatch.setitem(os.environb, b"GOCFGTEST_OTHER", b"\xff")  # type: ignore[attr-defined]
