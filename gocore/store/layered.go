@@ -226,7 +226,7 @@ func (c *Config) Environ() []string {
 	if st == nil {
 		return nil
 	}
-	return st.env
+	return st.all // a .env's ${VAR} that reads one that is not UTF-8 is an error there
 }
 
 // History returns the origins of the value at path, oldest first. It is

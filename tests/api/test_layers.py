@@ -204,6 +204,11 @@ def test_variables_that_are_not_utf8_are_refused_where_read(tmp_path, monkeypatc
         with pytest.raises(gocfg.InterpolationError,
                            match="GOCFGTEST_URL is set, but its value is not valid UTF-8 text"):
             cfg["db.url"]
+    # or by a .env line's ${VAR}, whose default stood in for it
+    expands = tmp_path / "expands.env"
+    expands.write_text("APP_DB__PORT=1\nAPP_DB__URL=${GOCFGTEST_URL:-dflt}\n")
+    with pytest.raises(gocfg.ParseError, match="expands.env:2:.*GOCFGTEST_URL is set, but its value is not valid"):
+        gocfg.load(app, env_prefix="APP", env_file=expands, watch=watch)
     # The variable profile_env names
     monkeypatch.setitem(os.environb, b"GOCFGTEST_PROFILE", b"pr\xffod")  # type: ignore[attr-defined]
     with pytest.raises(gocfg.InvalidArgumentError, match="'GOCFGTEST_PROFILE' .profile_env. is set, but its value"):

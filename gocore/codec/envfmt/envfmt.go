@@ -554,6 +554,11 @@ func (p *parser) expansion(b *strings.Builder, at, end int, q byte, depth int) (
 		return 0, bad()
 	}
 	val, set := p.lookup(name)
+	if set && !utf8.ValidString(val) {
+		// From the environment (the file's own text is UTF-8): neither
+		// "unset", which lets a default stand in, nor its bytes.
+		return 0, p.errOff(at, "environment variable %s is set, but its value is not valid UTF-8 text", name)
+	}
 	if p.expanded+b.Len()+len(val) > MaxExpanded && p.expanded+b.Len()+len(val) > 2*len(p.data) {
 		return 0, p.errOff(at, "expanding ${...} makes the values larger than %d MiB", MaxExpanded>>20)
 	}

@@ -441,3 +441,28 @@ func TestUnicodeBlanks(t *testing.T) {
 		t.Errorf("got %#v, want %#v", got, want)
 	}
 }
+
+// TestEnvironNotUTF8: a variable of the environment whose value is not
+// UTF-8 was taken for unset when a line expanded it, so its default stood
+// in for what was set. It is an error naming it (not its value) now; one
+// that no line expands is no error.
+func TestEnvironNotUTF8(t *testing.T) {
+	environ := []string{"BAD=s3cr\xffet", "GOOD=g"}
+	for _, src := range []string{"A=${BAD:-dflt}\n", "A=\"x${BAD}\"\n", "A=${BAD-d}\n"} {
+		_, err := DecodeEnviron([]byte(src), environ)
+		var loc *errs.Located
+		if !errors.As(err, &loc) || loc.Line != 1 || !strings.Contains(loc.Msg, "environment variable BAD is set, but its value is not valid UTF-8 text") {
+			t.Errorf("DecodeEnviron(%q) = %v", src, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cr") {
+			t.Errorf("the value shows: %v", err)
+		}
+	}
+	doc, err := DecodeEnviron([]byte("A=${GOOD}\nB=${BAD_NOT:-d}\n"), environ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := doc.Root.Get("A"); a != "g" {
+		t.Errorf("A = %v", a)
+	}
+}
