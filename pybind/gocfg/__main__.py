@@ -82,10 +82,12 @@ import tempfile
 from typing import Any, List, NoReturn, Optional, Sequence, Tuple
 
 from . import _args
+from ._typed import is_target
 from ._values import split_path
 from .config import Config
 from .display import json_text
 from .documents import dumps_all, read_all, reads_all
+from .envsources import profile_arg
 from .errors import ConflictError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
 from .layers import load
 from .live import WatchedConfig
@@ -166,6 +168,23 @@ def _override_arg(text: str) -> str:
         # Quoted up to a secret's name only: a typo such as db.password:hunter2.
         raise argparse.ArgumentTypeError(f"expected PATH=VALUE (such as server.port=9000), got {key_part(text)!r}")
     return text
+
+
+def _checked(check: Any) -> Any:
+    """An argparse type that refuses, as bad usage (exit 2), a value the
+    library's own check refuses: an option that can never work."""
+    def parse(text: str) -> str:
+        try:
+            check(text)
+        except (Error, ValueError, TypeError) as e:
+            raise argparse.ArgumentTypeError(" ".join(str(e).split())) from None
+        return text
+    return parse
+
+
+_env_prefix_arg = _checked(lambda text: _args.env_prefix_arg(text, "__"))
+_env_delimiter_arg = _checked(_args.env_delimiter_arg)
+_profile_arg = _checked(lambda text: profile_arg(text, None, {}))
 
 
 def _scalar_text(value: Any) -> str:
@@ -529,6 +548,10 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         cls = load_class(args.cls)
     except (ImportError, ValueError) as e:
         raise _UsageError(f"cannot import {args.cls}: {e}") from None
+    if not (isinstance(cls, type) and is_target(cls)):
+        name = type(cls).__name__
+        what = "another class" if isinstance(cls, type) else f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
+        raise _UsageError(f"{args.cls} is {what}: schema takes a dataclass, an attrs class or a pydantic model")
     _say(json.dumps(json_schema(cls, reveal=args.reveal), indent=2, ensure_ascii=False))
     return EXIT_OK
 
@@ -861,8 +884,10 @@ def _layer_args(p: argparse.ArgumentParser) -> None:
 def _source_args(p: argparse.ArgumentParser) -> None:
     """What is merged over the files, as gocfg.load() merges it: what get,
     show and watch share."""
-    p.add_argument("--env-prefix", metavar="P", help="merge environment variables P_KEY__SUBKEY=value over the files")
-    p.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
+    p.add_argument("--env-prefix", metavar="P", type=_env_prefix_arg,
+                   help="merge environment variables P_KEY__SUBKEY=value over the files")
+    p.add_argument("--env-delimiter", metavar="D", default="__", type=_env_delimiter_arg,
+                   help="nesting delimiter in variable names (default: __)")
     p.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE",
                    help="an override, applied last (repeatable)")
     p.add_argument("--env-file", action="append", metavar="FILE",
@@ -870,7 +895,7 @@ def _source_args(p: argparse.ArgumentParser) -> None:
                         "a missing one is skipped), as gocfg.load(env_file=...)")
     p.add_argument("--secrets-dir", metavar="DIR",
                    help="a directory of one secret file per key, as gocfg.load(secrets_dir=...)")
-    p.add_argument("--profile", metavar="NAME",
+    p.add_argument("--profile", metavar="NAME", type=_profile_arg,
                    help="merge name.NAME.ext after each file that has one, as gocfg.load(profile=...)")
 
 
@@ -926,8 +951,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=formats, help="the files' format (default: from each extension)")
     _reading_args(v, document=False)
     v.add_argument("--schema", metavar="S", help="a JSON Schema (JSON or YAML file) that the files, merged, must fit")
-    v.add_argument("--env-prefix", metavar="P", help="with --schema: merge environment variables P_KEY__SUBKEY=value")
-    v.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
+    v.add_argument("--env-prefix", metavar="P", type=_env_prefix_arg,
+                   help="with --schema: merge environment variables P_KEY__SUBKEY=value")
+    v.add_argument("--env-delimiter", metavar="D", default="__", type=_env_delimiter_arg,
+                   help="nesting delimiter in variable names (default: __)")
     v.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE",
                    help="with --schema: an override, applied last (repeatable)")
     v.set_defaults(run=_cmd_validate)

@@ -126,6 +126,37 @@ def test_more_bad_usage_exit_2_on_one_line(app, tmp_path):
     usage("get", app, "server.port", "--document", "\u0663", says="expected a document number counting from 0")
 
 
+def test_source_options_that_can_never_work_exit_2(app, tmp_path, monkeypatch):
+    """An --env-delimiter, --env-prefix or --profile that the library
+    refuses whatever the files hold, and a schema MODULE:CLASS that names
+    no settings class, are bad usage (2), said on one line as argparse
+    says its errors; they were file errors (1). A profile that no file
+    defines stays 1: that is about the files."""
+    def usage(*args, says):
+        r = run(*args)
+        assert (r.returncode, r.stdout) == (2, ""), (args, r.returncode, r.stderr)
+        assert "Traceback" not in r.stderr and says in r.stderr.strip().splitlines()[-1], (args, r.stderr)
+
+    schema = tmp_path / "schema.json"
+    schema.write_text("{}")
+    for cmd in (["show", app], ["get", app, "server"], ["watch", app], ["validate", app, "--schema", schema]):
+        usage(*cmd, "--env-delimiter", "", says="argument --env-delimiter: env_delimiter must not be empty")
+        usage(*cmd, "--env-prefix", "A=B", says="argument --env-prefix: env_prefix 'A=B' cannot begin")
+        usage(*cmd, "--env-prefix", "", says="argument --env-prefix: env_prefix must be a non-empty string")
+        usage(*cmd, "--env-prefix", "A\udcff", says="cannot be encoded as UTF-8")
+    for cmd in (["show", app], ["get", app, "server"], ["watch", app]):
+        for bad in ("../prod", "default", " prod"):
+            usage(*cmd, "--profile", bad, says="argument --profile: profile")
+    r = run("get", app, "server.port", "--profile", "nope")
+    assert r.returncode == 1 and "unknown profile 'nope'" in r.stderr
+    assert run("show", app, "--env-prefix", "APP", "--env-delimiter", "_").returncode == 0
+    (tmp_path / "notsettings.py").write_text("class Plain:\n    pass\n\nnumber = 1\n")
+    monkeypatch.chdir(tmp_path)
+    for target, what in (("os:system", "a builtin_function_or_method"), ("notsettings:Plain", "another class"),
+                         ("notsettings:number", "an int")):
+        usage("schema", target, says=f"{target} is {what}: schema takes a dataclass, an attrs class or a pydantic model")
+
+
 def test_values_as_deep_as_the_library_allows(tmp_path):
     # get, show --origin and show (which looks for references) wrote or
     # searched values with json.dumps, whose recursion failed with a
