@@ -70,6 +70,9 @@ CREATE TABLE IF NOT EXISTS events (
 type Store struct {
 	db   *sql.DB
 	path string
+	// file is the file opened at path: a save checks that path still
+	// names it (see sameFile).
+	file os.FileInfo
 	// latest reads a name's latest revision: the statement of every load,
 	// prepared once rather than parsed again on each call.
 	latest *sql.Stmt
@@ -160,7 +163,8 @@ func Open(path string, opts backend.Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store: %v: %w", err, errs.ErrInvalidArgument)
 	}
-	if err := ensureFile(abs); err != nil {
+	file, err := ensureFile(abs)
+	if err != nil {
 		return nil, err
 	}
 	// The path goes into a file: URI, percent-encoded so that '?', '#' and
@@ -180,7 +184,7 @@ func Open(path string, opts backend.Options) (*Store, error) {
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(time.Minute)
-	s := &Store{db: db, dsn: dsn, path: abs, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), wread: make(chan struct{}, 2)}
+	s := &Store{db: db, dsn: dsn, path: abs, file: file, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), wread: make(chan struct{}, 2)}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -210,32 +214,55 @@ var latestManyQuery = `SELECT c.name, r.rev, r.blob FROM configs c
 	WHERE c.deleted = 0 AND c.name IN (?` + strings.Repeat(", ?", latestManyN-1) + `)`
 
 // ensureFile creates the file with mode 0600 if it does not exist, and
-// refuses a file that other users may access.
-func ensureFile(path string) error {
+// refuses a file that other users may access. It returns the file's
+// identity.
+func ensureFile(path string) (os.FileInfo, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	switch {
 	case err == nil:
 		f.Close()
 		// The umask can only clear bits, but be explicit about the result.
 		if err := os.Chmod(path, 0o600); err != nil {
-			return fileio.PathError(path, err)
+			return nil, fileio.PathError(path, err)
 		}
 	case errors.Is(err, fs.ErrExist):
 	default:
 		// A missing directory is the usual cause: the error keeps its
 		// errno and path, and reads as Python's own.
-		return fileio.PathError(path, err)
+		return nil, fileio.PathError(path, err)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return fileio.PathError(path, err)
+		return nil, fileio.PathError(path, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("sqlite store: %s is not a regular file: %w", path, errs.ErrInvalidArgument)
+		return nil, fmt.Errorf("sqlite store: %s is not a regular file: %w", path, errs.ErrInvalidArgument)
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		return fmt.Errorf("sqlite store: %s has mode %#o, which lets other users access the configs; "+
+		return nil, fmt.Errorf("sqlite store: %s has mode %#o, which lets other users access the configs; "+
 			"allow its owner only (chmod 600): %w", path, perm, errs.ErrInvalidArgument)
+	}
+	return fi, nil
+}
+
+// sameFile says whether the path of the store still names the file that
+// was opened. SQLite keeps writing to the file it opened: once that file
+// is deleted, or replaced (a backup restored by a rename, a symbolic link
+// pointed elsewhere), a save would commit into a file that no later open
+// reads, and report a revision for data already lost. So a write checks,
+// holding the write lock, and fails instead, telling to open the Database
+// again.
+func (s *Store) sameFile(op string) error {
+	fi, err := os.Stat(s.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("sqlite store: %s: %s was deleted after the Database was opened; nothing was saved "+
+			"(open the Database again to use a new file): %w", op, s.path, errs.ErrIO)
+	case err != nil:
+		return ioErr(op, err)
+	case !os.SameFile(fi, s.file):
+		return fmt.Errorf("sqlite store: %s: %s was replaced by another file after the Database was opened; "+
+			"nothing was saved (open the Database again to use the new file): %w", op, s.path, errs.ErrIO)
 	}
 	return nil
 }
@@ -302,6 +329,10 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 		return ioErr(op, err)
 	}
 	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := s.sameFile(op); err != nil {
 		tx.Rollback()
 		return err
 	}
