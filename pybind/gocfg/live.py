@@ -284,6 +284,20 @@ class _Watcher:
     # ------------------------------------------------------------ thread
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        except BaseException:  # never expected: say so, and end as a closed watcher ends
+            log.exception("gocfg: the watcher stopped")
+        finally:
+            # However the thread ends, nothing may go on waiting for it:
+            # reload() and changes() see it stopped, watching says False.
+            with self.lock:
+                self.stopping = True
+                for q in self.subscribers:
+                    q.put(None)
+                self.lock.notify_all()
+
+    def _loop(self) -> None:
         while not self.stopping:
             h = self._h
             if h is None:
@@ -310,18 +324,16 @@ class _Watcher:
                     self._decide(ev, candidate)
                 continue
             self._dispatch(ev)
-        with self.lock:
-            self.stopping = True
-            for q in self.subscribers:
-                q.put(None)
-            self.lock.notify_all()
 
     def _decide(self, ev: ChangeEvent, candidate_h: Any) -> None:
         """Validate a pending candidate, then commit or reject it."""
         candidate = Config._adopt(candidate_h)
         outcome: Optional[ChangeEvent] = None
         try:
-            problem = _problem(self.validate, candidate)
+            try:
+                problem = _problem(self.validate, candidate)
+            except BaseException as e:  # SystemExit, say: on this thread it would end the watcher, not the process
+                problem = e
             h = self._h
             if h is None:
                 return
@@ -367,7 +379,11 @@ class _Watcher:
         for cb in callbacks:
             try:
                 cb(ev)
-            except Exception:
+            except BaseException:
+                # SystemExit (sys.exit() in a callback) and KeyboardInterrupt
+                # too: raised on this thread they would end no process, only
+                # the watcher, silently, leaving the Config stale and
+                # reload() waiting for good.
                 log.exception("gocfg: a %s callback failed on event #%d (the watcher carries on)",
                               "change" if ev.kind == "applied" else "error", ev.seq)
         with self.lock:

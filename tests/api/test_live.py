@@ -316,6 +316,36 @@ def test_callbacks_run_one_at_a_time_on_a_gocfg_thread_and_failures_are_logged(a
     assert "callback bug" in caplog.text and "carries on" in caplog.text
 
 
+@pytest.mark.parametrize("raised", [SystemExit(3), KeyboardInterrupt()])
+def test_sys_exit_in_a_callback_or_validator_leaves_the_watcher_running(app, caplog, raised):
+    # sys.exit() in a callback (to have a supervisor restart the program on
+    # a change) ended the gocfg-watch thread, silently: no exit, no later
+    # change applied, watching still True, reload() waiting for good and
+    # changes() never ending. It is logged as any failing callback is, and
+    # a validator that raises it rejects the change.
+    def leave(ev):
+        raise raised
+
+    def validate(cfg):
+        if cfg["server.port"] == 13:
+            raise raised
+
+    with caplog.at_level(logging.ERROR, logger="gocfg.live"):
+        with watched(app, validate=validate) as cfg:
+            cfg.on_change(leave)
+            stream = cfg.changes(timeout=WAIT)
+            save(app, "server:\n  port: 1\n")
+            assert next_event(stream).kind == "applied"
+            save(app, "server:\n  port: 13\n")
+            ev = next_event(stream)
+            assert ev.kind == "rejected" and isinstance(ev.error, type(raised)), ev
+            save(app, "server:\n  port: 2\n")
+            assert next_event(stream).kind == "applied" and cfg["server.port"] == 2
+            assert cfg.watching
+            assert cfg.reload().kind == "applied"
+    assert type(raised).__name__ in caplog.text and "carries on" in caplog.text
+
+
 def test_reload_from_a_callback_is_refused(app):
     got = []
     with watched(app) as cfg:
