@@ -195,6 +195,11 @@ class ChangeStream:
             if self._deadline is not None:
                 left = self._deadline - time.monotonic()
                 wait = max(0.0, min(wait, left))
+            if wait > 0 and self._q.empty() and threading.current_thread() is self._w.thread:
+                # The events come from this very thread, busy in the callback:
+                # the wait would last to the timeout, or for good.
+                raise RuntimeError("waiting for the next change of a Config from its own callback would wait for "
+                                   "the watcher that runs the callback: the callback gets each event as its argument")
             try:
                 ev = self._q.get(timeout=wait) if wait > 0 else self._q.get_nowait()
             except queue.Empty:

@@ -360,6 +360,32 @@ def test_reload_from_a_callback_is_refused(app):
     assert "callback" in str(got[0])
 
 
+def test_waiting_for_changes_in_a_callback_is_refused(app):
+    # A callback that iterated cfg.changes() waited for events that only its
+    # own thread delivers: the watcher stood still (no change applied,
+    # reload() waiting) until the timeout, or for good without one.
+    got = []
+    with watched(app) as cfg:
+        outside = cfg.changes(timeout=WAIT)
+
+        def cb(ev):
+            # An event already queued is given; only a wait is refused.
+            for stream in (cfg.changes(), outside, outside):
+                try:
+                    got.append(next(stream))
+                except RuntimeError as e:
+                    got.append(e)
+        cfg.on_change(cb)
+        save(app, "server:\n  port: 1\n")
+        wait_until(lambda: len(got) == 3, "callback ran")
+        assert isinstance(got[1], gocfg.ChangeEvent) and got[1].kind == "applied"
+        for e in (got[0], got[2]):
+            assert isinstance(e, RuntimeError) and "its own callback" in str(e), got
+        save(app, "server:\n  port: 2\n")
+        wait_until(lambda: cfg["server.port"] == 2, "the next change applied")
+        assert cfg.reload().kind == "applied"
+
+
 def test_callbacks_must_be_callable_and_register_as_decorators(app):
     with watched(app) as cfg:
         for register in (cfg.on_change, cfg.on_error):
