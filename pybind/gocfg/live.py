@@ -409,6 +409,15 @@ class _Watcher:
             if q in self.subscribers:
                 self.subscribers.remove(q)
 
+    def halt(self) -> None:
+        """The first half of stop(), which waits for nothing: the thread
+        is told to end and the live handle closed."""
+        h, self._h = self._h, None
+        self.stopping = True
+        _watchers.discard(self)
+        if h is not None and _capi.usable():
+            _capi.live_close(h)  # a live_next waiting in the thread returns at once
+
     def reload(self) -> Optional[ChangeEvent]:
         if threading.current_thread() is self.thread:
             raise RuntimeError("reload() cannot be called from a callback of the same Config: "
@@ -431,15 +440,15 @@ class _Watcher:
                 self.lock.wait(_WAIT_SLICE)
         return outcome
 
-    def stop(self) -> None:
-        """Stop the thread, close the live handle and the owned databases."""
-        h, self._h = self._h, None
-        self.stopping = True
-        _watchers.discard(self)
-        if h is not None and _capi.usable():
-            _capi.live_close(h)  # a live_next waiting in the thread returns at once
+    def stop(self, deadline: Optional[float] = None) -> None:
+        """Stop the thread, close the live handle and the owned databases.
+        A callback still running is waited for until ``deadline`` (a
+        time.monotonic() value; default: _JOIN_TIMEOUT from now)."""
+        self.halt()
         if self.thread.is_alive() and threading.current_thread() is not self.thread:
-            self.thread.join(_JOIN_TIMEOUT)
+            left = _JOIN_TIMEOUT if deadline is None else deadline - time.monotonic()
+            if left > 0:
+                self.thread.join(left)
         for db in self.owned:
             db.close()
         with self.lock:
@@ -473,10 +482,20 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 @atexit.register
 def _stop_all() -> None:
     # At exit, before the interpreter tears down: no watcher thread may be
-    # left parked in Go or running a callback.
-    for w in list(_watchers):
+    # left parked in Go or running a callback. Every watcher is told to stop
+    # first, then all are waited for together: callbacks that are still
+    # running hold the exit up to _JOIN_TIMEOUT in all, not that much for
+    # each watcher in turn.
+    watchers = list(_watchers)
+    for w in watchers:
         try:
-            w.stop()
+            w.halt()
+        except Exception:
+            pass
+    deadline = time.monotonic() + _JOIN_TIMEOUT
+    for w in watchers:
+        try:
+            w.stop(deadline)
         except Exception:
             pass
 
