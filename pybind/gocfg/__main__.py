@@ -82,7 +82,6 @@ import tempfile
 from typing import Any, List, NoReturn, Optional, Sequence, Tuple
 
 from . import _args
-from ._typed import is_target
 from ._values import split_path
 from .config import Config
 from .display import json_text
@@ -548,10 +547,6 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         cls = load_class(args.cls)
     except (ImportError, ValueError) as e:
         raise _UsageError(f"cannot import {args.cls}: {e}") from None
-    if not (isinstance(cls, type) and is_target(cls)):
-        name = type(cls).__name__
-        what = "another class" if isinstance(cls, type) else f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
-        raise _UsageError(f"{args.cls} is {what}: schema takes a dataclass, an attrs class or a pydantic model")
     _say(json.dumps(json_schema(cls, reveal=args.reveal), indent=2, ensure_ascii=False))
     return EXIT_OK
 

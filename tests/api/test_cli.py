@@ -126,12 +126,11 @@ def test_more_bad_usage_exit_2_on_one_line(app, tmp_path):
     usage("get", app, "server.port", "--document", "\u0663", says="expected a document number counting from 0")
 
 
-def test_source_options_that_can_never_work_exit_2(app, tmp_path, monkeypatch):
+def test_source_options_that_can_never_work_exit_2(app, tmp_path):
     """An --env-delimiter, --env-prefix or --profile that the library
-    refuses whatever the files hold, and a schema MODULE:CLASS that names
-    no settings class, are bad usage (2), said on one line as argparse
-    says its errors; they were file errors (1). A profile that no file
-    defines stays 1: that is about the files."""
+    refuses whatever the files hold is bad usage (2), said on one line as
+    argparse says its errors; they were file errors (1). A profile that
+    no file defines stays 1: that is about the files."""
     def usage(*args, says):
         r = run(*args)
         assert (r.returncode, r.stdout) == (2, ""), (args, r.returncode, r.stderr)
@@ -150,11 +149,6 @@ def test_source_options_that_can_never_work_exit_2(app, tmp_path, monkeypatch):
     r = run("get", app, "server.port", "--profile", "nope")
     assert r.returncode == 1 and "unknown profile 'nope'" in r.stderr
     assert run("show", app, "--env-prefix", "APP", "--env-delimiter", "_").returncode == 0
-    (tmp_path / "notsettings.py").write_text("class Plain:\n    pass\n\nnumber = 1\n")
-    monkeypatch.chdir(tmp_path)
-    for target, what in (("os:system", "a builtin_function_or_method"), ("notsettings:Plain", "another class"),
-                         ("notsettings:number", "an int")):
-        usage("schema", target, says=f"{target} is {what}: schema takes a dataclass, an attrs class or a pydantic model")
 
 
 def test_values_as_deep_as_the_library_allows(tmp_path):
