@@ -84,7 +84,7 @@ from typing import Any, List, NoReturn, Optional, Sequence, Tuple
 from . import _args
 from ._values import split_path
 from .config import Config
-from .display import json_text
+from .display import json_text, printable
 from .documents import dumps_all, read_all, reads_all
 from .envsources import profile_arg
 from .errors import ConflictError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
@@ -536,7 +536,7 @@ def _cmd_validate_schema(args: argparse.Namespace) -> int:
             fallback = args.files[0] if len(args.files) == 1 else "config"
             for v in e.errors:
                 if isinstance(v, Violation):
-                    _say(f"{v.where or fallback}: {v.path or '<root>'}: {v.message}")
+                    _say(f"{printable(v.where or fallback)}: {printable(v.path) or '<root>'}: {printable(v.message)}")
             return EXIT_BAD_FILE
     _say("ok")
     return EXIT_OK
@@ -750,7 +750,7 @@ def _cmd_db_query(args: argparse.Namespace) -> int:
     for name, path, value in rows:
         if not args.reveal and is_secret(path):
             value = MASK
-        _say(f"{name}\t{path}\t{json_text(value)}")
+        _say(f"{name}\t{printable(path)}\t{json_text(value)}")  # a TAB or newline in a key stays on its line
     return EXIT_OK
 
 

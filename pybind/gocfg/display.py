@@ -124,6 +124,28 @@ def _dumps(scalar: Any) -> str:
     return json.dumps(scalar, ensure_ascii=False, default=_json_default)
 
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """text with its control characters (C0, DEL, C1, and the line and
+    paragraph separators) written as escapes (``\\n``, ``\\x1b``,
+    ``\\u2028``), for the listings that print keys and origins as they
+    are: a key is data, and a key holding a newline or a terminal's escape
+    sequence must not start a line of its own, or clear the screen, in
+    what a person reads. Values are JSON there, escaped already."""
+    if text.isprintable():
+        return text
+    out = []
+    for c in text:
+        o = ord(c)
+        if o < 0x20 or 0x7F <= o < 0xA0 or c in "\u2028\u2029":
+            out.append(_ESCAPES.get(c) or (f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
 def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -196,8 +218,8 @@ def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = 
         if row.error and not secret:
             error = row.error if cell is None else _short(row.error, PATH_CELL)
             text = json_text(row.value, cell) + f"  (unresolved: {error})"
-        origin = "" if row.origin is None else str(row.origin)
-        path = row.path
+        origin = "" if row.origin is None else printable(str(row.origin))
+        path = printable(row.path)
         if path_cell is not None:
             path, origin = _short(path, path_cell), _short(origin, path_cell)
         shown.append((path, text, origin))

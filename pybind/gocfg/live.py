@@ -162,7 +162,7 @@ class ChangeEvent:
             for p, m in self.error.errors:
                 if p and not reveal and is_secret(p):
                     m = f"{MASK} does not fit (a secret: its value is not shown)"
-                out.append(f"  {p}: {m}" if p else f"  {m}")
+                out.append(f"  {_display.printable(p)}: {m}" if p else f"  {m}")
             return out
         return [f"{head}: {message}"]
 
