@@ -71,6 +71,7 @@ when the parser says where.
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as _dt
 import errno
 import json
@@ -79,7 +80,7 @@ import os
 import signal
 import sys
 import tempfile
-from typing import Any, List, NoReturn, Optional, Sequence, Tuple
+from typing import Any, List, NoReturn, Optional, Sequence, Tuple, Union
 
 from . import _args
 from ._values import split_path
@@ -122,6 +123,11 @@ def _out(text: str, flush: bool = False) -> None:
         raise
     except OSError as e:
         raise OSError(e.errno, e.strerror or str(e), "stdout") from None
+    except UnicodeEncodeError as e:
+        # Configurations are Unicode; stdout's encoding (PYTHONIOENCODING,
+        # a legacy locale) may not hold all of it: say so, naming stdout.
+        raise OSError(errno.EILSEQ, f"its encoding, {e.encoding}, cannot write {e.object[e.start:e.end]!r} "
+                      f"(set PYTHONIOENCODING=utf-8)", "stdout") from None
 
 
 def _say(line: Any, flush: bool = False) -> None:
@@ -1085,13 +1091,29 @@ def _flush_quietly(stream: Any) -> None:
         pass
 
 
+_STDERR_ERRORS = "gocfg.stderr"
+
+
+def _stderr_errors(e: UnicodeError) -> Tuple[Union[str, bytes], int]:
+    """surrogateescape's bytes where it can (a file name that is not
+    UTF-8, as given), else backslashreplace's escapes."""
+    try:
+        return codecs.lookup_error("surrogateescape")(e)
+    except UnicodeError:
+        return codecs.lookup_error("backslashreplace")(e)
+
+
 def main_exit() -> None:
     """Entry point of the `gocfg` console script and of ``python -m gocfg``."""
     # A file name that is not UTF-8 (os.fsdecode's str) prints as the bytes
     # it was given, whatever the locale (a UTF-8 one would make it an error).
-    for stream in (sys.stdout, sys.stderr):
+    # Messages on stderr are for people: what its encoding cannot write
+    # (PYTHONIOENCODING=ascii, a legacy locale) is written as an escape,
+    # where it made the whole message vanish.
+    codecs.register_error(_STDERR_ERRORS, _stderr_errors)
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, _STDERR_ERRORS)):
         if stream is not None and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="surrogateescape")
+            stream.reconfigure(errors=errors)
     try:
         status = main()
     except KeyboardInterrupt:  # Ctrl-C (watch and db watch end on it with status 0)
