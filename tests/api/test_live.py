@@ -648,6 +648,25 @@ def test_stored_layer_from_a_url_is_owned_and_optional(tmp_path):
     assert after["live_handles"] == before["live_handles"]  # the Database it opened is closed
 
 
+def test_a_stored_layer_whose_sqlite_file_is_replaced_fails_instead_of_going_stale(tmp_path):
+    # A backup put back with mv: the watcher kept polling the file it had
+    # opened, which no one writes any more, and the Config kept its old
+    # values for good while every save went to the new file, with no
+    # event. The watch ends and a "failed" event says why; the values in
+    # force stay, as for any source that can no longer be watched.
+    path = tmp_path / "store.db"
+    with gocfg.Database.open(path) as db:
+        db.save("svc", {"v": 1})
+    backup = tmp_path / "backup.db"
+    with gocfg.Database.open(backup) as db:
+        db.save("svc", {"v": "from the backup"})
+    with watched(gocfg.Stored(f"sqlite://{path}", "svc")) as cfg:
+        stream = cfg.changes(timeout=WAIT)
+        os.replace(backup, path)
+        ev = next_event(stream, "failed")
+        assert "its SQLite file deleted or replaced" in str(ev.error) and cfg["v"] == 1
+
+
 def test_stored_without_watch_is_read_once(tmp_path):
     url = f"sqlite://{tmp_path}/store.db"
     with gocfg.Database.open(url) as db:

@@ -82,3 +82,53 @@ func TestWritesRefuseAFileDeletedOrReplacedSinceOpen(t *testing.T) {
 		t.Fatalf("a save after opening again: %d %v", rev, err)
 	}
 }
+
+// A watch on a file that its path no longer names waited for good: the
+// saves of other processes went to the file the path named now, and the
+// watch saw none of them. It ends (its channel closes) once the poller
+// finds the file deleted or replaced, and a new watch is refused.
+func TestWatchesEndWhenTheFileIsReplaced(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cfg.db")
+	s, err := Open(path, backend.Options{PollInterval: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ch, err := s.Watch(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(ctx, "a", []byte("one"), -1, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if ev := <-ch; ev.Name != "a" || ev.Revision != 1 {
+		t.Fatalf("first event: %+v", ev)
+	}
+	other := filepath.Join(dir, "backup.db")
+	b, err := Open(other, backend.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if err := os.Rename(other, path); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(60 * time.Second) // a bound against a hang, never what is tested
+	for ended := false; !ended; {
+		select {
+		case ev, ok := <-ch:
+			if ok {
+				t.Fatalf("an event after the file was replaced: %+v", ev)
+			}
+			ended = true
+		case <-deadline:
+			t.Fatal("the watch of a replaced file did not end")
+		}
+	}
+	if _, err := s.Watch(ctx, ""); !errors.Is(err, errs.ErrIO) ||
+		!strings.Contains(err.Error(), "was replaced by another file after the Database was opened; its changes cannot be watched") {
+		t.Fatalf("a new watch of the replaced file: %v", err)
+	}
+}

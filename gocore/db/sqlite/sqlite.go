@@ -95,6 +95,11 @@ type Store struct {
 	wread    chan struct{} // bounds the watches reading at once (and so their connections)
 	polling  bool          // whether the poller runs
 	changed  chan struct{} // closed and replaced when the events table grows
+	// gone is closed when the poller finds that the path no longer names
+	// the file that was opened (see sameFile): the watches end, since the
+	// saves of other processes go to the file the path names now.
+	gone     chan struct{}
+	goneOnce sync.Once
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -184,7 +189,7 @@ func Open(path string, opts backend.Options) (*Store, error) {
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(time.Minute)
-	s := &Store{db: db, dsn: dsn, path: abs, file: file, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), wread: make(chan struct{}, 2)}
+	s := &Store{db: db, dsn: dsn, path: abs, file: file, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), gone: make(chan struct{}), wread: make(chan struct{}, 2)}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -252,17 +257,25 @@ func ensureFile(path string) (os.FileInfo, error) {
 // reads, and report a revision for data already lost. So a write checks,
 // holding the write lock, and fails instead, telling to open the Database
 // again.
+//
+// A watch checks too (what another process saves goes to the file the
+// path names now), when it starts and as it polls; then the outcome is
+// what cannot be watched rather than what was not saved.
 func (s *Store) sameFile(op string) error {
+	outcome := "nothing was saved"
+	if strings.Contains(op, "watch") {
+		outcome = "its changes cannot be watched"
+	}
 	fi, err := os.Stat(s.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("sqlite store: %s: %s was deleted after the Database was opened; nothing was saved "+
-			"(open the Database again to use a new file): %w", op, s.path, errs.ErrIO)
+		return fmt.Errorf("sqlite store: %s: %s was deleted after the Database was opened; %s "+
+			"(open the Database again to use a new file): %w", op, s.path, outcome, errs.ErrIO)
 	case err != nil:
 		return ioErr(op, err)
 	case !os.SameFile(fi, s.file):
 		return fmt.Errorf("sqlite store: %s: %s was replaced by another file after the Database was opened; "+
-			"nothing was saved (open the Database again to use the new file): %w", op, s.path, errs.ErrIO)
+			"%s (open the Database again to use the new file): %w", op, s.path, outcome, errs.ErrIO)
 	}
 	return nil
 }
@@ -712,6 +725,9 @@ func (s *Store) History(ctx context.Context, name string) ([]backend.HistoryEntr
 // every PollInterval (one indexed query, which sees the commits of every
 // process) and wakes the watches, which read the new rows.
 func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event, error) {
+	if err := s.sameFile("starting a watch"); err != nil {
+		return nil, err
+	}
 	var last int64
 	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM events").Scan(&last); err != nil {
 		return nil, ioErr("starting a watch", err)
@@ -740,6 +756,8 @@ func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event,
 						return
 					case <-s.done:
 						return
+					case <-s.gone:
+						return
 					}
 				}
 				if len(evs) == eventsPage {
@@ -753,6 +771,8 @@ func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event,
 			case <-ctx.Done():
 				return
 			case <-s.done:
+				return
+			case <-s.gone:
 				return
 			}
 		}
@@ -801,6 +821,15 @@ func (s *Store) pollLoop(last int64) {
 			return
 		}
 		s.nmu.Unlock()
+		if s.sameFile("watching") != nil {
+			// Deleted or replaced: nothing this file shows will change
+			// again. The watches end (their callers see the watch closed).
+			s.goneOnce.Do(func() { close(s.gone) })
+			s.nmu.Lock()
+			s.polling = false
+			s.nmu.Unlock()
+			return
+		}
 		var seq int64
 		if err := s.db.QueryRow("SELECT COALESCE(MAX(seq), 0) FROM events").Scan(&seq); err != nil || seq == last {
 			continue
