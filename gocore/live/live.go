@@ -747,7 +747,7 @@ func (l *Live) dbLoop(ly *Layer, ch <-chan db.Event) {
 		case ev, ok := <-ch:
 			if !ok {
 				if l.ctx.Err() == nil {
-					l.fail(fmt.Errorf("stored config %q in %s: the watch ended (the database was closed or the connection lost); its changes are no longer seen: %w", ly.dbName, ly.db, errs.ErrClosed))
+					l.fail(fmt.Errorf("stored config %q in %s: the watch ended (the database was closed, its SQLite file deleted or replaced, or the connection lost); its changes are no longer seen: %w", ly.dbName, ly.db, errs.ErrClosed))
 				}
 				return
 			}

@@ -71,6 +71,7 @@ when the parser says where.
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as _dt
 import errno
 import json
@@ -79,13 +80,14 @@ import os
 import signal
 import sys
 import tempfile
-from typing import Any, List, NoReturn, Optional, Sequence, Tuple
+from typing import Any, List, NoReturn, Optional, Sequence, Tuple, Union
 
 from . import _args
 from ._values import split_path
 from .config import Config
-from .display import json_text
+from .display import json_text, printable
 from .documents import dumps_all, read_all, reads_all
+from .envsources import profile_arg
 from .errors import ConflictError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
 from .layers import load
 from .live import WatchedConfig
@@ -121,6 +123,11 @@ def _out(text: str, flush: bool = False) -> None:
         raise
     except OSError as e:
         raise OSError(e.errno, e.strerror or str(e), "stdout") from None
+    except UnicodeEncodeError as e:
+        # Configurations are Unicode; stdout's encoding (PYTHONIOENCODING,
+        # a legacy locale) may not hold all of it: say so, naming stdout.
+        raise OSError(errno.EILSEQ, f"its encoding, {e.encoding}, cannot write {e.object[e.start:e.end]!r} "
+                      f"(set PYTHONIOENCODING=utf-8)", "stdout") from None
 
 
 def _say(line: Any, flush: bool = False) -> None:
@@ -166,6 +173,23 @@ def _override_arg(text: str) -> str:
         # Quoted up to a secret's name only: a typo such as db.password:hunter2.
         raise argparse.ArgumentTypeError(f"expected PATH=VALUE (such as server.port=9000), got {key_part(text)!r}")
     return text
+
+
+def _checked(check: Any) -> Any:
+    """An argparse type that refuses, as bad usage (exit 2), a value the
+    library's own check refuses: an option that can never work."""
+    def parse(text: str) -> str:
+        try:
+            check(text)
+        except (Error, ValueError, TypeError) as e:
+            raise argparse.ArgumentTypeError(" ".join(str(e).split())) from None
+        return text
+    return parse
+
+
+_env_prefix_arg = _checked(lambda text: _args.env_prefix_arg(text, "__"))
+_env_delimiter_arg = _checked(_args.env_delimiter_arg)
+_profile_arg = _checked(lambda text: profile_arg(text, None, {}))
 
 
 def _scalar_text(value: Any) -> str:
@@ -518,7 +542,7 @@ def _cmd_validate_schema(args: argparse.Namespace) -> int:
             fallback = args.files[0] if len(args.files) == 1 else "config"
             for v in e.errors:
                 if isinstance(v, Violation):
-                    _say(f"{v.where or fallback}: {v.path or '<root>'}: {v.message}")
+                    _say(f"{printable(v.where or fallback)}: {printable(v.path) or '<root>'}: {printable(v.message)}")
             return EXIT_BAD_FILE
     _say("ok")
     return EXIT_OK
@@ -732,7 +756,7 @@ def _cmd_db_query(args: argparse.Namespace) -> int:
     for name, path, value in rows:
         if not args.reveal and is_secret(path):
             value = MASK
-        _say(f"{name}\t{path}\t{json_text(value)}")
+        _say(f"{name}\t{printable(path)}\t{json_text(value)}")  # a TAB or newline in a key stays on its line
     return EXIT_OK
 
 
@@ -861,8 +885,10 @@ def _layer_args(p: argparse.ArgumentParser) -> None:
 def _source_args(p: argparse.ArgumentParser) -> None:
     """What is merged over the files, as gocfg.load() merges it: what get,
     show and watch share."""
-    p.add_argument("--env-prefix", metavar="P", help="merge environment variables P_KEY__SUBKEY=value over the files")
-    p.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
+    p.add_argument("--env-prefix", metavar="P", type=_env_prefix_arg,
+                   help="merge environment variables P_KEY__SUBKEY=value over the files")
+    p.add_argument("--env-delimiter", metavar="D", default="__", type=_env_delimiter_arg,
+                   help="nesting delimiter in variable names (default: __)")
     p.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE",
                    help="an override, applied last (repeatable)")
     p.add_argument("--env-file", action="append", metavar="FILE",
@@ -870,7 +896,7 @@ def _source_args(p: argparse.ArgumentParser) -> None:
                         "a missing one is skipped), as gocfg.load(env_file=...)")
     p.add_argument("--secrets-dir", metavar="DIR",
                    help="a directory of one secret file per key, as gocfg.load(secrets_dir=...)")
-    p.add_argument("--profile", metavar="NAME",
+    p.add_argument("--profile", metavar="NAME", type=_profile_arg,
                    help="merge name.NAME.ext after each file that has one, as gocfg.load(profile=...)")
 
 
@@ -926,8 +952,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=formats, help="the files' format (default: from each extension)")
     _reading_args(v, document=False)
     v.add_argument("--schema", metavar="S", help="a JSON Schema (JSON or YAML file) that the files, merged, must fit")
-    v.add_argument("--env-prefix", metavar="P", help="with --schema: merge environment variables P_KEY__SUBKEY=value")
-    v.add_argument("--env-delimiter", metavar="D", default="__", help="nesting delimiter in variable names (default: __)")
+    v.add_argument("--env-prefix", metavar="P", type=_env_prefix_arg,
+                   help="with --schema: merge environment variables P_KEY__SUBKEY=value")
+    v.add_argument("--env-delimiter", metavar="D", default="__", type=_env_delimiter_arg,
+                   help="nesting delimiter in variable names (default: __)")
     v.add_argument("--set", action="append", type=_override_arg, metavar="PATH=VALUE",
                    help="with --schema: an override, applied last (repeatable)")
     v.set_defaults(run=_cmd_validate)
@@ -1063,13 +1091,29 @@ def _flush_quietly(stream: Any) -> None:
         pass
 
 
+_STDERR_ERRORS = "gocfg.stderr"
+
+
+def _stderr_errors(e: UnicodeError) -> Tuple[Union[str, bytes], int]:
+    """surrogateescape's bytes where it can (a file name that is not
+    UTF-8, as given), else backslashreplace's escapes."""
+    try:
+        return codecs.lookup_error("surrogateescape")(e)
+    except UnicodeError:
+        return codecs.lookup_error("backslashreplace")(e)
+
+
 def main_exit() -> None:
     """Entry point of the `gocfg` console script and of ``python -m gocfg``."""
     # A file name that is not UTF-8 (os.fsdecode's str) prints as the bytes
     # it was given, whatever the locale (a UTF-8 one would make it an error).
-    for stream in (sys.stdout, sys.stderr):
+    # Messages on stderr are for people: what its encoding cannot write
+    # (PYTHONIOENCODING=ascii, a legacy locale) is written as an escape,
+    # where it made the whole message vanish.
+    codecs.register_error(_STDERR_ERRORS, _stderr_errors)
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, _STDERR_ERRORS)):
         if stream is not None and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="surrogateescape")
+            stream.reconfigure(errors=errors)
     try:
         status = main()
     except KeyboardInterrupt:  # Ctrl-C (watch and db watch end on it with status 0)

@@ -762,9 +762,10 @@ class Section(MutableMapping[str, Any], TreeView):
         return (_restore, (_section_state(self),))
 
     def __repr__(self) -> str:
+        path = _display.value_repr(self.path, _display.PATH_CELL)
         if self._cfg._h is None:
-            return f"<gocfg.Section {self.path!r} of a closed Config>"
-        return f"<gocfg.Section {self.path!r} {_preview(self)}>"
+            return f"<gocfg.Section {path} of a closed Config>"
+        return f"<gocfg.Section {path} {_preview(self)}>"
 
     def _masked(self) -> Dict[str, Any]:
         data, hidden = self._masking(Section.to_dict)
@@ -834,7 +835,10 @@ def _preview(section: Section, limit: int = 8) -> str:
             return _display.value_repr(d)
         return f"(cannot be shown: {_no_longer_a_map(d)})"  # a list or a scalar assigned over the map
     shown = list(d.items())[:limit]
-    body = ", ".join(f"{k!r}: {_display.value_repr(v)}" for k, v in shown)  # any depth
+    # Any depth; each key and value cut as the notebook table cuts a cell,
+    # so that a repr stays a line to read whatever the config holds.
+    body = ", ".join(f"{_display.value_repr(k, _display.PATH_CELL)}: {_display.value_repr(v, _display.CELL)}"
+                     for k, v in shown)
     if len(d) > len(shown):
         body += f", ... ({len(d) - len(shown)} more)"
     return f"{len(d)} key{'s' if len(d) != 1 else ''} {{{body}}}"

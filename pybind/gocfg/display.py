@@ -44,20 +44,23 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def value_text(value: Any) -> str:
-    """A value as one line of text: strings bare, the rest as JSON."""
+def value_text(value: Any, limit: Optional[int] = None) -> str:
+    """A value as one line of text: strings bare, the rest as JSON; with
+    ``limit``, cut to that many characters (the last one "…")."""
     if isinstance(value, str):
-        return value
+        return value if limit is None else _short(value, limit)
     if isinstance(value, (_dt.date, _dt.time)):
         return value.isoformat()
-    return json_text(value)
+    return json_text(value, limit)
 
 
-def value_repr(value: Any) -> str:
+def value_repr(value: Any, limit: Optional[int] = None) -> str:
     """repr(value) for a config's plain values (maps, lists, scalars),
     made without Python recursion: a value may nest as deep as the library
-    allows (1000 levels), deeper than repr() can go."""
-    return _flat(value, repr, repr)
+    allows (1000 levels), deeper than repr() can go. With ``limit``, cut to
+    that many characters (the last one "…"), and no more is built than
+    that: a list of a million items costs what its first items cost."""
+    return _flat(value, repr, repr, limit)
 
 
 def _json_default(v: Any) -> Any:
@@ -66,27 +69,35 @@ def _json_default(v: Any) -> Any:
     return str(v)
 
 
-def json_text(value: Any) -> str:
+def json_text(value: Any, limit: Optional[int] = None) -> str:
     """A value as JSON (strings quoted; dates and times as ISO 8601 text),
     on one line, as json.dumps writes it, for the CLI's origin listing, the
     notebook table and ``get``. Made without Python recursion, as
     value_repr: json.dumps recurses once per level and raised
-    RecursionError for a value nested as deep as the library allows."""
+    RecursionError for a value nested as deep as the library allows.
+    ``limit`` cuts it as value_repr's does."""
     # json.dumps' keys: the str of a scalar key, quoted.
-    return _flat(value, lambda k: _dumps(k if isinstance(k, str) else _dumps(k).strip('"')), _dumps)
+    return _flat(value, lambda k: _dumps(k if isinstance(k, str) else _dumps(k).strip('"')), _dumps, limit)
 
 
-def _flat(value: Any, key_text: Callable[[Any], str], scalar_text: Callable[[Any], str]) -> str:
+def _flat(value: Any, key_text: Callable[[Any], str], scalar_text: Callable[[Any], str],
+          limit: Optional[int] = None) -> str:
     """value written on one line, maps as {key: value, ...} and lists as
     [a, ...], each key and scalar by the function given, walking an
-    explicit stack rather than recursing."""
+    explicit stack rather than recursing. With ``limit``, the writing
+    stops once the text is longer than that, and the text is cut to
+    ``limit`` characters, the last one "…"."""
     out: List[str] = []
+    size = 0
     # Items to write, last first: (True, text) or (False, a value).
     stack: List[Tuple[bool, Any]] = [(False, value)]
     while stack:
+        if limit is not None and size > limit:
+            return _short("".join(out), limit)
         is_text, v = stack.pop()
         if is_text:
             out.append(v)
+            size += len(v)
         elif isinstance(v, dict):
             stack.append((True, "}"))
             items = list(v.items())
@@ -102,12 +113,37 @@ def _flat(value: Any, key_text: Callable[[Any], str], scalar_text: Callable[[Any
                     stack.append((True, ", "))
             stack.append((True, "["))
         else:
-            out.append(scalar_text(v))
-    return "".join(out)
+            text = scalar_text(v if limit is None or not isinstance(v, str) else v[:limit + 1])
+            out.append(text)
+            size += len(text)
+    text = "".join(out)
+    return text if limit is None else _short(text, limit)
 
 
 def _dumps(scalar: Any) -> str:
     return json.dumps(scalar, ensure_ascii=False, default=_json_default)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """text with its control characters (C0, DEL, C1, and the line and
+    paragraph separators) written as escapes (``\\n``, ``\\x1b``,
+    ``\\u2028``), for the listings that print keys and origins as they
+    are: a key is data, and a key holding a newline or a terminal's escape
+    sequence must not start a line of its own, or clear the screen, in
+    what a person reads. Values are JSON there, escaped already."""
+    if text.isprintable():
+        return text
+    out = []
+    for c in text:
+        o = ord(c)
+        if o < 0x20 or 0x7F <= o < 0xA0 or c in "\u2028\u2029":
+            out.append(_ESCAPES.get(c) or (f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"))
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -117,6 +153,12 @@ def _short(text: str, limit: int = 120) -> str:
 # ------------------------------------------------------------- rendering
 
 MAX_ROWS = 500
+
+# How much of a value and of a path one row of a display shows: a row is a
+# line to look at, and 500 rows of megabyte values would be a page of
+# gigabytes (which Jupyter also keeps in the notebook's file).
+CELL = 120
+PATH_CELL = 200
 
 
 _NO_PATHS: AbstractSet[Tuple[str, ...]] = frozenset()
@@ -142,13 +184,13 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
     for row in rows[:MAX_ROWS]:
         secret = _hidden_row(row.path, reveal, hidden)
         shown = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden)
-        text = _short(value_text(shown))
+        text = value_text(shown, CELL)
         if row.error and not secret:
             text += f"  ⚠ {_short(row.error, 200)}"
         # Every cell is bounded, keys too: a row of the table is one line to
         # look at, and 500 rows of megabyte keys would be a page of gigabytes.
-        origin = "" if row.origin is None else _short(str(row.origin), 200)
-        out.append("<tr>" + cell + esc(_short(row.path, 200)) + "</td>" + cell + esc(text) + "</td>"
+        origin = "" if row.origin is None else _short(str(row.origin), PATH_CELL)
+        out.append("<tr>" + cell + esc(_short(row.path, PATH_CELL)) + "</td>" + cell + esc(text) + "</td>"
                    + cell + esc("secret" if secret else type_name(row.value)) + "</td>"
                    + cell + esc(origin) + "</td></tr>")
     if len(rows) > MAX_ROWS:
@@ -161,17 +203,26 @@ def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = 
                origins: bool = True, hidden: AbstractSet[Tuple[str, ...]] = _NO_PATHS,
                limit: Optional[int] = None) -> str:
     """The plain-text form: one ``path = value  # origin`` line per leaf
-    (secrets, and the paths in ``hidden``, masked); with ``limit``, the
-    first ``limit`` leaves and a line saying how many more there are."""
+    (secrets, and the paths in ``hidden``, masked); with ``limit`` (the
+    notebook's text form), the first ``limit`` leaves and a line saying
+    how many more there are, each path, value and origin cut as the
+    notebook table cuts them."""
     lines = [title] if title else []
     shown = []
+    cell = None if limit is None else CELL
+    path_cell = None if limit is None else PATH_CELL
     for row in rows if limit is None else rows[:limit]:
         secret = _hidden_row(row.path, reveal, hidden)
         value = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden)
-        text = json_text(value)
+        text = json_text(value, cell)
         if row.error and not secret:
-            text = json_text(row.value) + f"  (unresolved: {row.error})"
-        shown.append((row.path, text, "" if row.origin is None else str(row.origin)))
+            error = row.error if cell is None else _short(row.error, PATH_CELL)
+            text = json_text(row.value, cell) + f"  (unresolved: {error})"
+        origin = "" if row.origin is None else printable(str(row.origin))
+        path = printable(row.path)
+        if path_cell is not None:
+            path, origin = _short(path, path_cell), _short(origin, path_cell)
+        shown.append((path, text, origin))
     width = max((len(p) for p, _, _ in shown), default=0)
     vwidth = min(max((len(v) for _, v, _ in shown), default=0), 60)
     for path, text, origin in shown:

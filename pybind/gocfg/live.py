@@ -162,7 +162,7 @@ class ChangeEvent:
             for p, m in self.error.errors:
                 if p and not reveal and is_secret(p):
                     m = f"{MASK} does not fit (a secret: its value is not shown)"
-                out.append(f"  {p}: {m}" if p else f"  {m}")
+                out.append(f"  {_display.printable(p)}: {m}" if p else f"  {m}")
             return out
         return [f"{head}: {message}"]
 
@@ -195,6 +195,11 @@ class ChangeStream:
             if self._deadline is not None:
                 left = self._deadline - time.monotonic()
                 wait = max(0.0, min(wait, left))
+            if wait > 0 and self._q.empty() and threading.current_thread() is self._w.thread:
+                # The events come from this very thread, busy in the callback:
+                # the wait would last to the timeout, or for good.
+                raise RuntimeError("waiting for the next change of a Config from its own callback would wait for "
+                                   "the watcher that runs the callback: the callback gets each event as its argument")
             try:
                 ev = self._q.get(timeout=wait) if wait > 0 else self._q.get_nowait()
             except queue.Empty:
@@ -284,6 +289,20 @@ class _Watcher:
     # ------------------------------------------------------------ thread
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        except BaseException:  # never expected: say so, and end as a closed watcher ends
+            log.exception("gocfg: the watcher stopped")
+        finally:
+            # However the thread ends, nothing may go on waiting for it:
+            # reload() and changes() see it stopped, watching says False.
+            with self.lock:
+                self.stopping = True
+                for q in self.subscribers:
+                    q.put(None)
+                self.lock.notify_all()
+
+    def _loop(self) -> None:
         while not self.stopping:
             h = self._h
             if h is None:
@@ -310,18 +329,16 @@ class _Watcher:
                     self._decide(ev, candidate)
                 continue
             self._dispatch(ev)
-        with self.lock:
-            self.stopping = True
-            for q in self.subscribers:
-                q.put(None)
-            self.lock.notify_all()
 
     def _decide(self, ev: ChangeEvent, candidate_h: Any) -> None:
         """Validate a pending candidate, then commit or reject it."""
         candidate = Config._adopt(candidate_h)
         outcome: Optional[ChangeEvent] = None
         try:
-            problem = _problem(self.validate, candidate)
+            try:
+                problem = _problem(self.validate, candidate)
+            except BaseException as e:  # SystemExit, say: on this thread it would end the watcher, not the process
+                problem = e
             h = self._h
             if h is None:
                 return
@@ -367,7 +384,11 @@ class _Watcher:
         for cb in callbacks:
             try:
                 cb(ev)
-            except Exception:
+            except BaseException:
+                # SystemExit (sys.exit() in a callback) and KeyboardInterrupt
+                # too: raised on this thread they would end no process, only
+                # the watcher, silently, leaving the Config stale and
+                # reload() waiting for good.
                 log.exception("gocfg: a %s callback failed on event #%d (the watcher carries on)",
                               "change" if ev.kind == "applied" else "error", ev.seq)
         with self.lock:
@@ -387,6 +408,15 @@ class _Watcher:
         with self.lock:
             if q in self.subscribers:
                 self.subscribers.remove(q)
+
+    def halt(self) -> None:
+        """The first half of stop(), which waits for nothing: the thread
+        is told to end and the live handle closed."""
+        h, self._h = self._h, None
+        self.stopping = True
+        _watchers.discard(self)
+        if h is not None and _capi.usable():
+            _capi.live_close(h)  # a live_next waiting in the thread returns at once
 
     def reload(self) -> Optional[ChangeEvent]:
         if threading.current_thread() is self.thread:
@@ -410,15 +440,15 @@ class _Watcher:
                 self.lock.wait(_WAIT_SLICE)
         return outcome
 
-    def stop(self) -> None:
-        """Stop the thread, close the live handle and the owned databases."""
-        h, self._h = self._h, None
-        self.stopping = True
-        _watchers.discard(self)
-        if h is not None and _capi.usable():
-            _capi.live_close(h)  # a live_next waiting in the thread returns at once
+    def stop(self, deadline: Optional[float] = None) -> None:
+        """Stop the thread, close the live handle and the owned databases.
+        A callback still running is waited for until ``deadline`` (a
+        time.monotonic() value; default: _JOIN_TIMEOUT from now)."""
+        self.halt()
         if self.thread.is_alive() and threading.current_thread() is not self.thread:
-            self.thread.join(_JOIN_TIMEOUT)
+            left = _JOIN_TIMEOUT if deadline is None else deadline - time.monotonic()
+            if left > 0:
+                self.thread.join(left)
         for db in self.owned:
             db.close()
         with self.lock:
@@ -452,10 +482,20 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 @atexit.register
 def _stop_all() -> None:
     # At exit, before the interpreter tears down: no watcher thread may be
-    # left parked in Go or running a callback.
-    for w in list(_watchers):
+    # left parked in Go or running a callback. Every watcher is told to stop
+    # first, then all are waited for together: callbacks that are still
+    # running hold the exit up to _JOIN_TIMEOUT in all, not that much for
+    # each watcher in turn.
+    watchers = list(_watchers)
+    for w in watchers:
         try:
-            w.stop()
+            w.halt()
+        except Exception:
+            pass
+    deadline = time.monotonic() + _JOIN_TIMEOUT
+    for w in watchers:
+        try:
+            w.stop(deadline)
         except Exception:
             pass
 

@@ -11,7 +11,7 @@ from typing import AbstractSet, Any, ClassVar, Dict, FrozenSet, Iterator, List, 
 
 from . import _capi
 from ._values import split_path
-from .display import json_text, value_repr
+from .display import json_text, printable, value_repr
 from .secrets import INTERPOLATED_SECRET, MASK, is_secret, mask
 
 
@@ -212,15 +212,16 @@ class Diff:
                 shown = _shown(path, v, (origin,), hidden)
                 return MASK if shown is MASK else json_text(shown)
 
+            path = printable(c.path)  # a key's newline or escape sequence, written as an escape
             if c.op == "added":
-                out.append(f"+ {c.path}: {show(c.new, c.new_origin)}")
+                out.append(f"+ {path}: {show(c.new, c.new_origin)}")
             elif c.op == "removed":
-                out.append(f"- {c.path}: {show(c.old, c.old_origin)}")
+                out.append(f"- {path}: {show(c.old, c.old_origin)}")
             else:
-                out.append(f"~ {c.path}: {show(c.old, c.old_origin)} -> {show(c.new, c.new_origin)}")
+                out.append(f"~ {path}: {show(c.old, c.old_origin)} -> {show(c.new, c.new_origin)}")
             where = c.old_origin if c.op == "removed" else c.new_origin
             if origins and where is not None:
-                out[-1] += f"  # {where}"
+                out[-1] += f"  # {printable(str(where))}"
         return out
 
     def __str__(self) -> str:

@@ -51,7 +51,7 @@ from ._values import decode_value, split_path
 from .documents import read
 from .errors import InvalidArgumentError, ValidationError
 from .provenance import Origin, make_origin
-from .secrets import MASK, is_secret, is_secret_key
+from .secrets import MASK, is_secret, is_secret_key, masked_at
 
 SchemaArg = Union[Mapping[str, Any], bool, str, "os.PathLike[str]"]
 
@@ -147,14 +147,22 @@ def validate(cfg: Any, h: Any, prefix: bytes, schema: Any, resources: Optional[M
         if not isinstance(resources, Mapping):
             raise TypeError("resources is a mapping of absolute URL to schema")
         res = _dumps(dict(resources), "resources")
+    version = cfg._ver[0]
     total, data = _capi.config_validate(cfg, h, prefix, doc, res, bool(formats))
     if total == 0:
         return
+    # The paths whose values interpolate a secret (url = "...${db.password}"):
+    # a message may quote the value (format's "'...' is not valid email"),
+    # so theirs are masked as a secret key's are. Taken after the check: if
+    # the config changed in between, every message is masked.
+    hidden = cfg._hidden()
+    changed = cfg._ver[0] != version
     found = []
     for path, keyword, message, masked, schema_path, kind, name, line, column in decode_value(data):
         origin = make_origin(kind, name, line, column, 0)
         # A value from a secrets directory is a secret whatever its key.
-        secret = (bool(path) and is_secret(split_path(path))) or (origin is not None and origin.kind == "secret")
+        secret = (changed or masked_at(split_path(path), hidden)
+                  or (origin is not None and origin.kind == "secret"))
         found.append(Violation(path, keyword, masked if secret else message, origin, schema_path))
     target = "the schema"
     if total > len(found):

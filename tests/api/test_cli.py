@@ -126,6 +126,63 @@ def test_more_bad_usage_exit_2_on_one_line(app, tmp_path):
     usage("get", app, "server.port", "--document", "\u0663", says="expected a document number counting from 0")
 
 
+def test_source_options_that_can_never_work_exit_2(app, tmp_path):
+    """An --env-delimiter, --env-prefix or --profile that the library
+    refuses whatever the files hold is bad usage (2), said on one line as
+    argparse says its errors; they were file errors (1). A profile that
+    no file defines stays 1: that is about the files."""
+    def usage(*args, says):
+        r = run(*args)
+        assert (r.returncode, r.stdout) == (2, ""), (args, r.returncode, r.stderr)
+        assert "Traceback" not in r.stderr and says in r.stderr.strip().splitlines()[-1], (args, r.stderr)
+
+    schema = tmp_path / "schema.json"
+    schema.write_text("{}")
+    for cmd in (["show", app], ["get", app, "server"], ["watch", app], ["validate", app, "--schema", schema]):
+        usage(*cmd, "--env-delimiter", "", says="argument --env-delimiter: env_delimiter must not be empty")
+        usage(*cmd, "--env-prefix", "A=B", says="argument --env-prefix: env_prefix 'A=B' cannot begin")
+        usage(*cmd, "--env-prefix", "", says="argument --env-prefix: env_prefix must be a non-empty string")
+        usage(*cmd, "--env-prefix", "A\udcff", says="cannot be encoded as UTF-8")
+    for cmd in (["show", app], ["get", app, "server"], ["watch", app]):
+        for bad in ("../prod", "default", " prod"):
+            usage(*cmd, "--profile", bad, says="argument --profile: profile")
+    r = run("get", app, "server.port", "--profile", "nope")
+    assert r.returncode == 1 and "unknown profile 'nope'" in r.stderr
+    assert run("show", app, "--env-prefix", "APP", "--env-delimiter", "_").returncode == 0
+
+
+def test_keys_with_control_characters_stay_on_their_line(tmp_path):
+    # Values are printed as JSON (escaped), keys as they are: a key holding
+    # a newline made a line of its own in show --origin, diff, db query
+    # (whose format is one TAB-separated line per match) and validate, and
+    # a terminal's escape sequence in a key reached the terminal.
+    data = {"x\ny": 1, "t\tab": 2, "esc\x1b[2J": 3, "ok": "v\x1bq", "sep\u2028": 4}
+    a = tmp_path / "a.json"
+    a.write_text(json.dumps(data))
+    b = tmp_path / "b.json"
+    b.write_text(json.dumps({**data, "x\ny": 9}))
+    schema = tmp_path / "s.json"
+    schema.write_text(json.dumps({"properties": {"x\ny": {"type": "string"}}}))
+    db = tmp_path / "c.db"
+    assert run("db", "put", db, "n", a).returncode == 0
+    outputs = {
+        "show --origin": run("show", a, "--origin"), "diff": run("diff", a, b),
+        "db query": run("db", "query", db, "*:**"), "validate": run("validate", b, "--schema", schema),
+    }
+    for what, r in outputs.items():
+        assert r.returncode in (0, 1) and r.stderr == "", (what, r.stderr)
+        assert "\x1b" not in r.stdout and "\u2028" not in r.stdout, (what, r.stdout)
+        assert "\t" not in r.stdout or what == "db query", (what, r.stdout)  # there, TAB separates the fields
+    shown = outputs["show --origin"].stdout.splitlines()
+    assert len(shown) == 5 and shown[0].startswith("x\\ny ") and shown[2].startswith("esc\\x1b[2J =")
+    assert '"v\\u001bq"' in shown[3] and shown[4].startswith("sep\\u2028 ")
+    assert outputs["diff"].stdout == "~ x\\ny: 1 -> 9\n"
+    rows = [line.split("\t") for line in outputs["db query"].stdout.splitlines()]
+    assert sorted(r[1] for r in rows) == ["esc\\x1b[2J", "ok", "sep\\u2028", "t\\tab", "x\\ny"]
+    assert all(len(r) == 3 for r in rows), rows
+    assert outputs["validate"].stdout == f"{b}:1:2: x\\ny: got number, want string\n"
+
+
 def test_values_as_deep_as_the_library_allows(tmp_path):
     # get, show --origin and show (which looks for references) wrote or
     # searched values with json.dumps, whose recursion failed with a

@@ -248,6 +248,32 @@ def test_watch_until_ctrl_c(url, app):
                 p.wait()
 
 
+def test_watch_of_a_sqlite_file_replaced_ends_with_an_error(tmp_path):
+    # A backup put back with mv: the watch saw nothing more, for good; it
+    # ends now (the store stops sending changes), and the command says so,
+    # with status 1 (Ctrl-C alone is 0).
+    path = tmp_path / "store.db"
+    backup = tmp_path / "backup.db"
+    for db_path in (path, backup):
+        with gocfg.Database.open(db_path) as db:
+            db.save("svc", {"n": 1})
+    p = subprocess.Popen([sys.executable, "-m", "gocfg", "db", "watch", f"sqlite://{path}"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "watching" in p.stderr.readline()
+        backup.replace(path)
+        assert p.wait(timeout=60) == 1
+        err = p.stderr.read()
+        assert err == f"gocfg: the store sqlite://{path} stopped sending changes: connection error\n", err
+        assert p.stdout.read() == ""
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        p.stdout.close()
+        p.stderr.close()
+
+
 @pytest.mark.etcd  # starts its own server (with auth), not through the shared fixtures
 def test_etcd_with_password_from_environment(tmp_path, app):
     if not etcd_server.have_etcd():

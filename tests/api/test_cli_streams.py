@@ -184,6 +184,27 @@ def test_stdout_full(tmp_path):
             assert (r.returncode, r.stderr) == (1, "gocfg: stdout: No space left on device\n"), args
 
 
+def test_an_encoding_that_cannot_write_the_text(tmp_path):
+    # Under PYTHONIOENCODING=ascii (or a legacy locale), data that stdout's
+    # encoding cannot hold ended with "gocfg: 'ascii' codec can't encode
+    # character ..." (not saying where), and an error message naming such
+    # a file vanished: exit 1 with nothing said at all.
+    app = tmp_path / "caf\u20ac.yaml"
+    app.write_text("name: caf\u00e9\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    r = subprocess.run([*GOCFG, "get", str(app), "name"], capture_output=True, timeout=60, env=env)
+    assert (r.returncode, r.stdout) == (1, b"")
+    assert r.stderr == b"gocfg: stdout: its encoding, ascii, cannot write '\\xe9' (set PYTHONIOENCODING=utf-8)\n"
+    r = subprocess.run([*GOCFG, "get", str(app), "nope"], capture_output=True, timeout=60, env=env)
+    assert r.returncode == 1 and r.stderr == f"gocfg: {tmp_path}/caf\\u20ac.yaml: no value at 'nope'\n".encode()
+    # A name that is not UTF-8 is still written as the bytes it was given.
+    odd = os.fsencode(tmp_path) + b"/odd\xff.yaml"
+    with open(odd, "w") as f:
+        f.write("a: 1\n")
+    r = subprocess.run([*GOCFG, "get", odd, "nope"], capture_output=True, timeout=60)
+    assert r.returncode == 1 and r.stderr == b"gocfg: " + odd + b": no value at 'nope'\n"
+
+
 def test_stdin_closed():
     for args in (["show", "-"], ["get", "-", "a"], ["db", "put", "memory://", "x", "-"]):
         r = subprocess.run(["sh", "-c", 'exec "$@" <&-', "sh", *GOCFG, *args], capture_output=True, text=True,

@@ -960,6 +960,32 @@ def test_sqlite_refuses_loose_and_foreign_files(tmp_path):
         gocfg.Database.open(other)
 
 
+def test_sqlite_saves_refuse_a_file_deleted_or_replaced_since_open(tmp_path):
+    # SQLite writes to the file it opened: once the path names no file, or
+    # another one (a backup put back with mv), save() returned a revision
+    # for data that went into the unlinked file and was gone on the next
+    # open. It raises instead, saying what happened; nothing is saved.
+    path = tmp_path / "cfg.db"
+    with gocfg.Database.open(path) as db:
+        assert db.save("app", {"v": 1}) == 1
+        backup = tmp_path / "backup.db"
+        with gocfg.Database.open(backup) as b:
+            b.save("app", {"v": "from the backup"})
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(f"{path}{suffix}"):
+                os.unlink(f"{path}{suffix}")
+        with pytest.raises(gocfg.FileError, match=f"{path} was deleted after the Database was opened; nothing was saved"):
+            db.save("app", {"v": 2})
+        with pytest.raises(gocfg.FileError, match="was deleted after the Database was opened"):
+            db.delete("app")
+        os.rename(backup, path)
+        with pytest.raises(gocfg.FileError, match=f"{path} was replaced by another file after the Database was opened"):
+            db.save("app", {"v": 3})
+    with gocfg.Database.open(path) as db:
+        assert db.load("app").to_dict() == {"v": "from the backup"} and len(db.history("app")) == 1
+        assert db.save("app", {"v": 4}) == 2
+
+
 def test_reopening_keeps_data_and_revision_counters(persistent_url):
     with gocfg.Database.open(persistent_url, timeout=10) as d:
         d.save("a", {"v": 1}, expect_revision=0)

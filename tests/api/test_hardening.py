@@ -441,7 +441,11 @@ def test_repr_of_a_config_as_deep_as_the_library_allows(no_leaks, default_rule):
         deep = {"k": deep}
     with gocfg.load({"password": SECRET, "d": deep, "n": 1}) as c:
         for shown in (repr(c), str(c), repr(c["d"])):
-            assert SECRET not in shown and shown.count("{'k': ") >= 997 and "'********'" in shown
+            # Each value is cut to a cell's length (made without recursion).
+            assert SECRET not in shown and shown.count("{'k': ") >= 10 and len(shown) < 1000
+        assert "'password': '********'" in repr(c)
+        # The full listing reaches the bottom, masked (it interpolates the secret).
+        assert c.show().count(".k") == 998 and '= "********"' in c.show() and SECRET not in c.show()
         with pytest.raises(gocfg.TypeMismatchError) as info:
             c.get_int("d")
         assert "got a map {'k': {'k':" in str(info.value)
@@ -483,6 +487,32 @@ def test_notebook_text_form_is_as_bounded_as_the_table(no_leaks, default_rule):
     assert len(lines) == 1 + 500 + 1 and SECRET not in text
     assert section.splitlines()[0] == "gocfg.Section 'k1': 2 keys" and "more" not in section
     assert len(everything.splitlines()) == 2000  # show() lists every leaf
+
+
+def test_notebook_text_form_and_repr_cut_each_value_as_the_table_does(no_leaks, default_rule):
+    # The table cut each cell to a line's length, the text form (which
+    # Jupyter makes, sends and keeps in the .ipynb with the table) and the
+    # repr printed every value whole: 300 rows of 100 KB values made 30 MB
+    # of text, a list of a million ints 8 MB of repr.
+    pretty = pytest.importorskip("IPython.lib.pretty")
+    long_key = "k" * 5000
+    data = {f"v{i}": f"{i}:" + "x" * 100_000 for i in range(300)}
+    data["ints"] = list(range(1_000_000))
+    data[long_key] = {"password": SECRET, "n": "y" * 100_000}
+    with gocfg.Config(data) as c:
+        text = pretty.pretty(c)
+        lines = text.splitlines()
+        assert len(lines) == 1 + 303 and SECRET not in text  # 300 strings, the list, 2 under long_key
+        assert max(len(line) for line in lines) < 1000, max(len(line) for line in lines)
+        row = next(line for line in lines if line.startswith("v7 "))
+        assert '"7:xxxx' in row and row.endswith("…")
+        assert any(line.startswith("ints") and "[0, 1, 2, 3" in line for line in lines)
+        shown = repr(c)
+        assert len(shown) < 3000 and "'7:xxxx" in shown and SECRET not in shown, len(shown)
+        assert len(repr(c[(long_key,)])) < 3000
+        assert len(c._repr_html_() or "") < 300_000
+        # show() is the full listing: nothing cut there.
+        assert "x" * 100_000 in c.show()
 
 
 class _Cells(html.parser.HTMLParser):
@@ -564,7 +594,7 @@ def test_display_of_lists_as_deep_as_the_library_allows(no_leaks, default_rule):
         assert repr(changes).count("[") >= 998 and SECRET not in repr(changes)
         pretty = pytest.importorskip("IPython.lib.pretty")
         shown = pretty.pretty(c)
-        assert shown.count("[") == 998 and SECRET not in shown
+        assert "[[[[" in shown and SECRET not in shown  # each value cut to a cell's length, as the table cuts it
         for rows in (c.explain(), changes):
             shown = pretty.pretty(rows)
             assert shown.count("[") >= 998 and SECRET not in shown

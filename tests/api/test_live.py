@@ -316,6 +316,36 @@ def test_callbacks_run_one_at_a_time_on_a_gocfg_thread_and_failures_are_logged(a
     assert "callback bug" in caplog.text and "carries on" in caplog.text
 
 
+@pytest.mark.parametrize("raised", [SystemExit(3), KeyboardInterrupt()])
+def test_sys_exit_in_a_callback_or_validator_leaves_the_watcher_running(app, caplog, raised):
+    # sys.exit() in a callback (to have a supervisor restart the program on
+    # a change) ended the gocfg-watch thread, silently: no exit, no later
+    # change applied, watching still True, reload() waiting for good and
+    # changes() never ending. It is logged as any failing callback is, and
+    # a validator that raises it rejects the change.
+    def leave(ev):
+        raise raised
+
+    def validate(cfg):
+        if cfg["server.port"] == 13:
+            raise raised
+
+    with caplog.at_level(logging.ERROR, logger="gocfg.live"):
+        with watched(app, validate=validate) as cfg:
+            cfg.on_change(leave)
+            stream = cfg.changes(timeout=WAIT)
+            save(app, "server:\n  port: 1\n")
+            assert next_event(stream).kind == "applied"
+            save(app, "server:\n  port: 13\n")
+            ev = next_event(stream)
+            assert ev.kind == "rejected" and isinstance(ev.error, type(raised)), ev
+            save(app, "server:\n  port: 2\n")
+            assert next_event(stream).kind == "applied" and cfg["server.port"] == 2
+            assert cfg.watching
+            assert cfg.reload().kind == "applied"
+    assert type(raised).__name__ in caplog.text and "carries on" in caplog.text
+
+
 def test_reload_from_a_callback_is_refused(app):
     got = []
     with watched(app) as cfg:
@@ -328,6 +358,32 @@ def test_reload_from_a_callback_is_refused(app):
         cfg.reload()
         wait_until(lambda: got, "callback ran")
     assert "callback" in str(got[0])
+
+
+def test_waiting_for_changes_in_a_callback_is_refused(app):
+    # A callback that iterated cfg.changes() waited for events that only its
+    # own thread delivers: the watcher stood still (no change applied,
+    # reload() waiting) until the timeout, or for good without one.
+    got = []
+    with watched(app) as cfg:
+        outside = cfg.changes(timeout=WAIT)
+
+        def cb(ev):
+            # An event already queued is given; only a wait is refused.
+            for stream in (cfg.changes(), outside, outside):
+                try:
+                    got.append(next(stream))
+                except RuntimeError as e:
+                    got.append(e)
+        cfg.on_change(cb)
+        save(app, "server:\n  port: 1\n")
+        wait_until(lambda: len(got) == 3, "callback ran")
+        assert isinstance(got[1], gocfg.ChangeEvent) and got[1].kind == "applied"
+        for e in (got[0], got[2]):
+            assert isinstance(e, RuntimeError) and "its own callback" in str(e), got
+        save(app, "server:\n  port: 2\n")
+        wait_until(lambda: cfg["server.port"] == 2, "the next change applied")
+        assert cfg.reload().kind == "applied"
 
 
 def test_callbacks_must_be_callable_and_register_as_decorators(app):
@@ -590,6 +646,25 @@ def test_stored_layer_from_a_url_is_owned_and_optional(tmp_path):
         assert cfg["x"] == 1
     after = settled_stats()
     assert after["live_handles"] == before["live_handles"]  # the Database it opened is closed
+
+
+def test_a_stored_layer_whose_sqlite_file_is_replaced_fails_instead_of_going_stale(tmp_path):
+    # A backup put back with mv: the watcher kept polling the file it had
+    # opened, which no one writes any more, and the Config kept its old
+    # values for good while every save went to the new file, with no
+    # event. The watch ends and a "failed" event says why; the values in
+    # force stay, as for any source that can no longer be watched.
+    path = tmp_path / "store.db"
+    with gocfg.Database.open(path) as db:
+        db.save("svc", {"v": 1})
+    backup = tmp_path / "backup.db"
+    with gocfg.Database.open(backup) as db:
+        db.save("svc", {"v": "from the backup"})
+    with watched(gocfg.Stored(f"sqlite://{path}", "svc")) as cfg:
+        stream = cfg.changes(timeout=WAIT)
+        os.replace(backup, path)
+        ev = next_event(stream, "failed")
+        assert "its SQLite file deleted or replaced" in str(ev.error) and cfg["v"] == 1
 
 
 def test_stored_without_watch_is_read_once(tmp_path):

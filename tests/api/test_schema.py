@@ -136,6 +136,33 @@ def test_secret_values_never_appear(app):
     assert "hunter2" in e.errors[0].message
 
 
+def test_values_interpolating_a_secret_are_not_quoted(tmp_path):
+    # A value that interpolates a secret is masked wherever secrets are
+    # (show(), repr, the CLI), but a violation's message quoted it:
+    # "url: 'pg://app:hunter2@db' is not valid email", from the library
+    # and from `gocfg validate --schema` alike.
+    app = tmp_path / "app.yaml"
+    app.write_text("db:\n  password: hunter2\nurl: 'pg://app:${db.password}@db'\n"
+                   "dsn: '${env:DB_PASSWORD}'\nname: plain-hunter2\n")
+    schema = {"properties": {name: {"allOf": [{"format": "email"}, {"pattern": "^x$"}]} for name in ("url", "dsn", "name")}}
+    with gocfg.load(gocfg.File(app), environ={"DB_PASSWORD": "s3cr3t-env"}) as cfg:
+        e = violations(cfg, schema)
+        shown = str(e) + "".join(str(v) + v.description for v in e.errors)
+    assert "hunter2@" not in shown and "s3cr3t-env" not in shown, shown
+    assert sorted((v.path, v.keyword) for v in e.errors) == [
+        ("dsn", "format"), ("dsn", "pattern"), ("name", "format"), ("name", "pattern"),
+        ("url", "format"), ("url", "pattern")]
+    # A value that interpolates nothing secret is quoted, as before.
+    assert "'plain-hunter2' is not valid email" in next(v.message for v in e.errors
+                                                         if (v.path, v.keyword) == ("name", "format"))
+    schema_file = tmp_path / "schema.json"
+    schema_file.write_text(json.dumps(schema))
+    r = subprocess.run([sys.executable, "-m", "gocfg", "validate", str(app), "--schema", str(schema_file)],
+                       capture_output=True, text=True, timeout=60, env={**os.environ, "DB_PASSWORD": "s3cr3t-env"})
+    assert r.returncode == 1 and "url: " in r.stdout and "dsn: " in r.stdout, r
+    assert "hunter2@" not in r.stdout + r.stderr and "s3cr3t-env" not in r.stdout + r.stderr, r.stdout
+
+
 def test_secret_pattern_change_applies(app):
     gocfg.set_secret_pattern(["host"])
     try:

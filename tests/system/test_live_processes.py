@@ -187,3 +187,62 @@ def test_a_directory_that_could_not_be_watched_is_watched_once_its_mode_allows()
         assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stdout + proc.stderr
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+STUCK_CALLBACKS = r'''
+import os, sys, threading, time, gocfg
+from gocfg import live
+
+started = []
+never = threading.Event()
+
+
+def stuck(event):
+    started.append(event)
+    never.wait()  # a callback that does not return while the interpreter exits
+
+
+cfgs = []
+for i in range(4):
+    path = os.path.join(sys.argv[1], f"a{i}.json")
+    with open(path, "w") as f:
+        f.write('{"x": 1}')
+    cfg = gocfg.load(path, watch=True, debounce=0.02)
+    cfg.on_change(stuck)
+    cfgs.append(cfg)
+    with open(path + ".tmp", "w") as f:
+        f.write('{"x": 2}')
+    os.replace(path + ".tmp", path)
+deadline = time.monotonic() + 60  # a bound against a hang, never what is tested
+while len(started) < 4:
+    if time.monotonic() > deadline:
+        sys.exit(f"the callbacks did not all start: {len(started)}")
+    time.sleep(0.02)
+
+# What the exit waits for, counted: each watcher thread that a callback holds.
+live._JOIN_TIMEOUT = 0.5
+joins = []
+join = threading.Thread.join
+
+
+def counting(self, timeout=None):
+    if self.name == "gocfg-watch":
+        joins.append(timeout)
+    return join(self, timeout)
+
+
+threading.Thread.join = counting
+live._stop_all()  # what the interpreter's exit runs
+print(len(joins), [c.watching for c in cfgs])
+'''
+
+
+def test_exit_waits_for_stuck_callbacks_once_for_all_watchers(tmp_path):
+    # The exit stopped the watchers one after the other, waiting up to 10 s
+    # for each one whose callback was still running: 4 such watchers held
+    # the exit for 40 s (20 for 200 s). All are told to stop first, then
+    # waited for together, up to one timeout in all: once it has passed,
+    # no further watcher is waited for.
+    p = subprocess.run([sys.executable, "-c", STUCK_CALLBACKS, str(tmp_path)], capture_output=True, text=True,
+                       timeout=WAIT)
+    assert p.returncode == 0 and p.stdout == "1 [False, False, False, False]\n", (p.stdout, p.stderr)

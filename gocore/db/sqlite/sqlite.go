@@ -70,6 +70,9 @@ CREATE TABLE IF NOT EXISTS events (
 type Store struct {
 	db   *sql.DB
 	path string
+	// file is the file opened at path: a save checks that path still
+	// names it (see sameFile).
+	file os.FileInfo
 	// latest reads a name's latest revision: the statement of every load,
 	// prepared once rather than parsed again on each call.
 	latest *sql.Stmt
@@ -92,6 +95,11 @@ type Store struct {
 	wread    chan struct{} // bounds the watches reading at once (and so their connections)
 	polling  bool          // whether the poller runs
 	changed  chan struct{} // closed and replaced when the events table grows
+	// gone is closed when the poller finds that the path no longer names
+	// the file that was opened (see sameFile): the watches end, since the
+	// saves of other processes go to the file the path names now.
+	gone     chan struct{}
+	goneOnce sync.Once
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -160,7 +168,8 @@ func Open(path string, opts backend.Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store: %v: %w", err, errs.ErrInvalidArgument)
 	}
-	if err := ensureFile(abs); err != nil {
+	file, err := ensureFile(abs)
+	if err != nil {
 		return nil, err
 	}
 	// The path goes into a file: URI, percent-encoded so that '?', '#' and
@@ -180,7 +189,7 @@ func Open(path string, opts backend.Options) (*Store, error) {
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(time.Minute)
-	s := &Store{db: db, dsn: dsn, path: abs, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), wread: make(chan struct{}, 2)}
+	s := &Store{db: db, dsn: dsn, path: abs, file: file, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), gone: make(chan struct{}), wread: make(chan struct{}, 2)}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err
@@ -210,32 +219,63 @@ var latestManyQuery = `SELECT c.name, r.rev, r.blob FROM configs c
 	WHERE c.deleted = 0 AND c.name IN (?` + strings.Repeat(", ?", latestManyN-1) + `)`
 
 // ensureFile creates the file with mode 0600 if it does not exist, and
-// refuses a file that other users may access.
-func ensureFile(path string) error {
+// refuses a file that other users may access. It returns the file's
+// identity.
+func ensureFile(path string) (os.FileInfo, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	switch {
 	case err == nil:
 		f.Close()
 		// The umask can only clear bits, but be explicit about the result.
 		if err := os.Chmod(path, 0o600); err != nil {
-			return fileio.PathError(path, err)
+			return nil, fileio.PathError(path, err)
 		}
 	case errors.Is(err, fs.ErrExist):
 	default:
 		// A missing directory is the usual cause: the error keeps its
 		// errno and path, and reads as Python's own.
-		return fileio.PathError(path, err)
+		return nil, fileio.PathError(path, err)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return fileio.PathError(path, err)
+		return nil, fileio.PathError(path, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("sqlite store: %s is not a regular file: %w", path, errs.ErrInvalidArgument)
+		return nil, fmt.Errorf("sqlite store: %s is not a regular file: %w", path, errs.ErrInvalidArgument)
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		return fmt.Errorf("sqlite store: %s has mode %#o, which lets other users access the configs; "+
+		return nil, fmt.Errorf("sqlite store: %s has mode %#o, which lets other users access the configs; "+
 			"allow its owner only (chmod 600): %w", path, perm, errs.ErrInvalidArgument)
+	}
+	return fi, nil
+}
+
+// sameFile says whether the path of the store still names the file that
+// was opened. SQLite keeps writing to the file it opened: once that file
+// is deleted, or replaced (a backup restored by a rename, a symbolic link
+// pointed elsewhere), a save would commit into a file that no later open
+// reads, and report a revision for data already lost. So a write checks,
+// holding the write lock, and fails instead, telling to open the Database
+// again.
+//
+// A watch checks too (what another process saves goes to the file the
+// path names now), when it starts and as it polls; then the outcome is
+// what cannot be watched rather than what was not saved.
+func (s *Store) sameFile(op string) error {
+	outcome := "nothing was saved"
+	if strings.Contains(op, "watch") {
+		outcome = "its changes cannot be watched"
+	}
+	fi, err := os.Stat(s.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("sqlite store: %s: %s was deleted after the Database was opened; %s "+
+			"(open the Database again to use a new file): %w", op, s.path, outcome, errs.ErrIO)
+	case err != nil:
+		return ioErr(op, err)
+	case !os.SameFile(fi, s.file):
+		return fmt.Errorf("sqlite store: %s: %s was replaced by another file after the Database was opened; "+
+			"%s (open the Database again to use the new file): %w", op, s.path, outcome, errs.ErrIO)
 	}
 	return nil
 }
@@ -302,6 +342,10 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 		return ioErr(op, err)
 	}
 	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := s.sameFile(op); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -681,6 +725,9 @@ func (s *Store) History(ctx context.Context, name string) ([]backend.HistoryEntr
 // every PollInterval (one indexed query, which sees the commits of every
 // process) and wakes the watches, which read the new rows.
 func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event, error) {
+	if err := s.sameFile("starting a watch"); err != nil {
+		return nil, err
+	}
 	var last int64
 	if err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM events").Scan(&last); err != nil {
 		return nil, ioErr("starting a watch", err)
@@ -709,6 +756,8 @@ func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event,
 						return
 					case <-s.done:
 						return
+					case <-s.gone:
+						return
 					}
 				}
 				if len(evs) == eventsPage {
@@ -722,6 +771,8 @@ func (s *Store) Watch(ctx context.Context, prefix string) (<-chan backend.Event,
 			case <-ctx.Done():
 				return
 			case <-s.done:
+				return
+			case <-s.gone:
 				return
 			}
 		}
@@ -770,6 +821,15 @@ func (s *Store) pollLoop(last int64) {
 			return
 		}
 		s.nmu.Unlock()
+		if s.sameFile("watching") != nil {
+			// Deleted or replaced: nothing this file shows will change
+			// again. The watches end (their callers see the watch closed).
+			s.goneOnce.Do(func() { close(s.gone) })
+			s.nmu.Lock()
+			s.polling = false
+			s.nmu.Unlock()
+			return
+		}
 		var seq int64
 		if err := s.db.QueryRow("SELECT COALESCE(MAX(seq), 0) FROM events").Scan(&seq); err != nil || seq == last {
 			continue
