@@ -18,6 +18,7 @@ import sys
 import textwrap
 import zipfile
 from pathlib import Path
+from typing import Dict, List
 
 import pytest
 from conftest import ROOT
@@ -129,9 +130,23 @@ SMOKE = textwrap.dedent('''
 ''')
 
 
-def test_wheel_runs_without_go_or_a_compiler(wheel, tmp_path):
+def other_pythons() -> List[Path]:
+    """The CPythons from 3.9 on installed beside this one by pyenv (one per
+    minor version, not this one's), each of which the abi3 wheel claims."""
+    root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    found: Dict[str, Path] = {}
+    for exe in sorted(root.glob("*/bin/python3")):
+        m = re.fullmatch(r"3\.(\d+)\.\d+", exe.parent.parent.name)  # plain CPython releases only
+        if m and int(m.group(1)) >= 9 and f"3.{m.group(1)}" != f"3.{sys.version_info[1]}":
+            found.setdefault(m.group(1), exe)
+    return [found[k] for k in sorted(found, key=int)]
+
+
+@pytest.mark.parametrize("python", [Path(sys.executable)] + other_pythons(),
+                         ids=lambda p: "this-python" if str(p) == sys.executable else p.parent.parent.name)
+def test_wheel_runs_without_go_or_a_compiler(wheel, python, tmp_path):
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    subprocess.run([str(python), "-m", "venv", str(venv)], check=True, timeout=300)
     bindir = venv / "bin"
     # Only the venv's own folder on PATH: no go, gcc, cc, clang or zig.
     path = str(bindir)
