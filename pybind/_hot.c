@@ -50,6 +50,9 @@
 #include <Python.h>
 
 #include <string.h>
+#ifndef _WIN32
+#include <signal.h>
+#endif
 
 #include "gocfg.h"
 
@@ -690,6 +693,61 @@ hot_setup_read(PyObject *self, PyObject *fin)
     Py_RETURN_NONE;
 }
 
+/* onstack(signum): give the handler of signal signum the SA_ONSTACK flag
+ * if it is a function that lacks it. Go runs its code on small stacks and
+ * gives every thread it uses an alternate signal stack for handlers; a
+ * handler installed without SA_ONSTACK runs on the Go stack it interrupts
+ * instead, and the Go runtime then fails ("traceback did not unwind
+ * completely"). CPython sets the flag from 3.10 on; gocfg._native calls
+ * this after signal.signal() on 3.9. Outside the hot path, but this is
+ * the one module of C beside cffi's. */
+static PyObject *
+hot_onstack(PyObject *self, PyObject *signum)
+{
+    (void)self;
+    long sig = PyLong_AsLong(signum);
+    if (sig == -1 && PyErr_Occurred())
+        return NULL;
+#if defined(SA_ONSTACK) && defined(NSIG)
+    if (sig < 1 || sig >= NSIG) {
+        PyErr_Format(PyExc_ValueError, "signal number out of range: %ld", sig);
+        return NULL;
+    }
+    struct sigaction sa;
+    if (sigaction((int)sig, NULL, &sa) != 0)
+        return PyErr_SetFromErrno(PyExc_OSError);
+    int is_function = (sa.sa_flags & SA_SIGINFO) ? sa.sa_sigaction != NULL
+                                                 : (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN);
+    if (is_function && !(sa.sa_flags & SA_ONSTACK)) {
+        sa.sa_flags |= SA_ONSTACK;
+        if (sigaction((int)sig, &sa, NULL) != 0)
+            return PyErr_SetFromErrno(PyExc_OSError);
+    }
+#endif
+    Py_RETURN_NONE;
+}
+
+/* has_onstack(signum) -> bool: whether signal signum's handler has the
+ * SA_ONSTACK flag (for tests). */
+static PyObject *
+hot_has_onstack(PyObject *self, PyObject *signum)
+{
+    (void)self;
+    long sig = PyLong_AsLong(signum);
+    if (sig == -1 && PyErr_Occurred())
+        return NULL;
+#if defined(SA_ONSTACK) && defined(NSIG)
+    struct sigaction sa;
+    if (sig < 1 || sig >= NSIG || sigaction((int)sig, NULL, &sa) != 0) {
+        PyErr_Format(PyExc_ValueError, "cannot read the handler of signal %ld", sig);
+        return NULL;
+    }
+    return PyBool_FromLong((sa.sa_flags & SA_ONSTACK) != 0);
+#else
+    Py_RETURN_FALSE;
+#endif
+}
+
 static PyMethodDef hot_methods[] = {
     {"setup", hot_setup, METH_VARARGS,
      "setup(not_found, retry, marshal_loads, contains_fallback, setitem_fallback, read_fallback): "
@@ -706,6 +764,8 @@ static PyMethodDef hot_methods[] = {
     {"read_item", hot_read_item, METH_VARARGS, "read_item(config, h, path, missing, load) -> as read, for a Config"},
     {"setup_read", hot_setup_read, METH_O, "setup_read(finish): what read_str needs from gocfg.config"},
     {"read_str", hot_read_str, METH_VARARGS, "read_str(config, key) -> config[key] for an exact str key, or the retry marker"},
+    {"onstack", hot_onstack, METH_O, "onstack(signum): add SA_ONSTACK to the signal's handler if it is a function"},
+    {"has_onstack", hot_has_onstack, METH_O, "has_onstack(signum) -> whether the signal's handler has SA_ONSTACK"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -171,6 +171,46 @@ def test_signal_handlers_untouched_and_faulthandler_works():
     assert "line 13" in proc.stderr or "string_at" in proc.stderr, proc.stderr
 
 
+def test_handlers_installed_later_run_on_the_signal_stack():
+    # On Python 3.9 gocfg wraps signal.signal (its handlers lack SA_ONSTACK,
+    # and Go calls they interrupt crashed; tests/system/test_wheel.py runs
+    # that for real under 3.9). Here the wrapper is put on by hand: it must
+    # keep signal.signal's contract, and wrap once however often it is put on.
+    proc = run_python("""
+        import signal, gocfg
+        from gocfg import _hot, _native
+        gocfg.Config({}).close()
+        if not hasattr(signal.signal, "__gocfg_onstack__"):
+            _native._keep_handlers_on_the_signal_stack(_hot.onstack)
+        plain = signal.signal.__wrapped__
+        _native._keep_handlers_on_the_signal_stack(_hot.onstack)
+        assert signal.signal.__wrapped__ is plain and signal.signal.__name__ == "signal"
+        def handler(signum, frame):
+            pass
+        assert signal.signal(signal.SIGUSR1, handler) == signal.SIG_DFL
+        assert _hot.has_onstack(signal.SIGUSR1)
+        assert signal.signal(signal.SIGUSR1, signal.SIG_IGN) is handler
+        assert signal.getsignal(signal.SIGUSR1) == signal.SIG_IGN
+        for signum, h, error in ((0, handler, ValueError), (10_000, handler, ValueError),
+                                 (signal.SIGUSR1, "not callable", TypeError), ("USR1", handler, TypeError)):
+            try:
+                signal.signal(signum, h)
+            except error:
+                pass
+            else:
+                raise AssertionError((signum, h))
+        for bad, error in ((0, ValueError), (10_000, ValueError), ("1", TypeError)):
+            try:
+                _hot.onstack(bad)
+            except error:
+                pass
+            else:
+                raise AssertionError(bad)
+        print("ok")
+    """)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
 def test_panic_becomes_internal_error(tmp_path):
     pythonpath = build_variant(tmp_path, ["-tags", "gocfg_testhooks"])
     proc = run_python("""

@@ -127,6 +127,25 @@ SMOKE = textwrap.dedent('''
         assert db.query("services/*:server.port") == [("services/api", "server.port", 8081)]
         assert db.names("services") == ["services/api"]
     print("database ok")
+
+    # A signal handler installed after the library loaded runs on the
+    # signal stack Go gives its threads (CPython 3.9 leaves SA_ONSTACK out,
+    # and Go calls interrupted by such a handler crashed the process), under
+    # a timer firing every 20 us while Configs are made, copied and read.
+    import signal, time
+    from gocfg import _hot
+    hits = []
+    signal.signal(signal.SIGALRM, lambda signum, frame: hits.append(signum))
+    assert _hot.has_onstack(signal.SIGALRM)
+    src = gocfg.Config({"a": {"b": list(range(50))}})
+    signal.setitimer(signal.ITIMER_REAL, 2e-5, 2e-5)
+    end = time.monotonic() + 2
+    while time.monotonic() < end:
+        with src.copy() as c, gocfg.Config.loads('{"x": [1, {"y": "z"}]}', "json") as d:
+            assert c.to_dict()["a"]["b"][49] == 49 and d["x.1.y"] == "z"
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    assert len(hits) > 100, len(hits)
+    print("signals ok")
 ''')
 
 
@@ -166,7 +185,7 @@ def test_wheel_runs_without_go_or_a_compiler(wheel, python, tmp_path):
     out = run(str(bindir / "python"), str(ROOT / "examples" / "quickstart.py"))
     assert "round trip through TOML: True" in out, out
     out = run(str(bindir / "python"), "-c", SMOKE)
-    assert f"version {VERSION}" in out and "database ok" in out, out
+    assert f"version {VERSION}" in out and "database ok" in out and "signals ok" in out, out
     (tmp_path / "app.yaml").write_text("server:\n  port: 8080\n")
     assert run(str(bindir / "gocfg"), "get", "app.yaml", "server.port").strip() == "8080"
     run(str(bindir / "gocfg"), "convert", "app.yaml", "app.toml")
