@@ -51,6 +51,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from ._compat import fromisoformat, type_hints
 from .display import value_repr
 from .secrets import _NONE, Paths, mask, masked_at
 
@@ -365,7 +366,7 @@ class _Builder:
         if not isinstance(data, Mapping):
             return self.fail(path, f"expected a map for {cls.__name__}, got {self.got(data, path)}")
         try:
-            hints = typing.get_type_hints(cls)
+            hints = type_hints(cls)
         except RecursionError:
             raise  # the data nests too deep: build() says so, not this class
         except Exception as e:  # an annotation that does not evaluate
@@ -506,7 +507,7 @@ class _Builder:
                 return v
             if isinstance(v, str):
                 try:
-                    return tp.fromisoformat(v.strip())
+                    return fromisoformat(tp, v.strip())
                 except ValueError:
                     pass
             return self.fail(path, f"expected {tp.__name__}, got {self.got(v, path)}")

@@ -41,6 +41,7 @@ import sys
 import typing
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from ._compat import type_hints
 from .secrets import MASK, is_secret
 
 # The dest of every flag gocfg adds starts with this, so that the flags of a
@@ -51,7 +52,7 @@ _UNSET = object()
 
 def _hints(cls: Any) -> Dict[str, Any]:
     try:
-        return typing.get_type_hints(cls)
+        return type_hints(cls)
     except Exception as e:  # a forward reference that does not resolve
         raise TypeError(f"cannot read the annotations of {cls.__name__}: {e}") from None
 

@@ -47,6 +47,7 @@ from collections.abc import Mapping
 from typing import Any, Dict, Iterator, List, Optional, Union
 
 from . import _args, _capi
+from ._compat import type_hints
 from ._values import decode_value, split_path
 from .documents import read
 from .errors import InvalidArgumentError, ValidationError
@@ -323,7 +324,7 @@ def _schema_fields(cls: type, hints: Dict[str, Any]) -> List[_SchemaField]:
 
 def _class_schema(cls: type, defs: Dict[str, Any], names: Dict[type, str]) -> Dict[str, Any]:
     try:
-        hints = typing.get_type_hints(cls, include_extras=True)
+        hints = type_hints(cls, include_extras=True)
     except Exception as e:
         raise TypeError(f"{cls.__name__}: its annotations cannot be read ({e})") from None
     props: Dict[str, Any] = {}

@@ -1,9 +1,11 @@
 """Typed access (get_int & co.) and Config.to(dataclass)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import pathlib
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Dict, List, Literal, Optional, Tuple
@@ -217,3 +219,33 @@ def test_to_never_quotes_a_secret_that_a_post_init_message_holds():
     # A message that quotes no secret is kept.
     with gocfg.Config({"user": "u", "password": "a-long-enough-one"}) as c:
         assert c.to(Login).user == "u"
+
+
+# ISO 8601 texts that Python 3.11's fromisoformat reads and 3.9's does not
+# (to() refused them on 3.9 and 3.10), with the kind each is read as.
+ISO_BEYOND_39 = [
+    (dt.datetime, "2024-01-02T03:04:05Z"), (dt.datetime, "2024-01-02T03:04:05.5Z"),
+    (dt.datetime, "2024-01-02 03:04:05.123456789+01:00"), (dt.datetime, "2024-01-02T03:04:05,25-0530"),
+    (dt.datetime, "2024-01-02T03:04+01"), (dt.datetime, "2024-01-02t03:04:05.75+00"),
+    (dt.time, "03:04:05Z"), (dt.time, "03:04:05.1+0200"), (dt.time, "03:04:05.1234"),
+]
+# The forms 3.9's fromisoformat reads (what isoformat() writes).
+ISO_39 = r"\d\d(:\d\d(:\d\d(\.\d{3}|\.\d{6})?)?)?([+-]\d\d:\d\d)?"
+
+
+@pytest.mark.parametrize("tp,text", ISO_BEYOND_39)
+def test_iso_texts_read_as_python_311_reads_them_on_every_version(tp, text):
+    from gocfg import _compat
+    rewritten = _compat.iso_as_older_pythons_read_it(tp, text)
+    # What older versions are given is in their grammar, and means what
+    # 3.11 reads in the text itself.
+    clock = rewritten[11:] if tp is dt.datetime else rewritten
+    assert re.fullmatch(ISO_39, clock), rewritten
+    if sys.version_info >= (3, 11):
+        assert tp.fromisoformat(rewritten) == tp.fromisoformat(text)
+
+    When = dataclasses.make_dataclass("When", [("at", tp)])
+    with gocfg.Config({"at": text}) as c:
+        assert c.to(When).at == tp.fromisoformat(rewritten)
+    with gocfg.Config({"at": text + "x"}) as c, pytest.raises(gocfg.ValidationError, match=r"at: expected"):
+        c.to(When)

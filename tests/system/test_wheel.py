@@ -146,6 +146,18 @@ SMOKE = textwrap.dedent('''
     signal.setitimer(signal.ITIMER_REAL, 0)
     assert len(hits) > 100, len(hits)
     print("signals ok")
+
+    # to() reads ISO 8601 as 3.11 does (3.9's fromisoformat refuses "Z"),
+    # and the annotations of a class made by exec() (3.9's get_type_hints
+    # looks its module up in sys.modules).
+    import dataclasses, datetime
+    ns = {"__name__": "made_by_exec"}
+    exec("import dataclasses, datetime\n@dataclasses.dataclass\nclass Made:\n    at: datetime.datetime\n", ns)
+    When = dataclasses.make_dataclass("When", [("at", datetime.datetime)])
+    at = datetime.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=datetime.timezone.utc)
+    with gocfg.Config({"at": "2024-01-02T03:04:05.5Z"}) as c:
+        assert c.to(When).at == at and c.to(ns["Made"]).at == at
+    print("typed ok")
 ''')
 
 
@@ -185,7 +197,7 @@ def test_wheel_runs_without_go_or_a_compiler(wheel, python, tmp_path):
     out = run(str(bindir / "python"), str(ROOT / "examples" / "quickstart.py"))
     assert "round trip through TOML: True" in out, out
     out = run(str(bindir / "python"), "-c", SMOKE)
-    assert f"version {VERSION}" in out and "database ok" in out and "signals ok" in out, out
+    assert f"version {VERSION}" in out and "database ok" in out and "signals ok" in out and "typed ok" in out, out
     (tmp_path / "app.yaml").write_text("server:\n  port: 8080\n")
     assert run(str(bindir / "gocfg"), "get", "app.yaml", "server.port").strip() == "8080"
     run(str(bindir / "gocfg"), "convert", "app.yaml", "app.toml")
