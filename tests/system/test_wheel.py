@@ -152,7 +152,7 @@ SMOKE = textwrap.dedent('''
     # looks its module up in sys.modules).
     import dataclasses, datetime
     ns = {"__name__": "made_by_exec"}
-    exec("import dataclasses, datetime\n@dataclasses.dataclass\nclass Made:\n    at: datetime.datetime\n", ns)
+    exec("import dataclasses, datetime\\n@dataclasses.dataclass\\nclass Made:\\n    at: datetime.datetime\\n", ns)
     When = dataclasses.make_dataclass("When", [("at", datetime.datetime)])
     at = datetime.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=datetime.timezone.utc)
     with gocfg.Config({"at": "2024-01-02T03:04:05.5Z"}) as c:
