@@ -698,7 +698,7 @@ hot_setup_read(PyObject *self, PyObject *fin)
  * gives every thread it uses an alternate signal stack for handlers; a
  * handler installed without SA_ONSTACK runs on the Go stack it interrupts
  * instead, and the Go runtime then fails ("traceback did not unwind
- * completely"). CPython sets the flag from 3.10 on; gocfg._native calls
+ * completely"). CPython sets the flag from 3.10 on; gocfg._capi calls
  * this after signal.signal() on 3.9. Outside the hot path, but this is
  * the one module of C beside cffi's. */
 static PyObject *

@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import _thread
 import errno as _errno
+import functools
 import os as _os
+import sys
 import threading
 from marshal import loads as _marshal_loads
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Protocol, Tuple, Type, TypeVar
@@ -866,6 +868,36 @@ def hot_items(cls: type, contains_py: Callable[[Any, Any], bool], setitem_py: Ca
     _rebound()
 
 
+def _keep_handlers_on_the_signal_stack() -> None:
+    """Make signal.signal() install handlers that run on the signal stack.
+
+    The Go runtime runs on small stacks and gives each thread it runs on an
+    alternate stack for signal handlers; a handler installed without the
+    SA_ONSTACK flag runs on whatever Go stack it interrupts, and Go then
+    crashes the process (seen as "fatal error: traceback did not unwind
+    completely" under a fast SIGALRM timer, within a second). CPython adds
+    the flag itself from 3.10 on (bpo-43390). The Go runtime adds it, when
+    it starts, to the handlers installed before; on 3.9 this wraps
+    signal.signal so that each handler installed later gets it too. The
+    wrapper returns what signal.signal returns and raises what it raises.
+    """
+    import signal  # here: the module costs ~2 ms to import, and 3.10 on never needs it
+
+    original = signal.signal
+    if getattr(original, "__gocfg_onstack__", False):
+        return
+    onstack = _hot.onstack  # the module's own: a forked child's ForkedHot has none
+
+    @functools.wraps(original)
+    def signal_onstack(signalnum: Any, handler: Any) -> Any:
+        previous = original(signalnum, handler)
+        onstack(int(signalnum))
+        return previous
+
+    signal_onstack.__gocfg_onstack__ = True  # type: ignore[attr-defined]
+    signal.signal = signal_onstack
+
+
 def _rebound() -> None:
     """Called by gocfg._native whenever _hot changes (the library loaded,
     a fork): hand the status and the fallbacks to the new one, and give
@@ -881,6 +913,8 @@ def _rebound() -> None:
         # that a timer fires again before the reading ends would start it
         # again, nested, until the recursion limit.
         consts()
+    if sys.version_info < (3, 10) and not _native.forked:
+        _keep_handlers_on_the_signal_stack()
     hot.setup(int(_lib.GOCFG_E_NOT_FOUND), _RETRY, _marshal_loads, _contains_py, _setitem_py, _read_again)
     contains_item, setitem, read_item = hot.contains_item, hot.setitem, hot.read_item
     setup_read = getattr(hot, "setup_read", None)  # ForkedHot has none: the Python path reads

@@ -18,11 +18,9 @@ Nothing in the child calls Go.
 """
 from __future__ import annotations
 
-import functools
 import os
-import sys
 import threading
-from typing import Any, Callable, Dict, List
+from typing import Any, Dict, List
 
 from . import _forklib
 
@@ -91,41 +89,10 @@ def load() -> Any:
             ffi = _gocfg_cffi.ffi
             lib = _gocfg_cffi.lib
             hot = _hot
-            if sys.version_info < (3, 10):
-                _keep_handlers_on_the_signal_stack(_hot.onstack)
             loaded = True
             for ns in _bound:
                 _publish(ns)
     return lib
-
-
-def _keep_handlers_on_the_signal_stack(onstack: Callable[[int], None]) -> None:
-    """Make signal.signal() install handlers that run on the signal stack.
-
-    The Go runtime runs on small stacks and gives each thread it runs on an
-    alternate stack for signal handlers; a handler installed without the
-    SA_ONSTACK flag runs on whatever Go stack it interrupts, and Go then
-    crashes the process (seen as "fatal error: traceback did not unwind
-    completely" under a fast SIGALRM timer, within a second). CPython adds
-    the flag itself from 3.10 on (bpo-43390). The Go runtime adds it, when
-    it starts, to the handlers installed before; on 3.9 this wraps
-    signal.signal so that each handler installed later gets it too. The
-    wrapper returns what signal.signal returns and raises what it raises.
-    """
-    import signal  # here: the module costs ~2 ms to import, and 3.10 on never needs it
-
-    original = signal.signal
-    if getattr(original, "__gocfg_onstack__", False):
-        return
-
-    @functools.wraps(original)
-    def signal_onstack(signalnum: Any, handler: Any) -> Any:
-        previous = original(signalnum, handler)
-        onstack(int(signalnum))
-        return previous
-
-    signal_onstack.__gocfg_onstack__ = True  # type: ignore[attr-defined]
-    signal.signal = signal_onstack
 
 
 def _after_fork_in_child() -> None:

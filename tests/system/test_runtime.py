@@ -178,12 +178,12 @@ def test_handlers_installed_later_run_on_the_signal_stack():
     # keep signal.signal's contract, and wrap once however often it is put on.
     proc = run_python("""
         import signal, gocfg
-        from gocfg import _hot, _native
+        from gocfg import _capi, _hot
         gocfg.Config({}).close()
         if not hasattr(signal.signal, "__gocfg_onstack__"):
-            _native._keep_handlers_on_the_signal_stack(_hot.onstack)
+            _capi._keep_handlers_on_the_signal_stack()
         plain = signal.signal.__wrapped__
-        _native._keep_handlers_on_the_signal_stack(_hot.onstack)
+        _capi._keep_handlers_on_the_signal_stack()
         assert signal.signal.__wrapped__ is plain and signal.signal.__name__ == "signal"
         def handler(signum, frame):
             pass
