@@ -96,6 +96,21 @@ def test_invalid_utf8_is_reported_with_position(no_leaks):
         assert info.value.line is not None, fmt
 
 
+@pytest.mark.parametrize("fmt,text,line,column", [
+    # .env and JSONC dropped a NUL inside a comment unseen, where every
+    # other format (and their own values) refuse a raw NUL byte
+    ("env", "# Secrets\n# set th\x00em\nA=1\n", 2, 9),
+    ("env", "A=1 # port\x00\n", 1, 11),
+    ("env-raw", "#\x00\nA=1\n", 1, 2),
+    ("jsonc", '{\n  // co\x00mment\n  "a": 1\n}\n', 2, 8),
+    ("jsonc", '{"a": 1 /* x\x00 */}', 1, 13),
+])
+def test_nul_byte_in_a_comment_is_refused(fmt, text, line, column, no_leaks):
+    with pytest.raises(gocfg.ParseError, match="NUL byte") as info:
+        gocfg.Config.loads(text, fmt)
+    assert (info.value.line, info.value.column) == (line, column)
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}

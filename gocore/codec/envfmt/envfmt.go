@@ -96,6 +96,11 @@ func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, er
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}
+	// anywhere, a comment included, as the other codecs refuse it: a
+	// value cannot hold one, and a NUL in a comment was dropped unseen
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return nil, textpos.ParseErrorAt(data, i, "NUL byte")
+	}
 	p := parser{data: data, line: 1, expand: expand, env: env}
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
 		p.i = 3
@@ -375,9 +380,6 @@ func (p *parser) value() (string, error) {
 	}
 	// trailing blanks go (python-dotenv's rstrip), and the CR of a CRLF
 	raw := bytes.TrimRightFunc(p.data[start:end], func(r rune) bool { return r == '\r' || isBlank(r) })
-	if i := bytes.IndexByte(raw, 0); i >= 0 {
-		return "", p.errAt(start+i, "NUL byte in a value")
-	}
 	if i := bytes.IndexByte(raw, '\r'); i >= 0 {
 		return "", p.errAt(start+i, "a carriage return that does not end a line")
 	}
@@ -415,13 +417,7 @@ func (p *parser) quoted(q byte) (string, error) {
 	end := -1
 	for j := open + 1; j < len(p.data); j++ {
 		c := p.data[j]
-		if c == 0 {
-			return "", p.errOff(j, "NUL byte in a value")
-		}
 		if c == '\\' {
-			if j+1 < len(p.data) && p.data[j+1] == 0 {
-				return "", p.errOff(j+1, "NUL byte in a value")
-			}
 			j++
 			continue
 		}
