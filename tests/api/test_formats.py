@@ -111,6 +111,32 @@ def test_nul_byte_in_a_comment_is_refused(fmt, text, line, column, no_leaks):
     assert (info.value.line, info.value.column) == (line, column)
 
 
+@pytest.mark.parametrize("fmt,data,column", [
+    # After a byte order mark (Notepad's UTF-8), the checks for a NUL byte
+    # or a byte that is not UTF-8 counted the mark as a column of line 1,
+    # one more than the editor shows and than the other errors and the
+    # positions of keys give.
+    ("ini", b"\xef\xbb\xbf; \x00\n[s]\n", 3),
+    ("env", b"\xef\xbb\xbfA=1 # \x00\n", 7),
+    ("properties", b"\xef\xbb\xbfa=\x00\n", 3),
+    ("hcl", b"\xef\xbb\xbfa = \x00\n", 5),
+    ("yaml", b"\xef\xbb\xbfa: \x00\n", 4),
+    ("ini", b"\xef\xbb\xbfa=\xff\n", 3),
+    ("env", b"\xef\xbb\xbfA=\xff\n", 3),
+    ("hcl", b"\xef\xbb\xbfa=\xff\n", 3),
+    ("yaml", b"\xef\xbb\xbfa: \xff\n", 4),
+    ("json", b'\xef\xbb\xbf{"a": "\xff"}', 8),
+])
+def test_errors_after_a_byte_order_mark_count_columns_as_an_editor(fmt, data, column, no_leaks):
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.loads(data, fmt)
+    assert (info.value.line, info.value.column) == (1, column)
+    # the same column as without the mark
+    with pytest.raises(gocfg.ParseError) as plain:
+        gocfg.Config.loads(data[3:], fmt)
+    assert (plain.value.line, plain.value.column) == (1, column)
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}
