@@ -137,6 +137,24 @@ def test_errors_after_a_byte_order_mark_count_columns_as_an_editor(fmt, data, co
     assert (plain.value.line, plain.value.column) == (1, column)
 
 
+@pytest.mark.parametrize("fmt,text,want,column", [
+    # vault.hcl saved with old-Mac line ends: hclsyntax ends a comment at LF
+    # only, so the first comment ran to the end and the config loaded empty
+    ("hcl", '# Full configuration options\rui = true\rstorage "file" {\r  path = "/opt/vault"\r}\r',
+     {"ui": True, "storage": {"file": {"path": "/opt/vault"}}}, 29),
+    ("hcl-raw", "// c\ra = 1\r", {"a": 1}, 5),
+    # a .env comment did the same, where a lone CR elsewhere was refused
+    ("env", "# Redis\rREDIS_HOST=localhost\rREDIS_PORT=6379\r", {"REDIS_HOST": "localhost", "REDIS_PORT": "6379"}, 8),
+    ("env", "A=1 # first\rB=2\r", {"A": "1", "B": "2"}, 12),
+])
+def test_lone_carriage_return_after_a_comment_is_refused(fmt, text, want, column, no_leaks):
+    with pytest.raises(gocfg.ParseError, match="carriage return that does not end a line") as info:
+        gocfg.Config.loads(text, fmt)
+    assert (info.value.line, info.value.column) == (1, column)
+    with gocfg.Config.loads(text.replace("\r", "\r\n"), fmt) as cfg:
+        assert cfg.to_dict() == want
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}

@@ -118,7 +118,9 @@ func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, er
 			break
 		}
 		if c := data[p.i]; c == '#' {
-			p.skipLine()
+			if err := p.skipLine(); err != nil {
+				return nil, err
+			}
 			continue
 		} else if c == '\n' || c == '\r' {
 			if err := p.newline(); err != nil {
@@ -148,7 +150,9 @@ func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, er
 			p.skipBlank()
 			if p.i > blank && p.i < len(data) && data[p.i] == '#' {
 				// "NAME= # comment" is empty, where "NAME=#x" is "#x"
-				p.skipLine()
+				if err := p.skipLine(); err != nil {
+					return nil, err
+				}
 				val = ""
 			} else if val, err = p.value(); err != nil {
 				return nil, err
@@ -250,14 +254,26 @@ func (p *parser) newline() error {
 	return nil
 }
 
-func (p *parser) skipLine() {
-	j := bytes.IndexByte(p.data[p.i:], '\n')
+// skipLine skips a comment to the end of its line. A carriage return in
+// it that does not end the line is an error, as elsewhere: the comment
+// would otherwise run on over the names after it (a file with old-Mac
+// line ends that starts with a comment read as empty).
+func (p *parser) skipLine() error {
+	rest := p.data[p.i:]
+	j := bytes.IndexByte(rest, '\n')
+	line := rest
+	if j >= 0 {
+		line = rest[:j]
+	}
+	if k := bytes.IndexByte(line, '\r'); k >= 0 && (j < 0 || k < len(line)-1) {
+		return p.errAt(p.i+k, "a carriage return that does not end a line")
+	}
 	if j < 0 {
 		p.i = len(p.data)
-		return
+		return nil
 	}
 	p.i += j
-	p.newline() //nolint:errcheck // at '\n', cannot fail
+	return p.newline() // at '\n', cannot fail
 }
 
 // endOfLine accepts blanks and an optional comment up to the line end.
@@ -268,8 +284,7 @@ func (p *parser) endOfLine(what string) error {
 	}
 	switch p.data[p.i] {
 	case '#':
-		p.skipLine()
-		return nil
+		return p.skipLine()
 	case '\n', '\r':
 		return p.newline()
 	}
@@ -392,7 +407,9 @@ func (p *parser) value() (string, error) {
 	}
 	p.i = end
 	if p.i < len(p.data) && p.data[p.i] == '#' {
-		p.skipLine()
+		if err := p.skipLine(); err != nil {
+			return "", err
+		}
 	} else if p.i < len(p.data) {
 		p.newline() //nolint:errcheck // at '\n'
 	}

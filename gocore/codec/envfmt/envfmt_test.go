@@ -140,6 +140,12 @@ func TestDecodeErrors(t *testing.T) {
 		{"A=1 # trailing\x00\n", 1, 15, "NUL byte"},
 		{"A=\"x\\\x00\"\n", 1, 6, "NUL byte"},
 		{"A=1\rB=2\n", 1, 4, "carriage return"},
+		// in a comment too: it ran on over the names after it
+		{"# c\rA=1\r", 1, 4, "carriage return"},
+		{"A=1 # c\rB=2\n", 1, 8, "carriage return"},
+		{"A= # c\rB=2\n", 1, 7, "carriage return"},
+		{"A=\"x\" # c\rB=2\n", 1, 10, "carriage return"},
+		{"# ok\r\n# c\r", 2, 4, "carriage return"},
 		{"A=${B:?err}\n", 1, 3, "unsupported expansion \"${B:?err}\""},
 		{"A=x${}\n", 1, 4, "unsupported expansion"},
 		{"A=\"\nline ${B\"\n", 2, 6, "unsupported expansion"},
