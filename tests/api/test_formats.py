@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 
 import gocfg
@@ -153,6 +154,24 @@ def test_lone_carriage_return_after_a_comment_is_refused(fmt, text, want, column
     assert (info.value.line, info.value.column) == (1, column)
     with gocfg.Config.loads(text.replace("\r", "\r\n"), fmt) as cfg:
         assert cfg.to_dict() == want
+
+
+# YAML 1.1's float (yaml.org/type/float.html), which PyYAML applies: the
+# mantissa needs a point, the exponent a sign
+YAML11_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9.]*([eE][-+][0-9]+)?")
+
+
+@pytest.mark.parametrize("number", [1e300, -1e-300, 5e-324, 1e21, 1e-7, 1.7976931348623157e308, 1e16, 0.5])
+def test_yaml_floats_are_floats_to_yaml_1_1_readers(number, no_leaks):
+    # 1e+300 is a float to YAML 1.2 but a string to PyYAML: a float saved
+    # by gocfg came back as the text "1e+300"
+    with gocfg.Config({"k": number}) as cfg:
+        text = cfg.dumps("yaml")
+    written = text.removeprefix("k: ").rstrip("\n")
+    assert YAML11_FLOAT.fullmatch(written), text
+    for fmt in ("yaml", "yaml-1.1"):
+        with gocfg.Config.loads(text, fmt) as again:
+            assert again["k"] == number and type(again["k"]) is float
 
 
 def test_real_world_quirks(no_leaks):

@@ -253,7 +253,7 @@ q:
 "n":
   i: -1
   f: 1.0
-  big: 1e+300
+  big: 1.0e+300
   nan: .nan
   "null": null
   b: false
