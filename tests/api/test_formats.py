@@ -174,6 +174,23 @@ def test_yaml_floats_are_floats_to_yaml_1_1_readers(number, no_leaks):
             assert again["k"] == number and type(again["k"]) is float
 
 
+@pytest.mark.parametrize("text,line,column", [
+    # a mkdocs.yml cut short mid-key (a partial write): the error was put on
+    # line 3, which the file does not have
+    ("site_name: HTTPX\nsite_d", 2, 7),
+    ("on: [push, pull_request]\njobs:\n  build:\n    runs-on: [ubuntu", 4, 21),
+    # with the final line break, the end of the stream is the next line
+    ("a: 1\nb: [1,\n", 3, 1),
+])
+def test_yaml_error_at_the_end_of_a_truncated_file_is_on_its_last_line(text, line, column, tmp_path, no_leaks):
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(text)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (line, column)
+    assert info.value.line <= text.count("\n") + 1
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}
