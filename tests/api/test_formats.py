@@ -191,6 +191,20 @@ def test_yaml_error_at_the_end_of_a_truncated_file_is_on_its_last_line(text, lin
     assert info.value.line <= text.count("\n") + 1
 
 
+def test_toml_unclosed_bracket_names_where_it_opened(tmp_path, no_leaks):
+    # a pyproject.toml missing a '}': TOML 1.1 lets an inline table span
+    # lines, so the error stands at the next key, a line below the mistake
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "pip"\nlicense = {text = "MIT"\nauthors = []\n')
+    with pytest.raises(gocfg.ParseError, match=r"the inline table opened at line 3, column 11 is not closed") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (4, 1)
+    # an error with no bracket left open says nothing of one
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.loads('a = [1, "]"]\nb = = 2\n', "toml")
+    assert "not closed" not in str(info.value) and info.value.line == 2
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}
