@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 
 import gocfg
@@ -94,6 +95,114 @@ def test_invalid_utf8_is_reported_with_position(no_leaks):
         with pytest.raises(gocfg.ParseError) as info:
             gocfg.Config.loads(data, fmt)
         assert info.value.line is not None, fmt
+
+
+@pytest.mark.parametrize("fmt,text,line,column", [
+    # .env and JSONC dropped a NUL inside a comment unseen, where every
+    # other format (and their own values) refuse a raw NUL byte
+    ("env", "# Secrets\n# set th\x00em\nA=1\n", 2, 9),
+    ("env", "A=1 # port\x00\n", 1, 11),
+    ("env-raw", "#\x00\nA=1\n", 1, 2),
+    ("jsonc", '{\n  // co\x00mment\n  "a": 1\n}\n', 2, 8),
+    ("jsonc", '{"a": 1 /* x\x00 */}', 1, 13),
+])
+def test_nul_byte_in_a_comment_is_refused(fmt, text, line, column, no_leaks):
+    with pytest.raises(gocfg.ParseError, match="NUL byte") as info:
+        gocfg.Config.loads(text, fmt)
+    assert (info.value.line, info.value.column) == (line, column)
+
+
+@pytest.mark.parametrize("fmt,data,column", [
+    # After a byte order mark (Notepad's UTF-8), the checks for a NUL byte
+    # or a byte that is not UTF-8 counted the mark as a column of line 1,
+    # one more than the editor shows and than the other errors and the
+    # positions of keys give.
+    ("ini", b"\xef\xbb\xbf; \x00\n[s]\n", 3),
+    ("env", b"\xef\xbb\xbfA=1 # \x00\n", 7),
+    ("properties", b"\xef\xbb\xbfa=\x00\n", 3),
+    ("hcl", b"\xef\xbb\xbfa = \x00\n", 5),
+    ("yaml", b"\xef\xbb\xbfa: \x00\n", 4),
+    ("ini", b"\xef\xbb\xbfa=\xff\n", 3),
+    ("env", b"\xef\xbb\xbfA=\xff\n", 3),
+    ("hcl", b"\xef\xbb\xbfa=\xff\n", 3),
+    ("yaml", b"\xef\xbb\xbfa: \xff\n", 4),
+    ("json", b'\xef\xbb\xbf{"a": "\xff"}', 8),
+])
+def test_errors_after_a_byte_order_mark_count_columns_as_an_editor(fmt, data, column, no_leaks):
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.loads(data, fmt)
+    assert (info.value.line, info.value.column) == (1, column)
+    # the same column as without the mark
+    with pytest.raises(gocfg.ParseError) as plain:
+        gocfg.Config.loads(data[3:], fmt)
+    assert (plain.value.line, plain.value.column) == (1, column)
+
+
+@pytest.mark.parametrize("fmt,text,want,column", [
+    # vault.hcl saved with old-Mac line ends: hclsyntax ends a comment at LF
+    # only, so the first comment ran to the end and the config loaded empty
+    ("hcl", '# Full configuration options\rui = true\rstorage "file" {\r  path = "/opt/vault"\r}\r',
+     {"ui": True, "storage": {"file": {"path": "/opt/vault"}}}, 29),
+    ("hcl-raw", "// c\ra = 1\r", {"a": 1}, 5),
+    # a .env comment did the same, where a lone CR elsewhere was refused
+    ("env", "# Redis\rREDIS_HOST=localhost\rREDIS_PORT=6379\r", {"REDIS_HOST": "localhost", "REDIS_PORT": "6379"}, 8),
+    ("env", "A=1 # first\rB=2\r", {"A": "1", "B": "2"}, 12),
+])
+def test_lone_carriage_return_after_a_comment_is_refused(fmt, text, want, column, no_leaks):
+    with pytest.raises(gocfg.ParseError, match="carriage return that does not end a line") as info:
+        gocfg.Config.loads(text, fmt)
+    assert (info.value.line, info.value.column) == (1, column)
+    with gocfg.Config.loads(text.replace("\r", "\r\n"), fmt) as cfg:
+        assert cfg.to_dict() == want
+
+
+# YAML 1.1's float (yaml.org/type/float.html), which PyYAML applies: the
+# mantissa needs a point, the exponent a sign
+YAML11_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9.]*([eE][-+][0-9]+)?")
+
+
+@pytest.mark.parametrize("number", [1e300, -1e-300, 5e-324, 1e21, 1e-7, 1.7976931348623157e308, 1e16, 0.5])
+def test_yaml_floats_are_floats_to_yaml_1_1_readers(number, no_leaks):
+    # 1e+300 is a float to YAML 1.2 but a string to PyYAML: a float saved
+    # by gocfg came back as the text "1e+300"
+    with gocfg.Config({"k": number}) as cfg:
+        text = cfg.dumps("yaml")
+    written = text.removeprefix("k: ").rstrip("\n")
+    assert YAML11_FLOAT.fullmatch(written), text
+    for fmt in ("yaml", "yaml-1.1"):
+        with gocfg.Config.loads(text, fmt) as again:
+            assert again["k"] == number and type(again["k"]) is float
+
+
+@pytest.mark.parametrize("text,line,column", [
+    # a mkdocs.yml cut short mid-key (a partial write): the error was put on
+    # line 3, which the file does not have
+    ("site_name: HTTPX\nsite_d", 2, 7),
+    ("on: [push, pull_request]\njobs:\n  build:\n    runs-on: [ubuntu", 4, 21),
+    # with the final line break, the end of the stream is the next line
+    ("a: 1\nb: [1,\n", 3, 1),
+])
+def test_yaml_error_at_the_end_of_a_truncated_file_is_on_its_last_line(text, line, column, tmp_path, no_leaks):
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(text)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (line, column)
+    assert info.value.line <= text.count("\n") + 1
+
+
+def test_toml_unclosed_bracket_names_where_it_opened(tmp_path, no_leaks):
+    # a pyproject.toml missing a '}': TOML 1.1 lets an inline table span
+    # lines, so the error stands at the next key, a line below the mistake
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "pip"\nlicense = {text = "MIT"\nauthors = []\n')
+    with pytest.raises(gocfg.ParseError, match=r"the inline table opened at line 3, column 11 is not closed") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (4, 1)
+    # an error with no bracket left open says nothing of one
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.loads('a = [1, "]"]\nb = = 2\n', "toml")
+    assert "not closed" not in str(info.value) and info.value.line == 2
 
 
 def test_real_world_quirks(no_leaks):

@@ -96,6 +96,11 @@ func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, er
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}
+	// anywhere, a comment included, as the other codecs refuse it: a
+	// value cannot hold one, and a NUL in a comment was dropped unseen
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return nil, textpos.ParseErrorAt(data, i, "NUL byte")
+	}
 	p := parser{data: data, line: 1, expand: expand, env: env}
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
 		p.i = 3
@@ -113,7 +118,9 @@ func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, er
 			break
 		}
 		if c := data[p.i]; c == '#' {
-			p.skipLine()
+			if err := p.skipLine(); err != nil {
+				return nil, err
+			}
 			continue
 		} else if c == '\n' || c == '\r' {
 			if err := p.newline(); err != nil {
@@ -143,7 +150,9 @@ func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, er
 			p.skipBlank()
 			if p.i > blank && p.i < len(data) && data[p.i] == '#' {
 				// "NAME= # comment" is empty, where "NAME=#x" is "#x"
-				p.skipLine()
+				if err := p.skipLine(); err != nil {
+					return nil, err
+				}
 				val = ""
 			} else if val, err = p.value(); err != nil {
 				return nil, err
@@ -245,14 +254,26 @@ func (p *parser) newline() error {
 	return nil
 }
 
-func (p *parser) skipLine() {
-	j := bytes.IndexByte(p.data[p.i:], '\n')
+// skipLine skips a comment to the end of its line. A carriage return in
+// it that does not end the line is an error, as elsewhere: the comment
+// would otherwise run on over the names after it (a file with old-Mac
+// line ends that starts with a comment read as empty).
+func (p *parser) skipLine() error {
+	rest := p.data[p.i:]
+	j := bytes.IndexByte(rest, '\n')
+	line := rest
+	if j >= 0 {
+		line = rest[:j]
+	}
+	if k := bytes.IndexByte(line, '\r'); k >= 0 && (j < 0 || k < len(line)-1) {
+		return p.errAt(p.i+k, "a carriage return that does not end a line")
+	}
 	if j < 0 {
 		p.i = len(p.data)
-		return
+		return nil
 	}
 	p.i += j
-	p.newline() //nolint:errcheck // at '\n', cannot fail
+	return p.newline() // at '\n', cannot fail
 }
 
 // endOfLine accepts blanks and an optional comment up to the line end.
@@ -263,8 +284,7 @@ func (p *parser) endOfLine(what string) error {
 	}
 	switch p.data[p.i] {
 	case '#':
-		p.skipLine()
-		return nil
+		return p.skipLine()
 	case '\n', '\r':
 		return p.newline()
 	}
@@ -375,9 +395,6 @@ func (p *parser) value() (string, error) {
 	}
 	// trailing blanks go (python-dotenv's rstrip), and the CR of a CRLF
 	raw := bytes.TrimRightFunc(p.data[start:end], func(r rune) bool { return r == '\r' || isBlank(r) })
-	if i := bytes.IndexByte(raw, 0); i >= 0 {
-		return "", p.errAt(start+i, "NUL byte in a value")
-	}
 	if i := bytes.IndexByte(raw, '\r'); i >= 0 {
 		return "", p.errAt(start+i, "a carriage return that does not end a line")
 	}
@@ -390,7 +407,9 @@ func (p *parser) value() (string, error) {
 	}
 	p.i = end
 	if p.i < len(p.data) && p.data[p.i] == '#' {
-		p.skipLine()
+		if err := p.skipLine(); err != nil {
+			return "", err
+		}
 	} else if p.i < len(p.data) {
 		p.newline() //nolint:errcheck // at '\n'
 	}
@@ -415,13 +434,7 @@ func (p *parser) quoted(q byte) (string, error) {
 	end := -1
 	for j := open + 1; j < len(p.data); j++ {
 		c := p.data[j]
-		if c == 0 {
-			return "", p.errOff(j, "NUL byte in a value")
-		}
 		if c == '\\' {
-			if j+1 < len(p.data) && p.data[j+1] == 0 {
-				return "", p.errOff(j+1, "NUL byte in a value")
-			}
 			j++
 			continue
 		}

@@ -82,6 +82,13 @@ func decode(data []byte, raw bool) (doc *value.Doc, err error) {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return nil, textpos.ParseErrorAt(data, i, "NUL byte (a string can hold one written as \\u0000)")
 	}
+	if i := loneCR(data); i >= 0 {
+		// hclsyntax ends lines at LF only: after a # or // comment, a
+		// file with old-Mac line ends read as one comment line, so every
+		// key after it was dropped without a word (elsewhere it is an
+		// "Invalid character"). .env and INI refuse it so too.
+		return nil, textpos.ParseErrorAt(data, i, "a carriage return that does not end a line (HCL ends lines with LF or CRLF)")
+	}
 	src := data
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
 		src = data[3:] // hclsyntax refuses a BOM; columns do not count it
@@ -861,4 +868,19 @@ func writeString(buf *bytes.Buffer, s string) {
 		}
 	}
 	buf.WriteByte('"')
+}
+
+// loneCR returns the offset of the first CR not followed by LF, or -1.
+func loneCR(data []byte) int {
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\r')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if i+1 >= len(data) || data[i+1] != '\n' {
+			return i
+		}
+		i += 2
+	}
 }

@@ -165,6 +165,11 @@ func TestDecodeErrors(t *testing.T) {
 		{"r \"x\" {}\nr \"x\" \"y\" {}\n", 2, 3, "puts a label under"},
 		{"a = \"\xff\"\n", 1, 6, "invalid UTF-8"},
 		{"a = 1\x00\n", 1, 6, "NUL"},
+		// old-Mac line ends: after a comment, hclsyntax read the rest as
+		// the comment and dropped b
+		{"# c\ra = 1\rb = 2\r", 1, 4, "carriage return that does not end a line"},
+		{"a = 1 // c\rb = 2\n", 1, 11, "carriage return"},
+		{"a = 1\r\nb = 2\r", 2, 6, "carriage return"},
 		{"a = " + strings.Repeat("[", value.MaxDepth+1) + strings.Repeat("]", value.MaxDepth+1), 1, 1005, "nesting deeper"},
 	})
 	deepBlocks := strings.Repeat("b {\n", value.MaxDepth) + strings.Repeat("}\n", value.MaxDepth)

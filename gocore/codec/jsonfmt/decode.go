@@ -121,7 +121,7 @@ func decodeMap(ctx context.Context, data []byte, jsonc, withPositions bool) (*va
 	}
 	m, ok := v.(*value.Map)
 	if !ok {
-		line, col := lineCol(data, rootOff)
+		line, col := textpos.LineCol(data, rootOff)
 		return nil, textpos.ParseError(line, col, "the root must be a mapping (a JSON object), not %s: %s", value.AType(v), textpos.NotAMapping)
 	}
 	doc := &value.Doc{Root: m, Positions: positions}
@@ -287,7 +287,7 @@ func (p *parser) pos(i int) value.Pos {
 	if i < p.lineStart {
 		// Not expected: the line was left already. Count from the start
 		// rather than slicing backwards.
-		line, col := lineCol(p.src, i)
+		line, col := textpos.LineCol(p.src, i)
 		return value.Pos{Line: line, Column: col}
 	}
 	if p.colOff < p.lineStart || i < p.colOff {
@@ -302,21 +302,10 @@ func (p *parser) errAt(off int, format string, args ...any) error {
 	return parseErrorAt(p.src, off, format, args...)
 }
 
-// lineCol is textpos.LineCol without a leading byte order mark, which is
-// skipped (and which an editor does not show): a column counted it on the
-// first line, one more than positions and the other codecs give.
-func lineCol(data []byte, off int) (line, col int) {
-	line, col = textpos.LineCol(data, off)
-	if line == 1 && off >= 3 && bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
-		col--
-	}
-	return line, col
-}
-
-// parseErrorAt is textpos.ParseErrorAt with lineCol.
+// parseErrorAt is textpos.ParseErrorAt (a leading byte order mark is not
+// a column).
 func parseErrorAt(data []byte, off int, format string, args ...any) error {
-	line, col := lineCol(data, off)
-	return textpos.ParseError(line, col, format, args...)
+	return textpos.ParseErrorAt(data, off, format, args...)
 }
 
 func (p *parser) skipSpace() {

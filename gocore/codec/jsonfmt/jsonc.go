@@ -46,6 +46,9 @@ func stripJSONC(data []byte) ([]byte, error) {
 			} else {
 				end += i
 			}
+			if err := noNUL(data, i, end); err != nil {
+				return nil, err
+			}
 			blank(i, end)
 			i = end
 		case c == '/' && i+1 < len(data) && data[i+1] == '*':
@@ -54,6 +57,9 @@ func stripJSONC(data []byte) ([]byte, error) {
 				return nil, parseErrorAt(data, i, "unterminated /* comment")
 			}
 			end += i + 4
+			if err := noNUL(data, i, end); err != nil {
+				return nil, err
+			}
 			blank(i, end)
 			i = end
 		case c == '"':
@@ -89,4 +95,13 @@ func stripJSONC(data []byte) ([]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// noNUL refuses a NUL byte in a comment (data[from:to]), as a NUL anywhere
+// else in the document is refused: blanking the comment dropped it unseen.
+func noNUL(data []byte, from, to int) error {
+	if j := bytes.IndexByte(data[from:to], 0); j >= 0 {
+		return parseErrorAt(data, from+j, "NUL byte in a comment")
+	}
+	return nil
 }

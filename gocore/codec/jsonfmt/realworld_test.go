@@ -232,6 +232,9 @@ func TestJSONC(t *testing.T) {
 		{"{\"a\": 1} // ok\n/", 2, 1, "after the top-level value"},
 		{"{\"a\": \"\xff\"} // bad", 1, 8, "invalid UTF-8"},
 		{"{} /* \xff */", 1, 7, "invalid UTF-8"},
+		// a NUL in a comment is refused, as anywhere else in the file
+		{"{\"a\": 1} // c\x00\n", 1, 14, "NUL byte in a comment"},
+		{"{\n/* a\n\x00 */ \"a\": 1}", 3, 1, "NUL byte in a comment"},
 		{"[1] ,", 1, 5, "after the top-level value"},
 	} {
 		_, err := DecodeJSONCAll([]byte(c.in))

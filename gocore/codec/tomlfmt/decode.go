@@ -242,7 +242,15 @@ func (b *builder) build() (*value.Map, error) {
 		if errors.As(err, &pe) && pe.Highlight != nil {
 			r := b.p.Range(pe.Highlight)
 			line, col := b.pos(r)
-			return nil, textpos.ParseError(line, col, "toml: %s", pe.Message)
+			msg := pe.Message
+			// A missing ']' or '}' is reported where the next key
+			// stands, lines below the bracket left open: name it.
+			if at, what := unclosedBefore(b.data, int(r.Offset)); at >= 0 {
+				if oLine, oCol := b.lines.Pos(at); oLine < line {
+					msg = fmt.Sprintf("%s (the %s opened at line %d, column %d is not closed)", msg, what, oLine, oCol)
+				}
+			}
+			return nil, textpos.ParseError(line, col, "toml: %s", msg)
 		}
 		return nil, textpos.ParseError(0, 0, "toml: %v", err)
 	}
@@ -564,4 +572,59 @@ func (b *builder) scalar(n *unstable.Node, src any) (any, error) {
 
 func localTime(t toml.LocalTime) value.LocalTime {
 	return value.LocalTime{Hour: t.Hour, Minute: t.Minute, Second: t.Second, Nanosecond: t.Nanosecond}
+}
+
+// unclosedBefore returns the offset of the innermost value bracket ('['
+// of an array, '{' of an inline table) still open at offset end of data,
+// and what it opens, or -1. It skips strings and comments; a table
+// header's brackets close on their own line. Only an error takes this
+// scan, once.
+func unclosedBefore(data []byte, end int) (int, string) {
+	if end > len(data) {
+		end = len(data)
+	}
+	var open []int
+	lineStart := true // no value begun on this line yet: '[' opens a header
+	for i := 0; i < end; i++ {
+		switch c := data[i]; c {
+		case '\n':
+			lineStart = true
+			continue
+		case ' ', '\t', '\r':
+			continue
+		case '#':
+			for i < end && data[i] != '\n' {
+				i++
+			}
+			i--
+			continue
+		case '"', '\'':
+			i = skipString(data[:end], i) - 1 // toml10.go
+		case '[':
+			if lineStart && len(open) == 0 {
+				// a [header] or [[header]]: to its line's end
+				for i < end && data[i] != '\n' && data[i] != '#' {
+					i++
+				}
+				i--
+			} else {
+				open = append(open, i)
+			}
+		case '{':
+			open = append(open, i)
+		case ']', '}':
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
+		}
+		lineStart = false
+	}
+	if len(open) == 0 {
+		return -1, ""
+	}
+	at := open[len(open)-1]
+	if data[at] == '{' {
+		return at, "inline table"
+	}
+	return at, "array"
 }

@@ -83,6 +83,13 @@ func TestDecode(t *testing.T) {
 
 func TestDecodeErrors(t *testing.T) {
 	codectest.Errors(t, Decode, []codectest.ErrorCase{
+		// A bracket left open is reported where the next key stands:
+		// the message names where it opened (a pyproject.toml missing a '}')
+		{"[project]\nlicense = {text = \"MIT\"\nauthors = []\n", 3, 1, "the inline table opened at line 2, column 11 is not closed"},
+		{"x = [\n  \"a\",\n\nc = 1\n", 4, 1, "the array opened at line 1, column 5 is not closed"},
+		// brackets in strings, multi-line strings and comments do not count
+		{"a = [ \"]\", '[', \"\"\"\n]\n\"\"\",\n# ]\nb = 1\n", 5, 1, "the array opened at line 1, column 5"},
+		{"[[p]]\nx = [[1, 2], [3\ny = 1\n", 3, 1, "the array opened at line 2, column 14"},
 		{"a = 1\na = 2", 2, 1, "already defined"},
 		{"a = ", 1, 4, "toml:"},
 		{"a = 99999999999999999999", 1, 5, "toml:"},

@@ -93,13 +93,18 @@ func (m lineMap) positions(p map[string]value.Pos) {
 // lineColAt is textpos.LineCol as YAML counts lines: a lone CR ends one
 // too, as it does for the library and for positions (so an error the
 // reader places by its offset, a control character or a byte that is not
-// UTF-8, is on the line a parse error there would name).
+// UTF-8, is on the line a parse error there would name). A leading byte
+// order mark is not a column, as for the library and textpos.LineCol.
 func lineColAt(data []byte, offset int) (line, col int) {
 	if offset > len(data) {
 		offset = len(data)
 	}
 	line, col = 1, 1
-	for i := 0; i < offset; i++ {
+	i := 0
+	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) && offset >= 3 {
+		i = 3
+	}
+	for ; i < offset; i++ {
 		switch c := data[i]; {
 		case c == '\n', c == '\r' && (i+1 >= len(data) || data[i+1] != '\n'):
 			line, col = line+1, 1

@@ -250,7 +250,7 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 			return roots, yaml11, nil
 		}
 		if err != nil {
-			return nil, nil, loadError(err, data, lines)
+			return nil, nil, atMostEnd(loadError(err, data, lines), data)
 		}
 		if !all && len(roots) == 1 {
 			return nil, nil, lines.err(textpos.ParseError(doc.Line, doc.Column, "a second YAML document starts here: a configuration file must hold exactly one document (gocfg.load_all reads a stream of several)"))
@@ -279,6 +279,26 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 		roots = append(roots, root)
 		yaml11 = append(yaml11, declared)
 	}
+}
+
+// atMostEnd keeps an error from pointing past the end of data. The
+// library places an error at the end of the stream (an unclosed bracket,
+// a key cut off before its ':') on the line after the last line break,
+// which for a document ending without one (a truncated file) is a line
+// the file does not have: it goes at the end of the last line instead,
+// where PyYAML and an editor place it.
+func atMostEnd(err error, data []byte) error {
+	var le *errs.Located
+	if len(data) == 0 || hasUTF16BOM(data) || !errors.As(err, &le) || le.Line < 1 {
+		return err
+	}
+	if last := data[len(data)-1]; last == '\n' || last == '\r' {
+		return err
+	}
+	if line, col := lineColAt(data, len(data)); le.Line > line || le.Line == line && le.Column > col {
+		le.Line, le.Column = line, col
+	}
+	return err
 }
 
 // loadError turns the library's error into ours. data is the input the

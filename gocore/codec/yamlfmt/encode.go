@@ -174,7 +174,14 @@ func formatFloat(f float64) string {
 		}
 		return s + ".0"
 	}
-	return strconv.FormatFloat(f, 'e', -1, 64)
+	// A mantissa without a point (1e+300) is a float to YAML 1.2 but a
+	// string to YAML 1.1, whose floats need one: PyYAML read such a value
+	// back as the text "1e+300". 1.0e+300 is a float to both.
+	s := strconv.FormatFloat(f, 'e', -1, 64)
+	if e := strings.IndexByte(s, 'e'); e >= 0 && strings.IndexByte(s[:e], '.') < 0 {
+		s = s[:e] + ".0" + s[e:]
+	}
+	return s
 }
 
 // EncodeValue is Encode for any root (a list, a scalar, null), for

@@ -105,6 +105,13 @@ func TestDecodeErrors(t *testing.T) {
 		{"1: a\n'1': b\n", 2, 1, `duplicate key "1"`},
 		{"? [a]\n: b\n", 1, 3, "must be a scalar"},
 		{"{a: 1}: b\n", 1, 1, "must be a scalar"},
+		// At the end of a document without a final line break (a file cut
+		// short): the end of its last line, as PyYAML places it, not the
+		// line after it, which the file does not have.
+		{"site_name: HTTPX\nsite_d", 2, 7, "could not find expected ':'"},
+		{"a: 1\nb: [1,", 2, 7, "did not find expected node content"},
+		{"a: 1\nb: [1,\n", 3, 1, "did not find expected node content"},
+		{"a: 1\nb: {x: \u00e9", 2, 9, "did not find expected"},
 		// Raw control characters are refused by the library's reader,
 		// which gives only an offset: the position is worked out here.
 		{"a: x\x00y\n", 1, 5, "control characters are not allowed"},
@@ -253,7 +260,7 @@ q:
 "n":
   i: -1
   f: 1.0
-  big: 1e+300
+  big: 1.0e+300
   nan: .nan
   "null": null
   b: false

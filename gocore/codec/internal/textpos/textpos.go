@@ -20,7 +20,10 @@ import (
 
 // LineCol converts a byte offset in data into a 1-based line and column.
 // Columns count characters (runes), not bytes, so that an editor's cursor
-// lands on the right place; an offset past the end is clamped.
+// lands on the right place; an offset past the end is clamped. A leading
+// byte order mark is not a column (an editor does not show it): the first
+// line's columns are those of the text after it, as the decoders count
+// the positions of keys and their own errors.
 func LineCol(data []byte, offset int) (line, col int) {
 	if offset < 0 {
 		offset = 0
@@ -31,9 +34,14 @@ func LineCol(data []byte, offset int) (line, col int) {
 	before := data[:offset]
 	line = 1 + bytes.Count(before, []byte{'\n'})
 	start := bytes.LastIndexByte(before, '\n') + 1
+	if start == 0 && bytes.HasPrefix(before, bom) {
+		start = len(bom)
+	}
 	col = 1 + utf8.RuneCount(before[start:])
 	return line, col
 }
+
+var bom = []byte("\xEF\xBB\xBF")
 
 // Lines turns offsets into positions in O(log n) each, after one pass over
 // the data to find the line starts. Use it when many positions are needed.
@@ -62,7 +70,8 @@ func NewLines(data []byte) *Lines {
 	return &Lines{data: data, starts: starts, lastLine: -1}
 }
 
-// Pos returns the 1-based line and column (in runes) of offset.
+// Pos returns the 1-based line and column (in runes) of offset, as
+// LineCol counts them.
 func (l *Lines) Pos(offset int) (line, col int) {
 	if offset < 0 {
 		offset = 0
@@ -82,6 +91,9 @@ func (l *Lines) Pos(offset int) (line, col int) {
 	from, c := l.starts[lo], 1
 	if lo == l.lastLine && offset >= l.lastOff {
 		from, c = l.lastOff, l.lastCol
+	}
+	if lo == 0 && from < len(bom) && offset >= len(bom) && bytes.HasPrefix(l.data, bom) {
+		from, c = len(bom), 1 // not a column, as in LineCol
 	}
 	c += utf8.RuneCount(l.data[from:offset])
 	l.lastLine, l.lastOff, l.lastCol = lo, offset, c

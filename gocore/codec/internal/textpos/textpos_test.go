@@ -24,6 +24,19 @@ func TestLineCol(t *testing.T) {
 			t.Errorf("Lines.Pos(%d) = %d:%d, want %d:%d", c.off, l, col, c.line, c.col)
 		}
 	}
+	// A leading byte order mark is not a column: the first line counts
+	// from the text after it (the decoders place keys and their own
+	// errors so; the NUL and UTF-8 checks counted the mark, one more).
+	withBOM := []byte("\xEF\xBB\xBFab\ncd")
+	lines = NewLines(withBOM)
+	for _, c := range []struct{ off, line, col int }{{0, 1, 1}, {3, 1, 1}, {4, 1, 2}, {5, 1, 3}, {6, 2, 1}, {7, 2, 2}} {
+		if l, col := LineCol(withBOM, c.off); l != c.line || col != c.col {
+			t.Errorf("LineCol(BOM, %d) = %d:%d, want %d:%d", c.off, l, col, c.line, c.col)
+		}
+		if l, col := lines.Pos(c.off); l != c.line || col != c.col {
+			t.Errorf("Lines.Pos(BOM, %d) = %d:%d, want %d:%d", c.off, l, col, c.line, c.col)
+		}
+	}
 	r := rand.New(rand.NewSource(1))
 	buf := make([]byte, 300)
 	for i := 0; i < 200; i++ {
