@@ -58,6 +58,8 @@ class Handle:
 
     @property
     def closed(self) -> bool:
+        """Whether close() was called (then every use but close() raises
+        gocfg.ClosedError)."""
         return self._h is None
 
     def __enter__(self: H) -> H:

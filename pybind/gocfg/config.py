@@ -847,8 +847,14 @@ def _preview(section: Section, limit: int = 8) -> str:
 class Config(Section, Handle):
     """A configuration tree: a mutable mapping of str keys to typed values.
 
-    Values are None, bool, int (64-bit), float, str, datetime.datetime,
-    datetime.date, datetime.time, list and dict. Subscripts take dot paths:
+    ``Config(mapping)`` or ``Config(**keys)`` copies a mapping (its keys
+    taken literally, not as paths); ``Config.load(path)`` reads a file,
+    ``Config.loads(text, format)`` a document in a string, and
+    ``gocfg.load(...)`` merges layers with their provenance.
+
+    Values are None, bool, int (any size, up to 4300 digits), float (inf
+    and nan too), str, datetime.datetime, datetime.date, datetime.time,
+    list and dict. Subscripts take dot paths:
     ``cfg["server.port"]``, ``cfg["servers.0.host"]``; a key holding a dot
     is reached with a tuple path, ``cfg[("a.b", "c")]``, or a quoted segment,
     ``cfg['"a.b".c']``. Reading a map gives a live :class:`Section`, reading
@@ -873,6 +879,13 @@ class Config(Section, Handle):
     def __init__(self, data: Any = None, /, **kwargs: Any) -> None:
         self._h = None
         self._prefix = b""
+        if isinstance(data, (str, bytes, os.PathLike)):
+            # dict() would say "dictionary update sequence element #0 has
+            # length 1": the likely meaning is a file, or a document (not
+            # quoted: a document may hold a password).
+            raise TypeError(f"Config() takes a mapping, not a {type(data).__name__}: "
+                            "read a file with gocfg.Config.load(path), a document held in a string "
+                            "with gocfg.Config.loads(text, format)")
         _capi.config_new(self._attach)
         if data is not None or kwargs:
             try:
@@ -1123,7 +1136,8 @@ class Config(Section, Handle):
     def load(cls, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
              yaml: Optional[str] = None) -> "Config":
         """Read a file. The format comes from the extension unless given:
-        json, yaml (.yml), toml, env (.env), ini (.ini, .cfg), or a reading
+        json, yaml (.yml), toml, env (.env, .env.*), ini (.ini, .cfg,
+        .editorconfig), jsonc, properties, hcl (.tf, .tfvars), or a reading
         mode such as "ini-case" or "toml-1.0". ``yaml="1.1"`` reads a YAML
         file with YAML 1.1's types (Ansible's yes/no, 0755 octal); "1.2" is
         the default; either is an error for a file that is not YAML. A

@@ -182,6 +182,23 @@ def test_cannot_store_names_the_python_type(no_leaks):
             c["x"] = {"y": b"raw"}
 
 
+def test_a_file_name_given_to_config_points_at_load(tmp_path, no_leaks):
+    """Config("app.yaml") read the string as dict() reads a sequence of
+    pairs ("dictionary update sequence element #0 has length 1"); a
+    newcomer meant Config.load. Text is not quoted: it may hold a secret."""
+    (tmp_path / "app.yaml").write_text("a: 1\n")
+    for wrong in ("app.yaml", b"app.yaml", tmp_path / "app.yaml", "password: hunter2"):
+        with pytest.raises(TypeError) as info:
+            gocfg.Config(wrong)
+        message = str(info.value)
+        assert message.startswith(f"Config() takes a mapping, not a {type(wrong).__name__}: "), message
+        assert "gocfg.Config.load(path)" in message and "gocfg.Config.loads(text, format)" in message
+        assert "hunter2" not in message and "app.yaml" not in message
+    assert gocfg.stats()["live_handles"] == 0  # no handle made for a refused call
+    with gocfg.Config([("a", 1)]) as c, gocfg.Config(a=1) as d:  # pairs and keywords, as dict() takes
+        assert c == d == {"a": 1}
+
+
 # ------------------------------------------------------- explain() layers
 
 def test_explain_reports_the_layer_that_origin_reports(tmp_path, no_leaks):
