@@ -123,6 +123,17 @@ def format_arg(format: Optional[str]) -> bytes:
     return name.encode()
 
 
+def format_name(value: str) -> str:
+    """A format name as the library names it, for the command line's
+    --format options: "yml" is "yaml" and "JSON" "json", as format= takes
+    them. A name it does not know comes back unchanged, for argparse's
+    choices to refuse with the list."""
+    c = _capi.consts()
+    name = value.lower().lstrip(".")
+    name = c.format_aliases.get(name, name)
+    return name if name in c.formats or name in c.modes else value
+
+
 # Format names as given -> as the library takes them, for names already
 # accepted once: the library's names are fixed for the process, and a load
 # of a small document spent ~1 µs of its ~15 µs fixed cost resolving

@@ -79,6 +79,23 @@ def test_bad_usage_exit_2(app):
     assert run("show", app, "--format", "xml").returncode == 2
 
 
+def test_format_options_take_the_names_format_takes(app, tmp_path):
+    """--format yml, --format JSON and --format .toml were "invalid choice"
+    where the API's format= takes them; the choices are still listed for a
+    name nothing knows."""
+    assert run("get", app, "server.port", "--format", "yml").stdout == "8080\n"
+    assert json.loads(run("show", app, "--format", "JSON").stdout)["server"]["port"] == 8080
+    assert run("show", app, "--format", ".TOML").stdout.startswith("names = ")
+    assert run("show", "-", "--input-format", "YML", "--format", "json", input="a: 1\n").stdout == '{\n  "a": 1\n}\n'
+    assert run("show", app, "--format", "yml-1.1").stdout == run("show", app, "--format", "yaml").stdout
+    out = tmp_path / "o.json"
+    assert run("convert", app, out, "--output-format", "Json").returncode == 0
+    assert json.loads(out.read_text())["names"] == ["a", "b"]
+    assert run("validate", app, "--format", "yml").stdout == f"{app}: ok\n"
+    r = run("show", app, "--format", "xml")
+    assert r.returncode == 2 and "argument --format: invalid choice: 'xml' (choose from 'json', 'yaml'," in r.stderr
+
+
 def test_more_bad_usage_exit_2_on_one_line(app, tmp_path):
     """Arguments that can never work are bad usage (2), said on one line,
     in the command line's terms; they used to be file errors (1), or the
