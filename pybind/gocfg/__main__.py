@@ -944,8 +944,10 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("convert", help="rewrite a file in another format")
     c.add_argument("input")
     c.add_argument("output")
-    c.add_argument("--input-format", choices=formats, type=_args.format_name)
-    c.add_argument("--output-format", choices=formats, type=_args.format_name)
+    c.add_argument("--input-format", choices=formats, type=_args.format_name,
+                   help="the input's format (default: from its extension)")
+    c.add_argument("--output-format", choices=formats, type=_args.format_name,
+                   help="the format to write (default: from the output's extension)")
     _reading_args(c)
     c.set_defaults(run=_cmd_convert)
 

@@ -110,8 +110,9 @@ class Database(Handle):
              timeout: float = 5.0) -> "Database":
         """Open the store that ``url`` names.
 
-        ``url`` is ``sqlite:///path/file.db`` or a plain file path (the
-        file is created with mode 0600), ``etcd://host:port[,host:port...]/
+        ``url`` is ``sqlite:///abs/path.db``, ``sqlite:rel/path.db`` or a
+        plain file path (the file is created with mode 0600, in a directory
+        that must exist), ``etcd://host:port[,host:port...]/
         prefix`` or ``memory://``. For etcd, ``username``/``password``
         override the URL's ``user:pass@``, and ``ca``, ``cert``, ``key``
         (file paths, overriding the URL's ``?ca=&cert=&key=``) turn TLS on.
