@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import marshal
 import os
 import re
@@ -71,7 +72,7 @@ def _missing(cfg: "Config", p: bytes, key: Any) -> KeyNotFoundError:
     it names the full path and, when its text is asked for, the closest
     keys that exist where the path stopped existing."""
     path = p.decode("utf-8", "replace")
-    return KeyNotFoundError(key, path=path, suggest=lambda: _suggest(cfg, path))
+    return KeyNotFoundError(key, path=path, suggest=lambda: _suggest(cfg, path), why_of=lambda: _why(cfg, path))
 
 
 def _located(cfg: "Config", p: bytes, key: Any, e: KeyNotFoundError) -> KeyNotFoundError:
@@ -124,6 +125,28 @@ def _suggest(cfg: "Config", path: str) -> List[str]:
         shown = full if rest and cfg.__contains__(tuple(full)) else [*parent, key]
         out.append(".".join(quote_segment(x) for x in shown))
     return out
+
+
+def _why(cfg: "Config", path: str) -> str:
+    """Why a read of path found nothing, when the path stopped at a list or
+    a scalar ("servers is a list of 1 item; "host" is not an index in
+    it", as the library says it of a write); "" for a missing map key."""
+    segs = split_path(path)
+    for i in range(len(segs)):
+        if not cfg.__contains__(tuple(segs[:i + 1])):
+            break
+    else:
+        return ""  # it exists now
+    if i == 0:
+        return ""
+    node = cfg[tuple(segs[:i])]
+    parent = ".".join(quote_segment(x) for x in segs[:i])
+    if isinstance(node, Section):
+        return ""
+    if isinstance(node, list):
+        items = "1 item" if len(node) == 1 else f"{len(node)} items"
+        return f"{parent} is a list of {items}; {json.dumps(segs[i], ensure_ascii=False)} is not an index in it"
+    return f"{parent} is {_typed.a_type(node)}, not a map or list"
 
 
 # A dot-path segment that reads as a list index; and a quick test for a

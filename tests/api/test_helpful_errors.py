@@ -3,6 +3,7 @@ KeyNotFoundError, messages that read as Python's, and the small defects
 found by a new user (each with its regression test)."""
 from __future__ import annotations
 
+import datetime
 import pickle
 
 import gocfg
@@ -43,6 +44,33 @@ def test_a_miss_through_a_section_names_the_full_path(cfg):
         del section["prot"]
     with pytest.raises(gocfg.KeyNotFoundError, match=r"'server\.prot' \(did you mean"):
         section.pop("prot")
+
+
+def test_a_read_that_stops_at_a_list_or_a_value_says_why(cfg):
+    """cfg["servers.host"] said only 'servers.host', as if the key were
+    missing; the path stops at a list (or a value), which a newcomer
+    could not tell. A read says so as a write past a list's end does."""
+    cfg["when"] = datetime.date(2020, 1, 1)
+    cases = {"servers.host": 'servers is a list of 1 item; "host" is not an index in it',
+             "servers.3": 'servers is a list of 1 item; "3" is not an index in it',
+             "debug.x": "debug is a bool, not a map or list",
+             "server.port.x": "server.port is an int, not a map or list",
+             "when.year": "when is a date, not a map or list"}
+    for path, why in cases.items():
+        for call in (lambda: cfg[path], lambda: cfg.pop(path), lambda: cfg.get_int(path),
+                     lambda: cfg.origin(path), lambda: cfg.explain(path)):
+            with pytest.raises(gocfg.KeyNotFoundError) as info:
+                call()
+            assert str(info.value) == f"{path!r}: {why}" and info.value.why == why
+            assert info.value.args == (path,) and info.value.suggestions == []
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            cfg["server"][path[len("server."):]] if path.startswith("server.") else cfg[path]
+        assert str(pickle.loads(pickle.dumps(info.value))) == f"{path!r}: {why}"
+    # A missing key of a map stays a plain miss, with its suggestions.
+    with pytest.raises(gocfg.KeyNotFoundError) as info:
+        cfg["servers.0.hots"]
+    assert str(info.value) == "'servers.0.hots' (did you mean 'servers.0.host'?)" and info.value.why == ""
+    assert cfg.get("servers.host", 7) == 7  # get() and caught misses work nothing out
 
 
 def test_suggestions_at_the_level_where_the_path_stopped(cfg):
