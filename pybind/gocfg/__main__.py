@@ -224,12 +224,13 @@ class _MissIn(KeyError):
 
 
 def _read(cfg: Config, key: str) -> Any:
-    """cfg[key] as plain values; a miss's closest keys are worked out while
-    cfg is still open (they are computed when first asked for)."""
+    """cfg[key] as plain values; a miss's closest keys, and why the path
+    stopped, are worked out while cfg is still open (they are computed
+    when first asked for)."""
     try:
         value = cfg[key]
     except KeyNotFoundError as e:
-        e.suggestions  # noqa: B018 -- computed now, shown by _report
+        e.suggestions, e.why  # noqa: B018 -- computed now, shown by _report
         raise
     return value.to_dict() if hasattr(value, "to_dict") else value
 

@@ -32,7 +32,14 @@ def test_get_missing_key(app):
     # The file, and the closest keys as the Python API gives them.
     r = run("get", app, "server.prot")
     assert r.returncode == 1 and r.stderr == f"gocfg: {app}: no value at 'server.prot' (did you mean 'server.port'?)\n"
+    # A path that stops at a list or a value says why, as the API does.
+    assert run("get", app, "names.x").stderr == \
+        f"gocfg: {app}: no value at 'names.x': names is a list of 2 items; \"x\" is not an index in it\n"
+    assert run("get", app, "server.host.x").stderr == \
+        f"gocfg: {app}: no value at 'server.host.x': server.host is a str, not a map or list\n"
     app.write_text("url: http://${server.host}/\nserver:\n  host: h\n")  # read through a layer
+    assert run("get", app, "url.x").stderr == \
+        f"gocfg: {app}: no value at 'url.x': url is a str, not a map or list\n"
     assert run("get", app, "server.hots").stderr == f"gocfg: {app}: no value at 'server.hots' (did you mean 'server.host'?)\n"
     assert run("get", "-", "b", input='{"a": 1}').stderr == "gocfg: stdin: no value at 'b'\n"
 
