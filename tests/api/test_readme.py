@@ -539,3 +539,12 @@ def test_a_whole_env_reference_is_typed_as_the_environment_layer(no_leaks):
         assert {k: got[k] for k in layer} == layer.to_dict()
         assert got["e"] is True and got["f"] == 9000 and got["a"] == "007"
         assert got["g"] == 8080 and got["h"] == "port 9000"  # the default too; text around it: a string
+
+
+def test_the_env_prefix_matches_in_any_case_with_or_without_its_underscore(no_leaks):
+    """README, "Environment": `env_prefix="APP"` reads `app_debug` too, and
+    "APP_" is the same prefix (pydantic-settings writes it so)."""
+    environ = {"APP_SERVER__PORT": "9000", "app_debug": "true", "APPX": "1", "OTHER_A": "2"}
+    for prefix in ("APP", "app", "APP_", "app_"):
+        with gocfg.load(env_prefix=prefix, environ=environ) as cfg:
+            assert cfg.to_dict() == {"server": {"port": 9000}, "debug": True}, prefix
