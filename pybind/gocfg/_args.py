@@ -33,6 +33,10 @@ def text_arg(value: Any, what: str) -> bytes:
         if isinstance(value, bytes):
             return value
         if not isinstance(value, str):
+            if what == "file name":
+                hint = " (a mapping is data, not a file: gocfg.Config(mapping) holds it)" \
+                    if isinstance(value, Mapping) else ""
+                raise TypeError(f"file name must be str, bytes or os.PathLike, not {type(value).__name__}{hint}")
             raise TypeError(f"{what} must be str, not {type(value).__name__}")
     text: str = value
     try:

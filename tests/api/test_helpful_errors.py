@@ -227,6 +227,21 @@ def test_a_file_name_given_to_config_points_at_load(tmp_path, no_leaks):
         assert c == d == {"a": 1}
 
 
+def test_a_mapping_given_as_a_file_name_points_at_config(tmp_path, no_leaks):
+    """Config.load({"a": 1}) said "file name must be str, not dict": a
+    mapping where a file is expected is data, which Config(mapping) holds."""
+    for call in (lambda: gocfg.Config.load({"a": 1}), lambda: gocfg.read({"a": 1}),
+                 lambda: gocfg.load(gocfg.File({"a": 1}))):
+        with pytest.raises(TypeError) as info:
+            call()
+        assert str(info.value) == ("file name must be str, bytes or os.PathLike, not dict "
+                                   "(a mapping is data, not a file: gocfg.Config(mapping) holds it)")
+    with pytest.raises(TypeError, match=r"^file name must be str, bytes or os.PathLike, not NoneType$"):
+        gocfg.Config.load(None)
+    with gocfg.load({"a": 1}) as cfg:  # a source of gocfg.load() may be a mapping
+        assert cfg["a"] == 1
+
+
 # ------------------------------------------------------- explain() layers
 
 def test_explain_reports_the_layer_that_origin_reports(tmp_path, no_leaks):
