@@ -318,6 +318,12 @@ def _resolved(docs: List[Any], raw: bool, reveal: bool) -> List[Any]:
 def _cmd_get(args: argparse.Namespace) -> int:
     if args.files.count("-") > 1:
         raise _UsageError("stdin (-) can be read once")
+    missing = [f for f in args.files if f != "-" and not os.path.lexists(f)]
+    if missing and os.path.isfile(args.key):
+        # gocfg get server.port app.yaml: "cannot tell the format of
+        # "server.port"", and pass --format, would send the user astray.
+        raise _UsageError(f"no file {missing[0]}, and the key {args.key} names a file: the files come first "
+                          f"and the key last (gocfg get {args.key} {missing[0]})")
     if _layered(args):
         if args.document is not None:
             raise _UsageError("--document reads one file: it cannot be combined with layers "

@@ -86,6 +86,17 @@ def test_bad_usage_exit_2(app):
     assert run("show", app, "--format", "xml").returncode == 2
 
 
+def test_get_with_the_key_before_the_file_says_the_order(app, tmp_path):
+    """gocfg get server.port app.yaml said it could not tell the format of
+    "server.port" and to pass --format."""
+    r = run("get", "server.port", app, cwd=tmp_path)
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr == (f"gocfg: no file server.port, and the key {app} names a file: the files come first "
+                        f"and the key last (gocfg get {app} server.port)\n")
+    r = run("get", "nope.yaml", "server.port", cwd=tmp_path)  # no such key file: the plain miss
+    assert r.returncode == 1 and r.stderr == "gocfg: nope.yaml: No such file or directory\n"
+
+
 def test_format_options_take_the_names_format_takes(app, tmp_path):
     """--format yml, --format JSON and --format .toml were "invalid choice"
     where the API's format= takes them; the choices are still listed for a
