@@ -86,7 +86,8 @@ class KeyNotFoundError(Error, KeyError):
 
     def __str__(self) -> str:
         if self.path is None:
-            return super().__str__()
+            text = super().__str__()
+            return f"{text}: {self.why}" if self.why and len(self.args) == 1 else text
         hint = self.suggestions
         text = repr(self.path)
         if hint:
