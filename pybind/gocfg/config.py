@@ -53,7 +53,17 @@ else:
     _secrets = _lazy.module("gocfg.secrets", globals(), "_secrets")
 
 
-_MISSING: Any = object()
+class _NoDefault:
+    """The default of the readers' ``default`` argument: none given (a
+    miss raises). Its repr is what help() shows in their signatures."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<no default>"
+
+
+_MISSING: Any = _NoDefault()
 _ABSENT: Any = object()  # nothing at a key whose reader has a default
 
 T = TypeVar("T")

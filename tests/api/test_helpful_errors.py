@@ -309,3 +309,13 @@ def test_misses_reported_by_the_library_name_the_path_too(no_leaks):
             c[("servers", 5)] = 1
         assert info.value.path == "servers.5" and info.value.args == (("servers", 5),)
         assert str(info.value).endswith('list has 1 item; "5" is not an index in it (use 1 to append)')
+
+
+def test_help_shows_no_object_addresses(no_leaks):
+    """help(gocfg.Config) showed the readers' default as <object object at
+    0x7f...>: a sentinel with a repr of its own now."""
+    import inspect
+    import pydoc
+    text = pydoc.render_doc(gocfg.Config, renderer=pydoc.plaintext)
+    assert "object at 0x" not in text
+    assert str(inspect.signature(gocfg.Config.get_int)).endswith("default: 'Any' = <no default>) -> 'Any'")
