@@ -416,6 +416,10 @@ class Section(MutableMapping[str, Any], TreeView):
         except KeyNotFoundError as e:
             hint = e.suggestions
             more = (" (did you mean " + " or ".join(repr(x) for x in hint) + "?)") if hint else ""
+            if not hint:  # a misspelt method (cfg.get_itn) reads as a key: name the method
+                public = [a for a in dir(type(self)) if a[:1] != "_"]
+                close = difflib.get_close_matches(name, public, n=1, cutoff=0.75)
+                more = f" (did you mean {type(self).__name__}.{close[0]}?)" if close else ""
             where = f"gocfg.{type(self).__name__}" + (f" {self.path!r}" if self.path else "")
             err = AttributeError(f"{where} has no attribute or key {name!r}: no {e.path!r} in the config{more}")
             err.name = name
