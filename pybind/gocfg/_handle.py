@@ -33,7 +33,8 @@ class Handle:
         raise NotImplementedError
 
     def _closed_error(self) -> ClosedError:
-        return ClosedError(f"operation on a closed {self._what}")
+        # A read after the with block is the usual way to meet it.
+        return ClosedError(f"operation on a closed {self._what} (closed by close() or at the end of its with block)")
 
     def _handle(self) -> Any:
         """The live handle; ClosedError after close()."""

@@ -319,3 +319,18 @@ def test_help_shows_no_object_addresses(no_leaks):
     text = pydoc.render_doc(gocfg.Config, renderer=pydoc.plaintext)
     assert "object at 0x" not in text
     assert str(inspect.signature(gocfg.Config.get_int)).endswith("default: 'Any' = <no default>) -> 'Any'")
+
+
+def test_a_closed_config_says_how_it_was_closed(tmp_path, no_leaks):
+    """A read after the with block said only "operation on a closed
+    gocfg.Config"; it says what closes one."""
+    (tmp_path / "app.yaml").write_text("a: 1\n")
+    with gocfg.Config.load(tmp_path / "app.yaml") as cfg:
+        pass
+    with gocfg.Database.open("memory://") as db:
+        pass
+    for call, what in ((lambda: cfg["a"], "gocfg.Config"), (lambda: cfg.to_dict(), "gocfg.Config"),
+                       (lambda: db.names(), "gocfg.Database")):
+        with pytest.raises(gocfg.ClosedError) as info:
+            call()
+        assert str(info.value) == f"operation on a closed {what} (closed by close() or at the end of its with block)"
