@@ -389,7 +389,13 @@ class Section(MutableMapping[str, Any], TreeView):
     def __delitem__(self, key: Key) -> None:
         cfg, h, prefix = self._target()
         p = join(prefix, _own_path(key))
-        if not _capi.config_delete(cfg, h, p):
+        try:
+            deleted = _capi.config_delete(cfg, h, p)
+        except TypeMismatchError:
+            # A path through a value ("debug.x", debug a bool): nothing is
+            # there, a KeyError as for a read or pop(), saying why.
+            raise _missing(cfg, p, key) from None
+        if not deleted:
             raise _missing(cfg, p, key)
 
     # ------------------------------------------------ attribute access

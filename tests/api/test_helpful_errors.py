@@ -58,7 +58,7 @@ def test_a_read_that_stops_at_a_list_or_a_value_says_why(cfg):
              "when.year": "when is a date, not a map or list"}
     for path, why in cases.items():
         for call in (lambda: cfg[path], lambda: cfg.pop(path), lambda: cfg.get_int(path),
-                     lambda: cfg.origin(path), lambda: cfg.explain(path)):
+                     lambda: cfg.origin(path), lambda: cfg.explain(path), lambda: cfg.__delitem__(path)):
             with pytest.raises(gocfg.KeyNotFoundError) as info:
                 call()
             assert str(info.value) == f"{path!r}: {why}" and info.value.why == why
@@ -71,6 +71,11 @@ def test_a_read_that_stops_at_a_list_or_a_value_says_why(cfg):
         cfg["servers.0.hots"]
     assert str(info.value) == "'servers.0.hots' (did you mean 'servers.0.host'?)" and info.value.why == ""
     assert cfg.get("servers.host", 7) == 7  # get() and caught misses work nothing out
+    # del through a value was a TypeMismatchError, where pop() and reads
+    # raise KeyError: code catching KeyError around del did not catch it.
+    with pytest.raises(KeyError):
+        del cfg["debug.x"]
+    assert cfg["debug"] is True
 
 
 def test_suggestions_at_the_level_where_the_path_stopped(cfg):
