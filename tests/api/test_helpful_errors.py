@@ -339,3 +339,24 @@ def test_a_closed_config_says_how_it_was_closed(tmp_path, no_leaks):
         with pytest.raises(gocfg.ClosedError) as info:
             call()
         assert str(info.value) == f"operation on a closed {what} (closed by close() or at the end of its with block)"
+
+
+def test_a_bare_path_of_no_known_format_points_at_file(tmp_path, no_leaks):
+    """gocfg.load("app.txt") said "pass format=", which gocfg.load() does
+    not take (a TypeError for the newcomer who tried): the format of a
+    source goes in a gocfg.File."""
+    path = tmp_path / "app.txt"
+    path.write_text("a: 1\n")
+    for call in (lambda: gocfg.load(str(path)), lambda: gocfg.load(path), lambda: gocfg.load(f"{path}?")):
+        with pytest.raises(gocfg.InvalidArgumentError) as info:
+            call()
+        assert f": give it as gocfg.File({str(path)!r}, format=...) (one of json, yaml," in str(info.value)
+        assert "pass format=" not in str(info.value)
+    with gocfg.Config() as cfg, pytest.raises(gocfg.InvalidArgumentError, match=r"give it as gocfg\.File\("):
+        cfg.add_layer(str(path))
+    # Where format= is a parameter, the message says to pass it.
+    for call in (lambda: gocfg.Config.load(path), lambda: gocfg.load(gocfg.File(path))):
+        with pytest.raises(gocfg.InvalidArgumentError, match=r": pass format= \(one of json, "):
+            call()
+    with gocfg.load(gocfg.File(path, format="yaml")) as cfg:
+        assert cfg["a"] == 1
