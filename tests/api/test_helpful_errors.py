@@ -347,7 +347,8 @@ def test_a_bare_path_of_no_known_format_points_at_file(tmp_path, no_leaks):
     source goes in a gocfg.File."""
     path = tmp_path / "app.txt"
     path.write_text("a: 1\n")
-    for call in (lambda: gocfg.load(str(path)), lambda: gocfg.load(path), lambda: gocfg.load(f"{path}?")):
+    for call in (lambda: gocfg.load(str(path)), lambda: gocfg.load(path), lambda: gocfg.load(f"{path}?"),
+                 lambda: gocfg.load(str(path), watch=True)):
         with pytest.raises(gocfg.InvalidArgumentError) as info:
             call()
         assert f": give it as gocfg.File({str(path)!r}, format=...) (one of json, yaml," in str(info.value)
