@@ -377,7 +377,7 @@ class Section(MutableMapping[str, Any], TreeView):
     def __setitem__(self, key: Key, value: Any) -> None:
         """Store value at key (a path). Missing maps on the way are created,
         but never for a list index: with no "servers", ``cfg["servers.0.host"]
-        = v`` raises KeyNotFoundError (see README, "Paths")."""
+        = v`` raises KeyNotFoundError (see README, "Values, paths and sections")."""
         cfg, h, prefix = self._target()
         p = join(prefix, _own_path(key))
         _check_creates(cfg, h, prefix, key)
