@@ -30,7 +30,15 @@ from ._values import (
     quote_segment,
     split_path,
 )
-from .errors import ClosedError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
+from .errors import (
+    ClosedError,
+    Error,
+    InvalidArgumentError,
+    KeyNotFoundError,
+    ParseError,
+    TypeMismatchError,
+    ValidationError,
+)
 
 # Imported on first use (gocfg._lazy): a first load needs none of them.
 if typing.TYPE_CHECKING:
@@ -1198,7 +1206,16 @@ class Config(Section, Handle):
             raise TypeError("loads() needs a format: one of " + ", ".join(_args.formats()))
         data = _args.text_arg(text, "text")
         fmt = _args.yaml_format(format, yaml)
-        return _capi.config_loads(data, fmt, cls._adopt)
+        try:
+            return _capi.config_loads(data, fmt, cls._adopt)
+        except ParseError as e:
+            # Config.loads("app.yaml", "yaml") parses the name as a
+            # document. Named only when it is a file (a document may hold
+            # a password).
+            if isinstance(text, str) and len(text) < 4096 and "\n" not in text and os.path.isfile(text):
+                raise ParseError(f"{e}: loads() parses the text it is given, and {text!r} is a file name: "
+                                 "read the file with Config.load(path)", e.filename, e.line, e.column) from None
+            raise
 
     @classmethod
     def load_all(cls, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,

@@ -361,3 +361,21 @@ def test_a_bare_path_of_no_known_format_points_at_file(tmp_path, no_leaks):
             call()
     with gocfg.load(gocfg.File(path, format="yaml")) as cfg:
         assert cfg["a"] == 1
+
+
+def test_loads_given_a_file_name_points_at_load(tmp_path, monkeypatch, no_leaks):
+    """Config.loads("app.yaml", "yaml") parsed the name as a document and
+    said its root is not a mapping; when the text names a file, the
+    message says to read it with Config.load."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.yaml").write_text("a: 1\n")
+    (tmp_path / "app.json").write_text('{"a": 1}')
+    for name, fmt in (("app.yaml", "yaml"), ("app.json", "json")):
+        with pytest.raises(gocfg.ParseError) as info:
+            gocfg.Config.loads(name, fmt)
+        assert str(info.value).endswith(f": loads() parses the text it is given, and {name!r} is a file name: "
+                                        "read the file with Config.load(path)")
+        assert (info.value.line, info.value.column) == (1, 1)
+    with pytest.raises(gocfg.ParseError) as info:  # not a file: the parser's message alone
+        gocfg.Config.loads("other.yaml", "yaml")
+    assert "Config.load" not in str(info.value)
