@@ -224,12 +224,13 @@ class _MissIn(KeyError):
 
 
 def _read(cfg: Config, key: str) -> Any:
-    """cfg[key] as plain values; a miss's closest keys are worked out while
-    cfg is still open (they are computed when first asked for)."""
+    """cfg[key] as plain values; a miss's closest keys, and why the path
+    stopped, are worked out while cfg is still open (they are computed
+    when first asked for)."""
     try:
         value = cfg[key]
     except KeyNotFoundError as e:
-        e.suggestions  # noqa: B018 -- computed now, shown by _report
+        e.suggestions, e.why  # noqa: B018 -- computed now, shown by _report
         raise
     return value.to_dict() if hasattr(value, "to_dict") else value
 
@@ -317,6 +318,12 @@ def _resolved(docs: List[Any], raw: bool, reveal: bool) -> List[Any]:
 def _cmd_get(args: argparse.Namespace) -> int:
     if args.files.count("-") > 1:
         raise _UsageError("stdin (-) can be read once")
+    missing = [f for f in args.files if f != "-" and not os.path.lexists(f)]
+    if missing and os.path.isfile(args.key):
+        # gocfg get server.port app.yaml: "cannot tell the format of
+        # "server.port"", and pass --format, would send the user astray.
+        raise _UsageError(f"no file {missing[0]}, and the key {args.key} names a file: the files come first "
+                          f"and the key last (gocfg get {args.key} {missing[0]})")
     if _layered(args):
         if args.document is not None:
             raise _UsageError("--document reads one file: it cannot be combined with layers "
@@ -804,7 +811,8 @@ def _db_parser(sub: Any, formats: Sequence[str]) -> None:
     g.add_argument("name")
     g.add_argument("path", nargs="?", help="a dot path such as server.port (default: the whole config)")
     g.add_argument("--revision", type=_revision_arg, metavar="R", help="an older revision (default: the latest)")
-    g.add_argument("--format", choices=formats, default="json", help="the format of a whole config (default: json)")
+    g.add_argument("--format", choices=formats, type=_args.format_name, default="json",
+                   help="the format of a whole config (default: json)")
     g.add_argument("--raw", action="store_true",
                    help="print ${...} references as stored (default: resolved, as gocfg.load() reads them)")
     g.set_defaults(run=_cmd_db_get)
@@ -812,7 +820,7 @@ def _db_parser(sub: Any, formats: Sequence[str]) -> None:
     p = dsub.add_parser("put", parents=[common], help="store a file (or stdin: -) as the next revision")
     p.add_argument("name")
     p.add_argument("file", help="a file, or - for stdin")
-    p.add_argument("--format", choices=formats,
+    p.add_argument("--format", choices=formats, type=_args.format_name,
                    help="the input's format (default: from the extension; yaml, which reads JSON too, for stdin)")
     p.add_argument("--expect-revision", type=_expect_arg, metavar="R",
                    help="save only if R is still the latest revision (0: only if the name is new)")
@@ -911,7 +919,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("files", nargs="+", metavar="file",
                    help="one file (- for stdin), or several merged in order (later wins), as show merges them")
     g.add_argument("key", help="a dot path such as server.port")
-    g.add_argument("--format", choices=formats,
+    g.add_argument("--format", choices=formats, type=_args.format_name,
                    help="the files' format (default: from each extension; YAML, which reads JSON too, for stdin)")
     g.add_argument("--reveal", action="store_true", help="do not mask secrets inside a map")
     _layer_args(g)
@@ -921,9 +929,9 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("show", help="print the whole file, or several merged")
     s.add_argument("files", nargs="+", metavar="file",
                    help="one file (- for stdin), or several merged in order (later wins)")
-    s.add_argument("--format", choices=formats,
+    s.add_argument("--format", choices=formats, type=_args.format_name,
                    help="the format to print in (default: the first file's; for stdin also its format)")
-    s.add_argument("--input-format", choices=formats,
+    s.add_argument("--input-format", choices=formats, type=_args.format_name,
                    help="the files' format (default: from each extension; YAML, which reads JSON too, for stdin)")
     _layer_args(s)
     s.add_argument("--origin", action="store_true", help="print path = value  # origin, one line per value")
@@ -934,7 +942,8 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("diff", help="print what changed from one file to another")
     d.add_argument("a")
     d.add_argument("b")
-    d.add_argument("--format", choices=formats, help="the files' format (default: from each extension)")
+    d.add_argument("--format", choices=formats, type=_args.format_name,
+                   help="the files' format (default: from each extension)")
     d.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
     _reading_args(d, document=False)
     d.set_defaults(run=_cmd_diff)
@@ -942,14 +951,17 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("convert", help="rewrite a file in another format")
     c.add_argument("input")
     c.add_argument("output")
-    c.add_argument("--input-format", choices=formats)
-    c.add_argument("--output-format", choices=formats)
+    c.add_argument("--input-format", choices=formats, type=_args.format_name,
+                   help="the input's format (default: from its extension)")
+    c.add_argument("--output-format", choices=formats, type=_args.format_name,
+                   help="the format to write (default: from the output's extension)")
     _reading_args(c)
     c.set_defaults(run=_cmd_convert)
 
     v = sub.add_parser("validate", help="check that files parse, or that they fit a JSON Schema")
     v.add_argument("files", nargs="+", metavar="file")
-    v.add_argument("--format", choices=formats, help="the files' format (default: from each extension)")
+    v.add_argument("--format", choices=formats, type=_args.format_name,
+                   help="the files' format (default: from each extension)")
     _reading_args(v, document=False)
     v.add_argument("--schema", metavar="S", help="a JSON Schema (JSON or YAML file) that the files, merged, must fit")
     v.add_argument("--env-prefix", metavar="P", type=_env_prefix_arg,
@@ -966,7 +978,8 @@ def _parser() -> argparse.ArgumentParser:
     j.set_defaults(run=_cmd_schema)
     w = sub.add_parser("watch", help="print each change to the files as it happens, until Ctrl-C")
     w.add_argument("files", nargs="+", metavar="file", help="files merged in order (later wins), as show does")
-    w.add_argument("--input-format", choices=formats, help="the files' format (default: from each extension)")
+    w.add_argument("--input-format", choices=formats, type=_args.format_name,
+                   help="the files' format (default: from each extension)")
     _source_args(w)
     w.add_argument("--debounce", type=_seconds_arg(3600, "3600"), default=0.1, metavar="SECONDS",
                    help="how long the files must stay quiet before a change is read (default: 0.1)")

@@ -33,6 +33,10 @@ def text_arg(value: Any, what: str) -> bytes:
         if isinstance(value, bytes):
             return value
         if not isinstance(value, str):
+            if what == "file name":
+                hint = " (a mapping is data, not a file: gocfg.Config(mapping) holds it)" \
+                    if isinstance(value, Mapping) else ""
+                raise TypeError(f"file name must be str, bytes or os.PathLike, not {type(value).__name__}{hint}")
             raise TypeError(f"{what} must be str, not {type(value).__name__}")
     text: str = value
     try:
@@ -121,6 +125,17 @@ def format_arg(format: Optional[str]) -> bytes:
     if len(_known_formats) < 64:
         _known_formats[format] = name.encode()
     return name.encode()
+
+
+def format_name(value: str) -> str:
+    """A format name as the library names it, for the command line's
+    --format options: "yml" is "yaml" and "JSON" "json", as format= takes
+    them. A name it does not know comes back unchanged, for argparse's
+    choices to refuse with the list."""
+    c = _capi.consts()
+    name = value.lower().lstrip(".")
+    name = c.format_aliases.get(name, name)
+    return name if name in c.formats or name in c.modes else value
 
 
 # Format names as given -> as the library takes them, for names already

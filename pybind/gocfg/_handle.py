@@ -33,7 +33,8 @@ class Handle:
         raise NotImplementedError
 
     def _closed_error(self) -> ClosedError:
-        return ClosedError(f"operation on a closed {self._what}")
+        # A read after the with block is the usual way to meet it.
+        return ClosedError(f"operation on a closed {self._what} (closed by close() or at the end of its with block)")
 
     def _handle(self) -> Any:
         """The live handle; ClosedError after close()."""
@@ -58,6 +59,8 @@ class Handle:
 
     @property
     def closed(self) -> bool:
+        """Whether close() was called (then every use but close() raises
+        gocfg.ClosedError)."""
         return self._h is None
 
     def __enter__(self: H) -> H:

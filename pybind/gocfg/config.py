@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import marshal
 import os
 import re
@@ -29,7 +30,15 @@ from ._values import (
     quote_segment,
     split_path,
 )
-from .errors import ClosedError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
+from .errors import (
+    ClosedError,
+    Error,
+    InvalidArgumentError,
+    KeyNotFoundError,
+    ParseError,
+    TypeMismatchError,
+    ValidationError,
+)
 
 # Imported on first use (gocfg._lazy): a first load needs none of them.
 if typing.TYPE_CHECKING:
@@ -52,7 +61,17 @@ else:
     _secrets = _lazy.module("gocfg.secrets", globals(), "_secrets")
 
 
-_MISSING: Any = object()
+class _NoDefault:
+    """The default of the readers' ``default`` argument: none given (a
+    miss raises). Its repr is what help() shows in their signatures."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<no default>"
+
+
+_MISSING: Any = _NoDefault()
 _ABSENT: Any = object()  # nothing at a key whose reader has a default
 
 T = TypeVar("T")
@@ -71,7 +90,7 @@ def _missing(cfg: "Config", p: bytes, key: Any) -> KeyNotFoundError:
     it names the full path and, when its text is asked for, the closest
     keys that exist where the path stopped existing."""
     path = p.decode("utf-8", "replace")
-    return KeyNotFoundError(key, path=path, suggest=lambda: _suggest(cfg, path))
+    return KeyNotFoundError(key, path=path, suggest=lambda: _suggest(cfg, path), why_of=lambda: _why(cfg, path))
 
 
 def _located(cfg: "Config", p: bytes, key: Any, e: KeyNotFoundError) -> KeyNotFoundError:
@@ -124,6 +143,28 @@ def _suggest(cfg: "Config", path: str) -> List[str]:
         shown = full if rest and cfg.__contains__(tuple(full)) else [*parent, key]
         out.append(".".join(quote_segment(x) for x in shown))
     return out
+
+
+def _why(cfg: "Config", path: str) -> str:
+    """Why a read of path found nothing, when the path stopped at a list or
+    a scalar ("servers is a list of 1 item; "host" is not an index in
+    it", as the library says it of a write); "" for a missing map key."""
+    segs = split_path(path)
+    for i in range(len(segs)):
+        if not cfg.__contains__(tuple(segs[:i + 1])):
+            break
+    else:
+        return ""  # it exists now
+    if i == 0:
+        return ""
+    node = cfg[tuple(segs[:i])]
+    parent = ".".join(quote_segment(x) for x in segs[:i])
+    if isinstance(node, Section):
+        return ""
+    if isinstance(node, list):
+        items = "1 item" if len(node) == 1 else f"{len(node)} items"
+        return f"{parent} is a list of {items}; {json.dumps(segs[i], ensure_ascii=False)} is not an index in it"
+    return f"{parent} is {_typed.a_type(node)}, not a map or list"
 
 
 # A dot-path segment that reads as a list index; and a quick test for a
@@ -344,7 +385,7 @@ class Section(MutableMapping[str, Any], TreeView):
     def __setitem__(self, key: Key, value: Any) -> None:
         """Store value at key (a path). Missing maps on the way are created,
         but never for a list index: with no "servers", ``cfg["servers.0.host"]
-        = v`` raises KeyNotFoundError (see README, "Paths")."""
+        = v`` raises KeyNotFoundError (see README, "Values, paths and sections")."""
         cfg, h, prefix = self._target()
         p = join(prefix, _own_path(key))
         _check_creates(cfg, h, prefix, key)
@@ -356,7 +397,13 @@ class Section(MutableMapping[str, Any], TreeView):
     def __delitem__(self, key: Key) -> None:
         cfg, h, prefix = self._target()
         p = join(prefix, _own_path(key))
-        if not _capi.config_delete(cfg, h, p):
+        try:
+            deleted = _capi.config_delete(cfg, h, p)
+        except TypeMismatchError:
+            # A path through a value ("debug.x", debug a bool): nothing is
+            # there, a KeyError as for a read or pop(), saying why.
+            raise _missing(cfg, p, key) from None
+        if not deleted:
             raise _missing(cfg, p, key)
 
     # ------------------------------------------------ attribute access
@@ -383,6 +430,10 @@ class Section(MutableMapping[str, Any], TreeView):
         except KeyNotFoundError as e:
             hint = e.suggestions
             more = (" (did you mean " + " or ".join(repr(x) for x in hint) + "?)") if hint else ""
+            if not hint:  # a misspelt method (cfg.get_itn) reads as a key: name the method
+                public = [a for a in dir(type(self)) if a[:1] != "_"]
+                close = difflib.get_close_matches(name, public, n=1, cutoff=0.75)
+                more = f" (did you mean {type(self).__name__}.{close[0]}?)" if close else ""
             where = f"gocfg.{type(self).__name__}" + (f" {self.path!r}" if self.path else "")
             err = AttributeError(f"{where} has no attribute or key {name!r}: no {e.path!r} in the config{more}")
             err.name = name
@@ -847,8 +898,14 @@ def _preview(section: Section, limit: int = 8) -> str:
 class Config(Section, Handle):
     """A configuration tree: a mutable mapping of str keys to typed values.
 
-    Values are None, bool, int (64-bit), float, str, datetime.datetime,
-    datetime.date, datetime.time, list and dict. Subscripts take dot paths:
+    ``Config(mapping)`` or ``Config(**keys)`` copies a mapping (its keys
+    taken literally, not as paths); ``Config.load(path)`` reads a file,
+    ``Config.loads(text, format)`` a document in a string, and
+    ``gocfg.load(...)`` merges layers with their provenance.
+
+    Values are None, bool, int (any size, up to 4300 digits), float (inf
+    and nan too), str, datetime.datetime, datetime.date, datetime.time,
+    list and dict. Subscripts take dot paths:
     ``cfg["server.port"]``, ``cfg["servers.0.host"]``; a key holding a dot
     is reached with a tuple path, ``cfg[("a.b", "c")]``, or a quoted segment,
     ``cfg['"a.b".c']``. Reading a map gives a live :class:`Section`, reading
@@ -873,6 +930,13 @@ class Config(Section, Handle):
     def __init__(self, data: Any = None, /, **kwargs: Any) -> None:
         self._h = None
         self._prefix = b""
+        if isinstance(data, (str, bytes, os.PathLike)):
+            # dict() would say "dictionary update sequence element #0 has
+            # length 1": the likely meaning is a file, or a document (not
+            # quoted: a document may hold a password).
+            raise TypeError(f"Config() takes a mapping, not a {type(data).__name__}: "
+                            "read a file with gocfg.Config.load(path), a document held in a string "
+                            "with gocfg.Config.loads(text, format)")
         _capi.config_new(self._attach)
         if data is not None or kwargs:
             try:
@@ -1123,7 +1187,8 @@ class Config(Section, Handle):
     def load(cls, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,
              yaml: Optional[str] = None) -> "Config":
         """Read a file. The format comes from the extension unless given:
-        json, yaml (.yml), toml, env (.env), ini (.ini, .cfg), or a reading
+        json, yaml (.yml), toml, env (.env, .env.*), ini (.ini, .cfg,
+        .editorconfig), jsonc, properties, hcl (.tf, .tfvars), or a reading
         mode such as "ini-case" or "toml-1.0". ``yaml="1.1"`` reads a YAML
         file with YAML 1.1's types (Ansible's yes/no, 0755 octal); "1.2" is
         the default; either is an error for a file that is not YAML. A
@@ -1141,7 +1206,16 @@ class Config(Section, Handle):
             raise TypeError("loads() needs a format: one of " + ", ".join(_args.formats()))
         data = _args.text_arg(text, "text")
         fmt = _args.yaml_format(format, yaml)
-        return _capi.config_loads(data, fmt, cls._adopt)
+        try:
+            return _capi.config_loads(data, fmt, cls._adopt)
+        except ParseError as e:
+            # Config.loads("app.yaml", "yaml") parses the name as a
+            # document. Named only when it is a file (a document may hold
+            # a password).
+            if isinstance(text, str) and len(text) < 4096 and "\n" not in text and os.path.isfile(text):
+                raise ParseError(f"{e}: loads() parses the text it is given, and {text!r} is a file name: "
+                                 "read the file with Config.load(path)", e.filename, e.line, e.column) from None
+            raise
 
     @classmethod
     def load_all(cls, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None, *,

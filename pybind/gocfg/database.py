@@ -24,7 +24,7 @@ from . import _args, _capi
 from ._handle import Handle
 from ._values import decode_value, encode_value
 from .config import Config, Section, _saved_tree
-from .errors import ClosedError, InvalidArgumentError
+from .errors import ClosedError, InvalidArgumentError, KeyNotFoundError
 
 __all__ = ["Database", "Watch", "WatchEvent"]
 
@@ -110,8 +110,9 @@ class Database(Handle):
              timeout: float = 5.0) -> "Database":
         """Open the store that ``url`` names.
 
-        ``url`` is ``sqlite:///path/file.db`` or a plain file path (the
-        file is created with mode 0600), ``etcd://host:port[,host:port...]/
+        ``url`` is ``sqlite:///abs/path.db``, ``sqlite:rel/path.db`` or a
+        plain file path (the file is created with mode 0600, in a directory
+        that must exist), ``etcd://host:port[,host:port...]/
         prefix`` or ``memory://``. For etcd, ``username``/``password``
         override the URL's ``user:pass@``, and ``ca``, ``cert``, ``key``
         (file paths, overriding the URL's ``?ca=&cert=&key=``) turn TLS on.
@@ -191,8 +192,11 @@ class Database(Handle):
             return self.load_with_revision(name, revision, interpolate=True, environ=environ)[0]
         # The plain load straight to the library: one Python call less than
         # through load_with_revision, of a small load's ~13 µs.
-        return _capi.db_load(self, self._handle(), _args.name_arg(name), _args.revision_arg(revision),
-                             self._remote, Config._adopt)[0]
+        try:
+            return _capi.db_load(self, self._handle(), _args.name_arg(name), _args.revision_arg(revision),
+                                 self._remote, Config._adopt)[0]
+        except KeyNotFoundError:
+            raise self._not_stored(name, revision) from None
 
     def load_with_revision(self, name: str, revision: Optional[int] = None, *, interpolate: bool = False,
                            environ: Optional[Mapping[str, str]] = None) -> Tuple[Config, int]:
@@ -211,7 +215,10 @@ class Database(Handle):
         h = self._handle()
         n = _args.name_arg(name)
         rev = _args.revision_arg(revision)
-        cfg, got = _capi.db_load(self, h, n, rev, self._remote, Config._adopt)
+        try:
+            cfg, got = _capi.db_load(self, h, n, rev, self._remote, Config._adopt)
+        except KeyNotFoundError:
+            raise self._not_stored(name, revision) from None
         if interpolate:
             with cfg:
                 cfg = _interpolating(cfg, name, environ)
@@ -245,7 +252,18 @@ class Database(Handle):
     def delete(self, name: str) -> None:
         """Remove ``name`` and its whole history. Its revision counter
         survives: a later save continues after the delete's revision."""
-        _capi.db_delete(self, self._handle(), _args.name_arg(name), self._remote)
+        try:
+            _capi.db_delete(self, self._handle(), _args.name_arg(name), self._remote)
+        except KeyNotFoundError:
+            raise self._not_stored(name) from None
+
+    def _not_stored(self, name: str, revision: Optional[int] = None) -> KeyNotFoundError:
+        """The KeyNotFoundError of a name (or a revision of it) that is not
+        stored: the name as args[0], as dict's KeyError has the key, and
+        the store ('services/api': no config of that name in sqlite:///...),
+        where the library's message read 'config "services/api"'."""
+        what = "no config of that name" if revision is None else f"no revision {revision} of that name"
+        return KeyNotFoundError(name, why=f"{what} in {self.url}")
 
     def names(self, prefix: str = "") -> List[str]:
         """The stored names under ``prefix``, sorted. Prefixes are level-wise:
@@ -264,7 +282,10 @@ class Database(Handle):
     def history(self, name: str) -> List[Tuple[int, _dt.datetime]]:
         """Every stored revision of ``name``, oldest first, as
         ``(revision, saved_at)`` with ``saved_at`` an aware UTC datetime."""
-        raw = _capi.db_history(self, self._handle(), _args.name_arg(name), self._remote)
+        try:
+            raw = _capi.db_history(self, self._handle(), _args.name_arg(name), self._remote)
+        except KeyNotFoundError:
+            raise self._not_stored(name) from None
         # An array of gocfg_db_revision: two int64_t each, native order.
         return [(int(rev), _EPOCH + _dt.timedelta(microseconds=ns // 1000))
                 for rev, ns in struct.iter_unpack("=qq", raw)]

@@ -43,12 +43,32 @@ class KeyNotFoundError(Error, KeyError):
     """
 
     def __init__(self, *args: object, path: Optional[str] = None,
-                 suggest: Optional[Callable[[], List[str]]] = None, why: str = "") -> None:
+                 suggest: Optional[Callable[[], List[str]]] = None, why: str = "",
+                 why_of: Optional[Callable[[], str]] = None) -> None:
         super().__init__(*args)
         self.path = path
-        self.why = why  # why the path cannot be reached, when it is not a plain miss
+        self._why = why
+        self._why_of = why_of  # works out why, when first asked (as suggest)
         self._suggest = suggest
         self._suggestions: Optional[List[str]] = None
+
+    @property
+    def why(self) -> str:
+        """Why the path cannot be reached, when it is not a plain miss
+        ("servers is a list of 1 item; "host" is not an index in it");
+        empty for a missing key."""
+        if self._why_of is not None:
+            try:
+                found = self._why_of()
+            except Exception:  # the config was closed or changed meanwhile
+                found = ""
+            self._why_of = None
+            self._why = self._why or found
+        return self._why
+
+    @why.setter
+    def why(self, value: str) -> None:
+        self._why, self._why_of = value, None
 
     @property
     def suggestions(self) -> List[str]:
@@ -66,7 +86,8 @@ class KeyNotFoundError(Error, KeyError):
 
     def __str__(self) -> str:
         if self.path is None:
-            return super().__str__()
+            text = super().__str__()
+            return f"{text}: {self.why}" if self.why and len(self.args) == 1 else text
         hint = self.suggestions
         text = repr(self.path)
         if hint:

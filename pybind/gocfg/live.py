@@ -31,6 +31,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import datetime as _dt
+import json
 import logging
 import os
 import queue
@@ -49,7 +50,7 @@ from .database import Database
 from .errors import ClosedError, Error, ForkedProcessError, InvalidArgumentError, ParseError, ValidationError
 from .provenance import Change, Diff, make_origin
 from .secrets import MASK, is_secret
-from .sources import File, ProfileSection, Text
+from .sources import File, ProfileSection, Text, bare_path_error
 
 __all__ = ["Stored", "ChangeEvent", "ChangeStream", "WatchedConfig", "load_live"]
 
@@ -711,7 +712,18 @@ def load_live(sources: Sequence[Any], *, defaults: Optional[Mapping[str, Any]], 
             if items:
                 spec.append(["overrides", items, 0 if overrides_parse else raw])
         ms = max(1, int(round(debounce * 1000)))
-        live_h, cfg_h = _capi.live_open(encode_value(spec, "layers"), interpolate, not env_parse, env, ms)
+        try:
+            live_h, cfg_h = _capi.live_open(encode_value(spec, "layers"), interpolate, not env_parse, env, ms)
+        except InvalidArgumentError as e:
+            # "pass format=" for a path given bare: gocfg.load() has no
+            # format=, a gocfg.File has (as add_layer says it).
+            for source in sources:
+                if isinstance(source, (str, os.PathLike)):
+                    path = os.fsdecode(source)
+                    path = path[:-1] if path.endswith("?") else path
+                    if f"cannot tell the format of {json.dumps(path)}" in str(e):
+                        raise bare_path_error(e, path) from None
+            raise
         if not watch:
             _capi.live_close(live_h)
             live_h = None

@@ -34,6 +34,7 @@ import re
 from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Pattern, Sequence, Set, Tuple, Union
 
 from ._values import split_path
+from .errors import InvalidArgumentError
 
 MASK = "********"
 
@@ -62,10 +63,16 @@ def set_secret_pattern(pattern: Union[str, Pattern[str], Iterable[str], None]) -
     if pattern is None:
         _pattern = _default
     elif isinstance(pattern, str):
-        _pattern = re.compile(pattern, re.IGNORECASE)
+        try:
+            _pattern = re.compile(pattern, re.IGNORECASE)
+        except re.error as e:
+            raise InvalidArgumentError(f"secret pattern {pattern!r} is not a regular expression: {e}") from None
     elif isinstance(pattern, re.Pattern):
         _pattern = pattern
     else:
+        if isinstance(pattern, (bytes, bytearray)) or not isinstance(pattern, Iterable):
+            raise TypeError("set_secret_pattern() takes a regular expression (str or re.Pattern), "
+                            f"a list of words or None, not {type(pattern).__name__}")
         words = [str(w) for w in pattern]
         _pattern = re.compile("|".join(re.escape(w) for w in words) or r"(?!x)x", re.IGNORECASE)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from . import _args, _capi, _lazy
 from ._values import Copies, TreeView, encode_value
+from .errors import InvalidArgumentError
 
 # File and Text are dataclasses: defined in gocfg._sourcetypes, imported on
 # first use (see there), and served as attributes of this module.
@@ -58,6 +59,10 @@ def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[s
         path = os.fspath(source)
         optional = isinstance(path, str) and path.endswith("?")
         source = _types.File(path[:-1] if optional else path, None, optional)
+        try:
+            return add_layer(cfg, source, lists=lists, name=name, yaml=yaml)
+        except InvalidArgumentError as e:
+            raise bare_path_error(e, source.path) from None
     if isinstance(source, _types.File) and source.profiles:
         # Outside gocfg.load(profile=...): the default profile alone.
         file_name = _args.text_arg(source.path, "file name")
@@ -83,6 +88,19 @@ def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[s
         return True
     raise TypeError(f"a source is a path, gocfg.File, gocfg.Text, a mapping or a Config, "
                     f"not {type(source).__name__}")
+
+
+_PASS_FORMAT = ": pass format= ("
+
+
+def bare_path_error(e: InvalidArgumentError, path: Any) -> InvalidArgumentError:
+    """The library's "cannot tell the format ...: pass format=" for a path
+    given bare to gocfg.load(), which has no format= of its own: the
+    format goes in a gocfg.File."""
+    text = str(e)
+    if _PASS_FORMAT not in text:
+        return e
+    return InvalidArgumentError(text.replace(_PASS_FORMAT, f": give it as gocfg.File({os.fsdecode(path)!r}, format=...) ("))
 
 
 def is_yaml(source: Any) -> bool:

@@ -49,6 +49,21 @@ def test_a_miss_is_an_attribute_error_with_the_closest_keys(cfg):
     assert hasattr(cfg, "server") and not hasattr(cfg, "missing")
 
 
+def test_a_misspelt_method_names_the_method(cfg):
+    """cfg.get_itn("server.port") said only that there is no key 'get_itn':
+    with no close key, the closest method of the class is named."""
+    with pytest.raises(AttributeError) as info:
+        cfg.get_itn("server.port")
+    assert str(info.value) == ("gocfg.Config has no attribute or key 'get_itn': no 'get_itn' in the config "
+                               "(did you mean Config.get_int?)")
+    with pytest.raises(AttributeError, match=r"no 'server\.valdate' in the config \(did you mean Section\.validate\?\)$"):
+        cfg.server.valdate({})
+    with pytest.raises(AttributeError, match=r"no 'xyz' in the config$"):  # nothing close: no hint
+        _ = cfg.xyz
+    with pytest.raises(AttributeError, match=r"did you mean 'server'\?\)$"):  # a close key comes first
+        _ = cfg.servr
+
+
 def test_attributes_are_not_set_or_deleted(cfg):
     with pytest.raises(AttributeError, match=r"does not set keys as attributes: write \['port'\] = value"):
         cfg.port = 1

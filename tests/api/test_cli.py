@@ -32,7 +32,14 @@ def test_get_missing_key(app):
     # The file, and the closest keys as the Python API gives them.
     r = run("get", app, "server.prot")
     assert r.returncode == 1 and r.stderr == f"gocfg: {app}: no value at 'server.prot' (did you mean 'server.port'?)\n"
+    # A path that stops at a list or a value says why, as the API does.
+    assert run("get", app, "names.x").stderr == \
+        f"gocfg: {app}: no value at 'names.x': names is a list of 2 items; \"x\" is not an index in it\n"
+    assert run("get", app, "server.host.x").stderr == \
+        f"gocfg: {app}: no value at 'server.host.x': server.host is a str, not a map or list\n"
     app.write_text("url: http://${server.host}/\nserver:\n  host: h\n")  # read through a layer
+    assert run("get", app, "url.x").stderr == \
+        f"gocfg: {app}: no value at 'url.x': url is a str, not a map or list\n"
     assert run("get", app, "server.hots").stderr == f"gocfg: {app}: no value at 'server.hots' (did you mean 'server.host'?)\n"
     assert run("get", "-", "b", input='{"a": 1}').stderr == "gocfg: stdin: no value at 'b'\n"
 
@@ -77,6 +84,34 @@ def test_bad_usage_exit_2(app):
     assert run("frobnicate").returncode == 2
     assert run("get", app).returncode == 2
     assert run("show", app, "--format", "xml").returncode == 2
+
+
+def test_get_with_the_key_before_the_file_says_the_order(app, tmp_path):
+    """gocfg get server.port app.yaml said it could not tell the format of
+    "server.port" and to pass --format."""
+    r = run("get", "server.port", app, cwd=tmp_path)
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr == (f"gocfg: no file server.port, and the key {app} names a file: the files come first "
+                        f"and the key last (gocfg get {app} server.port)\n")
+    r = run("get", "nope.yaml", "server.port", cwd=tmp_path)  # no such key file: the plain miss
+    assert r.returncode == 1 and r.stderr == "gocfg: nope.yaml: No such file or directory\n"
+
+
+def test_format_options_take_the_names_format_takes(app, tmp_path):
+    """--format yml, --format JSON and --format .toml were "invalid choice"
+    where the API's format= takes them; the choices are still listed for a
+    name nothing knows."""
+    assert run("get", app, "server.port", "--format", "yml").stdout == "8080\n"
+    assert json.loads(run("show", app, "--format", "JSON").stdout)["server"]["port"] == 8080
+    assert run("show", app, "--format", ".TOML").stdout.startswith("names = ")
+    assert run("show", "-", "--input-format", "YML", "--format", "json", input="a: 1\n").stdout == '{\n  "a": 1\n}\n'
+    assert run("show", app, "--format", "yml-1.1").stdout == run("show", app, "--format", "yaml").stdout
+    out = tmp_path / "o.json"
+    assert run("convert", app, out, "--output-format", "Json").returncode == 0
+    assert json.loads(out.read_text())["names"] == ["a", "b"]
+    assert run("validate", app, "--format", "yml").stdout == f"{app}: ok\n"
+    r = run("show", app, "--format", "xml")
+    assert r.returncode == 2 and "argument --format: invalid choice: 'xml' (choose from 'json', 'yaml'," in r.stderr
 
 
 def test_more_bad_usage_exit_2_on_one_line(app, tmp_path):

@@ -15,6 +15,7 @@ import errno
 import gc
 import math
 import os
+import pickle
 import signal
 import socket
 import sqlite3
@@ -230,6 +231,26 @@ def test_missing_names_and_revisions(db):
         db.delete("nope")
     with pytest.raises(gocfg.KeyNotFoundError):
         db.history("nope")
+
+
+def test_a_miss_names_the_name_and_the_store(db):
+    """A miss read 'config "nope"' (or 'history of "nope"', 'delete
+    "nope"'): the library's text. Now args[0] is the name, as dict's
+    KeyError holds the key, and the message says what is missing where."""
+    db.save("a", {"v": 1})
+    where = f" in {db.url}"
+    cases = [(lambda: db.load("nope"), "nope", "no config of that name"),
+             (lambda: db.load_with_revision("nope"), "nope", "no config of that name"),
+             (lambda: db.load("nope", interpolate=True), "nope", "no config of that name"),
+             (lambda: db.history("nope"), "nope", "no config of that name"),
+             (lambda: db.delete("nope"), "nope", "no config of that name"),
+             (lambda: db.load("a", 2), "a", "no revision 2 of that name")]
+    for call, name, what in cases:
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            call()
+        assert info.value.args == (name,) and str(info.value) == f"{name!r}: {what}{where}"
+        assert str(pickle.loads(pickle.dumps(info.value))) == str(info.value)
+    assert "@" not in str(info.value)  # the URL without credentials
 
 
 def test_compare_and_swap(db):

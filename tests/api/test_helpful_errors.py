@@ -3,6 +3,7 @@ KeyNotFoundError, messages that read as Python's, and the small defects
 found by a new user (each with its regression test)."""
 from __future__ import annotations
 
+import datetime
 import pickle
 
 import gocfg
@@ -43,6 +44,38 @@ def test_a_miss_through_a_section_names_the_full_path(cfg):
         del section["prot"]
     with pytest.raises(gocfg.KeyNotFoundError, match=r"'server\.prot' \(did you mean"):
         section.pop("prot")
+
+
+def test_a_read_that_stops_at_a_list_or_a_value_says_why(cfg):
+    """cfg["servers.host"] said only 'servers.host', as if the key were
+    missing; the path stops at a list (or a value), which a newcomer
+    could not tell. A read says so as a write past a list's end does."""
+    cfg["when"] = datetime.date(2020, 1, 1)
+    cases = {"servers.host": 'servers is a list of 1 item; "host" is not an index in it',
+             "servers.3": 'servers is a list of 1 item; "3" is not an index in it',
+             "debug.x": "debug is a bool, not a map or list",
+             "server.port.x": "server.port is an int, not a map or list",
+             "when.year": "when is a date, not a map or list"}
+    for path, why in cases.items():
+        for call in (lambda: cfg[path], lambda: cfg.pop(path), lambda: cfg.get_int(path),
+                     lambda: cfg.origin(path), lambda: cfg.explain(path), lambda: cfg.__delitem__(path)):
+            with pytest.raises(gocfg.KeyNotFoundError) as info:
+                call()
+            assert str(info.value) == f"{path!r}: {why}" and info.value.why == why
+            assert info.value.args == (path,) and info.value.suggestions == []
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            cfg["server"][path[len("server."):]] if path.startswith("server.") else cfg[path]
+        assert str(pickle.loads(pickle.dumps(info.value))) == f"{path!r}: {why}"
+    # A missing key of a map stays a plain miss, with its suggestions.
+    with pytest.raises(gocfg.KeyNotFoundError) as info:
+        cfg["servers.0.hots"]
+    assert str(info.value) == "'servers.0.hots' (did you mean 'servers.0.host'?)" and info.value.why == ""
+    assert cfg.get("servers.host", 7) == 7  # get() and caught misses work nothing out
+    # del through a value was a TypeMismatchError, where pop() and reads
+    # raise KeyError: code catching KeyError around del did not catch it.
+    with pytest.raises(KeyError):
+        del cfg["debug.x"]
+    assert cfg["debug"] is True
 
 
 def test_suggestions_at_the_level_where_the_path_stopped(cfg):
@@ -182,6 +215,38 @@ def test_cannot_store_names_the_python_type(no_leaks):
             c["x"] = {"y": b"raw"}
 
 
+def test_a_file_name_given_to_config_points_at_load(tmp_path, no_leaks):
+    """Config("app.yaml") read the string as dict() reads a sequence of
+    pairs ("dictionary update sequence element #0 has length 1"); a
+    newcomer meant Config.load. Text is not quoted: it may hold a secret."""
+    (tmp_path / "app.yaml").write_text("a: 1\n")
+    for wrong in ("app.yaml", b"app.yaml", tmp_path / "app.yaml", "password: hunter2"):
+        with pytest.raises(TypeError) as info:
+            gocfg.Config(wrong)
+        message = str(info.value)
+        assert message.startswith(f"Config() takes a mapping, not a {type(wrong).__name__}: "), message
+        assert "gocfg.Config.load(path)" in message and "gocfg.Config.loads(text, format)" in message
+        assert "hunter2" not in message and "app.yaml" not in message
+    assert gocfg.stats()["live_handles"] == 0  # no handle made for a refused call
+    with gocfg.Config([("a", 1)]) as c, gocfg.Config(a=1) as d:  # pairs and keywords, as dict() takes
+        assert c == d == {"a": 1}
+
+
+def test_a_mapping_given_as_a_file_name_points_at_config(tmp_path, no_leaks):
+    """Config.load({"a": 1}) said "file name must be str, not dict": a
+    mapping where a file is expected is data, which Config(mapping) holds."""
+    for call in (lambda: gocfg.Config.load({"a": 1}), lambda: gocfg.read({"a": 1}),
+                 lambda: gocfg.load(gocfg.File({"a": 1}))):
+        with pytest.raises(TypeError) as info:
+            call()
+        assert str(info.value) == ("file name must be str, bytes or os.PathLike, not dict "
+                                   "(a mapping is data, not a file: gocfg.Config(mapping) holds it)")
+    with pytest.raises(TypeError, match=r"^file name must be str, bytes or os.PathLike, not NoneType$"):
+        gocfg.Config.load(None)
+    with gocfg.load({"a": 1}) as cfg:  # a source of gocfg.load() may be a mapping
+        assert cfg["a"] == 1
+
+
 # ------------------------------------------------------- explain() layers
 
 def test_explain_reports_the_layer_that_origin_reports(tmp_path, no_leaks):
@@ -249,3 +314,68 @@ def test_misses_reported_by_the_library_name_the_path_too(no_leaks):
             c[("servers", 5)] = 1
         assert info.value.path == "servers.5" and info.value.args == (("servers", 5),)
         assert str(info.value).endswith('list has 1 item; "5" is not an index in it (use 1 to append)')
+
+
+def test_help_shows_no_object_addresses(no_leaks):
+    """help(gocfg.Config) showed the readers' default as <object object at
+    0x7f...>: a sentinel with a repr of its own now."""
+    import inspect
+    import pydoc
+    text = pydoc.render_doc(gocfg.Config, renderer=pydoc.plaintext)
+    assert "object at 0x" not in text
+    assert str(inspect.signature(gocfg.Config.get_int)).endswith("default: 'Any' = <no default>) -> 'Any'")
+
+
+def test_a_closed_config_says_how_it_was_closed(tmp_path, no_leaks):
+    """A read after the with block said only "operation on a closed
+    gocfg.Config"; it says what closes one."""
+    (tmp_path / "app.yaml").write_text("a: 1\n")
+    with gocfg.Config.load(tmp_path / "app.yaml") as cfg:
+        pass
+    with gocfg.Database.open("memory://") as db:
+        pass
+    for call, what in ((lambda: cfg["a"], "gocfg.Config"), (lambda: cfg.to_dict(), "gocfg.Config"),
+                       (lambda: db.names(), "gocfg.Database")):
+        with pytest.raises(gocfg.ClosedError) as info:
+            call()
+        assert str(info.value) == f"operation on a closed {what} (closed by close() or at the end of its with block)"
+
+
+def test_a_bare_path_of_no_known_format_points_at_file(tmp_path, no_leaks):
+    """gocfg.load("app.txt") said "pass format=", which gocfg.load() does
+    not take (a TypeError for the newcomer who tried): the format of a
+    source goes in a gocfg.File."""
+    path = tmp_path / "app.txt"
+    path.write_text("a: 1\n")
+    for call in (lambda: gocfg.load(str(path)), lambda: gocfg.load(path), lambda: gocfg.load(f"{path}?"),
+                 lambda: gocfg.load(str(path), watch=True)):
+        with pytest.raises(gocfg.InvalidArgumentError) as info:
+            call()
+        assert f": give it as gocfg.File({str(path)!r}, format=...) (one of json, yaml," in str(info.value)
+        assert "pass format=" not in str(info.value)
+    with gocfg.Config() as cfg, pytest.raises(gocfg.InvalidArgumentError, match=r"give it as gocfg\.File\("):
+        cfg.add_layer(str(path))
+    # Where format= is a parameter, the message says to pass it.
+    for call in (lambda: gocfg.Config.load(path), lambda: gocfg.load(gocfg.File(path))):
+        with pytest.raises(gocfg.InvalidArgumentError, match=r": pass format= \(one of json, "):
+            call()
+    with gocfg.load(gocfg.File(path, format="yaml")) as cfg:
+        assert cfg["a"] == 1
+
+
+def test_loads_given_a_file_name_points_at_load(tmp_path, monkeypatch, no_leaks):
+    """Config.loads("app.yaml", "yaml") parsed the name as a document and
+    said its root is not a mapping; when the text names a file, the
+    message says to read it with Config.load."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.yaml").write_text("a: 1\n")
+    (tmp_path / "app.json").write_text('{"a": 1}')
+    for name, fmt in (("app.yaml", "yaml"), ("app.json", "json")):
+        with pytest.raises(gocfg.ParseError) as info:
+            gocfg.Config.loads(name, fmt)
+        assert str(info.value).endswith(f": loads() parses the text it is given, and {name!r} is a file name: "
+                                        "read the file with Config.load(path)")
+        assert (info.value.line, info.value.column) == (1, 1)
+    with pytest.raises(gocfg.ParseError) as info:  # not a file: the parser's message alone
+        gocfg.Config.loads("other.yaml", "yaml")
+    assert "Config.load" not in str(info.value)

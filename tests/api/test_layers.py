@@ -671,6 +671,20 @@ def test_secret_pattern_is_configurable():
     assert gocfg.is_secret("db.password") and gocfg.is_secret(["API_KEY"])
 
 
+def test_a_bad_secret_pattern_is_refused_naming_it():
+    """set_secret_pattern("(") let re.error out (not a ValueError, and not
+    naming the argument); 5 said "'int' object is not iterable". The rule
+    in force stays."""
+    with pytest.raises(gocfg.InvalidArgumentError,
+                       match=r"^secret pattern '\(' is not a regular expression: missing \), unterminated"):
+        gocfg.set_secret_pattern("(")
+    for wrong in (5, b"pin"):
+        with pytest.raises(TypeError, match=r"^set_secret_pattern\(\) takes a regular expression \(str or re.Pattern\), "
+                                            r"a list of words or None, not (int|bytes)$"):
+            gocfg.set_secret_pattern(wrong)  # type: ignore[arg-type]
+    assert gocfg.is_secret("db.password") and not gocfg.is_secret("pin")
+
+
 # ------------------------------------------------------------------ display
 
 def test_html_and_pretty_display(files):

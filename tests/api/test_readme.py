@@ -523,3 +523,28 @@ def test_readme_sh_block(block: Block, tmp_path):
         for prefix, expected in SH_OUT.items():
             if line.startswith(prefix):
                 assert r.stdout == expected, f"{where}: prints {r.stdout!r}, expected {expected!r}"
+
+
+# --- claims in prose ------------------------------------------------------
+
+def test_a_whole_env_reference_is_typed_as_the_environment_layer(no_leaks):
+    """README, "Interpolation": a string that is exactly one ${env:...}
+    reads as the environment layer reads the same variable."""
+    environ = {"APP_A": "007", "APP_B": "[a, b]", "APP_C": '{"k": 1}', "APP_D": "1.5", "APP_E": "true",
+               "APP_F": "9000"}
+    text = "".join(f"{k[4:].lower()}: ${{env:{k}}}\n" for k in environ) + "g: ${env:NONE,8080}\nh: port ${env:APP_F}\n"
+    with gocfg.load(gocfg.Text(text, "yaml"), environ=environ) as refs, \
+            gocfg.load(env_prefix="APP", environ=environ) as layer:
+        got = refs.to_dict()
+        assert {k: got[k] for k in layer} == layer.to_dict()
+        assert got["e"] is True and got["f"] == 9000 and got["a"] == "007"
+        assert got["g"] == 8080 and got["h"] == "port 9000"  # the default too; text around it: a string
+
+
+def test_the_env_prefix_matches_in_any_case_with_or_without_its_underscore(no_leaks):
+    """README, "Environment": `env_prefix="APP"` reads `app_debug` too, and
+    "APP_" is the same prefix (pydantic-settings writes it so)."""
+    environ = {"APP_SERVER__PORT": "9000", "app_debug": "true", "APPX": "1", "OTHER_A": "2"}
+    for prefix in ("APP", "app", "APP_", "app_"):
+        with gocfg.load(env_prefix=prefix, environ=environ) as cfg:
+            assert cfg.to_dict() == {"server": {"port": 9000}, "debug": True}, prefix
