@@ -351,3 +351,13 @@ def test_toml_dotted_keys_and_tables_read_as_tomllib_reads_them(tmp_path, text):
         return
     with gocfg.Config.load(path) as cfg:
         assert cfg.to_dict() == want
+
+
+def test_env_lone_cr_is_an_error_outside_quotes_and_kept_inside(no_leaks):
+    # A quoted .env value may span lines: a lone CR in it is a character of
+    # the value. Outside quotes it would end a line for python-dotenv, and
+    # is refused at its position.
+    assert gocfg.Config.loads('A="x\ry"\nB=2\n', "env").to_dict() == {"A": "x\ry", "B": "2"}
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.loads("A=1\nB=x\ry\n", "env")
+    assert (info.value.line, info.value.column) == (2, 4)
