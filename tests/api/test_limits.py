@@ -141,3 +141,44 @@ def test_date_boundaries_round_trip():
             c["e"] = dt.datetime(2020, 1, 1, tzinfo=dt.timezone(dt.timedelta(seconds=3601)))
         assert "whole minutes" in str(e.value)
         assert "e" not in c
+
+
+_LONG = "x" * 200_000
+
+
+@pytest.mark.parametrize("text, fmt", [
+    (f"a: *{_LONG}", "yaml"),                              # an unknown anchor, named
+    (f"a = 1\n{_LONG} = 2\n{_LONG} = 3\n", "toml"),        # a repeated key, quoted
+    ("a = 1." + "0" * 200_000 + "e1000", "toml"),          # a float literal, quoted by strconv
+    (f"a = 1\n{_LONG} = 2\n{_LONG} = 3\n", "hcl"),         # an attribute redefined
+    ("a=${" + _LONG, "env"),                               # an expansion, quoted
+])
+def test_parse_error_messages_are_bounded(text, fmt):
+    # Messages quote what they are about; a hostile document made each of
+    # these as long as itself (a 100 MB key gave a 100 MB exception).
+    with pytest.raises(gocfg.ParseError) as e:
+        gocfg.Config.loads(text, fmt)
+    msg = str(e.value)
+    assert len(msg) < 5000
+    assert "bytes left out" in msg
+    assert msg.startswith("line ")
+
+
+def test_error_message_of_a_deep_dict_with_long_keys_is_bounded():
+    key = "k" * 2000
+    d: object = 1
+    for _ in range(1001):
+        d = {key: d}
+    with pytest.raises(gocfg.InvalidArgumentError) as e:
+        gocfg.Config(d)
+    msg = str(e.value)
+    assert len(msg) < 5000
+    assert msg.endswith("nested more than 1000 levels deep")
+
+
+def test_too_deep_hcl_object_says_so_without_go_suffix():
+    text = "a = " + "{b = " * 1000 + "1" + "}" * 1000
+    with pytest.raises(gocfg.ParseError) as e:
+        gocfg.Config.loads(text, "hcl")
+    assert "1000 levels" in str(e.value)
+    assert not str(e.value).endswith("invalid argument")
