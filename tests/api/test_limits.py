@@ -182,3 +182,35 @@ def test_too_deep_hcl_object_says_so_without_go_suffix():
         gocfg.Config.loads(text, "hcl")
     assert "1000 levels" in str(e.value)
     assert not str(e.value).endswith("invalid argument")
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "toml", "hcl", "properties"])
+def test_the_deepest_tree_writes_and_reads_back_in_every_format(fmt):
+    # A leaf under 1000 keys is as deep as a config may be: properties
+    # refused to write it, and HCL to read back the blocks it wrote.
+    deep: object = "v"
+    for _ in range(1000):
+        deep = {"a": deep}
+    cfg = gocfg.Config(deep)
+    back = gocfg.Config.loads(cfg.dumps(fmt), fmt)
+    assert back == cfg
+    assert back["a." * 999 + "a"] == "v"
+    with pytest.raises(gocfg.InvalidArgumentError, match="1000 levels"):
+        gocfg.Config({"b": deep})
+
+
+def test_a_deep_config_of_long_keys_compares_and_writes():
+    # Diff (so ==) and the encoders joined a path at every level: 999 keys
+    # of 10 KB took gigabytes. Here 300 keys of 2 KB, a list under them.
+    key = "k" * 2000
+    deep: object = {"leaf": 1, "items": list(range(1000))}
+    for _ in range(300):
+        deep = {key: deep}
+    cfg = gocfg.Config(deep)
+    other = cfg.copy()
+    assert cfg == other
+    other[".".join([key] * 300 + ["leaf"])] = 2
+    (path,) = cfg.diff(other).changed
+    assert path.endswith(".leaf") and len(path) == 300 * 2001 + 4
+    for fmt in ("json", "yaml", "toml"):
+        assert gocfg.Config.loads(cfg.dumps(fmt), fmt) == cfg

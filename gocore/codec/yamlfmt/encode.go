@@ -28,7 +28,7 @@ import (
 // ("\0"). Keys and strings that are not valid UTF-8, and nesting deeper
 // than value.MaxDepth, give an *errs.Located with Kind errs.ErrTypeMismatch naming the path.
 func Encode(root *value.Map) (out []byte, err error) {
-	n, err := toNode(root, "", 1)
+	n, err := toNode(root, nil, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -84,18 +84,18 @@ func looksTyped11(s string) bool {
 	return true
 }
 
-func toNode(v any, path string, depth int) (*yaml.Node, error) {
+func toNode(v any, path *value.Trail, depth int) (*yaml.Node, error) {
 	switch v := v.(type) {
 	case *value.Map:
 		if depth > value.MaxDepth {
-			return nil, textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+			return nil, textpos.TypeError(path.String(), "nesting deeper than %d levels", value.MaxDepth)
 		}
 		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: make([]*yaml.Node, 0, 2*v.Len())}
 		var err error
 		v.Range(func(k string, x any) bool {
-			p := value.AppendPath(path, k)
+			p := path.Add(k)
 			if why := textpos.KeyProblem(k); why != "" {
-				err = textpos.TypeError(p, "YAML cannot hold this key here: %s", why)
+				err = textpos.TypeError(p.String(), "YAML cannot hold this key here: %s", why)
 				return false
 			}
 			var c *yaml.Node
@@ -111,11 +111,11 @@ func toNode(v any, path string, depth int) (*yaml.Node, error) {
 		return n, nil
 	case []any:
 		if depth > value.MaxDepth {
-			return nil, textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+			return nil, textpos.TypeError(path.String(), "nesting deeper than %d levels", value.MaxDepth)
 		}
 		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: make([]*yaml.Node, 0, len(v))}
 		for i, x := range v {
-			c, err := toNode(x, value.AppendPath(path, strconv.Itoa(i)), depth+1)
+			c, err := toNode(x, path.Add(strconv.Itoa(i)), depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -134,7 +134,7 @@ func toNode(v any, path string, depth int) (*yaml.Node, error) {
 		return scalarNode("!!float", formatFloat(v)), nil
 	case string:
 		if !utf8.ValidString(v) {
-			return nil, textpos.TypeError(path, "string is not valid UTF-8")
+			return nil, textpos.TypeError(path.String(), "string is not valid UTF-8")
 		}
 		return stringNode(v), nil
 	case time.Time:
@@ -146,7 +146,7 @@ func toNode(v any, path string, depth int) (*yaml.Node, error) {
 	case value.LocalTime:
 		return stringNode(v.String()), nil
 	}
-	return nil, textpos.TypeError(path, "YAML cannot express %s", value.AType(v))
+	return nil, textpos.TypeError(path.String(), "YAML cannot express %s", value.AType(v))
 }
 
 func timestampNode(s string) *yaml.Node {
@@ -181,7 +181,7 @@ func formatFloat(f float64) string {
 // documents that are not a mapping (an Ansible playbook's list): one
 // document, without a "---" line.
 func EncodeValue(root any) (out []byte, err error) {
-	n, err := toNode(root, "", 1)
+	n, err := toNode(root, nil, 1)
 	if err != nil {
 		return nil, err
 	}
