@@ -214,3 +214,13 @@ def test_a_deep_config_of_long_keys_compares_and_writes():
     assert path.endswith(".leaf") and len(path) == 300 * 2001 + 4
     for fmt in ("json", "yaml", "toml"):
         assert gocfg.Config.loads(cfg.dumps(fmt), fmt) == cfg
+
+
+def test_a_yaml_merge_chain_is_bounded_as_an_alias_bomb():
+    # Each mapping merges the one before: 400 lines (10 KB) made the
+    # decoder copy entries with the cube of the length, uncounted.
+    text = "a0: &a0 {x0: 0}\n" + "".join(f"a{i}: &a{i} {{<<: *a{i - 1}, x{i}: {i}}}\n" for i in range(1, 400))
+    with pytest.raises(gocfg.ParseError, match="alias bomb"):
+        gocfg.Config.loads(text, "yaml")
+    short = "a0: &a0 {x0: 0}\n" + "".join(f"a{i}: &a{i} {{<<: *a{i - 1}, x{i}: {i}}}\n" for i in range(1, 30))
+    assert gocfg.Config.loads(short, "yaml")["a29"] == {f"x{i}": i for i in range(30)}

@@ -454,3 +454,36 @@ func TestUnicodeLineBreaksKeepPositionsByLF(t *testing.T) {
 		{"a: \"\u2028\"\nb: x\x01\n", 2, 5, "control characters"},
 	})
 }
+
+// A chain of mappings that each merge the one before copies each entry
+// once per link: the copies count against the alias budget, so a short
+// hostile chain stops at the bound (400 links, 10 KB, took seconds and
+// went through; its work grows with the cube of the length) while a
+// realistic one reads.
+func TestMergeChainCopiesCountAsAliasValues(t *testing.T) {
+	chain := func(links, keys int) []byte {
+		var b strings.Builder
+		for i := 0; i < links; i++ {
+			fmt.Fprintf(&b, "a%d: &a%d {", i, i)
+			if i > 0 {
+				fmt.Fprintf(&b, "<<: *a%d, ", i-1)
+			}
+			for k := 0; k < keys; k++ {
+				fmt.Fprintf(&b, "k%d_%d: %d, ", i, k, k)
+			}
+			b.WriteString("z: 0}\n")
+		}
+		return []byte(b.String())
+	}
+	doc, err := Decode(chain(30, 10))
+	if err != nil {
+		t.Fatalf("a chain of 30 merges: %v", err)
+	}
+	last, _ := doc.Root.Get("a29")
+	if n := last.(*value.Map).Len(); n != 30*10+1 {
+		t.Fatalf("a29 has %d keys", n)
+	}
+	if _, err := Decode(chain(400, 1)); err == nil || !strings.Contains(err.Error(), "alias bomb") {
+		t.Fatalf("a chain of 400 merges: %v", err)
+	}
+}
