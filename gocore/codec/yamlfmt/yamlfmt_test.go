@@ -487,3 +487,52 @@ func TestMergeChainCopiesCountAsAliasValues(t *testing.T) {
 		t.Fatalf("a chain of 400 merges: %v", err)
 	}
 }
+
+// Encode writes the root's entries in batches; joined, they are the
+// document one call of the emitter writes, whatever ends a batch (a
+// scalar that keeps its final line breaks makes the emitter end a
+// document with "...").
+func TestEncodeInBatches(t *testing.T) {
+	root := value.NewMap(0)
+	vals := []any{"keep\n\n", "plain", int64(1), nil, "multi\nline", []any{"a", "b\n\n"}, "", "...", "- x", "#c", 1.5,
+		func() *value.Map { m := value.NewMap(1); m.Set("in", "x\n\n"); return m }(), "trail ", "k: v"}
+	for i := 0; i < 60; i++ {
+		root.Set(fmt.Sprintf("k%d", i), vals[i%len(vals)])
+	}
+	n, err := toNode(root, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := dump(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(b int) { encodeBatch = b }(encodeBatch)
+	for _, size := range []int{1, 2, 3, 5, 7, 1 << 14} {
+		encodeBatch = size
+		for _, cut := range []int{60, 59, 13, 1, 0} {
+			m := value.NewMap(0)
+			count := 0
+			root.Range(func(k string, v any) bool {
+				if count < cut {
+					m.Set(k, v)
+				}
+				count++
+				return true
+			})
+			mn, _ := toNode(m, nil, 1)
+			want, _ := dump(mn)
+			got, err := Encode(m)
+			if err != nil || string(got) != string(want) {
+				t.Fatalf("batch %d, %d keys: got\n%s\nwant\n%s", size, cut, got, want)
+			}
+			back, err := Decode(got)
+			if err != nil || !value.Equal(back.Root, m) {
+				t.Fatalf("batch %d, %d keys: does not read back: %v", size, cut, err)
+			}
+		}
+	}
+	if len(whole) == 0 {
+		t.Fatal("nothing written")
+	}
+}
