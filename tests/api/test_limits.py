@@ -9,6 +9,7 @@ import textwrap
 
 import gocfg
 import pytest
+from support.cli import run_cli
 
 
 def test_endless_file_is_refused_at_the_document_bound(no_leaks):
@@ -224,3 +225,37 @@ def test_a_yaml_merge_chain_is_bounded_as_an_alias_bomb():
         gocfg.Config.loads(text, "yaml")
     short = "a0: &a0 {x0: 0}\n" + "".join(f"a{i}: &a{i} {{<<: *a{i - 1}, x{i}: {i}}}\n" for i in range(1, 30))
     assert gocfg.Config.loads(short, "yaml")["a29"] == {f"x{i}": i for i in range(30)}
+
+
+@pytest.mark.parametrize("leaf", ["v", dt.date(2020, 1, 2)])
+def test_a_config_at_the_depth_bound_goes_through_every_entry_point(leaf, tmp_path):
+    # A value under 1000 keys is as deep as a config may be. A date there
+    # was refused from Python (its tag counted as a level, and the slow
+    # path ran into the interpreter's recursion limit first: "nested too
+    # deeply"); at any leaf, a pickle did not load back (its state map
+    # counted), and dumps_all and so `gocfg show` refused the document (the
+    # list of documents counted).
+    import pickle
+    deep: object = leaf
+    for _ in range(1000):
+        deep = {"a": deep}
+    path = "a." * 999 + "a"
+    cfg = gocfg.Config(deep)
+    assert cfg[path] == leaf
+    assert pickle.loads(pickle.dumps(cfg)) == cfg
+    layered = gocfg.load(deep)
+    assert pickle.loads(pickle.dumps(layered)) == layered
+    assert gocfg.loads_all(gocfg.dumps_all([cfg, deep], "yaml"), "yaml") == [cfg, cfg]
+    other = gocfg.Config()
+    other["a"] = deep["a"]  # type: ignore[index]
+    assert other == cfg
+    file = tmp_path / "deep.yaml"
+    cfg.save(file)
+    r = run_cli("show", file)
+    assert r.returncode == 0, r.stderr
+    assert gocfg.Config.loads(r.stdout, "yaml") == cfg
+    too: object = {"b": deep}
+    with pytest.raises(gocfg.InvalidArgumentError, match="nested more than 1000 levels deep"):
+        gocfg.Config(too)
+    with pytest.raises(gocfg.InvalidArgumentError, match="nested more than 1000 levels deep"):
+        gocfg.dumps_all([too], "json")
