@@ -51,7 +51,7 @@ func view(h C.uintptr_t, path *C.char, pathLen C.size_t, f func(p string, v any)
 // decodeValue reads a wire-encoded value from C memory (wire.Decode copies
 // what it keeps); an error inside it names its full path.
 func decodeValue(data *C.char, dataLen C.size_t, path string) (any, error) {
-	raw, err := borrowData(data, dataLen, "data")
+	raw, err := borrowValue(data, dataLen, "data")
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +249,7 @@ func setString(h C.uintptr_t, path *C.char, pathLen C.size_t, val *C.char, valLe
 	if err != nil {
 		return err
 	}
-	v, err := borrowData(val, valLen, "value")
+	v, err := borrowValue(val, valLen, "value")
 	if err != nil {
 		return err
 	}

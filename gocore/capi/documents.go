@@ -77,7 +77,7 @@ func gocfg_dump_all(data *C.char, dataLen C.size_t, format *C.char, formatLen C.
 		if err != nil {
 			return err
 		}
-		raw, err := borrowData(data, dataLen, "data")
+		raw, err := borrowValue(data, dataLen, "data")
 		if err != nil {
 			return err
 		}

@@ -259,3 +259,55 @@ def test_a_config_at_the_depth_bound_goes_through_every_entry_point(leaf, tmp_pa
         gocfg.Config(too)
     with pytest.raises(gocfg.InvalidArgumentError, match="nested more than 1000 levels deep"):
         gocfg.dumps_all([too], "json")
+
+
+def test_document_bound_set_from_python_before_the_first_load(tmp_path):
+    # The Go runtime of a shared library sees only the environment the
+    # process started with: a bound set in os.environ, as a notebook sets
+    # it, was silently not applied.
+    out = _child("""
+        import os
+        os.environ["GOCFG_MAX_DOCUMENT_BYTES"] = "1KiB"
+        import gocfg
+        try:
+            gocfg.Config.loads('{"a": "' + "x" * 2000 + '"}', "json")
+            print("accepted")
+        except gocfg.InvalidArgumentError as e:
+            print(e)
+    """)
+    assert "over the document size limit of 1 KiB" in out
+
+
+def test_a_document_at_the_size_bound_goes_through_every_entry_point(tmp_path):
+    # The bound is the document's size: a file of exactly that size loads
+    # everywhere. Its encoded tree (a little larger) and the environment
+    # snapshot were held to it as well, so load_all(), `gocfg get`, and
+    # gocfg.load() in a process whose environment was larger than the
+    # bound, failed where Config.load() succeeded.
+    at, over = tmp_path / "at.json", tmp_path / "over.json"
+    at.write_text('{"a": "' + "x" * (1024 - 9) + '"}')
+    over.write_text('{"a": "' + "x" * (1025 - 9) + '"}')
+    env_file = tmp_path / "at.env"
+    env_file.write_text("a=" + "y" * (1024 - 3) + "\n")
+    assert at.stat().st_size == 1024 and over.stat().st_size == 1025 and env_file.stat().st_size == 1024
+    out = _child(f"""
+        import gocfg
+        for name, read in [
+            ("load", lambda p: gocfg.Config.load(p)["a"]),
+            ("load_all", lambda p: gocfg.load_all(p)[0]["a"]),
+            ("layers", lambda p: gocfg.load(p)["a"]),
+        ]:
+            print(name, len(read({str(at)!r})))
+            try:
+                read({str(over)!r})
+            except gocfg.InvalidArgumentError as e:
+                print(name, "refused", "1025 bytes is over the document size limit" in str(e))
+        print("env_file", len(gocfg.load(env_file={str(env_file)!r})["a"]))
+    """, GOCFG_MAX_DOCUMENT_BYTES="1KiB", GOCFG_PADDING="z" * 4000)
+    for name in ("load", "load_all", "layers"):
+        assert f"{name} 1015\n{name} refused True\n" in out
+    assert "env_file 1021" in out
+    r = run_cli("get", at, "a", env={"GOCFG_MAX_DOCUMENT_BYTES": "1KiB"})
+    assert r.returncode == 0 and len(r.stdout) == 1016, r.stderr
+    r = run_cli("get", over, "a", env={"GOCFG_MAX_DOCUMENT_BYTES": "1KiB"})
+    assert r.returncode == 1 and "1025 bytes is over the document size limit" in r.stderr
