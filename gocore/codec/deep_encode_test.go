@@ -84,3 +84,33 @@ func TestEncodeTheDeepestTree(t *testing.T) {
 		}
 	}
 }
+
+// A first key starting with U+FEFF read back as a byte order mark, which
+// readers skip: .env, INI and HCL write keys bare, and lost the key's first
+// character. Every codec now reads back what it wrote, or refuses it.
+func TestFirstKeyStartingWithAByteOrderMark(t *testing.T) {
+	for _, name := range Names() {
+		c, _ := ByName(name)
+		root := value.NewMap(2)
+		inner := value.NewMap(1)
+		inner.Set("\ufeffk", "v")
+		if name == "ini" || name == "toml" || name == "hcl" || name == "yaml" || name == "json" || name == "jsonc" || name == "properties" {
+			root.Set("\ufeffs", inner)
+		} else {
+			root.Set("\ufeffk", "v")
+		}
+		out, err := c.Encode(root)
+		if err != nil {
+			continue // refused: nothing is lost
+		}
+		if strings.HasPrefix(string(out), "\ufeff") {
+			t.Errorf("%s: the text starts with a byte order mark", name)
+		}
+		back, err := c.Decode(out)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		} else if !value.Equal(back.Root, root) {
+			t.Errorf("%s: read back %v", name, back.Root)
+		}
+	}
+}

@@ -132,3 +132,16 @@ def test_listings_write_bidi_controls_and_separators_as_escapes():
     assert "b\\u202ek" in cfg.show() and '"x\\u2028y"' in cfg.show()
     assert "v\\x1b\\n\\u202e" in cfg._repr_html_()
     assert cfg["b\u202ek"] == "x\u2028y"  # reads give the value as it is
+
+
+@pytest.mark.parametrize("fmt", ["env", "ini", "hcl", "json", "yaml", "toml", "properties"])
+def test_a_key_starting_with_a_byte_order_mark_is_not_lost(fmt):
+    # .env, INI and HCL wrote the first key bare at the start of the file,
+    # where its U+FEFF read back as a byte order mark and was skipped.
+    data = {"\ufeffk": "v"} if fmt == "env" else {"\ufeffs": {"\ufeffk": "v"}}
+    cfg = gocfg.Config(data)
+    try:
+        text = cfg.dumps(fmt)
+    except gocfg.TypeMismatchError:
+        return  # refused: nothing is lost
+    assert gocfg.Config.loads(text, fmt).to_dict() == data

@@ -699,12 +699,20 @@ func Encode(root *value.Map) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// identifier says whether k can be written as an attribute or block name.
+// hclsyntax.ValidIdentifier takes U+FEFF, which its scanner refuses in
+// a name (and skips as a byte order mark at the start of a file): such a
+// name wrote a file that did not read back.
+func identifier(k string) bool {
+	return hclsyntax.ValidIdentifier(k) && !strings.ContainsRune(k, '\uFEFF')
+}
+
 // blockable says whether m can be written as a block body: every key an
 // identifier (attribute and block names are).
 func blockable(m *value.Map) bool {
 	ok := true
 	m.Range(func(k string, _ any) bool {
-		ok = hclsyntax.ValidIdentifier(k)
+		ok = identifier(k)
 		return ok
 	})
 	return ok
@@ -717,7 +725,7 @@ func writeBody(buf *bytes.Buffer, m *value.Map, path *value.Trail, depth int) er
 	var err error
 	m.Range(func(k string, v any) bool {
 		p := path.Add(k)
-		if !hclsyntax.ValidIdentifier(k) {
+		if !identifier(k) {
 			err = textpos.TypeError(p.String(), "HCL cannot express the key %q here: attribute and block names are identifiers (only keys inside an object value may be any string)", textpos.Trim(k))
 			return false
 		}
