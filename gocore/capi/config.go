@@ -28,7 +28,11 @@ func atPath(h C.uintptr_t, path *C.char, pathLen C.size_t, keep bool) (*store.Co
 	if err != nil {
 		return nil, "", err
 	}
-	p, err := borrow(path, pathLen, "path")
+	// A path names what a config holds, and a config may hold a key as
+	// long as the document or value it came from (a JSON key of 2 MiB):
+	// its bound is a value's, not the 1 MiB of names and URLs, or such a
+	// key could be loaded but never read, set, deleted or asked about.
+	p, err := borrowValue(path, pathLen, "path")
 	if err != nil {
 		return nil, "", err
 	}

@@ -70,8 +70,9 @@ var (
 	InterpolationBytes = &Bound{Name: "interpolation output", Env: "GOCFG_MAX_INTERPOLATION_BYTES", Default: 64 << 20, Unit: "bytes"}
 )
 
-// MaxPathBytes bounds the length of a dot path, key, name, format or URL
-// passed in from C. It is fixed: no key or URL is a mebibyte long, and the
+// MaxPathBytes bounds the length of a key, name, format or URL passed in
+// from C (a dot path into a config is bounded as a value is: see
+// CheckValueLength). It is fixed: no key or URL is a mebibyte long, and the
 // number exists so that a wrong length (a negative number cast to size_t,
 // say) is refused before anything is allocated or read.
 const MaxPathBytes = 1 << 20

@@ -311,3 +311,22 @@ def test_a_document_at_the_size_bound_goes_through_every_entry_point(tmp_path):
     assert r.returncode == 0 and len(r.stdout) == 1016, r.stderr
     r = run_cli("get", over, "a", env={"GOCFG_MAX_DOCUMENT_BYTES": "1KiB"})
     assert r.returncode == 1 and "1025 bytes is over the document size limit" in r.stderr
+
+
+def test_a_key_longer_than_a_mebibyte_can_be_read_and_changed():
+    # A document may hold a key as long as itself, but paths were held to
+    # the 1 MiB of names and URLs: such a key loaded and could never be
+    # read, set, deleted or asked about ("path length ... is over the
+    # limit of 1 MiB"). So was a deep path of long keys.
+    key = "k" * ((1 << 20) + 1)
+    cfg = gocfg.Config.loads('{"' + key + '": 1}', "json")
+    assert cfg[(key,)] == 1 and (key,) in cfg
+    cfg[(key,)] = 2
+    assert cfg.to_dict() == {key: 2}
+    del cfg[(key,)]
+    assert len(cfg) == 0
+    long = "k" * 5000
+    deep: object = "leaf"
+    for _ in range(300):
+        deep = {long: deep}
+    assert gocfg.Config(deep)[".".join([long] * 300)] == "leaf"  # a 1.5 MB path
