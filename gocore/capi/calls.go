@@ -317,10 +317,21 @@ func borrow(p *C.char, n C.size_t, what string) (string, error) {
 	return cBytes(p, n, what)
 }
 
-// borrowData is borrow for documents, wire values and entry lists, whose
-// bound is the document size.
+// borrowData is borrow for documents (and schemas), whose bound is the
+// document size.
 func borrowData(p *C.char, n C.size_t, what string) (string, error) {
 	if err := limits.CheckDataLength(what, uint64(n)); err != nil {
+		return "", err
+	}
+	return cBytes(p, n, what)
+}
+
+// borrowValue is borrow for values in the library's encoding and entry
+// lists (the environment), whose bound is wider than a document's
+// (limits.CheckValueLength): what a document at the bound decodes to must
+// come back in.
+func borrowValue(p *C.char, n C.size_t, what string) (string, error) {
+	if err := limits.CheckValueLength(what, uint64(n)); err != nil {
 		return "", err
 	}
 	return cBytes(p, n, what)
@@ -347,7 +358,7 @@ func text(p *C.char, n C.size_t, what string) (string, error) {
 
 // entries splits a buffer of NUL-terminated entries, copying each.
 func entries(p *C.char, n C.size_t, what string) ([]string, error) {
-	raw, err := borrowData(p, n, what)
+	raw, err := borrowValue(p, n, what)
 	if err != nil || raw == "" {
 		return nil, err
 	}

@@ -28,7 +28,11 @@ func atPath(h C.uintptr_t, path *C.char, pathLen C.size_t, keep bool) (*store.Co
 	if err != nil {
 		return nil, "", err
 	}
-	p, err := borrow(path, pathLen, "path")
+	// A path names what a config holds, and a config may hold a key as
+	// long as the document or value it came from (a JSON key of 2 MiB):
+	// its bound is a value's, not the 1 MiB of names and URLs, or such a
+	// key could be loaded but never read, set, deleted or asked about.
+	p, err := borrowValue(path, pathLen, "path")
 	if err != nil {
 		return nil, "", err
 	}
@@ -51,7 +55,7 @@ func view(h C.uintptr_t, path *C.char, pathLen C.size_t, f func(p string, v any)
 // decodeValue reads a wire-encoded value from C memory (wire.Decode copies
 // what it keeps); an error inside it names its full path.
 func decodeValue(data *C.char, dataLen C.size_t, path string) (any, error) {
-	raw, err := borrowData(data, dataLen, "data")
+	raw, err := borrowValue(data, dataLen, "data")
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +253,7 @@ func setString(h C.uintptr_t, path *C.char, pathLen C.size_t, val *C.char, valLe
 	if err != nil {
 		return err
 	}
-	v, err := borrowData(val, valLen, "value")
+	v, err := borrowValue(val, valLen, "value")
 	if err != nil {
 		return err
 	}

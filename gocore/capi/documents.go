@@ -9,6 +9,7 @@ import "C"
 
 import (
 	"context"
+	"unsafe"
 
 	"github.com/gocfg/gocfg/gocore/codec"
 	"github.com/gocfg/gocfg/gocore/load"
@@ -76,7 +77,11 @@ func gocfg_dump_all(data *C.char, dataLen C.size_t, format *C.char, formatLen C.
 		if err != nil {
 			return err
 		}
-		v, err := decodeValue(data, dataLen, "")
+		raw, err := borrowValue(data, dataLen, "data")
+		if err != nil {
+			return err
+		}
+		v, err := wire.DecodeWrapped(unsafe.Slice(unsafe.StringData(raw), len(raw)))
 		if err != nil {
 			return err
 		}

@@ -508,7 +508,7 @@ func gocfg_config_deserialize(data *C.char, dataLen C.size_t, env *C.char, envLe
 		if err := nonNull(out, "out"); err != nil {
 			return err
 		}
-		raw, err := borrowData(data, dataLen, "data")
+		raw, err := borrowValue(data, dataLen, "data")
 		if err != nil {
 			return err
 		}
@@ -531,7 +531,7 @@ func gocfg_config_graft(h C.uintptr_t, path *C.char, pathLen C.size_t, state *C.
 		if err != nil {
 			return err
 		}
-		raw, err := borrowData(state, stateLen, "state")
+		raw, err := borrowValue(state, stateLen, "state")
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@
 package codec
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -105,6 +106,8 @@ var variants = []Codec{
 	{Name: "properties-flat", Decode: propsfmt.DecodeFlat, Encode: propsfmt.EncodeFlat},
 }
 
+var bom = []byte("\uFEFF")
+
 // VariantNames lists the reading modes that ByName accepts beyond Names.
 func VariantNames() []string {
 	out := make([]string, len(variants))
@@ -114,8 +117,22 @@ func VariantNames() []string {
 	return out
 }
 
-// complete fills in what a codec may leave out.
+// complete fills in what a codec may leave out, and makes its Encode
+// never start with a byte order mark.
 func complete(c Codec) Codec {
+	if encode := c.Encode; encode != nil {
+		c.Encode = func(root *value.Map) ([]byte, error) {
+			b, err := encode(root)
+			if err == nil && bytes.HasPrefix(b, bom) {
+				// A first key starting with U+FEFF, written bare (.env, INI,
+				// HCL), read back as a byte order mark, which every reader
+				// skips: the key lost its first character. After a blank
+				// line it is a character of the key.
+				b = append([]byte{'\n'}, b...)
+			}
+			return b, err
+		}
+	}
 	if c.DecodeAll == nil {
 		decode := c.Decode
 		c.DecodeAll = func(data []byte) ([]value.AnyDoc, error) {

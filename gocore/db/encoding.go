@@ -61,8 +61,14 @@ func (e *encoder) init() error {
 		if e.zerr != nil {
 			return
 		}
+		// The decoder's bounds are the config bound, but never below 64
+		// KiB: below zstd's own sizes a frame the encoder wrote for a
+		// config within the bound was refused as "window size exceeded"
+		// (a bound of 1000 bytes saved configs it could not load). What a
+		// frame gives is checked against the size sealed with it anyway.
+		bound := max(e.max, 64<<10)
 		e.zdec, e.zerr = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1),
-			zstd.WithDecoderMaxMemory(uint64(e.max)), zstd.WithDecoderMaxWindow(uint64(min(max(e.max, zstd.MinWindowSize), zstd.MaxWindowSize))))
+			zstd.WithDecoderMaxMemory(uint64(bound)), zstd.WithDecoderMaxWindow(uint64(min(bound, zstd.MaxWindowSize))))
 	})
 	if e.zerr != nil {
 		return fmt.Errorf("db: starting zstd: %v: %w", e.zerr, errs.ErrInternal)

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 var (
@@ -123,6 +124,9 @@ var generic = []error{ErrLimit, ErrInvalidArgument, ErrNotFound, ErrTypeMismatch
 // names of the generic kinds it wraps (": invalid argument", ": i/o error",
 // ": limit exceeded: invalid argument"). The kind itself travels as the
 // status code. A message that is nothing but a kind's name keeps it.
+//
+// The text is bounded (Bound): a message quotes keys, paths and pieces of
+// a document, and a hostile document makes any of them as long as itself.
 func Message(err error) string {
 	msg := err.Error()
 	for changed := true; changed; {
@@ -135,5 +139,30 @@ func Message(err error) string {
 			}
 		}
 	}
-	return msg
+	return Bound(msg)
+}
+
+// MaxMessageBytes is the longest text Bound lets through. Messages are
+// written for a person; the longest real one (an interpolation chain a
+// few dozen keys long) takes a few hundred bytes.
+const MaxMessageBytes = 4096
+
+// Bound returns msg when it is at most MaxMessageBytes long, else its
+// beginning and its end (where a message says what went wrong) with the
+// number of bytes left out between them, cut at character boundaries. A
+// message quotes what it is about (a key, a path of a thousand keys, a
+// number literal, an anchor's name), and each of those may be as long as
+// the document: without a bound a 100 MB key made a 100 MB exception.
+func Bound(msg string) string {
+	if len(msg) <= MaxMessageBytes {
+		return msg
+	}
+	head, tail := MaxMessageBytes*5/8, len(msg)-MaxMessageBytes/4
+	for head > 0 && !utf8.RuneStart(msg[head]) {
+		head--
+	}
+	for tail < len(msg) && !utf8.RuneStart(msg[tail]) {
+		tail++
+	}
+	return fmt.Sprintf("%s ...(%d bytes left out)... %s", msg[:head], tail-head, msg[tail:])
 }

@@ -3,7 +3,9 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestWithinPrefixesTheConfigPath(t *testing.T) {
@@ -73,5 +75,23 @@ func TestMessageDropsTheKindNames(t *testing.T) {
 		if got := Message(c.err); got != c.want {
 			t.Errorf("Message(%q) = %q, want %q", c.err.Error(), got, c.want)
 		}
+	}
+}
+
+func TestMessageIsBounded(t *testing.T) {
+	key := strings.Repeat("é", 3_000_000) // 6 MB, two bytes a character
+	msg := Message(fmt.Errorf("key %q nests too deep: %w", key, ErrInvalidArgument))
+	if len(msg) > MaxMessageBytes+100 {
+		t.Fatalf("message of %d bytes", len(msg))
+	}
+	if !utf8.ValidString(msg) || !strings.HasPrefix(msg, `key "éé`) || !strings.HasSuffix(msg, `éé" nests too deep`) {
+		t.Fatalf("message cut badly: %q ... %q", msg[:20], msg[len(msg)-30:])
+	}
+	if !strings.Contains(msg, " bytes left out)... ") {
+		t.Fatalf("the cut is not said: %q", msg)
+	}
+	short := "a: expected int, got 'x'"
+	if got := Message(fmt.Errorf("%s: %w", short, ErrTypeMismatch)); got != short {
+		t.Fatalf("short message changed: %q", got)
 	}
 }

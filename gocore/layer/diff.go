@@ -36,16 +36,18 @@ type Change struct {
 // order, with the keys only b has after a's at each level.
 func Diff(a, b *value.Map) []Change {
 	var out []Change
-	diffMaps(a, b, "", &out)
+	diffMaps(a, b, nil, &out)
 	return out
 }
 
-func diffMaps(a, b *value.Map, at string, out *[]Change) {
+// diffMaps joins a path only for a change: a path string extended at
+// every level copied a deep path once per level, and kept every copy.
+func diffMaps(a, b *value.Map, at *value.Trail, out *[]Change) {
 	a.Range(func(k string, av any) bool {
-		p := value.AppendPath(at, k)
+		p := at.Add(k)
 		bv, ok := b.Get(k)
 		if !ok {
-			*out = append(*out, Change{Op: Removed, Path: p, Old: av})
+			*out = append(*out, Change{Op: Removed, Path: p.String(), Old: av})
 			return true
 		}
 		am, aIsMap := av.(*value.Map)
@@ -53,13 +55,13 @@ func diffMaps(a, b *value.Map, at string, out *[]Change) {
 		if aIsMap && bIsMap {
 			diffMaps(am, bm, p, out)
 		} else if !value.Equal(av, bv) {
-			*out = append(*out, Change{Op: Changed, Path: p, Old: av, New: bv})
+			*out = append(*out, Change{Op: Changed, Path: p.String(), Old: av, New: bv})
 		}
 		return true
 	})
 	b.Range(func(k string, bv any) bool {
 		if _, ok := a.Get(k); !ok {
-			*out = append(*out, Change{Op: Added, Path: value.AppendPath(at, k), New: bv})
+			*out = append(*out, Change{Op: Added, Path: at.Add(k).String(), New: bv})
 		}
 		return true
 	})

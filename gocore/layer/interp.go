@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -256,12 +257,24 @@ func (r *Resolver) Lookup(segs []string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, _, err := s.lookup(segs)
+	v, real, err := s.lookup(segs)
 	if err != nil {
 		return nil, err
 	}
+	// A value reached through a reference is a copy in the output, charged
+	// as Deep charges it (to_dict() refused a string over the budget that
+	// a read of its key returned).
+	viaRef := !slices.Equal(real, segs)
 	if l, ok := v.([]any); ok && needsResolve(l) {
-		return s.deep(l, segs, false)
+		return s.deep(l, segs, viaRef)
+	}
+	if viaRef {
+		switch c := v.(type) {
+		case string:
+			return v, s.charge(segs, int64(len(c)))
+		case []any:
+			return v, s.charge(segs, size(c))
+		}
 	}
 	return v, nil
 }

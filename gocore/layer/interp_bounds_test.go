@@ -207,3 +207,28 @@ func TestInterpolationRealisticConfigUnaffected(t *testing.T) {
 		t.Fatalf("prev = %v, %v", v, err)
 	}
 }
+
+// A read of one key charges what a reference copies as Deep does: a
+// string or list reached through a whole reference (or under a map that
+// one reaches) was returned over the budget that to_dict() held it to.
+func TestLookupChargesWhatAReferenceCopies(t *testing.T) {
+	for _, n := range []int{1000, 1001} {
+		root := value.NewMap(3)
+		root.Set("a", "${b}")
+		root.Set("b", strings.Repeat("x", n))
+		m := value.NewMap(1)
+		m.Set("x", "${b}")
+		root.Set("m", m)
+		root.Set("r", "${m}")
+		for _, key := range [][]string{{"a"}, {"r", "x"}} {
+			r := &Resolver{Root: root, MaxBytes: 1000}
+			_, err := r.Lookup(key)
+			if n <= 1000 && err != nil {
+				t.Errorf("%v, %d bytes: %v", key, n, err)
+			}
+			if n > 1000 && !errors.Is(err, errs.ErrLimit) {
+				t.Errorf("%v, %d bytes: err = %v, want the output limit", key, n, err)
+			}
+		}
+	}
+}

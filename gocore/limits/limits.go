@@ -23,6 +23,13 @@ import (
 	"github.com/gocfg/gocfg/gocore/errs"
 )
 
+// Getenv reads an environment variable for the bounds. The C library sets
+// it to read the process's environment as it is when a bound is first
+// needed: the Go runtime of a shared library sees only the environment the
+// process started with, so a variable set by the host program before its
+// first load (os.environ in Python) was silently not seen.
+var Getenv = os.Getenv
+
 // A Bound is one raisable limit.
 type Bound struct {
 	Name    string // what it bounds, as error messages say it
@@ -63,8 +70,9 @@ var (
 	InterpolationBytes = &Bound{Name: "interpolation output", Env: "GOCFG_MAX_INTERPOLATION_BYTES", Default: 64 << 20, Unit: "bytes"}
 )
 
-// MaxPathBytes bounds the length of a dot path, key, name, format or URL
-// passed in from C. It is fixed: no key or URL is a mebibyte long, and the
+// MaxPathBytes bounds the length of a key, name, format or URL passed in
+// from C (a dot path into a config is bounded as a value is: see
+// CheckValueLength). It is fixed: no key or URL is a mebibyte long, and the
 // number exists so that a wrong length (a negative number cast to size_t,
 // say) is refused before anything is allocated or read.
 const MaxPathBytes = 1 << 20
@@ -79,7 +87,7 @@ const MaxInterpolationDepth = 1000
 // it is set, else the default. The error (ErrInvalidArgument) says the
 // variable is malformed.
 func (b *Bound) Value() (int64, error) {
-	b.once.Do(func() { b.val, b.err = b.parse(os.Getenv(b.Env)) })
+	b.once.Do(func() { b.val, b.err = b.parse(Getenv(b.Env)) })
 	return b.val, b.err
 }
 
@@ -189,6 +197,34 @@ func CheckDataLength(what string, n uint64) error {
 			what, n, DocumentBytes.Name, Format(limit, "bytes"), errs.ErrLimit)
 	}
 	return DocumentBytes.Check(what, int64(n))
+}
+
+// CheckValueLength refuses a length passed in from C for a value in the
+// library's encoding (a dict built in Python, a pickled config, the
+// environment snapshot) that is over ValueBytes. Such a value is not a
+// document: it may hold all that a document within the bound decodes to,
+// which can be more than the document's text (its encoding spends up to
+// four times the text of a tiny entry, YAML aliases and INI's DEFAULT
+// copy what they name), so the bound is wider than the document size.
+func CheckValueLength(what string, n uint64) error {
+	limit, err := DocumentBytes.Value()
+	if err != nil {
+		return err
+	}
+	if values := ValueBytes(limit); n > uint64(values) {
+		return fmt.Errorf("%s: %s is over the limit of %s for values passed to the library (eight times %s, plus 128 MiB; %s raises it): %w",
+			what, Format(int64(min(n, math.MaxInt64)), "bytes"), Format(values, "bytes"), DocumentBytes.Name, DocumentBytes.Env, errs.ErrLimit)
+	}
+	return nil
+}
+
+// ValueBytes is the bound of CheckValueLength for a document bound.
+func ValueBytes(documentBytes int64) int64 {
+	const extra = 128 << 20
+	if documentBytes > (math.MaxInt64-extra)/8 {
+		return math.MaxInt64
+	}
+	return 8*documentBytes + extra
 }
 
 func shorten(s string) string {

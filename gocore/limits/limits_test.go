@@ -86,3 +86,25 @@ func TestCheckLengths(t *testing.T) {
 		t.Errorf("CheckDataLength(2**64-1) = %v", err)
 	}
 }
+
+// A value in the library's encoding may hold all a document within the
+// bound decodes to, which can be larger than its text: its bound is wider.
+func TestCheckValueLength(t *testing.T) {
+	doc, err := DocumentBytes.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ValueBytes(doc) != 8*doc+128<<20 || ValueBytes(math.MaxInt64) != math.MaxInt64 {
+		t.Fatalf("ValueBytes(%d) = %d", doc, ValueBytes(doc))
+	}
+	for _, n := range []uint64{0, uint64(doc) + 1, uint64(ValueBytes(doc))} {
+		if err := CheckValueLength("data", n); err != nil {
+			t.Errorf("CheckValueLength(%d) = %v", n, err)
+		}
+	}
+	for _, n := range []uint64{uint64(ValueBytes(doc)) + 1, math.MaxInt64 + 1, math.MaxUint64} {
+		if err := CheckValueLength("data", n); !errors.Is(err, errs.ErrLimit) || !strings.Contains(err.Error(), "GOCFG_MAX_DOCUMENT_BYTES") {
+			t.Errorf("CheckValueLength(%d) = %v", n, err)
+		}
+	}
+}

@@ -101,7 +101,7 @@ func (e *Event) Wire() []any {
 		if errors.As(e.Err, &loc) {
 			file, line, col = loc.Path, int64(loc.Line), int64(loc.Column)
 		}
-		errV = []any{e.Err.Error(), file, line, col}
+		errV = []any{errs.Bound(e.Err.Error()), file, line, col}
 	}
 	return []any{e.Kind.String(), int64(e.Seq), e.Time.UnixNano(), int64(e.Version), e.Forced, int64(e.Dropped), sources, changes, errV}
 }

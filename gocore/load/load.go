@@ -104,7 +104,7 @@ func checkTree(root any, position func(string) value.Pos) error {
 		return nil
 	}
 	if at == nil { // too deep: no one place to name
-		return &errs.Located{Kind: errs.ErrParse, Msg: err.Error()}
+		return &errs.Located{Kind: errs.ErrParse, Msg: errs.Message(err)}
 	}
 	return located(position, value.JoinPath(at...), err)
 }

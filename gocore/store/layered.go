@@ -487,7 +487,7 @@ func (c *Config) MarshalState() ([]byte, error) {
 // UnmarshalState reads what MarshalState wrote into a new Config whose
 // environment snapshot is env.
 func UnmarshalState(data []byte, env []string) (*Config, error) {
-	v, err := wire.Decode(data)
+	v, err := wire.DecodeWrapped(data) // the state map is no level of the root's
 	if err != nil {
 		return nil, err
 	}

@@ -116,3 +116,32 @@ func AppendPath(p, seg string) string {
 	}
 	return p + "." + QuoteSegment(seg)
 }
+
+// Trail is a path built one segment at a time, as a walk goes down a
+// tree, and joined only when String asks for it (for an error, which is
+// rare). Extending a path string at every level instead copies the whole
+// path again each time: a tree a thousand keys of 10 KB deep made a
+// walk copy gigabytes, and a long list under a long path copied the path
+// once per item. The nil *Trail is the root's empty path.
+type Trail struct {
+	parent *Trail
+	seg    string
+}
+
+// Add returns the trail one segment further down (t itself is unchanged).
+func (t *Trail) Add(seg string) *Trail { return &Trail{parent: t, seg: seg} }
+
+// String is the trail as a path, as JoinPath writes it.
+func (t *Trail) String() string { return JoinPath(t.Segments()...) }
+
+// Segments returns the trail's segments, root first.
+func (t *Trail) Segments() []string {
+	var segs []string
+	for n := t; n != nil; n = n.parent {
+		segs = append(segs, n.seg)
+	}
+	for i, j := 0, len(segs)-1; i < j; i, j = i+1, j-1 {
+		segs[i], segs[j] = segs[j], segs[i]
+	}
+	return segs
+}

@@ -534,12 +534,21 @@ type ellipsis struct{}
 // hold NUL (store.CheckKey); integers beyond int64 become *big.Int, up to
 // value.MaxIntDigits digits; anything else than the types above is
 // refused, naming its path.
-func Decode(data []byte) (any, error) {
+func Decode(data []byte) (any, error) { return decode(data, 0) }
+
+// DecodeWrapped is Decode for a container that is no level of nesting of
+// the values it holds: the list of documents of gocfg_dump_all, the state
+// map of a pickled config. Each value in it may nest as deep as a config
+// may (a config at the depth bound could not be written as a stream,
+// shown by the command line, which writes through one, or unpickled).
+func DecodeWrapped(data []byte) (any, error) { return decode(data, -1) }
+
+func decode(data []byte, depth int) (any, error) {
 	var (
 		scratch [16]value.Entry // on the stack: most documents' maps fit
 		b       blocks
 	)
-	d := decoder{data: data, pending: scratch[:0], blocks: &b}
+	d := decoder{data: data, pending: scratch[:0], blocks: &b, depth: depth}
 	b.maps.Expect(firstBlock(len(data), perMap, math.MaxInt), firstBlock(len(data), perEntry, math.MaxInt))
 	v, err := d.value()
 	if err != nil {
@@ -753,10 +762,14 @@ func (d *decoder) sequence(n int, tuple bool) (any, error) {
 	if n < 0 || n > len(d.data)-d.pos {
 		return nil, d.corrupt("bad sequence length")
 	}
-	if err := d.enter(); err != nil {
-		return nil, err
-	}
+	// A date or time is a tagged tuple, no level of the config: a date
+	// under 1000 keys is as deep as a config may be. A tuple that is not
+	// one is a list, checked as one below.
+	d.depth++
 	defer func() { d.depth-- }()
+	if limit := value.MaxDepth; d.depth > limit && !(tuple && d.depth == limit+1) {
+		return nil, d.invalid(fmt.Sprintf("nested more than %d levels deep", value.MaxDepth))
+	}
 	var items []any
 	if tuple {
 		items = make([]any, n) // a date/time, not kept as it is
@@ -774,6 +787,9 @@ func (d *decoder) sequence(n int, tuple bool) (any, error) {
 		if _, ok := items[0].(ellipsis); ok {
 			return d.when(items)
 		}
+	}
+	if d.depth > value.MaxDepth {
+		return nil, d.invalid(fmt.Sprintf("nested more than %d levels deep", value.MaxDepth))
 	}
 	for i, v := range items {
 		if _, ok := v.(ellipsis); ok {

@@ -199,52 +199,78 @@ class Copies:
         return any(view._cfg._ver[0] != before for _, view, before in self.found)
 
 
-def _plain(v: Any, where: str, depth: int, inside: Optional[Set[int]] = None,
-           views: Optional[Copies] = None) -> Any:
-    """v rebuilt from the types marshal writes, with dates tagged.
-    ``inside`` holds the ids of the maps and lists being rebuilt around v:
-    one of them met again is a structure that contains itself. A Config
-    or Section is copied as ``views`` (when given) says."""
+def _plain(v: Any, where: str, depth: int, views: Optional[Copies] = None) -> Any:
+    """v rebuilt from the types marshal writes, with dates tagged. A map or
+    list met again inside itself is a structure that contains itself. A
+    Config or Section is copied as ``views`` (when given) says.
+
+    The walk keeps its own stack rather than recursing: a value at the
+    depth bound would otherwise meet the interpreter's recursion limit
+    first, at a depth that depends on the caller's stack (a date under
+    990 keys was refused as "nested too deeply")."""
     max_depth = _capi.consts().max_depth
-    if depth > max_depth:
-        raise InvalidArgumentError(f"{where or 'value'}: nested more than {max_depth} levels deep")
-    t = type(v)
-    if v is None or t is str or t is int or t is float or t is bool:
-        return v
-    if isinstance(v, (_dt.date, _dt.time)):
-        return _tag(v, where)
-    if isinstance(v, bool):
-        return bool(v)
-    if isinstance(v, str):
-        return str.__str__(v)
-    if isinstance(v, int):
-        return int(v)
-    if isinstance(v, float):
-        return float(v)
-    if isinstance(v, TreeView):  # a Config or Section: its own copy
-        return _plain(v.to_dict() if views is None else views.values(where, v), where, depth)
-    if not isinstance(v, (Mapping, list, tuple)):
-        raise TypeError(f"cannot store a value of type {type_name(type(v))!r} at {where or 'the root'!r}: a config "
-                        "holds None, bool, int, float, str, date/time, list and dict")
-    if inside is None:
-        inside = set()
-    if id(v) in inside:
-        raise InvalidArgumentError(f"{where or 'value'}: the {'map' if isinstance(v, Mapping) else 'list'} holds "
-                                   "itself (a structure that refers to itself cannot be stored)")
-    inside.add(id(v))
-    try:
-        if isinstance(v, Mapping):
-            out = {}
-            for k, item in v.items():
-                if not isinstance(k, str):
-                    raise TypeError(f"{where or 'mapping'}: keys must be str, not {type(k).__name__} ({k!r})")
-                out[str.__str__(k)] = _plain(item, f"{where}.{quote_segment(k)}" if where else quote_segment(k),
-                                             depth + 1, inside, views)
-            return out
-        return [_plain(item, f"{where}.{i}" if where else str(i), depth + 1, inside, views)
-                for i, item in enumerate(v)]
-    finally:
-        inside.discard(id(v))
+    inside: Set[int] = set()  # the ids of the maps and lists being rebuilt
+
+    def start(x: Any, at: str, d: int) -> Tuple[bool, Any]:
+        """(False, x rebuilt) for a leaf; (True, a frame) for a map or list."""
+        if d > max_depth:
+            raise InvalidArgumentError(f"{at or 'value'}: nested more than {max_depth} levels deep")
+        t = type(x)
+        if x is None or t is str or t is int or t is float or t is bool:
+            return False, x
+        if isinstance(x, (_dt.date, _dt.time)):
+            return False, _tag(x, at)
+        if isinstance(x, bool):
+            return False, bool(x)
+        if isinstance(x, str):
+            return False, str.__str__(x)
+        if isinstance(x, int):
+            return False, int(x)
+        if isinstance(x, float):
+            return False, float(x)
+        if isinstance(x, TreeView):  # a Config or Section: its own copy
+            return start(x.to_dict() if views is None else views.values(at, x), at, d)
+        if not isinstance(x, (Mapping, list, tuple)):
+            raise TypeError(f"cannot store a value of type {type_name(type(x))!r} at {at or 'the root'!r}: a config "
+                            "holds None, bool, int, float, str, date/time, list and dict")
+        if id(x) in inside:
+            raise InvalidArgumentError(f"{at or 'value'}: the {'map' if isinstance(x, Mapping) else 'list'} holds "
+                                       "itself (a structure that refers to itself cannot be stored)")
+        inside.add(id(x))
+        if isinstance(x, Mapping):
+            return True, (x, {}, iter(x.items()), at, d, True)
+        return True, (x, [], iter(enumerate(x)), at, d, False)
+
+    nested, first = start(v, where, depth)
+    if not nested:
+        return first
+    stack = [first]
+    end: Any = object()
+    while stack:
+        src, out, items, at, d, is_map = stack[-1]
+        step: Any = next(items, end)
+        if step is end:
+            inside.discard(id(src))
+            stack.pop()
+            continue
+        k: Any
+        if is_map:
+            k, item = step
+            if not isinstance(k, str):
+                raise TypeError(f"{at or 'mapping'}: keys must be str, not {type(k).__name__} ({k!r})")
+            k = str.__str__(k)
+            nested, got = start(item, f"{at}.{quote_segment(k)}" if at else quote_segment(k), d + 1)
+        else:
+            i, item = step
+            nested, got = start(item, f"{at}.{i}" if at else str(i), d + 1)
+        value = got[1] if nested else got
+        if is_map:
+            out[k] = value
+        else:
+            out.append(value)
+        if nested:
+            stack.append(got)
+    return first[1]
 
 
 def type_name(t: type) -> str:
@@ -255,10 +281,11 @@ def type_name(t: type) -> str:
     return f"{t.__module__}.{t.__qualname__}"
 
 
-def encode_value(v: Any, where: str, views: Optional[Copies] = None) -> bytes:
+def encode_value(v: Any, where: str, views: Optional[Copies] = None, depth: int = 0) -> bytes:
     """Encode v for the library. `where` names v's path in error messages.
     A Config or Section inside v is copied as its values, as ``views``
-    (when given) says."""
+    (when given) says. ``depth`` is v's own level of nesting: -1 for a
+    list of documents, which is no level of theirs."""
     t = type(v)
     if t is dict or t is list or t is str or t is int or t is float or t is bool or v is None:
         try:
@@ -271,9 +298,11 @@ def encode_value(v: Any, where: str, views: Optional[Copies] = None) -> bytes:
     elif isinstance(v, TreeView):  # a Config or Section: its values, through the fast path above
         return encode_value(v.to_dict() if views is None else views.values(where, v), where)
     try:
-        return marshal.dumps(_plain(v, where, 0, None, views), 2)
+        return marshal.dumps(_plain(v, where, depth, views), 2)
     except RecursionError:
         raise InvalidArgumentError(f"{where or 'value'}: nested too deeply") from None
+    except InvalidArgumentError:
+        raise  # already names the path and the bound
     except ValueError as e:
         if "nested" in str(e):
             raise InvalidArgumentError(f"{where or 'value'}: nested too deeply") from None

@@ -121,16 +121,28 @@ def _flat(value: Any, key_text: Callable[[Any], str], scalar_text: Callable[[Any
 
 
 def _dumps(scalar: Any) -> str:
-    return json.dumps(scalar, ensure_ascii=False, default=_json_default)
+    text = json.dumps(scalar, ensure_ascii=False, default=_json_default)
+    if text.isprintable() or not any(c in _INVISIBLE for c in text):
+        return text
+    # JSON leaves these as they are; written as \u escapes they read back
+    # the same, and a listing shows them instead of obeying them.
+    return "".join(f"\\u{ord(c):04x}" if c in _INVISIBLE else c for c in text)
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
+# Characters that are not control characters but change what a listing
+# shows around them: the line and paragraph separators, and the bidi
+# controls that reorder the text after them ("Trojan Source",
+# CVE-2021-42574: a key holding U+202E displayed the rest of its line
+# reversed, its value and origin included).
+_INVISIBLE = frozenset("\u2028\u2029\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
 
 def printable(text: str) -> str:
-    """text with its control characters (C0, DEL, C1, and the line and
-    paragraph separators) written as escapes (``\\n``, ``\\x1b``,
-    ``\\u2028``), for the listings that print keys and origins as they
+    """text with its control characters (C0, DEL, C1, the line and
+    paragraph separators, the bidi controls) written as escapes (``\\n``,
+    ``\\x1b``, ``\\u2028``, ``\\u202e``), for the listings that print keys and origins as they
     are: a key is data, and a key holding a newline or a terminal's escape
     sequence must not start a line of its own, or clear the screen, in
     what a person reads. Values are JSON there, escaped already."""
@@ -139,7 +151,7 @@ def printable(text: str) -> str:
     out = []
     for c in text:
         o = ord(c)
-        if o < 0x20 or 0x7F <= o < 0xA0 or c in "\u2028\u2029":
+        if o < 0x20 or 0x7F <= o < 0xA0 or c in _INVISIBLE:
             out.append(_ESCAPES.get(c) or (f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"))
         else:
             out.append(c)
@@ -190,9 +202,11 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
         # Every cell is bounded, keys too: a row of the table is one line to
         # look at, and 500 rows of megabyte keys would be a page of gigabytes.
         origin = "" if row.origin is None else _short(str(row.origin), PATH_CELL)
-        out.append("<tr>" + cell + esc(_short(row.path, PATH_CELL)) + "</td>" + cell + esc(text) + "</td>"
-                   + cell + esc("secret" if secret else type_name(row.value)) + "</td>"
-                   + cell + esc(origin) + "</td></tr>")
+        # Control characters and bidi controls as escapes, as the text
+        # listings write them: the notebook keeps the table in its file.
+        out.append("<tr>" + cell + esc(printable(_short(row.path, PATH_CELL))) + "</td>" + cell + esc(printable(text))
+                   + "</td>" + cell + esc("secret" if secret else type_name(row.value)) + "</td>"
+                   + cell + esc(printable(origin)) + "</td></tr>")
     if len(rows) > MAX_ROWS:
         out.append(f"<tr><td colspan=\"4\">… {len(rows) - MAX_ROWS} more</td></tr>")
     out.append("</tbody></table></div>")

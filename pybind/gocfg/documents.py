@@ -24,7 +24,7 @@ from typing import Any, List, Optional, Union
 
 from . import _args, _capi
 from . import sources as _sources
-from ._values import decode_value, encode_value
+from ._values import TreeView, decode_value, encode_value
 from .errors import ParseError
 
 __all__ = ["read", "reads", "read_all", "reads_all", "dumps_all"]
@@ -84,5 +84,10 @@ def dumps_all(documents: Any, format: str) -> str:
         raise TypeError("dumps_all() needs a format: one of " + ", ".join(_args.formats()))
     if isinstance(documents, (str, bytes)) or not hasattr(documents, "__iter__") or hasattr(documents, "keys"):
         raise TypeError(f"documents must be a list of documents, not {type(documents).__name__}")
-    data = encode_value(list(documents), "")
+    # A Config or Section is its values (as to_dict() reads them), taken
+    # here so that the list goes through marshal whole: the slow path
+    # recurses in Python once per level, and a config at the depth bound
+    # would meet the interpreter's recursion limit there.
+    docs = [d.to_dict() if isinstance(d, TreeView) else d for d in documents]
+    data = encode_value(docs, "", depth=-1)
     return _capi.dump_all(data, _args.format_arg(format)).decode("utf-8")

@@ -70,3 +70,13 @@ def test_watch_racing_close_is_a_closed_error(tmp_path):
         t.join(30)
         assert not t.is_alive()
         assert errors == [], errors
+
+
+def test_a_small_bound_loads_back_what_it_saved(tmp_path):
+    # Below zstd's own window sizes, a config within max_config_bytes was
+    # stored compressed and then refused as damaged when loaded.
+    with gocfg.Database.open(f"sqlite:{tmp_path / 'c.db'}?max_config_bytes=1000") as db:
+        db.save("x", {"a": "gocfg " * 150})
+        assert db.load("x")["a"] == "gocfg " * 150
+        with pytest.raises(gocfg.InvalidArgumentError, match="over the database's limit of 1000 bytes"):
+            db.save("x", {"a": "gocfg " * 170})

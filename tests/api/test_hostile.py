@@ -117,3 +117,31 @@ def test_big_file_loads_or_fails_cleanly(tmp_path, no_leaks):
     maxrss_kb = int(maxrss)
     size = os.path.getsize(path)
     assert maxrss_kb * 1024 < 14 * size, f"peak RSS {maxrss_kb / 1024:.0f} MB for a {size / 2**20:.0f} MB file"
+
+
+def test_listings_write_bidi_controls_and_separators_as_escapes():
+    # A key or value holding U+202E (right-to-left override) displayed the
+    # rest of its line reversed in show(), the pretty form, the notebook
+    # table and the CLI ("Trojan Source"); U+2028 in a value was written
+    # raw too. They are written as escapes, as control characters are.
+    import IPython.lib.pretty as pretty
+    cfg = gocfg.load({"b\u202ek": "x\u2028y", "c": ["\u2066"], "e\x1bk": "v\x1b\n\u202e"})
+    raw = "\u202e\u2028\u2066\x1b"
+    for text in (cfg.show(), pretty.pretty(cfg), cfg._repr_html_(), repr(cfg)):
+        assert not any(ch in text for ch in raw), text
+    assert "b\\u202ek" in cfg.show() and '"x\\u2028y"' in cfg.show()
+    assert "v\\x1b\\n\\u202e" in cfg._repr_html_()
+    assert cfg["b\u202ek"] == "x\u2028y"  # reads give the value as it is
+
+
+@pytest.mark.parametrize("fmt", ["env", "ini", "hcl", "json", "yaml", "toml", "properties"])
+def test_a_key_starting_with_a_byte_order_mark_is_not_lost(fmt):
+    # .env, INI and HCL wrote the first key bare at the start of the file,
+    # where its U+FEFF read back as a byte order mark and was skipped.
+    data = {"\ufeffk": "v"} if fmt == "env" else {"\ufeffs": {"\ufeffk": "v"}}
+    cfg = gocfg.Config(data)
+    try:
+        text = cfg.dumps(fmt)
+    except gocfg.TypeMismatchError:
+        return  # refused: nothing is lost
+    assert gocfg.Config.loads(text, fmt).to_dict() == data

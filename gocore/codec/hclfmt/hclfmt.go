@@ -303,6 +303,14 @@ func (d *decoder) body(b *hclsyntax.Body, m *value.Map, path string, depth int) 
 		items = append(items, item{at: blk.TypeRange.Start.Byte, block: blk})
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].at < items[j].at })
+	// Blocks of one type and labels become a list of their bodies, one
+	// level deeper than a single block's body: count them first, so that
+	// a single block's body is as deep as it is (counting the list level
+	// for every block let blocks nest only 500 deep).
+	seen := make(map[string]int, len(b.Blocks))
+	for _, blk := range b.Blocks {
+		seen[blockKey(blk)]++
+	}
 	for _, it := range items {
 		if a := it.attr; a != nil {
 			if _, dup := m.Get(a.Name); dup {
@@ -324,7 +332,7 @@ func (d *decoder) body(b *hclsyntax.Body, m *value.Map, path string, depth int) 
 			d.record(p, a.NameRange.Start.Byte)
 			continue
 		}
-		if err := d.block(it.block, m, path, depth); err != nil {
+		if err := d.block(it.block, m, path, depth, seen[blockKey(it.block)] > 1); err != nil {
 			return err
 		}
 	}
@@ -339,16 +347,28 @@ func (d *decoder) describe(blk *hclsyntax.Block) string {
 	return fmt.Sprintf("%s (line %d)", textpos.Trim(s), d.pos(blk.TypeRange.Start.Byte).Line)
 }
 
-func (d *decoder) block(blk *hclsyntax.Block, m *value.Map, path string, depth int) error {
+// blockKey identifies the blocks that a body makes one list of: the same
+// type and labels.
+func blockKey(blk *hclsyntax.Block) string {
+	return strings.Join(append([]string{blk.Type}, blk.Labels...), "\x00")
+}
+
+// block adds blk to m, the map of a body depth levels deep; repeated says
+// that other blocks of the body have its type and labels, so that their
+// bodies make a list.
+func (d *decoder) block(blk *hclsyntax.Block, m *value.Map, path string, depth int, repeated bool) error {
 	keys := append([]string{blk.Type}, blk.Labels...)
 	if secretname.IsPath(keys) {
 		d.secret++
 		defer func() { d.secret-- }()
 	}
-	if depth+len(keys) > value.MaxDepth {
+	bodyDepth := depth + len(keys)
+	if repeated {
+		bodyDepth++
+	}
+	if bodyDepth > value.MaxDepth {
 		return d.errAt(blk.TypeRange.Start.Byte, "block %s nests deeper than %d levels", textpos.Trim(blk.Type), value.MaxDepth)
 	}
-	bodyDepth := depth + len(keys) + 1
 	offsets := []int{blk.TypeRange.Start.Byte}
 	for _, r := range blk.LabelRanges {
 		offsets = append(offsets, r.Start.Byte)
@@ -680,10 +700,18 @@ func (d *decoder) fromCty(v cty.Value, r hcl.Range, depth int) (any, error) {
 // the path in an *errs.Located of Kind errs.ErrTypeMismatch.
 func Encode(root *value.Map) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := writeBody(&buf, root, "", 0); err != nil {
+	if err := writeBody(&buf, root, nil, 0); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// identifier says whether k can be written as an attribute or block name.
+// hclsyntax.ValidIdentifier takes U+FEFF, which its scanner refuses in
+// a name (and skips as a byte order mark at the start of a file): such a
+// name wrote a file that did not read back.
+func identifier(k string) bool {
+	return hclsyntax.ValidIdentifier(k) && !strings.ContainsRune(k, '\uFEFF')
 }
 
 // blockable says whether m can be written as a block body: every key an
@@ -691,7 +719,7 @@ func Encode(root *value.Map) ([]byte, error) {
 func blockable(m *value.Map) bool {
 	ok := true
 	m.Range(func(k string, _ any) bool {
-		ok = hclsyntax.ValidIdentifier(k)
+		ok = identifier(k)
 		return ok
 	})
 	return ok
@@ -700,16 +728,16 @@ func blockable(m *value.Map) bool {
 // writeBody writes the entries of m as a body: maps whose keys are all
 // identifiers as blocks, lists of two or more such maps as repeated
 // blocks (reading makes them a list again), the rest as attributes.
-func writeBody(buf *bytes.Buffer, m *value.Map, path string, depth int) error {
+func writeBody(buf *bytes.Buffer, m *value.Map, path *value.Trail, depth int) error {
 	var err error
 	m.Range(func(k string, v any) bool {
-		p := value.AppendPath(path, k)
-		if !hclsyntax.ValidIdentifier(k) {
-			err = textpos.TypeError(p, "HCL cannot express the key %q here: attribute and block names are identifiers (only keys inside an object value may be any string)", textpos.Trim(k))
+		p := path.Add(k)
+		if !identifier(k) {
+			err = textpos.TypeError(p.String(), "HCL cannot express the key %q here: attribute and block names are identifiers (only keys inside an object value may be any string)", textpos.Trim(k))
 			return false
 		}
 		if depth+1 > value.MaxDepth {
-			err = textpos.TypeError(p, "nesting deeper than %d levels", value.MaxDepth)
+			err = textpos.TypeError(p.String(), "nesting deeper than %d levels", value.MaxDepth)
 			return false
 		}
 		var blocks []*value.Map
@@ -733,7 +761,7 @@ func writeBody(buf *bytes.Buffer, m *value.Map, path string, depth int) error {
 		for i, b := range blocks {
 			bp := p
 			if _, isList := v.([]any); isList {
-				bp = value.AppendPath(p, strconv.Itoa(i))
+				bp = p.Add(strconv.Itoa(i))
 			}
 			indent(buf, depth)
 			buf.WriteString(k)
@@ -767,9 +795,9 @@ func indent(buf *bytes.Buffer, n int) {
 	}
 }
 
-func writeValue(buf *bytes.Buffer, v any, path string, depth int) error {
+func writeValue(buf *bytes.Buffer, v any, path *value.Trail, depth int) error {
 	if depth > value.MaxDepth {
-		return textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+		return textpos.TypeError(path.String(), "nesting deeper than %d levels", value.MaxDepth)
 	}
 	switch v := v.(type) {
 	case nil:
@@ -780,7 +808,7 @@ func writeValue(buf *bytes.Buffer, v any, path string, depth int) error {
 		buf.WriteString(strconv.FormatInt(v, 10))
 	case float64:
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return textpos.TypeError(path, "HCL cannot express %v", v)
+			return textpos.TypeError(path.String(), "HCL cannot express %v", v)
 		}
 		s := strconv.FormatFloat(v, 'g', -1, 64)
 		if !strings.ContainsAny(s, ".e") {
@@ -789,7 +817,7 @@ func writeValue(buf *bytes.Buffer, v any, path string, depth int) error {
 		buf.WriteString(s)
 	case string:
 		if !utf8.ValidString(v) {
-			return textpos.TypeError(path, "string is not valid UTF-8")
+			return textpos.TypeError(path.String(), "string is not valid UTF-8")
 		}
 		writeString(buf, v)
 	case time.Time:
@@ -804,7 +832,7 @@ func writeValue(buf *bytes.Buffer, v any, path string, depth int) error {
 		buf.WriteString("[\n")
 		for i, x := range v {
 			indent(buf, depth)
-			if err := writeValue(buf, x, value.AppendPath(path, strconv.Itoa(i)), depth+1); err != nil {
+			if err := writeValue(buf, x, path.Add(strconv.Itoa(i)), depth+1); err != nil {
 				return err
 			}
 			buf.WriteString(",\n")
@@ -819,9 +847,9 @@ func writeValue(buf *bytes.Buffer, v any, path string, depth int) error {
 		buf.WriteString("{\n")
 		var err error
 		v.Range(func(k string, x any) bool {
-			p := value.AppendPath(path, k)
+			p := path.Add(k)
 			if why := textpos.PlainKeyProblem(k); why != "" {
-				err = textpos.TypeError(p, "%s", why)
+				err = textpos.TypeError(p.String(), "%s", why)
 				return false
 			}
 			indent(buf, depth)
@@ -837,7 +865,7 @@ func writeValue(buf *bytes.Buffer, v any, path string, depth int) error {
 		indent(buf, depth-1)
 		buf.WriteByte('}')
 	default:
-		return textpos.TypeError(path, "HCL cannot express %s", value.AType(v))
+		return textpos.TypeError(path.String(), "HCL cannot express %s", value.AType(v))
 	}
 	return nil
 }

@@ -412,3 +412,35 @@ func TestCRLFHeredoc(t *testing.T) {
 		t.Errorf("round trip: %v\n%s", err, out)
 	}
 }
+
+// A block's body is one level below its labels, and a list of repeated
+// blocks' bodies one more: a single block no longer counts the list it
+// is not in (blocks nested only 500 deep, though Encode writes 1000).
+func TestBlocksNestToTheDepthBound(t *testing.T) {
+	nested := func(n int, inner string) []byte {
+		return []byte(strings.Repeat("a {\n", n) + inner + strings.Repeat("}\n", n))
+	}
+	cases := []struct {
+		text []byte
+		ok   bool
+	}{
+		{nested(value.MaxDepth-1, "x = 1\n"), true},
+		{nested(value.MaxDepth, "x = 1\n"), false},
+		{nested(value.MaxDepth-3, "r {\nx = 1\n}\nr {\nx = 2\n}\n"), true},
+		{nested(value.MaxDepth-2, "r {\nx = 1\n}\nr {\nx = 2\n}\n"), false},
+		{nested(value.MaxDepth-3, "r \"l\" {\nx = 1\n}\nr \"m\" {\nx = 2\n}\n"), true},
+		{nested(value.MaxDepth-2, "r \"l\" {\nx = 1\n}\n"), false},
+	}
+	for i, c := range cases {
+		doc, err := Decode(c.text)
+		if c.ok != (err == nil) {
+			t.Errorf("case %d: err = %v", i, err)
+			continue
+		}
+		if err == nil {
+			if _, err := Encode(doc.Root); err != nil {
+				t.Errorf("case %d: does not write back: %v", i, err)
+			}
+		}
+	}
+}

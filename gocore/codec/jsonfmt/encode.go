@@ -26,7 +26,7 @@ import (
 func Encode(root *value.Map) ([]byte, error) {
 	var buf bytes.Buffer
 	e := encoder{buf: &buf}
-	if err := e.value(root, "", 1, 0); err != nil {
+	if err := e.value(root, nil, 1, 0); err != nil {
 		return nil, err
 	}
 	buf.WriteByte('\n')
@@ -44,11 +44,11 @@ func (e *encoder) newline(indent int) {
 	}
 }
 
-func (e *encoder) value(v any, path string, depth, indent int) error {
+func (e *encoder) value(v any, path *value.Trail, depth, indent int) error {
 	switch v := v.(type) {
 	case *value.Map:
 		if depth > value.MaxDepth {
-			return textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+			return textpos.TypeError(path.String(), "nesting deeper than %d levels", value.MaxDepth)
 		}
 		if v.Len() == 0 {
 			e.buf.WriteString("{}")
@@ -62,9 +62,9 @@ func (e *encoder) value(v any, path string, depth, indent int) error {
 				e.buf.WriteByte(',')
 			}
 			first = false
-			p := value.AppendPath(path, k)
+			p := path.Add(k)
 			if why := textpos.KeyProblem(k); why != "" {
-				err = textpos.TypeError(p, "JSON cannot hold this key: %s", why)
+				err = textpos.TypeError(p.String(), "JSON cannot hold this key: %s", why)
 				return false
 			}
 			e.newline(indent + 1)
@@ -80,7 +80,7 @@ func (e *encoder) value(v any, path string, depth, indent int) error {
 		e.buf.WriteByte('}')
 	case []any:
 		if depth > value.MaxDepth {
-			return textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+			return textpos.TypeError(path.String(), "nesting deeper than %d levels", value.MaxDepth)
 		}
 		if len(v) == 0 {
 			e.buf.WriteString("[]")
@@ -92,7 +92,7 @@ func (e *encoder) value(v any, path string, depth, indent int) error {
 				e.buf.WriteByte(',')
 			}
 			e.newline(indent + 1)
-			if err := e.value(child, value.AppendPath(path, strconv.Itoa(i)), depth+1, indent+1); err != nil {
+			if err := e.value(child, path.Add(strconv.Itoa(i)), depth+1, indent+1); err != nil {
 				return err
 			}
 		}
@@ -108,12 +108,12 @@ func (e *encoder) value(v any, path string, depth, indent int) error {
 		e.buf.WriteString(v.String()) // JSON numbers have no size limit
 	case float64:
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return textpos.TypeError(path, "JSON cannot express the float %v", v)
+			return textpos.TypeError(path.String(), "JSON cannot express the float %v", v)
 		}
 		e.buf.Write(FormatFloat(nil, v))
 	case string:
 		if !utf8.ValidString(v) {
-			return textpos.TypeError(path, "string is not valid UTF-8")
+			return textpos.TypeError(path.String(), "string is not valid UTF-8")
 		}
 		writeString(e.buf, v)
 	case time.Time:
@@ -125,7 +125,7 @@ func (e *encoder) value(v any, path string, depth, indent int) error {
 	case value.LocalTime:
 		writeString(e.buf, v.String())
 	default:
-		return textpos.TypeError(path, "JSON cannot express %s", value.AType(v))
+		return textpos.TypeError(path.String(), "JSON cannot express %s", value.AType(v))
 	}
 	return nil
 }
@@ -166,7 +166,7 @@ func writeString(buf *bytes.Buffer, s string) {
 func EncodeValue(root any) ([]byte, error) {
 	var buf bytes.Buffer
 	e := encoder{buf: &buf}
-	if err := e.value(root, "", 1, 0); err != nil {
+	if err := e.value(root, nil, 1, 0); err != nil {
 		return nil, err
 	}
 	buf.WriteByte('\n')

@@ -501,36 +501,41 @@ func encode(root *value.Map, flat bool) ([]byte, error) {
 		m.Range(func(k string, v any) bool {
 			segs = append(segs, k)
 			defer func() { segs = segs[:len(segs)-1] }()
-			path := value.JoinPath(segs...)
+			// The path is joined only for a message: joining it for
+			// every key copied a deep path once per entry.
+			path := func() string { return value.JoinPath(segs...) }
 			if why := textpos.KeyProblem(k); why != "" {
-				err = textpos.TypeError(path, "%s", why)
+				err = textpos.TypeError(path(), "%s", why)
 				return false
 			}
 			if !flat && strings.Contains(k, ".") {
-				err = textpos.TypeError(path, "properties cannot express the key %q: a '.' in a key reads as a nesting (format \"properties-flat\" keeps it whole)", textpos.Trim(k))
-				return false
-			}
-			if depth+1 > value.MaxDepth {
-				err = textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+				err = textpos.TypeError(path(), "properties cannot express the key %q: a '.' in a key reads as a nesting (format \"properties-flat\" keeps it whole)", textpos.Trim(k))
 				return false
 			}
 			switch v := v.(type) {
 			case *value.Map:
+				// A map one level below m nests one level deeper; a
+				// scalar at a key of m does not (the decoder and the
+				// other encoders count so).
+				if depth+1 > value.MaxDepth {
+					err = textpos.TypeError(path(), "nesting deeper than %d levels", value.MaxDepth)
+					return false
+				}
 				if flat {
-					err = textpos.TypeError(path, "properties-flat cannot express a nested map")
+					err = textpos.TypeError(path(), "properties-flat cannot express a nested map")
 					return false
 				}
 				if v.Len() == 0 {
-					err = textpos.TypeError(path, "properties cannot express an empty map")
+					err = textpos.TypeError(path(), "properties cannot express an empty map")
 					return false
 				}
 				err = walk(v, depth+1)
 				return err == nil
 			case []any:
-				err = textpos.TypeError(path, "properties cannot express a list")
+				err = textpos.TypeError(path(), "properties cannot express a list")
 				return false
 			}
-			s, e := textpos.ScalarString(v, path, "properties")
+			s, e := textpos.ScalarString(v, path(), "properties")
 			if e != nil {
 				err = e
 				return false

@@ -31,7 +31,7 @@ import (
 // arrays of tables are written as inline tables.
 func Encode(root *value.Map) ([]byte, error) {
 	e := encoder{}
-	if err := e.table(root, "", nil, 1, false); err != nil {
+	if err := e.table(root, nil, nil, 1, false); err != nil {
 		return nil, err
 	}
 	return e.buf.Bytes(), nil
@@ -64,9 +64,9 @@ func isArrayOfTables(v any) bool {
 // table writes the body of map m, whose header (if any) has been written.
 // keys is the TOML key path of m (without list indices), path its value
 // path for error messages.
-func (e *encoder) table(m *value.Map, path string, keys []string, depth int, headerWritten bool) error {
+func (e *encoder) table(m *value.Map, path *value.Trail, keys []string, depth int, headerWritten bool) error {
 	if depth > value.MaxDepth {
-		return textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+		return textpos.TypeError(path.String(), "nesting deeper than %d levels", value.MaxDepth)
 	}
 	var err error
 	// Plain key/values first.
@@ -74,7 +74,7 @@ func (e *encoder) table(m *value.Map, path string, keys []string, depth int, hea
 		if isTable(v) || isArrayOfTables(v) {
 			return true
 		}
-		p := value.AppendPath(path, k)
+		p := path.Add(k)
 		if err = checkKey(p, k); err != nil {
 			return false
 		}
@@ -94,7 +94,7 @@ func (e *encoder) table(m *value.Map, path string, keys []string, depth int, hea
 		if !isTable(v) && !isArrayOfTables(v) {
 			return true
 		}
-		p := value.AppendPath(path, k)
+		p := path.Add(k)
 		if err = checkKey(p, k); err != nil {
 			return false
 		}
@@ -111,7 +111,7 @@ func (e *encoder) table(m *value.Map, path string, keys []string, depth int, hea
 		}
 		for i, item := range v.([]any) {
 			e.header(sub, true)
-			if err = e.table(item.(*value.Map), value.AppendPath(p, strconv.Itoa(i)), sub, depth+2, true); err != nil {
+			if err = e.table(item.(*value.Map), p.Add(strconv.Itoa(i)), sub, depth+2, true); err != nil {
 				return false
 			}
 		}
@@ -152,10 +152,10 @@ func (e *encoder) header(keys []string, array bool) {
 }
 
 // inline writes a value on one line.
-func (e *encoder) inline(v any, path string, depth int) error {
+func (e *encoder) inline(v any, path *value.Trail, depth int) error {
 	switch v := v.(type) {
 	case nil:
-		return textpos.TypeError(path, "TOML cannot express null")
+		return textpos.TypeError(path.String(), "TOML cannot express null")
 	case bool:
 		e.buf.WriteString(strconv.FormatBool(v))
 	case int64:
@@ -164,12 +164,12 @@ func (e *encoder) inline(v any, path string, depth int) error {
 		e.buf.Write(formatFloat(nil, v))
 	case string:
 		if !utf8.ValidString(v) {
-			return textpos.TypeError(path, "string is not valid UTF-8")
+			return textpos.TypeError(path.String(), "string is not valid UTF-8")
 		}
 		writeString(&e.buf, v)
 	case time.Time:
 		if v.Year() < 0 || v.Year() > 9999 {
-			return textpos.TypeError(path, "TOML cannot express the year %d", v.Year())
+			return textpos.TypeError(path.String(), "TOML cannot express the year %d", v.Year())
 		}
 		_, off := v.Zone()
 		if off%60 != 0 {
@@ -192,21 +192,21 @@ func (e *encoder) inline(v any, path string, depth int) error {
 		e.buf.WriteString(v.String())
 	case []any:
 		if depth > value.MaxDepth {
-			return textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+			return textpos.TypeError(path.String(), "nesting deeper than %d levels", value.MaxDepth)
 		}
 		e.buf.WriteByte('[')
 		for i, x := range v {
 			if i > 0 {
 				e.buf.WriteString(", ")
 			}
-			if err := e.inline(x, value.AppendPath(path, strconv.Itoa(i)), depth+1); err != nil {
+			if err := e.inline(x, path.Add(strconv.Itoa(i)), depth+1); err != nil {
 				return err
 			}
 		}
 		e.buf.WriteByte(']')
 	case *value.Map:
 		if depth > value.MaxDepth {
-			return textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+			return textpos.TypeError(path.String(), "nesting deeper than %d levels", value.MaxDepth)
 		}
 		if v.Len() == 0 {
 			e.buf.WriteString("{}")
@@ -220,7 +220,7 @@ func (e *encoder) inline(v any, path string, depth int) error {
 				e.buf.WriteString(", ")
 			}
 			first = false
-			p := value.AppendPath(path, k)
+			p := path.Add(k)
 			if err = checkKey(p, k); err != nil {
 				return false
 			}
@@ -235,35 +235,30 @@ func (e *encoder) inline(v any, path string, depth int) error {
 		e.buf.WriteString(" }")
 	case *big.Int:
 		if secretPath(path) {
-			return textpos.TypeError(path, "TOML integers are 64-bit: the value (a secret's, not shown) does not fit (JSON and YAML can hold it)")
+			return textpos.TypeError(path.String(), "TOML integers are 64-bit: the value (a secret's, not shown) does not fit (JSON and YAML can hold it)")
 		}
-		return textpos.TypeError(path, "TOML integers are 64-bit: %s does not fit (JSON and YAML can hold it)", textpos.Trim(v.String()))
+		return textpos.TypeError(path.String(), "TOML integers are 64-bit: %s does not fit (JSON and YAML can hold it)", textpos.Trim(v.String()))
 	default:
-		return textpos.TypeError(path, "TOML cannot express %s", value.AType(v))
+		return textpos.TypeError(path.String(), "TOML cannot express %s", value.AType(v))
 	}
 	return nil
 }
 
-// secretPath reports whether the value at path (a dot path, as errors
-// name it) is a secret by its keys (secretname): its errors do not quote it.
-func secretPath(path string) bool {
-	segs, err := value.ParsePath(path)
-	if err != nil {
-		return secretname.IsKey(path)
-	}
-	return secretname.IsPath(segs)
+// secretPath reports whether the value at path is a secret by its keys (secretname): its errors do not quote it.
+func secretPath(path *value.Trail) bool {
+	return secretname.IsPath(path.Segments())
 }
 
-func checkYear(path string, y int) error {
+func checkYear(path *value.Trail, y int) error {
 	if y < 0 || y > 9999 {
-		return textpos.TypeError(path, "TOML cannot express the year %d", y)
+		return textpos.TypeError(path.String(), "TOML cannot express the year %d", y)
 	}
 	return nil
 }
 
-func checkKey(path, k string) error {
+func checkKey(path *value.Trail, k string) error {
 	if why := textpos.KeyProblem(k); why != "" {
-		return textpos.TypeError(path, "TOML cannot hold this key: %s", why)
+		return textpos.TypeError(path.String(), "TOML cannot hold this key: %s", why)
 	}
 	return nil
 }

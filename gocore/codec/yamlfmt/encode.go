@@ -1,6 +1,7 @@
 package yamlfmt
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/big"
@@ -27,11 +28,82 @@ import (
 // are .nan, .inf and -.inf. A NUL in a key or string is written escaped
 // ("\0"). Keys and strings that are not valid UTF-8, and nesting deeper
 // than value.MaxDepth, give an *errs.Located with Kind errs.ErrTypeMismatch naming the path.
+//
+// The root's entries are written in batches of about encodeBatch values:
+// the library's emitter allocates about 300 bytes for each byte it writes
+// and keeps half of it to the end (a million keys, 10 MB of YAML, peaked
+// at 2.2 GB), so a batch at a time bounds what it holds. Root entries of
+// a block mapping are independent lines, so the batches joined are the
+// document one call writes (TestEncodeInBatches compares them).
 func Encode(root *value.Map) (out []byte, err error) {
-	n, err := toNode(root, "", 1)
+	var buf []byte
+	batch := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	values := 0
+	cutEnd := false // the last batch written lost its "..." line
+	flush := func(last bool) error {
+		if len(batch.Content) == 0 && !(last && buf == nil) {
+			if last && cutEnd {
+				buf = append(buf, "...\n"...)
+			}
+			return nil
+		}
+		part, err := dump(batch)
+		if err != nil {
+			return err
+		}
+		if !last {
+			// The emitter ends a document whose last scalar keeps its
+			// final line breaks (|+) with "...", which only the real end
+			// of the document may have.
+			cut := bytes.TrimSuffix(part, []byte("\n...\n"))
+			cutEnd = len(cut) < len(part)
+			if cutEnd {
+				part = append(cut, '\n')
+			}
+		}
+		buf = append(buf, part...)
+		batch = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		values = 0
+		return nil
+	}
+	root.Range(func(k string, x any) bool {
+		p := (*value.Trail)(nil).Add(k)
+		if why := textpos.KeyProblem(k); why != "" {
+			err = textpos.TypeError(p.String(), "YAML cannot hold this key here: %s", why)
+			return false
+		}
+		var c *yaml.Node
+		if c, err = toNode(x, p, 2); err != nil {
+			return false
+		}
+		batch.Content = append(batch.Content, stringNode(k), c)
+		if values += countNodes(c); values >= encodeBatch {
+			err = flush(false)
+		}
+		return err == nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	if err := flush(true); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// encodeBatch is how many values Encode gives the emitter at a time.
+var encodeBatch = 1 << 14
+
+func countNodes(n *yaml.Node) int {
+	c := 1
+	for _, x := range n.Content {
+		c += countNodes(x)
+	}
+	return c
+}
+
+// dump writes one node as a document.
+func dump(n *yaml.Node) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("yaml: emitter failed: %v: %w", r, errs.ErrInternal)
@@ -84,18 +156,18 @@ func looksTyped11(s string) bool {
 	return true
 }
 
-func toNode(v any, path string, depth int) (*yaml.Node, error) {
+func toNode(v any, path *value.Trail, depth int) (*yaml.Node, error) {
 	switch v := v.(type) {
 	case *value.Map:
 		if depth > value.MaxDepth {
-			return nil, textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+			return nil, textpos.TypeError(path.String(), "nesting deeper than %d levels", value.MaxDepth)
 		}
 		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: make([]*yaml.Node, 0, 2*v.Len())}
 		var err error
 		v.Range(func(k string, x any) bool {
-			p := value.AppendPath(path, k)
+			p := path.Add(k)
 			if why := textpos.KeyProblem(k); why != "" {
-				err = textpos.TypeError(p, "YAML cannot hold this key here: %s", why)
+				err = textpos.TypeError(p.String(), "YAML cannot hold this key here: %s", why)
 				return false
 			}
 			var c *yaml.Node
@@ -111,11 +183,11 @@ func toNode(v any, path string, depth int) (*yaml.Node, error) {
 		return n, nil
 	case []any:
 		if depth > value.MaxDepth {
-			return nil, textpos.TypeError(path, "nesting deeper than %d levels", value.MaxDepth)
+			return nil, textpos.TypeError(path.String(), "nesting deeper than %d levels", value.MaxDepth)
 		}
 		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: make([]*yaml.Node, 0, len(v))}
 		for i, x := range v {
-			c, err := toNode(x, value.AppendPath(path, strconv.Itoa(i)), depth+1)
+			c, err := toNode(x, path.Add(strconv.Itoa(i)), depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -134,7 +206,7 @@ func toNode(v any, path string, depth int) (*yaml.Node, error) {
 		return scalarNode("!!float", formatFloat(v)), nil
 	case string:
 		if !utf8.ValidString(v) {
-			return nil, textpos.TypeError(path, "string is not valid UTF-8")
+			return nil, textpos.TypeError(path.String(), "string is not valid UTF-8")
 		}
 		return stringNode(v), nil
 	case time.Time:
@@ -146,7 +218,7 @@ func toNode(v any, path string, depth int) (*yaml.Node, error) {
 	case value.LocalTime:
 		return stringNode(v.String()), nil
 	}
-	return nil, textpos.TypeError(path, "YAML cannot express %s", value.AType(v))
+	return nil, textpos.TypeError(path.String(), "YAML cannot express %s", value.AType(v))
 }
 
 func timestampNode(s string) *yaml.Node {
@@ -188,7 +260,7 @@ func formatFloat(f float64) string {
 // documents that are not a mapping (an Ansible playbook's list): one
 // document, without a "---" line.
 func EncodeValue(root any) (out []byte, err error) {
-	n, err := toNode(root, "", 1)
+	n, err := toNode(root, nil, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -461,3 +461,85 @@ func TestUnicodeLineBreaksKeepPositionsByLF(t *testing.T) {
 		{"a: \"\u2028\"\nb: x\x01\n", 2, 5, "control characters"},
 	})
 }
+
+// A chain of mappings that each merge the one before copies each entry
+// once per link: the copies count against the alias budget, so a short
+// hostile chain stops at the bound (400 links, 10 KB, took seconds and
+// went through; its work grows with the cube of the length) while a
+// realistic one reads.
+func TestMergeChainCopiesCountAsAliasValues(t *testing.T) {
+	chain := func(links, keys int) []byte {
+		var b strings.Builder
+		for i := 0; i < links; i++ {
+			fmt.Fprintf(&b, "a%d: &a%d {", i, i)
+			if i > 0 {
+				fmt.Fprintf(&b, "<<: *a%d, ", i-1)
+			}
+			for k := 0; k < keys; k++ {
+				fmt.Fprintf(&b, "k%d_%d: %d, ", i, k, k)
+			}
+			b.WriteString("z: 0}\n")
+		}
+		return []byte(b.String())
+	}
+	doc, err := Decode(chain(30, 10))
+	if err != nil {
+		t.Fatalf("a chain of 30 merges: %v", err)
+	}
+	last, _ := doc.Root.Get("a29")
+	if n := last.(*value.Map).Len(); n != 30*10+1 {
+		t.Fatalf("a29 has %d keys", n)
+	}
+	if _, err := Decode(chain(400, 1)); err == nil || !strings.Contains(err.Error(), "alias bomb") {
+		t.Fatalf("a chain of 400 merges: %v", err)
+	}
+}
+
+// Encode writes the root's entries in batches; joined, they are the
+// document one call of the emitter writes, whatever ends a batch (a
+// scalar that keeps its final line breaks makes the emitter end a
+// document with "...").
+func TestEncodeInBatches(t *testing.T) {
+	root := value.NewMap(0)
+	vals := []any{"keep\n\n", "plain", int64(1), nil, "multi\nline", []any{"a", "b\n\n"}, "", "...", "- x", "#c", 1.5,
+		func() *value.Map { m := value.NewMap(1); m.Set("in", "x\n\n"); return m }(), "trail ", "k: v"}
+	for i := 0; i < 60; i++ {
+		root.Set(fmt.Sprintf("k%d", i), vals[i%len(vals)])
+	}
+	n, err := toNode(root, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := dump(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(b int) { encodeBatch = b }(encodeBatch)
+	for _, size := range []int{1, 2, 3, 5, 7, 1 << 14} {
+		encodeBatch = size
+		for _, cut := range []int{60, 59, 13, 1, 0} {
+			m := value.NewMap(0)
+			count := 0
+			root.Range(func(k string, v any) bool {
+				if count < cut {
+					m.Set(k, v)
+				}
+				count++
+				return true
+			})
+			mn, _ := toNode(m, nil, 1)
+			want, _ := dump(mn)
+			got, err := Encode(m)
+			if err != nil || string(got) != string(want) {
+				t.Fatalf("batch %d, %d keys: got\n%s\nwant\n%s", size, cut, got, want)
+			}
+			back, err := Decode(got)
+			if err != nil || !value.Equal(back.Root, m) {
+				t.Fatalf("batch %d, %d keys: does not read back: %v", size, cut, err)
+			}
+		}
+	}
+	if len(whole) == 0 {
+		t.Fatal("nothing written")
+	}
+}
