@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import marshal
 import os
 import re
@@ -162,6 +161,8 @@ def _why(cfg: "Config", path: str) -> str:
     if isinstance(node, Section):
         return ""
     if isinstance(node, list):
+        import json  # here: only a failed read gets this far (test_first_load_imports_only_what_it_needs)
+
         items = "1 item" if len(node) == 1 else f"{len(node)} items"
         return f"{parent} is a list of {items}; {json.dumps(segs[i], ensure_ascii=False)} is not an index in it"
     return f"{parent} is {_typed.a_type(node)}, not a map or list"
