@@ -693,6 +693,28 @@ hot_setup_read(PyObject *self, PyObject *fin)
     Py_RETURN_NONE;
 }
 
+#if defined(SA_ONSTACK) && defined(NSIG)
+/* The action of the signal numbered signum into *sa: the signal number, or
+ * -1 with a Python exception set (a number that is not an int, out of
+ * range, or that the system refuses). onstack and has_onstack share it. */
+static int
+current_action(PyObject *signum, struct sigaction *sa)
+{
+    long sig = PyLong_AsLong(signum);
+    if (sig == -1 && PyErr_Occurred())
+        return -1;
+    if (sig < 1 || sig >= NSIG) {
+        PyErr_Format(PyExc_ValueError, "signal number out of range: %ld", sig);
+        return -1;
+    }
+    if (sigaction((int)sig, NULL, sa) != 0) {
+        PyErr_SetFromErrno(PyExc_OSError);
+        return -1;
+    }
+    return (int)sig;
+}
+#endif
+
 /* onstack(signum): give the handler of signal signum the SA_ONSTACK flag
  * if it is a function that lacks it. Go runs its code on small stacks and
  * gives every thread it uses an alternate signal stack for handlers; a
@@ -705,24 +727,21 @@ static PyObject *
 hot_onstack(PyObject *self, PyObject *signum)
 {
     (void)self;
-    long sig = PyLong_AsLong(signum);
-    if (sig == -1 && PyErr_Occurred())
-        return NULL;
 #if defined(SA_ONSTACK) && defined(NSIG)
-    if (sig < 1 || sig >= NSIG) {
-        PyErr_Format(PyExc_ValueError, "signal number out of range: %ld", sig);
-        return NULL;
-    }
     struct sigaction sa;
-    if (sigaction((int)sig, NULL, &sa) != 0)
-        return PyErr_SetFromErrno(PyExc_OSError);
+    int sig = current_action(signum, &sa);
+    if (sig < 0)
+        return NULL;
     int is_function = (sa.sa_flags & SA_SIGINFO) ? sa.sa_sigaction != NULL
                                                  : (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN);
     if (is_function && !(sa.sa_flags & SA_ONSTACK)) {
         sa.sa_flags |= SA_ONSTACK;
-        if (sigaction((int)sig, &sa, NULL) != 0)
+        if (sigaction(sig, &sa, NULL) != 0)
             return PyErr_SetFromErrno(PyExc_OSError);
     }
+#else
+    if (PyLong_AsLong(signum) == -1 && PyErr_Occurred())
+        return NULL;
 #endif
     Py_RETURN_NONE;
 }
@@ -733,17 +752,14 @@ static PyObject *
 hot_has_onstack(PyObject *self, PyObject *signum)
 {
     (void)self;
-    long sig = PyLong_AsLong(signum);
-    if (sig == -1 && PyErr_Occurred())
-        return NULL;
 #if defined(SA_ONSTACK) && defined(NSIG)
     struct sigaction sa;
-    if (sig < 1 || sig >= NSIG || sigaction((int)sig, NULL, &sa) != 0) {
-        PyErr_Format(PyExc_ValueError, "cannot read the handler of signal %ld", sig);
+    if (current_action(signum, &sa) < 0)
         return NULL;
-    }
     return PyBool_FromLong((sa.sa_flags & SA_ONSTACK) != 0);
 #else
+    if (PyLong_AsLong(signum) == -1 && PyErr_Occurred())
+        return NULL;
     Py_RETURN_FALSE;
 #endif
 }
