@@ -214,6 +214,20 @@ def test_real_world_quirks(no_leaks):
     assert gocfg.Config.loads("a=1\n\\\n\nb=2\n", "properties").to_dict() == {"a": "1", "b": "2"}
 
 
+def test_json_lone_cr_is_whitespace_and_positions_count_lf_as_json_loads_does(no_leaks):
+    # The README says where a lone CR is a line end: in JSON it is whitespace
+    # between tokens, and an error's line and column are json.loads' own.
+    import json
+
+    for text in ('{"a": 1,\r"b": }', '{"a": 1,\r\n"b":\r 2,\r"c" }'):
+        with pytest.raises(json.JSONDecodeError) as want:
+            json.loads(text)
+        with pytest.raises(gocfg.ParseError) as got:
+            gocfg.Config.loads(text, "json")
+        assert (got.value.line, got.value.column) == (want.value.lineno, want.value.colno)
+    assert gocfg.Config.loads('{"a": 1,\r"b": 2}', "json").to_dict() == {"a": 1, "b": 2}
+
+
 
 def test_yaml_positions_count_lines_as_an_editor_does(no_leaks):
     # An OpenAPI description pasted with a U+2028 (LINE SEPARATOR): the
