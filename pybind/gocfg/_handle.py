@@ -32,6 +32,24 @@ class Handle:
     def _release(self, h: Any) -> None:
         raise NotImplementedError
 
+    def _fresh(self) -> None:
+        """Called first by each __init__: a second __init__ on an object
+        that holds a live handle (a subclass calling it twice, or
+        ``cfg.__init__(other)``) would take a new handle and leave the old
+        one unfreed for the life of the process, and would swap the data of
+        a frozen or watched Config under its user. It is refused instead."""
+        if getattr(self, "_h", None) is not None:
+            raise TypeError(f"{self._what} is already initialized: __init__ may run once on an open object "
+                            f"(make a new one, or close() this one first)")
+
+    def __reduce__(self) -> Any:
+        # A handle belongs to this process and to one owner: a pickle could
+        # not carry it, and a copy that shared it would be closed by the
+        # other's close() (copy.copy did just that). A Config overrides
+        # this: it pickles and copies as its data.
+        raise TypeError(f"a {self._what} cannot be pickled or copied: it holds a live connection to the "
+                        f"library in this process (open another one where it is needed)")
+
     def _closed_error(self) -> ClosedError:
         # A read after the with block is the usual way to meet it.
         return ClosedError(f"operation on a closed {self._what} (closed by close() or at the end of its with block)")

@@ -929,6 +929,7 @@ class Config(Section, Handle):
         return self
 
     def __init__(self, data: Any = None, /, **kwargs: Any) -> None:
+        self._fresh()
         self._h = None
         self._prefix = b""
         if isinstance(data, (str, bytes, os.PathLike)):
