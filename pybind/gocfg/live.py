@@ -191,6 +191,12 @@ class ChangeStream:
         return self
 
     def __next__(self) -> ChangeEvent:
+        if self._w is not None and not _capi.usable():
+            # A stream taken before os.fork(): in the child no watcher feeds
+            # its queue, so the wait lasted to its timeout (for good without
+            # one) and then ended as if the Config had been closed.
+            raise ForkedProcessError("a watched gocfg.Config does not watch in a process created by os.fork(), "
+                                     "nor do the changes() streams taken before the fork: load it again in the child")
         while self._w is not None:
             wait = _WAIT_SLICE
             if self._deadline is not None:

@@ -527,6 +527,47 @@ def test_no_watcher_in_a_forked_child(app):
         assert next_event(stream).kind == "applied"
 
 
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_in_a_forked_child_a_stream_of_the_parent_and_a_new_watch_say_why(app):
+    # A changes() stream taken before the fork waited in the child until its
+    # timeout, for good without one (no watcher feeds it there), then ended
+    # as if closed; gocfg.load(watch=True) there was refused as "a Database
+    # or a large document (gocfg_cancel_trigger)".
+    import signal
+
+    with watched(app) as cfg:
+        stream = cfg.changes()  # no timeout
+        pid = os.fork()
+        if pid == 0:  # the child
+            code = 0
+            try:
+                signal.alarm(10)  # a hang ends the child by SIGALRM, not the test run
+                try:
+                    next(stream)
+                    code |= 1
+                except gocfg.ForkedProcessError as e:
+                    if "changes() streams taken before the fork" not in str(e):
+                        code |= 2
+                try:
+                    gocfg.load(app, watch=True)
+                    code |= 4
+                except gocfg.ForkedProcessError as e:
+                    if "watch=True" not in str(e) or "gocfg_live_open" not in str(e):
+                        code |= 8
+                try:
+                    gocfg.Database.open("memory://")
+                    code |= 16
+                except gocfg.ForkedProcessError as e:
+                    if "gocfg_db_open" not in str(e):
+                        code |= 32
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        stream.close()
+
+
 # ----------------------------------------------------------------- secrets
 
 def test_secrets_masked_in_events(tmp_path):
