@@ -519,6 +519,7 @@ class WatchedConfig(Config):
 
     __slots__ = ("_w",)
     _what = "gocfg.Config"
+    _pickled_as = Config  # a copy is a snapshot: it does not watch
     _w: Optional[_Watcher]
 
     def _release(self, h: Any) -> None:
