@@ -149,7 +149,9 @@ class ChangeEvent:
         """The event as text: a heading, then one diff line per change with
         the origin of the new value (secrets masked unless reveal)."""
         stamp = self.time.strftime("%H:%M:%S.%f")[:-3]
-        src = f" from {', '.join(self.sources)}" if self.sources else ""
+        # A source's name (a file's, a stored config's) may hold a bidi
+        # control or a newline: escaped, as the diff lines escape keys.
+        src = f" from {', '.join(_display.printable(s) for s in self.sources)}" if self.sources else ""
         forced = " (reload)" if self.forced else ""
         head = f"[{stamp}] {self.kind}{forced}{src}"
         if self.kind == "applied":

@@ -675,6 +675,21 @@ def test_stored_layer_is_watched(backend, tmp_path, request, app):
             assert str(ev.diff.changes[0].new_origin) == "stored services/api"
 
 
+
+def test_an_event_escapes_a_source_name_holding_a_bidi_control():
+    # A stored config's name may hold U+202E: str(event) (what `gocfg
+    # watch` prints, and what a callback logs) showed the rest of its
+    # heading reversed in a terminal.
+    name = "svc/\u202eevil"
+    with gocfg.Database.open("memory://") as db:
+        db.save(name, {"port": 1})
+        with watched(gocfg.Stored(db, name)) as cfg:
+            stream = cfg.changes(timeout=WAIT)
+            db.save(name, {"port": 2})
+            ev = next_event(stream)
+            assert ev.sources and "\u202e" in ev.sources[0]  # the data keeps the name as it is
+            assert "\u202e" not in str(ev) and "svc/\\u202eevil" in str(ev)
+
 def test_stored_layer_from_a_url_is_owned_and_optional(tmp_path):
     url = f"sqlite://{tmp_path}/store.db"
     before = settled_stats()
