@@ -42,6 +42,21 @@ class Handle:
             raise TypeError(f"{self._what} is already initialized: __init__ may run once on an open object "
                             f"(make a new one, or close() this one first)")
 
+    def _missing_attribute(self, name: str) -> AttributeError:
+        """The AttributeError for ``name``, an attribute that is not set.
+        One of the object's own slots is unset only when its __init__ never
+        ran (a subclass whose __init__ does not call super().__init__()):
+        said so, where Python would name only the private slot."""
+        # Dunder names (hasattr(v, "__fspath__") and the like) are never slots here.
+        if name[:2] != "__" and any(name in getattr(c, "__slots__", ()) for c in type(self).__mro__):
+            return AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}: this {self._what} "
+                                  f"was never initialized (a subclass's __init__ must call super().__init__())")
+        return AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails (Config's comes from Section).
+        raise self._missing_attribute(name)
+
     def __reduce__(self) -> Any:
         # A handle belongs to this process and to one owner: a pickle could
         # not carry it, and a copy that shared it would be closed by the

@@ -425,6 +425,8 @@ class Section(MutableMapping[str, Any], TreeView):
         The key is taken literally (``cfg.a`` never reads through a dot).
         Setting an attribute is refused: write ``cfg["port"] = 9000``."""
         if name[:1] == "_":
+            if isinstance(self, Handle):
+                raise self._missing_attribute(name)  # says when a subclass skipped Config.__init__
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         try:
             return self[(name,)]

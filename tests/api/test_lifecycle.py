@@ -200,3 +200,22 @@ def test_a_database_and_a_watch_refuse_to_be_copied_or_pickled(no_leaks):
                     attempt(obj)
         db.save("a", {"x": 1})
         assert db.load("a").to_dict() == {"x": 1}
+
+
+def test_a_subclass_that_skips_init_is_told_so():
+    # Its first use raised "'App' object has no attribute '_cache'" (or
+    # '_h'), naming a private slot and not the mistake.
+    class App(gocfg.Config):
+        def __init__(self, path):
+            self.path_given = path  # forgot super().__init__()
+
+    class Store(gocfg.Database):
+        def __init__(self):
+            pass
+
+    for attempt in (lambda: App("x")["a"], lambda: len(App("x")), lambda: Store().names()):
+        with pytest.raises(AttributeError, match=r"never initialized \(a subclass's __init__ must call "
+                                                 r"super\(\).__init__\(\)\)"):
+            attempt()
+    with gocfg.Config() as cfg:
+        assert not hasattr(cfg, "_not_a_slot")  # other private names: a plain AttributeError
