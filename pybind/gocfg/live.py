@@ -188,6 +188,13 @@ class ChangeStream:
         self._q: "queue.Queue[Optional[ChangeEvent]]" = queue.Queue()
         self._deadline = None if timeout is None else time.monotonic() + timeout
         watcher.subscribe(self._q)
+        # A stream dropped without close() must not stay subscribed: one
+        # that ``next(cfg.changes(5), None)`` left behind, having got its
+        # event, took every later event into its queue for the life of the
+        # Config, so a loop of them grew memory, and the work per event,
+        # without bound.
+        self._unsubscribe = weakref.finalize(self, watcher.unsubscribe, self._q)
+        self._unsubscribe.atexit = False
 
     def __iter__(self) -> "ChangeStream":
         return self
@@ -222,9 +229,8 @@ class ChangeStream:
         raise StopIteration
 
     def close(self) -> None:
-        w, self._w = self._w, None
-        if w is not None:
-            w.unsubscribe(self._q)
+        self._w = None
+        self._unsubscribe()  # once: later calls do nothing
 
     def __enter__(self) -> "ChangeStream":
         return self
@@ -414,9 +420,11 @@ class _Watcher:
                 self.subscribers.append(q)
 
     def unsubscribe(self, q: "queue.Queue[Optional[ChangeEvent]]") -> None:
+        # A new list, not remove(): a dropped stream's finalizer may run in
+        # a garbage collection on the watcher thread while it walks the
+        # list under this (reentrant) lock.
         with self.lock:
-            if q in self.subscribers:
-                self.subscribers.remove(q)
+            self.subscribers = [s for s in self.subscribers if s is not q]
 
     def halt(self) -> None:
         """The first half of stop(), which waits for nothing: the thread

@@ -504,6 +504,27 @@ def test_a_forgotten_watched_config_is_collected(app):
     wait_until(lambda: not [t for t in threading.enumerate() if t.name == "gocfg-watch"], "watcher ends")
 
 
+
+def test_a_stream_dropped_after_its_event_stops_taking_events(app):
+    # next(cfg.changes(5), None), as the docstring suggests, left its stream
+    # subscribed once it had its event: every later event went into each
+    # such queue for the life of the Config (memory, and work per event,
+    # grew with each call of a loop). Dropping the stream unsubscribes it.
+    import gc
+
+    with watched(app) as cfg:
+        for port in (1, 2, 3):
+            stream = cfg.changes(timeout=WAIT)
+            save(app, f"server:\n  port: {port}\n")
+            assert next_event(stream, "applied").diff.changed["server.port"][1] == port
+            del stream  # not closed, not iterated to its end
+        gc.collect()
+        assert cfg._w.subscribers == []  # none of the three streams is fed any more
+        kept = cfg.changes(timeout=WAIT)
+        assert len(cfg._w.subscribers) == 1  # a stream that is kept still is
+        kept.close()
+        assert cfg._w.subscribers == []
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_no_watcher_in_a_forked_child(app):
     with watched(app) as cfg:
