@@ -283,6 +283,10 @@ class _Watcher:
         self.subscribers: List["queue.Queue[Optional[ChangeEvent]]"] = []
         self.last: Optional[ChangeEvent] = None
         self.outcomes: Dict[int, Optional[ChangeEvent]] = {}  # pending seq -> its decision
+        # reload() calls under way: only they read outcomes, so decisions
+        # are kept only while one is (each change's event, with its whole
+        # diff, was kept for the life of the Config).
+        self.reloading: int = 0
         # The paths whose values interpolate a secret or came from a secrets
         # directory (Config._hidden), in the configuration in force, and for
         # each applied event not yet dispatched, in its old and new
@@ -378,7 +382,8 @@ class _Watcher:
         finally:
             candidate.close()
             with self.lock:
-                self.outcomes[ev.seq] = outcome
+                if self.reloading:
+                    self.outcomes[ev.seq] = outcome
                 self.lock.notify_all()
 
     def _dispatch(self, ev: ChangeEvent) -> None:
@@ -389,6 +394,8 @@ class _Watcher:
             del self.event_hidden[seq]
         with self.lock:
             reason = self.reasons.pop(ev.seq, None)
+            for seq in [s for s in self.reasons if s < ev.seq]:  # events dropped from a full queue
+                del self.reasons[seq]
             if reason is not None:
                 ev.error = reason
             if ev.kind != "failed":
@@ -442,20 +449,28 @@ class _Watcher:
         h = self._h
         if h is None or self.stopping:
             raise self._closed_error()
-        data = _capi.live_reload(self, h)
-        if data is None:
-            return None
-        ev = ChangeEvent._from_wire(data)
-        outcome: Optional[ChangeEvent] = ev
         with self.lock:
-            if ev.kind == "pending":
-                while ev.seq not in self.outcomes and not self.stopping:
-                    self.lock.wait(_WAIT_SLICE)  # Ctrl-C lands between waits
-                outcome = self.outcomes.pop(ev.seq, None)
-            # Callbacks have seen the outcome when reload() returns.
-            while outcome is not None and outcome.seq and self.dispatched < outcome.seq and not self.stopping:
-                self.lock.wait(_WAIT_SLICE)
-        return outcome
+            self.reloading += 1  # before the candidate exists: its decision is kept
+        try:
+            data = _capi.live_reload(self, h)
+            if data is None:
+                return None
+            ev = ChangeEvent._from_wire(data)
+            outcome: Optional[ChangeEvent] = ev
+            with self.lock:
+                if ev.kind == "pending":
+                    while ev.seq not in self.outcomes and not self.stopping:
+                        self.lock.wait(_WAIT_SLICE)  # Ctrl-C lands between waits
+                    outcome = self.outcomes.pop(ev.seq, None)
+                # Callbacks have seen the outcome when reload() returns.
+                while outcome is not None and outcome.seq and self.dispatched < outcome.seq and not self.stopping:
+                    self.lock.wait(_WAIT_SLICE)
+            return outcome
+        finally:
+            with self.lock:
+                self.reloading -= 1
+                if not self.reloading:
+                    self.outcomes.clear()  # decisions no reload() waits for
 
     def stop(self, deadline: Optional[float] = None) -> None:
         """Stop the thread, close the live handle and the owned databases.

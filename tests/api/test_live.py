@@ -525,6 +525,19 @@ def test_a_stream_dropped_after_its_event_stops_taking_events(app):
         kept.close()
         assert cfg._w.subscribers == []
 
+
+def test_decided_changes_are_not_kept_for_the_life_of_the_config(app):
+    # The watcher kept each change's decided event, with its whole diff,
+    # for a reload() that never asked for it: memory grew with every change.
+    with watched(app) as cfg:
+        stream = cfg.changes(timeout=WAIT)
+        for port in (1, 2, 3):
+            save(app, f"server:\n  port: {port}\n")
+            assert next_event(stream, "applied").diff.changed["server.port"][1] == port
+        assert cfg.reload().forced  # a reload still gets its own outcome
+        assert cfg._w.outcomes == {} and cfg._w.reasons == {}
+        stream.close()
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_no_watcher_in_a_forked_child(app):
     with watched(app) as cfg:
