@@ -38,7 +38,12 @@ class Handle:
         ``cfg.__init__(other)``) would take a new handle and leave the old
         one unfreed for the life of the process, and would swap the data of
         a frozen or watched Config under its user. It is refused instead."""
-        if getattr(self, "_h", None) is not None:
+        try:
+            # Past __getattr__, which would build its message for nothing.
+            h = object.__getattribute__(self, "_h")
+        except AttributeError:
+            return  # the first __init__
+        if h is not None:
             raise TypeError(f"{self._what} is already initialized: __init__ may run once on an open object "
                             f"(make a new one, or close() this one first)")
 
