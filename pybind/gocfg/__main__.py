@@ -685,7 +685,7 @@ def _cmd_db_get(args: argparse.Namespace) -> int:
         try:
             value = cfg[args.path]
         except KeyNotFoundError:
-            raise _NotStored(f"{args.name}: no value at {args.path!r}") from None
+            raise _NotStored(f"{printable(args.name)}: no value at {args.path!r}") from None
         if hasattr(value, "to_dict"):
             value = value.to_dict()
         if isinstance(value, (dict, list)):
@@ -724,7 +724,7 @@ def _cmd_db_put(args: argparse.Namespace) -> int:
             latest = db.history(args.name)[-1][0] if args.name in db else None
             found = f"its latest revision is {latest}" if latest is not None else "it does not exist"
             wanted = "not to exist yet" if args.expect_revision == 0 else f"revision {args.expect_revision}"
-            raise ConflictError(f"{args.name}: conflict: expected {wanted}, but {found}; "
+            raise ConflictError(f"{printable(args.name)}: conflict: expected {wanted}, but {found}; "
                                 f"nothing was saved") from None
     _say(rev)
     return EXIT_OK
@@ -763,7 +763,9 @@ def _cmd_db_query(args: argparse.Namespace) -> int:
     for name, path, value in rows:
         if not args.reveal and is_secret(path):
             value = MASK
-        _say(f"{name}\t{printable(path)}\t{json_text(value)}")  # a TAB or newline in a key stays on its line
+        # A TAB or newline in a key stays on its line; a bidi control in a
+        # name (which names may hold) does not reverse the rest of it.
+        _say(f"{printable(name)}\t{printable(path)}\t{json_text(value)}")
     return EXIT_OK
 
 
@@ -772,7 +774,7 @@ def _cmd_db_watch(args: argparse.Namespace) -> int:
         with _db_open(args) as db, db.watch(args.prefix) as events:
             _err(f"gocfg: watching {db.url} {args.prefix or '(every name)'} (Ctrl-C to stop)")
             for e in events:
-                _say(f"{e.name} {e.revision} {'deleted' if e.deleted else 'saved'}", flush=True)
+                _say(f"{printable(e.name)} {e.revision} {'deleted' if e.deleted else 'saved'}", flush=True)
     except KeyboardInterrupt:
         pass  # Ctrl-C is how a watch ends: not an error
     return EXIT_OK

@@ -342,7 +342,11 @@ def interruptible(call: Callable[[Any], T], big: bool, discard: Optional[Callabl
     error record is freed there); a result that arrived just as Ctrl-C did
     is passed to ``discard``.
     """
-    if not big or threading.current_thread() is not threading.main_thread():
+    if not big or threading.current_thread() is not threading.main_thread() or not usable():
+        # In a forked child the call itself is refused, naming what it is
+        # (gocfg_live_open, gocfg_db_open, ...): the cancel handle's refusal
+        # named only gocfg_cancel_trigger, "a Database or a large document",
+        # for a gocfg.load(watch=True) of a small file.
         return call(_NULL)
     # A KeyboardInterrupt may land at any call boundary of this thread, even
     # in the middle of setting up. So the cancel handle is freed in a

@@ -50,6 +50,8 @@ _REFUSED = (
     (("config_new", "config_load", "config_loads", "layered_new", "copy"), "cannot create a Config"),
     (("set", "delete", "merge", "clear", "freeze", "resolve", "layer"), "cannot change a Config"),
     (("db",), "cannot open or use a Database or a Watch"),
+    (("live",), "cannot load a watched Config (watch=True) or a gocfg.Stored source"),
+    (("read_all", "reads_all"), "cannot read documents (load_all(), loads_all())"),
     (("stats",), "cannot read the library's counters"),
     (("cancel",), "cannot open a Database or read a large document"),
 )

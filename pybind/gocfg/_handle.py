@@ -32,6 +32,44 @@ class Handle:
     def _release(self, h: Any) -> None:
         raise NotImplementedError
 
+    def _fresh(self) -> None:
+        """Called first by each __init__: a second __init__ on an object
+        that holds a live handle (a subclass calling it twice, or
+        ``cfg.__init__(other)``) would take a new handle and leave the old
+        one unfreed for the life of the process, and would swap the data of
+        a frozen or watched Config under its user. It is refused instead."""
+        try:
+            # Past __getattr__, which would build its message for nothing.
+            h = object.__getattribute__(self, "_h")
+        except AttributeError:
+            return  # the first __init__
+        if h is not None:
+            raise TypeError(f"{self._what} is already initialized: __init__ may run once on an open object "
+                            f"(make a new one, or close() this one first)")
+
+    def _missing_attribute(self, name: str) -> AttributeError:
+        """The AttributeError for ``name``, an attribute that is not set.
+        One of the object's own slots is unset only when its __init__ never
+        ran (a subclass whose __init__ does not call super().__init__()):
+        said so, where Python would name only the private slot."""
+        # Dunder names (hasattr(v, "__fspath__") and the like) are never slots here.
+        if name[:2] != "__" and any(name in getattr(c, "__slots__", ()) for c in type(self).__mro__):
+            return AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}: this {self._what} "
+                                  f"was never initialized (a subclass's __init__ must call super().__init__())")
+        return AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails (Config's comes from Section).
+        raise self._missing_attribute(name)
+
+    def __reduce__(self) -> Any:
+        # A handle belongs to this process and to one owner: a pickle could
+        # not carry it, and a copy that shared it would be closed by the
+        # other's close() (copy.copy did just that). A Config overrides
+        # this: it pickles and copies as its data.
+        raise TypeError(f"a {self._what} cannot be pickled or copied: it holds a live connection to the "
+                        f"library in this process (open another one where it is needed)")
+
     def _closed_error(self) -> ClosedError:
         # A read after the with block is the usual way to meet it.
         return ClosedError(f"operation on a closed {self._what} (closed by close() or at the end of its with block)")

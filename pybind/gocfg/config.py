@@ -9,7 +9,7 @@ import typing
 import weakref
 from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
 from marshal import loads as _marshal_loads
-from typing import Any, Dict, FrozenSet, Iterator, List, NoReturn, Optional, Tuple, Type, TypeVar, Union, cast, overload
+from typing import Any, ClassVar, Dict, FrozenSet, Iterator, List, NoReturn, Optional, Tuple, Type, TypeVar, Union, cast, overload
 
 from . import _args, _capi, _lazy, _snapshot
 from . import sources as _sources
@@ -425,6 +425,8 @@ class Section(MutableMapping[str, Any], TreeView):
         The key is taken literally (``cfg.a`` never reads through a dot).
         Setting an attribute is refused: write ``cfg["port"] = 9000``."""
         if name[:1] == "_":
+            if isinstance(self, Handle):
+                raise self._missing_attribute(name)  # says when a subclass skipped Config.__init__
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         try:
             return self[(name,)]
@@ -923,12 +925,15 @@ class Config(Section, Handle):
     # valid again, so a call with it fails and Python reports the close).
     __slots__ = ("_h", "_hid", "_ver", "_cache", "__weakref__")
     _what = "gocfg.Config"
+    # The class a pickle or a copy of this Config has (None: its own).
+    _pickled_as: ClassVar[Optional[type]] = None
 
     @property
     def _cfg(self) -> "Config":
         return self
 
     def __init__(self, data: Any = None, /, **kwargs: Any) -> None:
+        self._fresh()
         self._h = None
         self._prefix = b""
         if isinstance(data, (str, bytes, os.PathLike)):
@@ -1091,7 +1096,14 @@ class Config(Section, Handle):
         # unresolved), provenance, settings and the frozen flag survive; the
         # environment snapshot does not (it may hold any secret of this
         # process): the unpickled config reads its own process's.
-        return (_restore, (_capi.config_serialize(self, self._handle()),))
+        state = _capi.config_serialize(self, self._handle())
+        cls = self._pickled_as or type(self)
+        if cls is Config:
+            return (_restore, (state,))
+        # A subclass of the user's comes back as itself, with the attributes
+        # it set (as copy.copy and pickle keep a dict subclass): it came
+        # back as a plain Config, without its methods.
+        return (_restore, (state, cls), getattr(self, "__dict__", None) or None)
 
     # ------------------------------------------- hot paths, without a view
 
@@ -1416,9 +1428,11 @@ def loads_all(text: Union[str, bytes], format: str, *, yaml: Optional[str] = Non
     return Config.loads_all(text, format, yaml=yaml)
 
 
-def _restore(state: bytes) -> Config:
-    """Unpickle a Config (see Config.__reduce__)."""
-    return _capi.config_deserialize(state, _args.environ_arg(None), Config._adopt)
+def _restore(state: bytes, cls: type = Config) -> Config:
+    """Unpickle a Config (see Config.__reduce__), as ``cls``."""
+    if not (isinstance(cls, type) and issubclass(cls, Config)):
+        raise TypeError(f"a pickled gocfg.Config names {cls!r} as its class, which is not a gocfg.Config")
+    return _capi.config_deserialize(state, _args.environ_arg(None), cls._adopt)
 
 
 def _section_state(section: "Section") -> bytes:

@@ -68,6 +68,7 @@ class Database(Handle):
     def __init__(self, url: PathArg, *, username: Optional[str] = None, password: Optional[str] = None,
                  ca: Optional[PathArg] = None, cert: Optional[PathArg] = None,
                  key: Optional[PathArg] = None, timeout: float = 5.0) -> None:
+        self._fresh()
         self._h: Any = None
         self._desc = "?"
         u = _args.url_arg(url)
@@ -342,6 +343,7 @@ class Watch(Handle):
     _what = "gocfg.Watch"
 
     def __init__(self, db: Database, name_or_prefix: str, timeout: Optional[float]) -> None:
+        self._fresh()
         self._h: Any = None
         self._db = db
         timeout = _args.watch_timeout(timeout)

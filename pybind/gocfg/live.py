@@ -149,7 +149,9 @@ class ChangeEvent:
         """The event as text: a heading, then one diff line per change with
         the origin of the new value (secrets masked unless reveal)."""
         stamp = self.time.strftime("%H:%M:%S.%f")[:-3]
-        src = f" from {', '.join(self.sources)}" if self.sources else ""
+        # A source's name (a file's, a stored config's) may hold a bidi
+        # control or a newline: escaped, as the diff lines escape keys.
+        src = f" from {', '.join(_display.printable(s) for s in self.sources)}" if self.sources else ""
         forced = " (reload)" if self.forced else ""
         head = f"[{stamp}] {self.kind}{forced}{src}"
         if self.kind == "applied":
@@ -186,11 +188,24 @@ class ChangeStream:
         self._q: "queue.Queue[Optional[ChangeEvent]]" = queue.Queue()
         self._deadline = None if timeout is None else time.monotonic() + timeout
         watcher.subscribe(self._q)
+        # A stream dropped without close() must not stay subscribed: one
+        # that ``next(cfg.changes(5), None)`` left behind, having got its
+        # event, took every later event into its queue for the life of the
+        # Config, so a loop of them grew memory, and the work per event,
+        # without bound.
+        self._unsubscribe = weakref.finalize(self, watcher.unsubscribe, self._q)
+        self._unsubscribe.atexit = False
 
     def __iter__(self) -> "ChangeStream":
         return self
 
     def __next__(self) -> ChangeEvent:
+        if self._w is not None and not _capi.usable():
+            # A stream taken before os.fork(): in the child no watcher feeds
+            # its queue, so the wait lasted to its timeout (for good without
+            # one) and then ended as if the Config had been closed.
+            raise ForkedProcessError("a watched gocfg.Config does not watch in a process created by os.fork(), "
+                                     "nor do the changes() streams taken before the fork: load it again in the child")
         while self._w is not None:
             wait = _WAIT_SLICE
             if self._deadline is not None:
@@ -214,9 +229,8 @@ class ChangeStream:
         raise StopIteration
 
     def close(self) -> None:
-        w, self._w = self._w, None
-        if w is not None:
-            w.unsubscribe(self._q)
+        self._w = None
+        self._unsubscribe()  # once: later calls do nothing
 
     def __enter__(self) -> "ChangeStream":
         return self
@@ -269,6 +283,10 @@ class _Watcher:
         self.subscribers: List["queue.Queue[Optional[ChangeEvent]]"] = []
         self.last: Optional[ChangeEvent] = None
         self.outcomes: Dict[int, Optional[ChangeEvent]] = {}  # pending seq -> its decision
+        # reload() calls under way: only they read outcomes, so decisions
+        # are kept only while one is (each change's event, with its whole
+        # diff, was kept for the life of the Config).
+        self.reloading: int = 0
         # The paths whose values interpolate a secret or came from a secrets
         # directory (Config._hidden), in the configuration in force, and for
         # each applied event not yet dispatched, in its old and new
@@ -364,7 +382,8 @@ class _Watcher:
         finally:
             candidate.close()
             with self.lock:
-                self.outcomes[ev.seq] = outcome
+                if self.reloading:
+                    self.outcomes[ev.seq] = outcome
                 self.lock.notify_all()
 
     def _dispatch(self, ev: ChangeEvent) -> None:
@@ -375,6 +394,8 @@ class _Watcher:
             del self.event_hidden[seq]
         with self.lock:
             reason = self.reasons.pop(ev.seq, None)
+            for seq in [s for s in self.reasons if s < ev.seq]:  # events dropped from a full queue
+                del self.reasons[seq]
             if reason is not None:
                 ev.error = reason
             if ev.kind != "failed":
@@ -406,9 +427,11 @@ class _Watcher:
                 self.subscribers.append(q)
 
     def unsubscribe(self, q: "queue.Queue[Optional[ChangeEvent]]") -> None:
+        # A new list, not remove(): a dropped stream's finalizer may run in
+        # a garbage collection on the watcher thread while it walks the
+        # list under this (reentrant) lock.
         with self.lock:
-            if q in self.subscribers:
-                self.subscribers.remove(q)
+            self.subscribers = [s for s in self.subscribers if s is not q]
 
     def halt(self) -> None:
         """The first half of stop(), which waits for nothing: the thread
@@ -426,20 +449,28 @@ class _Watcher:
         h = self._h
         if h is None or self.stopping:
             raise self._closed_error()
-        data = _capi.live_reload(self, h)
-        if data is None:
-            return None
-        ev = ChangeEvent._from_wire(data)
-        outcome: Optional[ChangeEvent] = ev
         with self.lock:
-            if ev.kind == "pending":
-                while ev.seq not in self.outcomes and not self.stopping:
-                    self.lock.wait(_WAIT_SLICE)  # Ctrl-C lands between waits
-                outcome = self.outcomes.pop(ev.seq, None)
-            # Callbacks have seen the outcome when reload() returns.
-            while outcome is not None and outcome.seq and self.dispatched < outcome.seq and not self.stopping:
-                self.lock.wait(_WAIT_SLICE)
-        return outcome
+            self.reloading += 1  # before the candidate exists: its decision is kept
+        try:
+            data = _capi.live_reload(self, h)
+            if data is None:
+                return None
+            ev = ChangeEvent._from_wire(data)
+            outcome: Optional[ChangeEvent] = ev
+            with self.lock:
+                if ev.kind == "pending":
+                    while ev.seq not in self.outcomes and not self.stopping:
+                        self.lock.wait(_WAIT_SLICE)  # Ctrl-C lands between waits
+                    outcome = self.outcomes.pop(ev.seq, None)
+                # Callbacks have seen the outcome when reload() returns.
+                while outcome is not None and outcome.seq and self.dispatched < outcome.seq and not self.stopping:
+                    self.lock.wait(_WAIT_SLICE)
+            return outcome
+        finally:
+            with self.lock:
+                self.reloading -= 1
+                if not self.reloading:
+                    self.outcomes.clear()  # decisions no reload() waits for
 
     def stop(self, deadline: Optional[float] = None) -> None:
         """Stop the thread, close the live handle and the owned databases.
@@ -513,6 +544,7 @@ class WatchedConfig(Config):
 
     __slots__ = ("_w",)
     _what = "gocfg.Config"
+    _pickled_as = Config  # a copy is a snapshot: it does not watch
     _w: Optional[_Watcher]
 
     def _release(self, h: Any) -> None:

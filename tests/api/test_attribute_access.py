@@ -117,3 +117,29 @@ def test_a_subclass_with_a_dict_keeps_its_own_attributes(no_leaks):
         assert c.server.port == 1
         del c.label
         assert c.label == "key"  # the key again, once the attribute is gone
+
+
+class Settings(gocfg.Config):
+    """A subclass of the user's, at module level so that pickle finds it."""
+
+    def port(self):
+        return self["server.port"]
+
+
+def test_a_subclass_stays_itself_when_copied_or_pickled(no_leaks, tmp_path):
+    # copy.copy, copy.deepcopy and pickle gave a plain Config: the
+    # subclass's methods and its own attributes were gone.
+    with Settings({"server": {"port": 1}}) as c:
+        c.freeze()
+        c.label = "mine"
+        for attempt in (copy.copy, copy.deepcopy, lambda x: pickle.loads(pickle.dumps(x))):
+            with attempt(c) as back:
+                assert type(back) is Settings
+                assert back.port() == 1 and back.frozen and back.label == "mine"
+    p = tmp_path / "app.yaml"
+    p.write_text("server: {port: 2}\n")
+    with gocfg.load(p, watch=True) as watched:  # a copy is a snapshot, not a second watcher
+        with copy.copy(watched) as back, pickle.loads(pickle.dumps(watched)) as back2:
+            assert type(back) is gocfg.Config and type(back2) is gocfg.Config
+    with pytest.raises(TypeError, match="not a gocfg.Config"):
+        gocfg.config._restore(b"", dict)

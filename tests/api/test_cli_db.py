@@ -130,6 +130,35 @@ def test_query(url, tmp_path):
     one_line_error(r, "no-colon")
 
 
+
+def test_a_name_holding_a_bidi_control_is_escaped_in_output(url, app):
+    # Names may hold U+202E (only control characters are refused), and
+    # query, watch and the messages printed it raw: the rest of the line
+    # showed reversed in a terminal (Trojan Source), as keys once did.
+    name = "svc/\u202eevil"
+    with gocfg.Database.open(url) as db:
+        db.save(name, {"k": 1})
+        r = run("query", url, "svc/*:k")
+        assert (r.returncode, out(r)) == (0, "svc/\\u202eevil\tk\t1\n")
+        r = run("get", url, name, "nope")
+        assert r.returncode == 1 and "\u202e" not in r.stderr.decode()
+        one_line_error(r, "svc/\\u202eevil")
+        r = run("put", url, name, app, "--expect-revision", "7")
+        assert r.returncode == 1 and "\u202e" not in r.stderr.decode()
+        one_line_error(r, "svc/\\u202eevil", "conflict")
+        p = subprocess.Popen([sys.executable, "-m", "gocfg", "db", "watch", url, "svc"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert "watching" in p.stderr.readline()
+            db.save(name, {"k": 2})
+            assert p.stdout.readline() == "svc/\\u202eevil 2 saved\n"
+            p.send_signal(signal.SIGINT)
+            assert p.wait(timeout=30) == 0
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
 def test_rm(url, app):
     run("put", url, "x", app)
     r = run("rm", url, "x")

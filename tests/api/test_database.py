@@ -16,6 +16,7 @@ import gc
 import math
 import os
 import pickle
+import shutil
 import signal
 import socket
 import sqlite3
@@ -1290,6 +1291,49 @@ def test_forked_child_gets_a_clear_error(tmp_path):
         d.close()
     """)
     assert proc.returncode == 0 and proc.stdout.strip() == "0", proc.stdout + proc.stderr
+
+
+
+_READ_ONLY_STORE = """
+import subprocess, sys, gocfg
+d = sys.argv[1]
+if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", d]).returncode:
+    sys.exit(77)  # no mounting here: the test is skipped
+with gocfg.Database.open(f"sqlite:{d}/store.db") as db:
+    db.save("a", {"x": 1})
+subprocess.run(["mount", "-o", "remount,ro", d], check=True)
+try:
+    gocfg.Database.open(f"sqlite:{d}/store.db")
+except gocfg.FileError as e:
+    print(e.errno, e.filename, str(e), sep="\\n")
+"""
+
+
+def test_a_sqlite_store_that_cannot_be_written_says_why(tmp_path):
+    # On a read-only file system (or a file or directory the user may not
+    # write), open said only "initializing: unable to open database file
+    # (14)". It now names the errno and the path, and why a write is needed.
+    if os.geteuid() != 0:
+        path = tmp_path / "store.db"
+        with gocfg.Database.open(path) as db:
+            db.save("a", {"x": 1})
+        os.chmod(path, 0o400)
+        with pytest.raises(gocfg.FileError) as info:
+            gocfg.Database.open(path)
+        got = (info.value.errno, info.value.filename, str(info.value))
+    else:  # root writes anywhere: a read-only tmpfs, in a mount namespace of its own
+        if not shutil.which("unshare"):
+            pytest.skip("needs unshare(1) to make a read-only file system")
+        r = subprocess.run(["unshare", "-m", sys.executable, "-c", _READ_ONLY_STORE, str(tmp_path)],
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode == 77 or "unshare failed" in r.stderr:
+            pytest.skip("cannot mount a file system here")
+        assert r.returncode == 0, r.stderr
+        code, name, text = r.stdout.rstrip("\n").split("\n")
+        got = (int(code), name, text)
+    code, name, text = got
+    assert code in (errno.EROFS, errno.EACCES) and name == str(tmp_path / "store.db")
+    assert "unable to open database file" not in text and "must be able to write it" in text
 
 
 def test_a_sqlite_file_in_a_missing_directory_is_a_missing_file_error(tmp_path):

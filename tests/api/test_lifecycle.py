@@ -169,3 +169,53 @@ def test_no_handle_leaks_when_a_signal_handler_raises_as_a_handle_is_made(tmp_pa
     for name, booms, before, after in rows:
         assert int(booms) > 0, f"{name}: the handler never raised"
         assert after == before, f"{name}: live handles {before} -> {after} after {booms} exceptions"
+
+
+def test_a_second_init_is_refused_and_leaks_nothing(no_leaks):
+    # cfg.__init__(other) took a new handle and left the old one live for
+    # the life of the process (and swapped a frozen Config's data).
+    with gocfg.Config({"a": 1}) as cfg:
+        cfg.freeze()
+        with pytest.raises(TypeError, match="already initialized"):
+            cfg.__init__({"b": 2})
+        assert cfg.to_dict() == {"a": 1}
+    cfg.__init__({"b": 2})  # a closed one may start again
+    assert cfg.to_dict() == {"b": 2}
+    cfg.close()
+    with gocfg.Database.open("memory://") as db:
+        with pytest.raises(TypeError, match="already initialized"):
+            db.__init__("memory://")
+
+
+def test_a_database_and_a_watch_refuse_to_be_copied_or_pickled(no_leaks):
+    # copy.copy(db) gave a second Database sharing the handle, which the
+    # other's close() closed; pickling failed on a cffi pointer.
+    import copy
+    import pickle
+
+    with gocfg.Database.open("memory://") as db, db.watch() as watch:
+        for obj, what in ((db, "gocfg.Database"), (watch, "gocfg.Watch")):
+            for attempt in (copy.copy, copy.deepcopy, pickle.dumps):
+                with pytest.raises(TypeError, match=f"a {what} cannot be pickled or copied"):
+                    attempt(obj)
+        db.save("a", {"x": 1})
+        assert db.load("a").to_dict() == {"x": 1}
+
+
+def test_a_subclass_that_skips_init_is_told_so():
+    # Its first use raised "'App' object has no attribute '_cache'" (or
+    # '_h'), naming a private slot and not the mistake.
+    class App(gocfg.Config):
+        def __init__(self, path):
+            self.path_given = path  # forgot super().__init__()
+
+    class Store(gocfg.Database):
+        def __init__(self):
+            pass
+
+    for attempt in (lambda: App("x")["a"], lambda: len(App("x")), lambda: Store().names()):
+        with pytest.raises(AttributeError, match=r"never initialized \(a subclass's __init__ must call "
+                                                 r"super\(\).__init__\(\)\)"):
+            attempt()
+    with gocfg.Config() as cfg:
+        assert not hasattr(cfg, "_not_a_slot")  # other private names: a plain AttributeError

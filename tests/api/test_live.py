@@ -504,6 +504,40 @@ def test_a_forgotten_watched_config_is_collected(app):
     wait_until(lambda: not [t for t in threading.enumerate() if t.name == "gocfg-watch"], "watcher ends")
 
 
+
+def test_a_stream_dropped_after_its_event_stops_taking_events(app):
+    # next(cfg.changes(5), None), as the docstring suggests, left its stream
+    # subscribed once it had its event: every later event went into each
+    # such queue for the life of the Config (memory, and work per event,
+    # grew with each call of a loop). Dropping the stream unsubscribes it.
+    import gc
+
+    with watched(app) as cfg:
+        for port in (1, 2, 3):
+            stream = cfg.changes(timeout=WAIT)
+            save(app, f"server:\n  port: {port}\n")
+            assert next_event(stream, "applied").diff.changed["server.port"][1] == port
+            del stream  # not closed, not iterated to its end
+        gc.collect()
+        assert cfg._w.subscribers == []  # none of the three streams is fed any more
+        kept = cfg.changes(timeout=WAIT)
+        assert len(cfg._w.subscribers) == 1  # a stream that is kept still is
+        kept.close()
+        assert cfg._w.subscribers == []
+
+
+def test_decided_changes_are_not_kept_for_the_life_of_the_config(app):
+    # The watcher kept each change's decided event, with its whole diff,
+    # for a reload() that never asked for it: memory grew with every change.
+    with watched(app) as cfg:
+        stream = cfg.changes(timeout=WAIT)
+        for port in (1, 2, 3):
+            save(app, f"server:\n  port: {port}\n")
+            assert next_event(stream, "applied").diff.changed["server.port"][1] == port
+        assert cfg.reload().forced  # a reload still gets its own outcome
+        assert cfg._w.outcomes == {} and cfg._w.reasons == {}
+        stream.close()
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_no_watcher_in_a_forked_child(app):
     with watched(app) as cfg:
@@ -525,6 +559,47 @@ def test_no_watcher_in_a_forked_child(app):
         stream = cfg.changes(timeout=WAIT)  # the parent still watches
         save(app, "server:\n  port: 6\n")
         assert next_event(stream).kind == "applied"
+
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_in_a_forked_child_a_stream_of_the_parent_and_a_new_watch_say_why(app):
+    # A changes() stream taken before the fork waited in the child until its
+    # timeout, for good without one (no watcher feeds it there), then ended
+    # as if closed; gocfg.load(watch=True) there was refused as "a Database
+    # or a large document (gocfg_cancel_trigger)".
+    import signal
+
+    with watched(app) as cfg:
+        stream = cfg.changes()  # no timeout
+        pid = os.fork()
+        if pid == 0:  # the child
+            code = 0
+            try:
+                signal.alarm(10)  # a hang ends the child by SIGALRM, not the test run
+                try:
+                    next(stream)
+                    code |= 1
+                except gocfg.ForkedProcessError as e:
+                    if "changes() streams taken before the fork" not in str(e):
+                        code |= 2
+                try:
+                    gocfg.load(app, watch=True)
+                    code |= 4
+                except gocfg.ForkedProcessError as e:
+                    if "watch=True" not in str(e) or "gocfg_live_open" not in str(e):
+                        code |= 8
+                try:
+                    gocfg.Database.open("memory://")
+                    code |= 16
+                except gocfg.ForkedProcessError as e:
+                    if "gocfg_db_open" not in str(e):
+                        code |= 32
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        stream.close()
 
 
 # ----------------------------------------------------------------- secrets
@@ -633,6 +708,21 @@ def test_stored_layer_is_watched(backend, tmp_path, request, app):
             assert ev.sources and "services/api" in ev.sources[0]
             assert str(ev.diff.changes[0].new_origin) == "stored services/api"
 
+
+
+def test_an_event_escapes_a_source_name_holding_a_bidi_control():
+    # A stored config's name may hold U+202E: str(event) (what `gocfg
+    # watch` prints, and what a callback logs) showed the rest of its
+    # heading reversed in a terminal.
+    name = "svc/\u202eevil"
+    with gocfg.Database.open("memory://") as db:
+        db.save(name, {"port": 1})
+        with watched(gocfg.Stored(db, name)) as cfg:
+            stream = cfg.changes(timeout=WAIT)
+            db.save(name, {"port": 2})
+            ev = next_event(stream)
+            assert ev.sources and "\u202e" in ev.sources[0]  # the data keeps the name as it is
+            assert "\u202e" not in str(ev) and "svc/\\u202eevil" in str(ev)
 
 def test_stored_layer_from_a_url_is_owned_and_optional(tmp_path):
     url = f"sqlite://{tmp_path}/store.db"

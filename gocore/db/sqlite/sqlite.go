@@ -192,6 +192,9 @@ func Open(path string, opts backend.Options) (*Store, error) {
 	s := &Store{db: db, dsn: dsn, path: abs, file: file, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), gone: make(chan struct{}), wread: make(chan struct{}, 2)}
 	if err := s.init(); err != nil {
 		db.Close()
+		if why := cantWrite(abs); why != nil {
+			return nil, why
+		}
 		return nil, err
 	}
 	if s.latest, err = db.Prepare(latestQuery); err != nil {
@@ -248,6 +251,41 @@ func ensureFile(path string) (os.FileInfo, error) {
 			"allow its owner only (chmod 600): %w", path, perm, errs.ErrInvalidArgument)
 	}
 	return fi, nil
+}
+
+// cantWrite says why a store could not be opened when the cause is that
+// its file, or the directory it is in, cannot be written (a read-only file
+// system, a read-only mount in a container, permissions): SQLite itself
+// says only "unable to open database file (14)". A store writes even to
+// be read (its schema check, and the -wal and -shm files it makes beside
+// the file). Nil when both can be written. Only called after a failed
+// open, so the probe file costs nothing on the way that works.
+func cantWrite(path string) error {
+	const need = "a SQLite store must be able to write it, even to be read"
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return notWritable(path, err, need)
+	}
+	f.Close()
+	dir := filepath.Dir(path)
+	probe, err := os.CreateTemp(dir, ".gocfg-probe-*")
+	if err != nil {
+		return notWritable(dir, err, "a SQLite store makes its -wal and -shm files in the directory of its file, even to be read")
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return nil
+}
+
+// notWritable is err about path (its errno kept, so that Python raises
+// the OSError it stands for) with what needed the write.
+func notWritable(path string, err error, need string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &errs.Located{Kind: fmt.Errorf("%w: %w", errs.ErrIO, err), Path: path,
+		Msg: fmt.Sprintf("%v (%s)", err, need)}
 }
 
 // sameFile says whether the path of the store still names the file that
