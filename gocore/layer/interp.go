@@ -495,12 +495,32 @@ func (r *res) refName(at []string, ref string) string {
 // syntax: ${VAR:-default} (docker compose, shells), ${name:default}
 // (Spring), ${AWS::Region} (CloudFormation). A colon is rare in a key and
 // the usual mark of these, and a user who loaded such a file meets this
-// error first.
+// error first. So is an environment variable's name, ${GITHUB_SHA} in a
+// workflow's shell step or ${POSTGRES_PASSWORD} in a compose file: an
+// upper-case name that is no key is the shell's, not gocfg's.
 func foreignHint(ref string) string {
-	if !strings.Contains(ref, ":") {
+	if !strings.Contains(ref, ":") && !envVarName(strings.TrimSpace(ref)) {
 		return ""
 	}
 	return "; an environment variable is ${env:NAME} or ${env:NAME,default}, and a file written for another tool's ${...} loads as written with interpolation off"
+}
+
+// envVarName reports whether ref is written as environment variables are
+// named by convention: upper-case letters, digits and underscores, not
+// starting with a digit, with at least one letter.
+func envVarName(ref string) bool {
+	letter := false
+	for i := 0; i < len(ref); i++ {
+		c := ref[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			letter = true
+		case c == '_' || (c >= '0' && c <= '9' && i > 0):
+		default:
+			return false
+		}
+	}
+	return letter
 }
 
 func asLocated(err error, out **errs.Located) bool {

@@ -88,7 +88,15 @@ from .config import Config
 from .display import json_text, printable
 from .documents import dumps_all, read_all, reads_all
 from .envsources import profile_arg
-from .errors import ConflictError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
+from .errors import (
+    ConflictError,
+    Error,
+    InterpolationError,
+    InvalidArgumentError,
+    KeyNotFoundError,
+    TypeMismatchError,
+    ValidationError,
+)
 from .layers import load
 from .live import WatchedConfig
 from .schema import Violation, json_schema, load_class
@@ -1061,6 +1069,14 @@ def _run(args: argparse.Namespace) -> int:
         if _bad_override(e):
             _err(f"gocfg: {' '.join(str(e).split())}")
             return EXIT_USAGE
+        if isinstance(e, InterpolationError) and getattr(args, "raw", None) is False:
+            # A workflow's shell step or a compose file holds ${VAR} meant
+            # for another tool: the reader must learn that --raw shows it,
+            # and which file it came from.
+            files = getattr(args, "files", None) or []
+            where = f"{'stdin' if files[0] == '-' else files[0]}: " if len(files) == 1 else ""
+            _err(f"gocfg: {where}{' '.join(str(e).split())} (--raw prints ${{...}} as written)")
+            return EXIT_BAD_FILE
         _report(e)
         return EXIT_BAD_FILE
     except (TypeError, ValueError) as e:
