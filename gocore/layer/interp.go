@@ -497,12 +497,29 @@ func (r *res) refName(at []string, ref string) string {
 // the usual mark of these, and a user who loaded such a file meets this
 // error first. So is an environment variable's name, ${GITHUB_SHA} in a
 // workflow's shell step or ${POSTGRES_PASSWORD} in a compose file: an
-// upper-case name that is no key is the shell's, not gocfg's.
+// upper-case name that is no key is the shell's, not gocfg's; and so is
+// a shell's expansion of one, ${PWD##*/} in a composer.json script,
+// ${#NAME} or ${!NAME}.
 func foreignHint(ref string) string {
-	if !strings.Contains(ref, ":") && !envVarName(strings.TrimSpace(ref)) {
+	if !strings.Contains(ref, ":") && !shellReference(strings.TrimSpace(ref)) {
 		return ""
 	}
 	return "; an environment variable is ${env:NAME} or ${env:NAME,default}, and a file written for another tool's ${...} loads as written with interpolation off"
+}
+
+// shellReference reports whether ref is a shell's parameter expansion:
+// an environment variable's name, alone or followed by one of the shell's
+// operators (${NAME#pattern}, ${NAME%pattern}, ${NAME/a/b}, ${NAME^^},
+// ${NAME-default}, ...), or ${#NAME} and ${!NAME}.
+func shellReference(ref string) bool {
+	if strings.HasPrefix(ref, "#") || strings.HasPrefix(ref, "!") {
+		return envVarName(ref[1:])
+	}
+	name := ref
+	if i := strings.IndexAny(ref, "#%/^,-=?+@"); i >= 0 {
+		name = ref[:i]
+	}
+	return envVarName(name)
 }
 
 // envVarName reports whether ref is written as environment variables are

@@ -406,4 +406,12 @@ func TestEnvVarName(t *testing.T) {
 			t.Errorf("envVarName(%q) = %v, want %v", ref, got, want)
 		}
 	}
+	for ref, want := range map[string]bool{
+		"PWD##*/": true, "HOME%/": true, "PATH/:/;": true, "NAME^^": true, "A-b": true, "#NAME": true, "!NAME": true,
+		"GITHUB_SHA": true, "server.hots": false, "log-level": false, "a#b": false, "#": false, "!x": false,
+	} {
+		if got := shellReference(ref); got != want {
+			t.Errorf("shellReference(%q) = %v, want %v", ref, got, want)
+		}
+	}
 }

@@ -145,6 +145,12 @@ def test_an_environment_variables_name_says_how_to_load_the_file(tmp_path):
     assert "GITHUB_SHA: no such key" in str(info.value)
     assert "an environment variable is ${env:NAME}" in str(info.value)
     assert "interpolation off" in str(info.value)
+    # So does a shell's expansion of one, in a composer.json script.
+    scripts = tmp_path / "composer.json"
+    scripts.write_text('{"scripts": {"x": ["sed -i \\"s/name/${PWD##*/}/g\\" .env"]}}')
+    with gocfg.load(scripts) as cfg, pytest.raises(gocfg.InterpolationError) as info:
+        cfg.to_dict()
+    assert "PWD##*/: no such key" in str(info.value) and "interpolation off" in str(info.value)
     # A missing key written as gocfg's keys are gets no such hint.
     with gocfg.load({"a": "${server.hots}", "server": {"host": "h"}}) as cfg, \
             pytest.raises(gocfg.InterpolationError) as info:
