@@ -465,7 +465,9 @@ func (r *res) refValue(ref string, at []string, whole bool) (any, []string, erro
 	}
 	segs, err := value.ParsePath(strings.TrimSpace(ref))
 	if err != nil || len(segs) == 0 {
-		return nil, nil, interpErr(at, "%s is not a valid path (%s)", r.refName(at, ref), r.chainText(ref))
+		// ${VAR:+--flag "$VAR"} in a CI script is no path either: the
+		// other-tool hint applies as to a missing key (it quotes nothing).
+		return nil, nil, interpErr(at, "%s is not a valid path (%s)%s", r.refName(at, ref), r.chainText(ref), foreignHint(ref))
 	}
 	v, real, err := r.lookup(segs)
 	if err != nil {

@@ -297,6 +297,7 @@ open: "${a"
 compose: "postgres:${PG_VERSION:-15}"
 spring: "${PORT:8080}"
 shell: "echo sha=${GITHUB_SHA}"
+ci: 'run ${SYNC:+--sync "$SYNC"}'
 embed: "list ${l}"
 l: [1]
 `, map[string]string{})
@@ -309,6 +310,7 @@ l: [1]
 		"compose": "PG_VERSION:-15: no such key (compose -> PG_VERSION:-15); an environment variable is ${env:NAME}",
 		"spring":  "with interpolation off",
 		"shell":   "GITHUB_SHA: no such key (shell -> GITHUB_SHA); an environment variable is ${env:NAME}",
+		"ci":      "is not a valid path (ci -> SYNC:+--sync \"$SYNC\"); an environment variable is ${env:NAME}",
 	}
 	for p, want := range cases {
 		_, err := r.Lookup(segs(p))

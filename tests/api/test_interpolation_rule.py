@@ -151,6 +151,12 @@ def test_an_environment_variables_name_says_how_to_load_the_file(tmp_path):
     with gocfg.load(scripts) as cfg, pytest.raises(gocfg.InterpolationError) as info:
         cfg.to_dict()
     assert "PWD##*/: no such key" in str(info.value) and "interpolation off" in str(info.value)
+    # And a shell's ${VAR:+word}, which is no path at all (a GitLab CI script).
+    ci = tmp_path / ".gitlab-ci.yml"
+    ci.write_text('deploy:\n  script:\n    - run ${SYNC:+--sync "$SYNC"}\n')
+    with gocfg.load(ci) as cfg, pytest.raises(gocfg.InterpolationError) as info:
+        cfg.to_dict()
+    assert "is not a valid path" in str(info.value) and "interpolation off" in str(info.value)
     # A missing key written as gocfg's keys are gets no such hint.
     with gocfg.load({"a": "${server.hots}", "server": {"host": "h"}}) as cfg, \
             pytest.raises(gocfg.InterpolationError) as info:
