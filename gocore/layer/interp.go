@@ -465,7 +465,9 @@ func (r *res) refValue(ref string, at []string, whole bool) (any, []string, erro
 	}
 	segs, err := value.ParsePath(strings.TrimSpace(ref))
 	if err != nil || len(segs) == 0 {
-		return nil, nil, interpErr(at, "%s is not a valid path (%s)", r.refName(at, ref), r.chainText(ref))
+		// ${VAR:+--flag "$VAR"} in a CI script is no path either: the
+		// other-tool hint applies as to a missing key (it quotes nothing).
+		return nil, nil, interpErr(at, "%s is not a valid path (%s)%s", r.refName(at, ref), r.chainText(ref), foreignHint(ref))
 	}
 	v, real, err := r.lookup(segs)
 	if err != nil {
@@ -495,12 +497,49 @@ func (r *res) refName(at []string, ref string) string {
 // syntax: ${VAR:-default} (docker compose, shells), ${name:default}
 // (Spring), ${AWS::Region} (CloudFormation). A colon is rare in a key and
 // the usual mark of these, and a user who loaded such a file meets this
-// error first.
+// error first. So is an environment variable's name, ${GITHUB_SHA} in a
+// workflow's shell step or ${POSTGRES_PASSWORD} in a compose file: an
+// upper-case name that is no key is the shell's, not gocfg's; and so is
+// a shell's expansion of one, ${PWD##*/} in a composer.json script,
+// ${#NAME} or ${!NAME}.
 func foreignHint(ref string) string {
-	if !strings.Contains(ref, ":") {
+	if !strings.Contains(ref, ":") && !shellReference(strings.TrimSpace(ref)) {
 		return ""
 	}
 	return "; an environment variable is ${env:NAME} or ${env:NAME,default}, and a file written for another tool's ${...} loads as written with interpolation off"
+}
+
+// shellReference reports whether ref is a shell's parameter expansion:
+// an environment variable's name, alone or followed by one of the shell's
+// operators (${NAME#pattern}, ${NAME%pattern}, ${NAME/a/b}, ${NAME^^},
+// ${NAME-default}, ...), or ${#NAME} and ${!NAME}.
+func shellReference(ref string) bool {
+	if strings.HasPrefix(ref, "#") || strings.HasPrefix(ref, "!") {
+		return envVarName(ref[1:])
+	}
+	name := ref
+	if i := strings.IndexAny(ref, "#%/^,-=?+@"); i >= 0 {
+		name = ref[:i]
+	}
+	return envVarName(name)
+}
+
+// envVarName reports whether ref is written as environment variables are
+// named by convention: upper-case letters, digits and underscores, not
+// starting with a digit, with at least one letter.
+func envVarName(ref string) bool {
+	letter := false
+	for i := 0; i < len(ref); i++ {
+		c := ref[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			letter = true
+		case c == '_' || (c >= '0' && c <= '9' && i > 0):
+		default:
+			return false
+		}
+	}
+	return letter
 }
 
 func asLocated(err error, out **errs.Located) bool {

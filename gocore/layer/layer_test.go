@@ -296,6 +296,8 @@ noenv: ${env:NOPE_NOT_SET}
 open: "${a"
 compose: "postgres:${PG_VERSION:-15}"
 spring: "${PORT:8080}"
+shell: "echo sha=${GITHUB_SHA}"
+ci: 'run ${SYNC:+--sync "$SYNC"}'
 embed: "list ${l}"
 l: [1]
 `, map[string]string{})
@@ -307,6 +309,8 @@ l: [1]
 		"embed":   "cannot be part of a string",
 		"compose": "PG_VERSION:-15: no such key (compose -> PG_VERSION:-15); an environment variable is ${env:NAME}",
 		"spring":  "with interpolation off",
+		"shell":   "GITHUB_SHA: no such key (shell -> GITHUB_SHA); an environment variable is ${env:NAME}",
+		"ci":      "is not a valid path (ci -> SYNC:+--sync \"$SYNC\"); an environment variable is ${env:NAME}",
 	}
 	for p, want := range cases {
 		_, err := r.Lookup(segs(p))
@@ -314,7 +318,8 @@ l: [1]
 			t.Errorf("%s: %v; want an interpolation error with %q", p, err, want)
 		}
 	}
-	// Only a reference with a colon, another tool's mark, gets the hint.
+	// Only a reference with a colon or an environment variable's name,
+	// another tool's marks, gets the hint; a missing key of gocfg's does not.
 	if _, err := r.Lookup(segs("missing")); err == nil || strings.Contains(err.Error(), "interpolation off") {
 		t.Errorf("missing: %v", err)
 	}
@@ -391,5 +396,24 @@ func TestAliasedValuesTakeTheAliasPosition(t *testing.T) {
 	Merge(root, env, &prov, Source{Kind: KindEnv, Name: "APP_USE__K"}.OriginFunc(prov.NextLayer()), Options{})
 	if h := prov.History(segs("use.k")); len(h) != 1 || h[0].String() != "env APP_USE__K" || h[0].Line != 0 {
 		t.Errorf("use.k: %v", h)
+	}
+}
+
+func TestEnvVarName(t *testing.T) {
+	for ref, want := range map[string]bool{
+		"GITHUB_SHA": true, "HOME": true, "_X1": true, "PG_VERSION": true,
+		"": false, "_": false, "1A": false, "home": false, "Home": false, "A.B": false, "server.hots": false, "A-B": false,
+	} {
+		if got := envVarName(ref); got != want {
+			t.Errorf("envVarName(%q) = %v, want %v", ref, got, want)
+		}
+	}
+	for ref, want := range map[string]bool{
+		"PWD##*/": true, "HOME%/": true, "PATH/:/;": true, "NAME^^": true, "A-b": true, "#NAME": true, "!NAME": true,
+		"GITHUB_SHA": true, "server.hots": false, "log-level": false, "a#b": false, "#": false, "!x": false,
+	} {
+		if got := shellReference(ref); got != want {
+			t.Errorf("shellReference(%q) = %v, want %v", ref, got, want)
+		}
 	}
 }

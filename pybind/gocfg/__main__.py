@@ -83,12 +83,20 @@ import tempfile
 from typing import Any, List, NoReturn, Optional, Sequence, Tuple, Union
 
 from . import _args
-from ._values import split_path
+from ._values import quote_segment, split_path
 from .config import Config
 from .display import json_text, printable
 from .documents import dumps_all, read_all, reads_all
 from .envsources import profile_arg
-from .errors import ConflictError, Error, InvalidArgumentError, KeyNotFoundError, TypeMismatchError, ValidationError
+from .errors import (
+    ConflictError,
+    Error,
+    InterpolationError,
+    InvalidArgumentError,
+    KeyNotFoundError,
+    TypeMismatchError,
+    ValidationError,
+)
 from .layers import load
 from .live import WatchedConfig
 from .schema import Violation, json_schema, load_class
@@ -243,10 +251,21 @@ def _lookup(root: Any, key: str) -> Any:
         with Config(root) as cfg:
             return _read(cfg, key)
     node = root
-    for seg in split_path(key):
-        if isinstance(node, dict) and seg in node:
-            node = node[seg]
-        elif isinstance(node, list) and seg.isdigit() and seg.isascii() and int(seg) < len(node):
+    segs = split_path(key)
+    for i, seg in enumerate(segs):
+        if isinstance(node, dict):
+            # The rest of the path is a mapping's: read it as a mapping root
+            # is read, so that a miss in a playbook's play names its closest
+            # keys ("0.hots" -> "0.hosts") as a miss in a mapping root does.
+            prefix = ".".join(quote_segment(s) for s in segs[:i])
+            with Config(node) as cfg:
+                try:
+                    return _read(cfg, ".".join(quote_segment(s) for s in segs[i:]))
+                except KeyNotFoundError as e:
+                    miss = KeyNotFoundError(key, path=key, why=f"{prefix}.{e.why}" if e.why else "")
+                    miss._suggestions = [f"{prefix}.{s}" for s in e.suggestions]
+                    raise miss from None
+        if isinstance(node, list) and seg.isdigit() and seg.isascii() and int(seg) < len(node):
             node = node[int(seg)]
         else:
             raise KeyNotFoundError(key)
@@ -1063,6 +1082,14 @@ def _run(args: argparse.Namespace) -> int:
         if _bad_override(e):
             _err(f"gocfg: {' '.join(str(e).split())}")
             return EXIT_USAGE
+        if isinstance(e, InterpolationError) and getattr(args, "raw", None) is False:
+            # A workflow's shell step or a compose file holds ${VAR} meant
+            # for another tool: the reader must learn that --raw shows it,
+            # and which file it came from.
+            files = getattr(args, "files", None) or []
+            where = f"{'stdin' if files[0] == '-' else files[0]}: " if len(files) == 1 else ""
+            _err(f"gocfg: {where}{' '.join(str(e).split())} (--raw prints ${{...}} as written)")
+            return EXIT_BAD_FILE
         _report(e)
         return EXIT_BAD_FILE
     except (TypeError, ValueError) as e:

@@ -126,6 +126,7 @@ def _suggest(cfg: "Config", path: str) -> List[str]:
     node = cfg[tuple(parent)] if parent else cfg
     if not isinstance(node, Section):
         return []  # a list or a scalar: no keys to suggest
+    out = _dotted_keys(cfg, parent, segs[i:])
     keys = []
     for k in node:
         keys.append(k)
@@ -135,12 +136,30 @@ def _suggest(cfg: "Config", path: str) -> List[str]:
     for k in keys:
         by_lower.setdefault(k.lower(), k)
     close = difflib.get_close_matches(wrong.lower(), list(by_lower), n=3, cutoff=0.6)
-    out = []
     for low in close:
         key = by_lower[low]
         full = [*parent, key, *rest]
         shown = full if rest and cfg.__contains__(tuple(full)) else [*parent, key]
-        out.append(".".join(quote_segment(x) for x in shown))
+        text = ".".join(quote_segment(x) for x in shown)
+        if text not in out:
+            out.append(text)
+    return out[:3]
+
+
+def _dotted_keys(cfg: "Config", parent: List[Any], segs: List[str]) -> List[str]:
+    """Paths where the dots of segs are part of a key of parent's map,
+    longest key first: VS Code's "files.exclude", a Kubernetes annotation
+    "kubernetes.io/ingress.class" or a Spring-style "server.port" written
+    as one JSON or YAML key. A dot path splits them, and difflib finds no
+    key close to their first piece ("files" against "files.exclude"), so
+    such a miss gave no hint of the quoted form that reads them."""
+    out = []
+    for j in range(len(segs), 1, -1):
+        key = ".".join(segs[:j])
+        if cfg.__contains__(tuple([*parent, key])):
+            full = [*parent, key, *segs[j:]]
+            shown = full if cfg.__contains__(tuple(full)) else [*parent, key]
+            out.append(".".join(quote_segment(x) for x in shown))
     return out
 
 

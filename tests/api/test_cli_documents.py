@@ -44,6 +44,24 @@ def test_get_bad_paths(playbook):
         assert r.returncode == 1 and r.stdout == "" and key in r.stderr, (key, r.stderr)
 
 
+def test_a_miss_in_a_list_root_names_the_closest_keys(playbook, tmp_path):
+    """A miss inside a playbook's play said only "no value at '0.hots'",
+    where the same miss in a mapping root names the closest keys (and the
+    quoted form of a key holding dots): the rest of the path below a
+    list item is now read as a mapping root is."""
+    for key, hint in (("0.hots", "(did you mean '0.hosts'?)"), ("0.vars.prot", "(did you mean '0.vars.port'?)")):
+        r = run("get", playbook, key)
+        assert r.returncode == 1 and r.stderr == f"gocfg: {playbook}: no value at {key!r} {hint}\n"
+    r = run("get", playbook, "0.hosts.x")
+    assert r.stderr == f"gocfg: {playbook}: no value at '0.hosts.x': 0.hosts is a str, not a map or list\n"
+    plays = tmp_path / "site.yml"
+    plays.write_text("- hosts: all\n  vars:\n    app.port: 8080\n")
+    r = run("get", plays, "0.vars.app.port")
+    assert r.stderr == f"gocfg: {plays}: no value at '0.vars.app.port' (did you mean '0.vars.\"app.port\"'?)\n"
+    assert run("get", plays, '0.vars."app.port"').stdout == "8080\n"
+    assert run("get", playbook, "5.hosts").stderr == f"gocfg: {playbook}: no value at '5.hosts'\n"
+
+
 def test_get_in_a_stream_needs_a_document(deploy):
     r = run("get", deploy, "kind")
     assert r.returncode == 2 and "--document" in r.stderr and "3 documents" in r.stderr

@@ -375,3 +375,27 @@ def test_env_lone_cr_is_an_error_outside_quotes_and_kept_inside(no_leaks):
     with pytest.raises(gocfg.ParseError) as info:
         gocfg.Config.loads("A=1\nB=x\ry\n", "env")
     assert (info.value.line, info.value.column) == (2, 4)
+
+
+def test_a_dotted_key_written_as_properties_names_a_way_out_only_where_there_is_one(tmp_path):
+    """Converting a Spring application.yml to .properties stops at a key
+    holding a dot ("org.hibernate.SQL" under logging.level): the message
+    named properties-flat, which then refused the file's nested maps. It
+    names that format only for a map of scalars, which it writes."""
+    spring = tmp_path / "application.yml"
+    spring.write_text("logging:\n  level:\n    root: INFO\n    org.hibernate.SQL: DEBUG\n")
+    with gocfg.Config.load(spring) as cfg:
+        with pytest.raises(gocfg.TypeMismatchError) as info:
+            cfg.dumps("properties")
+        assert 'logging.level."org.hibernate.SQL"' in str(info.value)
+        assert '"properties-flat", which keeps it whole, cannot write nested maps' in str(info.value)
+        with pytest.raises(gocfg.TypeMismatchError):
+            cfg.dumps("properties-flat")
+    flat = tmp_path / "flat.yml"
+    flat.write_text("org.hibernate.SQL: DEBUG\nroot: INFO\n")
+    with gocfg.Config.load(flat) as cfg:
+        with pytest.raises(gocfg.TypeMismatchError, match=r'\(format "properties-flat" keeps it whole\)'):
+            cfg.dumps("properties")
+        out = tmp_path / "flat.properties"
+        out.write_text(cfg.dumps("properties-flat"))
+        assert gocfg.read(out, format="properties-flat") == {"org.hibernate.SQL": "DEBUG", "root": "INFO"}

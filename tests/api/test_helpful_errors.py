@@ -4,10 +4,12 @@ found by a new user (each with its regression test)."""
 from __future__ import annotations
 
 import datetime
+import json
 import pickle
 
 import gocfg
 import pytest
+from support.cli import run_cli
 
 
 @pytest.fixture
@@ -93,6 +95,45 @@ def test_suggestions_at_the_level_where_the_path_stopped(cfg):
         with pytest.raises(gocfg.KeyNotFoundError) as info:
             cfg[path]
         assert info.value.suggestions == [] and "did you mean" not in str(info.value)
+
+
+def test_a_key_holding_dots_is_suggested_in_its_quoted_form(no_leaks, tmp_path):
+    """Editor settings and Kubernetes annotations write keys holding dots
+    ("files.exclude", "kubernetes.io/ingress.class"). A dot path splits
+    them, and the miss gave no hint at all (difflib finds nothing close to
+    "files" among such keys): the hint now names the quoted path that
+    reads them, with the rest of the path where it exists."""
+    settings = tmp_path / "settings.jsonc"
+    settings.write_text('{\n  // editor\n  "files.exclude": {"**/.git": true, "out": true,},\n'
+                        '  "lint.rules": [{"name": "x"}],\n  "editor.tabSize": 4,\n}\n')
+    manifest = tmp_path / "ingress.yaml"
+    manifest.write_text("metadata:\n  name: web\n  annotations:\n"
+                        "    kubernetes.io/ingress.class: nginx\n")
+    with gocfg.Config.load(settings) as c, gocfg.Config.load(manifest) as m:
+        cases = [(c, "files.exclude", ['"files.exclude"']),
+                 (c, "files.exclude.out", ['"files.exclude".out']),
+                 (c, "files.exclude.nope", ['"files.exclude"']),  # the rest is not there: up to the key
+                 (c, "lint.rules.0.name", ['"lint.rules".0.name']),
+                 (m, "metadata.annotations.kubernetes.io/ingress.class",
+                  ['metadata.annotations."kubernetes.io/ingress.class"'])]
+        for cfg, path, want in cases:
+            with pytest.raises(gocfg.KeyNotFoundError) as info:
+                cfg[path]
+            assert info.value.suggestions == want, path
+            assert str(info.value) == f"{path!r} (did you mean {want[0]!r}?)"
+            assert cfg[want[0]] is not None  # the hint reads the value
+        # Through a Section, the path from the root is suggested.
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            m["metadata"]["annotations.kubernetes.io/ingress.class"]
+        assert info.value.suggestions == ['metadata.annotations."kubernetes.io/ingress.class"']
+        # difflib finds "editor.tabSize" close to "editor" too: named once.
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            c["editor.tabSize"]
+        assert info.value.suggestions == ['"editor.tabSize"']
+    r = run_cli("get", settings, "files.exclude")
+    assert r.returncode == 1
+    assert r.stderr == f"gocfg: {settings}: no value at 'files.exclude' (did you mean '\"files.exclude\"'?)\n"
+    assert json.loads(run_cli("get", settings, '"files.exclude"').stdout) == {"**/.git": True, "out": True}
 
 
 def test_suggestions_are_worked_out_only_when_asked(cfg):

@@ -8,6 +8,7 @@ import json
 
 import gocfg
 import pytest
+from support.cli import run_cli
 
 DATA = {"server": {"host": "h", "port": 80}, "url": "http://${server.host}:${server.port}/",
         "port": "${server.port}", "home": "${env:HOME}", "lit": "$${not.a.ref}",
@@ -130,3 +131,41 @@ def test_another_tools_reference_says_how_to_load_the_file(tmp_path):
         cfg.to_dict()
     with gocfg.load(path, interpolate=False) as cfg:
         assert cfg["services.db.image"] == "postgres:${PG_VERSION:-15}"
+
+
+def test_an_environment_variables_name_says_how_to_load_the_file(tmp_path):
+    # A workflow's shell step and a compose file name the shell's variables
+    # bare, ${GITHUB_SHA}: the error said only "no such key", and the CLI
+    # neither named the file nor said that --raw prints such values.
+    path = tmp_path / "ci.yml"
+    path.write_text('jobs:\n  build:\n    steps:\n      - run: |\n          echo "sha=${GITHUB_SHA}"\n'
+                    "          make\n")
+    with gocfg.load(path) as cfg, pytest.raises(gocfg.InterpolationError) as info:
+        cfg.to_dict()
+    assert "GITHUB_SHA: no such key" in str(info.value)
+    assert "an environment variable is ${env:NAME}" in str(info.value)
+    assert "interpolation off" in str(info.value)
+    # So does a shell's expansion of one, in a composer.json script.
+    scripts = tmp_path / "composer.json"
+    scripts.write_text('{"scripts": {"x": ["sed -i \\"s/name/${PWD##*/}/g\\" .env"]}}')
+    with gocfg.load(scripts) as cfg, pytest.raises(gocfg.InterpolationError) as info:
+        cfg.to_dict()
+    assert "PWD##*/: no such key" in str(info.value) and "interpolation off" in str(info.value)
+    # And a shell's ${VAR:+word}, which is no path at all (a GitLab CI script).
+    ci = tmp_path / ".gitlab-ci.yml"
+    ci.write_text('deploy:\n  script:\n    - run ${SYNC:+--sync "$SYNC"}\n')
+    with gocfg.load(ci) as cfg, pytest.raises(gocfg.InterpolationError) as info:
+        cfg.to_dict()
+    assert "is not a valid path" in str(info.value) and "interpolation off" in str(info.value)
+    # A missing key written as gocfg's keys are gets no such hint.
+    with gocfg.load({"a": "${server.hots}", "server": {"host": "h"}}) as cfg, \
+            pytest.raises(gocfg.InterpolationError) as info:
+        cfg["a"]
+    assert "environment variable" not in str(info.value)
+    for command in (("show", path), ("get", path, "jobs.build.steps.0.run")):
+        r = run_cli(*command)
+        assert r.returncode == 1 and r.stdout == ""
+        assert r.stderr.startswith(f"gocfg: {path}: jobs.build.steps.0.run: ${{GITHUB_SHA}}: ")
+        assert r.stderr.endswith(" (--raw prints ${...} as written)\n")
+        r = run_cli(*command, "--raw")
+        assert r.returncode == 0 and "sha=${GITHUB_SHA}" in r.stdout

@@ -509,7 +509,7 @@ func encode(root *value.Map, flat bool) ([]byte, error) {
 				return false
 			}
 			if !flat && strings.Contains(k, ".") {
-				err = textpos.TypeError(path(), "properties cannot express the key %q: a '.' in a key reads as a nesting (format \"properties-flat\" keeps it whole)", textpos.Trim(k))
+				err = textpos.TypeError(path(), "properties cannot express the key %q: a '.' in a key reads as a nesting%s", textpos.Trim(k), flatHint(root))
 				return false
 			}
 			switch v := v.(type) {
@@ -552,6 +552,23 @@ func encode(root *value.Map, flat bool) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// flatHint names the format that keeps a dotted key whole, where it can
+// write root: properties-flat holds one map of scalars. A tree that also
+// nests (a Spring application.yml: "logging.level" over a key
+// "org.hibernate.SQL") fits neither format, and naming properties-flat
+// there sent the user to a second refusal.
+func flatHint(root *value.Map) string {
+	nested := false
+	root.Range(func(_ string, v any) bool {
+		_, nested = v.(*value.Map)
+		return !nested
+	})
+	if nested {
+		return ", and format \"properties-flat\", which keeps it whole, cannot write nested maps"
+	}
+	return " (format \"properties-flat\" keeps it whole)"
 }
 
 func writeEscaped(buf *bytes.Buffer, s string, isKey bool) {

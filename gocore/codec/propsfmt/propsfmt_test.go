@@ -271,6 +271,22 @@ func TestEncode(t *testing.T) {
 			t.Errorf("Encode = %v, want a type mismatch at %s", err, c.path)
 		}
 	}
+	// A dotted key names properties-flat where it can write the tree (a
+	// map of scalars), and says it cannot where the tree also nests.
+	for _, c := range []struct {
+		root *value.Map
+		want string
+	}{
+		{m("a.b", "x", "c", "y"), `(format "properties-flat" keeps it whole)`},
+		{m("logging", m("level", m("org.hibernate.SQL", "DEBUG"))), `"properties-flat", which keeps it whole, cannot write nested maps`},
+	} {
+		if _, err := Encode(c.root); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Encode = %v, want %q", err, c.want)
+		}
+		if _, err := EncodeFlat(c.root); strings.Contains(c.want, "keeps it whole)") && err != nil {
+			t.Errorf("EncodeFlat = %v: the hint named it", err)
+		}
+	}
 }
 
 var propsKinds = codectest.Kinds{OnlyStrings: true, Maps: true, MaxDepth: 4, NonEmptyKeys: true,
