@@ -126,12 +126,12 @@ def _suggest(cfg: "Config", path: str) -> List[str]:
     node = cfg[tuple(parent)] if parent else cfg
     if not isinstance(node, Section):
         return []  # a list or a scalar: no keys to suggest
-    out = _dotted_keys(cfg, parent, segs[i:])
     keys = []
     for k in node:
         keys.append(k)
         if len(keys) >= _SUGGEST_KEYS:
             break
+    out = _dotted_keys(cfg, parent, segs[i:], keys)
     by_lower: Dict[str, str] = {}
     for k in keys:
         by_lower.setdefault(k.lower(), k)
@@ -146,20 +146,29 @@ def _suggest(cfg: "Config", path: str) -> List[str]:
     return out[:3]
 
 
-def _dotted_keys(cfg: "Config", parent: List[Any], segs: List[str]) -> List[str]:
-    """Paths where the dots of segs are part of a key of parent's map,
-    longest key first: VS Code's "files.exclude", a Kubernetes annotation
-    "kubernetes.io/ingress.class" or a Spring-style "server.port" written
-    as one JSON or YAML key. A dot path splits them, and difflib finds no
-    key close to their first piece ("files" against "files.exclude"), so
-    such a miss gave no hint of the quoted form that reads them."""
+def _dotted_keys(cfg: "Config", parent: List[Any], segs: List[str], keys: List[str]) -> List[str]:
+    """Paths where the dots of segs are part of a key of parent's map (one
+    of keys), longest key first: VS Code's "files.exclude", a Kubernetes
+    annotation "kubernetes.io/ingress.class" or a Spring-style
+    "server.port" written as one JSON or YAML key. A dot path splits them,
+    and difflib finds no key close to their first piece ("files" against
+    "files.exclude"), so such a miss gave no hint of the quoted form that
+    reads them. The map's dotted keys are matched against the segments,
+    not every prefix of the segments looked up: a miss on a path of 20,000
+    segments built that many joined keys (seconds, growing with the square
+    of the path)."""
+    found = []
+    for key in keys:
+        if "." in key:
+            pieces = key.split(".")
+            if len(pieces) <= len(segs) and segs[:len(pieces)] == pieces:
+                found.append((len(pieces), key))
+    found.sort(key=lambda f: -f[0])
     out = []
-    for j in range(len(segs), 1, -1):
-        key = ".".join(segs[:j])
-        if cfg.__contains__(tuple([*parent, key])):
-            full = [*parent, key, *segs[j:]]
-            shown = full if cfg.__contains__(tuple(full)) else [*parent, key]
-            out.append(".".join(quote_segment(x) for x in shown))
+    for n, key in found[:3]:
+        full = [*parent, key, *segs[n:]]
+        shown = full if cfg.__contains__(tuple(full)) else [*parent, key]
+        out.append(".".join(quote_segment(x) for x in shown))
     return out
 
 

@@ -136,6 +136,28 @@ def test_a_key_holding_dots_is_suggested_in_its_quoted_form(no_leaks, tmp_path):
     assert json.loads(run_cli("get", settings, '"files.exclude"').stdout) == {"**/.git": True, "out": True}
 
 
+def test_a_miss_on_a_long_path_looks_up_a_bounded_number_of_keys(no_leaks, monkeypatch):
+    # The dotted-key hint looked up every prefix of the path joined as one
+    # key: a miss on a path of 20,000 segments took seconds, growing with
+    # the square of its length. Counted, not timed: the lookups the hint
+    # makes no longer grow with the path.
+    calls = []
+    real = gocfg.Config.__contains__
+
+    def counting(self, key):
+        calls.append(len(key) if isinstance(key, tuple) else 1)
+        return real(self, key)
+
+    with gocfg.Config({"a.b": {"c": 1}, "x": 1}) as c:
+        monkeypatch.setattr(gocfg.Config, "__contains__", counting)
+        for n in (10, 20_000):
+            calls.clear()
+            with pytest.raises(gocfg.KeyNotFoundError) as info:
+                c[".".join(["a", "b"] + ["z"] * n)]
+            assert info.value.suggestions == ['"a.b"']
+            assert len(calls) <= 5, (n, len(calls))
+
+
 def test_suggestions_are_worked_out_only_when_asked(cfg):
     # A caught miss does no work beyond the read: the hint is found when
     # the message is read, against the config as it is then.
