@@ -49,7 +49,7 @@ from .config import Config
 from .database import Database
 from .errors import ClosedError, Error, ForkedProcessError, InvalidArgumentError, ParseError, ValidationError
 from .provenance import Change, Diff, make_origin
-from .secrets import MASK, is_secret
+from .secrets import MASK, is_secret, scrub, secret_texts
 from .sources import File, ProfileSection, Text, bare_path_error
 
 __all__ = ["Stored", "ChangeEvent", "ChangeStream", "WatchedConfig", "load_live"]
@@ -112,7 +112,7 @@ class ChangeEvent:
     lists it, secrets masked.
     """
 
-    __slots__ = ("kind", "seq", "time", "version", "forced", "dropped", "sources", "diff", "error")
+    __slots__ = ("kind", "seq", "time", "version", "forced", "dropped", "sources", "diff", "error", "_secret_texts")
 
     def __init__(self, kind: str, seq: int, when: _dt.datetime, version: int, forced: bool, dropped: int,
                  sources: List[str], diff: Diff, error: Optional[BaseException]) -> None:
@@ -125,6 +125,9 @@ class ChangeEvent:
         self.sources: List[str] = sources
         self.diff: Diff = diff
         self.error: Optional[BaseException] = error
+        # The secrets of the rejected candidate: a validator's own exception
+        # may quote one (``int(cfg["db.password"])``), and lines() masks them.
+        self._secret_texts: FrozenSet[str] = frozenset()
 
     @classmethod
     def _from_wire(cls, data: bytes) -> "ChangeEvent":
@@ -159,12 +162,14 @@ class ChangeEvent:
             out = [f"{head}: {n} change{'s' if n != 1 else ''}"]
             out += ["  " + line for line in self.diff.lines(reveal=reveal, origins=True)]
             return out
-        message = " ".join(str(self.error).split()) if self.error is not None else "?"
+        hide = frozenset() if reveal else self._secret_texts
+        message = " ".join(scrub(str(self.error), hide).split()) if self.error is not None else "?"
         if isinstance(self.error, ValidationError):
             out = [f"{head}: validation failed"]
             for p, m in self.error.errors:
                 if p and not reveal and is_secret(p):
                     m = f"{MASK} does not fit (a secret: its value is not shown)"
+                m = scrub(m, hide)
                 out.append(f"  {_display.printable(p)}: {m}" if p else f"  {m}")
             return out
         return [f"{head}: {message}"]
@@ -255,6 +260,19 @@ def _problem(validate: Optional[Validator], cfg: Config) -> Optional[BaseExcepti
     return None
 
 
+def _candidate_secrets(candidate: Config) -> FrozenSet[str]:
+    """The texts of a rejected candidate's secrets (resolved, or as stored
+    when its references do not resolve: the rejection may be why)."""
+    try:
+        try:
+            data: Any = candidate.to_dict()
+        except Error:
+            data = candidate.to_dict(resolve=False)
+        return secret_texts(data, candidate._hidden())
+    except Error:
+        return frozenset()
+
+
 def check_and_freeze(cfg: Config, validate: Optional[Validator], freeze: bool) -> None:
     """The last step of every gocfg.load(): raise what validation found
     wrong with cfg, then freeze it if asked."""
@@ -293,7 +311,8 @@ class _Watcher:
         # configurations: the event's diff masks them (watcher thread only).
         self.hidden: FrozenSet[Tuple[str, ...]] = frozenset()
         self.event_hidden: Dict[int, FrozenSet[Tuple[str, ...]]] = {}
-        self.reasons: Dict[int, BaseException] = {}  # rejected seq -> the validator's exception
+        # rejected seq -> the validator's exception, and the candidate's secrets
+        self.reasons: Dict[int, Tuple[BaseException, FrozenSet[str]]] = {}
         self.dispatched: int = 0  # seq of the last event dispatched
         self.stopping: bool = False
         self.thread: threading.Thread = threading.Thread(target=self._run, name="gocfg-watch", daemon=True)
@@ -370,11 +389,14 @@ class _Watcher:
                 if len(outcome.diff):
                     self.event_hidden[outcome.seq] = both
             else:
-                text = " ".join(str(problem).split()) if not isinstance(problem, ValidationError) else str(problem)
+                hide = _candidate_secrets(candidate)
+                text = scrub(str(problem), hide)
+                text = " ".join(text.split()) if not isinstance(problem, ValidationError) else text
                 outcome = ChangeEvent._from_wire(_capi.live_reject(self, h, candidate_h, text.encode("utf-8", "replace")))
                 with self.lock:
-                    self.reasons[outcome.seq] = problem
+                    self.reasons[outcome.seq] = (problem, hide)
                 outcome.error = problem
+                outcome._secret_texts = hide
         except ClosedError:
             pass
         except Error as e:  # a newer candidate replaced this one (a reload): it is decided in turn
@@ -397,7 +419,7 @@ class _Watcher:
             for seq in [s for s in self.reasons if s < ev.seq]:  # events dropped from a full queue
                 del self.reasons[seq]
             if reason is not None:
-                ev.error = reason
+                ev.error, ev._secret_texts = reason
             if ev.kind != "failed":
                 self.last = ev
             callbacks = list(self.on_change if ev.kind == "applied" else self.on_error)

@@ -258,6 +258,38 @@ def derived_from_strings(strings: Iterable[Tuple[Sequence[str], str]],
     return frozenset(tainted)
 
 
+def secret_texts(value: Any, hidden: Paths = _NONE) -> FrozenSet[str]:
+    """The texts of the secrets in value (a config's resolved data): every
+    string or number at or under a path that :func:`masked_at` masks. What
+    :func:`scrub` takes out of text that gocfg did not write, such as a
+    user's validator's exception message."""
+    out: Set[str] = set()
+    todo: List[Tuple[Any, Tuple[str, ...], bool]] = [(value, (), False)]  # iterative, as mask()
+    while todo:
+        v, segs, secret = todo.pop()
+        secret = secret or (bool(segs) and (is_secret_key(segs[-1]) or segs in hidden))
+        if isinstance(v, dict):
+            todo.extend((item, (*segs, str(k)), secret) for k, item in v.items())
+        elif isinstance(v, list):
+            todo.extend((item, (*segs, str(i)), secret) for i, item in enumerate(v))
+        elif secret and isinstance(v, (str, int, float)) and not isinstance(v, bool):
+            text = str(v)
+            if text:
+                out.add(text)
+    return frozenset(out)
+
+
+def scrub(text: str, texts: Iterable[str]) -> str:
+    """text with each of texts (:func:`secret_texts`) replaced by the mask,
+    as it stands and as repr() quotes it (with its escapes). The longest
+    first, so that a secret holding another is masked whole."""
+    for secret in sorted(texts, key=len, reverse=True):
+        for form in dict.fromkeys((secret, repr(secret)[1:-1])):
+            if form:
+                text = text.replace(form, MASK)
+    return text
+
+
 def has_secrets(value: Any, segs: Sequence[str] = ()) -> bool:
     """Whether any key at or below value is a secret."""
     if segs and is_secret_key(segs[-1]):

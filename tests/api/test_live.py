@@ -250,6 +250,36 @@ def test_validator_returning_false_rejects(app):
         assert ev.kind == "rejected" and "returned False" in str(ev.error)
 
 
+def test_a_validators_own_message_never_shows_a_secret(app):
+    # The validator is the user's: its exception may quote any value it
+    # read, a secret too. The event's text (str(), lines(), what callbacks
+    # print) masks the candidate's secrets, as they stand and as repr()
+    # quotes them (with escapes), and the values that interpolate one. The
+    # exception itself stays the user's own.
+    def check(c):
+        if c["server.port"] == 1:
+            int(c["db.password"])  # ValueError: invalid literal for int() ...: "hun'ter2 \\x01"
+        if c["server.port"] == 2:
+            raise ValueError(f"cannot reach {c['db.dsn']} ({c['db.password']})")
+
+    with watched(app, validate=check) as cfg:
+        stream = cfg.changes(timeout=WAIT)
+        secret = "db:\n  password: \"hun'ter2 \\x01\"\n  dsn: 'pg://u:${db.password}@h'\n"
+        save(app, "server:\n  port: 1\n" + secret)
+        ev = next_event(stream)
+        assert ev.kind == "rejected" and isinstance(ev.error, ValueError)
+        assert "hun'ter2 \\x01" in str(ev.error)  # repr()'s escape: the user's exception, unchanged
+        for text in (str(ev), "\n".join(ev.lines())):
+            assert "hun" not in text and "ter2" not in text and gocfg.secrets.MASK in text, text
+        assert "hun'ter2" in "\n".join(ev.lines(reveal=True))
+
+        save(app, "server:\n  port: 2\n" + secret)
+        ev = next_event(stream)
+        assert ev.kind == "rejected" and "pg://u:hun'ter2" in str(ev.error)
+        assert "pg://" not in str(ev) and "ter2" not in str(ev) and "cannot reach" in str(ev), str(ev)
+        assert cfg["server.port"] == 8080
+
+
 # ------------------------------------------------------------------ threads
 
 def test_readers_in_eight_threads_never_see_a_mixed_state(tmp_path):
