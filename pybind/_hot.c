@@ -425,6 +425,7 @@ hot_read_item(PyObject *self, PyObject *args)
  * memoryview are C), so a writer on another thread cannot get between
  * the label and the read, as in Python. */
 static PyObject *read_finish = NULL; /* (config, path, key, entries, value) -> value */
+static Py_ssize_t cache_entries = 0;  /* the most values the read cache keeps */
 static PyObject *cache_name = NULL, *ver_name = NULL, *h_name = NULL;
 
 static PyObject *
@@ -512,7 +513,9 @@ hot_read_str(PyObject *self, PyObject *args)
         goto done;
     if (PyUnicode_CheckExact(v) || PyLong_CheckExact(v) || PyFloat_CheckExact(v) || v == Py_True ||
         v == Py_False || v == Py_None) {
-        if (PyDict_SetItem(entries, key, v) < 0) {
+        /* Values no longer than HOT_READ_MAX: the cache's string bound
+         * (gocfg.config) is above it, so only its count is checked here. */
+        if (PyDict_Size(entries) < cache_entries && PyDict_SetItem(entries, key, v) < 0) {
             Py_DECREF(v);
             goto done;
         }
@@ -679,17 +682,22 @@ hot_setup(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
-/* setup_read(finish): what read_str needs from gocfg.config, registered
- * once that module is loaded. */
+/* setup_read(finish, max_entries): what read_str needs from gocfg.config,
+ * registered once that module is loaded. */
 static PyObject *
-hot_setup_read(PyObject *self, PyObject *fin)
+hot_setup_read(PyObject *self, PyObject *args)
 {
+    PyObject *fin;
+    Py_ssize_t most;
     (void)self;
-    if (!PyCallable_Check(fin)) {
-        PyErr_SetString(PyExc_TypeError, "setup_read: finish must be callable");
+    if (!PyArg_ParseTuple(args, "On:setup_read", &fin, &most))
+        return NULL;
+    if (!PyCallable_Check(fin) || most < 0) {
+        PyErr_SetString(PyExc_TypeError, "setup_read: finish must be callable, max_entries not negative");
         return NULL;
     }
     set_ref(&read_finish, fin);
+    cache_entries = most;
     Py_RETURN_NONE;
 }
 
@@ -778,7 +786,7 @@ static PyMethodDef hot_methods[] = {
     {"setitem", hot_setitem, METH_VARARGS, "setitem(config, key, value) (config[key] = value)"},
     {"method", hot_method, METH_O, "method(name) -> Config's __contains__ or __setitem__, made in C"},
     {"read_item", hot_read_item, METH_VARARGS, "read_item(config, h, path, missing, load) -> as read, for a Config"},
-    {"setup_read", hot_setup_read, METH_O, "setup_read(finish): what read_str needs from gocfg.config"},
+    {"setup_read", hot_setup_read, METH_VARARGS, "setup_read(finish, max_entries): what read_str needs from gocfg.config"},
     {"read_str", hot_read_str, METH_VARARGS, "read_str(config, key) -> config[key] for an exact str key, or the retry marker"},
     {"onstack", hot_onstack, METH_O, "onstack(signum): add SA_ONSTACK to the signal's handler if it is a function"},
     {"has_onstack", hot_has_onstack, METH_O, "has_onstack(signum) -> whether the signal's handler has SA_ONSTACK"},

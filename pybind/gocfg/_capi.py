@@ -850,14 +850,16 @@ def _read_str_py(owner: Any, key: str) -> Any:
 # Python path. It needs the finishing step from gocfg.config (hot_reads()).
 read_str: Callable[[Any, str], Any] = _read_str_py
 _read_finish: Optional[Callable[[Any, bytes, str, Dict[Any, Any], Any], Any]] = None
+_cache_entries = 0
 
 
-def hot_reads(finish: Callable[[Any, bytes, str, Dict[Any, Any], Any], Any]) -> None:
+def hot_reads(finish: Callable[[Any, bytes, str, Dict[Any, Any], Any], Any], max_entries: int) -> None:
     """Register what gocfg._hot.read_str needs from gocfg.config: the
     function that shapes and caches a value other than a plain scalar (a
-    time, a map, a list)."""
-    global _read_finish
+    time, a map, a list), and the most entries the read cache keeps."""
+    global _read_finish, _cache_entries
     _read_finish = finish
+    _cache_entries = max_entries
     _rebound()
 
 
@@ -923,7 +925,7 @@ def _rebound() -> None:
     contains_item, setitem, read_item = hot.contains_item, hot.setitem, hot.read_item
     setup_read = getattr(hot, "setup_read", None)  # ForkedHot has none: the Python path reads
     if setup_read is not None and _read_finish is not None:
-        setup_read(_read_finish)
+        setup_read(_read_finish, _cache_entries)
         read_str = hot.read_str
     else:
         read_str = _read_str_py

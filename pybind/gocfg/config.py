@@ -84,6 +84,21 @@ Key = PathLike
 # caller may change, and sections are cheap to make.
 _IMMUTABLE = frozenset({str, int, float, bool, type(None), _dt.datetime, _dt.date, _dt.time})
 
+# The read cache's bounds: it keeps at most this many values per state of a
+# Config, and no string longer than this. Reading every key of a large
+# config (or one long value after another) would otherwise keep a second
+# reference to all of it until the next write; reads past the bound cross
+# to the library each time, as the first read of a key does.
+_CACHE_ENTRIES = 4096
+_CACHE_STR_CHARS = 4096
+
+
+def _remember(entries: Dict[Any, Any], key: Any, value: Any) -> None:
+    """Cache value under key when the cache's bounds allow (see above)."""
+    if (type(value) in _IMMUTABLE and len(entries) < _CACHE_ENTRIES
+            and (type(value) is not str or len(value) <= _CACHE_STR_CHARS)):
+        entries[key] = value
+
 def _missing(cfg: "Config", p: bytes, key: Any) -> KeyNotFoundError:
     """The KeyNotFoundError for a read of the full path p (key as given):
     it names the full path and, when its text is asked for, the closest
@@ -1194,11 +1209,9 @@ class Config(Section, Handle):
             value = fix_times(value)
         elif value is Ellipsis:  # a map: the library sends no contents, we give a view
             return Section(self, p)
-        if type(value) in _IMMUTABLE:
-            # Labelled with the version read *before* the call: if a writer
-            # got in between, the counter has moved on and the entry is
-            # never used.
-            entries[ckey] = value
+        # Labelled with the version read *before* the call: if a writer got
+        # in between, the counter has moved on and the entry is never used.
+        _remember(entries, ckey, value)
         return value
 
     # Once the library is loaded these two are replaced by gocfg._hot's
@@ -1352,12 +1365,11 @@ def _read_finish(cfg: Config, p: bytes, key: str, entries: Dict[Any, Any], value
         value = fix_times(value)
     elif value is Ellipsis:
         return Section(cfg, p)
-    if type(value) in _IMMUTABLE:
-        entries[key] = value
+    _remember(entries, key, value)
     return value
 
 
-_capi.hot_reads(_read_finish)
+_capi.hot_reads(_read_finish, _CACHE_ENTRIES)
 _config_contains = _capi.config_contains
 
 # Config's __setitem__ and __contains__ in Python: the whole behaviour,

@@ -1,6 +1,7 @@
 """The read cache: repeated reads skip the library, and never go stale."""
 from __future__ import annotations
 
+import pathlib
 import threading
 
 import gocfg
@@ -150,3 +151,28 @@ def test_long_values_read_past_the_scratch_buffer(no_leaks):
             assert cfg["s"] == "é" * n
         cfg["l"] = list(range(1000))
         assert cfg["l"] == list(range(1000))
+
+
+def test_the_read_cache_is_bounded():
+    # Reading every key of a large config, or one long value after another,
+    # kept a second reference to each value until the next write. The cache
+    # keeps at most _CACHE_ENTRIES values (through the C path, short str
+    # values, and the Python one) and no str over _CACHE_STR_CHARS; reads
+    # past the bounds give the right values all the same.
+    from gocfg import config as _config
+
+    most, longest = _config._CACHE_ENTRIES, _config._CACHE_STR_CHARS
+    n = most + 500
+    with gocfg.Config({f"k{i}": f"v{i}" for i in range(n)}) as cfg:
+        for _ in range(2):
+            assert [cfg[f"k{i}"] for i in range(n)] == [f"v{i}" for i in range(n)]
+        assert len(cfg._cache[2]) == most
+        assert [cfg[("k%d" % i,)] for i in range(n - 5, n)] == [f"v{i}" for i in range(n - 5, n)]
+        assert len(cfg._cache[2]) == most  # a tuple key takes the Python path: bounded too
+    long_value = "x" * (longest + 1)
+    with gocfg.Config({"long": long_value, "edge": "y" * longest}) as cfg:
+        assert cfg["long"] == long_value and cfg["long"] == long_value
+        assert cfg["edge"] == "y" * longest
+        assert set(cfg._cache[2]) == {"edge"}
+    readme = " ".join((pathlib.Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8").split())
+    assert f"at most {most:,} of them" in readme and f"no string over {longest:,} characters" in readme
