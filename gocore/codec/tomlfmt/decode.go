@@ -520,6 +520,11 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 	mini = append(append(mini, "v = "...), n.Data...)
 	var src map[string]any
 	if err := toml.Unmarshal(mini, &src); err != nil {
+		if n.Kind == unstable.Float && floatOutOfRange(n.Data) {
+			// go-toml's message quotes the number, which may be a
+			// secret's value: said as the JSON decoder says it.
+			return nil, b.errAt(n.Raw, "a number beyond the range of a 64-bit float")
+		}
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			return nil, b.errAt(n.Raw, "%s", de.Error())
@@ -532,6 +537,13 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 		}
 	}
 	return b.scalarChecked(n, src["v"])
+}
+
+// floatOutOfRange reports a TOML float (digits, maybe with underscores)
+// too large for a float64.
+func floatOutOfRange(d []byte) bool {
+	_, err := strconv.ParseFloat(string(bytes.ReplaceAll(d, []byte("_"), nil)), 64)
+	return errors.Is(err, strconv.ErrRange)
 }
 
 // plainDecimal matches [+-]?(0|[1-9][0-9]*), the integers strconv reads

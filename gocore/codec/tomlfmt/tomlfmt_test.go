@@ -93,6 +93,10 @@ func TestDecodeErrors(t *testing.T) {
 		{"a = 1\na = 2", 2, 1, "already defined"},
 		{"a = ", 1, 4, "toml:"},
 		{"a = 99999999999999999999", 1, 5, "toml:"},
+		// A float beyond float64 is said as JSON says it; go-toml's
+		// message quoted the number, maybe a secret's value.
+		{"password = 1e400", 1, 12, "a number beyond the range of a 64-bit float"},
+		{"a = -1_7e3_08", 1, 5, "a number beyond the range of a 64-bit float"},
 		{"a = \"\xff\"", 1, 6, "invalid UTF-8"},
 		{"a = [" + strings.Repeat("[", 20000) + strings.Repeat("]", 20001), 1, 0, "nested"},
 		{"a = " + strings.Repeat("[", value.MaxDepth) + strings.Repeat("]", value.MaxDepth), 0, 0, "nesting deeper"},
@@ -198,6 +202,19 @@ func TestEncodeErrors(t *testing.T) {
 
 // An integer beyond 64 bits is refused naming its path; its digits are
 // quoted unless the path is a secret (gocore/secretname).
+func TestDecodeErrorsNeverQuoteAFloatOutOfRange(t *testing.T) {
+	for doc, quoted := range map[string]string{"password = 1e400": "1e400", "[db]\ntoken = -9.9e999": "9.9e999", "k = 1_7.5e3_08": "7.5e3"} {
+		_, err := Decode([]byte(doc))
+		if err == nil || !strings.Contains(err.Error(), "beyond the range of a 64-bit float") || strings.Contains(err.Error(), quoted) {
+			t.Errorf("%q: %v", doc, err)
+		}
+	}
+	// Underflow is zero, as tomllib reads it, not an error.
+	if _, err := Decode([]byte("a = 1e-400")); err != nil {
+		t.Errorf("1e-400: %v", err)
+	}
+}
+
 func TestEncodeErrorsNeverQuoteASecret(t *testing.T) {
 	big, _ := new(big.Int).SetString("1234567890123456789012345", 10)
 	for _, c := range []struct {
