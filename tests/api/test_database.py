@@ -1293,6 +1293,29 @@ def test_forked_child_gets_a_clear_error(tmp_path):
     assert proc.returncode == 0 and proc.stdout.strip() == "0", proc.stdout + proc.stderr
 
 
+def test_a_sqlite_lock_held_past_the_timeout_says_so(tmp_path):
+    # Another process holding the file's write lock: after the Database's
+    # timeout, a save or delete is a FileError saying what happened, where
+    # SQLite says only "database is locked". Loads go on (WAL readers).
+    path = tmp_path / "c.db"
+    with gocfg.Database(f"sqlite:{path}", timeout=0.3) as db:
+        db.save("a", {"x": 1})
+        holder = subprocess.Popen(
+            [sys.executable, "-c", "import sqlite3, sys, time\n"
+             f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+             "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); sys.stdin.read()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline() == "locked\n"
+            for call in (lambda: db.save("a", {"x": 2}), lambda: db.delete("a")):
+                with pytest.raises(gocfg.FileError, match="another process held the file's lock for longer than "
+                                                          "the Database's timeout"):
+                    call()
+            assert db.load("a").to_dict() == {"x": 1}
+        finally:
+            holder.communicate("")
+        assert db.save("a", {"x": 3}) == 2  # the lock gone, saves go on
+
 
 _READ_ONLY_STORE = """
 import subprocess, sys, gocfg
@@ -1307,6 +1330,7 @@ try:
 except gocfg.FileError as e:
     print(e.errno, e.filename, str(e), sep="\\n")
 """
+
 
 
 def test_a_sqlite_store_that_cannot_be_written_says_why(tmp_path):

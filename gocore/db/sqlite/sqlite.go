@@ -36,7 +36,8 @@ import (
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/fileio"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // schemaVersion is stored in PRAGMA user_version.
@@ -362,8 +363,20 @@ func ioErr(op string, err error) error {
 		return fmt.Errorf("sqlite store: %s: %w", op, err)
 	case errors.Is(err, sql.ErrConnDone), err != nil && strings.Contains(err.Error(), "database is closed"):
 		return fmt.Errorf("sqlite store: %s: %w", op, errs.ErrClosed)
+	case busy(err):
+		// SQLite's own words ("database is locked") do not say who holds
+		// the lock, nor that the wait had a bound.
+		return fmt.Errorf("sqlite store: %s: another process held the file's lock for longer than the "+
+			"Database's timeout (%v): %w", op, err, errs.ErrIO)
 	}
 	return fmt.Errorf("sqlite store: %s: %v: %w", op, err, errs.ErrIO)
+}
+
+// busy reports SQLite's "database is locked": another connection held the
+// lock past the busy timeout (backend.Options.BusyTimeout).
+func busy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // write runs fn in one BEGIN IMMEDIATE transaction, committing if it
