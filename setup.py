@@ -23,6 +23,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import sysconfig
 from typing import Dict, List, Optional, Tuple
 
 from setuptools import Command, Extension, setup
@@ -178,8 +179,15 @@ class BuildGoThenExt(build_ext):
         super().build_extensions()
 
 
+# A free-threaded CPython (3.14t) has no Limited API: there both extensions
+# are built for the running version (a cp314t wheel), elsewhere for the
+# Limited API of 3.9 (one cp39-abi3 wheel for every later CPython).
+FREE_THREADED = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+LIMITED_API = [] if FREE_THREADED else [("Py_LIMITED_API", "0x03090000")]
+
+
 def _options() -> dict:
-    opts: dict = {"bdist_wheel": {"py_limited_api": "cp39"}}
+    opts: dict = {"bdist_wheel": {}} if FREE_THREADED else {"bdist_wheel": {"py_limited_api": "cp39"}}
     t = target()
     if t:
         # Objects of one target never meet another's in a reused build folder.
@@ -198,7 +206,8 @@ HOT = Extension(
     include_dirs=[CAPI],
     libraries=["gocfg"],
     library_dirs=[GOLIB_DIR],
-    py_limited_api=True,
+    define_macros=LIMITED_API,
+    py_limited_api=not FREE_THREADED,
 )
 
 setup(

@@ -25,6 +25,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -369,10 +370,19 @@ def read_rate(loop: Callable[[int], None], nthreads: int, n: int) -> float:
     return nthreads * n / (time.perf_counter() - t0)
 
 
+def gil_note() -> str:
+    """What the thread rows ran with on a free-threaded CPython, where they
+    mean something else (threads run Python in parallel) as long as no
+    extension turned the GIL back on; nothing on a GIL build."""
+    if not sysconfig.get_config_var("Py_GIL_DISABLED"):
+        return ""
+    return f" (free-threaded CPython, GIL {'on' if sys._is_gil_enabled() else 'off'})"
+
+
 def bench_threads(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[str]) -> None:
     sec = "threads"
     res.section(sec, f"threads: reads of one shared object, million reads/s, best of {plan.thread_rounds} "
-                     f"interleaved rounds of {plan.thread_reads:,} reads per thread")
+                     f"interleaved rounds of {plan.thread_reads:,} reads per thread{gil_note()}")
     cfg = gocfg.Config()
     cfg["key"] = "value"
     cc = peers.CtypesConfig(peers.ctypes_binding())

@@ -45,7 +45,9 @@
  * no vectorcall; arguments come as tuples and str keys are encoded into a
  * bytes object.
  */
-#define Py_LIMITED_API 0x03090000
+/* Py_LIMITED_API (0x03090000) comes from setup.py, which leaves it out for
+ * a free-threaded CPython: that build has no Limited API, and the module is
+ * then built for its one version. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -809,5 +811,16 @@ PyInit__hot(void)
     q_format = PyUnicode_InternFromString("Q");
     if (hid_name == NULL || cache_name == NULL || ver_name == NULL || h_name == NULL || q_format == NULL)
         return NULL;
-    return PyModule_Create(&hot_module);
+    PyObject *m = PyModule_Create(&hot_module);
+#ifdef Py_GIL_DISABLED
+    /* Safe without the GIL: what setup() stores is set once, at import,
+     * before any Config exists; the rest is each call's own, and the
+     * dicts and objects it touches lock themselves in this build. Without
+     * this, importing the module would turn the GIL back on. */
+    if (m != NULL && PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+#endif
+    return m;
 }

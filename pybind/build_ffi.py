@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import sysconfig
 
 from cffi import FFI
 
@@ -61,7 +62,8 @@ ffibuilder.set_source(
     # The Go library ships beside the extension in the wheel: find it there,
     # with no LD_LIBRARY_PATH.
     extra_link_args=["-Wl,-rpath,$ORIGIN"],
-    py_limited_api=True,
+    # Not on a free-threaded CPython, which has no Limited API (setup.py).
+    py_limited_api=not sysconfig.get_config_var("Py_GIL_DISABLED"),
 )
 
 if __name__ == "__main__":

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import pickle
 import random
+import subprocess
+import sys
+import sysconfig
 import threading
 
 import gocfg
+import pytest
 
 THREADS = 8
 OPS = 10_000
@@ -127,3 +131,22 @@ def test_displays_and_copies_never_show_a_secret_while_another_thread_writes(tmp
             writer.join()
         leaked = [text for text in shown if "c0nn" in text]
         assert not leaked, f"{len(leaked)} of {len(shown)} showed the secret: {leaked[0]}"
+
+
+@pytest.mark.skipif(not sysconfig.get_config_var("Py_GIL_DISABLED"), reason="needs a free-threaded CPython")
+def test_gocfg_keeps_a_free_threaded_interpreter_free_threaded():
+    # Importing an extension that does not declare itself safe without the
+    # GIL turns the GIL back on for the whole process (with a warning).
+    # Both of gocfg's (the cffi module and gocfg._hot) declare it, so
+    # threads using gocfg run in parallel. In a fresh process: a module the
+    # test run imported may have turned the GIL on here already.
+    code = ("import sys, gocfg\n"
+            "with gocfg.Config({'a': 1}) as c:\n"
+            "    c['b'] = 'x'\n"
+            "    assert c['a'] == 1 and 'b' in c and len(c) == 2\n"
+            "from gocfg import _hot\n"
+            "print(sys._is_gil_enabled(), _hot.__file__)\n")
+    out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    enabled, hot = out.stdout.split()
+    assert enabled == "False" and ".abi3." not in hot, out.stdout
