@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sysconfig
 import threading
 
 import gocfg
@@ -84,7 +85,10 @@ def test_the_extension_is_loaded_and_bound():
         assert _capi.setitem is _hot.setitem
         assert _capi.read_item is _hot.read_item
         assert _capi.read_str is _hot.read_str
-        assert _hot.__file__.endswith(".abi3.so")
+        # One abi3 module for every CPython, except a free-threaded one,
+        # which has no Limited API: built for that version there.
+        free_threaded = sysconfig.get_config_var("Py_GIL_DISABLED")
+        assert _hot.__file__.endswith(".abi3.so") != bool(free_threaded), _hot.__file__
         # Config's own methods are the extension's, made in C.
         for name in ("__contains__", "__setitem__"):
             assert type(gocfg.Config.__dict__[name]).__module__ == "gocfg._hot", name
