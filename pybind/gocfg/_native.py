@@ -19,8 +19,9 @@ Nothing in the child calls Go.
 from __future__ import annotations
 
 import os
+import struct
 import threading
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from . import _forklib
 
@@ -67,6 +68,45 @@ def _publish(namespace: Dict[str, Any]) -> None:
         rebound()
 
 
+def _cut_short(path: str) -> Optional[str]:
+    """Why an ELF file is shorter than its own headers say, or None.
+
+    The dynamic loader maps a library's segments as its program headers
+    describe them; a file cut short (an interrupted copy, a full disk during
+    the install) past its headers maps pages beyond its end, and the first
+    touch of one kills the process with SIGBUS instead of failing dlopen.
+    Files that are not ELF (Mach-O, PE) are left to their loader."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+            if head[:4] != b"\x7fELF" or len(head) < 6:
+                return None
+            size = os.fstat(f.fileno()).st_size
+            order = "<" if head[5] == 1 else ">"
+            if head[4] == 2:  # ELF64: e_phoff, e_shoff; e_phentsize, e_phnum, e_shentsize, e_shnum
+                if len(head) < 64:
+                    return f"{size} bytes, shorter than an ELF header"
+                phoff, shoff = struct.unpack_from(order + "QQ", head, 32)
+                phentsize, phnum, shentsize, shnum = struct.unpack_from(order + "HHHH", head, 54)
+                segment = order + "I4xQ16xQ"  # p_type, p_offset, p_filesz
+            else:  # ELF32
+                if len(head) < 52:
+                    return f"{size} bytes, shorter than an ELF header"
+                phoff, shoff = struct.unpack_from(order + "II", head, 28)
+                phentsize, phnum, shentsize, shnum = struct.unpack_from(order + "HHHH", head, 42)
+                segment = order + "II8xI"
+            need = max(phoff + phentsize * phnum, shoff + shentsize * shnum)
+            f.seek(phoff)
+            table = f.read(phentsize * phnum)
+            if len(table) == phentsize * phnum and phentsize >= struct.calcsize(segment):
+                for i in range(phnum):
+                    _, offset, filesz = struct.unpack_from(segment, table, i * phentsize)
+                    need = max(need, offset + filesz)
+    except OSError:
+        return None  # the loader says why it cannot read it
+    return f"{size} bytes where its ELF headers describe {need}" if size < need else None
+
+
 def load() -> Any:
     """Import the extension (and with it the Go runtime) if not done yet."""
     global lib, ffi, hot, loaded
@@ -75,12 +115,18 @@ def load() -> Any:
     with _load_lock:
         if not loaded:
             # Both extensions link libgocfg.so, found beside them (mapped once).
+            here = os.path.dirname(os.path.abspath(__file__))
             try:
+                for name in sorted(os.listdir(here)):
+                    if name.endswith(".so"):
+                        short = _cut_short(os.path.join(here, name))
+                        if short:
+                            raise ImportError(f"{os.path.join(here, name)} is cut short ({short})",
+                                              path=os.path.join(here, name))
                 from . import _gocfg_cffi, _hot  # type: ignore[attr-defined]
             except ImportError as e:
                 # The loader's own words ("libgocfg.so: cannot open shared
                 # object file") do not say whose file it is or what to do.
-                here = os.path.dirname(os.path.abspath(__file__))
                 raise ImportError(f"gocfg cannot load its Go library from {here} ({e}): the installation is "
                                   f"incomplete or made for another platform; reinstall it (pip install "
                                   f"--force-reinstall gocfg), or in a source checkout build it with "

@@ -214,13 +214,25 @@ def test_path_quoting_agrees_with_the_library(segment):
         assert cfg[quote_segment(segment) + ".x"] == 1
 
 
-def test_a_package_without_its_go_library_says_what_to_do(tmp_path):
-    """An installation that lost libgocfg.so (or holds one for another
+@pytest.mark.parametrize("damage", ["missing", "truncated", "not-a-library", "extension-truncated"])
+def test_a_package_without_its_go_library_says_what_to_do(tmp_path, damage):
+    """An installation that lost libgocfg.so, holds a truncated one (an
+    interrupted copy) or something else under its name (one for another
     platform): the first use raises an ImportError naming the folder and
     the fix, not only the loader's "cannot open shared object file"."""
     pkg = tmp_path / "gocfg"
     shutil.copytree(os.path.dirname(gocfg.__file__), pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    (pkg / "libgocfg.so").unlink()
+    lib = pkg / "libgocfg.so"
+    if damage == "missing":
+        lib.unlink()
+    elif damage == "truncated":
+        lib.write_bytes(lib.read_bytes()[:4096])
+    elif damage == "extension-truncated":
+        # one byte short, in its section table: it loaded, damaged, before
+        (lib,) = pkg.glob("_hot*.so")
+        lib.write_bytes(lib.read_bytes()[:-1])
+    else:
+        lib.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(57))  # an ELF header of no machine
     code = ("import gocfg\n"
             "try:\n    gocfg.Config({'a': 1})\n"
             "except ImportError as e:\n    print(e)\n")
@@ -228,3 +240,9 @@ def test_a_package_without_its_go_library_says_what_to_do(tmp_path):
                        env={**os.environ, "PYTHONPATH": str(tmp_path)})
     assert r.returncode == 0, r.stderr
     assert f"gocfg cannot load its Go library from {pkg}" in r.stdout and "reinstall" in r.stdout, r.stdout
+    assert ("libgocfg.so: cannot open shared object file" if damage == "missing" else str(lib)) in r.stdout, r.stdout
+    if damage == "truncated":  # where the loader would have died of SIGBUS
+        assert "libgocfg.so is cut short (4096 bytes where its ELF headers describe " in r.stdout, r.stdout
+    if damage == "extension-truncated":
+        assert f"{lib} is cut short ({lib.stat().st_size} bytes where its ELF headers describe " \
+               f"{lib.stat().st_size + 1})" in r.stdout, r.stdout
