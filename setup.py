@@ -87,6 +87,25 @@ def lib_link_flags(goos: str, out_dir: str) -> List[str]:
     return [f"-Wl,--version-script={os.path.join(CAPI, 'exports.map')}", "-Wl,-soname,libgocfg.so", "-Wl,--strip-all"]
 
 
+def go_join(args: List[str]) -> str:
+    """args as one string that go splits back into them (-ldflags,
+    -extldflags): go honours a quote only around a whole word, and nothing
+    escapes a quote inside one, so a word with a space (a checkout under
+    "/Users/Jane Doe") is put in whichever quote it does not hold."""
+    words = []
+    for a in args:
+        if a and not any(c in a for c in " \t\n\r'\""):
+            words.append(a)
+        elif "'" not in a:
+            words.append(f"'{a}'")
+        elif '"' not in a:
+            words.append(f'"{a}"')
+        else:
+            sys.exit(f"error: go cannot be passed {a!r}: it holds both quote characters (move the source "
+                     f"tree to a path without them)")
+    return " ".join(words)
+
+
 def zig_cc() -> List[str]:
     """The command that runs `zig cc`, as a list."""
     zig = os.environ.get("ZIG")
@@ -188,9 +207,10 @@ def go_build(out_dir: str) -> str:
                    CC=" ".join(shlex.quote(w) for w in [*zig_cc(), "-target", t]))
     # GOCFG_GOFLAGS lets the checked builds (race, cgocheck2) reuse this step.
     extra = os.environ.get("GOCFG_GOFLAGS", "").split()
-    extld = " ".join(lib_link_flags(goos, out_dir))
+    # Two levels of go's quoting: the linker flags are one word of -ldflags.
+    ldflags = go_join(["-s", "-w", "-extldflags", go_join(lib_link_flags(goos, out_dir))])
     cmd = [go, "build", "-buildmode=c-shared", "-trimpath", "-buildvcs=false", *extra,
-           "-ldflags", f"-s -w -extldflags '{extld}'", "-o", out, "./gocore/capi"]
+           "-ldflags", ldflags, "-o", out, "./gocore/capi"]
     print(("GOOS=%s GOARCH=%s CC=%s " % (env["GOOS"], env["GOARCH"], env["CC"]) if t else "") + shlex.join(cmd),
           flush=True)
     status = subprocess.run(cmd, cwd=ROOT, env=env).returncode

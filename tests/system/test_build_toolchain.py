@@ -151,3 +151,30 @@ def test_pip_install_with_an_old_go_says_what_to_do(tmp_path):
     assert f"error: building gocfg needs Go {NEED} or newer (the go line of go.mod), and {go} is Go 1.22.4" in out, \
         out[-3000:]
     assert "Traceback" not in out, out[-3000:]
+
+
+def test_go_join_quotes_words_as_go_splits_them(setup_py):
+    assert setup_py.go_join(["-s", "-w"]) == "-s -w"
+    assert setup_py.go_join(["-Wl,--version-script=/Users/Jane Doe/x.map", "it's", ""]) == \
+        "'-Wl,--version-script=/Users/Jane Doe/x.map' \"it's\" ''"
+    with pytest.raises(SystemExit, match="holds both quote characters"):
+        setup_py.go_join(["/a'b\"c d"])
+
+
+@pytest.mark.build
+def test_the_library_builds_from_a_path_with_a_space(setup_py, tmp_path, monkeypatch):
+    """A checkout under "/Users/Jane Doe": the linker flags name the version
+    script by its path, and go split them at the space ("cannot open linker
+    script file /tmp/.../dir")."""
+    if sys.platform != "linux" or shutil.which("go") is None:
+        pytest.skip("the native Linux build needs go")
+    spaced = tmp_path / "dir with space"
+    shutil.copytree(Path(setup_py.CAPI), spaced / "capi", ignore=shutil.ignore_patterns("*_test.go"))
+    monkeypatch.setattr(setup_py, "CAPI", str(spaced / "capi"))  # where lib_link_flags finds exports.map
+    monkeypatch.delenv("GOCFG_TARGET", raising=False)
+    out = setup_py.go_build(str(spaced / "out"))
+    assert out == str(spaced / "out" / "libgocfg.so") and os.path.getsize(out) > 0
+    dyn = subprocess.run(["readelf", "-d", out], capture_output=True, text=True, check=True).stdout
+    assert "Library soname: [libgocfg.so]" in dyn  # the flags reached the linker whole
+    syms = subprocess.run(["nm", "-D", "--defined-only", out], capture_output=True, text=True, check=True).stdout
+    assert [line.split()[-1] for line in syms.splitlines() if not line.split()[-1].startswith("gocfg_")] == []
