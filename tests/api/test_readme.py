@@ -619,3 +619,17 @@ def test_get_prints_references_resolved_unless_raw_also_through_python_m(tmp_pat
         r = subprocess.run([sys.executable, "-m", "gocfg", "get", "app.yaml", *args], cwd=tmp_path,
                            capture_output=True, text=True, timeout=120)
         assert (r.returncode, r.stdout, r.stderr) == (0, out, ""), args
+
+
+def test_the_set_up_names_the_go_and_python_the_build_requires():
+    """README, "Set-up": "Go (1.26 or newer: the `go` line of `go.mod`) ...
+    and Python 3.9 or newer" are go.mod's and pyproject.toml's figures
+    (setup.py's own message reads go.mod)."""
+    root = README.parent
+    m = re.search(r"On a machine with Go \((\d+\.\d+) or newer: the `go` line of `go.mod`\), a C compiler and "
+                  r"Python (\d+\.\d+) or newer:", README.read_text(encoding="utf-8"))
+    assert m, "README, Set-up: the sentence naming Go and Python changed: update this test"
+    go_line = re.search(r"^go\s+(\d+\.\d+)", (root / "go.mod").read_text(), re.M)
+    python = re.search(r'^requires-python = ">=(\d+\.\d+)"', (root / "pyproject.toml").read_text(), re.M)
+    assert go_line and python
+    assert (m.group(1), m.group(2)) == (go_line.group(1), python.group(1))
