@@ -153,7 +153,9 @@ def toolchain_problem(go: Optional[str]) -> Optional[str]:
         return (f"building gocfg needs Go {need} or newer (the go line of go.mod), and 'go' was not found "
                 f"on PATH: install Go from https://go.dev/dl/ and put its bin folder on PATH")
     words = (_go_query(go, "version") or [""])[0].split()
-    have = words[2] if len(words) > 2 and words[2].startswith("go") else "an unknown release"
+    if len(words) < 3 or not words[2].startswith("go"):
+        return None  # a go that cannot say its version: go build will say what is wrong
+    have = words[2]
     if version_key(have) < version_key(need):
         toolchain = (_go_query(go, "env", "GOTOOLCHAIN") or ["local"])[0]
         # Go 1.21 and newer fetch the release go.mod asks for by themselves,

@@ -178,3 +178,16 @@ def test_the_library_builds_from_a_path_with_a_space(setup_py, tmp_path, monkeyp
     assert "Library soname: [libgocfg.so]" in dyn  # the flags reached the linker whole
     syms = subprocess.run(["nm", "-D", "--defined-only", out], capture_output=True, text=True, check=True).stdout
     assert [line.split()[-1] for line in syms.splitlines() if not line.split()[-1].startswith("gocfg_")] == []
+
+
+def test_a_go_that_cannot_run_is_left_to_say_why(setup_py, tmp_path, monkeypatch, capfd):
+    # A broken installation (GOROOT moved): no version to compare, so no
+    # guess about it; go's own words, then the one line.
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    go = folder / "go"
+    go.write_text("#!/bin/sh\necho 'go: cannot find GOROOT directory: /nowhere' >&2\nexit 2\n")
+    go.chmod(0o755)
+    msg = build_error(setup_py, tmp_path, monkeypatch, f"{folder}{os.pathsep}{c_compiler_dir()}")
+    assert msg == "error: go build of gocfg's library failed (exit status 2): go's messages are above"
+    assert "cannot find GOROOT directory" in capfd.readouterr().err
