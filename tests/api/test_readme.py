@@ -633,3 +633,19 @@ def test_the_set_up_names_the_go_and_python_the_build_requires():
     python = re.search(r'^requires-python = ">=(\d+\.\d+)"', (root / "pyproject.toml").read_text(), re.M)
     assert go_line and python
     assert (m.group(1), m.group(2)) == (go_line.group(1), python.group(1))
+
+
+def test_the_sections_the_package_points_to_exist():
+    """Docstrings and comments that send a reader to the README ("see
+    README, "Formats"") name a heading it has, or a paragraph's bold lead
+    ("**Deployment sources.**"): help(gocfg.Config) must not point at a
+    section that was renamed away."""
+    text = README.read_text(encoding="utf-8")
+    places = set(re.findall(r"^#+ (.+?)\s*$", text, re.M)) | {b.rstrip(".") for b in re.findall(r"\*\*([^*]+)\*\*", text)}
+    pointers = []
+    for source in sorted((README.parent / "pybind" / "gocfg").glob("*.py")):
+        flat = re.sub(r"\n\s*#?\s*", " ", source.read_text(encoding="utf-8"))
+        pointers += [(source.name, name) for name in re.findall(r"README(?:'s)?,?\s+\"([^\"]+)\"", flat)]
+    assert len(pointers) >= 5, pointers  # the pattern still finds them
+    missing = [(f, name) for f, name in pointers if not any(p == name or p.startswith(name + " ") for p in places)]
+    assert not missing, missing
