@@ -246,3 +246,10 @@ def test_a_package_without_its_go_library_says_what_to_do(tmp_path, damage):
     if damage == "extension-truncated":
         assert f"{lib} is cut short ({lib.stat().st_size} bytes where its ELF headers describe " \
                f"{lib.stat().st_size + 1})" in r.stdout, r.stdout
+    # The command line says the same on one line, as its other errors, and exits 1.
+    (tmp_path / "app.yaml").write_text("a: 1\n")
+    r = subprocess.run([sys.executable, "-m", "gocfg", "get", "app.yaml", "a"], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert (r.returncode, r.stdout) == (1, ""), r
+    assert r.stderr.startswith(f"gocfg: gocfg cannot load its Go library from {pkg} (") and "reinstall" in r.stderr
+    assert r.stderr.count("\n") == 1, r.stderr
