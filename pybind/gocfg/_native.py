@@ -125,6 +125,11 @@ def load() -> Any:
                                               path=os.path.join(here, name))
                 from . import _gocfg_cffi, _hot  # type: ignore[attr-defined]
             except ImportError as e:
+                if e.name == "_cffi_backend":
+                    # The extension needs cffi's runtime: a dependency left
+                    # out (pip install --no-deps), not a damaged gocfg.
+                    raise ImportError("gocfg needs the cffi package, which is not installed in this Python "
+                                      f"({e}): pip install cffi", name=e.name, path=e.path) from e
                 # The loader's own words ("libgocfg.so: cannot open shared
                 # object file") do not say whose file it is or what to do.
                 raise ImportError(f"gocfg cannot load its Go library from {here} ({e}): the installation is "

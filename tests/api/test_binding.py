@@ -253,3 +253,22 @@ def test_a_package_without_its_go_library_says_what_to_do(tmp_path, damage):
     assert (r.returncode, r.stdout) == (1, ""), r
     assert r.stderr.startswith(f"gocfg: gocfg cannot load its Go library from {pkg} (") and "reinstall" in r.stderr
     assert r.stderr.count("\n") == 1, r.stderr
+
+
+def test_a_missing_cffi_is_named_as_the_missing_dependency(tmp_path):
+    """gocfg installed without its dependencies (pip install --no-deps):
+    the extension cannot import cffi's runtime, and the message says to
+    install cffi rather than to reinstall a gocfg that is whole."""
+    pkg = tmp_path / "gocfg"
+    shutil.copytree(os.path.dirname(gocfg.__file__), pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    # A stand-in _cffi_backend that fails as a missing one does, first on the path.
+    (tmp_path / "_cffi_backend.py").write_text("raise ModuleNotFoundError(\"No module named '_cffi_backend'\", "
+                                               "name='_cffi_backend')\n")
+    code = ("import gocfg\n"
+            "try:\n    gocfg.Config({'a': 1})\n"
+            "except ImportError as e:\n    print(e)\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ("gocfg needs the cffi package, which is not installed in this Python (No module named "
+                        "'_cffi_backend'): pip install cffi\n"), r.stdout
