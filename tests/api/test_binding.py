@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import _thread
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -214,7 +215,7 @@ def test_path_quoting_agrees_with_the_library(segment):
         assert cfg[quote_segment(segment) + ".x"] == 1
 
 
-@pytest.mark.parametrize("damage", ["missing", "truncated", "not-a-library", "extension-truncated"])
+@pytest.mark.parametrize("damage", ["missing", "truncated", "not-a-library", "extension-truncated", "other-platform"])
 def test_a_package_without_its_go_library_says_what_to_do(tmp_path, damage):
     """An installation that lost libgocfg.so, holds a truncated one (an
     interrupted copy) or something else under its name (one for another
@@ -227,6 +228,13 @@ def test_a_package_without_its_go_library_says_what_to_do(tmp_path, damage):
         lib.unlink()
     elif damage == "truncated":
         lib.write_bytes(lib.read_bytes()[:4096])
+    elif damage == "other-platform":
+        # The library with another machine in its ELF header, as an aarch64
+        # wheel's on x86_64: the loader skips it and says "No such file".
+        other, name = (62, "x86_64") if platform.machine() in ("aarch64", "arm64") else (183, "aarch64")
+        data = bytearray(lib.read_bytes())
+        data[18:20] = other.to_bytes(2, "little")
+        lib.write_bytes(bytes(data))
     elif damage == "extension-truncated":
         # one byte short, in its section table: it loaded, damaged, before
         (lib,) = pkg.glob("_hot*.so")
@@ -246,6 +254,8 @@ def test_a_package_without_its_go_library_says_what_to_do(tmp_path, damage):
     if damage == "extension-truncated":
         assert f"{lib} is cut short ({lib.stat().st_size} bytes where its ELF headers describe " \
                f"{lib.stat().st_size + 1})" in r.stdout, r.stdout
+    if damage == "other-platform":
+        assert f"{lib} is built for {name} (64-bit, {sys.byteorder}-endian), and this Python runs on " in r.stdout, r.stdout
     # The command line says the same on one line, as its other errors, and exits 1.
     (tmp_path / "app.yaml").write_text("a: 1\n")
     r = subprocess.run([sys.executable, "-m", "gocfg", "get", "app.yaml", "a"], cwd=tmp_path, capture_output=True,
