@@ -19,11 +19,13 @@ built on an x86_64 machine without an emulated toolchain.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from typing import Dict, List, Optional, Tuple
 
 from setuptools import Command, Extension, setup
@@ -85,6 +87,25 @@ def lib_link_flags(goos: str, out_dir: str) -> List[str]:
     return [f"-Wl,--version-script={os.path.join(CAPI, 'exports.map')}", "-Wl,-soname,libgocfg.so", "-Wl,--strip-all"]
 
 
+def go_join(args: List[str]) -> str:
+    """args as one string that go splits back into them (-ldflags,
+    -extldflags): go honours a quote only around a whole word, and nothing
+    escapes a quote inside one, so a word with a space (a checkout under
+    "/Users/Jane Doe") is put in whichever quote it does not hold."""
+    words = []
+    for a in args:
+        if a and not any(c in a for c in " \t\n\r'\""):
+            words.append(a)
+        elif "'" not in a:
+            words.append(f"'{a}'")
+        elif '"' not in a:
+            words.append(f'"{a}"')
+        else:
+            sys.exit(f"error: go cannot be passed {a!r}: it holds both quote characters (move the source "
+                     f"tree to a path without them)")
+    return " ".join(words)
+
+
 def zig_cc() -> List[str]:
     """The command that runs `zig cc`, as a list."""
     zig = os.environ.get("ZIG")
@@ -100,11 +121,82 @@ def zig_cc() -> List[str]:
     return [zig, "cc"]
 
 
+def required_go() -> str:
+    """The Go release that go.mod's `go` line asks for (written only there)."""
+    with open(os.path.join(ROOT, "go.mod"), encoding="utf-8") as f:
+        m = re.search(r"^go\s+(\S+)", f.read(), re.M)
+    return m.group(1) if m else "?"
+
+
+def version_key(v: str) -> Tuple[int, int, int]:
+    """(1, 26, 0) for "1.26", "1.26.0", "go1.26.3" or "go1.26rc1"."""
+    m = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", v)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) if m else (0, 0, 0)
+
+
+def _go_query(go: str, *args: str) -> List[str]:
+    # Run outside the module: inside it, a Go older than go.mod's line
+    # would refuse the query or (GOTOOLCHAIN=auto) download a newer Go first.
+    r = subprocess.run([go, *args], cwd=tempfile.gettempdir(), capture_output=True, text=True)
+    return r.stdout.splitlines() if r.returncode == 0 else []
+
+
+def toolchain_problem(go: Optional[str]) -> Optional[str]:
+    """What keeps this machine from building the library natively, as one
+    line naming what is missing and what to do; None when nothing does.
+
+    go build's own words for these are "go: go.mod requires go >= ..." or,
+    with no C compiler, "-buildmode=c-shared requires external (cgo)
+    linking, but cgo is not enabled", and pip wraps them in a traceback."""
+    need = required_go()
+    if go is None:
+        return (f"building gocfg needs Go {need} or newer (the go line of go.mod), and 'go' was not found "
+                f"on PATH: install Go from https://go.dev/dl/ and put its bin folder on PATH")
+    words = (_go_query(go, "version") or [""])[0].split()
+    if len(words) < 3 or not words[2].startswith("go"):
+        return None  # a go that cannot say its version: go build will say what is wrong
+    have = words[2]
+    if version_key(have) < version_key(need):
+        toolchain = (_go_query(go, "env", "GOTOOLCHAIN") or ["local"])[0]
+        # Go 1.21 and newer fetch the release go.mod asks for by themselves,
+        # unless GOTOOLCHAIN says to use only the local one.
+        if version_key(have) < (1, 21, 0) or toolchain in ("local", ""):
+            return (f"building gocfg needs Go {need} or newer (the go line of go.mod), and {go} is "
+                    f"{have.replace('go', 'Go ', 1)}: install a newer Go from https://go.dev/dl/ and put it first "
+                    f"on PATH" + (f", or let this Go fetch it with GOTOOLCHAIN=auto (it is {toolchain or 'unset'})"
+                                  if version_key(have) >= (1, 21, 0) else ""))
+        print(f"note: {go} is {have}, older than go.mod's go {need}: go fetches go{need} (GOTOOLCHAIN={toolchain})",
+              flush=True)
+    if target():
+        return None  # zig is the C compiler of a release build
+    answer = _go_query(go, "env", "CC", "CGO_ENABLED")
+    if len(answer) != 2:
+        return None  # go build will say what is wrong with this go
+    cc, cgo = answer
+    if os.environ.get("CGO_ENABLED", "").strip() == "0":
+        return ("CGO_ENABLED=0 is set, and gocfg's library is built with cgo (-buildmode=c-shared): "
+                "unset CGO_ENABLED")
+    install = ("install one (Debian, Ubuntu: apt install gcc; Fedora: dnf install gcc; macOS: "
+               "xcode-select --install) or name it in CC")
+    cc_exe = (shlex.split(cc) or ["gcc"])[0]
+    if cgo != "1" or shutil.which(cc_exe) is None:
+        return f"building gocfg needs a C compiler for Go's cgo, and {cc_exe!r} was not found on PATH: {install}"
+    if sys.platform != "win32":  # setuptools finds MSVC on its own there
+        py_cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
+        py_exe = (shlex.split(py_cc) or ["cc"])[0]
+        if shutil.which(py_exe) is None:
+            return (f"building gocfg's extension needs the C compiler Python was built with, and {py_exe!r} was "
+                    f"not found on PATH: {install}")
+    return None
+
+
 def go_build(out_dir: str) -> str:
     """Build the c-shared Go library into out_dir and return its path."""
     go = shutil.which("go")
-    if go is None:
-        sys.exit("error: building gocfg needs Go 1.26 or newer (go.mod), and 'go' was not found on PATH (https://go.dev/dl/)")
+    problem = toolchain_problem(go)
+    if problem:
+        sys.exit("error: " + problem)
+    assert go is not None
     t = target()
     goos = target_goos()
     os.makedirs(out_dir, exist_ok=True)
@@ -117,12 +209,17 @@ def go_build(out_dir: str) -> str:
                    CC=" ".join(shlex.quote(w) for w in [*zig_cc(), "-target", t]))
     # GOCFG_GOFLAGS lets the checked builds (race, cgocheck2) reuse this step.
     extra = os.environ.get("GOCFG_GOFLAGS", "").split()
-    extld = " ".join(lib_link_flags(goos, out_dir))
+    # Two levels of go's quoting: the linker flags are one word of -ldflags.
+    ldflags = go_join(["-s", "-w", "-extldflags", go_join(lib_link_flags(goos, out_dir))])
     cmd = [go, "build", "-buildmode=c-shared", "-trimpath", "-buildvcs=false", *extra,
-           "-ldflags", f"-s -w -extldflags '{extld}'", "-o", out, "./gocore/capi"]
+           "-ldflags", ldflags, "-o", out, "./gocore/capi"]
     print(("GOOS=%s GOARCH=%s CC=%s " % (env["GOOS"], env["GOARCH"], env["CC"]) if t else "") + shlex.join(cmd),
           flush=True)
-    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+    status = subprocess.run(cmd, cwd=ROOT, env=env).returncode
+    if status != 0:
+        # go printed what went wrong just above; a Python traceback after it
+        # would only bury that.
+        sys.exit(f"error: go build of gocfg's library failed (exit status {status}): go's messages are above")
     # go build also writes a generated header; ours is gocore/capi/gocfg.h.
     generated = os.path.splitext(out)[0] + ".h"
     if os.path.exists(generated):
@@ -210,9 +307,12 @@ HOT = Extension(
     py_limited_api=not FREE_THREADED,
 )
 
-setup(
-    cmdclass={"build_ext": BuildGoThenExt, "build_golib": BuildGoLib},
-    cffi_modules=["pybind/build_ffi.py:ffibuilder"],
-    ext_modules=[HOT],
-    options=_options(),
-)
+# setuptools' build backend runs this file as __main__ too; tests import it
+# to call the helpers above.
+if __name__ == "__main__":
+    setup(
+        cmdclass={"build_ext": BuildGoThenExt, "build_golib": BuildGoLib},
+        cffi_modules=["pybind/build_ffi.py:ffibuilder"],
+        ext_modules=[HOT],
+        options=_options(),
+    )

@@ -1015,7 +1015,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     raises BrokenPipeError, and Ctrl-C KeyboardInterrupt: main_exit ends
     the process for them."""
     try:
-        args = _parser().parse_args(argv)
+        parser = _parser()
+    except ImportError as e:
+        # The parser's format choices load the library: an installation
+        # that cannot load it (missing, cut short, another platform) gets
+        # the loader's one line naming the file and the fix, not a traceback.
+        _report(e)
+        return EXIT_BAD_FILE
+    try:
+        args = parser.parse_args(argv)
     except SystemExit as e:  # --help and --version (0), bad usage (2): argparse printed them
         status = e.code if isinstance(e.code, int) else EXIT_USAGE
     except BrokenPipeError:

@@ -19,8 +19,10 @@ Nothing in the child calls Go.
 from __future__ import annotations
 
 import os
+import struct
+import sys
 import threading
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Tuple
 
 from . import _forklib
 
@@ -67,6 +69,75 @@ def _publish(namespace: Dict[str, Any]) -> None:
         rebound()
 
 
+# ELF e_machine numbers of the platforms a message may have to name.
+_MACHINES = {3: "x86", 8: "mips", 20: "ppc", 21: "ppc64", 22: "s390x", 40: "arm", 62: "x86_64", 183: "aarch64",
+             243: "riscv"}
+
+
+def _elf_platform(head: bytes) -> Optional[Tuple[int, int, int]]:
+    """(class, byte order, machine) of an ELF header, or None if it is not one."""
+    if head[:4] != b"\x7fELF" or len(head) < 20:
+        return None
+    return head[4], head[5], struct.unpack_from("<H" if head[5] == 1 else ">H", head, 18)[0]
+
+
+def _describe(platform: Tuple[int, int, int]) -> str:
+    cls, order, machine = platform
+    return (f"{_MACHINES.get(machine, f'ELF machine {machine}')} ({64 if cls == 2 else 32}-bit, "
+            f"{'little' if order == 1 else 'big'}-endian)")
+
+
+def _elf_problem(path: str, python: Optional[Tuple[int, int, int]]) -> Optional[str]:
+    """Why the ELF file at path cannot load into this Python, or None.
+
+    A file cut short (an interrupted copy, a full disk during the install)
+    past its headers: the dynamic loader maps its segments as the program
+    headers describe them, and the first touch of a page beyond the file's
+    end kills the process with SIGBUS instead of failing dlopen. A file for
+    another platform: the loader skips it while searching and says only
+    "cannot open shared object file: No such file or directory", though it
+    is there. Files that are not ELF (Mach-O, PE) are left to their loader."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+            if head[:4] != b"\x7fELF":
+                return None
+            size = os.fstat(f.fileno()).st_size
+            platform = _elf_platform(head)
+            if platform is None or len(head) < (64 if head[4] == 2 else 52):
+                return f"{path} is cut short ({size} bytes, shorter than an ELF header)"
+            if python is not None and platform != python:
+                return f"{path} is built for {_describe(platform)}, and this Python runs on {_describe(python)}"
+            order = "<" if head[5] == 1 else ">"
+            if head[4] == 2:  # ELF64: e_phoff, e_shoff; e_phentsize, e_phnum, e_shentsize, e_shnum
+                phoff, shoff = struct.unpack_from(order + "QQ", head, 32)
+                phentsize, phnum, shentsize, shnum = struct.unpack_from(order + "HHHH", head, 54)
+                segment = order + "I4xQ16xQ"  # p_type, p_offset, p_filesz
+            else:  # ELF32
+                phoff, shoff = struct.unpack_from(order + "II", head, 28)
+                phentsize, phnum, shentsize, shnum = struct.unpack_from(order + "HHHH", head, 42)
+                segment = order + "II8xI"
+            need = max(phoff + phentsize * phnum, shoff + shentsize * shnum)
+            f.seek(phoff)
+            table = f.read(phentsize * phnum)
+            if len(table) == phentsize * phnum and phentsize >= struct.calcsize(segment):
+                for i in range(phnum):
+                    _, offset, filesz = struct.unpack_from(segment, table, i * phentsize)
+                    need = max(need, offset + filesz)
+    except OSError:
+        return None  # the loader says why it cannot read it
+    return f"{path} is cut short ({size} bytes where its ELF headers describe {need})" if size < need else None
+
+
+def _python_platform() -> Optional[Tuple[int, int, int]]:
+    """The ELF platform of the running interpreter, None where it is no ELF file."""
+    try:
+        with open(sys.executable, "rb") as f:
+            return _elf_platform(f.read(20))
+    except OSError:
+        return None
+
+
 def load() -> Any:
     """Import the extension (and with it the Go runtime) if not done yet."""
     global lib, ffi, hot, loaded
@@ -75,12 +146,23 @@ def load() -> Any:
     with _load_lock:
         if not loaded:
             # Both extensions link libgocfg.so, found beside them (mapped once).
+            here = os.path.dirname(os.path.abspath(__file__))
             try:
+                python = _python_platform()
+                for name in sorted(os.listdir(here)):
+                    if name.endswith(".so"):
+                        problem = _elf_problem(os.path.join(here, name), python)
+                        if problem:
+                            raise ImportError(problem, path=os.path.join(here, name))
                 from . import _gocfg_cffi, _hot  # type: ignore[attr-defined]
             except ImportError as e:
+                if e.name == "_cffi_backend":
+                    # The extension needs cffi's runtime: a dependency left
+                    # out (pip install --no-deps), not a damaged gocfg.
+                    raise ImportError("gocfg needs the cffi package, which is not installed in this Python "
+                                      f"({e}): pip install cffi", name=e.name, path=e.path) from e
                 # The loader's own words ("libgocfg.so: cannot open shared
                 # object file") do not say whose file it is or what to do.
-                here = os.path.dirname(os.path.abspath(__file__))
                 raise ImportError(f"gocfg cannot load its Go library from {here} ({e}): the installation is "
                                   f"incomplete or made for another platform; reinstall it (pip install "
                                   f"--force-reinstall gocfg), or in a source checkout build it with "

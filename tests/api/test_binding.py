@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import _thread
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -214,13 +215,32 @@ def test_path_quoting_agrees_with_the_library(segment):
         assert cfg[quote_segment(segment) + ".x"] == 1
 
 
-def test_a_package_without_its_go_library_says_what_to_do(tmp_path):
-    """An installation that lost libgocfg.so (or holds one for another
+@pytest.mark.parametrize("damage", ["missing", "truncated", "not-a-library", "extension-truncated", "other-platform"])
+def test_a_package_without_its_go_library_says_what_to_do(tmp_path, damage):
+    """An installation that lost libgocfg.so, holds a truncated one (an
+    interrupted copy) or something else under its name (one for another
     platform): the first use raises an ImportError naming the folder and
     the fix, not only the loader's "cannot open shared object file"."""
     pkg = tmp_path / "gocfg"
     shutil.copytree(os.path.dirname(gocfg.__file__), pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    (pkg / "libgocfg.so").unlink()
+    lib = pkg / "libgocfg.so"
+    if damage == "missing":
+        lib.unlink()
+    elif damage == "truncated":
+        lib.write_bytes(lib.read_bytes()[:4096])
+    elif damage == "other-platform":
+        # The library with another machine in its ELF header, as an aarch64
+        # wheel's on x86_64: the loader skips it and says "No such file".
+        other, name = (62, "x86_64") if platform.machine() in ("aarch64", "arm64") else (183, "aarch64")
+        data = bytearray(lib.read_bytes())
+        data[18:20] = other.to_bytes(2, "little")
+        lib.write_bytes(bytes(data))
+    elif damage == "extension-truncated":
+        # one byte short, in its section table: it loaded, damaged, before
+        (lib,) = pkg.glob("_hot*.so")
+        lib.write_bytes(lib.read_bytes()[:-1])
+    else:
+        lib.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(57))  # an ELF header of no machine
     code = ("import gocfg\n"
             "try:\n    gocfg.Config({'a': 1})\n"
             "except ImportError as e:\n    print(e)\n")
@@ -228,3 +248,37 @@ def test_a_package_without_its_go_library_says_what_to_do(tmp_path):
                        env={**os.environ, "PYTHONPATH": str(tmp_path)})
     assert r.returncode == 0, r.stderr
     assert f"gocfg cannot load its Go library from {pkg}" in r.stdout and "reinstall" in r.stdout, r.stdout
+    assert ("libgocfg.so: cannot open shared object file" if damage == "missing" else str(lib)) in r.stdout, r.stdout
+    if damage == "truncated":  # where the loader would have died of SIGBUS
+        assert "libgocfg.so is cut short (4096 bytes where its ELF headers describe " in r.stdout, r.stdout
+    if damage == "extension-truncated":
+        assert f"{lib} is cut short ({lib.stat().st_size} bytes where its ELF headers describe " \
+               f"{lib.stat().st_size + 1})" in r.stdout, r.stdout
+    if damage == "other-platform":
+        assert f"{lib} is built for {name} (64-bit, {sys.byteorder}-endian), and this Python runs on " in r.stdout, r.stdout
+    # The command line says the same on one line, as its other errors, and exits 1.
+    (tmp_path / "app.yaml").write_text("a: 1\n")
+    r = subprocess.run([sys.executable, "-m", "gocfg", "get", "app.yaml", "a"], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert (r.returncode, r.stdout) == (1, ""), r
+    assert r.stderr.startswith(f"gocfg: gocfg cannot load its Go library from {pkg} (") and "reinstall" in r.stderr
+    assert r.stderr.count("\n") == 1, r.stderr
+
+
+def test_a_missing_cffi_is_named_as_the_missing_dependency(tmp_path):
+    """gocfg installed without its dependencies (pip install --no-deps):
+    the extension cannot import cffi's runtime, and the message says to
+    install cffi rather than to reinstall a gocfg that is whole."""
+    pkg = tmp_path / "gocfg"
+    shutil.copytree(os.path.dirname(gocfg.__file__), pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    # A stand-in _cffi_backend that fails as a missing one does, first on the path.
+    (tmp_path / "_cffi_backend.py").write_text("raise ModuleNotFoundError(\"No module named '_cffi_backend'\", "
+                                               "name='_cffi_backend')\n")
+    code = ("import gocfg\n"
+            "try:\n    gocfg.Config({'a': 1})\n"
+            "except ImportError as e:\n    print(e)\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ("gocfg needs the cffi package, which is not installed in this Python (No module named "
+                        "'_cffi_backend'): pip install cffi\n"), r.stdout

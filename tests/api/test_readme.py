@@ -442,7 +442,7 @@ SH_FILES = {
     "local.toml": "[server]\nport = 8081\n",
     "app.local.toml": "[server]\nport = 8081\n",
     "other.toml": "[server]\nport = 9000\n",
-    "staging.yaml": "server:\n  host: staging.example.com\n  port: 8080\n",
+    "staging.yaml": "server:\n  host: staging.example.com\n  port: 8080\nreplicas: 3\n",
     "playbook.yml": "- hosts: web\n  become: yes\n",
     "deploy.yaml": "kind: ConfigMap\n---\nkind: Service\n---\nkind: Deployment\n",
     "schema.json": '{"properties": {"server": {"properties": {"port": {"minimum": 1024}}}}}',
@@ -472,6 +472,31 @@ SH_OUT = {
     "gocfg db get sqlite:config.db services/api server.port --revision 1": "8080\n",
     "gocfg show deploy.yaml --document 2 ": "kind: Deployment\n",
     "printf '{\"a\": 1}' | gocfg show - --input-format json --format toml": "a = 1\n",
+    # "the whole file, converted": ${...} resolved, as show prints them
+    "gocfg show app.yaml --format json ": ('{\n  "server": {\n    "host": "example.com",\n    "port": 8080\n  },\n'
+                                          '  "url": "http://example.com/"\n}\n'),
+    "gocfg convert app.yaml app.toml ": "",  # it writes app.toml: SH_WRITES
+    # '"-" is stdin': read as JSON, shown in the format it was read in
+    "kubectl get cm app -o json | gocfg show - --input-format json ": '{\n  "data": {\n    "a": "1"\n  }\n}\n',
+    "gocfg show deploy.yaml --format json ": ('[\n  {\n    "kind": "ConfigMap"\n  },\n  {\n    "kind": "Service"\n  },\n'
+                                             '  {\n    "kind": "Deployment"\n  }\n]\n'),
+    "gocfg schema myapp.settings:Settings ": ('{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n'
+                                             '  "title": "Settings",\n  "type": "object",\n  "properties": {\n'
+                                             '    "port": {\n      "type": "integer",\n      "default": 8080\n    }\n'
+                                             '  },\n  "additionalProperties": false\n}\n'),
+    "gocfg show app.yaml app.local.toml --env-prefix APP --set debug=true --origin":
+        ('server.host = "example.com"          # app.yaml:2:3\n'
+         'server.port = 8081                   # app.local.toml:2:1\n'
+         'url         = "http://example.com/"  # app.yaml:4:1\n'
+         'debug       = true                   # override debug=true\n'),
+    # "+ added, - removed, ~ old -> new"
+    "gocfg diff app.yaml staging.yaml ": ('~ server.host: "example.com" -> "staging.example.com"\n'
+                                         '- url: "http://example.com/"\n+ replicas: 3\n'),
+}
+# Files that commands write ("formats from the extensions"), as written.
+SH_WRITES = {
+    "gocfg convert app.yaml app.toml ": ("app.toml", 'url = "http://${server.host}/"\n\n[server]\nhost = "example.com"\n'
+                                                     'port = 8080\n'),
 }
 SH = [b for b in python_blocks(README.read_text(encoding="utf-8"), "sh") if "gocfg " in b.source]
 
@@ -482,8 +507,13 @@ def _sh_claim(comment: str) -> str:
 
 def test_sh_tables_name_readme_commands():
     text = "\n".join(b.source for b in SH)
-    for command in SH_EXACT + list(SH_OUT) + [old for old, _ in SH_SUBS]:
-        assert command in text, f"the README has no command {command!r} any more: update this test"
+    lines = text.splitlines()
+    for command in SH_EXACT + list(SH_OUT) + list(SH_WRITES):
+        # the checks pick a line by its start
+        assert any(line.startswith(command) for line in lines), \
+            f"no README command line starts {command!r} any more: update this test"
+    for old, _ in SH_SUBS:
+        assert old in text, f"the README has no {old!r} any more: update this test"
     assert _sh_claim("8080     (also: python -m gocfg ...)") == "8080"
     assert _sh_claim('"ok", or file:line:col: path: message lines') == "ok"
 
@@ -523,6 +553,10 @@ def test_readme_sh_block(block: Block, tmp_path):
         for prefix, expected in SH_OUT.items():
             if line.startswith(prefix):
                 assert r.stdout == expected, f"{where}: prints {r.stdout!r}, expected {expected!r}"
+        for prefix, (name, text) in SH_WRITES.items():
+            if line.startswith(prefix):
+                written = (tmp_path / name).read_text(encoding="utf-8")
+                assert written == text, f"{where}: wrote {name} as {written!r}, expected {text!r}"
 
 
 # --- claims in prose ------------------------------------------------------
@@ -548,3 +582,70 @@ def test_the_env_prefix_matches_in_any_case_with_or_without_its_underscore(no_le
     for prefix in ("APP", "app", "APP_", "app_"):
         with gocfg.load(env_prefix=prefix, environ=environ) as cfg:
             assert cfg.to_dict() == {"server": {"port": 9000}, "debug": True}, prefix
+
+
+def test_the_extensions_that_pick_a_format_are_the_libraries(tmp_path, no_leaks):
+    """README, "Formats": "without `format=`, the file's extension decides
+    (`.json`, `.yaml`/`.yml`, ...)", one group per format in the order of
+    the format list before it. The groups are the library's, and a file of
+    each name loads in its group's format."""
+    from gocfg import _capi
+
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    m = re.search(r"with the formats (.*?) \(in any case.*?the file's extension decides \((.*?)\)\. ", text)
+    assert m, "README, Formats: the sentence listing the extensions is gone: update this test"
+    formats = re.findall(r"`([a-z]+)`", m.group(1))
+    groups = [re.findall(r"`([^`]+)`", g) for g in m.group(2).split(", ")]
+    assert len(formats) == len(groups), (formats, groups)
+    library = {name: sorted(exts) for name, exts in _capi.consts().formats.items()}
+    readme = {name: sorted(e for e in group if e != ".env.*") for name, group in zip(formats, groups)}
+    assert readme == library
+    for name, group in zip(formats, groups):
+        for ext in group:
+            file = tmp_path / (".env.local" if ext == ".env.*" else "a" + ext)
+            # .env and .properties hold no sections
+            with gocfg.Config({"k": "v"} if name in ("env", "properties") else {"s": {"k": "v"}}) as cfg:
+                file.write_text(cfg.dumps(name), encoding="utf-8")
+                with gocfg.Config.load(file) as back:
+                    assert back == cfg, (ext, name)
+
+
+def test_get_prints_references_resolved_unless_raw_also_through_python_m(tmp_path):
+    """README, "Command line": `gocfg get app.yaml url --raw` prints the
+    template "(default: resolved)"; `gocfg get` is "also: python -m gocfg"."""
+    (tmp_path / "app.yaml").write_text(SH_FILES["app.yaml"], encoding="utf-8")
+    for args, out in ((["url"], "http://example.com/\n"), (["url", "--raw"], "http://${server.host}/\n"),
+                      (["server.port"], "8080\n")):
+        r = subprocess.run([sys.executable, "-m", "gocfg", "get", "app.yaml", *args], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+        assert (r.returncode, r.stdout, r.stderr) == (0, out, ""), args
+
+
+def test_the_set_up_names_the_go_and_python_the_build_requires():
+    """README, "Set-up": "Go (1.26 or newer: the `go` line of `go.mod`) ...
+    and Python 3.9 or newer" are go.mod's and pyproject.toml's figures
+    (setup.py's own message reads go.mod)."""
+    root = README.parent
+    m = re.search(r"On a machine with Go \((\d+\.\d+) or newer: the `go` line of `go.mod`\), a C compiler and "
+                  r"Python (\d+\.\d+) or newer:", README.read_text(encoding="utf-8"))
+    assert m, "README, Set-up: the sentence naming Go and Python changed: update this test"
+    go_line = re.search(r"^go\s+(\d+\.\d+)", (root / "go.mod").read_text(), re.M)
+    python = re.search(r'^requires-python = ">=(\d+\.\d+)"', (root / "pyproject.toml").read_text(), re.M)
+    assert go_line and python
+    assert (m.group(1), m.group(2)) == (go_line.group(1), python.group(1))
+
+
+def test_the_sections_the_package_points_to_exist():
+    """Docstrings and comments that send a reader to the README ("see
+    README, "Formats"") name a heading it has, or a paragraph's bold lead
+    ("**Deployment sources.**"): help(gocfg.Config) must not point at a
+    section that was renamed away."""
+    text = README.read_text(encoding="utf-8")
+    places = set(re.findall(r"^#+ (.+?)\s*$", text, re.M)) | {b.rstrip(".") for b in re.findall(r"\*\*([^*]+)\*\*", text)}
+    pointers = []
+    for source in sorted((README.parent / "pybind" / "gocfg").glob("*.py")):
+        flat = re.sub(r"\n\s*#?\s*", " ", source.read_text(encoding="utf-8"))
+        pointers += [(source.name, name) for name in re.findall(r"README(?:'s)?,?\s+\"([^\"]+)\"", flat)]
+    assert len(pointers) >= 5, pointers  # the pattern still finds them
+    missing = [(f, name) for f, name in pointers if not any(p == name or p.startswith(name + " ") for p in places)]
+    assert not missing, missing

@@ -61,10 +61,26 @@ def _errors_by_file(output):
     return found
 
 
+# README blocks a newcomer copies into a first script, whole: each must
+# pass mypy --strict as written (by a text only that block holds).
+README_BLOCKS = {"readme_example.py": "with gocfg.Config() as cfg:",
+                 "readme_database.py": 'gocfg.Database.open("sqlite:config.db")'}
+
+
+def readme_block(marker: str) -> str:
+    blocks = re.findall(r"^```python\n(.*?)^```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S | re.M)
+    holders = [b for b in blocks if marker in b]
+    assert len(holders) == 1, f"README: {len(holders)} python blocks hold {marker!r}: update this test"
+    return holders[0]
+
+
 def test_every_call_type_checks_and_planted_typos_are_caught(tmp_path):
     source = SCRIPT.read_text()
     files = [tmp_path / "clean.py"]
     files[0].write_text(source)
+    for name, marker in README_BLOCKS.items():
+        files.append(tmp_path / name)
+        files[-1].write_text(readme_block(marker))
     planted = {}
     for name, old, new, _ in TYPOS:
         assert source.count(old) == 1, f"the script changed: {old!r} is not in it once"
@@ -76,7 +92,8 @@ def test_every_call_type_checks_and_planted_typos_are_caught(tmp_path):
         planted[f.name] = line
     r = _mypy(files, tmp_path / "cache")
     errors = _errors_by_file(r.stdout)
-    assert "clean.py" not in errors, r.stdout
+    for clean in ["clean.py", *README_BLOCKS]:
+        assert clean not in errors, r.stdout
     for name, _, _, expected in TYPOS:
         got = errors.get(f"typo_{name}.py", [])
         assert any(line == planted[f"typo_{name}.py"] and re.search(expected, msg) for line, msg in got), \
