@@ -28,8 +28,14 @@ if [ ! -x "$python" ]; then
   chmod -R u+w "$src"
   chmod +x "$src/configure" "$src/install-sh"
   find "$src" -name '*.sh' -exec chmod +x {} +
-  (cd "$src" && ./configure -q --disable-gil --prefix="$prefix" --without-ensurepip &&
-     make -s -j"$(nproc)" >/dev/null && make -s install >/dev/null)
+  mkdir -p "$cache"
+  log=$cache/cpython-${version}t-build.log
+  if ! (cd "$src" && ./configure --disable-gil --prefix="$prefix" --without-ensurepip &&
+          make -j"$(nproc)" && make install) >"$log" 2>&1; then
+    tail -n 30 "$log"
+    echo "CPython's build failed: $log" >&2
+    exit 1
+  fi
 fi
 
 venv=$cache/venv-${version}t
