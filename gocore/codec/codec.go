@@ -199,8 +199,12 @@ func ByExtension(path string) (Codec, error) {
 			}
 		}
 	}
-	return Codec{}, fmt.Errorf("cannot tell the format of %q from its name (known extensions: .json .jsonc .yaml .yml .toml .env .ini .cfg .editorconfig .properties .hcl .tf .tfvars): pass format= (one of %s): %w",
-		path, strings.Join(Names(), ", "), errs.ErrInvalidArgument)
+	var known []string
+	for _, c := range codecs {
+		known = append(known, c.Extensions...)
+	}
+	return Codec{}, fmt.Errorf("cannot tell the format of %q from its name (known extensions: %s, and names like .env.local): pass format= (one of %s): %w",
+		path, strings.Join(known, " "), strings.Join(Names(), ", "), errs.ErrInvalidArgument)
 }
 
 // Table lists the formats for the C ABI's gocfg_formats, in the shape
