@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import stat
@@ -399,3 +400,24 @@ def test_a_dotted_key_written_as_properties_names_a_way_out_only_where_there_is_
         out = tmp_path / "flat.properties"
         out.write_text(cfg.dumps("properties-flat"))
         assert gocfg.read(out, format="properties-flat") == {"org.hibernate.SQL": "DEBUG", "root": "INFO"}
+
+
+def test_yaml_surrogate_pair_escape_says_how_yaml_writes_the_character(tmp_path, no_leaks):
+    # json.dumps escapes a character beyond U+FFFF as a UTF-16 surrogate
+    # pair; such JSON saved as a .yaml file was refused with only "found
+    # invalid Unicode character escape code". YAML's \u takes no surrogate
+    # (libyaml and go-yaml refuse it), so it stays an error, which now says
+    # what the escape is and how YAML writes the character.
+    text = json.dumps({"release": {"name": "Launch 🚀", "notes": "ok"}}, indent=2)
+    assert "\\ud83d\\ude80" in text
+    path = tmp_path / "release.yaml"
+    path.write_text(text)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (3, 21)
+    assert text.splitlines()[2][20:].startswith("\\ud83d")
+    msg = str(info.value)
+    assert "\\ud83d\\ude80 is a UTF-16 surrogate pair" in msg and "\\U0001F680" in msg and "format json" in msg
+    # the same text as JSON, and the character escaped as YAML escapes it
+    assert gocfg.Config.load(path, "json")["release"]["name"] == "Launch 🚀"
+    assert gocfg.Config.loads('name: "Launch \\U0001F680"\n', "yaml")["name"] == "Launch 🚀"
