@@ -421,3 +421,17 @@ def test_yaml_surrogate_pair_escape_says_how_yaml_writes_the_character(tmp_path,
     # the same text as JSON, and the character escaped as YAML escapes it
     assert gocfg.Config.load(path, "json")["release"]["name"] == "Launch 🚀"
     assert gocfg.Config.loads('name: "Launch \\U0001F680"\n', "yaml")["name"] == "Launch 🚀"
+
+
+def test_hcl_heredoc_marker_on_the_last_line_without_a_line_break_is_named(tmp_path, no_leaks):
+    # a .tfvars whose heredoc ends the file, saved without a final newline:
+    # hclsyntax and Terraform refuse it, saying only that no closing marker
+    # was found while the marker is in plain sight
+    path = tmp_path / "prod.tfvars"
+    path.write_text('region = "eu-west-1"\npolicy = <<EOF\n{"Version": "2012-10-17"}\nEOF')
+    why = r"the closing marker EOF on the file's last line needs a line break after it"
+    with pytest.raises(gocfg.ParseError, match=why) as info:
+        gocfg.Config.load(path)
+    assert info.value.line == 4
+    path.write_text(path.read_text() + "\n")
+    assert gocfg.Config.load(path)["policy"] == '{"Version": "2012-10-17"}\n'

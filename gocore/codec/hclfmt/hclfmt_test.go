@@ -171,7 +171,18 @@ func TestDecodeErrors(t *testing.T) {
 		{"a = 1 // c\rb = 2\n", 1, 11, "carriage return"},
 		{"a = 1\r\nb = 2\r", 2, 6, "carriage return"},
 		{"a = " + strings.Repeat("[", value.MaxDepth+1) + strings.Repeat("]", value.MaxDepth+1), 1, 1005, "nesting deeper"},
+		// a heredoc's closing marker as the file's last line, with no line
+		// break after it (a .tfvars from an editor that adds none): refused
+		// by hclsyntax and Terraform, and the message now says why
+		{"region = \"eu\"\npolicy = <<EOF\n{}\nEOF", 4, 4, "No closing marker was found for the string. (the closing marker EOF on the file's last line needs a line break after it, as HCL requires)"},
+		{"user_data = <<-EOT\r\n  echo ok\r\n  EOT", 3, 6, "the closing marker EOT on the file's last line needs a line break"},
 	})
+	// any other unterminated string gets no word on markers
+	for _, src := range []string{"p = <<EOT\nx\n", "p = \"EOT", "p = <<EOT\nx\nEOX"} {
+		if _, err := Decode([]byte(src)); err == nil || !strings.Contains(err.Error(), "No closing marker") || strings.Contains(err.Error(), "closing marker EO") {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
 	deepBlocks := strings.Repeat("b {\n", value.MaxDepth) + strings.Repeat("}\n", value.MaxDepth)
 	if _, err := Decode([]byte(deepBlocks)); err == nil || !strings.Contains(err.Error(), "deeper") {
 		t.Errorf("deep blocks: %v", err)
