@@ -435,3 +435,16 @@ def test_hcl_heredoc_marker_on_the_last_line_without_a_line_break_is_named(tmp_p
     assert info.value.line == 4
     path.write_text(path.read_text() + "\n")
     assert gocfg.Config.load(path)["policy"] == '{"Version": "2012-10-17"}\n'
+
+
+def test_ini_line_after_a_backslash_continuation_names_the_backslash(tmp_path, no_leaks):
+    # a systemd unit's ExecStart continued with '\' onto an unindented line:
+    # the error pointed at MySQL's bare flags, which had nothing to do with it
+    path = tmp_path / "app.service"
+    path.write_text("[Service]\nExecStart=/usr/bin/gunicorn \\\n--workers 4\nRestart=always\n")
+    with pytest.raises(gocfg.ParseError, match=r"the line above ends with '\\', which continues nothing in INI") as info:
+        gocfg.Config.load(path, "ini-case")
+    assert (info.value.line, info.value.column) == (3, 1) and "MySQL" not in str(info.value)
+    # indented, the next line continues the value as configparser reads it
+    path.write_text("[Service]\nExecStart=/usr/bin/gunicorn \\\n    --workers 4 app:wsgi\nRestart=always\n")
+    assert gocfg.Config.load(path, "ini-case")["Service"]["ExecStart"] == "/usr/bin/gunicorn \\\n--workers 4 app:wsgi"

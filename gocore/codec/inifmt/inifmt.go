@@ -158,6 +158,9 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
 		start = 3
 	}
+	// before is the content line above the current one (comments and
+	// empty lines skipped), for the error on a line that is no key.
+	var before, lastContent string
 	for lineNo := 1; start <= len(data); lineNo++ {
 		end := bytes.IndexByte(data[start:], '\n')
 		if end < 0 {
@@ -183,6 +186,7 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 		if isComment(stripped) {
 			continue // does not end a value either
 		}
+		before, lastContent = lastContent, stripped
 		ind := lstripLen(line)
 		indent := runes(line, ind)
 		col := 1 + indent
@@ -231,6 +235,13 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 					"read the included files as further sources of gocfg.load()")
 			}
 			// The line is not quoted: it may be a secret on its own.
+			if strings.HasSuffix(before, "\\") {
+				// A systemd unit's (or a shell's) continued line:
+				// ExecStart=/usr/bin/app \ then --flag on the next line.
+				return nil, textpos.ParseError(lineNo, col, "expected 'key = value', a [section] or a comment: "+
+					"the line above ends with '\\', which continues nothing in INI (systemd units and shells continue lines so); "+
+					"a value goes on over lines indented deeper than its key, as configparser reads them")
+			}
 			return nil, textpos.ParseError(lineNo, col, "expected 'key = value', a [section] or a comment "+
 				"(a key without a value, as MySQL option files write flags, needs one: 'skip-name-resolve = true')")
 		}

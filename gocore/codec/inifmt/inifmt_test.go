@@ -157,7 +157,15 @@ func TestDecodeErrors(t *testing.T) {
 		{"a=\xff\n", 1, 3, "invalid UTF-8"},
 		{"a=\x00\n", 1, 3, "NUL"},
 		{"a=1\rb=2\n", 1, 4, "carriage return"},
+		// a systemd unit's line continued with a backslash and an
+		// unindented next line: the MySQL hint was beside the point
+		{"[Service]\nExecStart=/usr/bin/app \\\n# the port\n--port 8080\n", 4, 1, "the line above ends with '\\', which continues nothing in INI (systemd units"},
+		{"[Service]\r\nExecStart=/usr/bin/app \\\r\n\r\n--port 8080\r\n", 4, 1, "lines indented deeper than its key"},
 	})
+	// a line that is no key after one that ends otherwise keeps the MySQL hint
+	if _, err := Decode([]byte("[mysqld]\nport = 3306 \\ x\nquick\n")); err == nil || !strings.Contains(err.Error(), "MySQL") {
+		t.Errorf("bare key: %v", err)
+	}
 	// The case-keeping dialect allows keys differing in case only.
 	if _, err := DecodeCase([]byte("[s]\na=1\nA=2\n")); err != nil {
 		t.Errorf("DecodeCase: %v", err)
