@@ -199,8 +199,14 @@ func ByExtension(path string) (Codec, error) {
 			}
 		}
 	}
-	return Codec{}, fmt.Errorf("cannot tell the format of %q from its name (known extensions: .json .jsonc .yaml .yml .toml .env .ini .cfg .editorconfig .properties .hcl .tf .tfvars): pass format= (one of %s): %w",
-		path, strings.Join(Names(), ", "), errs.ErrInvalidArgument)
+	more := ""
+	if ext == ".json5" {
+		// renovate.json5 and the like: JSON5 (bare keys, single quotes,
+		// hexadecimal numbers) is not read; the JSONC subset of it is.
+		more = `; JSON5 is none of them, but a .json5 file that writes its keys and strings in double quotes reads as "jsonc"`
+	}
+	return Codec{}, fmt.Errorf("cannot tell the format of %q from its name (known extensions: .json .jsonc .yaml .yml .toml .env .ini .cfg .editorconfig .properties .hcl .tf .tfvars): pass format= (one of %s)%s: %w",
+		path, strings.Join(Names(), ", "), more, errs.ErrInvalidArgument)
 }
 
 // Table lists the formats for the C ABI's gocfg_formats, in the shape

@@ -448,3 +448,21 @@ def test_ini_line_after_a_backslash_continuation_names_the_backslash(tmp_path, n
     # indented, the next line continues the value as configparser reads it
     path.write_text("[Service]\nExecStart=/usr/bin/gunicorn \\\n    --workers 4 app:wsgi\nRestart=always\n")
     assert gocfg.Config.load(path, "ini-case")["Service"]["ExecStart"] == "/usr/bin/gunicorn \\\n--workers 4 app:wsgi"
+
+
+def test_json5_file_names_what_gocfg_reads_of_it(tmp_path, no_leaks):
+    # renovate.json5: no format reads JSON5; the errors said only "pass
+    # format=" and, as jsonc, "unexpected 'e': expected a string key"
+    path = tmp_path / "renovate.json5"
+    path.write_text("// renovate\n{\n  extends: ['config:recommended'],\n}\n")
+    with pytest.raises(gocfg.InvalidArgumentError, match=r'JSON5 is none of them, but a \.json5 file .* reads as "jsonc"'):
+        gocfg.Config.load(path)
+    with pytest.raises(gocfg.ParseError, match=r"an unquoted key, as JSON5 and JavaScript write them") as info:
+        gocfg.Config.load(path, "jsonc")
+    assert (info.value.line, info.value.column) == (3, 3)
+    path.write_text('// renovate\n{\n  "extends": [\'config:recommended\'],\n}\n')
+    with pytest.raises(gocfg.ParseError, match=r"a single-quoted string, as JSON5 writes them") as info:
+        gocfg.Config.load(path, "jsonc")
+    assert (info.value.line, info.value.column) == (3, 15)
+    path.write_text('// renovate\n{\n  "extends": ["config:recommended"],\n}\n')
+    assert gocfg.Config.load(path, "jsonc")["extends"] == ["config:recommended"]
