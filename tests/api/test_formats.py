@@ -466,3 +466,16 @@ def test_json5_file_names_what_gocfg_reads_of_it(tmp_path, no_leaks):
     assert (info.value.line, info.value.column) == (3, 15)
     path.write_text('// renovate\n{\n  "extends": ["config:recommended"],\n}\n')
     assert gocfg.Config.load(path, "jsonc")["extends"] == ["config:recommended"]
+
+
+def test_ansible_ini_inventory_is_named_as_such(tmp_path, no_leaks):
+    # hosts.ini: the bare host line got the hint for MySQL's flags
+    path = tmp_path / "hosts.ini"
+    path.write_text("[webservers]\nfoo.example.com\nbar.example.com\n\n[webservers:vars]\nhttp_port=80\n")
+    with pytest.raises(gocfg.ParseError, match=r"looks like an Ansible inventory, whose host lines are not INI") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (2, 1) and "MySQL" not in str(info.value)
+    # a MySQL option file keeps its own hint
+    path.write_text("[mysqld]\nskip-external-locking\n")
+    with pytest.raises(gocfg.ParseError, match=r"as MySQL option files write flags"):
+        gocfg.Config.load(path)

@@ -68,6 +68,15 @@ const MaxDefaultCopies = 1_000_000
 // Decode parses an INI file as configparser does, keys lowercased.
 func Decode(data []byte) (*value.Doc, error) { return decode(data, false) }
 
+// ansibleInventory reports whether data looks like an Ansible inventory
+// in its INI form (hosts.ini): group variables and children sections, or
+// ansible_* host variables. Its host lines are names alone, which INI
+// cannot read, so an error there says what the file is.
+func ansibleInventory(data []byte) bool {
+	return bytes.Contains(data, []byte(":vars]")) || bytes.Contains(data, []byte(":children]")) ||
+		bytes.Contains(data, []byte("ansible_"))
+}
+
 // DecodeCase parses an INI file as configparser does, keys kept as written.
 func DecodeCase(data []byte) (*value.Doc, error) { return decode(data, true) }
 
@@ -241,6 +250,11 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 				return nil, textpos.ParseError(lineNo, col, "expected 'key = value', a [section] or a comment: "+
 					"the line above ends with '\\', which continues nothing in INI (systemd units and shells continue lines so); "+
 					"a value goes on over lines indented deeper than its key, as configparser reads them")
+			}
+			if ansibleInventory(data) {
+				return nil, textpos.ParseError(lineNo, col, "expected 'key = value', a [section] or a comment: "+
+					"the file looks like an Ansible inventory, whose host lines are not INI (configparser refuses them too); "+
+					"Ansible's YAML inventory reads as yaml")
 			}
 			return nil, textpos.ParseError(lineNo, col, "expected 'key = value', a [section] or a comment "+
 				"(a key without a value, as MySQL option files write flags, needs one: 'skip-name-resolve = true')")
