@@ -421,6 +421,11 @@ def test_yaml_surrogate_pair_escape_says_how_yaml_writes_the_character(tmp_path,
     # the same text as JSON, and the character escaped as YAML escapes it
     assert gocfg.Config.load(path, "json")["release"]["name"] == "Launch 🚀"
     assert gocfg.Config.loads('name: "Launch \\U0001F680"\n', "yaml")["name"] == "Launch 🚀"
+    # under a secret's key, neither the escape nor its character is shown
+    path.write_text(json.dumps({"db": {"password": "pw🚀x"}}))
+    with pytest.raises(gocfg.ParseError, match=r"in a secret's value, not shown") as info:
+        gocfg.Config.load(path)
+    assert "🚀" not in str(info.value) and "ud83d" not in str(info.value).lower()
 
 
 def test_hcl_heredoc_marker_on_the_last_line_without_a_line_break_is_named(tmp_path, no_leaks):

@@ -376,8 +376,18 @@ func surrogateEscape(data []byte, lines lineMap, line, col int) (why string, atL
 	if !ok || !utf16.IsSurrogate(hi) {
 		return "", line, col
 	}
+	lo, ok := hex4(off + 6)
+	pair := ok && hi < 0xDC00 && lo >= 0xDC00 && lo <= 0xDFFF
+	if secretAt(data, gl, gc) {
+		// The escape and its character are part of a secret's value.
+		if pair {
+			return "a \\u escape of a UTF-16 surrogate pair (in a secret's value, not shown), the way JSON encoders escape a character beyond U+FFFF; " +
+				"YAML escapes such a character as one \\UXXXXXXXX, or holds it as written", line, col - 2
+		}
+		return "a \\u escape of a lone UTF-16 surrogate (in a secret's value, not shown), which is no character", line, col - 2
+	}
 	esc := string(data[off-2 : off+4])
-	if lo, ok := hex4(off + 6); ok && hi < 0xDC00 && lo >= 0xDC00 && lo <= 0xDFFF {
+	if pair {
 		r := utf16.DecodeRune(hi, lo)
 		why = fmt.Sprintf("%s%s is a UTF-16 surrogate pair, the way JSON encoders escape %s (U+%04X); "+
 			"YAML escapes that character as one \\U%08X, or holds it as written "+

@@ -450,4 +450,13 @@ func TestSurrogateEscapeIsExplained(t *testing.T) {
 			t.Errorf("%q: %q", c.src, le.Msg)
 		}
 	}
+	// Under a secret's key neither the escape nor its character is shown.
+	for _, src := range []string{"db:\n  password: \"p\\ud83d\\ude00w\"\n", "{\"api_token\": \"t\\udc00\"}\n"} {
+		_, err := Decode([]byte(src))
+		if err == nil || !strings.Contains(err.Error(), "(in a secret's value, not shown)") ||
+			strings.Contains(strings.ToLower(err.Error()), "ud83d") || strings.Contains(err.Error(), "\U0001F600") ||
+			strings.Contains(err.Error(), `\U0001F600`) || strings.Contains(strings.ToLower(err.Error()), "udc00") {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
 }
