@@ -247,13 +247,17 @@ def test_yaml_positions_count_lines_as_an_editor_does(no_leaks):
         gocfg.Config.loads('a: 1\nb: "unclosed text\nc: 2\n', "yaml")
     assert info.value.line == 4
 
-@pytest.mark.parametrize("ext", ["env", "ini", "properties", "json", "jsonc"])
+@pytest.mark.parametrize("ext", ["env", "ini", "properties", "json", "jsonc", "tfvars", "toml"])
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
 def test_utf16_file_is_named(ext, encoding, tmp_path, no_leaks):
     # As PowerShell 5's "echo A=1 > .env" writes it. Read as UTF-8 it was
     # refused for "invalid UTF-8 (byte 0xff at offset 0)", and .properties
     # (Latin-1 when not UTF-8) for a NUL byte, not for being UTF-16.
-    text = {"env": "A=1\n", "ini": "[s]\na = 1\n", "properties": "a=1\n", "json": '{"a": 1}', "jsonc": '{"a": 1}'}[ext]
+    # A .tfvars (PowerShell's "terraform output > prod.tfvars") said
+    # "invalid UTF-8 (byte 0xff at offset 0)" or "NUL byte"; a TOML file
+    # without a byte order mark "expected '=' after key".
+    text = {"env": "A=1\n", "ini": "[s]\na = 1\n", "properties": "a=1\n", "json": '{"a": 1}', "jsonc": '{"a": 1}',
+            "tfvars": 'region = "eu-west-1"\n', "toml": "a = 1\n"}[ext]
     path = tmp_path / f"f.{ext}"
     data = text.encode(encoding)
     path.write_bytes(b"\xfe\xff" + data if encoding == "utf-16-be" else data)

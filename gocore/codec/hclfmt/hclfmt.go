@@ -76,6 +76,9 @@ func decode(data []byte, raw bool) (doc *value.Doc, err error) {
 			doc, err = nil, textpos.InternalError("parsing HCL", r)
 		}
 	}()
+	if err := textpos.CheckNotUTF16(data); err != nil {
+		return nil, err
+	}
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}
