@@ -266,6 +266,17 @@ def test_utf16_file_is_named(ext, encoding, tmp_path, no_leaks):
     assert (info.value.line, info.value.column) == (1, 1)
 
 
+def test_yaml_reads_utf16_with_a_byte_order_mark_and_names_it_without(tmp_path, no_leaks):
+    path = tmp_path / "f.yaml"
+    path.write_bytes("a: 1\n".encode("utf-16"))
+    assert gocfg.Config.load(path).to_dict() == {"a": 1}
+    # without one it said "control characters are not allowed (value: 0)" at 1:2
+    path.write_bytes("a: 1\n".encode("utf-16-le"))
+    with pytest.raises(gocfg.ParseError, match="the file is UTF-16 text") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (1, 1)
+
+
 def test_load_save_by_extension(tmp_path, no_leaks):
     for ext in ("json", "yaml", "yml", "toml", "env", "ini"):
         # INI keys are case-folded (as configparser folds them): lower case.

@@ -228,6 +228,12 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err error) {
 	var older []int
 	if !hasUTF16BOM(data) {
+		// UTF-16 with a byte order mark is read; without one the library
+		// took it for UTF-8 and refused its first NUL as a control
+		// character.
+		if err := textpos.CheckNotUTF16(data); err != nil {
+			return nil, nil, err
+		}
 		if i := textpos.InvalidUTF8(data); i >= 0 {
 			return nil, nil, parseErrorAt(data, i, "invalid UTF-8 (byte %#x at offset %d)", data[i], i)
 		}
