@@ -203,8 +203,14 @@ func ByExtension(path string) (Codec, error) {
 	for _, c := range codecs {
 		known = append(known, c.Extensions...)
 	}
-	return Codec{}, fmt.Errorf("cannot tell the format of %q from its name (known extensions: %s, and names like .env.local): pass format= (one of %s): %w",
-		path, strings.Join(known, " "), strings.Join(Names(), ", "), errs.ErrInvalidArgument)
+	more := ""
+	if ext == ".json5" {
+		// renovate.json5 and the like: JSON5 (bare keys, single quotes,
+		// hexadecimal numbers) is not read; the JSONC subset of it is.
+		more = `; JSON5 is none of them, but a .json5 file that writes its keys and strings in double quotes reads as "jsonc"`
+	}
+	return Codec{}, fmt.Errorf("cannot tell the format of %q from its name (known extensions: %s, and names like .env.local): pass format= (one of %s)%s: %w",
+		path, strings.Join(known, " "), strings.Join(Names(), ", "), more, errs.ErrInvalidArgument)
 }
 
 // Table lists the formats for the C ABI's gocfg_formats, in the shape

@@ -61,9 +61,14 @@ func TestByExtension(t *testing.T) {
 			t.Errorf("ByExtension(%q) = %q, %v; want %q", p, c.Name, err, want)
 		}
 	}
-	for _, p := range []string{"a.txt", "noext", "", "dir.json/file"} {
+	for _, p := range []string{"a.txt", "noext", "", "dir.json/file", "renovate.json5"} {
 		_, err := ByExtension(p)
 		if !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), "format=") {
+			t.Errorf("ByExtension(%q) = %v", p, err)
+		}
+		// a .json5 file: no format reads JSON5, and the message says
+		// which part of it one does
+		if json5 := strings.Contains(err.Error(), `JSON5 is none of them, but a .json5 file that writes its keys and strings in double quotes reads as "jsonc"`); json5 != strings.HasSuffix(p, ".json5") {
 			t.Errorf("ByExtension(%q) = %v", p, err)
 		}
 	}

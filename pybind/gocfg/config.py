@@ -139,14 +139,15 @@ def _suggest(cfg: "Config", path: str) -> List[str]:
         return []  # it exists now
     parent, wrong, rest = segs[:i], segs[i], segs[i + 1:]
     node = cfg[tuple(parent)] if parent else cfg
+    # The dots may belong to a key of a map above the miss: setup.cfg's
+    # section "options.entry_points" beside its section "options", which
+    # the path options.entry_points.console_scripts reaches first (or a
+    # value "options.packages", a string, for options.packages.find.exclude).
+    out = _dotted_above(cfg, segs, i)
     if not isinstance(node, Section):
-        return []  # a list or a scalar: no keys to suggest
-    keys = []
-    for k in node:
-        keys.append(k)
-        if len(keys) >= _SUGGEST_KEYS:
-            break
-    out = _dotted_keys(cfg, parent, segs[i:], keys)
+        return out[:3]  # a list or a scalar: no keys of its own to suggest
+    keys = _some_keys(node)
+    out = [*_dotted_keys(cfg, parent, segs[i:], keys), *out]
     by_lower: Dict[str, str] = {}
     for k in keys:
         by_lower.setdefault(k.lower(), k)
@@ -159,6 +160,33 @@ def _suggest(cfg: "Config", path: str) -> List[str]:
         if text not in out:
             out.append(text)
     return out[:3]
+
+
+def _some_keys(node: "Section") -> List[str]:
+    """The keys of node's map, at most _SUGGEST_KEYS of them."""
+    keys = []
+    for k in node:
+        keys.append(k)
+        if len(keys) >= _SUGGEST_KEYS:
+            break
+    return keys
+
+
+# How many maps above a miss are searched for a key holding the path's
+# dots: their keys are read on an error path, and a path that stops deep
+# in a config has as many maps above it as segments.
+_SUGGEST_LEVELS = 8
+
+
+def _dotted_above(cfg: "Config", segs: List[str], i: int) -> List[str]:
+    """_dotted_keys for the maps above the first missing segment segs[i],
+    the nearest first: a key there holding dots that the path split."""
+    out: List[str] = []
+    for j in range(i - 1, max(-1, i - 1 - _SUGGEST_LEVELS), -1):
+        node = cfg[tuple(segs[:j])] if j else cfg
+        if isinstance(node, Section):
+            out += [t for t in _dotted_keys(cfg, segs[:j], segs[j:], _some_keys(node)) if t not in out]
+    return out
 
 
 def _dotted_keys(cfg: "Config", parent: List[Any], segs: List[str], keys: List[str]) -> List[str]:

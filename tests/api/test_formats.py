@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import stat
@@ -246,17 +247,32 @@ def test_yaml_positions_count_lines_as_an_editor_does(no_leaks):
         gocfg.Config.loads('a: 1\nb: "unclosed text\nc: 2\n', "yaml")
     assert info.value.line == 4
 
-@pytest.mark.parametrize("ext", ["env", "ini", "properties", "json", "jsonc"])
+@pytest.mark.parametrize("ext", ["env", "ini", "properties", "json", "jsonc", "tfvars", "toml"])
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
 def test_utf16_file_is_named(ext, encoding, tmp_path, no_leaks):
     # As PowerShell 5's "echo A=1 > .env" writes it. Read as UTF-8 it was
     # refused for "invalid UTF-8 (byte 0xff at offset 0)", and .properties
     # (Latin-1 when not UTF-8) for a NUL byte, not for being UTF-16.
-    text = {"env": "A=1\n", "ini": "[s]\na = 1\n", "properties": "a=1\n", "json": '{"a": 1}', "jsonc": '{"a": 1}'}[ext]
+    # A .tfvars (PowerShell's "terraform output > prod.tfvars") said
+    # "invalid UTF-8 (byte 0xff at offset 0)" or "NUL byte"; a TOML file
+    # without a byte order mark "expected '=' after key".
+    text = {"env": "A=1\n", "ini": "[s]\na = 1\n", "properties": "a=1\n", "json": '{"a": 1}', "jsonc": '{"a": 1}',
+            "tfvars": 'region = "eu-west-1"\n', "toml": "a = 1\n"}[ext]
     path = tmp_path / f"f.{ext}"
     data = text.encode(encoding)
     path.write_bytes(b"\xfe\xff" + data if encoding == "utf-16-be" else data)
     with pytest.raises(gocfg.ParseError, match="UTF-16") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (1, 1)
+
+
+def test_yaml_reads_utf16_with_a_byte_order_mark_and_names_it_without(tmp_path, no_leaks):
+    path = tmp_path / "f.yaml"
+    path.write_bytes("a: 1\n".encode("utf-16"))
+    assert gocfg.Config.load(path).to_dict() == {"a": 1}
+    # without one it said "control characters are not allowed (value: 0)" at 1:2
+    path.write_bytes("a: 1\n".encode("utf-16-le"))
+    with pytest.raises(gocfg.ParseError, match="the file is UTF-16 text") as info:
         gocfg.Config.load(path)
     assert (info.value.line, info.value.column) == (1, 1)
 
@@ -399,3 +415,87 @@ def test_a_dotted_key_written_as_properties_names_a_way_out_only_where_there_is_
         out = tmp_path / "flat.properties"
         out.write_text(cfg.dumps("properties-flat"))
         assert gocfg.read(out, format="properties-flat") == {"org.hibernate.SQL": "DEBUG", "root": "INFO"}
+
+
+def test_yaml_surrogate_pair_escape_says_how_yaml_writes_the_character(tmp_path, no_leaks):
+    # json.dumps escapes a character beyond U+FFFF as a UTF-16 surrogate
+    # pair; such JSON saved as a .yaml file was refused with only "found
+    # invalid Unicode character escape code". YAML's \u takes no surrogate
+    # (libyaml and go-yaml refuse it), so it stays an error, which now says
+    # what the escape is and how YAML writes the character.
+    text = json.dumps({"release": {"name": "Launch 🚀", "notes": "ok"}}, indent=2)
+    assert "\\ud83d\\ude80" in text
+    path = tmp_path / "release.yaml"
+    path.write_text(text)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (3, 21)
+    assert text.splitlines()[2][20:].startswith("\\ud83d")
+    msg = str(info.value)
+    assert "\\ud83d\\ude80 is a UTF-16 surrogate pair" in msg and "\\U0001F680" in msg and "format json" in msg
+    # the same text as JSON, and the character escaped as YAML escapes it
+    assert gocfg.Config.load(path, "json")["release"]["name"] == "Launch 🚀"
+    assert gocfg.Config.loads('name: "Launch \\U0001F680"\n', "yaml")["name"] == "Launch 🚀"
+    # under a secret's key, neither the escape nor its character is shown
+    path.write_text(json.dumps({"db": {"password": "pw🚀x"}}))
+    with pytest.raises(gocfg.ParseError, match=r"in a secret's value, not shown") as info:
+        gocfg.Config.load(path)
+    assert "🚀" not in str(info.value) and "ud83d" not in str(info.value).lower()
+
+
+def test_hcl_heredoc_marker_on_the_last_line_without_a_line_break_is_named(tmp_path, no_leaks):
+    # a .tfvars whose heredoc ends the file, saved without a final newline:
+    # hclsyntax and Terraform refuse it, saying only that no closing marker
+    # was found while the marker is in plain sight
+    path = tmp_path / "prod.tfvars"
+    path.write_text('region = "eu-west-1"\npolicy = <<EOF\n{"Version": "2012-10-17"}\nEOF')
+    why = r"the closing marker EOF on the file's last line needs a line break after it"
+    with pytest.raises(gocfg.ParseError, match=why) as info:
+        gocfg.Config.load(path)
+    assert info.value.line == 4
+    path.write_text(path.read_text() + "\n")
+    assert gocfg.Config.load(path)["policy"] == '{"Version": "2012-10-17"}\n'
+
+
+def test_ini_line_after_a_backslash_continuation_names_the_backslash(tmp_path, no_leaks):
+    # a systemd unit's ExecStart continued with '\' onto an unindented line:
+    # the error pointed at MySQL's bare flags, which had nothing to do with it
+    path = tmp_path / "app.service"
+    path.write_text("[Service]\nExecStart=/usr/bin/gunicorn \\\n--workers 4\nRestart=always\n")
+    with pytest.raises(gocfg.ParseError, match=r"the line above ends with '\\', which continues nothing in INI") as info:
+        gocfg.Config.load(path, "ini-case")
+    assert (info.value.line, info.value.column) == (3, 1) and "MySQL" not in str(info.value)
+    # indented, the next line continues the value as configparser reads it
+    path.write_text("[Service]\nExecStart=/usr/bin/gunicorn \\\n    --workers 4 app:wsgi\nRestart=always\n")
+    assert gocfg.Config.load(path, "ini-case")["Service"]["ExecStart"] == "/usr/bin/gunicorn \\\n--workers 4 app:wsgi"
+
+
+def test_json5_file_names_what_gocfg_reads_of_it(tmp_path, no_leaks):
+    # renovate.json5: no format reads JSON5; the errors said only "pass
+    # format=" and, as jsonc, "unexpected 'e': expected a string key"
+    path = tmp_path / "renovate.json5"
+    path.write_text("// renovate\n{\n  extends: ['config:recommended'],\n}\n")
+    with pytest.raises(gocfg.InvalidArgumentError, match=r'JSON5 is none of them, but a \.json5 file .* reads as "jsonc"'):
+        gocfg.Config.load(path)
+    with pytest.raises(gocfg.ParseError, match=r"an unquoted key, as JSON5 and JavaScript write them") as info:
+        gocfg.Config.load(path, "jsonc")
+    assert (info.value.line, info.value.column) == (3, 3)
+    path.write_text('// renovate\n{\n  "extends": [\'config:recommended\'],\n}\n')
+    with pytest.raises(gocfg.ParseError, match=r"a single-quoted string, as JSON5 writes them") as info:
+        gocfg.Config.load(path, "jsonc")
+    assert (info.value.line, info.value.column) == (3, 15)
+    path.write_text('// renovate\n{\n  "extends": ["config:recommended"],\n}\n')
+    assert gocfg.Config.load(path, "jsonc")["extends"] == ["config:recommended"]
+
+
+def test_ansible_ini_inventory_is_named_as_such(tmp_path, no_leaks):
+    # hosts.ini: the bare host line got the hint for MySQL's flags
+    path = tmp_path / "hosts.ini"
+    path.write_text("[webservers]\nfoo.example.com\nbar.example.com\n\n[webservers:vars]\nhttp_port=80\n")
+    with pytest.raises(gocfg.ParseError, match=r"looks like an Ansible inventory, whose host lines are not INI") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (2, 1) and "MySQL" not in str(info.value)
+    # a MySQL option file keeps its own hint
+    path.write_text("[mysqld]\nskip-external-locking\n")
+    with pytest.raises(gocfg.ParseError, match=r"as MySQL option files write flags"):
+        gocfg.Config.load(path)

@@ -136,6 +136,32 @@ def test_a_key_holding_dots_is_suggested_in_its_quoted_form(no_leaks, tmp_path):
     assert json.loads(run_cli("get", settings, '"files.exclude"').stdout) == {"**/.git": True, "out": True}
 
 
+def test_a_section_name_holding_dots_above_the_miss_is_suggested(no_leaks, tmp_path):
+    """setup.cfg's sections [options.entry_points] and [options.packages.find]
+    stand beside its section [options]: the path
+    options.entry_points.console_scripts reaches [options] first and
+    missed there with no hint (the dotted key is a key of the root, above
+    the miss), and options.packages.find.exclude stopped at the string
+    options.packages ("find:") with no hint either."""
+    setup = tmp_path / "setup.cfg"
+    setup.write_text("[options]\npackages = find:\ninstall_requires =\n    requests\n\n"
+                     "[options.packages.find]\nexclude =\n    tests*\n\n"
+                     "[options.entry_points]\nconsole_scripts =\n    app = app.cli:main\n")
+    with gocfg.Config.load(setup) as c:
+        for path, want in [("options.entry_points.console_scripts", '"options.entry_points".console_scripts'),
+                           ("options.entry_points", '"options.entry_points"'),
+                           ("options.packages.find.exclude", '"options.packages.find".exclude')]:
+            with pytest.raises(gocfg.KeyNotFoundError) as info:
+                c[path]
+            assert info.value.suggestions[0] == want, path
+            assert c[want]  # the hint reads the value
+        with pytest.raises(gocfg.KeyNotFoundError, match="options.packages is a str, not a map or list"):
+            c["options.packages.find.exclude"]
+    r = run_cli("get", setup, "options.entry_points.console_scripts")
+    assert r.returncode == 1 and "(did you mean '\"options.entry_points\".console_scripts'?)" in r.stderr
+    assert run_cli("get", setup, '"options.entry_points".console_scripts').stdout == "\napp = app.cli:main\n"
+
+
 def test_a_miss_on_a_long_path_looks_up_a_bounded_number_of_keys(no_leaks, monkeypatch):
     # The dotted-key hint looked up every prefix of the path joined as one
     # key: a miss on a path of 20,000 segments took seconds, growing with

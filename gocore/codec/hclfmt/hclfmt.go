@@ -76,6 +76,9 @@ func decode(data []byte, raw bool) (doc *value.Doc, err error) {
 			doc, err = nil, textpos.InternalError("parsing HCL", r)
 		}
 	}()
+	if err := textpos.CheckNotUTF16(data); err != nil {
+		return nil, err
+	}
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}
@@ -276,9 +279,32 @@ func (d *decoder) diagError(diags hcl.Diagnostics) error {
 		} else if diag.Detail != "" {
 			msg += ": " + unnamedRange.ReplaceAllString(diag.Detail, "at line $1, column $2")
 		}
+		if diag.Summary == "Unterminated template string" {
+			msg += d.markerWithoutBreak()
+		}
 		return d.errAt(off, "%s", msg)
 	}
 	return textpos.ParseError(1, 1, "%s", diags.Error())
+}
+
+// markerWithoutBreak explains a heredoc whose closing marker is the
+// file's last line with no line break after it: hclsyntax (and so
+// Terraform) end a heredoc only at a marker line that ends with a break,
+// and says only that no closing marker was found, with the marker in
+// plain sight (a .tfvars saved by an editor that adds no final newline).
+// It is "" for any other unterminated string.
+func (d *decoder) markerWithoutBreak() string {
+	last := d.data[bytes.LastIndexByte(d.data, '\n')+1:]
+	marker := string(bytes.TrimLeft(last, " \t"))
+	if marker == "" || !hclsyntax.ValidIdentifier(marker) {
+		return ""
+	}
+	for _, open := range []string{"<<" + marker + "\n", "<<-" + marker + "\n", "<<" + marker + "\r\n", "<<-" + marker + "\r\n"} {
+		if bytes.Contains(d.data, []byte(open)) {
+			return fmt.Sprintf(" (the closing marker %s on the file's last line needs a line break after it, as HCL requires)", marker)
+		}
+	}
+	return ""
 }
 
 func (d *decoder) text(r hcl.Range) string {

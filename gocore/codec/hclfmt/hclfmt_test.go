@@ -171,7 +171,21 @@ func TestDecodeErrors(t *testing.T) {
 		{"a = 1 // c\rb = 2\n", 1, 11, "carriage return"},
 		{"a = 1\r\nb = 2\r", 2, 6, "carriage return"},
 		{"a = " + strings.Repeat("[", value.MaxDepth+1) + strings.Repeat("]", value.MaxDepth+1), 1, 1005, "nesting deeper"},
+		// a heredoc's closing marker as the file's last line, with no line
+		// break after it (a .tfvars from an editor that adds none): refused
+		// by hclsyntax and Terraform, and the message now says why
+		{"region = \"eu\"\npolicy = <<EOF\n{}\nEOF", 4, 4, "No closing marker was found for the string. (the closing marker EOF on the file's last line needs a line break after it, as HCL requires)"},
+		{"user_data = <<-EOT\r\n  echo ok\r\n  EOT", 3, 6, "the closing marker EOT on the file's last line needs a line break"},
+		// UTF-16, as Windows PowerShell 5 writes "terraform output > x.tfvars"
+		{"\xff\xfea\x00 \x00=\x00 \x001\x00\n\x00", 1, 1, "the file is UTF-16 text (it starts with a UTF-16 byte order mark)"},
+		{"a\x00 \x00=\x00 \x001\x00\n\x00", 1, 1, "the file is UTF-16 text (its first two characters have a zero byte each)"},
 	})
+	// any other unterminated string gets no word on markers
+	for _, src := range []string{"p = <<EOT\nx\n", "p = \"EOT", "p = <<EOT\nx\nEOX"} {
+		if _, err := Decode([]byte(src)); err == nil || !strings.Contains(err.Error(), "No closing marker") || strings.Contains(err.Error(), "closing marker EO") {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
 	deepBlocks := strings.Repeat("b {\n", value.MaxDepth) + strings.Repeat("}\n", value.MaxDepth)
 	if _, err := Decode([]byte(deepBlocks)); err == nil || !strings.Contains(err.Error(), "deeper") {
 		t.Errorf("deep blocks: %v", err)

@@ -68,6 +68,15 @@ const MaxDefaultCopies = 1_000_000
 // Decode parses an INI file as configparser does, keys lowercased.
 func Decode(data []byte) (*value.Doc, error) { return decode(data, false) }
 
+// ansibleInventory reports whether data looks like an Ansible inventory
+// in its INI form (hosts.ini): group variables and children sections, or
+// ansible_* host variables. Its host lines are names alone, which INI
+// cannot read, so an error there says what the file is.
+func ansibleInventory(data []byte) bool {
+	return bytes.Contains(data, []byte(":vars]")) || bytes.Contains(data, []byte(":children]")) ||
+		bytes.Contains(data, []byte("ansible_"))
+}
+
 // DecodeCase parses an INI file as configparser does, keys kept as written.
 func DecodeCase(data []byte) (*value.Doc, error) { return decode(data, true) }
 
@@ -158,6 +167,9 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
 		start = 3
 	}
+	// before is the content line above the current one (comments and
+	// empty lines skipped), for the error on a line that is no key.
+	var before, lastContent string
 	for lineNo := 1; start <= len(data); lineNo++ {
 		end := bytes.IndexByte(data[start:], '\n')
 		if end < 0 {
@@ -183,6 +195,7 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 		if isComment(stripped) {
 			continue // does not end a value either
 		}
+		before, lastContent = lastContent, stripped
 		ind := lstripLen(line)
 		indent := runes(line, ind)
 		col := 1 + indent
@@ -231,6 +244,18 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 					"read the included files as further sources of gocfg.load()")
 			}
 			// The line is not quoted: it may be a secret on its own.
+			if strings.HasSuffix(before, "\\") {
+				// A systemd unit's (or a shell's) continued line:
+				// ExecStart=/usr/bin/app \ then --flag on the next line.
+				return nil, textpos.ParseError(lineNo, col, "expected 'key = value', a [section] or a comment: "+
+					"the line above ends with '\\', which continues nothing in INI (systemd units and shells continue lines so); "+
+					"a value goes on over lines indented deeper than its key, as configparser reads them")
+			}
+			if ansibleInventory(data) {
+				return nil, textpos.ParseError(lineNo, col, "expected 'key = value', a [section] or a comment: "+
+					"the file looks like an Ansible inventory, whose host lines are not INI (configparser refuses them too); "+
+					"Ansible's YAML inventory reads as yaml")
+			}
 			return nil, textpos.ParseError(lineNo, col, "expected 'key = value', a [section] or a comment "+
 				"(a key without a value, as MySQL option files write flags, needs one: 'skip-name-resolve = true')")
 		}

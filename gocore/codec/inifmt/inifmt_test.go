@@ -157,7 +157,19 @@ func TestDecodeErrors(t *testing.T) {
 		{"a=\xff\n", 1, 3, "invalid UTF-8"},
 		{"a=\x00\n", 1, 3, "NUL"},
 		{"a=1\rb=2\n", 1, 4, "carriage return"},
+		// a systemd unit's line continued with a backslash and an
+		// unindented next line: the MySQL hint was beside the point
+		{"[Service]\nExecStart=/usr/bin/app \\\n# the port\n--port 8080\n", 4, 1, "the line above ends with '\\', which continues nothing in INI (systemd units"},
+		{"[Service]\r\nExecStart=/usr/bin/app \\\r\n\r\n--port 8080\r\n", 4, 1, "lines indented deeper than its key"},
+		// an Ansible inventory (hosts.ini): its host lines are names alone
+		{"mail.example.com\n[webservers]\nfoo.example.com\n[all:vars]\nntp_server=ntp.example.com\n", 1, 1, "the file looks like an Ansible inventory, whose host lines are not INI (configparser refuses them too); Ansible's YAML inventory reads as yaml"},
+		{"[db]\none.example.com ansible_host=10.0.0.5\ntwo.example.com\n", 3, 1, "Ansible inventory"},
+		{"[prod:children]\nweb\n", 2, 1, "Ansible inventory"},
 	})
+	// a line that is no key after one that ends otherwise keeps the MySQL hint
+	if _, err := Decode([]byte("[mysqld]\nport = 3306 \\ x\nquick\n")); err == nil || !strings.Contains(err.Error(), "MySQL") {
+		t.Errorf("bare key: %v", err)
+	}
 	// The case-keeping dialect allows keys differing in case only.
 	if _, err := DecodeCase([]byte("[s]\na=1\nA=2\n")); err != nil {
 		t.Errorf("DecodeCase: %v", err)

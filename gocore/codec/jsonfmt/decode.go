@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -415,6 +416,9 @@ func unexpected(d []byte, i int) string {
 	if i+1 < len(d) && d[i] == '/' && (d[i+1] == '/' || d[i+1] == '*') {
 		return what + ` (a comment, which JSON does not allow: format "jsonc" reads comments and trailing commas)`
 	}
+	if i < len(d) && d[i] == '\'' {
+		return what + ` (a single-quoted string, as JSON5 writes them: JSON and JSONC strings take double quotes)`
+	}
 	if i < len(d) && (d[i] == '}' || d[i] == ']') {
 		j := i - 1
 		for j >= 0 && (d[j] == ' ' || d[j] == '\t' || d[j] == '\n' || d[j] == '\r') {
@@ -637,6 +641,13 @@ func closer(f *frame) byte {
 func (p *parser) key(f *frame) error {
 	d := p.data
 	if p.i >= len(d) || d[p.i] != '"' {
+		if p.i < len(d) {
+			if c, _ := utf8.DecodeRune(d[p.i:]); c == '_' || c == '$' || unicode.IsLetter(c) {
+				// renovate.json5, .eslintrc and JavaScript objects
+				// pasted into a .json file write keys bare.
+				return p.errAt(p.i, "unexpected %s: expected a string key (an unquoted key, as JSON5 and JavaScript write them: JSON and JSONC keys take double quotes)", describe(d, p.i))
+			}
+		}
 		return p.errAt(p.i, "unexpected %s: expected a string key", unexpected(d, p.i))
 	}
 	off := p.i

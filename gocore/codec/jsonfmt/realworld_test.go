@@ -236,6 +236,13 @@ func TestJSONC(t *testing.T) {
 		{"{\"a\": 1} // c\x00\n", 1, 14, "NUL byte in a comment"},
 		{"{\n/* a\n\x00 */ \"a\": 1}", 3, 1, "NUL byte in a comment"},
 		{"[1] ,", 1, 5, "after the top-level value"},
+		// JSON5 (renovate.json5, .eslintrc): bare keys and single quotes
+		// are named as such
+		{"{\n  // renovate\n  extends: [\"config:recommended\"],\n}", 3, 3, "unexpected 'e': expected a string key (an unquoted key, as JSON5 and JavaScript write them: JSON and JSONC keys take double quotes)"},
+		{"{\"a\": 1, $schema: 2}", 1, 10, "(an unquoted key"},
+		{"{\"extends\": ['config:base']}", 1, 14, "unexpected '\\'' (a single-quoted string, as JSON5 writes them: JSON and JSONC strings take double quotes): expected a value"},
+		{"{'a': 1}", 1, 2, "(a single-quoted string, as JSON5 writes them: JSON and JSONC strings take double quotes): expected a string key"},
+		{"{1: 2}", 1, 2, "unexpected '1': expected a string key"},
 	} {
 		_, err := DecodeJSONCAll([]byte(c.in))
 		var loc *errs.Located

@@ -83,6 +83,9 @@ func decode(data []byte, v10, withPositions bool) (doc *value.Doc, err error) {
 	case len(data) >= 2 && (data[0] == 0xFE && data[1] == 0xFF || data[0] == 0xFF && data[1] == 0xFE):
 		return nil, textpos.ParseError(1, 1, "the file starts with a UTF-16 byte order mark: TOML files must be UTF-8")
 	}
+	if err := textpos.CheckNotUTF16(data); err != nil {
+		return nil, err // UTF-16 without a byte order mark
+	}
 	if err := textpos.CheckUTF8(data); err != nil {
 		return nil, err
 	}

@@ -116,6 +116,34 @@ func lineColAt(data []byte, offset int) (line, col int) {
 	return line, col
 }
 
+// offsetAt is the inverse of lineColAt: the byte offset of line:col
+// (1-based, lines and columns counted as lineColAt counts them), or -1
+// when data has no such place.
+func offsetAt(data []byte, line, col int) int {
+	i := 0
+	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+		i = 3
+	}
+	for l := 1; l < line; l++ {
+		j := bytes.IndexAny(data[i:], "\r\n")
+		if j < 0 {
+			return -1
+		}
+		i += j + 1
+		if data[i-1] == '\r' && i < len(data) && data[i] == '\n' {
+			i++
+		}
+	}
+	for c := 1; c < col; c++ {
+		if i >= len(data) || data[i] == '\n' || data[i] == '\r' {
+			return -1
+		}
+		_, size := utf8.DecodeRune(data[i:])
+		i += size
+	}
+	return i
+}
+
 // parseErrorAt is textpos.ParseErrorAt with lineColAt.
 func parseErrorAt(data []byte, offset int, format string, args ...any) error {
 	line, col := lineColAt(data, offset)

@@ -228,6 +228,12 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err error) {
 	var older []int
 	if !hasUTF16BOM(data) {
+		// UTF-16 with a byte order mark is read; without one the library
+		// took it for UTF-8 and refused its first NUL as a control
+		// character.
+		if err := textpos.CheckNotUTF16(data); err != nil {
+			return nil, nil, err
+		}
 		if i := textpos.InvalidUTF8(data); i >= 0 {
 			return nil, nil, parseErrorAt(data, i, "invalid UTF-8 (byte %#x at offset %d)", data[i], i)
 		}
@@ -319,6 +325,13 @@ func loadError(err error, data []byte, lines lineMap) error {
 			// library's message would quote it.
 			msg = "unknown anchor referenced (a secret's value, not shown; a value starting with * is an alias unless quoted)"
 		}
+		line, col := le.Mark.Line, le.Mark.Column
+		if le.Message == "found invalid Unicode character escape code" && !hasUTF16BOM(data) {
+			var why string
+			if why, line, col = surrogateEscape(data, lines, line, col); why != "" {
+				msg += ": " + why
+			}
+		}
 		if le.ContextMsg != "" {
 			// The error is placed where the library gave up (for an
 			// unclosed quote, the end of the file; for a key without
@@ -342,9 +355,53 @@ func loadError(err error, data []byte, lines lineMap) error {
 			line, col := utf16Fault(data)
 			return textpos.ParseError(line, col, "yaml: %s", msg)
 		}
-		return lines.err(textpos.ParseError(le.Mark.Line, le.Mark.Column, "yaml: %s", msg))
+		return lines.err(textpos.ParseError(line, col, "yaml: %s", msg))
 	}
 	return textpos.ParseError(0, 0, "yaml: %v", err)
+}
+
+// surrogateEscape explains the library's "invalid Unicode character
+// escape code" when the escape is a UTF-16 surrogate: JSON encoders
+// (Python's json.dumps by default, Jackson, PHP) write a character beyond
+// U+FFFF as a pair of them, "\ud83d\ude00", so JSON text read as YAML, or
+// a string pasted from it, meets this; YAML's \u escapes one character,
+// which a surrogate is not, as libyaml and go-yaml read it. line and col
+// are the library's position (after the "\u"); the error moves to the
+// backslash. why is "" when the escape is something else.
+func surrogateEscape(data []byte, lines lineMap, line, col int) (why string, atLine, atCol int) {
+	gl, gc := lines.pos(line, col)
+	off := offsetAt(data, gl, gc)
+	hex4 := func(at int) (rune, bool) {
+		if at < 2 || at+4 > len(data) || data[at-2] != '\\' || data[at-1] != 'u' {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(string(data[at:at+4]), 16, 16)
+		return rune(v), err == nil
+	}
+	hi, ok := hex4(off)
+	if !ok || !utf16.IsSurrogate(hi) {
+		return "", line, col
+	}
+	lo, ok := hex4(off + 6)
+	pair := ok && hi < 0xDC00 && lo >= 0xDC00 && lo <= 0xDFFF
+	if secretAt(data, gl, gc) {
+		// The escape and its character are part of a secret's value.
+		if pair {
+			return "a \\u escape of a UTF-16 surrogate pair (in a secret's value, not shown), the way JSON encoders escape a character beyond U+FFFF; " +
+				"YAML escapes such a character as one \\UXXXXXXXX, or holds it as written", line, col - 2
+		}
+		return "a \\u escape of a lone UTF-16 surrogate (in a secret's value, not shown), which is no character", line, col - 2
+	}
+	esc := string(data[off-2 : off+4])
+	if pair {
+		r := utf16.DecodeRune(hi, lo)
+		why = fmt.Sprintf("%s%s is a UTF-16 surrogate pair, the way JSON encoders escape %s (U+%04X); "+
+			"YAML escapes that character as one \\U%08X, or holds it as written "+
+			"(a file that is JSON reads with format json)", esc, data[off+4:off+10], string(r), r, r)
+	} else {
+		why = esc + " is a lone UTF-16 surrogate, which is no character: YAML's \\u escapes a character"
+	}
+	return why, line, col - 2
 }
 
 // secretAt reports whether the text at line:column (1-based) of data

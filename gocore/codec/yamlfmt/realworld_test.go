@@ -414,3 +414,49 @@ func TestTagsAreNotKept(t *testing.T) {
 		t.Errorf("Encode = %s", out)
 	}
 }
+
+// TestSurrogateEscapeIsExplained: JSON encoders (Python's json.dumps by
+// default) escape a character beyond U+FFFF as a UTF-16 surrogate pair,
+// which YAML's \u does not take (the library refuses it, as libyaml
+// does); JSON text read as YAML met "found invalid Unicode character
+// escape code" with nothing to say what or how to write it. The error
+// now stands at the escape's backslash and names the pair, the character
+// and YAML's escape for it.
+func TestSurrogateEscapeIsExplained(t *testing.T) {
+	for _, c := range []struct {
+		src       string
+		line, col int
+		want      []string
+	}{
+		{"{\"title\": \"Launch \\ud83d\\ude80\"}\n", 1, 19, []string{`\ud83d\ude80 is a UTF-16 surrogate pair`, "\U0001F680 (U+1F680)", `\U0001F680`, "format json"}},
+		{"\ufeffa: 1\nb: \"x\n  \\uD83D\\uDE00\"\r\n", 3, 3, []string{"while scanning a quoted scalar at line 2, column 4", `\uD83D\uDE00 is a UTF-16 surrogate pair`, `\U0001F600`}},
+		{"a: [\"é\", \"\\ud800 x\"]\n", 1, 11, []string{`\ud800 is a lone UTF-16 surrogate`}},
+		{"a: \"\\udc00\\ud800\"\n", 1, 5, []string{`\udc00 is a lone UTF-16 surrogate`}},
+		// an escape beyond Unicode is not a surrogate: the library's words alone
+		{"a: \"\\U00110000\"\n", 1, 7, []string{"found invalid Unicode character escape code"}},
+	} {
+		_, err := Decode([]byte(c.src))
+		var le *errs.Located
+		if !errors.As(err, &le) || le.Line != c.line || le.Column != c.col {
+			t.Errorf("%q: %v, want an error at %d:%d", c.src, err, c.line, c.col)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(le.Msg, w) {
+				t.Errorf("%q: %q lacks %q", c.src, le.Msg, w)
+			}
+		}
+		if strings.Contains(c.src, "U0011") && strings.Contains(le.Msg, "surrogate") {
+			t.Errorf("%q: %q", c.src, le.Msg)
+		}
+	}
+	// Under a secret's key neither the escape nor its character is shown.
+	for _, src := range []string{"db:\n  password: \"p\\ud83d\\ude00w\"\n", "{\"api_token\": \"t\\udc00\"}\n"} {
+		_, err := Decode([]byte(src))
+		if err == nil || !strings.Contains(err.Error(), "(in a secret's value, not shown)") ||
+			strings.Contains(strings.ToLower(err.Error()), "ud83d") || strings.Contains(err.Error(), "\U0001F600") ||
+			strings.Contains(err.Error(), `\U0001F600`) || strings.Contains(strings.ToLower(err.Error()), "udc00") {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
+}
