@@ -352,15 +352,16 @@ def make_loop(expr: str, ns: dict) -> Callable[[int], None]:
     return scope["loop"]
 
 
-def read_rate(loop: Callable[[int], None], nthreads: int, n: int) -> float:
-    """Reads per second with nthreads threads each doing n reads at once."""
+def read_rate(loops: List[Callable[[int], None]], nthreads: int, n: int) -> float:
+    """Reads per second with nthreads threads each doing n reads at once,
+    thread i running loops[i]."""
     barrier = threading.Barrier(nthreads + 1)
 
-    def work() -> None:
+    def work(loop: Callable[[int], None]) -> None:
         barrier.wait()
         loop(n)
 
-    threads = [threading.Thread(target=work) for _ in range(nthreads)]
+    threads = [threading.Thread(target=work, args=(loops[i],)) for i in range(nthreads)]
     for t in threads:
         t.start()
     barrier.wait()
@@ -396,11 +397,24 @@ def bench_threads(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[st
         ns["g"] = gopy_mod.NewStore()
         ns["g"].Set("key", "value")
         contenders["cfg[k] (gopy)"] = 'g.Get("key")'
-    loops = {name: make_loop(expr, ns) for name, expr in contenders.items()}
+    # Every thread reads the same objects above. On a free-threaded CPython
+    # that alone stops reads from scaling, whoever makes them: each thread
+    # changes the reference counts of the shared objects it touches (a
+    # dict's value, an attribute), and those writes contend. The "own" rows
+    # give each thread its own Config (or dict), the same reads otherwise:
+    # they show what the binding and the Go side do with two threads.
+    loops = {name: [make_loop(expr, ns)] * 2 for name, expr in contenders.items()}
+    own_cfgs = [gocfg.Config({"key": "value"}) for _ in range(2)]
+    # (and its own cache that never answers: a version its counter never shows)
+    loops["cfg[k] uncached, own Config"] = [make_loop('drop(cfg, stale); cfg["key"]',
+                                                      {**ns, "cfg": c, "stale": (c._ver, -1, {})})
+                                            for c in own_cfgs]
+    loops["dict[k], own dict"] = [make_loop('d["key"]', {**ns, "d": {"key": "value"}}) for _ in range(2)]
     samples: Dict[Tuple[str, int], List[float]] = {(c, t): [] for c in loops for t in (1, 2)}
     try:
-        for loop in loops.values():
-            loop(1000)  # warm up
+        for pair in loops.values():
+            for loop in pair:
+                loop(1000)  # warm up
         keys = list(samples)
         for r in range(plan.thread_rounds):
             k = r % len(keys)
@@ -409,13 +423,16 @@ def bench_threads(res: Results, plan: Plan, gopy_mod: Any, gopy_why: Optional[st
     finally:
         cfg.close()
         cc.close()
+        for c in own_cfgs:
+            c.close()
     best = {key: max(s) for key, s in samples.items()}
-    for name in ("cfg[k]", "cfg[k] uncached", "cfg[k] (ctypes)", "cfg[k] (gopy)", "dict[k]"):
+    for name in ("cfg[k]", "cfg[k] uncached", "cfg[k] (ctypes)", "cfg[k] (gopy)", "dict[k]",
+                 "cfg[k] uncached, own Config", "dict[k], own dict"):
         if name not in loops:
             res.missing(sec, f"{name}, 1 thread", "Mreads/s", f"gopy peer unavailable: {gopy_why}")
             continue
         r1 = res.add(timed_row(sec, f"{name}, 1 thread", samples[(name, 1)], "Mreads/s", lower_is_better=False))
-        if name not in ("cfg[k]", "cfg[k] uncached"):
+        if name in ("cfg[k] (ctypes)", "cfg[k] (gopy)", "dict[k]"):
             add_ratio(r1, ratio(best[(name, 1)], best[("cfg[k]", 1)]), "this / gocfg, 1 thread (>1: faster)")
         r2 = res.add(timed_row(sec, f"{name}, 2 threads", samples[(name, 2)], "Mreads/s", lower_is_better=False))
         add_ratio(r2, ratio(best[(name, 2)], best[(name, 1)]), "2 threads / 1 thread")
