@@ -616,6 +616,13 @@ def set_fork_snapshots(snapshots: Dict[int, Any]) -> None:
     _native.fork_snapshots = snapshots
 
 
+def drop_stale_fork_snapshot(h: Any, cell: Any) -> None:
+    """In a forked child: forget config h's snapshot unless the parent
+    took it at the version in ``cell`` (its change counter cell, as it
+    stood at the fork)."""
+    _lib.drop_if_stale(h, cell)
+
+
 def status_of(e: BaseException) -> int:
     """The status whose exception class e is (GOCFG_E_INTERNAL if none)."""
     c = consts()

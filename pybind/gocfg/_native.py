@@ -98,9 +98,10 @@ def load() -> Any:
 def _after_fork_in_child() -> None:
     global lib, hot, forked, fork_snapshots
     if loaded:
-        real = lib._real if isinstance(lib, _forklib.ForkedLibrary) else lib  # a fork of a fork
+        nested = isinstance(lib, _forklib.ForkedLibrary)  # a fork of a fork
+        real = lib._real if nested else lib
         forked = True
-        lib = _forklib.ForkedLibrary(real, ffi, fork_snapshots)
+        lib = _forklib.ForkedLibrary(real, ffi, fork_snapshots, nested)
         hot = _forklib.ForkedHot()
         fork_snapshots = {}
         for ns in _bound:

@@ -613,6 +613,51 @@ print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
     assert proc.stdout.strip() == "0", proc.stdout + proc.stderr
 
 
+
+def test_a_ctrl_c_in_the_fork_hook_leaves_no_stale_snapshot_behind(tmp_path):
+    # The snapshots are handed over as the before-fork hook ends. A Ctrl-C
+    # that lands in the hook (it takes seconds for a big changed config)
+    # is printed by CPython as an ignored exception, and the fork goes on
+    # without the new snapshots: the child read the snapshot of the
+    # previous fork, v = 0 where the parent had v = 1 at the fork. It now
+    # refuses that Config, saying why. The Ctrl-C is a real SIGINT,
+    # raised on this thread as the hook starts to take the changed
+    # Config's snapshot (found with a timer's SIGINT during a fork of a
+    # 100,000-item config).
+    proc = run_python(r"""
+import os, signal, sys, gocfg
+changed = gocfg.Config({"v": 0})
+same = gocfg.Config({"w": 2})
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if changed["v"] == 0 else 1)
+assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+changed["v"] = 1
+
+def tracer(frame, event, arg):
+    if event == "call" and frame.f_code.co_name == "take" and "_snapshot" in frame.f_code.co_filename:
+        sys.settrace(None)
+        signal.raise_signal(signal.SIGINT)
+    return None
+
+sys.settrace(tracer)
+pid = os.fork()
+if pid == 0:
+    try:
+        got = repr(changed["v"])
+    except gocfg.ForkedProcessError as e:
+        got = "refused: " + str(e)
+    os.write(1, f"{got}\n{same['w']}\n".encode())
+    os._exit(0)
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+""", cwd=tmp_path)
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 3 and lines[2] == "0", proc.stdout + proc.stderr
+    assert "KeyboardInterrupt" in proc.stderr  # it did land in the hook
+    assert lines[0].startswith("refused: cannot read a Config whose snapshot was not taken at the fork"), lines[0]
+    assert "interrupted" in lines[0]
+    assert lines[1] == "2"  # an unchanged Config reads from its snapshot
+
 WATCHED_WSGI_APP = r'''
 import json, os, signal
 import gocfg
