@@ -32,8 +32,15 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from .errors import ForkedProcessError
 
+# "Create configs after the fork" alone misled: a gunicorn worker that
+# loads its config at import does just that, and is refused because the
+# master used gocfg first (in gunicorn.conf.py, say). What matters is the
+# parent's first use, so the fix names it.
 _FIX = ("start the worker processes with multiprocessing's 'spawn' or 'forkserver' method "
-        "(multiprocessing.get_context('spawn')), or create and load configs only after the fork")
+        "(multiprocessing.get_context('spawn')); or have the parent make no gocfg call before it forks "
+        "(a gunicorn master makes them when gunicorn.conf.py, or an app loaded with --preload, uses gocfg), "
+        "so that each process loads its configs after the fork; or load them in the parent before the "
+        "fork and only read them after it")
 
 def forked_error(what: str) -> ForkedProcessError:
     return ForkedProcessError(

@@ -532,6 +532,32 @@ def test_gunicorn_preload_workers_read_the_config(tmp_path):
     assert "ForkedProcessError" not in log_text()
 
 
+
+def test_gunicorn_conf_that_uses_gocfg_gets_workers_a_message_naming_it(tmp_path):
+    # A common layout: gunicorn.conf.py reads bind and workers from the
+    # app's config, and the app (not preloaded) loads it in each worker.
+    # The master used gocfg before forking, so the workers' loads are
+    # refused and gunicorn stops ("Worker failed to boot"). The error said
+    # to "create and load configs only after the fork", which the worker
+    # had done; it now names the parent's first use and gunicorn.conf.py.
+    pytest.importorskip("gunicorn")
+    (tmp_path / "gunicorn.conf.py").write_text(
+        "import gocfg\n_cfg = gocfg.Config({'bind': '127.0.0.1:0', 'workers': 1})\n"
+        "bind = _cfg['bind']\nworkers = _cfg['workers']\n")
+    (tmp_path / "wsgi_app.py").write_text(
+        "import gocfg\nCFG = gocfg.Config({'greeting': 'hi'})\n"
+        "def app(environ, start_response):\n"
+        "    start_response('200 OK', [])\n    return [CFG['greeting'].encode()]\n")
+    log = tmp_path / "gunicorn.log"
+    proc = subprocess.run([sys.executable, "-m", "gunicorn", "--log-file", str(log), "wsgi_app:app"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT)
+    text = log.read_text()
+    assert proc.returncode != 0 and "Worker failed to boot" in text, text
+    refused = [line for line in text.splitlines() if line.startswith("gocfg.errors.ForkedProcessError")]
+    assert refused, text
+    assert "cannot create a Config" in refused[0] and "gunicorn.conf.py" in refused[0], refused[0]
+    assert "make no gocfg call before it forks" in refused[0], refused[0]
+
 def test_child_refuses_the_pickled_states_the_library_refuses(tmp_path):
     # Unpickling in the child cannot ask the library to check the state:
     # the stand-in refuses what the library refuses, with the same error
