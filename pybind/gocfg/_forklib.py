@@ -37,7 +37,9 @@ from .errors import ForkedProcessError
 # master used gocfg first (in gunicorn.conf.py, say). What matters is the
 # parent's first use, so the fix names it.
 _FIX = ("start the worker processes with multiprocessing's 'spawn' or 'forkserver' method "
-        "(multiprocessing.get_context('spawn')); or have the parent make no gocfg call before it forks "
+        "(multiprocessing.get_context('spawn'); 'forkserver' only if no module that "
+        "set_forkserver_preload() names uses gocfg, as the server forks each worker); "
+        "or have the parent make no gocfg call before it forks "
         "(a gunicorn master makes them when gunicorn.conf.py, or an app loaded with --preload, uses gocfg), "
         "so that each process loads its configs after the fork; or load them in the parent before the "
         "fork and only read them after it")

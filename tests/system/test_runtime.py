@@ -352,3 +352,34 @@ def test_second_go_library_in_the_process(tmp_path):
     """)
     # Two Go runtimes in one process: documented as working (README).
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_forkserver_preloading_a_module_that_uses_gocfg(tmp_path):
+    # The README says forkserver works fully; with set_forkserver_preload()
+    # of a module that loads a Config at import, the server has used gocfg
+    # and forks each worker, so a worker reads the preloaded Config and is
+    # refused a new one. The error told a user of 'forkserver' to use
+    # 'forkserver'; it now says when that does not help.
+    (tmp_path / "appcfg.py").write_text("import gocfg\nCFG = gocfg.Config({'a': 1})\n")
+    (tmp_path / "main.py").write_text(textwrap.dedent("""
+        import multiprocessing as mp, sys
+        sys.path.insert(0, ".")
+
+        def task(x):
+            import gocfg, appcfg
+            try:
+                return ("made", gocfg.Config({"b": x})["b"])
+            except gocfg.ForkedProcessError as e:
+                return ("refused", appcfg.CFG["a"], str(e))
+
+        if __name__ == "__main__":
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(["appcfg"])
+            with ctx.Pool(1) as p:
+                print(repr(p.map(task, [1])[0]))
+    """))
+    proc = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    what, a, message = eval(proc.stdout)
+    assert (what, a) == ("refused", 1)
+    assert "set_forkserver_preload()" in message, message
