@@ -25,6 +25,9 @@ from typing import Any, Dict, List
 from . import _forklib
 
 _load_lock = threading.Lock()
+# Set in a child forked while another thread of the parent was loading the
+# library (see _after_fork_in_child): load() refuses there.
+_load_cut_by_fork = False
 
 
 class _NotLoaded:
@@ -72,6 +75,9 @@ def load() -> Any:
     global lib, ffi, hot, loaded
     if loaded:
         return lib
+    if _load_cut_by_fork:
+        raise _forklib.forked_error("cannot load the library (another thread of the parent was loading it "
+                                    "when the process forked, so it is neither usable nor loadable here)")
     with _load_lock:
         if not loaded:
             # Both extensions link libgocfg.so, found beside them (mapped once).
@@ -96,7 +102,16 @@ def load() -> Any:
 
 
 def _after_fork_in_child() -> None:
-    global lib, hot, forked, fork_snapshots
+    global lib, hot, forked, fork_snapshots, _load_lock, _load_cut_by_fork
+    if not loaded and _load_lock.locked():
+        # Another thread was inside load() at the fork: its lock stays held
+        # here for good (that thread does not exist in the child), so the
+        # child's first Config waited on it forever; and the Go runtime may
+        # be half started, the import of the extension half done. Neither
+        # can be finished or undone here, so the child refuses, as it
+        # refuses what needs the library after a fork.
+        _load_cut_by_fork = True
+        _load_lock = threading.Lock()
     if loaded:
         nested = isinstance(lib, _forklib.ForkedLibrary)  # a fork of a fork
         real = lib._real if nested else lib

@@ -684,6 +684,79 @@ print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
     assert "interrupted" in lines[0]
     assert lines[1] == "2"  # an unchanged Config reads from its snapshot
 
+
+def test_a_fork_while_another_thread_loads_the_library_refuses_not_hangs(tmp_path):
+    # The library is loaded at the first use, under a lock. A fork while
+    # another thread was inside that load (a thread making the first
+    # Config while the main thread starts a fork Pool) left the lock held
+    # in the child by a thread that does not exist there: the child's
+    # first Config waited for good (5 of 5 forks with the load started
+    # just before). It now raises ForkedProcessError. The load is held
+    # open by an import hook that pauses the real import of the extension
+    # (before it is mapped) until the fork is done.
+    proc = run_python(r"""
+import importlib.abc, os, sys, threading, time
+import gocfg
+from gocfg import _native
+
+at_import, forked = threading.Event(), threading.Event()
+
+class Paused(importlib.abc.Loader):
+    # Pauses in create_module (where the extension is mapped), which runs
+    # without the global import lock: os.fork() takes that lock, so a pause
+    # in find_spec would hold the fork back instead.
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        at_import.set()
+        forked.wait(30)
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        self.loader.exec_module(module)
+
+class Pause(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "gocfg._gocfg_cffi":
+            return None
+        for finder in sys.meta_path[1:]:
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                spec.loader = Paused(spec.loader)
+                return spec
+        return None
+
+sys.meta_path.insert(0, Pause())
+first = threading.Thread(target=lambda: gocfg.Config({"a": 1}))
+first.start()
+assert at_import.wait(30) and not _native.loaded
+pid = os.fork()
+if pid == 0:
+    try:
+        gocfg.Config({"b": 2})
+        out = "made"
+    except gocfg.ForkedProcessError as e:
+        out = "refused: " + str(e)
+    os.write(1, (out + "\n").encode())
+    os._exit(0)
+forked.set()
+deadline = time.monotonic() + 20
+while not os.waitpid(pid, os.WNOHANG)[0]:
+    if time.monotonic() > deadline:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        print("hung")
+        break
+    time.sleep(0.02)
+first.join()
+print("parent", gocfg.Config({"c": 3})["c"])
+""", cwd=tmp_path)
+    lines = proc.stdout.splitlines()
+    assert proc.returncode == 0 and len(lines) == 2, proc.stdout + proc.stderr
+    assert lines[0].startswith("refused: cannot load the library (another thread of the parent was loading it"), lines
+    assert lines[1] == "parent 3"
+
 WATCHED_WSGI_APP = r'''
 import json, os, signal
 import gocfg
