@@ -614,13 +614,9 @@ def set_fork_snapshots(snapshots: Dict[int, Any]) -> None:
     """Hand the snapshots (handle_key -> gocfg._forklib.Snapshot) to the
     loader: a child forked next reads the Configs from them."""
     _native.fork_snapshots = snapshots
-
-
-def drop_stale_fork_snapshot(h: Any, cell: Any) -> None:
-    """In a forked child: forget config h's snapshot unless the parent
-    took it at the version in ``cell`` (its change counter cell, as it
-    stood at the fork)."""
-    _lib.drop_if_stale(h, cell)
+    # Second: an interrupt between the two leaves new snapshots marked as
+    # older ones, which the child refuses, never older ones marked new.
+    _native.snapshots_for = _native.forks_made
 
 
 def status_of(e: BaseException) -> int:

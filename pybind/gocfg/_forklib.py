@@ -473,12 +473,13 @@ class ForkedHot:
 class ForkedLibrary:
     """Answers the read calls of gocfg.h from snapshots; refuses the rest."""
 
-    def __init__(self, real: Any, ffi: Any, snapshots: Dict[int, Snapshot], nested: bool = False) -> None:
+    def __init__(self, real: Any, ffi: Any, snapshots: Dict[int, Snapshot], stale: bool = False) -> None:
+        """``stale``: the snapshots are an earlier fork's (see
+        gocfg._native); the Configs they are of refuse to be read."""
         self._real = real
-        self._nested = nested  # forked from a forked child (see drop_if_stale)
         self._ffi = ffi
-        self._data: Dict[int, _Data] = {k: _Data(s) for k, s in snapshots.items()}
-        self._stale: Dict[int, bool] = {}  # snapshots dropped by drop_if_stale
+        self._data: Dict[int, _Data] = {} if stale else {k: _Data(s) for k, s in snapshots.items()}
+        self._stale = set(snapshots) if stale else set()
         self._keep: Dict[int, Any] = {}  # our buffers and error records, until freed
         self._next_handle = 0xFFFF_0000_0000_0000
         self._new_lock = threading.Lock()
@@ -537,33 +538,11 @@ class ForkedLibrary:
         if d is None:
             if self._key(h) in self._stale:
                 raise forked_error("cannot read a Config whose snapshot was not taken at the fork (os.fork() "
-                                   "was interrupted while it took the snapshots, by Ctrl-C say, or another "
-                                   "thread changed the Config during the fork)")
+                                   "was interrupted while it took the snapshots, by Ctrl-C say: the ones "
+                                   "there are an earlier fork's)")
             raise forked_error("cannot use a Config that was not there when the process forked "
                                "(made by another thread during os.fork(), or closed)")
         return d.load() if decode else d
-
-    def drop_if_stale(self, h: Any, cell: Any) -> None:
-        """Forget the snapshot of config h unless it was taken at the
-        version in ``cell``: the parent's change counter, which this
-        process's copy of the parent's memory holds as it stood at the fork.
-
-        The parent's hook hands over the snapshots only when it ends. When
-        it does not (a Ctrl-C lands in it: CPython prints the exception and
-        forks all the same), the snapshots handed over are those of an
-        earlier fork, and the child read the values of that fork. A stale
-        one is dropped, so reads of that Config refuse, saying why.
-
-        In a fork of a forked child nothing is checked: no Config changes
-        in a forked child, so no snapshot there goes stale, and its counter
-        cells belonged to the stand-in this process has just replaced."""
-        if self._nested:
-            return
-        key = self._key(h)
-        d = self._data.get(key)
-        if d is not None and not d.pickled and d.snap.version != int(cell[0]):
-            del self._data[key]
-            self._stale[key] = True
 
     def _path(self, p: Any, n: int) -> List[str]:
         raw = bytes(p[:n]) if not isinstance(p, bytes) else p[:n]

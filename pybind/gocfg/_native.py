@@ -46,6 +46,13 @@ loaded = False
 forked = False
 # Handle number -> _forklib.Snapshot, taken by the parent just before a fork.
 fork_snapshots: Dict[int, Any] = {}
+# The forks this process has made (counted in the parent after each), and
+# that count when fork_snapshots were handed over. They differ in a child
+# when the hook that takes the snapshots did not end: a Ctrl-C landed in it
+# (CPython prints the exception and forks all the same), so fork_snapshots
+# are an earlier fork's, and the child read that fork's values.
+forks_made = 0
+snapshots_for = -1
 
 # The binding module keeps `_lib`, `_ffi`, `_NULL` and `_hot` as its own globals,
 # because a global lookup is the cheapest way to reach the library on hot
@@ -113,14 +120,18 @@ def _after_fork_in_child() -> None:
         _load_cut_by_fork = True
         _load_lock = threading.Lock()
     if loaded:
-        nested = isinstance(lib, _forklib.ForkedLibrary)  # a fork of a fork
-        real = lib._real if nested else lib
+        real = lib._real if isinstance(lib, _forklib.ForkedLibrary) else lib  # a fork of a fork
         forked = True
-        lib = _forklib.ForkedLibrary(real, ffi, fork_snapshots, nested)
+        lib = _forklib.ForkedLibrary(real, ffi, fork_snapshots, stale=snapshots_for != forks_made)
         hot = _forklib.ForkedHot()
         fork_snapshots = {}
         for ns in _bound:
             _publish(ns)
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+def _after_fork_in_parent() -> None:
+    global forks_made
+    forks_made += 1
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child, after_in_parent=_after_fork_in_parent)

@@ -140,10 +140,6 @@ def _after_fork_in_child() -> None:
         h = cfg._h
         if h is not None:
             try:
-                # The counter cell is the parent's memory, as it was at the
-                # fork (this process's copy): a snapshot taken at another
-                # version is stale (see ForkedLibrary.drop_if_stale).
-                _capi.drop_stale_fork_snapshot(h, cfg._ver)
                 cfg._ver = _capi.version_cell(h, cfg._hid)
             except Exception:  # no snapshot of it: every read raises ForkedProcessError
                 cfg._ver = never
