@@ -614,6 +614,9 @@ def set_fork_snapshots(snapshots: Dict[int, Any]) -> None:
     """Hand the snapshots (handle_key -> gocfg._forklib.Snapshot) to the
     loader: a child forked next reads the Configs from them."""
     _native.fork_snapshots = snapshots
+    # Second: an interrupt between the two leaves new snapshots marked as
+    # older ones, which the child refuses, never older ones marked new.
+    _native.snapshots_for = _native.forks_made
 
 
 def status_of(e: BaseException) -> int:

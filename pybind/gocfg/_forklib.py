@@ -32,8 +32,17 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from .errors import ForkedProcessError
 
+# "Create configs after the fork" alone misled: a gunicorn worker that
+# loads its config at import does just that, and is refused because the
+# master used gocfg first (in gunicorn.conf.py, say). What matters is the
+# parent's first use, so the fix names it.
 _FIX = ("start the worker processes with multiprocessing's 'spawn' or 'forkserver' method "
-        "(multiprocessing.get_context('spawn')), or create and load configs only after the fork")
+        "(multiprocessing.get_context('spawn'); 'forkserver' only if no module that "
+        "set_forkserver_preload() names uses gocfg, as the server forks each worker); "
+        "or have the parent make no gocfg call before it forks "
+        "(a gunicorn master makes them when gunicorn.conf.py, or an app loaded with --preload, uses gocfg), "
+        "so that each process loads its configs after the fork; or load them in the parent before the "
+        "fork and only read them after it")
 
 def forked_error(what: str) -> ForkedProcessError:
     return ForkedProcessError(
@@ -464,10 +473,13 @@ class ForkedHot:
 class ForkedLibrary:
     """Answers the read calls of gocfg.h from snapshots; refuses the rest."""
 
-    def __init__(self, real: Any, ffi: Any, snapshots: Dict[int, Snapshot]) -> None:
+    def __init__(self, real: Any, ffi: Any, snapshots: Dict[int, Snapshot], stale: bool = False) -> None:
+        """``stale``: the snapshots are an earlier fork's (see
+        gocfg._native); the Configs they are of refuse to be read."""
         self._real = real
         self._ffi = ffi
-        self._data: Dict[int, _Data] = {k: _Data(s) for k, s in snapshots.items()}
+        self._data: Dict[int, _Data] = {} if stale else {k: _Data(s) for k, s in snapshots.items()}
+        self._stale = set(snapshots) if stale else set()
         self._keep: Dict[int, Any] = {}  # our buffers and error records, until freed
         self._next_handle = 0xFFFF_0000_0000_0000
         self._new_lock = threading.Lock()
@@ -524,6 +536,10 @@ class ForkedLibrary:
     def _config(self, h: Any, decode: bool = True) -> _Data:
         d = self._data.get(self._key(h))
         if d is None:
+            if self._key(h) in self._stale:
+                raise forked_error("cannot read a Config whose snapshot was not taken at the fork (os.fork() "
+                                   "was interrupted while it took the snapshots, by Ctrl-C say: the ones "
+                                   "there are an earlier fork's)")
             raise forked_error("cannot use a Config that was not there when the process forked "
                                "(made by another thread during os.fork(), or closed)")
         return d.load() if decode else d

@@ -27,6 +27,9 @@ from typing import Any, Dict, List, Optional, Tuple
 from . import _forklib
 
 _load_lock = threading.Lock()
+# Set in a child forked while another thread of the parent was loading the
+# library (see _after_fork_in_child): load() refuses there.
+_load_cut_by_fork = False
 
 
 class _NotLoaded:
@@ -45,6 +48,13 @@ loaded = False
 forked = False
 # Handle number -> _forklib.Snapshot, taken by the parent just before a fork.
 fork_snapshots: Dict[int, Any] = {}
+# The forks this process has made (counted in the parent after each), and
+# that count when fork_snapshots were handed over. They differ in a child
+# when the hook that takes the snapshots did not end: a Ctrl-C landed in it
+# (CPython prints the exception and forks all the same), so fork_snapshots
+# are an earlier fork's, and the child read that fork's values.
+forks_made = 0
+snapshots_for = -1
 
 # The binding module keeps `_lib`, `_ffi`, `_NULL` and `_hot` as its own globals,
 # because a global lookup is the cheapest way to reach the library on hot
@@ -143,6 +153,9 @@ def load() -> Any:
     global lib, ffi, hot, loaded
     if loaded:
         return lib
+    if _load_cut_by_fork:
+        raise _forklib.forked_error("cannot load the library (another thread of the parent was loading it "
+                                    "when the process forked, so it is neither usable nor loadable here)")
     with _load_lock:
         if not loaded:
             # Both extensions link libgocfg.so, found beside them (mapped once).
@@ -178,15 +191,29 @@ def load() -> Any:
 
 
 def _after_fork_in_child() -> None:
-    global lib, hot, forked, fork_snapshots
+    global lib, hot, forked, fork_snapshots, _load_lock, _load_cut_by_fork
+    if not loaded and _load_lock.locked():
+        # Another thread was inside load() at the fork: its lock stays held
+        # here for good (that thread does not exist in the child), so the
+        # child's first Config waited on it forever; and the Go runtime may
+        # be half started, the import of the extension half done. Neither
+        # can be finished or undone here, so the child refuses, as it
+        # refuses what needs the library after a fork.
+        _load_cut_by_fork = True
+        _load_lock = threading.Lock()
     if loaded:
         real = lib._real if isinstance(lib, _forklib.ForkedLibrary) else lib  # a fork of a fork
         forked = True
-        lib = _forklib.ForkedLibrary(real, ffi, fork_snapshots)
+        lib = _forklib.ForkedLibrary(real, ffi, fork_snapshots, stale=snapshots_for != forks_made)
         hot = _forklib.ForkedHot()
         fork_snapshots = {}
         for ns in _bound:
             _publish(ns)
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+def _after_fork_in_parent() -> None:
+    global forks_made
+    forks_made += 1
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child, after_in_parent=_after_fork_in_parent)

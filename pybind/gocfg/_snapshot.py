@@ -102,6 +102,35 @@ def _before_fork() -> None:
     # the first use loads its own.
     if not _capi.loaded():
         return
+    # A Ctrl-C may land in this hook, which takes seconds for a big config
+    # that changed. Raised out of it at once, it left the snapshots of this
+    # fork untaken, so the child read an earlier fork's. So the hook takes
+    # them in full all the same (those already taken are kept in _taken:
+    # going on costs no more), hands them over, and only then lets the
+    # KeyboardInterrupt out, which CPython prints as an exception ignored
+    # in a fork hook before it forks all the same. (Raising it again in
+    # the parent after the fork was tried: it lands between os.fork() and
+    # the caller's bookkeeping, and a multiprocessing Pool being started
+    # then loses track of a worker, which waits for tasks for good.) One
+    # that lands outside this loop escapes as before; the child then finds
+    # its snapshots marked as an earlier fork's, and refuses them
+    # (gocfg._native).
+    interrupted = False
+    while True:
+        try:
+            snaps = _take_all()
+            break
+        except KeyboardInterrupt:
+            interrupted = True
+    for key in [k for k in _taken if k not in snaps]:
+        del _taken[key]  # closed or collected: drop its copy
+    _capi.set_fork_snapshots(snaps)
+    if interrupted:
+        raise KeyboardInterrupt
+
+
+def _take_all() -> Dict[int, Snapshot]:
+    """A snapshot of every live Config, by handle key."""
     snaps: Dict[int, Snapshot] = {}
     try:
         _capi.consts()  # read now: the child cannot ask the library
@@ -122,10 +151,8 @@ def _before_fork() -> None:
     except Exception:
         # A hook must never break os.fork(); without snapshots the child
         # refuses to read (ForkedProcessError), which says what to do.
-        snaps = {}
-    for key in [k for k in _taken if k not in snaps]:
-        del _taken[key]  # closed or collected: drop its copy
-    _capi.set_fork_snapshots(snaps)
+        return {}
+    return snaps
 
 
 def _after_fork_in_child() -> None:

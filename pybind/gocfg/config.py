@@ -409,14 +409,27 @@ class _ItemsView(ItemsView[str, Any]):
     def __iter__(self) -> Iterator[Tuple[str, Any]]:
         node: Any = self._mapping  # type: ignore[attr-defined]
         for key in node:
-            yield key, node[(key,)]
+            try:
+                value = node[(key,)]
+            except KeyError:
+                continue  # removed since the keys were taken (see _ValuesView)
+            yield key, value
 
 
 class _ValuesView(ValuesView[Any]):
     def __iter__(self) -> Iterator[Any]:
         node: Any = self._mapping  # type: ignore[attr-defined]
         for key in node:
-            yield node[(key,)]
+            try:
+                value = node[(key,)]
+            except KeyError:
+                # Iteration walks a snapshot of the keys, and changing the
+                # Config meanwhile is allowed (README): by the loop's body,
+                # another thread, or a watched Config's watcher. A key
+                # removed since the snapshot is skipped, as it is gone; it
+                # raised KeyNotFoundError out of the loop.
+                continue
+            yield value
 
 
 class Section(MutableMapping[str, Any], TreeView):

@@ -167,8 +167,10 @@ class ForkedProcessError(Error, RuntimeError):
     parent, so a call from the child would hang. The Configs that existed
     at the fork stay readable there, from a snapshot taken just before it;
     writes, saves, new Configs and databases raise this. Use the ``spawn``
-    or ``forkserver`` start method of multiprocessing, or load configs
-    after the fork.
+    or ``forkserver`` start method of multiprocessing, or make no gocfg
+    call in the parent before it forks (a gunicorn master makes them when
+    gunicorn.conf.py or a ``--preload`` app uses gocfg) and load configs
+    after the fork, or load them before it and only read them after.
     """
 
 

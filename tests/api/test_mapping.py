@@ -161,3 +161,30 @@ def test_an_int_subclass_in_a_tuple_path_is_its_value(no_leaks):
         assert cfg[("a", Shifty(0))] == "zero"
         cfg[("a", Shifty(0))] = "changed"
         assert cfg.to_dict() == {"a": ["changed", "one"]}
+
+
+def test_items_and_values_skip_a_key_removed_while_iterating(no_leaks):
+    # Iteration walks a snapshot of the keys, and the README allows changing
+    # the Config meanwhile. items() and values() read each key of that
+    # snapshot: one removed by the loop's body (or another thread, or a
+    # watched Config's watcher) raised KeyNotFoundError out of the loop. A
+    # removed key is now skipped; a changed one gives its new value.
+    cfg = gocfg.Config({"a": 1, "b": 2, "c": 3, "d": {"x": 4}})
+    seen = []
+    for k, v in cfg.items():
+        seen.append((k, v if not isinstance(v, gocfg.Section) else v.to_dict()))
+        if k == "a":
+            del cfg["c"]
+            cfg["b"] = 20
+    assert seen == [("a", 1), ("b", 20), ("d", {"x": 4})]
+    got = []
+    for v in cfg["d"].values():
+        got.append(v)
+        cfg["d"] = {"y": 5}
+    assert got == [4]
+    values = []
+    for v in cfg.values():
+        values.append(v if not isinstance(v, gocfg.Section) else v.to_dict())
+        cfg.pop("d", None)
+    assert values == [1, 20]
+    cfg.close()

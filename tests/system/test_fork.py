@@ -532,6 +532,32 @@ def test_gunicorn_preload_workers_read_the_config(tmp_path):
     assert "ForkedProcessError" not in log_text()
 
 
+
+def test_gunicorn_conf_that_uses_gocfg_gets_workers_a_message_naming_it(tmp_path):
+    # A common layout: gunicorn.conf.py reads bind and workers from the
+    # app's config, and the app (not preloaded) loads it in each worker.
+    # The master used gocfg before forking, so the workers' loads are
+    # refused and gunicorn stops ("Worker failed to boot"). The error said
+    # to "create and load configs only after the fork", which the worker
+    # had done; it now names the parent's first use and gunicorn.conf.py.
+    pytest.importorskip("gunicorn")
+    (tmp_path / "gunicorn.conf.py").write_text(
+        "import gocfg\n_cfg = gocfg.Config({'bind': '127.0.0.1:0', 'workers': 1})\n"
+        "bind = _cfg['bind']\nworkers = _cfg['workers']\n")
+    (tmp_path / "wsgi_app.py").write_text(
+        "import gocfg\nCFG = gocfg.Config({'greeting': 'hi'})\n"
+        "def app(environ, start_response):\n"
+        "    start_response('200 OK', [])\n    return [CFG['greeting'].encode()]\n")
+    log = tmp_path / "gunicorn.log"
+    proc = subprocess.run([sys.executable, "-m", "gunicorn", "--log-file", str(log), "wsgi_app:app"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT)
+    text = log.read_text()
+    assert proc.returncode != 0 and "Worker failed to boot" in text, text
+    refused = [line for line in text.splitlines() if line.startswith("gocfg.errors.ForkedProcessError")]
+    assert refused, text
+    assert "cannot create a Config" in refused[0] and "gunicorn.conf.py" in refused[0], refused[0]
+    assert "make no gocfg call before it forks" in refused[0], refused[0]
+
 def test_child_refuses_the_pickled_states_the_library_refuses(tmp_path):
     # Unpickling in the child cannot ask the library to check the state:
     # the stand-in refuses what the library refuses, with the same error
@@ -612,6 +638,185 @@ print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
 ''', cwd=tmp_path)
     assert proc.stdout.strip() == "0", proc.stdout + proc.stderr
 
+
+
+# A parent that forked once (snapshots taken), changed a Config, and forks
+# again with a real SIGINT raised on its own thread as the hook enters the
+# function named in argv[1]; the child prints what it reads of both
+# Configs, the parent whether the KeyboardInterrupt reached it, and a child
+# of a third fork what it reads.
+CTRL_C_IN_THE_HOOK = r"""
+import os, signal, sys, gocfg
+changed = gocfg.Config({"v": 0})
+same = gocfg.Config({"w": 2})
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if changed["v"] == 0 else 1)
+assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+changed["v"] = 1
+
+def tracer(frame, event, arg):
+    if event == "call" and frame.f_code.co_name == sys.argv[1]:
+        sys.settrace(None)
+        signal.raise_signal(signal.SIGINT)
+    return None
+
+def child():
+    got = []
+    for read in (lambda: changed["v"], lambda: same["w"]):
+        try:
+            got.append(repr(read()))
+        except gocfg.ForkedProcessError as e:
+            got.append("refused: " + str(e))
+    os.write(1, (" | ".join(got) + "\n").encode())
+    os._exit(0)
+
+sys.settrace(tracer)
+outcome = "no KeyboardInterrupt"
+try:
+    if os.fork() == 0:
+        child()
+    for _ in range(10**6):  # where the KeyboardInterrupt lands at the latest
+        pass
+except KeyboardInterrupt:
+    outcome = "KeyboardInterrupt after the fork"
+os.wait()  # the child has written its line
+print(outcome, flush=True)
+pid = os.fork()  # not interrupted: its snapshots are its own
+if pid == 0:
+    child()
+os.waitpid(pid, 0)
+"""
+
+
+def test_a_ctrl_c_while_the_fork_takes_the_snapshots_leaves_them_taken(tmp_path):
+    # A Ctrl-C landing in the before-fork hook (it takes seconds for a big
+    # changed config) left the snapshots of that fork untaken: CPython
+    # prints it as an exception ignored in the hook and forks all the
+    # same, and the child read the previous fork's (v = 0 where the parent
+    # had v = 1; 5 of 5 forks of a changed 100,000-item config interrupted
+    # by a timer's SIGINT). The hook now takes them in full before it lets
+    # the KeyboardInterrupt out, which CPython still prints as ignored.
+    proc = subprocess.run([sys.executable, "-c", CTRL_C_IN_THE_HOOK, "take"], capture_output=True, text=True,
+                          timeout=TIMEOUT, cwd=tmp_path)
+    assert proc.stdout.splitlines() == ["1 | 2", "no KeyboardInterrupt", "1 | 2"], proc.stdout + proc.stderr
+    assert "Exception ignored" in proc.stderr and "KeyboardInterrupt" in proc.stderr, proc.stderr
+
+
+def test_a_ctrl_c_that_escapes_the_fork_hook_leaves_no_stale_snapshot_behind(tmp_path):
+    # One that lands where the hook cannot catch it (here as it hands the
+    # snapshots over) still escapes, as CPython has it; the child then
+    # holds the previous fork's snapshots, and refuses every Config rather
+    # than read them (it read v = 0). The next fork reads normally.
+    proc = subprocess.run([sys.executable, "-c", CTRL_C_IN_THE_HOOK, "set_fork_snapshots"], capture_output=True,
+                          text=True, timeout=TIMEOUT, cwd=tmp_path)
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 3 and lines[1:] == ["no KeyboardInterrupt", "1 | 2"], proc.stdout + proc.stderr
+    assert "KeyboardInterrupt" in proc.stderr  # it did land in the hook, and was printed as ignored
+    for got in lines[0].split(" | "):
+        assert got.startswith("refused: cannot read a Config whose snapshot was not taken at the fork"), got
+        assert "interrupted" in got
+
+
+def test_a_config_changed_after_its_snapshot_during_the_fork_reads_as_snapshotted(tmp_path):
+    # Another thread may change a Config (in Go, without the GIL) after the
+    # hook took its snapshot and before the fork itself. The child reads
+    # it as it was when the snapshot was taken, as for any Config, rather
+    # than refusing it (a watched Config in a gunicorn master, changed as
+    # a worker was forked, would leave that worker unable to read it). The
+    # change is made by a before-fork hook of the test's, registered before
+    # gocfg's and so run after it.
+    proc = run_python(r"""
+import os
+box = []
+os.register_at_fork(before=lambda: box and box[0].__setitem__("v", 2))
+import gocfg
+cfg = gocfg.Config({"v": 1})
+box.append(cfg)
+pid = os.fork()
+if pid == 0:
+    try:
+        got = repr(cfg["v"])
+    except gocfg.ForkedProcessError as e:
+        got = "refused: " + str(e)
+    os.write(1, (got + "\n").encode())
+    os._exit(0)
+os.waitpid(pid, 0)
+print("parent", cfg["v"])
+""", cwd=tmp_path)
+    assert proc.stdout.splitlines() == ["1", "parent 2"], proc.stdout + proc.stderr
+
+def test_a_fork_while_another_thread_loads_the_library_refuses_not_hangs(tmp_path):
+    # The library is loaded at the first use, under a lock. A fork while
+    # another thread was inside that load (a thread making the first
+    # Config while the main thread starts a fork Pool) left the lock held
+    # in the child by a thread that does not exist there: the child's
+    # first Config waited for good (5 of 5 forks with the load started
+    # just before). It now raises ForkedProcessError. The load is held
+    # open by an import hook that pauses the real import of the extension
+    # (before it is mapped) until the fork is done.
+    proc = run_python(r"""
+import importlib.abc, os, sys, threading, time
+import gocfg
+from gocfg import _native
+
+at_import, forked = threading.Event(), threading.Event()
+
+class Paused(importlib.abc.Loader):
+    # Pauses in create_module (where the extension is mapped), which runs
+    # without the global import lock: os.fork() takes that lock, so a pause
+    # in find_spec would hold the fork back instead.
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        at_import.set()
+        forked.wait(30)
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        self.loader.exec_module(module)
+
+class Pause(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "gocfg._gocfg_cffi":
+            return None
+        for finder in sys.meta_path[1:]:
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                spec.loader = Paused(spec.loader)
+                return spec
+        return None
+
+sys.meta_path.insert(0, Pause())
+first = threading.Thread(target=lambda: gocfg.Config({"a": 1}))
+first.start()
+assert at_import.wait(30) and not _native.loaded
+pid = os.fork()
+if pid == 0:
+    try:
+        gocfg.Config({"b": 2})
+        out = "made"
+    except gocfg.ForkedProcessError as e:
+        out = "refused: " + str(e)
+    os.write(1, (out + "\n").encode())
+    os._exit(0)
+forked.set()
+deadline = time.monotonic() + 20
+while not os.waitpid(pid, os.WNOHANG)[0]:
+    if time.monotonic() > deadline:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        print("hung")
+        break
+    time.sleep(0.02)
+first.join()
+print("parent", gocfg.Config({"c": 3})["c"])
+""", cwd=tmp_path)
+    lines = proc.stdout.splitlines()
+    assert proc.returncode == 0 and len(lines) == 2, proc.stdout + proc.stderr
+    assert lines[0].startswith("refused: cannot load the library (another thread of the parent was loading it"), lines
+    assert lines[1] == "parent 3"
 
 WATCHED_WSGI_APP = r'''
 import json, os, signal

@@ -352,3 +352,68 @@ def test_second_go_library_in_the_process(tmp_path):
     """)
     # Two Go runtimes in one process: documented as working (README).
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_forkserver_preloading_a_module_that_uses_gocfg(tmp_path):
+    # The README says forkserver works fully; with set_forkserver_preload()
+    # of a module that loads a Config at import, the server has used gocfg
+    # and forks each worker, so a worker reads the preloaded Config and is
+    # refused a new one. The error told a user of 'forkserver' to use
+    # 'forkserver'; it now says when that does not help.
+    (tmp_path / "appcfg.py").write_text("import gocfg\nCFG = gocfg.Config({'a': 1})\n")
+    (tmp_path / "main.py").write_text(textwrap.dedent("""
+        import multiprocessing as mp, sys
+        sys.path.insert(0, ".")
+
+        def task(x):
+            import gocfg, appcfg
+            try:
+                return ("made", gocfg.Config({"b": x})["b"])
+            except gocfg.ForkedProcessError as e:
+                return ("refused", appcfg.CFG["a"], str(e))
+
+        if __name__ == "__main__":
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(["appcfg"])
+            with ctx.Pool(1) as p:
+                print(repr(p.map(task, [1])[0]))
+    """))
+    proc = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    what, a, message = eval(proc.stdout)
+    assert (what, a) == ("refused", 1)
+    assert "set_forkserver_preload()" in message, message
+
+
+def test_which_calls_load_the_library(tmp_path):
+    # README "Lazy loading" lists the calls that load the library (the
+    # parent's first use, which a fork must come before for the child to
+    # use gocfg freely) and those that do not; each is checked in a fresh
+    # process.
+    code = """
+        import argparse, dataclasses, sys
+        import gocfg
+        from gocfg import _native
+
+        @dataclasses.dataclass
+        class S:
+            port: int = 1
+
+        calls = {
+            "File": lambda: gocfg.File("app.yaml"), "Text": lambda: gocfg.Text("a: 1", "yaml"),
+            "Stored": lambda: gocfg.Stored("sqlite:///x.db", "n"), "json_schema": lambda: gocfg.json_schema(S),
+            "Config": lambda: gocfg.Config({}), "Database": lambda: gocfg.Database("memory://"),
+            "is_secret": lambda: gocfg.is_secret("password"),
+            "set_secret_pattern": lambda: gocfg.set_secret_pattern("token"),
+            "add_flags": lambda: gocfg.add_flags(argparse.ArgumentParser(), S),
+            "parse_flags": lambda: gocfg.parse_flags(S, []),
+        }
+        calls[sys.argv[1]]()
+        print(_native.loaded)
+    """
+    loads = {"Config", "Database", "is_secret", "add_flags", "parse_flags"}
+    for name in ("File", "Text", "Stored", "set_secret_pattern", "json_schema", *sorted(loads)):
+        proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code), name], capture_output=True, text=True,
+                              timeout=120, cwd=tmp_path)
+        assert proc.returncode == 0, (name, proc.stderr)
+        assert proc.stdout.strip() == str(name in loads), name
