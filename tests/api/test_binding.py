@@ -6,6 +6,7 @@ from __future__ import annotations
 import _thread
 import importlib.machinery
 import os
+import pathlib
 import platform
 import shutil
 import subprocess
@@ -216,14 +217,30 @@ def test_path_quoting_agrees_with_the_library(segment):
         assert cfg[quote_segment(segment) + ".x"] == 1
 
 
+def _copy_of_the_package(tmp_path) -> pathlib.Path:
+    """A copy of the installed package in tmp_path, for damaging."""
+    pkg = tmp_path / "gocfg"
+    shutil.copytree(os.path.dirname(gocfg.__file__), pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    return pkg
+
+
+def _first_use(tmp_path) -> subprocess.CompletedProcess:
+    """A process whose first Config comes from the package copied into
+    tmp_path; it prints the ImportError that the first use raises."""
+    code = ("import gocfg\n"
+            "try:\n    gocfg.Config({'a': 1})\n"
+            "except ImportError as e:\n    print(e)\n")
+    return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(tmp_path)})
+
+
 @pytest.mark.parametrize("damage", ["missing", "truncated", "not-a-library", "extension-truncated", "other-platform"])
 def test_a_package_without_its_go_library_says_what_to_do(tmp_path, damage):
     """An installation that lost libgocfg.so, holds a truncated one (an
     interrupted copy) or something else under its name (one for another
     platform): the first use raises an ImportError naming the folder and
     the fix, not only the loader's "cannot open shared object file"."""
-    pkg = tmp_path / "gocfg"
-    shutil.copytree(os.path.dirname(gocfg.__file__), pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    pkg = _copy_of_the_package(tmp_path)
     lib = pkg / "libgocfg.so"
     if damage == "missing":
         lib.unlink()
@@ -245,11 +262,7 @@ def test_a_package_without_its_go_library_says_what_to_do(tmp_path, damage):
         lib.write_bytes(lib.read_bytes()[:-1])
     else:
         lib.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(57))  # an ELF header of no machine
-    code = ("import gocfg\n"
-            "try:\n    gocfg.Config({'a': 1})\n"
-            "except ImportError as e:\n    print(e)\n")
-    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                       env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    r = _first_use(tmp_path)
     assert r.returncode == 0, r.stderr
     assert f"gocfg cannot load its Go library from {pkg}" in r.stdout and "reinstall" in r.stdout, r.stdout
     assert ("libgocfg.so: cannot open shared object file" if damage == "missing" else str(lib)) in r.stdout, r.stdout
@@ -273,16 +286,11 @@ def test_a_missing_cffi_is_named_as_the_missing_dependency(tmp_path):
     """gocfg installed without its dependencies (pip install --no-deps):
     the extension cannot import cffi's runtime, and the message says to
     install cffi rather than to reinstall a gocfg that is whole."""
-    pkg = tmp_path / "gocfg"
-    shutil.copytree(os.path.dirname(gocfg.__file__), pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    _copy_of_the_package(tmp_path)
     # A stand-in _cffi_backend that fails as a missing one does, first on the path.
     (tmp_path / "_cffi_backend.py").write_text("raise ModuleNotFoundError(\"No module named '_cffi_backend'\", "
                                                "name='_cffi_backend')\n")
-    code = ("import gocfg\n"
-            "try:\n    gocfg.Config({'a': 1})\n"
-            "except ImportError as e:\n    print(e)\n")
-    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                       env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    r = _first_use(tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout == ("gocfg needs the cffi package, which is not installed in this Python (No module named "
                         "'_cffi_backend'): pip install cffi\n"), r.stdout
