@@ -622,9 +622,14 @@ class Section(MutableMapping[str, Any], TreeView):
                 pass  # removed meanwhile, by another thread
 
     def items(self) -> ItemsView[str, Any]:
+        """A view of the (key, value) pairs of this map's top-level keys, in
+        insertion order; each value is read when the loop reaches it (a map
+        as a live Section), and a key removed meanwhile is skipped."""
         return _ItemsView(self)
 
     def values(self) -> ValuesView[Any]:
+        """A view of the values of this map's top-level keys, read as
+        items() reads them."""
         return _ValuesView(self)
 
     def to_dict(self, *, resolve: bool = True) -> Dict[str, Any]:

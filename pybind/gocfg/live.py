@@ -141,6 +141,7 @@ class ChangeEvent:
 
     @property
     def applied(self) -> bool:
+        """Whether the new configuration is in force (kind "applied")."""
         return self.kind == "applied"
 
     def _hide(self, hidden: AbstractSet[Tuple[str, ...]]) -> None:
@@ -234,6 +235,7 @@ class ChangeStream:
         raise StopIteration
 
     def close(self) -> None:
+        """Stop taking events: the iteration ends. Closing twice is allowed."""
         self._w = None
         self._unsubscribe()  # once: later calls do nothing
 

@@ -94,6 +94,8 @@ class Violation:
 
     @property
     def description(self) -> str:
+        """The message with its keyword and, when known, where the value
+        came from: ``minimum: got 80, want 1024 (minimum; from app.yaml:2:3)``."""
         where = self.where
         return f"{self.message} ({self.keyword}; from {where})" if where else f"{self.message} ({self.keyword})"
 
