@@ -40,7 +40,7 @@ documents) or a JSON list; formats that hold one mapping refuse it.
 --yaml 1.1 reads YAML with YAML 1.1's types (yes/no booleans, 0755 octal),
 as Ansible and Kubernetes tools do; 1.2 is the default. --format (and
 --input-format) also take the reading modes, such as ini-case or toml-1.0.
-    gocfg validate FILE...        check that each file parses
+
     gocfg watch FILE... [--env-prefix P] [--set k=v]... [--env-file F] [--secrets-dir D] [--profile P]
                                   merge as show does, then print each change
                                   (applied or rejected, with diff lines and
@@ -828,8 +828,9 @@ def _db_parser(sub: Any, formats: Sequence[str]) -> None:
     db = sub.add_parser("db", help="read and change configs stored in a gocfg Database")
     dsub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
 
+    name_help = "the stored config's name, such as services/api"
     g = dsub.add_parser("get", parents=[common, reveal], help="print a stored config, or the value at a path")
-    g.add_argument("name")
+    g.add_argument("name", help=name_help)
     g.add_argument("path", nargs="?", help="a dot path such as server.port (default: the whole config)")
     g.add_argument("--revision", type=_revision_arg, metavar="R", help="an older revision (default: the latest)")
     g.add_argument("--format", choices=formats, type=_args.format_name, default="json",
@@ -839,7 +840,7 @@ def _db_parser(sub: Any, formats: Sequence[str]) -> None:
     g.set_defaults(run=_cmd_db_get)
 
     p = dsub.add_parser("put", parents=[common], help="store a file (or stdin: -) as the next revision")
-    p.add_argument("name")
+    p.add_argument("name", help=name_help)
     p.add_argument("file", help="a file, or - for stdin")
     p.add_argument("--format", choices=formats, type=_args.format_name,
                    help="the input's format (default: from the extension; yaml, which reads JSON too, for stdin)")
@@ -848,13 +849,13 @@ def _db_parser(sub: Any, formats: Sequence[str]) -> None:
     p.set_defaults(run=_cmd_db_put)
 
     h = dsub.add_parser("history", parents=[common], help="print each revision and when it was saved (UTC)")
-    h.add_argument("name")
+    h.add_argument("name", help=name_help)
     h.set_defaults(run=_cmd_db_history)
 
     d = dsub.add_parser("diff", parents=[common, reveal], help="print what changed from REV1 to REV2")
-    d.add_argument("name")
-    d.add_argument("rev1", type=_revision_arg)
-    d.add_argument("rev2", type=_revision_arg)
+    d.add_argument("name", help=name_help)
+    d.add_argument("rev1", type=_revision_arg, help="the revision to compare from (db history lists them)")
+    d.add_argument("rev2", type=_revision_arg, help="the revision to compare to")
     d.set_defaults(run=_cmd_db_diff)
 
     q = dsub.add_parser("query", parents=[common, reveal], help="print name, path and value of each match")
@@ -866,7 +867,7 @@ def _db_parser(sub: Any, formats: Sequence[str]) -> None:
     w.set_defaults(run=_cmd_db_watch)
 
     r = dsub.add_parser("rm", parents=[common], help="delete a stored config and its history")
-    r.add_argument("name")
+    r.add_argument("name", help=name_help)
     r.set_defaults(run=_cmd_db_rm)
 
 
@@ -961,8 +962,8 @@ def _parser() -> argparse.ArgumentParser:
     s.set_defaults(run=_cmd_show)
 
     d = sub.add_parser("diff", help="print what changed from one file to another")
-    d.add_argument("a")
-    d.add_argument("b")
+    d.add_argument("a", help="the file to compare from (the old one)")
+    d.add_argument("b", help="the file to compare to (the new one)")
     d.add_argument("--format", choices=formats, type=_args.format_name,
                    help="the files' format (default: from each extension)")
     d.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
@@ -970,8 +971,8 @@ def _parser() -> argparse.ArgumentParser:
     d.set_defaults(run=_cmd_diff)
 
     c = sub.add_parser("convert", help="rewrite a file in another format")
-    c.add_argument("input")
-    c.add_argument("output")
+    c.add_argument("input", help="the file to read")
+    c.add_argument("output", help="the file to write (its extension gives the format unless --output-format)")
     c.add_argument("--input-format", choices=formats, type=_args.format_name,
                    help="the input's format (default: from its extension)")
     c.add_argument("--output-format", choices=formats, type=_args.format_name,
@@ -980,7 +981,8 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(run=_cmd_convert)
 
     v = sub.add_parser("validate", help="check that files parse, or that they fit a JSON Schema")
-    v.add_argument("files", nargs="+", metavar="file")
+    v.add_argument("files", nargs="+", metavar="file",
+                   help="files to check; with --schema they are merged in order (later wins), as show merges them")
     v.add_argument("--format", choices=formats, type=_args.format_name,
                    help="the files' format (default: from each extension)")
     _reading_args(v, document=False)
@@ -994,7 +996,8 @@ def _parser() -> argparse.ArgumentParser:
     v.set_defaults(run=_cmd_validate)
 
     j = sub.add_parser("schema", help="print the JSON Schema of a settings class, attrs class or pydantic model (module:Class)")
-    j.add_argument("cls", metavar="module:Class")
+    j.add_argument("cls", metavar="module:Class",
+                   help="the class to describe, importable from the current directory, such as myapp.settings:Settings")
     j.add_argument("--reveal", action="store_true", help="include the defaults of secret fields")
     j.set_defaults(run=_cmd_schema)
     w = sub.add_parser("watch", help="print each change to the files as it happens, until Ctrl-C")
@@ -1007,7 +1010,24 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--reveal", action="store_true", help="print secrets instead of ********")
     w.set_defaults(run=_cmd_watch)
     _db_parser(sub, formats)
+    _name_formats(p, formats)
     return p
+
+
+def _name_formats(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    """Show each format option as FORMAT and list the names once, below the
+    options, where argparse would print all fourteen in the usage line and
+    again in the option's help."""
+    named = False
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _name_formats(sub, formats)
+        elif action.choices is formats:
+            action.metavar = "FORMAT"
+            named = True
+    if named:
+        parser.epilog = f"FORMAT is one of {', '.join(_args.formats())}, or a reading mode: {', '.join(_args.modes())}."
 
 
 def main(argv: Optional[List[str]] = None) -> int:

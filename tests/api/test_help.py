@@ -1,11 +1,15 @@
-"""What help() shows a newcomer: every public name and every public
-method, property and classmethod of gocfg's own classes has a docstring."""
+"""What help() and --help show a newcomer: every public name and every
+public method, property and classmethod of gocfg's own classes has a
+docstring, and every argument of the command line says what it takes."""
 from __future__ import annotations
 
+import argparse
 import inspect
 from typing import Iterator, List, Tuple
 
 import gocfg
+from gocfg import __main__ as cli
+from support.cli import run_cli
 
 
 def _public_names() -> List[str]:
@@ -47,3 +51,32 @@ def test_the_member_walk_reaches_what_help_shows():
     # by help(gocfg.Config)) and classmethods, or it could pass vacuously.
     names = {where for where, _ in _own_members(gocfg.Config)}
     assert {"Section.items", "Section.values", "Config.load", "Config.close"} <= names
+
+
+def _parsers(parser: argparse.ArgumentParser, prog: str) -> Iterator[Tuple[str, argparse.ArgumentParser]]:
+    yield prog, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _parsers(sub, f"{prog} {name}")
+
+
+def test_every_command_line_argument_has_help():
+    parsers = list(_parsers(cli._parser(), "gocfg"))
+    assert {"gocfg diff", "gocfg convert", "gocfg db diff"} <= {prog for prog, _ in parsers}
+    silent = [f"{prog}: {action.metavar or action.dest}"
+              for prog, parser in parsers for action in parser._actions
+              if not isinstance(action, argparse._SubParsersAction) and not action.help]
+    assert silent == []
+
+
+def test_format_options_show_FORMAT_and_list_the_names_once():
+    for prog, parser in _parsers(cli._parser(), "gocfg"):
+        text = parser.format_help()
+        assert "{json," not in text, prog  # argparse's choice set, in the usage and again in the help
+        if "--format" in text or "--input-format" in text:
+            names = ", ".join(gocfg._args.formats())
+            assert text.count("FORMAT is one of") == 1 and names in text, prog
+    # The choices are still checked, with every name in the message.
+    r = run_cli("get", "app.yaml", "k", "--format", "jsn")
+    assert r.returncode == 2 and "invalid choice: 'jsn'" in r.stderr and "'properties-flat'" in r.stderr
