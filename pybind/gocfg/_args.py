@@ -301,7 +301,9 @@ def environ_arg(environ: Optional[Mapping[str, str]]) -> bytes:
 
 
 def env_prefix_arg(env_prefix: Any, env_delimiter: Any) -> Tuple[bytes, bytes]:
-    if not isinstance(env_prefix, str) or not env_prefix:
+    if not isinstance(env_prefix, str):
+        raise TypeError(f"env_prefix must be a str such as 'APP', not {type(env_prefix).__name__}")
+    if not env_prefix:
         raise ValueError("env_prefix must be a non-empty string such as 'APP' "
                          "(an empty prefix would take every variable, PATH and HOME too)")
     if "=" in env_prefix:

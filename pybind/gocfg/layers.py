@@ -96,6 +96,12 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     ``gocfg.MissingFileError`` (a FileNotFoundError); a file that does not
     parse ``gocfg.ParseError`` with file, line and column.
     """
+    for source in sources:
+        if isinstance(source, (list, tuple)):
+            # gocfg.load(["app.yaml", "local.toml"]): the list would be
+            # refused as "not a source" without saying how to give several.
+            raise TypeError(f"gocfg.load() takes the sources as separate arguments, not a {type(source).__name__}: "
+                            "gocfg.load('app.yaml', 'local.toml'), or gocfg.load(*paths)")
     env_now = os.environ if environ is None else environ
     chosen = _envsrc.profile_arg(profile, profile_env, env_now)
     if profile_env is not None:

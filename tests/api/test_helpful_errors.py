@@ -468,3 +468,25 @@ def test_loads_given_a_file_name_points_at_load(tmp_path, monkeypatch, no_leaks)
     with pytest.raises(gocfg.ParseError) as info:  # not a file: the parser's message alone
         gocfg.Config.loads("other.yaml", "yaml")
     assert "Config.load" not in str(info.value)
+
+
+def test_sources_given_in_a_list_point_at_separate_arguments(tmp_path, no_leaks):
+    app = tmp_path / "app.yaml"
+    app.write_text("a: 1\n")
+    for given in ([str(app)], (str(app), str(app))):
+        for watch in (False, True):
+            with pytest.raises(TypeError) as info:
+                gocfg.load(given, watch=watch)
+            assert str(info.value) == (f"gocfg.load() takes the sources as separate arguments, not a "
+                                       f"{type(given).__name__}: gocfg.load('app.yaml', 'local.toml'), "
+                                       "or gocfg.load(*paths)")
+    with gocfg.load(*[str(app)]) as cfg:  # what the message says works
+        assert cfg["a"] == 1
+
+
+def test_an_env_prefix_of_the_wrong_type_is_a_type_error(tmp_path, no_leaks):
+    for prefix in (1, b"APP", ["APP"]):
+        with pytest.raises(TypeError, match=f"^env_prefix must be a str such as 'APP', not {type(prefix).__name__}$"):
+            gocfg.load(env_prefix=prefix)
+    with pytest.raises(ValueError, match="non-empty"):  # an empty one stays a ValueError
+        gocfg.load(env_prefix="")
