@@ -649,3 +649,24 @@ def test_the_sections_the_package_points_to_exist():
     assert len(pointers) >= 5, pointers  # the pattern still finds them
     missing = [(f, name) for f, name in pointers if not any(p == name or p.startswith(name + " ") for p in places)]
     assert not missing, missing
+
+
+def test_the_classifiers_name_the_pythons_the_wheel_is_tested_under():
+    """pip show and the index list what pyproject.toml's classifiers say:
+    the CPython versions are those README, "Releases and platforms", says
+    the wheel is tested under, the lowest is requires-python's, and the
+    package says it is typed (it ships py.typed)."""
+    root = README.parent
+    m = re.search(r"Linux x86_64, glibc ≥ 2\.17 \| wheel built and tested \(fresh venv without a toolchain, "
+                  r"under CPython ([\d., and]+?);", README.read_text(encoding="utf-8"))
+    assert m, "README, Releases and platforms: the x86_64 row changed: update this test"
+    tested = re.findall(r"3\.\d+", m.group(1))
+    with gocfg.Config.load(root / "pyproject.toml") as meta:
+        project = meta["project"]
+        classifiers = project.get_list("classifiers", [])
+        lowest = project["requires-python"]
+    versions = [c.rsplit(" :: ", 1)[1] for c in classifiers
+                if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]
+    assert versions == tested and lowest == f">={tested[0]}"
+    assert "Typing :: Typed" in classifiers and (root / "pybind" / "gocfg" / "py.typed").is_file()
+    assert not [c for c in classifiers if c.startswith("License ::")]  # the license expression says it
