@@ -51,7 +51,7 @@ func readAll(cancel C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error, de
 //export gocfg_read_all
 func gocfg_read_all(file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, cancel C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int64_t {
 	return readAll(cancel, out, errOut, func(ctx context.Context) ([]value.AnyDoc, error) {
-		name, c, err := fileArgs(file, fileLen, format, formatLen)
+		name, c, err := fileArgs(file, fileLen, format, formatLen, true)
 		if err != nil {
 			return nil, err
 		}

@@ -20,8 +20,10 @@ import (
 )
 
 // fileArgs copies a file name, borrows a format name (empty: from the
-// file's extension) and picks the codec, for every call that takes a file.
-func fileArgs(file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t) (string, codec.Codec, error) {
+// file's extension) and picks the codec, for every call that takes a file;
+// for one that reads it (reading), a missing file or a directory whose
+// name tells no format is reported as such (see load.ReadingCodec).
+func fileArgs(file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, reading bool) (string, codec.Codec, error) {
 	name, err := text(file, fileLen, "file name")
 	if err != nil {
 		return "", codec.Codec{}, err
@@ -30,7 +32,11 @@ func fileArgs(file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t
 	if err != nil {
 		return "", codec.Codec{}, err
 	}
-	c, err := load.FileCodec(name, f)
+	pick := load.FileCodec
+	if reading {
+		pick = load.ReadingCodec
+	}
+	c, err := pick(name, f)
 	return name, c, err
 }
 
@@ -74,7 +80,7 @@ func newConfigFrom(cancel C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error,
 //export gocfg_config_load
 func gocfg_config_load(file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, cancel C.uintptr_t, out *C.uintptr_t, errOut **C.gocfg_error) C.int {
 	return newConfigFrom(cancel, out, errOut, func(ctx context.Context) (*value.Doc, error) {
-		name, c, err := fileArgs(file, fileLen, format, formatLen)
+		name, c, err := fileArgs(file, fileLen, format, formatLen, true)
 		if err == nil {
 			err = nonNull(out, "out")
 		}
@@ -142,7 +148,7 @@ func gocfg_config_dump(h C.uintptr_t, format *C.char, formatLen C.size_t, out *C
 //export gocfg_config_save
 func gocfg_config_save(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.char, formatLen C.size_t, flags C.int, errOut **C.gocfg_error) C.int {
 	return status(errOut, reads, func() error {
-		name, c, err := fileArgs(file, fileLen, format, formatLen)
+		name, c, err := fileArgs(file, fileLen, format, formatLen, false)
 		if err != nil {
 			return err
 		}

@@ -528,7 +528,10 @@ int gocfg_config_version_cell(gocfg_config *cfg, const uint64_t **out, gocfg_err
  * takes a file name and the format is empty (length 0), the format comes
  * from the file's extension. A document that does not parse gives
  * GOCFG_E_PARSE with the file, line and column in the error; a file that
- * cannot be read or written gives GOCFG_E_IO with errno in sys_errno.
+ * cannot be read or written gives GOCFG_E_IO with errno in sys_errno. A
+ * call that reads a file whose name tells no format, given no format,
+ * reports a missing file or a directory (GOCFG_E_IO, ENOENT or EISDIR)
+ * before the missing format (GOCFG_E_INVALID_ARGUMENT).
  */
 
 /* Parses the file into a new config in *out (free with gocfg_config_free). */

@@ -139,8 +139,11 @@ func fileLayer(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.char, fo
 		if err != nil {
 			return newLayer{}, err
 		}
-		name, c, err := fileArgs(file, fileLen, format, formatLen)
+		name, c, err := fileArgs(file, fileLen, format, formatLen, true)
 		if err != nil {
+			if optional && errors.Is(err, os.ErrNotExist) {
+				return newLayer{skip: true}, nil // "local?" with no extension: skipped as "local.yaml?" is
+			}
 			return newLayer{}, err
 		}
 		var sec string

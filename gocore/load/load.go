@@ -6,8 +6,12 @@ package load
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
+	"syscall"
 
 	"github.com/gocfg/gocfg/gocore/aside"
 	"github.com/gocfg/gocfg/gocore/codec"
@@ -38,6 +42,25 @@ func FileCodec(file, format string) (codec.Codec, error) {
 		return codec.Codec{}, fmt.Errorf("file name is empty: %w", errs.ErrInvalidArgument)
 	}
 	return Codec(format, file)
+}
+
+// ReadingCodec is FileCodec for a file about to be read. When no format is
+// given and the name tells none, a file that is not there, or is a
+// directory, is reported as such first, as opening it would report it:
+// "pass format=" would only lead to that error next.
+func ReadingCodec(file, format string) (codec.Codec, error) {
+	c, err := FileCodec(file, format)
+	if err == nil || format != "" || file == "" {
+		return c, err
+	}
+	if st, serr := os.Stat(file); serr != nil {
+		if errors.Is(serr, fs.ErrNotExist) {
+			return c, fileio.PathError(file, serr)
+		}
+	} else if st.IsDir() {
+		return c, fileio.PathError(file, syscall.EISDIR)
+	}
+	return c, err
 }
 
 // TextCodec picks the codec for a document given as text: the format is

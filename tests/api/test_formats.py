@@ -307,6 +307,7 @@ def test_save_private_and_keeps_mode(tmp_path, no_leaks):
 def test_format_errors(tmp_path, no_leaks):
     with pytest.raises(gocfg.InvalidArgumentError, match="unknown format"):
         gocfg.Config.loads("{}", "xml")
+    (tmp_path / "file.unknown").write_text("{}")  # there: a missing one is reported as missing first
     with pytest.raises(gocfg.InvalidArgumentError, match="format"):
         gocfg.Config.load(tmp_path / "file.unknown")
     with pytest.raises(TypeError):

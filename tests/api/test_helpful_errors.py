@@ -4,6 +4,7 @@ found by a new user (each with its regression test)."""
 from __future__ import annotations
 
 import datetime
+import errno
 import json
 import pickle
 
@@ -490,3 +491,29 @@ def test_an_env_prefix_of_the_wrong_type_is_a_type_error(tmp_path, no_leaks):
             gocfg.load(env_prefix=prefix)
     with pytest.raises(ValueError, match="non-empty"):  # an empty one stays a ValueError
         gocfg.load(env_prefix="")
+
+
+def test_a_missing_file_or_a_directory_of_no_known_format_is_reported_as_such(tmp_path, monkeypatch, no_leaks):
+    # Config.load("app") for app.yaml: "pass format=" only led to "No such
+    # file" next. What is not there, or is a directory, says so first, as
+    # open() would; a file that is there still asks for the format.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "adir").mkdir()
+    (tmp_path / "settings").write_text("a: 1\n")
+    reads = [gocfg.Config.load, gocfg.read, gocfg.read_all, gocfg.load_all, gocfg.load]
+    for read in reads:
+        with pytest.raises(gocfg.MissingFileError) as info:
+            read("app")
+        assert str(info.value) == "[Errno 2] No such file or directory: 'app'" and info.value.filename == "app"
+        with pytest.raises(gocfg.FileError) as info:
+            read("adir")
+        assert str(info.value) == "[Errno 21] Is a directory: 'adir'" and info.value.errno == errno.EISDIR
+        with pytest.raises(gocfg.InvalidArgumentError, match='cannot tell the format of "settings"'):
+            read("settings")
+    with gocfg.load("app?") as cfg:  # optional and missing: skipped, as "app.yaml?" is
+        assert cfg.to_dict() == {}
+    with gocfg.Config({"a": 1}) as cfg:  # a save creates the file: the format is what is missing
+        with pytest.raises(gocfg.InvalidArgumentError, match='cannot tell the format of "app"'):
+            cfg.save("app")
+    r = run_cli("show", "app")
+    assert (r.returncode, r.stderr) == (1, "gocfg: app: No such file or directory\n")
