@@ -103,7 +103,7 @@ func Open(url string, opts Options, codec Codec) (*DB, error) {
 		be, err = etcd.OpenURL(url, opts)
 	default:
 		// Say only the scheme: the rest of the URL may hold a password.
-		return nil, fmt.Errorf("db.Open: unknown URL scheme %q (want memory://, sqlite:// or etcd://): %w", scheme, errs.ErrInvalidArgument)
+		return nil, fmt.Errorf("unknown database URL scheme %q (want memory://, sqlite:// or etcd://, or a file path): %w", scheme, errs.ErrInvalidArgument)
 	}
 	if err != nil {
 		return nil, err
@@ -552,12 +552,12 @@ func takeMaxParam(raw, scheme string) (string, int64, error) {
 			continue
 		}
 		if found {
-			return "", 0, fmt.Errorf("db.Open: URL parameter %s given twice: %w", key, errs.ErrInvalidArgument)
+			return "", 0, fmt.Errorf("database URL parameter %s given twice: %w", key, errs.ErrInvalidArgument)
 		}
 		found = true
 		n, err := limits.ParseSize(v)
 		if err != nil {
-			return "", 0, fmt.Errorf("db.Open: URL parameter %s=%q: %v: %w", key, v, err, errs.ErrInvalidArgument)
+			return "", 0, fmt.Errorf("database URL parameter %s=%q: %v: %w", key, v, err, errs.ErrInvalidArgument)
 		}
 		val = n
 	}

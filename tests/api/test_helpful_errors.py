@@ -259,8 +259,9 @@ def test_index_writes_where_the_parent_exists_and_explicit_map_keys(cfg):
 
 def test_no_go_kind_suffixes_in_messages(tmp_path, no_leaks):
     problems = []
+    (tmp_path / "settings").write_text("a: 1\n")
     with gocfg.Database.open("memory://") as db, gocfg.Config({"a": 1}) as c:
-        for call in (lambda: gocfg.Config.load(str(tmp_path)),  # no extension: cannot tell the format
+        for call in (lambda: gocfg.Config.load(str(tmp_path / "settings")),  # no extension: cannot tell the format
                      lambda: gocfg.Config.loads("a: [", "yaml"),
                      lambda: c.__setitem__("a.b", 2),
                      lambda: db.query("bad"),
@@ -517,3 +518,17 @@ def test_a_missing_file_or_a_directory_of_no_known_format_is_reported_as_such(tm
             cfg.save("app")
     r = run_cli("show", "app")
     assert (r.returncode, r.stderr) == (1, "gocfg: app: No such file or directory\n")
+
+
+def test_database_url_errors_name_no_go_function(tmp_path, no_leaks):
+    # "db.Open: unknown URL scheme" read as Go's, not as a Python message.
+    for url, message in (
+            ("postgres://db/app", "unknown database URL scheme \"postgres\" (want memory://, sqlite:// or etcd://, "
+                                  "or a file path)"),
+            ("memory://?max_config_bytes=1&max_config_bytes=2", "database URL parameter max_config_bytes given twice"),
+            (f"sqlite:///{tmp_path}/a.db?max_config_bytes=zz", "database URL parameter max_config_bytes=\"zz\": "
+                                                                "not a positive size (write a number, optionally "
+                                                                "followed by KiB, MiB, GiB or TiB)")):
+        with pytest.raises(gocfg.InvalidArgumentError) as info:
+            gocfg.Database.open(url)
+        assert str(info.value) == message
