@@ -147,7 +147,7 @@ def _suggest(cfg: "Config", path: str) -> List[str]:
     if not isinstance(node, Section):
         return out[:3]  # a list or a scalar: no keys of its own to suggest
     keys = _some_keys(node)
-    out = [*_dotted_keys(cfg, parent, segs[i:], keys), *out]
+    out = [*_bracketed(cfg, parent, segs[i:]), *_dotted_keys(cfg, parent, segs[i:], keys), *out]
     by_lower: Dict[str, str] = {}
     for k in keys:
         by_lower.setdefault(k.lower(), k)
@@ -160,6 +160,28 @@ def _suggest(cfg: "Config", path: str) -> List[str]:
         if text not in out:
             out.append(text)
     return out[:3]
+
+
+_BRACKETS = re.compile(r"(.+?)((?:\[\d+\])+)")
+
+
+def _bracketed(cfg: "Config", parent: List[str], segs: List[str]) -> List[str]:
+    """For a path that indexes lists as jq, JavaScript or OmegaConf write
+    it, ``servers[0].host``, the dot path that does (``servers.0.host``,
+    or ``servers.0`` when the rest does not exist), if there is one:
+    difflib offered only ``servers`` itself. segs: the path from its first
+    missing segment on."""
+    def dotted(seg: str) -> List[Any]:
+        m = _BRACKETS.fullmatch(seg)
+        return [seg] if m is None else [m.group(1), *(int(n) for n in re.findall(r"\d+", m.group(2)))]
+    first = dotted(segs[0])
+    if len(first) == 1:
+        return []
+    whole = [*parent, *(x for seg in segs for x in dotted(seg))]
+    for shown in (whole, [*parent, *first]):
+        if cfg.__contains__(tuple(shown)):
+            return [".".join(str(x) if isinstance(x, int) else quote_segment(x) for x in shown)]
+    return []
 
 
 def _some_keys(node: "Section") -> List[str]:

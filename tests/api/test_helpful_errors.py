@@ -532,3 +532,21 @@ def test_database_url_errors_name_no_go_function(tmp_path, no_leaks):
         with pytest.raises(gocfg.InvalidArgumentError) as info:
             gocfg.Database.open(url)
         assert str(info.value) == message
+
+
+def test_a_list_index_in_brackets_suggests_the_dot_path(no_leaks):
+    # servers[0].host, as jq, JavaScript and OmegaConf write it, was met
+    # with "did you mean 'servers'?" only.
+    with gocfg.Config({"servers": [{"host": "a", "ports": [1, 2]}]}) as cfg:
+        for given, first in (("servers[0].host", "servers.0.host"), ("servers[0]", "servers.0"),
+                             ("servers[0].ports[1]", "servers.0.ports.1"), ("servers.0.ports[1]", "servers.0.ports.1"),
+                             ("servers[0].hots", "servers.0")):  # the rest does not exist: the item that does
+            with pytest.raises(gocfg.KeyNotFoundError) as info:
+                cfg[given]
+            assert info.value.suggestions[0] == first, given
+            assert str(info.value).startswith(f"{given!r} (did you mean {first!r}")
+            assert cfg[first] is not None
+        for given in ("servers[3].host", "servers[0][1]"):  # no such item: no index offered
+            with pytest.raises(gocfg.KeyNotFoundError) as info:
+                cfg[given]
+            assert info.value.suggestions == ["servers"], given
