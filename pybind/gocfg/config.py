@@ -184,6 +184,24 @@ def _bracketed(cfg: "Config", parent: List[str], segs: List[str]) -> List[str]:
     return []
 
 
+def _env_nesting_hint(cfg: "Config", full: List[str], name: str) -> str:
+    """For a key that the environment variable name made, and that no
+    field takes, where a single underscore was meant to nest
+    (APP_SERVER_PORT, for server.port beside the file's server.host):
+    the name that nests, with the default delimiter. Empty when the key
+    splits into no existing map and a rest."""
+    key, parent = full[-1], full[:-1]
+    if not name.lower().endswith(key.lower()):
+        return ""
+    for i, ch in enumerate(key):
+        head = (*parent, key[:i])
+        if ch == "_" and 0 < i < len(key) - 1 and cfg.__contains__(head) and isinstance(cfg[head], Section):
+            at = len(name) - len(key) + i
+            path = ".".join(quote_segment(s) for s in (*head, key[i + 1:]))
+            return f"; a single _ stays inside a key: {name[:at]}__{name[at + 1:]} would set {path}"
+    return ""
+
+
 def _some_keys(node: "Section") -> List[str]:
     """The keys of node's map, at most _SUGGEST_KEYS of them."""
     keys = []
@@ -837,6 +855,8 @@ class Section(MutableMapping[str, Any], TreeView):
                     try:
                         o = self._cfg.origin(tuple(full))
                         where = f" (from {o})" if o is not None else ""
+                        if o is not None and o.kind == "env" and msg.startswith("unknown field"):
+                            where = where[:-1] + _env_nesting_hint(self._cfg, full, o.name) + ")"
                     except Exception:
                         o = None
                     if o is not None and o.kind == "secret":

@@ -3,6 +3,7 @@ KeyNotFoundError, messages that read as Python's, and the small defects
 found by a new user (each with its regression test)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import errno
 import json
@@ -550,3 +551,32 @@ def test_a_list_index_in_brackets_suggests_the_dot_path(no_leaks):
             with pytest.raises(gocfg.KeyNotFoundError) as info:
                 cfg[given]
             assert info.value.suggestions == ["servers"], given
+
+
+@dataclasses.dataclass
+class _Server:
+    host: str = "h"
+    port: int = 1
+
+
+@dataclasses.dataclass
+class Settings:
+    server: _Server = dataclasses.field(default_factory=_Server)
+
+
+def test_an_env_variable_with_a_single_underscore_where_it_meant_to_nest_is_named(tmp_path, no_leaks):
+    # APP_SERVER_PORT=9000 sets the key server_port (a single _ stays in a
+    # key); to() refused it as an unknown field without saying why the
+    # value did not reach server.port.
+    app = tmp_path / "app.yaml"
+    app.write_text("server: {host: a, port: 80}\n")
+    env = {"APP_SERVER_PORT": "9000", "APP_DEBUG_MODE": "1"}
+    with gocfg.load(str(app), env_prefix="APP", environ=env) as cfg:
+        with pytest.raises(gocfg.ValidationError) as info:
+            cfg.to(Settings)
+    assert dict(info.value.errors) == {
+        "debug_mode": "unknown field: Settings has no field 'debug_mode' (from env APP_DEBUG_MODE)",  # no map debug
+        "server_port": "unknown field: Settings has no field 'server_port' (from env APP_SERVER_PORT; a single _ "
+                       "stays inside a key: APP_SERVER__PORT would set server.port)"}
+    with gocfg.load(str(app), env_prefix="APP", environ={"APP_SERVER__PORT": "9000"}) as cfg:
+        assert cfg.to(Settings).server.port == 9000  # what the hint says works
