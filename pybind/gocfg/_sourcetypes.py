@@ -35,3 +35,9 @@ class Text:
     text: str
     format: str
     name: Optional[str] = None
+
+    def __repr__(self) -> str:
+        # The document is not shown: it may hold a password (a Config's repr
+        # masks one), and it may be megabytes long.
+        size = f"{len(self.text)} characters" if isinstance(self.text, str) else type(self.text).__name__
+        return f"Text(<{size}>, format={self.format!r}, name={self.name!r})"

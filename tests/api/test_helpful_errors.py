@@ -580,3 +580,11 @@ def test_an_env_variable_with_a_single_underscore_where_it_meant_to_nest_is_name
                        "stays inside a key: APP_SERVER__PORT would set server.port)"}
     with gocfg.load(str(app), env_prefix="APP", environ={"APP_SERVER__PORT": "9000"}) as cfg:
         assert cfg.to(Settings).server.port == 9000  # what the hint says works
+
+
+def test_a_text_source_shows_no_document_in_its_repr():
+    # A notebook cell ending in gocfg.Text(open("prod.yaml").read(), "yaml")
+    # displayed the whole document, passwords and all.
+    source = gocfg.Text("db: {password: hunter2}\n", "yaml", name="prod")
+    assert repr(source) == "Text(<24 characters>, format='yaml', name='prod')"
+    assert source == gocfg.Text("db: {password: hunter2}\n", "yaml", name="prod")  # still a value
