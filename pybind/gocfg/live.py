@@ -35,6 +35,7 @@ import json
 import logging
 import os
 import queue
+import re
 import threading
 import time
 import weakref
@@ -83,6 +84,18 @@ class Stored:
     name: str
     optional: bool = False
     timeout: float = 5.0
+
+    def __repr__(self) -> str:
+        # An etcd URL may hold a password (etcd://user:pass@host/...), which
+        # a Database's repr leaves out too.
+        db = self.database
+        shown = _URL_PASSWORD.sub(rf"\1{MASK}@", db) if isinstance(db, str) else db
+        return f"Stored(database={shown!r}, name={self.name!r}, optional={self.optional!r}, timeout={self.timeout!r})"
+
+
+# user:password@, the password running to the last @ before the path, as
+# URL parsers read it.
+_URL_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*:)[^/]*@")
 
 
 def _error_of(row: Any) -> Optional[Exception]:

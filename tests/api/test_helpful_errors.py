@@ -588,3 +588,15 @@ def test_a_text_source_shows_no_document_in_its_repr():
     source = gocfg.Text("db: {password: hunter2}\n", "yaml", name="prod")
     assert repr(source) == "Text(<24 characters>, format='yaml', name='prod')"
     assert source == gocfg.Text("db: {password: hunter2}\n", "yaml", name="prod")  # still a value
+
+
+def test_a_stored_source_shows_no_password_of_its_url():
+    # An etcd URL may carry the password, which a Database's repr leaves
+    # out; a Stored source's repr printed it.
+    for url in ("etcd://app:hunter2@127.0.0.1:2379/cfg", "etcd://app:hun@ter2@127.0.0.1:2379,127.0.0.2:2379/cfg"):
+        shown = repr(gocfg.Stored(url, "svc"))
+        assert "hunter2" not in shown and "ter2" not in shown, shown
+        assert shown.startswith("Stored(database='etcd://app:********@127.0.0.1:2379") and "name='svc'" in shown
+    plain = "sqlite:///tmp/a@b/config.db"
+    assert repr(gocfg.Stored(plain, "svc", optional=True)) == \
+        f"Stored(database={plain!r}, name='svc', optional=True, timeout=5.0)"
