@@ -574,7 +574,8 @@ def build(cls: Any, data: Any, strict: bool, base: Sequence[str] = (),
     (Config._hidden: values that interpolate a secret, secret files); it
     is called only when a message is made."""
     if not is_target(cls):
-        raise TypeError(f"to() needs a dataclass, an attrs class or a pydantic model class, not {cls!r}")
+        hint = ": a plain dict is to_dict()" if cls in (dict, Dict) else ""
+        raise TypeError(f"to() needs a dataclass, an attrs class or a pydantic model class, not {cls!r}{hint}")
     b = _Builder(strict, base, functools.cache(hidden) if hidden is not None else None)
     try:
         out = b.build(cls, data, ())

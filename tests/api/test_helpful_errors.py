@@ -600,3 +600,12 @@ def test_a_stored_source_shows_no_password_of_its_url():
     plain = "sqlite:///tmp/a@b/config.db"
     assert repr(gocfg.Stored(plain, "svc", optional=True)) == \
         f"Stored(database={plain!r}, name='svc', optional=True, timeout=5.0)"
+
+
+def test_to_dict_class_points_at_to_dict(no_leaks):
+    with gocfg.Config({"a": 1}) as cfg:
+        with pytest.raises(TypeError) as info:
+            cfg.to(dict)
+        assert str(info.value) == ("to() needs a dataclass, an attrs class or a pydantic model class, "
+                                   "not <class 'dict'>: a plain dict is to_dict()")
+        assert cfg.to_dict() == {"a": 1}
