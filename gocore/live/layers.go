@@ -88,10 +88,13 @@ func File(path, format string, optional bool, opts layer.Options) (Layer, error)
 		c   codec.Codec
 		err error
 	)
-	if format != "" {
+	switch {
+	case format != "":
 		c, err = codec.ByName(format)
-	} else {
-		c, err = codec.ByExtension(path)
+	case optional:
+		c, err = codec.ByExtension(path) // the file may appear later: its name must tell
+	default:
+		c, err = load.ReadingCodec(path, "") // a missing file is said first, as a plain load says it
 	}
 	if err != nil {
 		return Layer{}, err

@@ -715,8 +715,19 @@ func TestNewErrors(t *testing.T) {
 	if _, err := New([]Layer{fileLayer(t, bad, false)}, Options{}); !errors.Is(err, errs.ErrParse) {
 		t.Fatalf("bad file: %v", err)
 	}
-	if _, err := File("x.unknown", "", false, layer.Options{}); !errors.Is(err, errs.ErrInvalidArgument) {
+	unknown := filepath.Join(dir, "x.unknown")
+	write(t, unknown, "a: 1\n")
+	if _, err := File(unknown, "", false, layer.Options{}); !errors.Is(err, errs.ErrInvalidArgument) {
 		t.Fatalf("unknown extension: %v", err)
+	}
+	// Missing, its name telling no format: the missing file is said first,
+	// unless optional (it may appear later, and its name must tell).
+	gone := filepath.Join(dir, "gone")
+	if _, err := File(gone, "", false, layer.Options{}); !errors.Is(err, errs.ErrIO) || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing, no extension: %v", err)
+	}
+	if _, err := File(gone, "", true, layer.Options{}); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Fatalf("optional, no extension: %v", err)
 	}
 	if _, err := File("", "", false, layer.Options{}); !errors.Is(err, errs.ErrInvalidArgument) {
 		t.Fatalf("empty name: %v", err)

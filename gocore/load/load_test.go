@@ -26,6 +26,34 @@ func TestCodecChoice(t *testing.T) {
 	}
 }
 
+func TestReadingCodecSaysAMissingFileOrADirectoryFirst(t *testing.T) {
+	dir := t.TempDir()
+	there := filepath.Join(dir, "settings")
+	if err := os.WriteFile(there, []byte("a: 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		file, format string
+		want         error
+	}{
+		{filepath.Join(dir, "gone"), "", os.ErrNotExist},
+		{dir, "", errs.ErrIO},
+		{there, "", errs.ErrInvalidArgument},                         // there: the format is what is missing
+		{filepath.Join(dir, "gone"), "yaml", nil},                    // a format given: the read says the rest
+		{filepath.Join(dir, "gone.yaml"), "", nil},                   // the name tells it
+		{filepath.Join(dir, "gone"), "xml", errs.ErrInvalidArgument}, // an unknown format name is said as such
+	}
+	for _, c := range cases {
+		_, err := ReadingCodec(c.file, c.format)
+		if (c.want == nil) != (err == nil) || (c.want != nil && !errors.Is(err, c.want)) {
+			t.Errorf("ReadingCodec(%q, %q): %v, want %v", c.file, c.format, err, c.want)
+		}
+	}
+	if _, err := FileCodec(filepath.Join(dir, "gone"), ""); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Errorf("FileCodec, for a file to write, asks for the format: %v", err)
+	}
+}
+
 func TestDecodeRefusesBadStringsWithTheirPosition(t *testing.T) {
 	c, _ := TextCodec("json")
 	_, err := Decode(context.Background(), c, []byte("{\"a\": {\"b\": 1, \"c\\ud800\": 2}}"), "in.json")

@@ -502,7 +502,8 @@ def test_a_missing_file_or_a_directory_of_no_known_format_is_reported_as_such(tm
     monkeypatch.chdir(tmp_path)
     (tmp_path / "adir").mkdir()
     (tmp_path / "settings").write_text("a: 1\n")
-    reads = [gocfg.Config.load, gocfg.read, gocfg.read_all, gocfg.load_all, gocfg.load]
+    reads = [gocfg.Config.load, gocfg.read, gocfg.read_all, gocfg.load_all, gocfg.load,
+             lambda path: gocfg.load(path, watch=True)]
     for read in reads:
         with pytest.raises(gocfg.MissingFileError) as info:
             read("app")
