@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import marshal
+import os
 from collections.abc import Mapping
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union, cast
 
@@ -199,6 +200,18 @@ class Copies:
         return any(view._cfg._ver[0] != before for _, view, before in self.found)
 
 
+def _store_hint(x: Any) -> str:
+    """What to store instead of x, for the values a settings object holds
+    that a config does not: a path, a duration, a dataclass."""
+    if isinstance(x, os.PathLike):
+        return " (store str(path); to() converts it back for a Path field)"
+    if isinstance(x, _dt.timedelta):
+        return " (store a duration as text such as '30s' or as seconds; get_duration() and to() read both)"
+    if hasattr(type(x), "__dataclass_fields__") and not isinstance(x, type):
+        return " (store dataclasses.asdict(value))"
+    return ""
+
+
 def _plain(v: Any, where: str, depth: int, views: Optional[Copies] = None) -> Any:
     """v rebuilt from the types marshal writes, with dates tagged. A map or
     list met again inside itself is a structure that contains itself. A
@@ -232,7 +245,7 @@ def _plain(v: Any, where: str, depth: int, views: Optional[Copies] = None) -> An
             return start(x.to_dict() if views is None else views.values(at, x), at, d)
         if not isinstance(x, (Mapping, list, tuple)):
             raise TypeError(f"cannot store a value of type {type_name(type(x))!r} at {at or 'the root'!r}: a config "
-                            "holds None, bool, int, float, str, date/time, list and dict")
+                            f"holds None, bool, int, float, str, date/time, list and dict{_store_hint(x)}")
         if id(x) in inside:
             raise InvalidArgumentError(f"{at or 'value'}: the {'map' if isinstance(x, Mapping) else 'list'} holds "
                                        "itself (a structure that refers to itself cannot be stored)")

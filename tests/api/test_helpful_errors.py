@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 import errno
 import json
+import pathlib
 import pickle
 
 import gocfg
@@ -610,3 +611,23 @@ def test_to_dict_class_points_at_to_dict(no_leaks):
         assert str(info.value) == ("to() needs a dataclass, an attrs class or a pydantic model class, "
                                    "not <class 'dict'>: a plain dict is to_dict()")
         assert cfg.to_dict() == {"a": 1}
+
+
+def test_storing_a_path_a_duration_or_a_dataclass_says_what_to_store(no_leaks):
+    # What a settings object holds and a config does not: the message said
+    # only what a config holds.
+    hints = [(pathlib.Path("/srv/data"), "(store str(path); to() converts it back for a Path field)"),
+             (datetime.timedelta(seconds=30), "(store a duration as text such as '30s' or as seconds; "
+                                              "get_duration() and to() read both)"),
+             (Settings(), "(store dataclasses.asdict(value))")]
+    with gocfg.Config() as cfg:
+        for value, hint in hints:
+            with pytest.raises(TypeError) as info:
+                cfg["k"] = value
+            assert str(info.value).endswith("list and dict " + hint), str(info.value)
+        with pytest.raises(TypeError) as info:
+            cfg["k"] = {1, 2}
+        assert str(info.value).endswith("list and dict")  # no hint where none helps
+        # What the hints say works.
+        cfg["k"] = {"dir": str(pathlib.Path("/srv/data")), "timeout": "30s", "s": dataclasses.asdict(Settings())}
+        assert cfg.get_duration("k.timeout") == datetime.timedelta(seconds=30) and cfg["k.s.server.port"] == 1
