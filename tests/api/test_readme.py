@@ -670,3 +670,17 @@ def test_the_classifiers_name_the_pythons_the_wheel_is_tested_under():
     assert versions == tested and lowest == f">={tested[0]}"
     assert "Typing :: Typed" in classifiers and (root / "pybind" / "gocfg" / "py.typed").is_file()
     assert not [c for c in classifiers if c.startswith("License ::")]  # the license expression says it
+
+
+def test_save_keeps_no_comments_as_the_readme_warns(tmp_path, no_leaks):
+    """README, "Formats": "comments, quoting and layout are not kept", so
+    that a newcomer saving a loaded file over itself is not surprised."""
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    assert "`save()` writes the data, not the text it was read from: **comments, quoting and layout are not kept**" \
+        in text
+    app = tmp_path / "app.yaml"
+    app.write_text("# the service\nserver:\n  port: 8080   # public\n  host: 'h'\n")
+    with gocfg.Config.load(app) as cfg:
+        cfg["server.port"] = 9000
+        cfg.save(app)
+    assert app.read_text() == "server:\n  port: 9000\n  host: h\n"
