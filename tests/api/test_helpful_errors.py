@@ -631,3 +631,12 @@ def test_storing_a_path_a_duration_or_a_dataclass_says_what_to_store(no_leaks):
         # What the hints say works.
         cfg["k"] = {"dir": str(pathlib.Path("/srv/data")), "timeout": "30s", "s": dataclasses.asdict(Settings())}
         assert cfg.get_duration("k.timeout") == datetime.timedelta(seconds=30) and cfg["k.s.server.port"] == 1
+
+
+def test_a_tab_in_yaml_indentation_is_named(tmp_path, no_leaks):
+    app = tmp_path / "app.yaml"
+    app.write_text("server:\n\tport: 8080\n")
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.load(app)
+    assert (info.value.line, info.value.column) == (2, 1)
+    assert str(info.value).endswith("found character that cannot start any token (a tab: YAML indents with spaces only)")

@@ -148,6 +148,20 @@ func TestDecodeErrors(t *testing.T) {
 
 // The value of a key that names a secret is never quoted in an error:
 // the position and the problem are.
+func TestATabInTheIndentationIsNamed(t *testing.T) {
+	const hint = "(a tab: YAML indents with spaces only)"
+	for _, doc := range []string{"server:\n\tport: 1\n", "a: 1\r\nserver:\r\n\tport: 1\r\n", "\xEF\xBB\xBFserver:\n\tport: 1\n"} {
+		_, err := Decode([]byte(doc))
+		if err == nil || !strings.Contains(err.Error(), hint) {
+			t.Errorf("%q: %v", doc, err)
+		}
+	}
+	// Another character that starts no token is not called a tab.
+	if _, err := Decode([]byte("a: 1\nb: @x\n")); err == nil || strings.Contains(err.Error(), "tab") {
+		t.Errorf("@: %v", err)
+	}
+}
+
 func TestDecodeErrorsNeverQuoteASecret(t *testing.T) {
 	const secret = "Hunter2Secret"
 	codectest.ErrorsHiding(t, Decode, []codectest.ErrorCase{
