@@ -163,6 +163,8 @@ def _suggest(cfg: "Config", path: str) -> List[str]:
 
 
 _BRACKETS = re.compile(r"(.+?)((?:\[\d+\])+)")
+# The longest segment or key that the hints below look into.
+_HINT_CHARS = 256
 
 
 def _bracketed(cfg: "Config", parent: List[str], segs: List[str]) -> List[str]:
@@ -172,7 +174,8 @@ def _bracketed(cfg: "Config", parent: List[str], segs: List[str]) -> List[str]:
     difflib offered only ``servers`` itself. segs: the path from its first
     missing segment on."""
     def dotted(seg: str) -> List[Any]:
-        m = _BRACKETS.fullmatch(seg)
+        # Bounded: a key may be megabytes long, and the pattern backtracks.
+        m = _BRACKETS.fullmatch(seg) if seg.endswith("]") and len(seg) <= _HINT_CHARS else None
         return [seg] if m is None else [m.group(1), *(int(n) for n in re.findall(r"\d+", m.group(2)))]
     first = dotted(segs[0])
     if len(first) == 1:
@@ -191,7 +194,7 @@ def _env_nesting_hint(cfg: "Config", full: List[str], name: str) -> str:
     the name that nests, with the default delimiter. Empty when the key
     splits into no existing map and a rest."""
     key, parent = full[-1], full[:-1]
-    if not name.lower().endswith(key.lower()):
+    if len(key) > _HINT_CHARS or not name.lower().endswith(key.lower()):
         return ""
     for i, ch in enumerate(key):
         head = (*parent, key[:i])

@@ -553,6 +553,14 @@ def test_a_list_index_in_brackets_suggests_the_dot_path(no_leaks):
             with pytest.raises(gocfg.KeyNotFoundError) as info:
                 cfg[given]
             assert info.value.suggestions == ["servers"], given
+    # Segments past 256 characters are not looked into: the pattern
+    # backtracks, quadratically on a hostile key ("[1]" * 30000 + "x[1]").
+    long = "s" * 300
+    with gocfg.Config({long: [{"host": "a"}]}) as cfg:
+        assert cfg.__contains__((long, 0, "host"))
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            cfg[long + "[0].host"]
+        assert info.value.suggestions == [long]
 
 
 @dataclasses.dataclass
