@@ -337,6 +337,11 @@ def _env_name_part(text: str, what: str) -> bytes:
 def overrides_arg(overrides: Any) -> bytes:
     """"path=value" items, each followed by NUL (b"" for none)."""
     items: List[str]
+    if isinstance(overrides, Mapping):
+        # Its keys would be read as items: {"debug": True} as "debug",
+        # refused for want of "=" without a word about the mapping.
+        raise TypeError("overrides are 'path=value' strings (['debug=true']), not a mapping: a mapping of values "
+                        "is a source, gocfg.load(..., {'debug': True}), merged in the order given")
     if isinstance(overrides, str):
         items = [overrides]
     else:

@@ -648,3 +648,15 @@ def test_a_tab_in_yaml_indentation_is_named(tmp_path, no_leaks):
         gocfg.Config.load(app)
     assert (info.value.line, info.value.column) == (2, 1)
     assert str(info.value).endswith("found character that cannot start any token (a tab: YAML indents with spaces only)")
+
+
+def test_overrides_given_as_a_mapping_point_at_a_source(tmp_path, no_leaks):
+    app = tmp_path / "app.yaml"
+    app.write_text("debug: false\n")
+    for watch in (False, True):
+        with pytest.raises(TypeError) as info:
+            gocfg.load(str(app), overrides={"debug": True}, watch=watch)
+        assert str(info.value) == ("overrides are 'path=value' strings (['debug=true']), not a mapping: a mapping "
+                                   "of values is a source, gocfg.load(..., {'debug': True}), merged in the order given")
+    with gocfg.load(str(app), {"debug": True}) as cfg:  # what the message says works
+        assert cfg["debug"] is True
