@@ -8,7 +8,7 @@
 
 Importing gocfg does not load the Go library; the first Config does.
 """
-from typing import TYPE_CHECKING
+import typing as _typing
 
 from . import errors
 from .config import Config, Section, load_all, loads_all, stats
@@ -59,7 +59,7 @@ _LAZY = {
     "__version__": "_version",
 }
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:  # (not a bare TYPE_CHECKING: it would show in dir(gocfg) and completions)
     from ._version import __version__ as __version__
     from .database import Database, Watch, WatchEvent
     from .documents import dumps_all, read, read_all, reads, reads_all

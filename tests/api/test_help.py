@@ -80,3 +80,14 @@ def test_format_options_show_FORMAT_and_list_the_names_once():
     # The choices are still checked, with every name in the message.
     r = run_cli("get", "app.yaml", "k", "--format", "jsn")
     assert r.returncode == 2 and "invalid choice: 'jsn'" in r.stderr and "'properties-flat'" in r.stderr
+
+
+def test_dir_lists_the_api_and_no_typing_helper():
+    # dir(gocfg), and so a notebook's completion of "gocfg.", listed
+    # TYPE_CHECKING beside the API.
+    import types
+
+    extra = [n for n in dir(gocfg) if not n.startswith("_") and n not in _public_names()
+             and not isinstance(getattr(gocfg, n), types.ModuleType)]
+    assert extra == []
+    assert set(_public_names()) <= set(dir(gocfg))
