@@ -31,7 +31,6 @@ object's ClosedError.
 from __future__ import annotations
 
 import _thread
-import errno as _errno
 import functools
 import os as _os
 import sys
@@ -278,10 +277,8 @@ def _fail(code: int, err: Any, owner: Any) -> NoReturn:
     if cls is _e.ParseError:
         raise _e.ParseError(message, path, line or None, column or None)
     if cls is _e.FileError:
-        if sys_errno == _errno.ENOENT:
-            raise _e.MissingFileError(sys_errno, message, path)
         if sys_errno:
-            raise _e.FileError(sys_errno, message, path)
+            raise _e.file_error_class(sys_errno)(sys_errno, message, path)
         raise _e.FileError(message)
     raise cls(message)
 

@@ -8,6 +8,7 @@ exactly as it does for a dict.
 from __future__ import annotations
 
 import builtins
+import errno
 import os
 from typing import Any, Callable, List, Optional, Tuple
 
@@ -149,6 +150,29 @@ class FileError(Error, OSError):
 
 class MissingFileError(FileError, FileNotFoundError):
     """A file that was needed does not exist."""
+
+
+# The FileErrors that open() would raise as an OSError subclass, so that
+# ``except PermissionError`` or ``except IsADirectoryError`` around a load
+# catches them as it catches open()'s. Not exported: catch them as
+# FileError or by the built-in class.
+class FilePermissionError(FileError, PermissionError):
+    """A file could not be read or written for want of permission."""
+
+
+class FileIsADirectoryError(FileError, IsADirectoryError):
+    """A path given as a file is a directory."""
+
+
+class FileNotADirectoryError(FileError, NotADirectoryError):
+    """A directory in a file's path is a file."""
+
+
+def file_error_class(code: int) -> type:
+    """The FileError class for an errno, as OSError(code, ...) picks its
+    subclass."""
+    return {errno.ENOENT: MissingFileError, errno.EACCES: FilePermissionError, errno.EPERM: FilePermissionError,
+            errno.EISDIR: FileIsADirectoryError, errno.ENOTDIR: FileNotADirectoryError}.get(code, FileError)
 
 
 class InternalError(Error, RuntimeError):

@@ -511,7 +511,7 @@ def test_a_missing_file_or_a_directory_of_no_known_format_is_reported_as_such(tm
         assert str(info.value) == "[Errno 2] No such file or directory: 'app'" and info.value.filename == "app"
         with pytest.raises(gocfg.FileError) as info:
             read("adir")
-        assert str(info.value) == "[Errno 21] Is a directory: 'adir'" and info.value.errno == errno.EISDIR
+        assert str(info.value) == "[Errno 21] Is a directory: 'adir'" and isinstance(info.value, IsADirectoryError)
         with pytest.raises(gocfg.InvalidArgumentError, match='cannot tell the format of "settings"'):
             read("settings")
     with gocfg.load("app?") as cfg:  # optional and missing: skipped, as "app.yaml?" is
@@ -660,3 +660,24 @@ def test_overrides_given_as_a_mapping_point_at_a_source(tmp_path, no_leaks):
                                    "of values is a source, gocfg.load(..., {'debug': True}), merged in the order given")
     with gocfg.load(str(app), {"debug": True}) as cfg:  # what the message says works
         assert cfg["debug"] is True
+
+
+def test_file_errors_are_the_oserror_subclasses_open_raises(tmp_path, no_leaks):
+    # except IsADirectoryError / PermissionError around a load caught
+    # open()'s errors but not gocfg's, which were plain OSErrors.
+    (tmp_path / "d.yaml").mkdir()
+    (tmp_path / "f.yaml").write_text("a: 1\n")
+    for path, builtin in ((tmp_path / "d.yaml", IsADirectoryError), (tmp_path / "f.yaml" / "x.yaml", NotADirectoryError)):
+        with pytest.raises(builtin) as info:
+            gocfg.Config.load(path)
+        e = info.value
+        assert isinstance(e, gocfg.FileError) and e.filename == str(path)
+        with pytest.raises(builtin):
+            open(path)  # as Python's own
+        again = pickle.loads(pickle.dumps(e))
+        assert type(again) is type(e) and str(again) == str(e)
+    # Permission is refused to no one here (root): the class the errno picks.
+    from gocfg import errors
+    assert issubclass(errors.file_error_class(errno.EACCES), PermissionError)
+    assert errors.file_error_class(errno.ENOENT) is gocfg.MissingFileError
+    assert errors.file_error_class(errno.ELOOP) is gocfg.FileError
