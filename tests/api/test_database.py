@@ -16,6 +16,7 @@ import gc
 import math
 import os
 import pickle
+import select
 import shutil
 import signal
 import socket
@@ -108,9 +109,9 @@ def run_child(code: str, *args: str, timeout: float = 120) -> subprocess.Complet
                           text=True, timeout=timeout)
 
 
-def start_child(code: str, *args: str) -> subprocess.Popen:
+def start_child(code: str, *args: str, **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, **kw)
 
 
 # --------------------------------------------------------- basic operations
@@ -1315,6 +1316,56 @@ def test_a_sqlite_lock_held_past_the_timeout_says_so(tmp_path):
         finally:
             holder.communicate("")
         assert db.save("a", {"x": 3}) == 2  # the lock gone, saves go on
+
+
+CHILD_SAVE_WHILE_LOCKED = """
+    import sys, gocfg
+    db = gocfg.Database.open(sys.argv[1], timeout=600)
+    db.save("a", {"x": 1})
+    print("saved", flush=True)
+    sys.stdin.readline()  # another process takes the file's write lock meanwhile
+    print("saving", flush=True)
+    try:
+        db.save("a", {"x": 2}) if sys.argv[2] == "save" else db.delete("a")
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+        sys.stdin.readline()  # the lock is gone
+        print(db.load("a").to_dict(), db.history("a")[-1][0], flush=True)
+"""
+
+
+@pytest.mark.parametrize("call", ["save", "delete"])
+def test_ctrl_c_interrupts_a_sqlite_write_waiting_for_another_process(tmp_path, call):
+    # A save or delete waits up to the Database's timeout for another
+    # process's write lock. It was a direct call, so Ctrl-C landed only when
+    # the wait gave up: here after 600 s (the wait below fails long before).
+    # Now it is sliced, the cancel stops SQLite's wait, and nothing is
+    # written.
+    path = tmp_path / "c.db"
+    child = start_child(CHILD_SAVE_WHILE_LOCKED, f"sqlite:{path}", call, stdin=subprocess.PIPE)
+    holder = None
+    try:
+        assert child.stdout.readline().strip() == "saved", child.stderr.read()
+        holder = subprocess.Popen(
+            [sys.executable, "-c", "import sqlite3, sys\n"
+             f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+             "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); sys.stdin.read()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert holder.stdout.readline() == "locked\n"
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "saving"
+        time.sleep(0.5)  # inside SQLite's wait by then
+        child.send_signal(signal.SIGINT)
+        ready, _, _ = select.select([child.stdout], [], [], 60)  # a generous wait, never reached when all is well
+        assert ready and child.stdout.readline().strip() == "interrupted", "Ctrl-C did not end the wait"
+        holder.communicate("", timeout=60)
+        out, err = child.communicate("go\n", timeout=60)
+        assert out.strip() == "{'x': 1} 1", err  # the old value, as saved: the save or delete did nothing
+    finally:
+        child.kill()
+        if holder is not None:
+            holder.kill()
 
 
 _READ_ONLY_STORE = """
