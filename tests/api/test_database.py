@@ -1142,6 +1142,34 @@ def test_bad_open_arguments():
         gocfg.Database.open("memory://", username=5)
 
 
+def test_huge_numbers_as_arguments_are_refused_or_read_as_forever(tmp_path):
+    # An int beyond a float's range, or beyond 4,300 digits (where repr()
+    # raises ValueError), is refused by name like any number out of range:
+    # it was an OverflowError (open) or a ValueError about int digits
+    # (revisions, debounce, a negative watch timeout). A watch timeout that
+    # long, or a float one past 1e306 (whose milliseconds overflowed on
+    # the first iteration: OverflowError), waits forever, as inf does.
+    huge = 10**5000
+    with gocfg.Database.open("memory://") as db:
+        for t in (huge, -huge, 10**400):
+            with pytest.raises(gocfg.InvalidArgumentError, match="timeout must be more than 0 and at most one day, "
+                                                                 "not (an|a negative) int of about"):
+                gocfg.Database.open("memory://", timeout=t)
+        for call in (lambda n: db.load("a", n), lambda n: db.save("a", {}, expect_revision=n)):
+            with pytest.raises(gocfg.InvalidArgumentError, match="revision.*not a negative int of about 5001 digits"):
+                call(-huge)
+        with pytest.raises(gocfg.InvalidArgumentError, match="not a negative int of about 5001 digits"):
+            db.watch("a", timeout=-huge)
+        for forever in (huge, 10**400, 1e306, sys.float_info.max):
+            w = db.watch("a", timeout=forever)
+            db.save("a", {"n": 1})
+            assert next(w).name == "a"
+            w.close()
+    (tmp_path / "a.yaml").write_text("a: 1\n")
+    with pytest.raises(gocfg.InvalidArgumentError, match="debounce .* not an int of about 5001 digits"):
+        gocfg.load(tmp_path / "a.yaml", watch=True, debounce=huge)
+
+
 def test_malformed_etcd_urls_are_refused_without_the_password():
     # Refused while the URL is read, before anything is dialled (a failed
     # connection would be a ConnectionError, not an InvalidArgumentError).
