@@ -325,6 +325,12 @@ def scrub(text: str, texts: Iterable[str]) -> str:
     return "".join(out)
 
 
+def quotes(text: str, secret: str) -> bool:
+    """Whether text quotes secret, whole or a piece that :func:`scrub`
+    masks (a message may cut a long value short)."""
+    return secret != "" and (secret in text or scrub(text, (secret,)) != text)
+
+
 def _mark_fragments(text: str, forms: List[str], hit: bytearray) -> None:
     """Mark in hit the runs of text of FRAGMENT characters or more that are
     pieces of one of forms. The windows of FRAGMENT characters of the
