@@ -1396,6 +1396,47 @@ def test_ctrl_c_interrupts_a_sqlite_write_waiting_for_another_process(tmp_path, 
             holder.kill()
 
 
+def test_close_from_another_thread_ends_a_write_waiting_for_a_lock(tmp_path):
+    # close() waits for the calls in progress, and a save or delete waiting
+    # for another process's SQLite lock waited for the whole timeout (here
+    # 600 s; 20 s took 19.7 s), so close() did too. close() now ends the
+    # wait: the write raises ClosedError, having written nothing.
+    path = tmp_path / "c.db"
+    db = gocfg.Database(f"sqlite:{path}", timeout=600)
+    db.save("a", {"x": 1})
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys\n"
+         f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+         "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        outcome: list = []
+
+        def write() -> None:
+            try:
+                db.save("a", {"x": 2})
+                outcome.append("saved")
+            except Exception as e:
+                outcome.append(e)
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        time.sleep(0.5)  # inside SQLite's wait by then
+        closer = threading.Thread(target=db.close, daemon=True)
+        closer.start()
+        closer.join(60)  # a generous wait, never reached when all is well
+        assert not closer.is_alive(), "close() waited for the save's lock"
+        writer.join(60)
+        assert len(outcome) == 1 and isinstance(outcome[0], gocfg.ClosedError), outcome
+        assert "closed while the call waited" in str(outcome[0])
+    finally:
+        holder.communicate("")
+    with gocfg.Database(f"sqlite:{path}") as again:
+        assert again.load_with_revision("a")[0].to_dict() == {"x": 1}
+        assert again.save("a", {"x": 3}) == 2
+
+
 _READ_ONLY_STORE = """
 import subprocess, sys, gocfg
 d = sys.argv[1]
