@@ -1322,6 +1322,18 @@ def test_forked_child_gets_a_clear_error(tmp_path):
     assert proc.returncode == 0 and proc.stdout.strip() == "0", proc.stdout + proc.stderr
 
 
+def lock_holder(path) -> subprocess.Popen:
+    """Another process, holding the SQLite file's write lock until its
+    stdin is closed (communicate(""))."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys\n"
+         f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+         "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "locked\n"
+    return holder
+
+
 def test_a_sqlite_lock_held_past_the_timeout_says_so(tmp_path):
     # Another process holding the file's write lock: after the Database's
     # timeout, a save or delete is a FileError saying what happened, where
@@ -1329,13 +1341,8 @@ def test_a_sqlite_lock_held_past_the_timeout_says_so(tmp_path):
     path = tmp_path / "c.db"
     with gocfg.Database(f"sqlite:{path}", timeout=0.3) as db:
         db.save("a", {"x": 1})
-        holder = subprocess.Popen(
-            [sys.executable, "-c", "import sqlite3, sys, time\n"
-             f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
-             "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); sys.stdin.read()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        holder = lock_holder(path)
         try:
-            assert holder.stdout.readline() == "locked\n"
             for call in (lambda: db.save("a", {"x": 2}), lambda: db.delete("a")):
                 with pytest.raises(gocfg.FileError, match="another process held the file's lock for longer than "
                                                           "the Database's timeout"):
@@ -1374,12 +1381,7 @@ def test_ctrl_c_interrupts_a_sqlite_write_waiting_for_another_process(tmp_path, 
     holder = None
     try:
         assert child.stdout.readline().strip() == "saved", child.stderr.read()
-        holder = subprocess.Popen(
-            [sys.executable, "-c", "import sqlite3, sys\n"
-             f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
-             "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); sys.stdin.read()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        assert holder.stdout.readline() == "locked\n"
+        holder = lock_holder(path)
         child.stdin.write("go\n")
         child.stdin.flush()
         assert child.stdout.readline().strip() == "saving"
@@ -1404,13 +1406,8 @@ def test_close_from_another_thread_ends_a_write_waiting_for_a_lock(tmp_path):
     path = tmp_path / "c.db"
     db = gocfg.Database(f"sqlite:{path}", timeout=600)
     db.save("a", {"x": 1})
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sqlite3, sys\n"
-         f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
-         "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = lock_holder(path)
     try:
-        assert holder.stdout.readline() == "locked\n"
         outcome: list = []
 
         def write() -> None:
