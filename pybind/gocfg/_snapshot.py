@@ -125,8 +125,14 @@ def _before_fork() -> None:
             break
         except KeyboardInterrupt:
             interrupted = True
-    for key in [k for k in _taken if k not in snaps]:
-        del _taken[key]  # closed or collected: drop its copy
+    # Closed or collected: drop its copy. Over a copy of the keys, and
+    # without minding one gone: another thread forking at the same time
+    # changes _taken meanwhile (the loop over it raised RuntimeError or
+    # KeyError out of the hook, so this fork's snapshots were not handed
+    # over and its child refused every Config).
+    for key in list(_taken):
+        if key not in snaps:
+            _taken.pop(key, None)
     _capi.set_fork_snapshots(snaps)
     if interrupted:
         raise KeyboardInterrupt
