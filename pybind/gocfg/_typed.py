@@ -53,7 +53,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ._compat import fromisoformat, type_hints
 from .display import value_repr
-from .secrets import _NONE, Paths, mask, masked_at, quotes
+from .secrets import _NONE, FRAGMENT, Paths, mask, masked_at, quotes
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -414,8 +414,11 @@ class _Builder:
             return any(self.quotes_a_secret(msg, v, path + (str(k),)) for k, v in data.items())
         if isinstance(data, list):
             return any(self.quotes_a_secret(msg, v, path + (str(i),)) for i, v in enumerate(data))
-        # Whole, or the piece a message kept of a long one (f"{token[:12]}...").
-        return masked_at(self.base + path, self.hidden()) and quotes(msg, str(data))
+        # Whole, or the piece a message kept of a long one (f"{token[:12]}...");
+        # the cheap test first, as most values are neither.
+        text = str(data)
+        return ((text in msg or len(text) > FRAGMENT) and masked_at(self.base + path, self.hidden())
+                and quotes(msg, text))
 
     def pydantic(self, cls: Any, data: Any, path: Tuple[str, ...]) -> Any:
         """A pydantic model, validated by pydantic's own rules (its
