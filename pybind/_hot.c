@@ -424,8 +424,15 @@ hot_read_item(PyObject *self, PyObject *args)
  * a list) goes to the finish function registered by setup_read, which
  * shapes and caches it as __getitem__ does. The GIL is held throughout
  * and no Python code runs before the read (the slot setter and the
- * memoryview are C), so a writer on another thread cannot get between
- * the label and the read, as in Python. */
+ * memoryview are C), so a Python writer on another thread cannot get
+ * between the label and the read. Nor need it: a write in Go (a cffi call
+ * without the GIL, or any thread of a free-threaded build) moves the
+ * counter under the store's write lock after the change, and the read
+ * takes the read lock after the label was read, so a value read after a
+ * write lands in a cache labelled with an older count, which the next
+ * read replaces; never an old value under the new count. The cache's
+ * count bound is checked and filled without a lock: threads racing it
+ * may put one entry each beyond it. */
 static PyObject *read_finish = NULL; /* (config, path, key, entries, value) -> value */
 static Py_ssize_t cache_entries = 0;  /* the most values the read cache keeps */
 static PyObject *cache_name = NULL, *ver_name = NULL, *h_name = NULL;

@@ -183,7 +183,32 @@ func (d *DB) Save(ctx context.Context, name string, cfg *value.Map, expectRevisi
 		return 0, err
 	}
 	defer d.calls.Done()
-	return d.be.Put(orBackground(ctx), name, blob, expectRevision, time.Now().UTC())
+	var rev int64
+	err = d.writing(ctx, "Save", func(ctx context.Context) (err error) {
+		rev, err = d.be.Put(ctx, name, blob, expectRevision, time.Now().UTC())
+		return err
+	})
+	return rev, err
+}
+
+// writing runs a write (Save, Delete) under ctx and until Close. A write
+// may wait for another process's lock (SQLite) for up to the timeout, a
+// day at most, and Close waits for the calls in progress: a Close from
+// another thread waited that long, and the write went on after it. Close
+// now ends the wait, and the write reports the DB closed: on SQLite it
+// wrote nothing (its transaction is rolled back); on etcd a request that
+// was sent may have been applied, as after a timeout.
+func (d *DB) writing(ctx context.Context, op string, fn func(ctx context.Context) error) error {
+	ctx = orBackground(ctx)
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(d.watchCtx, cancel)
+	defer stop()
+	err := fn(wctx)
+	if err != nil && d.watchCtx.Err() != nil && ctx.Err() == nil {
+		return fmt.Errorf("db.%s on %s: the database was closed while the call waited: %w", op, d.desc, errs.ErrClosed)
+	}
+	return err
 }
 
 // Load returns revision rev of name (0: the latest) and its number.
@@ -314,8 +339,10 @@ func (d *DB) Delete(ctx context.Context, name string) error {
 		return err
 	}
 	defer d.calls.Done()
-	_, err := d.be.Delete(orBackground(ctx), name)
-	return err
+	return d.writing(ctx, "Delete", func(ctx context.Context) error {
+		_, err := d.be.Delete(ctx, name)
+		return err
+	})
 }
 
 // Names returns the existing config names selected by prefix, sorted: ""

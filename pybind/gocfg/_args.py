@@ -211,23 +211,40 @@ def url_scheme(url: bytes) -> str:
     return "sqlite"  # a bare path (or an unknown scheme, which Go refuses)
 
 
+def number_shown(x: Any) -> str:
+    """x as a message may quote it: repr(), but an int too big for that
+    (over 4,300 digits repr() raises ValueError) or for a message said by
+    its size."""
+    if isinstance(x, int) and not -10**30 < x < 10**30:
+        return f"{'a negative' if x < 0 else 'an'} int of about {int(abs(x).bit_length() * math.log10(2)) + 1} digits"
+    return repr(x)
+
+
 def timeout_ms(timeout: Any) -> int:
     """A database timeout in seconds, as whole milliseconds (at least 1)."""
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
         raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
-    if not (timeout > 0) or math.isinf(timeout) or timeout > 86400:
-        raise InvalidArgumentError(f"timeout must be more than 0 and at most one day, not {timeout!r}")
+    # Compared as given: an int beyond a float's range is no float (math.isinf raised OverflowError).
+    if not (0 < timeout <= 86400):
+        raise InvalidArgumentError(f"timeout must be more than 0 and at most one day, not {number_shown(timeout)}")
     return max(1, int(math.ceil(timeout * 1000)))
+
+
+# A watch timeout longer than this (about 31 years) waits forever, as None
+# and inf do: the deadline arithmetic (milliseconds left) overflowed from
+# 1e306 s on (OverflowError out of the iteration), and an int beyond a
+# float's range could not even be compared as one.
+_FOREVER = 10**9
 
 
 def watch_timeout(timeout: Any) -> Optional[float]:
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
             raise TypeError(f"timeout must be a number of seconds or None, not {type(timeout).__name__}")
-        if math.isnan(timeout) or timeout < 0:
-            raise InvalidArgumentError(f"timeout must be 0 or more seconds, not {timeout!r}")
-        if math.isinf(timeout):
-            return None  # forever, as None says (inf would overflow the slice arithmetic)
+        if timeout != timeout or timeout < 0:  # NaN, or negative
+            raise InvalidArgumentError(f"timeout must be 0 or more seconds, not {number_shown(timeout)}")
+        if timeout > _FOREVER:
+            return None  # forever, as None says
         return float(timeout)
     return None
 
@@ -240,7 +257,7 @@ def expect_revision_arg(expect_revision: Any) -> int:
         raise TypeError(f"expect_revision must be an int or None, not {type(expect_revision).__name__}")
     if expect_revision < 0 or expect_revision >= 2**63:
         raise InvalidArgumentError(f"expect_revision must be 0 (must not exist) or a revision, "
-                                   f"not {expect_revision}")
+                                   f"not {number_shown(expect_revision)}")
     return expect_revision
 
 
@@ -251,7 +268,7 @@ def revision_arg(revision: Any) -> int:
     if isinstance(revision, bool) or not isinstance(revision, int):
         raise TypeError(f"revision must be an int or None, not {type(revision).__name__}")
     if revision < 1 or revision >= 2**63:
-        raise InvalidArgumentError(f"revision must be 1 or more (None for the latest), not {revision}")
+        raise InvalidArgumentError(f"revision must be 1 or more (None for the latest), not {number_shown(revision)}")
     return revision
 
 

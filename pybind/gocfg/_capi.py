@@ -609,11 +609,14 @@ def handle_key(h: Any) -> int:
 
 def set_fork_snapshots(snapshots: Dict[int, Any]) -> None:
     """Hand the snapshots (handle_key -> gocfg._forklib.Snapshot) to the
-    loader: a child forked next reads the Configs from them."""
-    _native.fork_snapshots = snapshots
-    # Second: an interrupt between the two leaves new snapshots marked as
-    # older ones, which the child refuses, never older ones marked new.
-    _native.snapshots_for = _native.forks_made
+    loader: a child forked next by this thread reads the Configs from
+    them (one store, atomic: an interrupt lands before or after it)."""
+    _native.fork_handover[threading.get_ident()] = snapshots
+
+
+def drop_fork_snapshots() -> None:
+    """Forget what this thread handed over for an earlier fork."""
+    _native.fork_handover.pop(threading.get_ident(), None)
 
 
 def status_of(e: BaseException) -> int:

@@ -474,12 +474,12 @@ class ForkedLibrary:
     """Answers the read calls of gocfg.h from snapshots; refuses the rest."""
 
     def __init__(self, real: Any, ffi: Any, snapshots: Dict[int, Snapshot], stale: bool = False) -> None:
-        """``stale``: the snapshots are an earlier fork's (see
-        gocfg._native); the Configs they are of refuse to be read."""
+        """``stale``: the before-fork hook did not hand snapshots over
+        (see gocfg._native): every Config refuses to be read."""
         self._real = real
         self._ffi = ffi
         self._data: Dict[int, _Data] = {} if stale else {k: _Data(s) for k, s in snapshots.items()}
-        self._stale = set(snapshots) if stale else set()
+        self._stale = stale
         self._keep: Dict[int, Any] = {}  # our buffers and error records, until freed
         self._next_handle = 0xFFFF_0000_0000_0000
         self._new_lock = threading.Lock()
@@ -536,10 +536,9 @@ class ForkedLibrary:
     def _config(self, h: Any, decode: bool = True) -> _Data:
         d = self._data.get(self._key(h))
         if d is None:
-            if self._key(h) in self._stale:
+            if self._stale:
                 raise forked_error("cannot read a Config whose snapshot was not taken at the fork (os.fork() "
-                                   "was interrupted while it took the snapshots, by Ctrl-C say: the ones "
-                                   "there are an earlier fork's)")
+                                   "was interrupted while it took the snapshots, by Ctrl-C say)")
             raise forked_error("cannot use a Config that was not there when the process forked "
                                "(made by another thread during os.fork(), or closed)")
         return d.load() if decode else d

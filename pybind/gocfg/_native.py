@@ -46,15 +46,18 @@ ffi: Any = None
 hot: Any = None
 loaded = False
 forked = False
-# Handle number -> _forklib.Snapshot, taken by the parent just before a fork.
-fork_snapshots: Dict[int, Any] = {}
-# The forks this process has made (counted in the parent after each), and
-# that count when fork_snapshots were handed over. They differ in a child
-# when the hook that takes the snapshots did not end: a Ctrl-C landed in it
-# (CPython prints the exception and forks all the same), so fork_snapshots
-# are an earlier fork's, and the child read that fork's values.
-forks_made = 0
-snapshots_for = -1
+# Thread id -> the snapshots (handle number -> _forklib.Snapshot) that the
+# before-fork hook of that thread's os.fork() handed over; dropped in the
+# parent once that fork is done. The child reads its forking thread's. A
+# child that finds none refuses every Config: the hook did not end (a
+# Ctrl-C landed in it; CPython prints the exception and forks all the
+# same), and reading whatever else is there would give an earlier fork's
+# values. Per thread because two threads may fork at once: with one slot,
+# labelled with a count of the forks made, a fork whose hooks ran while
+# another thread's fork ended took its own, complete snapshots for an
+# earlier fork's, and its child refused every Config (25 of 200 forks of
+# two threads, with another library's hooks releasing the GIL).
+fork_handover: Dict[int, Dict[int, Any]] = {}
 
 # The binding module keeps `_lib`, `_ffi`, `_NULL` and `_hot` as its own globals,
 # because a global lookup is the cheapest way to reach the library on hot
@@ -191,7 +194,7 @@ def load() -> Any:
 
 
 def _after_fork_in_child() -> None:
-    global lib, hot, forked, fork_snapshots, _load_lock, _load_cut_by_fork
+    global lib, hot, forked, fork_handover, _load_lock, _load_cut_by_fork
     if not loaded and _load_lock.locked():
         # Another thread was inside load() at the fork: its lock stays held
         # here for good (that thread does not exist in the child), so the
@@ -204,16 +207,16 @@ def _after_fork_in_child() -> None:
     if loaded:
         real = lib._real if isinstance(lib, _forklib.ForkedLibrary) else lib  # a fork of a fork
         forked = True
-        lib = _forklib.ForkedLibrary(real, ffi, fork_snapshots, stale=snapshots_for != forks_made)
+        snapshots = fork_handover.get(threading.get_ident())
+        lib = _forklib.ForkedLibrary(real, ffi, snapshots or {}, stale=snapshots is None)
         hot = _forklib.ForkedHot()
-        fork_snapshots = {}
+        fork_handover = {}
         for ns in _bound:
             _publish(ns)
 
 
 def _after_fork_in_parent() -> None:
-    global forks_made
-    forks_made += 1
+    fork_handover.pop(threading.get_ident(), None)
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child, after_in_parent=_after_fork_in_parent)

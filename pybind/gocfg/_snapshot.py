@@ -102,6 +102,9 @@ def _before_fork() -> None:
     # the first use loads its own.
     if not _capi.loaded():
         return
+    # Nothing of an earlier fork may be left for this one's child (the
+    # parent drops it after each fork, unless an interrupt landed there).
+    _capi.drop_fork_snapshots()
     # A Ctrl-C may land in this hook, which takes seconds for a big config
     # that changed. Raised out of it at once, it left the snapshots of this
     # fork untaken, so the child read an earlier fork's. So the hook takes
@@ -113,7 +116,7 @@ def _before_fork() -> None:
     # the caller's bookkeeping, and a multiprocessing Pool being started
     # then loses track of a worker, which waits for tasks for good.) One
     # that lands outside this loop escapes as before; the child then finds
-    # its snapshots marked as an earlier fork's, and refuses them
+    # no snapshots handed over by its thread, and refuses every Config
     # (gocfg._native).
     interrupted = False
     while True:
@@ -122,8 +125,14 @@ def _before_fork() -> None:
             break
         except KeyboardInterrupt:
             interrupted = True
-    for key in [k for k in _taken if k not in snaps]:
-        del _taken[key]  # closed or collected: drop its copy
+    # Closed or collected: drop its copy. Over a copy of the keys, and
+    # without minding one gone: another thread forking at the same time
+    # changes _taken meanwhile (the loop over it raised RuntimeError or
+    # KeyError out of the hook, so this fork's snapshots were not handed
+    # over and its child refused every Config).
+    for key in list(_taken):
+        if key not in snaps:
+            _taken.pop(key, None)
     _capi.set_fork_snapshots(snaps)
     if interrupted:
         raise KeyboardInterrupt

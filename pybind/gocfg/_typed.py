@@ -53,7 +53,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ._compat import fromisoformat, type_hints
 from .display import value_repr
-from .secrets import _NONE, Paths, mask, masked_at
+from .secrets import _NONE, FRAGMENT, Paths, mask, masked_at, quotes
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -414,8 +414,11 @@ class _Builder:
             return any(self.quotes_a_secret(msg, v, path + (str(k),)) for k, v in data.items())
         if isinstance(data, list):
             return any(self.quotes_a_secret(msg, v, path + (str(i),)) for i, v in enumerate(data))
+        # Whole, or the piece a message kept of a long one (f"{token[:12]}...");
+        # the cheap test first, as most values are neither.
         text = str(data)
-        return text != "" and text in msg and masked_at(self.base + path, self.hidden())
+        return ((text in msg or len(text) > FRAGMENT) and masked_at(self.base + path, self.hidden())
+                and quotes(msg, text))
 
     def pydantic(self, cls: Any, data: Any, path: Tuple[str, ...]) -> Any:
         """A pydantic model, validated by pydantic's own rules (its
@@ -436,7 +439,7 @@ class _Builder:
                     continue
                 msg = str(item.get("msg", "invalid"))
                 bad = item.get("input")
-                if masked_at(self.base + here, self.hidden()) and isinstance(bad, (str, int, float)) and str(bad) in msg:
+                if masked_at(self.base + here, self.hidden()) and isinstance(bad, (str, int, float)) and quotes(msg, str(bad)):
                     # A validator's own message may quote the value.
                     msg = f"refused by the model ({kind})"
                 if "input" in item and not isinstance(bad, Mapping):

@@ -629,11 +629,23 @@ class Section(MutableMapping[str, Any], TreeView):
         """Remove the value at key (a path, as for ``cfg[key]``) and return
         it; a map comes back as a plain dict. ``default`` when nothing is
         there; without it, KeyNotFoundError."""
-        _own_path(key)
+        cfg, h, prefix = self._target()
+        p = join(prefix, _own_path(key))
         value = self._plain(key, default)
         if value is _ABSENT:
             return default
-        del self[key]
+        # A read, then a delete: another thread may pop (or delete) the key
+        # in between. The delete tells who removed it; the other call
+        # found nothing, as if it had come after (it raised KeyError
+        # even with a default, and without one both calls had the value).
+        try:
+            deleted = _capi.config_delete(cfg, h, p)
+        except TypeMismatchError:  # replaced meanwhile by a path through a value
+            deleted = False
+        if not deleted:
+            if default is _MISSING:
+                raise _missing(cfg, p, key)
+            return default
         return value
 
     def _plain(self, key: Key, default: Any) -> Any:
@@ -653,7 +665,10 @@ class Section(MutableMapping[str, Any], TreeView):
         taken literally (dots and all); a map comes back as a plain dict.
         KeyNotFoundError when empty."""
         for key in self:
-            return key, self.pop((key,))
+            value = self.pop((key,), _ABSENT)
+            if value is not _ABSENT:
+                return key, value
+            # popped by another thread since the iteration's snapshot: the next
         raise KeyNotFoundError("popitem(): the map is empty")
 
     def clear(self) -> None:

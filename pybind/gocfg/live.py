@@ -746,7 +746,7 @@ def load_live(sources: Sequence[Any], *, defaults: Optional[Mapping[str, Any]], 
     if validate is not None and not callable(validate):
         raise TypeError(f"validate must be a dataclass or a callable, not {type(validate).__name__}")
     if isinstance(debounce, bool) or not isinstance(debounce, (int, float)) or not (0 < debounce <= 3600):
-        raise InvalidArgumentError(f"debounce must be more than 0 and at most 3600 seconds, not {debounce!r}")
+        raise InvalidArgumentError(f"debounce must be more than 0 and at most 3600 seconds, not {_args.number_shown(debounce)}")
     env = _args.environ_arg(environ)
     owned: List[Database] = []
     live_h = cfg_h = None

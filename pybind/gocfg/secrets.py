@@ -30,6 +30,7 @@ changed pattern masks what Python shows.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Pattern, Sequence, Set, Tuple, Union
 
@@ -260,9 +261,9 @@ def derived_from_strings(strings: Iterable[Tuple[Sequence[str], str]],
 
 def secret_texts(value: Any, hidden: Paths = _NONE) -> FrozenSet[str]:
     """The texts of the secrets in value (a config's resolved data): every
-    string or number at or under a path that :func:`masked_at` masks. What
-    :func:`scrub` takes out of text that gocfg did not write, such as a
-    user's validator's exception message."""
+    string, number, date or time at or under a path that :func:`masked_at`
+    masks. What :func:`scrub` takes out of text that gocfg did not write,
+    such as a user's validator's exception message."""
     out: Set[str] = set()
     todo: List[Tuple[Any, Tuple[str, ...], bool]] = [(value, (), False)]  # iterative, as mask()
     while todo:
@@ -272,22 +273,89 @@ def secret_texts(value: Any, hidden: Paths = _NONE) -> FrozenSet[str]:
             todo.extend((item, (*segs, str(k)), secret) for k, item in v.items())
         elif isinstance(v, list):
             todo.extend((item, (*segs, str(i)), secret) for i, item in enumerate(v))
-        elif secret and isinstance(v, (str, int, float)) and not isinstance(v, bool):
+        elif secret and isinstance(v, (str, int, float, _dt.date, _dt.time)) and not isinstance(v, bool):
+            # A YAML "password: 2024-01-02" is a date: a message quotes it
+            # as str() writes it, as for a number.
             text = str(v)
             if text:
                 out.add(text)
     return frozenset(out)
 
 
+# The shortest run of a secret's characters that scrub() masks where the
+# secret is not quoted whole. Messages cut long values short: pydantic
+# quotes the first 25 and last 24 characters of an input over 50
+# (input_value='ghp_Zq8rT2vLw9XyB4nM7kP3...jG5aC0eU2iO8uY4tR'), reprlib
+# 12 and 13, CPython's int() the first 200; such a piece is as much a
+# leak as the whole. Shorter runs are left (they are as likely to be the
+# message's own words).
+FRAGMENT = 10
+
+
 def scrub(text: str, texts: Iterable[str]) -> str:
     """text with each of texts (:func:`secret_texts`) replaced by the mask,
-    as it stands and as repr() quotes it (with its escapes). The longest
-    first, so that a secret holding another is masked whole."""
-    for secret in sorted(texts, key=len, reverse=True):
-        for form in dict.fromkeys((secret, repr(secret)[1:-1])):
-            if form:
-                text = text.replace(form, MASK)
-    return text
+    as it stands and as repr() quotes it (with its escapes), and any run of
+    at least FRAGMENT characters that one of them holds (a message that
+    cut a long secret short). Overlapping matches (secrets holding each
+    other, or run together) become one mask."""
+    forms = {form for secret in texts for form in (secret, repr(secret)[1:-1]) if form}
+    if not text or not forms:
+        return text
+    hit = bytearray(len(text))  # 1 where a secret's character stands
+    for form in forms:
+        i = text.find(form)
+        while i >= 0:
+            hit[i:i + len(form)] = b"\1" * len(form)
+            i = text.find(form, i + 1)
+    _mark_fragments(text, [f for f in forms if len(f) > FRAGMENT], hit)
+    if not any(hit):
+        return text
+    out: List[str] = []
+    i = 0
+    while i < len(text):
+        j = hit.find(b"\1", i)
+        if j < 0:
+            out.append(text[i:])
+            break
+        out.append(text[i:j])
+        out.append(MASK)
+        i = hit.find(b"\0", j)
+        if i < 0:
+            break
+    return "".join(out)
+
+
+def quotes(text: str, secret: str) -> bool:
+    """Whether text quotes secret, whole or a piece that :func:`scrub`
+    masks (a message may cut a long value short)."""
+    return secret != "" and (secret in text or scrub(text, (secret,)) != text)
+
+
+def _mark_fragments(text: str, forms: List[str], hit: bytearray) -> None:
+    """Mark in hit the runs of text of FRAGMENT characters or more that are
+    pieces of one of forms. The windows of FRAGMENT characters of the
+    smaller side (the text, or the secrets) go in a table and the other
+    side is walked against it, so memory stays that of the smaller."""
+    n = FRAGMENT
+    if len(text) < n or not forms:
+        return
+    if len(text) <= sum(len(f) for f in forms):
+        starts: Dict[str, List[int]] = {}
+        for i in range(len(text) - n + 1):
+            starts.setdefault(text[i:i + n], []).append(i)
+        for form in forms:
+            for k in range(len(form) - n + 1):
+                at = starts.pop(form[k:k + n], None)
+                if at is not None:
+                    for i in at:
+                        hit[i:i + n] = b"\1" * n
+                    if not starts:
+                        return
+    else:
+        pieces = {form[k:k + n] for form in forms for k in range(len(form) - n + 1)}
+        for i in range(len(text) - n + 1):
+            if text[i:i + n] in pieces:
+                hit[i:i + n] = b"\1" * n
 
 
 def has_secrets(value: Any, segs: Sequence[str] = ()) -> bool:

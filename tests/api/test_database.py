@@ -16,6 +16,7 @@ import gc
 import math
 import os
 import pickle
+import select
 import shutil
 import signal
 import socket
@@ -108,9 +109,9 @@ def run_child(code: str, *args: str, timeout: float = 120) -> subprocess.Complet
                           text=True, timeout=timeout)
 
 
-def start_child(code: str, *args: str) -> subprocess.Popen:
+def start_child(code: str, *args: str, **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, **kw)
 
 
 # --------------------------------------------------------- basic operations
@@ -1141,6 +1142,34 @@ def test_bad_open_arguments():
         gocfg.Database.open("memory://", username=5)
 
 
+def test_huge_numbers_as_arguments_are_refused_or_read_as_forever(tmp_path):
+    # An int beyond a float's range, or beyond 4,300 digits (where repr()
+    # raises ValueError), is refused by name like any number out of range:
+    # it was an OverflowError (open) or a ValueError about int digits
+    # (revisions, debounce, a negative watch timeout). A watch timeout that
+    # long, or a float one past 1e306 (whose milliseconds overflowed on
+    # the first iteration: OverflowError), waits forever, as inf does.
+    huge = 10**5000
+    with gocfg.Database.open("memory://") as db:
+        for t in (huge, -huge, 10**400):
+            with pytest.raises(gocfg.InvalidArgumentError, match="timeout must be more than 0 and at most one day, "
+                                                                 "not (an|a negative) int of about"):
+                gocfg.Database.open("memory://", timeout=t)
+        for call in (lambda n: db.load("a", n), lambda n: db.save("a", {}, expect_revision=n)):
+            with pytest.raises(gocfg.InvalidArgumentError, match="revision.*not a negative int of about 5001 digits"):
+                call(-huge)
+        with pytest.raises(gocfg.InvalidArgumentError, match="not a negative int of about 5001 digits"):
+            db.watch("a", timeout=-huge)
+        for forever in (huge, 10**400, 1e306, sys.float_info.max):
+            w = db.watch("a", timeout=forever)
+            db.save("a", {"n": 1})
+            assert next(w).name == "a"
+            w.close()
+    (tmp_path / "a.yaml").write_text("a: 1\n")
+    with pytest.raises(gocfg.InvalidArgumentError, match="debounce .* not an int of about 5001 digits"):
+        gocfg.load(tmp_path / "a.yaml", watch=True, debounce=huge)
+
+
 def test_malformed_etcd_urls_are_refused_without_the_password():
     # Refused while the URL is read, before anything is dialled (a failed
     # connection would be a ConnectionError, not an InvalidArgumentError).
@@ -1293,6 +1322,18 @@ def test_forked_child_gets_a_clear_error(tmp_path):
     assert proc.returncode == 0 and proc.stdout.strip() == "0", proc.stdout + proc.stderr
 
 
+def lock_holder(path) -> subprocess.Popen:
+    """Another process, holding the SQLite file's write lock until its
+    stdin is closed (communicate(""))."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys\n"
+         f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+         "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "locked\n"
+    return holder
+
+
 def test_a_sqlite_lock_held_past_the_timeout_says_so(tmp_path):
     # Another process holding the file's write lock: after the Database's
     # timeout, a save or delete is a FileError saying what happened, where
@@ -1300,13 +1341,8 @@ def test_a_sqlite_lock_held_past_the_timeout_says_so(tmp_path):
     path = tmp_path / "c.db"
     with gocfg.Database(f"sqlite:{path}", timeout=0.3) as db:
         db.save("a", {"x": 1})
-        holder = subprocess.Popen(
-            [sys.executable, "-c", "import sqlite3, sys, time\n"
-             f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
-             "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); sys.stdin.read()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        holder = lock_holder(path)
         try:
-            assert holder.stdout.readline() == "locked\n"
             for call in (lambda: db.save("a", {"x": 2}), lambda: db.delete("a")):
                 with pytest.raises(gocfg.FileError, match="another process held the file's lock for longer than "
                                                           "the Database's timeout"):
@@ -1315,6 +1351,87 @@ def test_a_sqlite_lock_held_past_the_timeout_says_so(tmp_path):
         finally:
             holder.communicate("")
         assert db.save("a", {"x": 3}) == 2  # the lock gone, saves go on
+
+
+CHILD_SAVE_WHILE_LOCKED = """
+    import sys, gocfg
+    db = gocfg.Database.open(sys.argv[1], timeout=600)
+    db.save("a", {"x": 1})
+    print("saved", flush=True)
+    sys.stdin.readline()  # another process takes the file's write lock meanwhile
+    print("saving", flush=True)
+    try:
+        db.save("a", {"x": 2}) if sys.argv[2] == "save" else db.delete("a")
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+        sys.stdin.readline()  # the lock is gone
+        print(db.load("a").to_dict(), db.history("a")[-1][0], flush=True)
+"""
+
+
+@pytest.mark.parametrize("call", ["save", "delete"])
+def test_ctrl_c_interrupts_a_sqlite_write_waiting_for_another_process(tmp_path, call):
+    # A save or delete waits up to the Database's timeout for another
+    # process's write lock. It was a direct call, so Ctrl-C landed only when
+    # the wait gave up: here after 600 s (the wait below fails long before).
+    # Now it is sliced, the cancel stops SQLite's wait, and nothing is
+    # written.
+    path = tmp_path / "c.db"
+    child = start_child(CHILD_SAVE_WHILE_LOCKED, f"sqlite:{path}", call, stdin=subprocess.PIPE)
+    holder = None
+    try:
+        assert child.stdout.readline().strip() == "saved", child.stderr.read()
+        holder = lock_holder(path)
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "saving"
+        time.sleep(0.5)  # inside SQLite's wait by then
+        child.send_signal(signal.SIGINT)
+        ready, _, _ = select.select([child.stdout], [], [], 60)  # a generous wait, never reached when all is well
+        assert ready and child.stdout.readline().strip() == "interrupted", "Ctrl-C did not end the wait"
+        holder.communicate("", timeout=60)
+        out, err = child.communicate("go\n", timeout=60)
+        assert out.strip() == "{'x': 1} 1", err  # the old value, as saved: the save or delete did nothing
+    finally:
+        child.kill()
+        if holder is not None:
+            holder.kill()
+
+
+def test_close_from_another_thread_ends_a_write_waiting_for_a_lock(tmp_path):
+    # close() waits for the calls in progress, and a save or delete waiting
+    # for another process's SQLite lock waited for the whole timeout (here
+    # 600 s; 20 s took 19.7 s), so close() did too. close() now ends the
+    # wait: the write raises ClosedError, having written nothing.
+    path = tmp_path / "c.db"
+    db = gocfg.Database(f"sqlite:{path}", timeout=600)
+    db.save("a", {"x": 1})
+    holder = lock_holder(path)
+    try:
+        outcome: list = []
+
+        def write() -> None:
+            try:
+                db.save("a", {"x": 2})
+                outcome.append("saved")
+            except Exception as e:
+                outcome.append(e)
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        time.sleep(0.5)  # inside SQLite's wait by then
+        closer = threading.Thread(target=db.close, daemon=True)
+        closer.start()
+        closer.join(60)  # a generous wait, never reached when all is well
+        assert not closer.is_alive(), "close() waited for the save's lock"
+        writer.join(60)
+        assert len(outcome) == 1 and isinstance(outcome[0], gocfg.ClosedError), outcome
+        assert "closed while the call waited" in str(outcome[0])
+    finally:
+        holder.communicate("")
+    with gocfg.Database(f"sqlite:{path}") as again:
+        assert again.load_with_revision("a")[0].to_dict() == {"x": 1}
+        assert again.save("a", {"x": 3}) == 2
 
 
 _READ_ONLY_STORE = """

@@ -69,6 +69,64 @@ def test_mixed_operations_on_one_config(no_leaks):
                 assert key.startswith(f"t{tid}-")
 
 
+def test_pop_from_several_threads_hands_each_value_out_once():
+    # pop() reads, then deletes: two threads popping one key both read
+    # it, and the one whose delete found nothing raised KeyError even with
+    # a default (6 of 12,000 pops here), and without one both had the
+    # value. The delete now decides: the other pop found nothing.
+    keys = 3000
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # thread switches between the read and the delete
+    try:
+        for default in (None, gocfg.config._MISSING) * 3:
+            with gocfg.Config({f"k{i}": i for i in range(keys)}) as cfg:
+                got: list = []
+                errors: list = []
+
+                def popper() -> None:
+                    for i in range(keys):
+                        try:
+                            v = cfg.pop(f"k{i}") if default is gocfg.config._MISSING else cfg.pop(f"k{i}", default)
+                        except KeyError as e:
+                            if default is not gocfg.config._MISSING:
+                                errors.append(e)
+                            continue
+                        if v is not None:
+                            got.append(v)
+
+                threads = [threading.Thread(target=popper) for _ in range(4)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                assert not errors, errors[:3]
+                assert sorted(got) == list(range(keys)) and len(cfg) == 0
+        # popitem() pops the first key left: one popped by another thread
+        # meanwhile made it raise KeyError while keys were left.
+        for _ in range(3):
+            with gocfg.Config({f"k{i}": i for i in range(keys)}) as cfg:
+                got = []
+                ends: list = []
+
+                def popitems() -> None:
+                    while True:
+                        try:
+                            got.append(cfg.popitem()[1])
+                        except KeyError as e:
+                            ends.append(str(e))
+                            return
+
+                threads = [threading.Thread(target=popitems) for _ in range(4)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                assert sorted(got) == list(range(keys)) and len(cfg) == 0
+                assert all("the map is empty" in e for e in ends), ends
+    finally:
+        sys.setswitchinterval(interval)
+
+
 def test_close_while_other_threads_use_it():
     """Closing from one thread while others read gives ClosedError, never a crash."""
     for _ in range(20):

@@ -221,6 +221,38 @@ def test_to_never_quotes_a_secret_that_a_post_init_message_holds():
         assert c.to(Login).user == "u"
 
 
+@dataclasses.dataclass
+class Token:
+    api_token: str
+
+    def __post_init__(self) -> None:
+        if not self.api_token.startswith("pw-"):
+            raise ValueError(f"token {self.api_token[:14]}... does not start with pw-")
+
+
+def test_to_never_quotes_a_piece_of_a_secret_that_a_message_kept():
+    # A message that cuts a long secret short quotes a piece of it, as much
+    # a leak as the whole: it was shown (the check looked for the whole).
+    token = "ghp_Zq8rT2vLw9XyB4nM7kP3sD6fH1jG5aC0eU2iO8uY4tR"
+    with gocfg.Config({"api_token": token}) as c:
+        with pytest.raises(gocfg.ValidationError) as e:
+            c.to(Token)
+        assert "ghp_Zq8rT2" not in str(e.value) and "its message quotes a secret's value" in str(e.value)
+        pydantic = pytest.importorskip("pydantic")
+
+        class Model(pydantic.BaseModel):
+            api_token: str
+
+            @pydantic.field_validator("api_token")
+            @classmethod
+            def revoked(cls, v: str) -> str:
+                raise ValueError(f"token {v[:12]}... was revoked")
+
+        with pytest.raises(gocfg.ValidationError) as e:
+            c.to(Model)
+        assert "ghp_Zq8rT2" not in str(e.value) and "refused by the model (value_error)" in str(e.value), str(e.value)
+
+
 # ISO 8601 texts that Python 3.11's fromisoformat reads and 3.9's does not
 # (to() refused them on 3.9 and 3.10), with the kind each is read as.
 ISO_BEYOND_39 = [

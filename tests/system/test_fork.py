@@ -718,6 +718,94 @@ def test_a_ctrl_c_that_escapes_the_fork_hook_leaves_no_stale_snapshot_behind(tmp
         assert "interrupted" in got
 
 
+def test_two_threads_forking_at_once_each_child_reads(tmp_path):
+    # The hook handed its snapshots over in one slot labelled with the
+    # parent's count of forks. With two threads forking, a fork whose hooks
+    # ran while the other thread's fork ended took its own, complete
+    # snapshots for an earlier fork's, and its child refused every Config
+    # (25 of 200 forks here). Each thread now hands over its own. The
+    # window is widened by another library's fork hooks that release the
+    # GIL (logging's takes a lock that another thread may hold), registered
+    # before gocfg's so that they run after its before-fork hook and before
+    # its after-fork one.
+    proc = run_python(r"""
+import os, sys, threading, time, warnings
+os.register_at_fork(before=lambda: time.sleep(0.002), after_in_parent=lambda: time.sleep(0.002))
+import gocfg
+warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+cfg = gocfg.Config({"a": 1})
+codes = []
+
+def worker():
+    for _ in range(100):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os._exit(0 if cfg["a"] == 1 else 2)
+            except gocfg.ForkedProcessError:
+                os._exit(1)
+        codes.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+
+threads = [threading.Thread(target=worker) for _ in range(2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(len(codes), sorted(set(codes)), codes.count(1))
+""", cwd=tmp_path)
+    assert proc.stdout.split() == ["200", "[0]", "0"], proc.stdout + proc.stderr
+
+
+def test_two_threads_forking_while_configs_come_and_go(tmp_path):
+    # The hook dropped the snapshots of Configs gone since the last fork by
+    # walking the table of snapshots, which another thread's hook changes
+    # when it forks at the same time: RuntimeError (dictionary changed size
+    # during iteration) or KeyError out of the hook, so that fork's
+    # snapshots were not handed over and its child refused every Config
+    # (15 of 80 forks here).
+    proc = run_python(r"""
+import os, sys, threading, warnings
+import gocfg
+warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+sys.setswitchinterval(1e-6)
+base = gocfg.Config({"a": 1})
+keep = [gocfg.Config({"n": i}) for i in range(3000)]
+stop = False
+
+def churn():
+    i = 0
+    while not stop:
+        keep.append(gocfg.Config({"n": i}))
+        keep.pop(0).close()
+        i += 1
+
+codes = []
+
+def worker():
+    for _ in range(40):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os._exit(0 if base["a"] == 1 else 2)
+            except gocfg.ForkedProcessError:
+                os._exit(1)
+        codes.append(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+
+churner = threading.Thread(target=churn)
+churner.start()
+threads = [threading.Thread(target=worker) for _ in range(2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+stop = True
+churner.join()
+print(len(codes), sorted(set(codes)), codes.count(1))
+""", cwd=tmp_path)
+    assert proc.stdout.split() == ["80", "[0]", "0"], proc.stdout + proc.stderr
+    assert "Exception ignored" not in proc.stderr, proc.stderr
+
+
 def test_a_config_changed_after_its_snapshot_during_the_fork_reads_as_snapshotted(tmp_path):
     # Another thread may change a Config (in Go, without the GIL) after the
     # hook took its snapshot and before the fork itself. The child reads
