@@ -206,6 +206,31 @@ def test_toml_unclosed_bracket_names_where_it_opened(tmp_path, no_leaks):
     assert "not closed" not in str(info.value) and info.value.line == 2
 
 
+@pytest.mark.parametrize("text, at, says", [
+    # INI habits in a TOML file: go-toml said 'expected keyword "false"',
+    # "expected newline but got U+002E '.'" and "unexpected character
+    # U+0054 'T' at start of value"
+    ('[tool.app]\nname = foo\n', (2, 8), 'the value foo has no quotes: TOML strings take them ("foo")'),
+    ('[package]\nversion = 0.1.0\n', (2, 11), 'the value 0.1.0 has no quotes'),
+    ('log_dir = C:\\logs\\app\n', (1, 11), "('C:\\logs\\app')"),
+    ('debug = True\n', (1, 9), "True is no TOML value: TOML's booleans are true and false, in lower case"),
+    ('timeout = None\n', (1, 11), "None is no TOML value: TOML has no null"),
+    # a non-ASCII character is named as itself (was U+00C3 'Ã')
+    ('a = 1 \u00e4\n', (1, 7), "U+00E4 '\u00e4'"),
+])
+def test_toml_unquoted_value_says_strings_take_quotes(tmp_path, no_leaks, text, at, says):
+    path = tmp_path / "app.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.load(path)
+    assert says in str(info.value)
+    assert (info.value.line, info.value.column) == at
+    # a secret's value is named by its place only
+    with pytest.raises(gocfg.ParseError, match=r"a secret's value, not shown") as info:
+        gocfg.Config.loads("[database]\npassword = hunter2\n", "toml")
+    assert "hunter2" not in str(info.value)
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}

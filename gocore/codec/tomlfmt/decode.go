@@ -253,7 +253,11 @@ func (b *builder) build() (*value.Map, error) {
 					msg = fmt.Sprintf("%s (the %s opened at line %d, column %d is not closed)", msg, what, oLine, oCol)
 				}
 			}
-			return nil, textpos.ParseError(line, col, "toml: %s", msg)
+			msg, at := explain(b.data, int(r.Offset), "toml: "+msg)
+			if at != int(r.Offset) {
+				line, col = b.lines.Pos(at)
+			}
+			return nil, textpos.ParseError(line, col, "%s", msg)
 		}
 		return nil, textpos.ParseError(0, 0, "toml: %v", err)
 	}
@@ -595,6 +599,20 @@ func localTime(t toml.LocalTime) value.LocalTime {
 // header's brackets close on their own line. Only an error takes this
 // scan, once.
 func unclosedBefore(data []byte, end int) (int, string) {
+	open := openBrackets(data, end)
+	if len(open) == 0 {
+		return -1, ""
+	}
+	at := open[len(open)-1]
+	if data[at] == '{' {
+		return at, "inline table"
+	}
+	return at, "array"
+}
+
+// openBrackets returns the offsets of the value brackets still open at
+// offset end of data, outermost first (see unclosedBefore).
+func openBrackets(data []byte, end int) []int {
 	if end > len(data) {
 		end = len(data)
 	}
@@ -634,12 +652,5 @@ func unclosedBefore(data []byte, end int) (int, string) {
 		}
 		lineStart = false
 	}
-	if len(open) == 0 {
-		return -1, ""
-	}
-	at := open[len(open)-1]
-	if data[at] == '{' {
-		return at, "inline table"
-	}
-	return at, "array"
+	return open
 }
