@@ -231,6 +231,30 @@ def test_toml_unquoted_value_says_strings_take_quotes(tmp_path, no_leaks, text, 
     assert "hunter2" not in str(info.value)
 
 
+@pytest.mark.parametrize("name, text, at, says", [
+    # an Ansible value starting with {{ left unquoted: was "a mapping key
+    # must be a scalar, not a mapping"
+    ("site.yml", "- hosts: web\n  vars:\n    port: {{ http_port }}\n", (3, 11), 'a value that starts with {{ takes quotes'),
+    # a Helm chart's template read before rendering: was "did not find
+    # expected node content"
+    ("deployment.yaml", "spec:\n  {{- toYaml .Values.spec | nindent 2 }}\n", (2, 5), "helm template"),
+    # tab indentation: was "found character that cannot start any token"
+    ("values.yaml", "image:\n\ttag: latest\n", (2, 1), "a tab indents this line: YAML indents with spaces only"),
+    # an npm scope starting a plain value
+    ("deps.yaml", "packages:\n  - @types/node\n", (2, 5), "'@' is reserved in YAML and cannot start a plain value"),
+    # a Unity scene: %TAG !u! declared once, used in every document
+    ("Main.unity", "%YAML 1.1\n%TAG !u! tag:unity3d.com,2011:\n--- !u!29 &1\nOcclusionCullingSettings:\n  m_ObjectHideFlags: 0\n"
+     "--- !u!104 &2\nRenderSettings:\n  m_Fog: 0\n", (6, 5), "!u! is not declared for this document"),
+])
+def test_yaml_mistakes_met_in_real_files_say_what_was_wrong(tmp_path, no_leaks, name, text, at, says):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.read_all(path, format="yaml")
+    assert says in str(info.value)
+    assert (info.value.line, info.value.column) == at
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}

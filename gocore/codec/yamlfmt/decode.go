@@ -332,6 +332,11 @@ func loadError(err error, data []byte, lines lineMap) error {
 				msg += ": " + why
 			}
 		}
+		if !hasUTF16BOM(data) {
+			if hint := scannerHint(le.Message, data, lines, le.Mark.Line, le.Mark.Column); hint != "" {
+				msg += " (" + hint + ")"
+			}
+		}
 		if le.ContextMsg != "" {
 			// The error is placed where the library gave up (for an
 			// unclosed quote, the end of the file; for a key without
@@ -751,6 +756,9 @@ func (c *converter) mapping(n *yaml.Node, path string, depth int) (*value.Map, e
 		}
 		k, err := mapKey(kn)
 		if err != nil {
+			if flowTemplate(n, kn) {
+				return nil, errAt(n, "{{ here reads as a mapping keyed by a mapping, which no key can be (%s)", templateHint)
+			}
 			return nil, err
 		}
 		if explicit == nil {

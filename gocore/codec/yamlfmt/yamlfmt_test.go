@@ -146,6 +146,32 @@ func TestDecodeErrors(t *testing.T) {
 	})
 }
 
+// Mistakes met in real files whose library message said what the
+// scanner saw (a mapping key that is a mapping, a character that cannot
+// start a token, an undefined tag handle): the message says what was
+// wrong and what to write.
+func TestDecodeErrorsSayWhatWasWrong(t *testing.T) {
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
+		// an Ansible value or a Helm template left unquoted / unrendered
+		{"- hosts: all\n  vars:\n    url: {{ base }}/x\n", 3, 20, "a value that starts with {{ takes quotes"},
+		{"metadata:\n  name: {{ .Release.Name }}\n", 2, 9, "template syntax (Helm, Go templates, Ansible's Jinja)"},
+		{"spec:\n  {{- toYaml .Values.spec | nindent 2 }}\n", 2, 5, "helm template"},
+		{"{% if x %}\na: 1\n{% endif %}\n", 1, 2, "template syntax"},
+		// a key that is a mapping, but no template: the library's words
+		{"{ {a: 1}: b }\n", 1, 3, "a mapping key must be a scalar, not a mapping"},
+		// tabs
+		{"a:\n\tb: 1\n", 2, 1, "a tab indents this line: YAML indents with spaces only"},
+		{"a: [x,\t\t@y]\n", 1, 9, "'@' is reserved in YAML"},
+		// reserved indicators starting a plain value (an npm scope)
+		{"deps:\n  - @babel/core\n", 2, 5, "'@' is reserved in YAML and cannot start a plain value: quote the value"},
+		{"cmd: `date`\n", 1, 6, "'`' is reserved in YAML"},
+		{"fmt: %d items\n", 1, 6, "'%' cannot start a plain value"},
+		// a handle that a %TAG declared for the document before (Unity)
+		{"%TAG !u! tag:unity3d.com,2011:\n--- !u!1 &1\na: 1\n--- !u!4 &2\nb: 2\n", 4, 5, "!u! is not declared for this document: a %TAG directive declares a handle for the one document after it"},
+		{"a: !x!y 1\n", 1, 4, "no %TAG directive declares !x!"},
+	})
+}
+
 // The value of a key that names a secret is never quoted in an error:
 // the position and the problem are.
 func TestDecodeErrorsNeverQuoteASecret(t *testing.T) {
