@@ -537,6 +537,24 @@ def test_json5_file_names_what_gocfg_reads_of_it(tmp_path, no_leaks):
     assert gocfg.Config.load(path, "jsonc")["extends"] == ["config:recommended"]
 
 
+@pytest.mark.parametrize("name, text, says, fmt", [
+    ("Pipfile", '[packages]\nrequests = "*"\n', 'a file named Pipfile is TOML (format "toml")', "toml"),
+    (".coveragerc", "[run]\nbranch = True\n", 'a file named .coveragerc is INI (format "ini")', "ini"),
+    ("50-server.cnf", "[mysqld]\nport = 3306\n", 'MySQL option files read as INI (format "ini")', "ini"),
+    ("web.service", "[Service]\nExecStart=/usr/bin/web\n", "their keys' case kept (format \"ini-case\")", "ini-case"),
+    ("config.yaml.example", "db:\n  host: localhost\n", 'the name before .example says .yaml (format "yaml")', "yaml"),
+    ("values.yaml.j2", "replicas: 2\n", 'a template of a .yaml file, which reads once rendered (format "yaml"', "yaml"),
+])
+def test_a_name_no_extension_places_gets_its_usual_format_named(tmp_path, no_leaks, name, text, says, fmt):
+    # these said only "pass format= (one of json, yaml, ...)"
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(gocfg.InvalidArgumentError) as info:
+        gocfg.Config.load(path)
+    assert says in str(info.value)
+    assert len(gocfg.Config.load(path, fmt)) == 1
+
+
 def test_ansible_ini_inventory_is_named_as_such(tmp_path, no_leaks):
     # hosts.ini: the bare host line got the hint for MySQL's flags
     path = tmp_path / "hosts.ini"
