@@ -255,6 +255,18 @@ def test_yaml_mistakes_met_in_real_files_say_what_was_wrong(tmp_path, no_leaks, 
     assert (info.value.line, info.value.column) == at
 
 
+def test_properties_windows_path_says_how_to_write_one(tmp_path, no_leaks):
+    # \u of C:\users starts a Unicode escape, as Java reads it; the
+    # message said only "malformed \uXXXX escape (four hex digits expected)"
+    path = tmp_path / "app.properties"
+    path.write_text("log.dir=C:\\users\\app\\logs\n")
+    with pytest.raises(gocfg.ParseError, match=r"a Windows path is written with / or with \\\\: C:/Users") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (1, 11)
+    path.write_text("log.dir=C:\\\\users\\\\app\n")
+    assert gocfg.Config.load(path)["log.dir"] == "C:\\users\\app"
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}
