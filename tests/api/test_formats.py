@@ -267,6 +267,23 @@ def test_properties_windows_path_says_how_to_write_one(tmp_path, no_leaks):
     assert gocfg.Config.load(path)["log.dir"] == "C:\\users\\app"
 
 
+@pytest.mark.parametrize("name, text, says", [
+    ("app.json", '{"log_dir": "C:\\Users\\app"}\n', "a Windows path takes \\\\ or /"),
+    ("app.toml", 'log_dir = "C:\\data\\app"\n', "a Windows path goes in a 'literal string'"),
+    ("app.yaml", 'log_dir: "C:\\Users\\app"\n', "a Windows path goes in 'single quotes'"),
+    ("app.tfvars", 'log_dir = "C:\\data\\app"\n', "a Windows path takes \\\\ or /"),
+])
+def test_a_windows_path_in_double_quotes_says_how_to_write_one(tmp_path, no_leaks, name, text, says):
+    # the messages said only what was wrong with the escape ("invalid
+    # escape 'U' in a string", "found unknown escape character")
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.load(path)
+    assert "a backslash starts an escape" in str(info.value) and says in str(info.value)
+    assert info.value.line == 1
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}

@@ -282,6 +282,10 @@ func (d *decoder) diagError(diags hcl.Diagnostics) error {
 		if diag.Summary == "Unterminated template string" {
 			msg += d.markerWithoutBreak()
 		}
+		if diag.Summary == "Invalid escape sequence" {
+			// A Windows path written as is (C:\Users) is the usual case.
+			msg += ` (a backslash starts an escape in an HCL string: a Windows path takes \\ or /, C:\\Users or C:/Users)`
+		}
 		return d.errAt(off, "%s", msg)
 	}
 	return textpos.ParseError(1, 1, "%s", diags.Error())

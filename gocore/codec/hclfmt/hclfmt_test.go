@@ -143,6 +143,8 @@ func mustGet(m *value.Map, k string) any {
 
 func TestDecodeErrors(t *testing.T) {
 	codectest.Errors(t, Decode, []codectest.ErrorCase{
+		// a Windows path: the message says how to write one
+		{"dir = \"C:\\data\"\n", 1, 10, `Invalid escape sequence: The symbol "d" is not a valid escape sequence selector. (a backslash starts an escape in an HCL string: a Windows path takes \\ or /`},
 		{"region = var.region\n", 1, 10, "the expression var.region needs evaluation (Variables not allowed)"},
 		{"a = 1\nb = upper(\"x\")\n", 2, 5, "the expression upper(\"x\") needs evaluation (Function calls not allowed)"},
 		{"name = \"web-${var.env}\"\n", 1, 15, "the expression \"web-${var.env}\" needs evaluation"},

@@ -862,7 +862,8 @@ func (p *parser) str() (string, error) {
 			i += n
 			continue
 		default:
-			return "", p.errAt(i, "invalid escape %s in a string", describe(d, i+1))
+			// A Windows path written as is (C:\Users) is the usual case.
+			return "", p.errAt(i, "invalid escape %s in a string (a backslash starts an escape in JSON: a Windows path takes \\\\ or /, C:\\\\Users or C:/Users)", describe(d, i+1))
 		}
 		i += 2
 	}

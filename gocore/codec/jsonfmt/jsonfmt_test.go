@@ -77,6 +77,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"{\"é\":\n  \"x\xc3\"}", 2, 5, "invalid UTF-8"},
 		{`{"a":"\ud800x"}`, 1, 7, "lone surrogate"},
 		{`{"a":"\x"}`, 1, 7, "invalid escape"},
+		// a Windows path: the message says how to write one
+		{`{"dir": "C:\Users\app"}`, 1, 12, `invalid escape 'U' in a string (a backslash starts an escape in JSON: a Windows path takes \\ or /`},
 		{"{\"a\":\"\t\"}", 1, 7, "control character"},
 		{`{"a":01}`, 1, 6, "leading zero"},
 		{`{"a":1.}`, 1, 6, "after '.'"},

@@ -103,6 +103,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"x = None\n", 1, 5, "None is no TOML value: TOML has no null"},
 		// a non-ASCII character is named as itself (go-toml said U+00C3 'Ã')
 		{"a = 1 \u00e4\n", 1, 7, "U+00E4 'ä'"},
+		// a Windows path in a basic string: the message says how to write one
+		{"dir = \"C:\\data\"\n", 1, 10, `invalid escape character U+0064 'd' (a backslash starts an escape in a "basic string": a Windows path goes in a 'literal string'`},
+		{"dir = \"C:\\Users\"\n", 1, 0, `a Windows path goes in a 'literal string'`},
 		// elsewhere go-toml's message stands
 		{"a = \"x\" y\n", 1, 9, "expected newline"},
 		{"a = 1\na = 2", 2, 1, "already defined"},

@@ -38,6 +38,10 @@ func explain(data []byte, off int, msg string) (_ string, at int) {
 	if why, start := unquotedValue(data, off); why != "" {
 		return why, start
 	}
+	if strings.Contains(msg, "escape") {
+		// A Windows path written as is in a basic string (C:\Users).
+		msg += ` (a backslash starts an escape in a "basic string": a Windows path goes in a 'literal string', 'C:\Users', or takes \\)`
+	}
 	return msg, off
 }
 

@@ -57,6 +57,10 @@ func scannerHint(msg string, data []byte, lines lineMap, line, col int) string {
 	if unquotedTemplate(data[start:end]) {
 		return templateHint
 	}
+	if msg == "found unknown escape character" || msg == "did not find expected hexadecimal number" {
+		// A Windows path written as is in double quotes (C:\Users).
+		return `a backslash starts an escape in a "double-quoted" string: a Windows path goes in 'single quotes', 'C:\Users', or takes \\`
+	}
 	if msg != "found character that cannot start any token" || off >= len(data) {
 		return ""
 	}

@@ -166,6 +166,9 @@ func TestDecodeErrorsSayWhatWasWrong(t *testing.T) {
 		{"deps:\n  - @babel/core\n", 2, 5, "'@' is reserved in YAML and cannot start a plain value: quote the value"},
 		{"cmd: `date`\n", 1, 6, "'`' is reserved in YAML"},
 		{"fmt: %d items\n", 1, 6, "'%' cannot start a plain value"},
+		// a Windows path in double quotes
+		{"dir: \"C:\\data\"\n", 1, 0, `found unknown escape character (a backslash starts an escape in a "double-quoted" string: a Windows path goes in 'single quotes'`},
+		{"dir: \"C:\\Users\"\n", 1, 0, `a Windows path goes in 'single quotes'`},
 		// a handle that a %TAG declared for the document before (Unity)
 		{"%TAG !u! tag:unity3d.com,2011:\n--- !u!1 &1\na: 1\n--- !u!4 &2\nb: 2\n", 4, 5, "!u! is not declared for this document: a %TAG directive declares a handle for the one document after it"},
 		{"a: !x!y 1\n", 1, 4, "no %TAG directive declares !x!"},
