@@ -284,6 +284,24 @@ def test_a_windows_path_in_double_quotes_says_how_to_write_one(tmp_path, no_leak
     assert info.value.line == 1
 
 
+@pytest.mark.parametrize("text, at, says", [
+    # json.dumps writes NaN and Infinity unless allow_nan=False
+    ('{"loss": NaN, "best": Infinity}\n', (1, 10), "unexpected NaN: expected a value (JSON has no such number; "
+                                                   "Python's json.dumps writes it unless allow_nan=False"),
+    ('{"low": -Infinity}\n', (1, 9), "invalid number -Infinity (JSON has no such number"),
+    # str() of a dict saved as .json
+    ("{\"debug\": True, \"user\": None}\n", (1, 11), "unexpected True: expected a value (Python's, not JSON's: JSON writes true"),
+])
+def test_json_values_of_other_languages_are_named(tmp_path, no_leaks, text, at, says):
+    # these said "unexpected 'N': expected a value" and the like
+    path = tmp_path / "metrics.json"
+    path.write_text(text)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.load(path)
+    assert says in str(info.value)
+    assert (info.value.line, info.value.column) == at
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}

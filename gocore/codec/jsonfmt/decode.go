@@ -406,6 +406,26 @@ func describe(d []byte, i int) string {
 	return fmt.Sprintf("%q", r)
 }
 
+// foreignWord names a value of another language that JSON lacks, written
+// at d[i] by a tool that is not a JSON encoder (Python's json.dumps writes
+// NaN and Infinity unless told allow_nan=False; str() of a dict writes
+// True and None; JavaScript has undefined) and why it is refused, or "".
+func foreignWord(d []byte, i int) (word, why string) {
+	j := i
+	for j < len(d) && (d[j] >= 'a' && d[j] <= 'z' || d[j] >= 'A' && d[j] <= 'Z') {
+		j++
+	}
+	switch w := string(d[i:j]); w {
+	case "NaN", "Infinity":
+		return w, "JSON has no such number; Python's json.dumps writes it unless allow_nan=False; null or a string stands in for it"
+	case "True", "False", "None":
+		return w, fmt.Sprintf("Python's, not JSON's: JSON writes %s; json.dumps writes JSON, str() of a dict does not", map[string]string{"True": "true", "False": "false", "None": "null"}[w])
+	case "undefined":
+		return w, "JavaScript's, not JSON's: JSON writes null"
+	}
+	return "", ""
+}
+
 // unexpected describes the token at d[i] that the grammar does not allow
 // there, naming the two JSONC features a .json file most often holds
 // (tsconfig.json and VS Code's settings.json take both): a JSONC document
@@ -547,6 +567,9 @@ func (p *parser) value() (any, error) {
 			}
 			v = nil
 		default:
+			if w, why := foreignWord(d, start); w != "" {
+				return nil, p.errAt(start, "unexpected %s: expected a value (%s)", w, why)
+			}
 			return nil, p.errAt(start, "unexpected %s: expected a value", unexpected(d, start))
 		}
 
@@ -910,6 +933,9 @@ func (p *parser) number() (any, error) {
 	intStart := i
 	n := digits()
 	if n == 0 {
+		if w, why := foreignWord(d, intStart); w != "" {
+			return nil, p.errAt(start, "invalid number -%s (%s)", w, why)
+		}
 		return nil, p.errAt(start, "invalid number: expected a digit")
 	}
 	if n > 1 && d[intStart] == '0' {
