@@ -302,6 +302,16 @@ def test_json_values_of_other_languages_are_named(tmp_path, no_leaks, text, at, 
     assert (info.value.line, info.value.column) == at
 
 
+def test_ini_header_without_its_bracket_is_named(tmp_path, no_leaks):
+    # it said a key without a value needs one, as MySQL flags do
+    path = tmp_path / "my.ini"
+    path.write_text("[client]\nport = 3306\n\n[mysqld\ndatadir = /var/lib/mysql\n")
+    with pytest.raises(gocfg.ParseError, match=r"a section header is a name between '\[' and '\]' on one line, "
+                                               r"and this one has no '\]' or no name") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (4, 1) and "skip-name-resolve" not in str(info.value)
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}
