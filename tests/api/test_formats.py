@@ -312,6 +312,25 @@ def test_ini_header_without_its_bracket_is_named(tmp_path, no_leaks):
     assert (info.value.line, info.value.column) == (4, 1) and "skip-name-resolve" not in str(info.value)
 
 
+@pytest.mark.parametrize("text, at, says", [
+    # a quote of the value's own closes it: was "unexpected 's' after the closing quote"
+    ("APP_NAME='Bob's shop'\n", (1, 15), "a ' inside a single-quoted value is written \\', 'it\\'s'"),
+    # docker compose's environment: mapping pasted into a .env file
+    ("DB_HOST: localhost\n", (1, 10), "a .env line is NAME=value; NAME: value is YAML's form"),
+])
+def test_env_mistakes_say_how_to_write_the_line(tmp_path, no_leaks, text, at, says):
+    path = tmp_path / ".env"
+    path.write_text(text)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.load(path)
+    assert says in str(info.value)
+    assert (info.value.line, info.value.column) == at
+    # under a secret's name the value is not quoted
+    with pytest.raises(gocfg.ParseError, match="a secret's value, not shown") as info:
+        gocfg.Config.loads("DB_PASSWORD='pa'ss'\n", "env")
+    assert "ss" not in str(info.value).split("(a ' inside")[0]
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}
