@@ -206,6 +206,14 @@ def test_toml_unclosed_bracket_names_where_it_opened(tmp_path, no_leaks):
     assert "not closed" not in str(info.value) and info.value.line == 2
 
 
+def _refused(path, text: str, load=gocfg.Config.load) -> gocfg.ParseError:
+    """Writes text to path and returns the ParseError that load(path) raises."""
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(gocfg.ParseError) as info:
+        load(path)
+    return info.value
+
+
 @pytest.mark.parametrize("text, at, says", [
     # INI habits in a TOML file: go-toml said 'expected keyword "false"',
     # "expected newline but got U+002E '.'" and "unexpected character
@@ -219,12 +227,8 @@ def test_toml_unclosed_bracket_names_where_it_opened(tmp_path, no_leaks):
     ('a = 1 \u00e4\n', (1, 7), "U+00E4 '\u00e4'"),
 ])
 def test_toml_unquoted_value_says_strings_take_quotes(tmp_path, no_leaks, text, at, says):
-    path = tmp_path / "app.toml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(gocfg.ParseError) as info:
-        gocfg.Config.load(path)
-    assert says in str(info.value)
-    assert (info.value.line, info.value.column) == at
+    e = _refused(tmp_path / "app.toml", text)
+    assert says in str(e) and (e.line, e.column) == at
     # a secret's value is named by its place only
     with pytest.raises(gocfg.ParseError, match=r"a secret's value, not shown") as info:
         gocfg.Config.loads("[database]\npassword = hunter2\n", "toml")
@@ -247,12 +251,8 @@ def test_toml_unquoted_value_says_strings_take_quotes(tmp_path, no_leaks, text, 
      "--- !u!104 &2\nRenderSettings:\n  m_Fog: 0\n", (6, 5), "!u! is not declared for this document"),
 ])
 def test_yaml_mistakes_met_in_real_files_say_what_was_wrong(tmp_path, no_leaks, name, text, at, says):
-    path = tmp_path / name
-    path.write_text(text)
-    with pytest.raises(gocfg.ParseError) as info:
-        gocfg.read_all(path, format="yaml")
-    assert says in str(info.value)
-    assert (info.value.line, info.value.column) == at
+    e = _refused(tmp_path / name, text, lambda path: gocfg.read_all(path, format="yaml"))
+    assert says in str(e) and (e.line, e.column) == at
 
 
 def test_properties_windows_path_says_how_to_write_one(tmp_path, no_leaks):
@@ -276,12 +276,8 @@ def test_properties_windows_path_says_how_to_write_one(tmp_path, no_leaks):
 def test_a_windows_path_in_double_quotes_says_how_to_write_one(tmp_path, no_leaks, name, text, says):
     # the messages said only what was wrong with the escape ("invalid
     # escape 'U' in a string", "found unknown escape character")
-    path = tmp_path / name
-    path.write_text(text)
-    with pytest.raises(gocfg.ParseError) as info:
-        gocfg.Config.load(path)
-    assert "a backslash starts an escape" in str(info.value) and says in str(info.value)
-    assert info.value.line == 1
+    e = _refused(tmp_path / name, text)
+    assert "a backslash starts an escape" in str(e) and says in str(e) and e.line == 1
 
 
 @pytest.mark.parametrize("text, at, says", [
@@ -294,12 +290,8 @@ def test_a_windows_path_in_double_quotes_says_how_to_write_one(tmp_path, no_leak
 ])
 def test_json_values_of_other_languages_are_named(tmp_path, no_leaks, text, at, says):
     # these said "unexpected 'N': expected a value" and the like
-    path = tmp_path / "metrics.json"
-    path.write_text(text)
-    with pytest.raises(gocfg.ParseError) as info:
-        gocfg.Config.load(path)
-    assert says in str(info.value)
-    assert (info.value.line, info.value.column) == at
+    e = _refused(tmp_path / "metrics.json", text)
+    assert says in str(e) and (e.line, e.column) == at
 
 
 def test_ini_header_without_its_bracket_is_named(tmp_path, no_leaks):
@@ -319,12 +311,8 @@ def test_ini_header_without_its_bracket_is_named(tmp_path, no_leaks):
     ("DB_HOST: localhost\n", (1, 10), "a .env line is NAME=value; NAME: value is YAML's form"),
 ])
 def test_env_mistakes_say_how_to_write_the_line(tmp_path, no_leaks, text, at, says):
-    path = tmp_path / ".env"
-    path.write_text(text)
-    with pytest.raises(gocfg.ParseError) as info:
-        gocfg.Config.load(path)
-    assert says in str(info.value)
-    assert (info.value.line, info.value.column) == at
+    e = _refused(tmp_path / ".env", text)
+    assert says in str(e) and (e.line, e.column) == at
     # under a secret's name the value is not quoted
     with pytest.raises(gocfg.ParseError, match="a secret's value, not shown") as info:
         gocfg.Config.loads("DB_PASSWORD='pa'ss'\n", "env")
