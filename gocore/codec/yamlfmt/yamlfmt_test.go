@@ -102,6 +102,10 @@ func TestDecodeErrors(t *testing.T) {
 		{"just text\n", 1, 1, "root must be a mapping"},
 		{"a: 1\n---\nb: 2\n", 2, 1, "second YAML document"},
 		{"a: 1\na: 2\n", 2, 1, `duplicate key "a"`},
+		// the message names the first (a values.yaml setting image: twice)
+		{"image:\n  tag: 1\nreplicas: 2\nimage:\n  tag: 2\n", 4, 1, `duplicate key "image" in one mapping (first on line 1; YAML keys are unique, where PyYAML keeps the last)`},
+		{"a: {x: 1, y: 2, x: 3}\n", 1, 17, `duplicate key "x" in one mapping (first on line 1`},
+		{"base: &b {x: 1}\nm:\n  <<: *b\n  y: 1\n  y: 2\n", 5, 3, `(first on line 4;`},
 		{"1: a\n'1': b\n", 2, 1, `duplicate key "1"`},
 		{"? [a]\n: b\n", 1, 3, "must be a scalar"},
 		{"{a: 1}: b\n", 1, 1, "must be a scalar"},
@@ -483,7 +487,7 @@ func TestUnicodeLineBreaksKeepPositionsByLF(t *testing.T) {
 	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		// the library's own errors, counted from the U+2028 before them
 		{"a: 1\nb: [x,\u2028 @]\n", 2, 9, "cannot start any token"},
-		{"a: \"\u2028\"\nb: 1\nb: 2\n", 3, 1, `duplicate key "b"`},
+		{"a: \"\u2028\"\nb: 1\nb: 2\n", 3, 1, `duplicate key "b" in one mapping (first on line 2;`},
 		{"a: \"\u2029\"\n---\nb: 1\n", 2, 1, "second YAML document"},
 		{"a: \"\u0085\"\nb: !!int x\n", 2, 4, "not a !!int"},
 		// a control character, placed by its offset: unchanged
