@@ -321,6 +321,20 @@ def test_env_mistakes_say_how_to_write_the_line(tmp_path, no_leaks, text, at, sa
     assert "ss" not in str(info.value).split("(a ' inside")[0]
 
 
+@pytest.mark.parametrize("name", ["php.ini", "app.yaml", "app.toml", "app.json", ".env", "app.tfvars", "settings.jsonc"])
+def test_a_latin1_file_is_named_as_such(tmp_path, no_leaks, name):
+    # saved by a Windows tool in Windows-1252: said only "invalid UTF-8 (byte 0xe9 at offset 14)"
+    text = {"php.ini": "[PHP]\ndate.timezone = Europe/Paris ; Caf\u00e9\n", "app.yaml": "name: Caf\u00e9\n",
+            "app.toml": 'name = "Caf\u00e9"\n', "app.json": '{"name": "Caf\u00e9"}', ".env": "NAME=Caf\u00e9\n",
+            "app.tfvars": 'name = "Caf\u00e9"\n', "settings.jsonc": '// \u201cquoted\u201d\n{}'}[name]
+    path = tmp_path / name
+    path.write_bytes(text.encode("cp1252"))
+    with pytest.raises(gocfg.ParseError, match="looks like Latin-1 or Windows-1252 text; save it as UTF-8"):
+        gocfg.Config.load(path)
+    path.write_bytes(text.encode("utf-8"))
+    gocfg.Config.load(path)
+
+
 def test_real_world_quirks(no_leaks):
     # a no-break space pasted after a .env value is trimmed, as python-dotenv trims it
     assert gocfg.Config.loads("A=v\u00a0\n", "env").to_dict() == {"A": "v"}

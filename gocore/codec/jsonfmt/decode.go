@@ -149,7 +149,7 @@ func decode(ctx context.Context, data []byte, jsonc, withPositions bool) (v any,
 	}
 	if jsonc {
 		if off := textpos.InvalidUTF8(data); off >= 0 {
-			return nil, nil, 0, parseErrorAt(data, off, "invalid UTF-8 (byte %#x at offset %d)", data[off], off)
+			return nil, nil, 0, parseErrorAt(data, off, "%s", textpos.UTF8Problem(data, off))
 		}
 		if text, err = stripJSONC(data); err != nil {
 			return nil, nil, 0, err
@@ -453,7 +453,7 @@ func unexpected(d []byte, i int) string {
 
 func (p *parser) document() (any, error) {
 	if off := textpos.InvalidUTF8(p.src); off >= 0 {
-		return nil, p.errAt(off, "invalid UTF-8 (byte %#x at offset %d)", p.src[off], off)
+		return nil, p.errAt(off, "%s", textpos.UTF8Problem(p.src, off))
 	}
 	if len(p.data) >= 3 && p.data[0] == 0xEF && p.data[1] == 0xBB && p.data[2] == 0xBF {
 		p.i = 3

@@ -237,7 +237,7 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 			return nil, nil, err
 		}
 		if i := textpos.InvalidUTF8(data); i >= 0 {
-			return nil, nil, parseErrorAt(data, i, "invalid UTF-8 (byte %#x at offset %d)", data[i], i)
+			return nil, nil, parseErrorAt(data, i, "%s", textpos.UTF8Problem(data, i))
 		}
 		if data, older, err = fixDirectives(data); err != nil {
 			return nil, nil, err
