@@ -321,6 +321,22 @@ def test_env_mistakes_say_how_to_write_the_line(tmp_path, no_leaks, text, at, sa
     assert "ss" not in str(info.value).split("(a ' inside")[0]
 
 
+@pytest.mark.parametrize("text, at, says", [
+    ('region = us-east-1\n', (1, 10), 'the value us-east-1 has no quotes, so it reads as a variable, which needs evaluation: '
+                                      'HCL strings take quotes ("us-east-1")'),
+    ('tags = {\n  env = prod\n}\n', (2, 9), 'HCL strings take quotes ("prod")'),
+    ('enable_nat = yes\n', (1, 14), "HCL's booleans are true and false, in lower case"),
+])
+def test_hcl_value_without_quotes_says_strings_take_them(tmp_path, no_leaks, text, at, says):
+    # a .tfvars written as INI or YAML would be: it said "the expression
+    # us-east-1 needs evaluation (Variables not allowed)"
+    e = _refused(tmp_path / "prod.tfvars", text)
+    assert says in str(e) and (e.line, e.column) == at
+    # a Terraform type constraint is an expression: hcl-raw is named
+    e = _refused(tmp_path / "variables.tf", 'variable "n" {\n  type = number\n}\n')
+    assert "format hcl-raw keeps such expressions" in str(e)
+
+
 @pytest.mark.parametrize("name", ["php.ini", "app.yaml", "app.toml", "app.json", ".env", "app.tfvars", "settings.jsonc"])
 def test_a_latin1_file_is_named_as_such(tmp_path, no_leaks, name):
     # saved by a Windows tool in Windows-1252: said only "invalid UTF-8 (byte 0xe9 at offset 14)"
