@@ -106,6 +106,12 @@ func TestDecodeErrors(t *testing.T) {
 		// a Windows path in a basic string: the message says how to write one
 		{"dir = \"C:\\data\"\n", 1, 10, `invalid escape character U+0064 'd' (a backslash starts an escape in a "basic string": a Windows path goes in a 'literal string'`},
 		{"dir = \"C:\\Users\"\n", 1, 0, `a Windows path goes in a 'literal string'`},
+		// a malformed number keeps go-toml's message, which names what is
+		// wrong with it; an address or version is no number
+		{"a = 01\n", 1, 5, "integers cannot have leading zeroes"},
+		{"a = 5.\n", 1, 7, "decimal point must be followed by a digit"},
+		{"a = 1_000_\n", 1, 10, "at least one digit between underscores"},
+		{"host = 10.0.0.1\n", 1, 8, `the value 10.0.0.1 has no quotes`},
 		// elsewhere go-toml's message stands
 		{"a = \"x\" y\n", 1, 9, "expected newline"},
 		{"a = 1\na = 2", 2, 1, "already defined"},

@@ -87,8 +87,8 @@ func unquotedValue(data []byte, off int) (_ string, start int) {
 		return "", 0
 	}
 	word := data[start:end]
-	if valid(word) {
-		return "", 0 // the mistake is elsewhere
+	if valid(word) || malformedNumber(word) {
+		return "", 0 // the mistake is elsewhere, or go-toml's message names it
 	}
 	if secretBefore(data, start) {
 		return "toml: a value without quotes (a secret's value, not shown) is no TOML value: strings take quotes", start
@@ -117,6 +117,26 @@ func unquotedValue(data []byte, off int) (_ string, start int) {
 		}
 	}
 	return fmt.Sprintf("toml: the value %s has no quotes: TOML strings take them (%s)", word, tomlString(word)), start
+}
+
+// malformedNumber reports whether word is written as a number that TOML
+// refuses (01, 1_000_, .5, 5., -): go-toml's message says what is wrong
+// with it. A version such as 0.1.0, with a second '.', is no number.
+func malformedNumber(word []byte) bool {
+	if c := word[0]; !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+		return false
+	}
+	dots := 0
+	for _, c := range word {
+		switch {
+		case c == '.':
+			dots++
+		case c >= '0' && c <= '9', c == '_', c == 'e', c == 'E', c == '+', c == '-':
+		default:
+			return false
+		}
+	}
+	return dots <= 1
 }
 
 // valid reports whether word alone is a TOML value.
