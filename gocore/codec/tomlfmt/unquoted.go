@@ -69,10 +69,8 @@ func unquotedValue(data []byte, off int) (_ string, start int) {
 	}
 	// It must stand where a value does: after "key =", or first in an
 	// array or after one of its commas.
-	inArray := false
-	if at, what := unclosedBefore(data, start); at >= 0 && what == "array" {
-		inArray = true
-	}
+	open, what := unclosedBefore(data, start)
+	inArray := open >= 0 && what == "array"
 	p := start
 	for p > 0 && (data[p-1] == ' ' || data[p-1] == '\t' || inArray && (data[p-1] == '\n' || data[p-1] == '\r')) {
 		p--
@@ -99,21 +97,19 @@ func unquotedValue(data []byte, off int) (_ string, start int) {
 	case "null", "none", "nil", "~":
 		return fmt.Sprintf("toml: %s is no TOML value: TOML has no null (leave the key out; a string takes quotes: %s)", word, tomlString(word)), start
 	}
-	if prev := data[p-1]; prev == '=' && !inArray {
-		if at, _ := unclosedBefore(data, start); at < 0 {
-			// A plain key's value: the string is the rest of the line
-			// (name = My App), up to a comment.
-			lineEnd := bytes.IndexByte(data[start:], '\n')
-			if lineEnd < 0 {
-				lineEnd = len(data) - start
-			}
-			rest := data[start : start+lineEnd]
-			if i := bytes.Index(rest, []byte(" #")); i >= 0 {
-				rest = rest[:i]
-			}
-			if t := bytes.TrimRight(rest, " \t\r"); len(t) > len(word) {
-				word = t
-			}
+	if open < 0 {
+		// A plain key's value: the string is the rest of the line
+		// (name = My App), up to a comment.
+		lineEnd := bytes.IndexByte(data[start:], '\n')
+		if lineEnd < 0 {
+			lineEnd = len(data) - start
+		}
+		rest := data[start : start+lineEnd]
+		if i := bytes.Index(rest, []byte(" #")); i >= 0 {
+			rest = rest[:i]
+		}
+		if t := bytes.TrimRight(rest, " \t\r"); len(t) > len(word) {
+			word = t
 		}
 	}
 	return fmt.Sprintf("toml: the value %s has no quotes: TOML strings take them (%s)", word, tomlString(word)), start
