@@ -244,6 +244,9 @@ def test_toml_unquoted_value_says_strings_take_quotes(tmp_path, no_leaks, text, 
     ("deployment.yaml", "spec:\n  {{- toYaml .Values.spec | nindent 2 }}\n", (2, 5), "helm template"),
     # a key set twice (PyYAML keeps the last): was "duplicate key "image" in one mapping" alone
     ("values.yaml", "image:\n  tag: 1.0\nreplicas: 2\nimage:\n  tag: 1.1\n", (4, 1), '"image" in one mapping (first on line 1;'),
+    # a ": " inside a plain value (a GitHub Actions step name): was "mapping
+    # values are not allowed in this context" alone
+    ("ci.yml", "steps:\n  - name: Build: release\n    run: make\n", (2, 16), 'holding ": " (a colon and a space) takes quotes'),
     # tab indentation: was "found character that cannot start any token"
     ("values.yaml", "image:\n\ttag: latest\n", (2, 1), "a tab indents this line: YAML indents with spaces only"),
     # an npm scope starting a plain value

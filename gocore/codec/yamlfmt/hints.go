@@ -57,6 +57,9 @@ func scannerHint(msg string, data []byte, lines lineMap, line, col int) string {
 	if unquotedTemplate(data[start:end]) {
 		return templateHint
 	}
+	if msg == "mapping values are not allowed in this context" {
+		return colonHint(data, start, off)
+	}
 	if msg == "found unknown escape character" || msg == "did not find expected hexadecimal number" {
 		// A Windows path written as is in double quotes (C:\Users).
 		return `a backslash starts an escape in a "double-quoted" string: a Windows path goes in 'single quotes', 'C:\Users', or takes \\`
@@ -105,4 +108,36 @@ func unquotedTemplate(line []byte) bool {
 		}
 	}
 	return false
+}
+
+// colonHint explains "mapping values are not allowed in this context" at
+// off, on the line starting at start: a ": " where a value already
+// began. Most often the value itself holds one (msg: Error: disk full),
+// or the line continues a value above it: a key written without a space
+// after its colon (image:nginx is text), or a line indented deeper than
+// the key above, which reads as more of that key's value.
+func colonHint(data []byte, start, off int) string {
+	before := data[start:off]
+	if i := bytes.Index(before, []byte(": ")); i >= 0 || bytes.Contains(before, []byte(":\t")) {
+		return `a plain value holding ": " (a colon and a space) takes quotes: key: "Error: disk full"`
+	}
+	// the line above, skipping blank and comment lines
+	end := start
+	for end > 0 {
+		prevStart := bytes.LastIndexAny(data[:end-1], "\r\n") + 1
+		prev := data[prevStart : end-1]
+		end = prevStart
+		t := bytes.TrimSpace(prev)
+		if len(t) == 0 || t[0] == '#' {
+			continue
+		}
+		if !bytes.Contains(t, []byte(": ")) && bytes.IndexByte(t, ':') > 0 && t[len(t)-1] != ':' {
+			return "the line above holds a ':' with no space after it, so it is text that runs on to this line: a key takes \": \" (a space after the colon)"
+		}
+		if indentOf(data[start:]) > indentOf(prev) {
+			return "this line is indented deeper than the key above it, so it reads as more of that key's value: indent it as the key above"
+		}
+		return ""
+	}
+	return ""
 }

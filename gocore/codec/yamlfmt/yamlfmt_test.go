@@ -170,6 +170,11 @@ func TestDecodeErrorsSayWhatWasWrong(t *testing.T) {
 		{"deps:\n  - @babel/core\n", 2, 5, "'@' is reserved in YAML and cannot start a plain value: quote the value"},
 		{"cmd: `date`\n", 1, 6, "'`' is reserved in YAML"},
 		{"fmt: %d items\n", 1, 6, "'%' cannot start a plain value"},
+		// a ": " where a value already began (were "mapping values are
+		// not allowed in this context" alone)
+		{"msg: Error: disk full\n", 1, 11, `a plain value holding ": " (a colon and a space) takes quotes`},
+		{"web:\n  image:nginx\n  ports: [80]\n", 3, 8, "the line above holds a ':' with no space after it, so it is text that runs on to this line"},
+		{"a:\n  b: 1\n   c: 2\n", 3, 5, "this line is indented deeper than the key above it, so it reads as more of that key's value"},
 		// a Windows path in double quotes
 		{"dir: \"C:\\data\"\n", 1, 0, `found unknown escape character (a backslash starts an escape in a "double-quoted" string: a Windows path goes in 'single quotes'`},
 		{"dir: \"C:\\Users\"\n", 1, 0, `a Windows path goes in 'single quotes'`},
