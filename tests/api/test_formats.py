@@ -192,6 +192,15 @@ def test_yaml_error_at_the_end_of_a_truncated_file_is_on_its_last_line(text, lin
     assert info.value.line <= text.count("\n") + 1
 
 
+def test_toml_redefinition_names_the_first(tmp_path, no_leaks):
+    # said "toml: table poetry already exists" alone
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[tool.poetry]\nname = "app"\n\n[tool.ruff]\nline-length = 100\n\n[tool.poetry]\nversion = "1.0"\n')
+    with pytest.raises(gocfg.ParseError, match=r"toml: table poetry already exists \(first on line 1\)") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (7, 7)
+
+
 def test_toml_unclosed_bracket_names_where_it_opened(tmp_path, no_leaks):
     # a pyproject.toml missing a '}': TOML 1.1 lets an inline table span
     # lines, so the error stands at the next key, a line below the mistake

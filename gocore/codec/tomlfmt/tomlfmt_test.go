@@ -115,6 +115,12 @@ func TestDecodeErrors(t *testing.T) {
 		// elsewhere go-toml's message stands
 		{"a = \"x\" y\n", 1, 9, "expected newline"},
 		{"a = 1\na = 2", 2, 1, "already defined"},
+		// the message names the first definition, with positions on or
+		// off (a pyproject.toml with two [tool.poetry] headers)
+		{"[tool.poetry]\nname = \"x\"\n\n[tool.poetry]\n", 4, 7, "toml: table poetry already exists (first on line 1)"},
+		{"a = 1\nb = 2\na = 3\n", 3, 1, "toml: key a is already defined (first on line 1)"},
+		{"p = {x = 1}\n\np.y = 2\n", 3, 1, "toml: key p is already defined (as a value) (first on line 1)"},
+		{"[s]\nk = 1\n[s.k.x]\n", 3, 4, "(first on line 2)"},
 		{"a = ", 1, 4, "toml:"},
 		{"a = 99999999999999999999", 1, 5, "toml:"},
 		// A float beyond float64 is said as JSON says it; go-toml's
@@ -389,4 +395,15 @@ func TestCRLF(t *testing.T) {
 		t.Errorf("positions: %v, want %v", got.Positions, want.Positions)
 	}
 	codectest.Errors(t, Decode, []codectest.ErrorCase{{"a = 1\r\nb = \r\n", 2, 5, "toml:"}})
+}
+
+// Without positions (a plain load) a refused redefinition still names the
+// first one: the document is read again with positions.
+func TestRedefinitionNamesTheFirstWithoutPositions(t *testing.T) {
+	for _, decode := range []func([]byte) (*value.Doc, error){DecodeLean, DecodeTOML10Lean} {
+		_, err := decode([]byte("[tool.poetry]\nname = \"x\"\n\n[tool.poetry]\n"))
+		if err == nil || !strings.Contains(err.Error(), "table poetry already exists (first on line 1)") {
+			t.Errorf("got %v", err)
+		}
+	}
 }
