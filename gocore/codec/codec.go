@@ -265,9 +265,11 @@ func VariantTable() string {
 // wellKnown names the format of configuration files known by their whole
 // name, which no extension tells (lower case).
 var wellKnown = map[string]string{
-	"pipfile": "toml", "cargo.lock": "toml", "poetry.lock": "toml", "uv.lock": "toml", "pdm.lock": "toml",
+	"pipfile": "toml", "cargo.lock": "toml", "poetry.lock": "toml", "uv.lock": "toml", "pdm.lock": "toml", "gopkg.lock": "toml",
+	"pipfile.lock": "json", "composer.lock": "json", "flake.lock": "json", "deno.lock": "json", ".bowerrc": "json",
 	".coveragerc": "ini", ".flake8": "ini", ".pylintrc": "ini", "pylintrc": "ini", ".pypirc": "ini",
-	".gitconfig": "ini", ".gitmodules": "ini", ".hgrc": "ini", "my.cnf": "ini",
+	".gitconfig": "ini", ".gitmodules": "ini", ".hgrc": "ini", "my.cnf": "ini", ".npmrc": "ini",
+	".gemrc": "yaml", ".condarc": "yaml", ".clang-format": "yaml", ".clang-tidy": "yaml", ".yamllint": "yaml",
 }
 
 // copySuffixes end the names of copies and templates of a configuration

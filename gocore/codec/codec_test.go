@@ -81,6 +81,8 @@ func TestByExtensionNamesTheUsualFormat(t *testing.T) {
 	for p, want := range map[string]string{
 		"Pipfile":                `a file named Pipfile is TOML (format "toml")`,
 		"/x/Cargo.lock":          `(format "toml")`,
+		"Pipfile.lock":           `a file named Pipfile.lock is JSON (format "json")`,
+		".clang-format":          `(format "yaml")`,
 		".coveragerc":            `a file named .coveragerc is INI (format "ini")`,
 		"repo/.gitmodules":       `(format "ini")`,
 		"/etc/mysql/mariadb.cnf": `MySQL option files read as INI (format "ini")`,
