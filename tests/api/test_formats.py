@@ -301,6 +301,8 @@ def test_a_windows_path_in_double_quotes_says_how_to_write_one(tmp_path, no_leak
     ('{"low": -Infinity}\n', (1, 9), "invalid number -Infinity (JSON has no such number"),
     # str() of a dict saved as .json
     ("{\"debug\": True, \"user\": None}\n", (1, 11), "unexpected True: expected a value (Python's, not JSON's: JSON writes true"),
+    # JSON Lines saved as .json: was "unexpected '{' after the top-level value" alone
+    ('{"step": 1, "loss": 0.5}\n{"step": 2, "loss": 0.4}\n', (2, 1), "(JSON Lines) is no JSON document"),
 ])
 def test_json_values_of_other_languages_are_named(tmp_path, no_leaks, text, at, says):
     # these said "unexpected 'N': expected a value" and the like

@@ -470,6 +470,15 @@ func (p *parser) document() (any, error) {
 	}
 	p.skipSpace()
 	if p.i < len(p.data) {
+		j := p.i
+		for j > 0 && (p.data[j-1] == ' ' || p.data[j-1] == '\t') {
+			j--
+		}
+		if c := p.data[p.i]; (c == '{' || c == '[') && j > 0 && (p.data[j-1] == '\n' || p.data[j-1] == '\r') {
+			// A value a line: JSON Lines (.jsonl, .ndjson), or logs.
+			return nil, p.errAt(p.i, "unexpected %s after the top-level value: a second value starts this line, "+
+				"and a file of one JSON value a line (JSON Lines) is no JSON document; read it line by line, or make the values a list [...]", unexpected(p.data, p.i))
+		}
 		return nil, p.errAt(p.i, "unexpected %s after the top-level value", unexpected(p.data, p.i))
 	}
 	return v, nil

@@ -77,6 +77,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"{\"é\":\n  \"x\xc3\"}", 2, 5, "invalid UTF-8"},
 		{`{"a":"\ud800x"}`, 1, 7, "lone surrogate"},
 		{`{"a":"\x"}`, 1, 7, "invalid escape"},
+		// JSON Lines: the second value is named as such
+		{"{\"a\": 1}\n{\"a\": 2}\n", 2, 1, "a second value starts this line, and a file of one JSON value a line (JSON Lines) is no JSON document"},
+		{"{\"a\": 1} {\"a\": 2}\n", 1, 10, "unexpected '{' after the top-level value"},
 		// values of other languages, which JSON lacks, are named as such
 		// (were "unexpected 'N': expected a value")
 		{`{"ratio": NaN}`, 1, 11, "unexpected NaN: expected a value (JSON has no such number; Python's json.dumps writes it unless allow_nan=False"},
