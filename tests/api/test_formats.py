@@ -256,6 +256,8 @@ def test_toml_unquoted_value_says_strings_take_quotes(tmp_path, no_leaks, text, 
     # a ": " inside a plain value (a GitHub Actions step name): was "mapping
     # values are not allowed in this context" alone
     ("ci.yml", "steps:\n  - name: Build: release\n    run: make\n", (2, 16), 'holding ": " (a colon and a space) takes quotes'),
+    # a quote of the value's own: was "did not find expected key" alone
+    ("messages.yaml", "greeting: 'Welcome, it's me'\n", (1, 24), "a ' inside a single-quoted value is doubled, 'it''s'"),
     # tab indentation: was "found character that cannot start any token"
     ("values.yaml", "image:\n\ttag: latest\n", (2, 1), "a tab indents this line: YAML indents with spaces only"),
     # an npm scope starting a plain value

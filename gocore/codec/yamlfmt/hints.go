@@ -60,6 +60,14 @@ func scannerHint(msg string, data []byte, lines lineMap, line, col int) string {
 	if msg == "mapping values are not allowed in this context" {
 		return colonHint(data, start, off)
 	}
+	if msg == "did not find expected key" && off > start && (data[off-1] == '\'' || data[off-1] == '"') && off < len(data) && data[off] != ' ' && data[off] != '\t' {
+		// Text right after a closing quote: most often a quote of the
+		// value's own (name: 'it's'), which closed it.
+		if data[off-1] == '\'' {
+			return `text right after a closing quote: a ' inside a single-quoted value is doubled, 'it''s', or the value goes in double quotes, "it's"`
+		}
+		return `text right after a closing quote: a " inside a double-quoted value is written \", "say \"hi\"", or the value goes in single quotes, 'say "hi"'`
+	}
 	if msg == "found unknown escape character" || msg == "did not find expected hexadecimal number" {
 		// A Windows path written as is in double quotes (C:\Users).
 		return `a backslash starts an escape in a "double-quoted" string: a Windows path goes in 'single quotes', 'C:\Users', or takes \\`

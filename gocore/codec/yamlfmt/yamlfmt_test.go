@@ -175,6 +175,9 @@ func TestDecodeErrorsSayWhatWasWrong(t *testing.T) {
 		{"msg: Error: disk full\n", 1, 11, `a plain value holding ": " (a colon and a space) takes quotes`},
 		{"web:\n  image:nginx\n  ports: [80]\n", 3, 8, "the line above holds a ':' with no space after it, so it is text that runs on to this line"},
 		{"a:\n  b: 1\n   c: 2\n", 3, 5, "this line is indented deeper than the key above it, so it reads as more of that key's value"},
+		// a quote of the value's own closed it (was "did not find expected key" alone)
+		{"name: 'it's'\n", 1, 11, `text right after a closing quote: a ' inside a single-quoted value is doubled, 'it''s'`},
+		{"msg: \"say \"hi\"\"\n", 1, 12, `a " inside a double-quoted value is written \"`},
 		// a Windows path in double quotes
 		{"dir: \"C:\\data\"\n", 1, 0, `found unknown escape character (a backslash starts an escape in a "double-quoted" string: a Windows path goes in 'single quotes'`},
 		{"dir: \"C:\\Users\"\n", 1, 0, `a Windows path goes in 'single quotes'`},
