@@ -208,6 +208,8 @@ func ByExtension(path string) (Codec, error) {
 		// renovate.json5 and the like: JSON5 (bare keys, single quotes,
 		// hexadecimal numbers) is not read; the JSONC subset of it is.
 		more = `; JSON5 is none of them, but a .json5 file that writes its keys and strings in double quotes reads as "jsonc"`
+	} else if hint := nameHint(base, lower, ext); hint != "" {
+		more = "; " + hint
 	}
 	return Codec{}, fmt.Errorf("cannot tell the format of %q from its name (known extensions: %s, and names like .env.local): pass format= (one of %s)%s: %w",
 		path, strings.Join(known, " "), strings.Join(Names(), ", "), more, errs.ErrInvalidArgument)
@@ -258,4 +260,64 @@ func VariantTable() string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// wellKnown names the format of configuration files known by their whole
+// name, which no extension tells (lower case).
+var wellKnown = map[string]string{
+	"pipfile": "toml", "cargo.lock": "toml", "poetry.lock": "toml", "uv.lock": "toml", "pdm.lock": "toml", "gopkg.lock": "toml",
+	"pipfile.lock": "json", "composer.lock": "json", "flake.lock": "json", "deno.lock": "json", ".bowerrc": "json",
+	".coveragerc": "ini", ".flake8": "ini", ".pylintrc": "ini", "pylintrc": "ini", ".pypirc": "ini",
+	".gitconfig": "ini", ".gitmodules": "ini", ".hgrc": "ini", "my.cnf": "ini", ".npmrc": "ini",
+	".gemrc": "yaml", ".condarc": "yaml", ".clang-format": "yaml", ".clang-tidy": "yaml", ".yamllint": "yaml",
+}
+
+// copySuffixes end the names of copies and templates of a configuration
+// file (config.yaml.example, app.properties.dist, values.yaml.j2); the
+// name before them tells the format.
+var copySuffixes = map[string]string{
+	".dist": "copy", ".example": "copy", ".sample": "copy", ".default": "copy", ".orig": "copy",
+	".bak": "copy", ".old": "copy", ".in": "copy",
+	".j2": "template", ".jinja": "template", ".jinja2": "template", ".tpl": "template", ".tmpl": "template",
+	".gotmpl": "template", ".template": "template",
+}
+
+// nameHint says, for a name ByExtension cannot place, which format= a
+// file of that name usually takes, or "". base is the file's name, lower
+// that name in lower case, ext its extension.
+func nameHint(base, lower, ext string) string {
+	if f, ok := wellKnown[lower]; ok {
+		return fmt.Sprintf("a file named %s is %s (format %q)", base, strings.ToUpper(f), f)
+	}
+	switch ext {
+	case ".cnf":
+		return `MySQL option files read as INI (format "ini")`
+	case ".service", ".socket", ".timer", ".mount", ".target", ".path":
+		return `systemd units read as INI with their keys' case kept (format "ini-case")`
+	}
+	switch lower {
+	case ".babelrc", ".eslintrc", ".prettierrc", ".jshintrc", ".swcrc", ".stylelintrc":
+		return `such a file is usually JSON, often with comments (format "jsonc"), or else YAML (format "yaml")`
+	case ".envrc":
+		return `.envrc is a direnv shell script, not a .env file; one that holds only NAME=value lines (export allowed) reads as format "env"`
+	}
+	if kind, ok := copySuffixes[ext]; ok {
+		inner := strings.TrimSuffix(lower, ext)
+		if inner == ".env" || strings.HasPrefix(inner, ".env.") {
+			return fmt.Sprintf(`the name before %s says .env (format "env")`, ext)
+		}
+		innerExt := filepath.Ext(inner)
+		for _, c := range codecs {
+			for _, e := range c.Extensions {
+				if e != innerExt || innerExt == "" {
+					continue
+				}
+				if kind == "template" {
+					return fmt.Sprintf("the name says a template of a %s file, which reads once rendered (format %q; template syntax left in it is no %s)", e, c.Name, c.Name)
+				}
+				return fmt.Sprintf("the name before %s says %s (format %q)", ext, e, c.Name)
+			}
+		}
+	}
+	return ""
 }

@@ -74,6 +74,39 @@ func TestByExtension(t *testing.T) {
 	}
 }
 
+// A name that no extension places gets the format its kind of file
+// usually takes: well-known names (Pipfile, .coveragerc), MySQL's .cnf,
+// systemd units, and copies and templates of a known extension.
+func TestByExtensionNamesTheUsualFormat(t *testing.T) {
+	for p, want := range map[string]string{
+		"Pipfile":                `a file named Pipfile is TOML (format "toml")`,
+		"/x/Cargo.lock":          `(format "toml")`,
+		"Pipfile.lock":           `a file named Pipfile.lock is JSON (format "json")`,
+		".clang-format":          `(format "yaml")`,
+		".coveragerc":            `a file named .coveragerc is INI (format "ini")`,
+		"repo/.gitmodules":       `(format "ini")`,
+		"/etc/mysql/mariadb.cnf": `MySQL option files read as INI (format "ini")`,
+		"app.service":            `(format "ini-case")`,
+		".eslintrc":              `(format "jsonc"), or else YAML (format "yaml")`,
+		".envrc":                 `direnv shell script`,
+		"config.yaml.example":    `the name before .example says .yaml (format "yaml")`,
+		"app.properties.dist":    `(format "properties")`,
+		"prod.env.sample":        `the name before .sample says .env (format "env")`,
+		"values.yaml.j2":         `a template of a .yaml file, which reads once rendered (format "yaml"`,
+		"main.tf.tmpl":           `(format "hcl";`,
+	} {
+		_, err := ByExtension(p)
+		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, errs.ErrInvalidArgument) {
+			t.Errorf("ByExtension(%q) = %v, want it to say %s", p, err, want)
+		}
+	}
+	for _, p := range []string{"a.txt", "noext", "notes.bak", "x.unknown.j2"} {
+		if _, err := ByExtension(p); err == nil || strings.Contains(err.Error(), "(format \"") {
+			t.Errorf("ByExtension(%q) = %v: no usual format to name", p, err)
+		}
+	}
+}
+
 // TestCrossFormat decodes the same small config in every format and checks
 // that the trees agree where the formats can agree (strings only for env
 // and ini).

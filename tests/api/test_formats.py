@@ -192,6 +192,15 @@ def test_yaml_error_at_the_end_of_a_truncated_file_is_on_its_last_line(text, lin
     assert info.value.line <= text.count("\n") + 1
 
 
+def test_toml_redefinition_names_the_first(tmp_path, no_leaks):
+    # said "toml: table poetry already exists" alone
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[tool.poetry]\nname = "app"\n\n[tool.ruff]\nline-length = 100\n\n[tool.poetry]\nversion = "1.0"\n')
+    with pytest.raises(gocfg.ParseError, match=r"toml: table poetry already exists \(first on line 1\)") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (7, 7)
+
+
 def test_toml_unclosed_bracket_names_where_it_opened(tmp_path, no_leaks):
     # a pyproject.toml missing a '}': TOML 1.1 lets an inline table span
     # lines, so the error stands at the next key, a line below the mistake
@@ -204,6 +213,158 @@ def test_toml_unclosed_bracket_names_where_it_opened(tmp_path, no_leaks):
     with pytest.raises(gocfg.ParseError) as info:
         gocfg.Config.loads('a = [1, "]"]\nb = = 2\n', "toml")
     assert "not closed" not in str(info.value) and info.value.line == 2
+
+
+def _refused(path, text: str, load=gocfg.Config.load) -> gocfg.ParseError:
+    """Writes text to path and returns the ParseError that load(path) raises."""
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(gocfg.ParseError) as info:
+        load(path)
+    return info.value
+
+
+@pytest.mark.parametrize("text, at, says", [
+    # INI habits in a TOML file: go-toml said 'expected keyword "false"',
+    # "expected newline but got U+002E '.'" and "unexpected character
+    # U+0054 'T' at start of value"
+    ('[tool.app]\nname = foo\n', (2, 8), 'the value foo has no quotes: TOML strings take them ("foo")'),
+    ('[package]\nversion = 0.1.0\n', (2, 11), 'the value 0.1.0 has no quotes'),
+    ('log_dir = C:\\logs\\app\n', (1, 11), "('C:\\logs\\app')"),
+    ('debug = True\n', (1, 9), "True is no TOML value: TOML's booleans are true and false, in lower case"),
+    ('timeout = None\n', (1, 11), "None is no TOML value: TOML has no null"),
+    # a non-ASCII character is named as itself (was U+00C3 'Ã')
+    ('a = 1 \u00e4\n', (1, 7), "U+00E4 '\u00e4'"),
+])
+def test_toml_unquoted_value_says_strings_take_quotes(tmp_path, no_leaks, text, at, says):
+    e = _refused(tmp_path / "app.toml", text)
+    assert says in str(e) and (e.line, e.column) == at
+    # a secret's value is named by its place only
+    with pytest.raises(gocfg.ParseError, match=r"a secret's value, not shown") as info:
+        gocfg.Config.loads("[database]\npassword = hunter2\n", "toml")
+    assert "hunter2" not in str(info.value)
+
+
+@pytest.mark.parametrize("name, text, at, says", [
+    # an Ansible value starting with {{ left unquoted: was "a mapping key
+    # must be a scalar, not a mapping"
+    ("site.yml", "- hosts: web\n  vars:\n    port: {{ http_port }}\n", (3, 11), 'a value that starts with {{ takes quotes'),
+    # a Helm chart's template read before rendering: was "did not find
+    # expected node content"
+    ("deployment.yaml", "spec:\n  {{- toYaml .Values.spec | nindent 2 }}\n", (2, 5), "helm template"),
+    # a key set twice (PyYAML keeps the last): was "duplicate key "image" in one mapping" alone
+    ("values.yaml", "image:\n  tag: 1.0\nreplicas: 2\nimage:\n  tag: 1.1\n", (4, 1), '"image" in one mapping (first on line 1;'),
+    # a ": " inside a plain value (a GitHub Actions step name): was "mapping
+    # values are not allowed in this context" alone
+    ("ci.yml", "steps:\n  - name: Build: release\n    run: make\n", (2, 16), 'holding ": " (a colon and a space) takes quotes'),
+    # a quote of the value's own: was "did not find expected key" alone
+    ("messages.yaml", "greeting: 'Welcome, it's me'\n", (1, 24), "a ' inside a single-quoted value is doubled, 'it''s'"),
+    # tab indentation: was "found character that cannot start any token"
+    ("values.yaml", "image:\n\ttag: latest\n", (2, 1), "a tab indents this line: YAML indents with spaces only"),
+    # an npm scope starting a plain value
+    ("deps.yaml", "packages:\n  - @types/node\n", (2, 5), "'@' is reserved in YAML and cannot start a plain value"),
+    # a Unity scene: %TAG !u! declared once, used in every document
+    ("Main.unity", "%YAML 1.1\n%TAG !u! tag:unity3d.com,2011:\n--- !u!29 &1\nOcclusionCullingSettings:\n  m_ObjectHideFlags: 0\n"
+     "--- !u!104 &2\nRenderSettings:\n  m_Fog: 0\n", (6, 5), "!u! is not declared for this document"),
+])
+def test_yaml_mistakes_met_in_real_files_say_what_was_wrong(tmp_path, no_leaks, name, text, at, says):
+    e = _refused(tmp_path / name, text, lambda path: gocfg.read_all(path, format="yaml"))
+    assert says in str(e) and (e.line, e.column) == at
+
+
+def test_properties_windows_path_says_how_to_write_one(tmp_path, no_leaks):
+    # \u of C:\users starts a Unicode escape, as Java reads it; the
+    # message said only "malformed \uXXXX escape (four hex digits expected)"
+    path = tmp_path / "app.properties"
+    path.write_text("log.dir=C:\\users\\app\\logs\n")
+    with pytest.raises(gocfg.ParseError, match=r"a Windows path is written with / or with \\\\: C:/Users") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (1, 11)
+    path.write_text("log.dir=C:\\\\users\\\\app\n")
+    assert gocfg.Config.load(path)["log.dir"] == "C:\\users\\app"
+
+
+@pytest.mark.parametrize("name, text, says", [
+    ("app.json", '{"log_dir": "C:\\Users\\app"}\n', "a Windows path takes \\\\ or /"),
+    ("app.toml", 'log_dir = "C:\\data\\app"\n', "a Windows path goes in a 'literal string'"),
+    ("app.yaml", 'log_dir: "C:\\Users\\app"\n', "a Windows path goes in 'single quotes'"),
+    ("app.tfvars", 'log_dir = "C:\\data\\app"\n', "a Windows path takes \\\\ or /"),
+])
+def test_a_windows_path_in_double_quotes_says_how_to_write_one(tmp_path, no_leaks, name, text, says):
+    # the messages said only what was wrong with the escape ("invalid
+    # escape 'U' in a string", "found unknown escape character")
+    e = _refused(tmp_path / name, text)
+    assert "a backslash starts an escape" in str(e) and says in str(e) and e.line == 1
+
+
+@pytest.mark.parametrize("text, at, says", [
+    # json.dumps writes NaN and Infinity unless allow_nan=False
+    ('{"loss": NaN, "best": Infinity}\n', (1, 10), "unexpected NaN: expected a value (JSON has no such number; "
+                                                   "Python's json.dumps writes it unless allow_nan=False"),
+    ('{"low": -Infinity}\n', (1, 9), "invalid number -Infinity (JSON has no such number"),
+    # str() of a dict saved as .json
+    ("{\"debug\": True, \"user\": None}\n", (1, 11), "unexpected True: expected a value (Python's, not JSON's: JSON writes true"),
+    # JSON Lines saved as .json: was "unexpected '{' after the top-level value" alone
+    ('{"step": 1, "loss": 0.5}\n{"step": 2, "loss": 0.4}\n', (2, 1), "(JSON Lines) is no JSON document"),
+])
+def test_json_values_of_other_languages_are_named(tmp_path, no_leaks, text, at, says):
+    # these said "unexpected 'N': expected a value" and the like
+    e = _refused(tmp_path / "metrics.json", text)
+    assert says in str(e) and (e.line, e.column) == at
+
+
+def test_ini_header_without_its_bracket_is_named(tmp_path, no_leaks):
+    # it said a key without a value needs one, as MySQL flags do
+    path = tmp_path / "my.ini"
+    path.write_text("[client]\nport = 3306\n\n[mysqld\ndatadir = /var/lib/mysql\n")
+    with pytest.raises(gocfg.ParseError, match=r"a section header is a name between '\[' and '\]' on one line, "
+                                               r"and this one has no '\]' or no name") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (4, 1) and "skip-name-resolve" not in str(info.value)
+
+
+@pytest.mark.parametrize("text, at, says", [
+    # a quote of the value's own closes it: was "unexpected 's' after the closing quote"
+    ("APP_NAME='Bob's shop'\n", (1, 15), "a ' inside a single-quoted value is written \\', 'it\\'s'"),
+    # docker compose's environment: mapping pasted into a .env file
+    ("DB_HOST: localhost\n", (1, 10), "a .env line is NAME=value; NAME: value is YAML's form"),
+])
+def test_env_mistakes_say_how_to_write_the_line(tmp_path, no_leaks, text, at, says):
+    e = _refused(tmp_path / ".env", text)
+    assert says in str(e) and (e.line, e.column) == at
+    # under a secret's name the value is not quoted
+    with pytest.raises(gocfg.ParseError, match="a secret's value, not shown") as info:
+        gocfg.Config.loads("DB_PASSWORD='pa'ss'\n", "env")
+    assert "ss" not in str(info.value).split("(a ' inside")[0]
+
+
+@pytest.mark.parametrize("text, at, says", [
+    ('region = us-east-1\n', (1, 10), 'the value us-east-1 has no quotes, so it reads as a variable, which needs evaluation: '
+                                      'HCL strings take quotes ("us-east-1")'),
+    ('tags = {\n  env = prod\n}\n', (2, 9), 'HCL strings take quotes ("prod")'),
+    ('enable_nat = yes\n', (1, 14), "HCL's booleans are true and false, in lower case"),
+])
+def test_hcl_value_without_quotes_says_strings_take_them(tmp_path, no_leaks, text, at, says):
+    # a .tfvars written as INI or YAML would be: it said "the expression
+    # us-east-1 needs evaluation (Variables not allowed)"
+    e = _refused(tmp_path / "prod.tfvars", text)
+    assert says in str(e) and (e.line, e.column) == at
+    # a Terraform type constraint is an expression: hcl-raw is named
+    e = _refused(tmp_path / "variables.tf", 'variable "n" {\n  type = number\n}\n')
+    assert "format hcl-raw keeps such expressions" in str(e)
+
+
+@pytest.mark.parametrize("name", ["php.ini", "app.yaml", "app.toml", "app.json", ".env", "app.tfvars", "settings.jsonc"])
+def test_a_latin1_file_is_named_as_such(tmp_path, no_leaks, name):
+    # saved by a Windows tool in Windows-1252: said only "invalid UTF-8 (byte 0xe9 at offset 14)"
+    text = {"php.ini": "[PHP]\ndate.timezone = Europe/Paris ; Caf\u00e9\n", "app.yaml": "name: Caf\u00e9\n",
+            "app.toml": 'name = "Caf\u00e9"\n', "app.json": '{"name": "Caf\u00e9"}', ".env": "NAME=Caf\u00e9\n",
+            "app.tfvars": 'name = "Caf\u00e9"\n', "settings.jsonc": '// \u201cquoted\u201d\n{}'}[name]
+    path = tmp_path / name
+    path.write_bytes(text.encode("cp1252"))
+    with pytest.raises(gocfg.ParseError, match="looks like Latin-1 or Windows-1252 text; save it as UTF-8"):
+        gocfg.Config.load(path)
+    path.write_bytes(text.encode("utf-8"))
+    gocfg.Config.load(path)
 
 
 def test_real_world_quirks(no_leaks):
@@ -487,6 +648,24 @@ def test_json5_file_names_what_gocfg_reads_of_it(tmp_path, no_leaks):
     assert (info.value.line, info.value.column) == (3, 15)
     path.write_text('// renovate\n{\n  "extends": ["config:recommended"],\n}\n')
     assert gocfg.Config.load(path, "jsonc")["extends"] == ["config:recommended"]
+
+
+@pytest.mark.parametrize("name, text, says, fmt", [
+    ("Pipfile", '[packages]\nrequests = "*"\n', 'a file named Pipfile is TOML (format "toml")', "toml"),
+    (".coveragerc", "[run]\nbranch = True\n", 'a file named .coveragerc is INI (format "ini")', "ini"),
+    ("50-server.cnf", "[mysqld]\nport = 3306\n", 'MySQL option files read as INI (format "ini")', "ini"),
+    ("web.service", "[Service]\nExecStart=/usr/bin/web\n", "their keys' case kept (format \"ini-case\")", "ini-case"),
+    ("config.yaml.example", "db:\n  host: localhost\n", 'the name before .example says .yaml (format "yaml")', "yaml"),
+    ("values.yaml.j2", "replicas: 2\n", 'a template of a .yaml file, which reads once rendered (format "yaml"', "yaml"),
+])
+def test_a_name_no_extension_places_gets_its_usual_format_named(tmp_path, no_leaks, name, text, says, fmt):
+    # these said only "pass format= (one of json, yaml, ...)"
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(gocfg.InvalidArgumentError) as info:
+        gocfg.Config.load(path)
+    assert says in str(info.value)
+    assert len(gocfg.Config.load(path, fmt)) == 1
 
 
 def test_ansible_ini_inventory_is_named_as_such(tmp_path, no_leaks):

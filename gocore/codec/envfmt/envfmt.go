@@ -157,6 +157,11 @@ func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, er
 			} else if val, err = p.value(); err != nil {
 				return nil, err
 			}
+		} else if strings.HasSuffix(key, ":") {
+			// NAME: value, the YAML form of docker compose's environment:
+			if err := p.endOfLine("the name " + textpos.Trim(key) + " (expected '=': a .env line is NAME=value; NAME: value is YAML's form, as in docker compose's environment:)"); err != nil {
+				return nil, err
+			}
 		} else if err := p.endOfLine("the name " + textpos.Trim(key) + " (expected '=')"); err != nil {
 			return nil, err
 		}
@@ -461,7 +466,17 @@ func (p *parser) quoted(q byte) (string, error) {
 		}
 	}
 	p.i = end + 1
-	if err := p.endOfLine("the closing quote"); err != nil {
+	what := "the closing quote"
+	if p.i < len(p.data) && p.data[p.i] != ' ' && p.data[p.i] != '\t' && p.data[p.i] != '#' && p.data[p.i] != '\n' && p.data[p.i] != '\r' {
+		// Text right after the quote: most often a quote of the value's
+		// own (NAME='it's'), which closed it.
+		if q == '\'' {
+			what += ` (a ' inside a single-quoted value is written \', 'it\'s', or the value goes in double quotes, "it's")`
+		} else {
+			what += ` (a " inside a double-quoted value is written \", "say \"hi\"", or the value goes in single quotes, 'say "hi"')`
+		}
+	}
+	if err := p.endOfLine(what); err != nil {
 		return "", err
 	}
 	return b.String(), nil

@@ -133,6 +133,11 @@ func TestDecodeErrors(t *testing.T) {
 		{"A='x\n", 1, 3, "unterminated"},
 		{"A=\"x\\\"\n", 1, 3, "unterminated"},
 		{"A='x' y\n", 1, 7, "after the closing quote"},
+		// a quote of the value's own closed it: the message says how to
+		// write one; a YAML-style line names the .env form
+		{"GREETING='it's'\n", 1, 14, `unexpected 's' after the closing quote (a ' inside a single-quoted value is written \', 'it\'s', or the value goes in double quotes, "it's")`},
+		{"MSG=\"say \"hi\"\"\n", 1, 11, `(a " inside a double-quoted value is written \"`},
+		{"PORT: 8080\n", 1, 7, "a .env line is NAME=value; NAME: value is YAML's form"},
 		{"A=\xff\n", 1, 3, "invalid UTF-8"},
 		{"A=a\x00b\n", 1, 4, "NUL"},
 		{"A='a\x00b'\n", 1, 5, "NUL"},

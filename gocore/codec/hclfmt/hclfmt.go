@@ -282,6 +282,10 @@ func (d *decoder) diagError(diags hcl.Diagnostics) error {
 		if diag.Summary == "Unterminated template string" {
 			msg += d.markerWithoutBreak()
 		}
+		if diag.Summary == "Invalid escape sequence" {
+			// A Windows path written as is (C:\Users) is the usual case.
+			msg += ` (a backslash starts an escape in an HCL string: a Windows path takes \\ or /, C:\\Users or C:/Users)`
+		}
 		return d.errAt(off, "%s", msg)
 	}
 	return textpos.ParseError(1, 1, "%s", diags.Error())
@@ -636,7 +640,44 @@ func (d *decoder) needsEval(e hclsyntax.Expression, diags hcl.Diagnostics) error
 			break
 		}
 	}
+	if msg := d.bareWord(e); msg != "" {
+		return d.errAt(e.Range().Start.Byte, "%s", msg)
+	}
 	return d.errAt(off, "the expression %s needs evaluation (%s): gocfg reads literal values only (format hcl-raw keeps such expressions as \"${...}\" text, as a Terraform module needs)", d.quote(e.Range()), why)
+}
+
+// bareWord explains a value written without quotes, as in INI, YAML and
+// HCL 1 (region = us-east-1, env = prod, enabled = yes in a .tfvars): HCL
+// reads such a word as a variable, or us-east-1 as a subtraction of
+// variables, and said it needs evaluation. It returns "" for anything
+// else, and for the words of Terraform's type constraints (type = string),
+// which are expressions.
+func (d *decoder) bareWord(e hclsyntax.Expression) string {
+	word := d.text(e.Range())
+	if word == "" || !(word[0] >= 'a' && word[0] <= 'z' || word[0] >= 'A' && word[0] <= 'Z' || word[0] == '_') {
+		return ""
+	}
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return ""
+		}
+	}
+	switch word {
+	case "string", "number", "bool", "any", "list", "map", "set", "object", "tuple":
+		return ""
+	}
+	if d.secretBefore(e.Range().Start.Byte) {
+		return "a value without quotes (a secret's value, not shown) reads as a variable, which needs evaluation: HCL strings take quotes"
+	}
+	switch strings.ToLower(word) {
+	case "true", "false", "yes", "no", "on", "off":
+		return fmt.Sprintf("%s reads as a variable, which needs evaluation: HCL's booleans are true and false, in lower case (a string takes quotes: %q)", word, word)
+	case "none", "nil", "null":
+		return fmt.Sprintf("%s reads as a variable, which needs evaluation: HCL's null is null, in lower case (a string takes quotes: %q)", word, word)
+	}
+	return fmt.Sprintf("the value %s has no quotes, so it reads as a variable, which needs evaluation: HCL strings take quotes (%q); "+
+		"a variable reference is kept as text by format hcl-raw", word, word)
 }
 
 // number reads a numeric literal: int64 when written without a fraction

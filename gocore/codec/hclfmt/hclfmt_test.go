@@ -143,7 +143,15 @@ func mustGet(m *value.Map, k string) any {
 
 func TestDecodeErrors(t *testing.T) {
 	codectest.Errors(t, Decode, []codectest.ErrorCase{
+		// a Windows path: the message says how to write one
+		{"dir = \"C:\\data\"\n", 1, 10, `Invalid escape sequence: The symbol "d" is not a valid escape sequence selector. (a backslash starts an escape in an HCL string: a Windows path takes \\ or /`},
 		{"region = var.region\n", 1, 10, "the expression var.region needs evaluation (Variables not allowed)"},
+		// a value left without quotes, as INI and YAML write it, in a
+		// .tfvars: it said the expression needs evaluation
+		{"region = us-east-1\n", 1, 10, `the value us-east-1 has no quotes, so it reads as a variable, which needs evaluation: HCL strings take quotes ("us-east-1")`},
+		{"tags = {\n  env = prod\n}\n", 2, 9, `HCL strings take quotes ("prod")`},
+		{"enabled = yes\n", 1, 11, "yes reads as a variable, which needs evaluation: HCL's booleans are true and false, in lower case"},
+		{"x = None\n", 1, 5, "HCL's null is null"},
 		{"a = 1\nb = upper(\"x\")\n", 2, 5, "the expression upper(\"x\") needs evaluation (Function calls not allowed)"},
 		{"name = \"web-${var.env}\"\n", 1, 15, "the expression \"web-${var.env}\" needs evaluation"},
 		{"variable \"x\" {\n  type = number\n}\n", 2, 10, "the expression number needs evaluation"},
@@ -203,7 +211,7 @@ func TestDecodeErrors(t *testing.T) {
 func TestDecodeErrorsNeverQuoteASecret(t *testing.T) {
 	const secret = "Hunter2Secret"
 	codectest.ErrorsHiding(t, Decode, []codectest.ErrorCase{
-		{"password = Hunter2Secret\n", 1, 12, "needs evaluation"},
+		{"password = Hunter2Secret\n", 1, 12, "a value without quotes (a secret's value, not shown) reads as a variable, which needs evaluation"},
 		{"db {\n  api_key = [1, Hunter2Secret.x]\n}\n", 2, 17, "needs evaluation"},
 		{"creds = { token = Hunter2Secret }\n", 1, 19, "needs evaluation"},
 		{"secrets \"a\" {\n  x = Hunter2Secret\n}\n", 2, 7, "needs evaluation"},

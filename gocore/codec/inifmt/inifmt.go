@@ -251,6 +251,12 @@ func decode(data []byte, keepCase bool) (doc *value.Doc, err error) {
 					"the line above ends with '\\', which continues nothing in INI (systemd units and shells continue lines so); "+
 					"a value goes on over lines indented deeper than its key, as configparser reads them")
 			}
+			if strings.HasPrefix(stripped, "[") {
+				// [section without its ']', or [] (configparser
+				// refuses both).
+				return nil, textpos.ParseError(lineNo, col, "expected 'key = value', a [section] or a comment: "+
+					"a section header is a name between '[' and ']' on one line, and this one has no ']' or no name")
+			}
 			if ansibleInventory(data) {
 				return nil, textpos.ParseError(lineNo, col, "expected 'key = value', a [section] or a comment: "+
 					"the file looks like an Ansible inventory, whose host lines are not INI (configparser refuses them too); "+

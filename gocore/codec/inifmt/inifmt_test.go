@@ -149,6 +149,10 @@ func TestDecodeErrors(t *testing.T) {
 		{"[s]\n  = x\n", 2, 3, "empty key"},
 		{"[s\n", 1, 1, "expected 'key = value'"},
 		{"[]\n", 1, 1, "expected 'key = value'"},
+		// a header without its ']' is named as one (it said a key
+		// without a value needs one, as MySQL flags do)
+		{"[mysqld\nport = 3306\n", 1, 1, "a section header is a name between '[' and ']' on one line, and this one has no ']' or no name"},
+		{"[s]\n  [\n", 2, 3, "this one has no ']' or no name"},
 		{"[s]\n[s]\n", 2, 1, "appears twice (first on line 1)"},
 		{"s = 1\n[s]\n", 2, 1, "name of a key"},
 		{"[s]\na=1\nA=2\n", 3, 1, "appears twice in section [s] (first on line 2)"},

@@ -149,7 +149,7 @@ func decode(ctx context.Context, data []byte, jsonc, withPositions bool) (v any,
 	}
 	if jsonc {
 		if off := textpos.InvalidUTF8(data); off >= 0 {
-			return nil, nil, 0, parseErrorAt(data, off, "invalid UTF-8 (byte %#x at offset %d)", data[off], off)
+			return nil, nil, 0, parseErrorAt(data, off, "%s", textpos.UTF8Problem(data, off))
 		}
 		if text, err = stripJSONC(data); err != nil {
 			return nil, nil, 0, err
@@ -406,6 +406,26 @@ func describe(d []byte, i int) string {
 	return fmt.Sprintf("%q", r)
 }
 
+// foreignWord names a value of another language that JSON lacks, written
+// at d[i] by a tool that is not a JSON encoder (Python's json.dumps writes
+// NaN and Infinity unless told allow_nan=False; str() of a dict writes
+// True and None; JavaScript has undefined) and why it is refused, or "".
+func foreignWord(d []byte, i int) (word, why string) {
+	j := i
+	for j < len(d) && (d[j] >= 'a' && d[j] <= 'z' || d[j] >= 'A' && d[j] <= 'Z') {
+		j++
+	}
+	switch w := string(d[i:j]); w {
+	case "NaN", "Infinity":
+		return w, "JSON has no such number; Python's json.dumps writes it unless allow_nan=False; null or a string stands in for it"
+	case "True", "False", "None":
+		return w, fmt.Sprintf("Python's, not JSON's: JSON writes %s; json.dumps writes JSON, str() of a dict does not", map[string]string{"True": "true", "False": "false", "None": "null"}[w])
+	case "undefined":
+		return w, "JavaScript's, not JSON's: JSON writes null"
+	}
+	return "", ""
+}
+
 // unexpected describes the token at d[i] that the grammar does not allow
 // there, naming the two JSONC features a .json file most often holds
 // (tsconfig.json and VS Code's settings.json take both): a JSONC document
@@ -433,7 +453,7 @@ func unexpected(d []byte, i int) string {
 
 func (p *parser) document() (any, error) {
 	if off := textpos.InvalidUTF8(p.src); off >= 0 {
-		return nil, p.errAt(off, "invalid UTF-8 (byte %#x at offset %d)", p.src[off], off)
+		return nil, p.errAt(off, "%s", textpos.UTF8Problem(p.src, off))
 	}
 	if len(p.data) >= 3 && p.data[0] == 0xEF && p.data[1] == 0xBB && p.data[2] == 0xBF {
 		p.i = 3
@@ -450,6 +470,15 @@ func (p *parser) document() (any, error) {
 	}
 	p.skipSpace()
 	if p.i < len(p.data) {
+		j := p.i
+		for j > 0 && (p.data[j-1] == ' ' || p.data[j-1] == '\t') {
+			j--
+		}
+		if c := p.data[p.i]; (c == '{' || c == '[') && j > 0 && (p.data[j-1] == '\n' || p.data[j-1] == '\r') {
+			// A value a line: JSON Lines (.jsonl, .ndjson), or logs.
+			return nil, p.errAt(p.i, "unexpected %s after the top-level value: a second value starts this line, "+
+				"and a file of one JSON value a line (JSON Lines) is no JSON document; read it line by line, or make the values a list [...]", unexpected(p.data, p.i))
+		}
 		return nil, p.errAt(p.i, "unexpected %s after the top-level value", unexpected(p.data, p.i))
 	}
 	return v, nil
@@ -547,6 +576,9 @@ func (p *parser) value() (any, error) {
 			}
 			v = nil
 		default:
+			if w, why := foreignWord(d, start); w != "" {
+				return nil, p.errAt(start, "unexpected %s: expected a value (%s)", w, why)
+			}
 			return nil, p.errAt(start, "unexpected %s: expected a value", unexpected(d, start))
 		}
 
@@ -862,7 +894,8 @@ func (p *parser) str() (string, error) {
 			i += n
 			continue
 		default:
-			return "", p.errAt(i, "invalid escape %s in a string", describe(d, i+1))
+			// A Windows path written as is (C:\Users) is the usual case.
+			return "", p.errAt(i, "invalid escape %s in a string (a backslash starts an escape in JSON: a Windows path takes \\\\ or /, C:\\\\Users or C:/Users)", describe(d, i+1))
 		}
 		i += 2
 	}
@@ -909,6 +942,9 @@ func (p *parser) number() (any, error) {
 	intStart := i
 	n := digits()
 	if n == 0 {
+		if w, why := foreignWord(d, intStart); w != "" {
+			return nil, p.errAt(start, "invalid number -%s (%s)", w, why)
+		}
 		return nil, p.errAt(start, "invalid number: expected a digit")
 	}
 	if n > 1 && d[intStart] == '0' {

@@ -77,6 +77,20 @@ func TestDecodeErrors(t *testing.T) {
 		{"{\"é\":\n  \"x\xc3\"}", 2, 5, "invalid UTF-8"},
 		{`{"a":"\ud800x"}`, 1, 7, "lone surrogate"},
 		{`{"a":"\x"}`, 1, 7, "invalid escape"},
+		// JSON Lines: the second value is named as such
+		{"{\"a\": 1}\n{\"a\": 2}\n", 2, 1, "a second value starts this line, and a file of one JSON value a line (JSON Lines) is no JSON document"},
+		{"{\"a\": 1} {\"a\": 2}\n", 1, 10, "unexpected '{' after the top-level value"},
+		// values of other languages, which JSON lacks, are named as such
+		// (were "unexpected 'N': expected a value")
+		{`{"ratio": NaN}`, 1, 11, "unexpected NaN: expected a value (JSON has no such number; Python's json.dumps writes it unless allow_nan=False"},
+		{`[1, Infinity]`, 1, 5, "unexpected Infinity: expected a value (JSON has no such number"},
+		{`{"low": -Infinity}`, 1, 9, "invalid number -Infinity (JSON has no such number"},
+		{`{"debug": True}`, 1, 11, "unexpected True: expected a value (Python's, not JSON's: JSON writes true"},
+		{`{"x": None}`, 1, 7, "unexpected None: expected a value (Python's, not JSON's: JSON writes null"},
+		{`{"x": undefined}`, 1, 7, "unexpected undefined: expected a value (JavaScript's, not JSON's: JSON writes null)"},
+		{`{"x": Nonesuch}`, 1, 7, "unexpected 'N': expected a value"},
+		// a Windows path: the message says how to write one
+		{`{"dir": "C:\Users\app"}`, 1, 12, `invalid escape 'U' in a string (a backslash starts an escape in JSON: a Windows path takes \\ or /`},
 		{"{\"a\":\"\t\"}", 1, 7, "control character"},
 		{`{"a":01}`, 1, 6, "leading zero"},
 		{`{"a":1.}`, 1, 6, "after '.'"},

@@ -375,7 +375,9 @@ func (p *parser) unicode(at int) (rune, error) {
 	}
 	r, ok := hex4()
 	if !ok {
-		return 0, p.errAt(p.posAt(at), "malformed \\uXXXX escape (four hex digits expected)")
+		// Met on Windows paths (dir=C:\users\app), where Java's
+		// load fails alike.
+		return 0, p.errAt(p.posAt(at), "malformed \\uXXXX escape (four hex digits expected; a backslash escapes the next character in .properties, as Java reads them, so a Windows path is written with / or with \\\\: C:/Users or C:\\\\Users)")
 	}
 	if !utf16.IsSurrogate(r) {
 		return r, nil

@@ -183,6 +183,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"a.b=2\n\na=1\n", 3, 1, `key "a" is a value here and a parent of the key "a.b" on line 1`},
 		{"a=1\na=2\n", 2, 1, "set twice (first on line 1)"},
 		{"k=\\u12\n", 1, 3, "malformed \\uXXXX"},
+		// a Windows path: the message says how to write one
+		{"dir=C:\\users\\app\n", 1, 7, "a Windows path is written with / or with \\\\: C:/Users or C:\\\\Users"},
 		{"k=x\\u12G4\n", 1, 4, "malformed"},
 		{"k=\\uD800x\n", 1, 3, "surrogate"},
 		{"k=\\uDC00\\uD800\n", 1, 3, "surrogate"},

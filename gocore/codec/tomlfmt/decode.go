@@ -102,6 +102,9 @@ func decode(data []byte, v10, withPositions bool) (doc *value.Doc, err error) {
 	}
 	root, err := b.build()
 	if err != nil {
+		if b.defined {
+			firstDefinition(err, &b, data, v10)
+		}
 		return nil, err
 	}
 	doc = &value.Doc{Root: root, Positions: b.positions}
@@ -115,6 +118,30 @@ func decode(data []byte, v10, withPositions bool) (doc *value.Doc, err error) {
 		}
 	}
 	return doc, nil
+}
+
+// firstDefinition adds to err, the refusal of a key or table defined
+// before (a pyproject.toml with two [tool.poetry] headers), the line of
+// that first definition, as the INI and .env codecs name it. Without
+// positions (a plain load keeps none) the document is read again with
+// them, to the same error: only a refused document pays.
+func firstDefinition(err error, b *builder, data []byte, v10 bool) {
+	var le *errs.Located
+	if !errors.As(err, &le) || len(data) > textpos.MaxPositionsSize {
+		return
+	}
+	positions, at := b.positions, b.definedAt
+	if positions == nil {
+		again := builder{data: data, lines: b.lines, kinds: make(map[*value.Map]map[string]kind), v10: v10,
+			pathBudget: textpos.NewPathBudget(len(data)), positions: make(map[string]value.Pos)}
+		if _, err := again.build(); err == nil || !again.defined {
+			return
+		}
+		positions, at = again.positions, again.definedAt
+	}
+	if pos, ok := positions[at]; ok && pos.Line < le.Line {
+		le.Msg += fmt.Sprintf(" (first on line %d)", pos.Line)
+	}
 }
 
 // kind is what a key of a table was made by; it decides what may follow.
@@ -152,6 +179,10 @@ type builder struct {
 	p          unstable.Parser
 	v10        bool // TOML 1.0.0 only (toml10.go)
 	inInline   int  // > 0 while converting an inline table (v10 scans the outermost)
+	// defined is set, with the key's path (with positions on), when a key
+	// or table is refused for being defined before (see firstDefinition).
+	defined   bool
+	definedAt string
 }
 
 // table is where key/values currently land.
@@ -253,7 +284,11 @@ func (b *builder) build() (*value.Map, error) {
 					msg = fmt.Sprintf("%s (the %s opened at line %d, column %d is not closed)", msg, what, oLine, oCol)
 				}
 			}
-			return nil, textpos.ParseError(line, col, "toml: %s", msg)
+			msg, at := explain(b.data, int(r.Offset), "toml: "+msg)
+			if at != int(r.Offset) {
+				line, col = b.lines.Pos(at)
+			}
+			return nil, textpos.ParseError(line, col, "%s", msg)
 		}
 		return nil, textpos.ParseError(0, 0, "toml: %v", err)
 	}
@@ -320,6 +355,7 @@ func (b *builder) through(t table, k *unstable.Node) (table, error) {
 		}
 		return table{m: m, path: b.subIndex(path, len(l)-1), depth: t.depth + 2}, nil
 	default:
+		b.defined, b.definedAt = true, path
 		return t, b.errAt(k.Raw, "toml: key %s already exists as %s", key, kd)
 	}
 }
@@ -366,8 +402,10 @@ func (b *builder) header(root table, e *unstable.Node, array bool) (table, error
 			}
 			return table{m: m, path: path, depth: t.depth + 1}, nil
 		case kindExplicit:
+			b.defined, b.definedAt = true, path
 			return t, b.errAt(k.Raw, "toml: table %s already exists", key)
 		default:
+			b.defined, b.definedAt = true, path
 			return t, b.errAt(k.Raw, "toml: table %s already exists as %s", key, kd)
 		}
 	}
@@ -414,6 +452,7 @@ func (b *builder) keyValue(t table, e *unstable.Node) error {
 		kd := b.kindOf(t.m, key)
 		if i == last {
 			if kd != 0 {
+				b.defined, b.definedAt = true, path
 				return b.errAt(k.Raw, "toml: key %s is already defined", key)
 			}
 			b.record(path, k.Raw)
@@ -450,6 +489,7 @@ func (b *builder) keyValue(t table, e *unstable.Node) error {
 			b.setKind(t.m, key, kindDotted)
 			t = table{m: m, path: path, depth: t.depth + 1}
 		default:
+			b.defined, b.definedAt = true, path
 			return b.errAt(k.Raw, "toml: key %s is already defined (as %s)", key, kd)
 		}
 	}
@@ -595,6 +635,20 @@ func localTime(t toml.LocalTime) value.LocalTime {
 // header's brackets close on their own line. Only an error takes this
 // scan, once.
 func unclosedBefore(data []byte, end int) (int, string) {
+	open := openBrackets(data, end)
+	if len(open) == 0 {
+		return -1, ""
+	}
+	at := open[len(open)-1]
+	if data[at] == '{' {
+		return at, "inline table"
+	}
+	return at, "array"
+}
+
+// openBrackets returns the offsets of the value brackets still open at
+// offset end of data, outermost first (see unclosedBefore).
+func openBrackets(data []byte, end int) []int {
 	if end > len(data) {
 		end = len(data)
 	}
@@ -634,12 +688,5 @@ func unclosedBefore(data []byte, end int) (int, string) {
 		}
 		lineStart = false
 	}
-	if len(open) == 0 {
-		return -1, ""
-	}
-	at := open[len(open)-1]
-	if data[at] == '{' {
-		return at, "inline table"
-	}
-	return at, "array"
+	return open
 }

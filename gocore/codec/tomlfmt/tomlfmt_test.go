@@ -90,7 +90,37 @@ func TestDecodeErrors(t *testing.T) {
 		// brackets in strings, multi-line strings and comments do not count
 		{"a = [ \"]\", '[', \"\"\"\n]\n\"\"\",\n# ]\nb = 1\n", 5, 1, "the array opened at line 1, column 5"},
 		{"[[p]]\nx = [[1, 2], [3\ny = 1\n", 3, 1, "the array opened at line 2, column 14"},
+		// A value without quotes is named, at its start, with what to
+		// write (go-toml said `expected keyword "false"` for foo, and
+		// `expected newline but got U+002E '.'` for 0.1.0)
+		{"name = foo\n", 1, 8, `the value foo has no quotes: TOML strings take them ("foo")`},
+		{"[package]\nversion = 0.1.0\n", 2, 11, `the value 0.1.0 has no quotes: TOML strings take them ("0.1.0")`},
+		{"title = My App # c\n", 1, 9, `the value My App has no quotes: TOML strings take them ("My App")`},
+		{"path = C:\\Users\\x\n", 1, 8, `('C:\Users\x')`},
+		{"a = [\n  1,\n  foo,\n]\n", 3, 3, `the value foo has no quotes`},
+		{"a = {b = /usr/bin}\n", 1, 10, `the value /usr/bin has no quotes`},
+		{"debug = True\n", 1, 9, "True is no TOML value: TOML's booleans are true and false, in lower case"},
+		{"x = None\n", 1, 5, "None is no TOML value: TOML has no null"},
+		// a non-ASCII character is named as itself (go-toml said U+00C3 'Ã')
+		{"a = 1 \u00e4\n", 1, 7, "U+00E4 'ä'"},
+		// a Windows path in a basic string: the message says how to write one
+		{"dir = \"C:\\data\"\n", 1, 10, `invalid escape character U+0064 'd' (a backslash starts an escape in a "basic string": a Windows path goes in a 'literal string'`},
+		{"dir = \"C:\\Users\"\n", 1, 0, `a Windows path goes in a 'literal string'`},
+		// a malformed number keeps go-toml's message, which names what is
+		// wrong with it; an address or version is no number
+		{"a = 01\n", 1, 5, "integers cannot have leading zeroes"},
+		{"a = 5.\n", 1, 7, "decimal point must be followed by a digit"},
+		{"a = 1_000_\n", 1, 10, "at least one digit between underscores"},
+		{"host = 10.0.0.1\n", 1, 8, `the value 10.0.0.1 has no quotes`},
+		// elsewhere go-toml's message stands
+		{"a = \"x\" y\n", 1, 9, "expected newline"},
 		{"a = 1\na = 2", 2, 1, "already defined"},
+		// the message names the first definition, with positions on or
+		// off (a pyproject.toml with two [tool.poetry] headers)
+		{"[tool.poetry]\nname = \"x\"\n\n[tool.poetry]\n", 4, 7, "toml: table poetry already exists (first on line 1)"},
+		{"a = 1\nb = 2\na = 3\n", 3, 1, "toml: key a is already defined (first on line 1)"},
+		{"p = {x = 1}\n\np.y = 2\n", 3, 1, "toml: key p is already defined (as a value) (first on line 1)"},
+		{"[s]\nk = 1\n[s.k.x]\n", 3, 4, "(first on line 2)"},
 		{"a = ", 1, 4, "toml:"},
 		{"a = 99999999999999999999", 1, 5, "toml:"},
 		// A float beyond float64 is said as JSON says it; go-toml's
@@ -202,6 +232,17 @@ func TestEncodeErrors(t *testing.T) {
 
 // An integer beyond 64 bits is refused naming its path; its digits are
 // quoted unless the path is a secret (gocore/secretname).
+// An unquoted value under a key naming a secret is never quoted: on its
+// line, under a [header] naming one, in an array opened on such a line.
+func TestUnquotedSecretIsNotQuoted(t *testing.T) {
+	codectest.ErrorsHiding(t, Decode, []codectest.ErrorCase{
+		{"[db]\npassword = hunter2\n", 2, 12, "a value without quotes (a secret's value, not shown)"},
+		{"[secrets]\ndb = hunter2\n", 2, 6, "a secret's value, not shown"},
+		{"api_tokens = [\n  \"a\",\n  hunter2,\n]\n", 3, 3, "a secret's value, not shown"},
+		{"token = True2\n", 1, 9, "a secret's value, not shown"},
+	}, "hunter2", "True2")
+}
+
 func TestDecodeErrorsNeverQuoteAFloatOutOfRange(t *testing.T) {
 	for doc, quoted := range map[string]string{"password = 1e400": "1e400", "[db]\ntoken = -9.9e999": "9.9e999", "k = 1_7.5e3_08": "7.5e3"} {
 		_, err := Decode([]byte(doc))
@@ -354,4 +395,15 @@ func TestCRLF(t *testing.T) {
 		t.Errorf("positions: %v, want %v", got.Positions, want.Positions)
 	}
 	codectest.Errors(t, Decode, []codectest.ErrorCase{{"a = 1\r\nb = \r\n", 2, 5, "toml:"}})
+}
+
+// Without positions (a plain load) a refused redefinition still names the
+// first one: the document is read again with positions.
+func TestRedefinitionNamesTheFirstWithoutPositions(t *testing.T) {
+	for _, decode := range []func([]byte) (*value.Doc, error){DecodeLean, DecodeTOML10Lean} {
+		_, err := decode([]byte("[tool.poetry]\nname = \"x\"\n\n[tool.poetry]\n"))
+		if err == nil || !strings.Contains(err.Error(), "table poetry already exists (first on line 1)") {
+			t.Errorf("got %v", err)
+		}
+	}
 }

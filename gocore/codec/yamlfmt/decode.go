@@ -168,6 +168,7 @@ func decode(data []byte, yaml11, withPositions bool) (doc *value.Doc, err error)
 	}
 	lines := newLineMap(data)
 	c := newConverter(len(data), yaml11 || len(declared) > 0 && declared[0], withPositions)
+	c.lines = lines
 	m := value.NewMap(0)
 	if len(roots) > 0 && roots[0] != nil && !c.isNull(roots[0]) {
 		root := roots[0]
@@ -200,6 +201,7 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 	}
 	lines := newLineMap(data)
 	c := newConverter(len(data), yaml11, true)
+	c.lines = lines
 	withPositions := c.positions != nil
 	docs = make([]value.AnyDoc, 0, len(roots))
 	for i, root := range roots {
@@ -235,7 +237,7 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 			return nil, nil, err
 		}
 		if i := textpos.InvalidUTF8(data); i >= 0 {
-			return nil, nil, parseErrorAt(data, i, "invalid UTF-8 (byte %#x at offset %d)", data[i], i)
+			return nil, nil, parseErrorAt(data, i, "%s", textpos.UTF8Problem(data, i))
 		}
 		if data, older, err = fixDirectives(data); err != nil {
 			return nil, nil, err
@@ -336,6 +338,11 @@ func loadError(err error, data []byte, lines lineMap) error {
 			var why string
 			if why, line, col = surrogateEscape(data, lines, line, col); why != "" {
 				msg += ": " + why
+			}
+		}
+		if !hasUTF16BOM(data) {
+			if hint := scannerHint(le.Message, data, lines, le.Mark.Line, le.Mark.Column); hint != "" {
+				msg += " (" + hint + ")"
 			}
 		}
 		if le.ContextMsg != "" {
@@ -597,11 +604,14 @@ type converter struct {
 	// lineOff and colOff shift node positions when a piece of a large
 	// document is parsed on its own (see chunked.go).
 	lineOff, colOff int
-	budget          int  // values aliases may still produce
-	aliasBytes      int  // text aliases have copied so far (MaxAliasBytes)
-	yaml11          bool // resolve plain scalars by YAML 1.1's types (yaml11.go)
-	inAlias         int  // > 0 while converting through an alias
-	expanding       []*yaml.Node
+	// lines maps the library's lines to gocfg's, for the line numbers a
+	// message names (nil: they are the same).
+	lines      lineMap
+	budget     int  // values aliases may still produce
+	aliasBytes int  // text aliases have copied so far (MaxAliasBytes)
+	yaml11     bool // resolve plain scalars by YAML 1.1's types (yaml11.go)
+	inAlias    int  // > 0 while converting through an alias
+	expanding  []*yaml.Node
 	// failed is the scalar or alias whose error is on its way up, quoting
 	// its text: a key that names a secret (secretname) on the way replaces
 	// the error with one that names the position and the problem only.
@@ -645,6 +655,20 @@ func (c *converter) record(path string, n *yaml.Node) {
 	if c.positions != nil && c.inAlias == 0 && n.Line > 0 {
 		c.positions[path] = value.Pos{Line: n.Line + c.lineOff, Column: n.Column + c.colOff}
 	}
+}
+
+// duplicate reports the key k of mapping n, at n.Content[i], as written
+// before in n: the message names the line of the first (a values.yaml
+// that sets image: twice, which PyYAML reads with the last winning).
+func (c *converter) duplicate(n *yaml.Node, i int, k string) error {
+	kn := n.Content[i]
+	for j := 0; j < i; j += 2 {
+		if first, err := mapKey(n.Content[j]); err == nil && first == k && !isMergeKey(n.Content[j]) {
+			line, _ := c.lines.pos(n.Content[j].Line, n.Content[j].Column)
+			return errAt(kn, "duplicate key %q in one mapping (first on line %d; YAML keys are unique, where PyYAML keeps the last)", textpos.Trim(k), line+c.lineOff)
+		}
+	}
+	return errAt(kn, "duplicate key %q in one mapping", textpos.Trim(k))
 }
 
 func errAt(n *yaml.Node, format string, args ...any) error {
@@ -749,7 +773,7 @@ func (c *converter) mapping(n *yaml.Node, path string, depth int) (*value.Map, e
 				return nil, err
 			}
 			if explicit[k] {
-				return nil, errAt(n.Content[i], "duplicate key %q in one mapping", textpos.Trim(k))
+				return nil, c.duplicate(n, i, k)
 			}
 			explicit[k] = true
 		}
@@ -764,11 +788,14 @@ func (c *converter) mapping(n *yaml.Node, path string, depth int) (*value.Map, e
 		}
 		k, err := mapKey(kn)
 		if err != nil {
+			if flowTemplate(n, kn) {
+				return nil, errAt(n, "{{ here reads as a mapping keyed by a mapping, which no key can be (%s)", templateHint)
+			}
 			return nil, err
 		}
 		if explicit == nil {
 			if _, dup := m.Get(k); dup {
-				return nil, errAt(kn, "duplicate key %q in one mapping", textpos.Trim(k))
+				return nil, c.duplicate(n, i, k)
 			}
 		}
 		p := c.sub(path, k)

@@ -102,6 +102,10 @@ func TestDecodeErrors(t *testing.T) {
 		{"just text\n", 1, 1, "root must be a mapping"},
 		{"a: 1\n---\nb: 2\n", 2, 1, "second YAML document"},
 		{"a: 1\na: 2\n", 2, 1, `duplicate key "a"`},
+		// the message names the first (a values.yaml setting image: twice)
+		{"image:\n  tag: 1\nreplicas: 2\nimage:\n  tag: 2\n", 4, 1, `duplicate key "image" in one mapping (first on line 1; YAML keys are unique, where PyYAML keeps the last)`},
+		{"a: {x: 1, y: 2, x: 3}\n", 1, 17, `duplicate key "x" in one mapping (first on line 1`},
+		{"base: &b {x: 1}\nm:\n  <<: *b\n  y: 1\n  y: 2\n", 5, 3, `(first on line 4;`},
 		{"1: a\n'1': b\n", 2, 1, `duplicate key "1"`},
 		{"? [a]\n: b\n", 1, 3, "must be a scalar"},
 		{"{a: 1}: b\n", 1, 1, "must be a scalar"},
@@ -143,6 +147,43 @@ func TestDecodeErrors(t *testing.T) {
 		{"a: &x [*x]\n", 1, 8, "contains it"},
 		{"a: &x\n  b: *x\n", 0, 0, ""},
 		{"<<: 1\n", 1, 5, "merge key"},
+	})
+}
+
+// Mistakes met in real files whose library message said what the
+// scanner saw (a mapping key that is a mapping, a character that cannot
+// start a token, an undefined tag handle): the message says what was
+// wrong and what to write.
+func TestDecodeErrorsSayWhatWasWrong(t *testing.T) {
+	codectest.Errors(t, Decode, []codectest.ErrorCase{
+		// an Ansible value or a Helm template left unquoted / unrendered
+		{"- hosts: all\n  vars:\n    url: {{ base }}/x\n", 3, 20, "a value that starts with {{ takes quotes"},
+		{"metadata:\n  name: {{ .Release.Name }}\n", 2, 9, "template syntax (Helm, Go templates, Ansible's Jinja)"},
+		{"spec:\n  {{- toYaml .Values.spec | nindent 2 }}\n", 2, 5, "helm template"},
+		{"{% if x %}\na: 1\n{% endif %}\n", 1, 2, "template syntax"},
+		// a key that is a mapping, but no template: the library's words
+		{"{ {a: 1}: b }\n", 1, 3, "a mapping key must be a scalar, not a mapping"},
+		// tabs
+		{"a:\n\tb: 1\n", 2, 1, "a tab indents this line: YAML indents with spaces only"},
+		{"a: [x,\t\t@y]\n", 1, 9, "'@' is reserved in YAML"},
+		// reserved indicators starting a plain value (an npm scope)
+		{"deps:\n  - @babel/core\n", 2, 5, "'@' is reserved in YAML and cannot start a plain value: quote the value"},
+		{"cmd: `date`\n", 1, 6, "'`' is reserved in YAML"},
+		{"fmt: %d items\n", 1, 6, "'%' cannot start a plain value"},
+		// a ": " where a value already began (were "mapping values are
+		// not allowed in this context" alone)
+		{"msg: Error: disk full\n", 1, 11, `a plain value holding ": " (a colon and a space) takes quotes`},
+		{"web:\n  image:nginx\n  ports: [80]\n", 3, 8, "the line above holds a ':' with no space after it, so it is text that runs on to this line"},
+		{"a:\n  b: 1\n   c: 2\n", 3, 5, "this line is indented deeper than the key above it, so it reads as more of that key's value"},
+		// a quote of the value's own closed it (was "did not find expected key" alone)
+		{"name: 'it's'\n", 1, 11, `text right after a closing quote: a ' inside a single-quoted value is doubled, 'it''s'`},
+		{"msg: \"say \"hi\"\"\n", 1, 12, `a " inside a double-quoted value is written \"`},
+		// a Windows path in double quotes
+		{"dir: \"C:\\data\"\n", 1, 0, `found unknown escape character (a backslash starts an escape in a "double-quoted" string: a Windows path goes in 'single quotes'`},
+		{"dir: \"C:\\Users\"\n", 1, 0, `a Windows path goes in 'single quotes'`},
+		// a handle that a %TAG declared for the document before (Unity)
+		{"%TAG !u! tag:unity3d.com,2011:\n--- !u!1 &1\na: 1\n--- !u!4 &2\nb: 2\n", 4, 5, "!u! is not declared for this document: a %TAG directive declares a handle for the one document after it"},
+		{"a: !x!y 1\n", 1, 4, "no %TAG directive declares !x!"},
 	})
 }
 
@@ -468,7 +509,7 @@ func TestUnicodeLineBreaksKeepPositionsByLF(t *testing.T) {
 	codectest.Errors(t, Decode, []codectest.ErrorCase{
 		// the library's own errors, counted from the U+2028 before them
 		{"a: 1\nb: [x,\u2028 @]\n", 2, 9, "cannot start any token"},
-		{"a: \"\u2028\"\nb: 1\nb: 2\n", 3, 1, `duplicate key "b"`},
+		{"a: \"\u2028\"\nb: 1\nb: 2\n", 3, 1, `duplicate key "b" in one mapping (first on line 2;`},
 		{"a: \"\u2029\"\n---\nb: 1\n", 2, 1, "second YAML document"},
 		{"a: \"\u0085\"\nb: !!int x\n", 2, 4, "not a !!int"},
 		// a control character, placed by its offset: unchanged

@@ -145,9 +145,31 @@ func InvalidUTF8(data []byte) int {
 // of the first bad byte. Every text format here is UTF-8 only.
 func CheckUTF8(data []byte) error {
 	if i := InvalidUTF8(data); i >= 0 {
-		return ParseErrorAt(data, i, "invalid UTF-8 (byte %#x at offset %d)", data[i], i)
+		return ParseErrorAt(data, i, "%s", UTF8Problem(data, i))
 	}
 	return nil
+}
+
+// UTF8Problem is the message for data's first byte that is not UTF-8, at
+// offset i. Text holding no UTF-8 character beyond ASCII at all is most
+// likely in a one-byte encoding, as Windows tools and older editors save
+// php.ini, .ini and .env files (Latin-1, Windows-1252: "Café" as
+// 43 61 66 E9): the message then says so and what to do. The character
+// is not named: it may be part of a secret's value.
+func UTF8Problem(data []byte, i int) string {
+	msg := fmt.Sprintf("invalid UTF-8 (byte %#x at offset %d)", data[i], i)
+	for j := 0; j < len(data); {
+		if data[j] < utf8.RuneSelf {
+			j++
+			continue
+		}
+		r, size := utf8.DecodeRune(data[j:])
+		if r != utf8.RuneError || size > 1 {
+			return msg // UTF-8 elsewhere: a damaged file, not an encoding
+		}
+		j += size
+	}
+	return msg + ": the file holds no UTF-8 beyond ASCII and looks like Latin-1 or Windows-1252 text; save it as UTF-8"
 }
 
 // CheckNotUTF16 refuses UTF-16 text by name: Windows tools write it

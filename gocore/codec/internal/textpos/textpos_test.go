@@ -105,3 +105,24 @@ func TestCheckNotUTF16(t *testing.T) {
 		}
 	}
 }
+
+// Text with no UTF-8 beyond ASCII is named as a one-byte encoding
+// (Latin-1, Windows-1252), with what to do; a bad byte in UTF-8 text is
+// damage, and only placed.
+func TestUTF8ProblemNamesOneByteEncodings(t *testing.T) {
+	const hint = "looks like Latin-1 or Windows-1252 text; save it as UTF-8"
+	for _, c := range []struct {
+		in   string
+		hint bool
+	}{
+		{"[s]\nname = Caf\xe9\n", true},
+		{"// \x93quoted\x94\n{}", true},
+		{"a = \xc3\xa9\nb = Caf\xe9\n", false},
+		{"a = x\xff", true},
+	} {
+		err := CheckUTF8([]byte(c.in))
+		if err == nil || !strings.Contains(err.Error(), "invalid UTF-8 (byte") || strings.Contains(err.Error(), hint) != c.hint {
+			t.Errorf("CheckUTF8(%q) = %v, hint %v", c.in, err, c.hint)
+		}
+	}
+}
