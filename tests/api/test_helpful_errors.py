@@ -647,7 +647,8 @@ def test_a_tab_in_yaml_indentation_is_named(tmp_path, no_leaks):
     with pytest.raises(gocfg.ParseError) as info:
         gocfg.Config.load(app)
     assert (info.value.line, info.value.column) == (2, 1)
-    assert str(info.value).endswith("found character that cannot start any token (a tab: YAML indents with spaces only)")
+    assert str(info.value).endswith(
+        "found character that cannot start any token (a tab indents this line: YAML indents with spaces only)")
 
 
 def test_overrides_given_as_a_mapping_point_at_a_source(tmp_path, no_leaks):

@@ -328,12 +328,6 @@ func loadError(err error, data []byte, lines lineMap) error {
 			msg = "unknown anchor referenced (a secret's value, not shown; a value starting with * is an alias unless quoted)"
 		}
 		line, col := le.Mark.Line, le.Mark.Column
-		if le.Message == "found character that cannot start any token" && !hasUTF16BOM(data) {
-			// The classic: an editor's tab in the indentation.
-			if gl, gc := lines.pos(line, col); tabAt(data, gl, gc) {
-				msg += " (a tab: YAML indents with spaces only)"
-			}
-		}
 		if le.Message == "found invalid Unicode character escape code" && !hasUTF16BOM(data) {
 			var why string
 			if why, line, col = surrogateEscape(data, lines, line, col); why != "" {
@@ -371,13 +365,6 @@ func loadError(err error, data []byte, lines lineMap) error {
 		return lines.err(textpos.ParseError(line, col, "yaml: %s", msg))
 	}
 	return textpos.ParseError(0, 0, "yaml: %v", err)
-}
-
-// tabAt reports whether the character at line and column (1-based, as
-// an editor counts them) is a tab.
-func tabAt(data []byte, line, col int) bool {
-	off := offsetAt(data, line, col)
-	return off >= 0 && off < len(data) && data[off] == '\t'
 }
 
 // surrogateEscape explains the library's "invalid Unicode character

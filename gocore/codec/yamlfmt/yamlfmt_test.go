@@ -190,7 +190,7 @@ func TestDecodeErrorsSayWhatWasWrong(t *testing.T) {
 // The value of a key that names a secret is never quoted in an error:
 // the position and the problem are.
 func TestATabInTheIndentationIsNamed(t *testing.T) {
-	const hint = "(a tab: YAML indents with spaces only)"
+	const hint = "(a tab indents this line: YAML indents with spaces only)"
 	for _, doc := range []string{"server:\n\tport: 1\n", "a: 1\r\nserver:\r\n\tport: 1\r\n", "\xEF\xBB\xBFserver:\n\tport: 1\n"} {
 		_, err := Decode([]byte(doc))
 		if err == nil || !strings.Contains(err.Error(), hint) {
