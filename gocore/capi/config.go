@@ -181,6 +181,58 @@ func gocfg_config_merge(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.c
 	})
 }
 
+//export gocfg_config_setdefault
+func gocfg_config_setdefault(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, form C.int, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
+	return count(errOut, changes(h), func() (int, error) {
+		if out == nil {
+			return 0, fmt.Errorf("output buffer pointer is NULL: %w", errs.ErrInvalidArgument)
+		}
+		c, p, err := atPath(h, path, pathLen, true)
+		if err != nil {
+			return 0, err
+		}
+		found := func(v any) error {
+			var small [64]byte
+			b, err := encodeValue(v, small[:0])
+			if err != nil {
+				return err
+			}
+			return putBuffer(out, b)
+		}
+		var stored bool
+		switch form {
+		case C.GOCFG_SETDEFAULT_VALUE:
+			v, err := decodeValue(data, dataLen, p)
+			if err != nil {
+				return 0, err
+			}
+			stored, err = c.SetDefault(p, v, found)
+			if err != nil {
+				return 0, err
+			}
+		case C.GOCFG_SETDEFAULT_STATE, C.GOCFG_SETDEFAULT_STATE_KEY:
+			raw, err := borrowValue(data, dataLen, "state")
+			if err != nil {
+				return 0, err
+			}
+			src, err := store.UnmarshalState([]byte(raw), nil)
+			if err != nil {
+				return 0, err
+			}
+			stored, err = c.GraftDefault(p, src, form == C.GOCFG_SETDEFAULT_STATE_KEY, found)
+			if err != nil {
+				return 0, err
+			}
+		default:
+			return 0, fmt.Errorf("form %d is not a gocfg_setdefault_form: %w", int(form), errs.ErrInvalidArgument)
+		}
+		if stored {
+			return 1, nil
+		}
+		return 0, nil
+	})
+}
+
 // changeWith is the shape of the exports that change a config at a path
 // with a wire-encoded value.
 func changeWith(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, errOut **C.gocfg_error,

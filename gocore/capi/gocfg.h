@@ -197,6 +197,13 @@ enum gocfg_save_flags {
     GOCFG_SAVE_PRIVATE = 1 /* create the file with mode 0600 */
 };
 
+/* What data holds for gocfg_config_setdefault. */
+enum gocfg_setdefault_form {
+    GOCFG_SETDEFAULT_VALUE = 0, /* a wire-encoded value */
+    GOCFG_SETDEFAULT_STATE = 1, /* a state, as for gocfg_config_graft: its data is the value */
+    GOCFG_SETDEFAULT_STATE_KEY = 2 /* a state whose data is a map of one key: that key's value */
+};
+
 /* ----------------------------------------------------------- layers: types */
 
 /* What kind of layer set a value (gocfg_origin.kind). */
@@ -445,6 +452,23 @@ int64_t gocfg_config_get_value(gocfg_config *cfg, const char *path, size_t path_
  * as Python's dict.update does (keys are literal, not paths). */
 int gocfg_config_merge(gocfg_config *cfg, const char *path, size_t path_len,
                        const char *data, size_t data_len, gocfg_error **err);
+
+/*
+ * Python's dict.setdefault, as one change: stores the value in
+ * data[0..data_len) at path unless a value is there already, and writes
+ * into *out the wire encoding of the value then at path as a read gives it
+ * (the one found, or the one stored; a map is the single byte '.', as
+ * gocfg_config_get_value writes it). Of several calls at one path, from
+ * any threads, one stores and the others find its value. form says what
+ * data is (enum gocfg_setdefault_form); a state keeps the values it marks
+ * as secrets masked, as gocfg_config_graft does. Returns 1 when the value
+ * was stored, 0 when one was found (nothing changed: a frozen config
+ * refuses only a store), or a negative status. Release *out with
+ * gocfg_buffer_free().
+ */
+int gocfg_config_setdefault(gocfg_config *cfg, const char *path, size_t path_len,
+                            const char *data, size_t data_len, int form,
+                            gocfg_buffer *out, gocfg_error **err);
 
 /* Writes the wire encoding of the whole value at path (maps included) into
  * *out. Release *out with gocfg_buffer_free(). */

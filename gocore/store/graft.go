@@ -1,6 +1,10 @@
 package store
 
 import (
+	"fmt"
+	"slices"
+
+	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/layer"
 	"github.com/gocfg/gocfg/gocore/value"
 )
@@ -26,18 +30,46 @@ type secretMark struct {
 // cfg["db"], Config(cfg["db"])) arrived as plain values and showed the
 // secrets it masked in its new home's repr and dumps.
 func (c *Config) Graft(path string, src *Config, merge bool) error {
-	var secrets []secretMark
-	if src.prov != nil {
-		src.prov.Walk(func(segs []string, hist []layer.Origin) {
-			if last := hist[len(hist)-1]; last.Kind == layer.KindSecret && len(segs) > 0 {
-				secrets = append(secrets, secretMark{segs: append([]string(nil), segs...), origin: last})
-			}
-		})
-	}
+	secrets := src.secretMarks(nil)
 	if merge {
 		return c.merge(path, &src.root, secrets)
 	}
 	return c.set(path, &src.root, true, secrets)
+}
+
+// GraftDefault is SetDefault for a copy, as Graft is Set for one: src's
+// data is stored at path unless a value is there, with the values src
+// marks as secrets masked. With inner, what is stored is the value of
+// src's one key (a list holding a copy, which a state's root, a map,
+// carries under a key).
+func (c *Config) GraftDefault(path string, src *Config, inner bool, f func(v any) error) (bool, error) {
+	if !inner {
+		return c.setDefault(path, &src.root, src.secretMarks(nil), f)
+	}
+	keys := src.root.Keys()
+	if len(keys) != 1 {
+		return false, fmt.Errorf("the copy holds %d keys, not the one whose value is stored: %w", len(keys), errs.ErrInvalidArgument)
+	}
+	v, _ := src.root.Get(keys[0])
+	return c.setDefault(path, v, src.secretMarks(keys), f)
+}
+
+// secretMarks are the values c's provenance marks as secrets (last origin
+// of kind "secret"), below the segments under, relative to them.
+func (c *Config) secretMarks(under []string) []secretMark {
+	var secrets []secretMark
+	if c.prov == nil {
+		return nil
+	}
+	c.prov.Walk(func(segs []string, hist []layer.Origin) {
+		if len(segs) <= len(under) || !slices.Equal(segs[:len(under)], under) {
+			return
+		}
+		if last := hist[len(hist)-1]; last.Kind == layer.KindSecret {
+			secrets = append(secrets, secretMark{segs: append([]string(nil), segs[len(under):]...), origin: last})
+		}
+	})
+	return secrets
 }
 
 // markSecrets gives the values at segs+mark.segs their secret origins,

@@ -195,14 +195,7 @@ func (c *Config) viewContext(ctx context.Context, path string, wait bool, f func
 		return err
 	}
 	defer c.mu.RUnlock()
-	if c.interp != nil {
-		v, err := c.resolverContext(ctx).Lookup(segs)
-		if err != nil {
-			return err
-		}
-		return f(v)
-	}
-	v, err := value.Lookup(&c.root, segs)
+	v, err := c.lookupLocked(ctx, segs)
 	if err != nil {
 		return err
 	}
@@ -265,25 +258,40 @@ func (c *Config) TrySet(path string, v any) error {
 // set stores v at path and marks the values secrets names (relative to
 // path) as secrets (see Graft).
 func (c *Config) set(path string, v any, wait bool, secrets []secretMark) error {
-	segs, err := parse(path)
+	segs, v, err := prepareSet(path, v)
 	if err != nil {
-		return err
-	}
-	// The message's path is built only for a string that fails the check:
-	// this runs on every cfg[k] = "v".
-	if s, ok := v.(string); ok && !utf8.ValidString(s) {
-		return CheckValue("value at "+value.JoinPath(segs...), s)
-	}
-	if len(segs)+value.Depth(v) > value.MaxDepth {
-		return &errs.Located{Kind: errs.ErrInvalidArgument, Path: path, Msg: fmt.Sprintf("the config would nest more than %d levels deep", value.MaxDepth)}
-	}
-	if v, err = checkTimes(segs, v); err != nil {
 		return err
 	}
 	if err := c.writeLock(wait); err != nil {
 		return err
 	}
 	defer c.mu.Unlock()
+	return c.setLocked(path, segs, v, secrets)
+}
+
+// prepareSet parses path and checks v for a write there, before the lock
+// is taken: the segments, and v with its times truncated (see checkTimes).
+func prepareSet(path string, v any) ([]string, any, error) {
+	segs, err := parse(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The message's path is built only for a string that fails the check:
+	// this runs on every cfg[k] = "v".
+	if s, ok := v.(string); ok && !utf8.ValidString(s) {
+		return nil, nil, CheckValue("value at "+value.JoinPath(segs...), s)
+	}
+	if len(segs)+value.Depth(v) > value.MaxDepth {
+		return nil, nil, &errs.Located{Kind: errs.ErrInvalidArgument, Path: path, Msg: fmt.Sprintf("the config would nest more than %d levels deep", value.MaxDepth)}
+	}
+	if v, err = checkTimes(segs, v); err != nil {
+		return nil, nil, err
+	}
+	return segs, v, nil
+}
+
+// setLocked is set's change, made under the write lock.
+func (c *Config) setLocked(path string, segs []string, v any, secrets []secretMark) error {
 	if c.frozen {
 		return frozenErr(path)
 	}
@@ -296,6 +304,50 @@ func (c *Config) set(path string, v any, wait bool, secrets []secretMark) error 
 	c.markSecrets(segs, secrets)
 	c.changed()
 	return nil
+}
+
+// SetDefault is dict.setdefault: it stores v at path unless a value is
+// there already, as one change under the write lock, so that of several
+// calls at one path one stores and every other finds its value. f is
+// called, under the same lock, with the value then at path as a read gives
+// it (references resolved): the one found, or v as stored. stored says
+// which. Finding a value changes nothing, so a frozen config refuses only
+// the store. f must not keep the value or anything inside it, nor call
+// back into c.
+func (c *Config) SetDefault(path string, v any, f func(v any) error) (stored bool, err error) {
+	return c.setDefault(path, v, nil, f)
+}
+
+func (c *Config) setDefault(path string, v any, secrets []secretMark, f func(v any) error) (bool, error) {
+	segs, v, err := prepareSet(path, v)
+	if err != nil {
+		return false, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	found, err := c.lookupLocked(context.Background(), segs)
+	if err == nil {
+		return false, f(found)
+	}
+	if !errors.Is(err, errs.ErrNotFound) && !errors.Is(err, errs.ErrTypeMismatch) {
+		return false, err // a reference that does not resolve, say: as a read says
+	}
+	if err := c.setLocked(path, segs, v, secrets); err != nil {
+		return false, err
+	}
+	stored, err := c.lookupLocked(context.Background(), segs)
+	if err != nil {
+		return true, err
+	}
+	return true, f(stored)
+}
+
+// lookupLocked is the value at segs as a read gives it (held: c.mu).
+func (c *Config) lookupLocked(ctx context.Context, segs []string) (any, error) {
+	if c.interp != nil {
+		return c.resolverContext(ctx).Lookup(segs)
+	}
+	return value.Lookup(&c.root, segs)
 }
 
 // Merge assigns each key of m into the map at path, as dict.update does:

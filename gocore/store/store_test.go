@@ -137,3 +137,64 @@ func TestValueStrings(t *testing.T) {
 		t.Fatalf("CheckText let NUL through: %v", err)
 	}
 }
+
+func TestSetDefaultOneStoresTheOthersFindIt(t *testing.T) {
+	c := New()
+	const keys, workers = 500, 4
+	got := make([][]any, workers)
+	var wins [keys]int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < keys; i++ {
+				var seen any
+				stored, err := c.SetDefault(fmt.Sprintf("k%d", i), int64(w), func(v any) error { seen = v; return nil })
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if stored {
+					mu.Lock()
+					wins[i]++
+					mu.Unlock()
+				}
+				got[w] = append(got[w], seen)
+			}
+		}(w)
+	}
+	wg.Wait()
+	for i := 0; i < keys; i++ {
+		if wins[i] != 1 {
+			t.Fatalf("k%d stored %d times", i, wins[i])
+		}
+		want, _ := c.Get(fmt.Sprintf("k%d", i))
+		for w := 0; w < workers; w++ {
+			if got[w][i] != want {
+				t.Fatalf("k%d: worker %d saw %v, stored %v", i, w, got[w][i], want)
+			}
+		}
+	}
+}
+
+func TestSetDefaultFindsWithoutChanging(t *testing.T) {
+	c := New()
+	c.Set("a.b", "1")
+	c.Freeze()
+	v0 := c.Version()
+	var seen any
+	stored, err := c.SetDefault("a.b", "2", func(v any) error { seen = v; return nil })
+	if err != nil || stored || seen != "1" || c.Version() != v0 {
+		t.Fatalf("SetDefault on a frozen config's value = %v, %v, %v", stored, seen, err)
+	}
+	if _, err := c.SetDefault("a.c", "2", func(any) error { return nil }); !errors.Is(err, errs.ErrFrozen) {
+		t.Fatalf("SetDefault storing on a frozen config: %v", err)
+	}
+	c = New()
+	c.Set("a", true)
+	if _, err := c.SetDefault("a.x", "2", func(any) error { return nil }); !errors.Is(err, errs.ErrTypeMismatch) {
+		t.Fatalf("SetDefault through a value: %v", err)
+	}
+}

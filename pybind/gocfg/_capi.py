@@ -991,6 +991,21 @@ def config_merge(owner: Any, h: Any, p: bytes, data: bytes) -> None:
     _call(owner, _lib.gocfg_config_merge, h, p, len(p), data, len(data))
 
 
+def config_setdefault(owner: Any, h: Any, p: bytes, data: bytes, state: bool = False, under_key: bool = False) -> bytes:
+    """Store data at p unless a value is there; the wire encoding of the
+    value then at p, as a read gives it. data is a wire value, or (state) a
+    state as config_graft takes, whose root is the value or (under_key)
+    holds it as its one key."""
+    form = (_lib.GOCFG_SETDEFAULT_STATE_KEY if under_key else _lib.GOCFG_SETDEFAULT_STATE) if state \
+        else _lib.GOCFG_SETDEFAULT_VALUE
+    buf = _ffi.new("gocfg_buffer *")
+    try:  # the call inside: its buffer is freed whatever interrupts
+        _call(owner, _lib.gocfg_config_setdefault, h, p, len(p), data, len(data), form, buf)
+        return bytes(_ffi.unpack(buf.data, buf.len))
+    finally:
+        _lib.gocfg_buffer_free(buf)
+
+
 def config_clear(owner: Any, h: Any) -> None:
     _call(owner, _lib.gocfg_config_clear, h)
 

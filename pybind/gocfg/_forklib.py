@@ -566,6 +566,21 @@ class ForkedLibrary:
             self._ffi.memmove(buf, data, len(data))
         return len(data)
 
+    def gocfg_config_setdefault(self, h: Any, p: Any, n: int, data: Any, size: int, form: int, out: Any,
+                                err: Any) -> int:
+        # A read when a value is there (as setdefault() was before it was
+        # one library call); storing one is refused, as every write is.
+        self._begin(err)
+        d = self._config(h)
+        try:
+            v, real = d.find(self._path(p, n))
+        except _Status as e:
+            if e.name not in ("NOT_FOUND", "TYPE_MISMATCH"):
+                return self._fail(err, e)
+            raise _refuse("gocfg_config_setdefault") from None
+        self._put(out, b"." if type(v) is dict else d.encode(v, real))
+        return 0
+
     def gocfg_config_contains(self, h: Any, p: Any, n: int, err: Any) -> int:
         self._begin(err)
         d = self._config(h)

@@ -401,28 +401,9 @@ def _write(cfg: "Config", h: Any, p: bytes, value: Any, merge: bool) -> None:
     """Set value at p, or (merge) assign its keys into the map there. A
     Config or Section in value is copied as its values, and what it
     masked stays masked (see _grafted)."""
-    where = p.decode()
-    # A state's root is a map: a list holding a copy is grafted as the one
-    # key of its parent map ({key: list}, merged there), which sets that key.
-    wrap = not merge and isinstance(value, (list, tuple))
-    segs: List[str] = []
-    for attempt in range(_TRIES):
-        views = Copies(cfg)
-        data = encode_value(value, where, views)
-        if not views.found:
-            state = None
-            break
-        if wrap and not segs:
-            segs = split_path(where)
-        # The values and their masks come from separate calls: read again
-        # while a config copied from changes in between (see
-        # _steady); under writes that never stop, mask all.
-        last = attempt == _TRIES - 1
-        state = _grafted(data, views.found, where, everything=last, key=segs[-1] if segs else None)
-        if last or not views.moved():
-            break
-    if state is not None and segs:
-        parent = encode_path(tuple(segs[:-1]))
+    data, state, key = _encoded(cfg, p, value, merge)
+    if state is not None and key is not None:
+        parent = encode_path(tuple(split_path(p.decode())[:-1]))
         try:
             _capi.config_graft(cfg, h, parent, state, True)
             return
@@ -442,6 +423,52 @@ def _write(cfg: "Config", h: Any, p: bytes, value: Any, merge: bool) -> None:
         _capi.config_merge(cfg, h, p, data)
     else:
         _capi.config_set(cfg, h, p, data, False)
+
+
+def _encoded(cfg: "Config", p: bytes, value: Any, merge: bool) -> Tuple[bytes, Optional[bytes], Optional[str]]:
+    """What a write of value at p (or, merge, into the map there) sends:
+    its wire encoding; the state to graft, when Configs or Sections copied
+    into it mask values (see _grafted), else None; and the key under which
+    that state's root holds the value (a list holding a copy: the path's
+    last segment), else None."""
+    where = p.decode()
+    # A state's root is a map: a list holding a copy is grafted as the one
+    # key of its parent map ({key: list}, merged there), which sets that key.
+    wrap = not merge and isinstance(value, (list, tuple))
+    segs: List[str] = []
+    for attempt in range(_TRIES):
+        views = Copies(cfg)
+        data = encode_value(value, where, views)
+        if not views.found:
+            return data, None, None
+        if wrap and not segs:
+            segs = split_path(where)
+        # The values and their masks come from separate calls: read again
+        # while a config copied from changes in between (see
+        # _steady); under writes that never stop, mask all.
+        last = attempt == _TRIES - 1
+        state = _grafted(data, views.found, where, everything=last, key=segs[-1] if segs else None)
+        if last or not views.moved():
+            break
+    return data, state, (segs[-1] if state is not None and segs else None)
+
+
+def _setdefault(cfg: "Config", h: Any, p: bytes, key: Any, value: Any) -> Any:
+    """dict.setdefault at p, in one library call (gocfg_config_setdefault):
+    value is stored unless something is there; what is there then comes
+    back as a read gives it (a map as a Section)."""
+    data, state, under = _encoded(cfg, p, value, False)
+    try:
+        if state is None:
+            out = _capi.config_setdefault(cfg, h, p, data)
+        else:
+            out = _capi.config_setdefault(cfg, h, p, state, state=True, under_key=under is not None)
+    except KeyNotFoundError as e:  # a list index out of range
+        raise _located(cfg, p, key, e) from None
+    v = decode_value(out)
+    if v is Ellipsis:
+        return Section(cfg, p)
+    return v
 
 
 # --------------------------------------------------------------- the classes
@@ -647,6 +674,16 @@ class Section(MutableMapping[str, Any], TreeView):
                 raise _missing(cfg, p, key)
             return default
         return value
+
+    def setdefault(self, key: Key, default: Any = None, /) -> Any:
+        """The value at key (a path, as for ``cfg[key]``); when nothing is
+        there, default is stored first, as ``cfg[key] = default`` stores
+        it, and read back (a dict as a Section, a tuple as a list). One
+        change in the library: of several threads calling it for one key,
+        one stores its default and each gets the value stored."""
+        cfg, h, prefix = self._target()
+        _check_creates(cfg, h, prefix, key)
+        return _setdefault(cfg, h, join(prefix, _own_path(key)), key, default)
 
     def _plain(self, key: Key, default: Any) -> Any:
         # What pop() and the typed getters read: the value at key as plain

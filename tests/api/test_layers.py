@@ -800,3 +800,25 @@ def test_a_config_or_section_stored_in_a_config_that_interpolates_keeps_its_text
         cfg["c"] = templates
         cfg.update({"d": templates})
         assert cfg["c.t"] == "Y" and cfg["d.t"] == "Y"
+
+
+def test_a_section_stored_by_setdefault_masks_what_it_masked(tmp_path):
+    """setdefault() stores a copy as an assignment does (one library call,
+    gocfg_config_setdefault): its masks travel, whole or in a list, at the
+    top and in a Section; a copy that is not stored changes nothing."""
+    (tmp_path / "app.yaml").write_text("db:\n  url: postgres://u:${db.conn}@h/x\n")
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "db__conn").write_text("c0nn")
+    conn_file = f"secret file {tmp_path / 'secrets' / 'db__conn'}"
+    with gocfg.load(tmp_path / "app.yaml", secrets_dir=tmp_path / "secrets", environ={}) as cfg, \
+            gocfg.Config({"s": {}, "kept": 1}) as into:
+        db = cfg["db"]
+        got = into.setdefault("copy", db)
+        assert isinstance(got, gocfg.Section) and got.to_dict() == db.to_dict()
+        assert into["s"].setdefault("list", [1, db]) == [1, db.to_dict()]
+        assert into.setdefault("kept", db) == 1
+        for at in ("copy.", "s.list.1."):
+            assert into[at + "conn"] == "c0nn" and str(into.origin(at + "conn")) == conn_file
+            assert "interpolated a secret" in str(into.origin(at + "url"))
+        for shown in (repr(into), into.show(), str(into.explain())):
+            assert "c0nn" not in shown, shown

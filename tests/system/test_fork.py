@@ -225,6 +225,7 @@ if pid == 0:
     ops = {
         "set": lambda: plain.__setitem__("m.k", "w"), "set section": lambda: sec.__setitem__("k", 1),
         "del": lambda: plain.__delitem__("m"), "update": lambda: plain.update({"z": 1}),
+        "setdefault": lambda: plain.setdefault("z", 1), "setdefault section": lambda: sec.setdefault("z", 1),
         "clear": plain.clear, "pop": lambda: plain.pop("m"), "freeze": plain.freeze, "resolve": layered.resolve,
         "add_layer": lambda: layered.add_layer({"z": 1}), "save": lambda: plain.save("out.json"),
         "dumps": lambda: plain.dumps("json"), "to_json": plain.to_json, "copy": plain.copy,
@@ -252,6 +253,8 @@ if pid == 0:
     # Nothing was changed by the refused writes; closing inherited objects
     # frees nothing and says nothing; __del__ does nothing.
     assert plain["m.k"] == "v" and "z" not in plain and not plain.frozen
+    # setdefault() of a value that is there is a read.
+    assert plain.setdefault("m.k", "w") == "v" and plain.setdefault("m", {})["k"] == "v"
     watch.close(); db.close(); plain.close(); plain.close()
     assert plain.closed and db.closed
     try:
