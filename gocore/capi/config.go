@@ -446,6 +446,28 @@ func gocfg_config_delete(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut *
 	})
 }
 
+//export gocfg_config_pop
+func gocfg_config_pop(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
+	return status(errOut, changes(h), func() error {
+		if out == nil {
+			return fmt.Errorf("output buffer pointer is NULL: %w", errs.ErrInvalidArgument)
+		}
+		c, p, err := atPath(h, path, pathLen, true)
+		if err != nil {
+			return err
+		}
+		var b []byte
+		err = c.Pop(p, func(v any) (err error) {
+			b, err = wire.Encode(v)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return putBuffer(out, b)
+	})
+}
+
 //export gocfg_config_contains
 func gocfg_config_contains(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) C.int {
 	return count(errOut, reads, func() (int, error) { return containsAt(h, path, pathLen, true) })

@@ -491,6 +491,16 @@ int64_t gocfg_config_export_to(gocfg_config *cfg, const char *path, size_t path_
 int gocfg_config_delete(gocfg_config *cfg, const char *path, size_t path_len,
                         gocfg_error **err);
 
+/* Removes the value at path, as gocfg_config_delete, and writes into *out
+ * the wire encoding of the whole value removed (maps included), as a read
+ * gives it (references resolved), as one change: of several calls at one
+ * path, from any threads, one gets the value and the others
+ * GOCFG_E_NOT_FOUND. A value that a read finds through a reference, which
+ * no delete reaches, gives GOCFG_E_NOT_FOUND and changes nothing. Release
+ * *out with gocfg_buffer_free(). */
+int gocfg_config_pop(gocfg_config *cfg, const char *path, size_t path_len,
+                     gocfg_buffer *out, gocfg_error **err);
+
 /* Returns 1 when a value exists at path, 0 when not, or a negative status. */
 int gocfg_config_contains(gocfg_config *cfg, const char *path, size_t path_len,
                           gocfg_error **err);

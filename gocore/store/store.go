@@ -421,6 +421,42 @@ func (c *Config) Delete(path string) error {
 	return nil
 }
 
+// Pop is Delete that first calls f, under the same write lock, with the
+// value at path as a read gives it (references resolved): of several
+// calls at one path, from any threads, one has the value and the others
+// find nothing (errs.ErrNotFound), and no write made meanwhile is removed
+// unseen. f must not keep the value or anything inside it, nor call back
+// into c; an error from f, as a value that a read finds but a delete
+// cannot reach (through a reference), deletes nothing. Finding nothing
+// is ErrNotFound on a frozen config too.
+func (c *Config) Pop(path string, f func(v any) error) error {
+	segs, err := parse(path)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, err := c.lookupLocked(context.Background(), segs)
+	if err != nil {
+		return err
+	}
+	if c.frozen {
+		return frozenErr(path)
+	}
+	if err := f(v); err != nil {
+		return err
+	}
+	if err := value.DeletePath(&c.root, segs); err != nil {
+		// Read through a reference ("${server}"): no stored value to remove.
+		return &errs.Located{Kind: errs.ErrNotFound, Path: path, Msg: "it is read through a reference, which a delete does not reach: " + err.Error()}
+	}
+	if c.prov != nil {
+		c.recordDelete(segs)
+	}
+	c.changed()
+	return nil
+}
+
 // Len is the number of keys of the map, or items of the list, at path.
 func (c *Config) Len(path string) (int, error) {
 	return c.length(path, true)

@@ -198,3 +198,48 @@ func TestSetDefaultFindsWithoutChanging(t *testing.T) {
 		t.Fatalf("SetDefault through a value: %v", err)
 	}
 }
+
+func TestPopHandsEachValueOutOnce(t *testing.T) {
+	c := New()
+	const keys, workers = 500, 4
+	for i := 0; i < keys; i++ {
+		c.Set(fmt.Sprintf("k%d", i), int64(i))
+	}
+	var mu sync.Mutex
+	seen := map[any]int{}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < keys; i++ {
+				err := c.Pop(fmt.Sprintf("k%d", i), func(v any) error {
+					mu.Lock()
+					seen[v]++
+					mu.Unlock()
+					return nil
+				})
+				if err != nil && !errors.Is(err, errs.ErrNotFound) {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n, _ := c.Len(""); n != 0 || len(seen) != keys {
+		t.Fatalf("%d keys left, %d values seen", n, len(seen))
+	}
+	for v, n := range seen {
+		if n != 1 {
+			t.Fatalf("%v popped %d times", v, n)
+		}
+	}
+	c.Set("a", "1")
+	c.Freeze()
+	if err := c.Pop("b", func(any) error { return nil }); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("Pop of nothing on a frozen config: %v", err)
+	}
+	if err := c.Pop("a", func(any) error { return nil }); !errors.Is(err, errs.ErrFrozen) {
+		t.Fatalf("Pop on a frozen config: %v", err)
+	}
+}

@@ -799,6 +799,25 @@ def config_delete(owner: Any, h: Any, p: bytes) -> bool:
         _give(pool, cell)
 
 
+def config_pop(owner: Any, h: Any, p: bytes) -> Optional[bytes]:
+    """Delete the value at p and return its whole wire encoding, as a read
+    gives it, in one change; None when nothing was there."""
+    pool = _pool()
+    cell = _take(pool)
+    err = cell[0]
+    buf = _ffi.new("gocfg_buffer *")
+    try:
+        rc = _lib.gocfg_config_pop(h, p, len(p), buf, err)
+        if rc == 0:
+            return bytes(_ffi.unpack(buf.data, buf.len))
+        if _not_found(rc, err):
+            return None
+        _fail(rc, err, owner)
+    finally:
+        _lib.gocfg_buffer_free(buf)
+        _give(pool, cell)
+
+
 def config_contains(owner: Any, h: Any, p: bytes) -> bool:
     rc: int = _hot.contains(owner._hid, p)
     if rc < 0:

@@ -581,6 +581,16 @@ class ForkedLibrary:
         self._put(out, b"." if type(v) is dict else d.encode(v, real))
         return 0
 
+    def gocfg_config_pop(self, h: Any, p: Any, n: int, out: Any, err: Any) -> int:
+        # Finding nothing is an answer (pop(k, default)); removing is refused.
+        self._begin(err)
+        d = self._config(h)
+        try:
+            d.find(self._path(p, n))
+        except _Status as e:
+            return self._fail(err, e)
+        raise _refuse("gocfg_config_delete")
+
     def gocfg_config_contains(self, h: Any, p: Any, n: int, err: Any) -> int:
         self._begin(err)
         d = self._config(h)

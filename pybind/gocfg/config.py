@@ -658,22 +658,18 @@ class Section(MutableMapping[str, Any], TreeView):
         there; without it, KeyNotFoundError."""
         cfg, h, prefix = self._target()
         p = join(prefix, _own_path(key))
-        value = self._plain(key, default)
-        if value is _ABSENT:
-            return default
-        # A read, then a delete: another thread may pop (or delete) the key
-        # in between. The delete tells who removed it; the other call
-        # found nothing, as if it had come after (it raised KeyError
-        # even with a default, and without one both calls had the value).
+        # One change in the library (gocfg_config_pop): of two threads
+        # popping one key, one gets the value and the other finds nothing;
+        # a read, then a delete, removed a value written in between unseen.
         try:
-            deleted = _capi.config_delete(cfg, h, p)
-        except TypeMismatchError:  # replaced meanwhile by a path through a value
-            deleted = False
-        if not deleted:
+            data = _capi.config_pop(cfg, h, p)
+        except TypeMismatchError:  # a path through a value ("debug.x"): nothing there
+            data = None
+        if data is None:
             if default is _MISSING:
                 raise _missing(cfg, p, key)
             return default
-        return value
+        return decode_value(data)
 
     def setdefault(self, key: Key, default: Any = None, /) -> Any:
         """The value at key (a path, as for ``cfg[key]``); when nothing is
@@ -686,16 +682,19 @@ class Section(MutableMapping[str, Any], TreeView):
         return _setdefault(cfg, h, join(prefix, _own_path(key)), key, default)
 
     def _plain(self, key: Key, default: Any) -> Any:
-        # What pop() and the typed getters read: the value at key as plain
-        # data (a map as a dict, never a live Section); _ABSENT when nothing
-        # is there and the caller has a default, else KeyNotFoundError.
+        # What the typed getters read: the value at key as plain data (a
+        # map as a dict, never a live Section); _ABSENT when nothing is
+        # there and the caller has a default, else KeyNotFoundError.
         try:
             value = self[key]
+            # A map is read by a second call: another thread may remove it
+            # in between, and then nothing is there, as if the read had
+            # come after (the KeyError escaped a caller with a default).
+            return value.to_dict() if isinstance(value, Section) else value
         except KeyError:
             if default is _MISSING:
                 raise
             return _ABSENT
-        return value.to_dict() if isinstance(value, Section) else value
 
     def popitem(self) -> Tuple[str, Any]:
         """Remove the first top-level key and return (key, value), the key
