@@ -215,6 +215,33 @@ def test_pop_removes_no_write_it_did_not_return(where):
                 assert (plain, left) in (("old", "new"), ("new", None)), (i, value, left)
 
 
+def test_a_typed_getter_with_a_default_never_raises_keyerror_for_a_map_removed_meanwhile():
+    # A typed getter reads a map in two calls (its Section, then its
+    # contents): a map removed in between raised KeyNotFoundError past the
+    # default, which no single thread gets (the map is there: a
+    # TypeMismatchError, as a map is no int; or not: the default).
+    rounds = 20_000
+    with gocfg.Config() as cfg:
+        escaped: list = []
+
+        def reader() -> None:
+            for _ in range(rounds):
+                try:
+                    assert cfg.get_int("m", 5) == 5
+                except gocfg.TypeMismatchError:
+                    pass
+                except KeyError as e:
+                    escaped.append(e)
+
+        def writer() -> None:
+            for _ in range(rounds):
+                cfg["m"] = {"a": 1}
+                del cfg["m"]
+
+        _together(reader, writer)
+        assert not escaped, (len(escaped), escaped[:3])
+
+
 def test_setdefault_stores_as_a_write_and_gives_what_a_read_gives():
     with gocfg.Config({"a": "1", "l": [1]}) as cfg:
         assert cfg.setdefault("a", "x") == "1"
