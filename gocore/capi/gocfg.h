@@ -544,6 +544,14 @@ int gocfg_config_keys(gocfg_config *cfg, const char *path, size_t path_len,
 /* Removes every key. */
 int gocfg_config_clear(gocfg_config *cfg, gocfg_error **err);
 
+/* Removes every key of the map stored at path, as one change: of the
+ * writes other threads make meanwhile, those before it are all removed and
+ * those after it all kept. A path holding no map as stored (a list, a
+ * value, a reference to a map) gives GOCFG_E_TYPE_MISMATCH, a frozen
+ * config GOCFG_E_FROZEN. */
+int gocfg_config_clear_map(gocfg_config *cfg, const char *path, size_t path_len,
+                           gocfg_error **err);
+
 /*
  * Sets *out to the config's change counter: a 64-bit cell in library-owned
  * memory that takes a new, never-before-seen value on every change to the

@@ -512,6 +512,38 @@ func (c *Config) Clear() error {
 	return nil
 }
 
+// ClearMap removes every key of the map stored at path, as one change
+// (Clear for the root): no write made meanwhile by another caller is
+// removed while a later one stays. A path that holds no map as stored
+// (a list, a value, a reference to a map) is ErrTypeMismatch.
+func (c *Config) ClearMap(path string) error {
+	segs, err := parse(path)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, err := value.Lookup(&c.root, segs)
+	if err != nil {
+		return err
+	}
+	m, ok := v.(*value.Map)
+	if !ok {
+		return &errs.Located{Kind: errs.ErrTypeMismatch, Path: path, Msg: fmt.Sprintf("cannot clear %s: only a map has keys", value.AType(v))}
+	}
+	if c.frozen {
+		return frozenErr(path)
+	}
+	if c.prov != nil {
+		for _, k := range m.Keys() {
+			c.prov.Remove(append(segs[:len(segs):len(segs)], k))
+		}
+	}
+	m.Clear()
+	c.changed()
+	return nil
+}
+
 // Snapshot returns a deep copy of the whole tree.
 func (c *Config) Snapshot() *value.Map {
 	c.mu.RLock()

@@ -243,3 +243,27 @@ func TestPopHandsEachValueOutOnce(t *testing.T) {
 		t.Fatalf("Pop on a frozen config: %v", err)
 	}
 }
+
+func TestClearMap(t *testing.T) {
+	c := New()
+	c.Set("s.a", "1")
+	c.Set("s.b", "2")
+	c.Set("l", []any{int64(1)})
+	if err := c.ClearMap("s"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := c.Len("s"); n != 0 {
+		t.Fatalf("%d keys left", n)
+	}
+	if err := c.ClearMap("l"); !errors.Is(err, errs.ErrTypeMismatch) {
+		t.Fatalf("ClearMap of a list: %v", err)
+	}
+	if err := c.ClearMap("nope"); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("ClearMap of nothing: %v", err)
+	}
+	c.Set("s.a", "1")
+	c.Freeze()
+	if err := c.ClearMap("s"); !errors.Is(err, errs.ErrFrozen) {
+		t.Fatalf("ClearMap of a frozen config: %v", err)
+	}
+}

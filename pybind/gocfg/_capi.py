@@ -1029,6 +1029,10 @@ def config_clear(owner: Any, h: Any) -> None:
     _call(owner, _lib.gocfg_config_clear, h)
 
 
+def config_clear_map(owner: Any, h: Any, p: bytes) -> None:
+    _call(owner, _lib.gocfg_config_clear_map, h, p, len(p))
+
+
 def config_freeze(owner: Any, h: Any) -> None:
     _call(owner, _lib.gocfg_config_freeze, h)
 

@@ -708,7 +708,15 @@ class Section(MutableMapping[str, Any], TreeView):
         raise KeyNotFoundError("popitem(): the map is empty")
 
     def clear(self) -> None:
-        """Remove every key of this map (keys taken literally)."""
+        """Remove every key of this map, as one change."""
+        cfg, h, prefix = self._target()
+        try:
+            # One change (a key at a time, a write by another thread between
+            # two deletes was removed while a later one stayed).
+            _capi.config_clear_map(cfg, h, prefix)
+            return
+        except TypeMismatchError:
+            pass  # a map read through a reference (${server}), or no map now: as before, key by key
         for key in self:
             try:
                 del self[(key,)]

@@ -242,6 +242,29 @@ def test_a_typed_getter_with_a_default_never_raises_keyerror_for_a_map_removed_m
         assert not escaped, (len(escaped), escaped[:3])
 
 
+def test_a_section_cleared_while_another_thread_writes_keeps_every_later_write():
+    # Section.clear() deleted the keys it had listed one by one: a key
+    # another thread set after the clear had begun was deleted, while a key
+    # that thread set later, new to the listing, stayed. Every write is
+    # now before the clear (gone) or after it (kept), so a key kept means
+    # every key written after it is kept.
+    keys = 3000
+    for _ in range(3):
+        with gocfg.Config({"s": {f"k{i}": "old" for i in range(keys)}}) as cfg:
+            sec = cfg["s"]
+
+            def writer() -> None:
+                for i in range(keys):
+                    sec[f"k{i}"] = "new"
+                    sec[f"n{i}"] = "new"
+
+            _together(sec.clear, writer)
+            order = [f"{c}{i}" for i in range(keys) for c in "kn"]
+            kept = [k in sec for k in order]
+            first = kept.index(True) if True in kept else len(kept)
+            assert all(kept[first:]), [k for k, x in zip(order[first:], kept[first:]) if not x][:5]
+
+
 def test_setdefault_stores_as_a_write_and_gives_what_a_read_gives():
     with gocfg.Config({"a": "1", "l": [1]}) as cfg:
         assert cfg.setdefault("a", "x") == "1"
