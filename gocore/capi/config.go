@@ -550,7 +550,7 @@ func gocfg_config_clear(h C.uintptr_t, errOut **C.gocfg_error) C.int {
 //export gocfg_config_clear_map
 func gocfg_config_clear_map(h C.uintptr_t, path *C.char, pathLen C.size_t, errOut **C.gocfg_error) C.int {
 	return status(errOut, changes(h), func() error {
-		c, p, err := atPath(h, path, pathLen, false)
+		c, p, err := atPath(h, path, pathLen, true)
 		if err != nil {
 			return err
 		}
