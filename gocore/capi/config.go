@@ -181,13 +181,43 @@ func gocfg_config_merge(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.c
 	})
 }
 
+//export gocfg_config_set_value_within
+func gocfg_config_set_value_within(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, existing *C.size_t, existingLen C.size_t, errOut **C.gocfg_error) C.int {
+	return changeWith(h, path, pathLen, data, dataLen, errOut, func(c *store.Config, p string, v any) error {
+		within, err := segmentCounts(existing, existingLen)
+		if err != nil {
+			return err
+		}
+		return c.SetWithin(p, v, within)
+	})
+}
+
+// segmentCounts borrows existing[0..n) as ints (see gocfg_config_set_value_within).
+func segmentCounts(existing *C.size_t, n C.size_t) ([]int, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	if existing == nil || n > value.MaxDepth {
+		return nil, fmt.Errorf("existing: %d counts at %p (at most %d, not NULL): %w", uint64(n), existing, value.MaxDepth, errs.ErrInvalidArgument)
+	}
+	out := make([]int, n)
+	for i, x := range unsafe.Slice(existing, n) {
+		out[i] = int(min(uint64(x), uint64(value.MaxDepth+1)))
+	}
+	return out, nil
+}
+
 //export gocfg_config_setdefault
-func gocfg_config_setdefault(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, form C.int, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
+func gocfg_config_setdefault(h C.uintptr_t, path *C.char, pathLen C.size_t, data *C.char, dataLen C.size_t, form C.int, existing *C.size_t, existingLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int {
 	return count(errOut, changes(h), func() (int, error) {
 		if out == nil {
 			return 0, fmt.Errorf("output buffer pointer is NULL: %w", errs.ErrInvalidArgument)
 		}
 		c, p, err := atPath(h, path, pathLen, true)
+		if err != nil {
+			return 0, err
+		}
+		within, err := segmentCounts(existing, existingLen)
 		if err != nil {
 			return 0, err
 		}
@@ -206,7 +236,7 @@ func gocfg_config_setdefault(h C.uintptr_t, path *C.char, pathLen C.size_t, data
 			if err != nil {
 				return 0, err
 			}
-			stored, err = c.SetDefault(p, v, found)
+			stored, err = c.SetDefault(p, v, within, found)
 			if err != nil {
 				return 0, err
 			}
@@ -219,7 +249,7 @@ func gocfg_config_setdefault(h C.uintptr_t, path *C.char, pathLen C.size_t, data
 			if err != nil {
 				return 0, err
 			}
-			stored, err = c.GraftDefault(p, src, form == C.GOCFG_SETDEFAULT_STATE_KEY, found)
+			stored, err = c.GraftDefault(p, src, form == C.GOCFG_SETDEFAULT_STATE_KEY, within, found)
 			if err != nil {
 				return 0, err
 			}

@@ -463,12 +463,26 @@ int gocfg_config_merge(gocfg_config *cfg, const char *path, size_t path_len,
  * data is (enum gocfg_setdefault_form); a state keeps the values it marks
  * as secrets masked, as gocfg_config_graft does. Returns 1 when the value
  * was stored, 0 when one was found (nothing changed: a frozen config
- * refuses only a store), or a negative status. Release *out with
- * gocfg_buffer_free().
+ * refuses only a store), or a negative status. existing[0..existing_len)
+ * is as for gocfg_config_set_value_within, checked before a store. Release
+ * *out with gocfg_buffer_free().
  */
 int gocfg_config_setdefault(gocfg_config *cfg, const char *path, size_t path_len,
                             const char *data, size_t data_len, int form,
+                            const size_t *existing, size_t existing_len,
                             gocfg_buffer *out, gocfg_error **err);
+
+/* gocfg_config_set_value that first makes sure, as one change, that the
+ * first n segments of path name a value, for each n in
+ * existing[0..existing_len) (else GOCFG_E_NOT_FOUND, and nothing is
+ * stored; existing may be NULL when existing_len is 0). A binding passes
+ * the parents of the segments that read as list indexes, so a write
+ * through one creates no map keyed by it, even when another thread removes
+ * the list just before. */
+int gocfg_config_set_value_within(gocfg_config *cfg, const char *path, size_t path_len,
+                                  const char *data, size_t data_len,
+                                  const size_t *existing, size_t existing_len,
+                                  gocfg_error **err);
 
 /* Writes the wire encoding of the whole value at path (maps included) into
  * *out. Release *out with gocfg_buffer_free(). */

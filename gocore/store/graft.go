@@ -41,17 +41,17 @@ func (c *Config) Graft(path string, src *Config, merge bool) error {
 // data is stored at path unless a value is there, with the values src
 // marks as secrets masked. With inner, what is stored is the value of
 // src's one key (a list holding a copy, which a state's root, a map,
-// carries under a key).
-func (c *Config) GraftDefault(path string, src *Config, inner bool, f func(v any) error) (bool, error) {
+// carries under a key). existing is as for SetWithin.
+func (c *Config) GraftDefault(path string, src *Config, inner bool, existing []int, f func(v any) error) (bool, error) {
 	if !inner {
-		return c.setDefault(path, &src.root, src.secretMarks(nil), f)
+		return c.setDefault(path, &src.root, existing, src.secretMarks(nil), f)
 	}
 	keys := src.root.Keys()
 	if len(keys) != 1 {
 		return false, fmt.Errorf("the copy holds %d keys, not the one whose value is stored: %w", len(keys), errs.ErrInvalidArgument)
 	}
 	v, _ := src.root.Get(keys[0])
-	return c.setDefault(path, v, src.secretMarks(keys), f)
+	return c.setDefault(path, v, existing, src.secretMarks(keys), f)
 }
 
 // secretMarks are the values c's provenance marks as secrets (last origin

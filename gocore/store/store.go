@@ -314,11 +314,12 @@ func (c *Config) setLocked(path string, segs []string, v any, secrets []secretMa
 // which. Finding a value changes nothing, so a frozen config refuses only
 // the store. f must not keep the value or anything inside it, nor call
 // back into c.
-func (c *Config) SetDefault(path string, v any, f func(v any) error) (stored bool, err error) {
-	return c.setDefault(path, v, nil, f)
+// existing is as for SetWithin.
+func (c *Config) SetDefault(path string, v any, existing []int, f func(v any) error) (stored bool, err error) {
+	return c.setDefault(path, v, existing, nil, f)
 }
 
-func (c *Config) setDefault(path string, v any, secrets []secretMark, f func(v any) error) (bool, error) {
+func (c *Config) setDefault(path string, v any, existing []int, secrets []secretMark, f func(v any) error) (bool, error) {
 	segs, v, err := prepareSet(path, v)
 	if err != nil {
 		return false, err
@@ -332,6 +333,9 @@ func (c *Config) setDefault(path string, v any, secrets []secretMark, f func(v a
 	if !errors.Is(err, errs.ErrNotFound) && !errors.Is(err, errs.ErrTypeMismatch) {
 		return false, err // a reference that does not resolve, say: as a read says
 	}
+	if err := c.checkWithin(segs, existing); err != nil {
+		return false, err
+	}
 	if err := c.setLocked(path, segs, v, secrets); err != nil {
 		return false, err
 	}
@@ -340,6 +344,42 @@ func (c *Config) setDefault(path string, v any, secrets []secretMark, f func(v a
 		return true, err
 	}
 	return true, f(stored)
+}
+
+// SetWithin is Set that first makes sure, under the same lock, that the
+// first n segments of path name a value, for each n in existing (else
+// ErrNotFound, and nothing is stored). A binding passes the parents of the
+// segments that read as list indexes: a write through one creates no map
+// keyed by it, even when another caller removes the list just before.
+func (c *Config) SetWithin(path string, v any, existing []int) error {
+	segs, v, err := prepareSet(path, v)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.checkWithin(segs, existing); err != nil {
+		return err
+	}
+	return c.setLocked(path, segs, v, nil)
+}
+
+// checkWithin is SetWithin's check (held: c.mu). A value reached through a
+// reference counts, as for Contains.
+func (c *Config) checkWithin(segs []string, existing []int) error {
+	for _, n := range existing {
+		if n <= 0 || n > len(segs) {
+			return fmt.Errorf("%d is not a count of the path's %d segments: %w", n, len(segs), errs.ErrInvalidArgument)
+		}
+		_, err := value.Lookup(&c.root, segs[:n])
+		if err != nil && c.interp != nil {
+			_, err = c.resolver().Lookup(segs[:n])
+		}
+		if err != nil {
+			return &errs.Located{Kind: errs.ErrNotFound, Path: value.JoinPath(segs[:n]...), Msg: "no such key, and a write creates no lists"}
+		}
+	}
+	return nil
 }
 
 // lookupLocked is the value at segs as a read gives it (held: c.mu).

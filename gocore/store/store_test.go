@@ -151,7 +151,7 @@ func TestSetDefaultOneStoresTheOthersFindIt(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < keys; i++ {
 				var seen any
-				stored, err := c.SetDefault(fmt.Sprintf("k%d", i), int64(w), func(v any) error { seen = v; return nil })
+				stored, err := c.SetDefault(fmt.Sprintf("k%d", i), int64(w), nil, func(v any) error { seen = v; return nil })
 				if err != nil {
 					t.Error(err)
 					return
@@ -185,16 +185,16 @@ func TestSetDefaultFindsWithoutChanging(t *testing.T) {
 	c.Freeze()
 	v0 := c.Version()
 	var seen any
-	stored, err := c.SetDefault("a.b", "2", func(v any) error { seen = v; return nil })
+	stored, err := c.SetDefault("a.b", "2", nil, func(v any) error { seen = v; return nil })
 	if err != nil || stored || seen != "1" || c.Version() != v0 {
 		t.Fatalf("SetDefault on a frozen config's value = %v, %v, %v", stored, seen, err)
 	}
-	if _, err := c.SetDefault("a.c", "2", func(any) error { return nil }); !errors.Is(err, errs.ErrFrozen) {
+	if _, err := c.SetDefault("a.c", "2", nil, func(any) error { return nil }); !errors.Is(err, errs.ErrFrozen) {
 		t.Fatalf("SetDefault storing on a frozen config: %v", err)
 	}
 	c = New()
 	c.Set("a", true)
-	if _, err := c.SetDefault("a.x", "2", func(any) error { return nil }); !errors.Is(err, errs.ErrTypeMismatch) {
+	if _, err := c.SetDefault("a.x", "2", nil, func(any) error { return nil }); !errors.Is(err, errs.ErrTypeMismatch) {
 		t.Fatalf("SetDefault through a value: %v", err)
 	}
 }
@@ -265,5 +265,26 @@ func TestClearMap(t *testing.T) {
 	c.Freeze()
 	if err := c.ClearMap("s"); !errors.Is(err, errs.ErrFrozen) {
 		t.Fatalf("ClearMap of a frozen config: %v", err)
+	}
+}
+
+func TestSetWithinCreatesNoMapWhereTheListWas(t *testing.T) {
+	c := New()
+	c.Set("servers", []any{value.NewMap(0)})
+	if err := c.SetWithin("servers.0.host", "a", []int{1}); err != nil {
+		t.Fatal(err)
+	}
+	c.Delete("servers")
+	if err := c.SetWithin("servers.0.host", "a", []int{1}); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("SetWithin without the list: %v", err)
+	}
+	if ok, _ := c.Contains("servers"); ok {
+		t.Fatal("SetWithin created servers")
+	}
+	if _, err := c.SetDefault("servers.0.host", "a", []int{1}, func(any) error { return nil }); !errors.Is(err, errs.ErrNotFound) {
+		t.Fatalf("SetDefault without the list: %v", err)
+	}
+	if err := c.SetWithin("a", "1", []int{2}); !errors.Is(err, errs.ErrInvalidArgument) {
+		t.Fatalf("SetWithin with a count past the path: %v", err)
 	}
 }

@@ -1010,16 +1010,29 @@ def config_merge(owner: Any, h: Any, p: bytes, data: bytes) -> None:
     _call(owner, _lib.gocfg_config_merge, h, p, len(p), data, len(data))
 
 
-def config_setdefault(owner: Any, h: Any, p: bytes, data: bytes, state: bool = False, under_key: bool = False) -> bytes:
-    """Store data at p unless a value is there; the wire encoding of the
-    value then at p, as a read gives it. data is a wire value, or (state) a
-    state as config_graft takes, whose root is the value or (under_key)
-    holds it as its one key."""
+def _counts(existing: List[int]) -> Any:
+    return _ffi.new("size_t[]", existing) if existing else _NULL
+
+
+def config_set_within(owner: Any, h: Any, p: bytes, data: bytes, existing: List[int]) -> None:
+    """Store the wire value data at p if the first n segments of p name a
+    value, for each n in existing (KeyNotFoundError, nothing stored, if not)."""
+    _call(owner, _lib.gocfg_config_set_value_within, h, p, len(p), data, len(data), _counts(existing), len(existing))
+
+
+def config_setdefault(owner: Any, h: Any, p: bytes, data: bytes, existing: List[int],
+                      state: bool = False, under_key: bool = False) -> bytes:
+    """Store data at p unless a value is there (checking existing as
+    config_set_within does); the wire encoding of the value then at p, as a
+    read gives it. data is a wire value, or (state) a state as
+    config_graft takes, whose root is the value or (under_key) holds it as
+    its one key."""
     form = (_lib.GOCFG_SETDEFAULT_STATE_KEY if under_key else _lib.GOCFG_SETDEFAULT_STATE) if state \
         else _lib.GOCFG_SETDEFAULT_VALUE
     buf = _ffi.new("gocfg_buffer *")
     try:  # the call inside: its buffer is freed whatever interrupts
-        _call(owner, _lib.gocfg_config_setdefault, h, p, len(p), data, len(data), form, buf)
+        _call(owner, _lib.gocfg_config_setdefault, h, p, len(p), data, len(data), form, _counts(existing),
+              len(existing), buf)
         return bytes(_ffi.unpack(buf.data, buf.len))
     finally:
         _lib.gocfg_buffer_free(buf)

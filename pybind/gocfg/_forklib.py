@@ -566,8 +566,8 @@ class ForkedLibrary:
             self._ffi.memmove(buf, data, len(data))
         return len(data)
 
-    def gocfg_config_setdefault(self, h: Any, p: Any, n: int, data: Any, size: int, form: int, out: Any,
-                                err: Any) -> int:
+    def gocfg_config_setdefault(self, h: Any, p: Any, n: int, data: Any, size: int, form: int, existing: Any,
+                                existing_len: int, out: Any, err: Any) -> int:
         # A read when a value is there (as setdefault() was before it was
         # one library call); storing one is refused, as every write is.
         self._begin(err)

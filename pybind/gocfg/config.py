@@ -301,18 +301,23 @@ def _own_path(key: Any) -> bytes:
     return p
 
 
-def _check_creates(cfg: "Config", h: Any, prefix: bytes, key: Any) -> None:
+def _check_creates(cfg: "Config", h: Any, prefix: bytes, key: Any) -> List[int]:
     """Refuse a write that would make a map keyed by a list index: with no
     "servers", ``cfg["servers.0.host"] = v`` raises KeyNotFoundError rather
     than create {"servers": {"0": {"host": v}}}. A bare number in a dot
     path (or an int in a tuple path) reads as a list index, so its parent
     must exist; a quoted segment ('servers."0".host') or a str in a tuple
     path is a map key by the writer's choice. Only writes whose path holds
-    such a segment pay for the check (one lookup per such segment)."""
+    such a segment pay for the check (one lookup per such segment).
+
+    Returns how many segments each such parent has, counted from the
+    root: the write checks them again, as one change with it (see
+    _set_checked), for a list removed since."""
     parents: List[Any] = []
+    counts: List[int] = []
     if type(key) is str:
         if _NUMBERED(key) is None:
-            return  # the common case, decided without splitting
+            return counts  # the common case, decided without splitting
         c = _capi.consts()
         if c.path_quote not in key:
             # No quoting: the segments are the text between separators,
@@ -321,10 +326,11 @@ def _check_creates(cfg: "Config", h: Any, prefix: bytes, key: Any) -> None:
             segs: List[str] = key.split(sep)
             for i in range(1, len(segs)):
                 seg = segs[i]
-                if seg.isdigit() and seg.isascii() and not _capi.config_contains(
-                        cfg, h, join(prefix, sep.join(segs[:i]).encode())):
-                    _refuse_creating(cfg, prefix, key, segs, i)
-            return
+                if seg.isdigit() and seg.isascii():
+                    if not _capi.config_contains(cfg, h, join(prefix, sep.join(segs[:i]).encode())):
+                        _refuse_creating(cfg, prefix, key, segs, i)
+                    counts.append(i)
+            return _from_root(prefix, counts)
         else:
             segs = split_path(key)
             bare = _bare_segments(key)
@@ -333,8 +339,40 @@ def _check_creates(cfg: "Config", h: Any, prefix: bytes, key: Any) -> None:
         segs = [str(x) for x in key]
         parents = [key[:i] for i, seg in enumerate(key) if i and isinstance(seg, int) and not isinstance(seg, bool)]
     for parent in parents:
+        n = len(split_path(path_text(parent)))
         if not _capi.config_contains(cfg, h, join(prefix, encode_path(parent))):
-            _refuse_creating(cfg, prefix, key, segs, len(split_path(path_text(parent))))
+            _refuse_creating(cfg, prefix, key, segs, n)
+        counts.append(n)
+    return _from_root(prefix, counts)
+
+
+def _from_root(prefix: bytes, counts: List[int]) -> List[int]:
+    """Segment counts below prefix (a Section's path) counted from the root."""
+    if not counts or not prefix:
+        return counts
+    base = len(split_path(prefix.decode()))
+    return [base + n for n in counts]
+
+
+def _set_checked(cfg: "Config", h: Any, prefix: bytes, p: bytes, key: Any, value: Any) -> None:
+    """Store value at p (key as given, below prefix), as a subscript does:
+    creating no map keyed by a list index (_check_creates), also when
+    another thread removes the list between the check and the write."""
+    within = _check_creates(cfg, h, prefix, key)
+    try:
+        if within:
+            data, state, _ = _encoded(cfg, p, value, False)
+            if state is None:
+                try:
+                    _capi.config_set_within(cfg, h, p, data, within)
+                except KeyNotFoundError:
+                    _check_creates(cfg, h, prefix, key)  # the list is gone since: say so
+                    raise
+                return
+            # A copy with masks of its own: checked, then written (README, Threads).
+        _set(cfg, h, p, value)
+    except KeyNotFoundError as e:  # a list index out of range
+        raise _located(cfg, p, key, e) from None
 
 
 def _refuse_creating(cfg: "Config", prefix: bytes, key: Any, segs: List[str], i: int) -> NoReturn:
@@ -453,16 +491,16 @@ def _encoded(cfg: "Config", p: bytes, value: Any, merge: bool) -> Tuple[bytes, O
     return data, state, (segs[-1] if state is not None and segs else None)
 
 
-def _setdefault(cfg: "Config", h: Any, p: bytes, key: Any, value: Any) -> Any:
+def _setdefault(cfg: "Config", h: Any, p: bytes, key: Any, value: Any, within: List[int]) -> Any:
     """dict.setdefault at p, in one library call (gocfg_config_setdefault):
     value is stored unless something is there; what is there then comes
     back as a read gives it (a map as a Section)."""
     data, state, under = _encoded(cfg, p, value, False)
     try:
         if state is None:
-            out = _capi.config_setdefault(cfg, h, p, data)
+            out = _capi.config_setdefault(cfg, h, p, data, within)
         else:
-            out = _capi.config_setdefault(cfg, h, p, state, state=True, under_key=under is not None)
+            out = _capi.config_setdefault(cfg, h, p, state, within, state=True, under_key=under is not None)
     except KeyNotFoundError as e:  # a list index out of range
         raise _located(cfg, p, key, e) from None
     v = decode_value(out)
@@ -542,12 +580,7 @@ class Section(MutableMapping[str, Any], TreeView):
         but never for a list index: with no "servers", ``cfg["servers.0.host"]
         = v`` raises KeyNotFoundError (see README, "Values, paths and sections")."""
         cfg, h, prefix = self._target()
-        p = join(prefix, _own_path(key))
-        _check_creates(cfg, h, prefix, key)
-        try:
-            _set(cfg, h, p, value)
-        except KeyNotFoundError as e:  # a list index out of range
-            raise _located(cfg, p, key, e) from None
+        _set_checked(cfg, h, prefix, join(prefix, _own_path(key)), key, value)
 
     def __delitem__(self, key: Key) -> None:
         cfg, h, prefix = self._target()
@@ -678,8 +711,14 @@ class Section(MutableMapping[str, Any], TreeView):
         change in the library: of several threads calling it for one key,
         one stores its default and each gets the value stored."""
         cfg, h, prefix = self._target()
-        _check_creates(cfg, h, prefix, key)
-        return _setdefault(cfg, h, join(prefix, _own_path(key)), key, default)
+        p = join(prefix, _own_path(key))
+        within = _check_creates(cfg, h, prefix, key)
+        try:
+            return _setdefault(cfg, h, p, key, default, within)
+        except KeyNotFoundError:
+            if within:
+                _check_creates(cfg, h, prefix, key)  # a list removed since the check: say so
+            raise
 
     def _plain(self, key: Key, default: Any) -> Any:
         # What the typed getters read: the value at key as plain data (a
@@ -1540,7 +1579,8 @@ def _setitem(self: Config, key: Key, value: Any) -> None:
         # Only a segment below the top can read as a list index whose
         # map must exist: a key without a separator needs no check, and
         # the `in` test (~15 ns) spares it the regex search (~140).
-        _check_creates(self, h, b"", key)
+        _set_checked(self, h, b"", p, key, value)
+        return
     if type(value) is str:
         # The most common write: a string value, as it is.
         try:

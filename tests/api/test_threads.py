@@ -265,6 +265,41 @@ def test_a_section_cleared_while_another_thread_writes_keeps_every_later_write()
             assert all(kept[first:]), [k for k, x in zip(order[first:], kept[first:]) if not x][:5]
 
 
+@pytest.mark.parametrize("call", ["set", "setdefault", "section"])
+def test_a_write_through_a_list_index_never_makes_a_map_of_the_list(call):
+    # A write through a list index (servers.0.host) checked that the list
+    # was there, then wrote: a thread removing the list in between made
+    # the write create {"servers": {"0": {"host": ...}}}, which the write
+    # refuses to make (27 of 20,000 writes). The check is made again in the
+    # write's own change. (setdefault() makes fewer writes a round: more
+    # rounds, for the old method to fail as often.)
+    rounds = 40_000 if call == "setdefault" else 10_000
+    with gocfg.Config({"s": {}}) as cfg:
+        node = cfg["s"] if call == "section" else cfg
+        made: list = []
+
+        def lists() -> None:
+            for _ in range(rounds):
+                node["servers"] = [{"host": "x"}]
+                del node["servers"]
+                if node.get("servers") is not None:
+                    made.append(node["servers"].to_dict())
+                    del node["servers"]
+
+        def writes() -> None:
+            for _ in range(rounds):
+                try:
+                    if call == "setdefault":
+                        node.setdefault("servers.0.port", 1)
+                    else:
+                        node["servers.0.host"] = "a"
+                except KeyError as e:
+                    assert "creates no lists" in str(e) or "not an index" in str(e), e
+
+        _together(lists, writes)
+        assert not made, (len(made), made[:3])
+
+
 def test_setdefault_stores_as_a_write_and_gives_what_a_read_gives():
     with gocfg.Config({"a": "1", "l": [1]}) as cfg:
         assert cfg.setdefault("a", "x") == "1"
