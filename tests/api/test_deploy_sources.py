@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
+import sys
 
 import gocfg
 import pytest
@@ -148,6 +150,34 @@ def test_secret_values_are_masked_whatever_their_key(app):
     for shown in (repr(cfg), cfg.show(), repr(cfg.explain("server")), repr(cfg["server"])):
         assert "internal.example" not in shown
     assert "internal.example" in cfg.show(reveal=True)
+
+
+def test_a_reference_to_a_map_holding_a_secret_file_is_masked(app):
+    # ${server} copies the map that holds the secret file's value: the
+    # copy is as secret as the value (it was shown in repr, show(), the
+    # notebook, typed reads' and to()'s messages, and the CLI's output).
+    d = app / "s"
+    d.mkdir()
+    (d / "server__host").write_text("internal.example\n")
+    (app / "ref.yaml").write_text("copy: ${server}\nagain: ${copy}\n")
+    cfg = gocfg.load(app / "app.yaml", app / "ref.yaml", secrets_dir=d, environ={})
+    assert cfg["copy.host"] == "internal.example"          # reading gives the value
+    with pytest.raises(gocfg.TypeMismatchError) as typed:
+        cfg.get_float("again")
+    with pytest.raises(gocfg.ValidationError) as built:
+        cfg.to(_Copy, strict=False)
+    shown = (repr(cfg), cfg.show(), repr(cfg["copy"]), cfg._repr_html_(), str(typed.value), str(built.value))
+    for text in shown:
+        assert "internal.example" not in text
+    assert "internal.example" in cfg.show(reveal=True)
+    out = subprocess.run([sys.executable, "-m", "gocfg", "show", str(app / "app.yaml"), str(app / "ref.yaml"),
+                          "--secrets-dir", str(d), "--origin"], capture_output=True, text=True, check=True).stdout
+    assert "internal.example" not in out and "copy" in out and "again" in out
+
+
+@dataclasses.dataclass
+class _Copy:
+    copy: int
 
 
 def test_kubernetes_secret_volume(app):
