@@ -147,6 +147,28 @@ def test_env_bad_input():
         gocfg.load(env_prefix="")
 
 
+def test_a_flow_value_that_does_not_parse_is_located_in_its_own_text():
+    # The position was counted in the document the value is parsed in
+    # (line 2, column 3 for a one-line value), and ${env:...} added the
+    # library's ": parse error" suffix.
+    with pytest.raises(gocfg.ParseError) as e:
+        gocfg.load(env_prefix="APP", environ={"APP_HOSTS": "{a: [1, {b: }"})
+    assert "line 1, column 5:" in str(e.value)
+    with pytest.raises(gocfg.ParseError) as e:
+        gocfg.load(overrides=["hosts=[a,\n b,\n {c: 1"])
+    assert "line 3, column 2:" in str(e.value)
+    with pytest.raises(gocfg.InterpolationError) as e:
+        gocfg.load({"hosts": "${env:HOSTS}"}, environ={"HOSTS": "[a, b"})["hosts"]
+    assert str(e.value).endswith("at line 1, column 1: did not find expected ',' or ']'")
+
+
+def test_a_shell_default_in_an_env_reference_says_how_gocfg_writes_it():
+    with pytest.raises(gocfg.InterpolationError) as e:
+        gocfg.load({"port": "${env:PORT:-8080}"}, environ={})["port"]
+    assert "${PORT:-...} is the shell's form of one, gocfg's is ${env:PORT,8080}" in str(e.value)
+    assert "write ${env:PORT:-8080,default}" not in str(e.value)
+
+
 @pytest.mark.parametrize("watch", [False, True])
 @pytest.mark.parametrize("kwargs,error,fragment", [
     # Each of these matched nothing, silently, was read as "__", or raised
