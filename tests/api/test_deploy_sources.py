@@ -52,6 +52,21 @@ def test_env_file_without_prefix_reads_every_variable_and_later_files_win(app):
     assert str(cfg.origin("db.host")) == f"{app / 'b.env'}:1:1"
 
 
+@pytest.mark.parametrize("watch", [False, True])
+def test_env_file_name_without_a_value_sets_no_variable(app, watch):
+    # "MYSVC_DEBUG" alone on a line is python-dotenv's None: load_dotenv
+    # sets nothing. It was the string "None" ("<nil>" with watch=True), in
+    # the environment layer and for ${env:...}, whose default then lost.
+    (app / ".env").write_text("MYSVC_DEBUG\nMYSVC_NAME=\nTOKEN_FILE\n")
+    with gocfg.load({"tf": "${env:TOKEN_FILE,/run/t}"}, env_prefix="MYSVC", env_file=app / ".env",
+                    environ={}, watch=watch) as cfg:
+        assert cfg.to_dict() == {"tf": "/run/t", "name": ""}
+    out = subprocess.run([sys.executable, "-m", "gocfg", "show", str(app / "app.yaml"), "--env-file",
+                          str(app / ".env"), "--env-prefix", "MYSVC", "--format", "json"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "None" not in out and '"name": ""' in out
+
+
 def test_missing_env_file_is_skipped_but_a_directory_or_bad_file_is_an_error(app):
     cfg = gocfg.load(app / "app.yaml", env_prefix="MYSVC", env_file=app / "nope.env", environ={})
     assert cfg["server.port"] == 8080
