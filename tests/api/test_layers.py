@@ -662,6 +662,31 @@ def test_multiprocessing_spawn(files):
 
 # ----------------------------------------------------------------- secrets
 
+def test_a_config_given_as_a_layer_masks_what_it_masked(tmp_path):
+    # A Config or Section as a source of load(), add_layer() or defaults=
+    # gave its values as read, plain text: a value that interpolated a
+    # secret, or one read from a secrets directory, was shown in the new
+    # config's repr, show() and the CLI (Config(cfg) and update() kept them).
+    secrets = tmp_path / "s"
+    secrets.mkdir()
+    (secrets / "host").write_text("internal.example\n")
+    src = gocfg.load({"db": {"password": "hunter2"}, "dsn": "pg://u:${db.password}@h",
+                      "svc": {"url": "${dsn}", "hosts": ["a", "${host}"]}, "plain": 5},
+                     secrets_dir=secrets, environ={})
+    later = gocfg.load(environ={})
+    later.add_layer(src)
+    made = [gocfg.load(src, environ={}), gocfg.load(src["svc"], environ={}), later,
+            gocfg.load({"plain": 6}, defaults=src, environ={}),
+            gocfg.load({"z": 1}, {"svc": src["svc"]}, {"dsn": "over"}, environ={})]
+    for cfg in made:
+        text = repr(cfg) + cfg.show() + repr(cfg.explain())
+        assert "hunter2" not in text and "internal.example" not in text, text
+        assert "internal.example" in cfg.show(reveal=True)
+    assert made[0]["dsn"] == "pg://u:hunter2@h" and made[0]["svc.hosts"] == ["a", "internal.example"]
+    assert made[3]["plain"] == 6 and made[4]["dsn"] == "over"       # later layers still win
+    assert made[0].origin("plain").kind == "dict"                   # its own layer, not "set"
+
+
 def test_secrets_are_masked(tmp_path):
     cfg = gocfg.load({"db": {"password": "hunter2", "user": "me"}, "api_key": "k", "github_token": "t",
                       "secrets": {"x": "y"}, "plain": "ok"}, environ={})
