@@ -155,12 +155,17 @@ def test_docker_secrets_dir(app):
     assert cfg.origin("server.port").kind == "secret"
 
 
-def test_secret_values_are_masked_whatever_their_key(app):
+def _secret_host(app, ref):
+    """A secrets directory setting server.host, and ref.yaml holding ref."""
     d = app / "s"
     d.mkdir()
     (d / "server__host").write_text("internal.example\n")
-    (app / "ref.yaml").write_text("url: http://${server.host}/\n")
-    cfg = gocfg.load(app / "app.yaml", app / "ref.yaml", secrets_dir=d, environ={})
+    (app / "ref.yaml").write_text(ref)
+    return d, gocfg.load(app / "app.yaml", app / "ref.yaml", secrets_dir=d, environ={})
+
+
+def test_secret_values_are_masked_whatever_their_key(app):
+    _, cfg = _secret_host(app, "url: http://${server.host}/\n")
     assert cfg["server.host"] == "internal.example"        # reading gives the value
     for shown in (repr(cfg), cfg.show(), repr(cfg.explain("server")), repr(cfg["server"])):
         assert "internal.example" not in shown
@@ -171,11 +176,7 @@ def test_a_reference_to_a_map_holding_a_secret_file_is_masked(app):
     # ${server} copies the map that holds the secret file's value: the
     # copy is as secret as the value (it was shown in repr, show(), the
     # notebook, typed reads' and to()'s messages, and the CLI's output).
-    d = app / "s"
-    d.mkdir()
-    (d / "server__host").write_text("internal.example\n")
-    (app / "ref.yaml").write_text("copy: ${server}\nagain: ${copy}\n")
-    cfg = gocfg.load(app / "app.yaml", app / "ref.yaml", secrets_dir=d, environ={})
+    d, cfg = _secret_host(app, "copy: ${server}\nagain: ${copy}\n")
     assert cfg["copy.host"] == "internal.example"          # reading gives the value
     with pytest.raises(gocfg.TypeMismatchError) as typed:
         cfg.get_float("again")
