@@ -260,7 +260,7 @@ func gocfg_config_assign_layer(h C.uintptr_t, prefix *C.char, prefixLen C.size_t
 
 //export gocfg_config_secrets_layer
 func gocfg_config_secrets_layer(h C.uintptr_t, dir *C.char, dirLen C.size_t, delim *C.char, delimLen C.size_t, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
-	return addLayer(h, 0, errOut, func(*store.Config) (newLayer, error) {
+	return addLayer(h, 0, errOut, func(c *store.Config) (newLayer, error) {
 		ctx, err := callContext(cancel)
 		if err != nil {
 			return newLayer{}, err
@@ -280,7 +280,7 @@ func gocfg_config_secrets_layer(h C.uintptr_t, dir *C.char, dirLen C.size_t, del
 		if err != nil || len(r.Items) == 0 {
 			return newLayer{skip: true}, err
 		}
-		assigns, err := secretsdir.Assignments(r.Items, sep)
+		assigns, err := secretsdir.Assignments(r.Items, sep, c.Interpolates())
 		return newLayer{assigns: assigns, result: len(assigns)}, err
 	})
 }

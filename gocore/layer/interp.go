@@ -436,6 +436,12 @@ func (r *res) refValue(ref string, at []string, whole bool) (any, []string, erro
 					return nil, nil, interpErr(at, "%s names an environment variable that is not set, with no default (%s)",
 						r.refName(at, ref), r.chainText("env:"+name))
 				}
+				if v, d, shell := strings.Cut(name, ":-"); shell && envVarName(v) {
+					// ${env:PORT:-8080}: the shell's default, which gocfg
+					// writes after a comma.
+					return nil, nil, interpErr(at, "environment variable %s is not set and ${%s} has no default: ${%s:-...} is the shell's form of one, gocfg's is ${env:%s,%s} (%s)",
+						name, ref, v, v, d, r.chainText("env:"+name))
+				}
 				return nil, nil, interpErr(at, "environment variable %s is not set and ${%s} has no default (write ${env:%s,default}) (%s)",
 					name, ref, name, r.chainText("env:"+name))
 			}
@@ -457,7 +463,7 @@ func (r *res) refValue(ref string, at []string, whole bool) (any, []string, erro
 				if IsSecretKey(name) || secret {
 					return nil, nil, interpErr(at, "%s: cannot parse the variable's value (a secret, not shown)", r.refName(at, ref))
 				}
-				return nil, nil, interpErr(at, "${%s}: cannot parse %s: %v", ref, quoteShort(val), err)
+				return nil, nil, interpErr(at, "${%s}: cannot parse %s: %s", ref, quoteShort(val), strings.TrimSuffix(err.Error(), ": "+errs.ErrParse.Error()))
 			}
 			return v, at, nil
 		}

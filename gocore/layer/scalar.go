@@ -3,6 +3,7 @@ package layer
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -169,8 +170,19 @@ func flowMessage(err error) string {
 	if loc, ok := err.(*errs.Located); ok {
 		msg = loc.Msg
 	}
-	return msg
+	// The parser counted in the document parseFlow built, one line and two
+	// columns from the value's own text: a one-line "[1, 2" is "line 1,
+	// column 1", not "line 2, column 3".
+	return flowPosition.ReplaceAllStringFunc(msg, func(m string) string {
+		var line, col int
+		if _, err := fmt.Sscanf(m, "line %d, column %d", &line, &col); err != nil {
+			return m
+		}
+		return fmt.Sprintf("line %d, column %d", max(line-1, 1), max(col-2, 1))
+	})
 }
+
+var flowPosition = regexp.MustCompile(`line [0-9]+, column [0-9]+`)
 
 func allDigits(t string) bool {
 	if t[0] == '+' || t[0] == '-' {

@@ -125,6 +125,9 @@ func (ly *Layer) dotenvItems(doc *value.Doc, real map[string]struct{}) []layer.N
 			continue
 		}
 		v, _ := doc.Root.Get(k)
+		if v == nil {
+			continue // a name without "=": no variable, as python-dotenv's load_dotenv sets none
+		}
 		s, ok := v.(string)
 		if !ok {
 			s = fmt.Sprint(v)

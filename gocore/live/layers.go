@@ -301,7 +301,7 @@ func (ly *Layer) merge(c *store.Config, r reading, be *buildEnv) error {
 		}
 		return c.ApplyLayer(items)
 	case kindSecrets:
-		items, err := secretsdir.Assignments(r.named, ly.delim)
+		items, err := secretsdir.Assignments(r.named, ly.delim, c.Interpolates())
 		if err != nil {
 			return err
 		}

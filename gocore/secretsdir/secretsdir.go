@@ -111,8 +111,18 @@ func Read(ctx context.Context, dir, shown string) (Reading, error) {
 // by the environment's nesting rule (split at delim, "" meaning "__":
 // db__password is db.password; segments take the case of existing keys),
 // the value never typed (a password "0123" or "1e5" stays what it is;
-// typed reads convert where a field wants a number).
-func Assignments(items []layer.Named, delim string) ([]layer.Assignment, error) {
+// typed reads convert where a field wants a number). In a config that
+// interpolates (escape), each value is stored with its "${" escaped: a
+// password holding "${" reads as written, not as a reference.
+func Assignments(items []layer.Named, delim string, escape bool) ([]layer.Assignment, error) {
+	if escape {
+		items = append([]layer.Named(nil), items...)
+		for i, it := range items {
+			if text, ok := it.Value.(string); ok {
+				items[i].Value = layer.Escape(text)
+			}
+		}
+	}
 	return layer.NamedAssignments(items, "", delim, false)
 }
 

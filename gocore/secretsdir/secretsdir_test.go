@@ -47,7 +47,7 @@ func TestReadsOneValuePerFile(t *testing.T) {
 	if r.Mark == "" || again.Mark != r.Mark || changed.Mark == r.Mark {
 		t.Fatal("the mark must follow the contents and only them")
 	}
-	as, err := Assignments(r.Items, "")
+	as, err := Assignments(r.Items, "", false)
 	if err != nil || len(as) != 2 || strings.Join(as[1].Segs, ".") != "db.password" || as[1].Value != "hunter2" {
 		t.Fatalf("assignments %+v, %v", as, err)
 	}

@@ -569,3 +569,11 @@ func get[T any](m *value.Map, key string) (T, bool) {
 	t, ok := v.(T)
 	return t, ok
 }
+
+// Interpolates reports whether the config resolves ${...} references on
+// reads (a layer of literal text is then stored escaped).
+func (c *Config) Interpolates() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.interp != nil
+}

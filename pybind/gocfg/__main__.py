@@ -1094,6 +1094,10 @@ def _format_hint(args: argparse.Namespace, message: str) -> str:
     return message.replace(_PASS_FORMAT, f": pass {option} (")
 
 
+# The options of get, show and validate that add layers besides the files.
+_OTHER_SOURCES = ("set", "env_prefix", "env_file", "secrets_dir", "profile")
+
+
 def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args))
@@ -1114,8 +1118,11 @@ def _run(args: argparse.Namespace) -> int:
             # A workflow's shell step or a compose file holds ${VAR} meant
             # for another tool: the reader must learn that --raw shows it,
             # and which file it came from.
+            # The file is named when it is the one source the value can
+            # come from (a --set or a variable may hold the reference).
             files = getattr(args, "files", None) or []
-            where = f"{'stdin' if files[0] == '-' else files[0]}: " if len(files) == 1 else ""
+            others = any(getattr(args, name, None) for name in _OTHER_SOURCES)
+            where = f"{'stdin' if files[0] == '-' else files[0]}: " if len(files) == 1 and not others else ""
             _err(f"gocfg: {where}{' '.join(str(e).split())} (--raw prints ${{...}} as written)")
             return EXIT_BAD_FILE
         _report(e)

@@ -1712,6 +1712,42 @@ def _on_copy(section: "Section", read: "typing.Callable[[Section], T]") -> T:
         return read(still if section is cfg else Section(still, section._prefix))
 
 
+def _mark_layer_masks(cfg: "Config", data: bytes, views: List[Tuple[str, Any, int]], append: bool) -> None:
+    """After a layer merged data (encoded with views, the Configs and
+    Sections it copied), give the values they masked besides those named
+    like secrets (a secrets directory's, one that interpolated a secret)
+    their "secret" origins in cfg, as a write of a Section does (see
+    _grafted): the values as read are plain text in the layer. Only the
+    paths to those values are grafted again, with the values the layer
+    just wrote; under lists="append" a list on such a path is left alone
+    (grafted whole, it would drop the items the layer appended to)."""
+    state = _grafted(data, views, "")
+    if state is None:
+        return
+    full = marshal.loads(state)
+    pruned: Dict[str, Any] = {}
+    entries = []
+    for entry in full["provenance"] or ():
+        segs = entry[0]
+        src: Any = full["root"]
+        dst: Any = pruned
+        for i, seg in enumerate(segs):
+            if isinstance(src, list):
+                break
+            src = src[seg]
+            if i == len(segs) - 1 or not isinstance(src, dict):
+                if isinstance(src, list) and append and i < len(segs) - 1:
+                    dst = None
+                else:
+                    dst[seg] = src
+                break
+            dst = dst.setdefault(seg, {})
+        if dst is not None and segs:
+            entries.append(entry)
+    if entries:
+        _capi.config_graft(cfg, cfg._handle(), b"", _copy_state(pruned, entries), True)
+
+
 def _copy_state(root: Dict[str, Any], provenance: List[Any]) -> bytes:
     """The serialized state of a Config holding root (as the wire has it:
     dates tagged) with the origins of provenance only."""

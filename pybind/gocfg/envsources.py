@@ -67,7 +67,8 @@ def read_env_files(env_file: Any, environ: Mapping[str, str]) -> List[Tuple[str,
     value, file, line, column). A missing file is skipped, as
     pydantic-settings and python-dotenv skip it; anything else that keeps a
     file from being read (a directory, a symlink loop, no permission, a
-    parse error) raises, naming the file. The files' ``${VAR}`` references
+    parse error) raises, naming the file. A name without ``=`` sets no
+    variable. The files' ``${VAR}`` references
     expand from the file's earlier variables, then from ``environ``."""
     from .config import Config  # config imports nothing from here
     from .sources import file_is_big
@@ -84,6 +85,8 @@ def read_env_files(env_file: Any, environ: Mapping[str, str]) -> List[Tuple[str,
                 continue  # missing: skipped
             for key in list(tmp):
                 value = tmp[(key,)]
+                if value is None:
+                    continue  # a name without "=": no variable, as python-dotenv's load_dotenv sets none
                 origin = tmp.origin((key,))
                 line = (origin.line or 0) if origin is not None else 0
                 column = (origin.column or 0) if origin is not None else 0

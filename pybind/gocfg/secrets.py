@@ -199,7 +199,8 @@ def derived_secrets(raw: Any, extra: AbstractSet[Tuple[str, ...]] = frozenset())
     """The paths of the string values in ``raw`` (a config's data with its
     ${...} references unresolved) that would show a secret once resolved:
     those referring to an environment variable whose name matches the
-    secret pattern, to a secret path (or one in ``extra``), or to a path that is itself one of
+    secret pattern, to a secret path (or one in ``extra``, or a map or list
+    holding one), or to a path that is itself one of
     these (or holds one, or lies under one)."""
     strings: List[Tuple[Tuple[str, ...], str]] = []
     todo: List[Tuple[Any, Tuple[str, ...]]] = [(raw, ())]  # iterative: any depth the library accepts
@@ -232,6 +233,8 @@ def derived_from_strings(strings: Iterable[Tuple[Sequence[str], str]],
     under: Dict[Tuple[str, ...], List[Tuple[str, ...]]] = {}   # a prefix of a target -> those values
     queue: List[Tuple[str, ...]] = []
     tainted: Set[Tuple[str, ...]] = set()
+    # A reference to a map or list holding a secret file's value copies it.
+    holding = {e[:k] for e in extra for k in range(1, len(e) + 1)}
     for segs, found in refs.items():
         for ref in found:
             ref = ref.strip()
@@ -239,7 +242,7 @@ def derived_from_strings(strings: Iterable[Tuple[Sequence[str], str]],
                 direct = is_secret_key(ref[4:].split(",", 1)[0].strip())
             else:
                 target = tuple(split_path(ref))
-                direct = is_secret(target) or target in extra
+                direct = is_secret(target) or target in holding
                 exact.setdefault(target, []).append(segs)
                 for k in range(len(target)):
                     under.setdefault(target[:k], []).append(segs)

@@ -45,8 +45,13 @@ def merge_mapping(cfg: Any, mapping: Any, label: str, *, defaults: bool = False,
     """Merge a mapping (or a Config or Section) as one layer."""
     # A Config or Section, or one inside the mapping, gives its values as
     # read, their "${" kept as text where that is what they hold (see Copies).
-    data = encode_value(mapping, "", Copies(cfg))
+    views = Copies(cfg)
+    data = encode_value(mapping, "", views)
     _capi.merge_layer(cfg, cfg._handle(), data, defaults, label.encode("utf-8"), append)
+    if views.found:
+        # What they masked stays masked (a secret's value, plain text here).
+        from .config import _mark_layer_masks  # config imports this module
+        _mark_layer_masks(cfg, data, views.found, append)
 
 
 def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[str] = None,

@@ -169,3 +169,9 @@ def test_an_environment_variables_name_says_how_to_load_the_file(tmp_path):
         assert r.stderr.endswith(" (--raw prints ${...} as written)\n")
         r = run_cli(*command, "--raw")
         assert r.returncode == 0 and "sha=${GITHUB_SHA}" in r.stdout
+    # A reference given by --set is not the file's: the file is not named
+    # (it was, "gocfg: ci.yml: x: reference cycle: x -> x").
+    plain = tmp_path / "plain.yml"
+    plain.write_text("a: 1\n")
+    r = run_cli("show", plain, "--set", "x=${x}")
+    assert r.returncode == 1 and r.stderr == "gocfg: x: reference cycle: x -> x (--raw prints ${...} as written)\n"

@@ -147,6 +147,28 @@ def test_env_bad_input():
         gocfg.load(env_prefix="")
 
 
+def test_a_flow_value_that_does_not_parse_is_located_in_its_own_text():
+    # The position was counted in the document the value is parsed in
+    # (line 2, column 3 for a one-line value), and ${env:...} added the
+    # library's ": parse error" suffix.
+    with pytest.raises(gocfg.ParseError) as e:
+        gocfg.load(env_prefix="APP", environ={"APP_HOSTS": "{a: [1, {b: }"})
+    assert "line 1, column 5:" in str(e.value)
+    with pytest.raises(gocfg.ParseError) as e:
+        gocfg.load(overrides=["hosts=[a,\n b,\n {c: 1"])
+    assert "line 3, column 2:" in str(e.value)
+    with pytest.raises(gocfg.InterpolationError) as e:
+        gocfg.load({"hosts": "${env:HOSTS}"}, environ={"HOSTS": "[a, b"})["hosts"]
+    assert str(e.value).endswith("at line 1, column 1: did not find expected ',' or ']'")
+
+
+def test_a_shell_default_in_an_env_reference_says_how_gocfg_writes_it():
+    with pytest.raises(gocfg.InterpolationError) as e:
+        gocfg.load({"port": "${env:PORT:-8080}"}, environ={})["port"]
+    assert "${PORT:-...} is the shell's form of one, gocfg's is ${env:PORT,8080}" in str(e.value)
+    assert "write ${env:PORT:-8080,default}" not in str(e.value)
+
+
 @pytest.mark.parametrize("watch", [False, True])
 @pytest.mark.parametrize("kwargs,error,fragment", [
     # Each of these matched nothing, silently, was read as "__", or raised
@@ -639,6 +661,31 @@ def test_multiprocessing_spawn(files):
 
 
 # ----------------------------------------------------------------- secrets
+
+def test_a_config_given_as_a_layer_masks_what_it_masked(tmp_path):
+    # A Config or Section as a source of load(), add_layer() or defaults=
+    # gave its values as read, plain text: a value that interpolated a
+    # secret, or one read from a secrets directory, was shown in the new
+    # config's repr, show() and the CLI (Config(cfg) and update() kept them).
+    secrets = tmp_path / "s"
+    secrets.mkdir()
+    (secrets / "host").write_text("internal.example\n")
+    src = gocfg.load({"db": {"password": "hunter2"}, "dsn": "pg://u:${db.password}@h",
+                      "svc": {"url": "${dsn}", "hosts": ["a", "${host}"]}, "plain": 5},
+                     secrets_dir=secrets, environ={})
+    later = gocfg.load(environ={})
+    later.add_layer(src)
+    made = [gocfg.load(src, environ={}), gocfg.load(src["svc"], environ={}), later,
+            gocfg.load({"plain": 6}, defaults=src, environ={}),
+            gocfg.load({"z": 1}, {"svc": src["svc"]}, {"dsn": "over"}, environ={})]
+    for cfg in made:
+        text = repr(cfg) + cfg.show() + repr(cfg.explain())
+        assert "hunter2" not in text and "internal.example" not in text, text
+        assert "internal.example" in cfg.show(reveal=True)
+    assert made[0]["dsn"] == "pg://u:hunter2@h" and made[0]["svc.hosts"] == ["a", "internal.example"]
+    assert made[3]["plain"] == 6 and made[4]["dsn"] == "over"       # later layers still win
+    assert made[0].origin("plain").kind == "dict"                   # its own layer, not "set"
+
 
 def test_secrets_are_masked(tmp_path):
     cfg = gocfg.load({"db": {"password": "hunter2", "user": "me"}, "api_key": "k", "github_token": "t",
