@@ -45,8 +45,8 @@ from typing import AbstractSet, Any, Callable, Dict, FrozenSet, Iterable, List, 
 from . import _args, _capi
 from . import display as _display
 from . import envsources as _envsrc
-from ._values import TreeView, decode_value, encode_value
-from .config import Config
+from ._values import Copies, TreeView, decode_value, encode_value, split_path
+from .config import Config, _masked_in, _secret_entries
 from .database import Database
 from .errors import ClosedError, Error, ForkedProcessError, InvalidArgumentError, ParseError, ValidationError
 from .provenance import Change, Diff, make_origin
@@ -726,6 +726,45 @@ def _spec_entry(source: Any, append: int, owned: List[Database]) -> List[Any]:
                     f"not {type(source).__name__}")
 
 
+def _masked_again(source: Any, data: Dict[str, Any], append: int) -> List[Any]:
+    """For a mapping layer (data: a Config or Section's values as read, or
+    a dict that may hold some), an "assign" layer right after it that sets
+    again, with a "secret" origin, the values such a view masks besides
+    those named like secrets (from a secrets directory, or interpolating a
+    secret): as read they are plain text, and the live engine would show
+    them (a load without watch grafts the masks instead,
+    config._mark_layer_masks). A value inside a list is set as the whole
+    list; under lists="append" such a list is left alone, as there: set
+    whole, it would drop the items appended to it. A view held inside a
+    list of the dict is left alone too."""
+    if isinstance(source, TreeView):
+        views: List[Tuple[List[str], Any, Any]] = [([], source, data)]
+    else:
+        found = Copies()
+        encode_value(data, "", found)
+        views = []
+        for where, view, _ in found.found:
+            prefix = split_path(where) if where else []
+            node: Any = data
+            for seg in prefix:
+                node = node.get(seg) if isinstance(node, dict) else None
+            if node is view:
+                views.append((prefix, view, view.to_dict()))
+    rows: Dict[Tuple[str, ...], List[Any]] = {}
+    for prefix, view, values in views:
+        for segs, ((kind, name, *_),) in _secret_entries(view, values, (), _masked_in(view)):
+            node = values
+            at = list(prefix)
+            for seg in segs:
+                if not isinstance(node, dict) or seg not in node:
+                    break
+                node = node[seg]
+                at.append(seg)
+            if at and not (append and isinstance(node, list)):
+                rows[tuple(at)] = [at, node, kind, name, 0, 0]
+    return [["assign", list(rows.values()), 0]] if rows else []
+
+
 def load_live(sources: Sequence[Any], *, defaults: Optional[Mapping[str, Any]], env_prefix: Optional[str],
               env_delimiter: str, env_parse: bool, overrides: Optional[Iterable[str]], overrides_parse: bool,
               lists: str, interpolate: bool, environ: Optional[Mapping[str, str]], freeze: bool,
@@ -757,8 +796,11 @@ def load_live(sources: Sequence[Any], *, defaults: Optional[Mapping[str, Any]], 
                 raise TypeError(f"defaults must be a mapping, not {type(defaults).__name__}")
             data = defaults.to_dict() if isinstance(defaults, TreeView) else dict(defaults)
             spec.append(["map", "defaults", "defaults", data, append])
+            spec.extend(_masked_again(defaults, data, append))
         for source in sources:
             spec.append(_spec_entry(source, append, owned))
+            if isinstance(source, Mapping):
+                spec.extend(_masked_again(source, spec[-1][3], append))
         raw = _capi.live_flags()["raw_strings"]
         if env_prefix is not None:
             _args.env_prefix_arg(env_prefix, env_delimiter)  # refused before any file is read

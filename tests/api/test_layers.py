@@ -687,6 +687,41 @@ def test_a_config_given_as_a_layer_masks_what_it_masked(tmp_path):
     assert made[0].origin("plain").kind == "dict"                   # its own layer, not "set"
 
 
+def test_a_config_given_as_a_layer_of_a_watched_load_masks_what_it_masked(tmp_path):
+    # The same through the live engine (watch=True), which took the view's
+    # values as a plain mapping: every masked value showed, and still after
+    # a reload. Under lists="append" a list holding one stays plain, as
+    # without watch.
+    secrets = tmp_path / "s"
+    secrets.mkdir()
+    (secrets / "host").write_text("internal.example\n")
+    src = gocfg.load({"db": {"password": "hunter2"}, "dsn": "pg://u:${db.password}@h",
+                      "svc": {"url": "${dsn}", "hosts": ["a", "${host}"]}, "plain": 5},
+                     secrets_dir=secrets, environ={})
+    app = tmp_path / "app.yaml"
+    app.write_text("z: 1\n")
+    for lists in ("replace", "append"):
+        made = [gocfg.load(src, app, watch=True, lists=lists, environ={}),
+                gocfg.load(src["svc"], app, watch=True, lists=lists, environ={}),
+                gocfg.load({"plain": 6}, app, defaults=src, watch=True, lists=lists, environ={}),
+                gocfg.load({"z": 1}, {"svc": src["svc"]}, {"dsn": "over"}, app, watch=True, lists=lists, environ={})]
+        try:
+            for cfg in made:
+                text = repr(cfg) + cfg.show() + repr(cfg.explain())
+                assert "hunter2" not in text, text
+                assert ("internal.example" not in text) == (lists == "replace"), text
+            assert made[0]["dsn"] == "pg://u:hunter2@h" and made[0]["svc.hosts"] == ["a", "internal.example"]
+            assert made[2]["plain"] == 6 and made[3]["dsn"] == "over"   # later layers still win
+            assert made[0].origin("plain").kind == "dict"
+            app.write_text("z: 2\n")
+            for cfg in made:
+                assert cfg.reload().applied and cfg["z"] == 2
+                assert "hunter2" not in repr(cfg) + cfg.show(), cfg.show()
+        finally:
+            for cfg in made:
+                cfg.close()
+
+
 def test_secrets_are_masked(tmp_path):
     cfg = gocfg.load({"db": {"password": "hunter2", "user": "me"}, "api_key": "k", "github_token": "t",
                       "secrets": {"x": "y"}, "plain": "ok"}, environ={})
