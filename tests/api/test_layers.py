@@ -662,17 +662,24 @@ def test_multiprocessing_spawn(files):
 
 # ----------------------------------------------------------------- secrets
 
+def _masking_source(tmp_path):
+    """A Config masking values besides those named like secrets: one
+    interpolating a secret (dsn, and svc.url through it) and one read from a
+    secrets directory (svc.hosts.1)."""
+    secrets = tmp_path / "s"
+    secrets.mkdir()
+    (secrets / "host").write_text("internal.example\n")
+    return gocfg.load({"db": {"password": "hunter2"}, "dsn": "pg://u:${db.password}@h",
+                       "svc": {"url": "${dsn}", "hosts": ["a", "${host}"]}, "plain": 5},
+                      secrets_dir=secrets, environ={})
+
+
 def test_a_config_given_as_a_layer_masks_what_it_masked(tmp_path):
     # A Config or Section as a source of load(), add_layer() or defaults=
     # gave its values as read, plain text: a value that interpolated a
     # secret, or one read from a secrets directory, was shown in the new
     # config's repr, show() and the CLI (Config(cfg) and update() kept them).
-    secrets = tmp_path / "s"
-    secrets.mkdir()
-    (secrets / "host").write_text("internal.example\n")
-    src = gocfg.load({"db": {"password": "hunter2"}, "dsn": "pg://u:${db.password}@h",
-                      "svc": {"url": "${dsn}", "hosts": ["a", "${host}"]}, "plain": 5},
-                     secrets_dir=secrets, environ={})
+    src = _masking_source(tmp_path)
     later = gocfg.load(environ={})
     later.add_layer(src)
     made = [gocfg.load(src, environ={}), gocfg.load(src["svc"], environ={}), later,
@@ -692,12 +699,7 @@ def test_a_config_given_as_a_layer_of_a_watched_load_masks_what_it_masked(tmp_pa
     # values as a plain mapping: every masked value showed, and still after
     # a reload. Under lists="append" a list holding one stays plain, as
     # without watch.
-    secrets = tmp_path / "s"
-    secrets.mkdir()
-    (secrets / "host").write_text("internal.example\n")
-    src = gocfg.load({"db": {"password": "hunter2"}, "dsn": "pg://u:${db.password}@h",
-                      "svc": {"url": "${dsn}", "hosts": ["a", "${host}"]}, "plain": 5},
-                     secrets_dir=secrets, environ={})
+    src = _masking_source(tmp_path)
     app = tmp_path / "app.yaml"
     app.write_text("z: 1\n")
     for lists in ("replace", "append"):
