@@ -98,6 +98,10 @@ func TestParseScalar(t *testing.T) {
 		"007": "007", "1.5": 1.5, "-2e3": -2000.0, ".5": 0.5, "true": true, "False": false, "null": nil, "~": nil,
 		"": "", "abc": "abc", " 12 ": int64(12), "1_000": "1_000", "99999999999999999999": "99999999999999999999",
 		"yes": "yes", "2024-01-02": "2024-01-02", "hello world": "hello world", "1e400": "1e400",
+		// quotes ask for a string, as in YAML; text that is not one quoted
+		// scalar keeps its quotes
+		`"1"`: "1", `'true'`: "true", ` "a b" `: "a b", `"tab\tx"`: "tab\tx", `'it''s'`: "it's", `""`: "",
+		`'it's'`: "'it's'", `"a" "b"`: `"a" "b"`, `"a": "b"`: `"a": "b"`, `"open`: `"open`, `"`: `"`,
 	}
 	for in, want := range cases {
 		got, err := ParseScalar(in)

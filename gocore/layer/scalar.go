@@ -26,6 +26,11 @@ import (
 //   - Text starting with [ or { (after blanks) is a YAML flow collection,
 //     which JSON is too: "[1, 2]", "{a: 1}", `{"a": [true]}`. One that does
 //     not parse is an error (errs.ErrParse), never a silent string.
+//   - Text that is one YAML quoted scalar ("1", 'a b', "tab\there") is the
+//     string it holds, as in a YAML document: quotes are how a command line
+//     or an environment variable asks for a string ("1" is the text 1, not
+//     the int, nor the text with its quotes). Text that only starts and
+//     ends with a quote ('it's', "a" "b") is not one, and stays as given.
 //   - Anything else is the string as given, blanks included.
 func ParseScalar(text string) (any, error) {
 	t := strings.TrimSpace(text)
@@ -35,6 +40,10 @@ func ParseScalar(text string) (any, error) {
 	switch t[0] {
 	case '[', '{':
 		return parseFlow(t)
+	case '"', '\'':
+		if s, ok := quoted(t); ok {
+			return s, nil
+		}
 	}
 	switch t {
 	case "null", "Null", "NULL", "~":
@@ -163,6 +172,20 @@ func parseFlow(t string) (any, error) {
 		return v, nil
 	}
 	return nil, fmt.Errorf("%q is not a list or map: %w", t, errs.ErrParse)
+}
+
+// quoted reads t as one YAML quoted scalar, if it is one whole.
+func quoted(t string) (string, bool) {
+	if len(t) < 2 || t[len(t)-1] != t[0] {
+		return "", false
+	}
+	doc, err := yamlfmt.Decode([]byte("v: " + t + "\n"))
+	if err != nil {
+		return "", false
+	}
+	v, _ := doc.Root.Get("v")
+	s, ok := v.(string)
+	return s, ok
 }
 
 func flowMessage(err error) string {

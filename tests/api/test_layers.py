@@ -117,6 +117,23 @@ def test_env_overlay_typed_values_and_names_with_single_underscores(files):
         assert str(cfg.origin("log_level")) == "env APP_LOG_LEVEL"
 
 
+def test_quotes_in_env_and_override_values_ask_for_a_string(tmp_path):
+    # Typed like YAML 1.2: "9000" is the text 9000, as a YAML document reads
+    # it; the value kept its quotes ('"9000"'), so a variable written to
+    # force a string gave a wrong one. Text that is not one quoted scalar
+    # keeps them; env_parse=False keeps every value as given.
+    env = {"APP_PORT": '"9000"', "APP_FLAG": "'true'", "APP_NAME": "'it''s'", "APP_ODD": "'it's'",
+           "APP_TWO": '"a" "b"', "APP_TAB": '"a\\tb"'}
+    (tmp_path / ".env").write_text("APP_FILE='\"007\"'\n")
+    with gocfg.load(env_prefix="APP", environ=env, env_file=tmp_path / ".env",
+                    overrides=['x="1"', "y='null'", 'z=" padded "']) as cfg:
+        assert cfg.to_dict() == {"port": "9000", "flag": "true", "name": "it's", "odd": "'it's'",
+                                 "two": '"a" "b"', "tab": "a\tb", "file": "007",
+                                 "x": "1", "y": "null", "z": " padded "}
+    with gocfg.load(env_prefix="APP", environ=env, env_parse=False) as raw:
+        assert raw["port"] == '"9000"'
+
+
 def test_env_key_case_follows_existing_keys():
     env = {"APP_SERVER__MAXCONNECTIONS": "5", "APP_LOGLEVEL": "warn", "APP_DB__HOST": "h"}
     with gocfg.load({"Server": {"maxConnections": 1}, "logLevel": "info", "DB": {"Host": "x"}},
