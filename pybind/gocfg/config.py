@@ -1191,6 +1191,11 @@ class Config(Section, Handle):
         self._attach(h)
         return self
 
+    def _keep_layer_masks(self, data: bytes, views: List[Tuple[str, Any, int]], append: bool) -> None:
+        """_mark_layer_masks for sources.merge_mapping, which this module
+        imports (so it cannot import this one)."""
+        _mark_layer_masks(self, data, views, append)
+
     def _attach(self, h: Any) -> None:
         # The read cache, in one slot: (cell, version, {key: value}). It is
         # valid while the library's change counter for this config, which

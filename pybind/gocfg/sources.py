@@ -50,8 +50,7 @@ def merge_mapping(cfg: Any, mapping: Any, label: str, *, defaults: bool = False,
     _capi.merge_layer(cfg, cfg._handle(), data, defaults, label.encode("utf-8"), append)
     if views.found:
         # What they masked stays masked (a secret's value, plain text here).
-        from .config import _mark_layer_masks  # config imports this module
-        _mark_layer_masks(cfg, data, views.found, append)
+        cfg._keep_layer_masks(data, views.found, append)
 
 
 def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[str] = None,
