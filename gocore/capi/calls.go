@@ -210,6 +210,9 @@ func fail(errOut **C.gocfg_error, err error) C.int {
 	// The record's strings are NUL-terminated, and a key (so a path) may
 	// hold NUL: write it as \0 rather than cut the message short there.
 	msg, path = strings.ReplaceAll(msg, "\x00", `\0`), strings.ReplaceAll(path, "\x00", `\0`)
+	// The message is for people: what it quotes as it is (a file name, a
+	// key) must not act on their terminal. The path stays exact, for code.
+	msg = errs.Printable(msg)
 	head := int(unsafe.Sizeof(C.gocfg_error{}))
 	size := head + len(msg) + 1
 	if path != "" {

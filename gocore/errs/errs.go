@@ -166,3 +166,49 @@ func Bound(msg string) string {
 	}
 	return fmt.Sprintf("%s ...(%d bytes left out)... %s", msg[:head], tail-head, msg[tail:])
 }
+
+// Printable returns msg with the characters that act on a terminal or on
+// the text around them written as escapes (\x1b, \x7f, \u202e): the C0
+// controls other than tab and line feed, DEL, the C1 controls, the line
+// and paragraph separators and the bidi controls (Trojan Source,
+// CVE-2021-42574). A message quotes file names, keys and source names as
+// they are, and a file named "\x1b[2J.yaml" must not clear the screen of
+// whoever reads its parse error, nor a key holding U+202E reverse the log
+// line that names it. Bytes that are not UTF-8 pass as they are.
+func Printable(msg string) string {
+	if !strings.ContainsFunc(msg, actsOnText) {
+		return msg
+	}
+	var b strings.Builder
+	for i := 0; i < len(msg); {
+		r, size := utf8.DecodeRuneInString(msg[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteByte(msg[i])
+		case !actsOnText(r):
+			b.WriteString(msg[i : i+size])
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func actsOnText(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return false
+	case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		return true
+	}
+	switch r {
+	case 0x2028, 0x2029, 0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069:
+		return true
+	}
+	return false
+}

@@ -95,3 +95,18 @@ func TestMessageIsBounded(t *testing.T) {
 		t.Fatalf("short message changed: %q", got)
 	}
 }
+
+func TestPrintableEscapesWhatActsOnText(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain: a/b.yaml:1:2: ok\n\tnext line": "plain: a/b.yaml:1:2: ok\n\tnext line",
+		"we\x1b[31mird.yaml:1:5: x":            `we\x1b[31mird.yaml:1:5: x`,
+		"a\rb\x7fc\u0085d":                     `a\rb\x7fc\x85d`,
+		"key a\u202eb\u2028c\u2066d":           `key a\u202eb\u2028c\u2066d`,
+		"not UTF-8 \xff\x1b kept":              "not UTF-8 \xff\\x1b kept",
+		"ä ✓ 🚀":                                "ä ✓ 🚀",
+	} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

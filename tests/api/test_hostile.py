@@ -134,6 +134,25 @@ def test_listings_write_bidi_controls_and_separators_as_escapes():
     assert cfg["b\u202ek"] == "x\u2028y"  # reads give the value as it is
 
 
+def test_error_messages_write_terminal_and_bidi_controls_as_escapes(tmp_path, no_leaks):
+    # A message quotes file names, source names and keys as they are: a file
+    # named with a terminal's escape sequence restyled the terminal that
+    # printed its parse error, and U+202E in a source's name reversed the
+    # log line. They are escapes in the message; the error's path is exact.
+    weird = tmp_path / "we\x1b[2Jird.yaml"
+    weird.write_text("a: [\n")
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.load(weird)
+    assert "\x1b" not in str(info.value) and "we\\x1b[2Jird.yaml:2:1:" in str(info.value)
+    assert info.value.filename == str(weird)
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.load(gocfg.Text("a: [\n", "yaml", name="a\u202eb\rc"))
+    assert str(info.value).startswith("a\\u202eb\\rc:2:1: ")
+    with pytest.raises(gocfg.ParseError) as info:
+        gocfg.Config.loads('"k\\u001bey" = 1\n"k\\u001bey" = 2\n', "toml")
+    assert "\x1b" not in str(info.value) and "\\x1b" in str(info.value), str(info.value)
+
+
 @pytest.mark.parametrize("fmt", ["env", "ini", "hcl", "json", "yaml", "toml", "properties"])
 def test_a_key_starting_with_a_byte_order_mark_is_not_lost(fmt):
     # .env, INI and HCL wrote the first key bare at the start of the file,
