@@ -160,6 +160,21 @@ func (c *canceller) drop() {
 	}
 }
 
+// slicing reports whether cancel is a handle with a time slice that no
+// call has used yet: a call given it would run sliced.
+func slicing(cancel C.uintptr_t) bool {
+	if cancel == 0 {
+		return false
+	}
+	c, err := lookup[*canceller](cancel, kindCancel)
+	if err != nil || c.slice == 0 {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.started
+}
+
 // sliced runs body, an export's whole body (its shape wrapper included,
 // so that a panic is recovered and the result is final), for an export
 // that takes a cancel handle. Without a handle, or with one that has no

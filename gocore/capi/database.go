@@ -10,6 +10,7 @@ import "C"
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"time"
 	"unsafe"
@@ -33,6 +34,31 @@ func dbStatus(h, cancel C.uintptr_t, errOut **C.gocfg_error, s subject, fn func(
 	return sliced(cancel, errOut, func(errOut **C.gocfg_error) C.int {
 		return status(errOut, s, func() error { return dbCall(h, cancel, fn) })
 	})
+}
+
+// dbWrite is dbStatus for the writes (save, delete), which may wait for
+// another process's lock. Given a sliced cancel handle, the write is first
+// tried in the calling thread without waiting (db.WithoutWaiting), and
+// runs sliced only if it would wait: a sliced call's goroutine hand-off
+// cost a quarter of a small SQLite save (more on a loaded machine), and a
+// write that finds no lock held has nothing to wait for.
+func dbWrite(h, cancel C.uintptr_t, errOut **C.gocfg_error, s subject, fn func(context.Context, *dbconn.DB) error) C.int {
+	if slicing(cancel) {
+		wait := false
+		rc := status(errOut, s, func() error {
+			err := dbCall(h, cancel, func(ctx context.Context, d *dbconn.DB) error {
+				return fn(db.WithoutWaiting(ctx), d)
+			})
+			if wait = errors.Is(err, db.ErrWouldWait); wait {
+				return nil
+			}
+			return err
+		})
+		if !wait {
+			return rc
+		}
+	}
+	return dbStatus(h, cancel, errOut, s, fn)
 }
 
 // dbCall finds the database, gives f the call's context, and reports a
@@ -125,7 +151,7 @@ func gocfg_db_describe(h C.uintptr_t, out *C.gocfg_buffer, errOut **C.gocfg_erro
 
 //export gocfg_db_save
 func gocfg_db_save(h C.uintptr_t, name *C.char, nameLen C.size_t, cfg C.uintptr_t, expect C.int64_t, cancel C.uintptr_t, outRev *C.int64_t, errOut **C.gocfg_error) C.int {
-	return dbStatus(h, cancel, errOut, changesDB(h), func(ctx context.Context, d *dbconn.DB) error {
+	return dbWrite(h, cancel, errOut, changesDB(h), func(ctx context.Context, d *dbconn.DB) error {
 		n, err := text(name, nameLen, "name")
 		if err != nil {
 			return err
@@ -242,7 +268,7 @@ func gocfg_db_load_many(h C.uintptr_t, names *C.char, namesLen C.size_t, nNames 
 
 //export gocfg_db_delete
 func gocfg_db_delete(h C.uintptr_t, name *C.char, nameLen C.size_t, cancel C.uintptr_t, errOut **C.gocfg_error) C.int {
-	return dbStatus(h, cancel, errOut, changesDB(h), func(ctx context.Context, d *dbconn.DB) error {
+	return dbWrite(h, cancel, errOut, changesDB(h), func(ctx context.Context, d *dbconn.DB) error {
 		n, err := text(name, nameLen, "name")
 		if err != nil {
 			return err

@@ -345,7 +345,9 @@ void gocfg_cancel_free(gocfg_cancel *cancel);
  * given such a handle return within about slice_ms: with their result,
  * as usual, when they finished in time, or else with GOCFG_E_PENDING (and
  * no error record) while their work goes on. Other calls run to the end,
- * as with any handle.
+ * as with any handle. gocfg_db_save and gocfg_db_delete first try to write
+ * without waiting, in the calling thread: one that finds no lock held
+ * answers at once, leaving no sliced call on the handle.
  *
  * gocfg_cancel_wait then waits up to timeout_ms (0 to 60,000) more, and
  * returns GOCFG_E_PENDING again, or the call's own result: the status,

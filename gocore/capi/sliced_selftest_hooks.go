@@ -20,7 +20,8 @@ import (
 )
 
 // exerciseSliced drives sliced calls (gocfg_cancel_new_sliced) as a
-// binding does: a save that waits for another connection's write lock on
+// binding does: a save or delete that finds no lock held is made at
+// once, in the calling thread; a save that waits for another connection's write lock on
 // a SQLite file comes back pending within its slice, again from each
 // wait, and with its revision once the lock is released; a fast load with
 // a sliced handle answers at once; misuse gives clear statuses; a handle
@@ -72,6 +73,27 @@ func exerciseSliced(dir string) error {
 		return fmt.Errorf("second call on one sliced handle: %d", rc)
 	}
 	gocfg_cancel_free(h)
+
+	// A save and a delete that find no lock held are made in the calling
+	// thread (tried without waiting): the answer, and no sliced call left
+	// on the handle to wait for.
+	other1 := C.CString("b")
+	defer C.free(unsafe.Pointer(other1))
+	for i, write := range []func(C.uintptr_t) C.int{
+		func(h C.uintptr_t) C.int { return gocfg_db_save(db, other1, 1, cfg, -1, h, &rev, nil) },
+		func(h C.uintptr_t) C.int { return gocfg_db_delete(db, other1, 1, h, nil) },
+	} {
+		if h, err = newSliced(); err != nil {
+			return err
+		}
+		if rc := write(h); rc != C.GOCFG_OK {
+			return fmt.Errorf("uncontended sliced write %d: %d", i, rc)
+		}
+		if c, err := lookup[*canceller](h, kindCancel); err != nil || c.started {
+			return fmt.Errorf("uncontended sliced write %d ran sliced (%v)", i, err)
+		}
+		gocfg_cancel_free(h)
+	}
 	var bad C.uintptr_t
 	if rc := gocfg_cancel_new_sliced(0, &bad, nil); rc != C.GOCFG_E_INVALID_ARGUMENT {
 		return fmt.Errorf("slice of 0 ms: %d", rc)

@@ -171,6 +171,9 @@ func (d *DB) Save(ctx context.Context, name string, cfg *value.Map, expectRevisi
 	if expectRevision < -1 {
 		return 0, fmt.Errorf("db.Save %q: expected revision %d: want -1, 0 or a revision: %w", name, expectRevision, errs.ErrInvalidArgument)
 	}
+	if !d.mayTry(ctx) {
+		return 0, ErrWouldWait // before encoding: the caller will save again, waiting
+	}
 	raw, err := d.codec.Encode(cfg)
 	if err != nil {
 		return 0, fmt.Errorf("db.Save %q: encoding: %w", name, err)
@@ -189,6 +192,17 @@ func (d *DB) Save(ctx context.Context, name string, cfg *value.Map, expectRevisi
 		return err
 	})
 	return rev, err
+}
+
+// mayTry reports whether a write under ctx may go to the backend: not
+// when ctx asks for a write without waiting (WithoutWaiting) and the
+// backend cannot make one.
+func (d *DB) mayTry(ctx context.Context) bool {
+	if ctx == nil || !backend.NoWait(ctx) {
+		return true
+	}
+	_, ok := d.be.(backend.NoWaitWriter)
+	return ok
 }
 
 // writing runs a write (Save, Delete) under ctx and until Close. A write
@@ -334,6 +348,9 @@ func (d *DB) decode(blob []byte) (*value.Map, error) {
 func (d *DB) Delete(ctx context.Context, name string) error {
 	if err := ValidateName(name); err != nil {
 		return err
+	}
+	if !d.mayTry(ctx) {
+		return ErrWouldWait
 	}
 	if err := d.begin("Delete"); err != nil {
 		return err

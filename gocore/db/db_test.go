@@ -137,3 +137,29 @@ func TestGoAPIContract(t *testing.T) {
 		})
 	}
 }
+
+// A Save or Delete tried without waiting (db.WithoutWaiting) is made on
+// SQLite, which can refuse to wait, and answered ErrWouldWait at once on
+// the stores whose writes may always wait, with nothing written: the
+// caller then writes again, waiting.
+func TestWriteWithoutWaiting(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			d := b.open(t)
+			try := db.WithoutWaiting(t.Context())
+			rev, err := d.Save(try, "a", m("k", "v"), -1)
+			derr := d.Delete(try, "a")
+			if b.name == "sqlite" {
+				if err != nil || rev != 1 || derr != nil {
+					t.Fatalf("save: revision %d, %v; delete: %v", rev, err, derr)
+				}
+				return
+			}
+			wantErr(t, err, db.ErrWouldWait)
+			wantErr(t, derr, db.ErrWouldWait)
+			if names, err := d.Names(t.Context(), ""); err != nil || len(names) != 0 {
+				t.Fatalf("names after refused writes: %v, %v", names, err)
+			}
+		})
+	}
+}

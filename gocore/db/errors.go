@@ -1,6 +1,10 @@
 package db
 
-import "github.com/gocfg/gocfg/gocore/db/backend"
+import (
+	"context"
+
+	"github.com/gocfg/gocfg/gocore/db/backend"
+)
 
 // Error kinds that the stores add to those of gocore/errs (which they also
 // use: errs.ErrNotFound, errs.ErrInvalidArgument, errs.ErrClosed, errs.ErrIO).
@@ -15,4 +19,13 @@ var (
 	ErrConnection = backend.ErrConnection
 	// ErrAuth: the store refused the credentials or the operation.
 	ErrAuth = backend.ErrAuth
+	// ErrWouldWait: a Save or Delete given a context made by
+	// WithoutWaiting would have waited for a lock, and wrote nothing.
+	ErrWouldWait = backend.ErrWouldWait
 )
+
+// WithoutWaiting marks ctx for a Save or Delete that is to be tried
+// without waiting for a lock (see backend.WithoutWaiting): it gives
+// ErrWouldWait instead. On stores whose writes may always wait (etcd,
+// memory) that is answered at once, before any work.
+func WithoutWaiting(ctx context.Context) context.Context { return backend.WithoutWaiting(ctx) }

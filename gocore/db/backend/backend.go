@@ -13,8 +13,10 @@ package backend
 
 import (
 	"context"
-	"github.com/gocfg/gocfg/gocore/errs"
+	"errors"
 	"time"
+
+	"github.com/gocfg/gocfg/gocore/errs"
 )
 
 // Error kinds of the storage layer, re-exported from gocore/errs (where
@@ -28,6 +30,35 @@ var (
 	// ErrAuth: the store refused the credentials or the operation.
 	ErrAuth = errs.ErrAuth
 )
+
+// ErrWouldWait: a write tried without waiting (WithoutWaiting) found a
+// lock held, and wrote nothing.
+var ErrWouldWait = errors.New("the write would wait for a lock")
+
+type noWaitKey struct{}
+
+// WithoutWaiting marks ctx for a write (Put, Delete) that is to be tried
+// without waiting: a backend that is a NoWaitWriter then returns
+// ErrWouldWait, having written nothing, where it would wait for a lock.
+// A caller that cannot wait where it is (a thread that must get control
+// back to run signal handlers) tries so, and waits elsewhere only when
+// told to.
+func WithoutWaiting(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noWaitKey{}, true)
+}
+
+// NoWait reports whether ctx was marked by WithoutWaiting.
+func NoWait(ctx context.Context) bool {
+	v, _ := ctx.Value(noWaitKey{}).(bool)
+	return v
+}
+
+// NoWaitWriter is implemented by backends that honour WithoutWaiting. For
+// the others gocore/db answers ErrWouldWait before calling them: their
+// writes may always wait (etcd: the network).
+type NoWaitWriter interface {
+	WritesWithoutWaiting()
+}
 
 // Event tells that a config was saved (Deleted false) or deleted. Revision
 // is the new revision; a delete uses up a revision too, so a watcher sees

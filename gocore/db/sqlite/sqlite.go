@@ -87,6 +87,11 @@ type Store struct {
 	// wsem lets one writer of this process at a time try for the file's
 	// write lock; the busy timeout arbitrates between processes.
 	wsem chan struct{}
+	// try is a connection for writes tried without waiting
+	// (backend.WithoutWaiting): the same file and settings with a busy
+	// timeout of 0, so that SQLite answers "busy" at once where the pool's
+	// connections would wait.
+	try *sql.DB
 
 	// One poller per Store looks for new events and wakes the watches,
 	// so that an idle store costs one query per PollInterval however many
@@ -115,6 +120,21 @@ func OpenURL(raw string, opts backend.Options) (*Store, error) {
 		return nil, err
 	}
 	return Open(p, opts)
+}
+
+// dsnOf is the driver's name for the file at abs with the store's
+// settings, waiting up to busy for another connection's lock.
+func dsnOf(abs string, busy time.Duration) string {
+	// The path goes into a file: URI, percent-encoded so that '?', '#' and
+	// '%' in it stay part of the name. mode=rw: the file exists (we made it
+	// with the right mode), so sqlite must not create one of its own.
+	q := url.Values{}
+	q.Set("mode", "rw")
+	q.Set("_txlock", "immediate")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	return "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + q.Encode()
 }
 
 func pathOf(raw string) (string, error) {
@@ -173,16 +193,7 @@ func Open(path string, opts backend.Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The path goes into a file: URI, percent-encoded so that '?', '#' and
-	// '%' in it stay part of the name. mode=rw: the file exists (we made it
-	// with the right mode), so sqlite must not create one of its own.
-	q := url.Values{}
-	q.Set("mode", "rw")
-	q.Set("_txlock", "immediate")
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opts.BusyTimeout.Milliseconds()))
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + q.Encode()
+	dsn := dsnOf(abs, opts.BusyTimeout)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, ioErr("opening "+abs, err)
@@ -190,9 +201,19 @@ func Open(path string, opts backend.Options) (*Store, error) {
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(time.Minute)
-	s := &Store{db: db, dsn: dsn, path: abs, file: file, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), gone: make(chan struct{}), wread: make(chan struct{}, 2)}
+	try, err := sql.Open("sqlite", dsnOf(abs, 0))
+	if err != nil {
+		db.Close()
+		return nil, ioErr("opening "+abs, err)
+	}
+	// One writer of this process at a time (wsem) needs one connection.
+	try.SetMaxOpenConns(1)
+	try.SetMaxIdleConns(1)
+	try.SetConnMaxIdleTime(time.Minute)
+	s := &Store{db: db, try: try, dsn: dsn, path: abs, file: file, poll: opts.PollInterval, wsem: make(chan struct{}, 1), done: make(chan struct{}), changed: make(chan struct{}), gone: make(chan struct{}), wread: make(chan struct{}, 2)}
 	if err := s.init(); err != nil {
 		db.Close()
+		try.Close()
 		if why := cantWrite(abs); why != nil {
 			return nil, why
 		}
@@ -367,7 +388,7 @@ func ioErr(op string, err error) error {
 		// SQLite's own words ("database is locked") do not say who holds
 		// the lock, nor that the wait had a bound.
 		return fmt.Errorf("sqlite store: %s: another process held the file's lock for longer than the "+
-			"Database's timeout (%v): %w", op, err, errs.ErrIO)
+			"Database's timeout (%w): %w", op, err, errs.ErrIO)
 	}
 	return fmt.Errorf("sqlite store: %s: %v: %w", op, err, errs.ErrIO)
 }
@@ -379,31 +400,62 @@ func busy(err error) bool {
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
+// WritesWithoutWaiting: the Store honours backend.WithoutWaiting.
+func (s *Store) WritesWithoutWaiting() {}
+
 // write runs fn in one BEGIN IMMEDIATE transaction, committing if it
-// returns nil.
+// returns nil. Under a context marked by backend.WithoutWaiting, a write
+// that would wait for another writer (of this process or another) gives
+// backend.ErrWouldWait instead, having written nothing.
 func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	select {
-	case s.wsem <- struct{}{}:
-	case <-ctx.Done():
-		return ioErr(op, ctx.Err())
+	pool, noWait := s.db, backend.NoWait(ctx)
+	if noWait {
+		select {
+		case s.wsem <- struct{}{}:
+		default:
+			return backend.ErrWouldWait
+		}
+		pool = s.try
+	} else {
+		select {
+		case s.wsem <- struct{}{}:
+		case <-ctx.Done():
+			return ioErr(op, ctx.Err())
+		}
 	}
 	defer func() { <-s.wsem }()
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
+		if noWait && ctx.Err() == nil {
+			// BEGIN IMMEDIATE is where a writer waits (busy), and any other
+			// failure here is the waiting path's to report as it finds it.
+			return backend.ErrWouldWait
+		}
 		return ioErr(op, err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return waitedFor(ctx, noWait, err)
 	}
 	if err := s.sameFile(op); err != nil {
 		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return ioErr(op, err)
+		return waitedFor(ctx, noWait, ioErr(op, err))
 	}
 	return nil
+}
+
+// waitedFor is err, or backend.ErrWouldWait for a write tried without
+// waiting that found SQLite busy (in WAL mode a writer holding the lock
+// from BEGIN IMMEDIATE should not, but the answer is then to wait, not
+// to fail).
+func waitedFor(ctx context.Context, noWait bool, err error) error {
+	if noWait && ctx.Err() == nil && busy(err) {
+		return backend.ErrWouldWait
+	}
+	return err
 }
 
 // state reads name's row: its latest revision and whether it exists
@@ -937,6 +989,7 @@ func (s *Store) Close() error {
 		s.fast.close()
 		s.latest.Close()
 		s.latestMany.Close()
+		s.try.Close()
 		if cerr := s.db.Close(); cerr != nil {
 			err = ioErr("closing", cerr)
 		}
