@@ -813,6 +813,7 @@ COLD = {
     "bare interpreter": "pass",
     "import json + json.load (1 KB)": "import json,sys\nwith open(sys.argv[1]) as f: json.load(f)",
     "import gocfg + Config.load (1 KB)": "import gocfg,sys\ngocfg.Config.load(sys.argv[1]).close()",
+    "import gocfg + gocfg.load (1 KB)": "import gocfg,sys\ngocfg.load(sys.argv[1]).close()",
 }
 
 

@@ -7,26 +7,45 @@
 Precedence is explicit: ``defaults`` < the sources, in the order given <
 the environment < ``overrides``. The merge and the provenance live in Go
 (gocore/layer); the sources are described in gocfg.sources, what the
-library reports about values in gocfg.provenance (both re-exported here).
+library reports about values in gocfg.provenance.
+
+A first gocfg.load() of files, mappings and the environment imports
+neither flags (argparse, enum), nor the live engine (the database client,
+threads, logging), nor the source dataclasses: each is imported when a
+call uses it (see gocfg._lazy; bench/run.py's cold start row).
 """
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
-from typing import Any, Iterable, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence
 
-from . import _args, _capi
+from . import _args, _capi, _lazy
 from . import envsources as _envsrc
-from . import flags as _flags
 from . import secrets as _secrets
 from .config import Config
 from .errors import Error, InvalidArgumentError, ParseError
-from .live import Stored, check_and_freeze, load_live
-from .provenance import Change, Diff, Leaf, Origin, make_origin
-from .sources import File, Text, add_layer, is_yaml, merge_mapping
 from .sources import ProfileSection as _ProfileSection
+from .sources import add_layer, is_yaml, merge_mapping
 
-__all__ = ["load", "add_layer", "File", "Text", "Stored", "Origin", "Leaf", "Change", "Diff", "make_origin"]
+if TYPE_CHECKING:
+    from . import _sourcetypes as _types
+    from . import flags as _flags
+    from . import live as _live
+else:
+    _flags = _lazy.module("gocfg.flags", globals(), "_flags")
+    _live = _lazy.module("gocfg.live", globals(), "_live")
+    _types = _lazy.module("gocfg._sourcetypes", globals(), "_types")
+
+__all__ = ["load", "add_layer"]
+
+
+def _is_stored(source: Any) -> bool:
+    """Whether source is a gocfg.Stored: only once gocfg.live, which
+    defines it, has been imported can one exist."""
+    live = sys.modules.get("gocfg.live")
+    return live is not None and isinstance(source, live.Stored)
 
 
 def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix: Optional[str] = None,
@@ -113,7 +132,7 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     given = sources
     if chosen is not None:
         sources = tuple(_profile_sources(sources, chosen))
-    if watch or any(isinstance(src, Stored) for src in sources):
+    if watch or any(_is_stored(src) for src in sources):
         if yaml is not None:
             # The live engine reads each file by its own format; the YAML
             # 1.1 mode is not passed to it yet. Refuse rather than ignore.
@@ -124,7 +143,7 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
         live_flags = _flags.flags_arg(flags, argv) if flags is not None else []
         if flags is None and argv is not None:
             raise TypeError("argv= goes with flags=<a settings class>")
-        return load_live(sources, defaults=defaults, env_prefix=env_prefix, env_delimiter=env_delimiter,
+        return _live.load_live(sources, defaults=defaults, env_prefix=env_prefix, env_delimiter=env_delimiter,
                          env_parse=env_parse, overrides=overrides, overrides_parse=overrides_parse, lists=lists,
                          interpolate=interpolate, environ=environ, freeze=watch if freeze is None else freeze,
                          watch=watch, validate=validate, debounce=debounce, env_file=env_file,
@@ -190,7 +209,8 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
                     _capi.override_layer(cfg, cfg._handle(), items, not overrides_parse)
                 except Error as e:
                     raise _hide_override_secret(e, items) from None
-        check_and_freeze(cfg, validate, bool(freeze))  # None: an unwatched Config stays writable
+        if validate is not None or freeze:  # None: an unwatched Config stays writable
+            _live.check_and_freeze(cfg, validate, bool(freeze))
     except BaseException:
         cfg.close()
         raise
@@ -241,12 +261,14 @@ def _hide_env_secret(e: Error, environ: Optional[Mapping[str, str]], prefix: str
     return e
 
 
-def _as_file(source: Any) -> Optional[File]:
+def _as_file(source: Any) -> Optional[_types.File]:
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         optional = isinstance(path, str) and path.endswith("?")
-        return File(path[:-1] if optional else path, None, optional)
-    return source if isinstance(source, File) else None
+        return _types.File(path[:-1] if optional else path, None, optional)
+    if isinstance(source, Mapping):
+        return None
+    return source if isinstance(source, _types.File) else None
 
 
 def _profile_sources(sources: Sequence[Any], profile: str) -> List[Any]:
@@ -286,7 +308,7 @@ def _profile_sources(sources: Sequence[Any], profile: str) -> List[Any]:
         extra = _envsrc.profile_file(os.fsdecode(f.path), profile)
         if os.path.exists(extra):
             found = True
-            out.append(File(extra, f.format, True))
+            out.append(_types.File(extra, f.format, True))
     if not files:
         raise InvalidArgumentError(f"profile {profile!r}: no file source to take a profile from")
     if not found:

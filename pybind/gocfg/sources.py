@@ -59,14 +59,21 @@ def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[s
     Returns False when an optional file was missing and skipped. ``yaml``
     ("1.1" or "1.2") applies to a YAML source and leaves others alone."""
     append = _args.lists_arg(lists)
+    # A path and a mapping are tested for first: a File or Text can only
+    # exist once gocfg._sourcetypes is imported, and a gocfg.load() of
+    # paths need not import it (dataclasses; see gocfg._lazy).
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         optional = isinstance(path, str) and path.endswith("?")
-        source = _types.File(path[:-1] if optional else path, None, optional)
+        if optional:
+            path = path[:-1]
         try:
-            return add_layer(cfg, source, lists=lists, name=name, yaml=yaml)
+            return _file_layer(cfg, path, None, optional, append, yaml)
         except InvalidArgumentError as e:
-            raise bare_path_error(e, source.path) from None
+            raise bare_path_error(e, path) from None
+    if isinstance(source, Mapping):
+        merge_mapping(cfg, source, name or ("config" if isinstance(source, TreeView) else "dict"), append=append)
+        return True
     if isinstance(source, _types.File) and source.profiles:
         # Outside gocfg.load(profile=...): the default profile alone.
         file_name = _args.text_arg(source.path, "file name")
@@ -76,9 +83,7 @@ def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[s
         return _capi.load_section_layer(cfg, cfg._handle(), file_name, fmt, b"default", append,
                                         file_is_big(file_name))
     if isinstance(source, _types.File):
-        file_name = _args.text_arg(source.path, "file name")
-        fmt = _args.yaml_format(source.format, yaml, os.fsdecode(source.path), strict=False)
-        return _capi.load_layer(cfg, cfg._handle(), file_name, fmt, source.optional, append, file_is_big(file_name))
+        return _file_layer(cfg, source.path, source.format, source.optional, append, yaml)
     if isinstance(source, _types.Text):
         if source.format is None:
             raise TypeError("a Text source needs a format")
@@ -87,11 +92,16 @@ def add_layer(cfg: Any, source: Any, *, lists: str = "replace", name: Optional[s
         label = _args.text_arg(source.name or "<text>", "name")
         _capi.loads_layer(cfg, cfg._handle(), data, fmt, label, append)
         return True
-    if isinstance(source, Mapping):
-        merge_mapping(cfg, source, name or ("config" if isinstance(source, TreeView) else "dict"), append=append)
-        return True
     raise TypeError(f"a source is a path, gocfg.File, gocfg.Text, a mapping or a Config, "
                     f"not {type(source).__name__}")
+
+
+def _file_layer(cfg: Any, path: Any, format: Optional[str], optional: bool, append: bool,
+                yaml: Optional[str]) -> bool:
+    """Merge the file at path (a File's fields) into cfg: see add_layer."""
+    file_name = _args.text_arg(path, "file name")
+    fmt = _args.yaml_format(format, yaml, os.fsdecode(path), strict=False)
+    return _capi.load_layer(cfg, cfg._handle(), file_name, fmt, optional, append, file_is_big(file_name))
 
 
 _PASS_FORMAT = ": pass format= ("
@@ -112,8 +122,10 @@ def is_yaml(source: Any) -> bool:
     something to apply to)."""
     if isinstance(source, (str, os.PathLike)):
         path = os.fsdecode(source)
-        source = _types.File(path[:-1] if path.endswith("?") else path)
-    if isinstance(source, _types.File):
+        fmt = _args.format_of(path[:-1] if path.endswith("?") else path)
+    elif isinstance(source, Mapping):
+        return False
+    elif isinstance(source, _types.File):
         fmt = _args.format_arg(source.format).decode() or _args.format_of(os.fsdecode(source.path))
     elif isinstance(source, _types.Text):
         fmt = _args.format_arg(source.format).decode()

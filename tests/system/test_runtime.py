@@ -61,6 +61,14 @@ def test_first_load_imports_only_what_it_needs(tmp_path):
             assert cfg["a.b"] == [1, 2]
         loaded = sorted(m for m in heavy if m in sys.modules and m not in before)
         assert not loaded, loaded
+        # gocfg.load() of files, a mapping, the environment and overrides:
+        # its own module, not flags, the live engine or the dataclasses.
+        with gocfg.load(sys.argv[1], sys.argv[1] + ".missing.yaml?", {"x": 1}, env_prefix="APP",
+                        overrides=["y=2"]) as cfg:
+            assert cfg["a.b"] == [1, 2] and cfg["x"] == 1 and cfg["y"] == 2
+        loaded = sorted(m for m in heavy + ("argparse", "logging", "queue", "gocfg.flags")
+                        if m in sys.modules and m not in before)
+        assert loaded == ["gocfg.layers"], loaded
         from gocfg import File, Origin, Text, Violation, is_secret, json_schema, read
         import gocfg.sources
         assert gocfg.File is File is gocfg.sources.File and gocfg.Text is Text is gocfg.sources.Text
