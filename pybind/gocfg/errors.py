@@ -12,9 +12,21 @@ import errno
 import os
 from typing import Any, Callable, List, Optional, Tuple
 
+from ._text import printable
+
 
 class Error(Exception):
-    """Base class of every gocfg error."""
+    """Base class of every gocfg error.
+
+    Its text writes the characters that act on a terminal or on the text
+    around them (escape sequences, bidi controls) as escapes: a message
+    quotes keys, file names and source names as they are, and it is read
+    in terminals and logs. The data attributes (``args``, ``path``,
+    ``filename``, ``errors``) hold them exactly.
+    """
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class InvalidArgumentError(Error, ValueError):
@@ -87,15 +99,15 @@ class KeyNotFoundError(Error, KeyError):
 
     def __str__(self) -> str:
         if self.path is None:
-            text = super().__str__()
-            return f"{text}: {self.why}" if self.why and len(self.args) == 1 else text
+            text = super().__str__()  # Error's: printable already
+            return f"{text}: {printable(self.why)}" if self.why and len(self.args) == 1 else text
         hint = self.suggestions
         text = repr(self.path)
         if hint:
             text += " (did you mean " + " or ".join(repr(s) for s in hint) + "?)"
         if self.why:
             text += ": " + self.why
-        return text
+        return printable(text)
 
     def __reduce__(self) -> Tuple[Any, ...]:
         # Pickles (for multiprocessing, say) with its suggestions worked

@@ -34,6 +34,7 @@ import datetime as _dt
 import re
 from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Pattern, Sequence, Set, Tuple, Union
 
+from ._text import printable
 from ._values import split_path
 from .errors import InvalidArgumentError
 
@@ -297,11 +298,16 @@ FRAGMENT = 10
 
 def scrub(text: str, texts: Iterable[str]) -> str:
     """text with each of texts (:func:`secret_texts`) replaced by the mask,
-    as it stands and as repr() quotes it (with its escapes), and any run of
+    as it stands, as repr() quotes it and as messages escape it, and any run of
     at least FRAGMENT characters that one of them holds (a message that
     cut a long secret short). Overlapping matches (secrets holding each
     other, or run together) become one mask."""
-    forms = {form for secret in texts for form in (secret, repr(secret)[1:-1]) if form}
+    # Messages write a secret's terminal and bidi controls as escapes (the
+    # library's and gocfg.Error's, gocfg._text.printable), listings its line
+    # feeds and tabs too: "hunter\t\x1b2" is quoted as none of the other
+    # forms, and went through unmasked.
+    forms = {form for secret in texts
+             for form in (secret, repr(secret)[1:-1], printable(secret), printable(secret, one_line=True)) if form}
     if not text or not forms:
         return text
     hit = bytearray(len(text))  # 1 where a secret's character stands
