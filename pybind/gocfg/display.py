@@ -180,7 +180,8 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
     cell = "<td style=\"text-align:left;padding:2px 8px;vertical-align:top\">"
     for row in rows[:MAX_ROWS]:
         secret = _hidden_row(row.path, reveal, hidden)
-        shown = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden)
+        # Masked as far as the cell shows it: a huge list costs its first items.
+        shown = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden, preview=CELL + 1)
         text = value_text(shown, CELL)
         if row.error and not secret:
             text += f"  ⚠ {_short(row.error, 200)}"
@@ -212,7 +213,8 @@ def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = 
     path_cell = None if limit is None else PATH_CELL
     for row in rows if limit is None else rows[:limit]:
         secret = _hidden_row(row.path, reveal, hidden)
-        value = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden)
+        value = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden,
+                                         preview=None if cell is None else cell + 1)
         text = json_text(value, cell)
         if row.error and not secret:
             error = printable(row.error if cell is None else _short(row.error, PATH_CELL))
