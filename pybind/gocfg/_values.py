@@ -238,10 +238,13 @@ def _plain(v: Any, where: str, depth: int, views: Optional[Copies] = None) -> An
             return False, bool(x)
         if isinstance(x, str):
             return False, str.__str__(x)
+        # The number the object is, by the base type's own slot, as for str:
+        # int(x) calls a subclass's __int__, which may raise or say another
+        # number (an int subclass whose __int__ returned 42 was stored as 42).
         if isinstance(x, int):
-            return False, int(x)
+            return False, int.__int__(x)
         if isinstance(x, float):
-            return False, float(x)
+            return False, float.__float__(x)
         if isinstance(x, TreeView):  # a Config or Section: its own copy
             return start(x.to_dict() if views is None else views.values(at, x), at, d)
         if not isinstance(x, (Mapping, list, tuple)):
