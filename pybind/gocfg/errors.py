@@ -263,5 +263,19 @@ class ValidationError(Error, ValueError):
     def __init__(self, errors: List[Tuple[str, str]], target: str = "") -> None:
         self.errors: List[Tuple[str, str]] = list(errors)
         head = f"{len(self.errors)} value(s) do not fit {target}" if target else f"{len(self.errors)} invalid value(s)"
-        lines = [f"{path}: {msg}" if path else msg for path, msg in self.errors]
+        # The message lists the first MAX_SHOWN problems, each cut to a line
+        # of at most _LINE characters: a config of 200,000 keys that a
+        # dataclass does not know made a 10 MB message. ``errors`` has them all.
+        lines = [_line(f"{path}: {msg}" if path else msg) for path, msg in self.errors[:self.MAX_SHOWN]]
+        if len(self.errors) > self.MAX_SHOWN:
+            lines.append(f"... and {len(self.errors) - self.MAX_SHOWN} more (all of them in .errors)")
         super().__init__(head + ":\n  " + "\n  ".join(lines))
+
+    MAX_SHOWN = 100
+
+
+_LINE = 1000
+
+
+def _line(text: str) -> str:
+    return text if len(text) <= _LINE else text[:_LINE - 1] + "…"

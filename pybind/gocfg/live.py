@@ -182,11 +182,14 @@ class ChangeEvent:
         message = _display.printable(" ".join(scrub(str(self.error), hide).split())) if self.error is not None else "?"
         if isinstance(self.error, ValidationError):
             out = [f"{head}: validation failed"]
-            for p, m in self.error.errors:
+            shown = self.error.errors[:ValidationError.MAX_SHOWN]  # all of them in event.error.errors
+            for p, m in shown:
                 if p and not reveal and is_secret(p):
                     m = f"{MASK} does not fit (a secret: its value is not shown)"
                 m = _display.printable(scrub(m, hide))
                 out.append(f"  {_display.printable(p)}: {m}" if p else f"  {m}")
+            if len(self.error.errors) > len(shown):
+                out.append(f"  ... and {len(self.error.errors) - len(shown)} more")
             return out
         return [f"{head}: {message}"]
 

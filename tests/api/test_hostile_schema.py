@@ -1,6 +1,8 @@
 """Hostile schemas and documents for Config.validate()."""
 from __future__ import annotations
 
+import dataclasses
+
 import gocfg
 import pytest
 
@@ -52,3 +54,19 @@ def test_violations_of_secrets_do_not_quote_them(no_leaks):
                 cfg.validate(schema)
             text = str(info.value) + repr(info.value.errors)
             assert "hunter2" not in text and "tok-123456" not in text, text
+
+
+def test_a_validation_error_message_lists_a_bounded_number_of_problems(no_leaks):
+    # A config of 200,000 keys that a dataclass does not know made a 10 MB
+    # message (one line each); .errors keeps every problem.
+    @dataclasses.dataclass
+    class Settings:
+        port: int = 0
+
+    with gocfg.Config({"x" * 100_000: 1, **{f"k{i}": "v" for i in range(5000)}}) as cfg:
+        with pytest.raises(gocfg.ValidationError) as info:
+            cfg.to(Settings)
+    text = str(info.value)
+    assert len(info.value.errors) == 5001
+    assert text.count("\n") == 1 + gocfg.ValidationError.MAX_SHOWN and len(text) < 100 * 1000, len(text)
+    assert text.endswith(f"... and {5001 - gocfg.ValidationError.MAX_SHOWN} more (all of them in .errors)")
