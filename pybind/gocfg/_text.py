@@ -16,7 +16,7 @@ This module imports nothing of the package: every other module may use it.
 """
 from __future__ import annotations
 
-__all__ = ["printable", "LAYOUT_CONTROLS"]
+__all__ = ["printable", "bounded", "LAYOUT_CONTROLS", "MAX_MESSAGE"]
 
 # The characters that are not control characters (not C0, DEL or C1) but
 # act on the text around them: the line and paragraph separators, and the
@@ -57,3 +57,19 @@ def printable(text: str, one_line: bool = False) -> str:
         else:
             out.append(c)
     return "".join(out)
+
+
+# As errs.MaxMessageBytes: how long a message gets (here in characters).
+MAX_MESSAGE = 4096
+
+
+def bounded(text: str) -> str:
+    """text when it is at most MAX_MESSAGE characters long, else its
+    beginning and its end (where a message says what went wrong) with the
+    number of characters left out between them, as the library bounds its
+    messages (errs.Bound): a message quotes a key, and a key may be as long
+    as the document (a 1 MB key made a 1 MB KeyNotFoundError)."""
+    if len(text) <= MAX_MESSAGE:
+        return text
+    head, tail = MAX_MESSAGE * 5 // 8, len(text) - MAX_MESSAGE // 4
+    return f"{text[:head]} ...({tail - head} characters left out)... {text[tail:]}"

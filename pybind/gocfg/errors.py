@@ -12,7 +12,7 @@ import errno
 import os
 from typing import Any, Callable, List, Optional, Tuple
 
-from ._text import printable
+from ._text import bounded, printable
 
 
 class Error(Exception):
@@ -26,7 +26,7 @@ class Error(Exception):
     """
 
     def __str__(self) -> str:
-        return printable(super().__str__())
+        return printable(bounded(super().__str__()))
 
 
 class InvalidArgumentError(Error, ValueError):
@@ -99,15 +99,15 @@ class KeyNotFoundError(Error, KeyError):
 
     def __str__(self) -> str:
         if self.path is None:
-            text = super().__str__()  # Error's: printable already
-            return f"{text}: {printable(self.why)}" if self.why and len(self.args) == 1 else text
+            text = super().__str__()  # Error's: printable and bounded already
+            return f"{text}: {printable(bounded(self.why))}" if self.why and len(self.args) == 1 else text
         hint = self.suggestions
         text = repr(self.path)
         if hint:
             text += " (did you mean " + " or ".join(repr(s) for s in hint) + "?)"
         if self.why:
             text += ": " + self.why
-        return printable(text)
+        return printable(bounded(text))
 
     def __reduce__(self) -> Tuple[Any, ...]:
         # Pickles (for multiprocessing, say) with its suggestions worked
@@ -272,6 +272,9 @@ class ValidationError(Error, ValueError):
         super().__init__(head + ":\n  " + "\n  ".join(lines))
 
     MAX_SHOWN = 100
+
+    def __str__(self) -> str:  # bounded by its lines, not cut in the middle
+        return printable(Exception.__str__(self))
 
 
 _LINE = 1000

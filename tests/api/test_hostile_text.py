@@ -160,3 +160,23 @@ def test_cli_messages_and_check_lines_escape_file_names(tmp_path):
     assert r.returncode == 1
     assert _clean(r.stderr) and "b\\x1b]0;pwned\\x07\\u202e.yaml" in r.stderr, r.stderr
     assert _clean(r.stdout) and r.stdout.count("\n") == 1 and "\\nforged" in r.stdout, r.stdout
+
+
+def test_messages_that_quote_a_huge_key_are_bounded(no_leaks):
+    # A key may be as long as the document: the library bounds its messages
+    # (errs.Bound), and a 1 MB key made a 1 MB KeyNotFoundError or
+    # TypeMismatchError when Python built the message.
+    key = "k" * (1 << 20)
+    with gocfg.Config({"a": 1, key: "v"}) as cfg:
+        for call, exc in ((lambda: cfg[key + "x"], gocfg.KeyNotFoundError),
+                          (lambda: cfg[("a", key)], gocfg.KeyNotFoundError),
+                          (lambda: cfg.get_int((key,)), gocfg.TypeMismatchError)):
+            with pytest.raises(exc) as info:
+                call()
+            text = str(info.value)
+            assert len(text) < 5000 and "characters left out" in text, len(text)
+        assert key in info.value.args[0]  # args hold the message as built, whole
+    with gocfg.Config({"a": 1}) as cfg:
+        with pytest.raises(gocfg.KeyNotFoundError) as info:
+            cfg[key]
+        assert info.value.path == key and info.value.args[0] == key
