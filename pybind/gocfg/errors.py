@@ -255,7 +255,8 @@ class ValidationError(Error, ValueError):
 
     ``errors`` lists every problem at once as ``(path, message)`` pairs; the
     message of the exception has one line per problem, such as
-    ``server.port: expected int, got 'abc' (from env APP_SERVER__PORT)``.
+    ``server.port: expected int, got 'abc' (from env APP_SERVER__PORT)``,
+    for the first ``MAX_SHOWN`` (100) problems, then how many more there are.
     For ``validate()`` each item is a ``gocfg.Violation`` (path, keyword,
     message, origin, schema_path), which unpacks as such a pair.
     """
