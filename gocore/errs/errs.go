@@ -175,6 +175,10 @@ func Bound(msg string) string {
 // they are, and a file named "\x1b[2J.yaml" must not clear the screen of
 // whoever reads its parse error, nor a key holding U+202E reverse the log
 // line that names it. Bytes that are not UTF-8 pass as they are.
+//
+// The Python package writes the messages it builds itself by the same
+// rule (printable in pybind/gocfg/_text.py); tests/api/test_hostile_text.py
+// checks that both write every character the same: change them together.
 func Printable(msg string) string {
 	if !strings.ContainsFunc(msg, actsOnText) {
 		return msg

@@ -493,7 +493,16 @@ func violation(e *jsonschema.ValidationError) Violation {
 	if len(kw) > 0 {
 		keyword = kw[0]
 	}
-	msg := e.ErrorKind.LocalizedString(printer)
+	msg := ""
+	if k, ok := e.ErrorKind.(*kind.Enum); ok && len(k.Want) > maxEnumShown {
+		// The library's message lists every value the enum allows: a
+		// schema's enum of 100,000 values of 1 KB made a 100 MB message
+		// and took 21 s to report. The first few, and how many in all.
+		few := &kind.Enum{Got: k.Got, Want: k.Want[:maxEnumShown]}
+		msg = fmt.Sprintf("%s, ... (%d values in all)", few.LocalizedString(printer), len(k.Want))
+	} else {
+		msg = e.ErrorKind.LocalizedString(printer)
+	}
 	if m := numeric(e.ErrorKind); m != "" {
 		msg = m
 	}
@@ -533,14 +542,20 @@ func violation(e *jsonschema.ValidationError) Violation {
 	if _, isRef := e.ErrorKind.(*kind.Reference); !isRef && len(kw) > 0 {
 		schemaPath += "/" + strings.Join(kw, "/")
 	}
+	// A message may quote the value (a pattern's or format's failure quotes
+	// a 1 MB string whole) or the schema (a const of 10 MB): bounded as
+	// the library's error messages are.
 	return Violation{
 		Path:       path,
 		Keyword:    keyword,
-		Message:    msg,
-		Masked:     masked(e.ErrorKind, msg),
+		Message:    errs.Bound(msg),
+		Masked:     errs.Bound(masked(e.ErrorKind, msg)),
 		SchemaPath: schemaPath,
 	}
 }
+
+// maxEnumShown is how many of an enum's values a violation's message lists.
+const maxEnumShown = 10
 
 // masked is the message for a value that must not be shown: the kinds
 // whose message quotes the value get one of their own, saying what was

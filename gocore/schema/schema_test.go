@@ -343,3 +343,27 @@ func TestRefCycleIsABadSchema(t *testing.T) {
 		}
 	}
 }
+
+func TestViolationMessagesAreBounded(t *testing.T) {
+	// An enum of 20,000 long values was listed whole in its message, and a
+	// pattern's failure quoted a megabyte string whole.
+	enum := make([]string, 20000)
+	for i := range enum {
+		enum[i] = fmt.Sprintf("%q", fmt.Sprintf("%04d%s", i, strings.Repeat("y", 500)))
+	}
+	sch := mustCompile(t, `{"properties": {"e": {"enum": [`+strings.Join(enum, ",")+`]},
+		"p": {"pattern": "^a"}, "c": {"const": "`+strings.Repeat("z", 100000)+`"}}}`)
+	got, total, err := sch.Validate(tree("e", "no", "p", strings.Repeat("x", 1<<20), "c", "no"))
+	if err != nil || total != 3 {
+		t.Fatalf("%d violations, %v", total, err)
+	}
+	for _, v := range got {
+		if len(v.Message) > errs.MaxMessageBytes+100 || len(v.Masked) > errs.MaxMessageBytes+100 {
+			t.Errorf("%s: a message of %d bytes (masked %d)", v.Keyword, len(v.Message), len(v.Masked))
+		}
+		if v.Keyword == "enum" && (!strings.Contains(v.Message, "'0009y") || strings.Contains(v.Message, "'0010y") ||
+			!strings.HasSuffix(v.Message, ", ... (20000 values in all)")) {
+			t.Errorf("enum: %.200s ... %s", v.Message, v.Message[max(0, len(v.Message)-60):])
+		}
+	}
+}

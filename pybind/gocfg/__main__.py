@@ -83,6 +83,7 @@ import tempfile
 from typing import Any, List, NoReturn, Optional, Sequence, Tuple, Union
 
 from . import _args
+from ._text import printable as _printable
 from ._values import quote_segment, split_path
 from .config import Config
 from .display import json_text, printable
@@ -151,7 +152,9 @@ def _err(line: str, end: str = "\n") -> None:
     if stream is None:
         return
     try:
-        stream.write(line + end)
+        # Every line here is a message, and messages quote file names and
+        # keys as they are: their terminal and bidi controls as escapes.
+        stream.write(_printable(line) + end)
         stream.flush()
     except (OSError, ValueError):
         pass
@@ -544,6 +547,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             _report(e)
             status = EXIT_BAD_FILE
             continue
+        name = printable(name)  # one line per file, whatever its name holds
         if len(docs) <= 1 and (not docs or isinstance(docs[0], dict)):
             _say(f"{name}: ok")  # one mapping: what Config.load() reads
         elif len(docs) == 1:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union, cast
 
 from . import _capi
+from ._text import printable
 from .errors import InvalidArgumentError
 
 PathLike = Union[str, Tuple[Union[str, int], ...]]
@@ -159,7 +160,7 @@ def _tag(v: Any, where: str) -> Tuple[Any, ...]:
     if isinstance(v, _dt.date):
         return (..., "d", v.year, v.month, v.day, 0, 0, 0, 0, None)
     if v.utcoffset() is not None:
-        raise TypeError(f"{where}: a time of day with a UTC offset cannot be stored "
+        raise TypeError(f"{printable(where)}: a time of day with a UTC offset cannot be stored "
                         "(TOML has none); use a datetime or a naive time")
     return (..., "t", 0, 0, 0, v.hour, v.minute, v.second, v.microsecond, None)
 
@@ -237,10 +238,13 @@ def _plain(v: Any, where: str, depth: int, views: Optional[Copies] = None) -> An
             return False, bool(x)
         if isinstance(x, str):
             return False, str.__str__(x)
+        # The number the object is, by the base type's own slot, as for str:
+        # int(x) calls a subclass's __int__, which may raise or say another
+        # number (an int subclass whose __int__ returned 42 was stored as 42).
         if isinstance(x, int):
-            return False, int(x)
+            return False, int.__int__(x)
         if isinstance(x, float):
-            return False, float(x)
+            return False, float.__float__(x)
         if isinstance(x, TreeView):  # a Config or Section: its own copy
             return start(x.to_dict() if views is None else views.values(at, x), at, d)
         if not isinstance(x, (Mapping, list, tuple)):
@@ -270,7 +274,8 @@ def _plain(v: Any, where: str, depth: int, views: Optional[Copies] = None) -> An
         if is_map:
             k, item = step
             if not isinstance(k, str):
-                raise TypeError(f"{at or 'mapping'}: keys must be str, not {type(k).__name__} ({k!r})")
+                raise TypeError(f"{printable(at) or 'mapping'}: keys must be str, not {type(k).__name__} "
+                                f"({shown_repr(k)})")
             k = str.__str__(k)
             nested, got = start(item, f"{at}.{quote_segment(k)}" if at else quote_segment(k), d + 1)
         else:
@@ -284,6 +289,20 @@ def _plain(v: Any, where: str, depth: int, views: Optional[Copies] = None) -> An
         if nested:
             stack.append(got)
     return first[1]
+
+
+def shown_repr(x: Any, limit: int = 200) -> str:
+    """repr(x) for a message about a value the caller passed: cut to
+    ``limit`` characters, and "<T object>" when its __repr__ raises (a
+    hostile or broken object must not turn a TypeError into its own
+    error, nor a megabyte repr into a megabyte message)."""
+    try:
+        text = repr(x)
+        if not isinstance(text, str):
+            raise TypeError
+    except Exception:
+        return f"<{type_name(type(x))} object>"
+    return printable(text if len(text) <= limit else text[:limit - 1] + "…")
 
 
 def type_name(t: type) -> str:

@@ -183,7 +183,7 @@ def _bracketed(cfg: "Config", parent: List[str], segs: List[str]) -> List[str]:
     whole = [*parent, *(x for seg in segs for x in dotted(seg))]
     for shown in (whole, [*parent, *first]):
         if cfg.__contains__(tuple(shown)):
-            return [".".join(str(x) if isinstance(x, int) else quote_segment(x) for x in shown)]
+            return [".".join(int.__repr__(x) if isinstance(x, int) else quote_segment(x) for x in shown)]
     return []
 
 

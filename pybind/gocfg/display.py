@@ -11,6 +11,8 @@ import html
 import json
 from typing import AbstractSet, Any, Callable, List, Optional, Sequence, Tuple
 
+from ._text import LAYOUT_CONTROLS as _INVISIBLE  # JSON leaves them as they are
+from ._text import printable as _printable
 from ._values import quote_segment, split_path
 from .secrets import (
     DEFAULT_SECRET_WORDS,
@@ -122,21 +124,12 @@ def _flat(value: Any, key_text: Callable[[Any], str], scalar_text: Callable[[Any
 
 def _dumps(scalar: Any) -> str:
     text = json.dumps(scalar, ensure_ascii=False, default=_json_default)
-    if text.isprintable() or not any(c in _INVISIBLE for c in text):
+    if text.isprintable() or not any(c in _INVISIBLE or "\x7f" <= c < "\xa0" for c in text):
         return text
-    # JSON leaves these as they are; written as \u escapes they read back
-    # the same, and a listing shows them instead of obeying them.
-    return "".join(f"\\u{ord(c):04x}" if c in _INVISIBLE else c for c in text)
-
-
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-# Characters that are not control characters but change what a listing
-# shows around them: the line and paragraph separators, and the bidi
-# controls that reorder the text after them ("Trojan Source",
-# CVE-2021-42574: a key holding U+202E displayed the rest of its line
-# reversed, its value and origin included).
-_INVISIBLE = frozenset("\u2028\u2029\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    # JSON escapes the C0 controls but leaves DEL, the C1 controls (U+009B
+    # is a terminal's CSI) and these as they are; written as \u escapes they
+    # read back the same, and a listing shows them instead of obeying them.
+    return "".join(f"\\u{ord(c):04x}" if c in _INVISIBLE or "\x7f" <= c < "\xa0" else c for c in text)
 
 
 def printable(text: str) -> str:
@@ -145,17 +138,9 @@ def printable(text: str) -> str:
     ``\\x1b``, ``\\u2028``, ``\\u202e``), for the listings that print keys and origins as they
     are: a key is data, and a key holding a newline or a terminal's escape
     sequence must not start a line of its own, or clear the screen, in
-    what a person reads. Values are JSON there, escaped already."""
-    if text.isprintable():
-        return text
-    out = []
-    for c in text:
-        o = ord(c)
-        if o < 0x20 or 0x7F <= o < 0xA0 or c in _INVISIBLE:
-            out.append(_ESCAPES.get(c) or (f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}"))
-        else:
-            out.append(c)
-    return "".join(out)
+    what a person reads. Values are JSON there, escaped already. The rule
+    of messages (gocfg._text), with line feeds and tabs escaped too."""
+    return _printable(text, one_line=True)
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -187,7 +172,7 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
     esc = html.escape
     out = [
         "<div class=\"gocfg\">",
-        f"<p style=\"margin:0 0 4px 0\"><b>{esc(_short(title, 400))}</b></p>",
+        f"<p style=\"margin:0 0 4px 0\"><b>{esc(printable(_short(title, 400)))}</b></p>",
         "<table style=\"border-collapse:collapse;font-family:monospace;font-size:12px\">",
         "<thead><tr>" + "".join(f"<th style=\"text-align:left;padding:2px 8px;border-bottom:1px solid #999\">{h}</th>"
                                 for h in ("path", "value", "type", "origin")) + "</tr></thead><tbody>",
@@ -195,7 +180,8 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
     cell = "<td style=\"text-align:left;padding:2px 8px;vertical-align:top\">"
     for row in rows[:MAX_ROWS]:
         secret = _hidden_row(row.path, reveal, hidden)
-        shown = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden)
+        # Masked as far as the cell shows it: a huge list costs its first items.
+        shown = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden, preview=CELL + 1)
         text = value_text(shown, CELL)
         if row.error and not secret:
             text += f"  ⚠ {_short(row.error, 200)}"
@@ -221,16 +207,17 @@ def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = 
     notebook's text form), the first ``limit`` leaves and a line saying
     how many more there are, each path, value and origin cut as the
     notebook table cuts them."""
-    lines = [title] if title else []
+    lines = [printable(title if limit is None else _short(title, 400))] if title else []
     shown = []
     cell = None if limit is None else CELL
     path_cell = None if limit is None else PATH_CELL
     for row in rows if limit is None else rows[:limit]:
         secret = _hidden_row(row.path, reveal, hidden)
-        value = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden)
+        value = MASK if secret else mask(row.value, split_path(row.path), reveal, hidden,
+                                         preview=None if cell is None else cell + 1)
         text = json_text(value, cell)
         if row.error and not secret:
-            error = row.error if cell is None else _short(row.error, PATH_CELL)
+            error = printable(row.error if cell is None else _short(row.error, PATH_CELL))
             text = json_text(row.value, cell) + f"  (unresolved: {error})"
         origin = "" if row.origin is None else printable(str(row.origin))
         path = printable(row.path)
@@ -260,5 +247,5 @@ def change_note(when: Optional[_dt.datetime], where: Sequence[str], kind: str = 
         return "watching its sources; no change yet"
     stamp = when.astimezone(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     verb = "last change" if kind == "applied" else f"last change {kind}"
-    src = f" from {', '.join(where)}" if where else ""
+    src = f" from {', '.join(printable(w) for w in where)}" if where else ""
     return f"watching its sources; {verb} {stamp}{src}"

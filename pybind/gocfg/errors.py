@@ -12,9 +12,21 @@ import errno
 import os
 from typing import Any, Callable, List, Optional, Tuple
 
+from ._text import bounded, printable
+
 
 class Error(Exception):
-    """Base class of every gocfg error."""
+    """Base class of every gocfg error.
+
+    Its text writes the characters that act on a terminal or on the text
+    around them (escape sequences, bidi controls) as escapes: a message
+    quotes keys, file names and source names as they are, and it is read
+    in terminals and logs. The data attributes (``args``, ``path``,
+    ``filename``, ``errors``) hold them exactly.
+    """
+
+    def __str__(self) -> str:
+        return printable(bounded(super().__str__()))
 
 
 class InvalidArgumentError(Error, ValueError):
@@ -87,15 +99,15 @@ class KeyNotFoundError(Error, KeyError):
 
     def __str__(self) -> str:
         if self.path is None:
-            text = super().__str__()
-            return f"{text}: {self.why}" if self.why and len(self.args) == 1 else text
+            text = super().__str__()  # Error's: printable and bounded already
+            return f"{text}: {printable(bounded(self.why))}" if self.why and len(self.args) == 1 else text
         hint = self.suggestions
         text = repr(self.path)
         if hint:
             text += " (did you mean " + " or ".join(repr(s) for s in hint) + "?)"
         if self.why:
             text += ": " + self.why
-        return text
+        return printable(bounded(text))
 
     def __reduce__(self) -> Tuple[Any, ...]:
         # Pickles (for multiprocessing, say) with its suggestions worked
@@ -243,7 +255,8 @@ class ValidationError(Error, ValueError):
 
     ``errors`` lists every problem at once as ``(path, message)`` pairs; the
     message of the exception has one line per problem, such as
-    ``server.port: expected int, got 'abc' (from env APP_SERVER__PORT)``.
+    ``server.port: expected int, got 'abc' (from env APP_SERVER__PORT)``,
+    for the first ``MAX_SHOWN`` (100) problems, then how many more there are.
     For ``validate()`` each item is a ``gocfg.Violation`` (path, keyword,
     message, origin, schema_path), which unpacks as such a pair.
     """
@@ -251,5 +264,22 @@ class ValidationError(Error, ValueError):
     def __init__(self, errors: List[Tuple[str, str]], target: str = "") -> None:
         self.errors: List[Tuple[str, str]] = list(errors)
         head = f"{len(self.errors)} value(s) do not fit {target}" if target else f"{len(self.errors)} invalid value(s)"
-        lines = [f"{path}: {msg}" if path else msg for path, msg in self.errors]
+        # The message lists the first MAX_SHOWN problems, each cut to a line
+        # of at most _LINE characters: a config of 200,000 keys that a
+        # dataclass does not know made a 10 MB message. ``errors`` has them all.
+        lines = [_line(f"{path}: {msg}" if path else msg) for path, msg in self.errors[:self.MAX_SHOWN]]
+        if len(self.errors) > self.MAX_SHOWN:
+            lines.append(f"... and {len(self.errors) - self.MAX_SHOWN} more (all of them in .errors)")
         super().__init__(head + ":\n  " + "\n  ".join(lines))
+
+    MAX_SHOWN = 100
+
+    def __str__(self) -> str:  # bounded by its lines, not cut in the middle
+        return printable(Exception.__str__(self))
+
+
+_LINE = 1000
+
+
+def _line(text: str) -> str:
+    return text if len(text) <= _LINE else text[:_LINE - 1] + "…"

@@ -177,14 +177,19 @@ class ChangeEvent:
             out += ["  " + line for line in self.diff.lines(reveal=reveal, origins=True)]
             return out
         hide = frozenset() if reveal else self._secret_texts
-        message = " ".join(scrub(str(self.error), hide).split()) if self.error is not None else "?"
+        # str(error) of a validate callable's own exception may quote a key
+        # as it is: escaped as gocfg's own messages are.
+        message = _display.printable(" ".join(scrub(str(self.error), hide).split())) if self.error is not None else "?"
         if isinstance(self.error, ValidationError):
             out = [f"{head}: validation failed"]
-            for p, m in self.error.errors:
+            shown = self.error.errors[:ValidationError.MAX_SHOWN]  # all of them in event.error.errors
+            for p, m in shown:
                 if p and not reveal and is_secret(p):
                     m = f"{MASK} does not fit (a secret: its value is not shown)"
-                m = scrub(m, hide)
+                m = _display.printable(scrub(m, hide))
                 out.append(f"  {_display.printable(p)}: {m}" if p else f"  {m}")
+            if len(self.error.errors) > len(shown):
+                out.append(f"  ... and {len(self.error.errors) - len(shown)} more")
             return out
         return [f"{head}: {message}"]
 
@@ -193,7 +198,7 @@ class ChangeEvent:
 
     def __repr__(self) -> str:
         return (f"<gocfg.ChangeEvent #{self.seq} {self.kind} {len(self.diff)} change(s)"
-                f"{' from ' + ', '.join(self.sources) if self.sources else ''}>")
+                f"{' from ' + ', '.join(_display.printable(s) for s in self.sources) if self.sources else ''}>")
 
 
 class ChangeStream:

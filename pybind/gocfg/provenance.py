@@ -10,6 +10,7 @@ import dataclasses
 from typing import AbstractSet, Any, ClassVar, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from . import _capi
+from ._text import printable as _message_text
 from ._values import split_path
 from .display import json_text, printable, value_repr
 from .secrets import INTERPOLATED_SECRET, MASK, is_secret, mask
@@ -39,6 +40,11 @@ class Origin:
     layer: int = 0
 
     def __str__(self) -> str:
+        # What a person reads: a file's or source's name as messages write
+        # it (its terminal and bidi controls as escapes); ``name`` is exact.
+        return _message_text(self._text())
+
+    def _text(self) -> str:
         if self.kind in ("file", "text"):
             return f"{self.name}:{self.line}:{self.column}" if self.line else self.name
         if self.kind in ("env", "override"):

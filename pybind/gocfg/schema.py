@@ -48,6 +48,7 @@ from typing import Any, Dict, Iterator, List, Optional, Union
 
 from . import _args, _capi
 from ._compat import type_hints
+from ._text import printable
 from ._values import decode_value, split_path
 from .documents import read
 from .errors import InvalidArgumentError, ValidationError
@@ -97,7 +98,8 @@ class Violation:
         """The message with its keyword and, when known, where the value
         came from: ``minimum: got 80, want 1024 (minimum; from app.yaml:2:3)``."""
         where = self.where
-        return f"{self.message} ({self.keyword}; from {where})" if where else f"{self.message} ({self.keyword})"
+        text = f"{self.message} ({self.keyword}; from {where})" if where else f"{self.message} ({self.keyword})"
+        return printable(text)  # a message quotes values and file names as they are
 
     def __iter__(self) -> Iterator[str]:
         yield self.path
@@ -105,7 +107,7 @@ class Violation:
 
     def __str__(self) -> str:
         path = self.path or "<root>"
-        return f"{self.where}: {path}: {self.message}" if self.where else f"{path}: {self.message}"
+        return printable(f"{self.where}: {path}: {self.message}" if self.where else f"{path}: {self.message}")
 
 
 # ------------------------------------------------------------- validation

@@ -32,8 +32,23 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Pattern, Sequence, Set, Tuple, Union
+from typing import (
+    AbstractSet,
+    Any,
+    Dict,
+    FrozenSet,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Pattern,
+    Sequence,
+    Set,
+    Tuple,
+    Union,
+)
 
+from ._text import printable
 from ._values import split_path
 from .errors import InvalidArgumentError
 
@@ -127,18 +142,28 @@ def masked_at(segs: Sequence[str], hidden: Paths = _NONE) -> bool:
     return False
 
 
-def mask(value: Any, segs: Sequence[str] = (), reveal: bool = False, hidden: Paths = _NONE) -> Any:
+def mask(value: Any, segs: Sequence[str] = (), reveal: bool = False, hidden: Paths = _NONE,
+         preview: Optional[int] = None) -> Any:
     """A copy of value with secrets masked (value lives at segs). A secret
     map or list is masked whole. ``hidden`` lists more paths to mask (the
     values that interpolate a secret: :func:`derived_secrets`). Iterative:
     a value nested as deep as a config may be (1000 levels) needs no
-    Python recursion."""
+    Python recursion.
+
+    With ``preview``, only the first ``preview`` maps, lists and scalars
+    of the copy (in the order they are written) are kept: each is written
+    as at least one character, so the first ``preview - 1`` characters of
+    its text are those of the whole copy's, and a display cell that shows
+    fewer costs that much, not the size of the value (a list of 200,000
+    items took 2.7 s to mask for a cell of 120 characters)."""
     if reveal:
         return value
     if masked_at(segs, hidden):
         return MASK
     if not isinstance(value, (dict, list)):
         return value
+    if preview is not None:
+        return _mask_preview(value, tuple(segs), hidden, preview)
     top: Any = {} if isinstance(value, dict) else []
     # (source, its path, its copy): the path's segments are known not to be
     # secrets, so each child needs only its own key checked.
@@ -161,6 +186,39 @@ def mask(value: Any, segs: Sequence[str] = (), reveal: bool = False, hidden: Pat
                 dst[k] = out
             else:
                 dst.append(out)
+    return top
+
+
+def _items(v: Any) -> Iterator[Tuple[Any, Any]]:
+    return iter(v.items()) if isinstance(v, dict) else enumerate(v)
+
+
+def _mask_preview(value: Any, path: Tuple[str, ...], hidden: Paths, limit: int) -> Any:
+    """mask(value)'s first ``limit`` nodes in the order they are written
+    (depth first, each map or list before its items), masking as mask()
+    does: a secret counts as the one scalar it is written as."""
+    top: Any = {} if isinstance(value, dict) else []
+    kept = 1
+    stack: List[Tuple[Iterator[Tuple[Any, Any]], Tuple[str, ...], Any]] = [(_items(value), path, top)]
+    while stack and kept < limit:
+        items, path, dst = stack[-1]
+        step = next(items, None)
+        if step is None:
+            stack.pop()
+            continue
+        k, v = step
+        kept += 1
+        seg = str(k)
+        out: Any = v
+        if is_secret_key(seg) or (hidden and (*path, seg) in hidden):
+            out = MASK
+        elif isinstance(v, (dict, list)):
+            out = {} if isinstance(v, dict) else []
+            stack.append((_items(v), (*path, seg) if hidden else path, out))
+        if isinstance(dst, dict):
+            dst[k] = out
+        else:
+            dst.append(out)
     return top
 
 
@@ -297,11 +355,16 @@ FRAGMENT = 10
 
 def scrub(text: str, texts: Iterable[str]) -> str:
     """text with each of texts (:func:`secret_texts`) replaced by the mask,
-    as it stands and as repr() quotes it (with its escapes), and any run of
+    as it stands, as repr() quotes it and as messages escape it, and any run of
     at least FRAGMENT characters that one of them holds (a message that
     cut a long secret short). Overlapping matches (secrets holding each
     other, or run together) become one mask."""
-    forms = {form for secret in texts for form in (secret, repr(secret)[1:-1]) if form}
+    # Messages write a secret's terminal and bidi controls as escapes (the
+    # library's and gocfg.Error's, gocfg._text.printable), listings its line
+    # feeds and tabs too: "hunter\t\x1b2" is quoted as none of the other
+    # forms, and went through unmasked.
+    forms = {form for secret in texts
+             for form in (secret, repr(secret)[1:-1], printable(secret), printable(secret, one_line=True)) if form}
     if not text or not forms:
         return text
     hit = bytearray(len(text))  # 1 where a secret's character stands

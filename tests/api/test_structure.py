@@ -123,10 +123,12 @@ def test_lower_modules_import_no_public_module():
     # Public API -> binding -> loader: the binding and the loader import
     # only the error classes (the loader also the library's stand-in for
     # forked children, which imports only the error classes), and the
-    # helpers below the public classes import nothing above them.
+    # helpers below the public classes import nothing above them. _text
+    # (what a message may show of what it quotes) is below them all.
     mods = _modules()
-    lower = {"_native": {"_forklib", "errors"}, "_forklib": {"errors"}, "_capi": {"_native", "errors"}, "errors": set(),
+    lower = {"_native": {"_forklib", "errors"}, "_forklib": {"errors"}, "_capi": {"_native", "errors"},
+             "errors": {"_text"}, "_text": set(),
              "_handle": {"_capi", "errors"}, "_args": {"_capi", "errors"},
-             "_values": {"_capi", "errors"}}
+             "_values": {"_capi", "errors", "_text"}}
     for name, allowed in lower.items():
         assert _imports(mods[name], set(mods)) <= allowed, name
