@@ -89,6 +89,7 @@ func TestByExtensionNamesTheUsualFormat(t *testing.T) {
 		"app.service":            `(format "ini-case")`,
 		".eslintrc":              `(format "jsonc"), or else YAML (format "yaml")`,
 		".envrc":                 `direnv shell script`,
+		"/home/u/.npmrc":         `read as format "env-raw"`,
 		"config.yaml.example":    `the name before .example says .yaml (format "yaml")`,
 		"app.properties.dist":    `(format "properties")`,
 		"prod.env.sample":        `the name before .sample says .env (format "env")`,

@@ -3,6 +3,7 @@ provenance gives for them."""
 from __future__ import annotations
 
 import gocfg
+import pytest
 
 CARGO = """\
 [package]
@@ -38,3 +39,35 @@ def test_toml_arrays_in_arrays_have_their_lines(tmp_path, no_leaks):
         "package.metadata.deb.assets.2.0": ["9", "4"],
         "package.metadata.deb.matrix.rows.1": ["11", "28"],
     }
+
+
+NPMRC = """\
+registry=https://registry.npmjs.org/
+@myorg:registry=https://npm.pkg.github.com
+//npm.pkg.github.com/:_authToken=npm_abcdefSECRET123
+save-exact = true
+"""
+
+
+def test_npmrc_is_named_as_env_raw_not_ini(tmp_path, no_leaks):
+    # The hint said INI, which splits "@myorg:registry=..." at the colon
+    # (the key "@myorg") and made "//host/:_authToken=TOKEN" a key without
+    # "token" in it, so repr() showed the token.
+    path = tmp_path / ".npmrc"
+    path.write_text(NPMRC)
+    with pytest.raises(gocfg.InvalidArgumentError, match=r'read as format "env-raw"') as info:
+        gocfg.Config.load(path)
+    assert "INI (format" not in str(info.value)
+    with gocfg.Config.load(path, "env-raw") as cfg:
+        assert cfg.to_dict() == {
+            "registry": "https://registry.npmjs.org/",
+            "@myorg:registry": "https://npm.pkg.github.com",
+            "//npm.pkg.github.com/:_authToken": "npm_abcdefSECRET123",
+            "save-exact": "true",
+        }
+        assert "SECRET123" not in repr(cfg)
+    # npm's ';' comments are named, not "unexpected 'c' after the name ;"
+    path.write_text("; written by npm\n" + NPMRC)
+    with pytest.raises(gocfg.ParseError, match=r"a comment line in a \.env file starts with '#', not ';'") as info:
+        gocfg.Config.load(path, "env-raw")
+    assert (info.value.line, info.value.column) == (1, 3)
