@@ -71,3 +71,20 @@ def test_npmrc_is_named_as_env_raw_not_ini(tmp_path, no_leaks):
     with pytest.raises(gocfg.ParseError, match=r"a comment line in a \.env file starts with '#', not ';'") as info:
         gocfg.Config.load(path, "env-raw")
     assert (info.value.line, info.value.column) == (1, 3)
+
+
+def test_spring_multi_document_properties_are_refused_at_the_separator(tmp_path, no_leaks):
+    # Spring Boot 2.4+ splits application.properties at "#---": the prod
+    # document's keys merged into the first one without a word (or, when
+    # one was set above too, "set twice" named no separator).
+    path = tmp_path / "application.properties"
+    path.write_text("spring.application.name=orders\nserver.port=8080\n"
+                    "#---\nspring.config.activate.on-profile=prod\napp.cache=redis\n")
+    with pytest.raises(gocfg.ParseError, match=r"#--- separates Spring Boot documents: .*\(from line 4\).*"
+                       r"application-\{profile\}\.properties") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (3, 1)
+    # the first document alone reads as before; a banner is no separator
+    path.write_text("#---\n# Orders service\n#---\nserver.port=8080\n")
+    with gocfg.Config.load(path) as cfg:
+        assert cfg.to_dict() == {"server": {"port": "8080"}}

@@ -33,6 +33,10 @@
 //     the characters Java sees. A UTF-8 byte order mark is skipped. NUL may
 //     appear in values as \u0000, not as a raw byte.
 //   - Lines end at "\n", "\r\n" or a lone "\r", as in Java.
+//   - Spring Boot's document separator ("#---" or "!---" alone on a line,
+//     in application.properties since 2.4) followed by a key is a parse
+//     error at the separator: the keys after it are another document,
+//     usually a profile's, which one document would merge into the first.
 package propsfmt
 
 import (
@@ -80,6 +84,11 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 	if len(data) <= textpos.MaxPositionsSize {
 		rec.m = make(map[string]value.Pos)
 	}
+	// separator is where the first of Spring Boot's document separators
+	// stands (springSeparator); prevComment is the comment character of
+	// the line before, or 0.
+	var separator value.Pos
+	var sepChar, prevComment byte
 	for {
 		p.skipBlank()
 		// A line holding only a continuation ("\" at its end) leaves the
@@ -101,15 +110,28 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 		if p.i >= len(p.data) {
 			break
 		}
-		switch p.data[p.i] {
+		switch c := p.data[p.i]; c {
 		case '\n', '\r':
 			p.newline()
+			prevComment = 0
 			continue
 		case '#', '!':
+			if sepChar == 0 && p.i == p.lineStart && prevComment != c && p.springSeparator() {
+				separator, sepChar = p.pos(), c
+			}
 			p.skipToEOL()
+			if p.i < len(p.data) {
+				p.newline()
+			}
+			prevComment = c
 			continue
 		}
+		prevComment = 0
 		keyPos := p.pos()
+		if sepChar != 0 {
+			return nil, p.errAt(separator, "%s--- separates Spring Boot documents: Spring Boot reads the keys after it (from line %d) as a document of their own, usually one profile's, which would merge here into the keys above; gocfg reads a .properties file as one document, so move each document to a file of its own (application-{profile}.properties), or delete this line if it is only a comment",
+				string(sepChar), keyPos.Line)
+		}
 		key, err := p.key()
 		if err != nil {
 			return nil, err
@@ -283,6 +305,37 @@ func (p *parser) newline() {
 	p.i++
 	p.line++
 	p.lineStart = p.i
+}
+
+// springSeparator reports whether the comment line at p.i is one of the
+// document separators Spring Boot (2.4 and later) reads in
+// application.properties: "#---" or "!---" at the line's start, blanks
+// after it, and not followed by a comment line of the same character (the
+// caller checks the line before), so that a banner of such lines is no
+// separator, as in Spring Boot.
+func (p *parser) springSeparator() bool {
+	c := p.data[p.i]
+	j := p.i + 1
+	if !bytes.HasPrefix(p.data[j:], []byte("---")) {
+		return false
+	}
+	j += 3
+	for j < len(p.data) && isBlank(p.data[j]) {
+		j++
+	}
+	if j < len(p.data) && p.data[j] != '\n' && p.data[j] != '\r' {
+		return false
+	}
+	if j < len(p.data) && p.data[j] == '\r' {
+		j++
+	}
+	if j < len(p.data) && p.data[j] == '\n' {
+		j++
+	}
+	for j < len(p.data) && isBlank(p.data[j]) {
+		j++
+	}
+	return j >= len(p.data) || p.data[j] != c
 }
 
 func (p *parser) skipToEOL() {

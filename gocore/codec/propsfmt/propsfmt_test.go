@@ -457,3 +457,30 @@ func TestEmptyLogicalLines(t *testing.T) {
 		}
 	}
 }
+
+// Spring Boot reads "#---" (or "!---") in application.properties as a
+// document separator; the keys after it, usually a profile's, merged
+// silently into the keys above (or clashed as "set twice"). Banners of
+// such lines are no separator, as in Spring Boot.
+func TestSpringDocumentSeparatorIsRefused(t *testing.T) {
+	const msg = "separates Spring Boot documents"
+	for _, fn := range []func([]byte) (*value.Doc, error){Decode, DecodeFlat} {
+		codectest.Errors(t, fn, []codectest.ErrorCase{
+			{"server.port=8080\n#---\nspring.config.activate.on-profile=prod\nserver.port=80\n", 2, 1, "#--- " + msg + ": Spring Boot reads the keys after it (from line 3)"},
+			{"a=1\r\n\r\n!---  \r\n\r\nb=2\r\n", 3, 1, "!--- " + msg},
+			{"a=1\n#---\n! other comment\nb=2\n", 2, 1, msg},
+		})
+	}
+	for _, src := range []string{
+		"#---\n# Database\n#---\ndb.url=x\n", // a banner
+		"a=1\n#----\nb=2\n",                  // four dashes
+		"a=1\n  #---\nb=2\n",                 // indented
+		"a=1\n#--- db\nb=2\n",                // text after
+		"a=1\n#---\n",                        // nothing after
+		"a=1\n#---\n#x\nb=2\n",               // a comment of the same kind after
+	} {
+		if _, err := Decode([]byte(src)); err != nil {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
+}
