@@ -88,3 +88,20 @@ def test_spring_multi_document_properties_are_refused_at_the_separator(tmp_path,
     path.write_text("#---\n# Orders service\n#---\nserver.port=8080\n")
     with gocfg.Config.load(path) as cfg:
         assert cfg.to_dict() == {"server": {"port": "8080"}}
+
+
+@pytest.mark.parametrize("fmt, text", [
+    ("yaml", "# nothing yet\n"), ("toml", "# nothing yet\n"), ("env", "# nothing yet\n"),
+    ("ini", "; nothing yet\n# here\n"), ("properties", "! nothing yet\n"), ("hcl", "// nothing yet\n/* here */\n"),
+    ("yaml", ""), ("toml", ""), ("env", ""), ("ini", ""), ("properties", ""), ("hcl", ""),
+])
+def test_empty_and_comment_only_files_are_empty_configs(fmt, text, no_leaks):
+    # as README's "An empty file" says
+    with gocfg.Config.loads(text, fmt) as cfg:
+        assert cfg.to_dict() == {}
+
+
+@pytest.mark.parametrize("fmt, text", [("json", ""), ("json", "\n \n"), ("jsonc", "// nothing yet\n")])
+def test_empty_json_needs_a_value(fmt, text, no_leaks):
+    with pytest.raises(gocfg.ParseError, match=r"empty document: expected a JSON object"):
+        gocfg.Config.loads(text, fmt)
