@@ -105,3 +105,15 @@ def test_empty_and_comment_only_files_are_empty_configs(fmt, text, no_leaks):
 def test_empty_json_needs_a_value(fmt, text, no_leaks):
     with pytest.raises(gocfg.ParseError, match=r"empty document: expected a JSON object"):
         gocfg.Config.loads(text, fmt)
+
+
+def test_terraform_loop_names_the_mode_that_keeps_it(tmp_path, no_leaks):
+    # the message said only "which gocfg does not evaluate", where every
+    # other expression a module needs evaluated names hcl-raw
+    path = tmp_path / "locals.tf"
+    path.write_text('locals {\n  names = [for s in var.subnets : upper(s.name)]\n}\n')
+    with pytest.raises(gocfg.ParseError, match=r"is a loop .*format hcl-raw keeps it") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (2, 11)
+    with gocfg.Config.load(path, "hcl-raw") as cfg:
+        assert cfg["locals.names"] == "${[for s in var.subnets : upper(s.name)]}"

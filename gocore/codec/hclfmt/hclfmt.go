@@ -567,7 +567,7 @@ func (d *decoder) expr(e hclsyntax.Expression, path string) (any, error) {
 		return d.rawExpr(e), nil
 	}
 	if loop != nil {
-		return nil, d.errAt(loop.Range().Start.Byte, "the expression %s is a loop (a for expression or %%{for}), which gocfg does not evaluate", d.quote(loop.Range()))
+		return nil, d.errAt(loop.Range().Start.Byte, "the expression %s is a loop (a for expression or %%{for}), which gocfg does not evaluate (format hcl-raw keeps it as \"${...}\" text, as a Terraform module needs)", d.quote(loop.Range()))
 	}
 	v, diags := e.Value(nil)
 	if diags.HasErrors() && d.raw {

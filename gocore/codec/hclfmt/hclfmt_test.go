@@ -163,6 +163,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"a = 1\n  a = 2\n", 2, 3, `The argument "a" was already set at line 1, column 1. Each`},
 		{"m = [1, [for x in [1, 2] : [for y in [3] : y]]]\n", 1, 9, "the expression [for x in [1, 2] : [for y in [3] : y]] is a loop"},
 		{"t = \"a%{ for x in [1, 2] }${x}%{ endfor }\"\n", 1, 7, "is a loop"},
+		// a Terraform module's loop: the message names the mode that keeps it
+		{"names = [for s in var.subnets : upper(s.name)]\n", 1, 9, "which gocfg does not evaluate (format hcl-raw keeps it as \"${...}\" text"},
 		{"a = {\n", 2, 1, "Missing expression"},
 		{"a = 99999999999999999999\n", 1, 5, "beyond 64 bits"},
 		{"a = 1e400\n", 1, 5, "beyond float64"},
