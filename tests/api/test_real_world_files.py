@@ -117,3 +117,16 @@ def test_terraform_loop_names_the_mode_that_keeps_it(tmp_path, no_leaks):
     assert (info.value.line, info.value.column) == (2, 11)
     with gocfg.Config.load(path, "hcl-raw") as cfg:
         assert cfg["locals.names"] == "${[for s in var.subnets : upper(s.name)]}"
+
+
+def test_compose_default_with_a_dot_is_quoted_whole(tmp_path, no_leaks):
+    # ${NGINX_VERSION:-1.25} was reported as "NGINX_VERSION:-1: no such
+    # key", the part before its dot, which the file does not hold
+    path = tmp_path / "compose.yaml"
+    path.write_text('services:\n  web:\n    image: "nginx:${NGINX_VERSION:-1.25}-alpine"\n')
+    with gocfg.load(path) as cfg, pytest.raises(gocfg.InterpolationError) as info:
+        cfg["services.web.image"]
+    assert "NGINX_VERSION:-1.25: no such key" in str(info.value)
+    assert "NGINX_VERSION:-1:" not in str(info.value)
+    with gocfg.load(path, interpolate=False) as cfg:
+        assert cfg["services.web.image"] == "nginx:${NGINX_VERSION:-1.25}-alpine"
