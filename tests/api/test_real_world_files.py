@@ -73,21 +73,28 @@ def test_npmrc_is_named_as_env_raw_not_ini(tmp_path, no_leaks):
     assert (info.value.line, info.value.column) == (1, 3)
 
 
-def test_spring_multi_document_properties_are_refused_at_the_separator(tmp_path, no_leaks):
+def test_spring_profile_documents_in_properties_are_refused_at_the_separator(tmp_path, no_leaks):
     # Spring Boot 2.4+ splits application.properties at "#---": the prod
-    # document's keys merged into the first one without a word (or, when
-    # one was set above too, "set twice" named no separator).
+    # document's keys merged into the first one without a word, and a key
+    # it overrides was only "set twice".
     path = tmp_path / "application.properties"
     path.write_text("spring.application.name=orders\nserver.port=8080\n"
                     "#---\nspring.config.activate.on-profile=prod\napp.cache=redis\n")
-    with pytest.raises(gocfg.ParseError, match=r"#--- separates Spring Boot documents: .*\(from line 4\).*"
+    with pytest.raises(gocfg.ParseError, match=r"#--- separates Spring Boot documents, and the one after it is active "
+                       r"only where spring\.config\.activate\.on-profile on line 4 says.*"
                        r"application-\{profile\}\.properties") as info:
         gocfg.Config.load(path)
     assert (info.value.line, info.value.column) == (3, 1)
-    # the first document alone reads as before; a banner is no separator
-    path.write_text("#---\n# Orders service\n#---\nserver.port=8080\n")
+    path.write_text("server.port=8080\n#---\nserver.port=80\n")
+    with pytest.raises(gocfg.ParseError, match=r"set twice \(first on line 1\); line 2 holds #---, Spring Boot's "
+                       r"document separator") as info:
+        gocfg.Config.load(path)
+    assert (info.value.line, info.value.column) == (3, 1)
+    # a document without a profile merges, as Spring Boot reads it; a
+    # banner is no separator
+    path.write_text("#---\n# Orders service\n#---\nserver.port=8080\n#---\napp.cache=redis\n")
     with gocfg.Config.load(path) as cfg:
-        assert cfg.to_dict() == {"server": {"port": "8080"}}
+        assert cfg.to_dict() == {"server": {"port": "8080"}, "app": {"cache": "redis"}}
 
 
 @pytest.mark.parametrize("fmt, text", [
