@@ -269,6 +269,7 @@ var wellKnown = map[string]string{
 	"pipfile.lock": "json", "composer.lock": "json", "flake.lock": "json", "deno.lock": "json", ".bowerrc": "json",
 	".coveragerc": "ini", ".flake8": "ini", ".pylintrc": "ini", "pylintrc": "ini", ".pypirc": "ini",
 	".gitconfig": "ini", ".gitmodules": "ini", ".hgrc": "ini", "my.cnf": "ini",
+	"pip.conf": "ini", "supervisord.conf": "ini", ".sqlfluff": "ini",
 	".gemrc": "yaml", ".condarc": "yaml", ".clang-format": "yaml", ".clang-tidy": "yaml", ".yamllint": "yaml",
 }
 
