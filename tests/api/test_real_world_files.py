@@ -137,3 +137,38 @@ def test_compose_default_with_a_dot_is_quoted_whole(tmp_path, no_leaks):
     assert "NGINX_VERSION:-1:" not in str(info.value)
     with gocfg.load(path, interpolate=False) as cfg:
         assert cfg["services.web.image"] == "nginx:${NGINX_VERSION:-1.25}-alpine"
+
+
+WORKFLOW = """\
+name: CI
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+    inputs:
+      debug: {type: boolean, default: no}
+env:
+  FORCE_COLOR: yes
+  PYTHONUNBUFFERED: 1
+jobs:
+  test:
+    runs-on: ${{ matrix.os }}
+    steps:
+      - run: |
+          echo "${{ github.sha }}"
+"""
+
+
+def test_github_workflow_reads_as_yaml_1_2(tmp_path, no_leaks):
+    # README: on, yes, no and off are strings in YAML 1.2; GitHub reads
+    # the workflow's on: as a key, where PyYAML (1.1) makes it True
+    path = tmp_path / "ci.yml"
+    path.write_text(WORKFLOW)
+    with gocfg.load(path) as cfg:
+        assert list(cfg)[:2] == ["name", "on"]
+        assert cfg["env.FORCE_COLOR"] == "yes" and cfg["on.workflow_dispatch.inputs.debug.default"] == "no"
+        assert cfg["jobs.test.runs-on"] == "${{ matrix.os }}"
+        assert cfg["jobs.test.steps.0.run"] == 'echo "${{ github.sha }}"\n'
+        assert str(cfg.origin("jobs.test.steps.0.run")).endswith(":15:9")
+    with gocfg.Config.load(path, yaml="1.1") as cfg:
+        assert "on" in cfg and cfg["env.FORCE_COLOR"] is True
