@@ -351,6 +351,8 @@ def test_hcl_value_without_quotes_says_strings_take_them(tmp_path, no_leaks, tex
     # a Terraform type constraint is an expression: hcl-raw is named
     e = _refused(tmp_path / "variables.tf", 'variable "n" {\n  type = number\n}\n')
     assert "format hcl-raw keeps such expressions" in str(e)
+    # named as a type, not as a variable ("(Variables not allowed)")
+    assert "number is a Terraform type constraint" in str(e) and "Variables" not in str(e)
 
 
 @pytest.mark.parametrize("name", ["php.ini", "app.yaml", "app.toml", "app.json", ".env", "app.tfvars", "settings.jsonc"])

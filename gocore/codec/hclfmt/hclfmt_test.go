@@ -154,7 +154,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"x = None\n", 1, 5, "HCL's null is null"},
 		{"a = 1\nb = upper(\"x\")\n", 2, 5, "the expression upper(\"x\") needs evaluation (Function calls not allowed)"},
 		{"name = \"web-${var.env}\"\n", 1, 15, "the expression \"web-${var.env}\" needs evaluation"},
-		{"variable \"x\" {\n  type = number\n}\n", 2, 10, "the expression number needs evaluation"},
+		{"variable \"x\" {\n  type = number\n}\n", 2, 10, "the expression number is a Terraform type constraint, which needs evaluation"},
+		{"variable \"x\" {\n  type = map(object({ a = optional(string) }))\n}\n", 2, 10, "the expression map(object({ a = optional(string) })) is a Terraform type constraint"},
+		{"x = upper(\"a\")\n", 1, 5, "the expression upper(\"a\") needs evaluation (Function calls not allowed)"},
 		{"tags = { (var.k) = 1 }\n", 1, 11, "needs evaluation"},
 		{"l = [1, each.key]\n", 1, 9, "each.key"},
 		{"a = 1\na = 2\n", 2, 1, "Attribute redefined"},
@@ -235,7 +237,7 @@ func TestRawModule(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The error names the mode that reads the module.
-	if _, err := Decode(data); err == nil || !strings.Contains(err.Error(), "the expression string needs evaluation") ||
+	if _, err := Decode(data); err == nil || !strings.Contains(err.Error(), "the expression string is a Terraform type constraint") ||
 		!strings.Contains(err.Error(), "format hcl-raw") {
 		t.Errorf("Decode: %v", err)
 	}
