@@ -268,7 +268,8 @@ var wellKnown = map[string]string{
 	"pipfile": "toml", "cargo.lock": "toml", "poetry.lock": "toml", "uv.lock": "toml", "pdm.lock": "toml", "gopkg.lock": "toml",
 	"pipfile.lock": "json", "composer.lock": "json", "flake.lock": "json", "deno.lock": "json", ".bowerrc": "json",
 	".coveragerc": "ini", ".flake8": "ini", ".pylintrc": "ini", "pylintrc": "ini", ".pypirc": "ini",
-	".gitconfig": "ini", ".gitmodules": "ini", ".hgrc": "ini", "my.cnf": "ini", ".npmrc": "ini",
+	".gitconfig": "ini", ".gitmodules": "ini", ".hgrc": "ini", "my.cnf": "ini",
+	"pip.conf": "ini", "supervisord.conf": "ini", ".sqlfluff": "ini",
 	".gemrc": "yaml", ".condarc": "yaml", ".clang-format": "yaml", ".clang-tidy": "yaml", ".yamllint": "yaml",
 }
 
@@ -300,6 +301,12 @@ func nameHint(base, lower, ext string) string {
 		return `such a file is usually JSON, often with comments (format "jsonc"), or else YAML (format "yaml")`
 	case ".envrc":
 		return `.envrc is a direnv shell script, not a .env file; one that holds only NAME=value lines (export allowed) reads as format "env"`
+	case ".npmrc":
+		// npm's ini splits a line at its first '=' and keeps key case;
+		// INI splits at ':' when it comes first, so "@scope:registry=URL"
+		// read as the key "@scope", and "//host/:_authToken=..." as a key
+		// with no "token" in it, which left the token unmasked.
+		return `npm's key=value lines read as format "env-raw" (split at the first "=", case kept, ${...} as written; "#" starts a comment line, not ";"), not as INI, which splits "@scope:registry=..." and "//host/:_authToken=..." at the colon`
 	}
 	if kind, ok := copySuffixes[ext]; ok {
 		inner := strings.TrimSuffix(lower, ext)

@@ -85,10 +85,13 @@ func TestByExtensionNamesTheUsualFormat(t *testing.T) {
 		".clang-format":          `(format "yaml")`,
 		".coveragerc":            `a file named .coveragerc is INI (format "ini")`,
 		"repo/.gitmodules":       `(format "ini")`,
+		"/etc/pip.conf":          `a file named pip.conf is INI (format "ini")`,
+		"supervisord.conf":       `(format "ini")`,
 		"/etc/mysql/mariadb.cnf": `MySQL option files read as INI (format "ini")`,
 		"app.service":            `(format "ini-case")`,
 		".eslintrc":              `(format "jsonc"), or else YAML (format "yaml")`,
 		".envrc":                 `direnv shell script`,
+		"/home/u/.npmrc":         `read as format "env-raw"`,
 		"config.yaml.example":    `the name before .example says .yaml (format "yaml")`,
 		"app.properties.dist":    `(format "properties")`,
 		"prod.env.sample":        `the name before .sample says .env (format "env")`,
@@ -100,7 +103,8 @@ func TestByExtensionNamesTheUsualFormat(t *testing.T) {
 			t.Errorf("ByExtension(%q) = %v, want it to say %s", p, err, want)
 		}
 	}
-	for _, p := range []string{"a.txt", "noext", "notes.bak", "x.unknown.j2"} {
+	// nginx.conf and redis.conf are no INI: a .conf names no format
+	for _, p := range []string{"a.txt", "noext", "notes.bak", "x.unknown.j2", "nginx.conf"} {
 		if _, err := ByExtension(p); err == nil || strings.Contains(err.Error(), "(format \"") {
 			t.Errorf("ByExtension(%q) = %v: no usual format to name", p, err)
 		}

@@ -483,7 +483,13 @@ func (r *res) refValue(ref string, at []string, whole bool) (any, []string, erro
 				// loc names the path that was not found: text of the reference.
 				return nil, nil, interpErr(at, "%s refers to nothing (%s)", r.refName(at, ref), r.chainText(ref))
 			}
-			return nil, nil, interpErr(at, "${%s}: %s: %s (%s)%s", ref, loc.Path, loc.Msg, r.chainText(value.JoinPath(segs...)), foreignHint(ref))
+			missing, hint := loc.Path, foreignHint(ref)
+			if hint != "" {
+				// Another tool's ${VAR:-1.25} splits at its dot: the
+				// part up to it, "VAR:-1", is nothing the file holds.
+				missing = strings.TrimSpace(ref)
+			}
+			return nil, nil, interpErr(at, "${%s}: %s: %s (%s)%s", ref, missing, loc.Msg, r.chainText(value.JoinPath(segs...)), hint)
 		}
 		return nil, nil, err
 	}

@@ -299,6 +299,7 @@ missing: "x ${server.hots}"
 noenv: ${env:NOPE_NOT_SET}
 open: "${a"
 compose: "postgres:${PG_VERSION:-15}"
+dotted: "nginx:${NGINX_VERSION:-1.25}-alpine"
 spring: "${PORT:8080}"
 shell: "echo sha=${GITHUB_SHA}"
 ci: 'run ${SYNC:+--sync "$SYNC"}'
@@ -313,8 +314,10 @@ l: [1]
 		"embed":   "cannot be part of a string",
 		"compose": "PG_VERSION:-15: no such key (compose -> PG_VERSION:-15); an environment variable is ${env:NAME}",
 		"spring":  "with interpolation off",
-		"shell":   "GITHUB_SHA: no such key (shell -> GITHUB_SHA); an environment variable is ${env:NAME}",
-		"ci":      "is not a valid path (ci -> SYNC:+--sync \"$SYNC\"); an environment variable is ${env:NAME}",
+		// the whole reference, not "NGINX_VERSION:-1", the part before its dot
+		"dotted": "${NGINX_VERSION:-1.25}: NGINX_VERSION:-1.25: no such key (dotted -> NGINX_VERSION:-1.25)",
+		"shell":  "GITHUB_SHA: no such key (shell -> GITHUB_SHA); an environment variable is ${env:NAME}",
+		"ci":     "is not a valid path (ci -> SYNC:+--sync \"$SYNC\"); an environment variable is ${env:NAME}",
 	}
 	for p, want := range cases {
 		_, err := r.Lookup(segs(p))

@@ -351,6 +351,8 @@ def test_hcl_value_without_quotes_says_strings_take_them(tmp_path, no_leaks, tex
     # a Terraform type constraint is an expression: hcl-raw is named
     e = _refused(tmp_path / "variables.tf", 'variable "n" {\n  type = number\n}\n')
     assert "format hcl-raw keeps such expressions" in str(e)
+    # named as a type, not as a variable ("(Variables not allowed)")
+    assert "number is a Terraform type constraint" in str(e) and "Variables" not in str(e)
 
 
 @pytest.mark.parametrize("name", ["php.ini", "app.yaml", "app.toml", "app.json", ".env", "app.tfvars", "settings.jsonc"])
@@ -653,6 +655,7 @@ def test_json5_file_names_what_gocfg_reads_of_it(tmp_path, no_leaks):
 @pytest.mark.parametrize("name, text, says, fmt", [
     ("Pipfile", '[packages]\nrequests = "*"\n', 'a file named Pipfile is TOML (format "toml")', "toml"),
     (".coveragerc", "[run]\nbranch = True\n", 'a file named .coveragerc is INI (format "ini")', "ini"),
+    ("pip.conf", "[global]\nindex-url = https://pypi.example.com/simple\n", 'a file named pip.conf is INI (format "ini")', "ini"),
     ("50-server.cnf", "[mysqld]\nport = 3306\n", 'MySQL option files read as INI (format "ini")', "ini"),
     ("web.service", "[Service]\nExecStart=/usr/bin/web\n", "their keys' case kept (format \"ini-case\")", "ini-case"),
     ("config.yaml.example", "db:\n  host: localhost\n", 'the name before .example says .yaml (format "yaml")', "yaml"),

@@ -162,6 +162,11 @@ func decode(data []byte, expand bool, env map[string]string) (doc *value.Doc, er
 			if err := p.endOfLine("the name " + textpos.Trim(key) + " (expected '=': a .env line is NAME=value; NAME: value is YAML's form, as in docker compose's environment:)"); err != nil {
 				return nil, err
 			}
+		} else if strings.HasPrefix(key, ";") {
+			// "; comment", as INI and .npmrc files write comments
+			if err := p.endOfLine("the name " + textpos.Trim(key) + " (expected '=': a comment line in a .env file starts with '#', not ';')"); err != nil {
+				return nil, err
+			}
 		} else if err := p.endOfLine("the name " + textpos.Trim(key) + " (expected '=')"); err != nil {
 			return nil, err
 		}

@@ -130,6 +130,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"A=1\nB\x01=2\n", 2, 2, "invalid character"},
 		{"A=1\nA=2\n", 2, 1, "set twice (first on line 1)"},
 		{"A=1\nB junk\n", 2, 3, "unexpected 'j'"},
+		{"A=1\n; a comment\n", 2, 3, "a comment line in a .env file starts with '#', not ';'"},
 		{"A='x\n", 1, 3, "unterminated"},
 		{"A=\"x\\\"\n", 1, 3, "unterminated"},
 		{"A='x' y\n", 1, 7, "after the closing quote"},

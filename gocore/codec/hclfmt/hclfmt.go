@@ -567,7 +567,7 @@ func (d *decoder) expr(e hclsyntax.Expression, path string) (any, error) {
 		return d.rawExpr(e), nil
 	}
 	if loop != nil {
-		return nil, d.errAt(loop.Range().Start.Byte, "the expression %s is a loop (a for expression or %%{for}), which gocfg does not evaluate", d.quote(loop.Range()))
+		return nil, d.errAt(loop.Range().Start.Byte, "the expression %s is a loop (a for expression or %%{for}), which gocfg does not evaluate (format hcl-raw keeps it as \"${...}\" text, as a Terraform module needs)", d.quote(loop.Range()))
 	}
 	v, diags := e.Value(nil)
 	if diags.HasErrors() && d.raw {
@@ -643,7 +643,34 @@ func (d *decoder) needsEval(e hclsyntax.Expression, diags hcl.Diagnostics) error
 	if msg := d.bareWord(e); msg != "" {
 		return d.errAt(e.Range().Start.Byte, "%s", msg)
 	}
+	if typeConstraint(e) {
+		// "string needs evaluation (Variables not allowed)" named
+		// Terraform's type as a variable
+		return d.errAt(e.Range().Start.Byte, "the expression %s is a Terraform type constraint, which needs evaluation: gocfg reads literal values only (format hcl-raw keeps such expressions as \"${...}\" text, as a Terraform module needs)", d.quote(e.Range()))
+	}
 	return d.errAt(off, "the expression %s needs evaluation (%s): gocfg reads literal values only (format hcl-raw keeps such expressions as \"${...}\" text, as a Terraform module needs)", d.quote(e.Range()), why)
+}
+
+// typeConstraint reports whether e is written as a Terraform type
+// constraint: a primitive type's keyword (string, number, bool, any) or a
+// type constructor (list(string), map(any), object({...}), optional(...)).
+func typeConstraint(e hclsyntax.Expression) bool {
+	switch x := e.(type) {
+	case *hclsyntax.ScopeTraversalExpr:
+		if len(x.Traversal) != 1 {
+			return false
+		}
+		switch x.Traversal.RootName() {
+		case "string", "number", "bool", "any":
+			return true
+		}
+	case *hclsyntax.FunctionCallExpr:
+		switch x.Name {
+		case "list", "map", "set", "tuple", "object", "optional":
+			return true
+		}
+	}
+	return false
 }
 
 // bareWord explains a value written without quotes, as in INI, YAML and

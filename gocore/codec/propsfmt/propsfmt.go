@@ -33,6 +33,11 @@
 //     the characters Java sees. A UTF-8 byte order mark is skipped. NUL may
 //     appear in values as \u0000, not as a raw byte.
 //   - Lines end at "\n", "\r\n" or a lone "\r", as in Java.
+//   - Spring Boot's document separator ("#---" or "!---" alone on a line,
+//     in application.properties since 2.4) before a document that names
+//     a profile (spring.config.activate.*, spring.profiles) is a parse
+//     error at the separator: merging that document into the others
+//     would give wrong values. A key set twice across one says so.
 package propsfmt
 
 import (
@@ -43,6 +48,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
+	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -80,6 +86,11 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 	if len(data) <= textpos.MaxPositionsSize {
 		rec.m = make(map[string]value.Pos)
 	}
+	// separator is where the last of Spring Boot's document separators
+	// stands (springSeparator), sepChar its comment character or 0 before
+	// any; prevComment is the comment character of the line before, or 0.
+	var separator value.Pos
+	var sepChar, prevComment byte
 	for {
 		p.skipBlank()
 		// A line holding only a continuation ("\" at its end) leaves the
@@ -101,14 +112,23 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 		if p.i >= len(p.data) {
 			break
 		}
-		switch p.data[p.i] {
+		switch c := p.data[p.i]; c {
 		case '\n', '\r':
 			p.newline()
+			prevComment = 0
 			continue
 		case '#', '!':
+			if p.i == p.lineStart && prevComment != c && p.springSeparator() {
+				separator, sepChar = p.pos(), c
+			}
 			p.skipToEOL()
+			if p.i < len(p.data) {
+				p.newline()
+			}
+			prevComment = c
 			continue
 		}
+		prevComment = 0
 		keyPos := p.pos()
 		key, err := p.key()
 		if err != nil {
@@ -118,10 +138,24 @@ func decode(data []byte, flat bool) (doc *value.Doc, err error) {
 		if err != nil {
 			return nil, err
 		}
+		if sepChar != 0 && springActivation(key) {
+			// a profile's document (or a cloud platform's): its keys
+			// apply only there, so merging them would be wrong
+			return nil, p.errAt(separator, "%c--- separates Spring Boot documents, and the one after it is active only where %s on line %d says: gocfg reads a .properties file as one document, which would merge it into the keys above; move each such document to a file of its own (application-{profile}.properties)",
+				sepChar, key, keyPos.Line)
+		}
 		if flat {
 			err = setFlat(root, key, val, keyPos, rec.m)
 		} else {
 			err = set(root, key, val, keyPos, rec)
+		}
+		if t, ok := err.(twice); ok {
+			if sepChar != 0 {
+				// set again in a later document, which Spring Boot
+				// reads as an override
+				t.Msg += fmt.Sprintf("; line %d holds %c---, Spring Boot's document separator: gocfg reads a .properties file as one document, so move each document to a file of its own (application-{profile}.properties)", separator.Line, sepChar)
+			}
+			return nil, t.Located
 		}
 		if err != nil {
 			return nil, err
@@ -174,13 +208,22 @@ func setFlat(root *value.Map, key, val string, at value.Pos, positions map[strin
 		if p, ok := positions[path]; ok {
 			first = fmt.Sprintf(" (first on line %d)", p.Line)
 		}
-		return textpos.ParseError(at.Line, at.Column, "key %q is set twice%s", textpos.Trim(key), first)
+		return setTwice(at, key, first)
 	}
 	root.Set(key, val)
 	if positions != nil {
 		positions[path] = at
 	}
 	return nil
+}
+
+// twice is the error of a key set twice, which decode completes when a
+// Spring Boot document separator stands before the key.
+type twice struct{ *errs.Located }
+
+func setTwice(at value.Pos, key, first string) error {
+	return twice{&errs.Located{Kind: errs.ErrParse, Line: at.Line, Column: at.Column,
+		Msg: fmt.Sprintf("key %q is set twice%s", textpos.Trim(key), first)}}
 }
 
 // set stores val at the path the dotted key names.
@@ -216,7 +259,7 @@ func set(root *value.Map, key, val string, at value.Pos, rec *recorder) error {
 			if first != "" {
 				first = " (first" + first + ")"
 			}
-			return textpos.ParseError(at.Line, at.Column, "key %q is set twice%s", textpos.Trim(key), first)
+			return setTwice(at, key, first)
 		case last:
 			m.Set(seg, val)
 		case exists:
@@ -283,6 +326,44 @@ func (p *parser) newline() {
 	p.i++
 	p.line++
 	p.lineStart = p.i
+}
+
+// springSeparator reports whether the comment line at p.i is one of the
+// document separators Spring Boot (2.4 and later) reads in
+// application.properties: "#---" or "!---" at the line's start, blanks
+// after it, and not followed by a comment line of the same character (the
+// caller checks the line before), so that a banner of such lines is no
+// separator, as in Spring Boot.
+func (p *parser) springSeparator() bool {
+	c := p.data[p.i]
+	j := p.i + 1
+	if !bytes.HasPrefix(p.data[j:], []byte("---")) {
+		return false
+	}
+	j += 3
+	for j < len(p.data) && isBlank(p.data[j]) {
+		j++
+	}
+	if j < len(p.data) && p.data[j] != '\n' && p.data[j] != '\r' {
+		return false
+	}
+	if j < len(p.data) && p.data[j] == '\r' {
+		j++
+	}
+	if j < len(p.data) && p.data[j] == '\n' {
+		j++
+	}
+	for j < len(p.data) && isBlank(p.data[j]) {
+		j++
+	}
+	return j >= len(p.data) || p.data[j] != c
+}
+
+// springActivation reports whether key is one of the properties that
+// make a Spring Boot document conditional: spring.config.activate.* (2.4
+// and later) or spring.profiles (before 2.4).
+func springActivation(key string) bool {
+	return strings.HasPrefix(key, "spring.config.activate.") || key == "spring.profiles"
 }
 
 func (p *parser) skipToEOL() {

@@ -457,3 +457,38 @@ func TestEmptyLogicalLines(t *testing.T) {
 		}
 	}
 }
+
+// Spring Boot reads "#---" (or "!---") in application.properties as a
+// document separator. A document after it that names a profile (or a
+// cloud platform) applies only there: its keys merged silently into the
+// keys above. A key set again after one (Spring's override) said only
+// "set twice". A document without activation merges as Spring reads it;
+// banners of such lines are no separator, as in Spring Boot.
+func TestSpringDocumentSeparator(t *testing.T) {
+	for _, fn := range []func([]byte) (*value.Doc, error){Decode, DecodeFlat} {
+		codectest.Errors(t, fn, []codectest.ErrorCase{
+			{"app.name=x\n#---\nspring.config.activate.on-profile=prod\napp.cache=redis\n", 2, 1,
+				"#--- separates Spring Boot documents, and the one after it is active only where spring.config.activate.on-profile on line 3 says"},
+			{"a=1\r\n\r\n!---  \r\n\r\nb=2\r\nspring.profiles=dev\r\n", 3, 1, "!--- separates Spring Boot documents"},
+			{"a=1\n#---\nspring.config.activate.on-cloud-platform=kubernetes\n", 2, 1, "on-cloud-platform on line 3"},
+			{"server.port=8080\n#---\nserver.port=80\n", 3, 1, `key "server.port" is set twice (first on line 1); line 2 holds #---, Spring Boot's document separator`},
+		})
+	}
+	for _, src := range []string{
+		"a=1\n#---\nb=2\n", // no activation: one document, as Spring merges it
+		"#---\n# Profiles\n#---\nspring.profiles=dev\n", // a banner
+		"a=1\n#----\nspring.profiles=dev\n",             // four dashes
+		"a=1\n  #---\nspring.profiles=dev\n",            // indented
+		"a=1\n#--- prod\nspring.profiles=dev\n",         // text after
+		"a=1\n#---\n#x\nspring.profiles=dev\n",          // a comment of the same kind after
+		"spring.profiles=dev\n#---\n",                   // before the separator
+	} {
+		if _, err := Decode([]byte(src)); err != nil {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
+	// without a separator, a key set twice says nothing of Spring
+	if _, err := Decode([]byte("a=1\na=2\n")); err == nil || strings.Contains(err.Error(), "Spring") {
+		t.Errorf("a set twice: %v", err)
+	}
+}

@@ -183,6 +183,12 @@ type builder struct {
 	// or table is refused for being defined before (see firstDefinition).
 	defined   bool
 	definedAt string
+	// arrayStarts holds the offsets of the arrays of the key/value being
+	// converted, arrayNext the next one to meet, inArray how many arrays
+	// the walk is in (arrays.go).
+	arrayStarts []int
+	arrayNext   int
+	inArray     int
 }
 
 // table is where key/values currently land.
@@ -456,6 +462,10 @@ func (b *builder) keyValue(t table, e *unstable.Node) error {
 				return b.errAt(k.Raw, "toml: key %s is already defined", key)
 			}
 			b.record(path, k.Raw)
+			if vn := e.Value(); vn.Kind == unstable.Array && b.positions != nil && b.inArray == 0 {
+				end := int(k.Raw.Offset + k.Raw.Length)
+				b.arrayStarts, b.arrayNext = arrayStarts(b.data, end), 0
+			}
 			v, err := b.value(e.Value(), path, t.depth+1)
 			if err != nil {
 				return err
@@ -503,6 +513,10 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 		if depth > value.MaxDepth {
 			return nil, b.errAt(n.Raw, "nesting deeper than %d levels", value.MaxDepth)
 		}
+		// an array item that is an array has no range: its '['
+		b.recordOffset(path, b.nextArrayStart())
+		b.inArray++
+		defer func() { b.inArray-- }()
 		out := []any{}
 		it := n.Children()
 		for it.Next() {
@@ -511,7 +525,9 @@ func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 				continue
 			}
 			p := b.subIndex(path, len(out))
-			b.record(p, c.Raw)
+			if c.Kind != unstable.Array {
+				b.record(p, c.Raw)
+			}
 			v, err := b.value(c, p, depth+1)
 			if err != nil {
 				return nil, err

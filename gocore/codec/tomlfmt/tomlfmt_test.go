@@ -407,3 +407,35 @@ func TestRedefinitionNamesTheFirstWithoutPositions(t *testing.T) {
 		}
 	}
 }
+
+// An array held in an array has no range in go-toml's tree: its position
+// is its '[' (it was 1:1, the document's start), whatever strings,
+// comments and inline tables stand before it.
+func TestNestedArrayPositions(t *testing.T) {
+	src := "title = \"x\"\n" +
+		"assets = [\n" +
+		"  [\"target/release/rg\", \"usr/bin/\", \"755\"], # a [comment]\n" +
+		"  [\"COPYING\", \"[doc]/\", '''\n]'''],\n" +
+		"  { k = [[1], [2]] },\n" +
+		"  [[\"deep\"]],\n" +
+		"]\n" +
+		"\"quoted=key\" = [[0]]\n" +
+		"t = { m = [ [3] ] }\n"
+	d, err := Decode([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]value.Pos{
+		"assets": {Line: 2, Column: 1}, "assets.0": {Line: 3, Column: 3}, "assets.0.1": {Line: 3, Column: 25},
+		"assets.1": {Line: 4, Column: 3}, "assets.1.2": {Line: 4, Column: 25},
+		"assets.2": {Line: 6, Column: 3}, "assets.2.k": {Line: 6, Column: 5}, "assets.2.k.1": {Line: 6, Column: 15},
+		"assets.3": {Line: 7, Column: 3}, "assets.3.0": {Line: 7, Column: 4}, "assets.3.0.0": {Line: 7, Column: 5},
+		"quoted=key": {Line: 9, Column: 1}, "quoted=key.0": {Line: 9, Column: 17},
+		"t.m": {Line: 10, Column: 7}, "t.m.0": {Line: 10, Column: 13},
+	}
+	for p, w := range want {
+		if got := d.Positions[p]; got != w {
+			t.Errorf("position of %s = %v, want %v", p, got, w)
+		}
+	}
+}
