@@ -134,7 +134,7 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     missing one is skipped), the environment, then ``flags`` (a settings
     class -- dataclass, attrs class or pydantic model -- whose
     ``--server.port`` flags are parsed from ``argv``, default
-    ``sys.argv[1:]``; or an argparse namespace parsed by a parser given
+    ``sys.argv[1:]`` (none in a Jupyter kernel); or an argparse namespace parsed by a parser given
     :func:`gocfg.add_flags`). ``profile`` (or the variable named by
     ``profile_env`` when set) merges ``name.{profile}.ext`` after each file
     source when it exists, and for a ``gocfg.File(..., profiles=True)``
