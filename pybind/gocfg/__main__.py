@@ -73,7 +73,6 @@ from __future__ import annotations
 import argparse
 import codecs
 import datetime as _dt
-import difflib
 import errno
 import json
 import math
@@ -98,7 +97,6 @@ from .errors import (
     TypeMismatchError,
     ValidationError,
 )
-from .flags import _masked_extras
 from .layers import load
 from .live import WatchedConfig
 from .schema import Violation, json_schema, load_class
@@ -180,6 +178,9 @@ class _Parser(argparse.ArgumentParser):
         # are not quoted (--password s3cret), as parse_flags quotes none.
         ns, extras = super().parse_known_args(args, namespace)
         if extras and self._subparsers is None and self.prog != "gocfg":
+            import difflib
+
+            from .flags import _masked_extras  # argparse, dataclasses: on this error only
             message = "unrecognized arguments: " + " ".join(_masked_extras(extras))
             options = [o for o in self._option_string_actions if o.startswith("--")]
             for item in extras:
