@@ -173,6 +173,27 @@ class _Parser(argparse.ArgumentParser):
         else:
             _out(message)
 
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        # A command's parser refuses what it did not take itself, with its
+        # own usage and the closest option: argparse left that to the top
+        # parser, whose usage (gocfg COMMAND ...) said nothing of the
+        # command's options. The values of options named like a secret
+        # are not quoted (--password s3cret), as parse_flags quotes none.
+        ns, extras = super().parse_known_args(args, namespace)
+        if extras and self._subparsers is None and self.prog != "gocfg":
+            import difflib
+
+            from .flags import _masked_extras  # argparse, dataclasses: on this error only
+            message = "unrecognized arguments: " + " ".join(_masked_extras(extras))
+            options = [o for o in self._option_string_actions if o.startswith("--")]
+            for item in extras:
+                close = difflib.get_close_matches(item.partition("=")[0], options, n=1) if item.startswith("--") else []
+                if close:
+                    message += f" (did you mean {close[0]}?)"
+                    break
+            self.error(message)
+        return ns, extras
+
 
 class _UsageError(Exception):
     """Bad command-line input found after parsing (a --set that does not parse)."""
@@ -814,6 +835,11 @@ def _cmd_db_rm(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _no_password(text: str) -> str:
+    raise argparse.ArgumentTypeError(f"a password on the command line shows in the process list: set ${DB_PASSWORD_ENV} "
+                                     "or use --password-file FILE")
+
+
 def _db_parser(sub: Any, formats: Sequence[str]) -> None:
     common = _Parser(add_help=False)
     common.add_argument("url", help="sqlite:///path.db, a path, etcd://host:port/prefix or memory://")
@@ -821,6 +847,9 @@ def _db_parser(sub: Any, formats: Sequence[str]) -> None:
     common.add_argument("--password-file", metavar="FILE",
                         help=f"read the etcd password from FILE's first line (default: ${DB_PASSWORD_ENV}); "
                              "never on the command line, where ps shows it")
+    # Not an option: --password VALUE was taken for an abbreviated
+    # --password-file, and the error quoted the password as a file name.
+    common.add_argument("--password", type=_no_password, help=argparse.SUPPRESS)
     common.add_argument("--ca", metavar="FILE", help="etcd: CA certificate (turns TLS on)")
     common.add_argument("--cert", metavar="FILE", help="etcd: client certificate")
     common.add_argument("--key", metavar="FILE", help="etcd: client key")

@@ -988,11 +988,14 @@ class Section(MutableMapping[str, Any], TreeView):
 
     def show(self, *, reveal: bool = False, origins: bool = True) -> str:
         """A readable listing, one ``path = value  # origin`` line per leaf,
-        secrets masked unless reveal=True."""
+        secrets masked unless reveal=True. A str: ``print(cfg.show())``
+        in a script; a notebook cell ending in ``cfg.show()`` displays the
+        listing."""
         if reveal:
-            return _display.text_table(self._explain(), reveal=True, origins=origins, hidden=frozenset())
+            return _display.Listing(_display.text_table(self._explain(), reveal=True, origins=origins,
+                                                        hidden=frozenset()))
         rows, hidden = self._masking(Section._explain)
-        return _display.text_table(rows, origins=origins, hidden=hidden)
+        return _display.Listing(_display.text_table(rows, origins=origins, hidden=hidden))
 
     def _masking(self, read: "typing.Callable[[Section], T]") -> Tuple[T, FrozenSet[Tuple[str, ...]]]:
         """read(self) and the paths to mask besides secret keys (_hidden),

@@ -199,6 +199,21 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
     return "\n".join(out)
 
 
+class Listing(str):
+    """The text ``show()`` returns: a ``str`` in every way, which IPython and
+    Jupyter display as the listing it is when a cell ends with
+    ``cfg.show()``, rather than as its repr on one line with ``\\n``s
+    (``repr()`` and ``print()`` are str's own)."""
+
+    __slots__ = ()
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (str, (str(self),))  # a plain str where it is unpickled
+
+
 def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = False,
                origins: bool = True, hidden: AbstractSet[Tuple[str, ...]] = _NO_PATHS,
                limit: Optional[int] = None) -> str:

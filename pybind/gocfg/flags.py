@@ -349,20 +349,37 @@ def flag_values(namespace: argparse.Namespace) -> List[Tuple[str, Any]]:
 def parse_flags(cls: Any, argv: Optional[Sequence[str]] = None, *, prog: Optional[str] = None,
                 description: Optional[str] = None) -> argparse.Namespace:
     """A parser of ``cls``'s flags alone, run over ``argv`` (default:
-    ``sys.argv[1:]``). ``--help`` prints every flag and exits; a bad value
-    exits with status 2 and argparse's message naming the flag, as any
-    argparse program does."""
+    ``sys.argv[1:]``, or none in a Jupyter kernel, whose ``sys.argv`` is the
+    kernel's own ``-f kernel.json``). ``--help`` prints every flag and
+    exits; a bad value exits with status 2 and argparse's message naming
+    the flag, as any argparse program does."""
     doc = (cls.__doc__ or "").strip()
     if doc.startswith(cls.__name__ + "("):
         doc = ""  # the signature dataclasses writes when the class has no docstring
     parser = argparse.ArgumentParser(prog=prog, description=description or doc or None)
     add_flags(parser, cls, group=None)
-    namespace, extras = parser.parse_known_args(sys.argv[1:] if argv is None else list(argv))
+    namespace, extras = parser.parse_known_args(default_argv() if argv is None else list(argv))
     if extras:
         # argparse's own refusal quotes them all: the value of a misspelt
         # secret flag (--api-token s3cr3t, for --api_token) too.
         parser.error("unrecognized arguments: " + " ".join(_masked_extras(extras)))
     return namespace
+
+
+def default_argv() -> List[str]:
+    """The flags a program was given: ``sys.argv[1:]``, except in a
+    Jupyter kernel (ipykernel), where those are the kernel's own
+    arguments (``-f /path/kernel-....json``): a notebook's code was given
+    none, and parsing them ended the cell with SystemExit 2."""
+    ipython = sys.modules.get("IPython")
+    get_ipython = getattr(ipython, "get_ipython", None)
+    try:
+        shell = get_ipython() if callable(get_ipython) else None
+    except Exception:
+        shell = None
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        return []
+    return sys.argv[1:]
 
 
 def _masked_extras(extras: Sequence[str]) -> List[str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, List, Literal, Optional, Sequence, overload
 
 from . import _args, _capi, _lazy
 from . import envsources as _envsrc
@@ -46,6 +46,38 @@ def _is_stored(source: Any) -> bool:
     defines it, has been imported can one exist."""
     live = sys.modules.get("gocfg.live")
     return live is not None and isinstance(source, live.Stored)
+
+
+# watch=True gives a WatchedConfig, so that a checker knows its on_change(),
+# reload() and changes() (on a Config they would be keys, typed Any).
+@overload
+def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix: Optional[str] = None,
+         env_delimiter: str = "__", env_parse: bool = True, overrides: Optional[Iterable[str]] = None,
+         overrides_parse: bool = True, lists: str = "replace", interpolate: bool = True,
+         environ: Optional[Mapping[str, str]] = None, freeze: Optional[bool] = None, watch: Literal[False] = False,
+         validate: Any = None, debounce: float = 0.1, yaml: Optional[str] = None,
+         env_file: Any = None, secrets_dir: Any = None, profile: Optional[str] = None,
+         profile_env: Optional[str] = None, flags: Any = None, argv: Optional[Sequence[str]] = None) -> Config: ...
+
+
+@overload
+def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix: Optional[str] = None,
+         env_delimiter: str = "__", env_parse: bool = True, overrides: Optional[Iterable[str]] = None,
+         overrides_parse: bool = True, lists: str = "replace", interpolate: bool = True,
+         environ: Optional[Mapping[str, str]] = None, freeze: Optional[bool] = None, watch: Literal[True],
+         validate: Any = None, debounce: float = 0.1, yaml: Optional[str] = None,
+         env_file: Any = None, secrets_dir: Any = None, profile: Optional[str] = None,
+         profile_env: Optional[str] = None, flags: Any = None, argv: Optional[Sequence[str]] = None) -> _live.WatchedConfig: ...
+
+
+@overload
+def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix: Optional[str] = None,
+         env_delimiter: str = "__", env_parse: bool = True, overrides: Optional[Iterable[str]] = None,
+         overrides_parse: bool = True, lists: str = "replace", interpolate: bool = True,
+         environ: Optional[Mapping[str, str]] = None, freeze: Optional[bool] = None, watch: bool = False,
+         validate: Any = None, debounce: float = 0.1, yaml: Optional[str] = None,
+         env_file: Any = None, secrets_dir: Any = None, profile: Optional[str] = None,
+         profile_env: Optional[str] = None, flags: Any = None, argv: Optional[Sequence[str]] = None) -> Config: ...
 
 
 def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix: Optional[str] = None,
@@ -102,7 +134,7 @@ def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix
     missing one is skipped), the environment, then ``flags`` (a settings
     class -- dataclass, attrs class or pydantic model -- whose
     ``--server.port`` flags are parsed from ``argv``, default
-    ``sys.argv[1:]``; or an argparse namespace parsed by a parser given
+    ``sys.argv[1:]`` (none in a Jupyter kernel); or an argparse namespace parsed by a parser given
     :func:`gocfg.add_flags`). ``profile`` (or the variable named by
     ``profile_env`` when set) merges ``name.{profile}.ext`` after each file
     source when it exists, and for a ``gocfg.File(..., profiles=True)``

@@ -259,3 +259,27 @@ def test_console_script_installed(app):
     assert exe, "the gocfg console script is not on PATH"
     r = subprocess.run([exe, "get", str(app), "server.port"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout == "8080\n"
+
+
+def test_an_unknown_option_gets_its_commands_usage_and_the_closest_option(app):
+    """`gocfg show app.yaml --foramt json` printed the top parser's usage
+    (gocfg [-h] [--version] COMMAND ...), which lists no option of show."""
+    r = run("show", app, "--foramt", "json")
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr.startswith("usage: gocfg show ")
+    assert r.stderr.splitlines()[-1] == "gocfg show: error: unrecognized arguments: --foramt json (did you mean --format?)"
+    r = run("db", "get", "memory://", "x", "--revison", "1")
+    assert r.returncode == 2 and r.stderr.splitlines()[-1].endswith("--revison 1 (did you mean --revision?)")
+    r = run("get", app, "server.port", "-x")
+    assert r.returncode == 2 and r.stderr.splitlines()[-1] == "gocfg get: error: unrecognized arguments: -x"
+
+
+def test_a_password_on_the_command_line_is_not_quoted_back(app):
+    # db: "--password s3cret" was taken for an abbreviated --password-file,
+    # and the error quoted the password as a file name that did not exist.
+    for args in (["db", "get", "memory://", "x", "--password", "s3cret"], ["db", "get", "memory://", "x", "--password=s3cret"],
+                 ["get", app, "server.port", "--password", "s3cret"], ["show", app, "--api-token=s3cret"]):
+        r = run(*args)
+        assert r.returncode == 2 and "s3cret" not in r.stderr, (args, r.stderr)
+        if args[0] == "db":
+            assert "set $GOCFG_DB_PASSWORD or use --password-file FILE" in r.stderr, r.stderr

@@ -944,6 +944,9 @@ def test_sqlite_url_forms_name_the_files_they_say(tmp_path, monkeypatch):
         assert d.url == f"sqlite://{path}"
     with gocfg.Database.open(str(path)) as d:  # the bare path opens the same file
         assert d.load_with_revision("a")[1] == 1
+    # SQLAlchemy's absolute form, four slashes, as README's URL table says
+    with gocfg.Database.open(f"sqlite:///{path}") as d:
+        assert d.load_with_revision("a")[1] == 1 and d.url == f"sqlite://{path}"
     monkeypatch.chdir(tmp_path)
     gocfg.Database.open("sqlite:rel.db").close()
     gocfg.Database.open("bare.db").close()

@@ -64,6 +64,26 @@ def test_no_flags_given_changes_nothing(tmp_path):
     assert cfg["server.debug"] is False
 
 
+def test_in_a_jupyter_kernel_flags_default_to_none_not_the_kernels_arguments(monkeypatch, capsys):
+    # A notebook cell running gocfg.load(flags=Settings) parsed the kernel's
+    # own "-f kernel.json" and ended in SystemExit 2.
+    import types
+
+    shell = types.SimpleNamespace(kernel=object())  # ipykernel's shell holds its kernel
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
+    monkeypatch.setattr(sys, "argv", ["/venv/lib/ipykernel_launcher.py", "-f", "/tmp/kernel-1.json"])
+    with gocfg.load({"server": {"port": 5}}, flags=Settings) as cfg:
+        assert cfg.to_dict() == {"server": {"port": 5}}
+    assert gocfg.parse_flags(Settings) == gocfg.parse_flags(Settings, [])
+    with gocfg.load({}, flags=Settings, argv=["--server.port", "7"]) as cfg:  # argv given: parsed
+        assert cfg["server.port"] == 7
+    # Terminal IPython has no kernel: sys.argv[1:] is the program's.
+    monkeypatch.setattr(shell, "kernel", None)
+    monkeypatch.setattr(sys, "argv", ["prog.py", "--server.port", "8"])
+    with gocfg.load({}, flags=Settings) as cfg:
+        assert cfg["server.port"] == 8
+
+
 def test_add_flags_to_an_existing_parser():
     parser = argparse.ArgumentParser(prog="app")
     parser.add_argument("--verbose", action="store_true")

@@ -805,6 +805,20 @@ def test_html_and_pretty_display(files):
         assert cfg._repr_html_() is None and "closed" in pretty(cfg)
 
 
+def test_show_as_a_notebook_cell_result_displays_the_listing(files):
+    # A cell ending in cfg.show() displayed the str's repr: the whole
+    # listing on one line in quotes, with \n between the rows.
+    from IPython.lib.pretty import pretty
+
+    with gocfg.load(files / "app.yaml", environ={}, overrides=["token=abc"]) as cfg:
+        for listing in (cfg.show(), cfg.show(origins=False), cfg["server"].show(), cfg.show(reveal=True)):
+            assert isinstance(listing, str) and "\n" in listing
+            assert pretty(listing) == str(listing) and type(str(listing)) is str
+            assert repr(listing) == repr(str(listing))  # repr() and print() are str's own
+            assert type(pickle.loads(pickle.dumps(listing))) is str
+        assert "abc" not in pretty(cfg.show()) and "********" in pretty(cfg.show())
+
+
 # ---------------------------------------------------- the C ABI, bad input
 
 def test_layer_calls_refuse_bad_handles_and_arguments(no_leaks):

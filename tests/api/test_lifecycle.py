@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 
 import gocfg
 import pytest
@@ -157,6 +158,11 @@ signal.setitimer(signal.ITIMER_REAL, 0)
 '''
 
 
+# CPython 3.9 and 3.10 themselves fail this storm: a handler raising while
+# os.stat() runs (sources.file_is_big) ends in "SystemError:
+# _PyEval_EvalFrameDefault returned a result with an error set", and so does
+# a script of a function calling os.stat() that never imports gocfg.
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="CPython < 3.11 raises SystemError from os.stat under this storm")
 def test_no_handle_leaks_when_a_signal_handler_raises_as_a_handle_is_made(tmp_path):
     import subprocess
     import sys

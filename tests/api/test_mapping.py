@@ -188,3 +188,17 @@ def test_items_and_values_skip_a_key_removed_while_iterating(no_leaks):
         cfg.pop("d", None)
     assert values == [1, 20]
     cfg.close()
+
+
+def test_dict_of_a_config_subscripts_its_keys_as_paths_as_the_readme_says(no_leaks):
+    """README, "Values, paths and sections": dict(cfg) and {**cfg} read each
+    key as a path, so a key holding a dot raises there; to_dict() and
+    dict(cfg.items()) read keys literally. (Should dict(cfg) read them
+    literally one day, the README's sentence goes with this test.)"""
+    with gocfg.Config({"files.exclude": {"**/.git": True}, "editor.fontSize": 12}) as cfg:
+        assert cfg.to_dict() == {"files.exclude": {"**/.git": True}, "editor.fontSize": 12}
+        assert dict(cfg.items()) == {"files.exclude": {"**/.git": True}, "editor.fontSize": 12}
+        with pytest.raises(gocfg.KeyNotFoundError, match=r"did you mean '\"files\.exclude\"'"):
+            dict(cfg)
+        with pytest.raises(gocfg.KeyNotFoundError):
+            _ = {**cfg}

@@ -635,6 +635,34 @@ def test_the_set_up_names_the_go_and_python_the_build_requires():
     assert (m.group(1), m.group(2)) == (go_line.group(1), python.group(1))
 
 
+def test_the_set_up_names_the_python_the_test_pins_need():
+    """README, "Set-up": "The second command needs Python 3.11 or newer" is
+    the oldest Python that every pin of the `test` extra installs on (pip
+    refuses `.[test]` below it, whatever requires-python says), read from
+    the pinned releases' Requires-Python where this environment holds them."""
+    import importlib.metadata
+
+    from packaging.specifiers import SpecifierSet
+
+    root = README.parent
+    m = re.search(r"The second command needs Python (\d+)\.(\d+) or newer", README.read_text(encoding="utf-8"))
+    assert m, "README, Set-up: the sentence naming the tests' Python changed: update this test"
+    with gocfg.Config.load(root / "pyproject.toml") as meta:
+        pins = meta["project.optional-dependencies"].get_list("test")
+    needs = []
+    for pin in pins:
+        name, _, version = re.sub(r"\[.*?\]", "", pin).partition("==")
+        try:
+            installed = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            installed = None
+        if installed != version:
+            pytest.skip(f"{name}=={version} is not installed here ({installed}): its Requires-Python is unknown")
+        needs.append(SpecifierSet(importlib.metadata.metadata(name).get("Requires-Python") or ""))
+    oldest = next(minor for minor in range(5, 40) if all(f"3.{minor}.0" in s for s in needs))
+    assert (int(m.group(1)), int(m.group(2))) == (3, oldest)
+
+
 def test_the_sections_the_package_points_to_exist():
     """Docstrings and comments that send a reader to the README ("see
     README, "Formats"") name a heading it has, or a paragraph's bold lead

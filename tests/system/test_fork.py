@@ -481,17 +481,17 @@ def app(environ, start_response):
 
 
 @contextlib.contextmanager
-def _gunicorn(tmp_path, app_text: str, start_within: float):
-    """gunicorn --preload with two workers serving app_text's `app`, on a
-    port the kernel picks: yields (the master, its URL, a function reading
-    its log), and stops it at the end."""
+def _gunicorn(tmp_path, app_text: str, start_within: float, options=("--preload",)):
+    """gunicorn --preload (or the options given) with two workers serving
+    app_text's `app`, on a port the kernel picks: yields (the master, its
+    URL, a function reading its log), and stops it at the end."""
     (tmp_path / "wsgi_app.py").write_text(app_text)
     log = tmp_path / "gunicorn.log"
 
     def log_text() -> str:
         return log.read_text() if log.exists() else ""
 
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--preload", "--workers", "2", "--bind",
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", *options, "--workers", "2", "--bind",
                                "127.0.0.1:0", "--log-file", str(log), "--graceful-timeout", "5", "wsgi_app:app"],
                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -534,6 +534,59 @@ def test_gunicorn_preload_workers_read_the_config(tmp_path):
         assert "Traceback" not in log_text(), log_text()
     assert "ForkedProcessError" not in log_text()
 
+
+
+DB_WSGI_APP = r'''
+import json
+import gocfg
+
+CFG = gocfg.Config({"server": {"port": 8080}})
+DB = gocfg.Database.open("sqlite:config.db")
+
+
+def app(environ, start_response):
+    out = {"port": CFG["server.port"]}
+    try:
+        if environ["PATH_INFO"] == "/db":
+            out["saved"] = DB.save("svc", {"n": 1})
+        elif environ["PATH_INFO"] == "/write":
+            CFG["server.port"] = 1
+    except gocfg.ForkedProcessError as e:
+        out["error"] = str(e)
+    body = json.dumps(out).encode()
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [body]
+'''
+
+
+@pytest.mark.parametrize("worker", [["--worker-class", "sync"], ["--worker-class", "gthread", "--threads", "4"]])
+def test_gunicorn_preloaded_app_that_opens_a_database_fails_its_requests_not_its_boot(tmp_path, worker):
+    # README, "Forked workers": a preloaded app boots and reads its Configs;
+    # a Database call or a write while serving raises ForkedProcessError
+    # naming --preload; without --preload each worker has its own.
+    pytest.importorskip("gunicorn")
+
+    def get(url, path):
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + path, timeout=10) as r:
+                    return __import__("json").loads(r.read())
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)  # workers still booting
+
+    with _gunicorn(tmp_path, DB_WSGI_APP, 60, ("--preload", *worker)) as (_, url, log_text):
+        assert get(url, "/") == {"port": 8080}
+        for path in ("/db", "/write"):
+            answer = get(url, path)
+            assert answer["port"] == 8080 and "an app loaded with --preload" in answer.get("error", ""), answer
+        assert "Traceback" not in log_text(), log_text()
+    (tmp_path / "plain").mkdir()  # a log of its own: _gunicorn reads the URL from it
+    with _gunicorn(tmp_path / "plain", DB_WSGI_APP, 60, tuple(worker)) as (_, url, log_text):
+        assert get(url, "/db")["saved"] >= 1 and "error" not in get(url, "/write")
+        assert "Traceback" not in log_text(), log_text()
 
 
 def test_gunicorn_conf_that_uses_gocfg_gets_workers_a_message_naming_it(tmp_path):

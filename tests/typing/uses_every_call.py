@@ -171,6 +171,7 @@ def main(work: str) -> None:
 
     # --- a watched config
     watched = gocfg.load(path, gocfg.Stored("memory://", "absent", optional=True), watch=True)
+    assert_type(watched, gocfg.WatchedConfig)  # watch=True says so, before any isinstance()
     assert isinstance(watched, gocfg.WatchedConfig)
     watched.on_change(lambda ev: None)
     watched.on_error(lambda ev: None)
