@@ -8,4 +8,7 @@
 // packages (store, load, dbconn, layer, cmem, ...).
 package main
 
+// The collector's floor for the library's heap (see there).
+import _ "github.com/gocfg/gocfg/gocore/gcfloor"
+
 func main() {}
