@@ -19,6 +19,7 @@ var wrappers = map[string]bool{
 	"sliced":       true, // recovers itself, and runs a body that is one of the above
 	"dbStatus":     true, // sliced around status
 	"dbLoadStatus": true, // dbStatus, or status without a cancel handle
+	"dbWrite":      true, // status (the write tried without waiting), then dbStatus if it would wait
 }
 
 // Every export is a single call of a wrapper that holds the prologue and
