@@ -49,17 +49,8 @@ def _is_stored(source: Any) -> bool:
 
 
 # watch=True gives a WatchedConfig, so that a checker knows its on_change(),
-# reload() and changes() (on a Config they would be keys, typed Any).
-@overload
-def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix: Optional[str] = None,
-         env_delimiter: str = "__", env_parse: bool = True, overrides: Optional[Iterable[str]] = None,
-         overrides_parse: bool = True, lists: str = "replace", interpolate: bool = True,
-         environ: Optional[Mapping[str, str]] = None, freeze: Optional[bool] = None, watch: Literal[False] = False,
-         validate: Any = None, debounce: float = 0.1, yaml: Optional[str] = None,
-         env_file: Any = None, secrets_dir: Any = None, profile: Optional[str] = None,
-         profile_env: Optional[str] = None, flags: Any = None, argv: Optional[Sequence[str]] = None) -> Config: ...
-
-
+# reload() and changes() (on a Config they would be keys, typed Any); any
+# other watch= a Config (a WatchedConfig is one).
 @overload
 def load(*sources: Any, defaults: Optional[Mapping[str, Any]] = None, env_prefix: Optional[str] = None,
          env_delimiter: str = "__", env_parse: bool = True, overrides: Optional[Iterable[str]] = None,
