@@ -174,13 +174,9 @@ static PyObject *q_format = NULL; /* "Q" */
 #endif
 
 static PyObject *
-hot_version_cell(PyObject *self, PyObject *hid)
+cell_view(gocfg_config *h)
 {
-    gocfg_config *h;
     const uint64_t *cell = NULL;
-    (void)self;
-    if (handle_arg(hid, &h) < 0)
-        return NULL;
     if (gocfg_config_version_cell(h, &cell, NULL) != 0 || cell == NULL)
         Py_RETURN_NONE;
     /* Read-only: Python only ever reads the counter. */
@@ -190,6 +186,16 @@ hot_version_cell(PyObject *self, PyObject *hid)
     PyObject *view = PyObject_CallMethod(bytes_view, "cast", "O", q_format);
     Py_DECREF(bytes_view);
     return view;
+}
+
+static PyObject *
+hot_version_cell(PyObject *self, PyObject *hid)
+{
+    gocfg_config *h;
+    (void)self;
+    if (handle_arg(hid, &h) < 0)
+        return NULL;
+    return cell_view(h);
 }
 
 typedef int (*set_fn)(gocfg_config *, const char *, size_t, const char *, size_t, gocfg_error **);
@@ -482,6 +488,22 @@ hot_read_str(PyObject *self, PyObject *args)
         PyObject *cell = PyObject_GenericGetAttr(owner, ver_name);
         if (cell == NULL)
             goto done;
+        if (cell == Py_None) {
+            /* Not asked for yet: asked for here, as Config._counter asks
+             * (a failure, such as a closed handle, leaves it to Python). */
+            Py_DECREF(cell);
+            gocfg_config *hh;
+            PyObject *open_h = PyObject_GenericGetAttr(owner, h_name);
+            int is_open = open_h != NULL && open_h != Py_None;
+            Py_XDECREF(open_h);
+            cell = is_open && owner_handle(owner, &hh) ? cell_view(hh) : NULL;
+            if (cell == NULL || cell == Py_None || PyObject_GenericSetAttr(owner, ver_name, cell) < 0) {
+                Py_XDECREF(cell);
+                PyErr_Clear();
+                result = give_retry();
+                goto done;
+            }
+        }
         PyObject *now = PySequence_GetItem(cell, 0);
         if (now == NULL) {
             Py_DECREF(cell);

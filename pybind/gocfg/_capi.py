@@ -643,25 +643,21 @@ def config_copy(owner: Any, h: Any, adopt: Callable[[Any], T]) -> T:
     return _new_handle(owner, _lib.gocfg_config_copy, "gocfg_config **", h, adopt=adopt)
 
 
-def version_cell(h: Any, hid: int) -> Any:
+def version_cell(owner: Any, h: Any, hid: int) -> Any:
     """The library's change counter for config h (``hid``: the same handle
-    as an int), which Python reads without a call
+    as an int) of ``owner``, which Python reads without a call
     (gocfg_config_version_cell), as a one-item memoryview: ``cell[0]``
     reads it in ~12 ns less than indexing a cffi ``uint64_t *`` (it is read
-    on every cached read). On failure the handle is freed."""
-    # Every new Config asks for it: gocfg._hot makes the view from the
-    # pointer in C (~0.1 µs; through cffi's pointer cell and buffer object
-    # it was ~0.7 µs of every small Database load); a failed call (a bad
-    # handle) is made again with an error cell for the error's details.
+    when a read cache is checked)."""
+    # gocfg._hot makes the view from the pointer in C (~0.1 µs; through
+    # cffi's pointer cell and buffer object it was ~0.7 µs); a failed call
+    # (a bad handle, or one another thread just closed) is made again with
+    # an error cell for the error's details.
     view = _hot.version_cell(hid)
     if view is not None:
         return view
     cell = _ffi.new("const uint64_t **")
-    try:
-        _call(None, _lib.gocfg_config_version_cell, h, cell)
-    except BaseException:
-        _lib.gocfg_config_free(h)
-        raise
+    _call(owner, _lib.gocfg_config_version_cell, h, cell)
     return _counter(cell[0])
 
 

@@ -51,7 +51,7 @@ _taken: Dict[int, Snapshot] = {}
 # Config that has none yet, is closed, or has just been forked: its cell (a
 # Python tuple standing in for the library's counter) never shows its
 # version, so every read takes the miss path, which checks for close and
-# starts a real cache from Config._ver. Its dict is never written (only a
+# starts a real cache from Config._counter(). Its dict is never written (only a
 # real cache's is).
 NEVER: Tuple[Any, int, Dict[Any, Any]] = ((-1,), 0, {})
 
@@ -149,7 +149,7 @@ def _take_all() -> Dict[int, Snapshot]:
                 continue
             key = _capi.handle_key(h)
             try:
-                version = int(cfg._ver[0])
+                version = int(cfg._counter()[0])
                 frozen = _capi.config_is_frozen(cfg, h)
                 snap = _taken.get(key)
                 if snap is None or snap.version != version or snap.frozen != frozen:
@@ -176,7 +176,7 @@ def _after_fork_in_child() -> None:
         h = cfg._h
         if h is not None:
             try:
-                cfg._ver = _capi.version_cell(h, cfg._hid)
+                cfg._ver = _capi.version_cell(cfg, h, cfg._hid)
             except Exception:  # no snapshot of it: every read raises ForkedProcessError
                 cfg._ver = never
         cfg._cache = NEVER

@@ -184,7 +184,7 @@ class Copies:
         self._into: Optional[bool] = None  # whether target interpolates, asked once
 
     def values(self, where: str, view: TreeView) -> Any:
-        self.found.append((where, view, view._cfg._ver[0]))
+        self.found.append((where, view, view._cfg._counter()[0]))
         data: Any = view.to_dict()
         if self._target is None:
             return data
@@ -198,7 +198,7 @@ class Copies:
 
     def moved(self) -> bool:
         """Whether a config copied from changed since it was read."""
-        return any(view._cfg._ver[0] != before for _, view, before in self.found)
+        return any(view._cfg._counter()[0] != before for _, view, before in self.found)
 
 
 def _store_hint(x: Any) -> str:

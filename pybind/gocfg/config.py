@@ -1212,7 +1212,11 @@ class Config(Section, Handle):
         # wrapping a loaded document cost in Python; a slot's setter costs
         # half of object.__setattr__, which looks the slot up by name.)
         hid = _capi.handle_int(h)
-        _set_ver(self, _capi.version_cell(h, hid))
+        # The counter's cell is asked for when a read first starts a cache
+        # (_counter): a Config loaded, turned into a dict or saved and
+        # closed never needs it, and asking cost ~1 µs of a small Database
+        # load's ~13.
+        _set_ver(self, None)
         self._cache: Tuple[Any, int, Dict[Any, Any]]
         _set_cache(self, _NEVER)
         self._hid: int
@@ -1221,6 +1225,21 @@ class Config(Section, Handle):
         # Known to the fork hook (weakly), which snapshots it before a fork;
         # close() and __del__ take it out again (see _snapshot.live).
         _live[id(self)] = _ref(self)
+
+    def _counter(self) -> Any:
+        """The library's change counter for this config, as a one-item
+        view read without a call (gocfg_config_version_cell), asked for
+        once. A closed Config gets a cell no cache is labelled with: the
+        read that asked then finds it closed."""
+        cell = self._ver
+        if cell is None:
+            h = self._h
+            if h is None:
+                return _NEVER[0]
+            # Two threads may both ask: the library gives both the same cell.
+            cell = _capi.version_cell(self, h, self._hid)
+            _set_ver(self, cell)
+        return cell
 
     # ----------------------------------------------------------- lifecycle
 
@@ -1388,7 +1407,7 @@ class Config(Section, Handle):
             # A new cache, labelled with the counter as it is now. Through
             # the slot itself: Section.__setattr__ (refusing keys as
             # attributes) would cost a Python call on this path.
-            cell = self._ver
+            cell = self._counter()
             entries = {}
             _set_cache(self, (cell, cell[0], entries))
         # Closed? Checked after installing a cache, so that a close on
@@ -1705,9 +1724,9 @@ def _steady(cfgs: Tuple["Config", ...], read: "typing.Callable[[], T]",
     again while a change counter moves; under writes that never stop,
     fallback() (which reads a copy, or masks all) is what is returned."""
     for _ in range(_TRIES):
-        before = [cfg._ver[0] for cfg in cfgs]
+        before = [cfg._counter()[0] for cfg in cfgs]
         out = read()
-        if [cfg._ver[0] for cfg in cfgs] == before:
+        if [cfg._counter()[0] for cfg in cfgs] == before:
             return out
     return fallback()
 

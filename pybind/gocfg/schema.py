@@ -152,7 +152,7 @@ def validate(cfg: Any, h: Any, prefix: bytes, schema: Any, resources: Optional[M
         if not isinstance(resources, Mapping):
             raise TypeError("resources is a mapping of absolute URL to schema")
         res = _dumps(dict(resources), "resources")
-    version = cfg._ver[0]
+    version = cfg._counter()[0]
     total, data = _capi.config_validate(cfg, h, prefix, doc, res, bool(formats))
     if total == 0:
         return
@@ -161,7 +161,7 @@ def validate(cfg: Any, h: Any, prefix: bytes, schema: Any, resources: Optional[M
     # so theirs are masked as a secret key's are. Taken after the check: if
     # the config changed in between, every message is masked.
     hidden = cfg._hidden()
-    changed = cfg._ver[0] != version
+    changed = cfg._counter()[0] != version
     found = []
     for path, keyword, message, masked, schema_path, kind, name, line, column in decode_value(data):
         origin = make_origin(kind, name, line, column, 0)

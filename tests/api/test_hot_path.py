@@ -372,13 +372,17 @@ def test_read_str_checks_its_arguments():
         assert _hot.read_str(cfg, 5) is _capi._RETRY  # not a str: Python's to read
 
 
-def test_the_version_cell_is_made_in_c_and_follows_the_config(cffi_calls):
+def test_the_version_cell_is_asked_for_by_the_first_read_in_c_and_follows_the_config(cffi_calls):
     from gocfg import _hot
 
     cfg = gocfg.Config({"a": 1})
-    # Making a Config asks for its cell through the extension, not cffi.
+    # Making a Config does not ask for its cell (a Config loaded and closed
+    # or turned into a dict never needs it); the first read's miss asks,
+    # through the extension, not cffi.
     del cffi_calls[:]
     other = _capi.config_copy(None, cfg._h, gocfg.Config._adopt)
+    assert cfg._ver is None and other._ver is None
+    assert cfg["a"] == 1 and other["a"] == 1
     assert "gocfg_config_version_cell" not in cffi_calls
     view = _hot.version_cell(cfg._hid)
     assert (view.format, view.itemsize, view.readonly, len(view)) == ("Q", 8, True, 1)
@@ -386,17 +390,33 @@ def test_the_version_cell_is_made_in_c_and_follows_the_config(cffi_calls):
         view[0] = 0  # read-only: Python never writes the library's counter
     # The same memory as the Config's own cell: a change moves both.
     before, other_before = view[0], other._ver[0]
-    assert cfg._ver[0] == before
+    assert cfg._ver[0] == before and cfg._counter() is cfg._ver
     cfg["a"] = 2
     assert view[0] == cfg._ver[0] != before
     assert other._ver[0] == other_before  # the copy has a cell of its own
+    assert cfg["a"] == 2 and other["a"] == 1
+    # Asked for from Python (what the fork hook and validate() use) when
+    # no read asked first; a closed Config's is one no cache is labelled
+    # with, and the read that asked raises ClosedError.
+    third = other.copy()
+    assert third._ver is None and third._counter()[0] == _hot.version_cell(third._hid)[0]
+    third.close()
+    fourth = other.copy()
+    fourth.close()
+    assert fourth._ver is None and fourth._counter() is _snapshot.NEVER[0]
+    with pytest.raises(gocfg.ClosedError):
+        fourth["a"]
     cfg.close()
     other.close()
-    # A freed or bogus handle: None, and the Python path raises the error.
+    # A freed or bogus handle: None, and the Python path raises the error
+    # (ClosedError when its owner was closed meanwhile).
     assert _hot.version_cell(cfg._hid) is None
     assert _hot.version_cell(0) is None
+    stale = _capi._ffi.cast("gocfg_config *", cfg._hid)
     with pytest.raises(gocfg.InvalidHandleError, match="stale handle"):
-        _capi.version_cell(_capi._ffi.cast("gocfg_config *", cfg._hid), cfg._hid)
+        _capi.version_cell(None, stale, cfg._hid)
+    with pytest.raises(gocfg.ClosedError):
+        _capi.version_cell(cfg, stale, cfg._hid)
     for bad in (None, "1", -1 << 70):
         with pytest.raises((TypeError, OverflowError)):
             _hot.version_cell(bad)
