@@ -44,6 +44,7 @@ from ._native import ffi as _ffi  # rebound by _native.load() and its fork hook
 from ._native import lib as _lib
 
 _NULL: Any = None
+_uintptr_t: Any = None  # ffi.typeof("uintptr_t"), set with _ffi (_rebound)
 _hot: Any = None  # gocfg._hot, or its fork stand-in (see "The hot path")
 _native.bind(globals())
 
@@ -186,6 +187,7 @@ def consts() -> Consts:
 # than a pop and an append, and a cell abandoned by an exception is only
 # garbage.
 Cell = Tuple[Any, Any, memoryview]  # (gocfg_error **, char[SCRATCH_SIZE], a view of the char[])
+Cells = TypeVar("Cells", bound=Tuple[Any, ...])  # a Cell, or another tuple with its gocfg_error ** first
 _cells: List[Cell] = []
 
 
@@ -208,10 +210,11 @@ def _take(pool: List[Cell]) -> Cell:
         return _new_cell()
 
 
-def _give(pool: List[Cell], cell: Cell) -> None:
+def _give(pool: List[Cells], cell: Cells) -> None:
     """Give a cell back after a failure or an exception: an error record an
     exception left in it (one raised between the call's return and _fail)
-    is released first, so that no record outlives its call."""
+    is released first, so that no record outlives its call. (Also a
+    direct load's cells, whose first is their error cell: see db_load.)"""
     err = cell[0]
     e = err[0]
     if e != _NULL:
@@ -602,13 +605,16 @@ def loaded() -> bool:
     return bool(_native.loaded)
 
 
-def handle_key(h: Any) -> int:
-    """A handle as a number: the key of its snapshot (handles are never reused)."""
-    return int(_ffi.cast("uintptr_t", h))
+def handle_int(h: Any) -> int:
+    """A handle as an int: what gocfg._hot and a live spec name it by, and
+    the key of its fork snapshot (handles are never reused)."""
+    # With the type looked up once (_rebound): naming it in the cast cost
+    # ~0.1-0.2 µs of every new Config.
+    return int(_ffi.cast(_uintptr_t, h))
 
 
 def set_fork_snapshots(snapshots: Dict[int, Any]) -> None:
-    """Hand the snapshots (handle_key -> gocfg._forklib.Snapshot) to the
+    """Hand the snapshots (handle_int -> gocfg._forklib.Snapshot) to the
     loader: a child forked next by this thread reads the Configs from
     them (one store, atomic: an interrupt lands before or after it)."""
     _native.fork_handover[threading.get_ident()] = snapshots
@@ -926,7 +932,8 @@ def _rebound() -> None:
     """Called by gocfg._native whenever _hot changes (the library loaded,
     a fork): hand the status and the fallbacks to the new one, and give
     Config the methods that go with it."""
-    global contains_item, setitem, read_item, read_str
+    global contains_item, setitem, read_item, read_str, _uintptr_t
+    _uintptr_t = _ffi.typeof("uintptr_t") if _ffi is not None else None
     hot = _hot
     if hot is None:
         contains_item, setitem, read_item, read_str = _contains_py, _setitem_py, config_read, _read_str_py
@@ -1250,26 +1257,41 @@ def db_save(owner: Any, h: Any, name: bytes, cfg: Any, expect: int, slow: bool) 
     return sliced(call, slow)
 
 
-# The output cells of a load (config, revision), pooled as the call cells
-# are (see "Call cells"): two ffi.new per load cost ~0.2 µs, 2 % of a small
-# SQLite load. A pair is given back once both are read; one that an
-# exception abandons is only garbage.
-_load_outs: List[Tuple[Any, Any]] = []
+# The cells of a direct load (its error cell, config, revision, and the
+# config cell read as an integer), pooled as the call cells are (see "Call
+# cells"), in one tuple with the error cell first, as a call cell has it
+# (so _give serves both): making them per load cost ~0.3 µs, taking a call
+# cell through _call ~0.5 µs more, and casting the handle to an int ~0.3
+# µs, of a small SQLite load's ~13. A tuple is given back once its cells
+# are read (after a failure too); one that an exception abandons is only
+# garbage.
+_load_outs: List[Tuple[Any, Any, Any, Any]] = []
 
 
-def db_load(owner: Any, h: Any, name: bytes, revision: int, slow: bool, adopt: Callable[[Any], Owner]) -> Tuple[Owner, int]:
-    """(a new config, given to ``adopt``; its revision)."""
+def _new_load_outs() -> Tuple[Any, Any, Any, Any]:
+    cfg_out = _ffi.new("gocfg_config **")
+    return _ffi.new("gocfg_error **"), cfg_out, _ffi.new("int64_t *"), _ffi.cast("uintptr_t *", cfg_out)
+
+
+def db_load(owner: Any, h: Any, name: bytes, revision: int, slow: bool,
+            adopt: Callable[[Any, int], Owner]) -> Tuple[Owner, int]:
+    """(a new config, given to ``adopt`` with its handle as an int; its revision)."""
     if not slow:  # SQLite and memory: direct, as sliced() would make it, without its closures
         pool = _load_outs
         try:
-            cfg_out, rev_out = outs = pool.pop()
+            outs = pool.pop()
         except IndexError:
-            cfg_out, rev_out = outs = _ffi.new("gocfg_config **"), _ffi.new("int64_t *")
+            outs = _new_load_outs()
+        err, cfg_out, rev_out, hid_out = outs
         try:  # the config is released if anything lands before its owner holds it (see _new_handle)
-            _call(owner, _lib.gocfg_db_load, h, name, len(name), revision, _NULL, cfg_out, rev_out)
-            cfg = adopt(cfg_out[0])
+            rc = _lib.gocfg_db_load(h, name, len(name), revision, _NULL, cfg_out, rev_out, err)
+            if rc < 0:
+                _fail(rc, err, owner)
+            cfg = adopt(cfg_out[0], hid_out[0])
         except BaseException:
-            _lib.gocfg_config_free(cfg_out[0])  # NULL when the call failed; the pair is dropped
+            _lib.gocfg_config_free(cfg_out[0])  # NULL when the call failed
+            cfg_out[0] = _NULL
+            _give(pool, outs)
             raise
         rev = rev_out[0]
         cfg_out[0] = _NULL
@@ -1280,7 +1302,7 @@ def db_load(owner: Any, h: Any, name: bytes, revision: int, slow: bool, adopt: C
 
     def call(cancel: Any) -> Tuple[Owner, int]:
         _call_sliced(owner, cancel, _lib.gocfg_db_load, h, name, len(name), revision, cancel, out, got)
-        return adopt(out[0]), int(got[0])
+        return adopt(out[0], handle_int(out[0])), int(got[0])
 
     # A load cancelled as it ended made a config that no one will own.
     return sliced(call, slow, lambda: _lib.gocfg_config_free(out[0]))
@@ -1416,11 +1438,6 @@ def live_flags() -> Dict[str, int]:
     lib = _native.load()
     return {"optional": int(lib.GOCFG_LIVE_LAYER_OPTIONAL), "append_lists": int(lib.GOCFG_LIVE_LAYER_APPEND_LISTS),
             "raw_strings": int(lib.GOCFG_LIVE_LAYER_RAW_STRINGS)}
-
-
-def handle_int(h: Any) -> int:
-    """A handle as the int a live spec names it by."""
-    return int(_ffi.cast("uintptr_t", h))
 
 
 def live_open(spec: bytes, interpolate: bool, raw_strings: bool, env: bytes, debounce_ms: int) -> Tuple[Any, Any]:

@@ -44,7 +44,7 @@ def _live_configs() -> List[Any]:
     """The registered Configs still alive (a copy: others may come and go)."""
     return [c for c in (r() for r in list(live.values())) if c is not None]
 
-# handle_key -> the snapshot last taken of that Config.
+# handle_int -> the snapshot last taken of that Config.
 _taken: Dict[int, Snapshot] = {}
 
 # The read cache (Config._cache: counter cell, version, entries) of a
@@ -147,7 +147,7 @@ def _take_all() -> Dict[int, Snapshot]:
             h = cfg._h
             if h is None:
                 continue
-            key = _capi.handle_key(h)
+            key = _capi.handle_int(h)
             try:
                 version = int(cfg._counter()[0])
                 frozen = _capi.config_is_frozen(cfg, h)

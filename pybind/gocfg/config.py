@@ -1187,11 +1187,12 @@ class Config(Section, Handle):
                 raise
 
     @classmethod
-    def _adopt(cls, h: Any) -> "Config":
-        """Wrap a handle the library just created."""
+    def _adopt(cls, h: Any, hid: Optional[int] = None) -> "Config":
+        """Wrap a handle the library just created (``hid``: the same handle
+        as an int, when the caller has it; see _attach)."""
         self = cls.__new__(cls)
         _set_prefix(self, b"")
-        self._attach(h)
+        self._attach(h, hid)
         return self
 
     def _keep_layer_masks(self, data: bytes, views: List[Tuple[str, Any, int]], append: bool) -> None:
@@ -1199,7 +1200,7 @@ class Config(Section, Handle):
         imports (so it cannot import this one)."""
         _mark_layer_masks(self, data, views, append)
 
-    def _attach(self, h: Any) -> None:
+    def _attach(self, h: Any, hid: Optional[int] = None) -> None:
         # The read cache, in one slot: (cell, version, {key: value}). It is
         # valid while the library's change counter for this config, which
         # Python reads from library memory without a call (`cell`, from
@@ -1211,7 +1212,8 @@ class Config(Section, Handle):
         # only passes "_" names on, at ~0.4 µs each, a quarter of what
         # wrapping a loaded document cost in Python; a slot's setter costs
         # half of object.__setattr__, which looks the slot up by name.)
-        hid = _capi.handle_int(h)
+        if hid is None:  # a database load reads it from its output cell (~0.3 µs less)
+            hid = _capi.handle_int(h)
         # The counter's cell is asked for when a read first starts a cache
         # (_counter): a Config loaded, turned into a dict or saved and
         # closed never needs it, and asking cost ~1 µs of a small Database

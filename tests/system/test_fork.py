@@ -291,7 +291,7 @@ def fork_and_read(cfg, key, want):
     assert os.waitstatus_to_exitcode(status) == 0, (key, want)
 
 cfg = gocfg.Config({"a": 1, "big": list(range(1000))})
-key = _capi.handle_key(cfg._h)
+key = _capi.handle_int(cfg._h)
 fork_and_read(cfg, "a", 1)
 first = _snapshot._taken[key]
 fork_and_read(cfg, "a", 1)
@@ -683,7 +683,7 @@ cfg = gocfg.Config({"a": 1})
 cfg["a"]
 pid = os.fork()
 if pid == 0:
-    _native.lib._data.pop(_capi.handle_key(cfg._h))
+    _native.lib._data.pop(_capi.handle_int(cfg._h))
     cfg._cache = _snapshot.NEVER
     try:
         cfg["a"]
