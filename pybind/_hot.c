@@ -440,6 +440,7 @@ hot_read_item(PyObject *self, PyObject *args)
  * count bound is checked and filled without a lock: threads racing it
  * may put one entry each beyond it. */
 static PyObject *read_finish = NULL; /* (config, path, key, entries, value) -> value */
+static PyObject *getitem_fallback = NULL; /* (config, key) -> value: __getitem__ past read_str */
 static Py_ssize_t cache_entries = 0;  /* the most values the read cache keeps */
 static PyObject *cache_name = NULL, *ver_name = NULL, *h_name = NULL;
 
@@ -563,9 +564,86 @@ done:
     return result;
 }
 
+/* Looks for exact str key in config's read cache: 1 with the value in
+ * *out (a new reference), 0 on a miss, -1 when Python should take the
+ * read (no cache slot to read: a subclass that skipped __init__, which
+ * Python names; any other failure), with no exception set. The steps of
+ * __getitem__'s first lines: the entry, then the counter, which must
+ * still show the cache's count (an entry found in a cache that the
+ * counter has left is a miss). */
+static int
+cached_value(PyObject *owner, PyObject *key, PyObject **out)
+{
+    PyObject *cache = PyObject_GenericGetAttr(owner, cache_name);
+    if (cache == NULL) {
+        PyErr_Clear();
+        return -1;
+    }
+    PyObject *v = NULL;
+    int found = 0;
+    if (PyTuple_Check(cache) && PyTuple_Size(cache) == 3 && PyDict_Check(PyTuple_GetItem(cache, 2))) {
+        PyObject *entries = PyTuple_GetItem(cache, 2);
+#ifdef Py_GIL_DISABLED
+        /* Another thread may replace the entry meanwhile: a strong reference. */
+        if (PyDict_GetItemRef(entries, key, &v) < 0)
+            found = -1;
+#else
+        v = PyDict_GetItemWithError(entries, key);
+        if (v == NULL && PyErr_Occurred())
+            found = -1;
+        Py_XINCREF(v);
+#endif
+        if (v != NULL) {
+            PyObject *now = PySequence_GetItem(PyTuple_GetItem(cache, 0), 0);
+            int same = now == NULL ? -1 : PyObject_RichCompareBool(now, PyTuple_GetItem(cache, 1), Py_EQ);
+            Py_XDECREF(now);
+            found = same;
+            if (same != 1)
+                Py_CLEAR(v);
+        }
+    }
+    Py_DECREF(cache);
+    if (found < 0)
+        PyErr_Clear();
+    *out = v;
+    return found;
+}
+
+/* Config.__getitem__ as the extension's method (see "method objects"):
+ * for an exact str key the cache, then read_str; anything else, and
+ * read_str's retry marker, goes to the rest of __getitem__ in Python
+ * (gocfg.config's _read_rest), which reads again and raises what it
+ * must. No Python frame for a read the cache or read_str answers. */
+static PyObject *
+hot_getitem(PyObject *self, PyObject *args)
+{
+    PyObject *owner, *key;
+    (void)self;
+    if (!PyArg_UnpackTuple(args, "__getitem__", 2, 2, &owner, &key))
+        return NULL;
+    if (getitem_fallback == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "gocfg._hot: __getitem__ used before setup_read()");
+        return NULL;
+    }
+    if (PyUnicode_CheckExact(key)) {
+        PyObject *v;
+        int found = cached_value(owner, key, &v);
+        if (found == 1)
+            return v;
+        if (found == 0) {
+            v = hot_read_str(NULL, args);
+            if (v != retry)
+                return v;
+            Py_DECREF(v);
+        }
+    }
+    return call_fallback(getitem_fallback, args);
+}
+
 /* ------------------------------------------------------ method objects
- * Config's __contains__ and __setitem__ themselves, so that `key in cfg`
- * and `cfg[key] = value` run no Python frame at all: an object that
+ * Config's __contains__, __getitem__ and __setitem__ themselves, so that
+ * `key in cfg`, `cfg[key]` and `cfg[key] = value` run no Python frame in
+ * the common case (each calls Python for the rest): an object that
  * CPython calls as an unbound method (Py_TPFLAGS_METHOD_DESCRIPTOR: the
  * slot passes the instance as the first argument, without binding). It
  * is put on the class by gocfg._capi once the library is loaded, and taken
@@ -573,7 +651,7 @@ done:
 
 typedef struct {
     PyObject_HEAD
-    PyCFunction fn; /* hot_contains_item or hot_setitem: fn(NULL, (config, ...)) */
+    PyCFunction fn; /* hot_contains_item, hot_getitem or hot_setitem: fn(NULL, (config, ...)) */
 } HotMethod;
 
 static PyObject *
@@ -649,7 +727,7 @@ static PyType_Spec method_spec = {
 
 static PyObject *method_type = NULL;
 
-/* method(name): the method object for "__contains__" or "__setitem__". */
+/* method(name): the method object for "__contains__", "__getitem__" or "__setitem__". */
 static PyObject *
 hot_method(PyObject *self, PyObject *name)
 {
@@ -661,6 +739,8 @@ hot_method(PyObject *self, PyObject *name)
     }
     if (PyUnicode_CompareWithASCIIString(name, "__contains__") == 0)
         fn = hot_contains_item;
+    else if (PyUnicode_CompareWithASCIIString(name, "__getitem__") == 0)
+        fn = hot_getitem;
     else if (PyUnicode_CompareWithASCIIString(name, "__setitem__") == 0)
         fn = hot_setitem;
     else {
@@ -713,21 +793,23 @@ hot_setup(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
-/* setup_read(finish, max_entries): what read_str needs from gocfg.config,
- * registered once that module is loaded. */
+/* setup_read(finish, rest, max_entries): what read_str and __getitem__
+ * need from gocfg.config, registered once that module is loaded. */
 static PyObject *
 hot_setup_read(PyObject *self, PyObject *args)
 {
-    PyObject *fin;
+    PyObject *fin, *rest;
     Py_ssize_t most;
     (void)self;
-    if (!PyArg_ParseTuple(args, "On:setup_read", &fin, &most))
+    if (!PyArg_ParseTuple(args, "OOn:setup_read", &fin, &rest, &most))
         return NULL;
-    if (!PyCallable_Check(fin) || most < 0) {
-        PyErr_SetString(PyExc_TypeError, "setup_read: finish must be callable, max_entries not negative");
+    if (!PyCallable_Check(fin) || !PyCallable_Check(rest) || most < 0) {
+        PyErr_SetString(PyExc_TypeError,
+                        "setup_read: finish and rest must be callable, max_entries not negative");
         return NULL;
     }
     set_ref(&read_finish, fin);
+    set_ref(&getitem_fallback, rest);
     cache_entries = most;
     Py_RETURN_NONE;
 }
@@ -815,9 +897,9 @@ static PyMethodDef hot_methods[] = {
     {"read", hot_read, METH_VARARGS, "read(hid, path, missing, load) -> load(wire bytes), missing, or the retry marker"},
     {"contains_item", hot_contains_item, METH_VARARGS, "contains_item(config, key) -> bool (key in config)"},
     {"setitem", hot_setitem, METH_VARARGS, "setitem(config, key, value) (config[key] = value)"},
-    {"method", hot_method, METH_O, "method(name) -> Config's __contains__ or __setitem__, made in C"},
+    {"method", hot_method, METH_O, "method(name) -> Config's __contains__, __getitem__ or __setitem__, made in C"},
     {"read_item", hot_read_item, METH_VARARGS, "read_item(config, h, path, missing, load) -> as read, for a Config"},
-    {"setup_read", hot_setup_read, METH_VARARGS, "setup_read(finish, max_entries): what read_str needs from gocfg.config"},
+    {"setup_read", hot_setup_read, METH_VARARGS, "setup_read(finish, rest, max_entries): what read_str and __getitem__ need from gocfg.config"},
     {"read_str", hot_read_str, METH_VARARGS, "read_str(config, key) -> config[key] for an exact str key, or the retry marker"},
     {"onstack", hot_onstack, METH_O, "onstack(signum): add SA_ONSTACK to the signal's handler if it is a function"},
     {"has_onstack", hot_has_onstack, METH_O, "has_onstack(signum) -> whether the signal's handler has SA_ONSTACK"},

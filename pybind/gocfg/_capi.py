@@ -837,10 +837,11 @@ def config_len(owner: Any, h: Any, p: bytes) -> int:
 # The item calls: Config's `key in cfg` and `cfg[key] = value` made whole
 # by gocfg._hot for the common case (a str key; for a write, a str value
 # and a key without a dot), with no Python frame at all: once the library
-# is loaded, Config's __contains__ and __setitem__ are gocfg._hot's method
-# objects, which CPython calls as it calls a Python method. Everything
-# else (other keys and values, a failure, a closed Config) goes to the
-# Python implementations that gocfg.config hands over with hot_items():
+# is loaded, Config's __contains__, __getitem__ and __setitem__ are
+# gocfg._hot's method objects, which CPython calls as it calls a Python
+# method. Everything else (other keys and values, a failure, a closed
+# Config, a missing key) goes to the Python implementations that
+# gocfg.config hands over with hot_items() and hot_reads():
 # they are the full behaviour, and the C code only a shortcut that gives
 # the same answer. Before the library is loaded and in a forked child,
 # the class keeps its own Python methods, which call contains_item and
@@ -874,26 +875,31 @@ def _read_str_py(owner: Any, key: str) -> Any:
 # Python path. It needs the finishing step from gocfg.config (hot_reads()).
 read_str: Callable[[Any, str], Any] = _read_str_py
 _read_finish: Optional[Callable[[Any, bytes, str, Dict[Any, Any], Any], Any]] = None
+_read_rest: Optional[Callable[[Any, Any], Any]] = None
 _cache_entries = 0
 
 
-def hot_reads(finish: Callable[[Any, bytes, str, Dict[Any, Any], Any], Any], max_entries: int) -> None:
-    """Register what gocfg._hot.read_str needs from gocfg.config: the
+def hot_reads(finish: Callable[[Any, bytes, str, Dict[Any, Any], Any], Any], rest: Callable[[Any, Any], Any],
+              max_entries: int) -> None:
+    """Register what gocfg._hot's reads need from gocfg.config: the
     function that shapes and caches a value other than a plain scalar (a
-    time, a map, a list), and the most entries the read cache keeps."""
-    global _read_finish, _cache_entries
-    _read_finish = finish
+    time, a map, a list); the rest of Config.__getitem__ after read_str,
+    which the extension's __getitem__ calls for every read it does not
+    answer; and the most entries the read cache keeps."""
+    global _read_finish, _read_rest, _cache_entries
+    _read_finish, _read_rest = finish, rest
     _cache_entries = max_entries
     _rebound()
 
 
 def hot_items(cls: type, contains_py: Callable[[Any, Any], bool], setitem_py: Callable[[Any, Any, Any], None]) -> None:
-    """Register Config (whose __contains__ and __setitem__ the extension
-    takes over) and its Python implementations of both, which the hot path
-    falls back to."""
+    """Register Config (whose __contains__, __getitem__ and __setitem__
+    the extension takes over) and the Python implementations of the first
+    and last, which the hot path falls back to (__getitem__'s is
+    registered with hot_reads)."""
     global _items_class, _contains_py, _setitem_py
     if cls is not _items_class:  # the class's own methods, before any were replaced
-        _class_methods.update((name, cls.__dict__[name]) for name in ("__contains__", "__setitem__"))
+        _class_methods.update((name, cls.__dict__[name]) for name in ("__contains__", "__getitem__", "__setitem__"))
     _items_class, _contains_py, _setitem_py = cls, contains_py, setitem_py
     _rebound()
 
@@ -949,8 +955,9 @@ def _rebound() -> None:
     hot.setup(int(_lib.GOCFG_E_NOT_FOUND), _RETRY, _marshal_loads, _contains_py, _setitem_py, _read_again)
     contains_item, setitem, read_item = hot.contains_item, hot.setitem, hot.read_item
     setup_read = getattr(hot, "setup_read", None)  # ForkedHot has none: the Python path reads
-    if setup_read is not None and _read_finish is not None:
-        setup_read(_read_finish, _cache_entries)
+    finish, rest = _read_finish, _read_rest
+    if setup_read is not None and finish is not None and rest is not None:
+        setup_read(finish, rest, _cache_entries)
         read_str = hot.read_str
     else:
         read_str = _read_str_py
@@ -958,7 +965,9 @@ def _rebound() -> None:
     if cls is not None:
         make = getattr(hot, "method", None)  # ForkedHot has none: the class's Python methods stay
         for name, py in _class_methods.items():
-            setattr(cls, name, make(name) if make is not None else py)
+            # __getitem__ in C only with the reads set up (read_str in C).
+            in_c = name != "__getitem__" or read_str is not _read_str_py
+            setattr(cls, name, make(name) if make is not None and in_c else py)
 
 
 def config_keys(owner: Any, h: Any, p: bytes) -> List[str]:

@@ -1383,60 +1383,27 @@ class Config(Section, Handle):
         # (every read after a write) then costs ~30 ns instead of ~200 for
         # raising and catching the KeyError; a hit costs ~8 ns more.
         cell, version, entries = self._cache
-        ckey: Any
         if type(key) is str:
             if key in entries and cell[0] == version:
                 return entries[key]
             # The rest of this path, in C once the library is loaded
-            # (_capi.read_str: the Python lines below cost more than the
-            # Go call). It hands back _RETRY, having cached nothing, for
-            # what only Python does (a closed Config, a missing key, a key
-            # UTF-8 cannot encode, a long value, a failure): the lines
-            # below then read again.
+            # (_capi.read_str: the Python lines of _read_rest cost more
+            # than the Go call). It hands back _RETRY, having cached
+            # nothing, for what only Python does (a closed Config, a
+            # missing key, a key UTF-8 cannot encode, a long value, a
+            # failure): _read_rest then reads again.
             value = _capi.read_str(self, key)
             if value is not _RETRY:
                 return value
-            ckey = key
-            try:
-                p = key.encode()
-            except UnicodeEncodeError:
-                p = encode_path(key)  # raises with a clear message
-        else:
-            p = ckey = encode_path(key)
-            if ckey in entries and cell[0] == version:
-                return entries[ckey]
-        if cell[0] != version:
-            # A new cache, labelled with the counter as it is now. Through
-            # the slot itself: Section.__setattr__ (refusing keys as
-            # attributes) would cost a Python call on this path.
-            cell = self._counter()
-            entries = {}
-            _set_cache(self, (cell, cell[0], entries))
-        # Closed? Checked after installing a cache, so that a close on
-        # another thread cannot leave one behind: close() clears _h, then
-        # installs _NEVER; a cache installed after that is seen here, with
-        # _h None, and dropped.
-        h = self._h
-        if h is None:
-            _set_cache(self, _NEVER)
-            raise self._closed_error()
-        value = _capi.read_item(self, h, p, _MISSING, _marshal_loads)
-        if value is _MISSING:
-            raise _missing(self, p, key)
-        if type(value) is tuple:
-            value = fix_times(value)
-        elif value is Ellipsis:  # a map: the library sends no contents, we give a view
-            return Section(self, p)
-        # Labelled with the version read *before* the call: if a writer got
-        # in between, the counter has moved on and the entry is never used.
-        _remember(entries, ckey, value)
-        return value
+        return _read_rest(self, key)
 
-    # Once the library is loaded these two are replaced by gocfg._hot's
-    # methods, made in C, which write a str value at a str key without a
-    # dot (and test a str key) themselves and call _setitem and _contains
-    # (below) for everything else; these Python ones serve before that and
-    # in a forked child (see _capi, "The item calls").
+    # Once the library is loaded these three are replaced by gocfg._hot's
+    # methods, made in C: __getitem__ answers an exact str key from the
+    # cache or _capi.read_str and calls _read_rest (below) for everything
+    # else; __setitem__ writes a str value at a str key without a dot and
+    # __contains__ tests a str key themselves, and call _setitem and
+    # _contains (below) for everything else. These Python ones serve
+    # before that and in a forked child (see _capi, "The item calls").
     def __setitem__(self, key: Key, value: Any) -> None:
         _capi.setitem(self, key, value)
 
@@ -1576,6 +1543,52 @@ _RETRY = _capi._RETRY
 _config_set_text = _capi.config_set_text
 
 
+def _read_rest(cfg: Config, key: Key) -> Any:
+    """Config.__getitem__ past its cache and _capi.read_str: every read
+    they do not answer (a key other than an exact str, a missing key, a
+    closed Config, a long value, a key UTF-8 cannot encode), read again
+    here through cffi, raising what it must. gocfg._hot's __getitem__
+    calls it for the same reads."""
+    cell, version, entries = cfg._cache
+    ckey: Any
+    if type(key) is str:
+        ckey = key
+        try:
+            p = key.encode()
+        except UnicodeEncodeError:
+            p = encode_path(key)  # raises with a clear message
+    else:
+        p = ckey = encode_path(key)
+        if ckey in entries and cell[0] == version:
+            return entries[ckey]
+    if cell[0] != version:
+        # A new cache, labelled with the counter as it is now. Through
+        # the slot itself: Section.__setattr__ (refusing keys as
+        # attributes) would cost a Python call on this path.
+        cell = cfg._counter()
+        entries = {}
+        _set_cache(cfg, (cell, cell[0], entries))
+    # Closed? Checked after installing a cache, so that a close on
+    # another thread cannot leave one behind: close() clears _h, then
+    # installs _NEVER; a cache installed after that is seen here, with
+    # _h None, and dropped.
+    h = cfg._h
+    if h is None:
+        _set_cache(cfg, _NEVER)
+        raise cfg._closed_error()
+    value = _capi.read_item(cfg, h, p, _MISSING, _marshal_loads)
+    if value is _MISSING:
+        raise _missing(cfg, p, key)
+    if type(value) is tuple:
+        value = fix_times(value)
+    elif value is Ellipsis:  # a map: the library sends no contents, we give a view
+        return Section(cfg, p)
+    # Labelled with the version read *before* the call: if a writer got
+    # in between, the counter has moved on and the entry is never used.
+    _remember(entries, ckey, value)
+    return value
+
+
 def _read_finish(cfg: Config, p: bytes, key: str, entries: Dict[Any, Any], value: Any) -> Any:
     """The end of Config.__getitem__ for a value that _capi.read_str read
     but that is not a plain scalar: the same steps, in the same order."""
@@ -1587,7 +1600,7 @@ def _read_finish(cfg: Config, p: bytes, key: str, entries: Dict[Any, Any], value
     return value
 
 
-_capi.hot_reads(_read_finish, _CACHE_ENTRIES)
+_capi.hot_reads(_read_finish, _read_rest, _CACHE_ENTRIES)
 _config_contains = _capi.config_contains
 
 # Config's __setitem__ and __contains__ in Python: the whole behaviour,

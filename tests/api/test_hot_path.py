@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 import sysconfig
 import threading
 
@@ -467,3 +468,100 @@ def test_a_hot_call_beside_a_long_change_does_not_wait_holding_the_gil():
     assert all(seen_busy.values()), seen_busy
     assert answers and set(answers) == {(True, "v")}
     assert cfg["w"] == "2" and len(cfg) == len(big) + 2
+
+
+def _python_calls(fn):
+    """The Python functions called while fn() runs (profiler 'call' events)."""
+    seen = []
+
+    def prof(frame, event, arg):
+        if event == "call" and frame.f_code.co_name != "<lambda>":  # fn itself, in these tests
+            seen.append(frame.f_code.co_name)
+
+    sys.setprofile(prof)
+    try:
+        fn()
+    finally:
+        sys.setprofile(None)
+    return seen
+
+
+def test_getitem_is_made_in_c_and_a_str_read_runs_no_python_frame():
+    # Once the library is loaded, Config.__getitem__ is the extension's
+    # method: a cached read and an uncached one of an exact str key run no
+    # Python code at all; a read it cannot answer runs the rest of
+    # __getitem__ in Python (and only that).
+    with gocfg.Config({"a": "x", "n": 7, "m": {"k": 1}}) as cfg:  # loads the library
+        assert type(gocfg.Config.__dict__["__getitem__"]).__module__ == "gocfg._hot"
+        got = []
+        assert _python_calls(lambda: got.append(uncached(cfg, "a"))) == ["uncached"]
+        assert _python_calls(lambda: got.append(cfg["a"])) == []  # cached
+        _drop(cfg, _snapshot.NEVER)
+        assert _python_calls(lambda: got.append(cfg["n"])) == []  # uncached, in C
+        assert got == ["x", "x", 7]
+        assert "_read_rest" in _python_calls(lambda: got.append(cfg["a", ]))  # a tuple key: Python
+        assert "_read_rest" in _python_calls(lambda: pytest.raises(KeyError, lambda: cfg["zz"]))
+        assert got[-1] == "x"
+
+
+class _Str(str):
+    pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.sampled_from(["a", "n", "m", "m.k", "l", "l[1]", "t", "w", "big", "u", "missing", "m.zz", "",
+                                  "l[9]", "a.b", "é", "\ud800"]),
+                 st.text(max_size=6)),
+       st.sampled_from(["str", "subclass", "tuple"]), st.booleans())
+def test_getitem_in_c_answers_as_the_python_method_does(key, shape, cached):
+    # The C method is a shortcut: for every key shape, cached or not, it
+    # gives what Config's own Python __getitem__ gives, value or exception.
+    _native.load()
+    py_getitem = _capi._class_methods["__getitem__"]
+    c_getitem = gocfg.Config.__dict__["__getitem__"]
+    assert type(c_getitem).__module__ == "gocfg._hot"
+    data = {"a": "x" * 3, "n": 1.5, "m": {"k": 1}, "l": [1, "two", None], "t": True,
+            "w": dt.datetime(2024, 2, 29, 12, tzinfo=dt.timezone.utc), "big": "y" * 100_000, "u": None, "é": 2}
+    k = key if shape == "str" else _Str(key) if shape == "subclass" else (key,)
+
+    def outcome(getitem, cfg):
+        if not cached:
+            _drop(cfg, _snapshot.NEVER)
+        try:
+            v = getitem(cfg, k)
+        except Exception as e:  # compared below: the same class and message
+            return type(e), str(e)
+        return ("section", v.path) if isinstance(v, gocfg.Section) else (type(v), v)
+
+    with gocfg.Config(data) as one, gocfg.Config(data) as two:
+        if cached:  # warm each cache through its own method
+            outcome(c_getitem, one)
+            outcome(py_getitem, two)
+        assert outcome(c_getitem, one) == outcome(py_getitem, two)
+
+
+def test_getitem_in_c_on_a_closed_config_and_through_super():
+    class Mine(gocfg.Config):
+        def __getitem__(self, key):
+            return ("mine", super().__getitem__(key))
+
+    with Mine({"a": 1}) as cfg:
+        assert cfg["a"] == ("mine", 1) and cfg["a"] == ("mine", 1)
+    cfg = gocfg.Config({"a": 1})
+    assert cfg["a"] == 1  # cached
+    cfg.close()
+    for _ in range(2):  # the cache is gone with the handle
+        with pytest.raises(gocfg.ClosedError):
+            cfg["a"]
+    getitem = gocfg.Config.__dict__["__getitem__"]
+    with pytest.raises(TypeError):
+        getitem(cfg)
+    with pytest.raises(AttributeError):
+        getitem(object(), "a")  # not a Config: no cache slot
+
+    class Bare(gocfg.Config):
+        def __init__(self):
+            pass  # forgot super().__init__(): Python's message names the mistake
+
+    with pytest.raises(AttributeError, match=r"never initialized \(a subclass's __init__ must call"):
+        Bare()["a"]

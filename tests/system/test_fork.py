@@ -179,7 +179,7 @@ if pid == 0:
         calls += library_calls(drop)
         # Config's methods made in C (gocfg._hot) call Go without a c_call
         # event: the child must have the class's Python methods back.
-        calls += [n for n in ("__contains__", "__setitem__")
+        calls += [n for n in ("__contains__", "__getitem__", "__setitem__")
                   if type(gocfg.Config.__dict__[n]).__module__ == "gocfg._hot"]
         data = pickle.dumps((got, calls))
     except BaseException as e:
