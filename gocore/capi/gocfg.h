@@ -1058,6 +1058,17 @@ int64_t gocfg_config_history(gocfg_config *cfg, const char *path, size_t path_le
 int64_t gocfg_config_explain(gocfg_config *cfg, const char *path, size_t path_len,
                              gocfg_buffer *out, gocfg_error **err);
 
+/*
+ * gocfg_config_explain for the first max_rows leaves only (0 or more): the
+ * list in *out holds at most max_rows rows, and the leaves after them are
+ * counted, not resolved or copied (a display of a few hundred rows of a
+ * huge config). Returns the number of leaves in all, or a negative status
+ * (GOCFG_E_INVALID_ARGUMENT for a negative max_rows). Release *out with
+ * gocfg_buffer_free().
+ */
+int64_t gocfg_config_explain_first(gocfg_config *cfg, const char *path, size_t path_len, int64_t max_rows,
+                                   gocfg_buffer *out, gocfg_error **err);
+
 /* Replaces every ${...} reference in cfg by its value, at once. On error
  * (GOCFG_E_INTERPOLATION) nothing changes. A no-op without interpolation. */
 int gocfg_config_resolve(gocfg_config *cfg, gocfg_error **err);

@@ -8,8 +8,10 @@ package main
 import "C"
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 
 	"github.com/gocfg/gocfg/gocore/errs"
@@ -409,15 +411,40 @@ func gocfg_config_history(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.
 	})
 }
 
+// explainRow is one leaf of gocfg_config_explain in the wire format.
+func explainRow(r store.Row) []any {
+	var msg any
+	if r.Err != "" {
+		msg = r.Err
+	}
+	return []any{r.Path, r.Value, int64(r.Origin.Kind), r.Origin.Name, int64(r.Origin.Line), int64(r.Origin.Column), msg,
+		int64(r.Origin.Layer)}
+}
+
 //export gocfg_config_explain
 func gocfg_config_explain(h C.uintptr_t, path *C.char, pathLen C.size_t, out *C.gocfg_buffer, errOut **C.gocfg_error) C.int64_t {
-	return listAt(h, path, pathLen, out, errOut, (*store.Config).Explain, func(r store.Row) []any {
-		var msg any
-		if r.Err != "" {
-			msg = r.Err
+	return listAt(h, path, pathLen, out, errOut, (*store.Config).Explain, explainRow)
+}
+
+//export gocfg_config_explain_first
+func gocfg_config_explain_first(h C.uintptr_t, path *C.char, pathLen C.size_t, maxRows C.int64_t, out *C.gocfg_buffer,
+	errOut **C.gocfg_error) C.int64_t {
+	return length(errOut, reads, func() (int, error) {
+		if maxRows < 0 {
+			return 0, fmt.Errorf("max_rows %d: want 0 or more: %w", int64(maxRows), errs.ErrInvalidArgument)
 		}
-		return []any{r.Path, r.Value, int64(r.Origin.Kind), r.Origin.Name, int64(r.Origin.Line), int64(r.Origin.Column), msg,
-			int64(r.Origin.Layer)}
+		c, p, err := atPath(h, path, pathLen, false)
+		if err != nil {
+			return 0, err
+		}
+		rows, total, err := c.ExplainFirst(context.Background(), p, int(min(int64(maxRows), math.MaxInt32)))
+		if err != nil {
+			return 0, err
+		}
+		if _, err := wireList(out, rows, explainRow); err != nil {
+			return 0, err
+		}
+		return total, nil
 	})
 }
 

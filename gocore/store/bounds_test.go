@@ -175,3 +175,38 @@ func TestExplainSharesOneBudget(t *testing.T) {
 		t.Fatalf("row 20 = %+v", rows[20])
 	}
 }
+
+// ExplainFirst gives the first rows as Explain gives them, and counts the
+// rest without resolving them: leaves past the limit that would each fail
+// to resolve spend nothing and report nothing.
+func TestExplainFirstCountsTheRest(t *testing.T) {
+	c := NewLayered(Settings{Interpolate: true})
+	c.Set("a", "1")
+	c.Set("b.c", "${a}")
+	c.Set("b.d", []any{"x", "y"})
+	for i := 0; i < 1000; i++ {
+		c.Set(fmt.Sprintf("z.k%04d", i), "${missing}")
+	}
+	all, err := c.Explain("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []int{0, 1, 3, 4, 1003, 5000} {
+		rows, total, err := c.ExplainFirst(context.Background(), "", limit)
+		if err != nil || total != len(all) || len(rows) != min(limit, len(all)) {
+			t.Fatalf("limit %d: %d rows of %d, %v", limit, len(rows), total, err)
+		}
+		for i, r := range rows {
+			if r.Path != all[i].Path || r.Err != all[i].Err || fmt.Sprint(r.Value) != fmt.Sprint(all[i].Value) {
+				t.Fatalf("limit %d row %d: %+v, want %+v", limit, i, r, all[i])
+			}
+		}
+	}
+	if rows, total, err := c.ExplainFirst(context.Background(), "b", 1); err != nil || total != 2 || len(rows) != 1 ||
+		rows[0].Path != "b.c" || rows[0].Value != "1" {
+		t.Fatalf("under b: %+v of %d, %v", rows, total, err)
+	}
+	if rows, total, err := c.ExplainFirst(context.Background(), "", -1); err != nil || total != len(all) || len(rows) != len(all) {
+		t.Fatalf("no limit: %d of %d, %v", len(rows), total, err)
+	}
+}

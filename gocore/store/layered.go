@@ -269,17 +269,27 @@ func (c *Config) Explain(path string) ([]Row, error) {
 
 // ExplainContext is Explain that stops resolving once ctx is done.
 func (c *Config) ExplainContext(ctx context.Context, path string) ([]Row, error) {
+	rows, _, err := c.ExplainFirst(ctx, path, -1)
+	return rows, err
+}
+
+// ExplainFirst is ExplainContext for the first limit leaves (every leaf
+// when limit is negative), and how many leaves there are in all: a table
+// of the first few hundred leaves of a huge config resolves, looks up
+// and copies those alone, and only counts the rest.
+func (c *Config) ExplainFirst(ctx context.Context, path string, limit int) ([]Row, int, error) {
 	segs, err := parse(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	start, err := value.Lookup(&c.root, segs)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var rows []Row
+	total := 0
 	var cancelled error
 	var r *layer.Resolver
 	if c.interp != nil {
@@ -295,6 +305,10 @@ func (c *Config) ExplainContext(ctx context.Context, path string) ([]Row, error)
 				walk(item, append(segs[:len(segs):len(segs)], k))
 				return true
 			})
+			return
+		}
+		total++
+		if limit >= 0 && len(rows) >= limit {
 			return
 		}
 		row := Row{Path: value.JoinPath(segs...), Value: v}
@@ -316,9 +330,9 @@ func (c *Config) ExplainContext(ctx context.Context, path string) ([]Row, error)
 	}
 	walk(start, segs)
 	if cancelled != nil {
-		return nil, cancelled
+		return nil, 0, cancelled
 	}
-	return rows, nil
+	return rows, total, nil
 }
 
 // ViewResolved runs f on the value at path with every reference inside it

@@ -290,13 +290,18 @@ def _buffer(owner: Any, fn: Any, *args: Any) -> bytes:
     """Call fn(*args, gocfg_buffer *, err), which returns a status or a count
     (>= 0) on success, and return a copy of the buffer's bytes, releasing
     the library's buffer at once."""
+    return _buffer_and_count(owner, fn, *args)[0]
+
+
+def _buffer_and_count(owner: Any, fn: Any, *args: Any) -> Tuple[bytes, int]:
+    """_buffer, and the count the call returned."""
     buf = _ffi.new("gocfg_buffer *")  # per call: nothing shared to overwrite
     # The call is inside the try: a KeyboardInterrupt landing as the call
     # returns must not leave its buffer unfreed (freeing a buffer the call
     # did not fill is a no-op).
     try:
-        _call(owner, fn, *args, buf)
-        return bytes(_ffi.unpack(buf.data, buf.len))
+        n = _call(owner, fn, *args, buf)
+        return bytes(_ffi.unpack(buf.data, buf.len)), n
     finally:
         _lib.gocfg_buffer_free(buf)
 
@@ -1089,6 +1094,11 @@ def config_history(owner: Any, h: Any, p: bytes) -> bytes:
 
 def config_explain(owner: Any, h: Any, p: bytes) -> bytes:
     return _buffer(owner, _lib.gocfg_config_explain, h, p, len(p))
+
+
+def config_explain_first(owner: Any, h: Any, p: bytes, max_rows: int) -> Tuple[bytes, int]:
+    """(the first max_rows leaves of config_explain, how many there are in all)."""
+    return _buffer_and_count(owner, _lib.gocfg_config_explain_first, h, p, len(p), max_rows)
 
 
 def config_diff(owner: Any, h: Any, other: Any) -> bytes:

@@ -712,9 +712,19 @@ class ForkedLibrary:
         return len(hist)
 
     def gocfg_config_explain(self, h: Any, p: Any, n: int, out: Any, err: Any) -> int:
+        return self._explain(h, p, n, None, out, err)
+
+    def gocfg_config_explain_first(self, h: Any, p: Any, n: int, max_rows: int, out: Any, err: Any) -> int:
+        return self._explain(h, p, n, max_rows, out, err)
+
+    def _explain(self, h: Any, p: Any, n: int, max_rows: Optional[int], out: Any, err: Any) -> int:
+        # Every row is made here (the child's data is a Python tree), and
+        # the first max_rows (None: all) handed on.
         self._begin(err)
         d = self._config(h)
         try:
+            if max_rows is not None and max_rows < 0:
+                raise _Status("INVALID_ARGUMENT", f"max_rows {max_rows}: want 0 or more")
             segs = self._path(p, n)
             start, real = _lookup(d.stored().raw, segs)  # the stored tree, as Explain walks it
         except _Status as e:
@@ -744,8 +754,12 @@ class ForkedLibrary:
             found = _recorded(d, at)
             o = list(found[-1][:5]) if found else [0, "", 0, 0, 0]
             rows.append([join_path(at), value, o[0], o[1], o[2], o[3], msg, o[4]])
+        total = len(rows)
+        if max_rows is not None:
+            rows = rows[:max_rows]
+            fix = [f for f in fix if f[0] < max_rows]
         self._put(out, marshal.dumps((rows, fix) if fix else rows, 2))
-        return len(rows)
+        return total
 
     def gocfg_config_is_frozen(self, h: Any, err: Any) -> int:
         self._begin(err)

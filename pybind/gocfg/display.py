@@ -166,9 +166,10 @@ def _hidden_row(path: str, reveal: bool, hidden: AbstractSet[Tuple[str, ...]]) -
 
 
 def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
-               hidden: AbstractSet[Tuple[str, ...]] = _NO_PATHS) -> str:
+               hidden: AbstractSet[Tuple[str, ...]] = _NO_PATHS, total: Optional[int] = None) -> str:
     """The notebook table: path, value, type, origin, secrets masked (and
-    the paths in ``hidden``: values that interpolate a secret)."""
+    the paths in ``hidden``: values that interpolate a secret). ``total``:
+    how many rows there are in all, when ``rows`` holds only the first."""
     esc = html.escape
     out = [
         "<div class=\"gocfg\">",
@@ -193,8 +194,9 @@ def html_table(rows: Sequence[Any], title: str, reveal: bool = False,
         out.append("<tr>" + cell + esc(printable(_short(row.path, PATH_CELL))) + "</td>" + cell + esc(printable(text))
                    + "</td>" + cell + esc("secret" if secret else type_name(row.value)) + "</td>"
                    + cell + esc(printable(origin)) + "</td></tr>")
-    if len(rows) > MAX_ROWS:
-        out.append(f"<tr><td colspan=\"4\">… {len(rows) - MAX_ROWS} more</td></tr>")
+    more = (len(rows) if total is None else total) - MAX_ROWS
+    if more > 0:
+        out.append(f"<tr><td colspan=\"4\">… {more} more</td></tr>")
     out.append("</tbody></table></div>")
     return "\n".join(out)
 
@@ -216,12 +218,13 @@ class Listing(str):
 
 def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = False,
                origins: bool = True, hidden: AbstractSet[Tuple[str, ...]] = _NO_PATHS,
-               limit: Optional[int] = None) -> str:
+               limit: Optional[int] = None, total: Optional[int] = None) -> str:
     """The plain-text form: one ``path = value  # origin`` line per leaf
     (secrets, and the paths in ``hidden``, masked); with ``limit`` (the
     notebook's text form), the first ``limit`` leaves and a line saying
-    how many more there are, each path, value and origin cut as the
-    notebook table cuts them."""
+    how many more there are (of ``total`` in all, when ``rows`` holds only
+    the first), each path, value and origin cut as the notebook table cuts
+    them."""
     lines = [printable(title if limit is None else _short(title, 400))] if title else []
     shown = []
     cell = None if limit is None else CELL
@@ -246,8 +249,9 @@ def text_table(rows: Sequence[Any], title: Optional[str] = None, reveal: bool = 
         if origins and origin:
             line = f"{line.ljust(width + 3 + vwidth)}  # {origin}"
         lines.append(line.rstrip())
-    if limit is not None and len(rows) > limit:
-        lines.append(f"… {len(rows) - limit} more (show() lists them all)")
+    more = (len(rows) if total is None else total) - (len(rows) if limit is None else limit)
+    if limit is not None and more > 0:
+        lines.append(f"… {more} more (show() lists them all)")
     return "\n".join(lines)
 
 

@@ -489,6 +489,42 @@ def test_notebook_text_form_is_as_bounded_as_the_table(no_leaks, default_rule):
     assert len(everything.splitlines()) == 2000  # show() lists every leaf
 
 
+def test_notebook_displays_fetch_only_the_rows_they_show(no_leaks, default_rule, monkeypatch):
+    # Both notebook forms show 500 rows and count the rest: the library
+    # makes those rows alone (gocfg_config_explain_first), where the whole
+    # listing was fetched and decoded (100,000 keys of 1 KB: 2.6 s).
+    pretty = pytest.importorskip("IPython.lib.pretty")
+    from gocfg import _capi
+
+    asked = []
+    first = _capi.config_explain_first
+
+    def counting(owner, h, p, max_rows):
+        data, total = first(owner, h, p, max_rows)
+        asked.append((max_rows, len(data), total))
+        return data, total
+
+    def whole(*args):
+        raise AssertionError("a display fetched every row")
+
+    monkeypatch.setattr(_capi, "config_explain_first", counting)
+    monkeypatch.setattr(_capi, "config_explain", whole)
+    value = "v" * 1000
+    with gocfg.Config({f"k{i:05d}": value for i in range(20_000)}) as c:
+        c["zz.password"] = SECRET
+        text = pretty.pretty(c)
+        page = c._repr_html_()
+        section = pretty.pretty(c[("zz",)])
+    lines = text.splitlines()
+    assert lines[1].startswith("k00000") and lines[-1] == "… 19501 more (show() lists them all)"
+    assert len(lines) == 1 + 500 + 1 and "k00500" not in text and SECRET not in text
+    assert "… 19501 more</td>" in page and page.count("<tr>") == 1 + 500 + 1 and SECRET not in page
+    assert page.count("v" * 100) == 500  # each value cut to its cell
+    assert "********" in section and SECRET not in section
+    assert [(m, t) for m, _, t in asked] == [(500, 20_001), (500, 20_001), (500, 1)]
+    assert all(n < 500 * 1100 for _, n, _ in asked)  # 500 rows of 1 KB, not 20 MB
+
+
 def test_notebook_text_form_and_repr_cut_each_value_as_the_table_does(no_leaks, default_rule):
     # The table cut each cell to a line's length, the text form (which
     # Jupyter makes, sends and keeps in the .ipynb with the table) and the

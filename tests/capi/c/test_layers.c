@@ -71,7 +71,18 @@ int main(int argc, char **argv) {
     gocfg_buffer rows = {0};
     n = gocfg_config_explain(cfg, S(""), &rows, &err);
     CHECK(n == 5, "explain n=%lld", (long long)n);
+    size_t rows_len = rows.len;
     gocfg_buffer_free(&rows);
+    /* the first rows only, and the count of all */
+    gocfg_buffer first = {0};
+    n = gocfg_config_explain_first(cfg, S(""), 2, &first, &err);
+    CHECK(n == 5 && first.len > 0 && first.len < rows_len, "explain_first n=%lld len=%zu", (long long)n, first.len);
+    gocfg_buffer_free(&first);
+    n = gocfg_config_explain_first(cfg, S(""), -1, &first, &err);
+    CHECK(n == GOCFG_E_INVALID_ARGUMENT && err && strstr(err->message, "max_rows"), "explain_first -1 n=%lld",
+          (long long)n);
+    gocfg_error_free(err);
+    err = NULL;
 
     /* interpolation errors */
     rc = gocfg_config_set(cfg, S("loop"), S("${loop}"), &err);
