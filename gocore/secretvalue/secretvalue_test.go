@@ -1,0 +1,77 @@
+package secretvalue
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+// The table is shared with the Python tests (tests/api/test_secret_values.py),
+// which run gocfg.secrets.mask_text on the same rows: the two copies of
+// the rule must agree.
+func TestMaskTextAgreesWithTheSharedTable(t *testing.T) {
+	data, err := os.ReadFile("testdata/secret_values.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct {
+		Text   string `json:"text"`
+		Masked string `json:"masked"`
+	}
+	if err := json.Unmarshal(data, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 40 {
+		t.Fatalf("only %d rows", len(rows))
+	}
+	for _, r := range rows {
+		if got := MaskText(r.Text); got != r.Masked {
+			t.Errorf("MaskText(%q) = %q, the table says %q", r.Text, got, r.Masked)
+		}
+		if Holds(r.Text) != (r.Text != r.Masked) {
+			t.Errorf("Holds(%q) = %v", r.Text, Holds(r.Text))
+		}
+		// Masking what is masked changes nothing (a message masked twice).
+		if again := MaskText(r.Masked); again != r.Masked {
+			t.Errorf("MaskText(%q) = %q, masked again", r.Masked, again)
+		}
+	}
+}
+
+// The scan is linear: large values of every shape that makes it work
+// (runs of names, of "=", of "://", one long password) are masked in one
+// pass. Nothing here is timed: a quadratic scan of these would run for
+// hours, and the test binary's own deadline ends it.
+func TestLargeValuesOfEveryShape(t *testing.T) {
+	const n = 10 << 20
+	for name, c := range map[string]struct{ text, want string }{
+		"plain":      {strings.Repeat("abcdefgh ", n/9), ""},
+		"one name":   {strings.Repeat("passwordx", n/9) + "=x", strings.Repeat("passwordx", n/9) + "=" + Mask},
+		"equals":     {strings.Repeat("=", n), ""},
+		"urls":       {strings.Repeat("://", n/3), ""},
+		"userinfo":   {strings.Repeat("a://u:p@", 3), "a://u:" + Mask + "@a://u:" + Mask + "@a://u:" + Mask + "@"},
+		"a password": {"postgres://u:" + strings.Repeat("@", n) + "x@h/db", "postgres://u:" + Mask + "@h/db"},
+		"quotes":     {"password='" + strings.Repeat(`\'`, n/2), "password='" + Mask},
+		"braces":     {"pwd={" + strings.Repeat("}}", n/2), "pwd={" + Mask},
+		"name run":   {strings.Repeat("x", n) + "=" + strings.Repeat("y", n), ""},
+	} {
+		want := c.want
+		if want == "" {
+			want = c.text
+		}
+		if got := MaskText(c.text); got != want {
+			t.Errorf("%s: %d bytes, want %d", name, len(got), len(want))
+		}
+	}
+	pairs := strings.Repeat("pwd=x ", n/6)
+	if got := MaskText(pairs); got != strings.ReplaceAll(pairs, "=x", "="+Mask) {
+		t.Errorf("pairs: %d bytes", len(got))
+	}
+}
+
+func TestMostValuesCostNoAllocation(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { MaskText("a rather ordinary value, with no credential") }); n != 0 {
+		t.Errorf("MaskText allocates %v times", n)
+	}
+}
