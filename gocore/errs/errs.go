@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gocfg/gocfg/gocore/secretvalue"
 )
 
 var (
@@ -153,7 +155,14 @@ const MaxMessageBytes = 4096
 // message quotes what it is about (a key, a path of a thousand keys, a
 // number literal, an anchor's name), and each of those may be as long as
 // the document: without a bound a 100 MB key made a 100 MB exception.
+//
+// Every message the library hands out passes through here, so this is
+// also where a credential that it quotes inside a value is masked
+// (secretvalue: "got 'postgres://app:********@db/app'"), before the cut,
+// which could leave a password's first half without the "@" that shows
+// it is one.
 func Bound(msg string) string {
+	msg = secretvalue.MaskText(msg)
 	if len(msg) <= MaxMessageBytes {
 		return msg
 	}

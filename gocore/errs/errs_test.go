@@ -110,3 +110,20 @@ func TestPrintableEscapesWhatActsOnText(t *testing.T) {
 		}
 	}
 }
+
+// Every message the library hands out passes through Bound, which masks a
+// credential quoted inside a value, before a long message is cut (the cut
+// could otherwise leave half a password, with no "@" after it to show it
+// is one).
+func TestBoundMasksCredentials(t *testing.T) {
+	if got := Bound(`db.url: got "postgres://app:hunter3@db/app"`); got != `db.url: got "postgres://app:********@db/app"` {
+		t.Errorf("got %.120q", got)
+	}
+	long := "postgres://app:" + strings.Repeat("h", MaxMessageBytes) + "@db/app"
+	if got := Bound(long); strings.Contains(got, "hhhh") || !strings.HasPrefix(got, "postgres://app:********@db") {
+		t.Errorf("got %.120q", got)
+	}
+	if got := Bound("plain text, a=b"); got != "plain text, a=b" {
+		t.Errorf("got %.120q", got)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/secretname"
+	"github.com/gocfg/gocfg/gocore/secretvalue"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -131,7 +132,9 @@ func OverrideAssignments(items []string, parse bool) ([]Assignment, error) {
 		}
 		val = strings.TrimSpace(val)
 		secret := IsSecretPath(segs)
-		shown := key + "=" + val
+		// The origin shows the value: a credential inside it is masked
+		// (secretvalue), a secret key's value whole.
+		shown := key + "=" + secretvalue.MaskText(val)
 		if secret {
 			shown = key + "=" + Mask
 		}

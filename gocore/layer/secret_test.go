@@ -159,3 +159,18 @@ func TestInterpolationErrorsDoNotQuoteSecrets(t *testing.T) {
 		t.Errorf("non-secret: %v", err)
 	}
 }
+
+// An override's origin shows its value: a credential inside it is masked
+// whatever the key (secretvalue), the value itself kept.
+func TestOverrideOriginMasksACredentialInsideTheValue(t *testing.T) {
+	as, err := OverrideAssignments([]string{"db.url=postgres://app:hunter2@db/app", "db.host=h1"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if as[0].Origin.Name != "db.url=postgres://app:********@db/app" || as[1].Origin.Name != "db.host=h1" {
+		t.Errorf("origins %q %q", as[0].Origin.Name, as[1].Origin.Name)
+	}
+	if as[0].Value != "postgres://app:hunter2@db/app" {
+		t.Errorf("value changed: %v", as[0].Value)
+	}
+}

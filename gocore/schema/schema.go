@@ -44,6 +44,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/gocfg/gocfg/gocore/errs"
+	"github.com/gocfg/gocfg/gocore/secretvalue"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -542,6 +543,14 @@ func violation(e *jsonschema.ValidationError) Violation {
 	if _, isRef := e.ErrorKind.(*kind.Reference); !isRef && len(kw) > 0 {
 		schemaPath += "/" + strings.Join(kw, "/")
 	}
+	hidden := masked(e.ErrorKind, msg)
+	if quotesCredential(e.ErrorKind) {
+		// The value holds a credential (a URL's password, "password=..."):
+		// said as for a secret key's value, not quoted. Masking the quoted
+		// text instead would not do: the quoting escapes the value's own
+		// quotes ('password=\'a b\''), which hides where it ends.
+		msg = hidden
+	}
 	// A message may quote the value (a pattern's or format's failure quotes
 	// a 1 MB string whole) or the schema (a const of 10 MB): bounded as
 	// the library's error messages are.
@@ -549,9 +558,27 @@ func violation(e *jsonschema.ValidationError) Violation {
 		Path:       path,
 		Keyword:    keyword,
 		Message:    errs.Bound(msg),
-		Masked:     errs.Bound(masked(e.ErrorKind, msg)),
+		Masked:     errs.Bound(hidden),
 		SchemaPath: schemaPath,
 	}
+}
+
+// quotesCredential reports whether k's message would quote a string
+// value that holds a credential (secretvalue).
+func quotesCredential(k jsonschema.ErrorKind) bool {
+	var got any
+	switch k := k.(type) {
+	case *kind.Pattern:
+		got = k.Got
+	case *kind.Format:
+		got = k.Got
+	case *kind.Enum:
+		got = k.Got
+	case *kind.Const:
+		got = k.Got
+	}
+	s, ok := got.(string)
+	return ok && secretvalue.Holds(s)
 }
 
 // maxEnumShown is how many of an enum's values a violation's message lists.

@@ -367,3 +367,29 @@ func TestViolationMessagesAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// A value that holds a credential (a URL's password, "password=...") is
+// not quoted in a violation, whatever its key: the message says what was
+// wanted, as for a secret key's value. Other values are quoted as before.
+func TestViolationsDoNotQuoteACredentialInsideAValue(t *testing.T) {
+	sch := mustCompile(t, `{"properties": {
+		"url": {"pattern": "^x$"}, "conn": {"format": "ipv4"}, "dsn": {"enum": ["a"]},
+		"c": {"const": "a"}, "host": {"pattern": "^x$"}}}`)
+	v := tree("url", "postgres://app:hunter3@db/app", "conn", `host=db password='hunter3 x' dbname=app`,
+		"dsn", "redis://:hunter3@cache", "c", "token=hunter3", "host", "db.internal")
+	got, _, err := sch.Validate(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 5 {
+		t.Fatalf("%d violations: %+v", len(got), got)
+	}
+	for _, g := range got {
+		if strings.Contains(g.Message, "hunter3") || strings.Contains(g.Masked, "hunter3") {
+			t.Errorf("%v: %q quotes the password", g.Path, g.Message)
+		}
+		if g.Path[0] == "host" && !strings.Contains(g.Message, "'db.internal'") {
+			t.Errorf("host: %q, want the value quoted", g.Message)
+		}
+	}
+}

@@ -316,7 +316,7 @@ func (c *Config) ExplainFirst(ctx context.Context, path string, limit int) ([]Ro
 			if rv, err := r.Deep(v, segs); errors.Is(err, errs.ErrCancelled) {
 				cancelled = err
 			} else if err != nil {
-				row.Err = err.Error()
+				row.Err = errs.Bound(err.Error()) // shown in explain rows: bounded, credentials masked
 			} else {
 				row.Value = rv
 			}
