@@ -19,7 +19,9 @@
 //     is the run of ASCII letters, digits, "_", "-", "." and non-ASCII
 //     characters before the "=" (blanks may stand around it). The value is
 //     quoted ('a b' or "a b", a backslash escaping the next character, as
-//     libpq reads it), in braces ({a;b}, "}}" for "}", as ODBC reads it),
+//     libpq reads it; or \'a b\' and \"a b\", as a message that quotes the
+//     text again escapes those quotes), in braces ({a;b}, "}}" for "}", as
+//     ODBC reads it),
 //     or runs to the next ASCII blank, ";" or "&". An unclosed quote or
 //     brace runs to the end. A value that is the mask already (followed by
 //     nothing, a blank or punctuation) is left as it is, so that masking a
@@ -175,6 +177,17 @@ func value(text string, v int) (Span, int) {
 		}
 		p = min(p, len(text))
 		return Span{v + 1, p}, min(p+1, len(text))
+	case '\\':
+		// A quoted value that a message quoted again, escaping its quotes
+		// (Go's %q: "password=\"a b\""): it runs to the same escaped quote.
+		if v+1 < len(text) && (text[v+1] == '\'' || text[v+1] == '"') {
+			closing := text[v : v+2]
+			end := strings.Index(text[v+2:], closing)
+			if end < 0 {
+				return Span{v + 2, len(text)}, len(text)
+			}
+			return Span{v + 2, v + 2 + end}, v + 4 + end
+		}
 	case '{':
 		p := v + 1
 		for p < len(text) {
