@@ -101,7 +101,7 @@ from .errors import (
 from .layers import load
 from .live import WatchedConfig
 from .schema import Violation, json_schema, load_class
-from .secrets import MASK, has_secrets, is_secret, key_part, mask
+from .secrets import has_secrets, key_part, mask
 from .sources import File, Text
 
 EXIT_OK, EXIT_BAD_FILE, EXIT_USAGE = 0, 1, 2
@@ -805,8 +805,7 @@ def _cmd_db_query(args: argparse.Namespace) -> int:
     # One line per match: name, TAB, path, TAB, the value as JSON (so that a
     # string holding a TAB or a newline stays on its line, and types show).
     for name, path, value in rows:
-        if not args.reveal and is_secret(path):
-            value = MASK
+        value = mask(value, split_path(path), args.reveal)  # secret keys, credentials inside values
         # A TAB or newline in a key stays on its line; a bidi control in a
         # name (which names may hold) does not reverse the rest of it.
         _say(f"{printable(name)}\t{printable(path)}\t{json_text(value)}")

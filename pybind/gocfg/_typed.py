@@ -105,8 +105,8 @@ def got(v: Any, segs: Sequence[str] = (), hidden: Paths = _NONE) -> str:
     secrets inside it masked."""
     if masked_at(segs, hidden):
         return f"{_type_of(v)} (secret, not shown)"
-    if isinstance(v, (list, dict)):
-        v = mask(v, segs, False, hidden)
+    if isinstance(v, (list, dict, str)):
+        v = mask(v, segs, False, hidden)  # a string's credentials too ("postgres://app:********@db")
     if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 200:
         # repr() of an int with more than 4300 digits raises; a long one
         # says nothing a reader can use anyway.

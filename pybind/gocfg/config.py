@@ -980,7 +980,7 @@ class Section(MutableMapping[str, Any], TreeView):
                         # A value from a secrets directory is a secret whatever
                         # its key: say what was wanted, never what was found.
                         msg = msg.split(", got ", 1)[0] + ", got a value that does not fit (secret, not shown)"
-                errors.append((path, msg + where))
+                errors.append((path, _secrets.mask_text(msg) + where))  # a class's own message may quote a URL
             raise ValidationError(errors, getattr(cls, "__name__", repr(cls)))
         return cast(T, obj)
 

@@ -15,10 +15,29 @@ from typing import Any, Callable, List, Optional, Tuple
 from ._text import bounded, printable
 
 
+def _masked(text: str) -> str:
+    """text with the credentials it quotes inside values masked
+    (gocfg.secrets.mask_text: "got 'postgres://app:********@db'"), as the
+    library masks its own messages. Imported here, on use: gocfg.secrets
+    raises these errors."""
+    from .secrets import mask_text
+
+    return mask_text(text)
+
+
+def _shown(text: str) -> str:
+    """A message as people see it: credentials masked, then bounded (so
+    that a cut cannot leave half a password without the "@" that shows
+    it is one), then with its controls written as escapes."""
+    return printable(bounded(_masked(text)))
+
+
 class Error(Exception):
     """Base class of every gocfg error.
 
-    Its text writes the characters that act on a terminal or on the text
+    Its text masks the credentials it quotes inside a value (the password
+    of a URL, the value of ``password=...``: see gocfg.secrets), and
+    writes the characters that act on a terminal or on the text
     around them (escape sequences, bidi controls) as escapes: a message
     quotes keys, file names and source names as they are, and it is read
     in terminals and logs. The data attributes (``args``, ``path``,
@@ -26,7 +45,7 @@ class Error(Exception):
     """
 
     def __str__(self) -> str:
-        return printable(bounded(super().__str__()))
+        return _shown(super().__str__())
 
 
 class InvalidArgumentError(Error, ValueError):
@@ -100,14 +119,14 @@ class KeyNotFoundError(Error, KeyError):
     def __str__(self) -> str:
         if self.path is None:
             text = super().__str__()  # Error's: printable and bounded already
-            return f"{text}: {printable(bounded(self.why))}" if self.why and len(self.args) == 1 else text
+            return f"{text}: {_shown(self.why)}" if self.why and len(self.args) == 1 else text
         hint = self.suggestions
         text = repr(self.path)
         if hint:
             text += " (did you mean " + " or ".join(repr(s) for s in hint) + "?)"
         if self.why:
             text += ": " + self.why
-        return printable(bounded(text))
+        return _shown(text)
 
     def __reduce__(self) -> Tuple[Any, ...]:
         # Pickles (for multiprocessing, say) with its suggestions worked
@@ -275,7 +294,7 @@ class ValidationError(Error, ValueError):
     MAX_SHOWN = 100
 
     def __str__(self) -> str:  # bounded by its lines, not cut in the middle
-        return printable(Exception.__str__(self))
+        return printable(_masked(Exception.__str__(self)))
 
 
 _LINE = 1000

@@ -19,6 +19,11 @@ command line show ``dsn`` as ``********`` (see :func:`derived_secrets`:
 a ``${env:NAME}`` whose NAME matches the pattern, a ``${path}`` to a
 secret, or to a value that is itself masked this way).
 
+A credential inside any string value is masked where it is shown too,
+the rest of the value kept: ``postgres://app:********@db/app``,
+``host=db password=********`` (:func:`mask_text`; the rule is in the
+README's "Secrets" and in gocore/secretvalue, the library's copy).
+
 Change the pattern with :func:`set_secret_pattern` (a regular expression,
 or a list of words), and restore the default with
 ``set_secret_pattern(None)``. The library applies the default rule to what
@@ -46,6 +51,7 @@ from typing import (
     Set,
     Tuple,
     Union,
+    cast,
 )
 
 from ._text import printable
@@ -69,6 +75,121 @@ _default = re.compile("|".join(re.escape(w) for w in DEFAULT_SECRET_WORDS), re.I
 _pattern: Pattern[str] = _default
 # The default pattern object: secret_pattern() is it while no other was set.
 DEFAULT_PATTERN: Pattern[str] = _default
+
+
+# ---------------------------------------------- credentials inside values
+#
+# The value rule: a credential inside a string value is masked wherever
+# the value is shown, whatever its key. gocore/secretvalue keeps the same
+# rule for what the library writes (its messages), and a test runs both on
+# one table (gocore/secretvalue/testdata/secret_values.json); the rule
+# itself is written down there and in the README ("Secrets").
+#
+# Key=value pairs are found by the default words, as the library finds
+# them, whatever set_secret_pattern() says: the two copies stay equal.
+#
+# The scan is linear, and made of re's and str's own loops: a 10 MB value
+# costs a few tenths of a second. A pair is found from its secret word
+# (searched in a lower-case copy, where re skips ahead fast), then the run
+# of key characters after it, then "="; a word whose key has no "=" sends
+# the search on past the end of that key, so no key is read twice.
+
+_BLANKS = " \t\n\r\f\v"
+# A URL's password: after "://", the user name up to the first ":", the
+# password up to the last "@" of the authority (which ends at "/", "?",
+# "#" or a blank). The user name may hold "@" (me@corp.com).
+_URL_PASSWORD_RE = re.compile(rf"://[^/?#:{_BLANKS}]*:([^/?#{_BLANKS}]*)@")
+_WORDS = "|".join(re.escape(w) for w in DEFAULT_SECRET_WORDS)
+_WORD_LOWER_RE = re.compile(_WORDS)  # in an ASCII text's lower-case copy
+_WORD_ANY_RE = re.compile(_WORDS, re.IGNORECASE)  # in other text ("paſſword"), slower
+_NAME_RUN_RE = re.compile(r"[A-Za-z0-9_.\-\u0080-\U0010ffff]*")
+_EQUALS_RE = re.compile(r"[ \t]*=[ \t]*")
+_PAIR_VALUE_RE = re.compile(
+    rf"(?!\*{{8}}(?:[{_BLANKS};&\"',:)\]}}]|\Z))"  # not the mask already ("password=********: ...")
+    r"(?:'((?:[^'\\]+|\\[\s\S]?)*)'?"  # 'quoted', \ escaping the next character
+    r"|\"((?:[^\"\\]+|\\[\s\S]?)*)\"?"  # "quoted"
+    r"|\{((?:[^}]+|\}\})*)\}?"  # {braced}, }} for }
+    rf"|([^{_BLANKS};&]*))")  # bare, to a blank, ";" or "&"
+
+
+def _pair_values(text: str, found: List[Tuple[int, int]]) -> None:
+    """Append to found the values of the key=value pairs in text whose key
+    holds a secret word."""
+    if text.isascii():
+        words, within = _WORD_LOWER_RE, text.lower()  # the same length: the places hold
+    else:
+        words, within = _WORD_ANY_RE, text
+    pos = 0
+    while True:
+        word = words.search(within, pos)
+        if word is None:
+            return
+        key_end = cast("re.Match[str]", _NAME_RUN_RE.match(text, word.end())).end()
+        pos = key_end
+        eq = _EQUALS_RE.match(text, key_end)
+        if eq is None:
+            continue
+        pos = eq.end()
+        if text.startswith(("\\'", '\\"'), pos):
+            # A quoted value that a message quoted again, escaping its
+            # quotes (password=\"a b\"): to the same escaped quote.
+            end = text.find(text[pos:pos + 2], pos + 2)
+            end = len(text) if end < 0 else end
+            if end > pos + 2:
+                found.append((pos + 2, end))
+            pos = min(end + 2, len(text))
+            continue
+        value = _PAIR_VALUE_RE.match(text, pos)
+        if value is None:
+            continue  # the mask already
+        for group in (1, 2, 3, 4):
+            if value.group(group):
+                found.append(value.span(group))
+                break
+        pos = max(pos, value.end())
+
+
+def credential_spans(text: str) -> List[Tuple[int, int]]:
+    """The places of the credentials in text (``text[start:end]``), in
+    order, overlapping ones joined: URL passwords and the values of
+    key=value pairs whose key is a secret (gocore/secretvalue's rule)."""
+    if "://" not in text and "=" not in text:
+        return []
+    found = [m.span(1) for m in _URL_PASSWORD_RE.finditer(text) if m.group(1) and m.group(1) != MASK]
+    if "=" in text:
+        _pair_values(text, found)
+    if len(found) < 2:
+        return found
+    found.sort()
+    out = [found[0]]
+    for start, end in found[1:]:
+        if start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def mask_text(text: str) -> str:
+    """text with each credential in it (:func:`credential_spans`) replaced
+    by ``********``: ``postgres://app:********@db/app``."""
+    spans = credential_spans(text)
+    if not spans:
+        return text
+    out: List[str] = []
+    at = 0
+    for start, end in spans:
+        out.append(text[at:start])
+        out.append(MASK)
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _shown_scalar(v: Any) -> Any:
+    """A scalar as shown: a string with its credentials masked."""
+    return mask_text(v) if isinstance(v, str) else v
 
 
 def set_secret_pattern(pattern: Union[str, Pattern[str], Iterable[str], None]) -> None:
@@ -145,7 +266,8 @@ def masked_at(segs: Sequence[str], hidden: Paths = _NONE) -> bool:
 def mask(value: Any, segs: Sequence[str] = (), reveal: bool = False, hidden: Paths = _NONE,
          preview: Optional[int] = None) -> Any:
     """A copy of value with secrets masked (value lives at segs). A secret
-    map or list is masked whole. ``hidden`` lists more paths to mask (the
+    map or list is masked whole; in every other string, the credentials it
+    holds (:func:`mask_text`). ``hidden`` lists more paths to mask (the
     values that interpolate a secret: :func:`derived_secrets`). Iterative:
     a value nested as deep as a config may be (1000 levels) needs no
     Python recursion.
@@ -161,7 +283,7 @@ def mask(value: Any, segs: Sequence[str] = (), reveal: bool = False, hidden: Pat
     if masked_at(segs, hidden):
         return MASK
     if not isinstance(value, (dict, list)):
-        return value
+        return _shown_scalar(value)
     if preview is not None:
         return _mask_preview(value, tuple(segs), hidden, preview)
     top: Any = {} if isinstance(value, dict) else []
@@ -181,7 +303,7 @@ def mask(value: Any, segs: Sequence[str] = (), reveal: bool = False, hidden: Pat
                 out = {} if isinstance(v, dict) else []
                 stack.append((v, (*path, seg) if hidden else path, out))
             else:
-                out = v
+                out = _shown_scalar(v)
             if isinstance(dst, dict):
                 dst[k] = out
             else:
@@ -209,7 +331,7 @@ def _mask_preview(value: Any, path: Tuple[str, ...], hidden: Paths, limit: int) 
         k, v = step
         kept += 1
         seg = str(k)
-        out: Any = v
+        out: Any = _shown_scalar(v)
         if is_secret_key(seg) or (hidden and (*path, seg) in hidden):
             out = MASK
         elif isinstance(v, (dict, list)):
@@ -323,8 +445,9 @@ def derived_from_strings(strings: Iterable[Tuple[Sequence[str], str]],
 def secret_texts(value: Any, hidden: Paths = _NONE) -> FrozenSet[str]:
     """The texts of the secrets in value (a config's resolved data): every
     string, number, date or time at or under a path that :func:`masked_at`
-    masks. What :func:`scrub` takes out of text that gocfg did not write,
-    such as a user's validator's exception message."""
+    masks, and the credentials inside other strings
+    (:func:`credential_spans`). What :func:`scrub` takes out of text that
+    gocfg did not write, such as a user's validator's exception message."""
     out: Set[str] = set()
     todo: List[Tuple[Any, Tuple[str, ...], bool]] = [(value, (), False)]  # iterative, as mask()
     while todo:
@@ -334,6 +457,10 @@ def secret_texts(value: Any, hidden: Paths = _NONE) -> FrozenSet[str]:
             todo.extend((item, (*segs, str(k)), secret) for k, item in v.items())
         elif isinstance(v, list):
             todo.extend((item, (*segs, str(i)), secret) for i, item in enumerate(v))
+        elif not secret and isinstance(v, str):
+            # A credential inside a value: the password of a URL, the
+            # value of "password=..." (mask_text's rule).
+            out.update(v[start:end] for start, end in credential_spans(v))
         elif secret and isinstance(v, (str, int, float, _dt.date, _dt.time)) and not isinstance(v, bool):
             # A YAML "password: 2024-01-02" is a date: a message quotes it
             # as str() writes it, as for a number.
@@ -354,7 +481,8 @@ FRAGMENT = 10
 
 
 def scrub(text: str, texts: Iterable[str]) -> str:
-    """text with each of texts (:func:`secret_texts`) replaced by the mask,
+    """text with each of texts (:func:`secret_texts`: secrets, and the
+    credentials inside other values) replaced by the mask,
     as it stands, as repr() quotes it and as messages escape it, and any run of
     at least FRAGMENT characters that one of them holds (a message that
     cut a long secret short). Overlapping matches (secrets holding each
