@@ -57,9 +57,11 @@ const MaxAliasBytes = 64 << 20
 //     value.LocalDate when it is a date alone.
 //   - Tags never run code. The standard tags !!str, !!int, !!float,
 //     !!bool, !!null and !!timestamp convert (a value that does not fit its
-//     tag is a parse error); !!binary keeps its base64 text; any other tag
-//     (!!python/object, !custom, ...) is ignored and the node reads as if
-//     untagged.
+//     tag is a parse error); !!binary keeps its base64 text (which must be
+//     base64); !!map, !!set, !!seq, !!omap and !!pairs keep the node as
+//     written; the non-specific ! makes a scalar a string. Any other tag
+//     (!Ref, !include, !!python/object, ...) is refused naming it, its key
+//     path and line (tags.go): dropping it kept a wrong value.
 //   - Merge keys (<<: *base), a YAML 1.1 feature still common in
 //     configuration files, are applied: keys written in the mapping win over
 //     merged ones, and earlier merged mappings win over later ones.
@@ -181,7 +183,7 @@ func decode(data []byte, yaml11, withPositions bool) (doc *value.Doc, err error)
 		}
 		v, err := c.convert(root, "", 1)
 		if err != nil {
-			return nil, lines.err(err)
+			return nil, lines.err(placed(err))
 		}
 		m = v.(*value.Map)
 	}
@@ -215,7 +217,7 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 		var v any
 		if root != nil {
 			if v, err = c.convert(root, "", 1); err != nil {
-				return nil, lines.err(err)
+				return nil, lines.err(placed(err))
 			}
 		}
 		lines.positions(c.positions)
@@ -680,6 +682,11 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 			return nil, errAt(n, "aliases expand to more than %d MiB of text (an alias bomb?)", MaxAliasBytes>>20)
 		}
 	}
+	if n.Kind != yaml.AliasNode {
+		if err := checkTag(n); err != nil {
+			return nil, err
+		}
+	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
@@ -713,6 +720,7 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 			c.record(p, item)
 			v, err := c.convert(item, p, depth+1)
 			if err != nil {
+				addKey(err, strconv.Itoa(i))
 				return nil, err
 			}
 			out = append(out, v)
@@ -792,6 +800,7 @@ func (c *converter) mapping(n *yaml.Node, path string, depth int) (*value.Map, e
 			if c.failed != nil && secretname.IsKey(k) {
 				err, c.failed = secretScalarError(c.failed), nil // an unquoted secret starting with "*" reads as an alias
 			}
+			addKey(err, k)
 			return nil, err
 		}
 		m.Set(k, v)
@@ -861,6 +870,9 @@ func mapKey(k *yaml.Node) (string, error) {
 	if n.Kind != yaml.ScalarNode {
 		return "", errAt(k, "a mapping key must be a scalar, not a %s", kindName(n))
 	}
+	if err := checkTag(n); err != nil {
+		return "", err
+	}
 	if why := textpos.KeyProblem(n.Value); why != "" {
 		return "", errAt(k, "%s", why)
 	}
@@ -904,6 +916,11 @@ func scalarIn(n *yaml.Node, yaml11 bool) (any, error) {
 	isBool, isInt, isFloat := coreBool, coreInt, coreFloat
 	if yaml11 {
 		isBool, isInt, isFloat = bool11, int11, float11
+	}
+	if n.Tag == "!" {
+		// The non-specific tag: a string, whatever the text would resolve
+		// to (! 12 is "12"); the library leaves it out of the style.
+		return s, nil
 	}
 	tag := ""
 	if n.Style&yaml.TaggedStyle != 0 {

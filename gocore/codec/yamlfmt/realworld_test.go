@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"os/exec"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -301,7 +302,6 @@ func TestYAMLTestSuiteAll(t *testing.T) {
 	cases := yamlCases(t)
 	known := map[string]string{
 		"8XYN": "library: a non-ASCII anchor name (&\U0001F601) is refused by the scanner",
-		"S4JQ": "library: the non-specific tag ! on a plain scalar is lost, so ! 12 reads as an int",
 		"W4TN": "library: a document end marker (...) does not end a top-level block scalar",
 	}
 	for id, why := range knownDeviations {
@@ -383,36 +383,110 @@ func TestDecodeAllHostile(t *testing.T) {
 	}
 }
 
-// TestTagsAreNotKept keeps what the README says of tags gocfg does not
-// know, on the shapes of mkdocs.yml (mkdocs-material's own): the node reads
-// as if untagged, so a tag with nothing after it is null, and Encode
-// writes no tag back.
-func TestTagsAreNotKept(t *testing.T) {
-	src := "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n      emoji_generator: !!python/name:material.extensions.emoji.to_svg\nextra:\n  analytics:\n    property: !ENV GOOGLE_ANALYTICS_KEY\n"
+// TestApplicationTagsAreRefused: a tag gocfg cannot evaluate used to be
+// dropped, the text under it kept (CloudFormation's !Ref Foo read as
+// "Foo"); it is refused naming the tag, the key path and the line, with a
+// word on whose tag it is. Real shapes: CloudFormation, Home Assistant,
+// Ansible Vault, GitLab CI, mkdocs (PyYAML's python tags), %TAG'd tags.
+func TestApplicationTagsAreRefused(t *testing.T) {
+	for _, c := range []struct {
+		src, tag, where string
+		line, col       int
+		hint            string
+	}{
+		{"a: !Ref Foo\n", "!Ref", "key a", 1, 4, "CloudFormation template"},
+		{"Resources:\n  Bucket:\n    Arn: !GetAtt [X, Arn]\n", "!GetAtt", "key Resources.Bucket.Arn", 3, 10, "intrinsic functions are not evaluated"},
+		{"c: !Sub 'x-${AWS::Region}'\n", "!Sub", "key c", 1, 4, "CloudFormation"},
+		{"If:\n  - !Equals [a, b]\n", "!Equals", "key If.0", 2, 5, "CloudFormation"},
+		{"automation: !include automations.yaml\n", "!include", "key automation", 1, 13, "Home Assistant"},
+		{"api_password: !secret http_password\n", "!secret", "key api_password", 1, 15, "secrets.yaml"},
+		{"x: !env_var HOME\n", "!env_var", "key x", 1, 4, "Home Assistant"},
+		{"pw: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n", "!vault", "key pw", 1, 5, "Ansible Vault"},
+		{"job:\n  script:\n    - !reference [.setup, script]\n", "!reference", "key job.script.0", 3, 7, "GitLab CI"},
+		{"m:\n  - e:\n      idx: !!python/name:material.extensions.emoji.twemoji\n", "!!python/name:material.extensions.emoji.twemoji", "key m.0.e.idx", 3, 12, "PyYAML"},
+		{"o: !!python/object:os.system {}\n", "!!python/object:os.system", "key o", 1, 4, "safe_load"},
+		{"p: !ENV KEY\n", "!ENV", "key p", 1, 4, "mkdocs"},
+		{"k: !custom 12\n", "!custom", "key k", 1, 4, "standard tags"},
+		{"%TAG !e! tag:example.com,2000:\n---\na: !e!foo x\n", "tag:example.com,2000:foo", "key a", 3, 4, "standard tags"},
+		// %TAG may point !! elsewhere: then !!int is not YAML's int
+		{"%TAG !! tag:example.com,2000:\n---\na: !!int 1\n", "tag:example.com,2000:int", "key a", 3, 4, "standard tags"},
+		{"a: !<tag:example.com:x> 1\n", "tag:example.com:x", "key a", 1, 4, "standard tags"},
+		{"!Thing {a: 1}\n", "!Thing", "the document's root", 1, 1, "standard tags"},
+		{"!Ref k: v\n", "!Ref", "the document's root", 1, 1, "CloudFormation"},
+		{"a:\n  !Ref k: v\n", "!Ref", "key a", 2, 3, "CloudFormation"},
+		// through an alias, and under a merge key
+		{"b: &x !Ref Foo\nc: *x\n", "!Ref", "key b", 1, 4, "CloudFormation"},
+		{"base: &b {k: !Ref Foo}\nd:\n  <<: *b\n", "!Ref", "key base.k", 1, 14, "CloudFormation"},
+	} {
+		for name, decode := range map[string]func([]byte) error{
+			"Decode":       func(b []byte) error { _, err := Decode(b); return err },
+			"DecodeLean":   func(b []byte) error { _, err := DecodeLean(b); return err },
+			"DecodeYAML11": func(b []byte) error { _, err := DecodeYAML11(b); return err },
+			"DecodeAll":    func(b []byte) error { _, err := DecodeAll(b); return err },
+		} {
+			err := decode([]byte(c.src))
+			var le *errs.Located
+			if !errors.As(err, &le) || le.Kind != errs.ErrParse {
+				t.Errorf("%s(%q) = %v, want a parse error", name, c.src, err)
+				continue
+			}
+			want := c.where + ": the YAML tag " + c.tag + " is not one gocfg reads"
+			if le.Line != c.line || le.Column != c.col || !strings.HasPrefix(le.Msg, want) || !strings.Contains(le.Msg, c.hint) {
+				t.Errorf("%s(%q) = %d:%d %s, want %d:%d %q ... %q", name, c.src, le.Line, le.Column, le.Msg, c.line, c.col, want, c.hint)
+			}
+		}
+	}
+}
+
+// TestStandardTags: YAML's own tags keep their meaning, written short,
+// verbatim or through a %TAG of the standard prefix; the non-specific !
+// makes a string; a standard tag on the wrong kind of node, or !!binary
+// text that is no base64, is refused.
+func TestStandardTags(t *testing.T) {
+	src := "%TAG !y! tag:yaml.org,2002:\n---\n" +
+		"s: !!str 12\nv: !<tag:yaml.org,2002:str> 13\nw: !y!int '14'\nn: ! 12\nq: ! true\nf: !!float 1\nb: !!bool 'false'\nz: !!null ''\n" +
+		"bin: !!binary |\n  aGVs\n  bG8=\nset: !!set {x, y}\nomap: !!omap [x: 1, y: 2]\nm: !!map {k: !!seq [1]}\nt: !!timestamp 2001-12-14\n! 7: seven\n"
 	d, err := Decode([]byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ext, _ := value.Lookup(d.Root, []string{"markdown_extensions", "0", "pymdownx.emoji"})
-	m, ok := ext.(*value.Map)
-	if !ok {
-		t.Fatalf("markdown_extensions.0 = %#v", ext)
+	want := map[string]any{
+		"s": "12", "v": "13", "w": int64(14), "n": "12", "q": "true", "f": 1.0, "b": false, "z": nil,
+		"bin": "aGVs\nbG8=\n", "set": map[string]any{"x": nil, "y": nil},
+		"omap": []any{map[string]any{"x": int64(1)}, map[string]any{"y": int64(2)}},
+		"m":    map[string]any{"k": []any{int64(1)}}, "t": value.LocalDate{Year: 2001, Month: 12, Day: 14}, "7": "seven",
 	}
-	for _, k := range []string{"emoji_index", "emoji_generator"} {
-		if v, found := m.Get(k); !found || v != nil {
-			t.Errorf("%s = %#v (found %v), want null", k, v, found)
+	if got := plainTree(d.Root); !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %#v\nwant %#v", got, want)
+	}
+	for src, msg := range map[string]string{
+		"a: !!map x\n":             "key a: the YAML tag !!map is for a mapping, not a scalar",
+		"a: !!str {k: 1}\n":        "key a: the YAML tag !!str is for a scalar, not a mapping",
+		"a: !!int [1]\n":           "key a: the YAML tag !!int is for a scalar, not a sequence",
+		"a: !!seq {k: 1}\n":        "key a: the YAML tag !!seq is for a sequence, not a mapping",
+		"a: !!binary not*base64\n": "key a: a !!binary value that is not base64",
+	} {
+		if _, err := Decode([]byte(src)); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("Decode(%q) = %v, want %q", src, err, msg)
 		}
 	}
-	if v, _ := value.Lookup(d.Root, []string{"extra", "analytics", "property"}); v != "GOOGLE_ANALYTICS_KEY" {
-		t.Errorf("!ENV property = %#v", v)
+}
+
+// plainTree turns maps into Go maps, for comparing trees with ==.
+func plainTree(v any) any {
+	switch x := v.(type) {
+	case *value.Map:
+		out := map[string]any{}
+		x.Range(func(k string, e any) bool { out[k] = plainTree(e); return true })
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plainTree(e)
+		}
+		return out
 	}
-	out, err := Encode(d.Root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(out), "!") || !strings.Contains(string(out), "emoji_index: null\n") {
-		t.Errorf("Encode = %s", out)
-	}
+	return v
 }
 
 // TestSurrogateEscapeIsExplained: JSON encoders (Python's json.dumps by

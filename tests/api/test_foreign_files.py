@@ -1,0 +1,104 @@
+"""Real files that gocfg cannot read faithfully: YAML with an application's
+tags, ERB templates, files in languages gocfg does not read, YAML streams
+given to commands that read one document. Each is refused with an error
+that says what the file is and what works, never loaded as a wrong value."""
+from __future__ import annotations
+
+import pathlib
+from typing import Any
+
+import gocfg
+import pytest
+from support.cli import run_cli as run
+
+CLOUDFORMATION = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub 'logs-${AWS::Region}'
+Outputs:
+  Arn:
+    Value: !GetAtt [Bucket, Arn]
+"""
+
+
+def refusal(path: pathlib.Path, **kw: Any) -> str:
+    with pytest.raises(gocfg.ParseError) as e:
+        gocfg.load(path, **kw)
+    return str(e.value)
+
+
+@pytest.mark.parametrize("text, tag, key, line, hint", [
+    ("a: !Ref Foo\nb: !GetAtt [X, Arn]\n", "!Ref", "key a", 1,
+     "a CloudFormation template: its intrinsic functions are not evaluated"),
+    (CLOUDFORMATION, "!Sub", "key Resources.Bucket.Properties.BucketName", 6, "CloudFormation"),
+    ("homeassistant:\n  customize: !include customize.yaml\n", "!include", "key homeassistant.customize", 2, "Home Assistant"),
+    ("http:\n  api_password: !secret http_password\n", "!secret", "key http.api_password", 2, "Home Assistant"),
+    ("wifi:\n  ssid: !env_var SSID\n", "!env_var", "key wifi.ssid", 2, "Home Assistant"),
+    ("sensor:\n  - lambda: !lambda return 1;\n", "!lambda", "key sensor.0.lambda", 2, "ESPHome"),
+    ("db_password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3162\n", "!vault", "key db_password", 1, "Ansible Vault"),
+    ("test:\n  script:\n    - !reference [.setup, script]\n", "!reference", "key test.script.0", 3, "GitLab CI"),
+    ("x: !!python/object/apply:os.system ['ls']\n", "!!python/object/apply:os.system", "key x", 1, "PyYAML"),
+    ("theme:\n  icon: !!python/name:material.emoji.twemoji\n", "!!python/name:material.emoji.twemoji", "key theme.icon", 2,
+     "safe_load"),
+    ("site_url: !ENV SITE\n", "!ENV", "key site_url", 1, "mkdocs"),
+    ("%TAG !u! tag:unity3d.com,2011:\n--- !u!1 &1\nGameObject:\n  m_Name: x\n", "tag:unity3d.com,2011:1",
+     "the document's root", 2, "Unity"),
+])
+def test_application_tags_are_refused_naming_tag_key_and_line(tmp_path, no_leaks, text, tag, key, line, hint):
+    path = tmp_path / "template.yaml"
+    path.write_text(text)
+    msg = refusal(path)
+    assert f"{path}:{line}:" in msg and f"{key}: the YAML tag {tag} is not one gocfg reads" in msg and hint in msg
+    with pytest.raises(gocfg.ParseError, match="the YAML tag"):
+        gocfg.Config.loads(text, format="yaml")
+    with pytest.raises(gocfg.ParseError, match="the YAML tag"):
+        gocfg.read_all(path)
+    with pytest.raises(gocfg.ParseError, match="the YAML tag"):
+        gocfg.load(path, yaml="1.1")
+    # the command line says the same
+    r = run("show", path)
+    assert r.returncode == 1 and f"{key}: the YAML tag {tag} is not one gocfg reads" in r.stderr
+    assert r.stdout == ""
+
+
+def test_a_tag_never_shows_a_secret(tmp_path):
+    path = tmp_path / "app.yaml"
+    path.write_text("db:\n  password: !Sub 'hunter2-${Env}'\n")
+    msg = refusal(path)
+    assert "hunter2" not in msg and "key db.password" in msg
+    r = run("show", path)
+    assert "hunter2" not in r.stderr + r.stdout
+
+
+def test_standard_tags_keep_their_meaning(tmp_path, no_leaks):
+    path = tmp_path / "std.yaml"
+    path.write_text(
+        "%TAG !y! tag:yaml.org,2002:\n---\n"
+        "s: !!str 12\nv: !<tag:yaml.org,2002:str> 13\nw: !y!int '14'\nn: ! 12\nf: !!float 1\nb: !!bool 'true'\n"
+        "z: !!null ''\nt: !!timestamp 2001-12-14t21:59:43.10-05:00\nd: !!timestamp 2002-12-14\n"
+        "bin: !!binary aGVsbG8=\nset: !!set {x, y}\nomap: !!omap [x: 1, y: 2]\nm: !!map {k: !!seq [1]}\n")
+    with gocfg.load(path) as cfg:
+        got = cfg.to_dict()
+    assert {k: got[k] for k in "svwnfbz"} == {"s": "12", "v": "13", "w": 14, "n": "12", "f": 1.0, "b": True, "z": None}
+    assert str(got["d"]) == "2002-12-14" and got["t"].utcoffset().total_seconds() == -5 * 3600
+    # !!binary stays its base64 text: a Config holds no bytes
+    assert got["bin"] == "aGVsbG8="
+    assert got["set"] == {"x": None, "y": None} and got["omap"] == [{"x": 1}, {"y": 2}]
+    assert got["m"] == {"k": [1]}
+    for text, msg in [("a: !!binary '***'\n", "not base64"), ("a: !!map x\n", "is for a mapping, not a scalar"),
+                      ("a: !!str [1]\n", "is for a scalar, not a sequence")]:
+        with pytest.raises(gocfg.ParseError, match=msg):
+            gocfg.Config.loads(text, format="yaml")
+
+
+def test_jinja_left_in_yaml_gets_the_template_hint(tmp_path):
+    # {{ x }} reads as a flow mapping keyed by a mapping; {% %} cannot start
+    # a token: both name template syntax. An Ansible value with text before
+    # {{ is a string, as Ansible reads it too (it templates it later).
+    for text in ("name: {{ app_name }}\n", "{% if x %}\na: 1\n{% endif %}\n"):
+        with pytest.raises(gocfg.ParseError, match="template syntax"):
+            gocfg.Config.loads(text, format="yaml")
+    assert gocfg.Config.loads("msg: hello {{ who }}\n", format="yaml")["msg"] == "hello {{ who }}"
