@@ -308,6 +308,12 @@ func nameHint(base, lower, ext string) string {
 		// with no "token" in it, which left the token unmasked.
 		return `npm's key=value lines read as format "env-raw" (split at the first "=", case kept, ${...} as written; "#" starts a comment line, not ";"), not as INI, which splits "@scope:registry=..." and "//host/:_authToken=..." at the colon`
 	}
+	if ext == ".erb" {
+		// database.yml.erb: the name says which format ERB's output is,
+		// but the template itself is Ruby code around it.
+		return "the name says an ERB template (Ruby's, as Rails and GitLab write config/*.yml.erb), " +
+			"which reads once rendered: gocfg reads the file ERB writes, not the template"
+	}
 	if kind, ok := copySuffixes[ext]; ok {
 		inner := strings.TrimSuffix(lower, ext)
 		if inner == ".env" || strings.HasPrefix(inner, ".env.") {

@@ -94,6 +94,32 @@ def test_standard_tags_keep_their_meaning(tmp_path, no_leaks):
             gocfg.Config.loads(text, format="yaml")
 
 
+@pytest.mark.parametrize("text, line, key", [
+    ("production:\n  password: <%= ENV['DB_PW'] %>\n", 2, "key production.password: "),
+    ("production:\n  url: \"<%= ENV['DATABASE_URL'] %>\"\n", 2, "key production.url: "),
+    ("default: &default\n  adapter: postgresql\n  pool: <%= ENV.fetch(\"RAILS_MAX_THREADS\") { 5 } %>\n", 3,
+     "key default.pool: "),
+    ("production:\n  host: db-<%= Rails.env %>.internal\n", 2, "key production.host: "),
+    ("default: &default\n  adapter: pg\n<% if ENV['X'] %>\n  pool: 5\n<% end %>\n", 3, ""),
+    ("a: 1\n<%- if x -%>\nb: 2\n<%- end -%>\n", 2, ""),
+])
+def test_erb_templates_are_refused_naming_erb(tmp_path, no_leaks, text, line, key):
+    path = tmp_path / "database.yml"
+    path.write_text(text)
+    msg = refusal(path)
+    assert f"{path}:{line}:" in msg and f"{key}ERB template syntax" in msg
+    assert "DB_PW" not in msg and "ENV[" not in msg
+    r = run("show", path)
+    assert r.returncode == 1 and "ERB template syntax" in r.stderr
+
+
+def test_text_around_an_erb_like_tag_in_quotes_is_text(tmp_path):
+    path = tmp_path / "i18n.yml"
+    path.write_text("greeting: \"Hello <%= name %>!\"\nratio: '50<%'\n")
+    with gocfg.load(path) as cfg:
+        assert cfg.to_dict() == {"greeting": "Hello <%= name %>!", "ratio": "50<%"}
+
+
 def test_jinja_left_in_yaml_gets_the_template_hint(tmp_path):
     # {{ x }} reads as a flow mapping keyed by a mapping; {% %} cannot start
     # a token: both name template syntax. An Ansible value with text before
@@ -102,3 +128,16 @@ def test_jinja_left_in_yaml_gets_the_template_hint(tmp_path):
         with pytest.raises(gocfg.ParseError, match="template syntax"):
             gocfg.Config.loads(text, format="yaml")
     assert gocfg.Config.loads("msg: hello {{ who }}\n", format="yaml")["msg"] == "hello {{ who }}"
+
+
+@pytest.mark.parametrize("name", ["database.yml.erb", "gitlab.yml.erb", "settings.erb"])
+def test_erb_file_names_are_refused_naming_erb(tmp_path, name):
+    path = tmp_path / name
+    path.write_text("production:\n  adapter: postgresql\n")
+    with pytest.raises(gocfg.InvalidArgumentError, match="an ERB template"):
+        gocfg.load(path)
+    r = run("show", path)
+    assert r.returncode != 0 and "an ERB template" in r.stderr
+    # told it is YAML, the text decides: this one holds no ERB
+    with gocfg.load(gocfg.File(path, format="yaml")) as cfg:
+        assert cfg["production.adapter"] == "postgresql"

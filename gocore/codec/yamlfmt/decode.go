@@ -260,7 +260,7 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 			return roots, yaml11, nil
 		}
 		if err != nil {
-			return nil, nil, atMostEnd(loadError(err, data, lines), data)
+			return nil, nil, erbError(atMostEnd(loadError(err, data, lines), data), data)
 		}
 		if !all && len(roots) == 1 {
 			return nil, nil, lines.err(textpos.ParseError(doc.Line, doc.Column, "a second YAML document starts here: a configuration file must hold exactly one document (gocfg.load_all reads a stream of several)"))
@@ -727,6 +727,9 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 		}
 		return out, nil
 	case yaml.ScalarNode:
+		if erbScalar(n) {
+			return nil, keyedAt(n, "%s", erbHint)
+		}
 		v, err := scalarIn(n, c.yaml11)
 		if err != nil {
 			c.failed = n
@@ -872,6 +875,9 @@ func mapKey(k *yaml.Node) (string, error) {
 	}
 	if err := checkTag(n); err != nil {
 		return "", err
+	}
+	if erbScalar(n) {
+		return "", keyedAt(n, "a key of %s", erbHint)
 	}
 	if why := textpos.KeyProblem(n.Value); why != "" {
 		return "", errAt(k, "%s", why)

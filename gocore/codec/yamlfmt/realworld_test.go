@@ -534,3 +534,58 @@ func TestSurrogateEscapeIsExplained(t *testing.T) {
 		}
 	}
 }
+
+// TestERBIsRefused: a Rails or GitLab file holding ERB (<%= ... %>) is a
+// template; a value that is a tag loaded as its text, and control lines
+// gave a YAML error elsewhere that hid the cause. Both name ERB at the
+// tag's line; a quoted value with text around a tag stays text.
+func TestERBIsRefused(t *testing.T) {
+	for _, c := range []struct {
+		src       string
+		line, col int
+		where     string
+	}{
+		{"password: <%= ENV['DB_PW'] %>\n", 1, 11, "key password: "},
+		{"url: \"<%= ENV['DATABASE_URL'] %>\"\n", 1, 6, "key url: "},
+		{"pool: '<%= ENV.fetch(\"MAX\") { 5 } %>'\n", 1, 7, "key pool: "},
+		{"d:\n  host: db-<%= n %>.local\n", 2, 9, "key d.host: "},
+		{"hosts:\n  - <%= h %>\n", 2, 5, "key hosts.0: "},
+		{"<%= k %>: 1\n", 1, 1, "the document's root: a key of "},
+		{"default: &default\n  adapter: pg\n<% if true %>\n  pool: 5\n<% end %>\n", 3, 1, ""},
+		{"a: 1\n<%- if x -%>\nb: 2\n<%- end -%>\n", 2, 1, ""},
+		// a tag in quotes above an ERB line is text, not the first tag
+		{"t: \"Hi <%= n %>\"\n<% if x %>\nb: 2\n<% end %>\n", 2, 1, ""},
+		{"script: |\n  <%= cmd %>\n", 1, 9, "key script: "},
+	} {
+		for name, decode := range map[string]func([]byte) error{
+			"Decode":    func(b []byte) error { _, err := Decode(b); return err },
+			"DecodeAll": func(b []byte) error { _, err := DecodeAll(b); return err },
+		} {
+			err := decode([]byte(c.src))
+			var le *errs.Located
+			if !errors.As(err, &le) || le.Line != c.line || le.Column != c.col || !strings.HasPrefix(le.Msg, c.where+"ERB template syntax") {
+				t.Errorf("%s(%q) = %v, want %d:%d %q...ERB", name, c.src, err, c.line, c.col, c.where)
+			} else if strings.Contains(le.Msg, "DB_PW") || strings.Contains(le.Msg, "ENV[") {
+				t.Errorf("%s(%q): the message quotes the value: %s", name, c.src, le.Msg)
+			}
+		}
+	}
+	for src, want := range map[string]string{
+		"t: \"Hello <%= name %>\"\n": "Hello <%= name %>",
+		"t: '100<%'\n":               "100<%",
+		"t: a%>b<%c\n":               "a%>b<%c",
+	} {
+		d, err := Decode([]byte(src))
+		if err != nil {
+			t.Errorf("Decode(%q): %v", src, err)
+			continue
+		}
+		if v, _ := d.Root.Get("t"); v != want {
+			t.Errorf("Decode(%q) = %#v", src, v)
+		}
+	}
+	// an unrelated error below a quoted one stays the YAML error
+	if _, err := Decode([]byte("t: \"<%= x %> and\"\nu: [1\n")); err == nil || strings.Contains(err.Error(), "ERB") {
+		t.Errorf("unclosed list under a quoted tag: %v", err)
+	}
+}
