@@ -141,3 +141,50 @@ def test_erb_file_names_are_refused_naming_erb(tmp_path, name):
     # told it is YAML, the text decides: this one holds no ERB
     with gocfg.load(gocfg.File(path, format="yaml")) as cfg:
         assert cfg["production.adapter"] == "postgresql"
+
+
+@pytest.mark.parametrize("name, text, lang", [
+    ("nginx.conf", "server {\n  listen 80;\n}\n", "nginx configuration"),
+    ("httpd.conf", 'ServerRoot "/etc/httpd"\nListen 80\n', "Apache httpd configuration"),
+    ("Caddyfile", "example.com {\n  reverse_proxy localhost:8080\n}\n", "a Caddyfile"),
+    ("Dockerfile", "FROM python:3.12\nRUN pip install gocfg\n", "a Dockerfile"),
+    ("Dockerfile.dev", "FROM python:3.12\n", "a Dockerfile"),
+    ("Makefile", "all:\n\techo hi\n", "a Makefile"),
+    ("Jenkinsfile", "pipeline {\n  agent any\n}\n", "a Jenkinsfile (Groovy)"),
+    # .cfg is INI's extension, which read this as INI and failed on "global"
+    ("haproxy.cfg", "global\n    maxconn 4096\ndefaults\n    mode http\n", "HAProxy configuration"),
+    ("pom.xml", "<project><version>1</version></project>\n", "XML"),
+    ("Info.plist", '<?xml version="1.0"?>\n<plist version="1.0"><dict/></plist>\n', "a property list"),
+    ("webpack.config.js", "module.exports = {mode: 'production'};\n", "JavaScript"),
+    ("settings.py", "DEBUG = True\n", "Python"),
+])
+def test_files_in_languages_gocfg_does_not_read_are_named(tmp_path, name, text, lang):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(gocfg.InvalidArgumentError) as e:
+        gocfg.load(path)
+    msg = str(e.value)
+    assert f"is {lang}" in msg and "a language gocfg does not read (it reads json, yaml, toml, env, ini" in msg
+    assert "format=" not in msg
+    with pytest.raises(gocfg.InvalidArgumentError, match="a language gocfg does not read"):
+        gocfg.Config.load(path)
+    r = run("show", path)
+    assert r.returncode != 0 and f"is {lang}" in r.stderr and r.stdout == ""
+
+
+def test_a_conf_file_says_what_it_may_be(tmp_path):
+    path = tmp_path / "app.conf"
+    path.write_text("[server]\nport = 8080\n")
+    with pytest.raises(gocfg.InvalidArgumentError, match=r'a \.conf file may be INI \(format "ini"\)'):
+        gocfg.load(path)
+    with gocfg.load(gocfg.File(path, format="ini")) as cfg:
+        assert cfg["server.port"] == "8080"
+
+
+def test_an_unknown_format_name_lists_the_known_ones(tmp_path):
+    with pytest.raises(gocfg.InvalidArgumentError, match="unknown format 'xml': use one of json, yaml, toml, env, ini"):
+        gocfg.Config.loads("<a/>", format="xml")
+    path = tmp_path / "a.yaml"
+    path.write_text("a: 1\n")
+    r = run("show", path, "--format", "xml")
+    assert r.returncode == 2 and "invalid choice: 'xml'" in r.stderr and "'json', 'yaml'" in r.stderr
