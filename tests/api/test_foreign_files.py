@@ -188,3 +188,55 @@ def test_an_unknown_format_name_lists_the_known_ones(tmp_path):
     path.write_text("a: 1\n")
     r = run("show", path, "--format", "xml")
     assert r.returncode == 2 and "invalid choice: 'xml'" in r.stderr and "'json', 'yaml'" in r.stderr
+
+
+MANIFEST = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+"""
+
+
+@pytest.mark.parametrize("command", [
+    ["diff", "{stream}", "{one}"],
+    ["diff", "{one}", "{stream}"],
+    ["show", "{one}", "{stream}"],
+    ["get", "{stream}", "{one}", "kind"],
+    ["show", "{stream}", "--set", "a=1"],
+    ["validate", "{stream}", "--schema", "{schema}"],
+    ["db", "put", "memory://", "web", "{stream}"],
+    ["watch", "{stream}"],
+])
+def test_one_document_commands_say_a_stream_is_one(tmp_path, command):
+    stream = tmp_path / "deploy.yaml"
+    stream.write_text(MANIFEST)
+    one = tmp_path / "one.yaml"
+    one.write_text("kind: Service\n")
+    schema = tmp_path / "schema.json"
+    schema.write_text('{"type": "object"}')
+    args = [a.format(stream=stream, one=one, schema=schema) for a in command]
+    r = run(*args, timeout=30)
+    assert r.returncode == 2 and r.stdout == ""
+    name = command[1] if command[0] == "db" else command[0]
+    assert f"gocfg: {stream} holds 2 YAML documents (a stream, as Kubernetes manifests are)" in r.stderr
+    assert f"{name} " in r.stderr and "reads one document per file" in r.stderr
+    assert f"`gocfg show {stream}` prints them all" in r.stderr and "--document N" in r.stderr
+    assert "load_all" not in r.stderr  # the Python API's words are not the command line's
+
+
+def test_the_pointers_of_the_stream_message_work(tmp_path):
+    stream = tmp_path / "deploy.yaml"
+    stream.write_text(MANIFEST)
+    part = tmp_path / "part.yaml"
+    assert run("convert", stream, "--document", "1", part).returncode == 0
+    assert run("get", part, "kind").stdout == "Deployment\n"
+    assert "Deployment" in run("show", stream).stdout
+    # a stream whose second document does not parse keeps its parse error
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: 1\n---\nb: [1\n")
+    r = run("diff", bad, part)
+    assert r.returncode == 1 and "holds" not in r.stderr
