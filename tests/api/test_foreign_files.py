@@ -64,13 +64,16 @@ def test_application_tags_are_refused_naming_tag_key_and_line(tmp_path, no_leaks
     assert r.stdout == ""
 
 
-def test_a_tag_never_shows_a_secret(tmp_path):
+@pytest.mark.parametrize("text", ["db:\n  password: !Sub 'hunter2-${Env}'\n",
+                                  # an unquoted secret starting with ! is a tag: the tag is the secret
+                                  "db:\n  password: !hunter2\n", "api_keys:\n  - !hunter2\n"])
+def test_a_tag_never_shows_a_secret(tmp_path, text):
     path = tmp_path / "app.yaml"
-    path.write_text("db:\n  password: !Sub 'hunter2-${Env}'\n")
+    path.write_text(text)
     msg = refusal(path)
-    assert "hunter2" not in msg and "key db.password" in msg
+    assert "hunter2" not in msg and ("key db.password" in msg or "key api_keys.0" in msg)
     r = run("show", path)
-    assert "hunter2" not in r.stderr + r.stdout
+    assert r.returncode == 1 and "hunter2" not in r.stderr + r.stdout
 
 
 def test_standard_tags_keep_their_meaning(tmp_path, no_leaks):

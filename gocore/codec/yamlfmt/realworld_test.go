@@ -589,3 +589,42 @@ func TestERBIsRefused(t *testing.T) {
 		t.Errorf("unclosed list under a quoted tag: %v", err)
 	}
 }
+
+// TestSecretTagIsNotQuoted: "password: !s3cret" writes the secret as a
+// tag; the refusal names where, not the tag. A known application's tag
+// (Home Assistant's !secret) is no secret and is named.
+func TestSecretTagIsNotQuoted(t *testing.T) {
+	for src, want := range map[string]string{
+		"db:\n  password: !s3cret\n":             "key db.password: a YAML tag (a secret's value, not shown",
+		"tokens:\n  - !tok-9f8e7d\n":             "key tokens.0: a YAML tag (a secret's value, not shown",
+		"api_key: !<tag:x.com:s3cret> v\n":       "key api_key: a YAML tag (a secret's value, not shown",
+		"api_password: !secret http_password\n":  "key api_password: the YAML tag !secret is not one gocfg reads (Home Assistant",
+		"password: !vault |\n  $ANSIBLE_VAULT\n": "key password: the YAML tag !vault",
+	} {
+		_, err := Decode([]byte(src))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "9f8e7d") {
+			t.Errorf("Decode(%q) = %v, want %q", src, err, want)
+		}
+	}
+}
+
+// TestTagsInLargeDocuments: the piecewise path (documents of 4 MiB and
+// more) gives the same refusal as the whole-document one.
+func TestTagsInLargeDocuments(t *testing.T) {
+	old := chunkMin
+	chunkMin = 0
+	defer func() { chunkMin = old }()
+	var b strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&b, "k%d:\n  a: 1\n  list:\n  - x\n", i)
+	}
+	b.WriteString("k300:\n  arn: !GetAtt [X, Arn]\nk301:\n  pw: <%= ENV['PW'] %>\n")
+	_, err := Decode([]byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "line 1202, column 8: key k300.arn: the YAML tag !GetAtt") {
+		t.Errorf("tag: %v", err)
+	}
+	_, err = Decode([]byte(strings.Replace(b.String(), "!GetAtt [X, Arn]", "x", 1)))
+	if err == nil || !strings.Contains(err.Error(), "line 1204, column 7: key k301.pw: ERB template syntax") {
+		t.Errorf("ERB: %v", err)
+	}
+}

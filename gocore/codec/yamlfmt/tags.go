@@ -9,6 +9,7 @@ import (
 	yaml "go.yaml.in/yaml/v4"
 
 	"github.com/gocfg/gocfg/gocore/codec/internal/textpos"
+	"github.com/gocfg/gocfg/gocore/secretname"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -26,12 +27,26 @@ type keyedError struct {
 	line, col int
 	keys      []string // innermost first
 	msg       string   // what is wrong, said after the path
+	// unknownTag is set for an application's tag that no hint names: one
+	// under a key naming a secret is not quoted, since "password: !s3cret"
+	// writes the secret as a tag.
+	unknownTag string
 }
 
 func (e *keyedError) Error() string { return e.located().Error() }
 
 // located is the parse error e stands for.
 func (e *keyedError) located() error {
+	msg := e.msg
+	if e.unknownTag != "" {
+		msg = fmt.Sprintf("the YAML tag %s is not one gocfg reads (%s)", textpos.Trim(e.unknownTag), tagHint(e.unknownTag))
+		for _, k := range e.keys {
+			if secretname.IsKey(k) {
+				msg = "a YAML tag (a secret's value, not shown: a value starting with ! is a tag unless quoted) is not one gocfg reads (" + tagHint("") + ")"
+				break
+			}
+		}
+	}
 	where := "the document's root"
 	if len(e.keys) > 0 {
 		p := ""
@@ -40,7 +55,7 @@ func (e *keyedError) located() error {
 		}
 		where = "key " + textpos.Trim(p)
 	}
-	return textpos.ParseError(e.line, e.col, "%s: %s", where, e.msg)
+	return textpos.ParseError(e.line, e.col, "%s: %s", where, msg)
 }
 
 func keyedAt(n *yaml.Node, format string, args ...any) *keyedError {
@@ -85,6 +100,9 @@ func checkTag(n *yaml.Node) error {
 	}
 	kind, known := standardTags[n.Tag]
 	if !known {
+		if tagHint(n.Tag) == tagHint("") {
+			return &keyedError{line: n.Line, col: n.Column, unknownTag: n.Tag}
+		}
 		return keyedAt(n, "the YAML tag %s is not one gocfg reads (%s)", textpos.Trim(n.Tag), tagHint(n.Tag))
 	}
 	if kind != n.Kind {
