@@ -70,9 +70,14 @@ func unquotedERB(line []byte) int {
 // first tag.
 func erbLine(data []byte, last int) (line, col int) {
 	for i := 1; i <= last && len(data) > 0; i++ {
+		// Lines end at LF, CRLF or a lone CR, as gocfg counts YAML's lines.
 		l := data
-		if end := bytes.IndexByte(data, '\n'); end >= 0 {
+		if end := bytes.IndexAny(data, "\r\n"); end >= 0 {
+			crlf := data[end] == '\r' && end+1 < len(data) && data[end+1] == '\n'
 			l, data = data[:end], data[end+1:]
+			if crlf {
+				data = data[1:]
+			}
 		} else {
 			data = nil
 		}

@@ -553,6 +553,8 @@ func TestERBIsRefused(t *testing.T) {
 		{"<%= k %>: 1\n", 1, 1, "the document's root: a key of "},
 		{"default: &default\n  adapter: pg\n<% if true %>\n  pool: 5\n<% end %>\n", 3, 1, ""},
 		{"a: 1\n<%- if x -%>\nb: 2\n<%- end -%>\n", 2, 1, ""},
+		{"a: 1\r<%- if x -%>\rb: 2\r<%- end -%>\r", 2, 1, ""},
+		{"a: 1\r\nb: 2\r\n<% if x %>\r\nc: 2\r\n<% end %>\r\n", 3, 1, ""},
 		// a tag in quotes above an ERB line is text, not the first tag
 		{"t: \"Hi <%= n %>\"\n<% if x %>\nb: 2\n<% end %>\n", 2, 1, ""},
 		{"script: |\n  <%= cmd %>\n", 1, 9, "key script: "},
