@@ -243,3 +243,15 @@ def test_the_pointers_of_the_stream_message_work(tmp_path):
     bad.write_text("a: 1\n---\nb: [1\n")
     r = run("diff", bad, part)
     assert r.returncode == 1 and "holds" not in r.stderr
+
+
+@pytest.mark.parametrize("text, want", [("!include base.yaml\n", "the YAML tag !include"),
+                                        ("--- !Ref\n", "the YAML tag !Ref"),
+                                        ("<%= YAML.dump(settings) %>\n", "ERB template syntax")])
+def test_a_document_that_is_a_tag_alone_is_no_empty_config(tmp_path, text, want):
+    # it read as null: an empty Config, as if the file said nothing
+    path = tmp_path / "configuration.yaml"
+    path.write_text(text)
+    assert want in refusal(path)
+    with pytest.raises(gocfg.ParseError, match=want):
+        gocfg.read(path)

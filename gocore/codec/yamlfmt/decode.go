@@ -172,6 +172,18 @@ func decode(data []byte, yaml11, withPositions bool) (doc *value.Doc, err error)
 	c := newConverter(len(data), yaml11 || len(declared) > 0 && declared[0], withPositions)
 	c.lines = lines
 	m := value.NewMap(0)
+	if len(roots) > 0 && roots[0] != nil {
+		// A root that is an application's tag alone ("!Ref" with nothing
+		// after it) or ERB read as null, an empty Config.
+		root := roots[0]
+		err := checkTag(root)
+		if err == nil && root.Kind == yaml.ScalarNode && erbScalar(root) {
+			err = keyedAt(root, "%s", erbHint)
+		}
+		if err != nil {
+			return nil, lines.err(placed(err))
+		}
+	}
 	if len(roots) > 0 && roots[0] != nil && !c.isNull(roots[0]) {
 		root := roots[0]
 		n := root

@@ -630,3 +630,35 @@ func TestTagsInLargeDocuments(t *testing.T) {
 		t.Errorf("ERB: %v", err)
 	}
 }
+
+// TestTaggedEmptyRoot: a document that is a tag alone read as null, an
+// empty Config, through Decode (DecodeAll converted it and refused it).
+func TestTaggedEmptyRoot(t *testing.T) {
+	for src, want := range map[string]string{
+		"!Ref\n":             "the document's root: the YAML tag !Ref is not one gocfg reads",
+		"--- !include x\n":   "the document's root: the YAML tag !include",
+		"<%= settings %>\n":  "the document's root: ERB template syntax",
+		"!!map\n":            "the document's root: the YAML tag !!map is for a mapping, not a scalar",
+		"# c\n!!python/none": "the document's root: the YAML tag !!python/none",
+	} {
+		for name, decode := range map[string]func([]byte) error{
+			"Decode":     func(b []byte) error { _, err := Decode(b); return err },
+			"DecodeLean": func(b []byte) error { _, err := DecodeLean(b); return err },
+			"DecodeAll":  func(b []byte) error { _, err := DecodeAll(b); return err },
+		} {
+			if err := decode([]byte(src)); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s(%q) = %v, want %q", name, src, err, want)
+			}
+		}
+	}
+	// an empty root, and !!null, are still an empty Config
+	for _, src := range []string{"", "---\n", "!!null\n", "~\n"} {
+		if d, err := Decode([]byte(src)); err != nil || d.Root.Len() != 0 {
+			t.Errorf("Decode(%q) = %v", src, err)
+		}
+	}
+	// the non-specific ! makes the empty scalar a string: no mapping
+	if _, err := Decode([]byte("! \n")); err == nil || !strings.Contains(err.Error(), "the root must be a mapping, not a scalar") {
+		t.Errorf(`Decode("! ") = %v`, err)
+	}
+}
