@@ -127,7 +127,8 @@ def test_jinja_left_in_yaml_gets_the_template_hint(tmp_path):
     # {{ x }} reads as a flow mapping keyed by a mapping; {% %} cannot start
     # a token: both name template syntax. An Ansible value with text before
     # {{ is a string, as Ansible reads it too (it templates it later).
-    for text in ("name: {{ app_name }}\n", "{% if x %}\na: 1\n{% endif %}\n"):
+    for text in ("name: {{ app_name }}\n", "{% if x %}\na: 1\n{% endif %}\n", "a: 1\n{{ key }}: 2\n",
+                 "{# managed by salt #}\nport: 80\n"):
         with pytest.raises(gocfg.ParseError, match="template syntax"):
             gocfg.Config.loads(text, format="yaml")
     assert gocfg.Config.loads("msg: hello {{ who }}\n", format="yaml")["msg"] == "hello {{ who }}"

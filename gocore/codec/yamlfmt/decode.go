@@ -801,6 +801,9 @@ func (c *converter) mapping(n *yaml.Node, path string, depth int) (*value.Map, e
 			if flowTemplate(n, kn) {
 				return nil, errAt(n, "{{ here reads as a mapping keyed by a mapping, which no key can be (%s)", templateHint)
 			}
+			if templateKey(kn) {
+				return nil, errAt(kn, "{{ here reads as a mapping keyed by a mapping, which no key can be (%s)", templateHint)
+			}
 			return nil, err
 		}
 		if explicit == nil {

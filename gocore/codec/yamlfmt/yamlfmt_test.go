@@ -161,6 +161,10 @@ func TestDecodeErrorsSayWhatWasWrong(t *testing.T) {
 		{"metadata:\n  name: {{ .Release.Name }}\n", 2, 9, "template syntax (Helm, Go templates, Ansible's Jinja)"},
 		{"spec:\n  {{- toYaml .Values.spec | nindent 2 }}\n", 2, 5, "helm template"},
 		{"{% if x %}\na: 1\n{% endif %}\n", 1, 2, "template syntax"},
+		// a template as a key, and a Jinja comment
+		{"{{ key }}: 1\n", 1, 1, "{{ here reads as a mapping keyed by a mapping, which no key can be ({{ ... }}, {% ... %} and {# ... #} are template syntax"},
+		{"env:\n  a: 1\n  {{ .Values.name }}: x\n", 3, 3, "template syntax (Helm, Go templates, Ansible's Jinja)"},
+		{"{# managed by salt #}\na: 1\n", 1, 2, "template syntax"},
 		// a key that is a mapping, but no template: the library's words
 		{"{ {a: 1}: b }\n", 1, 3, "a mapping key must be a scalar, not a mapping"},
 		// tabs
