@@ -190,6 +190,10 @@ func ByExtension(path string) (Codec, error) {
 		return ByName("env")
 	}
 	ext := strings.ToLower(filepath.Ext(base))
+	if lang := foreign(lower, ext); lang != "" {
+		return Codec{}, fmt.Errorf("%q is %s, a language gocfg does not read (it reads %s): %w",
+			path, lang, strings.Join(Names(), ", "), errs.ErrInvalidArgument)
+	}
 	if ext != "" {
 		for _, c := range codecs {
 			for _, e := range c.Extensions {
@@ -273,6 +277,46 @@ var wellKnown = map[string]string{
 	".gemrc": "yaml", ".condarc": "yaml", ".clang-format": "yaml", ".clang-tidy": "yaml", ".yamllint": "yaml",
 }
 
+// foreignNames and foreignExts name the languages of files that hold
+// configuration in a language gocfg does not read, by a file's whole name
+// (lower case) or its extension. Such a file is refused by its name: read
+// by its extension it was a wrong guess (haproxy.cfg's .cfg is INI's,
+// whose parse error then said nothing of HAProxy), and a name gocfg could
+// not place was told to "pass format=", as if some format would read it.
+// Only names that say their language for certain are here: a .conf file
+// may be INI, and is left to the hint in nameHint.
+var foreignNames = map[string]string{
+	"nginx.conf": "nginx configuration", "httpd.conf": "Apache httpd configuration",
+	"apache2.conf": "Apache httpd configuration", ".htaccess": "Apache httpd configuration",
+	"haproxy.cfg": "HAProxy configuration", "caddyfile": "a Caddyfile (Caddy's own syntax)",
+	"dockerfile": "a Dockerfile", "containerfile": "a Dockerfile", "makefile": "a Makefile",
+	"gnumakefile": "a Makefile", "jenkinsfile": "a Jenkinsfile (Groovy)", "vagrantfile": "Ruby (a Vagrantfile)",
+	"gemfile": "Ruby (a Gemfile)", "rakefile": "Ruby (a Rakefile)", "cmakelists.txt": "CMake",
+}
+
+var foreignExts = map[string]string{
+	".xml": "XML", ".plist": "a property list (XML or binary)", ".js": "JavaScript", ".mjs": "JavaScript",
+	".cjs": "JavaScript", ".ts": "TypeScript", ".mts": "TypeScript", ".cts": "TypeScript", ".py": "Python",
+	".rb": "Ruby", ".lua": "Lua", ".groovy": "Groovy", ".gradle": "Groovy (a Gradle build)", ".kts": "Kotlin script",
+	".sh": "a shell script", ".bash": "a shell script", ".zsh": "a shell script", ".ps1": "PowerShell",
+	".php": "PHP", ".nix": "Nix", ".jsonnet": "Jsonnet", ".libsonnet": "Jsonnet", ".cue": "CUE", ".dhall": "Dhall",
+	".pkl": "Pkl", ".hocon": "HOCON", ".xsd": "XML", ".csproj": "XML (an MSBuild project)",
+}
+
+// foreign returns the language of a file that foreignNames or
+// foreignExts name, or "". lower is the file's name in lower case, ext its
+// extension.
+func foreign(lower, ext string) string {
+	if lang, ok := foreignNames[lower]; ok {
+		return lang
+	}
+	// Dockerfile.dev, api.Dockerfile
+	if strings.HasPrefix(lower, "dockerfile.") || strings.HasSuffix(lower, ".dockerfile") || strings.HasPrefix(lower, "containerfile.") {
+		return "a Dockerfile"
+	}
+	return foreignExts[ext]
+}
+
 // copySuffixes end the names of copies and templates of a configuration
 // file (config.yaml.example, app.properties.dist, values.yaml.j2); the
 // name before them tells the format.
@@ -295,6 +339,8 @@ func nameHint(base, lower, ext string) string {
 		return `MySQL option files read as INI (format "ini")`
 	case ".service", ".socket", ".timer", ".mount", ".target", ".path":
 		return `systemd units read as INI with their keys' case kept (format "ini-case")`
+	case ".conf":
+		return `a .conf file may be INI (format "ini"), or in a language gocfg does not read: nginx's, Apache's, HOCON, a shell's`
 	}
 	switch lower {
 	case ".babelrc", ".eslintrc", ".prettierrc", ".jshintrc", ".swcrc", ".stylelintrc":
@@ -307,6 +353,12 @@ func nameHint(base, lower, ext string) string {
 		// read as the key "@scope", and "//host/:_authToken=..." as a key
 		// with no "token" in it, which left the token unmasked.
 		return `npm's key=value lines read as format "env-raw" (split at the first "=", case kept, ${...} as written; "#" starts a comment line, not ";"), not as INI, which splits "@scope:registry=..." and "//host/:_authToken=..." at the colon`
+	}
+	if ext == ".erb" {
+		// database.yml.erb: the name says which format ERB's output is,
+		// but the template itself is Ruby code around it.
+		return "the name says an ERB template (Ruby's, as Rails and GitLab write config/*.yml.erb), " +
+			"which reads once rendered: gocfg reads the file ERB writes, not the template"
 	}
 	if kind, ok := copySuffixes[ext]; ok {
 		inner := strings.TrimSuffix(lower, ext)

@@ -79,31 +79,36 @@ func TestByExtension(t *testing.T) {
 // systemd units, and copies and templates of a known extension.
 func TestByExtensionNamesTheUsualFormat(t *testing.T) {
 	for p, want := range map[string]string{
-		"Pipfile":                `a file named Pipfile is TOML (format "toml")`,
-		"/x/Cargo.lock":          `(format "toml")`,
-		"Pipfile.lock":           `a file named Pipfile.lock is JSON (format "json")`,
-		".clang-format":          `(format "yaml")`,
-		".coveragerc":            `a file named .coveragerc is INI (format "ini")`,
-		"repo/.gitmodules":       `(format "ini")`,
-		"/etc/pip.conf":          `a file named pip.conf is INI (format "ini")`,
-		"supervisord.conf":       `(format "ini")`,
-		"/etc/mysql/mariadb.cnf": `MySQL option files read as INI (format "ini")`,
-		"app.service":            `(format "ini-case")`,
-		".eslintrc":              `(format "jsonc"), or else YAML (format "yaml")`,
-		".envrc":                 `direnv shell script`,
-		"/home/u/.npmrc":         `read as format "env-raw"`,
-		"config.yaml.example":    `the name before .example says .yaml (format "yaml")`,
-		"app.properties.dist":    `(format "properties")`,
-		"prod.env.sample":        `the name before .sample says .env (format "env")`,
-		"values.yaml.j2":         `a template of a .yaml file, which reads once rendered (format "yaml"`,
-		"main.tf.tmpl":           `(format "hcl";`,
+		"Pipfile":                 `a file named Pipfile is TOML (format "toml")`,
+		"/x/Cargo.lock":           `(format "toml")`,
+		"Pipfile.lock":            `a file named Pipfile.lock is JSON (format "json")`,
+		".clang-format":           `(format "yaml")`,
+		".coveragerc":             `a file named .coveragerc is INI (format "ini")`,
+		"repo/.gitmodules":        `(format "ini")`,
+		"/etc/pip.conf":           `a file named pip.conf is INI (format "ini")`,
+		"supervisord.conf":        `(format "ini")`,
+		"/etc/mysql/mariadb.cnf":  `MySQL option files read as INI (format "ini")`,
+		"app.service":             `(format "ini-case")`,
+		".eslintrc":               `(format "jsonc"), or else YAML (format "yaml")`,
+		".envrc":                  `direnv shell script`,
+		"/home/u/.npmrc":          `read as format "env-raw"`,
+		"config.yaml.example":     `the name before .example says .yaml (format "yaml")`,
+		"app.properties.dist":     `(format "properties")`,
+		"prod.env.sample":         `the name before .sample says .env (format "env")`,
+		"values.yaml.j2":          `a template of a .yaml file, which reads once rendered (format "yaml"`,
+		"main.tf.tmpl":            `(format "hcl";`,
+		"config/database.yml.erb": `the name says an ERB template (Ruby's`,
+		"gitlab.erb":              `not the template`,
 	} {
 		_, err := ByExtension(p)
 		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, errs.ErrInvalidArgument) {
 			t.Errorf("ByExtension(%q) = %v, want it to say %s", p, err, want)
 		}
 	}
-	// nginx.conf and redis.conf are no INI: a .conf names no format
+	// redis.conf is no INI: a .conf names no format, and says what it may be
+	if _, err := ByExtension("/etc/redis/redis.conf"); err == nil || !strings.Contains(err.Error(), `a .conf file may be INI (format "ini"), or in a language gocfg does not read: nginx's`) {
+		t.Errorf("redis.conf: %v", err)
+	}
 	for _, p := range []string{"a.txt", "noext", "notes.bak", "x.unknown.j2", "nginx.conf"} {
 		if _, err := ByExtension(p); err == nil || strings.Contains(err.Error(), "(format \"") {
 			t.Errorf("ByExtension(%q) = %v: no usual format to name", p, err)
@@ -251,5 +256,30 @@ func TestVariantTable(t *testing.T) {
 				t.Errorf("%q in the table: %v", name, err)
 			}
 		}
+	}
+}
+
+// TestForeignLanguagesAreNamed: a file in a language gocfg does not read
+// is refused by its name, naming the language and the formats gocfg
+// reads, even where its extension is one gocfg knows (haproxy.cfg was
+// read as INI); no "pass format=", which no format would answer.
+func TestForeignLanguagesAreNamed(t *testing.T) {
+	for p, lang := range map[string]string{
+		"/etc/nginx/nginx.conf": "nginx configuration", "httpd.conf": "Apache httpd", "/srv/.htaccess": "Apache httpd",
+		"haproxy.cfg": "HAProxy", "Caddyfile": "Caddyfile", "Dockerfile": "a Dockerfile", "Dockerfile.dev": "a Dockerfile",
+		"api.dockerfile": "a Dockerfile", "Makefile": "a Makefile", "Jenkinsfile": "Groovy", "pom.xml": "XML",
+		"Info.plist": "property list", "webpack.config.js": "JavaScript", "vite.config.ts": "TypeScript",
+		"settings.py": "Python", "build.gradle": "Groovy", "HAPROXY.CFG": "HAProxy", "CMakeLists.txt": "CMake",
+	} {
+		_, err := ByExtension(p)
+		want := " is " + lang
+		if err == nil || !errors.Is(err, errs.ErrInvalidArgument) || !strings.Contains(err.Error(), lang) ||
+			!strings.Contains(err.Error(), "a language gocfg does not read (it reads json, yaml, toml") || strings.Contains(err.Error(), "format=") {
+			t.Errorf("ByExtension(%q) = %v, want it to say%s", p, err, want)
+		}
+	}
+	// what gocfg reads is not touched: setup.cfg stays INI
+	if c, err := ByExtension("setup.cfg"); err != nil || c.Name != "ini" {
+		t.Errorf("setup.cfg: %v", err)
 	}
 }

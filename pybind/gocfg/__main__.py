@@ -95,6 +95,7 @@ from .errors import (
     InterpolationError,
     InvalidArgumentError,
     KeyNotFoundError,
+    ParseError,
     TypeMismatchError,
     ValidationError,
 )
@@ -1146,6 +1147,10 @@ def _run(args: argparse.Namespace) -> int:
         if _bad_override(e):
             _err(f"gocfg: {' '.join(str(e).split())}")
             return EXIT_USAGE
+        stream = _stream_hint(args, e)
+        if stream:
+            _err(f"gocfg: {stream}")
+            return EXIT_USAGE
         if isinstance(e, InterpolationError) and getattr(args, "raw", None) is False:
             # A workflow's shell step or a compose file holds ${VAR} meant
             # for another tool: the reader must learn that --raw shows it,
@@ -1165,6 +1170,30 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         _report(e)
         return EXIT_BAD_FILE
+
+
+def _stream_hint(args: argparse.Namespace, e: BaseException) -> str:
+    """For a command that reads one document per file (diff, db put, show
+    and get of several files, watch, validate --schema) given a YAML stream
+    (a Kubernetes manifest of several documents): what to do instead of the
+    Python API's words. "" when e is anything else. The file is read again
+    only on this error path, and only as YAML, the one format with streams."""
+    name = getattr(e, "filename", None)
+    if not isinstance(e, ParseError) or not isinstance(name, str) or name == "-":
+        return ""
+    try:
+        count = len(read_all(name, "yaml"))
+    except (Error, OSError, ValueError):
+        return ""  # not a readable stream: the error stands as it is
+    if count < 2:
+        return ""
+    command = args.command if args.command != "db" else "db " + args.db_command
+    shown = printable(name)
+    merging = "merging files " if command in ("show", "get") else ""
+    return (f"{shown} holds {count} YAML documents (a stream, as Kubernetes manifests are), and {command} "
+            f"{merging}reads one document per file: `gocfg show {shown}` prints them all, `--document N` picks one "
+            f"for show, get and convert (counting from 0), and `gocfg convert {shown} --document N part.yaml` "
+            f"writes one to a file of its own")
 
 
 def _bad_override(e: BaseException) -> bool:

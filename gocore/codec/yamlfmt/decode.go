@@ -57,9 +57,11 @@ const MaxAliasBytes = 64 << 20
 //     value.LocalDate when it is a date alone.
 //   - Tags never run code. The standard tags !!str, !!int, !!float,
 //     !!bool, !!null and !!timestamp convert (a value that does not fit its
-//     tag is a parse error); !!binary keeps its base64 text; any other tag
-//     (!!python/object, !custom, ...) is ignored and the node reads as if
-//     untagged.
+//     tag is a parse error); !!binary keeps its base64 text (which must be
+//     base64); !!map, !!set, !!seq, !!omap and !!pairs keep the node as
+//     written; the non-specific ! makes a scalar a string. Any other tag
+//     (!Ref, !include, !!python/object, ...) is refused naming it, its key
+//     path and line (tags.go): dropping it kept a wrong value.
 //   - Merge keys (<<: *base), a YAML 1.1 feature still common in
 //     configuration files, are applied: keys written in the mapping win over
 //     merged ones, and earlier merged mappings win over later ones.
@@ -170,6 +172,18 @@ func decode(data []byte, yaml11, withPositions bool) (doc *value.Doc, err error)
 	c := newConverter(len(data), yaml11 || len(declared) > 0 && declared[0], withPositions)
 	c.lines = lines
 	m := value.NewMap(0)
+	if len(roots) > 0 && roots[0] != nil {
+		// A root that is an application's tag alone ("!Ref" with nothing
+		// after it) or ERB read as null, an empty Config.
+		root := roots[0]
+		err := checkTag(root)
+		if err == nil && root.Kind == yaml.ScalarNode && erbScalar(root) {
+			err = keyedAt(root, "%s", erbHint)
+		}
+		if err != nil {
+			return nil, lines.err(placed(err))
+		}
+	}
 	if len(roots) > 0 && roots[0] != nil && !c.isNull(roots[0]) {
 		root := roots[0]
 		n := root
@@ -181,7 +195,7 @@ func decode(data []byte, yaml11, withPositions bool) (doc *value.Doc, err error)
 		}
 		v, err := c.convert(root, "", 1)
 		if err != nil {
-			return nil, lines.err(err)
+			return nil, lines.err(placed(err))
 		}
 		m = v.(*value.Map)
 	}
@@ -215,7 +229,7 @@ func decodeAll(data []byte, yaml11 bool) (docs []value.AnyDoc, err error) {
 		var v any
 		if root != nil {
 			if v, err = c.convert(root, "", 1); err != nil {
-				return nil, lines.err(err)
+				return nil, lines.err(placed(err))
 			}
 		}
 		lines.positions(c.positions)
@@ -258,7 +272,7 @@ func loadDocs(data []byte, all bool) (roots []*yaml.Node, yaml11 []bool, err err
 			return roots, yaml11, nil
 		}
 		if err != nil {
-			return nil, nil, atMostEnd(loadError(err, data, lines), data)
+			return nil, nil, erbError(atMostEnd(loadError(err, data, lines), data), data)
 		}
 		if !all && len(roots) == 1 {
 			return nil, nil, lines.err(textpos.ParseError(doc.Line, doc.Column, "a second YAML document starts here: a configuration file must hold exactly one document (gocfg.load_all reads a stream of several)"))
@@ -680,6 +694,11 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 			return nil, errAt(n, "aliases expand to more than %d MiB of text (an alias bomb?)", MaxAliasBytes>>20)
 		}
 	}
+	if n.Kind != yaml.AliasNode {
+		if err := checkTag(n); err != nil {
+			return nil, err
+		}
+	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
@@ -713,12 +732,16 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) (any, error) {
 			c.record(p, item)
 			v, err := c.convert(item, p, depth+1)
 			if err != nil {
+				addKey(err, strconv.Itoa(i))
 				return nil, err
 			}
 			out = append(out, v)
 		}
 		return out, nil
 	case yaml.ScalarNode:
+		if erbScalar(n) {
+			return nil, keyedAt(n, "%s", erbHint)
+		}
 		v, err := scalarIn(n, c.yaml11)
 		if err != nil {
 			c.failed = n
@@ -778,6 +801,9 @@ func (c *converter) mapping(n *yaml.Node, path string, depth int) (*value.Map, e
 			if flowTemplate(n, kn) {
 				return nil, errAt(n, "{{ here reads as a mapping keyed by a mapping, which no key can be (%s)", templateHint)
 			}
+			if templateKey(kn) {
+				return nil, errAt(kn, "{{ here reads as a mapping keyed by a mapping, which no key can be (%s)", templateHint)
+			}
 			return nil, err
 		}
 		if explicit == nil {
@@ -792,6 +818,7 @@ func (c *converter) mapping(n *yaml.Node, path string, depth int) (*value.Map, e
 			if c.failed != nil && secretname.IsKey(k) {
 				err, c.failed = secretScalarError(c.failed), nil // an unquoted secret starting with "*" reads as an alias
 			}
+			addKey(err, k)
 			return nil, err
 		}
 		m.Set(k, v)
@@ -861,6 +888,12 @@ func mapKey(k *yaml.Node) (string, error) {
 	if n.Kind != yaml.ScalarNode {
 		return "", errAt(k, "a mapping key must be a scalar, not a %s", kindName(n))
 	}
+	if err := checkTag(n); err != nil {
+		return "", err
+	}
+	if erbScalar(n) {
+		return "", keyedAt(n, "a key of %s", erbHint)
+	}
 	if why := textpos.KeyProblem(n.Value); why != "" {
 		return "", errAt(k, "%s", why)
 	}
@@ -904,6 +937,11 @@ func scalarIn(n *yaml.Node, yaml11 bool) (any, error) {
 	isBool, isInt, isFloat := coreBool, coreInt, coreFloat
 	if yaml11 {
 		isBool, isInt, isFloat = bool11, int11, float11
+	}
+	if n.Tag == "!" {
+		// The non-specific tag: a string, whatever the text would resolve
+		// to (! 12 is "12"); the library leaves it out of the style.
+		return s, nil
 	}
 	tag := ""
 	if n.Style&yaml.TaggedStyle != 0 {

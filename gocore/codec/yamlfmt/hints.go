@@ -14,7 +14,7 @@ import (
 // Helm and Go templates, Ansible's Jinja {{ }} and {% %}): a chart's
 // templates/*.yaml is no YAML until rendered, and an Ansible value that
 // starts with {{ must be quoted, as Ansible's own loader says.
-const templateHint = "{{ ... }} and {% ... %} are template syntax (Helm, Go templates, Ansible's Jinja), not YAML: " +
+const templateHint = "{{ ... }}, {% ... %} and {# ... #} are template syntax (Helm, Go templates, Ansible's Jinja), not YAML: " +
 	"a value that starts with {{ takes quotes (x: \"{{ y }}\"), and a template file reads once rendered (helm template)"
 
 // scannerHint explains an error of the library at line:col (the
@@ -98,7 +98,16 @@ func flowTemplate(n, key *yaml.Node) bool {
 		key.Line == n.Line && key.Column == n.Column+1
 }
 
-// unquotedTemplate reports whether line holds {{ or {% outside quotes.
+// templateKey reports whether a block mapping's key is a flow mapping
+// that begins with a flow mapping at the next column: a template
+// expression as a key ({{ .Values.key }}: 1, {{ item }}: x), which reads
+// as a mapping key holding a mapping.
+func templateKey(key *yaml.Node) bool {
+	return key.Kind == yaml.MappingNode && key.Style&yaml.FlowStyle != 0 && len(key.Content) > 0 &&
+		flowTemplate(key, key.Content[0])
+}
+
+// unquotedTemplate reports whether line holds {{, {% or {# outside quotes.
 func unquotedTemplate(line []byte) bool {
 	var quote byte
 	for i := 0; i+1 < len(line); i++ {
@@ -111,7 +120,7 @@ func unquotedTemplate(line []byte) bool {
 			quote = c
 		case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
 			return false // a comment
-		case c == '{' && (line[i+1] == '{' || line[i+1] == '%'):
+		case c == '{' && (line[i+1] == '{' || line[i+1] == '%' || line[i+1] == '#'):
 			return true
 		}
 	}

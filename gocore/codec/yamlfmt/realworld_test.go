@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"os/exec"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -301,7 +302,6 @@ func TestYAMLTestSuiteAll(t *testing.T) {
 	cases := yamlCases(t)
 	known := map[string]string{
 		"8XYN": "library: a non-ASCII anchor name (&\U0001F601) is refused by the scanner",
-		"S4JQ": "library: the non-specific tag ! on a plain scalar is lost, so ! 12 reads as an int",
 		"W4TN": "library: a document end marker (...) does not end a top-level block scalar",
 	}
 	for id, why := range knownDeviations {
@@ -383,36 +383,110 @@ func TestDecodeAllHostile(t *testing.T) {
 	}
 }
 
-// TestTagsAreNotKept keeps what the README says of tags gocfg does not
-// know, on the shapes of mkdocs.yml (mkdocs-material's own): the node reads
-// as if untagged, so a tag with nothing after it is null, and Encode
-// writes no tag back.
-func TestTagsAreNotKept(t *testing.T) {
-	src := "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n      emoji_generator: !!python/name:material.extensions.emoji.to_svg\nextra:\n  analytics:\n    property: !ENV GOOGLE_ANALYTICS_KEY\n"
+// TestApplicationTagsAreRefused: a tag gocfg cannot evaluate used to be
+// dropped, the text under it kept (CloudFormation's !Ref Foo read as
+// "Foo"); it is refused naming the tag, the key path and the line, with a
+// word on whose tag it is. Real shapes: CloudFormation, Home Assistant,
+// Ansible Vault, GitLab CI, mkdocs (PyYAML's python tags), %TAG'd tags.
+func TestApplicationTagsAreRefused(t *testing.T) {
+	for _, c := range []struct {
+		src, tag, where string
+		line, col       int
+		hint            string
+	}{
+		{"a: !Ref Foo\n", "!Ref", "key a", 1, 4, "CloudFormation template"},
+		{"Resources:\n  Bucket:\n    Arn: !GetAtt [X, Arn]\n", "!GetAtt", "key Resources.Bucket.Arn", 3, 10, "intrinsic functions are not evaluated"},
+		{"c: !Sub 'x-${AWS::Region}'\n", "!Sub", "key c", 1, 4, "CloudFormation"},
+		{"If:\n  - !Equals [a, b]\n", "!Equals", "key If.0", 2, 5, "CloudFormation"},
+		{"automation: !include automations.yaml\n", "!include", "key automation", 1, 13, "Home Assistant"},
+		{"api_password: !secret http_password\n", "!secret", "key api_password", 1, 15, "secrets.yaml"},
+		{"x: !env_var HOME\n", "!env_var", "key x", 1, 4, "Home Assistant"},
+		{"pw: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n", "!vault", "key pw", 1, 5, "Ansible Vault"},
+		{"job:\n  script:\n    - !reference [.setup, script]\n", "!reference", "key job.script.0", 3, 7, "GitLab CI"},
+		{"m:\n  - e:\n      idx: !!python/name:material.extensions.emoji.twemoji\n", "!!python/name:material.extensions.emoji.twemoji", "key m.0.e.idx", 3, 12, "PyYAML"},
+		{"o: !!python/object:os.system {}\n", "!!python/object:os.system", "key o", 1, 4, "safe_load"},
+		{"p: !ENV KEY\n", "!ENV", "key p", 1, 4, "mkdocs"},
+		{"k: !custom 12\n", "!custom", "key k", 1, 4, "standard tags"},
+		{"%TAG !e! tag:example.com,2000:\n---\na: !e!foo x\n", "tag:example.com,2000:foo", "key a", 3, 4, "standard tags"},
+		// %TAG may point !! elsewhere: then !!int is not YAML's int
+		{"%TAG !! tag:example.com,2000:\n---\na: !!int 1\n", "tag:example.com,2000:int", "key a", 3, 4, "standard tags"},
+		{"a: !<tag:example.com:x> 1\n", "tag:example.com:x", "key a", 1, 4, "standard tags"},
+		{"!Thing {a: 1}\n", "!Thing", "the document's root", 1, 1, "standard tags"},
+		{"!Ref k: v\n", "!Ref", "the document's root", 1, 1, "CloudFormation"},
+		{"a:\n  !Ref k: v\n", "!Ref", "key a", 2, 3, "CloudFormation"},
+		// through an alias, and under a merge key
+		{"b: &x !Ref Foo\nc: *x\n", "!Ref", "key b", 1, 4, "CloudFormation"},
+		{"base: &b {k: !Ref Foo}\nd:\n  <<: *b\n", "!Ref", "key base.k", 1, 14, "CloudFormation"},
+	} {
+		for name, decode := range map[string]func([]byte) error{
+			"Decode":       func(b []byte) error { _, err := Decode(b); return err },
+			"DecodeLean":   func(b []byte) error { _, err := DecodeLean(b); return err },
+			"DecodeYAML11": func(b []byte) error { _, err := DecodeYAML11(b); return err },
+			"DecodeAll":    func(b []byte) error { _, err := DecodeAll(b); return err },
+		} {
+			err := decode([]byte(c.src))
+			var le *errs.Located
+			if !errors.As(err, &le) || le.Kind != errs.ErrParse {
+				t.Errorf("%s(%q) = %v, want a parse error", name, c.src, err)
+				continue
+			}
+			want := c.where + ": the YAML tag " + c.tag + " is not one gocfg reads"
+			if le.Line != c.line || le.Column != c.col || !strings.HasPrefix(le.Msg, want) || !strings.Contains(le.Msg, c.hint) {
+				t.Errorf("%s(%q) = %d:%d %s, want %d:%d %q ... %q", name, c.src, le.Line, le.Column, le.Msg, c.line, c.col, want, c.hint)
+			}
+		}
+	}
+}
+
+// TestStandardTags: YAML's own tags keep their meaning, written short,
+// verbatim or through a %TAG of the standard prefix; the non-specific !
+// makes a string; a standard tag on the wrong kind of node, or !!binary
+// text that is no base64, is refused.
+func TestStandardTags(t *testing.T) {
+	src := "%TAG !y! tag:yaml.org,2002:\n---\n" +
+		"s: !!str 12\nv: !<tag:yaml.org,2002:str> 13\nw: !y!int '14'\nn: ! 12\nq: ! true\nf: !!float 1\nb: !!bool 'false'\nz: !!null ''\n" +
+		"bin: !!binary |\n  aGVs\n  bG8=\nset: !!set {x, y}\nomap: !!omap [x: 1, y: 2]\nm: !!map {k: !!seq [1]}\nt: !!timestamp 2001-12-14\n! 7: seven\n"
 	d, err := Decode([]byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ext, _ := value.Lookup(d.Root, []string{"markdown_extensions", "0", "pymdownx.emoji"})
-	m, ok := ext.(*value.Map)
-	if !ok {
-		t.Fatalf("markdown_extensions.0 = %#v", ext)
+	want := map[string]any{
+		"s": "12", "v": "13", "w": int64(14), "n": "12", "q": "true", "f": 1.0, "b": false, "z": nil,
+		"bin": "aGVs\nbG8=\n", "set": map[string]any{"x": nil, "y": nil},
+		"omap": []any{map[string]any{"x": int64(1)}, map[string]any{"y": int64(2)}},
+		"m":    map[string]any{"k": []any{int64(1)}}, "t": value.LocalDate{Year: 2001, Month: 12, Day: 14}, "7": "seven",
 	}
-	for _, k := range []string{"emoji_index", "emoji_generator"} {
-		if v, found := m.Get(k); !found || v != nil {
-			t.Errorf("%s = %#v (found %v), want null", k, v, found)
+	if got := plainTree(d.Root); !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %#v\nwant %#v", got, want)
+	}
+	for src, msg := range map[string]string{
+		"a: !!map x\n":             "key a: the YAML tag !!map is for a mapping, not a scalar",
+		"a: !!str {k: 1}\n":        "key a: the YAML tag !!str is for a scalar, not a mapping",
+		"a: !!int [1]\n":           "key a: the YAML tag !!int is for a scalar, not a sequence",
+		"a: !!seq {k: 1}\n":        "key a: the YAML tag !!seq is for a sequence, not a mapping",
+		"a: !!binary not*base64\n": "key a: a !!binary value that is not base64",
+	} {
+		if _, err := Decode([]byte(src)); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("Decode(%q) = %v, want %q", src, err, msg)
 		}
 	}
-	if v, _ := value.Lookup(d.Root, []string{"extra", "analytics", "property"}); v != "GOOGLE_ANALYTICS_KEY" {
-		t.Errorf("!ENV property = %#v", v)
+}
+
+// plainTree turns maps into Go maps, for comparing trees with ==.
+func plainTree(v any) any {
+	switch x := v.(type) {
+	case *value.Map:
+		out := map[string]any{}
+		x.Range(func(k string, e any) bool { out[k] = plainTree(e); return true })
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plainTree(e)
+		}
+		return out
 	}
-	out, err := Encode(d.Root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(out), "!") || !strings.Contains(string(out), "emoji_index: null\n") {
-		t.Errorf("Encode = %s", out)
-	}
+	return v
 }
 
 // TestSurrogateEscapeIsExplained: JSON encoders (Python's json.dumps by
@@ -458,5 +532,133 @@ func TestSurrogateEscapeIsExplained(t *testing.T) {
 			strings.Contains(err.Error(), `\U0001F600`) || strings.Contains(strings.ToLower(err.Error()), "udc00") {
 			t.Errorf("%q: %v", src, err)
 		}
+	}
+}
+
+// TestERBIsRefused: a Rails or GitLab file holding ERB (<%= ... %>) is a
+// template; a value that is a tag loaded as its text, and control lines
+// gave a YAML error elsewhere that hid the cause. Both name ERB at the
+// tag's line; a quoted value with text around a tag stays text.
+func TestERBIsRefused(t *testing.T) {
+	for _, c := range []struct {
+		src       string
+		line, col int
+		where     string
+	}{
+		{"password: <%= ENV['DB_PW'] %>\n", 1, 11, "key password: "},
+		{"url: \"<%= ENV['DATABASE_URL'] %>\"\n", 1, 6, "key url: "},
+		{"pool: '<%= ENV.fetch(\"MAX\") { 5 } %>'\n", 1, 7, "key pool: "},
+		{"d:\n  host: db-<%= n %>.local\n", 2, 9, "key d.host: "},
+		{"hosts:\n  - <%= h %>\n", 2, 5, "key hosts.0: "},
+		{"<%= k %>: 1\n", 1, 1, "the document's root: a key of "},
+		{"default: &default\n  adapter: pg\n<% if true %>\n  pool: 5\n<% end %>\n", 3, 1, ""},
+		{"a: 1\n<%- if x -%>\nb: 2\n<%- end -%>\n", 2, 1, ""},
+		{"a: 1\r<%- if x -%>\rb: 2\r<%- end -%>\r", 2, 1, ""},
+		{"a: 1\r\nb: 2\r\n<% if x %>\r\nc: 2\r\n<% end %>\r\n", 3, 1, ""},
+		// a tag in quotes above an ERB line is text, not the first tag
+		{"t: \"Hi <%= n %>\"\n<% if x %>\nb: 2\n<% end %>\n", 2, 1, ""},
+		{"script: |\n  <%= cmd %>\n", 1, 9, "key script: "},
+	} {
+		for name, decode := range map[string]func([]byte) error{
+			"Decode":    func(b []byte) error { _, err := Decode(b); return err },
+			"DecodeAll": func(b []byte) error { _, err := DecodeAll(b); return err },
+		} {
+			err := decode([]byte(c.src))
+			var le *errs.Located
+			if !errors.As(err, &le) || le.Line != c.line || le.Column != c.col || !strings.HasPrefix(le.Msg, c.where+"ERB template syntax") {
+				t.Errorf("%s(%q) = %v, want %d:%d %q...ERB", name, c.src, err, c.line, c.col, c.where)
+			} else if strings.Contains(le.Msg, "DB_PW") || strings.Contains(le.Msg, "ENV[") {
+				t.Errorf("%s(%q): the message quotes the value: %s", name, c.src, le.Msg)
+			}
+		}
+	}
+	for src, want := range map[string]string{
+		"t: \"Hello <%= name %>\"\n": "Hello <%= name %>",
+		"t: '100<%'\n":               "100<%",
+		"t: a%>b<%c\n":               "a%>b<%c",
+	} {
+		d, err := Decode([]byte(src))
+		if err != nil {
+			t.Errorf("Decode(%q): %v", src, err)
+			continue
+		}
+		if v, _ := d.Root.Get("t"); v != want {
+			t.Errorf("Decode(%q) = %#v", src, v)
+		}
+	}
+	// an unrelated error below a quoted one stays the YAML error
+	if _, err := Decode([]byte("t: \"<%= x %> and\"\nu: [1\n")); err == nil || strings.Contains(err.Error(), "ERB") {
+		t.Errorf("unclosed list under a quoted tag: %v", err)
+	}
+}
+
+// TestSecretTagIsNotQuoted: "password: !s3cret" writes the secret as a
+// tag; the refusal names where, not the tag. A known application's tag
+// (Home Assistant's !secret) is no secret and is named.
+func TestSecretTagIsNotQuoted(t *testing.T) {
+	for src, want := range map[string]string{
+		"db:\n  password: !s3cret\n":             "key db.password: a YAML tag (a secret's value, not shown",
+		"tokens:\n  - !tok-9f8e7d\n":             "key tokens.0: a YAML tag (a secret's value, not shown",
+		"api_key: !<tag:x.com:s3cret> v\n":       "key api_key: a YAML tag (a secret's value, not shown",
+		"api_password: !secret http_password\n":  "key api_password: the YAML tag !secret is not one gocfg reads (Home Assistant",
+		"password: !vault |\n  $ANSIBLE_VAULT\n": "key password: the YAML tag !vault",
+	} {
+		_, err := Decode([]byte(src))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "9f8e7d") {
+			t.Errorf("Decode(%q) = %v, want %q", src, err, want)
+		}
+	}
+}
+
+// TestTagsInLargeDocuments: the piecewise path (documents of 4 MiB and
+// more) gives the same refusal as the whole-document one.
+func TestTagsInLargeDocuments(t *testing.T) {
+	old := chunkMin
+	chunkMin = 0
+	defer func() { chunkMin = old }()
+	var b strings.Builder
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&b, "k%d:\n  a: 1\n  list:\n  - x\n", i)
+	}
+	b.WriteString("k300:\n  arn: !GetAtt [X, Arn]\nk301:\n  pw: <%= ENV['PW'] %>\n")
+	_, err := Decode([]byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "line 1202, column 8: key k300.arn: the YAML tag !GetAtt") {
+		t.Errorf("tag: %v", err)
+	}
+	_, err = Decode([]byte(strings.Replace(b.String(), "!GetAtt [X, Arn]", "x", 1)))
+	if err == nil || !strings.Contains(err.Error(), "line 1204, column 7: key k301.pw: ERB template syntax") {
+		t.Errorf("ERB: %v", err)
+	}
+}
+
+// TestTaggedEmptyRoot: a document that is a tag alone read as null, an
+// empty Config, through Decode (DecodeAll converted it and refused it).
+func TestTaggedEmptyRoot(t *testing.T) {
+	for src, want := range map[string]string{
+		"!Ref\n":             "the document's root: the YAML tag !Ref is not one gocfg reads",
+		"--- !include x\n":   "the document's root: the YAML tag !include",
+		"<%= settings %>\n":  "the document's root: ERB template syntax",
+		"!!map\n":            "the document's root: the YAML tag !!map is for a mapping, not a scalar",
+		"# c\n!!python/none": "the document's root: the YAML tag !!python/none",
+	} {
+		for name, decode := range map[string]func([]byte) error{
+			"Decode":     func(b []byte) error { _, err := Decode(b); return err },
+			"DecodeLean": func(b []byte) error { _, err := DecodeLean(b); return err },
+			"DecodeAll":  func(b []byte) error { _, err := DecodeAll(b); return err },
+		} {
+			if err := decode([]byte(src)); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s(%q) = %v, want %q", name, src, err, want)
+			}
+		}
+	}
+	// an empty root, and !!null, are still an empty Config
+	for _, src := range []string{"", "---\n", "!!null\n", "~\n"} {
+		if d, err := Decode([]byte(src)); err != nil || d.Root.Len() != 0 {
+			t.Errorf("Decode(%q) = %v", src, err)
+		}
+	}
+	// the non-specific ! makes the empty scalar a string: no mapping
+	if _, err := Decode([]byte("! \n")); err == nil || !strings.Contains(err.Error(), "the root must be a mapping, not a scalar") {
+		t.Errorf(`Decode("! ") = %v`, err)
 	}
 }
