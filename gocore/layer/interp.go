@@ -297,8 +297,8 @@ func (r *res) lookup(segs []string) (any, []string, error) {
 			}
 			cur = v
 		case []any:
-			j, err := strconv.Atoi(seg)
-			if err != nil || j < 0 || j >= len(c) || (len(seg) > 1 && seg[0] == '0') {
+			j, ok := value.ListIndex(seg, len(c))
+			if !ok {
 				return nil, nil, &errs.Located{Kind: errs.ErrNotFound, Path: value.JoinPath(segs[:i+1]...),
 					Msg: fmt.Sprintf("%s is a list of %s; %q is not an index in it", value.JoinPath(segs[:i]...), value.Items(len(c)), seg)}
 			}

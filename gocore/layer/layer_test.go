@@ -424,3 +424,28 @@ func TestEnvVarName(t *testing.T) {
 		}
 	}
 }
+
+// A reference and an environment name reach a list item only through the
+// index's canonical spelling, as a read does (value.ListIndex).
+func TestListIndexSpellingInReferencesAndEnv(t *testing.T) {
+	r := resolver(t, "l: [10, 20, 30]\nplus: ${l.+1}\nneg0: ${l.-0}\nok: ${l.1}\n", nil)
+	if got, err := r.Lookup(segs("ok")); err != nil || got != int64(20) {
+		t.Errorf("ok = %v, %v", got, err)
+	}
+	for _, p := range []string{"plus", "neg0"} {
+		if got, err := r.Lookup(segs(p)); err == nil || !strings.Contains(err.Error(), "is not an index in it") {
+			t.Errorf("%s = %v, %v", p, got, err)
+		}
+	}
+	items, err := EnvAssignments([]string{"APP_L__+1=x"}, "APP", "__", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := yamlDoc(t, "l: [10, 20, 30]\n").Root
+	if _, err := Apply(root, items[0], nil, 0); !errors.Is(err, errs.ErrNotFound) {
+		t.Errorf("APP_L__+1: %v", err)
+	}
+	if got := lookup(t, root, "l"); !value.Equal(got, []any{int64(10), int64(20), int64(30)}) {
+		t.Errorf("l = %v", got)
+	}
+}

@@ -30,6 +30,7 @@ import marshal
 import threading
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
+from ._index import list_index
 from .errors import ForkedProcessError
 
 # "Create configs after the fork" alone misled: a gunicorn worker that
@@ -193,15 +194,6 @@ def join_path(segs: Any) -> str:
     return _SEP.join(quote_segment(str(s)) for s in segs)
 
 
-def _list_index(seg: str, n: int) -> int:
-    """The list index seg names, or -1 (Go's listIndex: decimal, no sign,
-    no leading zero)."""
-    if not seg.isascii() or not seg.isdigit() or (len(seg) > 1 and seg[0] == "0"):
-        return -1
-    i = int(seg)
-    return i if i < n else -1
-
-
 _TYPE_NAMES = {type(None): "null", bool: "bool", int: "int", float: "float", str: "string",
                list: "list", dict: "map"}
 _TIME_NAMES = {"D": "datetime", "L": "local datetime", "d": "date", "t": "time"}
@@ -237,7 +229,7 @@ def _lookup(root: Any, segs: List[str]) -> Tuple[Any, Tuple[Any, ...]]:
             cur = cur[seg]
             real.append(seg)
         elif type(cur) is list:
-            j = _list_index(seg, len(cur))
+            j = list_index(seg, len(cur))
             if j < 0:
                 raise _Status("NOT_FOUND", f'{join_path(segs)}: {join_path(segs[:i])} is a list of {_items(len(cur))}; '
                               f'{_go_quote(seg)} is not an index in it', join_path(segs))

@@ -1,0 +1,75 @@
+"""Hostile paths and references: index spellings, tuple segments, references
+that reach through themselves. Each test runs the real library through the
+real binding (and the CLI as a process, on real files)."""
+from __future__ import annotations
+
+import re
+
+import gocfg
+import pytest
+from support.cli import run_cli as run
+
+# Segments that int() or strconv.Atoi read as a number but that are not the
+# canonical decimal spelling of an index: other keys, absent from a list.
+NOT_INDEXES = ["+1", "-0", "+0", "-1", "01", "00", " 1", "1 ", "1_0", "\u0663", "\uff11", "1e0", "0x1",
+               "1" + "0" * 40]
+ITEMS = [10, 20, 30]
+
+
+@pytest.mark.parametrize("seg", NOT_INDEXES)
+def test_only_canonical_decimal_indexes_a_list(seg):
+    path = "l." + seg
+    with gocfg.Config({"l": ITEMS}) as cfg:
+        with pytest.raises(gocfg.KeyNotFoundError, match="is not an index in it") as e:
+            cfg[path]
+        assert e.value.path == path
+        assert path not in cfg
+        assert cfg.get(path, "d") == "d"
+        assert cfg.pop(path, "d") == "d"
+        with pytest.raises(gocfg.KeyNotFoundError):
+            del cfg[path]
+        with pytest.raises(gocfg.KeyNotFoundError):
+            cfg[path] = "x"
+        with pytest.raises(gocfg.KeyNotFoundError):
+            cfg.get_int(path)
+        assert cfg.to_dict() == {"l": ITEMS}
+        # The canonical spelling still reads, writes and deletes.
+        assert cfg["l.1"] == 20 and "l.1" in cfg
+
+
+@pytest.mark.parametrize("seg", ["+1", "-0", "01"])
+def test_overrides_env_and_references_take_the_same_rule(seg, monkeypatch):
+    with pytest.raises(gocfg.KeyNotFoundError, match="is not an index in it"):
+        gocfg.load(defaults={"l": ITEMS}, overrides=[f"l.{seg}=x"])
+    monkeypatch.setenv(f"APP_L__{seg}", "x")
+    with pytest.raises(gocfg.KeyNotFoundError, match=re.escape(f"APP_L__{seg}")):
+        gocfg.load(defaults={"l": ITEMS}, env_prefix="APP")
+    monkeypatch.delenv(f"APP_L__{seg}")
+    cfg = gocfg.load(defaults={"l": ITEMS, "r": "${l.%s}" % seg, "ok": "${l.1}"})
+    assert cfg["ok"] == 20
+    with pytest.raises(gocfg.InterpolationError, match="is not an index in it"):
+        cfg["r"]
+
+
+def test_cli_get_takes_the_same_rule(tmp_path):
+    mapping = tmp_path / "l.yaml"
+    mapping.write_text("l: [10, 20, 30]\n")
+    listed = tmp_path / "root.yaml"  # a list root: the CLI walks it in Python
+    listed.write_text("- a\n- b\n")
+    for path, seg in ((mapping, "l.+1"), (mapping, "l.-0"), (listed, "01"), (listed, "+1"), (listed, "-1")):
+        r = run("get", path, seg)
+        assert r.returncode == 1 and r.stdout == "" and f"no value at '{seg}'" in r.stderr, (seg, r)
+    assert run("get", mapping, "l.1").stdout == "20\n"
+    assert run("get", listed, "1").stdout == "b\n"
+
+
+def test_stored_form_of_a_section_follows_the_index_rule():
+    # A Section of the map key "-1" whose map became a list: its stored
+    # form (Python walks the stored tree) finds nothing there, as a read
+    # does, instead of Python's l[-1], the list's last item.
+    with gocfg.Config({"m": {"-1": {"a": 1}}}) as cfg:
+        s = cfg["m.-1"]
+        cfg["m"] = [{"a": "first"}, {"a": "last"}]
+        for resolve in (True, False):
+            with pytest.raises(gocfg.KeyNotFoundError, match="is not an index in it"):
+                s.to_dict(resolve=resolve)
