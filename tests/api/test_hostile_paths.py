@@ -63,6 +63,50 @@ def test_cli_get_takes_the_same_rule(tmp_path):
     assert run("get", listed, "1").stdout == "b\n"
 
 
+@pytest.mark.parametrize("seg", [-1, -3, -4, -(2**70)])
+def test_negative_int_in_a_tuple_path_is_no_index(seg):
+    key = ("l", seg)
+    with gocfg.Config({"l": ITEMS, "m": {"-1": "minus one"}}) as cfg:
+        with pytest.raises(gocfg.KeyNotFoundError, match="is not an index in it") as e:
+            cfg[key]
+        assert e.value.path == f"l.{seg}"
+        assert key not in cfg
+        assert cfg.get(key) is None and cfg.get(key, "d") == "d"
+        assert cfg.pop(key, "d") == "d"
+        with pytest.raises(gocfg.KeyNotFoundError):
+            del cfg[key]
+        with pytest.raises(gocfg.KeyNotFoundError):
+            cfg[key] = "x"
+        assert cfg.to_dict()["l"] == ITEMS
+        # An int in a tuple path is spelt as a bare number is: in a map it
+        # is the key of those digits, as "m.-1" is.
+        assert cfg[("m", -1)] == cfg["m.-1"] == "minus one"
+
+
+@pytest.mark.parametrize("seg", [True, False, 1.0, None, b"1", [1]])
+def test_wrong_type_in_a_tuple_path_is_a_type_error_naming_it(seg):
+    key = ("l", seg)
+    with gocfg.Config({"l": ITEMS}) as cfg:
+        for op in (lambda: cfg[key], lambda: key in cfg, lambda: cfg.get(key), lambda: cfg.pop(key, "d"),
+                   lambda: cfg.__delitem__(key), lambda: cfg.__setitem__(key, 1)):
+            with pytest.raises(TypeError, match=r"path segments must be str or int, not .*: segment 1 is "):
+                op()
+        assert cfg.to_dict() == {"l": ITEMS}
+
+
+def test_huge_int_in_a_tuple_path_is_a_clear_error():
+    with gocfg.Config({"l": ITEMS}) as cfg:
+        key = ("l", 2**70)
+        assert key not in cfg and cfg.pop(key, "d") == "d"
+        with pytest.raises(gocfg.KeyNotFoundError, match="is not an index in it"):
+            cfg[key]
+        for big in (10**5000, -(10**5000)):
+            with pytest.raises(gocfg.InvalidArgumentError, match="path segment 1 is an int of more than 4,300 digits"):
+                cfg[("l", big)]
+            with pytest.raises(TypeError, match="not NoneType: segment 1 is None"):
+                cfg[("l", None, big)]  # the message quotes no 5001 digits
+
+
 def test_stored_form_of_a_section_follows_the_index_rule():
     # A Section of the map key "-1" whose map became a list: its stored
     # form (Python walks the stored tree) finds nothing there, as a read
