@@ -354,15 +354,27 @@ func (c *Config) ViewResolvedContext(ctx context.Context, path string, f func(v 
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	r := c.resolverContext(ctx)
-	v, err := r.Lookup(segs)
+	v, err := readResolved(c.resolverContext(ctx), segs)
 	if err != nil {
 		return err
 	}
-	if v, err = r.Deep(v, segs); err != nil {
-		return err
-	}
 	return f(v)
+}
+
+// readResolved is the value at segs with every reference in it resolved,
+// each once. Lookup resolves a string or a list it returns already; only a
+// map comes back as stored. Resolving the others again read a literal
+// "$${x}" (read "${x}") as the reference ${x}: validate(at=...) of such a
+// string, or of a list holding one, raised "x: no such key".
+func readResolved(r *layer.Resolver, segs []string) (any, error) {
+	v, err := r.Lookup(segs)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := v.(*value.Map); ok {
+		return r.Deep(v, segs)
+	}
+	return v, nil
 }
 
 // Resolve replaces every reference in the config by its value, at once;

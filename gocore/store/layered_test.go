@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"sync"
 	"testing"
@@ -180,4 +181,29 @@ func TestLayeredConcurrent(t *testing.T) {
 		}(g)
 	}
 	wg.Wait()
+}
+
+// ViewResolved resolves each reference once: a literal "$${x}" reads
+// "${x}" at a string, in a list and through a reference alike (a second
+// pass took it for the reference ${x}, missing).
+func TestViewResolvedReadsLiteralsOnce(t *testing.T) {
+	c := NewLayered(Settings{Interpolate: true})
+	doc, err := yamlfmt.Decode([]byte("d: \"$${x}\"\nl: [\"$${x}\", 1]\nal: ${l}\nm: {k: \"$${x}\"}\nam: ${m}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.MergeLayer(doc.Root, layer.Source{Kind: layer.KindFile, Name: "app.yaml"}, layer.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"d": "${x}", "l": "[${x} 1]", "al": "[${x} 1]", "al.0": "${x}", "m": "{k: ${x}}", "am.k": "${x}"} {
+		var got any
+		err := c.ViewResolved(path, func(v any) error { got = v; return nil })
+		if m, ok := got.(*value.Map); ok {
+			k, _ := m.Get("k")
+			got = fmt.Sprintf("{k: %v}", k)
+		}
+		if err != nil || fmt.Sprint(got) != want {
+			t.Errorf("ViewResolved(%s) = %v, %v; want %s", path, got, err, want)
+		}
+	}
 }

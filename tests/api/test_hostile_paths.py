@@ -117,3 +117,21 @@ def test_stored_form_of_a_section_follows_the_index_rule():
         for resolve in (True, False):
             with pytest.raises(gocfg.KeyNotFoundError, match="is not an index in it"):
                 s.to_dict(resolve=resolve)
+
+
+@pytest.fixture
+def through(tmp_path):
+    path = tmp_path / "app.yaml"
+    path.write_text('b:\n  x: 1\n  y: {z: "$${lit}"}\nl: [10, 20]\ns: 5\n'
+                    'a: ${b}\nal: ${l}\nas: ${s}\nchain: ${a}\n')
+    return gocfg.load(str(path))
+
+
+def test_validate_at_reads_a_literal_dollar_brace_once(through):
+    # validate(at=) resolved a string (or a list) a second time, taking
+    # the literal "$${lit}", read "${lit}", for the reference ${lit}.
+    through.validate({"const": "${lit}"}, at="a.y.z")
+    through.validate({"const": "${lit}"}, at="b.y.z")
+    through.validate({"const": {"z": "${lit}"}}, at="a.y")
+    through["lits"] = ["$${x}", "$${y}"]
+    through.validate({"const": ["${x}", "${y}"]}, at="lits")
