@@ -284,13 +284,6 @@ func (c *Config) ExplainFirst(ctx context.Context, path string, limit int) ([]Ro
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	start, err := value.Lookup(&c.root, segs)
-	if err != nil {
-		return nil, 0, err
-	}
-	var rows []Row
-	total := 0
-	var cancelled error
 	var r *layer.Resolver
 	if c.interp != nil {
 		// One budget for the whole explanation, as for one to_dict():
@@ -298,6 +291,27 @@ func (c *Config) ExplainFirst(ctx context.Context, path string, limit int) ([]Ro
 		// own, and a notebook's table of it takes minutes.
 		r = c.resolverContext(ctx).Shared()
 	}
+	start, err := value.Lookup(&c.root, segs)
+	resolved := false
+	if err != nil {
+		if r == nil {
+			return nil, 0, err
+		}
+		// A path through a reference (a: ${b}, explained at a.x) has no
+		// stored value but reads one: its leaves are those of the value
+		// read there, resolved once here, and each row's origin is what
+		// origin() says of it (the reference's, History's nearest
+		// ancestor). Explaining only stored paths raised "a is a string"
+		// for a path that cfg["a.x"] reads.
+		v, lerr := readResolved(r, segs)
+		if lerr != nil {
+			return nil, 0, lerr
+		}
+		start, resolved = v, true
+	}
+	var rows []Row
+	total := 0
+	var cancelled error
 	var walk func(v any, segs []string)
 	walk = func(v any, segs []string) {
 		if m, ok := v.(*value.Map); ok && m.Len() > 0 {
@@ -312,7 +326,7 @@ func (c *Config) ExplainFirst(ctx context.Context, path string, limit int) ([]Ro
 			return
 		}
 		row := Row{Path: value.JoinPath(segs...), Value: v}
-		if c.interp != nil && layer.NeedsResolve(v) && cancelled == nil {
+		if r != nil && !resolved && layer.NeedsResolve(v) && cancelled == nil {
 			if rv, err := r.Deep(v, segs); errors.Is(err, errs.ErrCancelled) {
 				cancelled = err
 			} else if err != nil {

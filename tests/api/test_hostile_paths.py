@@ -127,6 +127,32 @@ def through(tmp_path):
     return gocfg.load(str(path))
 
 
+@pytest.mark.parametrize("path,value", [("a.x", 1), ("a.y.z", "${lit}"), ("al.1", 20), ("chain.x", 1),
+                                        ("chain.y.z", "${lit}")])
+def test_explain_through_a_reference_gives_what_a_read_gives(through, path, value):
+    # It raised "a is a string, not a map or list" for a path that
+    # cfg[path] reads; the row's origin is origin()'s: the reference's.
+    assert through[path] == value
+    rows = through.explain(path)
+    assert [(r.path, r.value, r.error) for r in rows] == [(path, value, None)]
+    assert rows[0].origin == through.origin(path) == through.history(path)[-1]
+    assert rows[0].origin.name.endswith("app.yaml") and rows[0].origin.line > 5
+
+
+def test_explain_through_a_reference_lists_the_leaves_below(through):
+    assert [(r.path, r.value) for r in through.explain("a.y")] == [("a.y.z", "${lit}")]
+    assert [(r.path, r.value) for r in through.explain("a")] == [("a", {"x": 1, "y": {"z": "${lit}"}})]
+
+
+@pytest.mark.parametrize("path", ["a.nope", "al.2", "al.+1", "as.x", "a.x.deeper"])
+def test_explain_through_a_reference_misses_as_a_read_does(through, path):
+    with pytest.raises(gocfg.KeyNotFoundError) as read:
+        through[path]
+    with pytest.raises(gocfg.KeyNotFoundError) as explained:
+        through.explain(path)
+    assert explained.value.path == read.value.path == path
+
+
 def test_validate_at_reads_a_literal_dollar_brace_once(through):
     # validate(at=) resolved a string (or a list) a second time, taking
     # the literal "$${lit}", read "${lit}", for the reference ${lit}.
