@@ -449,3 +449,36 @@ func TestListIndexSpellingInReferencesAndEnv(t *testing.T) {
 		t.Errorf("l = %v", got)
 	}
 }
+
+// A cycle through a container names every step: the container a
+// reference brought in, and the strings followed on the way to it (the
+// chain read "a.b -> a.b" for a: {b: "${a}"}, and skipped c and a in
+// b.k -> c -> a -> b -> b.k). A secret's references stay unnamed.
+func TestCycleChainNamesEveryStep(t *testing.T) {
+	cases := []struct{ doc, at, want string }{
+		{`a: {b: "${a}"}`, "a", "a.b: reference cycle: a.b -> a -> a.b"},
+		{`a: ["${a}"]`, "a", "a.0: reference cycle: a.0 -> a -> a.0"},
+		{`a: {b: {c: "${a.b}"}}`, "a", "a.b.c: reference cycle: a.b.c -> a.b -> a.b.c"},
+		{"a: ${b}\nb: {x: \"${a}\"}", "b", "b.x: reference cycle: b.x -> a -> b -> b.x"},
+		{"a: ${b}\nb: {k: \"${c}\"}\nc: ${a}", "b", "b.k: reference cycle: b.k -> c -> a -> b -> b.k"},
+		{"a: ${b}\nb: ${c}\nc: ${a}", "a", "a: reference cycle: a -> b -> c -> a"},
+		{"db: {password: \"${alias}\"}\nalias: ${db}", "db",
+			"db.password: reference cycle: db.password -> (not shown: a secret) -> (not shown: a secret) -> (not shown: a secret)"},
+	}
+	for _, c := range cases {
+		r := resolver(t, c.doc, nil)
+		v, _ := r.Root.Get(c.at)
+		_, err := r.Deep(v, []string{c.at})
+		if !errors.Is(err, ErrInterpolation) || err.Error() != c.want {
+			t.Errorf("%q: %v; want %s", c.doc, err, c.want)
+		}
+	}
+	// Paths with no cycle resolve as before, however many containers a
+	// chain of references passes.
+	r := resolver(t, "a: ${b}\nb: ${c}\nc: {x: \"${d}\", y: \"${d}\"}\nd: {k: 1}\nuse: {p: \"${a}\", q: \"${a.x.k}\"}", nil)
+	v, _ := r.Root.Get("use")
+	got, err := r.Deep(v, []string{"use"})
+	if err != nil || lookup(t, got.(*value.Map), "p.y.k") != int64(1) || lookup(t, got.(*value.Map), "q") != int64(1) {
+		t.Errorf("use = %v, %v", got, err)
+	}
+}

@@ -161,3 +161,38 @@ def test_validate_at_reads_a_literal_dollar_brace_once(through):
     through.validate({"const": {"z": "${lit}"}}, at="a.y")
     through["lits"] = ["$${x}", "$${y}"]
     through.validate({"const": ["${x}", "${y}"]}, at="lits")
+
+
+@pytest.mark.parametrize("text,key,chains", [
+    ('a: {b: "${a}"}\n', "a", ["a.b -> a -> a.b"]),
+    ('a: ["${a}"]\n', "a", ["a.0 -> a -> a.0"]),
+    ('a: {b: {c: "${a.b}"}}\n', "a", ["a.b.c -> a.b -> a.b.c"]),
+    ('x: "${x}"\n', "x", ["x -> x"]),
+    ('a: "${b}"\nb: "${c}"\nc: "${a}"\n', "a", ["a -> b -> c -> a"]),
+    # Read from a or from b: the same cycle, entered at another step.
+    ('a: ${b}\nb: {x: "${a}"}\n', "b", ["b.x -> a -> b -> b.x", "a -> b -> b.x -> a"]),
+    ('a: ${b}\nb: {k: "${c}"}\nc: ${a}\n', "b", ["b.k -> c -> a -> b -> b.k", "a -> b -> b.k -> c -> a"]),
+])
+def test_a_reference_that_contains_itself_is_a_cycle_naming_every_step(tmp_path, text, key, chains):
+    # Every read says so with the whole chain (the container a reference
+    # brought in, and the strings followed to it, were left out: "a.b ->
+    # a.b"), never a recursion error, a hang or a huge value.
+    path = tmp_path / "app.yaml"
+    path.write_text(text)
+    cfg = gocfg.load(str(path))
+
+    def named(message):
+        return any(f"reference cycle: {chain}" in message for chain in chains)
+
+    for read in (lambda: cfg[key], lambda: cfg.to_dict(), lambda: cfg[key].to_dict(), lambda: cfg.resolve()):
+        try:
+            read()
+        except gocfg.InterpolationError as e:
+            assert named(str(e)), str(e)
+        else:
+            assert isinstance(cfg[key], gocfg.Section)  # a Section is made; reading it raises
+    assert named(repr(cfg)) and named(cfg.show())
+    errors = [leaf.error for leaf in cfg.explain() if leaf.error]  # each row from its own path
+    assert any(named(e) for e in errors) and all("reference cycle: " in e for e in errors)
+    r = run("show", path)
+    assert r.returncode == 1 and named(r.stderr) and "Traceback" not in r.stderr
