@@ -106,6 +106,7 @@ type res struct {
 	via      [][]hop        // for each path of chain, the steps to the container it brought in (see deep)
 	onChain  map[string]int // how many times each path is on chain
 	hops     []hop          // the whole-string references followed to a container, while one resolves (see resolveString)
+	level    int            // how many keys and indexes deep deep's output is at the value it resolves
 	spent    *spent
 	maxSteps int64
 	maxBytes int64
@@ -156,25 +157,29 @@ type hop struct {
 func (r *res) chainText(last string) string {
 	shown := make([]string, 0, len(r.chain)+1)
 	hidden := false // whether the next step comes from a secret's text
+	container := "" // the last step shown, when it is a container a reference brought in
 	for i, p := range r.chain {
 		if hidden {
 			p = notShown
 		}
 		shown = append(shown, p)
-		hidden = r.secret[i]
+		hidden, container = r.secret[i], ""
 		for _, h := range r.via[i] {
 			if hidden {
 				shown = append(shown, notShown)
 			} else {
 				shown = append(shown, h.path)
 			}
-			hidden = hidden || h.secret
+			hidden, container = hidden || h.secret, h.path
 		}
 	}
 	if hidden {
 		last = notShown
 	}
-	shown = append(shown, last)
+	if container == "" || last != container {
+		// (an error about that container itself names it once)
+		shown = append(shown, last)
+	}
 	const keep = 5
 	if len(shown) <= 2*keep+2 {
 		return strings.Join(shown, " -> ")
@@ -289,6 +294,7 @@ func (r *Resolver) Lookup(segs []string) (any, error) {
 	// a read of its key returned).
 	viaRef := !slices.Equal(real, segs)
 	if l, ok := v.([]any); ok && needsResolve(l) {
+		s.level = len(segs)
 		return s.deep(l, segs, viaRef)
 	}
 	if viaRef {
@@ -720,7 +726,18 @@ func (r *Resolver) Deep(v any, at []string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.level = len(at)
 	return s.deep(v, at, false)
+}
+
+// tooDeep is the error of a container that would sit deeper in deep's
+// output than value.MaxDepth allows: references can place a map inside
+// itself's copy 1000 levels at a time (b1: {k: ..., end: "${b0}"}), and
+// the value built ran to tens of thousands of levels that nothing can
+// write, store or hand to Python (marshal refused it after seconds).
+func (r *res) tooDeep(at []string) error {
+	return r.limitErr(at, fmt.Sprintf("references nest the value read more than %d levels deep (%s); the limit is fixed",
+		value.MaxDepth, r.chainText(value.JoinPath(at...))))
 }
 
 // deep resolves v found at at. viaRef says that v was brought in by a
@@ -767,6 +784,11 @@ func (r *res) deep(v any, at []string, viaRef bool) (any, error) {
 		if !needsResolve(c) {
 			return r.clone(c, at, viaRef)
 		}
+		if r.level >= value.MaxDepth {
+			return nil, r.tooDeep(at)
+		}
+		r.level++
+		defer func() { r.level-- }()
 		out := make([]any, len(c))
 		for i, e := range c {
 			x, err := r.deep(e, append(at[:len(at):len(at)], strconv.Itoa(i)), viaRef)
@@ -780,6 +802,11 @@ func (r *res) deep(v any, at []string, viaRef bool) (any, error) {
 		if !needsResolve(c) {
 			return r.clone(c, at, viaRef)
 		}
+		if r.level >= value.MaxDepth {
+			return nil, r.tooDeep(at)
+		}
+		r.level++
+		defer func() { r.level-- }()
 		out := value.NewMap(c.Len())
 		var err error
 		c.Range(func(k string, e any) bool {
@@ -823,6 +850,11 @@ func isWholeRef(s string) bool {
 // list cannot multiply it without bound.
 func (r *res) clone(v any, at []string, viaRef bool) (any, error) {
 	if viaRef {
+		// Copied where a reference put it, a container may sit deeper
+		// than where it is stored (which is within the bound already).
+		if r.level+value.Depth(v) > value.MaxDepth {
+			return nil, r.tooDeep(at)
+		}
 		if err := r.charge(at, size(v)); err != nil {
 			return nil, err
 		}

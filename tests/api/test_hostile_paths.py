@@ -196,3 +196,46 @@ def test_a_reference_that_contains_itself_is_a_cycle_naming_every_step(tmp_path,
     assert any(named(e) for e in errors) and all("reference cycle: " in e for e in errors)
     r = run("show", path)
     assert r.returncode == 1 and named(r.stderr) and "Traceback" not in r.stderr
+
+
+def _nested(levels, leaf):
+    top = node = {}
+    for _ in range(levels - 1):
+        node["k"] = node = {}
+    node["end"] = leaf
+    return top
+
+
+def _levels_and_leaf(d):
+    # Walked without recursion: == and repr() on 999 levels pass Python's
+    # recursion limit under pytest.
+    levels = 1
+    while "k" in d:
+        d, levels = d["k"], levels + 1
+    return levels, d["end"]
+
+
+@pytest.mark.parametrize("copies", [2, 30])
+def test_references_nest_no_deeper_than_the_nesting_limit(tmp_path, copies):
+    # b1 holds ${b0} 999 levels down: read, it nested 1,998 levels (which
+    # nothing could write or store back once resolve() kept it), and 30
+    # such maps 30,000 levels, which Python's marshal refused after
+    # seconds with "ValueError: recursion limit exceeded".
+    defaults = {"b0": _nested(999, 1)}
+    for i in range(1, copies):
+        defaults[f"b{i}"] = _nested(999, "${b%d}" % (i - 1))
+    defaults["ok"] = "${b0}"  # 1 + 999 levels: as deep as a value may be
+    cfg = gocfg.load(defaults=defaults)
+    assert _levels_and_leaf(cfg["ok"].to_dict()) == (999, 1)
+    top = f"b{copies - 1}"
+    for read in (cfg.to_dict, cfg[top].to_dict, cfg.resolve, lambda: cfg.validate({}, at=top),
+                 lambda: cfg.dumps("json")):
+        with pytest.raises(gocfg.InterpolationError, match="references nest the value read more than 1000 levels deep"):
+            read()
+    assert "more than 1000 levels deep" in repr(cfg)
+    stored = cfg.to_dict(resolve=False)  # nothing was changed
+    assert _levels_and_leaf(stored[top]) == (999, "${b%d}" % (copies - 2))
+    path = tmp_path / "deep.yaml"
+    path.write_text(cfg.dumps("yaml", resolve=False))
+    r = run("show", path)
+    assert r.returncode == 1 and "more than 1000 levels deep" in r.stderr and "Traceback" not in r.stderr
