@@ -337,7 +337,10 @@ def _check_creates(cfg: "Config", h: Any, prefix: bytes, key: Any) -> List[int]:
             parents = [tuple(segs[:i]) for i, seg in enumerate(segs) if i and bare[i] and _INDEX.fullmatch(seg)]
     elif isinstance(key, tuple):
         segs = [str(x) for x in key]
-        parents = [key[:i] for i, seg in enumerate(key) if i and isinstance(seg, int) and not isinstance(seg, bool)]
+        # A negative int is the key of its digits, as "-1" in a dot path
+        # is (path_text): no list index, so it needs no list above it.
+        parents = [key[:i] for i, seg in enumerate(key)
+                   if i and isinstance(seg, int) and not isinstance(seg, bool) and seg >= 0]
     for parent in parents:
         n = len(split_path(path_text(parent)))
         if not _capi.config_contains(cfg, h, join(prefix, encode_path(parent))):

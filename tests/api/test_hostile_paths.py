@@ -83,6 +83,18 @@ def test_negative_int_in_a_tuple_path_is_no_index(seg):
         assert cfg[("m", -1)] == cfg["m.-1"] == "minus one"
 
 
+def test_a_negative_int_in_a_tuple_path_writes_as_its_dot_path_does():
+    # Where nothing exists yet, ("new", -1, "x") is the key "-1", as
+    # "new.-1.x" is; it was refused as a list index that needs a list.
+    with gocfg.Config() as by_tuple, gocfg.Config() as by_text:
+        by_tuple[("new", -1, "x")] = 1
+        by_text["new.-1.x"] = 1
+        assert by_tuple.to_dict() == by_text.to_dict() == {"new": {"-1": {"x": 1}}}
+        assert by_tuple[("new", -1, "x")] == 1
+        with pytest.raises(gocfg.KeyNotFoundError, match="a write creates no lists"):
+            by_tuple[("other", 1, "x")] = 1  # a plain index still needs its list
+
+
 @pytest.mark.parametrize("seg", [True, False, 1.0, None, b"1", [1]])
 def test_wrong_type_in_a_tuple_path_is_a_type_error_naming_it(seg):
     key = ("l", seg)
