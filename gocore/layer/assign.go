@@ -244,7 +244,7 @@ func foldPath(root *value.Map, segs []string) []string {
 			}
 		case []any:
 			out[i] = s
-			if j, err := strconv.Atoi(s); err == nil && j >= 0 && j < len(c) {
+			if j, ok := value.ListIndex(s, len(c)); ok {
 				cur = c[j]
 			} else {
 				cur = nil

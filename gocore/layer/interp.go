@@ -103,7 +103,10 @@ type res struct {
 	key      string         // the path the caller asked for, for messages
 	chain    []string       // the paths being resolved, outermost first
 	secret   []bool         // whether the string at each path of chain is a secret
+	via      [][]hop        // for each path of chain, the steps to the container it brought in (see deep)
 	onChain  map[string]int // how many times each path is on chain
+	hops     []hop          // the whole-string references followed to a container, while one resolves (see resolveString)
+	level    int            // how many keys and indexes deep deep's output is at the value it resolves
 	spent    *spent
 	maxSteps int64
 	maxBytes int64
@@ -138,22 +141,45 @@ func interpErr(at []string, format string, args ...any) error {
 	return &errs.Located{Kind: ErrInterpolation, Path: value.JoinPath(at...), Msg: fmt.Sprintf(format, args...)}
 }
 
-// chainText writes the chain followed by last for a message. A path
+// A hop is one step of a chain of references that is not itself on the
+// chain: a string followed on the way to a container, or the container.
+type hop struct {
+	path   string
+	secret bool // whether the string at path is a secret
+}
+
+// chainText writes the chain followed by last for a message, with the
+// steps by which each path of it brought in a container: a.b -> a -> a.b
+// for a: {b: "${a}"}, which read "a.b -> a.b" without them. A path
 // reached from a secret's references is part of that secret's text and is
 // not shown. A long chain keeps its two ends: the key that was read and
 // where it went wrong.
 func (r *res) chainText(last string) string {
 	shown := make([]string, 0, len(r.chain)+1)
+	hidden := false // whether the next step comes from a secret's text
+	container := "" // the last step shown, when it is a container a reference brought in
 	for i, p := range r.chain {
-		if i > 0 && r.secret[i-1] {
+		if hidden {
 			p = notShown
 		}
 		shown = append(shown, p)
+		hidden, container = r.secret[i], ""
+		for _, h := range r.via[i] {
+			if hidden {
+				shown = append(shown, notShown)
+			} else {
+				shown = append(shown, h.path)
+			}
+			hidden, container = hidden || h.secret, h.path
+		}
 	}
-	if len(r.chain) > 0 && r.secret[len(r.chain)-1] {
+	if hidden {
 		last = notShown
 	}
-	shown = append(shown, last)
+	if container == "" || last != container {
+		// (an error about that container itself names it once)
+		shown = append(shown, last)
+	}
 	const keep = 5
 	if len(shown) <= 2*keep+2 {
 		return strings.Join(shown, " -> ")
@@ -196,6 +222,7 @@ func (r *res) push(at []string) error {
 	}
 	r.chain = append(r.chain, here)
 	r.secret = append(r.secret, r.isSecret(at))
+	r.via = append(r.via, nil)
 	r.onChain[here]++
 	return nil
 }
@@ -204,6 +231,7 @@ func (r *res) pop() {
 	last := r.chain[len(r.chain)-1]
 	r.chain = r.chain[:len(r.chain)-1]
 	r.secret = r.secret[:len(r.secret)-1]
+	r.via = r.via[:len(r.via)-1]
 	if r.onChain[last]--; r.onChain[last] == 0 {
 		delete(r.onChain, last)
 	}
@@ -266,6 +294,7 @@ func (r *Resolver) Lookup(segs []string) (any, error) {
 	// a read of its key returned).
 	viaRef := !slices.Equal(real, segs)
 	if l, ok := v.([]any); ok && needsResolve(l) {
+		s.level = len(segs)
 		return s.deep(l, segs, viaRef)
 	}
 	if viaRef {
@@ -297,8 +326,8 @@ func (r *res) lookup(segs []string) (any, []string, error) {
 			}
 			cur = v
 		case []any:
-			j, err := strconv.Atoi(seg)
-			if err != nil || j < 0 || j >= len(c) || (len(seg) > 1 && seg[0] == '0') {
+			j, ok := value.ListIndex(seg, len(c))
+			if !ok {
 				return nil, nil, &errs.Located{Kind: errs.ErrNotFound, Path: value.JoinPath(segs[:i+1]...),
 					Msg: fmt.Sprintf("%s is a list of %s; %q is not an index in it", value.JoinPath(segs[:i]...), value.Items(len(c)), seg)}
 			}
@@ -392,7 +421,19 @@ func (r *res) resolveString(s string, at []string) (any, []string, error) {
 		return nil, nil, err
 	}
 	if len(parts) == 1 && parts[0].isRef {
-		return r.refValue(parts[0].ref, at, true)
+		// Each string that a whole reference passes through on the way
+		// to a container is a hop, in the order followed (the strings a
+		// lookup follows inside this one come after it); deep names them
+		// in a cycle's chain. Any other result leaves none behind.
+		mark := len(r.hops)
+		r.hops = append(r.hops, hop{path: r.chain[len(r.chain)-1], secret: r.secret[len(r.secret)-1]})
+		v, real, err := r.refValue(parts[0].ref, at, true)
+		switch v.(type) {
+		case *value.Map, []any:
+		default:
+			r.hops = r.hops[:mark]
+		}
+		return v, real, err
 	}
 	var b strings.Builder
 	for _, p := range parts {
@@ -685,7 +726,18 @@ func (r *Resolver) Deep(v any, at []string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.level = len(at)
 	return s.deep(v, at, false)
+}
+
+// tooDeep is the error of a container that would sit deeper in deep's
+// output than value.MaxDepth allows: references can place a map inside
+// itself's copy 1000 levels at a time (b1: {k: ..., end: "${b0}"}), and
+// the value built ran to tens of thousands of levels that nothing can
+// write, store or hand to Python (marshal refused it after seconds).
+func (r *res) tooDeep(at []string) error {
+	return r.limitErr(at, fmt.Sprintf("references nest the value read more than %d levels deep (%s); the limit is fixed",
+		value.MaxDepth, r.chainText(value.JoinPath(at...))))
 }
 
 // deep resolves v found at at. viaRef says that v was brought in by a
@@ -700,17 +752,24 @@ func (r *res) deep(v any, at []string, viaRef bool) (any, error) {
 			}
 			return c, nil
 		}
+		mark := len(r.hops)
 		rv, real, err := r.resolveString(c, at)
 		if err != nil {
+			r.hops = r.hops[:mark]
 			return nil, err
 		}
 		switch rv.(type) {
 		case *value.Map, []any:
 			// A whole-string reference to a container: resolve what is
-			// inside it too, remembering how we got there.
+			// inside it too, remembering how we got there (the strings
+			// followed after at's own, and the container).
+			via := append([]hop(nil), r.hops[min(mark+1, len(r.hops)):]...)
+			r.hops = r.hops[:mark]
+			via = append(via, hop{path: value.JoinPath(real...), secret: r.isSecret(at)})
 			if err := r.push(at); err != nil {
 				return nil, err
 			}
+			r.via[len(r.via)-1] = via
 			defer r.pop()
 			return r.deep(rv, real, true)
 		case string:
@@ -725,6 +784,11 @@ func (r *res) deep(v any, at []string, viaRef bool) (any, error) {
 		if !needsResolve(c) {
 			return r.clone(c, at, viaRef)
 		}
+		if r.level >= value.MaxDepth {
+			return nil, r.tooDeep(at)
+		}
+		r.level++
+		defer func() { r.level-- }()
 		out := make([]any, len(c))
 		for i, e := range c {
 			x, err := r.deep(e, append(at[:len(at):len(at)], strconv.Itoa(i)), viaRef)
@@ -738,6 +802,11 @@ func (r *res) deep(v any, at []string, viaRef bool) (any, error) {
 		if !needsResolve(c) {
 			return r.clone(c, at, viaRef)
 		}
+		if r.level >= value.MaxDepth {
+			return nil, r.tooDeep(at)
+		}
+		r.level++
+		defer func() { r.level-- }()
 		out := value.NewMap(c.Len())
 		var err error
 		c.Range(func(k string, e any) bool {
@@ -781,6 +850,11 @@ func isWholeRef(s string) bool {
 // list cannot multiply it without bound.
 func (r *res) clone(v any, at []string, viaRef bool) (any, error) {
 	if viaRef {
+		// Copied where a reference put it, a container may sit deeper
+		// than where it is stored (which is within the bound already).
+		if r.level+value.Depth(v) > value.MaxDepth {
+			return nil, r.tooDeep(at)
+		}
 		if err := r.charge(at, size(v)); err != nil {
 			return nil, err
 		}

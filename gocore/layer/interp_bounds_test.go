@@ -232,3 +232,66 @@ func TestLookupChargesWhatAReferenceCopies(t *testing.T) {
 		}
 	}
 }
+
+// nested is a map n levels deep (value.Depth n): k: {k: ... {end: leaf}}.
+func nested(n int, leaf any) *value.Map {
+	top := value.NewMap(1)
+	m := top
+	for i := 1; i < n; i++ {
+		next := value.NewMap(1)
+		m.Set("k", next)
+		m = next
+	}
+	m.Set("end", leaf)
+	return top
+}
+
+// A reference places a container where it stands, which may be deeper
+// than where it is stored: the value read is held to value.MaxDepth as a
+// document is. b1 holding ${b0} 999 levels down read 1,998 levels deep,
+// and thirty such maps built a value 30,000 levels deep that Python's
+// marshal refused after seconds.
+func TestReferencesNestNoDeeperThanMaxDepth(t *testing.T) {
+	n := value.MaxDepth - 1 // as deep as a value under the root may be
+	for _, refs := range []bool{false, true} {
+		root := value.NewMap(0)
+		leaf := any("plain")
+		if refs {
+			leaf = "${s}" // b0 needs resolving itself
+			root.Set("s", "x")
+		}
+		root.Set("b0", nested(n, leaf))
+		root.Set("top", "${b0}")                // 1 + 999 levels: the bound exactly
+		root.Set("under", nested(1, "${b0}"))   // one more
+		root.Set("b1", nested(n, "${b0}"))      // 1,998
+		root.Set("list", []any{[]any{"${b0}"}}) // lists count too
+		r := &Resolver{Root: root}
+		if v, err := r.Deep(mustGet(t, root, "top"), []string{"top"}); err != nil || value.Depth(v) != n {
+			t.Fatalf("refs %v: top: depth %d, %v", refs, value.Depth(v), err)
+		}
+		for _, key := range []string{"under", "b1", "list"} {
+			_, err := r.Deep(mustGet(t, root, key), []string{key})
+			wantLimit(t, err, key, fmt.Sprintf("more than %d levels deep", value.MaxDepth), "-> b0")
+		}
+		_, err := r.Deep(root, nil)
+		wantLimit(t, err, "under.end", "levels deep") // where the failing resolution began
+	}
+	// Thirty maps each holding the one before, 999 levels down: refused
+	// at the bound, without building the rest.
+	root := value.NewMap(0)
+	root.Set("b0", nested(n, int64(1)))
+	for i := 1; i < 30; i++ {
+		root.Set(fmt.Sprintf("b%d", i), nested(n, fmt.Sprintf("${b%d}", i-1)))
+	}
+	_, err := (&Resolver{Root: root}).Deep(mustGet(t, root, "b29"), []string{"b29"})
+	wantLimit(t, err, "b29", "levels deep")
+}
+
+func mustGet(t *testing.T, m *value.Map, k string) any {
+	t.Helper()
+	v, ok := m.Get(k)
+	if !ok {
+		t.Fatalf("no %s", k)
+	}
+	return v
+}

@@ -424,3 +424,61 @@ func TestEnvVarName(t *testing.T) {
 		}
 	}
 }
+
+// A reference and an environment name reach a list item only through the
+// index's canonical spelling, as a read does (value.ListIndex).
+func TestListIndexSpellingInReferencesAndEnv(t *testing.T) {
+	r := resolver(t, "l: [10, 20, 30]\nplus: ${l.+1}\nneg0: ${l.-0}\nok: ${l.1}\n", nil)
+	if got, err := r.Lookup(segs("ok")); err != nil || got != int64(20) {
+		t.Errorf("ok = %v, %v", got, err)
+	}
+	for _, p := range []string{"plus", "neg0"} {
+		if got, err := r.Lookup(segs(p)); err == nil || !strings.Contains(err.Error(), "is not an index in it") {
+			t.Errorf("%s = %v, %v", p, got, err)
+		}
+	}
+	items, err := EnvAssignments([]string{"APP_L__+1=x"}, "APP", "__", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := yamlDoc(t, "l: [10, 20, 30]\n").Root
+	if _, err := Apply(root, items[0], nil, 0); !errors.Is(err, errs.ErrNotFound) {
+		t.Errorf("APP_L__+1: %v", err)
+	}
+	if got := lookup(t, root, "l"); !value.Equal(got, []any{int64(10), int64(20), int64(30)}) {
+		t.Errorf("l = %v", got)
+	}
+}
+
+// A cycle through a container names every step: the container a
+// reference brought in, and the strings followed on the way to it (the
+// chain read "a.b -> a.b" for a: {b: "${a}"}, and skipped c and a in
+// b.k -> c -> a -> b -> b.k). A secret's references stay unnamed.
+func TestCycleChainNamesEveryStep(t *testing.T) {
+	cases := []struct{ doc, at, want string }{
+		{`a: {b: "${a}"}`, "a", "a.b: reference cycle: a.b -> a -> a.b"},
+		{`a: ["${a}"]`, "a", "a.0: reference cycle: a.0 -> a -> a.0"},
+		{`a: {b: {c: "${a.b}"}}`, "a", "a.b.c: reference cycle: a.b.c -> a.b -> a.b.c"},
+		{"a: ${b}\nb: {x: \"${a}\"}", "b", "b.x: reference cycle: b.x -> a -> b -> b.x"},
+		{"a: ${b}\nb: {k: \"${c}\"}\nc: ${a}", "b", "b.k: reference cycle: b.k -> c -> a -> b -> b.k"},
+		{"a: ${b}\nb: ${c}\nc: ${a}", "a", "a: reference cycle: a -> b -> c -> a"},
+		{"db: {password: \"${alias}\"}\nalias: ${db}", "db",
+			"db.password: reference cycle: db.password -> (not shown: a secret) -> (not shown: a secret) -> (not shown: a secret)"},
+	}
+	for _, c := range cases {
+		r := resolver(t, c.doc, nil)
+		v, _ := r.Root.Get(c.at)
+		_, err := r.Deep(v, []string{c.at})
+		if !errors.Is(err, ErrInterpolation) || err.Error() != c.want {
+			t.Errorf("%q: %v; want %s", c.doc, err, c.want)
+		}
+	}
+	// Paths with no cycle resolve as before, however many containers a
+	// chain of references passes.
+	r := resolver(t, "a: ${b}\nb: ${c}\nc: {x: \"${d}\", y: \"${d}\"}\nd: {k: 1}\nuse: {p: \"${a}\", q: \"${a.x.k}\"}", nil)
+	v, _ := r.Root.Get("use")
+	got, err := r.Deep(v, []string{"use"})
+	if err != nil || lookup(t, got.(*value.Map), "p.y.k") != int64(1) || lookup(t, got.(*value.Map), "q") != int64(1) {
+		t.Errorf("use = %v, %v", got, err)
+	}
+}

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/gocfg/gocfg/gocore/aside"
 	"github.com/gocfg/gocfg/gocore/layer"
@@ -77,8 +76,8 @@ func (inst Instance) container(path []string) bool {
 		case map[string]any:
 			v = c[seg]
 		case []any:
-			i, err := strconv.Atoi(seg)
-			if err != nil || i < 0 || i >= len(c) {
+			i, ok := value.ListIndex(seg, len(c))
+			if !ok {
 				return false
 			}
 			v = c[i]

@@ -284,13 +284,6 @@ func (c *Config) ExplainFirst(ctx context.Context, path string, limit int) ([]Ro
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	start, err := value.Lookup(&c.root, segs)
-	if err != nil {
-		return nil, 0, err
-	}
-	var rows []Row
-	total := 0
-	var cancelled error
 	var r *layer.Resolver
 	if c.interp != nil {
 		// One budget for the whole explanation, as for one to_dict():
@@ -298,6 +291,27 @@ func (c *Config) ExplainFirst(ctx context.Context, path string, limit int) ([]Ro
 		// own, and a notebook's table of it takes minutes.
 		r = c.resolverContext(ctx).Shared()
 	}
+	start, err := value.Lookup(&c.root, segs)
+	resolved := false
+	if err != nil {
+		if r == nil {
+			return nil, 0, err
+		}
+		// A path through a reference (a: ${b}, explained at a.x) has no
+		// stored value but reads one: its leaves are those of the value
+		// read there, resolved once here, and each row's origin is what
+		// origin() says of it (the reference's, History's nearest
+		// ancestor). Explaining only stored paths raised "a is a string"
+		// for a path that cfg["a.x"] reads.
+		v, lerr := readResolved(r, segs)
+		if lerr != nil {
+			return nil, 0, lerr
+		}
+		start, resolved = v, true
+	}
+	var rows []Row
+	total := 0
+	var cancelled error
 	var walk func(v any, segs []string)
 	walk = func(v any, segs []string) {
 		if m, ok := v.(*value.Map); ok && m.Len() > 0 {
@@ -312,7 +326,7 @@ func (c *Config) ExplainFirst(ctx context.Context, path string, limit int) ([]Ro
 			return
 		}
 		row := Row{Path: value.JoinPath(segs...), Value: v}
-		if c.interp != nil && layer.NeedsResolve(v) && cancelled == nil {
+		if r != nil && !resolved && layer.NeedsResolve(v) && cancelled == nil {
 			if rv, err := r.Deep(v, segs); errors.Is(err, errs.ErrCancelled) {
 				cancelled = err
 			} else if err != nil {
@@ -354,15 +368,27 @@ func (c *Config) ViewResolvedContext(ctx context.Context, path string, f func(v 
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	r := c.resolverContext(ctx)
-	v, err := r.Lookup(segs)
+	v, err := readResolved(c.resolverContext(ctx), segs)
 	if err != nil {
 		return err
 	}
-	if v, err = r.Deep(v, segs); err != nil {
-		return err
-	}
 	return f(v)
+}
+
+// readResolved is the value at segs with every reference in it resolved,
+// each once. Lookup resolves a string or a list it returns already; only a
+// map comes back as stored. Resolving the others again read a literal
+// "$${x}" (read "${x}") as the reference ${x}: validate(at=...) of such a
+// string, or of a list holding one, raised "x: no such key".
+func readResolved(r *layer.Resolver, segs []string) (any, error) {
+	v, err := r.Lookup(segs)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := v.(*value.Map); ok {
+		return r.Deep(v, segs)
+	}
+	return v, nil
 }
 
 // Resolve replaces every reference in the config by its value, at once;

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"sync"
 	"testing"
@@ -180,4 +181,62 @@ func TestLayeredConcurrent(t *testing.T) {
 		}(g)
 	}
 	wg.Wait()
+}
+
+// A path through a reference (a: ${b}, read at a.x) is explained as it is
+// read: its leaves, with the origin History gives (the reference's), and
+// a literal "$${" in the target read once, not resolved a second time.
+func TestExplainThroughAReference(t *testing.T) {
+	c := NewLayered(Settings{Interpolate: true})
+	doc, err := yamlfmt.Decode([]byte("b:\n  x: 1\n  y: {z: \"$${lit}\"}\nl: [10, 20]\na: ${b}\nal: ${l}\nchain: ${a}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.MergeLayer(doc.Root, layer.Source{Kind: layer.KindFile, Name: "app.yaml", Positions: doc.Positions}, layer.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]any{"a.x": int64(1), "a.y.z": "${lit}", "al.1": int64(20), "chain.x": int64(1)} {
+		rows, err := c.Explain(path)
+		if err != nil || len(rows) != 1 || rows[0].Path != path || !value.Equal(rows[0].Value, want) || rows[0].Err != "" {
+			t.Errorf("Explain(%s) = %+v, %v", path, rows, err)
+			continue
+		}
+		h, _ := c.History(path)
+		if len(h) == 0 || rows[0].Origin != h[len(h)-1] {
+			t.Errorf("Explain(%s) origin %v, history %v", path, rows[0].Origin, h)
+		}
+	}
+	if rows, err := c.Explain("a.y"); err != nil || len(rows) != 1 || rows[0].Path != "a.y.z" {
+		t.Errorf("Explain(a.y) = %+v, %v", rows, err)
+	}
+	for _, path := range []string{"a.nope", "al.2", "al.+1", "a.x.deeper"} {
+		if rows, err := c.Explain(path); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("Explain(%s) = %+v, %v", path, rows, err)
+		}
+	}
+}
+
+// ViewResolved resolves each reference once: a literal "$${x}" reads
+// "${x}" at a string, in a list and through a reference alike (a second
+// pass took it for the reference ${x}, missing).
+func TestViewResolvedReadsLiteralsOnce(t *testing.T) {
+	c := NewLayered(Settings{Interpolate: true})
+	doc, err := yamlfmt.Decode([]byte("d: \"$${x}\"\nl: [\"$${x}\", 1]\nal: ${l}\nm: {k: \"$${x}\"}\nam: ${m}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.MergeLayer(doc.Root, layer.Source{Kind: layer.KindFile, Name: "app.yaml"}, layer.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"d": "${x}", "l": "[${x} 1]", "al": "[${x} 1]", "al.0": "${x}", "m": "{k: ${x}}", "am.k": "${x}"} {
+		var got any
+		err := c.ViewResolved(path, func(v any) error { got = v; return nil })
+		if m, ok := got.(*value.Map); ok {
+			k, _ := m.Get("k")
+			got = fmt.Sprintf("{k: %v}", k)
+		}
+		if err != nil || fmt.Sprint(got) != want {
+			t.Errorf("ViewResolved(%s) = %v, %v; want %s", path, got, err, want)
+		}
+	}
 }

@@ -7,11 +7,29 @@ import (
 	"github.com/gocfg/gocfg/gocore/errs"
 )
 
-// listIndex reads a path segment as a list index.
-func listIndex(seg string, n int) (int, bool) {
-	i, err := strconv.Atoi(seg)
-	if err != nil || i < 0 || i >= n || (len(seg) > 1 && seg[0] == '0') {
+// ListIndex reads a path segment as an index into a list of n items. Only
+// the canonical decimal form is an index: ASCII digits, no sign, no
+// leading zero ("0", "1", "12"). strconv.Atoi also takes "+1" and "-0",
+// which made "l.+1" read, write and delete l[1] though the segment is
+// spelt differently from every path the library writes. Every walk into
+// a list (reads, writes, references, environment names) asks this one
+// function, so a path means the same thing at every entry point.
+func ListIndex(seg string, n int) (int, bool) {
+	if seg == "" || len(seg) > 1 && seg[0] == '0' {
 		return 0, false
+	}
+	i := 0
+	for k := 0; k < len(seg); k++ {
+		c := seg[k]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		i = i*10 + int(c-'0')
+		if i >= n {
+			// Past the end already: stop before a long run of digits
+			// overflows i.
+			return 0, false
+		}
 	}
 	return i, true
 }
@@ -32,7 +50,7 @@ func Lookup(root *Map, segs []string) (any, error) {
 			}
 			cur = v
 		case []any:
-			j, ok := listIndex(seg, len(c))
+			j, ok := ListIndex(seg, len(c))
 			if !ok {
 				return nil, notFoundAt(segs, fmt.Sprintf("%s is a list of %s; %q is not an index in it", JoinPath(segs[:i]...), Items(len(c)), seg))
 			}
@@ -93,7 +111,7 @@ func SetPath(root *Map, segs []string, v any) error {
 			c.store(*c.list)
 			return nil
 		}
-		j, ok := listIndex(last, n)
+		j, ok := ListIndex(last, n)
 		if !ok {
 			return &errs.Located{Kind: errs.ErrNotFound, Path: JoinPath(segs...), Msg: fmt.Sprintf("list has %s; %q is not an index in it (use %d to append)", Items(n), last, n)}
 		}
@@ -121,7 +139,7 @@ func DeletePath(root *Map, segs []string) error {
 			return notFoundAt(segs, "no such key")
 		}
 	case *listRef:
-		j, ok := listIndex(last, len(*c.list))
+		j, ok := ListIndex(last, len(*c.list))
 		if !ok {
 			return notFoundAt(segs, fmt.Sprintf("list has %s; %q is not an index in it", Items(len(*c.list)), last))
 		}
@@ -162,7 +180,7 @@ func container(root *Map, segs []string, create bool) (any, error) {
 				nextRef = &listRef{list: &lc, store: func(nl []any) { m.Set(key, nl) }}
 			}
 		case []any:
-			j, ok := listIndex(seg, len(c))
+			j, ok := ListIndex(seg, len(c))
 			if !ok {
 				return nil, notFoundAt(segs[:i+1], fmt.Sprintf("list has %s; %q is not an index in it", Items(len(c)), seg))
 			}

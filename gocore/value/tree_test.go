@@ -90,3 +90,42 @@ func TestNestedListSet(t *testing.T) {
 		t.Fatalf("m = %v", got)
 	}
 }
+
+// Only the canonical decimal spelling of an index reaches a list item:
+// "+1" and "-0" are other keys, absent from a list, at every entry point.
+func TestListIndexIsCanonicalDecimal(t *testing.T) {
+	for seg, want := range map[string]int{"0": 0, "1": 1, "2": 2} {
+		if got, ok := ListIndex(seg, 3); !ok || got != want {
+			t.Errorf("ListIndex(%q) = %d, %v", seg, got, ok)
+		}
+	}
+	if _, ok := ListIndex("3", 3); ok {
+		t.Error("ListIndex(3) of 3 items")
+	}
+	bad := []string{"", "+1", "-0", "+0", "-1", "01", "00", " 1", "1 ", "1_0", "0x1", "1e0",
+		"\u0663", "\uff11", "1\x00", "99999999999999999999999999999999"}
+	for _, seg := range bad {
+		if got, ok := ListIndex(seg, 3); ok {
+			t.Errorf("ListIndex(%q) = %d, true", seg, got)
+		}
+	}
+	root := NewMap(0)
+	if err := SetPath(root, []string{"l"}, []any{int64(10), int64(20), int64(30)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, seg := range bad {
+		segs := []string{"l", seg}
+		if v, err := Lookup(root, segs); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("Lookup(l.%q) = %v, %v", seg, v, err)
+		}
+		if err := SetPath(root, segs, "x"); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("SetPath(l.%q): %v", seg, err)
+		}
+		if err := DeletePath(root, segs); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("DeletePath(l.%q): %v", seg, err)
+		}
+	}
+	if got, _ := Lookup(root, []string{"l"}); !Equal(got, []any{int64(10), int64(20), int64(30)}) {
+		t.Errorf("the list changed: %v", got)
+	}
+}

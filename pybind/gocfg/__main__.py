@@ -82,7 +82,7 @@ import sys
 import tempfile
 from typing import Any, List, NoReturn, Optional, Sequence, Tuple, Union
 
-from . import _args
+from . import _args, _index
 from ._text import printable as _printable
 from ._values import quote_segment, split_path
 from .config import Config
@@ -290,8 +290,9 @@ def _lookup(root: Any, key: str) -> Any:
                     miss = KeyNotFoundError(key, path=key, why=f"{prefix}.{e.why}" if e.why else "")
                     miss._suggestions = [f"{prefix}.{s}" for s in e.suggestions]
                     raise miss from None
-        if isinstance(node, list) and seg.isdigit() and seg.isascii() and int(seg) < len(node):
-            node = node[int(seg)]
+        j = _index.list_index(seg, len(node)) if isinstance(node, list) else -1
+        if j >= 0:
+            node = node[j]
         else:
             raise KeyNotFoundError(key)
     return node

@@ -30,6 +30,7 @@ import marshal
 import threading
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
+from ._index import list_index
 from .errors import ForkedProcessError
 
 # "Create configs after the fork" alone misled: a gunicorn worker that
@@ -193,15 +194,6 @@ def join_path(segs: Any) -> str:
     return _SEP.join(quote_segment(str(s)) for s in segs)
 
 
-def _list_index(seg: str, n: int) -> int:
-    """The list index seg names, or -1 (Go's listIndex: decimal, no sign,
-    no leading zero)."""
-    if not seg.isascii() or not seg.isdigit() or (len(seg) > 1 and seg[0] == "0"):
-        return -1
-    i = int(seg)
-    return i if i < n else -1
-
-
 _TYPE_NAMES = {type(None): "null", bool: "bool", int: "int", float: "float", str: "string",
                list: "list", dict: "map"}
 _TIME_NAMES = {"D": "datetime", "L": "local datetime", "d": "date", "t": "time"}
@@ -237,7 +229,7 @@ def _lookup(root: Any, segs: List[str]) -> Tuple[Any, Tuple[Any, ...]]:
             cur = cur[seg]
             real.append(seg)
         elif type(cur) is list:
-            j = _list_index(seg, len(cur))
+            j = list_index(seg, len(cur))
             if j < 0:
                 raise _Status("NOT_FOUND", f'{join_path(segs)}: {join_path(segs[:i])} is a list of {_items(len(cur))}; '
                               f'{_go_quote(seg)} is not an index in it', join_path(segs))
@@ -350,10 +342,14 @@ class _Data:
             return _lookup(self.tree, segs)
         cur: Any = self.tree
         real: Tuple[Any, ...] = ()
-        for seg in segs:
+        for i, seg in enumerate(segs):
             if real in self.errors:
                 self.check(real, False)
-            cur, r = _lookup(cur, [seg])
+            try:
+                cur, r = _lookup(cur, [seg])
+            except _Status:
+                _lookup(self.tree, segs[:i + 1])  # raises, naming the path from the root
+                raise
             real += r
         self.check(real, below)
         return cur, real
@@ -726,9 +722,22 @@ class ForkedLibrary:
             if max_rows is not None and max_rows < 0:
                 raise _Status("INVALID_ARGUMENT", f"max_rows {max_rows}: want 0 or more")
             segs = self._path(p, n)
-            start, real = _lookup(d.stored().raw, segs)  # the stored tree, as Explain walks it
+            resolved = False
+            try:
+                start, real = _lookup(d.stored().raw, segs)  # the stored tree, as Explain walks it
+            except _Status as e:
+                if not d.interpolate:
+                    raise
+                # A path through a reference: the value reads give there,
+                # resolved already, as the store's ExplainFirst does.
+                try:
+                    start, real = d.find(segs, below=True)
+                except ForkedProcessError:
+                    raise e from None
+                resolved = True
         except _Status as e:
             return self._fail(err, e)
+        fixups = d.fixups if resolved else d.raw_fixups
         rows: List[Any] = []
         fix: List[Tuple[Any, ...]] = []
         stack: List[Tuple[Any, List[str], Tuple[Any, ...]]] = [(start, segs, real)]
@@ -738,8 +747,8 @@ class ForkedLibrary:
                 for k in reversed(list(v)):
                     stack.append((v[k], at + [k], where + (k,)))
                 continue
-            value, vfix, msg = v, _under(d.raw_fixups, where), None
-            if (d.tree is not d.raw or d.errors) and _needs_resolve(v):
+            value, vfix, msg = v, _under(fixups, where), None
+            if not resolved and (d.tree is not d.raw or d.errors) and _needs_resolve(v):
                 try:
                     value, r = d.find(at, below=True)
                     vfix = _under(d.fixups, r)

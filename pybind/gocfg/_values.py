@@ -111,13 +111,22 @@ def path_text(key: Any) -> str:
         return key
     if isinstance(key, tuple):
         parts = []
-        for seg in key:
+        for i, seg in enumerate(key):
             if isinstance(seg, bool) or not isinstance(seg, (str, int)):
-                raise TypeError(f"path segments must be str or int, not {type(seg).__name__} (in {key!r})")
+                raise TypeError(f"path segments must be str or int, not {type_name(type(seg))}: "
+                                f"segment {i} is {shown_repr(seg)} (in {shown_repr(key)})")
             if isinstance(seg, int):
-                if seg < 0:
-                    raise KeyError(key)
-                parts.append(int.__repr__(seg))  # the int's own digits, whatever a subclass's __str__ says
+                # The int's own digits, whatever a subclass's __str__ says.
+                # A negative one is spelt with its sign, which is no list
+                # index (gocore/value.ListIndex): ("l", -1) finds nothing
+                # in a list, as "l.-1" does, and never wraps around to the
+                # end as Python's l[-1] would.
+                try:
+                    parts.append(int.__repr__(seg))
+                except ValueError:  # over CPython's 4,300 digits of int-to-text
+                    raise InvalidArgumentError(
+                        f"path segment {i} is an int of more than 4,300 digits: too long to be a list "
+                        f"index or a key (in a tuple path of {len(key)} segments)") from None
             else:
                 parts.append(quote_segment(seg))
         return (_syntax or _path_syntax())[0].join(parts)

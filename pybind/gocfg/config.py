@@ -11,7 +11,7 @@ from collections.abc import ItemsView, Mapping, MutableMapping, ValuesView
 from marshal import loads as _marshal_loads
 from typing import Any, ClassVar, Dict, FrozenSet, Iterator, List, NoReturn, Optional, Tuple, Type, TypeVar, Union, cast, overload
 
-from . import _args, _capi, _lazy, _snapshot
+from . import _args, _capi, _index, _lazy, _snapshot
 from . import sources as _sources
 from ._handle import Handle
 from ._values import (
@@ -337,7 +337,10 @@ def _check_creates(cfg: "Config", h: Any, prefix: bytes, key: Any) -> List[int]:
             parents = [tuple(segs[:i]) for i, seg in enumerate(segs) if i and bare[i] and _INDEX.fullmatch(seg)]
     elif isinstance(key, tuple):
         segs = [str(x) for x in key]
-        parents = [key[:i] for i, seg in enumerate(key) if i and isinstance(seg, int) and not isinstance(seg, bool)]
+        # A negative int is the key of its digits, as "-1" in a dot path
+        # is (path_text): no list index, so it needs no list above it.
+        parents = [key[:i] for i, seg in enumerate(key)
+                   if i and isinstance(seg, int) and not isinstance(seg, bool) and seg >= 0]
     for parent in parents:
         n = len(split_path(path_text(parent)))
         if not _capi.config_contains(cfg, h, join(prefix, encode_path(parent))):
@@ -1679,8 +1682,11 @@ def _stored_tree(cfg: "Config", path: str) -> Dict[str, Any]:
     the library's serialized state, which holds the tree as stored)."""
     state = decode_value(_capi.config_serialize(cfg, cfg._handle()))
     node = state["root"]
-    for seg in split_path(path) if path else ():
-        node = node[int(seg)] if isinstance(node, list) else node[seg]
+    try:
+        for seg in split_path(path) if path else ():
+            node = _index.step(node, seg)
+    except (KeyError, TypeError):  # the map was removed or replaced since the Section was made
+        raise _missing(cfg, path.encode(), path) from None
     return node  # type: ignore[no-any-return]
 
 
@@ -1839,7 +1845,7 @@ def _grafted(data: bytes, views: List[Tuple[str, Any, int]], where: str, everyth
         segs = under + tuple(split_path(at))[base:] if at else under
         node = root
         for seg in segs:
-            node = node[int(seg)] if isinstance(node, list) else node[seg]
+            node = _index.step(node, seg)
         provenance.extend(_secret_entries(view, node, segs, masked))
     if root is None:
         return None
@@ -1915,10 +1921,16 @@ def _section_tree(section: "Section") -> Dict[str, Any]:
         parent, template = data, stored
         try:
             for seg in segs[:-1]:
-                parent = parent[int(seg)] if isinstance(parent, list) else parent[seg]
+                parent = _index.step(parent, seg)
             for seg in segs:
-                template = template[int(seg)] if isinstance(template, list) else template[seg]
-            parent[int(segs[-1]) if isinstance(parent, list) else segs[-1]] = template
+                template = _index.step(template, seg)
+            if isinstance(parent, list):
+                i = _index.list_index(segs[-1], len(parent))
+                if i < 0:
+                    continue
+                parent[i] = template
+            else:
+                parent[segs[-1]] = template
         except (KeyError, IndexError, ValueError, TypeError):
             continue  # under a template put back already
     return data
@@ -1930,7 +1942,7 @@ def _leaves_under(data: Any, segs: Tuple[str, ...]) -> List[Tuple[str, ...]]:
     node = data
     for seg in segs:
         try:
-            node = node[int(seg)] if isinstance(node, list) else node[seg]
+            node = _index.step(node, seg)
         except (KeyError, IndexError, ValueError, TypeError):
             return []
     out = []

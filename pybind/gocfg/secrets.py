@@ -54,6 +54,7 @@ from typing import (
     cast,
 )
 
+from . import _index
 from ._text import printable
 from ._values import split_path
 from .errors import InvalidArgumentError
@@ -367,7 +368,7 @@ def secret_file_paths(provenance: Any, root: Any) -> FrozenSet[Tuple[str, ...]]:
             if hist and kinds.get(hist[-1][0]) == "secret":
                 node = root
                 for seg in path:
-                    node = node[int(seg)] if isinstance(node, list) else node[seg]
+                    node = _index.step(node, str(seg))
                 if not isinstance(node, dict):
                     out.add(tuple(str(s) for s in path))
         except (TypeError, ValueError, IndexError, KeyError):

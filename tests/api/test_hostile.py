@@ -164,3 +164,34 @@ def test_a_key_starting_with_a_byte_order_mark_is_not_lost(fmt):
     except gocfg.TypeMismatchError:
         return  # refused: nothing is lost
     assert gocfg.Config.loads(text, fmt).to_dict() == data
+
+
+_DEEP = 1000  # the nesting limit: the root is level 1, so the 1000th bracket crosses it
+
+
+@pytest.mark.parametrize("fmt,head,opener,body,closer", [
+    ("json", '{"x": 1,\n "a": ', "[", "", "]"),
+    ("json", '{"x": 1,\n "a": ', '{"k": ', "1", "}"),
+    ("yaml", "x: 1\na: ", "[", "", "]"),
+    ("yaml", "x: 1\na: ", "{k: ", "1", "}"),
+    ("toml", "x = 1\ns = '[['\na = ", "[", "", "]"),
+    ("toml", "x = 1\ns = '{{'\na = ", "{k = ", "1", "}"),
+])
+def test_too_deep_names_the_bracket_that_crossed_the_limit(tmp_path, fmt, head, opener, body, closer):
+    # Every format says it in the same words at the same place: the line
+    # and column of the opening bracket that went one level too deep.
+    # TOML named line 1, column 1 for arrays (an array in an array has no
+    # position of its own in go-toml's tree).
+    text = head + opener * _DEEP + body + closer * _DEEP + ("}" if fmt == "json" else "") + "\n"
+    last = text.splitlines()[-1]
+    column = last.index(opener) + 1 + (_DEEP - 1) * len(opener)
+    path = tmp_path / f"deep.{fmt}"
+    path.write_text(text)
+    for read in (lambda: gocfg.load(str(path)), lambda: gocfg.Config.load(str(path)),
+                 lambda: gocfg.Config.loads(text, fmt)):
+        with pytest.raises(gocfg.ParseError, match=f"nesting deeper than {_DEEP} levels") as e:
+            read()
+        assert (e.value.line, e.value.column) == (len(text.splitlines()), column), str(e.value)
+    # One level less loads.
+    shallower = head + opener * (_DEEP - 1) + body + closer * (_DEEP - 1) + ("}" if fmt == "json" else "") + "\n"
+    assert gocfg.Config.loads(shallower, fmt)["x"] == 1

@@ -122,12 +122,13 @@ def test_only_the_binding_module_imports_the_loader():
 def test_lower_modules_import_no_public_module():
     # Public API -> binding -> loader: the binding and the loader import
     # only the error classes (the loader also the library's stand-in for
-    # forked children, which imports only the error classes), and the
+    # forked children, which imports only the error classes and _index), and the
     # helpers below the public classes import nothing above them. _text
-    # (what a message may show of what it quotes) is below them all.
+    # (what a message may show of what it quotes) and _index (which path
+    # segment is a list index) are below them all.
     mods = _modules()
-    lower = {"_native": {"_forklib", "errors"}, "_forklib": {"errors"}, "_capi": {"_native", "errors"},
-             "errors": {"_text"}, "_text": set(),
+    lower = {"_native": {"_forklib", "errors"}, "_forklib": {"_index", "errors"}, "_capi": {"_native", "errors"},
+             "errors": {"_text"}, "_text": set(), "_index": set(),
              "_handle": {"_capi", "errors"}, "_args": {"_capi", "errors"},
              "_values": {"_capi", "errors", "_text"}}
     for name, allowed in lower.items():

@@ -85,7 +85,9 @@ PATHS = ["", "m", "m.k", "m.n", "m.list", "m.list.0", "m.list.1", "m.list.1.x", 
          "server", "server.port", "server.host", "server.workers", "tags", "tags.1", "debug", "url", "alias",
          "alias.port", "alias.nope", "broken", "broken.x", "s", "s.good", "s.bad", "lst", "lst.0", "log_level",
          "extra", "extra.k", "x", "x.y", "list", ("list",), "k", "empty", "list.1.x", "a\0b", "m.\0",
-         "deep." + "k." * 200 + "end.0", ("deep",) + ("k",) * 200 + ("end",), "deep." + "k." * 201]
+         "deep." + "k." * 200 + "end.0", ("deep",) + ("k",) * 200 + ("end",), "deep." + "k." * 201,
+         # index spellings that are keys, and paths through a reference
+         "m.list.+1", "m.list.-0", ("m", "list", -1), "alias.+1", "lst.+0"]
 
 
 @dataclasses.dataclass

@@ -49,13 +49,29 @@ func arrayStarts(data []byte, from int) []int {
 
 // nextArrayStart takes the offset of the next array the walk meets, or
 // -1 when there is none (positions off, or no scan).
+// The arrays met are counted with positions off too, so that arrayAt can
+// still find the '[' of one that an error names.
 func (b *builder) nextArrayStart() int {
-	if b.positions == nil || b.arrayNext >= len(b.arrayStarts) {
+	i := b.arrayNext
+	b.arrayNext++
+	if b.positions == nil || i >= len(b.arrayStarts) {
 		return -1
 	}
-	at := b.arrayStarts[b.arrayNext]
-	b.arrayNext++
-	return at
+	return b.arrayStarts[i]
+}
+
+// arrayAt is the offset of the '[' of the i-th array (in text order) of
+// the key/value being converted, or -1. With positions off nothing was
+// scanned: it scans now, on the way to an error.
+func (b *builder) arrayAt(i int) int {
+	starts := b.arrayStarts
+	if starts == nil {
+		starts = arrayStarts(b.data, b.arrayFrom)
+	}
+	if i < len(starts) {
+		return starts[i]
+	}
+	return -1
 }
 
 // recordOffset records path at a byte offset, as record does at a range.

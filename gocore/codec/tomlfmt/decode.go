@@ -184,9 +184,11 @@ type builder struct {
 	defined   bool
 	definedAt string
 	// arrayStarts holds the offsets of the arrays of the key/value being
-	// converted, arrayNext the next one to meet, inArray how many arrays
-	// the walk is in (arrays.go).
+	// converted (with positions on), arrayFrom where its value starts,
+	// arrayNext the next one to meet, inArray how many arrays the walk is
+	// in (arrays.go).
 	arrayStarts []int
+	arrayFrom   int
 	arrayNext   int
 	inArray     int
 }
@@ -462,9 +464,12 @@ func (b *builder) keyValue(t table, e *unstable.Node) error {
 				return b.errAt(k.Raw, "toml: key %s is already defined", key)
 			}
 			b.record(path, k.Raw)
-			if vn := e.Value(); vn.Kind == unstable.Array && b.positions != nil && b.inArray == 0 {
+			if vn := e.Value(); vn.Kind == unstable.Array && b.inArray == 0 {
 				end := int(k.Raw.Offset + k.Raw.Length)
-				b.arrayStarts, b.arrayNext = arrayStarts(b.data, end), 0
+				b.arrayStarts, b.arrayFrom, b.arrayNext = nil, end, 0
+				if b.positions != nil {
+					b.arrayStarts = arrayStarts(b.data, end)
+				}
 			}
 			v, err := b.value(e.Value(), path, t.depth+1)
 			if err != nil {
@@ -510,11 +515,22 @@ func (b *builder) keyValue(t table, e *unstable.Node) error {
 func (b *builder) value(n *unstable.Node, path string, depth int) (any, error) {
 	switch n.Kind {
 	case unstable.Array:
+		// an array item that is an array has no range: its '['
+		i := b.arrayNext
+		at := b.nextArrayStart()
 		if depth > value.MaxDepth {
+			// Named at its '[', as JSON and YAML name theirs (the range
+			// of an array held in an array is empty, which read 1:1).
+			if at < 0 {
+				at = b.arrayAt(i)
+			}
+			if at >= 0 {
+				line, col := b.lines.Pos(at)
+				return nil, textpos.ParseError(line, col, "nesting deeper than %d levels", value.MaxDepth)
+			}
 			return nil, b.errAt(n.Raw, "nesting deeper than %d levels", value.MaxDepth)
 		}
-		// an array item that is an array has no range: its '['
-		b.recordOffset(path, b.nextArrayStart())
+		b.recordOffset(path, at)
 		b.inArray++
 		defer func() { b.inArray-- }()
 		out := []any{}

@@ -439,3 +439,28 @@ func TestNestedArrayPositions(t *testing.T) {
 		}
 	}
 }
+
+// An array too deep is named at the '[' that crossed the limit, as JSON
+// and YAML name theirs, with positions kept or not: an array held in an
+// array has no range of its own, and the error read line 1, column 1.
+func TestTooDeepArrayNamesItsBracket(t *testing.T) {
+	n := value.MaxDepth
+	open, shut := strings.Repeat("[", n), strings.Repeat("]", n)
+	for _, c := range []struct {
+		doc       string
+		line, col int
+	}{
+		// The root is level 1: the n-th '[' is level n+1.
+		{"x = 1\ny = '[['\n\na = " + open + shut + "\n", 4, 4 + n},
+		{"s = \"[\" # [[\nb = [1, [2, {k = " + open + shut + "}]]\n", 2, 17 + n - 3},
+		{"[t]\nc = [ # [\n" + open + shut + "]\n", 3, n - 2},
+	} {
+		for name, decode := range map[string]func([]byte) (*value.Doc, error){"Decode": Decode, "DecodeLean": DecodeLean} {
+			_, err := decode([]byte(c.doc))
+			var le *errs.Located
+			if !errors.As(err, &le) || le.Msg != fmt.Sprintf("nesting deeper than %d levels", n) || le.Line != c.line || le.Column != c.col {
+				t.Errorf("%s(%.40q...): %v; want line %d, column %d", name, c.doc, err, c.line, c.col)
+			}
+		}
+	}
+}
