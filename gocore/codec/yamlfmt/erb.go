@@ -45,22 +45,9 @@ func erbTag(s string) bool {
 // holding one ("Hello <%= name %>") is text, and does not make an
 // unrelated error below it an ERB one.
 func unquotedERB(line []byte) int {
-	var quote byte
-	for i := 0; i+1 < len(line); i++ {
-		switch c := line[i]; {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
-			return -1
-		case c == '<' && line[i+1] == '%' && bytes.Contains(line[i+2:], []byte("%>")):
-			return i
-		}
-	}
-	return -1
+	return unquoted(line, func(i int) bool {
+		return line[i] == '<' && line[i+1] == '%' && bytes.Contains(line[i+2:], []byte("%>"))
+	})
 }
 
 // erbLine returns the first line (1-based) of data, up to and including

@@ -109,6 +109,16 @@ func templateKey(key *yaml.Node) bool {
 
 // unquotedTemplate reports whether line holds {{, {% or {# outside quotes.
 func unquotedTemplate(line []byte) bool {
+	return unquoted(line, func(i int) bool {
+		return line[i] == '{' && (line[i+1] == '{' || line[i+1] == '%' || line[i+1] == '#')
+	}) >= 0
+}
+
+// unquoted returns the first offset i in line, outside quotes and before
+// a comment, at which opens(i) holds (i+1 < len(line) there), or -1. It is
+// how the template hints look for a template's opener on a line: one in a
+// quoted value is text.
+func unquoted(line []byte, opens func(i int) bool) int {
 	var quote byte
 	for i := 0; i+1 < len(line); i++ {
 		switch c := line[i]; {
@@ -119,12 +129,12 @@ func unquotedTemplate(line []byte) bool {
 		case c == '"' || c == '\'':
 			quote = c
 		case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
-			return false // a comment
-		case c == '{' && (line[i+1] == '{' || line[i+1] == '%' || line[i+1] == '#'):
-			return true
+			return -1 // a comment
+		case opens(i):
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // colonHint explains "mapping values are not allowed in this context" at
