@@ -406,6 +406,8 @@ func TestApplicationTagsAreRefused(t *testing.T) {
 		{"m:\n  - e:\n      idx: !!python/name:material.extensions.emoji.twemoji\n", "!!python/name:material.extensions.emoji.twemoji", "key m.0.e.idx", 3, 12, "PyYAML"},
 		{"o: !!python/object:os.system {}\n", "!!python/object:os.system", "key o", 1, 4, "safe_load"},
 		{"p: !ENV KEY\n", "!ENV", "key p", 1, 4, "mkdocs"},
+		{"services:\n  web:\n    ports: !reset []\n", "!reset", "key services.web.ports", 3, 12, "Docker Compose"},
+		{"services:\n  web:\n    ports: !override\n      - 80:80\n", "!override", "key services.web.ports", 3, 12, "Docker Compose"},
 		{"k: !custom 12\n", "!custom", "key k", 1, 4, "standard tags"},
 		{"%TAG !e! tag:example.com,2000:\n---\na: !e!foo x\n", "tag:example.com,2000:foo", "key a", 3, 4, "standard tags"},
 		// %TAG may point !! elsewhere: then !!int is not YAML's int

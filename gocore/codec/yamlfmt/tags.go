@@ -150,6 +150,8 @@ func tagHint(tag string) string {
 		return "Ansible's !unsafe marks text Ansible must not template; drop the tag to read the text"
 	case name == "reference":
 		return "GitLab CI's !reference is resolved by GitLab"
+	case name == "reset" || name == "override":
+		return "Docker Compose's " + tag + " tells Compose how an override file merges into the file before it, which gocfg does not do"
 	case strings.HasPrefix(tag, "tag:unity3d.com,"):
 		return "a Unity scene or asset file, whose objects only Unity reads"
 	case strings.HasPrefix(tag, "!!python/") || strings.HasPrefix(tag, "tag:yaml.org,2002:python/"):
