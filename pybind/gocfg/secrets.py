@@ -113,6 +113,28 @@ _PAIR_VALUE_RE = re.compile(
     rf"|([^{_BLANKS};&]*))")  # bare, to a blank, ";" or "&"
 
 
+def _value_at(text: str, pos: int, found: List[Tuple[int, int]]) -> int:
+    """Append to found the span of a pair's value starting at pos (quoted,
+    braced or bare: gocore/secretvalue's value()), and return where
+    reading goes on."""
+    if text.startswith(("\\'", '\\"'), pos):
+        # A quoted value that a message quoted again, escaping its
+        # quotes (password=\"a b\"): to the same escaped quote.
+        end = text.find(text[pos:pos + 2], pos + 2)
+        end = len(text) if end < 0 else end
+        if end > pos + 2:
+            found.append((pos + 2, end))
+        return min(end + 2, len(text))
+    value = _PAIR_VALUE_RE.match(text, pos)
+    if value is None:
+        return pos  # the mask already
+    for group in (1, 2, 3, 4):
+        if value.group(group):
+            found.append(value.span(group))
+            break
+    return max(pos, value.end())
+
+
 def _pair_values(text: str, found: List[Tuple[int, int]]) -> None:
     """Append to found the values of the key=value pairs in text whose key
     holds a secret word."""
@@ -130,24 +152,7 @@ def _pair_values(text: str, found: List[Tuple[int, int]]) -> None:
         eq = _EQUALS_RE.match(text, key_end)
         if eq is None:
             continue
-        pos = eq.end()
-        if text.startswith(("\\'", '\\"'), pos):
-            # A quoted value that a message quoted again, escaping its
-            # quotes (password=\"a b\"): to the same escaped quote.
-            end = text.find(text[pos:pos + 2], pos + 2)
-            end = len(text) if end < 0 else end
-            if end > pos + 2:
-                found.append((pos + 2, end))
-            pos = min(end + 2, len(text))
-            continue
-        value = _PAIR_VALUE_RE.match(text, pos)
-        if value is None:
-            continue  # the mask already
-        for group in (1, 2, 3, 4):
-            if value.group(group):
-                found.append(value.span(group))
-                break
-        pos = max(pos, value.end())
+        pos = _value_at(text, eq.end(), found)
 
 
 def credential_spans(text: str) -> List[Tuple[int, int]]:
