@@ -14,6 +14,7 @@
 //     ("redis://:pw@h", "postgres://app:p@ss:w@[::1]:5432"). The user name
 //     and the host stay. A password holding an unencoded "/", "?", "#" or
 //     blank is no URL's password: every parser ends the authority there.
+//
 //   - A key=value pair whose key is a secret by the key rule (secretname:
 //     "password=pw", "?sslpassword=x&token=y", "Password = pw;"): the key
 //     is the run of ASCII letters, digits, "_", "-", "." and non-ASCII
@@ -26,6 +27,11 @@
 //     brace runs to the end. A value that is the mask already (followed by
 //     nothing, a blank or punctuation) is left as it is, so that masking a
 //     message twice changes nothing.
+//
+//   - A PEM private key (pem.go): the body of a "-----BEGIN ... PRIVATE
+//     KEY-----" block (RSA, EC, OPENSSH, ENCRYPTED, DSA, and "PGP PRIVATE
+//     KEY BLOCK"), up to its "-----END" or the end of the text, the blanks
+//     around it kept. Certificates and public keys stay.
 //
 // A value made of other text is left alone: "http://host/path",
 // "user@example.com", "a=b".
@@ -47,11 +53,19 @@ type Span struct{ Start, End int }
 // Spans lists the credentials in text in order, each once (overlapping
 // finds are joined). It takes time linear in len(text).
 func Spans(text string) []Span {
-	if !strings.Contains(text, "://") && !strings.Contains(text, "=") {
-		return nil // most values: no allocation
+	// Each scan appends only what it finds, so a value without a
+	// credential costs no allocation; the cheap checks skip the scans
+	// that cannot find anything in it.
+	var found []Span
+	if strings.Contains(text, "://") {
+		found = urlPasswords(text, found)
 	}
-	found := urlPasswords(text, nil)
-	found = pairValues(text, found)
+	if strings.IndexByte(text, '=') >= 0 {
+		found = pairValues(text, found)
+	}
+	if strings.Contains(text, "-----BEGIN ") {
+		found = pemBodies(text, found)
+	}
 	if len(found) < 2 {
 		return found
 	}

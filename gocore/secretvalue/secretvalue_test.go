@@ -64,6 +64,27 @@ func TestLargeValuesOfEveryShape(t *testing.T) {
 			t.Errorf("%s: %d bytes, want %d", name, len(got), len(want))
 		}
 	}
+	// The shapes of the PEM scan: each byte is read a
+	// bounded number of times, however the text repeats their openings.
+	for name, c := range map[string]struct{ text, want string }{
+		"begins":           {strings.Repeat("-----BEGIN ", n/11), ""},
+		"long labels":      {strings.Repeat("-----BEGIN "+strings.Repeat("A", 70), n/81), ""},
+		"dashes":           {strings.Repeat("-", n), ""},
+		"open private key": {"-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("A", n), "-----BEGIN PRIVATE KEY-----\n" + Mask},
+		"nested begins":    {strings.Repeat("-----BEGIN PRIVATE KEY-----", n/27), "-----BEGIN PRIVATE KEY-----" + Mask},
+	} {
+		want := c.want
+		if want == "" {
+			want = c.text
+		}
+		if got := MaskText(c.text); got != want {
+			t.Errorf("%s: %d bytes, want %d", name, len(got), len(want))
+		}
+	}
+	keys := strings.Repeat("-----BEGIN PRIVATE KEY-----\nA\n-----END PRIVATE KEY-----\n", n/56)
+	if got := MaskText(keys); got != strings.ReplaceAll(keys, "\nA\n", "\n"+Mask+"\n") {
+		t.Errorf("private keys: %d bytes", len(got))
+	}
 	pairs := strings.Repeat("pwd=x ", n/6)
 	if got := MaskText(pairs); got != strings.ReplaceAll(pairs, "=x", "="+Mask) {
 		t.Errorf("pairs: %d bytes", len(got))
@@ -71,7 +92,12 @@ func TestLargeValuesOfEveryShape(t *testing.T) {
 }
 
 func TestMostValuesCostNoAllocation(t *testing.T) {
-	if n := testing.AllocsPerRun(100, func() { MaskText("a rather ordinary value, with no credential") }); n != 0 {
-		t.Errorf("MaskText allocates %v times", n)
+	for _, text := range []string{
+		"a rather ordinary value, with no credential",
+		"-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE\n-----END CERTIFICATE-----",
+	} {
+		if n := testing.AllocsPerRun(100, func() { MaskText(text) }); n != 0 {
+			t.Errorf("MaskText(%q) allocates %v times", text, n)
+		}
 	}
 }

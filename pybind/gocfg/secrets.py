@@ -21,8 +21,8 @@ secret, or to a value that is itself masked this way).
 
 A credential inside any string value is masked where it is shown too,
 the rest of the value kept: ``postgres://app:********@db/app``,
-``host=db password=********`` (:func:`mask_text`; the rule is in the
-README's "Secrets" and in gocore/secretvalue, the library's copy).
+``host=db password=********``, a PEM private key's body
+(:func:`mask_text`; the rule is in the README's "Secrets" and in gocore/secretvalue, the library's copy).
 
 Change the pattern with :func:`set_secret_pattern` (a regular expression,
 or a list of words), and restore the default with
@@ -155,15 +155,45 @@ def _pair_values(text: str, found: List[Tuple[int, int]]) -> None:
         pos = _value_at(text, eq.end(), found)
 
 
+# PEM private keys (gocore/secretvalue/pem.go): the body of a BEGIN line
+# whose label holds "PRIVATE KEY", to the next "-----END" or the end.
+_PEM_BEGIN_RE = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,64})-----")
+
+
+def _pem_bodies(text: str, found: List[Tuple[int, int]]) -> None:
+    """Append to found the bodies of the PEM private keys in text, without
+    the blanks at either end (the BEGIN and END lines stay lines)."""
+    pos = 0
+    while True:
+        begin = _PEM_BEGIN_RE.search(text, pos)
+        if begin is None:
+            return
+        pos = begin.end(1)  # a "-----" that is no label's end may start a BEGIN
+        if "PRIVATE KEY" not in begin.group(1):
+            continue
+        pos = begin.end()
+        stop = text.find("-----END", pos)
+        stop = len(text) if stop < 0 else stop
+        body = text[pos:stop]
+        start = pos + len(body) - len(body.lstrip(_BLANKS))
+        end = start + len(body.strip(_BLANKS))
+        if end > start and text[start:end] != MASK:
+            found.append((start, end))
+        pos = stop
+
+
 def credential_spans(text: str) -> List[Tuple[int, int]]:
     """The places of the credentials in text (``text[start:end]``), in
-    order, overlapping ones joined: URL passwords and the values of
-    key=value pairs whose key is a secret (gocore/secretvalue's rule)."""
-    if "://" not in text and "=" not in text:
-        return []
-    found = [m.span(1) for m in _URL_PASSWORD_RE.finditer(text) if m.group(1) and m.group(1) != MASK]
+    order, overlapping ones joined: URL passwords, the values of key=value
+    pairs whose key is a secret and PEM private keys (gocore/secretvalue's
+    rule)."""
+    found: List[Tuple[int, int]] = []
+    if "://" in text:
+        found = [m.span(1) for m in _URL_PASSWORD_RE.finditer(text) if m.group(1) and m.group(1) != MASK]
     if "=" in text:
         _pair_values(text, found)
+    if "-----BEGIN " in text:
+        _pem_bodies(text, found)
     if len(found) < 2:
         return found
     found.sort()

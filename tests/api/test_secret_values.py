@@ -62,6 +62,11 @@ def test_the_value_rule_keeps_the_default_words_whatever_the_key_pattern(default
     "pwd={" + "}}" * (5 << 20),
     "password='" + "\\'" * (5 << 20),
     "postgres://u:" + "@" * (10 << 20) + "x@h/db",
+    # the shapes of the PEM scan
+    "-----BEGIN " * (1 << 20),
+    ("-----BEGIN " + "A" * 70) * (1 << 17),
+    "-----BEGIN PRIVATE KEY-----\n" + "A" * (10 << 20),
+    "-----BEGIN PRIVATE KEY-----" * (400 << 10),
 ])
 def test_large_values_are_masked_in_one_pass(text):
     # A scan that went back over what it read would take hours on these;
