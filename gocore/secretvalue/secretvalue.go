@@ -33,8 +33,17 @@
 //     KEY BLOCK"), up to its "-----END" or the end of the text, the blanks
 //     around it kept. Certificates and public keys stay.
 //
+//   - HTTP credentials (header.go), written "Name: value" with one blank or
+//     more after the ":": Authorization and Proxy-Authorization (any case),
+//     whose scheme stays ("Authorization: Bearer ********"), and a name
+//     holding a "-" that is a secret by the key rule ("X-Api-Key: v",
+//     "Private-Token: v"). The name is a run of ASCII letters, digits, "-"
+//     and "_" with no key character before it; the value is quoted as a
+//     pair's may be, or bare up to a blank or one of ,;&"'\, so that a
+//     header list quoted in a message keeps its quotes and commas.
+//
 // A value made of other text is left alone: "http://host/path",
-// "user@example.com", "a=b".
+// "user@example.com", "a=b", "Content-Type: text/plain".
 package secretvalue
 
 import (
@@ -62,6 +71,9 @@ func Spans(text string) []Span {
 	}
 	if strings.IndexByte(text, '=') >= 0 {
 		found = pairValues(text, found)
+	}
+	if strings.IndexByte(text, ':') >= 0 {
+		found = headerValues(text, found)
 	}
 	if strings.Contains(text, "-----BEGIN ") {
 		found = pemBodies(text, found)

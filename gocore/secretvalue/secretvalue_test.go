@@ -64,9 +64,17 @@ func TestLargeValuesOfEveryShape(t *testing.T) {
 			t.Errorf("%s: %d bytes, want %d", name, len(got), len(want))
 		}
 	}
-	// The shapes of the PEM scan: each byte is read a
+	// The shapes of the PEM and header scans: each byte is read a
 	// bounded number of times, however the text repeats their openings.
 	for name, c := range map[string]struct{ text, want string }{
+		"colons":           {strings.Repeat(":", n), ""},
+		"colon blanks":     {strings.Repeat(": ", n/2), ""},
+		"header name run":  {strings.Repeat("a-", n/2) + ": x", ""},
+		"name, no blank":   {strings.Repeat("a", n) + ":b", ""},
+		"secret name run":  {strings.Repeat("x-token", n/7) + ": v", strings.Repeat("x-token", n/7) + ": " + Mask},
+		"long scheme":      {"Authorization: " + strings.Repeat("B", n), "Authorization: " + Mask},
+		"scheme, blanks":   {"Authorization: Bearer" + strings.Repeat(" ", n), "Authorization: " + Mask + strings.Repeat(" ", n)},
+		"long header":      {"X-Api-Key: " + strings.Repeat("v", n), "X-Api-Key: " + Mask},
 		"begins":           {strings.Repeat("-----BEGIN ", n/11), ""},
 		"long labels":      {strings.Repeat("-----BEGIN "+strings.Repeat("A", 70), n/81), ""},
 		"dashes":           {strings.Repeat("-", n), ""},
@@ -81,6 +89,10 @@ func TestLargeValuesOfEveryShape(t *testing.T) {
 			t.Errorf("%s: %d bytes, want %d", name, len(got), len(want))
 		}
 	}
+	headers := strings.Repeat("X-Api-Key: v\n", n/13)
+	if got := MaskText(headers); got != strings.ReplaceAll(headers, ": v", ": "+Mask) {
+		t.Errorf("headers: %d bytes", len(got))
+	}
 	keys := strings.Repeat("-----BEGIN PRIVATE KEY-----\nA\n-----END PRIVATE KEY-----\n", n/56)
 	if got := MaskText(keys); got != strings.ReplaceAll(keys, "\nA\n", "\n"+Mask+"\n") {
 		t.Errorf("private keys: %d bytes", len(got))
@@ -94,6 +106,7 @@ func TestLargeValuesOfEveryShape(t *testing.T) {
 func TestMostValuesCostNoAllocation(t *testing.T) {
 	for _, text := range []string{
 		"a rather ordinary value, with no credential",
+		"Content-Type: application/json; charset=utf-8",
 		"-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIE\n-----END CERTIFICATE-----",
 	} {
 		if n := testing.AllocsPerRun(100, func() { MaskText(text) }); n != 0 {

@@ -21,7 +21,8 @@ secret, or to a value that is itself masked this way).
 
 A credential inside any string value is masked where it is shown too,
 the rest of the value kept: ``postgres://app:********@db/app``,
-``host=db password=********``, a PEM private key's body
+``host=db password=********``, a PEM private key's body,
+``Authorization: Bearer ********`` and ``X-Api-Key: ********``
 (:func:`mask_text`; the rule is in the README's "Secrets" and in gocore/secretvalue, the library's copy).
 
 Change the pattern with :func:`set_secret_pattern` (a regular expression,
@@ -155,6 +156,51 @@ def _pair_values(text: str, found: List[Tuple[int, int]]) -> None:
         pos = _value_at(text, eq.end(), found)
 
 
+# HTTP credentials, "Name: value" (gocore/secretvalue/header.go): the name
+# is read backwards from a ":" followed by blanks, as the library reads it
+# (a regular expression searching forwards for names runs slower).
+_COLON_BLANKS_RE = re.compile(r":[ \t]+")
+_HEADER_NAME_RE = re.compile(r"[A-Za-z0-9_-]*")  # matched on the reversed text before the ":"
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
+_AUTHORIZATION = ("authorization", "proxy-authorization")
+# An Authorization value's scheme ("Bearer "), when more follows on the line.
+_SCHEME_RE = re.compile(rf"[A-Za-z][A-Za-z0-9-]*[ \t]+(?=[^{_BLANKS}])")
+# A bare header value: to a blank or one of ,;&"'\ (a header list quoted
+# in a message keeps its quotes and commas); not the mask already.
+_HEADER_BARE_RE = re.compile(rf"(?!\*{{8}}(?:[{_BLANKS};&\"',:)\]}}]|\Z))[^{_BLANKS},;&\"'\\]*")
+
+
+def _header_values(text: str, found: List[Tuple[int, int]]) -> None:
+    """Append to found the credentials of the HTTP headers in text: the
+    value of Authorization and Proxy-Authorization after its scheme, and
+    the value of a header whose name holds a "-" and a secret word."""
+    pos = 0  # nothing before it is read again
+    while True:
+        colon = _COLON_BLANKS_RE.search(text, pos)
+        if colon is None:
+            return
+        at = colon.start()
+        start = at - cast("re.Match[str]", _HEADER_NAME_RE.match(text[pos:at][::-1])).end()
+        name = text[start:at]
+        pos = colon.end()
+        if not name or (start > 0 and (text[start - 1] in _KEY_CHARS or text[start - 1] >= "\x80")):
+            continue  # "db.x-api-key: expected int" is a message about a path
+        if name.lower() in _AUTHORIZATION:
+            scheme = _SCHEME_RE.match(text, pos)
+            if scheme is not None:
+                pos = scheme.end()
+        elif "-" not in name or not _WORD_LOWER_RE.search(name.lower()):  # an ASCII name
+            continue
+        if pos < len(text) and text[pos] in "'\"\\":
+            pos = _value_at(text, pos, found)
+            continue
+        bare = _HEADER_BARE_RE.match(text, pos)
+        if bare is not None:
+            if bare.end() > pos:
+                found.append(bare.span())
+            pos = bare.end()
+
+
 # PEM private keys (gocore/secretvalue/pem.go): the body of a BEGIN line
 # whose label holds "PRIVATE KEY", to the next "-----END" or the end.
 _PEM_BEGIN_RE = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,64})-----")
@@ -185,13 +231,15 @@ def _pem_bodies(text: str, found: List[Tuple[int, int]]) -> None:
 def credential_spans(text: str) -> List[Tuple[int, int]]:
     """The places of the credentials in text (``text[start:end]``), in
     order, overlapping ones joined: URL passwords, the values of key=value
-    pairs whose key is a secret and PEM private keys (gocore/secretvalue's
-    rule)."""
+    pairs whose key is a secret, HTTP credentials and PEM private keys
+    (gocore/secretvalue's rule)."""
     found: List[Tuple[int, int]] = []
     if "://" in text:
         found = [m.span(1) for m in _URL_PASSWORD_RE.finditer(text) if m.group(1) and m.group(1) != MASK]
     if "=" in text:
         _pair_values(text, found)
+    if ":" in text and ("-" in text or "authorization" in text.lower()):
+        _header_values(text, found)  # a name holds a "-" or is Authorization
     if "-----BEGIN " in text:
         _pem_bodies(text, found)
     if len(found) < 2:

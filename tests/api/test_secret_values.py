@@ -62,7 +62,13 @@ def test_the_value_rule_keeps_the_default_words_whatever_the_key_pattern(default
     "pwd={" + "}}" * (5 << 20),
     "password='" + "\\'" * (5 << 20),
     "postgres://u:" + "@" * (10 << 20) + "x@h/db",
-    # the shapes of the PEM scan
+    # the shapes of the PEM and header scans
+    ": " * (5 << 20),
+    "a-" * (5 << 20) + ": x",
+    "a" * (10 << 20) + ":b",
+    "x-token" * (1 << 20) + ": v",
+    "Authorization: " + "B" * (10 << 20),
+    "Authorization: Bearer" + " " * (10 << 20),
     "-----BEGIN " * (1 << 20),
     ("-----BEGIN " + "A" * 70) * (1 << 17),
     "-----BEGIN PRIVATE KEY-----\n" + "A" * (10 << 20),
