@@ -42,8 +42,18 @@
 //     pair's may be, or bare up to a blank or one of ,;&"'\, so that a
 //     header list quoted in a message keeps its quotes and commas.
 //
+//   - Tokens known by their prefix (token.go): a word (a run of ASCII
+//     letters, digits, "_" and "-") that starts with a prefix of the table
+//     (GitHub ghp_ gho_ ghu_ ghs_ ghr_ github_pat_, GitLab glpat-, Slack
+//     xoxb- xoxp- xoxa- xoxr- xoxs-, Stripe sk_live_ rk_live_ sk_test_, AWS
+//     AKIA ASIA, Google AIza, OpenAI and Anthropic sk-, npm npm_, PyPI
+//     pypi-AgEI) and whose rest has the token's alphabet and length; the
+//     rest is masked, the prefix stays ("ghp_********"). Anywhere in a value,
+//     so a URL whose user name is a token ("https://ghp_...@github.com")
+//     hides it; other user names stay ("ssh://git@github.com").
+//
 // A value made of other text is left alone: "http://host/path",
-// "user@example.com", "a=b", "Content-Type: text/plain".
+// "user@example.com", "a=b", "sk-learn", "Content-Type: text/plain".
 package secretvalue
 
 import (
@@ -77,6 +87,9 @@ func Spans(text string) []Span {
 	}
 	if strings.Contains(text, "-----BEGIN ") {
 		found = pemBodies(text, found)
+	}
+	if len(text) >= shortestToken {
+		found = tokens(text, found)
 	}
 	if len(found) < 2 {
 		return found

@@ -22,8 +22,9 @@ secret, or to a value that is itself masked this way).
 A credential inside any string value is masked where it is shown too,
 the rest of the value kept: ``postgres://app:********@db/app``,
 ``host=db password=********``, a PEM private key's body,
-``Authorization: Bearer ********`` and ``X-Api-Key: ********``
-(:func:`mask_text`; the rule is in the README's "Secrets" and in gocore/secretvalue, the library's copy).
+``Authorization: Bearer ********``, ``X-Api-Key: ********`` and tokens
+known by their prefix (``ghp_********``) (:func:`mask_text`; the rule is
+in the README's "Secrets" and in gocore/secretvalue, the library's copy).
 
 Change the pattern with :func:`set_secret_pattern` (a regular expression,
 or a list of words), and restore the default with
@@ -228,11 +229,65 @@ def _pem_bodies(text: str, found: List[Tuple[int, int]]) -> None:
         pos = stop
 
 
+# Tokens known by their prefix (gocore/secretvalue/token.go's tokenKinds,
+# in the same order): a word (a run of ASCII letters, digits, "_" and "-")
+# that starts with a prefix and whose rest has the alphabet and length
+# given; the rest is masked, the prefix kept ("ghp_********").
+_ALNUM = re.compile(r"[A-Za-z0-9]*")
+_UPPER_OR_DIGIT = re.compile(r"[A-Z0-9]*")
+_WORD_CHARS = re.compile(r"[A-Za-z0-9_-]*")
+_TOKEN_KINDS: Dict[str, Tuple[Pattern[str], int, Optional[int], bool]] = {
+    # prefix: (alphabet, least, most, must hold a digit)
+    **{p: (_ALNUM, 20, None, False) for p in ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")},  # GitHub
+    "github_pat_": (_WORD_CHARS, 20, None, False),
+    "glpat-": (_WORD_CHARS, 20, None, False),  # GitLab
+    **{p: (_WORD_CHARS, 20, None, False) for p in ("xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-")},  # Slack
+    **{p: (_ALNUM, 16, None, False) for p in ("sk_live_", "rk_live_", "sk_test_")},  # Stripe
+    "AKIA": (_UPPER_OR_DIGIT, 16, 16, False),  # AWS access key ids
+    "ASIA": (_UPPER_OR_DIGIT, 16, 16, False),
+    "AIza": (_WORD_CHARS, 35, 35, False),  # Google API keys
+    "sk-": (_WORD_CHARS, 20, None, True),  # OpenAI, Anthropic ("sk-" starts hyphenated words too)
+    "npm_": (_ALNUM, 36, 36, False),
+    "pypi-AgEI": (_WORD_CHARS, 20, None, False),
+}
+# A prefix and the rest of its word; a match inside a word is passed over
+# with the rest of that word (only a word's start counts).
+_TOKEN_RE = re.compile("(" + "|".join(re.escape(p) for p in _TOKEN_KINDS) + ")[A-Za-z0-9_-]*")
+_DIGIT_RE = re.compile("[0-9]")
+_WORD_BYTES = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+# The shortest token ("AKIA" and 16 characters): most values are shorter,
+# and are not searched.
+SHORTEST_TOKEN = min(len(p) + kind[1] for p, kind in _TOKEN_KINDS.items())
+
+
+def _tokens(text: str, found: List[Tuple[int, int]]) -> None:
+    """Append to found the bodies of the tokens in text."""
+    pos = 0
+    while True:
+        token = _TOKEN_RE.search(text, pos)
+        if token is None:
+            return
+        start, pos = token.start(), token.end()
+        if start and text[start - 1] in _WORD_BYTES:
+            continue
+        alphabet, least, most, digit = _TOKEN_KINDS[token.group(1)]
+        body_start = token.end(1)
+        n = token.end() - body_start
+        if n < least or (most is not None and n > most):
+            continue
+        body = text[body_start:token.end()]
+        if alphabet.fullmatch(body) and (not digit or _DIGIT_RE.search(body)):
+            found.append((body_start, token.end()))
+
+
+
 def credential_spans(text: str) -> List[Tuple[int, int]]:
     """The places of the credentials in text (``text[start:end]``), in
     order, overlapping ones joined: URL passwords, the values of key=value
-    pairs whose key is a secret, HTTP credentials and PEM private keys
-    (gocore/secretvalue's rule)."""
+    pairs whose key is a secret, HTTP credentials, PEM private keys and
+    tokens known by their prefix (gocore/secretvalue's rule)."""
     found: List[Tuple[int, int]] = []
     if "://" in text:
         found = [m.span(1) for m in _URL_PASSWORD_RE.finditer(text) if m.group(1) and m.group(1) != MASK]
@@ -242,6 +297,8 @@ def credential_spans(text: str) -> List[Tuple[int, int]]:
         _header_values(text, found)  # a name holds a "-" or is Authorization
     if "-----BEGIN " in text:
         _pem_bodies(text, found)
+    if len(text) >= SHORTEST_TOKEN and ("_" in text or "-" in text or "A" in text):
+        _tokens(text, found)  # every prefix holds one of those
     if len(found) < 2:
         return found
     found.sort()
