@@ -14,6 +14,7 @@
 //     ("redis://:pw@h", "postgres://app:p@ss:w@[::1]:5432"). The user name
 //     and the host stay. A password holding an unencoded "/", "?", "#" or
 //     blank is no URL's password: every parser ends the authority there.
+//
 //   - A key=value pair whose key is a secret by the key rule (secretname:
 //     "password=pw", "?sslpassword=x&token=y", "Password = pw;"): the key
 //     is the run of ASCII letters, digits, "_", "-", "." and non-ASCII
@@ -27,8 +28,32 @@
 //     nothing, a blank or punctuation) is left as it is, so that masking a
 //     message twice changes nothing.
 //
+//   - A PEM private key (pem.go): the body of a "-----BEGIN ... PRIVATE
+//     KEY-----" block (RSA, EC, OPENSSH, ENCRYPTED, DSA, and "PGP PRIVATE
+//     KEY BLOCK"), up to its "-----END" or the end of the text, the blanks
+//     around it kept. Certificates and public keys stay.
+//
+//   - HTTP credentials (header.go), written "Name: value" with one blank or
+//     more after the ":": Authorization and Proxy-Authorization (any case),
+//     whose scheme stays ("Authorization: Bearer ********"), and a name
+//     holding a "-" that is a secret by the key rule ("X-Api-Key: v",
+//     "Private-Token: v"). The name is a run of ASCII letters, digits, "-"
+//     and "_" with no key character before it; the value is quoted as a
+//     pair's may be, or bare up to a blank or one of ,;&"'\, so that a
+//     header list quoted in a message keeps its quotes and commas.
+//
+//   - Tokens known by their prefix (token.go): a word (a run of ASCII
+//     letters, digits, "_" and "-") that starts with a prefix of the table
+//     (GitHub ghp_ gho_ ghu_ ghs_ ghr_ github_pat_, GitLab glpat-, Slack
+//     xoxb- xoxp- xoxa- xoxr- xoxs-, Stripe sk_live_ rk_live_ sk_test_, AWS
+//     AKIA ASIA, Google AIza, OpenAI and Anthropic sk-, npm npm_, PyPI
+//     pypi-AgEI) and whose rest has the token's alphabet and length; the
+//     rest is masked, the prefix stays ("ghp_********"). Anywhere in a value,
+//     so a URL whose user name is a token ("https://ghp_...@github.com")
+//     hides it; other user names stay ("ssh://git@github.com").
+//
 // A value made of other text is left alone: "http://host/path",
-// "user@example.com", "a=b".
+// "user@example.com", "a=b", "sk-learn", "Content-Type: text/plain".
 package secretvalue
 
 import (
@@ -47,11 +72,25 @@ type Span struct{ Start, End int }
 // Spans lists the credentials in text in order, each once (overlapping
 // finds are joined). It takes time linear in len(text).
 func Spans(text string) []Span {
-	if !strings.Contains(text, "://") && !strings.Contains(text, "=") {
-		return nil // most values: no allocation
+	// Each scan appends only what it finds, so a value without a
+	// credential costs no allocation; the cheap checks skip the scans
+	// that cannot find anything in it.
+	var found []Span
+	if strings.Contains(text, "://") {
+		found = urlPasswords(text, found)
 	}
-	found := urlPasswords(text, nil)
-	found = pairValues(text, found)
+	if strings.IndexByte(text, '=') >= 0 {
+		found = pairValues(text, found)
+	}
+	if strings.IndexByte(text, ':') >= 0 {
+		found = headerValues(text, found)
+	}
+	if strings.Contains(text, "-----BEGIN ") {
+		found = pemBodies(text, found)
+	}
+	if len(text) >= shortestToken {
+		found = tokens(text, found)
+	}
 	if len(found) < 2 {
 		return found
 	}

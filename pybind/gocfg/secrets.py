@@ -21,8 +21,10 @@ secret, or to a value that is itself masked this way).
 
 A credential inside any string value is masked where it is shown too,
 the rest of the value kept: ``postgres://app:********@db/app``,
-``host=db password=********`` (:func:`mask_text`; the rule is in the
-README's "Secrets" and in gocore/secretvalue, the library's copy).
+``host=db password=********``, a PEM private key's body,
+``Authorization: Bearer ********``, ``X-Api-Key: ********`` and tokens
+known by their prefix (``ghp_********``) (:func:`mask_text`; the rule is
+in the README's "Secrets" and in gocore/secretvalue, the library's copy).
 
 Change the pattern with :func:`set_secret_pattern` (a regular expression,
 or a list of words), and restore the default with
@@ -113,6 +115,28 @@ _PAIR_VALUE_RE = re.compile(
     rf"|([^{_BLANKS};&]*))")  # bare, to a blank, ";" or "&"
 
 
+def _value_at(text: str, pos: int, found: List[Tuple[int, int]]) -> int:
+    """Append to found the span of a pair's value starting at pos (quoted,
+    braced or bare: gocore/secretvalue's value()), and return where
+    reading goes on."""
+    if text.startswith(("\\'", '\\"'), pos):
+        # A quoted value that a message quoted again, escaping its
+        # quotes (password=\"a b\"): to the same escaped quote.
+        end = text.find(text[pos:pos + 2], pos + 2)
+        end = len(text) if end < 0 else end
+        if end > pos + 2:
+            found.append((pos + 2, end))
+        return min(end + 2, len(text))
+    value = _PAIR_VALUE_RE.match(text, pos)
+    if value is None:
+        return pos  # the mask already
+    for group in (1, 2, 3, 4):
+        if value.group(group):
+            found.append(value.span(group))
+            break
+    return max(pos, value.end())
+
+
 def _pair_values(text: str, found: List[Tuple[int, int]]) -> None:
     """Append to found the values of the key=value pairs in text whose key
     holds a secret word."""
@@ -130,35 +154,151 @@ def _pair_values(text: str, found: List[Tuple[int, int]]) -> None:
         eq = _EQUALS_RE.match(text, key_end)
         if eq is None:
             continue
-        pos = eq.end()
-        if text.startswith(("\\'", '\\"'), pos):
-            # A quoted value that a message quoted again, escaping its
-            # quotes (password=\"a b\"): to the same escaped quote.
-            end = text.find(text[pos:pos + 2], pos + 2)
-            end = len(text) if end < 0 else end
-            if end > pos + 2:
-                found.append((pos + 2, end))
-            pos = min(end + 2, len(text))
+        pos = _value_at(text, eq.end(), found)
+
+
+# HTTP credentials, "Name: value" (gocore/secretvalue/header.go): the name
+# is read backwards from a ":" followed by blanks, as the library reads it
+# (a regular expression searching forwards for names runs slower).
+_COLON_BLANKS_RE = re.compile(r":[ \t]+")
+_HEADER_NAME_RE = re.compile(r"[A-Za-z0-9_-]*")  # matched on the reversed text before the ":"
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
+_AUTHORIZATION = ("authorization", "proxy-authorization")
+# An Authorization value's scheme ("Bearer "), when more follows on the line.
+_SCHEME_RE = re.compile(rf"[A-Za-z][A-Za-z0-9-]*[ \t]+(?=[^{_BLANKS}])")
+# A bare header value: to a blank or one of ,;&"'\ (a header list quoted
+# in a message keeps its quotes and commas); not the mask already.
+_HEADER_BARE_RE = re.compile(rf"(?!\*{{8}}(?:[{_BLANKS};&\"',:)\]}}]|\Z))[^{_BLANKS},;&\"'\\]*")
+
+
+def _header_values(text: str, found: List[Tuple[int, int]]) -> None:
+    """Append to found the credentials of the HTTP headers in text: the
+    value of Authorization and Proxy-Authorization after its scheme, and
+    the value of a header whose name holds a "-" and a secret word."""
+    pos = 0  # nothing before it is read again
+    while True:
+        colon = _COLON_BLANKS_RE.search(text, pos)
+        if colon is None:
+            return
+        at = colon.start()
+        start = at - cast("re.Match[str]", _HEADER_NAME_RE.match(text[pos:at][::-1])).end()
+        name = text[start:at]
+        pos = colon.end()
+        if not name or (start > 0 and (text[start - 1] in _KEY_CHARS or text[start - 1] >= "\x80")):
+            continue  # "db.x-api-key: expected int" is a message about a path
+        if name.lower() in _AUTHORIZATION:
+            scheme = _SCHEME_RE.match(text, pos)
+            if scheme is not None:
+                pos = scheme.end()
+        elif "-" not in name or not _WORD_LOWER_RE.search(name.lower()):  # an ASCII name
             continue
-        value = _PAIR_VALUE_RE.match(text, pos)
-        if value is None:
-            continue  # the mask already
-        for group in (1, 2, 3, 4):
-            if value.group(group):
-                found.append(value.span(group))
-                break
-        pos = max(pos, value.end())
+        if pos < len(text) and text[pos] in "'\"\\":
+            pos = _value_at(text, pos, found)
+            continue
+        bare = _HEADER_BARE_RE.match(text, pos)
+        if bare is not None:
+            if bare.end() > pos:
+                found.append(bare.span())
+            pos = bare.end()
+
+
+# PEM private keys (gocore/secretvalue/pem.go): the body of a BEGIN line
+# whose label holds "PRIVATE KEY", to the next "-----END" or the end.
+_PEM_BEGIN_RE = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,64})-----")
+
+
+def _pem_bodies(text: str, found: List[Tuple[int, int]]) -> None:
+    """Append to found the bodies of the PEM private keys in text, without
+    the blanks at either end (the BEGIN and END lines stay lines)."""
+    pos = 0
+    while True:
+        begin = _PEM_BEGIN_RE.search(text, pos)
+        if begin is None:
+            return
+        pos = begin.end(1)  # a "-----" that is no label's end may start a BEGIN
+        if "PRIVATE KEY" not in begin.group(1):
+            continue
+        pos = begin.end()
+        stop = text.find("-----END", pos)
+        stop = len(text) if stop < 0 else stop
+        body = text[pos:stop]
+        start = pos + len(body) - len(body.lstrip(_BLANKS))
+        end = start + len(body.strip(_BLANKS))
+        if end > start and text[start:end] != MASK:
+            found.append((start, end))
+        pos = stop
+
+
+# Tokens known by their prefix (gocore/secretvalue/token.go's tokenKinds,
+# in the same order): a word (a run of ASCII letters, digits, "_" and "-")
+# that starts with a prefix and whose rest has the alphabet and length
+# given; the rest is masked, the prefix kept ("ghp_********").
+_ALNUM = re.compile(r"[A-Za-z0-9]*")
+_UPPER_OR_DIGIT = re.compile(r"[A-Z0-9]*")
+_WORD_CHARS = re.compile(r"[A-Za-z0-9_-]*")
+_TOKEN_KINDS: Dict[str, Tuple[Pattern[str], int, Optional[int], bool]] = {
+    # prefix: (alphabet, least, most, must hold a digit)
+    **{p: (_ALNUM, 20, None, False) for p in ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")},  # GitHub
+    "github_pat_": (_WORD_CHARS, 20, None, False),
+    "glpat-": (_WORD_CHARS, 20, None, False),  # GitLab
+    **{p: (_WORD_CHARS, 20, None, False) for p in ("xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-")},  # Slack
+    **{p: (_ALNUM, 16, None, False) for p in ("sk_live_", "rk_live_", "sk_test_")},  # Stripe
+    "AKIA": (_UPPER_OR_DIGIT, 16, 16, False),  # AWS access key ids
+    "ASIA": (_UPPER_OR_DIGIT, 16, 16, False),
+    "AIza": (_WORD_CHARS, 35, 35, False),  # Google API keys
+    "sk-": (_WORD_CHARS, 20, None, True),  # OpenAI, Anthropic ("sk-" starts hyphenated words too)
+    "npm_": (_ALNUM, 36, 36, False),
+    "pypi-AgEI": (_WORD_CHARS, 20, None, False),
+}
+# A prefix and the rest of its word; a match inside a word is passed over
+# with the rest of that word (only a word's start counts).
+_TOKEN_RE = re.compile("(" + "|".join(re.escape(p) for p in _TOKEN_KINDS) + ")[A-Za-z0-9_-]*")
+_DIGIT_RE = re.compile("[0-9]")
+_WORD_BYTES = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+# The shortest token ("AKIA" and 16 characters): most values are shorter,
+# and are not searched.
+SHORTEST_TOKEN = min(len(p) + kind[1] for p, kind in _TOKEN_KINDS.items())
+
+
+def _tokens(text: str, found: List[Tuple[int, int]]) -> None:
+    """Append to found the bodies of the tokens in text."""
+    pos = 0
+    while True:
+        token = _TOKEN_RE.search(text, pos)
+        if token is None:
+            return
+        start, pos = token.start(), token.end()
+        if start and text[start - 1] in _WORD_BYTES:
+            continue
+        alphabet, least, most, digit = _TOKEN_KINDS[token.group(1)]
+        body_start = token.end(1)
+        n = token.end() - body_start
+        if n < least or (most is not None and n > most):
+            continue
+        body = text[body_start:token.end()]
+        if alphabet.fullmatch(body) and (not digit or _DIGIT_RE.search(body)):
+            found.append((body_start, token.end()))
+
 
 
 def credential_spans(text: str) -> List[Tuple[int, int]]:
     """The places of the credentials in text (``text[start:end]``), in
-    order, overlapping ones joined: URL passwords and the values of
-    key=value pairs whose key is a secret (gocore/secretvalue's rule)."""
-    if "://" not in text and "=" not in text:
-        return []
-    found = [m.span(1) for m in _URL_PASSWORD_RE.finditer(text) if m.group(1) and m.group(1) != MASK]
+    order, overlapping ones joined: URL passwords, the values of key=value
+    pairs whose key is a secret, HTTP credentials, PEM private keys and
+    tokens known by their prefix (gocore/secretvalue's rule)."""
+    found: List[Tuple[int, int]] = []
+    if "://" in text:
+        found = [m.span(1) for m in _URL_PASSWORD_RE.finditer(text) if m.group(1) and m.group(1) != MASK]
     if "=" in text:
         _pair_values(text, found)
+    if ":" in text and ("-" in text or "authorization" in text.lower()):
+        _header_values(text, found)  # a name holds a "-" or is Authorization
+    if "-----BEGIN " in text:
+        _pem_bodies(text, found)
+    if len(text) >= SHORTEST_TOKEN and ("_" in text or "-" in text or "A" in text):
+        _tokens(text, found)  # every prefix holds one of those
     if len(found) < 2:
         return found
     found.sort()
