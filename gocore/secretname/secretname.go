@@ -1,7 +1,7 @@
 // Package secretname is the secret rule by key name, as the library
 // applies it to what it writes itself: a path is a secret when any segment
 // contains one of the words below, in any case. It is the default rule of
-// the Python package (gocfg/secrets.py, DEFAULT_SECRET_WORDS); the two
+// the Python package (gocfg/_credentials.py, DEFAULT_SECRET_WORDS); the two
 // copies are kept equal by a test that runs both on one table of key names
 // (gocore/layer/testdata/secret_keys.json). A rule changed from Python with
 // set_secret_pattern() masks what Python shows; the library keeps this one.

@@ -2,7 +2,7 @@
 // its key, so that what the library shows of a value ("postgres://app:
 // hunter3@db/app" in a message) hides them as it hides the value of a
 // secret key. It is the value rule of the Python package too
-// (gocfg/secrets.py, credential_spans); the two copies are kept equal by a
+// (gocfg/_credentials.py, credential_spans); the two copies are kept equal by a
 // test that runs both on one table (testdata/secret_values.json).
 //
 // The rule, bounded so that one pass over the text finds everything:

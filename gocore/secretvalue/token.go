@@ -22,7 +22,7 @@ func isUpperOrDigit(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c 
 
 func isWordByte(c byte) bool { return isAlnum(c) || c == '_' || c == '-' }
 
-// tokenKinds is the table of gocfg/secrets.py's _TOKEN_KINDS, in the same
+// tokenKinds is the table of gocfg/_credentials.py's _TOKEN_KINDS, in the same
 // order; no prefix is the start of another.
 var tokenKinds = []tokenKind{
 	{"ghp_", isAlnum, 20, 0, false}, // GitHub

@@ -124,11 +124,12 @@ def test_lower_modules_import_no_public_module():
     # only the error classes (the loader also the library's stand-in for
     # forked children, which imports only the error classes and _index), and the
     # helpers below the public classes import nothing above them. _text
-    # (what a message may show of what it quotes) and _index (which path
-    # segment is a list index) are below them all.
+    # (what a message may show of what it quotes), _index (which path
+    # segment is a list index) and _credentials (the credentials a message
+    # or a shown value masks) are below them all.
     mods = _modules()
     lower = {"_native": {"_forklib", "errors"}, "_forklib": {"_index", "errors"}, "_capi": {"_native", "errors"},
-             "errors": {"_text"}, "_text": set(), "_index": set(),
+             "errors": {"_text", "_credentials"}, "_text": set(), "_index": set(), "_credentials": set(),
              "_handle": {"_capi", "errors"}, "_args": {"_capi", "errors"},
              "_values": {"_capi", "errors", "_text"}}
     for name, allowed in lower.items():
