@@ -108,9 +108,18 @@ _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 _AUTHORIZATION = ("authorization", "proxy-authorization")
 # An Authorization value's scheme ("Bearer "), when more follows on the line.
 _SCHEME_RE = re.compile(rf"[A-Za-z][A-Za-z0-9-]*[ \t]+(?=[^{_BLANKS}])")
-# A bare header value: to a blank or one of ,;&"'\ (a header list quoted
-# in a message keeps its quotes and commas); not the mask already.
-_HEADER_BARE_RE = re.compile(rf"(?!\*{{8}}(?:[{_BLANKS};&\"',:)\]}}]|\Z))[^{_BLANKS},;&\"'\\]*")
+# A bare header value: to a blank or one of ;&"'\ (a header list quoted
+# in a message keeps its quotes); not the mask already. It is a credential
+# only where it ends its line (_HEADER_END_RE after it): "x-api-key:
+# expected bool, got an int" is a message about a key, and keeps its words.
+_HEADER_BARE_RE = re.compile(rf"(?!\*{{8}}(?:[{_BLANKS};&\"',:)\]}}]|\Z))[^{_BLANKS};&\"'\\]*")
+# The authentication schemes of HTTP's registry (and the AWS signature's):
+# after one of them an Authorization value is a credential whatever
+# follows it on the line (gocore/secretvalue's authSchemes).
+_AUTH_SCHEMES = frozenset(("basic", "bearer", "digest", "token", "negotiate", "ntlm", "hoba", "mutual", "apikey",
+                           "dpop", "gnap", "privatetoken", "scram-sha-1", "scram-sha-256", "vapid",
+                           "aws4-hmac-sha256"))
+_HEADER_END_RE = re.compile(r"[ \t]*(?:[\n\r\f\v;&\"'\\]|\Z)")
 
 
 def _header_values(text: str, found: List[Tuple[int, int]]) -> None:
@@ -128,9 +137,11 @@ def _header_values(text: str, found: List[Tuple[int, int]]) -> None:
         pos = colon.end()
         if not name or (start > 0 and (text[start - 1] in _KEY_CHARS or text[start - 1] >= "\x80")):
             continue  # "db.x-api-key: expected int" is a message about a path
+        known = False  # an Authorization value after a scheme of HTTP's
         if name.lower() in _AUTHORIZATION:
             scheme = _SCHEME_RE.match(text, pos)
             if scheme is not None:
+                known = scheme.group().rstrip(" \t").lower() in _AUTH_SCHEMES
                 pos = scheme.end()
         elif "-" not in name or not _WORD_LOWER_RE.search(name.lower()):  # an ASCII name
             continue
@@ -139,7 +150,7 @@ def _header_values(text: str, found: List[Tuple[int, int]]) -> None:
             continue
         bare = _HEADER_BARE_RE.match(text, pos)
         if bare is not None:
-            if bare.end() > pos:
+            if bare.end() > pos and (known or _HEADER_END_RE.match(text, bare.end())):
                 found.append(bare.span())
             pos = bare.end()
 

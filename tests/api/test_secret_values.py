@@ -148,6 +148,17 @@ def test_typed_read_errors_mask_private_keys_headers_and_tokens(path):
             assert secret not in text, (secret, text)
 
 
+@pytest.mark.parametrize("key", ["x-api-key", "api-key", "Private-Token", "authorization"])
+def test_a_message_about_a_key_that_looks_like_a_header_keeps_its_words(key):
+    # "x-api-key: expected bool, ..." is a message about a key, not a header
+    # line: the header rule left it "x-api-key: ******** bool".
+    with gocfg.Config({key: 5}) as c:
+        with pytest.raises(gocfg.TypeMismatchError) as info:
+            c.get_bool(key)
+    text = str(info.value)
+    assert text.startswith(f"{key}: expected bool, got "), text
+
+
 def test_cli_show_masks_private_keys_headers_and_tokens(tmp_path):
     f = tmp_path / "creds.json"
     f.write_text(json.dumps(CREDS))
