@@ -161,6 +161,7 @@ func fileLayer(h C.uintptr_t, file *C.char, fileLen C.size_t, format *C.char, fo
 			}
 			return newLayer{}, err
 		}
+		doc.Root = load.KeepLiteral(c, doc.Root, cfg.Interpolates())
 		if !whole {
 			return sectionLayer(doc, name, sec)
 		}
@@ -204,6 +205,7 @@ func gocfg_config_loads_layer(h C.uintptr_t, doc *C.char, docLen C.size_t, forma
 		if err != nil {
 			return newLayer{}, err
 		}
+		d.Root = load.KeepLiteral(c, d.Root, cfg.Interpolates())
 		return docLayer(d, layer.KindText, n), nil
 	})
 }

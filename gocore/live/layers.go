@@ -310,7 +310,7 @@ func (ly *Layer) merge(c *store.Config, r reading, be *buildEnv) error {
 		if r.doc == nil {
 			return nil
 		}
-		return c.MergeLayer(r.doc.Root.Clone(), layer.Source{Kind: layer.KindFile, Name: ly.name, Positions: r.doc.Positions}, ly.opts)
+		return c.MergeLayer(load.KeepLiteral(ly.codec, r.doc.Root.Clone(), c.Interpolates()), layer.Source{Kind: layer.KindFile, Name: ly.name, Positions: r.doc.Positions}, ly.opts)
 	case kindStored:
 		if r.doc == nil {
 			return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/gocfg/gocfg/gocore/codec/yamlfmt"
 	"github.com/gocfg/gocfg/gocore/errs"
 	"github.com/gocfg/gocfg/gocore/fileio"
+	"github.com/gocfg/gocfg/gocore/layer"
 	"github.com/gocfg/gocfg/gocore/value"
 )
 
@@ -119,6 +120,21 @@ func DecodeEnviron(ctx context.Context, c codec.Codec, data []byte, source strin
 		return nil, errs.InFile(source, err)
 	}
 	return doc, nil
+}
+
+// KeepLiteral is root as a layer of a config stores it: for a config
+// that interpolates, a document whose format expands its own references
+// (.env's ${VAR}) has each "${" left in its values escaped ("$${"). Once
+// expanded, such values are final, and a "${" left in one is literal by
+// the format's rules (single quotes, "\$" in double quotes, a variable's
+// value), which the config's interpolation would otherwise read as a
+// reference to a key: NAME='${HOME}' read the key HOME, not the text
+// python-dotenv and docker compose give.
+func KeepLiteral(c codec.Codec, root *value.Map, interpolates bool) *value.Map {
+	if !interpolates || c.DecodeEnviron == nil {
+		return root
+	}
+	return layer.EscapeDeep(root).(*value.Map)
 }
 
 // FileEnviron reads a file under ctx and decodes it with DecodeEnviron.

@@ -937,3 +937,26 @@ def test_a_section_stored_by_setdefault_masks_what_it_masked(tmp_path):
             assert "interpolated a secret" in str(into.origin(at + "url"))
         for shown in (repr(into), into.show(), str(into.explain())):
             assert "c0nn" not in shown, shown
+
+
+
+@pytest.mark.parametrize("how", ["file", "text", "watched"])
+def test_a_dotenv_source_keeps_what_its_own_rules_make_literal(tmp_path, how):
+    # A .env file's ${...} belong to its own rules (python-dotenv's, docker
+    # compose's): single quotes and \$ keep "${" as text, and an expanded
+    # value is final. The config's interpolation read '${NAME} literal' as
+    # a reference to the key NAME ("My App literal"), and '${db.host}' as
+    # one to a key that does not exist.
+    text = ("NAME=My App\nSINGLE='${NAME} literal'\nESC=\"\\${NAME} esc\"\nEXPANDED=${NAME}-x\n"
+            "REF='${db.host}'\nDOLLARS='$${NAME}'\n")
+    expected = {"NAME": "My App", "SINGLE": "${NAME} literal", "ESC": "${NAME} esc", "EXPANDED": "My App-x",
+                "REF": "${db.host}", "DOLLARS": "$${NAME}"}
+    path = tmp_path / "app.env"
+    path.write_text(text, encoding="utf-8")
+    source = gocfg.Text(text, format="env") if how == "text" else path
+    with gocfg.load(source, watch=(how == "watched"), environ={}) as cfg:
+        assert cfg.to_dict() == expected
+        assert cfg["SINGLE"] == "${NAME} literal"
+    # Read as written (interpolate=False), the values are the same.
+    with gocfg.load(source, interpolate=False, environ={}) as cfg:
+        assert cfg.to_dict() == expected
