@@ -12,15 +12,23 @@ import errno
 import os
 from typing import Any, Callable, List, Optional, Tuple
 
-from ._credentials import mask_text
 from ._text import bounded, printable
+
+
+def _masked(text: str) -> str:
+    """text with the credentials it quotes masked (gocfg._credentials),
+    imported on the first message shown: its patterns take ~6 ms to
+    compile, which `import gocfg` should not pay."""
+    from ._credentials import mask_text
+
+    return mask_text(text)
 
 
 def _shown(text: str) -> str:
     """A message as people see it: credentials masked, then bounded (so
     that a cut cannot leave half a password without the "@" that shows
     it is one), then with its controls written as escapes."""
-    return printable(bounded(mask_text(text)))
+    return printable(bounded(_masked(text)))
 
 
 class Error(Exception):
@@ -285,7 +293,7 @@ class ValidationError(Error, ValueError):
     MAX_SHOWN = 100
 
     def __str__(self) -> str:  # bounded by its lines, not cut in the middle
-        return printable(mask_text(Exception.__str__(self)))
+        return printable(_masked(Exception.__str__(self)))
 
 
 _LINE = 1000
