@@ -47,7 +47,11 @@ _URL_PASSWORD_RE = re.compile(rf"://[^/?#:{_BLANKS}]*:([^/?#{_BLANKS}]*)@")
 _WORDS = "|".join(re.escape(w) for w in DEFAULT_SECRET_WORDS)
 _WORD_LOWER_RE = re.compile(_WORDS)  # in an ASCII text's lower-case copy
 _WORD_ANY_RE = re.compile(_WORDS, re.IGNORECASE)  # in other text ("paſſword"), slower
-_NAME_RUN_RE = re.compile(r"[A-Za-z0-9_.\-\u0080-\U0010ffff]*")
+# A key's characters: ASCII letters, digits, "_", "." and "-", and any
+# non-ASCII character, written as the ASCII ones it leaves out (the range
+# form, [...\u0080-\U0010ffff], took ~4 ms to compile, a tenth of a cold
+# start).
+_NAME_RUN_RE = re.compile(r"[^\x00-\x2c/:-@\[-\^`{-\x7f]*")
 _EQUALS_RE = re.compile(r"[ \t]*=[ \t]*")
 _PAIR_VALUE_RE = re.compile(
     rf"(?!\*{{8}}(?:[{_BLANKS};&\"',:)\]}}]|\Z))"  # not the mask already ("password=********: ...")
